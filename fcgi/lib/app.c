@@ -1,0 +1,568 @@
+/*
+ * The accept loop and the dispatch of one request, shared by every program.
+ * ClearSilver's cgi kit reads the request through the callbacks below, which
+ * point at the current request's FastCGI streams (or at stdin/environ when
+ * run as plain CGI). The cgi kit keeps global state, so a process serves one
+ * request at a time; scale with processes.
+ */
+#include "../../config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "app.h"
+#include "config.h"
+#include "core_sql.h"
+#include "page.h"
+#include "session.h"
+#include "text.h"
+
+extern char **environ;
+
+const char *const lang_codes[LANG__MAX] = {
+	"fr",	/* LANG_FR */
+	"en",	/* LANG_EN */
+};
+
+static struct request *current;	/* the request the cgi kit callbacks serve */
+
+static double
+now_seconds(void)
+{
+	struct timeval tv;
+
+	gettimeofday(&tv, NULL);
+	return (double)tv.tv_sec + tv.tv_usec / 1e6;
+}
+
+const char *
+request_param(struct request *req, const char *name)
+{
+	if (req->fcgx != NULL)
+		return FCGX_GetParam(name, req->envp);
+	return getenv(name);
+}
+
+/* --- ClearSilver cgiwrap callbacks ------------------------------------- */
+
+static int
+wrap_read(void *data, char *buf, int len)
+{
+	(void)data;
+	if (current->fcgx != NULL)
+		return FCGX_GetStr(buf, len, current->fcgx->in);
+	return (int)fread(buf, 1, (size_t)len, stdin);
+}
+
+static int
+wrap_writef(void *data, const char *fmt, va_list ap)
+{
+	(void)data;
+	if (current->fcgx != NULL)
+		return FCGX_VFPrintF(current->fcgx->out, fmt, ap);
+	return vprintf(fmt, ap);
+}
+
+static int
+wrap_write(void *data, const char *buf, int len)
+{
+	(void)data;
+	if (current->fcgx != NULL)
+		return FCGX_PutStr(buf, len, current->fcgx->out);
+	return (int)fwrite(buf, 1, (size_t)len, stdout);
+}
+
+/* The cgi kit frees what this returns: always a malloc'd copy. */
+static char *
+wrap_getenv(void *data, const char *name)
+{
+	const char *value = request_param(current, name);
+
+	(void)data;
+	return value ? strdup(value) : NULL;
+}
+
+static int
+wrap_putenv(void *data, const char *name, const char *value)
+{
+	(void)data;
+	(void)name;
+	(void)value;
+	return -1;	/* requests never change their environment */
+}
+
+/* Without this the cgi kit imports no HTTP.* headers. */
+static int
+wrap_iterenv(void *data, int n, char **name, char **value)
+{
+	char **env = current->fcgx ? current->envp : environ;
+	const char *entry, *eq;
+	int i;
+
+	(void)data;
+	*name = *value = NULL;
+	for (i = 0; i < n && env[i] != NULL; i++)
+		;
+	if (i < n || env[n] == NULL)
+		return 0;
+	entry = env[n];
+	eq = strchr(entry, '=');
+	if (eq == NULL)
+		return 0;
+	*name = strndup(entry, (size_t)(eq - entry));
+	*value = strdup(eq + 1);
+	return 0;
+}
+
+/* --- fields --------------------------------------------------------------- */
+
+static const struct field *
+route_field(const struct route *route, const char *name)
+{
+	const struct field *field;
+
+	if (route == NULL || route->fields == NULL)
+		return NULL;
+	for (field = route->fields; field->name != NULL; field++)
+		if (strcmp(field->name, name) == 0)
+			return field;
+	return NULL;
+}
+
+const char *
+request_field(struct request *req, const char *name)
+{
+	char key[128];
+
+	if (route_field(req->route, name) == NULL)
+		return NULL;
+	snprintf(key, sizeof(key), "Query.%s", name);
+	return hdf_get_value(req->hdf, key, NULL);
+}
+
+long long
+request_field_int(struct request *req, const char *name, long long fallback)
+{
+	const char *value = request_field(req, name);
+
+	return value && *value ? strtoll(value, NULL, 10) : fallback;
+}
+
+const char *
+request_text(struct request *req, const char *key)
+{
+	char name[256];
+
+	snprintf(name, sizeof(name), "Lang.%s", key);
+	return hdf_get_value(req->hdf, name, key);
+}
+
+/* Checks and normalises one field in place. Returns NULL when it is fine,
+ * else the Lang key of the message. */
+static const char *
+field_check(const struct field *field, HDF *node)
+{
+	char *value = node ? hdf_obj_value(node) : NULL;
+	char *end;
+	long long number;
+
+	if (node != NULL && hdf_obj_child(node) != NULL)
+		return "Error.Field.Repeated";
+	if (value == NULL || (field->kind != FIELD_PASSWORD && *text_trim(value) == '\0')
+	    || *value == '\0')
+		return field->required ? "Error.Field.Required" : NULL;
+	if (!text_is_clean_utf8(value, 0))
+		return "Error.Field.Charset";
+	if (field->max_length && text_length(value) > field->max_length)
+		return "Error.Field.TooLong";
+	switch (field->kind) {
+	case FIELD_TEXT:
+	case FIELD_PASSWORD:
+		return NULL;
+	case FIELD_EMAIL:
+		return text_email_normalise(value) ? NULL : "Error.Field.Email";
+	case FIELD_INT:
+		errno = 0;
+		number = strtoll(value, &end, 10);
+		if (errno != 0 || *end != '\0' || end == value ||
+		    number < field->min || number > field->max)
+			return "Error.Field.Number";
+		return NULL;
+	case FIELD_PATH:
+		if (value[0] != '/' || value[1] == '/' || value[1] == '\\' ||
+		    strchr(value, '\\') != NULL)
+			return "Error.Field.Path";
+		return NULL;
+	}
+	return NULL;
+}
+
+/* Validates every declared field; messages go to Page.Errors.<name>.
+ * Returns the first message key, or NULL when all are fine. */
+static const char *
+validate_fields(struct request *req)
+{
+	const struct field *field;
+	const char *first = NULL;
+	char name[160];
+
+	if (req->route->fields == NULL)
+		return NULL;
+	for (field = req->route->fields; field->name != NULL; field++) {
+		const char *problem;
+
+		snprintf(name, sizeof(name), "Query.%s", field->name);
+		problem = field_check(field, hdf_get_obj(req->hdf, name));
+		if (problem == NULL)
+			continue;
+		snprintf(name, sizeof(name), "Page.Errors.%s", field->name);
+		hdf_set_value(req->hdf, name, request_text(req, problem));
+		if (first == NULL)
+			first = problem;
+	}
+	return first;
+}
+
+/* --- shop ------------------------------------------------------------------ */
+
+/* Finds the shop: FIDELE_SHOP from the vhost, else the Host header.
+ * Returns 1 when found, 0 when unknown, -1 on a database error. */
+static int
+shop_resolve(struct request *req)
+{
+	const char *slug = request_param(req, "FIDELE_SHOP");
+	struct db_query *query;
+	char host[254];
+	struct db_param param;
+	const char *lang;
+	int found;
+
+	if (slug != NULL && *slug != '\0') {
+		query = &core_sql[CORE_SHOP_BY_SLUG];
+		param = DB_TEXT(slug);
+	} else {
+		const char *header = request_param(req, "HTTP_HOST");
+		char *colon;
+
+		if (header == NULL || strlen(header) >= sizeof(host))
+			return 0;
+		strcpy(host, header);
+		colon = strrchr(host, ':');
+		if (colon != NULL && strchr(host, ']') == NULL)
+			*colon = '\0';
+		text_lower_ascii(host);
+		query = &core_sql[CORE_SHOP_BY_HOST];
+		param = DB_TEXT(host);
+	}
+	if (db_exec(&req->app->db, query, &param, 1) < 0)
+		return -1;
+	found = db_fetch(query);
+	if (found == 1) {
+		req->shop.id = db_int(query, 0);
+		snprintf(req->shop.slug, sizeof(req->shop.slug), "%s", db_text(query, 1));
+		snprintf(req->shop.name, sizeof(req->shop.name), "%s", db_text(query, 2));
+		snprintf(req->shop.currency, sizeof(req->shop.currency), "%s", db_text(query, 4));
+		lang = db_text(query, 3);
+		req->shop.lang = lang && strcmp(lang, "en") == 0 ? LANG_EN : LANG_FR;
+	}
+	db_done(query);
+	return found;
+}
+
+/* --- routes ---------------------------------------------------------------- */
+
+/* 1 when path matches pattern; a final "#" segment takes a positive id. */
+static int
+route_matches(const char *pattern, const char *path, long long *id)
+{
+	size_t len = strlen(pattern);
+
+	if (len > 0 && pattern[len - 1] == '#') {
+		char *end;
+
+		if (strncmp(pattern, path, len - 1) != 0)
+			return 0;
+		path += len - 1;
+		if (*path < '1' || *path > '9')
+			return 0;
+		errno = 0;
+		*id = strtoll(path, &end, 10);
+		return *end == '\0' && errno == 0;
+	}
+	return strcmp(pattern, path) == 0;
+}
+
+/* Finds the route; *path_known tells whether another method would match. */
+static const struct route *
+route_find(struct request *req, int *path_known)
+{
+	size_t i;
+	long long id = 0;
+
+	*path_known = 0;
+	for (i = 0; i < req->app->route_count; i++) {
+		const struct route *route = &req->app->routes[i];
+
+		if (!route_matches(route->path, req->path, &id))
+			continue;
+		*path_known = 1;
+		if (strcmp(route->method, req->method) == 0) {
+			req->path_id = id;
+			return route;
+		}
+	}
+	return NULL;
+}
+
+static void
+allow_header(struct request *req)
+{
+	char allow[64] = "";
+	size_t i;
+	long long id;
+
+	for (i = 0; i < req->app->route_count; i++) {
+		const struct route *route = &req->app->routes[i];
+
+		if (route_matches(route->path, req->path, &id) &&
+		    strstr(allow, route->method) == NULL) {
+			if (allow[0])
+				strcat(allow, ", ");
+			strncat(allow, route->method, sizeof(allow) - strlen(allow) - 3);
+		}
+	}
+	page_header(req, "Allow", allow);
+}
+
+/* The Origin header, when sent, must be this site. */
+static int
+origin_ok(struct request *req)
+{
+	const char *origin = request_param(req, "HTTP_ORIGIN");
+	const char *host = request_param(req, "HTTP_HOST");
+	char expected[300];
+
+	if (origin == NULL)
+		return 1;
+	if (host == NULL)
+		return 0;
+	snprintf(expected, sizeof(expected), "%s://%s", req->https ? "https" : "http", host);
+	return strcmp(origin, expected) == 0;
+}
+
+/* --- one request ----------------------------------------------------------- */
+
+static void
+request_path(struct request *req)
+{
+	const char *script = request_param(req, "SCRIPT_NAME");
+	const char *info = request_param(req, "PATH_INFO");
+
+	snprintf(req->path, sizeof(req->path), "%s%s", script ? script : "", info ? info : "");
+	if (req->path[0] == '\0')
+		strcpy(req->path, "/");
+}
+
+static void
+request_log(struct request *req)
+{
+	fprintf(stderr, "%s %s %s %d %.1fms shop=%lld admin=%lld\n", req->app->name,
+	    req->method, req->path, req->status, (now_seconds() - req->started) * 1000,
+	    req->shop.id, req->session.admin_id);
+}
+
+static void
+dispatch(struct request *req)
+{
+	struct app *app = req->app;
+	const char *length = request_param(req, "CONTENT_LENGTH");
+	const char *problem;
+	int path_known, found;
+	NEOERR *err;
+
+	if (length != NULL && strtol(length, NULL, 10) > app->max_body) {
+		page_error(req, 413, NULL);
+		return;
+	}
+	found = shop_resolve(req);
+	if (found <= 0) {
+		page_error(req, found < 0 ? 500 : 404, found < 0 ? NULL : "Error.UnknownShop");
+		return;
+	}
+	hdf_copy(req->hdf, "Lang", app->lang[req->shop.lang]);
+	hdf_set_value(req->hdf, "Page.Lang", lang_codes[req->shop.lang]);
+	hdf_set_value(req->hdf, "Shop.Name", req->shop.name);
+
+	if (strcmp(req->method, "POST") == 0) {
+		const char *type = request_param(req, "CONTENT_TYPE");
+
+		if (type == NULL || strncmp(type, "application/x-www-form-urlencoded", 33) != 0) {
+			page_error(req, 400, "Error.BadForm");
+			return;
+		}
+	}
+	err = cgi_parse(req->cgi);
+	if (err != STATUS_OK) {
+		cs_log_error("parse", err);
+		page_error(req, 400, "Error.BadForm");
+		return;
+	}
+	if (session_load(req) != 0) {
+		page_error(req, 500, NULL);
+		return;
+	}
+	req->route = route_find(req, &path_known);
+	if (req->route == NULL) {
+		if (path_known)
+			allow_header(req);
+		page_error(req, path_known ? 405 : 404, NULL);
+		return;
+	}
+	if (req->route->access != ACCESS_PUBLIC && !req->session.valid) {
+		char next[600];
+
+		snprintf(next, sizeof(next), "/admin/login?next=%s",
+		    strcmp(req->method, "GET") == 0 ? req->path : "/admin/");
+		page_redirect(req, next);
+		return;
+	}
+	if (req->route->access == ACCESS_OWNER && !req->session.admin_is_owner) {
+		page_error(req, 403, "Error.OwnerOnly");
+		return;
+	}
+	if (strcmp(req->method, "POST") == 0 && (!origin_ok(req) || !session_csrf_ok(req))) {
+		page_error(req, 403, "Error.Csrf");
+		return;
+	}
+	problem = validate_fields(req);
+	if (problem != NULL) {
+		if (req->route->invalid != NULL) {
+			req->status = 400;
+			req->route->invalid(req);
+		} else
+			page_error(req, 400, problem);
+		return;
+	}
+	req->route->handler(req);
+	if (!req->answered) {
+		fprintf(stderr, "%s: handler for %s gave no answer\n", app->name, req->path);
+		page_error(req, 500, NULL);
+	}
+	db_rollback(&app->db);	/* a handler that failed half way leaves nothing */
+}
+
+static void
+request_run(struct app *app, FCGX_Request *fcgx)
+{
+	struct request req;
+	HDF *hdf = NULL;
+	NEOERR *err;
+
+	memset(&req, 0, sizeof(req));
+	req.app = app;
+	req.fcgx = fcgx;
+	req.envp = fcgx ? fcgx->envp : environ;
+	req.started = now_seconds();
+	req.status = 200;
+	string_init(&req.headers);
+	current = &req;
+	req.method = request_param(&req, "REQUEST_METHOD");
+	if (req.method == NULL)
+		req.method = "GET";
+	request_path(&req);
+	req.https = request_param(&req, "HTTPS") != NULL &&
+	    strcmp(request_param(&req, "HTTPS"), "on") == 0;
+
+	err = hdf_init(&hdf);
+	if (err == STATUS_OK)
+		err = cgi_init(&req.cgi, hdf);
+	if (err != STATUS_OK) {
+		cs_log_error("request", err);
+		if (req.cgi == NULL)
+			hdf_destroy(&hdf);
+		hdf_init(&hdf);
+		req.hdf = hdf;
+		page_error(&req, 400, NULL);
+	} else {
+		req.hdf = req.cgi->hdf;
+		dispatch(&req);
+	}
+	request_log(&req);
+	if (req.cgi != NULL)
+		cgi_destroy(&req.cgi);
+	else
+		hdf_destroy(&req.hdf);
+	string_clear(&req.headers);
+	current = NULL;
+}
+
+static int
+load_languages(struct app *app)
+{
+	int i;
+	char path[1024];
+
+	for (i = 0; i < LANG__MAX; i++) {
+		NEOERR *err = hdf_init(&app->lang[i]);
+
+		snprintf(path, sizeof(path), "%s/lang/%s.hdf", app->data_dir, lang_codes[i]);
+		if (err == STATUS_OK)
+			err = hdf_read_file(app->lang[i], path);
+		if (err != STATUS_OK) {
+			cs_log_error(path, err);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
+app_main(struct app *app, int argc, char **argv)
+{
+	FCGX_Request fcgx;
+	int i;
+
+	(void)argc;
+	(void)argv;
+	app->config = config_load();
+	if (app->config == NULL)
+		return 1;
+	app->data_dir = config_data_dir(app->config);
+	app->secret = hdf_get_value(app->config, "Security.Secret", NULL);
+	app->max_body = hdf_get_int_value(app->config, "Limits.MaxBody", 1024 * 1024);
+	if (app->secret == NULL || strlen(app->secret) < 32) {
+		fprintf(stderr, "%s: Security.Secret must be set to at least 32 characters\n", app->name);
+		return 1;
+	}
+	if (load_languages(app) != 0)
+		return 1;
+	/* a database that is down at start is retried at the first request */
+	if (db_connect(&app->db, app->config) != 0)
+		fprintf(stderr, "%s: starting without a database connection\n", app->name);
+	db_register(&app->db, core_sql, CORE_SQL__MAX);
+	if (app->sql != NULL)
+		db_register(&app->db, app->sql, app->sql_count);
+	cgiwrap_init_emu(NULL, wrap_read, wrap_writef, wrap_write, wrap_getenv,
+	    wrap_putenv, wrap_iterenv);
+
+	if (FCGX_IsCGI()) {
+		request_run(app, NULL);
+		fflush(stdout);
+	} else {
+		FCGX_Init();
+		FCGX_InitRequest(&fcgx, 0, 0);
+		while (FCGX_Accept_r(&fcgx) >= 0) {
+			request_run(app, &fcgx);
+			FCGX_Finish_r(&fcgx);
+		}
+	}
+	db_close(&app->db);
+	for (i = 0; i < LANG__MAX; i++)
+		hdf_destroy(&app->lang[i]);
+	hdf_destroy(&app->config);
+	return 0;
+}

@@ -1,0 +1,139 @@
+/*
+ * The request cycle every program shares. A program is a route table plus
+ * a table of SQL; app_main() does the rest: accept (FastCGI or plain CGI),
+ * parse through ClearSilver's cgi kit, resolve the shop, load the session,
+ * find the route, check access, CSRF and the declared fields, call the
+ * handler, and log one line. Handlers only see validated values.
+ *
+ * Everything a request allocates hangs off struct request and is freed in
+ * request_end(); nothing outlives a request but struct app.
+ */
+#ifndef FIDELE_APP_H
+#define FIDELE_APP_H
+
+#include <stddef.h>
+
+#include <fcgiapp.h>
+
+#include "clearsilver.h"
+#include "db.h"
+
+enum lang {
+	LANG_FR,	/* lang/fr.hdf, the default */
+	LANG_EN,	/* lang/en.hdf */
+	LANG__MAX
+};
+
+extern const char *const lang_codes[LANG__MAX];
+
+/* Who may call a route. */
+enum access {
+	ACCESS_PUBLIC,	/* anyone */
+	ACCESS_ADMIN,	/* a signed-in admin of this shop, owner or staff */
+	ACCESS_OWNER	/* a signed-in owner of this shop */
+};
+
+/* How a declared field is checked before the handler runs. */
+enum field_kind {
+	FIELD_TEXT,	/* one line of clean UTF-8, trimmed */
+	FIELD_EMAIL,	/* an address, trimmed and lowercased */
+	FIELD_PASSWORD,	/* clean UTF-8, not trimmed */
+	FIELD_INT,	/* a decimal number within min..max */
+	FIELD_PATH	/* a local path to return to: starts with one '/' */
+};
+
+struct field {
+	const char *name;	/* form or query name */
+	enum field_kind kind;
+	int required;
+	size_t max_length;	/* in characters */
+	long long min, max;	/* FIELD_INT only */
+};
+
+struct request;
+
+/* Returns nothing: a handler always answers (page, redirect or error). */
+typedef void (*route_handler)(struct request *req);
+
+struct route {
+	const char *method;	/* "GET" or "POST" */
+	const char *path;	/* exact path; a final "#" segment matches an id */
+	enum access access;
+	const struct field *fields;	/* ends with an entry whose name is NULL */
+	route_handler handler;
+	/* Called instead of an error page when a field is invalid, so a form can
+	 * be shown again with its message; it must not touch the database. */
+	route_handler invalid;
+};
+
+struct app {
+	const char *name;	/* program name, for logs */
+	const struct route *routes;
+	size_t route_count;
+	struct db_query *sql;	/* the program's statements, may be NULL */
+	size_t sql_count;
+	/* set up by app_main */
+	HDF *config;
+	HDF *lang[LANG__MAX];
+	struct db db;
+	const char *data_dir;
+	const char *secret;
+	long max_body;
+};
+
+struct shop {
+	long long id;
+	char slug[64];
+	char name[256];
+	char currency[4];
+	enum lang lang;
+};
+
+struct session {
+	char cookie[2 * 32 + 1];	/* hex session id from the cookie, "" if none */
+	int valid;
+	long long admin_id;
+	int admin_is_owner;
+	char admin_email[256];
+	char admin_name[256];
+	char csrf_basis[2 * 32 + 1];	/* what the CSRF token is derived from */
+	int set_anon_cookie;	/* a new anonymous CSRF cookie must be sent */
+};
+
+struct request {
+	struct app *app;
+	FCGX_Request *fcgx;	/* NULL under plain CGI */
+	char **envp;
+	CGI *cgi;
+	HDF *hdf;	/* the whole request + page data; owned by cgi */
+	const char *method;
+	char path[512];
+	long long path_id;	/* the "#" segment of the route, or 0 */
+	const struct route *route;
+	struct shop shop;
+	struct session session;
+	int https;
+	int status;
+	STRING headers;	/* extra response headers, each ending in \r\n */
+	int answered;
+	double started;
+};
+
+/* Runs the program: the accept loop under FastCGI, one request under CGI.
+ * Returns the process exit status. */
+int app_main(struct app *app, int argc, char **argv);
+
+/* A request parameter (environment) or NULL. */
+const char *request_param(struct request *req, const char *name);
+
+/* The validated value of a declared field of the current route, or NULL
+ * when absent. Undeclared names always give NULL. */
+const char *request_field(struct request *req, const char *name);
+
+/* The validated integer of a declared FIELD_INT, or fallback when absent. */
+long long request_field_int(struct request *req, const char *name, long long fallback);
+
+/* The language tree of the request's shop, for strings built in C. */
+const char *request_text(struct request *req, const char *key);
+
+#endif

@@ -1,0 +1,213 @@
+/*
+ * OpenSSL wrappers: CSPRNG, SHA-256, HMAC-SHA256 and scrypt password hashes
+ * stored as PHC strings so the cost can rise later without breaking old ones.
+ */
+#include "../../config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/kdf.h>
+#include <openssl/params.h>
+#include <openssl/rand.h>
+#include <openssl/sha.h>
+
+#include "crypto.h"
+
+#define SCRYPT_DEFAULT_LOG2_N 17
+#define SCRYPT_R 8
+#define SCRYPT_P 1
+#define SCRYPT_SALT_BYTES 16
+#define SCRYPT_KEY_BYTES 32
+
+int
+crypto_random(unsigned char *buf, size_t n)
+{
+	return RAND_bytes(buf, (int)n) == 1 ? 0 : -1;
+}
+
+void
+crypto_hex(const unsigned char *bytes, size_t n, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = digits[bytes[i] >> 4];
+		out[2 * i + 1] = digits[bytes[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+static int
+hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int
+crypto_unhex(const char *text, unsigned char *out, size_t n)
+{
+	size_t i;
+
+	if (text == NULL || strlen(text) != 2 * n)
+		return -1;
+	for (i = 0; i < n; i++) {
+		int high = hex_value(text[2 * i]), low = hex_value(text[2 * i + 1]);
+		if (high < 0 || low < 0)
+			return -1;
+		out[i] = (unsigned char)(high << 4 | low);
+	}
+	return 0;
+}
+
+void
+crypto_sha256(const void *data, size_t len, unsigned char *out)
+{
+	SHA256(data, len, out);
+}
+
+void
+crypto_hmac(const char *key, const void *data, size_t len, unsigned char *out)
+{
+	unsigned int out_len = CRYPTO_HASH_BYTES;
+
+	HMAC(EVP_sha256(), key, (int)strlen(key), data, len, out, &out_len);
+}
+
+int
+crypto_equal(const void *a, const void *b, size_t n)
+{
+	return CRYPTO_memcmp(a, b, n) == 0;
+}
+
+/* scrypt of password with the given salt and cost into key. 0 or -1. */
+static int
+scrypt_derive(const char *password, const unsigned char *salt, size_t salt_len,
+    int log2_n, unsigned char *key, size_t key_len)
+{
+	EVP_KDF *kdf = EVP_KDF_fetch(NULL, "SCRYPT", NULL);
+	EVP_KDF_CTX *ctx;
+	OSSL_PARAM params[7], *p = params;
+	uint64_t n = (uint64_t)1 << log2_n;
+	uint32_t r = SCRYPT_R, par = SCRYPT_P;
+	uint64_t maxmem = (uint64_t)256 * 1024 * 1024;
+	int ok;
+
+	if (kdf == NULL)
+		return -1;
+	ctx = EVP_KDF_CTX_new(kdf);
+	EVP_KDF_free(kdf);
+	if (ctx == NULL)
+		return -1;
+	*p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_PASSWORD,
+	    (char *)password, strlen(password));
+	*p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT,
+	    (unsigned char *)salt, salt_len);
+	*p++ = OSSL_PARAM_construct_uint64(OSSL_KDF_PARAM_SCRYPT_N, &n);
+	*p++ = OSSL_PARAM_construct_uint32(OSSL_KDF_PARAM_SCRYPT_R, &r);
+	*p++ = OSSL_PARAM_construct_uint32(OSSL_KDF_PARAM_SCRYPT_P, &par);
+	*p++ = OSSL_PARAM_construct_uint64(OSSL_KDF_PARAM_SCRYPT_MAXMEM, &maxmem);
+	*p = OSSL_PARAM_construct_end();
+	ok = EVP_KDF_derive(ctx, key, key_len, params) == 1;
+	EVP_KDF_CTX_free(ctx);
+	return ok ? 0 : -1;
+}
+
+/* Unpadded standard base64, as PHC strings use. Returns the length written. */
+static size_t
+base64_encode(const unsigned char *in, size_t n, char *out)
+{
+	int len = EVP_EncodeBlock((unsigned char *)out, in, (int)n);
+
+	while (len > 0 && out[len - 1] == '=')
+		out[--len] = '\0';
+	return (size_t)len;
+}
+
+/* Decodes unpadded base64 of at most max bytes. Returns length or -1. */
+static int
+base64_decode(const char *in, size_t in_len, unsigned char *out, size_t max)
+{
+	char padded[128];
+	unsigned char decoded[96];
+	size_t pad = (4 - in_len % 4) % 4;
+	int len;
+
+	if (in_len + pad >= sizeof(padded) || pad == 3)
+		return -1;
+	memcpy(padded, in, in_len);
+	memset(padded + in_len, '=', pad);
+	padded[in_len + pad] = '\0';
+	len = EVP_DecodeBlock(decoded, (unsigned char *)padded, (int)(in_len + pad));
+	if (len < 0)
+		return -1;
+	len -= (int)pad;
+	if (len < 0 || (size_t)len > max)
+		return -1;
+	memcpy(out, decoded, (size_t)len);
+	return len;
+}
+
+char *
+crypto_password_hash_cost(const char *password, int log2_n)
+{
+	unsigned char salt[SCRYPT_SALT_BYTES], key[SCRYPT_KEY_BYTES];
+	char salt_text[64], key_text[64], *phc;
+
+	if (crypto_random(salt, sizeof(salt)) != 0 ||
+	    scrypt_derive(password, salt, sizeof(salt), log2_n, key, sizeof(key)) != 0)
+		return NULL;
+	base64_encode(salt, sizeof(salt), salt_text);
+	base64_encode(key, sizeof(key), key_text);
+	phc = malloc(160);
+	if (phc != NULL)
+		snprintf(phc, 160, "$scrypt$ln=%d,r=%d,p=%d$%s$%s", log2_n,
+		    SCRYPT_R, SCRYPT_P, salt_text, key_text);
+	OPENSSL_cleanse(key, sizeof(key));
+	return phc;
+}
+
+char *
+crypto_password_hash(const char *password)
+{
+	return crypto_password_hash_cost(password, SCRYPT_DEFAULT_LOG2_N);
+}
+
+int
+crypto_password_verify(const char *password, const char *phc)
+{
+	int log2_n, r, p, consumed = 0, salt_len, key_len, match;
+	unsigned char salt[64], expected[64], actual[64];
+	const char *salt_text, *key_text;
+
+	if (phc == NULL ||
+	    sscanf(phc, "$scrypt$ln=%d,r=%d,p=%d$%n", &log2_n, &r, &p, &consumed) != 3 ||
+	    consumed == 0 || log2_n < 1 || log2_n > 20 || r != SCRYPT_R || p != SCRYPT_P)
+		return 0;
+	salt_text = phc + consumed;
+	key_text = strchr(salt_text, '$');
+	if (key_text == NULL)
+		return 0;
+	salt_len = base64_decode(salt_text, (size_t)(key_text - salt_text), salt, sizeof(salt));
+	key_text++;
+	key_len = base64_decode(key_text, strlen(key_text), expected, sizeof(expected));
+	if (salt_len <= 0 || key_len <= 0)
+		return 0;
+	if (scrypt_derive(password, salt, (size_t)salt_len, log2_n, actual, (size_t)key_len) != 0)
+		return 0;
+	match = crypto_equal(expected, actual, (size_t)key_len);
+	OPENSSL_cleanse(actual, sizeof(actual));
+	return match;
+}

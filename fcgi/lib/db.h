@@ -1,0 +1,123 @@
+/*
+ * The database layer: one connection per process, statements prepared once
+ * per process from tables the programs declare, bound parameters only.
+ *
+ * A program declares its SQL as a table of struct db_query indexed by an enum
+ * and registers it with db_register(); db_exec() runs one with parameters.
+ * Results come back as text (NULL for SQL NULL) owned by the query until the
+ * next db_exec or db_done on it. When the server went away (restart, timeout)
+ * db_exec reconnects, prepares every table again and retries once, unless a
+ * transaction was open: then it fails and the caller's request fails cleanly.
+ */
+#ifndef FIDELE_DB_H
+#define FIDELE_DB_H
+
+#include <stddef.h>
+
+#include <mysql.h>
+
+#include "clearsilver.h"
+
+struct db_query {
+	const char *sql;
+	/* filled by db_register / db_exec */
+	MYSQL_STMT *stmt;
+	unsigned int columns;
+	char **names;
+	MYSQL_BIND *result;
+	char **buffers;
+	unsigned long *sizes;
+	unsigned long *lengths;
+	my_bool *nulls;
+	my_bool *truncated;
+	int has_result;
+};
+
+enum db_param_type { DB_PARAM_NULL, DB_PARAM_INT, DB_PARAM_TEXT, DB_PARAM_BLOB };
+
+struct db_param {
+	enum db_param_type type;
+	long long number;
+	const char *text;
+	unsigned long length;	/* for BLOB; TEXT uses strlen */
+};
+
+#define DB_NULL ((struct db_param){ DB_PARAM_NULL, 0, NULL, 0 })
+#define DB_INT(v) ((struct db_param){ DB_PARAM_INT, (long long)(v), NULL, 0 })
+#define DB_TEXT(s) db_text_param(s)
+#define DB_BLOB(p, n) ((struct db_param){ DB_PARAM_BLOB, 0, (const char *)(p), (n) })
+
+/* Text, or SQL NULL when s is NULL. */
+static inline struct db_param
+db_text_param(const char *s)
+{
+	struct db_param param = { s ? DB_PARAM_TEXT : DB_PARAM_NULL, 0, s, 0 };
+
+	return param;
+}
+
+#define DB_MAX_TABLES 4
+
+struct db {
+	MYSQL *conn;
+	HDF *config;
+	struct db_query *tables[DB_MAX_TABLES];
+	size_t table_sizes[DB_MAX_TABLES];
+	int table_count;
+	int in_transaction;
+};
+
+/* Connects with the Database.* settings of config (kept, not owned).
+ * Returns 0, or -1 after logging why. */
+int db_connect(struct db *db, HDF *config);
+
+/* Prepares every statement of a table (size n) and remembers it for
+ * reconnects. Returns 0, or -1 naming the bad statement on stderr. */
+int db_register(struct db *db, struct db_query *table, size_t n);
+
+/* Prepares one statement that is not part of a registered table (bulk
+ * statements built for a row count). It is not prepared again after a
+ * reconnect. Returns 0 or -1. Release it with db_release. */
+int db_prepare(struct db *db, struct db_query *query);
+
+/* Closes a statement from db_prepare and frees its buffers. */
+void db_release(struct db_query *query);
+
+/* Runs a statement with n parameters. For a SELECT the whole result is
+ * buffered and read with db_fetch. Returns affected rows (0 for a SELECT),
+ * or -1 on error (logged). A duplicate key is -2, so callers can say so. */
+long long db_exec(struct db *db, struct db_query *query,
+    const struct db_param *params, size_t n);
+
+/* Advances to the next row: 1 when there is one, 0 at the end, -1 on error. */
+int db_fetch(struct db_query *query);
+
+/* Column col of the current row as text, NULL for SQL NULL. */
+const char *db_text(struct db_query *query, unsigned int col);
+
+/* Column col as an integer (0 for NULL). */
+long long db_int(struct db_query *query, unsigned int col);
+
+/* Releases the buffered result of query. */
+void db_done(struct db_query *query);
+
+/* The AUTO_INCREMENT value of the last INSERT through query. */
+unsigned long long db_insert_id(struct db_query *query);
+
+/* Copies every remaining row into hdf as prefix.<row>.<column> = value
+ * (NULL columns are left out), then db_done. Returns the row count or -1. */
+int db_rows_to_hdf(struct db_query *query, HDF *hdf, const char *prefix);
+
+/* Transactions. Each returns 0 or -1. db_rollback is safe to call twice. */
+int db_begin(struct db *db);
+int db_commit(struct db *db);
+int db_rollback(struct db *db);
+
+/* Runs a whole SQL text (several statements, no parameters), for
+ * migrations. Returns 0 or -1 after printing the server's message. */
+int db_run_script(struct db *db, const char *sql);
+
+/* Closes the connection and frees every prepared statement. */
+void db_close(struct db *db);
+
+#endif

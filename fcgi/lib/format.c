@@ -1,0 +1,80 @@
+/*
+ * Local formatting of money and dates. Kept in C rather than in the
+ * templates so that every page and every mail writes them the same way.
+ */
+#include "../../config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "format.h"
+
+/* Digits of value grouped by three with sep between groups. */
+static void
+group_digits(unsigned long long value, const char *sep, char *out, size_t size)
+{
+	char digits[32];
+	size_t len, i, o = 0, sep_len = strlen(sep);
+
+	snprintf(digits, sizeof(digits), "%llu", value);
+	len = strlen(digits);
+	for (i = 0; i < len && o + sep_len + 2 < size; i++) {
+		if (i > 0 && (len - i) % 3 == 0) {
+			memcpy(out + o, sep, sep_len);
+			o += sep_len;
+		}
+		out[o++] = digits[i];
+	}
+	out[o] = '\0';
+}
+
+static const char *
+currency_symbol(const char *currency)
+{
+	if (currency == NULL || strcmp(currency, "EUR") == 0)
+		return "€";
+	if (strcmp(currency, "GBP") == 0)
+		return "£";
+	if (strcmp(currency, "USD") == 0)
+		return "$";
+	if (strcmp(currency, "CHF") == 0)
+		return "CHF";
+	return currency;
+}
+
+void
+format_money(long long cents, const char *currency, enum lang lang, char *out, size_t size)
+{
+	char whole[48];
+	unsigned long long magnitude = cents < 0 ? (unsigned long long)-cents : (unsigned long long)cents;
+	const char *sign = cents < 0 ? "-" : "";
+	const char *symbol = currency_symbol(currency);
+
+	if (lang == LANG_FR) {
+		/* narrow no-break space between thousands, no-break space before € */
+		group_digits(magnitude / 100, "\xe2\x80\xaf", whole, sizeof(whole));
+		snprintf(out, size, "%s%s,%02llu\xc2\xa0%s", sign, whole, magnitude % 100, symbol);
+	} else {
+		group_digits(magnitude / 100, ",", whole, sizeof(whole));
+		snprintf(out, size, "%s%s%s.%02llu", sign, symbol, whole, magnitude % 100);
+	}
+}
+
+void
+format_date(const char *sql_date, enum lang lang, char *out, size_t size)
+{
+	static const char *const months[12] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+		"Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	int year, month, day;
+
+	if (sql_date == NULL || sscanf(sql_date, "%4d-%2d-%2d", &year, &month, &day) != 3 ||
+	    month < 1 || month > 12) {
+		if (size > 0)
+			out[0] = '\0';
+		return;
+	}
+	if (lang == LANG_FR)
+		snprintf(out, size, "%02d/%02d/%04d", day, month, year);
+	else
+		snprintf(out, size, "%d %s %04d", day, months[month - 1], year);
+}

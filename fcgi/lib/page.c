@@ -1,0 +1,223 @@
+/*
+ * Writing responses. Every HTML page goes through page_render(): the layout
+ * (templates/layout.cs) includes the page template named by Page.Template
+ * first, which defines the content() macro and sets Page.Title, then lays
+ * out the page around it. Escaping is on for every
+ * variable (Config.VarEscapeMode = html); templates never see Config.* from
+ * users because the request's own values live under Query.*, Cookie.* and
+ * HTTP.* only.
+ */
+#include "../../config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "page.h"
+#include "session.h"
+
+/* Sent with every response. No inline script or style anywhere. */
+static const char *const security_headers =
+    "Content-Security-Policy: default-src 'none'; style-src 'self'; img-src 'self' data:; "
+    "script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'\r\n"
+    "X-Content-Type-Options: nosniff\r\n"
+    "X-Frame-Options: DENY\r\n"
+    "Referrer-Policy: same-origin\r\n"
+    "Cache-Control: private, no-store\r\n";
+
+static const char *
+status_text(int status)
+{
+	switch (status) {
+	case 200: return "OK";
+	case 303: return "See Other";
+	case 400: return "Bad Request";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 413: return "Payload Too Large";
+	case 429: return "Too Many Requests";
+	default: return "Internal Server Error";
+	}
+}
+
+static void
+out(struct request *req, const char *buf, size_t len)
+{
+	if (req->fcgx != NULL)
+		FCGX_PutStr(buf, (int)len, req->fcgx->out);
+	else
+		fwrite(buf, 1, len, stdout);
+}
+
+static int
+has_crlf(const char *s)
+{
+	return strchr(s, '\r') != NULL || strchr(s, '\n') != NULL;
+}
+
+void
+page_header(struct request *req, const char *name, const char *value)
+{
+	if (has_crlf(name) || has_crlf(value)) {
+		fprintf(stderr, "%s: dropped a header with CR/LF: %s\n", req->app->name, name);
+		return;
+	}
+	string_appendf(&req->headers, "%s: %s\r\n", name, value);
+}
+
+void
+page_cookie(struct request *req, const char *name, const char *value, long max_age)
+{
+	char line[512];
+
+	if (max_age >= 0)
+		snprintf(line, sizeof(line), "%s=%s; Path=/; Max-Age=%ld; HttpOnly; SameSite=Lax%s",
+		    name, value, max_age, req->https ? "; Secure" : "");
+	else
+		snprintf(line, sizeof(line), "%s=%s; Path=/; HttpOnly; SameSite=Lax%s",
+		    name, value, req->https ? "; Secure" : "");
+	page_header(req, "Set-Cookie", line);
+}
+
+/* Status line and headers, then the blank line. */
+static void
+write_head(struct request *req, int status, const char *content_type)
+{
+	char line[128];
+	int n;
+
+	req->status = status;
+	req->answered = 1;
+	if (req->session.set_anon_cookie) {
+		page_cookie(req, SESSION_ANON_COOKIE, req->session.csrf_basis, -1);
+		req->session.set_anon_cookie = 0;
+	}
+	n = snprintf(line, sizeof(line), "Status: %d %s\r\n", status, status_text(status));
+	out(req, line, (size_t)n);
+	out(req, security_headers, strlen(security_headers));
+	if (req->headers.len > 0)
+		out(req, req->headers.buf, (size_t)req->headers.len);
+	if (content_type != NULL) {
+		n = snprintf(line, sizeof(line), "Content-Type: %s\r\n", content_type);
+		out(req, line, (size_t)n);
+	}
+	out(req, "\r\n", 2);
+}
+
+static NEOERR *
+render_append(void *ctx, char *text)
+{
+	return string_append((STRING *)ctx, text);
+}
+
+/* Parses the page and the layout and renders into html. */
+static NEOERR *
+render(struct request *req, const char *template, STRING *html)
+{
+	CSPARSE *cs = NULL;
+	char path[1024];
+	NEOERR *err;
+
+	err = cs_init(&cs, req->hdf);
+	if (err == STATUS_OK)
+		err = cgi_register_strfuncs(cs);
+	if (err == STATUS_OK)
+		err = hdf_set_value(req->hdf, "Page.Template", template);
+	if (err == STATUS_OK) {
+		snprintf(path, sizeof(path), "%s/templates/layout.cs", req->app->data_dir);
+		err = cs_parse_file(cs, path);
+	}
+	if (err == STATUS_OK)
+		err = cs_render(cs, html, render_append);
+	cs_destroy(&cs);
+	return err;
+}
+
+/* Fills what the layout needs: language, CSRF token, signed-in admin. */
+static void
+page_context(struct request *req)
+{
+	char token[65];
+
+	hdf_set_value(req->hdf, "Config.VarEscapeMode", "html");
+	hdf_set_value(req->hdf, "Config.TimeFooter", "0");
+	hdf_set_value(req->hdf, "Config.DebugEnabled", "0");
+	hdf_set_valuef(req->hdf, "hdf.loadpaths.0=%s/templates", req->app->data_dir);
+	if (hdf_get_obj(req->hdf, "Lang") == NULL)
+		hdf_copy(req->hdf, "Lang", req->app->lang[req->shop.lang]);
+	if (hdf_get_obj(req->hdf, "Page.Lang") == NULL)
+		hdf_set_value(req->hdf, "Page.Lang", lang_codes[req->shop.lang]);
+	hdf_set_value(req->hdf, "Page.Path", req->path);
+	if (req->session.csrf_basis[0] != '\0') {
+		session_csrf_token(req, token);
+		hdf_set_value(req->hdf, "Page.Csrf", token);
+	}
+	if (req->session.valid) {
+		hdf_set_value(req->hdf, "Admin.Email", req->session.admin_email);
+		hdf_set_value(req->hdf, "Admin.Name", req->session.admin_name);
+		hdf_set_int_value(req->hdf, "Admin.IsOwner", req->session.admin_is_owner);
+	}
+}
+
+static void
+render_or_fail(struct request *req, int status, const char *template, int is_error_page)
+{
+	STRING html;
+	NEOERR *err;
+
+	string_init(&html);
+	page_context(req);
+	err = render(req, template, &html);
+	if (err != STATUS_OK) {
+		cs_log_error(template, err);
+		string_clear(&html);
+		if (!is_error_page) {
+			page_error(req, 500, NULL);
+			return;
+		}
+		write_head(req, 500, "text/plain; charset=utf-8");
+		out(req, "Internal Server Error\n", 22);
+		return;
+	}
+	write_head(req, status, "text/html; charset=utf-8");
+	out(req, html.buf, (size_t)html.len);
+	string_clear(&html);
+}
+
+void
+page_render(struct request *req, int status, const char *template)
+{
+	if (req->answered)
+		return;
+	render_or_fail(req, status, template, 0);
+}
+
+void
+page_redirect(struct request *req, const char *path)
+{
+	if (req->answered)
+		return;
+	if (path[0] != '/' || path[1] == '/' || path[1] == '\\' || has_crlf(path))
+		path = "/admin/";
+	page_header(req, "Location", path);
+	write_head(req, 303, NULL);
+}
+
+void
+page_error(struct request *req, int status, const char *message_key)
+{
+	char key[64];
+
+	if (req->answered)
+		return;
+	db_rollback(&req->app->db);
+	page_context(req);
+	hdf_set_int_value(req->hdf, "Page.Error.Status", status);
+	snprintf(key, sizeof(key), "Lang.Error.Http.%d", status);
+	hdf_set_value(req->hdf, "Page.Error.Title", hdf_get_value(req->hdf, key, ""));
+	if (message_key != NULL) {
+		snprintf(key, sizeof(key), "Lang.%s", message_key);
+		hdf_set_value(req->hdf, "Page.Error.Message", hdf_get_value(req->hdf, key, ""));
+	}
+	render_or_fail(req, status, "error.cs", 1);
+}

@@ -1,0 +1,31 @@
+/*
+ * Answers: pages rendered through templates/layout.cs, redirects, error
+ * pages, cookies and the security headers every response carries.
+ * Each answering function may be called once per request.
+ */
+#ifndef FIDELE_PAGE_H
+#define FIDELE_PAGE_H
+
+#include "app.h"
+
+/* Renders templates/<template> (which defines content()) inside the layout,
+ * with the given HTTP status. */
+void page_render(struct request *req, int status, const char *template);
+
+/* 303 See Other to a local path (must start with '/'). */
+void page_redirect(struct request *req, const char *path);
+
+/* The error page for status (400, 403, 404, 405, 413, 429, 500) in the
+ * shop's language; message_key, if not NULL, names a Lang string that says
+ * more (for example "Error.Field.TooLong"). */
+void page_error(struct request *req, int status, const char *message_key);
+
+/* Adds a response header line; name and value must not hold CR or LF
+ * (the header is dropped and logged if they do). */
+void page_header(struct request *req, const char *name, const char *value);
+
+/* Sets a cookie with HttpOnly, SameSite=Lax, Path=/ and Secure over HTTPS;
+ * max_age < 0 makes it a browser-session cookie, 0 deletes it. */
+void page_cookie(struct request *req, const char *name, const char *value, long max_age);
+
+#endif

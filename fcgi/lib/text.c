@@ -1,0 +1,140 @@
+/*
+ * Text checks shared by every form: what a field may contain is decided here,
+ * once, so each program validates the same way.
+ */
+#include "../../config.h"
+
+#include <string.h>
+
+#include "text.h"
+
+int
+text_is_clean_utf8(const char *s, int multiline)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p) {
+		unsigned int c = *p, need, cp;
+
+		if (c < 0x80) {
+			if ((c < 0x20 && c != '\t' && !(multiline && (c == '\n' || c == '\r'))) || c == 0x7f)
+				return 0;
+			p++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf) {
+			need = 1;
+			cp = c & 0x1f;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			need = 2;
+			cp = c & 0x0f;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			need = 3;
+			cp = c & 0x07;
+		} else
+			return 0;
+		p++;
+		while (need--) {
+			if ((*p & 0xc0) != 0x80)
+				return 0;
+			cp = cp << 6 | (*p++ & 0x3f);
+		}
+		/* overlong forms, surrogates and out-of-range code points */
+		if ((c == 0xe0 && cp < 0x800) || (cp >= 0xd800 && cp <= 0xdfff) ||
+		    (c == 0xf0 && cp < 0x10000) || cp > 0x10ffff)
+			return 0;
+		/* C1 controls */
+		if (cp >= 0x80 && cp <= 0x9f)
+			return 0;
+	}
+	return 1;
+}
+
+size_t
+text_length(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+static int
+is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+char *
+text_trim(char *s)
+{
+	size_t len;
+	char *start = s;
+
+	while (is_space(*start))
+		start++;
+	len = strlen(start);
+	while (len > 0 && is_space(start[len - 1]))
+		len--;
+	memmove(s, start, len);
+	s[len] = '\0';
+	return s;
+}
+
+char *
+text_lower_ascii(char *s)
+{
+	char *p;
+
+	for (p = s; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	return s;
+}
+
+int
+text_email_normalise(char *s)
+{
+	const char *at, *dot, *p;
+
+	text_lower_ascii(text_trim(s));
+	if (strlen(s) > 254 || !text_is_clean_utf8(s, 0))
+		return 0;
+	at = strchr(s, '@');
+	if (at == NULL || at == s || strchr(at + 1, '@') != NULL)
+		return 0;
+	for (p = s; *p; p++)
+		if (is_space(*p) || *p == '<' || *p == '>' || *p == ',' || *p == ';' ||
+		    *p == '"' || *p == '(' || *p == ')' || *p == '[' || *p == ']' || *p == '\\')
+			return 0;
+	if (at - s > 64)
+		return 0;
+	dot = strrchr(at + 1, '.');
+	if (dot == NULL || dot == at + 1 || dot[1] == '\0' || strstr(at + 1, "..") != NULL)
+		return 0;
+	return 1;
+}
+
+int
+text_like_prefix(const char *s, char *out, size_t out_size)
+{
+	size_t o = 0;
+
+	for (; *s; s++) {
+		if (*s == '%' || *s == '_' || *s == '\\') {
+			if (o + 1 >= out_size)
+				return -1;
+			out[o++] = '\\';
+		}
+		if (o + 1 >= out_size)
+			return -1;
+		out[o++] = *s;
+	}
+	if (o + 2 > out_size)
+		return -1;
+	out[o++] = '%';
+	out[o] = '\0';
+	return 0;
+}

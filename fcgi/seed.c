@@ -1,0 +1,361 @@
+/*
+ * Deterministic demo customers: the same count always gives the same
+ * people, so a demo, a benchmark and a bug report talk about the same
+ * rows. Rows go in as multi-row prepared INSERTs of BATCH customers, which
+ * is what makes a million customers take seconds rather than hours.
+ */
+#include "../config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "seed.h"
+
+#define BATCH 500
+#define MAX_ORDERS 6
+#define CUSTOMER_COLUMNS 15
+#define ORDER_COLUMNS 6
+
+struct name {
+	const char *text;	/* as written */
+	const char *ascii;	/* for the e-mail address */
+};
+
+static const struct name french_first[] = {
+	{ "Élodie", "elodie" }, { "Amélie", "amelie" }, { "Zoé", "zoe" }, { "Hélène", "helene" },
+	{ "François", "francois" }, { "Jérôme", "jerome" }, { "Loïc", "loic" }, { "Maëlle", "maelle" },
+	{ "Noël", "noel" }, { "Chloé", "chloe" }, { "Léa", "lea" }, { "Inès", "ines" },
+	{ "Gaël", "gael" }, { "Cécile", "cecile" }, { "Anaïs", "anais" }, { "Benoît", "benoit" },
+	{ "Étienne", "etienne" }, { "Océane", "oceane" }, { "Agnès", "agnes" }, { "Théo", "theo" },
+	{ "Camille", "camille" }, { "Julien", "julien" }, { "Manon", "manon" }, { "Lucas", "lucas" },
+	{ "Sophie", "sophie" }, { "Nicolas", "nicolas" }, { "Claire", "claire" }, { "Antoine", "antoine" },
+	{ "Margaux", "margaux" }, { "Hugo", "hugo" }, { "Pauline", "pauline" }, { "Mathéo", "matheo" },
+	{ "Louise", "louise" }, { "Raphaël", "raphael" }, { "Céline", "celine" }, { "Rémi", "remi" },
+	{ "Solène", "solene" }, { "Grégoire", "gregoire" }, { "Bérénice", "berenice" }, { "Aurélien", "aurelien" },
+};
+
+static const struct name french_last[] = {
+	{ "Martin", "martin" }, { "Bernard", "bernard" }, { "Dubois", "dubois" }, { "Thomas", "thomas" },
+	{ "Robert", "robert" }, { "Richard", "richard" }, { "Petit", "petit" }, { "Durand", "durand" },
+	{ "Leroy", "leroy" }, { "Moreau", "moreau" }, { "Simon", "simon" }, { "Laurent", "laurent" },
+	{ "Lefèvre", "lefevre" }, { "Michel", "michel" }, { "Garcia", "garcia" }, { "David", "david" },
+	{ "Bertrand", "bertrand" }, { "Roux", "roux" }, { "Vincent", "vincent" }, { "Fournier", "fournier" },
+	{ "Morel", "morel" }, { "Girard", "girard" }, { "André", "andre" }, { "Mercier", "mercier" },
+	{ "Dupont", "dupont" }, { "Lambert", "lambert" }, { "Bonnet", "bonnet" }, { "François", "francois" },
+	{ "Chevalier", "chevalier" }, { "Gauthier", "gauthier" }, { "Perrin", "perrin" }, { "Clément", "clement" },
+	{ "Benoît", "benoit" }, { "Rousseau", "rousseau" }, { "Lefèbvre", "lefebvre" }, { "Boulanger", "boulanger" },
+	{ "de la Fontaine", "delafontaine" }, { "Lemaître", "lemaitre" }, { "Noël", "noel" }, { "Béranger", "beranger" },
+};
+
+static const struct name english_first[] = {
+	{ "Emily", "emily" }, { "Oliver", "oliver" }, { "Charlotte", "charlotte" }, { "James", "james" },
+	{ "Amelia", "amelia" }, { "Harry", "harry" }, { "Isla", "isla" }, { "George", "george" },
+	{ "Grace", "grace" }, { "Jack", "jack" }, { "Sophie", "sophie" }, { "William", "william" },
+	{ "Chloe", "chloe" }, { "Thomas", "thomas" }, { "Lucy", "lucy" }, { "Daniel", "daniel" },
+	{ "Zoë", "zoe" }, { "Renée", "renee" }, { "Seán", "sean" }, { "Siobhán", "siobhan" },
+};
+
+static const struct name english_last[] = {
+	{ "Smith", "smith" }, { "Jones", "jones" }, { "Taylor", "taylor" }, { "Brown", "brown" },
+	{ "Williams", "williams" }, { "Wilson", "wilson" }, { "Johnson", "johnson" }, { "Davies", "davies" },
+	{ "Robinson", "robinson" }, { "Wright", "wright" }, { "Thompson", "thompson" }, { "Evans", "evans" },
+	{ "Walker", "walker" }, { "O'Brien", "obrien" }, { "Murphy", "murphy" }, { "Hughes", "hughes" },
+};
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* xorshift64*: fixed seed, so the demo is the same everywhere */
+static unsigned long long rng_state = 0x9E3779B97F4A7C15ULL;
+
+static unsigned long long
+rng_next(void)
+{
+	rng_state ^= rng_state >> 12;
+	rng_state ^= rng_state << 25;
+	rng_state ^= rng_state >> 27;
+	return rng_state * 0x2545F4914F6CDD1DULL;
+}
+
+static unsigned int
+rng_below(unsigned int n)
+{
+	return (unsigned int)(rng_next() % n);
+}
+
+/* All demo dates count back from this instant (2026-11-01 00:00 UTC). */
+static const time_t reference_time = 1793491200;
+
+static void
+sql_datetime(time_t t, char *out, size_t size)
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, size, "%Y-%m-%d %H:%M:%S", &tm);
+}
+
+struct customer_row {
+	char email[128];
+	const char *first_name, *last_name, *country, *language, *status, *source;
+	char phone[32], phone_digits[32];
+	char created_at[24], last_order_at[24];
+	int marketing, order_count;
+	long long spent;
+};
+
+struct order_row {
+	long customer_index;	/* in the batch */
+	char reference[48];
+	const char *status;
+	long long total_cents;
+	char ordered_at[24];
+};
+
+struct batch {
+	struct customer_row customers[BATCH];
+	struct order_row orders[BATCH * MAX_ORDERS];
+	int customer_count, order_count;
+};
+
+static void
+make_customer(struct batch *batch, long number)
+{
+	struct customer_row *row = &batch->customers[batch->customer_count];
+	int english = rng_below(10) < 3;
+	const struct name *first = english ? &english_first[rng_below(COUNT(english_first))]
+	    : &french_first[rng_below(COUNT(french_first))];
+	const struct name *last = english ? &english_last[rng_below(COUNT(english_last))]
+	    : &french_last[rng_below(COUNT(french_last))];
+	unsigned int roll = rng_below(100), orders, k;
+	time_t created = reference_time - (time_t)rng_below(3 * 365 * 86400);
+	time_t latest = 0;
+
+	row->first_name = first->text;
+	row->last_name = last->text;
+	snprintf(row->email, sizeof(row->email), "%s.%s.%ld@example.%s", first->ascii,
+	    last->ascii, number, english ? "org" : "fr");
+	if (english) {
+		unsigned int line = rng_below(1000);
+
+		snprintf(row->phone, sizeof(row->phone), "+44 7700 900%03u", line);
+		snprintf(row->phone_digits, sizeof(row->phone_digits), "447700900%03u", line);
+		row->country = "GB";
+		row->language = "en";
+	} else {
+		unsigned int a = rng_below(100), b = rng_below(100), c = rng_below(100), d = rng_below(100);
+
+		snprintf(row->phone, sizeof(row->phone), "+33 6 %02u %02u %02u %02u", a, b, c, d);
+		snprintf(row->phone_digits, sizeof(row->phone_digits), "336%02u%02u%02u%02u", a, b, c, d);
+		row->country = rng_below(10) == 0 ? "BE" : "FR";
+		row->language = "fr";
+	}
+	row->status = roll < 85 ? "active" : roll < 93 ? "invited" : roll < 98 ? "inactive" : "blocked";
+	roll = rng_below(100);
+	row->source = roll < 50 ? "self" : roll < 65 ? "admin" : roll < 90 ? "import" : "order";
+	row->marketing = rng_below(10) < 6;
+	sql_datetime(created, row->created_at, sizeof(row->created_at));
+
+	orders = strcmp(row->status, "invited") == 0 ? 0 : rng_below(MAX_ORDERS + 1);
+	row->order_count = 0;
+	row->spent = 0;
+	for (k = 0; k < orders; k++) {
+		struct order_row *order = &batch->orders[batch->order_count++];
+		time_t at = created + (time_t)(rng_next() % (unsigned long long)(reference_time - created + 1));
+
+		order->customer_index = batch->customer_count;
+		snprintf(order->reference, sizeof(order->reference), "D%07ld-%u", number, k + 1);
+		order->status = rng_below(20) == 0 ? "cancelled" : "completed";
+		order->total_cents = 500 + (long long)rng_below(24500);
+		sql_datetime(at, order->ordered_at, sizeof(order->ordered_at));
+		if (strcmp(order->status, "cancelled") != 0) {
+			row->order_count++;
+			row->spent += order->total_cents;
+			if (at > latest)
+				latest = at;
+		}
+	}
+	row->last_order_at[0] = '\0';
+	if (latest)
+		sql_datetime(latest, row->last_order_at, sizeof(row->last_order_at));
+	batch->customer_count++;
+}
+
+/* "INSERT INTO table (columns) VALUES (?, …), (?, …)…" for rows rows. */
+static char *
+multi_insert(const char *head, int columns, int rows)
+{
+	size_t size = strlen(head) + (size_t)rows * ((size_t)columns * 3 + 4) + 1;
+	char *sql = malloc(size), *p;
+	int r, c;
+
+	if (sql == NULL)
+		return NULL;
+	p = sql + sprintf(sql, "%s", head);
+	for (r = 0; r < rows; r++) {
+		*p++ = r ? ',' : ' ';
+		*p++ = '(';
+		for (c = 0; c < columns; c++) {
+			if (c)
+				*p++ = ',';
+			*p++ = '?';
+		}
+		*p++ = ')';
+	}
+	*p = '\0';
+	return sql;
+}
+
+static const char customer_head[] =
+    "INSERT INTO customer (shop_id, email, first_name, last_name, phone, phone_digits,"
+    " country, language, status, source, marketing_consent, order_count,"
+    " total_spent_cents, last_order_at, created_at) VALUES";
+static const char order_head[] =
+    "INSERT INTO orders (shop_id, customer_id, reference, status, total_cents, ordered_at) VALUES";
+
+/* Inserts the batch's customers with one statement. Returns the first new
+ * id (ids of one multi-row INSERT are consecutive), or 0 on error. */
+static unsigned long long
+insert_customers(struct db *db, struct db_query *query, long long shop_id,
+    struct batch *batch, struct db_param *params)
+{
+	int i, p = 0;
+
+	for (i = 0; i < batch->customer_count; i++) {
+		struct customer_row *row = &batch->customers[i];
+
+		params[p++] = DB_INT(shop_id);
+		params[p++] = DB_TEXT(row->email);
+		params[p++] = DB_TEXT(row->first_name);
+		params[p++] = DB_TEXT(row->last_name);
+		params[p++] = DB_TEXT(row->phone);
+		params[p++] = DB_TEXT(row->phone_digits);
+		params[p++] = DB_TEXT(row->country);
+		params[p++] = DB_TEXT(row->language);
+		params[p++] = DB_TEXT(row->status);
+		params[p++] = DB_TEXT(row->source);
+		params[p++] = DB_INT(row->marketing);
+		params[p++] = DB_INT(row->order_count);
+		params[p++] = DB_INT(row->spent);
+		params[p++] = row->last_order_at[0] ? DB_TEXT(row->last_order_at) : DB_NULL;
+		params[p++] = DB_TEXT(row->created_at);
+	}
+	if (db_exec(db, query, params, (size_t)p) < 0)
+		return 0;
+	return db_insert_id(query);
+}
+
+/* Inserts orders [from, to) of the batch with one statement. */
+static int
+insert_orders(struct db *db, struct db_query *query, long long shop_id, struct batch *batch,
+    int from, int to, unsigned long long first_id, struct db_param *params)
+{
+	int i, p = 0;
+
+	for (i = from; i < to; i++) {
+		struct order_row *order = &batch->orders[i];
+
+		params[p++] = DB_INT(shop_id);
+		params[p++] = DB_INT(first_id + (unsigned long long)order->customer_index);
+		params[p++] = DB_TEXT(order->reference);
+		params[p++] = DB_TEXT(order->status);
+		params[p++] = DB_INT(order->total_cents);
+		params[p++] = DB_TEXT(order->ordered_at);
+	}
+	return db_exec(db, query, params, (size_t)p) < 0 ? -1 : 0;
+}
+
+/* Prepares a multi-row INSERT for rows rows. Returns 0 or -1. */
+static int
+bulk_prepare(struct db *db, struct db_query *query, const char *head, int columns, int rows)
+{
+	memset(query, 0, sizeof(*query));
+	query->sql = multi_insert(head, columns, rows);
+	if (query->sql == NULL || db_prepare(db, query) != 0) {
+		fprintf(stderr, "fidele-admin: cannot prepare the bulk insert\n");
+		free((char *)query->sql);
+		query->sql = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+static void
+bulk_release(struct db_query *query)
+{
+	db_release(query);
+	free((char *)query->sql);
+	query->sql = NULL;
+}
+
+/* Inserts one batch (customers, then their orders) in one transaction. */
+static int
+insert_batch(struct db *db, long long shop_id, struct batch *batch, struct db_param *params,
+    struct db_query *full_customers, struct db_query *full_orders)
+{
+	struct db_query partial;
+	struct db_query *customers = full_customers;
+	unsigned long long first_id;
+	int i, status = 0;
+
+	if (batch->customer_count < BATCH) {
+		if (bulk_prepare(db, &partial, customer_head, CUSTOMER_COLUMNS, batch->customer_count) != 0)
+			return -1;
+		customers = &partial;
+	}
+	if (db_begin(db) != 0)
+		status = -1;
+	first_id = status == 0 ? insert_customers(db, customers, shop_id, batch, params) : 0;
+	if (customers == &partial)
+		bulk_release(&partial);
+	if (first_id == 0)
+		status = -1;
+	for (i = 0; status == 0 && i + BATCH <= batch->order_count; i += BATCH)
+		status = insert_orders(db, full_orders, shop_id, batch, i, i + BATCH, first_id, params);
+	if (status == 0 && i < batch->order_count) {
+		status = bulk_prepare(db, &partial, order_head, ORDER_COLUMNS, batch->order_count - i);
+		if (status == 0) {
+			status = insert_orders(db, &partial, shop_id, batch, i, batch->order_count,
+			    first_id, params);
+			bulk_release(&partial);
+		}
+	}
+	if (status == 0)
+		return db_commit(db);
+	db_rollback(db);
+	return -1;
+}
+
+int
+seed_demo(struct db *db, long long shop_id, long count)
+{
+	struct batch *batch = calloc(1, sizeof(*batch));
+	struct db_param *params = calloc(BATCH * MAX_ORDERS * ORDER_COLUMNS, sizeof(*params));
+	struct db_query full_customers, full_orders;
+	long done = 0;
+	int status = -1;
+
+	if (batch == NULL || params == NULL)
+		goto out;
+	if (bulk_prepare(db, &full_customers, customer_head, CUSTOMER_COLUMNS, BATCH) != 0)
+		goto out;
+	if (bulk_prepare(db, &full_orders, order_head, ORDER_COLUMNS, BATCH) == 0) {
+		status = 0;
+		while (done < count && status == 0) {
+			batch->customer_count = batch->order_count = 0;
+			while (batch->customer_count < BATCH && done + batch->customer_count < count)
+				make_customer(batch, done + batch->customer_count + 1);
+			status = insert_batch(db, shop_id, batch, params, &full_customers, &full_orders);
+			done += batch->customer_count;
+			if (status == 0 && (done % 100000 == 0 || done == count))
+				fprintf(stderr, "seed-demo: %ld customers\n", done);
+		}
+		bulk_release(&full_orders);
+	}
+	bulk_release(&full_customers);
+out:
+	free(batch);
+	free(params);
+	return status;
+}

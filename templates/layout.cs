@@ -1,0 +1,28 @@
+<?cs include:Page.Template ?><!DOCTYPE html>
+<html lang="<?cs var:Page.Lang ?>">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title><?cs if:Page.Title ?><?cs var:Page.Title ?> · <?cs /if ?><?cs var:Shop.Name ?><?cs if:!Shop.Name ?>Fidèle<?cs /if ?></title>
+<link rel="stylesheet" href="/static/fidele.css">
+</head>
+<body>
+<header class="topbar">
+  <a class="brand" href="/admin/"><?cs var:Shop.Name ?><?cs if:!Shop.Name ?>Fidèle<?cs /if ?></a>
+  <?cs if:Admin.Email ?>
+  <nav class="mainnav" aria-label="<?cs var:Lang.Nav.Label ?>">
+    <a href="/admin/customers"<?cs if:Page.Section == "customers" ?> aria-current="page"<?cs /if ?>><?cs var:Lang.Nav.Customers ?></a>
+  </nav>
+  <form class="signout" method="post" action="/admin/logout">
+    <input type="hidden" name="csrf" value="<?cs var:Page.Csrf ?>">
+    <span class="who"><?cs var:Admin.Email ?></span>
+    <button type="submit" class="link"><?cs var:Lang.Nav.SignOut ?></button>
+  </form>
+  <?cs /if ?>
+</header>
+<main class="page">
+<?cs call:content() ?>
+</main>
+<footer class="footer">Fidèle</footer>
+</body>
+</html>

@@ -1,0 +1,312 @@
+"""The Fidèle stack on one machine, for tests, the demo and benchmarks.
+
+Starts, on loopback and on free ports, a private MariaDB (its own datadir,
+unix socket only), applies the migrations, an SMTP server (aiosmtpd), every
+FastCGI program under spawn-fcgi, and nginx with the shipped snippet from
+nginx-conf/. stop() tears all of it down, and is also run at exit and on
+SIGINT/SIGTERM, so a failing test never leaves servers behind.
+
+    stack = Stack(var_dir, srcdir=..., builddir=...)
+    stack.start()
+    stack.admin("shop", "add", "--slug", "a", "--name", "Shop A")
+    stack.sql("SELECT COUNT(*) FROM customer")
+    stack.stop()
+"""
+
+import atexit
+import glob
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+PROGRAMS = ("login", "customers")
+WEB_USER = "www-data"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(check, what, timeout=30.0):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if check():
+            return
+        time.sleep(0.05)
+    raise RuntimeError("timed out waiting for " + what)
+
+
+def can_connect(address):
+    family = socket.AF_UNIX if isinstance(address, str) else socket.AF_INET
+    with socket.socket(family) as s:
+        try:
+            s.connect(address)
+            return True
+        except OSError:
+            return False
+
+
+class Stack:
+    def __init__(self, var_dir, srcdir, builddir, port=None, persistent=False,
+                 buffer_pool="256M", processes=2, sanitizer_logs=False):
+        self.var = os.path.abspath(var_dir)
+        self.srcdir = os.path.abspath(srcdir)
+        self.builddir = os.path.abspath(builddir)
+        self.port = port or free_port()
+        self.smtp_port = free_port()
+        self.persistent = persistent
+        self.buffer_pool = buffer_pool
+        self.processes = processes
+        self.sanitizer_logs = sanitizer_logs
+        self.children = []          # Popen objects we wait on
+        self.fcgi_pids = []         # spawn-fcgi children
+        self.running = False
+        self.datadir = os.path.join(self.var, "mariadb")
+        self.run_dir = os.path.join(self.var, "run")
+        self.log_dir = os.path.join(self.var, "log")
+        self.mail_dir = os.path.join(self.var, "mail")
+        self.db_socket = os.path.join(self.run_dir, "mariadb.sock")
+        self.config = os.path.join(self.var, "fidele.hdf")
+        self.base_url = "http://127.0.0.1:%d" % self.port
+
+    # --- helpers ----------------------------------------------------------
+    def env(self):
+        env = dict(os.environ)
+        env["FIDELE_CONFIG"] = self.config
+        if self.sanitizer_logs:
+            env["ASAN_OPTIONS"] = "log_path=%s/asan:abort_on_error=0" % self.log_dir
+            env["UBSAN_OPTIONS"] = "print_stacktrace=1:log_path=%s/ubsan" % self.log_dir
+        return env
+
+    def program(self, name):
+        return os.path.join(self.builddir, "fcgi", name)
+
+    def admin(self, *args, input=None, check=True):
+        """Runs fidele-admin; returns the CompletedProcess."""
+        result = subprocess.run([self.program("fidele-admin")] + list(args),
+                                input=input, env=self.env(), capture_output=True,
+                                text=True)
+        if check and result.returncode != 0:
+            raise RuntimeError("fidele-admin %s failed: %s" % (" ".join(args), result.stderr))
+        return result
+
+    def sql(self, statement, database="fidele"):
+        """Runs SQL as root through the socket; returns rows as lists of str."""
+        result = subprocess.run(
+            ["mariadb", "--no-defaults", "--socket=" + self.db_socket, "-u", "root",
+             "-N", "-B", database], input=statement, capture_output=True, text=True)
+        if result.returncode != 0:
+            raise RuntimeError("SQL failed: %s\n%s" % (result.stderr, statement))
+        return [line.split("\t") for line in result.stdout.splitlines()]
+
+    # --- start ----------------------------------------------------------------
+    def start(self):
+        for d in (self.var, self.run_dir, self.log_dir, self.mail_dir):
+            os.makedirs(d, exist_ok=True)
+        os.chmod(self.var, 0o755)
+        os.chmod(self.run_dir, 0o755)
+        atexit.register(self.stop)
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, self._on_signal)
+        self.running = True
+        self._start_mariadb()
+        self._write_config()
+        self.admin("migrate")
+        self._start_smtp()
+        self._start_programs()
+        self._start_nginx()
+
+    def _on_signal(self, signum, frame):
+        self.stop()
+        sys.exit(128 + signum)
+
+    def _spawn(self, argv, log_name, env=None):
+        log = open(os.path.join(self.log_dir, log_name), "ab")
+        child = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT,
+                                 env=env or self.env(), start_new_session=True)
+        log.close()
+        self.children.append(child)
+        return child
+
+    def _start_mariadb(self):
+        fresh = not os.path.isdir(os.path.join(self.datadir, "mysql"))
+        if fresh:
+            subprocess.run(
+                ["mariadb-install-db", "--no-defaults", "--datadir=" + self.datadir,
+                 "--user=root", "--auth-root-authentication-method=socket",
+                 "--skip-test-db"], check=True, capture_output=True)
+        self.mariadb = self._spawn(
+            ["/usr/sbin/mariadbd", "--no-defaults", "--datadir=" + self.datadir,
+             "--socket=" + self.db_socket, "--pid-file=" + os.path.join(self.run_dir, "mariadb.pid"),
+             "--skip-networking", "--user=root",
+             "--innodb-buffer-pool-size=" + self.buffer_pool,
+             "--innodb-flush-log-at-trx-commit=2", "--innodb-log-file-size=256M",
+             "--character-set-server=utf8mb4", "--collation-server=utf8mb4_unicode_520_ci",
+             "--max-connections=500", "--log-error=" + os.path.join(self.log_dir, "mariadb.err")],
+            "mariadb.log")
+        wait_for(lambda: self.mariadb.poll() is None and can_connect(self.db_socket),
+                 "MariaDB", 60)
+        if self.mariadb.poll() is not None:
+            raise RuntimeError("MariaDB did not start; see " + self.log_dir)
+        password_file = os.path.join(self.var, "db-password")
+        if fresh or not os.path.exists(password_file):
+            password = os.urandom(18).hex()
+            self.sql("CREATE DATABASE IF NOT EXISTS fidele CHARACTER SET utf8mb4"
+                     " COLLATE utf8mb4_unicode_520_ci;\n"
+                     "CREATE OR REPLACE USER 'fidele'@'localhost' IDENTIFIED BY '%s';\n"
+                     "GRANT ALL ON fidele.* TO 'fidele'@'localhost';\n" % password,
+                     database="mysql")
+            with open(password_file, "w") as f:
+                f.write(password)
+            os.chmod(password_file, 0o600)
+        with open(password_file) as f:
+            self.db_password = f.read().strip()
+
+    def _write_config(self):
+        secret_file = os.path.join(self.var, "secret")
+        if not os.path.exists(secret_file):
+            with open(secret_file, "w") as f:
+                f.write(os.urandom(32).hex())
+            os.chmod(secret_file, 0o600)
+        with open(secret_file) as f:
+            secret = f.read().strip()
+        with open(self.config, "w") as f:
+            f.write("Database {\n  Socket = %s\n  User = fidele\n  Password = %s\n"
+                    "  Name = fidele\n}\n" % (self.db_socket, self.db_password))
+            f.write("Security.Secret = %s\n" % secret)
+            f.write("Mail {\n  Smtp = smtp://127.0.0.1:%d\n  Directory = %s\n}\n"
+                    % (self.smtp_port, self.mail_dir))
+            f.write("Site.BaseUrl = %s\n" % self.base_url)
+            f.write("Limits.MaxBody = 1048576\n")
+            f.write("Paths.Data = %s\n" % self.srcdir)
+        os.chmod(self.config, 0o640)
+
+    def _start_smtp(self):
+        self.smtp = self._spawn(
+            ["/usr/bin/python3", "-m", "aiosmtpd", "-n", "-l", "127.0.0.1:%d" % self.smtp_port,
+             "-c", "aiosmtpd.handlers.Mailbox", os.path.join(self.mail_dir, "inbox")],
+            "smtp.log")
+        wait_for(lambda: can_connect(("127.0.0.1", self.smtp_port)), "the SMTP server")
+
+    def _start_programs(self):
+        for name in PROGRAMS:
+            sock = os.path.join(self.run_dir, name + ".sock")
+            pid_file = os.path.join(self.run_dir, name + ".pid")
+            if os.path.exists(sock):
+                os.unlink(sock)
+            with open(os.path.join(self.log_dir, name + ".log"), "ab") as log:
+                subprocess.run(
+                    ["spawn-fcgi", "-s", sock, "-M", "0660", "-U", WEB_USER, "-G", WEB_USER,
+                     "-F", str(self.processes), "-P", pid_file, "--",
+                     self.program(name + ".fcgi")],
+                    stdout=log, stderr=log, env=self.env(), check=True)
+            with open(pid_file) as f:
+                self.fcgi_pids += [int(p) for p in f.read().split()]
+
+    def _start_nginx(self):
+        prefix = os.path.join(self.var, "nginx")
+        for sub in ("body", "fastcgi", "proxy", "uwsgi", "scgi"):
+            path = os.path.join(prefix, sub)
+            os.makedirs(path, exist_ok=True)
+            shutil.chown(path, WEB_USER, WEB_USER)
+        # the vhost includes snippets/fidele.conf as an installed one would:
+        # here snippets/ is the source tree's nginx-conf/
+        snippets = os.path.join(prefix, "snippets")
+        if not os.path.islink(snippets):
+            os.symlink(os.path.join(self.srcdir, "nginx-conf"), snippets)
+        conf = os.path.join(prefix, "nginx.conf")
+        with open(conf, "w") as f:
+            f.write(NGINX_CONF % {
+                "user": WEB_USER, "prefix": prefix, "log": self.log_dir, "port": self.port,
+                "run": self.run_dir, "data": self.srcdir,
+            })
+        self.nginx = self._spawn(["nginx", "-p", prefix, "-c", conf, "-e",
+                                  os.path.join(self.log_dir, "nginx-error.log")], "nginx.log")
+        wait_for(lambda: can_connect(("127.0.0.1", self.port)), "nginx")
+
+    # --- stop -------------------------------------------------------------------
+    def stop(self):
+        if not self.running:
+            return
+        self.running = False
+        for pid in self.fcgi_pids:
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+        for child in reversed(self.children):
+            if child.poll() is None:
+                child.terminate()
+        for child in reversed(self.children):
+            try:
+                child.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()
+        deadline = time.time() + 10
+        for pid in self.fcgi_pids:
+            while time.time() < deadline:
+                try:
+                    os.kill(pid, 0)
+                    time.sleep(0.05)
+                except ProcessLookupError:
+                    break
+            else:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+        self.children = []
+        self.fcgi_pids = []
+        if not self.persistent:
+            shutil.rmtree(self.var, ignore_errors=True)
+
+    def sanitizer_reports(self):
+        """Texts of AddressSanitizer/UBSan reports the programs wrote."""
+        reports = []
+        for path in glob.glob(os.path.join(self.log_dir, "asan*")) + \
+                glob.glob(os.path.join(self.log_dir, "ubsan*")):
+            with open(path, errors="replace") as f:
+                reports.append(f.read())
+        return reports
+
+
+# The test and demo server: the shipped snippet inside a plain server block.
+NGINX_CONF = """\
+user %(user)s;
+worker_processes 1;
+pid %(prefix)s/nginx.pid;
+daemon off;
+error_log %(log)s/nginx-error.log warn;
+events { worker_connections 512; }
+http {
+    types {
+        text/html html;
+        text/css css;
+        application/javascript js;
+        image/png png;
+        image/svg+xml svg;
+    }
+    default_type application/octet-stream;
+    access_log %(log)s/nginx-access.log;
+    client_body_temp_path %(prefix)s/body;
+    fastcgi_temp_path %(prefix)s/fastcgi;
+    proxy_temp_path %(prefix)s/proxy;
+    uwsgi_temp_path %(prefix)s/uwsgi;
+    scgi_temp_path %(prefix)s/scgi;
+    server {
+        listen 127.0.0.1:%(port)d default_server;
+        server_name _;
+        set $fidele_sockets %(run)s;
+        set $fidele_data %(data)s;
+        set $fidele_shop "";
+        include snippets/fidele.conf;
+    }
+}
+"""

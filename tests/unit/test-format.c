@@ -1,0 +1,32 @@
+/* Unit tests for fcgi/lib/format.c: money and dates the local way. */
+#include "../../config.h"
+
+#include "../../fcgi/lib/format.h"
+#include "tap.h"
+
+int
+main(void)
+{
+	char out[64];
+
+	format_money(123456, "EUR", LANG_FR, out, sizeof(out));
+	is_str(out, "1\xe2\x80\xaf" "234,56\xc2\xa0€", "French money: 1 234,56 €");
+	format_money(123456, "EUR", LANG_EN, out, sizeof(out));
+	is_str(out, "€1,234.56", "English money: €1,234.56");
+	format_money(5, "EUR", LANG_FR, out, sizeof(out));
+	is_str(out, "0,05\xc2\xa0€", "cents below one euro keep two digits");
+	format_money(-1999, "GBP", LANG_EN, out, sizeof(out));
+	is_str(out, "-£19.99", "negative amounts keep their sign");
+	format_money(100000000, "EUR", LANG_EN, out, sizeof(out));
+	is_str(out, "€1,000,000.00", "millions are grouped by three");
+
+	format_date("2026-11-23 10:04:00", LANG_FR, out, sizeof(out));
+	is_str(out, "23/11/2026", "French dates are day/month/year");
+	format_date("2026-11-23", LANG_EN, out, sizeof(out));
+	is_str(out, "23 Nov 2026", "English dates name the month");
+	format_date(NULL, LANG_FR, out, sizeof(out));
+	is_str(out, "", "no date gives an empty text");
+	format_date("garbage", LANG_EN, out, sizeof(out));
+	is_str(out, "", "a malformed date gives an empty text");
+	return tap_done();
+}

@@ -1,0 +1,42 @@
+/* Unit tests for fcgi/lib/text.c: what every form accepts and refuses. */
+#include "../../config.h"
+
+#include "../../fcgi/lib/text.h"
+#include "tap.h"
+
+int
+main(void)
+{
+	char buf[512];
+
+	ok(text_is_clean_utf8("Élodie Lefèvre", 0), "accented names are clean UTF-8");
+	ok(!text_is_clean_utf8("\xc9lodie", 0), "Windows-1252 bytes are refused");
+	ok(!text_is_clean_utf8("\xc0\xaf", 0), "overlong encodings are refused");
+	ok(!text_is_clean_utf8("\xed\xa0\x80", 0), "UTF-16 surrogates are refused");
+	ok(!text_is_clean_utf8("a\x01" "b", 0), "control characters are refused");
+	ok(!text_is_clean_utf8("line\nbreak", 0), "a newline is refused in one-line text");
+	ok(text_is_clean_utf8("line\nbreak", 1), "a newline is accepted in multi-line text");
+	ok(text_length("Zoé") == 3, "length counts characters, not bytes");
+
+	snprintf(buf, sizeof(buf), "  Elodie.Martin@Example.FR \t");
+	ok(text_email_normalise(buf), "an address with spaces and capitals is valid");
+	is_str(buf, "elodie.martin@example.fr", "an address is trimmed and lowercased");
+	snprintf(buf, sizeof(buf), "no-at-sign.example.fr");
+	ok(!text_email_normalise(buf), "an address without @ is refused");
+	snprintf(buf, sizeof(buf), "a@b@example.fr");
+	ok(!text_email_normalise(buf), "an address with two @ is refused");
+	snprintf(buf, sizeof(buf), "someone@localhost");
+	ok(!text_email_normalise(buf), "an address without a dotted domain is refused");
+	snprintf(buf, sizeof(buf), "a b@example.fr");
+	ok(!text_email_normalise(buf), "an address with an inner space is refused");
+	snprintf(buf, sizeof(buf), "x@example..fr");
+	ok(!text_email_normalise(buf), "an address with an empty domain label is refused");
+	snprintf(buf, sizeof(buf), "");
+	ok(!text_email_normalise(buf), "an empty address is refused");
+
+	ok(text_like_prefix("50%_off\\", buf, sizeof(buf)) == 0, "a LIKE pattern fits");
+	is_str(buf, "50\\%\\_off\\\\%", "LIKE wildcards in a search are escaped");
+	ok(text_like_prefix("abcdef", buf, 4) != 0, "a pattern too long for its buffer is refused");
+
+	return tap_done();
+}
