@@ -7,7 +7,7 @@
  * use an accent- and case-insensitive collation, so "elodie" finds
  * "Élodie" through the index; e-mail addresses are stored lowercased.
  */
-#include "../config.h"
+#include <config.h>
 
 #include <stdio.h>
 #include <string.h>
@@ -56,7 +56,7 @@ static struct db_query customers_sql[CUSTOMERS_SQL__MAX] = {
 
 static const struct field list_fields[] = {
 	{ "q", FIELD_TEXT, 0, 100, 0, 0 },
-	{ "page", FIELD_INT, 0, 10, 1, 100000 },
+	{ "page", FIELD_INT, 0, 20, 1, 100000 },
 	{ NULL, 0, 0, 0, 0, 0 }
 };
 
@@ -153,6 +153,8 @@ customers_list(struct request *req)
 	hdf_set_int_value(req->hdf, "Page.Number", (int)page);
 	hdf_set_int_value(req->hdf, "Page.Shown", rows > PAGE_SIZE ? PAGE_SIZE : rows);
 	hdf_set_int_value(req->hdf, "Page.First", (int)((page - 1) * PAGE_SIZE + 1));
+	hdf_set_int_value(req->hdf, "Page.Last", (int)((page - 1) * PAGE_SIZE) +
+	    (rows > PAGE_SIZE ? PAGE_SIZE : rows));
 	if (page > 1)
 		hdf_set_int_value(req->hdf, "Page.Previous", (int)page - 1);
 	if (rows > PAGE_SIZE)

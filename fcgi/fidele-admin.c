@@ -11,14 +11,14 @@
  *
  * Exit status: 0 done, 1 failed (database, files), 2 bad arguments.
  */
-#include "../config.h"
+#include <config.h>
 
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/config.h"
+#include "lib/settings.h"
 #include "lib/crypto.h"
 #include "lib/db.h"
 #include "lib/text.h"
@@ -193,7 +193,7 @@ cmd_migrate(struct db *db, HDF *config)
 	struct dirent **entries;
 	int count, i, status = 0, applied_now = 0;
 
-	snprintf(dir, sizeof(dir), "%s/sql", config_data_dir(config));
+	snprintf(dir, sizeof(dir), "%s/sql", settings_data_dir(config));
 	if (db_run_script(db, version_table) != 0 ||
 	    db_register(db, migrate_sql, MIGRATE_SQL__MAX) != 0)
 		return 1;
@@ -521,7 +521,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 
-	config = config_load();
+	config = settings_load();
 	if (config == NULL)
 		return 1;
 	if (db_connect(&db, config) != 0) {

@@ -6,7 +6,7 @@
  * time: an unknown address still pays for one scrypt. Failed attempts are
  * limited per account and per IP address, in the database.
  */
-#include "../config.h"
+#include <config.h>
 
 #include <stdio.h>
 #include <string.h>

@@ -4,7 +4,7 @@
  * rows. Rows go in as multi-row prepared INSERTs of BATCH customers, which
  * is what makes a million customers take seconds rather than hours.
  */
-#include "../config.h"
+#include <config.h>
 
 #include <stdio.h>
 #include <stdlib.h>

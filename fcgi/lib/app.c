@@ -5,7 +5,7 @@
  * run as plain CGI). The cgi kit keeps global state, so a process serves one
  * request at a time; scale with processes.
  */
-#include "../../config.h"
+#include <config.h>
 
 #include <errno.h>
 #include <stdio.h>
@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "app.h"
-#include "config.h"
+#include "settings.h"
 #include "core_sql.h"
 #include "page.h"
 #include "session.h"
@@ -528,10 +528,10 @@ app_main(struct app *app, int argc, char **argv)
 
 	(void)argc;
 	(void)argv;
-	app->config = config_load();
+	app->config = settings_load();
 	if (app->config == NULL)
 		return 1;
-	app->data_dir = config_data_dir(app->config);
+	app->data_dir = settings_data_dir(app->config);
 	app->secret = hdf_get_value(app->config, "Security.Secret", NULL);
 	app->max_body = hdf_get_int_value(app->config, "Limits.MaxBody", 1024 * 1024);
 	if (app->secret == NULL || strlen(app->secret) < 32) {

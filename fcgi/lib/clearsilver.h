@@ -22,7 +22,8 @@
 #undef PACKAGE_URL
 #undef PACKAGE_VERSION
 
-/* Logs a ClearSilver error chain to stderr with a context word and frees it. */
+/* Logs a ClearSilver error chain to stderr with a context word and frees it
+ * (in settings.c, which every program links). */
 void cs_log_error(const char *context, NEOERR *err);
 
 #endif

@@ -1,7 +1,7 @@
 /*
  * SQL of the shared core, one statement per enum core_sql entry.
  */
-#include "../../config.h"
+#include <config.h>
 
 #include "core_sql.h"
 

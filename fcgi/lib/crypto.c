@@ -2,7 +2,7 @@
  * OpenSSL wrappers: CSPRNG, SHA-256, HMAC-SHA256 and scrypt password hashes
  * stored as PHC strings so the cost can rise later without breaking old ones.
  */
-#include "../../config.h"
+#include <config.h>
 
 #include <stdio.h>
 #include <stdlib.h>

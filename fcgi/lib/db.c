@@ -3,7 +3,7 @@
  * fetched as text into per-statement buffers that grow when a value is
  * longer than the column's declared size.
  */
-#include "../../config.h"
+#include <config.h>
 
 #include <errno.h>
 #include <stdio.h>

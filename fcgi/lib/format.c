@@ -2,7 +2,7 @@
  * Local formatting of money and dates. Kept in C rather than in the
  * templates so that every page and every mail writes them the same way.
  */
-#include "../../config.h"
+#include <config.h>
 
 #include <stdio.h>
 #include <string.h>

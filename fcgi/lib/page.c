@@ -7,7 +7,7 @@
  * users because the request's own values live under Query.*, Cookie.* and
  * HTTP.* only.
  */
-#include "../../config.h"
+#include <config.h>
 
 #include <stdio.h>
 #include <string.h>

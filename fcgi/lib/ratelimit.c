@@ -2,7 +2,7 @@
  * Database-backed fixed-window rate limits. Keys are hashed so that the
  * table holds no addresses in clear.
  */
-#include "../../config.h"
+#include <config.h>
 
 #include <string.h>
 

@@ -4,7 +4,7 @@
  * tokens are HMAC(secret, "csrf:" + cookie): nothing to store, and they
  * change with every new session.
  */
-#include "../../config.h"
+#include <config.h>
 
 #include <stdio.h>
 #include <string.h>

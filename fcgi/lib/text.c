@@ -2,7 +2,7 @@
  * Text checks shared by every form: what a field may contain is decided here,
  * once, so each program validates the same way.
  */
-#include "../../config.h"
+#include <config.h>
 
 #include <string.h>
 

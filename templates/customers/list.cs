@@ -10,12 +10,12 @@
 <?cs if:Page.Shown == 0 ?>
 <p class="empty"><?cs if:Page.Query ?><?cs var:Lang.Customers.NoMatch ?><?cs else ?><?cs var:Lang.Customers.None ?><?cs /if ?></p>
 <?cs else ?>
-<p class="count"><?cs var:Lang.Customers.Showing ?> <?cs var:Page.First ?>–<?cs var:Page.First + Page.Shown - 1 ?><?cs if:Page.Query ?> · <?cs var:Lang.Customers.SearchFor ?> « <?cs var:Page.Query ?> »<?cs /if ?></p>
+<p class="count"><?cs var:Lang.Customers.Showing ?> <?cs var:Page.First ?>–<?cs var:Page.Last ?><?cs if:Page.Query ?> · <?cs var:Lang.Customers.SearchFor ?> « <?cs var:Page.Query ?> »<?cs /if ?></p>
 <div class="table-wrap">
 <table class="list">
   <thead><tr>
     <th scope="col"><?cs var:Lang.Customers.Name ?></th>
-    <th scope="col"><?cs var:Lang.Customers.Email ?></th>
+    <th scope="col" class="hide-narrow"><?cs var:Lang.Customers.Email ?></th>
     <th scope="col" class="hide-narrow"><?cs var:Lang.Customers.Phone ?></th>
     <th scope="col"><?cs var:Lang.Customers.Status ?></th>
     <th scope="col" class="num hide-narrow"><?cs var:Lang.Customers.Orders ?></th>
@@ -25,8 +25,8 @@
   <tbody>
   <?cs each:c = Customers ?>
   <tr>
-    <td class="name"><?cs var:c.last_name ?> <?cs var:c.first_name ?></td>
-    <td class="email"><?cs var:c.email ?></td>
+    <td class="name"><?cs var:c.last_name ?> <?cs var:c.first_name ?><span class="sub show-narrow"><?cs var:c.email ?></span></td>
+    <td class="email hide-narrow"><?cs var:c.email ?></td>
     <td class="hide-narrow nowrap"><?cs var:c.phone ?></td>
     <td><span class="status status-<?cs var:c.status ?>"><?cs var:Lang.Status[c.status] ?></span></td>
     <td class="num hide-narrow"><?cs var:c.orders ?></td>

@@ -76,12 +76,17 @@ class Stack:
         self.base_url = "http://127.0.0.1:%d" % self.port
 
     # --- helpers ----------------------------------------------------------
+    def env_sanitizer(self):
+        """Where sanitizer builds of the programs write their reports."""
+        if not self.sanitizer_logs:
+            return {}
+        return {"ASAN_OPTIONS": "log_path=%s/asan" % self.log_dir,
+                "UBSAN_OPTIONS": "print_stacktrace=1:log_path=%s/ubsan" % self.log_dir}
+
     def env(self):
         env = dict(os.environ)
         env["FIDELE_CONFIG"] = self.config
-        if self.sanitizer_logs:
-            env["ASAN_OPTIONS"] = "log_path=%s/asan:abort_on_error=0" % self.log_dir
-            env["UBSAN_OPTIONS"] = "print_stacktrace=1:log_path=%s/ubsan" % self.log_dir
+        env.update(self.env_sanitizer())
         return env
 
     def program(self, name):
@@ -229,6 +234,14 @@ class Stack:
         self.nginx = self._spawn(["nginx", "-p", prefix, "-c", conf, "-e",
                                   os.path.join(self.log_dir, "nginx-error.log")], "nginx.log")
         wait_for(lambda: can_connect(("127.0.0.1", self.port)), "nginx")
+
+    def restart_mariadb(self):
+        """Stops and starts the database server, as a crash or an upgrade
+        would; the programs keep running."""
+        self.mariadb.terminate()
+        self.mariadb.wait(timeout=60)
+        self.children.remove(self.mariadb)
+        self._start_mariadb()
 
     # --- stop -------------------------------------------------------------------
     def stop(self):

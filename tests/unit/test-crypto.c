@@ -1,5 +1,5 @@
 /* Unit tests for fcgi/lib/crypto.c: tokens, HMACs and password hashes. */
-#include "../../config.h"
+#include <config.h>
 
 #include <stdlib.h>
 

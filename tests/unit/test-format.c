@@ -1,5 +1,5 @@
 /* Unit tests for fcgi/lib/format.c: money and dates the local way. */
-#include "../../config.h"
+#include <config.h>
 
 #include "../../fcgi/lib/format.h"
 #include "tap.h"

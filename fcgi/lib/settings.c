@@ -1,12 +1,12 @@
 /*
  * Configuration loading: one HDF file, read once per process.
  */
-#include "../../config.h"
+#include <config.h>
 
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "config.h"
+#include "settings.h"
 
 #ifndef FIDELE_SYSCONFDIR
 #define FIDELE_SYSCONFDIR "/etc/fidele"
@@ -28,7 +28,7 @@ cs_log_error(const char *context, NEOERR *err)
 }
 
 HDF *
-config_load(void)
+settings_load(void)
 {
 	const char *path = getenv("FIDELE_CONFIG");
 	HDF *config = NULL;
@@ -49,7 +49,7 @@ config_load(void)
 }
 
 const char *
-config_data_dir(HDF *config)
+settings_data_dir(HDF *config)
 {
 	return hdf_get_value(config, "Paths.Data", FIDELE_DATADIR);
 }

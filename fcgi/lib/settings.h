@@ -2,17 +2,17 @@
  * Reading the one configuration file (HDF) that every program and the CLI
  * share. Path from FIDELE_CONFIG, else the build's default.
  */
-#ifndef FIDELE_CONFIG_H
-#define FIDELE_CONFIG_H
+#ifndef FIDELE_SETTINGS_H
+#define FIDELE_SETTINGS_H
 
 #include "clearsilver.h"
 
 /* Loads the configuration. Returns a tree the caller owns (hdf_destroy), or
  * NULL after printing why to stderr. */
-HDF *config_load(void);
+HDF *settings_load(void);
 
 /* The data directory (templates, lang, static, sql): Paths.Data in the
  * config, else the install default. Never NULL; owned by the tree. */
-const char *config_data_dir(HDF *config);
+const char *settings_data_dir(HDF *config);
 
 #endif

@@ -1,0 +1,109 @@
+"""fidele-admin: clear errors and a non-zero exit on bad arguments."""
+
+import unittest
+
+import web
+
+
+class Cli(unittest.TestCase):
+    def run_admin(self, *args, input=None):
+        return web.STACK.admin(*args, input=input, check=False)
+
+    def test_migrate_twice_applies_nothing_the_second_time(self):
+        answer = self.run_admin("migrate")
+        self.assertEqual(answer.returncode, 0, answer.stderr)
+        self.assertIn("0 applied now", answer.stdout)
+        versions = web.STACK.sql("SELECT version FROM schema_version")
+        self.assertEqual(versions, [["1"]])
+
+    def test_unknown_command_and_option(self):
+        for args in (["frobnicate"], ["shop", "add", "--slug", "x", "--nmae", "y"], []):
+            answer = self.run_admin(*args)
+            self.assertEqual(answer.returncode, 2, args)
+            self.assertIn("usage" if not args or args == ["frobnicate"] else "unknown option",
+                          answer.stderr)
+
+    def test_missing_value_and_required_option(self):
+        self.assertIn("needs a value", self.run_admin("shop", "add", "--slug").stderr)
+        answer = self.run_admin("shop", "add", "--slug", "gamma")
+        self.assertEqual(answer.returncode, 2)
+        self.assertIn("--name is required", answer.stderr)
+
+    def test_bad_shop_values(self):
+        cases = [(["--slug", "Bad Slug", "--name", "x"], "--slug"),
+                 (["--slug", "ok", "--name", "x", "--language", "de"], "--language"),
+                 (["--slug", "ok", "--name", "x", "--currency", "EURO"], "--currency"),
+                 (["--slug", "ok", "--name", "x", "--sender-email", "nope"], "--sender-email")]
+        for args, word in cases:
+            answer = self.run_admin("shop", "add", *args)
+            self.assertEqual(answer.returncode, 2, args)
+            self.assertIn(word, answer.stderr)
+
+    def test_duplicate_shop_and_host(self):
+        answer = self.run_admin("shop", "add", "--slug", "alpha", "--name", "Again")
+        self.assertEqual(answer.returncode, 1)
+        self.assertIn("already exists", answer.stderr)
+        answer = self.run_admin("shop", "host", "add", "--shop", "beta", "--host", "ALPHA.test")
+        self.assertEqual(answer.returncode, 1)
+        self.assertIn("already belongs", answer.stderr)
+
+    def test_admin_needs_a_real_password_and_shop(self):
+        answer = self.run_admin("admin", "add", "--shop", "alpha", "--email", "new@alpha.test",
+                                input="short\n")
+        self.assertEqual(answer.returncode, 2)
+        self.assertIn("password of 10", answer.stderr)
+        answer = self.run_admin("admin", "add", "--shop", "nope", "--email", "new@alpha.test",
+                                input="long-enough-password\n")
+        self.assertEqual(answer.returncode, 1)
+        self.assertIn("no shop named nope", answer.stderr)
+        answer = self.run_admin("admin", "add", "--shop", "alpha", "--email", "bad", input="x" * 12 + "\n")
+        self.assertEqual(answer.returncode, 2)
+        answer = self.run_admin("admin", "add", "--shop", "alpha", "--email", "owner@alpha.test",
+                                input="long-enough-password\n")
+        self.assertEqual(answer.returncode, 1)
+        self.assertIn("already an admin", answer.stderr)
+
+    def test_seed_demo_refuses_a_shop_with_customers_and_bad_counts(self):
+        answer = self.run_admin("seed-demo", "--shop", "alpha", "--customers", "10")
+        self.assertEqual(answer.returncode, 1)
+        self.assertIn("already has", answer.stderr)
+        for count in ("0", "-5", "ten", "99999999999"):
+            self.assertEqual(self.run_admin("seed-demo", "--shop", "alpha", "--customers", count)
+                             .returncode, 2, count)
+
+    def test_seed_demo_is_deterministic_and_keeps_totals_right(self):
+        self.assertEqual(self.run_admin("shop", "add", "--slug", "seed-one", "--name", "S1").returncode, 0)
+        self.assertEqual(self.run_admin("shop", "add", "--slug", "seed-two", "--name", "S2").returncode, 0)
+        for slug in ("seed-one", "seed-two"):
+            answer = self.run_admin("seed-demo", "--shop", slug, "--customers", "700")
+            self.assertEqual(answer.returncode, 0, answer.stderr)
+        fingerprint = ("SELECT COUNT(*), SUM(CRC32(CONCAT(c.email, c.first_name, c.last_name,"
+                       " c.order_count, c.total_spent_cents))) FROM customer c JOIN shop s"
+                       " ON s.id = c.shop_id WHERE s.slug = '%s'")
+        one = web.STACK.sql(fingerprint % "seed-one")
+        two = web.STACK.sql(fingerprint % "seed-two")
+        self.assertEqual(one[0][0], "700")
+        self.assertEqual(one, two)
+        # the totals seed-demo wrote match what the orders say
+        wrong = web.STACK.sql(
+            "SELECT COUNT(*) FROM customer c JOIN shop s ON s.id = c.shop_id"
+            " WHERE s.slug = 'seed-one' AND (c.order_count, c.total_spent_cents) <>"
+            " (SELECT COUNT(*), COALESCE(SUM(o.total_cents), 0) FROM orders o"
+            "   WHERE o.customer_id = c.id AND o.status <> 'cancelled')")
+        self.assertEqual(wrong[0][0], "0")
+
+    def test_order_triggers_keep_customer_totals(self):
+        customer = web.STACK.sql("SELECT c.id, c.shop_id FROM customer c JOIN shop s ON s.id = c.shop_id"
+                                 " WHERE s.slug = 'beta' AND c.email = 'gwen@beta.test'")[0]
+        web.STACK.sql(
+            "INSERT INTO orders (shop_id, customer_id, reference, status, total_cents, ordered_at) VALUES"
+            " (%s, %s, 'T-1', 'paid', 1250, '2026-01-02'), (%s, %s, 'T-2', 'paid', 750, '2026-03-04');"
+            "UPDATE orders SET status = 'cancelled' WHERE reference = 'T-2' AND shop_id = %s;"
+            % (customer[1], customer[0], customer[1], customer[0], customer[1]))
+        totals = web.STACK.sql("SELECT order_count, total_spent_cents, last_order_at FROM customer"
+                               " WHERE id = %s" % customer[0])
+        self.assertEqual(totals, [["1", "1250", "2026-01-02 00:00:00"]])
+        web.STACK.sql("DELETE FROM orders WHERE shop_id = %s AND reference IN ('T-1', 'T-2')" % customer[1])
+        totals = web.STACK.sql("SELECT order_count, total_spent_cents, last_order_at FROM customer"
+                               " WHERE id = %s" % customer[0])
+        self.assertEqual(totals, [["0", "0", "NULL"]])
