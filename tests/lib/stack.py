@@ -54,7 +54,8 @@ def can_connect(address):
 
 class Stack:
     def __init__(self, var_dir, srcdir, builddir, port=None, persistent=False,
-                 buffer_pool="256M", processes=2, sanitizer_logs=False):
+                 buffer_pool="256M", processes=2, sanitizer_logs=False,
+                 extra_programs=None, extra_nginx=""):
         self.var = os.path.abspath(var_dir)
         self.srcdir = os.path.abspath(srcdir)
         self.builddir = os.path.abspath(builddir)
@@ -64,6 +65,10 @@ class Stack:
         self.buffer_pool = buffer_pool
         self.processes = processes
         self.sanitizer_logs = sanitizer_logs
+        # benchmarks add programs of their own: {name: path}, served by
+        # extra_nginx locations through $fidele_sockets/<name>.sock
+        self.extra_programs = extra_programs or {}
+        self.extra_nginx = extra_nginx
         self.children = []          # Popen objects we wait on
         self.fcgi_pids = []         # spawn-fcgi children
         self.running = False
@@ -200,7 +205,8 @@ class Stack:
         wait_for(lambda: can_connect(("127.0.0.1", self.smtp_port)), "the SMTP server")
 
     def _start_programs(self):
-        for name in PROGRAMS:
+        programs = [(name, self.program(name + ".fcgi")) for name in PROGRAMS]
+        for name, path in programs + list(self.extra_programs.items()):
             sock = os.path.join(self.run_dir, name + ".sock")
             pid_file = os.path.join(self.run_dir, name + ".pid")
             if os.path.exists(sock):
@@ -209,7 +215,7 @@ class Stack:
                 subprocess.run(
                     ["spawn-fcgi", "-s", sock, "-M", "0660", "-U", WEB_USER, "-G", WEB_USER,
                      "-F", str(self.processes), "-P", pid_file, "--",
-                     self.program(name + ".fcgi")],
+                     path],
                     stdout=log, stderr=log, env=self.env(), check=True)
             with open(pid_file) as f:
                 self.fcgi_pids += [int(p) for p in f.read().split()]
@@ -229,7 +235,7 @@ class Stack:
         with open(conf, "w") as f:
             f.write(NGINX_CONF % {
                 "user": WEB_USER, "prefix": prefix, "log": self.log_dir, "port": self.port,
-                "run": self.run_dir, "data": self.srcdir,
+                "run": self.run_dir, "data": self.srcdir, "extra": self.extra_nginx,
             })
         self.nginx = self._spawn(["nginx", "-p", prefix, "-c", conf, "-e",
                                   os.path.join(self.log_dir, "nginx-error.log")], "nginx.log")
@@ -319,6 +325,7 @@ http {
         set $fidele_sockets %(run)s;
         set $fidele_data %(data)s;
         set $fidele_shop "";
+        %(extra)s
         include snippets/fidele.conf;
     }
 }
