@@ -203,7 +203,8 @@ CREATE TRIGGER orders_after_insert AFTER INSERT ON orders FOR EACH ROW
          last_order_at = GREATEST(COALESCE(last_order_at, NEW.ordered_at), NEW.ordered_at)
    WHERE id = NEW.customer_id AND NEW.status <> 'cancelled' AND @fidele_bulk_orders IS NULL;
 
-CREATE TRIGGER orders_after_update AFTER UPDATE ON orders FOR EACH ROW
+-- Recounts one customer's totals from the orders table.
+CREATE PROCEDURE customer_order_totals_refresh(IN refreshed_id BIGINT UNSIGNED)
   UPDATE customer c
      SET c.order_count = (SELECT COUNT(*) FROM orders o
                            WHERE o.customer_id = c.id AND o.status <> 'cancelled'),
@@ -211,14 +212,15 @@ CREATE TRIGGER orders_after_update AFTER UPDATE ON orders FOR EACH ROW
                                  WHERE o.customer_id = c.id AND o.status <> 'cancelled'),
          c.last_order_at = (SELECT MAX(o.ordered_at) FROM orders o
                              WHERE o.customer_id = c.id AND o.status <> 'cancelled')
-   WHERE c.id IN (OLD.customer_id, NEW.customer_id);
+   WHERE c.id = refreshed_id;
+
+CREATE TRIGGER orders_after_update AFTER UPDATE ON orders FOR EACH ROW
+BEGIN
+  CALL customer_order_totals_refresh(OLD.customer_id);
+  IF NOT (NEW.customer_id <=> OLD.customer_id) THEN
+    CALL customer_order_totals_refresh(NEW.customer_id);
+  END IF;
+END;
 
 CREATE TRIGGER orders_after_delete AFTER DELETE ON orders FOR EACH ROW
-  UPDATE customer c
-     SET c.order_count = (SELECT COUNT(*) FROM orders o
-                           WHERE o.customer_id = c.id AND o.status <> 'cancelled'),
-         c.total_spent_cents = (SELECT COALESCE(SUM(o.total_cents), 0) FROM orders o
-                                 WHERE o.customer_id = c.id AND o.status <> 'cancelled'),
-         c.last_order_at = (SELECT MAX(o.ordered_at) FROM orders o
-                             WHERE o.customer_id = c.id AND o.status <> 'cancelled')
-   WHERE c.id = OLD.customer_id;
+  CALL customer_order_totals_refresh(OLD.customer_id);

@@ -93,6 +93,21 @@ session_load(struct request *req)
 	return 0;
 }
 
+/* Deletes the session the request came with, if any. Returns 0 or -1. */
+static int
+drop_current(struct request *req)
+{
+	unsigned char hash[CRYPTO_HASH_BYTES];
+	struct db_param params[2];
+
+	if (req->session.cookie[0] == '\0')
+		return 0;
+	hash_cookie(req->session.cookie, hash);
+	params[0] = DB_BLOB(hash, sizeof(hash));
+	params[1] = DB_INT(req->shop.id);
+	return db_exec(&req->app->db, &core_sql[CORE_SESSION_DELETE], params, 2) < 0 ? -1 : 0;
+}
+
 int
 session_start_admin(struct request *req, long long admin_id)
 {
@@ -102,14 +117,7 @@ session_start_admin(struct request *req, long long admin_id)
 	struct db_param params[5];
 	char hex[2 * CRYPTO_TOKEN_BYTES + 1];
 
-	if (req->session.cookie[0] != '\0') {
-		hash_cookie(req->session.cookie, hash);
-		params[0] = DB_BLOB(hash, sizeof(hash));
-		params[1] = DB_INT(req->shop.id);
-		if (db_exec(&req->app->db, &core_sql[CORE_SESSION_DELETE], params, 2) < 0)
-			return -1;
-	}
-	if (crypto_random(raw, sizeof(raw)) != 0)
+	if (drop_current(req) != 0 || crypto_random(raw, sizeof(raw)) != 0)
 		return -1;
 	crypto_sha256(raw, sizeof(raw), hash);
 	params[0] = DB_BLOB(hash, sizeof(hash));
@@ -131,16 +139,8 @@ session_start_admin(struct request *req, long long admin_id)
 int
 session_end(struct request *req)
 {
-	unsigned char hash[CRYPTO_HASH_BYTES];
-	struct db_param params[2];
-
-	if (req->session.cookie[0] != '\0') {
-		hash_cookie(req->session.cookie, hash);
-		params[0] = DB_BLOB(hash, sizeof(hash));
-		params[1] = DB_INT(req->shop.id);
-		if (db_exec(&req->app->db, &core_sql[CORE_SESSION_DELETE], params, 2) < 0)
-			return -1;
-	}
+	if (drop_current(req) != 0)
+		return -1;
 	page_cookie(req, SESSION_COOKIE, "", 0);
 	req->session.valid = 0;
 	req->session.cookie[0] = '\0';
