@@ -1,6 +1,6 @@
 /*
- * login.fcgi: admin sign-in by e-mail and password, and sign-out.
- * (Customer sign-in by link joins this program with the login-links issue.)
+ * login.fcgi: admin sign-in by e-mail and password, customer sign-in by a
+ * mailed link or code, and sign-out for both.
  *
  * Unknown e-mail and wrong password get the same answer, and take the same
  * time: an unknown address still pays for one scrypt. Failed attempts are
@@ -13,14 +13,18 @@
 
 #include "lib/app.h"
 #include "lib/crypto.h"
+#include "lib/mail.h"
 #include "lib/page.h"
 #include "lib/ratelimit.h"
 #include "lib/session.h"
+#include "lib/token.h"
 
 enum login_sql {
 	SQL_ADMIN_BY_EMAIL,
 	SQL_ADMIN_SIGNED_IN,
 	SQL_EVENT,
+	SQL_CUSTOMER_BY_EMAIL,
+	SQL_CUSTOMER_SIGNED_IN,
 	LOGIN_SQL__MAX
 };
 
@@ -32,6 +36,14 @@ static struct db_query login_sql[LOGIN_SQL__MAX] = {
 	    "UPDATE admin SET last_sign_in_at = NOW() WHERE id = ? AND shop_id = ?" },
 	[SQL_EVENT] = { .sql =
 	    "INSERT INTO event (shop_id, admin_id, kind, ip) VALUES (?, ?, ?, ?)" },
+	[SQL_CUSTOMER_BY_EMAIL] = { .sql =
+	    "SELECT id, status FROM customer"
+	    " WHERE shop_id = ? AND email = ? AND erased_at IS NULL" },
+	/* following a link proves the address: an invited customer is active */
+	[SQL_CUSTOMER_SIGNED_IN] = { .sql =
+	    "UPDATE customer SET last_sign_in_at = NOW(),"
+	    "       status = IF(status = 'invited', 'active', status)"
+	    " WHERE id = ? AND shop_id = ?" },
 };
 
 /* Ten wrong passwords per account and fifty per address in 15 minutes. */
@@ -171,10 +183,321 @@ logout_submit(struct request *req)
 	page_redirect(req, "/admin/login");
 }
 
+/* --- customers: sign-in by link or code ------------------------------------ */
+
+/* Link requests: five per address and twenty per IP address in 15
+ * minutes; code tries: fifty per IP address (each token also dies after
+ * five wrong codes). */
+static const struct ratelimit limit_link_address = { "link-email", 5, 900 };
+static const struct ratelimit limit_link_ip = { "link-ip", 20, 900 };
+static const struct ratelimit limit_code_ip = { "code-ip", 50, 900 };
+
+static const struct field account_form_fields[] = {
+	{ "next", FIELD_PATH, 0, 500, 0, 0 },
+	{ NULL, 0, 0, 0, 0, 0 }
+};
+
+static const struct field account_request_fields[] = {
+	{ "email", FIELD_EMAIL, 1, 254, 0, 0 },
+	{ "next", FIELD_PATH, 0, 500, 0, 0 },
+	{ NULL, 0, 0, 0, 0, 0 }
+};
+
+static const struct field account_code_fields[] = {
+	{ "handle", FIELD_TOKEN, 1, 64, 0, 0 },
+	{ "code", FIELD_DIGITS, 1, 6, 0, 0 },
+	{ NULL, 0, 0, 0, 0, 0 }
+};
+
+static const struct field account_confirm_fields[] = {
+	{ "token", FIELD_TOKEN, 1, 64, 0, 0 },
+	{ NULL, 0, 0, 0, 0, 0 }
+};
+
+/* Only paths of the customer's side may be returned to. */
+static const char *
+account_next(const char *next)
+{
+	return next != NULL && strncmp(next, "/account/", 9) == 0 ? next : "/account/";
+}
+
+static void
+account_form(struct request *req)
+{
+	const char *next = request_field(req, "next");
+
+	if (req->session.customer_id != 0 && req->status == 200) {
+		page_redirect(req, account_next(next));
+		return;
+	}
+	if (next != NULL)
+		hdf_set_value(req->hdf, "Page.Next", account_next(next));
+	page_render(req, req->status, "login/account.cs");
+}
+
+static void
+account_refuse(struct request *req, int status, const char *message_key)
+{
+	const char *email = request_field(req, "email");
+
+	if (email != NULL)
+		hdf_set_value(req->hdf, "Page.Email", email);
+	hdf_set_value(req->hdf, "Page.Message", request_text(req, message_key));
+	req->status = status;
+	account_form(req);
+}
+
+static void
+account_invalid(struct request *req)
+{
+	account_refuse(req, 400, "Account.Invalid");
+}
+
+/* Queues the mail for a known, not blocked customer: link and code. */
+static int
+mail_link(struct request *req, long long customer_id, const char *email, const char *next,
+    const char *link_base, struct token_new *token)
+{
+	struct mail mail = { "customer-login", email, customer_id, 0 };
+
+	if (token_create(req, "customer_login", customer_id, 0, 1, account_next(next),
+	    TOKEN_MINUTES, token) != 0)
+		return -1;
+	hdf_set_valuef(req->hdf, "Mail.Link=%s/account/login/confirm?token=%s", link_base, token->token);
+	hdf_set_value(req->hdf, "Mail.Code", token->code);
+	return mail_queue(req, &mail) != 0 ||
+	    request_event(req, customer_id, 0, "customer.link_requested", NULL) != 0 ? -1 : 0;
+}
+
+/* Queues the mail that tells an address it has no account here. */
+static int
+mail_unknown(struct request *req, const char *email, const char *link_base)
+{
+	struct mail mail = { "customer-unknown", email, 0, 0 };
+
+	if (strcmp(req->shop.mode, "open") == 0)
+		hdf_set_valuef(req->hdf, "Mail.SignupLink=%s/account/signup", link_base);
+	return mail_queue(req, &mail);
+}
+
+/* The same answer whatever the address: a mail may be on its way, type
+ * the code or follow the link. */
+static void
+account_request(struct request *req)
+{
+	struct db_query *find = &login_sql[SQL_CUSTOMER_BY_EMAIL];
+	const char *email = request_field(req, "email");
+	const char *next = request_field(req, "next");
+	const char *ip = request_param(req, "REMOTE_ADDR");
+	char address_key[300], link_base[300];
+	struct db_param params[2];
+	struct token_new token;
+	long long customer_id = 0;
+	int blocked = 0, over_address, over_ip, status;
+
+	snprintf(address_key, sizeof(address_key), "%lld:%s", req->shop.id, email);
+	over_address = ratelimit_exceeded(req, &limit_link_address, address_key);
+	over_ip = ratelimit_exceeded(req, &limit_link_ip, ip ? ip : "");
+	if (over_address < 0 || over_ip < 0 || shop_link_base(req, link_base, sizeof(link_base)) != 0) {
+		page_error(req, 500, NULL);
+		return;
+	}
+	if (over_address || over_ip) {
+		account_refuse(req, 429, "Account.TooMany");
+		return;
+	}
+	params[0] = DB_INT(req->shop.id);
+	params[1] = DB_TEXT(email);
+	if (db_exec(&req->app->db, find, params, 2) < 0) {
+		page_error(req, 500, NULL);
+		return;
+	}
+	if (db_fetch(find) == 1) {
+		customer_id = db_int(find, 0);
+		blocked = strcmp(db_text(find, 1), "blocked") == 0;
+	}
+	db_done(find);
+
+	status = db_begin(&req->app->db);
+	if (status == 0)
+		status = ratelimit_hit(req, &limit_link_address, address_key) != 0 ||
+		    ratelimit_hit(req, &limit_link_ip, ip ? ip : "") != 0 ? -1 : 0;
+	if (status == 0 && customer_id != 0 && !blocked)
+		status = mail_link(req, customer_id, email, next, link_base, &token);
+	else if (status == 0 && customer_id != 0)
+		status = request_event(req, customer_id, 0, "customer.link_refused_blocked", NULL);
+	else if (status == 0)
+		status = mail_unknown(req, email, link_base);
+	if (status != 0 || db_commit(&req->app->db) != 0) {
+		page_error(req, 500, NULL);
+		return;
+	}
+	if (customer_id == 0 || blocked)
+		token_decoy_handle(&token);
+	hdf_set_value(req->hdf, "Page.Email", email);
+	hdf_set_value(req->hdf, "Page.Handle", token.handle);
+	page_render(req, 200, "login/sent.cs");
+}
+
+/* Uses the token and signs its customer in, then returns to where they
+ * were going. */
+static void
+account_sign_in(struct request *req, const struct token_found *token)
+{
+	struct db_param params[2] = { DB_INT(token->customer_id), DB_INT(req->shop.id) };
+	int used;
+
+	if (db_begin(&req->app->db) != 0 || (used = token_consume(req, token)) < 0) {
+		page_error(req, 500, NULL);
+		return;
+	}
+	if (used == 0) {
+		db_rollback(&req->app->db);
+		page_render(req, 400, "login/expired.cs");
+		return;
+	}
+	if (session_start_customer(req, token->customer_id) != 0 ||
+	    db_exec(&req->app->db, &login_sql[SQL_CUSTOMER_SIGNED_IN], params, 2) < 0 ||
+	    request_event(req, token->customer_id, 0, "customer.signed_in", NULL) != 0 ||
+	    db_commit(&req->app->db) != 0) {
+		page_error(req, 500, NULL);
+		return;
+	}
+	page_redirect(req, account_next(token->return_path));
+}
+
+static void
+account_code_refuse(struct request *req, int status, const char *message_key)
+{
+	hdf_set_value(req->hdf, "Page.Handle", request_field(req, "handle"));
+	hdf_set_value(req->hdf, "Page.Message", request_text(req, message_key));
+	page_render(req, status, "login/sent.cs");
+}
+
+static void
+account_code_invalid(struct request *req)
+{
+	const char *handle = request_field(req, "handle");
+
+	if (handle == NULL || strlen(handle) != 64 || strspn(handle, "0123456789abcdef") != 64) {
+		page_render(req, 400, "login/expired.cs");
+		return;
+	}
+	account_code_refuse(req, 400, "Account.CodeWrong");
+}
+
+static void
+account_code(struct request *req)
+{
+	const char *handle = request_field(req, "handle");
+	const char *ip = request_param(req, "REMOTE_ADDR");
+	struct token_found token;
+	int found, right, over;
+
+	over = ratelimit_exceeded(req, &limit_code_ip, ip ? ip : "");
+	if (over < 0) {
+		page_error(req, 500, NULL);
+		return;
+	}
+	if (over) {
+		account_code_refuse(req, 429, "Account.TooMany");
+		return;
+	}
+	found = token_find(req, "customer_login", handle, 1, &token);
+	right = found == 1 ? token_check_code(req, &token, handle, request_field(req, "code")) : 0;
+	if (found < 0 || right < 0) {
+		page_error(req, 500, NULL);
+		return;
+	}
+	if (!right) {
+		if (ratelimit_hit(req, &limit_code_ip, ip ? ip : "") != 0) {
+			page_error(req, 500, NULL);
+			return;
+		}
+		account_code_refuse(req, 400, "Account.CodeWrong");
+		return;
+	}
+	account_sign_in(req, &token);
+}
+
+/* GET of a mailed link: mail scanners fetch links, so this only asks. */
+static void
+account_confirm_form(struct request *req)
+{
+	struct token_found token;
+	int found;
+
+	req->token_page = 1;
+	found = token_find(req, "customer_login", request_field(req, "token"), 0, &token);
+	if (found < 0) {
+		page_error(req, 500, NULL);
+		return;
+	}
+	if (found == 0) {
+		page_render(req, 400, "login/expired.cs");
+		return;
+	}
+	hdf_set_value(req->hdf, "Page.Token", request_field(req, "token"));
+	page_render(req, 200, "login/confirm.cs");
+}
+
+static void
+account_confirm(struct request *req)
+{
+	struct token_found token;
+	int found;
+
+	req->token_page = 1;
+	found = token_find(req, "customer_login", request_field(req, "token"), 0, &token);
+	if (found < 0) {
+		page_error(req, 500, NULL);
+		return;
+	}
+	if (found == 0) {
+		page_render(req, 400, "login/expired.cs");
+		return;
+	}
+	account_sign_in(req, &token);
+}
+
+static void
+account_token_invalid(struct request *req)
+{
+	req->token_page = 1;
+	page_render(req, 400, "login/expired.cs");
+}
+
+static void
+account_home(struct request *req)
+{
+	page_render(req, 200, "login/home.cs");
+}
+
+static void
+account_logout(struct request *req)
+{
+	if (session_end_customer(req) != 0) {
+		page_error(req, 500, NULL);
+		return;
+	}
+	page_redirect(req, "/account/login");
+}
+
 static const struct route routes[] = {
 	{ "GET", "/admin/login", ACCESS_PUBLIC, login_form_fields, login_form, NULL },
 	{ "POST", "/admin/login", ACCESS_PUBLIC, login_fields, login_submit, login_invalid },
 	{ "POST", "/admin/logout", ACCESS_ADMIN, NULL, logout_submit, NULL },
+	{ "GET", "/account/", ACCESS_CUSTOMER, NULL, account_home, NULL },
+	{ "GET", "/account/login", ACCESS_PUBLIC, account_form_fields, account_form, NULL },
+	{ "POST", "/account/login", ACCESS_PUBLIC, account_request_fields, account_request,
+	    account_invalid },
+	{ "POST", "/account/login/code", ACCESS_PUBLIC, account_code_fields, account_code,
+	    account_code_invalid },
+	{ "GET", "/account/login/confirm", ACCESS_PUBLIC, account_confirm_fields,
+	    account_confirm_form, account_token_invalid },
+	{ "POST", "/account/login/confirm", ACCESS_PUBLIC, account_confirm_fields, account_confirm,
+	    account_token_invalid },
+	{ "POST", "/account/logout", ACCESS_CUSTOMER, NULL, account_logout, NULL },
 };
 
 int

@@ -21,7 +21,7 @@ PORT = 8080
 def main():
     var = os.path.join(ROOT, "var")
     stack = Stack(var, srcdir=ROOT, builddir=os.path.join(ROOT, "build"), port=PORT,
-                  persistent=True)
+                  persistent=True, smtp=False)
     try:
         stack.start()
     except Exception as error:
@@ -48,8 +48,10 @@ def main():
 Fidèle demo is running: http://127.0.0.1:%d/admin/
   sign in as  %s
   password    %s
+Customers sign in at http://127.0.0.1:%d/account/login; no mail leaves this
+machine: every mail is written as a .eml file into %s
 Data and logs are in %s (kept for the next run). Ctrl-C stops everything.
-""" % (PORT, OWNER, password, var))
+""" % (PORT, OWNER, password, PORT, stack.mail_dir, var))
     sys.stdout.flush()
     while True:
         signal.pause()

@@ -8,7 +8,7 @@
 </head>
 <body>
 <header class="topbar">
-  <a class="brand" href="/admin/"><?cs var:Shop.Name ?><?cs if:!Shop.Name ?>Fidèle<?cs /if ?></a>
+  <a class="brand" href="<?cs var:Page.Home ?>"><?cs var:Shop.Name ?><?cs if:!Shop.Name ?>Fidèle<?cs /if ?></a>
   <?cs if:Admin.Email ?>
   <nav class="mainnav" aria-label="<?cs var:Lang.Nav.Label ?>">
     <a href="/admin/customers"<?cs if:Page.Section == "customers" ?> aria-current="page"<?cs /if ?>><?cs var:Lang.Nav.Customers ?></a>

@@ -197,6 +197,12 @@ field_check(const struct field *field, HDF *node)
 		    strchr(value, '\\') != NULL)
 			return "Error.Field.Path";
 		return NULL;
+	case FIELD_TOKEN:
+		return strlen(value) == 64 && strspn(value, "0123456789abcdef") == 64
+		    ? NULL : "Error.Field.Token";
+	case FIELD_DIGITS:
+		return strlen(value) == field->max_length &&
+		    strspn(value, "0123456789") == field->max_length ? NULL : "Error.Field.Digits";
 	}
 	return NULL;
 }
@@ -266,11 +272,54 @@ shop_resolve(struct request *req)
 		snprintf(req->shop.slug, sizeof(req->shop.slug), "%s", db_text(query, 1));
 		snprintf(req->shop.name, sizeof(req->shop.name), "%s", db_text(query, 2));
 		snprintf(req->shop.currency, sizeof(req->shop.currency), "%s", db_text(query, 4));
+		snprintf(req->shop.mode, sizeof(req->shop.mode), "%s", db_text(query, 5));
+		snprintf(req->shop.sender_name, sizeof(req->shop.sender_name), "%s", db_text(query, 6));
+		snprintf(req->shop.sender_email, sizeof(req->shop.sender_email), "%s", db_text(query, 7));
+		snprintf(req->shop.public_url, sizeof(req->shop.public_url), "%s",
+		    db_text(query, 8) ? db_text(query, 8) : "");
+		req->shop.found_by_host = query == &core_sql[CORE_SHOP_BY_HOST];
 		lang = db_text(query, 3);
 		req->shop.lang = lang && strcmp(lang, "en") == 0 ? LANG_EN : LANG_FR;
 	}
 	db_done(query);
 	return found;
+}
+
+int
+shop_link_base(struct request *req, char *out, size_t size)
+{
+	const char *host = request_param(req, "HTTP_HOST");
+	size_t len;
+
+	if (req->shop.public_url[0] != '\0') {
+		snprintf(out, size, "%s", req->shop.public_url);
+		len = strlen(out);
+		while (len > 0 && out[len - 1] == '/')
+			out[--len] = '\0';
+		return 0;
+	}
+	/* only a Host that shop_host vouched for may go into a mailed link */
+	if (!req->shop.found_by_host || host == NULL || strpbrk(host, "/\\@ \r\n") != NULL) {
+		fprintf(stderr, "%s: shop %s needs a public URL for mailed links"
+		    " (fidele-admin shop set-url)\n", req->app->name, req->shop.slug);
+		return -1;
+	}
+	snprintf(out, size, "%s://%s", req->https ? "https" : "http", host);
+	return 0;
+}
+
+int
+request_event(struct request *req, long long customer_id, long long admin_id,
+    const char *kind, const char *detail)
+{
+	const char *ip = request_param(req, "REMOTE_ADDR");
+	struct db_param params[6] = {
+		DB_INT(req->shop.id), customer_id ? DB_INT(customer_id) : DB_NULL,
+		admin_id ? DB_INT(admin_id) : DB_NULL, DB_TEXT(kind), DB_TEXT(detail ? detail : ""),
+		DB_TEXT(ip)
+	};
+
+	return db_exec(&req->app->db, &core_sql[CORE_EVENT_INSERT], params, 6) < 0 ? -1 : 0;
 }
 
 /* --- routes ---------------------------------------------------------------- */
@@ -422,7 +471,16 @@ dispatch(struct request *req)
 		page_error(req, path_known ? 405 : 404, NULL);
 		return;
 	}
-	if (req->route->access != ACCESS_PUBLIC && !req->session.valid) {
+	if (req->route->access == ACCESS_CUSTOMER && req->session.customer_id == 0) {
+		char next[600];
+
+		snprintf(next, sizeof(next), "/account/login?next=%s",
+		    strcmp(req->method, "GET") == 0 ? req->path : "/account/");
+		page_redirect(req, next);
+		return;
+	}
+	if ((req->route->access == ACCESS_ADMIN || req->route->access == ACCESS_OWNER) &&
+	    !req->session.valid) {
 		char next[600];
 
 		snprintf(next, sizeof(next), "/admin/login?next=%s",

@@ -30,7 +30,8 @@ extern const char *const lang_codes[LANG__MAX];
 enum access {
 	ACCESS_PUBLIC,	/* anyone */
 	ACCESS_ADMIN,	/* a signed-in admin of this shop, owner or staff */
-	ACCESS_OWNER	/* a signed-in owner of this shop */
+	ACCESS_OWNER,	/* a signed-in owner of this shop */
+	ACCESS_CUSTOMER	/* a signed-in customer of this shop */
 };
 
 /* How a declared field is checked before the handler runs. */
@@ -39,7 +40,9 @@ enum field_kind {
 	FIELD_EMAIL,	/* an address, trimmed and lowercased */
 	FIELD_PASSWORD,	/* clean UTF-8, not trimmed */
 	FIELD_INT,	/* a decimal number within min..max */
-	FIELD_PATH	/* a local path to return to: starts with one '/' */
+	FIELD_PATH,	/* a local path to return to: starts with one '/' */
+	FIELD_TOKEN,	/* 64 hex characters (a mailed token, a code form's handle) */
+	FIELD_DIGITS	/* digits only, exactly max_length of them (a mailed code) */
 };
 
 struct field {
@@ -86,16 +89,25 @@ struct shop {
 	char slug[64];
 	char name[256];
 	char currency[4];
+	char mode[16];		/* open, waitlist, closed */
+	char sender_name[256];
+	char sender_email[256];
+	char public_url[256];	/* where mailed links point; see shop_link_base */
+	int found_by_host;	/* the Host header was checked against shop_host */
 	enum lang lang;
 };
 
 struct session {
-	char cookie[2 * 32 + 1];	/* hex session id from the cookie, "" if none */
-	int valid;
+	char cookie[2 * 32 + 1];	/* hex admin session id from its cookie, "" if none */
+	int valid;		/* an admin is signed in */
 	long long admin_id;
 	int admin_is_owner;
 	char admin_email[256];
 	char admin_name[256];
+	char account_cookie[2 * 32 + 1];	/* hex customer session id, "" if none */
+	long long customer_id;	/* a customer is signed in when not 0 */
+	char customer_email[256];
+	char customer_name[256];
 	char csrf_basis[2 * 32 + 1];	/* what the CSRF token is derived from */
 	int set_anon_cookie;	/* a new anonymous CSRF cookie must be sent */
 };
@@ -116,6 +128,7 @@ struct request {
 	int status;
 	STRING headers;	/* extra response headers, each ending in \r\n */
 	int answered;
+	int token_page;	/* carries a secret token: Referrer-Policy no-referrer */
 	double started;
 };
 
@@ -132,6 +145,16 @@ const char *request_field(struct request *req, const char *name);
 
 /* The validated integer of a declared FIELD_INT, or fallback when absent. */
 long long request_field_int(struct request *req, const char *name, long long fallback);
+
+/* Writes the start of the shop's mailed links ("https://host", no final
+ * slash) into out. Returns 0, or -1 when the shop has no public URL and was
+ * not found by its Host header (a pinned vhost must set one). */
+int shop_link_base(struct request *req, char *out, size_t size);
+
+/* Adds a row to the customer's timeline (customer_id and admin_id may be
+ * 0). Returns 0 or -1. */
+int request_event(struct request *req, long long customer_id, long long admin_id,
+    const char *kind, const char *detail);
 
 /* The language tree of the request's shop, for strings built in C. */
 const char *request_text(struct request *req, const char *key);

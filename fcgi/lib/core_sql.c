@@ -7,18 +7,29 @@
 
 struct db_query core_sql[CORE_SQL__MAX] = {
 	[CORE_SHOP_BY_SLUG] = { .sql =
-	    "SELECT id, slug, name, language, currency FROM shop WHERE slug = ?" },
+	    "SELECT id, slug, name, language, currency, mode, sender_name, sender_email,"
+	    "       public_url"
+	    "  FROM shop WHERE slug = ?" },
 	[CORE_SHOP_BY_HOST] = { .sql =
-	    "SELECT s.id, s.slug, s.name, s.language, s.currency"
+	    "SELECT s.id, s.slug, s.name, s.language, s.currency, s.mode, s.sender_name,"
+	    "       s.sender_email, s.public_url"
 	    "  FROM shop_host h JOIN shop s ON s.id = h.shop_id"
 	    " WHERE h.host = ?" },
 	/* the admin must still belong to this shop and not be disabled */
-	[CORE_SESSION_LOAD] = { .sql =
+	[CORE_SESSION_LOAD_ADMIN] = { .sql =
 	    "SELECT a.id, a.role, a.email, a.name,"
 	    "       TIMESTAMPDIFF(SECOND, s.last_seen_at, NOW()) AS idle"
 	    "  FROM session s"
 	    "  JOIN admin a ON a.id = s.admin_id AND a.shop_id = s.shop_id"
 	    "              AND a.disabled_at IS NULL"
+	    " WHERE s.id_hash = ? AND s.shop_id = ? AND s.expires_at > NOW()" },
+	/* the customer must still belong to this shop, not blocked or erased */
+	[CORE_SESSION_LOAD_CUSTOMER] = { .sql =
+	    "SELECT c.id, c.status, c.email, TRIM(CONCAT(c.first_name, ' ', c.last_name)),"
+	    "       TIMESTAMPDIFF(SECOND, s.last_seen_at, NOW()) AS idle"
+	    "  FROM session s"
+	    "  JOIN customer c ON c.id = s.customer_id AND c.shop_id = s.shop_id"
+	    "                 AND c.status <> 'blocked' AND c.erased_at IS NULL"
 	    " WHERE s.id_hash = ? AND s.shop_id = ? AND s.expires_at > NOW()" },
 	/* sliding 12 hours of idleness, never past 7 days from sign-in */
 	[CORE_SESSION_TOUCH] = { .sql =
@@ -26,8 +37,8 @@ struct db_query core_sql[CORE_SQL__MAX] = {
 	    "       expires_at = LEAST(created_at + INTERVAL 7 DAY, NOW() + INTERVAL 12 HOUR)"
 	    " WHERE id_hash = ?" },
 	[CORE_SESSION_INSERT] = { .sql =
-	    "INSERT INTO session (id_hash, shop_id, admin_id, expires_at, ip, user_agent)"
-	    " VALUES (?, ?, ?, NOW() + INTERVAL 12 HOUR, ?, LEFT(?, 255))" },
+	    "INSERT INTO session (id_hash, shop_id, admin_id, customer_id, expires_at, ip, user_agent)"
+	    " VALUES (?, ?, ?, ?, NOW() + INTERVAL 12 HOUR, ?, LEFT(?, 255))" },
 	[CORE_SESSION_DELETE] = { .sql =
 	    "DELETE FROM session WHERE id_hash = ? AND shop_id = ?" },
 	[CORE_RATE_HIT] = { .sql =
@@ -39,4 +50,36 @@ struct db_query core_sql[CORE_SQL__MAX] = {
 	[CORE_RATE_READ] = { .sql =
 	    "SELECT hits FROM rate_limit"
 	    " WHERE bucket = ? AND key_hash = ? AND window_start > NOW() - INTERVAL ? SECOND" },
+	[CORE_OUTBOX_INSERT] = { .sql =
+	    "INSERT INTO outbox (shop_id, customer_id, admin_id, kind, recipient, subject,"
+	    "                    body_text, body_html)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)" },
+	[CORE_EVENT_INSERT] = { .sql =
+	    "INSERT INTO event (shop_id, customer_id, admin_id, kind, detail, ip)"
+	    " VALUES (?, ?, ?, ?, ?, ?)" },
+	[CORE_TOKEN_INSERT] = { .sql =
+	    "INSERT INTO login_token (shop_id, customer_id, admin_id, purpose, token_hash,"
+	    "                         code_hash, handle_hash, return_path, expires_at)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, NOW() + INTERVAL ? MINUTE)" },
+	[CORE_TOKEN_BY_HASH] = { .sql =
+	    "SELECT id, customer_id, admin_id, return_path, code_hash FROM login_token"
+	    " WHERE token_hash = ? AND shop_id = ? AND purpose = ?"
+	    "   AND used_at IS NULL AND expires_at > NOW()" },
+	[CORE_TOKEN_BY_HANDLE] = { .sql =
+	    "SELECT id, customer_id, admin_id, return_path, code_hash FROM login_token"
+	    " WHERE handle_hash = ? AND shop_id = ? AND purpose = ?"
+	    "   AND used_at IS NULL AND expires_at > NOW()" },
+	/* single use: only the first of two racing requests changes the row */
+	[CORE_TOKEN_USE] = { .sql =
+	    "UPDATE login_token SET used_at = NOW()"
+	    " WHERE id = ? AND used_at IS NULL AND expires_at > NOW()" },
+	[CORE_TOKEN_VOID_OTHERS] = { .sql =
+	    "UPDATE login_token SET used_at = NOW()"
+	    " WHERE shop_id = ? AND customer_id <=> ? AND admin_id <=> ? AND used_at IS NULL" },
+	/* the fifth wrong code kills the token (used_at is set first, from the
+	 * count before this try) */
+	[CORE_TOKEN_CODE_TRY] = { .sql =
+	    "UPDATE login_token SET used_at = IF(code_tries + 1 >= ?, NOW(), used_at),"
+	    "       code_tries = code_tries + 1"
+	    " WHERE id = ?" },
 };

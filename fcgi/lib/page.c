@@ -21,7 +21,6 @@ static const char *const security_headers =
     "script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'\r\n"
     "X-Content-Type-Options: nosniff\r\n"
     "X-Frame-Options: DENY\r\n"
-    "Referrer-Policy: same-origin\r\n"
     "Cache-Control: private, no-store\r\n";
 
 static const char *
@@ -95,6 +94,11 @@ write_head(struct request *req, int status, const char *content_type)
 	n = snprintf(line, sizeof(line), "Status: %d %s\r\n", status, status_text(status));
 	out(req, line, (size_t)n);
 	out(req, security_headers, strlen(security_headers));
+	/* a page whose URL holds a token must not leak it to other sites */
+	if (req->token_page)
+		out(req, "Referrer-Policy: no-referrer\r\n", 30);
+	else
+		out(req, "Referrer-Policy: same-origin\r\n", 30);
 	if (req->headers.len > 0)
 		out(req, req->headers.buf, (size_t)req->headers.len);
 	if (content_type != NULL) {
@@ -110,9 +114,10 @@ render_append(void *ctx, char *text)
 	return string_append((STRING *)ctx, text);
 }
 
-/* Parses the page and the layout and renders into html. */
+/* Parses path under templates/ (which may include others) and renders
+ * it into out. */
 static NEOERR *
-render(struct request *req, const char *template, STRING *html)
+render_file(struct request *req, const char *template, STRING *out)
 {
 	CSPARSE *cs = NULL;
 	char path[1024];
@@ -121,16 +126,41 @@ render(struct request *req, const char *template, STRING *html)
 	err = cs_init(&cs, req->hdf);
 	if (err == STATUS_OK)
 		err = cgi_register_strfuncs(cs);
-	if (err == STATUS_OK)
-		err = hdf_set_value(req->hdf, "Page.Template", template);
 	if (err == STATUS_OK) {
-		snprintf(path, sizeof(path), "%s/templates/layout.cs", req->app->data_dir);
+		snprintf(path, sizeof(path), "%s/templates/%s", req->app->data_dir, template);
 		err = cs_parse_file(cs, path);
 	}
 	if (err == STATUS_OK)
-		err = cs_render(cs, html, render_append);
+		err = cs_render(cs, out, render_append);
 	cs_destroy(&cs);
 	return err;
+}
+
+/* The layout includes the page named by Page.Template. */
+static NEOERR *
+render(struct request *req, const char *template, STRING *html)
+{
+	NEOERR *err = hdf_set_value(req->hdf, "Page.Template", template);
+
+	return err != STATUS_OK ? err : render_file(req, "layout.cs", html);
+}
+
+int
+page_render_text(struct request *req, const char *template, const char *escape, STRING *out)
+{
+	NEOERR *err;
+
+	hdf_set_value(req->hdf, "Config.VarEscapeMode", escape);
+	hdf_set_valuef(req->hdf, "hdf.loadpaths.0=%s/templates", req->app->data_dir);
+	if (hdf_get_obj(req->hdf, "Lang") == NULL)
+		hdf_copy(req->hdf, "Lang", req->app->lang[req->shop.lang]);
+	err = render_file(req, template, out);
+	hdf_set_value(req->hdf, "Config.VarEscapeMode", "html");
+	if (err != STATUS_OK) {
+		cs_log_error(template, err);
+		return -1;
+	}
+	return 0;
 }
 
 /* Fills what the layout needs: language, CSRF token, signed-in admin. */
@@ -148,6 +178,13 @@ page_context(struct request *req)
 	if (hdf_get_obj(req->hdf, "Page.Lang") == NULL)
 		hdf_set_value(req->hdf, "Page.Lang", lang_codes[req->shop.lang]);
 	hdf_set_value(req->hdf, "Page.Path", req->path);
+	if (hdf_get_obj(req->hdf, "Page.Home") == NULL)
+		hdf_set_value(req->hdf, "Page.Home", strncmp(req->path, "/account", 8) == 0
+		    ? "/account/" : "/admin/");
+	if (req->session.customer_id != 0) {
+		hdf_set_value(req->hdf, "Customer.Email", req->session.customer_email);
+		hdf_set_value(req->hdf, "Customer.Name", req->session.customer_name);
+	}
 	if (req->session.csrf_basis[0] != '\0') {
 		session_csrf_token(req, token);
 		hdf_set_value(req->hdf, "Page.Csrf", token);

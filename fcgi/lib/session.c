@@ -1,8 +1,9 @@
 /*
- * Admin sessions. The cookie holds 32 random bytes in hex; the database
- * holds their SHA-256, so a leaked table does not sign anyone in. CSRF
- * tokens are HMAC(secret, "csrf:" + cookie): nothing to store, and they
- * change with every new session.
+ * Sessions of admins and of customers, each in its own cookie so that a
+ * shop owner can try the customer side in the same browser. A cookie holds
+ * 32 random bytes in hex; the database holds their SHA-256, so a leaked
+ * table signs nobody in. CSRF tokens are HMAC(secret, "csrf:" + cookie):
+ * nothing to store, and they change with every new session.
  */
 #include <config.h>
 
@@ -15,6 +16,29 @@
 #include "session.h"
 
 #define SESSION_TOUCH_AFTER 300	/* seconds of idleness before last_seen moves */
+
+enum session_kind {
+	KIND_ADMIN,	/* SESSION_COOKIE */
+	KIND_CUSTOMER,	/* SESSION_ACCOUNT_COOKIE */
+	KIND__MAX
+};
+
+static const char *const kind_cookies[KIND__MAX] = {
+	SESSION_COOKIE,		/* KIND_ADMIN */
+	SESSION_ACCOUNT_COOKIE,	/* KIND_CUSTOMER */
+};
+
+static const enum core_sql kind_queries[KIND__MAX] = {
+	CORE_SESSION_LOAD_ADMIN,	/* KIND_ADMIN */
+	CORE_SESSION_LOAD_CUSTOMER,	/* KIND_CUSTOMER */
+};
+
+/* The request's hex cookie of a kind (writable, 65 bytes). */
+static char *
+kind_cookie(struct request *req, enum session_kind kind)
+{
+	return kind == KIND_ADMIN ? req->session.cookie : req->session.account_cookie;
+}
 
 static int
 cookie_value(struct request *req, const char *name, char *out)
@@ -40,6 +64,50 @@ hash_cookie(const char *hex, unsigned char *out)
 	crypto_sha256(raw, sizeof(raw), out);
 }
 
+/* Loads one kind of session from its cookie. Returns 1 when signed in, 0
+ * when not, -1 on a database error. */
+static int
+load_kind(struct request *req, enum session_kind kind)
+{
+	struct db *db = &req->app->db;
+	struct db_query *load = &core_sql[kind_queries[kind]];
+	char *cookie = kind_cookie(req, kind);
+	unsigned char hash[CRYPTO_HASH_BYTES];
+	struct db_param params[2];
+	int found;
+
+	if (!cookie_value(req, kind_cookies[kind], cookie))
+		return 0;
+	hash_cookie(cookie, hash);
+	params[0] = DB_BLOB(hash, sizeof(hash));
+	params[1] = DB_INT(req->shop.id);
+	if (db_exec(db, load, params, 2) < 0)
+		return -1;
+	found = db_fetch(load);
+	if (found == 1 && kind == KIND_ADMIN) {
+		req->session.valid = 1;
+		req->session.admin_id = db_int(load, 0);
+		req->session.admin_is_owner = strcmp(db_text(load, 1), "owner") == 0;
+		snprintf(req->session.admin_email, sizeof(req->session.admin_email), "%s", db_text(load, 2));
+		snprintf(req->session.admin_name, sizeof(req->session.admin_name), "%s", db_text(load, 3));
+	} else if (found == 1) {
+		req->session.customer_id = db_int(load, 0);
+		snprintf(req->session.customer_email, sizeof(req->session.customer_email), "%s",
+		    db_text(load, 2));
+		snprintf(req->session.customer_name, sizeof(req->session.customer_name), "%s",
+		    db_text(load, 3));
+	}
+	if (found == 1 && db_int(load, 4) > SESSION_TOUCH_AFTER) {
+		db_done(load);
+		if (db_exec(db, &core_sql[CORE_SESSION_TOUCH], params, 1) < 0)
+			return -1;
+	}
+	db_done(load);
+	if (found == 0)
+		cookie[0] = '\0';	/* expired or unknown: nothing to drop later */
+	return found;
+}
+
 /* Makes sure an anonymous visitor has a CSRF basis of its own. */
 static int
 anon_basis(struct request *req)
@@ -58,92 +126,100 @@ anon_basis(struct request *req)
 int
 session_load(struct request *req)
 {
-	struct db *db = &req->app->db;
-	struct db_query *load = &core_sql[CORE_SESSION_LOAD];
-	unsigned char hash[CRYPTO_HASH_BYTES];
-	struct db_param params[2];
-	int found;
+	int admin = load_kind(req, KIND_ADMIN);
+	int customer = admin < 0 ? -1 : load_kind(req, KIND_CUSTOMER);
 
-	if (!cookie_value(req, SESSION_COOKIE, req->session.cookie))
-		return anon_basis(req);
-	hash_cookie(req->session.cookie, hash);
-	params[0] = DB_BLOB(hash, sizeof(hash));
-	params[1] = DB_INT(req->shop.id);
-	if (db_exec(db, load, params, 2) < 0)
+	if (admin < 0 || customer < 0)
 		return -1;
-	found = db_fetch(load);
-	if (found == 1) {
-		req->session.valid = 1;
-		req->session.admin_id = db_int(load, 0);
-		req->session.admin_is_owner = strcmp(db_text(load, 1), "owner") == 0;
-		snprintf(req->session.admin_email, sizeof(req->session.admin_email), "%s", db_text(load, 2));
-		snprintf(req->session.admin_name, sizeof(req->session.admin_name), "%s", db_text(load, 3));
+	if (admin == 1)
 		strcpy(req->session.csrf_basis, req->session.cookie);
-		if (db_int(load, 4) > SESSION_TOUCH_AFTER) {
-			db_done(load);
-			if (db_exec(db, &core_sql[CORE_SESSION_TOUCH], params, 1) < 0)
-				return -1;
-		}
-	}
-	db_done(load);
-	if (found < 0)
-		return -1;
-	if (!req->session.valid)
+	else if (customer == 1)
+		strcpy(req->session.csrf_basis, req->session.account_cookie);
+	else
 		return anon_basis(req);
 	return 0;
 }
 
-/* Deletes the session the request came with, if any. Returns 0 or -1. */
+/* Deletes the request's session of a kind, if any. Returns 0 or -1. */
 static int
-drop_current(struct request *req)
+drop_current(struct request *req, enum session_kind kind)
 {
+	char *cookie = kind_cookie(req, kind);
 	unsigned char hash[CRYPTO_HASH_BYTES];
 	struct db_param params[2];
 
-	if (req->session.cookie[0] == '\0')
+	if (cookie[0] == '\0')
 		return 0;
-	hash_cookie(req->session.cookie, hash);
+	hash_cookie(cookie, hash);
 	params[0] = DB_BLOB(hash, sizeof(hash));
 	params[1] = DB_INT(req->shop.id);
+	cookie[0] = '\0';
 	return db_exec(&req->app->db, &core_sql[CORE_SESSION_DELETE], params, 2) < 0 ? -1 : 0;
+}
+
+/* Starts a session of a kind with a brand new id. Returns 0 or -1. */
+static int
+start_kind(struct request *req, enum session_kind kind, long long admin_id, long long customer_id)
+{
+	unsigned char raw[CRYPTO_TOKEN_BYTES], hash[CRYPTO_HASH_BYTES];
+	const char *ip = request_param(req, "REMOTE_ADDR");
+	const char *agent = request_param(req, "HTTP_USER_AGENT");
+	char *cookie = kind_cookie(req, kind);
+	struct db_param params[6];
+
+	if (drop_current(req, kind) != 0 || crypto_random(raw, sizeof(raw)) != 0)
+		return -1;
+	crypto_sha256(raw, sizeof(raw), hash);
+	params[0] = DB_BLOB(hash, sizeof(hash));
+	params[1] = DB_INT(req->shop.id);
+	params[2] = admin_id ? DB_INT(admin_id) : DB_NULL;
+	params[3] = customer_id ? DB_INT(customer_id) : DB_NULL;
+	params[4] = DB_TEXT(ip ? ip : "");
+	params[5] = DB_TEXT(agent ? agent : "");
+	if (db_exec(&req->app->db, &core_sql[CORE_SESSION_INSERT], params, 6) < 0)
+		return -1;
+	crypto_hex(raw, sizeof(raw), cookie);
+	page_cookie(req, kind_cookies[kind], cookie, -1);
+	strcpy(req->session.csrf_basis, cookie);
+	return 0;
 }
 
 int
 session_start_admin(struct request *req, long long admin_id)
 {
-	unsigned char raw[CRYPTO_TOKEN_BYTES], hash[CRYPTO_HASH_BYTES];
-	const char *ip = request_param(req, "REMOTE_ADDR");
-	const char *agent = request_param(req, "HTTP_USER_AGENT");
-	struct db_param params[5];
-	char hex[2 * CRYPTO_TOKEN_BYTES + 1];
-
-	if (drop_current(req) != 0 || crypto_random(raw, sizeof(raw)) != 0)
+	if (start_kind(req, KIND_ADMIN, admin_id, 0) != 0)
 		return -1;
-	crypto_sha256(raw, sizeof(raw), hash);
-	params[0] = DB_BLOB(hash, sizeof(hash));
-	params[1] = DB_INT(req->shop.id);
-	params[2] = DB_INT(admin_id);
-	params[3] = DB_TEXT(ip ? ip : "");
-	params[4] = DB_TEXT(agent ? agent : "");
-	if (db_exec(&req->app->db, &core_sql[CORE_SESSION_INSERT], params, 5) < 0)
-		return -1;
-	crypto_hex(raw, sizeof(raw), hex);
-	page_cookie(req, SESSION_COOKIE, hex, -1);
-	strcpy(req->session.cookie, hex);
-	strcpy(req->session.csrf_basis, hex);
 	req->session.valid = 1;
 	req->session.admin_id = admin_id;
 	return 0;
 }
 
 int
+session_start_customer(struct request *req, long long customer_id)
+{
+	if (start_kind(req, KIND_CUSTOMER, 0, customer_id) != 0)
+		return -1;
+	req->session.customer_id = customer_id;
+	return 0;
+}
+
+int
 session_end(struct request *req)
 {
-	if (drop_current(req) != 0)
+	if (drop_current(req, KIND_ADMIN) != 0)
 		return -1;
 	page_cookie(req, SESSION_COOKIE, "", 0);
 	req->session.valid = 0;
-	req->session.cookie[0] = '\0';
+	return 0;
+}
+
+int
+session_end_customer(struct request *req)
+{
+	if (drop_current(req, KIND_CUSTOMER) != 0)
+		return -1;
+	page_cookie(req, SESSION_ACCOUNT_COOKIE, "", 0);
+	req->session.customer_id = 0;
 	return 0;
 }
 

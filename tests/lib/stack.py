@@ -55,7 +55,7 @@ def can_connect(address):
 class Stack:
     def __init__(self, var_dir, srcdir, builddir, port=None, persistent=False,
                  buffer_pool="256M", processes=2, sanitizer_logs=False,
-                 extra_programs=None, extra_nginx=""):
+                 extra_programs=None, extra_nginx="", smtp=True):
         self.var = os.path.abspath(var_dir)
         self.srcdir = os.path.abspath(srcdir)
         self.builddir = os.path.abspath(builddir)
@@ -69,6 +69,10 @@ class Stack:
         # extra_nginx locations through $fidele_sockets/<name>.sock
         self.extra_programs = extra_programs or {}
         self.extra_nginx = extra_nginx
+        # with smtp=False (the demo) the worker writes .eml files instead
+        self.smtp = smtp
+        self.smtp_process = None
+        self.inbox = os.path.join(var_dir and os.path.abspath(var_dir), "mail", "inbox")
         self.children = []          # Popen objects we wait on
         self.fcgi_pids = []         # spawn-fcgi children
         self.running = False
@@ -128,9 +132,11 @@ class Stack:
         self._start_mariadb()
         self._write_config()
         self.admin("migrate")
-        self._start_smtp()
+        if self.smtp:
+            self.start_smtp()
         self._start_programs()
         self._start_nginx()
+        self.worker = self.start_worker()
 
     def _on_signal(self, signum, frame):
         self.stop()
@@ -190,19 +196,45 @@ class Stack:
             f.write("Database {\n  Socket = %s\n  User = fidele\n  Password = %s\n"
                     "  Name = fidele\n}\n" % (self.db_socket, self.db_password))
             f.write("Security.Secret = %s\n" % secret)
-            f.write("Mail {\n  Smtp = smtp://127.0.0.1:%d\n  Directory = %s\n}\n"
-                    % (self.smtp_port, self.mail_dir))
+            if self.smtp:
+                f.write("Mail {\n  Smtp = smtp://127.0.0.1:%d\n  RetrySeconds = 1\n"
+                        "  PollMilliseconds = 100\n  From = fidele@localhost\n}\n" % self.smtp_port)
+            f.write("Mail.Directory = %s\n" % self.mail_dir)
             f.write("Site.BaseUrl = %s\n" % self.base_url)
             f.write("Limits.MaxBody = 1048576\n")
             f.write("Paths.Data = %s\n" % self.srcdir)
         os.chmod(self.config, 0o640)
 
-    def _start_smtp(self):
-        self.smtp = self._spawn(
+    def start_worker(self):
+        """Starts one more fidele-worker daemon; returns its process."""
+        return self._spawn([self.program("fidele-worker")], "worker.log")
+
+    def start_smtp(self):
+        self.smtp_process = self._spawn(
             ["/usr/bin/python3", "-m", "aiosmtpd", "-n", "-l", "127.0.0.1:%d" % self.smtp_port,
              "-c", "aiosmtpd.handlers.Mailbox", os.path.join(self.mail_dir, "inbox")],
             "smtp.log")
         wait_for(lambda: can_connect(("127.0.0.1", self.smtp_port)), "the SMTP server")
+
+    def stop_smtp(self):
+        """Stops the SMTP server, as an outage would."""
+        self.smtp_process.terminate()
+        self.smtp_process.wait(timeout=30)
+        self.children.remove(self.smtp_process)
+        self.smtp_process = None
+
+    def messages(self):
+        """Every mail the SMTP server accepted, as email.message objects."""
+        import email
+        import email.policy
+        found = []
+        for sub in ("new", "cur"):
+            folder = os.path.join(self.inbox, sub)
+            if os.path.isdir(folder):
+                for name in sorted(os.listdir(folder)):
+                    with open(os.path.join(folder, name), "rb") as f:
+                        found.append(email.message_from_binary_file(f, policy=email.policy.default))
+        return found
 
     def _start_programs(self):
         programs = [(name, self.program(name + ".fcgi")) for name in PROGRAMS]

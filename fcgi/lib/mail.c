@@ -1,0 +1,63 @@
+/*
+ * The request side of outgoing mail: render, then one INSERT into the
+ * outbox. Nothing here talks to an SMTP server, so a mail server that is
+ * down never fails a request.
+ */
+#include <config.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core_sql.h"
+#include "mail.h"
+#include "page.h"
+
+int
+mail_queue(struct request *req, const struct mail *mail)
+{
+	STRING text, html;
+	char template[128];
+	char *subject, *body;
+	int status = -1;
+
+	string_init(&text);
+	string_init(&html);
+	hdf_set_value(req->hdf, "Mail.Recipient", mail->recipient);
+	snprintf(template, sizeof(template), "mail/%s.txt.cs", mail->name);
+	if (page_render_text(req, template, "none", &text) != 0)
+		goto out;
+	snprintf(template, sizeof(template), "mail/%s.html.cs", mail->name);
+	if (page_render_text(req, template, "html", &html) != 0)
+		goto out;
+	/* the text template's first line is the subject */
+	if (text.buf == NULL || strncmp(text.buf, "Subject: ", 9) != 0 ||
+	    (body = strchr(text.buf, '\n')) == NULL) {
+		fprintf(stderr, "%s: mail/%s.txt.cs must start with a Subject: line\n",
+		    req->app->name, mail->name);
+		goto out;
+	}
+	*body++ = '\0';
+	while (*body == '\n')
+		body++;
+	subject = text.buf + 9;
+	{
+		struct db_param params[8] = {
+			DB_INT(req->shop.id),
+			mail->customer_id ? DB_INT(mail->customer_id) : DB_NULL,
+			mail->admin_id ? DB_INT(mail->admin_id) : DB_NULL,
+			DB_TEXT(mail->name), DB_TEXT(mail->recipient), DB_TEXT(subject),
+			DB_TEXT(body), DB_TEXT(html.buf ? html.buf : "")
+		};
+
+		if (db_exec(&req->app->db, &core_sql[CORE_OUTBOX_INSERT], params, 8) < 0)
+			goto out;
+	}
+	if (mail->customer_id != 0 &&
+	    request_event(req, mail->customer_id, 0, "mail.queued", mail->name) != 0)
+		goto out;
+	status = 0;
+out:
+	string_clear(&text);
+	string_clear(&html);
+	return status;
+}

@@ -1,0 +1,25 @@
+/*
+ * Queuing mail. A mail is a row of the outbox, written with the change
+ * that causes it (inside the caller's transaction), and sent later by
+ * fidele-worker. Its bodies are rendered now, in the shop's language, from
+ * templates/mail/<name>.txt.cs (whose first line is "Subject: …") and
+ * templates/mail/<name>.html.cs, with whatever the caller put under Mail.*
+ * in the request's HDF.
+ */
+#ifndef FIDELE_MAIL_H
+#define FIDELE_MAIL_H
+
+#include "app.h"
+
+struct mail {
+	const char *name;	/* template name and outbox kind, e.g. "customer-login" */
+	const char *recipient;	/* a normalised address */
+	long long customer_id;	/* 0 when not about a customer */
+	long long admin_id;	/* 0 when not to an admin */
+};
+
+/* Renders and queues one mail; a customer's mail also goes to their
+ * timeline. Returns 0, or -1 (template or database error, logged). */
+int mail_queue(struct request *req, const struct mail *mail);
+
+#endif

@@ -1,0 +1,151 @@
+/*
+ * Link tokens and codes. The database sees HMACs only: the token behind a
+ * link, the handle behind a code form and the code itself (bound to its
+ * handle) are all hashed under the installation's secret.
+ */
+#include <config.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core_sql.h"
+#include "crypto.h"
+#include "token.h"
+
+/* HMAC(secret, label ":" text [":" extra]) into out. */
+static void
+keyed_hash(struct request *req, const char *label, const char *text, const char *extra,
+    unsigned char *out)
+{
+	char message[200];
+
+	snprintf(message, sizeof(message), "%s:%s%s%s", label, text, extra ? ":" : "",
+	    extra ? extra : "");
+	crypto_hmac(req->app->secret, message, strlen(message), out);
+}
+
+static int
+random_hex(char *out)
+{
+	unsigned char raw[CRYPTO_TOKEN_BYTES];
+
+	if (crypto_random(raw, sizeof(raw)) != 0)
+		return -1;
+	crypto_hex(raw, sizeof(raw), out);
+	return 0;
+}
+
+/* Six uniformly random digits (rejection sampling avoids a modulo bias). */
+static int
+random_code(char *out)
+{
+	unsigned int value;
+
+	do {
+		if (crypto_random((unsigned char *)&value, sizeof(value)) != 0)
+			return -1;
+	} while (value >= 4294000000u);
+	snprintf(out, 7, "%06u", value % 1000000u);
+	return 0;
+}
+
+void
+token_decoy_handle(struct token_new *out)
+{
+	if (random_hex(out->handle) != 0)
+		memset(out->handle, '0', 64);
+	out->handle[64] = '\0';
+}
+
+int
+token_create(struct request *req, const char *purpose, long long customer_id,
+    long long admin_id, int with_code, const char *return_path, int minutes,
+    struct token_new *out)
+{
+	unsigned char token_hash[32], handle_hash[32], code_hash[32];
+	struct db_param params[9];
+
+	memset(out, 0, sizeof(*out));
+	if (random_hex(out->token) != 0 || random_hex(out->handle) != 0 ||
+	    (with_code && random_code(out->code) != 0))
+		return -1;
+	keyed_hash(req, "link", out->token, NULL, token_hash);
+	keyed_hash(req, "handle", out->handle, NULL, handle_hash);
+	if (with_code)
+		keyed_hash(req, "code", out->handle, out->code, code_hash);
+	params[0] = DB_INT(req->shop.id);
+	params[1] = customer_id ? DB_INT(customer_id) : DB_NULL;
+	params[2] = admin_id ? DB_INT(admin_id) : DB_NULL;
+	params[3] = DB_TEXT(purpose);
+	params[4] = DB_BLOB(token_hash, sizeof(token_hash));
+	params[5] = with_code ? DB_BLOB(code_hash, sizeof(code_hash)) : DB_NULL;
+	params[6] = DB_BLOB(handle_hash, sizeof(handle_hash));
+	params[7] = DB_TEXT(return_path);
+	params[8] = DB_INT(minutes);
+	return db_exec(&req->app->db, &core_sql[CORE_TOKEN_INSERT], params, 9) < 0 ? -1 : 0;
+}
+
+int
+token_find(struct request *req, const char *purpose, const char *hex, int by_handle,
+    struct token_found *out)
+{
+	struct db_query *query = &core_sql[by_handle ? CORE_TOKEN_BY_HANDLE : CORE_TOKEN_BY_HASH];
+	unsigned char hash[32];
+	struct db_param params[3];
+	int found;
+
+	memset(out, 0, sizeof(*out));
+	keyed_hash(req, by_handle ? "handle" : "link", hex, NULL, hash);
+	params[0] = DB_BLOB(hash, sizeof(hash));
+	params[1] = DB_INT(req->shop.id);
+	params[2] = DB_TEXT(purpose);
+	if (db_exec(&req->app->db, query, params, 3) < 0)
+		return -1;
+	found = db_fetch(query);
+	if (found == 1) {
+		const char *code_hash = db_text(query, 4);
+
+		out->id = db_int(query, 0);
+		out->customer_id = db_int(query, 1);
+		out->admin_id = db_int(query, 2);
+		snprintf(out->return_path, sizeof(out->return_path), "%s",
+		    db_text(query, 3) ? db_text(query, 3) : "");
+		if (code_hash != NULL) {
+			memcpy(out->code_hash, code_hash, sizeof(out->code_hash));
+			out->has_code = 1;
+		}
+	}
+	db_done(query);
+	return found;
+}
+
+int
+token_check_code(struct request *req, const struct token_found *token,
+    const char *handle, const char *code)
+{
+	unsigned char typed[32];
+	struct db_param params[2];
+
+	keyed_hash(req, "code", handle, code, typed);
+	if (token->has_code && crypto_equal(typed, token->code_hash, sizeof(typed)))
+		return 1;
+	params[0] = DB_INT(TOKEN_CODE_TRIES);
+	params[1] = DB_INT(token->id);
+	return db_exec(&req->app->db, &core_sql[CORE_TOKEN_CODE_TRY], params, 2) < 0 ? -1 : 0;
+}
+
+int
+token_consume(struct request *req, const struct token_found *token)
+{
+	struct db_param params[3];
+	long long rows;
+
+	params[0] = DB_INT(token->id);
+	rows = db_exec(&req->app->db, &core_sql[CORE_TOKEN_USE], params, 1);
+	if (rows <= 0)
+		return rows < 0 ? -1 : 0;
+	params[0] = DB_INT(req->shop.id);
+	params[1] = token->customer_id ? DB_INT(token->customer_id) : DB_NULL;
+	params[2] = token->admin_id ? DB_INT(token->admin_id) : DB_NULL;
+	return db_exec(&req->app->db, &core_sql[CORE_TOKEN_VOID_OTHERS], params, 3) < 0 ? -1 : 1;
+}

@@ -1,0 +1,60 @@
+/*
+ * Tokens mailed in links (sign-in, password reset): 256 random bits, only
+ * an HMAC under Security.Secret stored, ten minutes, single use. A token
+ * may come with a 6-digit code that can be typed instead of following the
+ * link, on a page that knows the token only by an opaque handle; five
+ * wrong codes kill the token.
+ */
+#ifndef FIDELE_TOKEN_H
+#define FIDELE_TOKEN_H
+
+#include "app.h"
+
+#define TOKEN_MINUTES 10
+#define TOKEN_CODE_TRIES 5
+
+/* What a new token gives the caller to mail and to show. */
+struct token_new {
+	char token[65];		/* hex, for the link */
+	char handle[65];	/* hex, for the code form */
+	char code[7];		/* six digits, when asked for */
+};
+
+/* A valid token found by its link or its handle. */
+struct token_found {
+	long long id;
+	long long customer_id;	/* 0 for an admin's token */
+	long long admin_id;	/* 0 for a customer's token */
+	char return_path[501];
+	unsigned char code_hash[32];
+	int has_code;
+};
+
+/* Creates a token for purpose ("customer_login", "admin_password", …) and
+ * one owner; with_code adds a code. Returns 0 or -1. */
+int token_create(struct request *req, const char *purpose, long long customer_id,
+    long long admin_id, int with_code, const char *return_path, int minutes,
+    struct token_new *out);
+
+/* A random handle that belongs to no token, so that the code page of an
+ * unknown address looks like any other. */
+void token_decoy_handle(struct token_new *out);
+
+/* Finds a live token of purpose by the hex from a link (by_handle = 0) or
+ * from a code form (by_handle = 1). Returns 1 found, 0 not (unknown, used,
+ * expired, another shop's), -1 on a database error. */
+int token_find(struct request *req, const char *purpose, const char *hex, int by_handle,
+    struct token_found *out);
+
+/* Checks a typed code against a token found by its handle. A wrong code
+ * counts as one of its TOKEN_CODE_TRIES. Returns 1 right, 0 wrong, -1 on a
+ * database error. */
+int token_check_code(struct request *req, const struct token_found *token,
+    const char *handle, const char *code);
+
+/* Uses the token up and voids every other live token of its owner, inside
+ * the caller's transaction. Returns 1 when this request used it, 0 when
+ * another one got there first, -1 on a database error. */
+int token_consume(struct request *req, const struct token_found *token);
+
+#endif

@@ -1,0 +1,13 @@
+Subject: <?cs var:Lang.Mail.Login.Subject ?> <?cs var:Shop.Name ?>
+<?cs var:Lang.Mail.Hello ?>
+
+<?cs var:Lang.Mail.Login.Intro ?>
+
+<?cs var:Mail.Link ?>
+
+<?cs var:Lang.Mail.Login.Code ?> <?cs var:Mail.Code ?>
+
+<?cs var:Lang.Mail.Login.Expiry ?>
+<?cs var:Lang.Mail.Login.NotYou ?>
+
+<?cs var:Shop.Name ?>
