@@ -22,6 +22,7 @@
 enum customers_sql {
 	SQL_LIST,
 	SQL_SEARCH,
+	SQL_FAILED_MAILS,
 	CUSTOMERS_SQL__MAX
 };
 
@@ -52,6 +53,9 @@ static struct db_query customers_sql[CUSTOMERS_SQL__MAX] = {
 	    "        OR c.last_name LIKE ? OR c.first_name LIKE ?)"
 	    " ORDER BY c.last_name, c.first_name, c.id"
 	    " LIMIT 51 OFFSET ?" },
+	/* mails fidele-worker gave up on, shown to the shop's admins */
+	[SQL_FAILED_MAILS] = { .sql =
+	    "SELECT COUNT(*) FROM outbox WHERE shop_id = ? AND status = 'failed'" },
 };
 
 static const struct field list_fields[] = {
@@ -148,6 +152,18 @@ customers_list(struct request *req)
 		return;
 	}
 	rows = rows_to_page(req, query);
+	{
+		struct db_param shop = DB_INT(req->shop.id);
+		struct db_query *failed = &customers_sql[SQL_FAILED_MAILS];
+
+		if (db_exec(&req->app->db, failed, &shop, 1) < 0) {
+			page_error(req, 500, NULL);
+			return;
+		}
+		if (db_fetch(failed) == 1 && db_int(failed, 0) > 0)
+			hdf_set_value(req->hdf, "Page.FailedMails", db_text(failed, 0));
+		db_done(failed);
+	}
 	if (search != NULL)
 		hdf_set_value(req->hdf, "Page.Query", search);
 	hdf_set_int_value(req->hdf, "Page.Number", (int)page);

@@ -7,6 +7,8 @@
  *   fidele-admin shop host add --shop S --host HOST
  *   fidele-admin admin add --shop S --email E [--name NAME] [--role owner|staff]
  *                          (the password is read from standard input)
+ *   fidele-admin shop set-url --shop S --url https://clients.example.fr
+ *   fidele-admin login-link --shop S --email E [--minutes N]
  *   fidele-admin seed-demo --shop S --customers N
  *
  * Exit status: 0 done, 1 failed (database, files), 2 bad arguments.
@@ -21,7 +23,9 @@
 #include "lib/settings.h"
 #include "lib/crypto.h"
 #include "lib/db.h"
+#include "lib/core_sql.h"
 #include "lib/text.h"
+#include "lib/token.h"
 #include "seed.h"
 
 /* Prepared only once the version table exists (see cmd_migrate). */
@@ -51,6 +55,9 @@ enum admin_sql {
 	SQL_ADMIN_ADD,
 	SQL_CUSTOMER_COUNT,
 	SQL_BULK_ORDERS_ON,
+	SQL_SHOP_URL_SET,
+	SQL_SHOP_LINK_BASE,
+	SQL_ADMIN_ID,
 	ADMIN_SQL__MAX
 };
 
@@ -65,6 +72,14 @@ static struct db_query admin_sql[ADMIN_SQL__MAX] = {
 	[SQL_CUSTOMER_COUNT] = { .sql = "SELECT COUNT(*) FROM customer WHERE shop_id = ?" },
 	/* seed-demo computes customer totals itself; see the orders triggers */
 	[SQL_BULK_ORDERS_ON] = { .sql = "SET @fidele_bulk_orders = 1" },
+	[SQL_SHOP_URL_SET] = { .sql = "UPDATE shop SET public_url = ? WHERE id = ?" },
+	/* the public URL, else the first host the shop answers on */
+	[SQL_SHOP_LINK_BASE] = { .sql =
+	    "SELECT COALESCE(s.public_url, (SELECT CONCAT('https://', MIN(h.host))"
+	    "                                 FROM shop_host h WHERE h.shop_id = s.id))"
+	    "  FROM shop s WHERE s.id = ?" },
+	[SQL_ADMIN_ID] = { .sql =
+	    "SELECT id FROM admin WHERE shop_id = ? AND email = ? AND disabled_at IS NULL" },
 };
 
 struct options {
@@ -82,6 +97,8 @@ usage(void)
 	    "  fidele-admin shop host add --shop SLUG --host HOST\n"
 	    "  fidele-admin admin add --shop SLUG --email ADDRESS [--name NAME] [--role owner|staff]\n"
 	    "                         (reads the password from standard input)\n"
+	    "  fidele-admin shop set-url --shop SLUG --url https://HOST\n"
+	    "  fidele-admin login-link --shop SLUG --email ADDRESS [--minutes N]\n"
 	    "  fidele-admin seed-demo --shop SLUG --customers N\n", stderr);
 }
 
@@ -438,6 +455,105 @@ cmd_admin_add(struct db *db, struct options *opts)
 	return 0;
 }
 
+static int
+cmd_set_url(struct db *db, struct options *opts)
+{
+	static const char *const allowed[] = { "--shop", "--url", NULL };
+	const char *slug, *url;
+	struct db_param params[2];
+	long long id;
+
+	if (options_check(opts, allowed) != 0)
+		return 2;
+	slug = required(opts, "--shop");
+	url = required(opts, "--url");
+	if (slug == NULL || url == NULL)
+		return 2;
+	if ((strncmp(url, "https://", 8) != 0 && strncmp(url, "http://", 7) != 0) ||
+	    strlen(url) > 255 || strpbrk(url, " \t\r\n\"'<>\\?#") != NULL) {
+		fprintf(stderr, "fidele-admin: --url is a site address such as https://clients.example.fr\n");
+		return 2;
+	}
+	id = shop_id(db, slug);
+	if (id <= 0)
+		return 1;
+	params[0] = DB_TEXT(url);
+	params[1] = DB_INT(id);
+	if (db_exec(db, &admin_sql[SQL_SHOP_URL_SET], params, 2) < 0)
+		return 1;
+	printf("shop %s: links point to %s\n", slug, url);
+	return 0;
+}
+
+/* Prints a one-time link with which an admin chooses a password and signs
+ * in: how a hosting provider hands a new shop to its owner. */
+static int
+cmd_login_link(struct db *db, HDF *config, struct options *opts)
+{
+	static const char *const allowed[] = { "--shop", "--email", "--minutes", NULL };
+	struct db_query *query;
+	const char *slug, *email_arg, *secret = hdf_get_value(config, "Security.Secret", NULL);
+	char email[256], base[300] = "";
+	struct db_param params[2];
+	struct token_new token;
+	long long id, admin_id = 0;
+	long minutes;
+	char *end;
+
+	if (options_check(opts, allowed) != 0)
+		return 2;
+	slug = required(opts, "--shop");
+	email_arg = required(opts, "--email");
+	if (slug == NULL || email_arg == NULL)
+		return 2;
+	minutes = strtol(option(opts, "--minutes", "10"), &end, 10);
+	if (*end != '\0' || minutes < 1 || minutes > 4320) {
+		fprintf(stderr, "fidele-admin: --minutes is from 1 to 4320 (three days)\n");
+		return 2;
+	}
+	snprintf(email, sizeof(email), "%s", email_arg);
+	if (!text_email_normalise(email)) {
+		fprintf(stderr, "fidele-admin: --email is not an e-mail address\n");
+		return 2;
+	}
+	if (secret == NULL || strlen(secret) < 32) {
+		fprintf(stderr, "fidele-admin: Security.Secret must be set to at least 32 characters\n");
+		return 1;
+	}
+	id = shop_id(db, slug);
+	if (id <= 0)
+		return 1;
+	params[0] = DB_INT(id);
+	params[1] = DB_TEXT(email);
+	query = &admin_sql[SQL_ADMIN_ID];
+	if (db_exec(db, query, params, 2) < 0)
+		return 1;
+	if (db_fetch(query) == 1)
+		admin_id = db_int(query, 0);
+	db_done(query);
+	if (admin_id == 0) {
+		fprintf(stderr, "fidele-admin: %s is not an admin of %s (fidele-admin admin add)\n", email, slug);
+		return 1;
+	}
+	query = &admin_sql[SQL_SHOP_LINK_BASE];
+	if (db_exec(db, query, params, 1) < 0)
+		return 1;
+	if (db_fetch(query) == 1 && db_text(query, 0) != NULL)
+		snprintf(base, sizeof(base), "%s", db_text(query, 0));
+	db_done(query);
+	if (base[0] == '\0') {
+		fprintf(stderr, "fidele-admin: shop %s has no host nor URL yet"
+		    " (fidele-admin shop host add / shop set-url)\n", slug);
+		return 1;
+	}
+	if (token_create_for(db, secret, id, "admin_password", 0, admin_id, 0, NULL, (int)minutes,
+	    &token) != 0)
+		return 1;
+	printf("%s/admin/login/reset?token=%s\n", base, token.token);
+	fprintf(stderr, "valid for %ld minutes, once\n", minutes);
+	return 0;
+}
+
 /* --- seed-demo ----------------------------------------------------------- */
 
 
@@ -507,7 +623,9 @@ main(int argc, char **argv)
 		skip = 4;
 	else if (argc >= 3 && strcmp(argv[1], "admin") == 0 && strcmp(argv[2], "add") == 0)
 		skip = 3;
-	else if (strcmp(argv[1], "seed-demo") == 0)
+	else if (argc >= 3 && strcmp(argv[1], "shop") == 0 && strcmp(argv[2], "set-url") == 0)
+		skip = 3;
+	else if (strcmp(argv[1], "seed-demo") == 0 || strcmp(argv[1], "login-link") == 0)
 		skip = 2;
 	else {
 		fprintf(stderr, "fidele-admin: unknown command\n");
@@ -529,7 +647,8 @@ main(int argc, char **argv)
 		return 1;
 	}
 	if (strcmp(argv[1], "migrate") != 0 &&
-	    db_register(&db, admin_sql, ADMIN_SQL__MAX) != 0) {
+	    (db_register(&db, admin_sql, ADMIN_SQL__MAX) != 0 ||
+	    db_register(&db, core_sql, CORE_SQL__MAX) != 0)) {
 		fprintf(stderr, "fidele-admin: the schema is missing or old: run fidele-admin migrate\n");
 		db_close(&db);
 		hdf_destroy(&config);
@@ -539,8 +658,12 @@ main(int argc, char **argv)
 		status = cmd_migrate(&db, config);
 	else if (skip == 4)
 		status = cmd_host_add(&db, &opts);
+	else if (strcmp(argv[1], "shop") == 0 && strcmp(argv[2], "set-url") == 0)
+		status = cmd_set_url(&db, &opts);
 	else if (strcmp(argv[1], "shop") == 0)
 		status = cmd_shop_add(&db, &opts);
+	else if (strcmp(argv[1], "login-link") == 0)
+		status = cmd_login_link(&db, config, &opts);
 	else if (strcmp(argv[1], "admin") == 0)
 		status = cmd_admin_add(&db, &opts);
 	else

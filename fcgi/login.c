@@ -9,6 +9,7 @@
 #include <config.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lib/app.h"
@@ -17,6 +18,7 @@
 #include "lib/page.h"
 #include "lib/ratelimit.h"
 #include "lib/session.h"
+#include "lib/text.h"
 #include "lib/token.h"
 
 enum login_sql {
@@ -25,6 +27,8 @@ enum login_sql {
 	SQL_EVENT,
 	SQL_CUSTOMER_BY_EMAIL,
 	SQL_CUSTOMER_SIGNED_IN,
+	SQL_ADMIN_SET_PASSWORD,
+	SQL_ADMIN_END_SESSIONS,
 	LOGIN_SQL__MAX
 };
 
@@ -44,6 +48,11 @@ static struct db_query login_sql[LOGIN_SQL__MAX] = {
 	    "UPDATE customer SET last_sign_in_at = NOW(),"
 	    "       status = IF(status = 'invited', 'active', status)"
 	    " WHERE id = ? AND shop_id = ?" },
+	[SQL_ADMIN_SET_PASSWORD] = { .sql =
+	    "UPDATE admin SET password_hash = ? WHERE id = ? AND shop_id = ? AND disabled_at IS NULL" },
+	/* a new password signs every other browser out */
+	[SQL_ADMIN_END_SESSIONS] = { .sql =
+	    "DELETE FROM session WHERE admin_id = ? AND shop_id = ?" },
 };
 
 /* Ten wrong passwords per account and fifty per address in 15 minutes. */
@@ -483,7 +492,200 @@ account_logout(struct request *req)
 	page_redirect(req, "/account/login");
 }
 
+/* --- admins: forgotten password ---------------------------------------------- */
+
+static const struct field forgot_fields[] = {
+	{ "email", FIELD_EMAIL, 1, 254, 0, 0 },
+	{ NULL, 0, 0, 0, 0, 0 }
+};
+
+static const struct field reset_form_fields[] = {
+	{ "token", FIELD_TOKEN, 1, 64, 0, 0 },
+	{ NULL, 0, 0, 0, 0, 0 }
+};
+
+static const struct field reset_fields[] = {
+	{ "token", FIELD_TOKEN, 1, 64, 0, 0 },
+	{ "password", FIELD_PASSWORD, 1, 1024, 0, 0 },
+	{ NULL, 0, 0, 0, 0, 0 }
+};
+
+static void
+forgot_form(struct request *req)
+{
+	page_render(req, req->status, "login/forgot.cs");
+}
+
+static void
+forgot_refuse(struct request *req, int status, const char *message_key)
+{
+	const char *email = request_field(req, "email");
+
+	if (email != NULL)
+		hdf_set_value(req->hdf, "Page.Email", email);
+	hdf_set_value(req->hdf, "Page.Message", request_text(req, message_key));
+	req->status = status;
+	forgot_form(req);
+}
+
+static void
+forgot_invalid(struct request *req)
+{
+	forgot_refuse(req, 400, "Account.Invalid");
+}
+
+/* Same answer whether or not the address is an admin's. */
+static void
+forgot_submit(struct request *req)
+{
+	struct db_query *find = &login_sql[SQL_ADMIN_BY_EMAIL];
+	const char *email = request_field(req, "email");
+	const char *ip = request_param(req, "REMOTE_ADDR");
+	char address_key[300], link_base[300];
+	struct db_param params[2] = { DB_INT(req->shop.id), DB_TEXT(email) };
+	struct token_new token;
+	long long admin_id = 0;
+	int over_address, over_ip, status;
+
+	snprintf(address_key, sizeof(address_key), "admin:%lld:%s", req->shop.id, email);
+	over_address = ratelimit_exceeded(req, &limit_link_address, address_key);
+	over_ip = ratelimit_exceeded(req, &limit_link_ip, ip ? ip : "");
+	if (over_address < 0 || over_ip < 0 || shop_link_base(req, link_base, sizeof(link_base)) != 0) {
+		page_error(req, 500, NULL);
+		return;
+	}
+	if (over_address || over_ip) {
+		forgot_refuse(req, 429, "Account.TooMany");
+		return;
+	}
+	if (db_exec(&req->app->db, find, params, 2) < 0) {
+		page_error(req, 500, NULL);
+		return;
+	}
+	if (db_fetch(find) == 1)
+		admin_id = db_int(find, 0);
+	db_done(find);
+	status = db_begin(&req->app->db);
+	if (status == 0)
+		status = ratelimit_hit(req, &limit_link_address, address_key) != 0 ||
+		    ratelimit_hit(req, &limit_link_ip, ip ? ip : "") != 0 ? -1 : 0;
+	if (status == 0 && admin_id != 0) {
+		struct mail mail = { "admin-reset", email, 0, admin_id };
+
+		status = token_create(req, "admin_password", 0, admin_id, 0, NULL, TOKEN_MINUTES, &token);
+		if (status == 0) {
+			hdf_set_valuef(req->hdf, "Mail.Link=%s/admin/login/reset?token=%s", link_base,
+			    token.token);
+			status = mail_queue(req, &mail);
+		}
+	}
+	if (status != 0 || db_commit(&req->app->db) != 0) {
+		page_error(req, 500, NULL);
+		return;
+	}
+	hdf_set_value(req->hdf, "Page.Email", email);
+	hdf_set_value(req->hdf, "Page.Sent", "1");
+	page_render(req, 200, "login/forgot.cs");
+}
+
+static void
+reset_expired(struct request *req)
+{
+	req->token_page = 1;
+	hdf_set_value(req->hdf, "Page.Again", "/admin/login/forgot");
+	page_render(req, 400, "login/expired.cs");
+}
+
+static void
+reset_form(struct request *req)
+{
+	struct token_found token;
+	int found;
+
+	req->token_page = 1;
+	found = token_find(req, "admin_password", request_field(req, "token"), 0, &token);
+	if (found < 0) {
+		page_error(req, 500, NULL);
+		return;
+	}
+	if (found == 0) {
+		reset_expired(req);
+		return;
+	}
+	hdf_set_value(req->hdf, "Page.Token", request_field(req, "token"));
+	page_render(req, req->status, "login/reset.cs");
+}
+
+static void
+reset_submit(struct request *req)
+{
+	const char *password = request_field(req, "password");
+	struct token_found token;
+	struct db_param params[3];
+	char *hash;
+	int found, used;
+
+	req->token_page = 1;
+	if (text_length(password) < 10) {
+		hdf_set_value(req->hdf, "Page.Message", request_text(req, "Reset.TooShort"));
+		req->status = 400;
+		reset_form(req);
+		return;
+	}
+	found = token_find(req, "admin_password", request_field(req, "token"), 0, &token);
+	if (found <= 0) {
+		if (found < 0)
+			page_error(req, 500, NULL);
+		else
+			reset_expired(req);
+		return;
+	}
+	hash = crypto_password_hash(password);
+	if (hash == NULL || db_begin(&req->app->db) != 0 || (used = token_consume(req, &token)) < 0) {
+		free(hash);
+		page_error(req, 500, NULL);
+		return;
+	}
+	if (used == 0) {
+		free(hash);
+		db_rollback(&req->app->db);
+		reset_expired(req);
+		return;
+	}
+	params[0] = DB_TEXT(hash);
+	params[1] = DB_INT(token.admin_id);
+	params[2] = DB_INT(req->shop.id);
+	if (db_exec(&req->app->db, &login_sql[SQL_ADMIN_SET_PASSWORD], params, 3) < 0 ||
+	    db_exec(&req->app->db, &login_sql[SQL_ADMIN_END_SESSIONS], params + 1, 2) < 0 ||
+	    session_start_admin(req, token.admin_id) != 0 ||
+	    record_event(req, token.admin_id, "admin.password_set") != 0 ||
+	    db_commit(&req->app->db) != 0) {
+		free(hash);
+		page_error(req, 500, NULL);
+		return;
+	}
+	free(hash);
+	page_redirect(req, "/admin/customers");
+}
+
+static void
+reset_invalid(struct request *req)
+{
+	const char *token = request_field(req, "token");
+
+	if (token == NULL || strlen(token) != 64) {
+		reset_expired(req);
+		return;
+	}
+	hdf_set_value(req->hdf, "Page.Message", request_text(req, "Reset.TooShort"));
+	reset_form(req);
+}
+
 static const struct route routes[] = {
+	{ "GET", "/admin/login/forgot", ACCESS_PUBLIC, NULL, forgot_form, NULL },
+	{ "POST", "/admin/login/forgot", ACCESS_PUBLIC, forgot_fields, forgot_submit, forgot_invalid },
+	{ "GET", "/admin/login/reset", ACCESS_PUBLIC, reset_form_fields, reset_form, reset_expired },
+	{ "POST", "/admin/login/reset", ACCESS_PUBLIC, reset_fields, reset_submit, reset_invalid },
 	{ "GET", "/admin/login", ACCESS_PUBLIC, login_form_fields, login_form, NULL },
 	{ "POST", "/admin/login", ACCESS_PUBLIC, login_fields, login_submit, login_invalid },
 	{ "POST", "/admin/logout", ACCESS_ADMIN, NULL, logout_submit, NULL },

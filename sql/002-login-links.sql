@@ -13,3 +13,7 @@ ALTER TABLE login_token
 -- against shop_host; a shop pinned by FIDELE_SHOP must set it.
 ALTER TABLE shop
   ADD COLUMN public_url VARCHAR(255) NULL AFTER currency;
+
+-- Mails that could not be sent are shown to the shop's admins.
+ALTER TABLE outbox
+  ADD KEY outbox_shop_status (shop_id, status);

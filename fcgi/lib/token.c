@@ -14,14 +14,21 @@
 
 /* HMAC(secret, label ":" text [":" extra]) into out. */
 static void
-keyed_hash(struct request *req, const char *label, const char *text, const char *extra,
+keyed_hash_with(const char *secret, const char *label, const char *text, const char *extra,
     unsigned char *out)
 {
 	char message[200];
 
 	snprintf(message, sizeof(message), "%s:%s%s%s", label, text, extra ? ":" : "",
 	    extra ? extra : "");
-	crypto_hmac(req->app->secret, message, strlen(message), out);
+	crypto_hmac(secret, message, strlen(message), out);
+}
+
+static void
+keyed_hash(struct request *req, const char *label, const char *text, const char *extra,
+    unsigned char *out)
+{
+	keyed_hash_with(req->app->secret, label, text, extra, out);
 }
 
 static int
@@ -58,9 +65,9 @@ token_decoy_handle(struct token_new *out)
 }
 
 int
-token_create(struct request *req, const char *purpose, long long customer_id,
-    long long admin_id, int with_code, const char *return_path, int minutes,
-    struct token_new *out)
+token_create_for(struct db *db, const char *secret, long long shop_id, const char *purpose,
+    long long customer_id, long long admin_id, int with_code, const char *return_path,
+    int minutes, struct token_new *out)
 {
 	unsigned char token_hash[32], handle_hash[32], code_hash[32];
 	struct db_param params[9];
@@ -69,11 +76,11 @@ token_create(struct request *req, const char *purpose, long long customer_id,
 	if (random_hex(out->token) != 0 || random_hex(out->handle) != 0 ||
 	    (with_code && random_code(out->code) != 0))
 		return -1;
-	keyed_hash(req, "link", out->token, NULL, token_hash);
-	keyed_hash(req, "handle", out->handle, NULL, handle_hash);
+	keyed_hash_with(secret, "link", out->token, NULL, token_hash);
+	keyed_hash_with(secret, "handle", out->handle, NULL, handle_hash);
 	if (with_code)
-		keyed_hash(req, "code", out->handle, out->code, code_hash);
-	params[0] = DB_INT(req->shop.id);
+		keyed_hash_with(secret, "code", out->handle, out->code, code_hash);
+	params[0] = DB_INT(shop_id);
 	params[1] = customer_id ? DB_INT(customer_id) : DB_NULL;
 	params[2] = admin_id ? DB_INT(admin_id) : DB_NULL;
 	params[3] = DB_TEXT(purpose);
@@ -82,7 +89,16 @@ token_create(struct request *req, const char *purpose, long long customer_id,
 	params[6] = DB_BLOB(handle_hash, sizeof(handle_hash));
 	params[7] = DB_TEXT(return_path);
 	params[8] = DB_INT(minutes);
-	return db_exec(&req->app->db, &core_sql[CORE_TOKEN_INSERT], params, 9) < 0 ? -1 : 0;
+	return db_exec(db, &core_sql[CORE_TOKEN_INSERT], params, 9) < 0 ? -1 : 0;
+}
+
+int
+token_create(struct request *req, const char *purpose, long long customer_id,
+    long long admin_id, int with_code, const char *return_path, int minutes,
+    struct token_new *out)
+{
+	return token_create_for(&req->app->db, req->app->secret, req->shop.id, purpose,
+	    customer_id, admin_id, with_code, return_path, minutes, out);
 }
 
 int

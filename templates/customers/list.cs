@@ -7,6 +7,7 @@
     <button type="submit"><?cs var:Lang.Customers.Search ?></button>
   </form>
 </div>
+<?cs if:Page.FailedMails ?><p class="alert" role="status"><?cs var:Page.FailedMails ?> <?cs var:Lang.Customers.MailFailed ?></p><?cs /if ?>
 <?cs if:Page.Shown == 0 ?>
 <p class="empty"><?cs if:Page.Query ?><?cs var:Lang.Customers.NoMatch ?><?cs else ?><?cs var:Lang.Customers.None ?><?cs /if ?></p>
 <?cs else ?>

@@ -13,5 +13,6 @@
     <?cs call:field_error("password") ?>
     <button type="submit" class="primary"><?cs var:Lang.Login.Submit ?></button>
   </form>
+  <p class="muted"><a href="/admin/login/forgot"><?cs var:Lang.Login.Forgot ?></a></p>
 </section>
 <?cs /def ?>

@@ -22,6 +22,13 @@ class Html(unittest.TestCase):
         pages["empty search"] = browser.get("/admin/customers?q=zzzz").body
         pages["404"] = browser.get("/admin/nope").body
         pages["400"] = browser.get("/admin/customers?page=x").body
+        customer = web.Browser(ALPHA_HOST)
+        pages["account sign-in"] = customer.get("/account/login").body
+        pages["link sent"] = customer.submit("/account/login", "/account/login",
+                                             {"email": "someone@alpha.test"}).body
+        pages["link expired"] = customer.get("/account/login/confirm?token=" + "a" * 64).body
+        pages["forgot"] = customer.get("/admin/login/forgot").body
+        web.STACK.sql("DELETE FROM rate_limit")
         for name, body in pages.items():
             result = subprocess.run(["tidy", "-q", "-e"], input=body.encode(), capture_output=True)
             problems = [line for line in result.stderr.decode().splitlines()

@@ -1,0 +1,11 @@
+Subject: <?cs var:Lang.Mail.Reset.Subject ?> <?cs var:Shop.Name ?>
+<?cs var:Lang.Mail.Hello ?>
+
+<?cs var:Lang.Mail.Reset.Intro ?>
+
+<?cs var:Mail.Link ?>
+
+<?cs var:Lang.Mail.Login.Expiry ?>
+<?cs var:Lang.Mail.Login.NotYou ?>
+
+Fidèle · <?cs var:Shop.Name ?>
