@@ -152,6 +152,15 @@ request_field_int(struct request *req, const char *name, long long fallback)
 	return value && *value ? strtoll(value, NULL, 10) : fallback;
 }
 
+void
+request_link_lang(struct request *req)
+{
+	char target[16];
+
+	snprintf(target, sizeof(target), "Lang_%s", lang_codes[req->shop.lang]);
+	hdf_set_symlink(req->hdf, "Lang", target);
+}
+
 const char *
 request_text(struct request *req, const char *key)
 {
@@ -442,7 +451,7 @@ dispatch(struct request *req)
 		page_error(req, found < 0 ? 500 : 404, found < 0 ? NULL : "Error.UnknownShop");
 		return;
 	}
-	hdf_copy(req->hdf, "Lang", app->lang[req->shop.lang]);
+	request_link_lang(req);
 	hdf_set_value(req->hdf, "Page.Lang", lang_codes[req->shop.lang]);
 	hdf_set_value(req->hdf, "Shop.Name", req->shop.name);
 
@@ -513,11 +522,13 @@ dispatch(struct request *req)
 	db_rollback(&app->db);	/* a handler that failed half way leaves nothing */
 }
 
+static int load_languages(struct app *app);
+static void empty_base(struct app *app);
+
 static void
 request_run(struct app *app, FCGX_Request *fcgx)
 {
 	struct request req;
-	HDF *hdf = NULL;
 	NEOERR *err;
 
 	memset(&req, 0, sizeof(req));
@@ -535,54 +546,80 @@ request_run(struct app *app, FCGX_Request *fcgx)
 	req.https = request_param(&req, "HTTPS") != NULL &&
 	    strcmp(request_param(&req, "HTTPS"), "on") == 0;
 
-	err = hdf_init(&hdf);
-	if (err == STATUS_OK)
-		err = cgi_init(&req.cgi, hdf);
+	err = cgi_init(&req.cgi, app->base);
 	if (err != STATUS_OK) {
+		/* cgi_init destroyed the tree it was given: start a new one */
 		cs_log_error("request", err);
-		if (req.cgi == NULL)
-			hdf_destroy(&hdf);
-		hdf_init(&hdf);
-		req.hdf = hdf;
+		app->base = NULL;
+		if (load_languages(app) != 0)
+			exit(1);
+		req.hdf = app->base;
 		page_error(&req, 400, NULL);
 	} else {
 		req.hdf = req.cgi->hdf;
 		dispatch(&req);
 	}
 	request_log(&req);
-	if (req.cgi != NULL)
+	if (req.cgi != NULL) {
+		req.cgi->hdf = NULL;	/* the tree is the process's, not the request's */
 		cgi_destroy(&req.cgi);
-	else
-		hdf_destroy(&req.hdf);
+	}
+	empty_base(app);
 	string_clear(&req.headers);
 	current = NULL;
 }
 
+/* Reads lang/<code>.hdf into app->base as Lang_<code>. */
 static int
 load_languages(struct app *app)
 {
+	char path[1024], name[16];
+	NEOERR *err = hdf_init(&app->base);
 	int i;
-	char path[1024];
 
-	for (i = 0; i < LANG__MAX; i++) {
-		NEOERR *err = hdf_init(&app->lang[i]);
+	for (i = 0; i < LANG__MAX && err == STATUS_OK; i++) {
+		HDF *node;
 
 		snprintf(path, sizeof(path), "%s/lang/%s.hdf", app->data_dir, lang_codes[i]);
+		snprintf(name, sizeof(name), "Lang_%s", lang_codes[i]);
+		err = hdf_get_node(app->base, name, &node);
 		if (err == STATUS_OK)
-			err = hdf_read_file(app->lang[i], path);
-		if (err != STATUS_OK) {
+			err = hdf_read_file(node, path);
+		if (err != STATUS_OK)
 			cs_log_error(path, err);
-			return -1;
-		}
 	}
-	return 0;
+	return err == STATUS_OK ? 0 : -1;
+}
+
+/* Removes everything a request put into app->base: every top-level node
+ * but the language trees. Nothing of one request is left for the next. */
+static void
+empty_base(struct app *app)
+{
+	HDF *node = hdf_obj_child(app->base);
+	char *names[64];
+	int count = 0, i;
+
+	while (node != NULL && count < 64) {
+		const char *name = hdf_obj_name(node);
+
+		if (strncmp(name, "Lang_", 5) != 0 || strlen(name) != 7)
+			names[count++] = strdup(name);
+		node = hdf_obj_next(node);
+	}
+	for (i = 0; i < count; i++) {
+		if (names[i] != NULL)
+			hdf_remove_tree(app->base, names[i]);
+		free(names[i]);
+	}
+	if (node != NULL)
+		empty_base(app);	/* more than 64 top-level names: go again */
 }
 
 int
 app_main(struct app *app, int argc, char **argv)
 {
 	FCGX_Request fcgx;
-	int i;
 
 	(void)argc;
 	(void)argv;
@@ -619,8 +656,7 @@ app_main(struct app *app, int argc, char **argv)
 		}
 	}
 	db_close(&app->db);
-	for (i = 0; i < LANG__MAX; i++)
-		hdf_destroy(&app->lang[i]);
+	hdf_destroy(&app->base);
 	hdf_destroy(&app->config);
 	return 0;
 }

@@ -77,7 +77,11 @@ struct app {
 	size_t sql_count;
 	/* set up by app_main */
 	HDF *config;
-	HDF *lang[LANG__MAX];
+	/* The one HDF tree every request of this process fills and empties:
+	 * it keeps only the language trees (Lang_fr, Lang_en) between
+	 * requests, and a request's Lang is a link to its shop's one, so the
+	 * strings are read once per process instead of copied per request. */
+	HDF *base;
 	struct db db;
 	const char *data_dir;
 	const char *secret;
@@ -155,6 +159,9 @@ int shop_link_base(struct request *req, char *out, size_t size);
  * 0). Returns 0 or -1. */
 int request_event(struct request *req, long long customer_id, long long admin_id,
     const char *kind, const char *detail);
+
+/* Points the request's Lang at its shop's language tree. */
+void request_link_lang(struct request *req);
 
 /* The language tree of the request's shop, for strings built in C. */
 const char *request_text(struct request *req, const char *key);

@@ -60,21 +60,57 @@ format_money(long long cents, const char *currency, enum lang lang, char *out, s
 	}
 }
 
+/* The value of n digits at s, or -1 if they are not all digits. */
+static int
+digits(const char *s, int n)
+{
+	int value = 0;
+
+	while (n-- > 0) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		value = value * 10 + (*s++ - '0');
+	}
+	return value;
+}
+
+/* Called for every date of every list row: no sscanf/snprintf here, they
+ * cost more than the query that fetched the date. */
 void
 format_date(const char *sql_date, enum lang lang, char *out, size_t size)
 {
 	static const char *const months[12] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
 		"Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
 	int year, month, day;
+	char *p = out;
 
-	if (sql_date == NULL || sscanf(sql_date, "%4d-%2d-%2d", &year, &month, &day) != 3 ||
-	    month < 1 || month > 12) {
+	if (size < 16 || sql_date == NULL || strlen(sql_date) < 10 || sql_date[4] != '-' ||
+	    sql_date[7] != '-' || (year = digits(sql_date, 4)) < 0 ||
+	    (month = digits(sql_date + 5, 2)) < 1 || month > 12 ||
+	    (day = digits(sql_date + 8, 2)) < 1 || day > 31) {
 		if (size > 0)
 			out[0] = '\0';
 		return;
 	}
-	if (lang == LANG_FR)
-		snprintf(out, size, "%02d/%02d/%04d", day, month, year);
-	else
-		snprintf(out, size, "%d %s %04d", day, months[month - 1], year);
+	if (lang == LANG_FR) {
+		/* 23/11/2026 */
+		memcpy(p, sql_date + 8, 2);
+		p[2] = '/';
+		memcpy(p + 3, sql_date + 5, 2);
+		p[5] = '/';
+		memcpy(p + 6, sql_date, 4);
+		p[10] = '\0';
+		return;
+	}
+	/* 23 Nov 2026 */
+	if (day >= 10)
+		*p++ = (char)('0' + day / 10);
+	*p++ = (char)('0' + day % 10);
+	*p++ = ' ';
+	memcpy(p, months[month - 1], 3);
+	p += 3;
+	*p++ = ' ';
+	memcpy(p, sql_date, 4);
+	p[4] = '\0';
+	(void)year;
 }

@@ -114,10 +114,12 @@ render_append(void *ctx, char *text)
 	return string_append((STRING *)ctx, text);
 }
 
-/* Parses path under templates/ (which may include others) and renders
- * it into out. */
+/* Parses templates/<entry> (which may include others) and renders it into
+ * out. Parsing again per request costs a few per cent; a parse kept across
+ * requests holds pointers into the previous request's HDF (tried: it
+ * crashes), so it is not kept. */
 static NEOERR *
-render_file(struct request *req, const char *template, STRING *out)
+render_file(struct request *req, const char *entry, STRING *out)
 {
 	CSPARSE *cs = NULL;
 	char path[1024];
@@ -127,7 +129,7 @@ render_file(struct request *req, const char *template, STRING *out)
 	if (err == STATUS_OK)
 		err = cgi_register_strfuncs(cs);
 	if (err == STATUS_OK) {
-		snprintf(path, sizeof(path), "%s/templates/%s", req->app->data_dir, template);
+		snprintf(path, sizeof(path), "%s/templates/%s", req->app->data_dir, entry);
 		err = cs_parse_file(cs, path);
 	}
 	if (err == STATUS_OK)
@@ -153,7 +155,7 @@ page_render_text(struct request *req, const char *template, const char *escape, 
 	hdf_set_value(req->hdf, "Config.VarEscapeMode", escape);
 	hdf_set_valuef(req->hdf, "hdf.loadpaths.0=%s/templates", req->app->data_dir);
 	if (hdf_get_obj(req->hdf, "Lang") == NULL)
-		hdf_copy(req->hdf, "Lang", req->app->lang[req->shop.lang]);
+		request_link_lang(req);
 	err = render_file(req, template, out);
 	hdf_set_value(req->hdf, "Config.VarEscapeMode", "html");
 	if (err != STATUS_OK) {
@@ -174,7 +176,7 @@ page_context(struct request *req)
 	hdf_set_value(req->hdf, "Config.DebugEnabled", "0");
 	hdf_set_valuef(req->hdf, "hdf.loadpaths.0=%s/templates", req->app->data_dir);
 	if (hdf_get_obj(req->hdf, "Lang") == NULL)
-		hdf_copy(req->hdf, "Lang", req->app->lang[req->shop.lang]);
+		request_link_lang(req);
 	if (hdf_get_obj(req->hdf, "Page.Lang") == NULL)
 		hdf_set_value(req->hdf, "Page.Lang", lang_codes[req->shop.lang]);
 	hdf_set_value(req->hdf, "Page.Path", req->path);

@@ -227,13 +227,17 @@ class Stack:
         """Every mail the SMTP server accepted, as email.message objects."""
         import email
         import email.policy
-        found = []
+        paths = []
         for sub in ("new", "cur"):
             folder = os.path.join(self.inbox, sub)
             if os.path.isdir(folder):
-                for name in sorted(os.listdir(folder)):
-                    with open(os.path.join(folder, name), "rb") as f:
-                        found.append(email.message_from_binary_file(f, policy=email.policy.default))
+                paths += [os.path.join(folder, name) for name in os.listdir(folder)]
+        # oldest first: maildir names do not sort by arrival
+        paths.sort(key=lambda path: (os.stat(path).st_mtime_ns, path))
+        found = []
+        for path in paths:
+            with open(path, "rb") as f:
+                found.append(email.message_from_binary_file(f, policy=email.policy.default))
         return found
 
     def _start_programs(self):

@@ -24,6 +24,10 @@ main(void)
 	is_str(out, "23/11/2026", "French dates are day/month/year");
 	format_date("2026-11-23", LANG_EN, out, sizeof(out));
 	is_str(out, "23 Nov 2026", "English dates name the month");
+	format_date("2026-03-04 00:00:00", LANG_EN, out, sizeof(out));
+	is_str(out, "4 Mar 2026", "English dates have no leading zero");
+	format_date("2026-13-04", LANG_FR, out, sizeof(out));
+	is_str(out, "", "a month 13 gives an empty text");
 	format_date(NULL, LANG_FR, out, sizeof(out));
 	is_str(out, "", "no date gives an empty text");
 	format_date("garbage", LANG_EN, out, sizeof(out));

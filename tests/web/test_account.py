@@ -55,7 +55,19 @@ def link_and_code(message):
     return link.group(0), link.group(1), code.group(1)
 
 
+def drain_outbox(timeout=20):
+    """Waits until the worker has sent everything queued, so that counting
+    mails before a request is not fooled by a previous test's mail."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if web.STACK.sql("SELECT COUNT(*) FROM outbox WHERE status IN ('queued', 'sending')"
+                         " AND next_attempt_at <= NOW()") == [["0"]]:
+            return
+        time.sleep(0.05)
+
+
 def request_link(browser, address, **extra):
+    drain_outbox()
     before = len(mails_to(address))
     page = browser.submit("/account/login", "/account/login", dict(email=address, **extra))
     return page, before
