@@ -371,3 +371,58 @@ class Outbox(unittest.TestCase):
                                 env=web.STACK.env(), capture_output=True, text=True)
         self.assertEqual(result.returncode, 2)
         self.assertIn("usage", result.stderr)
+
+
+class WorkerLimits(unittest.TestCase):
+    """Runs its own worker with other settings, the stack's one paused."""
+
+    def setUp(self):
+        worker = web.STACK.worker
+        worker.terminate()
+        worker.wait(timeout=30)
+        web.STACK.children.remove(worker)
+
+    def tearDown(self):
+        web.STACK.worker = web.STACK.start_worker()
+
+    def worker_config(self, extra):
+        """A configuration like the stack's with Mail settings replaced."""
+        import os
+        import tempfile
+        folder = tempfile.mkdtemp(dir=web.STACK.var)
+        with open(web.STACK.config) as f:
+            text = re.sub(r"Mail \{.*?\}\n", "", f.read(), flags=re.S)
+        path = os.path.join(folder, "fidele.hdf")
+        with open(path, "w") as f:
+            f.write(text + extra)
+        return dict(web.STACK.env(), FIDELE_CONFIG=path)
+
+    def queue(self, address, attempts=0):
+        web.STACK.sql("INSERT INTO outbox (shop_id, kind, recipient, subject, body_text, attempts,"
+                      " next_attempt_at) SELECT id, 'test', '%s', 'Essai', 'corps', %d,"
+                      " NOW() + INTERVAL 1 HOUR FROM shop WHERE slug = 'alpha'" % (address, attempts))
+
+    def run_once(self, env, address):
+        web.STACK.sql("UPDATE outbox SET next_attempt_at = NOW() WHERE recipient = '%s'" % address)
+        return subprocess.run([web.STACK.program("fidele-worker"), "--once"], env=env,
+                              capture_output=True, text=True, timeout=60)
+
+    def test_mail_is_marked_failed_after_the_last_attempt(self):
+        address = "never@alpha.test"
+        self.queue(address, attempts=7)
+        # nothing listens on port 9 (discard) here: the connection is refused
+        env = self.worker_config("Mail {\n  Smtp = smtp://127.0.0.1:9\n  MaxAttempts = 8\n}\n")
+        self.run_once(env, address)
+        row = web.STACK.sql("SELECT status, attempts, last_error IS NOT NULL FROM outbox"
+                            " WHERE recipient = '%s'" % address)
+        self.assertEqual(row, [["failed", "8", "1"]])
+
+    def test_required_starttls_refuses_a_server_without_it(self):
+        address = "tls-only@alpha.test"
+        self.queue(address)
+        env = self.worker_config("Mail {\n  Smtp = smtp://127.0.0.1:%d\n  StartTls = required\n"
+                                 "  RetrySeconds = 600\n}\n" % web.STACK.smtp_port)
+        self.run_once(env, address)
+        row = web.STACK.sql("SELECT status, attempts FROM outbox WHERE recipient = '%s'" % address)
+        self.assertEqual(row, [["queued", "1"]])
+        self.assertEqual(mails_to(address), [])
