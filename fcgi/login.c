@@ -87,9 +87,9 @@ login_form(struct request *req)
 	page_render(req, req->status, "login/admin.cs");
 }
 
-/* Shows the form again with a message and the e-mail kept. */
+/* Shows a form again with a message and the typed e-mail kept. */
 static void
-login_refuse(struct request *req, int status, const char *message_key)
+form_again(struct request *req, int status, const char *message_key, route_handler form)
 {
 	const char *email = request_field(req, "email");
 
@@ -97,7 +97,13 @@ login_refuse(struct request *req, int status, const char *message_key)
 		hdf_set_value(req->hdf, "Page.Email", email);
 	hdf_set_value(req->hdf, "Page.Message", request_text(req, message_key));
 	req->status = status;
-	login_form(req);
+	form(req);
+}
+
+static void
+login_refuse(struct request *req, int status, const char *message_key)
+{
+	form_again(req, status, message_key, login_form);
 }
 
 static void
@@ -130,16 +136,18 @@ login_submit(struct request *req)
 	struct db_param params[2];
 	char stored[256] = "";
 	long long admin_id = 0;
-	int over_account, over_address, found;
+	struct ratelimit_use limits[2] = {
+		{ &limit_account, account_key }, { &limit_address, ip ? ip : "" }
+	};
+	int over, found;
 
 	snprintf(account_key, sizeof(account_key), "%lld:%s", req->shop.id, email);
-	over_account = ratelimit_exceeded(req, &limit_account, account_key);
-	over_address = ratelimit_exceeded(req, &limit_address, ip ? ip : "");
-	if (over_account < 0 || over_address < 0) {
+	over = ratelimit_any_exceeded(req, limits, 2);
+	if (over < 0) {
 		page_error(req, 500, NULL);
 		return;
 	}
-	if (over_account || over_address) {
+	if (over) {
 		login_refuse(req, 429, "Login.TooMany");
 		return;
 	}
@@ -159,8 +167,7 @@ login_submit(struct request *req)
 
 	/* an unknown address pays for one scrypt too */
 	if (!crypto_password_verify(password, admin_id ? stored : decoy_hash) || admin_id == 0) {
-		if (ratelimit_hit(req, &limit_account, account_key) != 0 ||
-		    ratelimit_hit(req, &limit_address, ip ? ip : "") != 0 ||
+		if (ratelimit_hit_all(req, limits, 2) != 0 ||
 		    record_event(req, admin_id, "admin.sign_in_failed") != 0) {
 			page_error(req, 500, NULL);
 			return;
@@ -247,13 +254,7 @@ account_form(struct request *req)
 static void
 account_refuse(struct request *req, int status, const char *message_key)
 {
-	const char *email = request_field(req, "email");
-
-	if (email != NULL)
-		hdf_set_value(req->hdf, "Page.Email", email);
-	hdf_set_value(req->hdf, "Page.Message", request_text(req, message_key));
-	req->status = status;
-	account_form(req);
+	form_again(req, status, message_key, account_form);
 }
 
 static void
@@ -302,16 +303,18 @@ account_request(struct request *req)
 	struct db_param params[2];
 	struct token_new token;
 	long long customer_id = 0;
-	int blocked = 0, over_address, over_ip, status;
+	struct ratelimit_use limits[2] = {
+		{ &limit_link_address, address_key }, { &limit_link_ip, ip ? ip : "" }
+	};
+	int blocked = 0, over, status;
 
 	snprintf(address_key, sizeof(address_key), "%lld:%s", req->shop.id, email);
-	over_address = ratelimit_exceeded(req, &limit_link_address, address_key);
-	over_ip = ratelimit_exceeded(req, &limit_link_ip, ip ? ip : "");
-	if (over_address < 0 || over_ip < 0 || shop_link_base(req, link_base, sizeof(link_base)) != 0) {
+	over = ratelimit_any_exceeded(req, limits, 2);
+	if (over < 0 || shop_link_base(req, link_base, sizeof(link_base)) != 0) {
 		page_error(req, 500, NULL);
 		return;
 	}
-	if (over_address || over_ip) {
+	if (over) {
 		account_refuse(req, 429, "Account.TooMany");
 		return;
 	}
@@ -329,8 +332,7 @@ account_request(struct request *req)
 
 	status = db_begin(&req->app->db);
 	if (status == 0)
-		status = ratelimit_hit(req, &limit_link_address, address_key) != 0 ||
-		    ratelimit_hit(req, &limit_link_ip, ip ? ip : "") != 0 ? -1 : 0;
+		status = ratelimit_hit_all(req, limits, 2);
 	if (status == 0 && customer_id != 0 && !blocked)
 		status = mail_link(req, customer_id, email, next, link_base, &token);
 	else if (status == 0 && customer_id != 0)
@@ -519,13 +521,7 @@ forgot_form(struct request *req)
 static void
 forgot_refuse(struct request *req, int status, const char *message_key)
 {
-	const char *email = request_field(req, "email");
-
-	if (email != NULL)
-		hdf_set_value(req->hdf, "Page.Email", email);
-	hdf_set_value(req->hdf, "Page.Message", request_text(req, message_key));
-	req->status = status;
-	forgot_form(req);
+	form_again(req, status, message_key, forgot_form);
 }
 
 static void
@@ -545,16 +541,18 @@ forgot_submit(struct request *req)
 	struct db_param params[2] = { DB_INT(req->shop.id), DB_TEXT(email) };
 	struct token_new token;
 	long long admin_id = 0;
-	int over_address, over_ip, status;
+	struct ratelimit_use limits[2] = {
+		{ &limit_link_address, address_key }, { &limit_link_ip, ip ? ip : "" }
+	};
+	int over, status;
 
 	snprintf(address_key, sizeof(address_key), "admin:%lld:%s", req->shop.id, email);
-	over_address = ratelimit_exceeded(req, &limit_link_address, address_key);
-	over_ip = ratelimit_exceeded(req, &limit_link_ip, ip ? ip : "");
-	if (over_address < 0 || over_ip < 0 || shop_link_base(req, link_base, sizeof(link_base)) != 0) {
+	over = ratelimit_any_exceeded(req, limits, 2);
+	if (over < 0 || shop_link_base(req, link_base, sizeof(link_base)) != 0) {
 		page_error(req, 500, NULL);
 		return;
 	}
-	if (over_address || over_ip) {
+	if (over) {
 		forgot_refuse(req, 429, "Account.TooMany");
 		return;
 	}
@@ -567,8 +565,7 @@ forgot_submit(struct request *req)
 	db_done(find);
 	status = db_begin(&req->app->db);
 	if (status == 0)
-		status = ratelimit_hit(req, &limit_link_address, address_key) != 0 ||
-		    ratelimit_hit(req, &limit_link_ip, ip ? ip : "") != 0 ? -1 : 0;
+		status = ratelimit_hit_all(req, limits, 2);
 	if (status == 0 && admin_id != 0) {
 		struct mail mail = { "admin-reset", email, 0, admin_id };
 

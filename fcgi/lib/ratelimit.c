@@ -44,3 +44,30 @@ ratelimit_hit(struct request *req, const struct ratelimit *rule, const char *key
 	params[3] = DB_INT(rule->window);
 	return db_exec(&req->app->db, &core_sql[CORE_RATE_HIT], params, 4) < 0 ? -1 : 0;
 }
+
+int
+ratelimit_any_exceeded(struct request *req, const struct ratelimit_use *uses, size_t n)
+{
+	size_t i;
+	int any = 0;
+
+	for (i = 0; i < n; i++) {
+		int exceeded = ratelimit_exceeded(req, uses[i].rule, uses[i].key);
+
+		if (exceeded < 0)
+			return -1;
+		any |= exceeded;
+	}
+	return any;
+}
+
+int
+ratelimit_hit_all(struct request *req, const struct ratelimit_use *uses, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (ratelimit_hit(req, uses[i].rule, uses[i].key) != 0)
+			return -1;
+	return 0;
+}

@@ -21,4 +21,16 @@ int ratelimit_exceeded(struct request *req, const struct ratelimit *rule, const 
 /* Counts one hit for key. Returns 0 or -1. */
 int ratelimit_hit(struct request *req, const struct ratelimit *rule, const char *key);
 
+/* One limit applied to one key. */
+struct ratelimit_use {
+	const struct ratelimit *rule;
+	const char *key;
+};
+
+/* 1 when any of the n limits is used up, 0 when none, -1 on an error. */
+int ratelimit_any_exceeded(struct request *req, const struct ratelimit_use *uses, size_t n);
+
+/* Counts one hit on each of the n limits. Returns 0 or -1. */
+int ratelimit_hit_all(struct request *req, const struct ratelimit_use *uses, size_t n);
+
 #endif
