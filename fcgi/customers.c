@@ -1,6 +1,7 @@
 /*
- * customers.fcgi: the shop admin's customer pages under /admin/customers.
- * This first slice is the list: 50 a page, searched by name or e-mail.
+ * customers.fcgi: the shop admin's customer pages under /admin/customers:
+ * the list (50 a page, searched by name or e-mail), a new customer (invited
+ * by mail), and one customer's page (contact, orders, timeline, mails).
  *
  * Search runs one index range per column (last name, first name, e-mail)
  * joined by UNION, because an OR across columns defeats every index. Names
@@ -10,10 +11,12 @@
 #include <config.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lib/app.h"
 #include "lib/format.h"
+#include "lib/mail.h"
 #include "lib/page.h"
 #include "lib/text.h"
 
@@ -23,6 +26,11 @@ enum customers_sql {
 	SQL_LIST,
 	SQL_SEARCH,
 	SQL_FAILED_MAILS,
+	SQL_INSERT,
+	SQL_DETAIL,
+	SQL_RECENT_ORDERS,
+	SQL_TIMELINE,
+	SQL_MAILS,
 	CUSTOMERS_SQL__MAX
 };
 
@@ -56,6 +64,29 @@ static struct db_query customers_sql[CUSTOMERS_SQL__MAX] = {
 	/* mails fidele-worker gave up on, shown to the shop's admins */
 	[SQL_FAILED_MAILS] = { .sql =
 	    "SELECT COUNT(*) FROM outbox WHERE shop_id = ? AND status = 'failed'" },
+	[SQL_INSERT] = { .sql =
+	    "INSERT INTO customer (shop_id, email, first_name, last_name, phone, phone_digits,"
+	    "                      country, language, status, source)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'invited', 'admin')" },
+	[SQL_DETAIL] = { .sql =
+	    "SELECT id, email, first_name, last_name, phone, country, language, status,"
+	    "       status_reason, source, tax_exempt, order_count, total_spent_cents,"
+	    "       last_order_at, created_at, last_sign_in_at,"
+	    "       IF(order_count > 0, ROUND(total_spent_cents / order_count), 0)"
+	    "  FROM customer WHERE id = ? AND shop_id = ? AND erased_at IS NULL" },
+	[SQL_RECENT_ORDERS] = { .sql =
+	    "SELECT reference, status, total_cents, ordered_at FROM orders"
+	    " WHERE shop_id = ? AND customer_id = ?"
+	    " ORDER BY ordered_at DESC, id DESC LIMIT 10" },
+	[SQL_TIMELINE] = { .sql =
+	    "SELECT REPLACE(e.kind, '.', '_') AS kind, e.detail, e.created_at, a.email FROM event e"
+	    "  LEFT JOIN admin a ON a.id = e.admin_id AND a.shop_id = e.shop_id"
+	    " WHERE e.shop_id = ? AND e.customer_id = ?"
+	    " ORDER BY e.id DESC LIMIT 50" },
+	[SQL_MAILS] = { .sql =
+	    "SELECT subject, status, created_at, sent_at FROM outbox"
+	    " WHERE shop_id = ? AND customer_id = ?"
+	    " ORDER BY id DESC LIMIT 20" },
 };
 
 static const struct field list_fields[] = {
@@ -184,10 +215,219 @@ customers_home(struct request *req)
 	page_redirect(req, "/admin/customers");
 }
 
+/* --- new customer ----------------------------------------------------------- */
+
+static const struct field new_fields[] = {
+	{ "email", FIELD_EMAIL, 1, 254, 0, 0 },
+	{ "first_name", FIELD_TEXT, 0, 100, 0, 0 },
+	{ "last_name", FIELD_TEXT, 0, 100, 0, 0 },
+	{ "phone", FIELD_PHONE, 0, 32, 0, 0 },
+	{ "country", FIELD_COUNTRY, 0, 0, 0, 0 },
+	{ "language", FIELD_LANG, 0, 0, 0, 0 },
+	{ NULL, 0, 0, 0, 0, 0 }
+};
+
+/* The form, empty or with what was typed and what is wrong with it. */
+static void
+customers_new_form(struct request *req)
+{
+	const struct field *field;
+	char name[64];
+
+	for (field = new_fields; field->name != NULL; field++) {
+		const char *value = request_field(req, field->name);
+
+		snprintf(name, sizeof(name), "Page.Form.%s", field->name);
+		if (value != NULL)
+			hdf_set_value(req->hdf, name, value);
+	}
+	if (request_field(req, "language") == NULL)
+		hdf_set_value(req->hdf, "Page.Form.language", lang_codes[req->shop.lang]);
+	page_render(req, req->status, "customers/new.cs");
+}
+
+static void
+customers_new_invalid(struct request *req)
+{
+	hdf_set_value(req->hdf, "Page.Message", request_text(req, "Customers.Fix"));
+	customers_new_form(req);
+}
+
+/* The phone's digits, for search ("+33 6 12" -> "33612"). */
+static void
+phone_digits(const char *phone, char *out, size_t size)
+{
+	size_t o = 0;
+
+	for (; phone != NULL && *phone && o + 1 < size; phone++)
+		if (*phone >= '0' && *phone <= '9')
+			out[o++] = *phone;
+	out[o] = '\0';
+}
+
+/* Creates an invited customer and queues the welcome mail, together. */
+static void
+customers_create(struct request *req)
+{
+	struct db_query *insert = &customers_sql[SQL_INSERT];
+	const char *email = request_field(req, "email");
+	const char *phone = request_field(req, "phone");
+	char digits[33], link_base[300], path[64];
+	long long rows, customer_id;
+	struct mail mail = { "customer-welcome", email, 0, 0 };
+
+	phone_digits(phone, digits, sizeof(digits));
+	{
+		struct db_param params[8] = {
+			DB_INT(req->shop.id), DB_TEXT(email),
+			DB_TEXT(request_field(req, "first_name") ? request_field(req, "first_name") : ""),
+			DB_TEXT(request_field(req, "last_name") ? request_field(req, "last_name") : ""),
+			DB_TEXT(phone ? phone : ""), DB_TEXT(digits),
+			DB_TEXT(request_field(req, "country")), DB_TEXT(request_field(req, "language"))
+		};
+
+		if (shop_link_base(req, link_base, sizeof(link_base)) != 0 || db_begin(&req->app->db) != 0) {
+			page_error(req, 500, NULL);
+			return;
+		}
+		rows = db_exec(&req->app->db, insert, params, 8);
+	}
+	if (rows == -2) {
+		/* the unique key on (shop, normalised e-mail) decides, race-free */
+		db_rollback(&req->app->db);
+		hdf_set_value(req->hdf, "Page.Errors.email", request_text(req, "Customers.Duplicate"));
+		req->status = 400;
+		customers_new_invalid(req);
+		return;
+	}
+	customer_id = rows == 1 ? (long long)db_insert_id(insert) : 0;
+	mail.customer_id = customer_id;
+	hdf_set_valuef(req->hdf, "Mail.Link=%s/account/login", link_base);
+	if (customer_id == 0 ||
+	    request_event(req, customer_id, req->session.admin_id, "customer.created", NULL) != 0 ||
+	    mail_queue(req, &mail) != 0 || db_commit(&req->app->db) != 0) {
+		page_error(req, 500, NULL);
+		return;
+	}
+	snprintf(path, sizeof(path), "/admin/customers/%lld", customer_id);
+	page_redirect(req, path);
+}
+
+/* --- one customer ------------------------------------------------------------ */
+
+/* Date and time, the shop's way, of an SQL datetime. */
+static void
+format_when(const char *sql, enum lang lang, char *out, size_t size)
+{
+	format_date(sql, lang, out, size);
+	if (out[0] != '\0' && sql != NULL && strlen(sql) >= 16 && strlen(out) + 7 < size) {
+		strcat(out, " ");
+		strncat(out, sql + 11, 5);
+	}
+}
+
+/* Runs a per-customer list query and copies its rows under prefix, with
+ * the columns named in dates formatted as dates and in money as amounts. */
+static int
+customer_rows(struct request *req, enum customers_sql which, long long customer_id,
+    const char *prefix, const char *const *dates, const char *money)
+{
+	struct db_query *query = &customers_sql[which];
+	struct db_param params[2] = { DB_INT(req->shop.id), DB_INT(customer_id) };
+	char name[64], text[64];
+	HDF *row;
+	int count = 0;
+	unsigned int col;
+
+	if (db_exec(&req->app->db, query, params, 2) < 0)
+		return -1;
+	while (db_fetch(query) == 1) {
+		snprintf(name, sizeof(name), "%s.%d", prefix, count++);
+		if (hdf_get_node(req->hdf, name, &row) != STATUS_OK)
+			break;
+		for (col = 0; col < query->columns; col++) {
+			const char *value = db_text(query, col);
+			const char *const *date;
+			int is_date = 0;
+
+			for (date = dates; date && *date; date++)
+				is_date |= strcmp(*date, query->names[col]) == 0;
+			if (value == NULL)
+				continue;
+			if (is_date) {
+				format_when(value, req->shop.lang, text, sizeof(text));
+				value = text;
+			} else if (money && strcmp(money, query->names[col]) == 0) {
+				format_money(strtoll(value, NULL, 10), req->shop.currency, req->shop.lang,
+				    text, sizeof(text));
+				value = text;
+			}
+			hdf_set_value(row, query->names[col], value);
+		}
+	}
+	db_done(query);
+	return count;
+}
+
+static void
+customers_show(struct request *req)
+{
+	static const char *const detail_columns[] = { "id", "email", "first_name", "last_name",
+		"phone", "country", "language", "status", "status_reason", "source", "tax_exempt",
+		"order_count" };
+	static const char *const order_dates[] = { "ordered_at", NULL };
+	static const char *const event_dates[] = { "created_at", NULL };
+	static const char *const mail_dates[] = { "created_at", "sent_at", NULL };
+	struct db_query *detail = &customers_sql[SQL_DETAIL];
+	struct db_param params[2] = { DB_INT(req->path_id), DB_INT(req->shop.id) };
+	char text[64], name[64];
+	size_t i;
+	int found;
+
+	if (db_exec(&req->app->db, detail, params, 2) < 0) {
+		page_error(req, 500, NULL);
+		return;
+	}
+	found = db_fetch(detail);
+	if (found == 1) {
+		for (i = 0; i < sizeof(detail_columns) / sizeof(detail_columns[0]); i++) {
+			snprintf(name, sizeof(name), "Customer.%s", detail_columns[i]);
+			if (db_text(detail, (unsigned int)i) != NULL)
+				hdf_set_value(req->hdf, name, db_text(detail, (unsigned int)i));
+		}
+		format_money(db_int(detail, 12), req->shop.currency, req->shop.lang, text, sizeof(text));
+		hdf_set_value(req->hdf, "Customer.spent", text);
+		format_money(db_int(detail, 16), req->shop.currency, req->shop.lang, text, sizeof(text));
+		hdf_set_value(req->hdf, "Customer.average", text);
+		format_date(db_text(detail, 13), req->shop.lang, text, sizeof(text));
+		hdf_set_value(req->hdf, "Customer.last_order", text);
+		format_date(db_text(detail, 14), req->shop.lang, text, sizeof(text));
+		hdf_set_value(req->hdf, "Customer.created", text);
+		format_when(db_text(detail, 15), req->shop.lang, text, sizeof(text));
+		hdf_set_value(req->hdf, "Customer.last_sign_in", text);
+	}
+	db_done(detail);
+	if (found != 1) {
+		page_error(req, found < 0 ? 500 : 404, NULL);
+		return;
+	}
+	if (customer_rows(req, SQL_RECENT_ORDERS, req->path_id, "Orders", order_dates, "total_cents") < 0 ||
+	    customer_rows(req, SQL_TIMELINE, req->path_id, "Timeline", event_dates, NULL) < 0 ||
+	    customer_rows(req, SQL_MAILS, req->path_id, "Mails", mail_dates, NULL) < 0) {
+		page_error(req, 500, NULL);
+		return;
+	}
+	page_render(req, 200, "customers/detail.cs");
+}
+
 static const struct route routes[] = {
 	{ "GET", "/admin", ACCESS_ADMIN, NULL, customers_home, NULL },
 	{ "GET", "/admin/", ACCESS_ADMIN, NULL, customers_home, NULL },
 	{ "GET", "/admin/customers", ACCESS_ADMIN, list_fields, customers_list, NULL },
+	{ "GET", "/admin/customers/new", ACCESS_ADMIN, NULL, customers_new_form, NULL },
+	{ "POST", "/admin/customers/new", ACCESS_ADMIN, new_fields, customers_create,
+	    customers_new_invalid },
+	{ "GET", "/admin/customers/#", ACCESS_ADMIN, NULL, customers_show, NULL },
 };
 
 int

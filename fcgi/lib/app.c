@@ -212,6 +212,23 @@ field_check(const struct field *field, HDF *node)
 	case FIELD_DIGITS:
 		return strlen(value) == field->max_length &&
 		    strspn(value, "0123456789") == field->max_length ? NULL : "Error.Field.Digits";
+	case FIELD_PHONE: {
+		const char *p;
+		int digit_count = 0;
+
+		for (p = value; *p; p++)
+			digit_count += *p >= '0' && *p <= '9';
+		return strspn(value, "0123456789 +-.()") == strlen(value) && digit_count >= 6
+		    ? NULL : "Error.Field.Phone";
+	}
+	case FIELD_COUNTRY:
+		if (strlen(value) != 2 || strspn(value, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") != 2)
+			return "Error.Field.Country";
+		value[0] = (char)(value[0] & ~0x20);
+		value[1] = (char)(value[1] & ~0x20);
+		return NULL;
+	case FIELD_LANG:
+		return strcmp(value, "fr") == 0 || strcmp(value, "en") == 0 ? NULL : "Error.Field.Lang";
 	}
 	return NULL;
 }

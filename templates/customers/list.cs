@@ -6,6 +6,7 @@
     <input id="q" name="q" type="search" maxlength="100" value="<?cs var:Page.Query ?>" placeholder="<?cs var:Lang.Customers.SearchPlaceholder ?>">
     <button type="submit"><?cs var:Lang.Customers.Search ?></button>
   </form>
+  <a class="button primary" href="/admin/customers/new"><?cs var:Lang.Customers.New ?></a>
 </div>
 <?cs if:Page.FailedMails ?><p class="alert" role="status"><?cs var:Page.FailedMails ?> <?cs var:Lang.Customers.MailFailed ?></p><?cs /if ?>
 <?cs if:Page.Shown == 0 ?>
@@ -26,7 +27,7 @@
   <tbody>
   <?cs each:c = Customers ?>
   <tr>
-    <td class="name"><?cs var:c.last_name ?> <?cs var:c.first_name ?><span class="sub show-narrow"><?cs var:c.email ?></span></td>
+    <td class="name"><a href="/admin/customers/<?cs var:c.id ?>"><?cs var:c.last_name ?> <?cs var:c.first_name ?><?cs if:!c.last_name && !c.first_name ?>—<?cs /if ?></a><span class="sub show-narrow"><?cs var:c.email ?></span></td>
     <td class="email hide-narrow"><?cs var:c.email ?></td>
     <td class="hide-narrow nowrap"><?cs var:c.phone ?></td>
     <td><span class="status status-<?cs var:c.status ?>"><?cs var:Lang.Status[c.status] ?></span></td>

@@ -1,0 +1,65 @@
+<?cs set:Page.Title = Customer.last_name + " " + Customer.first_name ?><?cs set:Page.Section = "customers" ?><?cs def:content() ?>
+<p class="crumbs"><a href="/admin/customers">← <?cs var:Lang.Customers.Back ?></a></p>
+<div class="page-head">
+  <h1><?cs var:Customer.first_name ?> <?cs var:Customer.last_name ?><?cs if:!Customer.first_name && !Customer.last_name ?><?cs var:Customer.email ?><?cs /if ?></h1>
+  <span class="status status-<?cs var:Customer.status ?>"><?cs var:Lang.Status[Customer.status] ?></span>
+</div>
+<?cs if:Customer.status_reason ?><p class="alert"><?cs var:Lang.Customers.Reason ?> : <?cs var:Customer.status_reason ?></p><?cs /if ?>
+<div class="grid">
+  <section class="card">
+    <h2><?cs var:Lang.Customers.Contact ?></h2>
+    <dl class="facts">
+      <dt><?cs var:Lang.Customers.Email ?></dt><dd class="email"><?cs var:Customer.email ?></dd>
+      <dt><?cs var:Lang.Customers.Phone ?></dt><dd><?cs var:Customer.phone ?></dd>
+      <dt><?cs var:Lang.Customers.Country ?></dt><dd><?cs if:Customer.country ?><?cs var:Lang.Countries[Customer.country] ?><?cs /if ?></dd>
+      <dt><?cs var:Lang.Customers.Language ?></dt><dd><?cs if:Customer.language == "en" ?>English<?cs elif:Customer.language == "fr" ?>Français<?cs /if ?></dd>
+      <dt><?cs var:Lang.Customers.Source ?></dt><dd><?cs var:Lang.Source[Customer.source] ?></dd>
+      <dt><?cs var:Lang.Customers.SignedUp ?></dt><dd><?cs var:Customer.created ?></dd>
+      <dt><?cs var:Lang.Customers.LastSignIn ?></dt><dd><?cs if:Customer.last_sign_in ?><?cs var:Customer.last_sign_in ?><?cs else ?><?cs var:Lang.Customers.Never ?><?cs /if ?></dd>
+      <dt><?cs var:Lang.Customers.TaxExempt ?></dt><dd><?cs if:Customer.tax_exempt == "1" ?><?cs var:Lang.Customers.Yes ?><?cs else ?><?cs var:Lang.Customers.No ?><?cs /if ?></dd>
+    </dl>
+  </section>
+  <section class="card">
+    <h2><?cs var:Lang.Customers.OrdersTitle ?></h2>
+    <dl class="facts">
+      <dt><?cs var:Lang.Customers.OrderCount ?></dt><dd><?cs var:Customer.order_count ?></dd>
+      <dt><?cs var:Lang.Customers.Spent ?></dt><dd><?cs var:Customer.spent ?></dd>
+      <dt><?cs var:Lang.Customers.Average ?></dt><dd><?cs var:Customer.average ?></dd>
+      <dt><?cs var:Lang.Customers.LastOrder ?></dt><dd><?cs var:Customer.last_order ?></dd>
+    </dl>
+    <h3><?cs var:Lang.Customers.RecentOrders ?></h3>
+    <?cs if:subcount(Orders) == 0 ?><p class="muted"><?cs var:Lang.Customers.NoOrders ?></p><?cs else ?>
+    <table class="list compact">
+      <thead><tr><th scope="col"><?cs var:Lang.Customers.Reference ?></th><th scope="col"><?cs var:Lang.Customers.Date ?></th><th scope="col" class="num"><?cs var:Lang.Customers.Amount ?></th></tr></thead>
+      <tbody>
+      <?cs each:o = Orders ?>
+      <tr<?cs if:o.status == "cancelled" ?> class="cancelled"<?cs /if ?>><td><?cs var:o.reference ?><?cs if:o.status == "cancelled" ?> <span class="status"><?cs var:Lang.Customers.Cancelled ?></span><?cs /if ?></td><td class="nowrap"><?cs var:o.ordered_at ?></td><td class="num nowrap"><?cs var:o.total_cents ?></td></tr>
+      <?cs /each ?>
+      </tbody>
+    </table>
+    <?cs /if ?>
+  </section>
+</div>
+<div class="grid">
+  <section class="card">
+    <h2><?cs var:Lang.Customers.Timeline ?></h2>
+    <?cs if:subcount(Timeline) == 0 ?><p class="muted"><?cs var:Lang.Customers.NoEvents ?></p><?cs else ?>
+    <ol class="timeline">
+      <?cs each:e = Timeline ?>
+      <li><span class="when"><?cs var:e.created_at ?></span> <?cs var:Lang.Event[e.kind] ?><?cs if:!Lang.Event[e.kind] ?><?cs var:e.kind ?><?cs /if ?><?cs if:e.detail ?> · <?cs var:e.detail ?><?cs /if ?><?cs if:e.email ?> <span class="muted"><?cs var:Lang.Customers.By ?> <?cs var:e.email ?></span><?cs /if ?></li>
+      <?cs /each ?>
+    </ol>
+    <?cs /if ?>
+  </section>
+  <section class="card">
+    <h2><?cs var:Lang.Customers.Mails ?></h2>
+    <?cs if:subcount(Mails) == 0 ?><p class="muted"><?cs var:Lang.Customers.NoMails ?></p><?cs else ?>
+    <ol class="timeline">
+      <?cs each:m = Mails ?>
+      <li><span class="when"><?cs if:m.sent_at ?><?cs var:m.sent_at ?><?cs else ?><?cs var:m.created_at ?><?cs /if ?></span> <?cs var:m.subject ?> <span class="muted">(<?cs var:Lang.Customers.MailStatus[m.status] ?>)</span></li>
+      <?cs /each ?>
+    </ol>
+    <?cs /if ?>
+  </section>
+</div>
+<?cs /def ?>
