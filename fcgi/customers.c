@@ -31,6 +31,15 @@ enum customers_sql {
 	SQL_RECENT_ORDERS,
 	SQL_TIMELINE,
 	SQL_MAILS,
+	SQL_CURRENT,
+	SQL_UPDATE,
+	SQL_VOID_TOKENS,
+	SQL_END_SESSIONS,
+	SQL_SET_STATUS,
+	SQL_ERASE,
+	SQL_DETACH_ORDERS,
+	SQL_DROP_MAILS,
+	SQL_SCRUB_EVENTS,
 	CUSTOMERS_SQL__MAX
 };
 
@@ -87,6 +96,35 @@ static struct db_query customers_sql[CUSTOMERS_SQL__MAX] = {
 	    "SELECT subject, status, created_at, sent_at FROM outbox"
 	    " WHERE shop_id = ? AND customer_id = ?"
 	    " ORDER BY id DESC LIMIT 20" },
+	/* locks the row for the rest of the change */
+	[SQL_CURRENT] = { .sql =
+	    "SELECT email, status, last_sign_in_at IS NOT NULL FROM customer"
+	    " WHERE id = ? AND shop_id = ? AND erased_at IS NULL FOR UPDATE" },
+	[SQL_UPDATE] = { .sql =
+	    "UPDATE customer SET email = ?, first_name = ?, last_name = ?, phone = ?,"
+	    "       phone_digits = ?, country = ?, language = ?, tax_exempt = ?"
+	    " WHERE id = ? AND shop_id = ?" },
+	[SQL_VOID_TOKENS] = { .sql =
+	    "UPDATE login_token SET used_at = NOW()"
+	    " WHERE shop_id = ? AND customer_id = ? AND used_at IS NULL" },
+	[SQL_END_SESSIONS] = { .sql =
+	    "DELETE FROM session WHERE shop_id = ? AND customer_id = ?" },
+	[SQL_SET_STATUS] = { .sql =
+	    "UPDATE customer SET status = ?, status_reason = ?"
+	    " WHERE id = ? AND shop_id = ? AND erased_at IS NULL" },
+	/* erasure keeps the row (orders and the audit log point to #id) and
+	 * nothing that identifies the person */
+	[SQL_ERASE] = { .sql =
+	    "UPDATE customer SET email = NULL, first_name = '', last_name = '', phone = '',"
+	    "       phone_digits = '', country = NULL, language = NULL, status = 'inactive',"
+	    "       status_reason = '', marketing_consent = 0, tax_exempt = 0, erased_at = NOW()"
+	    " WHERE id = ? AND shop_id = ? AND erased_at IS NULL" },
+	[SQL_DETACH_ORDERS] = { .sql =
+	    "UPDATE orders SET customer_id = NULL WHERE shop_id = ? AND customer_id = ?" },
+	[SQL_DROP_MAILS] = { .sql =
+	    "DELETE FROM outbox WHERE shop_id = ? AND customer_id = ?" },
+	[SQL_SCRUB_EVENTS] = { .sql =
+	    "UPDATE event SET detail = '', ip = NULL WHERE shop_id = ? AND customer_id = ?" },
 };
 
 static const struct field list_fields[] = {
@@ -417,7 +455,312 @@ customers_show(struct request *req)
 		page_error(req, 500, NULL);
 		return;
 	}
-	page_render(req, 200, "customers/detail.cs");
+	page_render(req, req->status, "customers/detail.cs");
+}
+
+/* --- changing a customer ------------------------------------------------------ */
+
+struct current {
+	char email[256];
+	char status[16];
+	int has_signed_in;
+};
+
+/* Starts a transaction and locks the customer of the path. Returns 1 when
+ * found, 0 when not (answered with a 404), -1 on error (answered). */
+static int
+lock_customer(struct request *req, struct current *current)
+{
+	struct db_query *query = &customers_sql[SQL_CURRENT];
+	struct db_param params[2] = { DB_INT(req->path_id), DB_INT(req->shop.id) };
+	int found;
+
+	if (db_begin(&req->app->db) != 0 || db_exec(&req->app->db, query, params, 2) < 0) {
+		page_error(req, 500, NULL);
+		return -1;
+	}
+	found = db_fetch(query);
+	if (found == 1) {
+		snprintf(current->email, sizeof(current->email), "%s", db_text(query, 0));
+		snprintf(current->status, sizeof(current->status), "%s", db_text(query, 1));
+		current->has_signed_in = db_int(query, 2) != 0;
+	}
+	db_done(query);
+	if (found != 1)
+		page_error(req, found < 0 ? 500 : 404, NULL);
+	return found;
+}
+
+/* Runs a statement taking (shop, customer of the path). 0 or -1. */
+static int
+for_customer(struct request *req, enum customers_sql which)
+{
+	struct db_param params[2] = { DB_INT(req->shop.id), DB_INT(req->path_id) };
+
+	return db_exec(&req->app->db, &customers_sql[which], params, 2) < 0 ? -1 : 0;
+}
+
+/* Records the change, commits, and shows the customer again. */
+static void
+finish_change(struct request *req, const char *event, const char *detail)
+{
+	char path[64];
+
+	if (request_event(req, req->path_id, req->session.admin_id, event, detail) != 0 ||
+	    db_commit(&req->app->db) != 0) {
+		page_error(req, 500, NULL);
+		return;
+	}
+	snprintf(path, sizeof(path), "/admin/customers/%lld", req->path_id);
+	page_redirect(req, path);
+}
+
+static const struct field edit_fields[] = {
+	{ "email", FIELD_EMAIL, 1, 254, 0, 0 },
+	{ "first_name", FIELD_TEXT, 0, 100, 0, 0 },
+	{ "last_name", FIELD_TEXT, 0, 100, 0, 0 },
+	{ "phone", FIELD_PHONE, 0, 32, 0, 0 },
+	{ "country", FIELD_COUNTRY, 0, 0, 0, 0 },
+	{ "language", FIELD_LANG, 0, 0, 0, 0 },
+	{ "tax_exempt", FIELD_INT, 0, 1, 0, 1 },
+	{ NULL, 0, 0, 0, 0, 0 }
+};
+
+/* The edit form: from the database on GET, from what was typed on a
+ * refused POST. */
+static void
+customers_edit_form(struct request *req)
+{
+	struct db_query *detail = &customers_sql[SQL_DETAIL];
+	struct db_param params[2] = { DB_INT(req->path_id), DB_INT(req->shop.id) };
+	static const char *const columns[] = { "id", "email", "first_name", "last_name", "phone",
+		"country", "language" };
+	const struct field *field;
+	char name[64];
+	size_t i;
+	int found;
+
+	if (db_exec(&req->app->db, detail, params, 2) < 0) {
+		page_error(req, 500, NULL);
+		return;
+	}
+	found = db_fetch(detail);
+	for (i = 0; found == 1 && i < sizeof(columns) / sizeof(columns[0]); i++) {
+		snprintf(name, sizeof(name), "Page.Form.%s", columns[i]);
+		hdf_set_value(req->hdf, name, db_text(detail, (unsigned int)i));
+	}
+	if (found == 1)
+		hdf_set_value(req->hdf, "Page.Form.tax_exempt", db_text(detail, 10));
+	db_done(detail);
+	if (found != 1) {
+		page_error(req, found < 0 ? 500 : 404, NULL);
+		return;
+	}
+	if (strcmp(req->method, "POST") == 0) {
+		for (field = edit_fields; field->name != NULL; field++) {
+			snprintf(name, sizeof(name), "Page.Form.%s", field->name);
+			hdf_set_value(req->hdf, name, request_field(req, field->name) ?
+			    request_field(req, field->name) : "");
+		}
+	}
+	page_render(req, req->status, "customers/edit.cs");
+}
+
+static void
+customers_edit_invalid(struct request *req)
+{
+	hdf_set_value(req->hdf, "Page.Message", request_text(req, "Customers.Fix"));
+	customers_edit_form(req);
+}
+
+static void
+customers_update(struct request *req)
+{
+	const char *email = request_field(req, "email");
+	const char *phone = request_field(req, "phone");
+	const char *first = request_field(req, "first_name");
+	const char *last = request_field(req, "last_name");
+	struct current current;
+	char digits[33];
+	long long rows;
+	int email_changed;
+
+	if (lock_customer(req, &current) != 1)
+		return;
+	email_changed = strcmp(current.email, email) != 0;
+	phone_digits(phone, digits, sizeof(digits));
+	{
+		struct db_param params[10] = {
+			DB_TEXT(email), DB_TEXT(first ? first : ""), DB_TEXT(last ? last : ""),
+			DB_TEXT(phone ? phone : ""), DB_TEXT(digits), DB_TEXT(request_field(req, "country")),
+			DB_TEXT(request_field(req, "language")),
+			DB_INT(request_field_int(req, "tax_exempt", 0)),
+			DB_INT(req->path_id), DB_INT(req->shop.id)
+		};
+
+		rows = db_exec(&req->app->db, &customers_sql[SQL_UPDATE], params, 10);
+	}
+	if (rows == -2) {
+		db_rollback(&req->app->db);
+		hdf_set_value(req->hdf, "Page.Errors.email", request_text(req, "Customers.Duplicate"));
+		req->status = 400;
+		customers_edit_invalid(req);
+		return;
+	}
+	/* a link mailed to the old address must not sign anyone in any more */
+	if (rows < 0 || (email_changed && (for_customer(req, SQL_VOID_TOKENS) != 0 ||
+	    request_event(req, req->path_id, req->session.admin_id, "customer.email_changed", NULL) != 0))) {
+		page_error(req, 500, NULL);
+		return;
+	}
+	finish_change(req, "customer.edited", NULL);
+}
+
+static const struct field block_fields[] = {
+	{ "reason", FIELD_TEXT, 1, 500, 0, 0 },
+	{ NULL, 0, 0, 0, 0, 0 }
+};
+
+/* Sets the status (and its reason) of the customer of the path. */
+static void
+set_status(struct request *req, const char *status, const char *reason, const char *event)
+{
+	struct db_param params[4] = { DB_TEXT(status), DB_TEXT(reason), DB_INT(req->path_id),
+		DB_INT(req->shop.id) };
+
+	if (db_exec(&req->app->db, &customers_sql[SQL_SET_STATUS], params, 4) < 0) {
+		page_error(req, 500, NULL);
+		return;
+	}
+	finish_change(req, event, reason[0] ? reason : NULL);
+}
+
+/* A blocked customer cannot sign in: their sessions and links end now. */
+static void
+customers_block(struct request *req)
+{
+	struct current current;
+
+	if (lock_customer(req, &current) != 1)
+		return;
+	if (for_customer(req, SQL_END_SESSIONS) != 0 || for_customer(req, SQL_VOID_TOKENS) != 0) {
+		page_error(req, 500, NULL);
+		return;
+	}
+	set_status(req, "blocked", request_field(req, "reason"), "customer.blocked");
+}
+
+/* Back to active, or to invited for someone who never signed in. */
+static void
+customers_unblock(struct request *req)
+{
+	struct current current;
+
+	if (lock_customer(req, &current) != 1)
+		return;
+	set_status(req, current.has_signed_in ? "active" : "invited", "", "customer.unblocked");
+}
+
+static void
+customers_deactivate(struct request *req)
+{
+	struct current current;
+
+	if (lock_customer(req, &current) != 1)
+		return;
+	set_status(req, "inactive", "", "customer.deactivated");
+}
+
+static void
+customers_reactivate(struct request *req)
+{
+	struct current current;
+
+	if (lock_customer(req, &current) != 1)
+		return;
+	set_status(req, current.has_signed_in ? "active" : "invited", "", "customer.reactivated");
+}
+
+/* --- erasing a customer -------------------------------------------------------- */
+
+static void
+customers_delete_form(struct request *req)
+{
+	struct current current;
+
+	if (lock_customer(req, &current) != 1)
+		return;
+	db_rollback(&req->app->db);
+	hdf_set_value(req->hdf, "Page.Email", current.email);
+	hdf_set_int_value(req->hdf, "Page.Id", (int)req->path_id);
+	page_render(req, 200, "customers/delete.cs");
+}
+
+/* Irreversible: the person's data goes, orders stay for the accounts
+ * without pointing to anyone, the audit log keeps "#id erased by". */
+static void
+customers_erase(struct request *req)
+{
+	struct current current;
+	struct db_param params[2] = { DB_INT(req->path_id), DB_INT(req->shop.id) };
+
+	if (lock_customer(req, &current) != 1)
+		return;
+	if (db_exec(&req->app->db, &customers_sql[SQL_ERASE], params, 2) < 0 ||
+	    for_customer(req, SQL_DETACH_ORDERS) != 0 || for_customer(req, SQL_DROP_MAILS) != 0 ||
+	    for_customer(req, SQL_SCRUB_EVENTS) != 0 || for_customer(req, SQL_END_SESSIONS) != 0 ||
+	    for_customer(req, SQL_VOID_TOKENS) != 0 ||
+	    request_event(req, req->path_id, req->session.admin_id, "customer.erased", NULL) != 0 ||
+	    db_commit(&req->app->db) != 0) {
+		page_error(req, 500, NULL);
+		return;
+	}
+	page_redirect(req, "/admin/customers");
+}
+
+/* --- a message to the customer --------------------------------------------------- */
+
+static const struct field message_fields[] = {
+	{ "subject", FIELD_TEXT, 1, 200, 0, 0 },
+	{ "text", FIELD_MULTILINE, 1, 5000, 0, 0 },
+	{ NULL, 0, 0, 0, 0, 0 }
+};
+
+static void
+customers_message(struct request *req)
+{
+	struct current current;
+	struct mail mail = { "customer-message", NULL, 0, 0 };
+
+	if (lock_customer(req, &current) != 1)
+		return;
+	mail.recipient = current.email;
+	mail.customer_id = req->path_id;
+	hdf_set_value(req->hdf, "Mail.Subject", request_field(req, "subject"));
+	hdf_set_value(req->hdf, "Mail.Text", request_field(req, "text"));
+	if (mail_queue(req, &mail) != 0) {
+		page_error(req, 500, NULL);
+		return;
+	}
+	finish_change(req, "customer.messaged", request_field(req, "subject"));
+}
+
+static void
+customers_message_invalid(struct request *req)
+{
+	hdf_set_value(req->hdf, "Page.Message", request_text(req, "Customers.MessageInvalid"));
+	hdf_set_value(req->hdf, "Page.Form.subject", request_field(req, "subject") ?
+	    request_field(req, "subject") : "");
+	hdf_set_value(req->hdf, "Page.Form.text", request_field(req, "text") ?
+	    request_field(req, "text") : "");
+	customers_show(req);
+}
+
+static void
+customers_block_invalid(struct request *req)
+{
+	hdf_set_value(req->hdf, "Page.Message", request_text(req, "Customers.ReasonNeeded"));
+	customers_show(req);
 }
 
 static const struct route routes[] = {
@@ -428,6 +771,18 @@ static const struct route routes[] = {
 	{ "POST", "/admin/customers/new", ACCESS_ADMIN, new_fields, customers_create,
 	    customers_new_invalid },
 	{ "GET", "/admin/customers/#", ACCESS_ADMIN, NULL, customers_show, NULL },
+	{ "GET", "/admin/customers/#/edit", ACCESS_ADMIN, NULL, customers_edit_form, NULL },
+	{ "POST", "/admin/customers/#/edit", ACCESS_ADMIN, edit_fields, customers_update,
+	    customers_edit_invalid },
+	{ "POST", "/admin/customers/#/block", ACCESS_ADMIN, block_fields, customers_block,
+	    customers_block_invalid },
+	{ "POST", "/admin/customers/#/unblock", ACCESS_ADMIN, NULL, customers_unblock, NULL },
+	{ "POST", "/admin/customers/#/deactivate", ACCESS_ADMIN, NULL, customers_deactivate, NULL },
+	{ "POST", "/admin/customers/#/reactivate", ACCESS_ADMIN, NULL, customers_reactivate, NULL },
+	{ "POST", "/admin/customers/#/message", ACCESS_ADMIN, message_fields, customers_message,
+	    customers_message_invalid },
+	{ "GET", "/admin/customers/#/delete", ACCESS_OWNER, NULL, customers_delete_form, NULL },
+	{ "POST", "/admin/customers/#/delete", ACCESS_OWNER, NULL, customers_erase, NULL },
 };
 
 int

@@ -184,12 +184,13 @@ field_check(const struct field *field, HDF *node)
 	if (value == NULL || (field->kind != FIELD_PASSWORD && *text_trim(value) == '\0')
 	    || *value == '\0')
 		return field->required ? "Error.Field.Required" : NULL;
-	if (!text_is_clean_utf8(value, 0))
+	if (!text_is_clean_utf8(value, field->kind == FIELD_MULTILINE))
 		return "Error.Field.Charset";
 	if (field->max_length && text_length(value) > field->max_length)
 		return "Error.Field.TooLong";
 	switch (field->kind) {
 	case FIELD_TEXT:
+	case FIELD_MULTILINE:
 	case FIELD_PASSWORD:
 		return NULL;
 	case FIELD_EMAIL:
@@ -350,25 +351,32 @@ request_event(struct request *req, long long customer_id, long long admin_id,
 
 /* --- routes ---------------------------------------------------------------- */
 
-/* 1 when path matches pattern; a final "#" segment takes a positive id. */
+/* 1 when path matches pattern, where a "#" segment matches a positive
+ * id: ids[0] gets the first, ids[1] the second ("/admin/customers/#/notes/#"). */
 static int
-route_matches(const char *pattern, const char *path, long long *id)
+route_matches(const char *pattern, const char *path, long long *ids)
 {
-	size_t len = strlen(pattern);
+	int found = 0;
 
-	if (len > 0 && pattern[len - 1] == '#') {
-		char *end;
+	ids[0] = ids[1] = 0;
+	while (*pattern && *path) {
+		if (pattern[0] == '#' && (pattern[1] == '/' || pattern[1] == '\0')) {
+			char *end;
 
-		if (strncmp(pattern, path, len - 1) != 0)
+			if (*path < '1' || *path > '9' || found == 2)
+				return 0;
+			errno = 0;
+			ids[found++] = strtoll(path, &end, 10);
+			if (errno != 0 || (*end != '/' && *end != '\0'))
+				return 0;
+			path = end;
+			pattern++;
+			continue;
+		}
+		if (*pattern++ != *path++)
 			return 0;
-		path += len - 1;
-		if (*path < '1' || *path > '9')
-			return 0;
-		errno = 0;
-		*id = strtoll(path, &end, 10);
-		return *end == '\0' && errno == 0;
 	}
-	return strcmp(pattern, path) == 0;
+	return *pattern == '\0' && *path == '\0';
 }
 
 /* Finds the route; *path_known tells whether another method would match. */
@@ -376,17 +384,18 @@ static const struct route *
 route_find(struct request *req, int *path_known)
 {
 	size_t i;
-	long long id = 0;
+	long long ids[2];
 
 	*path_known = 0;
 	for (i = 0; i < req->app->route_count; i++) {
 		const struct route *route = &req->app->routes[i];
 
-		if (!route_matches(route->path, req->path, &id))
+		if (!route_matches(route->path, req->path, ids))
 			continue;
 		*path_known = 1;
 		if (strcmp(route->method, req->method) == 0) {
-			req->path_id = id;
+			req->path_id = ids[0];
+			req->path_id2 = ids[1];
 			return route;
 		}
 	}
@@ -398,12 +407,12 @@ allow_header(struct request *req)
 {
 	char allow[64] = "";
 	size_t i;
-	long long id;
+	long long ids[2];
 
 	for (i = 0; i < req->app->route_count; i++) {
 		const struct route *route = &req->app->routes[i];
 
-		if (route_matches(route->path, req->path, &id) &&
+		if (route_matches(route->path, req->path, ids) &&
 		    strstr(allow, route->method) == NULL) {
 			if (allow[0])
 				strcat(allow, ", ");

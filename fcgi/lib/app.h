@@ -37,6 +37,7 @@ enum access {
 /* How a declared field is checked before the handler runs. */
 enum field_kind {
 	FIELD_TEXT,	/* one line of clean UTF-8, trimmed */
+	FIELD_MULTILINE,	/* clean UTF-8 with line breaks, trimmed */
 	FIELD_EMAIL,	/* an address, trimmed and lowercased */
 	FIELD_PASSWORD,	/* clean UTF-8, not trimmed */
 	FIELD_INT,	/* a decimal number within min..max */
@@ -63,7 +64,7 @@ typedef void (*route_handler)(struct request *req);
 
 struct route {
 	const char *method;	/* "GET" or "POST" */
-	const char *path;	/* exact path; a final "#" segment matches an id */
+	const char *path;	/* exact path; a "#" segment matches an id */
 	enum access access;
 	const struct field *fields;	/* ends with an entry whose name is NULL */
 	route_handler handler;
@@ -127,7 +128,8 @@ struct request {
 	HDF *hdf;	/* the whole request + page data; owned by cgi */
 	const char *method;
 	char path[512];
-	long long path_id;	/* the "#" segment of the route, or 0 */
+	long long path_id;	/* the first "#" segment of the route, or 0 */
+	long long path_id2;	/* the second one, or 0 */
 	const struct route *route;
 	struct shop shop;
 	struct session session;

@@ -1,10 +1,28 @@
-<?cs set:Page.Title = Customer.last_name + " " + Customer.first_name ?><?cs set:Page.Section = "customers" ?><?cs def:content() ?>
+<?cs include:"macros.cs" ?><?cs set:Page.Title = Customer.last_name + " " + Customer.first_name ?><?cs set:Page.Section = "customers" ?><?cs def:content() ?>
 <p class="crumbs"><a href="/admin/customers">← <?cs var:Lang.Customers.Back ?></a></p>
 <div class="page-head">
   <h1><?cs var:Customer.first_name ?> <?cs var:Customer.last_name ?><?cs if:!Customer.first_name && !Customer.last_name ?><?cs var:Customer.email ?><?cs /if ?></h1>
   <span class="status status-<?cs var:Customer.status ?>"><?cs var:Lang.Status[Customer.status] ?></span>
 </div>
 <?cs if:Customer.status_reason ?><p class="alert"><?cs var:Lang.Customers.Reason ?> : <?cs var:Customer.status_reason ?></p><?cs /if ?>
+<?cs if:Page.Message ?><p class="alert" role="alert"><?cs var:Page.Message ?></p><?cs /if ?>
+<div class="toolbar">
+  <a class="button" href="/admin/customers/<?cs var:Customer.id ?>/edit"><?cs var:Lang.Customers.Edit ?></a>
+  <?cs if:Customer.status == "blocked" ?>
+  <form method="post" action="/admin/customers/<?cs var:Customer.id ?>/unblock"><?cs call:csrf_field() ?><button type="submit"><?cs var:Lang.Customers.Unblock ?></button></form>
+  <?cs else ?>
+  <form method="post" action="/admin/customers/<?cs var:Customer.id ?>/block" class="inline-form"><?cs call:csrf_field() ?>
+    <label for="reason" class="visually-hidden"><?cs var:Lang.Customers.Reason ?></label>
+    <input id="reason" name="reason" type="text" maxlength="500" required placeholder="<?cs var:Lang.Customers.ReasonPlaceholder ?>">
+    <button type="submit"><?cs var:Lang.Customers.Block ?></button></form>
+  <?cs /if ?>
+  <?cs if:Customer.status == "inactive" ?>
+  <form method="post" action="/admin/customers/<?cs var:Customer.id ?>/reactivate"><?cs call:csrf_field() ?><button type="submit"><?cs var:Lang.Customers.Reactivate ?></button></form>
+  <?cs elif:Customer.status != "blocked" ?>
+  <form method="post" action="/admin/customers/<?cs var:Customer.id ?>/deactivate"><?cs call:csrf_field() ?><button type="submit"><?cs var:Lang.Customers.Deactivate ?></button></form>
+  <?cs /if ?>
+  <?cs if:Admin.IsOwner == "1" ?><a class="button danger-link" href="/admin/customers/<?cs var:Customer.id ?>/delete"><?cs var:Lang.Customers.Delete ?></a><?cs /if ?>
+</div>
 <div class="grid">
   <section class="card">
     <h2><?cs var:Lang.Customers.Contact ?></h2>
@@ -53,6 +71,14 @@
   </section>
   <section class="card">
     <h2><?cs var:Lang.Customers.Mails ?></h2>
+    <form method="post" action="/admin/customers/<?cs var:Customer.id ?>/message" class="form message-form">
+      <?cs call:csrf_field() ?>
+      <label for="subject"><?cs var:Lang.Customers.Subject ?></label>
+      <input id="subject" name="subject" type="text" maxlength="200" required value="<?cs var:Page.Form.subject ?>">
+      <label for="text"><?cs var:Lang.Customers.MessageText ?></label>
+      <textarea id="text" name="text" rows="4" maxlength="5000" required><?cs var:Page.Form.text ?></textarea>
+      <button type="submit"><?cs var:Lang.Customers.Send ?></button>
+    </form>
     <?cs if:subcount(Mails) == 0 ?><p class="muted"><?cs var:Lang.Customers.NoMails ?></p><?cs else ?>
     <ol class="timeline">
       <?cs each:m = Mails ?>

@@ -1,0 +1,170 @@
+"""Acting on one customer: edit, block / unblock, inactive / reactivate,
+erase (owners only), send a message. Each bad input changes nothing."""
+
+import unittest
+
+from fixtures import ALPHA_HOST, ALPHA_OWNER, ALPHA_STAFF, BETA_HOST, BETA_OWNER
+import web
+
+
+def row(sql):
+    rows = web.STACK.sql(sql)
+    return rows[0] if rows else None
+
+
+class Actions(unittest.TestCase):
+    email = None
+
+    def setUp(self):
+        self.browser = web.Browser(ALPHA_HOST)
+        self.assertEqual(self.browser.sign_in(*ALPHA_OWNER).status, 303)
+        Actions.counter = getattr(Actions, "counter", 0) + 1
+        self.email = "act%d@alpha.test" % Actions.counter
+        answer = self.browser.submit("/admin/customers/new", "/admin/customers/new",
+                                     {"email": self.email, "first_name": "Anne", "last_name": "Action"})
+        self.path = answer.header("Location")
+        self.id = self.path.rsplit("/", 1)[1]
+
+    def post(self, action, fields=None, browser=None):
+        browser = browser or self.browser
+        token = browser.get(self.path).csrf() or browser.get("/admin/customers").csrf()
+        return browser.post(self.path + action, dict(fields or {}, csrf=token))
+
+    def customer(self, columns):
+        return row("SELECT %s FROM customer WHERE id = %s" % (columns, self.id))
+
+
+class Edit(Actions):
+    def test_edit_changes_the_record_and_the_timeline(self):
+        answer = self.browser.submit(self.path + "/edit", self.path + "/edit",
+                                     {"email": self.email, "first_name": "Annie", "last_name": "Action",
+                                      "phone": "01 23 45 67 89", "country": "be", "language": "en",
+                                      "tax_exempt": "1"})
+        self.assertEqual(answer.status, 303)
+        self.assertEqual(self.customer("first_name, country, language, tax_exempt, phone_digits"),
+                         ["Annie", "BE", "en", "1", "0123456789"])
+        self.assertIn("Fiche modifiée", self.browser.get(self.path).text())
+
+    def test_email_change_voids_outstanding_links(self):
+        web.STACK.sql("INSERT INTO login_token (shop_id, customer_id, purpose, token_hash, expires_at)"
+                      " SELECT shop_id, id, 'customer_login', UNHEX(SHA2(RAND(), 256)), NOW() + INTERVAL 10 MINUTE"
+                      " FROM customer WHERE id = %s" % self.id)
+        answer = self.browser.submit(self.path + "/edit", self.path + "/edit",
+                                     {"email": "moved-%s@alpha.test" % self.id})
+        self.assertEqual(answer.status, 303)
+        live = row("SELECT COUNT(*) FROM login_token WHERE customer_id = %s AND used_at IS NULL" % self.id)
+        self.assertEqual(live, ["0"])
+        self.assertIn("Adresse e-mail changée", self.browser.get(self.path).text())
+
+    def test_email_of_another_customer_is_refused(self):
+        answer = self.browser.submit(self.path + "/edit", self.path + "/edit",
+                                     {"email": "XSS@alpha.test", "first_name": "Changed"})
+        self.assertEqual(answer.status, 400)
+        self.assertIn("Un client de la boutique a déjà cette adresse e-mail.", answer.text())
+        self.assertEqual(self.customer("email, first_name"), [self.email, "Anne"])
+
+    def test_bad_fields_change_nothing(self):
+        for fields in ({"email": ""}, {"email": self.email, "first_name": "x" * 101},
+                       {"email": self.email, "tax_exempt": "2"}, {"email": self.email, "country": "ZZZ"}):
+            answer = self.browser.submit(self.path + "/edit", self.path + "/edit", fields)
+            self.assertEqual(answer.status, 400, fields)
+        self.assertEqual(self.customer("email, first_name"), [self.email, "Anne"])
+
+    def test_another_shops_admin_cannot_edit(self):
+        beta = web.Browser(BETA_HOST)
+        beta.sign_in(*BETA_OWNER)
+        self.assertEqual(beta.get(self.path + "/edit").status, 404)
+        token = beta.get("/admin/customers").csrf()
+        answer = beta.post(self.path + "/edit", {"email": "stolen@beta.test", "csrf": token})
+        self.assertEqual(answer.status, 404)
+        self.assertEqual(self.customer("email"), [self.email])
+
+
+class Status(Actions):
+    def test_block_needs_a_reason_and_ends_sessions(self):
+        web.STACK.sql("INSERT INTO session (id_hash, shop_id, customer_id, expires_at)"
+                      " SELECT UNHEX(SHA2(RAND(), 256)), shop_id, id, NOW() + INTERVAL 1 HOUR"
+                      " FROM customer WHERE id = %s" % self.id)
+        refused = self.post("/block", {"reason": ""})
+        self.assertEqual(refused.status, 400)
+        self.assertIn("Indiquez le motif du blocage.", refused.text())
+        self.assertEqual(self.customer("status"), ["invited"])
+        answer = self.post("/block", {"reason": "Impayés répétés"})
+        self.assertEqual(answer.status, 303)
+        self.assertEqual(self.customer("status, status_reason"), ["blocked", "Impayés répétés"])
+        self.assertEqual(row("SELECT COUNT(*) FROM session WHERE customer_id = %s" % self.id), ["0"])
+        page = self.browser.get(self.path)
+        self.assertIn("Impayés répétés", page.text())
+        self.assertEqual(self.post("/unblock").status, 303)
+        self.assertEqual(self.customer("status, status_reason"), ["invited", ""])
+
+    def test_inactive_customers_leave_the_default_list_and_come_back(self):
+        self.assertEqual(self.post("/deactivate").status, 303)
+        self.assertEqual(self.customer("status"), ["inactive"])
+        link = 'href="%s"' % self.path
+        self.assertNotIn(link, self.browser.get("/admin/customers?q=" + self.email).body)
+        self.assertEqual(self.post("/reactivate").status, 303)
+        self.assertEqual(self.customer("status"), ["invited"])
+        self.assertIn(link, self.browser.get("/admin/customers?q=" + self.email).body)
+
+    def test_actions_by_get_are_not_allowed(self):
+        for action in ("/block", "/unblock", "/deactivate", "/reactivate", "/message"):
+            self.assertEqual(self.browser.get(self.path + action).status, 405, action)
+
+
+class Erase(Actions):
+    def test_staff_may_not_delete(self):
+        staff = web.Browser(ALPHA_HOST)
+        staff.sign_in(*ALPHA_STAFF)
+        self.assertEqual(staff.get(self.path + "/delete").status, 403)
+        answer = self.post("/delete", browser=staff)
+        self.assertEqual(answer.status, 403)
+        self.assertIn("Seul le propriétaire", answer.text())
+        self.assertEqual(self.customer("email"), [self.email])
+        self.assertNotIn("/delete", staff.get(self.path).body)
+
+    def test_owner_erases_personal_data_and_orders_stay_anonymous(self):
+        shop = self.customer("shop_id")[0]
+        web.STACK.sql("INSERT INTO orders (shop_id, customer_id, reference, total_cents, ordered_at)"
+                      " VALUES (%s, %s, 'E-%s', 1500, NOW())" % (shop, self.id, self.id))
+        self.post("/message", {"subject": "Bonjour", "text": "Un mot"})
+        confirm = self.browser.get(self.path + "/delete")
+        self.assertEqual(confirm.status, 200)
+        self.assertIn(self.email, confirm.text())
+        answer = self.browser.post(self.path + "/delete", {"csrf": confirm.csrf()})
+        self.assertEqual(answer.status, 303)
+        self.assertEqual(self.customer("email, first_name, last_name, phone, erased_at IS NOT NULL"),
+                         ["NULL", "", "", "", "1"])
+        self.assertEqual(row("SELECT customer_id, total_cents FROM orders WHERE reference = 'E-%s'"
+                             % self.id), ["NULL", "1500"])
+        self.assertEqual(row("SELECT COUNT(*) FROM outbox WHERE customer_id = %s" % self.id), ["0"])
+        erased = row("SELECT a.email FROM event e JOIN admin a ON a.id = e.admin_id"
+                     " WHERE e.customer_id = %s AND e.kind = 'customer.erased'" % self.id)
+        self.assertEqual(erased, [ALPHA_OWNER[0]])
+        leftovers = row("SELECT COUNT(*) FROM event WHERE customer_id = %s AND detail <> ''" % self.id)
+        self.assertEqual(leftovers, ["0"])
+        self.assertEqual(self.browser.get(self.path).status, 404)
+        again = self.browser.post(self.path + "/delete", {"csrf": confirm.csrf()})
+        self.assertEqual(again.status, 404)
+
+
+class Message(Actions):
+    def test_message_goes_to_the_outbox_and_the_timeline(self):
+        answer = self.post("/message", {"subject": "Votre panier",
+                                        "text": "Bonjour,\nvotre panier est prêt.\n<b>À bientôt</b>"})
+        self.assertEqual(answer.status, 303)
+        mail = row("SELECT recipient, subject, body_text, body_html FROM outbox"
+                   " WHERE customer_id = %s AND kind = 'customer-message'" % self.id)
+        self.assertEqual(mail[0:2], [self.email, "Votre panier"])
+        self.assertIn("votre panier est prêt.", mail[2])
+        self.assertIn("&lt;b&gt;À bientôt&lt;/b&gt;", mail[3])
+        self.assertIn("Message envoyé", self.browser.get(self.path).text())
+
+    def test_empty_or_too_long_message_is_refused(self):
+        for fields in ({"subject": "", "text": "x"}, {"subject": "x", "text": ""},
+                       {"subject": "x" * 201, "text": "x"}, {"subject": "x", "text": "x" * 5001}):
+            answer = self.post("/message", fields)
+            self.assertEqual(answer.status, 400, fields)
+            self.assertIn("Le message n'a pas été envoyé", answer.text())
+        self.assertEqual(row("SELECT COUNT(*) FROM outbox WHERE customer_id = %s"
+                             " AND kind = 'customer-message'" % self.id), ["0"])
