@@ -40,6 +40,11 @@ enum customers_sql {
 	SQL_DETACH_ORDERS,
 	SQL_DROP_MAILS,
 	SQL_SCRUB_EVENTS,
+	SQL_NOTES,
+	SQL_NOTE_ADD,
+	SQL_NOTE_EDIT,
+	SQL_NOTE_DELETE,
+	SQL_DROP_NOTES,
 	CUSTOMERS_SQL__MAX
 };
 
@@ -125,6 +130,20 @@ static struct db_query customers_sql[CUSTOMERS_SQL__MAX] = {
 	    "DELETE FROM outbox WHERE shop_id = ? AND customer_id = ?" },
 	[SQL_SCRUB_EVENTS] = { .sql =
 	    "UPDATE event SET detail = '', ip = NULL WHERE shop_id = ? AND customer_id = ?" },
+	[SQL_NOTES] = { .sql =
+	    "SELECT n.id, n.body, n.created_at, n.updated_at, a.email FROM note n"
+	    "  LEFT JOIN admin a ON a.id = n.admin_id"
+	    " WHERE n.shop_id = ? AND n.customer_id = ? ORDER BY n.id DESC LIMIT 100" },
+	[SQL_NOTE_ADD] = { .sql =
+	    "INSERT INTO note (shop_id, customer_id, admin_id, body) VALUES (?, ?, ?, ?)" },
+	/* the note must belong to this customer of this shop */
+	[SQL_NOTE_EDIT] = { .sql =
+	    "UPDATE note SET body = ?, updated_at = NOW()"
+	    " WHERE id = ? AND shop_id = ? AND customer_id = ?" },
+	[SQL_NOTE_DELETE] = { .sql =
+	    "DELETE FROM note WHERE id = ? AND shop_id = ? AND customer_id = ?" },
+	[SQL_DROP_NOTES] = { .sql =
+	    "DELETE FROM note WHERE shop_id = ? AND customer_id = ?" },
 };
 
 static const struct field list_fields[] = {
@@ -416,6 +435,7 @@ customers_show(struct request *req)
 	static const char *const order_dates[] = { "ordered_at", NULL };
 	static const char *const event_dates[] = { "created_at", NULL };
 	static const char *const mail_dates[] = { "created_at", "sent_at", NULL };
+	static const char *const note_dates[] = { "created_at", "updated_at", NULL };
 	struct db_query *detail = &customers_sql[SQL_DETAIL];
 	struct db_param params[2] = { DB_INT(req->path_id), DB_INT(req->shop.id) };
 	char text[64], name[64];
@@ -451,7 +471,8 @@ customers_show(struct request *req)
 	}
 	if (customer_rows(req, SQL_RECENT_ORDERS, req->path_id, "Orders", order_dates, "total_cents") < 0 ||
 	    customer_rows(req, SQL_TIMELINE, req->path_id, "Timeline", event_dates, NULL) < 0 ||
-	    customer_rows(req, SQL_MAILS, req->path_id, "Mails", mail_dates, NULL) < 0) {
+	    customer_rows(req, SQL_MAILS, req->path_id, "Mails", mail_dates, NULL) < 0 ||
+	    customer_rows(req, SQL_NOTES, req->path_id, "Notes", note_dates, NULL) < 0) {
 		page_error(req, 500, NULL);
 		return;
 	}
@@ -709,7 +730,7 @@ customers_erase(struct request *req)
 	if (db_exec(&req->app->db, &customers_sql[SQL_ERASE], params, 2) < 0 ||
 	    for_customer(req, SQL_DETACH_ORDERS) != 0 || for_customer(req, SQL_DROP_MAILS) != 0 ||
 	    for_customer(req, SQL_SCRUB_EVENTS) != 0 || for_customer(req, SQL_END_SESSIONS) != 0 ||
-	    for_customer(req, SQL_VOID_TOKENS) != 0 ||
+	    for_customer(req, SQL_VOID_TOKENS) != 0 || for_customer(req, SQL_DROP_NOTES) != 0 ||
 	    request_event(req, req->path_id, req->session.admin_id, "customer.erased", NULL) != 0 ||
 	    db_commit(&req->app->db) != 0) {
 		page_error(req, 500, NULL);
@@ -763,6 +784,68 @@ customers_block_invalid(struct request *req)
 	customers_show(req);
 }
 
+/* --- internal notes ------------------------------------------------------------- */
+
+static const struct field note_fields[] = {
+	{ "body", FIELD_MULTILINE, 1, 5000, 0, 0 },
+	{ NULL, 0, 0, 0, 0, 0 }
+};
+
+static void
+customers_note_invalid(struct request *req)
+{
+	hdf_set_value(req->hdf, "Page.Message", request_text(req, "Customers.NoteInvalid"));
+	customers_show(req);
+}
+
+static void
+customers_note_add(struct request *req)
+{
+	struct current current;
+	struct db_param params[4] = { DB_INT(req->shop.id), DB_INT(req->path_id),
+		DB_INT(req->session.admin_id), DB_TEXT(request_field(req, "body")) };
+
+	if (lock_customer(req, &current) != 1)
+		return;
+	if (db_exec(&req->app->db, &customers_sql[SQL_NOTE_ADD], params, 4) < 0) {
+		page_error(req, 500, NULL);
+		return;
+	}
+	finish_change(req, "customer.note_added", NULL);
+}
+
+/* Edits (body given) or deletes (body NULL) note path_id2 of the customer. */
+static void
+change_note(struct request *req, const char *body, const char *event)
+{
+	struct current current;
+	struct db_param params[4] = { DB_TEXT(body), DB_INT(req->path_id2), DB_INT(req->shop.id),
+		DB_INT(req->path_id) };
+	long long rows;
+
+	if (lock_customer(req, &current) != 1)
+		return;
+	rows = body != NULL ? db_exec(&req->app->db, &customers_sql[SQL_NOTE_EDIT], params, 4)
+	    : db_exec(&req->app->db, &customers_sql[SQL_NOTE_DELETE], params + 1, 3);
+	if (rows <= 0) {
+		page_error(req, rows < 0 ? 500 : 404, NULL);
+		return;
+	}
+	finish_change(req, event, NULL);
+}
+
+static void
+customers_note_edit(struct request *req)
+{
+	change_note(req, request_field(req, "body"), "customer.note_edited");
+}
+
+static void
+customers_note_delete(struct request *req)
+{
+	change_note(req, NULL, "customer.note_deleted");
+}
+
 static const struct route routes[] = {
 	{ "GET", "/admin", ACCESS_ADMIN, NULL, customers_home, NULL },
 	{ "GET", "/admin/", ACCESS_ADMIN, NULL, customers_home, NULL },
@@ -781,6 +864,11 @@ static const struct route routes[] = {
 	{ "POST", "/admin/customers/#/reactivate", ACCESS_ADMIN, NULL, customers_reactivate, NULL },
 	{ "POST", "/admin/customers/#/message", ACCESS_ADMIN, message_fields, customers_message,
 	    customers_message_invalid },
+	{ "POST", "/admin/customers/#/notes", ACCESS_ADMIN, note_fields, customers_note_add,
+	    customers_note_invalid },
+	{ "POST", "/admin/customers/#/notes/#/edit", ACCESS_ADMIN, note_fields, customers_note_edit,
+	    customers_note_invalid },
+	{ "POST", "/admin/customers/#/notes/#/delete", ACCESS_ADMIN, NULL, customers_note_delete, NULL },
 	{ "GET", "/admin/customers/#/delete", ACCESS_OWNER, NULL, customers_delete_form, NULL },
 	{ "POST", "/admin/customers/#/delete", ACCESS_OWNER, NULL, customers_erase, NULL },
 };

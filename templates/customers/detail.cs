@@ -58,6 +58,33 @@
     <?cs /if ?>
   </section>
 </div>
+<section class="card notes">
+  <h2><?cs var:Lang.Customers.Notes ?> <span class="muted"><?cs var:Lang.Customers.NotesPrivate ?></span></h2>
+  <form method="post" action="/admin/customers/<?cs var:Customer.id ?>/notes" class="form">
+    <?cs call:csrf_field() ?>
+    <label for="note" class="visually-hidden"><?cs var:Lang.Customers.NewNote ?></label>
+    <textarea id="note" name="body" rows="2" maxlength="5000" required placeholder="<?cs var:Lang.Customers.NewNote ?>"></textarea>
+    <button type="submit"><?cs var:Lang.Customers.AddNote ?></button>
+  </form>
+  <?cs each:n = Notes ?>
+  <article class="note">
+    <p class="note-body"><?cs var:n.body ?></p>
+    <p class="muted"><?cs var:n.created_at ?><?cs if:n.email ?> · <?cs var:n.email ?><?cs /if ?><?cs if:n.updated_at ?> · <?cs var:Lang.Customers.Edited ?> <?cs var:n.updated_at ?><?cs /if ?></p>
+    <details>
+      <summary><?cs var:Lang.Customers.Edit ?></summary>
+      <form method="post" action="/admin/customers/<?cs var:Customer.id ?>/notes/<?cs var:n.id ?>/edit" class="form">
+        <?cs call:csrf_field() ?>
+        <textarea name="body" rows="3" maxlength="5000" required aria-label="<?cs var:Lang.Customers.Notes ?>"><?cs var:n.body ?></textarea>
+        <button type="submit"><?cs var:Lang.Customers.SaveChanges ?></button>
+      </form>
+      <form method="post" action="/admin/customers/<?cs var:Customer.id ?>/notes/<?cs var:n.id ?>/delete">
+        <?cs call:csrf_field() ?>
+        <button type="submit" class="link danger-text"><?cs var:Lang.Customers.DeleteNote ?></button>
+      </form>
+    </details>
+  </article>
+  <?cs /each ?>
+</section>
 <div class="grid">
   <section class="card">
     <h2><?cs var:Lang.Customers.Timeline ?></h2>

@@ -168,3 +168,65 @@ class Message(Actions):
             self.assertIn("Le message n'a pas été envoyé", answer.text())
         self.assertEqual(row("SELECT COUNT(*) FROM outbox WHERE customer_id = %s"
                              " AND kind = 'customer-message'" % self.id), ["0"])
+
+
+class Notes(Actions):
+    def note_ids(self):
+        return [r[0] for r in web.STACK.sql("SELECT id FROM note WHERE customer_id = %s ORDER BY id"
+                                            % self.id)]
+
+    def test_add_edit_delete_with_author_and_date(self):
+        self.assertEqual(self.post("/notes", {"body": "Préfère le retrait le samedi.\nAllergie : noix"})
+                         .status, 303)
+        page = self.browser.get(self.path)
+        self.assertIn("Préfère le retrait le samedi.", page.text())
+        self.assertIn(ALPHA_OWNER[0], page.text())
+        self.assertIn("Note ajoutée", page.text())
+        note = self.note_ids()[0]
+        self.assertEqual(self.post("/notes/%s/edit" % note, {"body": "Retrait le vendredi."}).status, 303)
+        self.assertEqual(row("SELECT body, updated_at IS NOT NULL FROM note WHERE id = %s" % note),
+                         ["Retrait le vendredi.", "1"])
+        self.assertEqual(self.post("/notes/%s/delete" % note).status, 303)
+        self.assertEqual(self.note_ids(), [])
+
+    def test_notes_are_not_shown_to_the_customer(self):
+        """the customer's own page, signed in by link, shows no note"""
+        import test_account
+        self.post("/notes", {"body": "Note secrète sur ce client"})
+        test_account.clear_limits()
+        customer = web.Browser(ALPHA_HOST)
+        _, before = test_account.request_link(customer, self.email)
+        _, token, _ = test_account.link_and_code(test_account.wait_for_mail(self.email, before + 1)[-1])
+        confirm = customer.get("/account/login/confirm?token=" + token)
+        customer.post("/account/login/confirm", {"token": token, "csrf": confirm.csrf()})
+        page = customer.get("/account/")
+        self.assertEqual(page.status, 200)
+        self.assertNotIn("Note secrète", page.body)
+
+    def test_empty_or_too_long_note_is_refused(self):
+        for body in ("", "x" * 5001):
+            answer = self.post("/notes", {"body": body})
+            self.assertEqual(answer.status, 400)
+            self.assertIn("La note n'a pas été enregistrée", answer.text())
+        self.assertEqual(self.note_ids(), [])
+
+    def test_another_customers_or_shops_note_cannot_be_changed(self):
+        self.post("/notes", {"body": "À moi"})
+        note = self.note_ids()[0]
+        other = self.browser.submit("/admin/customers/new", "/admin/customers/new",
+                                    {"email": "other-%s@alpha.test" % self.id}).header("Location")
+        token = self.browser.get(other).csrf()
+        answer = self.browser.post("%s/notes/%s/edit" % (other, note), {"body": "volé", "csrf": token})
+        self.assertEqual(answer.status, 404)
+        beta = web.Browser(BETA_HOST)
+        beta.sign_in(*BETA_OWNER)
+        token = beta.get("/admin/customers").csrf()
+        self.assertEqual(beta.post("%s/notes/%s/delete" % (self.path, note), {"csrf": token}).status, 404)
+        self.assertEqual(row("SELECT body FROM note WHERE id = %s" % note), ["À moi"])
+        self.assertIn("À moi", self.browser.get(self.path).text())
+
+    def test_erasing_the_customer_deletes_the_notes(self):
+        self.post("/notes", {"body": "Sera effacée"})
+        confirm = self.browser.get(self.path + "/delete")
+        self.browser.post(self.path + "/delete", {"csrf": confirm.csrf()})
+        self.assertEqual(self.note_ids(), [])
