@@ -20,11 +20,8 @@
 #include "lib/page.h"
 #include "lib/text.h"
 
-#define PAGE_SIZE 50
-
 enum customers_sql {
-	SQL_LIST,
-	SQL_SEARCH,
+	SQL_COUNT,
 	SQL_FAILED_MAILS,
 	SQL_INSERT,
 	SQL_DETAIL,
@@ -45,36 +42,40 @@ enum customers_sql {
 	SQL_NOTE_EDIT,
 	SQL_NOTE_DELETE,
 	SQL_DROP_NOTES,
-	CUSTOMERS_SQL__MAX
+	SQL_LIST_FIRST,	/* then one list statement per sort key and direction */
+	CUSTOMERS_SQL__MAX = SQL_LIST_FIRST + 2 * 6
 };
 
 #define LIST_COLUMNS \
 	"c.id, c.first_name, c.last_name, c.email, c.phone, c.status," \
 	" c.created_at, c.order_count, c.total_spent_cents, c.last_order_at"
 
+/* The list's filters, shared by the list statements and the count; every
+ * filter is always there, set to let everything through when not chosen.
+ * Parameters: shop; status x3; source x2; consent x2; signed up from, to;
+ * orders min, max; spent min, max; last order from, to, chosen (0/1); search:
+ * first word x4 (contains; the fourth for the phone's digits), the other
+ * words x2 (the start of a name, '%' when none: "elodie m"). */
+#define LIST_FILTERS \
+	" FROM customer c" \
+	" WHERE c.shop_id = ? AND c.erased_at IS NULL" \
+	"   AND (c.status = ? OR (? = 'current' AND c.status <> 'inactive') OR ? = 'all')" \
+	"   AND (? = '' OR c.source = ?)" \
+	"   AND (? < 0 OR c.marketing_consent = ?)" \
+	"   AND c.created_at >= ? AND c.created_at < ? + INTERVAL 1 DAY" \
+	"   AND c.order_count BETWEEN ? AND ?" \
+	"   AND c.total_spent_cents BETWEEN ? AND ?" \
+	"   AND (c.last_order_at >= ? AND c.last_order_at < ? + INTERVAL 1 DAY OR ? = 0)" \
+	"   AND (c.last_name LIKE ? OR c.first_name LIKE ? OR c.email LIKE ? OR c.phone_digits LIKE ?)" \
+	"   AND (c.last_name LIKE ? OR c.first_name LIKE ?)"
+
+#define LIST_PARAMS 23
+
 static struct db_query customers_sql[CUSTOMERS_SQL__MAX] = {
-	[SQL_LIST] = { .sql =
-	    "SELECT " LIST_COLUMNS
-	    "  FROM customer c"
-	    " WHERE c.shop_id = ? AND c.erased_at IS NULL AND c.status <> 'inactive'"
-	    " ORDER BY c.last_name, c.first_name, c.id"
-	    " LIMIT 51 OFFSET ?" },
-	/* parameters: shop, first word as a prefix pattern (x3, the third
-	 * lowercased for e-mail), the rest of the words as a prefix pattern
-	 * ('%' when none) (x3), the whole search as a prefix pattern (x2),
-	 * offset */
-	[SQL_SEARCH] = { .sql =
-	    "SELECT " LIST_COLUMNS
-	    "  FROM customer c"
-	    "  JOIN (SELECT id FROM customer WHERE shop_id = ? AND last_name LIKE ?"
-	    "        UNION SELECT id FROM customer WHERE shop_id = ? AND first_name LIKE ?"
-	    "        UNION SELECT id FROM customer WHERE shop_id = ? AND email LIKE ?) m"
-	    "    ON m.id = c.id"
-	    " WHERE c.erased_at IS NULL AND c.status <> 'inactive'"
-	    "   AND (c.first_name LIKE ? OR c.last_name LIKE ? OR c.email LIKE ?"
-	    "        OR c.last_name LIKE ? OR c.first_name LIKE ?)"
-	    " ORDER BY c.last_name, c.first_name, c.id"
-	    " LIMIT 51 OFFSET ?" },
+	/* how many match, counted up to COUNT_CAP + 1 so that a big shop pays
+	 * for ten thousand rows, not for all of them */
+	[SQL_COUNT] = { .sql =
+	    "SELECT COUNT(*) FROM (SELECT 1" LIST_FILTERS " LIMIT 10001) matching" },
 	/* mails fidele-worker gave up on, shown to the shop's admins */
 	[SQL_FAILED_MAILS] = { .sql =
 	    "SELECT COUNT(*) FROM outbox WHERE shop_id = ? AND status = 'failed'" },
@@ -146,65 +147,255 @@ static struct db_query customers_sql[CUSTOMERS_SQL__MAX] = {
 	    "DELETE FROM note WHERE shop_id = ? AND customer_id = ?" },
 };
 
+/* --- the list ------------------------------------------------------------------ */
+
+#define COUNT_CAP 10000
+
+/* Sort keys: the URL's name, then the ORDER BY for each direction. Every
+ * order ends with the id, so that ties page correctly. */
+enum sort_key { SORT_NAME, SORT_EMAIL, SORT_CREATED, SORT_LAST_ORDER, SORT_ORDERS, SORT_SPENT,
+	SORT__MAX };
+
+static const struct {
+	const char *name;
+	const char *ascending;
+	const char *descending;
+} sorts[SORT__MAX] = {
+	/* SORT_NAME */
+	{ "name", "c.last_name, c.first_name, c.id", "c.last_name DESC, c.first_name DESC, c.id DESC" },
+	/* SORT_EMAIL */
+	{ "email", "c.email, c.id", "c.email DESC, c.id DESC" },
+	/* SORT_CREATED */
+	{ "created", "c.created_at, c.id", "c.created_at DESC, c.id DESC" },
+	/* SORT_LAST_ORDER: customers without orders come last either way */
+	{ "last_order", "c.last_order_at IS NULL, c.last_order_at, c.id",
+	    "c.last_order_at IS NULL, c.last_order_at DESC, c.id DESC" },
+	/* SORT_ORDERS */
+	{ "orders", "c.order_count, c.id", "c.order_count DESC, c.id DESC" },
+	/* SORT_SPENT */
+	{ "spent", "c.total_spent_cents, c.id", "c.total_spent_cents DESC, c.id DESC" },
+};
+
+static char list_sql_text[SORT__MAX * 2][1600];
+
+/* Writes the list statements (placeholders only) before they are prepared. */
+static void
+list_sql_build(void)
+{
+	int key, descending;
+
+	for (key = 0; key < SORT__MAX; key++)
+		for (descending = 0; descending < 2; descending++) {
+			char *text = list_sql_text[key * 2 + descending];
+
+			snprintf(text, sizeof(list_sql_text[0]), "SELECT " LIST_COLUMNS LIST_FILTERS
+			    " ORDER BY %s LIMIT ? OFFSET ?",
+			    descending ? sorts[key].descending : sorts[key].ascending);
+			customers_sql[SQL_LIST_FIRST + key * 2 + descending].sql = text;
+		}
+}
+
+static const char *const status_choices[] = { "current", "all", "active", "invited", "blocked",
+	"inactive", NULL };
+static const char *const source_choices[] = { "", "self", "admin", "import", "order", NULL };
+static const char *const consent_choices[] = { "", "yes", "no", NULL };
+static const char *const dir_choices[] = { "asc", "desc", NULL };
+static const char *const size_choices[] = { "50", "25", "100", "200", NULL };
+
 static const struct field list_fields[] = {
 	{ "q", FIELD_TEXT, 0, 100, 0, 0 },
 	{ "page", FIELD_INT, 0, 20, 1, 100000 },
+	{ "status", FIELD_TEXT, 0, 10, 0, 0 },
+	{ "source", FIELD_TEXT, 0, 10, 0, 0 },
+	{ "consent", FIELD_TEXT, 0, 10, 0, 0 },
+	{ "from", FIELD_DATE, 0, 0, 0, 0 },
+	{ "to", FIELD_DATE, 0, 0, 0, 0 },
+	{ "orders_min", FIELD_INT, 0, 10, 0, 1000000 },
+	{ "orders_max", FIELD_INT, 0, 10, 0, 1000000 },
+	{ "spent_min", FIELD_INT, 0, 10, 0, 100000000 },
+	{ "spent_max", FIELD_INT, 0, 10, 0, 100000000 },
+	{ "last_from", FIELD_DATE, 0, 0, 0, 0 },
+	{ "last_to", FIELD_DATE, 0, 0, 0, 0 },
+	{ "sort", FIELD_TEXT, 0, 12, 0, 0 },
+	{ "dir", FIELD_TEXT, 0, 4, 0, 0 },
+	{ "size", FIELD_TEXT, 0, 3, 0, 0 },
 	{ NULL, 0, 0, 0, 0, 0 }
 };
 
-/* Runs the list or the search for the page. Returns 0 or -1. */
+/* The filter fields that every link of the list carries. */
+static const char *const filter_names[] = { "q", "status", "source", "consent", "from", "to",
+	"orders_min", "orders_max", "spent_min", "spent_max", "last_from", "last_to", NULL };
+
+/* Index of value in choices (the first when value is absent), or -1. */
 static int
-run_query(struct request *req, const char *search, long long offset, struct db_query **used)
+choice(const char *value, const char *const *choices)
 {
-	char first[420], rest[420], whole[420], first_lower[420];
-	const char *space;
-	size_t first_len;
+	int i;
 
-	if (search == NULL || *search == '\0') {
-		struct db_param params[2] = { DB_INT(req->shop.id), DB_INT(offset) };
-
-		*used = &customers_sql[SQL_LIST];
-		return db_exec(&req->app->db, *used, params, 2) < 0 ? -1 : 0;
-	}
-
-	space = strchr(search, ' ');
-	first_len = space ? (size_t)(space - search) : strlen(search);
-	snprintf(whole, sizeof(whole), "%.*s", (int)first_len, search);
-	if (text_like_prefix(whole, first, sizeof(first)) != 0)
-		return -1;
-	while (space != NULL && *space == ' ')
-		space++;
-	if (text_like_prefix(space ? space : "", rest, sizeof(rest)) != 0 ||
-	    text_like_prefix(search, whole, sizeof(whole)) != 0)
-		return -1;
-	snprintf(first_lower, sizeof(first_lower), "%s", first);
-	text_lower_ascii(first_lower);
-	{
-		struct db_param params[12] = {
-			DB_INT(req->shop.id), DB_TEXT(first),
-			DB_INT(req->shop.id), DB_TEXT(first),
-			DB_INT(req->shop.id), DB_TEXT(first_lower),
-			DB_TEXT(rest), DB_TEXT(rest), DB_TEXT(rest),
-			DB_TEXT(whole), DB_TEXT(whole),
-			DB_INT(offset)
-		};
-
-		*used = &customers_sql[SQL_SEARCH];
-		return db_exec(&req->app->db, *used, params, 12) < 0 ? -1 : 0;
-	}
+	if (value == NULL || *value == '\0')
+		return 0;
+	for (i = 0; choices[i] != NULL; i++)
+		if (strcmp(value, choices[i]) == 0)
+			return i;
+	return -1;
 }
 
-/* Copies up to PAGE_SIZE rows into Customers.N.*, with money and dates
- * written the shop's way. Returns the number of rows seen (up to 51). */
+struct list_view {
+	int status, source, consent, sort, descending, size;
+	long long page;
+	char first[420];	/* search: the first word, anywhere */
+	char rest[420];		/* search: the other words, at the start of a name */
+	char digits[40];		/* search: the phone digits it holds, as a pattern */
+	char query[1600];		/* the filters as a query string, for links */
+};
+
+/* Reads the choices that the field table cannot check (closed lists) and
+ * makes the search patterns. Returns NULL, or the Lang key of the problem. */
+static const char *
+list_view_read(struct request *req, struct list_view *view)
+{
+	const char *search = request_field(req, "q");
+	const char *sort = request_field(req, "sort");
+	int i;
+
+	memset(view, 0, sizeof(*view));
+	view->status = choice(request_field(req, "status"), status_choices);
+	view->source = choice(request_field(req, "source"), source_choices);
+	view->consent = choice(request_field(req, "consent"), consent_choices);
+	view->descending = choice(request_field(req, "dir"), dir_choices);
+	view->size = choice(request_field(req, "size"), size_choices);
+	view->sort = SORT_NAME;
+	if (sort != NULL && *sort != '\0') {
+		for (view->sort = 0; view->sort < SORT__MAX && strcmp(sorts[view->sort].name, sort) != 0;
+		    view->sort++)
+			;
+		if (view->sort == SORT__MAX)
+			return "Error.Field.Choice";
+	}
+	if (view->status < 0 || view->source < 0 || view->consent < 0 || view->descending < 0 ||
+	    view->size < 0)
+		return "Error.Field.Choice";
+	view->size = atoi(size_choices[view->size]);
+	view->page = request_field_int(req, "page", 1);
+
+	/* the first word anywhere in a name, the e-mail or the phone's
+	 * digits; the other words at the start of a name */
+	strcpy(view->first, "%");
+	strcpy(view->rest, "%");
+	strcpy(view->digits, "-");
+	if (search != NULL && *search != '\0') {
+		/* a phone number is one search, whatever its spaces */
+		int is_phone = strspn(search, "0123456789 +-.()") == strlen(search);
+		const char *space = is_phone ? NULL : strchr(search, ' ');
+		size_t first_len = space ? (size_t)(space - search) : strlen(search);
+		char word[420], *o = view->digits;
+
+		snprintf(word, sizeof(word), "%.*s", (int)first_len, search);
+		if (text_like_prefix(word, view->first + 1, sizeof(view->first) - 1) != 0)
+			return "Error.Field.TooLong";
+		while (space != NULL && *space == ' ')
+			space++;
+		if (space != NULL && *space != '\0' &&
+		    text_like_prefix(space, view->rest, sizeof(view->rest)) != 0)
+			return "Error.Field.TooLong";
+		/* e-mail addresses are stored lowercased */
+		text_lower_ascii(view->first);
+		/* "06 12 34" finds "+33 6 12 34…": digits only, without the
+		 * national 0; fewer than three digits find nothing by phone */
+		*o++ = '%';
+		for (i = 0; search[i] && o < view->digits + sizeof(view->digits) - 2; i++)
+			if (search[i] >= '0' && search[i] <= '9' && !(o == view->digits + 1 && search[i] == '0'))
+				*o++ = search[i];
+		*o++ = '%';
+		*o = '\0';
+		if (strlen(view->digits) < 5)
+			strcpy(view->digits, "-");
+	}
+	return NULL;
+}
+
+/* Binds the filters (LIST_PARAMS values) into params; the text they point
+ * to lives in view or in the request. */
+static void
+list_view_bind(struct request *req, struct list_view *view, struct db_param *params)
+{
+	static const int consent_values[] = { -1, 1, 0 };
+	const char *from = request_field(req, "from");
+	const char *to = request_field(req, "to");
+	const char *last_from = request_field(req, "last_from");
+	const char *last_to = request_field(req, "last_to");
+	const char *status = status_choices[view->status];
+	int p = 0;
+
+	params[p++] = DB_INT(req->shop.id);
+	params[p++] = DB_TEXT(status);
+	params[p++] = DB_TEXT(status);
+	params[p++] = DB_TEXT(status);
+	params[p++] = DB_TEXT(source_choices[view->source]);
+	params[p++] = DB_TEXT(source_choices[view->source]);
+	params[p++] = DB_INT(consent_values[view->consent]);
+	params[p++] = DB_INT(consent_values[view->consent]);
+	params[p++] = DB_TEXT(from ? from : "1000-01-01");
+	params[p++] = DB_TEXT(to ? to : "9999-12-30");
+	params[p++] = DB_INT(request_field_int(req, "orders_min", 0));
+	params[p++] = DB_INT(request_field_int(req, "orders_max", 1LL << 40));
+	params[p++] = DB_INT(request_field_int(req, "spent_min", 0) * 100);
+	params[p++] = DB_INT(request_field_int(req, "spent_max", 1LL << 40) * 100);
+	params[p++] = DB_TEXT(last_from ? last_from : "1000-01-01");
+	params[p++] = DB_TEXT(last_to ? last_to : "9999-12-30");
+	params[p++] = DB_INT(last_from != NULL || last_to != NULL);
+	params[p++] = DB_TEXT(view->first);
+	params[p++] = DB_TEXT(view->first);
+	params[p++] = DB_TEXT(view->first);
+	params[p++] = DB_TEXT(view->digits);
+	params[p++] = DB_TEXT(view->rest);
+	params[p++] = DB_TEXT(view->rest);
+}
+
+/* The filters as a query string (values URL-escaped) for the pager and the
+ * sort links, and each value back under Page.Filter.* for the form. */
+static void
+list_view_links(struct request *req, struct list_view *view)
+{
+	const char *const *name;
+	size_t used = 0;
+	char key[64];
+
+	view->query[0] = '\0';
+	for (name = filter_names; *name != NULL; name++) {
+		const char *value = request_field(req, *name);
+		char *escaped = NULL;
+		int written;
+
+		if (value == NULL || *value == '\0' || cgi_url_escape(value, &escaped) != STATUS_OK)
+			continue;
+		written = snprintf(view->query + used, sizeof(view->query) - used, "%s=%s&", *name, escaped);
+		free(escaped);
+		if (written > 0 && used + (size_t)written < sizeof(view->query))
+			used += (size_t)written;
+		else
+			view->query[used] = '\0';
+		snprintf(key, sizeof(key), "Page.Filter.%s", *name);
+		hdf_set_value(req->hdf, key, value);
+	}
+	hdf_set_value(req->hdf, "Page.Filters", view->query);
+	hdf_set_value(req->hdf, "Page.Sort", sorts[view->sort].name);
+	hdf_set_value(req->hdf, "Page.Dir", dir_choices[view->descending]);
+	hdf_set_int_value(req->hdf, "Page.Size", view->size);
+	hdf_set_value(req->hdf, "Page.Filter.status", status_choices[view->status]);
+}
+
+/* Copies up to size rows into Customers.N.*, with money and dates written
+ * the shop's way. Returns the number of rows seen (up to size + 1). */
 static int
-rows_to_page(struct request *req, struct db_query *query)
+rows_to_page(struct request *req, struct db_query *query, int size)
 {
 	HDF *row;
 	char name[32], text[64];
 	int rows = 0;
 
 	while (db_fetch(query) == 1) {
-		if (++rows > PAGE_SIZE)
+		if (++rows > size)
 			break;
 		snprintf(name, sizeof(name), "Customers.%d", rows - 1);
 		if (hdf_get_node(req->hdf, name, &row) != STATUS_OK)
@@ -227,42 +418,69 @@ rows_to_page(struct request *req, struct db_query *query)
 	return rows;
 }
 
+/* Runs a statement that returns one number. -1 on error. */
+static long long
+single_number(struct request *req, enum customers_sql which, struct db_param *params, size_t n)
+{
+	struct db_query *query = &customers_sql[which];
+	long long value = -1;
+
+	if (db_exec(&req->app->db, query, params, n) < 0)
+		return -1;
+	if (db_fetch(query) == 1)
+		value = db_int(query, 0);
+	db_done(query);
+	return value;
+}
+
 static void
 customers_list(struct request *req)
 {
-	const char *search = request_field(req, "q");
-	long long page = request_field_int(req, "page", 1);
+	struct list_view view;
+	struct db_param params[LIST_PARAMS + 2];
 	struct db_query *query;
-	int rows;
+	const char *problem = list_view_read(req, &view);
+	long long matching, failed;
+	int rows, shown;
 
-	if (run_query(req, search, (page - 1) * PAGE_SIZE, &query) != 0) {
+	if (problem != NULL) {
+		page_error(req, 400, problem);
+		return;
+	}
+	list_view_bind(req, &view, params);
+	params[LIST_PARAMS] = DB_INT(view.size + 1);
+	params[LIST_PARAMS + 1] = DB_INT((view.page - 1) * view.size);
+	query = &customers_sql[SQL_LIST_FIRST + view.sort * 2 + view.descending];
+	if (db_exec(&req->app->db, query, params, LIST_PARAMS + 2) < 0) {
 		page_error(req, 500, NULL);
 		return;
 	}
-	rows = rows_to_page(req, query);
-	{
-		struct db_param shop = DB_INT(req->shop.id);
-		struct db_query *failed = &customers_sql[SQL_FAILED_MAILS];
-
-		if (db_exec(&req->app->db, failed, &shop, 1) < 0) {
-			page_error(req, 500, NULL);
-			return;
-		}
-		if (db_fetch(failed) == 1 && db_int(failed, 0) > 0)
-			hdf_set_value(req->hdf, "Page.FailedMails", db_text(failed, 0));
-		db_done(failed);
+	rows = rows_to_page(req, query, view.size);
+	matching = single_number(req, SQL_COUNT, params, LIST_PARAMS);
+	params[0] = DB_INT(req->shop.id);
+	failed = single_number(req, SQL_FAILED_MAILS, params, 1);
+	if (matching < 0 || failed < 0) {
+		page_error(req, 500, NULL);
+		return;
 	}
-	if (search != NULL)
-		hdf_set_value(req->hdf, "Page.Query", search);
-	hdf_set_int_value(req->hdf, "Page.Number", (int)page);
-	hdf_set_int_value(req->hdf, "Page.Shown", rows > PAGE_SIZE ? PAGE_SIZE : rows);
-	hdf_set_int_value(req->hdf, "Page.First", (int)((page - 1) * PAGE_SIZE + 1));
-	hdf_set_int_value(req->hdf, "Page.Last", (int)((page - 1) * PAGE_SIZE) +
-	    (rows > PAGE_SIZE ? PAGE_SIZE : rows));
-	if (page > 1)
-		hdf_set_int_value(req->hdf, "Page.Previous", (int)page - 1);
-	if (rows > PAGE_SIZE)
-		hdf_set_int_value(req->hdf, "Page.Next", (int)page + 1);
+	if (failed > 0)
+		hdf_set_int_value(req->hdf, "Page.FailedMails", (int)failed);
+	if (matching > COUNT_CAP)
+		hdf_set_int_value(req->hdf, "Page.MoreThan", COUNT_CAP);
+	else
+		hdf_set_int_value(req->hdf, "Page.Matching", (int)matching);
+	list_view_links(req, &view);
+	if (request_field(req, "q") != NULL)
+		hdf_set_value(req->hdf, "Page.Query", request_field(req, "q"));
+	shown = rows > view.size ? view.size : rows;
+	hdf_set_int_value(req->hdf, "Page.Number", (int)view.page);
+	hdf_set_int_value(req->hdf, "Page.Shown", shown);
+	hdf_set_int_value(req->hdf, "Page.First", (int)((view.page - 1) * view.size + 1));
+	hdf_set_int_value(req->hdf, "Page.Last", (int)((view.page - 1) * view.size) + shown);
+	if (view.page > 1)
+		hdf_set_int_value(req->hdf, "Page.Previous", (int)view.page - 1);
+	if (rows > view.size)
+		hdf_set_int_value(req->hdf, "Page.Next", (int)view.page + 1);
 	page_render(req, 200, "customers/list.cs");
 }
 
@@ -884,5 +1102,6 @@ main(int argc, char **argv)
 		.sql_count = CUSTOMERS_SQL__MAX,
 	};
 
+	list_sql_build();
 	return app_main(&app, argc, argv);
 }

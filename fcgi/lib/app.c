@@ -230,6 +230,18 @@ field_check(const struct field *field, HDF *node)
 		return NULL;
 	case FIELD_LANG:
 		return strcmp(value, "fr") == 0 || strcmp(value, "en") == 0 ? NULL : "Error.Field.Lang";
+	case FIELD_DATE: {
+		static const int days[12] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+		int year, month, day;
+
+		if (strlen(value) != 10 || value[4] != '-' || value[7] != '-' ||
+		    strspn(value, "0123456789-") != 10 ||
+		    sscanf(value, "%4d-%2d-%2d", &year, &month, &day) != 3 ||
+		    year < 1900 || month < 1 || month > 12 || day < 1 || day > days[month - 1] ||
+		    (month == 2 && day == 29 && (year % 4 != 0 || (year % 100 == 0 && year % 400 != 0))))
+			return "Error.Field.Date";
+		return NULL;
+	}
 	}
 	return NULL;
 }

@@ -46,7 +46,8 @@ enum field_kind {
 	FIELD_DIGITS,	/* digits only, exactly max_length of them (a mailed code) */
 	FIELD_PHONE,	/* digits, spaces and + - . ( ), at least six digits */
 	FIELD_COUNTRY,	/* two letters (ISO 3166), uppercased */
-	FIELD_LANG	/* a language Fidèle speaks: fr or en */
+	FIELD_LANG,	/* a language Fidèle speaks: fr or en */
+	FIELD_DATE	/* a calendar date, YYYY-MM-DD */
 };
 
 struct field {

@@ -1,4 +1,4 @@
-<?cs set:Page.Title = Lang.Customers.Title ?><?cs set:Page.Section = "customers" ?><?cs def:content() ?>
+<?cs set:Page.Title = Lang.Customers.Title ?><?cs set:Page.Section = "customers" ?><?cs def:sort_link(key, label, cls) ?><th scope="col" class="<?cs var:cls ?>"><a href="/admin/customers?<?cs var:Page.Filters ?>sort=<?cs var:key ?>&amp;dir=<?cs if:Page.Sort == key && Page.Dir == "asc" ?>desc<?cs else ?>asc<?cs /if ?>&amp;size=<?cs var:Page.Size ?>"<?cs if:Page.Sort == key ?> aria-sort="<?cs if:Page.Dir == "asc" ?>ascending<?cs else ?>descending<?cs /if ?>"<?cs /if ?>><?cs var:label ?><?cs if:Page.Sort == key ?> <?cs if:Page.Dir == "asc" ?>▲<?cs else ?>▼<?cs /if ?><?cs /if ?></a></th><?cs /def ?><?cs def:content() ?>
 <div class="page-head">
   <h1><?cs var:Lang.Customers.Title ?></h1>
   <form class="search" method="get" action="/admin/customers" role="search">
@@ -8,21 +8,62 @@
   </form>
   <a class="button primary" href="/admin/customers/new"><?cs var:Lang.Customers.New ?></a>
 </div>
+<details class="filters"<?cs if:Page.Filters && Page.Filters != "q=" + url_escape(Page.Query) + "&" ?> open<?cs /if ?>>
+  <summary><?cs var:Lang.Customers.Filters ?></summary>
+  <form method="get" action="/admin/customers" class="filter-form">
+    <input type="hidden" name="q" value="<?cs var:Page.Query ?>">
+    <input type="hidden" name="sort" value="<?cs var:Page.Sort ?>">
+    <input type="hidden" name="dir" value="<?cs var:Page.Dir ?>">
+    <label><?cs var:Lang.Customers.Status ?>
+      <select name="status">
+        <?cs each:o = Lang.Customers.StatusChoice ?><option value="<?cs name:o ?>"<?cs if:Page.Filter.status == name(o) ?> selected<?cs /if ?>><?cs var:o ?></option><?cs /each ?>
+      </select></label>
+    <label><?cs var:Lang.Customers.Source ?>
+      <select name="source">
+        <option value=""><?cs var:Lang.Customers.Any ?></option>
+        <?cs each:o = Lang.Source ?><option value="<?cs name:o ?>"<?cs if:Page.Filter.source == name(o) ?> selected<?cs /if ?>><?cs var:o ?></option><?cs /each ?>
+      </select></label>
+    <label><?cs var:Lang.Customers.Consent ?>
+      <select name="consent">
+        <option value=""><?cs var:Lang.Customers.Any ?></option>
+        <option value="yes"<?cs if:Page.Filter.consent == "yes" ?> selected<?cs /if ?>><?cs var:Lang.Customers.Yes ?></option>
+        <option value="no"<?cs if:Page.Filter.consent == "no" ?> selected<?cs /if ?>><?cs var:Lang.Customers.No ?></option>
+      </select></label>
+    <fieldset><legend><?cs var:Lang.Customers.SignedUp ?></legend>
+      <label><?cs var:Lang.Customers.From ?> <input type="date" name="from" value="<?cs var:Page.Filter.from ?>"></label>
+      <label><?cs var:Lang.Customers.To ?> <input type="date" name="to" value="<?cs var:Page.Filter.to ?>"></label></fieldset>
+    <fieldset><legend><?cs var:Lang.Customers.Orders ?></legend>
+      <label><?cs var:Lang.Customers.Min ?> <input type="number" min="0" name="orders_min" value="<?cs var:Page.Filter.orders_min ?>"></label>
+      <label><?cs var:Lang.Customers.Max ?> <input type="number" min="0" name="orders_max" value="<?cs var:Page.Filter.orders_max ?>"></label></fieldset>
+    <fieldset><legend><?cs var:Lang.Customers.SpentFilter ?></legend>
+      <label><?cs var:Lang.Customers.Min ?> <input type="number" min="0" name="spent_min" value="<?cs var:Page.Filter.spent_min ?>"></label>
+      <label><?cs var:Lang.Customers.Max ?> <input type="number" min="0" name="spent_max" value="<?cs var:Page.Filter.spent_max ?>"></label></fieldset>
+    <fieldset><legend><?cs var:Lang.Customers.LastOrder ?></legend>
+      <label><?cs var:Lang.Customers.From ?> <input type="date" name="last_from" value="<?cs var:Page.Filter.last_from ?>"></label>
+      <label><?cs var:Lang.Customers.To ?> <input type="date" name="last_to" value="<?cs var:Page.Filter.last_to ?>"></label></fieldset>
+    <label><?cs var:Lang.Customers.PageSize ?>
+      <select name="size">
+        <?cs each:n = Lang.Customers.Sizes ?><option value="<?cs var:n ?>"<?cs if:Page.Size == n ?> selected<?cs /if ?>><?cs var:n ?></option><?cs /each ?>
+      </select></label>
+    <div class="actions"><button type="submit" class="primary"><?cs var:Lang.Customers.Apply ?></button> <a href="/admin/customers"><?cs var:Lang.Customers.Reset ?></a></div>
+  </form>
+</details>
 <?cs if:Page.FailedMails ?><p class="alert" role="status"><?cs var:Page.FailedMails ?> <?cs var:Lang.Customers.MailFailed ?></p><?cs /if ?>
 <?cs if:Page.Shown == 0 ?>
-<p class="empty"><?cs if:Page.Query ?><?cs var:Lang.Customers.NoMatch ?><?cs else ?><?cs var:Lang.Customers.None ?><?cs /if ?></p>
+<p class="empty"><?cs if:Page.Filters ?><?cs var:Lang.Customers.NoMatch ?><?cs else ?><?cs var:Lang.Customers.None ?><?cs /if ?></p>
 <?cs else ?>
-<p class="count"><?cs var:Lang.Customers.Showing ?> <?cs var:Page.First ?>–<?cs var:Page.Last ?><?cs if:Page.Query ?> · <?cs var:Lang.Customers.SearchFor ?> « <?cs var:Page.Query ?> »<?cs /if ?></p>
+<p class="count"><?cs if:Page.MoreThan ?><?cs var:Lang.Customers.MoreThan ?> <?cs var:Page.MoreThan ?><?cs else ?><?cs var:Page.Matching ?><?cs /if ?> <?cs var:Lang.Customers.Matching ?> · <?cs var:Lang.Customers.Showing ?> <?cs var:Page.First ?>–<?cs var:Page.Last ?><?cs if:Page.Query ?> · <?cs var:Lang.Customers.SearchFor ?> « <?cs var:Page.Query ?> »<?cs /if ?></p>
 <div class="table-wrap">
 <table class="list">
   <thead><tr>
-    <th scope="col"><?cs var:Lang.Customers.Name ?></th>
-    <th scope="col" class="hide-narrow"><?cs var:Lang.Customers.Email ?></th>
+    <?cs call:sort_link("name", Lang.Customers.Name, "") ?>
+    <?cs call:sort_link("email", Lang.Customers.Email, "hide-narrow") ?>
     <th scope="col" class="hide-narrow"><?cs var:Lang.Customers.Phone ?></th>
     <th scope="col"><?cs var:Lang.Customers.Status ?></th>
-    <th scope="col" class="num hide-narrow"><?cs var:Lang.Customers.Orders ?></th>
-    <th scope="col" class="num"><?cs var:Lang.Customers.Spent ?></th>
-    <th scope="col" class="hide-narrow"><?cs var:Lang.Customers.Since ?></th>
+    <?cs call:sort_link("orders", Lang.Customers.Orders, "num hide-narrow") ?>
+    <?cs call:sort_link("spent", Lang.Customers.Spent, "num") ?>
+    <?cs call:sort_link("last_order", Lang.Customers.LastOrder, "hide-narrow") ?>
+    <?cs call:sort_link("created", Lang.Customers.Since, "hide-narrow") ?>
   </tr></thead>
   <tbody>
   <?cs each:c = Customers ?>
@@ -33,6 +74,7 @@
     <td><span class="status status-<?cs var:c.status ?>"><?cs var:Lang.Status[c.status] ?></span></td>
     <td class="num hide-narrow"><?cs var:c.orders ?></td>
     <td class="num nowrap"><?cs var:c.spent ?></td>
+    <td class="hide-narrow nowrap"><?cs var:c.last_order ?></td>
     <td class="hide-narrow nowrap"><?cs var:c.created ?></td>
   </tr>
   <?cs /each ?>
@@ -42,9 +84,9 @@
 <?cs /if ?>
 <?cs if:Page.Previous || Page.Next ?>
 <nav class="pager" aria-label="<?cs var:Lang.Customers.Pages ?>">
-  <?cs if:Page.Previous ?><a rel="prev" href="/admin/customers?<?cs if:Page.Query ?>q=<?cs var:url_escape(Page.Query) ?>&amp;<?cs /if ?>page=<?cs var:Page.Previous ?>">← <?cs var:Lang.Customers.Previous ?></a><?cs /if ?>
+  <?cs if:Page.Previous ?><a rel="prev" href="/admin/customers?<?cs var:Page.Filters ?>sort=<?cs var:Page.Sort ?>&amp;dir=<?cs var:Page.Dir ?>&amp;size=<?cs var:Page.Size ?>&amp;page=<?cs var:Page.Previous ?>">← <?cs var:Lang.Customers.Previous ?></a><?cs /if ?>
   <span><?cs var:Lang.Customers.Page ?> <?cs var:Page.Number ?></span>
-  <?cs if:Page.Next ?><a rel="next" href="/admin/customers?<?cs if:Page.Query ?>q=<?cs var:url_escape(Page.Query) ?>&amp;<?cs /if ?>page=<?cs var:Page.Next ?>"><?cs var:Lang.Customers.Next ?> →</a><?cs /if ?>
+  <?cs if:Page.Next ?><a rel="next" href="/admin/customers?<?cs var:Page.Filters ?>sort=<?cs var:Page.Sort ?>&amp;dir=<?cs var:Page.Dir ?>&amp;size=<?cs var:Page.Size ?>&amp;page=<?cs var:Page.Next ?>"><?cs var:Lang.Customers.Next ?> →</a><?cs /if ?>
 </nav>
 <?cs /if ?>
 <?cs /def ?>

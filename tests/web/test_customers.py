@@ -28,7 +28,8 @@ class Listing(Signed):
         names = rows(page)
         self.assertEqual(len(names), 50)
         self.assertIn("Clients 1–50", page.text())
-        self.assertIn('rel="next" href="/admin/customers?page=2"', page.body)
+        self.assertIn('rel="next" href="/admin/customers?sort=name&amp;dir=asc&amp;size=50&amp;page=2"',
+                      page.body)
         self.assertNotIn('rel="prev"', page.body)
 
     def test_pages_cover_every_active_customer_once(self):
@@ -39,14 +40,15 @@ class Listing(Signed):
             seen += re.findall(r'href="/admin/customers/(\d+)"', page.body)
             if 'rel="next"' not in page.body:
                 break
-            self.assertIn('rel="next" href="/admin/customers?page=%d"' % (number + 1), page.body)
+            self.assertIn('&amp;page=%d"' % (number + 1), page.body)
             number += 1
         expected = web.STACK.sql(
             "SELECT COUNT(*) FROM customer c JOIN shop s ON s.id = c.shop_id"
             " WHERE s.slug = 'alpha' AND c.status <> 'inactive' AND c.erased_at IS NULL")[0][0]
         self.assertEqual(len(seen), int(expected))
         self.assertEqual(len(set(seen)), len(seen))
-        self.assertIn('rel="prev" href="/admin/customers?page=%d"' % (number - 1), page.body)
+        self.assertIn('rel="prev" href="/admin/customers?sort=name&amp;dir=asc&amp;size=50&amp;page=%d"'
+                      % (number - 1), page.body)
 
     def test_inactive_customers_are_not_listed_by_default(self):
         page = self.list(q="dormant")
@@ -102,7 +104,7 @@ class Search(Signed):
         page = self.list(q="a")
         self.assertIn('value="a"', page.body)
         if 'rel="next"' in page.body:
-            self.assertIn("q=a&amp;page=2", page.body)
+            self.assertIn("q=a&amp;sort=name&amp;dir=asc&amp;size=50&amp;page=2", page.body)
 
     def test_search_never_shows_another_shops_customers(self):
         """beta's Élodie Betasecret is not found from alpha"""
