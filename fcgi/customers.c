@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "lib/app.h"
+#include "lib/crypto.h"
 #include "lib/format.h"
 #include "lib/mail.h"
 #include "lib/page.h"
@@ -42,6 +43,19 @@ enum customers_sql {
 	SQL_NOTE_EDIT,
 	SQL_NOTE_DELETE,
 	SQL_DROP_NOTES,
+	SQL_BULK_CLEAR,
+	SQL_BULK_ADD_ID,
+	SQL_BULK_ADD_MATCHING,
+	SQL_BULK_COUNT,
+	SQL_BULK_EVENT,
+	SQL_BULK_STATUS,
+	SQL_BULK_END_SESSIONS,
+	SQL_BULK_VOID_TOKENS,
+	SQL_BULK_DETACH_ORDERS,
+	SQL_BULK_DROP_MAILS,
+	SQL_BULK_SCRUB_EVENTS,
+	SQL_BULK_DROP_NOTES,
+	SQL_BULK_ERASE,
 	SQL_LIST_FIRST,	/* then one list statement per sort key and direction */
 	CUSTOMERS_SQL__MAX = SQL_LIST_FIRST + 2 * 6
 };
@@ -145,6 +159,47 @@ static struct db_query customers_sql[CUSTOMERS_SQL__MAX] = {
 	    "DELETE FROM note WHERE id = ? AND shop_id = ? AND customer_id = ?" },
 	[SQL_DROP_NOTES] = { .sql =
 	    "DELETE FROM note WHERE shop_id = ? AND customer_id = ?" },
+
+	/* Bulk actions work on the ids in bulk_selection under this request's
+	 * random selection id, filled from the ticked rows or from the list's
+	 * filters, so that every statement of one action sees the same
+	 * customers. The rows never outlive the action's transaction. */
+	[SQL_BULK_CLEAR] = { .sql = "DELETE FROM bulk_selection WHERE selection_id = ?" },
+	/* a ticked id counts only if it is a customer of this shop */
+	[SQL_BULK_ADD_ID] = { .sql =
+	    "INSERT IGNORE INTO bulk_selection SELECT ?, id FROM customer"
+	    " WHERE id = ? AND shop_id = ? AND erased_at IS NULL" },
+	[SQL_BULK_ADD_MATCHING] = { .sql =
+	    "INSERT INTO bulk_selection SELECT ?, c.id" LIST_FILTERS },
+	[SQL_BULK_COUNT] = { .sql = "SELECT COUNT(*) FROM bulk_selection WHERE selection_id = ?" },
+	[SQL_BULK_EVENT] = { .sql =
+	    "INSERT INTO event (shop_id, customer_id, admin_id, kind, detail)"
+	    " SELECT ?, customer_id, ?, ?, ? FROM bulk_selection WHERE selection_id = ?" },
+	/* an empty status means "back": active, or invited if never signed in */
+	[SQL_BULK_STATUS] = { .sql =
+	    "UPDATE customer SET status = IF(? = '', IF(last_sign_in_at IS NULL, 'invited', 'active'), ?),"
+	    "       status_reason = ?"
+	    " WHERE shop_id = ? AND id IN (SELECT customer_id FROM bulk_selection WHERE selection_id = ?)" },
+	[SQL_BULK_END_SESSIONS] = { .sql =
+	    "DELETE FROM session WHERE shop_id = ? AND customer_id IN (SELECT customer_id FROM bulk_selection WHERE selection_id = ?)" },
+	[SQL_BULK_VOID_TOKENS] = { .sql =
+	    "UPDATE login_token SET used_at = NOW()"
+	    " WHERE shop_id = ? AND used_at IS NULL AND customer_id IN (SELECT customer_id FROM bulk_selection WHERE selection_id = ?)" },
+	[SQL_BULK_DETACH_ORDERS] = { .sql =
+	    "UPDATE orders SET customer_id = NULL"
+	    " WHERE shop_id = ? AND customer_id IN (SELECT customer_id FROM bulk_selection WHERE selection_id = ?)" },
+	[SQL_BULK_DROP_MAILS] = { .sql =
+	    "DELETE FROM outbox WHERE shop_id = ? AND customer_id IN (SELECT customer_id FROM bulk_selection WHERE selection_id = ?)" },
+	[SQL_BULK_SCRUB_EVENTS] = { .sql =
+	    "UPDATE event SET detail = '', ip = NULL"
+	    " WHERE shop_id = ? AND customer_id IN (SELECT customer_id FROM bulk_selection WHERE selection_id = ?)" },
+	[SQL_BULK_DROP_NOTES] = { .sql =
+	    "DELETE FROM note WHERE shop_id = ? AND customer_id IN (SELECT customer_id FROM bulk_selection WHERE selection_id = ?)" },
+	[SQL_BULK_ERASE] = { .sql =
+	    "UPDATE customer SET email = NULL, first_name = '', last_name = '', phone = '',"
+	    "       phone_digits = '', country = NULL, language = NULL, status = 'inactive',"
+	    "       status_reason = '', marketing_consent = 0, tax_exempt = 0, erased_at = NOW()"
+	    " WHERE shop_id = ? AND id IN (SELECT customer_id FROM bulk_selection WHERE selection_id = ?) AND erased_at IS NULL" },
 };
 
 /* --- the list ------------------------------------------------------------------ */
@@ -383,6 +438,31 @@ list_view_links(struct request *req, struct list_view *view)
 	hdf_set_value(req->hdf, "Page.Dir", dir_choices[view->descending]);
 	hdf_set_int_value(req->hdf, "Page.Size", view->size);
 	hdf_set_value(req->hdf, "Page.Filter.status", status_choices[view->status]);
+}
+
+/* The filters as links and form values, without sort or paging (the bulk
+ * pages send them back to the list). */
+static void
+list_view_links_only(struct request *req)
+{
+	struct list_view view;
+
+	if (list_view_read(req, &view) == NULL)
+		list_view_links(req, &view);
+}
+
+/* The ticked ids again under Page.Ids.N, for the confirmation form. */
+static void
+bulk_keep_ids(struct request *req)
+{
+	long long ids[200];
+	size_t count = request_field_ids(req, "id", ids, 200), i;
+	char name[32];
+
+	for (i = 0; i < count; i++) {
+		snprintf(name, sizeof(name), "Page.Ids.%zu", i);
+		hdf_set_int_value(req->hdf, name, (int)ids[i]);
+	}
 }
 
 /* Copies up to size rows into Customers.N.*, with money and dates written
@@ -1064,11 +1144,198 @@ customers_note_delete(struct request *req)
 	change_note(req, NULL, "customer.note_deleted");
 }
 
+/* --- bulk actions ---------------------------------------------------------------- */
+
+#define BULK_MAX_TICKED 200
+
+enum bulk_action { BULK_DEACTIVATE, BULK_REACTIVATE, BULK_BLOCK, BULK_DELETE, BULK__MAX };
+
+static const struct {
+	const char *name;	/* in the form */
+	const char *status;	/* new status, "" = back to active or invited, NULL = erase */
+	const char *event;
+	int owner_only;
+} bulk_actions[BULK__MAX] = {
+	/* BULK_DEACTIVATE */ { "deactivate", "inactive", "customer.deactivated", 0 },
+	/* BULK_REACTIVATE */ { "reactivate", "", "customer.reactivated", 0 },
+	/* BULK_BLOCK */ { "block", "blocked", "customer.blocked", 0 },
+	/* BULK_DELETE */ { "delete", NULL, "customer.erased", 1 },
+};
+
+static const struct field bulk_fields[] = {
+	{ "action", FIELD_TEXT, 1, 12, 0, 0 },
+	{ "scope", FIELD_TEXT, 0, 8, 0, 0 },
+	{ "id", FIELD_IDS, 0, 0, 0, BULK_MAX_TICKED },
+	{ "reason", FIELD_TEXT, 0, 500, 0, 0 },
+	{ "confirm", FIELD_INT, 0, 1, 1, 1 },
+	/* the list's view, for "everything that matches" and the way back */
+	{ "q", FIELD_TEXT, 0, 100, 0, 0 },
+	{ "status", FIELD_TEXT, 0, 10, 0, 0 },
+	{ "source", FIELD_TEXT, 0, 10, 0, 0 },
+	{ "consent", FIELD_TEXT, 0, 10, 0, 0 },
+	{ "from", FIELD_DATE, 0, 0, 0, 0 },
+	{ "to", FIELD_DATE, 0, 0, 0, 0 },
+	{ "orders_min", FIELD_INT, 0, 10, 0, 1000000 },
+	{ "orders_max", FIELD_INT, 0, 10, 0, 1000000 },
+	{ "spent_min", FIELD_INT, 0, 10, 0, 100000000 },
+	{ "spent_max", FIELD_INT, 0, 10, 0, 100000000 },
+	{ "last_from", FIELD_DATE, 0, 0, 0, 0 },
+	{ "last_to", FIELD_DATE, 0, 0, 0, 0 },
+	{ NULL, 0, 0, 0, 0, 0 }
+};
+
+/* Runs a bulk statement on (shop, selection). 0 or -1. */
+static int
+bulk_for_shop(struct request *req, enum customers_sql which, const unsigned char *selection)
+{
+	struct db_param params[2] = { DB_INT(req->shop.id), DB_BLOB(selection, 16) };
+
+	return db_exec(&req->app->db, &customers_sql[which], params, 2) < 0 ? -1 : 0;
+}
+
+/* Fills the selection from the ticked rows or the filters. Returns how many
+ * customers it holds, or -1 (answered). */
+static long long
+bulk_select(struct request *req, int everything, const unsigned char *selection)
+{
+	struct db *db = &req->app->db;
+	struct list_view view;
+	struct db_param params[LIST_PARAMS + 1];
+	long long ids[BULK_MAX_TICKED];
+	size_t count, i;
+	const char *problem;
+
+	params[0] = DB_BLOB(selection, 16);
+	if (everything) {
+		problem = list_view_read(req, &view);
+		if (problem != NULL) {
+			page_error(req, 400, problem);
+			return -1;
+		}
+		list_view_bind(req, &view, params + 1);
+		if (db_exec(db, &customers_sql[SQL_BULK_ADD_MATCHING], params, LIST_PARAMS + 1) < 0) {
+			page_error(req, 500, NULL);
+			return -1;
+		}
+	} else {
+		count = request_field_ids(req, "id", ids, BULK_MAX_TICKED);
+		for (i = 0; i < count; i++) {
+			params[1] = DB_INT(ids[i]);
+			params[2] = DB_INT(req->shop.id);
+			if (db_exec(db, &customers_sql[SQL_BULK_ADD_ID], params, 3) < 0) {
+				page_error(req, 500, NULL);
+				return -1;
+			}
+		}
+	}
+	return single_number(req, SQL_BULK_COUNT, params, 1);
+}
+
+/* Applies the action to every customer of the selection, inside the
+ * caller's transaction. The timeline rows go first, while the customers
+ * still match what was chosen; the selection is emptied last. 0 or -1. */
+static int
+bulk_apply(struct request *req, enum bulk_action action, const char *reason,
+    const unsigned char *selection)
+{
+	struct db *db = &req->app->db;
+	struct db_param params[5];
+	const char *status = bulk_actions[action].status;
+
+	if (action == BULK_DELETE && bulk_for_shop(req, SQL_BULK_SCRUB_EVENTS, selection) != 0)
+		return -1;
+	params[0] = DB_INT(req->shop.id);
+	params[1] = DB_INT(req->session.admin_id);
+	params[2] = DB_TEXT(bulk_actions[action].event);
+	params[3] = DB_TEXT(action == BULK_BLOCK ? reason : "");
+	params[4] = DB_BLOB(selection, 16);
+	if (db_exec(db, &customers_sql[SQL_BULK_EVENT], params, 5) < 0)
+		return -1;
+	if ((action == BULK_BLOCK || action == BULK_DELETE) &&
+	    (bulk_for_shop(req, SQL_BULK_END_SESSIONS, selection) != 0 ||
+	    bulk_for_shop(req, SQL_BULK_VOID_TOKENS, selection) != 0))
+		return -1;
+	if (status == NULL) {
+		if (bulk_for_shop(req, SQL_BULK_DETACH_ORDERS, selection) != 0 ||
+		    bulk_for_shop(req, SQL_BULK_DROP_MAILS, selection) != 0 ||
+		    bulk_for_shop(req, SQL_BULK_DROP_NOTES, selection) != 0 ||
+		    bulk_for_shop(req, SQL_BULK_ERASE, selection) != 0)
+			return -1;
+	} else {
+		params[0] = DB_TEXT(status);
+		params[1] = DB_TEXT(status);
+		params[2] = DB_TEXT(action == BULK_BLOCK ? reason : "");
+		params[3] = DB_INT(req->shop.id);
+		params[4] = DB_BLOB(selection, 16);
+		if (db_exec(db, &customers_sql[SQL_BULK_STATUS], params, 5) < 0)
+			return -1;
+	}
+	params[0] = DB_BLOB(selection, 16);
+	return db_exec(db, &customers_sql[SQL_BULK_CLEAR], params, 1) < 0 ? -1 : 0;
+}
+
+/* First a page that says what will happen to how many customers; its
+ * button sends the same form again with confirm=1, which does it. */
+static void
+customers_bulk(struct request *req)
+{
+	const char *action_name = request_field(req, "action");
+	const char *scope = request_field(req, "scope");
+	const char *reason = request_field(req, "reason");
+	int everything = scope != NULL && strcmp(scope, "all") == 0;
+	unsigned char selection[16];
+	long long count;
+	int action;
+
+	for (action = 0; action < BULK__MAX && strcmp(bulk_actions[action].name, action_name) != 0;
+	    action++)
+		;
+	if (action == BULK__MAX || (scope != NULL && !everything && strcmp(scope, "ticked") != 0)) {
+		page_error(req, 400, "Error.Field.Choice");
+		return;
+	}
+	if (bulk_actions[action].owner_only && !req->session.admin_is_owner) {
+		page_error(req, 403, "Error.OwnerOnly");
+		return;
+	}
+	if (action == BULK_BLOCK && reason == NULL) {
+		page_error(req, 400, "Customers.ReasonNeeded");
+		return;
+	}
+	if (crypto_random(selection, sizeof(selection)) != 0 || db_begin(&req->app->db) != 0) {
+		page_error(req, 500, NULL);
+		return;
+	}
+	count = bulk_select(req, everything, selection);
+	if (count < 0)
+		return;
+	list_view_links_only(req);
+	hdf_set_value(req->hdf, "Page.Action", bulk_actions[action].name);
+	hdf_set_int_value(req->hdf, "Page.Count", (int)count);
+	if (count == 0 || request_field(req, "confirm") == NULL) {
+		db_rollback(&req->app->db);
+		if (reason != NULL)
+			hdf_set_value(req->hdf, "Page.Reason", reason);
+		hdf_set_value(req->hdf, "Page.Scope", everything ? "all" : "ticked");
+		bulk_keep_ids(req);
+		page_render(req, count == 0 ? 400 : 200, "customers/bulk.cs");
+		return;
+	}
+	if (bulk_apply(req, action, reason ? reason : "", selection) != 0 ||
+	    db_commit(&req->app->db) != 0) {
+		page_error(req, 500, NULL);
+		return;
+	}
+	hdf_set_value(req->hdf, "Page.Done", "1");
+	page_render(req, 200, "customers/bulk.cs");
+}
+
 static const struct route routes[] = {
 	{ "GET", "/admin", ACCESS_ADMIN, NULL, customers_home, NULL },
 	{ "GET", "/admin/", ACCESS_ADMIN, NULL, customers_home, NULL },
 	{ "GET", "/admin/customers", ACCESS_ADMIN, list_fields, customers_list, NULL },
 	{ "GET", "/admin/customers/new", ACCESS_ADMIN, NULL, customers_new_form, NULL },
+	{ "POST", "/admin/customers/bulk", ACCESS_ADMIN, bulk_fields, customers_bulk, NULL },
 	{ "POST", "/admin/customers/new", ACCESS_ADMIN, new_fields, customers_create,
 	    customers_new_invalid },
 	{ "GET", "/admin/customers/#", ACCESS_ADMIN, NULL, customers_show, NULL },

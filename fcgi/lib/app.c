@@ -144,6 +144,29 @@ request_field(struct request *req, const char *name)
 	return hdf_get_value(req->hdf, key, NULL);
 }
 
+size_t
+request_field_ids(struct request *req, const char *name, long long *out, size_t max)
+{
+	char key[128];
+	HDF *node, *child;
+	size_t count = 0;
+
+	if (route_field(req->route, name) == NULL)
+		return 0;
+	snprintf(key, sizeof(key), "Query.%s", name);
+	node = hdf_get_obj(req->hdf, key);
+	if (node == NULL)
+		return 0;
+	child = hdf_obj_child(node);
+	if (child == NULL && hdf_obj_value(node) != NULL && max > 0) {
+		out[0] = strtoll(hdf_obj_value(node), NULL, 10);
+		return 1;
+	}
+	for (; child != NULL && count < max; child = hdf_obj_next(child))
+		out[count++] = strtoll(hdf_obj_value(child), NULL, 10);
+	return count;
+}
+
 long long
 request_field_int(struct request *req, const char *name, long long fallback)
 {
@@ -179,6 +202,23 @@ field_check(const struct field *field, HDF *node)
 	char *end;
 	long long number;
 
+	if (field->kind == FIELD_IDS && node != NULL) {
+		HDF *child = hdf_obj_child(node);
+		long long count = 0;
+
+		/* ?id=3&id=5 arrives as Query.id = 5 with children 0 = 3, 1 = 5 */
+		for (; child != NULL; child = hdf_obj_next(child), count++) {
+			const char *item = hdf_obj_value(child);
+
+			if (item == NULL || *item < '1' || *item > '9' || strlen(item) > 18 ||
+			    strspn(item, "0123456789") != strlen(item))
+				return "Error.Field.Number";
+		}
+		if (count > field->max)
+			return "Error.Field.TooMany";
+		if (count > 0)
+			return NULL;
+	}
 	if (node != NULL && hdf_obj_child(node) != NULL)
 		return "Error.Field.Repeated";
 	if (value == NULL || (field->kind != FIELD_PASSWORD && *text_trim(value) == '\0')
@@ -230,6 +270,9 @@ field_check(const struct field *field, HDF *node)
 		return NULL;
 	case FIELD_LANG:
 		return strcmp(value, "fr") == 0 || strcmp(value, "en") == 0 ? NULL : "Error.Field.Lang";
+	case FIELD_IDS:
+		return *value >= '1' && *value <= '9' && strlen(value) <= 18 &&
+		    strspn(value, "0123456789") == strlen(value) ? NULL : "Error.Field.Number";
 	case FIELD_DATE: {
 		static const int days[12] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
 		int year, month, day;

@@ -47,7 +47,8 @@ enum field_kind {
 	FIELD_PHONE,	/* digits, spaces and + - . ( ), at least six digits */
 	FIELD_COUNTRY,	/* two letters (ISO 3166), uppercased */
 	FIELD_LANG,	/* a language Fidèle speaks: fr or en */
-	FIELD_DATE	/* a calendar date, YYYY-MM-DD */
+	FIELD_DATE,	/* a calendar date, YYYY-MM-DD */
+	FIELD_IDS	/* one or more positive ids (ticked rows), at most max of them */
 };
 
 struct field {
@@ -152,6 +153,9 @@ const char *request_param(struct request *req, const char *name);
 /* The validated value of a declared field of the current route, or NULL
  * when absent. Undeclared names always give NULL. */
 const char *request_field(struct request *req, const char *name);
+
+/* The ids of a declared FIELD_IDS into out (room for max). Returns how many. */
+size_t request_field_ids(struct request *req, const char *name, long long *out, size_t max);
 
 /* The validated integer of a declared FIELD_INT, or fallback when absent. */
 long long request_field_int(struct request *req, const char *name, long long fallback);

@@ -1,4 +1,4 @@
-<?cs set:Page.Title = Lang.Customers.Title ?><?cs set:Page.Section = "customers" ?><?cs def:sort_link(key, label, cls) ?><th scope="col" class="<?cs var:cls ?>"><a href="/admin/customers?<?cs var:Page.Filters ?>sort=<?cs var:key ?>&amp;dir=<?cs if:Page.Sort == key && Page.Dir == "asc" ?>desc<?cs else ?>asc<?cs /if ?>&amp;size=<?cs var:Page.Size ?>"<?cs if:Page.Sort == key ?> aria-sort="<?cs if:Page.Dir == "asc" ?>ascending<?cs else ?>descending<?cs /if ?>"<?cs /if ?>><?cs var:label ?><?cs if:Page.Sort == key ?> <?cs if:Page.Dir == "asc" ?>▲<?cs else ?>▼<?cs /if ?><?cs /if ?></a></th><?cs /def ?><?cs def:content() ?>
+<?cs include:"macros.cs" ?><?cs set:Page.Title = Lang.Customers.Title ?><?cs set:Page.Section = "customers" ?><?cs def:sort_link(key, label, cls) ?><th scope="col" class="<?cs var:cls ?>"><a href="/admin/customers?<?cs var:Page.Filters ?>sort=<?cs var:key ?>&amp;dir=<?cs if:Page.Sort == key && Page.Dir == "asc" ?>desc<?cs else ?>asc<?cs /if ?>&amp;size=<?cs var:Page.Size ?>"<?cs if:Page.Sort == key ?> aria-sort="<?cs if:Page.Dir == "asc" ?>ascending<?cs else ?>descending<?cs /if ?>"<?cs /if ?>><?cs var:label ?><?cs if:Page.Sort == key ?> <?cs if:Page.Dir == "asc" ?>▲<?cs else ?>▼<?cs /if ?><?cs /if ?></a></th><?cs /def ?><?cs def:content() ?>
 <div class="page-head">
   <h1><?cs var:Lang.Customers.Title ?></h1>
   <form class="search" method="get" action="/admin/customers" role="search">
@@ -53,9 +53,24 @@
 <p class="empty"><?cs if:Page.Filters ?><?cs var:Lang.Customers.NoMatch ?><?cs else ?><?cs var:Lang.Customers.None ?><?cs /if ?></p>
 <?cs else ?>
 <p class="count"><?cs if:Page.MoreThan ?><?cs var:Lang.Customers.MoreThan ?> <?cs var:Page.MoreThan ?><?cs else ?><?cs var:Page.Matching ?><?cs /if ?> <?cs var:Lang.Customers.Matching ?> · <?cs var:Lang.Customers.Showing ?> <?cs var:Page.First ?>–<?cs var:Page.Last ?><?cs if:Page.Query ?> · <?cs var:Lang.Customers.SearchFor ?> « <?cs var:Page.Query ?> »<?cs /if ?></p>
+<form method="post" action="/admin/customers/bulk" class="bulk-form">
+<?cs call:csrf_field() ?>
+<?cs each:f = Page.Filter ?><?cs if:f ?><input type="hidden" name="<?cs name:f ?>" value="<?cs var:f ?>"><?cs /if ?><?cs /each ?>
+<div class="bulk-bar">
+  <label for="bulk-action"><?cs var:Lang.Customers.Bulk.Label ?></label>
+  <select id="bulk-action" name="action">
+    <?cs each:a = Lang.Customers.Bulk.Do ?><?cs if:name(a) != "delete" || Admin.IsOwner == "1" ?><option value="<?cs name:a ?>"><?cs var:a ?></option><?cs /if ?><?cs /each ?>
+  </select>
+  <label for="bulk-reason" class="visually-hidden"><?cs var:Lang.Customers.Reason ?></label>
+  <input id="bulk-reason" name="reason" type="text" maxlength="500" placeholder="<?cs var:Lang.Customers.Bulk.ReasonIfBlock ?>">
+  <label class="check"><input type="radio" name="scope" value="ticked" checked> <?cs var:Lang.Customers.Bulk.Ticked ?></label>
+  <label class="check"><input type="radio" name="scope" value="all"> <?cs var:Lang.Customers.Bulk.All ?> (<?cs if:Page.MoreThan ?><?cs var:Lang.Customers.MoreThan ?> <?cs var:Page.MoreThan ?><?cs else ?><?cs var:Page.Matching ?><?cs /if ?>)</label>
+  <button type="submit"><?cs var:Lang.Customers.Bulk.Continue ?></button>
+</div>
 <div class="table-wrap">
 <table class="list">
   <thead><tr>
+    <th scope="col" class="tick"><span class="visually-hidden"><?cs var:Lang.Customers.Bulk.Tick ?></span></th>
     <?cs call:sort_link("name", Lang.Customers.Name, "") ?>
     <?cs call:sort_link("email", Lang.Customers.Email, "hide-narrow") ?>
     <th scope="col" class="hide-narrow"><?cs var:Lang.Customers.Phone ?></th>
@@ -68,6 +83,7 @@
   <tbody>
   <?cs each:c = Customers ?>
   <tr>
+    <td class="tick"><input type="checkbox" name="id" value="<?cs var:c.id ?>" aria-label="<?cs var:c.last_name ?> <?cs var:c.first_name ?>"></td>
     <td class="name"><a href="/admin/customers/<?cs var:c.id ?>"><?cs var:c.last_name ?> <?cs var:c.first_name ?><?cs if:!c.last_name && !c.first_name ?>—<?cs /if ?></a><span class="sub show-narrow"><?cs var:c.email ?></span></td>
     <td class="email hide-narrow"><?cs var:c.email ?></td>
     <td class="hide-narrow nowrap"><?cs var:c.phone ?></td>
@@ -81,6 +97,7 @@
   </tbody>
 </table>
 </div>
+</form>
 <?cs /if ?>
 <?cs if:Page.Previous || Page.Next ?>
 <nav class="pager" aria-label="<?cs var:Lang.Customers.Pages ?>">

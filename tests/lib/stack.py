@@ -74,7 +74,6 @@ class Stack:
         self.smtp_process = None
         self.inbox = os.path.join(var_dir and os.path.abspath(var_dir), "mail", "inbox")
         self.children = []          # Popen objects we wait on
-        self.fcgi_pids = []         # spawn-fcgi children
         self.running = False
         self.datadir = os.path.join(self.var, "mariadb")
         self.run_dir = os.path.join(self.var, "run")
@@ -241,20 +240,20 @@ class Stack:
         return found
 
     def _start_programs(self):
+        """Each program as a pool of processes behind one socket, the way
+        nginx-conf/fidele@.service starts them: spawn-fcgi -n makes the
+        socket (owned by the web server's user) and hands it to the shipped
+        fidele-pool.sh, which keeps stderr, so the one-line-per-request log
+        lands in log/<program>.log."""
         programs = [(name, self.program(name + ".fcgi")) for name in PROGRAMS]
         for name, path in programs + list(self.extra_programs.items()):
             sock = os.path.join(self.run_dir, name + ".sock")
-            pid_file = os.path.join(self.run_dir, name + ".pid")
             if os.path.exists(sock):
                 os.unlink(sock)
-            with open(os.path.join(self.log_dir, name + ".log"), "ab") as log:
-                subprocess.run(
-                    ["spawn-fcgi", "-s", sock, "-M", "0660", "-U", WEB_USER, "-G", WEB_USER,
-                     "-F", str(self.processes), "-P", pid_file, "--",
-                     path],
-                    stdout=log, stderr=log, env=self.env(), check=True)
-            with open(pid_file) as f:
-                self.fcgi_pids += [int(p) for p in f.read().split()]
+            self._spawn(["spawn-fcgi", "-n", "-s", sock, "-M", "0660", "-U", WEB_USER,
+                         "-G", WEB_USER, "--", os.path.join(self.srcdir, "nginx-conf", "fidele-pool.sh"),
+                         path, str(self.processes)], name + ".log")
+            wait_for(lambda: os.path.exists(sock), name + "'s socket")
 
     def _start_nginx(self):
         prefix = os.path.join(self.var, "nginx")
@@ -290,35 +289,21 @@ class Stack:
         if not self.running:
             return
         self.running = False
-        for pid in self.fcgi_pids:
-            try:
-                os.kill(pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
+        # each child leads its own process group (a pool's shell and its
+        # programs, say): signal the whole group
         for child in reversed(self.children):
             if child.poll() is None:
-                child.terminate()
+                try:
+                    os.killpg(child.pid, signal.SIGTERM)
+                except ProcessLookupError:
+                    pass
         for child in reversed(self.children):
             try:
                 child.wait(timeout=30)
             except subprocess.TimeoutExpired:
-                child.kill()
+                os.killpg(child.pid, signal.SIGKILL)
                 child.wait()
-        deadline = time.time() + 10
-        for pid in self.fcgi_pids:
-            while time.time() < deadline:
-                try:
-                    os.kill(pid, 0)
-                    time.sleep(0.05)
-                except ProcessLookupError:
-                    break
-            else:
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
         self.children = []
-        self.fcgi_pids = []
         if not self.persistent:
             shutil.rmtree(self.var, ignore_errors=True)
 

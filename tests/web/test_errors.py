@@ -74,3 +74,20 @@ class Headers(unittest.TestCase):
     def test_server_version_is_not_announced(self):
         answer = web.Browser(ALPHA_HOST).get("/admin/login")
         self.assertEqual(answer.header("Server"), "nginx")
+
+
+class Logging(unittest.TestCase):
+    def test_each_request_is_one_line_on_the_programs_stderr(self):
+        import os
+        import time
+        marker = "/admin/log-marker-%d" % os.getpid()
+        web.Browser(ALPHA_HOST).get(marker)
+        path = os.path.join(web.STACK.log_dir, "customers.log")
+        deadline = time.time() + 5
+        lines = []
+        while time.time() < deadline and not lines:
+            with open(path, errors="replace") as f:
+                lines = [line for line in f if marker in line]
+            time.sleep(0.05)
+        self.assertEqual(len(lines), 1)
+        self.assertRegex(lines[0], r"^customers GET %s 404 [\d.]+ms shop=\d+ admin=0$" % marker)

@@ -1,0 +1,27 @@
+<?cs include:"macros.cs" ?><?cs set:Page.Title = Lang.Customers.Bulk.Title ?><?cs set:Page.Section = "customers" ?><?cs def:content() ?>
+<section class="card narrow">
+  <h1><?cs var:Lang.Customers.Bulk.Title ?></h1>
+  <?cs if:Page.Done ?>
+  <p role="status"><?cs var:Lang.Customers.Bulk.Done[Page.Action] ?> <strong><?cs var:Page.Count ?></strong> <?cs var:Lang.Customers.Matching ?>.</p>
+  <p><a class="button primary" href="/admin/customers?<?cs var:Page.Filters ?>"><?cs var:Lang.Customers.Back ?></a></p>
+  <?cs elif:Page.Count == 0 ?>
+  <p class="alert"><?cs var:Lang.Customers.Bulk.NoneChosen ?></p>
+  <p><a href="/admin/customers?<?cs var:Page.Filters ?>"><?cs var:Lang.Customers.Back ?></a></p>
+  <?cs else ?>
+  <p><?cs var:Lang.Customers.Bulk.Confirm[Page.Action] ?> <strong><?cs var:Page.Count ?></strong> <?cs var:Lang.Customers.Matching ?> ?</p>
+  <?cs if:Page.Action == "delete" ?><p class="alert"><?cs var:Lang.Customers.DeleteWarning ?></p><?cs /if ?>
+  <?cs if:Page.Reason ?><p><?cs var:Lang.Customers.Reason ?> : <?cs var:Page.Reason ?></p><?cs /if ?>
+  <form method="post" action="/admin/customers/bulk" class="actions">
+    <?cs call:csrf_field() ?>
+    <input type="hidden" name="action" value="<?cs var:Page.Action ?>">
+    <input type="hidden" name="scope" value="<?cs var:Page.Scope ?>">
+    <input type="hidden" name="confirm" value="1">
+    <?cs if:Page.Reason ?><input type="hidden" name="reason" value="<?cs var:Page.Reason ?>"><?cs /if ?>
+    <?cs each:i = Page.Ids ?><input type="hidden" name="id" value="<?cs var:i ?>"><?cs /each ?>
+    <?cs each:f = Page.Filter ?><?cs if:f ?><input type="hidden" name="<?cs name:f ?>" value="<?cs var:f ?>"><?cs /if ?><?cs /each ?>
+    <button type="submit" class="<?cs if:Page.Action == "delete" ?>danger<?cs else ?>primary<?cs /if ?>"><?cs var:Lang.Customers.Bulk.Do[Page.Action] ?></button>
+    <a href="/admin/customers?<?cs var:Page.Filters ?>"><?cs var:Lang.Customers.Cancel ?></a>
+  </form>
+  <?cs /if ?>
+</section>
+<?cs /def ?>
