@@ -5,7 +5,7 @@ stack, naming the shop through the Host header."""
 import html
 import http.client
 import re
-import urllib.parse
+import urllib.parse  # noqa: F401 (tests use web.urllib.parse)
 
 STACK = None   # set by tests/web/run before the tests load
 
