@@ -70,8 +70,11 @@ static struct db_query worker_sql[WORKER_SQL__MAX] = {
 	    "       next_attempt_at = NOW() + INTERVAL LEAST(? * POW(2, attempts - 1), 3600) SECOND,"
 	    "       locked_by = NULL, locked_until = NULL, last_error = LEFT(?, 500)"
 	    " WHERE id = ? AND locked_by = ?" },
+	/* not for a customer erased while the mail was on its way */
 	[SQL_EVENT] = { .sql =
-	    "INSERT INTO event (shop_id, customer_id, kind, detail) VALUES (?, ?, ?, ?)" },
+	    "INSERT INTO event (shop_id, customer_id, kind, detail)"
+	    " SELECT shop_id, id, ?, ? FROM customer"
+	    " WHERE shop_id = ? AND id = ? AND erased_at IS NULL" },
 };
 
 struct outgoing {
@@ -349,10 +352,10 @@ settle(struct worker *w, struct outgoing *mail, const char *failure)
 	if (rows < 0)
 		return -1;
 	if (mail->customer_id != 0 && failure == NULL) {
-		params[0] = DB_INT(mail->shop_id);
-		params[1] = DB_INT(mail->customer_id);
-		params[2] = DB_TEXT("mail.sent");
-		params[3] = DB_TEXT(mail->subject);
+		params[0] = DB_TEXT("mail.sent");
+		params[1] = DB_TEXT(mail->subject);
+		params[2] = DB_INT(mail->shop_id);
+		params[3] = DB_INT(mail->customer_id);
 		if (db_exec(&w->db, &worker_sql[SQL_EVENT], params, 4) < 0)
 			return -1;
 	}
