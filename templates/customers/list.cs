@@ -73,7 +73,7 @@
     <th scope="col" class="tick"><span class="visually-hidden"><?cs var:Lang.Customers.Bulk.Tick ?></span></th>
     <?cs call:sort_link("name", Lang.Customers.Name, "") ?>
     <?cs call:sort_link("email", Lang.Customers.Email, "hide-narrow") ?>
-    <th scope="col" class="hide-narrow"><?cs var:Lang.Customers.Phone ?></th>
+    <th scope="col" class="hide-narrow hide-medium"><?cs var:Lang.Customers.Phone ?></th>
     <th scope="col"><?cs var:Lang.Customers.Status ?></th>
     <?cs call:sort_link("orders", Lang.Customers.Orders, "num hide-narrow") ?>
     <?cs call:sort_link("spent", Lang.Customers.Spent, "num") ?>
@@ -86,7 +86,7 @@
     <td class="tick"><input type="checkbox" name="id" value="<?cs var:c.id ?>" aria-label="<?cs var:c.last_name ?> <?cs var:c.first_name ?>"></td>
     <td class="name"><a href="/admin/customers/<?cs var:c.id ?>"><?cs var:c.last_name ?> <?cs var:c.first_name ?><?cs if:!c.last_name && !c.first_name ?>—<?cs /if ?></a><span class="sub show-narrow"><?cs var:c.email ?></span></td>
     <td class="email hide-narrow"><?cs var:c.email ?></td>
-    <td class="hide-narrow nowrap"><?cs var:c.phone ?></td>
+    <td class="hide-narrow hide-medium nowrap"><?cs var:c.phone ?></td>
     <td><span class="status status-<?cs var:c.status ?>"><?cs var:Lang.Status[c.status] ?></span></td>
     <td class="num hide-narrow"><?cs var:c.orders ?></td>
     <td class="num nowrap"><?cs var:c.spent ?></td>
