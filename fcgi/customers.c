@@ -87,9 +87,9 @@ enum customers_sql {
 
 static struct db_query customers_sql[CUSTOMERS_SQL__MAX] = {
 	/* how many match, counted up to COUNT_CAP + 1 so that a big shop pays
-	 * for ten thousand rows, not for all of them */
+	 * for a thousand rows, not for all of them */
 	[SQL_COUNT] = { .sql =
-	    "SELECT COUNT(*) FROM (SELECT 1" LIST_FILTERS " LIMIT 10001) matching" },
+	    "SELECT COUNT(*) FROM (SELECT 1" LIST_FILTERS " LIMIT 1001) matching" },
 	/* mails fidele-worker gave up on, shown to the shop's admins */
 	[SQL_FAILED_MAILS] = { .sql =
 	    "SELECT COUNT(*) FROM outbox WHERE shop_id = ? AND status = 'failed'" },
@@ -204,7 +204,7 @@ static struct db_query customers_sql[CUSTOMERS_SQL__MAX] = {
 
 /* --- the list ------------------------------------------------------------------ */
 
-#define COUNT_CAP 10000
+#define COUNT_CAP 1000
 
 /* Sort keys: the URL's name, then the ORDER BY for each direction. Every
  * order ends with the id, so that ties page correctly. */
@@ -536,7 +536,15 @@ customers_list(struct request *req)
 		return;
 	}
 	rows = rows_to_page(req, query, view.size);
-	matching = single_number(req, SQL_COUNT, params, LIST_PARAMS);
+	/* a search finds rows by reading them: counting all of its matches
+	 * would read the whole shop, so a search that fills the page says
+	 * "more than" what it showed */
+	if (rows > view.size && request_field(req, "q") != NULL)
+		matching = COUNT_CAP + 1;
+	else if (rows <= view.size)
+		matching = (view.page - 1) * view.size + rows;
+	else
+		matching = single_number(req, SQL_COUNT, params, LIST_PARAMS);
 	params[0] = DB_INT(req->shop.id);
 	failed = single_number(req, SQL_FAILED_MAILS, params, 1);
 	if (matching < 0 || failed < 0) {
@@ -545,7 +553,9 @@ customers_list(struct request *req)
 	}
 	if (failed > 0)
 		hdf_set_int_value(req->hdf, "Page.FailedMails", (int)failed);
-	if (matching > COUNT_CAP)
+	if (matching > COUNT_CAP && request_field(req, "q") != NULL && rows > view.size)
+		hdf_set_int_value(req->hdf, "Page.MoreThan", (int)(view.page * view.size));
+	else if (matching > COUNT_CAP)
 		hdf_set_int_value(req->hdf, "Page.MoreThan", COUNT_CAP);
 	else
 		hdf_set_int_value(req->hdf, "Page.Matching", (int)matching);
