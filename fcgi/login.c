@@ -24,7 +24,6 @@
 enum login_sql {
 	SQL_ADMIN_BY_EMAIL,
 	SQL_ADMIN_SIGNED_IN,
-	SQL_EVENT,
 	SQL_CUSTOMER_BY_EMAIL,
 	SQL_CUSTOMER_SIGNED_IN,
 	SQL_ADMIN_SET_PASSWORD,
@@ -38,8 +37,6 @@ static struct db_query login_sql[LOGIN_SQL__MAX] = {
 	    " WHERE shop_id = ? AND email = ? AND disabled_at IS NULL" },
 	[SQL_ADMIN_SIGNED_IN] = { .sql =
 	    "UPDATE admin SET last_sign_in_at = NOW() WHERE id = ? AND shop_id = ?" },
-	[SQL_EVENT] = { .sql =
-	    "INSERT INTO event (shop_id, admin_id, kind, ip) VALUES (?, ?, ?, ?)" },
 	[SQL_CUSTOMER_BY_EMAIL] = { .sql =
 	    "SELECT id, status FROM customer"
 	    " WHERE shop_id = ? AND email = ? AND erased_at IS NULL" },
@@ -112,18 +109,6 @@ login_invalid(struct request *req)
 	login_refuse(req, 400, "Login.Invalid");
 }
 
-static int
-record_event(struct request *req, long long admin_id, const char *kind)
-{
-	const char *ip = request_param(req, "REMOTE_ADDR");
-	struct db_param params[4] = {
-		DB_INT(req->shop.id), admin_id ? DB_INT(admin_id) : DB_NULL,
-		DB_TEXT(kind), DB_TEXT(ip)
-	};
-
-	return db_exec(&req->app->db, &login_sql[SQL_EVENT], params, 4) < 0 ? -1 : 0;
-}
-
 static void
 login_submit(struct request *req)
 {
@@ -168,7 +153,7 @@ login_submit(struct request *req)
 	/* an unknown address pays for one scrypt too */
 	if (!crypto_password_verify(password, admin_id ? stored : decoy_hash) || admin_id == 0) {
 		if (ratelimit_hit_all(req, limits, 2) != 0 ||
-		    record_event(req, admin_id, "admin.sign_in_failed") != 0) {
+		    request_event(req, 0, admin_id, "admin.sign_in_failed", NULL) != 0) {
 			page_error(req, 500, NULL);
 			return;
 		}
@@ -181,7 +166,7 @@ login_submit(struct request *req)
 	if (db_begin(&req->app->db) != 0 ||
 	    session_start_admin(req, admin_id) != 0 ||
 	    db_exec(&req->app->db, &login_sql[SQL_ADMIN_SIGNED_IN], params, 2) < 0 ||
-	    record_event(req, admin_id, "admin.signed_in") != 0 ||
+	    request_event(req, 0, admin_id, "admin.signed_in", NULL) != 0 ||
 	    db_commit(&req->app->db) != 0) {
 		page_error(req, 500, NULL);
 		return;
@@ -655,7 +640,7 @@ reset_submit(struct request *req)
 	if (db_exec(&req->app->db, &login_sql[SQL_ADMIN_SET_PASSWORD], params, 3) < 0 ||
 	    db_exec(&req->app->db, &login_sql[SQL_ADMIN_END_SESSIONS], params + 1, 2) < 0 ||
 	    session_start_admin(req, token.admin_id) != 0 ||
-	    record_event(req, token.admin_id, "admin.password_set") != 0 ||
+	    request_event(req, 0, token.admin_id, "admin.password_set", NULL) != 0 ||
 	    db_commit(&req->app->db) != 0) {
 		free(hash);
 		page_error(req, 500, NULL);

@@ -250,7 +250,9 @@ page_error(struct request *req, int status, const char *message_key)
 	if (req->answered)
 		return;
 	db_rollback(&req->app->db);
-	page_context(req);
+	/* the strings are needed now; the rest of the context comes with the render */
+	if (hdf_get_obj(req->hdf, "Lang") == NULL)
+		request_link_lang(req);
 	hdf_set_int_value(req->hdf, "Page.Error.Status", status);
 	snprintf(key, sizeof(key), "Lang.Error.Http.%d", status);
 	hdf_set_value(req->hdf, "Page.Error.Title", hdf_get_value(req->hdf, key, ""));
