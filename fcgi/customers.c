@@ -32,17 +32,10 @@ enum customers_sql {
 	SQL_CURRENT,
 	SQL_UPDATE,
 	SQL_VOID_TOKENS,
-	SQL_END_SESSIONS,
-	SQL_SET_STATUS,
-	SQL_ERASE,
-	SQL_DETACH_ORDERS,
-	SQL_DROP_MAILS,
-	SQL_SCRUB_EVENTS,
 	SQL_NOTES,
 	SQL_NOTE_ADD,
 	SQL_NOTE_EDIT,
 	SQL_NOTE_DELETE,
-	SQL_DROP_NOTES,
 	SQL_BULK_CLEAR,
 	SQL_BULK_ADD_ID,
 	SQL_BULK_ADD_MATCHING,
@@ -127,24 +120,6 @@ static struct db_query customers_sql[CUSTOMERS_SQL__MAX] = {
 	[SQL_VOID_TOKENS] = { .sql =
 	    "UPDATE login_token SET used_at = NOW()"
 	    " WHERE shop_id = ? AND customer_id = ? AND used_at IS NULL" },
-	[SQL_END_SESSIONS] = { .sql =
-	    "DELETE FROM session WHERE shop_id = ? AND customer_id = ?" },
-	[SQL_SET_STATUS] = { .sql =
-	    "UPDATE customer SET status = ?, status_reason = ?"
-	    " WHERE id = ? AND shop_id = ? AND erased_at IS NULL" },
-	/* erasure keeps the row (orders and the audit log point to #id) and
-	 * nothing that identifies the person */
-	[SQL_ERASE] = { .sql =
-	    "UPDATE customer SET email = NULL, first_name = '', last_name = '', phone = '',"
-	    "       phone_digits = '', country = NULL, language = NULL, status = 'inactive',"
-	    "       status_reason = '', marketing_consent = 0, tax_exempt = 0, erased_at = NOW()"
-	    " WHERE id = ? AND shop_id = ? AND erased_at IS NULL" },
-	[SQL_DETACH_ORDERS] = { .sql =
-	    "UPDATE orders SET customer_id = NULL WHERE shop_id = ? AND customer_id = ?" },
-	[SQL_DROP_MAILS] = { .sql =
-	    "DELETE FROM outbox WHERE shop_id = ? AND customer_id = ?" },
-	[SQL_SCRUB_EVENTS] = { .sql =
-	    "UPDATE event SET detail = '', ip = NULL WHERE shop_id = ? AND customer_id = ?" },
 	[SQL_NOTES] = { .sql =
 	    "SELECT n.id, n.body, n.created_at, n.updated_at, a.email FROM note n"
 	    "  LEFT JOIN admin a ON a.id = n.admin_id"
@@ -157,8 +132,6 @@ static struct db_query customers_sql[CUSTOMERS_SQL__MAX] = {
 	    " WHERE id = ? AND shop_id = ? AND customer_id = ?" },
 	[SQL_NOTE_DELETE] = { .sql =
 	    "DELETE FROM note WHERE id = ? AND shop_id = ? AND customer_id = ?" },
-	[SQL_DROP_NOTES] = { .sql =
-	    "DELETE FROM note WHERE shop_id = ? AND customer_id = ?" },
 
 	/* Bulk actions work on the ids in bulk_selection under this request's
 	 * random selection id, filled from the ticked rows or from the list's
@@ -950,66 +923,6 @@ static const struct field block_fields[] = {
 	{ NULL, 0, 0, 0, 0, 0 }
 };
 
-/* Sets the status (and its reason) of the customer of the path. */
-static void
-set_status(struct request *req, const char *status, const char *reason, const char *event)
-{
-	struct db_param params[4] = { DB_TEXT(status), DB_TEXT(reason), DB_INT(req->path_id),
-		DB_INT(req->shop.id) };
-
-	if (db_exec(&req->app->db, &customers_sql[SQL_SET_STATUS], params, 4) < 0) {
-		page_error(req, 500, NULL);
-		return;
-	}
-	finish_change(req, event, reason[0] ? reason : NULL);
-}
-
-/* A blocked customer cannot sign in: their sessions and links end now. */
-static void
-customers_block(struct request *req)
-{
-	struct current current;
-
-	if (lock_customer(req, &current) != 1)
-		return;
-	if (for_customer(req, SQL_END_SESSIONS) != 0 || for_customer(req, SQL_VOID_TOKENS) != 0) {
-		page_error(req, 500, NULL);
-		return;
-	}
-	set_status(req, "blocked", request_field(req, "reason"), "customer.blocked");
-}
-
-/* Back to active, or to invited for someone who never signed in. */
-static void
-customers_unblock(struct request *req)
-{
-	struct current current;
-
-	if (lock_customer(req, &current) != 1)
-		return;
-	set_status(req, current.has_signed_in ? "active" : "invited", "", "customer.unblocked");
-}
-
-static void
-customers_deactivate(struct request *req)
-{
-	struct current current;
-
-	if (lock_customer(req, &current) != 1)
-		return;
-	set_status(req, "inactive", "", "customer.deactivated");
-}
-
-static void
-customers_reactivate(struct request *req)
-{
-	struct current current;
-
-	if (lock_customer(req, &current) != 1)
-		return;
-	set_status(req, current.has_signed_in ? "active" : "invited", "", "customer.reactivated");
-}
-
 /* --- erasing a customer -------------------------------------------------------- */
 
 static void
@@ -1023,28 +936,6 @@ customers_delete_form(struct request *req)
 	hdf_set_value(req->hdf, "Page.Email", current.email);
 	hdf_set_int_value(req->hdf, "Page.Id", (int)req->path_id);
 	page_render(req, 200, "customers/delete.cs");
-}
-
-/* Irreversible: the person's data goes, orders stay for the accounts
- * without pointing to anyone, the audit log keeps "#id erased by". */
-static void
-customers_erase(struct request *req)
-{
-	struct current current;
-	struct db_param params[2] = { DB_INT(req->path_id), DB_INT(req->shop.id) };
-
-	if (lock_customer(req, &current) != 1)
-		return;
-	if (db_exec(&req->app->db, &customers_sql[SQL_ERASE], params, 2) < 0 ||
-	    for_customer(req, SQL_DETACH_ORDERS) != 0 || for_customer(req, SQL_DROP_MAILS) != 0 ||
-	    for_customer(req, SQL_SCRUB_EVENTS) != 0 || for_customer(req, SQL_END_SESSIONS) != 0 ||
-	    for_customer(req, SQL_VOID_TOKENS) != 0 || for_customer(req, SQL_DROP_NOTES) != 0 ||
-	    request_event(req, req->path_id, req->session.admin_id, "customer.erased", NULL) != 0 ||
-	    db_commit(&req->app->db) != 0) {
-		page_error(req, 500, NULL);
-		return;
-	}
-	page_redirect(req, "/admin/customers");
 }
 
 /* --- a message to the customer --------------------------------------------------- */
@@ -1158,7 +1049,8 @@ customers_note_delete(struct request *req)
 
 #define BULK_MAX_TICKED 200
 
-enum bulk_action { BULK_DEACTIVATE, BULK_REACTIVATE, BULK_BLOCK, BULK_DELETE, BULK__MAX };
+enum bulk_action { BULK_DEACTIVATE, BULK_REACTIVATE, BULK_BLOCK, BULK_UNBLOCK, BULK_DELETE,
+	BULK__MAX };
 
 static const struct {
 	const char *name;	/* in the form */
@@ -1169,6 +1061,7 @@ static const struct {
 	/* BULK_DEACTIVATE */ { "deactivate", "inactive", "customer.deactivated", 0 },
 	/* BULK_REACTIVATE */ { "reactivate", "", "customer.reactivated", 0 },
 	/* BULK_BLOCK */ { "block", "blocked", "customer.blocked", 0 },
+	/* BULK_UNBLOCK */ { "unblock", "", "customer.unblocked", 0 },
 	/* BULK_DELETE */ { "delete", NULL, "customer.erased", 1 },
 };
 
@@ -1282,6 +1175,69 @@ bulk_apply(struct request *req, enum bulk_action action, const char *reason,
 	}
 	params[0] = DB_BLOB(selection, 16);
 	return db_exec(db, &customers_sql[SQL_BULK_CLEAR], params, 1) < 0 ? -1 : 0;
+}
+
+/* One customer, from their page: the same statements as a bulk action on a
+ * selection of one, after the row is locked (404 for another shop's or an
+ * erased customer). */
+static void
+change_one(struct request *req, enum bulk_action action, const char *reason, const char *then)
+{
+	struct current current;
+	unsigned char selection[16];
+	struct db_param params[3];
+	char path[64];
+
+	if (lock_customer(req, &current) != 1)
+		return;
+	params[0] = DB_BLOB(selection, sizeof(selection));
+	params[1] = DB_INT(req->path_id);
+	params[2] = DB_INT(req->shop.id);
+	if (crypto_random(selection, sizeof(selection)) != 0 ||
+	    db_exec(&req->app->db, &customers_sql[SQL_BULK_ADD_ID], params, 3) < 0 ||
+	    bulk_apply(req, action, reason, selection) != 0 || db_commit(&req->app->db) != 0) {
+		page_error(req, 500, NULL);
+		return;
+	}
+	if (then == NULL) {
+		snprintf(path, sizeof(path), "/admin/customers/%lld", req->path_id);
+		then = path;
+	}
+	page_redirect(req, then);
+}
+
+/* A blocked customer cannot sign in: their sessions and links end now. */
+static void
+customers_block(struct request *req)
+{
+	change_one(req, BULK_BLOCK, request_field(req, "reason"), NULL);
+}
+
+/* Back to active, or to invited for someone who never signed in. */
+static void
+customers_unblock(struct request *req)
+{
+	change_one(req, BULK_UNBLOCK, "", NULL);
+}
+
+static void
+customers_deactivate(struct request *req)
+{
+	change_one(req, BULK_DEACTIVATE, "", NULL);
+}
+
+static void
+customers_reactivate(struct request *req)
+{
+	change_one(req, BULK_REACTIVATE, "", NULL);
+}
+
+/* Irreversible: the person's data goes, orders stay for the accounts
+ * without pointing to anyone, the audit log keeps "#id erased by". */
+static void
+customers_erase(struct request *req)
+{
+	change_one(req, BULK_DELETE, "", "/admin/customers");
 }
 
 /* First a page that says what will happen to how many customers; its
