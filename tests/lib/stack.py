@@ -72,13 +72,13 @@ class Stack:
         # with smtp=False (the demo) the worker writes .eml files instead
         self.smtp = smtp
         self.smtp_process = None
-        self.inbox = os.path.join(var_dir and os.path.abspath(var_dir), "mail", "inbox")
         self.children = []          # Popen objects we wait on
         self.running = False
         self.datadir = os.path.join(self.var, "mariadb")
         self.run_dir = os.path.join(self.var, "run")
         self.log_dir = os.path.join(self.var, "log")
         self.mail_dir = os.path.join(self.var, "mail")
+        self.inbox = os.path.join(self.mail_dir, "inbox")
         self.db_socket = os.path.join(self.run_dir, "mariadb.sock")
         self.config = os.path.join(self.var, "fidele.hdf")
         self.base_url = "http://127.0.0.1:%d" % self.port

@@ -335,37 +335,6 @@ class Outbox(unittest.TestCase):
                 worker.wait(timeout=30)
                 web.STACK.children.remove(worker)
 
-    def test_worker_once_writes_eml_files_without_smtp(self):
-        import os
-        import tempfile
-        folder = tempfile.mkdtemp(dir=web.STACK.var)
-        config = os.path.join(folder, "fidele.hdf")
-        with open(web.STACK.config) as f:
-            text = f.read()
-        text = re.sub(r"Mail \{.*?\}\n", "", text, flags=re.S)
-        text = text.replace("Mail.Directory = %s" % web.STACK.mail_dir, "Mail.Directory = " + folder)
-        with open(config, "w") as f:
-            f.write(text)
-        web.STACK.sql("INSERT INTO outbox (shop_id, kind, recipient, subject, body_text, body_html,"
-                      " next_attempt_at) SELECT id, 'test', 'eml@alpha.test', 'Été', 'corps', '<p>corps</p>',"
-                      " NOW() + INTERVAL 1 HOUR FROM shop WHERE slug = 'alpha'")
-        web.STACK.sql("UPDATE outbox SET next_attempt_at = NOW() WHERE recipient = 'eml@alpha.test'")
-        env = dict(web.STACK.env(), FIDELE_CONFIG=config)
-        # the daemon may take it first: then it went over SMTP, which is fine too
-        result = subprocess.run([web.STACK.program("fidele-worker"), "--once"], env=env,
-                                capture_output=True, text=True, timeout=60)
-        self.assertEqual(result.returncode, 0, result.stderr)
-        files = [n for n in os.listdir(folder) if n.endswith(".eml")]
-        if not files:
-            self.assertEqual(len(mails_to("eml@alpha.test")), 1)
-            return
-        import email
-        import email.policy
-        with open(os.path.join(folder, files[0]), "rb") as f:
-            message = email.message_from_binary_file(f, policy=email.policy.default)
-        self.assertEqual(message["Subject"], "Été")
-        self.assertEqual(message.get_body(preferencelist=("plain",)).get_content().strip(), "corps")
-
     def test_worker_refuses_unknown_arguments(self):
         result = subprocess.run([web.STACK.program("fidele-worker"), "--forever"],
                                 env=web.STACK.env(), capture_output=True, text=True)
@@ -426,3 +395,26 @@ class WorkerLimits(unittest.TestCase):
         row = web.STACK.sql("SELECT status, attempts FROM outbox WHERE recipient = '%s'" % address)
         self.assertEqual(row, [["queued", "1"]])
         self.assertEqual(mails_to(address), [])
+
+    def test_without_smtp_the_worker_writes_eml_files(self):
+        import email
+        import email.policy
+        import os
+        env = self.worker_config("")
+        folder = os.path.join(os.path.dirname(env["FIDELE_CONFIG"]), "mail")
+        os.makedirs(folder)
+        with open(env["FIDELE_CONFIG"], "a") as f:
+            f.write("Mail.Directory = %s\n" % folder)
+        self.queue("eml@alpha.test")
+        result = self.run_once(env, "eml@alpha.test")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        files = [n for n in os.listdir(folder) if n.endswith(".eml")]
+        self.assertEqual(len(files), 1)
+        with open(os.path.join(folder, files[0]), "rb") as f:
+            message = email.message_from_binary_file(f, policy=email.policy.default)
+        self.assertEqual(message["Subject"], "Essai")
+        self.assertEqual(message["To"], "eml@alpha.test")
+        self.assertEqual(message.get_body(preferencelist=("plain",)).get_content().strip(), "corps")
+        self.assertEqual(web.STACK.sql("SELECT status FROM outbox WHERE recipient = 'eml@alpha.test'"),
+                         [["sent"]])
+        self.assertEqual(mails_to("eml@alpha.test"), [])
