@@ -118,6 +118,9 @@ prepare_all(struct db *db)
 		for (i = 0; i < db->table_sizes[t]; i++)
 			if (query_prepare(db, &db->tables[t][i]) != 0)
 				return -1;
+	for (i = 0; i < DB_CACHE_SIZE; i++)
+		if (db->cache[i].sql != NULL && query_prepare(db, &db->cache[i]) != 0)
+			return -1;
 	return 0;
 }
 
@@ -130,6 +133,8 @@ close_all(struct db *db)
 	for (t = 0; t < db->table_count; t++)
 		for (i = 0; i < db->table_sizes[t]; i++)
 			query_close(&db->tables[t][i]);
+	for (i = 0; i < DB_CACHE_SIZE; i++)
+		query_close(&db->cache[i]);
 }
 
 static int
@@ -201,6 +206,36 @@ void
 db_release(struct db_query *query)
 {
 	query_close(query);
+}
+
+struct db_query *
+db_cached(struct db *db, const char *sql)
+{
+	struct db_query *query;
+	size_t i, oldest = 0;
+
+	for (i = 0; i < DB_CACHE_SIZE; i++) {
+		if (db->cache[i].sql != NULL && strcmp(db->cache[i].sql, sql) == 0) {
+			db->cache_used[i] = ++db->cache_clock;
+			return &db->cache[i];
+		}
+		if (db->cache_used[i] < db->cache_used[oldest])
+			oldest = i;
+	}
+	query = &db->cache[oldest];
+	query_close(query);
+	free((char *)query->sql);
+	memset(query, 0, sizeof(*query));
+	db->cache_used[oldest] = 0;
+	if (db->conn == NULL || (query->sql = strdup(sql)) == NULL)
+		return NULL;
+	if (query_prepare(db, query) != 0) {
+		free((char *)query->sql);
+		query->sql = NULL;
+		return NULL;
+	}
+	db->cache_used[oldest] = ++db->cache_clock;
+	return query;
 }
 
 /* Is this error one that a fresh connection cures? */
@@ -368,6 +403,19 @@ db_int(struct db_query *query, unsigned int col)
 	return text ? strtoll(text, NULL, 10) : 0;
 }
 
+unsigned long long
+db_row_count(struct db_query *query)
+{
+	return query->has_result ? (unsigned long long)mysql_stmt_num_rows(query->stmt) : 0;
+}
+
+void
+db_seek(struct db_query *query, unsigned long long row)
+{
+	if (query->has_result)
+		mysql_stmt_data_seek(query->stmt, row);
+}
+
 void
 db_done(struct db_query *query)
 {
@@ -481,7 +529,13 @@ db_run_script(struct db *db, const char *sql)
 void
 db_close(struct db *db)
 {
+	size_t i;
+
 	close_all(db);
+	for (i = 0; i < DB_CACHE_SIZE; i++) {
+		free((char *)db->cache[i].sql);
+		db->cache[i].sql = NULL;
+	}
 	if (db->conn != NULL)
 		mysql_close(db->conn);
 	db->conn = NULL;

@@ -57,6 +57,10 @@ db_text_param(const char *s)
 }
 
 #define DB_MAX_TABLES 4
+/* Statements whose text is built at run time (the customer list's filters)
+ * are prepared once per distinct text and kept, the least recently used
+ * going first when the cache is full. */
+#define DB_CACHE_SIZE 48
 
 struct db {
 	MYSQL *conn;
@@ -65,6 +69,9 @@ struct db {
 	size_t table_sizes[DB_MAX_TABLES];
 	int table_count;
 	int in_transaction;
+	struct db_query cache[DB_CACHE_SIZE];
+	unsigned long cache_used[DB_CACHE_SIZE];
+	unsigned long cache_clock;
 };
 
 /* Connects with the Database.* settings of config (kept, not owned).
@@ -83,6 +90,10 @@ int db_prepare(struct db *db, struct db_query *query);
 /* Closes a statement from db_prepare and frees its buffers. */
 void db_release(struct db_query *query);
 
+/* The prepared statement for sql (copied), from the cache or prepared now.
+ * Valid until the next db_cached call. NULL on error (logged). */
+struct db_query *db_cached(struct db *db, const char *sql);
+
 /* Runs a statement with n parameters. For a SELECT the whole result is
  * buffered and read with db_fetch. Returns affected rows (0 for a SELECT),
  * or -1 on error (logged). A duplicate key is -2, so callers can say so. */
@@ -97,6 +108,13 @@ const char *db_text(struct db_query *query, unsigned int col);
 
 /* Column col as an integer (0 for NULL). */
 long long db_int(struct db_query *query, unsigned int col);
+
+/* Rows in the buffered result of query. */
+unsigned long long db_row_count(struct db_query *query);
+
+/* Moves to row (counted from 0) of the buffered result: the next db_fetch
+ * returns it. */
+void db_seek(struct db_query *query, unsigned long long row);
 
 /* Releases the buffered result of query. */
 void db_done(struct db_query *query);

@@ -138,3 +138,62 @@ text_like_prefix(const char *s, char *out, size_t out_size)
 	out[o] = '\0';
 	return 0;
 }
+
+static const char base64url[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+int
+text_base64url_encode(const unsigned char *in, size_t len, char *out, size_t out_size)
+{
+	size_t i, o = 0;
+
+	if (out_size < (len + 2) / 3 * 4 + 1)
+		return -1;
+	for (i = 0; i < len; i += 3) {
+		unsigned long v = (unsigned long)in[i] << 16;
+		size_t left = len - i;
+
+		if (left > 1)
+			v |= (unsigned long)in[i + 1] << 8;
+		if (left > 2)
+			v |= in[i + 2];
+		out[o++] = base64url[v >> 18 & 63];
+		out[o++] = base64url[v >> 12 & 63];
+		if (left > 1)
+			out[o++] = base64url[v >> 6 & 63];
+		if (left > 2)
+			out[o++] = base64url[v & 63];
+	}
+	out[o] = '\0';
+	return 0;
+}
+
+long
+text_base64url_decode(const char *in, unsigned char *out, size_t out_size)
+{
+	size_t len = strlen(in), i, o = 0;
+	unsigned long v = 0;
+	int bits = 0;
+
+	if (len % 4 == 1)
+		return -1;
+	for (i = 0; i < len; i++) {
+		const char *at = memchr(base64url, in[i], 64);
+
+		if (in[i] == '\0' || at == NULL)
+			return -1;
+		v = (v << 6 | (unsigned long)(at - base64url)) & 0xffffff;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			if (o + 1 >= out_size)
+				return -1;
+			out[o++] = (unsigned char)(v >> bits & 0xff);
+		}
+	}
+	/* the unused low bits of the last character must be zero */
+	if (bits > 0 && (v & ((1UL << bits) - 1)) != 0)
+		return -1;
+	out[o] = '\0';
+	return (long)o;
+}

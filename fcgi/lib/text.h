@@ -29,4 +29,11 @@ int text_email_normalise(char *s);
  * trailing % added: a prefix pattern. Returns 0, or -1 if it does not fit. */
 int text_like_prefix(const char *s, char *out, size_t out_size);
 
+/* Base64url without padding (RFC 4648 §5), for values carried in URLs.
+ * Encode returns 0, or -1 if out is too small. Decode writes the bytes and a
+ * terminating NUL and returns their count, or -1 when in is not canonical
+ * base64url or does not fit. */
+int text_base64url_encode(const unsigned char *in, size_t len, char *out, size_t out_size);
+long text_base64url_decode(const char *in, unsigned char *out, size_t out_size);
+
 #endif

@@ -1,6 +1,8 @@
 /* Unit tests for fcgi/lib/text.c: what every form accepts and refuses. */
 #include <config.h>
 
+#include <string.h>
+
 #include "../../fcgi/lib/text.h"
 #include "tap.h"
 
@@ -38,5 +40,18 @@ main(void)
 	is_str(buf, "50\\%\\_off\\\\%", "LIKE wildcards in a search are escaped");
 	ok(text_like_prefix("abcdef", buf, 4) != 0, "a pattern too long for its buffer is refused");
 
+	ok(text_base64url_encode((const unsigned char *)"Lef\xc3\xa8vre\x1f" "42", 11, buf, sizeof(buf)) == 0,
+	    "bytes encode as base64url");
+	is_str(buf, "TGVmw6h2cmUfNDI", "base64url has no padding and no + or /");
+	{
+		unsigned char raw[64];
+
+		ok(text_base64url_decode(buf, raw, sizeof(raw)) == 11 &&
+		    memcmp(raw, "Lef\xc3\xa8vre\x1f" "42", 11) == 0, "base64url decodes back");
+		ok(text_base64url_decode("TGVmw6h2cmUfNDJ", raw, sizeof(raw)) < 0,
+		    "a base64url text with stray low bits is refused");
+		ok(text_base64url_decode("TGV+", raw, sizeof(raw)) < 0, "a character outside base64url is refused");
+		ok(text_base64url_decode("TGVmw6h2cmUfNDI", raw, 4) < 0, "base64url too long for its buffer is refused");
+	}
 	return tap_done();
 }
