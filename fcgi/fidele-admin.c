@@ -10,6 +10,7 @@
  *   fidele-admin shop set-url --shop S --url https://clients.example.fr
  *   fidele-admin login-link --shop S --email E [--minutes N]
  *   fidele-admin seed-demo --shop S --customers N
+ *   fidele-admin search-reindex [--shop S]
  *
  * Exit status: 0 done, 1 failed (database, files), 2 bad arguments.
  */
@@ -24,6 +25,7 @@
 #include "lib/crypto.h"
 #include "lib/db.h"
 #include "lib/core_sql.h"
+#include "lib/search.h"
 #include "lib/text.h"
 #include "lib/token.h"
 #include "seed.h"
@@ -99,7 +101,8 @@ usage(void)
 	    "                         (reads the password from standard input)\n"
 	    "  fidele-admin shop set-url --shop SLUG --url https://HOST\n"
 	    "  fidele-admin login-link --shop SLUG --email ADDRESS [--minutes N]\n"
-	    "  fidele-admin seed-demo --shop SLUG --customers N\n", stderr);
+	    "  fidele-admin seed-demo --shop SLUG --customers N\n"
+	    "  fidele-admin search-reindex [--shop SLUG]   (after changing customers with SQL)\n", stderr);
 }
 
 /* Checks that every --option is one of allowed (a NULL-ended list) and has
@@ -203,6 +206,74 @@ is_migration(const struct dirent *entry)
 	    strcmp(entry->d_name + len - 4, ".sql") == 0;
 }
 
+/* Fills customer_search with the terms of the customers of shop (all shops
+ * when 0). Unless forced, only when the table is empty but customers exist:
+ * after the migration that created it, or after someone emptied it. Forced,
+ * it first removes the shop's terms. Reads the customers a thousand at a
+ * time, in id order. Returns 0 or 1. */
+static int
+search_fill(struct db *db, long long shop, int force)
+{
+	struct db_query empty = { .sql = "SELECT EXISTS (SELECT 1 FROM customer WHERE erased_at IS NULL)"
+	    " AND NOT EXISTS (SELECT 1 FROM customer_search)" };
+	struct db_query clear = { .sql = "DELETE FROM customer_search WHERE ? = 0 OR shop_id = ?" };
+	struct db_query next = { .sql = "SELECT id, shop_id, first_name, last_name, email, phone_digits"
+	    " FROM customer WHERE id > ? AND erased_at IS NULL AND (? = 0 OR shop_id = ?)"
+	    " ORDER BY id LIMIT 1000" };
+	static struct search_batch batch;
+	struct db_param params[3] = { DB_INT(shop), DB_INT(shop), DB_INT(shop) };
+	long long last = 0, done = 0;
+	int needed = force, rows, status = 1;
+
+	if (db_prepare(db, &empty) != 0 || db_prepare(db, &clear) != 0 || db_prepare(db, &next) != 0)
+		goto out;
+	if (!force) {
+		if (db_exec(db, &empty, NULL, 0) < 0)
+			goto out;
+		if (db_fetch(&empty) == 1)
+			needed = db_int(&empty, 0) == 1;
+		db_done(&empty);
+	} else if (db_exec(db, &clear, params, 2) < 0)
+		goto out;
+	if (!needed) {
+		status = 0;
+		goto out;
+	}
+	printf("filling the customer search index\n");
+	search_batch_init(&batch, db, 0);
+	do {
+		params[0] = DB_INT(last);
+		if (db_begin(db) != 0 || db_exec(db, &next, params, 3) < 0)
+			goto out;
+		for (rows = 0; db_fetch(&next) == 1; rows++) {
+			long long row_shop = db_int(&next, 1);
+
+			if (row_shop != batch.shop_id && search_batch_flush(&batch) != 0)
+				goto out;
+			batch.shop_id = row_shop;
+			last = db_int(&next, 0);
+			if (search_batch_add(&batch, last, db_text(&next, 2), db_text(&next, 3),
+			    db_text(&next, 4), db_text(&next, 5)) != 0)
+				goto out;
+		}
+		db_done(&next);
+		if (search_batch_flush(&batch) != 0 || db_commit(db) != 0)
+			goto out;
+		done += rows;
+	} while (rows > 0);
+	printf("customer search index: %lld customers\n", done);
+	status = 0;
+out:
+	if (status != 0) {
+		db_rollback(db);
+		fprintf(stderr, "fidele-admin: cannot fill the customer search index\n");
+	}
+	db_release(&empty);
+	db_release(&clear);
+	db_release(&next);
+	return status;
+}
+
 static int
 cmd_migrate(struct db *db, HDF *config)
 {
@@ -253,6 +324,8 @@ cmd_migrate(struct db *db, HDF *config)
 	for (i = 0; i < count; i++)
 		free(entries[i]);
 	free(entries);
+	if (status == 0)
+		status = search_fill(db, 0, 0);
 	if (status == 0)
 		printf("schema up to date (%d applied now)\n", applied_now);
 	return status;
@@ -600,6 +673,25 @@ cmd_seed_demo(struct db *db, struct options *opts)
 	return 0;
 }
 
+/* --- search-reindex --------------------------------------------------------- */
+
+/* Rebuilds the search index of one shop, or of all: for customers changed
+ * with SQL behind the programs' back. */
+static int
+cmd_search_reindex(struct db *db, struct options *opts)
+{
+	static const char *const allowed[] = { "--shop", NULL };
+	const char *slug;
+	long long id = 0;
+
+	if (options_check(opts, allowed) != 0)
+		return 2;
+	slug = option(opts, "--shop", NULL);
+	if (slug != NULL && (id = shop_id(db, slug)) <= 0)
+		return 1;
+	return search_fill(db, id, 1);
+}
+
 /* --- main ------------------------------------------------------------------ */
 
 int
@@ -625,7 +717,8 @@ main(int argc, char **argv)
 		skip = 3;
 	else if (argc >= 3 && strcmp(argv[1], "shop") == 0 && strcmp(argv[2], "set-url") == 0)
 		skip = 3;
-	else if (strcmp(argv[1], "seed-demo") == 0 || strcmp(argv[1], "login-link") == 0)
+	else if (strcmp(argv[1], "seed-demo") == 0 || strcmp(argv[1], "login-link") == 0 ||
+	    strcmp(argv[1], "search-reindex") == 0)
 		skip = 2;
 	else {
 		fprintf(stderr, "fidele-admin: unknown command\n");
@@ -666,6 +759,8 @@ main(int argc, char **argv)
 		status = cmd_login_link(&db, config, &opts);
 	else if (strcmp(argv[1], "admin") == 0)
 		status = cmd_admin_add(&db, &opts);
+	else if (strcmp(argv[1], "search-reindex") == 0)
+		status = cmd_search_reindex(&db, &opts);
 	else
 		status = cmd_seed_demo(&db, &opts);
 	db_close(&db);

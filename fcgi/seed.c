@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "lib/search.h"
 #include "seed.h"
 
 #define BATCH 500
@@ -311,6 +312,19 @@ insert_batch(struct db *db, long long shop_id, struct batch *batch, struct db_pa
 		bulk_release(&partial);
 	if (first_id == 0)
 		status = -1;
+	if (status == 0) {
+		static struct search_batch search;
+
+		search_batch_init(&search, db, shop_id);
+		for (i = 0; status == 0 && i < batch->customer_count; i++) {
+			struct customer_row *row = &batch->customers[i];
+
+			status = search_batch_add(&search, (long long)(first_id + (unsigned long long)i),
+			    row->first_name, row->last_name, row->email, row->phone_digits);
+		}
+		if (status == 0)
+			status = search_batch_flush(&search);
+	}
 	for (i = 0; status == 0 && i + BATCH <= batch->order_count; i += BATCH)
 		status = insert_orders(db, full_orders, shop_id, batch, i, i + BATCH, first_id, params);
 	if (status == 0 && i < batch->order_count) {

@@ -1,0 +1,356 @@
+/*
+ * The customer search index (see search.h): folding, terms, and the rows of
+ * customer_search.
+ */
+#include <config.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "search.h"
+
+/* U+0100..U+017F (Latin Extended-A) without their accents; '*' marks the
+ * two ligatures, written out below. */
+static const char latin_extended_a[] =
+    "aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiii**jjkkkllllllllll"
+    "nnnnnnnnnoooooo**rrrrrrssssssssttttttuuuuuuuuuuuuwwyyyzzzzzzs";
+
+/* The plain letters for code point cp, or NULL when it is not a Latin letter
+ * we fold. */
+static const char *
+latin_base(unsigned int cp)
+{
+	/* U+00C0..U+00FF, 'x' for the two signs (multiplication, division) */
+	static const char *const latin1[64] = {
+		"a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
+		"d", "n", "o", "o", "o", "o", "o", NULL, "o", "u", "u", "u", "u", "y", "th", "ss",
+		"a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
+		"d", "n", "o", "o", "o", "o", "o", NULL, "o", "u", "u", "u", "u", "y", "th", "y",
+	};
+	static char one[2];
+
+	if (cp >= 0xc0 && cp <= 0xff)
+		return latin1[cp - 0xc0];
+	if (cp == 0x132 || cp == 0x133)
+		return "ij";
+	if (cp == 0x152 || cp == 0x153)
+		return "oe";
+	if (cp >= 0x100 && cp <= 0x17f) {
+		one[0] = latin_extended_a[cp - 0x100];
+		one[1] = '\0';
+		return one;
+	}
+	return NULL;
+}
+
+/* Decodes one UTF-8 sequence at *p (input already checked or not: a bad
+ * byte reads as itself). Returns the code point and advances *p. */
+static unsigned int
+next_code_point(const unsigned char **p, size_t *bytes)
+{
+	const unsigned char *s = *p;
+	unsigned int cp = s[0];
+	size_t need = 0, i;
+
+	if (cp >= 0xc0 && cp <= 0xdf)
+		need = 1, cp &= 0x1f;
+	else if (cp >= 0xe0 && cp <= 0xef)
+		need = 2, cp &= 0x0f;
+	else if (cp >= 0xf0 && cp <= 0xf4)
+		need = 3, cp &= 0x07;
+	for (i = 1; i <= need; i++) {
+		if ((s[i] & 0xc0) != 0x80) {
+			need = 0;
+			cp = s[0];
+			break;
+		}
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	*bytes = need + 1;
+	*p = s + need + 1;
+	return cp;
+}
+
+void
+search_fold(const char *in, char *out, size_t size)
+{
+	const unsigned char *p = (const unsigned char *)in;
+	size_t o = 0;
+
+	if (size == 0)
+		return;
+	while (*p && o + 1 < size) {
+		const unsigned char *start = p;
+		size_t bytes;
+		unsigned int cp = next_code_point(&p, &bytes);
+		const char *base = NULL;
+		char ascii[2] = { 0, 0 };
+
+		if ((cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9'))
+			ascii[0] = (char)cp, base = ascii;
+		else if (cp >= 'A' && cp <= 'Z')
+			ascii[0] = (char)(cp - 'A' + 'a'), base = ascii;
+		else if (cp == '\'' || cp == 0x2019 || cp == 0x2bc)
+			continue;	/* apostrophes join: d'Artagnan, O'Brien */
+		else if (cp >= 0x80)
+			base = latin_base(cp);
+		if (base == NULL && cp >= 0x370 && !(cp >= 0x2000 && cp <= 0x2bff) &&
+		    !(cp >= 0x3000 && cp <= 0x303f)) {
+			/* a letter of another script: kept as written */
+			if (o + bytes >= size)
+				break;
+			memcpy(out + o, start, bytes);
+			o += bytes;
+			continue;
+		}
+		if (base == NULL) {
+			if (o > 0 && out[o - 1] != ' ')
+				out[o++] = ' ';
+			continue;
+		}
+		if (o + strlen(base) >= size)
+			break;
+		memcpy(out + o, base, strlen(base));
+		o += strlen(base);
+	}
+	while (o > 0 && out[o - 1] == ' ')
+		o--;
+	out[o] = '\0';
+}
+
+/* Length of the first n bytes of s that does not cut a UTF-8 sequence. */
+static size_t
+whole_chars(const char *s, size_t n)
+{
+	size_t len = strlen(s);
+
+	if (len <= n)
+		return len;
+	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	return n;
+}
+
+static void
+terms_add(struct search_terms *terms, const char *s, size_t len)
+{
+	int i;
+
+	len = whole_chars(s, len < SEARCH_TERM_MAX ? len : SEARCH_TERM_MAX);
+	if (len == 0 || terms->count == SEARCH_TERMS_MAX)
+		return;
+	for (i = 0; i < terms->count; i++)
+		if (strncmp(terms->term[i], s, len) == 0 && terms->term[i][len] == '\0')
+			return;
+	memcpy(terms->term[terms->count], s, len);
+	terms->term[terms->count][len] = '\0';
+	terms->count++;
+}
+
+/* Adds a word and its suffixes of three characters or more. */
+static void
+terms_add_word(struct search_terms *terms, const char *word, size_t len)
+{
+	size_t i, chars = 0, from_end;
+
+	for (i = 0; i < len; i++)
+		if (((unsigned char)word[i] & 0xc0) != 0x80)
+			chars++;
+	terms_add(terms, word, len);
+	from_end = chars;
+	for (i = 1; i < len; i++) {
+		if (((unsigned char)word[i] & 0xc0) == 0x80)
+			continue;
+		from_end--;
+		if (from_end < 3)
+			break;
+		terms_add(terms, word + i, len - i);
+	}
+}
+
+void
+search_terms(const char *first_name, const char *last_name, const char *email,
+    const char *phone_digits, struct search_terms *terms)
+{
+	const char *fields[4];
+	char folded[1024];
+	int f;
+
+	fields[0] = first_name;
+	fields[1] = last_name;
+	fields[2] = email;
+	fields[3] = phone_digits;
+	terms->count = 0;
+	for (f = 0; f < 4; f++) {
+		const char *p = folded;
+
+		if (fields[f] == NULL)
+			continue;
+		search_fold(fields[f], folded, sizeof(folded));
+		while (*p) {
+			size_t len = strcspn(p, " ");
+
+			terms_add_word(terms, p, len);
+			p += len;
+			p += strspn(p, " ");
+		}
+	}
+}
+
+int
+search_tokens(const char *query, char tokens[SEARCH_TOKENS_MAX][SEARCH_TERM_MAX + 1])
+{
+	char folded[1024];
+	const char *p = folded;
+	int count = 0;
+
+	if (*query != '\0' && strspn(query, "0123456789 +-.()") == strlen(query)) {
+		/* a phone number, whatever its spaces: "06 12" finds "+33 6 12" */
+		const char *d = query + strspn(query, " +-.()");
+		size_t o = 0;
+
+		if (*d == '0')
+			d++;
+		for (; *d && o < SEARCH_TERM_MAX; d++)
+			if (*d >= '0' && *d <= '9')
+				tokens[0][o++] = *d;
+		tokens[0][o] = '\0';
+		return o >= 2 ? 1 : 0;
+	}
+	search_fold(query, folded, sizeof(folded));
+	while (*p && count < SEARCH_TOKENS_MAX) {
+		size_t len = strcspn(p, " "), chars = 0, i;
+
+		for (i = 0; i < len; i++)
+			if (((unsigned char)p[i] & 0xc0) != 0x80)
+				chars++;
+		if (chars >= 1) {
+			size_t keep = whole_chars(p, len < SEARCH_TERM_MAX ? len : SEARCH_TERM_MAX);
+
+			memcpy(tokens[count], p, keep);
+			tokens[count][keep] = '\0';
+			count++;
+		}
+		p += len;
+		p += strspn(p, " ");
+	}
+	return count;
+}
+
+/* --- the rows ------------------------------------------------------------ */
+
+/* "INSERT IGNORE … VALUES (?, ?, ?), …" for SEARCH_BATCH_ROWS rows; a
+ * shorter batch repeats its last row, which IGNORE drops. */
+static const char *
+batch_sql(void)
+{
+	static char sql[64 + SEARCH_BATCH_ROWS * 11];
+	char *p;
+	int r;
+
+	if (sql[0] != '\0')
+		return sql;
+	p = sql + sprintf(sql, "INSERT IGNORE INTO customer_search (shop_id, term, customer_id) VALUES ");
+	for (r = 0; r < SEARCH_BATCH_ROWS; r++)
+		p += sprintf(p, r ? ",(?,?,?)" : "(?,?,?)");
+	return sql;
+}
+
+void
+search_batch_init(struct search_batch *batch, struct db *db, long long shop_id)
+{
+	batch->db = db;
+	batch->shop_id = shop_id;
+	batch->rows = 0;
+}
+
+int
+search_batch_flush(struct search_batch *batch)
+{
+	static struct db_param params[SEARCH_BATCH_ROWS * 3];
+	struct db_query *query;
+	int r, p = 0;
+
+	if (batch->rows == 0)
+		return 0;
+	query = db_cached(batch->db, batch_sql());
+	if (query == NULL)
+		return -1;
+	for (r = 0; r < SEARCH_BATCH_ROWS; r++) {
+		int row = r < batch->rows ? r : batch->rows - 1;
+
+		params[p++] = DB_INT(batch->shop_id);
+		params[p++] = DB_TEXT(batch->term[row]);
+		params[p++] = DB_INT(batch->customer[row]);
+	}
+	batch->rows = 0;
+	return db_exec(batch->db, query, params, (size_t)p) < 0 ? -1 : 0;
+}
+
+int
+search_batch_add(struct search_batch *batch, long long customer_id, const char *first_name,
+    const char *last_name, const char *email, const char *phone_digits)
+{
+	static struct search_terms terms;
+	int i;
+
+	search_terms(first_name, last_name, email, phone_digits, &terms);
+	for (i = 0; i < terms.count; i++) {
+		if (batch->rows == SEARCH_BATCH_ROWS && search_batch_flush(batch) != 0)
+			return -1;
+		batch->customer[batch->rows] = customer_id;
+		memcpy(batch->term[batch->rows], terms.term[i], sizeof(terms.term[i]));
+		batch->rows++;
+	}
+	return 0;
+}
+
+int
+search_add(struct db *db, long long shop_id, long long customer_id, const char *first_name,
+    const char *last_name, const char *email, const char *phone_digits)
+{
+	static struct search_batch batch;
+
+	search_batch_init(&batch, db, shop_id);
+	if (search_batch_add(&batch, customer_id, first_name, last_name, email, phone_digits) != 0)
+		return -1;
+	return search_batch_flush(&batch);
+}
+
+/* Deletes up to FORGET_ROWS terms of one customer per statement, the list
+ * padded by repeating its last term. */
+#define FORGET_ROWS 32
+
+int
+search_forget(struct db *db, long long shop_id, long long customer_id, const char *first_name,
+    const char *last_name, const char *email, const char *phone_digits)
+{
+	static struct search_terms terms;
+	static char sql[160 + FORGET_ROWS * 3];
+	struct db_param params[2 + FORGET_ROWS];
+	struct db_query *query;
+	int from, r;
+
+	if (sql[0] == '\0') {
+		char *p = sql + sprintf(sql, "DELETE FROM customer_search"
+		    " WHERE shop_id = ? AND customer_id = ? AND term IN (");
+
+		for (r = 0; r < FORGET_ROWS; r++)
+			p += sprintf(p, r ? ",?" : "?");
+		sprintf(p, ")");
+	}
+	search_terms(first_name, last_name, email, phone_digits, &terms);
+	for (from = 0; from < terms.count; from += FORGET_ROWS) {
+		params[0] = DB_INT(shop_id);
+		params[1] = DB_INT(customer_id);
+		for (r = 0; r < FORGET_ROWS; r++) {
+			int i = from + r < terms.count ? from + r : terms.count - 1;
+
+			params[2 + r] = DB_TEXT(terms.term[i]);
+		}
+		query = db_cached(db, sql);
+		if (query == NULL || db_exec(db, query, params, 2 + FORGET_ROWS) < 0)
+			return -1;
+	}
+	return 0;
+}

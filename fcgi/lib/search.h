@@ -1,0 +1,77 @@
+/*
+ * Customer search: the customer_search table holds, for every customer,
+ * each word of the names, the e-mail address and the phone's digits,
+ * folded (lowercase, no accents), and every suffix of those words that is
+ * three characters or longer. "lodi" then finds "Élodie" with one index
+ * range (term LIKE 'lodi%') instead of reading the whole shop.
+ *
+ * Every writer of those four columns keeps the table in step, in the same
+ * transaction: search_batch_add after an INSERT or an UPDATE, search_forget
+ * with the old values before an UPDATE or an erasure.
+ */
+#ifndef FIDELE_SEARCH_H
+#define FIDELE_SEARCH_H
+
+#include <stddef.h>
+
+#include "db.h"
+
+/* Longest term stored; longer words are cut (a search cuts them the same way). */
+#define SEARCH_TERM_MAX 24
+/* At most this many terms for one customer (the rest are dropped). */
+#define SEARCH_TERMS_MAX 160
+/* Search words kept from what an admin types. */
+#define SEARCH_TOKENS_MAX 4
+
+struct search_terms {
+	int count;
+	char term[SEARCH_TERMS_MAX][SEARCH_TERM_MAX + 1];
+};
+
+/* Folds UTF-8 text for search into out (size bytes, always terminated):
+ * ASCII letters lowercased, Latin accents dropped ("Œ" -> "oe", "ß" -> "ss"),
+ * apostrophes removed ("O'Brien" -> "obrien"), anything else that is not a
+ * letter or a digit turned into one space. Letters of other scripts are kept
+ * as they are. */
+void search_fold(const char *in, char *out, size_t size);
+
+/* The distinct terms of one customer. */
+void search_terms(const char *first_name, const char *last_name, const char *email,
+    const char *phone_digits, struct search_terms *terms);
+
+/* Splits what an admin typed into at most SEARCH_TOKENS_MAX folded words,
+ * each cut to SEARCH_TERM_MAX bytes (one letter is an initial: the start of
+ * a name). A search made only of digits and phone punctuation ("06 12 34")
+ * is one word of at least two digits, without the national 0 ("61234"), to
+ * match phone_digits. Returns the number of words. */
+int search_tokens(const char *query, char tokens[SEARCH_TOKENS_MAX][SEARCH_TERM_MAX + 1]);
+
+/* Rows for customer_search, sent as multi-row INSERTs. */
+#define SEARCH_BATCH_ROWS 200
+
+struct search_batch {
+	struct db *db;
+	long long shop_id;
+	int rows;
+	long long customer[SEARCH_BATCH_ROWS];
+	char term[SEARCH_BATCH_ROWS][SEARCH_TERM_MAX + 1];
+};
+
+void search_batch_init(struct search_batch *batch, struct db *db, long long shop_id);
+
+/* Queues the terms of one customer; sends a full batch. Returns 0 or -1. */
+int search_batch_add(struct search_batch *batch, long long customer_id, const char *first_name,
+    const char *last_name, const char *email, const char *phone_digits);
+
+/* Sends what is queued. Returns 0 or -1. */
+int search_batch_flush(struct search_batch *batch);
+
+/* Indexes one customer at once. Returns 0 or -1. */
+int search_add(struct db *db, long long shop_id, long long customer_id, const char *first_name,
+    const char *last_name, const char *email, const char *phone_digits);
+
+/* Removes the terms that these (old) values gave. Returns 0 or -1. */
+int search_forget(struct db *db, long long shop_id, long long customer_id, const char *first_name,
+    const char *last_name, const char *email, const char *phone_digits);
+
+#endif
