@@ -1,15 +1,15 @@
 /*
  * customers.fcgi: the shop admin's customer pages under /admin/customers:
- * the list (50 a page, searched by name or e-mail), a new customer (invited
- * by mail), and one customer's page (contact, orders, timeline, mails).
+ * the list (search, filters, sort, keyset pages, bulk actions), a new
+ * customer (invited by mail), and one customer's page (contact, orders,
+ * timeline, notes, mails) with its actions.
  *
- * Search runs one index range per column (last name, first name, e-mail)
- * joined by UNION, because an OR across columns defeats every index. Names
- * use an accent- and case-insensitive collation, so "elodie" finds
- * "Élodie" through the index; e-mail addresses are stored lowercased.
+ * Every change to a customer's names, e-mail or phone also changes their
+ * rows in customer_search (fcgi/lib/search.h), in the same transaction.
  */
 #include <config.h>
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,10 +19,12 @@
 #include "lib/format.h"
 #include "lib/mail.h"
 #include "lib/page.h"
+#include "lib/search.h"
 #include "lib/text.h"
 
 enum customers_sql {
-	SQL_COUNT,
+	SQL_SEARCH_ESTIMATE,
+	SQL_SHOP_ESTIMATE,
 	SQL_FAILED_MAILS,
 	SQL_INSERT,
 	SQL_DETAIL,
@@ -38,7 +40,6 @@ enum customers_sql {
 	SQL_NOTE_DELETE,
 	SQL_BULK_CLEAR,
 	SQL_BULK_ADD_ID,
-	SQL_BULK_ADD_MATCHING,
 	SQL_BULK_COUNT,
 	SQL_BULK_EVENT,
 	SQL_BULK_STATUS,
@@ -48,41 +49,18 @@ enum customers_sql {
 	SQL_BULK_DROP_MAILS,
 	SQL_BULK_SCRUB_EVENTS,
 	SQL_BULK_DROP_NOTES,
+	SQL_BULK_SEARCH_TERMS,
 	SQL_BULK_ERASE,
-	SQL_LIST_FIRST,	/* then one list statement per sort key and direction */
-	CUSTOMERS_SQL__MAX = SQL_LIST_FIRST + 2 * 6
+	CUSTOMERS_SQL__MAX
 };
 
-#define LIST_COLUMNS \
-	"c.id, c.first_name, c.last_name, c.email, c.phone, c.status," \
-	" c.created_at, c.order_count, c.total_spent_cents, c.last_order_at"
-
-/* The list's filters, shared by the list statements and the count; every
- * filter is always there, set to let everything through when not chosen.
- * Parameters: shop; status x3; source x2; consent x2; signed up from, to;
- * orders min, max; spent min, max; last order from, to, chosen (0/1); search:
- * first word x4 (contains; the fourth for the phone's digits), the other
- * words x2 (the start of a name, '%' when none: "elodie m"). */
-#define LIST_FILTERS \
-	" FROM customer c" \
-	" WHERE c.shop_id = ? AND c.erased_at IS NULL" \
-	"   AND (c.status = ? OR (? = 'current' AND c.status <> 'inactive') OR ? = 'all')" \
-	"   AND (? = '' OR c.source = ?)" \
-	"   AND (? < 0 OR c.marketing_consent = ?)" \
-	"   AND c.created_at >= ? AND c.created_at < ? + INTERVAL 1 DAY" \
-	"   AND c.order_count BETWEEN ? AND ?" \
-	"   AND c.total_spent_cents BETWEEN ? AND ?" \
-	"   AND (c.last_order_at >= ? AND c.last_order_at < ? + INTERVAL 1 DAY OR ? = 0)" \
-	"   AND (c.last_name LIKE ? OR c.first_name LIKE ? OR c.email LIKE ? OR c.phone_digits LIKE ?)" \
-	"   AND (c.last_name LIKE ? OR c.first_name LIKE ?)"
-
-#define LIST_PARAMS 23
-
 static struct db_query customers_sql[CUSTOMERS_SQL__MAX] = {
-	/* how many match, counted up to COUNT_CAP + 1 so that a big shop pays
-	 * for a thousand rows, not for all of them */
-	[SQL_COUNT] = { .sql =
-	    "SELECT COUNT(*) FROM (SELECT 1" LIST_FILTERS " LIMIT 1001) matching" },
+	/* the server's estimate of a search word's index entries, and of the
+	 * shop's customers (EXPLAIN reads a few index pages, not the rows) */
+	[SQL_SEARCH_ESTIMATE] = { .sql =
+	    "EXPLAIN SELECT 1 FROM customer_search WHERE shop_id = ? AND term LIKE ?" },
+	[SQL_SHOP_ESTIMATE] = { .sql =
+	    "EXPLAIN SELECT 1 FROM customer WHERE shop_id = ? AND last_name >= ''" },
 	/* mails fidele-worker gave up on, shown to the shop's admins */
 	[SQL_FAILED_MAILS] = { .sql =
 	    "SELECT COUNT(*) FROM outbox WHERE shop_id = ? AND status = 'failed'" },
@@ -111,7 +89,8 @@ static struct db_query customers_sql[CUSTOMERS_SQL__MAX] = {
 	    " ORDER BY id DESC LIMIT 20" },
 	/* locks the row for the rest of the change */
 	[SQL_CURRENT] = { .sql =
-	    "SELECT email, status, last_sign_in_at IS NOT NULL FROM customer"
+	    "SELECT email, status, last_sign_in_at IS NOT NULL, first_name, last_name, phone_digits"
+	    "  FROM customer"
 	    " WHERE id = ? AND shop_id = ? AND erased_at IS NULL FOR UPDATE" },
 	[SQL_UPDATE] = { .sql =
 	    "UPDATE customer SET email = ?, first_name = ?, last_name = ?, phone = ?,"
@@ -142,8 +121,6 @@ static struct db_query customers_sql[CUSTOMERS_SQL__MAX] = {
 	[SQL_BULK_ADD_ID] = { .sql =
 	    "INSERT IGNORE INTO bulk_selection SELECT ?, id FROM customer"
 	    " WHERE id = ? AND shop_id = ? AND erased_at IS NULL" },
-	[SQL_BULK_ADD_MATCHING] = { .sql =
-	    "INSERT INTO bulk_selection SELECT ?, c.id" LIST_FILTERS },
 	[SQL_BULK_COUNT] = { .sql = "SELECT COUNT(*) FROM bulk_selection WHERE selection_id = ?" },
 	[SQL_BULK_EVENT] = { .sql =
 	    "INSERT INTO event (shop_id, customer_id, admin_id, kind, detail)"
@@ -168,6 +145,11 @@ static struct db_query customers_sql[CUSTOMERS_SQL__MAX] = {
 	    " WHERE shop_id = ? AND customer_id IN (SELECT customer_id FROM bulk_selection WHERE selection_id = ?)" },
 	[SQL_BULK_DROP_NOTES] = { .sql =
 	    "DELETE FROM note WHERE shop_id = ? AND customer_id IN (SELECT customer_id FROM bulk_selection WHERE selection_id = ?)" },
+	/* what the customers to erase are found by, so that it goes too */
+	[SQL_BULK_SEARCH_TERMS] = { .sql =
+	    "SELECT c.id, c.first_name, c.last_name, c.email, c.phone_digits FROM customer c"
+	    " WHERE c.shop_id = ? AND c.erased_at IS NULL"
+	    "   AND c.id IN (SELECT customer_id FROM bulk_selection WHERE selection_id = ?)" },
 	[SQL_BULK_ERASE] = { .sql =
 	    "UPDATE customer SET email = NULL, first_name = '', last_name = '', phone = '',"
 	    "       phone_digits = '', country = NULL, language = NULL, status = 'inactive',"
@@ -177,51 +159,61 @@ static struct db_query customers_sql[CUSTOMERS_SQL__MAX] = {
 
 /* --- the list ------------------------------------------------------------------ */
 
-#define COUNT_CAP 1000
+/* The list is built for each request from the filters in use: a filter that
+ * is not chosen is not in the statement, so that the index the list walks
+ * can answer alone. Each distinct statement is prepared once per process
+ * (db_cached).
+ *
+ * Paging is by keyset: a page link carries the sort values of the row it
+ * continues from (after=) or goes back from (before=), so page 2,000 costs
+ * what page 1 costs, and ties are broken by the id.
+ *
+ * Search goes through customer_search (fcgi/lib/search.h). The server
+ * estimates how many entries each word has (EXPLAIN) and how many customers
+ * the shop has; from those the list guesses how many customers match all
+ * the words. Few (Limits.SearchCandidates): the matches are found in the index
+ * first, intersected there, and only they are read and sorted. Many: the
+ * list walks its sort index and keeps the customers found in each word's
+ * matches. A word found in more than a quarter of the shop ("gmail") is not
+ * looked up at all but checked on the rows the walk reads.
+ */
 
-/* Sort keys: the URL's name, then the ORDER BY for each direction. Every
- * order ends with the id, so that ties page correctly. */
+#define COUNT_CAP 1000
+/* Limits.SearchCandidates in the configuration */
+#define CANDIDATES_MAX 3000
+
+#define LIST_COLUMNS \
+	"c.id, c.first_name, c.last_name, c.email, c.phone, c.status," \
+	" c.created_at, c.order_count, c.total_spent_cents, c.last_order_at"
+
+enum cursor_kind { CURSOR_TEXT, CURSOR_DATETIME, CURSOR_INT };
+
+/* Sort keys: the URL's name, the index walked, the columns of the order
+ * (the id last) and where each is in LIST_COLUMNS. Only last_order may be
+ * NULL: customers who never ordered sort first going up, last going down. */
 enum sort_key { SORT_NAME, SORT_EMAIL, SORT_CREATED, SORT_LAST_ORDER, SORT_ORDERS, SORT_SPENT,
 	SORT__MAX };
 
 static const struct {
 	const char *name;
-	const char *ascending;
-	const char *descending;
+	const char *index;
+	int keys;
+	const char *column[3];
+	int result[3];
+	enum cursor_kind kind;	/* of the first column */
+	int nullable;
 } sorts[SORT__MAX] = {
-	/* SORT_NAME */
-	{ "name", "c.last_name, c.first_name, c.id", "c.last_name DESC, c.first_name DESC, c.id DESC" },
-	/* SORT_EMAIL */
-	{ "email", "c.email, c.id", "c.email DESC, c.id DESC" },
-	/* SORT_CREATED */
-	{ "created", "c.created_at, c.id", "c.created_at DESC, c.id DESC" },
-	/* SORT_LAST_ORDER: customers without orders come last either way */
-	{ "last_order", "c.last_order_at IS NULL, c.last_order_at, c.id",
-	    "c.last_order_at IS NULL, c.last_order_at DESC, c.id DESC" },
-	/* SORT_ORDERS */
-	{ "orders", "c.order_count, c.id", "c.order_count DESC, c.id DESC" },
-	/* SORT_SPENT */
-	{ "spent", "c.total_spent_cents, c.id", "c.total_spent_cents DESC, c.id DESC" },
+	{ "name", "customer_shop_name", 3, { "c.last_name", "c.first_name", "c.id" }, { 2, 1, 0 },
+	    CURSOR_TEXT, 0 },
+	{ "email", "customer_shop_email", 2, { "c.email", "c.id" }, { 3, 0 }, CURSOR_TEXT, 0 },
+	{ "created", "customer_shop_created", 2, { "c.created_at", "c.id" }, { 6, 0 },
+	    CURSOR_DATETIME, 0 },
+	{ "last_order", "customer_shop_last_order", 2, { "c.last_order_at", "c.id" }, { 9, 0 },
+	    CURSOR_DATETIME, 1 },
+	{ "orders", "customer_shop_orders", 2, { "c.order_count", "c.id" }, { 7, 0 }, CURSOR_INT, 0 },
+	{ "spent", "customer_shop_spent", 2, { "c.total_spent_cents", "c.id" }, { 8, 0 },
+	    CURSOR_INT, 0 },
 };
-
-static char list_sql_text[SORT__MAX * 2][1600];
-
-/* Writes the list statements (placeholders only) before they are prepared. */
-static void
-list_sql_build(void)
-{
-	int key, descending;
-
-	for (key = 0; key < SORT__MAX; key++)
-		for (descending = 0; descending < 2; descending++) {
-			char *text = list_sql_text[key * 2 + descending];
-
-			snprintf(text, sizeof(list_sql_text[0]), "SELECT " LIST_COLUMNS LIST_FILTERS
-			    " ORDER BY %s LIMIT ? OFFSET ?",
-			    descending ? sorts[key].descending : sorts[key].ascending);
-			customers_sql[SQL_LIST_FIRST + key * 2 + descending].sql = text;
-		}
-}
 
 static const char *const status_choices[] = { "current", "all", "active", "invited", "blocked",
 	"inactive", NULL };
@@ -233,6 +225,8 @@ static const char *const size_choices[] = { "50", "25", "100", "200", NULL };
 static const struct field list_fields[] = {
 	{ "q", FIELD_TEXT, 0, 100, 0, 0 },
 	{ "page", FIELD_INT, 0, 20, 1, 100000 },
+	{ "after", FIELD_TEXT, 0, 800, 0, 0 },
+	{ "before", FIELD_TEXT, 0, 800, 0, 0 },
 	{ "status", FIELD_TEXT, 0, 10, 0, 0 },
 	{ "source", FIELD_TEXT, 0, 10, 0, 0 },
 	{ "consent", FIELD_TEXT, 0, 10, 0, 0 },
@@ -268,25 +262,99 @@ choice(const char *value, const char *const *choices)
 	return -1;
 }
 
+/* How the statement finds the rows: no search, from the search's matches,
+ * or walking the sort index. */
+enum list_plan { PLAN_FILTERS, PLAN_CANDIDATES, PLAN_WALK };
+
 struct list_view {
 	int status, source, consent, sort, descending, size;
 	long long page;
-	char first[420];	/* search: the first word, anywhere */
-	char rest[420];		/* search: the other words, at the start of a name */
-	char digits[40];		/* search: the phone digits it holds, as a pattern */
+	enum list_plan plan;
+	int tokens;
+	char token[SEARCH_TOKENS_MAX][SEARCH_TERM_MAX + 1];
+	long long estimate[SEARCH_TOKENS_MAX];
+	int common[SEARCH_TOKENS_MAX];	/* checked on the rows, not looked up */
+	int initial[SEARCH_TOKENS_MAX];	/* one letter: the start of a name */
+	long long matching;		/* counted with the page, or -1 */
+	/* the page link: after or before the row with these sort values */
+	int cursor, backwards;
+	char cursor_raw[800];
+	const char *cursor_value[3];	/* into cursor_raw; NULL for SQL NULL */
 	char query[1600];		/* the filters as a query string, for links */
 };
 
-/* Reads the choices that the field table cannot check (closed lists) and
- * makes the search patterns. Returns NULL, or the Lang key of the problem. */
+/* Reads and checks the page link against the sort: one value per column,
+ * each of the column's kind. Returns 0 or -1. */
+static int
+cursor_read(struct list_view *view, const char *text)
+{
+	long length = text_base64url_decode(text, (unsigned char *)view->cursor_raw,
+	    sizeof(view->cursor_raw));
+	char *p = view->cursor_raw;
+	int k, keys = sorts[view->sort].keys;
+
+	if (length < 0 || (size_t)length != strlen(view->cursor_raw))
+		return -1;
+	for (k = 0; k < keys; k++) {
+		char *end = strchr(p, '\x1f');
+		enum cursor_kind kind = k == keys - 1 ? CURSOR_INT : sorts[view->sort].kind;
+
+		if ((end == NULL) != (k == keys - 1))
+			return -1;
+		if (end != NULL)
+			*end = '\0';
+		if (!text_is_clean_utf8(p, 0))
+			return -1;
+		view->cursor_value[k] = p;
+		if (k == 0 && sorts[view->sort].nullable && *p == '\0')
+			view->cursor_value[k] = NULL;
+		else if (kind == CURSOR_INT && (*p == '\0' || strlen(p) > 18 ||
+		    strspn(p, "0123456789") != strlen(p)))
+			return -1;
+		else if (kind == CURSOR_DATETIME && (strlen(p) != 19 ||
+		    strspn(p, "0123456789-: ") != 19 || p[4] != '-' || p[10] != ' '))
+			return -1;
+		p = end ? end + 1 : p + strlen(p);
+	}
+	return 0;
+}
+
+/* The page link for the current row of query: its sort values, base64url. */
+static void
+cursor_write(struct list_view *view, struct db_query *query, char *out, size_t size)
+{
+	char raw[800];
+	size_t used = 0;
+	int k;
+
+	for (k = 0; k < sorts[view->sort].keys; k++) {
+		const char *value = db_text(query, (unsigned int)sorts[view->sort].result[k]);
+		int written = snprintf(raw + used, sizeof(raw) - used, "%s%s", k ? "\x1f" : "",
+		    value ? value : "");
+
+		if (written < 0 || used + (size_t)written >= sizeof(raw)) {
+			out[0] = '\0';
+			return;
+		}
+		used += (size_t)written;
+	}
+	if (text_base64url_encode((const unsigned char *)raw, used, out, size) != 0)
+		out[0] = '\0';
+}
+
+/* Reads the choices that the field table cannot check (closed lists), the
+ * search words and the page link. Returns NULL, or the Lang key of the
+ * problem. */
 static const char *
 list_view_read(struct request *req, struct list_view *view)
 {
 	const char *search = request_field(req, "q");
 	const char *sort = request_field(req, "sort");
-	int i;
+	const char *after = request_field(req, "after");
+	const char *before = request_field(req, "before");
 
 	memset(view, 0, sizeof(*view));
+	view->matching = -1;
 	view->status = choice(request_field(req, "status"), status_choices);
 	view->source = choice(request_field(req, "source"), source_choices);
 	view->consent = choice(request_field(req, "consent"), consent_choices);
@@ -304,80 +372,334 @@ list_view_read(struct request *req, struct list_view *view)
 	    view->size < 0)
 		return "Error.Field.Choice";
 	view->size = atoi(size_choices[view->size]);
-	view->page = request_field_int(req, "page", 1);
-
-	/* the first word anywhere in a name, the e-mail or the phone's
-	 * digits; the other words at the start of a name */
-	strcpy(view->first, "%");
-	strcpy(view->rest, "%");
-	strcpy(view->digits, "-");
 	if (search != NULL && *search != '\0') {
-		/* a phone number is one search, whatever its spaces */
-		int is_phone = strspn(search, "0123456789 +-.()") == strlen(search);
-		const char *space = is_phone ? NULL : strchr(search, ' ');
-		size_t first_len = space ? (size_t)(space - search) : strlen(search);
-		char word[420], *o = view->digits;
+		int t, words = 0;
 
-		snprintf(word, sizeof(word), "%.*s", (int)first_len, search);
-		if (text_like_prefix(word, view->first + 1, sizeof(view->first) - 1) != 0)
-			return "Error.Field.TooLong";
-		while (space != NULL && *space == ' ')
-			space++;
-		if (space != NULL && *space != '\0' &&
-		    text_like_prefix(space, view->rest, sizeof(view->rest)) != 0)
-			return "Error.Field.TooLong";
-		/* e-mail addresses are stored lowercased */
-		text_lower_ascii(view->first);
-		/* "06 12 34" finds "+33 6 12 34…": digits only, without the
-		 * national 0; fewer than three digits find nothing by phone */
-		*o++ = '%';
-		for (i = 0; search[i] && o < view->digits + sizeof(view->digits) - 2; i++)
-			if (search[i] >= '0' && search[i] <= '9' && !(o == view->digits + 1 && search[i] == '0'))
-				*o++ = search[i];
-		*o++ = '%';
-		*o = '\0';
-		if (strlen(view->digits) < 5)
-			strcpy(view->digits, "-");
+		view->tokens = search_tokens(search, view->token);
+		for (t = 0; t < view->tokens; t++) {
+			view->initial[t] = text_length(view->token[t]) == 1;
+			words += !view->initial[t];
+		}
+		if (words == 0)
+			return "Error.Field.SearchShort";
 	}
+	if (after != NULL && before != NULL)
+		return "Error.Field.PageLink";
+	if (after != NULL || before != NULL) {
+		view->cursor = 1;
+		view->backwards = before != NULL;
+		if (cursor_read(view, after ? after : before) != 0)
+			return "Error.Field.PageLink";
+		view->page = request_field_int(req, "page", view->backwards ? 1 : 2);
+	} else
+		view->page = 1;
 	return NULL;
 }
 
-/* Binds the filters (LIST_PARAMS values) into params; the text they point
- * to lives in view or in the request. */
-static void
-list_view_bind(struct request *req, struct list_view *view, struct db_param *params)
-{
-	static const int consent_values[] = { -1, 1, 0 };
-	const char *from = request_field(req, "from");
-	const char *to = request_field(req, "to");
-	const char *last_from = request_field(req, "last_from");
-	const char *last_to = request_field(req, "last_to");
-	const char *status = status_choices[view->status];
-	int p = 0;
+/* A statement under construction: its text and its parameters. */
+struct list_sql {
+	char text[4000];
+	size_t length;
+	struct db_param params[48];
+	size_t n;
+	int overflow;
+};
 
-	params[p++] = DB_INT(req->shop.id);
-	params[p++] = DB_TEXT(status);
-	params[p++] = DB_TEXT(status);
-	params[p++] = DB_TEXT(status);
-	params[p++] = DB_TEXT(source_choices[view->source]);
-	params[p++] = DB_TEXT(source_choices[view->source]);
-	params[p++] = DB_INT(consent_values[view->consent]);
-	params[p++] = DB_INT(consent_values[view->consent]);
-	params[p++] = DB_TEXT(from ? from : "1000-01-01");
-	params[p++] = DB_TEXT(to ? to : "9999-12-30");
-	params[p++] = DB_INT(request_field_int(req, "orders_min", 0));
-	params[p++] = DB_INT(request_field_int(req, "orders_max", 1LL << 40));
-	params[p++] = DB_INT(request_field_int(req, "spent_min", 0) * 100);
-	params[p++] = DB_INT(request_field_int(req, "spent_max", 1LL << 40) * 100);
-	params[p++] = DB_TEXT(last_from ? last_from : "1000-01-01");
-	params[p++] = DB_TEXT(last_to ? last_to : "9999-12-30");
-	params[p++] = DB_INT(last_from != NULL || last_to != NULL);
-	params[p++] = DB_TEXT(view->first);
-	params[p++] = DB_TEXT(view->first);
-	params[p++] = DB_TEXT(view->first);
-	params[p++] = DB_TEXT(view->digits);
-	params[p++] = DB_TEXT(view->rest);
-	params[p++] = DB_TEXT(view->rest);
+static void
+sql_add(struct list_sql *sql, const char *text)
+{
+	size_t len = strlen(text);
+
+	if (sql->length + len >= sizeof(sql->text)) {
+		sql->overflow = 1;
+		return;
+	}
+	memcpy(sql->text + sql->length, text, len + 1);
+	sql->length += len;
+}
+
+static void
+sql_param(struct list_sql *sql, const char *text, struct db_param param)
+{
+	sql_add(sql, text);
+	if (sql->n == sizeof(sql->params) / sizeof(sql->params[0])) {
+		sql->overflow = 1;
+		return;
+	}
+	sql->params[sql->n++] = param;
+}
+
+/* "(k1 > ? OR (k1 = ? AND (k2 > ? OR (k2 = ? AND id > ?))))" from key k on,
+ * in the direction the rows are read. */
+static void
+sql_after(struct list_sql *sql, struct list_view *view, int k, const char *op)
+{
+	const char *column = sorts[view->sort].column[k];
+	const char *value = view->cursor_value[k];
+	int last = k == sorts[view->sort].keys - 1;
+	struct db_param param = last || sorts[view->sort].kind == CURSOR_INT ?
+	    DB_INT(strtoll(value, NULL, 10)) : DB_TEXT(value);
+	char text[96];
+
+	snprintf(text, sizeof(text), last ? "%s %s ?" : "(%s %s ?", column, op);
+	sql_param(sql, text, param);
+	if (last)
+		return;
+	snprintf(text, sizeof(text), " OR (%s = ? AND ", column);
+	sql_param(sql, text, param);
+	sql_after(sql, view, k + 1, op);
+	sql_add(sql, "))");
+}
+
+/* Where the page starts: after the cursor in the order rows are read. The
+ * NULL last orders sort first going up. */
+static void
+sql_keyset(struct list_sql *sql, struct list_view *view, int reading_down)
+{
+	const char *op = reading_down ? "<" : ">";
+	const char *first = sorts[view->sort].column[0];
+	char text[160];
+
+	sql_add(sql, " AND ");
+	if (!sorts[view->sort].nullable || view->cursor_value[0] != NULL) {
+		if (sorts[view->sort].nullable && reading_down) {
+			sql_add(sql, "(");
+			sql_after(sql, view, 0, op);
+			snprintf(text, sizeof(text), " OR %s IS NULL)", first);
+			sql_add(sql, text);
+		} else
+			sql_after(sql, view, 0, op);
+		return;
+	}
+	/* from a customer who never ordered */
+	snprintf(text, sizeof(text), reading_down ? "(%s IS NULL AND c.id < ?)"
+	    : "((%s IS NULL AND c.id > ?) OR %s IS NOT NULL)", first, first);
+	sql_param(sql, text, DB_INT(strtoll(view->cursor_value[1], NULL, 10)));
+}
+
+/* " AND c.id IN (the customers with a term starting with word t)" */
+static void
+sql_search_in(struct list_sql *sql, struct request *req, struct list_view *view, int t,
+    const char *column, char *pattern, size_t size)
+{
+	char text[160];
+
+	text_like_prefix(view->token[t], pattern, size);
+	snprintf(text, sizeof(text), " AND %s IN (SELECT s%d.customer_id FROM customer_search s%d"
+	    " WHERE s%d.shop_id = ?", column, t, t, t);
+	sql_param(sql, text, DB_INT(req->shop.id));
+	snprintf(text, sizeof(text), " AND s%d.term LIKE ?)", t);
+	sql_param(sql, text, DB_TEXT(pattern));
+}
+
+/* " FROM customer c WHERE …" with the chosen filters and search. */
+static void
+sql_filters(struct list_sql *sql, struct request *req, struct list_view *view, int walk)
+{
+	static const char *const bounds[][2] = {
+		{ "from", " AND c.created_at >= ?" }, { "to", " AND c.created_at < ? + INTERVAL 1 DAY" },
+		{ "last_from", " AND c.last_order_at >= ?" },
+		{ "last_to", " AND c.last_order_at < ? + INTERVAL 1 DAY" },
+		{ "orders_min", " AND c.order_count >= ?" }, { "orders_max", " AND c.order_count <= ?" },
+		{ "spent_min", " AND c.total_spent_cents >= ?" },
+		{ "spent_max", " AND c.total_spent_cents <= ?" },
+	};
+	static char patterns[SEARCH_TOKENS_MAX][SEARCH_TERM_MAX * 2 + 4];
+	size_t b;
+	int t;
+
+	if (view->plan == PLAN_CANDIDATES) {
+		/* the matches of every looked-up word, intersected in the index */
+		sql_param(sql, " FROM (SELECT DISTINCT s.customer_id FROM customer_search s"
+		    " WHERE s.shop_id = ?", DB_INT(req->shop.id));
+		text_like_prefix(view->token[0], patterns[0], sizeof(patterns[0]));
+		sql_param(sql, " AND s.term LIKE ?", DB_TEXT(patterns[0]));
+		for (t = 1; t < view->tokens; t++)
+			if (!view->common[t] && !view->initial[t])
+				sql_search_in(sql, req, view, t, "s.customer_id", patterns[t],
+				    sizeof(patterns[t]));
+		sql_add(sql, ") m STRAIGHT_JOIN customer c ON c.id = m.customer_id");
+	} else {
+		sql_add(sql, " FROM customer c");
+		if (walk && view->plan == PLAN_WALK) {
+			sql_add(sql, " FORCE INDEX (");
+			sql_add(sql, sorts[view->sort].index);
+			sql_add(sql, ")");
+		}
+	}
+	sql_param(sql, " WHERE c.shop_id = ? AND c.erased_at IS NULL", DB_INT(req->shop.id));
+	if (view->status == 0)
+		sql_add(sql, " AND c.status <> 'inactive'");
+	else if (view->status > 1)
+		sql_param(sql, " AND c.status = ?", DB_TEXT(status_choices[view->status]));
+	if (view->source > 0)
+		sql_param(sql, " AND c.source = ?", DB_TEXT(source_choices[view->source]));
+	if (view->consent > 0)
+		sql_param(sql, " AND c.marketing_consent = ?", DB_INT(view->consent == 1));
+	for (b = 0; b < sizeof(bounds) / sizeof(bounds[0]); b++) {
+		const char *value = request_field(req, bounds[b][0]);
+
+		if (value == NULL)
+			continue;
+		if (strncmp(bounds[b][0], "spent", 5) == 0)
+			sql_param(sql, bounds[b][1], DB_INT(request_field_int(req, bounds[b][0], 0) * 100));
+		else if (strncmp(bounds[b][0], "orders", 6) == 0)
+			sql_param(sql, bounds[b][1], DB_INT(request_field_int(req, bounds[b][0], 0)));
+		else
+			sql_param(sql, bounds[b][1], DB_TEXT(value));
+	}
+	for (t = 0; t < view->tokens; t++) {
+		if (view->initial[t]) {
+			text_like_prefix(view->token[t], patterns[t], sizeof(patterns[t]));
+			sql_param(sql, " AND (c.first_name LIKE ?", DB_TEXT(patterns[t]));
+			sql_param(sql, " OR c.last_name LIKE ?)", DB_TEXT(patterns[t]));
+		} else if (view->plan == PLAN_WALK && !view->common[t])
+			sql_search_in(sql, req, view, t, "c.id", patterns[t], sizeof(patterns[t]));
+		else if (view->common[t]) {
+			/* in a quarter of the shop or more: found on the rows read */
+			patterns[t][0] = '%';
+			text_like_prefix(view->token[t], patterns[t] + 1, sizeof(patterns[t]) - 1);
+			sql_param(sql, " AND (c.first_name LIKE ?", DB_TEXT(patterns[t]));
+			sql_param(sql, " OR c.last_name LIKE ?", DB_TEXT(patterns[t]));
+			sql_param(sql, " OR c.email LIKE ?", DB_TEXT(patterns[t]));
+			sql_param(sql, " OR c.phone_digits LIKE ?)", DB_TEXT(patterns[t]));
+		}
+	}
+}
+
+/* " ORDER BY …" in the direction rows are read. */
+static void
+sql_order(struct list_sql *sql, struct list_view *view, int reading_down)
+{
+	int k;
+
+	sql_add(sql, " ORDER BY ");
+	for (k = 0; k < sorts[view->sort].keys; k++) {
+		if (k)
+			sql_add(sql, ", ");
+		sql_add(sql, sorts[view->sort].column[k]);
+		if (reading_down)
+			sql_add(sql, " DESC");
+	}
+}
+
+/* The rows column of an EXPLAIN of one table: the server's estimate. */
+static long long
+explain_rows(struct request *req, enum customers_sql which, struct db_param *params, size_t n)
+{
+	struct db_query *query = &customers_sql[which];
+	long long rows = -1;
+
+	if (db_exec(&req->app->db, query, params, n) < 0)
+		return -1;
+	if (db_fetch(query) == 1)
+		rows = db_int(query, 8);
+	db_done(query);
+	return rows;
+}
+
+/* Chooses how to find a search's matches (see the top of this section):
+ * the words looked up go rarest first. Returns 0 or -1. */
+static int
+list_plan(struct request *req, struct list_view *view)
+{
+	struct db_param params[2] = { DB_INT(req->shop.id), DB_NULL };
+	char pattern[SEARCH_TERM_MAX * 2 + 4];
+	double shop, matching;
+	int t, u, looked_up = 0;
+
+	view->plan = PLAN_FILTERS;
+	if (view->tokens == 0)
+		return 0;
+	shop = (double)explain_rows(req, SQL_SHOP_ESTIMATE, params, 1);
+	if (shop < 0)
+		return -1;
+	if (shop < 1)
+		shop = 1;
+	matching = shop;
+	for (t = 0; t < view->tokens; t++) {
+		if (view->initial[t]) {
+			/* checked on the rows, after the words */
+			view->estimate[t] = LLONG_MAX;
+			continue;
+		}
+		text_like_prefix(view->token[t], pattern, sizeof(pattern));
+		params[1] = DB_TEXT(pattern);
+		view->estimate[t] = explain_rows(req, SQL_SEARCH_ESTIMATE, params, 2);
+		if (view->estimate[t] < 0)
+			return -1;
+		view->common[t] = (double)view->estimate[t] > shop / 4;
+		looked_up += !view->common[t];
+		matching *= (double)view->estimate[t] < shop ? (double)view->estimate[t] / shop : 1;
+	}
+	for (t = 1; t < view->tokens; t++)
+		for (u = t; u > 0 && view->estimate[u] < view->estimate[u - 1]; u--) {
+			char word[SEARCH_TERM_MAX + 1];
+			long long estimate = view->estimate[u];
+			int common = view->common[u], initial = view->initial[u];
+
+			memcpy(word, view->token[u], sizeof(word));
+			memcpy(view->token[u], view->token[u - 1], sizeof(word));
+			memcpy(view->token[u - 1], word, sizeof(word));
+			view->estimate[u] = view->estimate[u - 1];
+			view->estimate[u - 1] = estimate;
+			view->common[u] = view->common[u - 1];
+			view->common[u - 1] = common;
+			view->initial[u] = view->initial[u - 1];
+			view->initial[u - 1] = initial;
+		}
+	view->plan = looked_up > 0 &&
+	    matching <= hdf_get_int_value(req->app->config, "Limits.SearchCandidates", CANDIDATES_MAX)
+	    ? PLAN_CANDIDATES : PLAN_WALK;
+	return 0;
+}
+
+/* Runs the page's statement (size + 1 rows, in the order they are read). */
+static struct db_query *
+list_page_query(struct request *req, struct list_view *view)
+{
+	static struct list_sql sql;
+	int reading_down = view->descending != view->backwards;
+	struct db_query *query;
+
+	memset(&sql, 0, sizeof(sql));
+	/* a search's few matches are all read to be sorted: counting them
+	 * there costs nothing more */
+	sql_add(&sql, "SELECT " LIST_COLUMNS ", page.matching FROM (SELECT c.id");
+	sql_add(&sql, view->plan == PLAN_CANDIDATES && !view->cursor ? ", COUNT(*) OVER () AS matching"
+	    : ", NULL AS matching");
+	sql_filters(&sql, req, view, 1);
+	if (view->cursor)
+		sql_keyset(&sql, view, reading_down);
+	sql_order(&sql, view, reading_down);
+	/* the page's ids first, then their rows: never the other way round */
+	sql_param(&sql, " LIMIT ?) page STRAIGHT_JOIN customer c ON c.id = page.id",
+	    DB_INT(view->size + 1));
+	sql_order(&sql, view, reading_down);
+	if (sql.overflow || (query = db_cached(&req->app->db, sql.text)) == NULL)
+		return NULL;
+	return db_exec(&req->app->db, query, sql.params, sql.n) < 0 ? NULL : query;
+}
+
+/* How many customers match, up to COUNT_CAP + 1. -1 on error. */
+static long long
+list_count(struct request *req, struct list_view *view)
+{
+	static struct list_sql sql;
+	struct db_query *query;
+	long long count = -1;
+
+	memset(&sql, 0, sizeof(sql));
+	sql_add(&sql, "SELECT COUNT(*) FROM (SELECT 1");
+	sql_filters(&sql, req, view, 0);
+	sql_param(&sql, " LIMIT ?) matching", DB_INT(COUNT_CAP + 1));
+	if (sql.overflow || (query = db_cached(&req->app->db, sql.text)) == NULL ||
+	    db_exec(&req->app->db, query, sql.params, sql.n) < 0)
+		return -1;
+	if (db_fetch(query) == 1)
+		count = db_int(query, 0);
+	db_done(query);
+	return count;
 }
 
 /* The filters as a query string (values URL-escaped) for the pager and the
@@ -438,37 +760,68 @@ bulk_keep_ids(struct request *req)
 	}
 }
 
-/* Copies up to size rows into Customers.N.*, with money and dates written
- * the shop's way. Returns the number of rows seen (up to size + 1). */
-static int
-rows_to_page(struct request *req, struct db_query *query, int size)
+/* Copies the current row of query into Customers.N, with money and dates
+ * written the shop's way. */
+static void
+row_to_page(struct request *req, struct db_query *query, int n)
 {
 	HDF *row;
 	char name[32], text[64];
-	int rows = 0;
 
-	while (db_fetch(query) == 1) {
-		if (++rows > size)
+	snprintf(name, sizeof(name), "Customers.%d", n);
+	if (hdf_get_node(req->hdf, name, &row) != STATUS_OK)
+		return;
+	hdf_set_value(row, "id", db_text(query, 0));
+	hdf_set_value(row, "first_name", db_text(query, 1));
+	hdf_set_value(row, "last_name", db_text(query, 2));
+	hdf_set_value(row, "email", db_text(query, 3));
+	hdf_set_value(row, "phone", db_text(query, 4));
+	hdf_set_value(row, "status", db_text(query, 5));
+	format_date(db_text(query, 6), req->shop.lang, text, sizeof(text));
+	hdf_set_value(row, "created", text);
+	hdf_set_value(row, "orders", db_text(query, 7));
+	format_money(db_int(query, 8), req->shop.currency, req->shop.lang, text, sizeof(text));
+	hdf_set_value(row, "spent", text);
+	format_date(db_text(query, 9), req->shop.lang, text, sizeof(text));
+	hdf_set_value(row, "last_order", text);
+}
+
+/* Shows up to size rows of the page's result in the list's order (a page
+ * read backwards is turned round) and sets the links to the pages around
+ * it. Returns the number of rows shown. */
+static int
+rows_to_page(struct request *req, struct list_view *view, struct db_query *query)
+{
+	unsigned long long rows = db_row_count(query);
+	int more = rows > (unsigned long long)view->size;
+	int shown = more ? view->size : (int)rows, i;
+	char cursor[1100];
+
+	for (i = 0; i < shown; i++) {
+		db_seek(query, (unsigned long long)(view->backwards ? shown - 1 - i : i));
+		if (db_fetch(query) != 1)
 			break;
-		snprintf(name, sizeof(name), "Customers.%d", rows - 1);
-		if (hdf_get_node(req->hdf, name, &row) != STATUS_OK)
-			break;
-		hdf_set_value(row, "id", db_text(query, 0));
-		hdf_set_value(row, "first_name", db_text(query, 1));
-		hdf_set_value(row, "last_name", db_text(query, 2));
-		hdf_set_value(row, "email", db_text(query, 3));
-		hdf_set_value(row, "phone", db_text(query, 4));
-		hdf_set_value(row, "status", db_text(query, 5));
-		format_date(db_text(query, 6), req->shop.lang, text, sizeof(text));
-		hdf_set_value(row, "created", text);
-		hdf_set_value(row, "orders", db_text(query, 7));
-		format_money(db_int(query, 8), req->shop.currency, req->shop.lang, text, sizeof(text));
-		hdf_set_value(row, "spent", text);
-		format_date(db_text(query, 9), req->shop.lang, text, sizeof(text));
-		hdf_set_value(row, "last_order", text);
+		row_to_page(req, query, i);
+		if (i == 0) {
+			cursor_write(view, query, cursor, sizeof(cursor));
+			hdf_set_value(req->hdf, "Page.BeforeCursor", cursor);
+		}
+		if (i == shown - 1) {
+			cursor_write(view, query, cursor, sizeof(cursor));
+			hdf_set_value(req->hdf, "Page.AfterCursor", cursor);
+		}
 	}
+	if (shown > 0 && db_text(query, 10) != NULL)
+		view->matching = db_int(query, 10);
 	db_done(query);
-	return rows;
+	/* back at the start: this is page 1 whatever the link said */
+	if (view->backwards && !more)
+		view->page = 1;
+	if (view->page > 1)
+		hdf_set_int_value(req->hdf, "Page.Previous", (int)view->page - 1);
+	if ((view->backwards && shown > 0) || (!view->backwards && more))
+		hdf_set_int_value(req->hdf, "Page.Next", (int)view->page + 1);
+	return shown;
 }
 
 /* Runs a statement that returns one number. -1 on error. */
@@ -490,60 +843,53 @@ static void
 customers_list(struct request *req)
 {
 	struct list_view view;
-	struct db_param params[LIST_PARAMS + 2];
+	struct db_param shop = DB_INT(req->shop.id);
 	struct db_query *query;
 	const char *problem = list_view_read(req, &view);
-	long long matching, failed;
-	int rows, shown;
+	long long matching = -2, failed;
+	int shown;
 
 	if (problem != NULL) {
 		page_error(req, 400, problem);
 		return;
 	}
-	list_view_bind(req, &view, params);
-	params[LIST_PARAMS] = DB_INT(view.size + 1);
-	params[LIST_PARAMS + 1] = DB_INT((view.page - 1) * view.size);
-	query = &customers_sql[SQL_LIST_FIRST + view.sort * 2 + view.descending];
-	if (db_exec(&req->app->db, query, params, LIST_PARAMS + 2) < 0) {
+	if (list_plan(req, &view) != 0 || (query = list_page_query(req, &view)) == NULL) {
 		page_error(req, 500, NULL);
 		return;
 	}
-	rows = rows_to_page(req, query, view.size);
-	/* a search finds rows by reading them: counting all of its matches
-	 * would read the whole shop, so a search that fills the page says
-	 * "more than" what it showed */
-	if (rows > view.size && request_field(req, "q") != NULL)
-		matching = COUNT_CAP + 1;
-	else if (rows <= view.size)
-		matching = (view.page - 1) * view.size + rows;
-	else
-		matching = single_number(req, SQL_COUNT, params, LIST_PARAMS);
-	params[0] = DB_INT(req->shop.id);
-	failed = single_number(req, SQL_FAILED_MAILS, params, 1);
-	if (matching < 0 || failed < 0) {
+	shown = rows_to_page(req, &view, query);
+	/* the count is said on the first page; a common word's matches are
+	 * not counted (that would read them all) */
+	if (view.page == 1 && !view.cursor) {
+		if (shown < view.size)
+			matching = shown;
+		else if (view.matching >= 0)
+			matching = view.matching;
+		else if (view.plan != PLAN_WALK)
+			matching = list_count(req, &view);
+		else
+			matching = COUNT_CAP + 1;
+	}
+	failed = single_number(req, SQL_FAILED_MAILS, &shop, 1);
+	if (matching == -1 || failed < 0) {
 		page_error(req, 500, NULL);
 		return;
 	}
 	if (failed > 0)
 		hdf_set_int_value(req->hdf, "Page.FailedMails", (int)failed);
-	if (matching > COUNT_CAP && request_field(req, "q") != NULL && rows > view.size)
-		hdf_set_int_value(req->hdf, "Page.MoreThan", (int)(view.page * view.size));
+	if (matching > COUNT_CAP && view.plan == PLAN_WALK)
+		hdf_set_int_value(req->hdf, "Page.MoreThan", view.size);
 	else if (matching > COUNT_CAP)
 		hdf_set_int_value(req->hdf, "Page.MoreThan", COUNT_CAP);
-	else
+	else if (matching >= 0)
 		hdf_set_int_value(req->hdf, "Page.Matching", (int)matching);
 	list_view_links(req, &view);
 	if (request_field(req, "q") != NULL)
 		hdf_set_value(req->hdf, "Page.Query", request_field(req, "q"));
-	shown = rows > view.size ? view.size : rows;
 	hdf_set_int_value(req->hdf, "Page.Number", (int)view.page);
 	hdf_set_int_value(req->hdf, "Page.Shown", shown);
 	hdf_set_int_value(req->hdf, "Page.First", (int)((view.page - 1) * view.size + 1));
 	hdf_set_int_value(req->hdf, "Page.Last", (int)((view.page - 1) * view.size) + shown);
-	if (view.page > 1)
-		hdf_set_int_value(req->hdf, "Page.Previous", (int)view.page - 1);
-	if (rows > view.size)
-		hdf_set_int_value(req->hdf, "Page.Next", (int)view.page + 1);
 	page_render(req, 200, "customers/list.cs");
 }
 
@@ -642,6 +988,8 @@ customers_create(struct request *req)
 	mail.customer_id = customer_id;
 	hdf_set_valuef(req->hdf, "Mail.Link=%s/account/login", link_base);
 	if (customer_id == 0 ||
+	    search_add(&req->app->db, req->shop.id, customer_id, request_field(req, "first_name"),
+	    request_field(req, "last_name"), email, digits) != 0 ||
 	    request_event(req, customer_id, req->session.admin_id, "customer.created", NULL) != 0 ||
 	    mail_queue(req, &mail) != 0 || db_commit(&req->app->db) != 0) {
 		page_error(req, 500, NULL);
@@ -766,6 +1114,7 @@ struct current {
 	char email[256];
 	char status[16];
 	int has_signed_in;
+	char first_name[404], last_name[404], phone_digits[40];
 };
 
 /* Starts a transaction and locks the customer of the path. Returns 1 when
@@ -786,6 +1135,9 @@ lock_customer(struct request *req, struct current *current)
 		snprintf(current->email, sizeof(current->email), "%s", db_text(query, 0));
 		snprintf(current->status, sizeof(current->status), "%s", db_text(query, 1));
 		current->has_signed_in = db_int(query, 2) != 0;
+		snprintf(current->first_name, sizeof(current->first_name), "%s", db_text(query, 3));
+		snprintf(current->last_name, sizeof(current->last_name), "%s", db_text(query, 4));
+		snprintf(current->phone_digits, sizeof(current->phone_digits), "%s", db_text(query, 5));
 	}
 	db_done(query);
 	if (found != 1)
@@ -910,7 +1262,11 @@ customers_update(struct request *req)
 		return;
 	}
 	/* a link mailed to the old address must not sign anyone in any more */
-	if (rows < 0 || (email_changed && (for_customer(req, SQL_VOID_TOKENS) != 0 ||
+	if (rows < 0 ||
+	    search_forget(&req->app->db, req->shop.id, req->path_id, current.first_name,
+	    current.last_name, current.email, current.phone_digits) != 0 ||
+	    search_add(&req->app->db, req->shop.id, req->path_id, first, last, email, digits) != 0 ||
+	    (email_changed && (for_customer(req, SQL_VOID_TOKENS) != 0 ||
 	    request_event(req, req->path_id, req->session.admin_id, "customer.email_changed", NULL) != 0))) {
 		page_error(req, 500, NULL);
 		return;
@@ -1096,6 +1452,23 @@ bulk_for_shop(struct request *req, enum customers_sql which, const unsigned char
 	return db_exec(&req->app->db, &customers_sql[which], params, 2) < 0 ? -1 : 0;
 }
 
+/* Removes the search terms of the customers of the selection. 0 or -1. */
+static int
+bulk_forget_search(struct request *req, const unsigned char *selection)
+{
+	struct db_query *query = &customers_sql[SQL_BULK_SEARCH_TERMS];
+	struct db_param params[2] = { DB_INT(req->shop.id), DB_BLOB(selection, 16) };
+	int status = 0;
+
+	if (db_exec(&req->app->db, query, params, 2) < 0)
+		return -1;
+	while (status == 0 && db_fetch(query) == 1)
+		status = search_forget(&req->app->db, req->shop.id, db_int(query, 0), db_text(query, 1),
+		    db_text(query, 2), db_text(query, 3), db_text(query, 4));
+	db_done(query);
+	return status;
+}
+
 /* Fills the selection from the ticked rows or the filters. Returns how many
  * customers it holds, or -1 (answered). */
 static long long
@@ -1103,20 +1476,30 @@ bulk_select(struct request *req, int everything, const unsigned char *selection)
 {
 	struct db *db = &req->app->db;
 	struct list_view view;
-	struct db_param params[LIST_PARAMS + 1];
+	struct db_param params[3];
 	long long ids[BULK_MAX_TICKED];
 	size_t count, i;
 	const char *problem;
 
 	params[0] = DB_BLOB(selection, 16);
 	if (everything) {
+		static struct list_sql sql;
+		struct db_query *query;
+
 		problem = list_view_read(req, &view);
 		if (problem != NULL) {
 			page_error(req, 400, problem);
 			return -1;
 		}
-		list_view_bind(req, &view, params + 1);
-		if (db_exec(db, &customers_sql[SQL_BULK_ADD_MATCHING], params, LIST_PARAMS + 1) < 0) {
+		memset(&sql, 0, sizeof(sql));
+		if (list_plan(req, &view) != 0) {
+			page_error(req, 500, NULL);
+			return -1;
+		}
+		sql_param(&sql, "INSERT INTO bulk_selection SELECT ?, c.id", params[0]);
+		sql_filters(&sql, req, &view, 0);
+		if (sql.overflow || (query = db_cached(db, sql.text)) == NULL ||
+		    db_exec(db, query, sql.params, sql.n) < 0) {
 			page_error(req, 500, NULL);
 			return -1;
 		}
@@ -1159,7 +1542,8 @@ bulk_apply(struct request *req, enum bulk_action action, const char *reason,
 	    bulk_for_shop(req, SQL_BULK_VOID_TOKENS, selection) != 0))
 		return -1;
 	if (status == NULL) {
-		if (bulk_for_shop(req, SQL_BULK_DETACH_ORDERS, selection) != 0 ||
+		if (bulk_forget_search(req, selection) != 0 ||
+		    bulk_for_shop(req, SQL_BULK_DETACH_ORDERS, selection) != 0 ||
 		    bulk_for_shop(req, SQL_BULK_DROP_MAILS, selection) != 0 ||
 		    bulk_for_shop(req, SQL_BULK_DROP_NOTES, selection) != 0 ||
 		    bulk_for_shop(req, SQL_BULK_ERASE, selection) != 0)
@@ -1335,6 +1719,5 @@ main(int argc, char **argv)
 		.sql_count = CUSTOMERS_SQL__MAX,
 	};
 
-	list_sql_build();
 	return app_main(&app, argc, argv);
 }

@@ -52,7 +52,7 @@
 <?cs if:Page.Shown == 0 ?>
 <p class="empty"><?cs if:Page.Filters ?><?cs var:Lang.Customers.NoMatch ?><?cs else ?><?cs var:Lang.Customers.None ?><?cs /if ?></p>
 <?cs else ?>
-<p class="count"><?cs if:Page.MoreThan ?><?cs var:Lang.Customers.MoreThan ?> <?cs var:Page.MoreThan ?><?cs else ?><?cs var:Page.Matching ?><?cs /if ?> <?cs var:Lang.Customers.Matching ?> · <?cs var:Lang.Customers.Showing ?> <?cs var:Page.First ?>–<?cs var:Page.Last ?><?cs if:Page.Query ?> · <?cs var:Lang.Customers.SearchFor ?> « <?cs var:Page.Query ?> »<?cs /if ?></p>
+<p class="count"><?cs if:Page.MoreThan ?><?cs var:Lang.Customers.MoreThan ?> <?cs var:Page.MoreThan ?> <?cs var:Lang.Customers.Matching ?> · <?cs elif:Page.Matching ?><?cs var:Page.Matching ?> <?cs var:Lang.Customers.Matching ?> · <?cs /if ?><?cs var:Lang.Customers.Showing ?> <?cs var:Page.First ?>–<?cs var:Page.Last ?><?cs if:Page.Query ?> · <?cs var:Lang.Customers.SearchFor ?> « <?cs var:Page.Query ?> »<?cs /if ?></p>
 <form method="post" action="/admin/customers/bulk" class="bulk-form">
 <?cs call:csrf_field() ?>
 <?cs each:f = Page.Filter ?><?cs if:f ?><input type="hidden" name="<?cs name:f ?>" value="<?cs var:f ?>"><?cs /if ?><?cs /each ?>
@@ -64,7 +64,7 @@
   <label for="bulk-reason" class="visually-hidden"><?cs var:Lang.Customers.Reason ?></label>
   <input id="bulk-reason" name="reason" type="text" maxlength="500" placeholder="<?cs var:Lang.Customers.Bulk.ReasonIfBlock ?>">
   <label class="check"><input type="radio" name="scope" value="ticked" checked> <?cs var:Lang.Customers.Bulk.Ticked ?></label>
-  <label class="check"><input type="radio" name="scope" value="all"> <?cs var:Lang.Customers.Bulk.All ?> (<?cs if:Page.MoreThan ?><?cs var:Lang.Customers.MoreThan ?> <?cs var:Page.MoreThan ?><?cs else ?><?cs var:Page.Matching ?><?cs /if ?>)</label>
+  <label class="check"><input type="radio" name="scope" value="all"> <?cs var:Lang.Customers.Bulk.All ?><?cs if:Page.MoreThan ?> (<?cs var:Lang.Customers.MoreThan ?> <?cs var:Page.MoreThan ?>)<?cs elif:Page.Matching ?> (<?cs var:Page.Matching ?>)<?cs /if ?></label>
   <button type="submit"><?cs var:Lang.Customers.Bulk.Continue ?></button>
 </div>
 <div class="table-wrap">
@@ -100,10 +100,12 @@
 </form>
 <?cs /if ?>
 <?cs if:Page.Previous || Page.Next ?>
+<?cs set:Page.Here = "/admin/customers?" + Page.Filters + "sort=" + Page.Sort + "&dir=" + Page.Dir + "&size=" + Page.Size ?>
 <nav class="pager" aria-label="<?cs var:Lang.Customers.Pages ?>">
-  <?cs if:Page.Previous ?><a rel="prev" href="/admin/customers?<?cs var:Page.Filters ?>sort=<?cs var:Page.Sort ?>&amp;dir=<?cs var:Page.Dir ?>&amp;size=<?cs var:Page.Size ?>&amp;page=<?cs var:Page.Previous ?>">← <?cs var:Lang.Customers.Previous ?></a><?cs /if ?>
+  <?cs if:Page.Previous > 1 ?><a href="<?cs var:Page.Here ?>">« <?cs var:Lang.Customers.FirstPage ?></a><?cs /if ?>
+  <?cs if:Page.Previous ?><a rel="prev" href="<?cs var:Page.Here ?>&amp;before=<?cs var:Page.BeforeCursor ?>&amp;page=<?cs var:Page.Previous ?>">← <?cs var:Lang.Customers.Previous ?></a><?cs /if ?>
   <span><?cs var:Lang.Customers.Page ?> <?cs var:Page.Number ?></span>
-  <?cs if:Page.Next ?><a rel="next" href="/admin/customers?<?cs var:Page.Filters ?>sort=<?cs var:Page.Sort ?>&amp;dir=<?cs var:Page.Dir ?>&amp;size=<?cs var:Page.Size ?>&amp;page=<?cs var:Page.Next ?>"><?cs var:Lang.Customers.Next ?> →</a><?cs /if ?>
+  <?cs if:Page.Next ?><a rel="next" href="<?cs var:Page.Here ?>&amp;after=<?cs var:Page.AfterCursor ?>&amp;page=<?cs var:Page.Next ?>"><?cs var:Lang.Customers.Next ?> →</a><?cs /if ?>
 </nav>
 <?cs /if ?>
 <?cs /def ?>

@@ -55,7 +55,7 @@ def can_connect(address):
 class Stack:
     def __init__(self, var_dir, srcdir, builddir, port=None, persistent=False,
                  buffer_pool="256M", processes=2, sanitizer_logs=False,
-                 extra_programs=None, extra_nginx="", smtp=True):
+                 extra_programs=None, extra_nginx="", smtp=True, config_extra=""):
         self.var = os.path.abspath(var_dir)
         self.srcdir = os.path.abspath(srcdir)
         self.builddir = os.path.abspath(builddir)
@@ -64,6 +64,7 @@ class Stack:
         self.persistent = persistent
         self.buffer_pool = buffer_pool
         self.processes = processes
+        self.config_extra = config_extra
         self.sanitizer_logs = sanitizer_logs
         # benchmarks add programs of their own: {name: path}, served by
         # extra_nginx locations through $fidele_sockets/<name>.sock
@@ -202,6 +203,7 @@ class Stack:
             f.write("Site.BaseUrl = %s\n" % self.base_url)
             f.write("Limits.MaxBody = 1048576\n")
             f.write("Paths.Data = %s\n" % self.srcdir)
+            f.write(self.config_extra)
         os.chmod(self.config, 0o640)
 
     def start_worker(self):

@@ -41,3 +41,5 @@ INSERT INTO customer (shop_id, email, first_name, last_name, status, source)
 SELECT id, 'gwen@beta.test', 'Gwen', 'Hughes', 'active', 'self'
   FROM shop WHERE slug = 'beta';
 """)
+    # the rows above went in with SQL, behind the search index's back
+    stack.admin("search-reindex")

@@ -1,5 +1,6 @@
 """The list's search, filters, sort, count and page size; all in the URL."""
 
+import base64
 import re
 import unittest
 import urllib.parse
@@ -100,3 +101,100 @@ class ListView(unittest.TestCase):
             page = self.list(**query)
             self.assertEqual(page.status, 400, query)
             self.assertIn(message, page.text(), query)
+
+
+class SearchIndex(ListView):
+    """customer_search follows every change: create, edit, erase."""
+
+    def setUp(self):
+        super().setUp()
+        SearchIndex.counter = getattr(SearchIndex, "counter", 0) + 1
+        self.email = "aso%d@alpha.test" % SearchIndex.counter
+        answer = self.browser.submit("/admin/customers/new", "/admin/customers/new",
+                                     {"email": self.email, "first_name": "Anne-Sophie",
+                                      "last_name": "O'Connell", "phone": "+33 7 11 22 33 4%d" % SearchIndex.counter})
+        self.path = answer.header("Location")
+        self.id = self.path.rsplit("/", 1)[1]
+
+    def found(self, typed):
+        page = self.list(q=typed, size="200")
+        self.assertEqual(page.status, 200, typed)
+        return self.id in ids(page)
+
+    def test_a_new_customer_is_found_by_any_part(self):
+        for typed in ("connell", "OCONNELL", "o'connell", "anne sophie", "Sophie O", "ANNE-SOPH",
+                      "07 11 22 33", "1122334", "+33 7 11", "aso%d@alpha" % SearchIndex.counter):
+            self.assertTrue(self.found(typed), typed)
+        for typed in ("connelly", "sophie anne x", "07 11 22 99"):
+            self.assertFalse(self.found(typed), typed)
+
+    def test_an_edited_customer_is_found_by_the_new_name_only(self):
+        answer = self.browser.submit(self.path + "/edit", self.path + "/edit",
+                                     {"email": "renamed-%s@alpha.test" % self.id, "first_name": "Anne-Sophie",
+                                      "last_name": "Durand-Vasseur"})
+        self.assertEqual(answer.status, 303)
+        self.assertTrue(self.found("vasseur"))
+        self.assertTrue(self.found("renamed-%s" % self.id))
+        self.assertFalse(self.found("connell"))
+        self.assertFalse(self.found(self.email.split("@")[0]))
+
+    def test_an_erased_customer_leaves_nothing_to_search(self):
+        confirm = self.browser.get(self.path + "/delete")
+        self.assertEqual(self.browser.post(self.path + "/delete", {"csrf": confirm.csrf()}).status, 303)
+        self.assertFalse(self.found("connell"))
+        self.assertEqual(web.STACK.sql("SELECT COUNT(*) FROM customer_search WHERE customer_id = %s"
+                                       % self.id), [["0"]])
+
+    def test_reindex_rebuilds_what_sql_changed(self):
+        web.STACK.sql("UPDATE customer SET last_name = 'Zebulon' WHERE id = %s" % self.id)
+        self.assertFalse(self.found("zebulon"))
+        web.STACK.admin("search-reindex", "--shop", "alpha")
+        self.assertTrue(self.found("zebulon"))
+        self.assertFalse(self.found("connell"))
+
+
+class KeysetPages(ListView):
+    def test_every_sort_pages_through_everyone_once_both_ways(self):
+        orders = {"name": "c.last_name, c.first_name, c.id", "email": "c.email, c.id",
+                  "created": "c.created_at, c.id", "last_order": "c.last_order_at, c.id",
+                  "orders": "c.order_count, c.id", "spent": "c.total_spent_cents, c.id"}
+        for sort, order in orders.items():
+            for direction in ("asc", "desc"):
+                if direction == "desc":
+                    order = ", ".join(key + " DESC" for key in order.split(", "))
+                self.assertEqual(self.all_pages(sort=sort, dir=direction, size="25"),
+                                 alpha("c.status <> 'inactive'", order=order), (sort, direction))
+
+    def test_a_search_pages_the_same_way(self):
+        found = self.all_pages(q="example", size="25")
+        self.assertEqual(found, alpha("c.email LIKE '%example%' AND c.status <> 'inactive'",
+                                      order="c.last_name, c.first_name, c.id"))
+        found = self.all_pages(q="lodi", sort="spent", dir="desc", size="25", status="all")
+        self.assertEqual(found, alpha("c.first_name LIKE '%lodi%'", order="c.total_spent_cents DESC, c.id DESC"))
+
+    def test_bad_page_links_are_refused(self):
+        def link(*values):
+            return base64.urlsafe_b64encode("\x1f".join(values).encode()).decode().rstrip("=")
+
+        for query in ({"after": "not base64!"}, {"after": "QQ"}, {"after": link("Martin", "12")},
+                      {"after": link("Martin", "Élodie", "x")},
+                      {"sort": "created", "after": link("yesterday", "12")},
+                      {"sort": "orders", "before": link("-3", "12")},
+                      {"after": link("Martin", "Élodie", "12"), "before": link("Martin", "Élodie", "12")},
+                      {"after": link("Mar\x01tin", "Élodie", "12")}):
+            page = self.list(**query)
+            self.assertEqual(page.status, 400, query)
+            self.assertIn("Ce lien de page n'est plus valide", page.text(), query)
+
+    def test_a_page_link_survives_its_row_being_erased(self):
+        first = self.list(size="25")
+        link = re.search(r'rel="next" href="([^"]+)"', first.body).group(1).replace("&amp;", "&")
+        expected = ids(self.browser.get(link))
+        last_shown = ids(first)[-1]
+        email = web.STACK.sql("SELECT email FROM customer WHERE id = %s" % last_shown)[0][0]
+        web.STACK.sql("UPDATE customer SET erased_at = NOW(), email = NULL WHERE id = %s" % last_shown)
+        try:
+            self.assertEqual(ids(self.browser.get(link)), expected)
+        finally:
+            web.STACK.sql("UPDATE customer SET erased_at = NULL, email = '%s' WHERE id = %s"
+                          % (email, last_shown))
