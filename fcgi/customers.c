@@ -589,11 +589,14 @@ explain_rows(struct request *req, enum customers_sql which, struct db_param *par
 {
 	struct db_query *query = &customers_sql[which];
 	long long rows = -1;
+	unsigned int col;
 
 	if (db_exec(&req->app->db, query, params, n) < 0)
 		return -1;
 	if (db_fetch(query) == 1)
-		rows = db_int(query, 8);
+		for (col = 0; col < query->columns; col++)
+			if (strcmp(query->names[col], "rows") == 0)
+				rows = db_int(query, col);
 	db_done(query);
 	return rows;
 }
@@ -849,6 +852,14 @@ customers_list(struct request *req)
 	long long matching = -2, failed;
 	int shown;
 
+	if (problem != NULL && strcmp(problem, "Error.Field.SearchShort") == 0) {
+		/* said above the search box, where it can be typed again */
+		hdf_set_value(req->hdf, "Page.Message", request_text(req, problem));
+		hdf_set_value(req->hdf, "Page.Query", request_field(req, "q"));
+		list_view_links(req, &view);
+		page_render(req, 400, "customers/list.cs");
+		return;
+	}
 	if (problem != NULL) {
 		page_error(req, 400, problem);
 		return;

@@ -13,19 +13,20 @@ CREATE TABLE customer_search (
 ) ENGINE=InnoDB;
 
 -- The list walks these indexes in the order shown, from where the last page
--- ended (keyset paging). Each also carries the filters a page always checks
--- (erased, status) and the two most used (consent, source), so that walking
--- one, searching included, needs no row reads.
+-- ended (keyset paging). Each also carries every column a filter reads, so
+-- that walking one, searching and filtering included, reads no rows.
 ALTER TABLE customer
   DROP KEY customer_shop_name,
   DROP KEY customer_shop_created,
   DROP KEY customer_shop_last_order,
   DROP KEY customer_shop_spent,
   ADD KEY customer_shop_name (shop_id, last_name, first_name, id, erased_at, status,
-                              marketing_consent, source),
-  ADD KEY customer_shop_created (shop_id, created_at, id, erased_at, status, marketing_consent, source),
+    marketing_consent, source, created_at, order_count, total_spent_cents, last_order_at),
+  ADD KEY customer_shop_created (shop_id, created_at, id, erased_at, status,
+    marketing_consent, source, order_count, total_spent_cents, last_order_at),
   ADD KEY customer_shop_last_order (shop_id, last_order_at, id, erased_at, status,
-                                    marketing_consent, source),
+    marketing_consent, source, created_at, order_count, total_spent_cents),
   ADD KEY customer_shop_spent (shop_id, total_spent_cents, id, erased_at, status,
-                               marketing_consent, source),
-  ADD KEY customer_shop_orders (shop_id, order_count, id, erased_at, status, marketing_consent, source);
+    marketing_consent, source, created_at, order_count, last_order_at),
+  ADD KEY customer_shop_orders (shop_id, order_count, id, erased_at, status,
+    marketing_consent, source, created_at, total_spent_cents, last_order_at);

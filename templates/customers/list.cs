@@ -48,8 +48,10 @@
     <div class="actions"><button type="submit" class="primary"><?cs var:Lang.Customers.Apply ?></button> <a href="/admin/customers"><?cs var:Lang.Customers.Reset ?></a></div>
   </form>
 </details>
+<?cs if:Page.Message ?><p class="alert" role="alert"><?cs var:Page.Message ?></p><?cs /if ?>
 <?cs if:Page.FailedMails ?><p class="alert" role="status"><?cs var:Page.FailedMails ?> <?cs var:Lang.Customers.MailFailed ?></p><?cs /if ?>
-<?cs if:Page.Shown == 0 ?>
+<?cs if:Page.Message ?>
+<?cs elif:Page.Shown == 0 ?>
 <p class="empty"><?cs if:Page.Filters ?><?cs var:Lang.Customers.NoMatch ?><?cs else ?><?cs var:Lang.Customers.None ?><?cs /if ?></p>
 <?cs else ?>
 <p class="count"><?cs if:Page.MoreThan ?><?cs var:Lang.Customers.MoreThan ?> <?cs var:Page.MoreThan ?> <?cs var:Lang.Customers.Matching ?> · <?cs elif:Page.Matching ?><?cs var:Page.Matching ?> <?cs var:Lang.Customers.Matching ?> · <?cs /if ?><?cs var:Lang.Customers.Showing ?> <?cs var:Page.First ?>–<?cs var:Page.Last ?><?cs if:Page.Query ?> · <?cs var:Lang.Customers.SearchFor ?> « <?cs var:Page.Query ?> »<?cs /if ?></p>
@@ -104,7 +106,7 @@
 <nav class="pager" aria-label="<?cs var:Lang.Customers.Pages ?>">
   <?cs if:Page.Previous > 1 ?><a href="<?cs var:Page.Here ?>">« <?cs var:Lang.Customers.FirstPage ?></a><?cs /if ?>
   <?cs if:Page.Previous ?><a rel="prev" href="<?cs var:Page.Here ?>&amp;before=<?cs var:Page.BeforeCursor ?>&amp;page=<?cs var:Page.Previous ?>">← <?cs var:Lang.Customers.Previous ?></a><?cs /if ?>
-  <span><?cs var:Lang.Customers.Page ?> <?cs var:Page.Number ?></span>
+  <span class="page-number"><?cs var:Lang.Customers.Page ?> <?cs var:Page.Number ?></span>
   <?cs if:Page.Next ?><a rel="next" href="<?cs var:Page.Here ?>&amp;after=<?cs var:Page.AfterCursor ?>&amp;page=<?cs var:Page.Next ?>"><?cs var:Lang.Customers.Next ?> →</a><?cs /if ?>
 </nav>
 <?cs /if ?>

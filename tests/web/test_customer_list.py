@@ -198,3 +198,27 @@ class KeysetPages(ListView):
         finally:
             web.STACK.sql("UPDATE customer SET erased_at = NULL, email = '%s' WHERE id = %s"
                           % (email, last_shown))
+
+
+class ManyShapes(ListView):
+    def test_more_filter_combinations_than_the_statement_cache_holds(self):
+        """each combination is its own statement; 60 of them go through a cache of 48"""
+        shapes = 0
+        for status in ("current", "active", "blocked"):
+            for consent, consent_sql in (("", "1"), ("yes", "c.marketing_consent = 1")):
+                for source in ("", "import"):
+                    for sort in ("name", "spent", "created", "last_order", "orders"):
+                        query = {"status": status, "sort": sort, "size": "200"}
+                        condition = ("c.status <> 'inactive'" if status == "current"
+                                     else "c.status = '%s'" % status)
+                        condition += " AND " + consent_sql
+                        if consent:
+                            query["consent"] = consent
+                        if source:
+                            query["source"] = source
+                            condition += " AND c.source = 'import'"
+                        page = self.list(**query)
+                        self.assertEqual(page.status, 200, query)
+                        self.assertEqual(sorted(ids(page), key=int), alpha(condition)[:200], query)
+                        shapes += 1
+        self.assertEqual(shapes, 60)
