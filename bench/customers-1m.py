@@ -10,9 +10,7 @@ the indexes used are on record.
 """
 
 import argparse
-import html
 import os
-import re
 import sys
 import time
 
@@ -45,18 +43,6 @@ OTHERS = [
     ("spent >= 500 by spent desc, page 20", "/admin/customers?spent_min=500&sort=spent&dir=desc", 20),
     ("no filter, page 2000", "/admin/customers", 2000),
 ]
-
-
-def reach(browser, path, pages):
-    """The URL of page `pages`, following the "next" links from path."""
-    page = browser.get(path)
-    for _ in range(pages - 1):
-        link = re.search(r'rel="next" href="([^"]+)"', page.body)
-        if not link:
-            break
-        path = html.unescape(link.group(1))
-        page = browser.get(path)
-    return path
 
 
 def timed(browser, path, requests):
@@ -115,7 +101,7 @@ def main():
         urls = {}
         for group in (TARGET, OTHERS):
             for name, path, pages in group:
-                url = reach(browser, path, pages)
+                url = browser.page_url(path, pages)
                 urls[name] = url
                 times = timed(browser, url, args.requests)
                 if group is TARGET:

@@ -68,7 +68,7 @@ def main():
         cookie = browser.cookies["fidele_session"]
         pages = [("customer list (Fidèle)", "/admin/customers"),
                  ("customer search 'elodie'", "/admin/customers?q=elodie"),
-                 ("customer list page 100", "/admin/customers?page=100"),
+                 ("customer list page 100", browser.page_url("/admin/customers", 100)),
                  ("same list hand-written", "/bench/reference"),
                  ("hello-world FastCGI", "/bench/hello")]
         for _, path in pages:

@@ -77,6 +77,18 @@ class Browser:
         assert token, "no CSRF token on " + form_path
         return self.post(action, dict(fields, csrf=token), **kwargs)
 
+    def page_url(self, path, number):
+        """The URL of page `number` of a list, reached from path by its "next"
+        links as a person would (page links carry where the last page ended)."""
+        page = self.get(path)
+        for _ in range(number - 1):
+            link = re.search(r'rel="next" href="([^"]+)"', page.body)
+            if not link:
+                break
+            path = html.unescape(link.group(1))
+            page = self.get(path)
+        return path
+
     def sign_in(self, email, password):
         return self.submit("/admin/login", "/admin/login",
                            {"email": email, "password": password})
