@@ -31,6 +31,7 @@ TARGET = [
     ("'martin' + 2+ orders by spent, page 20",
      "/admin/customers?q=martin&orders_min=2&sort=spent&dir=desc", 20),
     ("'dubois' + source import, page 20", "/admin/customers?q=dubois&source=import", 20),
+    ("'vincent' (surname) + active, page 20", "/admin/customers?q=vincent&status=active", 20),
     ("'elodie martin' + consent, page 5", "/admin/customers?q=elodie+martin&consent=yes", 5),
     ("'gmail'-like 'example' + consent, page 20", "/admin/customers?q=example&consent=yes", 20),
     ("phone '06 69' + active, page 20", "/admin/customers?q=06+69&status=active", 20),
@@ -40,6 +41,8 @@ TARGET = [
 OTHERS = [
     ("first page, by name", "/admin/customers", 1),
     ("'elodie', page 1", "/admin/customers?q=elodie", 1),
+    ("'vincent' (surname late in A-Z), page 1", "/admin/customers?q=vincent", 1),
+    ("'wright' (surname late in A-Z), page 1", "/admin/customers?q=wright", 1),
     ("spent >= 500 by spent desc, page 20", "/admin/customers?spent_min=500&sort=spent&dir=desc", 20),
     ("no filter, page 2000", "/admin/customers", 2000),
 ]

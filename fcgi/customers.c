@@ -174,13 +174,17 @@ static struct db_query customers_sql[CUSTOMERS_SQL__MAX] = {
  * the words. Few (Limits.SearchCandidates): the matches are found in the index
  * first, intersected there, and only they are read and sorted. Many: the
  * list walks its sort index and keeps the customers found in each word's
- * matches. A word found in more than a quarter of the shop ("gmail") is not
+ * matches; when they sit far along the walk (a surname late in the
+ * alphabet, sorted by name) the walk stops after Limits.SearchWalk rows
+ * and the page is read from the matches after all. A word found in more than a quarter of the shop ("gmail") is not
  * looked up at all but checked on the rows the walk reads.
  */
 
 #define COUNT_CAP 1000
 /* Limits.SearchCandidates in the configuration */
 #define CANDIDATES_MAX 3000
+/* Limits.SearchWalk */
+#define WALK_EXAMINED_MAX 60000
 
 #define LIST_COLUMNS \
 	"c.id, c.first_name, c.last_name, c.email, c.phone, c.status," \
@@ -657,6 +661,14 @@ list_plan(struct request *req, struct list_view *view)
 	return 0;
 }
 
+/* A walk that may give up: when a word is looked up, the page can be read
+ * from its matches instead. */
+static int
+walk_bounded(struct list_view *view)
+{
+	return view->plan == PLAN_WALK && view->tokens > 0 && !view->common[0] && !view->initial[0];
+}
+
 /* Runs the page's statement (size + 1 rows, in the order they are read). */
 static struct db_query *
 list_page_query(struct request *req, struct list_view *view)
@@ -679,9 +691,19 @@ list_page_query(struct request *req, struct list_view *view)
 	sql_param(&sql, " LIMIT ?) page STRAIGHT_JOIN customer c ON c.id = page.id",
 	    DB_INT(view->size + 1));
 	sql_order(&sql, view, reading_down);
-	if (sql.overflow || (query = db_cached(&req->app->db, sql.text)) == NULL)
+	if (walk_bounded(view))
+		sql_param(&sql, " LIMIT 1000 ROWS EXAMINED ?", DB_INT(hdf_get_int_value(req->app->config,
+		    "Limits.SearchWalk", WALK_EXAMINED_MAX)));
+	if (sql.overflow || (query = db_cached(&req->app->db, sql.text)) == NULL ||
+	    db_exec(&req->app->db, query, sql.params, sql.n) < 0)
 		return NULL;
-	return db_exec(&req->app->db, query, sql.params, sql.n) < 0 ? NULL : query;
+	if (walk_bounded(view) && db_warnings(&req->app->db) > 0) {
+		/* the walk gave up: read the page from the matches */
+		db_done(query);
+		view->plan = PLAN_CANDIDATES;
+		return list_page_query(req, view);
+	}
+	return query;
 }
 
 /* How many customers match, up to COUNT_CAP + 1. -1 on error. */

@@ -403,6 +403,12 @@ db_int(struct db_query *query, unsigned int col)
 	return text ? strtoll(text, NULL, 10) : 0;
 }
 
+unsigned int
+db_warnings(struct db *db)
+{
+	return db->conn != NULL ? mysql_warning_count(db->conn) : 0;
+}
+
 unsigned long long
 db_row_count(struct db_query *query)
 {

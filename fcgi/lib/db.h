@@ -109,6 +109,10 @@ const char *db_text(struct db_query *query, unsigned int col);
 /* Column col as an integer (0 for NULL). */
 long long db_int(struct db_query *query, unsigned int col);
 
+/* Warnings the server gave for the last statement (LIMIT ROWS EXAMINED
+ * reached is one). */
+unsigned int db_warnings(struct db *db);
+
 /* Rows in the buffered result of query. */
 unsigned long long db_row_count(struct db_query *query);
 
