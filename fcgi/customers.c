@@ -192,6 +192,11 @@ static struct db_query customers_sql[CUSTOMERS_SQL__MAX] = {
 
 enum cursor_kind { CURSOR_TEXT, CURSOR_DATETIME, CURSOR_INT };
 
+/* A page link's values: two names of 100 characters of up to 4 bytes, an
+ * id and separators fit; base64url makes 4 characters of 3 bytes. */
+#define CURSOR_RAW_MAX 1024
+#define CURSOR_LINK_MAX ((CURSOR_RAW_MAX + 2) / 3 * 4)
+
 /* Sort keys: the URL's name, the index walked, the columns of the order
  * (the id last) and where each is in LIST_COLUMNS. Only last_order may be
  * NULL: customers who never ordered sort first going up, last going down. */
@@ -229,8 +234,8 @@ static const char *const size_choices[] = { "50", "25", "100", "200", NULL };
 static const struct field list_fields[] = {
 	{ "q", FIELD_TEXT, 0, 100, 0, 0 },
 	{ "page", FIELD_INT, 0, 20, 1, 100000 },
-	{ "after", FIELD_TEXT, 0, 800, 0, 0 },
-	{ "before", FIELD_TEXT, 0, 800, 0, 0 },
+	{ "after", FIELD_TEXT, 0, CURSOR_LINK_MAX, 0, 0 },
+	{ "before", FIELD_TEXT, 0, CURSOR_LINK_MAX, 0, 0 },
 	{ "status", FIELD_TEXT, 0, 10, 0, 0 },
 	{ "source", FIELD_TEXT, 0, 10, 0, 0 },
 	{ "consent", FIELD_TEXT, 0, 10, 0, 0 },
@@ -282,7 +287,7 @@ struct list_view {
 	long long matching;		/* counted with the page, or -1 */
 	/* the page link: after or before the row with these sort values */
 	int cursor, backwards;
-	char cursor_raw[800];
+	char cursor_raw[CURSOR_RAW_MAX];
 	const char *cursor_value[3];	/* into cursor_raw; NULL for SQL NULL */
 	char query[1600];		/* the filters as a query string, for links */
 };
@@ -327,7 +332,7 @@ cursor_read(struct list_view *view, const char *text)
 static void
 cursor_write(struct list_view *view, struct db_query *query, char *out, size_t size)
 {
-	char raw[800];
+	char raw[CURSOR_RAW_MAX];
 	size_t used = 0;
 	int k;
 
@@ -820,7 +825,7 @@ rows_to_page(struct request *req, struct list_view *view, struct db_query *query
 	unsigned long long rows = db_row_count(query);
 	int more = rows > (unsigned long long)view->size;
 	int shown = more ? view->size : (int)rows, i;
-	char cursor[1100];
+	char cursor[CURSOR_LINK_MAX + 1];
 
 	for (i = 0; i < shown; i++) {
 		db_seek(query, (unsigned long long)(view->backwards ? shown - 1 - i : i));

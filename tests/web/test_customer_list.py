@@ -186,6 +186,13 @@ class KeysetPages(ListView):
             self.assertEqual(page.status, 400, query)
             self.assertIn("Ce lien de page n'est plus valide", page.text(), query)
 
+    def test_the_longest_names_fit_in_a_page_link(self):
+        longest = "\U0001F600" * 100
+        link = base64.urlsafe_b64encode("\x1f".join((longest, longest, "99")).encode()).decode().rstrip("=")
+        page = self.list(after=link, page="2")
+        self.assertEqual(page.status, 200)
+        self.assertIn("Page 2", page.text())
+
     def test_a_page_link_survives_its_row_being_erased(self):
         first = self.list(size="25")
         link = re.search(r'rel="next" href="([^"]+)"', first.body).group(1).replace("&amp;", "&")
