@@ -317,8 +317,9 @@ cursor_read(struct list_view *view, const char *text)
 		view->cursor_value[k] = p;
 		if (k == 0 && sorts[view->sort].nullable && *p == '\0')
 			view->cursor_value[k] = NULL;
-		else if (kind == CURSOR_INT && (*p == '\0' || strlen(p) > 18 ||
-		    strspn(p, "0123456789") != strlen(p)))
+		else if (kind == CURSOR_INT && (p[*p == '-'] == '\0' || strlen(p) > 19 ||
+		    strspn(p + (*p == '-'), "0123456789") != strlen(p + (*p == '-')) ||
+		    (*p == '-' && k == keys - 1)))
 			return -1;
 		else if (kind == CURSOR_DATETIME && (strlen(p) != 19 ||
 		    strspn(p, "0123456789-: ") != 19 || p[4] != '-' || p[10] != ' '))
@@ -548,7 +549,8 @@ sql_filters(struct list_sql *sql, struct request *req, struct list_view *view, i
 	for (b = 0; b < sizeof(bounds) / sizeof(bounds[0]); b++) {
 		const char *value = request_field(req, bounds[b][0]);
 
-		if (value == NULL)
+		/* the filter form sends every field, the unused ones empty */
+		if (value == NULL || *value == '\0')
 			continue;
 		if (strncmp(bounds[b][0], "spent", 5) == 0)
 			sql_param(sql, bounds[b][1], DB_INT(request_field_int(req, bounds[b][0], 0) * 100));
@@ -671,7 +673,10 @@ list_plan(struct request *req, struct list_view *view)
 static int
 walk_bounded(struct list_view *view)
 {
-	return view->plan == PLAN_WALK && view->tokens > 0 && !view->common[0] && !view->initial[0];
+	/* the e-mail index cannot give (email, id) order: the server sorts,
+	 * and a sort cut short is an error, not a warning */
+	return view->plan == PLAN_WALK && view->sort != SORT_EMAIL && view->tokens > 0 &&
+	    !view->common[0] && !view->initial[0];
 }
 
 /* Runs the page's statement (size + 1 rows, in the order they are read). */
@@ -847,7 +852,7 @@ rows_to_page(struct request *req, struct list_view *view, struct db_query *query
 	/* back at the start: this is page 1 whatever the link said */
 	if (view->backwards && !more)
 		view->page = 1;
-	if (view->page > 1)
+	if (view->page > 1 && shown > 0)
 		hdf_set_int_value(req->hdf, "Page.Previous", (int)view->page - 1);
 	if ((view->backwards && shown > 0) || (!view->backwards && more))
 		hdf_set_int_value(req->hdf, "Page.Next", (int)view->page + 1);

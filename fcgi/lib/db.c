@@ -118,9 +118,14 @@ prepare_all(struct db *db)
 		for (i = 0; i < db->table_sizes[t]; i++)
 			if (query_prepare(db, &db->tables[t][i]) != 0)
 				return -1;
+	/* a cached statement that no longer prepares is dropped, not fatal:
+	 * it is prepared again, or its error reported, when next asked for */
 	for (i = 0; i < DB_CACHE_SIZE; i++)
-		if (db->cache[i].sql != NULL && query_prepare(db, &db->cache[i]) != 0)
-			return -1;
+		if (db->cache[i].sql != NULL && query_prepare(db, &db->cache[i]) != 0) {
+			free((char *)db->cache[i].sql);
+			memset(&db->cache[i], 0, sizeof(db->cache[i]));
+			db->cache_used[i] = 0;
+		}
 	return 0;
 }
 
@@ -344,7 +349,7 @@ db_exec(struct db *db, struct db_query *query, const struct db_param *params, si
 			return -2;
 		fprintf(stderr, "fidele: db: error %u: %s\n  in: %s\n", code,
 		    query->stmt ? mysql_stmt_error(query->stmt) : "no connection",
-		    query->sql);
+		    query->sql ? query->sql : "(a statement that no longer prepares)");
 	}
 	return rows;
 }

@@ -35,6 +35,10 @@ latin_base(unsigned int cp)
 		return "ij";
 	if (cp == 0x152 || cp == 0x153)
 		return "oe";
+	if (cp == 0x218 || cp == 0x219)
+		return "s";	/* Romanian comma-below letters */
+	if (cp == 0x21a || cp == 0x21b)
+		return "t";
 	if (cp >= 0x100 && cp <= 0x17f) {
 		one[0] = latin_extended_a[cp - 0x100];
 		one[1] = '\0';
@@ -92,9 +96,23 @@ search_fold(const char *in, char *out, size_t size)
 			ascii[0] = (char)(cp - 'A' + 'a'), base = ascii;
 		else if (cp == '\'' || cp == 0x2019 || cp == 0x2bc)
 			continue;	/* apostrophes join: d'Artagnan, O'Brien */
+		else if (cp >= 0x300 && cp <= 0x36f)
+			continue;	/* accents typed apart from their letter */
 		else if (cp >= 0x80)
 			base = latin_base(cp);
-		if (base == NULL && cp >= 0x370 && !(cp >= 0x2000 && cp <= 0x2bff) &&
+		/* Cyrillic and Greek capitals to small letters */
+		if (cp >= 0x410 && cp <= 0x42f)
+			cp += 0x20;
+		else if (cp >= 0x400 && cp <= 0x40f)
+			cp += 0x50;
+		else if (cp >= 0x391 && cp <= 0x3a9 && cp != 0x3a2)
+			cp += 0x20;
+		if (base == NULL && cp >= 0x370 && cp < 0x800 && o + 2 < size) {
+			out[o++] = (char)(0xc0 | cp >> 6);
+			out[o++] = (char)(0x80 | (cp & 0x3f));
+			continue;
+		}
+		if (base == NULL && cp >= 0x800 && !(cp >= 0x2000 && cp <= 0x2bff) &&
 		    !(cp >= 0x3000 && cp <= 0x303f)) {
 			/* a letter of another script: kept as written */
 			if (o + bytes >= size)

@@ -30,9 +30,10 @@ struct search_terms {
 
 /* Folds UTF-8 text for search into out (size bytes, always terminated):
  * ASCII letters lowercased, Latin accents dropped ("Œ" -> "oe", "ß" -> "ss"),
- * apostrophes removed ("O'Brien" -> "obrien"), anything else that is not a
- * letter or a digit turned into one space. Letters of other scripts are kept
- * as they are. */
+ * apostrophes and separate accents removed ("O'Brien" -> "obrien"),
+ * Cyrillic and Greek lowercased, anything else that is not a letter or a
+ * digit turned into one space. Letters of other scripts are kept as they
+ * are (Vietnamese letters keep their accents). */
 void search_fold(const char *in, char *out, size_t size);
 
 /* The distinct terms of one customer. */

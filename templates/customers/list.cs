@@ -101,10 +101,10 @@
 </div>
 </form>
 <?cs /if ?>
-<?cs if:Page.Previous || Page.Next ?>
+<?cs if:Page.Previous || Page.Next || Page.Number > 1 ?>
 <?cs set:Page.Here = "/admin/customers?" + Page.Filters + "sort=" + Page.Sort + "&dir=" + Page.Dir + "&size=" + Page.Size ?>
 <nav class="pager" aria-label="<?cs var:Lang.Customers.Pages ?>">
-  <?cs if:Page.Previous > 1 ?><a href="<?cs var:Page.Here ?>">« <?cs var:Lang.Customers.FirstPage ?></a><?cs /if ?>
+  <?cs if:Page.Number > 2 || (Page.Number > 1 && !Page.Previous) ?><a href="<?cs var:Page.Here ?>">« <?cs var:Lang.Customers.FirstPage ?></a><?cs /if ?>
   <?cs if:Page.Previous ?><a rel="prev" href="<?cs var:Page.Here ?>&amp;before=<?cs var:Page.BeforeCursor ?>&amp;page=<?cs var:Page.Previous ?>">← <?cs var:Lang.Customers.Previous ?></a><?cs /if ?>
   <span class="page-number"><?cs var:Lang.Customers.Page ?> <?cs var:Page.Number ?></span>
   <?cs if:Page.Next ?><a rel="next" href="<?cs var:Page.Here ?>&amp;after=<?cs var:Page.AfterCursor ?>&amp;page=<?cs var:Page.Next ?>"><?cs var:Lang.Customers.Next ?> →</a><?cs /if ?>

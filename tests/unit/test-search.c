@@ -33,8 +33,14 @@ main(void)
 	is_str(buf, "obrien dartagnan", "apostrophes join the word");
 	search_fold("  Jean-Pierre, «Zoé» ", buf, sizeof(buf));
 	is_str(buf, "jean pierre zoe", "punctuation separates words, once");
-	search_fold("Дмитрий", buf, sizeof(buf));
-	is_str(buf, "Дмитрий", "letters of other scripts are kept");
+	search_fold("Дмитрий ΣΟΦΙΑ", buf, sizeof(buf));
+	is_str(buf, "дмитрий σοφια", "Cyrillic and Greek are lowercased");
+	search_fold("E\xcc\x81lodie S\xcc\xa7tefan", buf, sizeof(buf));
+	is_str(buf, "elodie stefan", "accents typed apart from their letter are dropped");
+	search_fold("\xc8\x98tefan \xc8\x9a" "epe\xc8\x99", buf, sizeof(buf));
+	is_str(buf, "stefan tepes", "Romanian comma-below letters fold");
+	search_fold("李小龍", buf, sizeof(buf));
+	is_str(buf, "李小龍", "letters of other scripts are kept");
 	search_fold("Élodie", buf, 4);
 	is_str(buf, "elo", "folding stops at the buffer's end");
 

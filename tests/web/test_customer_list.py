@@ -66,6 +66,13 @@ class ListView(unittest.TestCase):
         for query, condition in cases:
             self.assertEqual(sorted(self.all_pages(size="200", **query), key=int), alpha(condition), query)
 
+    def test_empty_filter_fields_filter_nothing(self):
+        """the filter form sends every field; the ones left empty change nothing"""
+        empty = {name: "" for name in ("q", "source", "consent", "from", "to", "orders_min", "orders_max",
+                                       "spent_min", "spent_max", "last_from", "last_to")}
+        found = self.all_pages(size="200", **empty)
+        self.assertEqual(sorted(found, key=int), alpha("c.status <> 'inactive'"))
+
     def test_count_says_how_many_match(self):
         expected = len(alpha("c.source = 'import' AND c.status <> 'inactive'"))
         self.assertIn("%d clients" % expected, self.list(source="import").text())
@@ -179,12 +186,21 @@ class KeysetPages(ListView):
         for query in ({"after": "not base64!"}, {"after": "QQ"}, {"after": link("Martin", "12")},
                       {"after": link("Martin", "Élodie", "x")},
                       {"sort": "created", "after": link("yesterday", "12")},
-                      {"sort": "orders", "before": link("-3", "12")},
+                      {"sort": "orders", "before": link("3.5", "12")},
+                      {"sort": "spent", "before": link("-300", "-12")},
                       {"after": link("Martin", "Élodie", "12"), "before": link("Martin", "Élodie", "12")},
                       {"after": link("Mar\x01tin", "Élodie", "12")}):
             page = self.list(**query)
             self.assertEqual(page.status, 400, query)
             self.assertIn("Ce lien de page n'est plus valide", page.text(), query)
+
+    def test_a_page_past_the_end_offers_the_first_page(self):
+        link = base64.urlsafe_b64encode("\x1f".join(("\uffef", "", "1")).encode()).decode().rstrip("=")
+        page = self.list(after=link, page="3")
+        self.assertEqual(page.status, 200)
+        self.assertEqual(ids(page), [])
+        self.assertNotIn('rel="prev"', page.body)
+        self.assertIn("« Première page", page.text())
 
     def test_the_longest_names_fit_in_a_page_link(self):
         longest = "\U0001F600" * 100
