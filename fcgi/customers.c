@@ -198,7 +198,9 @@ enum cursor_kind { CURSOR_TEXT, CURSOR_DATETIME, CURSOR_INT };
 #define CURSOR_LINK_MAX ((CURSOR_RAW_MAX + 2) / 3 * 4)
 
 /* Sort keys: the URL's name, the index walked, the columns of the order
- * (the id last) and where each is in LIST_COLUMNS. Only last_order may be
+ * (the id last, to break ties) and where each is in LIST_COLUMNS. The index
+ * must give that order by itself: a walk cut short (LIMIT ROWS EXAMINED)
+ * inside a sort is an error, not a warning. Only last_order may be
  * NULL: customers who never ordered sort first going up, last going down. */
 enum sort_key { SORT_NAME, SORT_EMAIL, SORT_CREATED, SORT_LAST_ORDER, SORT_ORDERS, SORT_SPENT,
 	SORT__MAX };
@@ -214,7 +216,9 @@ static const struct {
 } sorts[SORT__MAX] = {
 	{ "name", "customer_shop_name", 3, { "c.last_name", "c.first_name", "c.id" }, { 2, 1, 0 },
 	    CURSOR_TEXT, 0 },
-	{ "email", "customer_shop_email", 2, { "c.email", "c.id" }, { 3, 0 }, CURSOR_TEXT, 0 },
+	/* one address per customer of a shop: no tie to break, and the
+	 * unique index gives the order without a sort */
+	{ "email", "customer_shop_email", 1, { "c.email" }, { 3 }, CURSOR_TEXT, 0 },
 	{ "created", "customer_shop_created", 2, { "c.created_at", "c.id" }, { 6, 0 },
 	    CURSOR_DATETIME, 0 },
 	{ "last_order", "customer_shop_last_order", 2, { "c.last_order_at", "c.id" }, { 9, 0 },
@@ -306,7 +310,8 @@ cursor_read(struct list_view *view, const char *text)
 		return -1;
 	for (k = 0; k < keys; k++) {
 		char *end = strchr(p, '\x1f');
-		enum cursor_kind kind = k == keys - 1 ? CURSOR_INT : sorts[view->sort].kind;
+		int is_id = strcmp(sorts[view->sort].column[k], "c.id") == 0;
+		enum cursor_kind kind = is_id ? CURSOR_INT : sorts[view->sort].kind;
 
 		if ((end == NULL) != (k == keys - 1))
 			return -1;
@@ -319,7 +324,7 @@ cursor_read(struct list_view *view, const char *text)
 			view->cursor_value[k] = NULL;
 		else if (kind == CURSOR_INT && (p[*p == '-'] == '\0' || strlen(p) > 19 ||
 		    strspn(p + (*p == '-'), "0123456789") != strlen(p + (*p == '-')) ||
-		    (*p == '-' && k == keys - 1)))
+		    (*p == '-' && is_id)))
 			return -1;
 		else if (kind == CURSOR_DATETIME && (strlen(p) != 19 ||
 		    strspn(p, "0123456789-: ") != 19 || p[4] != '-' || p[10] != ' '))
@@ -410,7 +415,7 @@ list_view_read(struct request *req, struct list_view *view)
 struct list_sql {
 	char text[4000];
 	size_t length;
-	struct db_param params[48];
+	struct db_param params[80];
 	size_t n;
 	int overflow;
 };
@@ -447,7 +452,7 @@ sql_after(struct list_sql *sql, struct list_view *view, int k, const char *op)
 	const char *column = sorts[view->sort].column[k];
 	const char *value = view->cursor_value[k];
 	int last = k == sorts[view->sort].keys - 1;
-	struct db_param param = last || sorts[view->sort].kind == CURSOR_INT ?
+	struct db_param param = strcmp(column, "c.id") == 0 || sorts[view->sort].kind == CURSOR_INT ?
 	    DB_INT(strtoll(value, NULL, 10)) : DB_TEXT(value);
 	char text[96];
 
@@ -673,10 +678,7 @@ list_plan(struct request *req, struct list_view *view)
 static int
 walk_bounded(struct list_view *view)
 {
-	/* the e-mail index cannot give (email, id) order: the server sorts,
-	 * and a sort cut short is an error, not a warning */
-	return view->plan == PLAN_WALK && view->sort != SORT_EMAIL && view->tokens > 0 &&
-	    !view->common[0] && !view->initial[0];
+	return view->plan == PLAN_WALK && view->tokens > 0 && !view->common[0] && !view->initial[0];
 }
 
 /* Runs the page's statement (size + 1 rows, in the order they are read). */

@@ -21,7 +21,7 @@
 /* At most this many terms for one customer (the rest are dropped). */
 #define SEARCH_TERMS_MAX 160
 /* Search words kept from what an admin types. */
-#define SEARCH_TOKENS_MAX 4
+#define SEARCH_TOKENS_MAX 8
 
 struct search_terms {
 	int count;

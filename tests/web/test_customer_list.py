@@ -130,9 +130,10 @@ class SearchIndex(ListView):
 
     def test_a_new_customer_is_found_by_any_part(self):
         for typed in ("connell", "OCONNELL", "o'connell", "anne sophie", "Sophie O", "ANNE-SOPH",
-                      "07 11 22 33", "1122334", "+33 7 11", "aso%d@alpha" % SearchIndex.counter):
+                      "07 11 22 33", "1122334", "+33 7 11", "aso%d@alpha" % SearchIndex.counter,
+                      "anne sophie o connell aso alpha test"):
             self.assertTrue(self.found(typed), typed)
-        for typed in ("connelly", "sophie anne x", "07 11 22 99"):
+        for typed in ("connelly", "sophie anne x", "07 11 22 99", "anne sophie o connell aso alpha zzz"):
             self.assertFalse(self.found(typed), typed)
 
     def test_an_edited_customer_is_found_by_the_new_name_only(self):
@@ -186,6 +187,7 @@ class KeysetPages(ListView):
         for query in ({"after": "not base64!"}, {"after": "QQ"}, {"after": link("Martin", "12")},
                       {"after": link("Martin", "Élodie", "x")},
                       {"sort": "created", "after": link("yesterday", "12")},
+                      {"sort": "email", "after": link("a@alpha.test", "12")},
                       {"sort": "orders", "before": link("3.5", "12")},
                       {"sort": "spent", "before": link("-300", "-12")},
                       {"after": link("Martin", "Élodie", "12"), "before": link("Martin", "Élodie", "12")},
@@ -201,6 +203,8 @@ class KeysetPages(ListView):
         self.assertEqual(ids(page), [])
         self.assertNotIn('rel="prev"', page.body)
         self.assertIn("« Première page", page.text())
+        self.assertIn("Plus aucun client après la page précédente", page.text())
+        self.assertNotIn("Aucun client pour l'instant", page.text())
 
     def test_the_longest_names_fit_in_a_page_link(self):
         longest = "\U0001F600" * 100
