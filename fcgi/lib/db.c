@@ -347,6 +347,8 @@ db_exec(struct db *db, struct db_query *query, const struct db_param *params, si
 	if (rows < 0) {
 		if (code == ER_DUP_ENTRY)
 			return -2;
+		if (code == ER_FILSORT_ABORT)
+			return -3;
 		fprintf(stderr, "fidele: db: error %u: %s\n  in: %s\n", code,
 		    query->stmt ? mysql_stmt_error(query->stmt) : "no connection",
 		    query->sql ? query->sql : "(a statement that no longer prepares)");
@@ -398,6 +400,14 @@ db_text(struct db_query *query, unsigned int col)
 	if (col >= query->columns || query->nulls[col])
 		return NULL;
 	return query->buffers[col];
+}
+
+unsigned long
+db_length(struct db_query *query, unsigned int col)
+{
+	if (col >= query->columns || query->nulls[col])
+		return 0;
+	return query->lengths[col];
 }
 
 long long

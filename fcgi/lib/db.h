@@ -96,7 +96,9 @@ struct db_query *db_cached(struct db *db, const char *sql);
 
 /* Runs a statement with n parameters. For a SELECT the whole result is
  * buffered and read with db_fetch. Returns affected rows (0 for a SELECT),
- * or -1 on error (logged). A duplicate key is -2, so callers can say so. */
+ * or -1 on error (logged). A duplicate key is -2, so callers can say so. A
+ * sort cut short (LIMIT ROWS EXAMINED reached while sorting) is -3, not
+ * logged: the caller asked for the limit. */
 long long db_exec(struct db *db, struct db_query *query,
     const struct db_param *params, size_t n);
 
@@ -105,6 +107,9 @@ int db_fetch(struct db_query *query);
 
 /* Column col of the current row as text, NULL for SQL NULL. */
 const char *db_text(struct db_query *query, unsigned int col);
+
+/* Bytes in column col of the current row (binary columns may hold zeros). */
+unsigned long db_length(struct db_query *query, unsigned int col);
 
 /* Column col as an integer (0 for NULL). */
 long long db_int(struct db_query *query, unsigned int col);
