@@ -60,7 +60,7 @@ static struct db_query customers_sql[CUSTOMERS_SQL__MAX] = {
 	[SQL_SEARCH_ESTIMATE] = { .sql =
 	    "EXPLAIN SELECT 1 FROM customer_search WHERE shop_id = ? AND term LIKE ?" },
 	[SQL_SHOP_ESTIMATE] = { .sql =
-	    "EXPLAIN SELECT 1 FROM customer WHERE shop_id = ? AND last_name >= ''" },
+	    "EXPLAIN SELECT 1 FROM customer WHERE shop_id = ? AND name_key >= ''" },
 	/* mails fidele-worker gave up on, shown to the shop's admins */
 	[SQL_FAILED_MAILS] = { .sql =
 	    "SELECT COUNT(*) FROM outbox WHERE shop_id = ? AND status = 'failed'" },
@@ -172,12 +172,15 @@ static struct db_query customers_sql[CUSTOMERS_SQL__MAX] = {
  * estimates how many entries each word has (EXPLAIN) and how many customers
  * the shop has; from those the list guesses how many customers match all
  * the words. Few (Limits.SearchCandidates): the matches are found in the index
- * first, intersected there, and only they are read and sorted. Many: the
- * list walks its sort index and keeps the customers found in each word's
- * matches; when they sit far along the walk (a surname late in the
- * alphabet, sorted by name) the walk stops after Limits.SearchWalk rows
- * and the page is read from the matches after all. A word found in more than a quarter of the shop ("gmail") is not
- * looked up at all but checked on the rows the walk reads.
+ * first, intersected there, and only they are read and sorted. Many, sorted
+ * by name: the rarest word's entries carry the name order (sql/006), so
+ * they are sorted without reading a row, and the rows are read in that
+ * order until the page is full (up to Limits.SearchSorted entries). Many,
+ * in another order: the list walks its sort index and keeps the customers
+ * found in each word's matches; when they sit far along the walk the walk
+ * stops after Limits.SearchWalk rows and the page is read from the matches
+ * after all. A word found in more than a quarter of the shop ("gmail") is
+ * not looked up at all but checked on the rows read.
  */
 
 #define COUNT_CAP 1000
@@ -185,23 +188,28 @@ static struct db_query customers_sql[CUSTOMERS_SQL__MAX] = {
 #define CANDIDATES_MAX 3000
 /* Limits.SearchWalk */
 #define WALK_EXAMINED_MAX 60000
+/* Limits.SearchSorted */
+#define SORTED_MAX 50000
 
 #define LIST_COLUMNS \
 	"c.id, c.first_name, c.last_name, c.email, c.phone, c.status," \
-	" c.created_at, c.order_count, c.total_spent_cents, c.last_order_at"
+	" c.created_at, c.order_count, c.total_spent_cents, c.last_order_at, HEX(c.name_key)"
+/* the column after them: the count, when the statement gives it */
+#define LIST_MATCHING 11
 
-enum cursor_kind { CURSOR_TEXT, CURSOR_DATETIME, CURSOR_INT };
+/* name_key (sql/006) is bytes; a page link carries it in hex */
+enum cursor_kind { CURSOR_TEXT, CURSOR_DATETIME, CURSOR_INT, CURSOR_HEX };
 
-/* A page link's values: two names of 100 characters of up to 4 bytes, an
- * id and separators fit; base64url makes 4 characters of 3 bytes. */
+/* A page link's values: an address of 254 characters of up to 4 bytes (the
+ * e-mail sort has no id) fits; base64url makes 4 characters of 3 bytes. */
 #define CURSOR_RAW_MAX 1024
 #define CURSOR_LINK_MAX ((CURSOR_RAW_MAX + 2) / 3 * 4)
 
 /* Sort keys: the URL's name, the index walked, the columns of the order
  * (the id last, to break ties) and where each is in LIST_COLUMNS. The index
- * must give that order by itself: a walk cut short (LIMIT ROWS EXAMINED)
- * inside a sort is an error, not a warning. Only last_order may be
- * NULL: customers who never ordered sort first going up, last going down. */
+ * must give that order by itself, or a walk would read everything to sort
+ * it. Only last_order may be NULL: customers who never ordered sort first
+ * going up, last going down. */
 enum sort_key { SORT_NAME, SORT_EMAIL, SORT_CREATED, SORT_LAST_ORDER, SORT_ORDERS, SORT_SPENT,
 	SORT__MAX };
 
@@ -214,10 +222,9 @@ static const struct {
 	enum cursor_kind kind;	/* of the first column */
 	int nullable;
 } sorts[SORT__MAX] = {
-	{ "name", "customer_shop_name", 3, { "c.last_name", "c.first_name", "c.id" }, { 2, 1, 0 },
-	    CURSOR_TEXT, 0 },
-	/* one address per customer of a shop: no tie to break, and the
-	 * unique index gives the order without a sort */
+	/* the order of last_name, first_name: see sql/006 */
+	{ "name", "customer_shop_name", 2, { "c.name_key", "c.id" }, { 10, 0 }, CURSOR_HEX, 0 },
+	/* one address per customer of a shop: no tie to break */
 	{ "email", "customer_shop_email", 1, { "c.email" }, { 3 }, CURSOR_TEXT, 0 },
 	{ "created", "customer_shop_created", 2, { "c.created_at", "c.id" }, { 6, 0 },
 	    CURSOR_DATETIME, 0 },
@@ -276,8 +283,8 @@ choice(const char *value, const char *const *choices)
 }
 
 /* How the statement finds the rows: no search, from the search's matches,
- * or walking the sort index. */
-enum list_plan { PLAN_FILTERS, PLAN_CANDIDATES, PLAN_WALK };
+ * walking the sort index, or from one word's terms in name order. */
+enum list_plan { PLAN_FILTERS, PLAN_CANDIDATES, PLAN_WALK, PLAN_SORTED };
 
 struct list_view {
 	int status, source, consent, sort, descending, size;
@@ -289,6 +296,11 @@ struct list_view {
 	int common[SEARCH_TOKENS_MAX];	/* checked on the rows, not looked up */
 	int initial[SEARCH_TOKENS_MAX];	/* one letter: the start of a name */
 	long long matching;		/* counted with the page, or -1 */
+	int gave_up;			/* a walk did, the page came from the matches */
+	/* the result rows shown, in the order read: a customer with two
+	 * words that start alike has two terms in PLAN_SORTED */
+	int distinct;
+	unsigned long long row[2 * (200 + 1)];
 	/* the page link: after or before the row with these sort values */
 	int cursor, backwards;
 	char cursor_raw[CURSOR_RAW_MAX];
@@ -328,6 +340,9 @@ cursor_read(struct list_view *view, const char *text)
 			return -1;
 		else if (kind == CURSOR_DATETIME && (strlen(p) != 19 ||
 		    strspn(p, "0123456789-: ") != 19 || p[4] != '-' || p[10] != ' '))
+			return -1;
+		else if (kind == CURSOR_HEX && (strlen(p) % 2 != 0 || strlen(p) > 128 ||
+		    strspn(p, "0123456789ABCDEF") != strlen(p)))
 			return -1;
 		p = end ? end + 1 : p + strlen(p);
 	}
@@ -444,23 +459,37 @@ sql_param(struct list_sql *sql, const char *text, struct db_param param)
 	sql->params[sql->n++] = param;
 }
 
-/* "(k1 > ? OR (k1 = ? AND (k2 > ? OR (k2 = ? AND id > ?))))" from key k on,
- * in the direction the rows are read. */
+/* Column k of the sort in the statement that finds the page's ids: the
+ * terms' copy of the name order when the page is read from them. */
+static const char *
+sort_column(const struct list_view *view, int k, int finding)
+{
+	const char *column = sorts[view->sort].column[k];
+
+	if (finding && view->plan == PLAN_SORTED)
+		return strcmp(column, "c.id") == 0 ? "s0.customer_id" : "s0.name_key";
+	return column;
+}
+
+/* "(k1 > ? OR (k1 = ? AND id > ?))" from key k on, in the direction the
+ * rows are read. */
 static void
 sql_after(struct list_sql *sql, struct list_view *view, int k, const char *op)
 {
-	const char *column = sorts[view->sort].column[k];
+	const char *column = sort_column(view, k, 1);
 	const char *value = view->cursor_value[k];
 	int last = k == sorts[view->sort].keys - 1;
-	struct db_param param = strcmp(column, "c.id") == 0 || sorts[view->sort].kind == CURSOR_INT ?
+	int is_id = strcmp(sorts[view->sort].column[k], "c.id") == 0;
+	struct db_param param = is_id || sorts[view->sort].kind == CURSOR_INT ?
 	    DB_INT(strtoll(value, NULL, 10)) : DB_TEXT(value);
+	const char *placeholder = !is_id && sorts[view->sort].kind == CURSOR_HEX ? "UNHEX(?)" : "?";
 	char text[96];
 
-	snprintf(text, sizeof(text), last ? "%s %s ?" : "(%s %s ?", column, op);
+	snprintf(text, sizeof(text), last ? "%s %s %s" : "(%s %s %s", column, op, placeholder);
 	sql_param(sql, text, param);
 	if (last)
 		return;
-	snprintf(text, sizeof(text), " OR (%s = ? AND ", column);
+	snprintf(text, sizeof(text), " OR (%s = %s AND ", column, placeholder);
 	sql_param(sql, text, param);
 	sql_after(sql, view, k + 1, op);
 	sql_add(sql, "))");
@@ -534,6 +563,13 @@ sql_filters(struct list_sql *sql, struct request *req, struct list_view *view, i
 				sql_search_in(sql, req, view, t, "s.customer_id", patterns[t],
 				    sizeof(patterns[t]));
 		sql_add(sql, ") m STRAIGHT_JOIN customer c ON c.id = m.customer_id");
+	} else if (view->plan == PLAN_SORTED) {
+		/* the rarest word's terms, sorted by their copy of the name
+		 * order; a customer's row is read only to fill the page */
+		sql_param(sql, " FROM customer_search s0 STRAIGHT_JOIN customer c"
+		    " ON c.id = s0.customer_id AND s0.shop_id = ?", DB_INT(req->shop.id));
+		text_like_prefix(view->token[0], patterns[0], sizeof(patterns[0]));
+		sql_param(sql, " AND s0.term LIKE ?", DB_TEXT(patterns[0]));
 	} else {
 		sql_add(sql, " FROM customer c");
 		if (walk && view->plan == PLAN_WALK) {
@@ -543,6 +579,9 @@ sql_filters(struct list_sql *sql, struct request *req, struct list_view *view, i
 		}
 	}
 	sql_param(sql, " WHERE c.shop_id = ? AND c.erased_at IS NULL", DB_INT(req->shop.id));
+	/* erased customers have no address: the e-mail order starts past them */
+	if (view->sort == SORT_EMAIL)
+		sql_add(sql, " AND c.email IS NOT NULL");
 	if (view->status == 0)
 		sql_add(sql, " AND c.status <> 'inactive'");
 	else if (view->status > 1)
@@ -571,6 +610,8 @@ sql_filters(struct list_sql *sql, struct request *req, struct list_view *view, i
 			sql_param(sql, " OR c.last_name LIKE ?)", DB_TEXT(patterns[t]));
 		} else if (view->plan == PLAN_WALK && !view->common[t])
 			sql_search_in(sql, req, view, t, "c.id", patterns[t], sizeof(patterns[t]));
+		else if (view->plan == PLAN_SORTED && t > 0 && !view->common[t])
+			sql_search_in(sql, req, view, t, "s0.customer_id", patterns[t], sizeof(patterns[t]));
 		else if (view->common[t]) {
 			/* in a quarter of the shop or more: found on the rows read */
 			patterns[t][0] = '%';
@@ -585,7 +626,7 @@ sql_filters(struct list_sql *sql, struct request *req, struct list_view *view, i
 
 /* " ORDER BY …" in the direction rows are read. */
 static void
-sql_order(struct list_sql *sql, struct list_view *view, int reading_down)
+sql_order(struct list_sql *sql, struct list_view *view, int reading_down, int finding)
 {
 	int k;
 
@@ -593,7 +634,7 @@ sql_order(struct list_sql *sql, struct list_view *view, int reading_down)
 	for (k = 0; k < sorts[view->sort].keys; k++) {
 		if (k)
 			sql_add(sql, ", ");
-		sql_add(sql, sorts[view->sort].column[k]);
+		sql_add(sql, sort_column(view, k, finding));
 		if (reading_down)
 			sql_add(sql, " DESC");
 	}
@@ -618,9 +659,10 @@ explain_rows(struct request *req, enum customers_sql which, struct db_param *par
 }
 
 /* Chooses how to find a search's matches (see the top of this section):
- * the words looked up go rarest first. Returns 0 or -1. */
+ * the words looked up go rarest first. A page wants them in the list's
+ * order; a bulk action wants them all, once each. Returns 0 or -1. */
 static int
-list_plan(struct request *req, struct list_view *view)
+list_plan(struct request *req, struct list_view *view, int page)
 {
 	struct db_param params[2] = { DB_INT(req->shop.id), DB_NULL };
 	char pattern[SEARCH_TERM_MAX * 2 + 4];
@@ -670,7 +712,22 @@ list_plan(struct request *req, struct list_view *view)
 	view->plan = looked_up > 0 &&
 	    matching <= hdf_get_int_value(req->app->config, "Limits.SearchCandidates", CANDIDATES_MAX)
 	    ? PLAN_CANDIDATES : PLAN_WALK;
+	/* sorted by name, the matches gather where the word starts the
+	 * name ("vincent" near the end of the alphabet): rather than walk
+	 * there, sort the rarest word's terms by their copy of the order */
+	if (page && view->plan == PLAN_WALK && view->sort == SORT_NAME && !view->common[0] &&
+	    !view->initial[0] &&
+	    view->estimate[0] <= hdf_get_int_value(req->app->config, "Limits.SearchSorted", SORTED_MAX))
+		view->plan = PLAN_SORTED;
 	return 0;
+}
+
+/* Whether the page's statement counts the matches: when the plan expected
+ * few and reads them all anyway. */
+static int
+counted(const struct list_view *view)
+{
+	return view->plan == PLAN_CANDIDATES && !view->gave_up;
 }
 
 /* A walk that may give up: when a word is looked up, the page can be read
@@ -681,38 +738,73 @@ walk_bounded(struct list_view *view)
 	return view->plan == PLAN_WALK && view->tokens > 0 && !view->common[0] && !view->initial[0];
 }
 
-/* Runs the page's statement (size + 1 rows, in the order they are read). */
+/* Notes the rows of a page's result that are not the customer of the row
+ * before. Returns how many. */
+static int
+distinct_rows(struct list_view *view, struct db_query *query)
+{
+	unsigned long long rows = db_row_count(query), r;
+	long long previous = 0;
+
+	view->distinct = 0;
+	for (r = 0; r < rows && (size_t)view->distinct < sizeof(view->row) / sizeof(view->row[0]); r++) {
+		db_seek(query, r);
+		if (db_fetch(query) != 1)
+			break;
+		if (db_int(query, 0) != previous)
+			view->row[view->distinct++] = r;
+		previous = db_int(query, 0);
+	}
+	return view->distinct;
+}
+
+/* Runs the page's statement (size + 1 customers, in the order they are
+ * read) and notes its rows (distinct_rows). */
 static struct db_query *
 list_page_query(struct request *req, struct list_view *view)
 {
 	static struct list_sql sql;
 	int reading_down = view->descending != view->backwards;
+	/* room for a term each of the customers shown */
+	int limit = view->plan == PLAN_SORTED ? 2 * (view->size + 1) : view->size + 1;
 	struct db_query *query;
+	long long rows;
 
 	memset(&sql, 0, sizeof(sql));
 	/* a search's few matches are all read to be sorted: counting them
 	 * there costs nothing more */
 	sql_add(&sql, "SELECT " LIST_COLUMNS ", page.matching FROM (SELECT c.id");
-	sql_add(&sql, view->plan == PLAN_CANDIDATES && !view->cursor ? ", COUNT(*) OVER () AS matching"
+	sql_add(&sql, counted(view) && !view->cursor ? ", COUNT(*) OVER () AS matching"
 	    : ", NULL AS matching");
 	sql_filters(&sql, req, view, 1);
 	if (view->cursor)
 		sql_keyset(&sql, view, reading_down);
-	sql_order(&sql, view, reading_down);
+	sql_order(&sql, view, reading_down, 1);
 	/* the page's ids first, then their rows: never the other way round */
-	sql_param(&sql, " LIMIT ?) page STRAIGHT_JOIN customer c ON c.id = page.id",
-	    DB_INT(view->size + 1));
-	sql_order(&sql, view, reading_down);
+	sql_param(&sql, " LIMIT ?) page STRAIGHT_JOIN customer c ON c.id = page.id", DB_INT(limit));
+	sql_order(&sql, view, reading_down, 0);
 	if (walk_bounded(view))
 		sql_param(&sql, " LIMIT 1000 ROWS EXAMINED ?", DB_INT(hdf_get_int_value(req->app->config,
 		    "Limits.SearchWalk", WALK_EXAMINED_MAX)));
-	if (sql.overflow || (query = db_cached(&req->app->db, sql.text)) == NULL ||
-	    db_exec(&req->app->db, query, sql.params, sql.n) < 0)
+	if (sql.overflow || (query = db_cached(&req->app->db, sql.text)) == NULL)
 		return NULL;
-	if (walk_bounded(view) && db_warnings(&req->app->db) > 0) {
-		/* the walk gave up: read the page from the matches */
+	rows = db_exec(&req->app->db, query, sql.params, sql.n);
+	if (walk_bounded(view) && (rows == -3 || (rows >= 0 && db_warnings(&req->app->db) > 0))) {
+		/* the walk gave up (while walking: a warning; while sorting the
+		 * page it found: an error): read the page from the matches */
 		db_done(query);
 		view->plan = PLAN_CANDIDATES;
+		view->gave_up = 1;
+		return list_page_query(req, view);
+	}
+	if (rows < 0)
+		return NULL;
+	if (distinct_rows(view, query) <= view->size && db_row_count(query) == (unsigned long long)limit) {
+		/* more than size repeated terms: whether more customers
+		 * follow is unknown; read the page from the distinct matches */
+		db_done(query);
+		view->plan = PLAN_CANDIDATES;
+		view->gave_up = 1;
 		return list_page_query(req, view);
 	}
 	return query;
@@ -829,13 +921,12 @@ row_to_page(struct request *req, struct db_query *query, int n)
 static int
 rows_to_page(struct request *req, struct list_view *view, struct db_query *query)
 {
-	unsigned long long rows = db_row_count(query);
-	int more = rows > (unsigned long long)view->size;
-	int shown = more ? view->size : (int)rows, i;
+	int more = view->distinct > view->size;
+	int shown = more ? view->size : view->distinct, i;
 	char cursor[CURSOR_LINK_MAX + 1];
 
 	for (i = 0; i < shown; i++) {
-		db_seek(query, (unsigned long long)(view->backwards ? shown - 1 - i : i));
+		db_seek(query, view->row[view->backwards ? shown - 1 - i : i]);
 		if (db_fetch(query) != 1)
 			break;
 		row_to_page(req, query, i);
@@ -848,8 +939,8 @@ rows_to_page(struct request *req, struct list_view *view, struct db_query *query
 			hdf_set_value(req->hdf, "Page.AfterCursor", cursor);
 		}
 	}
-	if (shown > 0 && db_text(query, 10) != NULL)
-		view->matching = db_int(query, 10);
+	if (shown > 0 && db_text(query, LIST_MATCHING) != NULL)
+		view->matching = db_int(query, LIST_MATCHING);
 	db_done(query);
 	/* back at the start: this is page 1 whatever the link said */
 	if (view->backwards && !more)
@@ -898,19 +989,20 @@ customers_list(struct request *req)
 		page_error(req, 400, problem);
 		return;
 	}
-	if (list_plan(req, &view) != 0 || (query = list_page_query(req, &view)) == NULL) {
+	if (list_plan(req, &view, 1) != 0 || (query = list_page_query(req, &view)) == NULL) {
 		page_error(req, 500, NULL);
 		return;
 	}
 	shown = rows_to_page(req, &view, query);
-	/* the count is said on the first page; a common word's matches are
-	 * not counted (that would read them all) */
+	/* the count is said on the first page; the many matches of a walk,
+	 * of one word's terms or of a walk that gave up are not counted (that
+	 * would read them all): "more than a page" */
 	if (view.page == 1 && !view.cursor) {
 		if (shown < view.size)
 			matching = shown;
 		else if (view.matching >= 0)
 			matching = view.matching;
-		else if (view.plan != PLAN_WALK)
+		else if (view.plan == PLAN_FILTERS)
 			matching = list_count(req, &view);
 		else
 			matching = COUNT_CAP + 1;
@@ -922,7 +1014,7 @@ customers_list(struct request *req)
 	}
 	if (failed > 0)
 		hdf_set_int_value(req->hdf, "Page.FailedMails", (int)failed);
-	if (matching > COUNT_CAP && view.plan == PLAN_WALK)
+	if (matching > COUNT_CAP && view.plan != PLAN_FILTERS && !counted(&view))
 		hdf_set_int_value(req->hdf, "Page.MoreThan", view.size);
 	else if (matching > COUNT_CAP)
 		hdf_set_int_value(req->hdf, "Page.MoreThan", COUNT_CAP);
@@ -1537,7 +1629,7 @@ bulk_select(struct request *req, int everything, const unsigned char *selection)
 			return -1;
 		}
 		memset(&sql, 0, sizeof(sql));
-		if (list_plan(req, &view) != 0) {
+		if (list_plan(req, &view, 0) != 0) {
 			page_error(req, 500, NULL);
 			return -1;
 		}

@@ -217,7 +217,8 @@ search_fill(struct db *db, long long shop, int force)
 	struct db_query empty = { .sql = "SELECT EXISTS (SELECT 1 FROM customer WHERE erased_at IS NULL)"
 	    " AND NOT EXISTS (SELECT 1 FROM customer_search)" };
 	struct db_query clear = { .sql = "DELETE FROM customer_search WHERE ? = 0 OR shop_id = ?" };
-	struct db_query next = { .sql = "SELECT id, shop_id, first_name, last_name, email, phone_digits"
+	struct db_query next = { .sql = "SELECT id, shop_id, first_name, last_name, email, phone_digits,"
+	    " name_key"
 	    " FROM customer WHERE id > ? AND erased_at IS NULL AND (? = 0 OR shop_id = ?)"
 	    " ORDER BY id LIMIT 1000" };
 	static struct search_batch batch;
@@ -252,8 +253,8 @@ search_fill(struct db *db, long long shop, int force)
 				goto out;
 			batch.shop_id = row_shop;
 			last = db_int(&next, 0);
-			if (search_batch_add(&batch, last, db_text(&next, 2), db_text(&next, 3),
-			    db_text(&next, 4), db_text(&next, 5)) != 0)
+			if (search_batch_add(&batch, last, db_text(&next, 6), db_length(&next, 6),
+			    db_text(&next, 2), db_text(&next, 3), db_text(&next, 4), db_text(&next, 5)) != 0)
 				goto out;
 		}
 		db_done(&next);

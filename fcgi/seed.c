@@ -313,14 +313,33 @@ insert_batch(struct db *db, long long shop_id, struct batch *batch, struct db_pa
 	if (first_id == 0)
 		status = -1;
 	if (status == 0) {
+		/* the terms carry the name order the server computed */
 		static struct search_batch search;
+		static unsigned char key[BATCH][SEARCH_NAME_KEY_MAX];
+		unsigned long key_length[BATCH];
+		struct db_param range[2] = { DB_INT(first_id),
+			DB_INT(first_id + (unsigned long long)batch->customer_count - 1) };
+		struct db_query *keys = db_cached(db,
+		    "SELECT name_key FROM customer WHERE id BETWEEN ? AND ? ORDER BY id");
 
+		if (keys == NULL || db_exec(db, keys, range, 2) < 0)
+			status = -1;
+		for (i = 0; status == 0 && i < batch->customer_count; i++) {
+			status = db_fetch(keys) == 1 && db_length(keys, 0) <= SEARCH_NAME_KEY_MAX ? 0 : -1;
+			if (status == 0) {
+				key_length[i] = db_length(keys, 0);
+				memcpy(key[i], db_text(keys, 0), key_length[i]);
+			}
+		}
+		if (keys != NULL)
+			db_done(keys);
 		search_batch_init(&search, db, shop_id);
 		for (i = 0; status == 0 && i < batch->customer_count; i++) {
 			struct customer_row *row = &batch->customers[i];
 
 			status = search_batch_add(&search, (long long)(first_id + (unsigned long long)i),
-			    row->first_name, row->last_name, row->email, row->phone_digits);
+			    key[i], key_length[i], row->first_name, row->last_name, row->email,
+			    row->phone_digits);
 		}
 		if (status == 0)
 			status = search_batch_flush(&search);

@@ -257,20 +257,21 @@ search_tokens(const char *query, char tokens[SEARCH_TOKENS_MAX][SEARCH_TERM_MAX 
 
 /* --- the rows ------------------------------------------------------------ */
 
-/* "INSERT IGNORE … VALUES (?, ?, ?), …" for SEARCH_BATCH_ROWS rows; a
+/* "INSERT IGNORE … VALUES (?, ?, ?, ?), …" for SEARCH_BATCH_ROWS rows; a
  * shorter batch repeats its last row, which IGNORE drops. */
 static const char *
 batch_sql(void)
 {
-	static char sql[64 + SEARCH_BATCH_ROWS * 11];
+	static char sql[96 + SEARCH_BATCH_ROWS * 10];
 	char *p;
 	int r;
 
 	if (sql[0] != '\0')
 		return sql;
-	p = sql + sprintf(sql, "INSERT IGNORE INTO customer_search (shop_id, term, customer_id) VALUES ");
+	p = sql + sprintf(sql, "INSERT IGNORE INTO customer_search (shop_id, term, customer_id, name_key)"
+	    " VALUES ");
 	for (r = 0; r < SEARCH_BATCH_ROWS; r++)
-		p += sprintf(p, r ? ",(?,?,?)" : "(?,?,?)");
+		p += sprintf(p, r ? ",(?,?,?,?)" : "(?,?,?,?)");
 	return sql;
 }
 
@@ -285,7 +286,7 @@ search_batch_init(struct search_batch *batch, struct db *db, long long shop_id)
 int
 search_batch_flush(struct search_batch *batch)
 {
-	static struct db_param params[SEARCH_BATCH_ROWS * 3];
+	static struct db_param params[SEARCH_BATCH_ROWS * 4];
 	struct db_query *query;
 	int r, p = 0;
 
@@ -300,24 +301,30 @@ search_batch_flush(struct search_batch *batch)
 		params[p++] = DB_INT(batch->shop_id);
 		params[p++] = DB_TEXT(batch->term[row]);
 		params[p++] = DB_INT(batch->customer[row]);
+		params[p++] = DB_BLOB(batch->name_key[row], batch->name_key_length[row]);
 	}
 	batch->rows = 0;
 	return db_exec(batch->db, query, params, (size_t)p) < 0 ? -1 : 0;
 }
 
 int
-search_batch_add(struct search_batch *batch, long long customer_id, const char *first_name,
+search_batch_add(struct search_batch *batch, long long customer_id,
+    const void *name_key, unsigned long length, const char *first_name,
     const char *last_name, const char *email, const char *phone_digits)
 {
 	static struct search_terms terms;
 	int i;
 
+	if (length > SEARCH_NAME_KEY_MAX)
+		return -1;
 	search_terms(first_name, last_name, email, phone_digits, &terms);
 	for (i = 0; i < terms.count; i++) {
 		if (batch->rows == SEARCH_BATCH_ROWS && search_batch_flush(batch) != 0)
 			return -1;
 		batch->customer[batch->rows] = customer_id;
 		memcpy(batch->term[batch->rows], terms.term[i], sizeof(terms.term[i]));
+		memcpy(batch->name_key[batch->rows], name_key, length);
+		batch->name_key_length[batch->rows] = length;
 		batch->rows++;
 	}
 	return 0;
@@ -328,11 +335,18 @@ search_add(struct db *db, long long shop_id, long long customer_id, const char *
     const char *last_name, const char *email, const char *phone_digits)
 {
 	static struct search_batch batch;
+	struct db_param params[2] = { DB_INT(customer_id), DB_INT(shop_id) };
+	struct db_query *query = db_cached(db, "SELECT name_key FROM customer WHERE id = ? AND shop_id = ?");
+	int status = -1;
 
-	search_batch_init(&batch, db, shop_id);
-	if (search_batch_add(&batch, customer_id, first_name, last_name, email, phone_digits) != 0)
+	if (query == NULL || db_exec(db, query, params, 2) < 0)
 		return -1;
-	return search_batch_flush(&batch);
+	search_batch_init(&batch, db, shop_id);
+	if (db_fetch(query) == 1)
+		status = search_batch_add(&batch, customer_id, db_text(query, 0), db_length(query, 0),
+		    first_name, last_name, email, phone_digits);
+	db_done(query);
+	return status == 0 ? search_batch_flush(&batch) : -1;
 }
 
 /* Deletes up to FORGET_ROWS terms of one customer per statement, the list

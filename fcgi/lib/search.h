@@ -7,7 +7,9 @@
  *
  * Every writer of those four columns keeps the table in step, in the same
  * transaction: search_batch_add after an INSERT or an UPDATE, search_forget
- * with the old values before an UPDATE or an erasure.
+ * with the old values before an UPDATE or an erasure. Each term also
+ * carries a copy of the customer's name_key (sql/006: the name order,
+ * computed by the server), so the customer row is written first.
  */
 #ifndef FIDELE_SEARCH_H
 #define FIDELE_SEARCH_H
@@ -49,6 +51,8 @@ int search_tokens(const char *query, char tokens[SEARCH_TOKENS_MAX][SEARCH_TERM_
 
 /* Rows for customer_search, sent as multi-row INSERTs. */
 #define SEARCH_BATCH_ROWS 200
+/* customer.name_key's size */
+#define SEARCH_NAME_KEY_MAX 64
 
 struct search_batch {
 	struct db *db;
@@ -56,18 +60,23 @@ struct search_batch {
 	int rows;
 	long long customer[SEARCH_BATCH_ROWS];
 	char term[SEARCH_BATCH_ROWS][SEARCH_TERM_MAX + 1];
+	unsigned char name_key[SEARCH_BATCH_ROWS][SEARCH_NAME_KEY_MAX];
+	unsigned long name_key_length[SEARCH_BATCH_ROWS];
 };
 
 void search_batch_init(struct search_batch *batch, struct db *db, long long shop_id);
 
-/* Queues the terms of one customer; sends a full batch. Returns 0 or -1. */
-int search_batch_add(struct search_batch *batch, long long customer_id, const char *first_name,
+/* Queues the terms of one customer, whose name_key (read back from the
+ * customer row) is name_key, length bytes; sends a full batch. Returns 0
+ * or -1. */
+int search_batch_add(struct search_batch *batch, long long customer_id,
+    const void *name_key, unsigned long length, const char *first_name,
     const char *last_name, const char *email, const char *phone_digits);
 
 /* Sends what is queued. Returns 0 or -1. */
 int search_batch_flush(struct search_batch *batch);
 
-/* Indexes one customer at once. Returns 0 or -1. */
+/* Indexes one customer at once, reading its name_key. Returns 0 or -1. */
 int search_add(struct db *db, long long shop_id, long long customer_id, const char *first_name,
     const char *last_name, const char *email, const char *phone_digits);
 
