@@ -25,6 +25,9 @@
 enum customers_sql {
 	SQL_SEARCH_ESTIMATE,
 	SQL_SHOP_ESTIMATE,
+	SQL_NAME_PREFIX_ESTIMATE,
+	SQL_NAME_BEFORE_ESTIMATE,
+	SQL_NAME_AFTER_ESTIMATE,
 	SQL_FAILED_MAILS,
 	SQL_INSERT,
 	SQL_DETAIL,
@@ -61,6 +64,20 @@ static struct db_query customers_sql[CUSTOMERS_SQL__MAX] = {
 	    "EXPLAIN SELECT 1 FROM customer_search WHERE shop_id = ? AND term LIKE ?" },
 	[SQL_SHOP_ESTIMATE] = { .sql =
 	    "EXPLAIN SELECT 1 FROM customer WHERE shop_id = ? AND name_key >= ''" },
+	/* in the name order (sql/006): the customers whose last name starts
+	 * with a word, and those between a page link (hex) and them, going
+	 * up or down */
+	[SQL_NAME_PREFIX_ESTIMATE] = { .sql =
+	    "EXPLAIN SELECT 1 FROM customer WHERE shop_id = ?"
+	    " AND name_key >= WEIGHT_STRING(? COLLATE utf8mb4_unicode_520_ci)"
+	    " AND name_key < CONCAT(WEIGHT_STRING(? COLLATE utf8mb4_unicode_520_ci), 0xFFFF)" },
+	[SQL_NAME_BEFORE_ESTIMATE] = { .sql =
+	    "EXPLAIN SELECT 1 FROM customer WHERE shop_id = ? AND name_key >= UNHEX(?)"
+	    " AND name_key < WEIGHT_STRING(? COLLATE utf8mb4_unicode_520_ci)" },
+	[SQL_NAME_AFTER_ESTIMATE] = { .sql =
+	    "EXPLAIN SELECT 1 FROM customer WHERE shop_id = ?"
+	    " AND name_key >= CONCAT(WEIGHT_STRING(? COLLATE utf8mb4_unicode_520_ci), 0xFFFF)"
+	    " AND name_key < UNHEX(?)" },
 	/* mails fidele-worker gave up on, shown to the shop's admins */
 	[SQL_FAILED_MAILS] = { .sql =
 	    "SELECT COUNT(*) FROM outbox WHERE shop_id = ? AND status = 'failed'" },
@@ -172,15 +189,15 @@ static struct db_query customers_sql[CUSTOMERS_SQL__MAX] = {
  * estimates how many entries each word has (EXPLAIN) and how many customers
  * the shop has; from those the list guesses how many customers match all
  * the words. Few (Limits.SearchCandidates): the matches are found in the index
- * first, intersected there, and only they are read and sorted. Many, sorted
- * by name: the rarest word's entries carry the name order (sql/006), so
- * they are sorted without reading a row, and the rows are read in that
- * order until the page is full (up to Limits.SearchSorted entries). Many,
- * in another order: the list walks its sort index and keeps the customers
- * found in each word's matches; when they sit far along the walk the walk
- * stops after Limits.SearchWalk rows and the page is read from the matches
- * after all. A word found in more than a quarter of the shop ("gmail") is
- * not looked up at all but checked on the rows read.
+ * first, intersected there, and only they are read and sorted. Many: the
+ * list walks its sort index and keeps the customers found in each word's
+ * matches. When they sit far along the walk, the walk stops after
+ * Limits.SearchWalk rows and the page is read from the matches after all:
+ * sorted by name, from the rarest word's entries, which carry the name
+ * order (sql/006) and are sorted without reading a row (PLAN_SORTED);
+ * otherwise by reading and sorting every match. A surname far ahead in the name order ("vincent" on page 1) goes
+ * to PLAN_SORTED at once. A word found in more than a quarter of the shop
+ * ("gmail") is not looked up at all but checked on the rows read.
  */
 
 #define COUNT_CAP 1000
@@ -188,8 +205,6 @@ static struct db_query customers_sql[CUSTOMERS_SQL__MAX] = {
 #define CANDIDATES_MAX 3000
 /* Limits.SearchWalk */
 #define WALK_EXAMINED_MAX 60000
-/* Limits.SearchSorted */
-#define SORTED_MAX 50000
 
 #define LIST_COLUMNS \
 	"c.id, c.first_name, c.last_name, c.email, c.phone, c.status," \
@@ -604,7 +619,18 @@ sql_filters(struct list_sql *sql, struct request *req, struct list_view *view, i
 			sql_param(sql, bounds[b][1], DB_TEXT(value));
 	}
 	for (t = 0; t < view->tokens; t++) {
-		if (view->initial[t]) {
+		if (view->initial[t] && view->plan == PLAN_SORTED) {
+			/* on the entry's copy of the name order, so that only
+			 * the customers shown are read: the last name starts
+			 * with the letter, or the first name does (after the
+			 * two zero bytes no letter's weight has) */
+			sql_param(sql, " AND (LEFT(s0.name_key, LENGTH(WEIGHT_STRING(? COLLATE "
+			    "utf8mb4_unicode_520_ci)))", DB_TEXT(view->token[t]));
+			sql_param(sql, " = WEIGHT_STRING(? COLLATE utf8mb4_unicode_520_ci)",
+			    DB_TEXT(view->token[t]));
+			sql_param(sql, " OR LOCATE(CONCAT(0x0000, WEIGHT_STRING(? COLLATE "
+			    "utf8mb4_unicode_520_ci)), s0.name_key) > 0)", DB_TEXT(view->token[t]));
+		} else if (view->initial[t]) {
 			text_like_prefix(view->token[t], patterns[t], sizeof(patterns[t]));
 			sql_param(sql, " AND (c.first_name LIKE ?", DB_TEXT(patterns[t]));
 			sql_param(sql, " OR c.last_name LIKE ?)", DB_TEXT(patterns[t]));
@@ -656,6 +682,49 @@ explain_rows(struct request *req, enum customers_sql which, struct db_param *par
 				rows = db_int(query, col);
 	db_done(query);
 	return rows;
+}
+
+/* Whether the page can be read from the rarest word's entries in name
+ * order (PLAN_SORTED): sorted by name, with a word looked up. It reads
+ * every entry of the word but only the rows it shows (and those the
+ * filters leave out), so it always beats reading and sorting every match. */
+static int
+sorted_possible(const struct list_view *view)
+{
+	return view->sort == SORT_NAME && view->tokens > 0 && !view->common[0] && !view->initial[0];
+}
+
+/* Whether the rarest word is mostly a surname whose customers lie far
+ * ahead along the name order ("vincent" near the end of the alphabet): a
+ * walk would cross many customers to reach them, while sorting the word's
+ * entries finds them at once. Going the other way, or from a page link
+ * inside them, the walk finds them at once. 1, 0, or -1 on error. */
+static int
+surname_ahead(struct request *req, const struct list_view *view)
+{
+	/* past every name_key, in hex */
+	static char end[2 * (SEARCH_NAME_KEY_MAX + 1) + 1];
+	int reading_down = view->descending != view->backwards;
+	const char *from = view->cursor ? view->cursor_value[0] : reading_down ? end : "";
+	struct db_param params[3] = { DB_INT(req->shop.id), DB_TEXT(view->token[0]),
+		DB_TEXT(view->token[0]) };
+	long long surname, crossed;
+
+	if (end[0] == '\0')
+		memset(end, 'F', sizeof(end) - 1);
+	surname = explain_rows(req, SQL_NAME_PREFIX_ESTIMATE, params, 3);
+	if (surname < 0 || surname * 4 < view->estimate[0])
+		return surname < 0 ? -1 : 0;
+	if (reading_down)
+		params[2] = DB_TEXT(from);
+	else
+		params[1] = DB_TEXT(from);
+	crossed = explain_rows(req, reading_down ? SQL_NAME_AFTER_ESTIMATE : SQL_NAME_BEFORE_ESTIMATE,
+	    params, 3);
+	if (crossed < 0)
+		return -1;
+	return crossed >= hdf_get_int_value(req->app->config, "Limits.SearchWalk",
+	    WALK_EXAMINED_MAX) / 4;
 }
 
 /* Chooses how to find a search's matches (see the top of this section):
@@ -712,13 +781,14 @@ list_plan(struct request *req, struct list_view *view, int page)
 	view->plan = looked_up > 0 &&
 	    matching <= hdf_get_int_value(req->app->config, "Limits.SearchCandidates", CANDIDATES_MAX)
 	    ? PLAN_CANDIDATES : PLAN_WALK;
-	/* sorted by name, the matches gather where the word starts the
-	 * name ("vincent" near the end of the alphabet): rather than walk
-	 * there, sort the rarest word's terms by their copy of the order */
-	if (page && view->plan == PLAN_WALK && view->sort == SORT_NAME && !view->common[0] &&
-	    !view->initial[0] &&
-	    view->estimate[0] <= hdf_get_int_value(req->app->config, "Limits.SearchSorted", SORTED_MAX))
-		view->plan = PLAN_SORTED;
+	if (page && view->plan == PLAN_WALK && sorted_possible(view)) {
+		int ahead = surname_ahead(req, view);
+
+		if (ahead < 0)
+			return -1;
+		if (ahead)
+			view->plan = PLAN_SORTED;
+	}
 	return 0;
 }
 
@@ -793,7 +863,7 @@ list_page_query(struct request *req, struct list_view *view)
 		/* the walk gave up (while walking: a warning; while sorting the
 		 * page it found: an error): read the page from the matches */
 		db_done(query);
-		view->plan = PLAN_CANDIDATES;
+		view->plan = sorted_possible(view) ? PLAN_SORTED : PLAN_CANDIDATES;
 		view->gave_up = 1;
 		return list_page_query(req, view);
 	}
