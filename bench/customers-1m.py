@@ -43,6 +43,9 @@ OTHERS = [
     ("'elodie', page 1", "/admin/customers?q=elodie", 1),
     ("'vincent' (surname late in A-Z), page 1", "/admin/customers?q=vincent", 1),
     ("'wright' (surname late in A-Z), page 1", "/admin/customers?q=wright", 1),
+    ("'wright' + consent, page 1", "/admin/customers?q=wright&consent=yes", 1),
+    ("'sophie o' (first name and initial), page 1", "/admin/customers?q=sophie+o", 1),
+    ("'martin' by e-mail, page 1", "/admin/customers?q=martin&sort=email", 1),
     ("spent >= 500 by spent desc, page 20", "/admin/customers?spent_min=500&sort=spent&dir=desc", 20),
     ("no filter, page 2000", "/admin/customers", 2000),
 ]
@@ -127,7 +130,8 @@ def main():
                   " SET GLOBAL slow_query_log = 1" % slow_log)
         for (thread,) in stack.sql("SELECT id FROM information_schema.processlist WHERE user = 'fidele'"):
             stack.sql("KILL %s" % thread)
-        for name in ("'elodie' + consent, page 20", "'elodie martin' + consent, page 5"):
+        for name in ("'elodie' + consent, page 20", "'elodie martin' + consent, page 5",
+                     "'vincent' (surname late in A-Z), page 1"):
             browser.get(urls[name])
             browser.get(urls[name])
         stack.sql("SET GLOBAL slow_query_log = 0")
