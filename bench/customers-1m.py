@@ -72,7 +72,7 @@ def main():
     parser.add_argument("--requests", type=int, default=40)
     args = parser.parse_args()
     stack = Stack(os.path.join(ROOT, "build", "bench-1m-var"), srcdir=ROOT,
-                  builddir=os.path.join(ROOT, "build"), buffer_pool="3G", smtp=False)
+                  builddir=os.path.join(ROOT, "build"), buffer_pool="4G", smtp=False)
     stack.start()
     web.STACK = stack
     try:

@@ -28,6 +28,7 @@ enum customers_sql {
 	SQL_NAME_PREFIX_ESTIMATE,
 	SQL_NAME_BEFORE_ESTIMATE,
 	SQL_NAME_AFTER_ESTIMATE,
+	SQL_WEIGHTS,
 	SQL_FAILED_MAILS,
 	SQL_INSERT,
 	SQL_DETAIL,
@@ -74,6 +75,7 @@ static struct db_query customers_sql[CUSTOMERS_SQL__MAX] = {
 	[SQL_NAME_BEFORE_ESTIMATE] = { .sql =
 	    "EXPLAIN SELECT 1 FROM customer WHERE shop_id = ? AND name_key >= UNHEX(?)"
 	    " AND name_key < WEIGHT_STRING(? COLLATE utf8mb4_unicode_520_ci)" },
+	[SQL_WEIGHTS] = { .sql = "SELECT HEX(WEIGHT_STRING(? COLLATE utf8mb4_unicode_520_ci))" },
 	[SQL_NAME_AFTER_ESTIMATE] = { .sql =
 	    "EXPLAIN SELECT 1 FROM customer WHERE shop_id = ?"
 	    " AND name_key >= CONCAT(WEIGHT_STRING(? COLLATE utf8mb4_unicode_520_ci), 0xFFFF)"
@@ -195,9 +197,14 @@ static struct db_query customers_sql[CUSTOMERS_SQL__MAX] = {
  * Limits.SearchWalk rows and the page is read from the matches after all:
  * sorted by name, from the rarest word's entries, which carry the name
  * order (sql/006) and are sorted without reading a row (PLAN_SORTED);
- * otherwise by reading and sorting every match. A surname far ahead in the name order ("vincent" on page 1) goes
- * to PLAN_SORTED at once. A word found in more than a quarter of the shop
- * ("gmail") is not looked up at all but checked on the rows read.
+ * otherwise by reading and sorting every match. A surname far ahead in
+ * the name order ("vincent" on page 1) goes to PLAN_SORTED at once. From a
+ * page link among customers whose last or first name starts with a word
+ * ("elodie martin", page 5, among the Martins), the list walks, and tells
+ * those names on the index (their name order starts with the word's
+ * weights) before looking the word up. A word found in more than a quarter
+ * of the shop ("gmail") is not looked up at all but checked on the rows
+ * read.
  */
 
 #define COUNT_CAP 1000
@@ -310,6 +317,10 @@ struct list_view {
 	long long estimate[SEARCH_TOKENS_MAX];
 	int common[SEARCH_TOKENS_MAX];	/* checked on the rows, not looked up */
 	int initial[SEARCH_TOKENS_MAX];	/* one letter: the start of a name */
+	/* sorted by name from a page link whose last or first name starts
+	 * with the word: its weights (hex), so that the walk can tell on the
+	 * index that the customers around match it */
+	char weights[SEARCH_TOKENS_MAX][2 * SEARCH_NAME_KEY_MAX + 1];
 	long long matching;		/* counted with the page, or -1 */
 	int gave_up;			/* a walk did, the page came from the matches */
 	/* the result rows shown, in the order read: a customer with two
@@ -536,16 +547,16 @@ sql_keyset(struct list_sql *sql, struct list_view *view, int reading_down)
 	sql_param(sql, text, DB_INT(strtoll(view->cursor_value[1], NULL, 10)));
 }
 
-/* " AND c.id IN (the customers with a term starting with word t)" */
+/* "<lead> c.id IN (the customers with a term starting with word t)" */
 static void
 sql_search_in(struct list_sql *sql, struct request *req, struct list_view *view, int t,
-    const char *column, char *pattern, size_t size)
+    const char *lead, const char *column, char *pattern, size_t size)
 {
 	char text[160];
 
 	text_like_prefix(view->token[t], pattern, size);
-	snprintf(text, sizeof(text), " AND %s IN (SELECT s%d.customer_id FROM customer_search s%d"
-	    " WHERE s%d.shop_id = ?", column, t, t, t);
+	snprintf(text, sizeof(text), "%s %s IN (SELECT s%d.customer_id FROM customer_search s%d"
+	    " WHERE s%d.shop_id = ?", lead, column, t, t, t);
 	sql_param(sql, text, DB_INT(req->shop.id));
 	snprintf(text, sizeof(text), " AND s%d.term LIKE ?)", t);
 	sql_param(sql, text, DB_TEXT(pattern));
@@ -575,7 +586,7 @@ sql_filters(struct list_sql *sql, struct request *req, struct list_view *view, i
 		sql_param(sql, " AND s.term LIKE ?", DB_TEXT(patterns[0]));
 		for (t = 1; t < view->tokens; t++)
 			if (!view->common[t] && !view->initial[t])
-				sql_search_in(sql, req, view, t, "s.customer_id", patterns[t],
+				sql_search_in(sql, req, view, t, " AND", "s.customer_id", patterns[t],
 				    sizeof(patterns[t]));
 		sql_add(sql, ") m STRAIGHT_JOIN customer c ON c.id = m.customer_id");
 	} else if (view->plan == PLAN_SORTED) {
@@ -634,10 +645,21 @@ sql_filters(struct list_sql *sql, struct request *req, struct list_view *view, i
 			text_like_prefix(view->token[t], patterns[t], sizeof(patterns[t]));
 			sql_param(sql, " AND (c.first_name LIKE ?", DB_TEXT(patterns[t]));
 			sql_param(sql, " OR c.last_name LIKE ?)", DB_TEXT(patterns[t]));
+		} else if (view->plan == PLAN_WALK && !view->common[t] && view->weights[t][0]) {
+			/* the page starts among customers named so: a last or
+			 * first name starting with the word is told on the
+			 * index; only the others are looked up */
+			sql_param(sql, " AND (LEFT(c.name_key, ?)", DB_INT(strlen(view->weights[t]) / 2));
+			sql_param(sql, " = UNHEX(?)", DB_TEXT(view->weights[t]));
+			sql_param(sql, " OR LOCATE(CONCAT(0x0000, UNHEX(?)), c.name_key) > 0 OR",
+			    DB_TEXT(view->weights[t]));
+			sql_search_in(sql, req, view, t, "", "c.id", patterns[t], sizeof(patterns[t]));
+			sql_add(sql, ")");
 		} else if (view->plan == PLAN_WALK && !view->common[t])
-			sql_search_in(sql, req, view, t, "c.id", patterns[t], sizeof(patterns[t]));
+			sql_search_in(sql, req, view, t, " AND", "c.id", patterns[t], sizeof(patterns[t]));
 		else if (view->plan == PLAN_SORTED && t > 0 && !view->common[t])
-			sql_search_in(sql, req, view, t, "s0.customer_id", patterns[t], sizeof(patterns[t]));
+			sql_search_in(sql, req, view, t, " AND", "s0.customer_id", patterns[t],
+			    sizeof(patterns[t]));
 		else if (view->common[t]) {
 			/* in a quarter of the shop or more: found on the rows read */
 			patterns[t][0] = '%';
@@ -727,6 +749,44 @@ surname_ahead(struct request *req, const struct list_view *view)
 	    WALK_EXAMINED_MAX) / 4;
 }
 
+/* For a page sorted by name that starts from a page link: notes the
+ * weights of each word looked up that the link's last or first name starts
+ * with (view->weights). Returns how many, or -1. */
+static int
+words_named(struct request *req, struct list_view *view)
+{
+	const char *key = view->cursor_value[0], *first = "";
+	size_t i, length = strlen(key);
+	int t, named = 0;
+
+	/* weights are 4 hex digits; 0000 ends the last name */
+	for (i = 0; i + 4 <= length; i += 4)
+		if (strncmp(key + i, "0000", 4) == 0) {
+			first = key + i + 4;
+			break;
+		}
+	for (t = 0; t < view->tokens; t++) {
+		struct db_query *query = &customers_sql[SQL_WEIGHTS];
+		struct db_param word = DB_TEXT(view->token[t]);
+		const char *weights;
+
+		view->weights[t][0] = '\0';
+		if (view->common[t] || view->initial[t])
+			continue;
+		if (db_exec(&req->app->db, query, &word, 1) < 0)
+			return -1;
+		weights = db_fetch(query) == 1 ? db_text(query, 0) : NULL;
+		if (weights != NULL && *weights != '\0' && strlen(weights) < sizeof(view->weights[t]) &&
+		    (strncmp(key, weights, strlen(weights)) == 0 ||
+		    strncmp(first, weights, strlen(weights)) == 0)) {
+			snprintf(view->weights[t], sizeof(view->weights[t]), "%s", weights);
+			named++;
+		}
+		db_done(query);
+	}
+	return named;
+}
+
 /* Chooses how to find a search's matches (see the top of this section):
  * the words looked up go rarest first. A page wants them in the list's
  * order; a bulk action wants them all, once each. Returns 0 or -1. */
@@ -781,6 +841,16 @@ list_plan(struct request *req, struct list_view *view, int page)
 	view->plan = looked_up > 0 &&
 	    matching <= hdf_get_int_value(req->app->config, "Limits.SearchCandidates", CANDIDATES_MAX)
 	    ? PLAN_CANDIDATES : PLAN_WALK;
+	if (page && view->plan != PLAN_FILTERS && view->sort == SORT_NAME && view->cursor) {
+		int named = words_named(req, view);
+
+		if (named < 0)
+			return -1;
+		/* "elodie martin", page 5, among the Martins: walking on
+		 * finds the page at once; intersecting reads both words */
+		if (named > 0)
+			view->plan = PLAN_WALK;
+	}
 	if (page && view->plan == PLAN_WALK && sorted_possible(view)) {
 		int ahead = surname_ahead(req, view);
 

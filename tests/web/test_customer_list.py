@@ -282,9 +282,11 @@ class NameOrder(Lists):
     """Sorted by name, a surname far ahead (page 1 of "zanetti") or a walk
     that gives up is read from the word's entries in name order, from the
     copy of the order each entry carries (sql/006); a page link inside the
-    surname's customers walks. Shop delta has 700 customers: 30
-    "Quentin-? Quennell" (two or three words starting "quen" each, names in
-    three spellings that sort alike) and 110 Zanettis."""
+    surname's customers walks, telling a name that starts with a word on the
+    index. Shop delta has 703 customers: 30 "Quentin-? Quennell" (two or
+    three words starting "quen" each, names in three spellings that sort
+    alike), 110 Zanettis, two more with "zanetti" in their address and a
+    Zoé Zanardi who must not pass for one."""
     host, owner = "delta.test", ("owner@delta.test", "delta-owner-password")
 
     @classmethod
@@ -305,7 +307,13 @@ SELECT s.id, IF(i <= 30, IF(i % 2, CONCAT('quentin', i, '@delta.test'), CONCAT('
        IF(i <= 30, CONCAT('Quentin-', CHAR(65 + i % 7)), CONCAT('Zoé-', CHAR(65 + i % 5))),
        IF(i <= 30, ELT(1 + i % 3, 'Quennell', 'QUENNELL', 'Quénnell'), 'Zanetti'),
        'active', 'admin'
-  FROM n, shop s WHERE s.slug = 'delta'""")
+  FROM n, shop s WHERE s.slug = 'delta';
+INSERT INTO customer (shop_id, email, first_name, last_name, status, source)
+SELECT id, 'zanetti-fan@delta.test', 'Zita', 'Zanussi', 'active', 'admin' FROM shop WHERE slug = 'delta';
+INSERT INTO customer (shop_id, email, first_name, last_name, status, source)
+SELECT id, 'old.zanetti@delta.test', 'Aaron', 'Abel', 'active', 'admin' FROM shop WHERE slug = 'delta';
+INSERT INTO customer (shop_id, email, first_name, last_name, status, source)
+SELECT id, 'zoe@delta.test', 'Zoé', 'Zanardi', 'active', 'admin' FROM shop WHERE slug = 'delta'""")
         stack.admin("search-reindex", "--shop", "delta")
 
     def expected(self, condition, descending=False):
@@ -328,12 +336,20 @@ SELECT s.id, IF(i <= 30, IF(i % 2, CONCAT('quentin', i, '@delta.test'), CONCAT('
                 last = self.last_page(q="quen", size=size, dir=direction)
                 self.assertEqual(self.back_from(last) + ids(last), expected, (size, direction))
 
-    def test_a_walked_word_pages_the_same_way(self):
-        expected = self.expected("c.last_name = 'Zanetti'")
-        self.assertEqual(len(expected), 110)
-        self.assertEqual(self.all_pages(q="zanetti", size="25"), expected)
-        last = self.last_page(q="zanetti", size="25")
-        self.assertEqual(self.back_from(last) + ids(last), expected)
+    def test_among_a_surname_the_walk_pages_the_same_way(self):
+        """past page 1 the walk starts among the Zanettis and tells them on
+        the name order; Abel and Zanussi match by their addresses only"""
+        expected = self.expected("(c.last_name = 'Zanetti' OR c.email LIKE '%zanetti%')")
+        self.assertEqual(len(expected), 112)
+        for query in ({"q": "zanetti"}, {"q": "zanetti", "dir": "desc"}):
+            if query.get("dir") == "desc":
+                expected = expected[::-1]
+            self.assertEqual(self.all_pages(size="25", **query), expected, query)
+            last = self.last_page(size="25", **query)
+            self.assertEqual(self.back_from(last) + ids(last), expected, query)
+        both = self.expected("c.last_name = 'Zanetti' AND c.first_name LIKE 'zoe%'")
+        self.assertEqual(len(both), 110)
+        self.assertEqual(self.all_pages(q="zoe zanetti", size="25"), both)
 
     def test_a_renamed_customer_moves_in_the_order(self):
         first = self.expected("c.last_name LIKE 'quen%'")[0]
