@@ -25,7 +25,7 @@ static const char *const sql[3] = {
 	"SELECT c.id, c.first_name, c.last_name, c.email, c.status, c.order_count,"
 	" c.total_spent_cents FROM customer c"
 	" WHERE c.shop_id = ? AND c.erased_at IS NULL AND c.status <> 'inactive'"
-	" ORDER BY c.last_name, c.first_name, c.id LIMIT 51 OFFSET 0",
+	" ORDER BY c.name_key, c.id LIMIT 51 OFFSET 0",
 };
 
 static MYSQL_STMT *stmt[3];
