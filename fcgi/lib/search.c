@@ -27,10 +27,39 @@ latin_base(unsigned int cp)
 		"a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
 		"d", "n", "o", "o", "o", "o", "o", NULL, "o", "u", "u", "u", "u", "y", "th", "y",
 	};
+	/* U+01CD..U+01DC: the Pinyin vowels with a caron */
+	static const char pinyin[] = "aaiioouuuuuuuuuu";
+	/* U+1E00..U+1E95 and U+1EA0..U+1EF9 (Vietnamese): capital and small
+	 * letter pairs */
+	static const char additional[] =
+	    "abbbcdddddeeeeefghhhhhiikkkllllmmmnnnnoooopprrrrssssstttt" "uuuuuvvwwwwwxxyzzz";
+	static const char vietnamese[] = "aaaaaaaaaaaaeeeeeeeeiioooooooooooouuuuuuuyyyy";
+	static const char *const after_z[] = { "h", "t", "w", "y", "a", "s", "s", "s", "ss" };
 	static char one[2];
 
+	one[1] = '\0';
 	if (cp >= 0xc0 && cp <= 0xff)
 		return latin1[cp - 0xc0];
+	if (cp == 0x1a0 || cp == 0x1a1 || cp == 0x1fe || cp == 0x1ff)
+		return "o";	/* Vietnamese ơ, Danish ǿ */
+	if (cp == 0x1af || cp == 0x1b0)
+		return "u";	/* Vietnamese ư */
+	if (cp == 0x1fa || cp == 0x1fb)
+		return "a";
+	if (cp >= 0x1cd && cp <= 0x1dc) {
+		one[0] = pinyin[cp - 0x1cd];
+		return one;
+	}
+	if (cp >= 0x1e00 && cp < 0x1e96) {
+		one[0] = additional[(cp - 0x1e00) / 2];
+		return one;
+	}
+	if (cp >= 0x1e96 && cp <= 0x1e9e)
+		return after_z[cp - 0x1e96];
+	if (cp >= 0x1ea0 && cp <= 0x1ef9) {
+		one[0] = vietnamese[(cp - 0x1ea0) / 2];
+		return one;
+	}
 	if (cp == 0x132 || cp == 0x133)
 		return "ij";
 	if (cp == 0x152 || cp == 0x153)
@@ -41,10 +70,41 @@ latin_base(unsigned int cp)
 		return "t";
 	if (cp >= 0x100 && cp <= 0x17f) {
 		one[0] = latin_extended_a[cp - 0x100];
-		one[1] = '\0';
 		return one;
 	}
 	return NULL;
+}
+
+/* A small Greek or Cyrillic letter without its accent (ά -> α, ё -> е),
+ * and the final sigma as any sigma, as the collation compares them. */
+static unsigned int
+greek_cyrillic_base(unsigned int cp)
+{
+	/* U+03AC..U+03B0 and U+03CA..U+03CE */
+	static const unsigned short greek[] = { 0x3b1, 0x3b5, 0x3b7, 0x3b9, 0x3c5 };
+	static const unsigned short greek_end[] = { 0x3b9, 0x3c5, 0x3bf, 0x3c5, 0x3c9 };
+
+	if (cp >= 0x3ac && cp <= 0x3b0)
+		return cp == 0x3b0 ? 0x3c5 : greek[cp - 0x3ac];
+	if (cp >= 0x3ca && cp <= 0x3ce)
+		return greek_end[cp - 0x3ca];
+	if (cp == 0x390)
+		return 0x3b9;
+	if (cp == 0x3c2)
+		return 0x3c3;
+	if (cp == 0x451)
+		return 0x435;
+	return cp;
+}
+
+/* Marks written apart from their letter: Latin accents, Cyrillic signs,
+ * Hebrew points, Arabic vowels. The collation ignores them. */
+static int
+is_mark(unsigned int cp)
+{
+	return (cp >= 0x300 && cp <= 0x36f) || (cp >= 0x483 && cp <= 0x489) ||
+	    (cp >= 0x591 && cp <= 0x5c7) || (cp >= 0x610 && cp <= 0x61a) ||
+	    (cp >= 0x64b && cp <= 0x65f) || cp == 0x670 || (cp >= 0x6d6 && cp <= 0x6ed);
 }
 
 /* Decodes one UTF-8 sequence at *p (input already checked or not: a bad
@@ -96,8 +156,8 @@ search_fold(const char *in, char *out, size_t size)
 			ascii[0] = (char)(cp - 'A' + 'a'), base = ascii;
 		else if (cp == '\'' || cp == 0x2019 || cp == 0x2bc)
 			continue;	/* apostrophes join: d'Artagnan, O'Brien */
-		else if (cp >= 0x300 && cp <= 0x36f)
-			continue;	/* accents typed apart from their letter */
+		else if (is_mark(cp))
+			continue;
 		else if (cp >= 0x80)
 			base = latin_base(cp);
 		/* Cyrillic and Greek capitals to small letters */
@@ -105,8 +165,11 @@ search_fold(const char *in, char *out, size_t size)
 			cp += 0x20;
 		else if (cp >= 0x400 && cp <= 0x40f)
 			cp += 0x50;
-		else if (cp >= 0x391 && cp <= 0x3a9 && cp != 0x3a2)
+		else if (cp >= 0x391 && cp <= 0x3ab && cp != 0x3a2)
 			cp += 0x20;
+		else if (cp >= 0x386 && cp <= 0x38f)
+			cp = cp == 0x386 ? 0x3ac : cp == 0x38c ? 0x3cc : cp >= 0x38e ? cp + 0x3f : cp + 0x25;
+		cp = greek_cyrillic_base(cp);
 		if (base == NULL && cp >= 0x370 && cp < 0x800 && o + 2 < size) {
 			out[o++] = (char)(0xc0 | cp >> 6);
 			out[o++] = (char)(0x80 | (cp & 0x3f));

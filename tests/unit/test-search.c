@@ -39,6 +39,14 @@ main(void)
 	is_str(buf, "elodie stefan", "accents typed apart from their letter are dropped");
 	search_fold("\xc8\x98tefan \xc8\x9a" "epe\xc8\x99", buf, sizeof(buf));
 	is_str(buf, "stefan tepes", "Romanian comma-below letters fold");
+	search_fold("Nguyễn Trương Đặng", buf, sizeof(buf));
+	is_str(buf, "nguyen truong dang", "Vietnamese letters fold, as the collation reads them");
+	search_fold("Ḗric Ǎnh ẞ", buf, sizeof(buf));
+	is_str(buf, "eric anh ss", "Latin Extended Additional and Pinyin letters fold");
+	search_fold("Παπαδόπουλος Ϊώ Ёлкин", buf, sizeof(buf));
+	is_str(buf, "παπαδοπουλοσ ιω елкин", "Greek accents, final sigma and Cyrillic ё fold");
+	search_fold("מֹשֶׁה مُحَمَّد", buf, sizeof(buf));
+	is_str(buf, "משה محمد", "Hebrew points and Arabic vowel marks are dropped");
 	search_fold("李小龍", buf, sizeof(buf));
 	is_str(buf, "李小龍", "letters of other scripts are kept");
 	search_fold("Élodie", buf, 4);
