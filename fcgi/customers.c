@@ -326,7 +326,7 @@ struct list_view {
 	/* the result rows shown, in the order read: a customer with two
 	 * words that start alike has two terms in PLAN_SORTED */
 	int distinct;
-	unsigned long long row[2 * (200 + 1)];
+	unsigned long long row[4 * (200 + 1)];
 	/* the page link: after or before the row with these sort values */
 	int cursor, backwards;
 	char cursor_raw[CURSOR_RAW_MAX];
@@ -640,7 +640,13 @@ sql_filters(struct list_sql *sql, struct request *req, struct list_view *view, i
 			sql_param(sql, " = WEIGHT_STRING(? COLLATE utf8mb4_unicode_520_ci)",
 			    DB_TEXT(view->token[t]));
 			sql_param(sql, " OR LOCATE(CONCAT(0x0000, WEIGHT_STRING(? COLLATE "
-			    "utf8mb4_unicode_520_ci)), s0.name_key) > 0)", DB_TEXT(view->token[t]));
+			    "utf8mb4_unicode_520_ci)), s0.name_key) > 0", DB_TEXT(view->token[t]));
+			/* a long last name can leave the first name out of
+			 * the 64 bytes: then the row tells */
+			text_like_prefix(view->token[t], patterns[t], sizeof(patterns[t]));
+			sql_param(sql, " OR (LENGTH(s0.name_key) = 64 AND (c.first_name LIKE ?",
+			    DB_TEXT(patterns[t]));
+			sql_param(sql, " OR c.last_name LIKE ?)))", DB_TEXT(patterns[t]));
 		} else if (view->initial[t]) {
 			text_like_prefix(view->token[t], patterns[t], sizeof(patterns[t]));
 			sql_param(sql, " AND (c.first_name LIKE ?", DB_TEXT(patterns[t]));
@@ -905,8 +911,9 @@ list_page_query(struct request *req, struct list_view *view)
 {
 	static struct list_sql sql;
 	int reading_down = view->descending != view->backwards;
-	/* room for a term each of the customers shown */
-	int limit = view->plan == PLAN_SORTED ? 2 * (view->size + 1) : view->size + 1;
+	/* room for up to four terms each of the customers shown (Jean-Marc
+	 * Jeannot, jeanmarc.jeannot@…: "jean" has three) */
+	int limit = view->plan == PLAN_SORTED ? 4 * (view->size + 1) : view->size + 1;
 	struct db_query *query;
 	long long rows;
 

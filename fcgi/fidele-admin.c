@@ -280,7 +280,7 @@ cmd_migrate(struct db *db, HDF *config)
 {
 	char dir[1024], path[1400];
 	struct dirent **entries;
-	int count, i, status = 0, applied_now = 0;
+	int count, i, status = 0, applied_now = 0, refill = 0;
 
 	snprintf(dir, sizeof(dir), "%s/sql", settings_data_dir(config));
 	if (db_run_script(db, version_table) != 0 ||
@@ -318,15 +318,20 @@ cmd_migrate(struct db *db, HDF *config)
 		    db_exec(db, &migrate_sql[SQL_VERSION_ADD], params, 2) < 0) {
 			fprintf(stderr, "fidele-admin: migration %s failed\n", entries[i]->d_name);
 			status = 1;
-		} else
+		} else {
 			applied_now++;
+			/* 006 gave the terms a copy of the name order and
+			 * emptied the table: fill it again even if a program
+			 * wrote terms meanwhile */
+			refill |= version == 6;
+		}
 		free(sql);
 	}
 	for (i = 0; i < count; i++)
 		free(entries[i]);
 	free(entries);
 	if (status == 0)
-		status = search_fill(db, 0, 0);
+		status = search_fill(db, 0, refill);
 	if (status == 0)
 		printf("schema up to date (%d applied now)\n", applied_now);
 	return status;

@@ -317,12 +317,12 @@ insert_batch(struct db *db, long long shop_id, struct batch *batch, struct db_pa
 		static struct search_batch search;
 		static unsigned char key[BATCH][SEARCH_NAME_KEY_MAX];
 		unsigned long key_length[BATCH];
-		struct db_param range[2] = { DB_INT(first_id),
+		struct db_param range[3] = { DB_INT(shop_id), DB_INT(first_id),
 			DB_INT(first_id + (unsigned long long)batch->customer_count - 1) };
 		struct db_query *keys = db_cached(db,
-		    "SELECT name_key FROM customer WHERE id BETWEEN ? AND ? ORDER BY id");
+		    "SELECT name_key FROM customer WHERE shop_id = ? AND id BETWEEN ? AND ? ORDER BY id");
 
-		if (keys == NULL || db_exec(db, keys, range, 2) < 0)
+		if (keys == NULL || db_exec(db, keys, range, 3) < 0)
 			status = -1;
 		for (i = 0; status == 0 && i < batch->customer_count; i++) {
 			status = db_fetch(keys) == 1 && db_length(keys, 0) <= SEARCH_NAME_KEY_MAX ? 0 : -1;
