@@ -857,7 +857,9 @@ list_plan(struct request *req, struct list_view *view, int page)
 		if (named > 0)
 			view->plan = PLAN_WALK;
 	}
-	if (page && view->plan == PLAN_WALK && sorted_possible(view)) {
+	/* from a link among the word's names the walk is there already */
+	if (page && view->plan == PLAN_WALK && sorted_possible(view) &&
+	    view->weights[0][0] == '\0') {
 		int ahead = surname_ahead(req, view);
 
 		if (ahead < 0)

@@ -347,12 +347,11 @@ db_exec(struct db *db, struct db_query *query, const struct db_param *params, si
 	if (rows < 0) {
 		if (code == ER_DUP_ENTRY)
 			return -2;
-		if (code == ER_FILSORT_ABORT && query->sql != NULL &&
-		    strstr(query->sql, "ROWS EXAMINED") != NULL)
-			return -3;
 		fprintf(stderr, "fidele: db: error %u: %s\n  in: %s\n", code,
 		    query->stmt ? mysql_stmt_error(query->stmt) : "no connection",
 		    query->sql ? query->sql : "(a statement that no longer prepares)");
+		if (code == ER_FILSORT_ABORT)
+			return -3;
 	}
 	return rows;
 }

@@ -97,8 +97,8 @@ struct db_query *db_cached(struct db *db, const char *sql);
 /* Runs a statement with n parameters. For a SELECT the whole result is
  * buffered and read with db_fetch. Returns affected rows (0 for a SELECT),
  * or -1 on error (logged). A duplicate key is -2, so callers can say so. A
- * sort cut short in a statement with LIMIT ROWS EXAMINED is -3, not logged:
- * the caller asked for the limit. */
+ * sort cut short (by LIMIT ROWS EXAMINED, or for want of room) is -3,
+ * logged too: a caller that set the limit can fall back. */
 long long db_exec(struct db *db, struct db_query *query,
     const struct db_param *params, size_t n);
 
