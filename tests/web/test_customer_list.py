@@ -283,11 +283,12 @@ class NameOrder(Lists):
     that gives up is read from the word's entries in name order, from the
     copy of the order each entry carries (sql/006); a page link inside the
     surname's customers walks, telling a name that starts with a word on the
-    index. Shop delta has 734 customers: 30 "Quentin-? Quennell" (two or
+    index. Shop delta has 756 customers: 30 "Quentin-? Quennell" (two or
     three words starting "quen" each, names in three spellings that sort
     alike), 110 Zanettis, two more with "zanetti" in their address, a
     Zoé Zanardi who must not pass for one, Yves Zanetti-Abc…xyz whose first
-    name does not fit in the name order's 64 bytes, and 30 Nguyễn/Nguyen."""
+    name does not fit in the name order's 64 bytes, 30 Nguyễn/Nguyen, and 22
+    Wawawawa Zywawawax with eight terms each starting "wawa"."""
     host, owner = "delta.test", ("owner@delta.test", "delta-owner-password")
 
     @classmethod
@@ -315,6 +316,10 @@ INSERT INTO customer (shop_id, email, first_name, last_name, status, source)
 SELECT id, 'old.zanetti@delta.test', 'Aaron', 'Abel', 'active', 'admin' FROM shop WHERE slug = 'delta';
 INSERT INTO customer (shop_id, email, first_name, last_name, status, source)
 SELECT id, 'zoe@delta.test', 'Zoé', 'Zanardi', 'active', 'admin' FROM shop WHERE slug = 'delta';
+INSERT INTO customer (shop_id, email, first_name, last_name, status, source)
+WITH RECURSIVE n (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 22)
+SELECT s.id, CONCAT('wawawawa', i, '@delta.test'), 'Wawawawa', 'Zywawawax', 'active', 'admin'
+  FROM n, shop s WHERE s.slug = 'delta';
 INSERT INTO customer (shop_id, email, first_name, last_name, status, source)
 SELECT id, 'yves@delta.test', 'Yves', 'Zanetti-Abcdefghijklmnopqrstuvwxyz', 'active', 'admin'
   FROM shop WHERE slug = 'delta';
@@ -391,3 +396,14 @@ SELECT s.id, CONCAT('van', i, '@delta.test'), CONCAT('Văn-', CHAR(65 + i % 4)),
         yves = self.expected("c.first_name = 'Yves'")
         self.assertEqual(ids(self.list(q="zanetti y")), yves)
         self.assertEqual(ids(self.list(q="zanetti y", dir="desc")), yves)
+
+    def test_more_repeated_terms_than_the_page_asks_for(self):
+        """the walk gives up before the Zs; each Zywawawax has eight "wawa"
+        terms, so the 104 entries asked for a page of 25 hold only 13
+        customers, and the page is read from the distinct matches instead"""
+        expected = self.expected("c.last_name = 'Zywawawax'")
+        self.assertEqual(len(expected), 22)
+        for size in ("25", "50"):
+            page = self.list(q="wawa", size=size)
+            self.assertEqual(ids(page), expected, size)
+            self.assertIn("22 clients", page.text(), size)
