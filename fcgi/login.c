@@ -4,7 +4,10 @@
  *
  * Unknown e-mail and wrong password get the same answer, and take the same
  * time: an unknown address still pays for one scrypt. Failed attempts are
- * limited per account and per IP address, in the database.
+ * limited per account and per IP address, in the database; a browser that
+ * signed in to the account before has an allowance of its own, so that
+ * strangers cannot lock the owner out. Password hashing has a budget for
+ * the whole installation (ratelimit_hash_take).
  */
 #include <config.h>
 
@@ -28,6 +31,8 @@ enum login_sql {
 	SQL_CUSTOMER_SIGNED_IN,
 	SQL_ADMIN_SET_PASSWORD,
 	SQL_ADMIN_END_SESSIONS,
+	SQL_PAD_BEGIN,
+	SQL_PAD_UNDO,
 	LOGIN_SQL__MAX
 };
 
@@ -50,11 +55,24 @@ static struct db_query login_sql[LOGIN_SQL__MAX] = {
 	/* a new password signs every other browser out */
 	[SQL_ADMIN_END_SESSIONS] = { .sql =
 	    "DELETE FROM session WHERE admin_id = ? AND shop_id = ?" },
+	/* work done only so that an unknown address takes as long as a known
+	 * one, then undone (see pad_begin) */
+	[SQL_PAD_BEGIN] = { .sql = "SAVEPOINT fidele_pad" },
+	[SQL_PAD_UNDO] = { .sql = "ROLLBACK TO SAVEPOINT fidele_pad" },
 };
 
-/* Ten wrong passwords per account and fifty per address in 15 minutes. */
+/* Strangers: ten wrong passwords per account and fifty per IP address in
+ * 15 minutes. A known browser (see known_browser) has ten of its own
+ * instead, and is held by neither: the owner still signs in while strangers
+ * are refused. */
 static const struct ratelimit limit_account = { "admin-login-account", 10, 900 };
 static const struct ratelimit limit_address = { "admin-login-ip", 50, 900 };
+static const struct ratelimit limit_known = { "admin-login-known", 10, 900 };
+
+/* The "known browser" cookie: random.HMAC(secret, shop:admin:random), set
+ * at every sign-in of an admin, for a year. Only a sign-in can make one. */
+#define KNOWN_COOKIE "fidele_known"
+#define KNOWN_MAX_AGE (365L * 24 * 3600)
 
 /* A well-formed hash of no one's password: unknown addresses are checked
  * against it so that they cost as much as known ones. */
@@ -109,6 +127,90 @@ login_invalid(struct request *req)
 	login_refuse(req, 400, "Login.Invalid");
 }
 
+/* The hashing budget is spent: "try again in a moment", at once. */
+static void
+login_busy(struct request *req, int retry_after, route_handler form)
+{
+	char seconds[16];
+
+	snprintf(seconds, sizeof(seconds), "%d", retry_after);
+	page_header(req, "Retry-After", seconds);
+	form_again(req, 503, "Login.Busy", form);
+}
+
+/* The hex MAC of a known-browser cookie for admin_id of this shop. */
+static void
+known_mac(struct request *req, long long admin_id, const char *random_hex, char *out)
+{
+	char message[128];
+	unsigned char mac[CRYPTO_HASH_BYTES];
+
+	snprintf(message, sizeof(message), "known:%lld:%lld:%s", req->shop.id, admin_id, random_hex);
+	crypto_hmac(req->app->secret, message, strlen(message), mac);
+	crypto_hex(mac, sizeof(mac), out);
+}
+
+/* Marks this browser as one admin_id signed in with. Returns 0 or -1. */
+static int
+known_browser_set(struct request *req, long long admin_id)
+{
+	unsigned char raw[CRYPTO_TOKEN_BYTES];
+	char random_hex[2 * CRYPTO_TOKEN_BYTES + 1], mac[2 * CRYPTO_HASH_BYTES + 1];
+	char value[sizeof(random_hex) + sizeof(mac)];
+
+	if (crypto_random(raw, sizeof(raw)) != 0)
+		return -1;
+	crypto_hex(raw, sizeof(raw), random_hex);
+	known_mac(req, admin_id, random_hex, mac);
+	snprintf(value, sizeof(value), "%s.%s", random_hex, mac);
+	page_cookie(req, KNOWN_COOKIE, value, KNOWN_MAX_AGE);
+	return 0;
+}
+
+/* 1 when the request carries a known-browser cookie made by a sign-in of
+ * admin_id here; key then gets the key of that browser's own allowance.
+ * 0 otherwise. */
+static int
+known_browser(struct request *req, long long admin_id, char *key, size_t size)
+{
+	const char *value = hdf_get_value(req->hdf, "Cookie." KNOWN_COOKIE, NULL);
+	char random_hex[2 * CRYPTO_TOKEN_BYTES + 1], mac[2 * CRYPTO_HASH_BYTES + 1];
+	const size_t random_len = 2 * CRYPTO_TOKEN_BYTES, mac_len = 2 * CRYPTO_HASH_BYTES;
+
+	if (admin_id == 0 || value == NULL || strlen(value) != random_len + 1 + mac_len ||
+	    value[random_len] != '.' || strspn(value, "0123456789abcdef") != random_len)
+		return 0;
+	memcpy(random_hex, value, random_len);
+	random_hex[random_len] = '\0';
+	known_mac(req, admin_id, random_hex, mac);
+	if (!crypto_equal(mac, value + random_len + 1, mac_len))
+		return 0;
+	snprintf(key, size, "%lld:%lld:%s", req->shop.id, admin_id, random_hex);
+	return 1;
+}
+
+/* Checks a password within the installation's hashing budget: 1 right, 0
+ * wrong, or answers (busy, error) and returns -1. */
+static int
+password_check(struct request *req, int known, const char *password, const char *phc)
+{
+	int slot, retry_after, right;
+
+	switch (ratelimit_hash_take(req, known, &slot, &retry_after)) {
+	case HASH_BUDGET_OK:
+		break;
+	case HASH_BUDGET_BUSY:
+		login_busy(req, retry_after, login_form);
+		return -1;
+	case HASH_BUDGET_ERROR:
+		page_error(req, 500, NULL);
+		return -1;
+	}
+	right = crypto_password_verify(password, phc);
+	ratelimit_hash_give(req, slot);
+	return right;
+}
+
 static void
 login_submit(struct request *req)
 {
@@ -117,25 +219,15 @@ login_submit(struct request *req)
 	const char *password = request_field(req, "password");
 	const char *next = request_field(req, "next");
 	const char *ip = request_param(req, "REMOTE_ADDR");
-	char account_key[300];
+	char account_key[300], known_key[200];
 	struct db_param params[2];
 	char stored[256] = "";
 	long long admin_id = 0;
 	struct ratelimit_use limits[2] = {
 		{ &limit_account, account_key }, { &limit_address, ip ? ip : "" }
 	};
-	int over, found;
-
-	snprintf(account_key, sizeof(account_key), "%lld:%s", req->shop.id, email);
-	over = ratelimit_any_exceeded(req, limits, 2);
-	if (over < 0) {
-		page_error(req, 500, NULL);
-		return;
-	}
-	if (over) {
-		login_refuse(req, 429, "Login.TooMany");
-		return;
-	}
+	size_t limit_count = 2;
+	int over, found, known, right;
 
 	params[0] = DB_INT(req->shop.id);
 	params[1] = DB_TEXT(email);
@@ -150,9 +242,29 @@ login_submit(struct request *req)
 	}
 	db_done(find);
 
+	known = known_browser(req, admin_id, known_key, sizeof(known_key));
+	if (known) {
+		limits[0].rule = &limit_known;
+		limits[0].key = known_key;
+		limit_count = 1;
+	} else
+		snprintf(account_key, sizeof(account_key), "%lld:%s", req->shop.id, email);
+	over = ratelimit_any_exceeded(req, limits, limit_count);
+	if (over < 0) {
+		page_error(req, 500, NULL);
+		return;
+	}
+	if (over) {
+		login_refuse(req, 429, "Login.TooMany");
+		return;
+	}
+
 	/* an unknown address pays for one scrypt too */
-	if (!crypto_password_verify(password, admin_id ? stored : decoy_hash) || admin_id == 0) {
-		if (ratelimit_hit_all(req, limits, 2) != 0 ||
+	right = password_check(req, known, password, admin_id ? stored : decoy_hash);
+	if (right < 0)
+		return;
+	if (!right || admin_id == 0) {
+		if (ratelimit_hit_all(req, limits, limit_count) != 0 ||
 		    request_event(req, 0, admin_id, "admin.sign_in_failed", NULL) != 0) {
 			page_error(req, 500, NULL);
 			return;
@@ -165,6 +277,7 @@ login_submit(struct request *req)
 	params[1] = DB_INT(req->shop.id);
 	if (db_begin(&req->app->db) != 0 ||
 	    session_start_admin(req, admin_id) != 0 ||
+	    known_browser_set(req, admin_id) != 0 ||
 	    db_exec(&req->app->db, &login_sql[SQL_ADMIN_SIGNED_IN], params, 2) < 0 ||
 	    request_event(req, 0, admin_id, "admin.signed_in", NULL) != 0 ||
 	    db_commit(&req->app->db) != 0) {
@@ -192,6 +305,16 @@ logout_submit(struct request *req)
 static const struct ratelimit limit_link_address = { "link-email", 5, 900 };
 static const struct ratelimit limit_link_ip = { "link-ip", 20, 900 };
 static const struct ratelimit limit_code_ip = { "code-ip", 50, 900 };
+
+/* "No account here" mails go to addresses nobody proved are theirs, at the
+ * request of anyone: with many IPs the per-IP limit does not hold, and the
+ * shop's sender reputation pays. So: at most one such mail per address per
+ * day (for the whole installation, whose mail relay they share) and twenty
+ * per shop per hour whatever the IPs. Past either, the page is the same and
+ * no mail leaves: one notice a day is all a person needs, and a shop whose
+ * customers mistype their address sees far fewer than twenty an hour. */
+static const struct ratelimit limit_unknown_address = { "unknown-mail-address", 1, 86400 };
+static const struct ratelimit limit_unknown_shop = { "unknown-mail-shop", 20, 3600 };
 
 static const struct field account_form_fields[] = {
 	{ "next", FIELD_PATH, 0, 500, 0, 0 },
@@ -264,15 +387,42 @@ mail_link(struct request *req, long long customer_id, const char *email, const c
 	    request_event(req, customer_id, 0, "customer.link_requested", NULL) != 0 ? -1 : 0;
 }
 
-/* Queues the mail that tells an address it has no account here. */
+/* Begins work that is done only to take the same time as the real thing,
+ * inside the caller's transaction; pad_end(req, 1) undoes it. 0 or -1. */
 static int
-mail_unknown(struct request *req, const char *email, const char *link_base)
+pad_begin(struct request *req)
+{
+	return db_exec(&req->app->db, &login_sql[SQL_PAD_BEGIN], NULL, 0) < 0 ? -1 : 0;
+}
+
+/* Keeps (undo = 0) or undoes (undo = 1) the work since pad_begin. */
+static int
+pad_end(struct request *req, int undo)
+{
+	return undo && db_exec(&req->app->db, &login_sql[SQL_PAD_UNDO], NULL, 0) < 0 ? -1 : 0;
+}
+
+/* Queues the mail that tells an address it has no account here, within
+ * the limits above; past them the mail is made and undone, so that the
+ * answer takes as long. There is no signup page yet: the mail links to
+ * nothing (a link to /account/signup was a 404). */
+static int
+mail_unknown(struct request *req, const char *email)
 {
 	struct mail mail = { "customer-unknown", email, 0, 0 };
+	char shop_key[32];
+	struct ratelimit_use limits[2] = {
+		{ &limit_unknown_address, email }, { &limit_unknown_shop, shop_key }
+	};
+	int over;
 
-	if (strcmp(req->shop.mode, "open") == 0)
-		hdf_set_valuef(req->hdf, "Mail.SignupLink=%s/account/signup", link_base);
-	return mail_queue(req, &mail);
+	snprintf(shop_key, sizeof(shop_key), "%lld", req->shop.id);
+	over = ratelimit_any_exceeded(req, limits, 2);
+	if (over < 0 || pad_begin(req) != 0 || mail_queue(req, &mail) != 0)
+		return -1;
+	if (over)
+		return pad_end(req, 1);
+	return ratelimit_hit_all(req, limits, 2);
 }
 
 /* The same answer whatever the address: a mail may be on its way, type
@@ -323,7 +473,7 @@ account_request(struct request *req)
 	else if (status == 0 && customer_id != 0)
 		status = request_event(req, customer_id, 0, "customer.link_refused_blocked", NULL);
 	else if (status == 0)
-		status = mail_unknown(req, email, link_base);
+		status = mail_unknown(req, email);
 	if (status != 0 || db_commit(&req->app->db) != 0) {
 		page_error(req, 500, NULL);
 		return;
@@ -388,7 +538,7 @@ account_code(struct request *req)
 	const char *handle = request_field(req, "handle");
 	const char *ip = request_param(req, "REMOTE_ADDR");
 	struct token_found token;
-	int found, right, over;
+	int found, right, over, capped;
 
 	over = ratelimit_exceeded(req, &limit_code_ip, ip ? ip : "");
 	if (over < 0) {
@@ -400,13 +550,18 @@ account_code(struct request *req)
 		return;
 	}
 	found = token_find(req, "customer_login", handle, 1, &token);
-	right = found == 1 ? token_check_code(req, &token, handle, request_field(req, "code")) : 0;
-	if (found < 0 || right < 0) {
+	/* past the customer's wrong codes of the day every code is wrong, the
+	 * right one too, with the same answer (see ratelimit_code_exceeded) */
+	capped = found == 1 ? ratelimit_code_exceeded(req, token.customer_id) : 0;
+	right = found == 1 && capped == 0 ?
+	    token_check_code(req, &token, handle, request_field(req, "code")) : 0;
+	if (found < 0 || capped < 0 || right < 0) {
 		page_error(req, 500, NULL);
 		return;
 	}
 	if (!right) {
-		if (ratelimit_hit(req, &limit_code_ip, ip ? ip : "") != 0) {
+		if (ratelimit_hit(req, &limit_code_ip, ip ? ip : "") != 0 ||
+		    (found == 1 && !capped && ratelimit_code_wrong(req, token.customer_id) != 0)) {
 			page_error(req, 500, NULL);
 			return;
 		}
@@ -548,10 +703,17 @@ forgot_submit(struct request *req)
 	if (db_fetch(find) == 1)
 		admin_id = db_int(find, 0);
 	db_done(find);
+	/* An admin's address must not be told from another by the time the
+	 * answer takes, so every address gets the same work (the token, the
+	 * mail), undone before the commit when no admin has it. Padding rather
+	 * than moving the work out of the request: the worker renders no mail
+	 * and runs no jobs yet, and the answer would still wait for the rest. */
 	status = db_begin(&req->app->db);
 	if (status == 0)
 		status = ratelimit_hit_all(req, limits, 2);
-	if (status == 0 && admin_id != 0) {
+	if (status == 0)
+		status = pad_begin(req);
+	if (status == 0) {
 		struct mail mail = { "admin-reset", email, 0, admin_id };
 
 		status = token_create(req, "admin_password", 0, admin_id, 0, NULL, TOKEN_MINUTES, &token);
@@ -561,6 +723,8 @@ forgot_submit(struct request *req)
 			status = mail_queue(req, &mail);
 		}
 	}
+	if (status == 0)
+		status = pad_end(req, admin_id == 0);
 	if (status != 0 || db_commit(&req->app->db) != 0) {
 		page_error(req, 500, NULL);
 		return;
@@ -605,7 +769,7 @@ reset_submit(struct request *req)
 	struct token_found token;
 	struct db_param params[3];
 	char *hash;
-	int found, used;
+	int found, used, slot, retry_after;
 
 	req->token_page = 1;
 	if (text_length(password) < 10) {
@@ -622,7 +786,20 @@ reset_submit(struct request *req)
 			reset_expired(req);
 		return;
 	}
+	/* a mailed token was needed to get here: counted as a known browser
+	 * (any slot, not against the anonymous rate) */
+	switch (ratelimit_hash_take(req, 1, &slot, &retry_after)) {
+	case HASH_BUDGET_OK:
+		break;
+	case HASH_BUDGET_BUSY:
+		login_busy(req, retry_after, reset_form);
+		return;
+	case HASH_BUDGET_ERROR:
+		page_error(req, 500, NULL);
+		return;
+	}
 	hash = crypto_password_hash(password);
+	ratelimit_hash_give(req, slot);
 	if (hash == NULL || db_begin(&req->app->db) != 0 || (used = token_consume(req, &token)) < 0) {
 		free(hash);
 		page_error(req, 500, NULL);
@@ -640,6 +817,7 @@ reset_submit(struct request *req)
 	if (db_exec(&req->app->db, &login_sql[SQL_ADMIN_SET_PASSWORD], params, 3) < 0 ||
 	    db_exec(&req->app->db, &login_sql[SQL_ADMIN_END_SESSIONS], params + 1, 2) < 0 ||
 	    session_start_admin(req, token.admin_id) != 0 ||
+	    known_browser_set(req, token.admin_id) != 0 ||
 	    request_event(req, 0, token.admin_id, "admin.password_set", NULL) != 0 ||
 	    db_commit(&req->app->db) != 0) {
 		free(hash);

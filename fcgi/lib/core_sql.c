@@ -82,4 +82,11 @@ struct db_query core_sql[CORE_SQL__MAX] = {
 	    "UPDATE login_token SET used_at = IF(code_tries + 1 >= ?, NOW(), used_at),"
 	    "       code_tries = code_tries + 1"
 	    " WHERE id = ?" },
+	/* one of Limits.PasswordHashConcurrency slots of the installation (a
+	 * server may hold several databases, hence the name): never waits, and
+	 * the server frees it if the process dies */
+	[CORE_HASH_SLOT_TAKE] = { .sql =
+	    "SELECT GET_LOCK(CONCAT(DATABASE(), ':scrypt:', ?), 0)" },
+	[CORE_HASH_SLOT_GIVE] = { .sql =
+	    "SELECT RELEASE_LOCK(CONCAT(DATABASE(), ':scrypt:', ?))" },
 };

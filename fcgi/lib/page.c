@@ -35,6 +35,7 @@ status_text(int status)
 	case 405: return "Method Not Allowed";
 	case 413: return "Payload Too Large";
 	case 429: return "Too Many Requests";
+	case 503: return "Service Unavailable";
 	default: return "Internal Server Error";
 	}
 }

@@ -20,7 +20,7 @@ int page_render_text(struct request *req, const char *template, const char *esca
 /* 303 See Other to a local path (must start with '/'). */
 void page_redirect(struct request *req, const char *path);
 
-/* The error page for status (400, 403, 404, 405, 413, 429, 500) in the
+/* The error page for status (400, 403, 404, 405, 413, 429, 500, 503) in the
  * shop's language; message_key, if not NULL, names a Lang string that says
  * more (for example "Error.Field.TooLong"). */
 void page_error(struct request *req, int status, const char *message_key);

@@ -4,6 +4,7 @@
  */
 #include <config.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include "core_sql.h"
@@ -70,4 +71,93 @@ ratelimit_hit_all(struct request *req, const struct ratelimit_use *uses, size_t 
 		if (ratelimit_hit(req, uses[i].rule, uses[i].key) != 0)
 			return -1;
 	return 0;
+}
+
+static const struct ratelimit limit_code_customer = { "code-customer", RATELIMIT_CODE_DAILY, 86400 };
+
+/* "shop:customer", the key of a customer's wrong codes. */
+static void
+code_key(struct request *req, long long customer_id, char *out, size_t size)
+{
+	snprintf(out, size, "%lld:%lld", req->shop.id, customer_id);
+}
+
+int
+ratelimit_code_exceeded(struct request *req, long long customer_id)
+{
+	char key[48];
+
+	code_key(req, customer_id, key, sizeof(key));
+	return ratelimit_exceeded(req, &limit_code_customer, key);
+}
+
+int
+ratelimit_code_wrong(struct request *req, long long customer_id)
+{
+	char key[48];
+
+	code_key(req, customer_id, key, sizeof(key));
+	return ratelimit_hit(req, &limit_code_customer, key);
+}
+
+#define HASH_DEFAULT_CONCURRENCY 2
+#define HASH_DEFAULT_PER_MINUTE 120
+#define HASH_RETRY_BUSY 5	/* seconds: one hash takes about 0.3 s */
+#define HASH_RETRY_RATE 60	/* seconds: the rate's window */
+
+enum hash_budget
+ratelimit_hash_take(struct request *req, int known, int *slot, int *retry_after)
+{
+	struct db_query *take = &core_sql[CORE_HASH_SLOT_TAKE];
+	long long slots = hdf_get_int_value(req->app->config, "Limits.PasswordHashConcurrency",
+	    HASH_DEFAULT_CONCURRENCY);
+	struct ratelimit rate = { "password-hash", hdf_get_int_value(req->app->config,
+	    "Limits.PasswordHashPerMinute", HASH_DEFAULT_PER_MINUTE), 60 };
+	struct db_param param;
+	long long n, open;
+	int over, got;
+
+	*slot = -1;
+	*retry_after = HASH_RETRY_BUSY;
+	if (!known) {
+		over = ratelimit_exceeded(req, &rate, "all");
+		if (over != 0) {
+			*retry_after = HASH_RETRY_RATE;
+			return over < 0 ? HASH_BUDGET_ERROR : HASH_BUDGET_BUSY;
+		}
+	}
+	if (slots < 1)
+		slots = 1;
+	open = known || slots == 1 ? slots : slots - 1;
+	for (n = 0; n < open; n++) {
+		param = DB_INT(n);
+		if (db_exec(&req->app->db, take, &param, 1) < 0)
+			return HASH_BUDGET_ERROR;
+		got = db_fetch(take) == 1 && db_text(take, 0) != NULL && db_int(take, 0) == 1;
+		db_done(take);
+		if (got) {
+			*slot = (int)n;
+			break;
+		}
+	}
+	if (*slot < 0)
+		return HASH_BUDGET_BUSY;
+	if (!known && ratelimit_hit(req, &rate, "all") != 0) {
+		ratelimit_hash_give(req, *slot);
+		*slot = -1;
+		return HASH_BUDGET_ERROR;
+	}
+	return HASH_BUDGET_OK;
+}
+
+void
+ratelimit_hash_give(struct request *req, int slot)
+{
+	struct db_query *give = &core_sql[CORE_HASH_SLOT_GIVE];
+	struct db_param param = DB_INT(slot);
+
+	if (slot < 0)
+		return;
+	if (db_exec(&req->app->db, give, &param, 1) >= 0)
+		db_done(give);
 }

@@ -181,6 +181,11 @@ start_kind(struct request *req, enum session_kind kind, long long admin_id, long
 	crypto_hex(raw, sizeof(raw), cookie);
 	page_cookie(req, kind_cookies[kind], cookie, -1);
 	strcpy(req->session.csrf_basis, cookie);
+	/* the anonymous CSRF basis seen before signing in dies here, so a token
+	 * learnt then is worth nothing after (and after signing out) */
+	req->session.set_anon_cookie = 0;
+	if (hdf_get_value(req->hdf, "Cookie." SESSION_ANON_COOKIE, NULL) != NULL)
+		page_cookie(req, SESSION_ANON_COOKIE, "", 0);
 	return 0;
 }
 

@@ -1,8 +1,6 @@
 <?cs include:"mail/layout.html.cs" ?><?cs call:mail_top() ?>
 <p style="margin:0 0 16px;"><?cs var:Lang.Mail.Hello ?></p>
 <p style="margin:0 0 20px;"><?cs var:Lang.Mail.Unknown.Intro ?></p>
-<?cs if:Mail.SignupLink ?>
-<p style="margin:0 0 20px;"><?cs var:Lang.Mail.Unknown.Signup ?><br><a href="<?cs var:Mail.SignupLink ?>" style="color:#2f6b4f;"><?cs var:Mail.SignupLink ?></a></p>
-<?cs /if ?>
+<p style="margin:0 0 20px;"><?cs var:Lang.Mail.Unknown.Check ?></p>
 <p style="margin:0;color:#5d6778;font-size:13px;"><?cs var:Lang.Mail.Unknown.NotYou ?></p>
 <?cs call:mail_bottom() ?>

@@ -36,13 +36,18 @@ class Response:
 
 
 class Browser:
-    def __init__(self, host, port=None):
+    def __init__(self, host, port=None, source=None):
         self.host = host
         self.port = port or STACK.port
         self.cookies = {}
+        # another loopback address (127.0.0.2 ...) to talk from: nginx then
+        # passes it as REMOTE_ADDR, as it would a distant client's
+        self.source = source
 
     def request(self, method, path, form=None, headers=None, body=None):
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        connection = http.client.HTTPConnection(
+            "127.0.0.1", self.port, timeout=30,
+            source_address=(self.source, 0) if self.source else None)
         all_headers = {"Host": self.host}
         if self.cookies:
             all_headers["Cookie"] = "; ".join("%s=%s" % kv for kv in self.cookies.items())
