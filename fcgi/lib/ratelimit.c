@@ -119,6 +119,8 @@ ratelimit_hash_take(struct request *req, int known, int *slot, int *retry_after)
 
 	*slot = -1;
 	*retry_after = HASH_RETRY_BUSY;
+	if (rate.limit < 1)
+		rate.limit = 1;
 	if (!known) {
 		over = ratelimit_exceeded(req, &rate, "all");
 		if (over != 0) {

@@ -11,18 +11,20 @@ import unittest
 
 from fixtures import ALPHA_HOST, ALPHA_OWNER
 import web
-from test_account import clear_limits, drain_outbox, link_and_code, request_link, wait_for_mail
+from test_account import (clear_limits, drain_outbox, link_and_code, mails_to, request_link,
+                          text_part, wait_for_mail)
 
 GUARDED = ("guarded@alpha.test", "guarded-owner-password")
 ATTACKED = ("attacked@alpha.test", "attacked-owner-password")
 BUSY = ("busy@alpha.test", "busy-owner-password")
+RESETTING = ("resetting@alpha.test", "resetting-old-password")
 CUSTOMER = "csrf.renewed@alpha.test"
 WRONG = "not-the-password"
 BUSY_TEXT = "Trop de connexions en ce moment, réessayez dans un instant."
 
 
 def setUpModule():
-    for email, password in (GUARDED, ATTACKED, BUSY):
+    for email, password in (GUARDED, ATTACKED, BUSY, RESETTING):
         web.STACK.admin("admin", "add", "--shop", "alpha", "--email", email, "--role", "owner",
                         input=password + "\n")
     web.STACK.sql("INSERT INTO customer (shop_id, email, first_name, last_name, status, source)"
@@ -121,6 +123,32 @@ class HashingBudget(unittest.TestCase):
         self.assertTrue(answer.header("Retry-After"))
         # the owner's browser is not held by strangers' budget
         self.assertEqual(owner.sign_in(*BUSY).status, 303)
+
+
+    def test_a_reset_waits_for_a_slot_and_keeps_its_link(self):
+        """a new password is hashed within the budget too; the link is not used up"""
+        drain_outbox()
+        before = len(mails_to(RESETTING[0]))
+        web.Browser(ALPHA_HOST).submit("/admin/login/forgot", "/admin/login/forgot",
+                                       {"email": RESETTING[0]})
+        message = wait_for_mail(RESETTING[0], before + 1)[-1]
+        path, token = re.search(r"https?://\S+(/admin/login/reset\?token=([0-9a-f]{64}))",
+                                text_part(message)).groups()
+        browser = web.Browser(ALPHA_HOST)
+        form = browser.get(path)
+        fields = {"token": token, "password": "resetting-new-password", "csrf": form.csrf()}
+        holder = SlotHolder(0, 1)
+        try:
+            answer = browser.post("/admin/login/reset", fields)
+            self.assertEqual(answer.status, 503)
+            self.assertIn(BUSY_TEXT, answer.text())
+            self.assertTrue(answer.header("Retry-After"))
+            self.assertNotIn("fidele_session", browser.cookies)
+        finally:
+            holder.release()
+        self.assertEqual(browser.post("/admin/login/reset", fields).status, 303)
+        self.assertEqual(web.Browser(ALPHA_HOST).sign_in(RESETTING[0], "resetting-new-password").status,
+                         303)
 
 
 class NoLockOut(unittest.TestCase):
