@@ -5,6 +5,7 @@ for unknown addresses. Also: the Origin check on token pages' forms, and
 the texts of the reset mail and the code page."""
 
 import re
+import subprocess
 import unittest
 
 from fixtures import ALPHA_HOST, BETA_HOST
@@ -64,6 +65,22 @@ class CodePage(unittest.TestCase):
         self.assertRegex(page.body, r'<input id="email" name="email" type="email"')
         self.assertRegex(page.body, r'<input id="code" name="code"')
         self.assertTrue(page.csrf())
+
+    def test_the_sign_in_page_leads_to_the_code_page(self):
+        page = web.Browser(ALPHA_HOST).get("/account/login")
+        self.assertRegex(page.body, r'<a href="/account/login/code">J&#39;ai déjà reçu un code</a>')
+
+    def test_the_code_page_is_valid_html_also_after_a_wrong_code(self):
+        browser = web.Browser(ALPHA_HOST)
+        page = browser.get("/account/login/code")
+        refused = browser.post("/account/login/code", {"email": "x@alpha.test", "code": "1",
+                                                       "csrf": page.csrf()})
+        self.assertEqual(refused.status, 400)
+        for body in (page.body, refused.body):
+            result = subprocess.run(["tidy", "-q", "-e"], input=body.encode(), capture_output=True)
+            problems = [line for line in result.stderr.decode().splitlines() if line.strip()
+                        and 'proprietary attribute "inputmode"' not in line]
+            self.assertEqual(problems, [])
 
     def test_right_code_signs_in_another_browser(self):
         _, code = ask(CUSTOMER)
