@@ -75,7 +75,7 @@ class Chromium:
         atexit.register(self.close)
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
-        self.send("Target.setDiscoverTargets", {"discover": True})
+        self.version = self.send("Browser.getVersion")["product"]   # it answers
 
     # --- the pipe -------------------------------------------------------------
     def _read(self):
@@ -144,9 +144,20 @@ class Chromium:
     def new_tab(self, own_context=True):
         """A new tab; with own_context it shares no cookies with other tabs
         (another device, or a private window)."""
-        params = {"url": "about:blank"}
+        context = None
         if own_context:
-            params["browserContextId"] = self.send("Target.createBrowserContext")["browserContextId"]
+            context = self.send("Target.createBrowserContext")["browserContextId"]
+        return self._open(context)
+
+    def new_tab_beside(self, tab):
+        """A new tab in the same context as tab: same cookies, same device."""
+        info = self.send("Target.getTargetInfo", {"targetId": tab.target})["targetInfo"]
+        return self._open(info["browserContextId"])
+
+    def _open(self, context):
+        params = {"url": "about:blank"}
+        if context:
+            params["browserContextId"] = context
         target = self.send("Target.createTarget", params)["targetId"]
         session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
         tab = Tab(self, target, session)
@@ -155,19 +166,6 @@ class Chromium:
         for domain in ("Page", "Runtime", "Log", "Network"):
             tab.send(domain + ".enable")
         return tab
-
-    def new_tab_beside(self, tab):
-        """A new tab in the same context as tab: same cookies, same device."""
-        info = self.send("Target.getTargetInfo", {"targetId": tab.target})["targetInfo"]
-        target = self.send("Target.createTarget", {
-            "url": "about:blank", "browserContextId": info["browserContextId"]})["targetId"]
-        session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
-        other = Tab(self, target, session)
-        with self.lock:
-            self.sessions[session] = other
-        for domain in ("Page", "Runtime", "Log", "Network"):
-            other.send(domain + ".enable")
-        return other
 
     # --- the end --------------------------------------------------------------
     def close(self):
