@@ -295,7 +295,7 @@ class Tab:
     def fill(self, selector, text):
         """Empties a field and types text into it."""
         self.click(selector)
-        self.evaluate("(() => { const e = document.querySelector(%s); e.focus(); e.select(); })()"
+        self.evaluate("(() => { const e = document.querySelector(%s); e.value = ''; e.focus(); })()"
                       % json.dumps(selector))
         self.send("Input.insertText", {"text": text})
 
