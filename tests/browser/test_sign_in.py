@@ -6,6 +6,9 @@ The link and reset pages are sent with Referrer-Policy: no-referrer, so
 the browser posts their forms with "Origin: null": only a browser shows
 whether the server takes them."""
 
+import os
+import urllib.parse
+
 from fixtures import ALPHA_HOST, ALPHA_OWNER
 import browsing
 from browsing import BrowserTest, url, drain_outbox, mails_to, wait_for_mail, link_path, mail_code
@@ -27,6 +30,14 @@ SELECT id, '%s', 'Louise', 'Navigateur', 'active', 'admin' FROM shop WHERE slug 
 def token_used(path):
     """Whether a link is used up: its page no longer offers to sign in."""
     return web.Browser(ALPHA_HOST).get(path).status != 200
+
+
+def referers_holding(path):
+    """Lines of nginx's access log whose Referer holds the token of path."""
+    token = path.rsplit("=", 1)[1]
+    with open(os.path.join(browsing.STACK.log_dir, "nginx-access.log")) as log:
+        # combined format: ... "request" status bytes "referer" "user agent"
+        return [line for line in log if token in line.split('"')[-4]]
 
 
 class AdminSignIn(BrowserTest):
@@ -72,12 +83,17 @@ class CustomerSignIn(BrowserTest):
         # the scanner: two plain GETs, no cookies kept
         for _ in range(2):
             self.assertEqual(web.Browser(ALPHA_HOST).get(path).status, 200)
+        # the person clicks the link in a webmail: another site, a new browser
         phone = self.tab()
-        self.assertEqual(phone.goto(url(ALPHA_HOST, path)), 200)
+        phone.goto("data:text/html;charset=utf-8," + urllib.parse.quote(
+            '<p>Votre lien de connexion : <a id="link" href="%s">Me connecter</a></p>'
+            % url(ALPHA_HOST, path)))
+        self.assertEqual(phone.click_and_wait("#link"), 200)
         self.assertIn("Confirmer la connexion", phone.text())
         phone.click_and_wait("form[action='/account/login/confirm'] button[type=submit]")
         self.assert_signed_in(phone)
         self.assertTrue(token_used(path))
+        self.assertEqual(referers_holding(path), [], "the token left in a Referer")
 
     def test_code_typed_in_another_tab_of_the_same_browser(self):
         asking, message = self.ask_for_a_link()
