@@ -159,5 +159,6 @@ class AdminPasswordReset(BrowserTest):
         self.assertEqual(other.status, 200, other.text())
         self.assertEqual(other.evaluate("location.pathname"), "/admin/customers", other.text())
         self.assertIn(RESET_ADMIN[0], other.text())
+        self.assertEqual(referers_holding(path), [], "the token left in a Referer")
         self.assertEqual(web.Browser(ALPHA_HOST).sign_in(RESET_ADMIN[0], "browser-new-password").status,
                          303)
