@@ -300,11 +300,12 @@ logout_submit(struct request *req)
 /* --- customers: sign-in by link or code ------------------------------------ */
 
 /* Link requests: five per address and twenty per IP address in 15
- * minutes; code tries: fifty per IP address (each token also dies after
- * five wrong codes). */
+ * minutes; wrong codes: fifty per IP address, and ten per address typed
+ * beside a code (each token also dies after five wrong codes). */
 static const struct ratelimit limit_link_address = { "link-email", 5, 900 };
 static const struct ratelimit limit_link_ip = { "link-ip", 20, 900 };
 static const struct ratelimit limit_code_ip = { "code-ip", 50, 900 };
+static const struct ratelimit limit_code_address = { "code-email", 10, 900 };
 
 /* "No account here" mails go to addresses nobody proved are theirs, at the
  * request of anyone: with many IPs the per-IP limit does not hold, and the
@@ -327,8 +328,11 @@ static const struct field account_request_fields[] = {
 	{ NULL, 0, 0, 0, 0, 0 }
 };
 
+/* A code comes either from the page that asked for it (with that page's
+ * handle) or from the code page, typed beside the address on any device. */
 static const struct field account_code_fields[] = {
-	{ "handle", FIELD_TOKEN, 1, 64, 0, 0 },
+	{ "handle", FIELD_TOKEN, 0, 64, 0, 0 },
+	{ "email", FIELD_EMAIL, 0, 254, 0, 0 },
 	{ "code", FIELD_DIGITS, 1, 6, 0, 0 },
 	{ NULL, 0, 0, 0, 0, 0 }
 };
@@ -382,6 +386,7 @@ mail_link(struct request *req, long long customer_id, const char *email, const c
 	    TOKEN_MINUTES, token) != 0)
 		return -1;
 	hdf_set_valuef(req->hdf, "Mail.Link=%s/account/login/confirm?token=%s", link_base, token->token);
+	hdf_set_valuef(req->hdf, "Mail.CodeLink=%s/account/login/code", link_base);
 	hdf_set_value(req->hdf, "Mail.Code", token->code);
 	return mail_queue(req, &mail) != 0 ||
 	    request_event(req, customer_id, 0, "customer.link_requested", NULL) != 0 ? -1 : 0;
@@ -520,20 +525,52 @@ account_code_refuse(struct request *req, int status, const char *message_key)
 	page_render(req, status, "login/sent.cs");
 }
 
+/* The code page: address and code, for a mail read on another device. */
+static void
+account_code_form(struct request *req)
+{
+	if (req->session.customer_id != 0 && req->status == 200) {
+		page_redirect(req, "/account/");
+		return;
+	}
+	page_render(req, req->status, "login/code.cs");
+}
+
+static void
+account_code_form_refuse(struct request *req, int status, const char *message_key)
+{
+	form_again(req, status, message_key, account_code_form);
+}
+
+/* A field that was sent and is not empty. */
+static const char *
+field_given(struct request *req, const char *name)
+{
+	const char *value = request_field(req, name);
+
+	return value != NULL && *value != '\0' ? value : NULL;
+}
+
 static void
 account_code_invalid(struct request *req)
 {
-	const char *handle = request_field(req, "handle");
+	const char *handle = field_given(req, "handle");
 
-	if (handle == NULL || strlen(handle) != 64 || strspn(handle, "0123456789abcdef") != 64) {
+	if (handle == NULL) {
+		account_code_form_refuse(req, 400, "Account.CodeInvalid");
+		return;
+	}
+	if (strlen(handle) != 64 || strspn(handle, "0123456789abcdef") != 64) {
 		page_render(req, 400, "login/expired.cs");
 		return;
 	}
 	account_code_refuse(req, 400, "Account.CodeWrong");
 }
 
+/* A code typed on the page that asked for it, which knows its token by
+ * the handle. */
 static void
-account_code(struct request *req)
+account_code_by_handle(struct request *req)
 {
 	const char *handle = request_field(req, "handle");
 	const char *ip = request_param(req, "REMOTE_ADDR");
@@ -554,7 +591,7 @@ account_code(struct request *req)
 	 * right one too, with the same answer (see ratelimit_code_exceeded) */
 	capped = found == 1 ? ratelimit_code_exceeded(req, token.customer_id) : 0;
 	right = found == 1 && capped == 0 ?
-	    token_check_code(req, &token, handle, request_field(req, "code")) : 0;
+	    token_check_code(req, &token, request_field(req, "code")) : 0;
 	if (found < 0 || capped < 0 || right < 0) {
 		page_error(req, 500, NULL);
 		return;
@@ -569,6 +606,66 @@ account_code(struct request *req)
 		return;
 	}
 	account_sign_in(req, &token);
+}
+
+/* A code typed beside the address, in any browser: the address's live
+ * codes are looked up. An unknown address takes the same steps and gets
+ * the same answers as a known one, limits included. */
+static void
+account_code_by_address(struct request *req)
+{
+	const char *email = request_field(req, "email");
+	const char *ip = request_param(req, "REMOTE_ADDR");
+	char address_key[300];
+	struct token_found token;
+	struct ratelimit_use limits[2] = {
+		{ &limit_code_address, address_key }, { &limit_code_ip, ip ? ip : "" }
+	};
+	int found, over, capped;
+
+	snprintf(address_key, sizeof(address_key), "%lld:%s", req->shop.id, email);
+	over = ratelimit_any_exceeded(req, limits, 2);
+	if (over < 0) {
+		page_error(req, 500, NULL);
+		return;
+	}
+	if (over) {
+		account_code_form_refuse(req, 429, "Account.CodeTooMany");
+		return;
+	}
+	found = token_find_by_code(req, email, request_field(req, "code"), &token);
+	/* past the customer's wrong codes of the day every code is wrong, the
+	 * right one too, with the same answer (see ratelimit_code_exceeded) */
+	capped = token.customer_id != 0 ? ratelimit_code_exceeded(req, token.customer_id) : 0;
+	if (found < 0 || capped < 0) {
+		page_error(req, 500, NULL);
+		return;
+	}
+	if (found == 0 || capped) {
+		if (ratelimit_hit_all(req, limits, 2) != 0 ||
+		    (token.customer_id != 0 && !capped &&
+		    ratelimit_code_wrong(req, token.customer_id) != 0)) {
+			page_error(req, 500, NULL);
+			return;
+		}
+		account_code_form_refuse(req, 400, "Account.CodeWrong");
+		return;
+	}
+	account_sign_in(req, &token);
+}
+
+static void
+account_code(struct request *req)
+{
+	if (field_given(req, "handle") != NULL)
+		account_code_by_handle(req);
+	else if (field_given(req, "email") != NULL)
+		account_code_by_address(req);
+	else {
+		hdf_set_value(req->hdf, "Page.Errors.email",
+		    request_text(req, "Error.Field.Required"));
+		account_code_form_refuse(req, 400, "Account.CodeInvalid");
+	}
 }
 
 /* GET of a mailed link: mail scanners fetch links, so this only asks. */
@@ -853,6 +950,7 @@ static const struct route routes[] = {
 	{ "GET", "/account/login", ACCESS_PUBLIC, account_form_fields, account_form, NULL },
 	{ "POST", "/account/login", ACCESS_PUBLIC, account_request_fields, account_request,
 	    account_invalid },
+	{ "GET", "/account/login/code", ACCESS_PUBLIC, NULL, account_code_form, NULL },
 	{ "POST", "/account/login/code", ACCESS_PUBLIC, account_code_fields, account_code,
 	    account_code_invalid },
 	{ "GET", "/account/login/confirm", ACCESS_PUBLIC, account_confirm_fields,

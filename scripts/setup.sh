@@ -3,7 +3,8 @@
 
 FIDELE_PACKAGES="autoconf automake make gcc pkg-config zlib1g-dev
  libfcgi-dev libmariadb-dev clearsilver-dev libcurl4-openssl-dev libssl-dev
- mariadb-server mariadb-client nginx spawn-fcgi python3 python3-aiosmtpd tidy curl"
+ mariadb-server mariadb-client nginx spawn-fcgi python3 python3-aiosmtpd tidy curl
+ chromium fonts-dejavu-core"
 
 # Installs the packages of the list that are missing (needs root).
 install_packages() {

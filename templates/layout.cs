@@ -5,6 +5,7 @@
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title><?cs if:Page.Title ?><?cs var:Page.Title ?> · <?cs /if ?><?cs var:Shop.Name ?><?cs if:!Shop.Name ?>Fidèle<?cs /if ?></title>
 <link rel="stylesheet" href="/static/fidele.css">
+<link rel="icon" href="data:,">
 </head>
 <body>
 <header class="topbar">

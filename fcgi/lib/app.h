@@ -139,7 +139,7 @@ struct request {
 	int status;
 	STRING headers;	/* extra response headers, each ending in \r\n */
 	int answered;
-	int token_page;	/* carries a secret token: Referrer-Policy no-referrer */
+	int token_page;	/* carries a secret token: Referrer-Policy strict-origin */
 	double started;
 };
 

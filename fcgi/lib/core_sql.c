@@ -62,11 +62,11 @@ struct db_query core_sql[CORE_SQL__MAX] = {
 	    "                         code_hash, handle_hash, return_path, expires_at)"
 	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, NOW() + INTERVAL ? MINUTE)" },
 	[CORE_TOKEN_BY_HASH] = { .sql =
-	    "SELECT id, customer_id, admin_id, return_path, code_hash FROM login_token"
+	    "SELECT id, customer_id, admin_id, return_path, code_hash, token_hash FROM login_token"
 	    " WHERE token_hash = ? AND shop_id = ? AND purpose = ?"
 	    "   AND used_at IS NULL AND expires_at > NOW()" },
 	[CORE_TOKEN_BY_HANDLE] = { .sql =
-	    "SELECT id, customer_id, admin_id, return_path, code_hash FROM login_token"
+	    "SELECT id, customer_id, admin_id, return_path, code_hash, token_hash FROM login_token"
 	    " WHERE handle_hash = ? AND shop_id = ? AND purpose = ?"
 	    "   AND used_at IS NULL AND expires_at > NOW()" },
 	/* single use: only the first of two racing requests changes the row */
@@ -89,4 +89,23 @@ struct db_query core_sql[CORE_SQL__MAX] = {
 	    "SELECT GET_LOCK(CONCAT(DATABASE(), ':scrypt:', ?), 0)" },
 	[CORE_HASH_SLOT_GIVE] = { .sql =
 	    "SELECT RELEASE_LOCK(CONCAT(DATABASE(), ':scrypt:', ?))" },
+	/* a code typed with an address: the live codes of that customer, the
+	 * newest first (link requests are limited, so there are a few at most) */
+	[CORE_TOKEN_BY_ADDRESS] = { .sql =
+	    "SELECT t.id, t.customer_id, t.admin_id, t.return_path, t.code_hash, t.token_hash"
+	    "  FROM customer c"
+	    "  JOIN login_token t ON t.customer_id = c.id AND t.shop_id = c.shop_id"
+	    " WHERE c.shop_id = ? AND c.email = ? AND c.erased_at IS NULL"
+	    "   AND t.purpose = 'customer_login' AND t.code_hash IS NOT NULL"
+	    "   AND t.used_at IS NULL AND t.expires_at > NOW()"
+	    " ORDER BY t.id DESC LIMIT 8" },
+	/* a wrong code typed with an address counts against every live code of
+	 * that customer (run for unknown addresses too, where it changes nothing) */
+	[CORE_TOKEN_CODE_TRY_BY_ADDRESS] = { .sql =
+	    "UPDATE login_token SET used_at = IF(code_tries + 1 >= ?, NOW(), used_at),"
+	    "       code_tries = code_tries + 1"
+	    " WHERE shop_id = ? AND purpose = 'customer_login' AND code_hash IS NOT NULL"
+	    "   AND used_at IS NULL AND expires_at > NOW()"
+	    "   AND customer_id IN (SELECT id FROM customer"
+	    "                        WHERE shop_id = ? AND email = ? AND erased_at IS NULL)" },
 };

@@ -95,9 +95,14 @@ write_head(struct request *req, int status, const char *content_type)
 	n = snprintf(line, sizeof(line), "Status: %d %s\r\n", status, status_text(status));
 	out(req, line, (size_t)n);
 	out(req, security_headers, strlen(security_headers));
-	/* a page whose URL holds a token must not leak it to other sites */
+	/* A page whose URL holds a token must not send it on in a Referer,
+	 * not even to this site (it would land in access logs): strict-origin
+	 * sends the origin only. no-referrer would do as much for the Referer
+	 * but makes browsers post the page's forms with "Origin: null", which
+	 * the Origin check cannot tell from a sandboxed frame's (see
+	 * origin_ok() in app.c). */
 	if (req->token_page)
-		out(req, "Referrer-Policy: no-referrer\r\n", 30);
+		out(req, "Referrer-Policy: strict-origin\r\n", 32);
 	else
 		out(req, "Referrer-Policy: same-origin\r\n", 30);
 	if (req->headers.len > 0)

@@ -1,7 +1,10 @@
 /*
  * Link tokens and codes. The database sees HMACs only: the token behind a
- * link, the handle behind a code form and the code itself (bound to its
- * handle) are all hashed under the installation's secret.
+ * link, the handle behind a code form and the code itself are all hashed
+ * under the installation's secret. A code is bound to its token (to the
+ * stored HMAC of the token), so that it can be checked whether the token
+ * was found by the handle of the page that asked for it or by the address
+ * typed beside the code on another device.
  */
 #include <config.h>
 
@@ -56,6 +59,17 @@ random_code(char *out)
 	return 0;
 }
 
+/* The stored hash of a code: HMAC(secret, "code:" hex(token_hash) ":" code). */
+static void
+code_hash_with(const char *secret, const unsigned char *token_hash, const char *code,
+    unsigned char *out)
+{
+	char token_hex[2 * 32 + 1];
+
+	crypto_hex(token_hash, 32, token_hex);
+	keyed_hash_with(secret, "code", token_hex, code, out);
+}
+
 void
 token_decoy_handle(struct token_new *out)
 {
@@ -79,7 +93,7 @@ token_create_for(struct db *db, const char *secret, long long shop_id, const cha
 	keyed_hash_with(secret, "link", out->token, NULL, token_hash);
 	keyed_hash_with(secret, "handle", out->handle, NULL, handle_hash);
 	if (with_code)
-		keyed_hash_with(secret, "code", out->handle, out->code, code_hash);
+		code_hash_with(secret, token_hash, out->code, code_hash);
 	params[0] = DB_INT(shop_id);
 	params[1] = customer_id ? DB_INT(customer_id) : DB_NULL;
 	params[2] = admin_id ? DB_INT(admin_id) : DB_NULL;
@@ -101,6 +115,27 @@ token_create(struct request *req, const char *purpose, long long customer_id,
 	    customer_id, admin_id, with_code, return_path, minutes, out);
 }
 
+/* Copies the current row of a CORE_TOKEN_BY_* query into out. */
+static void
+token_from_row(struct db_query *query, struct token_found *out)
+{
+	const char *code_hash = db_text(query, 4);
+	const char *token_hash = db_text(query, 5);
+
+	memset(out, 0, sizeof(*out));
+	out->id = db_int(query, 0);
+	out->customer_id = db_int(query, 1);
+	out->admin_id = db_int(query, 2);
+	snprintf(out->return_path, sizeof(out->return_path), "%s",
+	    db_text(query, 3) ? db_text(query, 3) : "");
+	if (code_hash != NULL && db_length(query, 4) == sizeof(out->code_hash)) {
+		memcpy(out->code_hash, code_hash, sizeof(out->code_hash));
+		out->has_code = 1;
+	}
+	if (token_hash != NULL && db_length(query, 5) == sizeof(out->token_hash))
+		memcpy(out->token_hash, token_hash, sizeof(out->token_hash));
+}
+
 int
 token_find(struct request *req, const char *purpose, const char *hex, int by_handle,
     struct token_found *out)
@@ -118,36 +153,76 @@ token_find(struct request *req, const char *purpose, const char *hex, int by_han
 	if (db_exec(&req->app->db, query, params, 3) < 0)
 		return -1;
 	found = db_fetch(query);
-	if (found == 1) {
-		const char *code_hash = db_text(query, 4);
-
-		out->id = db_int(query, 0);
-		out->customer_id = db_int(query, 1);
-		out->admin_id = db_int(query, 2);
-		snprintf(out->return_path, sizeof(out->return_path), "%s",
-		    db_text(query, 3) ? db_text(query, 3) : "");
-		if (code_hash != NULL) {
-			memcpy(out->code_hash, code_hash, sizeof(out->code_hash));
-			out->has_code = 1;
-		}
-	}
+	if (found == 1)
+		token_from_row(query, out);
 	db_done(query);
 	return found;
 }
 
-int
-token_check_code(struct request *req, const struct token_found *token,
-    const char *handle, const char *code)
+/* 1 when code is the token's code, else 0; changes nothing. */
+static int
+code_matches(struct request *req, const struct token_found *token, const char *code)
 {
 	unsigned char typed[32];
+
+	code_hash_with(req->app->secret, token->token_hash, code, typed);
+	return token->has_code && crypto_equal(typed, token->code_hash, sizeof(typed));
+}
+
+int
+token_check_code(struct request *req, const struct token_found *token, const char *code)
+{
 	struct db_param params[2];
 
-	keyed_hash(req, "code", handle, code, typed);
-	if (token->has_code && crypto_equal(typed, token->code_hash, sizeof(typed)))
+	if (code_matches(req, token, code))
 		return 1;
 	params[0] = DB_INT(TOKEN_CODE_TRIES);
 	params[1] = DB_INT(token->id);
 	return db_exec(&req->app->db, &core_sql[CORE_TOKEN_CODE_TRY], params, 2) < 0 ? -1 : 0;
+}
+
+int
+token_find_by_code(struct request *req, const char *email, const char *code,
+    struct token_found *out)
+{
+	struct db_query *query = &core_sql[CORE_TOKEN_BY_ADDRESS];
+	struct token_found candidate;
+	struct db_param params[4];
+	int found, right = 0, rows = 0;
+
+	memset(out, 0, sizeof(*out));
+	params[0] = DB_INT(req->shop.id);
+	params[1] = DB_TEXT(email);
+	if (db_exec(&req->app->db, query, params, 2) < 0)
+		return -1;
+	/* every candidate is checked, so that the time taken does not tell
+	 * which one was right */
+	while ((found = db_fetch(query)) == 1) {
+		rows++;
+		token_from_row(query, &candidate);
+		if (code_matches(req, &candidate, code) && !right) {
+			*out = candidate;
+			right = 1;
+		}
+	}
+	db_done(query);
+	if (found < 0)
+		return -1;
+	if (rows == 0) {
+		/* an unknown address pays for one check too */
+		memset(&candidate, 0, sizeof(candidate));
+		code_matches(req, &candidate, code);
+	}
+	if (right)
+		return 1;
+	if (rows > 0)
+		out->customer_id = candidate.customer_id;	/* whose code was wrong */
+	params[0] = DB_INT(TOKEN_CODE_TRIES);
+	params[1] = DB_INT(req->shop.id);
+	params[2] = DB_INT(req->shop.id);
+	params[3] = DB_TEXT(email);
+	return db_exec(&req->app->db, &core_sql[CORE_TOKEN_CODE_TRY_BY_ADDRESS], params, 4) < 0
+	    ? -1 : 0;
 }
 
 int

@@ -2,7 +2,8 @@
  * Tokens mailed in links (sign-in, password reset): 256 random bits, only
  * an HMAC under Security.Secret stored, ten minutes, single use. A token
  * may come with a 6-digit code that can be typed instead of following the
- * link, on a page that knows the token only by an opaque handle; five
+ * link: on the page that asked for it, which knows the token only by an
+ * opaque handle, or anywhere else beside the customer's address. Five
  * wrong codes kill the token.
  */
 #ifndef FIDELE_TOKEN_H
@@ -26,6 +27,7 @@ struct token_found {
 	long long customer_id;	/* 0 for an admin's token */
 	long long admin_id;	/* 0 for a customer's token */
 	char return_path[501];
+	unsigned char token_hash[32];	/* what the code is bound to */
 	unsigned char code_hash[32];
 	int has_code;
 };
@@ -54,8 +56,16 @@ int token_find(struct request *req, const char *purpose, const char *hex, int by
 /* Checks a typed code against a token found by its handle. A wrong code
  * counts as one of its TOKEN_CODE_TRIES. Returns 1 right, 0 wrong, -1 on a
  * database error. */
-int token_check_code(struct request *req, const struct token_found *token,
-    const char *handle, const char *code);
+int token_check_code(struct request *req, const struct token_found *token, const char *code);
+
+/* Finds the live customer_login token of this shop's customer with the
+ * (normalised) address email whose code is code. A wrong code counts as one
+ * try of each of that customer's live codes; an unknown address takes the
+ * same steps and finds nothing. Returns 1 found (out filled), 0 not (then
+ * out->customer_id names the customer whose live codes were tried, or is 0),
+ * -1 on a database error. */
+int token_find_by_code(struct request *req, const char *email, const char *code,
+    struct token_found *out);
 
 /* Uses the token up and voids every other live token of its owner, inside
  * the caller's transaction. Returns 1 when this request used it, 0 when

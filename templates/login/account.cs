@@ -11,5 +11,6 @@
     <?cs call:field_error("email") ?>
     <button type="submit" class="primary"><?cs var:Lang.Account.Send ?></button>
   </form>
+  <p class="muted"><a href="/account/login/code"><?cs var:Lang.Account.HaveCode ?></a></p>
 </section>
 <?cs /def ?>

@@ -4,5 +4,6 @@
 <p style="margin:0 0 24px;"><a href="<?cs var:Mail.Link ?>" style="display:inline-block;background:#2f6b4f;color:#ffffff;text-decoration:none;font-weight:bold;padding:12px 22px;border-radius:6px;"><?cs var:Lang.Mail.Login.Button ?></a></p>
 <p style="margin:0 0 8px;"><?cs var:Lang.Mail.Login.Code ?></p>
 <p style="margin:0 0 20px;font-size:26px;letter-spacing:6px;font-weight:bold;font-family:'Courier New',monospace;"><?cs var:Mail.Code ?></p>
+<p style="margin:0 0 20px;font-size:14px;"><?cs var:Lang.Mail.Login.CodeElsewhere ?> <a href="<?cs var:Mail.CodeLink ?>" style="color:#2f6b4f;overflow-wrap:anywhere;"><?cs var:Mail.CodeLink ?></a></p>
 <p style="margin:0 0 8px;color:#5d6778;font-size:13px;"><?cs var:Lang.Mail.Login.Expiry ?> <?cs var:Lang.Mail.Login.NotYou ?></p>
 <?cs call:mail_bottom() ?>

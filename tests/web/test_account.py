@@ -111,7 +111,7 @@ class LinkSignIn(unittest.TestCase):
         clicker = web.Browser(ALPHA_HOST)
         confirm = clicker.get(path)
         self.assertEqual(confirm.status, 200)
-        self.assertEqual(confirm.header("Referrer-Policy"), "no-referrer")
+        self.assertEqual(confirm.header("Referrer-Policy"), "strict-origin")
         self.assertIn("no-store", confirm.header("Cache-Control"))
         self.assertNotIn("fidele_account", clicker.cookies)
         # a scanner fetching the link twice changes nothing either

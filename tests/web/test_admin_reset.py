@@ -42,7 +42,7 @@ class ForgottenPassword(unittest.TestCase):
         browser = web.Browser(ALPHA_HOST)
         form = browser.get(path)
         self.assertEqual(form.status, 200)
-        self.assertEqual(form.header("Referrer-Policy"), "no-referrer")
+        self.assertEqual(form.header("Referrer-Policy"), "strict-origin")
         short = browser.post("/admin/login/reset", {"token": token, "password": "short",
                                                     "csrf": form.csrf()})
         self.assertEqual(short.status, 400)

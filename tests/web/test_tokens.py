@@ -89,6 +89,28 @@ class WrongCodesPerCustomer(unittest.TestCase):
         self.assertEqual(follow_link(clicker, token).status, 303)
         self.assertIn(CAPPED, clicker.get("/account/").text())
 
+    def test_codes_typed_with_the_address_count_and_are_capped_too(self):
+        """the code page of another device feeds the same daily cap"""
+        _, _, _, code, _ = ask(CAPPED, "127.0.0.31")
+        anywhere = web.Browser(ALPHA_HOST, source="127.0.0.32")
+        for _ in range(5):
+            form = anywhere.get("/account/login/code")
+            answer = anywhere.post("/account/login/code", {"email": CAPPED, "code": wrong(code),
+                                                           "csrf": form.csrf()})
+            self.assertEqual(answer.status, 400)
+        browser, page, _, code, handle = ask(CAPPED, "127.0.0.33")
+        for _ in range(5):
+            self.assertEqual(type_code(browser, page, handle, wrong(code)).status, 400)
+        # ten wrong codes in all: the right one is refused on either page
+        browser, page, _, code, handle = ask(CAPPED, "127.0.0.34")
+        form = anywhere.get("/account/login/code")
+        answer = anywhere.post("/account/login/code", {"email": CAPPED, "code": code,
+                                                       "csrf": form.csrf()})
+        self.assertEqual(answer.status, 400)
+        self.assertIn("Ce code est incorrect ou a expiré.", answer.text())
+        self.assertNotIn("fidele_account", anywhere.cookies)
+        self.assertEqual(type_code(browser, page, handle, code).status, 400)
+
     def test_another_customers_wrong_codes_do_not_count(self):
         browser, page, _, code, handle = ask(CAPPED, "127.0.0.25")
         for _ in range(5):

@@ -1,0 +1,121 @@
+"""The admin's customer pages in Chromium: a new customer through the form,
+the search, a bulk action with its confirmation, and the list and a
+customer's page on a phone-sized screen, which must not scroll sideways."""
+
+from fixtures import ALPHA_HOST, ALPHA_OWNER
+import browsing
+from browsing import BrowserTest, url
+
+LONG_EMAIL = ("marie-charlotte.de-la-tour-dauvergne.sans-espace-aucune@"
+              "une-tres-longue-adresse-de-messagerie-associative.example.fr")
+BULK_CUSTOMERS = ("bulk.one@alpha.test", "bulk.two@alpha.test")
+
+
+def setUpModule():
+    rows = [(LONG_EMAIL, "Marie-Charlotte", "Zlongaddress")] + \
+        [(email, "Client", "Zbulkaction") for email in BULK_CUSTOMERS]
+    browsing.STACK.sql("".join(
+        "INSERT INTO customer (shop_id, email, first_name, last_name, status, source)"
+        " SELECT id, '%s', '%s', '%s', 'active', 'admin' FROM shop WHERE slug = 'alpha';" % row
+        for row in rows))
+    browsing.STACK.admin("search-reindex")
+
+
+def customer_id(email):
+    return browsing.STACK.sql("SELECT c.id FROM customer c JOIN shop s ON s.id = c.shop_id"
+                              " WHERE s.slug = 'alpha' AND c.email = '%s'" % email)[0][0]
+
+
+def listed_names(tab):
+    return tab.evaluate("[...document.querySelectorAll('table.list tbody td.name a')]"
+                        ".map(a => a.textContent.trim())")
+
+
+class CustomerPages(BrowserTest):
+    def setUp(self):
+        super().setUp()
+        self.admin = self.sign_in_admin(ALPHA_HOST, *ALPHA_OWNER)
+
+    def search(self, words):
+        self.admin.fill("#q", words)
+        self.assertEqual(self.admin.click_and_wait("form[role=search] button[type=submit]"), 200)
+
+    def test_new_customer_through_the_form(self):
+        tab = self.admin
+        tab.click_and_wait("a[href='/admin/customers/new']")
+        tab.fill("#email", "Nouvelle.Cliente@alpha.test")
+        tab.fill("#first_name", "Noémie")
+        tab.fill("#last_name", "Formulaire")
+        tab.fill("#phone", "06 12 34 56 78")
+        tab.choose("#country", "FR")
+        self.assertEqual(tab.click_and_wait("form[action='/admin/customers/new'] button[type=submit]"), 200)
+        self.assertEqual(tab.evaluate("location.pathname"),
+                         "/admin/customers/" + customer_id("nouvelle.cliente@alpha.test"))
+        self.assertIn("Formulaire", tab.text())
+        self.assertIn("nouvelle.cliente@alpha.test", tab.text())
+        row = browsing.STACK.sql("SELECT first_name, source FROM customer"
+                                 " WHERE email = 'nouvelle.cliente@alpha.test'")
+        self.assertEqual(row, [["Noémie", "admin"]])
+
+    def test_search_elodie_shows_every_elodie_of_the_shop_and_no_one_else(self):
+        expected = browsing.STACK.sql(
+            "SELECT CONCAT(c.last_name, ' ', c.first_name) FROM customer c"
+            "  JOIN shop s ON s.id = c.shop_id"
+            " WHERE s.slug = 'alpha' AND c.status <> 'inactive' AND c.erased_at IS NULL"
+            "   AND (c.first_name = 'elodie' OR c.last_name = 'elodie' OR c.email LIKE 'elodie%')")
+        expected = sorted(row[0] for row in expected)
+        self.assertGreater(len(expected), 1)
+        self.assertLessEqual(len(expected), 50, "the test expects one page of results")
+        self.search("elodie")
+        names = listed_names(self.admin)
+        self.assertEqual(sorted(names), expected)
+        self.assertNotIn("Betasecret", self.admin.text())
+        self.assertEqual(self.admin.evaluate("document.querySelector('#q').value"), "elodie")
+
+    def test_bulk_action_on_ticked_customers_after_a_confirmation(self):
+        tab = self.admin
+        self.search("zbulkaction")
+        self.assertEqual(len(listed_names(tab)), 2)
+        for email in BULK_CUSTOMERS:
+            tab.click("input[name=id][value='%s']" % customer_id(email))
+        tab.choose("#bulk-action", "deactivate")
+        tab.click_and_wait("form.bulk-form .bulk-bar button[type=submit]")
+        self.assertIn("2", tab.text())
+        statuses = browsing.STACK.sql("SELECT status FROM customer WHERE email IN ('%s', '%s')"
+                                      % BULK_CUSTOMERS)
+        self.assertEqual(statuses, [["active"], ["active"]], "nothing changes before confirming")
+        tab.click_and_wait("form.actions button[type=submit]")
+        self.assertEqual(tab.status, 200, tab.text())
+        statuses = browsing.STACK.sql("SELECT status FROM customer WHERE email IN ('%s', '%s')"
+                                      % BULK_CUSTOMERS)
+        self.assertEqual(statuses, [["inactive"], ["inactive"]])
+
+
+class PhoneWidth(BrowserTest):
+    """390 × 844, a common phone: nothing may scroll sideways."""
+
+    def assert_no_sideways_scroll(self, tab, what):
+        # a phone shrinks a page that is too wide to fit (innerWidth then
+        # grows past 390): compare with the width of the phone itself
+        width = tab.evaluate("Math.max(document.documentElement.scrollWidth, innerWidth)")
+        self.assertLessEqual(width, 390, "%s is wider than the phone: %s" % (what, tab.url()))
+
+    def test_list_and_customer_page_fit_a_phone(self):
+        tab = self.sign_in_admin(ALPHA_HOST, *ALPHA_OWNER)
+        tab.set_viewport(390, 844, mobile=True)
+        tab.goto(url(ALPHA_HOST, "/admin/customers"))
+        self.assertEqual(tab.evaluate("innerWidth"), 390)
+        self.assert_no_sideways_scroll(tab, "the customer list")
+        tab.goto(url(ALPHA_HOST, "/admin/customers?q=zlongaddress"))
+        self.assertIn(LONG_EMAIL, tab.text())
+        self.assert_no_sideways_scroll(tab, "a list with a long address")
+        self.assertEqual(tab.goto(url(ALPHA_HOST, "/admin/customers/" + customer_id(LONG_EMAIL))), 200)
+        self.assertIn(LONG_EMAIL, tab.text())
+        self.assert_no_sideways_scroll(tab, "the page of a customer with a long address")
+
+    def test_customer_sign_in_pages_fit_a_phone(self):
+        tab = self.tab()
+        tab.set_viewport(390, 844, mobile=True)
+        for path in ("/account/login", "/account/login/code", "/admin/login"):
+            self.assertEqual(tab.goto(url(ALPHA_HOST, path)), 200)
+            self.assert_no_sideways_scroll(tab, path)
