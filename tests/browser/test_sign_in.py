@@ -2,9 +2,10 @@
 customer's mailed link (after a mail scanner fetched it), the code typed in
 another tab or on another device, and the admin's password reset.
 
-The link and reset pages are sent with Referrer-Policy: no-referrer, so
-the browser posts their forms with "Origin: null": only a browser shows
-whether the server takes them."""
+Under Referrer-Policy: no-referrer the link and reset pages made the
+browser post their forms with "Origin: null", which the server refused:
+only a browser shows whether the server takes what a browser sends. The
+pages now use strict-origin, and no Referer may carry a token."""
 
 import os
 import urllib.parse
