@@ -710,8 +710,10 @@ app_main(struct app *app, int argc, char **argv)
 	app->data_dir = settings_data_dir(app->config);
 	app->secret = settings_secret(app->config, app->name);
 	app->max_body = hdf_get_int_value(app->config, "Limits.MaxBody", 1024 * 1024);
-	if (app->secret == NULL)
+	if (app->secret == NULL) {
+		hdf_destroy(&app->config);
 		return 1;
+	}
 	if (load_languages(app) != 0)
 		return 1;
 	/* a database that is down at start is retried at the first request */
