@@ -471,6 +471,12 @@ mail_settings(struct worker *w)
 		    strerror(errno));
 		return EXIT_CONFIG;
 	}
+	if (w->smtp_url != NULL && strncmp(w->smtp_url, "smtp://", 7) != 0 &&
+	    strncmp(w->smtp_url, "smtps://", 8) != 0) {
+		fprintf(stderr, "fidele-worker: Mail.Smtp is smtp://host:port or smtps://host:port,"
+		    " not \"%s\"\n", w->smtp_url);
+		return EXIT_CONFIG;
+	}
 	if (w->smtp_url != NULL)
 		return 0;
 	if (w->directory == NULL) {

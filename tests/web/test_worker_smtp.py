@@ -287,6 +287,16 @@ class Settings(WorkerCase):
         self.assertEqual(self.row(address)[:2], ["queued", "0"])
 
 
+    def test_a_url_that_is_not_smtp_stops_the_worker(self):
+        address = "bad-url@alpha.test"
+        self.queue(address)
+        env = self.config("Mail.Smtp = http://127.0.0.1:9\n")
+        result = self.run_once(env, address)
+        self.assertEqual(result.returncode, 3)
+        self.assertIn("Mail.Smtp is smtp://host:port or smtps://host:port", result.stderr)
+        self.assertEqual(self.row(address)[:2], ["queued", "0"])
+
+
 class Secret(WorkerCase):
     """Every program refuses to start on a missing, short or placeholder
     Security.Secret: a missed edit must not run an installation on a key
