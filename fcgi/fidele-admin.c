@@ -571,7 +571,8 @@ cmd_login_link(struct db *db, HDF *config, struct options *opts)
 {
 	static const char *const allowed[] = { "--shop", "--email", "--minutes", NULL };
 	struct db_query *query;
-	const char *slug, *email_arg, *secret = hdf_get_value(config, "Security.Secret", NULL);
+	/* checked by main, as for every command */
+	const char *slug, *email_arg, *secret = hdf_get_value(config, "Security.Secret", "");
 	char email[256], base[300] = "";
 	struct db_param params[2];
 	struct token_new token;
@@ -594,10 +595,6 @@ cmd_login_link(struct db *db, HDF *config, struct options *opts)
 	if (!text_email_normalise(email)) {
 		fprintf(stderr, "fidele-admin: --email is not an e-mail address\n");
 		return 2;
-	}
-	if (secret == NULL || strlen(secret) < 32) {
-		fprintf(stderr, "fidele-admin: Security.Secret must be set to at least 32 characters\n");
-		return 1;
 	}
 	id = shop_id(db, slug);
 	if (id <= 0)
@@ -741,6 +738,10 @@ main(int argc, char **argv)
 	config = settings_load();
 	if (config == NULL)
 		return 1;
+	if (settings_secret(config, "fidele-admin") == NULL) {
+		hdf_destroy(&config);
+		return 1;
+	}
 	if (db_connect(&db, config) != 0) {
 		hdf_destroy(&config);
 		return 1;

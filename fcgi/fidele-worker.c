@@ -10,12 +10,20 @@
  * shop's admins to see. A lock that outlives its worker (a crash) expires
  * after two minutes and the mail is taken again.
  *
- * With Mail.Smtp empty (development, the demo) mails are written as .eml
- * files into Mail.Directory instead.
+ * Mail.Smtp is smtp://host:port (STARTTLS when the server offers it, or
+ * always or never as Mail.StartTls says) or smtps://host:port (TLS from the
+ * first byte). Certificates are checked against the system's CAs, or
+ * Mail.CaFile. Without Mail.Smtp the worker does not start, and mail waits
+ * in the database; only an explicit Mail.Directory (development, the demo)
+ * has mails written there as .eml files instead.
  *
- * Exit status: 0 done, 1 failed (configuration, database), 2 bad arguments.
+ * Exit status: 0 done, 1 failed (the database), 2 bad arguments, 3 the
+ * configuration is incomplete or wrong (fidele-worker.service does
+ * not restart it then: starting again would not help).
  */
 #include <config.h>
+
+#include <sys/stat.h>
 
 #include <errno.h>
 #include <signal.h>
@@ -35,6 +43,7 @@
 #define BATCH 20
 #define LOCK_SECONDS 120	/* longer than one SMTP transaction may take */
 #define SMTP_TIMEOUT 60
+#define EXIT_CONFIG 3
 
 enum worker_sql {
 	SQL_CLAIM,
@@ -63,7 +72,8 @@ static struct db_query worker_sql[WORKER_SQL__MAX] = {
 	    "       locked_by = NULL, locked_until = NULL, last_error = NULL, message_id = ?"
 	    " WHERE id = ? AND locked_by = ?" },
 	/* status is computed before attempts changes, the delay after: with
-	 * Mail.RetrySeconds = 30, retries wait 1, 2, 4 … minutes, at most an hour */
+	 * Mail.RetrySeconds = 30, retries wait 30 s, then 1, 2, 4 … minutes, at
+	 * most an hour (tests/web/test_worker_smtp.py reads the schedule back) */
 	[SQL_RETRY] = { .sql =
 	    "UPDATE outbox SET status = IF(attempts + 1 >= ?, 'failed', 'queued'),"
 	    "       attempts = attempts + 1,"
@@ -89,6 +99,8 @@ struct worker {
 	HDF *config;
 	struct db db;
 	const char *smtp_url;	/* NULL: write .eml files */
+	long use_ssl;		/* Mail.StartTls as libcurl's CURLUSESSL_* */
+	const char *ca_file;	/* Mail.CaFile, or NULL for the system's CAs */
 	const char *directory;
 	const char *fallback_from;
 	int max_attempts;
@@ -189,7 +201,6 @@ send_smtp(struct worker *w, struct outgoing *mail, char *error, size_t error_siz
 	struct curl_slist *headers = NULL, *recipients = NULL;
 	char *from = mailbox(mail->sender_name, mail->sender_email);
 	char *subject = header_words(mail->subject);
-	const char *starttls = hdf_get_value(w->config, "Mail.StartTls", "optional");
 	char line[1200], envelope[300];
 	CURLcode code = CURLE_OUT_OF_MEMORY;
 
@@ -199,8 +210,9 @@ send_smtp(struct worker *w, struct outgoing *mail, char *error, size_t error_siz
 	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 10L);
 	curl_easy_setopt(curl, CURLOPT_TIMEOUT, (long)SMTP_TIMEOUT);
 	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(curl, CURLOPT_USE_SSL, strcmp(starttls, "required") == 0 ? (long)CURLUSESSL_ALL
-	    : strcmp(starttls, "never") == 0 ? (long)CURLUSESSL_NONE : (long)CURLUSESSL_TRY);
+	curl_easy_setopt(curl, CURLOPT_USE_SSL, w->use_ssl);
+	if (w->ca_file != NULL)
+		curl_easy_setopt(curl, CURLOPT_CAINFO, w->ca_file);
 	if (hdf_get_value(w->config, "Mail.User", NULL) != NULL) {
 		curl_easy_setopt(curl, CURLOPT_USERNAME, hdf_get_value(w->config, "Mail.User", ""));
 		curl_easy_setopt(curl, CURLOPT_PASSWORD, hdf_get_value(w->config, "Mail.Password", ""));
@@ -411,6 +423,78 @@ round_once(struct worker *w)
 	return status < 0 ? -1 : count;
 }
 
+/* Mail.StartTls, for smtp:// URLs (smtps:// is TLS from the start). */
+static const struct {
+	const char *name;
+	long use_ssl;
+} starttls_modes[] = {
+	{ "optional", (long)CURLUSESSL_TRY },	/* when the server offers it */
+	{ "required", (long)CURLUSESSL_ALL },	/* else the mail waits */
+	{ "never", (long)CURLUSESSL_NONE },
+};
+
+/* Reads the Mail settings into w. Returns 0, or EXIT_CONFIG after saying
+ * on stderr what is missing or wrong. */
+static int
+mail_settings(struct worker *w)
+{
+	const char *starttls = hdf_get_value(w->config, "Mail.StartTls", "optional");
+	size_t i;
+
+	w->smtp_url = hdf_get_value(w->config, "Mail.Smtp", NULL);
+	if (w->smtp_url != NULL && *w->smtp_url == '\0')
+		w->smtp_url = NULL;
+	w->directory = hdf_get_value(w->config, "Mail.Directory", NULL);
+	if (w->directory != NULL && *w->directory == '\0')
+		w->directory = NULL;
+	w->ca_file = hdf_get_value(w->config, "Mail.CaFile", NULL);
+	if (w->ca_file != NULL && *w->ca_file == '\0')
+		w->ca_file = NULL;
+	w->fallback_from = hdf_get_value(w->config, "Mail.From", "fidele@localhost");
+	w->max_attempts = hdf_get_int_value(w->config, "Mail.MaxAttempts", 8);
+	w->retry_seconds = hdf_get_int_value(w->config, "Mail.RetrySeconds", 30);
+	w->use_ssl = -1;
+	for (i = 0; i < sizeof(starttls_modes) / sizeof(starttls_modes[0]); i++)
+		if (strcmp(starttls, starttls_modes[i].name) == 0)
+			w->use_ssl = starttls_modes[i].use_ssl;
+	if (w->use_ssl < 0) {
+		fprintf(stderr, "fidele-worker: Mail.StartTls is optional, required or never, not \"%s\"\n",
+		    starttls);
+		return EXIT_CONFIG;
+	}
+	if (w->max_attempts < 1 || w->retry_seconds < 1) {
+		fprintf(stderr, "fidele-worker: Mail.MaxAttempts and Mail.RetrySeconds are at least 1\n");
+		return EXIT_CONFIG;
+	}
+	if (w->ca_file != NULL && access(w->ca_file, R_OK) != 0) {
+		fprintf(stderr, "fidele-worker: cannot read Mail.CaFile %s: %s\n", w->ca_file,
+		    strerror(errno));
+		return EXIT_CONFIG;
+	}
+	if (w->smtp_url != NULL && strncmp(w->smtp_url, "smtp://", 7) != 0 &&
+	    strncmp(w->smtp_url, "smtps://", 8) != 0) {
+		fprintf(stderr, "fidele-worker: Mail.Smtp is smtp://host:port or smtps://host:port,"
+		    " not \"%s\"\n", w->smtp_url);
+		return EXIT_CONFIG;
+	}
+	if (w->smtp_url != NULL)
+		return 0;
+	if (w->directory == NULL) {
+		fprintf(stderr, "fidele-worker: Mail.Smtp is not set: no mail is sent, it waits in the"
+		    " database until Mail.Smtp is set and the worker started again\n");
+		return EXIT_CONFIG;
+	}
+	/* development: the folder is made as the demo or a test needs it */
+	if (mkdir(w->directory, 0750) != 0 && errno != EEXIST) {
+		fprintf(stderr, "fidele-worker: cannot create Mail.Directory %s: %s\n", w->directory,
+		    strerror(errno));
+		return EXIT_CONFIG;
+	}
+	fprintf(stderr, "fidele-worker: no Mail.Smtp: writing mails into %s (development only)\n",
+	    w->directory);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -425,14 +509,12 @@ main(int argc, char **argv)
 	memset(&w, 0, sizeof(w));
 	w.config = settings_load();
 	if (w.config == NULL)
-		return 1;
-	w.smtp_url = hdf_get_value(w.config, "Mail.Smtp", NULL);
-	if (w.smtp_url != NULL && *w.smtp_url == '\0')
-		w.smtp_url = NULL;
-	w.directory = hdf_get_value(w.config, "Mail.Directory", "/var/spool/fidele/mail");
-	w.fallback_from = hdf_get_value(w.config, "Mail.From", "fidele@localhost");
-	w.max_attempts = hdf_get_int_value(w.config, "Mail.MaxAttempts", 8);
-	w.retry_seconds = hdf_get_int_value(w.config, "Mail.RetrySeconds", 30);
+		return EXIT_CONFIG;
+	if (settings_secret(w.config, "fidele-worker") == NULL ||
+	    mail_settings(&w) != 0) {
+		hdf_destroy(&w.config);
+		return EXIT_CONFIG;
+	}
 	poll_ms = hdf_get_int_value(w.config, "Mail.PollMilliseconds", 500);
 	signal(SIGTERM, on_signal);
 	signal(SIGINT, on_signal);
@@ -441,8 +523,7 @@ main(int argc, char **argv)
 	    db_register(&w.db, worker_sql, WORKER_SQL__MAX) != 0) {
 		status = 1;
 		stopping = 1;
-	} else if (w.smtp_url == NULL)
-		fprintf(stderr, "fidele-worker: no Mail.Smtp: writing mails into %s\n", w.directory);
+	}
 	while (!stopping) {
 		int handled = round_once(&w);
 

@@ -1,7 +1,7 @@
 # Shared by scripts/check and scripts/demo (sourced, not run): installs what
 # a fresh Debian 12 lacks and builds Fidèle in a build directory.
 
-FIDELE_PACKAGES="autoconf automake make gcc pkg-config zlib1g-dev
+FIDELE_PACKAGES="build-essential autoconf automake make gcc pkg-config zlib1g-dev
  libfcgi-dev libmariadb-dev clearsilver-dev libcurl4-openssl-dev libssl-dev
  mariadb-server mariadb-client nginx spawn-fcgi python3 python3-aiosmtpd tidy curl
  chromium fonts-dejavu-core"

@@ -722,10 +722,10 @@ app_main(struct app *app, int argc, char **argv)
 	if (app->config == NULL)
 		return 1;
 	app->data_dir = settings_data_dir(app->config);
-	app->secret = hdf_get_value(app->config, "Security.Secret", NULL);
+	app->secret = settings_secret(app->config, app->name);
 	app->max_body = hdf_get_int_value(app->config, "Limits.MaxBody", 1024 * 1024);
-	if (app->secret == NULL || strlen(app->secret) < 32) {
-		fprintf(stderr, "%s: Security.Secret must be set to at least 32 characters\n", app->name);
+	if (app->secret == NULL) {
+		hdf_destroy(&app->config);
 		return 1;
 	}
 	if (load_languages(app) != 0)

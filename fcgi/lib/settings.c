@@ -1,10 +1,13 @@
 /*
- * Configuration loading: one HDF file, read once per process.
+ * Configuration loading: one HDF file, read once per process, and the
+ * checks every program makes on it before it starts.
  */
 #include <config.h>
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <strings.h>
 
 #include "settings.h"
 
@@ -52,4 +55,48 @@ const char *
 settings_data_dir(HDF *config)
 {
 	return hdf_get_value(config, "Paths.Data", FIDELE_DATADIR);
+}
+
+/* Values shipped in fidele.hdf.example and the README over time: an
+ * installation that kept one signs its tokens with a key anyone can read,
+ * the same as every other installation that kept it. Any value starting
+ * with one of these counts. */
+static const char *const secret_placeholders[] = {
+	"change-me",
+	"changeme",
+	"replace-me",
+	"your-secret",
+};
+
+#define SECRET_MIN 32
+
+static int
+secret_is_placeholder(const char *secret)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(secret_placeholders) / sizeof(secret_placeholders[0]); i++)
+		if (strncasecmp(secret, secret_placeholders[i], strlen(secret_placeholders[i])) == 0)
+			return 1;
+	return 0;
+}
+
+const char *
+settings_secret(HDF *config, const char *program)
+{
+	const char *secret = hdf_get_value(config, "Security.Secret", NULL);
+	const char *why = NULL;
+
+	if (secret == NULL || *secret == '\0')
+		why = "is not set";
+	else if (secret_is_placeholder(secret))
+		why = "is still the example's placeholder";
+	else if (strlen(secret) < SECRET_MIN)
+		why = "is shorter than 32 characters";
+	if (why != NULL) {
+		fprintf(stderr, "%s: Security.Secret %s in the configuration: set it to the"
+		    " output of \"openssl rand -hex 32\"\n", program, why);
+		return NULL;
+	}
+	return secret;
 }
