@@ -75,6 +75,14 @@ struct route {
 	route_handler invalid;
 };
 
+/* The largest body a form of ours sends, in bytes: the default of
+ * Limits.MaxBody, and nginx's client_max_body_size in nginx-conf/. The
+ * largest form is a message to a customer: 200 + 5,000 characters, which a
+ * browser may send as 12 bytes each (%XX for each of four UTF-8 bytes),
+ * 62,400 bytes and its names; the bulk form with 200 ticked ids is under
+ * 5 KB. Uploads get a limit of their own. */
+#define APP_MAX_BODY 65536
+
 struct app {
 	const char *name;	/* program name, for logs */
 	const struct route *routes;
@@ -103,6 +111,7 @@ struct shop {
 	char sender_name[256];
 	char sender_email[256];
 	char public_url[256];	/* where mailed links point; see shop_link_base */
+	char host[254];		/* the host as registered, when found by Host */
 	int found_by_host;	/* the Host header was checked against shop_host */
 	enum lang lang;
 };
@@ -128,11 +137,20 @@ struct request {
 	char **envp;
 	CGI *cgi;
 	HDF *hdf;	/* the whole request + page data; owned by cgi */
-	const char *method;
+	const char *method;	/* how the route is found: a HEAD is a GET */
+	int head;		/* a HEAD: answered as its GET, without the body */
+	int head_sent;		/* the status line and headers are written */
 	char path[512];
 	long long path_id;	/* the first "#" segment of the route, or 0 */
 	long long path_id2;	/* the second one, or 0 */
 	const struct route *route;
+	/* What ClearSilver is given to parse, checked at the door against the
+	 * route's fields: the query string of a GET (undeclared names left
+	 * out; a POST's is not read at all) and the body of a POST. */
+	char *query;
+	char *body;
+	size_t body_len, body_pos;
+	const char *form_problem;	/* a Lang key when the query was refused */
 	struct shop shop;
 	struct session session;
 	int https;
