@@ -68,7 +68,9 @@ struct route {
 	const char *method;	/* "GET" or "POST" */
 	const char *path;	/* exact path; a "#" segment matches an id */
 	enum access access;
-	const struct field *fields;	/* ends with an entry whose name is NULL */
+	/* ends with an entry whose name is NULL; at most 64 before it. A POST
+	 * may send these and csrf, nothing else (see form_check in app.c). */
+	const struct field *fields;
 	route_handler handler;
 	/* Called instead of an error page when a field is invalid, so a form can
 	 * be shown again with its message; it must not touch the database. */
@@ -179,8 +181,10 @@ size_t request_field_ids(struct request *req, const char *name, long long *out, 
 long long request_field_int(struct request *req, const char *name, long long fallback);
 
 /* Writes the start of the shop's mailed links ("https://host", no final
- * slash) into out. Returns 0, or -1 when the shop has no public URL and was
- * not found by its Host header (a pinned vhost must set one). */
+ * slash) into out: the shop's public URL, else the host as shop_host has
+ * it, with the Host header's port only when it is the port the request
+ * came in on. Returns 0, or -1 when the shop has no public URL and was not
+ * found by its Host header (a pinned vhost must set one). */
 int shop_link_base(struct request *req, char *out, size_t size);
 
 /* Adds a row to the customer's timeline (customer_id and admin_id may be
