@@ -387,6 +387,8 @@ form_check(const struct route *route, const char *text, size_t len, int is_body,
 	long long counts[FORM_FIELDS_MAX] = { 0 }, csrf_count = 0;
 	size_t kept_len = 0;
 
+	if (kept != NULL)
+		kept[0] = '\0';	/* a refused text leaves nothing kept */
 	if (memchr(text, '\0', len) != NULL)
 		return "Error.BadForm";	/* a browser sends %00, never a raw NUL */
 	for (piece = text; piece < end; piece = next + 1) {
@@ -419,10 +421,9 @@ form_check(const struct route *route, const char *text, size_t len, int is_body,
 				kept[kept_len++] = '&';
 			memcpy(kept + kept_len, piece, (size_t)(next - piece));
 			kept_len += (size_t)(next - piece);
+			kept[kept_len] = '\0';
 		}
 	}
-	if (kept != NULL)
-		kept[kept_len] = '\0';
 	return NULL;
 }
 
