@@ -38,6 +38,7 @@
 
 #include "lib/crypto.h"
 #include "lib/db.h"
+#include "lib/log.h"
 #include "lib/settings.h"
 
 #define BATCH 20
@@ -353,7 +354,7 @@ settle(struct worker *w, struct outgoing *mail, const char *failure)
 		params[2] = DB_TEXT(w->lock);
 		rows = db_exec(&w->db, &worker_sql[SQL_SENT], params, 3);
 	} else {
-		fprintf(stderr, "fidele-worker: mail %lld to %s: %s\n", mail->id, mail->recipient, failure);
+		log_err("mail %lld to %s: %s", mail->id, mail->recipient, failure);
 		params[0] = DB_INT(w->max_attempts);
 		params[1] = DB_INT(w->retry_seconds);
 		params[2] = DB_TEXT(failure);
@@ -506,6 +507,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 	once = argc == 2;
+	log_program("fidele-worker");
 	memset(&w, 0, sizeof(w));
 	w.config = settings_load();
 	if (w.config == NULL)

@@ -11,12 +11,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/time.h>
 #include <unistd.h>
 
 #include "app.h"
 #include "settings.h"
 #include "core_sql.h"
+#include "log.h"
 #include "page.h"
 #include "session.h"
 #include "text.h"
@@ -49,13 +51,30 @@ request_param(struct request *req, const char *name)
 
 /* --- ClearSilver cgiwrap callbacks ------------------------------------- */
 
+/* The request body as the client sent it (read once, at the door). */
+static int
+read_input(struct request *req, char *buf, int len)
+{
+	if (req->fcgx != NULL)
+		return FCGX_GetStr(buf, len, req->fcgx->in);
+	return (int)fread(buf, 1, (size_t)len, stdin);
+}
+
+/* The cgi kit reads the body that the door already read and checked. */
 static int
 wrap_read(void *data, char *buf, int len)
 {
+	size_t left = current->body_len - current->body_pos;
+	size_t n = len < 0 ? 0 : (size_t)len;
+
 	(void)data;
-	if (current->fcgx != NULL)
-		return FCGX_GetStr(buf, len, current->fcgx->in);
-	return (int)fread(buf, 1, (size_t)len, stdin);
+	if (current->body == NULL)
+		return 0;
+	if (n > left)
+		n = left;
+	memcpy(buf, current->body + current->body_pos, n);
+	current->body_pos += n;
+	return (int)n;
 }
 
 static int
@@ -76,13 +95,16 @@ wrap_write(void *data, const char *buf, int len)
 	return (int)fwrite(buf, 1, (size_t)len, stdout);
 }
 
-/* The cgi kit frees what this returns: always a malloc'd copy. */
+/* The cgi kit frees what this returns: always a malloc'd copy. It sees
+ * the query string as the door left it. */
 static char *
 wrap_getenv(void *data, const char *name)
 {
 	const char *value = request_param(current, name);
 
 	(void)data;
+	if (strcmp(name, "QUERY_STRING") == 0)
+		value = current->query;
 	return value ? strdup(value) : NULL;
 }
 
@@ -315,7 +337,231 @@ validate_fields(struct request *req)
 	return first;
 }
 
+/* --- the door: what the cgi kit may parse -------------------------------------- */
+
+/*
+ * ClearSilver's form parser is quadratic in the values of one name and slow
+ * on deep dotted names (a 1 MB body of "a=1&a=1..." held a program 80 s).
+ * So nothing reaches it that no form of ours sends: a text is walked once,
+ * here, against the route's declared fields, and only then parsed.
+ */
+
+/* The declared field of a raw (not decoded) name, or NULL. Our names are
+ * letters, digits and '_', which no browser encodes. */
+static const struct field *
+form_field(const struct route *route, const char *name, size_t len)
+{
+	const struct field *field;
+
+	if (route == NULL || route->fields == NULL)
+		return NULL;
+	for (field = route->fields; field->name != NULL; field++)
+		if (strlen(field->name) == len && memcmp(field->name, name, len) == 0)
+			return field;
+	return NULL;
+}
+
+#define FORM_FIELDS_MAX 64	/* fields a route may declare (and have counted) */
+
+/* How often a field may come: once, and a FIELD_IDS one more than its
+ * maximum, so that the page can say how many rows may be ticked. */
+static long long
+form_quota(const struct field *field)
+{
+	return field->kind == FIELD_IDS ? field->max + 1 : 1;
+}
+
+/*
+ * Walks the pairs of an urlencoded text of len bytes ("a=1&b=2") in one
+ * pass. In a body (is_body) every name must be a declared field or csrf; in
+ * a query string other names are left out (links may carry a tracker's
+ * tags). No name may come more often than its quota. kept, when not NULL
+ * (room for len + 1), gets the pairs that stay, for the cgi kit.
+ * Returns NULL when the text may be parsed, else the Lang key that says why
+ * not.
+ */
+static const char *
+form_check(const struct route *route, const char *text, size_t len, int is_body, char *kept)
+{
+	const char *end = text + len, *piece, *next;
+	long long counts[FORM_FIELDS_MAX] = { 0 }, csrf_count = 0;
+	size_t kept_len = 0;
+
+	if (kept != NULL)
+		kept[0] = '\0';	/* a refused text leaves nothing kept */
+	if (memchr(text, '\0', len) != NULL)
+		return "Error.BadForm";	/* a browser sends %00, never a raw NUL */
+	for (piece = text; piece < end; piece = next + 1) {
+		const char *equals;
+		const struct field *field;
+		size_t name_len;
+		long long *count;
+
+		next = memchr(piece, '&', (size_t)(end - piece));
+		if (next == NULL)
+			next = end;
+		if (next == piece)
+			continue;	/* "&&": the cgi kit skips it too */
+		equals = memchr(piece, '=', (size_t)(next - piece));
+		name_len = (size_t)((equals ? equals : next) - piece);
+		field = form_field(route, piece, name_len);
+		if (field != NULL && field - route->fields < FORM_FIELDS_MAX)
+			count = &counts[field - route->fields];
+		else if (is_body && name_len == 4 && memcmp(piece, "csrf", 4) == 0)
+			count = &csrf_count;
+		else if (is_body)
+			return "Error.BadForm";
+		else
+			continue;
+		if (++*count > (field ? form_quota(field) : 1))
+			return field && field->kind == FIELD_IDS ? "Error.Field.TooMany"
+			    : "Error.Field.Repeated";
+		if (kept != NULL) {
+			if (kept_len > 0)
+				kept[kept_len++] = '&';
+			memcpy(kept + kept_len, piece, (size_t)(next - piece));
+			kept_len += (size_t)(next - piece);
+			kept[kept_len] = '\0';
+		}
+	}
+	return NULL;
+}
+
+/* Gives the cgi kit the query string of a GET, with only the route's
+ * fields in it; a POST's fields come from its body alone, so that secrets
+ * never need a URL (and the access logs that keep them). */
+static void
+query_prepare(struct request *req)
+{
+	const char *query = request_param(req, "QUERY_STRING");
+	size_t len;
+
+	if (strcmp(req->method, "GET") != 0 || query == NULL || req->route == NULL)
+		return;
+	len = strlen(query);
+	req->query = malloc(len + 1);
+	if (req->query == NULL) {
+		req->form_problem = "Error.BadForm";
+		return;
+	}
+	req->form_problem = form_check(req->route, query, len, 0, req->query);
+}
+
+/* 1 when a Content-Type names an urlencoded form, parameters (such as
+ * "; charset=utf-8") and letter case aside. */
+static int
+form_type_ok(const char *type)
+{
+	static const char form_type[] = "application/x-www-form-urlencoded";
+	size_t len = sizeof(form_type) - 1;
+
+	if (type == NULL)
+		return 0;
+	type += strspn(type, " \t");
+	if (strncasecmp(type, form_type, len) != 0)
+		return 0;
+	type += len;
+	type += strspn(type, " \t");
+	return *type == '\0' || *type == ';';
+}
+
+/* Reads a POST's body into req->body: exactly CONTENT_LENGTH bytes, or
+ * under FastCGI without one (a chunked request) up to the end. Returns 0,
+ * 413 when it is over Limits.MaxBody, 400 when it is cut short. */
+static int
+body_read(struct request *req)
+{
+	const char *length = request_param(req, "CONTENT_LENGTH");
+	size_t limit = (size_t)req->app->max_body, want, got = 0;
+	int exact = length != NULL && *length != '\0';
+
+	if (exact) {
+		if (strspn(length, "0123456789") != strlen(length))
+			return 400;
+		if (strlen(length) > 15 || strtoll(length, NULL, 10) > (long long)limit)
+			return 413;
+		want = (size_t)strtoll(length, NULL, 10);
+	} else
+		want = req->fcgx != NULL ? limit + 1 : 0;
+	req->body = malloc(want + 1);
+	if (req->body == NULL)
+		return 413;
+	while (got < want) {
+		int n = read_input(req, req->body + got, (int)(want - got > 65536 ? 65536 : want - got));
+
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	if (exact && got != want)
+		return 400;
+	if (got > limit)
+		return 413;
+	req->body[got] = '\0';
+	req->body_len = got;
+	return 0;
+}
+
+/* Reads, checks and parses a POST's form. Returns 0, or the status of the
+ * error page that has been sent. */
+static int
+form_parse(struct request *req)
+{
+	const char *problem;
+	int status;
+	NEOERR *err;
+
+	if (!form_type_ok(request_param(req, "CONTENT_TYPE"))) {
+		page_error(req, 400, "Error.BadForm");
+		return 400;
+	}
+	status = body_read(req);
+	if (status != 0) {
+		page_error(req, status, status == 413 ? NULL : "Error.BadForm");
+		return status;
+	}
+	problem = form_check(req->route, req->body, req->body_len, 1, NULL);
+	if (problem != NULL) {
+		page_error(req, 400, problem);
+		return 400;
+	}
+	/* the cgi kit compares the type whole and trusts the length it is told */
+	hdf_set_value(req->hdf, "CGI.ContentType", "application/x-www-form-urlencoded");
+	hdf_set_int_value(req->hdf, "CGI.ContentLength", (int)req->body_len);
+	err = cgi_parse(req->cgi);
+	if (err != STATUS_OK) {
+		cs_log_error("parse", err);
+		page_error(req, 400, "Error.BadForm");
+		return 400;
+	}
+	return 0;
+}
+
 /* --- shop ------------------------------------------------------------------ */
+
+/* Splits a Host header into its host, copied into out (size bytes), and
+ * its port. Returns the port's digits ("" when none, or when what follows
+ * the colon is no port), or NULL when there is no header or it is too
+ * long. */
+static const char *
+host_split(const char *header, char *out, size_t size)
+{
+	const char *colon;
+	size_t host_len;
+
+	if (header == NULL || strlen(header) >= size)
+		return NULL;
+	colon = strrchr(header, ':');
+	if (colon == NULL || strchr(colon, ']') != NULL)
+		colon = NULL;	/* none, or inside an IPv6 literal */
+	host_len = colon ? (size_t)(colon - header) : strlen(header);
+	memcpy(out, header, host_len);
+	out[host_len] = '\0';
+	if (colon == NULL || colon[1] == '\0' || strlen(colon + 1) > 5 ||
+	    strspn(colon + 1, "0123456789") != strlen(colon + 1))
+		return "";
+	return colon + 1;
+}
 
 /* Finds the shop: FIDELE_SHOP from the vhost, else the Host header.
  * Returns 1 when found, 0 when unknown, -1 on a database error. */
@@ -333,15 +579,8 @@ shop_resolve(struct request *req)
 		query = &core_sql[CORE_SHOP_BY_SLUG];
 		param = DB_TEXT(slug);
 	} else {
-		const char *header = request_param(req, "HTTP_HOST");
-		char *colon;
-
-		if (header == NULL || strlen(header) >= sizeof(host))
+		if (host_split(request_param(req, "HTTP_HOST"), host, sizeof(host)) == NULL)
 			return 0;
-		strcpy(host, header);
-		colon = strrchr(host, ':');
-		if (colon != NULL && strchr(host, ']') == NULL)
-			*colon = '\0';
 		text_lower_ascii(host);
 		query = &core_sql[CORE_SHOP_BY_HOST];
 		param = DB_TEXT(host);
@@ -360,6 +599,8 @@ shop_resolve(struct request *req)
 		snprintf(req->shop.public_url, sizeof(req->shop.public_url), "%s",
 		    db_text(query, 8) ? db_text(query, 8) : "");
 		req->shop.found_by_host = query == &core_sql[CORE_SHOP_BY_HOST];
+		if (req->shop.found_by_host)
+			snprintf(req->shop.host, sizeof(req->shop.host), "%s", host);
 		lang = db_text(query, 3);
 		req->shop.lang = lang && strcmp(lang, "en") == 0 ? LANG_EN : LANG_FR;
 	}
@@ -370,7 +611,9 @@ shop_resolve(struct request *req)
 int
 shop_link_base(struct request *req, char *out, size_t size)
 {
-	const char *host = request_param(req, "HTTP_HOST");
+	const char *server_port = request_param(req, "SERVER_PORT");
+	const char *port;
+	char host[254];
 	size_t len;
 
 	if (req->shop.public_url[0] != '\0') {
@@ -380,13 +623,19 @@ shop_link_base(struct request *req, char *out, size_t size)
 			out[--len] = '\0';
 		return 0;
 	}
-	/* only a Host that shop_host vouched for may go into a mailed link */
-	if (!req->shop.found_by_host || host == NULL || strpbrk(host, "/\\@ \r\n") != NULL) {
-		fprintf(stderr, "%s: shop %s needs a public URL for mailed links"
-		    " (fidele-admin shop set-url)\n", req->app->name, req->shop.slug);
+	/* only the host as shop_host registered it goes into a mailed link, not
+	 * what the client wrote after it; its port only when the request came
+	 * in on that port */
+	if (!req->shop.found_by_host || req->shop.host[0] == '\0') {
+		log_err("shop %s needs a public URL for mailed links (fidele-admin shop set-url)",
+		    req->shop.slug);
 		return -1;
 	}
-	snprintf(out, size, "%s://%s", req->https ? "https" : "http", host);
+	port = host_split(request_param(req, "HTTP_HOST"), host, sizeof(host));
+	if (port != NULL && *port != '\0' && server_port != NULL && strcmp(port, server_port) == 0)
+		snprintf(out, size, "%s://%s:%s", req->https ? "https" : "http", req->shop.host, port);
+	else
+		snprintf(out, size, "%s://%s", req->https ? "https" : "http", req->shop.host);
 	return 0;
 }
 
@@ -523,8 +772,8 @@ request_path(struct request *req)
 static void
 request_log(struct request *req)
 {
-	fprintf(stderr, "%s %s %s %d %.1fms shop=%lld admin=%lld\n", req->app->name,
-	    req->method, req->path, req->status, (now_seconds() - req->started) * 1000,
+	log_info("%s %s %d %.1fms shop=%lld admin=%lld", req->head ? "HEAD" : req->method,
+	    req->path, req->status, (now_seconds() - req->started) * 1000,
 	    req->shop.id, req->session.admin_id);
 }
 
@@ -533,14 +782,10 @@ dispatch(struct request *req)
 {
 	struct app *app = req->app;
 	const char *length = request_param(req, "CONTENT_LENGTH");
+	const char *too_large = request_param(req, "FIDELE_TOO_LARGE");
 	const char *problem;
 	int path_known, found;
-	NEOERR *err;
 
-	if (length != NULL && strtol(length, NULL, 10) > app->max_body) {
-		page_error(req, 413, NULL);
-		return;
-	}
 	found = shop_resolve(req);
 	if (found <= 0) {
 		page_error(req, found < 0 ? 500 : 404, found < 0 ? NULL : "Error.UnknownShop");
@@ -550,29 +795,29 @@ dispatch(struct request *req)
 	hdf_set_value(req->hdf, "Page.Lang", lang_codes[req->shop.lang]);
 	hdf_set_value(req->hdf, "Shop.Name", req->shop.name);
 
-	if (strcmp(req->method, "POST") == 0) {
-		const char *type = request_param(req, "CONTENT_TYPE");
-
-		if (type == NULL || strncmp(type, "application/x-www-form-urlencoded", 33) != 0) {
-			page_error(req, 400, "Error.BadForm");
-			return;
-		}
-	}
-	err = cgi_parse(req->cgi);
-	if (err != STATUS_OK) {
-		cs_log_error("parse", err);
-		page_error(req, 400, "Error.BadForm");
+	/* nginx's error_page for a body over client_max_body_size, announced
+	 * or chunked, or a length over ours: refused before anything is read */
+	if ((too_large != NULL && *too_large != '\0') ||
+	    (length != NULL && (strlen(length) > 15 || strtoll(length, NULL, 10) > app->max_body))) {
+		page_error(req, 413, NULL);
 		return;
 	}
-	if (session_load(req) != 0) {
-		page_error(req, 500, NULL);
-		return;
-	}
-	req->route = route_find(req, &path_known);
+	/* no body is read, no form parsed, for a path no route serves */
 	if (req->route == NULL) {
+		route_find(req, &path_known);
 		if (path_known)
 			allow_header(req);
 		page_error(req, path_known ? 405 : 404, NULL);
+		return;
+	}
+	if (req->form_problem != NULL) {
+		page_error(req, 400, req->form_problem);
+		return;
+	}
+	if (strcmp(req->method, "POST") == 0 && form_parse(req) != 0)
+		return;
+	if (session_load(req) != 0) {
+		page_error(req, 500, NULL);
 		return;
 	}
 	if (req->route->access == ACCESS_CUSTOMER && req->session.customer_id == 0) {
@@ -611,7 +856,7 @@ dispatch(struct request *req)
 	}
 	req->route->handler(req);
 	if (!req->answered) {
-		fprintf(stderr, "%s: handler for %s gave no answer\n", app->name, req->path);
+		log_err("handler for %s gave no answer", req->path);
 		page_error(req, 500, NULL);
 	}
 	db_rollback(&app->db);	/* a handler that failed half way leaves nothing */
@@ -625,6 +870,7 @@ request_run(struct app *app, FCGX_Request *fcgx)
 {
 	struct request req;
 	NEOERR *err;
+	int path_known;
 
 	memset(&req, 0, sizeof(req));
 	req.app = app;
@@ -637,9 +883,15 @@ request_run(struct app *app, FCGX_Request *fcgx)
 	req.method = request_param(&req, "REQUEST_METHOD");
 	if (req.method == NULL)
 		req.method = "GET";
+	req.head = strcmp(req.method, "HEAD") == 0;
+	if (req.head)
+		req.method = "GET";
 	request_path(&req);
 	req.https = request_param(&req, "HTTPS") != NULL &&
 	    strcmp(request_param(&req, "HTTPS"), "on") == 0;
+	/* the route first: the cgi kit then sees only what the route reads */
+	req.route = route_find(&req, &path_known);
+	query_prepare(&req);
 
 	err = cgi_init(&req.cgi, app->base);
 	if (err != STATUS_OK) {
@@ -661,6 +913,8 @@ request_run(struct app *app, FCGX_Request *fcgx)
 	}
 	empty_base(app);
 	string_clear(&req.headers);
+	free(req.query);
+	free(req.body);
 	current = NULL;
 }
 
@@ -718,12 +972,13 @@ app_main(struct app *app, int argc, char **argv)
 
 	(void)argc;
 	(void)argv;
+	log_program(app->name);
 	app->config = settings_load();
 	if (app->config == NULL)
 		return 1;
 	app->data_dir = settings_data_dir(app->config);
 	app->secret = settings_secret(app->config, app->name);
-	app->max_body = hdf_get_int_value(app->config, "Limits.MaxBody", 1024 * 1024);
+	app->max_body = hdf_get_int_value(app->config, "Limits.MaxBody", APP_MAX_BODY);
 	if (app->secret == NULL) {
 		hdf_destroy(&app->config);
 		return 1;
@@ -732,7 +987,7 @@ app_main(struct app *app, int argc, char **argv)
 		return 1;
 	/* a database that is down at start is retried at the first request */
 	if (db_connect(&app->db, app->config) != 0)
-		fprintf(stderr, "%s: starting without a database connection\n", app->name);
+		log_err("starting without a database connection");
 	db_register(&app->db, core_sql, CORE_SQL__MAX);
 	if (app->sql != NULL)
 		db_register(&app->db, app->sql, app->sql_count);

@@ -68,12 +68,22 @@ struct route {
 	const char *method;	/* "GET" or "POST" */
 	const char *path;	/* exact path; a "#" segment matches an id */
 	enum access access;
-	const struct field *fields;	/* ends with an entry whose name is NULL */
+	/* ends with an entry whose name is NULL; at most 64 before it. A POST
+	 * may send these and csrf, nothing else (see form_check in app.c). */
+	const struct field *fields;
 	route_handler handler;
 	/* Called instead of an error page when a field is invalid, so a form can
 	 * be shown again with its message; it must not touch the database. */
 	route_handler invalid;
 };
+
+/* The largest body a form of ours sends, in bytes: the default of
+ * Limits.MaxBody, and nginx's client_max_body_size in nginx-conf/. The
+ * largest form is a message to a customer: 200 + 5,000 characters, which a
+ * browser may send as 12 bytes each (%XX for each of four UTF-8 bytes),
+ * 62,400 bytes and its names; the bulk form with 200 ticked ids is under
+ * 5 KB. Uploads get a limit of their own. */
+#define APP_MAX_BODY 65536
 
 struct app {
 	const char *name;	/* program name, for logs */
@@ -103,6 +113,7 @@ struct shop {
 	char sender_name[256];
 	char sender_email[256];
 	char public_url[256];	/* where mailed links point; see shop_link_base */
+	char host[254];		/* the host as registered, when found by Host */
 	int found_by_host;	/* the Host header was checked against shop_host */
 	enum lang lang;
 };
@@ -128,11 +139,20 @@ struct request {
 	char **envp;
 	CGI *cgi;
 	HDF *hdf;	/* the whole request + page data; owned by cgi */
-	const char *method;
+	const char *method;	/* how the route is found: a HEAD is a GET */
+	int head;		/* a HEAD: answered as its GET, without the body */
+	int head_sent;		/* the status line and headers are written */
 	char path[512];
 	long long path_id;	/* the first "#" segment of the route, or 0 */
 	long long path_id2;	/* the second one, or 0 */
 	const struct route *route;
+	/* What ClearSilver is given to parse, checked at the door against the
+	 * route's fields: the query string of a GET (undeclared names left
+	 * out; a POST's is not read at all) and the body of a POST. */
+	char *query;
+	char *body;
+	size_t body_len, body_pos;
+	const char *form_problem;	/* a Lang key when the query was refused */
 	struct shop shop;
 	struct session session;
 	int https;
@@ -161,8 +181,10 @@ size_t request_field_ids(struct request *req, const char *name, long long *out, 
 long long request_field_int(struct request *req, const char *name, long long fallback);
 
 /* Writes the start of the shop's mailed links ("https://host", no final
- * slash) into out. Returns 0, or -1 when the shop has no public URL and was
- * not found by its Host header (a pinned vhost must set one). */
+ * slash) into out: the shop's public URL, else the host as shop_host has
+ * it, with the Host header's port only when it is the port the request
+ * came in on. Returns 0, or -1 when the shop has no public URL and was not
+ * found by its Host header (a pinned vhost must set one). */
 int shop_link_base(struct request *req, char *out, size_t size);
 
 /* Adds a row to the customer's timeline (customer_id and admin_id may be

@@ -14,6 +14,7 @@
 #include <mysqld_error.h>
 
 #include "db.h"
+#include "log.h"
 
 static void
 query_free_result_binds(struct db_query *query)
@@ -59,7 +60,7 @@ query_prepare(struct db *db, struct db_query *query)
 	if (query->stmt == NULL)
 		return -1;
 	if (mysql_stmt_prepare(query->stmt, query->sql, strlen(query->sql)) != 0) {
-		fprintf(stderr, "fidele: db: cannot prepare: %s\n  in: %s\n",
+		log_err("db: cannot prepare: %s in: %s",
 		    mysql_stmt_error(query->stmt), query->sql);
 		query_close(query);
 		return -1;
@@ -165,7 +166,7 @@ open_connection(struct db *db)
 	    hdf_get_value(c, "Database.Password", NULL),
 	    hdf_get_value(c, "Database.Name", "fidele"), port, socket,
 	    CLIENT_MULTI_STATEMENTS) == NULL) {
-		fprintf(stderr, "fidele: db: cannot connect: %s\n", mysql_error(db->conn));
+		log_err("db: cannot connect: %s", mysql_error(db->conn));
 		mysql_close(db->conn);
 		db->conn = NULL;
 		return -1;
@@ -262,7 +263,7 @@ reconnect(struct db *db)
 	db->conn = NULL;
 	if (open_connection(db) != 0)
 		return -1;
-	fprintf(stderr, "fidele: db: reconnected\n");
+	log_warn("db: reconnected");
 	return prepare_all(db);
 }
 
@@ -284,7 +285,7 @@ exec_once(struct db_query *query, const struct db_param *params, size_t n,
 	if (query->has_result)
 		db_done(query);
 	if (n != mysql_stmt_param_count(query->stmt)) {
-		fprintf(stderr, "fidele: db: %zu parameters for %lu in: %s\n", n,
+		log_err("db: %zu parameters for %lu in: %s", n,
 		    mysql_stmt_param_count(query->stmt), query->sql);
 		return -1;
 	}
@@ -347,7 +348,7 @@ db_exec(struct db *db, struct db_query *query, const struct db_param *params, si
 	if (rows < 0) {
 		if (code == ER_DUP_ENTRY)
 			return -2;
-		fprintf(stderr, "fidele: db: error %u: %s\n  in: %s\n", code,
+		log_err("db: error %u: %s in: %s", code,
 		    query->stmt ? mysql_stmt_error(query->stmt) : "no connection",
 		    query->sql ? query->sql : "(a statement that no longer prepares)");
 		if (code == ER_FILSORT_ABORT)
@@ -368,7 +369,7 @@ db_fetch(struct db_query *query)
 	if (status == MYSQL_NO_DATA)
 		return 0;
 	if (status == 1) {
-		fprintf(stderr, "fidele: db: fetch: %s\n", mysql_stmt_error(query->stmt));
+		log_err("db: fetch: %s", mysql_stmt_error(query->stmt));
 		return -1;
 	}
 	for (i = 0; i < query->columns; i++) {
@@ -484,7 +485,7 @@ static int
 simple_command(struct db *db, const char *sql)
 {
 	if (db->conn == NULL || mysql_real_query(db->conn, sql, strlen(sql)) != 0) {
-		fprintf(stderr, "fidele: db: %s: %s\n", sql,
+		log_err("db: %s: %s", sql,
 		    db->conn ? mysql_error(db->conn) : "no connection");
 		return -1;
 	}
@@ -530,7 +531,7 @@ db_run_script(struct db *db, const char *sql)
 	int status;
 
 	if (mysql_real_query(db->conn, sql, strlen(sql)) != 0) {
-		fprintf(stderr, "fidele: db: %s\n", mysql_error(db->conn));
+		log_err("db: %s", mysql_error(db->conn));
 		return -1;
 	}
 	do {
@@ -540,7 +541,7 @@ db_run_script(struct db *db, const char *sql)
 			mysql_free_result(result);
 		status = mysql_next_result(db->conn);
 		if (status > 0) {
-			fprintf(stderr, "fidele: db: %s\n", mysql_error(db->conn));
+			log_err("db: %s", mysql_error(db->conn));
 			return -1;
 		}
 	} while (status == 0);

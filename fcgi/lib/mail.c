@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core_sql.h"
+#include "log.h"
 #include "mail.h"
 #include "page.h"
 
@@ -32,8 +33,7 @@ mail_queue(struct request *req, const struct mail *mail)
 	/* the text template's first line is the subject */
 	if (text.buf == NULL || strncmp(text.buf, "Subject: ", 9) != 0 ||
 	    (body = strchr(text.buf, '\n')) == NULL) {
-		fprintf(stderr, "%s: mail/%s.txt.cs must start with a Subject: line\n",
-		    req->app->name, mail->name);
+		log_err("mail/%s.txt.cs must start with a Subject: line", mail->name);
 		goto out;
 	}
 	*body++ = '\0';

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "log.h"
 #include "page.h"
 #include "session.h"
 
@@ -40,9 +41,12 @@ status_text(int status)
 	}
 }
 
+/* Writes to the client; after the head of a HEAD request, nothing. */
 static void
 out(struct request *req, const char *buf, size_t len)
 {
+	if (req->head && req->head_sent)
+		return;
 	if (req->fcgx != NULL)
 		FCGX_PutStr(buf, (int)len, req->fcgx->out);
 	else
@@ -59,7 +63,7 @@ void
 page_header(struct request *req, const char *name, const char *value)
 {
 	if (has_crlf(name) || has_crlf(value)) {
-		fprintf(stderr, "%s: dropped a header with CR/LF: %s\n", req->app->name, name);
+		log_err("dropped a header with CR/LF: %s", name);
 		return;
 	}
 	string_appendf(&req->headers, "%s: %s\r\n", name, value);
@@ -112,6 +116,7 @@ write_head(struct request *req, int status, const char *content_type)
 		out(req, line, (size_t)n);
 	}
 	out(req, "\r\n", 2);
+	req->head_sent = 1;
 }
 
 static NEOERR *

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "log.h"
 #include "settings.h"
 
 #ifndef FIDELE_SYSCONFDIR
@@ -25,7 +26,7 @@ cs_log_error(const char *context, NEOERR *err)
 
 	string_init(&text);
 	nerr_error_traceback(err, &text);
-	fprintf(stderr, "fidele: %s: %s\n", context, text.buf ? text.buf : "?");
+	log_err("%s: %s", context, text.buf ? text.buf : "?");
 	string_clear(&text);
 	nerr_ignore(&err);
 }
@@ -43,7 +44,7 @@ settings_load(void)
 	if (err == STATUS_OK)
 		err = hdf_read_file(config, path);
 	if (err != STATUS_OK) {
-		fprintf(stderr, "fidele: cannot read configuration %s\n", path);
+		log_err("cannot read configuration %s", path);
 		cs_log_error("config", err);
 		hdf_destroy(&config);
 		return NULL;

@@ -201,7 +201,6 @@ class Stack:
                         "  PollMilliseconds = 100\n  From = fidele@localhost\n}\n" % self.smtp_port)
             f.write("Mail.Directory = %s\n" % self.mail_dir)
             f.write("Site.BaseUrl = %s\n" % self.base_url)
-            f.write("Limits.MaxBody = 1048576\n")
             f.write("Paths.Data = %s\n" % self.srcdir)
             f.write(self.config_extra)
         os.chmod(self.config, 0o640)
