@@ -24,6 +24,7 @@
 #include "lib/settings.h"
 #include "lib/crypto.h"
 #include "lib/db.h"
+#include "lib/log.h"
 #include "lib/core_sql.h"
 #include "lib/search.h"
 #include "lib/text.h"
@@ -705,6 +706,7 @@ main(int argc, char **argv)
 	HDF *config;
 	int status, skip;
 
+	log_program("fidele-admin");
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		usage();
 		return argc < 2 ? 2 : 0;
@@ -738,7 +740,7 @@ main(int argc, char **argv)
 	config = settings_load();
 	if (config == NULL)
 		return 1;
-	if (settings_secret(config, "fidele-admin") == NULL) {
+	if (settings_secret(config) == NULL) {
 		hdf_destroy(&config);
 		return 1;
 	}

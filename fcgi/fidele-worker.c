@@ -512,7 +512,7 @@ main(int argc, char **argv)
 	w.config = settings_load();
 	if (w.config == NULL)
 		return EXIT_CONFIG;
-	if (settings_secret(w.config, "fidele-worker") == NULL ||
+	if (settings_secret(w.config) == NULL ||
 	    mail_settings(&w) != 0) {
 		hdf_destroy(&w.config);
 		return EXIT_CONFIG;

@@ -977,7 +977,7 @@ app_main(struct app *app, int argc, char **argv)
 	if (app->config == NULL)
 		return 1;
 	app->data_dir = settings_data_dir(app->config);
-	app->secret = settings_secret(app->config, app->name);
+	app->secret = settings_secret(app->config);
 	app->max_body = hdf_get_int_value(app->config, "Limits.MaxBody", APP_MAX_BODY);
 	if (app->secret == NULL) {
 		hdf_destroy(&app->config);

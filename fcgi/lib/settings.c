@@ -83,7 +83,7 @@ secret_is_placeholder(const char *secret)
 }
 
 const char *
-settings_secret(HDF *config, const char *program)
+settings_secret(HDF *config)
 {
 	const char *secret = hdf_get_value(config, "Security.Secret", NULL);
 	const char *why = NULL;
@@ -95,8 +95,8 @@ settings_secret(HDF *config, const char *program)
 	else if (strlen(secret) < SECRET_MIN)
 		why = "is shorter than 32 characters";
 	if (why != NULL) {
-		fprintf(stderr, "%s: Security.Secret %s in the configuration: set it to the"
-		    " output of \"openssl rand -hex 32\"\n", program, why);
+		log_err("Security.Secret %s in the configuration: set it to the"
+		    " output of \"openssl rand -hex 32\"", why);
 		return NULL;
 	}
 	return secret;

@@ -16,10 +16,10 @@ HDF *settings_load(void);
 const char *settings_data_dir(HDF *config);
 
 /* The installation's secret (Security.Secret), the key of every token
- * HMAC. Returns it (owned by the tree), or NULL after printing to stderr,
- * under the program's name, why it will not do: unset, shorter than 32
+ * HMAC. Returns it (owned by the tree), or NULL after logging (log.h) why
+ * it will not do: unset, shorter than 32
  * characters, or a placeholder from the example. Every program calls it
  * before it starts. */
-const char *settings_secret(HDF *config, const char *program);
+const char *settings_secret(HDF *config);
 
 #endif
