@@ -1147,8 +1147,8 @@ list_position(struct request *req, struct list_view *view, int shown, long long 
 	hdf_set_value(req->hdf, "Page.Position.First", text);
 	format_count(first + shown - 1, req->shop.lang, text, sizeof(text));
 	hdf_set_value(req->hdf, "Page.Position.Last", text);
-	if (matching >= 0 && (view->plan == PLAN_FILTERS || counted(view) ||
-	    request_field(req, "total") != NULL)) {
+	if ((matching >= 0 && matching <= COUNT_CAP) || (matching > COUNT_CAP &&
+	    (view->plan == PLAN_FILTERS || counted(view) || request_field(req, "total") != NULL))) {
 		format_count(matching > COUNT_CAP ? COUNT_CAP : matching, req->shop.lang, text,
 		    sizeof(text));
 		hdf_set_value(req->hdf, "Page.Position.Total", text);
@@ -2194,7 +2194,7 @@ customers_bulk(struct request *req)
 	long long count;
 	int action;
 
-	if (action_name == NULL) {
+	if (action_name == NULL || *action_name == '\0') {
 		page_error(req, 400, "Customers.Bulk.NoAction");
 		return;
 	}
