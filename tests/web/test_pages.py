@@ -332,3 +332,39 @@ class Valid(Pages):
         for name, page in pages.items():
             self.assertEqual(page.status, 200, name)
             self.assertEqual(tidy_problems(page.body), [], name)
+
+
+def contrast(first, second):
+    def luminance(colour):
+        channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    high, low = sorted((luminance(first), luminance(second)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+class FocusRing(unittest.TestCase):
+    """Read from the stylesheet the pages use (the browser tests see it
+    drawn): one solid ring for every focusable element, 3:1 or more against
+    the page behind it."""
+
+    def setUp(self):
+        self.css = web.Browser(ALPHA_HOST).get("/static/fidele.css").body
+        self.colours = dict(re.findall(r"--([a-z-]+):\s*(#[0-9a-fA-F]{6})", self.css))
+
+    def colour(self, value):
+        named = re.match(r"var\(--([a-z-]+)\)", value)
+        return self.colours[named.group(1)] if named else value
+
+    def test_every_focusable_element_gets_a_ring_of_three_to_one(self):
+        rule = re.search(r"(?m)^:focus-visible\s*\{([^}]*)\}", self.css)
+        self.assertIsNotNone(rule, "a :focus-visible rule for every element")
+        outline = re.search(r"outline:\s*(\d+)px solid ([^;]+);", rule.group(1))
+        self.assertGreaterEqual(int(outline.group(1)), 2)
+        ring = self.colour(outline.group(2).strip())
+        for background in (self.colours["paper"], self.colours["ground"]):
+            self.assertGreaterEqual(contrast(ring, background), 3.0, background)
+
+    def test_no_element_takes_the_ring_away(self):
+        self.assertNotRegex(self.css, r"outline:\s*(none|0)\b")
+        self.assertNotRegex(self.css, r"(a|button|input|select|textarea|summary)[^{,]*:focus[^-][^{]*\{[^}]*outline")
