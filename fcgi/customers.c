@@ -1230,21 +1230,16 @@ customers_list(struct request *req)
 		else
 			matching = COUNT_CAP + 1;
 	}
-	failed = single_number(req, SQL_FAILED_MAILS, &shop, 1);
+	/* later pages say the count page 1 found, carried by the page links */
 	if (matching == -2 && request_field(req, "total") != NULL)
 		matching = request_field_int(req, "total", -2);
+	failed = single_number(req, SQL_FAILED_MAILS, &shop, 1);
 	if (matching == -1 || failed < 0) {
 		page_error(req, 500, NULL);
 		return;
 	}
 	if (failed > 0)
 		hdf_set_int_value(req->hdf, "Page.FailedMails", (int)failed);
-	if (matching > COUNT_CAP && view.plan != PLAN_FILTERS && !counted(&view))
-		hdf_set_int_value(req->hdf, "Page.MoreThan", view.size);
-	else if (matching > COUNT_CAP)
-		hdf_set_int_value(req->hdf, "Page.MoreThan", COUNT_CAP);
-	else if (matching >= 0)
-		hdf_set_int_value(req->hdf, "Page.Matching", (int)matching);
 	list_view_links(req, &view);
 	if (request_field(req, "q") != NULL)
 		hdf_set_value(req->hdf, "Page.Query", request_field(req, "q"));
@@ -1382,20 +1377,18 @@ back_link(struct request *req)
 	return back;
 }
 
-/* The customer's page (or one under it: suffix, "" or "/edit") keeping
- * back=, into out. */
+/* The customer's page, keeping back=, into out. */
 static void
-customer_path(struct request *req, long long customer_id, const char *suffix, char *out,
-    size_t size)
+customer_path(struct request *req, long long customer_id, char *out, size_t size)
 {
 	const char *back = back_link(req);
 	char *escaped = NULL;
 
 	if (back != NULL && cgi_url_escape(back, &escaped) == STATUS_OK &&
 	    strlen(escaped) + 64 < size)
-		snprintf(out, size, "/admin/customers/%lld%s?back=%s", customer_id, suffix, escaped);
+		snprintf(out, size, "/admin/customers/%lld?back=%s", customer_id, escaped);
 	else
-		snprintf(out, size, "/admin/customers/%lld%s", customer_id, suffix);
+		snprintf(out, size, "/admin/customers/%lld", customer_id);
 	free(escaped);
 }
 
@@ -1494,7 +1487,7 @@ static void
 customer_links(struct request *req, const char *email, const char *phone, const char *first,
     const char *last)
 {
-	char text[3 * 256 + 16];
+	char text[1024];
 
 	if (last != NULL && *last != '\0')
 		snprintf(text, sizeof(text), "%s%s%s", last, first != NULL && *first ? ", " : "",
@@ -1643,7 +1636,7 @@ finish_change(struct request *req, const char *event, const char *detail)
 		page_error(req, 500, NULL);
 		return;
 	}
-	customer_path(req, req->path_id, "", path, sizeof(path));
+	customer_path(req, req->path_id, path, sizeof(path));
 	notice_of_event(req, event);
 	page_redirect(req, path);
 }
@@ -2109,7 +2102,7 @@ change_one(struct request *req, enum bulk_action action, const char *reason, con
 		return;
 	}
 	if (then == NULL) {
-		customer_path(req, req->path_id, "", path, sizeof(path));
+		customer_path(req, req->path_id, path, sizeof(path));
 		then = path;
 	} else if (back_link(req) != NULL)
 		then = back_link(req);

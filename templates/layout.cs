@@ -5,8 +5,8 @@
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title><?cs if:Page.Title ?><?cs var:Page.Title ?> · <?cs /if ?><?cs var:Shop.Name ?><?cs if:!Shop.Name ?>Fidèle<?cs /if ?></title>
 <link rel="stylesheet" href="/static/fidele.css">
-<script src="/static/fidele.js" defer></script>
-</head>
+<?cs if:Page.Script ?><script src="/static/fidele.js" defer></script>
+<?cs /if ?></head>
 <body>
 <header class="topbar">
   <a class="brand" href="<?cs var:Page.Home ?>"><?cs var:Shop.Name ?><?cs if:!Shop.Name ?>Fidèle<?cs /if ?></a>

@@ -129,7 +129,7 @@ class Search(Signed):
         page = self.list(q="example")
         self.assertIn('value="example"', page.body)
         self.assertRegex(page.body, r'rel="next" href="/admin/customers\?q=example&amp;sort=name&amp;dir=asc'
-                                    r'&amp;size=50&amp;after=[A-Za-z0-9_-]+&amp;page=2&amp;total=\d+"')
+                                    r'&amp;size=50&amp;after=[A-Za-z0-9_-]+&amp;page=2"')
 
     def test_search_never_shows_another_shops_customers(self):
         """beta's Élodie Betasecret is not found from alpha"""

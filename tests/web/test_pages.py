@@ -115,24 +115,24 @@ class Position(Pages):
 
 
 class Big:
-    """Shop gamma: 1,100 customers, more than the list counts."""
-    host, owner = "gamma.test", ("owner@gamma.test", "gamma-owner-password")
+    """Shop pages-big: 1,100 customers, more than the list counts."""
+    host, owner = "pages-big.test", ("owner@pages-big.test", "zeta-owner-password")
 
     @classmethod
     def browser(cls):
         stack = web.STACK
-        if stack.sql("SELECT COUNT(*) FROM shop WHERE slug = 'gamma'") != [["1"]]:
-            stack.admin("shop", "add", "--slug", "gamma", "--name", "Gamma", "--language", "fr")
-            stack.admin("shop", "host", "add", "--shop", "gamma", "--host", cls.host)
-            stack.admin("admin", "add", "--shop", "gamma", "--email", cls.owner[0], "--role",
+        if stack.sql("SELECT COUNT(*) FROM shop WHERE slug = 'pages-big'") != [["1"]]:
+            stack.admin("shop", "add", "--slug", "pages-big", "--name", "Grand Magasin", "--language", "fr")
+            stack.admin("shop", "host", "add", "--shop", "pages-big", "--host", cls.host)
+            stack.admin("admin", "add", "--shop", "pages-big", "--email", cls.owner[0], "--role",
                         "owner", input=cls.owner[1] + "\n")
             stack.sql("""
 INSERT INTO customer (shop_id, email, first_name, last_name, status, source)
 WITH RECURSIVE n (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 40)
-SELECT s.id, CONCAT('client', a.i + 40 * b.i, '@gamma.test'), CONCAT('Prénom', a.i + 40 * b.i),
+SELECT s.id, CONCAT('client', a.i + 40 * b.i, '@pages-big.test'), CONCAT('Prénom', a.i + 40 * b.i),
        'Grandmagasin', 'active', 'admin'
-  FROM n a, n b, shop s WHERE s.slug = 'gamma' AND b.i <= 28;""")
-            stack.admin("search-reindex", "--shop", "gamma")
+  FROM n a, n b, shop s WHERE s.slug = 'pages-big' AND b.i <= 28;""")
+            stack.admin("search-reindex", "--shop", "pages-big")
         browser = web.Browser(cls.host)
         browser.sign_in(*cls.owner)
         return browser

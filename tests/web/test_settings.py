@@ -10,13 +10,13 @@ from fixtures import ALPHA_HOST, ALPHA_OWNER, BETA_HOST, BETA_OWNER
 import web
 
 
-HOST = "epsilon.test"
-OWNER = ("owner@epsilon.test", "epsilon-owner-password")
-STAFF = ("staff@epsilon.test", "epsilon-staff-password")
+HOST = "settings-shop.test"
+OWNER = ("owner@settings-shop.test", "epsilon-owner-password")
+STAFF = ("staff@settings-shop.test", "epsilon-staff-password")
 COLUMNS = "name, language, sender_name, sender_email, time_zone"
 
 
-def shop(slug="epsilon"):
+def shop(slug="settings-shop"):
     return web.STACK.sql("SELECT %s FROM shop WHERE slug = '%s'" % (COLUMNS, slug))[0]
 
 
@@ -24,26 +24,26 @@ class Settings(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         stack = web.STACK
-        if stack.sql("SELECT COUNT(*) FROM shop WHERE slug = 'epsilon'") != [["1"]]:
-            stack.admin("shop", "add", "--slug", "epsilon", "--name", "Épicerie Epsilon",
-                        "--language", "fr", "--sender-email", "bonjour@epsilon.test")
-            stack.admin("shop", "host", "add", "--shop", "epsilon", "--host", HOST)
-            stack.admin("admin", "add", "--shop", "epsilon", "--email", OWNER[0], "--role", "owner",
+        if stack.sql("SELECT COUNT(*) FROM shop WHERE slug = 'settings-shop'") != [["1"]]:
+            stack.admin("shop", "add", "--slug", "settings-shop", "--name", "Épicerie Epsilon",
+                        "--language", "fr", "--sender-email", "bonjour@settings-shop.test")
+            stack.admin("shop", "host", "add", "--shop", "settings-shop", "--host", HOST)
+            stack.admin("admin", "add", "--shop", "settings-shop", "--email", OWNER[0], "--role", "owner",
                         input=OWNER[1] + "\n")
-            stack.admin("admin", "add", "--shop", "epsilon", "--email", STAFF[0], "--role", "staff",
+            stack.admin("admin", "add", "--shop", "settings-shop", "--email", STAFF[0], "--role", "staff",
                         input=STAFF[1] + "\n")
 
     def setUp(self):
         web.STACK.sql("UPDATE shop SET name = 'Épicerie Epsilon', language = 'fr',"
-                      " sender_name = 'Épicerie Epsilon', sender_email = 'bonjour@epsilon.test',"
-                      " time_zone = 'Europe/Paris' WHERE slug = 'epsilon'")
+                      " sender_name = 'Épicerie Epsilon', sender_email = 'bonjour@settings-shop.test',"
+                      " time_zone = 'Europe/Paris' WHERE slug = 'settings-shop'")
         self.browser = web.Browser(HOST)
         self.assertEqual(self.browser.sign_in(*OWNER).status, 303)
 
     def save(self, browser=None, **changes):
         browser = browser or self.browser
         form = {"name": "Épicerie Epsilon", "language": "fr", "sender_name": "Épicerie Epsilon",
-                "sender_email": "bonjour@epsilon.test", "time_zone": "Europe/Paris"}
+                "sender_email": "bonjour@settings-shop.test", "time_zone": "Europe/Paris"}
         form.update(changes)
         return browser.submit("/admin/settings", "/admin/settings", form)
 
@@ -56,7 +56,7 @@ class Settings(unittest.TestCase):
         self.assertEqual(page.status, 200)
         self.assertIn('<a href="/admin/settings" aria-current="page">Réglages</a>', page.body)
         self.assertIn('value="Épicerie Epsilon"', page.body)
-        self.assertIn('value="bonjour@epsilon.test"', page.body)
+        self.assertIn('value="bonjour@settings-shop.test"', page.body)
         self.assertIn('<option value="Europe/Paris" selected>', page.body)
         self.assertIn('<option value="fr" selected>', page.body)
 
@@ -64,10 +64,10 @@ class Settings(unittest.TestCase):
         before_beta = shop("beta")
         before_alpha = shop("alpha")
         answer = self.save(name="La Ferme d'Epsilon", language="en", sender_name="La Ferme",
-                           sender_email="Contact@Epsilon.test", time_zone="America/Cayenne")
+                           sender_email="Contact@Settings-Shop.test", time_zone="America/Cayenne")
         self.assertEqual(answer.status, 303)
         self.assertEqual(answer.header("Location"), "/admin/settings")
-        self.assertEqual(shop(), ["La Ferme d'Epsilon", "en", "La Ferme", "contact@epsilon.test",
+        self.assertEqual(shop(), ["La Ferme d'Epsilon", "en", "La Ferme", "contact@settings-shop.test",
                                   "America/Cayenne"])
         page = self.browser.get("/admin/settings")
         # the notice is in the shop's new language, once
@@ -75,7 +75,7 @@ class Settings(unittest.TestCase):
         self.assertIn("Shop settings", page.text())
         self.assertNotIn("Settings saved.", self.browser.get("/admin/settings").body)
         event = web.STACK.sql("SELECT e.detail, a.email FROM event e JOIN admin a ON a.id = e.admin_id"
-                              " JOIN shop s ON s.id = e.shop_id WHERE s.slug = 'epsilon'"
+                              " JOIN shop s ON s.id = e.shop_id WHERE s.slug = 'settings-shop'"
                               " AND e.kind = 'shop.settings_changed' ORDER BY e.id DESC LIMIT 1")
         self.assertEqual(event, [["name, language, sender_name, sender_email, time_zone", OWNER[0]]])
         self.assertEqual(shop("beta"), before_beta)
@@ -83,13 +83,13 @@ class Settings(unittest.TestCase):
 
     def test_times_follow_the_zone_chosen(self):
         web.STACK.sql("INSERT INTO customer (shop_id, email, first_name, last_name, status, source)"
-                      " SELECT id, 'heure@epsilon.test', 'Hélène', 'Heure', 'active', 'admin'"
-                      "   FROM shop WHERE slug = 'epsilon' AND NOT EXISTS (SELECT 1 FROM customer"
-                      "   WHERE email = 'heure@epsilon.test');"
+                      " SELECT id, 'heure@settings-shop.test', 'Hélène', 'Heure', 'active', 'admin'"
+                      "   FROM shop WHERE slug = 'settings-shop' AND NOT EXISTS (SELECT 1 FROM customer"
+                      "   WHERE email = 'heure@settings-shop.test');"
                       "INSERT INTO event (shop_id, customer_id, kind, detail, created_at)"
                       " SELECT shop_id, id, 'customer.edited', '', '2026-07-14 21:30:00'"
-                      "   FROM customer WHERE email = 'heure@epsilon.test'")
-        cid = web.STACK.sql("SELECT id FROM customer WHERE email = 'heure@epsilon.test'")[0][0]
+                      "   FROM customer WHERE email = 'heure@settings-shop.test'")
+        cid = web.STACK.sql("SELECT id FROM customer WHERE email = 'heure@settings-shop.test'")[0][0]
         self.assertIn("14/07/2026 23:30", self.browser.get("/admin/customers/" + cid).text())
         self.assertEqual(self.save(time_zone="America/Cayenne").status, 303)
         text = self.browser.get("/admin/customers/" + cid).text()
@@ -158,7 +158,7 @@ class Settings(unittest.TestCase):
     def test_another_shops_owner_cannot_reach_these_settings(self):
         beta = web.Browser(BETA_HOST)
         beta.sign_in(*BETA_OWNER)
-        # a beta session means nothing on epsilon's host
+        # a beta session means nothing on this shop's host
         stolen = web.Browser(HOST)
         stolen.cookies = dict(beta.cookies)
         answer = stolen.get("/admin/settings")
