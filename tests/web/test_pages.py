@@ -368,3 +368,59 @@ class FocusRing(unittest.TestCase):
     def test_no_element_takes_the_ring_away(self):
         self.assertNotRegex(self.css, r"outline:\s*(none|0)\b")
         self.assertNotRegex(self.css, r"(a|button|input|select|textarea|summary)[^{,]*:focus[^-][^{]*\{[^}]*outline")
+
+
+class InChromium(Pages):
+    """Runs headless Chromium on a page the server sent (stylesheet and
+    script read from this tree) and gives the DOM it ends with."""
+
+    def dom(self, body, width=1280):
+        import os
+        import tempfile
+        src = web.STACK.srcdir
+        body = body.replace('href="/static/', 'href="file://%s/static/' % src)
+        body = body.replace('src="/static/', 'src="file://%s/static/' % src)
+        with tempfile.TemporaryDirectory() as folder:
+            path = os.path.join(folder, "list.html")
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(body)
+            result = subprocess.run(
+                ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--allow-file-access-from-files", "--user-data-dir=" + os.path.join(folder, "profile"),
+                 "--window-size=%d,900" % width, "--virtual-time-budget=3000", "--dump-dom",
+                 "file://" + path],
+                capture_output=True, text=True, timeout=120)
+        return result.stdout
+
+
+class BulkBarScript(InChromium):
+    """The list's script: the bar stays hidden until a row is ticked."""
+
+    def test_the_bar_is_hidden_until_a_row_is_ticked(self):
+        body = self.browser.get("/admin/customers").body
+        self.assertRegex(body, r'<div class="bulk-bar" id="bulk-bar">')
+        dom = self.dom(body)
+        self.assertRegex(dom, r'<div class="bulk-bar" id="bulk-bar" hidden="">')
+        self.assertRegex(dom, r'<input type="checkbox" id="tick-all" aria-label="[^"]+">')
+        ticked = re.sub(r'(<input type="checkbox" name="id" value="\d+")', r"\1 checked", body, count=1)
+        dom = self.dom(ticked)
+        self.assertRegex(dom, r'<div class="bulk-bar" id="bulk-bar">')
+
+
+class Layout(InChromium):
+    """Measured by Chromium at 1280 px wide: the phone column shows and the
+    table fits (a measuring script is added to the copy of the page)."""
+
+    measure = ('<script>window.addEventListener("load", function () {'
+               ' var wrap = document.querySelector(".table-wrap");'
+               ' var phone = document.querySelectorAll(".list th")[3];'
+               ' document.body.setAttribute("data-measured", phone.textContent.trim() + "/" +'
+               ' phone.offsetWidth + "/" + (wrap.scrollWidth - wrap.clientWidth)); });</script>')
+
+    def test_the_phone_column_shows_at_1280_and_the_table_fits(self):
+        body = self.browser.get("/admin/customers").body.replace("</body>", self.measure + "</body>")
+        measured = re.search(r'data-measured="([^"]*)"', self.dom(body, 1280)).group(1).split("/")
+        self.assertEqual(measured[0], "Téléphone")
+        self.assertGreater(int(measured[1]), 0)
+        self.assertLessEqual(int(measured[2]), 0, "the table scrolls sideways at 1280 px")
