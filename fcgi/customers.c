@@ -21,6 +21,7 @@
 #include "lib/page.h"
 #include "lib/search.h"
 #include "lib/text.h"
+#include "customers-settings.h"
 
 enum customers_sql {
 	SQL_SEARCH_ESTIMATE,
@@ -55,6 +56,8 @@ enum customers_sql {
 	SQL_BULK_DROP_NOTES,
 	SQL_BULK_SEARCH_TERMS,
 	SQL_BULK_ERASE,
+	SQL_BULK_NAMES,
+	SQL_NOTE_ONE,
 	CUSTOMERS_SQL__MAX
 };
 
@@ -174,6 +177,15 @@ static struct db_query customers_sql[CUSTOMERS_SQL__MAX] = {
 	    "       phone_digits = '', country = NULL, language = NULL, status = 'inactive',"
 	    "       status_reason = '', marketing_consent = 0, tax_exempt = 0, erased_at = NOW()"
 	    " WHERE shop_id = ? AND id IN (SELECT customer_id FROM bulk_selection WHERE selection_id = ?) AND erased_at IS NULL" },
+	/* who the confirmation names: the first few in the list's order */
+	[SQL_BULK_NAMES] = { .sql =
+	    "SELECT c.first_name, c.last_name, c.email FROM customer c"
+	    " WHERE c.shop_id = ? AND c.erased_at IS NULL"
+	    "   AND c.id IN (SELECT customer_id FROM bulk_selection WHERE selection_id = ?)"
+	    " ORDER BY c.name_key, c.id LIMIT 10" },
+	/* the note whose deletion is asked, of this customer of this shop */
+	[SQL_NOTE_ONE] = { .sql =
+	    "SELECT body, created_at FROM note WHERE id = ? AND shop_id = ? AND customer_id = ?" },
 };
 
 /* --- the list ------------------------------------------------------------------ */
@@ -283,6 +295,9 @@ static const struct field list_fields[] = {
 	{ "sort", FIELD_TEXT, 0, 12, 0, 0 },
 	{ "dir", FIELD_TEXT, 0, 4, 0, 0 },
 	{ "size", FIELD_TEXT, 0, 3, 0, 0 },
+	/* how many matched, as page 1 counted it: the page links carry it so
+	 * that later pages say where they are without counting again */
+	{ "total", FIELD_INT, 0, 10, 0, COUNT_CAP + 1 },
 	{ NULL, 0, 0, 0, 0, 0 }
 };
 
@@ -333,6 +348,9 @@ struct list_view {
 	const char *cursor_value[3];	/* into cursor_raw; NULL for SQL NULL */
 	char query[1600];		/* the filters as a query string, for links */
 };
+
+/* The longest list address a customer's pages carry back to (back=). */
+#define BACK_MAX 2000
 
 /* Reads and checks the page link against the sort: one value per column,
  * each of the column's kind. Returns 0 or -1. */
@@ -1055,12 +1073,12 @@ row_to_page(struct request *req, struct db_query *query, int n)
 	hdf_set_value(row, "email", db_text(query, 3));
 	hdf_set_value(row, "phone", db_text(query, 4));
 	hdf_set_value(row, "status", db_text(query, 5));
-	format_date(db_text(query, 6), req->shop.lang, text, sizeof(text));
+	format_local_date(db_text(query, 6), req->shop.time_zone, req->shop.lang, text, sizeof(text));
 	hdf_set_value(row, "created", text);
 	hdf_set_value(row, "orders", db_text(query, 7));
 	format_money(db_int(query, 8), req->shop.currency, req->shop.lang, text, sizeof(text));
 	hdf_set_value(row, "spent", text);
-	format_date(db_text(query, 9), req->shop.lang, text, sizeof(text));
+	format_local_date(db_text(query, 9), req->shop.time_zone, req->shop.lang, text, sizeof(text));
 	hdf_set_value(row, "last_order", text);
 }
 
@@ -1116,6 +1134,62 @@ single_number(struct request *req, enum customers_sql which, struct db_param *pa
 	return value;
 }
 
+/* Where the page is: "51–100", and of how many when that is known
+ * ("sur 948", "sur plus de 1 000"), with the numbers written the shop's
+ * way. A known total goes on in the page links (total=). */
+static void
+list_position(struct request *req, struct list_view *view, int shown, long long matching)
+{
+	long long first = (view->page - 1) * view->size + 1;
+	char text[48];
+
+	format_count(first, req->shop.lang, text, sizeof(text));
+	hdf_set_value(req->hdf, "Page.Position.First", text);
+	format_count(first + shown - 1, req->shop.lang, text, sizeof(text));
+	hdf_set_value(req->hdf, "Page.Position.Last", text);
+	if ((matching >= 0 && matching <= COUNT_CAP) || (matching > COUNT_CAP &&
+	    (view->plan == PLAN_FILTERS || counted(view) || request_field(req, "total") != NULL))) {
+		format_count(matching > COUNT_CAP ? COUNT_CAP : matching, req->shop.lang, text,
+		    sizeof(text));
+		hdf_set_value(req->hdf, "Page.Position.Total", text);
+		if (matching > COUNT_CAP)
+			hdf_set_value(req->hdf, "Page.Position.MoreThan", "1");
+		hdf_set_int_value(req->hdf, "Page.Total",
+		    (int)(matching > COUNT_CAP ? COUNT_CAP + 1 : matching));
+	} else if (matching > COUNT_CAP) {
+		/* a search's walk: more than this page, how many is unknown */
+		format_count(view->size, req->shop.lang, text, sizeof(text));
+		hdf_set_value(req->hdf, "Page.Position.Total", text);
+		hdf_set_value(req->hdf, "Page.Position.MoreThan", "1");
+	}
+}
+
+/* This page's own address, URL-escaped, for the customers' links
+ * (back=): their page's "all customers" comes back here. */
+static void
+list_self_link(struct request *req, struct list_view *view)
+{
+	static const char *const paging[] = { "after", "before", "page", "total", NULL };
+	char self[BACK_MAX + 1];
+	char *escaped = NULL;
+	size_t used;
+	int i;
+
+	used = (size_t)snprintf(self, sizeof(self), "/admin/customers?%ssort=%s&dir=%s&size=%d",
+	    view->query, sorts[view->sort].name, dir_choices[view->descending], view->size);
+	for (i = 0; paging[i] != NULL && used < sizeof(self); i++) {
+		const char *value = request_field(req, paging[i]);
+
+		if (value != NULL && *value != '\0')
+			used += (size_t)snprintf(self + used, sizeof(self) - used, "&%s=%s", paging[i],
+			    value);
+	}
+	if (used >= sizeof(self) || cgi_url_escape(self, &escaped) != STATUS_OK)
+		return;
+	hdf_set_value(req->hdf, "Page.BackLink", escaped);
+	free(escaped);
+}
+
 static void
 customers_list(struct request *req)
 {
@@ -1156,6 +1230,9 @@ customers_list(struct request *req)
 		else
 			matching = COUNT_CAP + 1;
 	}
+	/* later pages say the count page 1 found, carried by the page links */
+	if (matching == -2 && request_field(req, "total") != NULL)
+		matching = request_field_int(req, "total", -2);
 	failed = single_number(req, SQL_FAILED_MAILS, &shop, 1);
 	if (matching == -1 || failed < 0) {
 		page_error(req, 500, NULL);
@@ -1163,19 +1240,13 @@ customers_list(struct request *req)
 	}
 	if (failed > 0)
 		hdf_set_int_value(req->hdf, "Page.FailedMails", (int)failed);
-	if (matching > COUNT_CAP && view.plan != PLAN_FILTERS && !counted(&view))
-		hdf_set_int_value(req->hdf, "Page.MoreThan", view.size);
-	else if (matching > COUNT_CAP)
-		hdf_set_int_value(req->hdf, "Page.MoreThan", COUNT_CAP);
-	else if (matching >= 0)
-		hdf_set_int_value(req->hdf, "Page.Matching", (int)matching);
 	list_view_links(req, &view);
 	if (request_field(req, "q") != NULL)
 		hdf_set_value(req->hdf, "Page.Query", request_field(req, "q"));
 	hdf_set_int_value(req->hdf, "Page.Number", (int)view.page);
 	hdf_set_int_value(req->hdf, "Page.Shown", shown);
-	hdf_set_int_value(req->hdf, "Page.First", (int)((view.page - 1) * view.size + 1));
-	hdf_set_int_value(req->hdf, "Page.Last", (int)((view.page - 1) * view.size) + shown);
+	list_position(req, &view, shown, matching);
+	list_self_link(req, &view);
 	page_render(req, 200, "customers/list.cs");
 }
 
@@ -1213,6 +1284,9 @@ customers_new_form(struct request *req)
 	}
 	if (request_field(req, "language") == NULL)
 		hdf_set_value(req->hdf, "Page.Form.language", lang_codes[req->shop.lang]);
+	/* a French shop's customers live in France, mostly */
+	if (strcmp(req->method, "GET") == 0 && req->shop.lang == LANG_FR)
+		hdf_set_value(req->hdf, "Page.Form.country", "FR");
 	page_render(req, req->status, "customers/new.cs");
 }
 
@@ -1282,20 +1356,85 @@ customers_create(struct request *req)
 		return;
 	}
 	snprintf(path, sizeof(path), "/admin/customers/%lld", customer_id);
+	page_notice(req, "customer_created");
 	page_redirect(req, path);
 }
 
 /* --- one customer ------------------------------------------------------------ */
 
-/* Date and time, the shop's way, of an SQL datetime. */
-static void
-format_when(const char *sql, enum lang lang, char *out, size_t size)
+/* The list address the admin came from (back=), when it is one: a path
+ * under /admin/customers with a plain query string. NULL otherwise. */
+static const char *
+back_link(struct request *req)
 {
-	format_date(sql, lang, out, size);
-	if (out[0] != '\0' && sql != NULL && strlen(sql) >= 16 && strlen(out) + 7 < size) {
-		strcat(out, " ");
-		strncat(out, sql + 11, 5);
+	static const char safe[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789-._~%&=+?/";
+	const char *back = request_field(req, "back");
+
+	if (back == NULL || strncmp(back, "/admin/customers", 16) != 0 ||
+	    (back[16] != '\0' && back[16] != '?') || strspn(back, safe) != strlen(back))
+		return NULL;
+	return back;
+}
+
+/* The customer's page, keeping back=, into out. */
+static void
+customer_path(struct request *req, long long customer_id, char *out, size_t size)
+{
+	const char *back = back_link(req);
+	char *escaped = NULL;
+
+	if (back != NULL && cgi_url_escape(back, &escaped) == STATUS_OK &&
+	    strlen(escaped) + 64 < size)
+		snprintf(out, size, "/admin/customers/%lld?back=%s", customer_id, escaped);
+	else
+		snprintf(out, size, "/admin/customers/%lld", customer_id);
+	free(escaped);
+}
+
+/* The way back to the list under Page.Back (the address) and
+ * Page.BackParam (the same URL-escaped, for links that carry it on). */
+static void
+back_to_page(struct request *req)
+{
+	const char *back = back_link(req);
+	char *escaped = NULL;
+
+	if (back == NULL)
+		return;
+	hdf_set_value(req->hdf, "Page.Back", back);
+	if (cgi_url_escape(back, &escaped) == STATUS_OK)
+		hdf_set_value(req->hdf, "Page.BackParam", escaped);
+	free(escaped);
+}
+
+/* scheme + value for a link (mailto:, tel:): in a tel: link only the
+ * digits and a leading +; in others the bytes outside keep are
+ * percent-encoded. */
+static void
+contact_uri(const char *scheme, const char *value, const char *keep, char *out, size_t size)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t o = (size_t)snprintf(out, size, "%s", scheme);
+	int tel = strcmp(scheme, "tel:") == 0;
+	const char *p;
+
+	for (p = value; *p != '\0' && o + 4 < size; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (tel) {
+			if ((c >= '0' && c <= '9') || (c == '+' && o == strlen(scheme)))
+				out[o++] = (char)c;
+		} else if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    strchr(keep, c) != NULL) {
+			out[o++] = (char)c;
+		} else {
+			out[o++] = '%';
+			out[o++] = hex[c >> 4];
+			out[o++] = hex[c & 15];
+		}
 	}
+	out[o] = '\0';
 }
 
 /* Runs a per-customer list query and copies its rows under prefix, with
@@ -1327,7 +1466,8 @@ customer_rows(struct request *req, enum customers_sql which, long long customer_
 			if (value == NULL)
 				continue;
 			if (is_date) {
-				format_when(value, req->shop.lang, text, sizeof(text));
+				format_local_when(value, req->shop.time_zone, req->shop.lang, text,
+				    sizeof(text));
 				value = text;
 			} else if (money && strcmp(money, query->names[col]) == 0) {
 				format_money(strtoll(value, NULL, 10), req->shop.currency, req->shop.lang,
@@ -1339,6 +1479,30 @@ customer_rows(struct request *req, enum customers_sql which, long long customer_
 	}
 	db_done(query);
 	return count;
+}
+
+/* The customer's name as the page title says it ("André, Amélie", or the
+ * address when there is no name), and their mailto: and tel: links. */
+static void
+customer_links(struct request *req, const char *email, const char *phone, const char *first,
+    const char *last)
+{
+	char text[1024];
+
+	if (last != NULL && *last != '\0')
+		snprintf(text, sizeof(text), "%s%s%s", last, first != NULL && *first ? ", " : "",
+		    first != NULL ? first : "");
+	else
+		snprintf(text, sizeof(text), "%s", first != NULL && *first ? first : email ? email : "");
+	hdf_set_value(req->hdf, "Customer.display_name", text);
+	if (email != NULL && *email != '\0') {
+		contact_uri("mailto:", email, "@.-_+", text, sizeof(text));
+		hdf_set_value(req->hdf, "Customer.mailto", text);
+	}
+	if (phone != NULL && *phone != '\0') {
+		contact_uri("tel:", phone, "", text, sizeof(text));
+		hdf_set_value(req->hdf, "Customer.tel", text);
+	}
 }
 
 static void
@@ -1372,12 +1536,17 @@ customers_show(struct request *req)
 		hdf_set_value(req->hdf, "Customer.spent", text);
 		format_money(db_int(detail, 16), req->shop.currency, req->shop.lang, text, sizeof(text));
 		hdf_set_value(req->hdf, "Customer.average", text);
-		format_date(db_text(detail, 13), req->shop.lang, text, sizeof(text));
+		format_local_date(db_text(detail, 13), req->shop.time_zone, req->shop.lang, text,
+		    sizeof(text));
 		hdf_set_value(req->hdf, "Customer.last_order", text);
-		format_date(db_text(detail, 14), req->shop.lang, text, sizeof(text));
+		format_local_date(db_text(detail, 14), req->shop.time_zone, req->shop.lang, text,
+		    sizeof(text));
 		hdf_set_value(req->hdf, "Customer.created", text);
-		format_when(db_text(detail, 15), req->shop.lang, text, sizeof(text));
+		format_local_when(db_text(detail, 15), req->shop.time_zone, req->shop.lang, text,
+		    sizeof(text));
 		hdf_set_value(req->hdf, "Customer.last_sign_in", text);
+		customer_links(req, db_text(detail, 1), db_text(detail, 4), db_text(detail, 2),
+		    db_text(detail, 3));
 	}
 	db_done(detail);
 	if (found != 1) {
@@ -1391,6 +1560,7 @@ customers_show(struct request *req)
 		page_error(req, 500, NULL);
 		return;
 	}
+	back_to_page(req);
 	page_render(req, req->status, "customers/detail.cs");
 }
 
@@ -1440,22 +1610,45 @@ for_customer(struct request *req, enum customers_sql which)
 	return db_exec(&req->app->db, &customers_sql[which], params, 2) < 0 ? -1 : 0;
 }
 
+/* Says on the next page that the change is done: the notice of an event
+ * is named after it (customer.note_added: Lang.Notice.customer_note_added). */
+static void
+notice_of_event(struct request *req, const char *event)
+{
+	char key[48];
+	size_t i;
+
+	snprintf(key, sizeof(key), "%s", event);
+	for (i = 0; key[i] != '\0'; i++)
+		if (key[i] == '.')
+			key[i] = '_';
+	page_notice(req, key);
+}
+
 /* Records the change, commits, and shows the customer again. */
 static void
 finish_change(struct request *req, const char *event, const char *detail)
 {
-	char path[64];
+	char path[3 * BACK_MAX + 64];
 
 	if (request_event(req, req->path_id, req->session.admin_id, event, detail) != 0 ||
 	    db_commit(&req->app->db) != 0) {
 		page_error(req, 500, NULL);
 		return;
 	}
-	snprintf(path, sizeof(path), "/admin/customers/%lld", req->path_id);
+	customer_path(req, req->path_id, path, sizeof(path));
+	notice_of_event(req, event);
 	page_redirect(req, path);
 }
 
+/* For the pages and actions that only carry the way back to the list. */
+static const struct field back_fields[] = {
+	{ "back", FIELD_TEXT, 0, BACK_MAX, 0, 0 },
+	{ NULL, 0, 0, 0, 0, 0 }
+};
+
 static const struct field edit_fields[] = {
+	{ "back", FIELD_TEXT, 0, BACK_MAX, 0, 0 },
 	{ "email", FIELD_EMAIL, 1, 254, 0, 0 },
 	{ "first_name", FIELD_TEXT, 0, 100, 0, 0 },
 	{ "last_name", FIELD_TEXT, 0, 100, 0, 0 },
@@ -1503,6 +1696,7 @@ customers_edit_form(struct request *req)
 			    request_field(req, field->name) : "");
 		}
 	}
+	back_to_page(req);
 	page_render(req, req->status, "customers/edit.cs");
 }
 
@@ -1561,6 +1755,7 @@ customers_update(struct request *req)
 }
 
 static const struct field block_fields[] = {
+	{ "back", FIELD_TEXT, 0, BACK_MAX, 0, 0 },
 	{ "reason", FIELD_TEXT, 1, 500, 0, 0 },
 	{ NULL, 0, 0, 0, 0, 0 }
 };
@@ -1577,12 +1772,14 @@ customers_delete_form(struct request *req)
 	db_rollback(&req->app->db);
 	hdf_set_value(req->hdf, "Page.Email", current.email);
 	hdf_set_int_value(req->hdf, "Page.Id", (int)req->path_id);
+	back_to_page(req);
 	page_render(req, 200, "customers/delete.cs");
 }
 
 /* --- a message to the customer --------------------------------------------------- */
 
 static const struct field message_fields[] = {
+	{ "back", FIELD_TEXT, 0, BACK_MAX, 0, 0 },
 	{ "subject", FIELD_TEXT, 1, 200, 0, 0 },
 	{ "text", FIELD_MULTILINE, 1, 5000, 0, 0 },
 	{ NULL, 0, 0, 0, 0, 0 }
@@ -1628,6 +1825,7 @@ customers_block_invalid(struct request *req)
 /* --- internal notes ------------------------------------------------------------- */
 
 static const struct field note_fields[] = {
+	{ "back", FIELD_TEXT, 0, BACK_MAX, 0, 0 },
 	{ "body", FIELD_MULTILINE, 1, 5000, 0, 0 },
 	{ NULL, 0, 0, 0, 0, 0 }
 };
@@ -1681,6 +1879,38 @@ customers_note_edit(struct request *req)
 	change_note(req, request_field(req, "body"), "customer.note_edited");
 }
 
+/* Asks first: the note, and the button that deletes it. */
+static void
+customers_note_delete_form(struct request *req)
+{
+	struct db_query *query = &customers_sql[SQL_NOTE_ONE];
+	struct db_param params[3] = { DB_INT(req->path_id2), DB_INT(req->shop.id),
+		DB_INT(req->path_id) };
+	char text[64];
+	int found;
+
+	if (db_exec(&req->app->db, query, params, 3) < 0) {
+		page_error(req, 500, NULL);
+		return;
+	}
+	found = db_fetch(query);
+	if (found == 1) {
+		hdf_set_value(req->hdf, "Page.Note.body", db_text(query, 0));
+		format_local_when(db_text(query, 1), req->shop.time_zone, req->shop.lang, text,
+		    sizeof(text));
+		hdf_set_value(req->hdf, "Page.Note.created_at", text);
+	}
+	db_done(query);
+	if (found != 1) {
+		page_error(req, found < 0 ? 500 : 404, NULL);
+		return;
+	}
+	hdf_set_int_value(req->hdf, "Page.Id", (int)req->path_id);
+	hdf_set_int_value(req->hdf, "Page.NoteId", (int)req->path_id2);
+	back_to_page(req);
+	page_render(req, 200, "customers/note-delete.cs");
+}
+
 static void
 customers_note_delete(struct request *req)
 {
@@ -1708,7 +1938,9 @@ static const struct {
 };
 
 static const struct field bulk_fields[] = {
-	{ "action", FIELD_TEXT, 1, 12, 0, 0 },
+	/* empty: the list's "choose an action" (the page works without
+	 * script, so nothing is chosen for the admin) */
+	{ "action", FIELD_TEXT, 0, 12, 0, 0 },
 	{ "scope", FIELD_TEXT, 0, 8, 0, 0 },
 	{ "id", FIELD_IDS, 0, 0, 0, BULK_MAX_TICKED },
 	{ "reason", FIELD_TEXT, 0, 500, 0, 0 },
@@ -1856,7 +2088,7 @@ change_one(struct request *req, enum bulk_action action, const char *reason, con
 	struct current current;
 	unsigned char selection[16];
 	struct db_param params[3];
-	char path[64];
+	char path[3 * BACK_MAX + 64];
 
 	if (lock_customer(req, &current) != 1)
 		return;
@@ -1870,9 +2102,11 @@ change_one(struct request *req, enum bulk_action action, const char *reason, con
 		return;
 	}
 	if (then == NULL) {
-		snprintf(path, sizeof(path), "/admin/customers/%lld", req->path_id);
+		customer_path(req, req->path_id, path, sizeof(path));
 		then = path;
-	}
+	} else if (back_link(req) != NULL)
+		then = back_link(req);
+	notice_of_event(req, bulk_actions[action].event);
 	page_redirect(req, then);
 }
 
@@ -1910,6 +2144,36 @@ customers_erase(struct request *req)
 	change_one(req, BULK_DELETE, "", "/admin/customers");
 }
 
+/* The first customers of the selection under Page.Names.N, and how many
+ * others there are (Page.Others), for the confirmation. 0, or -1
+ * (answered). */
+static int
+bulk_names(struct request *req, const unsigned char *selection, long long count)
+{
+	struct db_query *query = &customers_sql[SQL_BULK_NAMES];
+	struct db_param params[2] = { DB_INT(req->shop.id), DB_BLOB(selection, 16) };
+	char name[32];
+	HDF *row;
+	int shown = 0;
+
+	if (db_exec(&req->app->db, query, params, 2) < 0) {
+		page_error(req, 500, NULL);
+		return -1;
+	}
+	while (db_fetch(query) == 1) {
+		snprintf(name, sizeof(name), "Page.Names.%d", shown++);
+		if (hdf_get_node(req->hdf, name, &row) != STATUS_OK)
+			break;
+		hdf_set_value(row, "first_name", db_text(query, 0));
+		hdf_set_value(row, "last_name", db_text(query, 1));
+		hdf_set_value(row, "email", db_text(query, 2));
+	}
+	db_done(query);
+	if (count > shown)
+		hdf_set_int_value(req->hdf, "Page.Others", (int)(count - shown));
+	return 0;
+}
+
 /* First a page that says what will happen to how many customers; its
  * button sends the same form again with confirm=1, which does it. */
 static void
@@ -1923,6 +2187,10 @@ customers_bulk(struct request *req)
 	long long count;
 	int action;
 
+	if (action_name == NULL || *action_name == '\0') {
+		page_error(req, 400, "Customers.Bulk.NoAction");
+		return;
+	}
 	for (action = 0; action < BULK__MAX && strcmp(bulk_actions[action].name, action_name) != 0;
 	    action++)
 		;
@@ -1949,6 +2217,8 @@ customers_bulk(struct request *req)
 	hdf_set_value(req->hdf, "Page.Action", bulk_actions[action].name);
 	hdf_set_int_value(req->hdf, "Page.Count", (int)count);
 	if (count == 0 || request_field(req, "confirm") == NULL) {
+		if (bulk_names(req, selection, count) != 0)
+			return;
 		db_rollback(&req->app->db);
 		if (reason != NULL)
 			hdf_set_value(req->hdf, "Page.Reason", reason);
@@ -1974,24 +2244,32 @@ static const struct route routes[] = {
 	{ "POST", "/admin/customers/bulk", ACCESS_ADMIN, bulk_fields, customers_bulk, NULL },
 	{ "POST", "/admin/customers/new", ACCESS_ADMIN, new_fields, customers_create,
 	    customers_new_invalid },
-	{ "GET", "/admin/customers/#", ACCESS_ADMIN, NULL, customers_show, NULL },
-	{ "GET", "/admin/customers/#/edit", ACCESS_ADMIN, NULL, customers_edit_form, NULL },
+	{ "GET", "/admin/customers/#", ACCESS_ADMIN, back_fields, customers_show, NULL },
+	{ "GET", "/admin/customers/#/edit", ACCESS_ADMIN, back_fields, customers_edit_form, NULL },
 	{ "POST", "/admin/customers/#/edit", ACCESS_ADMIN, edit_fields, customers_update,
 	    customers_edit_invalid },
 	{ "POST", "/admin/customers/#/block", ACCESS_ADMIN, block_fields, customers_block,
 	    customers_block_invalid },
-	{ "POST", "/admin/customers/#/unblock", ACCESS_ADMIN, NULL, customers_unblock, NULL },
-	{ "POST", "/admin/customers/#/deactivate", ACCESS_ADMIN, NULL, customers_deactivate, NULL },
-	{ "POST", "/admin/customers/#/reactivate", ACCESS_ADMIN, NULL, customers_reactivate, NULL },
+	{ "POST", "/admin/customers/#/unblock", ACCESS_ADMIN, back_fields, customers_unblock, NULL },
+	{ "POST", "/admin/customers/#/deactivate", ACCESS_ADMIN, back_fields, customers_deactivate,
+	    NULL },
+	{ "POST", "/admin/customers/#/reactivate", ACCESS_ADMIN, back_fields, customers_reactivate,
+	    NULL },
 	{ "POST", "/admin/customers/#/message", ACCESS_ADMIN, message_fields, customers_message,
 	    customers_message_invalid },
 	{ "POST", "/admin/customers/#/notes", ACCESS_ADMIN, note_fields, customers_note_add,
 	    customers_note_invalid },
 	{ "POST", "/admin/customers/#/notes/#/edit", ACCESS_ADMIN, note_fields, customers_note_edit,
 	    customers_note_invalid },
-	{ "POST", "/admin/customers/#/notes/#/delete", ACCESS_ADMIN, NULL, customers_note_delete, NULL },
-	{ "GET", "/admin/customers/#/delete", ACCESS_OWNER, NULL, customers_delete_form, NULL },
-	{ "POST", "/admin/customers/#/delete", ACCESS_OWNER, NULL, customers_erase, NULL },
+	{ "GET", "/admin/customers/#/notes/#/delete", ACCESS_ADMIN, back_fields,
+	    customers_note_delete_form, NULL },
+	{ "POST", "/admin/customers/#/notes/#/delete", ACCESS_ADMIN, back_fields,
+	    customers_note_delete, NULL },
+	{ "GET", "/admin/customers/#/delete", ACCESS_OWNER, back_fields, customers_delete_form, NULL },
+	{ "POST", "/admin/customers/#/delete", ACCESS_OWNER, back_fields, customers_erase, NULL },
+	{ "GET", "/admin/settings", ACCESS_OWNER, NULL, customers_settings_form, NULL },
+	{ "POST", "/admin/settings", ACCESS_OWNER, settings_fields, customers_settings_save,
+	    customers_settings_invalid },
 };
 
 int

@@ -66,8 +66,9 @@ enum admin_sql {
 
 static struct db_query admin_sql[ADMIN_SQL__MAX] = {
 	[SQL_SHOP_ADD] = { .sql =
-	    "INSERT INTO shop (slug, name, language, currency, sender_name, sender_email)"
-	    " VALUES (?, ?, ?, ?, ?, ?)" },
+	/* the time zone follows the language until the owner sets it */
+	    "INSERT INTO shop (slug, name, language, currency, sender_name, sender_email, time_zone)"
+	    " VALUES (?, ?, ?, ?, ?, ?, IF(language = 'en', 'Europe/London', 'Europe/Paris'))" },
 	[SQL_SHOP_ID] = { .sql = "SELECT id FROM shop WHERE slug = ?" },
 	[SQL_HOST_ADD] = { .sql = "INSERT INTO shop_host (host, shop_id) VALUES (?, ?)" },
 	[SQL_ADMIN_ADD] = { .sql =

@@ -6,13 +6,15 @@
 <title><?cs if:Page.Title ?><?cs var:Page.Title ?> · <?cs /if ?><?cs var:Shop.Name ?><?cs if:!Shop.Name ?>Fidèle<?cs /if ?></title>
 <link rel="stylesheet" href="/static/fidele.css">
 <link rel="icon" href="data:,">
-</head>
+<?cs if:Page.Script ?><script src="/static/fidele.js" defer></script>
+<?cs /if ?></head>
 <body>
 <header class="topbar">
   <a class="brand" href="<?cs var:Page.Home ?>"><?cs var:Shop.Name ?><?cs if:!Shop.Name ?>Fidèle<?cs /if ?></a>
   <?cs if:Admin.Email ?>
   <nav class="mainnav" aria-label="<?cs var:Lang.Nav.Label ?>">
     <a href="/admin/customers"<?cs if:Page.Section == "customers" ?> aria-current="page"<?cs /if ?>><?cs var:Lang.Nav.Customers ?></a>
+    <?cs if:Admin.IsOwner == "1" ?><a href="/admin/settings"<?cs if:Page.Section == "settings" ?> aria-current="page"<?cs /if ?>><?cs var:Lang.Nav.Settings ?></a><?cs /if ?>
   </nav>
   <form class="signout" method="post" action="/admin/logout">
     <input type="hidden" name="csrf" value="<?cs var:Page.Csrf ?>">
@@ -22,6 +24,7 @@
   <?cs /if ?>
 </header>
 <main class="page">
+<?cs if:Page.Notice ?><p class="notice" role="status"><?cs var:Page.Notice ?></p><?cs /if ?>
 <?cs call:content() ?>
 </main>
 <footer class="footer">Fidèle</footer>

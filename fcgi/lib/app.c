@@ -598,6 +598,8 @@ shop_resolve(struct request *req)
 		snprintf(req->shop.sender_email, sizeof(req->shop.sender_email), "%s", db_text(query, 7));
 		snprintf(req->shop.public_url, sizeof(req->shop.public_url), "%s",
 		    db_text(query, 8) ? db_text(query, 8) : "");
+		snprintf(req->shop.time_zone, sizeof(req->shop.time_zone), "%s",
+		    db_text(query, 9) ? db_text(query, 9) : "UTC");
 		req->shop.found_by_host = query == &core_sql[CORE_SHOP_BY_HOST];
 		if (req->shop.found_by_host)
 			snprintf(req->shop.host, sizeof(req->shop.host), "%s", host);

@@ -114,6 +114,7 @@ struct shop {
 	char sender_email[256];
 	char public_url[256];	/* where mailed links point; see shop_link_base */
 	char host[254];		/* the host as registered, when found by Host */
+	char time_zone[64];	/* IANA name; times are shown in it (format.h) */
 	int found_by_host;	/* the Host header was checked against shop_host */
 	enum lang lang;
 };

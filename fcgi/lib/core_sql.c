@@ -8,11 +8,11 @@
 struct db_query core_sql[CORE_SQL__MAX] = {
 	[CORE_SHOP_BY_SLUG] = { .sql =
 	    "SELECT id, slug, name, language, currency, mode, sender_name, sender_email,"
-	    "       public_url"
+	    "       public_url, time_zone"
 	    "  FROM shop WHERE slug = ?" },
 	[CORE_SHOP_BY_HOST] = { .sql =
 	    "SELECT s.id, s.slug, s.name, s.language, s.currency, s.mode, s.sender_name,"
-	    "       s.sender_email, s.public_url"
+	    "       s.sender_email, s.public_url, s.time_zone"
 	    "  FROM shop_host h JOIN shop s ON s.id = h.shop_id"
 	    " WHERE h.host = ?" },
 	/* the admin must still belong to this shop and not be disabled */

@@ -5,7 +5,9 @@
 #include <config.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "format.h"
 
@@ -113,4 +115,95 @@ format_date(const char *sql_date, enum lang lang, char *out, size_t size)
 	memcpy(p, sql_date, 4);
 	p[4] = '\0';
 	(void)year;
+}
+
+void
+format_count(long long value, enum lang lang, char *out, size_t size)
+{
+	char digits[48];
+	unsigned long long magnitude = value < 0 ? (unsigned long long)-value : (unsigned long long)value;
+
+	group_digits(magnitude, lang == LANG_FR ? "\xe2\x80\xaf" : ",", digits, sizeof(digits));
+	snprintf(out, size, "%s%s", value < 0 ? "-" : "", digits);
+}
+
+/* Makes zone the process's local time zone, when it is not already: one
+ * request at a time per process, so the global TZ is the request's. A
+ * name that is not a plain tzdata name gives UTC. */
+static void
+zone_use(const char *zone)
+{
+	static char current[64];
+
+	if (zone == NULL || *zone == '\0' || zone[0] == '/' || strstr(zone, "..") != NULL ||
+	    strlen(zone) >= sizeof(current) ||
+	    strspn(zone, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/_+-") !=
+	    strlen(zone))
+		zone = "UTC";
+	if (strcmp(current, zone) == 0)
+		return;
+	snprintf(current, sizeof(current), "%s", zone);
+	setenv("TZ", current, 1);
+	tzset();
+}
+
+/* The UTC datetime converted to zone, as "YYYY-MM-DD HH:MM" into out
+ * (LOCAL_MAX bytes). Returns 0, or -1 when sql_utc is not a datetime. */
+#define LOCAL_MAX 48
+static int
+local_datetime(const char *sql_utc, const char *zone, char *out)
+{
+	struct tm utc, local;
+	time_t when;
+	int year, month, day, hour, minute, second;
+
+	if (sql_utc == NULL || strlen(sql_utc) < 19 || sql_utc[4] != '-' || sql_utc[7] != '-' ||
+	    sql_utc[10] != ' ' || sql_utc[13] != ':' || sql_utc[16] != ':' ||
+	    (year = digits(sql_utc, 4)) < 0 || (month = digits(sql_utc + 5, 2)) < 1 || month > 12 ||
+	    (day = digits(sql_utc + 8, 2)) < 1 || day > 31 || (hour = digits(sql_utc + 11, 2)) < 0 ||
+	    hour > 23 || (minute = digits(sql_utc + 14, 2)) < 0 || minute > 59 ||
+	    (second = digits(sql_utc + 17, 2)) < 0 || second > 60)
+		return -1;
+	memset(&utc, 0, sizeof(utc));
+	utc.tm_year = year - 1900;
+	utc.tm_mon = month - 1;
+	utc.tm_mday = day;
+	utc.tm_hour = hour;
+	utc.tm_min = minute;
+	utc.tm_sec = second;
+	when = timegm(&utc);
+	zone_use(zone);
+	if (localtime_r(&when, &local) == NULL)
+		return -1;
+	snprintf(out, LOCAL_MAX, "%04d-%02d-%02d %02d:%02d", local.tm_year + 1900, local.tm_mon + 1,
+	    local.tm_mday, local.tm_hour, local.tm_min);
+	return 0;
+}
+
+void
+format_local_date(const char *sql_utc, const char *zone, enum lang lang, char *out, size_t size)
+{
+	char local[LOCAL_MAX];
+
+	if (local_datetime(sql_utc, zone, local) != 0) {
+		format_date(sql_utc, lang, out, size);
+		return;
+	}
+	format_date(local, lang, out, size);
+}
+
+void
+format_local_when(const char *sql_utc, const char *zone, enum lang lang, char *out, size_t size)
+{
+	char local[LOCAL_MAX];
+
+	if (local_datetime(sql_utc, zone, local) != 0) {
+		format_date(sql_utc, lang, out, size);
+		return;
+	}
+	format_date(local, lang, out, size);
+	if (out[0] != '\0' && strlen(out) + 7 < size) {
+		strcat(out, " ");
+		strcat(out, local + 11);
+	}
 }

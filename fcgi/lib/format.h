@@ -1,7 +1,8 @@
 /*
  * Numbers, money and dates the way each language writes them:
  * "1 234,56 €" and "23/11/2026" in French, "€1,234.56" and "23 Nov 2026"
- * in English. Output goes into the caller's buffer.
+ * in English. Output goes into the caller's buffer. Times are stored in
+ * UTC and shown in the shop's time zone.
  */
 #ifndef FIDELE_FORMAT_H
 #define FIDELE_FORMAT_H
@@ -16,5 +17,19 @@ void format_money(long long cents, const char *currency, enum lang lang, char *o
 /* Formats an SQL date or datetime ("2026-11-23[ 10:00:00]") as a date.
  * An empty or NULL input gives "". */
 void format_date(const char *sql_date, enum lang lang, char *out, size_t size);
+
+/* Formats a count: "1 234" in French (narrow no-break space), "1,234" in
+ * English. */
+void format_count(long long value, enum lang lang, char *out, size_t size);
+
+/* Formats an SQL UTC datetime ("2026-11-23 22:30:00[.123]") as the date in
+ * time zone (an IANA name such as "Europe/Paris"): "24/11/2026". A date
+ * without a time is shown as it is. Empty or NULL gives "". */
+void format_local_date(const char *sql_utc, const char *zone, enum lang lang, char *out,
+    size_t size);
+
+/* The same with the time: "24/11/2026 23:30". */
+void format_local_when(const char *sql_utc, const char *zone, enum lang lang, char *out,
+    size_t size);
 
 #endif

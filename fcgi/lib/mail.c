@@ -52,8 +52,9 @@ mail_queue(struct request *req, const struct mail *mail)
 		if (db_exec(&req->app->db, &core_sql[CORE_OUTBOX_INSERT], params, 8) < 0)
 			goto out;
 	}
+	/* the timeline says which mail by its subject, as the admin reads it */
 	if (mail->customer_id != 0 &&
-	    request_event(req, mail->customer_id, 0, "mail.queued", mail->name) != 0)
+	    request_event(req, mail->customer_id, 0, "mail.queued", subject) != 0)
 		goto out;
 	status = 0;
 out:

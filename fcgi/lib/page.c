@@ -12,9 +12,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "crypto.h"
 #include "log.h"
 #include "page.h"
 #include "session.h"
+
+#define NOTICE_COOKIE "fidele_notice"
+#define NOTICE_KEY_MAX 32
+#define NOTICE_MAC_HEX 32	/* the first 16 bytes of the HMAC, in hex */
 
 /* Sent with every response. No inline script or style anywhere. */
 static const char *const security_headers =
@@ -176,6 +181,59 @@ page_render_text(struct request *req, const char *template, const char *escape, 
 	return 0;
 }
 
+/* The signature of a notice key: HMAC(secret, "notice:" + key), cut. */
+static void
+notice_mac(struct request *req, const char *key, char *out)
+{
+	unsigned char mac[CRYPTO_HASH_BYTES];
+	char data[16 + NOTICE_KEY_MAX];
+
+	snprintf(data, sizeof(data), "notice:%s", key);
+	crypto_hmac(req->app->secret, data, strlen(data), mac);
+	crypto_hex(mac, NOTICE_MAC_HEX / 2, out);
+}
+
+void
+page_notice(struct request *req, const char *key)
+{
+	char value[NOTICE_KEY_MAX + 1 + NOTICE_MAC_HEX + 1], mac[NOTICE_MAC_HEX + 1];
+
+	if (strlen(key) > NOTICE_KEY_MAX || strspn(key, "abcdefghijklmnopqrstuvwxyz_") != strlen(key))
+		return;
+	notice_mac(req, key, mac);
+	snprintf(value, sizeof(value), "%s.%s", key, mac);
+	page_cookie(req, NOTICE_COOKIE, value, 120);
+}
+
+/* Shows the notice the previous answer left, if it is ours and names a
+ * known string, and clears it so that it is shown once. */
+static void
+notice_take(struct request *req)
+{
+	const char *cookie = hdf_get_value(req->hdf, "Cookie." NOTICE_COOKIE, NULL);
+	char key[NOTICE_KEY_MAX + 1], mac[NOTICE_MAC_HEX + 1], name[64];
+	const char *dot, *text;
+
+	if (cookie == NULL)
+		return;
+	page_cookie(req, NOTICE_COOKIE, "", 0);
+	dot = strchr(cookie, '.');
+	if (dot == NULL || (size_t)(dot - cookie) > NOTICE_KEY_MAX ||
+	    strlen(dot + 1) != NOTICE_MAC_HEX)
+		return;
+	memcpy(key, cookie, (size_t)(dot - cookie));
+	key[dot - cookie] = '\0';
+	if (strspn(key, "abcdefghijklmnopqrstuvwxyz_") != strlen(key))
+		return;
+	notice_mac(req, key, mac);
+	if (!crypto_equal(mac, dot + 1, NOTICE_MAC_HEX))
+		return;
+	snprintf(name, sizeof(name), "Lang.Notice.%s", key);
+	text = hdf_get_value(req->hdf, name, NULL);
+	if (text != NULL)
+		hdf_set_value(req->hdf, "Page.Notice", text);
+}
+
 /* Fills what the layout needs: language, CSRF token, signed-in admin. */
 static void
 page_context(struct request *req)
@@ -217,6 +275,8 @@ render_or_fail(struct request *req, int status, const char *template, int is_err
 
 	string_init(&html);
 	page_context(req);
+	if (!is_error_page)
+		notice_take(req);
 	err = render(req, template, &html);
 	if (err != STATUS_OK) {
 		cs_log_error(template, err);

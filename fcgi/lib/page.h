@@ -33,4 +33,11 @@ void page_header(struct request *req, const char *name, const char *value);
  * max_age < 0 makes it a browser-session cookie, 0 deletes it. */
 void page_cookie(struct request *req, const char *name, const char *value, long max_age);
 
+/* Leaves a one-time notice ("Client créé, invitation envoyée") for the
+ * next page this browser is shown, after a redirect: key names
+ * Lang.Notice.<key>, never user text. It travels in a short-lived cookie
+ * signed with the install secret; the next rendered page shows it once in
+ * the layout (Page.Notice) and clears it. */
+void page_notice(struct request *req, const char *key);
+
 #endif

@@ -9,6 +9,10 @@
   <p><a href="/admin/customers?<?cs var:Page.Filters ?>"><?cs var:Lang.Customers.Back ?></a></p>
   <?cs else ?>
   <p><?cs var:Lang.Customers.Bulk.Confirm[Page.Action] ?> <strong><?cs var:Page.Count ?></strong> <?cs var:Lang.Customers.Matching ?> ?</p>
+  <ul class="names">
+    <?cs each:n = Page.Names ?><li><?cs call:person_name(n.last_name, n.first_name, n.email) ?></li>
+    <?cs /each ?><?cs if:Page.Others == 1 ?><li class="muted"><?cs var:Lang.Customers.Bulk.OneOther ?></li><?cs elif:Page.Others ?><li class="muted"><?cs var:Lang.Customers.Bulk.And ?> <?cs var:Page.Others ?> <?cs var:Lang.Customers.Bulk.Others ?></li><?cs /if ?>
+  </ul>
   <?cs if:Page.Action == "delete" ?><p class="alert"><?cs var:Lang.Customers.DeleteWarning ?></p><?cs /if ?>
   <?cs if:Page.Reason ?><p><?cs var:Lang.Customers.Reason ?> : <?cs var:Page.Reason ?></p><?cs /if ?>
   <form method="post" action="/admin/customers/bulk" class="actions">

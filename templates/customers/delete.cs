@@ -4,9 +4,9 @@
   <p><?cs var:Lang.Customers.DeleteText ?> <strong><?cs var:Page.Email ?></strong>.</p>
   <p class="alert"><?cs var:Lang.Customers.DeleteWarning ?></p>
   <form method="post" action="/admin/customers/<?cs var:Page.Id ?>/delete" class="actions">
-    <?cs call:csrf_field() ?>
+    <?cs call:csrf_field() ?><?cs call:back_field() ?>
     <button type="submit" class="danger"><?cs var:Lang.Customers.DeleteConfirm ?></button>
-    <a href="/admin/customers/<?cs var:Page.Id ?>"><?cs var:Lang.Customers.Cancel ?></a>
+    <a href="/admin/customers/<?cs var:Page.Id ?><?cs if:Page.BackParam ?>?back=<?cs var:Page.BackParam ?><?cs /if ?>"><?cs var:Lang.Customers.Cancel ?></a>
   </form>
 </section>
 <?cs /def ?>

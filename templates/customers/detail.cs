@@ -1,34 +1,34 @@
-<?cs include:"macros.cs" ?><?cs set:Page.Title = Customer.last_name + " " + Customer.first_name ?><?cs set:Page.Section = "customers" ?><?cs def:content() ?>
-<p class="crumbs"><a href="/admin/customers">← <?cs var:Lang.Customers.Back ?></a></p>
+<?cs include:"macros.cs" ?><?cs set:Page.Title = Customer.display_name ?><?cs set:Page.Section = "customers" ?><?cs def:content() ?>
+<p class="crumbs"><a href="<?cs if:Page.Back ?><?cs var:Page.Back ?><?cs else ?>/admin/customers<?cs /if ?>">← <?cs var:Lang.Customers.Back ?></a></p>
 <div class="page-head">
-  <h1><?cs var:Customer.first_name ?> <?cs var:Customer.last_name ?><?cs if:!Customer.first_name && !Customer.last_name ?><?cs var:Customer.email ?><?cs /if ?></h1>
+  <h1><?cs call:person_name(Customer.last_name, Customer.first_name, Customer.email) ?></h1>
   <span class="status status-<?cs var:Customer.status ?>"><?cs var:Lang.Status[Customer.status] ?></span>
 </div>
 <?cs if:Customer.status_reason ?><p class="alert"><?cs var:Lang.Customers.Reason ?> : <?cs var:Customer.status_reason ?></p><?cs /if ?>
 <?cs if:Page.Message ?><p class="alert" role="alert"><?cs var:Page.Message ?></p><?cs /if ?>
 <div class="toolbar">
-  <a class="button" href="/admin/customers/<?cs var:Customer.id ?>/edit"><?cs var:Lang.Customers.Edit ?></a>
+  <a class="button" href="/admin/customers/<?cs var:Customer.id ?>/edit<?cs if:Page.BackParam ?>?back=<?cs var:Page.BackParam ?><?cs /if ?>"><?cs var:Lang.Customers.Edit ?></a>
   <?cs if:Customer.status == "blocked" ?>
-  <form method="post" action="/admin/customers/<?cs var:Customer.id ?>/unblock"><?cs call:csrf_field() ?><button type="submit"><?cs var:Lang.Customers.Unblock ?></button></form>
+  <form method="post" action="/admin/customers/<?cs var:Customer.id ?>/unblock"><?cs call:csrf_field() ?><?cs call:back_field() ?><button type="submit"><?cs var:Lang.Customers.Unblock ?></button></form>
   <?cs else ?>
-  <form method="post" action="/admin/customers/<?cs var:Customer.id ?>/block" class="inline-form"><?cs call:csrf_field() ?>
+  <form method="post" action="/admin/customers/<?cs var:Customer.id ?>/block" class="inline-form"><?cs call:csrf_field() ?><?cs call:back_field() ?>
     <label for="reason" class="visually-hidden"><?cs var:Lang.Customers.Reason ?></label>
     <input id="reason" name="reason" type="text" maxlength="500" required placeholder="<?cs var:Lang.Customers.ReasonPlaceholder ?>">
     <button type="submit"><?cs var:Lang.Customers.Block ?></button></form>
   <?cs /if ?>
   <?cs if:Customer.status == "inactive" ?>
-  <form method="post" action="/admin/customers/<?cs var:Customer.id ?>/reactivate"><?cs call:csrf_field() ?><button type="submit"><?cs var:Lang.Customers.Reactivate ?></button></form>
+  <form method="post" action="/admin/customers/<?cs var:Customer.id ?>/reactivate"><?cs call:csrf_field() ?><?cs call:back_field() ?><button type="submit"><?cs var:Lang.Customers.Reactivate ?></button></form>
   <?cs elif:Customer.status != "blocked" ?>
-  <form method="post" action="/admin/customers/<?cs var:Customer.id ?>/deactivate"><?cs call:csrf_field() ?><button type="submit"><?cs var:Lang.Customers.Deactivate ?></button></form>
+  <form method="post" action="/admin/customers/<?cs var:Customer.id ?>/deactivate"><?cs call:csrf_field() ?><?cs call:back_field() ?><button type="submit"><?cs var:Lang.Customers.Deactivate ?></button></form>
   <?cs /if ?>
-  <?cs if:Admin.IsOwner == "1" ?><a class="button danger-link" href="/admin/customers/<?cs var:Customer.id ?>/delete"><?cs var:Lang.Customers.Delete ?></a><?cs /if ?>
+  <?cs if:Admin.IsOwner == "1" ?><a class="button danger-link" href="/admin/customers/<?cs var:Customer.id ?>/delete<?cs if:Page.BackParam ?>?back=<?cs var:Page.BackParam ?><?cs /if ?>"><?cs var:Lang.Customers.Delete ?></a><?cs /if ?>
 </div>
 <div class="grid">
   <section class="card">
     <h2><?cs var:Lang.Customers.Contact ?></h2>
     <dl class="facts">
-      <dt><?cs var:Lang.Customers.Email ?></dt><dd class="email"><?cs var:Customer.email ?></dd>
-      <dt><?cs var:Lang.Customers.Phone ?></dt><dd><?cs var:Customer.phone ?></dd>
+      <dt><?cs var:Lang.Customers.Email ?></dt><dd class="email"><?cs if:Customer.mailto ?><a href="<?cs var:Customer.mailto ?>"><?cs var:Customer.email ?></a><?cs /if ?></dd>
+      <dt><?cs var:Lang.Customers.Phone ?></dt><dd><?cs if:Customer.tel ?><a href="<?cs var:Customer.tel ?>"><?cs var:Customer.phone ?></a><?cs /if ?></dd>
       <dt><?cs var:Lang.Customers.Country ?></dt><dd><?cs if:Customer.country ?><?cs var:Lang.Countries[Customer.country] ?><?cs /if ?></dd>
       <dt><?cs var:Lang.Customers.Language ?></dt><dd><?cs if:Customer.language == "en" ?>English<?cs elif:Customer.language == "fr" ?>Français<?cs /if ?></dd>
       <dt><?cs var:Lang.Customers.Source ?></dt><dd><?cs var:Lang.Source[Customer.source] ?></dd>
@@ -61,7 +61,7 @@
 <section class="card notes">
   <h2><?cs var:Lang.Customers.Notes ?> <span class="muted"><?cs var:Lang.Customers.NotesPrivate ?></span></h2>
   <form method="post" action="/admin/customers/<?cs var:Customer.id ?>/notes" class="form">
-    <?cs call:csrf_field() ?>
+    <?cs call:csrf_field() ?><?cs call:back_field() ?>
     <label for="note" class="visually-hidden"><?cs var:Lang.Customers.NewNote ?></label>
     <textarea id="note" name="body" rows="2" maxlength="5000" required placeholder="<?cs var:Lang.Customers.NewNote ?>"></textarea>
     <button type="submit"><?cs var:Lang.Customers.AddNote ?></button>
@@ -73,14 +73,11 @@
     <details>
       <summary><?cs var:Lang.Customers.Edit ?></summary>
       <form method="post" action="/admin/customers/<?cs var:Customer.id ?>/notes/<?cs var:n.id ?>/edit" class="form">
-        <?cs call:csrf_field() ?>
+        <?cs call:csrf_field() ?><?cs call:back_field() ?>
         <textarea name="body" rows="3" maxlength="5000" required aria-label="<?cs var:Lang.Customers.Notes ?>"><?cs var:n.body ?></textarea>
         <button type="submit"><?cs var:Lang.Customers.SaveChanges ?></button>
       </form>
-      <form method="post" action="/admin/customers/<?cs var:Customer.id ?>/notes/<?cs var:n.id ?>/delete">
-        <?cs call:csrf_field() ?>
-        <button type="submit" class="link danger-text"><?cs var:Lang.Customers.DeleteNote ?></button>
-      </form>
+      <p><a class="danger-text" href="/admin/customers/<?cs var:Customer.id ?>/notes/<?cs var:n.id ?>/delete<?cs if:Page.BackParam ?>?back=<?cs var:Page.BackParam ?><?cs /if ?>"><?cs var:Lang.Customers.DeleteNote ?></a></p>
     </details>
   </article>
   <?cs /each ?>
@@ -99,7 +96,7 @@
   <section class="card">
     <h2><?cs var:Lang.Customers.Mails ?></h2>
     <form method="post" action="/admin/customers/<?cs var:Customer.id ?>/message" class="form message-form">
-      <?cs call:csrf_field() ?>
+      <?cs call:csrf_field() ?><?cs call:back_field() ?>
       <label for="subject"><?cs var:Lang.Customers.Subject ?></label>
       <input id="subject" name="subject" type="text" maxlength="200" required value="<?cs var:Page.Form.subject ?>">
       <label for="text"><?cs var:Lang.Customers.MessageText ?></label>

@@ -1,4 +1,4 @@
-<?cs include:"macros.cs" ?><?cs set:Page.Title = Lang.Customers.Title ?><?cs set:Page.Section = "customers" ?><?cs def:sort_link(key, label, cls) ?><th scope="col" class="<?cs var:cls ?>"><a href="/admin/customers?<?cs var:Page.Filters ?>sort=<?cs var:key ?>&amp;dir=<?cs if:Page.Sort == key && Page.Dir == "asc" ?>desc<?cs else ?>asc<?cs /if ?>&amp;size=<?cs var:Page.Size ?>"<?cs if:Page.Sort == key ?> aria-sort="<?cs if:Page.Dir == "asc" ?>ascending<?cs else ?>descending<?cs /if ?>"<?cs /if ?>><?cs var:label ?><?cs if:Page.Sort == key ?> <?cs if:Page.Dir == "asc" ?>▲<?cs else ?>▼<?cs /if ?><?cs /if ?></a></th><?cs /def ?><?cs def:content() ?>
+<?cs include:"macros.cs" ?><?cs set:Page.Title = Lang.Customers.Title ?><?cs set:Page.Section = "customers" ?><?cs set:Page.Script = "1" ?><?cs def:sort_link(key, label, cls) ?><th scope="col" class="<?cs var:cls ?>"<?cs if:Page.Sort == key ?> aria-sort="<?cs if:Page.Dir == "asc" ?>ascending<?cs else ?>descending<?cs /if ?>"<?cs /if ?>><a href="/admin/customers?<?cs var:Page.Filters ?>sort=<?cs var:key ?>&amp;dir=<?cs if:Page.Sort == key && Page.Dir == "asc" ?>desc<?cs else ?>asc<?cs /if ?>&amp;size=<?cs var:Page.Size ?>"><?cs var:label ?><?cs if:Page.Sort == key ?> <?cs if:Page.Dir == "asc" ?>▲<?cs else ?>▼<?cs /if ?><?cs /if ?></a></th><?cs /def ?><?cs def:content() ?>
 <div class="page-head">
   <h1><?cs var:Lang.Customers.Title ?></h1>
   <form class="search" method="get" action="/admin/customers" role="search">
@@ -54,26 +54,27 @@
 <?cs elif:Page.Shown == 0 ?>
 <p class="empty"><?cs if:Page.Number > 1 ?><?cs var:Lang.Customers.PastEnd ?><?cs elif:Page.Filters ?><?cs var:Lang.Customers.NoMatch ?><?cs else ?><?cs var:Lang.Customers.None ?><?cs /if ?></p>
 <?cs else ?>
-<p class="count"><?cs if:Page.MoreThan ?><?cs var:Lang.Customers.MoreThan ?> <?cs var:Page.MoreThan ?> <?cs var:Lang.Customers.Matching ?> · <?cs elif:Page.Matching ?><?cs var:Page.Matching ?> <?cs var:Lang.Customers.Matching ?> · <?cs /if ?><?cs var:Lang.Customers.Showing ?> <?cs var:Page.First ?>–<?cs var:Page.Last ?><?cs if:Page.Query ?> · <?cs var:Lang.Customers.SearchFor ?> « <?cs var:Page.Query ?> »<?cs /if ?></p>
+<p class="count"><?cs if:Page.Position.Total ?><strong><?cs var:Page.Position.First ?>–<?cs var:Page.Position.Last ?></strong> <?cs var:Lang.Customers.Of ?> <?cs if:Page.Position.MoreThan ?><?cs var:Lang.Customers.MoreThan ?> <?cs /if ?><?cs var:Page.Position.Total ?> <?cs var:Lang.Customers.Matching ?><?cs else ?><?cs var:Lang.Customers.Showing ?> <strong><?cs var:Page.Position.First ?>–<?cs var:Page.Position.Last ?></strong><?cs /if ?><?cs if:Page.Query ?> · <?cs var:Lang.Customers.SearchFor ?> « <?cs var:Page.Query ?> »<?cs /if ?></p>
 <form method="post" action="/admin/customers/bulk" class="bulk-form">
 <?cs call:csrf_field() ?>
 <?cs each:f = Page.Filter ?><?cs if:f ?><input type="hidden" name="<?cs name:f ?>" value="<?cs var:f ?>"><?cs /if ?><?cs /each ?>
-<div class="bulk-bar">
+<div class="bulk-bar" id="bulk-bar">
   <label for="bulk-action"><?cs var:Lang.Customers.Bulk.Label ?></label>
   <select id="bulk-action" name="action">
+    <option value="" selected><?cs var:Lang.Customers.Bulk.Choose ?></option>
     <?cs each:a = Lang.Customers.Bulk.Do ?><?cs if:name(a) != "delete" || Admin.IsOwner == "1" ?><option value="<?cs name:a ?>"><?cs var:a ?></option><?cs /if ?><?cs /each ?>
   </select>
   <label for="bulk-reason" class="visually-hidden"><?cs var:Lang.Customers.Reason ?></label>
   <input id="bulk-reason" name="reason" type="text" maxlength="500" placeholder="<?cs var:Lang.Customers.Bulk.ReasonIfBlock ?>">
   <label class="check"><input type="radio" name="scope" value="ticked" checked> <?cs var:Lang.Customers.Bulk.Ticked ?></label>
-  <label class="check"><input type="radio" name="scope" value="all"> <?cs var:Lang.Customers.Bulk.All ?><?cs if:Page.MoreThan ?> (<?cs var:Lang.Customers.MoreThan ?> <?cs var:Page.MoreThan ?>)<?cs elif:Page.Matching ?> (<?cs var:Page.Matching ?>)<?cs /if ?></label>
+  <label class="check"><input type="radio" name="scope" value="all"> <?cs var:Lang.Customers.Bulk.All ?><?cs if:Page.Position.Total ?> (<?cs if:Page.Position.MoreThan ?><?cs var:Lang.Customers.MoreThan ?> <?cs /if ?><?cs var:Page.Position.Total ?>)<?cs /if ?></label>
   <button type="submit"><?cs var:Lang.Customers.Bulk.Continue ?></button>
 </div>
 <div class="table-wrap">
 <table class="list">
   <thead><tr>
-    <th scope="col" class="tick"><span class="visually-hidden"><?cs var:Lang.Customers.Bulk.Tick ?></span></th>
-    <?cs call:sort_link("name", Lang.Customers.Name, "") ?>
+    <th scope="col" class="tick"><span class="visually-hidden"><?cs var:Lang.Customers.Bulk.Tick ?></span><input type="checkbox" id="tick-all" hidden aria-label="<?cs var:Lang.Customers.Bulk.TickAll ?>"></th>
+    <?cs call:sort_link("name", Lang.Customers.NameOrder, "") ?>
     <?cs call:sort_link("email", Lang.Customers.Email, "hide-narrow") ?>
     <th scope="col" class="hide-narrow hide-medium"><?cs var:Lang.Customers.Phone ?></th>
     <th scope="col"><?cs var:Lang.Customers.Status ?></th>
@@ -85,8 +86,8 @@
   <tbody>
   <?cs each:c = Customers ?>
   <tr>
-    <td class="tick"><input type="checkbox" name="id" value="<?cs var:c.id ?>" aria-label="<?cs var:c.last_name ?> <?cs var:c.first_name ?>"></td>
-    <td class="name"><a href="/admin/customers/<?cs var:c.id ?>"><?cs var:c.last_name ?> <?cs var:c.first_name ?><?cs if:!c.last_name && !c.first_name ?>—<?cs /if ?></a><span class="sub show-narrow"><?cs var:c.email ?></span></td>
+    <td class="tick"><input type="checkbox" name="id" value="<?cs var:c.id ?>" aria-label="<?cs call:name_text(c.last_name, c.first_name, c.email) ?>"></td>
+    <td class="name"><a href="/admin/customers/<?cs var:c.id ?><?cs if:Page.BackLink ?>?back=<?cs var:Page.BackLink ?><?cs /if ?>"><?cs call:person_name(c.last_name, c.first_name, "—") ?></a><span class="sub show-narrow"><?cs var:c.email ?></span></td>
     <td class="email hide-narrow"><?cs var:c.email ?></td>
     <td class="hide-narrow hide-medium nowrap"><?cs var:c.phone ?></td>
     <td><span class="status status-<?cs var:c.status ?>"><?cs var:Lang.Status[c.status] ?></span></td>
@@ -105,9 +106,9 @@
 <?cs set:Page.Here = "/admin/customers?" + Page.Filters + "sort=" + Page.Sort + "&dir=" + Page.Dir + "&size=" + Page.Size ?>
 <nav class="pager" aria-label="<?cs var:Lang.Customers.Pages ?>">
   <?cs if:Page.Number > 2 || (Page.Number > 1 && !Page.Previous) ?><a href="<?cs var:Page.Here ?>">« <?cs var:Lang.Customers.FirstPage ?></a><?cs /if ?>
-  <?cs if:Page.Previous ?><a rel="prev" href="<?cs var:Page.Here ?>&amp;before=<?cs var:Page.BeforeCursor ?>&amp;page=<?cs var:Page.Previous ?>">← <?cs var:Lang.Customers.Previous ?></a><?cs /if ?>
+  <?cs if:Page.Previous ?><a rel="prev" href="<?cs var:Page.Here ?>&amp;before=<?cs var:Page.BeforeCursor ?>&amp;page=<?cs var:Page.Previous ?><?cs if:Page.Total ?>&amp;total=<?cs var:Page.Total ?><?cs /if ?>">← <?cs var:Lang.Customers.Previous ?></a><?cs /if ?>
   <span class="page-number"><?cs var:Lang.Customers.Page ?> <?cs var:Page.Number ?></span>
-  <?cs if:Page.Next ?><a rel="next" href="<?cs var:Page.Here ?>&amp;after=<?cs var:Page.AfterCursor ?>&amp;page=<?cs var:Page.Next ?>"><?cs var:Lang.Customers.Next ?> →</a><?cs /if ?>
+  <?cs if:Page.Next ?><a rel="next" href="<?cs var:Page.Here ?>&amp;after=<?cs var:Page.AfterCursor ?>&amp;page=<?cs var:Page.Next ?><?cs if:Page.Total ?>&amp;total=<?cs var:Page.Total ?><?cs /if ?>"><?cs var:Lang.Customers.Next ?> →</a><?cs /if ?>
 </nav>
 <?cs /if ?>
 <?cs /def ?>

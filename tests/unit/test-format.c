@@ -32,5 +32,27 @@ main(void)
 	is_str(out, "", "no date gives an empty text");
 	format_date("garbage", LANG_EN, out, sizeof(out));
 	is_str(out, "", "a malformed date gives an empty text");
+
+	format_count(1234, LANG_FR, out, sizeof(out));
+	is_str(out, "1\xe2\x80\xaf" "234", "French counts group thousands with a narrow space");
+	format_count(948, LANG_EN, out, sizeof(out));
+	is_str(out, "948", "counts under a thousand are not grouped");
+	format_count(1001, LANG_EN, out, sizeof(out));
+	is_str(out, "1,001", "English counts group with a comma");
+
+	format_local_when("2026-07-14 21:30:00", "Europe/Paris", LANG_FR, out, sizeof(out));
+	is_str(out, "14/07/2026 23:30", "a summer UTC time is two hours later in Paris");
+	format_local_when("2026-12-31 23:30:00.123", "Europe/Paris", LANG_FR, out, sizeof(out));
+	is_str(out, "01/01/2027 00:30", "a winter UTC time crosses midnight into Paris's new year");
+	format_local_date("2026-12-31 23:30:00", "Europe/Paris", LANG_EN, out, sizeof(out));
+	is_str(out, "1 Jan 2027", "the date is the shop's date, not UTC's");
+	format_local_when("2026-07-14 21:30:00", "Europe/London", LANG_EN, out, sizeof(out));
+	is_str(out, "14 Jul 2026 22:30", "London summer time is one hour ahead of UTC");
+	format_local_when("2026-07-14 21:30:00", "../etc/passwd", LANG_FR, out, sizeof(out));
+	is_str(out, "14/07/2026 21:30", "a zone that is not a tzdata name shows UTC");
+	format_local_date("2026-07-14", "Europe/Paris", LANG_FR, out, sizeof(out));
+	is_str(out, "14/07/2026", "a date without a time is shown as it is");
+	format_local_when(NULL, "Europe/Paris", LANG_FR, out, sizeof(out));
+	is_str(out, "", "no datetime gives an empty text");
 	return tap_done();
 }

@@ -101,11 +101,12 @@ class Status(Actions):
     def test_inactive_customers_leave_the_default_list_and_come_back(self):
         self.assertEqual(self.post("/deactivate").status, 303)
         self.assertEqual(self.customer("status"), ["inactive"])
-        link = 'href="%s"' % self.path
-        self.assertNotIn(link, self.browser.get("/admin/customers?q=" + self.email).body)
+        # the list's links carry the way back (?back=…)
+        link = 'href="%s[?"]' % self.path
+        self.assertNotRegex(self.browser.get("/admin/customers?q=" + self.email).body, link)
         self.assertEqual(self.post("/reactivate").status, 303)
         self.assertEqual(self.customer("status"), ["invited"])
-        self.assertIn(link, self.browser.get("/admin/customers?q=" + self.email).body)
+        self.assertRegex(self.browser.get("/admin/customers?q=" + self.email).body, link)
 
     def test_actions_by_get_are_not_allowed(self):
         for action in ("/block", "/unblock", "/deactivate", "/reactivate", "/message"):

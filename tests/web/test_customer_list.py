@@ -10,7 +10,7 @@ import web
 
 
 def ids(page):
-    return re.findall(r'<td class="name"><a href="/admin/customers/(\d+)"', page.body)
+    return re.findall(r'<td class="name"><a href="/admin/customers/(\d+)[?"]', page.body)
 
 
 def alpha(condition, select="c.id", order="c.id"):

@@ -1,0 +1,181 @@
+/*
+ * The shop's settings page: its name, the language of its pages and
+ * mails, the sender of its mails, and the time zone its times are shown
+ * in (they stay stored in UTC). Only owners reach it. A save is one
+ * UPDATE of the shop's row and an event naming the settings changed, in
+ * one transaction.
+ */
+#include <config.h>
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "customers-settings.h"
+#include "lib/page.h"
+
+#ifndef FIDELE_ZONEINFO
+#define FIDELE_ZONEINFO "/usr/share/zoneinfo"
+#endif
+
+const struct field settings_fields[] = {
+	{ "name", FIELD_TEXT, 1, 200, 0, 0 },
+	{ "language", FIELD_LANG, 1, 0, 0, 0 },
+	{ "sender_name", FIELD_TEXT, 0, 200, 0, 0 },
+	{ "sender_email", FIELD_EMAIL, 0, 254, 0, 0 },
+	{ "time_zone", FIELD_TEXT, 1, 64, 0, 0 },
+	{ NULL, 0, 0, 0, 0, 0 }
+};
+
+/* The zones offered: where the shops that use Fidèle are (France and its
+ * overseas departments, its neighbours, Europe, a few more). Each must
+ * also be in the system's tzdata to be chosen. */
+static const char *const zones[] = {
+	"Europe/Paris", "Europe/Brussels", "Europe/Luxembourg", "Europe/Monaco", "Europe/Zurich",
+	"Europe/Berlin", "Europe/Madrid", "Europe/Rome", "Europe/Lisbon", "Europe/Amsterdam",
+	"Europe/London", "Europe/Dublin", "Europe/Vienna", "Europe/Copenhagen", "Europe/Stockholm",
+	"Europe/Oslo", "Europe/Helsinki", "Europe/Warsaw", "Europe/Prague", "Europe/Budapest",
+	"Europe/Bucharest", "Europe/Athens", "Atlantic/Canary", "Atlantic/Madeira",
+	"Atlantic/Azores", "Africa/Casablanca", "Africa/Algiers", "Africa/Tunis", "Africa/Dakar",
+	"Africa/Abidjan", "Indian/Reunion", "Indian/Mayotte", "Indian/Mauritius",
+	"America/Guadeloupe", "America/Martinique", "America/Cayenne", "America/Miquelon",
+	"America/Toronto", "America/New_York", "America/Chicago", "America/Denver",
+	"America/Los_Angeles", "America/Vancouver", "Pacific/Noumea", "Pacific/Tahiti",
+	"Pacific/Wallis", "Asia/Tokyo", "Australia/Sydney", "UTC", NULL
+};
+
+/* The settings' statement, as text a reader can copy into a shell. */
+static const char settings_update_sql[] =
+    "UPDATE shop SET name = ?, language = ?, sender_name = ?, sender_email = ?, time_zone = ?"
+    " WHERE id = ?";
+
+/* 1 when zone is offered and the system knows it. */
+static int
+zone_known(const char *zone)
+{
+	char path[256];
+	size_t i;
+
+	for (i = 0; zones[i] != NULL; i++)
+		if (strcmp(zones[i], zone) == 0)
+			break;
+	if (zones[i] == NULL)
+		return 0;
+	snprintf(path, sizeof(path), "%s/%s", FIDELE_ZONEINFO, zone);
+	return access(path, R_OK) == 0;
+}
+
+/* The zones under Page.Zones.N, the chosen one included even when it is
+ * not offered (set by hand), so that the form never changes it silently. */
+static void
+zones_to_page(struct request *req, const char *chosen)
+{
+	char name[32];
+	int n = 0;
+	size_t i;
+
+	for (i = 0; zones[i] != NULL; i++) {
+		if (!zone_known(zones[i]))
+			continue;
+		snprintf(name, sizeof(name), "Page.Zones.%d", n++);
+		hdf_set_value(req->hdf, name, zones[i]);
+	}
+	for (i = 0; zones[i] != NULL && strcmp(zones[i], chosen) != 0; i++)
+		;
+	if (zones[i] == NULL && *chosen != '\0') {
+		snprintf(name, sizeof(name), "Page.Zones.%d", n);
+		hdf_set_value(req->hdf, name, chosen);
+	}
+}
+
+/* The form: values from form (the request) when given, else the shop's. */
+static void
+settings_render(struct request *req, int from_request)
+{
+	const char *values[][2] = {
+		{ "name", req->shop.name }, { "language", lang_codes[req->shop.lang] },
+		{ "sender_name", req->shop.sender_name }, { "sender_email", req->shop.sender_email },
+		{ "time_zone", req->shop.time_zone },
+	};
+	char name[64];
+	size_t i;
+
+	for (i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+		const char *value = from_request ? request_field(req, values[i][0]) : values[i][1];
+
+		snprintf(name, sizeof(name), "Page.Form.%s", values[i][0]);
+		hdf_set_value(req->hdf, name, value ? value : "");
+	}
+	zones_to_page(req, hdf_get_value(req->hdf, "Page.Form.time_zone", ""));
+	page_render(req, req->status, "customers/settings.cs");
+}
+
+void
+customers_settings_form(struct request *req)
+{
+	settings_render(req, 0);
+}
+
+void
+customers_settings_invalid(struct request *req)
+{
+	hdf_set_value(req->hdf, "Page.Message", request_text(req, "Settings.Fix"));
+	settings_render(req, 1);
+}
+
+/* The names of the settings that change, comma separated, into out. */
+static void
+settings_changed(struct request *req, char *out, size_t size)
+{
+	const char *now[][2] = {
+		{ "name", req->shop.name }, { "language", lang_codes[req->shop.lang] },
+		{ "sender_name", req->shop.sender_name }, { "sender_email", req->shop.sender_email },
+		{ "time_zone", req->shop.time_zone },
+	};
+	size_t i, used = 0;
+
+	out[0] = '\0';
+	for (i = 0; i < sizeof(now) / sizeof(now[0]); i++) {
+		const char *value = request_field(req, now[i][0]);
+
+		if (strcmp(value ? value : "", now[i][1]) != 0 && used + strlen(now[i][0]) + 3 < size)
+			used += (size_t)snprintf(out + used, size - used, "%s%s", used ? ", " : "",
+			    now[i][0]);
+	}
+}
+
+void
+customers_settings_save(struct request *req)
+{
+	const char *sender_name = request_field(req, "sender_name");
+	const char *sender_email = request_field(req, "sender_email");
+	struct db_query *update;
+	char changed[128];
+
+	if (!zone_known(request_field(req, "time_zone"))) {
+		hdf_set_value(req->hdf, "Page.Errors.time_zone", request_text(req, "Settings.ZoneUnknown"));
+		req->status = 400;
+		customers_settings_invalid(req);
+		return;
+	}
+	settings_changed(req, changed, sizeof(changed));
+	{
+		struct db_param params[6] = {
+			DB_TEXT(request_field(req, "name")), DB_TEXT(request_field(req, "language")),
+			DB_TEXT(sender_name ? sender_name : ""), DB_TEXT(sender_email ? sender_email : ""),
+			DB_TEXT(request_field(req, "time_zone")), DB_INT(req->shop.id)
+		};
+
+		if (db_begin(&req->app->db) != 0 ||
+		    (update = db_cached(&req->app->db, settings_update_sql)) == NULL ||
+		    db_exec(&req->app->db, update, params, 6) < 0 ||
+		    (changed[0] != '\0' && request_event(req, 0, req->session.admin_id,
+		    "shop.settings_changed", changed) != 0) ||
+		    db_commit(&req->app->db) != 0) {
+			page_error(req, 500, NULL);
+			return;
+		}
+	}
+	page_notice(req, "settings_saved");
+	page_redirect(req, "/admin/settings");
+}

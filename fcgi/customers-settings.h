@@ -1,0 +1,24 @@
+/*
+ * The shop's settings page (/admin/settings, owners only), served by
+ * customers.fcgi: name, language, sender and time zone, which were only
+ * set from the CLI before.
+ */
+#ifndef FIDELE_CUSTOMERS_SETTINGS_H
+#define FIDELE_CUSTOMERS_SETTINGS_H
+
+#include "lib/app.h"
+
+/* The form's fields, for the route table. */
+extern const struct field settings_fields[];
+
+/* GET: the form with the shop's current settings. */
+void customers_settings_form(struct request *req);
+
+/* POST: checks the time zone, saves, records who changed what, and goes
+ * back to the form with a notice. */
+void customers_settings_save(struct request *req);
+
+/* A field the route refused: the form again with what was typed. */
+void customers_settings_invalid(struct request *req);
+
+#endif
