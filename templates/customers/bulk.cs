@@ -2,14 +2,15 @@
 <section class="card narrow">
   <h1><?cs var:Lang.Customers.Bulk.Title ?></h1>
   <?cs if:Page.Done ?>
-  <p role="status"><?cs var:Lang.Customers.Bulk.Done[Page.Action] ?> <strong><?cs var:Page.Count ?></strong> <?cs var:Lang.Customers.Matching ?>.</p>
+  <p role="status"><?cs var:Lang.Customers.Bulk.Done[Page.Action] ?> <strong><?cs var:Page.Count ?></strong> <?cs call:plural(Page.Count, Lang.Customers.MatchingOne, Lang.Customers.Matching) ?>.</p>
   <p><a class="button primary" href="/admin/customers?<?cs var:Page.Filters ?>"><?cs var:Lang.Customers.Back ?></a></p>
   <?cs elif:Page.Count == 0 ?>
-  <p class="alert"><?cs var:Lang.Customers.Bulk.NoneChosen ?></p>
+  <p class="alert"><?cs if:Page.NoneApplicable ?><?cs var:Lang.Customers.Bulk.NoneApplicable ?><?cs else ?><?cs var:Lang.Customers.Bulk.NoneChosen ?><?cs /if ?></p>
   <p><a href="/admin/customers?<?cs var:Page.Filters ?>"><?cs var:Lang.Customers.Back ?></a></p>
   <?cs else ?>
-  <p><?cs var:Lang.Customers.Bulk.Confirm[Page.Action] ?> <strong><?cs var:Page.Count ?></strong> <?cs var:Lang.Customers.Matching ?> ?</p>
-  <?cs if:Page.Action == "delete" ?><p class="alert"><?cs var:Lang.Customers.DeleteWarning ?></p><?cs /if ?>
+  <p><?cs var:Lang.Customers.Bulk.Confirm[Page.Action] ?> <strong><?cs var:Page.Count ?></strong> <?cs call:plural(Page.Count, Lang.Customers.MatchingOne, Lang.Customers.Matching) ?> ?</p>
+  <?cs if:Page.LeftAsTheyAre ?><p class="muted"><?cs var:Page.LeftAsTheyAre ?> <?cs call:plural(Page.LeftAsTheyAre, Lang.Customers.Bulk.LeftOne, Lang.Customers.Bulk.LeftMany) ?></p><?cs /if ?>
+  <?cs if:Page.Action == "delete" ?><p class="alert"><?cs call:plural(Page.Count, Lang.Customers.DeleteWarning, Lang.Customers.DeleteWarningMany) ?></p><?cs /if ?>
   <?cs if:Page.Reason ?><p><?cs var:Lang.Customers.Reason ?> : <?cs var:Page.Reason ?></p><?cs /if ?>
   <form method="post" action="/admin/customers/bulk" class="actions">
     <?cs call:csrf_field() ?>
