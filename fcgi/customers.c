@@ -41,6 +41,9 @@ enum customers_sql {
 	SQL_SECTION_COUNTS,
 	SQL_MAIL_RETRY,
 	SQL_MAIL_DISMISS,
+	SQL_FAILED_LIST,
+	SQL_FAILED_EVENTS,
+	SQL_FAILED_RETRY_ALL,
 	SQL_ONCE_ADD,
 	SQL_ONCE_PRUNE,
 	SQL_NOTES,
@@ -132,6 +135,23 @@ static struct db_query customers_sql[CUSTOMERS_SQL__MAX] = {
 	[SQL_MAIL_DISMISS] = { .sql =
 	    "UPDATE outbox SET status = 'dismissed'"
 	    " WHERE id = ? AND shop_id = ? AND customer_id = ? AND status = 'failed'" },
+	/* the shop's failed mails, newest first (outbox_shop_status holds
+	 * them in id order) */
+	[SQL_FAILED_LIST] = { .sql =
+	    "SELECT o.id, o.customer_id, o.recipient, o.subject, o.last_error, o.created_at"
+	    "  FROM outbox o WHERE o.shop_id = ? AND o.status = 'failed'"
+	    " ORDER BY o.id DESC LIMIT 200" },
+	/* every failed mail of the shop out again, a customer's to their
+	 * address of now; the timeline rows first, while they are failed */
+	[SQL_FAILED_EVENTS] = { .sql =
+	    "INSERT INTO event (shop_id, customer_id, admin_id, kind)"
+	    " SELECT shop_id, customer_id, ?, 'mail.retried' FROM outbox"
+	    " WHERE shop_id = ? AND status = 'failed' AND customer_id IS NOT NULL" },
+	[SQL_FAILED_RETRY_ALL] = { .sql =
+	    "UPDATE outbox o LEFT JOIN customer c ON c.id = o.customer_id AND c.shop_id = o.shop_id"
+	    "   SET o.status = 'queued', o.attempts = 0, o.next_attempt_at = NOW(), o.last_error = NULL,"
+	    "       o.recipient = COALESCE(c.email, o.recipient)"
+	    " WHERE o.shop_id = ? AND o.status = 'failed'" },
 	/* a form's one-time key (sql/007): a duplicate means it was sent already */
 	[SQL_ONCE_ADD] = { .sql = "INSERT INTO form_once (shop_id, once_key) VALUES (?, ?)" },
 	[SQL_ONCE_PRUNE] = { .sql =
@@ -1933,6 +1953,55 @@ customers_mail_retry(struct request *req)
 	change_mail(req, 1);
 }
 
+/* The shop's failed mails, where the list's banner leads: whom, what, why,
+ * each with its customer's page, and one button to send them all again
+ * (after the mail server was down, say). */
+static void
+customers_failed_mails(struct request *req)
+{
+	struct db_query *query = &customers_sql[SQL_FAILED_LIST];
+	struct db_param shop = DB_INT(req->shop.id);
+	char name[32], text[64];
+	HDF *row;
+	int count = 0;
+
+	if (db_exec(&req->app->db, query, &shop, 1) < 0) {
+		page_error(req, 500, NULL);
+		return;
+	}
+	while (db_fetch(query) == 1) {
+		snprintf(name, sizeof(name), "Mails.%d", count++);
+		if (hdf_get_node(req->hdf, name, &row) != STATUS_OK)
+			break;
+		hdf_set_value(row, "id", db_text(query, 0));
+		if (db_text(query, 1) != NULL)
+			hdf_set_value(row, "customer_id", db_text(query, 1));
+		hdf_set_value(row, "recipient", db_text(query, 2));
+		hdf_set_value(row, "subject", db_text(query, 3));
+		if (db_text(query, 4) != NULL)
+			hdf_set_value(row, "last_error", db_text(query, 4));
+		format_when(db_text(query, 5), req->shop.lang, text, sizeof(text));
+		hdf_set_value(row, "created_at", text);
+	}
+	db_done(query);
+	page_render(req, 200, "customers/mails.cs");
+}
+
+static void
+customers_failed_retry_all(struct request *req)
+{
+	struct db_param params[2] = { DB_INT(req->session.admin_id), DB_INT(req->shop.id) };
+
+	if (db_begin(&req->app->db) != 0 ||
+	    db_exec(&req->app->db, &customers_sql[SQL_FAILED_EVENTS], params, 2) < 0 ||
+	    db_exec(&req->app->db, &customers_sql[SQL_FAILED_RETRY_ALL], params + 1, 1) < 0 ||
+	    db_commit(&req->app->db) != 0) {
+		page_error(req, 500, NULL);
+		return;
+	}
+	page_redirect(req, "/admin/customers/mails");
+}
+
 static void
 customers_mail_dismiss(struct request *req)
 {
@@ -2254,6 +2323,9 @@ static const struct route routes[] = {
 	{ "GET", "/admin/", ACCESS_ADMIN, NULL, customers_home, NULL },
 	{ "GET", "/admin/customers", ACCESS_ADMIN, list_fields, customers_list, NULL },
 	{ "GET", "/admin/customers/new", ACCESS_ADMIN, NULL, customers_new_form, NULL },
+	{ "GET", "/admin/customers/mails", ACCESS_ADMIN, NULL, customers_failed_mails, NULL },
+	{ "POST", "/admin/customers/mails/retry", ACCESS_ADMIN, NULL, customers_failed_retry_all,
+	    NULL },
 	{ "POST", "/admin/customers/bulk", ACCESS_ADMIN, bulk_fields, customers_bulk, NULL },
 	{ "POST", "/admin/customers/new", ACCESS_ADMIN, new_fields, customers_create,
 	    customers_new_invalid },

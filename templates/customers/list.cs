@@ -49,7 +49,7 @@
   </form>
 </details>
 <?cs if:Page.Message ?><p class="alert" role="alert"><?cs var:Page.Message ?></p><?cs /if ?>
-<?cs if:Page.FailedMails ?><p class="alert" role="status"><?cs var:Page.FailedMails ?> <?cs call:plural(Page.FailedMails, Lang.Customers.MailFailedOne, Lang.Customers.MailFailed) ?></p><?cs /if ?>
+<?cs if:Page.FailedMails ?><p class="alert" role="status"><?cs var:Page.FailedMails ?> <?cs call:plural(Page.FailedMails, Lang.Customers.MailFailedOne, Lang.Customers.MailFailed) ?> <a href="/admin/customers/mails"><?cs var:Lang.Customers.FailedMails.See ?></a></p><?cs /if ?>
 <?cs if:Page.Message ?>
 <?cs elif:Page.Shown == 0 ?>
 <p class="empty"><?cs if:Page.Number > 1 ?><?cs var:Lang.Customers.PastEnd ?><?cs elif:Page.Filters ?><?cs var:Lang.Customers.NoMatch ?><?cs else ?><?cs var:Lang.Customers.None ?><?cs /if ?></p>

@@ -79,12 +79,16 @@ class Customer(unittest.TestCase):
                                     headers={"Content-Type": "application/x-www-form-urlencoded"})
         return page, done
 
-    def fail_welcome(self):
-        """Marks the welcome mail failed, once the worker is done with it."""
+    def wait_for_the_worker(self):
+        """Until the welcome mail has left (its timeline row with it)."""
         deadline = time.time() + 20
         while one("SELECT status FROM outbox WHERE customer_id = %s" % self.id)[0] in ("queued", "sending") \
                 and time.time() < deadline:
             time.sleep(0.1)
+
+    def fail_welcome(self):
+        """Marks the welcome mail failed, once the worker is done with it."""
+        self.wait_for_the_worker()
         sql("UPDATE outbox SET status = 'failed', attempts = 8, last_error = '550 no such user'"
             " WHERE customer_id = %s" % self.id)
         return one("SELECT id FROM outbox WHERE customer_id = %s" % self.id)[0]
@@ -334,6 +338,31 @@ class FailedMail(Customer):
         self.assertEqual(self.browser.post("%s/mails/%s/retry" % (self.path, mail), {"csrf": token}).status, 404)
 
 
+class FailedMailList(Customer):
+    def test_the_banner_leads_to_the_failed_mails_and_all_can_go_again(self):
+        mail = self.fail_welcome()
+        listing = self.browser.get("/admin/customers")
+        self.assertIn('href="/admin/customers/mails"', listing.body)
+        page = self.browser.get("/admin/customers/mails")
+        self.assertEqual(page.status, 200)
+        self.assertIn(self.email, page.text())
+        self.assertIn("550 no such user", page.text())
+        self.assertIn('href="%s#mails"' % self.path, page.body)
+        # corrected since: the mail goes to the address of now
+        sql("UPDATE customer SET email = 'fixed-%s' WHERE id = %s" % (self.email, self.id))
+        answer = self.browser.post("/admin/customers/mails/retry", {"csrf": page.csrf()})
+        self.assertEqual(answer.status, 303)
+        self.assertEqual(answer.header("Location"), "/admin/customers/mails")
+        self.assertEqual(one("SELECT recipient FROM outbox WHERE id = %s" % mail), ["fixed-" + self.email])
+        self.assertIn(one("SELECT status FROM outbox WHERE id = %s" % mail)[0], ("queued", "sending", "sent"))
+        self.assertEqual(one("SELECT COUNT(*) FROM event WHERE customer_id = %s AND kind = 'mail.retried'"
+                             % self.id), ["1"])
+        self.assertIn("Aucun e-mail en échec.", self.browser.get("/admin/customers/mails").text())
+        beta = web.Browser(BETA_HOST)
+        beta.sign_in(*BETA_OWNER)
+        self.assertNotIn(self.email, beta.get("/admin/customers/mails").text())
+
+
 class Plurals(Customer):
     def test_one_customer_is_said_in_the_singular(self):
         page = self.browser.get("/admin/customers?q=" + web.urllib.parse.quote(self.email))
@@ -359,7 +388,7 @@ class Plurals(Customer):
 
     def test_one_failed_mail_in_the_singular(self):
         self.fail_welcome()
-        sql("UPDATE outbox SET status = 'sent' WHERE status = 'failed' AND customer_id <> %s" % self.id)
+        sql("UPDATE outbox SET status = 'sent' WHERE status = 'failed' AND NOT customer_id <=> %s" % self.id)
         self.assertIn("1 e-mail n'a pas pu être envoyé.", self.browser.get("/admin/customers").text())
 
 
@@ -394,6 +423,7 @@ class PhoneSearch(Customer):
 
 class PageParts(Customer):
     def test_every_part_of_the_page_can_be_seen_whole(self):
+        self.wait_for_the_worker()
         shop = one("SELECT shop_id FROM customer WHERE id = %s" % self.id)[0]
         sql("INSERT INTO orders (shop_id, customer_id, reference, total_cents, ordered_at)"
             " SELECT %s, %s, CONCAT('FX%s-', seq), 1000, NOW() - INTERVAL seq DAY FROM seq_1_to_12"
