@@ -10,6 +10,7 @@
     <?cs call:csrf_field() ?>
     <button type="submit" class="primary"><?cs var:Lang.Customers.FailedMails.RetryAll ?></button>
   </form>
+  <div class="table-wrap">
   <table class="list">
     <thead><tr><th scope="col"><?cs var:Lang.Customers.Date ?></th><th scope="col"><?cs var:Lang.Customers.FailedMails.Recipient ?></th><th scope="col"><?cs var:Lang.Customers.Subject ?></th><th scope="col"><?cs var:Lang.Customers.FailedMails.Error ?></th></tr></thead>
     <tbody>
@@ -18,6 +19,7 @@
     <?cs /each ?>
     </tbody>
   </table>
+  </div>
   <?cs /if ?>
 </section>
 <?cs /def ?>
