@@ -39,6 +39,14 @@ enum customers_sql {
 	SQL_CURRENT,
 	SQL_UPDATE,
 	SQL_VOID_TOKENS,
+	SQL_SECTION_COUNTS,
+	SQL_MAIL_RETRY,
+	SQL_MAIL_DISMISS,
+	SQL_FAILED_LIST,
+	SQL_FAILED_EVENTS,
+	SQL_FAILED_RETRY_ALL,
+	SQL_ONCE_ADD,
+	SQL_ONCE_PRUNE,
 	SQL_NOTES,
 	SQL_NOTE_ADD,
 	SQL_NOTE_EDIT,
@@ -47,7 +55,11 @@ enum customers_sql {
 	SQL_BULK_ADD_ID,
 	SQL_BULK_COUNT,
 	SQL_BULK_EVENT,
-	SQL_BULK_STATUS,
+	SQL_BULK_APPLICABLE,
+	SQL_BULK_DEACTIVATE,
+	SQL_BULK_REACTIVATE,
+	SQL_BULK_BLOCK,
+	SQL_BULK_UNBLOCK,
 	SQL_BULK_END_SESSIONS,
 	SQL_BULK_VOID_TOKENS,
 	SQL_BULK_DETACH_ORDERS,
@@ -99,19 +111,58 @@ static struct db_query customers_sql[CUSTOMERS_SQL__MAX] = {
 	[SQL_RECENT_ORDERS] = { .sql =
 	    "SELECT reference, status, total_cents, ordered_at FROM orders"
 	    " WHERE shop_id = ? AND customer_id = ?"
-	    " ORDER BY ordered_at DESC, id DESC LIMIT 10" },
+	    " ORDER BY ordered_at DESC, id DESC LIMIT ? OFFSET ?" },
 	[SQL_TIMELINE] = { .sql =
 	    "SELECT REPLACE(e.kind, '.', '_') AS kind, e.detail, e.created_at, a.email FROM event e"
 	    "  LEFT JOIN admin a ON a.id = e.admin_id AND a.shop_id = e.shop_id"
 	    " WHERE e.shop_id = ? AND e.customer_id = ?"
-	    " ORDER BY e.id DESC LIMIT 50" },
+	    " ORDER BY e.id DESC LIMIT ? OFFSET ?" },
 	[SQL_MAILS] = { .sql =
-	    "SELECT subject, status, created_at, sent_at FROM outbox"
+	    "SELECT id, subject, status, created_at, sent_at, last_error FROM outbox"
 	    " WHERE shop_id = ? AND customer_id = ?"
-	    " ORDER BY id DESC LIMIT 20" },
+	    " ORDER BY id DESC LIMIT ? OFFSET ?" },
+	/* how many rows each part of the customer's page has, for "see all" */
+	[SQL_SECTION_COUNTS] = { .sql =
+	    "SELECT (SELECT COUNT(*) FROM orders WHERE shop_id = ? AND customer_id = ?),"
+	    "       (SELECT COUNT(*) FROM event WHERE shop_id = ? AND customer_id = ?),"
+	    "       (SELECT COUNT(*) FROM outbox WHERE shop_id = ? AND customer_id = ?),"
+	    "       (SELECT COUNT(*) FROM note WHERE shop_id = ? AND customer_id = ?)" },
+	/* a failed (or set aside) mail of this customer goes out again, from
+	 * scratch, to the customer's address of now (it may have been
+	 * corrected since) */
+	[SQL_MAIL_RETRY] = { .sql =
+	    "UPDATE outbox SET status = 'queued', attempts = 0, next_attempt_at = NOW(),"
+	    "       last_error = NULL, recipient = ?"
+	    " WHERE id = ? AND shop_id = ? AND customer_id = ? AND status IN ('failed', 'dismissed')" },
+	/* dealt with without sending: no longer in the list's banner */
+	[SQL_MAIL_DISMISS] = { .sql =
+	    "UPDATE outbox SET status = 'dismissed'"
+	    " WHERE id = ? AND shop_id = ? AND customer_id = ? AND status = 'failed'" },
+	/* the shop's failed mails, newest first (outbox_shop_status holds
+	 * them in id order) */
+	[SQL_FAILED_LIST] = { .sql =
+	    "SELECT o.id, o.customer_id, o.recipient, o.subject, o.last_error, o.created_at"
+	    "  FROM outbox o WHERE o.shop_id = ? AND o.status = 'failed'"
+	    " ORDER BY o.id DESC LIMIT 200" },
+	/* every failed mail of the shop out again, a customer's to their
+	 * address of now; the timeline rows first, while they are failed */
+	[SQL_FAILED_EVENTS] = { .sql =
+	    "INSERT INTO event (shop_id, customer_id, admin_id, kind)"
+	    " SELECT shop_id, customer_id, ?, 'mail.retried' FROM outbox"
+	    " WHERE shop_id = ? AND status = 'failed' AND customer_id IS NOT NULL" },
+	[SQL_FAILED_RETRY_ALL] = { .sql =
+	    "UPDATE outbox o LEFT JOIN customer c ON c.id = o.customer_id AND c.shop_id = o.shop_id"
+	    "   SET o.status = 'queued', o.attempts = 0, o.next_attempt_at = NOW(), o.last_error = NULL,"
+	    "       o.recipient = COALESCE(c.email, o.recipient)"
+	    " WHERE o.shop_id = ? AND o.status = 'failed'" },
+	/* a form's one-time key (sql/007): a duplicate means it was sent already */
+	[SQL_ONCE_ADD] = { .sql = "INSERT INTO form_once (shop_id, once_key) VALUES (?, ?)" },
+	[SQL_ONCE_PRUNE] = { .sql =
+	    "DELETE FROM form_once WHERE created_at < NOW() - INTERVAL 1 DAY LIMIT 100" },
 	/* locks the row for the rest of the change */
 	[SQL_CURRENT] = { .sql =
-	    "SELECT email, status, last_sign_in_at IS NOT NULL, first_name, last_name, phone_digits"
+	    "SELECT email, status, last_sign_in_at IS NOT NULL, first_name, last_name, phone_digits,"
+	    "       language"
 	    "  FROM customer"
 	    " WHERE id = ? AND shop_id = ? AND erased_at IS NULL FOR UPDATE" },
 	[SQL_UPDATE] = { .sql =
@@ -124,7 +175,7 @@ static struct db_query customers_sql[CUSTOMERS_SQL__MAX] = {
 	[SQL_NOTES] = { .sql =
 	    "SELECT n.id, n.body, n.created_at, n.updated_at, a.email FROM note n"
 	    "  LEFT JOIN admin a ON a.id = n.admin_id"
-	    " WHERE n.shop_id = ? AND n.customer_id = ? ORDER BY n.id DESC LIMIT 100" },
+	    " WHERE n.shop_id = ? AND n.customer_id = ? ORDER BY n.id DESC LIMIT ? OFFSET ?" },
 	[SQL_NOTE_ADD] = { .sql =
 	    "INSERT INTO note (shop_id, customer_id, admin_id, body) VALUES (?, ?, ?, ?)" },
 	/* the note must belong to this customer of this shop */
@@ -147,10 +198,32 @@ static struct db_query customers_sql[CUSTOMERS_SQL__MAX] = {
 	[SQL_BULK_EVENT] = { .sql =
 	    "INSERT INTO event (shop_id, customer_id, admin_id, kind, detail)"
 	    " SELECT ?, customer_id, ?, ?, ? FROM bulk_selection WHERE selection_id = ?" },
-	/* an empty status means "back": active, or invited if never signed in */
-	[SQL_BULK_STATUS] = { .sql =
-	    "UPDATE customer SET status = IF(? = '', IF(last_sign_in_at IS NULL, 'invited', 'active'), ?),"
-	    "       status_reason = ?"
+	/* leaves in the selection only the customers the action applies to:
+	 * those whose status is in the list (bulk_actions[].from) */
+	[SQL_BULK_APPLICABLE] = { .sql =
+	    "DELETE b FROM bulk_selection b JOIN customer c ON c.id = b.customer_id"
+	    " WHERE b.selection_id = ? AND c.shop_id = ? AND NOT FIND_IN_SET(c.status, ?)" },
+	/* Each action notes the status it leaves (sql/007) and its undo goes
+	 * back to it; the assignments run left to right, so the old status
+	 * is noted before it changes. An undo with nothing noted (changed
+	 * before sql/007) goes to active, or invited for someone who never
+	 * signed in, and so does an "invited" who has signed in since. */
+	[SQL_BULK_DEACTIVATE] = { .sql =
+	    "UPDATE customer SET inactive_from = status, status = 'inactive'"
+	    " WHERE shop_id = ? AND id IN (SELECT customer_id FROM bulk_selection WHERE selection_id = ?)" },
+	[SQL_BULK_REACTIVATE] = { .sql =
+	    "UPDATE customer SET status = IF(inactive_from = 'active' OR last_sign_in_at IS NOT NULL,"
+	    "       'active', 'invited'), inactive_from = NULL"
+	    " WHERE shop_id = ? AND id IN (SELECT customer_id FROM bulk_selection WHERE selection_id = ?)" },
+	/* blocking again only changes the reason */
+	[SQL_BULK_BLOCK] = { .sql =
+	    "UPDATE customer SET blocked_from = IF(status = 'blocked', blocked_from, status),"
+	    "       status = 'blocked', status_reason = ?"
+	    " WHERE shop_id = ? AND id IN (SELECT customer_id FROM bulk_selection WHERE selection_id = ?)" },
+	[SQL_BULK_UNBLOCK] = { .sql =
+	    "UPDATE customer SET status = IF(blocked_from = 'inactive', 'inactive',"
+	    "       IF(blocked_from = 'active' OR last_sign_in_at IS NOT NULL, 'active', 'invited')),"
+	    "       blocked_from = NULL, status_reason = ''"
 	    " WHERE shop_id = ? AND id IN (SELECT customer_id FROM bulk_selection WHERE selection_id = ?)" },
 	[SQL_BULK_END_SESSIONS] = { .sql =
 	    "DELETE FROM session WHERE shop_id = ? AND customer_id IN (SELECT customer_id FROM bulk_selection WHERE selection_id = ?)" },
@@ -175,7 +248,8 @@ static struct db_query customers_sql[CUSTOMERS_SQL__MAX] = {
 	[SQL_BULK_ERASE] = { .sql =
 	    "UPDATE customer SET email = NULL, first_name = '', last_name = '', phone = '',"
 	    "       phone_digits = '', country = NULL, language = NULL, status = 'inactive',"
-	    "       status_reason = '', marketing_consent = 0, tax_exempt = 0, erased_at = NOW()"
+	    "       status_reason = '', blocked_from = NULL, inactive_from = NULL,"
+	    "       marketing_consent = 0, tax_exempt = 0, erased_at = NOW()"
 	    " WHERE shop_id = ? AND id IN (SELECT customer_id FROM bulk_selection WHERE selection_id = ?) AND erased_at IS NULL" },
 	/* who the confirmation names: the first few in the list's order */
 	[SQL_BULK_NAMES] = { .sql =
@@ -593,6 +667,7 @@ sql_filters(struct list_sql *sql, struct request *req, struct list_view *view, i
 		{ "spent_max", " AND c.total_spent_cents <= ?" },
 	};
 	static char patterns[SEARCH_TOKENS_MAX][SEARCH_TERM_MAX * 2 + 4];
+	static char others[SEARCH_TOKENS_MAX][SEARCH_TERM_MAX + 4];
 	size_t b;
 	int t;
 
@@ -691,7 +766,15 @@ sql_filters(struct list_sql *sql, struct request *req, struct list_view *view, i
 			sql_param(sql, " AND (c.first_name LIKE ?", DB_TEXT(patterns[t]));
 			sql_param(sql, " OR c.last_name LIKE ?", DB_TEXT(patterns[t]));
 			sql_param(sql, " OR c.email LIKE ?", DB_TEXT(patterns[t]));
-			sql_param(sql, " OR c.phone_digits LIKE ?)", DB_TEXT(patterns[t]));
+			sql_param(sql, " OR c.phone_digits LIKE ?", DB_TEXT(patterns[t]));
+			/* phone_digits holds a number as typed: "06…" is also
+			 * looked for as "33…" and the other way round */
+			others[t][0] = '%';
+			if (search_phone_other_form(view->token[t], others[t] + 1, sizeof(others[t]) - 2)) {
+				strcat(others[t], "%");
+				sql_param(sql, " OR c.phone_digits LIKE ?", DB_TEXT(others[t]));
+			}
+			sql_add(sql, ")");
 		}
 	}
 }
@@ -1351,7 +1434,8 @@ customers_create(struct request *req)
 	    search_add(&req->app->db, req->shop.id, customer_id, request_field(req, "first_name"),
 	    request_field(req, "last_name"), email, digits) != 0 ||
 	    request_event(req, customer_id, req->session.admin_id, "customer.created", NULL) != 0 ||
-	    mail_queue(req, &mail) != 0 || db_commit(&req->app->db) != 0) {
+	    mail_queue_in(req, &mail, request_field(req, "language")) != 0 ||
+	    db_commit(&req->app->db) != 0) {
 		page_error(req, 500, NULL);
 		return;
 	}
@@ -1437,20 +1521,23 @@ contact_uri(const char *scheme, const char *value, const char *keep, char *out, 
 	out[o] = '\0';
 }
 
-/* Runs a per-customer list query and copies its rows under prefix, with
- * the columns named in dates formatted as dates and in money as amounts. */
+/* Runs a per-customer list query (limit rows from offset) and copies its
+ * rows under prefix, with the columns named in dates formatted as dates
+ * and in money as amounts. */
 static int
 customer_rows(struct request *req, enum customers_sql which, long long customer_id,
-    const char *prefix, const char *const *dates, const char *money)
+    long long limit, long long offset, const char *prefix, const char *const *dates,
+    const char *money)
 {
 	struct db_query *query = &customers_sql[which];
-	struct db_param params[2] = { DB_INT(req->shop.id), DB_INT(customer_id) };
+	struct db_param params[4] = { DB_INT(req->shop.id), DB_INT(customer_id), DB_INT(limit),
+		DB_INT(offset) };
 	char name[64], text[64];
 	HDF *row;
 	int count = 0;
 	unsigned int col;
 
-	if (db_exec(&req->app->db, query, params, 2) < 0)
+	if (db_exec(&req->app->db, query, params, 4) < 0)
 		return -1;
 	while (db_fetch(query) == 1) {
 		snprintf(name, sizeof(name), "%s.%d", prefix, count++);
@@ -1505,21 +1592,124 @@ customer_links(struct request *req, const char *email, const char *phone, const 
 	}
 }
 
+static const char *const order_dates[] = { "ordered_at", NULL };
+static const char *const event_dates[] = { "created_at", NULL };
+static const char *const mail_dates[] = { "created_at", "sent_at", NULL };
+static const char *const note_dates[] = { "created_at", "updated_at", NULL };
+
+/* The parts of a customer's page that list rows. Each shows its newest
+ * few and says how many there are; "?all=<name>" shows one part whole,
+ * SECTION_PAGE rows a page ("&page=2"). */
+enum section { SECTION_ORDERS, SECTION_EVENTS, SECTION_MAILS, SECTION_NOTES, SECTION__MAX };
+
+#define SECTION_PAGE 200
+
+static const struct {
+	const char *name;	/* in ?all= and Page.Counts */
+	enum customers_sql sql;
+	const char *hdf;	/* where its rows go */
+	int shown;		/* rows on the customer's page */
+	const char *const *dates;
+	const char *money;
+} sections[SECTION__MAX] = {
+	/* SECTION_ORDERS */ { "orders", SQL_RECENT_ORDERS, "Orders", 10, order_dates, "total_cents" },
+	/* SECTION_EVENTS */ { "events", SQL_TIMELINE, "Timeline", 50, event_dates, NULL },
+	/* SECTION_MAILS */ { "mails", SQL_MAILS, "Mails", 20, mail_dates, NULL },
+	/* SECTION_NOTES */ { "notes", SQL_NOTES, "Notes", 100, note_dates, NULL },
+};
+
+static const struct field show_fields[] = {
+	{ "back", FIELD_TEXT, 0, BACK_MAX, 0, 0 },
+	{ "all", FIELD_TEXT, 0, 10, 0, 0 },
+	{ "page", FIELD_INT, 0, 10, 1, 100000 },
+	{ NULL, 0, 0, 0, 0, 0 }
+};
+
+/* Fills every part of the customer's page, one of them whole when asked
+ * (request_field "all", "page"). Returns 0, 1 when "all" names no part
+ * (answered with a 400), or -1. */
+static int
+customer_sections(struct request *req)
+{
+	struct db_query *counts = &customers_sql[SQL_SECTION_COUNTS];
+	struct db_param params[2 * SECTION__MAX];
+	const char *all = request_field(req, "all");
+	long long count[SECTION__MAX], page = request_field_int(req, "page", 1);
+	char name[64];
+	int s, whole = -1;
+
+	for (s = 0; all != NULL && *all != '\0' && s < SECTION__MAX; s++)
+		if (strcmp(all, sections[s].name) == 0)
+			whole = s;
+	if (all != NULL && *all != '\0' && whole < 0) {
+		page_error(req, 400, "Error.Field.Choice");
+		return 1;
+	}
+	for (s = 0; s < SECTION__MAX; s++) {
+		params[2 * s] = DB_INT(req->shop.id);
+		params[2 * s + 1] = DB_INT(req->path_id);
+	}
+	if (db_exec(&req->app->db, counts, params, 2 * SECTION__MAX) < 0)
+		return -1;
+	if (db_fetch(counts) != 1) {
+		db_done(counts);
+		return -1;
+	}
+	for (s = 0; s < SECTION__MAX; s++) {
+		count[s] = db_int(counts, (unsigned int)s);
+		snprintf(name, sizeof(name), "Page.Counts.%s", sections[s].name);
+		hdf_set_int_value(req->hdf, name, (int)count[s]);
+	}
+	db_done(counts);
+	for (s = 0; s < SECTION__MAX; s++) {
+		long long limit = s == whole ? SECTION_PAGE : sections[s].shown;
+		long long offset = s == whole ? (page - 1) * SECTION_PAGE : 0;
+
+		if (customer_rows(req, sections[s].sql, req->path_id, limit, offset, sections[s].hdf,
+		    sections[s].dates, sections[s].money) < 0)
+			return -1;
+	}
+	if (whole >= 0) {
+		hdf_set_value(req->hdf, "Page.All", sections[whole].name);
+		hdf_set_int_value(req->hdf, "Page.AllPage", (int)page);
+		if (page > 1)
+			hdf_set_int_value(req->hdf, "Page.AllPrevious", (int)page - 1);
+		if (count[whole] > page * SECTION_PAGE)
+			hdf_set_int_value(req->hdf, "Page.AllNext", (int)page + 1);
+	}
+	return 0;
+}
+
+/* A random one-time key (hex) for each form of the page that must not
+ * do its work twice (form_once). */
+static int
+once_keys(struct request *req)
+{
+	static const char *const forms[] = { "Page.Once.message", "Page.Once.note" };
+	unsigned char key[32];
+	char hex[2 * sizeof(key) + 1];
+	size_t f;
+
+	for (f = 0; f < sizeof(forms) / sizeof(forms[0]); f++) {
+		if (crypto_random(key, sizeof(key)) != 0)
+			return -1;
+		crypto_hex(key, sizeof(key), hex);
+		hdf_set_value(req->hdf, forms[f], hex);
+	}
+	return 0;
+}
+
 static void
 customers_show(struct request *req)
 {
 	static const char *const detail_columns[] = { "id", "email", "first_name", "last_name",
 		"phone", "country", "language", "status", "status_reason", "source", "tax_exempt",
 		"order_count" };
-	static const char *const order_dates[] = { "ordered_at", NULL };
-	static const char *const event_dates[] = { "created_at", NULL };
-	static const char *const mail_dates[] = { "created_at", "sent_at", NULL };
-	static const char *const note_dates[] = { "created_at", "updated_at", NULL };
 	struct db_query *detail = &customers_sql[SQL_DETAIL];
 	struct db_param params[2] = { DB_INT(req->path_id), DB_INT(req->shop.id) };
 	char text[64], name[64];
 	size_t i;
-	int found;
+	int found, sections_status;
 
 	if (db_exec(&req->app->db, detail, params, 2) < 0) {
 		page_error(req, 500, NULL);
@@ -1553,10 +1743,10 @@ customers_show(struct request *req)
 		page_error(req, found < 0 ? 500 : 404, NULL);
 		return;
 	}
-	if (customer_rows(req, SQL_RECENT_ORDERS, req->path_id, "Orders", order_dates, "total_cents") < 0 ||
-	    customer_rows(req, SQL_TIMELINE, req->path_id, "Timeline", event_dates, NULL) < 0 ||
-	    customer_rows(req, SQL_MAILS, req->path_id, "Mails", mail_dates, NULL) < 0 ||
-	    customer_rows(req, SQL_NOTES, req->path_id, "Notes", note_dates, NULL) < 0) {
+	sections_status = customer_sections(req);
+	if (sections_status == 1)
+		return;
+	if (sections_status < 0 || once_keys(req) != 0) {
 		page_error(req, 500, NULL);
 		return;
 	}
@@ -1571,6 +1761,7 @@ struct current {
 	char status[16];
 	int has_signed_in;
 	char first_name[404], last_name[404], phone_digits[40];
+	char language[3];	/* "" when not set: mails use the shop's */
 };
 
 /* Starts a transaction and locks the customer of the path. Returns 1 when
@@ -1594,6 +1785,8 @@ lock_customer(struct request *req, struct current *current)
 		snprintf(current->first_name, sizeof(current->first_name), "%s", db_text(query, 3));
 		snprintf(current->last_name, sizeof(current->last_name), "%s", db_text(query, 4));
 		snprintf(current->phone_digits, sizeof(current->phone_digits), "%s", db_text(query, 5));
+		snprintf(current->language, sizeof(current->language), "%s",
+		    db_text(query, 6) ? db_text(query, 6) : "");
 	}
 	db_done(query);
 	if (found != 1)
@@ -1776,12 +1969,52 @@ customers_delete_form(struct request *req)
 	page_render(req, 200, "customers/delete.cs");
 }
 
+/* --- forms that must not work twice ------------------------------------------------ */
+
+/* A double click or a reload of the answer sends a form again. The forms
+ * that would then send a second mail or store a second note carry a random
+ * one-time key ("once", once_keys); it is written in the transaction that
+ * does the work, and a second POST with it finds it there (the unique key
+ * decides, even for two at once: the second waits on the customer's row,
+ * then on the key) and only shows the customer again. A form without the
+ * key (sent by a script) is done every time. Returns 1 to go on, 0 when the
+ * form was done already (answered), -1 on error (answered). */
+static int
+form_once(struct request *req)
+{
+	const char *once = request_field(req, "once");
+	unsigned char key[32];
+	struct db_param params[2] = { DB_INT(req->shop.id), DB_BLOB(key, sizeof(key)) };
+	char path[64];
+	long long rows;
+
+	if (once == NULL || *once == '\0')
+		return 1;
+	if (crypto_unhex(once, key, sizeof(key)) != 0) {
+		page_error(req, 400, "Error.Field.Token");
+		return -1;
+	}
+	rows = db_exec(&req->app->db, &customers_sql[SQL_ONCE_ADD], params, 2);
+	if (rows == -2) {
+		db_rollback(&req->app->db);
+		snprintf(path, sizeof(path), "/admin/customers/%lld", req->path_id);
+		page_redirect(req, path);
+		return 0;
+	}
+	if (rows < 0 || db_exec(&req->app->db, &customers_sql[SQL_ONCE_PRUNE], NULL, 0) < 0) {
+		page_error(req, 500, NULL);
+		return -1;
+	}
+	return 1;
+}
+
 /* --- a message to the customer --------------------------------------------------- */
 
 static const struct field message_fields[] = {
 	{ "back", FIELD_TEXT, 0, BACK_MAX, 0, 0 },
 	{ "subject", FIELD_TEXT, 1, 200, 0, 0 },
 	{ "text", FIELD_MULTILINE, 1, 5000, 0, 0 },
+	{ "once", FIELD_TOKEN, 0, 64, 0, 0 },
 	{ NULL, 0, 0, 0, 0, 0 }
 };
 
@@ -1791,13 +2024,13 @@ customers_message(struct request *req)
 	struct current current;
 	struct mail mail = { "customer-message", NULL, 0, 0 };
 
-	if (lock_customer(req, &current) != 1)
+	if (lock_customer(req, &current) != 1 || form_once(req) != 1)
 		return;
 	mail.recipient = current.email;
 	mail.customer_id = req->path_id;
 	hdf_set_value(req->hdf, "Mail.Subject", request_field(req, "subject"));
 	hdf_set_value(req->hdf, "Mail.Text", request_field(req, "text"));
-	if (mail_queue(req, &mail) != 0) {
+	if (mail_queue_in(req, &mail, current.language) != 0) {
 		page_error(req, 500, NULL);
 		return;
 	}
@@ -1827,6 +2060,7 @@ customers_block_invalid(struct request *req)
 static const struct field note_fields[] = {
 	{ "back", FIELD_TEXT, 0, BACK_MAX, 0, 0 },
 	{ "body", FIELD_MULTILINE, 1, 5000, 0, 0 },
+	{ "once", FIELD_TOKEN, 0, 64, 0, 0 },
 	{ NULL, 0, 0, 0, 0, 0 }
 };
 
@@ -1844,7 +2078,7 @@ customers_note_add(struct request *req)
 	struct db_param params[4] = { DB_INT(req->shop.id), DB_INT(req->path_id),
 		DB_INT(req->session.admin_id), DB_TEXT(request_field(req, "body")) };
 
-	if (lock_customer(req, &current) != 1)
+	if (lock_customer(req, &current) != 1 || form_once(req) != 1)
 		return;
 	if (db_exec(&req->app->db, &customers_sql[SQL_NOTE_ADD], params, 4) < 0) {
 		page_error(req, 500, NULL);
@@ -1917,6 +2151,95 @@ customers_note_delete(struct request *req)
 	change_note(req, NULL, "customer.note_deleted");
 }
 
+/* --- a failed mail ---------------------------------------------------------------- */
+
+/* Sends mail path_id2 of the customer again (retry) or sets it aside
+ * (dismiss); either way it leaves the list's banner. A mail that is not
+ * the customer's, or not failed, is a 404. */
+static void
+change_mail(struct request *req, int retry)
+{
+	struct current current;
+	struct db_param params[4];
+	long long rows;
+
+	if (lock_customer(req, &current) != 1)
+		return;
+	params[0] = DB_TEXT(current.email);
+	params[1] = DB_INT(req->path_id2);
+	params[2] = DB_INT(req->shop.id);
+	params[3] = DB_INT(req->path_id);
+	rows = retry ? db_exec(&req->app->db, &customers_sql[SQL_MAIL_RETRY], params, 4)
+	    : db_exec(&req->app->db, &customers_sql[SQL_MAIL_DISMISS], params + 1, 3);
+	if (rows <= 0) {
+		page_error(req, rows < 0 ? 500 : 404, NULL);
+		return;
+	}
+	finish_change(req, retry ? "mail.retried" : "mail.dismissed", NULL);
+}
+
+static void
+customers_mail_retry(struct request *req)
+{
+	change_mail(req, 1);
+}
+
+/* The shop's failed mails, where the list's banner leads: whom, what, why,
+ * each with its customer's page, and one button to send them all again
+ * (after the mail server was down, say). */
+static void
+customers_failed_mails(struct request *req)
+{
+	struct db_query *query = &customers_sql[SQL_FAILED_LIST];
+	struct db_param shop = DB_INT(req->shop.id);
+	char name[32], text[64];
+	HDF *row;
+	int count = 0;
+
+	if (db_exec(&req->app->db, query, &shop, 1) < 0) {
+		page_error(req, 500, NULL);
+		return;
+	}
+	while (db_fetch(query) == 1) {
+		snprintf(name, sizeof(name), "Mails.%d", count++);
+		if (hdf_get_node(req->hdf, name, &row) != STATUS_OK)
+			break;
+		hdf_set_value(row, "id", db_text(query, 0));
+		if (db_text(query, 1) != NULL)
+			hdf_set_value(row, "customer_id", db_text(query, 1));
+		hdf_set_value(row, "recipient", db_text(query, 2));
+		hdf_set_value(row, "subject", db_text(query, 3));
+		if (db_text(query, 4) != NULL)
+			hdf_set_value(row, "last_error", db_text(query, 4));
+		format_local_when(db_text(query, 5), req->shop.time_zone, req->shop.lang, text,
+		    sizeof(text));
+		hdf_set_value(row, "created_at", text);
+	}
+	db_done(query);
+	page_render(req, 200, "customers/mails.cs");
+}
+
+static void
+customers_failed_retry_all(struct request *req)
+{
+	struct db_param params[2] = { DB_INT(req->session.admin_id), DB_INT(req->shop.id) };
+
+	if (db_begin(&req->app->db) != 0 ||
+	    db_exec(&req->app->db, &customers_sql[SQL_FAILED_EVENTS], params, 2) < 0 ||
+	    db_exec(&req->app->db, &customers_sql[SQL_FAILED_RETRY_ALL], params + 1, 1) < 0 ||
+	    db_commit(&req->app->db) != 0) {
+		page_error(req, 500, NULL);
+		return;
+	}
+	page_redirect(req, "/admin/customers/mails");
+}
+
+static void
+customers_mail_dismiss(struct request *req)
+{
+	change_mail(req, 0);
+}
+
 /* --- bulk actions ---------------------------------------------------------------- */
 
 #define BULK_MAX_TICKED 200
@@ -1924,17 +2247,25 @@ customers_note_delete(struct request *req)
 enum bulk_action { BULK_DEACTIVATE, BULK_REACTIVATE, BULK_BLOCK, BULK_UNBLOCK, BULK_DELETE,
 	BULK__MAX };
 
+/* An action applies to the customers whose status is in from; the others
+ * chosen are left as they are (reactivating never unblocks anyone, making
+ * inactive never unblocks a blocked customer). */
 static const struct {
 	const char *name;	/* in the form */
-	const char *status;	/* new status, "" = back to active or invited, NULL = erase */
+	const char *from;	/* the statuses it applies to, for FIND_IN_SET */
+	enum customers_sql change;	/* CUSTOMERS_SQL__MAX: erase */
 	const char *event;
 	int owner_only;
 } bulk_actions[BULK__MAX] = {
-	/* BULK_DEACTIVATE */ { "deactivate", "inactive", "customer.deactivated", 0 },
-	/* BULK_REACTIVATE */ { "reactivate", "", "customer.reactivated", 0 },
-	/* BULK_BLOCK */ { "block", "blocked", "customer.blocked", 0 },
-	/* BULK_UNBLOCK */ { "unblock", "", "customer.unblocked", 0 },
-	/* BULK_DELETE */ { "delete", NULL, "customer.erased", 1 },
+	/* BULK_DEACTIVATE */ { "deactivate", "invited,active", SQL_BULK_DEACTIVATE,
+	    "customer.deactivated", 0 },
+	/* BULK_REACTIVATE */ { "reactivate", "inactive", SQL_BULK_REACTIVATE,
+	    "customer.reactivated", 0 },
+	/* BULK_BLOCK */ { "block", "invited,active,inactive,blocked", SQL_BULK_BLOCK,
+	    "customer.blocked", 0 },
+	/* BULK_UNBLOCK */ { "unblock", "blocked", SQL_BULK_UNBLOCK, "customer.unblocked", 0 },
+	/* BULK_DELETE */ { "delete", "invited,active,inactive,blocked", CUSTOMERS_SQL__MAX,
+	    "customer.erased", 1 },
 };
 
 static const struct field bulk_fields[] = {
@@ -2035,6 +2366,19 @@ bulk_select(struct request *req, int everything, const unsigned char *selection)
 	return single_number(req, SQL_BULK_COUNT, params, 1);
 }
 
+/* Leaves in the selection the customers the action applies to. Returns
+ * how many, or -1. */
+static long long
+bulk_keep_applicable(struct request *req, enum bulk_action action, const unsigned char *selection)
+{
+	struct db_param params[3] = { DB_BLOB(selection, 16), DB_INT(req->shop.id),
+		DB_TEXT(bulk_actions[action].from) };
+
+	if (db_exec(&req->app->db, &customers_sql[SQL_BULK_APPLICABLE], params, 3) < 0)
+		return -1;
+	return single_number(req, SQL_BULK_COUNT, params, 1);
+}
+
 /* Applies the action to every customer of the selection, inside the
  * caller's transaction. The timeline rows go first, while the customers
  * still match what was chosen; the selection is emptied last. 0 or -1. */
@@ -2044,7 +2388,6 @@ bulk_apply(struct request *req, enum bulk_action action, const char *reason,
 {
 	struct db *db = &req->app->db;
 	struct db_param params[5];
-	const char *status = bulk_actions[action].status;
 
 	if (action == BULK_DELETE && bulk_for_shop(req, SQL_BULK_SCRUB_EVENTS, selection) != 0)
 		return -1;
@@ -2059,22 +2402,21 @@ bulk_apply(struct request *req, enum bulk_action action, const char *reason,
 	    (bulk_for_shop(req, SQL_BULK_END_SESSIONS, selection) != 0 ||
 	    bulk_for_shop(req, SQL_BULK_VOID_TOKENS, selection) != 0))
 		return -1;
-	if (status == NULL) {
+	if (action == BULK_DELETE) {
 		if (bulk_forget_search(req, selection) != 0 ||
 		    bulk_for_shop(req, SQL_BULK_DETACH_ORDERS, selection) != 0 ||
 		    bulk_for_shop(req, SQL_BULK_DROP_MAILS, selection) != 0 ||
 		    bulk_for_shop(req, SQL_BULK_DROP_NOTES, selection) != 0 ||
 		    bulk_for_shop(req, SQL_BULK_ERASE, selection) != 0)
 			return -1;
-	} else {
-		params[0] = DB_TEXT(status);
-		params[1] = DB_TEXT(status);
-		params[2] = DB_TEXT(action == BULK_BLOCK ? reason : "");
-		params[3] = DB_INT(req->shop.id);
-		params[4] = DB_BLOB(selection, 16);
-		if (db_exec(db, &customers_sql[SQL_BULK_STATUS], params, 5) < 0)
+	} else if (action == BULK_BLOCK) {
+		params[0] = DB_TEXT(reason);
+		params[1] = DB_INT(req->shop.id);
+		params[2] = DB_BLOB(selection, 16);
+		if (db_exec(db, &customers_sql[SQL_BULK_BLOCK], params, 3) < 0)
 			return -1;
-	}
+	} else if (bulk_for_shop(req, bulk_actions[action].change, selection) != 0)
+		return -1;
 	params[0] = DB_BLOB(selection, 16);
 	return db_exec(db, &customers_sql[SQL_BULK_CLEAR], params, 1) < 0 ? -1 : 0;
 }
@@ -2097,6 +2439,7 @@ change_one(struct request *req, enum bulk_action action, const char *reason, con
 	params[2] = DB_INT(req->shop.id);
 	if (crypto_random(selection, sizeof(selection)) != 0 ||
 	    db_exec(&req->app->db, &customers_sql[SQL_BULK_ADD_ID], params, 3) < 0 ||
+	    bulk_keep_applicable(req, action, selection) < 0 ||
 	    bulk_apply(req, action, reason, selection) != 0 || db_commit(&req->app->db) != 0) {
 		page_error(req, 500, NULL);
 		return;
@@ -2184,7 +2527,7 @@ customers_bulk(struct request *req)
 	const char *reason = request_field(req, "reason");
 	int everything = scope != NULL && strcmp(scope, "all") == 0;
 	unsigned char selection[16];
-	long long count;
+	long long chosen, count;
 	int action;
 
 	if (action_name == NULL || *action_name == '\0') {
@@ -2202,7 +2545,7 @@ customers_bulk(struct request *req)
 		page_error(req, 403, "Error.OwnerOnly");
 		return;
 	}
-	if (action == BULK_BLOCK && reason == NULL) {
+	if (action == BULK_BLOCK && (reason == NULL || *reason == '\0')) {
 		page_error(req, 400, "Customers.ReasonNeeded");
 		return;
 	}
@@ -2210,10 +2553,21 @@ customers_bulk(struct request *req)
 		page_error(req, 500, NULL);
 		return;
 	}
-	count = bulk_select(req, everything, selection);
-	if (count < 0)
+	chosen = bulk_select(req, everything, selection);
+	if (chosen < 0)
 		return;
+	count = chosen > 0 ? bulk_keep_applicable(req, action, selection) : 0;
+	if (count < 0) {
+		page_error(req, 500, NULL);
+		return;
+	}
 	list_view_links_only(req);
+	/* chosen, but none the action applies to ("reactivate" on blocked
+	 * customers): said as such */
+	if (chosen > 0 && count == 0)
+		hdf_set_value(req->hdf, "Page.NoneApplicable", "1");
+	else if (chosen > count)
+		hdf_set_int_value(req->hdf, "Page.LeftAsTheyAre", (int)(chosen - count));
 	hdf_set_value(req->hdf, "Page.Action", bulk_actions[action].name);
 	hdf_set_int_value(req->hdf, "Page.Count", (int)count);
 	if (count == 0 || request_field(req, "confirm") == NULL) {
@@ -2241,10 +2595,13 @@ static const struct route routes[] = {
 	{ "GET", "/admin/", ACCESS_ADMIN, NULL, customers_home, NULL },
 	{ "GET", "/admin/customers", ACCESS_ADMIN, list_fields, customers_list, NULL },
 	{ "GET", "/admin/customers/new", ACCESS_ADMIN, NULL, customers_new_form, NULL },
+	{ "GET", "/admin/customers/mails", ACCESS_ADMIN, NULL, customers_failed_mails, NULL },
+	{ "POST", "/admin/customers/mails/retry", ACCESS_ADMIN, NULL, customers_failed_retry_all,
+	    NULL },
 	{ "POST", "/admin/customers/bulk", ACCESS_ADMIN, bulk_fields, customers_bulk, NULL },
 	{ "POST", "/admin/customers/new", ACCESS_ADMIN, new_fields, customers_create,
 	    customers_new_invalid },
-	{ "GET", "/admin/customers/#", ACCESS_ADMIN, back_fields, customers_show, NULL },
+	{ "GET", "/admin/customers/#", ACCESS_ADMIN, show_fields, customers_show, NULL },
 	{ "GET", "/admin/customers/#/edit", ACCESS_ADMIN, back_fields, customers_edit_form, NULL },
 	{ "POST", "/admin/customers/#/edit", ACCESS_ADMIN, edit_fields, customers_update,
 	    customers_edit_invalid },
@@ -2265,6 +2622,9 @@ static const struct route routes[] = {
 	    customers_note_delete_form, NULL },
 	{ "POST", "/admin/customers/#/notes/#/delete", ACCESS_ADMIN, back_fields,
 	    customers_note_delete, NULL },
+	{ "POST", "/admin/customers/#/mails/#/retry", ACCESS_ADMIN, NULL, customers_mail_retry, NULL },
+	{ "POST", "/admin/customers/#/mails/#/dismiss", ACCESS_ADMIN, NULL, customers_mail_dismiss,
+	    NULL },
 	{ "GET", "/admin/customers/#/delete", ACCESS_OWNER, back_fields, customers_delete_form, NULL },
 	{ "POST", "/admin/customers/#/delete", ACCESS_OWNER, back_fields, customers_erase, NULL },
 	{ "GET", "/admin/settings", ACCESS_OWNER, NULL, customers_settings_form, NULL },

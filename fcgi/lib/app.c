@@ -256,7 +256,15 @@ field_check(const struct field *field, HDF *node)
 	case FIELD_PASSWORD:
 		return NULL;
 	case FIELD_EMAIL:
-		return text_email_normalise(value) ? NULL : "Error.Field.Email";
+		switch (text_email_check(value)) {
+		case TEXT_EMAIL_OK:
+			return NULL;
+		case TEXT_EMAIL_NOT_ASCII:
+			return "Error.Field.EmailAscii";
+		case TEXT_EMAIL_INVALID:
+			break;
+		}
+		return "Error.Field.Email";
 	case FIELD_INT:
 		errno = 0;
 		number = strtoll(value, &end, 10);

@@ -13,8 +13,34 @@
 #include "mail.h"
 #include "page.h"
 
+/* Points Lang (and Page.Lang, which the mail's <html lang> says) at the
+ * language tree of code when it is one Fidèle speaks; NULL: back to the
+ * shop's. */
+static void
+mail_link_lang(struct request *req, const char *code)
+{
+	char target[16];
+	int i;
+
+	for (i = 0; code != NULL && i < LANG__MAX; i++)
+		if (strcmp(code, lang_codes[i]) == 0) {
+			snprintf(target, sizeof(target), "Lang_%s", lang_codes[i]);
+			hdf_set_symlink(req->hdf, "Lang", target);
+			hdf_set_value(req->hdf, "Page.Lang", lang_codes[i]);
+			return;
+		}
+	request_link_lang(req);
+	hdf_set_value(req->hdf, "Page.Lang", lang_codes[req->shop.lang]);
+}
+
 int
 mail_queue(struct request *req, const struct mail *mail)
+{
+	return mail_queue_in(req, mail, NULL);
+}
+
+int
+mail_queue_in(struct request *req, const struct mail *mail, const char *language)
 {
 	STRING text, html;
 	char template[128];
@@ -24,12 +50,15 @@ mail_queue(struct request *req, const struct mail *mail)
 	string_init(&text);
 	string_init(&html);
 	hdf_set_value(req->hdf, "Mail.Recipient", mail->recipient);
+	mail_link_lang(req, language);
 	snprintf(template, sizeof(template), "mail/%s.txt.cs", mail->name);
 	if (page_render_text(req, template, "none", &text) != 0)
 		goto out;
 	snprintf(template, sizeof(template), "mail/%s.html.cs", mail->name);
 	if (page_render_text(req, template, "html", &html) != 0)
 		goto out;
+	/* the page that follows speaks the shop's language again */
+	mail_link_lang(req, NULL);
 	/* the text template's first line is the subject */
 	if (text.buf == NULL || strncmp(text.buf, "Subject: ", 9) != 0 ||
 	    (body = strchr(text.buf, '\n')) == NULL) {
@@ -58,6 +87,7 @@ mail_queue(struct request *req, const struct mail *mail)
 		goto out;
 	status = 0;
 out:
+	mail_link_lang(req, NULL);
 	string_clear(&text);
 	string_clear(&html);
 	return status;

@@ -249,6 +249,26 @@ terms_add_word(struct search_terms *terms, const char *word, size_t len)
 	}
 }
 
+/* The nine digits after a French prefix (0, 33, 330 as in "+33 (0)6…",
+ * 0033 or 00330) when digits is exactly such a number, else NULL. */
+static const char *
+french_number(const char *digits)
+{
+	static const char *const prefixes[] = { "00330", "0033", "330", "33", "0" };
+	size_t i, length = strlen(digits);
+
+	if (strspn(digits, "0123456789") != length)
+		return NULL;
+	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+		size_t prefix = strlen(prefixes[i]);
+
+		if (length == prefix + 9 && strncmp(digits, prefixes[i], prefix) == 0 &&
+		    digits[prefix] != '0')
+			return digits + prefix;
+	}
+	return NULL;
+}
+
 void
 search_terms(const char *first_name, const char *last_name, const char *email,
     const char *phone_digits, struct search_terms *terms)
@@ -276,6 +296,33 @@ search_terms(const char *first_name, const char *last_name, const char *email,
 			p += strspn(p, " ");
 		}
 	}
+	/* a French number as it is written at home and from abroad, so that
+	 * "06 12" and "+33 6 12" both find it (sql/007 adds them to older
+	 * rows) */
+	if (phone_digits != NULL && french_number(phone_digits) != NULL) {
+		char word[16];
+
+		snprintf(word, sizeof(word), "0%s", french_number(phone_digits));
+		terms_add_word(terms, word, strlen(word));
+		snprintf(word, sizeof(word), "33%s", french_number(phone_digits));
+		terms_add_word(terms, word, strlen(word));
+	}
+}
+
+int
+search_phone_other_form(const char *token, char *out, size_t size)
+{
+	int written;
+
+	if (token[0] == '\0' || strspn(token, "0123456789") != strlen(token))
+		return 0;
+	if (token[0] == '0' && token[1] != '0' && token[1] != '\0')
+		written = snprintf(out, size, "33%s", token + 1);
+	else if (strncmp(token, "33", 2) == 0 && token[2] != '\0' && token[2] != '0')
+		written = snprintf(out, size, "0%s", token + 2);
+	else
+		return 0;
+	return written > 0 && (size_t)written < size;
 }
 
 int
@@ -286,16 +333,27 @@ search_tokens(const char *query, char tokens[SEARCH_TOKENS_MAX][SEARCH_TERM_MAX 
 	int count = 0;
 
 	if (*query != '\0' && strspn(query, "0123456789 +-.()") == strlen(query)) {
-		/* a phone number, whatever its spaces: "06 12" finds "+33 6 12" */
-		const char *d = query + strspn(query, " +-.()");
+		/* a phone number, whatever its spaces and dots: "06 12" and
+		 * "+33 6 12" both find "06 12 34 56 78" (search_terms keeps
+		 * both forms); "+" or "00" starts an international number,
+		 * whose "(0)" after 33 is dropped */
+		const char *d = query + strspn(query, " -.()");
+		int international = *d == '+';
 		size_t o = 0;
 
-		if (*d == '0')
-			d++;
 		for (; *d && o < SEARCH_TERM_MAX; d++)
 			if (*d >= '0' && *d <= '9')
 				tokens[0][o++] = *d;
 		tokens[0][o] = '\0';
+		if (strncmp(tokens[0], "00", 2) == 0) {
+			international = 1;
+			memmove(tokens[0], tokens[0] + 2, o - 1);
+			o -= 2;
+		}
+		if (international && strncmp(tokens[0], "330", 3) == 0 && o > 3) {
+			memmove(tokens[0] + 2, tokens[0] + 3, o - 2);
+			o--;
+		}
 		return o >= 2 ? 1 : 0;
 	}
 	search_fold(query, folded, sizeof(folded));

@@ -38,16 +38,25 @@ struct search_terms {
  * are (Vietnamese letters keep their accents). */
 void search_fold(const char *in, char *out, size_t size);
 
-/* The distinct terms of one customer. */
+/* The distinct terms of one customer; a French phone number gives its
+ * national (0…) and international (33…) forms. */
 void search_terms(const char *first_name, const char *last_name, const char *email,
     const char *phone_digits, struct search_terms *terms);
 
 /* Splits what an admin typed into at most SEARCH_TOKENS_MAX folded words,
  * each cut to SEARCH_TERM_MAX bytes (one letter is an initial: the start of
  * a name). A search made only of digits and phone punctuation ("06 12 34")
- * is one word of at least two digits, without the national 0 ("61234"), to
- * match phone_digits. Returns the number of words. */
+ * is one word of at least two digits ("061234"); written from abroad
+ * ("+33 6 12", "0033 6 12", "+33 (0)6 12") it starts with the country
+ * code ("33612"). A French number's terms hold both forms. Returns the
+ * number of words. */
 int search_tokens(const char *query, char tokens[SEARCH_TOKENS_MAX][SEARCH_TERM_MAX + 1]);
+
+/* For a phone search word: the same digits in the other French form
+ * ("0612" -> "33612", "33612" -> "0612") into out, for the searches that
+ * read phone_digits (which holds the number as typed) instead of the
+ * terms. Returns 1, or 0 when the word has no other form. */
+int search_phone_other_form(const char *token, char *out, size_t size);
 
 /* Rows for customer_search, sent as multi-row INSERTs. */
 #define SEARCH_BATCH_ROWS 200

@@ -94,27 +94,78 @@ text_lower_ascii(char *s)
 	return s;
 }
 
+/* RFC 5322 atext: what a local part may hold besides letters, digits and
+ * the dots between its words. */
+static int
+is_atext(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	    (c != '\0' && strchr("!#$%&'*+-/=?^_`{|}~", c) != NULL);
+}
+
+/* 1 when domain is a host name a mail server can look up (RFC 1123, RFC
+ * 5321 §4.1.2): at least two labels of letters, digits and inner hyphens,
+ * 1-63 bytes each, a last label that is not all digits (that would be an
+ * IP address, which no shop mails to). The whole address's 254 bytes keep
+ * it under the 253 a host name may have. */
+static int
+domain_is_host_name(const char *domain)
+{
+	const char *label = domain, *end;
+	size_t length;
+	int labels = 0, all_digits = 0;
+
+	for (;;) {
+		end = strchr(label, '.');
+		length = end ? (size_t)(end - label) : strlen(label);
+		if (length == 0 || length > 63 || label[0] == '-' || label[length - 1] == '-' ||
+		    strspn(label, "abcdefghijklmnopqrstuvwxyz0123456789-") < length)
+			return 0;
+		all_digits = strspn(label, "0123456789") >= length;
+		labels++;
+		if (end == NULL)
+			break;
+		label = end + 1;
+	}
+	return labels >= 2 && !all_digits;
+}
+
+enum text_email
+text_email_check(char *s)
+{
+	const char *at, *p;
+	size_t local;
+
+	text_lower_ascii(text_trim(s));
+	if (*s == '\0' || strlen(s) > 254 || !text_is_clean_utf8(s, 0))
+		return TEXT_EMAIL_INVALID;
+	at = strchr(s, '@');
+	if (at == NULL || at == s || strchr(at + 1, '@') != NULL)
+		return TEXT_EMAIL_INVALID;
+	/* A non-ASCII local part (josé@) can only be delivered through a relay
+	 * that offers SMTPUTF8 (RFC 6531), and an internationalised domain in
+	 * Unicode needs converting to its xn-- form first. Fidèle does not
+	 * know what its relay offers, and an address the relay refuses ends
+	 * as a failed mail nobody reads, so both are refused here with their
+	 * own message; the xn-- form of a domain is accepted. */
+	for (p = s; *p; p++)
+		if ((unsigned char)*p >= 0x80)
+			return TEXT_EMAIL_NOT_ASCII;
+	/* the local part: dot-separated words of atext (a quoted local part
+	 * is refused: nobody types one and many relays refuse it) */
+	local = (size_t)(at - s);
+	if (local > 64 || s[0] == '.' || at[-1] == '.')
+		return TEXT_EMAIL_INVALID;
+	for (p = s; p < at; p++)
+		if (!(is_atext(*p) || (*p == '.' && p[1] != '.')))
+			return TEXT_EMAIL_INVALID;
+	return domain_is_host_name(at + 1) ? TEXT_EMAIL_OK : TEXT_EMAIL_INVALID;
+}
+
 int
 text_email_normalise(char *s)
 {
-	const char *at, *dot, *p;
-
-	text_lower_ascii(text_trim(s));
-	if (strlen(s) > 254 || !text_is_clean_utf8(s, 0))
-		return 0;
-	at = strchr(s, '@');
-	if (at == NULL || at == s || strchr(at + 1, '@') != NULL)
-		return 0;
-	for (p = s; *p; p++)
-		if (is_space(*p) || *p == '<' || *p == '>' || *p == ',' || *p == ';' ||
-		    *p == '"' || *p == '(' || *p == ')' || *p == '[' || *p == ']' || *p == '\\')
-			return 0;
-	if (at - s > 64)
-		return 0;
-	dot = strrchr(at + 1, '.');
-	if (dot == NULL || dot == at + 1 || dot[1] == '\0' || strstr(at + 1, "..") != NULL)
-		return 0;
-	return 1;
+	return text_email_check(s) == TEXT_EMAIL_OK;
 }
 
 int

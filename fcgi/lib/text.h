@@ -20,9 +20,21 @@ char *text_trim(char *s);
 /* Lowercases ASCII letters in place; returns s. */
 char *text_lower_ascii(char *s);
 
-/* Normalises an e-mail address in place (trim, lowercase) and checks its
- * shape: one '@', a non-empty local part, a domain with a dot, no spaces,
- * at most 254 bytes. Returns 1 when valid. */
+/* What is wrong with an e-mail address, if anything. */
+enum text_email {
+	TEXT_EMAIL_OK,
+	TEXT_EMAIL_INVALID,	/* not an address a mail server would deliver to */
+	TEXT_EMAIL_NOT_ASCII	/* letters beyond ASCII: see text.c for why refused */
+};
+
+/* Normalises an e-mail address in place (trim, lowercase ASCII) and checks
+ * it: one '@', a local part of dot-separated RFC 5322 words of at most 64
+ * bytes, a domain that is a host name (labels of letters, digits and inner
+ * hyphens, 1-63 bytes, at least two, a last one not all digits), at most
+ * 254 bytes in all, ASCII only. */
+enum text_email text_email_check(char *s);
+
+/* text_email_check(s) == TEXT_EMAIL_OK, as 1 or 0. */
 int text_email_normalise(char *s);
 
 /* Copies s into out (size out_size) with LIKE's % _ and \ escaped and a

@@ -1,4 +1,10 @@
-<?cs include:"macros.cs" ?><?cs set:Page.Title = Customer.display_name ?><?cs set:Page.Section = "customers" ?><?cs def:content() ?>
+<?cs include:"macros.cs" ?><?cs
+# under a part of the page that shows its newest rows: how many there are
+# and a link to all of them; when it is shown whole, its pages ?><?cs
+def:see_all(section, count, shown) ?><?cs if:Page.All == section ?><p class="pager"><?cs
+ if:Page.AllPrevious ?><a rel="prev" href="/admin/customers/<?cs var:Customer.id ?>?all=<?cs var:section ?>&amp;page=<?cs var:Page.AllPrevious ?>#<?cs var:section ?>">← <?cs var:Lang.Customers.Previous ?></a> <?cs /if ?><?cs
+ if:Page.AllNext ?><a rel="next" href="/admin/customers/<?cs var:Customer.id ?>?all=<?cs var:section ?>&amp;page=<?cs var:Page.AllNext ?>#<?cs var:section ?>"><?cs var:Lang.Customers.Next ?> →</a> <?cs /if ?><a href="/admin/customers/<?cs var:Customer.id ?>#<?cs var:section ?>"><?cs var:Lang.Customers.SeeLess ?></a></p><?cs
+ elif:count > shown ?><p class="see-all"><a href="/admin/customers/<?cs var:Customer.id ?>?all=<?cs var:section ?>#<?cs var:section ?>"><?cs var:Lang.Customers.SeeAll ?> (<?cs var:count ?>)</a></p><?cs /if ?><?cs /def ?><?cs set:Page.Title = Customer.display_name ?><?cs set:Page.Section = "customers" ?><?cs def:content() ?>
 <p class="crumbs"><a href="<?cs if:Page.Back ?><?cs var:Page.Back ?><?cs else ?>/admin/customers<?cs /if ?>">← <?cs var:Lang.Customers.Back ?></a></p>
 <div class="page-head">
   <h1><?cs call:person_name(Customer.last_name, Customer.first_name, Customer.email) ?></h1>
@@ -29,7 +35,7 @@
     <dl class="facts">
       <dt><?cs var:Lang.Customers.Email ?></dt><dd class="email"><?cs if:Customer.mailto ?><a href="<?cs var:Customer.mailto ?>"><?cs var:Customer.email ?></a><?cs /if ?></dd>
       <dt><?cs var:Lang.Customers.Phone ?></dt><dd><?cs if:Customer.tel ?><a href="<?cs var:Customer.tel ?>"><?cs var:Customer.phone ?></a><?cs /if ?></dd>
-      <dt><?cs var:Lang.Customers.Country ?></dt><dd><?cs if:Customer.country ?><?cs var:Lang.Countries[Customer.country] ?><?cs /if ?></dd>
+      <dt><?cs var:Lang.Customers.Country ?></dt><dd><?cs if:Lang.Countries[Customer.country] ?><?cs var:Lang.Countries[Customer.country] ?><?cs else ?><?cs var:Customer.country ?><?cs /if ?></dd>
       <dt><?cs var:Lang.Customers.Language ?></dt><dd><?cs if:Customer.language == "en" ?>English<?cs elif:Customer.language == "fr" ?>Français<?cs /if ?></dd>
       <dt><?cs var:Lang.Customers.Source ?></dt><dd><?cs var:Lang.Source[Customer.source] ?></dd>
       <dt><?cs var:Lang.Customers.SignedUp ?></dt><dd><?cs var:Customer.created ?></dd>
@@ -37,7 +43,7 @@
       <dt><?cs var:Lang.Customers.TaxExempt ?></dt><dd><?cs if:Customer.tax_exempt == "1" ?><?cs var:Lang.Customers.Yes ?><?cs else ?><?cs var:Lang.Customers.No ?><?cs /if ?></dd>
     </dl>
   </section>
-  <section class="card">
+  <section class="card" id="orders">
     <h2><?cs var:Lang.Customers.OrdersTitle ?></h2>
     <dl class="facts">
       <dt><?cs var:Lang.Customers.OrderCount ?></dt><dd><?cs var:Customer.order_count ?></dd>
@@ -55,13 +61,15 @@
       <?cs /each ?>
       </tbody>
     </table>
+    <?cs call:see_all("orders", Page.Counts.orders, subcount(Orders)) ?>
     <?cs /if ?>
   </section>
 </div>
-<section class="card notes">
+<section class="card notes" id="notes">
   <h2><?cs var:Lang.Customers.Notes ?> <span class="muted"><?cs var:Lang.Customers.NotesPrivate ?></span></h2>
   <form method="post" action="/admin/customers/<?cs var:Customer.id ?>/notes" class="form">
     <?cs call:csrf_field() ?><?cs call:back_field() ?>
+    <input type="hidden" name="once" value="<?cs var:Page.Once.note ?>">
     <label for="note" class="visually-hidden"><?cs var:Lang.Customers.NewNote ?></label>
     <textarea id="note" name="body" rows="2" maxlength="5000" required placeholder="<?cs var:Lang.Customers.NewNote ?>"></textarea>
     <button type="submit"><?cs var:Lang.Customers.AddNote ?></button>
@@ -81,9 +89,10 @@
     </details>
   </article>
   <?cs /each ?>
+  <?cs call:see_all("notes", Page.Counts.notes, subcount(Notes)) ?>
 </section>
 <div class="grid">
-  <section class="card">
+  <section class="card" id="events">
     <h2><?cs var:Lang.Customers.Timeline ?></h2>
     <?cs if:subcount(Timeline) == 0 ?><p class="muted"><?cs var:Lang.Customers.NoEvents ?></p><?cs else ?>
     <ol class="timeline">
@@ -91,12 +100,14 @@
       <li><span class="when"><?cs var:e.created_at ?></span> <?cs var:Lang.Event[e.kind] ?><?cs if:!Lang.Event[e.kind] ?><?cs var:e.kind ?><?cs /if ?><?cs if:e.detail ?> · <?cs var:e.detail ?><?cs /if ?><?cs if:e.email ?> <span class="muted"><?cs var:Lang.Customers.By ?> <?cs var:e.email ?></span><?cs /if ?></li>
       <?cs /each ?>
     </ol>
+    <?cs call:see_all("events", Page.Counts.events, subcount(Timeline)) ?>
     <?cs /if ?>
   </section>
-  <section class="card">
+  <section class="card" id="mails">
     <h2><?cs var:Lang.Customers.Mails ?></h2>
     <form method="post" action="/admin/customers/<?cs var:Customer.id ?>/message" class="form message-form">
       <?cs call:csrf_field() ?><?cs call:back_field() ?>
+      <input type="hidden" name="once" value="<?cs var:Page.Once.message ?>">
       <label for="subject"><?cs var:Lang.Customers.Subject ?></label>
       <input id="subject" name="subject" type="text" maxlength="200" required value="<?cs var:Page.Form.subject ?>">
       <label for="text"><?cs var:Lang.Customers.MessageText ?></label>
@@ -106,9 +117,15 @@
     <?cs if:subcount(Mails) == 0 ?><p class="muted"><?cs var:Lang.Customers.NoMails ?></p><?cs else ?>
     <ol class="timeline">
       <?cs each:m = Mails ?>
-      <li><span class="when"><?cs if:m.sent_at ?><?cs var:m.sent_at ?><?cs else ?><?cs var:m.created_at ?><?cs /if ?></span> <?cs var:m.subject ?> <span class="muted">(<?cs var:Lang.Customers.MailStatus[m.status] ?>)</span></li>
+      <li><span class="when"><?cs if:m.sent_at ?><?cs var:m.sent_at ?><?cs else ?><?cs var:m.created_at ?><?cs /if ?></span> <?cs var:m.subject ?> <span class="muted">(<?cs var:Lang.Customers.MailStatus[m.status] ?>)</span><?cs
+        if:m.status == "failed" || m.status == "dismissed" ?>
+        <?cs if:m.last_error ?><span class="muted"><?cs var:m.last_error ?></span><?cs /if ?>
+        <form method="post" action="/admin/customers/<?cs var:Customer.id ?>/mails/<?cs var:m.id ?>/retry" class="inline-form"><?cs call:csrf_field() ?><button type="submit"><?cs var:Lang.Customers.MailRetry ?></button></form><?cs
+        if:m.status == "failed" ?>
+        <form method="post" action="/admin/customers/<?cs var:Customer.id ?>/mails/<?cs var:m.id ?>/dismiss" class="inline-form"><?cs call:csrf_field() ?><button type="submit" class="link"><?cs var:Lang.Customers.MailDismiss ?></button></form><?cs /if ?><?cs /if ?></li>
       <?cs /each ?>
     </ol>
+    <?cs call:see_all("mails", Page.Counts.mails, subcount(Mails)) ?>
     <?cs /if ?>
   </section>
 </div>

@@ -20,6 +20,8 @@
         <label for="country"><?cs var:Lang.Customers.Country ?></label>
         <select id="country" name="country">
           <option value="">—</option>
+          <?cs # a country from an import or an older list stays chosen, so saving keeps it ?><?cs
+          if:Page.Form.country && !Lang.Countries[Page.Form.country] ?><option value="<?cs var:Page.Form.country ?>" selected><?cs var:Page.Form.country ?></option><?cs /if ?>
           <?cs each:c = Lang.Countries ?><option value="<?cs name:c ?>"<?cs if:Page.Form.country == name(c) ?> selected<?cs /if ?>><?cs var:c ?></option><?cs /each ?>
         </select>
         <?cs call:field_error("country") ?>

@@ -49,12 +49,12 @@
   </form>
 </details>
 <?cs if:Page.Message ?><p class="alert" role="alert"><?cs var:Page.Message ?></p><?cs /if ?>
-<?cs if:Page.FailedMails ?><p class="alert" role="status"><?cs var:Page.FailedMails ?> <?cs var:Lang.Customers.MailFailed ?></p><?cs /if ?>
+<?cs if:Page.FailedMails ?><p class="alert" role="status"><?cs var:Page.FailedMails ?> <?cs call:plural(Page.FailedMails, Lang.Customers.MailFailedOne, Lang.Customers.MailFailed) ?> <a href="/admin/customers/mails"><?cs var:Lang.Customers.FailedMails.See ?></a></p><?cs /if ?>
 <?cs if:Page.Message ?>
 <?cs elif:Page.Shown == 0 ?>
 <p class="empty"><?cs if:Page.Number > 1 ?><?cs var:Lang.Customers.PastEnd ?><?cs elif:Page.Filters ?><?cs var:Lang.Customers.NoMatch ?><?cs else ?><?cs var:Lang.Customers.None ?><?cs /if ?></p>
 <?cs else ?>
-<p class="count"><?cs if:Page.Position.Total ?><strong><?cs var:Page.Position.First ?>–<?cs var:Page.Position.Last ?></strong> <?cs var:Lang.Customers.Of ?> <?cs if:Page.Position.MoreThan ?><?cs var:Lang.Customers.MoreThan ?> <?cs /if ?><?cs var:Page.Position.Total ?> <?cs var:Lang.Customers.Matching ?><?cs else ?><?cs var:Lang.Customers.Showing ?> <strong><?cs var:Page.Position.First ?>–<?cs var:Page.Position.Last ?></strong><?cs /if ?><?cs if:Page.Query ?> · <?cs var:Lang.Customers.SearchFor ?> « <?cs var:Page.Query ?> »<?cs /if ?></p>
+<p class="count"><?cs if:Page.Position.Total ?><strong><?cs var:Page.Position.First ?>–<?cs var:Page.Position.Last ?></strong> <?cs var:Lang.Customers.Of ?> <?cs if:Page.Position.MoreThan ?><?cs var:Lang.Customers.MoreThan ?> <?cs /if ?><?cs var:Page.Position.Total ?> <?cs call:plural(Page.Position.Total, Lang.Customers.MatchingOne, Lang.Customers.Matching) ?><?cs else ?><?cs var:Lang.Customers.Showing ?> <strong><?cs var:Page.Position.First ?>–<?cs var:Page.Position.Last ?></strong><?cs /if ?><?cs if:Page.Query ?> · <?cs var:Lang.Customers.SearchFor ?> « <?cs var:Page.Query ?> »<?cs /if ?></p>
 <form method="post" action="/admin/customers/bulk" class="bulk-form">
 <?cs call:csrf_field() ?>
 <?cs each:f = Page.Filter ?><?cs if:f ?><input type="hidden" name="<?cs name:f ?>" value="<?cs var:f ?>"><?cs /if ?><?cs /each ?>

@@ -72,8 +72,42 @@ main(void)
 	n = search_tokens("Élodie  MARTIN", tokens);
 	ok(n == 2 && strcmp(tokens[0], "elodie") == 0 && strcmp(tokens[1], "martin") == 0,
 	    "a search is split into folded words");
-	n = search_tokens("06 12 34", tokens);
-	ok(n == 1 && strcmp(tokens[0], "61234") == 0, "a phone search is one word without the national 0");
+	{
+		/* however a number is typed, the word is one of the forms
+		 * search_terms stores */
+		static const struct {
+			const char *typed, *word;
+		} phones[] = {
+			{ "06 12 34", "061234" }, { "06", "06" }, { "06.12", "0612" },
+			{ "+33 6 12", "33612" }, { "33612", "33612" }, { "0033 6 12", "33612" },
+			{ "+33 (0)6 12", "33612" }, { "(0)6-12", "0612" }, { "612", "612" },
+		};
+		size_t i;
+
+		for (i = 0; i < sizeof(phones) / sizeof(phones[0]); i++) {
+			n = search_tokens(phones[i].typed, tokens);
+			ok(n == 1 && strcmp(tokens[0], phones[i].word) == 0, phones[i].typed);
+		}
+	}
+	search_terms("", "", "", "0612345678", &terms);
+	ok(has_term(&terms, "0612345678") && has_term(&terms, "33612345678"),
+	    "a national French number is stored in both forms");
+	search_terms("", "", "", "330612345678", &terms);
+	ok(has_term(&terms, "0612345678") && has_term(&terms, "33612345678"),
+	    "a number written +33 (0)6 is stored in both forms");
+	search_terms("", "", "", "447700900123", &terms);
+	ok(!has_term(&terms, "0447700900123") && terms.count == 10,
+	    "a number from elsewhere is stored as typed");
+	{
+		char other[32];
+
+		ok(search_phone_other_form("0612", other, sizeof(other)) && strcmp(other, "33612") == 0,
+		    "the other form of a national number");
+		ok(search_phone_other_form("33612", other, sizeof(other)) && strcmp(other, "0612") == 0,
+		    "the other form of an international number");
+		ok(!search_phone_other_form("612", other, sizeof(other)), "digits alone have no other form");
+		ok(!search_phone_other_form("martin", other, sizeof(other)), "a name has no other form");
+	}
 	n = search_tokens("+33 6 12", tokens);
 	ok(n == 1 && strcmp(tokens[0], "33612") == 0, "an international phone search keeps its code");
 	n = search_tokens("%_ -", tokens);

@@ -36,6 +36,49 @@ main(void)
 	buf[0] = '\0';
 	ok(!text_email_normalise(buf), "an empty address is refused");
 
+	{
+		/* what a relay would deliver to, and what it would not */
+		static const struct {
+			const char *input;
+			enum text_email expected;
+			const char *why;
+		} cases[] = {
+			{ "elodie.martin@example.fr", TEXT_EMAIL_OK, "a plain address" },
+			{ "o'brien+shop@mail.example.co.uk", TEXT_EMAIL_OK, "apostrophe and plus in the local part" },
+			{ "a@b-c.fr", TEXT_EMAIL_OK, "an inner hyphen in a label" },
+			{ "x@xn--caf-dma.fr", TEXT_EMAIL_OK, "an international domain in its xn-- form" },
+			{ "x@1and1.com", TEXT_EMAIL_OK, "a label starting with a digit" },
+			{ "a@b.:r", TEXT_EMAIL_INVALID, "a colon in the domain" },
+			{ "a@'b.fr", TEXT_EMAIL_INVALID, "an apostrophe in the domain" },
+			{ "a@-b.fr", TEXT_EMAIL_INVALID, "a label starting with a hyphen" },
+			{ "a@b-.fr", TEXT_EMAIL_INVALID, "a label ending with a hyphen" },
+			{ "a@b.fr.", TEXT_EMAIL_INVALID, "a trailing dot" },
+			{ "a@.b.fr", TEXT_EMAIL_INVALID, "a leading dot" },
+			{ "a@b_c.fr", TEXT_EMAIL_INVALID, "an underscore in the domain" },
+			{ "a@192.168.1.1", TEXT_EMAIL_INVALID, "an IP address" },
+			{ "a@b.123", TEXT_EMAIL_INVALID, "a top-level label of digits" },
+			{ "a@fr", TEXT_EMAIL_INVALID, "one label" },
+			{ "a@b/c.fr", TEXT_EMAIL_INVALID, "a slash in the domain" },
+			{ "a@aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.fr", TEXT_EMAIL_INVALID,
+			    "a label of 64 bytes" },
+			{ "a@aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.fr", TEXT_EMAIL_OK,
+			    "a label of 63 bytes" },
+			{ ".a@b.fr", TEXT_EMAIL_INVALID, "a local part starting with a dot" },
+			{ "a.@b.fr", TEXT_EMAIL_INVALID, "a local part ending with a dot" },
+			{ "a..b@b.fr", TEXT_EMAIL_INVALID, "two dots in the local part" },
+			{ "a:b@b.fr", TEXT_EMAIL_INVALID, "a colon in the local part" },
+			{ "jos\xc3\xa9@example.fr", TEXT_EMAIL_NOT_ASCII, "an accented local part needs SMTPUTF8" },
+			{ "x@caf\xc3\xa9.fr", TEXT_EMAIL_NOT_ASCII, "a domain in Unicode" },
+			{ "", TEXT_EMAIL_INVALID, "nothing" },
+		};
+		size_t i;
+
+		for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+			snprintf(buf, sizeof(buf), "%s", cases[i].input);
+			ok(text_email_check(buf) == cases[i].expected, cases[i].why);
+		}
+	}
+
 	ok(text_like_prefix("50%_off\\", buf, sizeof(buf)) == 0, "a LIKE pattern fits");
 	is_str(buf, "50\\%\\_off\\\\%", "LIKE wildcards in a search are escaped");
 	ok(text_like_prefix("abcdef", buf, 4) != 0, "a pattern too long for its buffer is refused");

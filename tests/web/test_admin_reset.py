@@ -122,7 +122,8 @@ class FailedMails(unittest.TestCase):
         browser.sign_in(*ALPHA_OWNER)
         failed = web.STACK.sql("SELECT COUNT(*) FROM outbox o JOIN shop s ON s.id = o.shop_id"
                                " WHERE s.slug = 'alpha' AND o.status = 'failed'")[0][0]
-        self.assertIn("%s e-mail(s) n'ont pas pu être envoyés" % failed,
+        self.assertIn(("1 e-mail n'a pas pu être envoyé" if failed == "1"
+                       else "%s e-mails n'ont pas pu être envoyés" % failed),
                       browser.get("/admin/customers").text())
         beta = web.Browser(BETA_HOST)
         from fixtures import BETA_OWNER

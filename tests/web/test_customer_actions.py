@@ -202,7 +202,12 @@ class Notes(Actions):
         customer.post("/account/login/confirm", {"token": token, "csrf": confirm.csrf()})
         page = customer.get("/account/")
         self.assertEqual(page.status, 200)
+        # the page shows the customer's own record (so it could show a note)
+        self.assertIn(self.email, page.text())
+        self.assertIn("Anne Action", page.text())
         self.assertNotIn("Note secrète", page.body)
+        # while the admin's page shows it
+        self.assertIn("Note secrète sur ce client", self.browser.get(self.path).text())
 
     def test_empty_or_too_long_note_is_refused(self):
         for body in ("", "x" * 5001):

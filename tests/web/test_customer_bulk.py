@@ -65,7 +65,8 @@ class Bulk(unittest.TestCase):
         reasons = web.STACK.sql("SELECT DISTINCT status_reason FROM customer WHERE id IN (%s)"
                                 % ",".join(self.ids))
         self.assertEqual(reasons, [["Fraude"]])
-        again = self.post([("action", "reactivate"), ("scope", "all"), ("status", "blocked"),
+        # unblocking is its own action: "reactivate" never unblocks anyone
+        again = self.post([("action", "unblock"), ("scope", "all"), ("status", "blocked"),
                            ("q", "Groupe" + self.tag)])
         self.confirm(again)
         self.assertEqual(status_of(self.ids), ["invited"] * 3)
@@ -76,7 +77,7 @@ class Bulk(unittest.TestCase):
         refused = self.post([("action", "delete"), ("scope", "ticked"), ("id", self.ids[0])], browser=staff)
         self.assertEqual(refused.status, 403)
         page = self.post([("action", "delete"), ("scope", "ticked"), ("id", self.ids[0])])
-        self.assertIn("Supprimer définitivement 1 clients ?", page.text())
+        self.assertIn("Supprimer définitivement 1 client ?", page.text())
         self.confirm(page)
         erased = web.STACK.sql("SELECT email IS NULL, erased_at IS NOT NULL FROM customer WHERE id = %s"
                                % self.ids[0])

@@ -24,18 +24,20 @@ class Signed(unittest.TestCase):
 
 class NewCustomer(Signed):
     def test_new_customer_is_invited_with_a_complete_welcome_mail(self):
-        answer = self.create(email=" Jeanne.Dupré@Example.FR ", first_name="Jeanne",
+        # an accented address is refused (no SMTPUTF8 assumed at the relay:
+        # see text_email_check), so this one is plain ASCII
+        answer = self.create(email=" Jeanne.Dupre@Example.FR ", first_name="Jeanne",
                              last_name="Dupré", phone="+33 6 12 34 56 78", country="fr",
                              language="fr")
         self.assertEqual(answer.status, 303)
         self.assertRegex(answer.header("Location"), r"^/admin/customers/\d+$")
         row = web.STACK.sql("SELECT c.status, c.source, c.country, c.phone_digits, o.recipient,"
                             " o.subject, o.status FROM customer c JOIN outbox o ON o.customer_id = c.id"
-                            " WHERE c.email = 'jeanne.dupré@example.fr'")
-        self.assertEqual(row, [["invited", "admin", "FR", "33612345678", "jeanne.dupré@example.fr",
+                            " WHERE c.email = 'jeanne.dupre@example.fr'")
+        self.assertEqual(row, [["invited", "admin", "FR", "33612345678", "jeanne.dupre@example.fr",
                                 "Bienvenue chez Épicerie Alpha", row[0][6]]])
         body = web.STACK.sql("SELECT body_text LIKE '%%/account/login%%', body_html <> ''"
-                             " FROM outbox WHERE recipient = 'jeanne.dupré@example.fr'")
+                             " FROM outbox WHERE recipient = 'jeanne.dupre@example.fr'")
         self.assertEqual(body, [["1", "1"]])
         page = self.browser.get(answer.header("Location"))
         self.assertEqual(page.status, 200)

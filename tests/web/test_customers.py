@@ -63,7 +63,13 @@ class Listing(Signed):
 
     def test_inactive_customers_are_not_listed_by_default(self):
         page = self.list(q="dormant")
+        self.assertEqual(page.status, 200)
         self.assertNotIn("Zzinactive", page.text())
+        # the same search finds them once inactive customers are asked for
+        for status in ("inactive", "all"):
+            self.assertIn("Zzinactive", self.list(q="dormant", status=status).text(), status)
+        # and the default list still lists the others
+        self.assertEqual(len(rows(self.list())), 50)
 
     def test_money_and_dates_are_written_the_french_way(self):
         page = self.list()
@@ -132,12 +138,23 @@ class Search(Signed):
                                     r'&amp;size=50&amp;after=[A-Za-z0-9_-]+&amp;page=2"')
 
     def test_search_never_shows_another_shops_customers(self):
-        """beta's Élodie Betasecret is not found from alpha"""
+        """beta's Élodie Betasecret is not found from alpha, where alpha's Élodies are"""
         self.assertNotIn("Betasecret", self.list(q="betasecret").body)
         self.assertNotIn("secret@beta.test", self.list(q="secret").body)
-        self.assertNotIn("Betasecret", self.list(q="elodie").body)
+        elodies = self.list(q="elodie", status="all", size="200")
+        self.assertNotIn("Betasecret", elodies.body)
+        expected = {r[0] for r in web.STACK.sql(
+            "SELECT c.id FROM customer c JOIN shop s ON s.id = c.shop_id WHERE s.slug = 'alpha'"
+            " AND c.first_name LIKE '%elodie%' AND c.erased_at IS NULL")}
+        self.assertTrue(expected)
+        self.assertLessEqual(expected, set(re.findall(r'href="/admin/customers/(\d+)"', elodies.body)))
         self.assertEqual(self.list(q="gwen").status, 200)
         self.assertNotIn("gwen@beta.test", self.list(q="gwen").body)
+        # beta's admin finds beta's own customers with the same searches
+        beta = web.Browser(BETA_HOST)
+        beta.sign_in(*BETA_OWNER)
+        self.assertIn("Betasecret", beta.get("/admin/customers?q=betasecret").body)
+        self.assertIn("gwen@beta.test", beta.get("/admin/customers?q=gwen").body)
 
 
 class Escaping(Signed):
