@@ -43,7 +43,7 @@ static struct db_query login_sql[LOGIN_SQL__MAX] = {
 	[SQL_ADMIN_SIGNED_IN] = { .sql =
 	    "UPDATE admin SET last_sign_in_at = NOW() WHERE id = ? AND shop_id = ?" },
 	[SQL_CUSTOMER_BY_EMAIL] = { .sql =
-	    "SELECT id, status FROM customer"
+	    "SELECT id, status, language FROM customer"
 	    " WHERE shop_id = ? AND email = ? AND erased_at IS NULL" },
 	/* following a link proves the address: an invited customer is active */
 	[SQL_CUSTOMER_SIGNED_IN] = { .sql =
@@ -375,10 +375,11 @@ account_invalid(struct request *req)
 	account_refuse(req, 400, "Account.Invalid");
 }
 
-/* Queues the mail for a known, not blocked customer: link and code. */
+/* Queues the mail for a known, not blocked customer: link and code, in
+ * their own language when they chose one. */
 static int
-mail_link(struct request *req, long long customer_id, const char *email, const char *next,
-    const char *link_base, struct token_new *token)
+mail_link(struct request *req, long long customer_id, const char *email, const char *language,
+    const char *next, const char *link_base, struct token_new *token)
 {
 	struct mail mail = { "customer-login", email, customer_id, 0 };
 
@@ -388,7 +389,7 @@ mail_link(struct request *req, long long customer_id, const char *email, const c
 	hdf_set_valuef(req->hdf, "Mail.Link=%s/account/login/confirm?token=%s", link_base, token->token);
 	hdf_set_valuef(req->hdf, "Mail.CodeLink=%s/account/login/code", link_base);
 	hdf_set_value(req->hdf, "Mail.Code", token->code);
-	return mail_queue(req, &mail) != 0 ||
+	return mail_queue_in(req, &mail, language) != 0 ||
 	    request_event(req, customer_id, 0, "customer.link_requested", NULL) != 0 ? -1 : 0;
 }
 
@@ -439,7 +440,7 @@ account_request(struct request *req)
 	const char *email = request_field(req, "email");
 	const char *next = request_field(req, "next");
 	const char *ip = request_param(req, "REMOTE_ADDR");
-	char address_key[300], link_base[300];
+	char address_key[300], link_base[300], language[3] = "";
 	struct db_param params[2];
 	struct token_new token;
 	long long customer_id = 0;
@@ -467,6 +468,7 @@ account_request(struct request *req)
 	if (db_fetch(find) == 1) {
 		customer_id = db_int(find, 0);
 		blocked = strcmp(db_text(find, 1), "blocked") == 0;
+		snprintf(language, sizeof(language), "%s", db_text(find, 2) ? db_text(find, 2) : "");
 	}
 	db_done(find);
 
@@ -474,7 +476,7 @@ account_request(struct request *req)
 	if (status == 0)
 		status = ratelimit_hit_all(req, limits, 2);
 	if (status == 0 && customer_id != 0 && !blocked)
-		status = mail_link(req, customer_id, email, next, link_base, &token);
+		status = mail_link(req, customer_id, email, language, next, link_base, &token);
 	else if (status == 0 && customer_id != 0)
 		status = request_event(req, customer_id, 0, "customer.link_refused_blocked", NULL);
 	else if (status == 0)

@@ -54,7 +54,7 @@
 <?cs elif:Page.Shown == 0 ?>
 <p class="empty"><?cs if:Page.Number > 1 ?><?cs var:Lang.Customers.PastEnd ?><?cs elif:Page.Filters ?><?cs var:Lang.Customers.NoMatch ?><?cs else ?><?cs var:Lang.Customers.None ?><?cs /if ?></p>
 <?cs else ?>
-<p class="count"><?cs if:Page.Position.Total ?><strong><?cs var:Page.Position.First ?>–<?cs var:Page.Position.Last ?></strong> <?cs var:Lang.Customers.Of ?> <?cs if:Page.Position.MoreThan ?><?cs var:Lang.Customers.MoreThan ?> <?cs /if ?><?cs var:Page.Position.Total ?> <?cs call:plural(Page.Position.Total, Lang.Customers.MatchingOne, Lang.Customers.Matching) ?><?cs else ?><?cs var:Lang.Customers.Showing ?> <strong><?cs var:Page.Position.First ?>–<?cs var:Page.Position.Last ?></strong><?cs /if ?><?cs if:Page.Query ?> · <?cs var:Lang.Customers.SearchFor ?> « <?cs var:Page.Query ?> »<?cs /if ?></p>
+<p class="count"><?cs if:Page.Position.Total ?><strong><?cs var:Page.Position.First ?>–<?cs var:Page.Position.Last ?></strong> <?cs var:Lang.Customers.Of ?> <?cs if:Page.Position.MoreThan ?><?cs var:Lang.Customers.MoreThan ?> <?cs /if ?><?cs var:Page.Position.Total ?> <?cs if:Page.Position.MoreThan ?><?cs var:Lang.Customers.Matching ?><?cs else ?><?cs call:plural(Page.Total, Lang.Customers.MatchingOne, Lang.Customers.Matching) ?><?cs /if ?><?cs else ?><?cs var:Lang.Customers.Showing ?> <strong><?cs var:Page.Position.First ?>–<?cs var:Page.Position.Last ?></strong><?cs /if ?><?cs if:Page.Query ?> · <?cs var:Lang.Customers.SearchFor ?> « <?cs var:Page.Query ?> »<?cs /if ?></p>
 <form method="post" action="/admin/customers/bulk" class="bulk-form">
 <?cs call:csrf_field() ?>
 <?cs each:f = Page.Filter ?><?cs if:f ?><input type="hidden" name="<?cs name:f ?>" value="<?cs var:f ?>"><?cs /if ?><?cs /each ?>

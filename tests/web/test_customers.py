@@ -147,7 +147,7 @@ class Search(Signed):
             "SELECT c.id FROM customer c JOIN shop s ON s.id = c.shop_id WHERE s.slug = 'alpha'"
             " AND c.first_name LIKE '%elodie%' AND c.erased_at IS NULL")}
         self.assertTrue(expected)
-        self.assertLessEqual(expected, set(re.findall(r'href="/admin/customers/(\d+)"', elodies.body)))
+        self.assertLessEqual(expected, set(re.findall(r'href="/admin/customers/(\d+)[?"]', elodies.body)))
         self.assertEqual(self.list(q="gwen").status, 200)
         self.assertNotIn("gwen@beta.test", self.list(q="gwen").body)
         # beta's admin finds beta's own customers with the same searches
