@@ -197,12 +197,8 @@ format_local_when(const char *sql_utc, const char *zone, enum lang lang, char *o
 {
 	char local[LOCAL_MAX];
 
-	if (local_datetime(sql_utc, zone, local) != 0) {
-		format_date(sql_utc, lang, out, size);
-		return;
-	}
-	format_date(local, lang, out, size);
-	if (out[0] != '\0' && strlen(out) + 7 < size) {
+	format_local_date(sql_utc, zone, lang, out, size);
+	if (out[0] != '\0' && local_datetime(sql_utc, zone, local) == 0 && strlen(out) + 7 < size) {
 		strcat(out, " ");
 		strcat(out, local + 11);
 	}
