@@ -167,17 +167,7 @@ static const struct {
 
 /* --- the planner's statements ---------------------------------------------------- */
 
-enum customer_query_sql {
-	CQ_SEARCH_ESTIMATE,
-	CQ_SHOP_ESTIMATE,
-	CQ_NAME_PREFIX_ESTIMATE,
-	CQ_NAME_BEFORE_ESTIMATE,
-	CQ_NAME_AFTER_ESTIMATE,
-	CQ_WEIGHTS,
-	CQ_SQL__MAX
-};
-
-static struct db_query customer_query_sql[CQ_SQL__MAX] = {
+struct db_query customer_query_sql[CQ_SQL__MAX] = {
 	/* the server's estimate of a search word's index entries, and of the
 	 * shop's customers (EXPLAIN reads a few index pages, not the rows) */
 	[CQ_SEARCH_ESTIMATE] = { .sql =

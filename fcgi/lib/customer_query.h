@@ -201,6 +201,20 @@ struct customer_estimator {
 	void *ctx;
 };
 
+/* The planner's statements, registered with the database layer the first
+ * time a search is planned. */
+enum customer_query_sql {
+	CQ_SEARCH_ESTIMATE,
+	CQ_SHOP_ESTIMATE,
+	CQ_NAME_PREFIX_ESTIMATE,
+	CQ_NAME_BEFORE_ESTIMATE,
+	CQ_NAME_AFTER_ESTIMATE,
+	CQ_WEIGHTS,		/* of a word in the name order: no table */
+	CQ_SQL__MAX
+};
+
+extern struct db_query customer_query_sql[CQ_SQL__MAX];
+
 /* Copies own (fields ending with a NULL name, may be NULL) and then the
  * query's keys of uses up to widest into out, room entries in all with the
  * closing NULL one. Returns the number of fields, or 0 when out is too
