@@ -1,0 +1,269 @@
+/*
+ * The customer list of customers.fcgi (/admin/customers): one page of the
+ * customers a struct customer_query means (fcgi/lib/customer_query.h),
+ * where it is in the list and how many there are, the links to the pages
+ * around it and to the other orders, and the filter form as it was sent.
+ */
+#include <config.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/app.h"
+#include "lib/customer_query.h"
+#include "lib/format.h"
+#include "lib/page.h"
+#include "customers-list.h"
+
+struct field customers_list_fields[CUSTOMER_KEY__MAX + 1];
+
+/* mails fidele-worker gave up on, shown to the shop's admins */
+static const char failed_mails_sql[] =
+    "SELECT COUNT(*) FROM outbox WHERE shop_id = ? AND status = 'failed'";
+
+/* How many of the shop's mails failed. -1 on error. */
+static long long
+failed_mails(struct request *req)
+{
+	struct db_param shop = DB_INT(req->shop.id);
+	struct db_query *query = db_cached(&req->app->db, failed_mails_sql);
+	long long count = -1;
+
+	if (query == NULL || db_exec(&req->app->db, query, &shop, 1) < 0)
+		return -1;
+	if (db_fetch(query) == 1)
+		count = db_int(query, 0);
+	db_done(query);
+	return count;
+}
+
+/* The filters as a query string (values URL-escaped) for the pager and the
+ * sort links, and each value back under Page.Filter.* for the form. */
+static void
+list_view_links(struct request *req, const struct customer_query *query)
+{
+	char filters[1600], value[sizeof(query->search)], key[64];
+	int k;
+
+	customer_query_filters_text(query, filters, sizeof(filters));
+	for (k = 0; k < CUSTOMER_FILTER__MAX; k++) {
+		customer_query_value(query, (enum customer_key)k, value, sizeof(value));
+		if (value[0] == '\0')
+			continue;
+		snprintf(key, sizeof(key), "Page.Filter.%s", customer_query_keys[k].field.name);
+		hdf_set_value(req->hdf, key, value);
+	}
+	hdf_set_value(req->hdf, "Page.Filters", filters);
+	hdf_set_value(req->hdf, "Page.Sort", customer_query_value(query, CUSTOMER_KEY_SORT, value,
+	    sizeof(value)));
+	hdf_set_value(req->hdf, "Page.Dir", customer_query_value(query, CUSTOMER_KEY_DIR, value,
+	    sizeof(value)));
+	hdf_set_int_value(req->hdf, "Page.Size", query->size);
+	hdf_set_value(req->hdf, "Page.Filter.status", customer_query_keys[CUSTOMER_KEY_STATUS]
+	    .choices[query->status]);
+}
+
+void
+customers_list_links(struct request *req)
+{
+	static struct customer_query query;
+
+	if (customer_query_from_request(&query, req) == NULL)
+		list_view_links(req, &query);
+}
+
+
+/* Copies the current row of query into Customers.N, with money and dates
+ * written the shop's way. */
+static void
+row_to_page(struct request *req, struct db_query *query, int n)
+{
+	HDF *row;
+	char name[32], text[64];
+
+	snprintf(name, sizeof(name), "Customers.%d", n);
+	if (hdf_get_node(req->hdf, name, &row) != STATUS_OK)
+		return;
+	hdf_set_value(row, "id", db_text(query, 0));
+	hdf_set_value(row, "first_name", db_text(query, 1));
+	hdf_set_value(row, "last_name", db_text(query, 2));
+	hdf_set_value(row, "email", db_text(query, 3));
+	hdf_set_value(row, "phone", db_text(query, 4));
+	hdf_set_value(row, "status", db_text(query, 5));
+	format_local_date(db_text(query, 6), req->shop.time_zone, req->shop.lang, text, sizeof(text));
+	hdf_set_value(row, "created", text);
+	hdf_set_value(row, "orders", db_text(query, 7));
+	format_money(db_int(query, 8), req->shop.currency, req->shop.lang, text, sizeof(text));
+	hdf_set_value(row, "spent", text);
+	format_local_date(db_text(query, 9), req->shop.time_zone, req->shop.lang, text, sizeof(text));
+	hdf_set_value(row, "last_order", text);
+}
+
+/* Shows up to size rows of the page's result in the list's order (a page
+ * read backwards is turned round) and sets the links to the pages around
+ * it. Returns the number of rows shown. */
+static int
+rows_to_page(struct request *req, struct customer_query *query, struct db_query *rows)
+{
+	int more = query->distinct > query->size;
+	int shown = more ? query->size : query->distinct, i;
+	char cursor[CUSTOMER_CURSOR_LINK_MAX + 1];
+
+	for (i = 0; i < shown; i++) {
+		db_seek(rows, query->row[query->backwards ? shown - 1 - i : i]);
+		if (db_fetch(rows) != 1)
+			break;
+		row_to_page(req, rows, i);
+		if (i == 0) {
+			customer_query_cursor_link(query, rows, cursor, sizeof(cursor));
+			hdf_set_value(req->hdf, "Page.BeforeCursor", cursor);
+		}
+		if (i == shown - 1) {
+			customer_query_cursor_link(query, rows, cursor, sizeof(cursor));
+			hdf_set_value(req->hdf, "Page.AfterCursor", cursor);
+		}
+	}
+	if (shown > 0 && db_text(rows, CUSTOMER_COL_MATCHING) != NULL)
+		query->matching = db_int(rows, CUSTOMER_COL_MATCHING);
+	db_done(rows);
+	/* back at the start: this is page 1 whatever the link said */
+	if (query->backwards && !more)
+		query->page = 1;
+	if (query->page > 1 && shown > 0)
+		hdf_set_int_value(req->hdf, "Page.Previous", (int)query->page - 1);
+	if ((query->backwards && shown > 0) || (!query->backwards && more))
+		hdf_set_int_value(req->hdf, "Page.Next", (int)query->page + 1);
+	return shown;
+}
+
+/* Where the page is: "51–100", and of how many when that is known
+ * ("sur 948", "sur plus de 1 000"), with the numbers written the shop's
+ * way. A known total goes on in the page links (total=). */
+static void
+list_position(struct request *req, const struct customer_query *query, int shown,
+    long long matching)
+{
+	long long first = (query->page - 1) * query->size + 1;
+	char text[48];
+
+	format_count(first, req->shop.lang, text, sizeof(text));
+	hdf_set_value(req->hdf, "Page.Position.First", text);
+	format_count(first + shown - 1, req->shop.lang, text, sizeof(text));
+	hdf_set_value(req->hdf, "Page.Position.Last", text);
+	if ((matching >= 0 && matching <= CUSTOMER_COUNT_CAP) || (matching > CUSTOMER_COUNT_CAP &&
+	    (query->plan == CUSTOMER_PLAN_FILTERS || customer_query_counted(query) ||
+	    query->total >= 0))) {
+		format_count(matching > CUSTOMER_COUNT_CAP ? CUSTOMER_COUNT_CAP : matching,
+		    req->shop.lang, text, sizeof(text));
+		hdf_set_value(req->hdf, "Page.Position.Total", text);
+		if (matching > CUSTOMER_COUNT_CAP)
+			hdf_set_value(req->hdf, "Page.Position.MoreThan", "1");
+		hdf_set_int_value(req->hdf, "Page.Total",
+		    (int)(matching > CUSTOMER_COUNT_CAP ? CUSTOMER_COUNT_CAP + 1 : matching));
+	} else if (matching > CUSTOMER_COUNT_CAP) {
+		/* a search's walk: more than this page, how many is unknown */
+		format_count(query->size, req->shop.lang, text, sizeof(text));
+		hdf_set_value(req->hdf, "Page.Position.Total", text);
+		hdf_set_value(req->hdf, "Page.Position.MoreThan", "1");
+	}
+}
+
+/* This page's own address, URL-escaped, for the customers' links
+ * (back=): their page's "all customers" comes back here. */
+static void
+list_self_link(struct request *req, const struct customer_query *query)
+{
+	static const enum customer_key paging[] = { CUSTOMER_KEY_AFTER, CUSTOMER_KEY_BEFORE,
+		CUSTOMER_KEY_PAGE, CUSTOMER_KEY_TOTAL };
+	char self[BACK_MAX + 1], filters[1600], value[CUSTOMER_CURSOR_LINK_MAX + 1];
+	char *escaped = NULL;
+	size_t used, i;
+
+	customer_query_filters_text(query, filters, sizeof(filters));
+	used = (size_t)snprintf(self, sizeof(self), "/admin/customers?%ssort=%s&dir=%s&size=%d",
+	    filters, customer_query_keys[CUSTOMER_KEY_SORT].choices[query->sort],
+	    customer_query_keys[CUSTOMER_KEY_DIR].choices[query->descending], query->size);
+	for (i = 0; i < sizeof(paging) / sizeof(paging[0]) && used < sizeof(self); i++) {
+		/* the page number and total as the link said them */
+		const char *text = paging[i] == CUSTOMER_KEY_PAGE || paging[i] == CUSTOMER_KEY_TOTAL ?
+		    request_field(req, customer_query_keys[paging[i]].field.name) :
+		    customer_query_value(query, paging[i], value, sizeof(value));
+
+		if (text != NULL && *text != '\0')
+			used += (size_t)snprintf(self + used, sizeof(self) - used, "&%s=%s",
+			    customer_query_keys[paging[i]].field.name, text);
+	}
+	if (used >= sizeof(self) || cgi_url_escape(self, &escaped) != STATUS_OK)
+		return;
+	hdf_set_value(req->hdf, "Page.BackLink", escaped);
+	free(escaped);
+}
+
+void
+customers_list(struct request *req)
+{
+	static struct customer_query query;
+	struct db_query *rows;
+	const char *problem = customer_query_from_request(&query, req);
+	long long matching = -2, failed;
+	int shown;
+
+	if (problem != NULL && strcmp(problem, "Error.Field.SearchShort") == 0) {
+		/* said above the search box, where it can be typed again */
+		hdf_set_value(req->hdf, "Page.Message", request_text(req, problem));
+		hdf_set_value(req->hdf, "Page.Query", query.search);
+		list_view_links(req, &query);
+		page_render(req, 400, "customers/list.cs");
+		return;
+	}
+	if (problem != NULL) {
+		page_error(req, 400, problem);
+		return;
+	}
+	rows = customer_query_page(&query, &req->app->db);
+	if (rows == NULL) {
+		page_error(req, 500, NULL);
+		return;
+	}
+	shown = rows_to_page(req, &query, rows);
+	/* the count is said on the first page; the many matches of a walk,
+	 * of one word's terms or of a walk that gave up are not counted (that
+	 * would read them all): "more than a page" */
+	if (query.page == 1 && !query.cursor) {
+		if (shown < query.size)
+			matching = shown;
+		else if (query.matching >= 0)
+			matching = query.matching;
+		else if (query.plan == CUSTOMER_PLAN_FILTERS)
+			matching = customer_query_count(&query, &req->app->db);
+		else
+			matching = CUSTOMER_COUNT_CAP + 1;
+	}
+	/* later pages say the count page 1 found, carried by the page links */
+	if (matching == -2 && query.total >= 0)
+		matching = query.total;
+	failed = failed_mails(req);
+	if (matching == -1 || failed < 0) {
+		page_error(req, 500, NULL);
+		return;
+	}
+	if (failed > 0)
+		hdf_set_int_value(req->hdf, "Page.FailedMails", (int)failed);
+	list_view_links(req, &query);
+	if (query.given[CUSTOMER_KEY_Q])
+		hdf_set_value(req->hdf, "Page.Query", query.search);
+	hdf_set_int_value(req->hdf, "Page.Number", (int)query.page);
+	hdf_set_int_value(req->hdf, "Page.Shown", shown);
+	list_position(req, &query, shown, matching);
+	list_self_link(req, &query);
+	page_render(req, 200, "customers/list.cs");
+}
+
+int
+customers_list_setup(void)
+{
+	return customer_query_fields(customers_list_fields,
+	    sizeof(customers_list_fields) / sizeof(customers_list_fields[0]), NULL,
+	    CUSTOMER_USE_PAGING) == 0 ? -1 : 0;
+}

@@ -1,0 +1,28 @@
+/*
+ * The customer list (/admin/customers) of customers.fcgi: its route fields
+ * and handler, and the list's links for the pages that lead back to it.
+ */
+#ifndef FIDELE_CUSTOMERS_LIST_H
+#define FIDELE_CUSTOMERS_LIST_H
+
+#include "lib/app.h"
+#include "lib/customer_query.h"
+
+/* The longest list address a customer's pages carry back to (back=). */
+#define BACK_MAX 2000
+
+/* The list's fields: the customer query's keys, paging included; filled
+ * by customers_list_setup. */
+extern struct field customers_list_fields[CUSTOMER_KEY__MAX + 1];
+
+/* Builds customers_list_fields. 0, or -1 when they do not fit. */
+int customers_list_setup(void);
+
+/* GET: one page of the list. */
+void customers_list(struct request *req);
+
+/* The request's filters as the list's links and form values (Page.Filters,
+ * Page.Filter.*), for the pages that send the admin back to the list. */
+void customers_list_links(struct request *req);
+
+#endif

@@ -1,0 +1,1313 @@
+/*
+ * The customer query and its planner (see customer_query.h).
+ *
+ * A statement is built for each query from the filters in use: a filter
+ * that is not chosen is not in the statement, so that the index the list
+ * walks can answer alone. Each distinct statement is prepared once per
+ * process (db_cached).
+ *
+ * Paging is by keyset: a page link carries the sort values of the row it
+ * continues from (after=) or goes back from (before=), so page 2,000 costs
+ * what page 1 costs, and ties are broken by the id.
+ *
+ * Search goes through customer_search (search.h). The server estimates how
+ * many entries each word has (EXPLAIN) and how many customers the shop has;
+ * from those the planner guesses how many customers match all the words.
+ * Few (Limits.SearchCandidates): the matches are found in the index first,
+ * intersected there, and only they are read and sorted. Many: the list
+ * walks its sort index and keeps the customers found in each word's
+ * matches. When they sit far along the walk, the walk stops after
+ * Limits.SearchWalk rows and the page is read from the matches after all:
+ * sorted by name, from the rarest word's entries, which carry the name
+ * order (sql/006) and are sorted without reading a row (PLAN_SORTED);
+ * otherwise by reading and sorting every match. A surname far ahead in
+ * the name order ("vincent" on page 1) goes to PLAN_SORTED at once. From a
+ * page link among customers whose last or first name starts with a word
+ * ("elodie martin", page 5, among the Martins), the list walks, and tells
+ * those names on the index (their name order starts with the word's
+ * weights) before looking the word up. A word found in more than a quarter
+ * of the shop ("gmail") is not looked up at all but checked on the rows
+ * read. A bulk selection, a count and an export want every match once:
+ * they are planned without the page's choices.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "customer_query.h"
+#include "text.h"
+
+/* --- the keys -------------------------------------------------------------------- */
+
+static const char *const status_choices[] = { "current", "all", "active", "invited", "blocked",
+	"inactive", NULL };
+static const char *const source_choices[] = { "", "self", "admin", "import", "order", NULL };
+static const char *const consent_choices[] = { "", "yes", "no", NULL };
+static const char *const sort_choices[] = { "name", "email", "created", "last_order", "orders",
+	"spent", NULL };
+static const char *const dir_choices[] = { "asc", "desc", NULL };
+static const char *const size_choices[] = { "50", "25", "100", "200", NULL };
+
+const struct customer_key_def customer_query_keys[CUSTOMER_KEY__MAX] = {
+	[CUSTOMER_KEY_Q] = { { "q", FIELD_TEXT, 0, 100, 0, 0 }, CUSTOMER_USE_FILTER, NULL },
+	[CUSTOMER_KEY_STATUS] = { { "status", FIELD_TEXT, 0, 10, 0, 0 }, CUSTOMER_USE_FILTER,
+	    status_choices },
+	[CUSTOMER_KEY_SOURCE] = { { "source", FIELD_TEXT, 0, 10, 0, 0 }, CUSTOMER_USE_FILTER,
+	    source_choices },
+	[CUSTOMER_KEY_CONSENT] = { { "consent", FIELD_TEXT, 0, 10, 0, 0 }, CUSTOMER_USE_FILTER,
+	    consent_choices },
+	[CUSTOMER_KEY_FROM] = { { "from", FIELD_DATE, 0, 0, 0, 0 }, CUSTOMER_USE_FILTER, NULL },
+	[CUSTOMER_KEY_TO] = { { "to", FIELD_DATE, 0, 0, 0, 0 }, CUSTOMER_USE_FILTER, NULL },
+	[CUSTOMER_KEY_ORDERS_MIN] = { { "orders_min", FIELD_INT, 0, 10, 0, 1000000 },
+	    CUSTOMER_USE_FILTER, NULL },
+	[CUSTOMER_KEY_ORDERS_MAX] = { { "orders_max", FIELD_INT, 0, 10, 0, 1000000 },
+	    CUSTOMER_USE_FILTER, NULL },
+	[CUSTOMER_KEY_SPENT_MIN] = { { "spent_min", FIELD_INT, 0, 10, 0, 100000000 },
+	    CUSTOMER_USE_FILTER, NULL },
+	[CUSTOMER_KEY_SPENT_MAX] = { { "spent_max", FIELD_INT, 0, 10, 0, 100000000 },
+	    CUSTOMER_USE_FILTER, NULL },
+	[CUSTOMER_KEY_LAST_FROM] = { { "last_from", FIELD_DATE, 0, 0, 0, 0 }, CUSTOMER_USE_FILTER,
+	    NULL },
+	[CUSTOMER_KEY_LAST_TO] = { { "last_to", FIELD_DATE, 0, 0, 0, 0 }, CUSTOMER_USE_FILTER, NULL },
+	[CUSTOMER_KEY_SORT] = { { "sort", FIELD_TEXT, 0, 12, 0, 0 }, CUSTOMER_USE_ORDER,
+	    sort_choices },
+	[CUSTOMER_KEY_DIR] = { { "dir", FIELD_TEXT, 0, 4, 0, 0 }, CUSTOMER_USE_ORDER, dir_choices },
+	[CUSTOMER_KEY_SIZE] = { { "size", FIELD_TEXT, 0, 3, 0, 0 }, CUSTOMER_USE_ORDER,
+	    size_choices },
+	[CUSTOMER_KEY_PAGE] = { { "page", FIELD_INT, 0, 20, 1, 100000 }, CUSTOMER_USE_PAGING, NULL },
+	[CUSTOMER_KEY_AFTER] = { { "after", FIELD_TEXT, 0, CUSTOMER_CURSOR_LINK_MAX, 0, 0 },
+	    CUSTOMER_USE_PAGING, NULL },
+	[CUSTOMER_KEY_BEFORE] = { { "before", FIELD_TEXT, 0, CUSTOMER_CURSOR_LINK_MAX, 0, 0 },
+	    CUSTOMER_USE_PAGING, NULL },
+	/* how many matched, as page 1 counted it: the page links carry it so
+	 * that later pages say where they are without counting again */
+	[CUSTOMER_KEY_TOTAL] = { { "total", FIELD_INT, 0, 10, 0, CUSTOMER_COUNT_CAP + 1 },
+	    CUSTOMER_USE_PAGING, NULL },
+};
+
+/* The range filters, in the order the statement tests them, each with its
+ * condition. */
+static const struct {
+	enum customer_key key;
+	const char *condition;
+} ranges[] = {
+	{ CUSTOMER_KEY_FROM, " AND c.created_at >= ?" },
+	{ CUSTOMER_KEY_TO, " AND c.created_at < ? + INTERVAL 1 DAY" },
+	{ CUSTOMER_KEY_LAST_FROM, " AND c.last_order_at >= ?" },
+	{ CUSTOMER_KEY_LAST_TO, " AND c.last_order_at < ? + INTERVAL 1 DAY" },
+	{ CUSTOMER_KEY_ORDERS_MIN, " AND c.order_count >= ?" },
+	{ CUSTOMER_KEY_ORDERS_MAX, " AND c.order_count <= ?" },
+	{ CUSTOMER_KEY_SPENT_MIN, " AND c.total_spent_cents >= ?" },
+	{ CUSTOMER_KEY_SPENT_MAX, " AND c.total_spent_cents <= ?" },
+};
+
+size_t
+customer_query_fields(struct field *out, size_t room, const struct field *own,
+    enum customer_key_use widest)
+{
+	size_t n = 0;
+	int k;
+
+	for (; own != NULL && own->name != NULL; own++) {
+		if (n + 1 >= room)
+			return 0;
+		out[n++] = *own;
+	}
+	for (k = 0; k < CUSTOMER_KEY__MAX; k++) {
+		if (customer_query_keys[k].use > widest)
+			continue;
+		if (n + 1 >= room)
+			return 0;
+		out[n++] = customer_query_keys[k].field;
+	}
+	memset(&out[n], 0, sizeof(out[n]));
+	return n;
+}
+
+/* --- sorts ---------------------------------------------------------------------- */
+
+/* name_key (sql/006) is bytes; a page link carries it in hex */
+enum cursor_kind { CURSOR_TEXT, CURSOR_DATETIME, CURSOR_INT, CURSOR_HEX };
+
+#define LIST_COLUMNS \
+	"c.id, c.first_name, c.last_name, c.email, c.phone, c.status," \
+	" c.created_at, c.order_count, c.total_spent_cents, c.last_order_at, HEX(c.name_key)"
+
+/* Sort keys: the index walked, the columns of the order (the id last, to
+ * break ties) and where each is in LIST_COLUMNS. The index must give that
+ * order by itself, or a walk would read everything to sort it. Only
+ * last_order may be NULL: customers who never ordered sort first going up,
+ * last going down. */
+static const struct {
+	const char *index;
+	int keys;
+	const char *column[3];
+	int result[3];
+	enum cursor_kind kind;	/* of the first column */
+	int nullable;
+} sorts[CUSTOMER_SORT__MAX] = {
+	/* CUSTOMER_SORT_NAME: the order of last_name, first_name (sql/006) */
+	{ "customer_shop_name", 2, { "c.name_key", "c.id" }, { 10, 0 }, CURSOR_HEX, 0 },
+	/* CUSTOMER_SORT_EMAIL: one address per customer of a shop, no tie */
+	{ "customer_shop_email", 1, { "c.email" }, { 3 }, CURSOR_TEXT, 0 },
+	/* CUSTOMER_SORT_CREATED */
+	{ "customer_shop_created", 2, { "c.created_at", "c.id" }, { 6, 0 }, CURSOR_DATETIME, 0 },
+	/* CUSTOMER_SORT_LAST_ORDER */
+	{ "customer_shop_last_order", 2, { "c.last_order_at", "c.id" }, { 9, 0 }, CURSOR_DATETIME,
+	    1 },
+	/* CUSTOMER_SORT_ORDERS */
+	{ "customer_shop_orders", 2, { "c.order_count", "c.id" }, { 7, 0 }, CURSOR_INT, 0 },
+	/* CUSTOMER_SORT_SPENT */
+	{ "customer_shop_spent", 2, { "c.total_spent_cents", "c.id" }, { 8, 0 }, CURSOR_INT, 0 },
+};
+
+/* --- the planner's statements ---------------------------------------------------- */
+
+struct db_query customer_query_sql[CQ_SQL__MAX] = {
+	/* the server's estimate of a search word's index entries, and of the
+	 * shop's customers (EXPLAIN reads a few index pages, not the rows) */
+	[CQ_SEARCH_ESTIMATE] = { .sql =
+	    "EXPLAIN SELECT 1 FROM customer_search WHERE shop_id = ? AND term LIKE ?" },
+	[CQ_SHOP_ESTIMATE] = { .sql =
+	    "EXPLAIN SELECT 1 FROM customer WHERE shop_id = ? AND name_key >= ''" },
+	/* in the name order (sql/006): the customers whose last name starts
+	 * with a word, and those between a page link (hex) and them, going
+	 * up or down */
+	[CQ_NAME_PREFIX_ESTIMATE] = { .sql =
+	    "EXPLAIN SELECT 1 FROM customer WHERE shop_id = ?"
+	    " AND name_key >= WEIGHT_STRING(? COLLATE utf8mb4_unicode_520_ci)"
+	    " AND name_key < CONCAT(WEIGHT_STRING(? COLLATE utf8mb4_unicode_520_ci), 0xFFFF)" },
+	[CQ_NAME_BEFORE_ESTIMATE] = { .sql =
+	    "EXPLAIN SELECT 1 FROM customer WHERE shop_id = ? AND name_key >= UNHEX(?)"
+	    " AND name_key < WEIGHT_STRING(? COLLATE utf8mb4_unicode_520_ci)" },
+	[CQ_NAME_AFTER_ESTIMATE] = { .sql =
+	    "EXPLAIN SELECT 1 FROM customer WHERE shop_id = ?"
+	    " AND name_key >= CONCAT(WEIGHT_STRING(? COLLATE utf8mb4_unicode_520_ci), 0xFFFF)"
+	    " AND name_key < UNHEX(?)" },
+	[CQ_WEIGHTS] = { .sql = "SELECT HEX(WEIGHT_STRING(? COLLATE utf8mb4_unicode_520_ci))" },
+};
+
+/* Registers the planner's table with db the first time. 0 or -1. */
+static int
+sql_ready(struct db *db)
+{
+	int t;
+
+	for (t = 0; t < db->table_count; t++)
+		if (db->tables[t] == customer_query_sql)
+			return 0;
+	return db_register(db, customer_query_sql, CQ_SQL__MAX);
+}
+
+/* The rows column of an EXPLAIN of one table: the server's estimate. */
+static long long
+explain_rows(struct db *db, enum customer_query_sql which, struct db_param *params, size_t n)
+{
+	struct db_query *query = &customer_query_sql[which];
+	long long rows = -1;
+	unsigned int col;
+
+	if (db_exec(db, query, params, n) < 0)
+		return -1;
+	if (db_fetch(query) == 1)
+		for (col = 0; col < query->columns; col++)
+			if (strcmp(query->names[col], "rows") == 0)
+				rows = db_int(query, col);
+	db_done(query);
+	return rows;
+}
+
+static long long
+db_shop(void *ctx, long long shop_id)
+{
+	struct db_param params[1] = { DB_INT(shop_id) };
+
+	return explain_rows(ctx, CQ_SHOP_ESTIMATE, params, 1);
+}
+
+static long long
+db_word(void *ctx, long long shop_id, const char *pattern)
+{
+	struct db_param params[2] = { DB_INT(shop_id), DB_TEXT(pattern) };
+
+	return explain_rows(ctx, CQ_SEARCH_ESTIMATE, params, 2);
+}
+
+static long long
+db_surname(void *ctx, long long shop_id, const char *word)
+{
+	struct db_param params[3] = { DB_INT(shop_id), DB_TEXT(word), DB_TEXT(word) };
+
+	return explain_rows(ctx, CQ_NAME_PREFIX_ESTIMATE, params, 3);
+}
+
+static long long
+db_crossed(void *ctx, long long shop_id, const char *word, const char *from, int reading_down)
+{
+	struct db_param params[3] = { DB_INT(shop_id), DB_TEXT(reading_down ? word : from),
+		DB_TEXT(reading_down ? from : word) };
+
+	return explain_rows(ctx, reading_down ? CQ_NAME_AFTER_ESTIMATE : CQ_NAME_BEFORE_ESTIMATE,
+	    params, 3);
+}
+
+static int
+db_weights(void *ctx, const char *word, char *out, size_t size)
+{
+	struct db_query *query = &customer_query_sql[CQ_WEIGHTS];
+	struct db_param param = DB_TEXT(word);
+	const char *weights;
+	int found = 0;
+
+	if (db_exec(ctx, query, &param, 1) < 0)
+		return -1;
+	weights = db_fetch(query) == 1 ? db_text(query, 0) : NULL;
+	if (weights != NULL && *weights != '\0' && strlen(weights) < size) {
+		snprintf(out, size, "%s", weights);
+		found = 1;
+	}
+	db_done(query);
+	return found;
+}
+
+/* --- reading a query --------------------------------------------------------------- */
+
+void
+customer_query_init(struct customer_query *query, long long shop_id, HDF *config)
+{
+	memset(query, 0, sizeof(*query));
+	query->shop_id = shop_id;
+	query->candidates_max = config ? hdf_get_int_value(config, "Limits.SearchCandidates",
+	    CUSTOMER_CANDIDATES_MAX) : CUSTOMER_CANDIDATES_MAX;
+	query->walk_max = config ? hdf_get_int_value(config, "Limits.SearchWalk",
+	    CUSTOMER_WALK_EXAMINED_MAX) : CUSTOMER_WALK_EXAMINED_MAX;
+	query->orders_min = query->orders_max = -1;
+	query->spent_min = query->spent_max = -1;
+	query->sort = CUSTOMER_SORT_NAME;
+	query->size = 50;
+	query->page = 1;
+	query->total = -1;
+	query->matching = -1;
+}
+
+/* Index of value in choices (the first when value is absent), or -1. */
+static int
+choice(const char *value, const char *const *choices)
+{
+	int i;
+
+	if (value == NULL || *value == '\0')
+		return 0;
+	for (i = 0; choices[i] != NULL; i++)
+		if (strcmp(value, choices[i]) == 0)
+			return i;
+	return -1;
+}
+
+/* Where a date or number key is kept. */
+static char *
+date_of(struct customer_query *query, enum customer_key key)
+{
+	switch (key) {
+	case CUSTOMER_KEY_FROM:
+		return query->created_from;
+	case CUSTOMER_KEY_TO:
+		return query->created_to;
+	case CUSTOMER_KEY_LAST_FROM:
+		return query->last_order_from;
+	case CUSTOMER_KEY_LAST_TO:
+		return query->last_order_to;
+	default:
+		return NULL;
+	}
+}
+
+static long long *
+number_of(struct customer_query *query, enum customer_key key)
+{
+	switch (key) {
+	case CUSTOMER_KEY_ORDERS_MIN:
+		return &query->orders_min;
+	case CUSTOMER_KEY_ORDERS_MAX:
+		return &query->orders_max;
+	case CUSTOMER_KEY_SPENT_MIN:
+		return &query->spent_min;
+	case CUSTOMER_KEY_SPENT_MAX:
+		return &query->spent_max;
+	case CUSTOMER_KEY_PAGE:
+		return &query->page;
+	case CUSTOMER_KEY_TOTAL:
+		return &query->total;
+	default:
+		return NULL;
+	}
+}
+
+/* Sets one key from its checked text (NULL: not sent). The page link is
+ * only kept here, and read once the order is known. Returns NULL or the
+ * Lang key of a choice not offered. */
+static const char *
+set_key(struct customer_query *query, enum customer_key key, const char *value,
+    const char **after, const char **before)
+{
+	const struct customer_key_def *def = &customer_query_keys[key];
+	int index;
+
+	if (key == CUSTOMER_KEY_AFTER || key == CUSTOMER_KEY_BEFORE) {
+		*(key == CUSTOMER_KEY_AFTER ? after : before) = value;
+		return NULL;
+	}
+	if (value == NULL || *value == '\0')
+		return NULL;
+	if (key < CUSTOMER_FILTER__MAX)
+		query->given[key] = 1;
+	if (def->choices != NULL) {
+		index = choice(value, def->choices);
+		if (index < 0)
+			return "Error.Field.Choice";
+		switch (key) {
+		case CUSTOMER_KEY_STATUS:
+			query->status = (enum customer_status_filter)index;
+			break;
+		case CUSTOMER_KEY_SOURCE:
+			query->source = (enum customer_source_filter)index;
+			break;
+		case CUSTOMER_KEY_CONSENT:
+			query->consent = (enum customer_consent_filter)index;
+			break;
+		case CUSTOMER_KEY_SORT:
+			query->sort = (enum customer_sort)index;
+			break;
+		case CUSTOMER_KEY_DIR:
+			query->descending = index;
+			break;
+		case CUSTOMER_KEY_SIZE:
+			query->size = atoi(size_choices[index]);
+			break;
+		default:
+			break;
+		}
+		return NULL;
+	}
+	if (key == CUSTOMER_KEY_Q)
+		snprintf(query->search, sizeof(query->search), "%s", value);
+	else if (date_of(query, key) != NULL)
+		snprintf(date_of(query, key), sizeof(query->created_from), "%s", value);
+	else if (number_of(query, key) != NULL)
+		*number_of(query, key) = strtoll(value, NULL, 10);
+	return NULL;
+}
+
+/* Reads and checks the page link against the sort: one value per column,
+ * each of the column's kind. Returns 0 or -1. */
+static int
+cursor_read(struct customer_query *query, const char *text)
+{
+	long length = text_base64url_decode(text, (unsigned char *)query->cursor_raw,
+	    sizeof(query->cursor_raw));
+	char *p = query->cursor_raw;
+	int k, keys = sorts[query->sort].keys;
+
+	snprintf(query->cursor_link, sizeof(query->cursor_link), "%s", text);
+	if (length < 0 || (size_t)length != strlen(query->cursor_raw))
+		return -1;
+	for (k = 0; k < keys; k++) {
+		char *end = strchr(p, '\x1f');
+		int is_id = strcmp(sorts[query->sort].column[k], "c.id") == 0;
+		enum cursor_kind kind = is_id ? CURSOR_INT : sorts[query->sort].kind;
+
+		if ((end == NULL) != (k == keys - 1))
+			return -1;
+		if (end != NULL)
+			*end = '\0';
+		if (!text_is_clean_utf8(p, 0))
+			return -1;
+		query->cursor_value[k] = p;
+		if (k == 0 && sorts[query->sort].nullable && *p == '\0')
+			query->cursor_value[k] = NULL;
+		else if (kind == CURSOR_INT && (p[*p == '-'] == '\0' || strlen(p) > 19 ||
+		    strspn(p + (*p == '-'), "0123456789") != strlen(p + (*p == '-')) ||
+		    (*p == '-' && is_id)))
+			return -1;
+		else if (kind == CURSOR_DATETIME && (strlen(p) != 19 ||
+		    strspn(p, "0123456789-: ") != 19 || p[4] != '-' || p[10] != ' '))
+			return -1;
+		else if (kind == CURSOR_HEX && (strlen(p) % 2 != 0 || strlen(p) > 128 ||
+		    strspn(p, "0123456789ABCDEF") != strlen(p)))
+			return -1;
+		p = end ? end + 1 : p + strlen(p);
+	}
+	return 0;
+}
+
+/* What every reader does once the keys are set: the search words, then
+ * the page link. Returns NULL or a Lang key. */
+static const char *
+finish_reading(struct customer_query *query, const char *after, const char *before,
+    long long page_given)
+{
+	if (query->search[0] != '\0') {
+		int t, words = 0;
+
+		query->tokens = search_tokens(query->search, query->token);
+		for (t = 0; t < query->tokens; t++) {
+			query->initial[t] = text_length(query->token[t]) == 1;
+			words += !query->initial[t];
+		}
+		if (words == 0)
+			return "Error.Field.SearchShort";
+	}
+	if (after != NULL && before != NULL)
+		return "Error.Field.PageLink";
+	if (after != NULL || before != NULL) {
+		query->cursor = 1;
+		query->backwards = before != NULL;
+		if (cursor_read(query, after ? after : before) != 0)
+			return "Error.Field.PageLink";
+		query->page = page_given > 0 ? page_given : query->backwards ? 1 : 2;
+	} else
+		query->page = 1;
+	return NULL;
+}
+
+const char *
+customer_query_from_request(struct customer_query *query, struct request *req)
+{
+	const char *after = NULL, *before = NULL, *problem = NULL;
+	int k;
+
+	customer_query_init(query, req->shop.id, req->app->config);
+	query->page = -1;
+	for (k = 0; k < CUSTOMER_KEY__MAX; k++) {
+		const char *found = set_key(query, (enum customer_key)k,
+		    request_field(req, customer_query_keys[k].field.name), &after, &before);
+
+		if (problem == NULL)
+			problem = found;
+	}
+	if (problem != NULL)
+		return problem;
+	return finish_reading(query, after, before, query->page);
+}
+
+/* Checks a value of a saved query as the door checks the route's fields
+ * (fcgi/lib/app.c), trimmed in place. Returns NULL or a Lang key. */
+static const char *
+value_check(const struct field *field, char *value)
+{
+	static const int days[12] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int year, month, day;
+	long long number;
+	char *end;
+
+	value = text_trim(value);
+	if (*value == '\0')
+		return NULL;
+	if (!text_is_clean_utf8(value, 0))
+		return "Error.Field.Charset";
+	if (field->max_length && text_length(value) > field->max_length)
+		return "Error.Field.TooLong";
+	if (field->kind == FIELD_INT) {
+		errno = 0;
+		number = strtoll(value, &end, 10);
+		if (errno != 0 || *end != '\0' || end == value || number < field->min ||
+		    number > field->max)
+			return "Error.Field.Number";
+	} else if (field->kind == FIELD_DATE) {
+		if (strlen(value) != 10 || value[4] != '-' || value[7] != '-' ||
+		    strspn(value, "0123456789-") != 10 ||
+		    sscanf(value, "%4d-%2d-%2d", &year, &month, &day) != 3 ||
+		    year < 1900 || month < 1 || month > 12 || day < 1 || day > days[month - 1] ||
+		    (month == 2 && day == 29 && (year % 4 != 0 || (year % 100 == 0 && year % 400 != 0))))
+			return "Error.Field.Date";
+	}
+	return NULL;
+}
+
+const char *
+customer_query_from_text(struct customer_query *query, long long shop_id, HDF *config,
+    const char *text)
+{
+	char copy[2048], *pair, *next;
+	int seen[CUSTOMER_KEY__MAX] = { 0 };
+	const char *after = NULL, *before = NULL;
+
+	customer_query_init(query, shop_id, config);
+	if (strlen(text) >= sizeof(copy))
+		return "Error.Field.TooLong";
+	snprintf(copy, sizeof(copy), "%s", text);
+	for (pair = copy; pair != NULL && *pair != '\0'; pair = next) {
+		char *value = strchr(pair, '=');
+		const char *problem;
+		int k;
+
+		next = strchr(pair, '&');
+		if (next != NULL)
+			*next++ = '\0';
+		if (*pair == '\0')
+			continue;
+		if (value != NULL)
+			*value++ = '\0';
+		for (k = 0; k < CUSTOMER_KEY__MAX &&
+		    strcmp(customer_query_keys[k].field.name, pair) != 0; k++)
+			;
+		if (k == CUSTOMER_KEY__MAX || customer_query_keys[k].use == CUSTOMER_USE_PAGING)
+			return "Error.BadForm";
+		if (seen[k]++)
+			return "Error.Field.Repeated";
+		if (value == NULL)
+			continue;
+		cgi_url_unescape(value);
+		problem = value_check(&customer_query_keys[k].field, value);
+		if (problem == NULL)
+			problem = set_key(query, (enum customer_key)k, text_trim(value), &after, &before);
+		if (problem != NULL)
+			return problem;
+	}
+	return finish_reading(query, NULL, NULL, 1);
+}
+
+const char *
+customer_query_value(const struct customer_query *query, enum customer_key key, char *out,
+    size_t size)
+{
+	const struct customer_key_def *def = &customer_query_keys[key];
+	long long number = -1;
+
+	out[0] = '\0';
+	switch (key) {
+	case CUSTOMER_KEY_Q:
+		snprintf(out, size, "%s", query->search);
+		return out;
+	case CUSTOMER_KEY_STATUS:
+		if (query->given[key] || query->status != CUSTOMER_STATUS_CURRENT)
+			snprintf(out, size, "%s", def->choices[query->status]);
+		return out;
+	case CUSTOMER_KEY_SOURCE:
+		snprintf(out, size, "%s", def->choices[query->source]);
+		return out;
+	case CUSTOMER_KEY_CONSENT:
+		snprintf(out, size, "%s", def->choices[query->consent]);
+		return out;
+	case CUSTOMER_KEY_SORT:
+		snprintf(out, size, "%s", def->choices[query->sort]);
+		return out;
+	case CUSTOMER_KEY_DIR:
+		snprintf(out, size, "%s", def->choices[query->descending]);
+		return out;
+	case CUSTOMER_KEY_SIZE:
+		snprintf(out, size, "%d", query->size);
+		return out;
+	case CUSTOMER_KEY_AFTER:
+	case CUSTOMER_KEY_BEFORE:
+		if (query->cursor && query->backwards == (key == CUSTOMER_KEY_BEFORE))
+			snprintf(out, size, "%s", query->cursor_link);
+		return out;
+	default:
+		break;
+	}
+	if (date_of((struct customer_query *)query, key) != NULL) {
+		snprintf(out, size, "%s", date_of((struct customer_query *)query, key));
+		return out;
+	}
+	if (number_of((struct customer_query *)query, key) != NULL)
+		number = *number_of((struct customer_query *)query, key);
+	if (number >= 0)
+		snprintf(out, size, "%lld", number);
+	return out;
+}
+
+int
+customer_query_filters_text(const struct customer_query *query, char *out, size_t size)
+{
+	char value[sizeof(query->search)];
+	size_t used = 0;
+	int k, status = 0;
+
+	out[0] = '\0';
+	for (k = 0; k < CUSTOMER_FILTER__MAX; k++) {
+		char *escaped = NULL;
+		int written;
+
+		customer_query_value(query, (enum customer_key)k, value, sizeof(value));
+		if (value[0] == '\0' || cgi_url_escape(value, &escaped) != STATUS_OK)
+			continue;
+		written = snprintf(out + used, size - used, "%s=%s&",
+		    customer_query_keys[k].field.name, escaped);
+		free(escaped);
+		if (written > 0 && used + (size_t)written < size)
+			used += (size_t)written;
+		else {
+			out[used] = '\0';
+			status = -1;
+		}
+	}
+	return status;
+}
+
+/* --- the planner ------------------------------------------------------------------ */
+
+/* Whether the page can be read from the rarest word's entries in name
+ * order (PLAN_SORTED): sorted by name, with a word looked up. It reads
+ * every entry of the word but only the rows it shows (and those the
+ * filters leave out), so it always beats reading and sorting every match. */
+static int
+sorted_possible(const struct customer_query *query)
+{
+	return query->sort == CUSTOMER_SORT_NAME && query->tokens > 0 && !query->common[0] &&
+	    !query->initial[0];
+}
+
+/* Whether the rarest word is mostly a surname whose customers lie far
+ * ahead along the name order ("vincent" near the end of the alphabet): a
+ * walk would cross many customers to reach them, while sorting the word's
+ * entries finds them at once. Going the other way, or from a page link
+ * inside them, the walk finds them at once. 1, 0, or -1 on error. */
+static int
+surname_ahead(const struct customer_estimator *estimator, const struct customer_query *query)
+{
+	/* past every name_key, in hex */
+	static char end[2 * (SEARCH_NAME_KEY_MAX + 1) + 1];
+	int reading_down = query->descending != query->backwards;
+	const char *from = query->cursor ? query->cursor_value[0] : reading_down ? end : "";
+	long long surname, crossed;
+
+	if (end[0] == '\0')
+		memset(end, 'F', sizeof(end) - 1);
+	surname = estimator->surname(estimator->ctx, query->shop_id, query->token[0]);
+	if (surname < 0 || surname * 4 < query->estimate[0])
+		return surname < 0 ? -1 : 0;
+	crossed = estimator->crossed(estimator->ctx, query->shop_id, query->token[0], from,
+	    reading_down);
+	if (crossed < 0)
+		return -1;
+	return crossed >= query->walk_max / 4;
+}
+
+/* For a page sorted by name that starts from a page link: notes the
+ * weights of each word looked up that the link's last or first name starts
+ * with (query->weights). Returns how many, or -1. */
+static int
+words_named(const struct customer_estimator *estimator, struct customer_query *query)
+{
+	const char *key = query->cursor_value[0], *first = "";
+	size_t i, length = strlen(key);
+	int t, named = 0;
+
+	/* weights are 4 hex digits; 0000 ends the last name */
+	for (i = 0; i + 4 <= length; i += 4)
+		if (strncmp(key + i, "0000", 4) == 0) {
+			first = key + i + 4;
+			break;
+		}
+	for (t = 0; t < query->tokens; t++) {
+		char weights[sizeof(query->weights[t])];
+		int found;
+
+		query->weights[t][0] = '\0';
+		if (query->common[t] || query->initial[t])
+			continue;
+		found = estimator->weights(estimator->ctx, query->token[t], weights, sizeof(weights));
+		if (found < 0)
+			return -1;
+		if (found && (strncmp(key, weights, strlen(weights)) == 0 ||
+		    strncmp(first, weights, strlen(weights)) == 0)) {
+			snprintf(query->weights[t], sizeof(query->weights[t]), "%s", weights);
+			named++;
+		}
+	}
+	return named;
+}
+
+/* Puts the words in the order of their estimates, rarest first. */
+static void
+words_by_estimate(struct customer_query *query)
+{
+	int t, u;
+
+	for (t = 1; t < query->tokens; t++)
+		for (u = t; u > 0 && query->estimate[u] < query->estimate[u - 1]; u--) {
+			char word[SEARCH_TERM_MAX + 1];
+			long long estimate = query->estimate[u];
+			int common = query->common[u], initial = query->initial[u];
+
+			memcpy(word, query->token[u], sizeof(word));
+			memcpy(query->token[u], query->token[u - 1], sizeof(word));
+			memcpy(query->token[u - 1], word, sizeof(word));
+			query->estimate[u] = query->estimate[u - 1];
+			query->estimate[u - 1] = estimate;
+			query->common[u] = query->common[u - 1];
+			query->common[u - 1] = common;
+			query->initial[u] = query->initial[u - 1];
+			query->initial[u - 1] = initial;
+		}
+}
+
+int
+customer_query_plan_with(struct customer_query *query,
+    const struct customer_estimator *estimator, int for_page)
+{
+	char pattern[SEARCH_TERM_MAX * 2 + 4];
+	double shop, matching;
+	int t, looked_up = 0;
+
+	query->planned = 1;
+	query->plan = CUSTOMER_PLAN_FILTERS;
+	if (query->tokens == 0)
+		return 0;
+	shop = (double)estimator->shop(estimator->ctx, query->shop_id);
+	if (shop < 0)
+		return -1;
+	if (shop < 1)
+		shop = 1;
+	matching = shop;
+	for (t = 0; t < query->tokens; t++) {
+		if (query->initial[t]) {
+			/* checked on the rows, after the words */
+			query->estimate[t] = LLONG_MAX;
+			continue;
+		}
+		text_like_prefix(query->token[t], pattern, sizeof(pattern));
+		query->estimate[t] = estimator->word(estimator->ctx, query->shop_id, pattern);
+		if (query->estimate[t] < 0)
+			return -1;
+		query->common[t] = (double)query->estimate[t] > shop / 4;
+		looked_up += !query->common[t];
+		matching *= (double)query->estimate[t] < shop ? (double)query->estimate[t] / shop : 1;
+	}
+	words_by_estimate(query);
+	query->plan = looked_up > 0 && matching <= query->candidates_max
+	    ? CUSTOMER_PLAN_CANDIDATES : CUSTOMER_PLAN_WALK;
+	if (for_page && query->sort == CUSTOMER_SORT_NAME && query->cursor) {
+		int named = words_named(estimator, query);
+
+		if (named < 0)
+			return -1;
+		/* "elodie martin", page 5, among the Martins: walking on
+		 * finds the page at once; intersecting reads both words */
+		if (named > 0)
+			query->plan = CUSTOMER_PLAN_WALK;
+	}
+	/* from a link among the word's names the walk is there already */
+	if (for_page && query->plan == CUSTOMER_PLAN_WALK && sorted_possible(query) &&
+	    query->weights[0][0] == '\0') {
+		int ahead = surname_ahead(estimator, query);
+
+		if (ahead < 0)
+			return -1;
+		if (ahead)
+			query->plan = CUSTOMER_PLAN_SORTED;
+	}
+	return 0;
+}
+
+int
+customer_query_plan(struct customer_query *query, struct db *db, int for_page)
+{
+	struct customer_estimator estimator = { db_shop, db_word, db_surname, db_crossed,
+		db_weights, db };
+
+	if (query->tokens > 0 && sql_ready(db) != 0)
+		return -1;
+	return customer_query_plan_with(query, &estimator, for_page);
+}
+
+/* --- building the statements -------------------------------------------------------- */
+
+static void
+sql_add(struct customer_sql *sql, const char *text)
+{
+	size_t len = strlen(text);
+
+	if (sql->length + len >= sizeof(sql->text)) {
+		sql->overflow = 1;
+		return;
+	}
+	memcpy(sql->text + sql->length, text, len + 1);
+	sql->length += len;
+}
+
+static void
+sql_param(struct customer_sql *sql, const char *text, struct db_param param)
+{
+	sql_add(sql, text);
+	if (sql->n == sizeof(sql->params) / sizeof(sql->params[0])) {
+		sql->overflow = 1;
+		return;
+	}
+	sql->params[sql->n++] = param;
+}
+
+/* Column k of the sort in the statement that finds the page's ids: the
+ * terms' copy of the name order when the page is read from them. */
+static const char *
+sort_column(const struct customer_query *query, int k, int finding)
+{
+	const char *column = sorts[query->sort].column[k];
+
+	if (finding && query->plan == CUSTOMER_PLAN_SORTED)
+		return strcmp(column, "c.id") == 0 ? "s0.customer_id" : "s0.name_key";
+	return column;
+}
+
+/* "(k1 > ? OR (k1 = ? AND id > ?))" from key k on, in the direction the
+ * rows are read. */
+static void
+sql_after(struct customer_sql *sql, const struct customer_query *query, int k, const char *op)
+{
+	const char *column = sort_column(query, k, 1);
+	const char *value = query->cursor_value[k];
+	int last = k == sorts[query->sort].keys - 1;
+	int is_id = strcmp(sorts[query->sort].column[k], "c.id") == 0;
+	struct db_param param = is_id || sorts[query->sort].kind == CURSOR_INT ?
+	    DB_INT(strtoll(value, NULL, 10)) : DB_TEXT(value);
+	const char *placeholder = !is_id && sorts[query->sort].kind == CURSOR_HEX ? "UNHEX(?)" : "?";
+	char text[96];
+
+	snprintf(text, sizeof(text), last ? "%s %s %s" : "(%s %s %s", column, op, placeholder);
+	sql_param(sql, text, param);
+	if (last)
+		return;
+	snprintf(text, sizeof(text), " OR (%s = %s AND ", column, placeholder);
+	sql_param(sql, text, param);
+	sql_after(sql, query, k + 1, op);
+	sql_add(sql, "))");
+}
+
+/* Where the page starts: after the cursor in the order rows are read. The
+ * NULL last orders sort first going up. */
+static void
+sql_keyset(struct customer_sql *sql, const struct customer_query *query, int reading_down)
+{
+	const char *op = reading_down ? "<" : ">";
+	const char *first = sorts[query->sort].column[0];
+	char text[160];
+
+	sql_add(sql, " AND ");
+	if (!sorts[query->sort].nullable || query->cursor_value[0] != NULL) {
+		if (sorts[query->sort].nullable && reading_down) {
+			sql_add(sql, "(");
+			sql_after(sql, query, 0, op);
+			snprintf(text, sizeof(text), " OR %s IS NULL)", first);
+			sql_add(sql, text);
+		} else
+			sql_after(sql, query, 0, op);
+		return;
+	}
+	/* from a customer who never ordered */
+	snprintf(text, sizeof(text), reading_down ? "(%s IS NULL AND c.id < ?)"
+	    : "((%s IS NULL AND c.id > ?) OR %s IS NOT NULL)", first, first);
+	sql_param(sql, text, DB_INT(strtoll(query->cursor_value[1], NULL, 10)));
+}
+
+/* "<lead> c.id IN (the customers with a term starting with word t)" */
+static void
+sql_search_in(struct customer_sql *sql, const struct customer_query *query, int t,
+    const char *lead, const char *column)
+{
+	char text[160];
+
+	text_like_prefix(query->token[t], sql->pattern[t], sizeof(sql->pattern[t]));
+	snprintf(text, sizeof(text), "%s %s IN (SELECT s%d.customer_id FROM customer_search s%d"
+	    " WHERE s%d.shop_id = ?", lead, column, t, t, t);
+	sql_param(sql, text, DB_INT(query->shop_id));
+	snprintf(text, sizeof(text), " AND s%d.term LIKE ?)", t);
+	sql_param(sql, text, DB_TEXT(sql->pattern[t]));
+}
+
+/* A range filter's parameter, when it is set. */
+static int
+range_param(const struct customer_query *query, enum customer_key key, struct db_param *param)
+{
+	struct customer_query *q = (struct customer_query *)query;
+	const char *date = date_of(q, key);
+	long long number;
+
+	if (date != NULL) {
+		*param = DB_TEXT(date);
+		return *date != '\0';
+	}
+	number = *number_of(q, key);
+	if (number < 0)
+		return 0;
+	*param = DB_INT(key == CUSTOMER_KEY_SPENT_MIN || key == CUSTOMER_KEY_SPENT_MAX ?
+	    number * 100 : number);
+	return 1;
+}
+
+/* The search words' conditions (see the top of this file). */
+static void
+sql_words(struct customer_sql *sql, const struct customer_query *query)
+{
+	int t;
+
+	for (t = 0; t < query->tokens; t++) {
+		char *pattern = sql->pattern[t];
+
+		if (query->initial[t] && query->plan == CUSTOMER_PLAN_SORTED) {
+			/* on the entry's copy of the name order, so that only
+			 * the customers shown are read: the last name starts
+			 * with the letter, or the first name does (after the
+			 * two zero bytes no letter's weight has) */
+			sql_param(sql, " AND (LEFT(s0.name_key, LENGTH(WEIGHT_STRING(? COLLATE "
+			    "utf8mb4_unicode_520_ci)))", DB_TEXT(query->token[t]));
+			sql_param(sql, " = WEIGHT_STRING(? COLLATE utf8mb4_unicode_520_ci)",
+			    DB_TEXT(query->token[t]));
+			sql_param(sql, " OR LOCATE(CONCAT(0x0000, WEIGHT_STRING(? COLLATE "
+			    "utf8mb4_unicode_520_ci)), s0.name_key) > 0", DB_TEXT(query->token[t]));
+			/* a long last name can leave the first name out of
+			 * the 64 bytes: then the row tells */
+			text_like_prefix(query->token[t], pattern, sizeof(sql->pattern[t]));
+			sql_param(sql, " OR (LENGTH(s0.name_key) = 64 AND (c.first_name LIKE ?",
+			    DB_TEXT(pattern));
+			sql_param(sql, " OR c.last_name LIKE ?)))", DB_TEXT(pattern));
+		} else if (query->initial[t]) {
+			text_like_prefix(query->token[t], pattern, sizeof(sql->pattern[t]));
+			sql_param(sql, " AND (c.first_name LIKE ?", DB_TEXT(pattern));
+			sql_param(sql, " OR c.last_name LIKE ?)", DB_TEXT(pattern));
+		} else if (query->plan == CUSTOMER_PLAN_WALK && !query->common[t] &&
+		    query->weights[t][0]) {
+			/* the page starts among customers named so: a last or
+			 * first name starting with the word is told on the
+			 * index; only the others are looked up */
+			sql_param(sql, " AND (LEFT(c.name_key, ?)", DB_INT(strlen(query->weights[t]) / 2));
+			sql_param(sql, " = UNHEX(?)", DB_TEXT(query->weights[t]));
+			sql_param(sql, " OR LOCATE(CONCAT(0x0000, UNHEX(?)), c.name_key) > 0 OR",
+			    DB_TEXT(query->weights[t]));
+			sql_search_in(sql, query, t, "", "c.id");
+			sql_add(sql, ")");
+		} else if (query->plan == CUSTOMER_PLAN_WALK && !query->common[t])
+			sql_search_in(sql, query, t, " AND", "c.id");
+		else if (query->plan == CUSTOMER_PLAN_SORTED && t > 0 && !query->common[t])
+			sql_search_in(sql, query, t, " AND", "s0.customer_id");
+		else if (query->common[t]) {
+			/* in a quarter of the shop or more: found on the rows read */
+			char *other = sql->other[t];
+
+			pattern[0] = '%';
+			text_like_prefix(query->token[t], pattern + 1, sizeof(sql->pattern[t]) - 1);
+			sql_param(sql, " AND (c.first_name LIKE ?", DB_TEXT(pattern));
+			sql_param(sql, " OR c.last_name LIKE ?", DB_TEXT(pattern));
+			sql_param(sql, " OR c.email LIKE ?", DB_TEXT(pattern));
+			sql_param(sql, " OR c.phone_digits LIKE ?", DB_TEXT(pattern));
+			/* phone_digits holds a number as typed: "06…" is also
+			 * looked for as "33…" and the other way round */
+			other[0] = '%';
+			if (search_phone_other_form(query->token[t], other + 1, sizeof(sql->other[t]) - 2)) {
+				strcat(other, "%");
+				sql_param(sql, " OR c.phone_digits LIKE ?", DB_TEXT(other));
+			}
+			sql_add(sql, ")");
+		}
+	}
+}
+
+/* " FROM customer c WHERE …" with the chosen filters and search; walk: the
+ * page's statement, which names the index it walks. */
+static void
+sql_filters(struct customer_sql *sql, const struct customer_query *query, int walk)
+{
+	struct db_param param;
+	size_t r;
+	int t;
+
+	if (query->plan == CUSTOMER_PLAN_CANDIDATES) {
+		/* the matches of every looked-up word, intersected in the index */
+		sql_param(sql, " FROM (SELECT DISTINCT s.customer_id FROM customer_search s"
+		    " WHERE s.shop_id = ?", DB_INT(query->shop_id));
+		text_like_prefix(query->token[0], sql->pattern[0], sizeof(sql->pattern[0]));
+		sql_param(sql, " AND s.term LIKE ?", DB_TEXT(sql->pattern[0]));
+		for (t = 1; t < query->tokens; t++)
+			if (!query->common[t] && !query->initial[t])
+				sql_search_in(sql, query, t, " AND", "s.customer_id");
+		sql_add(sql, ") m STRAIGHT_JOIN customer c ON c.id = m.customer_id");
+	} else if (query->plan == CUSTOMER_PLAN_SORTED) {
+		/* the rarest word's terms, sorted by their copy of the name
+		 * order; a customer's row is read only to fill the page */
+		sql_param(sql, " FROM customer_search s0 STRAIGHT_JOIN customer c"
+		    " ON c.id = s0.customer_id AND s0.shop_id = ?", DB_INT(query->shop_id));
+		text_like_prefix(query->token[0], sql->pattern[0], sizeof(sql->pattern[0]));
+		sql_param(sql, " AND s0.term LIKE ?", DB_TEXT(sql->pattern[0]));
+	} else {
+		sql_add(sql, " FROM customer c");
+		if (walk && query->plan == CUSTOMER_PLAN_WALK) {
+			sql_add(sql, " FORCE INDEX (");
+			sql_add(sql, sorts[query->sort].index);
+			sql_add(sql, ")");
+		}
+	}
+	sql_param(sql, " WHERE c.shop_id = ? AND c.erased_at IS NULL", DB_INT(query->shop_id));
+	/* erased customers have no address: the e-mail order starts past them */
+	if (query->sort == CUSTOMER_SORT_EMAIL)
+		sql_add(sql, " AND c.email IS NOT NULL");
+	if (query->status == CUSTOMER_STATUS_CURRENT)
+		sql_add(sql, " AND c.status <> 'inactive'");
+	else if (query->status != CUSTOMER_STATUS_ALL)
+		sql_param(sql, " AND c.status = ?", DB_TEXT(status_choices[query->status]));
+	if (query->source != CUSTOMER_SOURCE_ANY)
+		sql_param(sql, " AND c.source = ?", DB_TEXT(source_choices[query->source]));
+	if (query->consent != CUSTOMER_CONSENT_ANY)
+		sql_param(sql, " AND c.marketing_consent = ?",
+		    DB_INT(query->consent == CUSTOMER_CONSENT_YES));
+	for (r = 0; r < sizeof(ranges) / sizeof(ranges[0]); r++)
+		if (range_param(query, ranges[r].key, &param))
+			sql_param(sql, ranges[r].condition, param);
+	sql_words(sql, query);
+}
+
+/* " ORDER BY …" in the direction rows are read. */
+static void
+sql_order(struct customer_sql *sql, const struct customer_query *query, int reading_down,
+    int finding)
+{
+	int k;
+
+	sql_add(sql, " ORDER BY ");
+	for (k = 0; k < sorts[query->sort].keys; k++) {
+		if (k)
+			sql_add(sql, ", ");
+		sql_add(sql, sort_column(query, k, finding));
+		if (reading_down)
+			sql_add(sql, " DESC");
+	}
+}
+
+int
+customer_query_counted(const struct customer_query *query)
+{
+	return query->plan == CUSTOMER_PLAN_CANDIDATES && !query->gave_up;
+}
+
+/* A walk that may give up: when a word is looked up, the page can be read
+ * from its matches instead. */
+static int
+walk_bounded(const struct customer_query *query)
+{
+	return query->plan == CUSTOMER_PLAN_WALK && query->tokens > 0 && !query->common[0] &&
+	    !query->initial[0];
+}
+
+/* Rows the page's statement reads: room for up to four terms each of the
+ * customers shown in PLAN_SORTED (Jean-Marc Jeannot, jeanmarc.jeannot@…:
+ * "jean" has three). */
+static int
+page_limit(const struct customer_query *query)
+{
+	return query->plan == CUSTOMER_PLAN_SORTED ? 4 * (query->size + 1) : query->size + 1;
+}
+
+void
+customer_query_page_sql(struct customer_query *query, struct customer_sql *sql)
+{
+	int reading_down = query->descending != query->backwards;
+
+	memset(sql, 0, sizeof(*sql));
+	/* a search's few matches are all read to be sorted: counting them
+	 * there costs nothing more */
+	sql_add(sql, "SELECT " LIST_COLUMNS ", page.matching FROM (SELECT c.id");
+	sql_add(sql, customer_query_counted(query) && !query->cursor ?
+	    ", COUNT(*) OVER () AS matching" : ", NULL AS matching");
+	sql_filters(sql, query, 1);
+	if (query->cursor)
+		sql_keyset(sql, query, reading_down);
+	sql_order(sql, query, reading_down, 1);
+	/* the page's ids first, then their rows: never the other way round */
+	sql_param(sql, " LIMIT ?) page STRAIGHT_JOIN customer c ON c.id = page.id",
+	    DB_INT(page_limit(query)));
+	sql_order(sql, query, reading_down, 0);
+	if (walk_bounded(query))
+		sql_param(sql, " LIMIT 1000 ROWS EXAMINED ?", DB_INT(query->walk_max));
+}
+
+/* The plan of a statement that wants every match once: one word's terms
+ * may hold a customer twice, the matches of the words hold them once. */
+static enum customer_plan
+plan_for_all(struct customer_query *query)
+{
+	enum customer_plan plan = query->plan;
+
+	if (plan == CUSTOMER_PLAN_SORTED)
+		query->plan = CUSTOMER_PLAN_CANDIDATES;
+	return plan;
+}
+
+void
+customer_query_count_sql(struct customer_query *query, struct customer_sql *sql)
+{
+	enum customer_plan plan = plan_for_all(query);
+
+	memset(sql, 0, sizeof(*sql));
+	sql_add(sql, "SELECT COUNT(*) FROM (SELECT 1");
+	sql_filters(sql, query, 0);
+	sql_param(sql, " LIMIT ?) matching", DB_INT(CUSTOMER_COUNT_CAP + 1));
+	query->plan = plan;
+}
+
+void
+customer_query_select_sql(struct customer_query *query, struct customer_sql *sql,
+    const unsigned char *selection)
+{
+	enum customer_plan plan = plan_for_all(query);
+
+	memset(sql, 0, sizeof(*sql));
+	sql_param(sql, "INSERT INTO bulk_selection SELECT ?, c.id", DB_BLOB(selection, 16));
+	sql_filters(sql, query, 0);
+	query->plan = plan;
+}
+
+void
+customer_query_export_sql(struct customer_query *query, struct customer_sql *sql)
+{
+	enum customer_plan plan = plan_for_all(query);
+
+	memset(sql, 0, sizeof(*sql));
+	sql_add(sql, "SELECT " LIST_COLUMNS);
+	sql_filters(sql, query, 0);
+	sql_order(sql, query, query->descending, 0);
+	query->plan = plan;
+}
+
+/* --- running them ---------------------------------------------------------------------- */
+
+/* Prepares (once per text) and runs a built statement. Returns the query
+ * or NULL; *rows gets db_exec's answer. */
+static struct db_query *
+run(struct db *db, const struct customer_sql *sql, long long *rows)
+{
+	struct db_query *query;
+
+	*rows = -1;
+	if (sql->overflow || (query = db_cached(db, sql->text)) == NULL)
+		return NULL;
+	*rows = db_exec(db, query, sql->params, sql->n);
+	return query;
+}
+
+/* Notes the rows of a page's result that are not the customer of the row
+ * before. Returns how many. */
+static int
+distinct_rows(struct customer_query *query, struct db_query *rows)
+{
+	unsigned long long count = db_row_count(rows), r;
+	long long previous = 0;
+
+	query->distinct = 0;
+	for (r = 0; r < count && (size_t)query->distinct < sizeof(query->row) / sizeof(query->row[0]);
+	    r++) {
+		db_seek(rows, r);
+		if (db_fetch(rows) != 1)
+			break;
+		if (db_int(rows, 0) != previous)
+			query->row[query->distinct++] = r;
+		previous = db_int(rows, 0);
+	}
+	return query->distinct;
+}
+
+struct db_query *
+customer_query_page(struct customer_query *query, struct db *db)
+{
+	static struct customer_sql sql;
+	struct db_query *result;
+	long long rows;
+
+	if (!query->planned && customer_query_plan(query, db, 1) != 0)
+		return NULL;
+	customer_query_page_sql(query, &sql);
+	result = run(db, &sql, &rows);
+	if (result == NULL)
+		return NULL;
+	if (walk_bounded(query) && (rows == -3 || (rows >= 0 && db_warnings(db) > 0))) {
+		/* the walk gave up (while walking: a warning; while sorting the
+		 * page it found: an error): read the page from the matches */
+		db_done(result);
+		query->plan = sorted_possible(query) ? CUSTOMER_PLAN_SORTED : CUSTOMER_PLAN_CANDIDATES;
+		query->gave_up = 1;
+		return customer_query_page(query, db);
+	}
+	if (rows < 0)
+		return NULL;
+	if (distinct_rows(query, result) <= query->size &&
+	    db_row_count(result) == (unsigned long long)page_limit(query)) {
+		/* more than size repeated terms: whether more customers
+		 * follow is unknown; read the page from the distinct matches */
+		db_done(result);
+		query->plan = CUSTOMER_PLAN_CANDIDATES;
+		query->gave_up = 1;
+		return customer_query_page(query, db);
+	}
+	return result;
+}
+
+long long
+customer_query_count(struct customer_query *query, struct db *db)
+{
+	static struct customer_sql sql;
+	struct db_query *result;
+	long long rows, count = -1;
+
+	if (!query->planned && customer_query_plan(query, db, 0) != 0)
+		return -1;
+	customer_query_count_sql(query, &sql);
+	result = run(db, &sql, &rows);
+	if (result == NULL || rows < 0)
+		return -1;
+	if (db_fetch(result) == 1)
+		count = db_int(result, 0);
+	db_done(result);
+	return count;
+}
+
+int
+customer_query_select(struct customer_query *query, struct db *db,
+    const unsigned char *selection)
+{
+	static struct customer_sql sql;
+	long long rows;
+
+	if (!query->planned && customer_query_plan(query, db, 0) != 0)
+		return -1;
+	customer_query_select_sql(query, &sql, selection);
+	return run(db, &sql, &rows) == NULL || rows < 0 ? -1 : 0;
+}
+
+struct db_query *
+customer_query_export(struct customer_query *query, struct db *db)
+{
+	static struct customer_sql sql;
+	struct db_query *result;
+	long long rows;
+
+	if (!query->planned && customer_query_plan(query, db, 0) != 0)
+		return NULL;
+	customer_query_export_sql(query, &sql);
+	result = run(db, &sql, &rows);
+	return rows < 0 ? NULL : result;
+}
+
+void
+customer_query_cursor_link(const struct customer_query *query, struct db_query *rows, char *out,
+    size_t size)
+{
+	char raw[CUSTOMER_CURSOR_RAW_MAX];
+	size_t used = 0;
+	int k;
+
+	for (k = 0; k < sorts[query->sort].keys; k++) {
+		const char *value = db_text(rows, (unsigned int)sorts[query->sort].result[k]);
+		int written = snprintf(raw + used, sizeof(raw) - used, "%s%s", k ? "\x1f" : "",
+		    value ? value : "");
+
+		if (written < 0 || used + (size_t)written >= sizeof(raw)) {
+			out[0] = '\0';
+			return;
+		}
+		used += (size_t)written;
+	}
+	if (text_base64url_encode((const unsigned char *)raw, used, out, size) != 0)
+		out[0] = '\0';
+}

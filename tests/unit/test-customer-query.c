@@ -1,0 +1,342 @@
+/* Unit tests for fcgi/lib/customer_query.c: saved query strings read into
+ * typed values (and refused when a value is not one the form offers), the
+ * filters written back for links, the planner's choices with a fake
+ * estimator in place of the server's EXPLAIN, and the SQL each output
+ * builds. */
+#include <config.h>
+
+#include <string.h>
+
+#include "../../fcgi/lib/customer_query.h"
+#include "tap.h"
+
+/* --- reading ------------------------------------------------------------------ */
+
+static const struct {
+	const char *text;
+	const char *problem;	/* NULL: read */
+	const char *filters;	/* written back, when read */
+} readings[] = {
+	{ "", NULL, "" },
+	{ "q=martin&status=active", NULL, "q=martin&status=active&" },
+	{ "status=current", NULL, "status=current&" },
+	{ "q=%C3%89lodie+Martin&sort=spent&dir=desc", NULL, "q=%C3%89lodie+Martin&" },
+	{ "source=import&consent=no&from=2024-01-01&to=2024-12-31", NULL,
+	    "source=import&consent=no&from=2024-01-01&to=2024-12-31&" },
+	{ "orders_min=2&orders_max=10&spent_min=50&spent_max=900", NULL,
+	    "orders_min=2&orders_max=10&spent_min=50&spent_max=900&" },
+	{ "last_from=2024-02-29&last_to=", NULL, "last_from=2024-02-29&" },
+	{ "status=gone", "Error.Field.Choice", NULL },
+	{ "sort=phone", "Error.Field.Choice", NULL },
+	{ "size=7", "Error.Field.Choice", NULL },
+	{ "q=a", "Error.Field.SearchShort", NULL },
+	{ "from=2023-02-29", "Error.Field.Date", NULL },
+	{ "to=31/12/2024", "Error.Field.Date", NULL },
+	{ "orders_min=-1", "Error.Field.Number", NULL },
+	{ "spent_max=100000001", "Error.Field.Number", NULL },
+	{ "q=martin&q=dupont", "Error.Field.Repeated", NULL },
+	{ "page=2", "Error.BadForm", NULL },
+	{ "after=abc", "Error.BadForm", NULL },
+	{ "colour=red", "Error.BadForm", NULL },
+	{ "q=%FF%FE", "Error.Field.Charset", NULL },
+};
+
+static void
+test_reading(void)
+{
+	struct customer_query query;
+	char filters[1600], name[160];
+	size_t i;
+
+	for (i = 0; i < sizeof(readings) / sizeof(readings[0]); i++) {
+		const char *problem = customer_query_from_text(&query, 7, NULL, readings[i].text);
+
+		snprintf(name, sizeof(name), "'%s' reads as %s", readings[i].text,
+		    readings[i].problem ? readings[i].problem : "a query");
+		is_str(problem ? problem : "(read)", readings[i].problem ? readings[i].problem : "(read)",
+		    name);
+		if (readings[i].problem != NULL || problem != NULL)
+			continue;
+		customer_query_filters_text(&query, filters, sizeof(filters));
+		snprintf(name, sizeof(name), "'%s' is written back as '%s'", readings[i].text,
+		    readings[i].filters);
+		is_str(filters, readings[i].filters, name);
+	}
+
+	customer_query_from_text(&query, 7, NULL,
+	    "q=%C3%89lodie+Martin&status=blocked&spent_min=50&sort=last_order&dir=desc&size=200");
+	ok(query.shop_id == 7, "the query belongs to the shop it was read for");
+	is_str(query.search, "Élodie Martin", "the search is kept as typed");
+	ok(query.tokens == 2 && strcmp(query.token[0], "elodie") == 0 &&
+	    strcmp(query.token[1], "martin") == 0, "the search is split into folded words");
+	ok(query.status == CUSTOMER_STATUS_BLOCKED, "the status is a typed choice");
+	ok(query.spent_min == 50 && query.spent_max == -1, "an amount is a number, unset is -1");
+	ok(query.sort == CUSTOMER_SORT_LAST_ORDER && query.descending && query.size == 200,
+	    "the order and the page size are typed");
+	ok(query.page == 1 && !query.cursor, "a saved query starts at the first page");
+}
+
+/* --- the route fields ------------------------------------------------------------ */
+
+static void
+test_fields(void)
+{
+	static const struct field own[] = {
+		{ "action", FIELD_TEXT, 0, 12, 0, 0 },
+		{ NULL, 0, 0, 0, 0, 0 }
+	};
+	struct field fields[CUSTOMER_KEY__MAX + 2], tiny[4];
+	size_t n;
+
+	n = customer_query_fields(fields, CUSTOMER_KEY__MAX + 2, NULL, CUSTOMER_USE_PAGING);
+	ok(n == CUSTOMER_KEY__MAX && fields[n].name == NULL,
+	    "the list's fields are every key, then the closing entry");
+	n = customer_query_fields(fields, CUSTOMER_KEY__MAX + 2, own, CUSTOMER_USE_FILTER);
+	ok(n == 1 + CUSTOMER_FILTER__MAX && strcmp(fields[0].name, "action") == 0 &&
+	    strcmp(fields[1].name, "q") == 0 && strcmp(fields[n - 1].name, "last_to") == 0 &&
+	    fields[n].name == NULL, "the bulk form's fields are its own, then the filters");
+	ok(customer_query_fields(tiny, 4, own, CUSTOMER_USE_FILTER) == 0,
+	    "a field list without room is refused, not cut");
+}
+
+/* --- the planner ------------------------------------------------------------------ */
+
+struct fake {
+	long long shop;
+	const char *word[4];	/* LIKE patterns */
+	long long entries[4];
+	long long surname, crossed;
+	const char *weights;	/* of every word, or NULL */
+	int asked_crossed;
+};
+
+static long long
+fake_shop(void *ctx, long long shop_id)
+{
+	(void)shop_id;
+	return ((struct fake *)ctx)->shop;
+}
+
+static long long
+fake_word(void *ctx, long long shop_id, const char *pattern)
+{
+	struct fake *fake = ctx;
+	int i;
+
+	(void)shop_id;
+	for (i = 0; i < 4 && fake->word[i] != NULL; i++)
+		if (strcmp(fake->word[i], pattern) == 0)
+			return fake->entries[i];
+	return 0;
+}
+
+static long long
+fake_surname(void *ctx, long long shop_id, const char *word)
+{
+	(void)shop_id;
+	(void)word;
+	return ((struct fake *)ctx)->surname;
+}
+
+static long long
+fake_crossed(void *ctx, long long shop_id, const char *word, const char *from, int reading_down)
+{
+	(void)shop_id;
+	(void)word;
+	(void)from;
+	(void)reading_down;
+	((struct fake *)ctx)->asked_crossed = 1;
+	return ((struct fake *)ctx)->crossed;
+}
+
+static int
+fake_weights(void *ctx, const char *word, char *out, size_t size)
+{
+	struct fake *fake = ctx;
+
+	(void)word;
+	if (fake->weights == NULL)
+		return 0;
+	snprintf(out, size, "%s", fake->weights);
+	return 1;
+}
+
+static const struct {
+	const char *name;
+	const char *text;
+	int for_page;
+	struct fake fake;
+	enum customer_plan plan;
+	const char *first_word;	/* looked up first */
+} plans[] = {
+	{ "no search: the filters alone", "status=active", 1, { 100000, { NULL }, { 0 }, 0, 0, NULL, 0 },
+	    CUSTOMER_PLAN_FILTERS, NULL },
+	{ "a rare word: its matches are read and sorted", "q=elodie", 1,
+	    { 100000, { "elodie%" }, { 120 }, 0, 0, NULL, 0 }, CUSTOMER_PLAN_CANDIDATES, "elodie" },
+	{ "a frequent first name: the list walks its index", "q=marie", 1,
+	    { 100000, { "marie%" }, { 9000 }, 100, 0, NULL, 0 }, CUSTOMER_PLAN_WALK, "marie" },
+	{ "a frequent surname far ahead: the word's entries in name order", "q=vincent", 1,
+	    { 100000, { "vincent%" }, { 9000 }, 8000, 90000, NULL, 0 }, CUSTOMER_PLAN_SORTED,
+	    "vincent" },
+	{ "a frequent surname close by: the walk", "q=abel", 1,
+	    { 100000, { "abel%" }, { 9000 }, 8000, 100, NULL, 0 }, CUSTOMER_PLAN_WALK, "abel" },
+	{ "a frequent surname sorted by spending: the walk", "q=vincent&sort=spent", 1,
+	    { 100000, { "vincent%" }, { 9000 }, 8000, 90000, NULL, 0 }, CUSTOMER_PLAN_WALK, "vincent" },
+	{ "a frequent surname for a bulk action: every match, the walk", "q=vincent", 0,
+	    { 100000, { "vincent%" }, { 9000 }, 8000, 90000, NULL, 0 }, CUSTOMER_PLAN_WALK, "vincent" },
+	{ "two frequent words that meet rarely: their matches", "q=marie+martin", 1,
+	    { 100000, { "marie%", "martin%" }, { 9000, 5000 }, 0, 0, NULL, 0 },
+	    CUSTOMER_PLAN_CANDIDATES, "martin" },
+	{ "a word in a quarter of the shop is not looked up", "q=gmail", 1,
+	    { 100000, { "gmail%" }, { 40000 }, 0, 0, NULL, 0 }, CUSTOMER_PLAN_WALK, "gmail" },
+	{ "the rarest word goes first", "q=gmail+elodie", 1,
+	    { 100000, { "gmail%", "elodie%" }, { 40000, 120 }, 0, 0, NULL, 0 },
+	    CUSTOMER_PLAN_CANDIDATES, "elodie" },
+	{ "an initial is checked on the rows, after the words", "q=m+elodie", 1,
+	    { 100000, { "elodie%" }, { 120 }, 0, 0, NULL, 0 }, CUSTOMER_PLAN_CANDIDATES, "elodie" },
+	{ "an empty shop counts as one customer", "q=elodie", 1,
+	    { 0, { "elodie%" }, { 0 }, 0, 0, NULL, 0 }, CUSTOMER_PLAN_CANDIDATES, "elodie" },
+};
+
+static void
+test_planner(void)
+{
+	struct customer_query query;
+	struct customer_estimator estimator = { fake_shop, fake_word, fake_surname, fake_crossed,
+		fake_weights, NULL };
+	struct fake fake;
+	size_t i;
+
+	for (i = 0; i < sizeof(plans) / sizeof(plans[0]); i++) {
+		fake = plans[i].fake;
+		estimator.ctx = &fake;
+		customer_query_from_text(&query, 7, NULL, plans[i].text);
+		ok(customer_query_plan_with(&query, &estimator, plans[i].for_page) == 0 &&
+		    query.plan == plans[i].plan && (plans[i].first_word == NULL ||
+		    strcmp(query.token[0], plans[i].first_word) == 0), plans[i].name);
+		if (query.plan != plans[i].plan)
+			printf("#   got plan %d, want %d\n", query.plan, plans[i].plan);
+	}
+
+	/* a page link among the word's own names ("elodie martin", page 5,
+	 * among the Martins): the walk is there already */
+	fake = (struct fake){ 100000, { "martin%" }, { 2000 }, 8000, 90000, "4D4C", 0 };
+	estimator.ctx = &fake;
+	customer_query_from_text(&query, 7, NULL, "q=martin");
+	query.cursor = 1;
+	query.cursor_value[0] = "4D4C0000ABCD";
+	query.cursor_value[1] = "5";
+	ok(customer_query_plan_with(&query, &estimator, 1) == 0 && query.plan == CUSTOMER_PLAN_WALK &&
+	    strcmp(query.weights[0], "4D4C") == 0 && !fake.asked_crossed,
+	    "from a page link among the word's names the list walks on, told by the index");
+
+	fake = (struct fake){ 100000, { "elodie%" }, { 120 }, 0, 0, NULL, 0 };
+	fake.shop = -1;
+	estimator.ctx = &fake;
+	customer_query_from_text(&query, 7, NULL, "q=elodie");
+	ok(customer_query_plan_with(&query, &estimator, 1) == -1,
+	    "an estimate the server could not give fails the plan");
+}
+
+/* --- the SQL ------------------------------------------------------------------------ */
+
+static int
+has(const char *text, const char *part)
+{
+	if (strstr(text, part) != NULL)
+		return 1;
+	printf("#   '%s' not in:\n#   %s\n", part, text);
+	return 0;
+}
+
+static void
+test_sql(void)
+{
+	static struct customer_sql sql;
+	struct customer_query query;
+	struct customer_estimator estimator = { fake_shop, fake_word, fake_surname, fake_crossed,
+		fake_weights, NULL };
+	struct fake fake = { 100000, { "vincent%" }, { 9000 }, 8000, 90000, NULL, 0 };
+	unsigned char selection[16] = { 0 };
+	size_t p;
+	int spent_in_cents = 0;
+
+	customer_query_from_text(&query, 7, NULL, "status=active&spent_min=50&sort=spent&dir=desc");
+	customer_query_plan_with(&query, &estimator, 1);
+	customer_query_page_sql(&query, &sql);
+	ok(has(sql.text, " FROM customer c WHERE c.shop_id = ? AND c.erased_at IS NULL") &&
+	    has(sql.text, " AND c.status = ?") && has(sql.text, " AND c.total_spent_cents >= ?") &&
+	    has(sql.text, " ORDER BY c.total_spent_cents DESC, c.id DESC LIMIT ?) page") &&
+	    !sql.overflow, "the page: the chosen filters, in the list's order, one page");
+	for (p = 0; p < sql.n; p++)
+		spent_in_cents |= sql.params[p].type == DB_PARAM_INT && sql.params[p].number == 5000;
+	ok(spent_in_cents && sql.params[0].number == 7,
+	    "the page's parameters: the shop first, amounts in cents");
+	ok(strstr(sql.text, "source") == NULL && strstr(sql.text, "customer_search") == NULL,
+	    "a filter not chosen is not in the statement");
+
+	customer_query_count_sql(&query, &sql);
+	ok(strncmp(sql.text, "SELECT COUNT(*) FROM (SELECT 1 FROM customer c WHERE", 52) == 0 &&
+	    has(sql.text, " LIMIT ?) matching") &&
+	    sql.params[sql.n - 1].number == CUSTOMER_COUNT_CAP + 1, "the count stops past the cap");
+
+	customer_query_export_sql(&query, &sql);
+	ok(strncmp(sql.text, "SELECT c.id, c.first_name", 25) == 0 && !strstr(sql.text, "LIMIT") &&
+	    has(sql.text, " AND c.status = ?") &&
+	    has(sql.text, " ORDER BY c.total_spent_cents DESC, c.id DESC"),
+	    "the export: every match in the list's order, no limit");
+
+	customer_query_select_sql(&query, &sql, selection);
+	ok(strncmp(sql.text, "INSERT INTO bulk_selection SELECT ?, c.id FROM customer c WHERE", 63) == 0 &&
+	    sql.params[0].type == DB_PARAM_BLOB && sql.params[0].length == 16,
+	    "the bulk selection: the matches under the selection's id");
+
+	/* a page read from one word's terms can hold a customer twice: the
+	 * outputs that want every match once read the intersected matches */
+	estimator.ctx = &fake;
+	customer_query_from_text(&query, 7, NULL, "q=vincent");
+	customer_query_plan_with(&query, &estimator, 1);
+	ok(query.plan == CUSTOMER_PLAN_SORTED, "(the page of 'vincent' reads its terms in name order)");
+	customer_query_page_sql(&query, &sql);
+	ok(has(sql.text, "FROM customer_search s0 STRAIGHT_JOIN customer c") &&
+	    has(sql.text, "ORDER BY s0.name_key, s0.customer_id LIMIT ?"),
+	    "the page of a surname far ahead sorts the word's terms");
+	customer_query_export_sql(&query, &sql);
+	ok(has(sql.text, "FROM (SELECT DISTINCT s.customer_id FROM customer_search s") &&
+	    !strstr(sql.text, "s0.") && has(sql.text, " ORDER BY c.name_key, c.id") &&
+	    query.plan == CUSTOMER_PLAN_SORTED,
+	    "its export reads each match once, in the list's order, and leaves the page's plan");
+	customer_query_count_sql(&query, &sql);
+	ok(has(sql.text, "SELECT DISTINCT s.customer_id"), "its count counts each match once");
+
+	/* a walk names its index and gives up after Limits.SearchWalk rows */
+	fake = (struct fake){ 100000, { "marie%" }, { 9000 }, 100, 0, NULL, 0 };
+	customer_query_from_text(&query, 7, NULL, "q=marie");
+	customer_query_plan_with(&query, &estimator, 1);
+	customer_query_page_sql(&query, &sql);
+	ok(has(sql.text, "FROM customer c FORCE INDEX (customer_shop_name)") &&
+	    has(sql.text, " AND c.id IN (SELECT s0.customer_id FROM customer_search s0") &&
+	    has(sql.text, "LIMIT 1000 ROWS EXAMINED ?") &&
+	    sql.params[sql.n - 1].number == CUSTOMER_WALK_EXAMINED_MAX,
+	    "a walk names its index and stops after the configured rows");
+	customer_query_select_sql(&query, &sql, selection);
+	ok(!strstr(sql.text, "FORCE INDEX") && !strstr(sql.text, "ROWS EXAMINED"),
+	    "a bulk selection of the same search reads every match");
+
+	/* the e-mail order starts past the erased, who have no address */
+	customer_query_from_text(&query, 7, NULL, "sort=email");
+	customer_query_plan_with(&query, &estimator, 1);
+	customer_query_export_sql(&query, &sql);
+	ok(has(sql.text, " AND c.email IS NOT NULL") && has(sql.text, " AND c.status <> 'inactive'") &&
+	    has(sql.text, " ORDER BY c.email"), "sorted by e-mail: the erased are left out");
+}
+
+int
+main(void)
+{
+	test_reading();
+	test_fields();
+	test_planner();
+	test_sql();
+	return tap_done();
+}
