@@ -2528,7 +2528,7 @@ customers_bulk(struct request *req)
 	int everything = scope != NULL && strcmp(scope, "all") == 0;
 	unsigned char selection[16];
 	long long chosen, count;
-	int action;
+	int action, need_reason;
 
 	if (action_name == NULL || *action_name == '\0') {
 		page_error(req, 400, "Customers.Bulk.NoAction");
@@ -2545,10 +2545,9 @@ customers_bulk(struct request *req)
 		page_error(req, 403, "Error.OwnerOnly");
 		return;
 	}
-	if (action == BULK_BLOCK && (reason == NULL || *reason == '\0')) {
-		page_error(req, 400, "Customers.ReasonNeeded");
-		return;
-	}
+	/* a block without its reason asks for it on the confirmation page,
+	 * which keeps the customers chosen (an error page lost them) */
+	need_reason = action == BULK_BLOCK && (reason == NULL || *reason == '\0');
 	if (crypto_random(selection, sizeof(selection)) != 0 || db_begin(&req->app->db) != 0) {
 		page_error(req, 500, NULL);
 		return;
@@ -2570,15 +2569,22 @@ customers_bulk(struct request *req)
 		hdf_set_int_value(req->hdf, "Page.LeftAsTheyAre", (int)(chosen - count));
 	hdf_set_value(req->hdf, "Page.Action", bulk_actions[action].name);
 	hdf_set_int_value(req->hdf, "Page.Count", (int)count);
-	if (count == 0 || request_field(req, "confirm") == NULL) {
+	if (count == 0 || request_field(req, "confirm") == NULL || need_reason) {
 		if (bulk_names(req, selection, count) != 0)
 			return;
 		db_rollback(&req->app->db);
-		if (reason != NULL)
+		if (need_reason) {
+			hdf_set_value(req->hdf, "Page.NeedReason", "1");
+			hdf_set_value(req->hdf, "Page.Message",
+			    request_text(req, "Customers.ReasonNeeded"));
+		} else if (reason != NULL)
 			hdf_set_value(req->hdf, "Page.Reason", reason);
 		hdf_set_value(req->hdf, "Page.Scope", everything ? "all" : "ticked");
 		bulk_keep_ids(req);
-		page_render(req, count == 0 ? 400 : 200, "customers/bulk.cs");
+		/* from the list's bar the missing reason is just asked for; a
+		 * confirmation without one is refused */
+		page_render(req, count == 0 || (need_reason && request_field(req, "confirm") != NULL)
+		    ? 400 : 200, "customers/bulk.cs");
 		return;
 	}
 	if (bulk_apply(req, action, reason ? reason : "", selection) != 0 ||

@@ -1,0 +1,49 @@
+"""What a second review of issue 10 found in a real browser: "Bloquer" chosen
+in the list's bulk bar without a reason led to a bare "400 Demande
+incorrecte" page whose only link went to the start, and the customers
+ticked were lost. The confirmation page now asks for the reason."""
+
+from fixtures import ALPHA_HOST, ALPHA_OWNER
+import browsing
+from browsing import BrowserTest
+
+REVIEW_CUSTOMERS = ("review.block.one@alpha.test", "review.block.two@alpha.test")
+
+
+def setUpModule():
+    browsing.STACK.sql("".join(
+        "INSERT INTO customer (shop_id, email, first_name, last_name, status, source)"
+        " SELECT id, '%s', 'Client', 'Zreviewblock', 'active', 'admin' FROM shop"
+        " WHERE slug = 'alpha';" % email for email in REVIEW_CUSTOMERS))
+    browsing.STACK.admin("search-reindex")
+
+
+def customer_id(email):
+    return browsing.STACK.sql("SELECT c.id FROM customer c JOIN shop s ON s.id = c.shop_id"
+                              " WHERE s.slug = 'alpha' AND c.email = '%s'" % email)[0][0]
+
+
+def statuses():
+    return browsing.STACK.sql("SELECT status, COALESCE(status_reason, '') FROM customer"
+                              " WHERE email IN ('%s', '%s') ORDER BY email" % REVIEW_CUSTOMERS)
+
+
+class BulkBlockReason(BrowserTest):
+    def test_bulk_block_without_a_reason_asks_for_it_and_keeps_the_choice(self):
+        tab = self.sign_in_admin(ALPHA_HOST, *ALPHA_OWNER)
+        tab.fill("#q", "zreviewblock")
+        self.assertEqual(tab.click_and_wait("form[role=search] button[type=submit]"), 200)
+        for email in REVIEW_CUSTOMERS:
+            tab.click("input[name=id][value='%s']" % customer_id(email))
+        tab.choose("#bulk-action", "block")
+        tab.click_and_wait("form.bulk-form .bulk-bar button[type=submit]")
+        text = tab.text()
+        self.assertIn("Indiquez le motif du blocage.", text)
+        self.assertNotIn("Demande incorrecte", text)
+        self.assertIn("Zreviewblock", text, "the customers chosen are named")
+        self.assertEqual(statuses(), [["active", ""], ["active", ""]])
+        self.assertTrue(tab.exists("form.actions input[name=reason]"), tab.text())
+        tab.fill("form.actions input[name=reason]", "Impayés")
+        tab.click_and_wait("form.actions button[type=submit]")
+        self.assertEqual(tab.status, 200, tab.text())
+        self.assertEqual(statuses(), [["blocked", "Impayés"], ["blocked", "Impayés"]])
