@@ -2581,10 +2581,7 @@ customers_bulk(struct request *req)
 			hdf_set_value(req->hdf, "Page.Reason", reason);
 		hdf_set_value(req->hdf, "Page.Scope", everything ? "all" : "ticked");
 		bulk_keep_ids(req);
-		/* from the list's bar the missing reason is just asked for; a
-		 * confirmation without one is refused */
-		page_render(req, count == 0 || (need_reason && request_field(req, "confirm") != NULL)
-		    ? 400 : 200, "customers/bulk.cs");
+		page_render(req, count == 0 || need_reason ? 400 : 200, "customers/bulk.cs");
 		return;
 	}
 	if (bulk_apply(req, action, reason ? reason : "", selection) != 0 ||

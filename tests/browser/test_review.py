@@ -36,7 +36,10 @@ class BulkBlockReason(BrowserTest):
         for email in REVIEW_CUSTOMERS:
             tab.click("input[name=id][value='%s']" % customer_id(email))
         tab.choose("#bulk-action", "block")
-        tab.click_and_wait("form.bulk-form .bulk-bar button[type=submit]")
+        self.assertEqual(tab.click_and_wait("form.bulk-form .bulk-bar button[type=submit]"), 400)
+        # the one load error expected: the 400 of the page that asks
+        self.assertEqual([error for error in tab.take_errors() if "/admin/customers/bulk" not in error
+                          or "400" not in error], [])
         text = tab.text()
         self.assertIn("Indiquez le motif du blocage.", text)
         self.assertNotIn("Demande incorrecte", text)
