@@ -1889,6 +1889,11 @@ customers_edit_form(struct request *req)
 			    request_field(req, field->name) : "");
 		}
 	}
+	/* a customer without a language of their own gets the shop's mails:
+	 * the form shows the shop's language chosen, else the first option
+	 * (Français) was saved with any edit, in an English shop too */
+	if (*hdf_get_value(req->hdf, "Page.Form.language", "") == '\0')
+		hdf_set_value(req->hdf, "Page.Form.language", lang_codes[req->shop.lang]);
 	back_to_page(req);
 	page_render(req, req->status, "customers/edit.cs");
 }

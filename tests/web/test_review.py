@@ -92,3 +92,30 @@ class MailTexts(unittest.TestCase):
         text = text_part(wait_for_mail(address, before + 1)[-1])
         self.assertIn("ouvrez le lien ci-dessous", text)
         self.assertNotIn("bouton", text.lower())
+
+
+class EditKeepsTheShopsLanguage(unittest.TestCase):
+    """The edit form offered only Français and English, with neither chosen
+    for a customer without a language of their own: a browser then sends
+    the first, so any edit in the English shop made that customer's mails
+    French."""
+
+    def test_editing_a_customer_without_a_language_in_an_english_shop_keeps_english(self):
+        clear_limits()
+        web.STACK.sql("UPDATE customer SET language = NULL WHERE email = '%s'" % BETA_CUSTOMER)
+        customer_id = web.STACK.sql("SELECT id FROM customer WHERE email = '%s'"
+                                    % BETA_CUSTOMER)[0][0]
+        from fixtures import BETA_OWNER
+        admin = web.Browser(BETA_HOST)
+        admin.sign_in(*BETA_OWNER)
+        form = admin.get("/admin/customers/%s/edit" % customer_id)
+        self.assertEqual(form.status, 200)
+        self.assertRegex(form.body, r'<option value="en" selected>English</option>')
+        self.assertNotRegex(form.body, r'<option value="fr" selected>')
+        # what a browser sends back: the chosen option
+        answer = admin.post("/admin/customers/%s/edit" % customer_id, {
+            "csrf": form.csrf(), "email": BETA_CUSTOMER, "first_name": "Victim",
+            "last_name": "Review", "phone": "", "country": "", "language": "en"})
+        self.assertEqual(answer.status, 303, answer.text())
+        self.assertIn(web.STACK.sql("SELECT COALESCE(language, '') FROM customer WHERE email = '%s'"
+                                    % BETA_CUSTOMER)[0][0], ("en", ""))
