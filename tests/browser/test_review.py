@@ -50,3 +50,31 @@ class BulkBlockReason(BrowserTest):
         tab.click_and_wait("form.actions button[type=submit]")
         self.assertEqual(tab.status, 200, tab.text())
         self.assertEqual(statuses(), [["blocked", "Impayés"], ["blocked", "Impayés"]])
+
+
+class FailedMailsOnAPhone(BrowserTest):
+    """The failed mails' table scrolls inside its card on a phone; its
+    subject column had shrunk to one word a line."""
+
+    def test_subject_and_error_stay_readable_at_390_px(self):
+        browsing.STACK.sql(
+            "INSERT INTO outbox (shop_id, customer_id, kind, recipient, subject, body_text,"
+            "                    status, next_attempt_at, last_error)"
+            " SELECT shop_id, id, 'customer-message', email,"
+            "        'Votre commande de printemps est prête à être retirée', 'x', 'failed',"
+            "        NOW() + INTERVAL 1 DAY, '550 5.1.1 Recipient address rejected: User unknown'"
+            "   FROM customer WHERE email = '%s'" % REVIEW_CUSTOMERS[0])
+        try:
+            tab = self.sign_in_admin(ALPHA_HOST, *ALPHA_OWNER)
+            tab.set_viewport(390, 844, mobile=True)
+            tab.goto(browsing.url(ALPHA_HOST, "/admin/customers/mails"))
+            self.assertIn("Votre commande de printemps", tab.text())
+            widths = tab.evaluate(
+                "[...document.querySelectorAll('table.list tbody tr')].filter(tr =>"
+                " tr.textContent.includes('printemps')).map(tr => [...tr.cells].slice(2)"
+                ".map(td => td.getBoundingClientRect().width))[0]")
+            subject, reason = widths
+            self.assertGreaterEqual(subject, 150, "the subject column is %dpx wide" % subject)
+            self.assertGreaterEqual(reason, 150, "the error column is %dpx wide" % reason)
+        finally:
+            browsing.STACK.sql("DELETE FROM outbox WHERE subject LIKE 'Votre commande de printemps%'")
