@@ -3,6 +3,7 @@ caught it: a stranger who knows an address could kill the customer's mailed
 sign-in link by typing wrong codes with it; the text part of the sign-in
 and reset mails spoke of a button that only the HTML part has."""
 
+import re
 import unittest
 
 from fixtures import ALPHA_HOST, BETA_HOST
@@ -47,7 +48,10 @@ class StrangerCannotKillTheLink(unittest.TestCase):
         clear_limits()
 
     def test_five_wrong_codes_typed_with_the_address_leave_the_link_working(self):
-        _, token, code = link_and_code(ask(CUSTOMER))
+        customer = web.Browser(ALPHA_HOST)
+        sent, before = request_link(customer, CUSTOMER)
+        handle = re.search(r'name="handle" value="([0-9a-f]{64})"', sent.body).group(1)
+        _, token, code = link_and_code(wait_for_mail(CUSTOMER, before + 1)[-1])
         wrong = "%06d" % ((int(code) + 1) % 1000000)
         for _ in range(5):
             self.assertEqual(stranger_types(CUSTOMER, wrong).status, 400)
@@ -55,8 +59,13 @@ class StrangerCannotKillTheLink(unittest.TestCase):
         refused = stranger_types(CUSTOMER, code)
         self.assertEqual(refused.status, 400)
         self.assertNotIn("fidele_account", refused.header("Set-Cookie") or "")
+        # nor the customer, on the page that asked; typing it there (more
+        # than once) does not end the link either
+        for _ in range(2):
+            mine = customer.post("/account/login/code", {"handle": handle, "code": code,
+                                                         "csrf": sent.csrf()})
+            self.assertEqual(mine.status, 400)
         # the customer's link still signs them in
-        customer = web.Browser(ALPHA_HOST)
         confirm = customer.get("/account/login/confirm?token=" + token)
         self.assertEqual(confirm.status, 200)
         answer = customer.post("/account/login/confirm", {"token": token,
