@@ -128,3 +128,12 @@ class EditKeepsTheShopsLanguage(unittest.TestCase):
         self.assertEqual(answer.status, 303, answer.text())
         self.assertIn(web.STACK.sql("SELECT COALESCE(language, '') FROM customer WHERE email = '%s'"
                                     % BETA_CUSTOMER)[0][0], ("en", ""))
+
+    def test_the_customer_page_says_a_customer_without_a_language_gets_the_shops(self):
+        web.STACK.sql("UPDATE customer SET language = NULL WHERE email = '%s'" % CUSTOMER)
+        customer_id = web.STACK.sql("SELECT id FROM customer WHERE email = '%s'" % CUSTOMER)[0][0]
+        from fixtures import ALPHA_OWNER
+        admin = web.Browser(ALPHA_HOST)
+        admin.sign_in(*ALPHA_OWNER)
+        page = admin.get("/admin/customers/%s" % customer_id)
+        self.assertRegex(page.text(), r"Langue des e-mails\s*Celle de la boutique")
