@@ -59,7 +59,7 @@ class CustomerPages(BrowserTest):
 
     def test_search_elodie_shows_every_elodie_of_the_shop_and_no_one_else(self):
         expected = browsing.STACK.sql(
-            "SELECT CONCAT(c.last_name, ' ', c.first_name) FROM customer c"
+            "SELECT CONCAT(c.last_name, ', ', c.first_name) FROM customer c"
             "  JOIN shop s ON s.id = c.shop_id"
             " WHERE s.slug = 'alpha' AND c.status <> 'inactive' AND c.erased_at IS NULL"
             "   AND (c.first_name = 'elodie' OR c.last_name = 'elodie' OR c.email LIKE 'elodie%')")
