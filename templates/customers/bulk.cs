@@ -19,7 +19,7 @@
   <?cs if:Page.Message ?><p class="alert" role="alert"><?cs var:Page.Message ?></p><?cs /if ?>
   <form method="post" action="/admin/customers/bulk" class="actions">
     <?cs if:Page.NeedReason ?><label for="bulk-reason" class="visually-hidden"><?cs var:Lang.Customers.Reason ?></label>
-    <input id="bulk-reason" name="reason" type="text" maxlength="500" required placeholder="<?cs var:Lang.Customers.ReasonPlaceholder ?>"><?cs /if ?>
+    <input id="bulk-reason" class="wide-input" name="reason" type="text" maxlength="500" required placeholder="<?cs var:Lang.Customers.ReasonPlaceholder ?>"><?cs /if ?>
     <?cs call:csrf_field() ?>
     <input type="hidden" name="action" value="<?cs var:Page.Action ?>">
     <input type="hidden" name="scope" value="<?cs var:Page.Scope ?>">
