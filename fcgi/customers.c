@@ -821,6 +821,11 @@ customers_edit_form(struct request *req)
 			    request_field(req, field->name) : "");
 		}
 	}
+	/* a customer without a language of their own gets the shop's mails:
+	 * the form shows the shop's language chosen, else the first option
+	 * (Français) was saved with any edit, in an English shop too */
+	if (*hdf_get_value(req->hdf, "Page.Form.language", "") == '\0')
+		hdf_set_value(req->hdf, "Page.Form.language", lang_codes[req->shop.lang]);
 	back_to_page(req);
 	page_render(req, req->status, "customers/edit.cs");
 }
@@ -1442,7 +1447,7 @@ customers_bulk(struct request *req)
 	int everything = scope != NULL && strcmp(scope, "all") == 0;
 	unsigned char selection[16];
 	long long chosen, count;
-	int action;
+	int action, need_reason;
 
 	if (action_name == NULL || *action_name == '\0') {
 		page_error(req, 400, "Customers.Bulk.NoAction");
@@ -1459,10 +1464,9 @@ customers_bulk(struct request *req)
 		page_error(req, 403, "Error.OwnerOnly");
 		return;
 	}
-	if (action == BULK_BLOCK && (reason == NULL || *reason == '\0')) {
-		page_error(req, 400, "Customers.ReasonNeeded");
-		return;
-	}
+	/* a block without its reason asks for it on the confirmation page,
+	 * which keeps the customers chosen (an error page lost them) */
+	need_reason = action == BULK_BLOCK && (reason == NULL || *reason == '\0');
 	if (crypto_random(selection, sizeof(selection)) != 0 || db_begin(&req->app->db) != 0) {
 		page_error(req, 500, NULL);
 		return;
@@ -1484,15 +1488,19 @@ customers_bulk(struct request *req)
 		hdf_set_int_value(req->hdf, "Page.LeftAsTheyAre", (int)(chosen - count));
 	hdf_set_value(req->hdf, "Page.Action", bulk_actions[action].name);
 	hdf_set_int_value(req->hdf, "Page.Count", (int)count);
-	if (count == 0 || request_field(req, "confirm") == NULL) {
+	if (count == 0 || request_field(req, "confirm") == NULL || need_reason) {
 		if (bulk_names(req, selection, count) != 0)
 			return;
 		db_rollback(&req->app->db);
-		if (reason != NULL)
+		if (need_reason) {
+			hdf_set_value(req->hdf, "Page.NeedReason", "1");
+			hdf_set_value(req->hdf, "Page.Message",
+			    request_text(req, "Customers.ReasonNeeded"));
+		} else if (reason != NULL)
 			hdf_set_value(req->hdf, "Page.Reason", reason);
 		hdf_set_value(req->hdf, "Page.Scope", everything ? "all" : "ticked");
 		bulk_keep_ids(req);
-		page_render(req, count == 0 ? 400 : 200, "customers/bulk.cs");
+		page_render(req, count == 0 || need_reason ? 400 : 200, "customers/bulk.cs");
 		return;
 	}
 	if (bulk_apply(req, action, reason ? reason : "", selection) != 0 ||

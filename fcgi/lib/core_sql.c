@@ -78,10 +78,12 @@ struct db_query core_sql[CORE_SQL__MAX] = {
 	    " WHERE shop_id = ? AND customer_id <=> ? AND admin_id <=> ? AND used_at IS NULL" },
 	/* the fifth wrong code kills the token (used_at is set first, from the
 	 * count before this try) */
+	/* a code that is already dead (typed wrong with the address) no longer
+	 * counts: typing it on the asking page must not end the mailed link */
 	[CORE_TOKEN_CODE_TRY] = { .sql =
 	    "UPDATE login_token SET used_at = IF(code_tries + 1 >= ?, NOW(), used_at),"
 	    "       code_tries = code_tries + 1"
-	    " WHERE id = ?" },
+	    " WHERE id = ? AND code_hash IS NOT NULL" },
 	/* one of Limits.PasswordHashConcurrency slots of the installation (a
 	 * server may hold several databases, hence the name): never waits, and
 	 * the server frees it if the process dies */
@@ -100,9 +102,11 @@ struct db_query core_sql[CORE_SQL__MAX] = {
 	    "   AND t.used_at IS NULL AND t.expires_at > NOW()"
 	    " ORDER BY t.id DESC LIMIT 8" },
 	/* a wrong code typed with an address counts against every live code of
-	 * that customer (run for unknown addresses too, where it changes nothing) */
+	 * that customer (run for unknown addresses too, where it changes nothing).
+	 * Anyone may type any address here, so the last try kills the code
+	 * only: the link in the customer's mail keeps working (ratelimit.h). */
 	[CORE_TOKEN_CODE_TRY_BY_ADDRESS] = { .sql =
-	    "UPDATE login_token SET used_at = IF(code_tries + 1 >= ?, NOW(), used_at),"
+	    "UPDATE login_token SET code_hash = IF(code_tries + 1 >= ?, NULL, code_hash),"
 	    "       code_tries = code_tries + 1"
 	    " WHERE shop_id = ? AND purpose = 'customer_login' AND code_hash IS NOT NULL"
 	    "   AND used_at IS NULL AND expires_at > NOW()"

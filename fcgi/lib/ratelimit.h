@@ -36,8 +36,8 @@ int ratelimit_hit_all(struct request *req, const struct ratelimit_use *uses, siz
 /*
  * Wrong sign-in codes, per customer and per day.
  *
- * A mailed code has 6 digits and each token dies after TOKEN_CODE_TRIES (5)
- * wrong ones, but anyone may ask for new tokens for any address: 5 tokens
+ * A mailed code has 6 digits and dies after TOKEN_CODE_TRIES (5) wrong
+ * ones (typed with the address, the code only: its link lives on), but anyone may ask for new tokens for any address: 5 tokens
  * per address per 15 minutes made 25 guesses per customer per quarter hour,
  * about 2,400 a day. Counted per customer, whatever the token or the IP:
  * RATELIMIT_CODE_DAILY (10) wrong codes per customer per 24 hours give a

@@ -60,8 +60,9 @@ int token_check_code(struct request *req, const struct token_found *token, const
 
 /* Finds the live customer_login token of this shop's customer with the
  * (normalised) address email whose code is code. A wrong code counts as one
- * try of each of that customer's live codes; an unknown address takes the
- * same steps and finds nothing. Returns 1 found (out filled), 0 not (then
+ * try of each of that customer's live codes, and the last try kills the
+ * code but not the link (anyone can type an address); an unknown address
+ * takes the same steps and finds nothing. Returns 1 found (out filled), 0 not (then
  * out->customer_id names the customer whose live codes were tried, or is 0),
  * -1 on a database error. */
 int token_find_by_code(struct request *req, const char *email, const char *code,

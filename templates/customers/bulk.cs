@@ -16,7 +16,10 @@
   <?cs if:Page.LeftAsTheyAre ?><p class="muted"><?cs var:Page.LeftAsTheyAre ?> <?cs call:plural(Page.LeftAsTheyAre, Lang.Customers.Bulk.LeftOne, Lang.Customers.Bulk.LeftMany) ?></p><?cs /if ?>
   <?cs if:Page.Action == "delete" ?><p class="alert"><?cs call:plural(Page.Count, Lang.Customers.DeleteWarning, Lang.Customers.DeleteWarningMany) ?></p><?cs /if ?>
   <?cs if:Page.Reason ?><p><?cs var:Lang.Customers.Reason ?> : <?cs var:Page.Reason ?></p><?cs /if ?>
+  <?cs if:Page.Message ?><p class="alert" role="alert"><?cs var:Page.Message ?></p><?cs /if ?>
   <form method="post" action="/admin/customers/bulk" class="actions">
+    <?cs if:Page.NeedReason ?><label for="bulk-reason" class="visually-hidden"><?cs var:Lang.Customers.Reason ?></label>
+    <input id="bulk-reason" class="wide-input" name="reason" type="text" maxlength="500" required placeholder="<?cs var:Lang.Customers.ReasonPlaceholder ?>"><?cs /if ?>
     <?cs call:csrf_field() ?>
     <input type="hidden" name="action" value="<?cs var:Page.Action ?>">
     <input type="hidden" name="scope" value="<?cs var:Page.Scope ?>">

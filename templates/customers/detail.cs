@@ -36,7 +36,7 @@ def:see_all(section, count, shown) ?><?cs if:Page.All == section ?><p class="pag
       <dt><?cs var:Lang.Customers.Email ?></dt><dd class="email"><?cs if:Customer.mailto ?><a href="<?cs var:Customer.mailto ?>"><?cs var:Customer.email ?></a><?cs /if ?></dd>
       <dt><?cs var:Lang.Customers.Phone ?></dt><dd><?cs if:Customer.tel ?><a href="<?cs var:Customer.tel ?>"><?cs var:Customer.phone ?></a><?cs /if ?></dd>
       <dt><?cs var:Lang.Customers.Country ?></dt><dd><?cs if:Lang.Countries[Customer.country] ?><?cs var:Lang.Countries[Customer.country] ?><?cs else ?><?cs var:Customer.country ?><?cs /if ?></dd>
-      <dt><?cs var:Lang.Customers.Language ?></dt><dd><?cs if:Customer.language == "en" ?>English<?cs elif:Customer.language == "fr" ?>Français<?cs /if ?></dd>
+      <dt><?cs var:Lang.Customers.Language ?></dt><dd><?cs if:Customer.language == "en" ?>English<?cs elif:Customer.language == "fr" ?>Français<?cs else ?><span class="muted"><?cs var:Lang.Customers.LanguageOfShop ?></span><?cs /if ?></dd>
       <dt><?cs var:Lang.Customers.Source ?></dt><dd><?cs var:Lang.Source[Customer.source] ?></dd>
       <dt><?cs var:Lang.Customers.SignedUp ?></dt><dd><?cs var:Customer.created ?></dd>
       <dt><?cs var:Lang.Customers.LastSignIn ?></dt><dd><?cs if:Customer.last_sign_in ?><?cs var:Customer.last_sign_in ?><?cs else ?><?cs var:Lang.Customers.Never ?><?cs /if ?></dd>

@@ -1,7 +1,7 @@
 Subject: <?cs var:Lang.Mail.Reset.Subject ?> <?cs var:Shop.Name ?>
 <?cs var:Lang.Mail.Hello ?>
 
-<?cs var:Lang.Mail.Reset.Intro ?>
+<?cs var:Lang.Mail.Reset.IntroText ?>
 
 <?cs var:Mail.Link ?>
 

@@ -1,7 +1,7 @@
 Subject: <?cs var:Lang.Mail.Login.Subject ?> <?cs var:Shop.Name ?>
 <?cs var:Lang.Mail.Hello ?>
 
-<?cs var:Lang.Mail.Login.Intro ?>
+<?cs var:Lang.Mail.Login.IntroText ?>
 
 <?cs var:Mail.Link ?>
 
