@@ -1433,8 +1433,8 @@ customers_create(struct request *req)
 	if (customer_id == 0 ||
 	    search_add(&req->app->db, req->shop.id, customer_id, request_field(req, "first_name"),
 	    request_field(req, "last_name"), email, digits) != 0 ||
-	    request_event(req, customer_id, req->session.admin_id, "customer.created", NULL) != 0 ||
-	    mail_queue_in(req, &mail, request_field(req, "language")) != 0 ||
+	    event_add(&req->context, customer_id, req->session.admin_id, "customer.created", NULL) != 0 ||
+	    mail_queue_in(&req->context, &mail, request_field(req, "language")) != 0 ||
 	    db_commit(&req->app->db) != 0) {
 		page_error(req, 500, NULL);
 		return;
@@ -1824,7 +1824,7 @@ finish_change(struct request *req, const char *event, const char *detail)
 {
 	char path[3 * BACK_MAX + 64];
 
-	if (request_event(req, req->path_id, req->session.admin_id, event, detail) != 0 ||
+	if (event_add(&req->context, req->path_id, req->session.admin_id, event, detail) != 0 ||
 	    db_commit(&req->app->db) != 0) {
 		page_error(req, 500, NULL);
 		return;
@@ -1940,7 +1940,7 @@ customers_update(struct request *req)
 	    current.last_name, current.email, current.phone_digits) != 0 ||
 	    search_add(&req->app->db, req->shop.id, req->path_id, first, last, email, digits) != 0 ||
 	    (email_changed && (for_customer(req, SQL_VOID_TOKENS) != 0 ||
-	    request_event(req, req->path_id, req->session.admin_id, "customer.email_changed", NULL) != 0))) {
+	    event_add(&req->context, req->path_id, req->session.admin_id, "customer.email_changed", NULL) != 0))) {
 		page_error(req, 500, NULL);
 		return;
 	}
@@ -2030,7 +2030,7 @@ customers_message(struct request *req)
 	mail.customer_id = req->path_id;
 	hdf_set_value(req->hdf, "Mail.Subject", request_field(req, "subject"));
 	hdf_set_value(req->hdf, "Mail.Text", request_field(req, "text"));
-	if (mail_queue_in(req, &mail, current.language) != 0) {
+	if (mail_queue_in(&req->context, &mail, current.language) != 0) {
 		page_error(req, 500, NULL);
 		return;
 	}

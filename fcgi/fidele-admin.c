@@ -8,7 +8,7 @@
  *   fidele-admin admin add --shop S --email E [--name NAME] [--role owner|staff]
  *                          (the password is read from standard input)
  *   fidele-admin shop set-url --shop S --url https://clients.example.fr
- *   fidele-admin login-link --shop S --email E [--minutes N]
+ *   fidele-admin login-link --shop S --email E [--minutes N] [--send]
  *   fidele-admin seed-demo --shop S --customers N
  *   fidele-admin search-reindex [--shop S]
  *
@@ -22,9 +22,11 @@
 #include <string.h>
 
 #include "lib/settings.h"
+#include "lib/context.h"
 #include "lib/crypto.h"
 #include "lib/db.h"
 #include "lib/log.h"
+#include "lib/mail.h"
 #include "lib/core_sql.h"
 #include "lib/search.h"
 #include "lib/text.h"
@@ -102,7 +104,8 @@ usage(void)
 	    "  fidele-admin admin add --shop SLUG --email ADDRESS [--name NAME] [--role owner|staff]\n"
 	    "                         (reads the password from standard input)\n"
 	    "  fidele-admin shop set-url --shop SLUG --url https://HOST\n"
-	    "  fidele-admin login-link --shop SLUG --email ADDRESS [--minutes N]\n"
+	    "  fidele-admin login-link --shop SLUG --email ADDRESS [--minutes N] [--send]\n"
+	    "                          (--send mails the link to the admin instead of printing it)\n"
 	    "  fidele-admin seed-demo --shop SLUG --customers N\n"
 	    "  fidele-admin search-reindex [--shop SLUG]   (after changing customers with SQL)\n", stderr);
 }
@@ -130,6 +133,24 @@ options_check(struct options *opts, const char *const *allowed)
 		}
 	}
 	return 0;
+}
+
+/* Takes a flag without a value (such as --send) out of opts, so that the
+ * rest is checked as name-value pairs. Returns 1 when it was given. */
+static int
+flag_take(struct options *opts, const char *name)
+{
+	int i, given = 0;
+
+	for (i = 0; i < opts->count; i++)
+		if (strcmp(opts->argv[i], name) == 0) {
+			memmove(&opts->argv[i], &opts->argv[i + 1],
+			    (size_t)(opts->count - i - 1) * sizeof(*opts->argv));
+			opts->count--;
+			given = 1;
+			i--;
+		}
+	return given;
 }
 
 static const char *
@@ -567,14 +588,18 @@ cmd_set_url(struct db *db, struct options *opts)
 }
 
 /* Prints a one-time link with which an admin chooses a password and signs
- * in: how a hosting provider hands a new shop to its owner. */
+ * in: how a hosting provider hands a new shop to its owner. With --send
+ * the link is mailed to the admin instead, through the outbox, as the
+ * "forgot password" page does: the same token and mail functions, with a
+ * shop context of the CLI's. */
 static int
 cmd_login_link(struct db *db, HDF *config, struct options *opts)
 {
 	static const char *const allowed[] = { "--shop", "--email", "--minutes", NULL };
 	struct db_query *query;
-	/* checked by main, as for every command */
-	const char *slug, *email_arg, *secret = hdf_get_value(config, "Security.Secret", "");
+	const char *slug, *email_arg;
+	struct shop_context ctx;
+	int send = flag_take(opts, "--send"), status;
 	char email[256], base[300] = "";
 	struct db_param params[2];
 	struct token_new token;
@@ -624,10 +649,30 @@ cmd_login_link(struct db *db, HDF *config, struct options *opts)
 		    " (fidele-admin shop host add / shop set-url)\n", slug);
 		return 1;
 	}
-	if (token_create_for(db, secret, id, "admin_password", 0, admin_id, 0, NULL, (int)minutes,
-	    &token) != 0)
+	if (context_for_shop(&ctx, db, config, id, ACTOR_CLI) != 1) {
+		context_end(&ctx);
 		return 1;
-	printf("%s/admin/login/reset?token=%s\n", base, token.token);
+	}
+	status = db_begin(db) != 0 ||
+	    token_create(&ctx, "admin_password", 0, admin_id, 0, NULL, (int)minutes, &token) != 0;
+	if (status == 0 && send) {
+		struct mail mail = { "admin-reset", email, 0, admin_id };
+
+		hdf_set_valuef(ctx.hdf, "Mail.Link=%s/admin/login/reset?token=%s", base, token.token);
+		status = mail_queue(&ctx, &mail) != 0 ||
+		    event_add(&ctx, 0, admin_id, "admin.link_mailed", "fidele-admin") != 0;
+	}
+	if (status == 0)
+		status = db_commit(db) != 0;
+	context_end(&ctx);
+	if (status != 0) {
+		db_rollback(db);
+		return 1;
+	}
+	if (send)
+		printf("login link mailed to %s\n", email);
+	else
+		printf("%s/admin/login/reset?token=%s\n", base, token.token);
 	fprintf(stderr, "valid for %ld minutes, once\n", minutes);
 	return 0;
 }
