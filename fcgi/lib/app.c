@@ -789,6 +789,7 @@ request_context(struct request *req)
 	struct shop_context *ctx = &req->context;
 
 	ctx->db = &req->app->db;
+	ctx->shop_id = req->shop.id;
 	ctx->shop = &req->shop;
 	ctx->config = req->app->config;
 	ctx->hdf = req->hdf;

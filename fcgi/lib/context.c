@@ -36,6 +36,7 @@ context_for_shop(struct shop_context *ctx, struct db *db, HDF *config, long long
 	found = shop_read(query, ctx->own_shop);
 	if (found != 1)
 		return found;
+	ctx->shop_id = ctx->own_shop->id;
 	if (lang_load(&ctx->own_hdf, ctx->data_dir) != 0)
 		return -1;
 	ctx->hdf = ctx->own_hdf;
@@ -74,7 +75,7 @@ event_add(struct shop_context *ctx, long long customer_id, long long admin_id,
     const char *kind, const char *detail)
 {
 	struct db_param params[6] = {
-		DB_INT(ctx->shop->id), customer_id ? DB_INT(customer_id) : DB_NULL,
+		DB_INT(ctx->shop_id), customer_id ? DB_INT(customer_id) : DB_NULL,
 		admin_id ? DB_INT(admin_id) : DB_NULL, DB_TEXT(kind), DB_TEXT(detail ? detail : ""),
 		DB_TEXT(ctx->ip)
 	};

@@ -25,6 +25,7 @@ enum context_actor {
 
 struct shop_context {
 	struct db *db;
+	long long shop_id;	/* shop->id, for the services that need only it */
 	const struct shop *shop;
 	HDF *config;
 	/* where mail is rendered: Lang_<code> trees, a Lang link to the

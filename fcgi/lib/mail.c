@@ -51,7 +51,7 @@ mail_queue_in(struct shop_context *ctx, const struct mail *mail, const char *lan
 	subject = text.buf + 9;
 	{
 		struct db_param params[8] = {
-			DB_INT(ctx->shop->id),
+			DB_INT(ctx->shop_id),
 			mail->customer_id ? DB_INT(mail->customer_id) : DB_NULL,
 			mail->admin_id ? DB_INT(mail->admin_id) : DB_NULL,
 			DB_TEXT(mail->name), DB_TEXT(mail->recipient), DB_TEXT(subject),

@@ -94,7 +94,7 @@ token_create(struct shop_context *ctx, const char *purpose, long long customer_i
 	keyed_hash_with(ctx->secret, "handle", out->handle, NULL, handle_hash);
 	if (with_code)
 		code_hash_with(ctx->secret, token_hash, out->code, code_hash);
-	params[0] = DB_INT(ctx->shop->id);
+	params[0] = DB_INT(ctx->shop_id);
 	params[1] = customer_id ? DB_INT(customer_id) : DB_NULL;
 	params[2] = admin_id ? DB_INT(admin_id) : DB_NULL;
 	params[3] = DB_TEXT(purpose);
