@@ -2124,6 +2124,9 @@ customers_mail_dismiss(struct request *req)
 
 #define BULK_MAX_TICKED 200
 
+enum bulk_action { BULK_DEACTIVATE, BULK_REACTIVATE, BULK_BLOCK, BULK_UNBLOCK, BULK_DELETE,
+	BULK__MAX };
+
 /* The actions of the list's form, each a change of the customer writer
  * (customer.h), which knows the statuses it applies to: the others chosen
  * are left as they are (reactivating never unblocks anyone, making
@@ -2132,15 +2135,13 @@ static const struct {
 	const char *name;	/* in the form */
 	enum customer_change change;
 	int owner_only;
-} bulk_actions[] = {
-	{ "deactivate", CUSTOMER_DEACTIVATE, 0 },
-	{ "reactivate", CUSTOMER_REACTIVATE, 0 },
-	{ "block", CUSTOMER_BLOCK, 0 },
-	{ "unblock", CUSTOMER_UNBLOCK, 0 },
-	{ "delete", CUSTOMER_ERASE, 1 },
+} bulk_actions[BULK__MAX] = {
+	/* BULK_DEACTIVATE */ { "deactivate", CUSTOMER_DEACTIVATE, 0 },
+	/* BULK_REACTIVATE */ { "reactivate", CUSTOMER_REACTIVATE, 0 },
+	/* BULK_BLOCK */ { "block", CUSTOMER_BLOCK, 0 },
+	/* BULK_UNBLOCK */ { "unblock", CUSTOMER_UNBLOCK, 0 },
+	/* BULK_DELETE */ { "delete", CUSTOMER_ERASE, 1 },
 };
-
-#define BULK__MAX (int)(sizeof(bulk_actions) / sizeof(bulk_actions[0]))
 
 static const struct field bulk_fields[] = {
 	/* empty: the list's "choose an action" (the page works without
