@@ -169,7 +169,7 @@ customers_settings_save(struct request *req)
 		if (db_begin(&req->app->db) != 0 ||
 		    (update = db_cached(&req->app->db, settings_update_sql)) == NULL ||
 		    db_exec(&req->app->db, update, params, 6) < 0 ||
-		    (changed[0] != '\0' && request_event(req, 0, req->session.admin_id,
+		    (changed[0] != '\0' && event_add(&req->context, 0, req->session.admin_id,
 		    "shop.settings_changed", changed) != 0) ||
 		    db_commit(&req->app->db) != 0) {
 			page_error(req, 500, NULL);

@@ -17,6 +17,7 @@
 #include "lib/app.h"
 #include "lib/crypto.h"
 #include "lib/customer_query.h"
+#include "lib/customer.h"
 #include "lib/format.h"
 #include "lib/mail.h"
 #include "lib/page.h"
@@ -26,14 +27,11 @@
 #include "customers-settings.h"
 
 enum customers_sql {
-	SQL_INSERT,
 	SQL_DETAIL,
 	SQL_RECENT_ORDERS,
 	SQL_TIMELINE,
 	SQL_MAILS,
 	SQL_CURRENT,
-	SQL_UPDATE,
-	SQL_VOID_TOKENS,
 	SQL_SECTION_COUNTS,
 	SQL_MAIL_RETRY,
 	SQL_MAIL_DISMISS,
@@ -46,33 +44,14 @@ enum customers_sql {
 	SQL_NOTE_ADD,
 	SQL_NOTE_EDIT,
 	SQL_NOTE_DELETE,
-	SQL_BULK_CLEAR,
 	SQL_BULK_ADD_ID,
 	SQL_BULK_COUNT,
-	SQL_BULK_EVENT,
-	SQL_BULK_APPLICABLE,
-	SQL_BULK_DEACTIVATE,
-	SQL_BULK_REACTIVATE,
-	SQL_BULK_BLOCK,
-	SQL_BULK_UNBLOCK,
-	SQL_BULK_END_SESSIONS,
-	SQL_BULK_VOID_TOKENS,
-	SQL_BULK_DETACH_ORDERS,
-	SQL_BULK_DROP_MAILS,
-	SQL_BULK_SCRUB_EVENTS,
-	SQL_BULK_DROP_NOTES,
-	SQL_BULK_SEARCH_TERMS,
-	SQL_BULK_ERASE,
 	SQL_BULK_NAMES,
 	SQL_NOTE_ONE,
 	CUSTOMERS_SQL__MAX
 };
 
 static struct db_query customers_sql[CUSTOMERS_SQL__MAX] = {
-	[SQL_INSERT] = { .sql =
-	    "INSERT INTO customer (shop_id, email, first_name, last_name, phone, phone_digits,"
-	    "                      country, language, status, source)"
-	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'invited', 'admin')" },
 	[SQL_DETAIL] = { .sql =
 	    "SELECT id, email, first_name, last_name, phone, country, language, status,"
 	    "       status_reason, source, tax_exempt, order_count, total_spent_cents,"
@@ -136,13 +115,6 @@ static struct db_query customers_sql[CUSTOMERS_SQL__MAX] = {
 	    "       language"
 	    "  FROM customer"
 	    " WHERE id = ? AND shop_id = ? AND erased_at IS NULL FOR UPDATE" },
-	[SQL_UPDATE] = { .sql =
-	    "UPDATE customer SET email = ?, first_name = ?, last_name = ?, phone = ?,"
-	    "       phone_digits = ?, country = ?, language = ?, tax_exempt = ?"
-	    " WHERE id = ? AND shop_id = ?" },
-	[SQL_VOID_TOKENS] = { .sql =
-	    "UPDATE login_token SET used_at = NOW()"
-	    " WHERE shop_id = ? AND customer_id = ? AND used_at IS NULL" },
 	[SQL_NOTES] = { .sql =
 	    "SELECT n.id, n.body, n.created_at, n.updated_at, a.email FROM note n"
 	    "  LEFT JOIN admin a ON a.id = n.admin_id"
@@ -157,71 +129,14 @@ static struct db_query customers_sql[CUSTOMERS_SQL__MAX] = {
 	    "DELETE FROM note WHERE id = ? AND shop_id = ? AND customer_id = ?" },
 
 	/* Bulk actions work on the ids in bulk_selection under this request's
-	 * random selection id, filled from the ticked rows or from the list's
-	 * filters, so that every statement of one action sees the same
-	 * customers. The rows never outlive the action's transaction. */
-	[SQL_BULK_CLEAR] = { .sql = "DELETE FROM bulk_selection WHERE selection_id = ?" },
-	/* a ticked id counts only if it is a customer of this shop */
+	 * random selection id, filled here from the ticked rows or from the
+	 * list's filters; the customer writer (fcgi/lib/customer.c) applies
+	 * the change to them. The rows never outlive the action's transaction.
+	 * A ticked id counts only if it is a customer of this shop. */
 	[SQL_BULK_ADD_ID] = { .sql =
 	    "INSERT IGNORE INTO bulk_selection SELECT ?, id FROM customer"
 	    " WHERE id = ? AND shop_id = ? AND erased_at IS NULL" },
 	[SQL_BULK_COUNT] = { .sql = "SELECT COUNT(*) FROM bulk_selection WHERE selection_id = ?" },
-	[SQL_BULK_EVENT] = { .sql =
-	    "INSERT INTO event (shop_id, customer_id, admin_id, kind, detail)"
-	    " SELECT ?, customer_id, ?, ?, ? FROM bulk_selection WHERE selection_id = ?" },
-	/* leaves in the selection only the customers the action applies to:
-	 * those whose status is in the list (bulk_actions[].from) */
-	[SQL_BULK_APPLICABLE] = { .sql =
-	    "DELETE b FROM bulk_selection b JOIN customer c ON c.id = b.customer_id"
-	    " WHERE b.selection_id = ? AND c.shop_id = ? AND NOT FIND_IN_SET(c.status, ?)" },
-	/* Each action notes the status it leaves (sql/007) and its undo goes
-	 * back to it; the assignments run left to right, so the old status
-	 * is noted before it changes. An undo with nothing noted (changed
-	 * before sql/007) goes to active, or invited for someone who never
-	 * signed in, and so does an "invited" who has signed in since. */
-	[SQL_BULK_DEACTIVATE] = { .sql =
-	    "UPDATE customer SET inactive_from = status, status = 'inactive'"
-	    " WHERE shop_id = ? AND id IN (SELECT customer_id FROM bulk_selection WHERE selection_id = ?)" },
-	[SQL_BULK_REACTIVATE] = { .sql =
-	    "UPDATE customer SET status = IF(inactive_from = 'active' OR last_sign_in_at IS NOT NULL,"
-	    "       'active', 'invited'), inactive_from = NULL"
-	    " WHERE shop_id = ? AND id IN (SELECT customer_id FROM bulk_selection WHERE selection_id = ?)" },
-	/* blocking again only changes the reason */
-	[SQL_BULK_BLOCK] = { .sql =
-	    "UPDATE customer SET blocked_from = IF(status = 'blocked', blocked_from, status),"
-	    "       status = 'blocked', status_reason = ?"
-	    " WHERE shop_id = ? AND id IN (SELECT customer_id FROM bulk_selection WHERE selection_id = ?)" },
-	[SQL_BULK_UNBLOCK] = { .sql =
-	    "UPDATE customer SET status = IF(blocked_from = 'inactive', 'inactive',"
-	    "       IF(blocked_from = 'active' OR last_sign_in_at IS NOT NULL, 'active', 'invited')),"
-	    "       blocked_from = NULL, status_reason = ''"
-	    " WHERE shop_id = ? AND id IN (SELECT customer_id FROM bulk_selection WHERE selection_id = ?)" },
-	[SQL_BULK_END_SESSIONS] = { .sql =
-	    "DELETE FROM session WHERE shop_id = ? AND customer_id IN (SELECT customer_id FROM bulk_selection WHERE selection_id = ?)" },
-	[SQL_BULK_VOID_TOKENS] = { .sql =
-	    "UPDATE login_token SET used_at = NOW()"
-	    " WHERE shop_id = ? AND used_at IS NULL AND customer_id IN (SELECT customer_id FROM bulk_selection WHERE selection_id = ?)" },
-	[SQL_BULK_DETACH_ORDERS] = { .sql =
-	    "UPDATE orders SET customer_id = NULL"
-	    " WHERE shop_id = ? AND customer_id IN (SELECT customer_id FROM bulk_selection WHERE selection_id = ?)" },
-	[SQL_BULK_DROP_MAILS] = { .sql =
-	    "DELETE FROM outbox WHERE shop_id = ? AND customer_id IN (SELECT customer_id FROM bulk_selection WHERE selection_id = ?)" },
-	[SQL_BULK_SCRUB_EVENTS] = { .sql =
-	    "UPDATE event SET detail = '', ip = NULL"
-	    " WHERE shop_id = ? AND customer_id IN (SELECT customer_id FROM bulk_selection WHERE selection_id = ?)" },
-	[SQL_BULK_DROP_NOTES] = { .sql =
-	    "DELETE FROM note WHERE shop_id = ? AND customer_id IN (SELECT customer_id FROM bulk_selection WHERE selection_id = ?)" },
-	/* what the customers to erase are found by, so that it goes too */
-	[SQL_BULK_SEARCH_TERMS] = { .sql =
-	    "SELECT c.id, c.first_name, c.last_name, c.email, c.phone_digits FROM customer c"
-	    " WHERE c.shop_id = ? AND c.erased_at IS NULL"
-	    "   AND c.id IN (SELECT customer_id FROM bulk_selection WHERE selection_id = ?)" },
-	[SQL_BULK_ERASE] = { .sql =
-	    "UPDATE customer SET email = NULL, first_name = '', last_name = '', phone = '',"
-	    "       phone_digits = '', country = NULL, language = NULL, status = 'inactive',"
-	    "       status_reason = '', blocked_from = NULL, inactive_from = NULL,"
-	    "       marketing_consent = 0, tax_exempt = 0, erased_at = NOW()"
-	    " WHERE shop_id = ? AND id IN (SELECT customer_id FROM bulk_selection WHERE selection_id = ?) AND erased_at IS NULL" },
 	/* who the confirmation names: the first few in the list's order */
 	[SQL_BULK_NAMES] = { .sql =
 	    "SELECT c.first_name, c.last_name, c.email FROM customer c"
@@ -312,46 +227,28 @@ customers_new_invalid(struct request *req)
 	customers_new_form(req);
 }
 
-/* The phone's digits, for search ("+33 6 12" -> "33612"). */
-static void
-phone_digits(const char *phone, char *out, size_t size)
-{
-	size_t o = 0;
-
-	for (; phone != NULL && *phone && o + 1 < size; phone++)
-		if (*phone >= '0' && *phone <= '9')
-			out[o++] = *phone;
-	out[o] = '\0';
-}
-
 /* Creates an invited customer and queues the welcome mail, together. */
 static void
 customers_create(struct request *req)
 {
-	struct db_query *insert = &customers_sql[SQL_INSERT];
 	const char *email = request_field(req, "email");
-	const char *phone = request_field(req, "phone");
-	char digits[33], link_base[300], path[64];
-	long long rows, customer_id;
+	struct customer_fields fields = {
+		.email = email, .first_name = request_field(req, "first_name"),
+		.last_name = request_field(req, "last_name"), .phone = request_field(req, "phone"),
+		.country = request_field(req, "country"), .language = request_field(req, "language"),
+		.source = "admin"
+	};
 	struct mail mail = { "customer-welcome", email, 0, 0 };
+	char link_base[300], path[64];
+	long long customer_id;
+	int result;
 
-	phone_digits(phone, digits, sizeof(digits));
-	{
-		struct db_param params[8] = {
-			DB_INT(req->shop.id), DB_TEXT(email),
-			DB_TEXT(request_field(req, "first_name") ? request_field(req, "first_name") : ""),
-			DB_TEXT(request_field(req, "last_name") ? request_field(req, "last_name") : ""),
-			DB_TEXT(phone ? phone : ""), DB_TEXT(digits),
-			DB_TEXT(request_field(req, "country")), DB_TEXT(request_field(req, "language"))
-		};
-
-		if (shop_link_base(req, link_base, sizeof(link_base)) != 0 || db_begin(&req->app->db) != 0) {
-			page_error(req, 500, NULL);
-			return;
-		}
-		rows = db_exec(&req->app->db, insert, params, 8);
+	if (shop_link_base(req, link_base, sizeof(link_base)) != 0 || db_begin(&req->app->db) != 0) {
+		page_error(req, 500, NULL);
+		return;
 	}
-	if (rows == -2) {
+	result = customer_create(&req->context, &fields, &customer_id);
+	if (result == CUSTOMER_DUPLICATE) {
 		/* the unique key on (shop, normalised e-mail) decides, race-free */
 		db_rollback(&req->app->db);
 		hdf_set_value(req->hdf, "Page.Errors.email", request_text(req, "Customers.Duplicate"));
@@ -359,14 +256,10 @@ customers_create(struct request *req)
 		customers_new_invalid(req);
 		return;
 	}
-	customer_id = rows == 1 ? (long long)db_insert_id(insert) : 0;
 	mail.customer_id = customer_id;
 	hdf_set_valuef(req->hdf, "Mail.Link=%s/account/login", link_base);
-	if (customer_id == 0 ||
-	    search_add(&req->app->db, req->shop.id, customer_id, request_field(req, "first_name"),
-	    request_field(req, "last_name"), email, digits) != 0 ||
-	    request_event(req, customer_id, req->session.admin_id, "customer.created", NULL) != 0 ||
-	    mail_queue_in(req, &mail, request_field(req, "language")) != 0 ||
+	if (result != CUSTOMER_OK ||
+	    mail_queue_in(&req->context, &mail, request_field(req, "language")) != 0 ||
 	    db_commit(&req->app->db) != 0) {
 		page_error(req, 500, NULL);
 		return;
@@ -726,15 +619,6 @@ lock_customer(struct request *req, struct current *current)
 	return found;
 }
 
-/* Runs a statement taking (shop, customer of the path). 0 or -1. */
-static int
-for_customer(struct request *req, enum customers_sql which)
-{
-	struct db_param params[2] = { DB_INT(req->shop.id), DB_INT(req->path_id) };
-
-	return db_exec(&req->app->db, &customers_sql[which], params, 2) < 0 ? -1 : 0;
-}
-
 /* Says on the next page that the change is done: the notice of an event
  * is named after it (customer.note_added: Lang.Notice.customer_note_added). */
 static void
@@ -750,20 +634,31 @@ notice_of_event(struct request *req, const char *event)
 	page_notice(req, key);
 }
 
-/* Records the change, commits, and shows the customer again. */
+/* Commits a change whose event is written, and shows the customer again
+ * with the notice of event. */
 static void
-finish_change(struct request *req, const char *event, const char *detail)
+finish_written(struct request *req, const char *event)
 {
 	char path[3 * BACK_MAX + 64];
 
-	if (request_event(req, req->path_id, req->session.admin_id, event, detail) != 0 ||
-	    db_commit(&req->app->db) != 0) {
+	if (db_commit(&req->app->db) != 0) {
 		page_error(req, 500, NULL);
 		return;
 	}
 	customer_path(req, req->path_id, path, sizeof(path));
 	notice_of_event(req, event);
 	page_redirect(req, path);
+}
+
+/* Records the change, commits, and shows the customer again. */
+static void
+finish_change(struct request *req, const char *event, const char *detail)
+{
+	if (event_add(&req->context, req->path_id, req->session.admin_id, event, detail) != 0) {
+		page_error(req, 500, NULL);
+		return;
+	}
+	finish_written(req, event);
 }
 
 /* For the pages and actions that only carry the way back to the list. */
@@ -837,51 +732,36 @@ customers_edit_invalid(struct request *req)
 	customers_edit_form(req);
 }
 
+/* Through the customer writer: the search terms follow, and a new address
+ * voids the links mailed to the old one. */
 static void
 customers_update(struct request *req)
 {
-	const char *email = request_field(req, "email");
-	const char *phone = request_field(req, "phone");
-	const char *first = request_field(req, "first_name");
-	const char *last = request_field(req, "last_name");
-	struct current current;
-	char digits[33];
-	long long rows;
-	int email_changed;
+	struct customer_fields fields = {
+		.email = request_field(req, "email"), .first_name = request_field(req, "first_name"),
+		.last_name = request_field(req, "last_name"), .phone = request_field(req, "phone"),
+		.country = request_field(req, "country"), .language = request_field(req, "language"),
+		.tax_exempt = (int)request_field_int(req, "tax_exempt", 0)
+	};
+	int result;
 
-	if (lock_customer(req, &current) != 1)
+	if (db_begin(&req->app->db) != 0) {
+		page_error(req, 500, NULL);
 		return;
-	email_changed = strcmp(current.email, email) != 0;
-	phone_digits(phone, digits, sizeof(digits));
-	{
-		struct db_param params[10] = {
-			DB_TEXT(email), DB_TEXT(first ? first : ""), DB_TEXT(last ? last : ""),
-			DB_TEXT(phone ? phone : ""), DB_TEXT(digits), DB_TEXT(request_field(req, "country")),
-			DB_TEXT(request_field(req, "language")),
-			DB_INT(request_field_int(req, "tax_exempt", 0)),
-			DB_INT(req->path_id), DB_INT(req->shop.id)
-		};
-
-		rows = db_exec(&req->app->db, &customers_sql[SQL_UPDATE], params, 10);
 	}
-	if (rows == -2) {
+	result = customer_update(&req->context, req->path_id, &fields);
+	if (result == CUSTOMER_DUPLICATE) {
 		db_rollback(&req->app->db);
 		hdf_set_value(req->hdf, "Page.Errors.email", request_text(req, "Customers.Duplicate"));
 		req->status = 400;
 		customers_edit_invalid(req);
 		return;
 	}
-	/* a link mailed to the old address must not sign anyone in any more */
-	if (rows < 0 ||
-	    search_forget(&req->app->db, req->shop.id, req->path_id, current.first_name,
-	    current.last_name, current.email, current.phone_digits) != 0 ||
-	    search_add(&req->app->db, req->shop.id, req->path_id, first, last, email, digits) != 0 ||
-	    (email_changed && (for_customer(req, SQL_VOID_TOKENS) != 0 ||
-	    request_event(req, req->path_id, req->session.admin_id, "customer.email_changed", NULL) != 0))) {
-		page_error(req, 500, NULL);
+	if (result != CUSTOMER_OK) {
+		page_error(req, result == CUSTOMER_NOT_FOUND ? 404 : 500, NULL);
 		return;
 	}
-	finish_change(req, "customer.edited", NULL);
+	finish_written(req, "customer.edited");
 }
 
 static const struct field block_fields[] = {
@@ -967,7 +847,7 @@ customers_message(struct request *req)
 	mail.customer_id = req->path_id;
 	hdf_set_value(req->hdf, "Mail.Subject", request_field(req, "subject"));
 	hdf_set_value(req->hdf, "Mail.Text", request_field(req, "text"));
-	if (mail_queue_in(req, &mail, current.language) != 0) {
+	if (mail_queue_in(&req->context, &mail, current.language) != 0) {
 		page_error(req, 500, NULL);
 		return;
 	}
@@ -1184,25 +1064,20 @@ customers_mail_dismiss(struct request *req)
 enum bulk_action { BULK_DEACTIVATE, BULK_REACTIVATE, BULK_BLOCK, BULK_UNBLOCK, BULK_DELETE,
 	BULK__MAX };
 
-/* An action applies to the customers whose status is in from; the others
- * chosen are left as they are (reactivating never unblocks anyone, making
+/* The actions of the list's form, each a change of the customer writer
+ * (customer.h), which knows the statuses it applies to: the others chosen
+ * are left as they are (reactivating never unblocks anyone, making
  * inactive never unblocks a blocked customer). */
 static const struct {
 	const char *name;	/* in the form */
-	const char *from;	/* the statuses it applies to, for FIND_IN_SET */
-	enum customers_sql change;	/* CUSTOMERS_SQL__MAX: erase */
-	const char *event;
+	enum customer_change change;
 	int owner_only;
 } bulk_actions[BULK__MAX] = {
-	/* BULK_DEACTIVATE */ { "deactivate", "invited,active", SQL_BULK_DEACTIVATE,
-	    "customer.deactivated", 0 },
-	/* BULK_REACTIVATE */ { "reactivate", "inactive", SQL_BULK_REACTIVATE,
-	    "customer.reactivated", 0 },
-	/* BULK_BLOCK */ { "block", "invited,active,inactive,blocked", SQL_BULK_BLOCK,
-	    "customer.blocked", 0 },
-	/* BULK_UNBLOCK */ { "unblock", "blocked", SQL_BULK_UNBLOCK, "customer.unblocked", 0 },
-	/* BULK_DELETE */ { "delete", "invited,active,inactive,blocked", CUSTOMERS_SQL__MAX,
-	    "customer.erased", 1 },
+	/* BULK_DEACTIVATE */ { "deactivate", CUSTOMER_DEACTIVATE, 0 },
+	/* BULK_REACTIVATE */ { "reactivate", CUSTOMER_REACTIVATE, 0 },
+	/* BULK_BLOCK */ { "block", CUSTOMER_BLOCK, 0 },
+	/* BULK_UNBLOCK */ { "unblock", CUSTOMER_UNBLOCK, 0 },
+	/* BULK_DELETE */ { "delete", CUSTOMER_ERASE, 1 },
 };
 
 /* The bulk form's own fields; the list's filters follow (main). */
@@ -1221,32 +1096,6 @@ static const struct field bulk_own_fields[] = {
  * and the way back */
 static struct field bulk_fields[sizeof(bulk_own_fields) / sizeof(bulk_own_fields[0]) +
     CUSTOMER_FILTER__MAX];
-
-/* Runs a bulk statement on (shop, selection). 0 or -1. */
-static int
-bulk_for_shop(struct request *req, enum customers_sql which, const unsigned char *selection)
-{
-	struct db_param params[2] = { DB_INT(req->shop.id), DB_BLOB(selection, 16) };
-
-	return db_exec(&req->app->db, &customers_sql[which], params, 2) < 0 ? -1 : 0;
-}
-
-/* Removes the search terms of the customers of the selection. 0 or -1. */
-static int
-bulk_forget_search(struct request *req, const unsigned char *selection)
-{
-	struct db_query *query = &customers_sql[SQL_BULK_SEARCH_TERMS];
-	struct db_param params[2] = { DB_INT(req->shop.id), DB_BLOB(selection, 16) };
-	int status = 0;
-
-	if (db_exec(&req->app->db, query, params, 2) < 0)
-		return -1;
-	while (status == 0 && db_fetch(query) == 1)
-		status = search_forget(&req->app->db, req->shop.id, db_int(query, 0), db_text(query, 1),
-		    db_text(query, 2), db_text(query, 3), db_text(query, 4));
-	db_done(query);
-	return status;
-}
 
 /* Fills the selection from the ticked rows or the filters. Returns how many
  * customers it holds, or -1 (answered). */
@@ -1285,82 +1134,21 @@ bulk_select(struct request *req, int everything, const unsigned char *selection)
 	return single_number(req, SQL_BULK_COUNT, params, 1);
 }
 
-/* Leaves in the selection the customers the action applies to. Returns
- * how many, or -1. */
-static long long
-bulk_keep_applicable(struct request *req, enum bulk_action action, const unsigned char *selection)
-{
-	struct db_param params[3] = { DB_BLOB(selection, 16), DB_INT(req->shop.id),
-		DB_TEXT(bulk_actions[action].from) };
-
-	if (db_exec(&req->app->db, &customers_sql[SQL_BULK_APPLICABLE], params, 3) < 0)
-		return -1;
-	return single_number(req, SQL_BULK_COUNT, params, 1);
-}
-
-/* Applies the action to every customer of the selection, inside the
- * caller's transaction. The timeline rows go first, while the customers
- * still match what was chosen; the selection is emptied last. 0 or -1. */
-static int
-bulk_apply(struct request *req, enum bulk_action action, const char *reason,
-    const unsigned char *selection)
-{
-	struct db *db = &req->app->db;
-	struct db_param params[5];
-
-	if (action == BULK_DELETE && bulk_for_shop(req, SQL_BULK_SCRUB_EVENTS, selection) != 0)
-		return -1;
-	params[0] = DB_INT(req->shop.id);
-	params[1] = DB_INT(req->session.admin_id);
-	params[2] = DB_TEXT(bulk_actions[action].event);
-	params[3] = DB_TEXT(action == BULK_BLOCK ? reason : "");
-	params[4] = DB_BLOB(selection, 16);
-	if (db_exec(db, &customers_sql[SQL_BULK_EVENT], params, 5) < 0)
-		return -1;
-	if ((action == BULK_BLOCK || action == BULK_DELETE) &&
-	    (bulk_for_shop(req, SQL_BULK_END_SESSIONS, selection) != 0 ||
-	    bulk_for_shop(req, SQL_BULK_VOID_TOKENS, selection) != 0))
-		return -1;
-	if (action == BULK_DELETE) {
-		if (bulk_forget_search(req, selection) != 0 ||
-		    bulk_for_shop(req, SQL_BULK_DETACH_ORDERS, selection) != 0 ||
-		    bulk_for_shop(req, SQL_BULK_DROP_MAILS, selection) != 0 ||
-		    bulk_for_shop(req, SQL_BULK_DROP_NOTES, selection) != 0 ||
-		    bulk_for_shop(req, SQL_BULK_ERASE, selection) != 0)
-			return -1;
-	} else if (action == BULK_BLOCK) {
-		params[0] = DB_TEXT(reason);
-		params[1] = DB_INT(req->shop.id);
-		params[2] = DB_BLOB(selection, 16);
-		if (db_exec(db, &customers_sql[SQL_BULK_BLOCK], params, 3) < 0)
-			return -1;
-	} else if (bulk_for_shop(req, bulk_actions[action].change, selection) != 0)
-		return -1;
-	params[0] = DB_BLOB(selection, 16);
-	return db_exec(db, &customers_sql[SQL_BULK_CLEAR], params, 1) < 0 ? -1 : 0;
-}
-
-/* One customer, from their page: the same statements as a bulk action on a
- * selection of one, after the row is locked (404 for another shop's or an
- * erased customer). */
+/* One customer, from their page, through the same writer as a bulk action
+ * (404 for another shop's or an erased customer). */
 static void
-change_one(struct request *req, enum bulk_action action, const char *reason, const char *then)
+change_one(struct request *req, enum customer_change change, const char *reason, const char *then)
 {
-	struct current current;
-	unsigned char selection[16];
-	struct db_param params[3];
 	char path[3 * BACK_MAX + 64];
+	int result;
 
-	if (lock_customer(req, &current) != 1)
-		return;
-	params[0] = DB_BLOB(selection, sizeof(selection));
-	params[1] = DB_INT(req->path_id);
-	params[2] = DB_INT(req->shop.id);
-	if (crypto_random(selection, sizeof(selection)) != 0 ||
-	    db_exec(&req->app->db, &customers_sql[SQL_BULK_ADD_ID], params, 3) < 0 ||
-	    bulk_keep_applicable(req, action, selection) < 0 ||
-	    bulk_apply(req, action, reason, selection) != 0 || db_commit(&req->app->db) != 0) {
+	if (db_begin(&req->app->db) != 0) {
 		page_error(req, 500, NULL);
+		return;
+	}
+	result = customer_change_one(&req->context, req->path_id, change, reason);
+	if (result != CUSTOMER_OK || db_commit(&req->app->db) != 0) {
+		page_error(req, result == CUSTOMER_NOT_FOUND ? 404 : 500, NULL);
 		return;
 	}
 	if (then == NULL) {
@@ -1368,7 +1156,7 @@ change_one(struct request *req, enum bulk_action action, const char *reason, con
 		then = path;
 	} else if (back_link(req) != NULL)
 		then = back_link(req);
-	notice_of_event(req, bulk_actions[action].event);
+	notice_of_event(req, customer_change_event(change));
 	page_redirect(req, then);
 }
 
@@ -1376,26 +1164,26 @@ change_one(struct request *req, enum bulk_action action, const char *reason, con
 static void
 customers_block(struct request *req)
 {
-	change_one(req, BULK_BLOCK, request_field(req, "reason"), NULL);
+	change_one(req, CUSTOMER_BLOCK, request_field(req, "reason"), NULL);
 }
 
 /* Back to active, or to invited for someone who never signed in. */
 static void
 customers_unblock(struct request *req)
 {
-	change_one(req, BULK_UNBLOCK, "", NULL);
+	change_one(req, CUSTOMER_UNBLOCK, "", NULL);
 }
 
 static void
 customers_deactivate(struct request *req)
 {
-	change_one(req, BULK_DEACTIVATE, "", NULL);
+	change_one(req, CUSTOMER_DEACTIVATE, "", NULL);
 }
 
 static void
 customers_reactivate(struct request *req)
 {
-	change_one(req, BULK_REACTIVATE, "", NULL);
+	change_one(req, CUSTOMER_REACTIVATE, "", NULL);
 }
 
 /* Irreversible: the person's data goes, orders stay for the accounts
@@ -1403,7 +1191,7 @@ customers_reactivate(struct request *req)
 static void
 customers_erase(struct request *req)
 {
-	change_one(req, BULK_DELETE, "", "/admin/customers");
+	change_one(req, CUSTOMER_ERASE, "", "/admin/customers");
 }
 
 /* The first customers of the selection under Page.Names.N, and how many
@@ -1466,7 +1254,8 @@ customers_bulk(struct request *req)
 	}
 	/* a block without its reason asks for it on the confirmation page,
 	 * which keeps the customers chosen (an error page lost them) */
-	need_reason = action == BULK_BLOCK && (reason == NULL || *reason == '\0');
+	need_reason = bulk_actions[action].change == CUSTOMER_BLOCK &&
+	    (reason == NULL || *reason == '\0');
 	if (crypto_random(selection, sizeof(selection)) != 0 || db_begin(&req->app->db) != 0) {
 		page_error(req, 500, NULL);
 		return;
@@ -1474,7 +1263,8 @@ customers_bulk(struct request *req)
 	chosen = bulk_select(req, everything, selection);
 	if (chosen < 0)
 		return;
-	count = chosen > 0 ? bulk_keep_applicable(req, action, selection) : 0;
+	count = chosen > 0 ?
+	    customer_selection_keep(&req->context, bulk_actions[action].change, selection) : 0;
 	if (count < 0) {
 		page_error(req, 500, NULL);
 		return;
@@ -1503,7 +1293,8 @@ customers_bulk(struct request *req)
 		page_render(req, count == 0 || need_reason ? 400 : 200, "customers/bulk.cs");
 		return;
 	}
-	if (bulk_apply(req, action, reason ? reason : "", selection) != 0 ||
+	if (customer_change_selection(&req->context, bulk_actions[action].change, reason,
+	    selection) != CUSTOMER_OK ||
 	    db_commit(&req->app->db) != 0) {
 		page_error(req, 500, NULL);
 		return;

@@ -8,7 +8,8 @@
  *   fidele-admin admin add --shop S --email E [--name NAME] [--role owner|staff]
  *                          (the password is read from standard input)
  *   fidele-admin shop set-url --shop S --url https://clients.example.fr
- *   fidele-admin login-link --shop S --email E [--minutes N]
+ *   fidele-admin login-link --shop S --email E [--minutes N] [--send]
+ *   fidele-admin customer erase --shop S --email E
  *   fidele-admin seed-demo --shop S --customers N
  *   fidele-admin search-reindex [--shop S]
  *
@@ -22,11 +23,13 @@
 #include <string.h>
 
 #include "lib/settings.h"
+#include "lib/context.h"
 #include "lib/crypto.h"
+#include "lib/customer.h"
 #include "lib/db.h"
 #include "lib/log.h"
+#include "lib/mail.h"
 #include "lib/core_sql.h"
-#include "lib/search.h"
 #include "lib/text.h"
 #include "lib/token.h"
 #include "seed.h"
@@ -61,6 +64,7 @@ enum admin_sql {
 	SQL_SHOP_URL_SET,
 	SQL_SHOP_LINK_BASE,
 	SQL_ADMIN_ID,
+	SQL_CUSTOMER_ID,
 	ADMIN_SQL__MAX
 };
 
@@ -84,6 +88,8 @@ static struct db_query admin_sql[ADMIN_SQL__MAX] = {
 	    "  FROM shop s WHERE s.id = ?" },
 	[SQL_ADMIN_ID] = { .sql =
 	    "SELECT id FROM admin WHERE shop_id = ? AND email = ? AND disabled_at IS NULL" },
+	[SQL_CUSTOMER_ID] = { .sql =
+	    "SELECT id FROM customer WHERE shop_id = ? AND email = ? AND erased_at IS NULL" },
 };
 
 struct options {
@@ -102,7 +108,9 @@ usage(void)
 	    "  fidele-admin admin add --shop SLUG --email ADDRESS [--name NAME] [--role owner|staff]\n"
 	    "                         (reads the password from standard input)\n"
 	    "  fidele-admin shop set-url --shop SLUG --url https://HOST\n"
-	    "  fidele-admin login-link --shop SLUG --email ADDRESS [--minutes N]\n"
+	    "  fidele-admin login-link --shop SLUG --email ADDRESS [--minutes N] [--send]\n"
+	    "                          (--send mails the link to the admin instead of printing it)\n"
+	    "  fidele-admin customer erase --shop SLUG --email ADDRESS   (a person's request to be forgotten)\n"
 	    "  fidele-admin seed-demo --shop SLUG --customers N\n"
 	    "  fidele-admin search-reindex [--shop SLUG]   (after changing customers with SQL)\n", stderr);
 }
@@ -130,6 +138,24 @@ options_check(struct options *opts, const char *const *allowed)
 		}
 	}
 	return 0;
+}
+
+/* Takes a flag without a value (such as --send) out of opts, so that the
+ * rest is checked as name-value pairs. Returns 1 when it was given. */
+static int
+flag_take(struct options *opts, const char *name)
+{
+	int i, given = 0;
+
+	for (i = 0; i < opts->count; i++)
+		if (strcmp(opts->argv[i], name) == 0) {
+			memmove(&opts->argv[i], &opts->argv[i + 1],
+			    (size_t)(opts->count - i - 1) * sizeof(*opts->argv));
+			opts->count--;
+			given = 1;
+			i--;
+		}
+	return given;
 }
 
 static const char *
@@ -208,73 +234,21 @@ is_migration(const struct dirent *entry)
 	    strcmp(entry->d_name + len - 4, ".sql") == 0;
 }
 
-/* Fills customer_search with the terms of the customers of shop (all shops
- * when 0). Unless forced, only when the table is empty but customers exist:
- * after the migration that created it, or after someone emptied it. Forced,
- * it first removes the shop's terms. Reads the customers a thousand at a
- * time, in id order. Returns 0 or 1. */
+/* Fills customer_search from the customer rows of shop (all shops when 0)
+ * through the customer writer's reindex: forced, at once; else only when
+ * the index is empty while customers exist. Returns 0 or 1. */
 static int
 search_fill(struct db *db, long long shop, int force)
 {
-	struct db_query empty = { .sql = "SELECT EXISTS (SELECT 1 FROM customer WHERE erased_at IS NULL)"
-	    " AND NOT EXISTS (SELECT 1 FROM customer_search)" };
-	struct db_query clear = { .sql = "DELETE FROM customer_search WHERE ? = 0 OR shop_id = ?" };
-	struct db_query next = { .sql = "SELECT id, shop_id, first_name, last_name, email, phone_digits,"
-	    " name_key"
-	    " FROM customer WHERE id > ? AND erased_at IS NULL AND (? = 0 OR shop_id = ?)"
-	    " ORDER BY id LIMIT 1000" };
-	static struct search_batch batch;
-	struct db_param params[3] = { DB_INT(shop), DB_INT(shop), DB_INT(shop) };
-	long long last = 0, done = 0;
-	int needed = force, rows, status = 1;
+	long long done = customer_reindex(db, shop, force);
 
-	if (db_prepare(db, &empty) != 0 || db_prepare(db, &clear) != 0 || db_prepare(db, &next) != 0)
-		goto out;
-	if (!force) {
-		if (db_exec(db, &empty, NULL, 0) < 0)
-			goto out;
-		if (db_fetch(&empty) == 1)
-			needed = db_int(&empty, 0) == 1;
-		db_done(&empty);
-	} else if (db_exec(db, &clear, params, 2) < 0)
-		goto out;
-	if (!needed) {
-		status = 0;
-		goto out;
-	}
-	printf("filling the customer search index\n");
-	search_batch_init(&batch, db, 0);
-	do {
-		params[0] = DB_INT(last);
-		if (db_begin(db) != 0 || db_exec(db, &next, params, 3) < 0)
-			goto out;
-		for (rows = 0; db_fetch(&next) == 1; rows++) {
-			long long row_shop = db_int(&next, 1);
-
-			if (row_shop != batch.shop_id && search_batch_flush(&batch) != 0)
-				goto out;
-			batch.shop_id = row_shop;
-			last = db_int(&next, 0);
-			if (search_batch_add(&batch, last, db_text(&next, 6), db_length(&next, 6),
-			    db_text(&next, 2), db_text(&next, 3), db_text(&next, 4), db_text(&next, 5)) != 0)
-				goto out;
-		}
-		db_done(&next);
-		if (search_batch_flush(&batch) != 0 || db_commit(db) != 0)
-			goto out;
-		done += rows;
-	} while (rows > 0);
-	printf("customer search index: %lld customers\n", done);
-	status = 0;
-out:
-	if (status != 0) {
-		db_rollback(db);
+	if (done < 0) {
 		fprintf(stderr, "fidele-admin: cannot fill the customer search index\n");
+		return 1;
 	}
-	db_release(&empty);
-	db_release(&clear);
-	db_release(&next);
-	return status;
+	if (done > 0 || force)
+		printf("customer search index: %lld customers\n", done);
+	return 0;
 }
 
 static int
@@ -567,14 +541,18 @@ cmd_set_url(struct db *db, struct options *opts)
 }
 
 /* Prints a one-time link with which an admin chooses a password and signs
- * in: how a hosting provider hands a new shop to its owner. */
+ * in: how a hosting provider hands a new shop to its owner. With --send
+ * the link is mailed to the admin instead, through the outbox, as the
+ * "forgot password" page does: the same token and mail functions, with a
+ * shop context of the CLI's. */
 static int
 cmd_login_link(struct db *db, HDF *config, struct options *opts)
 {
 	static const char *const allowed[] = { "--shop", "--email", "--minutes", NULL };
 	struct db_query *query;
-	/* checked by main, as for every command */
-	const char *slug, *email_arg, *secret = hdf_get_value(config, "Security.Secret", "");
+	const char *slug, *email_arg;
+	struct shop_context ctx;
+	int send = flag_take(opts, "--send"), status;
 	char email[256], base[300] = "";
 	struct db_param params[2];
 	struct token_new token;
@@ -624,11 +602,89 @@ cmd_login_link(struct db *db, HDF *config, struct options *opts)
 		    " (fidele-admin shop host add / shop set-url)\n", slug);
 		return 1;
 	}
-	if (token_create_for(db, secret, id, "admin_password", 0, admin_id, 0, NULL, (int)minutes,
-	    &token) != 0)
+	if (context_for_shop(&ctx, db, config, id, ACTOR_CLI) != 1) {
+		context_end(&ctx);
 		return 1;
-	printf("%s/admin/login/reset?token=%s\n", base, token.token);
+	}
+	status = db_begin(db) != 0 ||
+	    token_create(&ctx, "admin_password", 0, admin_id, 0, NULL, (int)minutes, &token) != 0;
+	if (status == 0 && send) {
+		struct mail mail = { "admin-reset", email, 0, admin_id };
+
+		hdf_set_valuef(ctx.hdf, "Mail.Link=%s/admin/login/reset?token=%s", base, token.token);
+		status = mail_queue(&ctx, &mail) != 0 ||
+		    event_add(&ctx, 0, admin_id, "admin.link_mailed", "fidele-admin") != 0;
+	}
+	if (status == 0)
+		status = db_commit(db) != 0;
+	context_end(&ctx);
+	if (status != 0) {
+		db_rollback(db);
+		return 1;
+	}
+	if (send)
+		printf("login link mailed to %s\n", email);
+	else
+		printf("%s/admin/login/reset?token=%s\n", base, token.token);
 	fprintf(stderr, "valid for %ld minutes, once\n", minutes);
+	return 0;
+}
+
+/* --- customers ---------------------------------------------------------- */
+
+/* Erases a customer as the owner's "delete" does, through the same customer
+ * writer: for a hosting provider who receives a person's request to be
+ * forgotten. The timeline keeps "erased", by no admin. */
+static int
+cmd_customer_erase(struct db *db, HDF *config, struct options *opts)
+{
+	static const char *const allowed[] = { "--shop", "--email", NULL };
+	struct db_query *query = &admin_sql[SQL_CUSTOMER_ID];
+	const char *slug, *email_arg;
+	struct shop_context ctx;
+	struct db_param params[2];
+	char email[256];
+	long long id, customer_id = 0;
+	int status;
+
+	if (options_check(opts, allowed) != 0)
+		return 2;
+	slug = required(opts, "--shop");
+	email_arg = required(opts, "--email");
+	if (slug == NULL || email_arg == NULL)
+		return 2;
+	snprintf(email, sizeof(email), "%s", email_arg);
+	if (!text_email_normalise(email)) {
+		fprintf(stderr, "fidele-admin: --email is not an e-mail address\n");
+		return 2;
+	}
+	id = shop_id(db, slug);
+	if (id <= 0)
+		return 1;
+	params[0] = DB_INT(id);
+	params[1] = DB_TEXT(email);
+	if (db_exec(db, query, params, 2) < 0)
+		return 1;
+	if (db_fetch(query) == 1)
+		customer_id = db_int(query, 0);
+	db_done(query);
+	if (customer_id == 0) {
+		fprintf(stderr, "fidele-admin: %s is not a customer of %s\n", email, slug);
+		return 1;
+	}
+	if (context_for_shop(&ctx, db, config, id, ACTOR_CLI) != 1) {
+		context_end(&ctx);
+		return 1;
+	}
+	status = db_begin(db) != 0 ||
+	    customer_change_one(&ctx, customer_id, CUSTOMER_ERASE, NULL) != CUSTOMER_OK ||
+	    db_commit(db) != 0;
+	context_end(&ctx);
+	if (status != 0) {
+		db_rollback(db);
+		return 1;
+	}
+	printf("customer #%lld of %s erased\n", customer_id, slug);
 	return 0;
 }
 
@@ -636,8 +692,9 @@ cmd_login_link(struct db *db, HDF *config, struct options *opts)
 
 
 static int
-cmd_seed_demo(struct db *db, struct options *opts)
+cmd_seed_demo(struct db *db, HDF *config, struct options *opts)
 {
+	struct shop_context ctx;
 	static const char *const allowed[] = { "--shop", "--customers", NULL };
 	const char *slug, *count_text;
 	struct db_query *query = &admin_sql[SQL_CUSTOMER_COUNT];
@@ -672,8 +729,11 @@ cmd_seed_demo(struct db *db, struct options *opts)
 	}
 	if (db_exec(db, &admin_sql[SQL_BULK_ORDERS_ON], NULL, 0) < 0)
 		return 1;
-	if (seed_demo(db, id, count) != 0)
+	if (context_for_shop(&ctx, db, config, id, ACTOR_CLI) != 1 || seed_demo(&ctx, count) != 0) {
+		context_end(&ctx);
 		return 1;
+	}
+	context_end(&ctx);
 	printf("shop %s: %ld demo customers added\n", slug, count);
 	return 0;
 }
@@ -723,6 +783,8 @@ main(int argc, char **argv)
 		skip = 3;
 	else if (argc >= 3 && strcmp(argv[1], "shop") == 0 && strcmp(argv[2], "set-url") == 0)
 		skip = 3;
+	else if (argc >= 3 && strcmp(argv[1], "customer") == 0 && strcmp(argv[2], "erase") == 0)
+		skip = 3;
 	else if (strcmp(argv[1], "seed-demo") == 0 || strcmp(argv[1], "login-link") == 0 ||
 	    strcmp(argv[1], "search-reindex") == 0)
 		skip = 2;
@@ -765,6 +827,8 @@ main(int argc, char **argv)
 		status = cmd_set_url(&db, &opts);
 	else if (strcmp(argv[1], "shop") == 0)
 		status = cmd_shop_add(&db, &opts);
+	else if (strcmp(argv[1], "customer") == 0)
+		status = cmd_customer_erase(&db, config, &opts);
 	else if (strcmp(argv[1], "login-link") == 0)
 		status = cmd_login_link(&db, config, &opts);
 	else if (strcmp(argv[1], "admin") == 0)
@@ -772,7 +836,7 @@ main(int argc, char **argv)
 	else if (strcmp(argv[1], "search-reindex") == 0)
 		status = cmd_search_reindex(&db, &opts);
 	else
-		status = cmd_seed_demo(&db, &opts);
+		status = cmd_seed_demo(&db, config, &opts);
 	db_close(&db);
 	hdf_destroy(&config);
 	return status;

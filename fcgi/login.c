@@ -265,7 +265,7 @@ login_submit(struct request *req)
 		return;
 	if (!right || admin_id == 0) {
 		if (ratelimit_hit_all(req, limits, limit_count) != 0 ||
-		    request_event(req, 0, admin_id, "admin.sign_in_failed", NULL) != 0) {
+		    event_add(&req->context, 0, admin_id, "admin.sign_in_failed", NULL) != 0) {
 			page_error(req, 500, NULL);
 			return;
 		}
@@ -279,7 +279,7 @@ login_submit(struct request *req)
 	    session_start_admin(req, admin_id) != 0 ||
 	    known_browser_set(req, admin_id) != 0 ||
 	    db_exec(&req->app->db, &login_sql[SQL_ADMIN_SIGNED_IN], params, 2) < 0 ||
-	    request_event(req, 0, admin_id, "admin.signed_in", NULL) != 0 ||
+	    event_add(&req->context, 0, admin_id, "admin.signed_in", NULL) != 0 ||
 	    db_commit(&req->app->db) != 0) {
 		page_error(req, 500, NULL);
 		return;
@@ -383,14 +383,14 @@ mail_link(struct request *req, long long customer_id, const char *email, const c
 {
 	struct mail mail = { "customer-login", email, customer_id, 0 };
 
-	if (token_create(req, "customer_login", customer_id, 0, 1, account_next(next),
+	if (token_create(&req->context, "customer_login", customer_id, 0, 1, account_next(next),
 	    TOKEN_MINUTES, token) != 0)
 		return -1;
 	hdf_set_valuef(req->hdf, "Mail.Link=%s/account/login/confirm?token=%s", link_base, token->token);
 	hdf_set_valuef(req->hdf, "Mail.CodeLink=%s/account/login/code", link_base);
 	hdf_set_value(req->hdf, "Mail.Code", token->code);
-	return mail_queue_in(req, &mail, language) != 0 ||
-	    request_event(req, customer_id, 0, "customer.link_requested", NULL) != 0 ? -1 : 0;
+	return mail_queue_in(&req->context, &mail, language) != 0 ||
+	    event_add(&req->context, customer_id, 0, "customer.link_requested", NULL) != 0 ? -1 : 0;
 }
 
 /* Begins work that is done only to take the same time as the real thing,
@@ -424,7 +424,7 @@ mail_unknown(struct request *req, const char *email)
 
 	snprintf(shop_key, sizeof(shop_key), "%lld", req->shop.id);
 	over = ratelimit_any_exceeded(req, limits, 2);
-	if (over < 0 || pad_begin(req) != 0 || mail_queue(req, &mail) != 0)
+	if (over < 0 || pad_begin(req) != 0 || mail_queue(&req->context, &mail) != 0)
 		return -1;
 	if (over)
 		return pad_end(req, 1);
@@ -478,7 +478,7 @@ account_request(struct request *req)
 	if (status == 0 && customer_id != 0 && !blocked)
 		status = mail_link(req, customer_id, email, language, next, link_base, &token);
 	else if (status == 0 && customer_id != 0)
-		status = request_event(req, customer_id, 0, "customer.link_refused_blocked", NULL);
+		status = event_add(&req->context, customer_id, 0, "customer.link_refused_blocked", NULL);
 	else if (status == 0)
 		status = mail_unknown(req, email);
 	if (status != 0 || db_commit(&req->app->db) != 0) {
@@ -511,7 +511,7 @@ account_sign_in(struct request *req, const struct token_found *token)
 	}
 	if (session_start_customer(req, token->customer_id) != 0 ||
 	    db_exec(&req->app->db, &login_sql[SQL_CUSTOMER_SIGNED_IN], params, 2) < 0 ||
-	    request_event(req, token->customer_id, 0, "customer.signed_in", NULL) != 0 ||
+	    event_add(&req->context, token->customer_id, 0, "customer.signed_in", NULL) != 0 ||
 	    db_commit(&req->app->db) != 0) {
 		page_error(req, 500, NULL);
 		return;
@@ -815,11 +815,11 @@ forgot_submit(struct request *req)
 	if (status == 0) {
 		struct mail mail = { "admin-reset", email, 0, admin_id };
 
-		status = token_create(req, "admin_password", 0, admin_id, 0, NULL, TOKEN_MINUTES, &token);
+		status = token_create(&req->context, "admin_password", 0, admin_id, 0, NULL, TOKEN_MINUTES, &token);
 		if (status == 0) {
 			hdf_set_valuef(req->hdf, "Mail.Link=%s/admin/login/reset?token=%s", link_base,
 			    token.token);
-			status = mail_queue(req, &mail);
+			status = mail_queue(&req->context, &mail);
 		}
 	}
 	if (status == 0)
@@ -917,7 +917,7 @@ reset_submit(struct request *req)
 	    db_exec(&req->app->db, &login_sql[SQL_ADMIN_END_SESSIONS], params + 1, 2) < 0 ||
 	    session_start_admin(req, token.admin_id) != 0 ||
 	    known_browser_set(req, token.admin_id) != 0 ||
-	    request_event(req, 0, token.admin_id, "admin.password_set", NULL) != 0 ||
+	    event_add(&req->context, 0, token.admin_id, "admin.password_set", NULL) != 0 ||
 	    db_commit(&req->app->db) != 0) {
 		free(hash);
 		page_error(req, 500, NULL);

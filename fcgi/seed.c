@@ -11,12 +11,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "lib/search.h"
+#include "lib/customer.h"
 #include "seed.h"
 
-#define BATCH 500
+#define BATCH CUSTOMER_BATCH_MAX
 #define MAX_ORDERS 6
-#define CUSTOMER_COLUMNS 15
 #define ORDER_COLUMNS 6
 
 struct name {
@@ -100,7 +99,7 @@ sql_datetime(time_t t, char *out, size_t size)
 struct customer_row {
 	char email[128];
 	const char *first_name, *last_name, *country, *language, *status, *source;
-	char phone[32], phone_digits[32];
+	char phone[32];
 	char created_at[24], last_order_at[24];
 	int marketing, order_count;
 	long long spent;
@@ -141,14 +140,12 @@ make_customer(struct batch *batch, long number)
 		unsigned int line = rng_below(1000);
 
 		snprintf(row->phone, sizeof(row->phone), "+44 7700 900%03u", line);
-		snprintf(row->phone_digits, sizeof(row->phone_digits), "447700900%03u", line);
 		row->country = "GB";
 		row->language = "en";
 	} else {
 		unsigned int a = rng_below(100), b = rng_below(100), c = rng_below(100), d = rng_below(100);
 
 		snprintf(row->phone, sizeof(row->phone), "+33 6 %02u %02u %02u %02u", a, b, c, d);
-		snprintf(row->phone_digits, sizeof(row->phone_digits), "336%02u%02u%02u%02u", a, b, c, d);
 		row->country = rng_below(10) == 0 ? "BE" : "FR";
 		row->language = "fr";
 	}
@@ -208,43 +205,35 @@ multi_insert(const char *head, int columns, int rows)
 	return sql;
 }
 
-static const char customer_head[] =
-    "INSERT INTO customer (shop_id, email, first_name, last_name, phone, phone_digits,"
-    " country, language, status, source, marketing_consent, order_count,"
-    " total_spent_cents, last_order_at, created_at) VALUES";
 static const char order_head[] =
     "INSERT INTO orders (shop_id, customer_id, reference, status, total_cents, ordered_at) VALUES";
 
-/* Inserts the batch's customers with one statement. Returns the first new
- * id (ids of one multi-row INSERT are consecutive), or 0 on error. */
-static unsigned long long
-insert_customers(struct db *db, struct db_query *query, long long shop_id,
-    struct batch *batch, struct db_param *params)
+/* Creates the batch's customers through the customer writer (one
+ * multi-row INSERT, their search terms, no timeline: demo customers have
+ * no history). Returns the first new id, or 0 on error. */
+static long long
+insert_customers(struct shop_context *ctx, struct batch *batch)
 {
-	int i, p = 0;
+	static struct customer_fields fields[BATCH];
+	long long first_id;
+	int i;
 
 	for (i = 0; i < batch->customer_count; i++) {
 		struct customer_row *row = &batch->customers[i];
 
-		params[p++] = DB_INT(shop_id);
-		params[p++] = DB_TEXT(row->email);
-		params[p++] = DB_TEXT(row->first_name);
-		params[p++] = DB_TEXT(row->last_name);
-		params[p++] = DB_TEXT(row->phone);
-		params[p++] = DB_TEXT(row->phone_digits);
-		params[p++] = DB_TEXT(row->country);
-		params[p++] = DB_TEXT(row->language);
-		params[p++] = DB_TEXT(row->status);
-		params[p++] = DB_TEXT(row->source);
-		params[p++] = DB_INT(row->marketing);
-		params[p++] = DB_INT(row->order_count);
-		params[p++] = DB_INT(row->spent);
-		params[p++] = row->last_order_at[0] ? DB_TEXT(row->last_order_at) : DB_NULL;
-		params[p++] = DB_TEXT(row->created_at);
+		fields[i] = (struct customer_fields){
+			.email = row->email, .first_name = row->first_name,
+			.last_name = row->last_name, .phone = row->phone, .country = row->country,
+			.language = row->language, .status = row->status, .source = row->source,
+			.marketing_consent = row->marketing, .order_count = row->order_count,
+			.total_spent_cents = row->spent,
+			.last_order_at = row->last_order_at[0] ? row->last_order_at : NULL,
+			.created_at = row->created_at
+		};
 	}
-	if (db_exec(db, query, params, (size_t)p) < 0)
+	if (customer_create_batch(ctx, fields, batch->customer_count, NULL, &first_id) != CUSTOMER_OK)
 		return 0;
-	return db_insert_id(query);
+	return first_id;
 }
 
 /* Inserts orders [from, to) of the batch with one statement. */
@@ -292,65 +281,27 @@ bulk_release(struct db_query *query)
 
 /* Inserts one batch (customers, then their orders) in one transaction. */
 static int
-insert_batch(struct db *db, long long shop_id, struct batch *batch, struct db_param *params,
-    struct db_query *full_customers, struct db_query *full_orders)
+insert_batch(struct shop_context *ctx, struct batch *batch, struct db_param *params,
+    struct db_query *full_orders)
 {
+	struct db *db = ctx->db;
 	struct db_query partial;
-	struct db_query *customers = full_customers;
-	unsigned long long first_id;
+	long long first_id;
 	int i, status = 0;
 
-	if (batch->customer_count < BATCH) {
-		if (bulk_prepare(db, &partial, customer_head, CUSTOMER_COLUMNS, batch->customer_count) != 0)
-			return -1;
-		customers = &partial;
-	}
 	if (db_begin(db) != 0)
 		status = -1;
-	first_id = status == 0 ? insert_customers(db, customers, shop_id, batch, params) : 0;
-	if (customers == &partial)
-		bulk_release(&partial);
+	first_id = status == 0 ? insert_customers(ctx, batch) : 0;
 	if (first_id == 0)
 		status = -1;
-	if (status == 0) {
-		/* the terms carry the name order the server computed */
-		static struct search_batch search;
-		static unsigned char key[BATCH][SEARCH_NAME_KEY_MAX];
-		unsigned long key_length[BATCH];
-		struct db_param range[3] = { DB_INT(shop_id), DB_INT(first_id),
-			DB_INT(first_id + (unsigned long long)batch->customer_count - 1) };
-		struct db_query *keys = db_cached(db,
-		    "SELECT name_key FROM customer WHERE shop_id = ? AND id BETWEEN ? AND ? ORDER BY id");
-
-		if (keys == NULL || db_exec(db, keys, range, 3) < 0)
-			status = -1;
-		for (i = 0; status == 0 && i < batch->customer_count; i++) {
-			status = db_fetch(keys) == 1 && db_length(keys, 0) <= SEARCH_NAME_KEY_MAX ? 0 : -1;
-			if (status == 0) {
-				key_length[i] = db_length(keys, 0);
-				memcpy(key[i], db_text(keys, 0), key_length[i]);
-			}
-		}
-		if (keys != NULL)
-			db_done(keys);
-		search_batch_init(&search, db, shop_id);
-		for (i = 0; status == 0 && i < batch->customer_count; i++) {
-			struct customer_row *row = &batch->customers[i];
-
-			status = search_batch_add(&search, (long long)(first_id + (unsigned long long)i),
-			    key[i], key_length[i], row->first_name, row->last_name, row->email,
-			    row->phone_digits);
-		}
-		if (status == 0)
-			status = search_batch_flush(&search);
-	}
 	for (i = 0; status == 0 && i + BATCH <= batch->order_count; i += BATCH)
-		status = insert_orders(db, full_orders, shop_id, batch, i, i + BATCH, first_id, params);
+		status = insert_orders(db, full_orders, ctx->shop_id, batch, i, i + BATCH,
+		    (unsigned long long)first_id, params);
 	if (status == 0 && i < batch->order_count) {
 		status = bulk_prepare(db, &partial, order_head, ORDER_COLUMNS, batch->order_count - i);
 		if (status == 0) {
-			status = insert_orders(db, &partial, shop_id, batch, i, batch->order_count,
-			    first_id, params);
+			status = insert_orders(db, &partial, ctx->shop_id, batch, i, batch->order_count,
+			    (unsigned long long)first_id, params);
 			bulk_release(&partial);
 		}
 	}
@@ -361,32 +312,29 @@ insert_batch(struct db *db, long long shop_id, struct batch *batch, struct db_pa
 }
 
 int
-seed_demo(struct db *db, long long shop_id, long count)
+seed_demo(struct shop_context *ctx, long count)
 {
 	struct batch *batch = calloc(1, sizeof(*batch));
 	struct db_param *params = calloc(BATCH * MAX_ORDERS * ORDER_COLUMNS, sizeof(*params));
-	struct db_query full_customers, full_orders;
+	struct db_query full_orders;
 	long done = 0;
 	int status = -1;
 
 	if (batch == NULL || params == NULL)
 		goto out;
-	if (bulk_prepare(db, &full_customers, customer_head, CUSTOMER_COLUMNS, BATCH) != 0)
-		goto out;
-	if (bulk_prepare(db, &full_orders, order_head, ORDER_COLUMNS, BATCH) == 0) {
+	if (bulk_prepare(ctx->db, &full_orders, order_head, ORDER_COLUMNS, BATCH) == 0) {
 		status = 0;
 		while (done < count && status == 0) {
 			batch->customer_count = batch->order_count = 0;
 			while (batch->customer_count < BATCH && done + batch->customer_count < count)
 				make_customer(batch, done + batch->customer_count + 1);
-			status = insert_batch(db, shop_id, batch, params, &full_customers, &full_orders);
+			status = insert_batch(ctx, batch, params, &full_orders);
 			done += batch->customer_count;
 			if (status == 0 && (done % 100000 == 0 || done == count))
 				fprintf(stderr, "seed-demo: %ld customers\n", done);
 		}
 		bulk_release(&full_orders);
 	}
-	bulk_release(&full_customers);
 out:
 	free(batch);
 	free(params);

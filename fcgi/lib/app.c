@@ -571,6 +571,32 @@ host_split(const char *header, char *out, size_t size)
 	return colon + 1;
 }
 
+int
+shop_read(struct db_query *query, struct shop *out)
+{
+	const char *lang;
+	int found = db_fetch(query);
+
+	memset(out, 0, sizeof(*out));
+	if (found == 1) {
+		out->id = db_int(query, 0);
+		snprintf(out->slug, sizeof(out->slug), "%s", db_text(query, 1));
+		snprintf(out->name, sizeof(out->name), "%s", db_text(query, 2));
+		snprintf(out->currency, sizeof(out->currency), "%s", db_text(query, 4));
+		snprintf(out->mode, sizeof(out->mode), "%s", db_text(query, 5));
+		snprintf(out->sender_name, sizeof(out->sender_name), "%s", db_text(query, 6));
+		snprintf(out->sender_email, sizeof(out->sender_email), "%s", db_text(query, 7));
+		snprintf(out->public_url, sizeof(out->public_url), "%s",
+		    db_text(query, 8) ? db_text(query, 8) : "");
+		snprintf(out->time_zone, sizeof(out->time_zone), "%s",
+		    db_text(query, 9) ? db_text(query, 9) : "UTC");
+		lang = db_text(query, 3);
+		out->lang = lang && strcmp(lang, "en") == 0 ? LANG_EN : LANG_FR;
+	}
+	db_done(query);
+	return found;
+}
+
 /* Finds the shop: FIDELE_SHOP from the vhost, else the Host header.
  * Returns 1 when found, 0 when unknown, -1 on a database error. */
 static int
@@ -580,7 +606,6 @@ shop_resolve(struct request *req)
 	struct db_query *query;
 	char host[254];
 	struct db_param param;
-	const char *lang;
 	int found;
 
 	if (slug != NULL && *slug != '\0') {
@@ -595,26 +620,10 @@ shop_resolve(struct request *req)
 	}
 	if (db_exec(&req->app->db, query, &param, 1) < 0)
 		return -1;
-	found = db_fetch(query);
-	if (found == 1) {
-		req->shop.id = db_int(query, 0);
-		snprintf(req->shop.slug, sizeof(req->shop.slug), "%s", db_text(query, 1));
-		snprintf(req->shop.name, sizeof(req->shop.name), "%s", db_text(query, 2));
-		snprintf(req->shop.currency, sizeof(req->shop.currency), "%s", db_text(query, 4));
-		snprintf(req->shop.mode, sizeof(req->shop.mode), "%s", db_text(query, 5));
-		snprintf(req->shop.sender_name, sizeof(req->shop.sender_name), "%s", db_text(query, 6));
-		snprintf(req->shop.sender_email, sizeof(req->shop.sender_email), "%s", db_text(query, 7));
-		snprintf(req->shop.public_url, sizeof(req->shop.public_url), "%s",
-		    db_text(query, 8) ? db_text(query, 8) : "");
-		snprintf(req->shop.time_zone, sizeof(req->shop.time_zone), "%s",
-		    db_text(query, 9) ? db_text(query, 9) : "UTC");
-		req->shop.found_by_host = query == &core_sql[CORE_SHOP_BY_HOST];
-		if (req->shop.found_by_host)
-			snprintf(req->shop.host, sizeof(req->shop.host), "%s", host);
-		lang = db_text(query, 3);
-		req->shop.lang = lang && strcmp(lang, "en") == 0 ? LANG_EN : LANG_FR;
-	}
-	db_done(query);
+	found = shop_read(query, &req->shop);
+	req->shop.found_by_host = found == 1 && query == &core_sql[CORE_SHOP_BY_HOST];
+	if (req->shop.found_by_host)
+		snprintf(req->shop.host, sizeof(req->shop.host), "%s", host);
 	return found;
 }
 
@@ -647,20 +656,6 @@ shop_link_base(struct request *req, char *out, size_t size)
 	else
 		snprintf(out, size, "%s://%s", req->https ? "https" : "http", req->shop.host);
 	return 0;
-}
-
-int
-request_event(struct request *req, long long customer_id, long long admin_id,
-    const char *kind, const char *detail)
-{
-	const char *ip = request_param(req, "REMOTE_ADDR");
-	struct db_param params[6] = {
-		DB_INT(req->shop.id), customer_id ? DB_INT(customer_id) : DB_NULL,
-		admin_id ? DB_INT(admin_id) : DB_NULL, DB_TEXT(kind), DB_TEXT(detail ? detail : ""),
-		DB_TEXT(ip)
-	};
-
-	return db_exec(&req->app->db, &core_sql[CORE_EVENT_INSERT], params, 6) < 0 ? -1 : 0;
 }
 
 /* --- routes ---------------------------------------------------------------- */
@@ -787,6 +782,30 @@ request_log(struct request *req)
 	    req->shop.id, req->session.admin_id);
 }
 
+/* The request's shop context, once its shop and session are loaded. */
+static void
+request_context(struct request *req)
+{
+	struct shop_context *ctx = &req->context;
+
+	ctx->db = &req->app->db;
+	ctx->shop_id = req->shop.id;
+	ctx->shop = &req->shop;
+	ctx->config = req->app->config;
+	ctx->hdf = req->hdf;
+	ctx->secret = req->app->secret;
+	ctx->data_dir = req->app->data_dir;
+	ctx->ip = request_param(req, "REMOTE_ADDR");
+	if (req->session.valid) {
+		ctx->actor = ACTOR_ADMIN;
+		ctx->actor_id = req->session.admin_id;
+	} else if (req->session.customer_id != 0) {
+		ctx->actor = ACTOR_CUSTOMER;
+		ctx->actor_id = req->session.customer_id;
+	} else
+		ctx->actor = ACTOR_VISITOR;
+}
+
 static void
 dispatch(struct request *req)
 {
@@ -830,6 +849,7 @@ dispatch(struct request *req)
 		page_error(req, 500, NULL);
 		return;
 	}
+	request_context(req);
 	if (req->route->access == ACCESS_CUSTOMER && req->session.customer_id == 0) {
 		char next[600];
 
@@ -872,7 +892,6 @@ dispatch(struct request *req)
 	db_rollback(&app->db);	/* a handler that failed half way leaves nothing */
 }
 
-static int load_languages(struct app *app);
 static void empty_base(struct app *app);
 
 static void
@@ -908,7 +927,7 @@ request_run(struct app *app, FCGX_Request *fcgx)
 		/* cgi_init destroyed the tree it was given: start a new one */
 		cs_log_error("request", err);
 		app->base = NULL;
-		if (load_languages(app) != 0)
+		if (lang_load(&app->base, app->data_dir) != 0)
 			exit(1);
 		req.hdf = app->base;
 		page_error(&req, 400, NULL);
@@ -928,20 +947,19 @@ request_run(struct app *app, FCGX_Request *fcgx)
 	current = NULL;
 }
 
-/* Reads lang/<code>.hdf into app->base as Lang_<code>. */
-static int
-load_languages(struct app *app)
+int
+lang_load(HDF **base, const char *data_dir)
 {
 	char path[1024], name[16];
-	NEOERR *err = hdf_init(&app->base);
+	NEOERR *err = hdf_init(base);
 	int i;
 
 	for (i = 0; i < LANG__MAX && err == STATUS_OK; i++) {
 		HDF *node;
 
-		snprintf(path, sizeof(path), "%s/lang/%s.hdf", app->data_dir, lang_codes[i]);
+		snprintf(path, sizeof(path), "%s/lang/%s.hdf", data_dir, lang_codes[i]);
 		snprintf(name, sizeof(name), "Lang_%s", lang_codes[i]);
-		err = hdf_get_node(app->base, name, &node);
+		err = hdf_get_node(*base, name, &node);
 		if (err == STATUS_OK)
 			err = hdf_read_file(node, path);
 		if (err != STATUS_OK)
@@ -993,7 +1011,7 @@ app_main(struct app *app, int argc, char **argv)
 		hdf_destroy(&app->config);
 		return 1;
 	}
-	if (load_languages(app) != 0)
+	if (lang_load(&app->base, app->data_dir) != 0)
 		return 1;
 	/* a database that is down at start is retried at the first request */
 	if (db_connect(&app->db, app->config) != 0)

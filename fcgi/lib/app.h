@@ -16,6 +16,7 @@
 #include <fcgiapp.h>
 
 #include "clearsilver.h"
+#include "context.h"
 #include "db.h"
 
 enum lang {
@@ -156,6 +157,9 @@ struct request {
 	const char *form_problem;	/* a Lang key when the query was refused */
 	struct shop shop;
 	struct session session;
+	/* what services (mail, events, tokens, the customer writer) act
+	 * with: this shop, this database, this tree, the signed-in actor */
+	struct shop_context context;
 	int https;
 	int status;
 	STRING headers;	/* extra response headers, each ending in \r\n */
@@ -188,10 +192,14 @@ long long request_field_int(struct request *req, const char *name, long long fal
  * found by its Host header (a pinned vhost must set one). */
 int shop_link_base(struct request *req, char *out, size_t size);
 
-/* Adds a row to the customer's timeline (customer_id and admin_id may be
- * 0). Returns 0 or -1. */
-int request_event(struct request *req, long long customer_id, long long admin_id,
-    const char *kind, const char *detail);
+/* Reads the next row of a CORE_SHOP_BY_* query into out and ends the
+ * query. Returns 1 found, 0 not, -1 on a database error. */
+int shop_read(struct db_query *query, struct shop *out);
+
+/* Reads lang/<code>.hdf of data_dir into a new tree *base (the caller's:
+ * hdf_destroy) as Lang_<code>, for every language Fidèle speaks.
+ * Returns 0, or -1 after logging. */
+int lang_load(HDF **base, const char *data_dir);
 
 /* Points the request's Lang at its shop's language tree. */
 void request_link_lang(struct request *req);

@@ -15,6 +15,11 @@ struct db_query core_sql[CORE_SQL__MAX] = {
 	    "       s.sender_email, s.public_url, s.time_zone"
 	    "  FROM shop_host h JOIN shop s ON s.id = h.shop_id"
 	    " WHERE h.host = ?" },
+	/* the CLI's and the worker's shop (context.c) */
+	[CORE_SHOP_BY_ID] = { .sql =
+	    "SELECT id, slug, name, language, currency, mode, sender_name, sender_email,"
+	    "       public_url, time_zone"
+	    "  FROM shop WHERE id = ?" },
 	/* the admin must still belong to this shop and not be disabled */
 	[CORE_SESSION_LOAD_ADMIN] = { .sql =
 	    "SELECT a.id, a.role, a.email, a.name,"

@@ -5,12 +5,12 @@
  * when the caller knows it (a customer's own setting), else the shop's, from
  * templates/mail/<name>.txt.cs (whose first line is "Subject: …") and
  * templates/mail/<name>.html.cs, with whatever the caller put under Mail.*
- * in the request's HDF.
+ * in the context's HDF (a request's own tree, or the CLI's or worker's).
  */
 #ifndef FIDELE_MAIL_H
 #define FIDELE_MAIL_H
 
-#include "app.h"
+#include "context.h"
 
 struct mail {
 	const char *name;	/* template name and outbox kind, e.g. "customer-login" */
@@ -21,11 +21,11 @@ struct mail {
 
 /* Renders and queues one mail; a customer's mail also goes to their
  * timeline. Returns 0, or -1 (template or database error, logged). */
-int mail_queue(struct request *req, const struct mail *mail);
+int mail_queue(struct shop_context *ctx, const struct mail *mail);
 
 /* The same, rendered in language ("fr", "en": the recipient's own, e.g.
  * customer.language); NULL, "" or a language Fidèle does not speak: the
  * shop's. */
-int mail_queue_in(struct request *req, const struct mail *mail, const char *language);
+int mail_queue_in(struct shop_context *ctx, const struct mail *mail, const char *language);
 
 #endif

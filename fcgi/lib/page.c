@@ -135,17 +135,17 @@ render_append(void *ctx, char *text)
  * requests holds pointers into the previous request's HDF (tried: it
  * crashes), so it is not kept. */
 static NEOERR *
-render_file(struct request *req, const char *entry, STRING *out)
+render_file(HDF *hdf, const char *data_dir, const char *entry, STRING *out)
 {
 	CSPARSE *cs = NULL;
 	char path[1024];
 	NEOERR *err;
 
-	err = cs_init(&cs, req->hdf);
+	err = cs_init(&cs, hdf);
 	if (err == STATUS_OK)
 		err = cgi_register_strfuncs(cs);
 	if (err == STATUS_OK) {
-		snprintf(path, sizeof(path), "%s/templates/%s", req->app->data_dir, entry);
+		snprintf(path, sizeof(path), "%s/templates/%s", data_dir, entry);
 		err = cs_parse_file(cs, path);
 	}
 	if (err == STATUS_OK)
@@ -160,20 +160,19 @@ render(struct request *req, const char *template, STRING *html)
 {
 	NEOERR *err = hdf_set_value(req->hdf, "Page.Template", template);
 
-	return err != STATUS_OK ? err : render_file(req, "layout.cs", html);
+	return err != STATUS_OK ? err : render_file(req->hdf, req->app->data_dir, "layout.cs", html);
 }
 
 int
-page_render_text(struct request *req, const char *template, const char *escape, STRING *out)
+page_render_text(HDF *hdf, const char *data_dir, const char *template, const char *escape,
+    STRING *out)
 {
 	NEOERR *err;
 
-	hdf_set_value(req->hdf, "Config.VarEscapeMode", escape);
-	hdf_set_valuef(req->hdf, "hdf.loadpaths.0=%s/templates", req->app->data_dir);
-	if (hdf_get_obj(req->hdf, "Lang") == NULL)
-		request_link_lang(req);
-	err = render_file(req, template, out);
-	hdf_set_value(req->hdf, "Config.VarEscapeMode", "html");
+	hdf_set_value(hdf, "Config.VarEscapeMode", escape);
+	hdf_set_valuef(hdf, "hdf.loadpaths.0=%s/templates", data_dir);
+	err = render_file(hdf, data_dir, template, out);
+	hdf_set_value(hdf, "Config.VarEscapeMode", "html");
 	if (err != STATUS_OK) {
 		cs_log_error(template, err);
 		return -1;

@@ -12,10 +12,12 @@
  * with the given HTTP status. */
 void page_render(struct request *req, int status, const char *template);
 
-/* Renders templates/<template> on its own (no layout) into out, escaping
- * variables for escape ("html" or "none"), for mail bodies. Returns 0, or
- * -1 after logging the template error. */
-int page_render_text(struct request *req, const char *template, const char *escape, STRING *out);
+/* Renders templates/<template> of data_dir on its own (no layout) from hdf
+ * (which needs its Lang) into out, escaping variables for escape ("html"
+ * or "none"), for mail bodies: a request's tree or a shop context's.
+ * Returns 0, or -1 after logging the template error. */
+int page_render_text(HDF *hdf, const char *data_dir, const char *template, const char *escape,
+    STRING *out);
 
 /* 303 See Other to a local path (must start with '/'). */
 void page_redirect(struct request *req, const char *path);

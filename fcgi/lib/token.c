@@ -79,9 +79,9 @@ token_decoy_handle(struct token_new *out)
 }
 
 int
-token_create_for(struct db *db, const char *secret, long long shop_id, const char *purpose,
-    long long customer_id, long long admin_id, int with_code, const char *return_path,
-    int minutes, struct token_new *out)
+token_create(struct shop_context *ctx, const char *purpose, long long customer_id,
+    long long admin_id, int with_code, const char *return_path, int minutes,
+    struct token_new *out)
 {
 	unsigned char token_hash[32], handle_hash[32], code_hash[32];
 	struct db_param params[9];
@@ -90,11 +90,11 @@ token_create_for(struct db *db, const char *secret, long long shop_id, const cha
 	if (random_hex(out->token) != 0 || random_hex(out->handle) != 0 ||
 	    (with_code && random_code(out->code) != 0))
 		return -1;
-	keyed_hash_with(secret, "link", out->token, NULL, token_hash);
-	keyed_hash_with(secret, "handle", out->handle, NULL, handle_hash);
+	keyed_hash_with(ctx->secret, "link", out->token, NULL, token_hash);
+	keyed_hash_with(ctx->secret, "handle", out->handle, NULL, handle_hash);
 	if (with_code)
-		code_hash_with(secret, token_hash, out->code, code_hash);
-	params[0] = DB_INT(shop_id);
+		code_hash_with(ctx->secret, token_hash, out->code, code_hash);
+	params[0] = DB_INT(ctx->shop_id);
 	params[1] = customer_id ? DB_INT(customer_id) : DB_NULL;
 	params[2] = admin_id ? DB_INT(admin_id) : DB_NULL;
 	params[3] = DB_TEXT(purpose);
@@ -103,16 +103,7 @@ token_create_for(struct db *db, const char *secret, long long shop_id, const cha
 	params[6] = DB_BLOB(handle_hash, sizeof(handle_hash));
 	params[7] = DB_TEXT(return_path);
 	params[8] = DB_INT(minutes);
-	return db_exec(db, &core_sql[CORE_TOKEN_INSERT], params, 9) < 0 ? -1 : 0;
-}
-
-int
-token_create(struct request *req, const char *purpose, long long customer_id,
-    long long admin_id, int with_code, const char *return_path, int minutes,
-    struct token_new *out)
-{
-	return token_create_for(&req->app->db, req->app->secret, req->shop.id, purpose,
-	    customer_id, admin_id, with_code, return_path, minutes, out);
+	return db_exec(ctx->db, &core_sql[CORE_TOKEN_INSERT], params, 9) < 0 ? -1 : 0;
 }
 
 /* Copies the current row of a CORE_TOKEN_BY_* query into out. */

@@ -33,15 +33,11 @@ struct token_found {
 };
 
 /* Creates a token for purpose ("customer_login", "admin_password", …) and
- * one owner; with_code adds a code. Returns 0 or -1. */
-int token_create(struct request *req, const char *purpose, long long customer_id,
+ * one owner of the context's shop, for a page, the CLI or the worker alike;
+ * with_code adds a code. Returns 0 or -1. */
+int token_create(struct shop_context *ctx, const char *purpose, long long customer_id,
     long long admin_id, int with_code, const char *return_path, int minutes,
     struct token_new *out);
-
-/* The same without a request, for fidele-admin: shop_id and secret given. */
-int token_create_for(struct db *db, const char *secret, long long shop_id, const char *purpose,
-    long long customer_id, long long admin_id, int with_code, const char *return_path,
-    int minutes, struct token_new *out);
 
 /* A random handle that belongs to no token, so that the code page of an
  * unknown address looks like any other. */

@@ -1,0 +1,84 @@
+/*
+ * Shop contexts outside a request (the CLI, the worker: app.c makes a
+ * request's), and what every caller shares: the language link of mail and
+ * the event writer.
+ */
+#include <config.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "context.h"
+#include "core_sql.h"
+#include "log.h"
+#include "settings.h"
+
+int
+context_for_shop(struct shop_context *ctx, struct db *db, HDF *config, long long shop_id,
+    enum context_actor actor)
+{
+	struct db_query *query = &core_sql[CORE_SHOP_BY_ID];
+	struct db_param param = DB_INT(shop_id);
+	int found;
+
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->db = db;
+	ctx->config = config;
+	ctx->secret = settings_secret(config);
+	ctx->data_dir = settings_data_dir(config);
+	ctx->actor = actor;
+	ctx->own_shop = calloc(1, sizeof(*ctx->own_shop));
+	ctx->shop = ctx->own_shop;
+	if (ctx->own_shop == NULL || ctx->secret == NULL || db_exec(db, query, &param, 1) < 0)
+		return -1;
+	found = shop_read(query, ctx->own_shop);
+	if (found != 1)
+		return found;
+	ctx->shop_id = ctx->own_shop->id;
+	if (lang_load(&ctx->own_hdf, ctx->data_dir) != 0)
+		return -1;
+	ctx->hdf = ctx->own_hdf;
+	hdf_set_value(ctx->hdf, "Shop.Name", ctx->own_shop->name);
+	context_link_lang(ctx, NULL);
+	return 1;
+}
+
+void
+context_end(struct shop_context *ctx)
+{
+	if (ctx->own_hdf != NULL)
+		hdf_destroy(&ctx->own_hdf);
+	free(ctx->own_shop);
+	ctx->own_shop = NULL;
+	ctx->shop = NULL;
+	ctx->hdf = NULL;
+}
+
+void
+context_link_lang(struct shop_context *ctx, const char *code)
+{
+	char target[16];
+	int lang = ctx->shop->lang, i;
+
+	for (i = 0; code != NULL && i < LANG__MAX; i++)
+		if (strcmp(code, lang_codes[i]) == 0)
+			lang = i;
+	snprintf(target, sizeof(target), "Lang_%s", lang_codes[lang]);
+	hdf_set_symlink(ctx->hdf, "Lang", target);
+	hdf_set_value(ctx->hdf, "Page.Lang", lang_codes[lang]);
+}
+
+int
+event_add(struct shop_context *ctx, long long customer_id, long long admin_id,
+    const char *kind, const char *detail)
+{
+	struct db_param params[6] = {
+		DB_INT(ctx->shop_id), customer_id ? DB_INT(customer_id) : DB_NULL,
+		admin_id ? DB_INT(admin_id) : DB_NULL, DB_TEXT(kind), DB_TEXT(detail ? detail : ""),
+		DB_TEXT(ctx->ip)
+	};
+
+	return db_exec(ctx->db, &core_sql[CORE_EVENT_INSERT], params, 6) < 0 ? -1 : 0;
+}

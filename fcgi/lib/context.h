@@ -1,0 +1,63 @@
+/*
+ * A shop context: what a service (mail, event, token, customer writer)
+ * needs to act for one shop, whoever calls it — a page, the worker or the
+ * CLI. A request carries one (req->context, made by app.c once the shop
+ * and the session are known); the CLI and the worker make one for a shop id
+ * with context_for_shop, with their own HDF tree holding the language files, so
+ * that the same mail_queue, event_add and token_create serve all three.
+ */
+#ifndef FIDELE_CONTEXT_H
+#define FIDELE_CONTEXT_H
+
+#include "clearsilver.h"
+#include "db.h"
+
+struct shop;
+
+/* Who acts, for the timeline and the audit trail. */
+enum context_actor {
+	ACTOR_VISITOR,	/* a page seen by nobody signed in */
+	ACTOR_ADMIN,	/* a signed-in admin: actor_id is the admin id */
+	ACTOR_CUSTOMER,	/* a signed-in customer: actor_id is the customer id */
+	ACTOR_CLI,	/* fidele-admin */
+	ACTOR_WORKER	/* fidele-worker */
+};
+
+struct shop_context {
+	struct db *db;
+	long long shop_id;	/* shop->id, for the services that need only it */
+	const struct shop *shop;
+	HDF *config;
+	/* where mail is rendered: Lang_<code> trees, a Lang link to the
+	 * shop's, Shop.Name, and the caller's Mail.* values */
+	HDF *hdf;
+	const char *secret;
+	const char *data_dir;
+	enum context_actor actor;
+	long long actor_id;	/* the admin or customer id, else 0 */
+	const char *ip;		/* the client's address, NULL outside a request */
+	/* owned by a context made outside a request (context_end frees) */
+	struct shop *own_shop;
+	HDF *own_hdf;
+};
+
+/* The context of the shop shop_id for the CLI or the worker (actor
+ * ACTOR_CLI or ACTOR_WORKER; actor_id 0), on db, with config's secret and
+ * data directory; loads the language files. Returns 1 made, 0 no such
+ * shop, -1 on an error (logged). Ends with context_end in every case. */
+int context_for_shop(struct shop_context *ctx, struct db *db, HDF *config, long long shop_id,
+    enum context_actor actor);
+
+/* Frees what context_for_shop made. */
+void context_end(struct shop_context *ctx);
+
+/* Points the context's Lang (and Page.Lang) at the tree of code when it
+ * is a language Fidèle speaks, else at the shop's. */
+void context_link_lang(struct shop_context *ctx, const char *code);
+
+/* Adds a row to the timeline (customer_id and admin_id may be 0), with the
+ * context's client address. Returns 0 or -1. */
+int event_add(struct shop_context *ctx, long long customer_id, long long admin_id,
+    const char *kind, const char *detail);
+
+#endif

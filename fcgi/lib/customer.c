@@ -1,0 +1,570 @@
+/*
+ * The customer writer (see customer.h). Its statements are registered on
+ * first use with whichever connection the caller has, so that a program, the
+ * CLI and the worker need not remember to.
+ */
+#include <config.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crypto.h"
+#include "customer.h"
+#include "log.h"
+#include "search.h"
+
+enum customer_sql {
+	SQL_LOCK,
+	SQL_UPDATE,
+	SQL_VOID_TOKENS,
+	SQL_NAME_KEYS,
+	SQL_CREATED_EVENTS,
+	SQL_SELECT_ID,
+	SQL_SELECTION_COUNT,
+	SQL_SELECTION_EVENT,
+	SQL_SELECTION_APPLICABLE,
+	SQL_SELECTION_DEACTIVATE,
+	SQL_SELECTION_REACTIVATE,
+	SQL_SELECTION_BLOCK,
+	SQL_SELECTION_UNBLOCK,
+	SQL_SELECTION_END_SESSIONS,
+	SQL_SELECTION_VOID_TOKENS,
+	SQL_SELECTION_DETACH_ORDERS,
+	SQL_SELECTION_DROP_MAILS,
+	SQL_SELECTION_SCRUB_EVENTS,
+	SQL_SELECTION_DROP_NOTES,
+	SQL_SELECTION_SEARCH_TERMS,
+	SQL_SELECTION_ERASE,
+	SQL_SELECTION_CLEAR,
+	SQL_REINDEX_EMPTY,
+	SQL_REINDEX_CLEAR,
+	SQL_REINDEX_NEXT,
+	CUSTOMER_SQL__MAX
+};
+
+static struct db_query customer_sql[CUSTOMER_SQL__MAX] = {
+	/* locks the row for the rest of the change */
+	[SQL_LOCK] = { .sql =
+	    "SELECT email, first_name, last_name, phone_digits FROM customer"
+	    " WHERE id = ? AND shop_id = ? AND erased_at IS NULL FOR UPDATE" },
+	[SQL_UPDATE] = { .sql =
+	    "UPDATE customer SET email = ?, first_name = ?, last_name = ?, phone = ?,"
+	    "       phone_digits = ?, country = ?, language = ?, tax_exempt = ?"
+	    " WHERE id = ? AND shop_id = ?" },
+	[SQL_VOID_TOKENS] = { .sql =
+	    "UPDATE login_token SET used_at = NOW()"
+	    " WHERE shop_id = ? AND customer_id = ? AND used_at IS NULL" },
+	/* the name order the server computed (sql/006), which the search
+	 * terms carry */
+	[SQL_NAME_KEYS] = { .sql =
+	    "SELECT name_key FROM customer WHERE shop_id = ? AND id BETWEEN ? AND ? ORDER BY id" },
+	[SQL_CREATED_EVENTS] = { .sql =
+	    "INSERT INTO event (shop_id, customer_id, admin_id, kind, detail, ip)"
+	    " SELECT shop_id, id, ?, ?, '', ? FROM customer"
+	    " WHERE shop_id = ? AND id BETWEEN ? AND ? ORDER BY id" },
+
+	/* A selection is the ids in bulk_selection under one random
+	 * selection id, so that every statement of one change sees the same
+	 * customers. Its rows never outlive the change's transaction. */
+	/* an id counts only if it is a customer of this shop */
+	[SQL_SELECT_ID] = { .sql =
+	    "INSERT IGNORE INTO bulk_selection SELECT ?, id FROM customer"
+	    " WHERE id = ? AND shop_id = ? AND erased_at IS NULL" },
+	[SQL_SELECTION_COUNT] = { .sql =
+	    "SELECT COUNT(*) FROM bulk_selection WHERE selection_id = ?" },
+	[SQL_SELECTION_EVENT] = { .sql =
+	    "INSERT INTO event (shop_id, customer_id, admin_id, kind, detail, ip)"
+	    " SELECT ?, customer_id, ?, ?, ?, ? FROM bulk_selection WHERE selection_id = ?" },
+	/* leaves only the customers whose status is in the list */
+	[SQL_SELECTION_APPLICABLE] = { .sql =
+	    "DELETE b FROM bulk_selection b JOIN customer c ON c.id = b.customer_id"
+	    " WHERE b.selection_id = ? AND c.shop_id = ? AND NOT FIND_IN_SET(c.status, ?)" },
+	/* Each change notes the status it leaves (sql/008) and its undo goes
+	 * back to it; the assignments run left to right, so the old status
+	 * is noted before it changes. An undo with nothing noted (changed
+	 * before sql/008) goes to active, or invited for someone who never
+	 * signed in, and so does an "invited" who has signed in since. */
+	[SQL_SELECTION_DEACTIVATE] = { .sql =
+	    "UPDATE customer SET inactive_from = status, status = 'inactive'"
+	    " WHERE shop_id = ? AND id IN (SELECT customer_id FROM bulk_selection WHERE selection_id = ?)" },
+	[SQL_SELECTION_REACTIVATE] = { .sql =
+	    "UPDATE customer SET status = IF(inactive_from = 'active' OR last_sign_in_at IS NOT NULL,"
+	    "       'active', 'invited'), inactive_from = NULL"
+	    " WHERE shop_id = ? AND id IN (SELECT customer_id FROM bulk_selection WHERE selection_id = ?)" },
+	/* blocking again only changes the reason */
+	[SQL_SELECTION_BLOCK] = { .sql =
+	    "UPDATE customer SET blocked_from = IF(status = 'blocked', blocked_from, status),"
+	    "       status = 'blocked', status_reason = ?"
+	    " WHERE shop_id = ? AND id IN (SELECT customer_id FROM bulk_selection WHERE selection_id = ?)" },
+	[SQL_SELECTION_UNBLOCK] = { .sql =
+	    "UPDATE customer SET status = IF(blocked_from = 'inactive', 'inactive',"
+	    "       IF(blocked_from = 'active' OR last_sign_in_at IS NOT NULL, 'active', 'invited')),"
+	    "       blocked_from = NULL, status_reason = ''"
+	    " WHERE shop_id = ? AND id IN (SELECT customer_id FROM bulk_selection WHERE selection_id = ?)" },
+	[SQL_SELECTION_END_SESSIONS] = { .sql =
+	    "DELETE FROM session WHERE shop_id = ? AND customer_id IN (SELECT customer_id FROM bulk_selection WHERE selection_id = ?)" },
+	[SQL_SELECTION_VOID_TOKENS] = { .sql =
+	    "UPDATE login_token SET used_at = NOW()"
+	    " WHERE shop_id = ? AND used_at IS NULL AND customer_id IN (SELECT customer_id FROM bulk_selection WHERE selection_id = ?)" },
+	[SQL_SELECTION_DETACH_ORDERS] = { .sql =
+	    "UPDATE orders SET customer_id = NULL"
+	    " WHERE shop_id = ? AND customer_id IN (SELECT customer_id FROM bulk_selection WHERE selection_id = ?)" },
+	[SQL_SELECTION_DROP_MAILS] = { .sql =
+	    "DELETE FROM outbox WHERE shop_id = ? AND customer_id IN (SELECT customer_id FROM bulk_selection WHERE selection_id = ?)" },
+	[SQL_SELECTION_SCRUB_EVENTS] = { .sql =
+	    "UPDATE event SET detail = '', ip = NULL"
+	    " WHERE shop_id = ? AND customer_id IN (SELECT customer_id FROM bulk_selection WHERE selection_id = ?)" },
+	[SQL_SELECTION_DROP_NOTES] = { .sql =
+	    "DELETE FROM note WHERE shop_id = ? AND customer_id IN (SELECT customer_id FROM bulk_selection WHERE selection_id = ?)" },
+	/* what the customers to erase are found by, so that it goes too */
+	[SQL_SELECTION_SEARCH_TERMS] = { .sql =
+	    "SELECT c.id, c.first_name, c.last_name, c.email, c.phone_digits FROM customer c"
+	    " WHERE c.shop_id = ? AND c.erased_at IS NULL"
+	    "   AND c.id IN (SELECT customer_id FROM bulk_selection WHERE selection_id = ?)" },
+	[SQL_SELECTION_ERASE] = { .sql =
+	    "UPDATE customer SET email = NULL, first_name = '', last_name = '', phone = '',"
+	    "       phone_digits = '', country = NULL, language = NULL, status = 'inactive',"
+	    "       status_reason = '', blocked_from = NULL, inactive_from = NULL,"
+	    "       marketing_consent = 0, tax_exempt = 0, erased_at = NOW()"
+	    " WHERE shop_id = ? AND id IN (SELECT customer_id FROM bulk_selection WHERE selection_id = ?) AND erased_at IS NULL" },
+	[SQL_SELECTION_CLEAR] = { .sql = "DELETE FROM bulk_selection WHERE selection_id = ?" },
+
+	/* the index is rebuilt only when it is empty while customers exist,
+	 * unless forced */
+	[SQL_REINDEX_EMPTY] = { .sql =
+	    "SELECT EXISTS (SELECT 1 FROM customer WHERE erased_at IS NULL)"
+	    " AND NOT EXISTS (SELECT 1 FROM customer_search)" },
+	/* shop 0: every shop (the CLI's maintenance, the only caller) */
+	[SQL_REINDEX_CLEAR] = { .sql = "DELETE FROM customer_search WHERE ? = 0 OR shop_id = ?" },
+	[SQL_REINDEX_NEXT] = { .sql =
+	    "SELECT id, shop_id, first_name, last_name, email, phone_digits, name_key"
+	    "  FROM customer WHERE id > ? AND erased_at IS NULL AND (? = 0 OR shop_id = ?)"
+	    " ORDER BY id LIMIT 1000" },
+};
+
+/* What each change applies to, and what it is called on the timeline. */
+static const struct {
+	const char *from;	/* the statuses it applies to, for FIND_IN_SET */
+	enum customer_sql statement;	/* CUSTOMER_SQL__MAX: erase */
+	const char *event;
+} changes[CUSTOMER_CHANGE__MAX] = {
+	/* CUSTOMER_DEACTIVATE */ { "invited,active", SQL_SELECTION_DEACTIVATE,
+	    "customer.deactivated" },
+	/* CUSTOMER_REACTIVATE */ { "inactive", SQL_SELECTION_REACTIVATE, "customer.reactivated" },
+	/* CUSTOMER_BLOCK */ { "invited,active,inactive,blocked", SQL_SELECTION_BLOCK,
+	    "customer.blocked" },
+	/* CUSTOMER_UNBLOCK */ { "blocked", SQL_SELECTION_UNBLOCK, "customer.unblocked" },
+	/* CUSTOMER_ERASE */ { "invited,active,inactive,blocked", CUSTOMER_SQL__MAX,
+	    "customer.erased" },
+};
+
+static const char customer_insert_head[] =
+    "INSERT INTO customer (shop_id, email, first_name, last_name, phone, phone_digits,"
+    " country, language, status, source, marketing_consent, order_count,"
+    " total_spent_cents, last_order_at, created_at) VALUES";
+#define CUSTOMER_INSERT_COLUMNS 15
+/* one row of it: status and created_at have defaults when NULL */
+static const char customer_insert_row[] =
+    "(?,?,?,?,?,?,?,?,COALESCE(?,'invited'),?,?,?,?,?,COALESCE(?,NOW()))";
+
+/* Registers the writer's statements on db the first time it is used. */
+static int
+customer_ready(struct db *db)
+{
+	int i;
+
+	for (i = 0; i < db->table_count; i++)
+		if (db->tables[i] == customer_sql)
+			return 0;
+	return db_register(db, customer_sql, CUSTOMER_SQL__MAX);
+}
+
+static long long
+run(struct shop_context *ctx, enum customer_sql which, const struct db_param *params, size_t n)
+{
+	return db_exec(ctx->db, &customer_sql[which], params, n);
+}
+
+/* The acting admin for an event, or SQL NULL (the CLI, the worker, a
+ * customer). */
+static struct db_param
+acting_admin(const struct shop_context *ctx)
+{
+	return ctx->actor == ACTOR_ADMIN && ctx->actor_id != 0 ? DB_INT(ctx->actor_id) : DB_NULL;
+}
+
+/* The phone's digits, for search ("+33 6 12" -> "33612"). */
+static void
+phone_digits(const char *phone, char *out, size_t size)
+{
+	size_t o = 0;
+
+	for (; phone != NULL && *phone && o + 1 < size; phone++)
+		if (*phone >= '0' && *phone <= '9')
+			out[o++] = *phone;
+	out[o] = '\0';
+}
+
+static const char *
+or_empty(const char *text)
+{
+	return text != NULL ? text : "";
+}
+
+/* "INSERT … VALUES (…),(…)…" for rows rows; the caller frees it. */
+static char *
+insert_text(int rows)
+{
+	size_t size = sizeof(customer_insert_head) + (size_t)rows * sizeof(customer_insert_row) + 1;
+	char *sql = malloc(size), *p;
+	int r;
+
+	if (sql == NULL)
+		return NULL;
+	p = sql + sprintf(sql, "%s ", customer_insert_head);
+	for (r = 0; r < rows; r++)
+		p += sprintf(p, "%s%s", r ? "," : "", customer_insert_row);
+	return sql;
+}
+
+/* Indexes the customers first_id .. first_id + count - 1 for search, with
+ * the name_key the server computed for each. 0 or -1. */
+static int
+index_new(struct shop_context *ctx, const struct customer_fields *rows, int count,
+    long long first_id)
+{
+	static struct search_batch search;
+	static unsigned char key[CUSTOMER_BATCH_MAX][SEARCH_NAME_KEY_MAX];
+	static unsigned long key_length[CUSTOMER_BATCH_MAX];
+	struct db_query *keys = &customer_sql[SQL_NAME_KEYS];
+	struct db_param range[3] = { DB_INT(ctx->shop_id), DB_INT(first_id),
+		DB_INT(first_id + count - 1) };
+	char digits[40];
+	int i, status = 0;
+
+	if (run(ctx, SQL_NAME_KEYS, range, 3) < 0)
+		return -1;
+	for (i = 0; status == 0 && i < count; i++) {
+		status = db_fetch(keys) == 1 && db_length(keys, 0) <= SEARCH_NAME_KEY_MAX ? 0 : -1;
+		if (status == 0) {
+			key_length[i] = db_length(keys, 0);
+			memcpy(key[i], db_text(keys, 0), key_length[i]);
+		}
+	}
+	db_done(keys);
+	search_batch_init(&search, ctx->db, ctx->shop_id);
+	for (i = 0; status == 0 && i < count; i++) {
+		phone_digits(rows[i].phone, digits, sizeof(digits));
+		status = search_batch_add(&search, first_id + i, key[i], key_length[i],
+		    or_empty(rows[i].first_name), or_empty(rows[i].last_name), rows[i].email, digits);
+	}
+	return status == 0 ? search_batch_flush(&search) : -1;
+}
+
+int
+customer_create_batch(struct shop_context *ctx, const struct customer_fields *rows,
+    int count, const char *kind, long long *first_id)
+{
+	static struct db_param params[CUSTOMER_BATCH_MAX * CUSTOMER_INSERT_COLUMNS];
+	static char digits[CUSTOMER_BATCH_MAX][40];
+	struct db_query *insert;
+	char *sql;
+	long long rows_written;
+	int i, p = 0;
+
+	*first_id = 0;
+	if (count < 1 || count > CUSTOMER_BATCH_MAX || customer_ready(ctx->db) != 0)
+		return CUSTOMER_ERROR;
+	for (i = 0; i < count; i++) {
+		const struct customer_fields *row = &rows[i];
+
+		phone_digits(row->phone, digits[i], sizeof(digits[i]));
+		params[p++] = DB_INT(ctx->shop_id);
+		params[p++] = DB_TEXT(row->email);
+		params[p++] = DB_TEXT(or_empty(row->first_name));
+		params[p++] = DB_TEXT(or_empty(row->last_name));
+		params[p++] = DB_TEXT(or_empty(row->phone));
+		params[p++] = DB_TEXT(digits[i]);
+		params[p++] = DB_TEXT(row->country);
+		params[p++] = DB_TEXT(row->language);
+		params[p++] = DB_TEXT(row->status);
+		params[p++] = DB_TEXT(row->source);
+		params[p++] = DB_INT(row->marketing_consent);
+		params[p++] = DB_INT(row->order_count);
+		params[p++] = DB_INT(row->total_spent_cents);
+		params[p++] = DB_TEXT(row->last_order_at);
+		params[p++] = DB_TEXT(row->created_at);
+	}
+	/* the statement of a full batch is prepared once and kept (db_cached) */
+	sql = insert_text(count);
+	insert = sql != NULL ? db_cached(ctx->db, sql) : NULL;
+	free(sql);
+	if (insert == NULL)
+		return CUSTOMER_ERROR;
+	rows_written = db_exec(ctx->db, insert, params, (size_t)p);
+	if (rows_written == -2)
+		return CUSTOMER_DUPLICATE;	/* the unique key (shop, e-mail) decides */
+	if (rows_written != count)
+		return CUSTOMER_ERROR;
+	/* the ids of one multi-row INSERT are consecutive */
+	*first_id = (long long)db_insert_id(insert);
+	if (*first_id <= 0 || index_new(ctx, rows, count, *first_id) != 0)
+		return CUSTOMER_ERROR;
+	if (kind != NULL) {
+		struct db_param event[6] = { acting_admin(ctx), DB_TEXT(kind), DB_TEXT(ctx->ip),
+			DB_INT(ctx->shop_id), DB_INT(*first_id), DB_INT(*first_id + count - 1) };
+
+		if (run(ctx, SQL_CREATED_EVENTS, event, 6) < 0)
+			return CUSTOMER_ERROR;
+	}
+	return CUSTOMER_OK;
+}
+
+int
+customer_create(struct shop_context *ctx, const struct customer_fields *fields, long long *id)
+{
+	return customer_create_batch(ctx, fields, 1, "customer.created", id);
+}
+
+int
+customer_update(struct shop_context *ctx, long long customer_id,
+    const struct customer_fields *fields)
+{
+	struct db_query *lock = &customer_sql[SQL_LOCK];
+	struct db_param params[10] = { DB_INT(customer_id), DB_INT(ctx->shop_id) };
+	char old_email[256], old_first[404], old_last[404], old_digits[40], digits[40];
+	long long rows;
+	int found;
+
+	if (customer_ready(ctx->db) != 0 || run(ctx, SQL_LOCK, params, 2) < 0)
+		return CUSTOMER_ERROR;
+	found = db_fetch(lock);
+	if (found == 1) {
+		snprintf(old_email, sizeof(old_email), "%s", db_text(lock, 0));
+		snprintf(old_first, sizeof(old_first), "%s", db_text(lock, 1));
+		snprintf(old_last, sizeof(old_last), "%s", db_text(lock, 2));
+		snprintf(old_digits, sizeof(old_digits), "%s", db_text(lock, 3));
+	}
+	db_done(lock);
+	if (found != 1)
+		return found < 0 ? CUSTOMER_ERROR : CUSTOMER_NOT_FOUND;
+	phone_digits(fields->phone, digits, sizeof(digits));
+	params[0] = DB_TEXT(fields->email);
+	params[1] = DB_TEXT(or_empty(fields->first_name));
+	params[2] = DB_TEXT(or_empty(fields->last_name));
+	params[3] = DB_TEXT(or_empty(fields->phone));
+	params[4] = DB_TEXT(digits);
+	params[5] = DB_TEXT(fields->country);
+	params[6] = DB_TEXT(fields->language);
+	params[7] = DB_INT(fields->tax_exempt);
+	params[8] = DB_INT(customer_id);
+	params[9] = DB_INT(ctx->shop_id);
+	rows = run(ctx, SQL_UPDATE, params, 10);
+	if (rows == -2)
+		return CUSTOMER_DUPLICATE;
+	if (rows < 0 ||
+	    search_forget(ctx->db, ctx->shop_id, customer_id, old_first, old_last, old_email,
+	    old_digits) != 0 ||
+	    search_add(ctx->db, ctx->shop_id, customer_id, or_empty(fields->first_name),
+	    or_empty(fields->last_name), fields->email, digits) != 0)
+		return CUSTOMER_ERROR;
+	/* a link mailed to the old address must not sign anyone in any more */
+	if (strcmp(old_email, fields->email) != 0) {
+		params[0] = DB_INT(ctx->shop_id);
+		params[1] = DB_INT(customer_id);
+		if (run(ctx, SQL_VOID_TOKENS, params, 2) < 0 ||
+		    event_add(ctx, customer_id, ctx->actor == ACTOR_ADMIN ? ctx->actor_id : 0,
+		    "customer.email_changed", NULL) != 0)
+			return CUSTOMER_ERROR;
+	}
+	return event_add(ctx, customer_id, ctx->actor == ACTOR_ADMIN ? ctx->actor_id : 0,
+	    "customer.edited", NULL) != 0 ? CUSTOMER_ERROR : CUSTOMER_OK;
+}
+
+const char *
+customer_change_event(enum customer_change change)
+{
+	return changes[change].event;
+}
+
+int
+customer_select(struct shop_context *ctx, const unsigned char *selection, long long customer_id)
+{
+	struct db_param params[3] = { DB_BLOB(selection, 16), DB_INT(customer_id),
+		DB_INT(ctx->shop_id) };
+
+	if (customer_ready(ctx->db) != 0)
+		return CUSTOMER_ERROR;
+	return run(ctx, SQL_SELECT_ID, params, 3) < 0 ? CUSTOMER_ERROR : CUSTOMER_OK;
+}
+
+long long
+customer_selection_count(struct shop_context *ctx, const unsigned char *selection)
+{
+	struct db_query *query = &customer_sql[SQL_SELECTION_COUNT];
+	struct db_param param = DB_BLOB(selection, 16);
+	long long count = -1;
+
+	if (customer_ready(ctx->db) != 0 || run(ctx, SQL_SELECTION_COUNT, &param, 1) < 0)
+		return -1;
+	if (db_fetch(query) == 1)
+		count = db_int(query, 0);
+	db_done(query);
+	return count;
+}
+
+long long
+customer_selection_keep(struct shop_context *ctx, enum customer_change change,
+    const unsigned char *selection)
+{
+	struct db_param params[3] = { DB_BLOB(selection, 16), DB_INT(ctx->shop_id),
+		DB_TEXT(changes[change].from) };
+
+	if (customer_ready(ctx->db) != 0 || run(ctx, SQL_SELECTION_APPLICABLE, params, 3) < 0)
+		return -1;
+	return customer_selection_count(ctx, selection);
+}
+
+/* Runs a statement taking (shop, selection). 0 or -1. */
+static int
+for_selection(struct shop_context *ctx, enum customer_sql which, const unsigned char *selection)
+{
+	struct db_param params[2] = { DB_INT(ctx->shop_id), DB_BLOB(selection, 16) };
+
+	return run(ctx, which, params, 2) < 0 ? -1 : 0;
+}
+
+/* Removes the search terms of the customers of the selection. 0 or -1. */
+static int
+forget_selection(struct shop_context *ctx, const unsigned char *selection)
+{
+	struct db_query *query = &customer_sql[SQL_SELECTION_SEARCH_TERMS];
+	struct db_param params[2] = { DB_INT(ctx->shop_id), DB_BLOB(selection, 16) };
+	int status = 0;
+
+	if (run(ctx, SQL_SELECTION_SEARCH_TERMS, params, 2) < 0)
+		return -1;
+	while (status == 0 && db_fetch(query) == 1)
+		status = search_forget(ctx->db, ctx->shop_id, db_int(query, 0), db_text(query, 1),
+		    db_text(query, 2), db_text(query, 3), db_text(query, 4));
+	db_done(query);
+	return status;
+}
+
+/* The timeline rows go first, while the customers still match what was
+ * chosen; the selection is emptied last. */
+int
+customer_change_selection(struct shop_context *ctx, enum customer_change change,
+    const char *reason, const unsigned char *selection)
+{
+	struct db_param params[6];
+
+	if (customer_ready(ctx->db) != 0)
+		return CUSTOMER_ERROR;
+	/* an erased customer's timeline keeps "erased by", not what was said */
+	if (change == CUSTOMER_ERASE && for_selection(ctx, SQL_SELECTION_SCRUB_EVENTS, selection) != 0)
+		return CUSTOMER_ERROR;
+	params[0] = DB_INT(ctx->shop_id);
+	params[1] = acting_admin(ctx);
+	params[2] = DB_TEXT(changes[change].event);
+	params[3] = DB_TEXT(change == CUSTOMER_BLOCK ? or_empty(reason) : "");
+	params[4] = change == CUSTOMER_ERASE ? DB_NULL : DB_TEXT(ctx->ip);
+	params[5] = DB_BLOB(selection, 16);
+	if (run(ctx, SQL_SELECTION_EVENT, params, 6) < 0)
+		return CUSTOMER_ERROR;
+	/* a blocked or erased customer cannot sign in: sessions and links end */
+	if ((change == CUSTOMER_BLOCK || change == CUSTOMER_ERASE) &&
+	    (for_selection(ctx, SQL_SELECTION_END_SESSIONS, selection) != 0 ||
+	    for_selection(ctx, SQL_SELECTION_VOID_TOKENS, selection) != 0))
+		return CUSTOMER_ERROR;
+	if (change == CUSTOMER_ERASE) {
+		if (forget_selection(ctx, selection) != 0 ||
+		    for_selection(ctx, SQL_SELECTION_DETACH_ORDERS, selection) != 0 ||
+		    for_selection(ctx, SQL_SELECTION_DROP_MAILS, selection) != 0 ||
+		    for_selection(ctx, SQL_SELECTION_DROP_NOTES, selection) != 0 ||
+		    for_selection(ctx, SQL_SELECTION_ERASE, selection) != 0)
+			return CUSTOMER_ERROR;
+	} else if (change == CUSTOMER_BLOCK) {
+		params[0] = DB_TEXT(or_empty(reason));
+		params[1] = DB_INT(ctx->shop_id);
+		params[2] = DB_BLOB(selection, 16);
+		if (run(ctx, SQL_SELECTION_BLOCK, params, 3) < 0)
+			return CUSTOMER_ERROR;
+	} else if (for_selection(ctx, changes[change].statement, selection) != 0)
+		return CUSTOMER_ERROR;
+	params[0] = DB_BLOB(selection, 16);
+	return run(ctx, SQL_SELECTION_CLEAR, params, 1) < 0 ? CUSTOMER_ERROR : CUSTOMER_OK;
+}
+
+int
+customer_change_one(struct shop_context *ctx, long long customer_id,
+    enum customer_change change, const char *reason)
+{
+	struct db_query *lock = &customer_sql[SQL_LOCK];
+	struct db_param params[2] = { DB_INT(customer_id), DB_INT(ctx->shop_id) };
+	unsigned char selection[16];
+	int found;
+
+	if (customer_ready(ctx->db) != 0 || run(ctx, SQL_LOCK, params, 2) < 0)
+		return CUSTOMER_ERROR;
+	found = db_fetch(lock);
+	db_done(lock);
+	if (found != 1)
+		return found < 0 ? CUSTOMER_ERROR : CUSTOMER_NOT_FOUND;
+	if (crypto_random(selection, sizeof(selection)) != 0 ||
+	    customer_select(ctx, selection, customer_id) != CUSTOMER_OK ||
+	    customer_selection_keep(ctx, change, selection) < 0)
+		return CUSTOMER_ERROR;
+	return customer_change_selection(ctx, change, reason, selection);
+}
+
+long long
+customer_reindex(struct db *db, long long shop_id, int force)
+{
+	static struct search_batch batch;
+	struct db_query *empty = &customer_sql[SQL_REINDEX_EMPTY];
+	struct db_query *next = &customer_sql[SQL_REINDEX_NEXT];
+	struct db_param params[3] = { DB_INT(shop_id), DB_INT(shop_id), DB_INT(shop_id) };
+	long long last = 0, done = 0;
+	int needed = force, rows;
+
+	if (customer_ready(db) != 0)
+		return -1;
+	if (!force) {
+		if (db_exec(db, empty, NULL, 0) < 0)
+			return -1;
+		if (db_fetch(empty) == 1)
+			needed = db_int(empty, 0) == 1;
+		db_done(empty);
+	} else if (db_exec(db, &customer_sql[SQL_REINDEX_CLEAR], params, 2) < 0)
+		return -1;
+	if (!needed)
+		return 0;
+	search_batch_init(&batch, db, 0);
+	do {
+		params[0] = DB_INT(last);
+		if (db_begin(db) != 0 || db_exec(db, next, params, 3) < 0)
+			goto failed;
+		for (rows = 0; db_fetch(next) == 1; rows++) {
+			long long row_shop = db_int(next, 1);
+
+			if (row_shop != batch.shop_id && search_batch_flush(&batch) != 0)
+				goto failed;
+			batch.shop_id = row_shop;
+			last = db_int(next, 0);
+			if (search_batch_add(&batch, last, db_text(next, 6), db_length(next, 6),
+			    db_text(next, 2), db_text(next, 3), db_text(next, 4), db_text(next, 5)) != 0)
+				goto failed;
+		}
+		db_done(next);
+		if (search_batch_flush(&batch) != 0 || db_commit(db) != 0)
+			goto failed;
+		done += rows;
+	} while (rows > 0);
+	return done;
+failed:
+	db_done(next);
+	db_rollback(db);
+	return -1;
+}
