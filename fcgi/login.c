@@ -92,6 +92,16 @@ static const struct field login_fields[] = {
 	{ NULL, 0, 0, 0, 0, 0 }
 };
 
+#define CLIENT_KEY_SIZE 64
+
+/* Where a request comes from, as the per-address limits count it: an IPv6
+ * client by its /64 (text_client_key). Writes into out, returns it. */
+static const char *
+client_key(struct request *req, char *out)
+{
+	return text_client_key(request_param(req, "REMOTE_ADDR"), out, CLIENT_KEY_SIZE);
+}
+
 static void
 login_form(struct request *req)
 {
@@ -218,13 +228,13 @@ login_submit(struct request *req)
 	const char *email = request_field(req, "email");
 	const char *password = request_field(req, "password");
 	const char *next = request_field(req, "next");
-	const char *ip = request_param(req, "REMOTE_ADDR");
+	char ip[CLIENT_KEY_SIZE];
 	char account_key[300], known_key[200];
 	struct db_param params[2];
 	char stored[256] = "";
 	long long admin_id = 0;
 	struct ratelimit_use limits[2] = {
-		{ &limit_account, account_key }, { &limit_address, ip ? ip : "" }
+		{ &limit_account, account_key }, { &limit_address, client_key(req, ip) }
 	};
 	size_t limit_count = 2;
 	int over, found, known, right;
@@ -439,13 +449,13 @@ account_request(struct request *req)
 	struct db_query *find = &login_sql[SQL_CUSTOMER_BY_EMAIL];
 	const char *email = request_field(req, "email");
 	const char *next = request_field(req, "next");
-	const char *ip = request_param(req, "REMOTE_ADDR");
+	char ip[CLIENT_KEY_SIZE];
 	char address_key[300], link_base[300], language[3] = "";
 	struct db_param params[2];
 	struct token_new token;
 	long long customer_id = 0;
 	struct ratelimit_use limits[2] = {
-		{ &limit_link_address, address_key }, { &limit_link_ip, ip ? ip : "" }
+		{ &limit_link_address, address_key }, { &limit_link_ip, client_key(req, ip) }
 	};
 	int blocked = 0, over, status;
 
@@ -575,11 +585,11 @@ static void
 account_code_by_handle(struct request *req)
 {
 	const char *handle = request_field(req, "handle");
-	const char *ip = request_param(req, "REMOTE_ADDR");
+	char ip[CLIENT_KEY_SIZE];
 	struct token_found token;
 	int found, right, over, capped;
 
-	over = ratelimit_exceeded(req, &limit_code_ip, ip ? ip : "");
+	over = ratelimit_exceeded(req, &limit_code_ip, client_key(req, ip));
 	if (over < 0) {
 		page_error(req, 500, NULL);
 		return;
@@ -599,7 +609,7 @@ account_code_by_handle(struct request *req)
 		return;
 	}
 	if (!right) {
-		if (ratelimit_hit(req, &limit_code_ip, ip ? ip : "") != 0 ||
+		if (ratelimit_hit(req, &limit_code_ip, client_key(req, ip)) != 0 ||
 		    (found == 1 && !capped && ratelimit_code_wrong(req, token.customer_id) != 0)) {
 			page_error(req, 500, NULL);
 			return;
@@ -617,11 +627,11 @@ static void
 account_code_by_address(struct request *req)
 {
 	const char *email = request_field(req, "email");
-	const char *ip = request_param(req, "REMOTE_ADDR");
+	char ip[CLIENT_KEY_SIZE];
 	char address_key[300];
 	struct token_found token;
 	struct ratelimit_use limits[2] = {
-		{ &limit_code_address, address_key }, { &limit_code_ip, ip ? ip : "" }
+		{ &limit_code_address, address_key }, { &limit_code_ip, client_key(req, ip) }
 	};
 	int found, over, capped;
 
@@ -775,13 +785,13 @@ forgot_submit(struct request *req)
 {
 	struct db_query *find = &login_sql[SQL_ADMIN_BY_EMAIL];
 	const char *email = request_field(req, "email");
-	const char *ip = request_param(req, "REMOTE_ADDR");
+	char ip[CLIENT_KEY_SIZE];
 	char address_key[300], link_base[300];
 	struct db_param params[2] = { DB_INT(req->shop.id), DB_TEXT(email) };
 	struct token_new token;
 	long long admin_id = 0;
 	struct ratelimit_use limits[2] = {
-		{ &limit_link_address, address_key }, { &limit_link_ip, ip ? ip : "" }
+		{ &limit_link_address, address_key }, { &limit_link_ip, client_key(req, ip) }
 	};
 	int over, status;
 

@@ -4,6 +4,8 @@
  */
 #include <config.h>
 
+#include <arpa/inet.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "text.h"
@@ -247,4 +249,22 @@ text_base64url_decode(const char *in, unsigned char *out, size_t out_size)
 		return -1;
 	out[o] = '\0';
 	return (long)o;
+}
+
+const char *
+text_client_key(const char *ip, char *out, size_t size)
+{
+	unsigned char address[16];
+	char text[INET6_ADDRSTRLEN];
+
+	if (ip != NULL && strchr(ip, ':') != NULL && inet_pton(AF_INET6, ip, address) == 1 &&
+	    !(memcmp(address, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12) == 0)) {
+		memset(address + 8, 0, 8);
+		if (inet_ntop(AF_INET6, address, text, sizeof(text)) != NULL) {
+			snprintf(out, size, "%s/64", text);
+			return out;
+		}
+	}
+	snprintf(out, size, "%s", ip != NULL ? ip : "");
+	return out;
 }

@@ -48,4 +48,11 @@ int text_like_prefix(const char *s, char *out, size_t out_size);
 int text_base64url_encode(const unsigned char *in, size_t len, char *out, size_t out_size);
 long text_base64url_decode(const char *in, unsigned char *out, size_t out_size);
 
+/* The key under which a client's requests are limited: an IPv4 address as
+ * it is, an IPv6 address as its /64 ("2001:db8:1:2::/64"), since one
+ * subscriber usually holds a whole /64 and could otherwise change address
+ * at every request. NULL or unreadable: the text as given (or ""). Writes
+ * into out (size bytes, INET6_ADDRSTRLEN + 4 is enough) and returns it. */
+const char *text_client_key(const char *ip, char *out, size_t size);
+
 #endif

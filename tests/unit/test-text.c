@@ -96,5 +96,16 @@ main(void)
 		ok(text_base64url_decode("TGV+", raw, sizeof(raw)) < 0, "a character outside base64url is refused");
 		ok(text_base64url_decode("TGVmw6h2cmUfNDI", raw, 4) < 0, "base64url too long for its buffer is refused");
 	}
+	is_str(text_client_key("203.0.113.7", buf, sizeof(buf)), "203.0.113.7",
+	    "an IPv4 client is limited by its address");
+	is_str(text_client_key("2001:db8:1:2:aaaa:bbbb:cccc:dddd", buf, sizeof(buf)),
+	    "2001:db8:1:2::/64", "an IPv6 client is limited by its /64");
+	is_str(text_client_key("2001:db8:1:2::ffff", buf, sizeof(buf)), "2001:db8:1:2::/64",
+	    "two addresses of one /64 share a key");
+	is_str(text_client_key("::ffff:192.0.2.1", buf, sizeof(buf)), "::ffff:192.0.2.1",
+	    "an IPv4-mapped address stays whole");
+	is_str(text_client_key(NULL, buf, sizeof(buf)), "", "no address gives an empty key");
+	is_str(text_client_key("not:an:address", buf, sizeof(buf)), "not:an:address",
+	    "an unreadable address is kept as it is");
 	return tap_done();
 }
