@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "lib/log.h"
 #include "lib/search.h"
 #include "seed.h"
 
@@ -274,7 +275,7 @@ bulk_prepare(struct db *db, struct db_query *query, const char *head, int column
 	memset(query, 0, sizeof(*query));
 	query->sql = multi_insert(head, columns, rows);
 	if (query->sql == NULL || db_prepare(db, query) != 0) {
-		fprintf(stderr, "fidele-admin: cannot prepare the bulk insert\n");
+		log_err("cannot prepare the bulk insert");
 		free((char *)query->sql);
 		query->sql = NULL;
 		return -1;
@@ -382,7 +383,7 @@ seed_demo(struct db *db, long long shop_id, long count)
 			status = insert_batch(db, shop_id, batch, params, &full_customers, &full_orders);
 			done += batch->customer_count;
 			if (status == 0 && (done % 100000 == 0 || done == count))
-				fprintf(stderr, "seed-demo: %ld customers\n", done);
+				log_info("seed-demo: %ld customers", done);
 		}
 		bulk_release(&full_orders);
 	}
