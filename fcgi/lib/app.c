@@ -25,11 +25,6 @@
 
 extern char **environ;
 
-const char *const lang_codes[LANG__MAX] = {
-	"fr",	/* LANG_FR */
-	"en",	/* LANG_EN */
-};
-
 static struct request *current;	/* the request the cgi kit callbacks serve */
 
 static double

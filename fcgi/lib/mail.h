@@ -10,7 +10,7 @@
 #ifndef FIDELE_MAIL_H
 #define FIDELE_MAIL_H
 
-#include "app.h"
+#include "request.h"
 
 struct mail {
 	const char *name;	/* template name and outbox kind, e.g. "customer-login" */

@@ -15,7 +15,6 @@
 #include "crypto.h"
 #include "log.h"
 #include "page.h"
-#include "session.h"
 
 #define NOTICE_COOKIE "fidele_notice"
 #define NOTICE_KEY_MAX 32
@@ -238,8 +237,6 @@ notice_take(struct request *req)
 static void
 page_context(struct request *req)
 {
-	char token[65];
-
 	hdf_set_value(req->hdf, "Config.VarEscapeMode", "html");
 	hdf_set_value(req->hdf, "Config.TimeFooter", "0");
 	hdf_set_value(req->hdf, "Config.DebugEnabled", "0");
@@ -256,10 +253,8 @@ page_context(struct request *req)
 		hdf_set_value(req->hdf, "Customer.Email", req->session.customer_email);
 		hdf_set_value(req->hdf, "Customer.Name", req->session.customer_name);
 	}
-	if (req->session.csrf_basis[0] != '\0') {
-		session_csrf_token(req, token);
-		hdf_set_value(req->hdf, "Page.Csrf", token);
-	}
+	if (req->session.csrf_token[0] != '\0')
+		hdf_set_value(req->hdf, "Page.Csrf", req->session.csrf_token);
 	if (req->session.valid) {
 		hdf_set_value(req->hdf, "Admin.Email", req->session.admin_email);
 		hdf_set_value(req->hdf, "Admin.Name", req->session.admin_name);
