@@ -22,6 +22,7 @@
 #include "lib/search.h"
 #include "lib/text.h"
 #include "customers-settings.h"
+#include "site.h"
 
 enum customers_sql {
 	SQL_SEARCH_ESTIMATE,
@@ -2641,6 +2642,8 @@ main(int argc, char **argv)
 		.route_count = sizeof(routes) / sizeof(routes[0]),
 		.sql = customers_sql,
 		.sql_count = CUSTOMERS_SQL__MAX,
+		.areas = site_areas,
+		.nav = site_nav,
 	};
 
 	return app_main(&app, argc, argv);

@@ -233,6 +233,26 @@ notice_take(struct request *req)
 		hdf_set_value(req->hdf, "Page.Notice", text);
 }
 
+/* The site's navigation bar into Site.Nav (layout.cs), its labels in the
+ * request's language. */
+static void
+nav_to_page(struct request *req)
+{
+	const struct nav_entry *nav;
+	char name[64];
+	HDF *entry;
+
+	for (nav = req->app->nav; nav->path != NULL; nav++) {
+		snprintf(name, sizeof(name), "Site.Nav.%d", (int)(nav - req->app->nav));
+		if (hdf_get_node(req->hdf, name, &entry) != NULL)
+			return;
+		hdf_set_value(entry, "Path", nav->path);
+		hdf_set_value(entry, "Label", request_text(req, nav->label));
+		hdf_set_value(entry, "Section", nav->section);
+		hdf_set_int_value(entry, "OwnerOnly", nav->owner_only);
+	}
+}
+
 /* Fills what the layout needs: language, CSRF token, signed-in admin. */
 static void
 page_context(struct request *req)
@@ -247,8 +267,9 @@ page_context(struct request *req)
 		hdf_set_value(req->hdf, "Page.Lang", lang_codes[req->shop.lang]);
 	hdf_set_value(req->hdf, "Page.Path", req->path);
 	if (hdf_get_obj(req->hdf, "Page.Home") == NULL)
-		hdf_set_value(req->hdf, "Page.Home", strncmp(req->path, "/account", 8) == 0
-		    ? "/account/" : "/admin/");
+		hdf_set_value(req->hdf, "Page.Home", request_area(req)->home);
+	if (hdf_get_obj(req->hdf, "Site.Nav") == NULL)
+		nav_to_page(req);
 	if (req->session.customer_id != 0) {
 		hdf_set_value(req->hdf, "Customer.Email", req->session.customer_email);
 		hdf_set_value(req->hdf, "Customer.Name", req->session.customer_name);
@@ -303,7 +324,7 @@ page_redirect(struct request *req, const char *path)
 	if (req->answered)
 		return;
 	if (path[0] != '/' || path[1] == '/' || path[1] == '\\' || has_crlf(path))
-		path = "/admin/";
+		path = req->app->areas[0].home;
 	page_header(req, "Location", path);
 	write_head(req, 303, NULL);
 }

@@ -81,12 +81,35 @@ struct route {
  * 5 KB. Uploads get a limit of their own. */
 #define APP_MAX_BODY 65536
 
+/* A part of the site with visitors of its own (the admin pages, the
+ * customers' pages). The site gives the table (fcgi/site.c); the core knows
+ * no URL but looks paths and visitors up in it. */
+struct area {
+	const char *prefix;	/* its paths start with it: "/admin" */
+	const char *home;	/* its home page, the brand link of its pages */
+	const char *sign_in;	/* where a stranger to a route of its visitors goes, with ?next= */
+	enum access visitor;	/* ACCESS_ADMIN (owners too) or ACCESS_CUSTOMER */
+};
+
+/* An entry of the admin pages' navigation bar (layout.cs, Site.Nav). */
+struct nav_entry {
+	const char *path;
+	const char *label;	/* a Lang key */
+	const char *section;	/* the Page.Section that marks it current */
+	int owner_only;
+};
+
 struct app {
 	const char *name;	/* program name, for logs */
 	const struct route *routes;
 	size_t route_count;
 	struct db_query *sql;	/* the program's statements, may be NULL */
 	size_t sql_count;
+	/* the site's areas, ending with a NULL prefix; the first is the
+	 * default (a path of no area, an unsafe redirect); and its navigation
+	 * bar, ending with a NULL path */
+	const struct area *areas;
+	const struct nav_entry *nav;
 	/* set up by app_main */
 	HDF *config;
 	/* The one HDF tree every request of this process fills and empties:
@@ -167,6 +190,12 @@ struct request {
 	int token_page;	/* carries a secret token: Referrer-Policy strict-origin */
 	double started;
 };
+
+/* The area of the request's path (the first one when no area has it). */
+const struct area *request_area(struct request *req);
+
+/* The area whose visitors a route of this access kind is for. */
+const struct area *request_area_of(struct request *req, enum access access);
 
 /* A request parameter (environment) or NULL. */
 const char *request_param(struct request *req, const char *name);
