@@ -238,18 +238,20 @@ notice_take(struct request *req)
 static void
 nav_to_page(struct request *req)
 {
+	static const char *const parts[] = { "Path", "Label", "Section", "OwnerOnly" };
 	const struct nav_entry *nav;
 	char name[64];
-	HDF *entry;
+	size_t i;
 
 	for (nav = req->app->nav; nav->path != NULL; nav++) {
-		snprintf(name, sizeof(name), "Site.Nav.%d", (int)(nav - req->app->nav));
-		if (hdf_get_node(req->hdf, name, &entry) != NULL)
-			return;
-		hdf_set_value(entry, "Path", nav->path);
-		hdf_set_value(entry, "Label", request_text(req, nav->label));
-		hdf_set_value(entry, "Section", nav->section);
-		hdf_set_int_value(entry, "OwnerOnly", nav->owner_only);
+		const char *values[] = { nav->path, request_text(req, nav->label), nav->section,
+			nav->owner_only ? "1" : "0" };
+
+		for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+			snprintf(name, sizeof(name), "Site.Nav.%d.%s", (int)(nav - req->app->nav),
+			    parts[i]);
+			hdf_set_value(req->hdf, name, values[i]);
+		}
 	}
 }
 
