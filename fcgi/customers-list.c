@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/app.h"
+#include "lib/request.h"
 #include "lib/customer_query.h"
 #include "lib/format.h"
 #include "lib/page.h"

@@ -5,7 +5,7 @@
 #ifndef FIDELE_CUSTOMERS_LIST_H
 #define FIDELE_CUSTOMERS_LIST_H
 
-#include "lib/app.h"
+#include "lib/request.h"
 #include "lib/customer_query.h"
 
 /* The longest list address a customer's pages carry back to (back=). */

@@ -6,7 +6,7 @@
 #ifndef FIDELE_CUSTOMERS_SETTINGS_H
 #define FIDELE_CUSTOMERS_SETTINGS_H
 
-#include "lib/app.h"
+#include "lib/request.h"
 
 /* The form's fields, for the route table. */
 extern const struct field settings_fields[];

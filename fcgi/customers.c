@@ -25,6 +25,7 @@
 #include "lib/text.h"
 #include "customers-list.h"
 #include "customers-settings.h"
+#include "site.h"
 
 enum customers_sql {
 	SQL_DETAIL,
@@ -1354,6 +1355,8 @@ main(int argc, char **argv)
 		.route_count = sizeof(routes) / sizeof(routes[0]),
 		.sql = customers_sql,
 		.sql_count = CUSTOMERS_SQL__MAX,
+		.areas = site_areas,
+		.nav = site_nav,
 	};
 
 	if (customers_list_setup() != 0 ||

@@ -129,11 +129,11 @@ options_check(struct options *opts, const char *const *allowed)
 			if (strcmp(opts->argv[i], *name) == 0)
 				break;
 		if (*name == NULL) {
-			fprintf(stderr, "fidele-admin: unknown option %s\n", opts->argv[i]);
+			log_err("unknown option %s", opts->argv[i]);
 			return -1;
 		}
 		if (i + 1 >= opts->count) {
-			fprintf(stderr, "fidele-admin: %s needs a value\n", opts->argv[i]);
+			log_err("%s needs a value", opts->argv[i]);
 			return -1;
 		}
 	}
@@ -175,7 +175,7 @@ required(struct options *opts, const char *name)
 	const char *value = option(opts, name, NULL);
 
 	if (value == NULL || *value == '\0')
-		fprintf(stderr, "fidele-admin: %s is required\n", name);
+		log_err("%s is required", name);
 	return value && *value ? value : NULL;
 }
 
@@ -243,7 +243,7 @@ search_fill(struct db *db, long long shop, int force)
 	long long done = customer_reindex(db, shop, force);
 
 	if (done < 0) {
-		fprintf(stderr, "fidele-admin: cannot fill the customer search index\n");
+		log_err("cannot fill the customer search index");
 		return 1;
 	}
 	if (done > 0 || force)
@@ -264,7 +264,7 @@ cmd_migrate(struct db *db, HDF *config)
 		return 1;
 	count = scandir(dir, &entries, is_migration, name_sort);
 	if (count < 0) {
-		fprintf(stderr, "fidele-admin: cannot read %s\n", dir);
+		log_err("cannot read %s", dir);
 		return 1;
 	}
 	for (i = 0; i < count; i++) {
@@ -283,7 +283,7 @@ cmd_migrate(struct db *db, HDF *config)
 		snprintf(path, sizeof(path), "%s/%s", dir, entries[i]->d_name);
 		sql = read_file(path);
 		if (sql == NULL) {
-			fprintf(stderr, "fidele-admin: cannot read %s\n", path);
+			log_err("cannot read %s", path);
 			status = 1;
 			continue;
 		}
@@ -292,7 +292,7 @@ cmd_migrate(struct db *db, HDF *config)
 		params[1] = DB_TEXT(entries[i]->d_name);
 		if (db_run_script(db, sql) != 0 ||
 		    db_exec(db, &migrate_sql[SQL_VERSION_ADD], params, 2) < 0) {
-			fprintf(stderr, "fidele-admin: migration %s failed\n", entries[i]->d_name);
+			log_err("migration %s failed", entries[i]->d_name);
 			status = 1;
 		} else {
 			applied_now++;
@@ -328,7 +328,7 @@ shop_id(struct db *db, const char *slug)
 		id = db_int(query, 0);
 	db_done(query);
 	if (id == 0)
-		fprintf(stderr, "fidele-admin: no shop named %s\n", slug);
+		log_err("no shop named %s", slug);
 	return id;
 }
 
@@ -365,23 +365,23 @@ cmd_shop_add(struct db *db, struct options *opts)
 	if (slug == NULL || name == NULL)
 		return 2;
 	if (!slug_ok(slug)) {
-		fprintf(stderr, "fidele-admin: --slug takes lowercase letters, digits and '-'\n");
+		log_err("--slug takes lowercase letters, digits and '-'");
 		return 2;
 	}
 	if (strcmp(language, "fr") != 0 && strcmp(language, "en") != 0) {
-		fprintf(stderr, "fidele-admin: --language is fr or en\n");
+		log_err("--language is fr or en");
 		return 2;
 	}
 	if (strlen(currency) != 3) {
-		fprintf(stderr, "fidele-admin: --currency is a three-letter code such as EUR\n");
+		log_err("--currency is a three-letter code such as EUR");
 		return 2;
 	}
 	if (!text_is_clean_utf8(name, 0) || text_length(name) > 200) {
-		fprintf(stderr, "fidele-admin: --name must be UTF-8, at most 200 characters\n");
+		log_err("--name must be UTF-8, at most 200 characters");
 		return 2;
 	}
 	if (sender_email[0] != '\0' && !text_email_normalise(sender_email)) {
-		fprintf(stderr, "fidele-admin: --sender-email is not an e-mail address\n");
+		log_err("--sender-email is not an e-mail address");
 		return 2;
 	}
 	params[0] = DB_TEXT(slug);
@@ -392,7 +392,7 @@ cmd_shop_add(struct db *db, struct options *opts)
 	params[5] = DB_TEXT(sender_email);
 	rows = db_exec(db, &admin_sql[SQL_SHOP_ADD], params, 6);
 	if (rows == -2) {
-		fprintf(stderr, "fidele-admin: a shop named %s already exists\n", slug);
+		log_err("a shop named %s already exists", slug);
 		return 1;
 	}
 	if (rows < 0)
@@ -417,7 +417,7 @@ cmd_host_add(struct db *db, struct options *opts)
 	if (slug == NULL || host_arg == NULL)
 		return 2;
 	if (strlen(host_arg) >= sizeof(host) || strpbrk(host_arg, " /:@\t") != NULL) {
-		fprintf(stderr, "fidele-admin: --host is a host name such as shop.example.org\n");
+		log_err("--host is a host name such as shop.example.org");
 		return 2;
 	}
 	snprintf(host, sizeof(host), "%s", host_arg);
@@ -429,7 +429,7 @@ cmd_host_add(struct db *db, struct options *opts)
 	params[1] = DB_INT(id);
 	rows = db_exec(db, &admin_sql[SQL_HOST_ADD], params, 2);
 	if (rows == -2) {
-		fprintf(stderr, "fidele-admin: host %s already belongs to a shop\n", host);
+		log_err("host %s already belongs to a shop", host);
 		return 1;
 	}
 	if (rows < 0)
@@ -473,16 +473,16 @@ cmd_admin_add(struct db *db, struct options *opts)
 		return 2;
 	snprintf(email, sizeof(email), "%s", email_arg);
 	if (!text_email_normalise(email)) {
-		fprintf(stderr, "fidele-admin: --email is not an e-mail address\n");
+		log_err("--email is not an e-mail address");
 		return 2;
 	}
 	if (strcmp(role, "owner") != 0 && strcmp(role, "staff") != 0) {
-		fprintf(stderr, "fidele-admin: --role is owner or staff\n");
+		log_err("--role is owner or staff");
 		return 2;
 	}
 	if (read_password(password, sizeof(password)) != 0 || text_length(password) < 10 ||
 	    strlen(password) > 1024 || !text_is_clean_utf8(password, 0)) {
-		fprintf(stderr, "fidele-admin: give a password of 10 to 1024 characters on standard input\n");
+		log_err("give a password of 10 to 1024 characters on standard input");
 		return 2;
 	}
 	id = shop_id(db, slug);
@@ -490,7 +490,7 @@ cmd_admin_add(struct db *db, struct options *opts)
 		return 1;
 	hash = crypto_password_hash(password);
 	if (hash == NULL) {
-		fprintf(stderr, "fidele-admin: cannot hash the password\n");
+		log_err("cannot hash the password");
 		return 1;
 	}
 	params[0] = DB_INT(id);
@@ -501,7 +501,7 @@ cmd_admin_add(struct db *db, struct options *opts)
 	rows = db_exec(db, &admin_sql[SQL_ADMIN_ADD], params, 5);
 	free(hash);
 	if (rows == -2) {
-		fprintf(stderr, "fidele-admin: %s is already an admin of %s\n", email, slug);
+		log_err("%s is already an admin of %s", email, slug);
 		return 1;
 	}
 	if (rows < 0)
@@ -526,7 +526,7 @@ cmd_set_url(struct db *db, struct options *opts)
 		return 2;
 	if ((strncmp(url, "https://", 8) != 0 && strncmp(url, "http://", 7) != 0) ||
 	    strlen(url) > 255 || strpbrk(url, " \t\r\n\"'<>\\?#") != NULL) {
-		fprintf(stderr, "fidele-admin: --url is a site address such as https://clients.example.fr\n");
+		log_err("--url is a site address such as https://clients.example.fr");
 		return 2;
 	}
 	id = shop_id(db, slug);
@@ -568,12 +568,12 @@ cmd_login_link(struct db *db, HDF *config, struct options *opts)
 		return 2;
 	minutes = strtol(option(opts, "--minutes", "10"), &end, 10);
 	if (*end != '\0' || minutes < 1 || minutes > 4320) {
-		fprintf(stderr, "fidele-admin: --minutes is from 1 to 4320 (three days)\n");
+		log_err("--minutes is from 1 to 4320 (three days)");
 		return 2;
 	}
 	snprintf(email, sizeof(email), "%s", email_arg);
 	if (!text_email_normalise(email)) {
-		fprintf(stderr, "fidele-admin: --email is not an e-mail address\n");
+		log_err("--email is not an e-mail address");
 		return 2;
 	}
 	id = shop_id(db, slug);
@@ -588,7 +588,7 @@ cmd_login_link(struct db *db, HDF *config, struct options *opts)
 		admin_id = db_int(query, 0);
 	db_done(query);
 	if (admin_id == 0) {
-		fprintf(stderr, "fidele-admin: %s is not an admin of %s (fidele-admin admin add)\n", email, slug);
+		log_err("%s is not an admin of %s (fidele-admin admin add)", email, slug);
 		return 1;
 	}
 	query = &admin_sql[SQL_SHOP_LINK_BASE];
@@ -598,8 +598,8 @@ cmd_login_link(struct db *db, HDF *config, struct options *opts)
 		snprintf(base, sizeof(base), "%s", db_text(query, 0));
 	db_done(query);
 	if (base[0] == '\0') {
-		fprintf(stderr, "fidele-admin: shop %s has no host nor URL yet"
-		    " (fidele-admin shop host add / shop set-url)\n", slug);
+		log_err("shop %s has no host nor URL yet"
+		    " (fidele-admin shop host add / shop set-url)", slug);
 		return 1;
 	}
 	if (context_for_shop(&ctx, db, config, id, ACTOR_CLI) != 1) {
@@ -626,7 +626,7 @@ cmd_login_link(struct db *db, HDF *config, struct options *opts)
 		printf("login link mailed to %s\n", email);
 	else
 		printf("%s/admin/login/reset?token=%s\n", base, token.token);
-	fprintf(stderr, "valid for %ld minutes, once\n", minutes);
+	log_info("link valid for %ld minutes, once", minutes);
 	return 0;
 }
 
@@ -655,7 +655,7 @@ cmd_customer_erase(struct db *db, HDF *config, struct options *opts)
 		return 2;
 	snprintf(email, sizeof(email), "%s", email_arg);
 	if (!text_email_normalise(email)) {
-		fprintf(stderr, "fidele-admin: --email is not an e-mail address\n");
+		log_err("--email is not an e-mail address");
 		return 2;
 	}
 	id = shop_id(db, slug);
@@ -669,7 +669,7 @@ cmd_customer_erase(struct db *db, HDF *config, struct options *opts)
 		customer_id = db_int(query, 0);
 	db_done(query);
 	if (customer_id == 0) {
-		fprintf(stderr, "fidele-admin: %s is not a customer of %s\n", email, slug);
+		log_err("%s is not a customer of %s", email, slug);
 		return 1;
 	}
 	if (context_for_shop(&ctx, db, config, id, ACTOR_CLI) != 1) {
@@ -711,7 +711,7 @@ cmd_seed_demo(struct db *db, HDF *config, struct options *opts)
 		return 2;
 	count = strtol(count_text, &end, 10);
 	if (*end != '\0' || count < 1 || count > 10000000) {
-		fprintf(stderr, "fidele-admin: --customers is a number from 1 to 10000000\n");
+		log_err("--customers is a number from 1 to 10000000");
 		return 2;
 	}
 	id = shop_id(db, slug);
@@ -723,8 +723,8 @@ cmd_seed_demo(struct db *db, HDF *config, struct options *opts)
 	existing = db_int(query, 0);
 	db_done(query);
 	if (existing > 0) {
-		fprintf(stderr, "fidele-admin: shop %s already has %lld customers; "
-		    "seed-demo fills an empty shop\n", slug, existing);
+		log_err("shop %s already has %lld customers; "
+		    "seed-demo fills an empty shop", slug, existing);
 		return 1;
 	}
 	if (db_exec(db, &admin_sql[SQL_BULK_ORDERS_ON], NULL, 0) < 0)
@@ -789,14 +789,14 @@ main(int argc, char **argv)
 	    strcmp(argv[1], "search-reindex") == 0)
 		skip = 2;
 	else {
-		fprintf(stderr, "fidele-admin: unknown command\n");
+		log_err("unknown command");
 		usage();
 		return 2;
 	}
 	opts.count = argc - skip;
 	opts.argv = argv + skip;
 	if (skip == 2 && strcmp(argv[1], "migrate") == 0 && opts.count > 0) {
-		fprintf(stderr, "fidele-admin: migrate takes no options\n");
+		log_err("migrate takes no options");
 		return 2;
 	}
 
@@ -814,7 +814,7 @@ main(int argc, char **argv)
 	if (strcmp(argv[1], "migrate") != 0 &&
 	    (db_register(&db, admin_sql, ADMIN_SQL__MAX) != 0 ||
 	    db_register(&db, core_sql, CORE_SQL__MAX) != 0)) {
-		fprintf(stderr, "fidele-admin: the schema is missing or old: run fidele-admin migrate\n");
+		log_err("the schema is missing or old: run fidele-admin migrate");
 		db_close(&db);
 		hdf_destroy(&config);
 		return 1;

@@ -23,6 +23,7 @@
 #include "lib/session.h"
 #include "lib/text.h"
 #include "lib/token.h"
+#include "site.h"
 
 enum login_sql {
 	SQL_ADMIN_BY_EMAIL,
@@ -981,6 +982,8 @@ main(int argc, char **argv)
 		.route_count = sizeof(routes) / sizeof(routes[0]),
 		.sql = login_sql,
 		.sql_count = LOGIN_SQL__MAX,
+		.areas = site_areas,
+		.nav = site_nav,
 	};
 
 	return app_main(&app, argc, argv);

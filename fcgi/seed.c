@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "lib/customer.h"
+#include "lib/log.h"
 #include "seed.h"
 
 #define BATCH CUSTOMER_BATCH_MAX
@@ -263,7 +264,7 @@ bulk_prepare(struct db *db, struct db_query *query, const char *head, int column
 	memset(query, 0, sizeof(*query));
 	query->sql = multi_insert(head, columns, rows);
 	if (query->sql == NULL || db_prepare(db, query) != 0) {
-		fprintf(stderr, "fidele-admin: cannot prepare the bulk insert\n");
+		log_err("cannot prepare the bulk insert");
 		free((char *)query->sql);
 		query->sql = NULL;
 		return -1;
@@ -331,7 +332,7 @@ seed_demo(struct shop_context *ctx, long count)
 			status = insert_batch(ctx, batch, params, &full_orders);
 			done += batch->customer_count;
 			if (status == 0 && (done % 100000 == 0 || done == count))
-				fprintf(stderr, "seed-demo: %ld customers\n", done);
+				log_info("seed-demo: %ld customers", done);
 		}
 		bulk_release(&full_orders);
 	}

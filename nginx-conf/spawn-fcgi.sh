@@ -17,7 +17,12 @@ export FIDELE_CONFIG
 mkdir -p "$FIDELE_SOCKETS" "$FIDELE_LOGS"
 set +e
 started=''
-for program in login customers; do
+# the programs make install put in FIDELE_LIBEXEC, listed in its "programs"
+if [ ! -r "$FIDELE_LIBEXEC/programs" ]; then
+    echo "fidele: no list of programs in $FIDELE_LIBEXEC (make install puts it there)" >&2
+    exit 1
+fi
+for program in $(cat "$FIDELE_LIBEXEC/programs"); do
     rm -f "$FIDELE_SOCKETS/$program.sock"
     spawn-fcgi -n -s "$FIDELE_SOCKETS/$program.sock" -M 0660 \
         -U "$FIDELE_WEB_USER" -G "$FIDELE_WEB_USER" -u "$FIDELE_USER" -g "$FIDELE_GROUP" \

@@ -13,8 +13,8 @@
   <a class="brand" href="<?cs var:Page.Home ?>"><?cs var:Shop.Name ?><?cs if:!Shop.Name ?>Fidèle<?cs /if ?></a>
   <?cs if:Admin.Email ?>
   <nav class="mainnav" aria-label="<?cs var:Lang.Nav.Label ?>">
-    <a href="/admin/customers"<?cs if:Page.Section == "customers" ?> aria-current="page"<?cs /if ?>><?cs var:Lang.Nav.Customers ?></a>
-    <?cs if:Admin.IsOwner == "1" ?><a href="/admin/settings"<?cs if:Page.Section == "settings" ?> aria-current="page"<?cs /if ?>><?cs var:Lang.Nav.Settings ?></a><?cs /if ?>
+    <?cs each:item = Site.Nav ?><?cs if:!item.OwnerOnly || Admin.IsOwner == "1" ?><a href="<?cs var:item.Path ?>"<?cs if:Page.Section == item.Section ?> aria-current="page"<?cs /if ?>><?cs var:item.Label ?></a>
+    <?cs /if ?><?cs /each ?>
   </nav>
   <form class="signout" method="post" action="/admin/logout">
     <input type="hidden" name="csrf" value="<?cs var:Page.Csrf ?>">

@@ -25,11 +25,6 @@
 
 extern char **environ;
 
-const char *const lang_codes[LANG__MAX] = {
-	"fr",	/* LANG_FR */
-	"en",	/* LANG_EN */
-};
-
 static struct request *current;	/* the request the cgi kit callbacks serve */
 
 static double
@@ -213,6 +208,30 @@ request_text(struct request *req, const char *key)
 
 	snprintf(name, sizeof(name), "Lang.%s", key);
 	return hdf_get_value(req->hdf, name, key);
+}
+
+const struct area *
+request_area(struct request *req)
+{
+	const struct area *area;
+
+	for (area = req->app->areas; area->prefix != NULL; area++)
+		if (strncmp(req->path, area->prefix, strlen(area->prefix)) == 0)
+			return area;
+	return req->app->areas;
+}
+
+const struct area *
+request_area_of(struct request *req, enum access access)
+{
+	const struct area *area;
+
+	if (access == ACCESS_OWNER)
+		access = ACCESS_ADMIN;
+	for (area = req->app->areas; area->prefix != NULL; area++)
+		if (area->visitor == access)
+			return area;
+	return req->app->areas;
 }
 
 /* Checks and normalises one field in place. Returns NULL when it is fine,
@@ -850,20 +869,14 @@ dispatch(struct request *req)
 		return;
 	}
 	request_context(req);
-	if (req->route->access == ACCESS_CUSTOMER && req->session.customer_id == 0) {
+	if ((req->route->access == ACCESS_CUSTOMER && req->session.customer_id == 0) ||
+	    ((req->route->access == ACCESS_ADMIN || req->route->access == ACCESS_OWNER) &&
+	    !req->session.valid)) {
+		const struct area *area = request_area_of(req, req->route->access);
 		char next[600];
 
-		snprintf(next, sizeof(next), "/account/login?next=%s",
-		    strcmp(req->method, "GET") == 0 ? req->path : "/account/");
-		page_redirect(req, next);
-		return;
-	}
-	if ((req->route->access == ACCESS_ADMIN || req->route->access == ACCESS_OWNER) &&
-	    !req->session.valid) {
-		char next[600];
-
-		snprintf(next, sizeof(next), "/admin/login?next=%s",
-		    strcmp(req->method, "GET") == 0 ? req->path : "/admin/");
+		snprintf(next, sizeof(next), "%s?next=%s", area->sign_in,
+		    strcmp(req->method, "GET") == 0 ? req->path : area->home);
 		page_redirect(req, next);
 		return;
 	}
@@ -1001,6 +1014,10 @@ app_main(struct app *app, int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	log_program(app->name);
+	if (app->areas == NULL || app->areas[0].prefix == NULL || app->nav == NULL) {
+		log_err("the program gives no areas or navigation (fcgi/site.h)");
+		return 1;
+	}
 	app->config = settings_load();
 	if (app->config == NULL)
 		return 1;

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app.h"
+#include "request.h"
 #include "context.h"
 #include "core_sql.h"
 #include "log.h"

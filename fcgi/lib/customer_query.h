@@ -25,7 +25,7 @@
 
 #include <stddef.h>
 
-#include "app.h"
+#include "request.h"
 #include "db.h"
 #include "search.h"
 

@@ -56,6 +56,7 @@ query_prepare(struct db *db, struct db_query *query)
 	MYSQL_RES *meta;
 	unsigned int i;
 
+	log_debug("db: prepare: %s", query->sql);
 	query->stmt = mysql_stmt_init(db->conn);
 	if (query->stmt == NULL)
 		return -1;

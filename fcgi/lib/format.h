@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-#include "app.h"
+#include "lang.h"
 
 /* Formats cents of currency (ISO code, e.g. "EUR"). */
 void format_money(long long cents, const char *currency, enum lang lang, char *out, size_t size);

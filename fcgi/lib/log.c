@@ -7,6 +7,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "log.h"
@@ -14,6 +15,8 @@
 #define LOG_MESSAGE_MAX 2048	/* longer messages are cut */
 
 static const char *program_name = "fidele";
+/* -1 until FIDELE_LOG_DEBUG is read, then 0 or 1 */
+static int debug_enabled = -1;
 
 void
 log_program(const char *name)
@@ -95,5 +98,28 @@ log_info(const char *fmt, ...)
 
 	va_start(ap, fmt);
 	log_line(" ", fmt, ap);
+	va_end(ap);
+}
+
+int
+log_debug_enabled(void)
+{
+	if (debug_enabled < 0) {
+		const char *value = getenv("FIDELE_LOG_DEBUG");
+
+		debug_enabled = value != NULL && *value != '\0' && strcmp(value, "0") != 0;
+	}
+	return debug_enabled;
+}
+
+void
+log_debug(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!log_debug_enabled())
+		return;
+	va_start(ap, fmt);
+	log_line(": debug: ", fmt, ap);
 	va_end(ap);
 }

@@ -23,6 +23,15 @@ void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "<program> <message>": the one line per request. */
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* "<program>: debug: <message>": what a developer needs to follow the
+ * work (each statement prepared, for one). Off unless the environment
+ * variable FIDELE_LOG_DEBUG is set to a non-empty value other than "0",
+ * read once; the message is not even formatted when off. */
+void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Whether log_debug writes anything (FIDELE_LOG_DEBUG). */
+int log_debug_enabled(void);
+
 /* Copies text into out (size bytes, always terminated), writing a
  * backslash as "\\", a line feed, carriage return and tab as "\n", "\r",
  * "\t", and every other byte below 0x20 and 0x7f as "\xHH". Stops before

@@ -15,7 +15,6 @@
 #include "crypto.h"
 #include "log.h"
 #include "page.h"
-#include "session.h"
 
 #define NOTICE_COOKIE "fidele_notice"
 #define NOTICE_KEY_MAX 32
@@ -233,12 +232,32 @@ notice_take(struct request *req)
 		hdf_set_value(req->hdf, "Page.Notice", text);
 }
 
+/* The site's navigation bar into Site.Nav (layout.cs), its labels in the
+ * request's language. */
+static void
+nav_to_page(struct request *req)
+{
+	static const char *const parts[] = { "Path", "Label", "Section", "OwnerOnly" };
+	const struct nav_entry *nav;
+	char name[64];
+	size_t i;
+
+	for (nav = req->app->nav; nav->path != NULL; nav++) {
+		const char *values[] = { nav->path, request_text(req, nav->label), nav->section,
+			nav->owner_only ? "1" : "0" };
+
+		for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+			snprintf(name, sizeof(name), "Site.Nav.%d.%s", (int)(nav - req->app->nav),
+			    parts[i]);
+			hdf_set_value(req->hdf, name, values[i]);
+		}
+	}
+}
+
 /* Fills what the layout needs: language, CSRF token, signed-in admin. */
 static void
 page_context(struct request *req)
 {
-	char token[65];
-
 	hdf_set_value(req->hdf, "Config.VarEscapeMode", "html");
 	hdf_set_value(req->hdf, "Config.TimeFooter", "0");
 	hdf_set_value(req->hdf, "Config.DebugEnabled", "0");
@@ -249,16 +268,15 @@ page_context(struct request *req)
 		hdf_set_value(req->hdf, "Page.Lang", lang_codes[req->shop.lang]);
 	hdf_set_value(req->hdf, "Page.Path", req->path);
 	if (hdf_get_obj(req->hdf, "Page.Home") == NULL)
-		hdf_set_value(req->hdf, "Page.Home", strncmp(req->path, "/account", 8) == 0
-		    ? "/account/" : "/admin/");
+		hdf_set_value(req->hdf, "Page.Home", request_area(req)->home);
+	if (hdf_get_obj(req->hdf, "Site.Nav") == NULL)
+		nav_to_page(req);
 	if (req->session.customer_id != 0) {
 		hdf_set_value(req->hdf, "Customer.Email", req->session.customer_email);
 		hdf_set_value(req->hdf, "Customer.Name", req->session.customer_name);
 	}
-	if (req->session.csrf_basis[0] != '\0') {
-		session_csrf_token(req, token);
-		hdf_set_value(req->hdf, "Page.Csrf", token);
-	}
+	if (req->session.csrf_token[0] != '\0')
+		hdf_set_value(req->hdf, "Page.Csrf", req->session.csrf_token);
 	if (req->session.valid) {
 		hdf_set_value(req->hdf, "Admin.Email", req->session.admin_email);
 		hdf_set_value(req->hdf, "Admin.Name", req->session.admin_name);
@@ -307,7 +325,7 @@ page_redirect(struct request *req, const char *path)
 	if (req->answered)
 		return;
 	if (path[0] != '/' || path[1] == '/' || path[1] == '\\' || has_crlf(path))
-		path = "/admin/";
+		path = req->app->areas[0].home;
 	page_header(req, "Location", path);
 	write_head(req, 303, NULL);
 }

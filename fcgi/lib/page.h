@@ -6,7 +6,7 @@
 #ifndef FIDELE_PAGE_H
 #define FIDELE_PAGE_H
 
-#include "app.h"
+#include "request.h"
 
 /* Renders templates/<template> (which defines content()) inside the layout,
  * with the given HTTP status. */

@@ -6,7 +6,7 @@
 #ifndef FIDELE_RATELIMIT_H
 #define FIDELE_RATELIMIT_H
 
-#include "app.h"
+#include "request.h"
 
 struct ratelimit {
 	const char *bucket;	/* e.g. "admin-login-ip" */

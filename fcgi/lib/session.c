@@ -108,18 +108,33 @@ load_kind(struct request *req, enum session_kind kind)
 	return found;
 }
 
+/* The CSRF token of the session's basis, as hex into out (65 bytes). */
+static void
+csrf_token(struct request *req, char *out)
+{
+	char message[80];
+	unsigned char mac[CRYPTO_HASH_BYTES];
+
+	snprintf(message, sizeof(message), "csrf:%s", req->session.csrf_basis);
+	crypto_hmac(req->app->secret, message, strlen(message), mac);
+	crypto_hex(mac, sizeof(mac), out);
+}
+
 /* Makes sure an anonymous visitor has a CSRF basis of its own. */
 static int
 anon_basis(struct request *req)
 {
 	unsigned char raw[CRYPTO_TOKEN_BYTES];
 
-	if (cookie_value(req, SESSION_ANON_COOKIE, req->session.csrf_basis))
+	if (cookie_value(req, SESSION_ANON_COOKIE, req->session.csrf_basis)) {
+		csrf_token(req, req->session.csrf_token);
 		return 0;
+	}
 	if (crypto_random(raw, sizeof(raw)) != 0)
 		return -1;
 	crypto_hex(raw, sizeof(raw), req->session.csrf_basis);
 	req->session.set_anon_cookie = 1;
+	csrf_token(req, req->session.csrf_token);
 	return 0;
 }
 
@@ -137,6 +152,7 @@ session_load(struct request *req)
 		strcpy(req->session.csrf_basis, req->session.account_cookie);
 	else
 		return anon_basis(req);
+	csrf_token(req, req->session.csrf_token);
 	return 0;
 }
 
@@ -181,6 +197,7 @@ start_kind(struct request *req, enum session_kind kind, long long admin_id, long
 	crypto_hex(raw, sizeof(raw), cookie);
 	page_cookie(req, kind_cookies[kind], cookie, -1);
 	strcpy(req->session.csrf_basis, cookie);
+	csrf_token(req, req->session.csrf_token);
 	/* the anonymous CSRF basis seen before signing in dies here, so a token
 	 * learnt then is worth nothing after (and after signing out) */
 	req->session.set_anon_cookie = 0;
@@ -228,17 +245,6 @@ session_end_customer(struct request *req)
 	return 0;
 }
 
-void
-session_csrf_token(struct request *req, char *out)
-{
-	char message[80];
-	unsigned char mac[CRYPTO_HASH_BYTES];
-
-	snprintf(message, sizeof(message), "csrf:%s", req->session.csrf_basis);
-	crypto_hmac(req->app->secret, message, strlen(message), mac);
-	crypto_hex(mac, sizeof(mac), out);
-}
-
 int
 session_csrf_ok(struct request *req)
 {
@@ -247,6 +253,6 @@ session_csrf_ok(struct request *req)
 
 	if (sent == NULL || req->session.set_anon_cookie || req->session.csrf_basis[0] == '\0')
 		return 0;
-	session_csrf_token(req, expected);
+	csrf_token(req, expected);
 	return strlen(sent) == strlen(expected) && crypto_equal(sent, expected, strlen(expected));
 }

@@ -6,11 +6,7 @@
 #ifndef FIDELE_SESSION_H
 #define FIDELE_SESSION_H
 
-#include "app.h"
-
-#define SESSION_COOKIE "fidele_session"
-#define SESSION_ACCOUNT_COOKIE "fidele_account"
-#define SESSION_ANON_COOKIE "fidele_anon"
+#include "request.h"
 
 /* Reads the cookies and loads the admin and customer sessions of
  * req->shop, if any. Returns 0, or -1 on a database error. */
@@ -28,9 +24,6 @@ int session_end(struct request *req);
 
 /* Ends the request's customer session and clears its cookie. */
 int session_end_customer(struct request *req);
-
-/* The CSRF token for the request's session, as hex into out (65 bytes). */
-void session_csrf_token(struct request *req, char *out);
 
 /* 1 when the request's "csrf" form value is the right token. */
 int session_csrf_ok(struct request *req);

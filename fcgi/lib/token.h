@@ -9,7 +9,7 @@
 #ifndef FIDELE_TOKEN_H
 #define FIDELE_TOKEN_H
 
-#include "app.h"
+#include "request.h"
 
 #define TOKEN_MINUTES 10
 #define TOKEN_CODE_TRIES 5

@@ -23,7 +23,12 @@ import subprocess
 import sys
 import time
 
-PROGRAMS = ("login", "customers")
+def web_programs(builddir):
+    """The web programs, as the build lists them (Makefile.am,
+    fideleprog_PROGRAMS, written to the file "programs" by make)."""
+    with open(os.path.join(builddir, "programs")) as f:
+        return tuple(line.strip() for line in f if line.strip())
+
 WEB_USER = "www-data"
 
 
@@ -246,7 +251,7 @@ class Stack:
         socket (owned by the web server's user) and hands it to the shipped
         fidele-pool.sh, which keeps stderr, so the one-line-per-request log
         lands in log/<program>.log."""
-        programs = [(name, self.program(name + ".fcgi")) for name in PROGRAMS]
+        programs = [(name, self.program(name + ".fcgi")) for name in web_programs(self.builddir)]
         for name, path in programs + list(self.extra_programs.items()):
             sock = os.path.join(self.run_dir, name + ".sock")
             if os.path.exists(sock):

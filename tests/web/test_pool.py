@@ -178,6 +178,7 @@ class SpawnScript(unittest.TestCase):
         self.libexec = os.path.join(self.folder, "libexec")
         os.makedirs(self.libexec)
         shutil.copy(pool_script(), self.libexec)
+        shutil.copy(os.path.join(web.STACK.builddir, "programs"), self.libexec)
         for name in ("login", "customers"):
             path = os.path.join(self.libexec, name + ".fcgi")
             with open(path, "w") as f:
@@ -214,7 +215,10 @@ class SpawnScript(unittest.TestCase):
             self.assertTrue(os.path.exists(os.path.join(self.folder, "run", name + ".sock")))
 
     def test_a_pool_that_did_not_start_exits_non_zero(self):
-        result = self.run_script(os.path.join(self.folder, "missing"))
+        missing = os.path.join(self.folder, "missing")
+        os.makedirs(missing)
+        shutil.copy(os.path.join(self.libexec, "programs"), missing)
+        result = self.run_script(missing)
         self.assertEqual(result.returncode, 1)
         self.assertIn("login did not start", result.stderr)
         self.assertIn("customers did not start", result.stderr)

@@ -1,0 +1,17 @@
+/*
+ * The site the programs make together: its areas (where each kind of
+ * visitor signs in and starts) and the admin pages' navigation bar. Every
+ * web program gives these to the core (struct app), which knows no URL.
+ */
+#ifndef FIDELE_SITE_H
+#define FIDELE_SITE_H
+
+#include "lib/request.h"
+
+/* Ends with a NULL prefix; the first is the default. */
+extern const struct area site_areas[];
+
+/* Ends with a NULL path. */
+extern const struct nav_entry site_nav[];
+
+#endif
