@@ -169,7 +169,8 @@ struct worker {
 	char id[80];		/* this worker's row in the worker table, and its claims' lock */
 	time_t last_beat;
 	long long last_shop;	/* the shop served last, for taking shops in turn */
-	CURL *curl;		/* one per round: the SMTP connection is kept between mails */
+	CURL *curl;		/* one per round, in multi, whose cache keeps the SMTP */
+	CURLM *multi;		/* connection open between the mails of the round */
 };
 
 static volatile sig_atomic_t stopping;
@@ -252,8 +253,8 @@ beat(struct worker *w)
 		log_err("cannot record the heartbeat");
 }
 
-/* libcurl calls this about once a second during a transfer: a slow SMTP
- * server does not make the worker look dead. */
+/* libcurl calls this about once a second while it waits for the server's
+ * answer to a mail's body (a wait that blocks inside curl_multi_perform). */
 static int
 on_progress(void *data, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
     curl_off_t ulnow)
@@ -264,6 +265,34 @@ on_progress(void *data, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal
 	(void)ulnow;
 	beat(data);
 	return 0;
+}
+
+/* Runs the transfer set up on w->curl through the round's multi handle,
+ * beating while it waits: a slow SMTP server must not make the worker look
+ * dead. libcurl calls no callback while it waits for a greeting, hence the
+ * loop; it blocks inside curl_multi_perform while it waits for the answer
+ * to a mail's body, hence on_progress. Returns libcurl's result. */
+static CURLcode
+perform(struct worker *w)
+{
+	CURLcode code = CURLE_OUT_OF_MEMORY;
+	CURLMcode status;
+	CURLMsg *message;
+	int running = 1, left;
+
+	if (curl_multi_add_handle(w->multi, w->curl) != CURLM_OK)
+		return code;
+	do {
+		status = curl_multi_perform(w->multi, &running);
+		if (status == CURLM_OK && running)
+			status = curl_multi_poll(w->multi, NULL, 0, 1000, NULL);
+		beat(w);
+	} while (status == CURLM_OK && running);
+	while ((message = curl_multi_info_read(w->multi, &left)) != NULL)
+		if (message->msg == CURLMSG_DONE && message->easy_handle == w->curl)
+			code = message->data.result;
+	curl_multi_remove_handle(w->multi, w->curl);
+	return code;
 }
 
 /* The mail's Message-ID: the one an earlier attempt wrote into the row, or
@@ -359,7 +388,7 @@ send_smtp(struct worker *w, struct outgoing *mail, char *error, size_t error_siz
 	curl_mime_subparts(part, alternative);
 	curl_mime_type(part, "multipart/alternative");
 	curl_easy_setopt(curl, CURLOPT_MIMEPOST, mime);
-	code = curl_easy_perform(curl);
+	code = perform(w);
 out:
 	if (code != CURLE_OK)
 		snprintf(error, error_size, "%s", curl_easy_strerror(code));
@@ -600,7 +629,8 @@ round_once(struct worker *w)
 		    db_text(claimed, 11) ? db_text(claimed, 11) : "");
 	}
 	db_done(claimed);
-	if (count > 0 && w->smtp_url != NULL && (w->curl = curl_easy_init()) == NULL)
+	if (count > 0 && w->smtp_url != NULL &&
+	    ((w->curl = curl_easy_init()) == NULL || (w->multi = curl_multi_init()) == NULL))
 		status = -1;
 	for (i = 0; i < count; i++) {
 		const char *failure;
@@ -618,9 +648,12 @@ round_once(struct worker *w)
 		}
 		outgoing_free(&mails[i]);
 	}
+	if (w->multi != NULL)
+		curl_multi_cleanup(w->multi);
 	if (w->curl != NULL)
 		curl_easy_cleanup(w->curl);
 	w->curl = NULL;
+	w->multi = NULL;
 	return status < 0 ? -1 : count;
 }
 
