@@ -72,6 +72,17 @@ enum worker_sql {
 	SQL_SENT,
 	SQL_RETRY,
 	SQL_EVENT,
+	SQL_KEEP_SESSIONS,
+	SQL_KEEP_TOKENS,
+	SQL_KEEP_RATE_LIMITS,
+	SQL_KEEP_FORM_ONCE,
+	SQL_KEEP_BODIES,
+	SQL_KEEP_WORKERS,
+	SQL_JOB_CLAIM,
+	SQL_JOB_CLAIMED,
+	SQL_JOB_BEAT,
+	SQL_JOB_MINE,
+	SQL_JOB_END,
 	WORKER_SQL__MAX
 };
 
@@ -142,7 +153,57 @@ static struct db_query worker_sql[WORKER_SQL__MAX] = {
 	    "INSERT INTO event (shop_id, customer_id, kind, detail)"
 	    " SELECT shop_id, id, ?, ? FROM customer"
 	    " WHERE shop_id = ? AND id = ? AND erased_at IS NULL" },
+	/* Housekeeping, over every shop on purpose, a batch at a time so no
+	 * statement holds locks for long (each runs until fewer rows than a
+	 * batch are left). Sign-in links live minutes: a day's grace keeps
+	 * "this link has expired" possible for a late click. */
+	[SQL_KEEP_SESSIONS] = { .sql =
+	    "DELETE FROM session WHERE expires_at < NOW() LIMIT 1000" },
+	[SQL_KEEP_TOKENS] = { .sql =
+	    "DELETE FROM login_token WHERE expires_at < NOW() - INTERVAL 1 DAY LIMIT 1000" },
+	/* the longest window of a rate limit is a day */
+	[SQL_KEEP_RATE_LIMITS] = { .sql =
+	    "DELETE FROM rate_limit WHERE window_start < NOW() - INTERVAL 2 DAY LIMIT 1000" },
+	[SQL_KEEP_FORM_ONCE] = { .sql =
+	    "DELETE FROM form_once WHERE created_at < NOW() - INTERVAL 1 DAY LIMIT 1000" },
+	/* the row stays (the customer's mail history, the event timeline),
+	 * the bodies go after Mail.KeepBodiesDays */
+	[SQL_KEEP_BODIES] = { .sql =
+	    "UPDATE outbox SET body_text = '', body_html = NULL"
+	    " WHERE status = 'sent' AND sent_at < NOW() - INTERVAL ? DAY"
+	    "   AND (body_text <> '' OR body_html IS NOT NULL) LIMIT 1000" },
+	[SQL_KEEP_WORKERS] = { .sql =
+	    "DELETE FROM worker WHERE heartbeat_at < NOW() - INTERVAL 1 DAY LIMIT 1000" },
+	/* Jobs, of every shop (and of none: housekeeping): the oldest queued
+	 * one, or a running one whose worker stopped beating (it resumes from
+	 * its progress) */
+	[SQL_JOB_CLAIM] = { .sql =
+	    "UPDATE job SET state = 'running', worker_id = ?, heartbeat_at = NOW(),"
+	    "       attempts = attempts + 1"
+	    " WHERE state = 'queued'"
+	    "    OR (state = 'running'"
+	    "        AND NOT EXISTS (SELECT 1 FROM worker w WHERE w.id = job.worker_id"
+	    "                          AND w.heartbeat_at >= NOW() - INTERVAL ? SECOND))"
+	    " ORDER BY id LIMIT 1" },
+	[SQL_JOB_CLAIMED] = { .sql =
+	    "SELECT id, kind, progress FROM job WHERE worker_id = ? AND state = 'running'"
+	    " ORDER BY id LIMIT 1" },
+	[SQL_JOB_BEAT] = { .sql =
+	    "UPDATE job SET heartbeat_at = NOW(), progress = ?"
+	    " WHERE id = ? AND worker_id = ? AND state = 'running'" },
+	/* no row: the job was cancelled (or taken by another worker), stop
+	 * (read apart: an UPDATE that changes nothing counts no row) */
+	[SQL_JOB_MINE] = { .sql =
+	    "SELECT 1 FROM job WHERE id = ? AND worker_id = ? AND state = 'running'" },
+	[SQL_JOB_END] = { .sql =
+	    "UPDATE job SET state = ?, progress = ?, total = ?, last_error = LEFT(?, 500),"
+	    "       heartbeat_at = NOW(), finished_at = NOW()"
+	    " WHERE id = ? AND worker_id = ? AND state = 'running'" },
 };
+
+#define KEEP_BATCH 1000	/* the LIMIT of the SQL_KEEP_* statements */
+#define KEEP_BATCHES 1000	/* at most this many batches per statement and run */
+#define HOUSEKEEPING_SECONDS 900
 
 struct outgoing {
 	long long id, shop_id, customer_id;
@@ -168,6 +229,9 @@ struct worker {
 	int give_up_hours;	/* Mail.GiveUpHours: failed for good after that long */
 	char id[80];		/* this worker's row in the worker table, and its claims' lock */
 	time_t last_beat;
+	time_t last_housekeeping;
+	long long job_id;	/* the job running now, 0 for none */
+	int keep_bodies_days;	/* Mail.KeepBodiesDays: sent mail keeps its bodies so long */
 	long long last_shop;	/* the shop served last, for taking shops in turn */
 	CURL *curl;		/* one per round, in multi, whose cache keeps the SMTP */
 	CURLM *multi;		/* connection open between the mails of the round */
@@ -657,6 +721,124 @@ round_once(struct worker *w)
 	return status < 0 ? -1 : count;
 }
 
+/* Says the running job is alive and how far it got. Returns 1 to go on, 0
+ * when it was cancelled (or is no longer this worker's), -1 (database). */
+static int
+job_beat(struct worker *w, long long progress)
+{
+	struct db_param params[3] = { DB_INT(progress), DB_INT(w->job_id), DB_TEXT(w->id) };
+	struct db_query *mine = &worker_sql[SQL_JOB_MINE];
+	int running;
+
+	if (db_exec(&w->db, &worker_sql[SQL_JOB_BEAT], params, 3) < 0 ||
+	    db_exec(&w->db, mine, params + 1, 2) < 0)
+		return -1;
+	running = db_fetch(mine) == 1;
+	db_done(mine);
+	return running;
+}
+
+/* Deletes what nobody needs any more: expired sessions, old sign-in links,
+ * rate-limit windows and form keys, workers long dead, and blanks the
+ * bodies of mail sent more than Mail.KeepBodiesDays ago. Returns the number
+ * of rows removed or blanked, or -1 (database). */
+static long long
+housekeeping(struct worker *w)
+{
+	static const enum worker_sql steps[] = {
+		SQL_KEEP_SESSIONS, SQL_KEEP_TOKENS, SQL_KEEP_RATE_LIMITS, SQL_KEEP_FORM_ONCE,
+		SQL_KEEP_BODIES, SQL_KEEP_WORKERS,
+	};
+	long long total = 0, rows;
+	size_t i;
+	int batch;
+
+	w->last_housekeeping = time(NULL);
+	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		struct db_param param = DB_INT(w->keep_bodies_days);
+		size_t n = steps[i] == SQL_KEEP_BODIES;
+
+		batch = 0;
+		do {
+			rows = db_exec(&w->db, &worker_sql[steps[i]], n ? &param : NULL, n);
+			if (rows < 0)
+				return -1;
+			total += rows;
+			beat(w);
+			if (w->job_id != 0 && job_beat(w, total) != 1)
+				return -2;
+		} while (rows == KEEP_BATCH && ++batch < KEEP_BATCHES && !stopping);
+	}
+	return total;
+}
+
+/* A job kind: runs the job, resuming from progress. Returns the count it
+ * reached, -1 (failed), or -2 (cancelled: job_beat said so). */
+struct job_kind {
+	const char *name;
+	long long (*run)(struct worker *w, long long progress);
+};
+
+static long long
+job_housekeeping(struct worker *w, long long progress)
+{
+	(void)progress;	/* each step starts over cheaply: it deletes what is left */
+	return housekeeping(w);
+}
+
+static const struct job_kind job_kinds[] = {
+	{ "housekeeping", job_housekeeping },
+};
+
+/* Claims one job and runs it to its end. Returns 1 when a job was handled,
+ * 0 when none was waiting, -1 (database). */
+static int
+job_once(struct worker *w)
+{
+	struct db_query *claimed = &worker_sql[SQL_JOB_CLAIMED];
+	struct db_param params[6];
+	const struct job_kind *kind = NULL;
+	long long progress = 0, result;
+	char name[48] = "";
+	size_t i;
+	int found;
+
+	params[0] = DB_TEXT(w->id);
+	params[1] = DB_INT(DEAD_SECONDS);
+	if (db_exec(&w->db, &worker_sql[SQL_JOB_CLAIM], params, 2) < 0 ||
+	    db_exec(&w->db, claimed, params, 1) < 0)
+		return -1;
+	found = db_fetch(claimed) == 1;
+	if (found) {
+		w->job_id = db_int(claimed, 0);
+		snprintf(name, sizeof(name), "%s", db_text(claimed, 1) ? db_text(claimed, 1) : "");
+		progress = db_int(claimed, 2);
+	}
+	db_done(claimed);
+	if (!found)
+		return 0;
+	for (i = 0; i < sizeof(job_kinds) / sizeof(job_kinds[0]); i++)
+		if (strcmp(name, job_kinds[i].name) == 0)
+			kind = &job_kinds[i];
+	result = kind != NULL ? kind->run(w, progress) : -1;
+	if (result == -1)
+		log_err("job %lld (%s) failed", w->job_id, name);
+	if (result != -2) {
+		params[0] = DB_TEXT(result >= 0 ? "done" : "failed");
+		params[1] = DB_INT(result >= 0 ? result : progress);
+		params[2] = result >= 0 ? DB_INT(result) : DB_NULL;
+		params[3] = result >= 0 ? DB_NULL : DB_TEXT(kind != NULL ? "failed" : "unknown kind");
+		params[4] = DB_INT(w->job_id);
+		params[5] = DB_TEXT(w->id);
+		if (db_exec(&w->db, &worker_sql[SQL_JOB_END], params, 6) < 0) {
+			w->job_id = 0;
+			return -1;
+		}
+	}
+	w->job_id = 0;
+	return 1;
+}
+
 /* Mail.StartTls, for smtp:// URLs (smtps:// is TLS from the start). */
 static const struct {
 	const char *name;
@@ -688,6 +870,7 @@ mail_settings(struct worker *w)
 	w->retry_seconds = hdf_get_int_value(w->config, "Mail.RetrySeconds", 30);
 	w->retry_max_seconds = hdf_get_int_value(w->config, "Mail.RetryMaxSeconds", 3600);
 	w->give_up_hours = hdf_get_int_value(w->config, "Mail.GiveUpHours", 48);
+	w->keep_bodies_days = hdf_get_int_value(w->config, "Mail.KeepBodiesDays", 30);
 	w->use_ssl = -1;
 	for (i = 0; i < sizeof(starttls_modes) / sizeof(starttls_modes[0]); i++)
 		if (strcmp(starttls, starttls_modes[i].name) == 0)
@@ -697,9 +880,11 @@ mail_settings(struct worker *w)
 		    starttls);
 		return EXIT_CONFIG;
 	}
-	if (w->retry_seconds < 1 || w->retry_max_seconds < w->retry_seconds || w->give_up_hours < 1) {
-		fprintf(stderr, "fidele-worker: Mail.RetrySeconds and Mail.GiveUpHours are at least 1,"
-		    " Mail.RetryMaxSeconds at least Mail.RetrySeconds\n");
+	if (w->retry_seconds < 1 || w->retry_max_seconds < w->retry_seconds || w->give_up_hours < 1 ||
+	    w->keep_bodies_days < 1) {
+		fprintf(stderr, "fidele-worker: Mail.RetrySeconds, Mail.GiveUpHours and"
+		    " Mail.KeepBodiesDays are at least 1, Mail.RetryMaxSeconds at least"
+		    " Mail.RetrySeconds\n");
 		return EXIT_CONFIG;
 	}
 	if (w->ca_file != NULL && access(w->ca_file, R_OK) != 0) {
@@ -787,10 +972,22 @@ main(int argc, char **argv)
 		stopping = 1;
 	}
 	while (!stopping) {
-		int handled = round_once(&w);
+		int handled, jobs;
 
+		/* at start (so --once from cron does it too), then every
+		 * HOUSEKEEPING_SECONDS */
+		if (time(NULL) - w.last_housekeeping >= HOUSEKEEPING_SECONDS &&
+		    housekeeping(&w) < 0)
+			fprintf(stderr, "fidele-worker: database error during housekeeping\n");
+		/* one job at a time between rounds of mail */
+		jobs = job_once(&w);
+		if (jobs < 0)
+			fprintf(stderr, "fidele-worker: database error in a job\n");
+		handled = round_once(&w);
 		if (handled < 0)
 			fprintf(stderr, "fidele-worker: database error, retrying\n");
+		if (jobs > 0 && handled == 0)
+			continue;
 		if (once && handled <= 0) {
 			status = handled < 0;
 			break;

@@ -130,11 +130,16 @@ class RetryByTime(WorkerCase):
 
 
 class StableMessageId(WorkerCase):
+    def setUp(self):
+        super().setUp()
+        self.before = len(web.STACK.messages())
+
     def delivered_ids(self, address):
-        return [m["Message-ID"] for m in web.STACK.messages() if m["To"] == address]
+        """Message-IDs of the mails to address delivered during this test."""
+        return [m["Message-ID"] for m in web.STACK.messages()[self.before:] if m["To"] == address]
 
     def test_the_message_id_is_the_rows_and_the_same_when_sent_again(self):
-        address = "twice@alpha.test"
+        address = "stable-id-twice@alpha.test"
         self.queue(address)
         result = self.run_once(web.STACK.env(), address)
         self.assertEqual(result.returncode, 0, result.stderr)
@@ -152,7 +157,7 @@ class StableMessageId(WorkerCase):
                               % address), [[stored, "2"]])
 
     def test_two_mails_have_different_message_ids(self):
-        first, second = "one-of-two@alpha.test", "two-of-two@alpha.test"
+        first, second = "stable-id-one@alpha.test", "stable-id-two@alpha.test"
         self.queue(first)
         self.queue(second)
         rows("UPDATE outbox SET next_attempt_at = NOW() WHERE recipient IN ('%s', '%s')"
@@ -263,3 +268,162 @@ class KilledWorker(WorkerCase):
         self.assertTrue(wait_until(sent, 40))
         for address in addresses:
             self.assertEqual(len([m for m in web.STACK.messages() if m["To"] == address]), 1)
+
+
+class Housekeeping(WorkerCase):
+    """fidele-worker --once (as from cron) tidies up before it sends."""
+
+    OLD_FRESH = (
+        # table, the row's distinctive column, old row, fresh row
+        ("session", "id_hash",
+         "INSERT INTO session (id_hash, shop_id, expires_at) SELECT UNHEX(SHA2('hk-%s', 256)),"
+         " id, NOW() + INTERVAL %s FROM shop WHERE slug = 'alpha'",
+         ("old", "-1 MINUTE"), ("fresh", "1 HOUR")),
+        ("login_token", "token_hash",
+         "INSERT INTO login_token (shop_id, purpose, token_hash, expires_at, used_at)"
+         " SELECT id, 'customer_login', UNHEX(SHA2('hk-%s', 256)), NOW() + INTERVAL %s, NOW()"
+         " FROM shop WHERE slug = 'alpha'",
+         # a link expired an hour ago stays a day ("this link has expired")
+         ("old", "-2 DAY"), ("fresh", "-1 HOUR")),
+        ("rate_limit", "key_hash",
+         "INSERT INTO rate_limit (bucket, key_hash, window_start, hits)"
+         " VALUES ('hk', UNHEX(SHA2('hk-%s', 256)), NOW() + INTERVAL %s, 1)",
+         ("old", "-3 DAY"), ("fresh", "-1 HOUR")),
+        ("form_once", "once_key",
+         "INSERT INTO form_once (shop_id, once_key, created_at) SELECT id,"
+         " UNHEX(SHA2('hk-%s', 256)), NOW() + INTERVAL %s FROM shop WHERE slug = 'alpha'",
+         ("old", "-25 HOUR"), ("fresh", "-1 HOUR")),
+    )
+
+    def tearDown(self):
+        for table, column, _, old, fresh in self.OLD_FRESH:
+            rows("DELETE FROM %s WHERE %s IN (UNHEX(SHA2('hk-old', 256)), UNHEX(SHA2('hk-fresh', 256)))"
+                 % (table, column))
+        rows("DELETE FROM outbox WHERE recipient LIKE 'hk-%@alpha.test'")
+        super().tearDown()
+
+    def test_old_rows_go_and_fresh_ones_stay(self):
+        for table, column, insert, old, fresh in self.OLD_FRESH:
+            rows(insert % old)
+            rows(insert % fresh)
+        mail = ("INSERT INTO outbox (shop_id, kind, recipient, subject, body_text, body_html,"
+                " status, sent_at, next_attempt_at) SELECT id, 'customer-message', '%s', 'Sujet',"
+                " 'texte', '<p>html</p>', '%s', NOW() - INTERVAL %d DAY, NOW() + INTERVAL 1 HOUR"
+                " FROM shop WHERE slug = 'alpha'")
+        rows(mail % ("hk-sent-31@alpha.test", "sent", 31))
+        rows(mail % ("hk-sent-29@alpha.test", "sent", 29))
+        rows(mail % ("hk-failed-40@alpha.test", "failed", 40))
+        result = run_worker_once(web.STACK.env())
+        self.assertEqual(result.returncode, 0, result.stderr)
+        for table, column, _, old, fresh in self.OLD_FRESH:
+            left = rows("SELECT SHA2('hk-old', 256) = LOWER(HEX(%s)) FROM %s WHERE %s IN"
+                        " (UNHEX(SHA2('hk-old', 256)), UNHEX(SHA2('hk-fresh', 256)))"
+                        % (column, table, column))
+            self.assertEqual(left, [["0"]], table)
+        bodies = rows("SELECT recipient, status, body_text, COALESCE(body_html, 'NULL') FROM outbox"
+                      " WHERE recipient LIKE 'hk-%@alpha.test' ORDER BY recipient")
+        self.assertEqual(bodies, [
+            # a failed mail keeps its bodies: an admin may send it again
+            ["hk-failed-40@alpha.test", "failed", "texte", "<p>html</p>"],
+            ["hk-sent-29@alpha.test", "sent", "texte", "<p>html</p>"],
+            # the row stays (the customer's mail history), the bodies go
+            ["hk-sent-31@alpha.test", "sent", "", "NULL"],
+        ])
+
+
+def admin(*args):
+    return subprocess.run([web.STACK.program("fidele-admin")] + list(args), env=web.STACK.env(),
+                          capture_output=True, text=True, timeout=60)
+
+
+class Jobs(WorkerCase):
+    """The job table: queued from fidele-admin, run by fidele-worker,
+    taken again when its worker died, left alone once cancelled."""
+
+    def tearDown(self):
+        rows("DELETE FROM job")
+        rows("DELETE FROM form_once WHERE once_key = UNHEX(SHA2('job-old', 256))")
+        super().tearDown()
+
+    def add(self, *extra):
+        result = admin("job", "add", "--kind", "housekeeping", *extra)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertRegex(result.stdout, r"^job \d+ queued\n$")
+        return result.stdout.split()[1]
+
+    def job(self, job_id):
+        return rows("SELECT state, attempts FROM job WHERE id = %s" % job_id)[0]
+
+    def old_form_key(self):
+        rows("INSERT INTO form_once (shop_id, once_key, created_at) SELECT id,"
+             " UNHEX(SHA2('job-old', 256)), NOW() - INTERVAL 2 DAY FROM shop WHERE slug = 'alpha'")
+
+    def old_form_key_left(self):
+        return rows("SELECT COUNT(*) FROM form_once WHERE once_key = UNHEX(SHA2('job-old', 256))")
+
+    def test_a_job_queued_from_the_cli_runs_and_ends_done(self):
+        job_id = self.add("--shop", "alpha")
+        listed = admin("job", "list", "--state", "queued")
+        self.assertEqual(listed.returncode, 0, listed.stderr)
+        self.assertIn("%s\thousekeeping\talpha\tqueued\t" % job_id, listed.stdout)
+        self.old_form_key()
+        # a daemon (its start-up housekeeping ran before the key was there
+        # would not matter: --once runs the job in any case)
+        result = run_worker_once(web.STACK.env())
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(self.job(job_id), ["done", "1"])
+        self.assertEqual(self.old_form_key_left(), [["0"]])
+        done = admin("job", "list", "--state", "done")
+        self.assertIn("%s\thousekeeping\talpha\tdone\t" % job_id, done.stdout)
+
+    def test_a_job_whose_worker_died_is_taken_again(self):
+        job_id = self.add()
+        # as a worker killed while running it leaves it: running, its worker
+        # silent for a minute
+        rows("INSERT INTO worker (id, pid, heartbeat_at) VALUES ('dead:1:x', 1,"
+             " NOW() - INTERVAL 1 MINUTE)")
+        rows("UPDATE job SET state = 'running', worker_id = 'dead:1:x', attempts = 1,"
+             " heartbeat_at = NOW() - INTERVAL 1 MINUTE WHERE id = %s" % job_id)
+        try:
+            result = run_worker_once(web.STACK.env())
+        finally:
+            rows("DELETE FROM worker WHERE id = 'dead:1:x'")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(self.job(job_id), ["done", "2"])
+
+    def test_a_job_of_a_live_worker_is_left_to_it(self):
+        job_id = self.add()
+        rows("INSERT INTO worker (id, pid) VALUES ('alive:1:x', 1)")
+        rows("UPDATE job SET state = 'running', worker_id = 'alive:1:x', attempts = 1"
+             " WHERE id = %s" % job_id)
+        try:
+            result = run_worker_once(web.STACK.env())
+        finally:
+            rows("DELETE FROM worker WHERE id = 'alive:1:x'")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(self.job(job_id), ["running", "1"])
+
+    def test_a_cancelled_job_does_not_run(self):
+        job_id = self.add()
+        cancelled = admin("job", "cancel", "--id", job_id)
+        self.assertEqual(cancelled.returncode, 0, cancelled.stderr)
+        self.assertEqual(cancelled.stdout, "job %s cancelled\n" % job_id)
+        result = run_worker_once(web.STACK.env())
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(self.job(job_id), ["cancelled", "0"])
+        again = admin("job", "cancel", "--id", job_id)
+        self.assertEqual(again.returncode, 1)
+        self.assertIn("no queued or running job %s" % job_id, again.stderr)
+
+    def test_bad_arguments_are_refused_and_change_nothing(self):
+        for args, message in (
+                (("job", "add", "--kind", "import"), "--kind is housekeeping"),
+                (("job", "add"), "--kind"),
+                (("job", "add", "--kind", "housekeeping", "--shop", "nowhere"), "nowhere"),
+                (("job", "cancel", "--id", "12abc"), "--id is a job number"),
+                (("job", "list", "--state", "lost"), "--state is queued"),
+                (("job", "add", "--kind", "housekeeping", "--colour", "red"), "unknown option")):
+            result = admin(*args)
+            self.assertNotEqual(result.returncode, 0, args)
+            self.assertIn(message, result.stderr, args)
+        self.assertEqual(rows("SELECT COUNT(*) FROM job"), [["0"]])
