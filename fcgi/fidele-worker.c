@@ -53,7 +53,6 @@
 #include "lib/settings.h"
 
 #define BATCH 20
-#define LOCK_SECONDS 120	/* kept for readers of locked_until; liveness is the heartbeat */
 #define SMTP_TIMEOUT 60
 #define EXIT_CONFIG 3
 #define HEARTBEAT_SECONDS 2	/* how often a worker says it is alive */
@@ -109,7 +108,8 @@ static struct db_query worker_sql[WORKER_SQL__MAX] = {
 	    " WHERE status = 'queued' AND next_attempt_at <= NOW()"
 	    " GROUP BY shop_id" },
 	/* a shop's share of the round: its most urgent mail first, then the
-	 * oldest */
+	 * oldest. locked_until is only shown now (who holds a mail is decided
+	 * by the claimer's heartbeat, SQL_RELEASE) */
 	[SQL_CLAIM] = { .sql =
 	    "UPDATE outbox SET status = 'sending', locked_by = ?,"
 	    "       locked_until = NOW() + INTERVAL 120 SECOND"
