@@ -367,8 +367,8 @@ class Jobs(WorkerCase):
         self.assertEqual(listed.returncode, 0, listed.stderr)
         self.assertIn("%s\thousekeeping\talpha\tqueued\t" % job_id, listed.stdout)
         self.old_form_key()
-        # a daemon (its start-up housekeeping ran before the key was there
-        # would not matter: --once runs the job in any case)
+        # (--once also tidies at start: the job's state, not the key, says
+        # that the job ran)
         result = run_worker_once(web.STACK.env())
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertEqual(self.job(job_id), ["done", "1"])
