@@ -12,6 +12,9 @@
  *   fidele-admin customer erase --shop S --email E
  *   fidele-admin seed-demo --shop S --customers N
  *   fidele-admin search-reindex [--shop S]
+ *   fidele-admin job add --kind housekeeping [--shop S]
+ *   fidele-admin job list [--state queued|running|done|failed|cancelled]
+ *   fidele-admin job cancel --id N
  *
  * Exit status: 0 done, 1 failed (database, files), 2 bad arguments.
  */
@@ -92,6 +95,33 @@ static struct db_query admin_sql[ADMIN_SQL__MAX] = {
 	    "SELECT id FROM customer WHERE shop_id = ? AND email = ? AND erased_at IS NULL" },
 };
 
+/* The worker's jobs (fidele-worker runs them). */
+enum job_sql {
+	SQL_JOB_ADD,
+	SQL_JOB_LIST,
+	SQL_JOB_CANCEL,
+	JOB_SQL__MAX
+};
+
+static struct db_query job_sql[JOB_SQL__MAX] = {
+	[SQL_JOB_ADD] = { .sql = "INSERT INTO job (shop_id, kind) VALUES (?, ?)" },
+	/* the provider's view: every shop's jobs, newest first */
+	[SQL_JOB_LIST] = { .sql =
+	    "SELECT j.id, j.kind, COALESCE(s.slug, '-'), j.state, j.progress,"
+	    "       COALESCE(j.total, '-'), j.attempts, j.created_at"
+	    "  FROM job j LEFT JOIN shop s ON s.id = j.shop_id"
+	    " WHERE ? = '' OR j.state = ?"
+	    " ORDER BY j.id DESC LIMIT 100" },
+	/* a running job stops at its next heartbeat */
+	[SQL_JOB_CANCEL] = { .sql =
+	    "UPDATE job SET state = 'cancelled', finished_at = NOW()"
+	    " WHERE id = ? AND state IN ('queued', 'running')" },
+};
+
+/* The kinds fidele-worker knows (its job_kinds table). */
+static const char *const job_kinds[] = { "housekeeping", NULL };
+static const char *const job_states[] = { "queued", "running", "done", "failed", "cancelled", NULL };
+
 struct options {
 	int count;
 	char **argv;
@@ -112,7 +142,10 @@ usage(void)
 	    "                          (--send mails the link to the admin instead of printing it)\n"
 	    "  fidele-admin customer erase --shop SLUG --email ADDRESS   (a person's request to be forgotten)\n"
 	    "  fidele-admin seed-demo --shop SLUG --customers N\n"
-	    "  fidele-admin search-reindex [--shop SLUG]   (after changing customers with SQL)\n", stderr);
+	    "  fidele-admin search-reindex [--shop SLUG]   (after changing customers with SQL)\n"
+	    "  fidele-admin job add --kind housekeeping [--shop SLUG]\n"
+	    "  fidele-admin job list [--state queued|running|done|failed|cancelled]\n"
+	    "  fidele-admin job cancel --id N\n", stderr);
 }
 
 /* Checks that every --option is one of allowed (a NULL-ended list) and has
@@ -757,6 +790,108 @@ cmd_search_reindex(struct db *db, struct options *opts)
 	return search_fill(db, id, 1);
 }
 
+/* --- job ------------------------------------------------------------------ */
+
+/* Whether word is one of list (NULL-ended). */
+static int
+one_of(const char *word, const char *const *list)
+{
+	for (; *list != NULL; list++)
+		if (strcmp(word, *list) == 0)
+			return 1;
+	return 0;
+}
+
+/* Queues a job for fidele-worker. */
+static int
+cmd_job_add(struct db *db, struct options *opts)
+{
+	static const char *const allowed[] = { "--kind", "--shop", NULL };
+	struct db_param params[2];
+	const char *kind, *slug;
+	long long id = 0;
+
+	if (options_check(opts, allowed) != 0)
+		return 2;
+	kind = required(opts, "--kind");
+	if (kind == NULL)
+		return 2;
+	if (!one_of(kind, job_kinds)) {
+		log_err("--kind is housekeeping, not \"%s\"", kind);
+		return 2;
+	}
+	slug = option(opts, "--shop", NULL);
+	if (slug != NULL && (id = shop_id(db, slug)) <= 0)
+		return 1;
+	params[0] = id > 0 ? DB_INT(id) : DB_NULL;
+	params[1] = DB_TEXT(kind);
+	if (db_exec(db, &job_sql[SQL_JOB_ADD], params, 2) < 0)
+		return 1;
+	printf("job %llu queued\n", db_insert_id(&job_sql[SQL_JOB_ADD]));
+	return 0;
+}
+
+/* Lists the newest jobs, one a line: id kind shop state progress/total
+ * attempts created. */
+static int
+cmd_job_list(struct db *db, struct options *opts)
+{
+	static const char *const allowed[] = { "--state", NULL };
+	struct db_query *list = &job_sql[SQL_JOB_LIST];
+	struct db_param params[2];
+	const char *state;
+
+	if (options_check(opts, allowed) != 0)
+		return 2;
+	state = option(opts, "--state", "");
+	if (*state != '\0' && !one_of(state, job_states)) {
+		log_err("--state is queued, running, done, failed or cancelled");
+		return 2;
+	}
+	params[0] = DB_TEXT(state);
+	params[1] = DB_TEXT(state);
+	if (db_exec(db, list, params, 2) < 0)
+		return 1;
+	while (db_fetch(list) == 1)
+		printf("%s\t%s\t%s\t%s\t%s/%s\t%s\t%s\n", db_text(list, 0), db_text(list, 1),
+		    db_text(list, 2), db_text(list, 3), db_text(list, 4), db_text(list, 5),
+		    db_text(list, 6), db_text(list, 7));
+	db_done(list);
+	return 0;
+}
+
+/* Cancels a queued job, or stops a running one at its next heartbeat. */
+static int
+cmd_job_cancel(struct db *db, struct options *opts)
+{
+	static const char *const allowed[] = { "--id", NULL };
+	const char *text;
+	char *end;
+	long long id, rows;
+	struct db_param param;
+
+	if (options_check(opts, allowed) != 0)
+		return 2;
+	text = required(opts, "--id");
+	if (text == NULL)
+		return 2;
+	id = strtoll(text, &end, 10);
+	if (*text == '\0' || *end != '\0' || id <= 0) {
+		log_err("--id is a job number, as job list shows");
+		return 2;
+	}
+	param = DB_INT(id);
+	rows = db_exec(db, &job_sql[SQL_JOB_CANCEL], &param, 1);
+	if (rows < 0)
+		return 1;
+	if (rows == 0) {
+		log_err("no queued or running job %lld", id);
+		return 1;
+	}
+	printf("job %lld cancelled\n", id);
+	return 0;
+}
+
 /* --- main ------------------------------------------------------------------ */
 
 int
@@ -784,6 +919,9 @@ main(int argc, char **argv)
 	else if (argc >= 3 && strcmp(argv[1], "shop") == 0 && strcmp(argv[2], "set-url") == 0)
 		skip = 3;
 	else if (argc >= 3 && strcmp(argv[1], "customer") == 0 && strcmp(argv[2], "erase") == 0)
+		skip = 3;
+	else if (argc >= 3 && strcmp(argv[1], "job") == 0 && (strcmp(argv[2], "add") == 0 ||
+	    strcmp(argv[2], "list") == 0 || strcmp(argv[2], "cancel") == 0))
 		skip = 3;
 	else if (strcmp(argv[1], "seed-demo") == 0 || strcmp(argv[1], "login-link") == 0 ||
 	    strcmp(argv[1], "search-reindex") == 0)
@@ -813,7 +951,8 @@ main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "migrate") != 0 &&
 	    (db_register(&db, admin_sql, ADMIN_SQL__MAX) != 0 ||
-	    db_register(&db, core_sql, CORE_SQL__MAX) != 0)) {
+	    db_register(&db, core_sql, CORE_SQL__MAX) != 0 ||
+	    db_register(&db, job_sql, JOB_SQL__MAX) != 0)) {
 		log_err("the schema is missing or old: run fidele-admin migrate");
 		db_close(&db);
 		hdf_destroy(&config);
@@ -835,6 +974,12 @@ main(int argc, char **argv)
 		status = cmd_admin_add(&db, &opts);
 	else if (strcmp(argv[1], "search-reindex") == 0)
 		status = cmd_search_reindex(&db, &opts);
+	else if (strcmp(argv[1], "job") == 0 && strcmp(argv[2], "add") == 0)
+		status = cmd_job_add(&db, &opts);
+	else if (strcmp(argv[1], "job") == 0 && strcmp(argv[2], "list") == 0)
+		status = cmd_job_list(&db, &opts);
+	else if (strcmp(argv[1], "job") == 0)
+		status = cmd_job_cancel(&db, &opts);
 	else
 		status = cmd_seed_demo(&db, config, &opts);
 	db_close(&db);

@@ -2,13 +2,24 @@
  * fidele-worker: sends the outbox. Runs as a daemon (the systemd unit in
  * nginx-conf/) or once from cron (--once: send what is due, then exit).
  *
- * Each round claims up to a batch of due mails with one UPDATE that stamps
- * them with this round's random lock, so two workers never take the same
- * mail. A mail is marked sent only once the SMTP server accepted it; a
- * failure puts it back with a growing delay (Mail.RetrySeconds, doubled at
- * each try, at most an hour) until Mail.MaxAttempts, after which it is marked failed for the
- * shop's admins to see. A lock that outlives its worker (a crash) expires
- * after two minutes and the mail is taken again.
+ * Each round releases the mails claimed by a worker that stopped beating
+ * (killed: its row in the worker table is no longer updated every
+ * HEARTBEAT_SECONDS), then claims up to a batch of due mails with UPDATEs
+ * that stamp them with this worker's id, so two workers never take the same
+ * mail. Mail is claimed fairly: the mail a person waits for (sign-in links
+ * and codes, password links: outbox.priority 0) first, then each shop with
+ * due mail takes its share of the round in turn, so one shop's mass mailing
+ * never holds back another shop's sign-in link.
+ *
+ * Each attempt is counted and the mail's Message-ID written into its row
+ * before the SMTP server hears of it; the Message-ID is derived from the
+ * row, so a mail sent again (a worker killed between the server's "250" and
+ * the "sent" mark) carries the same one. The SMTP connection stays open
+ * between the mails of a round, so the "sent" mark follows the server's
+ * acceptance at once. A failure puts the mail back with a growing delay
+ * (Mail.RetrySeconds, doubled at each try, at most Mail.RetryMaxSeconds)
+ * until Mail.GiveUpHours after the first attempt, when it is marked failed
+ * for the shop's admins to see (they can send it again).
  *
  * Mail.Smtp is smtp://host:port (STARTTLS when the server offers it, or
  * always or never as Mail.StartTls says) or smtps://host:port (TLS from the
@@ -42,43 +53,99 @@
 #include "lib/settings.h"
 
 #define BATCH 20
-#define LOCK_SECONDS 120	/* longer than one SMTP transaction may take */
 #define SMTP_TIMEOUT 60
 #define EXIT_CONFIG 3
+#define HEARTBEAT_SECONDS 2	/* how often a worker says it is alive */
+#define DEAD_SECONDS 15		/* a worker silent this long is taken for dead */
+#define MAX_SHOPS 1000		/* shops served per round, at most */
 
 enum worker_sql {
+	SQL_HELLO,
+	SQL_BEAT,
+	SQL_BYE,
+	SQL_RELEASE,
+	SQL_SHOPS,
 	SQL_CLAIM,
 	SQL_CLAIMED,
+	SQL_ATTEMPT,
 	SQL_SENT,
 	SQL_RETRY,
 	SQL_EVENT,
+	SQL_KEEP_SESSIONS,
+	SQL_KEEP_TOKENS,
+	SQL_KEEP_RATE_LIMITS,
+	SQL_KEEP_FORM_ONCE,
+	SQL_KEEP_BODIES,
+	SQL_KEEP_WORKERS,
+	SQL_JOB_CLAIM,
+	SQL_JOB_CLAIMED,
+	SQL_JOB_BEAT,
+	SQL_JOB_MINE,
+	SQL_JOB_END,
 	WORKER_SQL__MAX
 };
 
+/* The claim and release statements run over every shop on purpose: the
+ * worker serves the whole installation (each row keeps its own shop_id). */
 static struct db_query worker_sql[WORKER_SQL__MAX] = {
+	[SQL_HELLO] = { .sql =
+	    "INSERT INTO worker (id, host, pid) VALUES (?, LEFT(?, 255), ?)" },
+	[SQL_BEAT] = { .sql =
+	    "UPDATE worker SET heartbeat_at = NOW() WHERE id = ?" },
+	[SQL_BYE] = { .sql =
+	    "DELETE FROM worker WHERE id = ?" },
+	/* mails claimed by a worker that stopped beating (killed, its host
+	 * gone) or that no longer exists are due again at once */
+	[SQL_RELEASE] = { .sql =
+	    "UPDATE outbox o SET o.status = 'queued', o.locked_by = NULL, o.locked_until = NULL"
+	    " WHERE o.status = 'sending'"
+	    "   AND NOT EXISTS (SELECT 1 FROM worker w WHERE w.id = o.locked_by"
+	    "                     AND w.heartbeat_at >= NOW() - INTERVAL ? SECOND)" },
+	/* the shops with due mail, and the most urgent mail each has (read
+	 * from the index outbox_due_shop alone) */
+	[SQL_SHOPS] = { .sql =
+	    "SELECT shop_id, MIN(priority) FROM outbox"
+	    " WHERE status = 'queued' AND next_attempt_at <= NOW()"
+	    " GROUP BY shop_id" },
+	/* a shop's share of the round: its most urgent mail first, then the
+	 * oldest. locked_until is only shown now (who holds a mail is decided
+	 * by the claimer's heartbeat, SQL_RELEASE) */
 	[SQL_CLAIM] = { .sql =
 	    "UPDATE outbox SET status = 'sending', locked_by = ?,"
 	    "       locked_until = NOW() + INTERVAL 120 SECOND"
-	    " WHERE (status = 'queued' AND next_attempt_at <= NOW())"
-	    "    OR (status = 'sending' AND locked_until < NOW())"
-	    " ORDER BY id LIMIT 20" },
+	    " WHERE shop_id = ? AND status = 'queued' AND next_attempt_at <= NOW()"
+	    " ORDER BY priority, id LIMIT ?" },
 	[SQL_CLAIMED] = { .sql =
 	    "SELECT o.id, o.shop_id, o.customer_id, o.recipient, o.subject, o.body_text,"
-	    "       o.body_html, s.sender_name, s.sender_email, s.name"
+	    "       o.body_html, s.sender_name, s.sender_email, s.name, o.message_id,"
+	    "       DATE_FORMAT(o.created_at, '%Y%m%d%H%i%s')"
 	    "  FROM outbox o JOIN shop s ON s.id = o.shop_id"
 	    " WHERE o.locked_by = ? AND o.status = 'sending'"
-	    " ORDER BY o.id" },
+	    " ORDER BY o.priority, o.id" },
+	/* the attempt is counted, and the mail's Message-ID written, before
+	 * the SMTP server hears of it; no row: the claim was lost (this
+	 * worker was taken for dead), so the mail is not sent. A new series
+	 * of attempts (a first try, or an admin's "send again", which sets
+	 * attempts to 0) starts the give-up clock. */
+	[SQL_ATTEMPT] = { .sql =
+	    "UPDATE outbox SET first_attempt_at = IF(attempts = 0 OR first_attempt_at IS NULL,"
+	    "                                        NOW(), first_attempt_at),"
+	    "       attempts = attempts + 1, message_id = ?"
+	    " WHERE id = ? AND locked_by = ? AND status = 'sending'" },
 	[SQL_SENT] = { .sql =
-	    "UPDATE outbox SET status = 'sent', sent_at = NOW(), attempts = attempts + 1,"
-	    "       locked_by = NULL, locked_until = NULL, last_error = NULL, message_id = ?"
+	    "UPDATE outbox SET status = 'sent', sent_at = NOW(),"
+	    "       locked_by = NULL, locked_until = NULL, last_error = NULL"
 	    " WHERE id = ? AND locked_by = ?" },
-	/* status is computed before attempts changes, the delay after: with
-	 * Mail.RetrySeconds = 30, retries wait 30 s, then 1, 2, 4 … minutes, at
-	 * most an hour (tests/web/test_worker_smtp.py reads the schedule back) */
+	/* attempts already counts this one. With Mail.RetrySeconds = 30,
+	 * retries wait 30 s, then 1, 2, 4 … minutes, at most
+	 * Mail.RetryMaxSeconds (tests/web/test_worker_smtp.py reads the
+	 * schedule back); Mail.GiveUpHours after the first attempt of the
+	 * series, the mail is failed for the shop's admins to see */
 	[SQL_RETRY] = { .sql =
-	    "UPDATE outbox SET status = IF(attempts + 1 >= ?, 'failed', 'queued'),"
-	    "       attempts = attempts + 1,"
-	    "       next_attempt_at = NOW() + INTERVAL LEAST(? * POW(2, attempts - 1), 3600) SECOND,"
+	    "UPDATE outbox SET status = IF(first_attempt_at <= NOW() - INTERVAL ? HOUR,"
+	    "                              'failed', 'queued'),"
+	    "       next_attempt_at = NOW() + INTERVAL"
+	    "           LEAST(? * POW(2, LEAST(attempts - 1, 30)), ?) SECOND,"
 	    "       locked_by = NULL, locked_until = NULL, last_error = LEFT(?, 500)"
 	    " WHERE id = ? AND locked_by = ?" },
 	/* not for a customer erased while the mail was on its way */
@@ -86,12 +153,64 @@ static struct db_query worker_sql[WORKER_SQL__MAX] = {
 	    "INSERT INTO event (shop_id, customer_id, kind, detail)"
 	    " SELECT shop_id, id, ?, ? FROM customer"
 	    " WHERE shop_id = ? AND id = ? AND erased_at IS NULL" },
+	/* Housekeeping, over every shop on purpose, a batch at a time so no
+	 * statement holds locks for long (each runs until fewer rows than a
+	 * batch are left). Sign-in links live minutes: a day's grace keeps
+	 * "this link has expired" possible for a late click. */
+	[SQL_KEEP_SESSIONS] = { .sql =
+	    "DELETE FROM session WHERE expires_at < NOW() LIMIT 1000" },
+	[SQL_KEEP_TOKENS] = { .sql =
+	    "DELETE FROM login_token WHERE expires_at < NOW() - INTERVAL 1 DAY LIMIT 1000" },
+	/* the longest window of a rate limit is a day */
+	[SQL_KEEP_RATE_LIMITS] = { .sql =
+	    "DELETE FROM rate_limit WHERE window_start < NOW() - INTERVAL 2 DAY LIMIT 1000" },
+	[SQL_KEEP_FORM_ONCE] = { .sql =
+	    "DELETE FROM form_once WHERE created_at < NOW() - INTERVAL 1 DAY LIMIT 1000" },
+	/* the row stays (the customer's mail history, the event timeline),
+	 * the bodies go after Mail.KeepBodiesDays */
+	[SQL_KEEP_BODIES] = { .sql =
+	    "UPDATE outbox SET body_text = '', body_html = NULL"
+	    " WHERE status = 'sent' AND sent_at < NOW() - INTERVAL ? DAY"
+	    "   AND (body_text <> '' OR body_html IS NOT NULL) LIMIT 1000" },
+	[SQL_KEEP_WORKERS] = { .sql =
+	    "DELETE FROM worker WHERE heartbeat_at < NOW() - INTERVAL 1 DAY LIMIT 1000" },
+	/* Jobs, of every shop (and of none: housekeeping): the oldest queued
+	 * one, or a running one whose worker stopped beating (it resumes from
+	 * its progress) */
+	[SQL_JOB_CLAIM] = { .sql =
+	    "UPDATE job SET state = 'running', worker_id = ?, heartbeat_at = NOW(),"
+	    "       attempts = attempts + 1"
+	    " WHERE state = 'queued'"
+	    "    OR (state = 'running'"
+	    "        AND NOT EXISTS (SELECT 1 FROM worker w WHERE w.id = job.worker_id"
+	    "                          AND w.heartbeat_at >= NOW() - INTERVAL ? SECOND))"
+	    " ORDER BY id LIMIT 1" },
+	[SQL_JOB_CLAIMED] = { .sql =
+	    "SELECT id, kind, progress FROM job WHERE worker_id = ? AND state = 'running'"
+	    " ORDER BY id LIMIT 1" },
+	[SQL_JOB_BEAT] = { .sql =
+	    "UPDATE job SET heartbeat_at = NOW(), progress = ?"
+	    " WHERE id = ? AND worker_id = ? AND state = 'running'" },
+	/* no row: the job was cancelled (or taken by another worker), stop
+	 * (read apart: an UPDATE that changes nothing counts no row) */
+	[SQL_JOB_MINE] = { .sql =
+	    "SELECT 1 FROM job WHERE id = ? AND worker_id = ? AND state = 'running'" },
+	[SQL_JOB_END] = { .sql =
+	    "UPDATE job SET state = ?, progress = ?, total = ?, last_error = LEFT(?, 500),"
+	    "       heartbeat_at = NOW(), finished_at = NOW()"
+	    " WHERE id = ? AND worker_id = ? AND state = 'running'" },
 };
+
+#define KEEP_BATCH 1000	/* the LIMIT of the SQL_KEEP_* statements */
+#define KEEP_BATCHES 1000	/* at most this many batches per statement and run */
+#define HOUSEKEEPING_SECONDS 900
 
 struct outgoing {
 	long long id, shop_id, customer_id;
 	char *recipient, *subject, *text, *html;
 	char *sender_name, *sender_email;
+	char *stored_message_id;	/* from an earlier attempt, or NULL */
+	char created[16];		/* created_at as digits: part of the Message-ID */
 	char message_id[160];
 	char date[64];
 };
@@ -104,9 +223,18 @@ struct worker {
 	const char *ca_file;	/* Mail.CaFile, or NULL for the system's CAs */
 	const char *directory;
 	const char *fallback_from;
-	int max_attempts;
+	const char *secret;
 	int retry_seconds;
-	char lock[80];
+	int retry_max_seconds;	/* Mail.RetryMaxSeconds: the longest wait between tries */
+	int give_up_hours;	/* Mail.GiveUpHours: failed for good after that long */
+	char id[80];		/* this worker's row in the worker table, and its claims' lock */
+	time_t last_beat;
+	time_t last_housekeeping;
+	long long job_id;	/* the job running now, 0 for none */
+	int keep_bodies_days;	/* Mail.KeepBodiesDays: sent mail keeps its bodies so long */
+	long long last_shop;	/* the shop served last, for taking shops in turn */
+	CURL *curl;		/* one per round, in multi, whose cache keeps the SMTP */
+	CURLM *multi;		/* connection open between the mails of the round */
 };
 
 static volatile sig_atomic_t stopping;
@@ -174,29 +302,97 @@ mailbox(const char *name, const char *address)
 	return out;
 }
 
+/* Says this worker is alive, at most every HEARTBEAT_SECONDS. A failure
+ * is only logged: the next beat may pass. */
 static void
-stamp(struct outgoing *mail)
+beat(struct worker *w)
 {
-	unsigned char random[8];
-	char hex[17];
+	struct db_param param = DB_TEXT(w->id);
+	time_t now = time(NULL);
+
+	if (now - w->last_beat < HEARTBEAT_SECONDS)
+		return;
+	w->last_beat = now;
+	if (db_exec(&w->db, &worker_sql[SQL_BEAT], &param, 1) < 0)
+		log_err("cannot record the heartbeat");
+}
+
+/* libcurl calls this about once a second while it waits for the server's
+ * answer to a mail's body (a wait that blocks inside curl_multi_perform). */
+static int
+on_progress(void *data, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+    curl_off_t ulnow)
+{
+	(void)dltotal;
+	(void)dlnow;
+	(void)ultotal;
+	(void)ulnow;
+	beat(data);
+	return 0;
+}
+
+/* Runs the transfer set up on w->curl through the round's multi handle,
+ * beating while it waits: a slow SMTP server must not make the worker look
+ * dead. libcurl calls no callback while it waits for a greeting, hence the
+ * loop; it blocks inside curl_multi_perform while it waits for the answer
+ * to a mail's body, hence on_progress. Returns libcurl's result. */
+static CURLcode
+perform(struct worker *w)
+{
+	CURLcode code = CURLE_OUT_OF_MEMORY;
+	CURLMcode status;
+	CURLMsg *message;
+	int running = 1, left;
+
+	if (curl_multi_add_handle(w->multi, w->curl) != CURLM_OK)
+		return code;
+	do {
+		status = curl_multi_perform(w->multi, &running);
+		if (status == CURLM_OK && running)
+			status = curl_multi_poll(w->multi, NULL, 0, 1000, NULL);
+		beat(w);
+	} while (status == CURLM_OK && running);
+	while ((message = curl_multi_info_read(w->multi, &left)) != NULL)
+		if (message->msg == CURLMSG_DONE && message->easy_handle == w->curl)
+			code = message->data.result;
+	curl_multi_remove_handle(w->multi, w->curl);
+	return code;
+}
+
+/* The mail's Message-ID: the one an earlier attempt wrote into the row, or
+ * one derived from the row (id, creation time) under the installation's
+ * secret, so that every attempt of one outbox row carries the same id and a
+ * receiver can tell a repeated delivery from a new mail. */
+static void
+stamp(struct worker *w, struct outgoing *mail)
+{
+	unsigned char digest[32];
+	char hex[17], input[96];
 	const char *domain = strchr(mail->sender_email, '@');
 	time_t now = time(NULL);
 	struct tm tm;
 
-	crypto_random(random, sizeof(random));
-	crypto_hex(random, sizeof(random), hex);
-	snprintf(mail->message_id, sizeof(mail->message_id), "<fidele.%lld.%s@%s>", mail->id, hex,
-	    domain ? domain + 1 : "localhost");
+	if (mail->stored_message_id != NULL && *mail->stored_message_id != '\0')
+		snprintf(mail->message_id, sizeof(mail->message_id), "%s", mail->stored_message_id);
+	else {
+		snprintf(input, sizeof(input), "message-id:%lld:%s", mail->id, mail->created);
+		crypto_hmac(w->secret, input, strlen(input), digest);
+		crypto_hex(digest, 8, hex);
+		snprintf(mail->message_id, sizeof(mail->message_id), "<fidele.%lld.%s@%s>", mail->id,
+		    hex, domain ? domain + 1 : "localhost");
+	}
 	gmtime_r(&now, &tm);
 	strftime(mail->date, sizeof(mail->date), "%a, %d %b %Y %H:%M:%S +0000", &tm);
 }
 
-/* Sends one mail over SMTP with libcurl's MIME API. Returns NULL when the
- * server accepted it, else a static error text. */
+/* Sends one mail over SMTP with libcurl's MIME API, on the round's handle:
+ * the connection stays open for the next mail, so the mail is marked sent
+ * as soon as the server said it took it (no QUIT to wait for in between).
+ * Returns NULL when the server accepted it, else the error text. */
 static const char *
 send_smtp(struct worker *w, struct outgoing *mail, char *error, size_t error_size)
 {
-	CURL *curl = curl_easy_init();
+	CURL *curl = w->curl;
 	curl_mime *mime = NULL, *alternative = NULL;
 	curl_mimepart *part;
 	struct curl_slist *headers = NULL, *recipients = NULL;
@@ -207,7 +403,11 @@ send_smtp(struct worker *w, struct outgoing *mail, char *error, size_t error_siz
 
 	if (curl == NULL || from == NULL || subject == NULL)
 		goto out;
+	curl_easy_reset(curl);
 	curl_easy_setopt(curl, CURLOPT_URL, w->smtp_url);
+	curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_progress);
+	curl_easy_setopt(curl, CURLOPT_XFERINFODATA, w);
 	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 10L);
 	curl_easy_setopt(curl, CURLOPT_TIMEOUT, (long)SMTP_TIMEOUT);
 	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
@@ -252,14 +452,13 @@ send_smtp(struct worker *w, struct outgoing *mail, char *error, size_t error_siz
 	curl_mime_subparts(part, alternative);
 	curl_mime_type(part, "multipart/alternative");
 	curl_easy_setopt(curl, CURLOPT_MIMEPOST, mime);
-	code = curl_easy_perform(curl);
+	code = perform(w);
 out:
 	if (code != CURLE_OK)
 		snprintf(error, error_size, "%s", curl_easy_strerror(code));
 	curl_slist_free_all(recipients);
 	curl_slist_free_all(headers);
 	curl_mime_free(mime);
-	curl_easy_cleanup(curl);
 	free(from);
 	free(subject);
 	return code == CURLE_OK ? NULL : error;
@@ -333,6 +532,7 @@ outgoing_free(struct outgoing *mail)
 	free(mail->html);
 	free(mail->sender_name);
 	free(mail->sender_email);
+	free(mail->stored_message_id);
 }
 
 static char *
@@ -341,26 +541,27 @@ copy(const char *text)
 	return strdup(text ? text : "");
 }
 
-/* Records the outcome of one mail. Returns 0 or -1 (database). */
+/* Records the outcome of one mail, each in its own short statement (the
+ * connection commits each at once). Returns 0 or -1 (database). */
 static int
 settle(struct worker *w, struct outgoing *mail, const char *failure)
 {
-	struct db_param params[5];
+	struct db_param params[6];
 	long long rows;
 
 	if (failure == NULL) {
-		params[0] = DB_TEXT(mail->message_id);
-		params[1] = DB_INT(mail->id);
-		params[2] = DB_TEXT(w->lock);
-		rows = db_exec(&w->db, &worker_sql[SQL_SENT], params, 3);
+		params[0] = DB_INT(mail->id);
+		params[1] = DB_TEXT(w->id);
+		rows = db_exec(&w->db, &worker_sql[SQL_SENT], params, 2);
 	} else {
 		log_err("mail %lld to %s: %s", mail->id, mail->recipient, failure);
-		params[0] = DB_INT(w->max_attempts);
+		params[0] = DB_INT(w->give_up_hours);
 		params[1] = DB_INT(w->retry_seconds);
-		params[2] = DB_TEXT(failure);
-		params[3] = DB_INT(mail->id);
-		params[4] = DB_TEXT(w->lock);
-		rows = db_exec(&w->db, &worker_sql[SQL_RETRY], params, 5);
+		params[2] = DB_INT(w->retry_max_seconds);
+		params[3] = DB_TEXT(failure);
+		params[4] = DB_INT(mail->id);
+		params[5] = DB_TEXT(w->id);
+		rows = db_exec(&w->db, &worker_sql[SQL_RETRY], params, 6);
 	}
 	if (rows < 0)
 		return -1;
@@ -375,6 +576,86 @@ settle(struct worker *w, struct outgoing *mail, const char *failure)
 	return 0;
 }
 
+struct due_shop {
+	long long shop_id;
+	long long priority;	/* its most urgent due mail */
+	int turn;		/* 0: after the shop served last, 1: its turn came already */
+};
+
+/* Urgent mail first, then shops in turn, starting after the one served
+ * last, so one shop's mass mailing takes its share of each round and no
+ * more. */
+static int
+due_shop_order(const void *a, const void *b)
+{
+	const struct due_shop *x = a, *y = b;
+
+	if (x->priority != y->priority)
+		return x->priority < y->priority ? -1 : 1;
+	if (x->turn != y->turn)
+		return x->turn - y->turn;
+	return x->shop_id < y->shop_id ? -1 : x->shop_id > y->shop_id;
+}
+
+/* Claims up to BATCH due mails for this worker, a share per shop. Returns
+ * the number claimed, or -1 (database). */
+static int
+claim(struct worker *w)
+{
+	struct db_query *shops = &worker_sql[SQL_SHOPS];
+	struct due_shop *due;
+	struct db_param params[3];
+	size_t count = 0, i;
+	long long claimed = 0, share;
+
+	params[0] = DB_INT(DEAD_SECONDS);
+	if (db_exec(&w->db, &worker_sql[SQL_RELEASE], params, 1) < 0 ||
+	    db_exec(&w->db, shops, NULL, 0) < 0)
+		return -1;
+	due = calloc(MAX_SHOPS, sizeof(*due));
+	if (due == NULL) {
+		db_done(shops);
+		return -1;
+	}
+	while (count < MAX_SHOPS && db_fetch(shops) == 1) {
+		due[count].shop_id = db_int(shops, 0);
+		due[count].priority = db_int(shops, 1);
+		due[count].turn = due[count].shop_id <= w->last_shop;
+		count++;
+	}
+	db_done(shops);
+	qsort(due, count, sizeof(*due), due_shop_order);
+	share = count > 0 && (long long)count < BATCH ? BATCH / (long long)count : 1;
+	for (i = 0; i < count && claimed < BATCH; i++) {
+		long long rows;
+
+		params[0] = DB_TEXT(w->id);
+		params[1] = DB_INT(due[i].shop_id);
+		params[2] = DB_INT(share < BATCH - claimed ? share : BATCH - claimed);
+		rows = db_exec(&w->db, &worker_sql[SQL_CLAIM], params, 3);
+		if (rows < 0) {
+			free(due);
+			return -1;
+		}
+		claimed += rows;
+		w->last_shop = due[i].shop_id;
+	}
+	free(due);
+	return (int)claimed;
+}
+
+/* Counts the attempt and writes the Message-ID into the row, before the
+ * SMTP server hears of the mail. Returns 1 to send, 0 when the claim was
+ * lost (another worker has the mail now), -1 (database). */
+static int
+attempt(struct worker *w, struct outgoing *mail)
+{
+	struct db_param params[3] = { DB_TEXT(mail->message_id), DB_INT(mail->id), DB_TEXT(w->id) };
+	long long rows = db_exec(&w->db, &worker_sql[SQL_ATTEMPT], params, 3);
+
+	return rows < 0 ? -1 : rows == 1;
+}
+
 /* One round: claim, send, settle. Returns the number of mails handled, or
  * -1 on a database error. */
 static int
@@ -382,17 +663,15 @@ round_once(struct worker *w)
 {
 	struct db_query *claimed = &worker_sql[SQL_CLAIMED];
 	struct outgoing mails[BATCH];
-	unsigned char random[16];
-	char hex[33], error[1400];
+	char error[1400];
 	struct db_param param;
 	int count = 0, i, status = 0;
 
-	crypto_random(random, sizeof(random));
-	crypto_hex(random, sizeof(random), hex);
-	snprintf(w->lock, sizeof(w->lock), "%d:%s", (int)getpid(), hex);
-	param = DB_TEXT(w->lock);
-	if (db_exec(&w->db, &worker_sql[SQL_CLAIM], &param, 1) < 0 ||
-	    db_exec(&w->db, claimed, &param, 1) < 0)
+	beat(w);
+	if (claim(w) < 0)
+		return -1;
+	param = DB_TEXT(w->id);
+	if (db_exec(&w->db, claimed, &param, 1) < 0)
 		return -1;
 	memset(mails, 0, sizeof(mails));
 	while (count < BATCH && db_fetch(claimed) == 1) {
@@ -409,19 +688,155 @@ round_once(struct worker *w)
 		    : db_text(claimed, 9));
 		mail->sender_email = copy(db_text(claimed, 8) && *db_text(claimed, 8) ? db_text(claimed, 8)
 		    : w->fallback_from);
+		mail->stored_message_id = db_text(claimed, 10) ? strdup(db_text(claimed, 10)) : NULL;
+		snprintf(mail->created, sizeof(mail->created), "%s",
+		    db_text(claimed, 11) ? db_text(claimed, 11) : "");
 	}
 	db_done(claimed);
+	if (count > 0 && w->smtp_url != NULL &&
+	    ((w->curl = curl_easy_init()) == NULL || (w->multi = curl_multi_init()) == NULL))
+		status = -1;
 	for (i = 0; i < count; i++) {
 		const char *failure;
+		int go = 0;
 
-		stamp(&mails[i]);
-		failure = w->smtp_url ? send_smtp(w, &mails[i], error, sizeof(error))
-		    : send_file(w, &mails[i], error, sizeof(error));
-		if (status == 0 && settle(w, &mails[i], failure) != 0)
+		stamp(w, &mails[i]);
+		if (status == 0 && (go = attempt(w, &mails[i])) < 0)
 			status = -1;
+		if (go == 1) {
+			failure = w->smtp_url ? send_smtp(w, &mails[i], error, sizeof(error))
+			    : send_file(w, &mails[i], error, sizeof(error));
+			if (settle(w, &mails[i], failure) != 0)
+				status = -1;
+			beat(w);
+		}
 		outgoing_free(&mails[i]);
 	}
+	if (w->multi != NULL)
+		curl_multi_cleanup(w->multi);
+	if (w->curl != NULL)
+		curl_easy_cleanup(w->curl);
+	w->curl = NULL;
+	w->multi = NULL;
 	return status < 0 ? -1 : count;
+}
+
+/* Says the running job is alive and how far it got. Returns 1 to go on, 0
+ * when it was cancelled (or is no longer this worker's), -1 (database). */
+static int
+job_beat(struct worker *w, long long progress)
+{
+	struct db_param params[3] = { DB_INT(progress), DB_INT(w->job_id), DB_TEXT(w->id) };
+	struct db_query *mine = &worker_sql[SQL_JOB_MINE];
+	int running;
+
+	if (db_exec(&w->db, &worker_sql[SQL_JOB_BEAT], params, 3) < 0 ||
+	    db_exec(&w->db, mine, params + 1, 2) < 0)
+		return -1;
+	running = db_fetch(mine) == 1;
+	db_done(mine);
+	return running;
+}
+
+/* Deletes what nobody needs any more: expired sessions, old sign-in links,
+ * rate-limit windows and form keys, workers long dead, and blanks the
+ * bodies of mail sent more than Mail.KeepBodiesDays ago. Returns the number
+ * of rows removed or blanked, or -1 (database). */
+static long long
+housekeeping(struct worker *w)
+{
+	static const enum worker_sql steps[] = {
+		SQL_KEEP_SESSIONS, SQL_KEEP_TOKENS, SQL_KEEP_RATE_LIMITS, SQL_KEEP_FORM_ONCE,
+		SQL_KEEP_BODIES, SQL_KEEP_WORKERS,
+	};
+	long long total = 0, rows;
+	size_t i;
+	int batch;
+
+	w->last_housekeeping = time(NULL);
+	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		struct db_param param = DB_INT(w->keep_bodies_days);
+		size_t n = steps[i] == SQL_KEEP_BODIES;
+
+		batch = 0;
+		do {
+			rows = db_exec(&w->db, &worker_sql[steps[i]], n ? &param : NULL, n);
+			if (rows < 0)
+				return -1;
+			total += rows;
+			beat(w);
+			if (w->job_id != 0 && job_beat(w, total) != 1)
+				return -2;
+		} while (rows == KEEP_BATCH && ++batch < KEEP_BATCHES && !stopping);
+	}
+	return total;
+}
+
+/* A job kind: runs the job, resuming from progress. Returns the count it
+ * reached, -1 (failed), or -2 (cancelled: job_beat said so). */
+struct job_kind {
+	const char *name;
+	long long (*run)(struct worker *w, long long progress);
+};
+
+static long long
+job_housekeeping(struct worker *w, long long progress)
+{
+	(void)progress;	/* each step starts over cheaply: it deletes what is left */
+	return housekeeping(w);
+}
+
+static const struct job_kind job_kinds[] = {
+	{ "housekeeping", job_housekeeping },
+};
+
+/* Claims one job and runs it to its end. Returns 1 when a job was handled,
+ * 0 when none was waiting, -1 (database). */
+static int
+job_once(struct worker *w)
+{
+	struct db_query *claimed = &worker_sql[SQL_JOB_CLAIMED];
+	struct db_param params[6];
+	const struct job_kind *kind = NULL;
+	long long progress = 0, result;
+	char name[48] = "";
+	size_t i;
+	int found;
+
+	params[0] = DB_TEXT(w->id);
+	params[1] = DB_INT(DEAD_SECONDS);
+	if (db_exec(&w->db, &worker_sql[SQL_JOB_CLAIM], params, 2) < 0 ||
+	    db_exec(&w->db, claimed, params, 1) < 0)
+		return -1;
+	found = db_fetch(claimed) == 1;
+	if (found) {
+		w->job_id = db_int(claimed, 0);
+		snprintf(name, sizeof(name), "%s", db_text(claimed, 1) ? db_text(claimed, 1) : "");
+		progress = db_int(claimed, 2);
+	}
+	db_done(claimed);
+	if (!found)
+		return 0;
+	for (i = 0; i < sizeof(job_kinds) / sizeof(job_kinds[0]); i++)
+		if (strcmp(name, job_kinds[i].name) == 0)
+			kind = &job_kinds[i];
+	result = kind != NULL ? kind->run(w, progress) : -1;
+	if (result == -1)
+		log_err("job %lld (%s) failed", w->job_id, name);
+	if (result != -2) {
+		params[0] = DB_TEXT(result >= 0 ? "done" : "failed");
+		params[1] = DB_INT(result >= 0 ? result : progress);
+		params[2] = result >= 0 ? DB_INT(result) : DB_NULL;
+		params[3] = result >= 0 ? DB_NULL : DB_TEXT(kind != NULL ? "failed" : "unknown kind");
+		params[4] = DB_INT(w->job_id);
+		params[5] = DB_TEXT(w->id);
+		if (db_exec(&w->db, &worker_sql[SQL_JOB_END], params, 6) < 0) {
+			w->job_id = 0;
+			return -1;
+		}
+	}
+	w->job_id = 0;
+	return 1;
 }
 
 /* Mail.StartTls, for smtp:// URLs (smtps:// is TLS from the start). */
@@ -452,8 +867,10 @@ mail_settings(struct worker *w)
 	if (w->ca_file != NULL && *w->ca_file == '\0')
 		w->ca_file = NULL;
 	w->fallback_from = hdf_get_value(w->config, "Mail.From", "fidele@localhost");
-	w->max_attempts = hdf_get_int_value(w->config, "Mail.MaxAttempts", 8);
 	w->retry_seconds = hdf_get_int_value(w->config, "Mail.RetrySeconds", 30);
+	w->retry_max_seconds = hdf_get_int_value(w->config, "Mail.RetryMaxSeconds", 3600);
+	w->give_up_hours = hdf_get_int_value(w->config, "Mail.GiveUpHours", 48);
+	w->keep_bodies_days = hdf_get_int_value(w->config, "Mail.KeepBodiesDays", 30);
 	w->use_ssl = -1;
 	for (i = 0; i < sizeof(starttls_modes) / sizeof(starttls_modes[0]); i++)
 		if (strcmp(starttls, starttls_modes[i].name) == 0)
@@ -463,8 +880,11 @@ mail_settings(struct worker *w)
 		    starttls);
 		return EXIT_CONFIG;
 	}
-	if (w->max_attempts < 1 || w->retry_seconds < 1) {
-		fprintf(stderr, "fidele-worker: Mail.MaxAttempts and Mail.RetrySeconds are at least 1\n");
+	if (w->retry_seconds < 1 || w->retry_max_seconds < w->retry_seconds || w->give_up_hours < 1 ||
+	    w->keep_bodies_days < 1) {
+		fprintf(stderr, "fidele-worker: Mail.RetrySeconds, Mail.GiveUpHours and"
+		    " Mail.KeepBodiesDays are at least 1, Mail.RetryMaxSeconds at least"
+		    " Mail.RetrySeconds\n");
 		return EXIT_CONFIG;
 	}
 	if (w->ca_file != NULL && access(w->ca_file, R_OK) != 0) {
@@ -496,6 +916,31 @@ mail_settings(struct worker *w)
 	return 0;
 }
 
+/* Names this worker and records it as alive. Returns 0 or -1. */
+static int
+hello(struct worker *w)
+{
+	unsigned char random[8];
+	char hex[17], host[64];
+	struct db_param params[3];
+
+	if (gethostname(host, sizeof(host)) != 0)
+		snprintf(host, sizeof(host), "unknown");
+	host[sizeof(host) - 1] = '\0';
+	crypto_random(random, sizeof(random));
+	crypto_hex(random, sizeof(random), hex);
+	snprintf(w->id, sizeof(w->id), "%.30s:%d:%s", host, (int)getpid(), hex);
+	params[0] = DB_TEXT(w->id);
+	params[1] = DB_TEXT(host);
+	params[2] = DB_INT(getpid());
+	if (db_exec(&w->db, &worker_sql[SQL_HELLO], params, 3) < 0) {
+		w->id[0] = '\0';
+		return -1;
+	}
+	w->last_beat = time(NULL);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -512,8 +957,8 @@ main(int argc, char **argv)
 	w.config = settings_load();
 	if (w.config == NULL)
 		return EXIT_CONFIG;
-	if (settings_secret(w.config) == NULL ||
-	    mail_settings(&w) != 0) {
+	w.secret = settings_secret(w.config);
+	if (w.secret == NULL || mail_settings(&w) != 0) {
 		hdf_destroy(&w.config);
 		return EXIT_CONFIG;
 	}
@@ -522,21 +967,38 @@ main(int argc, char **argv)
 	signal(SIGINT, on_signal);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	if (db_connect(&w.db, w.config) != 0 ||
-	    db_register(&w.db, worker_sql, WORKER_SQL__MAX) != 0) {
+	    db_register(&w.db, worker_sql, WORKER_SQL__MAX) != 0 || hello(&w) != 0) {
 		status = 1;
 		stopping = 1;
 	}
 	while (!stopping) {
-		int handled = round_once(&w);
+		int handled, jobs;
 
+		/* at start (so --once from cron does it too), then every
+		 * HOUSEKEEPING_SECONDS */
+		if (time(NULL) - w.last_housekeeping >= HOUSEKEEPING_SECONDS &&
+		    housekeeping(&w) < 0)
+			fprintf(stderr, "fidele-worker: database error during housekeeping\n");
+		/* one job at a time between rounds of mail */
+		jobs = job_once(&w);
+		if (jobs < 0)
+			fprintf(stderr, "fidele-worker: database error in a job\n");
+		handled = round_once(&w);
 		if (handled < 0)
 			fprintf(stderr, "fidele-worker: database error, retrying\n");
+		if (jobs > 0 && handled == 0)
+			continue;
 		if (once && handled <= 0) {
 			status = handled < 0;
 			break;
 		}
 		if (handled <= 0)
 			usleep((useconds_t)poll_ms * 1000);
+	}
+	if (w.id[0] != '\0') {
+		struct db_param param = DB_TEXT(w.id);
+
+		db_exec(&w.db, &worker_sql[SQL_BYE], &param, 1);
 	}
 	db_close(&w.db);
 	curl_global_cleanup();

@@ -400,11 +400,14 @@ class WorkerLimits(unittest.TestCase):
         return subprocess.run([web.STACK.program("fidele-worker"), "--once"], env=env,
                               capture_output=True, text=True, timeout=60)
 
-    def test_mail_is_marked_failed_after_the_last_attempt(self):
+    def test_mail_is_marked_failed_once_tried_for_longer_than_give_up_hours(self):
         address = "never@alpha.test"
         self.queue(address, attempts=7)
+        # retry by time (issue 11): its first attempt was 49 hours ago
+        web.STACK.sql("UPDATE outbox SET first_attempt_at = NOW() - INTERVAL 49 HOUR"
+                      " WHERE recipient = '%s'" % address)
         # nothing listens on port 9 (discard) here: the connection is refused
-        env = self.worker_config("Mail {\n  Smtp = smtp://127.0.0.1:9\n  MaxAttempts = 8\n}\n")
+        env = self.worker_config("Mail {\n  Smtp = smtp://127.0.0.1:9\n  GiveUpHours = 48\n}\n")
         self.run_once(env, address)
         row = web.STACK.sql("SELECT status, attempts, last_error IS NOT NULL FROM outbox"
                             " WHERE recipient = '%s'" % address)

@@ -234,7 +234,7 @@ class RetrySchedule(WorkerCase):
         self.queue(address)
         # nothing listens on port 9 (discard): every attempt fails
         env = self.config("Mail {\n  Smtp = smtp://127.0.0.1:9\n  RetrySeconds = 600\n"
-                          "  MaxAttempts = 10\n}\n")
+                          "  RetryMaxSeconds = 3600\n}\n")
         for attempt, delay in enumerate((600, 1200, 2400, 3600, 3600), start=1):
             before = web.STACK.sql("SELECT UNIX_TIMESTAMP(NOW())")[0][0]
             self.run_once(env, address)
