@@ -5,6 +5,7 @@
 #include <config.h>
 
 #include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -254,13 +255,13 @@ text_base64url_decode(const char *in, unsigned char *out, size_t out_size)
 const char *
 text_client_key(const char *ip, char *out, size_t size)
 {
-	unsigned char address[16];
+	struct in6_addr address;
 	char text[INET6_ADDRSTRLEN];
 
-	if (ip != NULL && strchr(ip, ':') != NULL && inet_pton(AF_INET6, ip, address) == 1 &&
-	    !(memcmp(address, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12) == 0)) {
-		memset(address + 8, 0, 8);
-		if (inet_ntop(AF_INET6, address, text, sizeof(text)) != NULL) {
+	if (ip != NULL && strchr(ip, ':') != NULL && inet_pton(AF_INET6, ip, &address) == 1 &&
+	    !IN6_IS_ADDR_V4MAPPED(&address)) {
+		memset(address.s6_addr + 8, 0, 8);
+		if (inet_ntop(AF_INET6, &address, text, sizeof(text)) != NULL) {
 			snprintf(out, size, "%s/64", text);
 			return out;
 		}
