@@ -1039,7 +1039,7 @@ list_page_query(struct request *req, struct list_view *view)
 	if (sql.overflow || (query = db_cached(&req->app->db, sql.text)) == NULL)
 		return NULL;
 	rows = db_exec(&req->app->db, query, sql.params, sql.n);
-	if (walk_bounded(view) && (rows == -3 || (rows >= 0 && db_warnings(&req->app->db) > 0))) {
+	if (walk_bounded(view) && (rows == DB_SORT_ABORTED || (rows >= 0 && db_warnings(&req->app->db) > 0))) {
 		/* the walk gave up (while walking: a warning; while sorting the
 		 * page it found: an error): read the page from the matches */
 		db_done(query);
@@ -1419,7 +1419,7 @@ customers_create(struct request *req)
 		}
 		rows = db_exec(&req->app->db, insert, params, 8);
 	}
-	if (rows == -2) {
+	if (rows == DB_DUPLICATE) {
 		/* the unique key on (shop, normalised e-mail) decides, race-free */
 		db_rollback(&req->app->db);
 		hdf_set_value(req->hdf, "Page.Errors.email", request_text(req, "Customers.Duplicate"));
@@ -1927,7 +1927,7 @@ customers_update(struct request *req)
 
 		rows = db_exec(&req->app->db, &customers_sql[SQL_UPDATE], params, 10);
 	}
-	if (rows == -2) {
+	if (rows == DB_DUPLICATE) {
 		db_rollback(&req->app->db);
 		hdf_set_value(req->hdf, "Page.Errors.email", request_text(req, "Customers.Duplicate"));
 		req->status = 400;
@@ -1995,7 +1995,7 @@ form_once(struct request *req)
 		return -1;
 	}
 	rows = db_exec(&req->app->db, &customers_sql[SQL_ONCE_ADD], params, 2);
-	if (rows == -2) {
+	if (rows == DB_DUPLICATE) {
 		db_rollback(&req->app->db);
 		snprintf(path, sizeof(path), "/admin/customers/%lld", req->path_id);
 		page_redirect(req, path);
