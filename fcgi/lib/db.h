@@ -165,9 +165,11 @@ long long db_insert_rows(struct db *db, const char *head, unsigned int columns,
  * of statements built for a row count. */
 char *db_sql_repeat(const char *head, const char *group, size_t count, const char *tail);
 
-/* Rows per statement in db_insert_rows: bench/db-insert found 250-row
- * statements as fast as bigger ones (see db.c). */
+/* Rows per statement in db_insert_rows: bench/db-insert.py found 250-row
+ * statements as fast as bigger ones (figures in db.c). */
+#ifndef DB_INSERT_BATCH
 #define DB_INSERT_BATCH 250
+#endif
 
 /* Advances to the next row: 1 when there is one, 0 at the end, -1 on error. */
 int db_fetch(struct db_query *query);
