@@ -47,6 +47,7 @@ query_close(struct db_query *query)
 		mysql_stmt_close(query->stmt);
 	query->stmt = NULL;
 	query->has_result = 0;
+	query->streaming = 0;
 	query_free_result_binds(query);
 }
 
@@ -301,11 +302,13 @@ reconnect(struct db *db)
 	db->stream = NULL;
 	for (;;) {
 		struct timespec pause;
+		int last = monotonic_ms() + (double)pause_ms > deadline;
 
-		if (open_connection(db, 1) == 0)
+		/* only the last attempt's error is logged */
+		if (open_connection(db, !last) == 0)
 			break;
-		if (monotonic_ms() + (double)pause_ms > deadline) {
-			log_err("db: cannot reconnect for %d ms", DB_RECONNECT_MS);
+		if (last) {
+			log_err("db: no connection for %d ms", DB_RECONNECT_MS);
 			return DB_ERROR;
 		}
 		pause.tv_sec = 0;
@@ -605,13 +608,15 @@ db_warnings(struct db *db)
 unsigned long long
 db_row_count(struct db_query *query)
 {
-	return query->has_result ? (unsigned long long)mysql_stmt_num_rows(query->stmt) : 0;
+	/* a stream does not know its rows before reading them all */
+	return query->has_result && !query->streaming ?
+	    (unsigned long long)mysql_stmt_num_rows(query->stmt) : 0;
 }
 
 void
 db_seek(struct db_query *query, unsigned long long row)
 {
-	if (query->has_result)
+	if (query->has_result && !query->streaming)
 		mysql_stmt_data_seek(query->stmt, row);
 }
 

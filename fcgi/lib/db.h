@@ -141,8 +141,8 @@ long long db_exec(struct db *db, struct db_query *query,
  * the protocol cannot interleave statements with an unread result. A
  * program that must write while it streams (an export log, progress) opens
  * a second struct db for the stream. A lost connection is not retried once
- * rows were read (they would come twice). db_row_count and db_seek do not
- * apply. Returns DB_OK or DB_ERROR. */
+ * rows were read (they would come twice). db_row_count is 0 and db_seek
+ * does nothing on a stream. Returns DB_OK or DB_ERROR. */
 int db_stream_open(struct db *db, struct db_query *query,
     const struct db_param *params, size_t n);
 

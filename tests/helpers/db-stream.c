@@ -63,15 +63,19 @@ stream_customers(struct db *db, long long shop_id)
 {
 	struct db_query list = { .sql = "SELECT id, email FROM customer WHERE shop_id = ? ORDER BY id" };
 	struct db_query other = { .sql = "SELECT COUNT(*) FROM customer WHERE shop_id = ?" };
+	struct db_query wide = { .sql = "SELECT CONCAT(REPEAT('x', 5000 * seq), LPAD(seq, 6, '-'))"
+	    " FROM seq_1_to_3" };
 	struct db_param param = DB_INT(shop_id);
 	int status;
 
-	if (db_prepare(db, &list) != 0 || db_prepare(db, &other) != 0)
+	if (db_prepare(db, &list) != 0 || db_prepare(db, &other) != 0 || db_prepare(db, &wide) != 0)
 		return 1;
 	if (db_stream_open(db, &list, &param, 1) != DB_OK)
 		return 1;
 	while ((status = db_fetch(&list)) == 1)
-		printf("%s\t%s\n", db_text(&list, 0), db_text(&list, 1));
+		/* NULL as mariadb --batch writes it, for the test's ground truth */
+		printf("%s\t%s\n", db_text(&list, 0),
+		    db_text(&list, 1) ? db_text(&list, 1) : "NULL");
 	/* the stream still owns the connection until it is closed */
 	printf("during: %lld\n", db_exec(db, &other, &param, 1));
 	printf("begin during: %d\n", db_begin(db));
@@ -79,6 +83,13 @@ stream_customers(struct db *db, long long shop_id)
 	if (db_exec(db, &other, &param, 1) == 0 && db_fetch(&other) == 1)
 		printf("after: %lld\n", db_int(&other, 0));
 	db_done(&other);
+	/* values longer than the column buffers (4 KiB) grow them mid-stream */
+	if (db_stream_open(db, &wide, NULL, 0) != DB_OK)
+		return 1;
+	while ((status = db_fetch(&wide)) == 1)
+		printf("wide: %lu %s\n", db_length(&wide, 0), db_text(&wide, 0) + db_length(&wide, 0) - 6);
+	db_stream_close(db, &wide);
+	db_release(&wide);
 	db_release(&list);
 	db_release(&other);
 	return status < 0;

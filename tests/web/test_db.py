@@ -46,6 +46,11 @@ class Stream(unittest.TestCase):
         self.assertIn("while a stream is open", errors)
         self.assertEqual(values["after"], count)       # the connection works again
 
+    def test_a_stream_reads_values_longer_than_its_buffers(self):
+        _, lines, _ = helper("customers", 1)
+        self.assertEqual([line for line in lines if line.startswith("wide: ")],
+                         ["wide: 5006 -----1", "wide: 10006 -----2", "wide: 15006 -----3"])
+
     def test_a_stream_keeps_memory_flat_where_a_buffered_read_grows(self):
         rows = 300000   # of 200 bytes each: about 60 MB if held
         streamed, _, _ = helper("rows", rows, "stream")
