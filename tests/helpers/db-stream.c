@@ -126,7 +126,7 @@ insert_rows(struct db *db, long count)
 	struct db_query make = { .sql = "CREATE TEMPORARY TABLE scratch (id INT PRIMARY KEY, label VARCHAR(40), note TEXT)" };
 	struct db_query total = { .sql = "SELECT COUNT(*), SUM(id), MAX(label), COUNT(note) FROM scratch" };
 	struct db_param *params = calloc((size_t)count * 3, sizeof(*params));
-	char (*labels)[24] = calloc((size_t)count, sizeof(*labels));
+	char (*labels)[32] = calloc((size_t)count, sizeof(*labels));
 	long i;
 	long long inserted, again;
 
