@@ -706,6 +706,9 @@ db_commit(struct db *db)
 int
 db_rollback(struct db *db)
 {
+	/* every request ends here: a stream its handler left open goes too */
+	if (db->stream != NULL)
+		db_stream_close(db, db->stream);
 	if (!db->in_transaction)
 		return 0;
 	db->in_transaction = 0;

@@ -154,7 +154,8 @@ void db_stream_close(struct db *db, struct db_query *query);
  * row) with one "head VALUES (?,...),(?,...)..." statement per
  * DB_INSERT_BATCH rows, head being "INSERT [IGNORE] INTO t (a, b, ...)"
  * (the VALUES and the groups are added here).
- * The statement for each row count is prepared once and kept (db_cached).
+ * The statement for each row count is prepared once and kept, in a cache
+ * of its own.
  * Returns the affected rows in total, or a db_status (DB_DUPLICATE when a
  * unique key refused a row: the rows of earlier statements stay). */
 long long db_insert_rows(struct db *db, const char *head, unsigned int columns,
@@ -204,7 +205,8 @@ unsigned long long db_insert_id(struct db_query *query);
  * (NULL columns are left out), then db_done. Returns the row count or -1. */
 int db_rows_to_hdf(struct db_query *query, HDF *hdf, const char *prefix);
 
-/* Transactions. Each returns 0 or -1. db_rollback is safe to call twice. */
+/* Transactions. Each returns 0 or -1. db_rollback is safe to call twice;
+ * it also closes a stream left open (the end of every request calls it). */
 int db_begin(struct db *db);
 int db_commit(struct db *db);
 int db_rollback(struct db *db);

@@ -89,6 +89,13 @@ stream_customers(struct db *db, long long shop_id)
 	while ((status = db_fetch(&wide)) == 1)
 		printf("wide: %lu %s\n", db_length(&wide, 0), db_text(&wide, 0) + db_length(&wide, 0) - 6);
 	db_stream_close(db, &wide);
+	/* a stream left open by a handler is closed where the request ends */
+	if (db_stream_open(db, &wide, NULL, 0) != DB_OK || db_fetch(&wide) != 1)
+		return 1;
+	db_rollback(db);
+	if (db_exec(db, &other, &param, 1) == 0 && db_fetch(&other) == 1)
+		printf("after rollback: %lld\n", db_int(&other, 0));
+	db_done(&other);
 	db_release(&wide);
 	db_release(&list);
 	db_release(&other);

@@ -46,6 +46,13 @@ class Stream(unittest.TestCase):
         self.assertIn("while a stream is open", errors)
         self.assertEqual(values["after"], count)       # the connection works again
 
+    def test_the_end_of_a_request_closes_a_stream_left_open(self):
+        # db_rollback, which ends every request, gives the connection back
+        shop_id = web.STACK.sql("SELECT id FROM shop WHERE slug = 'alpha'")[0][0]
+        count = web.STACK.sql("SELECT COUNT(*) FROM customer WHERE shop_id = %s" % shop_id)[0][0]
+        values, _, _ = helper("customers", shop_id)
+        self.assertEqual(values["after rollback"], count)
+
     def test_a_stream_reads_values_longer_than_its_buffers(self):
         _, lines, _ = helper("customers", 1)
         self.assertEqual([line for line in lines if line.startswith("wide: ")],
