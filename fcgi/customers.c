@@ -813,7 +813,7 @@ form_once(struct request *req)
 		return -1;
 	}
 	rows = db_exec(&req->app->db, &customers_sql[SQL_ONCE_ADD], params, 2);
-	if (rows == -2) {
+	if (rows == DB_DUPLICATE) {
 		db_rollback(&req->app->db);
 		snprintf(path, sizeof(path), "/admin/customers/%lld", req->path_id);
 		page_redirect(req, path);

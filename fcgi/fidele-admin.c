@@ -424,7 +424,7 @@ cmd_shop_add(struct db *db, struct options *opts)
 	params[4] = DB_TEXT(option(opts, "--sender-name", name));
 	params[5] = DB_TEXT(sender_email);
 	rows = db_exec(db, &admin_sql[SQL_SHOP_ADD], params, 6);
-	if (rows == -2) {
+	if (rows == DB_DUPLICATE) {
 		log_err("a shop named %s already exists", slug);
 		return 1;
 	}
@@ -461,7 +461,7 @@ cmd_host_add(struct db *db, struct options *opts)
 	params[0] = DB_TEXT(host);
 	params[1] = DB_INT(id);
 	rows = db_exec(db, &admin_sql[SQL_HOST_ADD], params, 2);
-	if (rows == -2) {
+	if (rows == DB_DUPLICATE) {
 		log_err("host %s already belongs to a shop", host);
 		return 1;
 	}
@@ -533,7 +533,7 @@ cmd_admin_add(struct db *db, struct options *opts)
 	params[4] = DB_TEXT(hash);
 	rows = db_exec(db, &admin_sql[SQL_ADMIN_ADD], params, 5);
 	free(hash);
-	if (rows == -2) {
+	if (rows == DB_DUPLICATE) {
 		log_err("%s is already an admin of %s", email, slug);
 		return 1;
 	}
@@ -945,7 +945,9 @@ main(int argc, char **argv)
 		hdf_destroy(&config);
 		return 1;
 	}
-	if (db_connect(&db, config) != 0) {
+	/* only migrate runs multi-statement scripts */
+	if ((strcmp(argv[1], "migrate") == 0 ? db_connect_for_scripts(&db, config) :
+	    db_connect(&db, config)) != 0) {
 		hdf_destroy(&config);
 		return 1;
 	}

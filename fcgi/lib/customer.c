@@ -303,7 +303,7 @@ customer_create_batch(struct shop_context *ctx, const struct customer_fields *ro
 	if (insert == NULL)
 		return CUSTOMER_ERROR;
 	rows_written = db_exec(ctx->db, insert, params, (size_t)p);
-	if (rows_written == -2)
+	if (rows_written == DB_DUPLICATE)
 		return CUSTOMER_DUPLICATE;	/* the unique key (shop, e-mail) decides */
 	if (rows_written != count)
 		return CUSTOMER_ERROR;
@@ -361,7 +361,7 @@ customer_update(struct shop_context *ctx, long long customer_id,
 	params[8] = DB_INT(customer_id);
 	params[9] = DB_INT(ctx->shop_id);
 	rows = run(ctx, SQL_UPDATE, params, 10);
-	if (rows == -2)
+	if (rows == DB_DUPLICATE)
 		return CUSTOMER_DUPLICATE;
 	if (rows < 0 ||
 	    search_forget(ctx->db, ctx->shop_id, customer_id, old_first, old_last, old_email,

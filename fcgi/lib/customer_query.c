@@ -1221,7 +1221,7 @@ customer_query_page(struct customer_query *query, struct db *db)
 	result = run(db, &sql, &rows);
 	if (result == NULL)
 		return NULL;
-	if (walk_bounded(query) && (rows == -3 || (rows >= 0 && db_warnings(db) > 0))) {
+	if (walk_bounded(query) && (rows == DB_SORT_ABORTED || (rows >= 0 && db_warnings(db) > 0))) {
 		/* the walk gave up (while walking: a warning; while sorting the
 		 * page it found: an error): read the page from the matches */
 		db_done(result);

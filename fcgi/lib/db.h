@@ -8,6 +8,12 @@
  * next db_exec or db_done on it. When the server went away (restart, timeout)
  * db_exec reconnects, prepares every table again and retries once, unless a
  * transaction was open: then it fails and the caller's request fails cleanly.
+ * A reconnect keeps trying for DB_RECONNECT_MS (a restarting server refuses
+ * connections for a few tenths of a second), so a restart costs no page.
+ *
+ * Failures are the negative values of enum db_status: a caller that only
+ * needs "did it work" tests < 0, one that must tell a duplicate from a
+ * failure compares with the names.
  */
 #ifndef FIDELE_DB_H
 #define FIDELE_DB_H
@@ -17,6 +23,21 @@
 #include <mysql.h>
 
 #include "clearsilver.h"
+
+/* What a database call returns when it did not simply work. Every failure
+ * is negative, so "< 0" still means failed. */
+enum db_status {
+	DB_OK = 0,
+	DB_ERROR = -1,		/* logged: server error, lost connection, bad call */
+	DB_DUPLICATE = -2,	/* a unique key refused the row (not logged) */
+	DB_SORT_ABORTED = -3	/* a sort cut short by LIMIT ROWS EXAMINED or for
+				 * want of room (logged): a caller that set the
+				 * limit can fall back */
+};
+
+/* How long a lost connection is retried before a call fails: a MariaDB
+ * restart refuses connections for 0.3-0.4 s. */
+#define DB_RECONNECT_MS 2000
 
 struct db_query {
 	const char *sql;
@@ -31,6 +52,7 @@ struct db_query {
 	my_bool *nulls;
 	my_bool *truncated;
 	int has_result;
+	int streaming;		/* rows come from the server as fetched */
 };
 
 enum db_param_type { DB_PARAM_NULL, DB_PARAM_INT, DB_PARAM_TEXT, DB_PARAM_BLOB };
@@ -56,11 +78,14 @@ db_text_param(const char *s)
 	return param;
 }
 
-#define DB_MAX_TABLES 4
+#define DB_MAX_TABLES 8
 /* Statements whose text is built at run time (the customer list's filters)
  * are prepared once per distinct text and kept, the least recently used
  * going first when the cache is full. */
 #define DB_CACHE_SIZE 48
+/* and the statements of db_insert_rows, one per row count, in a cache of
+ * their own */
+#define DB_INSERT_CACHE_SIZE 8
 
 struct db {
 	MYSQL *conn;
@@ -69,14 +94,22 @@ struct db {
 	size_t table_sizes[DB_MAX_TABLES];
 	int table_count;
 	int in_transaction;
-	struct db_query cache[DB_CACHE_SIZE];
-	unsigned long cache_used[DB_CACHE_SIZE];
+	unsigned long client_flags;	/* CLIENT_MULTI_STATEMENTS for scripts */
+	struct db_query *stream;	/* the open stream, which owns the connection */
+	struct db_query cache[DB_CACHE_SIZE + DB_INSERT_CACHE_SIZE];
+	unsigned long cache_used[DB_CACHE_SIZE + DB_INSERT_CACHE_SIZE];
 	unsigned long cache_clock;
 };
 
 /* Connects with the Database.* settings of config (kept, not owned).
- * Returns 0, or -1 after logging why. */
+ * Returns DB_OK, or DB_ERROR after logging why. One statement per call:
+ * a text holding several statements is refused by the server. */
 int db_connect(struct db *db, HDF *config);
+
+/* The same, with multi-statements allowed, for db_run_script (fidele-admin
+ * migrate) and nothing else: a connection that accepts "a; b" turns any
+ * SQL-injection slip into arbitrary statements. */
+int db_connect_for_scripts(struct db *db, HDF *config);
 
 /* Prepares every statement of a table (size n) and remembers it for
  * reconnects. Returns 0, or -1 naming the bad statement on stderr. */
@@ -96,11 +129,48 @@ struct db_query *db_cached(struct db *db, const char *sql);
 
 /* Runs a statement with n parameters. For a SELECT the whole result is
  * buffered and read with db_fetch. Returns affected rows (0 for a SELECT),
- * or -1 on error (logged). A duplicate key is -2, so callers can say so. A
- * sort cut short (by LIMIT ROWS EXAMINED, or for want of room) is -3,
- * logged too: a caller that set the limit can fall back. */
+ * or DB_ERROR (logged), DB_DUPLICATE (not logged: callers say so to the
+ * user) or DB_SORT_ABORTED (logged). */
 long long db_exec(struct db *db, struct db_query *query,
     const struct db_param *params, size_t n);
+
+/* Runs a SELECT whose rows are read from the server as db_fetch asks for
+ * them, never buffered here, so memory stays flat however many rows come
+ * (exports). Until db_stream_close the stream owns the connection: any
+ * other db_exec, db_begin... on db fails with DB_ERROR (logged), because
+ * the protocol cannot interleave statements with an unread result. A
+ * program that must write while it streams (an export log, progress) opens
+ * a second struct db for the stream. A lost connection is not retried once
+ * rows were read (they would come twice). db_row_count is 0 and db_seek
+ * does nothing on a stream. Returns DB_OK or DB_ERROR. */
+int db_stream_open(struct db *db, struct db_query *query,
+    const struct db_param *params, size_t n);
+
+/* Ends a stream (the rows not read are read and dropped by the client
+ * library) and gives the connection back. Safe to call twice. */
+void db_stream_close(struct db *db, struct db_query *query);
+
+/* Inserts rows rows of columns values each (params holds them row after
+ * row) with one "head VALUES (?,...),(?,...)..." statement per
+ * DB_INSERT_BATCH rows, head being "INSERT [IGNORE] INTO t (a, b, ...)"
+ * (the VALUES and the groups are added here).
+ * The statement for each row count is prepared once and kept, in a cache
+ * of its own.
+ * Returns the affected rows in total, or a db_status (DB_DUPLICATE when a
+ * unique key refused a row: the rows of earlier statements stay). */
+long long db_insert_rows(struct db *db, const char *head, unsigned int columns,
+    const struct db_param *params, size_t rows);
+
+/* "head" + count copies of group separated by commas + "tail", malloc'd
+ * (NULL when out of memory): the "(?, ?), (?, ?)..." and "IN (?, ?...)"
+ * of statements built for a row count. */
+char *db_sql_repeat(const char *head, const char *group, size_t count, const char *tail);
+
+/* Rows per statement in db_insert_rows: bench/db-insert.py found 250-row
+ * statements as fast as bigger ones (figures in db.c). */
+#ifndef DB_INSERT_BATCH
+#define DB_INSERT_BATCH 250
+#endif
 
 /* Advances to the next row: 1 when there is one, 0 at the end, -1 on error. */
 int db_fetch(struct db_query *query);
@@ -135,13 +205,15 @@ unsigned long long db_insert_id(struct db_query *query);
  * (NULL columns are left out), then db_done. Returns the row count or -1. */
 int db_rows_to_hdf(struct db_query *query, HDF *hdf, const char *prefix);
 
-/* Transactions. Each returns 0 or -1. db_rollback is safe to call twice. */
+/* Transactions. Each returns 0 or -1. db_rollback is safe to call twice;
+ * it also closes a stream left open (the end of every request calls it). */
 int db_begin(struct db *db);
 int db_commit(struct db *db);
 int db_rollback(struct db *db);
 
 /* Runs a whole SQL text (several statements, no parameters), for
- * migrations. Returns 0 or -1 after printing the server's message. */
+ * migrations, on a connection from db_connect_for_scripts. Returns 0 or -1
+ * after printing the server's message. */
 int db_run_script(struct db *db, const char *sql);
 
 /* Closes the connection and frees every prepared statement. */

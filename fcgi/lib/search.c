@@ -378,24 +378,6 @@ search_tokens(const char *query, char tokens[SEARCH_TOKENS_MAX][SEARCH_TERM_MAX 
 
 /* --- the rows ------------------------------------------------------------ */
 
-/* "INSERT IGNORE … VALUES (?, ?, ?, ?), …" for SEARCH_BATCH_ROWS rows; a
- * shorter batch repeats its last row, which IGNORE drops. */
-static const char *
-batch_sql(void)
-{
-	static char sql[96 + SEARCH_BATCH_ROWS * 10];
-	char *p;
-	int r;
-
-	if (sql[0] != '\0')
-		return sql;
-	p = sql + sprintf(sql, "INSERT IGNORE INTO customer_search (shop_id, term, customer_id, name_key)"
-	    " VALUES ");
-	for (r = 0; r < SEARCH_BATCH_ROWS; r++)
-		p += sprintf(p, r ? ",(?,?,?,?)" : "(?,?,?,?)");
-	return sql;
-}
-
 void
 search_batch_init(struct search_batch *batch, struct db *db, long long shop_id)
 {
@@ -408,24 +390,20 @@ int
 search_batch_flush(struct search_batch *batch)
 {
 	static struct db_param params[SEARCH_BATCH_ROWS * 4];
-	struct db_query *query;
-	int r, p = 0;
+	int r, p = 0, rows = batch->rows;
 
-	if (batch->rows == 0)
+	if (rows == 0)
 		return 0;
-	query = db_cached(batch->db, batch_sql());
-	if (query == NULL)
-		return -1;
-	for (r = 0; r < SEARCH_BATCH_ROWS; r++) {
-		int row = r < batch->rows ? r : batch->rows - 1;
-
+	for (r = 0; r < rows; r++) {
 		params[p++] = DB_INT(batch->shop_id);
-		params[p++] = DB_TEXT(batch->term[row]);
-		params[p++] = DB_INT(batch->customer[row]);
-		params[p++] = DB_BLOB(batch->name_key[row], batch->name_key_length[row]);
+		params[p++] = DB_TEXT(batch->term[r]);
+		params[p++] = DB_INT(batch->customer[r]);
+		params[p++] = DB_BLOB(batch->name_key[r], batch->name_key_length[r]);
 	}
 	batch->rows = 0;
-	return db_exec(batch->db, query, params, (size_t)p) < 0 ? -1 : 0;
+	return db_insert_rows(batch->db,
+	    "INSERT IGNORE INTO customer_search (shop_id, term, customer_id, name_key)",
+	    4, params, (size_t)rows) < 0 ? -1 : 0;
 }
 
 int
@@ -479,19 +457,14 @@ search_forget(struct db *db, long long shop_id, long long customer_id, const cha
     const char *last_name, const char *email, const char *phone_digits)
 {
 	static struct search_terms terms;
-	static char sql[160 + FORGET_ROWS * 3];
+	static char *sql;	/* built once per process */
 	struct db_param params[2 + FORGET_ROWS];
 	struct db_query *query;
 	int from, r;
 
-	if (sql[0] == '\0') {
-		char *p = sql + sprintf(sql, "DELETE FROM customer_search"
-		    " WHERE shop_id = ? AND customer_id = ? AND term IN (");
-
-		for (r = 0; r < FORGET_ROWS; r++)
-			p += sprintf(p, r ? ",?" : "?");
-		sprintf(p, ")");
-	}
+	if (sql == NULL && (sql = db_sql_repeat("DELETE FROM customer_search"
+	    " WHERE shop_id = ? AND customer_id = ? AND term IN (", "?", FORGET_ROWS, ")")) == NULL)
+		return -1;
 	search_terms(first_name, last_name, email, phone_digits, &terms);
 	for (from = 0; from < terms.count; from += FORGET_ROWS) {
 		params[0] = DB_INT(shop_id);

@@ -1,0 +1,209 @@
+/*
+ * A small client of the database layer for tests/web/test_db.py, run
+ * against the test stack's database (FIDELE_CONFIG): what db.c promises
+ * (streams, the batched insert, named results, multi-statements only for
+ * scripts) is checked through a real server, not a fake.
+ *
+ *   db-stream customers <shop_id>   streams the shop's customers as
+ *                                   "id<TAB>email" lines, tries a statement
+ *                                   while the stream is open (refused), and
+ *                                   one after it is closed (runs)
+ *   db-stream rows <count> <mode>   reads count rows of 200 bytes, mode
+ *                                   "stream" or "buffered", and says by how
+ *                                   many KiB the peak RSS grew
+ *   db-stream insert <count>        inserts count rows into a scratch
+ *                                   table with db_insert_rows, then one
+ *                                   again (DB_DUPLICATE) and prints counts
+ *   db-stream multi                 runs "SELECT 1; SELECT 2" as a script on
+ *                                   a db_connect connection and on a
+ *                                   db_connect_for_scripts one
+ */
+#include <config.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../fcgi/lib/db.h"
+#include "../../fcgi/lib/settings.h"
+
+/* A line "name: N kB" of /proc/self/status, in KiB. */
+static long
+status_kib(const char *name)
+{
+	FILE *status = fopen("/proc/self/status", "r");
+	char line[256];
+	long kib = 0;
+	size_t length = strlen(name);
+
+	if (status == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), status) != NULL)
+		if (strncmp(line, name, length) == 0 && line[length] == ':')
+			kib = strtol(line + length + 1, NULL, 10);
+	fclose(status);
+	return kib;
+}
+
+/* Starts the peak (VmHWM) again from the resident set now: the peak of the
+ * start-up (reading the configuration, connecting) is not the query's. */
+static void
+peak_reset(void)
+{
+	FILE *clear = fopen("/proc/self/clear_refs", "w");
+
+	if (clear != NULL) {
+		fputs("5", clear);
+		fclose(clear);
+	}
+}
+
+static int
+stream_customers(struct db *db, long long shop_id)
+{
+	struct db_query list = { .sql = "SELECT id, email FROM customer WHERE shop_id = ? ORDER BY id" };
+	struct db_query other = { .sql = "SELECT COUNT(*) FROM customer WHERE shop_id = ?" };
+	struct db_query wide = { .sql = "SELECT CONCAT(REPEAT('x', 5000 * seq), LPAD(seq, 6, '-'))"
+	    " FROM seq_1_to_3" };
+	struct db_param param = DB_INT(shop_id);
+	int status;
+
+	if (db_prepare(db, &list) != 0 || db_prepare(db, &other) != 0 || db_prepare(db, &wide) != 0)
+		return 1;
+	if (db_stream_open(db, &list, &param, 1) != DB_OK)
+		return 1;
+	while ((status = db_fetch(&list)) == 1)
+		/* NULL as mariadb --batch writes it, for the test's ground truth */
+		printf("%s\t%s\n", db_text(&list, 0),
+		    db_text(&list, 1) ? db_text(&list, 1) : "NULL");
+	/* the stream still owns the connection until it is closed */
+	printf("during: %lld\n", db_exec(db, &other, &param, 1));
+	printf("begin during: %d\n", db_begin(db));
+	db_stream_close(db, &list);
+	if (db_exec(db, &other, &param, 1) == 0 && db_fetch(&other) == 1)
+		printf("after: %lld\n", db_int(&other, 0));
+	db_done(&other);
+	/* values longer than the column buffers (4 KiB) grow them mid-stream */
+	if (db_stream_open(db, &wide, NULL, 0) != DB_OK)
+		return 1;
+	while ((status = db_fetch(&wide)) == 1)
+		printf("wide: %lu %s\n", db_length(&wide, 0), db_text(&wide, 0) + db_length(&wide, 0) - 6);
+	db_stream_close(db, &wide);
+	/* a stream left open by a handler is closed where the request ends */
+	if (db_stream_open(db, &wide, NULL, 0) != DB_OK || db_fetch(&wide) != 1)
+		return 1;
+	db_rollback(db);
+	if (db_exec(db, &other, &param, 1) == 0 && db_fetch(&other) == 1)
+		printf("after rollback: %lld\n", db_int(&other, 0));
+	db_done(&other);
+	db_release(&wide);
+	db_release(&list);
+	db_release(&other);
+	return status < 0;
+}
+
+static int
+read_rows(struct db *db, long long count, int stream)
+{
+	struct db_query rows = { .sql = "SELECT seq, REPEAT('x', 200) FROM seq_1_to_10000000 LIMIT ?" };
+	struct db_param param = DB_INT(count);
+	long before, read = 0;
+	int status;
+
+	if (db_prepare(db, &rows) != 0)
+		return 1;
+	peak_reset();
+	before = status_kib("VmRSS");
+	if ((stream ? db_stream_open(db, &rows, &param, 1) : (int)db_exec(db, &rows, &param, 1)) < 0)
+		return 1;
+	while ((status = db_fetch(&rows)) == 1)
+		read++;
+	if (stream)
+		db_stream_close(db, &rows);
+	else
+		db_done(&rows);
+	printf("rows: %ld\ngrowth_kib: %ld\n", read, status_kib("VmHWM") - before);
+	db_release(&rows);
+	return status < 0;
+}
+
+static int
+insert_rows(struct db *db, long count)
+{
+	struct db_query make = { .sql = "CREATE TEMPORARY TABLE scratch (id INT PRIMARY KEY, label VARCHAR(40), note TEXT)" };
+	struct db_query total = { .sql = "SELECT COUNT(*), SUM(id), MAX(label), COUNT(note) FROM scratch" };
+	struct db_param *params = calloc((size_t)count * 3, sizeof(*params));
+	char (*labels)[32] = calloc((size_t)count, sizeof(*labels));
+	long i;
+	long long inserted, again;
+
+	if (params == NULL || labels == NULL || db_prepare(db, &make) != 0 ||
+	    db_exec(db, &make, NULL, 0) < 0 || db_prepare(db, &total) != 0)
+		return 1;
+	for (i = 0; i < count; i++) {
+		snprintf(labels[i], sizeof(labels[i]), "row %06ld", i + 1);
+		params[3 * i] = DB_INT(i + 1);
+		params[3 * i + 1] = DB_TEXT(labels[i]);
+		/* every other note NULL, so a NULL in a batch is checked too */
+		params[3 * i + 2] = i % 2 ? DB_NULL : DB_TEXT("a note");
+	}
+	inserted = db_insert_rows(db, "INSERT INTO scratch (id, label, note)", 3, params, (size_t)count);
+	again = db_insert_rows(db, "INSERT INTO scratch (id, label, note)", 3, params, 1);
+	printf("inserted: %lld\nagain: %s\n", inserted,
+	    again == DB_DUPLICATE ? "DB_DUPLICATE" : again < 0 ? "DB_ERROR" : "inserted");
+	if (db_exec(db, &total, NULL, 0) == 0 && db_fetch(&total) == 1)
+		printf("count: %s\nsum: %s\nmax: %s\nnotes: %s\n", db_text(&total, 0),
+		    db_text(&total, 1), db_text(&total, 2), db_text(&total, 3));
+	db_done(&total);
+	db_release(&make);
+	db_release(&total);
+	free(params);
+	free(labels);
+	return 0;
+}
+
+static int
+run_scripts(HDF *config)
+{
+	struct db plain, scripts;
+
+	if (db_connect(&plain, config) != 0 || db_connect_for_scripts(&scripts, config) != 0)
+		return 1;
+	printf("plain: %d\n", db_run_script(&plain, "SELECT 1; SELECT 2"));
+	printf("scripts: %d\n", db_run_script(&scripts, "SELECT 1; SELECT 2"));
+	db_close(&plain);
+	db_close(&scripts);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	HDF *config;
+	struct db db;
+	int status = 2;
+
+	if (argc < 2)
+		return 2;
+	config = settings_load();
+	if (config == NULL)
+		return 1;
+	if (strcmp(argv[1], "multi") == 0) {
+		status = run_scripts(config);
+		hdf_destroy(&config);
+		return status;
+	}
+	if (db_connect(&db, config) != 0) {
+		hdf_destroy(&config);
+		return 1;
+	}
+	if (strcmp(argv[1], "customers") == 0 && argc == 3)
+		status = stream_customers(&db, strtoll(argv[2], NULL, 10));
+	else if (strcmp(argv[1], "rows") == 0 && argc == 4)
+		status = read_rows(&db, strtoll(argv[2], NULL, 10), strcmp(argv[3], "stream") == 0);
+	else if (strcmp(argv[1], "insert") == 0 && argc == 3)
+		status = insert_rows(&db, strtol(argv[2], NULL, 10));
+	db_close(&db);
+	hdf_destroy(&config);
+	return status;
+}

@@ -1,0 +1,135 @@
+"""The database layer against the real server: streams read with flat memory
+and own their connection, the batched insert, named results, multi-statement
+scripts only on the connection made for them, and pages that keep working
+while MariaDB restarts under them."""
+
+import os
+import subprocess
+import threading
+import unittest
+
+from fixtures import ALPHA_HOST, ALPHA_OWNER
+import web
+
+
+def helper(*args):
+    """Runs tests/helpers/db-stream (built by make check) against the
+    stack's database; returns its output as {name: value} and its lines."""
+    program = os.path.join(web.STACK.builddir, "tests", "helpers", "db-stream")
+    if not os.path.exists(program):
+        raise AssertionError("build the helper first: make tests/helpers/db-stream")
+    result = subprocess.run([program] + [str(a) for a in args], env=web.STACK.env(),
+                            capture_output=True, text=True, timeout=300)
+    if result.returncode != 0:
+        raise AssertionError("db-stream %s failed: %s" % (" ".join(map(str, args)), result.stderr))
+    lines = result.stdout.splitlines()
+    values = dict(line.split(": ", 1) for line in lines if ": " in line)
+    return values, lines, result.stderr
+
+
+class Stream(unittest.TestCase):
+    def test_a_stream_returns_every_row_of_the_query(self):
+        shop_id = web.STACK.sql("SELECT id FROM shop WHERE slug = 'alpha'")[0][0]
+        expected = web.STACK.sql(
+            "SELECT id, email FROM customer WHERE shop_id = %s ORDER BY id" % shop_id)
+        values, lines, _ = helper("customers", shop_id)
+        rows = [line.split("\t") for line in lines if "\t" in line]
+        self.assertGreater(len(expected), 100)
+        self.assertEqual(rows, expected)
+
+    def test_no_other_statement_runs_while_a_stream_is_open(self):
+        shop_id = web.STACK.sql("SELECT id FROM shop WHERE slug = 'alpha'")[0][0]
+        count = web.STACK.sql("SELECT COUNT(*) FROM customer WHERE shop_id = %s" % shop_id)[0][0]
+        values, _, errors = helper("customers", shop_id)
+        self.assertEqual(values["during"], "-1")       # DB_ERROR, said in the log
+        self.assertEqual(values["begin during"], "-1")
+        self.assertIn("while a stream is open", errors)
+        self.assertEqual(values["after"], count)       # the connection works again
+
+    def test_the_end_of_a_request_closes_a_stream_left_open(self):
+        # db_rollback, which ends every request, gives the connection back
+        shop_id = web.STACK.sql("SELECT id FROM shop WHERE slug = 'alpha'")[0][0]
+        count = web.STACK.sql("SELECT COUNT(*) FROM customer WHERE shop_id = %s" % shop_id)[0][0]
+        values, _, _ = helper("customers", shop_id)
+        self.assertEqual(values["after rollback"], count)
+
+    def test_a_stream_reads_values_longer_than_its_buffers(self):
+        _, lines, _ = helper("customers", 1)
+        self.assertEqual([line for line in lines if line.startswith("wide: ")],
+                         ["wide: 5006 -----1", "wide: 10006 -----2", "wide: 15006 -----3"])
+
+    def test_a_stream_keeps_memory_flat_where_a_buffered_read_grows(self):
+        rows = 300000   # of 200 bytes each: about 60 MB if held
+        streamed, _, _ = helper("rows", rows, "stream")
+        buffered, _, _ = helper("rows", rows, "buffered")
+        self.assertEqual(streamed["rows"], str(rows))
+        self.assertEqual(buffered["rows"], str(rows))
+        self.assertLess(int(streamed["growth_kib"]), 16 * 1024)
+        # the same measure sees the buffered read hold the rows
+        self.assertGreater(int(buffered["growth_kib"]), 32 * 1024)
+
+
+class BatchedInsert(unittest.TestCase):
+    def test_rows_over_several_statements_all_arrive_with_their_nulls(self):
+        rows = 1234     # four full statements of 250 rows and a shorter one
+        values, _, _ = helper("insert", rows)
+        self.assertEqual(values["inserted"], str(rows))
+        self.assertEqual(values["count"], str(rows))
+        self.assertEqual(values["sum"], str(rows * (rows + 1) // 2))
+        self.assertEqual(values["max"], "row %06d" % rows)
+        self.assertEqual(values["notes"], str((rows + 1) // 2))
+
+    def test_a_row_refused_by_a_unique_key_is_a_duplicate(self):
+        values, _, _ = helper("insert", 3)
+        self.assertEqual(values["again"], "DB_DUPLICATE")
+        self.assertEqual(values["count"], "3")
+
+
+class Scripts(unittest.TestCase):
+    def test_only_a_connection_made_for_scripts_runs_several_statements(self):
+        values, _, errors = helper("multi")
+        self.assertEqual(values["plain"], "-1")
+        self.assertEqual(values["scripts"], "0")
+        self.assertIn("needs db_connect_for_scripts", errors)
+
+class RestartUnderLoad(unittest.TestCase):
+    def test_no_page_fails_while_the_database_restarts(self):
+        browser = web.Browser(ALPHA_HOST)
+        browser.sign_in(*ALPHA_OWNER)
+        self.assertEqual(browser.get("/admin/customers").status, 200)
+        statuses = []
+        asking = threading.Event()
+        restarted = threading.Event()
+
+        def ask_continuously(browser):
+            # a few rounds before the restart, through it, and 20 rounds after
+            after = 0
+            while after < 20 and len(statuses) < 20000:
+                for path in ("/admin/customers", "/admin/customers?q=dupont",
+                             "/admin/login"):
+                    page = browser.get(path)
+                    statuses.append((path, page.status))
+                if len(statuses) >= 30:
+                    asking.set()
+                if restarted.is_set():
+                    after += 1
+
+        # as many clients as the pool has processes and more, so that every
+        # process has requests in flight when the server goes
+        askers = []
+        for _ in range(4):
+            client = web.Browser(ALPHA_HOST)
+            client.cookies = dict(browser.cookies)
+            askers.append(threading.Thread(target=ask_continuously, args=(client,)))
+        for asker in askers:
+            asker.start()
+        try:
+            self.assertTrue(asking.wait(timeout=60))
+            web.STACK.restart_mariadb()
+        finally:
+            restarted.set()
+            for asker in askers:
+                asker.join(timeout=300)
+        failed = [s for s in statuses if s[1] != 200]
+        self.assertGreaterEqual(len(statuses), 30 + 4 * 60)
+        self.assertEqual(failed, [])
