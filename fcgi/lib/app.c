@@ -590,32 +590,6 @@ host_split(const char *header, char *out, size_t size)
 	return colon + 1;
 }
 
-int
-shop_read(struct db_query *query, struct shop *out)
-{
-	const char *lang;
-	int found = db_fetch(query);
-
-	memset(out, 0, sizeof(*out));
-	if (found == 1) {
-		out->id = db_int(query, 0);
-		snprintf(out->slug, sizeof(out->slug), "%s", db_text(query, 1));
-		snprintf(out->name, sizeof(out->name), "%s", db_text(query, 2));
-		snprintf(out->currency, sizeof(out->currency), "%s", db_text(query, 4));
-		snprintf(out->mode, sizeof(out->mode), "%s", db_text(query, 5));
-		snprintf(out->sender_name, sizeof(out->sender_name), "%s", db_text(query, 6));
-		snprintf(out->sender_email, sizeof(out->sender_email), "%s", db_text(query, 7));
-		snprintf(out->public_url, sizeof(out->public_url), "%s",
-		    db_text(query, 8) ? db_text(query, 8) : "");
-		snprintf(out->time_zone, sizeof(out->time_zone), "%s",
-		    db_text(query, 9) ? db_text(query, 9) : "UTC");
-		lang = db_text(query, 3);
-		out->lang = lang && strcmp(lang, "en") == 0 ? LANG_EN : LANG_FR;
-	}
-	db_done(query);
-	return found;
-}
-
 /* Finds the shop: FIDELE_SHOP from the vhost, else the Host header.
  * Returns 1 when found, 0 when unknown, -1 on a database error. */
 static int
@@ -958,27 +932,6 @@ request_run(struct app *app, FCGX_Request *fcgx)
 	free(req.query);
 	free(req.body);
 	current = NULL;
-}
-
-int
-lang_load(HDF **base, const char *data_dir)
-{
-	char path[1024], name[16];
-	NEOERR *err = hdf_init(base);
-	int i;
-
-	for (i = 0; i < LANG__MAX && err == STATUS_OK; i++) {
-		HDF *node;
-
-		snprintf(path, sizeof(path), "%s/lang/%s.hdf", data_dir, lang_codes[i]);
-		snprintf(name, sizeof(name), "Lang_%s", lang_codes[i]);
-		err = hdf_get_node(*base, name, &node);
-		if (err == STATUS_OK)
-			err = hdf_read_file(node, path);
-		if (err != STATUS_OK)
-			cs_log_error(path, err);
-	}
-	return err == STATUS_OK ? 0 : -1;
 }
 
 /* Removes everything a request put into app->base: every top-level node

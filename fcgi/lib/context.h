@@ -11,8 +11,27 @@
 
 #include "clearsilver.h"
 #include "db.h"
+#include "lang.h"
 
-struct shop;
+/* A shop, as a request or a context acts for it. */
+struct shop {
+	long long id;
+	char slug[64];
+	char name[256];
+	char currency[4];
+	char mode[16];		/* open, waitlist, closed */
+	char sender_name[256];
+	char sender_email[256];
+	char public_url[256];	/* where mailed links point; see shop_link_base */
+	char host[254];		/* the host as registered, when found by Host */
+	char time_zone[64];	/* IANA name; times are shown in it (format.h) */
+	int found_by_host;	/* the Host header was checked against shop_host */
+	enum lang lang;
+};
+
+/* Reads the next row of a CORE_SHOP_BY_* query into out and ends the
+ * query. Returns 1 found, 0 not, -1 on a database error. */
+int shop_read(struct db_query *query, struct shop *out);
 
 /* Who acts, for the timeline and the audit trail. */
 enum context_actor {

@@ -5,6 +5,8 @@
 #ifndef FIDELE_LANG_H
 #define FIDELE_LANG_H
 
+#include "clearsilver.h"
+
 enum lang {
 	LANG_FR,	/* lang/fr.hdf, the default */
 	LANG_EN,	/* lang/en.hdf */
@@ -13,5 +15,10 @@ enum lang {
 
 /* The code of each language, indexed by enum lang. */
 extern const char *const lang_codes[LANG__MAX];
+
+/* Reads lang/<code>.hdf of data_dir into a new tree *base (the caller's:
+ * hdf_destroy) as Lang_<code>, for every language Fidèle speaks.
+ * Returns 0, or -1 after logging. */
+int lang_load(HDF **base, const char *data_dir);
 
 #endif

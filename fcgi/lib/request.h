@@ -124,21 +124,6 @@ struct app {
 	long max_body;
 };
 
-struct shop {
-	long long id;
-	char slug[64];
-	char name[256];
-	char currency[4];
-	char mode[16];		/* open, waitlist, closed */
-	char sender_name[256];
-	char sender_email[256];
-	char public_url[256];	/* where mailed links point; see shop_link_base */
-	char host[254];		/* the host as registered, when found by Host */
-	char time_zone[64];	/* IANA name; times are shown in it (format.h) */
-	int found_by_host;	/* the Host header was checked against shop_host */
-	enum lang lang;
-};
-
 /* The cookies a session is read from (session.c) and that page.c sends
  * with the head when the session says so (set_anon_cookie). */
 #define SESSION_COOKIE "fidele_session"
@@ -220,15 +205,6 @@ long long request_field_int(struct request *req, const char *name, long long fal
  * came in on. Returns 0, or -1 when the shop has no public URL and was not
  * found by its Host header (a pinned vhost must set one). */
 int shop_link_base(struct request *req, char *out, size_t size);
-
-/* Reads the next row of a CORE_SHOP_BY_* query into out and ends the
- * query. Returns 1 found, 0 not, -1 on a database error. */
-int shop_read(struct db_query *query, struct shop *out);
-
-/* Reads lang/<code>.hdf of data_dir into a new tree *base (the caller's:
- * hdf_destroy) as Lang_<code>, for every language Fidèle speaks.
- * Returns 0, or -1 after logging. */
-int lang_load(HDF **base, const char *data_dir);
 
 /* Points the request's Lang at its shop's language tree. */
 void request_link_lang(struct request *req);
