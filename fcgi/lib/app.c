@@ -234,34 +234,12 @@ request_area_of(struct request *req, enum access access)
 	return req->app->areas;
 }
 
-/* Checks and normalises one field in place. Returns NULL when it is fine,
- * else the Lang key of the message. */
-static const char *
-field_check(const struct field *field, HDF *node)
+const char *
+field_value_check(const struct field *field, char *value)
 {
-	char *value = node ? hdf_obj_value(node) : NULL;
 	char *end;
 	long long number;
 
-	if (field->kind == FIELD_IDS && node != NULL) {
-		HDF *child = hdf_obj_child(node);
-		long long count = 0;
-
-		/* ?id=3&id=5 arrives as Query.id = 5 with children 0 = 3, 1 = 5 */
-		for (; child != NULL; child = hdf_obj_next(child), count++) {
-			const char *item = hdf_obj_value(child);
-
-			if (item == NULL || *item < '1' || *item > '9' || strlen(item) > 18 ||
-			    strspn(item, "0123456789") != strlen(item))
-				return "Error.Field.Number";
-		}
-		if (count > field->max)
-			return "Error.Field.TooMany";
-		if (count > 0)
-			return NULL;
-	}
-	if (node != NULL && hdf_obj_child(node) != NULL)
-		return "Error.Field.Repeated";
 	if (value == NULL || (field->kind != FIELD_PASSWORD && *text_trim(value) == '\0')
 	    || *value == '\0')
 		return field->required ? "Error.Field.Required" : NULL;
@@ -336,6 +314,33 @@ field_check(const struct field *field, HDF *node)
 	}
 	}
 	return NULL;
+}
+
+/* Checks and normalises one field of the request in place (its node under
+ * Query.*). Returns NULL when it is fine, else the Lang key of the message. */
+static const char *
+field_check(const struct field *field, HDF *node)
+{
+	if (field->kind == FIELD_IDS && node != NULL) {
+		HDF *child = hdf_obj_child(node);
+		long long count = 0;
+
+		/* ?id=3&id=5 arrives as Query.id = 5 with children 0 = 3, 1 = 5 */
+		for (; child != NULL; child = hdf_obj_next(child), count++) {
+			const char *item = hdf_obj_value(child);
+
+			if (item == NULL || *item < '1' || *item > '9' || strlen(item) > 18 ||
+			    strspn(item, "0123456789") != strlen(item))
+				return "Error.Field.Number";
+		}
+		if (count > field->max)
+			return "Error.Field.TooMany";
+		if (count > 0)
+			return NULL;
+	}
+	if (node != NULL && hdf_obj_child(node) != NULL)
+		return "Error.Field.Repeated";
+	return field_value_check(field, node ? hdf_obj_value(node) : NULL);
 }
 
 /* Validates every declared field; messages go to Page.Errors.<name>.

@@ -32,7 +32,6 @@
  */
 #include <config.h>
 
-#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -494,40 +493,6 @@ customer_query_from_request(struct customer_query *query, struct request *req)
 	return finish_reading(query, after, before, query->page);
 }
 
-/* Checks a value of a saved query as the door checks the route's fields
- * (fcgi/lib/app.c), trimmed in place. Returns NULL or a Lang key. */
-static const char *
-value_check(const struct field *field, char *value)
-{
-	static const int days[12] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	int year, month, day;
-	long long number;
-	char *end;
-
-	value = text_trim(value);
-	if (*value == '\0')
-		return NULL;
-	if (!text_is_clean_utf8(value, 0))
-		return "Error.Field.Charset";
-	if (field->max_length && text_length(value) > field->max_length)
-		return "Error.Field.TooLong";
-	if (field->kind == FIELD_INT) {
-		errno = 0;
-		number = strtoll(value, &end, 10);
-		if (errno != 0 || *end != '\0' || end == value || number < field->min ||
-		    number > field->max)
-			return "Error.Field.Number";
-	} else if (field->kind == FIELD_DATE) {
-		if (strlen(value) != 10 || value[4] != '-' || value[7] != '-' ||
-		    strspn(value, "0123456789-") != 10 ||
-		    sscanf(value, "%4d-%2d-%2d", &year, &month, &day) != 3 ||
-		    year < 1900 || month < 1 || month > 12 || day < 1 || day > days[month - 1] ||
-		    (month == 2 && day == 29 && (year % 4 != 0 || (year % 100 == 0 && year % 400 != 0))))
-			return "Error.Field.Date";
-	}
-	return NULL;
-}
-
 const char *
 customer_query_from_text(struct customer_query *query, long long shop_id, HDF *config,
     const char *text)
@@ -562,7 +527,7 @@ customer_query_from_text(struct customer_query *query, long long shop_id, HDF *c
 		if (value == NULL)
 			continue;
 		cgi_url_unescape(value);
-		problem = value_check(&customer_query_keys[k].field, value);
+		problem = field_value_check(&customer_query_keys[k].field, value);
 		if (problem == NULL)
 			problem = set_key(query, (enum customer_key)k, text_trim(value), &after, &before);
 		if (problem != NULL)

@@ -186,6 +186,13 @@ const struct area *request_area(struct request *req);
 /* The area whose visitors a route of this access kind is for. */
 const struct area *request_area_of(struct request *req, enum access access);
 
+/* Checks one value as the door checks a declared field of that kind, and
+ * normalises it in place (trimmed, an address lowercased, a country
+ * uppercased). Returns NULL when it is fine, else the Lang key of the
+ * message. For values that come another way than the request: a saved
+ * query (customer_query.c). */
+const char *field_value_check(const struct field *field, char *value);
+
 /* A request parameter (environment) or NULL. */
 const char *request_param(struct request *req, const char *name);
 
