@@ -573,6 +573,28 @@ cmd_set_url(struct db *db, struct options *opts)
 	return 0;
 }
 
+/* Reads --shop and --email (normalised into email, size bytes) and finds
+ * the shop (*id, *slug). Returns 0, 2 for bad options or 1 for no such
+ * shop, after saying why. */
+static int
+shop_and_email(struct db *db, struct options *opts, const char **slug, char *email, size_t size,
+    long long *id)
+{
+	const char *email_arg;
+
+	*slug = required(opts, "--shop");
+	email_arg = required(opts, "--email");
+	if (*slug == NULL || email_arg == NULL)
+		return 2;
+	snprintf(email, size, "%s", email_arg);
+	if (!text_email_normalise(email)) {
+		log_err("--email is not an e-mail address");
+		return 2;
+	}
+	*id = shop_id(db, *slug);
+	return *id <= 0 ? 1 : 0;
+}
+
 /* Prints a one-time link with which an admin chooses a password and signs
  * in: how a hosting provider hands a new shop to its owner. With --send
  * the link is mailed to the admin instead, through the outbox, as the
@@ -583,7 +605,7 @@ cmd_login_link(struct db *db, HDF *config, struct options *opts)
 {
 	static const char *const allowed[] = { "--shop", "--email", "--minutes", NULL };
 	struct db_query *query;
-	const char *slug, *email_arg;
+	const char *slug;
 	struct shop_context ctx;
 	int send = flag_take(opts, "--send"), status;
 	char email[256], base[300] = "";
@@ -595,23 +617,13 @@ cmd_login_link(struct db *db, HDF *config, struct options *opts)
 
 	if (options_check(opts, allowed) != 0)
 		return 2;
-	slug = required(opts, "--shop");
-	email_arg = required(opts, "--email");
-	if (slug == NULL || email_arg == NULL)
-		return 2;
 	minutes = strtol(option(opts, "--minutes", "10"), &end, 10);
 	if (*end != '\0' || minutes < 1 || minutes > 4320) {
 		log_err("--minutes is from 1 to 4320 (three days)");
 		return 2;
 	}
-	snprintf(email, sizeof(email), "%s", email_arg);
-	if (!text_email_normalise(email)) {
-		log_err("--email is not an e-mail address");
-		return 2;
-	}
-	id = shop_id(db, slug);
-	if (id <= 0)
-		return 1;
+	if ((status = shop_and_email(db, opts, &slug, email, sizeof(email), &id)) != 0)
+		return status;
 	params[0] = DB_INT(id);
 	params[1] = DB_TEXT(email);
 	query = &admin_sql[SQL_ADMIN_ID];
@@ -673,7 +685,7 @@ cmd_customer_erase(struct db *db, HDF *config, struct options *opts)
 {
 	static const char *const allowed[] = { "--shop", "--email", NULL };
 	struct db_query *query = &admin_sql[SQL_CUSTOMER_ID];
-	const char *slug, *email_arg;
+	const char *slug;
 	struct shop_context ctx;
 	struct db_param params[2];
 	char email[256];
@@ -682,18 +694,8 @@ cmd_customer_erase(struct db *db, HDF *config, struct options *opts)
 
 	if (options_check(opts, allowed) != 0)
 		return 2;
-	slug = required(opts, "--shop");
-	email_arg = required(opts, "--email");
-	if (slug == NULL || email_arg == NULL)
-		return 2;
-	snprintf(email, sizeof(email), "%s", email_arg);
-	if (!text_email_normalise(email)) {
-		log_err("--email is not an e-mail address");
-		return 2;
-	}
-	id = shop_id(db, slug);
-	if (id <= 0)
-		return 1;
+	if ((status = shop_and_email(db, opts, &slug, email, sizeof(email), &id)) != 0)
+		return status;
 	params[0] = DB_INT(id);
 	params[1] = DB_TEXT(email);
 	if (db_exec(db, query, params, 2) < 0)
