@@ -40,7 +40,6 @@ enum customers_sql {
 	SQL_FAILED_EVENTS,
 	SQL_FAILED_RETRY_ALL,
 	SQL_ONCE_ADD,
-	SQL_ONCE_PRUNE,
 	SQL_NOTES,
 	SQL_NOTE_ADD,
 	SQL_NOTE_EDIT,
@@ -108,8 +107,6 @@ static struct db_query customers_sql[CUSTOMERS_SQL__MAX] = {
 	    " WHERE o.shop_id = ? AND o.status = 'failed'" },
 	/* a form's one-time key (sql/007): a duplicate means it was sent already */
 	[SQL_ONCE_ADD] = { .sql = "INSERT INTO form_once (shop_id, once_key) VALUES (?, ?)" },
-	[SQL_ONCE_PRUNE] = { .sql =
-	    "DELETE FROM form_once WHERE created_at < NOW() - INTERVAL 1 DAY LIMIT 100" },
 	/* locks the row for the rest of the change */
 	[SQL_CURRENT] = { .sql =
 	    "SELECT email, status, last_sign_in_at IS NOT NULL, first_name, last_name, phone_digits,"
@@ -819,7 +816,7 @@ form_once(struct request *req)
 		page_redirect(req, path);
 		return 0;
 	}
-	if (rows < 0 || db_exec(&req->app->db, &customers_sql[SQL_ONCE_PRUNE], NULL, 0) < 0) {
+	if (rows < 0) {
 		page_error(req, 500, NULL);
 		return -1;
 	}

@@ -180,8 +180,11 @@ local_datetime(const char *sql_utc, const char *zone, char *out)
 	return 0;
 }
 
-void
-format_local_date(const char *sql_utc, const char *zone, enum lang lang, char *out, size_t size)
+/* The date of sql_utc in zone, the shop's way, and its time after it when
+ * with_time: one conversion for both. */
+static void
+format_local(const char *sql_utc, const char *zone, enum lang lang, int with_time, char *out,
+    size_t size)
 {
 	char local[LOCAL_MAX];
 
@@ -190,16 +193,20 @@ format_local_date(const char *sql_utc, const char *zone, enum lang lang, char *o
 		return;
 	}
 	format_date(local, lang, out, size);
+	if (with_time && out[0] != '\0' && strlen(out) + 7 < size) {
+		strcat(out, " ");
+		strcat(out, local + 11);
+	}
+}
+
+void
+format_local_date(const char *sql_utc, const char *zone, enum lang lang, char *out, size_t size)
+{
+	format_local(sql_utc, zone, lang, 0, out, size);
 }
 
 void
 format_local_when(const char *sql_utc, const char *zone, enum lang lang, char *out, size_t size)
 {
-	char local[LOCAL_MAX];
-
-	format_local_date(sql_utc, zone, lang, out, size);
-	if (out[0] != '\0' && local_datetime(sql_utc, zone, local) == 0 && strlen(out) + 7 < size) {
-		strcat(out, " ");
-		strcat(out, local + 11);
-	}
+	format_local(sql_utc, zone, lang, 1, out, size);
 }

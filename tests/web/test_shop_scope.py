@@ -47,8 +47,6 @@ ALLOWED = [
     ("fcgi/fidele-admin.c", "UPDATE job SET state = 'cancelled'",
      "job cancel: jobs belong to the installation, named by their number"),
     # Housekeeping of every shop's expired rows.
-    ("fcgi/customers.c", "DELETE FROM form_once WHERE created_at < NOW() - INTERVAL 1 DAY",
-     "forgets every shop's day-old form submissions (only their keys, no data)"),
     # The worker sends every shop's mail.
     ("fcgi/fidele-worker.c", "UPDATE outbox SET status = 'sending'",
      "claims queued mail across shops"),
