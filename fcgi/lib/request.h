@@ -8,8 +8,8 @@
  * Every part of the core that serves a request (page, session, mail,
  * token, ratelimit) includes this and not app.h, so that the accept loop
  * (app.h, app.c), which calls them all, is called by none of them.
- * The functions declared here are defined in app.c, beside the dispatch
- * that validates the fields they read.
+ * The functions declared here are defined in request.c, except
+ * field_value_check, which is the door's (form.c).
  */
 #ifndef FIDELE_REQUEST_H
 #define FIDELE_REQUEST_H
@@ -195,6 +195,10 @@ const char *field_value_check(const struct field *field, char *value);
 
 /* A request parameter (environment) or NULL. */
 const char *request_param(struct request *req, const char *name);
+
+/* Reads up to len bytes of the body as the client sent it (the door reads
+ * it once). Returns the count, 0 at the end, -1 on an error. */
+int request_read(struct request *req, char *buf, int len);
 
 /* The validated value of a declared field of the current route, or NULL
  * when absent. Undeclared names always give NULL. */

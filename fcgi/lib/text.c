@@ -269,3 +269,23 @@ text_client_key(const char *ip, char *out, size_t size)
 	snprintf(out, size, "%s", ip != NULL ? ip : "");
 	return out;
 }
+
+const char *
+text_host_split(const char *header, char *out, size_t size)
+{
+	const char *colon;
+	size_t host_len;
+
+	if (header == NULL || strlen(header) >= size)
+		return NULL;
+	colon = strrchr(header, ':');
+	if (colon == NULL || strchr(colon, ']') != NULL)
+		colon = NULL;	/* none, or inside an IPv6 literal */
+	host_len = colon ? (size_t)(colon - header) : strlen(header);
+	memcpy(out, header, host_len);
+	out[host_len] = '\0';
+	if (colon == NULL || colon[1] == '\0' || strlen(colon + 1) > 5 ||
+	    strspn(colon + 1, "0123456789") != strlen(colon + 1))
+		return "";
+	return colon + 1;
+}

@@ -20,6 +20,12 @@ char *text_trim(char *s);
 /* Lowercases ASCII letters in place; returns s. */
 char *text_lower_ascii(char *s);
 
+/* Splits a Host header into its host, copied into out (size bytes), and
+ * its port. Returns the port's digits ("" when none, or when what follows
+ * the colon is no port), or NULL when there is no header or it is too
+ * long. */
+const char *text_host_split(const char *header, char *out, size_t size);
+
 /* What is wrong with an e-mail address, if anything. */
 enum text_email {
 	TEXT_EMAIL_OK,

@@ -1,0 +1,364 @@
+/*
+ * The door (form.h): what a request may send, checked before anything of
+ * it is parsed, and the declared fields' values checked before a handler
+ * sees them.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "form.h"
+#include "page.h"
+#include "text.h"
+
+const struct field *
+route_field(const struct route *route, const char *name)
+{
+	const struct field *field;
+
+	if (route == NULL || route->fields == NULL)
+		return NULL;
+	for (field = route->fields; field->name != NULL; field++)
+		if (strcmp(field->name, name) == 0)
+			return field;
+	return NULL;
+}
+
+const char *
+field_value_check(const struct field *field, char *value)
+{
+	char *end;
+	long long number;
+
+	if (value == NULL || (field->kind != FIELD_PASSWORD && *text_trim(value) == '\0')
+	    || *value == '\0')
+		return field->required ? "Error.Field.Required" : NULL;
+	if (!text_is_clean_utf8(value, field->kind == FIELD_MULTILINE))
+		return "Error.Field.Charset";
+	if (field->max_length && text_length(value) > field->max_length)
+		return "Error.Field.TooLong";
+	switch (field->kind) {
+	case FIELD_TEXT:
+	case FIELD_MULTILINE:
+	case FIELD_PASSWORD:
+		return NULL;
+	case FIELD_EMAIL:
+		switch (text_email_check(value)) {
+		case TEXT_EMAIL_OK:
+			return NULL;
+		case TEXT_EMAIL_NOT_ASCII:
+			return "Error.Field.EmailAscii";
+		case TEXT_EMAIL_INVALID:
+			break;
+		}
+		return "Error.Field.Email";
+	case FIELD_INT:
+		errno = 0;
+		number = strtoll(value, &end, 10);
+		if (errno != 0 || *end != '\0' || end == value ||
+		    number < field->min || number > field->max)
+			return "Error.Field.Number";
+		return NULL;
+	case FIELD_PATH:
+		if (value[0] != '/' || value[1] == '/' || value[1] == '\\' ||
+		    strchr(value, '\\') != NULL)
+			return "Error.Field.Path";
+		return NULL;
+	case FIELD_TOKEN:
+		return strlen(value) == 64 && strspn(value, "0123456789abcdef") == 64
+		    ? NULL : "Error.Field.Token";
+	case FIELD_DIGITS:
+		return strlen(value) == field->max_length &&
+		    strspn(value, "0123456789") == field->max_length ? NULL : "Error.Field.Digits";
+	case FIELD_PHONE: {
+		const char *p;
+		int digit_count = 0;
+
+		for (p = value; *p; p++)
+			digit_count += *p >= '0' && *p <= '9';
+		return strspn(value, "0123456789 +-.()") == strlen(value) && digit_count >= 6
+		    ? NULL : "Error.Field.Phone";
+	}
+	case FIELD_COUNTRY:
+		if (strlen(value) != 2 || strspn(value, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") != 2)
+			return "Error.Field.Country";
+		value[0] = (char)(value[0] & ~0x20);
+		value[1] = (char)(value[1] & ~0x20);
+		return NULL;
+	case FIELD_LANG:
+		return strcmp(value, "fr") == 0 || strcmp(value, "en") == 0 ? NULL : "Error.Field.Lang";
+	case FIELD_IDS:
+		return *value >= '1' && *value <= '9' && strlen(value) <= 18 &&
+		    strspn(value, "0123456789") == strlen(value) ? NULL : "Error.Field.Number";
+	case FIELD_DATE: {
+		static const int days[12] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+		int year, month, day;
+
+		if (strlen(value) != 10 || value[4] != '-' || value[7] != '-' ||
+		    strspn(value, "0123456789-") != 10 ||
+		    sscanf(value, "%4d-%2d-%2d", &year, &month, &day) != 3 ||
+		    year < 1900 || month < 1 || month > 12 || day < 1 || day > days[month - 1] ||
+		    (month == 2 && day == 29 && (year % 4 != 0 || (year % 100 == 0 && year % 400 != 0))))
+			return "Error.Field.Date";
+		return NULL;
+	}
+	}
+	return NULL;
+}
+
+/* Checks and normalises one field of the request in place (its node under
+ * Query.*). Returns NULL when it is fine, else the Lang key of the message. */
+static const char *
+field_check(const struct field *field, HDF *node)
+{
+	if (field->kind == FIELD_IDS && node != NULL) {
+		HDF *child = hdf_obj_child(node);
+		long long count = 0;
+
+		/* ?id=3&id=5 arrives as Query.id = 5 with children 0 = 3, 1 = 5 */
+		for (; child != NULL; child = hdf_obj_next(child), count++) {
+			const char *item = hdf_obj_value(child);
+
+			if (item == NULL || *item < '1' || *item > '9' || strlen(item) > 18 ||
+			    strspn(item, "0123456789") != strlen(item))
+				return "Error.Field.Number";
+		}
+		if (count > field->max)
+			return "Error.Field.TooMany";
+		if (count > 0)
+			return NULL;
+	}
+	if (node != NULL && hdf_obj_child(node) != NULL)
+		return "Error.Field.Repeated";
+	return field_value_check(field, node ? hdf_obj_value(node) : NULL);
+}
+
+/* Validates every declared field; messages go to Page.Errors.<name>.
+ * Returns the first message key, or NULL when all are fine. */
+const char *
+form_validate(struct request *req)
+{
+	const struct field *field;
+	const char *first = NULL;
+	char name[160];
+
+	if (req->route->fields == NULL)
+		return NULL;
+	for (field = req->route->fields; field->name != NULL; field++) {
+		const char *problem;
+
+		snprintf(name, sizeof(name), "Query.%s", field->name);
+		problem = field_check(field, hdf_get_obj(req->hdf, name));
+		if (problem == NULL)
+			continue;
+		snprintf(name, sizeof(name), "Page.Errors.%s", field->name);
+		hdf_set_value(req->hdf, name, request_text(req, problem));
+		if (first == NULL)
+			first = problem;
+	}
+	return first;
+}
+
+/* --- the door: what the cgi kit may parse -------------------------------------- */
+
+/*
+ * ClearSilver's form parser is quadratic in the values of one name and slow
+ * on deep dotted names (a 1 MB body of "a=1&a=1..." held a program 80 s).
+ * So nothing reaches it that no form of ours sends: a text is walked once,
+ * here, against the route's declared fields, and only then parsed.
+ */
+
+/* The declared field of a raw (not decoded) name, or NULL. Our names are
+ * letters, digits and '_', which no browser encodes. */
+static const struct field *
+form_field(const struct route *route, const char *name, size_t len)
+{
+	const struct field *field;
+
+	if (route == NULL || route->fields == NULL)
+		return NULL;
+	for (field = route->fields; field->name != NULL; field++)
+		if (strlen(field->name) == len && memcmp(field->name, name, len) == 0)
+			return field;
+	return NULL;
+}
+
+#define FORM_FIELDS_MAX 64	/* fields a route may declare (and have counted) */
+
+/* How often a field may come: once, and a FIELD_IDS one more than its
+ * maximum, so that the page can say how many rows may be ticked. */
+static long long
+form_quota(const struct field *field)
+{
+	return field->kind == FIELD_IDS ? field->max + 1 : 1;
+}
+
+/*
+ * Walks the pairs of an urlencoded text of len bytes ("a=1&b=2") in one
+ * pass. In a body (is_body) every name must be a declared field or csrf; in
+ * a query string other names are left out (links may carry a tracker's
+ * tags). No name may come more often than its quota. kept, when not NULL
+ * (room for len + 1), gets the pairs that stay, for the cgi kit.
+ * Returns NULL when the text may be parsed, else the Lang key that says why
+ * not.
+ */
+static const char *
+form_check(const struct route *route, const char *text, size_t len, int is_body, char *kept)
+{
+	const char *end = text + len, *piece, *next;
+	long long counts[FORM_FIELDS_MAX] = { 0 }, csrf_count = 0;
+	size_t kept_len = 0;
+
+	if (kept != NULL)
+		kept[0] = '\0';	/* a refused text leaves nothing kept */
+	if (memchr(text, '\0', len) != NULL)
+		return "Error.BadForm";	/* a browser sends %00, never a raw NUL */
+	for (piece = text; piece < end; piece = next + 1) {
+		const char *equals;
+		const struct field *field;
+		size_t name_len;
+		long long *count;
+
+		next = memchr(piece, '&', (size_t)(end - piece));
+		if (next == NULL)
+			next = end;
+		if (next == piece)
+			continue;	/* "&&": the cgi kit skips it too */
+		equals = memchr(piece, '=', (size_t)(next - piece));
+		name_len = (size_t)((equals ? equals : next) - piece);
+		field = form_field(route, piece, name_len);
+		if (field != NULL && field - route->fields < FORM_FIELDS_MAX)
+			count = &counts[field - route->fields];
+		else if (is_body && name_len == 4 && memcmp(piece, "csrf", 4) == 0)
+			count = &csrf_count;
+		else if (is_body)
+			return "Error.BadForm";
+		else
+			continue;
+		if (++*count > (field ? form_quota(field) : 1))
+			return field && field->kind == FIELD_IDS ? "Error.Field.TooMany"
+			    : "Error.Field.Repeated";
+		if (kept != NULL) {
+			if (kept_len > 0)
+				kept[kept_len++] = '&';
+			memcpy(kept + kept_len, piece, (size_t)(next - piece));
+			kept_len += (size_t)(next - piece);
+			kept[kept_len] = '\0';
+		}
+	}
+	return NULL;
+}
+
+/* Gives the cgi kit the query string of a GET, with only the route's
+ * fields in it; a POST's fields come from its body alone, so that secrets
+ * never need a URL (and the access logs that keep them). */
+void
+form_query_prepare(struct request *req)
+{
+	const char *query = request_param(req, "QUERY_STRING");
+	size_t len;
+
+	if (strcmp(req->method, "GET") != 0 || query == NULL || req->route == NULL)
+		return;
+	len = strlen(query);
+	req->query = malloc(len + 1);
+	if (req->query == NULL) {
+		req->form_problem = "Error.BadForm";
+		return;
+	}
+	req->form_problem = form_check(req->route, query, len, 0, req->query);
+}
+
+/* 1 when a Content-Type names an urlencoded form, parameters (such as
+ * "; charset=utf-8") and letter case aside. */
+static int
+form_type_ok(const char *type)
+{
+	static const char form_type[] = "application/x-www-form-urlencoded";
+	size_t len = sizeof(form_type) - 1;
+
+	if (type == NULL)
+		return 0;
+	type += strspn(type, " \t");
+	if (strncasecmp(type, form_type, len) != 0)
+		return 0;
+	type += len;
+	type += strspn(type, " \t");
+	return *type == '\0' || *type == ';';
+}
+
+/* Reads a POST's body into req->body: exactly CONTENT_LENGTH bytes, or
+ * under FastCGI without one (a chunked request) up to the end. Returns 0,
+ * 413 when it is over Limits.MaxBody, 400 when it is cut short. */
+static int
+body_read(struct request *req)
+{
+	const char *length = request_param(req, "CONTENT_LENGTH");
+	size_t limit = (size_t)req->app->max_body, want, got = 0;
+	int exact = length != NULL && *length != '\0';
+
+	if (exact) {
+		if (strspn(length, "0123456789") != strlen(length))
+			return 400;
+		if (strlen(length) > 15 || strtoll(length, NULL, 10) > (long long)limit)
+			return 413;
+		want = (size_t)strtoll(length, NULL, 10);
+	} else
+		want = req->fcgx != NULL ? limit + 1 : 0;
+	req->body = malloc(want + 1);
+	if (req->body == NULL)
+		return 413;
+	while (got < want) {
+		int n = request_read(req, req->body + got, (int)(want - got > 65536 ? 65536 : want - got));
+
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	if (exact && got != want)
+		return 400;
+	if (got > limit)
+		return 413;
+	req->body[got] = '\0';
+	req->body_len = got;
+	return 0;
+}
+
+/* Reads, checks and parses a POST's form. Returns 0, or the status of the
+ * error page that has been sent. */
+int
+form_parse(struct request *req)
+{
+	const char *problem;
+	int status;
+	NEOERR *err;
+
+	if (!form_type_ok(request_param(req, "CONTENT_TYPE"))) {
+		page_error(req, 400, "Error.BadForm");
+		return 400;
+	}
+	status = body_read(req);
+	if (status != 0) {
+		page_error(req, status, status == 413 ? NULL : "Error.BadForm");
+		return status;
+	}
+	problem = form_check(req->route, req->body, req->body_len, 1, NULL);
+	if (problem != NULL) {
+		page_error(req, 400, problem);
+		return 400;
+	}
+	/* the cgi kit compares the type whole and trusts the length it is told */
+	hdf_set_value(req->hdf, "CGI.ContentType", "application/x-www-form-urlencoded");
+	hdf_set_int_value(req->hdf, "CGI.ContentLength", (int)req->body_len);
+	err = cgi_parse(req->cgi);
+	if (err != STATUS_OK) {
+		cs_log_error("parse", err);
+		page_error(req, 400, "Error.BadForm");
+		return 400;
+	}
+	return 0;
+}
