@@ -1,0 +1,224 @@
+/*
+ * Bulk actions on the customer list (customers.fcgi,
+ * /admin/customers/bulk): on the rows ticked or on everything the list's
+ * search and filters match, confirmed first, through the customer writer.
+ */
+#include <config.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/crypto.h"
+#include "lib/customer.h"
+#include "lib/customer_query.h"
+#include "lib/page.h"
+#include "customers.h"
+#include "customers-list.h"
+
+/* --- bulk actions ---------------------------------------------------------------- */
+
+#define BULK_MAX_TICKED 200
+
+enum bulk_action { BULK_DEACTIVATE, BULK_REACTIVATE, BULK_BLOCK, BULK_UNBLOCK, BULK_DELETE,
+	BULK__MAX };
+
+/* The actions of the list's form, each a change of the customer writer
+ * (customer.h), which knows the statuses it applies to: the others chosen
+ * are left as they are (reactivating never unblocks anyone, making
+ * inactive never unblocks a blocked customer). */
+static const struct {
+	const char *name;	/* in the form */
+	enum customer_change change;
+	int owner_only;
+} bulk_actions[BULK__MAX] = {
+	/* BULK_DEACTIVATE */ { "deactivate", CUSTOMER_DEACTIVATE, 0 },
+	/* BULK_REACTIVATE */ { "reactivate", CUSTOMER_REACTIVATE, 0 },
+	/* BULK_BLOCK */ { "block", CUSTOMER_BLOCK, 0 },
+	/* BULK_UNBLOCK */ { "unblock", CUSTOMER_UNBLOCK, 0 },
+	/* BULK_DELETE */ { "delete", CUSTOMER_ERASE, 1 },
+};
+
+/* The bulk form's own fields; the list's filters follow (main). */
+static const struct field bulk_own_fields[] = {
+	/* empty: the list's "choose an action" (the page works without
+	 * script, so nothing is chosen for the admin) */
+	{ "action", FIELD_TEXT, 0, 12, 0, 0 },
+	{ "scope", FIELD_TEXT, 0, 8, 0, 0 },
+	{ "id", FIELD_IDS, 0, 0, 0, BULK_MAX_TICKED },
+	{ "reason", FIELD_TEXT, 0, 500, 0, 0 },
+	{ "confirm", FIELD_INT, 0, 1, 1, 1 },
+	{ NULL, 0, 0, 0, 0, 0 }
+};
+
+/* bulk_own_fields and the list's filters, for "everything that matches"
+ * and the way back */
+struct field bulk_fields[sizeof(bulk_own_fields) / sizeof(bulk_own_fields[0]) +
+    CUSTOMER_FILTER__MAX];
+
+int
+customers_bulk_setup(void)
+{
+	return customer_query_fields(bulk_fields, sizeof(bulk_fields) / sizeof(bulk_fields[0]),
+	    bulk_own_fields, CUSTOMER_USE_FILTER) == 0 ? -1 : 0;
+}
+
+/* The ticked ids again under Page.Ids.N, for the confirmation form. */
+static void
+bulk_keep_ids(struct request *req)
+{
+	long long ids[200];
+	size_t count = request_field_ids(req, "id", ids, 200), i;
+	char name[32];
+
+	for (i = 0; i < count; i++) {
+		snprintf(name, sizeof(name), "Page.Ids.%zu", i);
+		hdf_set_int_value(req->hdf, name, (int)ids[i]);
+	}
+}
+
+/* Fills the selection from the ticked rows or the filters. Returns how many
+ * customers it holds, or -1 (answered). */
+static long long
+bulk_select(struct request *req, int everything, const unsigned char *selection)
+{
+	struct db *db = &req->app->db;
+	static struct customer_query query;
+	struct db_param params[3];
+	long long ids[BULK_MAX_TICKED];
+	size_t count, i;
+	const char *problem;
+
+	params[0] = DB_BLOB(selection, 16);
+	if (everything) {
+		problem = customer_query_from_request(&query, req);
+		if (problem != NULL) {
+			page_error(req, 400, problem);
+			return -1;
+		}
+		if (customer_query_select(&query, db, selection) != 0) {
+			page_error(req, 500, NULL);
+			return -1;
+		}
+	} else {
+		count = request_field_ids(req, "id", ids, BULK_MAX_TICKED);
+		for (i = 0; i < count; i++) {
+			params[1] = DB_INT(ids[i]);
+			params[2] = DB_INT(req->shop.id);
+			if (db_exec(db, &customers_sql[SQL_BULK_ADD_ID], params, 3) < 0) {
+				page_error(req, 500, NULL);
+				return -1;
+			}
+		}
+	}
+	return single_number(req, SQL_BULK_COUNT, params, 1);
+}
+
+/* The first customers of the selection under Page.Names.N, and how many
+ * others there are (Page.Others), for the confirmation. 0, or -1
+ * (answered). */
+static int
+bulk_names(struct request *req, const unsigned char *selection, long long count)
+{
+	struct db_query *query = &customers_sql[SQL_BULK_NAMES];
+	struct db_param params[2] = { DB_INT(req->shop.id), DB_BLOB(selection, 16) };
+	char name[32];
+	HDF *row;
+	int shown = 0;
+
+	if (db_exec(&req->app->db, query, params, 2) < 0) {
+		page_error(req, 500, NULL);
+		return -1;
+	}
+	while (db_fetch(query) == 1) {
+		snprintf(name, sizeof(name), "Page.Names.%d", shown++);
+		if (hdf_get_node(req->hdf, name, &row) != STATUS_OK)
+			break;
+		hdf_set_value(row, "first_name", db_text(query, 0));
+		hdf_set_value(row, "last_name", db_text(query, 1));
+		hdf_set_value(row, "email", db_text(query, 2));
+	}
+	db_done(query);
+	if (count > shown)
+		hdf_set_int_value(req->hdf, "Page.Others", (int)(count - shown));
+	return 0;
+}
+
+/* First a page that says what will happen to how many customers; its
+ * button sends the same form again with confirm=1, which does it. */
+void
+customers_bulk(struct request *req)
+{
+	const char *action_name = request_field(req, "action");
+	const char *scope = request_field(req, "scope");
+	const char *reason = request_field(req, "reason");
+	int everything = scope != NULL && strcmp(scope, "all") == 0;
+	unsigned char selection[16];
+	long long chosen, count;
+	int action, need_reason;
+
+	if (action_name == NULL || *action_name == '\0') {
+		page_error(req, 400, "Customers.Bulk.NoAction");
+		return;
+	}
+	for (action = 0; action < BULK__MAX && strcmp(bulk_actions[action].name, action_name) != 0;
+	    action++)
+		;
+	if (action == BULK__MAX || (scope != NULL && !everything && strcmp(scope, "ticked") != 0)) {
+		page_error(req, 400, "Error.Field.Choice");
+		return;
+	}
+	if (bulk_actions[action].owner_only && !req->session.admin_is_owner) {
+		page_error(req, 403, "Error.OwnerOnly");
+		return;
+	}
+	/* a block without its reason asks for it on the confirmation page,
+	 * which keeps the customers chosen (an error page lost them) */
+	need_reason = bulk_actions[action].change == CUSTOMER_BLOCK &&
+	    (reason == NULL || *reason == '\0');
+	if (crypto_random(selection, sizeof(selection)) != 0 || db_begin(&req->app->db) != 0) {
+		page_error(req, 500, NULL);
+		return;
+	}
+	chosen = bulk_select(req, everything, selection);
+	if (chosen < 0)
+		return;
+	count = chosen > 0 ?
+	    customer_selection_keep(&req->context, bulk_actions[action].change, selection) : 0;
+	if (count < 0) {
+		page_error(req, 500, NULL);
+		return;
+	}
+	customers_list_links(req);
+	/* chosen, but none the action applies to ("reactivate" on blocked
+	 * customers): said as such */
+	if (chosen > 0 && count == 0)
+		hdf_set_value(req->hdf, "Page.NoneApplicable", "1");
+	else if (chosen > count)
+		hdf_set_int_value(req->hdf, "Page.LeftAsTheyAre", (int)(chosen - count));
+	hdf_set_value(req->hdf, "Page.Action", bulk_actions[action].name);
+	hdf_set_int_value(req->hdf, "Page.Count", (int)count);
+	if (count == 0 || request_field(req, "confirm") == NULL || need_reason) {
+		if (bulk_names(req, selection, count) != 0)
+			return;
+		db_rollback(&req->app->db);
+		if (need_reason) {
+			hdf_set_value(req->hdf, "Page.NeedReason", "1");
+			hdf_set_value(req->hdf, "Page.Message",
+			    request_text(req, "Customers.ReasonNeeded"));
+		} else if (reason != NULL)
+			hdf_set_value(req->hdf, "Page.Reason", reason);
+		hdf_set_value(req->hdf, "Page.Scope", everything ? "all" : "ticked");
+		bulk_keep_ids(req);
+		page_render(req, count == 0 || need_reason ? 400 : 200, "customers/bulk.cs");
+		return;
+	}
+	if (customer_change_selection(&req->context, bulk_actions[action].change, reason,
+	    selection) != CUSTOMER_OK ||
+	    db_commit(&req->app->db) != 0) {
+		page_error(req, 500, NULL);
+		return;
+	}
+	hdf_set_value(req->hdf, "Page.Done", "1");
+	page_render(req, 200, "customers/bulk.cs");
+}

@@ -1,0 +1,278 @@
+/*
+ * One customer's page (customers.fcgi, /admin/customers/#): contact,
+ * figures, orders, timeline, mails and notes, each part with its count and
+ * a whole view (?all=).
+ */
+#include <config.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/crypto.h"
+#include "lib/format.h"
+#include "lib/page.h"
+#include "customers.h"
+#include "customers-list.h"
+
+/* scheme + value for a link (mailto:, tel:): in a tel: link only the
+ * digits and a leading +; in others the bytes outside keep are
+ * percent-encoded. */
+static void
+contact_uri(const char *scheme, const char *value, const char *keep, char *out, size_t size)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t o = (size_t)snprintf(out, size, "%s", scheme);
+	int tel = strcmp(scheme, "tel:") == 0;
+	const char *p;
+
+	for (p = value; *p != '\0' && o + 4 < size; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (tel) {
+			if ((c >= '0' && c <= '9') || (c == '+' && o == strlen(scheme)))
+				out[o++] = (char)c;
+		} else if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    strchr(keep, c) != NULL) {
+			out[o++] = (char)c;
+		} else {
+			out[o++] = '%';
+			out[o++] = hex[c >> 4];
+			out[o++] = hex[c & 15];
+		}
+	}
+	out[o] = '\0';
+}
+
+/* Runs a per-customer list query (limit rows from offset) and copies its
+ * rows under prefix, with the columns named in dates formatted as dates
+ * and in money as amounts. */
+static int
+customer_rows(struct request *req, enum customers_sql which, long long customer_id,
+    long long limit, long long offset, const char *prefix, const char *const *dates,
+    const char *money)
+{
+	struct db_query *query = &customers_sql[which];
+	struct db_param params[4] = { DB_INT(req->shop.id), DB_INT(customer_id), DB_INT(limit),
+		DB_INT(offset) };
+	char name[64], text[64];
+	HDF *row;
+	int count = 0;
+	unsigned int col;
+
+	if (db_exec(&req->app->db, query, params, 4) < 0)
+		return -1;
+	while (db_fetch(query) == 1) {
+		snprintf(name, sizeof(name), "%s.%d", prefix, count++);
+		if (hdf_get_node(req->hdf, name, &row) != STATUS_OK)
+			break;
+		for (col = 0; col < query->columns; col++) {
+			const char *value = db_text(query, col);
+			const char *const *date;
+			int is_date = 0;
+
+			for (date = dates; date && *date; date++)
+				is_date |= strcmp(*date, query->names[col]) == 0;
+			if (value == NULL)
+				continue;
+			if (is_date) {
+				format_local_when(value, req->shop.time_zone, req->shop.lang, text,
+				    sizeof(text));
+				value = text;
+			} else if (money && strcmp(money, query->names[col]) == 0) {
+				format_money(strtoll(value, NULL, 10), req->shop.currency, req->shop.lang,
+				    text, sizeof(text));
+				value = text;
+			}
+			hdf_set_value(row, query->names[col], value);
+		}
+	}
+	db_done(query);
+	return count;
+}
+
+/* The customer's name as the page title says it ("André, Amélie", or the
+ * address when there is no name), and their mailto: and tel: links. */
+static void
+customer_links(struct request *req, const char *email, const char *phone, const char *first,
+    const char *last)
+{
+	char text[1024];
+
+	if (last != NULL && *last != '\0')
+		snprintf(text, sizeof(text), "%s%s%s", last, first != NULL && *first ? ", " : "",
+		    first != NULL ? first : "");
+	else
+		snprintf(text, sizeof(text), "%s", first != NULL && *first ? first : email ? email : "");
+	hdf_set_value(req->hdf, "Customer.display_name", text);
+	if (email != NULL && *email != '\0') {
+		contact_uri("mailto:", email, "@.-_+", text, sizeof(text));
+		hdf_set_value(req->hdf, "Customer.mailto", text);
+	}
+	if (phone != NULL && *phone != '\0') {
+		contact_uri("tel:", phone, "", text, sizeof(text));
+		hdf_set_value(req->hdf, "Customer.tel", text);
+	}
+}
+
+static const char *const order_dates[] = { "ordered_at", NULL };
+static const char *const event_dates[] = { "created_at", NULL };
+static const char *const mail_dates[] = { "created_at", "sent_at", NULL };
+static const char *const note_dates[] = { "created_at", "updated_at", NULL };
+
+/* The parts of a customer's page that list rows. Each shows its newest
+ * few and says how many there are; "?all=<name>" shows one part whole,
+ * SECTION_PAGE rows a page ("&page=2"). */
+enum section { SECTION_ORDERS, SECTION_EVENTS, SECTION_MAILS, SECTION_NOTES, SECTION__MAX };
+
+#define SECTION_PAGE 200
+
+static const struct {
+	const char *name;	/* in ?all= and Page.Counts */
+	enum customers_sql sql;
+	const char *hdf;	/* where its rows go */
+	int shown;		/* rows on the customer's page */
+	const char *const *dates;
+	const char *money;
+} sections[SECTION__MAX] = {
+	/* SECTION_ORDERS */ { "orders", SQL_RECENT_ORDERS, "Orders", 10, order_dates, "total_cents" },
+	/* SECTION_EVENTS */ { "events", SQL_TIMELINE, "Timeline", 50, event_dates, NULL },
+	/* SECTION_MAILS */ { "mails", SQL_MAILS, "Mails", 20, mail_dates, NULL },
+	/* SECTION_NOTES */ { "notes", SQL_NOTES, "Notes", 100, note_dates, NULL },
+};
+
+const struct field show_fields[] = {
+	{ "back", FIELD_TEXT, 0, BACK_MAX, 0, 0 },
+	{ "all", FIELD_TEXT, 0, 10, 0, 0 },
+	{ "page", FIELD_INT, 0, 10, 1, 100000 },
+	{ NULL, 0, 0, 0, 0, 0 }
+};
+
+/* Fills every part of the customer's page, one of them whole when asked
+ * (request_field "all", "page"). Returns 0, 1 when "all" names no part
+ * (answered with a 400), or -1. */
+static int
+customer_sections(struct request *req)
+{
+	struct db_query *counts = &customers_sql[SQL_SECTION_COUNTS];
+	struct db_param params[2 * SECTION__MAX];
+	const char *all = request_field(req, "all");
+	long long count[SECTION__MAX], page = request_field_int(req, "page", 1);
+	char name[64];
+	int s, whole = -1;
+
+	for (s = 0; all != NULL && *all != '\0' && s < SECTION__MAX; s++)
+		if (strcmp(all, sections[s].name) == 0)
+			whole = s;
+	if (all != NULL && *all != '\0' && whole < 0) {
+		page_error(req, 400, "Error.Field.Choice");
+		return 1;
+	}
+	for (s = 0; s < SECTION__MAX; s++) {
+		params[2 * s] = DB_INT(req->shop.id);
+		params[2 * s + 1] = DB_INT(req->path_id);
+	}
+	if (db_exec(&req->app->db, counts, params, 2 * SECTION__MAX) < 0)
+		return -1;
+	if (db_fetch(counts) != 1) {
+		db_done(counts);
+		return -1;
+	}
+	for (s = 0; s < SECTION__MAX; s++) {
+		count[s] = db_int(counts, (unsigned int)s);
+		snprintf(name, sizeof(name), "Page.Counts.%s", sections[s].name);
+		hdf_set_int_value(req->hdf, name, (int)count[s]);
+	}
+	db_done(counts);
+	for (s = 0; s < SECTION__MAX; s++) {
+		long long limit = s == whole ? SECTION_PAGE : sections[s].shown;
+		long long offset = s == whole ? (page - 1) * SECTION_PAGE : 0;
+
+		if (customer_rows(req, sections[s].sql, req->path_id, limit, offset, sections[s].hdf,
+		    sections[s].dates, sections[s].money) < 0)
+			return -1;
+	}
+	if (whole >= 0) {
+		hdf_set_value(req->hdf, "Page.All", sections[whole].name);
+		hdf_set_int_value(req->hdf, "Page.AllPage", (int)page);
+		if (page > 1)
+			hdf_set_int_value(req->hdf, "Page.AllPrevious", (int)page - 1);
+		if (count[whole] > page * SECTION_PAGE)
+			hdf_set_int_value(req->hdf, "Page.AllNext", (int)page + 1);
+	}
+	return 0;
+}
+
+/* A random one-time key (hex) for each form of the page that must not
+ * do its work twice (form_once). */
+static int
+once_keys(struct request *req)
+{
+	static const char *const forms[] = { "Page.Once.message", "Page.Once.note" };
+	unsigned char key[32];
+	char hex[2 * sizeof(key) + 1];
+	size_t f;
+
+	for (f = 0; f < sizeof(forms) / sizeof(forms[0]); f++) {
+		if (crypto_random(key, sizeof(key)) != 0)
+			return -1;
+		crypto_hex(key, sizeof(key), hex);
+		hdf_set_value(req->hdf, forms[f], hex);
+	}
+	return 0;
+}
+
+void
+customers_show(struct request *req)
+{
+	static const char *const detail_columns[] = { "id", "email", "first_name", "last_name",
+		"phone", "country", "language", "status", "status_reason", "source", "tax_exempt",
+		"order_count" };
+	struct db_query *detail = &customers_sql[SQL_DETAIL];
+	struct db_param params[2] = { DB_INT(req->path_id), DB_INT(req->shop.id) };
+	char text[64], name[64];
+	size_t i;
+	int found, sections_status;
+
+	if (db_exec(&req->app->db, detail, params, 2) < 0) {
+		page_error(req, 500, NULL);
+		return;
+	}
+	found = db_fetch(detail);
+	if (found == 1) {
+		for (i = 0; i < sizeof(detail_columns) / sizeof(detail_columns[0]); i++) {
+			snprintf(name, sizeof(name), "Customer.%s", detail_columns[i]);
+			if (db_text(detail, (unsigned int)i) != NULL)
+				hdf_set_value(req->hdf, name, db_text(detail, (unsigned int)i));
+		}
+		format_money(db_int(detail, 12), req->shop.currency, req->shop.lang, text, sizeof(text));
+		hdf_set_value(req->hdf, "Customer.spent", text);
+		format_money(db_int(detail, 16), req->shop.currency, req->shop.lang, text, sizeof(text));
+		hdf_set_value(req->hdf, "Customer.average", text);
+		format_local_date(db_text(detail, 13), req->shop.time_zone, req->shop.lang, text,
+		    sizeof(text));
+		hdf_set_value(req->hdf, "Customer.last_order", text);
+		format_local_date(db_text(detail, 14), req->shop.time_zone, req->shop.lang, text,
+		    sizeof(text));
+		hdf_set_value(req->hdf, "Customer.created", text);
+		format_local_when(db_text(detail, 15), req->shop.time_zone, req->shop.lang, text,
+		    sizeof(text));
+		hdf_set_value(req->hdf, "Customer.last_sign_in", text);
+		customer_links(req, db_text(detail, 1), db_text(detail, 4), db_text(detail, 2),
+		    db_text(detail, 3));
+	}
+	db_done(detail);
+	if (found != 1) {
+		page_error(req, found < 0 ? 500 : 404, NULL);
+		return;
+	}
+	sections_status = customer_sections(req);
+	if (sections_status == 1)
+		return;
+	if (sections_status < 0 || once_keys(req) != 0) {
+		page_error(req, 500, NULL);
+		return;
+	}
+	back_to_page(req);
+	page_render(req, req->status, "customers/detail.cs");
+}

@@ -1,0 +1,285 @@
+/*
+ * Changing one customer (customers.fcgi): a new customer (invited by
+ * mail), the edit form, block and unblock, inactive and active again, and
+ * erasing, each through the customer writer (fcgi/lib/customer.h).
+ */
+#include <config.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/customer.h"
+#include "lib/mail.h"
+#include "lib/page.h"
+#include "customers.h"
+#include "customers-list.h"
+
+/* --- new customer ----------------------------------------------------------- */
+
+const struct field new_fields[] = {
+	{ "email", FIELD_EMAIL, 1, 254, 0, 0 },
+	{ "first_name", FIELD_TEXT, 0, 100, 0, 0 },
+	{ "last_name", FIELD_TEXT, 0, 100, 0, 0 },
+	{ "phone", FIELD_PHONE, 0, 32, 0, 0 },
+	{ "country", FIELD_COUNTRY, 0, 0, 0, 0 },
+	{ "language", FIELD_LANG, 0, 0, 0, 0 },
+	{ NULL, 0, 0, 0, 0, 0 }
+};
+
+/* The form, empty or with what was typed and what is wrong with it. */
+void
+customers_new_form(struct request *req)
+{
+	const struct field *field;
+	char name[64];
+
+	for (field = new_fields; field->name != NULL; field++) {
+		const char *value = request_field(req, field->name);
+
+		snprintf(name, sizeof(name), "Page.Form.%s", field->name);
+		if (value != NULL)
+			hdf_set_value(req->hdf, name, value);
+	}
+	if (request_field(req, "language") == NULL)
+		hdf_set_value(req->hdf, "Page.Form.language", lang_codes[req->shop.lang]);
+	/* a French shop's customers live in France, mostly */
+	if (strcmp(req->method, "GET") == 0 && req->shop.lang == LANG_FR)
+		hdf_set_value(req->hdf, "Page.Form.country", "FR");
+	page_render(req, req->status, "customers/new.cs");
+}
+
+void
+customers_new_invalid(struct request *req)
+{
+	hdf_set_value(req->hdf, "Page.Message", request_text(req, "Customers.Fix"));
+	customers_new_form(req);
+}
+
+/* Creates an invited customer and queues the welcome mail, together. */
+void
+customers_create(struct request *req)
+{
+	const char *email = request_field(req, "email");
+	struct customer_fields fields = {
+		.email = email, .first_name = request_field(req, "first_name"),
+		.last_name = request_field(req, "last_name"), .phone = request_field(req, "phone"),
+		.country = request_field(req, "country"), .language = request_field(req, "language"),
+		.source = "admin"
+	};
+	struct mail mail = { "customer-welcome", email, 0, 0 };
+	char link_base[300], path[64];
+	long long customer_id;
+	int result;
+
+	if (shop_link_base(req, link_base, sizeof(link_base)) != 0 || db_begin(&req->app->db) != 0) {
+		page_error(req, 500, NULL);
+		return;
+	}
+	result = customer_create(&req->context, &fields, &customer_id);
+	if (result == CUSTOMER_DUPLICATE) {
+		/* the unique key on (shop, normalised e-mail) decides, race-free */
+		db_rollback(&req->app->db);
+		hdf_set_value(req->hdf, "Page.Errors.email", request_text(req, "Customers.Duplicate"));
+		req->status = 400;
+		customers_new_invalid(req);
+		return;
+	}
+	mail.customer_id = customer_id;
+	hdf_set_valuef(req->hdf, "Mail.Link=%s/account/login", link_base);
+	if (result != CUSTOMER_OK ||
+	    mail_queue_in(&req->context, &mail, request_field(req, "language")) != 0 ||
+	    db_commit(&req->app->db) != 0) {
+		page_error(req, 500, NULL);
+		return;
+	}
+	snprintf(path, sizeof(path), "/admin/customers/%lld", customer_id);
+	page_notice(req, "customer_created");
+	page_redirect(req, path);
+}
+
+const struct field edit_fields[] = {
+	{ "back", FIELD_TEXT, 0, BACK_MAX, 0, 0 },
+	{ "email", FIELD_EMAIL, 1, 254, 0, 0 },
+	{ "first_name", FIELD_TEXT, 0, 100, 0, 0 },
+	{ "last_name", FIELD_TEXT, 0, 100, 0, 0 },
+	{ "phone", FIELD_PHONE, 0, 32, 0, 0 },
+	{ "country", FIELD_COUNTRY, 0, 0, 0, 0 },
+	{ "language", FIELD_LANG, 0, 0, 0, 0 },
+	{ "tax_exempt", FIELD_INT, 0, 1, 0, 1 },
+	{ NULL, 0, 0, 0, 0, 0 }
+};
+
+/* The edit form: from the database on GET, from what was typed on a
+ * refused POST. */
+void
+customers_edit_form(struct request *req)
+{
+	struct db_query *detail = &customers_sql[SQL_DETAIL];
+	struct db_param params[2] = { DB_INT(req->path_id), DB_INT(req->shop.id) };
+	static const char *const columns[] = { "id", "email", "first_name", "last_name", "phone",
+		"country", "language" };
+	const struct field *field;
+	char name[64];
+	size_t i;
+	int found;
+
+	if (db_exec(&req->app->db, detail, params, 2) < 0) {
+		page_error(req, 500, NULL);
+		return;
+	}
+	found = db_fetch(detail);
+	for (i = 0; found == 1 && i < sizeof(columns) / sizeof(columns[0]); i++) {
+		snprintf(name, sizeof(name), "Page.Form.%s", columns[i]);
+		hdf_set_value(req->hdf, name, db_text(detail, (unsigned int)i));
+	}
+	if (found == 1)
+		hdf_set_value(req->hdf, "Page.Form.tax_exempt", db_text(detail, 10));
+	db_done(detail);
+	if (found != 1) {
+		page_error(req, found < 0 ? 500 : 404, NULL);
+		return;
+	}
+	if (strcmp(req->method, "POST") == 0) {
+		for (field = edit_fields; field->name != NULL; field++) {
+			snprintf(name, sizeof(name), "Page.Form.%s", field->name);
+			hdf_set_value(req->hdf, name, request_field(req, field->name) ?
+			    request_field(req, field->name) : "");
+		}
+	}
+	/* a customer without a language of their own gets the shop's mails:
+	 * the form shows the shop's language chosen, else the first option
+	 * (Français) was saved with any edit, in an English shop too */
+	if (*hdf_get_value(req->hdf, "Page.Form.language", "") == '\0')
+		hdf_set_value(req->hdf, "Page.Form.language", lang_codes[req->shop.lang]);
+	back_to_page(req);
+	page_render(req, req->status, "customers/edit.cs");
+}
+
+void
+customers_edit_invalid(struct request *req)
+{
+	hdf_set_value(req->hdf, "Page.Message", request_text(req, "Customers.Fix"));
+	customers_edit_form(req);
+}
+
+/* Through the customer writer: the search terms follow, and a new address
+ * voids the links mailed to the old one. */
+void
+customers_update(struct request *req)
+{
+	struct customer_fields fields = {
+		.email = request_field(req, "email"), .first_name = request_field(req, "first_name"),
+		.last_name = request_field(req, "last_name"), .phone = request_field(req, "phone"),
+		.country = request_field(req, "country"), .language = request_field(req, "language"),
+		.tax_exempt = (int)request_field_int(req, "tax_exempt", 0)
+	};
+	int result;
+
+	if (db_begin(&req->app->db) != 0) {
+		page_error(req, 500, NULL);
+		return;
+	}
+	result = customer_update(&req->context, req->path_id, &fields);
+	if (result == CUSTOMER_DUPLICATE) {
+		db_rollback(&req->app->db);
+		hdf_set_value(req->hdf, "Page.Errors.email", request_text(req, "Customers.Duplicate"));
+		req->status = 400;
+		customers_edit_invalid(req);
+		return;
+	}
+	if (result != CUSTOMER_OK) {
+		page_error(req, result == CUSTOMER_NOT_FOUND ? 404 : 500, NULL);
+		return;
+	}
+	finish_written(req, "customer.edited");
+}
+
+const struct field block_fields[] = {
+	{ "back", FIELD_TEXT, 0, BACK_MAX, 0, 0 },
+	{ "reason", FIELD_TEXT, 1, 500, 0, 0 },
+	{ NULL, 0, 0, 0, 0, 0 }
+};
+
+/* One customer, from their page, through the same writer as a bulk action
+ * (404 for another shop's or an erased customer). */
+static void
+change_one(struct request *req, enum customer_change change, const char *reason, const char *then)
+{
+	char path[3 * BACK_MAX + 64];
+	int result;
+
+	if (db_begin(&req->app->db) != 0) {
+		page_error(req, 500, NULL);
+		return;
+	}
+	result = customer_change_one(&req->context, req->path_id, change, reason);
+	if (result != CUSTOMER_OK || db_commit(&req->app->db) != 0) {
+		page_error(req, result == CUSTOMER_NOT_FOUND ? 404 : 500, NULL);
+		return;
+	}
+	if (then == NULL) {
+		customer_path(req, req->path_id, path, sizeof(path));
+		then = path;
+	} else if (back_link(req) != NULL)
+		then = back_link(req);
+	notice_of_event(req, customer_change_event(change));
+	page_redirect(req, then);
+}
+
+/* A blocked customer cannot sign in: their sessions and links end now. */
+void
+customers_block(struct request *req)
+{
+	change_one(req, CUSTOMER_BLOCK, request_field(req, "reason"), NULL);
+}
+
+/* Back to active, or to invited for someone who never signed in. */
+void
+customers_unblock(struct request *req)
+{
+	change_one(req, CUSTOMER_UNBLOCK, "", NULL);
+}
+
+void
+customers_deactivate(struct request *req)
+{
+	change_one(req, CUSTOMER_DEACTIVATE, "", NULL);
+}
+
+void
+customers_reactivate(struct request *req)
+{
+	change_one(req, CUSTOMER_REACTIVATE, "", NULL);
+}
+
+/* Irreversible: the person's data goes, orders stay for the accounts
+ * without pointing to anyone, the audit log keeps "#id erased by". */
+void
+customers_erase(struct request *req)
+{
+	change_one(req, CUSTOMER_ERASE, "", "/admin/customers");
+}
+
+void
+customers_block_invalid(struct request *req)
+{
+	hdf_set_value(req->hdf, "Page.Message", request_text(req, "Customers.ReasonNeeded"));
+	customers_show(req);
+}
+
+/* --- erasing a customer -------------------------------------------------------- */
+
+void
+customers_delete_form(struct request *req)
+{
+	struct current current;
+
+	if (lock_customer(req, &current) != 1)
+		return;
+	db_rollback(&req->app->db);
+	hdf_set_value(req->hdf, "Page.Email", current.email);
+	hdf_set_int_value(req->hdf, "Page.Id", (int)req->path_id);
+	back_to_page(req);
+	page_render(req, 200, "customers/delete.cs");
+}

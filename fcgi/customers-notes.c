@@ -1,0 +1,191 @@
+/*
+ * What an admin writes about or to a customer (customers.fcgi): a message
+ * mailed to them, and internal notes; the forms that must not work twice.
+ */
+#include <config.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/crypto.h"
+#include "lib/format.h"
+#include "lib/mail.h"
+#include "lib/page.h"
+#include "customers.h"
+#include "customers-list.h"
+
+/* --- forms that must not work twice ------------------------------------------------ */
+
+/* A double click or a reload of the answer sends a form again. The forms
+ * that would then send a second mail or store a second note carry a random
+ * one-time key ("once", once_keys); it is written in the transaction that
+ * does the work, and a second POST with it finds it there (the unique key
+ * decides, even for two at once: the second waits on the customer's row,
+ * then on the key) and only shows the customer again. A form without the
+ * key (sent by a script) is done every time. Returns 1 to go on, 0 when the
+ * form was done already (answered), -1 on error (answered). */
+static int
+form_once(struct request *req)
+{
+	const char *once = request_field(req, "once");
+	unsigned char key[32];
+	struct db_param params[2] = { DB_INT(req->shop.id), DB_BLOB(key, sizeof(key)) };
+	char path[64];
+	long long rows;
+
+	if (once == NULL || *once == '\0')
+		return 1;
+	if (crypto_unhex(once, key, sizeof(key)) != 0) {
+		page_error(req, 400, "Error.Field.Token");
+		return -1;
+	}
+	rows = db_exec(&req->app->db, &customers_sql[SQL_ONCE_ADD], params, 2);
+	if (rows == DB_DUPLICATE) {
+		db_rollback(&req->app->db);
+		snprintf(path, sizeof(path), "/admin/customers/%lld", req->path_id);
+		page_redirect(req, path);
+		return 0;
+	}
+	if (rows < 0) {
+		page_error(req, 500, NULL);
+		return -1;
+	}
+	return 1;
+}
+
+/* --- a message to the customer --------------------------------------------------- */
+
+const struct field message_fields[] = {
+	{ "back", FIELD_TEXT, 0, BACK_MAX, 0, 0 },
+	{ "subject", FIELD_TEXT, 1, 200, 0, 0 },
+	{ "text", FIELD_MULTILINE, 1, 5000, 0, 0 },
+	{ "once", FIELD_TOKEN, 0, 64, 0, 0 },
+	{ NULL, 0, 0, 0, 0, 0 }
+};
+
+void
+customers_message(struct request *req)
+{
+	struct current current;
+	struct mail mail = { "customer-message", NULL, 0, 0 };
+
+	if (lock_customer(req, &current) != 1 || form_once(req) != 1)
+		return;
+	mail.recipient = current.email;
+	mail.customer_id = req->path_id;
+	hdf_set_value(req->hdf, "Mail.Subject", request_field(req, "subject"));
+	hdf_set_value(req->hdf, "Mail.Text", request_field(req, "text"));
+	if (mail_queue_in(&req->context, &mail, current.language) != 0) {
+		page_error(req, 500, NULL);
+		return;
+	}
+	finish_change(req, "customer.messaged", request_field(req, "subject"));
+}
+
+void
+customers_message_invalid(struct request *req)
+{
+	hdf_set_value(req->hdf, "Page.Message", request_text(req, "Customers.MessageInvalid"));
+	hdf_set_value(req->hdf, "Page.Form.subject", request_field(req, "subject") ?
+	    request_field(req, "subject") : "");
+	hdf_set_value(req->hdf, "Page.Form.text", request_field(req, "text") ?
+	    request_field(req, "text") : "");
+	customers_show(req);
+}
+
+/* --- internal notes ------------------------------------------------------------- */
+
+const struct field note_fields[] = {
+	{ "back", FIELD_TEXT, 0, BACK_MAX, 0, 0 },
+	{ "body", FIELD_MULTILINE, 1, 5000, 0, 0 },
+	{ "once", FIELD_TOKEN, 0, 64, 0, 0 },
+	{ NULL, 0, 0, 0, 0, 0 }
+};
+
+void
+customers_note_invalid(struct request *req)
+{
+	hdf_set_value(req->hdf, "Page.Message", request_text(req, "Customers.NoteInvalid"));
+	customers_show(req);
+}
+
+void
+customers_note_add(struct request *req)
+{
+	struct current current;
+	struct db_param params[4] = { DB_INT(req->shop.id), DB_INT(req->path_id),
+		DB_INT(req->session.admin_id), DB_TEXT(request_field(req, "body")) };
+
+	if (lock_customer(req, &current) != 1 || form_once(req) != 1)
+		return;
+	if (db_exec(&req->app->db, &customers_sql[SQL_NOTE_ADD], params, 4) < 0) {
+		page_error(req, 500, NULL);
+		return;
+	}
+	finish_change(req, "customer.note_added", NULL);
+}
+
+/* Edits (body given) or deletes (body NULL) note path_id2 of the customer. */
+static void
+change_note(struct request *req, const char *body, const char *event)
+{
+	struct current current;
+	struct db_param params[4] = { DB_TEXT(body), DB_INT(req->path_id2), DB_INT(req->shop.id),
+		DB_INT(req->path_id) };
+	long long rows;
+
+	if (lock_customer(req, &current) != 1)
+		return;
+	rows = body != NULL ? db_exec(&req->app->db, &customers_sql[SQL_NOTE_EDIT], params, 4)
+	    : db_exec(&req->app->db, &customers_sql[SQL_NOTE_DELETE], params + 1, 3);
+	if (rows <= 0) {
+		page_error(req, rows < 0 ? 500 : 404, NULL);
+		return;
+	}
+	finish_change(req, event, NULL);
+}
+
+void
+customers_note_edit(struct request *req)
+{
+	change_note(req, request_field(req, "body"), "customer.note_edited");
+}
+
+/* Asks first: the note, and the button that deletes it. */
+void
+customers_note_delete_form(struct request *req)
+{
+	struct db_query *query = &customers_sql[SQL_NOTE_ONE];
+	struct db_param params[3] = { DB_INT(req->path_id2), DB_INT(req->shop.id),
+		DB_INT(req->path_id) };
+	char text[64];
+	int found;
+
+	if (db_exec(&req->app->db, query, params, 3) < 0) {
+		page_error(req, 500, NULL);
+		return;
+	}
+	found = db_fetch(query);
+	if (found == 1) {
+		hdf_set_value(req->hdf, "Page.Note.body", db_text(query, 0));
+		format_local_when(db_text(query, 1), req->shop.time_zone, req->shop.lang, text,
+		    sizeof(text));
+		hdf_set_value(req->hdf, "Page.Note.created_at", text);
+	}
+	db_done(query);
+	if (found != 1) {
+		page_error(req, found < 0 ? 500 : 404, NULL);
+		return;
+	}
+	hdf_set_int_value(req->hdf, "Page.Id", (int)req->path_id);
+	hdf_set_int_value(req->hdf, "Page.NoteId", (int)req->path_id2);
+	back_to_page(req);
+	page_render(req, 200, "customers/note-delete.cs");
+}
+
+void
+customers_note_delete(struct request *req)
+{
+	change_note(req, NULL, "customer.note_deleted");
+}

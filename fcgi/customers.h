@@ -1,0 +1,128 @@
+/*
+ * customers.fcgi's pages share this: the program's SQL (customers.c), the
+ * way back to the list and the steps of a change to one customer, and
+ * each page file's handlers and fields for the route table.
+ *
+ *   customers.c           route table, SQL, what the pages share
+ *   customers-list.c      the list: search, filters, sort, pages
+ *   customers-bulk.c      bulk actions on ticked or matching customers
+ *   customers-detail.c    one customer's page
+ *   customers-edit.c      new customer, edit, block, deactivate, erase
+ *   customers-notes.c     a message to the customer, internal notes
+ *   customers-mails.c     mails that could not be delivered
+ *   customers-settings.c  the shop's settings page
+ */
+#ifndef FIDELE_CUSTOMERS_H
+#define FIDELE_CUSTOMERS_H
+
+#include "lib/request.h"
+
+enum customers_sql {
+	SQL_DETAIL,
+	SQL_RECENT_ORDERS,
+	SQL_TIMELINE,
+	SQL_MAILS,
+	SQL_CURRENT,
+	SQL_SECTION_COUNTS,
+	SQL_MAIL_RETRY,
+	SQL_MAIL_DISMISS,
+	SQL_FAILED_LIST,
+	SQL_FAILED_EVENTS,
+	SQL_FAILED_RETRY_ALL,
+	SQL_ONCE_ADD,
+	SQL_NOTES,
+	SQL_NOTE_ADD,
+	SQL_NOTE_EDIT,
+	SQL_NOTE_DELETE,
+	SQL_BULK_ADD_ID,
+	SQL_BULK_COUNT,
+	SQL_BULK_NAMES,
+	SQL_NOTE_ONE,
+	CUSTOMERS_SQL__MAX
+};
+
+/* The customer of the path, as lock_customer read it. */
+struct current {
+	char email[256];
+	char status[16];
+	int has_signed_in;
+	char first_name[404], last_name[404], phone_digits[40];
+	char language[3];	/* "" when not set: mails use the shop's */
+};
+
+
+extern struct db_query customers_sql[CUSTOMERS_SQL__MAX];
+
+/* Runs a statement that returns one number. -1 on error. */
+long long single_number(struct request *req, enum customers_sql which, struct db_param *params,
+    size_t n);
+
+/* The list address the admin came from (back=), when it is one; NULL
+ * otherwise. */
+const char *back_link(struct request *req);
+
+/* The customer's page, keeping back=, into out. */
+void customer_path(struct request *req, long long customer_id, char *out, size_t size);
+
+/* The way back to the list under Page.Back and Page.BackParam. */
+void back_to_page(struct request *req);
+
+/* Starts a transaction and locks the customer of the path. Returns 1 when
+ * found, 0 when not (answered with a 404), -1 on error (answered). */
+int lock_customer(struct request *req, struct current *current);
+
+/* Says on the next page that the change named event is done. */
+void notice_of_event(struct request *req, const char *event);
+
+/* Commits a change whose event is written and shows the customer again. */
+void finish_written(struct request *req, const char *event);
+
+/* Records the change's event, commits, and shows the customer again. */
+void finish_change(struct request *req, const char *event, const char *detail);
+
+/* The fields of the pages and actions that only carry the way back. */
+extern const struct field back_fields[];
+
+/* customers-detail.c */
+extern const struct field show_fields[];
+void customers_show(struct request *req);
+
+/* customers-edit.c */
+extern const struct field new_fields[], edit_fields[], block_fields[];
+void customers_new_form(struct request *req);
+void customers_new_invalid(struct request *req);
+void customers_create(struct request *req);
+void customers_edit_form(struct request *req);
+void customers_edit_invalid(struct request *req);
+void customers_update(struct request *req);
+void customers_block(struct request *req);
+void customers_block_invalid(struct request *req);
+void customers_unblock(struct request *req);
+void customers_deactivate(struct request *req);
+void customers_reactivate(struct request *req);
+void customers_delete_form(struct request *req);
+void customers_erase(struct request *req);
+
+/* customers-notes.c */
+extern const struct field message_fields[], note_fields[];
+void customers_message(struct request *req);
+void customers_message_invalid(struct request *req);
+void customers_note_invalid(struct request *req);
+void customers_note_add(struct request *req);
+void customers_note_edit(struct request *req);
+void customers_note_delete_form(struct request *req);
+void customers_note_delete(struct request *req);
+
+/* customers-mails.c */
+void customers_failed_mails(struct request *req);
+void customers_failed_retry_all(struct request *req);
+void customers_mail_retry(struct request *req);
+void customers_mail_dismiss(struct request *req);
+
+/* customers-bulk.c */
+extern struct field bulk_fields[];
+/* Builds bulk_fields (its own and the list's filters). 0, or -1. */
+int customers_bulk_setup(void);
+void customers_bulk(struct request *req);
+
+#endif
