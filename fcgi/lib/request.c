@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "form.h"
 #include "log.h"
 #include "request.h"
 #include "text.h"
@@ -30,6 +29,19 @@ request_read(struct request *req, char *buf, int len)
 	if (req->fcgx != NULL)
 		return FCGX_GetStr(buf, len, req->fcgx->in);
 	return (int)fread(buf, 1, (size_t)len, stdin);
+}
+
+const struct field *
+route_field(const struct route *route, const char *name)
+{
+	const struct field *field;
+
+	if (route == NULL || route->fields == NULL)
+		return NULL;
+	for (field = route->fields; field->name != NULL; field++)
+		if (strcmp(field->name, name) == 0)
+			return field;
+	return NULL;
 }
 
 const char *

@@ -193,6 +193,9 @@ const struct area *request_area_of(struct request *req, enum access access);
  * query (customer_query.c). */
 const char *field_value_check(const struct field *field, char *value);
 
+/* The declared field of a route by name, or NULL. */
+const struct field *route_field(const struct route *route, const char *name);
+
 /* A request parameter (environment) or NULL. */
 const char *request_param(struct request *req, const char *name);
 
