@@ -138,7 +138,7 @@ customers_home(struct request *req)
 	page_redirect(req, "/admin/customers");
 }
 
-/* --- one customer ------------------------------------------------------------ */
+/* --- the way back to the list -------------------------------------------------- */
 
 /* The list address the admin came from (back=), when it is one: a path
  * under /admin/customers with a plain query string. NULL otherwise. */
