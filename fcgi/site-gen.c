@@ -104,18 +104,24 @@ size_ok(const char *value)
 	    (strchr("kKmM", value[digits]) != NULL && value[digits + 1] == '\0'));
 }
 
+/* Fails on a child of node whose name is none of keys (kind names the
+ * node in the message: "Location", "Nav"...; NULL for the top level). */
 static void
-check_keys(HDF *node, const char *const *keys, const char *where)
+check_keys(HDF *node, const char *const *keys, const char *kind)
 {
 	HDF *child;
+	char detail[160];
 	size_t i;
 
 	for (child = hdf_obj_child(node); child != NULL; child = hdf_obj_next(child)) {
 		for (i = 0; keys[i] != NULL; i++)
 			if (strcmp(hdf_obj_name(child), keys[i]) == 0)
 				break;
-		if (keys[i] == NULL)
-			fail(where, hdf_obj_name(child), ": unknown key");
+		if (keys[i] == NULL) {
+			snprintf(detail, sizeof(detail), ": unknown key %s", hdf_obj_name(child));
+			fail(kind != NULL ? kind : "top level", kind != NULL ? hdf_obj_name(node) : NULL,
+			    detail);
+		}
 	}
 }
 
@@ -395,7 +401,7 @@ main(int argc, char **argv)
 			free(name);
 			continue;
 		}
-		check_keys(declared[i], program_keys, "top level:");
+		check_keys(declared[i], program_keys, NULL);
 		if (!flag_ok(hdf_get_value(declared[i], "Fallback", NULL)))
 			fail("Fallback", NULL, " is 0 or 1");
 		snprintf(node, sizeof(node), "Program.%d", i - 2);

@@ -251,7 +251,7 @@ Fallback = 1
         made = site_gen(self.TEMPLATE, self.AREAS,
                         "Location.reset {\n  Exact = /admin/reset\n  Secrte = 1\n}\n")
         self.assertEqual(made.returncode, 1)
-        self.assertIn("Secrte: unknown key", made.stderr)
+        self.assertIn("Location reset: unknown key Secrte", made.stderr)
 
     def test_a_nav_entry_its_program_does_not_serve_is_refused(self):
         made = site_gen(self.TEMPLATE, self.AREAS, "Location.x.Prefix = /admin/x\n"
