@@ -1,6 +1,7 @@
 # Fidèle for nginx: include inside the server { } block that serves a shop
 # (or several shops on one host name each). make install puts this file
-# and fidele-fastcgi.conf in /usr/local/share/fidele/nginx/: copy both to
+# and fidele-fastcgi.conf in $(datadir)/fidele/nginx/ (with the README's
+# prefix, /usr/local/share/fidele/nginx/): copy both to
 # /etc/nginx/snippets/, then in the server block:
 #
 #     set $fidele_sockets /run/fidele;        # the programs' FastCGI sockets
