@@ -2,6 +2,8 @@
  * The site the programs make together: its areas (where each kind of
  * visitor signs in and starts) and the admin pages' navigation bar. Every
  * web program gives these to the core (struct app), which knows no URL.
+ * make writes them (fcgi/site-table.c) from each program's declaration,
+ * fcgi/<program>.site.hdf, which the nginx snippet also comes from.
  */
 #ifndef FIDELE_SITE_H
 #define FIDELE_SITE_H

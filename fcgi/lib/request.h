@@ -83,7 +83,8 @@ struct route {
 #define APP_MAX_BODY 65536
 
 /* A part of the site with visitors of its own (the admin pages, the
- * customers' pages). The site gives the table (fcgi/site.c); the core knows
+ * customers' pages). The site gives the table (fcgi/site.h, made from the
+ * programs' declarations fcgi/<program>.site.hdf); the core knows
  * no URL but looks paths and visitors up in it. */
 struct area {
 	const char *prefix;	/* its paths start with it: "/admin" */

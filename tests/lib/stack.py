@@ -2,8 +2,8 @@
 
 Starts, on loopback and on free ports, a private MariaDB (its own datadir,
 unix socket only), applies the migrations, an SMTP server (aiosmtpd), every
-FastCGI program under spawn-fcgi, and nginx with the shipped snippet from
-nginx-conf/. stop() tears all of it down, and is also run at exit and on
+FastCGI program under spawn-fcgi, and nginx with the shipped snippet (the
+build's nginx-conf/fidele.conf, made from the programs' declarations). stop() tears all of it down, and is also run at exit and on
 SIGINT/SIGTERM, so a failing test never leaves servers behind.
 
     stack = Stack(var_dir, srcdir=..., builddir=...)
@@ -268,10 +268,17 @@ class Stack:
             os.makedirs(path, exist_ok=True)
             shutil.chown(path, WEB_USER, WEB_USER)
         # the vhost includes snippets/fidele.conf as an installed one would:
-        # here snippets/ is the source tree's nginx-conf/
+        # here snippets/ holds the build's fidele.conf (made from the
+        # programs' declarations) and the source tree's fidele-fastcgi.conf
         snippets = os.path.join(prefix, "snippets")
-        if not os.path.islink(snippets):
-            os.symlink(os.path.join(self.srcdir, "nginx-conf"), snippets)
+        if os.path.islink(snippets):    # a persistent stack of an older tree
+            os.unlink(snippets)
+        os.makedirs(snippets, exist_ok=True)
+        for name, tree in (("fidele.conf", self.builddir), ("fidele-fastcgi.conf", self.srcdir)):
+            link = os.path.join(snippets, name)
+            if os.path.lexists(link):
+                os.unlink(link)
+            os.symlink(os.path.join(tree, "nginx-conf", name), link)
         conf = os.path.join(prefix, "nginx.conf")
         with open(conf, "w") as f:
             f.write(NGINX_CONF % {

@@ -2,14 +2,22 @@
 
 The list is fideleprog_PROGRAMS in Makefile.am; make writes it to the file
 "programs" (installed beside the programs), which the test harness and
-spawn-fcgi.sh read. The nginx snippet is checked against it here. The
-core (fcgi/lib) knows no area's URL: the site's areas and navigation bar
-come from fcgi/site.c through struct app. No two parts of the core
-include each other, directly or around a circle."""
+spawn-fcgi.sh read. Each listed program declares what it serves in
+fcgi/<program>.site.hdf: its locations (exact paths and prefixes, which
+carry a secret token, a body limit of their own), its entries of the admin
+navigation bar, the areas. make renders the nginx snippet and the table
+of areas and navigation every program links from these declarations
+(fcgi/site-gen); the stack runs that snippet. So here: every declared
+location reaches its program through the real nginx, the nav bar an admin
+sees is the declared one, and site-gen refuses declarations that clash.
+The core (fcgi/lib) knows no area's URL. No two parts of the core include
+each other, directly or around a circle."""
 
 import os
 import pathlib
 import re
+import subprocess
+import tempfile
 import unittest
 
 from fixtures import ALPHA_HOST, ALPHA_OWNER, ALPHA_STAFF, BETA_HOST
@@ -27,16 +35,89 @@ def listed_programs():
     return tuple(re.sub(r"^fcgi/|\.fcgi$", "", word) for word in line.split())
 
 
-def nginx_locations():
-    """(location, program) of each location of the shipped snippet that
-    sets $fidele_program."""
-    text = (SRCDIR / "nginx-conf" / "fidele.conf").read_text()
-    found = []
-    for match in re.finditer(r"^location\s+([^{]*?)\s*\{(.*?)^\}", text, re.M | re.S):
-        program = re.search(r"set \$fidele_program (\w+);", match.group(2))
-        if program:
-            found.append((match.group(1), program.group(1)))
+def read_hdf(path):
+    """{dotted name: value} of an HDF file, for the plain forms the
+    declarations and language files use (name = value, name { ... },
+    name << EOM ... EOM, # comments); in file order."""
+    values, scope, heredoc = {}, [], None
+    for line in pathlib.Path(path).read_text().splitlines():
+        if heredoc is not None:
+            if line.strip() == heredoc[1]:
+                values[heredoc[0]] = "\n".join(heredoc[2])
+                heredoc = None
+            else:
+                heredoc[2].append(line)
+            continue
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line == "}":
+            scope.pop()
+        elif line.endswith("{"):
+            scope.append(line[:-1].strip())
+        elif "<<" in line:
+            name, end = (part.strip() for part in line.split("<<", 1))
+            heredoc = (".".join(scope + [name]), end, [])
+        else:
+            name, value = (part.strip() for part in line.split("=", 1))
+            values[".".join(scope + [name])] = value
+    return values
+
+
+def children(values, prefix):
+    """{child name: {rest: value}} of the nodes under prefix, in order."""
+    found = {}
+    for name, value in values.items():
+        if name.startswith(prefix + "."):
+            child, _, rest = name[len(prefix) + 1:].partition(".")
+            found.setdefault(child, {})[rest] = value
     return found
+
+
+def declarations():
+    """{program: its fcgi/<program>.site.hdf, read}, for each listed program."""
+    return {name: read_hdf(SRCDIR / "fcgi" / (name + ".site.hdf")) for name in listed_programs()}
+
+
+def declared_locations():
+    """(program, "exact" or "prefix", path, secret) of every declared location."""
+    found = []
+    for program, values in declarations().items():
+        for location in children(values, "Location").values():
+            match = "exact" if "Exact" in location else "prefix"
+            found.append((program, match, location.get("Exact") or location.get("Prefix"),
+                          location.get("Secret") == "1"))
+    return found
+
+
+def declared_nav():
+    """The declared nav entries, {Path, Label, OwnerOnly, ...}, by Order
+    (declaration order for equal orders)."""
+    entries = [entry for values in declarations().values()
+               for entry in children(values, "Nav").values()]
+    return sorted(entries, key=lambda entry: int(entry["Order"]))
+
+
+def program_log_count(program, method, path):
+    """How many requests for path the program's log shows (one line each:
+    "<program>: GET /path 404 ...", the query left out)."""
+    log = pathlib.Path(web.STACK.log_dir) / (program + ".log")
+    pattern = re.compile(r"\b%s %s \d{3} " % (method, re.escape(path)))
+    return len(pattern.findall(log.read_text(errors="replace")))
+
+
+def site_gen(template, *declaration_texts):
+    """Runs the build's fcgi/site-gen over declarations given as texts
+    (programs p0, p1, ...); returns the CompletedProcess."""
+    with tempfile.TemporaryDirectory() as scratch:
+        paths = []
+        for number, text in enumerate(declaration_texts):
+            path = os.path.join(scratch, "p%d.site.hdf" % number)
+            with open(path, "w") as f:
+                f.write(text)
+            paths.append(path)
+        return subprocess.run([str(BUILDDIR / "fcgi" / "site-gen"), str(template)] + paths,
+                              capture_output=True, text=True)
 
 
 def include_graph():
@@ -72,19 +153,122 @@ class ProgramsListedOnce(unittest.TestCase):
         self.assertEqual(stack.web_programs(str(BUILDDIR)), listed_programs())
         self.assertEqual(listed_programs(), ("login", "customers"))
 
-    def test_the_nginx_snippet_sends_paths_to_listed_programs_only(self):
-        named = {program for _, program in nginx_locations()}
-        self.assertEqual(named - set(listed_programs()), set(),
-                         "nginx-conf/fidele.conf names a program the build does not list")
-
-    def test_the_nginx_snippet_gives_each_listed_program_a_location(self):
-        named = {program for _, program in nginx_locations()}
-        self.assertEqual(set(listed_programs()) - named, set(),
-                         "a listed program has no location in nginx-conf/fidele.conf")
-
     def test_each_listed_program_is_built(self):
         for name in listed_programs():
             self.assertTrue(os.access(web.STACK.program(name + ".fcgi"), os.X_OK), name)
+
+    def test_each_declaration_is_a_listed_programs(self):
+        declared = sorted(path.name[:-len(".site.hdf")]
+                          for path in (SRCDIR / "fcgi").glob("*.site.hdf"))
+        self.assertEqual(declared, sorted(listed_programs()))
+
+    def test_the_stack_runs_the_snippet_the_build_made(self):
+        served = pathlib.Path(web.STACK.var) / "nginx" / "snippets" / "fidele.conf"
+        self.assertEqual(served.resolve(), (BUILDDIR / "nginx-conf" / "fidele.conf").resolve())
+
+
+class DeclaredLocations(unittest.TestCase):
+    """What nginx does with each declared location, asked of the real nginx."""
+
+    def probe_path(self, match, path):
+        # a prefix is probed below itself, with a path no other test asks for
+        return path if match == "exact" else path.rstrip("/") + "/probe-%d" % os.getpid()
+
+    def test_each_declared_location_reaches_its_program_through_nginx(self):
+        locations = declared_locations()
+        self.assertGreater(len(locations), 10)
+        for program, match, path, _ in locations:
+            probe = self.probe_path(match, path)
+            with self.subTest(program=program, location=path):
+                before = {name: program_log_count(name, "GET", probe)
+                          for name in listed_programs()}
+                web.Browser(ALPHA_HOST).get(probe)
+                after = {name: program_log_count(name, "GET", probe)
+                         for name in listed_programs()}
+                self.assertEqual({name: after[name] - before[name] for name in after},
+                                 {name: int(name == program) for name in after})
+
+    def test_no_two_programs_declare_the_same_location(self):
+        seen = {}
+        for program, match, path, _ in declared_locations():
+            self.assertNotIn((match, path), seen, "%s and %s" % (seen.get((match, path)), program))
+            seen[(match, path)] = program
+
+    def test_a_secret_locations_query_stays_out_of_the_access_log(self):
+        secret = [(match, path) for _, match, path, is_secret in declared_locations() if is_secret]
+        public = [(match, path) for _, match, path, is_secret in declared_locations()
+                  if not is_secret]
+        self.assertTrue(secret and public)
+        access_log = pathlib.Path(web.STACK.log_dir) / "nginx-access.log"
+        for (match, path), logged in [(location, False) for location in secret] + \
+                [(public[0], True)]:
+            with self.subTest(location=path):
+                token = "probe%d%s" % (os.getpid(), re.sub(r"\W", "", path))
+                web.Browser(ALPHA_HOST).get(self.probe_path(match, path) + "?token=" + token)
+                self.assertEqual(token in access_log.read_text(errors="replace"), logged)
+
+    def test_unknown_paths_go_to_the_declared_fallback_program(self):
+        fallback = [name for name, values in declarations().items()
+                    if values.get("Fallback") == "1"]
+        self.assertEqual(len(fallback), 1)
+        path = "/nowhere-%d" % os.getpid()
+        web.Browser(ALPHA_HOST).get(path)
+        self.assertEqual(program_log_count(fallback[0], "GET", path), 1)
+
+
+class DeclarationsChecked(unittest.TestCase):
+    """fcgi/site-gen stops the build on declarations that cannot make a site."""
+
+    TEMPLATE = SRCDIR / "nginx-conf" / "fidele.conf.cs"
+    AREAS = """Area.admin {
+  Prefix = /admin
+  Home = /admin/
+  SignIn = /admin/login
+  Visitor = admin
+}
+Location.home.Exact = /admin/
+Location.login.Prefix = /admin/login
+Fallback = 1
+"""
+
+    def test_sound_declarations_make_a_snippet(self):
+        made = site_gen(self.TEMPLATE, self.AREAS, "Location.upload {\n  Exact = /admin/up\n"
+                        "  MaxBody = 50m\n  Secret = 1\n}\n")
+        self.assertEqual(made.returncode, 0, made.stderr)
+        block = re.search(r"^location = /admin/up \{(.*?)^\}", made.stdout, re.M | re.S)
+        self.assertIsNotNone(block, made.stdout)
+        self.assertIn("client_max_body_size 50m;", block.group(1))
+        self.assertIn("access_log off;", block.group(1))
+        self.assertIn("set $fidele_program p1;", block.group(1))
+
+    def test_a_location_two_programs_declare_is_refused(self):
+        made = site_gen(self.TEMPLATE, self.AREAS, "Location.mine.Prefix = /admin/login\n")
+        self.assertEqual(made.returncode, 1)
+        self.assertIn("/admin/login: declared twice", made.stderr)
+        self.assertEqual(made.stdout, "")
+
+    def test_a_misspelt_key_is_refused(self):
+        made = site_gen(self.TEMPLATE, self.AREAS,
+                        "Location.reset {\n  Exact = /admin/reset\n  Secrte = 1\n}\n")
+        self.assertEqual(made.returncode, 1)
+        self.assertIn("Location reset: unknown key Secrte", made.stderr)
+
+    def test_a_nav_entry_its_program_does_not_serve_is_refused(self):
+        made = site_gen(self.TEMPLATE, self.AREAS, "Location.x.Prefix = /admin/x\n"
+                        "Nav.y {\n  Path = /admin/login/y\n  Label = Nav.Y\n"
+                        "  Section = y\n  Order = 5\n}\n")
+        self.assertEqual(made.returncode, 1)
+        self.assertIn("Nav y: its Path is not one its program serves", made.stderr)
+
+    def test_a_path_nginx_would_read_as_syntax_is_refused(self):
+        made = site_gen(self.TEMPLATE, self.AREAS, "Location.x.Prefix = /admin/x;deny all\n")
+        self.assertEqual(made.returncode, 1)
+        self.assertIn("Location x: needs one Exact or Prefix path", made.stderr)
+
+    def test_two_fallbacks_are_refused(self):
+        made = site_gen(self.TEMPLATE, self.AREAS, "Location.x.Prefix = /admin/x\nFallback = 1\n")
+        self.assertEqual(made.returncode, 1)
+        self.assertIn("exactly one program says Fallback = 1", made.stderr)
 
 
 class AnyProgramAnswersAlike(unittest.TestCase):
@@ -136,7 +320,25 @@ class CoreKnowsNoArea(unittest.TestCase):
         account_page = web.Browser(ALPHA_HOST).get("/account/login")
         self.assertIn('class="brand" href="/account/"', account_page.body)
 
-    def test_the_navigation_bar_comes_from_the_site_table(self):
+    def nav_links(self, page):
+        """(href, text) of the admin navigation bar's links, in order."""
+        nav = re.search(r'<nav class="mainnav".*?</nav>', page.body, re.S).group(0)
+        return [(href, re.sub(r"<[^>]+>", "", text).strip())
+                for href, text in re.findall(r'<a href="([^"]+)"[^>]*>(.*?)</a>', nav, re.S)]
+
+    def test_the_navigation_bar_lists_the_declared_entries_in_order(self):
+        french = read_hdf(SRCDIR / "lang" / "fr.hdf")
+        owner = web.Browser(ALPHA_HOST)
+        owner.sign_in(*ALPHA_OWNER)
+        self.assertEqual(self.nav_links(owner.get("/admin/customers")),
+                         [(entry["Path"], french[entry["Label"]]) for entry in declared_nav()])
+        staff = web.Browser(ALPHA_HOST)
+        staff.sign_in(*ALPHA_STAFF)
+        self.assertEqual(self.nav_links(staff.get("/admin/customers")),
+                         [(entry["Path"], french[entry["Label"]]) for entry in declared_nav()
+                          if entry.get("OwnerOnly") != "1"])
+
+    def test_the_navigation_bar_marks_the_current_section(self):
         owner = web.Browser(ALPHA_HOST)
         owner.sign_in(*ALPHA_OWNER)
         page = owner.get("/admin/settings")

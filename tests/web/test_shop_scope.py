@@ -48,8 +48,6 @@ ALLOWED = [
      "job cancel: jobs belong to the installation, named by their number"),
     # Housekeeping of every shop's expired rows.
     # The worker sends every shop's mail.
-    ("fcgi/fidele-worker.c", "UPDATE outbox SET status = 'sending'",
-     "claims queued mail across shops"),
     ("fcgi/fidele-worker.c", "WHERE id = ? AND locked_by = ?",
      "marks a mail this worker claimed (sent or failed)"),
     ("fcgi/fidele-worker.c", "UPDATE outbox o SET o.status = 'queued', o.locked_by = NULL",

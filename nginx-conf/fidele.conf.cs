@@ -1,0 +1,60 @@
+# Fidèle for nginx: include inside the server { } block that serves a shop
+# (or several shops on one host name each). make install puts this file
+# and fidele-fastcgi.conf in $(datadir)/fidele/nginx/ (with the README's
+# prefix, /usr/local/share/fidele/nginx/): copy both to
+# /etc/nginx/snippets/, then in the server block:
+#
+#     set $fidele_sockets /run/fidele;        # the programs' FastCGI sockets
+#     set $fidele_data    /usr/local/share/fidele;  # installed data (static/)
+#     set $fidele_shop    "";                 # a shop's slug to pin this vhost
+#                                             # to it; "" = look up the Host
+#     include snippets/fidele.conf;
+#
+# Each program listens on $fidele_sockets/<program>.sock (see
+# fidele@.service or spawn-fcgi.sh in nginx-conf/).
+#
+# Made by make from nginx-conf/fidele.conf.cs and each program's
+# fcgi/<program>.site.hdf (which paths it serves): change those.
+
+# The largest form Fidèle accepts (a message to a customer, with room to
+# spare); the programs check it again (Limits.MaxBody in fidele.hdf).
+client_max_body_size 64k;
+server_tokens off;
+client_body_timeout 30s;
+client_header_timeout 30s;
+
+# A body over the limit gets Fidèle's own 413 page, in the shop's language,
+# whether its length was announced or it came in chunks: the program is
+# told so and refuses it without reading.
+error_page 413 = @fidele_too_large;
+location @fidele_too_large {
+    set $fidele_program <?cs var:Fallback ?>;
+    include snippets/fidele-fastcgi.conf;
+    fastcgi_param FIDELE_TOO_LARGE 1;
+    fastcgi_pass_request_body off;
+}
+
+location ^~ /static/ {
+    root $fidele_data;
+    add_header X-Content-Type-Options nosniff always;
+    add_header Cache-Control "public, max-age=3600" always;
+    access_log off;
+}
+
+# A location marked "secret" takes URLs that carry a secret token in the
+# query string (mailed links): they stay out of the access log (the
+# program logs each request itself, with its path and without the query).
+<?cs each:program = Program ?>
+<?cs each:line = program.Summary ?># <?cs if:first(line) ?><?cs var:program.Name ?>.fcgi: <?cs /if ?><?cs var:line ?>
+<?cs /each ?><?cs each:location = program.Location ?>location <?cs if:location.Match == "exact" ?>=<?cs else ?>^~<?cs /if ?> <?cs var:location.Path ?> {
+<?cs if:location.Secret ?>    access_log off;   # secret
+<?cs /if ?><?cs if:location.MaxBody ?>    client_max_body_size <?cs var:location.MaxBody ?>;
+<?cs /if ?>    set $fidele_program <?cs var:program.Name ?>;
+    include snippets/fidele-fastcgi.conf;
+}
+<?cs /each ?><?cs /each ?>
+# Every other path: the core's 404 page, in the shop's language
+location / {
+    set $fidele_program <?cs var:Fallback ?>;
+    include snippets/fidele-fastcgi.conf;
+}
