@@ -13,6 +13,10 @@
 /* The declared field of a route by name, or NULL. */
 const struct field *route_field(const struct route *route, const char *name);
 
+/* How often a field may come in a form: once, and a FIELD_IDS one more
+ * than its maximum, so that the page can say how many rows may be ticked. */
+long long form_quota(const struct field *field);
+
 /* Gives the cgi kit the query string of a GET with only the route's fields
  * in it (req->query); a refused one sets req->form_problem. */
 void form_query_prepare(struct request *req);
