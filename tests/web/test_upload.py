@@ -25,6 +25,8 @@ import web
 PROBE = "/admin/probe/upload"
 HOST = "alpha.test"
 OWNER = ("owner@alpha.test", "alpha-owner-password")
+BETA_HOST = "beta.test"                 # a shop in English
+BETA_OWNER = ("owner@beta.test", "beta-owner-password")
 LIMIT = 8 * 1024 * 1024          # Limits.MaxUpload of this stack
 BOUNDARY = "----FideleBoundary7MA4YWxkTrZu0gW"
 
@@ -62,6 +64,10 @@ def setUpModule():
         STACK.admin("shop", "host", "add", "--shop", "alpha", "--host", HOST)
         STACK.admin("admin", "add", "--shop", "alpha", "--email", OWNER[0], "--role", "owner",
                     input=OWNER[1] + "\n")
+        STACK.admin("shop", "add", "--slug", "beta", "--name", "Beta Farm", "--language", "en")
+        STACK.admin("shop", "host", "add", "--shop", "beta", "--host", BETA_HOST)
+        STACK.admin("admin", "add", "--shop", "beta", "--email", BETA_OWNER[0], "--role",
+                    "owner", input=BETA_OWNER[1] + "\n")
         SHOP_ID = STACK.sql("SELECT id FROM shop WHERE slug = 'alpha'")[0][0]
     except Exception:
         STACK.stop()
@@ -78,11 +84,13 @@ def tearDownModule():
 
 
 def spool_files():
-    """The files left in the shop's spool folder (kept/ is the handlers')."""
-    folder = os.path.join(STACK.spool_dir, SHOP_ID)
-    if not os.path.isdir(folder):
-        return []
-    return [name for name in os.listdir(folder) if not os.path.isdir(os.path.join(folder, name))]
+    """The files left in the shops' spool folders (kept/ is the handlers')."""
+    found = []
+    for shop in os.listdir(STACK.spool_dir) if os.path.isdir(STACK.spool_dir) else ():
+        folder = os.path.join(STACK.spool_dir, shop)
+        found += [os.path.join(shop, name) for name in os.listdir(folder)
+                  if not os.path.isdir(os.path.join(folder, name))]
+    return found
 
 
 def part(name, value, filename=None, content_type=None, disposition=None):
@@ -108,11 +116,16 @@ def answer(response, name):
     return html.unescape(match.group(1)) if match else None
 
 
-class Upload(unittest.TestCase):
+class UploadClient:
+    """A signed-in admin of a shop, who posts multipart bodies to the probe;
+    after each test the spool must be empty."""
+    HOST = HOST
+    OWNER = OWNER
+
     @classmethod
     def setUpClass(cls):
-        cls.browser = web.Browser(HOST, port=STACK.port)
-        signed = cls.browser.sign_in(*OWNER)
+        cls.browser = web.Browser(cls.HOST, port=STACK.port)
+        signed = cls.browser.sign_in(*cls.OWNER)
         assert signed.status == 303, signed.body[:300]
 
     def setUp(self):
@@ -127,7 +140,7 @@ class Upload(unittest.TestCase):
         without a length, in 64 KB chunks."""
         connection = http.client.HTTPConnection("127.0.0.1", STACK.port, timeout=120)
         all_headers = {
-            "Host": HOST,
+            "Host": self.HOST,
             "Cookie": "; ".join("%s=%s" % kv for kv in self.browser.cookies.items()),
             "Content-Type": content_type or "multipart/form-data; boundary=" + BOUNDARY,
         }
@@ -156,6 +169,29 @@ class Upload(unittest.TestCase):
         self.assertEqual(response.status, status, response.text()[:300])
         self.assertIn(message, response.text())
 
+    def cgi(self, body, length="exact"):
+        """Runs the probe as plain CGI with this body on stdin."""
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "FIDELE_CONFIG": STACK.config, "GATEWAY_INTERFACE": "CGI/1.1",
+            "SERVER_PROTOCOL": "HTTP/1.1", "REQUEST_METHOD": "POST", "SCRIPT_NAME": PROBE,
+            "QUERY_STRING": "", "HTTP_HOST": self.HOST, "REMOTE_ADDR": "127.0.0.1",
+            "HTTP_COOKIE": "; ".join("%s=%s" % kv for kv in self.browser.cookies.items()),
+            "CONTENT_TYPE": "multipart/form-data; boundary=" + BOUNDARY,
+        }
+        if length == "exact":
+            env["CONTENT_LENGTH"] = str(len(body))
+        elif length is not None:
+            env["CONTENT_LENGTH"] = str(length)
+        env.update(STACK.env_sanitizer())
+        program = os.path.join(STACK.builddir, "tests", "helpers", "upload-probe")
+        result = subprocess.run([program], input=body, env=env, capture_output=True, timeout=60)
+        head, _, content = result.stdout.partition(b"\r\n\r\n")
+        status = int(re.search(rb"Status: (\d+)", head).group(1))
+        return web.Response(status, [], content.decode("utf-8", errors="replace"))
+
+
+class Upload(UploadClient, unittest.TestCase):
     # --- what arrives ---------------------------------------------------------
     def test_a_5_mb_binary_file_arrives_intact_with_its_text_field(self):
         content = os.urandom(5 * 1024 * 1024)
@@ -215,6 +251,13 @@ class Upload(unittest.TestCase):
         response = self.upload(os.urandom(LIMIT + 1024 * 1024))
         self.assertRefused(response, 413, "Envoi trop volumineux")
 
+    def test_a_chunked_body_arrives_intact(self):
+        content = os.urandom(3 * 1024 * 1024 + 17)
+        body = body_of(part("csrf", self.token), part("file", content, filename="a.csv"))
+        response = self.send(body, chunked=True)
+        self.assertEqual(response.status, 200, response.text()[:300])
+        self.assertEqual(answer(response, "sha256"), hashlib.sha256(content).hexdigest())
+
     def test_a_chunked_body_over_the_limit_gets_the_413_page_in_french(self):
         body = body_of(part("csrf", self.token),
                        part("file", os.urandom(LIMIT + 1024 * 1024), filename="big.csv"))
@@ -233,27 +276,6 @@ class Upload(unittest.TestCase):
         self.assertRefused(response, 413, "Envoi trop volumineux")
 
     # --- what is refused, leaving nothing behind -------------------------------
-    def cgi(self, body, length="exact"):
-        """Runs the probe as plain CGI with this body on stdin."""
-        env = {
-            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-            "FIDELE_CONFIG": STACK.config, "GATEWAY_INTERFACE": "CGI/1.1",
-            "SERVER_PROTOCOL": "HTTP/1.1", "REQUEST_METHOD": "POST", "SCRIPT_NAME": PROBE,
-            "QUERY_STRING": "", "HTTP_HOST": HOST, "REMOTE_ADDR": "127.0.0.1",
-            "HTTP_COOKIE": "; ".join("%s=%s" % kv for kv in self.browser.cookies.items()),
-            "CONTENT_TYPE": "multipart/form-data; boundary=" + BOUNDARY,
-        }
-        if length == "exact":
-            env["CONTENT_LENGTH"] = str(len(body))
-        elif length is not None:
-            env["CONTENT_LENGTH"] = str(length)
-        env.update(STACK.env_sanitizer())
-        program = os.path.join(STACK.builddir, "tests", "helpers", "upload-probe")
-        result = subprocess.run([program], input=body, env=env, capture_output=True, timeout=60)
-        head, _, content = result.stdout.partition(b"\r\n\r\n")
-        status = int(re.search(rb"Status: (\d+)", head).group(1))
-        return web.Response(status, [], content.decode("utf-8", errors="replace"))
-
     def test_a_body_shorter_than_its_length_is_refused(self):
         body = body_of(part("csrf", self.token), part("file", os.urandom(300000), filename="a.csv"))
         response = self.cgi(body[:200000], length=len(body))
@@ -364,6 +386,21 @@ class Upload(unittest.TestCase):
         response = self.send(("csrf=%s&note=x&file=..%%2F..%%2Fetc%%2Fpasswd" % self.token).encode(),
                              content_type="application/x-www-form-urlencoded")
         self.assertRefused(response, 400, "Le formulaire envoyé n'a pas pu être lu.")
+
+
+class UploadInEnglish(UploadClient, unittest.TestCase):
+    """The same door for a shop in English: its refusals in English."""
+    HOST = BETA_HOST
+    OWNER = BETA_OWNER
+
+    def test_refusals_are_in_the_shops_language(self):
+        body = body_of(part("csrf", self.token), part("file", b"x" * 1000, filename="a.csv"),
+                       close=False)
+        self.assertRefused(self.send(body), 400, "The upload stopped before the end")
+        self.assertRefused(self.upload(os.urandom(LIMIT + 1024 * 1024)), 413, "Upload too large")
+        body = body_of(part("csrf", self.token), part("file", b"one", filename="a.csv"),
+                       part("file", b"two", filename="b.csv"))
+        self.assertRefused(self.send(body), 400, "Only one file can be sent here")
 
 
 class WorkerHousekeeping(unittest.TestCase):
