@@ -403,6 +403,44 @@ class UploadInEnglish(UploadClient, unittest.TestCase):
         self.assertRefused(self.send(body), 400, "Only one file can be sent here")
 
 
+class UploadFromARealBrowser(unittest.TestCase):
+    """Chromium fills the probe's form and sends a file: what a browser
+    writes (its boundary, csrf first, the filename, an Origin header) goes
+    through the door."""
+
+    def test_a_file_chosen_in_chromium_arrives_intact(self):
+        import browser   # tests/lib/browser.py: Debian's chromium over DevTools
+        content = os.urandom(300000) + "\r\n--€ été\r\n".encode()
+        folder = os.path.join(STACK.var, "browser-files")
+        os.makedirs(folder, exist_ok=True)
+        path = os.path.join(folder, "Clients été 2026.csv")
+        with open(path, "wb") as f:
+            f.write(content)
+        base = "http://%s:%d" % (HOST, STACK.port)
+        with browser.Chromium(hosts=[HOST]) as chromium:
+            tab = chromium.new_tab()
+            tab.goto(base + "/admin/login")
+            tab.fill("#email", OWNER[0])
+            tab.fill("#password", OWNER[1])
+            tab.click_and_wait("form[action='/admin/login'] button[type=submit]")
+            self.assertEqual(tab.goto(base + PROBE), 200)
+            tab.fill("input[name=note]", "Envoyé par Chromium")
+            root = tab.send("DOM.getDocument")["root"]["nodeId"]
+            node = tab.send("DOM.querySelector", {"nodeId": root,
+                                                  "selector": "input[name=file]"})["nodeId"]
+            tab.send("DOM.setFileInputFiles", {"nodeId": node, "files": [path]})
+            self.assertEqual(tab.click_and_wait("form[action='%s'] button[type=submit]" % PROBE),
+                             200)
+            found = {name: tab.evaluate("document.getElementById(%r).textContent" % name)
+                     for name in ("sha256", "size", "filename", "note", "type")}
+        self.assertEqual(found["sha256"], hashlib.sha256(content).hexdigest())
+        self.assertEqual(found["size"], str(len(content)))
+        self.assertEqual(found["filename"], "Clients été 2026.csv")
+        self.assertEqual(found["note"], "Envoyé par Chromium")
+        self.assertEqual(found["type"], "text/csv")
+        self.assertEqual(spool_files(), [])
+
+
 class WorkerHousekeeping(unittest.TestCase):
     def test_the_worker_deletes_old_orphans_and_leaves_the_rest(self):
         folder = os.path.join(STACK.spool_dir, SHOP_ID)
