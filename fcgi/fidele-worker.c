@@ -51,6 +51,7 @@
 #include "lib/db.h"
 #include "lib/log.h"
 #include "lib/settings.h"
+#include "lib/upload.h"
 
 #define BATCH 20
 #define SMTP_TIMEOUT 60
@@ -232,6 +233,7 @@ struct worker {
 	time_t last_housekeeping;
 	long long job_id;	/* the job running now, 0 for none */
 	int keep_bodies_days;	/* Mail.KeepBodiesDays: sent mail keeps its bodies so long */
+	int spool_keep_hours;	/* Spool.KeepHours: an upload's file left in the spool so long */
 	long long last_shop;	/* the shop served last, for taking shops in turn */
 	CURL *curl;		/* one per round, in multi, whose cache keeps the SMTP */
 	CURLM *multi;		/* connection open between the mails of the round */
@@ -739,9 +741,11 @@ job_beat(struct worker *w, long long progress)
 }
 
 /* Deletes what nobody needs any more: expired sessions, old sign-in links,
- * rate-limit windows and form keys, workers long dead, and blanks the
- * bodies of mail sent more than Mail.KeepBodiesDays ago. Returns the number
- * of rows removed or blanked, or -1 (database). */
+ * rate-limit windows and form keys, workers long dead, the upload files a
+ * killed program left in the spool more than Spool.KeepHours ago, and
+ * blanks the bodies of mail sent more than Mail.KeepBodiesDays ago.
+ * Returns the number of rows and files removed or blanked, or -1
+ * (database). */
 static long long
 housekeeping(struct worker *w)
 {
@@ -769,6 +773,9 @@ housekeeping(struct worker *w)
 				return -2;
 		} while (rows == KEEP_BATCH && ++batch < KEEP_BATCHES && !stopping);
 	}
+	rows = upload_sweep(settings_spool_dir(w->config), (long long)w->spool_keep_hours * 3600);
+	if (rows > 0)
+		total += rows;
 	return total;
 }
 
@@ -871,6 +878,7 @@ mail_settings(struct worker *w)
 	w->retry_max_seconds = hdf_get_int_value(w->config, "Mail.RetryMaxSeconds", 3600);
 	w->give_up_hours = hdf_get_int_value(w->config, "Mail.GiveUpHours", 48);
 	w->keep_bodies_days = hdf_get_int_value(w->config, "Mail.KeepBodiesDays", 30);
+	w->spool_keep_hours = hdf_get_int_value(w->config, "Spool.KeepHours", 24);
 	w->use_ssl = -1;
 	for (i = 0; i < sizeof(starttls_modes) / sizeof(starttls_modes[0]); i++)
 		if (strcmp(starttls, starttls_modes[i].name) == 0)
@@ -881,10 +889,10 @@ mail_settings(struct worker *w)
 		return EXIT_CONFIG;
 	}
 	if (w->retry_seconds < 1 || w->retry_max_seconds < w->retry_seconds || w->give_up_hours < 1 ||
-	    w->keep_bodies_days < 1) {
-		fprintf(stderr, "fidele-worker: Mail.RetrySeconds, Mail.GiveUpHours and"
-		    " Mail.KeepBodiesDays are at least 1, Mail.RetryMaxSeconds at least"
-		    " Mail.RetrySeconds\n");
+	    w->keep_bodies_days < 1 || w->spool_keep_hours < 1) {
+		fprintf(stderr, "fidele-worker: Mail.RetrySeconds, Mail.GiveUpHours,"
+		    " Mail.KeepBodiesDays and Spool.KeepHours are at least 1,"
+		    " Mail.RetryMaxSeconds at least Mail.RetrySeconds\n");
 		return EXIT_CONFIG;
 	}
 	if (w->ca_file != NULL && access(w->ca_file, R_OK) != 0) {

@@ -18,6 +18,17 @@
 
 # The largest form Fidèle accepts (a message to a customer, with room to
 # spare); the programs check it again (Limits.MaxBody in fidele.hdf).
+#
+# A location that takes uploads (a program's ROUTE_UPLOAD routes, such as
+# the import's) declares its own limit in its program's site.hdf (MaxBody,
+# the same as Limits.MaxUpload: 50m by default), which is written into its
+# location below. fastcgi_request_buffering stays on (the default) there:
+# nginx takes the whole body from the client (into client_body_temp_path,
+# on disk past client_body_buffer_size) before the program hears of it, so
+# a slow or stalled upload holds one nginx connection and no process of
+# the program's small pool, and nginx passes a chunked body's length too.
+# The temporary folder must have room for as many bodies as uploads may
+# run at once. A body over a location's limit gets the 413 page below.
 client_max_body_size 64k;
 server_tokens off;
 client_body_timeout 30s;

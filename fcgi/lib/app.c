@@ -23,6 +23,7 @@
 #include "page.h"
 #include "session.h"
 #include "text.h"
+#include "upload.h"
 
 extern char **environ;
 
@@ -307,6 +308,9 @@ dispatch(struct request *req)
 	const char *too_large = request_param(req, "FIDELE_TOO_LARGE");
 	const char *problem;
 	int path_known, found;
+	int post = strcmp(req->method, "POST") == 0;
+	/* an upload's body is read once its sender is known (see below) */
+	int upload = post && req->route != NULL && (req->route->flags & ROUTE_UPLOAD);
 
 	found = shop_resolve(req);
 	if (found <= 0) {
@@ -318,9 +322,11 @@ dispatch(struct request *req)
 	hdf_set_value(req->hdf, "Shop.Name", req->shop.name);
 
 	/* nginx's error_page for a body over client_max_body_size, announced
-	 * or chunked, or a length over ours: refused before anything is read */
+	 * or chunked, or a length over ours (an upload route's is
+	 * Limits.MaxUpload): refused before anything is read */
 	if ((too_large != NULL && *too_large != '\0') ||
-	    (length != NULL && (strlen(length) > 15 || strtoll(length, NULL, 10) > app->max_body))) {
+	    (length != NULL && (strlen(length) > 15 ||
+	    strtoll(length, NULL, 10) > upload_body_limit(req, req->route)))) {
 		page_error(req, 413, NULL);
 		return;
 	}
@@ -336,7 +342,7 @@ dispatch(struct request *req)
 		page_error(req, 400, req->form_problem);
 		return;
 	}
-	if (strcmp(req->method, "POST") == 0 && form_parse(req) != 0)
+	if (post && !upload && form_parse(req) != 0)
 		return;
 	if (session_load(req) != 0) {
 		page_error(req, 500, NULL);
@@ -358,7 +364,15 @@ dispatch(struct request *req)
 		page_error(req, 403, "Error.OwnerOnly");
 		return;
 	}
-	if (strcmp(req->method, "POST") == 0 && (!origin_ok(req) || !session_csrf_ok(req))) {
+	if (post && !origin_ok(req)) {
+		page_error(req, 403, "Error.Csrf");
+		return;
+	}
+	/* a stranger's or another site's upload is refused before a byte of
+	 * it is read; its csrf part is checked before its first file */
+	if (upload && upload_parse(req) != 0)
+		return;
+	if (post && !session_csrf_ok(req)) {
 		page_error(req, 403, "Error.Csrf");
 		return;
 	}
@@ -427,6 +441,7 @@ request_run(struct app *app, FCGX_Request *fcgx)
 		req.cgi->hdf = NULL;	/* the tree is the process's, not the request's */
 		cgi_destroy(&req.cgi);
 	}
+	upload_end(&req);	/* the files no handler kept are deleted */
 	empty_base(app);
 	string_clear(&req.headers);
 	free(req.query);

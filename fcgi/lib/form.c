@@ -32,6 +32,7 @@ field_value_check(const struct field *field, char *value)
 	case FIELD_TEXT:
 	case FIELD_MULTILINE:
 	case FIELD_PASSWORD:
+	case FIELD_UPLOAD:	/* the client's filename: its file is upload.c's */
 		return NULL;
 	case FIELD_EMAIL:
 		switch (text_email_check(value)) {
@@ -176,9 +177,7 @@ form_field(const struct route *route, const char *name, size_t len)
 
 #define FORM_FIELDS_MAX 64	/* fields a route may declare (and have counted) */
 
-/* How often a field may come: once, and a FIELD_IDS one more than its
- * maximum, so that the page can say how many rows may be ticked. */
-static long long
+long long
 form_quota(const struct field *field)
 {
 	return field->kind == FIELD_IDS ? field->max + 1 : 1;

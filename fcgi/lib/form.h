@@ -10,6 +10,10 @@
 
 #include "request.h"
 
+/* How often a field may come in a form: once, and a FIELD_IDS one more
+ * than its maximum, so that the page can say how many rows may be ticked. */
+long long form_quota(const struct field *field);
+
 /* Gives the cgi kit the query string of a GET with only the route's fields
  * in it (req->query); a refused one sets req->form_problem. */
 void form_query_prepare(struct request *req);

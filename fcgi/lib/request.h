@@ -45,7 +45,12 @@ enum field_kind {
 	FIELD_COUNTRY,	/* two letters (ISO 3166), uppercased */
 	FIELD_LANG,	/* a language Fidèle speaks: fr or en */
 	FIELD_DATE,	/* a calendar date, YYYY-MM-DD */
-	FIELD_IDS	/* one or more positive ids (ticked rows), at most max of them */
+	FIELD_IDS,	/* one or more positive ids (ticked rows), at most max of them */
+	/* a file of a multipart form (ROUTE_UPLOAD routes only), written to
+	 * the spool as it arrives (upload.h); its value, request_field(), is
+	 * the client's filename; max is its largest size in bytes (0: the
+	 * request's limit, Limits.MaxUpload) */
+	FIELD_UPLOAD
 };
 
 struct field {
@@ -57,6 +62,7 @@ struct field {
 };
 
 struct request;
+struct upload_state;
 
 /* Returns nothing: a handler always answers (page, redirect or error). */
 typedef void (*route_handler)(struct request *req);
@@ -72,7 +78,14 @@ struct route {
 	/* Called instead of an error page when a field is invalid, so a form can
 	 * be shown again with its message; it must not touch the database. */
 	route_handler invalid;
+	unsigned flags;	/* ROUTE_* below, or 0 */
 };
+
+/* A POST route that takes multipart/form-data (and only that), with files
+ * (FIELD_UPLOAD) up to Limits.MaxUpload; no other route accepts multipart.
+ * Who may call it and its Origin are checked before the body is read; its
+ * form must send csrf before any file (upload.h). */
+#define ROUTE_UPLOAD (1u << 0)
 
 /* The largest body a form of ours sends, in bytes: the default of
  * Limits.MaxBody, and nginx's client_max_body_size in nginx-conf/. The
@@ -168,6 +181,7 @@ struct request {
 	char *body;
 	size_t body_len, body_pos;
 	const char *form_problem;	/* a Lang key when the query was refused */
+	struct upload_state *uploads;	/* the files of a ROUTE_UPLOAD POST (upload.c) */
 	struct shop shop;
 	struct session session;
 	/* what services (mail, events, tokens, the customer writer) act

@@ -15,6 +15,9 @@
 #ifndef FIDELE_SYSCONFDIR
 #define FIDELE_SYSCONFDIR "/etc/fidele"
 #endif
+#ifndef FIDELE_SPOOLDIR
+#define FIDELE_SPOOLDIR "/var/spool/fidele"
+#endif
 #ifndef FIDELE_DATADIR
 #define FIDELE_DATADIR "/usr/share/fidele"
 #endif
@@ -56,6 +59,12 @@ const char *
 settings_data_dir(HDF *config)
 {
 	return hdf_get_value(config, "Paths.Data", FIDELE_DATADIR);
+}
+
+const char *
+settings_spool_dir(HDF *config)
+{
+	return hdf_get_value(config, "Spool.Dir", FIDELE_SPOOLDIR);
 }
 
 /* Values shipped in fidele.hdf.example and the README over time: an

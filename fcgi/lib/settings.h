@@ -15,6 +15,11 @@ HDF *settings_load(void);
  * config, else the install default. Never NULL; owned by the tree. */
 const char *settings_data_dir(HDF *config);
 
+/* The folder uploads are written to while a request reads them
+ * (Spool.Dir), one folder per shop inside it: the install default,
+ * $(localstatedir)/spool/fidele, unless set. Never NULL; owned by the tree. */
+const char *settings_spool_dir(HDF *config);
+
 /* The installation's secret (Security.Secret), the key of every token
  * HMAC. Returns it (owned by the tree), or NULL after logging (log.h) why
  * it will not do: unset, shorter than 32

@@ -84,6 +84,7 @@ class Stack:
         self.run_dir = os.path.join(self.var, "run")
         self.log_dir = os.path.join(self.var, "log")
         self.mail_dir = os.path.join(self.var, "mail")
+        self.spool_dir = os.path.join(self.var, "spool")   # uploads (Spool.Dir)
         self.inbox = os.path.join(self.mail_dir, "inbox")
         self.db_socket = os.path.join(self.run_dir, "mariadb.sock")
         self.config = os.path.join(self.var, "fidele.hdf")
@@ -205,6 +206,7 @@ class Stack:
                 f.write("Mail {\n  Smtp = smtp://127.0.0.1:%d\n  RetrySeconds = 1\n"
                         "  PollMilliseconds = 100\n  From = fidele@localhost\n}\n" % self.smtp_port)
             f.write("Mail.Directory = %s\n" % self.mail_dir)
+            f.write("Spool.Dir = %s\n" % self.spool_dir)
             f.write("Site.BaseUrl = %s\n" % self.base_url)
             f.write("Paths.Data = %s\n" % self.srcdir)
             f.write(self.config_extra)
