@@ -221,6 +221,7 @@ keyauth_check(struct request *req)
 	const char *header = request_param(req, "HTTP_AUTHORIZATION");
 	const char *method = request_param(req, "REQUEST_METHOD");
 	const char *query_string = request_param(req, "QUERY_STRING");
+	const char *length = request_param(req, "CONTENT_LENGTH");
 	struct keyauth_header auth;
 	struct db_param params[3];
 	unsigned char mac[CRYPTO_HASH_BYTES];
@@ -266,8 +267,10 @@ keyauth_check(struct request *req)
 	if (llabs((long long)time(NULL) - auth.ts_value) > KEYAUTH_WINDOW_SECONDS)
 		return refuse(req, &rule, ip, 401, "stale_timestamp", "Error.Key.Time");
 
-	/* the body is read (within Limits.MaxBody) to be hashed, not parsed */
-	status = form_body_read(req);
+	/* the body is read (within Limits.MaxBody) to be hashed, not parsed;
+	 * a GET without a length has none */
+	status = strcmp(req->method, "GET") == 0 && (length == NULL || *length == '\0') ? 0
+	    : form_body_read(req);
 	if (status != 0) {
 		page_json_error(req, status, status == 413 ? "too_large" : "bad_request",
 		    status == 413 ? NULL : "Error.BadForm");
