@@ -924,6 +924,26 @@ cmd_job_cancel(struct db *db, struct options *opts)
 
 /* --- api-key -------------------------------------------------------------- */
 
+/* Runs change (n params) and, when it changed a row, writes the event kind
+ * with detail to the shop's audit trail, by the CLI, in one transaction.
+ * Returns the rows changed (0: no event), or -1. */
+static long long
+key_event(struct db *db, HDF *config, long long shop, const char *kind, const char *detail,
+    struct db_query *change, const struct db_param *params, size_t n)
+{
+	struct shop_context ctx;
+	long long rows = -1;
+
+	if (context_for_shop(&ctx, db, config, shop, ACTOR_CLI) == 1 && db_begin(db) == 0) {
+		rows = db_exec(db, change, params, n);
+		if (rows > 0 && (event_add(&ctx, 0, 0, kind, detail) != 0 || db_commit(db) != 0))
+			rows = -1;
+	}
+	db_rollback(db);
+	context_end(&ctx);
+	return rows;
+}
+
 /* Makes an API key for a shop's web store and prints its id and secret.
  * The secret is derived from the installation's secret and the id
  * (keyauth_secret), never stored: it is shown here once. */
@@ -932,9 +952,10 @@ cmd_key_create(struct db *db, HDF *config, struct options *opts)
 {
 	static const char *const allowed[] = { "--shop", "--name", NULL };
 	char key_id[KEYAUTH_ID_LENGTH + 1], secret[KEYAUTH_SECRET_HEX + 1];
+	char detail[KEYAUTH_ID_LENGTH + 1 + 1024];
 	const char *slug, *name;
 	struct db_param params[3];
-	long long id, rows;
+	long long id;
 
 	if (options_check(opts, allowed) != 0)
 		return 2;
@@ -955,8 +976,9 @@ cmd_key_create(struct db *db, HDF *config, struct options *opts)
 	params[0] = DB_INT(id);
 	params[1] = DB_TEXT(key_id);
 	params[2] = DB_TEXT(name);
-	rows = db_exec(db, &key_sql[SQL_KEY_ADD], params, 3);
-	if (rows < 0)
+	snprintf(detail, sizeof(detail), "%s %s", key_id, name);
+	if (key_event(db, config, id, "api_key_created", detail,
+	    &key_sql[SQL_KEY_ADD], params, 3) != 1)
 		return 1;
 	keyauth_secret(settings_secret(config), key_id, secret);
 	printf("key: %s\nsecret: %s\n", key_id, secret);
@@ -994,7 +1016,7 @@ cmd_key_list(struct db *db, struct options *opts)
 
 /* Revokes a key of a shop: its next request gets 401. */
 static int
-cmd_key_revoke(struct db *db, struct options *opts)
+cmd_key_revoke(struct db *db, HDF *config, struct options *opts)
 {
 	static const char *const allowed[] = { "--shop", "--key", NULL };
 	struct db_param params[2];
@@ -1015,7 +1037,8 @@ cmd_key_revoke(struct db *db, struct options *opts)
 		return 1;
 	params[0] = DB_INT(id);
 	params[1] = DB_TEXT(key_id);
-	rows = db_exec(db, &key_sql[SQL_KEY_REVOKE], params, 2);
+	rows = key_event(db, config, id, "api_key_revoked", key_id, &key_sql[SQL_KEY_REVOKE],
+	    params, 2);
 	if (rows < 0)
 		return 1;
 	if (rows == 0) {
@@ -1125,7 +1148,7 @@ main(int argc, char **argv)
 	else if (strcmp(argv[1], "api-key") == 0 && strcmp(argv[2], "list") == 0)
 		status = cmd_key_list(&db, &opts);
 	else if (strcmp(argv[1], "api-key") == 0)
-		status = cmd_key_revoke(&db, &opts);
+		status = cmd_key_revoke(&db, config, &opts);
 	else
 		status = cmd_seed_demo(&db, config, &opts);
 	db_close(&db);

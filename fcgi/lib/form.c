@@ -350,8 +350,11 @@ form_parse(struct request *req)
 	NEOERR *err;
 
 	if (!form_type_ok(request_param(req, "CONTENT_TYPE"))) {
-		/* a machine may post JSON: the handler reads it (request_body) */
-		if (req->route->flags & ROUTE_KEY && json_type_ok(request_param(req, "CONTENT_TYPE")))
+		/* a machine may post JSON, which the handler reads
+		 * (request_body), or nothing at all */
+		if (req->route->flags & ROUTE_KEY &&
+		    (json_type_ok(request_param(req, "CONTENT_TYPE")) ||
+		    (req->body != NULL && req->body_len == 0)))
 			return 0;
 		page_error(req, 400, "Error.BadForm");
 		return 400;

@@ -137,6 +137,11 @@ class SignedRequests(KeyCase):
         self.assertEqual(response.json["body"], body)
         self.assertEqual(response.json["note"], "")
 
+    def test_an_empty_signed_post_needs_no_content_type(self):
+        response = call("POST", "/api-probe/orders", self.key)
+        self.assertEqual(response.status, 200, response.body)
+        self.assertEqual(response.json["body_length"], 0)
+
     def test_the_query_is_signed_as_sent(self):
         query = "q=caf%C3%A9+cr%C3%A8me&utm_source=x"
         response = call("GET", "/api-probe/whoami", self.key, query=query)
@@ -327,6 +332,15 @@ class Cli(KeyCase):
         self.assertNotIn(secret, "\t".join(stored))
         self.assertEqual(call("GET", "/api-probe/whoami", (key_id, secret), host=BETA_HOST)
                          .json["key"], "Shop front")
+
+    def test_making_and_revoking_a_key_are_in_the_shops_audit_trail(self):
+        key = create_key("beta", "Till")
+        self.assertEqual(admin("api-key", "revoke", "--shop", "beta", "--key", key[0]).returncode, 0)
+        trail = rows("SELECT e.kind, e.detail, e.admin_id, e.api_key_id FROM event e"
+                     " JOIN shop s ON s.id = e.shop_id AND s.slug = 'beta'"
+                     " WHERE e.detail LIKE '%s%%' ORDER BY e.id" % key[0])
+        self.assertEqual(trail, [["api_key_created", key[0] + " Till", "NULL", "NULL"],
+                                 ["api_key_revoked", key[0], "NULL", "NULL"]])
 
     def test_bad_arguments_are_refused_and_change_nothing(self):
         before = rows("SELECT COUNT(*) FROM api_key")
