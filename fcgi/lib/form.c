@@ -352,7 +352,7 @@ form_parse(struct request *req)
 	if (!form_type_ok(request_param(req, "CONTENT_TYPE"))) {
 		/* a machine may post JSON, which the handler reads
 		 * (request_body), or nothing at all */
-		if (req->route->flags & ROUTE_KEY &&
+		if ((req->route->flags & ROUTE_KEY) &&
 		    (json_type_ok(request_param(req, "CONTENT_TYPE")) ||
 		    (req->body != NULL && req->body_len == 0)))
 			return 0;
