@@ -15,6 +15,9 @@
  *   fidele-admin job add --kind housekeeping [--shop S]
  *   fidele-admin job list [--state queued|running|done|failed|cancelled]
  *   fidele-admin job cancel --id N
+ *   fidele-admin api-key create --shop S --name NAME
+ *   fidele-admin api-key list --shop S
+ *   fidele-admin api-key revoke --shop S --key ID
  *
  * Exit status: 0 done, 1 failed (database, files), 2 bad arguments.
  */
@@ -30,6 +33,7 @@
 #include "lib/crypto.h"
 #include "lib/customer.h"
 #include "lib/db.h"
+#include "lib/keyauth.h"
 #include "lib/log.h"
 #include "lib/mail.h"
 #include "lib/core_sql.h"
@@ -118,6 +122,27 @@ static struct db_query job_sql[JOB_SQL__MAX] = {
 	    " WHERE id = ? AND state IN ('queued', 'running')" },
 };
 
+/* A shop's API keys (the web store's signed requests, lib/keyauth.h). */
+enum key_sql {
+	SQL_KEY_ADD,
+	SQL_KEY_LIST,
+	SQL_KEY_REVOKE,
+	KEY_SQL__MAX
+};
+
+static struct db_query key_sql[KEY_SQL__MAX] = {
+	[SQL_KEY_ADD] = { .sql =
+	    "INSERT INTO api_key (shop_id, public_id, name) VALUES (?, ?, ?)" },
+	[SQL_KEY_LIST] = { .sql =
+	    "SELECT public_id, IF(revoked_at IS NULL, 'live', 'revoked'), created_at,"
+	    "       COALESCE(last_used_at, '-'), COALESCE(revoked_at, '-'), name"
+	    "  FROM api_key WHERE shop_id = ? ORDER BY id" },
+	/* the nonces go with the key's requests: nothing of it is kept */
+	[SQL_KEY_REVOKE] = { .sql =
+	    "UPDATE api_key SET revoked_at = NOW()"
+	    " WHERE shop_id = ? AND public_id = ? AND revoked_at IS NULL" },
+};
+
 /* The kinds fidele-worker knows (its job_kinds table). */
 static const char *const job_kinds[] = { "housekeeping", NULL };
 static const char *const job_states[] = { "queued", "running", "done", "failed", "cancelled", NULL };
@@ -145,7 +170,10 @@ usage(void)
 	    "  fidele-admin search-reindex [--shop SLUG]   (after changing customers with SQL)\n"
 	    "  fidele-admin job add --kind housekeeping [--shop SLUG]\n"
 	    "  fidele-admin job list [--state queued|running|done|failed|cancelled]\n"
-	    "  fidele-admin job cancel --id N\n", stderr);
+	    "  fidele-admin job cancel --id N\n"
+	    "  fidele-admin api-key create --shop SLUG --name NAME   (prints the key and its secret, once)\n"
+	    "  fidele-admin api-key list --shop SLUG\n"
+	    "  fidele-admin api-key revoke --shop SLUG --key ID\n", stderr);
 }
 
 /* Checks that every --option is one of allowed (a NULL-ended list) and has
@@ -894,6 +922,133 @@ cmd_job_cancel(struct db *db, struct options *opts)
 	return 0;
 }
 
+/* --- api-key -------------------------------------------------------------- */
+
+/* Runs change (n params) and, when it changed a row, writes the event kind
+ * with detail to the shop's audit trail, by the CLI, in one transaction.
+ * Returns the rows changed (0: no event), or -1. */
+static long long
+key_event(struct db *db, HDF *config, long long shop, const char *kind, const char *detail,
+    struct db_query *change, const struct db_param *params, size_t n)
+{
+	struct shop_context ctx;
+	long long rows = -1;
+
+	if (context_for_shop(&ctx, db, config, shop, ACTOR_CLI) == 1 && db_begin(db) == 0) {
+		rows = db_exec(db, change, params, n);
+		if (rows > 0 && (event_add(&ctx, 0, 0, kind, detail) != 0 || db_commit(db) != 0))
+			rows = -1;
+	}
+	db_rollback(db);
+	context_end(&ctx);
+	return rows;
+}
+
+/* Makes an API key for a shop's web store and prints its id and secret.
+ * The secret is derived from the installation's secret and the id
+ * (keyauth_secret), never stored: it is shown here once. */
+static int
+cmd_key_create(struct db *db, HDF *config, struct options *opts)
+{
+	static const char *const allowed[] = { "--shop", "--name", NULL };
+	char key_id[KEYAUTH_ID_LENGTH + 1], secret[KEYAUTH_SECRET_HEX + 1];
+	char detail[KEYAUTH_ID_LENGTH + 1 + 1024];
+	const char *slug, *name;
+	struct db_param params[3];
+	long long id;
+
+	if (options_check(opts, allowed) != 0)
+		return 2;
+	slug = required(opts, "--shop");
+	name = required(opts, "--name");
+	if (slug == NULL || name == NULL)
+		return 2;
+	if (!text_is_clean_utf8(name, 0) || text_length(name) > 200) {
+		log_err("--name must be one line of UTF-8, at most 200 characters");
+		return 2;
+	}
+	if ((id = shop_id(db, slug)) <= 0)
+		return 1;
+	if (keyauth_id_new(key_id) != 0) {
+		log_err("no random bytes for a key id");
+		return 1;
+	}
+	params[0] = DB_INT(id);
+	params[1] = DB_TEXT(key_id);
+	params[2] = DB_TEXT(name);
+	snprintf(detail, sizeof(detail), "%s %s", key_id, name);
+	if (key_event(db, config, id, "api_key_created", detail,
+	    &key_sql[SQL_KEY_ADD], params, 3) != 1)
+		return 1;
+	keyauth_secret(settings_secret(config), key_id, secret);
+	printf("key: %s\nsecret: %s\n", key_id, secret);
+	log_info("API key \"%s\" of %s made: give the web store its key and secret; the"
+	    " secret is not shown again", name, slug);
+	return 0;
+}
+
+/* Lists a shop's keys, one a line: id state created last-used revoked name. */
+static int
+cmd_key_list(struct db *db, struct options *opts)
+{
+	static const char *const allowed[] = { "--shop", NULL };
+	struct db_query *list = &key_sql[SQL_KEY_LIST];
+	struct db_param param;
+	const char *slug;
+	long long id;
+
+	if (options_check(opts, allowed) != 0)
+		return 2;
+	slug = required(opts, "--shop");
+	if (slug == NULL)
+		return 2;
+	if ((id = shop_id(db, slug)) <= 0)
+		return 1;
+	param = DB_INT(id);
+	if (db_exec(db, list, &param, 1) < 0)
+		return 1;
+	while (db_fetch(list) == 1)
+		printf("%s\t%s\t%s\t%s\t%s\t%s\n", db_text(list, 0), db_text(list, 1),
+		    db_text(list, 2), db_text(list, 3), db_text(list, 4), db_text(list, 5));
+	db_done(list);
+	return 0;
+}
+
+/* Revokes a key of a shop: its next request gets 401. */
+static int
+cmd_key_revoke(struct db *db, HDF *config, struct options *opts)
+{
+	static const char *const allowed[] = { "--shop", "--key", NULL };
+	struct db_param params[2];
+	const char *slug, *key_id;
+	long long id, rows;
+
+	if (options_check(opts, allowed) != 0)
+		return 2;
+	slug = required(opts, "--shop");
+	key_id = required(opts, "--key");
+	if (slug == NULL || key_id == NULL)
+		return 2;
+	if (!keyauth_id_ok(key_id)) {
+		log_err("--key is a key id such as fk_0123456789abcdef01234567 (api-key list)");
+		return 2;
+	}
+	if ((id = shop_id(db, slug)) <= 0)
+		return 1;
+	params[0] = DB_INT(id);
+	params[1] = DB_TEXT(key_id);
+	rows = key_event(db, config, id, "api_key_revoked", key_id, &key_sql[SQL_KEY_REVOKE],
+	    params, 2);
+	if (rows < 0)
+		return 1;
+	if (rows == 0) {
+		log_err("%s is not a live key of %s (api-key list)", key_id, slug);
+		return 1;
+	}
+	printf("key %s of %s revoked\n", key_id, slug);
+	return 0;
+}
+
 /* --- main ------------------------------------------------------------------ */
 
 int
@@ -924,6 +1079,9 @@ main(int argc, char **argv)
 		skip = 3;
 	else if (argc >= 3 && strcmp(argv[1], "job") == 0 && (strcmp(argv[2], "add") == 0 ||
 	    strcmp(argv[2], "list") == 0 || strcmp(argv[2], "cancel") == 0))
+		skip = 3;
+	else if (argc >= 3 && strcmp(argv[1], "api-key") == 0 && (strcmp(argv[2], "create") == 0 ||
+	    strcmp(argv[2], "list") == 0 || strcmp(argv[2], "revoke") == 0))
 		skip = 3;
 	else if (strcmp(argv[1], "seed-demo") == 0 || strcmp(argv[1], "login-link") == 0 ||
 	    strcmp(argv[1], "search-reindex") == 0)
@@ -956,7 +1114,8 @@ main(int argc, char **argv)
 	if (strcmp(argv[1], "migrate") != 0 &&
 	    (db_register(&db, admin_sql, ADMIN_SQL__MAX) != 0 ||
 	    db_register(&db, core_sql, CORE_SQL__MAX) != 0 ||
-	    db_register(&db, job_sql, JOB_SQL__MAX) != 0)) {
+	    db_register(&db, job_sql, JOB_SQL__MAX) != 0 ||
+	    db_register(&db, key_sql, KEY_SQL__MAX) != 0)) {
 		log_err("the schema is missing or old: run fidele-admin migrate");
 		db_close(&db);
 		hdf_destroy(&config);
@@ -984,6 +1143,12 @@ main(int argc, char **argv)
 		status = cmd_job_list(&db, &opts);
 	else if (strcmp(argv[1], "job") == 0)
 		status = cmd_job_cancel(&db, &opts);
+	else if (strcmp(argv[1], "api-key") == 0 && strcmp(argv[2], "create") == 0)
+		status = cmd_key_create(&db, config, &opts);
+	else if (strcmp(argv[1], "api-key") == 0 && strcmp(argv[2], "list") == 0)
+		status = cmd_key_list(&db, &opts);
+	else if (strcmp(argv[1], "api-key") == 0)
+		status = cmd_key_revoke(&db, config, &opts);
 	else
 		status = cmd_seed_demo(&db, config, &opts);
 	db_close(&db);

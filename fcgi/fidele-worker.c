@@ -78,6 +78,7 @@ enum worker_sql {
 	SQL_KEEP_FORM_ONCE,
 	SQL_KEEP_BODIES,
 	SQL_KEEP_WORKERS,
+	SQL_KEEP_API_NONCES,
 	SQL_JOB_CLAIM,
 	SQL_JOB_CLAIMED,
 	SQL_JOB_BEAT,
@@ -175,6 +176,9 @@ static struct db_query worker_sql[WORKER_SQL__MAX] = {
 	    "   AND (body_text <> '' OR body_html IS NOT NULL) LIMIT 1000" },
 	[SQL_KEEP_WORKERS] = { .sql =
 	    "DELETE FROM worker WHERE heartbeat_at < NOW() - INTERVAL 1 DAY LIMIT 1000" },
+	/* a signed request's nonce, once its timestamp can no longer be taken */
+	[SQL_KEEP_API_NONCES] = { .sql =
+	    "DELETE FROM api_nonce WHERE expires_at < NOW() LIMIT 1000" },
 	/* Jobs, of every shop (and of none: housekeeping): the oldest queued
 	 * one, or a running one whose worker stopped beating (it resumes from
 	 * its progress) */
@@ -741,17 +745,17 @@ job_beat(struct worker *w, long long progress)
 }
 
 /* Deletes what nobody needs any more: expired sessions, old sign-in links,
- * rate-limit windows and form keys, workers long dead, the upload files a
- * killed program left in the spool more than Spool.KeepHours ago, and
- * blanks the bodies of mail sent more than Mail.KeepBodiesDays ago.
- * Returns the number of rows and files removed or blanked, or -1
- * (database). */
+ * rate-limit windows and form keys, workers long dead, signed requests'
+ * expired nonces, the upload files a killed program left in the spool
+ * more than Spool.KeepHours ago, and blanks the bodies of mail sent more
+ * than Mail.KeepBodiesDays ago. Returns the number of rows and files
+ * removed or blanked, or -1 (database). */
 static long long
 housekeeping(struct worker *w)
 {
 	static const enum worker_sql steps[] = {
 		SQL_KEEP_SESSIONS, SQL_KEEP_TOKENS, SQL_KEEP_RATE_LIMITS, SQL_KEEP_FORM_ONCE,
-		SQL_KEEP_BODIES, SQL_KEEP_WORKERS,
+		SQL_KEEP_BODIES, SQL_KEEP_WORKERS, SQL_KEEP_API_NONCES,
 	};
 	long long total = 0, rows;
 	size_t i;

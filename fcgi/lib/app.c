@@ -19,6 +19,7 @@
 #include "settings.h"
 #include "core_sql.h"
 #include "form.h"
+#include "keyauth.h"
 #include "log.h"
 #include "page.h"
 #include "session.h"
@@ -182,6 +183,27 @@ route_matches(const char *pattern, const char *path, long long *ids)
 	return *pattern == '\0' && *path == '\0';
 }
 
+/* 1 when the routes that serve the request's path are all ROUTE_KEY ones
+ * (there is one at least): a machine's path, whose 404 and 405 are JSON. */
+static int
+route_path_is_key(struct request *req)
+{
+	size_t i;
+	long long ids[2];
+	int any = 0;
+
+	for (i = 0; i < req->app->route_count; i++) {
+		const struct route *route = &req->app->routes[i];
+
+		if (!route_matches(route->path, req->path, ids))
+			continue;
+		if (!(route->flags & ROUTE_KEY))
+			return 0;
+		any = 1;
+	}
+	return any;
+}
+
 /* Finds the route; *path_known tells whether another method would match. */
 static const struct route *
 route_find(struct request *req, int *path_known)
@@ -290,7 +312,10 @@ request_context(struct request *req)
 	ctx->secret = req->app->secret;
 	ctx->data_dir = req->app->data_dir;
 	ctx->ip = request_param(req, "REMOTE_ADDR");
-	if (req->session.valid) {
+	if (req->key.id != 0) {
+		ctx->actor = ACTOR_KEY;
+		ctx->actor_id = req->key.id;
+	} else if (req->session.valid) {
 		ctx->actor = ACTOR_ADMIN;
 		ctx->actor_id = req->session.admin_id;
 	} else if (req->session.customer_id != 0) {
@@ -300,13 +325,56 @@ request_context(struct request *req)
 		ctx->actor = ACTOR_VISITOR;
 }
 
+/* Checks the declared fields and calls the route's handler. */
+static void
+handler_run(struct request *req)
+{
+	const char *problem = form_validate(req);
+
+	if (problem != NULL) {
+		if (req->route->invalid != NULL) {
+			req->status = 400;
+			req->route->invalid(req);
+		} else
+			page_error(req, 400, problem);
+		return;
+	}
+	req->route->handler(req);
+	if (!req->answered) {
+		log_err("handler for %s gave no answer", req->path);
+		page_error(req, 500, NULL);
+	}
+	db_rollback(&req->app->db);	/* a handler that failed half way leaves nothing */
+}
+
+/* A ROUTE_KEY route, once its shop is known: the signature is checked on
+ * the body as sent before anything of it is parsed; no session is read
+ * (so no cookie is ever set) and no CSRF token or Origin is asked for:
+ * the signature is the proof that the shop's web store sent it. */
+static void
+machine_dispatch(struct request *req)
+{
+	if (req->route->access != ACCESS_PUBLIC) {
+		/* a key is who may call it: a route asking for a session as well
+		 * could never be called, so it is a mistake of its table */
+		log_err("route %s %s has ROUTE_KEY and an access other than ACCESS_PUBLIC",
+		    req->route->method, req->route->path);
+		page_error(req, 500, NULL);
+		return;
+	}
+	if (keyauth_check(req) != 0)
+		return;
+	if (strcmp(req->method, "POST") == 0 && form_parse(req) != 0)
+		return;
+	request_context(req);
+	handler_run(req);
+}
+
 static void
 dispatch(struct request *req)
 {
-	struct app *app = req->app;
 	const char *length = request_param(req, "CONTENT_LENGTH");
 	const char *too_large = request_param(req, "FIDELE_TOO_LARGE");
-	const char *problem;
 	int path_known, found;
 	int post = strcmp(req->method, "POST") == 0;
 	/* an upload's body is read once its sender is known (see below) */
@@ -340,6 +408,10 @@ dispatch(struct request *req)
 	}
 	if (req->form_problem != NULL) {
 		page_error(req, 400, req->form_problem);
+		return;
+	}
+	if (req->route->flags & ROUTE_KEY) {
+		machine_dispatch(req);
 		return;
 	}
 	if (post && !upload && form_parse(req) != 0)
@@ -376,21 +448,7 @@ dispatch(struct request *req)
 		page_error(req, 403, "Error.Csrf");
 		return;
 	}
-	problem = form_validate(req);
-	if (problem != NULL) {
-		if (req->route->invalid != NULL) {
-			req->status = 400;
-			req->route->invalid(req);
-		} else
-			page_error(req, 400, problem);
-		return;
-	}
-	req->route->handler(req);
-	if (!req->answered) {
-		log_err("handler for %s gave no answer", req->path);
-		page_error(req, 500, NULL);
-	}
-	db_rollback(&app->db);	/* a handler that failed half way leaves nothing */
+	handler_run(req);
 }
 
 static void empty_base(struct app *app);
@@ -421,6 +479,8 @@ request_run(struct app *app, FCGX_Request *fcgx)
 	    strcmp(request_param(&req, "HTTPS"), "on") == 0;
 	/* the route first: the cgi kit then sees only what the route reads */
 	req.route = route_find(&req, &path_known);
+	req.answer_json = req.route != NULL ? (req.route->flags & ROUTE_KEY) != 0
+	    : route_path_is_key(&req);
 	form_query_prepare(&req);
 
 	err = cgi_init(&req.cgi, app->base);
@@ -474,6 +534,18 @@ empty_base(struct app *app)
 		empty_base(app);	/* more than 64 top-level names: go again */
 }
 
+/* 1 when a route of the program is a machine's (ROUTE_KEY). */
+static int
+app_has_key_routes(const struct app *app)
+{
+	size_t i;
+
+	for (i = 0; i < app->route_count; i++)
+		if (app->routes[i].flags & ROUTE_KEY)
+			return 1;
+	return 0;
+}
+
 int
 app_main(struct app *app, int argc, char **argv)
 {
@@ -502,6 +574,8 @@ app_main(struct app *app, int argc, char **argv)
 	if (db_connect(&app->db, app->config) != 0)
 		log_err("starting without a database connection");
 	db_register(&app->db, core_sql, CORE_SQL__MAX);
+	if (app_has_key_routes(app))
+		db_register(&app->db, keyauth_sql, KEYAUTH_SQL__MAX);
 	if (app->sql != NULL)
 		db_register(&app->db, app->sql, app->sql_count);
 	cgiwrap_init_emu(NULL, wrap_read, wrap_writef, wrap_write, wrap_getenv,

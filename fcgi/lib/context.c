@@ -73,13 +73,14 @@ int
 event_add(struct shop_context *ctx, long long customer_id, long long admin_id,
     const char *kind, const char *detail)
 {
-	struct db_param params[6] = {
+	struct db_param params[7] = {
 		DB_INT(ctx->shop_id), customer_id ? DB_INT(customer_id) : DB_NULL,
-		admin_id ? DB_INT(admin_id) : DB_NULL, DB_TEXT(kind), DB_TEXT(detail ? detail : ""),
-		DB_TEXT(ctx->ip)
+		admin_id ? DB_INT(admin_id) : DB_NULL,
+		ctx->actor == ACTOR_KEY ? DB_INT(ctx->actor_id) : DB_NULL,
+		DB_TEXT(kind), DB_TEXT(detail ? detail : ""), DB_TEXT(ctx->ip)
 	};
 
-	return db_exec(ctx->db, &core_sql[CORE_EVENT_INSERT], params, 6) < 0 ? -1 : 0;
+	return db_exec(ctx->db, &core_sql[CORE_EVENT_INSERT], params, 7) < 0 ? -1 : 0;
 }
 
 int

@@ -39,7 +39,8 @@ enum context_actor {
 	ACTOR_ADMIN,	/* a signed-in admin: actor_id is the admin id */
 	ACTOR_CUSTOMER,	/* a signed-in customer: actor_id is the customer id */
 	ACTOR_CLI,	/* fidele-admin */
-	ACTOR_WORKER	/* fidele-worker */
+	ACTOR_WORKER,	/* fidele-worker */
+	ACTOR_KEY	/* a shop's API key (a ROUTE_KEY request): actor_id is api_key.id */
 };
 
 struct shop_context {
@@ -53,7 +54,7 @@ struct shop_context {
 	const char *secret;
 	const char *data_dir;
 	enum context_actor actor;
-	long long actor_id;	/* the admin or customer id, else 0 */
+	long long actor_id;	/* the admin, customer or API key id, else 0 */
 	const char *ip;		/* the client's address, NULL outside a request */
 	/* owned by a context made outside a request (context_end frees) */
 	struct shop *own_shop;
@@ -75,7 +76,8 @@ void context_end(struct shop_context *ctx);
 void context_link_lang(struct shop_context *ctx, const char *code);
 
 /* Adds a row to the timeline (customer_id and admin_id may be 0), with the
- * context's client address. Returns 0 or -1. */
+ * context's client address and, when an API key acts, the key's id.
+ * Returns 0 or -1. */
 int event_add(struct shop_context *ctx, long long customer_id, long long admin_id,
     const char *kind, const char *detail);
 

@@ -60,8 +60,8 @@ struct db_query core_sql[CORE_SQL__MAX] = {
 	    "                    body_text, body_html)"
 	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)" },
 	[CORE_EVENT_INSERT] = { .sql =
-	    "INSERT INTO event (shop_id, customer_id, admin_id, kind, detail, ip)"
-	    " VALUES (?, ?, ?, ?, ?, ?)" },
+	    "INSERT INTO event (shop_id, customer_id, admin_id, api_key_id, kind, detail, ip)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?)" },
 	[CORE_TOKEN_INSERT] = { .sql =
 	    "INSERT INTO login_token (shop_id, customer_id, admin_id, purpose, token_hash,"
 	    "                         code_hash, handle_hash, return_path, expires_at)"

@@ -259,34 +259,46 @@ form_query_prepare(struct request *req)
 	req->form_problem = form_check(req->route, query, len, 0, req->query);
 }
 
-/* 1 when a Content-Type names an urlencoded form, parameters (such as
+/* 1 when a Content-Type is media_type, parameters (such as
  * "; charset=utf-8") and letter case aside. */
 static int
-form_type_ok(const char *type)
+type_is(const char *type, const char *media_type)
 {
-	static const char form_type[] = "application/x-www-form-urlencoded";
-	size_t len = sizeof(form_type) - 1;
+	size_t len = strlen(media_type);
 
 	if (type == NULL)
 		return 0;
 	type += strspn(type, " \t");
-	if (strncasecmp(type, form_type, len) != 0)
+	if (strncasecmp(type, media_type, len) != 0)
 		return 0;
 	type += len;
 	type += strspn(type, " \t");
 	return *type == '\0' || *type == ';';
 }
 
-/* Reads a POST's body into req->body: exactly CONTENT_LENGTH bytes, or
- * under FastCGI without one (a chunked request) up to the end. Returns 0,
- * 413 when it is over Limits.MaxBody, 400 when it is cut short. */
+/* 1 when a Content-Type names an urlencoded form. */
 static int
-body_read(struct request *req)
+form_type_ok(const char *type)
+{
+	return type_is(type, "application/x-www-form-urlencoded");
+}
+
+/* 1 when a Content-Type names JSON, which only ROUTE_KEY routes take. */
+static int
+json_type_ok(const char *type)
+{
+	return type_is(type, "application/json");
+}
+
+int
+form_body_read(struct request *req)
 {
 	const char *length = request_param(req, "CONTENT_LENGTH");
 	size_t limit = (size_t)req->app->max_body, want, got = 0;
 	int exact = length != NULL && *length != '\0';
 
+	if (req->body != NULL)
+		return 0;	/* read already (a signed request's, to hash it) */
 	if (exact) {
 		if (strspn(length, "0123456789") != strlen(length))
 			return 400;
@@ -324,10 +336,16 @@ form_parse(struct request *req)
 	NEOERR *err;
 
 	if (!form_type_ok(request_param(req, "CONTENT_TYPE"))) {
+		/* a machine may post JSON, which the handler reads
+		 * (request_body), or nothing at all */
+		if ((req->route->flags & ROUTE_KEY) &&
+		    (json_type_ok(request_param(req, "CONTENT_TYPE")) ||
+		    (req->body != NULL && req->body_len == 0)))
+			return 0;
 		page_error(req, 400, "Error.BadForm");
 		return 400;
 	}
-	status = body_read(req);
+	status = form_body_read(req);
 	if (status != 0) {
 		page_error(req, status, status == 413 ? NULL : "Error.BadForm");
 		return status;

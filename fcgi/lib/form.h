@@ -18,7 +18,14 @@ long long form_quota(const struct field *field);
  * in it (req->query); a refused one sets req->form_problem. */
 void form_query_prepare(struct request *req);
 
-/* Reads, checks and parses a POST's form. Returns 0, or the status of the
+/* Reads the body into req->body (req->body_len; once: a second call does
+ * nothing): exactly CONTENT_LENGTH bytes, or under FastCGI without one (a
+ * chunked request) up to the end. Returns 0, 413 when it is over
+ * Limits.MaxBody, 400 when it is cut short. Nothing is answered. */
+int form_body_read(struct request *req);
+
+/* Reads, checks and parses a POST's form (a ROUTE_KEY route's JSON body is
+ * read and left to its handler, unparsed). Returns 0, or the status of the
  * error page that has been sent. */
 int form_parse(struct request *req);
 

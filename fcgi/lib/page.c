@@ -35,6 +35,7 @@ status_text(int status)
 	case 200: return "OK";
 	case 303: return "See Other";
 	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
 	case 403: return "Forbidden";
 	case 404: return "Not Found";
 	case 405: return "Method Not Allowed";
@@ -331,12 +332,86 @@ page_redirect(struct request *req, const char *path)
 }
 
 void
+page_json(struct request *req, int status, const char *json)
+{
+	if (req->answered)
+		return;
+	write_head(req, status, "application/json");
+	out(req, json, strlen(json));
+}
+
+void
+page_json_string(STRING *json, const char *text)
+{
+	const unsigned char *p;
+
+	string_append_char(json, '"');
+	for (p = (const unsigned char *)text; *p != '\0'; p++) {
+		if (*p == '"' || *p == '\\')
+			string_appendf(json, "\\%c", *p);
+		else if (*p < 0x20 || *p == 0x7f || *p == '<' || *p == '>' || *p == '&')
+			string_appendf(json, "\\u%04x", *p);
+		else
+			string_append_char(json, (char)*p);
+	}
+	string_append_char(json, '"');
+}
+
+/* The code of a machine's error that no caller named, by status. */
+static const char *
+json_error_code(int status)
+{
+	switch (status) {
+	case 400: return "bad_request";
+	case 401: return "unauthorized";
+	case 403: return "forbidden";
+	case 404: return "not_found";
+	case 405: return "method_not_allowed";
+	case 413: return "too_large";
+	case 429: return "too_many_requests";
+	case 503: return "unavailable";
+	default: return "internal_error";
+	}
+}
+
+void
+page_json_error(struct request *req, int status, const char *code, const char *message_key)
+{
+	STRING json;
+	char key[64];
+
+	if (req->answered)
+		return;
+	db_rollback(&req->app->db);
+	if (hdf_get_obj(req->hdf, "Lang") == NULL)
+		request_link_lang(req);
+	if (message_key != NULL)
+		snprintf(key, sizeof(key), "Lang.%s", message_key);
+	else
+		snprintf(key, sizeof(key), "Lang.Error.Http.%d", status);
+	string_init(&json);
+	string_append(&json, "{\"error\": ");
+	page_json_string(&json, code);
+	string_append(&json, ", \"message\": ");
+	page_json_string(&json, hdf_get_value(req->hdf, key, ""));
+	string_append(&json, "}\n");
+	if (status == 401)
+		page_header(req, "WWW-Authenticate", "Fidele-HMAC");
+	page_json(req, status, json.buf ? json.buf : "{}");
+	string_clear(&json);
+}
+
+void
 page_error(struct request *req, int status, const char *message_key)
 {
 	char key[64];
 
 	if (req->answered)
 		return;
+	if (req->answer_json) {
+		page_json_error(req, status, json_error_code(status), message_key);
+		return;
+	}
 	db_rollback(&req->app->db);
 	/* the strings are needed now; the rest of the context comes with the render */
 	if (hdf_get_obj(req->hdf, "Lang") == NULL)

@@ -19,12 +19,27 @@ void page_render(struct request *req, int status, const char *template);
 int page_render_text(HDF *hdf, const char *data_dir, const char *template, const char *escape,
     STRING *out);
 
+/* Answers a machine's request (a ROUTE_KEY route) with a JSON text, as
+ * application/json with the security headers; no cookie is ever set. */
+void page_json(struct request *req, int status, const char *json);
+
+/* The JSON error of a machine's request: {"error": code, "message": the
+ * Lang string message_key, else the status's title, in the shop's
+ * language}. A 401 also says WWW-Authenticate: Fidele-HMAC. */
+void page_json_error(struct request *req, int status, const char *code,
+    const char *message_key);
+
+/* Appends text to out as a JSON string, quotes included (text is UTF-8;
+ * quotes, backslashes, control bytes and < > & are escaped). */
+void page_json_string(STRING *out, const char *text);
+
 /* 303 See Other to a local path (must start with '/'). */
 void page_redirect(struct request *req, const char *path);
 
-/* The error page for status (400, 403, 404, 405, 413, 429, 500, 503) in the
+/* The error page for status (400, 401, 403, 404, 405, 413, 429, 500, 503) in the
  * shop's language; message_key, if not NULL, names a Lang string that says
- * more (for example "Error.Field.TooLong"). */
+ * more (for example "Error.Field.TooLong"). A machine's request
+ * (req->answer_json) gets page_json_error instead. */
 void page_error(struct request *req, int status, const char *message_key);
 
 /* Adds a response header line; name and value must not hold CR or LF

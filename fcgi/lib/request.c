@@ -158,3 +158,10 @@ shop_link_base(struct request *req, char *out, size_t size)
 		snprintf(out, size, "%s://%s", req->https ? "https" : "http", req->shop.host);
 	return 0;
 }
+
+const char *
+request_body(struct request *req, size_t *len)
+{
+	*len = req->body != NULL ? req->body_len : 0;
+	return req->body != NULL && req->body_len > 0 ? req->body : NULL;
+}

@@ -78,7 +78,7 @@ struct route {
 	/* Called instead of an error page when a field is invalid, so a form can
 	 * be shown again with its message; it must not touch the database. */
 	route_handler invalid;
-	unsigned flags;	/* ROUTE_* below, or 0 */
+	unsigned flags;	/* ROUTE_* below, or 0 for a page */
 };
 
 /* A POST route that takes multipart/form-data (and only that), with files
@@ -86,6 +86,13 @@ struct route {
  * Who may call it and its Origin are checked before the body is read; its
  * form must send csrf before any file (upload.h). */
 #define ROUTE_UPLOAD (1u << 0)
+
+/* A machine endpoint (a shop's web store calling): every request is signed
+ * with one of the shop's API keys (keyauth.h), the body is read and hashed
+ * before it is parsed, no session is read and no cookie set, no CSRF token
+ * or Origin is asked for, and every error is answered as JSON. The route's
+ * access must be ACCESS_PUBLIC: the key is who may call it. */
+#define ROUTE_KEY (1u << 1)
 
 /* The largest body a form of ours sends, in bytes: the default of
  * Limits.MaxBody, and nginx's client_max_body_size in nginx-conf/. The
@@ -161,6 +168,13 @@ struct session {
 	int set_anon_cookie;	/* a new anonymous CSRF cookie must be sent */
 };
 
+/* The API key that signed a ROUTE_KEY request (keyauth.c). */
+struct request_key {
+	long long id;		/* api_key.id, 0 when no key signed the request */
+	char public_id[32];	/* "fk_" and 24 hex digits */
+	char name[256];
+};
+
 struct request {
 	struct app *app;
 	FCGX_Request *fcgx;	/* NULL under plain CGI */
@@ -192,6 +206,10 @@ struct request {
 	STRING headers;	/* extra response headers, each ending in \r\n */
 	int answered;
 	int token_page;	/* carries a secret token: Referrer-Policy strict-origin */
+	/* a machine's request (a ROUTE_KEY route, or a path only such routes
+	 * serve): errors are answered as JSON (page_error) */
+	int answer_json;
+	struct request_key key;	/* who signed a ROUTE_KEY request */
 	double started;
 };
 
@@ -217,6 +235,11 @@ const char *request_param(struct request *req, const char *name);
 /* Reads up to len bytes of the body as the client sent it (the door reads
  * it once). Returns the count, 0 at the end, -1 on an error. */
 int request_read(struct request *req, char *buf, int len);
+
+/* The body of a ROUTE_KEY request as the client sent and signed it (a
+ * JSON text, say: its handler parses it), *len its length in bytes; NULL
+ * when it had none. The signature covered exactly these bytes. */
+const char *request_body(struct request *req, size_t *len);
 
 /* The validated value of a declared field of the current route, or NULL
  * when absent. Undeclared names always give NULL. */

@@ -60,6 +60,8 @@ ALLOWED = [
      "housekeeping: every shop's long-expired links"),
     ("fcgi/fidele-worker.c", "DELETE FROM form_once WHERE created_at < NOW()",
      "housekeeping: every shop's day-old form keys (keys only, no data)"),
+    ("fcgi/fidele-worker.c", "DELETE FROM api_nonce WHERE expires_at < NOW()",
+     "housekeeping: every shop's expired nonces of signed requests (no data)"),
     # The worker runs the installation's jobs, each named by its number.
     ("fcgi/fidele-worker.c", "UPDATE job SET state = 'running', worker_id = ?",
      "claims the next job of any shop"),
