@@ -15,19 +15,6 @@
 #include "page.h"
 #include "text.h"
 
-const struct field *
-route_field(const struct route *route, const char *name)
-{
-	const struct field *field;
-
-	if (route == NULL || route->fields == NULL)
-		return NULL;
-	for (field = route->fields; field->name != NULL; field++)
-		if (strcmp(field->name, name) == 0)
-			return field;
-	return NULL;
-}
-
 int
 field_choice(const struct field *field, const char *value)
 {

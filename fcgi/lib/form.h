@@ -3,15 +3,12 @@
  * query string and a POST's body are walked once against the route's
  * declared fields before ClearSilver's cgi kit parses them, and the
  * declared fields' values are then checked and normalised. Used by the
- * accept loop (app.c) and by the request's field readers (request.c).
+ * accept loop (app.c).
  */
 #ifndef FIDELE_FORM_H
 #define FIDELE_FORM_H
 
 #include "request.h"
-
-/* The declared field of a route by name, or NULL. */
-const struct field *route_field(const struct route *route, const char *name);
 
 /* Gives the cgi kit the query string of a GET with only the route's fields
  * in it (req->query); a refused one sets req->form_problem. */

@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "form.h"
 #include "log.h"
 #include "request.h"
 #include "text.h"
@@ -78,9 +77,13 @@ request_field(struct request *req, const struct field *field)
 const char *
 request_field_shared(struct request *req, const struct field *shared)
 {
-	const struct field *own = route_field(req->route, shared->name);
+	const struct field *own = NULL;
 
-	if (own == NULL)
+	if (req->route != NULL && req->route->fields != NULL)
+		for (own = req->route->fields; own->name != NULL; own++)
+			if (strcmp(own->name, shared->name) == 0)
+				break;
+	if (own == NULL || own->name == NULL)
 		return NULL;
 	if (own->kind != shared->kind) {
 		field_refused(req, shared, "the route declares it of another kind");
