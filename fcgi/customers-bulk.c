@@ -28,33 +28,45 @@ enum bulk_action { BULK_DEACTIVATE, BULK_REACTIVATE, BULK_BLOCK, BULK_UNBLOCK, B
  * are left as they are (reactivating never unblocks anyone, making
  * inactive never unblocks a blocked customer). */
 static const struct {
-	const char *name;	/* in the form */
 	enum customer_change change;
 	int owner_only;
 } bulk_actions[BULK__MAX] = {
-	/* BULK_DEACTIVATE */ { "deactivate", CUSTOMER_DEACTIVATE, 0 },
-	/* BULK_REACTIVATE */ { "reactivate", CUSTOMER_REACTIVATE, 0 },
-	/* BULK_BLOCK */ { "block", CUSTOMER_BLOCK, 0 },
-	/* BULK_UNBLOCK */ { "unblock", CUSTOMER_UNBLOCK, 0 },
-	/* BULK_DELETE */ { "delete", CUSTOMER_ERASE, 1 },
+	/* BULK_DEACTIVATE */ { CUSTOMER_DEACTIVATE, 0 },
+	/* BULK_REACTIVATE */ { CUSTOMER_REACTIVATE, 0 },
+	/* BULK_BLOCK */ { CUSTOMER_BLOCK, 0 },
+	/* BULK_UNBLOCK */ { CUSTOMER_UNBLOCK, 0 },
+	/* BULK_DELETE */ { CUSTOMER_ERASE, 1 },
 };
 
-/* The bulk form's own fields; the list's filters follow (main). */
-static const struct field bulk_own_fields[] = {
+/* the actions' names in the form (the choices of its "action") */
+static const char *const bulk_action_names[BULK__MAX + 1] = {
+	[BULK_DEACTIVATE] = "deactivate", [BULK_REACTIVATE] = "reactivate", [BULK_BLOCK] = "block",
+	[BULK_UNBLOCK] = "unblock", [BULK_DELETE] = "delete",
+};
+
+/* the rows ticked (the default), or everything the filters match */
+enum bulk_scope { BULK_SCOPE_TICKED, BULK_SCOPE_ALL, BULK_SCOPE__MAX };
+static const char *const bulk_scope_names[BULK_SCOPE__MAX + 1] = {
+	[BULK_SCOPE_TICKED] = "ticked", [BULK_SCOPE_ALL] = "all",
+};
+
+/* The bulk form's own fields; the list's filters follow (main), so that
+ * bulk_fields[BULK_FIELD_ACTION] is its action too. */
+enum bulk_field { BULK_FIELD_ACTION, BULK_FIELD_SCOPE, BULK_FIELD_ID, BULK_FIELD_REASON,
+	BULK_FIELD_CONFIRM, BULK_FIELD__MAX };
+static const struct field bulk_own_fields[BULK_FIELD__MAX + 1] = {
 	/* empty: the list's "choose an action" (the page works without
 	 * script, so nothing is chosen for the admin) */
-	{ "action", FIELD_TEXT, 0, 12, 0, 0 },
-	{ "scope", FIELD_TEXT, 0, 8, 0, 0 },
-	{ "id", FIELD_IDS, 0, 0, 0, BULK_MAX_TICKED },
-	{ "reason", FIELD_TEXT, 0, 500, 0, 0 },
-	{ "confirm", FIELD_INT, 0, 1, 1, 1 },
-	{ NULL, 0, 0, 0, 0, 0 }
+	[BULK_FIELD_ACTION] = { "action", FIELD_CHOICE, 0, 12, 0, 0, bulk_action_names },
+	[BULK_FIELD_SCOPE] = { "scope", FIELD_CHOICE, 0, 8, 0, 0, bulk_scope_names },
+	[BULK_FIELD_ID] = { "id", FIELD_IDS, 0, 0, 0, BULK_MAX_TICKED, NULL },
+	[BULK_FIELD_REASON] = { "reason", FIELD_TEXT, 0, 500, 0, 0, NULL },
+	[BULK_FIELD_CONFIRM] = { "confirm", FIELD_INT, 0, 1, 1, 1, NULL },
 };
 
 /* bulk_own_fields and the list's filters, for "everything that matches"
  * and the way back */
-struct field bulk_fields[sizeof(bulk_own_fields) / sizeof(bulk_own_fields[0]) +
-    CUSTOMER_FILTER__MAX];
+struct field bulk_fields[BULK_FIELD__MAX + CUSTOMER_FILTER__MAX + 1];
 
 int
 customers_bulk_setup(void)
@@ -68,7 +80,7 @@ static void
 bulk_keep_ids(struct request *req)
 {
 	long long ids[200];
-	size_t count = request_field_ids(req, "id", ids, 200), i;
+	size_t count = request_field_ids(req, &bulk_fields[BULK_FIELD_ID], ids, 200), i;
 	char name[32];
 
 	for (i = 0; i < count; i++) {
@@ -101,7 +113,7 @@ bulk_select(struct request *req, int everything, const unsigned char *selection)
 			return -1;
 		}
 	} else {
-		count = request_field_ids(req, "id", ids, BULK_MAX_TICKED);
+		count = request_field_ids(req, &bulk_fields[BULK_FIELD_ID], ids, BULK_MAX_TICKED);
 		for (i = 0; i < count; i++) {
 			params[1] = DB_INT(ids[i]);
 			params[2] = DB_INT(req->shop.id);
@@ -149,23 +161,16 @@ bulk_names(struct request *req, const unsigned char *selection, long long count)
 void
 customers_bulk(struct request *req)
 {
-	const char *action_name = request_field(req, "action");
-	const char *scope = request_field(req, "scope");
-	const char *reason = request_field(req, "reason");
-	int everything = scope != NULL && strcmp(scope, "all") == 0;
+	int action = request_field_choice(req, &bulk_fields[BULK_FIELD_ACTION], -1);
+	int everything = request_field_choice(req, &bulk_fields[BULK_FIELD_SCOPE],
+	    BULK_SCOPE_TICKED) == BULK_SCOPE_ALL;
+	const char *reason = request_field(req, &bulk_fields[BULK_FIELD_REASON]);
 	unsigned char selection[16];
 	long long chosen, count;
-	int action, need_reason;
+	int need_reason;
 
-	if (action_name == NULL || *action_name == '\0') {
+	if (action < 0) {
 		page_error(req, 400, "Customers.Bulk.NoAction");
-		return;
-	}
-	for (action = 0; action < BULK__MAX && strcmp(bulk_actions[action].name, action_name) != 0;
-	    action++)
-		;
-	if (action == BULK__MAX || (scope != NULL && !everything && strcmp(scope, "ticked") != 0)) {
-		page_error(req, 400, "Error.Field.Choice");
 		return;
 	}
 	if (bulk_actions[action].owner_only && !req->session.admin_is_owner) {
@@ -196,9 +201,9 @@ customers_bulk(struct request *req)
 		hdf_set_value(req->hdf, "Page.NoneApplicable", "1");
 	else if (chosen > count)
 		hdf_set_int_value(req->hdf, "Page.LeftAsTheyAre", (int)(chosen - count));
-	hdf_set_value(req->hdf, "Page.Action", bulk_actions[action].name);
+	hdf_set_value(req->hdf, "Page.Action", bulk_action_names[action]);
 	hdf_set_int_value(req->hdf, "Page.Count", (int)count);
-	if (count == 0 || request_field(req, "confirm") == NULL || need_reason) {
+	if (count == 0 || request_field(req, &bulk_fields[BULK_FIELD_CONFIRM]) == NULL || need_reason) {
 		if (bulk_names(req, selection, count) != 0)
 			return;
 		db_rollback(&req->app->db);

@@ -127,47 +127,46 @@ enum section { SECTION_ORDERS, SECTION_EVENTS, SECTION_MAILS, SECTION_NOTES, SEC
 
 #define SECTION_PAGE 200
 
+/* in ?all= (a choice of show_fields) and Page.Counts */
+static const char *const section_names[SECTION__MAX + 1] = {
+	[SECTION_ORDERS] = "orders", [SECTION_EVENTS] = "events", [SECTION_MAILS] = "mails",
+	[SECTION_NOTES] = "notes",
+};
+
 static const struct {
-	const char *name;	/* in ?all= and Page.Counts */
 	enum customers_sql sql;
 	const char *hdf;	/* where its rows go */
 	int shown;		/* rows on the customer's page */
 	const char *const *dates;
 	const char *money;
 } sections[SECTION__MAX] = {
-	/* SECTION_ORDERS */ { "orders", SQL_RECENT_ORDERS, "Orders", 10, order_dates, "total_cents" },
-	/* SECTION_EVENTS */ { "events", SQL_TIMELINE, "Timeline", 50, event_dates, NULL },
-	/* SECTION_MAILS */ { "mails", SQL_MAILS, "Mails", 20, mail_dates, NULL },
-	/* SECTION_NOTES */ { "notes", SQL_NOTES, "Notes", 100, note_dates, NULL },
+	/* SECTION_ORDERS */ { SQL_RECENT_ORDERS, "Orders", 10, order_dates, "total_cents" },
+	/* SECTION_EVENTS */ { SQL_TIMELINE, "Timeline", 50, event_dates, NULL },
+	/* SECTION_MAILS */ { SQL_MAILS, "Mails", 20, mail_dates, NULL },
+	/* SECTION_NOTES */ { SQL_NOTES, "Notes", 100, note_dates, NULL },
 };
 
-const struct field show_fields[] = {
-	{ "back", FIELD_TEXT, 0, BACK_MAX, 0, 0 },
-	{ "all", FIELD_TEXT, 0, 10, 0, 0 },
-	{ "page", FIELD_INT, 0, 10, 1, 100000 },
-	{ NULL, 0, 0, 0, 0, 0 }
+const struct field show_fields[SHOW__MAX + 1] = {
+	[SHOW_BACK] = { "back", FIELD_TEXT, 0, BACK_MAX, 0, 0, NULL },
+	[SHOW_ALL] = { "all", FIELD_CHOICE, 0, 10, 0, 0, section_names },
+	[SHOW_PAGE] = { "page", FIELD_INT, 0, 10, 1, 100000, NULL },
 };
 
 /* Fills every part of the customer's page, one of them whole when asked
- * (request_field "all", "page"). Returns 0, 1 when "all" names no part
- * (answered with a 400), or -1. */
+ * (?all=, &page=; not on the page shown again by a refused note, message
+ * or block, whose routes have other fields). Returns 0, or -1. */
 static int
 customer_sections(struct request *req)
 {
 	struct db_query *counts = &customers_sql[SQL_SECTION_COUNTS];
 	struct db_param params[2 * SECTION__MAX];
-	const char *all = request_field(req, "all");
-	long long count[SECTION__MAX], page = request_field_int(req, "page", 1);
+	int shown = req->route->fields == show_fields;
+	int whole = shown ? request_field_choice(req, &show_fields[SHOW_ALL], -1) : -1;
+	long long count[SECTION__MAX];
+	long long page = shown ? request_field_int(req, &show_fields[SHOW_PAGE], 1) : 1;
 	char name[64];
-	int s, whole = -1;
+	int s;
 
-	for (s = 0; all != NULL && *all != '\0' && s < SECTION__MAX; s++)
-		if (strcmp(all, sections[s].name) == 0)
-			whole = s;
-	if (all != NULL && *all != '\0' && whole < 0) {
-		page_error(req, 400, "Error.Field.Choice");
-		return 1;
-	}
 	for (s = 0; s < SECTION__MAX; s++) {
 		params[2 * s] = DB_INT(req->shop.id);
 		params[2 * s + 1] = DB_INT(req->path_id);
@@ -180,7 +179,7 @@ customer_sections(struct request *req)
 	}
 	for (s = 0; s < SECTION__MAX; s++) {
 		count[s] = db_int(counts, (unsigned int)s);
-		snprintf(name, sizeof(name), "Page.Counts.%s", sections[s].name);
+		snprintf(name, sizeof(name), "Page.Counts.%s", section_names[s]);
 		hdf_set_int_value(req->hdf, name, (int)count[s]);
 	}
 	db_done(counts);
@@ -193,7 +192,7 @@ customer_sections(struct request *req)
 			return -1;
 	}
 	if (whole >= 0) {
-		hdf_set_value(req->hdf, "Page.All", sections[whole].name);
+		hdf_set_value(req->hdf, "Page.All", section_names[whole]);
 		hdf_set_int_value(req->hdf, "Page.AllPage", (int)page);
 		if (page > 1)
 			hdf_set_int_value(req->hdf, "Page.AllPrevious", (int)page - 1);
@@ -232,7 +231,7 @@ customers_show(struct request *req)
 	struct db_param params[2] = { DB_INT(req->path_id), DB_INT(req->shop.id) };
 	char text[64], name[64];
 	size_t i;
-	int found, sections_status;
+	int found;
 
 	if (db_exec(&req->app->db, detail, params, 2) < 0) {
 		page_error(req, 500, NULL);
@@ -266,10 +265,7 @@ customers_show(struct request *req)
 		page_error(req, found < 0 ? 500 : 404, NULL);
 		return;
 	}
-	sections_status = customer_sections(req);
-	if (sections_status == 1)
-		return;
-	if (sections_status < 0 || once_keys(req) != 0) {
+	if (customer_sections(req) != 0 || once_keys(req) != 0) {
 		page_error(req, 500, NULL);
 		return;
 	}

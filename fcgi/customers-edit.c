@@ -17,14 +17,13 @@
 
 /* --- new customer ----------------------------------------------------------- */
 
-const struct field new_fields[] = {
-	{ "email", FIELD_EMAIL, 1, 254, 0, 0 },
-	{ "first_name", FIELD_TEXT, 0, 100, 0, 0 },
-	{ "last_name", FIELD_TEXT, 0, 100, 0, 0 },
-	{ "phone", FIELD_PHONE, 0, 32, 0, 0 },
-	{ "country", FIELD_COUNTRY, 0, 0, 0, 0 },
-	{ "language", FIELD_LANG, 0, 0, 0, 0 },
-	{ NULL, 0, 0, 0, 0, 0 }
+const struct field new_fields[NEW__MAX + 1] = {
+	[NEW_EMAIL] = { "email", FIELD_EMAIL, 1, 254, 0, 0, NULL },
+	[NEW_FIRST_NAME] = { "first_name", FIELD_TEXT, 0, 100, 0, 0, NULL },
+	[NEW_LAST_NAME] = { "last_name", FIELD_TEXT, 0, 100, 0, 0, NULL },
+	[NEW_PHONE] = { "phone", FIELD_PHONE, 0, 32, 0, 0, NULL },
+	[NEW_COUNTRY] = { "country", FIELD_COUNTRY, 0, 0, 0, 0, NULL },
+	[NEW_LANGUAGE] = { "language", FIELD_LANG, 0, 0, 0, 0, NULL },
 };
 
 /* The form, empty or with what was typed and what is wrong with it. */
@@ -35,13 +34,14 @@ customers_new_form(struct request *req)
 	char name[64];
 
 	for (field = new_fields; field->name != NULL; field++) {
-		const char *value = request_field(req, field->name);
+		/* the GET declares none: only a refused POST shows values */
+		const char *value = req->route->fields == new_fields ? request_field(req, field) : NULL;
 
 		snprintf(name, sizeof(name), "Page.Form.%s", field->name);
 		if (value != NULL)
 			hdf_set_value(req->hdf, name, value);
 	}
-	if (request_field(req, "language") == NULL)
+	if (*hdf_get_value(req->hdf, "Page.Form.language", "") == '\0')
 		hdf_set_value(req->hdf, "Page.Form.language", lang_codes[req->shop.lang]);
 	/* a French shop's customers live in France, mostly */
 	if (strcmp(req->method, "GET") == 0 && req->shop.lang == LANG_FR)
@@ -60,11 +60,13 @@ customers_new_invalid(struct request *req)
 void
 customers_create(struct request *req)
 {
-	const char *email = request_field(req, "email");
+	const char *email = request_field(req, &new_fields[NEW_EMAIL]);
 	struct customer_fields fields = {
-		.email = email, .first_name = request_field(req, "first_name"),
-		.last_name = request_field(req, "last_name"), .phone = request_field(req, "phone"),
-		.country = request_field(req, "country"), .language = request_field(req, "language"),
+		.email = email, .first_name = request_field(req, &new_fields[NEW_FIRST_NAME]),
+		.last_name = request_field(req, &new_fields[NEW_LAST_NAME]),
+		.phone = request_field(req, &new_fields[NEW_PHONE]),
+		.country = request_field(req, &new_fields[NEW_COUNTRY]),
+		.language = request_field(req, &new_fields[NEW_LANGUAGE]),
 		.source = "admin"
 	};
 	struct mail mail = { "customer-welcome", email, 0, 0 };
@@ -88,7 +90,7 @@ customers_create(struct request *req)
 	mail.customer_id = customer_id;
 	hdf_set_valuef(req->hdf, "Mail.Link=%s/account/login", link_base);
 	if (result != CUSTOMER_OK ||
-	    mail_queue_in(&req->context, &mail, request_field(req, "language")) != 0 ||
+	    mail_queue_in(&req->context, &mail, request_field(req, &new_fields[NEW_LANGUAGE])) != 0 ||
 	    db_commit(&req->app->db) != 0) {
 		page_error(req, 500, NULL);
 		return;
@@ -98,16 +100,15 @@ customers_create(struct request *req)
 	page_redirect(req, path);
 }
 
-const struct field edit_fields[] = {
-	{ "back", FIELD_TEXT, 0, BACK_MAX, 0, 0 },
-	{ "email", FIELD_EMAIL, 1, 254, 0, 0 },
-	{ "first_name", FIELD_TEXT, 0, 100, 0, 0 },
-	{ "last_name", FIELD_TEXT, 0, 100, 0, 0 },
-	{ "phone", FIELD_PHONE, 0, 32, 0, 0 },
-	{ "country", FIELD_COUNTRY, 0, 0, 0, 0 },
-	{ "language", FIELD_LANG, 0, 0, 0, 0 },
-	{ "tax_exempt", FIELD_INT, 0, 1, 0, 1 },
-	{ NULL, 0, 0, 0, 0, 0 }
+const struct field edit_fields[EDIT__MAX + 1] = {
+	[EDIT_BACK] = { "back", FIELD_TEXT, 0, BACK_MAX, 0, 0, NULL },
+	[EDIT_EMAIL] = { "email", FIELD_EMAIL, 1, 254, 0, 0, NULL },
+	[EDIT_FIRST_NAME] = { "first_name", FIELD_TEXT, 0, 100, 0, 0, NULL },
+	[EDIT_LAST_NAME] = { "last_name", FIELD_TEXT, 0, 100, 0, 0, NULL },
+	[EDIT_PHONE] = { "phone", FIELD_PHONE, 0, 32, 0, 0, NULL },
+	[EDIT_COUNTRY] = { "country", FIELD_COUNTRY, 0, 0, 0, 0, NULL },
+	[EDIT_LANGUAGE] = { "language", FIELD_LANG, 0, 0, 0, 0, NULL },
+	[EDIT_TAX_EXEMPT] = { "tax_exempt", FIELD_INT, 0, 1, 0, 1, NULL },
 };
 
 /* The edit form: from the database on GET, from what was typed on a
@@ -143,8 +144,8 @@ customers_edit_form(struct request *req)
 	if (strcmp(req->method, "POST") == 0) {
 		for (field = edit_fields; field->name != NULL; field++) {
 			snprintf(name, sizeof(name), "Page.Form.%s", field->name);
-			hdf_set_value(req->hdf, name, request_field(req, field->name) ?
-			    request_field(req, field->name) : "");
+			hdf_set_value(req->hdf, name, request_field(req, field) ?
+			    request_field(req, field) : "");
 		}
 	}
 	/* a customer without a language of their own gets the shop's mails:
@@ -169,10 +170,13 @@ void
 customers_update(struct request *req)
 {
 	struct customer_fields fields = {
-		.email = request_field(req, "email"), .first_name = request_field(req, "first_name"),
-		.last_name = request_field(req, "last_name"), .phone = request_field(req, "phone"),
-		.country = request_field(req, "country"), .language = request_field(req, "language"),
-		.tax_exempt = (int)request_field_int(req, "tax_exempt", 0)
+		.email = request_field(req, &edit_fields[EDIT_EMAIL]),
+		.first_name = request_field(req, &edit_fields[EDIT_FIRST_NAME]),
+		.last_name = request_field(req, &edit_fields[EDIT_LAST_NAME]),
+		.phone = request_field(req, &edit_fields[EDIT_PHONE]),
+		.country = request_field(req, &edit_fields[EDIT_COUNTRY]),
+		.language = request_field(req, &edit_fields[EDIT_LANGUAGE]),
+		.tax_exempt = (int)request_field_int(req, &edit_fields[EDIT_TAX_EXEMPT], 0)
 	};
 	int result;
 
@@ -195,10 +199,9 @@ customers_update(struct request *req)
 	finish_written(req, "customer.edited");
 }
 
-const struct field block_fields[] = {
-	{ "back", FIELD_TEXT, 0, BACK_MAX, 0, 0 },
-	{ "reason", FIELD_TEXT, 1, 500, 0, 0 },
-	{ NULL, 0, 0, 0, 0, 0 }
+const struct field block_fields[BLOCK__MAX + 1] = {
+	[BLOCK_BACK] = { "back", FIELD_TEXT, 0, BACK_MAX, 0, 0, NULL },
+	[BLOCK_REASON] = { "reason", FIELD_TEXT, 1, 500, 0, 0, NULL },
 };
 
 /* One customer, from their page, through the same writer as a bulk action
@@ -231,7 +234,7 @@ change_one(struct request *req, enum customer_change change, const char *reason,
 void
 customers_block(struct request *req)
 {
-	change_one(req, CUSTOMER_BLOCK, request_field(req, "reason"), NULL);
+	change_one(req, CUSTOMER_BLOCK, request_field(req, &block_fields[BLOCK_REASON]), NULL);
 }
 
 /* Back to active, or to invited for someone who never signed in. */

@@ -61,7 +61,7 @@ list_view_links(struct request *req, const struct customer_query *query)
 	    sizeof(value)));
 	hdf_set_int_value(req->hdf, "Page.Size", query->size);
 	hdf_set_value(req->hdf, "Page.Filter.status", customer_query_keys[CUSTOMER_KEY_STATUS]
-	    .choices[query->status]);
+	    .field.choices[query->status]);
 }
 
 void
@@ -182,12 +182,12 @@ list_self_link(struct request *req, const struct customer_query *query)
 
 	customer_query_filters_text(query, filters, sizeof(filters));
 	used = (size_t)snprintf(self, sizeof(self), "/admin/customers?%ssort=%s&dir=%s&size=%d",
-	    filters, customer_query_keys[CUSTOMER_KEY_SORT].choices[query->sort],
-	    customer_query_keys[CUSTOMER_KEY_DIR].choices[query->descending], query->size);
+	    filters, customer_query_keys[CUSTOMER_KEY_SORT].field.choices[query->sort],
+	    customer_query_keys[CUSTOMER_KEY_DIR].field.choices[query->descending], query->size);
 	for (i = 0; i < sizeof(paging) / sizeof(paging[0]) && used < sizeof(self); i++) {
 		/* the page number and total as the link said them */
 		const char *text = paging[i] == CUSTOMER_KEY_PAGE || paging[i] == CUSTOMER_KEY_TOTAL ?
-		    request_field(req, customer_query_keys[paging[i]].field.name) :
+		    request_field(req, &customers_list_fields[paging[i]]) :
 		    customer_query_value(query, paging[i], value, sizeof(value));
 
 		if (text != NULL && *text != '\0')

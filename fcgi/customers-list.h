@@ -11,8 +11,9 @@
 /* The longest list address a customer's pages carry back to (back=). */
 #define BACK_MAX 2000
 
-/* The list's fields: the customer query's keys, paging included; filled
- * by customers_list_setup. */
+/* The list's fields: the customer query's keys, paging included, each at
+ * its key (customers_list_fields[CUSTOMER_KEY_PAGE]); filled by
+ * customers_list_setup. */
 extern struct field customers_list_fields[CUSTOMER_KEY__MAX + 1];
 
 /* Builds customers_list_fields. 0, or -1 when they do not fit. */

@@ -28,7 +28,8 @@
 static int
 form_once(struct request *req)
 {
-	const char *once = request_field(req, "once");
+	/* the message's and the notes' forms declare it alike */
+	const char *once = request_field_shared(req, &note_fields[NOTE_ONCE]);
 	unsigned char key[32];
 	struct db_param params[2] = { DB_INT(req->shop.id), DB_BLOB(key, sizeof(key)) };
 	char path[64];
@@ -56,12 +57,11 @@ form_once(struct request *req)
 
 /* --- a message to the customer --------------------------------------------------- */
 
-const struct field message_fields[] = {
-	{ "back", FIELD_TEXT, 0, BACK_MAX, 0, 0 },
-	{ "subject", FIELD_TEXT, 1, 200, 0, 0 },
-	{ "text", FIELD_MULTILINE, 1, 5000, 0, 0 },
-	{ "once", FIELD_TOKEN, 0, 64, 0, 0 },
-	{ NULL, 0, 0, 0, 0, 0 }
+const struct field message_fields[MESSAGE__MAX + 1] = {
+	[MESSAGE_BACK] = { "back", FIELD_TEXT, 0, BACK_MAX, 0, 0, NULL },
+	[MESSAGE_SUBJECT] = { "subject", FIELD_TEXT, 1, 200, 0, 0, NULL },
+	[MESSAGE_TEXT] = { "text", FIELD_MULTILINE, 1, 5000, 0, 0, NULL },
+	[MESSAGE_ONCE] = { "once", FIELD_TOKEN, 0, 64, 0, 0, NULL },
 };
 
 void
@@ -74,33 +74,33 @@ customers_message(struct request *req)
 		return;
 	mail.recipient = current.email;
 	mail.customer_id = req->path_id;
-	hdf_set_value(req->hdf, "Mail.Subject", request_field(req, "subject"));
-	hdf_set_value(req->hdf, "Mail.Text", request_field(req, "text"));
+	hdf_set_value(req->hdf, "Mail.Subject", request_field(req, &message_fields[MESSAGE_SUBJECT]));
+	hdf_set_value(req->hdf, "Mail.Text", request_field(req, &message_fields[MESSAGE_TEXT]));
 	if (mail_queue_in(&req->context, &mail, current.language) != 0) {
 		page_error(req, 500, NULL);
 		return;
 	}
-	finish_change(req, "customer.messaged", request_field(req, "subject"));
+	finish_change(req, "customer.messaged", request_field(req, &message_fields[MESSAGE_SUBJECT]));
 }
 
 void
 customers_message_invalid(struct request *req)
 {
+	const char *subject = request_field(req, &message_fields[MESSAGE_SUBJECT]);
+	const char *text = request_field(req, &message_fields[MESSAGE_TEXT]);
+
 	hdf_set_value(req->hdf, "Page.Message", request_text(req, "Customers.MessageInvalid"));
-	hdf_set_value(req->hdf, "Page.Form.subject", request_field(req, "subject") ?
-	    request_field(req, "subject") : "");
-	hdf_set_value(req->hdf, "Page.Form.text", request_field(req, "text") ?
-	    request_field(req, "text") : "");
+	hdf_set_value(req->hdf, "Page.Form.subject", subject ? subject : "");
+	hdf_set_value(req->hdf, "Page.Form.text", text ? text : "");
 	customers_show(req);
 }
 
 /* --- internal notes ------------------------------------------------------------- */
 
-const struct field note_fields[] = {
-	{ "back", FIELD_TEXT, 0, BACK_MAX, 0, 0 },
-	{ "body", FIELD_MULTILINE, 1, 5000, 0, 0 },
-	{ "once", FIELD_TOKEN, 0, 64, 0, 0 },
-	{ NULL, 0, 0, 0, 0, 0 }
+const struct field note_fields[NOTE__MAX + 1] = {
+	[NOTE_BACK] = { "back", FIELD_TEXT, 0, BACK_MAX, 0, 0, NULL },
+	[NOTE_BODY] = { "body", FIELD_MULTILINE, 1, 5000, 0, 0, NULL },
+	[NOTE_ONCE] = { "once", FIELD_TOKEN, 0, 64, 0, 0, NULL },
 };
 
 void
@@ -115,7 +115,7 @@ customers_note_add(struct request *req)
 {
 	struct current current;
 	struct db_param params[4] = { DB_INT(req->shop.id), DB_INT(req->path_id),
-		DB_INT(req->session.admin_id), DB_TEXT(request_field(req, "body")) };
+		DB_INT(req->session.admin_id), DB_TEXT(request_field(req, &note_fields[NOTE_BODY])) };
 
 	if (lock_customer(req, &current) != 1 || form_once(req) != 1)
 		return;
@@ -149,7 +149,7 @@ change_note(struct request *req, const char *body, const char *event)
 void
 customers_note_edit(struct request *req)
 {
-	change_note(req, request_field(req, "body"), "customer.note_edited");
+	change_note(req, request_field(req, &note_fields[NOTE_BODY]), "customer.note_edited");
 }
 
 /* Asks first: the note, and the button that deletes it. */

@@ -18,13 +18,15 @@
 #define FIDELE_ZONEINFO "/usr/share/zoneinfo"
 #endif
 
-const struct field settings_fields[] = {
-	{ "name", FIELD_TEXT, 1, 200, 0, 0 },
-	{ "language", FIELD_LANG, 1, 0, 0, 0 },
-	{ "sender_name", FIELD_TEXT, 0, 200, 0, 0 },
-	{ "sender_email", FIELD_EMAIL, 0, 254, 0, 0 },
-	{ "time_zone", FIELD_TEXT, 1, 64, 0, 0 },
-	{ NULL, 0, 0, 0, 0, 0 }
+/* The time zone is not a FIELD_CHOICE: the zones offered are those of
+ * zones[] that the system also knows, and one missing gets a message of
+ * its own on the form (zone_known). */
+const struct field settings_fields[SETTINGS__MAX + 1] = {
+	[SETTINGS_NAME] = { "name", FIELD_TEXT, 1, 200, 0, 0, NULL },
+	[SETTINGS_LANGUAGE] = { "language", FIELD_LANG, 1, 0, 0, 0, NULL },
+	[SETTINGS_SENDER_NAME] = { "sender_name", FIELD_TEXT, 0, 200, 0, 0, NULL },
+	[SETTINGS_SENDER_EMAIL] = { "sender_email", FIELD_EMAIL, 0, 254, 0, 0, NULL },
+	[SETTINGS_TIME_ZONE] = { "time_zone", FIELD_TEXT, 1, 64, 0, 0, NULL },
 };
 
 /* The zones offered: where the shops that use Fidèle are (France and its
@@ -88,22 +90,30 @@ zones_to_page(struct request *req, const char *chosen)
 	}
 }
 
+/* The shop's settings now, in the order of settings_fields. */
+static void
+settings_now(struct request *req, const char *now[SETTINGS__MAX])
+{
+	now[SETTINGS_NAME] = req->shop.name;
+	now[SETTINGS_LANGUAGE] = lang_codes[req->shop.lang];
+	now[SETTINGS_SENDER_NAME] = req->shop.sender_name;
+	now[SETTINGS_SENDER_EMAIL] = req->shop.sender_email;
+	now[SETTINGS_TIME_ZONE] = req->shop.time_zone;
+}
+
 /* The form: values from form (the request) when given, else the shop's. */
 static void
 settings_render(struct request *req, int from_request)
 {
-	const char *values[][2] = {
-		{ "name", req->shop.name }, { "language", lang_codes[req->shop.lang] },
-		{ "sender_name", req->shop.sender_name }, { "sender_email", req->shop.sender_email },
-		{ "time_zone", req->shop.time_zone },
-	};
+	const char *now[SETTINGS__MAX];
 	char name[64];
-	size_t i;
+	int i;
 
-	for (i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
-		const char *value = from_request ? request_field(req, values[i][0]) : values[i][1];
+	settings_now(req, now);
+	for (i = 0; i < SETTINGS__MAX; i++) {
+		const char *value = from_request ? request_field(req, &settings_fields[i]) : now[i];
 
-		snprintf(name, sizeof(name), "Page.Form.%s", values[i][0]);
+		snprintf(name, sizeof(name), "Page.Form.%s", settings_fields[i].name);
 		hdf_set_value(req->hdf, name, value ? value : "");
 	}
 	zones_to_page(req, hdf_get_value(req->hdf, "Page.Form.time_zone", ""));
@@ -127,32 +137,32 @@ customers_settings_invalid(struct request *req)
 static void
 settings_changed(struct request *req, char *out, size_t size)
 {
-	const char *now[][2] = {
-		{ "name", req->shop.name }, { "language", lang_codes[req->shop.lang] },
-		{ "sender_name", req->shop.sender_name }, { "sender_email", req->shop.sender_email },
-		{ "time_zone", req->shop.time_zone },
-	};
-	size_t i, used = 0;
+	const char *now[SETTINGS__MAX];
+	size_t used = 0;
+	int i;
 
+	settings_now(req, now);
 	out[0] = '\0';
-	for (i = 0; i < sizeof(now) / sizeof(now[0]); i++) {
-		const char *value = request_field(req, now[i][0]);
+	for (i = 0; i < SETTINGS__MAX; i++) {
+		const char *value = request_field(req, &settings_fields[i]);
+		const char *name = settings_fields[i].name;
 
-		if (strcmp(value ? value : "", now[i][1]) != 0 && used + strlen(now[i][0]) + 3 < size)
+		if (strcmp(value ? value : "", now[i]) != 0 && used + strlen(name) + 3 < size)
 			used += (size_t)snprintf(out + used, size - used, "%s%s", used ? ", " : "",
-			    now[i][0]);
+			    name);
 	}
 }
 
 void
 customers_settings_save(struct request *req)
 {
-	const char *sender_name = request_field(req, "sender_name");
-	const char *sender_email = request_field(req, "sender_email");
+	const char *sender_name = request_field(req, &settings_fields[SETTINGS_SENDER_NAME]);
+	const char *sender_email = request_field(req, &settings_fields[SETTINGS_SENDER_EMAIL]);
+	const char *time_zone = request_field(req, &settings_fields[SETTINGS_TIME_ZONE]);
 	struct db_query *update;
 	char changed[128];
 
-	if (!zone_known(request_field(req, "time_zone"))) {
+	if (!zone_known(time_zone)) {
 		hdf_set_value(req->hdf, "Page.Errors.time_zone", request_text(req, "Settings.ZoneUnknown"));
 		req->status = 400;
 		customers_settings_invalid(req);
@@ -161,9 +171,10 @@ customers_settings_save(struct request *req)
 	settings_changed(req, changed, sizeof(changed));
 	{
 		struct db_param params[6] = {
-			DB_TEXT(request_field(req, "name")), DB_TEXT(request_field(req, "language")),
+			DB_TEXT(request_field(req, &settings_fields[SETTINGS_NAME])),
+			DB_TEXT(request_field(req, &settings_fields[SETTINGS_LANGUAGE])),
 			DB_TEXT(sender_name ? sender_name : ""), DB_TEXT(sender_email ? sender_email : ""),
-			DB_TEXT(request_field(req, "time_zone")), DB_INT(req->shop.id)
+			DB_TEXT(time_zone), DB_INT(req->shop.id)
 		};
 
 		if (db_begin(&req->app->db) != 0 ||

@@ -9,7 +9,9 @@
 #include "lib/request.h"
 
 /* The form's fields, for the route table. */
-extern const struct field settings_fields[];
+enum settings_field { SETTINGS_NAME, SETTINGS_LANGUAGE, SETTINGS_SENDER_NAME,
+	SETTINGS_SENDER_EMAIL, SETTINGS_TIME_ZONE, SETTINGS__MAX };
+extern const struct field settings_fields[SETTINGS__MAX + 1];
 
 /* GET: the form with the shop's current settings. */
 void customers_settings_form(struct request *req);

@@ -147,7 +147,8 @@ back_link(struct request *req)
 {
 	static const char safe[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 	    "0123456789-._~%&=+?/";
-	const char *back = request_field(req, "back");
+	/* every route that carries it declares it as back_fields does */
+	const char *back = request_field_shared(req, &back_fields[BACK_FIELD_BACK]);
 
 	if (back == NULL || strncmp(back, "/admin/customers", 16) != 0 ||
 	    (back[16] != '\0' && back[16] != '?') || strspn(back, safe) != strlen(back))
@@ -261,9 +262,8 @@ finish_change(struct request *req, const char *event, const char *detail)
 }
 
 /* For the pages and actions that only carry the way back to the list. */
-const struct field back_fields[] = {
-	{ "back", FIELD_TEXT, 0, BACK_MAX, 0, 0 },
-	{ NULL, 0, 0, 0, 0, 0 }
+const struct field back_fields[BACK_FIELD__MAX + 1] = {
+	[BACK_FIELD_BACK] = { "back", FIELD_TEXT, 0, BACK_MAX, 0, 0, NULL },
 };
 
 static const struct route routes[] = {

@@ -81,14 +81,22 @@ void finish_written(struct request *req, const char *event);
 void finish_change(struct request *req, const char *event, const char *detail);
 
 /* The fields of the pages and actions that only carry the way back. */
-extern const struct field back_fields[];
+enum back_field { BACK_FIELD_BACK, BACK_FIELD__MAX };
+extern const struct field back_fields[BACK_FIELD__MAX + 1];
 
 /* customers-detail.c */
-extern const struct field show_fields[];
+enum show_field { SHOW_BACK, SHOW_ALL, SHOW_PAGE, SHOW__MAX };
+extern const struct field show_fields[SHOW__MAX + 1];
 void customers_show(struct request *req);
 
 /* customers-edit.c */
-extern const struct field new_fields[], edit_fields[], block_fields[];
+enum new_field { NEW_EMAIL, NEW_FIRST_NAME, NEW_LAST_NAME, NEW_PHONE, NEW_COUNTRY, NEW_LANGUAGE,
+	NEW__MAX };
+enum edit_field { EDIT_BACK, EDIT_EMAIL, EDIT_FIRST_NAME, EDIT_LAST_NAME, EDIT_PHONE,
+	EDIT_COUNTRY, EDIT_LANGUAGE, EDIT_TAX_EXEMPT, EDIT__MAX };
+enum block_field { BLOCK_BACK, BLOCK_REASON, BLOCK__MAX };
+extern const struct field new_fields[NEW__MAX + 1], edit_fields[EDIT__MAX + 1],
+    block_fields[BLOCK__MAX + 1];
 void customers_new_form(struct request *req);
 void customers_new_invalid(struct request *req);
 void customers_create(struct request *req);
@@ -104,7 +112,9 @@ void customers_delete_form(struct request *req);
 void customers_erase(struct request *req);
 
 /* customers-notes.c */
-extern const struct field message_fields[], note_fields[];
+enum message_field { MESSAGE_BACK, MESSAGE_SUBJECT, MESSAGE_TEXT, MESSAGE_ONCE, MESSAGE__MAX };
+enum note_field { NOTE_BACK, NOTE_BODY, NOTE_ONCE, NOTE__MAX };
+extern const struct field message_fields[MESSAGE__MAX + 1], note_fields[NOTE__MAX + 1];
 void customers_message(struct request *req);
 void customers_message_invalid(struct request *req);
 void customers_note_invalid(struct request *req);

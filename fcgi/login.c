@@ -81,16 +81,18 @@ static const char decoy_hash[] =
     "$scrypt$ln=17,r=8,p=1$c2FsdHNhbHRzYWx0c2FsdA"
     "$yX1hZ8d3m4oQbm1Jr2nU6pV0s9cL7tE5wK3fH8gA2Bc";
 
-static const struct field login_form_fields[] = {
-	{ "next", FIELD_PATH, 0, 500, 0, 0 },
-	{ NULL, 0, 0, 0, 0, 0 }
+enum login_form_field { LOGIN_FORM_NEXT, LOGIN_FORM__MAX };
+static const struct field login_form_fields[LOGIN_FORM__MAX + 1] = {
+	[LOGIN_FORM_NEXT] = { "next", FIELD_PATH, 0, 500, 0, 0, NULL },
 };
 
-static const struct field login_fields[] = {
-	{ "email", FIELD_EMAIL, 1, 254, 0, 0 },
-	{ "password", FIELD_PASSWORD, 1, 1024, 0, 0 },
-	{ "next", FIELD_PATH, 0, 500, 0, 0 },
-	{ NULL, 0, 0, 0, 0, 0 }
+/* Its e-mail is read alike (request_field_shared) by every form shown
+ * again with it, its next by the form's GET too. */
+enum login_field { LOGIN_EMAIL, LOGIN_PASSWORD, LOGIN_NEXT, LOGIN__MAX };
+static const struct field login_fields[LOGIN__MAX + 1] = {
+	[LOGIN_EMAIL] = { "email", FIELD_EMAIL, 1, 254, 0, 0, NULL },
+	[LOGIN_PASSWORD] = { "password", FIELD_PASSWORD, 1, 1024, 0, 0, NULL },
+	[LOGIN_NEXT] = { "next", FIELD_PATH, 0, 500, 0, 0, NULL },
 };
 
 #define CLIENT_KEY_SIZE 64
@@ -106,7 +108,7 @@ client_key(struct request *req, char *out)
 static void
 login_form(struct request *req)
 {
-	const char *next = request_field(req, "next");
+	const char *next = request_field_shared(req, &login_fields[LOGIN_NEXT]);
 
 	if (next != NULL && strncmp(next, "/admin/", 7) == 0)
 		hdf_set_value(req->hdf, "Page.Next", next);
@@ -117,7 +119,7 @@ login_form(struct request *req)
 static void
 form_again(struct request *req, int status, const char *message_key, route_handler form)
 {
-	const char *email = request_field(req, "email");
+	const char *email = request_field_shared(req, &login_fields[LOGIN_EMAIL]);
 
 	if (email != NULL)
 		hdf_set_value(req->hdf, "Page.Email", email);
@@ -226,9 +228,9 @@ static void
 login_submit(struct request *req)
 {
 	struct db_query *find = &login_sql[SQL_ADMIN_BY_EMAIL];
-	const char *email = request_field(req, "email");
-	const char *password = request_field(req, "password");
-	const char *next = request_field(req, "next");
+	const char *email = request_field(req, &login_fields[LOGIN_EMAIL]);
+	const char *password = request_field(req, &login_fields[LOGIN_PASSWORD]);
+	const char *next = request_field(req, &login_fields[LOGIN_NEXT]);
 	char ip[CLIENT_KEY_SIZE];
 	char account_key[300], known_key[200];
 	struct db_param params[2];
@@ -328,29 +330,30 @@ static const struct ratelimit limit_code_address = { "code-email", 10, 900 };
 static const struct ratelimit limit_unknown_address = { "unknown-mail-address", 1, 86400 };
 static const struct ratelimit limit_unknown_shop = { "unknown-mail-shop", 20, 3600 };
 
-static const struct field account_form_fields[] = {
-	{ "next", FIELD_PATH, 0, 500, 0, 0 },
-	{ NULL, 0, 0, 0, 0, 0 }
+enum account_form_field { ACCOUNT_FORM_NEXT, ACCOUNT_FORM__MAX };
+static const struct field account_form_fields[ACCOUNT_FORM__MAX + 1] = {
+	[ACCOUNT_FORM_NEXT] = { "next", FIELD_PATH, 0, 500, 0, 0, NULL },
 };
 
-static const struct field account_request_fields[] = {
-	{ "email", FIELD_EMAIL, 1, 254, 0, 0 },
-	{ "next", FIELD_PATH, 0, 500, 0, 0 },
-	{ NULL, 0, 0, 0, 0, 0 }
+enum account_request_field { ACCOUNT_REQUEST_EMAIL, ACCOUNT_REQUEST_NEXT, ACCOUNT_REQUEST__MAX };
+static const struct field account_request_fields[ACCOUNT_REQUEST__MAX + 1] = {
+	[ACCOUNT_REQUEST_EMAIL] = { "email", FIELD_EMAIL, 1, 254, 0, 0, NULL },
+	[ACCOUNT_REQUEST_NEXT] = { "next", FIELD_PATH, 0, 500, 0, 0, NULL },
 };
 
 /* A code comes either from the page that asked for it (with that page's
  * handle) or from the code page, typed beside the address on any device. */
-static const struct field account_code_fields[] = {
-	{ "handle", FIELD_TOKEN, 0, 64, 0, 0 },
-	{ "email", FIELD_EMAIL, 0, 254, 0, 0 },
-	{ "code", FIELD_DIGITS, 1, 6, 0, 0 },
-	{ NULL, 0, 0, 0, 0, 0 }
+enum account_code_field { ACCOUNT_CODE_HANDLE, ACCOUNT_CODE_EMAIL, ACCOUNT_CODE_CODE,
+	ACCOUNT_CODE__MAX };
+static const struct field account_code_fields[ACCOUNT_CODE__MAX + 1] = {
+	[ACCOUNT_CODE_HANDLE] = { "handle", FIELD_TOKEN, 0, 64, 0, 0, NULL },
+	[ACCOUNT_CODE_EMAIL] = { "email", FIELD_EMAIL, 0, 254, 0, 0, NULL },
+	[ACCOUNT_CODE_CODE] = { "code", FIELD_DIGITS, 1, 6, 0, 0, NULL },
 };
 
-static const struct field account_confirm_fields[] = {
-	{ "token", FIELD_TOKEN, 1, 64, 0, 0 },
-	{ NULL, 0, 0, 0, 0, 0 }
+enum account_confirm_field { ACCOUNT_CONFIRM_TOKEN, ACCOUNT_CONFIRM__MAX };
+static const struct field account_confirm_fields[ACCOUNT_CONFIRM__MAX + 1] = {
+	[ACCOUNT_CONFIRM_TOKEN] = { "token", FIELD_TOKEN, 1, 64, 0, 0, NULL },
 };
 
 /* Only paths of the customer's side may be returned to. */
@@ -363,7 +366,7 @@ account_next(const char *next)
 static void
 account_form(struct request *req)
 {
-	const char *next = request_field(req, "next");
+	const char *next = request_field_shared(req, &account_request_fields[ACCOUNT_REQUEST_NEXT]);
 
 	if (req->session.customer_id != 0 && req->status == 200) {
 		page_redirect(req, account_next(next));
@@ -448,8 +451,8 @@ static void
 account_request(struct request *req)
 {
 	struct db_query *find = &login_sql[SQL_CUSTOMER_BY_EMAIL];
-	const char *email = request_field(req, "email");
-	const char *next = request_field(req, "next");
+	const char *email = request_field(req, &account_request_fields[ACCOUNT_REQUEST_EMAIL]);
+	const char *next = request_field(req, &account_request_fields[ACCOUNT_REQUEST_NEXT]);
 	char ip[CLIENT_KEY_SIZE];
 	char address_key[300], link_base[300], language[3] = "";
 	struct db_param params[2];
@@ -533,7 +536,8 @@ account_sign_in(struct request *req, const struct token_found *token)
 static void
 account_code_refuse(struct request *req, int status, const char *message_key)
 {
-	hdf_set_value(req->hdf, "Page.Handle", request_field(req, "handle"));
+	hdf_set_value(req->hdf, "Page.Handle",
+	    request_field(req, &account_code_fields[ACCOUNT_CODE_HANDLE]));
 	hdf_set_value(req->hdf, "Page.Message", request_text(req, message_key));
 	page_render(req, status, "login/sent.cs");
 }
@@ -557,9 +561,9 @@ account_code_form_refuse(struct request *req, int status, const char *message_ke
 
 /* A field that was sent and is not empty. */
 static const char *
-field_given(struct request *req, const char *name)
+field_given(struct request *req, const struct field *field)
 {
-	const char *value = request_field(req, name);
+	const char *value = request_field(req, field);
 
 	return value != NULL && *value != '\0' ? value : NULL;
 }
@@ -567,7 +571,7 @@ field_given(struct request *req, const char *name)
 static void
 account_code_invalid(struct request *req)
 {
-	const char *handle = field_given(req, "handle");
+	const char *handle = field_given(req, &account_code_fields[ACCOUNT_CODE_HANDLE]);
 
 	if (handle == NULL) {
 		account_code_form_refuse(req, 400, "Account.CodeInvalid");
@@ -585,7 +589,7 @@ account_code_invalid(struct request *req)
 static void
 account_code_by_handle(struct request *req)
 {
-	const char *handle = request_field(req, "handle");
+	const char *handle = request_field(req, &account_code_fields[ACCOUNT_CODE_HANDLE]);
 	char ip[CLIENT_KEY_SIZE];
 	struct token_found token;
 	int found, right, over, capped;
@@ -604,7 +608,8 @@ account_code_by_handle(struct request *req)
 	 * right one too, with the same answer (see ratelimit_code_exceeded) */
 	capped = found == 1 ? ratelimit_code_exceeded(req, token.customer_id) : 0;
 	right = found == 1 && capped == 0 ?
-	    token_check_code(req, &token, request_field(req, "code")) : 0;
+	    token_check_code(req, &token, request_field(req, &account_code_fields[ACCOUNT_CODE_CODE]))
+	    : 0;
 	if (found < 0 || capped < 0 || right < 0) {
 		page_error(req, 500, NULL);
 		return;
@@ -627,7 +632,8 @@ account_code_by_handle(struct request *req)
 static void
 account_code_by_address(struct request *req)
 {
-	const char *email = request_field(req, "email");
+	const char *email = request_field(req, &account_code_fields[ACCOUNT_CODE_EMAIL]);
+	const char *code = request_field(req, &account_code_fields[ACCOUNT_CODE_CODE]);
 	char ip[CLIENT_KEY_SIZE];
 	char address_key[300];
 	struct token_found token;
@@ -646,7 +652,7 @@ account_code_by_address(struct request *req)
 		account_code_form_refuse(req, 429, "Account.CodeTooMany");
 		return;
 	}
-	found = token_find_by_code(req, email, request_field(req, "code"), &token);
+	found = token_find_by_code(req, email, code, &token);
 	/* past the customer's wrong codes of the day every code is wrong, the
 	 * right one too, with the same answer (see ratelimit_code_exceeded) */
 	capped = token.customer_id != 0 ? ratelimit_code_exceeded(req, token.customer_id) : 0;
@@ -670,9 +676,9 @@ account_code_by_address(struct request *req)
 static void
 account_code(struct request *req)
 {
-	if (field_given(req, "handle") != NULL)
+	if (field_given(req, &account_code_fields[ACCOUNT_CODE_HANDLE]) != NULL)
 		account_code_by_handle(req);
-	else if (field_given(req, "email") != NULL)
+	else if (field_given(req, &account_code_fields[ACCOUNT_CODE_EMAIL]) != NULL)
 		account_code_by_address(req);
 	else {
 		hdf_set_value(req->hdf, "Page.Errors.email",
@@ -685,11 +691,12 @@ account_code(struct request *req)
 static void
 account_confirm_form(struct request *req)
 {
+	const char *mailed = request_field(req, &account_confirm_fields[ACCOUNT_CONFIRM_TOKEN]);
 	struct token_found token;
 	int found;
 
 	req->token_page = 1;
-	found = token_find(req, "customer_login", request_field(req, "token"), 0, &token);
+	found = token_find(req, "customer_login", mailed, 0, &token);
 	if (found < 0) {
 		page_error(req, 500, NULL);
 		return;
@@ -698,18 +705,19 @@ account_confirm_form(struct request *req)
 		page_render(req, 400, "login/expired.cs");
 		return;
 	}
-	hdf_set_value(req->hdf, "Page.Token", request_field(req, "token"));
+	hdf_set_value(req->hdf, "Page.Token", mailed);
 	page_render(req, 200, "login/confirm.cs");
 }
 
 static void
 account_confirm(struct request *req)
 {
+	const char *mailed = request_field(req, &account_confirm_fields[ACCOUNT_CONFIRM_TOKEN]);
 	struct token_found token;
 	int found;
 
 	req->token_page = 1;
-	found = token_find(req, "customer_login", request_field(req, "token"), 0, &token);
+	found = token_find(req, "customer_login", mailed, 0, &token);
 	if (found < 0) {
 		page_error(req, 500, NULL);
 		return;
@@ -746,20 +754,21 @@ account_logout(struct request *req)
 
 /* --- admins: forgotten password ---------------------------------------------- */
 
-static const struct field forgot_fields[] = {
-	{ "email", FIELD_EMAIL, 1, 254, 0, 0 },
-	{ NULL, 0, 0, 0, 0, 0 }
+enum forgot_field { FORGOT_EMAIL, FORGOT__MAX };
+static const struct field forgot_fields[FORGOT__MAX + 1] = {
+	[FORGOT_EMAIL] = { "email", FIELD_EMAIL, 1, 254, 0, 0, NULL },
 };
 
-static const struct field reset_form_fields[] = {
-	{ "token", FIELD_TOKEN, 1, 64, 0, 0 },
-	{ NULL, 0, 0, 0, 0, 0 }
+enum reset_form_field { RESET_FORM_TOKEN, RESET_FORM__MAX };
+static const struct field reset_form_fields[RESET_FORM__MAX + 1] = {
+	[RESET_FORM_TOKEN] = { "token", FIELD_TOKEN, 1, 64, 0, 0, NULL },
 };
 
-static const struct field reset_fields[] = {
-	{ "token", FIELD_TOKEN, 1, 64, 0, 0 },
-	{ "password", FIELD_PASSWORD, 1, 1024, 0, 0 },
-	{ NULL, 0, 0, 0, 0, 0 }
+/* Its token is read alike (request_field_shared) by the form's GET. */
+enum reset_field { RESET_TOKEN, RESET_PASSWORD, RESET__MAX };
+static const struct field reset_fields[RESET__MAX + 1] = {
+	[RESET_TOKEN] = { "token", FIELD_TOKEN, 1, 64, 0, 0, NULL },
+	[RESET_PASSWORD] = { "password", FIELD_PASSWORD, 1, 1024, 0, 0, NULL },
 };
 
 static void
@@ -785,7 +794,7 @@ static void
 forgot_submit(struct request *req)
 {
 	struct db_query *find = &login_sql[SQL_ADMIN_BY_EMAIL];
-	const char *email = request_field(req, "email");
+	const char *email = request_field(req, &forgot_fields[FORGOT_EMAIL]);
 	char ip[CLIENT_KEY_SIZE];
 	char address_key[300], link_base[300];
 	struct db_param params[2] = { DB_INT(req->shop.id), DB_TEXT(email) };
@@ -855,11 +864,13 @@ reset_expired(struct request *req)
 static void
 reset_form(struct request *req)
 {
+	/* shown by the GET and again by a refused POST */
+	const char *mailed = request_field_shared(req, &reset_fields[RESET_TOKEN]);
 	struct token_found token;
 	int found;
 
 	req->token_page = 1;
-	found = token_find(req, "admin_password", request_field(req, "token"), 0, &token);
+	found = token_find(req, "admin_password", mailed, 0, &token);
 	if (found < 0) {
 		page_error(req, 500, NULL);
 		return;
@@ -868,14 +879,15 @@ reset_form(struct request *req)
 		reset_expired(req);
 		return;
 	}
-	hdf_set_value(req->hdf, "Page.Token", request_field(req, "token"));
+	hdf_set_value(req->hdf, "Page.Token", mailed);
 	page_render(req, req->status, "login/reset.cs");
 }
 
 static void
 reset_submit(struct request *req)
 {
-	const char *password = request_field(req, "password");
+	const char *password = request_field(req, &reset_fields[RESET_PASSWORD]);
+	const char *mailed = request_field(req, &reset_fields[RESET_TOKEN]);
 	struct token_found token;
 	struct db_param params[3];
 	char *hash;
@@ -888,7 +900,7 @@ reset_submit(struct request *req)
 		reset_form(req);
 		return;
 	}
-	found = token_find(req, "admin_password", request_field(req, "token"), 0, &token);
+	found = token_find(req, "admin_password", mailed, 0, &token);
 	if (found <= 0) {
 		if (found < 0)
 			page_error(req, 500, NULL);
@@ -941,7 +953,7 @@ reset_submit(struct request *req)
 static void
 reset_invalid(struct request *req)
 {
-	const char *token = request_field(req, "token");
+	const char *token = request_field(req, &reset_fields[RESET_TOKEN]);
 
 	if (token == NULL || strlen(token) != 64) {
 		reset_expired(req);

@@ -52,40 +52,41 @@ static const char *const dir_choices[] = { "asc", "desc", NULL };
 static const char *const size_choices[] = { "50", "25", "100", "200", NULL };
 
 const struct customer_key_def customer_query_keys[CUSTOMER_KEY__MAX] = {
-	[CUSTOMER_KEY_Q] = { { "q", FIELD_TEXT, 0, 100, 0, 0 }, CUSTOMER_USE_FILTER, NULL },
-	[CUSTOMER_KEY_STATUS] = { { "status", FIELD_TEXT, 0, 10, 0, 0 }, CUSTOMER_USE_FILTER,
-	    status_choices },
-	[CUSTOMER_KEY_SOURCE] = { { "source", FIELD_TEXT, 0, 10, 0, 0 }, CUSTOMER_USE_FILTER,
-	    source_choices },
-	[CUSTOMER_KEY_CONSENT] = { { "consent", FIELD_TEXT, 0, 10, 0, 0 }, CUSTOMER_USE_FILTER,
-	    consent_choices },
-	[CUSTOMER_KEY_FROM] = { { "from", FIELD_DATE, 0, 0, 0, 0 }, CUSTOMER_USE_FILTER, NULL },
-	[CUSTOMER_KEY_TO] = { { "to", FIELD_DATE, 0, 0, 0, 0 }, CUSTOMER_USE_FILTER, NULL },
-	[CUSTOMER_KEY_ORDERS_MIN] = { { "orders_min", FIELD_INT, 0, 10, 0, 1000000 },
-	    CUSTOMER_USE_FILTER, NULL },
-	[CUSTOMER_KEY_ORDERS_MAX] = { { "orders_max", FIELD_INT, 0, 10, 0, 1000000 },
-	    CUSTOMER_USE_FILTER, NULL },
-	[CUSTOMER_KEY_SPENT_MIN] = { { "spent_min", FIELD_INT, 0, 10, 0, 100000000 },
-	    CUSTOMER_USE_FILTER, NULL },
-	[CUSTOMER_KEY_SPENT_MAX] = { { "spent_max", FIELD_INT, 0, 10, 0, 100000000 },
-	    CUSTOMER_USE_FILTER, NULL },
-	[CUSTOMER_KEY_LAST_FROM] = { { "last_from", FIELD_DATE, 0, 0, 0, 0 }, CUSTOMER_USE_FILTER,
-	    NULL },
-	[CUSTOMER_KEY_LAST_TO] = { { "last_to", FIELD_DATE, 0, 0, 0, 0 }, CUSTOMER_USE_FILTER, NULL },
-	[CUSTOMER_KEY_SORT] = { { "sort", FIELD_TEXT, 0, 12, 0, 0 }, CUSTOMER_USE_ORDER,
-	    sort_choices },
-	[CUSTOMER_KEY_DIR] = { { "dir", FIELD_TEXT, 0, 4, 0, 0 }, CUSTOMER_USE_ORDER, dir_choices },
-	[CUSTOMER_KEY_SIZE] = { { "size", FIELD_TEXT, 0, 3, 0, 0 }, CUSTOMER_USE_ORDER,
-	    size_choices },
-	[CUSTOMER_KEY_PAGE] = { { "page", FIELD_INT, 0, 20, 1, 100000 }, CUSTOMER_USE_PAGING, NULL },
-	[CUSTOMER_KEY_AFTER] = { { "after", FIELD_TEXT, 0, CUSTOMER_CURSOR_LINK_MAX, 0, 0 },
-	    CUSTOMER_USE_PAGING, NULL },
-	[CUSTOMER_KEY_BEFORE] = { { "before", FIELD_TEXT, 0, CUSTOMER_CURSOR_LINK_MAX, 0, 0 },
-	    CUSTOMER_USE_PAGING, NULL },
+	[CUSTOMER_KEY_Q] = { { "q", FIELD_TEXT, 0, 100, 0, 0, NULL }, CUSTOMER_USE_FILTER },
+	[CUSTOMER_KEY_STATUS] = { { "status", FIELD_CHOICE, 0, 10, 0, 0, status_choices },
+	    CUSTOMER_USE_FILTER },
+	[CUSTOMER_KEY_SOURCE] = { { "source", FIELD_CHOICE, 0, 10, 0, 0, source_choices },
+	    CUSTOMER_USE_FILTER },
+	[CUSTOMER_KEY_CONSENT] = { { "consent", FIELD_CHOICE, 0, 10, 0, 0, consent_choices },
+	    CUSTOMER_USE_FILTER },
+	[CUSTOMER_KEY_FROM] = { { "from", FIELD_DATE, 0, 0, 0, 0, NULL }, CUSTOMER_USE_FILTER },
+	[CUSTOMER_KEY_TO] = { { "to", FIELD_DATE, 0, 0, 0, 0, NULL }, CUSTOMER_USE_FILTER },
+	[CUSTOMER_KEY_ORDERS_MIN] = { { "orders_min", FIELD_INT, 0, 10, 0, 1000000, NULL },
+	    CUSTOMER_USE_FILTER },
+	[CUSTOMER_KEY_ORDERS_MAX] = { { "orders_max", FIELD_INT, 0, 10, 0, 1000000, NULL },
+	    CUSTOMER_USE_FILTER },
+	[CUSTOMER_KEY_SPENT_MIN] = { { "spent_min", FIELD_INT, 0, 10, 0, 100000000, NULL },
+	    CUSTOMER_USE_FILTER },
+	[CUSTOMER_KEY_SPENT_MAX] = { { "spent_max", FIELD_INT, 0, 10, 0, 100000000, NULL },
+	    CUSTOMER_USE_FILTER },
+	[CUSTOMER_KEY_LAST_FROM] = { { "last_from", FIELD_DATE, 0, 0, 0, 0, NULL },
+	    CUSTOMER_USE_FILTER },
+	[CUSTOMER_KEY_LAST_TO] = { { "last_to", FIELD_DATE, 0, 0, 0, 0, NULL }, CUSTOMER_USE_FILTER },
+	[CUSTOMER_KEY_SORT] = { { "sort", FIELD_CHOICE, 0, 12, 0, 0, sort_choices },
+	    CUSTOMER_USE_ORDER },
+	[CUSTOMER_KEY_DIR] = { { "dir", FIELD_CHOICE, 0, 4, 0, 0, dir_choices },
+	    CUSTOMER_USE_ORDER },
+	[CUSTOMER_KEY_SIZE] = { { "size", FIELD_CHOICE, 0, 3, 0, 0, size_choices },
+	    CUSTOMER_USE_ORDER },
+	[CUSTOMER_KEY_PAGE] = { { "page", FIELD_INT, 0, 20, 1, 100000, NULL }, CUSTOMER_USE_PAGING },
+	[CUSTOMER_KEY_AFTER] = { { "after", FIELD_TEXT, 0, CUSTOMER_CURSOR_LINK_MAX, 0, 0, NULL },
+	    CUSTOMER_USE_PAGING },
+	[CUSTOMER_KEY_BEFORE] = { { "before", FIELD_TEXT, 0, CUSTOMER_CURSOR_LINK_MAX, 0, 0, NULL },
+	    CUSTOMER_USE_PAGING },
 	/* how many matched, as page 1 counted it: the page links carry it so
 	 * that later pages say where they are without counting again */
-	[CUSTOMER_KEY_TOTAL] = { { "total", FIELD_INT, 0, 10, 0, CUSTOMER_COUNT_CAP + 1 },
-	    CUSTOMER_USE_PAGING, NULL },
+	[CUSTOMER_KEY_TOTAL] = { { "total", FIELD_INT, 0, 10, 0, CUSTOMER_COUNT_CAP + 1, NULL },
+	    CUSTOMER_USE_PAGING },
 };
 
 /* The range filters, in the order the statement tests them, each with its
@@ -293,20 +294,6 @@ customer_query_init(struct customer_query *query, long long shop_id, HDF *config
 	query->matching = -1;
 }
 
-/* Index of value in choices (the first when value is absent), or -1. */
-static int
-choice(const char *value, const char *const *choices)
-{
-	int i;
-
-	if (value == NULL || *value == '\0')
-		return 0;
-	for (i = 0; choices[i] != NULL; i++)
-		if (strcmp(value, choices[i]) == 0)
-			return i;
-	return -1;
-}
-
 /* Where a date or number key is kept. */
 static char *
 date_of(struct customer_query *query, enum customer_key key)
@@ -346,9 +333,10 @@ number_of(struct customer_query *query, enum customer_key key)
 	}
 }
 
-/* Sets one key from its checked text (NULL: not sent). The page link is
- * only kept here, and read once the order is known. Returns NULL or the
- * Lang key of a choice not offered. */
+/* Sets one key from its text, checked as the door checks it (NULL: not
+ * sent). The page link is only kept here, and read once the order is
+ * known. Returns NULL, or the Lang key of a choice not offered when the
+ * text was not checked. */
 static const char *
 set_key(struct customer_query *query, enum customer_key key, const char *value,
     const char **after, const char **before)
@@ -364,8 +352,8 @@ set_key(struct customer_query *query, enum customer_key key, const char *value,
 		return NULL;
 	if (key < CUSTOMER_FILTER__MAX)
 		query->given[key] = 1;
-	if (def->choices != NULL) {
-		index = choice(value, def->choices);
+	if (def->field.kind == FIELD_CHOICE) {
+		index = field_choice(&def->field, value);
 		if (index < 0)
 			return "Error.Field.Choice";
 		switch (key) {
@@ -483,7 +471,7 @@ customer_query_from_request(struct customer_query *query, struct request *req)
 	query->page = -1;
 	for (k = 0; k < CUSTOMER_KEY__MAX; k++) {
 		const char *found = set_key(query, (enum customer_key)k,
-		    request_field(req, customer_query_keys[k].field.name), &after, &before);
+		    request_field_shared(req, &customer_query_keys[k].field), &after, &before);
 
 		if (problem == NULL)
 			problem = found;
@@ -550,19 +538,19 @@ customer_query_value(const struct customer_query *query, enum customer_key key, 
 		return out;
 	case CUSTOMER_KEY_STATUS:
 		if (query->given[key] || query->status != CUSTOMER_STATUS_CURRENT)
-			snprintf(out, size, "%s", def->choices[query->status]);
+			snprintf(out, size, "%s", def->field.choices[query->status]);
 		return out;
 	case CUSTOMER_KEY_SOURCE:
-		snprintf(out, size, "%s", def->choices[query->source]);
+		snprintf(out, size, "%s", def->field.choices[query->source]);
 		return out;
 	case CUSTOMER_KEY_CONSENT:
-		snprintf(out, size, "%s", def->choices[query->consent]);
+		snprintf(out, size, "%s", def->field.choices[query->consent]);
 		return out;
 	case CUSTOMER_KEY_SORT:
-		snprintf(out, size, "%s", def->choices[query->sort]);
+		snprintf(out, size, "%s", def->field.choices[query->sort]);
 		return out;
 	case CUSTOMER_KEY_DIR:
-		snprintf(out, size, "%s", def->choices[query->descending]);
+		snprintf(out, size, "%s", def->field.choices[query->descending]);
 		return out;
 	case CUSTOMER_KEY_SIZE:
 		snprintf(out, size, "%d", query->size);

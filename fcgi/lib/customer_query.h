@@ -64,11 +64,10 @@ enum customer_key_use {
 };
 
 struct customer_key_def {
-	struct field field;	/* how the route checks it at the door */
+	/* how the route checks it at the door; a closed list is a
+	 * FIELD_CHOICE whose first choice is the default */
+	struct field field;
 	enum customer_key_use use;
-	/* a closed list, NULL-ended, the first being the default; NULL for
-	 * an open value */
-	const char *const *choices;
 };
 
 extern const struct customer_key_def customer_query_keys[CUSTOMER_KEY__MAX];
@@ -226,9 +225,12 @@ size_t customer_query_fields(struct field *out, size_t room, const struct field 
  * config (may be NULL) gives Limits.SearchCandidates and Limits.SearchWalk. */
 void customer_query_init(struct customer_query *query, long long shop_id, HDF *config);
 
-/* The query of the route's fields of the request (checked at the door).
- * Returns NULL, or the Lang key of what is wrong (a choice not offered, a
- * search without a word of two letters, a bad page link). */
+/* The query of the route's fields of the request (checked at the door,
+ * choices included), each read by its key's declaration
+ * (request_field_shared): a route declares the keys of the uses it built
+ * its fields with (customer_query_fields), the others read as not sent.
+ * Returns NULL, or the Lang key of what is wrong (a search without a word
+ * of two letters, a bad page link). */
 const char *customer_query_from_request(struct customer_query *query, struct request *req);
 
 /* The query of a saved query string ("q=martin&status=active&sort=spent"):

@@ -15,6 +15,19 @@
 #include "page.h"
 #include "text.h"
 
+int
+field_choice(const struct field *field, const char *value)
+{
+	int i;
+
+	if (field->kind != FIELD_CHOICE || field->choices == NULL || value == NULL)
+		return -1;
+	for (i = 0; field->choices[i] != NULL; i++)
+		if (strcmp(field->choices[i], value) == 0)
+			return i;
+	return -1;
+}
+
 const char *
 field_value_check(const struct field *field, char *value)
 {
@@ -77,6 +90,8 @@ field_value_check(const struct field *field, char *value)
 		value[0] = (char)(value[0] & ~0x20);
 		value[1] = (char)(value[1] & ~0x20);
 		return NULL;
+	case FIELD_CHOICE:
+		return field_choice(field, value) >= 0 ? NULL : "Error.Field.Choice";
 	case FIELD_LANG:
 		return strcmp(value, "fr") == 0 || strcmp(value, "en") == 0 ? NULL : "Error.Field.Lang";
 	case FIELD_IDS:

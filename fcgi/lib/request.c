@@ -6,6 +6,7 @@
  */
 #include <config.h>
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,27 +45,72 @@ route_field(const struct route *route, const char *name)
 	return NULL;
 }
 
-const char *
-request_field(struct request *req, const char *name)
+/* A handler asked for a field its route does not declare as asked: a bug
+ * of the program. Logs it (the program's name says which), and stops at
+ * the assertion in a build that has them (the tests'). */
+static void
+field_refused(struct request *req, const struct field *field, const char *why)
+{
+	log_err("field %s refused on %s %s: %s",
+	    field != NULL && field->name != NULL ? field->name : "(none)", req->method,
+	    req->route != NULL ? req->route->path : req->path, why);
+	assert(!"a handler read a field its route does not declare so");
+}
+
+/* 1 when field is an entry of the current route's table; else refused. */
+static int
+field_of_route(struct request *req, const struct field *field)
+{
+	const struct field *own;
+
+	if (req->route != NULL && req->route->fields != NULL && field != NULL)
+		for (own = req->route->fields; own->name != NULL; own++)
+			if (own == field)
+				return 1;
+	field_refused(req, field, "not one of the route's fields");
+	return 0;
+}
+
+/* The value of a declared field under Query.*, or NULL. */
+static const char *
+field_value(struct request *req, const struct field *field)
 {
 	char key[128];
 
-	if (route_field(req->route, name) == NULL)
-		return NULL;
-	snprintf(key, sizeof(key), "Query.%s", name);
+	snprintf(key, sizeof(key), "Query.%s", field->name);
 	return hdf_get_value(req->hdf, key, NULL);
 }
 
+const char *
+request_field(struct request *req, const struct field *field)
+{
+	return field_of_route(req, field) ? field_value(req, field) : NULL;
+}
+
+const char *
+request_field_shared(struct request *req, const struct field *shared)
+{
+	const struct field *own = route_field(req->route, shared->name);
+
+	if (own == NULL)
+		return NULL;
+	if (own->kind != shared->kind) {
+		field_refused(req, shared, "the route declares it of another kind");
+		return NULL;
+	}
+	return field_value(req, own);
+}
+
 size_t
-request_field_ids(struct request *req, const char *name, long long *out, size_t max)
+request_field_ids(struct request *req, const struct field *field, long long *out, size_t max)
 {
 	char key[128];
 	HDF *node, *child;
 	size_t count = 0;
 
-	if (route_field(req->route, name) == NULL)
+	if (!field_of_route(req, field))
 		return 0;
-	snprintf(key, sizeof(key), "Query.%s", name);
+	snprintf(key, sizeof(key), "Query.%s", field->name);
 	node = hdf_get_obj(req->hdf, key);
 	if (node == NULL)
 		return 0;
@@ -79,11 +125,28 @@ request_field_ids(struct request *req, const char *name, long long *out, size_t 
 }
 
 long long
-request_field_int(struct request *req, const char *name, long long fallback)
+request_field_int(struct request *req, const struct field *field, long long fallback)
 {
-	const char *value = request_field(req, name);
+	const char *value = request_field(req, field);
 
 	return value && *value ? strtoll(value, NULL, 10) : fallback;
+}
+
+int
+request_field_choice(struct request *req, const struct field *field, int fallback)
+{
+	const char *value = request_field(req, field);
+	int index;
+
+	if (value == NULL || *value == '\0')
+		return fallback;
+	index = field_choice(field, value);
+	if (index < 0) {
+		/* the door checks every choice: this one is not a choice */
+		field_refused(req, field, "not a FIELD_CHOICE");
+		return fallback;
+	}
+	return index;
 }
 
 void

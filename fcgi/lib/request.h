@@ -9,7 +9,7 @@
  * token, ratelimit) includes this and not app.h, so that the accept loop
  * (app.h, app.c), which calls them all, is called by none of them.
  * The functions declared here are defined in request.c, except
- * field_value_check, which is the door's (form.c).
+ * field_value_check and field_choice, which are the door's (form.c).
  */
 #ifndef FIDELE_REQUEST_H
 #define FIDELE_REQUEST_H
@@ -50,15 +50,33 @@ enum field_kind {
 	 * the spool as it arrives (upload.h); its value, request_field(), is
 	 * the client's filename; max is its largest size in bytes (0: the
 	 * request's limit, Limits.MaxUpload) */
-	FIELD_UPLOAD
+	FIELD_UPLOAD,
+	FIELD_CHOICE	/* one of choices, exactly (case counts); read as its index */
 };
 
+/*
+ * A route's fields are a table indexed by an enum of the program, the
+ * entry past the last key left empty (a NULL name ends the table):
+ *
+ *	enum { NEW_EMAIL, NEW_LANGUAGE, NEW__MAX };
+ *	const struct field new_fields[NEW__MAX + 1] = {
+ *		[NEW_EMAIL] = { "email", FIELD_EMAIL, 1, 254, 0, 0, NULL },
+ *		[NEW_LANGUAGE] = { "language", FIELD_LANG, 0, 0, 0, 0, NULL },
+ *	};
+ *
+ * and a handler reads request_field(req, &new_fields[NEW_EMAIL]): a
+ * misspelt key does not compile, and a field of another route's table is
+ * refused (see request_field).
+ */
 struct field {
 	const char *name;	/* form or query name */
 	enum field_kind kind;
 	int required;
 	size_t max_length;	/* in characters */
 	long long min, max;	/* FIELD_INT only */
+	/* FIELD_CHOICE only: the values offered, ending with NULL; the
+	 * value read is the index of the one sent */
+	const char *const *choices;
 };
 
 struct request;
@@ -229,6 +247,10 @@ const char *field_value_check(const struct field *field, char *value);
 /* The declared field of a route by name, or NULL. */
 const struct field *route_field(const struct route *route, const char *name);
 
+/* The index of value among a FIELD_CHOICE's choices, or -1 when it is not
+ * one of them (or field is not a choice). */
+int field_choice(const struct field *field, const char *value);
+
 /* A request parameter (environment) or NULL. */
 const char *request_param(struct request *req, const char *name);
 
@@ -241,15 +263,35 @@ int request_read(struct request *req, char *buf, int len);
  * when it had none. The signature covered exactly these bytes. */
 const char *request_body(struct request *req, size_t *len);
 
-/* The validated value of a declared field of the current route, or NULL
- * when absent. Undeclared names always give NULL. */
-const char *request_field(struct request *req, const char *name);
+/*
+ * The readers of a route's validated fields. field is the entry of the
+ * current route's table (&new_fields[NEW_EMAIL]): a field of another table
+ * is a bug of the program, logged and answered as absent (NULL, nothing,
+ * fallback), and an assertion stops a build with assertions on (the
+ * tests') at once.
+ */
 
-/* The ids of a declared FIELD_IDS into out (room for max). Returns how many. */
-size_t request_field_ids(struct request *req, const char *name, long long *out, size_t max);
+/* The value of field, or NULL when absent. */
+const char *request_field(struct request *req, const struct field *field);
 
-/* The validated integer of a declared FIELD_INT, or fallback when absent. */
-long long request_field_int(struct request *req, const char *name, long long fallback);
+/* The ids of a FIELD_IDS into out (room for max). Returns how many. */
+size_t request_field_ids(struct request *req, const struct field *field, long long *out,
+    size_t max);
+
+/* The integer of a FIELD_INT, or fallback when absent or empty. */
+long long request_field_int(struct request *req, const struct field *field, long long fallback);
+
+/* The index of a FIELD_CHOICE's value among its choices (checked at the
+ * door), or fallback when absent or empty. */
+int request_field_choice(struct request *req, const struct field *field, int fallback);
+
+/* For code that serves several routes (the way back to the list, a form
+ * shown again by its GET and its POST), each of which declares the field
+ * in its own table: the value of the current route's field with the name
+ * and kind of shared, an entry of any table; NULL when the route declares
+ * no field of that name (a route without it), and refused as above when
+ * it declares one of another kind. */
+const char *request_field_shared(struct request *req, const struct field *shared);
 
 /* Writes the start of the shop's mailed links ("https://host", no final
  * slash) into out: the shop's public URL, else the host as shop_host has

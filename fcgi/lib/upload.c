@@ -406,32 +406,31 @@ upload_parse(struct request *req)
 }
 
 const struct upload *
-request_upload(struct request *req, const char *name)
+request_upload(struct request *req, const struct field *field)
 {
-	const struct field *field = route_field(req->route, name);
+	/* the name as the door checked and trimmed it; NULL for a field that
+	 * is not one of the route's (refused there) */
+	const char *filename = request_field(req, field);
 	struct upload_state *up = req->uploads;
-	char key[128];
 	size_t i;
 
-	if (field == NULL || field->kind != FIELD_UPLOAD || up == NULL)
+	if (filename == NULL || field->kind != FIELD_UPLOAD || up == NULL)
 		return NULL;
 	for (i = 0; i < up->file_count; i++) {
 		struct upload *file = &up->files[i];
 
-		if (strcmp(file->field, name) != 0 || file->path[0] == '\0')
+		if (strcmp(file->field, field->name) != 0 || file->path[0] == '\0')
 			continue;
-		/* the name as the door checked and trimmed it */
-		snprintf(key, sizeof(key), "Query.%s", name);
-		file->filename = hdf_get_value(req->hdf, key, "");
+		file->filename = filename;
 		return file;
 	}
 	return NULL;
 }
 
 int
-request_upload_keep(struct request *req, const char *name, char *out, size_t size)
+request_upload_keep(struct request *req, const struct field *field, char *out, size_t size)
 {
-	struct upload *file = (struct upload *)request_upload(req, name);
+	struct upload *file = (struct upload *)request_upload(req, field);
 	char dir[900], *base;
 
 	if (file == NULL || file->kept || shop_folder(req, dir, sizeof(dir)) != 0)

@@ -44,14 +44,14 @@ int upload_parse(struct request *req);
 
 /* The file of a declared FIELD_UPLOAD field, or NULL when none came (no
  * file chosen, or not such a field). Owned by the request. */
-const struct upload *request_upload(struct request *req, const char *name);
+const struct upload *request_upload(struct request *req, const struct field *field);
 
 /* Moves the field's file out of the request's hands into the shop's
  * Spool.Dir/<shop_id>/kept/ folder, where housekeeping leaves it, and
  * writes its new path into out: the caller (an import job) then owns it and
  * deletes it when done. Returns 0, or -1 (no such file, or the move
  * failed: logged). */
-int request_upload_keep(struct request *req, const char *name, char *out, size_t size);
+int request_upload_keep(struct request *req, const struct field *field, char *out, size_t size);
 
 /* Deletes the request's spooled files that were not kept and frees what
  * the upload held. Called once, where the request ends (app.c). */

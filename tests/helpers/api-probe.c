@@ -20,14 +20,16 @@
 #include "../../fcgi/lib/page.h"
 #include "../../fcgi/site.h"
 
-static const struct field whoami_fields[] = {
-	{ "q", FIELD_TEXT, 0, 100, 0, 0 },
-	{ NULL, 0, 0, 0, 0, 0 }
+enum whoami_field { WHOAMI_Q, WHOAMI__MAX };
+
+static const struct field whoami_fields[WHOAMI__MAX + 1] = {
+	[WHOAMI_Q] = { "q", FIELD_TEXT, 0, 100, 0, 0, NULL },
 };
 
-static const struct field orders_fields[] = {
-	{ "note", FIELD_TEXT, 0, 200, 0, 0 },
-	{ NULL, 0, 0, 0, 0, 0 }
+enum orders_field { ORDERS_NOTE, ORDERS__MAX };
+
+static const struct field orders_fields[ORDERS__MAX + 1] = {
+	[ORDERS_NOTE] = { "note", FIELD_TEXT, 0, 200, 0, 0, NULL },
 };
 
 /* {"shop": slug, "key": name, "key_id": id, "actor": "key"|"other" */
@@ -47,7 +49,7 @@ probe_head(struct request *req, STRING *json)
 static void
 probe_whoami(struct request *req)
 {
-	const char *q = request_field(req, "q");
+	const char *q = request_field(req, &whoami_fields[WHOAMI_Q]);
 	STRING json;
 
 	string_init(&json);
@@ -62,7 +64,7 @@ probe_whoami(struct request *req)
 static void
 probe_orders(struct request *req)
 {
-	const char *note = request_field(req, "note");
+	const char *note = request_field(req, &orders_fields[ORDERS_NOTE]);
 	size_t length;
 	const char *body = request_body(req, &length);
 	char detail[64];

@@ -30,11 +30,12 @@
  * source tree in the test stack) */
 #define PROBE_TEMPLATE "../tests/helpers/upload-probe.cs"
 
-static const struct field probe_fields[] = {
-	{ "note", FIELD_TEXT, 0, 100, 0, 0 },
-	{ "file", FIELD_UPLOAD, 1, 0, 0, 0 },
-	{ "keep", FIELD_INT, 0, 0, 0, 1 },
-	{ NULL, 0, 0, 0, 0, 0 }
+enum probe_field { PROBE_NOTE, PROBE_FILE, PROBE_KEEP, PROBE__MAX };
+
+static const struct field probe_fields[PROBE__MAX + 1] = {
+	[PROBE_NOTE] = { "note", FIELD_TEXT, 0, 100, 0, 0, NULL },
+	[PROBE_FILE] = { "file", FIELD_UPLOAD, 1, 0, 0, 0, NULL },
+	[PROBE_KEEP] = { "keep", FIELD_INT, 0, 0, 0, 1, NULL },
 };
 
 /* The SHA-256 of a file, in hex, read as the import job will read it.
@@ -74,8 +75,8 @@ probe_form(struct request *req)
 static void
 probe_upload(struct request *req)
 {
-	const struct upload *file = request_upload(req, "file");
-	const char *note = request_field(req, "note");
+	const struct upload *file = request_upload(req, &probe_fields[PROBE_FILE]);
+	const char *note = request_field(req, &probe_fields[PROBE_NOTE]);
 	char hex[2 * CRYPTO_HASH_BYTES + 1], kept[1100];
 
 	hdf_set_value(req->hdf, "Probe.Answered", "1");
@@ -90,8 +91,8 @@ probe_upload(struct request *req)
 	hdf_set_valuef(req->hdf, "Probe.Size=%lld", file->size);
 	hdf_set_value(req->hdf, "Probe.ContentType", file->content_type);
 	hdf_set_value(req->hdf, "Probe.Sha256", file_sha256(file->path, hex) == 0 ? hex : "unreadable");
-	if (request_field_int(req, "keep", 0) == 1) {
-		if (request_upload_keep(req, "file", kept, sizeof(kept)) != 0) {
+	if (request_field_int(req, &probe_fields[PROBE_KEEP], 0) == 1) {
+		if (request_upload_keep(req, &probe_fields[PROBE_FILE], kept, sizeof(kept)) != 0) {
 			page_error(req, 500, NULL);
 			return;
 		}

@@ -82,8 +82,8 @@ static void
 test_fields(void)
 {
 	static const struct field own[] = {
-		{ "action", FIELD_TEXT, 0, 12, 0, 0 },
-		{ NULL, 0, 0, 0, 0, 0 }
+		{ "action", FIELD_TEXT, 0, 12, 0, 0, NULL },
+		{ NULL, 0, 0, 0, 0, 0, NULL }
 	};
 	struct field fields[CUSTOMER_KEY__MAX + 2], tiny[4];
 	size_t n;

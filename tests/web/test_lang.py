@@ -51,7 +51,9 @@ def index_domains(srcdir):
                     code += f.read()
     kinds = {kind.replace(".", "_") for kind in re.findall(r'"((?:customer|mail)\.[a-z_]+)"', code)
              if not re.search(r"\.(c|h|cs)$", kind)}
-    bulk = set(re.findall(r'/\* BULK_[A-Z]+ \*/ \{ "([a-z_]+)"', code))
+    # the bulk actions' names: "[BULK_BLOCK] = "block"" (the choices of the
+    # form's action) or "/* BULK_BLOCK */ { "block"" (a table of them)
+    bulk = set(re.findall(r'(?:/\* BULK_[A-Z]+ \*/ \{ |\[BULK_[A-Z]+\] = )"([a-z_]+)"', code))
     assert kinds and bulk, "no event kinds or bulk actions found in fcgi/"
     return {
         "Event": kinds,
