@@ -232,5 +232,51 @@ class SignInAfterAWrite(unittest.TestCase):
         self.assertEqual(browser.sign_in(email, password).status, 303)
 
 
+class WhenARequestMayRunAgain(unittest.TestCase):
+    """The rule itself, in the database layer (tests/helpers/db-retry.c
+    kills its own connection at each point): a request may run again only
+    when its transaction died with its connection and nothing of it is
+    durable."""
+
+    @classmethod
+    def setUpClass(cls):
+        program = os.path.join(web.STACK.builddir, "tests", "helpers", "db-retry")
+        if not os.path.exists(program):
+            raise AssertionError("build the helper first: make tests/helpers/db-retry")
+        result = subprocess.run([program], env=web.STACK.env(), capture_output=True,
+                                text=True, timeout=300)
+        if result.returncode != 0:
+            raise AssertionError("db-retry failed: %s%s" % (result.stdout, result.stderr))
+        cls.values = dict(line.split(": ", 1) for line in result.stdout.splitlines())
+
+    def test_a_transaction_lost_before_anything_was_written_may_run_again(self):
+        self.assertEqual(self.values["lost.insert"], "-1")     # DB_ERROR, no reconnect inside
+        self.assertEqual(self.values["lost.repeatable"], "1")
+        self.assertEqual(self.values["lost.rows"], "0")        # the server rolled it back
+
+    def test_a_read_outside_a_transaction_does_not_stop_a_run_again(self):
+        self.assertEqual(self.values["read.repeatable"], "1")
+
+    def test_a_commit_before_the_loss_stops_a_run_again(self):
+        self.assertEqual(self.values["committed.wrote"], "1")
+        self.assertEqual(self.values["committed.repeatable"], "0")
+        self.assertEqual(self.values["committed.rows"], "1")   # the first transaction's row
+
+    def test_a_change_outside_a_transaction_stops_a_run_again(self):
+        self.assertEqual(self.values["autocommit.wrote"], "1")
+        self.assertEqual(self.values["autocommit.repeatable"], "0")
+        self.assertEqual(self.values["autocommit.rows"], "1")
+
+    def test_a_commit_whose_connection_died_is_never_run_again(self):
+        # the client cannot tell a COMMIT that never arrived from one whose
+        # answer was lost: it counts as written
+        self.assertEqual(self.values["commit_lost.commit"], "-1")
+        self.assertEqual(self.values["commit_lost.wrote"], "1")
+        self.assertEqual(self.values["commit_lost.repeatable"], "0")
+
+    def test_the_layer_reconnects_afterwards(self):
+        self.assertEqual(self.values["after"], "1")
+
+
 if __name__ == "__main__":
     unittest.main()
