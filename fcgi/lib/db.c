@@ -286,10 +286,6 @@ monotonic_ms(void)
 	return (double)now.tv_sec * 1000 + (double)now.tv_nsec / 1e6;
 }
 
-/* Opens a fresh connection and prepares every statement again. A server
- * that is restarting refuses connections (no socket yet, or "shutdown in
- * progress") for a few tenths of a second: keep trying, with short sleeps,
- * for DB_RECONNECT_MS before failing the request. */
 /* Closes the connection and every statement on it; their texts stay for
  * reconnect. */
 static void
@@ -315,6 +311,10 @@ transaction_lost(struct db *db)
 	disconnect(db);
 }
 
+/* Opens a fresh connection and prepares every statement again. A server
+ * that is restarting refuses connections (no socket yet, or "shutdown in
+ * progress") for a few tenths of a second: keep trying, with short sleeps,
+ * for DB_RECONNECT_MS before failing the request. */
 static int
 reconnect(struct db *db)
 {
