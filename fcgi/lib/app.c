@@ -325,10 +325,81 @@ request_context(struct request *req)
 		ctx->actor = ACTOR_VISITOR;
 }
 
-/* Checks the declared fields and calls the route's handler. */
+/* What the door put into the tree for the handler: the shop's language
+ * and name. */
+static void
+request_tree_door(struct request *req)
+{
+	request_link_lang(req);
+	hdf_set_value(req->hdf, "Page.Lang", lang_codes[req->shop.lang]);
+	hdf_set_value(req->hdf, "Shop.Name", req->shop.name);
+}
+
+static void tree_empty(HDF *tree, int keep_request);
+
+/* The request as its handler found it, to run the handler again from it. */
+struct request_door {
+	struct shop shop;
+	struct session session;
+	int status;
+	int token_page;
+	int headers_len;
+};
+
+static void
+request_door_keep(struct request *req, struct request_door *door)
+{
+	door->shop = req->shop;
+	door->session = req->session;
+	door->status = req->status;
+	door->token_page = req->token_page;
+	door->headers_len = req->headers.len;
+}
+
+/* Takes back everything a handler put into the request: its page data
+ * (every node of the tree but the request's own values and the language
+ * trees), its headers, cookies and notices, its status, and what it
+ * changed of the shop and the session (a sign-in that did not happen). */
+static void
+request_door_back(struct request *req, const struct request_door *door)
+{
+	req->shop = door->shop;
+	req->session = door->session;
+	req->status = door->status;
+	req->token_page = door->token_page;
+	req->headers.len = door->headers_len;
+	if (req->headers.buf != NULL)
+		req->headers.buf[req->headers.len] = '\0';
+	req->answered = 0;
+	tree_empty(req->hdf, 1);
+	request_tree_door(req);
+	request_context(req);
+}
+
+int
+request_hold_answer(struct request *req)
+{
+	if (!req->rerun_allowed || req->head_sent ||
+	    !db_request_repeatable(&req->app->db))
+		return 0;
+	req->rerun = 1;
+	req->answered = 1;
+	return 1;
+}
+
+/* Checks the declared fields and runs the route's handler. When its
+ * database connection died inside a transaction before anything of the
+ * request was written or sent (request_hold_answer held its answer back),
+ * the server rolled the transaction back: the handler runs again, once, on
+ * a new connection, from the request as the door gave it, so that a
+ * MariaDB restart or a killed connection costs no page. A loss in the
+ * second run, or during a COMMIT (which may have happened), answers the
+ * error page. */
 static void
 handler_run(struct request *req)
 {
+	struct db *db = &req->app->db;
+	struct request_door door;
 	const char *problem = form_validate(req);
 
 	if (problem != NULL) {
@@ -339,12 +410,27 @@ handler_run(struct request *req)
 			page_error(req, 400, problem);
 		return;
 	}
+	request_door_keep(req, &door);
+	db_request_start(db);
+	req->rerun_allowed = 1;
 	req->route->handler(req);
+	req->rerun_allowed = 0;
+	if (req->rerun) {
+		log_warn("%s %s: the database connection was lost in a transaction that wrote "
+		    "nothing: running the request again", req->method, req->path);
+		db_rollback(db);
+		request_door_back(req, &door);
+		db_request_start(db);
+		if (db_ensure_connection(db) != DB_OK)
+			page_error(req, 500, NULL);
+		else
+			req->route->handler(req);
+	}
 	if (!req->answered) {
 		log_err("handler for %s gave no answer", req->path);
 		page_error(req, 500, NULL);
 	}
-	db_rollback(&req->app->db);	/* a handler that failed half way leaves nothing */
+	db_rollback(db);	/* a handler that failed half way leaves nothing */
 }
 
 /* A ROUTE_KEY route, once its shop is known: the signature is checked on
@@ -385,9 +471,7 @@ dispatch(struct request *req)
 		page_error(req, found < 0 ? 500 : 404, found < 0 ? NULL : "Error.UnknownShop");
 		return;
 	}
-	request_link_lang(req);
-	hdf_set_value(req->hdf, "Page.Lang", lang_codes[req->shop.lang]);
-	hdf_set_value(req->hdf, "Shop.Name", req->shop.name);
+	request_tree_door(req);
 
 	/* nginx's error_page for a body over client_max_body_size, announced
 	 * or chunked, or a length over ours (an upload route's is
@@ -451,8 +535,6 @@ dispatch(struct request *req)
 	handler_run(req);
 }
 
-static void empty_base(struct app *app);
-
 static void
 request_run(struct app *app, FCGX_Request *fcgx)
 {
@@ -502,36 +584,54 @@ request_run(struct app *app, FCGX_Request *fcgx)
 		cgi_destroy(&req.cgi);
 	}
 	upload_end(&req);	/* the files no handler kept are deleted */
-	empty_base(app);
+	tree_empty(app->base, 0);
 	string_clear(&req.headers);
 	free(req.query);
 	free(req.body);
 	current = NULL;
 }
 
-/* Removes everything a request put into app->base: every top-level node
- * but the language trees. Nothing of one request is left for the next. */
-static void
-empty_base(struct app *app)
+/* What the cgi kit read from the request (tree_empty keeps it for a
+ * handler that runs again). */
+static const char *const request_nodes[] = { "CGI", "Query", "Cookie", "HTTP" };
+
+static int
+tree_node_kept(const char *name, int keep_request)
 {
-	HDF *node = hdf_obj_child(app->base);
+	size_t i;
+
+	if (strncmp(name, "Lang_", 5) == 0 && strlen(name) == 7)
+		return 1;
+	for (i = 0; keep_request && i < sizeof(request_nodes) / sizeof(request_nodes[0]); i++)
+		if (strcmp(name, request_nodes[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Removes every top-level node of tree but the language trees, and but
+ * the request's own values when keep_request is set. With it unset, at
+ * the end of a request, nothing of one request is left for the next. */
+static void
+tree_empty(HDF *tree, int keep_request)
+{
+	HDF *node = hdf_obj_child(tree);
 	char *names[64];
 	int count = 0, i;
 
 	while (node != NULL && count < 64) {
 		const char *name = hdf_obj_name(node);
 
-		if (strncmp(name, "Lang_", 5) != 0 || strlen(name) != 7)
+		if (!tree_node_kept(name, keep_request))
 			names[count++] = strdup(name);
 		node = hdf_obj_next(node);
 	}
 	for (i = 0; i < count; i++) {
 		if (names[i] != NULL)
-			hdf_remove_tree(app->base, names[i]);
+			hdf_remove_tree(tree, names[i]);
 		free(names[i]);
 	}
 	if (node != NULL)
-		empty_base(app);	/* more than 64 top-level names: go again */
+		tree_empty(tree, keep_request);	/* more than 64 top-level names: go again */
 }
 
 /* 1 when a route of the program is a machine's (ROUTE_KEY). */

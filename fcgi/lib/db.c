@@ -286,6 +286,31 @@ monotonic_ms(void)
 	return (double)now.tv_sec * 1000 + (double)now.tv_nsec / 1e6;
 }
 
+/* Closes the connection and every statement on it; their texts stay for
+ * reconnect. */
+static void
+disconnect(struct db *db)
+{
+	close_all(db);
+	if (db->conn != NULL)
+		mysql_close(db->conn);
+	db->conn = NULL;
+	db->stream = NULL;
+}
+
+/* The connection died inside a transaction: the server rolls the
+ * transaction back when it sees the connection gone, and a COMMIT can
+ * never reach it. It is closed here, so that no later statement of the
+ * transaction reconnects and runs on its own, and the loss is remembered
+ * for the core (db_request_repeatable). in_transaction stays set until
+ * db_rollback. */
+static void
+transaction_lost(struct db *db)
+{
+	db->lost_in_transaction = 1;
+	disconnect(db);
+}
+
 /* Opens a fresh connection and prepares every statement again. A server
  * that is restarting refuses connections (no socket yet, or "shutdown in
  * progress") for a few tenths of a second: keep trying, with short sleeps,
@@ -296,11 +321,7 @@ reconnect(struct db *db)
 	double deadline = monotonic_ms() + DB_RECONNECT_MS;
 	long pause_ms = 20;
 
-	close_all(db);
-	if (db->conn != NULL)
-		mysql_close(db->conn);
-	db->conn = NULL;
-	db->stream = NULL;
+	disconnect(db);
 	for (;;) {
 		struct timespec pause;
 		int last = monotonic_ms() + (double)pause_ms > deadline;
@@ -424,8 +445,13 @@ exec_named(struct db *db, struct db_query *query, const struct db_param *params,
 		log_err("db: error %u: %s in: %s", code,
 		    query->stmt ? mysql_stmt_error(query->stmt) : "no connection",
 		    query->sql ? query->sql : "(a statement that no longer prepares)");
+		if (connection_lost(code) && db->in_transaction)
+			transaction_lost(db);
 		return code == ER_FILSORT_ABORT ? DB_SORT_ABORTED : DB_ERROR;
 	}
+	/* a change outside a transaction is durable at once */
+	if (!db->in_transaction && query->columns == 0 && rows > 0)
+		db->wrote = 1;
 	return rows;
 }
 
@@ -689,8 +715,12 @@ db_begin(struct db *db)
 		if (reconnect(db) != 0)
 			return -1;
 	}
-	if (simple_command(db, "START TRANSACTION") != 0)
+	if (simple_command(db, "START TRANSACTION") != 0) {
+		/* dead between the ping and here: nothing was begun */
+		if (db->conn != NULL && connection_lost(mysql_errno(db->conn)))
+			transaction_lost(db);
 		return -1;
+	}
 	db->in_transaction = 1;
 	return 0;
 }
@@ -698,9 +728,24 @@ db_begin(struct db *db)
 int
 db_commit(struct db *db)
 {
-	int status = simple_command(db, "COMMIT");
+	int status;
 
+	if (db->conn == NULL) {
+		/* the transaction was lost with its connection: not sent */
+		db->in_transaction = 0;
+		log_err("db: COMMIT: the transaction's connection was lost");
+		return DB_ERROR;
+	}
+	status = simple_command(db, "COMMIT");
 	db->in_transaction = 0;
+	if (status == 0)
+		db->wrote = 1;
+	else if (connection_lost(mysql_errno(db->conn))) {
+		/* the server may have committed before the answer was lost:
+		 * the request must not run again */
+		db->wrote = 1;
+		disconnect(db);
+	}
 	return status;
 }
 
@@ -713,7 +758,31 @@ db_rollback(struct db *db)
 	if (!db->in_transaction)
 		return 0;
 	db->in_transaction = 0;
+	/* a lost transaction is rolled back by the server already */
+	if (db->conn == NULL)
+		return 0;
 	return simple_command(db, "ROLLBACK");
+}
+
+void
+db_request_start(struct db *db)
+{
+	db->lost_in_transaction = 0;
+	db->wrote = 0;
+}
+
+int
+db_request_repeatable(const struct db *db)
+{
+	return db->lost_in_transaction && !db->wrote;
+}
+
+int
+db_ensure_connection(struct db *db)
+{
+	if (db->conn != NULL)
+		return DB_OK;
+	return reconnect(db) == 0 ? DB_OK : DB_ERROR;
 }
 
 int

@@ -7,7 +7,9 @@
  * Results come back as text (NULL for SQL NULL) owned by the query until the
  * next db_exec or db_done on it. When the server went away (restart, timeout)
  * db_exec reconnects, prepares every table again and retries once, unless a
- * transaction was open: then it fails and the caller's request fails cleanly.
+ * transaction was open: then it fails, the connection is dropped and the
+ * loss remembered (lost_in_transaction), and the core runs the request
+ * again when nothing of it was written (app.c, handler_run).
  * A reconnect keeps trying for DB_RECONNECT_MS (a restarting server refuses
  * connections for a few tenths of a second), so a restart costs no page.
  *
@@ -94,6 +96,12 @@ struct db {
 	size_t table_sizes[DB_MAX_TABLES];
 	int table_count;
 	int in_transaction;
+	/* Since db_request_start, for the core to decide whether a request may
+	 * run again: a transaction died with its connection (the server rolls
+	 * it back: nothing of it was written), and something may be durable (a
+	 * COMMIT was sent, or a statement outside a transaction changed rows). */
+	int lost_in_transaction;
+	int wrote;
 	unsigned long client_flags;	/* CLIENT_MULTI_STATEMENTS for scripts */
 	struct db_query *stream;	/* the open stream, which owns the connection */
 	struct db_query cache[DB_CACHE_SIZE + DB_INSERT_CACHE_SIZE];
@@ -210,6 +218,20 @@ int db_rows_to_hdf(struct db_query *query, HDF *hdf, const char *prefix);
 int db_begin(struct db *db);
 int db_commit(struct db *db);
 int db_rollback(struct db *db);
+
+/* Forgets what the previous request did (lost_in_transaction, wrote):
+ * called before each run of a handler. */
+void db_request_start(struct db *db);
+
+/* 1 when the work since db_request_start can run again as if it had never
+ * run: a transaction was lost with its connection and nothing was
+ * written. A COMMIT whose answer was lost counts as written (it may have
+ * happened). */
+int db_request_repeatable(const struct db *db);
+
+/* Opens the connection again if it was lost (trying for DB_RECONNECT_MS).
+ * Returns DB_OK or DB_ERROR (logged). */
+int db_ensure_connection(struct db *db);
 
 /* Runs a whole SQL text (several statements, no parameters), for
  * migrations, on a connection from db_connect_for_scripts. Returns 0 or -1

@@ -315,7 +315,7 @@ render_or_fail(struct request *req, int status, const char *template, int is_err
 void
 page_render(struct request *req, int status, const char *template)
 {
-	if (req->answered)
+	if (req->answered || request_hold_answer(req))
 		return;
 	render_or_fail(req, status, template, 0);
 }
@@ -323,7 +323,7 @@ page_render(struct request *req, int status, const char *template)
 void
 page_redirect(struct request *req, const char *path)
 {
-	if (req->answered)
+	if (req->answered || request_hold_answer(req))
 		return;
 	if (path[0] != '/' || path[1] == '/' || path[1] == '\\' || has_crlf(path))
 		path = req->app->areas[0].home;
@@ -406,7 +406,7 @@ page_error(struct request *req, int status, const char *message_key)
 {
 	char key[64];
 
-	if (req->answered)
+	if (req->answered || request_hold_answer(req))
 		return;
 	if (req->answer_json) {
 		page_json_error(req, status, json_error_code(status), message_key);

@@ -229,7 +229,19 @@ struct request {
 	int answer_json;
 	struct request_key key;	/* who signed a ROUTE_KEY request */
 	double started;
+	/* The handler's first run, whose answer waits when its transaction
+	 * is lost with nothing written (request_hold_answer), and whether
+	 * one did wait: the handler then runs again (handler_run in app.c). */
+	int rerun_allowed;
+	int rerun;
 };
+
+/* 1 when the answer the handler is giving must not be sent, because the
+ * request will run again: its database connection died inside a
+ * transaction, nothing of the request is durable, no byte of the answer
+ * is out and this is the first run. The request then counts as answered.
+ * page.c asks before every answer. */
+int request_hold_answer(struct request *req);
 
 /* The area of the request's path (the first one when no area has it). */
 const struct area *request_area(struct request *req);
