@@ -74,7 +74,8 @@ customers_create(struct request *req)
 	long long customer_id;
 	int result;
 
-	if (shop_link_base(req, link_base, sizeof(link_base)) != 0 || db_begin(&req->app->db) != 0) {
+	if (context_link_base(&req->context, link_base, sizeof(link_base)) != 0 ||
+	    db_begin(&req->app->db) != 0) {
 		page_error(req, 500, NULL);
 		return;
 	}

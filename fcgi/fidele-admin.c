@@ -69,7 +69,6 @@ enum admin_sql {
 	SQL_CUSTOMER_COUNT,
 	SQL_BULK_ORDERS_ON,
 	SQL_SHOP_URL_SET,
-	SQL_SHOP_LINK_BASE,
 	SQL_ADMIN_ID,
 	SQL_CUSTOMER_ID,
 	ADMIN_SQL__MAX
@@ -88,11 +87,6 @@ static struct db_query admin_sql[ADMIN_SQL__MAX] = {
 	/* seed-demo computes customer totals itself; see the orders triggers */
 	[SQL_BULK_ORDERS_ON] = { .sql = "SET @fidele_bulk_orders = 1" },
 	[SQL_SHOP_URL_SET] = { .sql = "UPDATE shop SET public_url = ? WHERE id = ?" },
-	/* the public URL, else the first host the shop answers on */
-	[SQL_SHOP_LINK_BASE] = { .sql =
-	    "SELECT COALESCE(s.public_url, (SELECT CONCAT('https://', MIN(h.host))"
-	    "                                 FROM shop_host h WHERE h.shop_id = s.id))"
-	    "  FROM shop s WHERE s.id = ?" },
 	[SQL_ADMIN_ID] = { .sql =
 	    "SELECT id FROM admin WHERE shop_id = ? AND email = ? AND disabled_at IS NULL" },
 	[SQL_CUSTOMER_ID] = { .sql =
@@ -664,18 +658,10 @@ cmd_login_link(struct db *db, HDF *config, struct options *opts)
 		log_err("%s is not an admin of %s (fidele-admin admin add)", email, slug);
 		return 1;
 	}
-	query = &admin_sql[SQL_SHOP_LINK_BASE];
-	if (db_exec(db, query, params, 1) < 0)
-		return 1;
-	if (db_fetch(query) == 1 && db_text(query, 0) != NULL)
-		snprintf(base, sizeof(base), "%s", db_text(query, 0));
-	db_done(query);
-	if (base[0] == '\0') {
-		log_err("shop %s has no host nor URL yet"
-		    " (fidele-admin shop host add / shop set-url)", slug);
-		return 1;
-	}
-	if (context_for_shop(&ctx, db, config, id, ACTOR_CLI) != 1) {
+	/* the links start with the public URL, else the first host the shop
+	 * answers on (context_for_shop) */
+	if (context_for_shop(&ctx, db, config, id, ACTOR_CLI) != 1 ||
+	    context_link_base(&ctx, base, sizeof(base)) != 0) {
 		context_end(&ctx);
 		return 1;
 	}

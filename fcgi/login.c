@@ -209,7 +209,7 @@ password_check(struct request *req, int known, const char *password, const char 
 {
 	int slot, retry_after, right;
 
-	switch (ratelimit_hash_take(req, known, &slot, &retry_after)) {
+	switch (ratelimit_hash_take(&req->context, known, &slot, &retry_after)) {
 	case HASH_BUDGET_OK:
 		break;
 	case HASH_BUDGET_BUSY:
@@ -220,7 +220,7 @@ password_check(struct request *req, int known, const char *password, const char 
 		return -1;
 	}
 	right = crypto_password_verify(password, phc);
-	ratelimit_hash_give(req, slot);
+	ratelimit_hash_give(&req->context, slot);
 	return right;
 }
 
@@ -262,7 +262,7 @@ login_submit(struct request *req)
 		limit_count = 1;
 	} else
 		snprintf(account_key, sizeof(account_key), "%lld:%s", req->shop.id, email);
-	over = ratelimit_any_exceeded(req, limits, limit_count);
+	over = ratelimit_any_exceeded(&req->context, limits, limit_count);
 	if (over < 0) {
 		page_error(req, 500, NULL);
 		return;
@@ -277,7 +277,7 @@ login_submit(struct request *req)
 	if (right < 0)
 		return;
 	if (!right || admin_id == 0) {
-		if (ratelimit_hit_all(req, limits, limit_count) != 0 ||
+		if (ratelimit_hit_all(&req->context, limits, limit_count) != 0 ||
 		    event_add(&req->context, 0, admin_id, "admin.sign_in_failed", NULL) != 0) {
 			page_error(req, 500, NULL);
 			return;
@@ -437,12 +437,12 @@ mail_unknown(struct request *req, const char *email)
 	int over;
 
 	snprintf(shop_key, sizeof(shop_key), "%lld", req->shop.id);
-	over = ratelimit_any_exceeded(req, limits, 2);
+	over = ratelimit_any_exceeded(&req->context, limits, 2);
 	if (over < 0 || pad_begin(req) != 0 || mail_queue(&req->context, &mail) != 0)
 		return -1;
 	if (over)
 		return pad_end(req, 1);
-	return ratelimit_hit_all(req, limits, 2);
+	return ratelimit_hit_all(&req->context, limits, 2);
 }
 
 /* The same answer whatever the address: a mail may be on its way, type
@@ -464,8 +464,8 @@ account_request(struct request *req)
 	int blocked = 0, over, status;
 
 	snprintf(address_key, sizeof(address_key), "%lld:%s", req->shop.id, email);
-	over = ratelimit_any_exceeded(req, limits, 2);
-	if (over < 0 || shop_link_base(req, link_base, sizeof(link_base)) != 0) {
+	over = ratelimit_any_exceeded(&req->context, limits, 2);
+	if (over < 0 || context_link_base(&req->context, link_base, sizeof(link_base)) != 0) {
 		page_error(req, 500, NULL);
 		return;
 	}
@@ -488,7 +488,7 @@ account_request(struct request *req)
 
 	status = db_begin(&req->app->db);
 	if (status == 0)
-		status = ratelimit_hit_all(req, limits, 2);
+		status = ratelimit_hit_all(&req->context, limits, 2);
 	if (status == 0 && customer_id != 0 && !blocked)
 		status = mail_link(req, customer_id, email, language, next, link_base, &token);
 	else if (status == 0 && customer_id != 0)
@@ -514,7 +514,7 @@ account_sign_in(struct request *req, const struct token_found *token)
 	struct db_param params[2] = { DB_INT(token->customer_id), DB_INT(req->shop.id) };
 	int used;
 
-	if (db_begin(&req->app->db) != 0 || (used = token_consume(req, token)) < 0) {
+	if (db_begin(&req->app->db) != 0 || (used = token_consume(&req->context, token)) < 0) {
 		page_error(req, 500, NULL);
 		return;
 	}
@@ -594,7 +594,7 @@ account_code_by_handle(struct request *req)
 	struct token_found token;
 	int found, right, over, capped;
 
-	over = ratelimit_exceeded(req, &limit_code_ip, client_key(req, ip));
+	over = ratelimit_exceeded(&req->context, &limit_code_ip, client_key(req, ip));
 	if (over < 0) {
 		page_error(req, 500, NULL);
 		return;
@@ -603,20 +603,21 @@ account_code_by_handle(struct request *req)
 		account_code_refuse(req, 429, "Account.TooMany");
 		return;
 	}
-	found = token_find(req, "customer_login", handle, 1, &token);
+	found = token_find(&req->context, "customer_login", handle, 1, &token);
 	/* past the customer's wrong codes of the day every code is wrong, the
 	 * right one too, with the same answer (see ratelimit_code_exceeded) */
-	capped = found == 1 ? ratelimit_code_exceeded(req, token.customer_id) : 0;
+	capped = found == 1 ? ratelimit_code_exceeded(&req->context, token.customer_id) : 0;
 	right = found == 1 && capped == 0 ?
-	    token_check_code(req, &token, request_field(req, &account_code_fields[ACCOUNT_CODE_CODE]))
+	    token_check_code(&req->context, &token, request_field(req, &account_code_fields[ACCOUNT_CODE_CODE]))
 	    : 0;
 	if (found < 0 || capped < 0 || right < 0) {
 		page_error(req, 500, NULL);
 		return;
 	}
 	if (!right) {
-		if (ratelimit_hit(req, &limit_code_ip, client_key(req, ip)) != 0 ||
-		    (found == 1 && !capped && ratelimit_code_wrong(req, token.customer_id) != 0)) {
+		if (ratelimit_hit(&req->context, &limit_code_ip, client_key(req, ip)) != 0 ||
+		    (found == 1 && !capped &&
+		    ratelimit_code_wrong(&req->context, token.customer_id) != 0)) {
 			page_error(req, 500, NULL);
 			return;
 		}
@@ -643,7 +644,7 @@ account_code_by_address(struct request *req)
 	int found, over, capped;
 
 	snprintf(address_key, sizeof(address_key), "%lld:%s", req->shop.id, email);
-	over = ratelimit_any_exceeded(req, limits, 2);
+	over = ratelimit_any_exceeded(&req->context, limits, 2);
 	if (over < 0) {
 		page_error(req, 500, NULL);
 		return;
@@ -652,18 +653,19 @@ account_code_by_address(struct request *req)
 		account_code_form_refuse(req, 429, "Account.CodeTooMany");
 		return;
 	}
-	found = token_find_by_code(req, email, code, &token);
+	found = token_find_by_code(&req->context, email, code, &token);
 	/* past the customer's wrong codes of the day every code is wrong, the
 	 * right one too, with the same answer (see ratelimit_code_exceeded) */
-	capped = token.customer_id != 0 ? ratelimit_code_exceeded(req, token.customer_id) : 0;
+	capped = token.customer_id != 0 ?
+	    ratelimit_code_exceeded(&req->context, token.customer_id) : 0;
 	if (found < 0 || capped < 0) {
 		page_error(req, 500, NULL);
 		return;
 	}
 	if (found == 0 || capped) {
-		if (ratelimit_hit_all(req, limits, 2) != 0 ||
+		if (ratelimit_hit_all(&req->context, limits, 2) != 0 ||
 		    (token.customer_id != 0 && !capped &&
-		    ratelimit_code_wrong(req, token.customer_id) != 0)) {
+		    ratelimit_code_wrong(&req->context, token.customer_id) != 0)) {
 			page_error(req, 500, NULL);
 			return;
 		}
@@ -696,7 +698,7 @@ account_confirm_form(struct request *req)
 	int found;
 
 	req->token_page = 1;
-	found = token_find(req, "customer_login", mailed, 0, &token);
+	found = token_find(&req->context, "customer_login", mailed, 0, &token);
 	if (found < 0) {
 		page_error(req, 500, NULL);
 		return;
@@ -717,7 +719,7 @@ account_confirm(struct request *req)
 	int found;
 
 	req->token_page = 1;
-	found = token_find(req, "customer_login", mailed, 0, &token);
+	found = token_find(&req->context, "customer_login", mailed, 0, &token);
 	if (found < 0) {
 		page_error(req, 500, NULL);
 		return;
@@ -806,8 +808,8 @@ forgot_submit(struct request *req)
 	int over, status;
 
 	snprintf(address_key, sizeof(address_key), "admin:%lld:%s", req->shop.id, email);
-	over = ratelimit_any_exceeded(req, limits, 2);
-	if (over < 0 || shop_link_base(req, link_base, sizeof(link_base)) != 0) {
+	over = ratelimit_any_exceeded(&req->context, limits, 2);
+	if (over < 0 || context_link_base(&req->context, link_base, sizeof(link_base)) != 0) {
 		page_error(req, 500, NULL);
 		return;
 	}
@@ -829,7 +831,7 @@ forgot_submit(struct request *req)
 	 * and runs no jobs yet, and the answer would still wait for the rest. */
 	status = db_begin(&req->app->db);
 	if (status == 0)
-		status = ratelimit_hit_all(req, limits, 2);
+		status = ratelimit_hit_all(&req->context, limits, 2);
 	if (status == 0)
 		status = pad_begin(req);
 	if (status == 0) {
@@ -870,7 +872,7 @@ reset_form(struct request *req)
 	int found;
 
 	req->token_page = 1;
-	found = token_find(req, "admin_password", mailed, 0, &token);
+	found = token_find(&req->context, "admin_password", mailed, 0, &token);
 	if (found < 0) {
 		page_error(req, 500, NULL);
 		return;
@@ -900,7 +902,7 @@ reset_submit(struct request *req)
 		reset_form(req);
 		return;
 	}
-	found = token_find(req, "admin_password", mailed, 0, &token);
+	found = token_find(&req->context, "admin_password", mailed, 0, &token);
 	if (found <= 0) {
 		if (found < 0)
 			page_error(req, 500, NULL);
@@ -910,7 +912,7 @@ reset_submit(struct request *req)
 	}
 	/* a mailed token was needed to get here: counted as a known browser
 	 * (any slot, not against the anonymous rate) */
-	switch (ratelimit_hash_take(req, 1, &slot, &retry_after)) {
+	switch (ratelimit_hash_take(&req->context, 1, &slot, &retry_after)) {
 	case HASH_BUDGET_OK:
 		break;
 	case HASH_BUDGET_BUSY:
@@ -921,8 +923,9 @@ reset_submit(struct request *req)
 		return;
 	}
 	hash = crypto_password_hash(password);
-	ratelimit_hash_give(req, slot);
-	if (hash == NULL || db_begin(&req->app->db) != 0 || (used = token_consume(req, &token)) < 0) {
+	ratelimit_hash_give(&req->context, slot);
+	if (hash == NULL || db_begin(&req->app->db) != 0 ||
+	    (used = token_consume(&req->context, &token)) < 0) {
 		free(hash);
 		page_error(req, 500, NULL);
 		return;

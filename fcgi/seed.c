@@ -1,8 +1,9 @@
 /*
  * Deterministic demo customers: the same count always gives the same
  * people, so a demo, a benchmark and a bug report talk about the same
- * rows. Rows go in as multi-row prepared INSERTs of BATCH customers, which
- * is what makes a million customers take seconds rather than hours.
+ * rows. Rows go in as multi-row prepared INSERTs (the customer writer's
+ * batch, db_insert_rows for orders), one transaction per BATCH customers,
+ * which is what makes a million customers take seconds rather than hours.
  */
 #include <config.h>
 
@@ -15,7 +16,8 @@
 #include "lib/log.h"
 #include "seed.h"
 
-#define BATCH CUSTOMER_BATCH_MAX
+/* customers per transaction: two of the customer writer's batches */
+#define BATCH (2 * CUSTOMER_BATCH_MAX)
 #define MAX_ORDERS 6
 #define ORDER_COLUMNS 6
 
@@ -181,43 +183,18 @@ make_customer(struct batch *batch, long number)
 	batch->customer_count++;
 }
 
-/* "INSERT INTO table (columns) VALUES (?, …), (?, …)…" for rows rows. */
-static char *
-multi_insert(const char *head, int columns, int rows)
-{
-	size_t size = strlen(head) + (size_t)rows * ((size_t)columns * 3 + 4) + 1;
-	char *sql = malloc(size), *p;
-	int r, c;
-
-	if (sql == NULL)
-		return NULL;
-	p = sql + sprintf(sql, "%s", head);
-	for (r = 0; r < rows; r++) {
-		*p++ = r ? ',' : ' ';
-		*p++ = '(';
-		for (c = 0; c < columns; c++) {
-			if (c)
-				*p++ = ',';
-			*p++ = '?';
-		}
-		*p++ = ')';
-	}
-	*p = '\0';
-	return sql;
-}
-
 static const char order_head[] =
-    "INSERT INTO orders (shop_id, customer_id, reference, status, total_cents, ordered_at) VALUES";
+    "INSERT INTO orders (shop_id, customer_id, reference, status, total_cents, ordered_at)";
 
-/* Creates the batch's customers through the customer writer (one
- * multi-row INSERT, their search terms, no timeline: demo customers have
- * no history). Returns the first new id, or 0 on error. */
-static long long
-insert_customers(struct shop_context *ctx, struct batch *batch)
+/* Creates the batch's customers through the customer writer, its batches
+ * of CUSTOMER_BATCH_MAX (a multi-row INSERT each, their search terms, no
+ * timeline: demo customers have no history); first_ids[k] gets the first
+ * id of the k-th. Returns 0 or -1. */
+static int
+insert_customers(struct shop_context *ctx, struct batch *batch, long long *first_ids)
 {
 	static struct customer_fields fields[BATCH];
-	long long first_id;
-	int i;
+	int i, from;
 
 	for (i = 0; i < batch->customer_count; i++) {
 		struct customer_row *row = &batch->customers[i];
@@ -232,83 +209,49 @@ insert_customers(struct shop_context *ctx, struct batch *batch)
 			.created_at = row->created_at
 		};
 	}
-	if (customer_create_batch(ctx, fields, batch->customer_count, NULL, &first_id) != CUSTOMER_OK)
-		return 0;
-	return first_id;
+	for (from = 0; from < batch->customer_count; from += CUSTOMER_BATCH_MAX) {
+		int count = batch->customer_count - from < CUSTOMER_BATCH_MAX ?
+		    batch->customer_count - from : CUSTOMER_BATCH_MAX;
+
+		if (customer_create_batch(ctx, fields + from, count, NULL,
+		    &first_ids[from / CUSTOMER_BATCH_MAX]) != CUSTOMER_OK)
+			return -1;
+	}
+	return 0;
 }
 
-/* Inserts orders [from, to) of the batch with one statement. */
+/* Inserts the batch's orders (db_insert_rows: statements of 250). */
 static int
-insert_orders(struct db *db, struct db_query *query, long long shop_id, struct batch *batch,
-    int from, int to, unsigned long long first_id, struct db_param *params)
+insert_orders(struct db *db, long long shop_id, struct batch *batch, const long long *first_ids,
+    struct db_param *params)
 {
 	int i, p = 0;
 
-	for (i = from; i < to; i++) {
+	for (i = 0; i < batch->order_count; i++) {
 		struct order_row *order = &batch->orders[i];
 
 		params[p++] = DB_INT(shop_id);
-		params[p++] = DB_INT(first_id + (unsigned long long)order->customer_index);
+		params[p++] = DB_INT(first_ids[order->customer_index / CUSTOMER_BATCH_MAX] +
+		    order->customer_index % CUSTOMER_BATCH_MAX);
 		params[p++] = DB_TEXT(order->reference);
 		params[p++] = DB_TEXT(order->status);
 		params[p++] = DB_INT(order->total_cents);
 		params[p++] = DB_TEXT(order->ordered_at);
 	}
-	return db_exec(db, query, params, (size_t)p) < 0 ? -1 : 0;
-}
-
-/* Prepares a multi-row INSERT for rows rows. Returns 0 or -1. */
-static int
-bulk_prepare(struct db *db, struct db_query *query, const char *head, int columns, int rows)
-{
-	memset(query, 0, sizeof(*query));
-	query->sql = multi_insert(head, columns, rows);
-	if (query->sql == NULL || db_prepare(db, query) != 0) {
-		log_err("cannot prepare the bulk insert");
-		free((char *)query->sql);
-		query->sql = NULL;
-		return -1;
-	}
-	return 0;
-}
-
-static void
-bulk_release(struct db_query *query)
-{
-	db_release(query);
-	free((char *)query->sql);
-	query->sql = NULL;
+	return db_insert_rows(db, order_head, ORDER_COLUMNS, params, (size_t)batch->order_count)
+	    == batch->order_count ? 0 : -1;
 }
 
 /* Inserts one batch (customers, then their orders) in one transaction. */
 static int
-insert_batch(struct shop_context *ctx, struct batch *batch, struct db_param *params,
-    struct db_query *full_orders)
+insert_batch(struct shop_context *ctx, struct batch *batch, struct db_param *params)
 {
-	struct db *db = ctx->db;
-	struct db_query partial;
-	long long first_id;
-	int i, status = 0;
+	long long first_ids[BATCH / CUSTOMER_BATCH_MAX];
 
-	if (db_begin(db) != 0)
-		status = -1;
-	first_id = status == 0 ? insert_customers(ctx, batch) : 0;
-	if (first_id == 0)
-		status = -1;
-	for (i = 0; status == 0 && i + BATCH <= batch->order_count; i += BATCH)
-		status = insert_orders(db, full_orders, ctx->shop_id, batch, i, i + BATCH,
-		    (unsigned long long)first_id, params);
-	if (status == 0 && i < batch->order_count) {
-		status = bulk_prepare(db, &partial, order_head, ORDER_COLUMNS, batch->order_count - i);
-		if (status == 0) {
-			status = insert_orders(db, &partial, ctx->shop_id, batch, i, batch->order_count,
-			    (unsigned long long)first_id, params);
-			bulk_release(&partial);
-		}
-	}
-	if (status == 0)
-		return db_commit(db);
-	db_rollback(db);
+	if (db_begin(ctx->db) == 0 && insert_customers(ctx, batch, first_ids) == 0 &&
+	    insert_orders(ctx->db, ctx->shop_id, batch, first_ids, params) == 0)
+		return db_commit(ctx->db);
+	db_rollback(ctx->db);
 	return -1;
 }
 
@@ -317,26 +260,18 @@ seed_demo(struct shop_context *ctx, long count)
 {
 	struct batch *batch = calloc(1, sizeof(*batch));
 	struct db_param *params = calloc(BATCH * MAX_ORDERS * ORDER_COLUMNS, sizeof(*params));
-	struct db_query full_orders;
 	long done = 0;
-	int status = -1;
+	int status = batch != NULL && params != NULL ? 0 : -1;
 
-	if (batch == NULL || params == NULL)
-		goto out;
-	if (bulk_prepare(ctx->db, &full_orders, order_head, ORDER_COLUMNS, BATCH) == 0) {
-		status = 0;
-		while (done < count && status == 0) {
-			batch->customer_count = batch->order_count = 0;
-			while (batch->customer_count < BATCH && done + batch->customer_count < count)
-				make_customer(batch, done + batch->customer_count + 1);
-			status = insert_batch(ctx, batch, params, &full_orders);
-			done += batch->customer_count;
-			if (status == 0 && (done % 100000 == 0 || done == count))
-				log_info("seed-demo: %ld customers", done);
-		}
-		bulk_release(&full_orders);
+	while (done < count && status == 0) {
+		batch->customer_count = batch->order_count = 0;
+		while (batch->customer_count < BATCH && done + batch->customer_count < count)
+			make_customer(batch, done + batch->customer_count + 1);
+		status = insert_batch(ctx, batch, params);
+		done += batch->customer_count;
+		if (status == 0 && (done % 100000 == 0 || done == count))
+			log_info("seed-demo: %ld customers", done);
 	}
-out:
 	free(batch);
 	free(params);
 	return status;

@@ -298,11 +298,18 @@ request_log(struct request *req)
 	    req->shop.id, req->session.admin_id);
 }
 
-/* The request's shop context, once its shop and session are loaded. */
+/* The request's shop context, once its shop and session are loaded. Its
+ * mailed links start with the shop's public URL, else with the host as
+ * shop_host registered it (not what the client wrote after it), with the
+ * Host header's port only when the request came in on that port; a shop
+ * reached by a pinned vhost (FIDELE_SHOP) must have a public URL. */
 static void
 request_context(struct request *req)
 {
 	struct shop_context *ctx = &req->context;
+	const char *server_port = request_param(req, "SERVER_PORT");
+	const char *port;
+	char host[254];
 
 	ctx->db = &req->app->db;
 	ctx->shop_id = req->shop.id;
@@ -323,6 +330,11 @@ request_context(struct request *req)
 		ctx->actor_id = req->session.customer_id;
 	} else
 		ctx->actor = ACTOR_VISITOR;
+	port = text_host_split(request_param(req, "HTTP_HOST"), host, sizeof(host));
+	if (port != NULL && (server_port == NULL || strcmp(port, server_port) != 0))
+		port = NULL;
+	context_set_link_base(ctx, req->https ? "https" : "http",
+	    req->shop.found_by_host ? req->shop.host : NULL, port);
 }
 
 /* What the door put into the tree for the handler: the shop's language
@@ -448,11 +460,12 @@ machine_dispatch(struct request *req)
 		page_error(req, 500, NULL);
 		return;
 	}
+	request_context(req);	/* the shop's, for the key check's rate limits */
 	if (keyauth_check(req) != 0)
 		return;
 	if (strcmp(req->method, "POST") == 0 && form_parse(req) != 0)
 		return;
-	request_context(req);
+	request_context(req);	/* now with the key as its actor */
 	handler_run(req);
 }
 

@@ -41,7 +41,38 @@ context_for_shop(struct shop_context *ctx, struct db *db, HDF *config, long long
 	ctx->hdf = ctx->own_hdf;
 	hdf_set_value(ctx->hdf, "Shop.Name", ctx->own_shop->name);
 	context_link_lang(ctx, NULL);
+	context_set_link_base(ctx, "https", ctx->own_shop->host, NULL);
 	return 1;
+}
+
+void
+context_set_link_base(struct shop_context *ctx, const char *scheme, const char *host,
+    const char *port)
+{
+	size_t len;
+
+	ctx->link_base[0] = '\0';
+	if (ctx->shop->public_url[0] != '\0') {
+		snprintf(ctx->link_base, sizeof(ctx->link_base), "%s", ctx->shop->public_url);
+		len = strlen(ctx->link_base);
+		while (len > 0 && ctx->link_base[len - 1] == '/')
+			ctx->link_base[--len] = '\0';
+	} else if (host != NULL && host[0] != '\0') {
+		snprintf(ctx->link_base, sizeof(ctx->link_base), "%s://%s%s%s", scheme, host,
+		    port != NULL && port[0] != '\0' ? ":" : "", port != NULL ? port : "");
+	}
+}
+
+int
+context_link_base(const struct shop_context *ctx, char *out, size_t size)
+{
+	if (ctx->link_base[0] == '\0') {
+		log_err("shop %s has no host nor URL for mailed links (fidele-admin shop set-url;"
+		    " or shop host add, for a shop found by its Host)", ctx->shop->slug);
+		return -1;
+	}
+	snprintf(out, size, "%s", ctx->link_base);
+	return 0;
 }
 
 void
@@ -102,6 +133,9 @@ shop_read(struct db_query *query, struct shop *out)
 		    db_text(query, 8) ? db_text(query, 8) : "");
 		snprintf(out->time_zone, sizeof(out->time_zone), "%s",
 		    db_text(query, 9) ? db_text(query, 9) : "UTC");
+		/* CORE_SHOP_BY_ID adds the shop's first host */
+		if (query->columns > 10 && db_text(query, 10) != NULL)
+			snprintf(out->host, sizeof(out->host), "%s", db_text(query, 10));
 		lang = db_text(query, 3);
 		out->lang = lang && strcmp(lang, "en") == 0 ? LANG_EN : LANG_FR;
 	}

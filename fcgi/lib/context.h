@@ -22,8 +22,10 @@ struct shop {
 	char mode[16];		/* open, waitlist, closed */
 	char sender_name[256];
 	char sender_email[256];
-	char public_url[256];	/* where mailed links point; see shop_link_base */
-	char host[254];		/* the host as registered, when found by Host */
+	char public_url[256];	/* where mailed links point; see context_link_base */
+	/* the host as registered: the one a request found the shop by (when
+	 * found_by_host), or the shop's first one (context_for_shop) */
+	char host[254];
 	char time_zone[64];	/* IANA name; times are shown in it (format.h) */
 	int found_by_host;	/* the Host header was checked against shop_host */
 	enum lang lang;
@@ -56,6 +58,9 @@ struct shop_context {
 	enum context_actor actor;
 	long long actor_id;	/* the admin, customer or API key id, else 0 */
 	const char *ip;		/* the client's address, NULL outside a request */
+	/* the start of the shop's mailed links ("https://host", no final
+	 * slash), "" when it has none; read with context_link_base */
+	char link_base[300];
 	/* owned by a context made outside a request (context_end frees) */
 	struct shop *own_shop;
 	HDF *own_hdf;
@@ -63,10 +68,26 @@ struct shop_context {
 
 /* The context of the shop shop_id for the CLI or the worker (actor
  * ACTOR_CLI or ACTOR_WORKER; actor_id 0), on db, with config's secret and
- * data directory; loads the language files. Returns 1 made, 0 no such
- * shop, -1 on an error (logged). Ends with context_end in every case. */
+ * data directory; loads the language files. Its mailed links start with
+ * the shop's public URL, else https:// and the first host the shop
+ * answers on (no request tells the scheme or a port). Returns 1 made, 0
+ * no such shop, -1 on an error (logged). Ends with context_end in every
+ * case. */
 int context_for_shop(struct shop_context *ctx, struct db *db, HDF *config, long long shop_id,
     enum context_actor actor);
+
+/* Fills ctx->link_base for ctx->shop: its public URL (final slashes cut)
+ * when it has one, else scheme "://" host, with ":" port when port is
+ * neither NULL nor "" — host being the shop's as shop_host has it, never
+ * what a client wrote —, else "" (a shop reached by a pinned vhost, or
+ * one without hosts). */
+void context_set_link_base(struct shop_context *ctx, const char *scheme, const char *host,
+    const char *port);
+
+/* Writes the start of the shop's mailed links ("https://host", no final
+ * slash) into out, for a page, the CLI or the worker alike. Returns 0, or
+ * -1 after logging what the provider must do when the shop has none. */
+int context_link_base(const struct shop_context *ctx, char *out, size_t size);
 
 /* Frees what context_for_shop made. */
 void context_end(struct shop_context *ctx);

@@ -15,11 +15,13 @@ struct db_query core_sql[CORE_SQL__MAX] = {
 	    "       s.sender_email, s.public_url, s.time_zone"
 	    "  FROM shop_host h JOIN shop s ON s.id = h.shop_id"
 	    " WHERE h.host = ?" },
-	/* the CLI's and the worker's shop (context.c) */
+	/* the CLI's and the worker's shop (context.c), with the first host it
+	 * answers on, for its mailed links when it has no public URL */
 	[CORE_SHOP_BY_ID] = { .sql =
-	    "SELECT id, slug, name, language, currency, mode, sender_name, sender_email,"
-	    "       public_url, time_zone"
-	    "  FROM shop WHERE id = ?" },
+	    "SELECT s.id, s.slug, s.name, s.language, s.currency, s.mode, s.sender_name,"
+	    "       s.sender_email, s.public_url, s.time_zone,"
+	    "       (SELECT MIN(h.host) FROM shop_host h WHERE h.shop_id = s.id)"
+	    "  FROM shop s WHERE s.id = ?" },
 	/* the admin must still belong to this shop and not be disabled */
 	[CORE_SESSION_LOAD_ADMIN] = { .sql =
 	    "SELECT a.id, a.role, a.email, a.name,"

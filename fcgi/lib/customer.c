@@ -6,7 +6,6 @@
 #include <config.h>
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "crypto.h"
@@ -162,7 +161,7 @@ static const struct {
 static const char customer_insert_head[] =
     "INSERT INTO customer (shop_id, email, first_name, last_name, phone, phone_digits,"
     " country, language, status, source, marketing_consent, order_count,"
-    " total_spent_cents, last_order_at, created_at) VALUES";
+    " total_spent_cents, last_order_at, created_at)";
 #define CUSTOMER_INSERT_COLUMNS 15
 /* one row of it: status and created_at have defaults when NULL */
 static const char customer_insert_row[] =
@@ -212,22 +211,6 @@ or_empty(const char *text)
 	return text != NULL ? text : "";
 }
 
-/* "INSERT … VALUES (…),(…)…" for rows rows; the caller frees it. */
-static char *
-insert_text(int rows)
-{
-	size_t size = sizeof(customer_insert_head) + (size_t)rows * sizeof(customer_insert_row) + 1;
-	char *sql = malloc(size), *p;
-	int r;
-
-	if (sql == NULL)
-		return NULL;
-	p = sql + sprintf(sql, "%s ", customer_insert_head);
-	for (r = 0; r < rows; r++)
-		p += sprintf(p, "%s%s", r ? "," : "", customer_insert_row);
-	return sql;
-}
-
 /* Indexes the customers first_id .. first_id + count - 1 for search, with
  * the name_key the server computed for each. 0 or -1. */
 static int
@@ -268,8 +251,7 @@ customer_create_batch(struct shop_context *ctx, const struct customer_fields *ro
 {
 	static struct db_param params[CUSTOMER_BATCH_MAX * CUSTOMER_INSERT_COLUMNS];
 	static char digits[CUSTOMER_BATCH_MAX][40];
-	struct db_query *insert;
-	char *sql;
+	unsigned long long first;
 	long long rows_written;
 	int i, p = 0;
 
@@ -296,19 +278,15 @@ customer_create_batch(struct shop_context *ctx, const struct customer_fields *ro
 		params[p++] = DB_TEXT(row->last_order_at);
 		params[p++] = DB_TEXT(row->created_at);
 	}
-	/* the statement of a full batch is prepared once and kept (db_cached) */
-	sql = insert_text(count);
-	insert = sql != NULL ? db_cached(ctx->db, sql) : NULL;
-	free(sql);
-	if (insert == NULL)
-		return CUSTOMER_ERROR;
-	rows_written = db_exec(ctx->db, insert, params, (size_t)p);
+	/* one statement (CUSTOMER_BATCH_MAX is DB_INSERT_BATCH), whose ids
+	 * are consecutive; the statement of each row count is kept */
+	rows_written = db_insert_rows_as(ctx->db, customer_insert_head, customer_insert_row,
+	    CUSTOMER_INSERT_COLUMNS, params, (size_t)count, &first);
 	if (rows_written == DB_DUPLICATE)
 		return CUSTOMER_DUPLICATE;	/* the unique key (shop, e-mail) decides */
 	if (rows_written != count)
 		return CUSTOMER_ERROR;
-	/* the ids of one multi-row INSERT are consecutive */
-	*first_id = (long long)db_insert_id(insert);
+	*first_id = (long long)first;
 	if (*first_id <= 0 || index_new(ctx, rows, count, *first_id) != 0)
 		return CUSTOMER_ERROR;
 	if (kind != NULL) {

@@ -41,14 +41,16 @@ struct customer_fields {
 	const char *created_at;	/* NULL: now */
 };
 
-/* Most rows one customer_create_batch call takes. */
-#define CUSTOMER_BATCH_MAX 500
+/* Most rows one customer_create_batch call takes: one statement of
+ * db_insert_rows, so that the batch's ids are consecutive. */
+#define CUSTOMER_BATCH_MAX DB_INSERT_BATCH
 
 /* Creates count customers (at most CUSTOMER_BATCH_MAX) with one multi-row
- * INSERT, indexes them for search, and writes one event of kind for each
- * when kind is not NULL (by the context's admin). Their ids are *first_id,
- * *first_id + 1, … Returns CUSTOMER_OK, CUSTOMER_DUPLICATE when an address
- * is taken (nothing of the batch is then written), or CUSTOMER_ERROR. */
+ * INSERT (db_insert_rows_as), indexes them for search, and writes one
+ * event of kind for each when kind is not NULL (by the context's admin).
+ * Their ids are *first_id, *first_id + 1, … Returns CUSTOMER_OK,
+ * CUSTOMER_DUPLICATE when an address is taken (nothing of the batch is
+ * then written), or CUSTOMER_ERROR. */
 int customer_create_batch(struct shop_context *ctx, const struct customer_fields *rows,
     int count, const char *kind, long long *first_id);
 

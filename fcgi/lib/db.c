@@ -519,20 +519,32 @@ long long
 db_insert_rows(struct db *db, const char *head, unsigned int columns,
     const struct db_param *params, size_t rows)
 {
-	char group[2 + 2 * 64], *sql, *head_values;
+	return db_insert_rows_as(db, head, NULL, columns, params, rows, NULL);
+}
+
+long long
+db_insert_rows_as(struct db *db, const char *head, const char *group, unsigned int columns,
+    const struct db_param *params, size_t rows, unsigned long long *first_id)
+{
+	char plain[2 + 2 * 64], *sql, *head_values;
 	long long total = 0, done;
 	size_t from, count;
 	unsigned int c;
 
+	if (first_id != NULL)
+		*first_id = 0;
 	if (columns == 0 || columns > 64)
 		return DB_ERROR;
-	for (c = 0; c < columns; c++) {
-		group[1 + 2 * c] = '?';
-		group[2 + 2 * c] = ',';
+	if (group == NULL) {
+		for (c = 0; c < columns; c++) {
+			plain[1 + 2 * c] = '?';
+			plain[2 + 2 * c] = ',';
+		}
+		plain[0] = '(';
+		plain[2 * columns] = ')';
+		plain[2 * columns + 1] = '\0';
+		group = plain;
 	}
-	group[0] = '(';
-	group[2 * columns] = ')';
-	group[2 * columns + 1] = '\0';
 	head_values = db_sql_repeat(head, " VALUES ", 1, "");
 	if (head_values == NULL)
 		return DB_ERROR;
@@ -558,6 +570,8 @@ db_insert_rows(struct db *db, const char *head, unsigned int columns,
 			free(head_values);
 			return done;
 		}
+		if (from == 0 && first_id != NULL)
+			*first_id = db_insert_id(query);
 		total += done;
 	}
 	free(head_values);

@@ -169,6 +169,17 @@ void db_stream_close(struct db *db, struct db_query *query);
 long long db_insert_rows(struct db *db, const char *head, unsigned int columns,
     const struct db_param *params, size_t rows);
 
+/* The same with group, the text of one row ("(?, ?, COALESCE(?, NOW()))":
+ * columns placeholders, SQL around them as a row needs), instead of
+ * "(?,...)" (group NULL). *first_id (when not NULL) gets the
+ * AUTO_INCREMENT value of the first row of the first statement, 0 when
+ * none. The rows of one statement (at most DB_INSERT_BATCH) get
+ * consecutive ids: InnoDB reserves them at once for an INSERT whose row
+ * count is known (innodb_autoinc_lock_mode 1, MariaDB's default). */
+long long db_insert_rows_as(struct db *db, const char *head, const char *group,
+    unsigned int columns, const struct db_param *params, size_t rows,
+    unsigned long long *first_id);
+
 /* "head" + count copies of group separated by commas + "tail", malloc'd
  * (NULL when out of memory): the "(?, ?), (?, ?)..." and "IN (?, ?...)"
  * of statements built for a row count. */

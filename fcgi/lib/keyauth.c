@@ -184,7 +184,7 @@ static int
 refuse(struct request *req, const struct ratelimit *rule, const char *ip, int status,
     const char *code, const char *message_key)
 {
-	if (ratelimit_hit(req, rule, ip) != 0)
+	if (ratelimit_hit(&req->context, rule, ip) != 0)
 		log_err("could not count a refused signature");
 	page_json_error(req, status, code, message_key);
 	return status;
@@ -231,7 +231,7 @@ keyauth_check(struct request *req)
 
 	if (ip == NULL)
 		ip = "";
-	switch (ratelimit_exceeded(req, &rule, ip)) {
+	switch (ratelimit_exceeded(&req->context, &rule, ip)) {
 	case 0:
 		break;
 	case 1:

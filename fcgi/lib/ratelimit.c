@@ -12,7 +12,7 @@
 #include "ratelimit.h"
 
 int
-ratelimit_exceeded(struct request *req, const struct ratelimit *rule, const char *key)
+ratelimit_exceeded(struct shop_context *ctx, const struct ratelimit *rule, const char *key)
 {
 	struct db_query *read = &core_sql[CORE_RATE_READ];
 	unsigned char hash[CRYPTO_HASH_BYTES];
@@ -23,7 +23,7 @@ ratelimit_exceeded(struct request *req, const struct ratelimit *rule, const char
 	params[0] = DB_TEXT(rule->bucket);
 	params[1] = DB_BLOB(hash, sizeof(hash));
 	params[2] = DB_INT(rule->window);
-	if (db_exec(&req->app->db, read, params, 3) < 0)
+	if (db_exec(ctx->db, read, params, 3) < 0)
 		return -1;
 	found = db_fetch(read);
 	if (found == 1)
@@ -33,7 +33,7 @@ ratelimit_exceeded(struct request *req, const struct ratelimit *rule, const char
 }
 
 int
-ratelimit_hit(struct request *req, const struct ratelimit *rule, const char *key)
+ratelimit_hit(struct shop_context *ctx, const struct ratelimit *rule, const char *key)
 {
 	unsigned char hash[CRYPTO_HASH_BYTES];
 	struct db_param params[4];
@@ -43,17 +43,17 @@ ratelimit_hit(struct request *req, const struct ratelimit *rule, const char *key
 	params[1] = DB_BLOB(hash, sizeof(hash));
 	params[2] = DB_INT(rule->window);
 	params[3] = DB_INT(rule->window);
-	return db_exec(&req->app->db, &core_sql[CORE_RATE_HIT], params, 4) < 0 ? -1 : 0;
+	return db_exec(ctx->db, &core_sql[CORE_RATE_HIT], params, 4) < 0 ? -1 : 0;
 }
 
 int
-ratelimit_any_exceeded(struct request *req, const struct ratelimit_use *uses, size_t n)
+ratelimit_any_exceeded(struct shop_context *ctx, const struct ratelimit_use *uses, size_t n)
 {
 	size_t i;
 	int any = 0;
 
 	for (i = 0; i < n; i++) {
-		int exceeded = ratelimit_exceeded(req, uses[i].rule, uses[i].key);
+		int exceeded = ratelimit_exceeded(ctx, uses[i].rule, uses[i].key);
 
 		if (exceeded < 0)
 			return -1;
@@ -63,12 +63,12 @@ ratelimit_any_exceeded(struct request *req, const struct ratelimit_use *uses, si
 }
 
 int
-ratelimit_hit_all(struct request *req, const struct ratelimit_use *uses, size_t n)
+ratelimit_hit_all(struct shop_context *ctx, const struct ratelimit_use *uses, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (ratelimit_hit(req, uses[i].rule, uses[i].key) != 0)
+		if (ratelimit_hit(ctx, uses[i].rule, uses[i].key) != 0)
 			return -1;
 	return 0;
 }
@@ -77,27 +77,27 @@ static const struct ratelimit limit_code_customer = { "code-customer", RATELIMIT
 
 /* "shop:customer", the key of a customer's wrong codes. */
 static void
-code_key(struct request *req, long long customer_id, char *out, size_t size)
+code_key(struct shop_context *ctx, long long customer_id, char *out, size_t size)
 {
-	snprintf(out, size, "%lld:%lld", req->shop.id, customer_id);
+	snprintf(out, size, "%lld:%lld", ctx->shop_id, customer_id);
 }
 
 int
-ratelimit_code_exceeded(struct request *req, long long customer_id)
+ratelimit_code_exceeded(struct shop_context *ctx, long long customer_id)
 {
 	char key[48];
 
-	code_key(req, customer_id, key, sizeof(key));
-	return ratelimit_exceeded(req, &limit_code_customer, key);
+	code_key(ctx, customer_id, key, sizeof(key));
+	return ratelimit_exceeded(ctx, &limit_code_customer, key);
 }
 
 int
-ratelimit_code_wrong(struct request *req, long long customer_id)
+ratelimit_code_wrong(struct shop_context *ctx, long long customer_id)
 {
 	char key[48];
 
-	code_key(req, customer_id, key, sizeof(key));
-	return ratelimit_hit(req, &limit_code_customer, key);
+	code_key(ctx, customer_id, key, sizeof(key));
+	return ratelimit_hit(ctx, &limit_code_customer, key);
 }
 
 #define HASH_DEFAULT_CONCURRENCY 2
@@ -106,12 +106,12 @@ ratelimit_code_wrong(struct request *req, long long customer_id)
 #define HASH_RETRY_RATE 60	/* seconds: the rate's window */
 
 enum hash_budget
-ratelimit_hash_take(struct request *req, int known, int *slot, int *retry_after)
+ratelimit_hash_take(struct shop_context *ctx, int known, int *slot, int *retry_after)
 {
 	struct db_query *take = &core_sql[CORE_HASH_SLOT_TAKE];
-	long long slots = hdf_get_int_value(req->app->config, "Limits.PasswordHashConcurrency",
+	long long slots = hdf_get_int_value(ctx->config, "Limits.PasswordHashConcurrency",
 	    HASH_DEFAULT_CONCURRENCY);
-	struct ratelimit rate = { "password-hash", hdf_get_int_value(req->app->config,
+	struct ratelimit rate = { "password-hash", hdf_get_int_value(ctx->config,
 	    "Limits.PasswordHashPerMinute", HASH_DEFAULT_PER_MINUTE), 60 };
 	struct db_param param;
 	long long n, open;
@@ -122,7 +122,7 @@ ratelimit_hash_take(struct request *req, int known, int *slot, int *retry_after)
 	if (rate.limit < 1)
 		rate.limit = 1;
 	if (!known) {
-		over = ratelimit_exceeded(req, &rate, "all");
+		over = ratelimit_exceeded(ctx, &rate, "all");
 		if (over != 0) {
 			*retry_after = HASH_RETRY_RATE;
 			return over < 0 ? HASH_BUDGET_ERROR : HASH_BUDGET_BUSY;
@@ -133,7 +133,7 @@ ratelimit_hash_take(struct request *req, int known, int *slot, int *retry_after)
 	open = known || slots == 1 ? slots : slots - 1;
 	for (n = 0; n < open; n++) {
 		param = DB_INT(n);
-		if (db_exec(&req->app->db, take, &param, 1) < 0)
+		if (db_exec(ctx->db, take, &param, 1) < 0)
 			return HASH_BUDGET_ERROR;
 		got = db_fetch(take) == 1 && db_text(take, 0) != NULL && db_int(take, 0) == 1;
 		db_done(take);
@@ -144,8 +144,8 @@ ratelimit_hash_take(struct request *req, int known, int *slot, int *retry_after)
 	}
 	if (*slot < 0)
 		return HASH_BUDGET_BUSY;
-	if (!known && ratelimit_hit(req, &rate, "all") != 0) {
-		ratelimit_hash_give(req, *slot);
+	if (!known && ratelimit_hit(ctx, &rate, "all") != 0) {
+		ratelimit_hash_give(ctx, *slot);
 		*slot = -1;
 		return HASH_BUDGET_ERROR;
 	}
@@ -153,13 +153,13 @@ ratelimit_hash_take(struct request *req, int known, int *slot, int *retry_after)
 }
 
 void
-ratelimit_hash_give(struct request *req, int slot)
+ratelimit_hash_give(struct shop_context *ctx, int slot)
 {
 	struct db_query *give = &core_sql[CORE_HASH_SLOT_GIVE];
 	struct db_param param = DB_INT(slot);
 
 	if (slot < 0)
 		return;
-	if (db_exec(&req->app->db, give, &param, 1) >= 0)
+	if (db_exec(ctx->db, give, &param, 1) >= 0)
 		db_done(give);
 }

@@ -1,12 +1,15 @@
 /*
  * Rate limits kept in the database, so every process of every program
  * shares them. A limit is a bucket name, a key (an address, an account) and
- * at most `limit` hits per `window` seconds, in fixed windows.
+ * at most `limit` hits per `window` seconds, in fixed windows. They take
+ * a shop context (context.h), as every service does: a page passes its
+ * request's, and the CLI or the worker (a mail it sends for someone) count
+ * against the same limits.
  */
 #ifndef FIDELE_RATELIMIT_H
 #define FIDELE_RATELIMIT_H
 
-#include "request.h"
+#include "context.h"
 
 struct ratelimit {
 	const char *bucket;	/* e.g. "admin-login-ip" */
@@ -16,10 +19,10 @@ struct ratelimit {
 
 /* 1 when key has already used up the limit in the current window, 0 when
  * not, -1 on a database error. Does not count a hit. */
-int ratelimit_exceeded(struct request *req, const struct ratelimit *rule, const char *key);
+int ratelimit_exceeded(struct shop_context *ctx, const struct ratelimit *rule, const char *key);
 
 /* Counts one hit for key. Returns 0 or -1. */
-int ratelimit_hit(struct request *req, const struct ratelimit *rule, const char *key);
+int ratelimit_hit(struct shop_context *ctx, const struct ratelimit *rule, const char *key);
 
 /* One limit applied to one key. */
 struct ratelimit_use {
@@ -28,10 +31,10 @@ struct ratelimit_use {
 };
 
 /* 1 when any of the n limits is used up, 0 when none, -1 on an error. */
-int ratelimit_any_exceeded(struct request *req, const struct ratelimit_use *uses, size_t n);
+int ratelimit_any_exceeded(struct shop_context *ctx, const struct ratelimit_use *uses, size_t n);
 
 /* Counts one hit on each of the n limits. Returns 0 or -1. */
-int ratelimit_hit_all(struct request *req, const struct ratelimit_use *uses, size_t n);
+int ratelimit_hit_all(struct shop_context *ctx, const struct ratelimit_use *uses, size_t n);
 
 /*
  * Wrong sign-in codes, per customer and per day.
@@ -54,12 +57,12 @@ int ratelimit_hit_all(struct request *req, const struct ratelimit_use *uses, siz
  */
 #define RATELIMIT_CODE_DAILY 10
 
-/* 1 when the customer of the request's shop has used up the day's wrong
+/* 1 when the customer of the context's shop has used up the day's wrong
  * codes, 0 when not, -1 on a database error. */
-int ratelimit_code_exceeded(struct request *req, long long customer_id);
+int ratelimit_code_exceeded(struct shop_context *ctx, long long customer_id);
 
 /* Counts one wrong code for the customer. Returns 0 or -1. */
-int ratelimit_code_wrong(struct request *req, long long customer_id);
+int ratelimit_code_wrong(struct shop_context *ctx, long long customer_id);
 
 /*
  * The password hashing budget of the installation.
@@ -86,9 +89,10 @@ enum hash_budget {
 
 /* Takes a slot into *slot; on HASH_BUDGET_BUSY *retry_after gets the
  * seconds to tell the client. */
-enum hash_budget ratelimit_hash_take(struct request *req, int known, int *slot, int *retry_after);
+enum hash_budget ratelimit_hash_take(struct shop_context *ctx, int known, int *slot,
+    int *retry_after);
 
 /* Gives the slot back (the server frees it anyway if the connection dies). */
-void ratelimit_hash_give(struct request *req, int slot);
+void ratelimit_hash_give(struct shop_context *ctx, int slot);
 
 #endif

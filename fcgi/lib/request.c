@@ -1,8 +1,8 @@
 /*
  * What a handler asks of its request (request.h): its parameters, its
- * validated fields, its language, its area and the base of its shop's
- * mailed links. The door that validates the fields is form.c; the accept
- * loop that runs a request is app.c.
+ * validated fields, its language and its area. The door that validates
+ * the fields is form.c; the accept loop that runs a request is app.c. The
+ * base of the shop's mailed links is the shop context's (context.h).
  */
 #include <config.h>
 
@@ -13,7 +13,6 @@
 
 #include "log.h"
 #include "request.h"
-#include "text.h"
 
 const char *
 request_param(struct request *req, const char *name)
@@ -189,37 +188,6 @@ request_area_of(struct request *req, enum access access)
 		if (area->visitor == access)
 			return area;
 	return req->app->areas;
-}
-
-int
-shop_link_base(struct request *req, char *out, size_t size)
-{
-	const char *server_port = request_param(req, "SERVER_PORT");
-	const char *port;
-	char host[254];
-	size_t len;
-
-	if (req->shop.public_url[0] != '\0') {
-		snprintf(out, size, "%s", req->shop.public_url);
-		len = strlen(out);
-		while (len > 0 && out[len - 1] == '/')
-			out[--len] = '\0';
-		return 0;
-	}
-	/* only the host as shop_host registered it goes into a mailed link, not
-	 * what the client wrote after it; its port only when the request came
-	 * in on that port */
-	if (!req->shop.found_by_host || req->shop.host[0] == '\0') {
-		log_err("shop %s needs a public URL for mailed links (fidele-admin shop set-url)",
-		    req->shop.slug);
-		return -1;
-	}
-	port = text_host_split(request_param(req, "HTTP_HOST"), host, sizeof(host));
-	if (port != NULL && *port != '\0' && server_port != NULL && strcmp(port, server_port) == 0)
-		snprintf(out, size, "%s://%s:%s", req->https ? "https" : "http", req->shop.host, port);
-	else
-		snprintf(out, size, "%s://%s", req->https ? "https" : "http", req->shop.host);
-	return 0;
 }
 
 const char *

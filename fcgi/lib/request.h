@@ -305,13 +305,6 @@ int request_field_choice(struct request *req, const struct field *field, int fal
  * it declares one of another kind. */
 const char *request_field_shared(struct request *req, const struct field *shared);
 
-/* Writes the start of the shop's mailed links ("https://host", no final
- * slash) into out: the shop's public URL, else the host as shop_host has
- * it, with the Host header's port only when it is the port the request
- * came in on. Returns 0, or -1 when the shop has no public URL and was not
- * found by its Host header (a pinned vhost must set one). */
-int shop_link_base(struct request *req, char *out, size_t size);
-
 /* Points the request's Lang at its shop's language tree. */
 void request_link_lang(struct request *req);
 

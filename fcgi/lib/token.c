@@ -27,13 +27,6 @@ keyed_hash_with(const char *secret, const char *label, const char *text, const c
 	crypto_hmac(secret, message, strlen(message), out);
 }
 
-static void
-keyed_hash(struct request *req, const char *label, const char *text, const char *extra,
-    unsigned char *out)
-{
-	keyed_hash_with(req->app->secret, label, text, extra, out);
-}
-
 static int
 random_hex(char *out)
 {
@@ -128,7 +121,7 @@ token_from_row(struct db_query *query, struct token_found *out)
 }
 
 int
-token_find(struct request *req, const char *purpose, const char *hex, int by_handle,
+token_find(struct shop_context *ctx, const char *purpose, const char *hex, int by_handle,
     struct token_found *out)
 {
 	struct db_query *query = &core_sql[by_handle ? CORE_TOKEN_BY_HANDLE : CORE_TOKEN_BY_HASH];
@@ -137,11 +130,11 @@ token_find(struct request *req, const char *purpose, const char *hex, int by_han
 	int found;
 
 	memset(out, 0, sizeof(*out));
-	keyed_hash(req, by_handle ? "handle" : "link", hex, NULL, hash);
+	keyed_hash_with(ctx->secret, by_handle ? "handle" : "link", hex, NULL, hash);
 	params[0] = DB_BLOB(hash, sizeof(hash));
-	params[1] = DB_INT(req->shop.id);
+	params[1] = DB_INT(ctx->shop_id);
 	params[2] = DB_TEXT(purpose);
-	if (db_exec(&req->app->db, query, params, 3) < 0)
+	if (db_exec(ctx->db, query, params, 3) < 0)
 		return -1;
 	found = db_fetch(query);
 	if (found == 1)
@@ -152,28 +145,28 @@ token_find(struct request *req, const char *purpose, const char *hex, int by_han
 
 /* 1 when code is the token's code, else 0; changes nothing. */
 static int
-code_matches(struct request *req, const struct token_found *token, const char *code)
+code_matches(const struct shop_context *ctx, const struct token_found *token, const char *code)
 {
 	unsigned char typed[32];
 
-	code_hash_with(req->app->secret, token->token_hash, code, typed);
+	code_hash_with(ctx->secret, token->token_hash, code, typed);
 	return token->has_code && crypto_equal(typed, token->code_hash, sizeof(typed));
 }
 
 int
-token_check_code(struct request *req, const struct token_found *token, const char *code)
+token_check_code(struct shop_context *ctx, const struct token_found *token, const char *code)
 {
 	struct db_param params[2];
 
-	if (code_matches(req, token, code))
+	if (code_matches(ctx, token, code))
 		return 1;
 	params[0] = DB_INT(TOKEN_CODE_TRIES);
 	params[1] = DB_INT(token->id);
-	return db_exec(&req->app->db, &core_sql[CORE_TOKEN_CODE_TRY], params, 2) < 0 ? -1 : 0;
+	return db_exec(ctx->db, &core_sql[CORE_TOKEN_CODE_TRY], params, 2) < 0 ? -1 : 0;
 }
 
 int
-token_find_by_code(struct request *req, const char *email, const char *code,
+token_find_by_code(struct shop_context *ctx, const char *email, const char *code,
     struct token_found *out)
 {
 	struct db_query *query = &core_sql[CORE_TOKEN_BY_ADDRESS];
@@ -182,16 +175,16 @@ token_find_by_code(struct request *req, const char *email, const char *code,
 	int found, right = 0, rows = 0;
 
 	memset(out, 0, sizeof(*out));
-	params[0] = DB_INT(req->shop.id);
+	params[0] = DB_INT(ctx->shop_id);
 	params[1] = DB_TEXT(email);
-	if (db_exec(&req->app->db, query, params, 2) < 0)
+	if (db_exec(ctx->db, query, params, 2) < 0)
 		return -1;
 	/* every candidate is checked, so that the time taken does not tell
 	 * which one was right */
 	while ((found = db_fetch(query)) == 1) {
 		rows++;
 		token_from_row(query, &candidate);
-		if (code_matches(req, &candidate, code) && !right) {
+		if (code_matches(ctx, &candidate, code) && !right) {
 			*out = candidate;
 			right = 1;
 		}
@@ -202,32 +195,32 @@ token_find_by_code(struct request *req, const char *email, const char *code,
 	if (rows == 0) {
 		/* an unknown address pays for one check too */
 		memset(&candidate, 0, sizeof(candidate));
-		code_matches(req, &candidate, code);
+		code_matches(ctx, &candidate, code);
 	}
 	if (right)
 		return 1;
 	if (rows > 0)
 		out->customer_id = candidate.customer_id;	/* whose code was wrong */
 	params[0] = DB_INT(TOKEN_CODE_TRIES);
-	params[1] = DB_INT(req->shop.id);
-	params[2] = DB_INT(req->shop.id);
+	params[1] = DB_INT(ctx->shop_id);
+	params[2] = DB_INT(ctx->shop_id);
 	params[3] = DB_TEXT(email);
-	return db_exec(&req->app->db, &core_sql[CORE_TOKEN_CODE_TRY_BY_ADDRESS], params, 4) < 0
+	return db_exec(ctx->db, &core_sql[CORE_TOKEN_CODE_TRY_BY_ADDRESS], params, 4) < 0
 	    ? -1 : 0;
 }
 
 int
-token_consume(struct request *req, const struct token_found *token)
+token_consume(struct shop_context *ctx, const struct token_found *token)
 {
 	struct db_param params[3];
 	long long rows;
 
 	params[0] = DB_INT(token->id);
-	rows = db_exec(&req->app->db, &core_sql[CORE_TOKEN_USE], params, 1);
+	rows = db_exec(ctx->db, &core_sql[CORE_TOKEN_USE], params, 1);
 	if (rows <= 0)
 		return rows < 0 ? -1 : 0;
-	params[0] = DB_INT(req->shop.id);
+	params[0] = DB_INT(ctx->shop_id);
 	params[1] = token->customer_id ? DB_INT(token->customer_id) : DB_NULL;
 	params[2] = token->admin_id ? DB_INT(token->admin_id) : DB_NULL;
-	return db_exec(&req->app->db, &core_sql[CORE_TOKEN_VOID_OTHERS], params, 3) < 0 ? -1 : 1;
+	return db_exec(ctx->db, &core_sql[CORE_TOKEN_VOID_OTHERS], params, 3) < 0 ? -1 : 1;
 }

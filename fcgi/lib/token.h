@@ -4,12 +4,13 @@
  * may come with a 6-digit code that can be typed instead of following the
  * link: on the page that asked for it, which knows the token only by an
  * opaque handle, or anywhere else beside the customer's address. Five
- * wrong codes kill the token.
+ * wrong codes kill the token. Every function takes a shop context
+ * (context.h): a page passes its request's, the CLI its own.
  */
 #ifndef FIDELE_TOKEN_H
 #define FIDELE_TOKEN_H
 
-#include "request.h"
+#include "context.h"
 
 #define TOKEN_MINUTES 10
 #define TOKEN_CODE_TRIES 5
@@ -44,15 +45,16 @@ int token_create(struct shop_context *ctx, const char *purpose, long long custom
 void token_decoy_handle(struct token_new *out);
 
 /* Finds a live token of purpose by the hex from a link (by_handle = 0) or
- * from a code form (by_handle = 1). Returns 1 found, 0 not (unknown, used,
- * expired, another shop's), -1 on a database error. */
-int token_find(struct request *req, const char *purpose, const char *hex, int by_handle,
+ * from a code form (by_handle = 1), among the context's shop's. Returns 1
+ * found, 0 not (unknown, used, expired, another shop's), -1 on a database
+ * error. */
+int token_find(struct shop_context *ctx, const char *purpose, const char *hex, int by_handle,
     struct token_found *out);
 
 /* Checks a typed code against a token found by its handle. A wrong code
  * counts as one of its TOKEN_CODE_TRIES. Returns 1 right, 0 wrong, -1 on a
  * database error. */
-int token_check_code(struct request *req, const struct token_found *token, const char *code);
+int token_check_code(struct shop_context *ctx, const struct token_found *token, const char *code);
 
 /* Finds the live customer_login token of this shop's customer with the
  * (normalised) address email whose code is code. A wrong code counts as one
@@ -61,12 +63,12 @@ int token_check_code(struct request *req, const struct token_found *token, const
  * takes the same steps and finds nothing. Returns 1 found (out filled), 0 not (then
  * out->customer_id names the customer whose live codes were tried, or is 0),
  * -1 on a database error. */
-int token_find_by_code(struct request *req, const char *email, const char *code,
+int token_find_by_code(struct shop_context *ctx, const char *email, const char *code,
     struct token_found *out);
 
 /* Uses the token up and voids every other live token of its owner, inside
- * the caller's transaction. Returns 1 when this request used it, 0 when
+ * the caller's transaction. Returns 1 when this caller used it, 0 when
  * another one got there first, -1 on a database error. */
-int token_consume(struct request *req, const struct token_found *token);
+int token_consume(struct shop_context *ctx, const struct token_found *token);
 
 #endif
