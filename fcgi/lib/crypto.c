@@ -18,6 +18,7 @@
 #include <openssl/sha.h>
 
 #include "crypto.h"
+#include "text.h"
 
 #define SCRYPT_DEFAULT_LOG2_N 17
 #define SCRYPT_R 8
@@ -44,18 +45,6 @@ crypto_hex(const unsigned char *bytes, size_t n, char *out)
 	out[2 * n] = '\0';
 }
 
-static int
-hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int
 crypto_unhex(const char *text, unsigned char *out, size_t n)
 {
@@ -64,7 +53,7 @@ crypto_unhex(const char *text, unsigned char *out, size_t n)
 	if (text == NULL || strlen(text) != 2 * n)
 		return -1;
 	for (i = 0; i < n; i++) {
-		int high = hex_value(text[2 * i]), low = hex_value(text[2 * i + 1]);
+		int high = text_hex_digit(text[2 * i]), low = text_hex_digit(text[2 * i + 1]);
 		if (high < 0 || low < 0)
 			return -1;
 		out[i] = (unsigned char)(high << 4 | low);

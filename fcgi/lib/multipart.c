@@ -21,6 +21,43 @@ boundary_char(int c)
 	    strchr("'()+_,-./:=? ", c) != NULL;
 }
 
+/*
+ * Reads the header parameter at *p ("; name=value" or '; name="value"')
+ * and moves *p past it. A browser sends a '"' in a value as %22 and a '\'
+ * as it is (a Windows path): a quoted value ends at the next quote.
+ * Returns 0, or -1 when it is not a parameter.
+ */
+static int
+parameter_next(const char **at, const char **name, size_t *name_len, const char **value,
+    size_t *len)
+{
+	const char *p = *at + 1;
+
+	p += strspn(p, " \t");
+	*name = p;
+	p += strcspn(p, "=; \t");
+	*name_len = (size_t)(p - *name);
+	p += strspn(p, " \t");
+	if (*p != '=')
+		return -1;
+	p++;
+	p += strspn(p, " \t");
+	if (*p == '"') {
+		*value = ++p;
+		p = strchr(p, '"');
+		if (p == NULL)
+			return -1;
+		*len = (size_t)(p - *value);
+		p++;
+	} else {
+		*value = p;
+		p += strcspn(p, "; \t");
+		*len = (size_t)(p - *value);
+	}
+	*at = p + strspn(p, " \t");
+	return 0;
+}
+
 int
 multipart_boundary(const char *content_type, char *out)
 {
@@ -39,29 +76,8 @@ multipart_boundary(const char *content_type, char *out)
 		const char *name, *value;
 		size_t name_len;
 
-		p++;
-		p += strspn(p, " \t");
-		name = p;
-		p += strcspn(p, "=; \t");
-		name_len = (size_t)(p - name);
-		p += strspn(p, " \t");
-		if (*p != '=')
+		if (parameter_next(&p, &name, &name_len, &value, &len) != 0)
 			return -1;
-		p++;
-		p += strspn(p, " \t");
-		if (*p == '"') {
-			value = ++p;
-			p = strchr(p, '"');
-			if (p == NULL)
-				return -1;
-			len = (size_t)(p - value);
-			p++;
-		} else {
-			value = p;
-			p += strcspn(p, "; \t");
-			len = (size_t)(p - value);
-		}
-		p += strspn(p, " \t");
 		if (name_len == 8 && strncasecmp(name, "boundary", 8) == 0) {
 			size_t i;
 
@@ -153,18 +169,6 @@ copy_value(char *out, size_t size, const char *value, size_t len)
 	return 0;
 }
 
-static int
-hex_value(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Decodes an RFC 5987 value ("UTF-8''%C3%A9t%C3%A9.csv") into out.
  * Returns 1 when decoded, 0 for another charset (ignored), -1 when bad. */
 static int
@@ -184,8 +188,8 @@ extended_value(const char *value, size_t len, char *out, size_t size)
 		if (c == '%') {
 			int high, low;
 
-			if (end - value < 3 || (high = hex_value(value[1])) < 0 ||
-			    (low = hex_value(value[2])) < 0)
+			if (end - value < 3 || (high = text_hex_digit(value[1])) < 0 ||
+			    (low = text_hex_digit(value[2])) < 0)
 				return -1;
 			c = high << 4 | low;
 			value += 2;
@@ -214,31 +218,8 @@ disposition(struct multipart *mp, const char *p)
 		const char *name, *value;
 		size_t name_len;
 
-		p++;
-		p += strspn(p, " \t");
-		name = p;
-		p += strcspn(p, "=; \t");
-		name_len = (size_t)(p - name);
-		p += strspn(p, " \t");
-		if (*p != '=')
+		if (parameter_next(&p, &name, &name_len, &value, &len) != 0)
 			return MULTIPART_BAD;
-		p++;
-		p += strspn(p, " \t");
-		/* a browser sends a '"' in a name as %22 and a '\' as it is
-		 * (a Windows path): the value ends at the next quote */
-		if (*p == '"') {
-			value = ++p;
-			p = strchr(p, '"');
-			if (p == NULL)
-				return MULTIPART_BAD;
-			len = (size_t)(p - value);
-			p++;
-		} else {
-			value = p;
-			p += strcspn(p, "; \t");
-			len = (size_t)(p - value);
-		}
-		p += strspn(p, " \t");
 		if (name_len == 4 && strncasecmp(name, "name", 4) == 0) {
 			if (has_name++ || copy_value(mp->part.name, sizeof(mp->part.name), value, len) != 0)
 				return MULTIPART_BAD;

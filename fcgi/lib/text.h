@@ -17,6 +17,9 @@ size_t text_length(const char *s);
 /* Removes leading and trailing ASCII white space in place; returns s. */
 char *text_trim(char *s);
 
+/* The value of a hex digit (either case), or -1. */
+int text_hex_digit(int c);
+
 /* Lowercases ASCII letters in place; returns s. */
 char *text_lower_ascii(char *s);
 
