@@ -2,6 +2,12 @@
  * Bulk actions on the customer list (customers.fcgi,
  * /admin/customers/bulk): on the rows ticked or on everything the list's
  * search and filters match, confirmed first, through the customer writer.
+ *
+ * The ticked rows (at most BULK_MAX_TICKED) change in the request: a
+ * bounded, quick change the admin sees done at once. Everything that
+ * matches may be a whole shop: once confirmed, it is queued as a worker job
+ * (customers-bulkjob.h) and the admin follows it on its page
+ * (customers-jobs.c).
  */
 #include <config.h>
 
@@ -14,30 +20,15 @@
 #include "lib/customer_query.h"
 #include "lib/page.h"
 #include "customers.h"
+#include "customers-bulkjob.h"
 #include "customers-list.h"
 
 /* --- bulk actions ---------------------------------------------------------------- */
 
 #define BULK_MAX_TICKED 200
 
-enum bulk_action { BULK_DEACTIVATE, BULK_REACTIVATE, BULK_BLOCK, BULK_UNBLOCK, BULK_DELETE,
-	BULK__MAX };
-
-/* The actions of the list's form, each a change of the customer writer
- * (customer.h), which knows the statuses it applies to: the others chosen
- * are left as they are (reactivating never unblocks anyone, making
- * inactive never unblocks a blocked customer). */
-static const struct {
-	const char *name;	/* in the form */
-	enum customer_change change;
-	int owner_only;
-} bulk_actions[BULK__MAX] = {
-	/* BULK_DEACTIVATE */ { "deactivate", CUSTOMER_DEACTIVATE, 0 },
-	/* BULK_REACTIVATE */ { "reactivate", CUSTOMER_REACTIVATE, 0 },
-	/* BULK_BLOCK */ { "block", CUSTOMER_BLOCK, 0 },
-	/* BULK_UNBLOCK */ { "unblock", CUSTOMER_UNBLOCK, 0 },
-	/* BULK_DELETE */ { "delete", CUSTOMER_ERASE, 1 },
-};
+/* the query of "everything that matches", for the selection and the job */
+static struct customer_query bulk_query;
 
 /* The bulk form's own fields; the list's filters follow (main). */
 static const struct field bulk_own_fields[] = {
@@ -83,7 +74,6 @@ static long long
 bulk_select(struct request *req, int everything, const unsigned char *selection)
 {
 	struct db *db = &req->app->db;
-	static struct customer_query query;
 	struct db_param params[3];
 	long long ids[BULK_MAX_TICKED];
 	size_t count, i;
@@ -91,12 +81,12 @@ bulk_select(struct request *req, int everything, const unsigned char *selection)
 
 	params[0] = DB_BLOB(selection, 16);
 	if (everything) {
-		problem = customer_query_from_request(&query, req);
+		problem = customer_query_from_request(&bulk_query, req);
 		if (problem != NULL) {
 			page_error(req, 400, problem);
 			return -1;
 		}
-		if (customer_query_select(&query, db, selection) != 0) {
+		if (customer_query_select(&bulk_query, db, selection) != 0) {
 			page_error(req, 500, NULL);
 			return -1;
 		}
@@ -144,6 +134,47 @@ bulk_names(struct request *req, const unsigned char *selection, long long count)
 	return 0;
 }
 
+/* Queues the confirmed action on everything that matches as a job of the
+ * worker, outside the transaction of the confirmation (rolled back), and
+ * sends the admin to its page. chosen: the customers matching now (the
+ * progress counts them), count: those it applies to (what the
+ * confirmation said). */
+static void
+bulk_queue(struct request *req, enum bulk_action action, const char *reason, long long chosen,
+    long long count)
+{
+	struct db_query *add = &customers_sql[SQL_JOB_ADD];
+	static struct bulk_payload payload;
+	static char text[4096];
+	struct db_param params[4];
+	char path[64];
+
+	db_rollback(&req->app->db);
+	memset(&payload, 0, sizeof(payload));
+	payload.action = action;
+	payload.count = count;
+	snprintf(payload.reason, sizeof(payload.reason), "%s", reason != NULL ? reason : "");
+	/* the mail at the end links to the job page as the admin reaches the
+	 * shop; without an address for links the mail says it without one */
+	if (shop_link_base(req, payload.link, sizeof(payload.link)) != 0)
+		payload.link[0] = '\0';
+	if (customer_query_filters_text(&bulk_query, payload.query, sizeof(payload.query)) != 0 ||
+	    bulk_payload_write(&payload, text, sizeof(text)) != 0) {
+		page_error(req, 400, "Error.Field.TooLong");
+		return;
+	}
+	params[0] = DB_INT(req->shop.id);
+	params[1] = DB_INT(req->session.admin_id);
+	params[2] = DB_INT(chosen);
+	params[3] = DB_TEXT(text);
+	if (db_exec(&req->app->db, add, params, 4) != 1) {
+		page_error(req, 500, NULL);
+		return;
+	}
+	snprintf(path, sizeof(path), "/admin/customers/jobs/%llu", db_insert_id(add));
+	page_redirect(req, path);
+}
+
 /* First a page that says what will happen to how many customers; its
  * button sends the same form again with confirm=1, which does it. */
 void
@@ -155,15 +186,14 @@ customers_bulk(struct request *req)
 	int everything = scope != NULL && strcmp(scope, "all") == 0;
 	unsigned char selection[16];
 	long long chosen, count;
-	int action, need_reason;
+	enum bulk_action action;
+	int need_reason;
 
 	if (action_name == NULL || *action_name == '\0') {
 		page_error(req, 400, "Customers.Bulk.NoAction");
 		return;
 	}
-	for (action = 0; action < BULK__MAX && strcmp(bulk_actions[action].name, action_name) != 0;
-	    action++)
-		;
+	action = bulk_action_find(action_name);
 	if (action == BULK__MAX || (scope != NULL && !everything && strcmp(scope, "ticked") != 0)) {
 		page_error(req, 400, "Error.Field.Choice");
 		return;
@@ -211,6 +241,10 @@ customers_bulk(struct request *req)
 		hdf_set_value(req->hdf, "Page.Scope", everything ? "all" : "ticked");
 		bulk_keep_ids(req);
 		page_render(req, count == 0 || need_reason ? 400 : 200, "customers/bulk.cs");
+		return;
+	}
+	if (everything) {
+		bulk_queue(req, action, reason, chosen, count);
 		return;
 	}
 	if (customer_change_selection(&req->context, bulk_actions[action].change, reason,

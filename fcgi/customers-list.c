@@ -14,6 +14,7 @@
 #include "lib/customer_query.h"
 #include "lib/format.h"
 #include "lib/page.h"
+#include "customers.h"
 #include "customers-list.h"
 
 struct field customers_list_fields[CUSTOMER_KEY__MAX + 1];
@@ -206,7 +207,7 @@ customers_list(struct request *req)
 	static struct customer_query query;
 	struct db_query *rows;
 	const char *problem = customer_query_from_request(&query, req);
-	long long matching = -2, failed;
+	long long matching = -2, failed, job;
 	int shown;
 
 	if (problem != NULL && strcmp(problem, "Error.Field.SearchShort") == 0) {
@@ -244,10 +245,14 @@ customers_list(struct request *req)
 	if (matching == -2 && query.total >= 0)
 		matching = query.total;
 	failed = failed_mails(req);
-	if (matching == -1 || failed < 0) {
+	job = customers_job_running(req);
+	if (matching == -1 || failed < 0 || job < 0) {
 		page_error(req, 500, NULL);
 		return;
 	}
+	/* a bulk action under way: its page says how far it got */
+	if (job > 0)
+		hdf_set_int_value(req->hdf, "Page.RunningJob", (int)job);
 	if (failed > 0)
 		hdf_set_int_value(req->hdf, "Page.FailedMails", (int)failed);
 	list_view_links(req, &query);

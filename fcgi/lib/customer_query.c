@@ -1125,6 +1125,20 @@ customer_query_select_sql(struct customer_query *query, struct customer_sql *sql
 }
 
 void
+customer_query_select_batch_sql(struct customer_query *query, struct customer_sql *sql,
+    const unsigned char *selection, long long after_id, long long limit)
+{
+	enum customer_plan plan = plan_for_all(query);
+
+	memset(sql, 0, sizeof(*sql));
+	sql_param(sql, "INSERT INTO bulk_selection SELECT ?, c.id", DB_BLOB(selection, 16));
+	sql_filters(sql, query, 0);
+	sql_param(sql, " AND c.id > ?", DB_INT(after_id));
+	sql_param(sql, " ORDER BY c.id LIMIT ?", DB_INT(limit));
+	query->plan = plan;
+}
+
+void
 customer_query_export_sql(struct customer_query *query, struct customer_sql *sql)
 {
 	enum customer_plan plan = plan_for_all(query);
@@ -1237,6 +1251,19 @@ customer_query_select(struct customer_query *query, struct db *db,
 	if (!query->planned && customer_query_plan(query, db, 0) != 0)
 		return -1;
 	customer_query_select_sql(query, &sql, selection);
+	return run(db, &sql, &rows) == NULL || rows < 0 ? -1 : 0;
+}
+
+int
+customer_query_select_batch(struct customer_query *query, struct db *db,
+    const unsigned char *selection, long long after_id, long long limit)
+{
+	static struct customer_sql sql;
+	long long rows;
+
+	if (!query->planned && customer_query_plan(query, db, 0) != 0)
+		return -1;
+	customer_query_select_batch_sql(query, &sql, selection, after_id, limit);
 	return run(db, &sql, &rows) == NULL || rows < 0 ? -1 : 0;
 }
 
