@@ -60,6 +60,7 @@
 #define HEARTBEAT_SECONDS 2	/* how often a worker says it is alive */
 #define DEAD_SECONDS 15		/* a worker silent this long is taken for dead */
 #define MAX_SHOPS 1000		/* shops served per round, at most */
+#define JOB_MAIL_SECONDS 2	/* a long job lets a round of mail go this often */
 
 enum worker_sql {
 	SQL_HELLO,
@@ -233,6 +234,7 @@ struct worker {
 	char id[80];		/* this worker's row in the worker table, and its claims' lock */
 	time_t last_beat;
 	time_t last_housekeeping;
+	time_t last_round;	/* when a job last let a round of mail go */
 	long long job_id;	/* the job running now, 0 for none */
 	long long job_shop_id, job_admin_id;	/* its shop and who started it, or 0 */
 	char job_error[64];	/* why it failed, for job.last_error; "" */
@@ -794,13 +796,21 @@ job_housekeeping(struct worker *w, long long progress)
 	return housekeeping(w);
 }
 
-/* bulk_job_run's beat: the worker and its job are alive */
+/* bulk_job_run's beat, between its batches: the worker and its job are
+ * alive. A long job (minutes for a large shop) lets the mail go out
+ * meanwhile, a round every JOB_MAIL_SECONDS: a sign-in link must not wait
+ * for the end of another shop's bulk action. */
 static int
 job_bulk_beat(void *data, long long progress)
 {
 	struct worker *w = data;
 
 	beat(w);
+	if (time(NULL) - w->last_round >= JOB_MAIL_SECONDS) {
+		w->last_round = time(NULL);
+		if (round_once(w) < 0)
+			log_err("database error in a round of mail during a job");
+	}
 	return job_beat(w, progress);
 }
 

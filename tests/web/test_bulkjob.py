@@ -60,6 +60,15 @@ class BulkJob(WorkerCase):
         self.owner_id = rows("SELECT a.id FROM admin a JOIN shop s ON s.id = a.shop_id"
                              " WHERE s.slug = 'alpha' AND a.email = '%s'" % ALPHA_OWNER[0])[0][0]
 
+    def tearDown(self):
+        # out of the lists the other tests read (they count the shop's
+        # customers): erased, as the other tests do it
+        rows("DELETE FROM customer_search WHERE customer_id IN"
+             " (SELECT id FROM customer WHERE last_name = '%s');"
+             "UPDATE customer SET erased_at = NOW(), email = NULL WHERE last_name = '%s'"
+             % (self.tag, self.tag))
+        super().tearDown()
+
     def create(self, browser, email):
         answer = browser.submit("/admin/customers/new", "/admin/customers/new",
                                 {"email": email, "last_name": self.tag})
@@ -273,6 +282,22 @@ class BulkJob(WorkerCase):
         # a cancelled job stays so
         self.run_worker()
         self.assertEqual(self.status_of(self.ids), ["inactive"] * 2 + ["invited"] * 3)
+
+    def test_mail_goes_out_while_a_long_job_runs(self):
+        """a sign-in link must not wait for the end of a bulk action"""
+        job_id = self.queue("deactivate", q=self.tag)
+        worker = self.start_paused_worker()
+        self.assertTrue(wait_until(lambda: self.job(job_id)[1] == "2", 60))
+        address = "%s-waiting@alpha.test" % self.tag.lower()
+        self.queued.append(address)
+        rows("INSERT INTO outbox (shop_id, kind, recipient, subject, body_text)"
+             " SELECT id, 'customer-login', '%s', 'Lien', 'corps' FROM shop WHERE slug = 'alpha'"
+             % address)
+        self.assertTrue(wait_until(lambda: any(m["To"] == address for m in web.STACK.messages()),
+                                   60))
+        self.assertEqual(self.job(job_id)[:2], ["running", "2"])
+        self.assertEqual(self.cancel(job_id).status, 303)
+        worker.wait(timeout=60)
 
     def test_a_killed_worker_is_resumed_without_changing_anyone_twice(self):
         job_id = self.queue("block", q=self.tag, reason="Fraude")
