@@ -122,8 +122,10 @@ class CustomerPages(BrowserTest):
         self.assertIn("Marqués inactifs : 3 clients", tab.text())
         self.assertEqual(browsing.STACK.sql("SELECT DISTINCT status FROM customer WHERE email IN ('%s')"
                                             % emails), [["inactive"]])
+        # back to the list as it was
         tab.click_and_wait("a.button.primary")
-        self.assertEqual(tab.path(), "/admin/customers")
+        self.assertEqual(tab.path(), "/admin/customers?q=zbulkjob&status=current&")
+        self.assertNotIn("Une action groupée est en cours", tab.text())
 
 
 class PhoneWidth(BrowserTest):
