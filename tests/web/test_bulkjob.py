@@ -20,6 +20,7 @@ import time
 import urllib.parse
 
 from fixtures import ALPHA_HOST, ALPHA_OWNER, ALPHA_STAFF, BETA_HOST, BETA_OWNER
+from test_pages import tidy_problems
 from test_worker_smtp import WorkerCase
 import web
 
@@ -148,6 +149,7 @@ class BulkJob(WorkerCase):
         self.assertIn("0 sur 5 clients", queued.text())
         self.assertIn('<meta http-equiv="refresh" content="2">', queued.body)
         self.assertIn('action="/admin/customers/jobs/%s/cancel"' % job_id, queued.body)
+        self.assertEqual(tidy_problems(queued.body), [])
         listed = self.owner.get("/admin/customers")
         self.assertIn("Une action groupée est en cours.", listed.text())
         self.assertIn('href="/admin/customers/jobs/%s"' % job_id, listed.body)
@@ -160,6 +162,7 @@ class BulkJob(WorkerCase):
         self.assertIn("1 client choisi n'est pas concerné", done.text())
         self.assertNotIn("http-equiv", done.body)
         self.assertNotIn("/cancel", done.body)
+        self.assertEqual(tidy_problems(done.body), [])
         self.assertIn('href="/admin/customers?q=%s&amp;status=current&amp;"' % self.tag, done.body)
         self.assertNotIn("Une action groupée est en cours", self.owner.get("/admin/customers").text())
         # exactly the customers the search matched, each once, by the owner
