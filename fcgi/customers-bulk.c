@@ -2,6 +2,12 @@
  * Bulk actions on the customer list (customers.fcgi,
  * /admin/customers/bulk): on the rows ticked or on everything the list's
  * search and filters match, confirmed first, through the customer writer.
+ *
+ * The ticked rows (at most BULK_MAX_TICKED) change in the request: a
+ * bounded, quick change the admin sees done at once. Everything that
+ * matches may be a whole shop: once confirmed, it is queued as a worker job
+ * (customers-bulkjob.h) and the admin follows it on its page
+ * (customers-jobs.c).
  */
 #include <config.h>
 
@@ -14,35 +20,15 @@
 #include "lib/customer_query.h"
 #include "lib/page.h"
 #include "customers.h"
+#include "customers-bulkjob.h"
 #include "customers-list.h"
 
 /* --- bulk actions ---------------------------------------------------------------- */
 
 #define BULK_MAX_TICKED 200
 
-enum bulk_action { BULK_DEACTIVATE, BULK_REACTIVATE, BULK_BLOCK, BULK_UNBLOCK, BULK_DELETE,
-	BULK__MAX };
-
-/* The actions of the list's form, each a change of the customer writer
- * (customer.h), which knows the statuses it applies to: the others chosen
- * are left as they are (reactivating never unblocks anyone, making
- * inactive never unblocks a blocked customer). */
-static const struct {
-	enum customer_change change;
-	int owner_only;
-} bulk_actions[BULK__MAX] = {
-	/* BULK_DEACTIVATE */ { CUSTOMER_DEACTIVATE, 0 },
-	/* BULK_REACTIVATE */ { CUSTOMER_REACTIVATE, 0 },
-	/* BULK_BLOCK */ { CUSTOMER_BLOCK, 0 },
-	/* BULK_UNBLOCK */ { CUSTOMER_UNBLOCK, 0 },
-	/* BULK_DELETE */ { CUSTOMER_ERASE, 1 },
-};
-
-/* the actions' names in the form (the choices of its "action") */
-static const char *const bulk_action_names[BULK__MAX + 1] = {
-	[BULK_DEACTIVATE] = "deactivate", [BULK_REACTIVATE] = "reactivate", [BULK_BLOCK] = "block",
-	[BULK_UNBLOCK] = "unblock", [BULK_DELETE] = "delete",
-};
+/* the query of "everything that matches", for the selection and the job */
+static struct customer_query bulk_query;
 
 /* the rows ticked (the default), or everything the filters match */
 enum bulk_scope { BULK_SCOPE_TICKED, BULK_SCOPE_ALL, BULK_SCOPE__MAX };
@@ -95,7 +81,6 @@ static long long
 bulk_select(struct request *req, int everything, const unsigned char *selection)
 {
 	struct db *db = &req->app->db;
-	static struct customer_query query;
 	struct db_param params[3];
 	long long ids[BULK_MAX_TICKED];
 	size_t count, i;
@@ -103,12 +88,12 @@ bulk_select(struct request *req, int everything, const unsigned char *selection)
 
 	params[0] = DB_BLOB(selection, 16);
 	if (everything) {
-		problem = customer_query_from_request(&query, req);
+		problem = customer_query_from_request(&bulk_query, req);
 		if (problem != NULL) {
 			page_error(req, 400, problem);
 			return -1;
 		}
-		if (customer_query_select(&query, db, selection) != 0) {
+		if (customer_query_select(&bulk_query, db, selection) != 0) {
 			page_error(req, 500, NULL);
 			return -1;
 		}
@@ -154,6 +139,47 @@ bulk_names(struct request *req, const unsigned char *selection, long long count)
 	if (count > shown)
 		hdf_set_int_value(req->hdf, "Page.Others", (int)(count - shown));
 	return 0;
+}
+
+/* Queues the confirmed action on everything that matches as a job of the
+ * worker, outside the transaction of the confirmation (rolled back), and
+ * sends the admin to its page. chosen: the customers matching now (the
+ * progress counts them), count: those it applies to (what the
+ * confirmation said). */
+static void
+bulk_queue(struct request *req, enum bulk_action action, const char *reason, long long chosen,
+    long long count)
+{
+	struct db_query *add = &customers_sql[SQL_JOB_ADD];
+	static struct bulk_payload payload;
+	static char text[4096];
+	struct db_param params[4];
+	char path[64];
+
+	db_rollback(&req->app->db);
+	memset(&payload, 0, sizeof(payload));
+	payload.action = action;
+	payload.count = count;
+	snprintf(payload.reason, sizeof(payload.reason), "%s", reason != NULL ? reason : "");
+	/* the mail at the end links to the job page as the admin reaches the
+	 * shop; without an address for links the mail says it without one */
+	if (context_link_base(&req->context, payload.link, sizeof(payload.link)) != 0)
+		payload.link[0] = '\0';
+	if (customer_query_filters_text(&bulk_query, payload.query, sizeof(payload.query)) != 0 ||
+	    bulk_payload_write(&payload, text, sizeof(text)) != 0) {
+		page_error(req, 400, "Error.Field.TooLong");
+		return;
+	}
+	params[0] = DB_INT(req->shop.id);
+	params[1] = DB_INT(req->session.admin_id);
+	params[2] = DB_INT(chosen);
+	params[3] = DB_TEXT(text);
+	if (db_exec(&req->app->db, add, params, 4) != 1) {
+		page_error(req, 500, NULL);
+		return;
+	}
+	snprintf(path, sizeof(path), "/admin/customers/jobs/%llu", db_insert_id(add));
+	page_redirect(req, path);
 }
 
 /* First a page that says what will happen to how many customers; its
@@ -216,6 +242,10 @@ customers_bulk(struct request *req)
 		hdf_set_value(req->hdf, "Page.Scope", everything ? "all" : "ticked");
 		bulk_keep_ids(req);
 		page_render(req, count == 0 || need_reason ? 400 : 200, "customers/bulk.cs");
+		return;
+	}
+	if (everything) {
+		bulk_queue(req, action, reason, chosen, count);
 		return;
 	}
 	if (customer_change_selection(&req->context, bulk_actions[action].change, reason,

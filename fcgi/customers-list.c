@@ -19,23 +19,32 @@
 struct field customers_list_fields[CUSTOMER_KEY__MAX + 1];
 
 /* mails fidele-worker gave up on, shown to the shop's admins */
-static const char failed_mails_sql[] =
-    "SELECT COUNT(*) FROM outbox WHERE shop_id = ? AND status = 'failed'";
+/* What the list's banners say: how many of the shop's mails failed, and
+ * the bulk action under way (its job id, NULL for none), in one trip. */
+static const char banners_sql[] =
+    "SELECT (SELECT COUNT(*) FROM outbox WHERE shop_id = ? AND status = 'failed'),"
+    "       (SELECT MAX(id) FROM job WHERE shop_id = ? AND kind = 'customers.bulk'"
+    "           AND state IN ('queued', 'running'))";
 
-/* How many of the shop's mails failed. -1 on error. */
-static long long
-failed_mails(struct request *req)
+/* Sets Page.FailedMails and Page.RunningJob when there are some. 0, or -1
+ * on error. */
+static int
+list_banners(struct request *req)
 {
-	struct db_param shop = DB_INT(req->shop.id);
-	struct db_query *query = db_cached(&req->app->db, failed_mails_sql);
-	long long count = -1;
+	struct db_param shop[2] = { DB_INT(req->shop.id), DB_INT(req->shop.id) };
+	struct db_query *query = db_cached(&req->app->db, banners_sql);
+	int found;
 
-	if (query == NULL || db_exec(&req->app->db, query, &shop, 1) < 0)
+	if (query == NULL || db_exec(&req->app->db, query, shop, 2) < 0)
 		return -1;
-	if (db_fetch(query) == 1)
-		count = db_int(query, 0);
+	found = db_fetch(query);
+	if (found == 1 && db_int(query, 0) > 0)
+		hdf_set_int_value(req->hdf, "Page.FailedMails", (int)db_int(query, 0));
+	/* a bulk action under way: its page says how far it got */
+	if (found == 1 && db_int(query, 1) > 0)
+		hdf_set_int_value(req->hdf, "Page.RunningJob", (int)db_int(query, 1));
 	db_done(query);
-	return count;
+	return found == 1 ? 0 : -1;
 }
 
 /* The filters as a query string (values URL-escaped) for the pager and the
@@ -206,7 +215,7 @@ customers_list(struct request *req)
 	static struct customer_query query;
 	struct db_query *rows;
 	const char *problem = customer_query_from_request(&query, req);
-	long long matching = -2, failed;
+	long long matching = -2;
 	int shown;
 
 	if (problem != NULL && strcmp(problem, "Error.Field.SearchShort") == 0) {
@@ -243,13 +252,10 @@ customers_list(struct request *req)
 	/* later pages say the count page 1 found, carried by the page links */
 	if (matching == -2 && query.total >= 0)
 		matching = query.total;
-	failed = failed_mails(req);
-	if (matching == -1 || failed < 0) {
+	if (matching == -1 || list_banners(req) != 0) {
 		page_error(req, 500, NULL);
 		return;
 	}
-	if (failed > 0)
-		hdf_set_int_value(req->hdf, "Page.FailedMails", (int)failed);
 	list_view_links(req, &query);
 	if (query.given[CUSTOMER_KEY_Q])
 		hdf_set_value(req->hdf, "Page.Query", query.search);

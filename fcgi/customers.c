@@ -113,6 +113,22 @@ struct db_query customers_sql[CUSTOMERS_SQL__MAX] = {
 	/* the note whose deletion is asked, of this customer of this shop */
 	[SQL_NOTE_ONE] = { .sql =
 	    "SELECT body, created_at FROM note WHERE id = ? AND shop_id = ? AND customer_id = ?" },
+
+	/* Bulk actions on everything that matches run as worker jobs
+	 * (customers-bulkjob.h); total: the customers matching when confirmed */
+	[SQL_JOB_ADD] = { .sql =
+	    "INSERT INTO job (shop_id, admin_id, kind, total, payload)"
+	    " VALUES (?, ?, 'customers.bulk', ?, ?)" },
+	[SQL_JOB] = { .sql =
+	    "SELECT j.state, j.progress, j.total, j.changed, j.admin_id, j.last_error, j.payload,"
+	    "       j.created_at, j.finished_at, a.email"
+	    "  FROM job j LEFT JOIN admin a ON a.id = j.admin_id AND a.shop_id = j.shop_id"
+	    " WHERE j.id = ? AND j.shop_id = ? AND j.kind = 'customers.bulk'" },
+	/* a running job stops at its next batch; the batches done stay */
+	[SQL_JOB_CANCEL] = { .sql =
+	    "UPDATE job SET state = 'cancelled', finished_at = NOW()"
+	    " WHERE id = ? AND shop_id = ? AND kind = 'customers.bulk'"
+	    "   AND state IN ('queued', 'running')" },
 };
 
 /* --- shared by the pages below ------------------------------------------------ */
@@ -275,6 +291,9 @@ static const struct route routes[] = {
 	{ "POST", "/admin/customers/mails/retry", ACCESS_ADMIN, NULL, customers_failed_retry_all,
 	    NULL, 0 },
 	{ "POST", "/admin/customers/bulk", ACCESS_ADMIN, bulk_fields, customers_bulk, NULL, 0 },
+	{ "GET", "/admin/customers/jobs/#", ACCESS_ADMIN, NULL, customers_job, NULL, 0 },
+	{ "POST", "/admin/customers/jobs/#/cancel", ACCESS_ADMIN, NULL, customers_job_cancel, NULL,
+	    0 },
 	{ "POST", "/admin/customers/new", ACCESS_ADMIN, new_fields, customers_create,
 	    customers_new_invalid, 0 },
 	{ "GET", "/admin/customers/#", ACCESS_ADMIN, show_fields, customers_show, NULL, 0 },

@@ -11,6 +11,7 @@
  *   customers-notes.c     a message to the customer, internal notes
  *   customers-mails.c     mails that could not be delivered
  *   customers-settings.c  the shop's settings page
+ *   customers-jobs.c      the page of a bulk action run by the worker
  */
 #ifndef FIDELE_CUSTOMERS_H
 #define FIDELE_CUSTOMERS_H
@@ -38,6 +39,10 @@ enum customers_sql {
 	SQL_BULK_COUNT,
 	SQL_BULK_NAMES,
 	SQL_NOTE_ONE,
+	SQL_JOB_ADD,
+	SQL_JOB,
+	SQL_JOB_CANCEL,
+	SQL_JOB_RUNNING,
 	CUSTOMERS_SQL__MAX
 };
 
@@ -134,5 +139,9 @@ extern struct field bulk_fields[];
 /* Builds bulk_fields (its own and the list's filters). 0, or -1. */
 int customers_bulk_setup(void);
 void customers_bulk(struct request *req);
+
+/* customers-jobs.c */
+void customers_job(struct request *req);
+void customers_job_cancel(struct request *req);
 
 #endif

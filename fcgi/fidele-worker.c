@@ -47,11 +47,13 @@
 #include <curl/curl.h>
 #include <openssl/evp.h>
 
+#include "lib/core_sql.h"
 #include "lib/crypto.h"
 #include "lib/db.h"
 #include "lib/log.h"
 #include "lib/settings.h"
 #include "lib/upload.h"
+#include "customers-bulkjob.h"
 
 #define BATCH 20
 #define SMTP_TIMEOUT 60
@@ -59,6 +61,7 @@
 #define HEARTBEAT_SECONDS 2	/* how often a worker says it is alive */
 #define DEAD_SECONDS 15		/* a worker silent this long is taken for dead */
 #define MAX_SHOPS 1000		/* shops served per round, at most */
+#define JOB_MAIL_SECONDS 2	/* a long job lets a round of mail go this often */
 
 enum worker_sql {
 	SQL_HELLO,
@@ -191,7 +194,8 @@ static struct db_query worker_sql[WORKER_SQL__MAX] = {
 	    "                          AND w.heartbeat_at >= NOW() - INTERVAL ? SECOND))"
 	    " ORDER BY id LIMIT 1" },
 	[SQL_JOB_CLAIMED] = { .sql =
-	    "SELECT id, kind, progress FROM job WHERE worker_id = ? AND state = 'running'"
+	    "SELECT id, kind, progress, shop_id, admin_id FROM job"
+	    " WHERE worker_id = ? AND state = 'running'"
 	    " ORDER BY id LIMIT 1" },
 	[SQL_JOB_BEAT] = { .sql =
 	    "UPDATE job SET heartbeat_at = NOW(), progress = ?"
@@ -235,7 +239,10 @@ struct worker {
 	char id[80];		/* this worker's row in the worker table, and its claims' lock */
 	time_t last_beat;
 	time_t last_housekeeping;
+	time_t last_round;	/* when a job last let a round of mail go */
 	long long job_id;	/* the job running now, 0 for none */
+	long long job_shop_id, job_admin_id;	/* its shop and who started it, or 0 */
+	char job_error[64];	/* why it failed, for job.last_error; "" */
 	int keep_bodies_days;	/* Mail.KeepBodiesDays: sent mail keeps its bodies so long */
 	int spool_keep_hours;	/* Spool.KeepHours: an upload's file left in the spool so long */
 	long long last_shop;	/* the shop served last, for taking shops in turn */
@@ -784,10 +791,13 @@ housekeeping(struct worker *w)
 }
 
 /* A job kind: runs the job, resuming from progress. Returns the count it
- * reached, -1 (failed), or -2 (cancelled: job_beat said so). */
+ * reached, -1 (failed: w->job_error may say why), or -2 (cancelled:
+ * job_beat said so). end, when not NULL, runs in the transaction that marks
+ * the job done or failed (a mail to queue with it). */
 struct job_kind {
 	const char *name;
 	long long (*run)(struct worker *w, long long progress);
+	int (*end)(struct worker *w, int failed);
 };
 
 static long long
@@ -797,8 +807,64 @@ job_housekeeping(struct worker *w, long long progress)
 	return housekeeping(w);
 }
 
+/* bulk_job_run's beat, between its batches: the worker and its job are
+ * alive. A long job (minutes for a large shop) lets the mail go out
+ * meanwhile, a round every JOB_MAIL_SECONDS: a sign-in link must not wait
+ * for the end of another shop's bulk action. */
+static int
+job_bulk_beat(void *data, long long progress)
+{
+	struct worker *w = data;
+
+	beat(w);
+	if (time(NULL) - w->last_round >= JOB_MAIL_SECONDS) {
+		w->last_round = time(NULL);
+		if (round_once(w) < 0)
+			log_err("database error in a round of mail during a job");
+	}
+	return job_beat(w, progress);
+}
+
+static void
+job_bulk_init(struct worker *w, struct bulk_job_run *run)
+{
+	memset(run, 0, sizeof(*run));
+	run->db = &w->db;
+	run->config = w->config;
+	run->job_id = w->job_id;
+	run->shop_id = w->job_shop_id;
+	run->admin_id = w->job_admin_id;
+	run->worker_id = w->id;
+	run->beat = job_bulk_beat;
+	run->data = w;
+}
+
+/* A bulk action on the customers a list matched (customers-bulkjob.h). */
+static long long
+job_customers_bulk(struct worker *w, long long progress)
+{
+	struct bulk_job_run run;
+	long long result;
+
+	(void)progress;	/* the job keeps where it got to (job.resume_after) */
+	job_bulk_init(w, &run);
+	result = bulk_job_run(&run);
+	snprintf(w->job_error, sizeof(w->job_error), "%s", run.error);
+	return result;
+}
+
+static int
+job_customers_bulk_end(struct worker *w, int failed)
+{
+	struct bulk_job_run run;
+
+	job_bulk_init(w, &run);
+	return bulk_job_end(&run, failed);
+}
+
 static const struct job_kind job_kinds[] = {
-	{ "housekeeping", job_housekeeping },
+	{ "housekeeping", job_housekeeping, NULL },
+	{ BULK_JOB_KIND, job_customers_bulk, job_customers_bulk_end },
 };
 
 /* Claims one job and runs it to its end. Returns 1 when a job was handled,
@@ -809,7 +875,7 @@ job_once(struct worker *w)
 	struct db_query *claimed = &worker_sql[SQL_JOB_CLAIMED];
 	struct db_param params[6];
 	const struct job_kind *kind = NULL;
-	long long progress = 0, result;
+	long long progress = 0, result, rows;
 	char name[48] = "";
 	size_t i;
 	int found;
@@ -824,6 +890,8 @@ job_once(struct worker *w)
 		w->job_id = db_int(claimed, 0);
 		snprintf(name, sizeof(name), "%s", db_text(claimed, 1) ? db_text(claimed, 1) : "");
 		progress = db_int(claimed, 2);
+		w->job_shop_id = db_int(claimed, 3);
+		w->job_admin_id = db_int(claimed, 4);
 	}
 	db_done(claimed);
 	if (!found)
@@ -831,17 +899,25 @@ job_once(struct worker *w)
 	for (i = 0; i < sizeof(job_kinds) / sizeof(job_kinds[0]); i++)
 		if (strcmp(name, job_kinds[i].name) == 0)
 			kind = &job_kinds[i];
+	w->job_error[0] = '\0';
 	result = kind != NULL ? kind->run(w, progress) : -1;
 	if (result == -1)
-		log_err("job %lld (%s) failed", w->job_id, name);
+		log_err("job %lld (%s) failed%s%s", w->job_id, name, w->job_error[0] ? ": " : "",
+		    w->job_error);
 	if (result != -2) {
 		params[0] = DB_TEXT(result >= 0 ? "done" : "failed");
 		params[1] = DB_INT(result >= 0 ? result : progress);
 		params[2] = result >= 0 ? DB_INT(result) : DB_NULL;
-		params[3] = result >= 0 ? DB_NULL : DB_TEXT(kind != NULL ? "failed" : "unknown kind");
+		params[3] = result >= 0 ? DB_NULL : DB_TEXT(kind == NULL ? "unknown kind" :
+		    w->job_error[0] ? w->job_error : "failed");
 		params[4] = DB_INT(w->job_id);
 		params[5] = DB_TEXT(w->id);
-		if (db_exec(&w->db, &worker_sql[SQL_JOB_END], params, 6) < 0) {
+		/* the end and what goes with it (a mail) commit together */
+		if (db_begin(&w->db) != 0 ||
+		    (rows = db_exec(&w->db, &worker_sql[SQL_JOB_END], params, 6)) < 0 ||
+		    (rows > 0 && kind != NULL && kind->end != NULL && kind->end(w, result < 0) != 0) ||
+		    db_commit(&w->db) != 0) {
+			db_rollback(&w->db);
 			w->job_id = 0;
 			return -1;
 		}
@@ -979,7 +1055,9 @@ main(int argc, char **argv)
 	signal(SIGINT, on_signal);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	if (db_connect(&w.db, w.config) != 0 ||
-	    db_register(&w.db, worker_sql, WORKER_SQL__MAX) != 0 || hello(&w) != 0) {
+	    db_register(&w.db, worker_sql, WORKER_SQL__MAX) != 0 ||
+	    /* the core's statements: jobs act for a shop (context.h, mail.h) */
+	    db_register(&w.db, core_sql, CORE_SQL__MAX) != 0 || hello(&w) != 0) {
 		status = 1;
 		stopping = 1;
 	}

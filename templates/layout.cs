@@ -3,7 +3,8 @@
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title><?cs if:Page.Title ?><?cs var:Page.Title ?> · <?cs /if ?><?cs var:Shop.Name ?><?cs if:!Shop.Name ?>Fidèle<?cs /if ?></title>
+<?cs if:Page.Refresh ?><meta http-equiv="refresh" content="<?cs var:Page.Refresh ?>">
+<?cs /if ?><title><?cs if:Page.Title ?><?cs var:Page.Title ?> · <?cs /if ?><?cs var:Shop.Name ?><?cs if:!Shop.Name ?>Fidèle<?cs /if ?></title>
 <link rel="stylesheet" href="/static/fidele.css">
 <link rel="icon" href="data:,">
 <?cs if:Page.Script ?><script src="/static/fidele.js" defer></script>

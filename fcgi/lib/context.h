@@ -41,7 +41,7 @@ enum context_actor {
 	ACTOR_ADMIN,	/* a signed-in admin: actor_id is the admin id */
 	ACTOR_CUSTOMER,	/* a signed-in customer: actor_id is the customer id */
 	ACTOR_CLI,	/* fidele-admin */
-	ACTOR_WORKER,	/* fidele-worker */
+	ACTOR_WORKER,	/* fidele-worker: actor_id is the admin a job acts for, or 0 */
 	ACTOR_KEY	/* a shop's API key (a ROUTE_KEY request): actor_id is api_key.id */
 };
 

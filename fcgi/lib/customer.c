@@ -185,12 +185,13 @@ run(struct shop_context *ctx, enum customer_sql which, const struct db_param *pa
 	return db_exec(ctx->db, &customer_sql[which], params, n);
 }
 
-/* The acting admin for an event, or SQL NULL (the CLI, the worker, a
- * customer). */
+/* The acting admin for an event: the admin, or the one a worker's job
+ * acts for; else SQL NULL (the CLI, a customer). */
 static struct db_param
 acting_admin(const struct shop_context *ctx)
 {
-	return ctx->actor == ACTOR_ADMIN && ctx->actor_id != 0 ? DB_INT(ctx->actor_id) : DB_NULL;
+	return (ctx->actor == ACTOR_ADMIN || ctx->actor == ACTOR_WORKER) && ctx->actor_id != 0 ?
+	    DB_INT(ctx->actor_id) : DB_NULL;
 }
 
 /* The phone's digits, for search ("+33 6 12" -> "33612"). */

@@ -959,10 +959,19 @@ sql_words(struct customer_sql *sql, const struct customer_query *query)
 	}
 }
 
-/* " FROM customer c WHERE …" with the chosen filters and search; walk: the
- * page's statement, which names the index it walks. */
+/* How sql_filters reads the customer table when no search word leads. */
+enum sql_read {
+	READ_ANY,	/* as the server likes */
+	READ_WALK,	/* the page's statement: the index of the list's order */
+	READ_BY_ID	/* a batch of a long walk in id order: the primary key, so
+			 * that each batch starts where the last one ended instead
+			 * of reading and sorting the whole shop again */
+};
+
+/* " FROM customer c WHERE …" with the chosen filters and search, read as
+ * read says. */
 static void
-sql_filters(struct customer_sql *sql, const struct customer_query *query, int walk)
+sql_filters(struct customer_sql *sql, const struct customer_query *query, enum sql_read read)
 {
 	struct db_param param;
 	size_t r;
@@ -987,11 +996,12 @@ sql_filters(struct customer_sql *sql, const struct customer_query *query, int wa
 		sql_param(sql, " AND s0.term LIKE ?", DB_TEXT(sql->pattern[0]));
 	} else {
 		sql_add(sql, " FROM customer c");
-		if (walk && query->plan == CUSTOMER_PLAN_WALK) {
+		if (read == READ_WALK && query->plan == CUSTOMER_PLAN_WALK) {
 			sql_add(sql, " FORCE INDEX (");
 			sql_add(sql, sorts[query->sort].index);
 			sql_add(sql, ")");
-		}
+		} else if (read == READ_BY_ID)
+			sql_add(sql, " FORCE INDEX (PRIMARY)");
 	}
 	sql_param(sql, " WHERE c.shop_id = ? AND c.erased_at IS NULL", DB_INT(query->shop_id));
 	/* erased customers have no address: the e-mail order starts past them */
@@ -1064,7 +1074,7 @@ customer_query_page_sql(struct customer_query *query, struct customer_sql *sql)
 	sql_add(sql, "SELECT " LIST_COLUMNS ", page.matching FROM (SELECT c.id");
 	sql_add(sql, customer_query_counted(query) && !query->cursor ?
 	    ", COUNT(*) OVER () AS matching" : ", NULL AS matching");
-	sql_filters(sql, query, 1);
+	sql_filters(sql, query, READ_WALK);
 	if (query->cursor)
 		sql_keyset(sql, query, reading_down);
 	sql_order(sql, query, reading_down, 1);
@@ -1095,7 +1105,7 @@ customer_query_count_sql(struct customer_query *query, struct customer_sql *sql)
 
 	memset(sql, 0, sizeof(*sql));
 	sql_add(sql, "SELECT COUNT(*) FROM (SELECT 1");
-	sql_filters(sql, query, 0);
+	sql_filters(sql, query, READ_ANY);
 	sql_param(sql, " LIMIT ?) matching", DB_INT(CUSTOMER_COUNT_CAP + 1));
 	query->plan = plan;
 }
@@ -1108,7 +1118,21 @@ customer_query_select_sql(struct customer_query *query, struct customer_sql *sql
 
 	memset(sql, 0, sizeof(*sql));
 	sql_param(sql, "INSERT INTO bulk_selection SELECT ?, c.id", DB_BLOB(selection, 16));
-	sql_filters(sql, query, 0);
+	sql_filters(sql, query, READ_ANY);
+	query->plan = plan;
+}
+
+void
+customer_query_select_batch_sql(struct customer_query *query, struct customer_sql *sql,
+    const unsigned char *selection, long long after_id, long long limit)
+{
+	enum customer_plan plan = plan_for_all(query);
+
+	memset(sql, 0, sizeof(*sql));
+	sql_param(sql, "INSERT INTO bulk_selection SELECT ?, c.id", DB_BLOB(selection, 16));
+	sql_filters(sql, query, READ_BY_ID);
+	sql_param(sql, " AND c.id > ?", DB_INT(after_id));
+	sql_param(sql, " ORDER BY c.id LIMIT ?", DB_INT(limit));
 	query->plan = plan;
 }
 
@@ -1119,7 +1143,7 @@ customer_query_export_sql(struct customer_query *query, struct customer_sql *sql
 
 	memset(sql, 0, sizeof(*sql));
 	sql_add(sql, "SELECT " LIST_COLUMNS);
-	sql_filters(sql, query, 0);
+	sql_filters(sql, query, READ_ANY);
 	sql_order(sql, query, query->descending, 0);
 	query->plan = plan;
 }
@@ -1225,6 +1249,19 @@ customer_query_select(struct customer_query *query, struct db *db,
 	if (!query->planned && customer_query_plan(query, db, 0) != 0)
 		return -1;
 	customer_query_select_sql(query, &sql, selection);
+	return run(db, &sql, &rows) == NULL || rows < 0 ? -1 : 0;
+}
+
+int
+customer_query_select_batch(struct customer_query *query, struct db *db,
+    const unsigned char *selection, long long after_id, long long limit)
+{
+	static struct customer_sql sql;
+	long long rows;
+
+	if (!query->planned && customer_query_plan(query, db, 0) != 0)
+		return -1;
+	customer_query_select_batch_sql(query, &sql, selection, after_id, limit);
 	return run(db, &sql, &rows) == NULL || rows < 0 ? -1 : 0;
 }
 

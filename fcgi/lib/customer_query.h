@@ -263,6 +263,8 @@ void customer_query_count_sql(struct customer_query *query, struct customer_sql 
 void customer_query_select_sql(struct customer_query *query, struct customer_sql *sql,
     const unsigned char *selection);
 void customer_query_export_sql(struct customer_query *query, struct customer_sql *sql);
+void customer_query_select_batch_sql(struct customer_query *query, struct customer_sql *sql,
+    const unsigned char *selection, long long after_id, long long limit);
 
 /* Runs the page's statement (size + 1 customers, in the order they are
  * read, the columns of enum customer_column) and notes its rows
@@ -280,6 +282,11 @@ long long customer_query_count(struct customer_query *query, struct db *db);
  * bytes), inside the caller's transaction. 0 or -1. */
 int customer_query_select(struct customer_query *query, struct db *db,
     const unsigned char *selection);
+
+/* The same for a batch of a long walk: the next limit matching customers
+ * whose id is above after_id, in id order. 0 or -1. */
+int customer_query_select_batch(struct customer_query *query, struct db *db,
+    const unsigned char *selection, long long after_id, long long limit);
 
 /* Runs the export: every matching customer in the list's order, the
  * columns of enum customer_column but the count. NULL on error; the rows

@@ -15,6 +15,7 @@
   </ul>
   <?cs if:Page.LeftAsTheyAre ?><p class="muted"><?cs var:Page.LeftAsTheyAre ?> <?cs call:plural(Page.LeftAsTheyAre, Lang.Customers.Bulk.LeftOne, Lang.Customers.Bulk.LeftMany) ?></p><?cs /if ?>
   <?cs if:Page.Action == "delete" ?><p class="alert"><?cs call:plural(Page.Count, Lang.Customers.DeleteWarning, Lang.Customers.DeleteWarningMany) ?></p><?cs /if ?>
+  <?cs if:Page.Scope == "all" ?><p class="muted"><?cs var:Lang.Customers.Job.MayChange ?></p><?cs /if ?>
   <?cs if:Page.Reason ?><p><?cs var:Lang.Customers.Reason ?> : <?cs var:Page.Reason ?></p><?cs /if ?>
   <?cs if:Page.Message ?><p class="alert" role="alert"><?cs var:Page.Message ?></p><?cs /if ?>
   <form method="post" action="/admin/customers/bulk" class="actions">

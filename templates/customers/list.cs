@@ -49,6 +49,7 @@
   </form>
 </details>
 <?cs if:Page.Message ?><p class="alert" role="alert"><?cs var:Page.Message ?></p><?cs /if ?>
+<?cs if:Page.RunningJob ?><p class="notice" role="status"><?cs var:Lang.Customers.Job.Banner ?> <a href="/admin/customers/jobs/<?cs var:Page.RunningJob ?>"><?cs var:Lang.Customers.Job.See ?></a></p><?cs /if ?>
 <?cs if:Page.FailedMails ?><p class="alert" role="status"><?cs var:Page.FailedMails ?> <?cs call:plural(Page.FailedMails, Lang.Customers.MailFailedOne, Lang.Customers.MailFailed) ?> <a href="/admin/customers/mails"><?cs var:Lang.Customers.FailedMails.See ?></a></p><?cs /if ?>
 <?cs if:Page.Message ?>
 <?cs elif:Page.Shown == 0 ?>

@@ -2,6 +2,8 @@
 the search, a bulk action with its confirmation, and the list and a
 customer's page on a phone-sized screen, which must not scroll sideways."""
 
+import time
+
 from fixtures import ALPHA_HOST, ALPHA_OWNER
 import browsing
 from browsing import BrowserTest, url
@@ -9,11 +11,13 @@ from browsing import BrowserTest, url
 LONG_EMAIL = ("marie-charlotte.de-la-tour-dauvergne.sans-espace-aucune@"
               "une-tres-longue-adresse-de-messagerie-associative.example.fr")
 BULK_CUSTOMERS = ("bulk.one@alpha.test", "bulk.two@alpha.test")
+JOB_CUSTOMERS = ("job.one@alpha.test", "job.two@alpha.test", "job.three@alpha.test")
 
 
 def setUpModule():
     rows = [(LONG_EMAIL, "Marie-Charlotte", "Zlongaddress")] + \
-        [(email, "Client", "Zbulkaction") for email in BULK_CUSTOMERS]
+        [(email, "Client", "Zbulkaction") for email in BULK_CUSTOMERS] + \
+        [(email, "Client", "Zbulkjob") for email in JOB_CUSTOMERS]
     browsing.STACK.sql("".join(
         "INSERT INTO customer (shop_id, email, first_name, last_name, status, source)"
         " SELECT id, '%s', '%s', '%s', 'active', 'admin' FROM shop WHERE slug = 'alpha';" % row
@@ -89,6 +93,39 @@ class CustomerPages(BrowserTest):
         statuses = browsing.STACK.sql("SELECT status FROM customer WHERE email IN ('%s', '%s')"
                                       % BULK_CUSTOMERS)
         self.assertEqual(statuses, [["inactive"], ["inactive"]])
+
+    def test_bulk_action_on_everything_matching_ends_on_its_job_page(self):
+        """confirmed, the action is queued: the job page shows it, and once
+        the worker ran it, what it did"""
+        tab = self.admin
+        self.search("zbulkjob")
+        self.assertEqual(len(listed_names(tab)), 3)
+        # the bar shows once a row is ticked; then "all of the list"
+        tab.click("table.list tbody input[name=id]")
+        tab.click("input[name=scope][value=all]")
+        tab.choose("#bulk-action", "deactivate")
+        tab.click_and_wait("form.bulk-form .bulk-bar button[type=submit]")
+        self.assertIn("Marquer inactifs 3 clients ?", tab.text())
+        self.assertIn("Le nombre peut varier légèrement", tab.text())
+        self.assertEqual(tab.click_and_wait("form.actions button[type=submit]"), 200)
+        self.assertRegex(tab.path(), r"^/admin/customers/jobs/\d+$")
+        self.assertIn("Action groupée : Marquer inactifs", tab.text())
+        job_id = tab.path().rsplit("/", 1)[1]
+        emails = "', '".join(JOB_CUSTOMERS)
+        # the stack's worker runs it; the page reloads itself meanwhile
+        deadline = time.time() + 60
+        while (browsing.STACK.sql("SELECT state FROM job WHERE id = %s" % job_id) != [["done"]]
+               and time.time() < deadline):
+            time.sleep(0.2)
+        self.assertEqual(tab.goto(url(ALPHA_HOST, "/admin/customers/jobs/" + job_id)), 200)
+        self.assertIn("Terminée", tab.text())
+        self.assertIn("Marqués inactifs : 3 clients", tab.text())
+        self.assertEqual(browsing.STACK.sql("SELECT DISTINCT status FROM customer WHERE email IN ('%s')"
+                                            % emails), [["inactive"]])
+        # back to the list as it was
+        tab.click_and_wait("a.button.primary")
+        self.assertEqual(tab.path(), "/admin/customers?q=zbulkjob&status=current&")
+        self.assertNotIn("Une action groupée est en cours", tab.text())
 
 
 class PhoneWidth(BrowserTest):

@@ -291,6 +291,13 @@ test_sql(void)
 	    sql.params[0].type == DB_PARAM_BLOB && sql.params[0].length == 16,
 	    "the bulk selection: the matches under the selection's id");
 
+	customer_query_select_batch_sql(&query, &sql, selection, 4200, 500);
+	ok(has(sql.text, "INSERT INTO bulk_selection SELECT ?, c.id FROM customer c"
+	    " FORCE INDEX (PRIMARY) WHERE c.shop_id = ?") && has(sql.text, " AND c.status = ?") &&
+	    has(sql.text, " AND c.id > ? ORDER BY c.id LIMIT ?") &&
+	    sql.params[sql.n - 2].number == 4200 && sql.params[sql.n - 1].number == 500,
+	    "a batch of a bulk job: the next matches after the last id, read on the primary key");
+
 	/* a page read from one word's terms can hold a customer twice: the
 	 * outputs that want every match once read the intersected matches */
 	estimator.ctx = &fake;
@@ -308,6 +315,11 @@ test_sql(void)
 	    "its export reads each match once, in the list's order, and leaves the page's plan");
 	customer_query_count_sql(&query, &sql);
 	ok(has(sql.text, "SELECT DISTINCT s.customer_id"), "its count counts each match once");
+	customer_query_select_batch_sql(&query, &sql, selection, 10, 500);
+	ok(has(sql.text, "FROM (SELECT DISTINCT s.customer_id FROM customer_search s") &&
+	    !strstr(sql.text, "FORCE INDEX") && has(sql.text, " AND c.id > ? ORDER BY c.id LIMIT ?") &&
+	    query.plan == CUSTOMER_PLAN_SORTED,
+	    "a batch of a search reads each match once, after the last id");
 
 	/* a walk names its index and gives up after Limits.SearchWalk rows */
 	fake = (struct fake){ 100000, { "marie%" }, { 9000 }, 100, 0, NULL, 0 };

@@ -1,7 +1,10 @@
 """Bulk actions on the customer list: ticked rows or everything that
-matches the filters, always through a confirmation that says how many."""
+matches the filters, always through a confirmation that says how many.
+The ticked rows change at once; everything that matches is a worker job
+(its own tests: test_bulkjob.py)."""
 
 import re
+import time
 import unittest
 
 from fixtures import ALPHA_HOST, ALPHA_OWNER, ALPHA_STAFF, BETA_HOST, BETA_OWNER
@@ -56,11 +59,24 @@ class Bulk(unittest.TestCase):
                                " AND customer_id IN (%s)" % ",".join(self.ids))
         self.assertEqual(events, [["2"]])
 
+    def run_job(self, page):
+        """Confirms an action on everything that matches: it is queued as a
+        job and the admin sent to its page; the stack's worker runs it."""
+        queued = self.confirm(page)
+        self.assertEqual(queued.status, 303)
+        job = queued.header("Location")
+        self.assertRegex(job, r"^/admin/customers/jobs/\d+$")
+        deadline = time.time() + 60
+        while "Terminée le" not in self.browser.get(job).text() and time.time() < deadline:
+            time.sleep(0.2)
+        return self.browser.get(job)
+
     def test_everything_matching_the_filter(self):
         page = self.post([("action", "block"), ("scope", "all"), ("reason", "Fraude"),
                           ("q", "Groupe" + self.tag)])
         self.assertIn("Bloquer 3 clients ?", page.text())
-        self.confirm(page)
+        done = self.run_job(page)
+        self.assertIn("Bloqués : 3 clients", done.text())
         self.assertEqual(status_of(self.ids), ["blocked"] * 3)
         reasons = web.STACK.sql("SELECT DISTINCT status_reason FROM customer WHERE id IN (%s)"
                                 % ",".join(self.ids))
@@ -68,7 +84,7 @@ class Bulk(unittest.TestCase):
         # unblocking is its own action: "reactivate" never unblocks anyone
         again = self.post([("action", "unblock"), ("scope", "all"), ("status", "blocked"),
                            ("q", "Groupe" + self.tag)])
-        self.confirm(again)
+        self.run_job(again)
         self.assertEqual(status_of(self.ids), ["invited"] * 3)
 
     def test_delete_is_for_owners_and_erases(self):

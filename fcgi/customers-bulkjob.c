@@ -1,0 +1,391 @@
+/*
+ * The customers.bulk job (see customers-bulkjob.h): its payload, read by
+ * the page and the worker, and its run in fidele-worker.
+ */
+#include <config.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lib/crypto.h"
+#include "lib/customer_query.h"
+#include "lib/format.h"
+#include "lib/log.h"
+#include "lib/mail.h"
+#include "customers-bulkjob.h"
+
+const char *const bulk_action_names[BULK__MAX + 1] = {
+	[BULK_DEACTIVATE] = "deactivate", [BULK_REACTIVATE] = "reactivate", [BULK_BLOCK] = "block",
+	[BULK_UNBLOCK] = "unblock", [BULK_DELETE] = "delete",
+};
+
+const struct bulk_action_def bulk_actions[BULK__MAX] = {
+	[BULK_DEACTIVATE] = { CUSTOMER_DEACTIVATE, 0 },
+	[BULK_REACTIVATE] = { CUSTOMER_REACTIVATE, 0 },
+	[BULK_BLOCK] = { CUSTOMER_BLOCK, 0 },
+	[BULK_UNBLOCK] = { CUSTOMER_UNBLOCK, 0 },
+	[BULK_DELETE] = { CUSTOMER_ERASE, 1 },
+};
+
+enum bulk_action
+bulk_action_find(const char *name)
+{
+	int action;
+
+	for (action = 0; name != NULL && action < BULK__MAX; action++)
+		if (strcmp(bulk_action_names[action], name) == 0)
+			return (enum bulk_action)action;
+	return BULK__MAX;
+}
+
+/* --- the payload ------------------------------------------------------------------ */
+
+/* Appends "name=escaped value&" to out at *used. 0 or -1. */
+static int
+payload_add(char *out, size_t size, size_t *used, const char *name, const char *value)
+{
+	char *escaped = NULL;
+	int written;
+
+	if (cgi_url_escape(value, &escaped) != STATUS_OK)
+		return -1;
+	written = snprintf(out + *used, size - *used, "%s=%s&", name, escaped);
+	free(escaped);
+	if (written < 0 || *used + (size_t)written >= size)
+		return -1;
+	*used += (size_t)written;
+	return 0;
+}
+
+int
+bulk_payload_write(const struct bulk_payload *payload, char *out, size_t size)
+{
+	char count[32];
+	size_t used = 0;
+
+	out[0] = '\0';
+	snprintf(count, sizeof(count), "%lld", payload->count);
+	return payload_add(out, size, &used, "action", bulk_action_names[payload->action]) != 0 ||
+	    payload_add(out, size, &used, "count", count) != 0 ||
+	    payload_add(out, size, &used, "reason", payload->reason) != 0 ||
+	    payload_add(out, size, &used, "link", payload->link) != 0 ||
+	    payload_add(out, size, &used, "query", payload->query) != 0 ? -1 : 0;
+}
+
+int
+bulk_payload_read(const char *text, struct bulk_payload *out)
+{
+	char copy[8192], *pair, *next;
+	int have_action = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (text == NULL || strlen(text) >= sizeof(copy))
+		return -1;
+	snprintf(copy, sizeof(copy), "%s", text);
+	for (pair = copy; pair != NULL && *pair != '\0'; pair = next) {
+		char *value = strchr(pair, '=');
+
+		next = strchr(pair, '&');
+		if (next != NULL)
+			*next++ = '\0';
+		if (value == NULL)
+			return -1;
+		*value++ = '\0';
+		cgi_url_unescape(value);
+		if (strcmp(pair, "action") == 0) {
+			out->action = bulk_action_find(value);
+			have_action = out->action != BULK__MAX;
+		} else if (strcmp(pair, "count") == 0)
+			out->count = strtoll(value, NULL, 10);
+		else if (strcmp(pair, "reason") == 0)
+			snprintf(out->reason, sizeof(out->reason), "%s", value);
+		else if (strcmp(pair, "link") == 0)
+			snprintf(out->link, sizeof(out->link), "%s", value);
+		else if (strcmp(pair, "query") == 0)
+			snprintf(out->query, sizeof(out->query), "%s", value);
+	}
+	return have_action ? 0 : -1;
+}
+
+/* --- the run, in fidele-worker ------------------------------------------------------- */
+
+enum bulk_job_sql {
+	BJ_JOB,
+	BJ_ADMIN,
+	BJ_LAST,
+	BJ_STEP,
+	BJ_END,
+	BULK_JOB_SQL__MAX
+};
+
+static struct db_query bulk_job_sql[BULK_JOB_SQL__MAX] = {
+	[BJ_JOB] = { .sql =
+	    "SELECT payload, resume_after, changed, progress FROM job"
+	    " WHERE id = ? AND shop_id = ? AND kind = '" BULK_JOB_KIND "'" },
+	/* an erase is the owners': checked again when it runs (the admin may
+	 * have been made staff, disabled or deleted since) */
+	[BJ_ADMIN] = { .sql =
+	    "SELECT role = 'owner' AND disabled_at IS NULL FROM admin WHERE id = ? AND shop_id = ?" },
+	/* the batch's last customer: the next batch starts after it */
+	[BJ_LAST] = { .sql =
+	    "SELECT MAX(customer_id) FROM bulk_selection WHERE selection_id = ?" },
+	/* committed with the batch; no row: the job was cancelled (or taken
+	 * by another worker) meanwhile, and the batch is undone */
+	[BJ_STEP] = { .sql =
+	    "UPDATE job SET progress = progress + ?, changed = changed + ?, resume_after = ?,"
+	    "       heartbeat_at = NOW()"
+	    " WHERE id = ? AND shop_id = ? AND worker_id = ? AND state = 'running'" },
+	/* what the mail at the end says, and to whom */
+	[BJ_END] = { .sql =
+	    "SELECT TIMESTAMPDIFF(SECOND, j.created_at, NOW()), j.changed, j.progress, a.email"
+	    "  FROM job j JOIN admin a ON a.id = j.admin_id AND a.shop_id = j.shop_id"
+	    " WHERE j.id = ? AND j.shop_id = ? AND a.disabled_at IS NULL" },
+};
+
+static int
+bulk_job_ready(struct db *db)
+{
+	int i;
+
+	for (i = 0; i < db->table_count; i++)
+		if (db->tables[i] == bulk_job_sql)
+			return 0;
+	return db_register(db, bulk_job_sql, BULK_JOB_SQL__MAX);
+}
+
+/* Fails the run with the reason key. Returns -1. */
+static long long
+failed(struct bulk_job_run *run, const char *reason)
+{
+	snprintf(run->error, sizeof(run->error), "%s", reason);
+	return -1;
+}
+
+/* The job's payload and where it got to. 0, or -1 (run->error says). */
+static int
+job_read(struct bulk_job_run *run, struct bulk_payload *payload, long long *after,
+    long long *progress)
+{
+	struct db_query *query = &bulk_job_sql[BJ_JOB];
+	struct db_param params[2] = { DB_INT(run->job_id), DB_INT(run->shop_id) };
+	int found, status = 0;
+
+	if (db_exec(run->db, query, params, 2) < 0)
+		return (int)failed(run, "error");
+	found = db_fetch(query);
+	if (found == 1) {
+		status = bulk_payload_read(db_text(query, 0), payload);
+		*after = db_int(query, 1);
+		*progress = db_int(query, 3);
+	}
+	db_done(query);
+	if (found != 1 || status != 0)
+		return (int)failed(run, found < 0 ? "error" : "payload");
+	return 0;
+}
+
+/* Whether the admin who started the job is an owner of its shop now. 1,
+ * 0, or -1 (database). */
+static int
+admin_is_owner(struct bulk_job_run *run)
+{
+	struct db_query *query = &bulk_job_sql[BJ_ADMIN];
+	struct db_param params[2] = { DB_INT(run->admin_id), DB_INT(run->shop_id) };
+	int found, owner = 0;
+
+	if (run->admin_id == 0)
+		return 0;
+	if (db_exec(run->db, query, params, 2) < 0)
+		return -1;
+	found = db_fetch(query);
+	if (found == 1)
+		owner = db_int(query, 0) == 1;
+	db_done(query);
+	return found < 0 ? -1 : owner;
+}
+
+/* Waits Jobs.BulkPauseMilliseconds between batches (0 by default: a
+ * provider may slow big jobs down so that the shop's pages stay quick),
+ * beating meanwhile. 1 go on, 0 cancelled, -1 (database). */
+static int
+pause_between(struct bulk_job_run *run, long pause_ms, long long progress)
+{
+	int going = 1;
+
+	while (pause_ms > 0 && going == 1) {
+		long step = pause_ms > 200 ? 200 : pause_ms;
+
+		usleep((useconds_t)step * 1000);
+		pause_ms -= step;
+		going = run->beat(run->data, progress);
+	}
+	return going;
+}
+
+/* One batch: the next matching customers after *after, in id order, in
+ * one transaction with the job's counts. Returns how many it went through
+ * (0: none left), -1 (database), or -2 (cancelled meanwhile: undone). */
+static long long
+batch(struct bulk_job_run *run, struct shop_context *ctx, struct customer_query *query,
+    const struct bulk_payload *payload, long long *after, long long size)
+{
+	struct db_query *last_query = &bulk_job_sql[BJ_LAST];
+	enum customer_change change = bulk_actions[payload->action].change;
+	unsigned char selection[16];
+	struct db_param params[6];
+	long long chosen, kept, last = 0, rows;
+
+	if (crypto_random(selection, sizeof(selection)) != 0 || db_begin(run->db) != 0)
+		return -1;
+	if (customer_query_select_batch(query, run->db, selection, *after, size) != 0 ||
+	    (chosen = customer_selection_count(ctx, selection)) < 0)
+		goto error;
+	if (chosen == 0) {
+		db_rollback(run->db);
+		return 0;
+	}
+	params[0] = DB_BLOB(selection, 16);
+	if (db_exec(run->db, last_query, params, 1) < 0)
+		goto error;
+	if (db_fetch(last_query) == 1)
+		last = db_int(last_query, 0);
+	db_done(last_query);
+	kept = customer_selection_keep(ctx, change, selection);
+	if (last <= *after || kept < 0 ||
+	    (kept > 0 && customer_change_selection(ctx, change, payload->reason, selection) !=
+	    CUSTOMER_OK))
+		goto error;
+	params[0] = DB_INT(chosen);
+	params[1] = DB_INT(kept);
+	params[2] = DB_INT(last);
+	params[3] = DB_INT(run->job_id);
+	params[4] = DB_INT(run->shop_id);
+	params[5] = DB_TEXT(run->worker_id);
+	rows = db_exec(run->db, &bulk_job_sql[BJ_STEP], params, 6);
+	if (rows < 0)
+		goto error;
+	if (rows == 0) {
+		db_rollback(run->db);
+		return -2;
+	}
+	if (db_commit(run->db) != 0)
+		return -1;
+	*after = last;
+	return chosen;
+error:
+	db_rollback(run->db);
+	return -1;
+}
+
+long long
+bulk_job_run(struct bulk_job_run *run)
+{
+	static struct customer_query query;
+	struct bulk_payload payload;
+	struct shop_context ctx;
+	long long after = 0, progress = 0, size, done;
+	long pause_ms;
+	int going;
+
+	run->error[0] = '\0';
+	size = hdf_get_int_value(run->config, "Jobs.BulkBatch", BULK_JOB_BATCH);
+	pause_ms = hdf_get_int_value(run->config, "Jobs.BulkPauseMilliseconds", 0);
+	if (size < 1 || size > 10000)
+		size = BULK_JOB_BATCH;
+	if (bulk_job_ready(run->db) != 0 || job_read(run, &payload, &after, &progress) != 0)
+		return run->error[0] ? -1 : failed(run, "error");
+	/* the list's filters, read as the list reads them */
+	if (customer_query_from_text(&query, run->shop_id, run->config, payload.query) != NULL)
+		return failed(run, "query");
+	if (bulk_actions[payload.action].owner_only) {
+		int owner = admin_is_owner(run);
+
+		if (owner < 0)
+			return failed(run, "error");
+		if (owner == 0)
+			return failed(run, "owner");
+	}
+	if (context_for_shop(&ctx, run->db, run->config, run->shop_id, ACTOR_WORKER) != 1) {
+		context_end(&ctx);
+		return failed(run, "error");
+	}
+	/* the worker acts, on behalf of the admin who started the job: the
+	 * timeline names that admin */
+	ctx.actor_id = run->admin_id;
+	for (;;) {
+		going = run->beat(run->data, progress);
+		if (going == 1 && progress > 0)
+			going = pause_between(run, pause_ms, progress);
+		if (going != 1) {
+			done = going == 0 ? -2 : failed(run, "error");
+			break;
+		}
+		done = batch(run, &ctx, &query, &payload, &after, size);
+		if (done <= 0) {
+			if (done == 0)
+				done = progress;
+			else if (done == -1)
+				done = failed(run, "error");
+			break;
+		}
+		progress += done;
+	}
+	context_end(&ctx);
+	return done;
+}
+
+int
+bulk_job_end(struct bulk_job_run *run, int failed_now)
+{
+	struct db_query *query = &bulk_job_sql[BJ_END];
+	struct db_param params[2] = { DB_INT(run->job_id), DB_INT(run->shop_id) };
+	struct bulk_payload payload;
+	struct shop_context ctx;
+	long long seconds = 0, changed = 0, progress = 0, after;
+	long mail_after = hdf_get_int_value(run->config, "Jobs.MailAfterSeconds", 60);
+	char email[256] = "", text[64];
+	int found, status;
+
+	if (bulk_job_ready(run->db) != 0 || db_exec(run->db, query, params, 2) < 0)
+		return -1;
+	found = db_fetch(query);
+	if (found == 1) {
+		seconds = db_int(query, 0);
+		changed = db_int(query, 1);
+		progress = db_int(query, 2);
+		snprintf(email, sizeof(email), "%s", db_text(query, 3) ? db_text(query, 3) : "");
+	}
+	db_done(query);
+	if (found < 0)
+		return -1;
+	/* nobody to tell (the admin is gone), or they were watching */
+	if (found == 0 || email[0] == '\0' || (!failed_now && seconds < mail_after))
+		return 0;
+	if (job_read(run, &payload, &after, &progress) != 0)
+		payload.link[0] = '\0';
+	if (context_for_shop(&ctx, run->db, run->config, run->shop_id, ACTOR_WORKER) != 1) {
+		context_end(&ctx);
+		return -1;
+	}
+	{
+		struct mail mail = { "customers-bulk", email, 0, run->admin_id };
+
+		if (payload.link[0] != '\0')
+			hdf_set_valuef(ctx.hdf, "Mail.Link=%s/admin/customers/jobs/%lld", payload.link,
+			    run->job_id);
+		hdf_set_value(ctx.hdf, "Mail.Action", bulk_action_names[payload.action]);
+		hdf_set_int_value(ctx.hdf, "Mail.ChangedCount", changed > 1 ? 2 : (int)changed);
+		format_count(changed, ctx.shop->lang, text, sizeof(text));
+		hdf_set_value(ctx.hdf, "Mail.Changed", text);
+		format_count(progress - changed, ctx.shop->lang, text, sizeof(text));
+		hdf_set_value(ctx.hdf, "Mail.Left", progress > changed ? text : "");
+		if (failed_now)
+			hdf_set_value(ctx.hdf, "Mail.Failed", "1");
+		status = mail_queue(&ctx, &mail);
+	}
+	context_end(&ctx);
+	return status;
+}

@@ -1,0 +1,89 @@
+/*
+ * A bulk action on "everything that matches" as a worker job (kind
+ * customers.bulk), shared by the page that queues it and follows it
+ * (customers.fcgi: customers-bulk.c, customers-jobs.c) and the worker that
+ * runs it (fidele-worker).
+ *
+ * The job's payload is a query string: the action, the block's reason,
+ * the count the confirmation showed, the shop's address as the admin used
+ * it (for the link in the mail at the end) and the list's filters as the
+ * list writes them (customer_query_filters_text), which the worker reads
+ * back with customer_query_from_text: the same checks as the list's door.
+ * Who started it is the job row's admin_id.
+ *
+ * The worker walks the matching customers in id order, BULK_JOB_BATCH (or
+ * Jobs.BulkBatch) a transaction, through the customer writer with a
+ * worker's shop context acting for that admin. Each batch commits with the
+ * job's counts and the last id it finished (job.resume_after), so a worker
+ * killed in the middle resumes after the last batch that committed and
+ * nobody is changed twice. A cancel is seen between batches: the batches
+ * done stay done.
+ */
+#ifndef FIDELE_CUSTOMERS_BULKJOB_H
+#define FIDELE_CUSTOMERS_BULKJOB_H
+
+#include "lib/customer.h"
+
+#define BULK_JOB_KIND "customers.bulk"
+#define BULK_JOB_BATCH 500
+
+enum bulk_action { BULK_DEACTIVATE, BULK_REACTIVATE, BULK_BLOCK, BULK_UNBLOCK, BULK_DELETE,
+	BULK__MAX };
+
+/* The actions of the list's form, each a change of the customer writer
+ * (customer.h), which knows the statuses it applies to: the others chosen
+ * are left as they are (reactivating never unblocks anyone, making
+ * inactive never unblocks a blocked customer). */
+struct bulk_action_def {
+	enum customer_change change;
+	int owner_only;
+};
+
+extern const struct bulk_action_def bulk_actions[BULK__MAX];
+
+/* The actions' names in the form (the choices of its "action") and the
+ * payload, ending with NULL. */
+extern const char *const bulk_action_names[BULK__MAX + 1];
+
+/* The action named name, or BULK__MAX. */
+enum bulk_action bulk_action_find(const char *name);
+
+struct bulk_payload {
+	enum bulk_action action;
+	long long count;	/* what the confirmation showed */
+	char reason[501];
+	char link[300];		/* "https://host[:port]", "" when unknown */
+	char query[1700];	/* the list's filters as a query string */
+};
+
+/* Writes payload as the job's text into out. 0, or -1 when it does not fit. */
+int bulk_payload_write(const struct bulk_payload *payload, char *out, size_t size);
+
+/* Reads a job's text back. 0, or -1 when it is not one. */
+int bulk_payload_read(const char *text, struct bulk_payload *out);
+
+/* What the worker hands a job it runs. */
+struct bulk_job_run {
+	struct db *db;
+	HDF *config;
+	long long job_id, shop_id, admin_id;
+	const char *worker_id;
+	/* says the job and its worker are alive: 1 go on, 0 cancelled (or
+	 * no longer this worker's), -1 (database) */
+	int (*beat)(void *data, long long progress);
+	void *data;
+	/* why it failed, for job.last_error and the job page (a key of
+	 * Lang.Customers.Job.Failure) */
+	char error[64];
+};
+
+/* Runs (or resumes) the job. Returns how many customers it went through,
+ * -1 when it failed (run->error says why), -2 when it was cancelled. */
+long long bulk_job_run(struct bulk_job_run *run);
+
+/* At the job's end (done or failed), inside the transaction that marks it:
+ * queues the mail to the admin who started it when the job failed or took
+ * longer than Jobs.MailAfterSeconds. 0 or -1. */
+int bulk_job_end(struct bulk_job_run *run, int failed);
+
+#endif
