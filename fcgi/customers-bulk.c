@@ -152,7 +152,8 @@ bulk_queue(struct request *req, enum bulk_action action, const char *reason, lon
 {
 	struct db_query *add = &customers_sql[SQL_JOB_ADD];
 	static struct bulk_payload payload;
-	static char text[4096];
+	/* every part escaped: up to three bytes for one */
+	static char text[3 * sizeof(payload) + 64];
 	struct db_param params[4];
 	char path[64];
 

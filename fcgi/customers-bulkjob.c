@@ -364,8 +364,11 @@ bulk_job_end(struct bulk_job_run *run, int failed_now)
 	/* nobody to tell (the admin is gone), or they were watching */
 	if (found == 0 || email[0] == '\0' || (!failed_now && seconds < mail_after))
 		return 0;
-	if (job_read(run, &payload, &after, &progress) != 0)
+	memset(&payload, 0, sizeof(payload));
+	if (job_read(run, &payload, &after, &progress) != 0) {
 		payload.link[0] = '\0';
+		payload.action = BULK__MAX;	/* unknown: the mail says no action */
+	}
 	if (context_for_shop(&ctx, run->db, run->config, run->shop_id, ACTOR_WORKER) != 1) {
 		context_end(&ctx);
 		return -1;
@@ -376,7 +379,8 @@ bulk_job_end(struct bulk_job_run *run, int failed_now)
 		if (payload.link[0] != '\0')
 			hdf_set_valuef(ctx.hdf, "Mail.Link=%s/admin/customers/jobs/%lld", payload.link,
 			    run->job_id);
-		hdf_set_value(ctx.hdf, "Mail.Action", bulk_action_names[payload.action]);
+		if (payload.action < BULK__MAX)
+			hdf_set_value(ctx.hdf, "Mail.Action", bulk_action_names[payload.action]);
 		hdf_set_int_value(ctx.hdf, "Mail.ChangedCount", changed > 1 ? 2 : (int)changed);
 		format_count(changed, ctx.shop->lang, text, sizeof(text));
 		hdf_set_value(ctx.hdf, "Mail.Changed", text);

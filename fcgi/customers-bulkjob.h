@@ -51,7 +51,7 @@ enum bulk_action bulk_action_find(const char *name);
 struct bulk_payload {
 	enum bulk_action action;
 	long long count;	/* what the confirmation showed */
-	char reason[501];
+	char reason[4 * 500 + 1];	/* 500 characters of up to 4 bytes */
 	char link[300];		/* "https://host[:port]", "" when unknown */
 	char query[1700];	/* the list's filters as a query string */
 };

@@ -42,7 +42,6 @@ enum customers_sql {
 	SQL_JOB_ADD,
 	SQL_JOB,
 	SQL_JOB_CANCEL,
-	SQL_JOB_RUNNING,
 	CUSTOMERS_SQL__MAX
 };
 

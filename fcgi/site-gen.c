@@ -100,7 +100,8 @@ size_ok(const char *value)
 {
 	size_t digits = strspn(value, "0123456789");
 
-	return digits > 0 && (value[digits] == '\0' ||
+	/* "0" would mean no limit at all to nginx */
+	return digits > 0 && strtol(value, NULL, 10) > 0 && (value[digits] == '\0' ||
 	    (strchr("kKmM", value[digits]) != NULL && value[digits + 1] == '\0'));
 }
 

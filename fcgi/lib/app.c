@@ -427,7 +427,14 @@ handler_run(struct request *req)
 	req->rerun_allowed = 1;
 	req->route->handler(req);
 	req->rerun_allowed = 0;
-	if (req->rerun) {
+	/* still nothing durable: a handler that went on after its answer was
+	 * held and wrote something is not run twice */
+	if (req->rerun && !db_request_repeatable(db)) {
+		log_err("%s %s: wrote after losing its connection: not run again", req->method,
+		    req->path);
+		req->answered = 0;
+		page_error(req, 500, NULL);
+	} else if (req->rerun) {
 		log_warn("%s %s: the database connection was lost in a transaction that wrote "
 		    "nothing: running the request again", req->method, req->path);
 		db_rollback(db);

@@ -58,6 +58,11 @@ query_prepare(struct db *db, struct db_query *query)
 	MYSQL_RES *meta;
 	unsigned int i;
 
+	if (query->sql == NULL) {
+		/* a gap in a program's table: an enum entry without its SQL */
+		log_err("db: a statement of a table has no SQL");
+		return -1;
+	}
 	log_debug("db: prepare: %s", query->sql);
 	query->stmt = mysql_stmt_init(db->conn);
 	if (query->stmt == NULL)

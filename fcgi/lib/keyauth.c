@@ -28,11 +28,12 @@ struct db_query keyauth_sql[KEYAUTH_SQL__MAX] = {
 	    "       last_used_at IS NULL OR last_used_at < NOW() - INTERVAL 1 MINUTE"
 	    "  FROM api_key WHERE public_id = ?" },
 	/* 1 row affected: a new nonce; 2: one whose time had passed (reused
-	 * by chance, its request long refused); 0: a replay. Kept 600 s, as
-	 * long as a ts up to 300 s ahead stays acceptable. */
+	 * by chance, its request long refused); 0: a replay. Kept 660 s: as
+	 * long as a ts up to 300 s ahead stays acceptable, with a minute for
+	 * the database's clock and the program's to differ. */
 	[KEYAUTH_NONCE_TAKE] = { .sql =
 	    "INSERT INTO api_nonce (api_key_id, nonce, shop_id, expires_at)"
-	    " VALUES (?, ?, ?, NOW() + INTERVAL 600 SECOND)"
+	    " VALUES (?, ?, ?, NOW() + INTERVAL 660 SECOND)"
 	    " ON DUPLICATE KEY UPDATE"
 	    "   expires_at = IF(expires_at < NOW(), VALUES(expires_at), expires_at)" },
 	[KEYAUTH_TOUCH] = { .sql =
@@ -225,12 +226,14 @@ keyauth_check(struct request *req)
 	struct keyauth_header auth;
 	struct db_param params[3];
 	unsigned char mac[CRYPTO_HASH_BYTES];
-	char secret[KEYAUTH_SECRET_HEX + 1], path[2048], name[256];
+	char secret[KEYAUTH_SECRET_HEX + 1], path[2048], name[256], client[96];
 	long long key_id, shop_id, rows;
 	int found, revoked, touch, status;
 
-	if (ip == NULL)
-		ip = "";
+	/* failures count per shop and address: stores of several shops on one
+	 * shared host do not hold each other out */
+	snprintf(client, sizeof(client), "%lld:%s", req->shop.id, ip != NULL ? ip : "");
+	ip = client;
 	switch (ratelimit_exceeded(&req->context, &rule, ip)) {
 	case 0:
 		break;

@@ -79,15 +79,24 @@ refuse(struct upload_state *up, int status, const char *message)
 /* Makes a folder if it is missing (0700: only the programs' user reads
  * uploads). Returns 0 or -1. */
 static int
-folder(const char *path)
+folder(const char *path, int may_be_link)
 {
 	struct stat st;
+	int found;
 
 	if (mkdir(path, 0700) == 0)
 		return 0;
-	if (errno == EEXIST && lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
+	if (errno != EEXIST) {
+		log_err("cannot make spool folder %s: %s", path, strerror(errno));
+		return -1;
+	}
+	/* Spool.Dir itself may be a link a provider made to a bigger disk;
+	 * the shops' folders in it, which we make, never are */
+	found = may_be_link ? stat(path, &st) : lstat(path, &st);
+	if (found == 0 && S_ISDIR(st.st_mode))
 		return 0;
-	log_err("cannot use spool folder %s: %s", path, strerror(errno));
+	log_err("cannot use spool folder %s: %s", path,
+	    found != 0 ? strerror(errno) : "not a folder");
 	return -1;
 }
 
@@ -98,10 +107,10 @@ shop_folder(struct request *req, char *out, size_t size)
 {
 	const char *spool = settings_spool_dir(req->app->config);
 
-	if (folder(spool) != 0)
+	if (folder(spool, 1) != 0)
 		return -1;
 	snprintf(out, size, "%s/%lld", spool, req->shop.id);
-	return folder(out);
+	return folder(out, 0);
 }
 
 /* Creates the spool file of a file part. Returns the descriptor, or -1. */
@@ -433,11 +442,17 @@ request_upload_keep(struct request *req, const struct field *field, char *out, s
 	struct upload *file = (struct upload *)request_upload(req, field);
 	char dir[900], *base;
 
-	if (file == NULL || file->kept || shop_folder(req, dir, sizeof(dir)) != 0)
+	if (file == NULL)
+		return -1;
+	/* kept already (a request run again after a lost connection): the
+	 * same path again */
+	if (file->kept)
+		return (size_t)snprintf(out, size, "%s", file->path) < size ? 0 : -1;
+	if (shop_folder(req, dir, sizeof(dir)) != 0)
 		return -1;
 	strncat(dir, "/kept", sizeof(dir) - strlen(dir) - 1);
 	base = strrchr(file->path, '/');
-	if (folder(dir) != 0 || (size_t)snprintf(out, size, "%s%s", dir, base) >= size)
+	if (folder(dir, 0) != 0 || (size_t)snprintf(out, size, "%s%s", dir, base) >= size)
 		return -1;
 	if (rename(file->path, out) != 0) {
 		log_err("cannot keep spool file %s: %s", file->path, strerror(errno));
