@@ -185,6 +185,16 @@ class BulkJob(WorkerCase):
         self.assertIn("/admin/customers/jobs/%s" % job_id,
                       mails[0].get_body(("html",)).get_content())
 
+    def test_a_block_reason_of_500_accented_characters_is_kept_whole(self):
+        # 500 characters of two bytes each: the job's payload keeps them all
+        reason = "é" * 499 + "!"
+        job_id = self.queue("block", q=self.tag, reason=reason)
+        self.run_worker()
+        self.assertEqual(self.job(job_id)[0], "done")
+        self.assertEqual(rows("SELECT DISTINCT status, status_reason FROM customer"
+                              " WHERE id IN (%s)" % ",".join(self.ids)),
+                         [["blocked", reason]])
+
     def test_a_short_job_sends_no_mail(self):
         before = len(web.STACK.messages())
         job_id = self.queue("deactivate", q=self.tag)

@@ -304,6 +304,10 @@ class FailureLimit(KeyCase):
         self.assertJsonError(limited, 429, "too_many_failures")
         elsewhere = call("GET", "/api-probe/whoami", self.key, source="127.0.0.142")
         self.assertEqual(elsewhere.status, 200, elsewhere.body)
+        # another shop's store on the same shared host is not held out
+        other_shop = call("GET", "/api-probe/whoami", self.beta_key, host=BETA_HOST,
+                          source=source)
+        self.assertEqual(other_shop.status, 200, other_shop.body)
 
 
 class Housekeeping(KeyCase):

@@ -65,8 +65,6 @@ ALLOWED = [
     # The worker runs the installation's jobs, each named by its number.
     ("fcgi/fidele-worker.c", "UPDATE job SET state = 'running', worker_id = ?",
      "claims the next job of any shop"),
-    ("fcgi/fidele-worker.c", "FROM job WHERE worker_id = ? AND state = 'running'",
-     "finds the job this worker claimed"),
     ("fcgi/fidele-worker.c", "WHERE id = ? AND worker_id = ? AND state = 'running'",
      "beats, checks and ends the job this worker claimed"),
 ]
