@@ -5,6 +5,7 @@ stack, naming the shop through the Host header."""
 import html
 import http.client
 import re
+import time
 import urllib.parse  # noqa: F401 (tests use web.urllib.parse)
 
 STACK = None   # set by tests/web/run before the tests load
@@ -137,3 +138,14 @@ def run_cgi(program, method, path, host, query="", cookies=None, form=None, extr
     response.returncode = result.returncode
     response.stderr = result.stderr.decode("utf-8", errors="replace")
     return response
+
+
+def wait_until(check, bound, pause=0.1):
+    """Polls check until it is true or bound seconds passed (a liveness
+    bound, not a measure). Returns check's last answer."""
+    deadline = time.time() + bound
+    while time.time() < deadline:
+        if check():
+            return True
+        time.sleep(pause)
+    return check()

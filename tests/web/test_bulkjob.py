@@ -29,16 +29,6 @@ def rows(statement):
     return web.STACK.sql(statement)
 
 
-def wait_until(check, bound):
-    """Polls check until it is true or bound seconds passed (a liveness
-    bound, not a measure). Returns check's last answer."""
-    deadline = time.time() + bound
-    while time.time() < deadline:
-        if check():
-            return True
-        time.sleep(0.1)
-    return check()
-
 
 def hidden_fields(page):
     form = re.search(r'<form method="post" action="/admin/customers/bulk" class="actions">(.*?)</form>',
@@ -279,7 +269,7 @@ class BulkJob(WorkerCase):
     def test_a_running_job_cancelled_keeps_the_batches_done(self):
         job_id = self.queue("deactivate", q=self.tag)
         worker = self.start_paused_worker()
-        self.assertTrue(wait_until(lambda: self.job(job_id)[1] == "2", 60))
+        self.assertTrue(web.wait_until(lambda: self.job(job_id)[1] == "2", 60))
         page = self.owner.get("/admin/customers/jobs/%s" % job_id)
         self.assertIn("En cours", page.text())
         self.assertIn("2 sur 5 clients", page.text())
@@ -300,13 +290,13 @@ class BulkJob(WorkerCase):
         """a sign-in link must not wait for the end of a bulk action"""
         job_id = self.queue("deactivate", q=self.tag)
         worker = self.start_paused_worker()
-        self.assertTrue(wait_until(lambda: self.job(job_id)[1] == "2", 60))
+        self.assertTrue(web.wait_until(lambda: self.job(job_id)[1] == "2", 60))
         address = "%s-waiting@alpha.test" % self.tag.lower()
         self.queued.append(address)
         rows("INSERT INTO outbox (shop_id, kind, recipient, subject, body_text)"
              " SELECT id, 'customer-login', '%s', 'Lien', 'corps' FROM shop WHERE slug = 'alpha'"
              % address)
-        self.assertTrue(wait_until(lambda: any(m["To"] == address for m in web.STACK.messages()),
+        self.assertTrue(web.wait_until(lambda: any(m["To"] == address for m in web.STACK.messages()),
                                    60))
         self.assertEqual(self.job(job_id)[:2], ["running", "2"])
         self.assertEqual(self.cancel(job_id).status, 303)
@@ -315,7 +305,7 @@ class BulkJob(WorkerCase):
     def test_a_killed_worker_is_resumed_without_changing_anyone_twice(self):
         job_id = self.queue("block", q=self.tag, reason="Fraude")
         worker = self.start_paused_worker()
-        self.assertTrue(wait_until(lambda: self.job(job_id)[1] == "2", 60))
+        self.assertTrue(web.wait_until(lambda: self.job(job_id)[1] == "2", 60))
         worker.send_signal(signal.SIGKILL)
         worker.wait(timeout=30)
         self.assertEqual(self.job(job_id)[0], "running")

@@ -25,16 +25,6 @@ def rows(statement):
     return web.STACK.sql(statement)
 
 
-def wait_until(check, bound):
-    """Polls check until it is true or bound seconds passed (a liveness
-    bound, not a measure). Returns check's last answer."""
-    deadline = time.time() + bound
-    while time.time() < deadline:
-        if check():
-            return True
-        time.sleep(0.2)
-    return check()
-
 
 def run_worker_once(env):
     return subprocess.run([web.STACK.program("fidele-worker"), "--once"], env=env,
@@ -253,7 +243,7 @@ class KilledWorker(WorkerCase):
         claimed = lambda: rows("SELECT COUNT(*) FROM outbox WHERE recipient IN (%s)"
                                " AND status = 'sending' AND locked_by IS NOT NULL" % quoted) \
             == [[str(len(addresses))]]
-        self.assertTrue(wait_until(claimed, 30))
+        self.assertTrue(web.wait_until(claimed, 30))
         self.start(web.STACK.env())
         # a worker held up by a slow server keeps beating: the other worker
         # leaves its mails alone, longer than a silent worker is trusted (15 s)
@@ -265,7 +255,7 @@ class KilledWorker(WorkerCase):
                             " AND status = 'sent'" % quoted) == [[str(len(addresses))]]
         # the lock was 120 s; the dead worker's claims are free within
         # seconds of its last beat
-        self.assertTrue(wait_until(sent, 40))
+        self.assertTrue(web.wait_until(sent, 40))
         for address in addresses:
             self.assertEqual(len([m for m in web.STACK.messages() if m["To"] == address]), 1)
 
