@@ -386,6 +386,8 @@ bulk_job_end(struct bulk_job_run *run, int failed_now)
 		hdf_set_value(ctx.hdf, "Mail.Changed", text);
 		format_count(progress - changed, ctx.shop->lang, text, sizeof(text));
 		hdf_set_value(ctx.hdf, "Mail.Left", progress > changed ? text : "");
+		hdf_set_int_value(ctx.hdf, "Mail.LeftCount",
+		    progress - changed > 1 ? 2 : (int)(progress - changed));
 		if (failed_now)
 			hdf_set_value(ctx.hdf, "Mail.Failed", "1");
 		status = mail_queue(&ctx, &mail);

@@ -2,7 +2,7 @@ Subject: <?cs if:Mail.Failed ?><?cs var:Lang.Mail.Bulk.SubjectFailed ?><?cs else
 <?cs var:Lang.Mail.Hello ?>
 
 <?cs if:Mail.Failed ?><?cs var:Lang.Mail.Bulk.Failed ?><?cs else ?><?cs var:Lang.Mail.Bulk.Done ?><?cs /if ?> <?cs var:Mail.Changed ?> <?cs if:Mail.ChangedCount == 1 ?><?cs var:Lang.Mail.Bulk.ChangedOne[Mail.Action] ?><?cs else ?><?cs var:Lang.Mail.Bulk.Changed[Mail.Action] ?><?cs /if ?>.
-<?cs if:Mail.Left ?><?cs var:Mail.Left ?> <?cs var:Lang.Mail.Bulk.Left ?>
+<?cs if:Mail.Left ?><?cs var:Mail.Left ?> <?cs if:Mail.LeftCount == 1 ?><?cs var:Lang.Mail.Bulk.LeftOne ?><?cs else ?><?cs var:Lang.Mail.Bulk.Left ?><?cs /if ?>
 <?cs /if ?><?cs if:Mail.Link ?>
 <?cs var:Lang.Mail.Bulk.See ?>
 <?cs var:Mail.Link ?>
