@@ -15,6 +15,7 @@
 #include "lib/format.h"
 #include "lib/page.h"
 #include "customers-list.h"
+#include "customers-bulkjob.h"
 
 struct field customers_list_fields[CUSTOMER_KEY__MAX + 1];
 
@@ -23,7 +24,7 @@ struct field customers_list_fields[CUSTOMER_KEY__MAX + 1];
  * the bulk action under way (its job id, NULL for none), in one trip. */
 static const char banners_sql[] =
     "SELECT (SELECT COUNT(*) FROM outbox WHERE shop_id = ? AND status = 'failed'),"
-    "       (SELECT MAX(id) FROM job WHERE shop_id = ? AND kind = 'customers.bulk'"
+    "       (SELECT MAX(id) FROM job WHERE shop_id = ? AND kind = '" BULK_JOB_KIND "'"
     "           AND state IN ('queued', 'running'))";
 
 /* Sets Page.FailedMails and Page.RunningJob when there are some. 0, or -1

@@ -16,6 +16,7 @@
 #include "lib/app.h"
 #include "lib/page.h"
 #include "customers.h"
+#include "customers-bulkjob.h"
 #include "customers-list.h"
 #include "customers-settings.h"
 #include "site.h"
@@ -118,16 +119,16 @@ struct db_query customers_sql[CUSTOMERS_SQL__MAX] = {
 	 * (customers-bulkjob.h); total: the customers matching when confirmed */
 	[SQL_JOB_ADD] = { .sql =
 	    "INSERT INTO job (shop_id, admin_id, kind, total, payload)"
-	    " VALUES (?, ?, 'customers.bulk', ?, ?)" },
+	    " VALUES (?, ?, '" BULK_JOB_KIND "', ?, ?)" },
 	[SQL_JOB] = { .sql =
 	    "SELECT j.state, j.progress, j.total, j.changed, j.admin_id, j.last_error, j.payload,"
 	    "       j.created_at, j.finished_at, a.email"
 	    "  FROM job j LEFT JOIN admin a ON a.id = j.admin_id AND a.shop_id = j.shop_id"
-	    " WHERE j.id = ? AND j.shop_id = ? AND j.kind = 'customers.bulk'" },
+	    " WHERE j.id = ? AND j.shop_id = ? AND j.kind = '" BULK_JOB_KIND "'" },
 	/* a running job stops at its next batch; the batches done stay */
 	[SQL_JOB_CANCEL] = { .sql =
 	    "UPDATE job SET state = 'cancelled', finished_at = NOW()"
-	    " WHERE id = ? AND shop_id = ? AND kind = 'customers.bulk'"
+	    " WHERE id = ? AND shop_id = ? AND kind = '" BULK_JOB_KIND "'"
 	    "   AND state IN ('queued', 'running')" },
 };
 

@@ -472,7 +472,8 @@ machine_dispatch(struct request *req)
 		return;
 	if (strcmp(req->method, "POST") == 0 && form_parse(req) != 0)
 		return;
-	request_context(req);	/* now with the key as its actor */
+	req->context.actor = ACTOR_KEY;	/* the key that signed it acts */
+	req->context.actor_id = req->key.id;
 	handler_run(req);
 }
 

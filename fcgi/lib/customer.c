@@ -73,8 +73,8 @@ static struct db_query customer_sql[CUSTOMER_SQL__MAX] = {
 	[SQL_SELECTION_COUNT] = { .sql =
 	    "SELECT COUNT(*) FROM bulk_selection WHERE selection_id = ?" },
 	[SQL_SELECTION_EVENT] = { .sql =
-	    "INSERT INTO event (shop_id, customer_id, admin_id, kind, detail, ip)"
-	    " SELECT ?, customer_id, ?, ?, ?, ? FROM bulk_selection WHERE selection_id = ?" },
+	    "INSERT INTO event (shop_id, customer_id, admin_id, api_key_id, kind, detail, ip)"
+	    " SELECT ?, customer_id, ?, ?, ?, ?, ? FROM bulk_selection WHERE selection_id = ?" },
 	/* leaves only the customers whose status is in the list */
 	[SQL_SELECTION_APPLICABLE] = { .sql =
 	    "DELETE b FROM bulk_selection b JOIN customer c ON c.id = b.customer_id"
@@ -437,7 +437,7 @@ int
 customer_change_selection(struct shop_context *ctx, enum customer_change change,
     const char *reason, const unsigned char *selection)
 {
-	struct db_param params[6];
+	struct db_param params[7];
 
 	if (customer_ready(ctx->db) != 0)
 		return CUSTOMER_ERROR;
@@ -446,11 +446,13 @@ customer_change_selection(struct shop_context *ctx, enum customer_change change,
 		return CUSTOMER_ERROR;
 	params[0] = DB_INT(ctx->shop_id);
 	params[1] = acting_admin(ctx);
-	params[2] = DB_TEXT(changes[change].event);
-	params[3] = DB_TEXT(change == CUSTOMER_BLOCK ? or_empty(reason) : "");
-	params[4] = change == CUSTOMER_ERASE ? DB_NULL : DB_TEXT(ctx->ip);
-	params[5] = DB_BLOB(selection, 16);
-	if (run(ctx, SQL_SELECTION_EVENT, params, 6) < 0)
+	/* as event_add writes it: a key's change says which key */
+	params[2] = ctx->actor == ACTOR_KEY ? DB_INT(ctx->actor_id) : DB_NULL;
+	params[3] = DB_TEXT(changes[change].event);
+	params[4] = DB_TEXT(change == CUSTOMER_BLOCK ? or_empty(reason) : "");
+	params[5] = change == CUSTOMER_ERASE ? DB_NULL : DB_TEXT(ctx->ip);
+	params[6] = DB_BLOB(selection, 16);
+	if (run(ctx, SQL_SELECTION_EVENT, params, 7) < 0)
 		return CUSTOMER_ERROR;
 	/* a blocked or erased customer cannot sign in: sessions and links end */
 	if ((change == CUSTOMER_BLOCK || change == CUSTOMER_ERASE) &&

@@ -335,7 +335,7 @@ page_redirect(struct request *req, const char *path)
 void
 page_json(struct request *req, int status, const char *json)
 {
-	if (req->answered)
+	if (req->answered || request_hold_answer(req))
 		return;
 	write_head(req, status, "application/json");
 	out(req, json, strlen(json));
