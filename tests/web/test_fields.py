@@ -77,6 +77,12 @@ class Choices(unittest.TestCase):
             self.assertIn(words, page.text(), lang)
             self.assertIn('name="scope" value="ticked"', page.body)
             self.assertEqual(status_of(customer_id), "invited")
+            done = self.bulk(browser, [("action", "deactivate"), ("id", customer_id),
+                                       ("confirm", "1")])
+            self.assertEqual(done.status, 200, lang)
+            self.assertEqual(status_of(customer_id), "inactive", lang)
+            self.bulk(browser, [("action", "reactivate"), ("id", customer_id), ("confirm", "1")])
+            self.assertEqual(status_of(customer_id), "invited", lang)
 
     def test_customer_page_part_not_offered_is_refused(self):
         for lang, browser, customer_id in self.shops:

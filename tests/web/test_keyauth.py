@@ -229,6 +229,10 @@ class RefusedRequests(KeyCase):
         self.events_before = self.events()     # the first one counts, once
         again = self.post(self.key, nonce=nonce, ts=ts)
         self.assertJsonError(again, 401, "replayed_nonce")
+        # signed anew with a later time: the nonce alone is refused
+        resigned = self.post(self.key, nonce=nonce, ts=ts + 1)
+        self.assertJsonError(resigned, 401, "replayed_nonce")
+        self.assertEqual(self.events(), self.events_before)
 
     def test_a_key_of_another_shop_is_refused(self):
         self.assertJsonError(self.post(self.beta_key), 403, "wrong_shop")
