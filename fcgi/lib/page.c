@@ -131,27 +131,81 @@ render_append(void *ctx, char *text)
 	return string_append((STRING *)ctx, text);
 }
 
-/* Parses templates/<entry> (which may include others) and renders it into
- * out. Parsing again per request costs a few per cent; a parse kept across
- * requests holds pointers into the previous request's HDF (tried: it
- * crashes), so it is not kept. */
-static NEOERR *
-render_file(HDF *hdf, const char *data_dir, const char *entry, STRING *out)
+/* Parsed templates are kept for the life of the process, one per entry
+ * template, page template (the layout's include is resolved while parsing)
+ * and escape mode, and rendered against each request's tree: a parse tree
+ * holds the templates' text and names, never values, and reads the tree
+ * at cs->hdf, set before each render (keeping the parse with its pointer
+ * to the first request's tree is what crashed when parses were first
+ * kept). A render that fails drops its parse. Templates are read once per
+ * process: restart the programs after changing them. */
+#define KEPT_PARSES_MAX 128
+
+static struct kept_parse {
+	char key[160];
+	CSPARSE *cs;
+} kept_parses[KEPT_PARSES_MAX];
+static size_t kept_count;
+
+/* Parses templates/<entry> with hdf (whose Page.Template the layout
+ * includes). NULL with *err set on failure. */
+static CSPARSE *
+parse_file(HDF *hdf, const char *data_dir, const char *entry, NEOERR **err)
 {
 	CSPARSE *cs = NULL;
 	char path[1024];
-	NEOERR *err;
 
-	err = cs_init(&cs, hdf);
-	if (err == STATUS_OK)
-		err = cgi_register_strfuncs(cs);
-	if (err == STATUS_OK) {
+	*err = cs_init(&cs, hdf);
+	if (*err == STATUS_OK)
+		*err = cgi_register_strfuncs(cs);
+	if (*err == STATUS_OK) {
 		snprintf(path, sizeof(path), "%s/templates/%s", data_dir, entry);
-		err = cs_parse_file(cs, path);
+		*err = cs_parse_file(cs, path);
 	}
-	if (err == STATUS_OK)
-		err = cs_render(cs, out, render_append);
-	cs_destroy(&cs);
+	if (*err != STATUS_OK)
+		cs_destroy(&cs);
+	return cs;
+}
+
+/* Renders templates/<entry> into out from its kept parse; page is the page
+ * template the layout includes (NULL for a template on its own). */
+static NEOERR *
+render_file(HDF *hdf, const char *data_dir, const char *entry, const char *page, STRING *out)
+{
+	struct kept_parse *slot = NULL;
+	char key[160];
+	NEOERR *err = STATUS_OK;
+	size_t i;
+
+	snprintf(key, sizeof(key), "%s|%s|%s", entry, page != NULL ? page : "",
+	    hdf_get_value(hdf, "Config.VarEscapeMode", ""));
+	for (i = 0; i < kept_count && slot == NULL; i++)
+		if (strcmp(kept_parses[i].key, key) == 0)
+			slot = &kept_parses[i];
+	if (slot == NULL) {
+		CSPARSE *cs = parse_file(hdf, data_dir, entry, &err);
+
+		if (cs == NULL)
+			return err;
+		if (kept_count == KEPT_PARSES_MAX || strlen(key) >= sizeof(slot->key)) {
+			/* never with the templates we ship: parsed for each render */
+			err = cs_render(cs, out, render_append);
+			cs_destroy(&cs);
+			return err;
+		}
+		slot = &kept_parses[kept_count++];
+		snprintf(slot->key, sizeof(slot->key), "%s", key);
+		slot->cs = cs;
+	}
+	slot->cs->hdf = hdf;
+	err = cs_render(slot->cs, out, render_append);
+	slot->cs->hdf = NULL;	/* the request's tree, not the parse's */
+	if (err != STATUS_OK) {
+		/* its state after a failure is not trusted: parsed again next time */
+		cs_destroy(&slot->cs);
+		*slot = kept_parses[--kept_count];
+		memset(&kept_parses[kept_count], 0, sizeof(kept_parses[kept_count]));
+	}
 	return err;
 }
 
@@ -161,7 +215,8 @@ render(struct request *req, const char *template, STRING *html)
 {
 	NEOERR *err = hdf_set_value(req->hdf, "Page.Template", template);
 
-	return err != STATUS_OK ? err : render_file(req->hdf, req->app->data_dir, "layout.cs", html);
+	return err != STATUS_OK ? err : render_file(req->hdf, req->app->data_dir, "layout.cs",
+	    template, html);
 }
 
 int
@@ -172,7 +227,7 @@ page_render_text(HDF *hdf, const char *data_dir, const char *template, const cha
 
 	hdf_set_value(hdf, "Config.VarEscapeMode", escape);
 	hdf_set_valuef(hdf, "hdf.loadpaths.0=%s/templates", data_dir);
-	err = render_file(hdf, data_dir, template, out);
+	err = render_file(hdf, data_dir, template, NULL, out);
 	hdf_set_value(hdf, "Config.VarEscapeMode", "html");
 	if (err != STATUS_OK) {
 		cs_log_error(template, err);
@@ -286,20 +341,24 @@ page_context(struct request *req)
 	}
 }
 
+/* The page as rendered, kept for the next one: a 30 KB page freed and
+ * allocated again costs malloc a consolidation each time. */
+static STRING rendered;
+
 static void
 render_or_fail(struct request *req, int status, const char *template, int is_error_page)
 {
-	STRING html;
 	NEOERR *err;
 
-	string_init(&html);
+	rendered.len = 0;
+	if (rendered.buf != NULL)
+		rendered.buf[0] = '\0';
 	page_context(req);
 	if (!is_error_page)
 		notice_take(req);
-	err = render(req, template, &html);
+	err = render(req, template, &rendered);
 	if (err != STATUS_OK) {
 		cs_log_error(template, err);
-		string_clear(&html);
 		if (!is_error_page) {
 			page_error(req, 500, NULL);
 			return;
@@ -309,8 +368,10 @@ render_or_fail(struct request *req, int status, const char *template, int is_err
 		return;
 	}
 	write_head(req, status, "text/html; charset=utf-8");
-	out(req, html.buf, (size_t)html.len);
-	string_clear(&html);
+	out(req, rendered.buf, (size_t)rendered.len);
+	/* one uncommon page (a 200-row list) does not keep a large buffer */
+	if (rendered.max > 256 * 1024)
+		string_clear(&rendered);
 }
 
 void
