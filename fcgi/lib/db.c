@@ -17,6 +17,18 @@
 #include "db.h"
 #include "log.h"
 
+/* How a result column is fetched: as text, or as a number or a time that
+ * db_fetch writes out as the server would (libmariadb's own conversion
+ * goes through sprintf, for every integer and date of every row). */
+enum typed_kind { TYPED_TEXT, TYPED_SIGNED, TYPED_UNSIGNED, TYPED_DATE, TYPED_DATETIME };
+
+struct db_typed {
+	enum typed_kind kind;
+	unsigned int decimals;	/* of a DATETIME(n) */
+	long long number;
+	MYSQL_TIME time;
+};
+
 static void
 query_free_result_binds(struct db_query *query)
 {
@@ -33,6 +45,8 @@ query_free_result_binds(struct db_query *query)
 	free(query->lengths);
 	free(query->nulls);
 	free(query->truncated);
+	free(query->typed);
+	query->typed = NULL;
 	query->buffers = query->names = NULL;
 	query->result = NULL;
 	query->sizes = query->lengths = NULL;
@@ -49,6 +63,106 @@ query_close(struct db_query *query)
 	query->has_result = 0;
 	query->streaming = 0;
 	query_free_result_binds(query);
+}
+
+/* Binds a result column of an integer or date type as a number or a time
+ * (its text buffer stays for db_fetch to write into); others stay text. */
+static void
+typed_bind(const MYSQL_FIELD *field, MYSQL_BIND *bind, struct db_typed *typed)
+{
+	switch (field->type) {
+	case MYSQL_TYPE_TINY:
+	case MYSQL_TYPE_SHORT:
+	case MYSQL_TYPE_INT24:
+	case MYSQL_TYPE_LONG:
+	case MYSQL_TYPE_LONGLONG:
+		typed->kind = (field->flags & UNSIGNED_FLAG) ? TYPED_UNSIGNED : TYPED_SIGNED;
+		bind->buffer_type = MYSQL_TYPE_LONGLONG;
+		bind->is_unsigned = typed->kind == TYPED_UNSIGNED;
+		bind->buffer = &typed->number;
+		bind->buffer_length = sizeof(typed->number);
+		break;
+	case MYSQL_TYPE_DATE:
+	case MYSQL_TYPE_DATETIME:
+	case MYSQL_TYPE_TIMESTAMP:
+		typed->kind = field->type == MYSQL_TYPE_DATE ? TYPED_DATE : TYPED_DATETIME;
+		typed->decimals = field->decimals <= 6 ? field->decimals : 0;
+		bind->buffer_type = field->type == MYSQL_TYPE_DATE ? MYSQL_TYPE_DATE :
+		    MYSQL_TYPE_DATETIME;
+		bind->buffer = &typed->time;
+		bind->buffer_length = sizeof(typed->time);
+		break;
+	default:
+		typed->kind = TYPED_TEXT;
+	}
+}
+
+/* Writes value as n digits at out, zeros first. */
+static char *
+put_digits(char *out, unsigned long value, int n)
+{
+	int i;
+
+	for (i = n - 1; i >= 0; i--) {
+		out[i] = (char)('0' + value % 10);
+		value /= 10;
+	}
+	return out + n;
+}
+
+/* The text of a typed column, as the server writes it, into out (at
+ * least 32 bytes). Returns its length. */
+static unsigned long
+typed_text(const struct db_typed *typed, char *out)
+{
+	const MYSQL_TIME *t = &typed->time;
+	unsigned long long magnitude;
+	char digits[24], *p = out;
+	int n = 0;
+
+	switch (typed->kind) {
+	case TYPED_SIGNED:
+	case TYPED_UNSIGNED:
+		magnitude = typed->kind == TYPED_UNSIGNED || typed->number >= 0 ?
+		    (unsigned long long)typed->number : 0 - (unsigned long long)typed->number;
+		if (typed->kind == TYPED_SIGNED && typed->number < 0)
+			*p++ = '-';
+		do {
+			digits[n++] = (char)('0' + magnitude % 10);
+			magnitude /= 10;
+		} while (magnitude > 0);
+		while (n > 0)
+			*p++ = digits[--n];
+		break;
+	case TYPED_DATE:
+	case TYPED_DATETIME:
+		p = put_digits(p, t->year, 4);
+		*p++ = '-';
+		p = put_digits(p, t->month, 2);
+		*p++ = '-';
+		p = put_digits(p, t->day, 2);
+		if (typed->kind == TYPED_DATE)
+			break;
+		*p++ = ' ';
+		p = put_digits(p, t->hour, 2);
+		*p++ = ':';
+		p = put_digits(p, t->minute, 2);
+		*p++ = ':';
+		p = put_digits(p, t->second, 2);
+		if (typed->decimals > 0) {
+			char fraction[6];
+
+			put_digits(fraction, t->second_part, 6);
+			*p++ = '.';
+			memcpy(p, fraction, typed->decimals);
+			p += typed->decimals;
+		}
+		break;
+	case TYPED_TEXT:
+		break;
+	}
+	*p = '\0';
+	return (unsigned long)(p - out);
 }
 
 /* Prepares one statement and sets up text buffers for its result columns. */
@@ -84,8 +198,9 @@ query_prepare(struct db *db, struct db_query *query)
 	query->lengths = calloc(query->columns, sizeof(unsigned long));
 	query->nulls = calloc(query->columns, sizeof(my_bool));
 	query->truncated = calloc(query->columns, sizeof(my_bool));
+	query->typed = calloc(query->columns, sizeof(struct db_typed));
 	if (!query->names || !query->buffers || !query->result || !query->sizes ||
-	    !query->lengths || !query->nulls || !query->truncated) {
+	    !query->lengths || !query->nulls || !query->truncated || !query->typed) {
 		mysql_free_result(meta);
 		query_close(query);
 		return -1;
@@ -112,6 +227,7 @@ query_prepare(struct db *db, struct db_query *query)
 		query->result[i].length = &query->lengths[i];
 		query->result[i].is_null = &query->nulls[i];
 		query->result[i].error = &query->truncated[i];
+		typed_bind(field, &query->result[i], &query->typed[i]);
 	}
 	mysql_free_result(meta);
 	return 0;
@@ -602,6 +718,10 @@ db_fetch(struct db_query *query)
 		if (query->nulls[i]) {
 			continue;
 		}
+		if (query->typed[i].kind != TYPED_TEXT) {
+			query->lengths[i] = typed_text(&query->typed[i], query->buffers[i]);
+			continue;
+		}
 		if (query->lengths[i] >= query->sizes[i]) {
 			/* longer than the declared size: grow and fetch that column again */
 			char *bigger = realloc(query->buffers[i], query->lengths[i] + 1);
@@ -641,6 +761,10 @@ long long
 db_int(struct db_query *query, unsigned int col)
 {
 	const char *text = db_text(query, col);
+
+	if (text != NULL && (query->typed[col].kind == TYPED_SIGNED ||
+	    query->typed[col].kind == TYPED_UNSIGNED))
+		return query->typed[col].number;
 
 	return text ? strtoll(text, NULL, 10) : 0;
 }

@@ -53,6 +53,9 @@ struct db_query {
 	unsigned long *lengths;
 	my_bool *nulls;
 	my_bool *truncated;
+	/* integer and date columns are fetched as numbers and times (struct
+	 * db_typed, in db.c) and written out as text by db_fetch */
+	struct db_typed *typed;
 	int has_result;
 	int streaming;		/* rows come from the server as fetched */
 };
