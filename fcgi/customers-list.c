@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "lib/request.h"
 #include "lib/customer_query.h"
@@ -19,33 +20,61 @@
 
 struct field customers_list_fields[CUSTOMER_KEY__MAX + 1];
 
-/* mails fidele-worker gave up on, shown to the shop's admins */
-/* What the list's banners say: how many of the shop's mails failed, and
- * the bulk action under way (its job id, NULL for none), in one trip. */
-static const char banners_sql[] =
-    "SELECT (SELECT COUNT(*) FROM outbox WHERE shop_id = ? AND status = 'failed'),"
-    "       (SELECT MAX(id) FROM job WHERE shop_id = ? AND kind = '" BULK_JOB_KIND "'"
-    "           AND state IN ('queued', 'running'))";
-
-/* Sets Page.FailedMails and Page.RunningJob when there are some. 0, or -1
- * on error. */
-static int
+/* The list's banners, from what the door read for the signed-in admin
+ * (session.h): how many of the shop's mails failed, and the bulk action
+ * under way, whose page says how far it got. */
+static void
 list_banners(struct request *req)
 {
-	struct db_param shop[2] = { DB_INT(req->shop.id), DB_INT(req->shop.id) };
-	struct db_query *query = db_cached(&req->app->db, banners_sql);
-	int found;
+	if (req->session.failed_mails > 0)
+		hdf_set_int_value(req->hdf, "Page.FailedMails", (int)req->session.failed_mails);
+	if (req->session.job_id > 0)
+		hdf_set_int_value(req->hdf, "Page.RunningJob", (int)req->session.job_id);
+}
 
-	if (query == NULL || db_exec(&req->app->db, query, shop, 2) < 0)
-		return -1;
-	found = db_fetch(query);
-	if (found == 1 && db_int(query, 0) > 0)
-		hdf_set_int_value(req->hdf, "Page.FailedMails", (int)db_int(query, 0));
-	/* a bulk action under way: its page says how far it got */
-	if (found == 1 && db_int(query, 1) > 0)
-		hdf_set_int_value(req->hdf, "Page.RunningJob", (int)db_int(query, 1));
-	db_done(query);
-	return found == 1 ? 0 : -1;
+/* Counts over the cap, kept per process: a list that matched more than
+ * CUSTOMER_COUNT_CAP customers says "more than 1,000" for COUNT_KEEP_SECONDS
+ * without counting again (that count reads 1,001 index entries, the most
+ * expensive statement of a first page). Counts under the cap are never
+ * kept: a list of 40 customers says 41 as soon as one is added. */
+#define COUNT_KEEP_SECONDS 60
+#define COUNTS_KEPT 32
+
+static struct kept_count {
+	long long shop_id;
+	time_t at;
+	char filters[1600];
+} kept_counts[COUNTS_KEPT];
+
+/* The capped count of the query's customers (page 1 of a list without a
+ * search walk), kept when over the cap. -1 on error. */
+static long long
+list_count(struct request *req, struct customer_query *query)
+{
+	struct kept_count *oldest = &kept_counts[0];
+	char filters[sizeof(oldest->filters)];
+	time_t now = time(NULL);
+	long long count;
+	int i;
+
+	if (customer_query_filters_text(query, filters, sizeof(filters)) != 0)
+		return customer_query_count(query, &req->app->db);
+	for (i = 0; i < COUNTS_KEPT; i++) {
+		struct kept_count *kept = &kept_counts[i];
+
+		if (kept->shop_id == query->shop_id && now - kept->at < COUNT_KEEP_SECONDS &&
+		    now >= kept->at && strcmp(kept->filters, filters) == 0)
+			return CUSTOMER_COUNT_CAP + 1;
+		if (kept->at < oldest->at)
+			oldest = kept;
+	}
+	count = customer_query_count(query, &req->app->db);
+	if (count > CUSTOMER_COUNT_CAP) {
+		oldest->shop_id = query->shop_id;
+		oldest->at = now;
+		snprintf(oldest->filters, sizeof(oldest->filters), "%s", filters);
+	}
+	return count;
 }
 
 /* The filters as a query string (values URL-escaped) for the pager and the
@@ -90,15 +119,24 @@ static void
 row_to_page(struct request *req, struct db_query *query, int n)
 {
 	HDF *row;
-	char name[32], text[64];
+	char name[32], text[1024];
+	const char *first = db_text(query, 1), *last = db_text(query, 2), *email = db_text(query, 3);
 
+	first = first != NULL ? first : "";	/* NOT NULL columns, but not trusted */
+	last = last != NULL ? last : "";
 	snprintf(name, sizeof(name), "Customers.%d", n);
 	if (hdf_get_node(req->hdf, name, &row) != STATUS_OK)
 		return;
 	hdf_set_value(row, "id", db_text(query, 0));
-	hdf_set_value(row, "first_name", db_text(query, 1));
-	hdf_set_value(row, "last_name", db_text(query, 2));
-	hdf_set_value(row, "email", db_text(query, 3));
+	hdf_set_value(row, "first_name", first);
+	hdf_set_value(row, "last_name", last);
+	hdf_set_value(row, "email", email);
+	/* the name as plain text for the tick box's label, else the address */
+	if (*last != '\0' || *first != '\0') {
+		snprintf(text, sizeof(text), "%s%s%s", last, *last && *first ? ", " : "", first);
+		hdf_set_value(row, "label", text);
+	} else
+		hdf_set_value(row, "label", email);
 	hdf_set_value(row, "phone", db_text(query, 4));
 	hdf_set_value(row, "status", db_text(query, 5));
 	format_local_date(db_text(query, 6), req->shop.time_zone, req->shop.lang, text, sizeof(text));
@@ -180,7 +218,8 @@ list_position(struct request *req, const struct customer_query *query, int shown
 }
 
 /* This page's own address, URL-escaped, for the customers' links
- * (back=): their page's "all customers" comes back here. */
+ * (Page.RowBack, "?back=…"): their page's "all customers" comes back
+ * here. */
 static void
 list_self_link(struct request *req, const struct customer_query *query)
 {
@@ -204,9 +243,13 @@ list_self_link(struct request *req, const struct customer_query *query)
 			used += (size_t)snprintf(self + used, sizeof(self) - used, "&%s=%s",
 			    customer_query_keys[paging[i]].field.name, text);
 	}
+	/* from the first page of the list as it opens, a customer's page goes
+	 * back there by itself: no link to carry on each row */
+	if (strcmp(self, "/admin/customers?sort=name&dir=asc&size=50") == 0)
+		return;
 	if (used >= sizeof(self) || cgi_url_escape(self, &escaped) != STATUS_OK)
 		return;
-	hdf_set_value(req->hdf, "Page.BackLink", escaped);
+	hdf_set_valuef(req->hdf, "Page.RowBack=?back=%s", escaped);
 	free(escaped);
 }
 
@@ -246,17 +289,18 @@ customers_list(struct request *req)
 		else if (query.matching >= 0)
 			matching = query.matching;
 		else if (query.plan == CUSTOMER_PLAN_FILTERS)
-			matching = customer_query_count(&query, &req->app->db);
+			matching = list_count(req, &query);
 		else
 			matching = CUSTOMER_COUNT_CAP + 1;
 	}
 	/* later pages say the count page 1 found, carried by the page links */
 	if (matching == -2 && query.total >= 0)
 		matching = query.total;
-	if (matching == -1 || list_banners(req) != 0) {
+	if (matching == -1) {
 		page_error(req, 500, NULL);
 		return;
 	}
+	list_banners(req);
 	list_view_links(req, &query);
 	if (query.given[CUSTOMER_KEY_Q])
 		hdf_set_value(req->hdf, "Page.Query", query.search);

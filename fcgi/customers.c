@@ -339,6 +339,7 @@ main(int argc, char **argv)
 		.sql_count = CUSTOMERS_SQL__MAX,
 		.areas = site_areas,
 		.nav = site_nav,
+		.job_kind = BULK_JOB_KIND,	/* its progress is shown on the list */
 	};
 
 	if (customers_list_setup() != 0 || customers_bulk_setup() != 0)

@@ -123,31 +123,42 @@ wrap_iterenv(void *data, int n, char **name, char **value)
 
 /* --- shop ------------------------------------------------------------------ */
 
-/* Finds the shop: FIDELE_SHOP from the vhost, else the Host header.
- * Returns 1 when found, 0 when unknown, -1 on a database error. */
+/* Finds the shop (FIDELE_SHOP from the vhost, else the Host header) and,
+ * in the same statement, the admin signed in by the request's cookie with
+ * what an admin is told (session.h). Returns 1
+ * when found, 0 when unknown, -1 on a database error. */
 static int
 shop_resolve(struct request *req)
 {
 	const char *slug = request_param(req, "FIDELE_SHOP");
+	unsigned char hash[CRYPTO_HASH_BYTES];
+	const unsigned char *admin = session_door_hash(req, hash);
+	struct db_param params[3];
 	struct db_query *query;
 	char host[254];
-	struct db_param param;
 	int found;
 
 	if (slug != NULL && *slug != '\0') {
-		query = &core_sql[CORE_SHOP_BY_SLUG];
-		param = DB_TEXT(slug);
+		query = &core_sql[CORE_DOOR_BY_SLUG];
+		params[2] = DB_TEXT(slug);
 	} else {
 		if (text_host_split(request_param(req, "HTTP_HOST"), host, sizeof(host)) == NULL)
 			return 0;
 		text_lower_ascii(host);
-		query = &core_sql[CORE_SHOP_BY_HOST];
-		param = DB_TEXT(host);
+		query = &core_sql[CORE_DOOR_BY_HOST];
+		params[2] = DB_TEXT(host);
 	}
-	if (db_exec(&req->app->db, query, &param, 1) < 0)
+	params[0] = req->app->job_kind != NULL ? DB_TEXT(req->app->job_kind) : DB_NULL;
+	params[1] = admin != NULL ? DB_BLOB(admin, CRYPTO_HASH_BYTES) : DB_NULL;
+	if (db_exec(&req->app->db, query, params, 3) < 0)
 		return -1;
-	found = shop_read(query, &req->shop);
-	req->shop.found_by_host = found == 1 && query == &core_sql[CORE_SHOP_BY_HOST];
+	found = db_fetch(query);
+	if (found == 1) {
+		shop_from_row(query, &req->shop);
+		session_door_read(req, query);
+	}
+	db_done(query);
+	req->shop.found_by_host = found == 1 && query == &core_sql[CORE_DOOR_BY_HOST];
 	if (req->shop.found_by_host)
 		snprintf(req->shop.host, sizeof(req->shop.host), "%s", host);
 	return found;

@@ -114,30 +114,37 @@ event_add(struct shop_context *ctx, long long customer_id, long long admin_id,
 	return db_exec(ctx->db, &core_sql[CORE_EVENT_INSERT], params, 7) < 0 ? -1 : 0;
 }
 
+void
+shop_from_row(struct db_query *query, struct shop *out)
+{
+	const char *lang = db_text(query, 3);
+
+	memset(out, 0, sizeof(*out));
+	out->id = db_int(query, 0);
+	snprintf(out->slug, sizeof(out->slug), "%s", db_text(query, 1));
+	snprintf(out->name, sizeof(out->name), "%s", db_text(query, 2));
+	snprintf(out->currency, sizeof(out->currency), "%s", db_text(query, 4));
+	snprintf(out->mode, sizeof(out->mode), "%s", db_text(query, 5));
+	snprintf(out->sender_name, sizeof(out->sender_name), "%s", db_text(query, 6));
+	snprintf(out->sender_email, sizeof(out->sender_email), "%s", db_text(query, 7));
+	snprintf(out->public_url, sizeof(out->public_url), "%s",
+	    db_text(query, 8) ? db_text(query, 8) : "");
+	snprintf(out->time_zone, sizeof(out->time_zone), "%s",
+	    db_text(query, 9) ? db_text(query, 9) : "UTC");
+	out->lang = lang && strcmp(lang, "en") == 0 ? LANG_EN : LANG_FR;
+}
+
 int
 shop_read(struct db_query *query, struct shop *out)
 {
-	const char *lang;
 	int found = db_fetch(query);
 
 	memset(out, 0, sizeof(*out));
 	if (found == 1) {
-		out->id = db_int(query, 0);
-		snprintf(out->slug, sizeof(out->slug), "%s", db_text(query, 1));
-		snprintf(out->name, sizeof(out->name), "%s", db_text(query, 2));
-		snprintf(out->currency, sizeof(out->currency), "%s", db_text(query, 4));
-		snprintf(out->mode, sizeof(out->mode), "%s", db_text(query, 5));
-		snprintf(out->sender_name, sizeof(out->sender_name), "%s", db_text(query, 6));
-		snprintf(out->sender_email, sizeof(out->sender_email), "%s", db_text(query, 7));
-		snprintf(out->public_url, sizeof(out->public_url), "%s",
-		    db_text(query, 8) ? db_text(query, 8) : "");
-		snprintf(out->time_zone, sizeof(out->time_zone), "%s",
-		    db_text(query, 9) ? db_text(query, 9) : "UTC");
+		shop_from_row(query, out);
 		/* CORE_SHOP_BY_ID adds the shop's first host */
-		if (query->columns > 10 && db_text(query, 10) != NULL)
+		if (db_text(query, 10) != NULL)
 			snprintf(out->host, sizeof(out->host), "%s", db_text(query, 10));
-		lang = db_text(query, 3);
-		out->lang = lang && strcmp(lang, "en") == 0 ? LANG_EN : LANG_FR;
 	}
 	db_done(query);
 	return found;

@@ -31,9 +31,13 @@ struct shop {
 	enum lang lang;
 };
 
-/* Reads the next row of a CORE_SHOP_BY_* query into out and ends the
- * query. Returns 1 found, 0 not, -1 on a database error. */
+/* Reads the next row of CORE_SHOP_BY_ID into out and ends the query.
+ * Returns 1 found, 0 not, -1 on a database error. */
 int shop_read(struct db_query *query, struct shop *out);
+
+/* Reads the shop of the current row (its first ten columns, as
+ * CORE_SHOP_BY_ID and CORE_DOOR_BY_* have them) into out. */
+void shop_from_row(struct db_query *query, struct shop *out);
 
 /* Who acts, for the timeline and the audit trail. */
 enum context_actor {

@@ -5,15 +5,29 @@
 
 #include "core_sql.h"
 
+/* The door: the request's shop with its signed-in admin (the hash NULL
+ * when there is no cookie) and, for that admin, the shop's failed mails
+ * and the newest queued or running job of the program's kind (the first
+ * parameter, app.job_kind), in one trip. The admin must still belong to
+ * the shop and not be disabled. Columns: enum door_column. */
+#define DOOR_COLUMNS \
+    "SELECT s.id, s.slug, s.name, s.language, s.currency, s.mode, s.sender_name," \
+    "       s.sender_email, s.public_url, s.time_zone," \
+    "       a.id, a.role, a.email, a.name, TIMESTAMPDIFF(SECOND, sa.last_seen_at, NOW())," \
+    "       IF(a.id IS NULL, NULL, (SELECT COUNT(*) FROM outbox o" \
+    "                                WHERE o.shop_id = s.id AND o.status = 'failed'))," \
+    "       IF(a.id IS NULL, NULL, (SELECT MAX(j.id) FROM job j WHERE j.shop_id = s.id" \
+    "                                AND j.kind = ? AND j.state IN ('queued', 'running')))"
+#define DOOR_ADMIN \
+    "  LEFT JOIN session sa ON sa.id_hash = ? AND sa.shop_id = s.id AND sa.expires_at > NOW()" \
+    "  LEFT JOIN admin a ON a.id = sa.admin_id AND a.shop_id = s.id AND a.disabled_at IS NULL"
+
 struct db_query core_sql[CORE_SQL__MAX] = {
-	[CORE_SHOP_BY_SLUG] = { .sql =
-	    "SELECT id, slug, name, language, currency, mode, sender_name, sender_email,"
-	    "       public_url, time_zone"
-	    "  FROM shop WHERE slug = ?" },
-	[CORE_SHOP_BY_HOST] = { .sql =
-	    "SELECT s.id, s.slug, s.name, s.language, s.currency, s.mode, s.sender_name,"
-	    "       s.sender_email, s.public_url, s.time_zone"
-	    "  FROM shop_host h JOIN shop s ON s.id = h.shop_id"
+	/* the request's shop and admin (DOOR_COLUMNS) */
+	[CORE_DOOR_BY_SLUG] = { .sql =
+	    DOOR_COLUMNS "  FROM shop s" DOOR_ADMIN " WHERE s.slug = ?" },
+	[CORE_DOOR_BY_HOST] = { .sql =
+	    DOOR_COLUMNS "  FROM shop_host h JOIN shop s ON s.id = h.shop_id" DOOR_ADMIN
 	    " WHERE h.host = ?" },
 	/* the CLI's and the worker's shop (context.c), with the first host it
 	 * answers on, for its mailed links when it has no public URL */
@@ -22,18 +36,10 @@ struct db_query core_sql[CORE_SQL__MAX] = {
 	    "       s.sender_email, s.public_url, s.time_zone,"
 	    "       (SELECT MIN(h.host) FROM shop_host h WHERE h.shop_id = s.id)"
 	    "  FROM shop s WHERE s.id = ?" },
-	/* the admin must still belong to this shop and not be disabled */
-	[CORE_SESSION_LOAD_ADMIN] = { .sql =
-	    "SELECT a.id, a.role, a.email, a.name,"
-	    "       TIMESTAMPDIFF(SECOND, s.last_seen_at, NOW()) AS idle"
-	    "  FROM session s"
-	    "  JOIN admin a ON a.id = s.admin_id AND a.shop_id = s.shop_id"
-	    "              AND a.disabled_at IS NULL"
-	    " WHERE s.id_hash = ? AND s.shop_id = ? AND s.expires_at > NOW()" },
 	/* the customer must still belong to this shop, not blocked or erased */
 	[CORE_SESSION_LOAD_CUSTOMER] = { .sql =
-	    "SELECT c.id, c.status, c.email, TRIM(CONCAT(c.first_name, ' ', c.last_name)),"
-	    "       TIMESTAMPDIFF(SECOND, s.last_seen_at, NOW()) AS idle"
+	    "SELECT c.id, c.email, TRIM(CONCAT(c.first_name, ' ', c.last_name)),"
+	    "       TIMESTAMPDIFF(SECOND, s.last_seen_at, NOW())"
 	    "  FROM session s"
 	    "  JOIN customer c ON c.id = s.customer_id AND c.shop_id = s.shop_id"
 	    "                 AND c.status <> 'blocked' AND c.erased_at IS NULL"

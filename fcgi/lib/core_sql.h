@@ -8,10 +8,9 @@
 #include "db.h"
 
 enum core_sql {
-	CORE_SHOP_BY_SLUG,
-	CORE_SHOP_BY_HOST,
+	CORE_DOOR_BY_SLUG,
+	CORE_DOOR_BY_HOST,
 	CORE_SHOP_BY_ID,
-	CORE_SESSION_LOAD_ADMIN,
 	CORE_SESSION_LOAD_CUSTOMER,
 	CORE_SESSION_TOUCH,
 	CORE_SESSION_INSERT,
@@ -31,6 +30,14 @@ enum core_sql {
 	CORE_TOKEN_BY_ADDRESS,
 	CORE_TOKEN_CODE_TRY_BY_ADDRESS,
 	CORE_SQL__MAX
+};
+
+/* The columns of CORE_DOOR_BY_*: the shop's as CORE_SHOP_BY_ID's first
+ * ones, then the admin's session and what the admin is told. */
+enum door_column {
+	DOOR_COL_ADMIN = 10,	/* id, role, email, name, seconds idle */
+	DOOR_COL_FAILED_MAILS = 15,
+	DOOR_COL_JOB = 16	/* the newest queued or running job of app.job_kind */
 };
 
 extern struct db_query core_sql[CORE_SQL__MAX];

@@ -150,6 +150,9 @@ struct app {
 	 * bar, ending with a NULL path */
 	const struct area *areas;
 	const struct nav_entry *nav;
+	/* the kind of job whose progress the program's admins are shown (the
+	 * newest queued or running one: session.job_id), NULL for none */
+	const char *job_kind;
 	/* set up by app_main */
 	HDF *config;
 	/* The one HDF tree every request of this process fills and empties:
@@ -184,6 +187,11 @@ struct session {
 	char csrf_basis[2 * 32 + 1];	/* what the CSRF token is derived from */
 	char csrf_token[2 * 32 + 1];	/* the forms' token, of csrf_basis; "" if none */
 	int set_anon_cookie;	/* a new anonymous CSRF cookie must be sent */
+	long long admin_idle, customer_idle;	/* seconds since last seen, -1 none */
+	/* what a signed-in admin is told of the shop: the mails given up on,
+	 * the newest queued or running job of app.job_kind (0 for none) */
+	long long failed_mails;
+	long long job_id;
 };
 
 /* The API key that signed a ROUTE_KEY request (keyauth.c). */

@@ -8,6 +8,7 @@
 #include <config.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core_sql.h"
@@ -26,11 +27,6 @@ enum session_kind {
 static const char *const kind_cookies[KIND__MAX] = {
 	SESSION_COOKIE,		/* KIND_ADMIN */
 	SESSION_ACCOUNT_COOKIE,	/* KIND_CUSTOMER */
-};
-
-static const enum core_sql kind_queries[KIND__MAX] = {
-	CORE_SESSION_LOAD_ADMIN,	/* KIND_ADMIN */
-	CORE_SESSION_LOAD_CUSTOMER,	/* KIND_CUSTOMER */
 };
 
 /* The request's hex cookie of a kind (writable, 65 bytes). */
@@ -64,48 +60,86 @@ hash_cookie(const char *hex, unsigned char *out)
 	crypto_sha256(raw, sizeof(raw), out);
 }
 
-/* Loads one kind of session from its cookie. Returns 1 when signed in, 0
- * when not, -1 on a database error. */
-static int
-load_kind(struct request *req, enum session_kind kind)
+const unsigned char *
+session_door_hash(struct request *req, unsigned char hash[CRYPTO_HASH_BYTES])
 {
-	struct db *db = &req->app->db;
-	struct db_query *load = &core_sql[kind_queries[kind]];
-	char *cookie = kind_cookie(req, kind);
+	if (req->route == NULL || (req->route->flags & ROUTE_KEY) ||
+	    !cookie_value(req, SESSION_COOKIE, req->session.cookie)) {
+		/* a machine's request reads no session */
+		req->session.cookie[0] = '\0';
+		return NULL;
+	}
+	hash_cookie(req->session.cookie, hash);
+	return hash;
+}
+
+void
+session_door_read(struct request *req, struct db_query *door)
+{
+	struct session *session = &req->session;
+
+	session->admin_idle = session->customer_idle = -1;
+	if (db_text(door, DOOR_COL_ADMIN) == NULL) {
+		session->cookie[0] = '\0';	/* expired or unknown: nothing to drop later */
+		return;
+	}
+	session->valid = 1;
+	session->admin_id = db_int(door, DOOR_COL_ADMIN);
+	session->admin_is_owner = strcmp(db_text(door, DOOR_COL_ADMIN + 1), "owner") == 0;
+	snprintf(session->admin_email, sizeof(session->admin_email), "%s",
+	    db_text(door, DOOR_COL_ADMIN + 2));
+	snprintf(session->admin_name, sizeof(session->admin_name), "%s",
+	    db_text(door, DOOR_COL_ADMIN + 3));
+	session->admin_idle = db_int(door, DOOR_COL_ADMIN + 4);
+	session->failed_mails = db_int(door, DOOR_COL_FAILED_MAILS);
+	session->job_id = db_text(door, DOOR_COL_JOB) != NULL ? db_int(door, DOOR_COL_JOB) : 0;
+}
+
+/* Loads the customer's session from its cookie, if any. Returns 0, or -1
+ * on a database error. */
+static int
+load_customer(struct request *req)
+{
+	struct db_query *load = &core_sql[CORE_SESSION_LOAD_CUSTOMER];
+	char *cookie = req->session.account_cookie;
 	unsigned char hash[CRYPTO_HASH_BYTES];
 	struct db_param params[2];
 	int found;
 
-	if (!cookie_value(req, kind_cookies[kind], cookie))
+	if (!cookie_value(req, SESSION_ACCOUNT_COOKIE, cookie))
 		return 0;
 	hash_cookie(cookie, hash);
 	params[0] = DB_BLOB(hash, sizeof(hash));
 	params[1] = DB_INT(req->shop.id);
-	if (db_exec(db, load, params, 2) < 0)
+	if (db_exec(&req->app->db, load, params, 2) < 0)
 		return -1;
 	found = db_fetch(load);
-	if (found == 1 && kind == KIND_ADMIN) {
-		req->session.valid = 1;
-		req->session.admin_id = db_int(load, 0);
-		req->session.admin_is_owner = strcmp(db_text(load, 1), "owner") == 0;
-		snprintf(req->session.admin_email, sizeof(req->session.admin_email), "%s", db_text(load, 2));
-		snprintf(req->session.admin_name, sizeof(req->session.admin_name), "%s", db_text(load, 3));
-	} else if (found == 1) {
+	if (found == 1) {
 		req->session.customer_id = db_int(load, 0);
 		snprintf(req->session.customer_email, sizeof(req->session.customer_email), "%s",
-		    db_text(load, 2));
+		    db_text(load, 1));
 		snprintf(req->session.customer_name, sizeof(req->session.customer_name), "%s",
-		    db_text(load, 3));
-	}
-	if (found == 1 && db_int(load, 4) > SESSION_TOUCH_AFTER) {
-		db_done(load);
-		if (db_exec(db, &core_sql[CORE_SESSION_TOUCH], params, 1) < 0)
-			return -1;
-	}
-	db_done(load);
-	if (found == 0)
+		    db_text(load, 2));
+		req->session.customer_idle = db_int(load, 3);
+	} else
 		cookie[0] = '\0';	/* expired or unknown: nothing to drop later */
-	return found;
+	db_done(load);
+	return found < 0 ? -1 : 0;
+}
+
+/* Moves the end of a session idle for a while (SESSION_TOUCH_AFTER), so
+ * that it lasts 12 hours from now. Returns 0 or -1. */
+static int
+touch_kind(struct request *req, enum session_kind kind, long long idle)
+{
+	unsigned char hash[CRYPTO_HASH_BYTES];
+	struct db_param param;
+
+	if (idle <= SESSION_TOUCH_AFTER)
+		return 0;
+	hash_cookie(kind_cookie(req, kind), hash);
+	param = DB_BLOB(hash, sizeof(hash));
+	return db_exec(&req->app->db, &core_sql[CORE_SESSION_TOUCH], &param, 1) < 0 ? -1 : 0;
 }
 
 /* The CSRF token of the session's basis, as hex into out (65 bytes). */
@@ -141,14 +175,15 @@ anon_basis(struct request *req)
 int
 session_load(struct request *req)
 {
-	int admin = load_kind(req, KIND_ADMIN);
-	int customer = admin < 0 ? -1 : load_kind(req, KIND_CUSTOMER);
-
-	if (admin < 0 || customer < 0)
+	if (load_customer(req) != 0)
 		return -1;
-	if (admin == 1)
+	if ((req->session.valid && touch_kind(req, KIND_ADMIN, req->session.admin_idle) != 0) ||
+	    (req->session.customer_id != 0 &&
+	    touch_kind(req, KIND_CUSTOMER, req->session.customer_idle) != 0))
+		return -1;
+	if (req->session.valid)
 		strcpy(req->session.csrf_basis, req->session.cookie);
-	else if (customer == 1)
+	else if (req->session.customer_id != 0)
 		strcpy(req->session.csrf_basis, req->session.account_cookie);
 	else
 		return anon_basis(req);

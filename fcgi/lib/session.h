@@ -6,10 +6,24 @@
 #ifndef FIDELE_SESSION_H
 #define FIDELE_SESSION_H
 
+#include "crypto.h"
 #include "request.h"
 
-/* Reads the cookies and loads the admin and customer sessions of
- * req->shop, if any. Returns 0, or -1 on a database error. */
+/* The SHA-256 of the admin's session cookie into hash for the door
+ * statement (CORE_DOOR_BY_*): hash, or NULL when the cookie is absent or
+ * malformed and for a machine's request (ROUTE_KEY), which reads no
+ * session. */
+const unsigned char *session_door_hash(struct request *req,
+    unsigned char hash[CRYPTO_HASH_BYTES]);
+
+/* Reads the admin's session, and what the admin is told, from the door
+ * statement's current row. */
+void session_door_read(struct request *req, struct db_query *door);
+
+/* Once the route is known to want a session: loads the customer's session
+ * from its cookie, moves the end of a session idle for a while and
+ * settles the CSRF basis (an anonymous visitor gets one). Returns 0, or -1
+ * on a database error. */
 int session_load(struct request *req);
 
 /* Starts a new session for an admin (a new id every time) and sets its
