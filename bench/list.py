@@ -1,14 +1,25 @@
-"""Customer list throughput: /admin/customers on a 100,000-customer shop,
-the same page hand-written without a template engine (bench/reference.c),
-and a hello-world FastCGI program, all behind the same nginx, measured with
-wrk (16 connections) in one run. Prints req/s, p99 and the ratios.
+"""Customer list throughput, in one run behind the same nginx, measured with
+wrk (16 connections): /admin/customers on a 100,000-customer shop, its
+search "elodie" and its page 100; the same first page hand-written in C
+(bench/reference.c) and written in PHP 8.2 with PDO under php-fpm
+(bench/list.php); a hello-world FastCGI program. Every program has the
+same number of processes (2). Prints req/s, p99 and each page's size, the
+ratios against DESIGN.md's targets, and the load average at start and end.
+
+Before timing it checks that Fidèle's list, the reference and the PHP page
+show the same rows (the cells' texts of each <tbody> row, in order) and that
+the reference and the PHP page are the same bytes; a mismatch stops the
+bench with the difference.
 
     bench/run [--customers N] [--seconds S]
 """
 
 import argparse
+import html.parser
+import http.client
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -17,15 +28,191 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
 
 import web  # noqa: E402
-from stack import Stack  # noqa: E402
+from stack import Stack, wait_for  # noqa: E402
 
 HOST = "bench.test"
 OWNER = ("owner@bench.test", "bench-owner-password")
+PROCESSES = 2
+PHP_FPM = "/usr/sbin/php-fpm8.2"
 
+# each extra program and php-fpm listen on $fidele_sockets/<name>.sock and get
+# the same FastCGI parameters and buffering as Fidèle's programs
 EXTRA_NGINX = """
         location = /bench/hello { set $fidele_program hello; include snippets/fidele-fastcgi.conf; }
         location = /bench/reference { set $fidele_program reference; include snippets/fidele-fastcgi.conf; }
+        location = /bench/php { set $fidele_program php; fastcgi_param SCRIPT_FILENAME %s;
+                                include snippets/fidele-fastcgi.conf; }
+""" % os.path.join(ROOT, "bench", "list.php")
+
+# php-fpm as a provider runs it: a static pool of as many processes as each
+# Fidèle program has, opcache on without checking the files' times (the
+# command line sets these); as root, like the stack's other programs, so
+# that the database's root account (socket authentication) lets it in
+PHP_FPM_CONF = """\
+[global]
+pid = %(run)s/php-fpm.pid
+error_log = %(log)s/php-fpm.log
+daemonize = no
+
+[bench]
+user = root
+group = root
+listen = %(run)s/php.sock
+listen.owner = www-data
+listen.group = www-data
+listen.mode = 0660
+pm = static
+pm.max_children = %(processes)d
+pm.max_requests = 0
+clear_env = yes
+%(env)s
+php_admin_flag[log_errors] = on
+php_admin_flag[display_errors] = off
+php_admin_value[error_log] = %(log)s/php-errors.log
 """
+PHP_INI = ["opcache.enable=1", "opcache.validate_timestamps=0", "expose_php=0"]
+
+
+def start_php_fpm(stack):
+    """Starts php-fpm on $fidele_sockets/php.sock; returns its process
+    (also one of the stack's children, so stack.stop() ends it too)."""
+    env = "\n".join("env[%s] = %s" % (name, os.environ[name])
+                    for name in sorted(os.environ) if name.startswith("BENCH_DB_")
+                    and os.environ[name])
+    conf = os.path.join(stack.var, "php-fpm.conf")
+    with open(conf, "w") as f:
+        f.write(PHP_FPM_CONF % {"run": stack.run_dir, "log": stack.log_dir,
+                                "processes": PROCESSES, "env": env})
+    argv = [PHP_FPM, "-F", "-R", "-y", conf]
+    for setting in PHP_INI:
+        argv += ["-d", setting]
+    process = stack._spawn(argv, "php-fpm.out")
+    sock = os.path.join(stack.run_dir, "php.sock")
+    wait_for(lambda: process.poll() is None and os.path.exists(sock), "php-fpm")
+    return process
+
+
+def stop_php_fpm(stack, process):
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGQUIT)     # graceful stop
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    stack.children.remove(process)
+
+
+def fetch(stack, path, cookie):
+    """GETs path: (status, body as bytes)."""
+    connection = http.client.HTTPConnection("127.0.0.1", stack.port, timeout=30)
+    connection.request("GET", path, headers={"Host": HOST, "Cookie": "fidele_session=" + cookie})
+    response = connection.getresponse()
+    body = response.read()
+    connection.close()
+    return response.status, body
+
+
+class Rows(html.parser.HTMLParser):
+    """The rows of a page's <tbody>: for each <tr>, its cells' texts (tags
+    left out, entities decoded, runs of ASCII white space as one space; the
+    no-break spaces of money stay what they are)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.rows, self.row, self.cell, self.in_tbody = [], None, None, False
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "tbody":
+            self.in_tbody = True
+        elif self.in_tbody and tag == "tr":
+            self.row = []
+        elif self.row is not None and tag in ("td", "th"):
+            self.cell = []
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self.cell is not None:
+            self.row.append(re.sub(r"[ \t\r\n\f]+", " ", "".join(self.cell)).strip())
+            self.cell = None
+        elif tag == "tr" and self.row is not None:
+            self.rows.append(self.row)
+            self.row = None
+        elif tag == "tbody":
+            self.in_tbody = False
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell.append(data)
+
+
+def rows_of(body):
+    parser = Rows()
+    parser.feed(body.decode("utf-8", errors="replace"))
+    parser.close()
+    return parser.rows
+
+
+def rows_difference(name_a, rows_a, name_b, rows_b):
+    """What differs between two pages' rows, as lines of text (none when
+    they are the same): the first few cells that differ."""
+    lines, differing = [], 0
+    if len(rows_a) != len(rows_b):
+        lines.append("%s shows %d rows, %s %d" % (name_a, len(rows_a), name_b, len(rows_b)))
+    for number, (a, b) in enumerate(zip(rows_a, rows_b), 1):
+        if len(a) != len(b):
+            lines.append("row %d: %d cells in %s, %d in %s" % (number, len(a), name_a, len(b), name_b))
+        for cell, (x, y) in enumerate(zip(a, b), 1):
+            if x != y:
+                differing += 1
+                if differing <= 6:
+                    lines.append("row %d, cell %d:\n    %-10s %r\n    %-10s %r"
+                                 % (number, cell, name_a + ":", x, name_b + ":", y))
+    if differing > 6:
+        lines.append("… %d cells differ in all" % differing)
+    return lines
+
+
+def bytes_difference(name_a, a, name_b, b):
+    """Where two bodies first differ, with some bytes around."""
+    at = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+    return ["first difference at byte %d (of %d and %d):" % (at, len(a), len(b)),
+            "    %-10s %r" % (name_a + ":", a[max(0, at - 60):at + 60]),
+            "    %-10s %r" % (name_b + ":", b[max(0, at - 60):at + 60])]
+
+
+def add_edge_customers(stack, shop):
+    """Two customers who come first in name order, so that the first page
+    shows what escaping, the name's forms, thousands and the time zone do:
+    every character the escaping map changes in the name, a large amount,
+    dates that are the next day in Paris; and one with no name at all."""
+    stack.sql("INSERT INTO customer (shop_id, email, first_name, last_name, phone, status,"
+              " source, order_count, total_spent_cents, last_order_at, created_at) VALUES"
+              " (%(shop)d, 'o.brien+<x>@example.fr', 'Zoë \"Jo\" & <b>', '''<Aa>'' O''Brien',"
+              "  '+33 6 00 00 00 00', 'blocked', 'admin', 12, 123456789,"
+              "  '2026-06-30 22:15:00', '2025-12-31 23:30:00'),"
+              " (%(shop)d, 'nameless@example.fr', '', '', '', 'invited', 'self', 0, 0,"
+              "  NULL, '2026-03-29 00:30:00')" % {"shop": shop})
+
+
+def check_same_rows(bodies):
+    """Stops the bench when Fidèle's list, the reference and the PHP page
+    do not show the same rows, or the last two are not the same bytes."""
+    fidele, reference, php = (rows_of(bodies[path]) for path in
+                              ("/admin/customers", "/bench/reference", "/bench/php"))
+    problems = []
+    if len(fidele) != 50:
+        problems.append("Fidèle's list shows %d rows, not 50" % len(fidele))
+    problems += rows_difference("Fidèle", fidele, "reference", reference)
+    problems += rows_difference("reference", reference, "PHP", php)
+    if bodies["/bench/reference"] != bodies["/bench/php"]:
+        problems.append("the reference and the PHP page are not the same bytes:")
+        problems += bytes_difference("reference", bodies["/bench/reference"],
+                                     "PHP", bodies["/bench/php"])
+    if problems:
+        sys.exit("bench: the list pages do not show the same rows; nothing timed.\n"
+                 + "\n".join(problems))
+    print("same rows: Fidèle's list, the reference and the PHP page (%d rows, %d cells each);"
+          " reference and PHP byte-identical" % (len(fidele), len(fidele[0])))
 
 
 def wrk(url, cookie, seconds):
@@ -40,49 +227,77 @@ def wrk(url, cookie, seconds):
     return rate, float(p99.group(1)) * scale, int(errors.group(1)) if errors else 0
 
 
+def load_average():
+    return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--customers", type=int, default=100000)
     parser.add_argument("--seconds", type=int, default=10)
     args = parser.parse_args()
 
+    print("load at start: " + load_average())
     build = os.path.join(ROOT, "build")
     var = os.path.join(build, "bench-var")
     os.environ.update({"BENCH_DB_USER": "root", "BENCH_DB_PASSWORD": "", "BENCH_DB_NAME": "fidele"})
-    stack = Stack(var, srcdir=ROOT, builddir=build, buffer_pool="1G", processes=2,
+    stack = Stack(var, srcdir=ROOT, builddir=build, buffer_pool="1G", processes=PROCESSES,
                   extra_programs={name: os.path.join(build, "bench", name + ".fcgi")
                                   for name in ("hello", "reference")},
                   extra_nginx=EXTRA_NGINX)
     os.environ["BENCH_DB_SOCKET"] = stack.db_socket
     stack.start()
     web.STACK = stack
+    php_fpm = None
     try:
+        php_fpm = start_php_fpm(stack)
         stack.admin("shop", "add", "--slug", "bench", "--name", "Bench", "--language", "fr")
         stack.admin("shop", "host", "add", "--shop", "bench", "--host", HOST)
         stack.admin("admin", "add", "--shop", "bench", "--email", OWNER[0], input=OWNER[1] + "\n")
         started = time.time()
         stack.admin("seed-demo", "--shop", "bench", "--customers", str(args.customers))
         print("seed-demo: %d customers in %.1f s" % (args.customers, time.time() - started))
+        add_edge_customers(stack, int(stack.sql("SELECT id FROM shop WHERE slug = 'bench'")[0][0]))
         browser = web.Browser(HOST)
         assert browser.sign_in(*OWNER).status == 303
         cookie = browser.cookies["fidele_session"]
-        pages = [("customer list (Fidèle)", "/admin/customers"),
-                 ("customer search 'elodie'", "/admin/customers?q=elodie"),
-                 ("customer list page 100", browser.page_url("/admin/customers", 100)),
-                 ("same list hand-written", "/bench/reference"),
+        pages = [("list (Fidèle)", "/admin/customers"),
+                 ("search 'elodie'", "/admin/customers?q=elodie"),
+                 ("list page 100", browser.page_url("/admin/customers", 100)),
+                 ("list hand-written C", "/bench/reference"),
+                 ("list PHP-FPM + PDO", "/bench/php"),
                  ("hello-world FastCGI", "/bench/hello")]
+        bodies = {}
         for _, path in pages:
-            page = browser.get(path)
-            assert page.status == 200, (path, page.status)
+            status, bodies[path] = fetch(stack, path, cookie)
+            if status != 200:
+                sys.exit("bench: %s answered %d" % (path, status))
+        check_same_rows(bodies)
+
+        # one second of each first: every process has its statements
+        # prepared, php-fpm's children their compiled script
+        for _, path in pages:
+            wrk(stack.base_url + path, cookie, 1)
         results = {}
-        print("\n%-28s %10s %10s" % ("page", "req/s", "p99 ms"))
+        print("\n%-22s %9s %9s %9s" % ("page", "req/s", "p99 ms", "bytes"))
         for name, path in pages:
             rate, p99, errors = wrk(stack.base_url + path, cookie, args.seconds)
-            results[path] = rate
-            print("%-28s %10.0f %10.2f%s" % (name, rate, p99, "  (%d errors)" % errors if errors else ""))
-        print("\nlist / hello-world:   %.2f" % (results["/admin/customers"] / results["/bench/hello"]))
-        print("list / hand-written:  %.2f" % (results["/admin/customers"] / results["/bench/reference"]))
+            results[name] = rate
+            print("%-22s %9.0f %9.2f %9d%s" % (name, rate, p99, len(bodies[path]),
+                                               "  (%d errors)" % errors if errors else ""))
+        list_rate = results["list (Fidèle)"]
+        print()
+        for label, ratio, target in (
+                ("list / hand-written", list_rate / results["list hand-written C"], "≥ 1.0"),
+                ("list / PHP-FPM", list_rate / results["list PHP-FPM + PDO"], "≥ 2.0"),
+                ("search / list", results["search 'elodie'"] / list_rate, "≥ 0.8"),
+                ("deep page / list", results["list page 100"] / list_rate, "≥ 0.8"),
+                ("list / hello-world", list_rate / results["hello-world FastCGI"], "")):
+            print("%-20s %5.2f%s" % (label, ratio, "   (target %s)" % target if target else ""))
+        print("\nload at end:   " + load_average())
     finally:
+        if php_fpm is not None:
+            stop_php_fpm(stack, php_fpm)
         stack.stop()
 
 
