@@ -14,6 +14,10 @@
  *   db-stream insert <count>        inserts count rows into a scratch
  *                                   table with db_insert_rows, then one
  *                                   again (DB_DUPLICATE) and prints counts
+ *   db-stream typed                 prints the text db_text gives for integers
+ *                                   and dates of every width and sign (the
+ *                                   layer writes them itself), one per line,
+ *                                   then db_int of the integers
  *   db-stream multi                 runs "SELECT 1; SELECT 2" as a script on
  *                                   a db_connect connection and on a
  *                                   db_connect_for_scripts one
@@ -162,6 +166,31 @@ insert_rows(struct db *db, long count)
 	return 0;
 }
 
+/* The columns of typed_sql as db_text and db_int give them. */
+static int
+print_typed(struct db *db)
+{
+	static struct db_query typed = { .sql =
+	    "SELECT CAST(-9223372036854775807 - 1 AS SIGNED), 18446744073709551615,"
+	    "       CAST(0 AS UNSIGNED), -7, CAST(255 AS UNSIGNED), CAST(-32768 AS SIGNED),"
+	    "       DATE '2026-12-01', TIMESTAMP '2026-12-01 09:05:03',"
+	    "       CAST('2026-02-28 23:59:59.123456' AS DATETIME(6)),"
+	    "       CAST('1999-01-02 03:04:05.5' AS DATETIME(3)), CAST(NULL AS SIGNED),"
+	    "       CAST('0000-00-00' AS DATE), 12.50" };
+	unsigned int i;
+
+	if (db_prepare(db, &typed) != 0 || db_exec(db, &typed, NULL, 0) < 0 ||
+	    db_fetch(&typed) != 1)
+		return 1;
+	for (i = 0; i < typed.columns; i++)
+		printf("%u: %s\n", i, db_text(&typed, i) ? db_text(&typed, i) : "NULL");
+	printf("int 0: %lld\nint 3: %lld\nint 4: %lld\n", db_int(&typed, 0), db_int(&typed, 3),
+	    db_int(&typed, 4));
+	db_done(&typed);
+	db_release(&typed);
+	return 0;
+}
+
 static int
 run_scripts(HDF *config)
 {
@@ -201,6 +230,8 @@ main(int argc, char **argv)
 		status = stream_customers(&db, strtoll(argv[2], NULL, 10));
 	else if (strcmp(argv[1], "rows") == 0 && argc == 4)
 		status = read_rows(&db, strtoll(argv[2], NULL, 10), strcmp(argv[3], "stream") == 0);
+	else if (strcmp(argv[1], "typed") == 0 && argc == 2)
+		status = print_typed(&db);
 	else if (strcmp(argv[1], "insert") == 0 && argc == 3)
 		status = insert_rows(&db, strtol(argv[2], NULL, 10));
 	db_close(&db);

@@ -27,6 +27,20 @@ def helper(*args):
     return values, lines, result.stderr
 
 
+class TypedColumns(unittest.TestCase):
+    def test_integers_and_dates_read_as_the_server_writes_them(self):
+        # the layer fetches them as numbers and times and writes the text
+        # itself: it must be the server's text, byte for byte
+        values, lines, _ = helper("typed")
+        self.assertEqual(
+            [line.split(": ", 1)[1] for line in lines if line[:1].isdigit()],
+            ["-9223372036854775808", "18446744073709551615", "0", "-7", "255", "-32768",
+             "2026-12-01", "2026-12-01 09:05:03", "2026-02-28 23:59:59.123456",
+             "1999-01-02 03:04:05.500", "NULL", "0000-00-00", "12.50"])
+        self.assertEqual((values["int 0"], values["int 3"], values["int 4"]),
+                         ("-9223372036854775808", "-7", "255"))
+
+
 class Stream(unittest.TestCase):
     def test_a_stream_returns_every_row_of_the_query(self):
         shop_id = web.STACK.sql("SELECT id FROM shop WHERE slug = 'alpha'")[0][0]
