@@ -80,6 +80,12 @@ supervise() {
     exit 0
 }
 
+# A page builds and frees some 700 small blocks of a few sizes (its data
+# tree, ClearSilver's strings): a per-size cache of 1,000 freed blocks
+# instead of glibc's 7 lets the next request take them back without going
+# through malloc's bins (a tenth of a list page's instructions).
+export GLIBC_TUNABLES="${GLIBC_TUNABLES:+$GLIBC_TUNABLES:}glibc.malloc.tcache_count=1000"
+
 exec 3<&0                      # background jobs would get /dev/null as fd 0
 stop='' gave_up=''
 trap 'stop=1' TERM INT
