@@ -145,6 +145,8 @@ zone_use(const char *zone)
 {
 	static char current[64];
 
+	if (zone != NULL && strcmp(current, zone) == 0)
+		return;	/* checked when it became current */
 	if (zone == NULL || *zone == '\0' || zone[0] == '/' || strstr(zone, "..") != NULL ||
 	    strlen(zone) >= sizeof(current) ||
 	    strspn(zone, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/_+-") !=
@@ -157,13 +159,29 @@ zone_use(const char *zone)
 	tzset();
 }
 
+/* Days from 1970-01-01 to a date of the proleptic Gregorian calendar
+ * (Howard Hinnant's days_from_civil): timegm's answer without its
+ * normalising, for every date of a list. */
+static long
+days_from_civil(int year, int month, int day)
+{
+	long era, yoe, doy, doe;
+
+	year -= month <= 2;
+	era = (year >= 0 ? year : year - 399) / 400;
+	yoe = year - era * 400;
+	doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
 /* The UTC datetime converted to zone, as "YYYY-MM-DD HH:MM" into out
  * (LOCAL_MAX bytes). Returns 0, or -1 when sql_utc is not a datetime. */
 #define LOCAL_MAX 48
 static int
 local_datetime(const char *sql_utc, const char *zone, char *out)
 {
-	struct tm utc, local;
+	struct tm local;
 	time_t when;
 	int year, month, day, hour, minute, second;
 
@@ -174,14 +192,7 @@ local_datetime(const char *sql_utc, const char *zone, char *out)
 	    hour > 23 || (minute = digits(sql_utc + 14, 2)) < 0 || minute > 59 ||
 	    (second = digits(sql_utc + 17, 2)) < 0 || second > 60)
 		return -1;
-	memset(&utc, 0, sizeof(utc));
-	utc.tm_year = year - 1900;
-	utc.tm_mon = month - 1;
-	utc.tm_mday = day;
-	utc.tm_hour = hour;
-	utc.tm_min = minute;
-	utc.tm_sec = second;
-	when = timegm(&utc);
+	when = (time_t)days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second;
 	zone_use(zone);
 	if (localtime_r(&when, &local) == NULL)
 		return -1;

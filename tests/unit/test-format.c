@@ -1,8 +1,36 @@
 /* Unit tests for fcgi/lib/format.c: money and dates the local way. */
 #include <config.h>
 
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
 #include "../../fcgi/lib/format.h"
 #include "tap.h"
+
+/* Every day from 1901 to 2200 at 23:59:30 UTC, shown in Paris, is what
+ * timegm and localtime_r make of it (format.c counts the days itself). */
+static void
+every_day_as_the_c_library_says(char *out, size_t size)
+{
+	struct tm utc, local;
+	char sql[32], expected[32];
+	time_t when;
+	int wrong = 0, days = 0;
+
+	setenv("TZ", "Europe/Paris", 1);
+	tzset();
+	for (when = -2177452800 + 86399 - 30; when < 7258118400; when += 86400, days++) {
+		gmtime_r(&when, &utc);
+		strftime(sql, sizeof(sql), "%Y-%m-%d %H:%M:%S", &utc);
+		localtime_r(&when, &local);
+		strftime(expected, sizeof(expected), "%d/%m/%Y %H:%M", &local);
+		format_local_when(sql, "Europe/Paris", LANG_FR, out, size);
+		if (strcmp(out, expected) != 0 && wrong++ == 0)
+			fprintf(stderr, "# %s UTC: %s, expected %s\n", sql, out, expected);
+	}
+	ok(wrong == 0 && days > 100000, "every day of three centuries is converted as the C library does");
+}
 
 int
 main(void)
@@ -54,5 +82,10 @@ main(void)
 	is_str(out, "14/07/2026", "a date without a time is shown as it is");
 	format_local_when(NULL, "Europe/Paris", LANG_FR, out, sizeof(out));
 	is_str(out, "", "no datetime gives an empty text");
+	every_day_as_the_c_library_says(out, sizeof(out));
+	format_local_when("2024-02-29 12:00:00", "UTC", LANG_FR, out, sizeof(out));
+	is_str(out, "29/02/2024 12:00", "a leap day is kept");
+	format_local_when("2100-03-01 00:00:00", "Asia/Tokyo", LANG_FR, out, sizeof(out));
+	is_str(out, "01/03/2100 09:00", "2100 is not a leap year, and Tokyo is nine hours ahead");
 	return tap_done();
 }
