@@ -31,10 +31,10 @@ const SYMBOL = ['EUR' => '€', 'GBP' => '£', 'USD' => '$'];
 
 const HEADER = "<!DOCTYPE html>\n<html lang=\"fr\"><head><meta charset=\"utf-8\"><title>Clients</title>"
     . "<link rel=\"stylesheet\" href=\"/static/fidele.css\"></head><body><main>\n"
-    . "<h1>Clients</h1>\n<table class=\"list\"><thead><tr><th></th><th>Nom</th>"
-    . "<th class=\"hide-narrow\">E-mail</th><th class=\"hide-narrow hide-medium\">Téléphone</th>"
-    . "<th>Statut</th><th class=\"num hide-narrow\">Commandes</th><th class=\"num\">Dépensé</th>"
-    . "<th class=\"hide-narrow\">Dernière commande</th><th class=\"hide-narrow\">Client depuis</th>"
+    . "<h1>Clients</h1>\n<table class=\"list customers\"><thead><tr><th></th><th>Nom</th>"
+    . "<th>E-mail</th><th>Téléphone</th>"
+    . "<th>Statut</th><th>Commandes</th><th>Dépensé</th>"
+    . "<th>Dernière commande</th><th>Client depuis</th>"
     . "</tr></thead>\n<tbody>\n";
 const FOOTER = "</tbody></table>\n</main></body></html>\n";
 
@@ -86,15 +86,15 @@ function row(array $c, string $symbol, DateTimeZone $zone): string
         . '"></td><td class="name"><a href="/admin/customers/' . $c['id'] . '">'
         . ($last !== '' ? '<span class="family-name">' . $last . '</span>' . $both : '')
         . $first . ($none ? '—' : '')
-        . '</a><span class="sub show-narrow">' . $email
-        . '</span></td><td class="email hide-narrow">' . $email
-        . '</td><td class="hide-narrow hide-medium nowrap">' . e($c['phone'])
+        . '</a><span class="sub">' . $email
+        . '</span></td><td>' . $email
+        . '</td><td>' . e($c['phone'])
         . '</td><td><span class="status status-' . e($c['status']) . '">'
         . (STATUS_LABEL[$c['status']] ?? '')
-        . '</span></td><td class="num hide-narrow">' . $c['order_count']
-        . '</td><td class="num nowrap">' . money($c['total_spent_cents'], $symbol)
-        . '</td><td class="hide-narrow nowrap">' . day($c['last_order_at'], $zone)
-        . '</td><td class="hide-narrow nowrap">' . day($c['created_at'], $zone)
+        . '</span></td><td>' . $c['order_count']
+        . '</td><td>' . money($c['total_spent_cents'], $symbol)
+        . '</td><td>' . day($c['last_order_at'], $zone)
+        . '</td><td>' . day($c['created_at'], $zone)
         . "</td></tr>\n";
 }
 

@@ -247,23 +247,23 @@ put_row(const struct row *r, const char *symbol)
 	put_escaped(r->first, r->first_len);
 	if (r->last_len == 0 && r->first_len == 0)
 		PUT("—");
-	PUT("</a><span class=\"sub show-narrow\">");
+	PUT("</a><span class=\"sub\">");
 	put_escaped(r->email, r->email_len);
-	PUT("</span></td><td class=\"email hide-narrow\">");
+	PUT("</span></td><td>");
 	put_escaped(r->email, r->email_len);
-	PUT("</td><td class=\"hide-narrow hide-medium nowrap\">");
+	PUT("</td><td>");
 	put_escaped(r->phone, r->phone_len);
 	PUT("</td><td><span class=\"status status-");
 	put_escaped(r->status, r->status_len);
 	PUT("\">");
 	put(label, strlen(label));
-	PUT("</span></td><td class=\"num hide-narrow\">");
+	PUT("</span></td><td>");
 	put_number(r->orders);
-	PUT("</td><td class=\"num nowrap\">");
+	PUT("</td><td>");
 	put_money(r->cents, symbol);
-	PUT("</td><td class=\"hide-narrow nowrap\">");
+	PUT("</td><td>");
 	put_date(&r->last_order, r->last_order_null);
-	PUT("</td><td class=\"hide-narrow nowrap\">");
+	PUT("</td><td>");
 	put_date(&r->created, 0);
 	PUT("</td></tr>\n");
 }
@@ -271,10 +271,10 @@ put_row(const struct row *r, const char *symbol)
 static const char header[] =
     "<!DOCTYPE html>\n<html lang=\"fr\"><head><meta charset=\"utf-8\"><title>Clients</title>"
     "<link rel=\"stylesheet\" href=\"/static/fidele.css\"></head><body><main>\n"
-    "<h1>Clients</h1>\n<table class=\"list\"><thead><tr><th></th><th>Nom</th>"
-    "<th class=\"hide-narrow\">E-mail</th><th class=\"hide-narrow hide-medium\">Téléphone</th>"
-    "<th>Statut</th><th class=\"num hide-narrow\">Commandes</th><th class=\"num\">Dépensé</th>"
-    "<th class=\"hide-narrow\">Dernière commande</th><th class=\"hide-narrow\">Client depuis</th>"
+    "<h1>Clients</h1>\n<table class=\"list customers\"><thead><tr><th></th><th>Nom</th>"
+    "<th>E-mail</th><th>Téléphone</th>"
+    "<th>Statut</th><th>Commandes</th><th>Dépensé</th>"
+    "<th>Dernière commande</th><th>Client depuis</th>"
     "</tr></thead>\n<tbody>\n";
 static const char footer[] = "</tbody></table>\n</main></body></html>\n";
 
