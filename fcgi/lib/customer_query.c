@@ -36,6 +36,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "customer_query.h"
 #include "text.h"
@@ -189,6 +190,36 @@ struct db_query customer_query_sql[CQ_SQL__MAX] = {
 	    " AND name_key >= CONCAT(WEIGHT_STRING(? COLLATE utf8mb4_unicode_520_ci), 0xFFFF)"
 	    " AND name_key < UNHEX(?)" },
 	[CQ_WEIGHTS] = { .sql = "SELECT HEX(WEIGHT_STRING(? COLLATE utf8mb4_unicode_520_ci))" },
+	/* the customers whose first name, e-mail address or phone starts
+	 * with a letter or digit, each on its own index */
+	[CQ_FIRST_PREFIX_ESTIMATE] = { .sql =
+	    "EXPLAIN SELECT 1 FROM customer FORCE INDEX (customer_shop_first_name)"
+	    " WHERE shop_id = ? AND first_name LIKE ?" },
+	[CQ_EMAIL_PREFIX_ESTIMATE] = { .sql =
+	    "EXPLAIN SELECT 1 FROM customer FORCE INDEX (customer_shop_email)"
+	    " WHERE shop_id = ? AND email LIKE ?" },
+	[CQ_PHONE_PREFIX_ESTIMATE] = { .sql =
+	    "EXPLAIN SELECT 1 FROM customer FORCE INDEX (customer_shop_phone)"
+	    " WHERE shop_id = ? AND phone_digits LIKE ?" },
+};
+
+/* The parts of a search of one letter (enum customer_letter_part): the
+ * index that holds each range in order, and the column it starts. The
+ * last names are a range of the name order itself. */
+static const struct {
+	const char *index;
+	const char *condition;
+	enum customer_query_sql estimate;
+	int digits_only;
+} letter_parts[CUSTOMER_LETTER__MAX] = {
+	/* CUSTOMER_LETTER_LAST: its weights start the name order (sql/006) */
+	{ "customer_shop_name", " AND c.last_name LIKE ?", CQ_SQL__MAX, 0 },
+	/* CUSTOMER_LETTER_FIRST */
+	{ "customer_shop_first_name", " AND c.first_name LIKE ?", CQ_FIRST_PREFIX_ESTIMATE, 0 },
+	/* CUSTOMER_LETTER_EMAIL */
+	{ "customer_shop_email", " AND c.email LIKE ?", CQ_EMAIL_PREFIX_ESTIMATE, 0 },
+	/* CUSTOMER_LETTER_PHONE: digits only, as typed */
+	{ "customer_shop_phone", " AND c.phone_digits LIKE ?", CQ_PHONE_PREFIX_ESTIMATE, 1 },
 };
 
 /* Registers the planner's table with db the first time. 0 or -1. */
@@ -272,6 +303,201 @@ db_weights(void *ctx, const char *word, char *out, size_t size)
 	}
 	db_done(query);
 	return found;
+}
+
+static long long
+db_starting(void *ctx, long long shop_id, enum customer_letter_part part, const char *pattern)
+{
+	struct db_param params[2] = { DB_INT(shop_id), DB_TEXT(pattern) };
+
+	if (letter_parts[part].estimate == CQ_SQL__MAX)
+		return -1;
+	return explain_rows(ctx, letter_parts[part].estimate, params, 2);
+}
+
+/* --- the estimates kept ------------------------------------------------------------ */
+
+/* One answer of the server, to one question (its kind and words, as text)
+ * about one shop (0: about no shop, the weights of a word). */
+struct kept_estimate {
+	long long shop_id;
+	long long at;		/* 0: empty */
+	long long value;
+	char question[200];
+	char answer[2 * SEARCH_NAME_KEY_MAX + 1];	/* weights in hex */
+};
+
+static struct kept_estimate kept[CUSTOMER_ESTIMATES_KEPT];
+
+void
+customer_estimates_forget(void)
+{
+	memset(kept, 0, sizeof(kept));
+}
+
+/* The fresh answer to question, or NULL. */
+static struct kept_estimate *
+kept_find(long long now, long long shop_id, const char *question)
+{
+	size_t i;
+
+	for (i = 0; i < CUSTOMER_ESTIMATES_KEPT; i++)
+		if (kept[i].at != 0 && kept[i].shop_id == shop_id && now >= kept[i].at &&
+		    now - kept[i].at < CUSTOMER_ESTIMATE_SECONDS &&
+		    strcmp(kept[i].question, question) == 0)
+			return &kept[i];
+	return NULL;
+}
+
+/* Keeps an answer in place of the oldest one. */
+static void
+kept_put(long long now, long long shop_id, const char *question, long long value,
+    const char *answer)
+{
+	size_t i, oldest = 0;
+
+	for (i = 1; i < CUSTOMER_ESTIMATES_KEPT; i++)
+		if (kept[i].at < kept[oldest].at)
+			oldest = i;
+	kept[oldest].shop_id = shop_id;
+	kept[oldest].at = now;
+	kept[oldest].value = value;
+	snprintf(kept[oldest].question, sizeof(kept[oldest].question), "%s", question);
+	snprintf(kept[oldest].answer, sizeof(kept[oldest].answer), "%s", answer ? answer : "");
+}
+
+/* Writes a question; 0, or -1 when it is too long to keep (then the
+ * server is asked every time). */
+static int
+question(char *out, size_t size, const char *kind, const char *a, const char *b, int c)
+{
+	int written = snprintf(out, size, "%s\x1f%s\x1f%s\x1f%d", kind, a, b, c);
+
+	return written > 0 && (size_t)written < size ? 0 : -1;
+}
+
+/* The answer of the cache's inner estimator for a numeric estimate,
+ * kept; ask is how to ask it. */
+static long long
+kept_number(struct customer_estimate_cache *cache, long long shop_id, const char *text,
+    long long (*ask)(const struct customer_estimator *, long long, const char *, const char *,
+    int), const char *a, const char *b, int c)
+{
+	char q[sizeof(kept[0].question)];
+	struct kept_estimate *found;
+	long long value;
+
+	if (question(q, sizeof(q), text, a, b, c) != 0)
+		return ask(cache->inner, shop_id, a, b, c);
+	if ((found = kept_find(cache->now, shop_id, q)) != NULL)
+		return found->value;
+	value = ask(cache->inner, shop_id, a, b, c);
+	if (value >= 0)
+		kept_put(cache->now, shop_id, q, value, NULL);
+	return value;
+}
+
+static long long
+ask_shop(const struct customer_estimator *e, long long shop_id, const char *a, const char *b,
+    int c)
+{
+	(void)a, (void)b, (void)c;
+	return e->shop(e->ctx, shop_id);
+}
+
+static long long
+ask_word(const struct customer_estimator *e, long long shop_id, const char *a, const char *b,
+    int c)
+{
+	(void)b, (void)c;
+	return e->word(e->ctx, shop_id, a);
+}
+
+static long long
+ask_surname(const struct customer_estimator *e, long long shop_id, const char *a, const char *b,
+    int c)
+{
+	(void)b, (void)c;
+	return e->surname(e->ctx, shop_id, a);
+}
+
+static long long
+ask_crossed(const struct customer_estimator *e, long long shop_id, const char *a, const char *b,
+    int c)
+{
+	return e->crossed(e->ctx, shop_id, a, b, c);
+}
+
+static long long
+ask_starting(const struct customer_estimator *e, long long shop_id, const char *a,
+    const char *b, int c)
+{
+	(void)b;
+	return e->starting(e->ctx, shop_id, (enum customer_letter_part)c, a);
+}
+
+static long long
+kept_shop(void *ctx, long long shop_id)
+{
+	return kept_number(ctx, shop_id, "shop", ask_shop, "", "", 0);
+}
+
+static long long
+kept_word(void *ctx, long long shop_id, const char *pattern)
+{
+	return kept_number(ctx, shop_id, "word", ask_word, pattern, "", 0);
+}
+
+static long long
+kept_surname(void *ctx, long long shop_id, const char *word)
+{
+	return kept_number(ctx, shop_id, "surname", ask_surname, word, "", 0);
+}
+
+static long long
+kept_crossed(void *ctx, long long shop_id, const char *word, const char *from, int reading_down)
+{
+	return kept_number(ctx, shop_id, "crossed", ask_crossed, word, from, reading_down);
+}
+
+static long long
+kept_starting(void *ctx, long long shop_id, enum customer_letter_part part, const char *pattern)
+{
+	return kept_number(ctx, shop_id, "starting", ask_starting, pattern, "", (int)part);
+}
+
+static int
+kept_weights(void *ctx, const char *word, char *out, size_t size)
+{
+	struct customer_estimate_cache *cache = ctx;
+	char q[sizeof(kept[0].question)];
+	struct kept_estimate *found;
+	int value;
+
+	if (question(q, sizeof(q), "weights", word, "", 0) != 0)
+		return cache->inner->weights(cache->inner->ctx, word, out, size);
+	if ((found = kept_find(cache->now, 0, q)) != NULL) {
+		if (found->value && strlen(found->answer) >= size)
+			return 0;
+		snprintf(out, size, "%s", found->value ? found->answer : "");
+		return (int)found->value;
+	}
+	value = cache->inner->weights(cache->inner->ctx, word, out, size);
+	if (value >= 0)
+		kept_put(cache->now, 0, q, value, value ? out : "");
+	return value;
+}
+
+void
+customer_estimator_cached(struct customer_estimator *out, struct customer_estimate_cache *cache)
+{
+	out->shop = kept_shop;
+	out->word = kept_word;
+	out->surname = kept_surname;
+	out->crossed = kept_crossed;
+	out->weights = kept_weights;
+	out->starting = kept_starting;
+	out->ctx = cache;
 }
 
 /* --- reading a query --------------------------------------------------------------- */
@@ -445,8 +671,13 @@ finish_reading(struct customer_query *query, const char *after, const char *befo
 			query->initial[t] = text_length(query->token[t]) == 1;
 			words += !query->initial[t];
 		}
-		if (words == 0)
+		/* nothing to look for: a clear word rather than every customer */
+		if (query->tokens == 0)
 			return "Error.Field.SearchShort";
+		/* single letters: read in name order from the ranges of the
+		 * names (see the planner), whatever the order asked */
+		if (words == 0)
+			query->sort = CUSTOMER_SORT_NAME;
 	}
 	if (after != NULL && before != NULL)
 		return "Error.Field.PageLink";
@@ -700,6 +931,58 @@ words_by_estimate(struct customer_query *query)
 		}
 }
 
+/* Whether the search is made of single letters or digits only. */
+static int
+letters_only(const struct customer_query *query)
+{
+	int t;
+
+	for (t = 0; t < query->tokens; t++)
+		if (!query->initial[t])
+			return 0;
+	return query->tokens > 0;
+}
+
+/* Rows the page's statement reads: room for up to four terms each of the
+ * customers shown in PLAN_SORTED (Jean-Marc Jeannot, jeanmarc.jeannot@…:
+ * "jean" has three). */
+static int
+page_limit(const struct customer_query *query)
+{
+	return query->plan == CUSTOMER_PLAN_SORTED ? 4 * (query->size + 1) : query->size + 1;
+}
+
+/* A search of single letters ("m", "6", "m o"): the first one's parts
+ * (enum customer_letter_part) are ranges of their own indexes. The last
+ * names are a range of the name order: the page reads its start. Each
+ * other part is either read whole from its index and sorted (about
+ * estimate rows), or found by walking the name order (about shop × page /
+ * estimate rows, each a row read for the e-mail and the phone): the page
+ * takes the cheaper, a walk when estimate² > shop × page. */
+static int
+plan_letters(struct customer_query *query, const struct customer_estimator *estimator,
+    double shop)
+{
+	char pattern[SEARCH_TERM_MAX * 2 + 4];
+	int part, digit = query->token[0][0] >= '0' && query->token[0][0] <= '9';
+
+	text_like_prefix(query->token[0], pattern, sizeof(pattern));
+	for (part = CUSTOMER_LETTER_FIRST; part < CUSTOMER_LETTER__MAX; part++) {
+		long long estimate;
+
+		query->letter_walk[part] = 0;
+		if (letter_parts[part].digits_only && !digit)
+			continue;
+		estimate = estimator->starting(estimator->ctx, query->shop_id,
+		    (enum customer_letter_part)part, pattern);
+		if (estimate < 0)
+			return -1;
+		query->letter_walk[part] = (double)estimate * (double)estimate >
+		    shop * (double)page_limit(query);
+	}
+	return 0;
+}
+
 int
 customer_query_plan_with(struct customer_query *query,
     const struct customer_estimator *estimator, int for_page)
@@ -712,11 +995,19 @@ customer_query_plan_with(struct customer_query *query,
 	query->plan = CUSTOMER_PLAN_FILTERS;
 	if (query->tokens == 0)
 		return 0;
+	if (letters_only(query)) {
+		query->plan = CUSTOMER_PLAN_LETTERS;
+		memset(query->letter_walk, 0, sizeof(query->letter_walk));
+		if (!for_page)
+			return 0;
+	}
 	shop = (double)estimator->shop(estimator->ctx, query->shop_id);
 	if (shop < 0)
 		return -1;
 	if (shop < 1)
 		shop = 1;
+	if (query->plan == CUSTOMER_PLAN_LETTERS)
+		return plan_letters(query, estimator, shop);
 	matching = shop;
 	for (t = 0; t < query->tokens; t++) {
 		if (query->initial[t]) {
@@ -761,12 +1052,14 @@ customer_query_plan_with(struct customer_query *query,
 int
 customer_query_plan(struct customer_query *query, struct db *db, int for_page)
 {
-	struct customer_estimator estimator = { db_shop, db_word, db_surname, db_crossed,
-		db_weights, db };
+	struct customer_estimator server = { db_shop, db_word, db_surname, db_crossed,
+		db_weights, db_starting, db }, kept_estimator;
+	struct customer_estimate_cache cache = { &server, (long long)time(NULL) };
 
 	if (query->tokens > 0 && sql_ready(db) != 0)
 		return -1;
-	return customer_query_plan_with(query, &estimator, for_page);
+	customer_estimator_cached(&kept_estimator, &cache);
+	return customer_query_plan_with(query, &kept_estimator, for_page);
 }
 
 /* --- building the statements -------------------------------------------------------- */
@@ -892,16 +1185,26 @@ range_param(const struct customer_query *query, enum customer_key key, struct db
 	return 1;
 }
 
-/* The search words' conditions (see the top of this file). */
+/* The search words' conditions from word first on (see the top of this
+ * file). */
 static void
-sql_words(struct customer_sql *sql, const struct customer_query *query)
+sql_words(struct customer_sql *sql, const struct customer_query *query, int first)
 {
 	int t;
 
-	for (t = 0; t < query->tokens; t++) {
+	for (t = first; t < query->tokens; t++) {
 		char *pattern = sql->pattern[t];
 
-		if (query->initial[t] && query->plan == CUSTOMER_PLAN_SORTED) {
+		if (t == 0 && query->plan == CUSTOMER_PLAN_LETTERS) {
+			/* every match once, in any order: the parts at once */
+			text_like_prefix(query->token[t], pattern, sizeof(sql->pattern[t]));
+			sql_param(sql, " AND (c.last_name LIKE ?", DB_TEXT(pattern));
+			sql_param(sql, " OR c.first_name LIKE ?", DB_TEXT(pattern));
+			sql_param(sql, " OR c.email LIKE ?", DB_TEXT(pattern));
+			if (pattern[0] >= '0' && pattern[0] <= '9')
+				sql_param(sql, " OR c.phone_digits LIKE ?", DB_TEXT(pattern));
+			sql_add(sql, ")");
+		} else if (query->initial[t] && query->plan == CUSTOMER_PLAN_SORTED) {
 			/* on the entry's copy of the name order, so that only
 			 * the customers shown are read: the last name starts
 			 * with the letter, or the first name does (after the
@@ -968,13 +1271,38 @@ enum sql_read {
 			 * of reading and sorting the whole shop again */
 };
 
+/* " WHERE …" with the chosen filters, and the search from word first
+ * on. */
+static void
+sql_where(struct customer_sql *sql, const struct customer_query *query, int first)
+{
+	struct db_param param;
+	size_t r;
+
+	sql_param(sql, " WHERE c.shop_id = ? AND c.erased_at IS NULL", DB_INT(query->shop_id));
+	/* erased customers have no address: the e-mail order starts past them */
+	if (query->sort == CUSTOMER_SORT_EMAIL)
+		sql_add(sql, " AND c.email IS NOT NULL");
+	if (query->status == CUSTOMER_STATUS_CURRENT)
+		sql_add(sql, " AND c.status <> 'inactive'");
+	else if (query->status != CUSTOMER_STATUS_ALL)
+		sql_param(sql, " AND c.status = ?", DB_TEXT(status_choices[query->status]));
+	if (query->source != CUSTOMER_SOURCE_ANY)
+		sql_param(sql, " AND c.source = ?", DB_TEXT(source_choices[query->source]));
+	if (query->consent != CUSTOMER_CONSENT_ANY)
+		sql_param(sql, " AND c.marketing_consent = ?",
+		    DB_INT(query->consent == CUSTOMER_CONSENT_YES));
+	for (r = 0; r < sizeof(ranges) / sizeof(ranges[0]); r++)
+		if (range_param(query, ranges[r].key, &param))
+			sql_param(sql, ranges[r].condition, param);
+	sql_words(sql, query, first);
+}
+
 /* " FROM customer c WHERE …" with the chosen filters and search, read as
  * read says. */
 static void
 sql_filters(struct customer_sql *sql, const struct customer_query *query, enum sql_read read)
 {
-	struct db_param param;
-	size_t r;
 	int t;
 
 	if (query->plan == CUSTOMER_PLAN_CANDIDATES) {
@@ -1003,23 +1331,77 @@ sql_filters(struct customer_sql *sql, const struct customer_query *query, enum s
 		} else if (read == READ_BY_ID)
 			sql_add(sql, " FORCE INDEX (PRIMARY)");
 	}
-	sql_param(sql, " WHERE c.shop_id = ? AND c.erased_at IS NULL", DB_INT(query->shop_id));
-	/* erased customers have no address: the e-mail order starts past them */
-	if (query->sort == CUSTOMER_SORT_EMAIL)
-		sql_add(sql, " AND c.email IS NOT NULL");
-	if (query->status == CUSTOMER_STATUS_CURRENT)
-		sql_add(sql, " AND c.status <> 'inactive'");
-	else if (query->status != CUSTOMER_STATUS_ALL)
-		sql_param(sql, " AND c.status = ?", DB_TEXT(status_choices[query->status]));
-	if (query->source != CUSTOMER_SOURCE_ANY)
-		sql_param(sql, " AND c.source = ?", DB_TEXT(source_choices[query->source]));
-	if (query->consent != CUSTOMER_CONSENT_ANY)
-		sql_param(sql, " AND c.marketing_consent = ?",
-		    DB_INT(query->consent == CUSTOMER_CONSENT_YES));
-	for (r = 0; r < sizeof(ranges) / sizeof(ranges[0]); r++)
-		if (range_param(query, ranges[r].key, &param))
-			sql_param(sql, ranges[r].condition, param);
-	sql_words(sql, query);
+	sql_where(sql, query, 0);
+}
+
+/* One part of a search of single letters (see plan_letters): for the page
+ * (counting 0), the part's next customers in name order from the page
+ * link, "c.id, c.name_key"; for the count, up to the cap of its matches in
+ * any order. part is CUSTOMER_LETTER__MAX for the walk of every part
+ * that walks. */
+static void
+sql_letter_part(struct customer_sql *sql, const struct customer_query *query, int part,
+    int counting)
+{
+	int reading_down = query->descending != query->backwards, p, or = 0;
+	char *pattern = sql->pattern[0];
+
+	text_like_prefix(query->token[0], pattern, sizeof(sql->pattern[0]));
+	sql_add(sql, counting ? "(SELECT c.id" : "(SELECT c.id, c.name_key");
+	sql_add(sql, " FROM customer c FORCE INDEX (");
+	sql_add(sql, letter_parts[part < CUSTOMER_LETTER__MAX ? part : CUSTOMER_LETTER_LAST].index);
+	sql_add(sql, ")");
+	sql_where(sql, query, 1);
+	if (part == CUSTOMER_LETTER_LAST) {
+		/* the range of the name order, told on the index */
+		sql_param(sql, " AND c.name_key >= WEIGHT_STRING(? COLLATE utf8mb4_unicode_520_ci)",
+		    DB_TEXT(query->token[0]));
+		sql_param(sql, " AND c.name_key < CONCAT(WEIGHT_STRING(? COLLATE"
+		    " utf8mb4_unicode_520_ci), 0xFFFF)", DB_TEXT(query->token[0]));
+	}
+	if (part < CUSTOMER_LETTER__MAX)
+		sql_param(sql, letter_parts[part].condition, DB_TEXT(pattern));
+	else {
+		for (p = 0; p < CUSTOMER_LETTER__MAX; p++)
+			if (query->letter_walk[p]) {
+				/* " AND c.x LIKE ?" as " AND (c.x LIKE ? OR c.y LIKE ?)" */
+				sql_add(sql, or++ ? " OR" : " AND (");
+				sql_param(sql, letter_parts[p].condition + 5, DB_TEXT(pattern));
+			}
+		sql_add(sql, ")");
+	}
+	if (counting) {
+		sql_param(sql, " LIMIT ?)", DB_INT(CUSTOMER_COUNT_CAP + 1));
+		return;
+	}
+	if (query->cursor)
+		sql_keyset(sql, query, reading_down);
+	sql_add(sql, reading_down ? " ORDER BY c.name_key DESC, c.id DESC" :
+	    " ORDER BY c.name_key, c.id");
+	sql_param(sql, " LIMIT ?)", DB_INT(page_limit(query)));
+}
+
+/* The parts of a search of single letters, joined: " (…) UNION (…)". */
+static void
+sql_letter_parts(struct customer_sql *sql, const struct customer_query *query, int counting)
+{
+	int part, walk = 0, digit = query->token[0][0] >= '0' && query->token[0][0] <= '9';
+
+	for (part = 0; part < CUSTOMER_LETTER__MAX; part++) {
+		if (letter_parts[part].digits_only && !digit)
+			continue;
+		if (!counting && query->letter_walk[part]) {
+			walk = 1;
+			continue;
+		}
+		if (part > 0)
+			sql_add(sql, " UNION ");
+		sql_letter_part(sql, query, part, counting);
+	}
+	if (walk) {
+		sql_add(sql, " UNION ");
+		sql_letter_part(sql, query, CUSTOMER_LETTER__MAX, 0);
+	}
 }
 
 /* " ORDER BY …" in the direction rows are read. */
@@ -1042,7 +1424,8 @@ sql_order(struct customer_sql *sql, const struct customer_query *query, int read
 int
 customer_query_counted(const struct customer_query *query)
 {
-	return query->plan == CUSTOMER_PLAN_CANDIDATES && !query->gave_up;
+	return (query->plan == CUSTOMER_PLAN_CANDIDATES || query->plan == CUSTOMER_PLAN_LETTERS) &&
+	    !query->gave_up;
 }
 
 /* A walk that may give up: when a word is looked up, the page can be read
@@ -1054,21 +1437,30 @@ walk_bounded(const struct customer_query *query)
 	    !query->initial[0];
 }
 
-/* Rows the page's statement reads: room for up to four terms each of the
- * customers shown in PLAN_SORTED (Jean-Marc Jeannot, jeanmarc.jeannot@…:
- * "jean" has three). */
-static int
-page_limit(const struct customer_query *query)
-{
-	return query->plan == CUSTOMER_PLAN_SORTED ? 4 * (query->size + 1) : query->size + 1;
-}
-
 void
 customer_query_page_sql(struct customer_query *query, struct customer_sql *sql)
 {
 	int reading_down = query->descending != query->backwards;
 
 	memset(sql, 0, sizeof(*sql));
+	if (query->plan == CUSTOMER_PLAN_LETTERS) {
+		/* the page from its parts; the first page counts up to the
+		 * cap, each part reading no more than that */
+		sql_add(sql, "SELECT " LIST_COLUMNS ", page.matching FROM (SELECT u.id, ");
+		if (!query->cursor) {
+			sql_add(sql, "(SELECT COUNT(*) FROM (");
+			sql_letter_parts(sql, query, 1);
+			sql_add(sql, ") capped) AS matching FROM (");
+		} else
+			sql_add(sql, "NULL AS matching FROM (");
+		sql_letter_parts(sql, query, 0);
+		sql_add(sql, reading_down ? ") u ORDER BY u.name_key DESC, u.id DESC" :
+		    ") u ORDER BY u.name_key, u.id");
+		sql_param(sql, " LIMIT ?) page STRAIGHT_JOIN customer c ON c.id = page.id",
+		    DB_INT(page_limit(query)));
+		sql_order(sql, query, reading_down, 0);
+		return;
+	}
 	/* a search's few matches are all read to be sorted: counting them
 	 * there costs nothing more */
 	sql_add(sql, "SELECT " LIST_COLUMNS ", page.matching FROM (SELECT c.id");
@@ -1104,6 +1496,13 @@ customer_query_count_sql(struct customer_query *query, struct customer_sql *sql)
 	enum customer_plan plan = plan_for_all(query);
 
 	memset(sql, 0, sizeof(*sql));
+	if (query->plan == CUSTOMER_PLAN_LETTERS) {
+		/* one part past the cap is enough to be past it */
+		sql_add(sql, "SELECT COUNT(*) FROM (");
+		sql_letter_parts(sql, query, 1);
+		sql_add(sql, ") matching");
+		return;
+	}
 	sql_add(sql, "SELECT COUNT(*) FROM (SELECT 1");
 	sql_filters(sql, query, READ_ANY);
 	sql_param(sql, " LIMIT ?) matching", DB_INT(CUSTOMER_COUNT_CAP + 1));
