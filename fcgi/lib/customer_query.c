@@ -190,36 +190,38 @@ struct db_query customer_query_sql[CQ_SQL__MAX] = {
 	    " AND name_key >= CONCAT(WEIGHT_STRING(? COLLATE utf8mb4_unicode_520_ci), 0xFFFF)"
 	    " AND name_key < UNHEX(?)" },
 	[CQ_WEIGHTS] = { .sql = "SELECT HEX(WEIGHT_STRING(? COLLATE utf8mb4_unicode_520_ci))" },
-	/* the customers whose first name, e-mail address or phone starts
-	 * with a letter or digit, each on its own index */
-	[CQ_FIRST_PREFIX_ESTIMATE] = { .sql =
-	    "EXPLAIN SELECT 1 FROM customer FORCE INDEX (customer_shop_first_name)"
-	    " WHERE shop_id = ? AND first_name LIKE ?" },
-	[CQ_EMAIL_PREFIX_ESTIMATE] = { .sql =
-	    "EXPLAIN SELECT 1 FROM customer FORCE INDEX (customer_shop_email)"
-	    " WHERE shop_id = ? AND email LIKE ?" },
+	/* the customers whose phone starts with a digit */
 	[CQ_PHONE_PREFIX_ESTIMATE] = { .sql =
 	    "EXPLAIN SELECT 1 FROM customer FORCE INDEX (customer_shop_phone)"
 	    " WHERE shop_id = ? AND phone_digits LIKE ?" },
 };
 
 /* The parts of a search of one letter (enum customer_letter_part): the
- * index that holds each range in order, and the column it starts. The
- * last names are a range of the name order itself. */
+ * index that holds each range, the range on it (the letter twice), and
+ * the condition the part's customers meet (the pattern; the index tells
+ * it for the names). The names' ranges are in name order; the phones'
+ * range is not (estimate: how the planner sizes it). */
 static const struct {
 	const char *index;
+	const char *range[2];
 	const char *condition;
 	enum customer_query_sql estimate;
 	int digits_only;
 } letter_parts[CUSTOMER_LETTER__MAX] = {
-	/* CUSTOMER_LETTER_LAST: its weights start the name order (sql/006) */
-	{ "customer_shop_name", " AND c.last_name LIKE ?", CQ_SQL__MAX, 0 },
-	/* CUSTOMER_LETTER_FIRST */
-	{ "customer_shop_first_name", " AND c.first_name LIKE ?", CQ_FIRST_PREFIX_ESTIMATE, 0 },
-	/* CUSTOMER_LETTER_EMAIL */
-	{ "customer_shop_email", " AND c.email LIKE ?", CQ_EMAIL_PREFIX_ESTIMATE, 0 },
+	/* CUSTOMER_LETTER_LAST: the last name's weights start the name
+	 * order (sql/006) */
+	{ "customer_shop_name",
+	    { " AND c.name_key >= WEIGHT_STRING(? COLLATE utf8mb4_unicode_520_ci)",
+	    " AND c.name_key < CONCAT(WEIGHT_STRING(? COLLATE utf8mb4_unicode_520_ci), 0xFFFF)" },
+	    " AND c.last_name LIKE ?", CQ_SQL__MAX, 0 },
+	/* CUSTOMER_LETTER_FIRST: the weight of the first name's first letter
+	 * (sql/012) */
+	{ "customer_shop_first_initial",
+	    { " AND c.first_initial = LEFT(WEIGHT_STRING(? COLLATE utf8mb4_unicode_520_ci), 2)",
+	    NULL }, " AND c.first_name LIKE ?", CQ_SQL__MAX, 0 },
 	/* CUSTOMER_LETTER_PHONE: digits only, as typed */
-	{ "customer_shop_phone", " AND c.phone_digits LIKE ?", CQ_PHONE_PREFIX_ESTIMATE, 1 },
+	{ "customer_shop_phone", { NULL, NULL }, " AND c.phone_digits LIKE ?",
+	    CQ_PHONE_PREFIX_ESTIMATE, 1 },
 };
 
 /* Registers the planner's table with db the first time. 0 or -1. */
@@ -953,12 +955,11 @@ page_limit(const struct customer_query *query)
 }
 
 /* A search of single letters ("m", "6", "m o"): the first one's parts
- * (enum customer_letter_part) are ranges of their own indexes. The last
- * names are a range of the name order: the page reads its start. Each
- * other part is either read whole from its index and sorted (about
- * estimate rows), or found by walking the name order (about shop × page /
- * estimate rows, each a row read for the e-mail and the phone): the page
- * takes the cheaper, a walk when estimate² > shop × page. */
+ * (enum customer_letter_part) are ranges of their own indexes. The names'
+ * ranges are in name order: the page reads the start of each. The phones
+ * of a digit are either read whole from their index and sorted (estimate
+ * rows), or found by walking the name order (about shop × page / estimate
+ * rows): the page takes the cheaper, a walk when estimate² > shop × page. */
 static int
 plan_letters(struct customer_query *query, const struct customer_estimator *estimator,
     double shop)
@@ -967,11 +968,12 @@ plan_letters(struct customer_query *query, const struct customer_estimator *esti
 	int part, digit = query->token[0][0] >= '0' && query->token[0][0] <= '9';
 
 	text_like_prefix(query->token[0], pattern, sizeof(pattern));
-	for (part = CUSTOMER_LETTER_FIRST; part < CUSTOMER_LETTER__MAX; part++) {
+	for (part = 0; part < CUSTOMER_LETTER__MAX; part++) {
 		long long estimate;
 
 		query->letter_walk[part] = 0;
-		if (letter_parts[part].digits_only && !digit)
+		if (letter_parts[part].range[0] != NULL ||
+		    (letter_parts[part].digits_only && !digit))
 			continue;
 		estimate = estimator->starting(estimator->ctx, query->shop_id,
 		    (enum customer_letter_part)part, pattern);
@@ -1200,7 +1202,6 @@ sql_words(struct customer_sql *sql, const struct customer_query *query, int firs
 			text_like_prefix(query->token[t], pattern, sizeof(sql->pattern[t]));
 			sql_param(sql, " AND (c.last_name LIKE ?", DB_TEXT(pattern));
 			sql_param(sql, " OR c.first_name LIKE ?", DB_TEXT(pattern));
-			sql_param(sql, " OR c.email LIKE ?", DB_TEXT(pattern));
 			if (pattern[0] >= '0' && pattern[0] <= '9')
 				sql_param(sql, " OR c.phone_digits LIKE ?", DB_TEXT(pattern));
 			sql_add(sql, ")");
@@ -1352,20 +1353,18 @@ sql_letter_part(struct customer_sql *sql, const struct customer_query *query, in
 	sql_add(sql, letter_parts[part < CUSTOMER_LETTER__MAX ? part : CUSTOMER_LETTER_LAST].index);
 	sql_add(sql, ")");
 	sql_where(sql, query, 1);
-	if (part == CUSTOMER_LETTER_LAST) {
-		/* the range of the name order, told on the index */
-		sql_param(sql, " AND c.name_key >= WEIGHT_STRING(? COLLATE utf8mb4_unicode_520_ci)",
-		    DB_TEXT(query->token[0]));
-		sql_param(sql, " AND c.name_key < CONCAT(WEIGHT_STRING(? COLLATE"
-		    " utf8mb4_unicode_520_ci), 0xFFFF)", DB_TEXT(query->token[0]));
-	}
+	/* the range on the index, then the letter's own condition: the
+	 * same customers but where a weight and LIKE disagree */
+	for (p = 0; part < CUSTOMER_LETTER__MAX && p < 2; p++)
+		if (letter_parts[part].range[p] != NULL)
+			sql_param(sql, letter_parts[part].range[p], DB_TEXT(query->token[0]));
 	if (part < CUSTOMER_LETTER__MAX)
 		sql_param(sql, letter_parts[part].condition, DB_TEXT(pattern));
 	else {
 		for (p = 0; p < CUSTOMER_LETTER__MAX; p++)
 			if (query->letter_walk[p]) {
 				/* " AND c.x LIKE ?" as " AND (c.x LIKE ? OR c.y LIKE ?)" */
-				sql_add(sql, or++ ? " OR" : " AND (");
+				sql_add(sql, or++ ? " OR " : " AND (");
 				sql_param(sql, letter_parts[p].condition + 5, DB_TEXT(pattern));
 			}
 		sql_add(sql, ")");
@@ -1402,6 +1401,20 @@ sql_letter_parts(struct customer_sql *sql, const struct customer_query *query, i
 		sql_add(sql, " UNION ");
 		sql_letter_part(sql, query, CUSTOMER_LETTER__MAX, 0);
 	}
+}
+
+/* The count of a search of single letters, up to past the cap: one part
+ * past the cap is enough to be past it, so the last names are asked
+ * first, and the union of the parts only when they are not enough. */
+static void
+sql_letter_count(struct customer_sql *sql, const struct customer_query *query)
+{
+	sql_add(sql, "IF((SELECT COUNT(*) FROM ");
+	sql_letter_part(sql, query, CUSTOMER_LETTER_LAST, 1);
+	sql_param(sql, " last) > ?", DB_INT(CUSTOMER_COUNT_CAP));
+	sql_param(sql, ", ?, (SELECT COUNT(*) FROM (", DB_INT(CUSTOMER_COUNT_CAP + 1));
+	sql_letter_parts(sql, query, 1);
+	sql_add(sql, ") capped))");
 }
 
 /* " ORDER BY …" in the direction rows are read. */
@@ -1445,12 +1458,11 @@ customer_query_page_sql(struct customer_query *query, struct customer_sql *sql)
 	memset(sql, 0, sizeof(*sql));
 	if (query->plan == CUSTOMER_PLAN_LETTERS) {
 		/* the page from its parts; the first page counts up to the
-		 * cap, each part reading no more than that */
+		 * cap (sql_letter_count) */
 		sql_add(sql, "SELECT " LIST_COLUMNS ", page.matching FROM (SELECT u.id, ");
 		if (!query->cursor) {
-			sql_add(sql, "(SELECT COUNT(*) FROM (");
-			sql_letter_parts(sql, query, 1);
-			sql_add(sql, ") capped) AS matching FROM (");
+			sql_letter_count(sql, query);
+			sql_add(sql, " AS matching FROM (");
 		} else
 			sql_add(sql, "NULL AS matching FROM (");
 		sql_letter_parts(sql, query, 0);
@@ -1497,10 +1509,8 @@ customer_query_count_sql(struct customer_query *query, struct customer_sql *sql)
 
 	memset(sql, 0, sizeof(*sql));
 	if (query->plan == CUSTOMER_PLAN_LETTERS) {
-		/* one part past the cap is enough to be past it */
-		sql_add(sql, "SELECT COUNT(*) FROM (");
-		sql_letter_parts(sql, query, 1);
-		sql_add(sql, ") matching");
+		sql_add(sql, "SELECT ");
+		sql_letter_count(sql, query);
 		return;
 	}
 	sql_add(sql, "SELECT COUNT(*) FROM (SELECT 1");

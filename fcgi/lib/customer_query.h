@@ -96,16 +96,19 @@ enum customer_sort {
 
 /* How the statement finds the rows: no search, from the search's matches,
  * walking the sort index, from one word's terms in name order, or, for a
- * search of single letters or digits, from the index ranges of the names,
- * e-mail address and phone that start with the first one. */
+ * search of single letters or digits, from the index ranges of the names
+ * and phones that start with the first one. */
 enum customer_plan { CUSTOMER_PLAN_FILTERS, CUSTOMER_PLAN_CANDIDATES, CUSTOMER_PLAN_WALK,
 	CUSTOMER_PLAN_SORTED, CUSTOMER_PLAN_LETTERS };
 
 /* What a search of one letter or digit ("m", "6") finds: the customers
- * whose last name, first name or e-mail address starts with it, or (a
- * digit) whose phone, as typed, does. Each is a range of its own index. */
-enum customer_letter_part { CUSTOMER_LETTER_LAST, CUSTOMER_LETTER_FIRST, CUSTOMER_LETTER_EMAIL,
-	CUSTOMER_LETTER_PHONE, CUSTOMER_LETTER__MAX };
+ * whose last name or first name starts with it, or (a digit) whose phone,
+ * as typed, does. The names are ranges of indexes in name order (sql/006,
+ * sql/012); the phones, of an index in phone order. The e-mail address is
+ * left out: it has no index in name order, and telling it would read the
+ * row of every customer the page walks past. */
+enum customer_letter_part { CUSTOMER_LETTER_LAST, CUSTOMER_LETTER_FIRST, CUSTOMER_LETTER_PHONE,
+	CUSTOMER_LETTER__MAX };
 
 /* The most a count says exactly: more is "more than 1,000". */
 #define CUSTOMER_COUNT_CAP 1000
@@ -208,8 +211,7 @@ struct customer_estimator {
 	    int reading_down);
 	/* word's weights in hex into out: 1, 0 when none, -1 on error */
 	int (*weights)(void *ctx, const char *word, char *out, size_t size);
-	/* the customers whose part (first name, e-mail, phone) is LIKE
-	 * pattern */
+	/* the customers whose part (the phone) is LIKE pattern */
 	long long (*starting)(void *ctx, long long shop_id, enum customer_letter_part part,
 	    const char *pattern);
 	void *ctx;
@@ -244,8 +246,6 @@ enum customer_query_sql {
 	CQ_NAME_BEFORE_ESTIMATE,
 	CQ_NAME_AFTER_ESTIMATE,
 	CQ_WEIGHTS,		/* of a word in the name order: no table */
-	CQ_FIRST_PREFIX_ESTIMATE,
-	CQ_EMAIL_PREFIX_ESTIMATE,
 	CQ_PHONE_PREFIX_ESTIMATE,
 	CQ_SQL__MAX
 };
