@@ -153,8 +153,10 @@ static const struct {
 } sorts[CUSTOMER_SORT__MAX] = {
 	/* CUSTOMER_SORT_NAME: the order of last_name, first_name (sql/006) */
 	{ "customer_shop_name", 2, { "c.name_key", "c.id" }, { 10, 0 }, CURSOR_HEX, 0 },
-	/* CUSTOMER_SORT_EMAIL: one address per customer of a shop, no tie */
-	{ "customer_shop_email", 1, { "c.email" }, { 3 }, CURSOR_TEXT, 0 },
+	/* CUSTOMER_SORT_EMAIL: one address per customer of a shop, no tie
+	 * (the unique key is not the one walked: it has no filter column,
+	 * sql/012) */
+	{ "customer_shop_email_order", 1, { "c.email" }, { 3 }, CURSOR_TEXT, 0 },
 	/* CUSTOMER_SORT_CREATED */
 	{ "customer_shop_created", 2, { "c.created_at", "c.id" }, { 6, 0 }, CURSOR_DATETIME, 0 },
 	/* CUSTOMER_SORT_LAST_ORDER */
@@ -991,7 +993,7 @@ customer_query_plan_with(struct customer_query *query,
 {
 	char pattern[SEARCH_TERM_MAX * 2 + 4];
 	double shop, matching;
-	int t, looked_up = 0;
+	int t, looked_up = 0, initials = 0;
 
 	query->planned = 1;
 	query->plan = CUSTOMER_PLAN_FILTERS;
@@ -1026,6 +1028,12 @@ customer_query_plan_with(struct customer_query *query,
 		matching *= (double)query->estimate[t] < shop ? (double)query->estimate[t] / shop : 1;
 	}
 	words_by_estimate(query);
+	/* a word and an initial ("sophie o"): the walk would read every
+	 * match of the word first and then, in name order, only one in
+	 * dozens would do; the word's entries in name order tell the
+	 * initial on their copy of the order before anything is sorted */
+	for (t = 0; t < query->tokens; t++)
+		initials += query->initial[t];
 	query->plan = looked_up > 0 && matching <= query->candidates_max
 	    ? CUSTOMER_PLAN_CANDIDATES : CUSTOMER_PLAN_WALK;
 	if (for_page && query->sort == CUSTOMER_SORT_NAME && query->cursor) {
@@ -1041,7 +1049,7 @@ customer_query_plan_with(struct customer_query *query,
 	/* from a link among the word's names the walk is there already */
 	if (for_page && query->plan == CUSTOMER_PLAN_WALK && sorted_possible(query) &&
 	    query->weights[0][0] == '\0') {
-		int ahead = surname_ahead(estimator, query);
+		int ahead = initials > 0 ? 1 : surname_ahead(estimator, query);
 
 		if (ahead < 0)
 			return -1;

@@ -209,6 +209,12 @@ static const struct {
 	    CUSTOMER_PLAN_CANDIDATES, "elodie" },
 	{ "an initial is checked on the rows, after the words", "q=m+elodie", 1,
 	    { 100000, { "elodie%" }, { 120 }, 0, 0, NULL, 0, { 0 }, 0 }, CUSTOMER_PLAN_CANDIDATES, "elodie" },
+	{ "a frequent first name and an initial: the word's entries in name order", "q=sophie+o", 1,
+	    { 100000, { "sophie%" }, { 6000 }, 100, 0, NULL, 0, { 0 }, 0 }, CUSTOMER_PLAN_SORTED,
+	    "sophie" },
+	{ "the same sorted by spending: the walk", "q=sophie+o&sort=spent", 1,
+	    { 100000, { "sophie%" }, { 6000 }, 100, 0, NULL, 0, { 0 }, 0 }, CUSTOMER_PLAN_WALK,
+	    "sophie" },
 	{ "an empty shop counts as one customer", "q=elodie", 1,
 	    { 0, { "elodie%" }, { 0 }, 0, 0, NULL, 0, { 0 }, 0 }, CUSTOMER_PLAN_CANDIDATES, "elodie" },
 };
