@@ -1275,6 +1275,9 @@ sql_words(struct customer_sql *sql, const struct customer_query *query, int firs
 enum sql_read {
 	READ_ANY,	/* as the server likes */
 	READ_WALK,	/* the page's statement: the index of the list's order */
+	READ_COUNT,	/* the count without a search: the same index, which
+			 * carries every filter column (the unique key of the
+			 * e-mail, which the server likes, carries none) */
 	READ_BY_ID	/* a batch of a long walk in id order: the primary key, so
 			 * that each batch starts where the last one ended instead
 			 * of reading and sorting the whole shop again */
@@ -1333,7 +1336,8 @@ sql_filters(struct customer_sql *sql, const struct customer_query *query, enum s
 		sql_param(sql, " AND s0.term LIKE ?", DB_TEXT(sql->pattern[0]));
 	} else {
 		sql_add(sql, " FROM customer c");
-		if (read == READ_WALK && query->plan == CUSTOMER_PLAN_WALK) {
+		if ((read == READ_WALK && query->plan == CUSTOMER_PLAN_WALK) ||
+		    (read == READ_COUNT && query->plan == CUSTOMER_PLAN_FILTERS)) {
 			sql_add(sql, " FORCE INDEX (");
 			sql_add(sql, sorts[query->sort].index);
 			sql_add(sql, ")");
@@ -1458,12 +1462,46 @@ walk_bounded(const struct customer_query *query)
 	    !query->initial[0];
 }
 
+/* Whether a filter that can leave many customers out is chosen: all but
+ * the status left at its default (or "all"), which leaves out few. */
+static int
+filters_chosen(const struct customer_query *query)
+{
+	struct db_param param;
+	size_t r;
+
+	if ((query->status != CUSTOMER_STATUS_CURRENT && query->status != CUSTOMER_STATUS_ALL) ||
+	    query->source != CUSTOMER_SOURCE_ANY || query->consent != CUSTOMER_CONSENT_ANY)
+		return 1;
+	for (r = 0; r < sizeof(ranges) / sizeof(ranges[0]); r++)
+		if (range_param(query, ranges[r].key, &param))
+			return 1;
+	return 0;
+}
+
 void
 customer_query_page_sql(struct customer_query *query, struct customer_sql *sql)
 {
 	int reading_down = query->descending != query->backwards;
 
 	memset(sql, 0, sizeof(*sql));
+	if (query->plan == CUSTOMER_PLAN_FILTERS && !filters_chosen(query)) {
+		/* the plain list: its rows read straight along the order's
+		 * index (0.26 ms against 0.41 through a derived table of ids
+		 * on 100,000 and 1,000,000 customers, one client). A chosen
+		 * filter keeps the ids first: the index then tells it on
+		 * entries alone, where a row would be read for each entry
+		 * left out (status=blocked: 3,567 rows, 17 ms against 2.5) */
+		sql_add(sql, "SELECT " LIST_COLUMNS ", NULL AS matching FROM customer c FORCE INDEX (");
+		sql_add(sql, sorts[query->sort].index);
+		sql_add(sql, ")");
+		sql_where(sql, query, 0);
+		if (query->cursor)
+			sql_keyset(sql, query, reading_down);
+		sql_order(sql, query, reading_down, 0);
+		sql_param(sql, " LIMIT ?", DB_INT(page_limit(query)));
+		return;
+	}
 	if (query->plan == CUSTOMER_PLAN_LETTERS) {
 		/* the page from its parts; the first page counts up to the
 		 * cap (sql_letter_count) */
@@ -1522,7 +1560,7 @@ customer_query_count_sql(struct customer_query *query, struct customer_sql *sql)
 		return;
 	}
 	sql_add(sql, "SELECT COUNT(*) FROM (SELECT 1");
-	sql_filters(sql, query, READ_ANY);
+	sql_filters(sql, query, READ_COUNT);
 	sql_param(sql, " LIMIT ?) matching", DB_INT(CUSTOMER_COUNT_CAP + 1));
 	query->plan = plan;
 }

@@ -297,7 +297,8 @@ test_sql(void)
 	    "a filter not chosen is not in the statement");
 
 	customer_query_count_sql(&query, &sql);
-	ok(strncmp(sql.text, "SELECT COUNT(*) FROM (SELECT 1 FROM customer c WHERE", 52) == 0 &&
+	ok(strncmp(sql.text, "SELECT COUNT(*) FROM (SELECT 1 FROM customer c FORCE INDEX"
+	    " (customer_shop_spent) WHERE", 82) == 0 &&
 	    has(sql.text, " LIMIT ?) matching") &&
 	    sql.params[sql.n - 1].number == CUSTOMER_COUNT_CAP + 1, "the count stops past the cap");
 
@@ -355,6 +356,20 @@ test_sql(void)
 	customer_query_select_sql(&query, &sql, selection);
 	ok(!strstr(sql.text, "FORCE INDEX") && !strstr(sql.text, "ROWS EXAMINED"),
 	    "a bulk selection of the same search reads every match");
+
+	/* the plain list reads its rows along the order's index; a chosen
+	 * filter keeps the ids first, told on the index alone */
+	customer_query_from_text(&query, 7, NULL, "sort=email&status=all");
+	customer_query_plan_with(&query, &estimator, 1);
+	customer_query_page_sql(&query, &sql);
+	ok(has(sql.text, ", NULL AS matching FROM customer c FORCE INDEX (customer_shop_email_order)"
+	    " WHERE c.shop_id = ?") && has(sql.text, " ORDER BY c.email LIMIT ?") &&
+	    !strstr(sql.text, ") page"), "the plain list: its rows straight along the order's index");
+	customer_query_from_text(&query, 7, NULL, "sort=email&consent=yes");
+	customer_query_plan_with(&query, &estimator, 1);
+	customer_query_page_sql(&query, &sql);
+	ok(has(sql.text, " LIMIT ?) page STRAIGHT_JOIN customer c"),
+	    "a chosen filter: the page's ids first, then their rows");
 
 	/* the e-mail order starts past the erased, who have no address */
 	customer_query_from_text(&query, 7, NULL, "sort=email");
