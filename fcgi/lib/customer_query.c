@@ -13,8 +13,9 @@
  * Search goes through customer_search (search.h). The server estimates how
  * many entries each word has (EXPLAIN) and how many customers the shop has;
  * from those the planner guesses how many customers match all the words.
- * Few (Limits.SearchCandidates): the matches are found in the index first,
- * intersected there, and only they are read and sorted. Many: the list
+ * Few (candidates_cheaper, at most Limits.SearchCandidates): the matches
+ * are found in the index first, intersected there, and only they are read
+ * and sorted. Many: the list
  * walks its sort index and keeps the customers found in each word's
  * matches. When they sit far along the walk, the walk stops after
  * Limits.SearchWalk rows and the page is read from the matches after all:
@@ -911,6 +912,26 @@ words_named(const struct customer_estimator *estimator, struct customer_query *q
 	return named;
 }
 
+/* Whether reading and sorting every match beats walking the list's order
+ * for the page. Each match read costs a row (about 4.5 µs); a walk reads
+ * about shop × page / matching entries of an index that carries the
+ * filters, with one look into the word's matches each, about nine for the
+ * cost of a row. Measured on "elodie" (1,796 entries in 100,000
+ * customers): 8.1 ms read and sorted, 2.5 ms walked; on a million, 59 ms
+ * against 7.4. A few hundred matches are read whatever the shop: the page
+ * then says how many there are. Never more than Limits.SearchCandidates. */
+#define CANDIDATES_ALWAYS 300
+#define WALKED_PER_ROW 9
+
+static int
+candidates_cheaper(const struct customer_query *query, double shop, double matching)
+{
+	if (matching > query->candidates_max)
+		return 0;
+	return matching <= CANDIDATES_ALWAYS ||
+	    matching * matching * WALKED_PER_ROW <= shop * (query->size + 1);
+}
+
 /* Puts the words in the order of their estimates, rarest first. */
 static void
 words_by_estimate(struct customer_query *query)
@@ -1034,7 +1055,7 @@ customer_query_plan_with(struct customer_query *query,
 	 * initial on their copy of the order before anything is sorted */
 	for (t = 0; t < query->tokens; t++)
 		initials += query->initial[t];
-	query->plan = looked_up > 0 && matching <= query->candidates_max
+	query->plan = looked_up > 0 && candidates_cheaper(query, shop, matching)
 	    ? CUSTOMER_PLAN_CANDIDATES : CUSTOMER_PLAN_WALK;
 	if (for_page && query->sort == CUSTOMER_SORT_NAME && query->cursor) {
 		int named = words_named(estimator, query);
