@@ -28,8 +28,19 @@
  * those names on the index (their name order starts with the word's
  * weights) before looking the word up. A word found in more than a quarter
  * of the shop ("gmail") is not looked up at all but checked on the rows
- * read. A bulk selection, a count and an export want every match once:
- * they are planned without the page's choices.
+ * read. So is a word beside an initial ("sophie o"), which goes to
+ * PLAN_SORTED at once. A bulk selection, a count and an export want every
+ * match once: they are planned without the page's choices.
+ *
+ * A search of single letters or digits ("m", "6") does not use the search
+ * entries (PLAN_LETTERS): the customers whose last name, first name or
+ * (a digit) phone starts with it are ranges of indexes, the names' in
+ * name order (sql/006, sql/012), and the page is the start of each range
+ * merged; such a search is always listed by name.
+ *
+ * The server's estimates are kept per process for a minute per shop and
+ * question (customer_estimator_cached): a repeated search or the next page
+ * of one runs its page statement alone.
  */
 #include <config.h>
 
@@ -200,10 +211,10 @@ struct db_query customer_query_sql[CQ_SQL__MAX] = {
 };
 
 /* The parts of a search of one letter (enum customer_letter_part): the
- * index that holds each range, the range on it (the letter twice), and
- * the condition the part's customers meet (the pattern; the index tells
- * it for the names). The names' ranges are in name order; the phones'
- * range is not (estimate: how the planner sizes it). */
+ * index that holds each range, the range on it (conditions on the letter),
+ * and the condition the part's customers meet (on the pattern "m%"). The
+ * names' ranges are in name order; the phones' range is not (estimate:
+ * how the planner sizes it). */
 static const struct {
 	const char *index;
 	const char *range[2];
