@@ -206,8 +206,8 @@ struct db_query customer_query_sql[CQ_SQL__MAX] = {
 	[CQ_WEIGHTS] = { .sql = "SELECT HEX(WEIGHT_STRING(? COLLATE utf8mb4_unicode_520_ci))" },
 	/* the customers whose phone starts with a digit */
 	[CQ_PHONE_PREFIX_ESTIMATE] = { .sql =
-	    "EXPLAIN SELECT 1 FROM customer FORCE INDEX (customer_shop_phone)"
-	    " WHERE shop_id = ? AND phone_digits LIKE ?" },
+	    "EXPLAIN SELECT 1 FROM customer c FORCE INDEX (customer_shop_phone)"
+	    " WHERE c.shop_id = ? AND c.phone_digits LIKE ?" },
 };
 
 /* The parts of a search of one letter (enum customer_letter_part): the
@@ -1494,6 +1494,21 @@ walk_bounded(const struct customer_query *query)
 	    !query->initial[0];
 }
 
+/* Rows a walk may examine before it gives up (LIMIT ROWS EXAMINED counts
+ * the word's entries twice as the server gathers them, then each entry
+ * walked). Sorted by name, giving up is cheap: the page is read from the
+ * word's entries in name order (PLAN_SORTED). In another order it is read
+ * from every match, a row each, the cost of six entries walked: the walk
+ * may go on that far ("martin" by e-mail, going down: 15,600 entries
+ * walked, 30 ms, against 100 ms for its 17,000 matches read and sorted). */
+static long long
+walk_limit(const struct customer_query *query)
+{
+	if (sorted_possible(query) || query->estimate[0] <= 0)
+		return query->walk_max;
+	return query->walk_max + 8 * query->estimate[0];
+}
+
 /* Whether a filter that can leave many customers out is chosen: all but
  * the status left at its default (or "all"), which leaves out few. */
 static int
@@ -1565,7 +1580,7 @@ customer_query_page_sql(struct customer_query *query, struct customer_sql *sql)
 	    DB_INT(page_limit(query)));
 	sql_order(sql, query, reading_down, 0);
 	if (walk_bounded(query))
-		sql_param(sql, " LIMIT 1000 ROWS EXAMINED ?", DB_INT(query->walk_max));
+		sql_param(sql, " LIMIT 1000 ROWS EXAMINED ?", DB_INT(walk_limit(query)));
 }
 
 /* The plan of a statement that wants every match once: one word's terms

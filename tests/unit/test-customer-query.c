@@ -362,6 +362,12 @@ test_sql(void)
 	customer_query_select_sql(&query, &sql, selection);
 	ok(!strstr(sql.text, "FORCE INDEX") && !strstr(sql.text, "ROWS EXAMINED"),
 	    "a bulk selection of the same search reads every match");
+	customer_query_from_text(&query, 7, NULL, "q=marie&sort=email&dir=desc");
+	customer_query_plan_with(&query, &estimator, 1);
+	customer_query_page_sql(&query, &sql);
+	ok(query.plan == CUSTOMER_PLAN_WALK && has(sql.text, "LIMIT 1000 ROWS EXAMINED ?") &&
+	    sql.params[sql.n - 1].number == CUSTOMER_WALK_EXAMINED_MAX + 8 * 9000,
+	    "a walk in another order than the name's goes on as far as reading every match costs");
 
 	/* the plain list reads its rows along the order's index; a chosen
 	 * filter keeps the ids first, told on the index alone */
