@@ -95,9 +95,20 @@ enum customer_sort {
 };
 
 /* How the statement finds the rows: no search, from the search's matches,
- * walking the sort index, or from one word's terms in name order. */
+ * walking the sort index, from one word's terms in name order, or, for a
+ * search of single letters or digits, from the index ranges of the names
+ * and phones that start with the first one. */
 enum customer_plan { CUSTOMER_PLAN_FILTERS, CUSTOMER_PLAN_CANDIDATES, CUSTOMER_PLAN_WALK,
-	CUSTOMER_PLAN_SORTED };
+	CUSTOMER_PLAN_SORTED, CUSTOMER_PLAN_LETTERS };
+
+/* What a search of one letter or digit ("m", "6") finds: the customers
+ * whose last name or first name starts with it, or (a digit) whose phone,
+ * as typed, does. The names are ranges of indexes in name order (sql/006,
+ * sql/012); the phones, of an index in phone order. The e-mail address is
+ * left out: it has no index in name order, and telling it would read the
+ * row of every customer the page walks past. */
+enum customer_letter_part { CUSTOMER_LETTER_LAST, CUSTOMER_LETTER_FIRST, CUSTOMER_LETTER_PHONE,
+	CUSTOMER_LETTER__MAX };
 
 /* The most a count says exactly: more is "more than 1,000". */
 #define CUSTOMER_COUNT_CAP 1000
@@ -156,6 +167,9 @@ struct customer_query {
 	long long estimate[SEARCH_TOKENS_MAX];
 	int common[SEARCH_TOKENS_MAX];	/* checked on the rows, not looked up */
 	int initial[SEARCH_TOKENS_MAX];	/* one letter: the start of a name */
+	/* a search of single letters: the parts of the page's statement
+	 * that walk the name order (the others read their index range) */
+	int letter_walk[CUSTOMER_LETTER__MAX];
 	/* sorted by name from a page link whose last or first name starts
 	 * with the word: its weights (hex), so that the walk can tell on the
 	 * index that the customers around match it */
@@ -197,8 +211,31 @@ struct customer_estimator {
 	    int reading_down);
 	/* word's weights in hex into out: 1, 0 when none, -1 on error */
 	int (*weights)(void *ctx, const char *word, char *out, size_t size);
+	/* the customers whose part (the phone) is LIKE pattern */
+	long long (*starting)(void *ctx, long long shop_id, enum customer_letter_part part,
+	    const char *pattern);
 	void *ctx;
 };
+
+/* The server's estimates are kept per process for this long, per shop and
+ * question (a word, a name order range, a page link's place): a repeated
+ * search or its next page runs only its page statement. An estimate only
+ * chooses the plan; a stale one can make a page slower, never wrong. */
+#define CUSTOMER_ESTIMATE_SECONDS 60
+#define CUSTOMER_ESTIMATES_KEPT 256
+
+/* An estimator that answers from the process's table of estimates when
+ * inner was asked the same question less than CUSTOMER_ESTIMATE_SECONDS
+ * before now, and asks inner (and keeps its answer) otherwise. out->ctx
+ * points to cache, which the caller keeps while out is used. */
+struct customer_estimate_cache {
+	const struct customer_estimator *inner;
+	long long now;
+};
+void customer_estimator_cached(struct customer_estimator *out,
+    struct customer_estimate_cache *cache);
+/* Forgets every kept estimate (tests). */
+void customer_estimates_forget(void);
 
 /* The planner's statements, registered with the database layer the first
  * time a search is planned. */
@@ -209,6 +246,7 @@ enum customer_query_sql {
 	CQ_NAME_BEFORE_ESTIMATE,
 	CQ_NAME_AFTER_ESTIMATE,
 	CQ_WEIGHTS,		/* of a word in the name order: no table */
+	CQ_PHONE_PREFIX_ESTIMATE,
 	CQ_SQL__MAX
 };
 
@@ -229,8 +267,9 @@ void customer_query_init(struct customer_query *query, long long shop_id, HDF *c
  * choices included), each read by its key's declaration
  * (request_field_shared): a route declares the keys of the uses it built
  * its fields with (customer_query_fields), the others read as not sent.
- * Returns NULL, or the Lang key of what is wrong (a search without a word
- * of two letters, a bad page link). */
+ * Returns NULL, or the Lang key of what is wrong (a search without a
+ * letter or a digit, a bad page link). A search of single letters or
+ * digits is listed by name, whatever the order asked. */
 const char *customer_query_from_request(struct customer_query *query, struct request *req);
 
 /* The query of a saved query string ("q=martin&status=active&sort=spent"):

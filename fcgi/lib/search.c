@@ -354,7 +354,7 @@ search_tokens(const char *query, char tokens[SEARCH_TOKENS_MAX][SEARCH_TERM_MAX 
 			memmove(tokens[0] + 2, tokens[0] + 3, o - 2);
 			o--;
 		}
-		return o >= 2 ? 1 : 0;
+		return o >= 1 ? 1 : 0;
 	}
 	search_fold(query, folded, sizeof(folded));
 	while (*p && count < SEARCH_TOKENS_MAX) {

@@ -46,10 +46,10 @@ void search_terms(const char *first_name, const char *last_name, const char *ema
 /* Splits what an admin typed into at most SEARCH_TOKENS_MAX folded words,
  * each cut to SEARCH_TERM_MAX bytes (one letter is an initial: the start of
  * a name). A search made only of digits and phone punctuation ("06 12 34")
- * is one word of at least two digits ("061234"); written from abroad
- * ("+33 6 12", "0033 6 12", "+33 (0)6 12") it starts with the country
- * code ("33612"). A French number's terms hold both forms. Returns the
- * number of words. */
+ * is one word of its digits ("061234"; one digit, "6", is an initial too);
+ * written from abroad ("+33 6 12", "0033 6 12", "+33 (0)6 12") it starts
+ * with the country code ("33612"). A French number's terms hold both
+ * forms. Returns the number of words. */
 int search_tokens(const char *query, char tokens[SEARCH_TOKENS_MAX][SEARCH_TERM_MAX + 1]);
 
 /* For a phone search word: the same digits in the other French form

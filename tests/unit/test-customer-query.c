@@ -29,7 +29,9 @@ static const struct {
 	{ "status=gone", "Error.Field.Choice", NULL },
 	{ "sort=phone", "Error.Field.Choice", NULL },
 	{ "size=7", "Error.Field.Choice", NULL },
-	{ "q=a", "Error.Field.SearchShort", NULL },
+	{ "q=a", NULL, "q=a&" },
+	{ "q=%2B+-", "Error.Field.SearchShort", NULL },
+	{ "q=%21%3F", "Error.Field.SearchShort", NULL },
 	{ "from=2023-02-29", "Error.Field.Date", NULL },
 	{ "to=31/12/2024", "Error.Field.Date", NULL },
 	{ "orders_min=-1", "Error.Field.Number", NULL },
@@ -108,12 +110,15 @@ struct fake {
 	long long surname, crossed;
 	const char *weights;	/* of every word, or NULL */
 	int asked_crossed;
+	long long starting[CUSTOMER_LETTER__MAX];	/* by part */
+	int asked;		/* questions the server was asked */
 };
 
 static long long
 fake_shop(void *ctx, long long shop_id)
 {
 	(void)shop_id;
+	((struct fake *)ctx)->asked++;
 	return ((struct fake *)ctx)->shop;
 }
 
@@ -124,6 +129,7 @@ fake_word(void *ctx, long long shop_id, const char *pattern)
 	int i;
 
 	(void)shop_id;
+	fake->asked++;
 	for (i = 0; i < 4 && fake->word[i] != NULL; i++)
 		if (strcmp(fake->word[i], pattern) == 0)
 			return fake->entries[i];
@@ -161,6 +167,15 @@ fake_weights(void *ctx, const char *word, char *out, size_t size)
 	return 1;
 }
 
+static long long
+fake_starting(void *ctx, long long shop_id, enum customer_letter_part part, const char *pattern)
+{
+	(void)shop_id;
+	(void)pattern;
+	((struct fake *)ctx)->asked++;
+	return ((struct fake *)ctx)->starting[part];
+}
+
 static const struct {
 	const char *name;
 	const char *text;
@@ -169,33 +184,49 @@ static const struct {
 	enum customer_plan plan;
 	const char *first_word;	/* looked up first */
 } plans[] = {
-	{ "no search: the filters alone", "status=active", 1, { 100000, { NULL }, { 0 }, 0, 0, NULL, 0 },
+	{ "no search: the filters alone", "status=active", 1, { 100000, { NULL }, { 0 }, 0, 0, NULL, 0, { 0 }, 0 },
 	    CUSTOMER_PLAN_FILTERS, NULL },
 	{ "a rare word: its matches are read and sorted", "q=elodie", 1,
-	    { 100000, { "elodie%" }, { 120 }, 0, 0, NULL, 0 }, CUSTOMER_PLAN_CANDIDATES, "elodie" },
+	    { 100000, { "elodie%" }, { 120 }, 0, 0, NULL, 0, { 0 }, 0 }, CUSTOMER_PLAN_CANDIDATES, "elodie" },
 	{ "a frequent first name: the list walks its index", "q=marie", 1,
-	    { 100000, { "marie%" }, { 9000 }, 100, 0, NULL, 0 }, CUSTOMER_PLAN_WALK, "marie" },
+	    { 100000, { "marie%" }, { 9000 }, 100, 0, NULL, 0, { 0 }, 0 }, CUSTOMER_PLAN_WALK, "marie" },
+	{ "a word of 1,800 entries in 100,000: its entries in name order, not its rows", "q=elodie", 1,
+	    { 100000, { "elodie%" }, { 1800 }, 100, 0, NULL, 0, { 0 }, 0 }, CUSTOMER_PLAN_SORTED,
+	    "elodie" },
+	{ "the same sorted by creation: the walk is cheaper than reading the rows",
+	    "q=elodie&sort=created", 1,
+	    { 100000, { "elodie%" }, { 1800 }, 100, 0, NULL, 0, { 0 }, 0 }, CUSTOMER_PLAN_WALK,
+	    "elodie" },
+	{ "the same word in a shop of 1,000,000: its matches", "q=elodie", 1,
+	    { 1000000, { "elodie%" }, { 1800 }, 100, 0, NULL, 0, { 0 }, 0 },
+	    CUSTOMER_PLAN_CANDIDATES, "elodie" },
 	{ "a frequent surname far ahead: the word's entries in name order", "q=vincent", 1,
-	    { 100000, { "vincent%" }, { 9000 }, 8000, 90000, NULL, 0 }, CUSTOMER_PLAN_SORTED,
+	    { 100000, { "vincent%" }, { 9000 }, 8000, 90000, NULL, 0, { 0 }, 0 }, CUSTOMER_PLAN_SORTED,
 	    "vincent" },
 	{ "a frequent surname close by: the walk", "q=abel", 1,
-	    { 100000, { "abel%" }, { 9000 }, 8000, 100, NULL, 0 }, CUSTOMER_PLAN_WALK, "abel" },
+	    { 100000, { "abel%" }, { 9000 }, 8000, 100, NULL, 0, { 0 }, 0 }, CUSTOMER_PLAN_WALK, "abel" },
 	{ "a frequent surname sorted by spending: the walk", "q=vincent&sort=spent", 1,
-	    { 100000, { "vincent%" }, { 9000 }, 8000, 90000, NULL, 0 }, CUSTOMER_PLAN_WALK, "vincent" },
+	    { 100000, { "vincent%" }, { 9000 }, 8000, 90000, NULL, 0, { 0 }, 0 }, CUSTOMER_PLAN_WALK, "vincent" },
 	{ "a frequent surname for a bulk action: every match, the walk", "q=vincent", 0,
-	    { 100000, { "vincent%" }, { 9000 }, 8000, 90000, NULL, 0 }, CUSTOMER_PLAN_WALK, "vincent" },
+	    { 100000, { "vincent%" }, { 9000 }, 8000, 90000, NULL, 0, { 0 }, 0 }, CUSTOMER_PLAN_WALK, "vincent" },
 	{ "two frequent words that meet rarely: their matches", "q=marie+martin", 1,
-	    { 100000, { "marie%", "martin%" }, { 9000, 5000 }, 0, 0, NULL, 0 },
+	    { 100000, { "marie%", "martin%" }, { 9000, 5000 }, 0, 0, NULL, 0, { 0 }, 0 },
 	    CUSTOMER_PLAN_CANDIDATES, "martin" },
 	{ "a word in a quarter of the shop is not looked up", "q=gmail", 1,
-	    { 100000, { "gmail%" }, { 40000 }, 0, 0, NULL, 0 }, CUSTOMER_PLAN_WALK, "gmail" },
+	    { 100000, { "gmail%" }, { 40000 }, 0, 0, NULL, 0, { 0 }, 0 }, CUSTOMER_PLAN_WALK, "gmail" },
 	{ "the rarest word goes first", "q=gmail+elodie", 1,
-	    { 100000, { "gmail%", "elodie%" }, { 40000, 120 }, 0, 0, NULL, 0 },
+	    { 100000, { "gmail%", "elodie%" }, { 40000, 120 }, 0, 0, NULL, 0, { 0 }, 0 },
 	    CUSTOMER_PLAN_CANDIDATES, "elodie" },
 	{ "an initial is checked on the rows, after the words", "q=m+elodie", 1,
-	    { 100000, { "elodie%" }, { 120 }, 0, 0, NULL, 0 }, CUSTOMER_PLAN_CANDIDATES, "elodie" },
+	    { 100000, { "elodie%" }, { 120 }, 0, 0, NULL, 0, { 0 }, 0 }, CUSTOMER_PLAN_CANDIDATES, "elodie" },
+	{ "a frequent first name and an initial: the word's entries in name order", "q=sophie+o", 1,
+	    { 100000, { "sophie%" }, { 6000 }, 100, 0, NULL, 0, { 0 }, 0 }, CUSTOMER_PLAN_SORTED,
+	    "sophie" },
+	{ "the same sorted by spending: the walk", "q=sophie+o&sort=spent", 1,
+	    { 100000, { "sophie%" }, { 6000 }, 100, 0, NULL, 0, { 0 }, 0 }, CUSTOMER_PLAN_WALK,
+	    "sophie" },
 	{ "an empty shop counts as one customer", "q=elodie", 1,
-	    { 0, { "elodie%" }, { 0 }, 0, 0, NULL, 0 }, CUSTOMER_PLAN_CANDIDATES, "elodie" },
+	    { 0, { "elodie%" }, { 0 }, 0, 0, NULL, 0, { 0 }, 0 }, CUSTOMER_PLAN_CANDIDATES, "elodie" },
 };
 
 static void
@@ -203,7 +234,7 @@ test_planner(void)
 {
 	struct customer_query query;
 	struct customer_estimator estimator = { fake_shop, fake_word, fake_surname, fake_crossed,
-		fake_weights, NULL };
+		fake_weights, fake_starting, NULL };
 	struct fake fake;
 	size_t i;
 
@@ -220,7 +251,7 @@ test_planner(void)
 
 	/* a page link among the word's own names ("elodie martin", page 5,
 	 * among the Martins): the walk is there already */
-	fake = (struct fake){ 100000, { "martin%" }, { 2000 }, 8000, 90000, "4D4C", 0 };
+	fake = (struct fake){ 100000, { "martin%" }, { 2000 }, 8000, 90000, "4D4C", 0, { 0 }, 0 };
 	estimator.ctx = &fake;
 	customer_query_from_text(&query, 7, NULL, "q=martin");
 	query.cursor = 1;
@@ -230,7 +261,7 @@ test_planner(void)
 	    strcmp(query.weights[0], "4D4C") == 0 && !fake.asked_crossed,
 	    "from a page link among the word's names the list walks on, told by the index");
 
-	fake = (struct fake){ 100000, { "elodie%" }, { 120 }, 0, 0, NULL, 0 };
+	fake = (struct fake){ 100000, { "elodie%" }, { 120 }, 0, 0, NULL, 0, { 0 }, 0 };
 	fake.shop = -1;
 	estimator.ctx = &fake;
 	customer_query_from_text(&query, 7, NULL, "q=elodie");
@@ -255,8 +286,8 @@ test_sql(void)
 	static struct customer_sql sql;
 	struct customer_query query;
 	struct customer_estimator estimator = { fake_shop, fake_word, fake_surname, fake_crossed,
-		fake_weights, NULL };
-	struct fake fake = { 100000, { "vincent%" }, { 9000 }, 8000, 90000, NULL, 0 };
+		fake_weights, fake_starting, NULL };
+	struct fake fake = { 100000, { "vincent%" }, { 9000 }, 8000, 90000, NULL, 0, { 0 }, 0 };
 	unsigned char selection[16] = { 0 };
 	size_t p;
 	int spent_in_cents = 0;
@@ -276,7 +307,8 @@ test_sql(void)
 	    "a filter not chosen is not in the statement");
 
 	customer_query_count_sql(&query, &sql);
-	ok(strncmp(sql.text, "SELECT COUNT(*) FROM (SELECT 1 FROM customer c WHERE", 52) == 0 &&
+	ok(strncmp(sql.text, "SELECT COUNT(*) FROM (SELECT 1 FROM customer c FORCE INDEX"
+	    " (customer_shop_spent) WHERE", 82) == 0 &&
 	    has(sql.text, " LIMIT ?) matching") &&
 	    sql.params[sql.n - 1].number == CUSTOMER_COUNT_CAP + 1, "the count stops past the cap");
 
@@ -322,7 +354,7 @@ test_sql(void)
 	    "a batch of a search reads each match once, after the last id");
 
 	/* a walk names its index and gives up after Limits.SearchWalk rows */
-	fake = (struct fake){ 100000, { "marie%" }, { 9000 }, 100, 0, NULL, 0 };
+	fake = (struct fake){ 100000, { "marie%" }, { 9000 }, 100, 0, NULL, 0, { 0 }, 0 };
 	customer_query_from_text(&query, 7, NULL, "q=marie");
 	customer_query_plan_with(&query, &estimator, 1);
 	customer_query_page_sql(&query, &sql);
@@ -334,6 +366,26 @@ test_sql(void)
 	customer_query_select_sql(&query, &sql, selection);
 	ok(!strstr(sql.text, "FORCE INDEX") && !strstr(sql.text, "ROWS EXAMINED"),
 	    "a bulk selection of the same search reads every match");
+	customer_query_from_text(&query, 7, NULL, "q=marie&sort=email&dir=desc");
+	customer_query_plan_with(&query, &estimator, 1);
+	customer_query_page_sql(&query, &sql);
+	ok(query.plan == CUSTOMER_PLAN_WALK && has(sql.text, "LIMIT 1000 ROWS EXAMINED ?") &&
+	    sql.params[sql.n - 1].number == CUSTOMER_WALK_EXAMINED_MAX + 8 * 9000,
+	    "a walk in another order than the name's goes on as far as reading every match costs");
+
+	/* the plain list reads its rows along the order's index; a chosen
+	 * filter keeps the ids first, told on the index alone */
+	customer_query_from_text(&query, 7, NULL, "sort=email&status=all");
+	customer_query_plan_with(&query, &estimator, 1);
+	customer_query_page_sql(&query, &sql);
+	ok(has(sql.text, ", NULL AS matching FROM customer c FORCE INDEX (customer_shop_email_order)"
+	    " WHERE c.shop_id = ?") && has(sql.text, " ORDER BY c.email LIMIT ?") &&
+	    !strstr(sql.text, ") page"), "the plain list: its rows straight along the order's index");
+	customer_query_from_text(&query, 7, NULL, "sort=email&consent=yes");
+	customer_query_plan_with(&query, &estimator, 1);
+	customer_query_page_sql(&query, &sql);
+	ok(has(sql.text, " LIMIT ?) page STRAIGHT_JOIN customer c"),
+	    "a chosen filter: the page's ids first, then their rows");
 
 	/* the e-mail order starts past the erased, who have no address */
 	customer_query_from_text(&query, 7, NULL, "sort=email");
@@ -343,6 +395,121 @@ test_sql(void)
 	    has(sql.text, " ORDER BY c.email"), "sorted by e-mail: the erased are left out");
 }
 
+/* --- single letters --------------------------------------------------------------- */
+
+static void
+test_letters(void)
+{
+	static struct customer_sql sql;
+	struct customer_query query;
+	struct customer_estimator estimator = { fake_shop, fake_word, fake_surname, fake_crossed,
+		fake_weights, fake_starting, NULL };
+	/* a million customers */
+	struct fake fake = { 1000000, { NULL }, { 0 }, 0, 0, NULL, 0, { 0 }, 0 };
+	unsigned char selection[16] = { 0 };
+
+	estimator.ctx = &fake;
+	ok(customer_query_from_text(&query, 7, NULL, "q=M&sort=spent&dir=desc") == NULL &&
+	    query.tokens == 1 && strcmp(query.token[0], "m") == 0 && query.sort == CUSTOMER_SORT_NAME &&
+	    query.descending, "one letter is a search, listed by name in the direction asked");
+	ok(customer_query_plan_with(&query, &estimator, 1) == 0 &&
+	    query.plan == CUSTOMER_PLAN_LETTERS && !query.letter_walk[CUSTOMER_LETTER_FIRST] &&
+	    !query.letter_walk[CUSTOMER_LETTER_PHONE] && fake.asked == 1,
+	    "a letter's names are ranges in name order: nothing to estimate but the shop");
+	customer_query_page_sql(&query, &sql);
+	ok(has(sql.text, "FORCE INDEX (customer_shop_name) WHERE c.shop_id = ?") &&
+	    has(sql.text, " AND c.name_key >= WEIGHT_STRING(? COLLATE utf8mb4_unicode_520_ci)") &&
+	    has(sql.text, " AND c.last_name LIKE ? ORDER BY c.name_key DESC, c.id DESC LIMIT ?)") &&
+	    has(sql.text, "FORCE INDEX (customer_shop_first_initial) WHERE c.shop_id = ?") &&
+	    has(sql.text, " AND c.first_initial = LEFT(WEIGHT_STRING(? COLLATE") &&
+	    has(sql.text, " AND c.first_name LIKE ? ORDER BY c.name_key DESC, c.id DESC LIMIT ?)") &&
+	    !strstr(sql.text, "phone_digits") && !strstr(sql.text, "email LIKE") && !sql.overflow,
+	    "the page: the start of the last names' and the first names' ranges, in name order");
+	ok(has(sql.text, "IF((SELECT COUNT(*) FROM (SELECT c.id FROM customer c FORCE INDEX"
+	    " (customer_shop_name)") && customer_query_counted(&query),
+	    "the first page counts the last names, then each part's range, up to the cap");
+
+	query.cursor = 1;
+	query.cursor_value[0] = "0E33";
+	query.cursor_value[1] = "12";
+	customer_query_page_sql(&query, &sql);
+	ok(!strstr(sql.text, "COUNT(*)") && has(sql.text, "(c.name_key < UNHEX(?) OR"),
+	    "a page link's page starts each part after the link and counts nothing");
+
+	customer_query_count_sql(&query, &sql);
+	ok(strncmp(sql.text, "SELECT IF((SELECT COUNT(*) FROM (SELECT c.id FROM customer c", 60) == 0 &&
+	    has(sql.text, "LIMIT ?) UNION (SELECT c.id") && sql.params[sql.n - 1].number ==
+	    CUSTOMER_COUNT_CAP + 1, "the count: each part up to past the cap, each customer once");
+	customer_query_select_sql(&query, &sql, selection);
+	ok(has(sql.text, " AND (c.last_name LIKE ? OR c.first_name LIKE ?)") &&
+	    !strstr(sql.text, "UNION"), "a bulk selection reads every customer a part holds");
+
+	fake = (struct fake){ 1000000, { NULL }, { 0 }, 0, 0, NULL, 0, { 0, 0, 400 }, 0 };
+	customer_query_from_text(&query, 7, NULL, "q=0");
+	customer_query_plan_with(&query, &estimator, 1);
+	customer_query_page_sql(&query, &sql);
+	ok(!query.letter_walk[CUSTOMER_LETTER_PHONE] &&
+	    has(sql.text, "FORCE INDEX (customer_shop_phone) WHERE c.shop_id = ?") &&
+	    has(sql.text, " AND c.phone_digits LIKE ? ORDER BY c.name_key, c.id LIMIT ?)"),
+	    "a digit's few phones are read from their index and sorted");
+
+	fake = (struct fake){ 1000000, { NULL }, { 0 }, 0, 0, NULL, 0, { 0, 0, 90000 }, 0 };
+	customer_query_from_text(&query, 7, NULL, "q=6&consent=yes");
+	ok(query.tokens == 1 && customer_query_plan_with(&query, &estimator, 1) == 0 &&
+	    query.plan == CUSTOMER_PLAN_LETTERS && query.letter_walk[CUSTOMER_LETTER_PHONE],
+	    "one digit is a search, its many phones found walking the name order");
+	customer_query_page_sql(&query, &sql);
+	ok(has(sql.text, " AND (c.phone_digits LIKE ?) ORDER BY c.name_key, c.id LIMIT ?)") &&
+	    has(sql.text, " AND c.marketing_consent = ?"), "a digit's phones are in the page");
+
+	customer_query_from_text(&query, 7, NULL, "q=m+o");
+	customer_query_plan_with(&query, &estimator, 1);
+	customer_query_page_sql(&query, &sql);
+	ok(query.plan == CUSTOMER_PLAN_LETTERS && has(sql.text, " AND (c.first_name LIKE ?"
+	    " OR c.last_name LIKE ?) AND c.name_key >="), "a second letter is checked on the parts");
+}
+
+/* --- the estimates kept ------------------------------------------------------------- */
+
+static void
+test_estimates_kept(void)
+{
+	struct customer_query query;
+	struct customer_estimator server = { fake_shop, fake_word, fake_surname, fake_crossed,
+		fake_weights, fake_starting, NULL }, kept;
+	struct fake fake = { 100000, { "elodie%" }, { 120 }, 0, 0, NULL, 0, { 0 }, 0 };
+	struct customer_estimate_cache cache = { &server, 1000 };
+
+	server.ctx = &fake;
+	customer_estimates_forget();
+	customer_estimator_cached(&kept, &cache);
+	customer_query_from_text(&query, 7, NULL, "q=elodie");
+	customer_query_plan_with(&query, &kept, 1);
+	ok(fake.asked == 2 && query.plan == CUSTOMER_PLAN_CANDIDATES,
+	    "a search asks the server for the shop's and the word's estimates");
+	cache.now = 1000 + CUSTOMER_ESTIMATE_SECONDS - 1;
+	customer_query_from_text(&query, 7, NULL, "q=elodie");
+	customer_query_plan_with(&query, &kept, 1);
+	ok(fake.asked == 2 && query.plan == CUSTOMER_PLAN_CANDIDATES,
+	    "the same search within a minute asks nothing and plans the same");
+	customer_query_from_text(&query, 8, NULL, "q=elodie");
+	customer_query_plan_with(&query, &kept, 1);
+	ok(fake.asked == 4, "another shop's search asks again");
+	cache.now = 1000 + CUSTOMER_ESTIMATE_SECONDS;
+	fake.entries[0] = 90000;
+	customer_query_from_text(&query, 7, NULL, "q=elodie");
+	customer_query_plan_with(&query, &kept, 1);
+	ok(fake.asked == 6 && query.plan == CUSTOMER_PLAN_WALK,
+	    "a minute later the server is asked again, and its new estimate counts");
+	fake.shop = -1;
+	cache.now += 1000;
+	customer_query_from_text(&query, 7, NULL, "q=elodie");
+	ok(customer_query_plan_with(&query, &kept, 1) == -1, "a failed estimate is not kept");
+	fake.shop = 100000;
+	ok(customer_query_plan_with(&query, &kept, 1) == 0, "and asked again");
+	customer_estimates_forget();
+}
+
 int
 main(void)
 {
@@ -350,5 +517,7 @@ main(void)
 	test_fields();
 	test_planner();
 	test_sql();
+	test_letters();
+	test_estimates_kept();
 	return tap_done();
 }

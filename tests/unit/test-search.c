@@ -113,7 +113,9 @@ main(void)
 	n = search_tokens("%_ -", tokens);
 	ok(n == 0, "a search of punctuation only has no word");
 	n = search_tokens("6", tokens);
-	ok(n == 0, "one digit is not a phone search");
+	ok(n == 1 && strcmp(tokens[0], "6") == 0, "one digit is a phone search: its start");
+	n = search_tokens("+ ()", tokens);
+	ok(n == 0, "phone punctuation without a digit has no word");
 	n = search_tokens("M. Dupont", tokens);
 	ok(n == 2 && strcmp(tokens[0], "m") == 0 && strcmp(tokens[1], "dupont") == 0,
 	    "an initial is a word of one letter");

@@ -428,7 +428,7 @@ class PhoneSearch(Customer):
     def test_two_digits_are_a_search(self):
         page = self.browser.get("/admin/customers?q=06")
         self.assertEqual(page.status, 200)
-        self.assertNotIn("au moins 2 lettres ou chiffres", page.text())
+        self.assertNotIn("au moins une lettre ou un chiffre", page.text())
 
 
 class PageParts(Customer):

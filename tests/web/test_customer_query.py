@@ -74,7 +74,7 @@ class OneQuery(unittest.TestCase):
 
     def test_a_filter_the_list_refuses_the_bulk_form_refuses(self):
         for query in ([("status", "nope")], [("source", "shop")], [("consent", "maybe")],
-                      [("from", "2023-02-29")], [("orders_min", "-1")], [("q", "x")]):
+                      [("from", "2023-02-29")], [("orders_min", "-1")], [("q", "-")]):
             with self.subTest(query=query):
                 page = self.browser.get("/admin/customers?" + urllib.parse.urlencode(query))
                 self.assertEqual(page.status, 400)

@@ -119,17 +119,19 @@ class Search(Signed):
             self.assertIn("Élodie", name)
         page = self.list(q="%")
         self.assertEqual(page.status, 400)
-        self.assertIn("Saisissez au moins 2 lettres ou chiffres pour chercher.", page.text())
+        self.assertIn("Saisissez au moins une lettre ou un chiffre pour chercher.", page.text())
 
-    def test_one_letter_is_refused_in_the_admins_language(self):
-        page = self.list(q="a")
+    def test_a_search_without_a_letter_is_refused_in_the_admins_language(self):
+        """one letter is a search since issue 12 (test_search_planner.py);
+        punctuation alone is still refused"""
+        page = self.list(q="-")
         self.assertEqual(page.status, 400)
-        self.assertIn("Saisissez au moins 2 lettres ou chiffres pour chercher.", page.text())
+        self.assertIn("Saisissez au moins une lettre ou un chiffre pour chercher.", page.text())
         beta = web.Browser(BETA_HOST)
         beta.sign_in(*BETA_OWNER)
-        page = beta.get("/admin/customers?q=a")
+        page = beta.get("/admin/customers?q=-")
         self.assertEqual(page.status, 400)
-        self.assertIn("Type at least 2 letters or digits to search.", page.text())
+        self.assertIn("Type at least one letter or digit to search.", page.text())
 
     def test_search_is_kept_in_the_box_and_the_pager(self):
         page = self.list(q="example")
