@@ -32,9 +32,8 @@ static const char *const sql[SQL__MAX] = {
 	" WHERE s.id_hash = ? AND s.shop_id = ? AND s.expires_at > NOW()",
 	[SQL_PAGE] = "SELECT c.id, c.first_name, c.last_name, c.email, c.phone, c.status,"
 	" c.created_at, c.order_count, c.total_spent_cents, c.last_order_at"
-	" FROM (SELECT c.id FROM customer c WHERE c.shop_id = ? AND c.erased_at IS NULL"
-	" AND c.status <> 'inactive' ORDER BY c.name_key, c.id LIMIT 51) page"
-	" STRAIGHT_JOIN customer c ON c.id = page.id ORDER BY c.name_key, c.id",
+	" FROM customer c FORCE INDEX (customer_shop_name) WHERE c.shop_id = ?"
+	" AND c.erased_at IS NULL AND c.status <> 'inactive' ORDER BY c.name_key, c.id LIMIT 51",
 };
 
 static MYSQL_STMT *stmt[SQL__MAX];
