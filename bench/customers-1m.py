@@ -11,6 +11,7 @@ the indexes used are on record.
 
 import argparse
 import os
+import subprocess
 import sys
 import time
 
@@ -80,6 +81,11 @@ def p95(times):
     return times[max(0, int(len(times) * 0.95) - 1)]
 
 
+def uptime():
+    """The load average as uptime prints it: a figure means little without it."""
+    return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--customers", type=int, default=1000000)
@@ -116,6 +122,7 @@ def main():
         browser = web.Browser(HOST)
         assert browser.sign_in(*OWNER).status == 303
 
+        print("\nload at start: " + uptime())
         print("\n%-44s %8s %8s %8s" % ("view", "p50 ms", "p95 ms", "max ms"))
         target_times = []
         urls = {}
@@ -139,6 +146,7 @@ def main():
             elif group is OTHERS:
                 print()
         print("\nslowest view: %s, p95 %.1f ms   <- target: every view p95 < 20 ms" % worst)
+        print("load at end:   " + uptime())
 
         # the statements as the program ran them, with the server's EXPLAIN
         # (and the rows each step really read): from the slow log, all
