@@ -16,7 +16,6 @@
 #include "lib/format.h"
 #include "lib/page.h"
 #include "customers-list.h"
-#include "customers-bulkjob.h"
 
 struct field customers_list_fields[CUSTOMER_KEY__MAX + 1];
 
@@ -225,7 +224,7 @@ list_self_link(struct request *req, const struct customer_query *query)
 {
 	static const enum customer_key paging[] = { CUSTOMER_KEY_AFTER, CUSTOMER_KEY_BEFORE,
 		CUSTOMER_KEY_PAGE, CUSTOMER_KEY_TOTAL };
-	char self[BACK_MAX + 1], filters[1600], value[CUSTOMER_CURSOR_LINK_MAX + 1];
+	char self[BACK_MAX + 1], filters[1600], value[CUSTOMER_CURSOR_LINK_MAX + 1], plain[128];
 	char *escaped = NULL;
 	size_t used, i;
 
@@ -243,9 +242,14 @@ list_self_link(struct request *req, const struct customer_query *query)
 			used += (size_t)snprintf(self + used, sizeof(self) - used, "&%s=%s",
 			    customer_query_keys[paging[i]].field.name, text);
 	}
-	/* from the first page of the list as it opens, a customer's page goes
-	 * back there by itself: no link to carry on each row */
-	if (strcmp(self, "/admin/customers?sort=name&dir=asc&size=50") == 0)
+	/* from the first page of the list as it opens (every key at its
+	 * default), a customer's page goes back there by itself: no link to
+	 * carry on each row */
+	snprintf(plain, sizeof(plain), "/admin/customers?sort=%s&dir=%s&size=%s",
+	    customer_query_keys[CUSTOMER_KEY_SORT].field.choices[0],
+	    customer_query_keys[CUSTOMER_KEY_DIR].field.choices[0],
+	    customer_query_keys[CUSTOMER_KEY_SIZE].field.choices[0]);
+	if (strcmp(self, plain) == 0)
 		return;
 	if (used >= sizeof(self) || cgi_url_escape(self, &escaped) != STATUS_OK)
 		return;

@@ -125,8 +125,8 @@ wrap_iterenv(void *data, int n, char **name, char **value)
 
 /* Finds the shop (FIDELE_SHOP from the vhost, else the Host header) and,
  * in the same statement, the admin signed in by the request's cookie with
- * what an admin is told (session.h). Returns 1
- * when found, 0 when unknown, -1 on a database error. */
+ * what an admin is told (session.h). Returns 1 when found, 0 when
+ * unknown, -1 on a database error. */
 static int
 shop_resolve(struct request *req)
 {
