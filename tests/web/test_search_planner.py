@@ -7,16 +7,12 @@ minute never change which customers a search finds."""
 
 import re
 import unittest
-import urllib.parse
 
+from test_customer_list import Lists, ids
 import web
 
 HOST = "lettres.test"
 OWNER = ("owner@lettres.test", "lettres-owner-password")
-
-
-def ids(page):
-    return re.findall(r'<td class="name"><a href="/admin/customers/(\d+)[?"]', page.body)
 
 
 def expected(condition, descending=False):
@@ -30,11 +26,12 @@ def expected(condition, descending=False):
 CURRENT = "c.status <> 'inactive'"
 
 
-class LetterSearch(unittest.TestCase):
+class LetterSearch(Lists):
     """A shop of 300 demo customers and 1,200 more: 1,100 whose last name
     starts with M (some with an accent or a lowercase letter, some inactive),
     60 whose first name does (Mélanie Dubois), 40 with phones typed at home
     ("06…") or from abroad ("+33 6…")."""
+    host, owner = HOST, OWNER
 
     @classmethod
     def setUpClass(cls):
@@ -67,36 +64,6 @@ SELECT s.id, CONCAT('tel', i, '@lettres.test'), 'Paul', CONCAT('Téléphone-', i
   FROM n, shop s WHERE s.slug = 'lettres'""")
         stack.admin("search-reindex", "--shop", "lettres")
 
-    def setUp(self):
-        self.browser = web.Browser(HOST)
-        self.assertEqual(self.browser.sign_in(*OWNER).status, 303)
-
-    def list(self, **query):
-        return self.browser.get("/admin/customers?" + urllib.parse.urlencode(query))
-
-    def follow(self, page, rel):
-        """Every id of the pages after (or before) page, by its links."""
-        seen = []
-        while True:
-            self.assertEqual(page.status, 200)
-            link = re.search(r'rel="%s" href="([^"]+)"' % rel, page.body)
-            if not link:
-                return seen
-            page = self.browser.get(link.group(1).replace("&amp;", "&"))
-            seen = seen + ids(page) if rel == "next" else ids(page) + seen
-
-    def all_pages(self, **query):
-        first = self.list(**query)
-        return ids(first) + self.follow(first, "next")
-
-    def last_page(self, **query):
-        page = self.list(**query)
-        while True:
-            link = re.search(r'rel="next" href="([^"]+)"', page.body)
-            if not link:
-                return page
-            page = self.browser.get(link.group(1).replace("&amp;", "&"))
-
     def test_one_letter_lists_every_name_starting_with_it_in_name_order(self):
         names = expected("(c.last_name LIKE 'm%' OR c.first_name LIKE 'm%') AND " + CURRENT)
         self.assertGreater(len(names), 1000)
@@ -104,14 +71,14 @@ SELECT s.id, CONCAT('tel', i, '@lettres.test'), 'Paul', CONCAT('Téléphone-', i
         self.assertEqual(page.status, 200)
         self.assertEqual(ids(page), names[:50])
         self.assertRegex(page.text(), r"1–50 sur plus de 1\W?000 clients")
-        self.assertEqual(ids(page) + self.follow(page, "next"), names)
+        self.assertEqual(self.all_pages(q="m"), names)
 
     def test_a_letter_with_a_filter_pages_both_ways(self):
         names = expected("(c.last_name LIKE 'm%' OR c.first_name LIKE 'm%') AND c.marketing_consent = 1"
                          " AND " + CURRENT, descending=True)
         self.assertEqual(self.all_pages(q="M", consent="yes", dir="desc", size="100"), names)
         last = self.last_page(q="M", consent="yes", dir="desc", size="100")
-        self.assertEqual(self.follow(last, "prev") + ids(last), names)
+        self.assertEqual(self.back_from(last) + ids(last), names)
         second = self.browser.get(re.search(r'rel="next" href="([^"]+)"', self.list(
             q="M", consent="yes", dir="desc", size="100").body).group(1).replace("&amp;", "&"))
         self.assertIn("101–200 sur %d clients" % len(names), second.text())
