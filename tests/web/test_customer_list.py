@@ -34,6 +34,7 @@ class Lists(unittest.TestCase):
         """Every id of every page, following the "next" links as a person would."""
         seen, page = [], self.list(**query)
         while True:
+            self.assertEqual(page.status, 200)
             seen += ids(page)
             link = re.search(r'rel="next" href="([^"]+)"', page.body)
             if not link:
@@ -48,6 +49,7 @@ class Lists(unittest.TestCase):
             if not link:
                 return seen
             page = self.browser.get(link.group(1).replace("&amp;", "&"))
+            self.assertEqual(page.status, 200)
             seen = ids(page) + seen
 
     def last_page(self, **query):
