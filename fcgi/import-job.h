@@ -49,4 +49,13 @@ extern const char *const import_mode_names[IMPORT_MODE__MAX];
 long long import_job_queue(struct db *db, long long shop_id, long long admin_id,
     long long import_id, enum import_action action);
 
+/* The undo (fcgi/import-undo.c): removes the customers the shop's import
+ * import_id created to whom nothing happened since, in batches each
+ * committed on its own (call it outside a transaction; a resumed undo
+ * goes on where it stopped), then marks the import undone. *removed and
+ * *kept get the counts. Returns 0, or -1 (database, or an import that is
+ * not done). */
+int import_undo(struct db *db, long long shop_id, long long admin_id, long long import_id,
+    long long *removed, long long *kept);
+
 #endif

@@ -36,6 +36,10 @@ enum customer_sql {
 	SQL_SELECTION_SEARCH_TERMS,
 	SQL_SELECTION_ERASE,
 	SQL_SELECTION_CLEAR,
+	SQL_DELETE_EVENTS,
+	SQL_DELETE_CONSENT,
+	SQL_DELETE_MAILS,
+	SQL_DELETE_CUSTOMERS,
 	SQL_REINDEX_EMPTY,
 	SQL_REINDEX_CLEAR,
 	SQL_REINDEX_NEXT,
@@ -128,6 +132,24 @@ static struct db_query customer_sql[CUSTOMER_SQL__MAX] = {
 	    "       marketing_consent = 0, tax_exempt = 0, erased_at = NOW()"
 	    " WHERE shop_id = ? AND id IN (SELECT customer_id FROM bulk_selection WHERE selection_id = ?) AND erased_at IS NULL" },
 	[SQL_SELECTION_CLEAR] = { .sql = "DELETE FROM bulk_selection WHERE selection_id = ?" },
+
+	/* A deletion leaves nothing of the customers (customer_delete_selection):
+	 * joins from the selection, so that each statement reads only the
+	 * chosen customers' rows through their (shop_id, customer_id) keys.
+	 * Sessions, sign-in links and notes go with the customer rows (ON
+	 * DELETE CASCADE). */
+	[SQL_DELETE_EVENTS] = { .sql =
+	    "DELETE e FROM bulk_selection b JOIN event e ON e.shop_id = ? AND e.customer_id = b.customer_id"
+	    " WHERE b.selection_id = ?" },
+	[SQL_DELETE_CONSENT] = { .sql =
+	    "DELETE k FROM bulk_selection b JOIN consent k ON k.shop_id = ? AND k.customer_id = b.customer_id"
+	    " WHERE b.selection_id = ?" },
+	[SQL_DELETE_MAILS] = { .sql =
+	    "DELETE m FROM bulk_selection b JOIN outbox m ON m.shop_id = ? AND m.customer_id = b.customer_id"
+	    " WHERE b.selection_id = ?" },
+	[SQL_DELETE_CUSTOMERS] = { .sql =
+	    "DELETE c FROM bulk_selection b JOIN customer c ON c.shop_id = ? AND c.id = b.customer_id"
+	    " WHERE b.selection_id = ?" },
 
 	/* the index is rebuilt only when it is empty while customers exist,
 	 * unless forced */
@@ -476,6 +498,23 @@ customer_change_selection(struct shop_context *ctx, enum customer_change change,
 		return CUSTOMER_ERROR;
 	params[0] = DB_BLOB(selection, 16);
 	return run(ctx, SQL_SELECTION_CLEAR, params, 1) < 0 ? CUSTOMER_ERROR : CUSTOMER_OK;
+}
+
+int
+customer_delete_selection(struct shop_context *ctx, const unsigned char *selection)
+{
+	static const enum customer_sql steps[] = {
+		SQL_DELETE_EVENTS, SQL_DELETE_CONSENT, SQL_DELETE_MAILS, SQL_DELETE_CUSTOMERS,
+	};
+	struct db_param param = DB_BLOB(selection, 16);
+	size_t i;
+
+	if (customer_ready(ctx->db) != 0 || forget_selection(ctx, selection) != 0)
+		return CUSTOMER_ERROR;
+	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
+		if (for_selection(ctx, steps[i], selection) != 0)
+			return CUSTOMER_ERROR;
+	return run(ctx, SQL_SELECTION_CLEAR, &param, 1) < 0 ? CUSTOMER_ERROR : CUSTOMER_OK;
 }
 
 int

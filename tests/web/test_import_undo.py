@@ -1,0 +1,199 @@
+"""An import's undo (issue 13, point 7; fcgi/import-undo.c): it removes
+the customers the import created to whom nothing happened since — no
+order, no sign-in, nothing on their timeline but the import's own — with
+everything of them (search terms, timeline, consent rows, mails), keeps
+the others and says how many of each; other imports and other shops are
+untouched. Run through tests/helpers/import-undo, which calls import_undo
+as the worker's import job does."""
+
+import os
+import subprocess
+import unittest
+
+import web
+
+KINDS = ("plain", "plain2", "welcomed", "ordered", "edited", "signed", "noted",
+         "unsubscribed", "blocked")
+REMOVED = ("plain", "plain2", "welcomed")
+
+
+def rows(statement):
+    return web.STACK.sql(statement)
+
+
+def one(statement):
+    return rows(statement)[0][0]
+
+
+def helper():
+    path = os.path.join(web.STACK.builddir, "tests", "helpers", "import-undo")
+    if not os.path.exists(path):
+        raise AssertionError("build the helper first: make tests/helpers/import-undo")
+    return path
+
+
+class ImportUndo(unittest.TestCase):
+    counter = 0
+
+    def setUp(self):
+        ImportUndo.counter += 1
+        self.tag = "undo%d" % ImportUndo.counter
+        self.alpha = one("SELECT id FROM shop WHERE slug = 'alpha'")
+        self.beta = one("SELECT id FROM shop WHERE slug = 'beta'")
+        self.owner = one("SELECT id FROM admin WHERE shop_id = %s AND email = 'owner@alpha.test'"
+                         % self.alpha)
+        self.imports = []
+        self.first = self.new_import(self.alpha)
+        self.second = self.new_import(self.alpha)
+        self.beta_import = self.new_import(self.beta)
+        self.ids = {kind: self.customer(self.alpha, kind, self.first) for kind in KINDS}
+        # what happened to some of them since the import
+        self.ids_text = ",".join(self.ids.values())
+        customer = self.ids
+        rows("INSERT INTO outbox (shop_id, customer_id, kind, recipient, subject, body_text, status)"
+             " VALUES (%(shop)s, %(welcomed)s, 'customer-welcome', '%(tag)s-welcomed@alpha.test',"
+             "         'Bienvenue', 'corps', 'sent');"
+             "INSERT INTO event (shop_id, customer_id, kind, detail) VALUES"
+             " (%(shop)s, %(welcomed)s, 'mail.queued', 'Bienvenue'),"
+             " (%(shop)s, %(welcomed)s, 'mail.sent', 'Bienvenue');"
+             "INSERT INTO consent (shop_id, customer_id, granted, source, admin_id, import_id)"
+             " VALUES (%(shop)s, %(welcomed)s, 1, 'import', %(owner)s, %(import_id)s);"
+             "INSERT INTO orders (shop_id, customer_id, reference, total_cents, ordered_at)"
+             " VALUES (%(shop)s, %(ordered)s, '%(tag)s-1', 1250, NOW());"
+             "INSERT INTO event (shop_id, customer_id, admin_id, kind)"
+             " VALUES (%(shop)s, %(edited)s, %(owner)s, 'customer.edited');"
+             "UPDATE customer SET last_sign_in_at = NOW(), status = 'active' WHERE id = %(signed)s;"
+             "INSERT INTO note (shop_id, customer_id, admin_id, body)"
+             " VALUES (%(shop)s, %(noted)s, %(owner)s, 'Client fidèle');"
+             "INSERT INTO consent (shop_id, customer_id, granted, source)"
+             " VALUES (%(shop)s, %(unsubscribed)s, 0, 'unsubscribe');"
+             "UPDATE customer SET status = 'blocked' WHERE id = %(blocked)s;"
+             "INSERT INTO event (shop_id, customer_id, admin_id, kind, detail)"
+             " VALUES (%(shop)s, %(blocked)s, %(owner)s, 'customer.blocked', 'Fraude');"
+             % dict(customer, shop=self.alpha, owner=self.owner, import_id=self.first, tag=self.tag))
+        # the same import id on another shop's customer (as a forged or
+        # buggy row would have it), another import of the shop, and a
+        # customer of no import
+        self.others = [self.customer(self.beta, "beta", self.first),
+                       self.customer(self.beta, "betaown", self.beta_import),
+                       self.customer(self.alpha, "second", self.second),
+                       self.customer(self.alpha, "byhand", None)]
+        web.STACK.admin("search-reindex", "--shop", "alpha")
+        web.STACK.admin("search-reindex", "--shop", "beta")
+
+    def tearDown(self):
+        everyone = ",".join(list(self.ids.values()) + self.others)
+        rows("DELETE FROM customer_search WHERE customer_id IN (%s);"
+             "DELETE FROM orders WHERE reference LIKE '%s-%%';"
+             "DELETE FROM consent WHERE customer_id IN (%s);"
+             "DELETE FROM outbox WHERE customer_id IN (%s);"
+             "DELETE FROM customer WHERE id IN (%s);"
+             "DELETE FROM event WHERE kind = 'import.undone';"
+             "DELETE FROM import WHERE id IN (%s)"
+             % (everyone, self.tag, everyone, everyone, everyone, ",".join(self.imports)))
+
+    def new_import(self, shop):
+        rows("INSERT INTO import (shop_id, admin_id, source, file_name, headers, mapping, state,"
+             "                    count_new, finished_at)"
+             " VALUES (%s, NULL, 'file', 'clients.csv', '', '', 'done', 9, NOW())" % shop)
+        import_id = one("SELECT MAX(id) FROM import")
+        self.imports.append(import_id)
+        return import_id
+
+    def customer(self, shop, kind, import_id):
+        """A customer as the import writes one: its row (carrying the
+        import), its creation on the timeline."""
+        email = "%s-%s@alpha.test" % (self.tag, kind)
+        rows("INSERT INTO customer (shop_id, email, first_name, last_name, source, import_id)"
+             " VALUES (%s, '%s', 'Élodie', 'Importée%s', 'import', %s);"
+             "INSERT INTO event (shop_id, customer_id, kind)"
+             " SELECT shop_id, id, 'customer.created' FROM customer WHERE shop_id = %s AND email = '%s'"
+             % (shop, email, kind.capitalize(), import_id or "NULL", shop, email))
+        return one("SELECT id FROM customer WHERE shop_id = %s AND email = '%s'" % (shop, email))
+
+    def undo(self, shop, import_id, *extra):
+        return subprocess.run([helper(), str(shop), str(self.owner), str(import_id)] + list(extra),
+                              env=web.STACK.env(), capture_output=True, text=True, timeout=120)
+
+    def left(self):
+        """The kinds of the import's customers still there."""
+        names = {v: k for k, v in self.ids.items()}
+        return sorted(names[r[0]] for r in rows("SELECT id FROM customer WHERE id IN (%s)"
+                                                % self.ids_text))
+
+    def traces(self, ids):
+        """Rows anywhere that still name the customers ids."""
+        text = ",".join(ids)
+        return [int(one("SELECT COUNT(*) FROM %s WHERE customer_id IN (%s)" % (table, text)))
+                for table in ("customer_search", "event", "consent", "outbox")] + \
+            [int(one("SELECT COUNT(*) FROM customer WHERE id IN (%s)" % text))]
+
+    def test_customers_nothing_happened_to_are_removed_and_the_others_kept(self):
+        removed_ids = [self.ids[k] for k in REMOVED]
+        self.assertGreater(self.traces(removed_ids)[0], 0)   # they were searchable
+        others_before = self.traces(self.others)
+        result = self.undo(self.alpha, self.first)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(result.stdout.strip(), "removed 3 kept 6")
+        self.assertEqual(self.left(), sorted(set(KINDS) - set(REMOVED)))
+        # nothing of the removed ones is left: no row, search term, event,
+        # consent row or mail
+        self.assertEqual(self.traces(removed_ids), [0, 0, 0, 0, 0])
+        # the kept ones keep what happened to them
+        self.assertEqual(one("SELECT COUNT(*) FROM orders WHERE customer_id = %s"
+                             % self.ids["ordered"]), "1")
+        self.assertEqual(one("SELECT COUNT(*) FROM note WHERE customer_id = %s"
+                             % self.ids["noted"]), "1")
+        # other shops' customers, the shop's other import and its other
+        # customers are untouched
+        self.assertEqual(self.traces(self.others), others_before)
+        self.assertEqual(rows("SELECT state, undo_removed, undo_kept, undone_at IS NOT NULL"
+                              " FROM import WHERE id = %s" % self.first),
+                         [["undone", "3", "6", "1"]])
+        self.assertEqual(rows("SELECT state, undo_removed FROM import WHERE id IN (%s, %s)"
+                              % (self.second, self.beta_import)), [["done", "0"]] * 2)
+        # the shop's audit trail says who undid which import
+        self.assertEqual(rows("SELECT shop_id, customer_id IS NULL, admin_id, detail FROM event"
+                              " WHERE kind = 'import.undone'"),
+                         [[self.alpha, "1", self.owner, self.first]])
+        # and the shop's search finds the kept, not the removed
+        found = rows("SELECT DISTINCT customer_id FROM customer_search WHERE shop_id = %s"
+                     " AND customer_id IN (%s)" % (self.alpha, self.ids_text))
+        self.assertEqual(sorted(r[0] for r in found),
+                         sorted(self.ids[k] for k in set(KINDS) - set(REMOVED)))
+
+    def test_undone_twice_removes_nothing_more(self):
+        self.assertEqual(self.undo(self.alpha, self.first).returncode, 0)
+        again = self.undo(self.alpha, self.first)
+        self.assertEqual(again.returncode, 0, again.stderr)
+        self.assertEqual(again.stdout.strip(), "removed 3 kept 6")
+        self.assertEqual(len(self.left()), 6)
+
+    def test_another_shops_import_id_undoes_nothing(self):
+        # beta asking to undo alpha's import: no such import in beta
+        result = self.undo(self.beta, self.first)
+        self.assertEqual(result.returncode, 1)
+        self.assertEqual(len(self.left()), len(KINDS))
+        self.assertEqual(one("SELECT state FROM import WHERE id = %s" % self.first), "done")
+        self.assertEqual(one("SELECT COUNT(*) FROM customer WHERE id = %s" % self.others[0]), "1")
+
+    def test_an_import_still_running_is_not_undone(self):
+        rows("UPDATE import SET state = 'importing' WHERE id = %s" % self.first)
+        result = self.undo(self.alpha, self.first)
+        self.assertEqual(result.returncode, 1)
+        self.assertEqual(len(self.left()), len(KINDS))
+        self.assertEqual(one("SELECT state FROM import WHERE id = %s" % self.first), "importing")
+
+    def test_a_stopped_undo_goes_on_where_it_was(self):
+        stopped = self.undo(self.alpha, self.first, "stop")
+        self.assertEqual(stopped.stdout.strip(), "-2")
+        self.assertEqual(rows("SELECT state, undo_removed FROM import WHERE id = %s" % self.first),
+                         [["undoing", "0"]])
+        self.assertEqual(len(self.left()), len(KINDS))
+        # as if a first batch had committed the removal of two customers
+        # before the worker was killed
+        rows("UPDATE import SET undo_removed = 2 WHERE id = %s" % self.first)
+        result = self.undo(self.alpha, self.first)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(result.stdout.strip(), "removed 5 kept 6")
+        self.assertEqual(one("SELECT state FROM import WHERE id = %s" % self.first), "undone")
