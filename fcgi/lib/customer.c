@@ -53,7 +53,8 @@ static struct db_query customer_sql[CUSTOMER_SQL__MAX] = {
 	    " WHERE id = ? AND shop_id = ? AND erased_at IS NULL FOR UPDATE" },
 	[SQL_UPDATE] = { .sql =
 	    "UPDATE customer SET email = ?, first_name = ?, last_name = ?, phone = ?,"
-	    "       phone_digits = ?, country = ?, language = ?, tax_exempt = ?"
+	    "       phone_digits = ?, country = ?, language = ?, tax_exempt = ?,"
+	    "       company = ?, address = ?, postal_code = ?, city = ?, vat_number = ?"
 	    " WHERE id = ? AND shop_id = ?" },
 	[SQL_VOID_TOKENS] = { .sql =
 	    "UPDATE login_token SET used_at = NOW()"
@@ -333,7 +334,7 @@ customer_update(struct shop_context *ctx, long long customer_id,
     const struct customer_fields *fields)
 {
 	struct db_query *lock = &customer_sql[SQL_LOCK];
-	struct db_param params[10] = { DB_INT(customer_id), DB_INT(ctx->shop_id) };
+	struct db_param params[15] = { DB_INT(customer_id), DB_INT(ctx->shop_id) };
 	char old_email[256], old_first[404], old_last[404], old_digits[40], digits[40];
 	long long rows;
 	int found;
@@ -359,9 +360,14 @@ customer_update(struct shop_context *ctx, long long customer_id,
 	params[5] = DB_TEXT(fields->country);
 	params[6] = DB_TEXT(fields->language);
 	params[7] = DB_INT(fields->tax_exempt);
-	params[8] = DB_INT(customer_id);
-	params[9] = DB_INT(ctx->shop_id);
-	rows = run(ctx, SQL_UPDATE, params, 10);
+	params[8] = DB_TEXT(or_empty(fields->company));
+	params[9] = DB_TEXT(or_empty(fields->address));
+	params[10] = DB_TEXT(or_empty(fields->postal_code));
+	params[11] = DB_TEXT(or_empty(fields->city));
+	params[12] = DB_TEXT(or_empty(fields->vat_number));
+	params[13] = DB_INT(customer_id);
+	params[14] = DB_INT(ctx->shop_id);
+	rows = run(ctx, SQL_UPDATE, params, 15);
 	if (rows == DB_DUPLICATE)
 		return CUSTOMER_DUPLICATE;
 	if (rows < 0 ||

@@ -25,11 +25,12 @@ enum customer_result {
 };
 
 /* The columns a writer sets. NULL text columns are written as "" (names,
- * phone) or SQL NULL (country, language); phone_digits is derived from
- * phone here. */
+ * phone, company, address, postal code, city, VAT number) or SQL NULL
+ * (country, language); phone_digits is derived from phone here. */
 struct customer_fields {
 	const char *email;	/* normalised (text_email_normalise) */
 	const char *first_name, *last_name, *phone, *country, *language;
+	const char *company, *address, *postal_code, *city, *vat_number;
 	int tax_exempt;
 	/* creation only */
 	const char *status;	/* NULL: invited */
