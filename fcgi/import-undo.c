@@ -233,7 +233,7 @@ import_undo_beating(struct db *db, long long shop_id, long long admin_id, long l
 	struct db_param params[2] = { DB_INT(import_id), DB_INT(shop_id) };
 	struct shop_context ctx;
 	char state[16] = "";
-	long long after = 0, judged, done = 0;
+	long long after = 0, judged = 0, done = 0;
 	int going = 1;
 
 	*removed = 0;
