@@ -91,6 +91,8 @@ enum worker_sql {
 	SQL_JOB_END,
 	SQL_JOB_WAITING,
 	SQL_JOB_REQUEUE,
+	SQL_JOB_CLAIM_LOCK,
+	SQL_JOB_CLAIM_UNLOCK,
 	WORKER_SQL__MAX
 };
 
@@ -234,6 +236,13 @@ static struct db_query worker_sql[WORKER_SQL__MAX] = {
 	    "UPDATE job SET state = 'queued', worker_id = NULL, heartbeat_at = NULL,"
 	    "       queued_at = NOW(6)"
 	    " WHERE id = ? AND worker_id = ? AND state = 'running'" },
+	/* Workers claim one at a time (a lock of the installation's database,
+	 * held for the claim only), so that the claim of a shop's second
+	 * import sees that another worker has just taken its first one. */
+	[SQL_JOB_CLAIM_LOCK] = { .sql =
+	    "SELECT GET_LOCK(CONCAT(DATABASE(), '.job_claim'), ?)" },
+	[SQL_JOB_CLAIM_UNLOCK] = { .sql =
+	    "SELECT RELEASE_LOCK(CONCAT(DATABASE(), '.job_claim'))" },
 };
 
 #define KEEP_BATCH 1000	/* the LIMIT of the SQL_KEEP_* statements */
@@ -926,6 +935,25 @@ static const struct job_kind job_kinds[] = {
 	{ BULK_JOB_KIND, job_customers_bulk, job_customers_bulk_end },
 };
 
+/* Takes (take = 1, waiting up to DEAD_SECONDS) or gives back the claim
+ * lock. Returns 1 taken or given back, 0 not taken in time, -1
+ * (database). */
+static int
+job_claim_lock(struct worker *w, int take)
+{
+	struct db_query *query = &worker_sql[take ? SQL_JOB_CLAIM_LOCK : SQL_JOB_CLAIM_UNLOCK];
+	struct db_param param = DB_INT(DEAD_SECONDS);
+	int found, held = 0;
+
+	if (db_exec(&w->db, query, &param, take ? 1 : 0) < 0)
+		return -1;
+	found = db_fetch(query);
+	if (found == 1)
+		held = db_int(query, 0) == 1;
+	db_done(query);
+	return found < 0 ? -1 : held;
+}
+
 /* Claims one job and runs it to its end. Returns 1 when a job was handled,
  * 0 when none was waiting, -1 (database). */
 static int
@@ -941,8 +969,14 @@ job_once(struct worker *w)
 
 	params[0] = DB_TEXT(w->id);
 	params[1] = DB_INT(DEAD_SECONDS);
-	if (db_exec(&w->db, &worker_sql[SQL_JOB_CLAIM], params, 2) < 0 ||
-	    db_exec(&w->db, claimed, params, 1) < 0)
+	found = job_claim_lock(w, 1);
+	if (found != 1) {
+		if (found == 0)
+			log_warn("another worker held the job claim for %d seconds", DEAD_SECONDS);
+		return found;
+	}
+	rows = db_exec(&w->db, &worker_sql[SQL_JOB_CLAIM], params, 2);
+	if (job_claim_lock(w, 0) < 0 || rows < 0 || db_exec(&w->db, claimed, params, 1) < 0)
 		return -1;
 	found = db_fetch(claimed) == 1;
 	if (found) {

@@ -129,6 +129,24 @@ class LongJobTakesTurns(JobCase):
                               " WHERE kind = 'customer.deactivated' AND customer_id IN (%s)"
                               % ",".join(alpha_ids)), [[str(LONG), str(LONG)]])
 
+    def test_the_page_of_a_job_whose_turn_ended_says_it_is_paused(self):
+        alpha = web.Browser(ALPHA_HOST)
+        self.assertEqual(alpha.sign_in(*ALPHA_OWNER).status, 303)
+        for i in range(3):
+            self.create(alpha, "%s-%d@alpha.test" % (self.tag.lower(), i))
+        job_id = self.queue_deactivate(alpha)
+        waiting = alpha.get("/admin/customers/jobs/%s" % job_id).text()
+        self.assertIn("En attente de démarrage", waiting)
+        # put back in the queue after a first batch, as the worker does
+        rows("UPDATE job SET progress = 2, resume_after = 1, queued_at = NOW(6) WHERE id = %s"
+             % job_id)
+        paused = alpha.get("/admin/customers/jobs/%s" % job_id)
+        self.assertIn("En pause : reprend après les tâches d'autres boutiques qui attendaient",
+                      paused.text())
+        self.assertIn("2 sur 3 clients", paused.text())
+        self.assertNotIn("En attente de démarrage", paused.text())
+        self.assertIn('<meta http-equiv="refresh"', paused.body)
+
     def test_a_long_job_alone_keeps_the_worker(self):
         alpha = web.Browser(ALPHA_HOST)
         self.assertEqual(alpha.sign_in(*ALPHA_OWNER).status, 303)
