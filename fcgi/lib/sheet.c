@@ -259,7 +259,8 @@ utf8_sequence(const unsigned char *b, size_t n)
 }
 
 /* Whether the whole file from fd's start is valid UTF-8: 1, 0, or -1
- * (read error). Reads it once in blocks, into buffer (RAW_SIZE bytes). */
+ * (read error). Reads it once in blocks, into buffer (RAW_SIZE bytes or
+ * more). */
 static int
 file_is_utf8(int fd, unsigned char *buffer)
 {
@@ -649,7 +650,8 @@ csv_find_separator(const char *text, size_t length, int whole)
 
 /* Sets a CSV up from fd: the encoding (given, or from a BOM, or UTF-8 when
  * the whole file is, else Windows-1252), the converter, the first block,
- * the separator and libcsv. sample holds the file's first bytes. */
+ * the separator and libcsv. sample holds the file's first bytes (in raw,
+ * which the first block then takes over). */
 static enum sheet_status
 csv_open(struct sheet *sheet, const unsigned char *sample, size_t sample_length, int detected)
 {
@@ -671,7 +673,8 @@ csv_open(struct sheet *sheet, const unsigned char *sample, size_t sample_length,
 			return SHEET_NOT_A_SHEET;
 	}
 	if (sheet->options.encoding == SHEET_ENCODING_DETECT) {
-		int utf8 = file_is_utf8(sheet->fd, sheet->raw);
+		/* the text buffer is free until the first block is converted */
+		int utf8 = file_is_utf8(sheet->fd, (unsigned char *)sheet->text);
 
 		if (utf8 < 0) {
 			log_err("sheet: read: %s", strerror(errno));
@@ -1514,12 +1517,8 @@ sheet_open(const char *path, const struct sheet_options *options, struct sheet *
 		close(sheet->fd);
 		sheet->fd = -1;
 		status = xlsx_open(sheet, path, sample_length >= 4 && memcmp(sheet->raw, ZIP_MAGIC, 4) == 0);
-	} else {
-		unsigned char sample[RAW_SIZE];
-
-		memcpy(sample, sheet->raw, (size_t)sample_length);
-		status = csv_open(sheet, sample, (size_t)sample_length, detected);
-	}
+	} else
+		status = csv_open(sheet, sheet->raw, (size_t)sample_length, detected);
 	if (status != SHEET_OK)
 		goto fail;
 	switch (read_row(sheet)) {

@@ -143,6 +143,10 @@ static const struct csv_case csv_cases[] = {
 	  SHEET_OK, "1:a,b|c\n", ';', 0 },
 	{ "UTF-16LE without a BOM when said", "a\0,\0b\0\n\0", 8, { SHEET_FORMAT_DETECT, SHEET_UTF16LE, 0, 0 },
 	  SHEET_OK, "1:a|b\n", ',', SHEET_UTF16LE },
+	{ "UTF-16LE with an odd byte at the end", "\xff\xfe" "a\0,\0b\0c", 9, { 0 }, SHEET_OK,
+	  "1!4:a|b\xef\xbf\xbd\n", ',', SHEET_UTF16LE },
+	{ "UTF-16BE with a lone surrogate", "\xfe\xff" "\0a\0,\xd8\0\0b\0\n", 12, { 0 }, SHEET_OK,
+	  "1!4:a|\xef\xbf\xbd" "b\n", ',', SHEET_UTF16BE },
 	{ "an unclosed quote runs to the end", "a,\"bc\nd", 0, { 0 }, SHEET_OK, "1:a|bc\nd\n", 0, 0 },
 	{ "a zip read as CSV when said so", "PK\x03\x04,x\n", 0, { SHEET_CSV, SHEET_ENCODING_DETECT, 0, 0 },
 	  SHEET_OK, "1:PK\x03\x04|x\n", 0, 0 },
@@ -287,6 +291,47 @@ test_many_columns(void)
 	    strcmp(row.fields[1], "y") == 0, "100,000 columns: the next row is whole");
 	ok(sheet_next(sheet, &row) == 0, "100,000 columns: then the end");
 	sheet_close(sheet);
+}
+
+/* Trailing empty columns past the limit are no lost data. */
+static void
+test_trailing_separators(void)
+{
+	FILE *file = fopen(path, "wb");
+	struct sheet *sheet;
+	struct sheet_row row;
+	int i;
+
+	fputs("a,b", file);
+	for (i = 0; i < 1000; i++)
+		fputc(',', file);
+	fputs("\n", file);
+	fclose(file);
+	ok(sheet_open(path, NULL, &sheet, NULL) == SHEET_OK && sheet_next(sheet, &row) == 1 && row.count == 2 &&
+	    row.flags == 0, "1,000 trailing separators: two fields, the row not flagged");
+	ok(sheet_next(sheet, &row) == 0 && sheet_next(sheet, &row) == 0 && sheet_status(sheet) == SHEET_OK,
+	    "at the end, the end again, and no error");
+	sheet_close(sheet);
+}
+
+/* The reader works in blocks of 64 KiB: a CR and its LF in two blocks
+ * still end one line. */
+static void
+test_crlf_across_blocks(void)
+{
+	FILE *file = fopen(path, "wb");
+	enum sheet_status status;
+	char *rows;
+	int i;
+
+	fputs("a,", file);
+	for (i = 2; i < 65535; i++)
+		fputc('b', file);
+	fputs("\r\nx,y\r\n", file);
+	fclose(file);
+	rows = read_rows(path, NULL, &status, NULL);
+	ok(rows != NULL && strstr(rows, "\n2:x|y\n") != NULL, "a CRLF cut between two blocks ends one line");
+	free(rows);
 }
 
 /* Whether text[0..length) is valid UTF-8 (as glibc reads it). */
@@ -494,6 +539,8 @@ main(void)
 	test_csv_cases();
 	test_encodings_and_separators();
 	test_many_columns();
+	test_trailing_separators();
+	test_crlf_across_blocks();
 	test_huge_fields();
 	test_xlsx();
 	test_paste();
