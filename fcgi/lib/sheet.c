@@ -199,8 +199,8 @@ struct sheet {
 	unsigned char raw[RAW_SIZE];
 	size_t raw_len;
 	int raw_eof, csv_finished;
-	char text[TEXT_SIZE];
-	unsigned char bad[TEXT_SIZE];	/* 1 where a byte that was not text (or a NUL) was */
+	char *text;			/* TEXT_SIZE bytes */
+	unsigned char *bad;		/* TEXT_SIZE: 1 where a byte that was not text (or a NUL) was */
 	size_t text_len, text_pos;
 	int bad_any, bad_carry;
 	size_t field_cut;		/* where the field in libcsv's buffer was cut, 0: not */
@@ -657,6 +657,12 @@ csv_open(struct sheet *sheet, const unsigned char *sample, size_t sample_length,
 {
 	size_t skip = 0, i;
 
+	sheet->text = malloc(TEXT_SIZE);
+	sheet->bad = calloc(TEXT_SIZE, 1);
+	if (sheet->text == NULL || sheet->bad == NULL) {
+		log_err("sheet: out of memory");
+		return SHEET_IO_ERROR;
+	}
 	if (sheet->options.encoding == SHEET_ENCODING_DETECT) {
 		for (i = 0; i < sizeof(boms) / sizeof(boms[0]); i++)
 			if (sample_length >= boms[i].length && memcmp(sample, boms[i].bytes, boms[i].length) == 0) {
@@ -1205,50 +1211,6 @@ number_length(const char *text, size_t length)
 	return dot == length ? digits : length;
 }
 
-static void
-sheet_on_start(void *data, const XML_Char *name, const XML_Char **attributes)
-{
-	struct sheet *sheet = data;
-	struct xlsx *x = &sheet->x;
-	const char *local = xml_local(name), *value;
-
-	xml_seen(sheet);
-	if (strcmp(local, "sheetData") == 0)
-		x->in_data = 1;
-	else if (!x->in_data)
-		return;
-	else if (strcmp(local, "row") == 0) {
-		value = xml_attribute(attributes, "r", 0);
-		x->row_line = value ? strtoll(value, NULL, 10) : x->row_line + 1;
-		x->next_column = 0;
-		row_reset(&sheet->build);
-	} else if (strcmp(local, "c") == 0) {
-		size_t i;
-
-		value = xml_attribute(attributes, "r", 0);
-		x->column = value ? reference_column(value) : -1;
-		if (x->column < 0)
-			x->column = x->next_column;
-		x->next_column = x->column + 1;
-		value = xml_attribute(attributes, "t", 0);
-		x->type = CELL_NUMBER;
-		for (i = 0; value && i < sizeof(cell_types) / sizeof(cell_types[0]); i++)
-			if (strcmp(value, cell_types[i].name) == 0)
-				x->type = cell_types[i].type;
-		value = xml_attribute(attributes, "s", 0);
-		x->style = value ? strtoul(value, NULL, 10) : 0;
-		x->text_len = 0;
-		x->text_cut = 0;
-	} else if (strcmp(local, "v") == 0)
-		x->in_v = 1;
-	else if (strcmp(local, "is") == 0)
-		x->in_is = 1;
-	else if (strcmp(local, "t") == 0 && x->in_is)
-		x->in_t = 1;
-	else if (is_phonetic(local))
-		x->phonetic_depth++;
-}
-
 /* Puts the cell read into the row, as the text its type says. */
 static void
 sheet_put_cell(struct sheet *sheet)
@@ -1299,33 +1261,167 @@ sheet_put_cell(struct sheet *sheet)
 		xml_fail(sheet, SHEET_IO_ERROR);
 }
 
+/* What the sheet's elements do as they open and close (the elements are
+ * only looked at inside sheetData). */
+static void
+data_start(struct sheet *sheet, const XML_Char **attributes)
+{
+	(void)attributes;
+	sheet->x.in_data = 1;
+}
+
+static void
+data_end(struct sheet *sheet)
+{
+	sheet->x.in_data = 0;
+}
+
+static void
+row_start(struct sheet *sheet, const XML_Char **attributes)
+{
+	const char *line = xml_attribute(attributes, "r", 0);
+
+	sheet->x.row_line = line ? strtoll(line, NULL, 10) : sheet->x.row_line + 1;
+	sheet->x.next_column = 0;
+	row_reset(&sheet->build);
+}
+
+/* A row with something in it is given: the parser stops there until the
+ * caller asks for the next one. */
+static void
+row_end(struct sheet *sheet)
+{
+	if (sheet->status == SHEET_OK && row_finish(sheet, sheet->x.row_line)) {
+		sheet->row_done = 1;
+		XML_StopParser(sheet->x.xml, XML_TRUE);
+	}
+}
+
+static void
+cell_start(struct sheet *sheet, const XML_Char **attributes)
+{
+	struct xlsx *x = &sheet->x;
+	const char *value = xml_attribute(attributes, "r", 0);
+	size_t i;
+
+	/* a cell without a reference follows the one before */
+	x->column = value ? reference_column(value) : -1;
+	if (x->column < 0)
+		x->column = x->next_column;
+	x->next_column = x->column + 1;
+	value = xml_attribute(attributes, "t", 0);
+	x->type = CELL_NUMBER;
+	for (i = 0; value && i < sizeof(cell_types) / sizeof(cell_types[0]); i++)
+		if (strcmp(value, cell_types[i].name) == 0)
+			x->type = cell_types[i].type;
+	value = xml_attribute(attributes, "s", 0);
+	x->style = value ? strtoul(value, NULL, 10) : 0;
+	x->text_len = 0;
+	x->text_cut = 0;
+}
+
+static void
+value_start(struct sheet *sheet, const XML_Char **attributes)
+{
+	(void)attributes;
+	sheet->x.in_v = 1;
+}
+
+static void
+value_end(struct sheet *sheet)
+{
+	sheet->x.in_v = 0;
+}
+
+static void
+inline_start(struct sheet *sheet, const XML_Char **attributes)
+{
+	(void)attributes;
+	sheet->x.in_is = 1;
+}
+
+static void
+inline_end(struct sheet *sheet)
+{
+	sheet->x.in_is = 0;
+}
+
+/* <t> is text only inside an inline string (<is>) */
+static void
+text_start(struct sheet *sheet, const XML_Char **attributes)
+{
+	(void)attributes;
+	sheet->x.in_t = sheet->x.in_is;
+}
+
+static void
+text_end(struct sheet *sheet)
+{
+	sheet->x.in_t = 0;
+}
+
+static void
+phonetic_start(struct sheet *sheet, const XML_Char **attributes)
+{
+	(void)attributes;
+	sheet->x.phonetic_depth++;
+}
+
+static void
+phonetic_end(struct sheet *sheet)
+{
+	if (sheet->x.phonetic_depth > 0)
+		sheet->x.phonetic_depth--;
+}
+
+static const struct {
+	const char *name;
+	void (*start)(struct sheet *sheet, const XML_Char **attributes);
+	void (*end)(struct sheet *sheet);
+} sheet_elements[] = {
+	{ "sheetData", data_start, data_end },
+	{ "row", row_start, row_end },
+	{ "c", cell_start, sheet_put_cell },
+	{ "v", value_start, value_end },
+	{ "is", inline_start, inline_end },
+	{ "t", text_start, text_end },
+	{ "rPh", phonetic_start, phonetic_end },	/* a phonetic reading, not the text */
+};
+
+/* The entry of sheet_elements for an element inside sheetData (or
+ * sheetData itself), or -1. */
+static int
+sheet_element(const struct sheet *sheet, const XML_Char *name)
+{
+	const char *local = xml_local(name);
+	size_t i;
+
+	for (i = 0; i < sizeof(sheet_elements) / sizeof(sheet_elements[0]); i++)
+		if (strcmp(local, sheet_elements[i].name) == 0)
+			return i == 0 || sheet->x.in_data ? (int)i : -1;
+	return -1;
+}
+
+static void
+sheet_on_start(void *data, const XML_Char *name, const XML_Char **attributes)
+{
+	struct sheet *sheet = data;
+	int element = sheet_element(sheet, name);
+
+	xml_seen(sheet);
+	if (element >= 0)
+		sheet_elements[element].start(sheet, attributes);
+}
+
 static void
 sheet_on_end(void *data, const XML_Char *name)
 {
 	struct sheet *sheet = data;
-	struct xlsx *x = &sheet->x;
-	const char *local = xml_local(name);
+	int element = sheet_element(sheet, name);
 
 	xml_seen(sheet);
-	if (strcmp(local, "sheetData") == 0)
-		x->in_data = 0;
-	else if (!x->in_data)
-		return;
-	else if (strcmp(local, "v") == 0)
-		x->in_v = 0;
-	else if (strcmp(local, "is") == 0)
-		x->in_is = 0;
-	else if (strcmp(local, "t") == 0)
-		x->in_t = 0;
-	else if (is_phonetic(local)) {
-		if (x->phonetic_depth > 0)
-			x->phonetic_depth--;
-	} else if (strcmp(local, "c") == 0)
-		sheet_put_cell(sheet);
-	else if (strcmp(local, "row") == 0 && sheet->status == SHEET_OK && row_finish(sheet, x->row_line)) {
-		sheet->row_done = 1;
-		XML_StopParser(x->xml, XML_TRUE);
-	}
+	if (element >= 0)
+		sheet_elements[element].end(sheet);
 }
 
 /* Reads the next row of the sheet into sheet->current: 1, 0 (end) or -1. */
@@ -1585,6 +1681,8 @@ sheet_close(struct sheet *sheet)
 	free(sheet->x.string_offsets);
 	free(sheet->x.text);
 	free(sheet->build.bytes);
+	free(sheet->text);
+	free(sheet->bad);
 	free(sheet);
 }
 
