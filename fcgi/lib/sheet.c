@@ -706,9 +706,10 @@ csv_open(struct sheet *sheet, const unsigned char *sample, size_t sample_length,
 	sheet->raw_len = 0;
 	if (csv_refill(sheet) < 0)
 		return sheet->status;
+	/* a file shorter than a block is whole in the first: its last line counts */
 	if (sheet->options.separator == 0)
 		sheet->options.separator = csv_find_separator(sheet->text, sheet->text_len,
-		    sheet->raw_eof && sheet->raw_len == 0);
+		    sample_length < RAW_SIZE);
 	if (csv_init(&sheet->parser, CSV_APPEND_NULL) != 0) {
 		log_err("sheet: csv_init failed");
 		return SHEET_IO_ERROR;

@@ -139,6 +139,7 @@ static const struct csv_case csv_cases[] = {
 	  "1:a;b;c|d\n2:e;f;g|h\n", ',', 0 },
 	{ "separator: none found means a comma (one column)", "a@b.fr\nc@d.fr\n", 0, { 0 }, SHEET_OK,
 	  "1:a@b.fr\n2:c@d.fr\n", ',', 0 },
+	{ "separator: a file of one line without its end", "a;b;c", 0, { 0 }, SHEET_OK, "1:a|b|c\n", ';', 0 },
 	{ "a forced separator wins", "a,b;c\n", 0, { SHEET_FORMAT_DETECT, SHEET_ENCODING_DETECT, ';', 0 },
 	  SHEET_OK, "1:a,b|c\n", ';', 0 },
 	{ "UTF-16LE without a BOM when said", "a\0,\0b\0\n\0", 8, { SHEET_FORMAT_DETECT, SHEET_UTF16LE, 0, 0 },
