@@ -905,6 +905,103 @@ test_mapping_text(void)
 	}
 }
 
+/* Whether the HDF file at path has a non-empty value at key (blocks
+ * "Name {" ... "}" and "name = value" lines, as lang/ writes them). */
+static int
+hdf_has(const char *path, const char *key)
+{
+	FILE *file = fopen(path, "r");
+	char line[4096], stack[8][64], name[8 * 64 + 4096];
+	size_t used, len;
+	int depth = 0, found = 0;
+
+	if (file == NULL)
+		return 0;
+	while (!found && fgets(line, sizeof(line), file) != NULL) {
+		char *start = line, *end = line + strlen(line), *equals;
+		int i;
+
+		while (*start == ' ' || *start == '\t')
+			start++;
+		while (end > start && (end[-1] == '\n' || end[-1] == ' '))
+			*--end = '\0';
+		if (*start == '\0' || *start == '#')
+			continue;
+		if (strcmp(start, "}") == 0) {
+			depth -= depth > 0;
+			continue;
+		}
+		if (end[-1] == '{') {
+			if (depth < 8)
+				snprintf(stack[depth], sizeof(stack[depth]), "%.*s", (int)strcspn(start, " {"), start);
+			depth++;
+			continue;
+		}
+		if ((equals = strchr(start, '=')) == NULL)
+			continue;
+		used = 0;
+		for (i = 0; i < depth && i < 8; i++) {
+			len = strlen(stack[i]);
+			memcpy(name + used, stack[i], len);
+			name[used + len] = '.';
+			used += len + 1;
+		}
+		len = strcspn(start, " =");
+		if (used + len >= sizeof(name))
+			continue;
+		memcpy(name + used, start, len);
+		name[used + len] = '\0';
+		found = strcmp(name, key) == 0 && equals[1 + strspn(equals + 1, " ")] != '\0';
+	}
+	fclose(file);
+	return found;
+}
+
+/* Every field and reason has its label in both languages, under the keys
+ * the import pages read: Lang.Import.Field.<name>, Lang.Import.Reason.<name>. */
+static void
+test_language_keys(void)
+{
+	const char *srcdir = getenv("FIDELE_SRCDIR");
+	static const char *const languages[] = { "fr", "en" };
+	char path[2048], key[128], name[200];
+	size_t language;
+	int i, missing;
+
+	char from_file[1024];
+
+	if (srcdir == NULL) {
+		/* run by hand: the tree this file is in */
+		snprintf(from_file, sizeof(from_file), "%s", __FILE__);
+		from_file[strlen(from_file) - strlen("tests/unit/test-import-map.c")] = '\0';
+		snprintf(from_file + strlen(from_file), sizeof(from_file) - strlen(from_file), ".");
+		srcdir = from_file;
+	}
+	for (language = 0; language < N(languages); language++) {
+		snprintf(path, sizeof(path), "%s/lang/%s.hdf", srcdir, languages[language]);
+		missing = 0;
+		for (i = 0; i < IMPORT_FIELD__MAX; i++) {
+			snprintf(key, sizeof(key), "Import.Field.%s", import_field_names[i]);
+			if (!hdf_has(path, key)) {
+				printf("#   %s: no %s\n", path, key);
+				missing++;
+			}
+		}
+		snprintf(name, sizeof(name), "lang/%s.hdf names every field", languages[language]);
+		ok(missing == 0, name);
+		missing = 0;
+		for (i = 0; i < IMPORT_REASON__MAX; i++) {
+			snprintf(key, sizeof(key), "Import.Reason.%s", import_reason_names[i]);
+			if (!hdf_has(path, key)) {
+				printf("#   %s: no %s\n", path, key);
+				missing++;
+			}
+		}
+		snprintf(name, sizeof(name), "lang/%s.hdf says every reason", languages[language]);
+		ok(missing == 0, name);
+	}
+}
+
 int
 main(void)
 {
@@ -918,5 +1015,6 @@ main(void)
 	test_rows();
 	test_names_tables();
 	test_mapping_text();
+	test_language_keys();
 	return tap_done();
 }
