@@ -447,6 +447,11 @@ static const struct value_case value_cases[] = {
 	/* e-mail: trimmed, lower-cased, checked as the customer pages do */
 	{ IMPORT_EMAIL, " Elodie.Martin@Example.FR ", IMPORT_OK, "elodie.martin@example.fr" },
 	{ IMPORT_EMAIL, "\xc2\xa0" "a@b.fr\xc2\xa0", IMPORT_OK, "a@b.fr" },
+	{ IMPORT_EMAIL, "Élodie Martin <E.Martin@example.fr>", IMPORT_OK, "e.martin@example.fr" },
+	{ IMPORT_EMAIL, "\"Martin, Élodie\" < e.martin@example.fr >", IMPORT_OK, "e.martin@example.fr" },
+	{ IMPORT_EMAIL, "mailto:e.martin@example.fr", IMPORT_OK, "e.martin@example.fr" },
+	{ IMPORT_EMAIL, "Élodie Martin <>", IMPORT_BAD_EMAIL, NULL },
+	{ IMPORT_EMAIL, "<e.martin@example.fr", IMPORT_BAD_EMAIL, NULL },
 	{ IMPORT_EMAIL, "not-an-address", IMPORT_BAD_EMAIL, NULL },
 	{ IMPORT_EMAIL, "a@b@c.fr", IMPORT_BAD_EMAIL, NULL },
 	{ IMPORT_EMAIL, "jos\xc3\xa9@example.fr", IMPORT_BAD_EMAIL, NULL },
@@ -507,6 +512,12 @@ static const struct value_case value_cases[] = {
 	{ IMPORT_COUNTRY, "Pays-Bas", IMPORT_OK, "NL" },
 	{ IMPORT_COUNTRY, "La Réunion", IMPORT_OK, "RE" },
 	{ IMPORT_COUNTRY, "Bolivia (Plurinational State of)", IMPORT_OK, "BO" },
+	{ IMPORT_COUNTRY, "Géorgie du Sud-et-les Îles Sandwich du Sud", IMPORT_OK, "GS" },
+	{ IMPORT_COUNTRY, "South Georgia and the South Sandwich Islands", IMPORT_OK, "GS" },
+	{ IMPORT_COUNTRY, "Territoire britannique de l'océan Indien", IMPORT_OK, "IO" },
+	{ IMPORT_COUNTRY, "United States Minor Outlying Islands", IMPORT_OK, "UM" },
+	{ IMPORT_COUNTRY, "ZWE", IMPORT_OK, "ZW" },
+	{ IMPORT_COUNTRY, "Åland Islands", IMPORT_OK, "AX" },
 	{ IMPORT_COUNTRY, "Narnia", IMPORT_BAD_COUNTRY, NULL },
 	{ IMPORT_COUNTRY, "XX", IMPORT_BAD_COUNTRY, NULL },
 
@@ -779,6 +790,32 @@ test_rows(void)
 		const char *cells[] = { "a@b.fr", "", "", "", "", "", "", "=cmd|' /C calc'!A0", "extra" };
 
 		ok(read_cells(cells, 9, map, 8, 0) == IMPORT_OK, "ignored columns and columns past the mapping are not read");
+	}
+
+	/* a record read after another keeps nothing of it */
+	{
+		static const enum import_field every[] = { IMPORT_EMAIL, IMPORT_FIRST_NAME, IMPORT_LAST_NAME,
+		    IMPORT_PHONE, IMPORT_COMPANY, IMPORT_ADDRESS, IMPORT_POSTAL_CODE, IMPORT_CITY, IMPORT_COUNTRY,
+		    IMPORT_LANGUAGE, IMPORT_VAT_NUMBER, IMPORT_TAX_EXEMPT, IMPORT_SIGNUP_DATE, IMPORT_MARKETING,
+		    IMPORT_NOTE, IMPORT_ORDER_COUNT, IMPORT_TOTAL_SPENT, IMPORT_PASSWORD, IMPORT_TAGS,
+		    IMPORT_GROUPS };
+		const char *full[] = { "a@b.fr", "Élodie", "Martin", "0612345678", "Jardins", "1 rue A", "75011",
+		    "Paris", "FR", "fr", "FR12345678901", "oui", "2023-12-31", "oui", "Une note", "3", "12,50",
+		    "secret", "vip", "amap" };
+		const char *bare[] = { "c@d.fr" };
+		int f, clean = 1;
+
+		ok(read_cells(full, 20, every, 20, 0) == IMPORT_OK, "a row with every field is read");
+		ok(read_cells(bare, 1, every, 20, 0) == IMPORT_OK, "a row with an address only is read");
+		for (f = IMPORT_FIRST_NAME; f < IMPORT_FIELD__MAX; f++)
+			clean &= !record.has[f];
+		ok(clean && record.first_name[0] == '\0' && record.last_name[0] == '\0' && record.phone[0] == '\0' &&
+		    record.company[0] == '\0' && record.address[0] == '\0' && record.postal_code[0] == '\0' &&
+		    record.city[0] == '\0' && record.country[0] == '\0' && record.language[0] == '\0' &&
+		    record.vat_number[0] == '\0' && record.signup_date[0] == '\0' && record.note[0] == '\0' &&
+		    record.tax_exempt == 0 && record.marketing == 0 && record.order_count == 0 &&
+		    record.total_spent_cents == 0 && record.has_password == 0,
+		    "a record read after another keeps nothing of it");
 	}
 
 	/* the first reason found, in import_reason order */
