@@ -618,7 +618,8 @@ cell_is_placeholder(struct cell cell)
 
 /* Copies a cell into out (size bytes) as text of at most max_chars
  * characters: one line (line breaks and tabs become one space) unless
- * multiline, where line ends become \n. Control characters are refused. */
+ * multiline, where line ends become \n. Control characters and bytes that
+ * are not UTF-8 are refused. */
 static enum import_reason
 text_take(struct cell cell, char *out, size_t size, size_t max_chars, int multiline)
 {
@@ -646,6 +647,9 @@ text_take(struct cell cell, char *out, size_t size, size_t max_chars, int multil
 		chars += (c & 0xc0) != 0x80;
 	}
 	out[n] = '\0';
+	/* the reader gives UTF-8, but a record is checked as a form would be */
+	if (!text_is_clean_utf8(out, multiline))
+		return IMPORT_BAD_TEXT;
 	return chars > max_chars ? IMPORT_TOO_LONG : IMPORT_OK;
 }
 

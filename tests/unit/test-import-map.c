@@ -476,6 +476,9 @@ static const struct value_case value_cases[] = {
 	{ IMPORT_ADDRESS, "12 rue de la Paix\r\nBâtiment B", IMPORT_OK, "12 rue de la Paix Bâtiment B" },
 	{ IMPORT_NOTE, "Vient le samedi.\r\nPréfère les œufs.", IMPORT_OK, "Vient le samedi.\nPréfère les œufs." },
 	{ IMPORT_FIRST_NAME, "Zo\x01" "é", IMPORT_BAD_TEXT, NULL },
+	{ IMPORT_FIRST_NAME, "\xc9lodie", IMPORT_BAD_TEXT, NULL },
+	{ IMPORT_CITY, "Saint-\xc3tienne", IMPORT_BAD_TEXT, NULL },
+	{ IMPORT_NOTE, "C1 control \xc2\x85 here", IMPORT_BAD_TEXT, NULL },
 
 	/* values that look like formulas are kept as plain text */
 	{ IMPORT_FIRST_NAME, "=HYPERLINK(\"http://x\",\"clic\")", IMPORT_OK, "=HYPERLINK(\"http://x\",\"clic\")" },
