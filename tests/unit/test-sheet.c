@@ -423,6 +423,13 @@ test_xlsx(void)
 	is_str(rows, "1:E-mail\n2:a@b.fr||7\n", "xlsx: prefixed names, no relations: sheet1.xml is read");
 	free(rows);
 
+	rows = read_rows(fixture("date1904.xlsx"), NULL, &status, &found);
+	is_str(rows, "1:1904-01-01|2024-01-01\n", "xlsx: dates of a workbook in the 1904 system");
+	free(rows);
+
+	rows = read_rows(fixture("entities.xlsx"), NULL, &status, &found);
+	ok(status == SHEET_XLSX_BROKEN && rows == NULL, "xlsx: a sheet with a DTD (nested entities) is refused");
+
 	rows = read_rows(fixture("not-xlsx.zip"), NULL, &status, &found);
 	ok(status == SHEET_NOT_A_SHEET && rows == NULL, "a zip that is no xlsx is not a sheet");
 
