@@ -116,7 +116,7 @@ enum { CSV_ROW_NOT_BEGUN = 0, CSV_FIELD_NOT_BEGUN, CSV_FIELD_BEGUN, CSV_FIELD_MI
 /* Blocks read from a zip entry, and how many bytes expat may hold without
  * ending a token (an attribute of many MiB is no spreadsheet). */
 #define XML_BLOCK 65536
-#define XML_PENDING_MAX (16 * 1024 * 1024)
+#define XML_PENDING_MAX (4 * 1024 * 1024)
 /* Deflate cannot pack more than 1032 bytes into one: a header that says
  * more lies, and is refused before anything is unpacked. */
 #define ZIP_RATIO_MAX 1100
@@ -732,8 +732,8 @@ xml_local(const XML_Char *name)
 	return local ? local + 1 : name;
 }
 
-/* The value of the attribute named local, or NULL; namespaced: only one
- * in a namespace (r:id), else only one without. */
+/* The value of the attribute named local, or NULL: when namespaced, one
+ * in a namespace (r:id), else one without (r, t, s). */
 static const char *
 xml_attribute(const XML_Char **attributes, const char *local, int namespaced)
 {
@@ -746,6 +746,8 @@ xml_attribute(const XML_Char **attributes, const char *local, int namespaced)
 	return NULL;
 }
 
+/* Notes where the parser last called back: bytes fed far past that are
+ * one token that does not end (see XML_PENDING_MAX). */
 static void
 xml_seen(struct sheet *sheet)
 {

@@ -430,6 +430,10 @@ test_xlsx(void)
 	rows = read_rows(fixture("entities.xlsx"), NULL, &status, &found);
 	ok(status == SHEET_XLSX_BROKEN && rows == NULL, "xlsx: a sheet with a DTD (nested entities) is refused");
 
+	rows = read_rows(fixture("long-token.xlsx"), NULL, &status, &found);
+	is_str(rows, "1:E-mail\nerror:xlsx_broken\n", "xlsx: an attribute of 8 MiB stops the reading as broken");
+	free(rows);
+
 	rows = read_rows(fixture("not-xlsx.zip"), NULL, &status, &found);
 	ok(status == SHEET_NOT_A_SHEET && rows == NULL, "a zip that is no xlsx is not a sheet");
 
