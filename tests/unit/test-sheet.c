@@ -415,8 +415,8 @@ test_xlsx(void)
 	    "1:Pr\xc3\xa9nom|Nom|E-mail|Inscrit le|Points|Actif\n"
 	    "2:\xc3\x89lodie|Martin|e.martin@b.fr|2024-01-01|12|1\n"
 	    "4:\xc5\x92" "dipe \xe2\x80\x99\xc3\xa7" "a\xe2\x80\x99 \xe2\x82\xac||e.martin@b.fr|2024-01-01 12:00:00|3.25|0|#N/A\n"
-	    "6:Pr\xc3\xa9nom|sans ref|2024-03-10 08:30:00\n",
-	    "xlsx: the first sheet of the workbook, shared and inline strings, numbers, booleans, dates, gaps");
+	    "6:Pr\xc3\xa9nom|sans ref|2024-03-10 08:30:00|ligne 1\r\nligne 2 _x0041_ \xc3\xa9\n",
+	    "xlsx: the first sheet of the workbook, shared and inline strings, numbers, booleans, dates, gaps, escapes");
 	free(rows);
 
 	rows = read_rows(fixture("prefixed.xlsx"), NULL, &status, &found);
