@@ -473,6 +473,7 @@ struct job {
 	struct sheet *sheet;
 	long long errors_kept;	/* a preview's import_error rows */
 	long long batch_size;
+	long pause_ms;		/* Jobs.ImportPauseMilliseconds between batches */
 	char link[300];		/* the welcome mail's sign-in page */
 	char statement[600];	/* the consent rows' statement */
 };
@@ -1148,6 +1149,25 @@ consent_statement(struct job *job)
 	    job->import_id, job->file_name);
 }
 
+/* Waits pause_ms between batches (0 by default: a provider may slow big
+ * imports down so that the shop's pages stay quick), beating meanwhile.
+ * Returns what the beat said (1 go on). */
+static int
+pause_between(struct job *job, long long done)
+{
+	long pause_ms = job->pause_ms;
+	int going = 1;
+
+	while (pause_ms > 0 && going == 1) {
+		long step_ms = pause_ms > 200 ? 200 : pause_ms;
+
+		usleep((useconds_t)step_ms * 1000);
+		pause_ms -= step_ms;
+		going = job->run->beat(job->run->data, done);
+	}
+	return going;
+}
+
 /* The preview or the run, batch after batch. */
 static long long
 read_and_write(struct job *job)
@@ -1177,6 +1197,8 @@ read_and_write(struct job *job)
 		return -1;
 	for (;;) {
 		going = run->beat(run->data, done);
+		if (going == 1 && done > job->resume_after)
+			going = pause_between(job, done);
 		if (going != 1) {
 			result = going == 0 ? -2 : going == 2 ? -3 : failed(job, "error");
 			break;
@@ -1255,6 +1277,7 @@ import_job_run(struct import_job_run *run)
 	job->batch_size = hdf_get_int_value(run->config, "Jobs.ImportBatch", IMPORT_JOB_BATCH);
 	if (job->batch_size < 1 || job->batch_size > 10000)
 		job->batch_size = IMPORT_JOB_BATCH;
+	job->pause_ms = hdf_get_int_value(run->config, "Jobs.ImportPauseMilliseconds", 0);
 	if (import_job_ready(run->db) != 0 || read_job(job) != 0) {
 		result = run->error[0] ? -1 : failed(job, "error");
 		free(job);
