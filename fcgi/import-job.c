@@ -42,6 +42,9 @@ const char *const import_mode_names[IMPORT_MODE__MAX] = {
 #define BATCH_BYTES (4 * 1024 * 1024)
 /* The row as it was, for errors.csv, is cut there. */
 #define ROW_TEXT_MAX 65536
+/* A lost database connection (MariaDB restarting) is tried again this
+ * many times, a second apart, before the import fails. */
+#define DB_TRIES 30
 
 enum import_job_sql {
 	IJ_QUEUE_JOB,
@@ -316,6 +319,24 @@ batch_clear(struct batch *batch)
 	}
 	batch->count = 0;
 	batch->bytes = 0;
+	memset(batch->counts, 0, sizeof(batch->counts));
+}
+
+/* Forgets what a batch that was rolled back decided, before it is
+ * written again. */
+static void
+batch_forget(struct batch *batch)
+{
+	int i;
+
+	for (i = 0; i < batch->count; i++) {
+		struct staged *row = batch->rows[i];
+
+		free(row->existing);
+		row->existing = NULL;
+		row->subscribe = -1;
+		row->customer_id = 0;
+	}
 	memset(batch->counts, 0, sizeof(batch->counts));
 }
 
@@ -1049,7 +1070,7 @@ step(struct job *job, struct batch *batch, long long done)
 static int
 write_batch(struct job *job, struct batch *batch, long long done)
 {
-	long long kept;
+	long long kept = 0;
 	int status;
 
 	if (db_begin(job->run->db) != 0)
@@ -1061,7 +1082,6 @@ write_batch(struct job *job, struct batch *batch, long long done)
 		kept = write_side(job, batch, SIDE_ERROR, PREVIEW_ERRORS - job->errors_kept);
 		if (kept < 0)
 			goto error;
-		job->errors_kept += kept;
 	} else if (write_new(job, batch) != 0 || write_updates(job, batch) != 0 ||
 	    write_side(job, batch, SIDE_CONSENT, batch->count) < 0 ||
 	    write_side(job, batch, SIDE_NOTE, batch->count) < 0 ||
@@ -1073,7 +1093,10 @@ write_batch(struct job *job, struct batch *batch, long long done)
 		db_rollback(job->run->db);
 		return status;
 	}
-	return db_commit(job->run->db) == 0 ? 1 : -1;
+	if (db_commit(job->run->db) != 0)
+		return -1;
+	job->errors_kept += kept;
+	return 1;
 error:
 	db_rollback(job->run->db);
 	return -1;
@@ -1149,6 +1172,19 @@ consent_statement(struct job *job)
 	    job->import_id, job->file_name);
 }
 
+/* The beat, tried again while the database is away. */
+static int
+beat_again(struct job *job, long long done)
+{
+	int going = job->run->beat(job->run->data, done), tries;
+
+	for (tries = 0; going < 0 && tries < DB_TRIES; tries++) {
+		sleep(1);
+		going = job->run->beat(job->run->data, done);
+	}
+	return going;
+}
+
 /* Waits pause_ms between batches (0 by default: a provider may slow big
  * imports down so that the shop's pages stay quick), beating meanwhile.
  * Returns what the beat said (1 go on). */
@@ -1163,9 +1199,32 @@ pause_between(struct job *job, long long done)
 
 		usleep((useconds_t)step_ms * 1000);
 		pause_ms -= step_ms;
-		going = job->run->beat(job->run->data, done);
+		going = beat_again(job, done);
 	}
 	return going;
+}
+
+/* Writes the batch, again while the database connection was lost with
+ * the batch's transaction (nothing of it written): a MariaDB restart
+ * costs a wait, not the import. Returns as write_batch. */
+static int
+write_batch_again(struct job *job, struct batch *batch, long long done)
+{
+	struct db *db = job->run->db;
+	int written, tries;
+
+	db_request_start(db);
+	written = write_batch(job, batch, done);
+	for (tries = 0; written < 0 && db_request_repeatable(db) && tries < DB_TRIES; tries++) {
+		log_warn("import %lld: database connection lost, writing the batch again",
+		    job->import_id);
+		sleep(1);
+		db_request_start(db);
+		batch_forget(batch);
+		if (db_ensure_connection(db) == DB_OK)
+			written = write_batch(job, batch, done);
+	}
+	return written;
 }
 
 /* The preview or the run, batch after batch. */
@@ -1196,7 +1255,7 @@ read_and_write(struct job *job)
 	if (open_file(job) != 0)
 		return -1;
 	for (;;) {
-		going = run->beat(run->data, done);
+		going = beat_again(job, done);
 		if (going == 1 && done > job->resume_after)
 			going = pause_between(job, done);
 		if (going != 1) {
@@ -1211,7 +1270,7 @@ read_and_write(struct job *job)
 			result = done;
 			break;
 		}
-		written = write_batch(job, &batch, done + batch.count);
+		written = write_batch_again(job, &batch, done + batch.count);
 		if (written != 1) {
 			result = written == 0 ? -2 : failed(job, "error");
 			break;

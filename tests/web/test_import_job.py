@@ -378,3 +378,43 @@ class ImportJob(WorkerCase):
              % (self.beta, self.queue(self.make_import(content, "email,first_name,city"), "run")))
         self.run_worker()
         self.assertEqual(self.shop_totals(self.beta), beta_before)
+
+    def start_slow_import(self, count):
+        """A run of count rows by a worker with batches of 100 and a pause
+        after each; returns (import id, job id, worker)."""
+        lines = ["email,first_name"] + ["%s,N%d" % (self.address("s%05d" % i), i)
+                                        for i in range(count)]
+        import_id = self.make_import(("\n".join(lines) + "\n").encode(), "email,first_name")
+        job_id = self.queue(import_id, "run")
+        worker = subprocess.Popen([web.STACK.program("fidele-worker"), "--once"],
+                                  env=self.worker_env(ImportBatch=100, ImportPauseMilliseconds=600),
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self.addCleanup(lambda: worker.poll() is None and worker.kill())
+        self.assertTrue(web.wait_until(lambda: int(one("SELECT progress FROM job WHERE id = %s"
+                                                       % job_id)[0]) >= 200, 120))
+        return import_id, job_id, worker
+
+    def test_a_cancelled_import_keeps_the_batches_it_committed(self):
+        import_id, job_id, worker = self.start_slow_import(3000)
+        # as the import page's cancel button does
+        rows("UPDATE job SET state = 'cancelled', finished_at = NOW() WHERE id = %s" % job_id)
+        worker.wait(timeout=60)
+        self.assertEqual(worker.returncode, 0, worker.stderr.read())
+        state = one("SELECT state, spool_path, count_new FROM import WHERE id = %s" % import_id)
+        self.assertEqual(state[:2], ["cancelled", ""])
+        self.assertLess(int(state[2]), 3000)
+        self.assertEqual(one("SELECT COUNT(*) FROM customer WHERE import_id = %s" % import_id),
+                         [state[2]])
+        self.assertEqual(int(state[2]) % 100, 0)
+
+    def test_a_mariadb_restart_mid_import_costs_no_row(self):
+        import_id, job_id, worker = self.start_slow_import(1500)
+        web.STACK.restart_mariadb()
+        worker.wait(timeout=300)
+        self.assertEqual(worker.returncode, 0, worker.stderr.read())
+        self.assertEqual(one("SELECT state, %s FROM import WHERE id = %s" % (COUNTS, import_id)),
+                         ["done", "1500", "0", "0", "0", "0"])
+        self.assertEqual(one("SELECT COUNT(*), COUNT(DISTINCT email) FROM customer"
+                             " WHERE import_id = %s" % import_id), ["1500", "1500"])
+        self.assertEqual(one("SELECT state, progress FROM job WHERE id = %s" % job_id),
+                         ["done", "1500"])
