@@ -1,7 +1,9 @@
 /*
  * Import, part 2 of 3: the long work of an import as worker jobs (kind
  * "import"), shared by the import pages (import.fcgi queues and follows
- * them) and the worker (fidele-worker runs them).
+ * them), fidele-admin (import queue) and the worker (fidele-worker runs
+ * them). import-job.c has the names and the queue, which need nothing but
+ * the database; import-run.c the run, which only the worker links.
  *
  * One import row (sql/013) goes through: a preview (a dry run: every row
  * read, checked, matched by normalised e-mail against the shop's customers

@@ -28,6 +28,11 @@ def one(statement):
     return rows(statement)[0]
 
 
+def admin(*args):
+    return subprocess.run([web.STACK.program("fidele-admin")] + list(args), env=web.STACK.env(),
+                          capture_output=True, text=True, timeout=60)
+
+
 def shop_id(slug):
     return one("SELECT id FROM shop WHERE slug = '%s'" % slug)[0]
 
@@ -99,14 +104,21 @@ class ImportJob(WorkerCase):
         return import_id
 
     def queue(self, import_id, action):
-        """What import_job_queue writes: the job, and the import's state."""
-        state = {"preview": "previewing", "run": "queued"}[action]
-        rows("INSERT INTO job (shop_id, admin_id, kind, payload, total)"
-             " SELECT shop_id, admin_id, 'import', 'import=%s&action=%s', row_count FROM import"
-             " WHERE id = %s;"
-             "UPDATE import SET state = '%s', job_id = LAST_INSERT_ID() WHERE id = %s"
-             % (import_id, action, import_id, state, import_id))
-        return one("SELECT job_id FROM import WHERE id = %s" % import_id)[0]
+        """Queues the job as the import pages do, through import_job_queue
+        (here by the provider's command line); returns the job's id."""
+        slug = one("SELECT s.slug FROM shop s JOIN import i ON i.shop_id = s.id WHERE i.id = %s"
+                   % import_id)[0]
+        result = admin("import", "queue", "--shop", slug, "--id", import_id, "--action", action)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        job_id = result.stdout.split()[1]
+        self.assertEqual(result.stdout, "job %s queued\n" % job_id)
+        state = {"preview": "previewing", "run": "queued", "undo": "undoing"}[action]
+        self.assertEqual(one("SELECT state, job_id FROM import WHERE id = %s" % import_id),
+                         [state, job_id])
+        self.assertEqual(one("SELECT kind, payload, state, total = (SELECT row_count FROM import"
+                             " WHERE id = %s) FROM job WHERE id = %s" % (import_id, job_id)),
+                         ["import", "import=%s&action=%s" % (import_id, action), "queued", "1"])
+        return job_id
 
     def worker_env(self, **jobs):
         with open(web.STACK.config) as f:
@@ -374,10 +386,32 @@ class ImportJob(WorkerCase):
         self.assertEqual(self.customer("shared", "first_name, city, marketing_consent"),
                          ["Alpha", "Annecy", "1"])
         # an import row of another shop is not the job's to run
-        rows("UPDATE job SET shop_id = %s WHERE id = %s"
-             % (self.beta, self.queue(self.make_import(content, "email,first_name,city"), "run")))
+        alpha_again = self.make_import(content, "email,first_name,city")
+        refused = admin("import", "queue", "--shop", "beta", "--id", alpha_again, "--action", "run")
+        self.assertEqual(refused.returncode, 1)
+        self.assertIn("the shop has no import %s" % alpha_again, refused.stderr)
+        self.assertEqual(rows("SELECT COUNT(*) FROM job WHERE payload LIKE 'import=%s&%%'"
+                              % alpha_again), [["0"]])
+        rows("UPDATE job SET shop_id = %s WHERE id = %s" % (self.beta, self.queue(alpha_again, "run")))
         self.run_worker()
         self.assertEqual(self.shop_totals(self.beta), beta_before)
+        self.assertEqual(one("SELECT state FROM import WHERE id = %s" % alpha_again), ["queued"])
+
+    def test_the_command_line_refuses_what_is_not_an_import_job(self):
+        import_id = self.make_import(b"email\n", "email")
+        for args, status, message in (
+                (["--shop", "alpha", "--id", import_id, "--action", "delete"], 2,
+                 "--action is preview, run or undo"),
+                (["--shop", "alpha", "--id", "12abc", "--action", "run"], 2,
+                 "--id is an import number"),
+                (["--shop", "alpha", "--id", "999999999", "--action", "run"], 1,
+                 "the shop has no import 999999999"),
+                (["--shop", "alpha", "--id", import_id], 2, "--action")):
+            result = admin("import", "queue", *args)
+            self.assertEqual(result.returncode, status, result.stderr)
+            self.assertIn(message, result.stderr)
+        self.assertEqual(one("SELECT state, job_id IS NULL FROM import WHERE id = %s" % import_id),
+                         ["new", "1"])
 
     def start_slow_import(self, count):
         """A run of count rows by a worker with batches of 100 and a pause
