@@ -1168,9 +1168,10 @@ pause_between(struct job *job, long long done)
 	return going;
 }
 
-/* Writes the batch, again while the database connection was lost with
- * the batch's transaction (nothing of it written): a MariaDB restart
- * costs a wait, not the import. Returns as write_batch. */
+/* Writes the batch, again when it was rolled back whole (no COMMIT was
+ * sent): a MariaDB restart (the connection lost with the transaction)
+ * costs a wait of up to DB_TRIES seconds, a deadlock with a page or a
+ * lock wait two more tries, not the import. Returns as write_batch. */
 static int
 write_batch_again(struct job *job, struct batch *batch, long long done)
 {
@@ -1179,9 +1180,10 @@ write_batch_again(struct job *job, struct batch *batch, long long done)
 
 	db_request_start(db);
 	written = write_batch(job, batch, done);
-	for (tries = 0; written < 0 && db_request_repeatable(db) && tries < DB_TRIES; tries++) {
-		log_warn("import %lld: database connection lost, writing the batch again",
-		    job->import_id);
+	for (tries = 0; written < 0 && !db->wrote && tries < DB_TRIES; tries++) {
+		if (!db_request_repeatable(db) && tries >= 2)
+			break;
+		log_warn("import %lld: writing the batch again", job->import_id);
 		sleep(1);
 		db_request_start(db);
 		batch_forget(batch);
