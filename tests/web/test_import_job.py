@@ -9,11 +9,13 @@ them), and queued as import_job_queue does. The stack's own worker is
 paused meanwhile (WorkerCase): each job is run by a worker a test starts,
 with a configuration of its own (small batches, a pause between them)."""
 
+import io
 import os
 import secrets
 import signal
 import subprocess
 import tempfile
+import zipfile
 
 from fixtures import ALPHA_OWNER, BETA_OWNER
 from test_worker_smtp import WorkerCase
@@ -85,7 +87,7 @@ class ImportJob(WorkerCase):
 
     def make_import(self, content, mapping, shop=None, admin=None, encoding="utf-8",
                     separator=",", has_header=1, mode="fill", subscribe=0, welcome=0,
-                    file_name="clients.csv"):
+                    file_name="clients.csv", file_format="csv", row_count=None):
         """Spools content (bytes) and makes its import row; returns its id."""
         shop = shop or self.alpha
         admin = admin or (self.alpha_owner if shop == self.alpha else self.beta_owner)
@@ -94,14 +96,15 @@ class ImportJob(WorkerCase):
         path = os.path.join(folder, secrets.token_hex(16))
         with open(path, "wb") as f:
             f.write(content)
-        lines = [line for line in content.splitlines() if line.strip()]
+        if row_count is None:
+            row_count = len([line for line in content.splitlines() if line.strip()]) - has_header
         rows("INSERT INTO import (shop_id, admin_id, source, file_name, file_size, spool_path,"
              " format, encoding, field_separator, has_header, row_count, column_count, headers,"
              " mapping, mode, subscribe, welcome, state)"
-             " VALUES (%s, %s, 'file', '%s', %d, '%s', 'csv', '%s', '%s', %d, %d, %d, '', '%s',"
+             " VALUES (%s, %s, 'file', '%s', %d, '%s', '%s', '%s', '%s', %d, %d, %d, '', '%s',"
              " '%s', %d, %d, 'new')"
-             % (shop, admin, file_name, len(content), path, encoding, separator, has_header,
-                len(lines) - has_header, len(mapping.split(",")), mapping, mode, subscribe,
+             % (shop, admin, file_name, len(content), path, file_format, encoding, separator,
+                has_header, row_count, len(mapping.split(",")), mapping, mode, subscribe,
                 welcome))
         import_id = one("SELECT MAX(id) FROM import WHERE shop_id = %s" % shop)[0]
         self.imports.append(import_id)
@@ -228,6 +231,66 @@ class ImportJob(WorkerCase):
         self.assertEqual(self.run_import(import_id), [2, 0, 0, 0, 0])
         self.assertEqual(self.customer("helene"), ["Hélène", "Lefèvre", "Besançon"])
         self.assertEqual(self.customer("francois"), ["François", "Cœur", "Évry"])
+
+    def test_every_kind_of_file_is_read_with_its_accents(self):
+        def rows_of(name):
+            return [(self.address("%s-1" % name), "Hélène", "Lefèvre"),
+                    (self.address("%s-2" % name), "Œdipe", "Nuñez")]
+
+        def text(name, separator, end):
+            return end.join([separator.join(["Courriel", "Prénom", "Nom"])] +
+                            [separator.join(row) for row in rows_of(name)]) + end
+
+        kinds = {
+            # Excel's "Unicode text": UTF-16 LE with its BOM, tabs
+            "utf16": (b"\xff\xfe" + text("utf16", "\t", "\r\n").encode("utf-16-le"),
+                      dict(encoding="utf-16le", separator="tab")),
+            "latin9": (text("latin9", "|", "\n").encode("iso-8859-15"),
+                       dict(encoding="iso-8859-15", separator="|")),
+            # a BOM and old Mac line ends
+            "bom": (b"\xef\xbb\xbf" + text("bom", ",", "\r").encode(), dict()),
+            "xlsx": (self.xlsx([["Courriel", "Prénom", "Nom"]] + [list(r) for r in rows_of("xlsx")]),
+                     dict(file_format="xlsx", file_name="clients.xlsx")),
+        }
+        for name, (content, options) in kinds.items():
+            import_id = self.make_import(content, "email,first_name,last_name", row_count=2,
+                                         **options)
+            self.assertEqual(self.run_import(import_id), [2, 0, 0, 0, 0], name)
+            for email, first, last in rows_of(name):
+                self.assertEqual(rows("SELECT first_name, last_name FROM customer"
+                                      " WHERE shop_id = %s AND email = '%s'" % (self.alpha, email)),
+                                 [[first, last]], name)
+
+    @staticmethod
+    def xlsx(table):
+        """A workbook of one sheet of inline strings, as spreadsheet
+        programs write it."""
+        main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+        rels = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+        cells = "".join(
+            '<row r="%d">%s</row>' % (r + 1, "".join(
+                '<c r="%s%d" t="inlineStr"><is><t>%s</t></is></c>' % ("ABC"[c], r + 1, value)
+                for c, value in enumerate(row)))
+            for r, row in enumerate(table))
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+            z.writestr("[Content_Types].xml",
+                       '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.'
+                       'openxmlformats.org/package/2006/content-types"><Default Extension="xml"'
+                       ' ContentType="application/xml"/><Override PartName="/xl/workbook.xml"'
+                       ' ContentType="application/vnd.openxmlformats-officedocument.'
+                       'spreadsheetml.sheet.main+xml"/></Types>')
+            z.writestr("xl/workbook.xml",
+                       '<workbook xmlns="%s" xmlns:r="%s"><sheets><sheet name="Clients"'
+                       ' sheetId="1" r:id="rId1"/></sheets></workbook>' % (main, rels))
+            z.writestr("xl/_rels/workbook.xml.rels",
+                       '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+                       'relationships"><Relationship Id="rId1" Type="%s/worksheet"'
+                       ' Target="worksheets/sheet1.xml"/></Relationships>' % rels)
+            z.writestr("xl/worksheets/sheet1.xml",
+                       '<worksheet xmlns="%s"><sheetData>%s</sheetData></worksheet>'
+                       % (main, cells))
+        return buffer.getvalue()
 
     def test_the_preview_writes_nothing_and_counts_what_the_run_does(self):
         # an existing customer the file changes, and one it leaves as is
