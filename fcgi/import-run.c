@@ -1114,7 +1114,8 @@ open_file(struct job *job)
 	long long skipped;
 	int read = 1;
 
-	if (job->spool_path[0] == '\0' || !in_kept_spool(job, job->spool_path))
+	if (job->spool_path[0] == '\0' || !in_kept_spool(job, job->spool_path) ||
+	    (access(job->spool_path, R_OK) != 0 && errno == ENOENT))
 		return (int)failed(job, "no_file");
 	status = sheet_open(job->spool_path, &job->options, &job->sheet, NULL);
 	if (status != SHEET_OK)

@@ -521,3 +521,20 @@ class ImportJob(WorkerCase):
                              " WHERE import_id = %s" % import_id), ["1500", "1500"])
         self.assertEqual(one("SELECT state, progress FROM job WHERE id = %s" % job_id),
                          ["done", "1500"])
+
+    def test_a_file_that_is_not_a_sheet_or_is_gone_fails_the_import_and_changes_nothing(self):
+        # the format left to the reader to find (what the pages found)
+        png = self.make_import(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8, "email",
+                               row_count=0, file_format="", encoding="")
+        gone = self.make_import(("email\n%s\n" % self.address("gone")).encode(), "email")
+        os.unlink(one("SELECT spool_path FROM import WHERE id = %s" % gone)[0])
+        before = self.shop_totals()
+        for import_id, reason in ((png, "not_a_sheet"), (gone, "no_file")):
+            job_id = self.queue(import_id, "run")
+            self.run_worker()
+            self.assertEqual(one("SELECT state, error, spool_path, finished_at IS NOT NULL"
+                                 " FROM import WHERE id = %s" % import_id),
+                             ["failed", reason, "", "1"])
+            self.assertEqual(one("SELECT state, last_error FROM job WHERE id = %s" % job_id),
+                             ["failed", reason])
+        self.assertEqual(self.shop_totals(), before)
