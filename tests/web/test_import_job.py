@@ -538,3 +538,31 @@ class ImportJob(WorkerCase):
             self.assertEqual(one("SELECT state, last_error FROM job WHERE id = %s" % job_id),
                              ["failed", reason])
         self.assertEqual(self.shop_totals(), before)
+
+    def test_a_preview_killed_midway_resumes_with_the_same_counts_and_first_errors(self):
+        lines = ["email,first_name"]
+        for i in range(6000):
+            lines.append("%s,P%d" % (self.address("p%05d" % i), i))
+            if i % 30 == 29:
+                lines.append("faux-%d,X" % i)
+        import_id = self.make_import(("\n".join(lines) + "\n").encode(), "email,first_name")
+        job_id = self.queue(import_id, "preview")
+        before = self.shop_totals()
+        worker = subprocess.Popen([web.STACK.program("fidele-worker"), "--once"],
+                                  env=self.worker_env(ImportBatch=500, ImportPauseMilliseconds=400),
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self.addCleanup(lambda: worker.poll() is None and worker.kill())
+        self.assertTrue(web.wait_until(lambda: int(one("SELECT progress FROM job WHERE id = %s"
+                                                       % job_id)[0]) >= 1000, 120))
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(timeout=30)
+        self.assertLess(int(one("SELECT progress FROM job WHERE id = %s" % job_id)[0]), 6200)
+        rows("UPDATE worker SET heartbeat_at = NOW() - INTERVAL 1 MINUTE"
+             " WHERE id = (SELECT worker_id FROM job WHERE id = %s)" % job_id)
+        self.run_worker()
+        self.assertEqual(one("SELECT state, %s FROM import WHERE id = %s" % (PREVIEW, import_id)),
+                         ["previewed", "6000", "0", "0", "200", "0"])
+        kept = self.errors(import_id, dry_run=1)
+        self.assertEqual(len(kept), 100)
+        self.assertEqual([r[2] for r in kept], ["faux-%d,X" % (30 * k + 29) for k in range(100)])
+        self.assertEqual(self.shop_totals(), before)
