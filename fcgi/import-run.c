@@ -50,6 +50,7 @@ enum import_job_sql {
 	IJ_STEP_RUN,
 	IJ_END,
 	IJ_UNDONE,
+	IJ_CANCELLED,
 	IMPORT_JOB_SQL__MAX
 };
 
@@ -101,6 +102,11 @@ static struct db_query import_job_sql[IMPORT_JOB_SQL__MAX] = {
 	[IJ_UNDONE] = { .sql =
 	    "UPDATE import SET state = 'undone', undo_removed = ?, undo_kept = ?, undone_at = NOW()"
 	    " WHERE id = ? AND shop_id = ?" },
+	/* a job that is no longer this worker's was cancelled, or taken by
+	 * another worker (this one was taken for dead): then the import is
+	 * the other's */
+	[IJ_CANCELLED] = { .sql =
+	    "SELECT state = 'cancelled' FROM job WHERE id = ? AND shop_id = ?" },
 };
 
 static int
@@ -1287,6 +1293,24 @@ static const struct {
 	[IMPORT_UNDO] = { "undoing", "undoing", "undone", "done" },
 };
 
+/* Whether the job was cancelled (rather than taken by another worker).
+ * 1, 0, or -1 (database). */
+static int
+job_cancelled(struct job *job)
+{
+	struct db_query *query = &import_job_sql[IJ_CANCELLED];
+	struct db_param params[2] = { DB_INT(job->run->job_id), DB_INT(job->run->shop_id) };
+	int found, cancelled = 0;
+
+	if (db_exec(job->run->db, query, params, 2) < 0)
+		return -1;
+	found = db_fetch(query);
+	if (found == 1)
+		cancelled = db_int(query, 0) == 1;
+	db_done(query);
+	return found < 0 ? -1 : cancelled;
+}
+
 long long
 import_job_run(struct import_job_run *run)
 {
@@ -1342,7 +1366,8 @@ import_job_run(struct import_job_run *run)
 	context_end(&job->ctx);
 	if ((result >= 0 && job->action != IMPORT_UNDO &&
 	    end_import(job, action_states[job->action].done, "") != 0) ||
-	    (result == -2 && end_import(job, action_states[job->action].cancelled, "") != 0))
+	    (result == -2 && job_cancelled(job) == 1 &&
+	    end_import(job, action_states[job->action].cancelled, "") != 0))
 		result = failed(job, "error");
 	if (result == -1 && end_import(job, job->action == IMPORT_UNDO ? "done" : "failed",
 	    run->error) != 0)
