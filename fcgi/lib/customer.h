@@ -30,7 +30,7 @@ enum customer_result {
 struct customer_fields {
 	const char *email;	/* normalised (text_email_normalise) */
 	const char *first_name, *last_name, *phone, *country, *language;
-	const char *company, *address, *postal_code, *city, *vat_number;	/* NULL: "" */
+	const char *company, *address, *postal_code, *city, *vat_number;
 	int tax_exempt;
 	/* creation only */
 	const char *status;	/* NULL: invited */
