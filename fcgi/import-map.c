@@ -1256,7 +1256,12 @@ read_number(const char **p, int min, int max, int *value)
 
 /* An Excel serial day (1 is 1900-01-01; Excel counts a 29 February 1900
  * that never was, day 60, so later days are one off), with a fraction of
- * a day for the time. */
+ * a day for the time. Only days from 1970 to 2099 are taken: a date of
+ * signing up is in that range, and a smaller number in a date column is a
+ * mistake ("2023" alone would be day 2023, in 1905), not a date. */
+#define SERIAL_FIRST 25569	/* 1970-01-01 */
+#define SERIAL_LAST 73050	/* 2099-12-31 */
+
 static int
 date_from_serial(const char *text, char out[20])
 {
@@ -1265,7 +1270,7 @@ date_from_serial(const char *text, char out[20])
 	long days, seconds;
 	int year, month, day;
 
-	if (*end != '\0' || !(serial >= 1 && serial < 2958466))
+	if (*end != '\0' || !(serial >= SERIAL_FIRST && serial < SERIAL_LAST + 1))
 		return -1;
 	days = (long)serial;
 	seconds = (long)((serial - (double)days) * 86400 + 0.5);
@@ -1273,9 +1278,9 @@ date_from_serial(const char *text, char out[20])
 		days++;
 		seconds -= 86400;
 	}
-	if (days == 60 || days > 2958465)
+	if (days > SERIAL_LAST)
 		return -1;
-	date_from_days(days - (days < 60 ? 25568 : 25569), &year, &month, &day);
+	date_from_days(days - 25569, &year, &month, &day);
 	date_write(out, year, month, day, (int)(seconds / 3600), (int)(seconds / 60 % 60),
 	    (int)(seconds % 60));
 	return 0;
