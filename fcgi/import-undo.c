@@ -5,11 +5,15 @@
  *
  * A customer the import created (customer.import_id) goes when nothing
  * happened to them: no order, never signed in, and nothing on their
- * timeline but what the import wrote (their creation, and the welcome mail
- * it queued and its sending); no note, no mail but that welcome, no
- * consent row but the import's. Anything else (an edit, a change of
- * status, a message, a note, an unsubscribe, an order, a sign-in, an
- * admin's erasure) keeps them: someone has worked with that customer.
+ * timeline but what the import wrote (their creation, customer.imported,
+ * and the welcome mail it queued and its sending); no mail but that
+ * welcome, no consent row but the import's. Anything else (an edit, a
+ * later import's update, a change of status, a message, an admin's note,
+ * an unsubscribe, an order, a sign-in, an admin's erasure) keeps them:
+ * someone has worked with that customer. The notes the import brought
+ * (the file's notes column) are its own; an admin's note is on the
+ * timeline (customer.note_added), so the timeline is what tells them
+ * apart.
  *
  * The removal is a real deletion through the customer writer
  * (customer_delete_selection): the rows, their search terms, timeline,
@@ -73,8 +77,6 @@ static struct db_query undo_sql[UNDO_SQL__MAX] = {
 	    "                     WHERE e.shop_id = c.shop_id AND e.customer_id = c.id"
 	    "                       AND e.kind NOT IN ('customer.created', 'customer.imported',"
 	    "                                          'mail.queued', 'mail.sent'))"
-	    "    AND NOT EXISTS (SELECT 1 FROM note n"
-	    "                     WHERE n.shop_id = c.shop_id AND n.customer_id = c.id)"
 	    "    AND NOT EXISTS (SELECT 1 FROM outbox m"
 	    "                     WHERE m.shop_id = c.shop_id AND m.customer_id = c.id"
 	    "                       AND m.kind <> 'customer-welcome')"

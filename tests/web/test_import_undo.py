@@ -12,9 +12,9 @@ import unittest
 
 import web
 
-KINDS = ("plain", "plain2", "welcomed", "ordered", "edited", "signed", "noted",
-         "unsubscribed", "blocked")
-REMOVED = ("plain", "plain2", "welcomed")
+KINDS = ("plain", "filenote", "welcomed", "ordered", "edited", "signed", "noted",
+         "unsubscribed", "blocked", "reimported")
+REMOVED = ("plain", "filenote", "welcomed")
 
 
 def rows(statement):
@@ -65,6 +65,14 @@ class ImportUndo(unittest.TestCase):
              "UPDATE customer SET last_sign_in_at = NOW(), status = 'active' WHERE id = %(signed)s;"
              "INSERT INTO note (shop_id, customer_id, admin_id, body)"
              " VALUES (%(shop)s, %(noted)s, %(owner)s, 'Client fidèle');"
+             "INSERT INTO event (shop_id, customer_id, admin_id, kind)"
+             " VALUES (%(shop)s, %(noted)s, %(owner)s, 'customer.note_added');"
+             # the file's notes column: the import's own note, no event
+             "INSERT INTO note (shop_id, customer_id, admin_id, body)"
+             " VALUES (%(shop)s, %(filenote)s, %(owner)s, 'Vient du marché');"
+             # updated by a later import of the same address
+             "INSERT INTO event (shop_id, customer_id, admin_id, kind)"
+             " VALUES (%(shop)s, %(reimported)s, %(owner)s, 'customer.import_updated');"
              "INSERT INTO consent (shop_id, customer_id, granted, source)"
              " VALUES (%(shop)s, %(unsubscribed)s, 0, 'unsubscribe');"
              "UPDATE customer SET status = 'blocked' WHERE id = %(blocked)s;"
@@ -107,7 +115,7 @@ class ImportUndo(unittest.TestCase):
         rows("INSERT INTO customer (shop_id, email, first_name, last_name, source, import_id)"
              " VALUES (%s, '%s', 'Élodie', 'Importée%s', 'import', %s);"
              "INSERT INTO event (shop_id, customer_id, kind)"
-             " SELECT shop_id, id, 'customer.created' FROM customer WHERE shop_id = %s AND email = '%s'"
+             " SELECT shop_id, id, 'customer.imported' FROM customer WHERE shop_id = %s AND email = '%s'"
              % (shop, email, kind.capitalize(), import_id or "NULL", shop, email))
         return one("SELECT id FROM customer WHERE shop_id = %s AND email = '%s'" % (shop, email))
 
@@ -134,7 +142,7 @@ class ImportUndo(unittest.TestCase):
         others_before = self.traces(self.others)
         result = self.undo(self.alpha, self.first)
         self.assertEqual(result.returncode, 0, result.stderr)
-        self.assertEqual(result.stdout.strip(), "removed 3 kept 6")
+        self.assertEqual(result.stdout.strip(), "removed 3 kept 7")
         self.assertEqual(self.left(), sorted(set(KINDS) - set(REMOVED)))
         # nothing of the removed ones is left: no row, search term, event,
         # consent row or mail
@@ -144,12 +152,14 @@ class ImportUndo(unittest.TestCase):
                              % self.ids["ordered"]), "1")
         self.assertEqual(one("SELECT COUNT(*) FROM note WHERE customer_id = %s"
                              % self.ids["noted"]), "1")
+        self.assertEqual(one("SELECT COUNT(*) FROM note WHERE customer_id = %s"
+                             % self.ids["filenote"]), "0")
         # other shops' customers, the shop's other import and its other
         # customers are untouched
         self.assertEqual(self.traces(self.others), others_before)
         self.assertEqual(rows("SELECT state, undo_removed, undo_kept, undone_at IS NOT NULL"
                               " FROM import WHERE id = %s" % self.first),
-                         [["undone", "3", "6", "1"]])
+                         [["undone", "3", "7", "1"]])
         self.assertEqual(rows("SELECT state, undo_removed FROM import WHERE id IN (%s, %s)"
                               % (self.second, self.beta_import)), [["done", "0"]] * 2)
         # the shop's audit trail says who undid which import
@@ -166,8 +176,8 @@ class ImportUndo(unittest.TestCase):
         self.assertEqual(self.undo(self.alpha, self.first).returncode, 0)
         again = self.undo(self.alpha, self.first)
         self.assertEqual(again.returncode, 0, again.stderr)
-        self.assertEqual(again.stdout.strip(), "removed 3 kept 6")
-        self.assertEqual(len(self.left()), 6)
+        self.assertEqual(again.stdout.strip(), "removed 3 kept 7")
+        self.assertEqual(len(self.left()), 7)
 
     def test_another_shops_import_id_undoes_nothing(self):
         # beta asking to undo alpha's import: no such import in beta
@@ -195,5 +205,5 @@ class ImportUndo(unittest.TestCase):
         rows("UPDATE import SET undo_removed = 2 WHERE id = %s" % self.first)
         result = self.undo(self.alpha, self.first)
         self.assertEqual(result.returncode, 0, result.stderr)
-        self.assertEqual(result.stdout.strip(), "removed 5 kept 6")
+        self.assertEqual(result.stdout.strip(), "removed 5 kept 7")
         self.assertEqual(one("SELECT state FROM import WHERE id = %s" % self.first), "undone")
