@@ -212,3 +212,66 @@ class ImportsOfAShopInTurn(JobCase):
         self.jobs.append(other_kind)
         log = self.run_worker()
         self.assertEqual(self.claims(log), [other_kind])
+
+
+class ImportsTakeTurns(JobCase):
+    """The same rules with the real import job (import-run.c)."""
+
+    def setUp(self):
+        super().setUp()
+        self.imports = []
+
+    def tearDown(self):
+        like = "%s%%" % self.tag.lower()
+        rows("DELETE FROM customer_search WHERE customer_id IN"
+             " (SELECT id FROM customer WHERE email LIKE '%s');"
+             "UPDATE customer SET erased_at = NOW(), email = NULL, import_id = NULL"
+             " WHERE email LIKE '%s'" % (like, like))
+        for import_id in self.imports:
+            rows("DELETE FROM job WHERE kind = 'import' AND payload LIKE 'import=%s&%%';"
+                 "DELETE FROM import WHERE id = %s" % (import_id, import_id))
+        super().tearDown()
+
+    def import_of(self, slug, count):
+        """A spooled file of count new addresses and its import row, queued
+        for its run as the pages queue it; returns (import id, job id)."""
+        shop = shop_id(slug)
+        admin = rows("SELECT MIN(id) FROM admin WHERE shop_id = %s" % shop)[0][0]
+        folder = os.path.join(web.STACK.spool_dir, str(shop), "kept")
+        os.makedirs(folder, exist_ok=True)
+        handle, path = tempfile.mkstemp(dir=folder)
+        lines = ["email,first_name"] + ["%s-%s%d-%d@example.test,Noé"
+                                        % (self.tag.lower(), slug, len(self.imports), i)
+                                        for i in range(count)]
+        with os.fdopen(handle, "w") as f:
+            f.write("\n".join(lines) + "\n")
+        rows("INSERT INTO import (shop_id, admin_id, source, file_name, spool_path, row_count,"
+             " column_count, headers, mapping) VALUES (%s, %s, 'file', 'clients.csv', '%s', %d,"
+             " 2, '', 'email,first_name')" % (shop, admin, path, count))
+        import_id = rows("SELECT MAX(id) FROM import WHERE shop_id = %s" % shop)[0][0]
+        self.imports.append(import_id)
+        result = subprocess.run([web.STACK.program("fidele-admin"), "import", "queue", "--shop",
+                                 slug, "--id", import_id, "--action", "run"],
+                                env=web.STACK.env(), capture_output=True, text=True)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        return import_id, result.stdout.split()[1]
+
+    def test_another_shops_import_passes_a_long_one_and_the_shops_next_import_waits(self):
+        first, first_job = self.import_of("alpha", 600)
+        second, second_job = self.import_of("alpha", 5)
+        other, other_job = self.import_of("beta", 5)
+        log = self.run_worker(ImportBatch=50, ImportPauseMilliseconds=250, SliceSeconds=1)
+        self.assertEqual(rows("SELECT state, count_new FROM import WHERE id IN (%s, %s, %s)"
+                              " ORDER BY id" % (first, second, other)),
+                         [["done", "600"], ["done", "5"], ["done", "5"]])
+        claims = self.claims(log)
+        # alpha's long import starts, hands over to beta's (not to alpha's
+        # next one, which waits for it), goes on, and alpha's next comes last
+        self.assertEqual(claims[:2], [first_job, other_job])
+        self.assertIn("job %s (import) put back in the queue" % first_job, log)
+        self.assertEqual(claims[-1], second_job)
+        self.assertEqual(claims.count(second_job), 1)
+        self.assertEqual(set(claims[1:-1]) - {first_job}, {other_job})
+        # each address of alpha's file written once
+        self.assertEqual(rows("SELECT COUNT(*), COUNT(DISTINCT email) FROM customer"
+                              " WHERE import_id = %s" % first), [["600", "600"]])
