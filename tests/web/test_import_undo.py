@@ -8,8 +8,10 @@ as the worker's import job does."""
 
 import os
 import subprocess
+import tempfile
 import unittest
 
+from test_worker_smtp import WorkerCase
 import web
 
 KINDS = ("plain", "filenote", "welcomed", "ordered", "edited", "signed", "noted",
@@ -207,3 +209,74 @@ class ImportUndo(unittest.TestCase):
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertEqual(result.stdout.strip(), "removed 5 kept 7")
         self.assertEqual(one("SELECT state FROM import WHERE id = %s" % self.first), "undone")
+
+
+class UndoByTheWorker(WorkerCase):
+    """An import run by the worker, then undone by the worker's job."""
+
+    def setUp(self):
+        super().setUp()
+        self.tag = "undojob%d" % os.getpid()
+        self.shop = one("SELECT id FROM shop WHERE slug = 'alpha'")
+        self.imports = []
+
+    def tearDown(self):
+        like = "%s%%" % self.tag
+        rows("DELETE FROM customer_search WHERE customer_id IN"
+             " (SELECT id FROM customer WHERE email LIKE '%s');"
+             "DELETE FROM orders WHERE reference LIKE '%s%%';"
+             "UPDATE customer SET erased_at = NOW(), email = NULL, import_id = NULL"
+             " WHERE email LIKE '%s'" % (like, self.tag, like))
+        for import_id in self.imports:
+            rows("DELETE FROM job WHERE kind = 'import' AND payload LIKE 'import=%s&%%';"
+                 "DELETE FROM import WHERE id = %s" % (import_id, import_id))
+        super().tearDown()
+
+    def queue(self, import_id, action):
+        result = subprocess.run([web.STACK.program("fidele-admin"), "import", "queue", "--shop",
+                                 "alpha", "--id", import_id, "--action", action],
+                                env=web.STACK.env(), capture_output=True, text=True)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        worker = subprocess.run([web.STACK.program("fidele-worker"), "--once"],
+                                env=web.STACK.env(), capture_output=True, text=True, timeout=300)
+        self.assertEqual(worker.returncode, 0, worker.stderr)
+
+    def test_the_worker_undoes_an_import_and_keeps_who_was_worked_with(self):
+        folder = os.path.join(web.STACK.spool_dir, str(self.shop), "kept")
+        os.makedirs(folder, exist_ok=True)
+        handle, path = tempfile.mkstemp(dir=folder)
+        names = ("anais", "benoit", "chloe", "denis", "eloise")
+        with os.fdopen(handle, "w") as f:
+            f.write("email,first_name,note\n" + "".join(
+                "%s-%s@example.test,%s,Vu au marché\n" % (self.tag, n, n.capitalize())
+                for n in names))
+        owner = one("SELECT id FROM admin WHERE shop_id = %s AND email = 'owner@alpha.test'"
+                    % self.shop)
+        rows("INSERT INTO import (shop_id, admin_id, source, file_name, spool_path, row_count,"
+             " column_count, headers, mapping, subscribe, welcome) VALUES (%s, %s, 'file',"
+             " 'clients.csv', '%s', 5, 3, '', 'email,first_name,note', 1, 1)"
+             % (self.shop, owner, path))
+        import_id = one("SELECT MAX(id) FROM import WHERE shop_id = %s" % self.shop)
+        self.imports.append(import_id)
+        self.queue(import_id, "run")
+        self.assertEqual(rows("SELECT state, count_new FROM import WHERE id = %s" % import_id),
+                         [["done", "5"]])
+        ids = dict(rows("SELECT SUBSTRING_INDEX(SUBSTRING_INDEX(email, '@', 1), '-', -1), id"
+                        " FROM customer WHERE import_id = %s" % import_id))
+        self.assertEqual(sorted(ids), sorted(names))
+        # since the import: an order for one, an admin's edit of another
+        rows("INSERT INTO orders (shop_id, customer_id, reference, total_cents, ordered_at)"
+             " VALUES (%s, %s, '%s-1', 990, NOW());"
+             "INSERT INTO event (shop_id, customer_id, admin_id, kind)"
+             " VALUES (%s, %s, %s, 'customer.edited')"
+             % (self.shop, ids["anais"], self.tag, self.shop, ids["benoit"], owner))
+        self.queue(import_id, "undo")
+        self.assertEqual(rows("SELECT state, undo_removed, undo_kept FROM import WHERE id = %s"
+                              % import_id), [["undone", "3", "2"]])
+        self.assertEqual(sorted(r[0] for r in rows("SELECT id FROM customer WHERE import_id = %s"
+                                                   % import_id)),
+                         sorted([ids["anais"], ids["benoit"]]))
+        gone = ",".join(ids[n] for n in ("chloe", "denis", "eloise"))
+        for table in ("customer_search", "event", "consent", "outbox", "note"):
+            self.assertEqual(one("SELECT COUNT(*) FROM %s WHERE customer_id IN (%s)"
+                                 % (table, gone)), "0", table)
