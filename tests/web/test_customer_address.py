@@ -105,6 +105,16 @@ class Address(unittest.TestCase):
         self.assertEqual(row("SELECT COUNT(*) FROM customer WHERE email = 'trop-long-%s'"
                              % self.email), ["0"])
 
+    def test_a_new_customer_gets_them_from_the_form(self):
+        email = "nouveau-%s" % self.email
+        answer = self.browser.submit("/admin/customers/new", "/admin/customers/new",
+                                     dict(FILLED, email=email, last_name="Lefèvre"))
+        self.assertEqual(answer.status, 303)
+        self.assertEqual(row("SELECT %s FROM customer WHERE email = '%s'" % (COLUMNS, email)),
+                         [FILLED[f] for f, _ in LIMITS])
+        self.assertIn("Société Boulangerie L'Épi d'Or",
+                      self.browser.get(answer.header("Location")).text())
+
     def test_values_are_text_and_shown_escaped(self):
         hostile = {"company": "<script>alert(1)</script>", "city": "=HYPERLINK(\"x\")",
                    "address": "\"><b>gras</b>", "postal_code": "+33", "vat_number": "@SUM(1)"}
