@@ -8,8 +8,8 @@ run.
    table with the same columns (and the unique e-mail key any upsert
    needs): rows/s.
 3. The same file imported into an empty shop by the real import job of
-   fidele-worker (an import row and its job queued as import_job_queue
-   queues them, the stack's own worker runs it): rows/s, the ratio to 2
+   fidele-worker (an import row as the pages make it, its job queued by
+   import_job_queue through fidele-admin, the stack's own worker runs it): rows/s, the ratio to 2
    (target >= 0.5), and the worker's peak RSS (VmHWM, reset before the job;
    target <= 32 MiB). Search index, events and consent rows are part of the
    import's time.
@@ -22,7 +22,11 @@ run.
 
 Prints a table with the load average before each step.
 
-    bench/import [--rows N] [--upload-mb N]
+    bench/import [--rows N] [--changed-rows N] [--upload-mb N]
+
+--changed-rows makes the second file the first N rows of the first, all
+changed (both sides of that comparison then upsert N rows into a table or
+shop of --rows).
 """
 
 import argparse
@@ -83,6 +87,8 @@ DOMAINS = ("exemple.fr", "courriel.fr", "poste.example", "mail.example.org")
 HEADER = "E-mail;Prénom;Nom;Téléphone;Société;Adresse;Code postal;Ville"
 COLUMNS = "email, first_name, last_name, phone, company, address, postal_code, city"
 MAPPING = "email,first_name,last_name,phone,company,address,postal_code,city"
+# the changed file's street numbers start here: none of the first file's
+CHANGED_NUMBERS = 10000000
 
 
 def fold(text):
@@ -108,7 +114,7 @@ def write_csv(path, rows, changed):
                 last = LAST[(i // len(FIRST) + shift) % len(LAST)]
             street = STREETS[(i + shift) % len(STREETS)]
             # unique: the number grows once per round of the streets
-            number = i // len(STREETS) + 1 + (rows if changed else 0)
+            number = i // len(STREETS) + 1 + (CHANGED_NUMBERS if changed else 0)
             postal, city = CITIES[(i // 3 + shift) % len(CITIES)]
             phone = "0%d %02d %02d %02d %02d" % (6 + (i + shift) % 2, (i // 1000000) % 100,
                                                   (i // 10000) % 100, (i // 100) % 100, i % 100)
@@ -182,7 +188,7 @@ class Bench:
         self.record("LOAD DATA INFILE, plain table", count, seconds, "", before)
         return count / seconds
 
-    def upsert_plain(self, path):
+    def upsert_plain(self, path, count):
         before = load()
         started = time.time()
         # one session: the temporary table lives in it
@@ -205,11 +211,12 @@ class Bench:
                  "fidele_bench")
         seconds = time.time() - started
         changed = int(self.sql("SELECT COUNT(*) FROM plain_customer"
-                               " WHERE SUBSTRING_INDEX(address, ',', 1) + 0 > %d" % self.rows,
+                               " WHERE SUBSTRING_INDEX(address, ',', 1) + 0 > %d"
+                               % CHANGED_NUMBERS,
                                "fidele_bench")[0][0])
-        self.record("LOAD DATA temp + INSERT ... ON DUPLICATE KEY", self.rows, seconds,
+        self.record("LOAD DATA temp + INSERT ... ON DUPLICATE KEY", count, seconds,
                     "(%d rows seen changed)" % changed, before)
-        return self.rows / seconds
+        return count / seconds
 
     # --- the import job -------------------------------------------------------------
     def shop(self):
@@ -230,34 +237,32 @@ class Bench:
         os.link(path, target)
         return target
 
-    def queue_import(self, path, mode):
-        """An import row and its job, as import_job_queue makes them. Returns
-        the job's id."""
+    def queue_import(self, path, mode, count):
+        """An import row as the pages make it, its job queued by
+        import_job_queue (through fidele-admin import queue). Returns the
+        job's id and the import's."""
         headers = ",".join(urllib.parse.quote(h, safe="") for h in HEADER.split(";"))
         spooled = self.spool(path, os.path.basename(path))
         self.sql("INSERT INTO import (shop_id, admin_id, source, file_name, file_size, spool_path,"
                  "  format, encoding, field_separator, has_header, row_count, column_count,"
-                 "  headers, mapping, mode, state)"
+                 "  headers, mapping, mode)"
                  " VALUES (%s, %s, 'file', '%s', %d, '%s', 'csv', 'utf-8', ';', 1, %d, 8,"
-                 "  '%s', '%s', '%s', 'queued');"
-                 "SET @import = LAST_INSERT_ID();"
-                 "INSERT INTO job (shop_id, admin_id, kind, total, payload)"
-                 " VALUES (%s, %s, 'import', %d, CONCAT('import=', @import, '&action=run'));"
-                 "UPDATE import SET job_id = LAST_INSERT_ID() WHERE id = @import"
+                 "  '%s', '%s', '%s')"
                  % (self.shop_id, self.admin_id, os.path.basename(path), os.path.getsize(path),
-                    spooled, self.rows, headers, MAPPING, mode,
-                    self.shop_id, self.admin_id, self.rows))
-        return self.sql("SELECT job_id, id FROM import WHERE shop_id = %s ORDER BY id DESC LIMIT 1"
-                        % self.shop_id)[0]
+                    spooled, count, headers, MAPPING, mode))
+        import_id = self.sql("SELECT MAX(id) FROM import WHERE shop_id = %s" % self.shop_id)[0][0]
+        queued = self.stack.admin("import", "queue", "--shop", "bench", "--id", import_id,
+                                  "--action", "run")
+        return queued.stdout.split()[1], import_id
 
-    def run_import(self, path, mode, what, baseline):
+    def run_import(self, path, mode, what, baseline, count):
         pid = self.stack.worker.pid
         with open("/proc/%d/clear_refs" % pid, "w") as f:
             f.write("5")    # VmHWM starts again from the RSS now
         rss_before = status_kib(pid, "VmRSS")
         before = load()
         started = time.time()
-        job_id, import_id = self.queue_import(path, mode)
+        job_id, import_id = self.queue_import(path, mode, count)
         peak = 0
         while True:
             time.sleep(0.25)
@@ -279,10 +284,10 @@ class Bench:
             return None, peak
         note = ("ratio %.2f, worker peak RSS %.1f MiB (%.1f before); import %s new %s updated %s"
                 " unchanged %s invalid %s duplicate %s; shop has %s customers"
-                % (self.rows / seconds / baseline, peak / 1024, rss_before / 1024, *counts,
+                % (count / seconds / baseline, peak / 1024, rss_before / 1024, *counts,
                    customers))
-        self.record(what, self.rows, seconds, note, before)
-        return self.rows / seconds, peak
+        self.record(what, count, seconds, note, before)
+        return count / seconds, peak
 
     # --- upload ------------------------------------------------------------------------
     def upload(self, megabytes):
@@ -327,6 +332,7 @@ class Bench:
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1000000)
+    parser.add_argument("--changed-rows", type=int, default=None)
     parser.add_argument("--upload-mb", type=int, default=100)
     args = parser.parse_args()
 
@@ -346,16 +352,18 @@ def main():
         first, second = os.path.join(files, "clients.csv"), os.path.join(files, "clients-2.csv")
         started = time.time()
         write_csv(first, args.rows, False)
-        write_csv(second, args.rows, True)
+        changed = args.changed_rows or args.rows
+        write_csv(second, changed, True)
         print("# files: %d rows, %.1f MB and %.1f MB, written in %.1f s; secure_file_priv %r"
               % (args.rows, os.path.getsize(first) / 1e6, os.path.getsize(second) / 1e6,
                  time.time() - started, stack.sql("SELECT @@secure_file_priv")[0][0]), flush=True)
         bench.shop()
         load_rate = bench.load_plain(first)
-        bench.run_import(first, "fill", "import job, new rows into an empty shop", load_rate)
-        upsert_rate = bench.upsert_plain(second)
+        bench.run_import(first, "fill", "import job, new rows into an empty shop", load_rate,
+                         args.rows)
+        upsert_rate = bench.upsert_plain(second, changed)
         bench.run_import(second, "overwrite", "import job, every row changed (overwrite)",
-                         upsert_rate)
+                         upsert_rate, changed)
         bench.upload(args.upload_mb)
         bench.table()
     finally:
