@@ -831,6 +831,9 @@ update_fields(const struct job *job, const struct staged *row, struct customer_u
 	out->reindex = value[SLOT_FIRST_NAME] != customer->text[SLOT_FIRST_NAME] ||
 	    value[SLOT_LAST_NAME] != customer->text[SLOT_LAST_NAME] ||
 	    value[SLOT_PHONE] != customer->text[SLOT_PHONE];
+	out->old_first_name = customer->text[SLOT_FIRST_NAME];
+	out->old_last_name = customer->text[SLOT_LAST_NAME];
+	out->old_phone = customer->text[SLOT_PHONE];
 }
 
 /* Writes the batch's new customers through the writer, CUSTOMER_BATCH_MAX

@@ -655,8 +655,10 @@ ids_statement(struct db *db, const char *head, const char *tail)
 }
 
 /* Makes again the search terms of the customers of rows whose reindex is
- * set (count at most UPDATE_CHUNK): their old terms go, new ones come with
- * the name_key the server computed. 0 or -1. */
+ * set (count at most UPDATE_CHUNK): their old terms go (by the index's
+ * key, from the old values: a DELETE by customer id alone would read every
+ * term of the shop, the key being (shop_id, term, customer_id)), new ones
+ * come with the name_key the server computed. 0 or -1. */
 static int
 reindex_rows(struct shop_context *ctx, const struct customer_update_row *rows, int count)
 {
@@ -667,17 +669,19 @@ reindex_rows(struct shop_context *ctx, const struct customer_update_row *rows, i
 	int i, n = 0, status = 0;
 
 	params[n++] = DB_INT(ctx->shop_id);
-	for (i = 0; i < count; i++)
-		if (rows[i].reindex)
-			params[n++] = DB_INT(rows[i].id);
+	for (i = 0; i < count; i++) {
+		if (!rows[i].reindex)
+			continue;
+		params[n++] = DB_INT(rows[i].id);
+		phone_digits(rows[i].old_phone, digits, sizeof(digits));
+		if (search_forget(ctx->db, ctx->shop_id, rows[i].id, or_empty(rows[i].old_first_name),
+		    or_empty(rows[i].old_last_name), rows[i].fields.email, digits) != 0)
+			return -1;
+	}
 	if (n == 1)
 		return 0;
 	while (n < 1 + UPDATE_CHUNK)
 		params[n++] = DB_NULL;
-	query = ids_statement(ctx->db,
-	    "DELETE FROM customer_search WHERE shop_id = ? AND customer_id IN (", ")");
-	if (query == NULL || db_exec(ctx->db, query, params, n) < 0)
-		return -1;
 	query = ids_statement(ctx->db,
 	    "SELECT id, name_key FROM customer WHERE shop_id = ? AND id IN (", ")");
 	if (query == NULL || db_exec(ctx->db, query, params, n) < 0)

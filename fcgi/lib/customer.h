@@ -77,7 +77,10 @@ int customer_update(struct shop_context *ctx, long long customer_id,
 struct customer_update_row {
 	long long id;
 	struct customer_fields fields;
+	/* the name and phone gave new search terms: the old ones (those of
+	 * the values the row had, below) go, the new ones come */
 	int reindex;
+	const char *old_first_name, *old_last_name, *old_phone;
 };
 
 /* Writes count customers (at most CUSTOMER_BATCH_MAX) with multi-row
