@@ -190,10 +190,12 @@ fields_to_hdf(struct request *req)
 		hdf_set_value(req->hdf, name, import_field_names[i]);
 	}
 	for (i = 1; i < SHEET_ENCODING__MAX; i++) {
-		char name[32];
+		char name[32], key[32];
 
-		snprintf(name, sizeof(name), "Page.Encodings.%d", i);
+		snprintf(name, sizeof(name), "Page.Encodings.%d.Name", i);
 		hdf_set_value(req->hdf, name, sheet_encoding_names[i]);
+		snprintf(name, sizeof(name), "Page.Encodings.%d.Key", i);
+		hdf_set_value(req->hdf, name, lang_key_of(sheet_encoding_names[i], key, sizeof(key)));
 	}
 	for (i = 0; import_separator_names[i] != NULL; i++) {
 		char name[32];

@@ -157,6 +157,18 @@ free_values(char **values, int count)
 		free(values[i]);
 }
 
+const char *
+lang_key_of(const char *name, char *out, size_t size)
+{
+	size_t i;
+
+	snprintf(out, size, "%s", name);
+	for (i = 0; out[i] != '\0'; i++)
+		if (out[i] == '-')
+			out[i] = '_';
+	return out;
+}
+
 void
 import_view_free(struct import_view *view)
 {
@@ -204,6 +216,7 @@ import_load(struct request *req, struct import_view *view)
 	struct db_query *query = &import_sql[SQL_IMPORT_ONE];
 	struct db_param params[2] = { DB_INT(req->path_id), DB_INT(req->shop.id) };
 	HDF *node;
+	char key[32];
 	int found, kind, i;
 
 	memset(view, 0, sizeof(*view));
@@ -254,6 +267,7 @@ import_load(struct request *req, struct import_view *view)
 		hdf_set_value(node, "State", view->state);
 		hdf_set_value(node, "Format", view->format);
 		hdf_set_value(node, "Encoding", view->encoding);
+		hdf_set_value(node, "EncodingKey", lang_key_of(view->encoding, key, sizeof(key)));
 		hdf_set_value(node, "Mode", view->mode);
 		hdf_set_int_value(node, "HasHeader", view->has_header);
 		hdf_set_int_value(node, "Subscribe", view->subscribe);

@@ -86,6 +86,9 @@ extern const char *import_mode_choices[];
 /* Fills the choice tables above from the reader's and the mapping's names. */
 void import_fields_setup(void);
 
+/* name as a Lang key (HDF names have no '-': "utf-8" is utf_8) into out. */
+const char *lang_key_of(const char *name, char *out, size_t size);
+
 /* Splits a headers or mapping text ("a,b%2C%20c") into at most max
  * malloc'd values (url-unescaped), for free_values. Returns how many. */
 int split_values(const char *text, char **out, int max);

@@ -4,14 +4,14 @@
 <?cs if:Page.Message ?><p class="alert" role="alert" id="import-message"><?cs var:Page.Message ?></p><?cs /if ?>
 <section class="card">
   <h2 class="import-file"><?cs if:Page.Import.Source == "paste" ?><?cs var:Lang.Import.PastedList ?><?cs else ?><?cs var:Page.Import.FileName ?><?cs /if ?></h2>
-  <p id="import-detected"><?cs if:Page.Import.Format == "xlsx" ?><?cs var:Lang.Import.Format.xlsx ?><?cs else ?><?cs var:Lang.Import.Encoding[Page.Import.Encoding] ?>, <?cs var:Lang.Import.Separator[Page.Import.Separator] ?><?cs /if ?>, <?cs var:Page.Import.RowsText ?> <?cs call:plural(Page.Import.Rows, Lang.Import.RowOne, Lang.Import.RowMany) ?><?cs if:Page.Import.HasHeader == 1 ?> <?cs var:Lang.Import.Mapping.AfterHeader ?><?cs /if ?></p>
+  <p id="import-detected"><?cs if:Page.Import.Format == "xlsx" ?><?cs var:Lang.Import.Format.xlsx ?><?cs else ?><?cs var:Lang.Import.Encoding[Page.Import.EncodingKey] ?>, <?cs var:Lang.Import.Separator[Page.Import.Separator] ?><?cs /if ?>, <?cs var:Page.Import.RowsText ?> <?cs call:plural(Page.Import.Rows, Lang.Import.RowOne, Lang.Import.RowMany) ?><?cs if:Page.Import.HasHeader == 1 ?> <?cs var:Lang.Import.Mapping.AfterHeader ?><?cs /if ?></p>
   <details class="reread"<?cs if:Page.Message ?> open<?cs /if ?>>
     <summary><?cs var:Lang.Import.Mapping.Wrong ?></summary>
     <form method="post" action="/admin/import/<?cs var:Page.Import.Id ?>/read" class="filter-form">
       <?cs call:csrf_field() ?>
       <?cs if:Page.Import.Format != "xlsx" ?>
       <label><?cs var:Lang.Import.Mapping.EncodingLabel ?>
-        <select name="encoding"><?cs each:e = Page.Encodings ?><option value="<?cs var:e ?>"<?cs if:Page.Import.Encoding == e ?> selected<?cs /if ?>><?cs var:Lang.Import.Encoding[e] ?></option><?cs /each ?></select></label>
+        <select name="encoding"><?cs each:e = Page.Encodings ?><option value="<?cs var:e.Name ?>"<?cs if:Page.Import.Encoding == e.Name ?> selected<?cs /if ?>><?cs var:Lang.Import.Encoding[e.Key] ?></option><?cs /each ?></select></label>
       <label><?cs var:Lang.Import.Mapping.SeparatorLabel ?>
         <select name="separator"><?cs each:s = Page.Separators ?><option value="<?cs var:s ?>"<?cs if:Page.Import.Separator == s ?> selected<?cs /if ?>><?cs var:Lang.Import.SeparatorName[s] ?></option><?cs /each ?></select></label>
       <?cs /if ?>
