@@ -287,7 +287,9 @@ job_render(struct request *req, const struct import_view *view)
 	}
 	if (strcmp(view->job_state, "running") == 0 && view->silent > IMPORT_SILENT_SECONDS)
 		hdf_set_value(req->hdf, "Page.Import.Silent", "1");
-	if (strcmp(action, "undo") != 0 && total > 0) {
+	if (strcmp(view->job_state, "failed") == 0)
+		hdf_set_value(req->hdf, "Page.Import.JobFailed", "1");
+	if (strcmp(action, "undo") != 0 && total > 0 && strcmp(view->job_state, "running") == 0) {
 		char text[64];
 
 		if (progress > total)

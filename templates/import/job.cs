@@ -1,6 +1,6 @@
-<?cs include:"macros.cs" ?><?cs set:Page.Title = Lang.Import.Job.Title[Page.Import.Action] ?><?cs set:Page.Section = "customers" ?><?cs def:content() ?>
+<?cs include:"macros.cs" ?><?cs set:Page.Title = Lang.Import.Job.Title[Page.Import.Action] ?><?cs set:Page.Section = "customers" ?><?cs def:content() ?><div class="import-page">
 <p class="crumbs"><a href="/admin/import">← <?cs var:Lang.Import.Title ?></a></p>
-<section class="card narrow job">
+<section class="card job import-job">
   <h1><?cs var:Lang.Import.Job.Title[Page.Import.Action] ?></h1>
   <p class="import-file"><?cs if:Page.Import.Source == "paste" ?><?cs var:Lang.Import.PastedList ?><?cs else ?><?cs var:Page.Import.FileName ?><?cs /if ?> · <?cs var:Page.Import.RowsText ?> <?cs call:plural(Page.Import.Rows, Lang.Import.RowOne, Lang.Import.RowMany) ?></p>
   <?cs if:Page.Import.JobState == "queued" ?>
@@ -8,6 +8,7 @@
   <p class="muted"><?cs if:Page.Import.Ahead.Id ?><?cs var:Lang.Import.Job.OneAtATime ?><?cs else ?><?cs var:Lang.Import.Job.WorkerHelp ?><?cs /if ?></p>
   <?cs else ?>
   <p class="job-state" role="status"><strong><?cs var:Lang.Import.Job.Running[Page.Import.Action] ?></strong></p>
+  <?cs if:Page.Import.JobFailed ?><p class="alert" id="import-failed"><?cs var:Lang.Import.Job.Failed ?></p><?cs /if ?>
   <?cs if:Page.Import.Silent ?><p class="alert" id="import-silent"><?cs var:Lang.Import.Job.Silent ?></p><?cs /if ?>
   <?cs /if ?>
   <?cs if:Page.Import.Total ?>
@@ -24,4 +25,4 @@
     <a class="button" href="/admin/customers"><?cs var:Lang.Import.BackToCustomers ?></a>
   </div>
 </section>
-<?cs /def ?>
+</div><?cs /def ?>

@@ -1,4 +1,4 @@
-<?cs include:"macros.cs" ?><?cs set:Page.Title = Lang.Import.Mapping.Title ?><?cs set:Page.Section = "customers" ?><?cs def:content() ?>
+<?cs include:"macros.cs" ?><?cs set:Page.Title = Lang.Import.Mapping.Title ?><?cs set:Page.Section = "customers" ?><?cs def:content() ?><div class="import-page">
 <p class="crumbs"><a href="/admin/import">← <?cs var:Lang.Import.Title ?></a></p>
 <div class="page-head"><h1><?cs var:Lang.Import.Mapping.Title ?></h1></div>
 <?cs if:Page.Message ?><p class="alert" role="alert" id="import-message"><?cs var:Page.Message ?></p><?cs /if ?>
@@ -64,4 +64,4 @@
     <p class="muted"><?cs var:Lang.Import.Mapping.NothingWritten ?></p>
   </section>
 </form>
-<?cs /def ?>
+</div><?cs /def ?>

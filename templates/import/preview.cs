@@ -1,4 +1,4 @@
-<?cs include:"macros.cs" ?><?cs set:Page.Title = Lang.Import.Preview.Title ?><?cs set:Page.Section = "customers" ?><?cs def:content() ?>
+<?cs include:"macros.cs" ?><?cs set:Page.Title = Lang.Import.Preview.Title ?><?cs set:Page.Section = "customers" ?><?cs def:content() ?><div class="import-page">
 <p class="crumbs"><a href="/admin/import">← <?cs var:Lang.Import.Title ?></a></p>
 <div class="page-head"><h1><?cs var:Lang.Import.Preview.Title ?></h1></div>
 <section class="card">
@@ -8,8 +8,8 @@
     <li class="count-new"><strong><?cs var:Page.Import.Preview.NewText ?></strong> <?cs call:plural(Page.Import.Preview.New, Lang.Import.Counts.NewOne, Lang.Import.Counts.New) ?></li>
     <li class="count-updated"><strong><?cs var:Page.Import.Preview.UpdatedText ?></strong> <?cs call:plural(Page.Import.Preview.Updated, Lang.Import.Counts.UpdatedOne, Lang.Import.Counts.Updated) ?></li>
     <li class="count-unchanged"><strong><?cs var:Page.Import.Preview.UnchangedText ?></strong> <?cs call:plural(Page.Import.Preview.Unchanged, Lang.Import.Counts.UnchangedOne, Lang.Import.Counts.Unchanged) ?></li>
-    <li class="count-invalid"><strong><?cs var:Page.Import.Preview.InvalidText ?></strong> <?cs call:plural(Page.Import.Preview.Invalid, Lang.Import.Counts.InvalidOne, Lang.Import.Counts.Invalid) ?></li>
-    <li class="count-duplicate"><strong><?cs var:Page.Import.Preview.DuplicateText ?></strong> <?cs call:plural(Page.Import.Preview.Duplicate, Lang.Import.Counts.DuplicateOne, Lang.Import.Counts.Duplicate) ?></li>
+    <li class="count-invalid<?cs if:Page.Import.Preview.Invalid > 0 ?> count-bad<?cs /if ?>"><strong><?cs var:Page.Import.Preview.InvalidText ?></strong> <?cs call:plural(Page.Import.Preview.Invalid, Lang.Import.Counts.InvalidOne, Lang.Import.Counts.Invalid) ?></li>
+    <li class="count-duplicate<?cs if:Page.Import.Preview.Duplicate > 0 ?> count-bad<?cs /if ?>"><strong><?cs var:Page.Import.Preview.DuplicateText ?></strong> <?cs call:plural(Page.Import.Preview.Duplicate, Lang.Import.Counts.DuplicateOne, Lang.Import.Counts.Duplicate) ?></li>
   </ul>
   <p><?cs var:Lang.Import.Mode[Page.Import.Mode].Will ?><?cs if:Page.Import.Subscribe == 1 ?> <?cs var:Lang.Import.Subscribe.Will ?><?cs /if ?><?cs if:Page.Import.Welcome == 1 ?> <?cs var:Lang.Import.Welcome.Will ?><?cs /if ?></p>
   <?cs if:Page.HasPassword ?><p class="notice-inline" id="password-note"><?cs var:Lang.Import.PasswordNote ?></p><?cs /if ?>
@@ -23,4 +23,4 @@
 </section>
 <?cs include:"import/errors.cs" ?>
 <?cs include:"import/summary.cs" ?>
-<?cs /def ?>
+</div><?cs /def ?>

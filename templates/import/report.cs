@@ -1,4 +1,4 @@
-<?cs include:"macros.cs" ?><?cs set:Page.Title = Lang.Import.Report.Title ?><?cs set:Page.Section = "customers" ?><?cs def:content() ?>
+<?cs include:"macros.cs" ?><?cs set:Page.Title = Lang.Import.Report.Title ?><?cs set:Page.Section = "customers" ?><?cs def:content() ?><div class="import-page">
 <p class="crumbs"><a href="/admin/import">← <?cs var:Lang.Import.Title ?></a></p>
 <div class="page-head"><h1><?cs var:Lang.Import.Report.Title ?></h1></div>
 <section class="card">
@@ -14,8 +14,8 @@
     <li class="count-new"><strong><?cs var:Page.Import.Count.NewText ?></strong> <?cs call:plural(Page.Import.Count.New, Lang.Import.Counts.CreatedOne, Lang.Import.Counts.Created) ?></li>
     <li class="count-updated"><strong><?cs var:Page.Import.Count.UpdatedText ?></strong> <?cs call:plural(Page.Import.Count.Updated, Lang.Import.Counts.UpdatedOne, Lang.Import.Counts.Updated) ?></li>
     <li class="count-unchanged"><strong><?cs var:Page.Import.Count.UnchangedText ?></strong> <?cs call:plural(Page.Import.Count.Unchanged, Lang.Import.Counts.UnchangedOne, Lang.Import.Counts.Unchanged) ?></li>
-    <li class="count-invalid"><strong><?cs var:Page.Import.Count.InvalidText ?></strong> <?cs call:plural(Page.Import.Count.Invalid, Lang.Import.Counts.InvalidOne, Lang.Import.Counts.Invalid) ?></li>
-    <li class="count-duplicate"><strong><?cs var:Page.Import.Count.DuplicateText ?></strong> <?cs call:plural(Page.Import.Count.Duplicate, Lang.Import.Counts.DuplicateOne, Lang.Import.Counts.Duplicate) ?></li>
+    <li class="count-invalid<?cs if:Page.Import.Count.Invalid > 0 ?> count-bad<?cs /if ?>"><strong><?cs var:Page.Import.Count.InvalidText ?></strong> <?cs call:plural(Page.Import.Count.Invalid, Lang.Import.Counts.InvalidOne, Lang.Import.Counts.Invalid) ?></li>
+    <li class="count-duplicate<?cs if:Page.Import.Count.Duplicate > 0 ?> count-bad<?cs /if ?>"><strong><?cs var:Page.Import.Count.DuplicateText ?></strong> <?cs call:plural(Page.Import.Count.Duplicate, Lang.Import.Counts.DuplicateOne, Lang.Import.Counts.Duplicate) ?></li>
   </ul>
   <div class="actions">
     <a class="button primary" href="/admin/customers"><?cs var:Lang.Import.Report.SeeCustomers ?></a>
@@ -28,4 +28,4 @@
 </section>
 <?cs include:"import/errors.cs" ?>
 <?cs include:"import/summary.cs" ?>
-<?cs /def ?>
+</div><?cs /def ?>

@@ -1,4 +1,4 @@
-<?cs include:"macros.cs" ?><?cs set:Page.Title = Lang.Import.Title ?><?cs set:Page.Section = "customers" ?><?cs def:content() ?>
+<?cs include:"macros.cs" ?><?cs set:Page.Title = Lang.Import.Title ?><?cs set:Page.Section = "customers" ?><?cs def:content() ?><div class="import-page">
 <p class="crumbs"><a href="/admin/customers">← <?cs var:Lang.Import.BackToCustomers ?></a></p>
 <div class="page-head"><h1><?cs var:Lang.Import.Title ?></h1></div>
 <?cs if:Page.Message ?><p class="alert" role="alert" id="import-message"><?cs var:Page.Message ?></p><?cs /if ?>
@@ -30,20 +30,20 @@
   <h2><?cs var:Lang.Import.History.Title ?></h2>
   <?cs if:subcount(Page.History) == 0 ?><p class="empty"><?cs var:Lang.Import.History.None ?></p><?cs else ?>
   <div class="table-wrap"><table class="list compact">
-    <thead><tr><th scope="col"><?cs var:Lang.Import.History.When ?></th><th scope="col"><?cs var:Lang.Import.History.File ?></th><th scope="col"><?cs var:Lang.Import.History.By ?></th><th scope="col" class="num"><?cs var:Lang.Import.History.Rows ?></th><th scope="col" class="num"><?cs var:Lang.Import.History.New ?></th><th scope="col" class="num"><?cs var:Lang.Import.History.Updated ?></th><th scope="col" class="num"><?cs var:Lang.Import.History.Invalid ?></th><th scope="col"><?cs var:Lang.Import.History.State ?></th></tr></thead>
+    <thead><tr><th scope="col"><?cs var:Lang.Import.History.When ?></th><th scope="col"><?cs var:Lang.Import.History.File ?></th><th scope="col" class="hide-narrow"><?cs var:Lang.Import.History.By ?></th><th scope="col" class="num hide-narrow"><?cs var:Lang.Import.History.Rows ?></th><th scope="col" class="num hide-narrow"><?cs var:Lang.Import.History.New ?></th><th scope="col" class="num hide-narrow"><?cs var:Lang.Import.History.Updated ?></th><th scope="col" class="num hide-narrow"><?cs var:Lang.Import.History.Invalid ?></th><th scope="col"><?cs var:Lang.Import.History.State ?></th></tr></thead>
     <tbody>
     <?cs each:i = Page.History ?><tr>
       <td class="nowrap"><a href="/admin/import/<?cs var:i.Id ?>"><?cs var:i.When ?></a></td>
       <td><a href="/admin/import/<?cs var:i.Id ?>"><?cs if:i.Source == "paste" ?><?cs var:Lang.Import.PastedList ?><?cs else ?><?cs var:i.FileName ?><?cs /if ?></a></td>
-      <td><?cs var:i.By ?></td>
-      <td class="num"><?cs var:i.Rows ?></td>
-      <td class="num"><?cs var:i.New ?></td>
-      <td class="num"><?cs var:i.Updated ?></td>
-      <td class="num"><?cs var:i.Invalid ?></td>
+      <td class="hide-narrow"><?cs var:i.By ?></td>
+      <td class="num hide-narrow"><?cs var:i.Rows ?></td>
+      <td class="num hide-narrow"><?cs var:i.New ?></td>
+      <td class="num hide-narrow"><?cs var:i.Updated ?></td>
+      <td class="num hide-narrow"><?cs var:i.Invalid ?></td>
       <td><span class="status import-<?cs var:i.State ?>"><?cs var:Lang.Import.State[i.State] ?></span></td>
     </tr><?cs /each ?>
     </tbody>
   </table></div>
   <?cs /if ?>
 </section>
-<?cs /def ?>
+</div><?cs /def ?>
