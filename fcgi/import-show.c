@@ -245,7 +245,7 @@ errors_to_hdf(struct request *req, int dry_run)
 		return;
 	while (db_fetch(query) == 1) {
 		char *cells[SHEET_COLUMNS_MAX];
-		int count = split_values(db_text(query, 2), cells, SHEET_COLUMNS_MAX), i;
+		int count = split_csv_line(db_text(query, 2), cells, SHEET_COLUMNS_MAX), i;
 		char name[48];
 		HDF *node;
 
@@ -402,8 +402,9 @@ queue_and_show(struct request *req, enum import_action action)
 {
 	char where[64];
 
+	/* 0: no such import of the shop, which import_lock has just found */
 	if (import_job_queue(&req->app->db, req->shop.id, req->session.admin_id, req->path_id,
-	    action) < 0 || db_commit(&req->app->db) != 0) {
+	    action) <= 0 || db_commit(&req->app->db) != 0) {
 		page_error(req, 500, NULL);
 		return;
 	}
@@ -703,7 +704,7 @@ import_errors(struct request *req)
 		csv_cell(&line, db_text(query, 0), 1);
 		snprintf(key, sizeof(key), "Import.Reason.%s", db_text(query, 1));
 		csv_cell(&line, request_text(req, key), 0);
-		count = split_values(db_text(query, 2), cells, SHEET_COLUMNS_MAX);
+		count = split_csv_line(db_text(query, 2), cells, SHEET_COLUMNS_MAX);
 		for (i = 0; i < count; i++)
 			csv_cell(&line, cells[i], 0);
 		free_values(cells, count);

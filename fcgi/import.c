@@ -148,6 +148,46 @@ split_values(const char *text, char **out, int max)
 	return count;
 }
 
+int
+split_csv_line(const char *text, char **out, int max)
+{
+	size_t len = text ? strlen(text) : 0;
+	const char *p = text;
+	int count = 0;
+
+	if (len == 0)
+		return 0;
+	while (count < max) {
+		char *value = malloc(len + 1), *w = value;
+
+		if (value == NULL)
+			break;
+		if (*p == '"') {
+			/* quoted: "" is a quote; the value ends at a lone quote (or
+			 * at the end of a text cut short) */
+			for (p++; *p != '\0'; p++) {
+				if (*p == '"' && p[1] == '"')
+					*w++ = *p++;
+				else if (*p == '"') {
+					p++;
+					break;
+				} else
+					*w++ = *p;
+			}
+			while (*p != '\0' && *p != ',')
+				p++;
+		} else
+			while (*p != '\0' && *p != ',')
+				*w++ = *p++;
+		*w = '\0';
+		out[count++] = value;
+		if (*p != ',')
+			break;
+		p++;
+	}
+	return count;
+}
+
 void
 free_values(char **values, int count)
 {

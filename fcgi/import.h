@@ -93,6 +93,11 @@ const char *lang_key_of(const char *name, char *out, size_t size);
  * malloc'd values (url-unescaped), for free_values. Returns how many. */
 int split_values(const char *text, char **out, int max);
 
+/* Splits a row as the worker keeps a refused one (import_error.row_text:
+ * one CSV line, comma-separated, quoted where needed, maybe cut short)
+ * into at most max malloc'd values, for free_values. Returns how many. */
+int split_csv_line(const char *text, char **out, int max);
+
 void free_values(char **values, int count);
 
 /* --- the pages ------------------------------------------------------------- */
