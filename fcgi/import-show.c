@@ -26,10 +26,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lib/format.h"
 #include "lib/log.h"
 #include "lib/page.h"
+#include "lib/settings.h"
 #include "import.h"
 #include "import-job.h"
 
@@ -60,7 +62,8 @@ const struct field read_fields[READ__MAX + 1] = {
 	COLUMN(t##5), COLUMN(t##6), COLUMN(t##7)
 
 const struct field map_fields[MAP__MAX + 1] = {
-	[MAP_MODE] = { "mode", FIELD_CHOICE, 1, 0, 0, 0, import_mode_choices },
+	/* not required: the abandon button of the preview sends none */
+	[MAP_MODE] = { "mode", FIELD_CHOICE, 0, 0, 0, 0, import_mode_choices },
 	[MAP_SUBSCRIBE] = { "subscribe", FIELD_INT, 0, 0, 0, 1, NULL },
 	[MAP_ATTEST] = { "attest", FIELD_INT, 0, 0, 0, 1, NULL },
 	[MAP_WELCOME] = { "welcome", FIELD_INT, 0, 0, 0, 1, NULL },
@@ -370,9 +373,10 @@ import_show(struct request *req)
 /* --- changes --------------------------------------------------------------- */
 
 /* Starts a transaction and locks the import of the path; its state into
- * state. 1 found, 0 not (answered 404), -1 (answered 500). */
+ * state, who began it into *admin_id, its file into spool (when not NULL:
+ * room for 1024). 1 found, 0 not (answered 404), -1 (answered 500). */
 static int
-import_lock(struct request *req, char *state, size_t size, long long *admin_id)
+import_lock(struct request *req, char *state, size_t size, long long *admin_id, char *spool)
 {
 	struct db_query *query = &import_sql[SQL_IMPORT_LOCK];
 	struct db_param params[2] = { DB_INT(req->path_id), DB_INT(req->shop.id) };
@@ -386,6 +390,8 @@ import_lock(struct request *req, char *state, size_t size, long long *admin_id)
 	if (found == 1) {
 		snprintf(state, size, "%s", db_text(query, 0));
 		*admin_id = db_text(query, 1) ? db_int(query, 1) : 0;
+		if (spool != NULL)
+			snprintf(spool, 1024, "%s", db_text(query, 2) ? db_text(query, 2) : "");
 	}
 	db_done(query);
 	if (found != 1) {
@@ -529,7 +535,7 @@ import_map(struct request *req)
 		return;
 	}
 	import_view_free(&view);
-	if (import_lock(req, state, sizeof(state), &admin_id) != 1)
+	if (import_lock(req, state, sizeof(state), &admin_id, NULL) != 1)
 		return;
 	if (strcmp(state, "new") != 0 && strcmp(state, "previewed") != 0) {
 		not_now(req);
@@ -557,7 +563,7 @@ import_run(struct request *req)
 	char state[16];
 	long long admin_id;
 
-	if (import_lock(req, state, sizeof(state), &admin_id) != 1)
+	if (import_lock(req, state, sizeof(state), &admin_id, NULL) != 1)
 		return;
 	if (strcmp(state, "previewed") != 0) {
 		not_now(req);
@@ -566,13 +572,45 @@ import_run(struct request *req)
 	queue_and_show(req, IMPORT_RUN);
 }
 
+/* Gives up an import that has not run: its row goes, and its file, when
+ * it is where the pages keep files (the shop's kept/ folder). */
+void
+import_delete(struct request *req)
+{
+	char state[16], spool[1024], kept[1024];
+	long long admin_id;
+
+	if (import_lock(req, state, sizeof(state), &admin_id, spool) != 1)
+		return;
+	if (strcmp(state, "new") != 0 && strcmp(state, "previewed") != 0) {
+		not_now(req);
+		return;
+	}
+	{
+		struct db_param params[2] = { DB_INT(req->path_id), DB_INT(req->shop.id) };
+
+		if (db_exec(&req->app->db, &import_sql[SQL_IMPORT_DELETE], params, 2) < 0 ||
+		    db_commit(&req->app->db) != 0) {
+			page_error(req, 500, NULL);
+			return;
+		}
+	}
+	snprintf(kept, sizeof(kept), "%s/%lld/kept/", settings_spool_dir(req->app->config),
+	    req->shop.id);
+	if (spool[0] != '\0' && strncmp(spool, kept, strlen(kept)) == 0 &&
+	    strchr(spool + strlen(kept), '/') == NULL && unlink(spool) != 0)
+		log_warn("cannot delete the import's file %s", spool);
+	page_notice(req, "import_deleted");
+	page_redirect(req, "/admin/import");
+}
+
 void
 import_undo(struct request *req)
 {
 	char state[16];
 	long long admin_id;
 
-	if (import_lock(req, state, sizeof(state), &admin_id) != 1)
+	if (import_lock(req, state, sizeof(state), &admin_id, NULL) != 1)
 		return;
 	if (!req->session.admin_is_owner && admin_id != req->session.admin_id) {
 		db_rollback(&req->app->db);

@@ -46,7 +46,10 @@ struct db_query import_sql[IMPORT_SQL__MAX] = {
 	    " WHERE i.id = ? AND i.shop_id = ?" },
 	/* what a change of the import is made against, held to its end */
 	[SQL_IMPORT_LOCK] = { .sql =
-	    "SELECT state, admin_id FROM import WHERE id = ? AND shop_id = ? FOR UPDATE" },
+	    "SELECT state, admin_id, spool_path FROM import WHERE id = ? AND shop_id = ? FOR UPDATE" },
+	/* an import given up before it ran: its row and refused rows go */
+	[SQL_IMPORT_DELETE] = { .sql =
+	    "DELETE FROM import WHERE id = ? AND shop_id = ? AND state IN ('new', 'previewed')" },
 	/* the shop's history, newest first (import_shop) */
 	[SQL_IMPORT_HISTORY] = { .sql =
 	    "SELECT i.id, i.created_at, a.email, i.source, i.file_name, i.state, i.row_count,"
@@ -468,6 +471,8 @@ static const struct route routes[] = {
 	{ "POST", "/admin/import/#/read", ACCESS_ADMIN, read_fields, import_reread, NULL, 0 },
 	{ "POST", "/admin/import/#/mapping", ACCESS_ADMIN, map_fields, import_map, NULL, 0 },
 	{ "POST", "/admin/import/#/run", ACCESS_ADMIN, NULL, import_run, NULL, 0 },
+	/* the mapping form's other button: its fields come along */
+	{ "POST", "/admin/import/#/delete", ACCESS_ADMIN, map_fields, import_delete, NULL, 0 },
 	{ "POST", "/admin/import/#/cancel", ACCESS_ADMIN, NULL, import_cancel, NULL, 0 },
 	{ "POST", "/admin/import/#/undo", ACCESS_ADMIN, NULL, import_undo, NULL, 0 },
 	{ "GET", "/admin/import/#/errors.csv", ACCESS_ADMIN, NULL, import_errors, NULL, 0 },

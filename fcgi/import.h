@@ -24,6 +24,7 @@ enum import_sql {
 	SQL_IMPORT_ADD,
 	SQL_IMPORT_ONE,
 	SQL_IMPORT_LOCK,
+	SQL_IMPORT_DELETE,
 	SQL_IMPORT_HISTORY,
 	SQL_IMPORT_LAST_MAPPING,
 	SQL_IMPORT_READ_SET,
@@ -124,6 +125,7 @@ void import_show(struct request *req);
 void import_reread(struct request *req);
 void import_map(struct request *req);
 void import_run(struct request *req);
+void import_delete(struct request *req);
 void import_cancel(struct request *req);
 void import_undo(struct request *req);
 void import_errors(struct request *req);

@@ -59,7 +59,7 @@
     </fieldset>
     <div class="actions">
       <button type="submit" class="primary"><?cs var:Lang.Import.Mapping.Preview ?></button>
-      <a href="/admin/import"><?cs var:Lang.Import.Mapping.Cancel ?></a>
+      <button type="submit" class="link" formaction="/admin/import/<?cs var:Page.Import.Id ?>/delete"><?cs var:Lang.Import.Mapping.Cancel ?></button>
     </div>
     <p class="muted"><?cs var:Lang.Import.Mapping.NothingWritten ?></p>
   </section>

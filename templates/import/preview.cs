@@ -19,6 +19,10 @@
       <button type="submit" class="primary"><?cs var:Lang.Import.Preview.Run ?></button>
     </form>
     <a class="button" href="/admin/import/<?cs var:Page.Import.Id ?>?edit=1"><?cs var:Lang.Import.Preview.Change ?></a>
+    <form method="post" action="/admin/import/<?cs var:Page.Import.Id ?>/delete">
+      <?cs call:csrf_field() ?>
+      <button type="submit" class="link"><?cs var:Lang.Import.Mapping.Cancel ?></button>
+    </form>
   </div>
 </section>
 <?cs include:"import/errors.cs" ?>

@@ -473,6 +473,27 @@ class Mapping(ImportCase):
         page = self.owner.get("/admin/import/%s" % number)
         self.assertIn("elle ne sera jamais enregistrée", page.text())
 
+    def test_giving_up_an_import_deletes_it_and_its_file(self):
+        before = self.kept_files()
+        number = import_id(self.owner.upload(utf8_csv(), "abandon.csv"))
+        spool = import_row(number, "spool_path")[0]
+        self.assertTrue(os.path.exists(spool))
+        page = self.owner.get("/admin/import/%s" % number)
+        self.assertIn('formaction="/admin/import/%s/delete"' % number, page.body)
+        answer = self.owner.post("/admin/import/%s/delete" % number, dict(selects(page), mode="fill"))
+        self.assertEqual(answer.status, 303, answer.text()[:300])
+        self.assertEqual(answer.header("Location"), "/admin/import")
+        self.assertEqual(sql("SELECT COUNT(*) FROM import WHERE id = %s" % number), [["0"]])
+        self.assertFalse(os.path.exists(spool))
+        self.assertEqual(self.kept_files(), before)
+        self.assertIn("Import abandonné", self.owner.get("/admin/import").text())
+
+    def test_an_import_under_way_cannot_be_given_up(self):
+        number = import_id(self.owner.upload(utf8_csv(), "pas-abandon.csv"))
+        self.map_and_preview(number)
+        self.assertEqual(self.owner.post("/admin/import/%s/delete" % number, {}).status, 409)
+        self.assertEqual(import_row(number, "state"), ["previewing"])
+
     def test_a_run_or_an_undo_before_its_time_changes_nothing(self):
         number = import_id(self.owner.upload(utf8_csv(), "trop-tot.csv"))
         for action in ("run", "undo"):
@@ -533,7 +554,7 @@ class BadInput(ImportCase):
         self.assertRefused(self.owner.paste("a@exemple.fr", token=False), 403,
                            "Ce formulaire a expiré")
         for action, fields in (("read", {"header": "no"}), ("mapping", {"mode": "fill", "c0": "email"}),
-                               ("run", {}), ("cancel", {}), ("undo", {})):
+                               ("run", {}), ("cancel", {}), ("undo", {}), ("delete", {})):
             with self.subTest(action):
                 answer = self.owner.post("/admin/import/%s/%s" % (number, action), fields,
                                          token=False)
@@ -554,7 +575,7 @@ class OtherShop(ImportCase):
                 self.assertNotIn("secret-a.csv", answer.body)
         for action, fields in (("read", {"header": "no"}),
                                ("mapping", {"mode": "fill", "c0": "email"}),
-                               ("run", {}), ("cancel", {}), ("undo", {})):
+                               ("run", {}), ("cancel", {}), ("undo", {}), ("delete", {})):
             with self.subTest(action):
                 answer = other.post("/admin/import/%s/%s" % (number, action), fields)
                 self.assertEqual(answer.status, 404)
