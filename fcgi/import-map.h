@@ -104,7 +104,12 @@ extern const char *const import_reason_names[IMPORT_REASON__MAX];
 /* One row as the customer writer takes it. Text is "" when the file has no
  * value; has[f] says whether the row gave field f a value (the import's
  * "fill empty fields only" and "overwrite" tell an empty cell from a
- * missing column). */
+ * missing column). An empty cell, or one holding only a placeholder ("-",
+ * "N/A", Excel's "#N/A"), gives no value: has[f] stays 0. The fields read
+ * through another one say so in both: a full name split sets has[] of the
+ * first and last name it fills, a mobile used as the phone has[IMPORT_PHONE],
+ * a second address line has[IMPORT_ADDRESS] (joined to the first with ", ").
+ * A password, tags and groups set has[] only (nothing is copied). */
 struct import_record {
 	char email[IMPORT_EMAIL_MAX + 1];	/* normalised (text_email_normalise) */
 	char first_name[IMPORT_NAME_MAX + 1];
@@ -141,5 +146,20 @@ int import_mapping_write(const enum import_field *map, int count, char *out, siz
  * number of columns, or -1 when a name is unknown or a field other than
  * ignore comes twice. */
 int import_mapping_read(const char *text, enum import_field *map, int max);
+
+/* Fidèle's own customer export (issue 14): the columns it writes, in
+ * order, with their headers in French and English (which the export
+ * writes, and the import recognises as the field given; IMPORT_IGNORE for
+ * the columns that are not a customer's input: status, source, average
+ * order, last order date, service e-mails). name is the column's key. */
+struct import_export_column {
+	const char *name;
+	enum import_field field;
+	const char *header_fr;
+	const char *header_en;
+};
+
+#define IMPORT_EXPORT_COLUMNS 23
+extern const struct import_export_column import_export_columns[IMPORT_EXPORT_COLUMNS];
 
 #endif

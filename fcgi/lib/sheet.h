@@ -76,6 +76,7 @@ struct sheet_options {
 	enum sheet_format format;	/* SHEET_FORMAT_DETECT: from the bytes, not the name */
 	enum sheet_encoding encoding;	/* CSV only; DETECT: BOM, else valid UTF-8, else Windows-1252 */
 	char separator;			/* CSV only; 0: detected from the first lines */
+	long long unpacked_max;		/* xlsx only; 0: SHEET_UNPACKED_MAX (tests lower it) */
 };
 
 /* One row, valid until the next sheet_next or sheet_close. Blank rows
