@@ -122,16 +122,27 @@ def xlsx(rows):
 
 
 def zip_bomb():
-    """A zip whose one member unpacks to 2 GB of zeros (deflate's limit of
-    about 1:1000 makes it 2 MB), named as a workbook's sheet."""
+    """A workbook whose sheet unpacks to 2 GB (deflate's limit of about
+    1:1000 makes the file 2 MB): a row, then spaces."""
+    small = zipfile.ZipFile(io.BytesIO(xlsx([("E-mail",)])))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
+        for name in small.namelist():
+            if not name.endswith("sheet1.xml"):
+                z.writestr(name, small.read(name))
         with z.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as member:
-            block = b"\0" * (1024 * 1024)
+            member.write(b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+                         b'spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr">'
+                         b'<is><t>')
+            block = b" " * (1024 * 1024)
             for _ in range(2048):
                 member.write(block)
     return out.getvalue()
+
+
+def fixture(name):
+    with open(os.path.join(web.STACK.srcdir, "tests", "fixtures", "import", name), "rb") as f:
+        return f.read()
 
 
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00"
@@ -532,9 +543,17 @@ class BadInput(ImportCase):
     def test_a_zip_bomb_named_xlsx_is_refused(self):
         before = (self.imports(), self.kept_files())
         answer = self.owner.upload(zip_bomb(), "bombe.xlsx")
-        self.assertEqual(answer.status, 422, answer.text()[:300])
-        self.assertIn('id="import-message"', answer.body)
+        self.assertRefused(answer, 422, "Ce classeur se décompresse en plus d'1 Go")
         self.assertNothingLeft(*before)
+
+    def test_a_broken_workbook_and_a_zip_that_is_no_workbook_are_refused(self):
+        for name, message in (("broken.xlsx", "Ce classeur Excel est abîmé"),
+                              ("not-xlsx.zip", "n'est pas un tableau lisible")):
+            with self.subTest(name):
+                before = (self.imports(), self.kept_files())
+                answer = self.owner.upload(fixture(name), name.replace(".zip", ".xlsx"))
+                self.assertRefused(answer, 422, message)
+                self.assertNothingLeft(*before)
 
     def test_an_empty_paste_is_refused(self):
         before = (self.imports(), self.kept_files())
