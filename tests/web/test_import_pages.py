@@ -419,6 +419,21 @@ class Mapping(ImportCase):
         self.assertIn("prévenez votre hébergeur", page.text())
         self.assertIn("/admin/import/%s/cancel" % number, page.body)
 
+    def test_a_job_whose_worker_stopped_answering_says_it_will_resume(self):
+        number = import_id(self.owner.upload(utf8_csv(), "muet.csv"))
+        self.map_and_preview(number)
+        job = import_row(number, "job_id")[0]
+        # taken by a worker that then went silent (killed, or its machine down)
+        sql("UPDATE job SET state = 'running', worker_id = 'gone', progress = 1,"
+            " heartbeat_at = NOW() - INTERVAL 10 MINUTE WHERE id = %s" % job)
+        try:
+            page = self.owner.get("/admin/import/%s" % number)
+            self.assertIn("Le service d'import ne répond plus", page.text())
+            self.assertIn("reprendra là où il s'est arrêté", page.text())
+            self.assertIn('<progress id="import-progress" max="3" value="1">', page.body)
+        finally:
+            sql("UPDATE job SET state = 'cancelled' WHERE id = %s" % job)
+
     def test_a_second_import_waits_for_the_first_and_says_so(self):
         first = import_id(self.owner.upload(utf8_csv(), "premier-en-cours.csv"))
         self.map_and_preview(first)
@@ -564,6 +579,7 @@ class BadInput(ImportCase):
         before = (self.imports(), self.kept_files())
         answer = self.owner.upload(b"a" * (50 * 1024 * 1024 + 4096), "gros.csv")
         self.assertRefused(answer, 413, "Envoi trop volumineux")
+        self.assertIn("enregistré en CSV", answer.text())
         self.assertNothingLeft(*before)
 
     def test_every_post_without_its_csrf_token_is_refused(self):
@@ -580,6 +596,130 @@ class BadInput(ImportCase):
                 self.assertRefused(answer, 403, "Ce formulaire a expiré")
         self.assertNothingLeft(*before)
         self.assertEqual(import_row(number, "state", "has_header", "job_id"), ["new", "1", "NULL"])
+
+
+class Flow(ImportCase):
+    """The whole way, with a worker run by the test (fidele-worker --once)
+    after each step that queues a job."""
+
+    def setUp(self):
+        super().setUp()
+        # every address of these tests ends so: tearDown finds them
+        sql("UPDATE customer SET erased_at = NOW(), email = NULL, import_id = NULL"
+            " WHERE email LIKE '%%@flux.test' AND shop_id = %s" % self.shop)
+
+    def work(self):
+        result = subprocess.run([web.STACK.program("fidele-worker"), "--once"],
+                                env=web.STACK.env(), capture_output=True, text=True, timeout=300)
+        self.assertEqual(result.returncode, 0, result.stderr)
+
+    def customers(self):
+        return sql("SELECT email, first_name, last_name, city FROM customer"
+                   " WHERE shop_id = %s AND email LIKE '%%@flux.test' AND erased_at IS NULL"
+                   " ORDER BY email" % self.shop)
+
+    def preview(self, number, **changes):
+        self.assertEqual(self.map_and_preview(number, **changes).status, 303)
+        self.work()
+        page = self.owner.get("/admin/import/%s" % number)
+        self.assertEqual(import_row(number, "state"), ["previewed"], page.text()[:500])
+        return page
+
+    def run_import(self, number):
+        answer = self.owner.post("/admin/import/%s/run" % number, {})
+        self.assertEqual(answer.status, 303, answer.text()[:300])
+        self.work()
+        self.assertEqual(import_row(number, "state"), ["done"])
+        return self.owner.get("/admin/import/%s" % number)
+
+    def counts(self, page, counts_id):
+        block = re.search(r'<ul class="import-counts" id="%s">(.*?)</ul>' % counts_id,
+                          page.body, re.S).group(1)
+        return [int(n.replace("\u202f", "").replace(" ", "").replace("\xa0", ""))
+                for n in re.findall(r"<strong>([^<]+)</strong>", block)]
+
+    def test_a_file_previewed_imported_reported_and_undone(self):
+        sql("INSERT INTO customer (shop_id, email, first_name, last_name, status, source)"
+            " VALUES (%s, 'deja@flux.test', 'Déjà', 'Là', 'active', 'admin')" % self.shop)
+        rows = [("zelie@flux.test", "Zélie", "Fabrègues", "Besançon"),
+                ("noel@flux.test", "Noël", "Ozanne", "Orléans"),
+                ("agathe@flux.test", "Agathe", "Sète", "Sète"),
+                ("deja@flux.test", "Déjà", "Là", "Nîmes"),
+                ("pas-une-adresse", "Jean", "Formule", "=HYPERLINK(\"http://x\")"),
+                ("zelie@flux.test", "Zélie", "Fabrègues", "Besançon")]
+        text = "Courriel;Prénom;Nom;Ville\r\n" + "".join(";".join(r) + "\r\n" for r in rows)
+        number = import_id(self.owner.upload(text.encode("cp1252"), "marché.csv"))
+        before = sql("SELECT COUNT(*) FROM customer WHERE shop_id = %s" % self.shop)
+
+        page = self.preview(number)
+        # new, updated, unchanged, invalid, duplicated
+        self.assertEqual(self.counts(page, "preview-counts"), [3, 1, 0, 1, 1])
+        self.assertIn("Ligne 6", page.text())
+        self.assertEqual(sql("SELECT COUNT(*) FROM customer WHERE shop_id = %s" % self.shop),
+                         before, "the preview wrote customers")
+
+        page = self.run_import(number)
+        self.assertEqual(self.counts(page, "run-counts"), [3, 1, 0, 1, 1])
+        self.assertIn("Import terminé.", page.text())
+        self.assertIn("marché.csv", page.text())
+        self.assertIn(OWNER_A[0], page.text())
+        self.assertIn("Courriel → Adresse e-mail", page.text())
+        self.assertEqual(self.customers(), [
+            ["agathe@flux.test", "Agathe", "Sète", "Sète"],
+            ["deja@flux.test", "Déjà", "Là", "Nîmes"],
+            ["noel@flux.test", "Noël", "Ozanne", "Orléans"],
+            ["zelie@flux.test", "Zélie", "Fabrègues", "Besançon"]])
+        # searchable at once, accents folded
+        found = self.owner.get("/admin/customers?q=fabregues")
+        self.assertIn("zelie@flux.test", found.text())
+
+        errors = self.owner.get("/admin/import/%s/errors.csv" % number)
+        self.assertEqual(errors.status, 200)
+        self.assertEqual(errors.header("Content-Type"), "text/csv; charset=utf-8")
+        self.assertTrue(errors.body.startswith("\ufeff"))
+        lines = errors.body[1:].split("\r\n")
+        self.assertEqual(lines[0], '"Ligne";"Motif";"Courriel";"Prénom";"Nom";"Ville"')
+        self.assertTrue(lines[1].startswith('"6";"'), lines[1])
+        self.assertIn('"pas-une-adresse";"Jean";"Formule";"\'=HYPERLINK(""http://x"")"', lines[1])
+        self.assertEqual(lines[2:], [""], "only the invalid row: the duplicate is counted apart")
+
+        answer = self.owner.post("/admin/import/%s/undo" % number, {})
+        self.assertEqual(answer.status, 303, answer.text()[:300])
+        self.work()
+        page = self.owner.get("/admin/import/%s" % number)
+        self.assertIn("Import annulé.", page.text())
+        self.assertEqual(self.counts(page, "undo-counts"), [3, 0])
+        # the customer the import only updated stays
+        self.assertEqual([c[0] for c in self.customers()], ["deja@flux.test"])
+
+    def test_each_kind_of_file_is_imported_with_its_accents(self):
+        rows = [("ana-%d@flux.test", "Anaïs", "Lefèvre", "Besançon"),
+                ("bo-%d@flux.test", "Bérénice", "Noël", "Orléans")]
+        for n, (name, make) in enumerate((("utf8.csv", lambda r: utf8_csv(r, bom=True)),
+                                          ("excel.csv", windows_csv),
+                                          ("unicode.txt", utf16_tsv),
+                                          ("classeur.xlsx", lambda r: xlsx(
+                                              [("E-mail", "Prénom", "Nom", "Ville")] + r)))):
+            with self.subTest(name):
+                numbered = [(r[0] % n,) + r[1:] for r in rows]
+                number = import_id(self.owner.upload(make(numbered), name))
+                self.preview(number)
+                self.run_import(number)
+                got = sql("SELECT first_name, last_name, city FROM customer WHERE shop_id = %s"
+                          " AND email IN ('%s', '%s') ORDER BY email"
+                          % (self.shop, numbered[0][0], numbered[1][0]))
+                self.assertEqual(got, [["Anaïs", "Lefèvre", "Besançon"],
+                                       ["Bérénice", "Noël", "Orléans"]])
+
+    def test_a_pasted_list_is_imported(self):
+        number = import_id(self.owner.paste(
+            'Élodie Martin <elodie@flux.test>, "Noël, Zoé" <zoe@flux.test>; paul@flux.test'))
+        page = self.preview(number)
+        self.assertEqual(self.counts(page, "preview-counts"), [3, 0, 0, 0, 0])
+        self.run_import(number)
+        self.assertEqual(self.customers(), [["elodie@flux.test", "Élodie", "Martin", ""],
+                                            ["paul@flux.test", "", "", ""],
+                                            ["zoe@flux.test", "Zoé", "Noël", ""]])
 
 
 class OtherShop(ImportCase):
