@@ -7,7 +7,11 @@
  *   import-start.c   the start page: a file or a pasted list in, the
  *                    sample file, the shop's import history
  *   import-show.c    one import: the mapping screen, the job under way,
- *                    the preview, the report, errors.csv, cancel and undo
+ *                    the preview, the report
+ *   import-change.c  what the admin changes: the file read another way, the
+ *                    mapping (which queues the preview), the run, the undo,
+ *                    a job stopped, an import given up
+ *   import-errors.c  errors.csv
  *
  * The file is read by fcgi/lib/sheet.h, its columns understood by
  * import-map.h, and the long work (preview, run, undo) is a worker job
@@ -115,19 +119,39 @@ void import_sample(struct request *req);
 
 /* import-show.c */
 enum show_key { SHOW_EDIT, SHOW__MAX };
+extern const struct field show_fields[SHOW__MAX + 1];
+void import_show(struct request *req);
+
+int import_state_is(const struct import_view *view, const char *state);
+
+/* Whether the admin may stop or undo the import: an owner, or who began it. */
+int import_may_change(struct request *req, const struct import_view *view);
+
+/* How the file of view is read, as stored, into options. */
+void import_view_options(const struct import_view *view, struct sheet_options *options);
+
+/* The mapping of view into map (room for SHEET_COLUMNS_MAX). */
+void import_view_map(const struct import_view *view, enum import_field *map);
+
+/* The mapping screen of view with map, status, and message (a Lang key)
+ * when what was sent could not be taken. */
+void import_mapping_render(struct request *req, const struct import_view *view,
+    const enum import_field *map, int status, const char *message);
+
+/* import-change.c */
 enum read_key { READ_ENCODING, READ_SEPARATOR, READ_HEADER, READ__MAX };
 enum map_key { MAP_MODE, MAP_SUBSCRIBE, MAP_ATTEST, MAP_WELCOME, MAP_COLUMN0,
 	MAP__MAX = MAP_COLUMN0 + IMPORT_FORM_COLUMNS };
-extern const struct field show_fields[SHOW__MAX + 1];
 extern const struct field read_fields[READ__MAX + 1];
 extern const struct field map_fields[MAP__MAX + 1];
-void import_show(struct request *req);
 void import_reread(struct request *req);
 void import_map(struct request *req);
 void import_run(struct request *req);
 void import_delete(struct request *req);
 void import_cancel(struct request *req);
 void import_undo(struct request *req);
+
+/* import-errors.c */
 void import_errors(struct request *req);
 
 /* Reads the file at path with options: the first row decides whether it
