@@ -23,6 +23,7 @@ import unittest
 import urllib.parse
 import zipfile
 
+from test_pages import tidy_problems
 from test_worker_smtp import WorkerCase
 import web
 
@@ -248,6 +249,10 @@ class ImportCase(WorkerCase):
             " AND shop_id IN (SELECT id FROM shop WHERE slug IN ('importa', 'importb'))")
         super().tearDown()
 
+    def assertValid(self, page):
+        self.assertEqual(page.status, 200, page.text()[:300])
+        self.assertEqual(tidy_problems(page.body), [])
+
     def imports(self):
         return int(sql("SELECT COUNT(*) FROM import WHERE shop_id = %s" % self.shop)[0][0])
 
@@ -270,7 +275,7 @@ class StartPage(ImportCase):
 
     def test_the_start_page_offers_a_file_a_pasted_list_and_the_sample(self):
         page = self.owner.get("/admin/import")
-        self.assertEqual(page.status, 200)
+        self.assertValid(page)
         self.assertIn('enctype="multipart/form-data"', page.body)
         self.assertIn('<input id="import-file" name="file" type="file"', page.body)
         self.assertIn('<textarea id="import-text" name="text"', page.body)
@@ -325,7 +330,7 @@ class Analysis(ImportCase):
                                     "column_count", "encoding", "field_separator", "has_header"),
                          ["new", "file", "clients été.csv", "3", "4", "utf-8", ",", "1"])
         page = self.owner.get("/admin/import/%s" % number)
-        self.assertEqual(page.status, 200)
+        self.assertValid(page)
         self.assertIn("UTF-8, séparateur virgule, 3 lignes", page.text())
         self.assertEqual(column_headers(page), ["E-mail", "Prénom", "Nom", "Ville"])
         self.assertEqual(selects(page), {"c0": "email", "c1": "first_name", "c2": "last_name",
@@ -413,7 +418,7 @@ class Mapping(ImportCase):
         number = import_id(self.owner.upload(utf8_csv(), "attente.csv"))
         self.map_and_preview(number)
         page = self.owner.get("/admin/import/%s" % number)
-        self.assertEqual(page.status, 200)
+        self.assertValid(page)
         self.assertIn('<meta http-equiv="refresh" content="2">', page.body)
         self.assertIn("En attente du service d'import.", page.text())
         self.assertIn("prévenez votre hébergeur", page.text())
@@ -652,6 +657,7 @@ class Flow(ImportCase):
         before = sql("SELECT COUNT(*) FROM customer WHERE shop_id = %s" % self.shop)
 
         page = self.preview(number)
+        self.assertValid(page)
         # new, updated, unchanged, invalid, duplicated
         self.assertEqual(self.counts(page, "preview-counts"), [3, 1, 0, 1, 1])
         self.assertIn("Ligne 6", page.text())
@@ -659,6 +665,7 @@ class Flow(ImportCase):
                          before, "the preview wrote customers")
 
         page = self.run_import(number)
+        self.assertValid(page)
         self.assertEqual(self.counts(page, "run-counts"), [3, 1, 0, 1, 1])
         self.assertIn("Import terminé.", page.text())
         self.assertIn("marché.csv", page.text())
@@ -687,6 +694,7 @@ class Flow(ImportCase):
         self.assertEqual(answer.status, 303, answer.text()[:300])
         self.work()
         page = self.owner.get("/admin/import/%s" % number)
+        self.assertValid(page)
         self.assertIn("Import annulé.", page.text())
         self.assertEqual(self.counts(page, "undo-counts"), [3, 0])
         # the customer the import only updated stays
