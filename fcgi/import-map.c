@@ -122,6 +122,7 @@ static const struct {
 
 	{ "Prénom", IMPORT_FIRST_NAME },
 	{ "Prénoms", IMPORT_FIRST_NAME },
+	{ "Prénom du client", IMPORT_FIRST_NAME },
 	{ "First name", IMPORT_FIRST_NAME },
 	{ "Given name", IMPORT_FIRST_NAME },
 	{ "Forename", IMPORT_FIRST_NAME },
@@ -150,6 +151,8 @@ static const struct {
 	{ "Téléphone", IMPORT_PHONE },
 	{ "Tél", IMPORT_PHONE },
 	{ "Téléphone fixe", IMPORT_PHONE },
+	{ "Tél fixe", IMPORT_PHONE },
+	{ "Téléphone 1", IMPORT_PHONE },
 	{ "Numéro de téléphone", IMPORT_PHONE },
 	{ "N° de téléphone", IMPORT_PHONE },
 	{ "Fixe", IMPORT_PHONE },
@@ -167,6 +170,7 @@ static const struct {
 	{ "Tél portable", IMPORT_MOBILE },
 	{ "Téléphone mobile", IMPORT_MOBILE },
 	{ "Numéro de portable", IMPORT_MOBILE },
+	{ "Téléphone 2", IMPORT_MOBILE },
 	{ "Mobile phone", IMPORT_MOBILE },
 	{ "Cell phone", IMPORT_MOBILE },
 	{ "Cell", IMPORT_MOBILE },
@@ -262,6 +266,9 @@ static const struct {
 
 	{ "Date d'inscription", IMPORT_SIGNUP_DATE },
 	{ "Inscrit le", IMPORT_SIGNUP_DATE },
+	{ "Date inscription", IMPORT_SIGNUP_DATE },
+	{ "Date d'adhésion", IMPORT_SIGNUP_DATE },
+	{ "Adhérent depuis", IMPORT_SIGNUP_DATE },
 	{ "Inscription", IMPORT_SIGNUP_DATE },
 	{ "Date de création", IMPORT_SIGNUP_DATE },
 	{ "Créé le", IMPORT_SIGNUP_DATE },
@@ -606,8 +613,8 @@ cell_trim(const char *text, size_t len)
 static int
 cell_is_placeholder(struct cell cell)
 {
-	static const char *const placeholders[] = { "-", "\xe2\x80\x93", "\xe2\x80\x94", "n/a", "N/A",
-	    "#N/A", "#N/D" };
+	static const char *const placeholders[] = { "-", "--", "\xe2\x80\x93", "\xe2\x80\x94", "n/a",
+	    "N/A", "#N/A", "#N/D" };
 	size_t i;
 
 	for (i = 0; i < sizeof(placeholders) / sizeof(placeholders[0]); i++)
@@ -1249,7 +1256,12 @@ read_number(const char **p, int min, int max, int *value)
 
 /* An Excel serial day (1 is 1900-01-01; Excel counts a 29 February 1900
  * that never was, day 60, so later days are one off), with a fraction of
- * a day for the time. */
+ * a day for the time. Only days from 1970 to 2099 are taken: a date of
+ * signing up is in that range, and a smaller number in a date column is a
+ * mistake ("2023" alone would be day 2023, in 1905), not a date. */
+#define SERIAL_FIRST 25569	/* 1970-01-01 */
+#define SERIAL_LAST 73050	/* 2099-12-31 */
+
 static int
 date_from_serial(const char *text, char out[20])
 {
@@ -1258,7 +1270,7 @@ date_from_serial(const char *text, char out[20])
 	long days, seconds;
 	int year, month, day;
 
-	if (*end != '\0' || !(serial >= 1 && serial < 2958466))
+	if (*end != '\0' || !(serial >= SERIAL_FIRST && serial < SERIAL_LAST + 1))
 		return -1;
 	days = (long)serial;
 	seconds = (long)((serial - (double)days) * 86400 + 0.5);
@@ -1266,18 +1278,127 @@ date_from_serial(const char *text, char out[20])
 		days++;
 		seconds -= 86400;
 	}
-	if (days == 60 || days > 2958465)
+	if (days > SERIAL_LAST)
 		return -1;
-	date_from_days(days - (days < 60 ? 25568 : 25569), &year, &month, &day);
+	date_from_days(days - 25569, &year, &month, &day);
 	date_write(out, year, month, day, (int)(seconds / 3600), (int)(seconds / 60 % 60),
 	    (int)(seconds % 60));
+	return 0;
+}
+
+/* Month names, French and English, whole and cut short, folded; and the
+ * words a written date may carry around them (days of the week, "le",
+ * "at", ordinals' endings). */
+static const struct {
+	const char *word;
+	int month;	/* 1-12; 0: a word to skip; 13, 14: AM, PM */
+} date_words[] = {
+	{ "janvier", 1 }, { "janv", 1 }, { "january", 1 }, { "jan", 1 },
+	{ "fevrier", 2 }, { "fevr", 2 }, { "fev", 2 }, { "february", 2 }, { "feb", 2 },
+	{ "mars", 3 }, { "march", 3 }, { "mar", 3 },
+	{ "avril", 4 }, { "avr", 4 }, { "april", 4 }, { "apr", 4 },
+	{ "mai", 5 }, { "may", 5 },
+	{ "juin", 6 }, { "june", 6 }, { "jun", 6 },
+	{ "juillet", 7 }, { "juil", 7 }, { "july", 7 }, { "jul", 7 },
+	{ "aout", 8 }, { "august", 8 }, { "aug", 8 },
+	{ "septembre", 9 }, { "sept", 9 }, { "september", 9 }, { "sep", 9 },
+	{ "octobre", 10 }, { "october", 10 }, { "oct", 10 },
+	{ "novembre", 11 }, { "november", 11 }, { "nov", 11 },
+	{ "decembre", 12 }, { "dec", 12 }, { "december", 12 },
+	{ "lundi", 0 }, { "mardi", 0 }, { "mercredi", 0 }, { "jeudi", 0 }, { "vendredi", 0 },
+	{ "samedi", 0 }, { "dimanche", 0 }, { "lun", 0 }, { "mer", 0 }, { "jeu", 0 }, { "ven", 0 },
+	{ "sam", 0 }, { "dim", 0 }, { "monday", 0 }, { "tuesday", 0 }, { "wednesday", 0 },
+	{ "thursday", 0 }, { "friday", 0 }, { "saturday", 0 }, { "sunday", 0 }, { "mon", 0 },
+	{ "tue", 0 }, { "wed", 0 }, { "thu", 0 }, { "fri", 0 }, { "sat", 0 }, { "sun", 0 },
+	{ "le", 0 }, { "a", 0 }, { "at", 0 }, { "er", 0 }, { "st", 0 }, { "nd", 0 }, { "rd", 0 },
+	{ "th", 0 }, { "utc", 0 }, { "gmt", 0 },
+	{ "am", 13 }, { "pm", 14 },
+};
+
+/* Whether c is an ASCII letter or a byte of a UTF-8 character. */
+static int
+is_letter_byte(unsigned char c)
+{
+	return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c >= 0x80;
+}
+
+/* A date written with its month's name: "4 mai 2023", "lundi 1er mai
+ * 2023 à 10:11", "May 4, 2023", "04-May-2023", "Dec 31 2023 10:11 PM".
+ * Writes "YYYY-MM-DD HH:MM:SS"; returns 0 or -1. */
+static int
+date_parse_words(const char *text, char out[20])
+{
+	const char *p = text;
+	int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0, meridiem = 0, timed = 0;
+
+	while (*p != '\0') {
+		unsigned char c = (unsigned char)*p;
+
+		if (c >= '0' && c <= '9') {
+			const char *start = p;
+			int number;
+
+			if (read_number(&p, 1, 4, &number) < 0)
+				return -1;
+			if (*p == ':' || *p == 'h') {
+				if (timed++ || p - start > 2)
+					return -1;
+				hour = number;
+				p++;
+				if (read_number(&p, 2, 2, &minute) < 0)
+					return -1;
+				if (*p == ':') {
+					p++;
+					if (read_number(&p, 2, 2, &second) < 0)
+						return -1;
+				}
+			} else if (p - start == 4 && year == 0)
+				year = number;
+			else if (p - start <= 2 && day == 0)
+				day = number;
+			else
+				return -1;
+		} else if (is_letter_byte(c)) {
+			const char *start = p;
+			char folded[16];
+			size_t i;
+			int found = -1;
+
+			while (is_letter_byte((unsigned char)*p))
+				p++;
+			if (fold(start, (size_t)(p - start), 0, folded, sizeof(folded)) < 0)
+				return -1;
+			for (i = 0; i < sizeof(date_words) / sizeof(date_words[0]) && found < 0; i++)
+				if (strcmp(folded, date_words[i].word) == 0)
+					found = date_words[i].month;
+			if (found < 0 || (found >= 1 && found <= 12 && month != 0))
+				return -1;
+			if (found >= 1 && found <= 12)
+				month = found;
+			else if (found > 12)
+				meridiem = found;
+		} else if (c == ' ' || c == ',' || c == '.' || c == '-' || c == '/')
+			p++;
+		else
+			return -1;
+	}
+	if (meridiem != 0) {
+		if (!timed || hour < 1 || hour > 12)
+			return -1;
+		hour = hour % 12 + (meridiem == 14 ? 12 : 0);
+	}
+	if (year < 1900 || month == 0 || day < 1 || day > days_in_month(year, month) || hour > 23 ||
+	    minute > 59 || second > 59)
+		return -1;
+	date_write(out, year, month, day, hour, minute, second);
 	return 0;
 }
 
 /* A date as people and programs write it: 31/12/2023, 31-12-2023,
  * 31.12.2023, 2023-12-31, 2023/12/31, a time after it (10:11, 10:11:12,
  * T10:11:12.345, a zone that is dropped: Z, +02:00, -0400, UTC), 12/31/2023
- * only when the day cannot be a month, or an Excel serial day. Writes
+ * only when the day cannot be a month, an Excel serial day, or a month
+ * written in words (date_parse_words). Writes
  * "YYYY-MM-DD HH:MM:SS"; returns 0 or -1. */
 static int
 date_parse(struct cell cell, char out[20])
@@ -1297,8 +1418,9 @@ date_parse(struct cell cell, char out[20])
 			*comma = '.';
 		return date_from_serial(text, out);
 	}
-	if (read_number(&p, 1, 4, &a) < 0 || (*p != '/' && *p != '-' && *p != '.'))
-		return -1;
+	if (read_number(&p, 1, 4, &a) < 0 || (*p != '/' && *p != '-' && *p != '.') ||
+	    !(p[1] >= '0' && p[1] <= '9'))
+		return date_parse_words(text, out);
 	separator = *p++;
 	if (p - text == 5) {	/* 2023-12-31 */
 		year = a;

@@ -139,12 +139,13 @@ enum import_reason import_record_read(const struct sheet_row *row, const enum im
     int count, struct import_record *out);
 
 /* Writes map as the import row's mapping text ("email,first_name,ignore")
- * into out. Returns 0, or -1 when it does not fit. */
+ * into out. Returns 0, or -1 when it does not fit or a field is out of
+ * range. */
 int import_mapping_write(const enum import_field *map, int count, char *out, size_t size);
 
 /* Reads a mapping text back into map (at most max columns). Returns the
- * number of columns, or -1 when a name is unknown or a field other than
- * ignore comes twice. */
+ * number of columns ("" is none), or -1 when a name is unknown or empty, a
+ * field other than ignore comes twice, or there are more than max. */
 int import_mapping_read(const char *text, enum import_field *map, int max);
 
 /* Fidèle's own customer export (issue 14): the columns it writes, in

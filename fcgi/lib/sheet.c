@@ -116,7 +116,7 @@ enum { CSV_ROW_NOT_BEGUN = 0, CSV_FIELD_NOT_BEGUN, CSV_FIELD_BEGUN, CSV_FIELD_MI
 /* Blocks read from a zip entry, and how many bytes expat may hold without
  * ending a token (an attribute of many MiB is no spreadsheet). */
 #define XML_BLOCK 65536
-#define XML_PENDING_MAX (16 * 1024 * 1024)
+#define XML_PENDING_MAX (4 * 1024 * 1024)
 /* Deflate cannot pack more than 1032 bytes into one: a header that says
  * more lies, and is refused before anything is unpacked. */
 #define ZIP_RATIO_MAX 1100
@@ -732,8 +732,8 @@ xml_local(const XML_Char *name)
 	return local ? local + 1 : name;
 }
 
-/* The value of the attribute named local, or NULL; namespaced: only one
- * in a namespace (r:id), else only one without. */
+/* The value of the attribute named local, or NULL: when namespaced, one
+ * in a namespace (r:id), else one without (r, t, s). */
 static const char *
 xml_attribute(const XML_Char **attributes, const char *local, int namespaced)
 {
@@ -746,6 +746,8 @@ xml_attribute(const XML_Char **attributes, const char *local, int namespaced)
 	return NULL;
 }
 
+/* Notes where the parser last called back: bytes fed far past that are
+ * one token that does not end (see XML_PENDING_MAX). */
 static void
 xml_seen(struct sheet *sheet)
 {
@@ -887,6 +889,49 @@ xlsx_text_length(struct xlsx *x)
 		return utf8_boundary(x->text, SHEET_FIELD_MAX);
 	}
 	return x->text_len;
+}
+
+/* Excel writes characters XML cannot carry as is (a CR, for one) as
+ * "_xHHHH_" in strings, and a literal "_x" as "_x005F_x": they are read
+ * back here, in place (never longer). U+0000 and surrogates stay as written.
+ * Returns the new length. */
+static size_t
+ooxml_unescape(char *text, size_t length)
+{
+	size_t read = 0, written = 0;
+
+	while (read < length) {
+		unsigned code = 0;
+		size_t i;
+
+		if (read + 7 <= length && text[read] == '_' && text[read + 1] == 'x' && text[read + 6] == '_') {
+			for (i = 2; i < 6; i++) {
+				char c = text[read + i];
+				unsigned digit = c >= '0' && c <= '9' ? (unsigned)(c - '0') :
+				    (c | 0x20) >= 'a' && (c | 0x20) <= 'f' ? (unsigned)((c | 0x20) - 'a' + 10) : 16;
+
+				if (digit == 16)
+					break;
+				code = code * 16 + digit;
+			}
+			if (i == 6 && code != 0 && (code < 0xd800 || code > 0xdfff)) {
+				if (code < 0x80)
+					text[written++] = (char)code;
+				else if (code < 0x800) {
+					text[written++] = (char)(0xc0 | code >> 6);
+					text[written++] = (char)(0x80 | (code & 0x3f));
+				} else {
+					text[written++] = (char)(0xe0 | code >> 12);
+					text[written++] = (char)(0x80 | ((code >> 6) & 0x3f));
+					text[written++] = (char)(0x80 | (code & 0x3f));
+				}
+				read += 7;
+				continue;
+			}
+		}
+		text[written++] = text[read++];
+	}
+	return written;
 }
 
 /* --- xlsx: workbook, relations, styles, shared strings -------------------- */
@@ -1080,7 +1125,7 @@ strings_on_end(void *data, const XML_Char *name)
 	if (strcmp(local, "si") != 0 || !x->in_si)
 		return;
 	x->in_si = 0;
-	length = xlsx_text_length(x);
+	length = ooxml_unescape(x->text, xlsx_text_length(x));
 	if (x->strings_used + length + 1 + (x->string_count + 1) * sizeof(size_t) >
 	    (size_t)SHEET_SHARED_STRINGS_MAX) {
 		xml_fail(sheet, SHEET_TOO_LARGE);
@@ -1236,6 +1281,10 @@ sheet_put_cell(struct sheet *sheet)
 		}
 		break;
 	}
+	case CELL_INLINE:
+	case CELL_STRING:
+		length = ooxml_unescape(x->text, length);
+		break;
 	case CELL_BOOLEAN:
 		if (length > 0)
 			value = strcmp(x->text, "1") == 0 || strcmp(x->text, "true") == 0 ? "1" : "0", length = 1;

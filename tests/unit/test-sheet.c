@@ -415,12 +415,23 @@ test_xlsx(void)
 	    "1:Pr\xc3\xa9nom|Nom|E-mail|Inscrit le|Points|Actif\n"
 	    "2:\xc3\x89lodie|Martin|e.martin@b.fr|2024-01-01|12|1\n"
 	    "4:\xc5\x92" "dipe \xe2\x80\x99\xc3\xa7" "a\xe2\x80\x99 \xe2\x82\xac||e.martin@b.fr|2024-01-01 12:00:00|3.25|0|#N/A\n"
-	    "6:Pr\xc3\xa9nom|sans ref|2024-03-10 08:30:00\n",
-	    "xlsx: the first sheet of the workbook, shared and inline strings, numbers, booleans, dates, gaps");
+	    "6:Pr\xc3\xa9nom|sans ref|2024-03-10 08:30:00|ligne 1\r\nligne 2 _x0041_ \xc3\xa9\n",
+	    "xlsx: the first sheet of the workbook, shared and inline strings, numbers, booleans, dates, gaps, escapes");
 	free(rows);
 
 	rows = read_rows(fixture("prefixed.xlsx"), NULL, &status, &found);
 	is_str(rows, "1:E-mail\n2:a@b.fr||7\n", "xlsx: prefixed names, no relations: sheet1.xml is read");
+	free(rows);
+
+	rows = read_rows(fixture("date1904.xlsx"), NULL, &status, &found);
+	is_str(rows, "1:1904-01-01|2024-01-01\n", "xlsx: dates of a workbook in the 1904 system");
+	free(rows);
+
+	rows = read_rows(fixture("entities.xlsx"), NULL, &status, &found);
+	ok(status == SHEET_XLSX_BROKEN && rows == NULL, "xlsx: a sheet with a DTD (nested entities) is refused");
+
+	rows = read_rows(fixture("long-token.xlsx"), NULL, &status, &found);
+	is_str(rows, "1:E-mail\nerror:xlsx_broken\n", "xlsx: an attribute of 8 MiB stops the reading as broken");
 	free(rows);
 
 	rows = read_rows(fixture("not-xlsx.zip"), NULL, &status, &found);
