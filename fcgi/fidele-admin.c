@@ -15,6 +15,7 @@
  *   fidele-admin job add --kind housekeeping [--shop S]
  *   fidele-admin job list [--state queued|running|done|failed|cancelled]
  *   fidele-admin job cancel --id N
+ *   fidele-admin import queue --shop S --id N --action preview|run|undo
  *   fidele-admin api-key create --shop S --name NAME
  *   fidele-admin api-key list --shop S
  *   fidele-admin api-key revoke --shop S --key ID
@@ -39,6 +40,7 @@
 #include "lib/core_sql.h"
 #include "lib/text.h"
 #include "lib/token.h"
+#include "import-job.h"
 #include "seed.h"
 
 /* Prepared only once the version table exists (see cmd_migrate). */
@@ -98,6 +100,7 @@ enum job_sql {
 	SQL_JOB_ADD,
 	SQL_JOB_LIST,
 	SQL_JOB_CANCEL,
+	SQL_IMPORT_ADMIN,
 	JOB_SQL__MAX
 };
 
@@ -114,6 +117,9 @@ static struct db_query job_sql[JOB_SQL__MAX] = {
 	[SQL_JOB_CANCEL] = { .sql =
 	    "UPDATE job SET state = 'cancelled', finished_at = NOW()"
 	    " WHERE id = ? AND state IN ('queued', 'running')" },
+	/* an import's job acts for the admin who brought the file in */
+	[SQL_IMPORT_ADMIN] = { .sql =
+	    "SELECT COALESCE(admin_id, 0) FROM import WHERE id = ? AND shop_id = ?" },
 };
 
 /* A shop's API keys (the web store's signed requests, lib/keyauth.h). */
@@ -165,6 +171,8 @@ usage(void)
 	    "  fidele-admin job add --kind housekeeping [--shop SLUG]\n"
 	    "  fidele-admin job list [--state queued|running|done|failed|cancelled]\n"
 	    "  fidele-admin job cancel --id N\n"
+	    "  fidele-admin import queue --shop SLUG --id N --action preview|run|undo\n"
+	    "                            (for the admin who brought the file in)\n"
 	    "  fidele-admin api-key create --shop SLUG --name NAME   (prints the key and its secret, once)\n"
 	    "  fidele-admin api-key list --shop SLUG\n"
 	    "  fidele-admin api-key revoke --shop SLUG --key ID\n", stderr);
@@ -1037,6 +1045,59 @@ cmd_key_revoke(struct db *db, HDF *config, struct options *opts)
 
 /* --- main ------------------------------------------------------------------ */
 
+/* Queues a preview, run or undo of a shop's import (the import pages do it
+ * for the admin; a provider may need to start one again). */
+static int
+cmd_import_queue(struct db *db, struct options *opts)
+{
+	static const char *const allowed[] = { "--shop", "--id", "--action", NULL };
+	struct db_query *query = &job_sql[SQL_IMPORT_ADMIN];
+	struct db_param params[2];
+	const char *slug, *text, *action_name;
+	long long shop, id, admin = 0, job_id;
+	int action, found;
+	char *end;
+
+	if (options_check(opts, allowed) != 0 || (slug = required(opts, "--shop")) == NULL ||
+	    (text = required(opts, "--id")) == NULL ||
+	    (action_name = required(opts, "--action")) == NULL)
+		return 2;
+	id = strtoll(text, &end, 10);
+	if (*text == '\0' || *end != '\0' || id <= 0) {
+		log_err("--id is an import number");
+		return 2;
+	}
+	for (action = 0; action < IMPORT_ACTION__MAX; action++)
+		if (strcmp(action_name, import_action_names[action]) == 0)
+			break;
+	if (action == IMPORT_ACTION__MAX) {
+		log_err("--action is preview, run or undo");
+		return 2;
+	}
+	if ((shop = shop_id(db, slug)) <= 0)
+		return 1;
+	params[0] = DB_INT(id);
+	params[1] = DB_INT(shop);
+	if (db_exec(db, query, params, 2) < 0)
+		return 1;
+	found = db_fetch(query);
+	if (found == 1)
+		admin = db_int(query, 0);
+	db_done(query);
+	if (found != 1) {
+		log_err(found < 0 ? "database error" : "the shop has no import %lld", id);
+		return 1;
+	}
+	if (db_begin(db) != 0 ||
+	    (job_id = import_job_queue(db, shop, admin, id, (enum import_action)action)) <= 0 ||
+	    db_commit(db) != 0) {
+		db_rollback(db);
+		return 1;
+	}
+	printf("job %lld queued\n", job_id);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1065,6 +1126,8 @@ main(int argc, char **argv)
 		skip = 3;
 	else if (argc >= 3 && strcmp(argv[1], "job") == 0 && (strcmp(argv[2], "add") == 0 ||
 	    strcmp(argv[2], "list") == 0 || strcmp(argv[2], "cancel") == 0))
+		skip = 3;
+	else if (argc >= 3 && strcmp(argv[1], "import") == 0 && strcmp(argv[2], "queue") == 0)
 		skip = 3;
 	else if (argc >= 3 && strcmp(argv[1], "api-key") == 0 && (strcmp(argv[2], "create") == 0 ||
 	    strcmp(argv[2], "list") == 0 || strcmp(argv[2], "revoke") == 0))
@@ -1129,6 +1192,8 @@ main(int argc, char **argv)
 		status = cmd_job_list(&db, &opts);
 	else if (strcmp(argv[1], "job") == 0)
 		status = cmd_job_cancel(&db, &opts);
+	else if (strcmp(argv[1], "import") == 0)
+		status = cmd_import_queue(&db, &opts);
 	else if (strcmp(argv[1], "api-key") == 0 && strcmp(argv[2], "create") == 0)
 		status = cmd_key_create(&db, config, &opts);
 	else if (strcmp(argv[1], "api-key") == 0 && strcmp(argv[2], "list") == 0)

@@ -54,6 +54,7 @@
 #include "lib/settings.h"
 #include "lib/upload.h"
 #include "customers-bulkjob.h"
+#include "import-job.h"
 
 #define BATCH 20
 #define SMTP_TIMEOUT 60
@@ -862,9 +863,33 @@ job_customers_bulk_end(struct worker *w, int failed)
 	return bulk_job_end(&run, failed);
 }
 
+/* An import's preview, run or undo (import-job.h), with the bulk job's
+ * beat: the mail goes out between its batches too. */
+static long long
+job_import(struct worker *w, long long progress)
+{
+	struct import_job_run run;
+	long long result;
+
+	(void)progress;	/* the job keeps where it got to (job.resume_after) */
+	memset(&run, 0, sizeof(run));
+	run.db = &w->db;
+	run.config = w->config;
+	run.job_id = w->job_id;
+	run.shop_id = w->job_shop_id;
+	run.admin_id = w->job_admin_id;
+	run.worker_id = w->id;
+	run.beat = job_bulk_beat;
+	run.data = w;
+	result = import_job_run(&run);
+	snprintf(w->job_error, sizeof(w->job_error), "%s", run.error);
+	return result;
+}
+
 static const struct job_kind job_kinds[] = {
 	{ "housekeeping", job_housekeeping, NULL },
 	{ BULK_JOB_KIND, job_customers_bulk, job_customers_bulk_end },
+	{ IMPORT_JOB_KIND, job_import, NULL },
 };
 
 /* Claims one job and runs it to its end. Returns 1 when a job was handled,

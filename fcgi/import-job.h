@@ -1,7 +1,9 @@
 /*
  * Import, part 2 of 3: the long work of an import as worker jobs (kind
  * "import"), shared by the import pages (import.fcgi queues and follows
- * them) and the worker (fidele-worker runs them).
+ * them), fidele-admin (import queue) and the worker (fidele-worker runs
+ * them). import-job.c has the names and the queue, which need nothing but
+ * the database; import-run.c the run, which only the worker links.
  *
  * One import row (sql/013) goes through: a preview (a dry run: every row
  * read, checked, matched by normalised e-mail against the shop's customers
@@ -44,9 +46,43 @@ extern const char *const import_mode_names[IMPORT_MODE__MAX];
 
 /* Queues action for the shop's import import_id, started by admin_id,
  * inside the caller's transaction: a job row, and the import's state
- * (previewing, queued or undoing) and job_id. Returns the job's id, or -1
- * (database). */
+ * (previewing, queued or undoing) and job_id. Returns the job's id, 0 when
+ * the shop has no such import, or -1 (database). */
 long long import_job_queue(struct db *db, long long shop_id, long long admin_id,
     long long import_id, enum import_action action);
+
+/* Rows of a run's batch (Jobs.ImportBatch): one transaction each. */
+#define IMPORT_JOB_BATCH 1000
+
+/* What the worker hands an import job it runs (the shape of
+ * customers-bulkjob.h's bulk_job_run). */
+struct import_job_run {
+	struct db *db;
+	HDF *config;
+	long long job_id, shop_id, admin_id;
+	const char *worker_id;
+	/* says the job and its worker are alive, between batches: 1 go on,
+	 * 0 cancelled (or no longer this worker's), 2 yield (go back in the
+	 * queue: other shops' jobs wait), -1 (database) */
+	int (*beat)(void *data, long long progress);
+	void *data;
+	/* why it failed, for job.last_error and import.error (a key of
+	 * Lang.Import.Failure) */
+	char error[40];
+};
+
+/* Runs (or resumes) the job: a preview, a run or an undo. Returns the
+ * data rows gone through (job.progress), -1 failed (run->error says why;
+ * the import is failed too), -2 cancelled (a preview's import goes back
+ * to new, a run's is cancelled with the counts of the batches that
+ * committed), -3 when the beat said yield (the import stays as it is; the
+ * job resumes where it stopped when it runs again). */
+long long import_job_run(struct import_job_run *run);
+
+/* Removes the customers import_id created to whom nothing happened since,
+ * in batches of its own (fcgi/import-undo.c): *removed and *kept get how
+ * many. Returns 0 or -1. */
+int import_undo(struct db *db, long long shop_id, long long admin_id, long long import_id,
+    long long *removed, long long *kept);
 
 #endif

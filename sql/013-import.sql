@@ -56,6 +56,9 @@ CREATE TABLE import (
   count_unchanged  BIGINT UNSIGNED NOT NULL DEFAULT 0,
   count_invalid    BIGINT UNSIGNED NOT NULL DEFAULT 0,
   count_duplicate  BIGINT UNSIGNED NOT NULL DEFAULT 0,
+  -- why the last job of the import failed: a key of Lang.Import.Failure
+  -- (sheet.h's statuses, "error", ...); '' otherwise
+  error            VARCHAR(40) CHARACTER SET ascii NOT NULL DEFAULT '',
   undo_removed     BIGINT UNSIGNED NOT NULL DEFAULT 0,
   undo_kept        BIGINT UNSIGNED NOT NULL DEFAULT 0,
   created_at       DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,

@@ -6,6 +6,7 @@
 #include <config.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "crypto.h"
@@ -161,11 +162,12 @@ static const struct {
 static const char customer_insert_head[] =
     "INSERT INTO customer (shop_id, email, first_name, last_name, phone, phone_digits,"
     " country, language, status, source, marketing_consent, order_count,"
-    " total_spent_cents, last_order_at, created_at)";
-#define CUSTOMER_INSERT_COLUMNS 15
+    " total_spent_cents, last_order_at, created_at, company, address, postal_code, city,"
+    " vat_number, import_id)";
+#define CUSTOMER_INSERT_COLUMNS 21
 /* one row of it: status and created_at have defaults when NULL */
 static const char customer_insert_row[] =
-    "(?,?,?,?,?,?,?,?,COALESCE(?,'invited'),?,?,?,?,?,COALESCE(?,NOW()))";
+    "(?,?,?,?,?,?,?,?,COALESCE(?,'invited'),?,?,?,?,?,COALESCE(?,NOW()),?,?,?,?,?,?)";
 
 /* Registers the writer's statements on db the first time it is used. */
 static int
@@ -278,6 +280,12 @@ customer_create_batch(struct shop_context *ctx, const struct customer_fields *ro
 		params[p++] = DB_INT(row->total_spent_cents);
 		params[p++] = DB_TEXT(row->last_order_at);
 		params[p++] = DB_TEXT(row->created_at);
+		params[p++] = DB_TEXT(or_empty(row->company));
+		params[p++] = DB_TEXT(or_empty(row->address));
+		params[p++] = DB_TEXT(or_empty(row->postal_code));
+		params[p++] = DB_TEXT(or_empty(row->city));
+		params[p++] = DB_TEXT(or_empty(row->vat_number));
+		params[p++] = row->import_id > 0 ? DB_INT(row->import_id) : DB_NULL;
 	}
 	/* one statement (CUSTOMER_BATCH_MAX is DB_INSERT_BATCH), whose ids
 	 * are consecutive; the statement of each row count is kept */
@@ -548,4 +556,158 @@ failed:
 	db_done(next);
 	db_rollback(db);
 	return -1;
+}
+
+/* customer_update_batch sends its rows in statements of UPDATE_CHUNK rows
+ * and fewer in powers of two, so that whatever the count, at most eight
+ * statement texts are prepared (and kept in db_cached's cache). */
+#define UPDATE_CHUNK 128
+#define UPDATE_COLUMNS 16
+
+/* The statement that writes count customers (a power of two up to
+ * UPDATE_CHUNK) by their primary key: every row exists and is locked,
+ * so each "insert" is an update. NULL on error (logged). */
+static struct db_query *
+update_statement(struct db *db, int count)
+{
+	static const char head[] =
+	    "INSERT INTO customer (id, shop_id, email, source, first_name, last_name, phone,"
+	    " phone_digits, company, address, postal_code, city, country, language, vat_number,"
+	    " tax_exempt, marketing_consent) VALUES ";
+	static const char group[] = "(?,?,?,'import',?,?,?,?,?,?,?,?,?,?,?,?,?)";
+	static const char tail[] =
+	    " ON DUPLICATE KEY UPDATE first_name = VALUES(first_name),"
+	    " last_name = VALUES(last_name), phone = VALUES(phone),"
+	    " phone_digits = VALUES(phone_digits), company = VALUES(company),"
+	    " address = VALUES(address), postal_code = VALUES(postal_code), city = VALUES(city),"
+	    " country = VALUES(country), language = VALUES(language),"
+	    " vat_number = VALUES(vat_number), tax_exempt = VALUES(tax_exempt),"
+	    " marketing_consent = VALUES(marketing_consent)";
+	struct db_query *query;
+	char *sql = db_sql_repeat(head, group, (size_t)count, tail);
+
+	if (sql == NULL)
+		return NULL;
+	query = db_cached(db, sql);
+	free(sql);
+	return query;
+}
+
+/* A statement over the shop's customers whose ids are listed: sql is its
+ * text up to "IN (", which gets UPDATE_CHUNK places (unused ones NULL).
+ * NULL on error. */
+static struct db_query *
+ids_statement(struct db *db, const char *head, const char *tail)
+{
+	struct db_query *query;
+	char *sql = db_sql_repeat(head, "?", UPDATE_CHUNK, tail);
+
+	if (sql == NULL)
+		return NULL;
+	query = db_cached(db, sql);
+	free(sql);
+	return query;
+}
+
+/* Makes again the search terms of the customers of rows whose reindex is
+ * set (count at most UPDATE_CHUNK): their old terms go, new ones come with
+ * the name_key the server computed. 0 or -1. */
+static int
+reindex_rows(struct shop_context *ctx, const struct customer_update_row *rows, int count)
+{
+	static struct search_batch search;
+	struct db_param params[1 + UPDATE_CHUNK];
+	struct db_query *query;
+	char digits[40];
+	int i, n = 0, status = 0;
+
+	params[n++] = DB_INT(ctx->shop_id);
+	for (i = 0; i < count; i++)
+		if (rows[i].reindex)
+			params[n++] = DB_INT(rows[i].id);
+	if (n == 1)
+		return 0;
+	while (n < 1 + UPDATE_CHUNK)
+		params[n++] = DB_NULL;
+	query = ids_statement(ctx->db,
+	    "DELETE FROM customer_search WHERE shop_id = ? AND customer_id IN (", ")");
+	if (query == NULL || db_exec(ctx->db, query, params, n) < 0)
+		return -1;
+	query = ids_statement(ctx->db,
+	    "SELECT id, name_key FROM customer WHERE shop_id = ? AND id IN (", ")");
+	if (query == NULL || db_exec(ctx->db, query, params, n) < 0)
+		return -1;
+	search_batch_init(&search, ctx->db, ctx->shop_id);
+	while (status == 0 && db_fetch(query) == 1) {
+		long long id = db_int(query, 0);
+
+		for (i = 0; i < count && rows[i].id != id; i++)
+			;
+		if (i == count || db_length(query, 1) > SEARCH_NAME_KEY_MAX)
+			continue;
+		phone_digits(rows[i].fields.phone, digits, sizeof(digits));
+		status = search_batch_add(&search, id, db_text(query, 1), db_length(query, 1),
+		    or_empty(rows[i].fields.first_name), or_empty(rows[i].fields.last_name),
+		    rows[i].fields.email, digits);
+	}
+	db_done(query);
+	return status == 0 ? search_batch_flush(&search) : -1;
+}
+
+int
+customer_update_batch(struct shop_context *ctx, const struct customer_update_row *rows,
+    int count, const char *kind)
+{
+	static struct db_param params[UPDATE_CHUNK * UPDATE_COLUMNS];
+	static struct db_param events[CUSTOMER_BATCH_MAX * 6];
+	static char digits[UPDATE_CHUNK][40];
+	int from, size, i, p;
+
+	if (count < 1 || count > CUSTOMER_BATCH_MAX || customer_ready(ctx->db) != 0)
+		return CUSTOMER_ERROR;
+	for (from = 0; from < count; from += size) {
+		struct db_query *query;
+
+		for (size = UPDATE_CHUNK; size > count - from; size /= 2)
+			;
+		for (i = 0, p = 0; i < size; i++) {
+			const struct customer_update_row *row = &rows[from + i];
+			const struct customer_fields *f = &row->fields;
+
+			phone_digits(f->phone, digits[i], sizeof(digits[i]));
+			params[p++] = DB_INT(row->id);
+			params[p++] = DB_INT(ctx->shop_id);
+			params[p++] = DB_TEXT(f->email);
+			params[p++] = DB_TEXT(or_empty(f->first_name));
+			params[p++] = DB_TEXT(or_empty(f->last_name));
+			params[p++] = DB_TEXT(or_empty(f->phone));
+			params[p++] = DB_TEXT(digits[i]);
+			params[p++] = DB_TEXT(or_empty(f->company));
+			params[p++] = DB_TEXT(or_empty(f->address));
+			params[p++] = DB_TEXT(or_empty(f->postal_code));
+			params[p++] = DB_TEXT(or_empty(f->city));
+			params[p++] = DB_TEXT(f->country);
+			params[p++] = DB_TEXT(f->language);
+			params[p++] = DB_TEXT(or_empty(f->vat_number));
+			params[p++] = DB_INT(f->tax_exempt);
+			params[p++] = DB_INT(f->marketing_consent);
+		}
+		query = update_statement(ctx->db, size);
+		if (query == NULL || db_exec(ctx->db, query, params, (size_t)p) < 0 ||
+		    reindex_rows(ctx, rows + from, size) != 0)
+			return CUSTOMER_ERROR;
+	}
+	if (kind == NULL)
+		return CUSTOMER_OK;
+	for (i = 0, p = 0; i < count; i++) {
+		events[p++] = DB_INT(ctx->shop_id);
+		events[p++] = DB_INT(rows[i].id);
+		events[p++] = acting_admin(ctx);
+		events[p++] = DB_TEXT(kind);
+		events[p++] = DB_TEXT("");
+		events[p++] = DB_TEXT(ctx->ip);
+	}
+	return db_insert_rows(ctx->db,
+	    "INSERT INTO event (shop_id, customer_id, admin_id, kind, detail, ip)", 6, events,
+	    (size_t)count) == count ? CUSTOMER_OK : CUSTOMER_ERROR;
 }

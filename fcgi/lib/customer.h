@@ -30,6 +30,7 @@ enum customer_result {
 struct customer_fields {
 	const char *email;	/* normalised (text_email_normalise) */
 	const char *first_name, *last_name, *phone, *country, *language;
+	const char *company, *address, *postal_code, *city, *vat_number;
 	int tax_exempt;
 	/* creation only */
 	const char *status;	/* NULL: invited */
@@ -39,6 +40,7 @@ struct customer_fields {
 	long long total_spent_cents;
 	const char *last_order_at;	/* NULL: no order */
 	const char *created_at;	/* NULL: now */
+	long long import_id;	/* the import that creates the customer, or 0 */
 };
 
 /* Most rows one customer_create_batch call takes: one statement of
@@ -66,6 +68,25 @@ int customer_create(struct shop_context *ctx, const struct customer_fields *fiel
  * CUSTOMER_NOT_FOUND or CUSTOMER_ERROR. */
 int customer_update(struct shop_context *ctx, long long customer_id,
     const struct customer_fields *fields);
+
+/* One customer for customer_update_batch: the shop's customer id (locked
+ * by the caller), every column's value as it is to be (the caller merges
+ * what stays with what changes; the creation-only members but
+ * marketing_consent are not written), and whether its names, address or
+ * phone changed (its search terms are then made again). */
+struct customer_update_row {
+	long long id;
+	struct customer_fields fields;
+	int reindex;
+};
+
+/* Writes count customers (at most CUSTOMER_BATCH_MAX) with multi-row
+ * statements rather than a round trip each (an import's updates): the
+ * columns, the search terms of those whose reindex is set, and one event
+ * of kind each (by the context's admin). The address is not changed (it
+ * is how the caller found them). Returns CUSTOMER_OK or CUSTOMER_ERROR. */
+int customer_update_batch(struct shop_context *ctx, const struct customer_update_row *rows,
+    int count, const char *kind);
 
 /* Changes of status (and erasure), with the statuses each applies to. */
 enum customer_change {
