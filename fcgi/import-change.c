@@ -279,7 +279,7 @@ import_delete(struct request *req)
 }
 
 void
-import_undo(struct request *req)
+import_undo_queue(struct request *req)
 {
 	char state[16];
 	long long admin_id;

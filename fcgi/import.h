@@ -149,7 +149,7 @@ void import_map(struct request *req);
 void import_run(struct request *req);
 void import_delete(struct request *req);
 void import_cancel(struct request *req);
-void import_undo(struct request *req);
+void import_undo_queue(struct request *req);
 
 /* import-errors.c */
 void import_errors(struct request *req);

@@ -688,7 +688,9 @@ class Flow(ImportCase):
         self.assertEqual(lines[0], '"Ligne";"Motif";"Courriel";"Prénom";"Nom";"Ville"')
         self.assertTrue(lines[1].startswith('"6";"'), lines[1])
         self.assertIn('"pas-une-adresse";"Jean";"Formule";"\'=HYPERLINK(""http://x"")"', lines[1])
-        self.assertEqual(lines[2:], [""], "only the invalid row: the duplicate is counted apart")
+        # the duplicate too, with its own reason, then the end
+        self.assertEqual(lines[2:], ['"7";"Adresse e-mail déjà présente plus haut dans le fichier";'
+                                     '"zelie@flux.test";"Zélie";"Fabrègues";"Besançon"', ""])
 
         answer = self.owner.post("/admin/import/%s/undo" % number, {})
         self.assertEqual(answer.status, 303, answer.text()[:300])
