@@ -114,7 +114,8 @@ import_reread(struct request *req)
 
 	if (import_load(req, &view) != 1)
 		return;
-	if (!import_state_is(&view, "new") && !import_state_is(&view, "previewed")) {
+	if (!import_state_is(&view, "new") && !import_state_is(&view, "previewed") &&
+	    !view.preview_failed) {
 		import_view_free(&view);
 		not_now(req);
 		return;
@@ -211,7 +212,8 @@ import_map(struct request *req)
 	import_view_free(&view);
 	if (import_lock(req, state, sizeof(state), &admin_id, NULL) != 1)
 		return;
-	if (strcmp(state, "new") != 0 && strcmp(state, "previewed") != 0) {
+	if (strcmp(state, "new") != 0 && strcmp(state, "previewed") != 0 &&
+	    !(strcmp(state, "failed") == 0 && view.preview_failed)) {
 		not_now(req);
 		return;
 	}
@@ -242,6 +244,14 @@ import_run(struct request *req)
 	if (strcmp(state, "previewed") != 0) {
 		not_now(req);
 		return;
+	}
+	{
+		struct db_param params[2] = { DB_INT(req->path_id), DB_INT(req->shop.id) };
+
+		if (db_exec(&req->app->db, &import_sql[SQL_IMPORT_RUN_RESET], params, 2) < 0) {
+			page_error(req, 500, NULL);
+			return;
+		}
 	}
 	queue_and_show(req, IMPORT_RUN);
 }

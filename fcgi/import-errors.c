@@ -48,7 +48,7 @@ import_errors(struct request *req)
 
 	if (import_load(req, &view) != 1)
 		return;
-	dry_run = hdf_get_value(req->hdf, "Page.Import.Started", NULL) == NULL;
+	dry_run = import_errors_of_preview(&view);
 	string_init(&line);
 	csv_cell(&line, request_text(req, "Import.Errors.Line"), 1);
 	csv_cell(&line, request_text(req, "Import.Errors.Reason"), 0);

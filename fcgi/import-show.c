@@ -54,6 +54,14 @@ import_state_is(const struct import_view *view, const char *state)
 	return strcmp(view->state, state) == 0;
 }
 
+int
+import_errors_of_preview(const struct import_view *view)
+{
+	return import_state_is(view, "new") || import_state_is(view, "previewing") ||
+	    import_state_is(view, "previewed") || import_state_is(view, "queued") ||
+	    view->preview_failed;
+}
+
 static int
 under_way(const struct import_view *view)
 {
@@ -327,7 +335,11 @@ import_show(struct request *req)
 
 	if (import_load(req, &view) != 1)
 		return;
-	if (import_state_is(&view, "new") ||
+	if (view.preview_failed && view.spool_path[0] == '\0') {
+		/* nothing left to map: the page says why, and to send it again */
+		hdf_set_value(req->hdf, "Page.Import.PreviewFailed", "1");
+		report_render(req, &view);
+	} else if (import_state_is(&view, "new") || view.preview_failed ||
 	    (import_state_is(&view, "previewed") && request_field_int(req, &show_fields[SHOW_EDIT], 0))) {
 		import_view_map(&view, map);
 		import_mapping_render(req, &view, map, 200, NULL);

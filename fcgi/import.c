@@ -39,7 +39,8 @@ struct db_query import_sql[IMPORT_SQL__MAX] = {
 	    "       i.created_at, i.started_at, i.finished_at, i.undone_at, a.email,"
 	    "       j.state, j.progress,"
 	    "       IF(i.started_at IS NULL, -1, TIMESTAMPDIFF(SECOND, i.started_at, NOW())),"
-	    "       IF(j.heartbeat_at IS NULL, -1, TIMESTAMPDIFF(SECOND, j.heartbeat_at, NOW()))"
+	    "       IF(j.heartbeat_at IS NULL, -1, TIMESTAMPDIFF(SECOND, j.heartbeat_at, NOW())),"
+	    "       i.error, j.payload LIKE '%action=preview'"
 	    "  FROM import i"
 	    "  LEFT JOIN admin a ON a.id = i.admin_id AND a.shop_id = i.shop_id"
 	    "  LEFT JOIN job j ON j.id = i.job_id AND j.shop_id = i.shop_id"
@@ -68,6 +69,10 @@ struct db_query import_sql[IMPORT_SQL__MAX] = {
 	    "UPDATE import SET encoding = ?, field_separator = ?, has_header = ?, row_count = ?,"
 	    "       column_count = ?, headers = ?, mapping = ?, state = 'new'"
 	    " WHERE id = ? AND shop_id = ?" },
+	/* the run's start is its own, not its preview's (the job keeps the
+	 * first start it sees, so that a resumed run keeps its pace) */
+	[SQL_IMPORT_RUN_RESET] = { .sql =
+	    "UPDATE import SET started_at = NULL, finished_at = NULL WHERE id = ? AND shop_id = ?" },
 	[SQL_IMPORT_MAPPING_SET] = { .sql =
 	    "UPDATE import SET mapping = ?, mode = ?, subscribe = ?, welcome = ?"
 	    " WHERE id = ? AND shop_id = ?" },
@@ -303,6 +308,10 @@ import_load(struct request *req, struct import_view *view)
 		view->job_progress = db_int(query, 37);
 		view->elapsed = db_int(query, 38);
 		view->silent = db_int(query, 39);
+		view->preview_failed = strcmp(view->state, "failed") == 0 && db_int(query, 41) == 1;
+		/* why its last job failed: a key of Lang.ImportJob.Failure */
+		if (db_text(query, 40) != NULL && db_text(query, 40)[0] != '\0')
+			hdf_set_value(node, "Error", db_text(query, 40));
 
 		hdf_set_valuef(node, "Id=%lld", view->id);
 		hdf_set_value(node, "Source", view->source);

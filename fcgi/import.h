@@ -32,6 +32,7 @@ enum import_sql {
 	SQL_IMPORT_HISTORY,
 	SQL_IMPORT_LAST_MAPPING,
 	SQL_IMPORT_READ_SET,
+	SQL_IMPORT_RUN_RESET,
 	SQL_IMPORT_MAPPING_SET,
 	SQL_IMPORT_ERRORS,
 	SQL_IMPORT_ERRORS_ALL,
@@ -64,6 +65,7 @@ struct import_view {
 	long long silent;	/* seconds since the worker's last beat, -1 when none */
 	long long counts[2][5];	/* [0] preview, [1] run: new, updated, unchanged, invalid, duplicate */
 	long long undo_removed, undo_kept;
+	int preview_failed;	/* its last job, a preview, failed: back to the mapping */
 	char *headers;		/* malloc'd */
 	char *mapping;		/* malloc'd */
 };
@@ -123,6 +125,10 @@ extern const struct field show_fields[SHOW__MAX + 1];
 void import_show(struct request *req);
 
 int import_state_is(const struct import_view *view, const char *state);
+
+/* Whether the rows not taken are the preview's (import_error.dry_run 1):
+ * the run has not begun. */
+int import_errors_of_preview(const struct import_view *view);
 
 /* Whether the admin may stop or undo the import: an owner, or who began it. */
 int import_may_change(struct request *req, const struct import_view *view);

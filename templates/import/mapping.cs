@@ -2,6 +2,7 @@
 <p class="crumbs"><a href="/admin/import">← <?cs var:Lang.Import.Title ?></a></p>
 <div class="page-head"><h1><?cs var:Lang.Import.Mapping.Title ?></h1></div>
 <?cs if:Page.Message ?><p class="alert" role="alert" id="import-message"><?cs var:Page.Message ?></p><?cs /if ?>
+<?cs if:Page.Import.State == "failed" ?><p class="alert" id="import-error"><?cs var:Lang.Import.Mapping.PreviewFailed ?> <?cs if:Lang.ImportJob.Failure[Page.Import.Error] ?><?cs var:Lang.ImportJob.Failure[Page.Import.Error] ?><?cs else ?><?cs var:Lang.ImportJob.Failure.error ?><?cs /if ?></p><?cs /if ?>
 <section class="card">
   <h2 class="import-file"><?cs if:Page.Import.Source == "paste" ?><?cs var:Lang.Import.PastedList ?><?cs else ?><?cs var:Page.Import.FileName ?><?cs /if ?></h2>
   <p id="import-detected"><?cs if:Page.Import.Format == "xlsx" ?><?cs var:Lang.Import.Format.xlsx ?><?cs else ?><?cs var:Lang.Import.Encoding[Page.Import.EncodingKey] ?>, <?cs var:Lang.Import.Separator[Page.Import.Separator] ?><?cs /if ?>, <?cs var:Page.Import.RowsText ?> <?cs call:plural(Page.Import.Rows, Lang.Import.RowOne, Lang.Import.RowMany) ?><?cs if:Page.Import.HasHeader == 1 ?> <?cs var:Lang.Import.Mapping.AfterHeader ?><?cs /if ?></p>

@@ -2,7 +2,11 @@
 <p class="crumbs"><a href="/admin/import">← <?cs var:Lang.Import.Title ?></a></p>
 <div class="page-head"><h1><?cs var:Lang.Import.Report.Title ?></h1></div>
 <section class="card">
-  <p class="job-state" role="status" id="import-state"><strong><?cs var:Lang.Import.Report.State[Page.Import.State] ?></strong></p>
+  <p class="job-state" role="status" id="import-state"><strong><?cs if:Page.Import.PreviewFailed ?><?cs var:Lang.Import.Report.PreviewFailed ?><?cs else ?><?cs var:Lang.Import.Report.State[Page.Import.State] ?><?cs /if ?></strong></p>
+  <?cs if:Page.Import.Error ?><p class="alert" id="import-error"><?cs if:Page.Import.PreviewFailed ?><?cs var:Lang.Import.Mapping.PreviewFailed ?> <?cs /if ?><?cs if:Lang.ImportJob.Failure[Page.Import.Error] ?><?cs var:Lang.ImportJob.Failure[Page.Import.Error] ?><?cs else ?><?cs var:Lang.ImportJob.Failure.error ?><?cs /if ?></p><?cs /if ?>
+  <?cs if:Page.Import.PreviewFailed ?>
+  <div class="actions"><a class="button primary" href="/admin/import"><?cs var:Lang.Import.Report.SendAgain ?></a></div>
+  <?cs else ?>
   <?cs if:Page.Import.State == "undone" ?>
   <ul class="import-counts" id="undo-counts">
     <li><strong><?cs var:Page.Import.Undo.RemovedText ?></strong> <?cs call:plural(Page.Import.Undo.Removed, Lang.Import.Undo.RemovedOne, Lang.Import.Undo.Removed) ?></li>
@@ -25,6 +29,7 @@
     </form><?cs /if ?>
   </div>
   <?cs if:Page.Import.MayUndo ?><p class="muted"><?cs var:Lang.Import.Undo.Help ?></p><?cs /if ?>
+  <?cs /if ?>
 </section>
 <?cs include:"import/errors.cs" ?>
 <?cs include:"import/summary.cs" ?>

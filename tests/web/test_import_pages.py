@@ -633,6 +633,8 @@ class Flow(ImportCase):
     def run_import(self, number):
         answer = self.owner.post("/admin/import/%s/run" % number, {})
         self.assertEqual(answer.status, 303, answer.text()[:300])
+        # the run's pace is counted from its own start, not its preview's
+        self.assertEqual(import_row(number, "state", "started_at"), ["queued", "NULL"])
         self.work()
         self.assertEqual(import_row(number, "state"), ["done"])
         return self.owner.get("/admin/import/%s" % number)
@@ -663,6 +665,8 @@ class Flow(ImportCase):
         self.assertIn("Ligne 6", page.text())
         self.assertEqual(sql("SELECT COUNT(*) FROM customer WHERE shop_id = %s" % self.shop),
                          before, "the preview wrote customers")
+        preview_errors = self.owner.get("/admin/import/%s/errors.csv" % number)
+        self.assertIn('"6";"', preview_errors.body)
 
         page = self.run_import(number)
         self.assertValid(page)
@@ -701,6 +705,20 @@ class Flow(ImportCase):
         self.assertEqual(self.counts(page, "undo-counts"), [3, 0])
         # the customer the import only updated stays
         self.assertEqual([c[0] for c in self.customers()], ["deja@flux.test"])
+
+    def test_a_preview_that_failed_goes_back_to_the_mapping_and_says_why(self):
+        number = import_id(self.owner.upload(utf8_csv(), "perdu.csv"))
+        os.unlink(import_row(number, "spool_path")[0])
+        self.assertEqual(self.map_and_preview(number).status, 303)
+        self.work()
+        self.assertEqual(import_row(number, "state"), ["failed"])
+        page = self.owner.get("/admin/import/%s" % number)
+        self.assertValid(page)
+        self.assertIn("L'aperçu n'a pas pu se faire : Le fichier de l'import n'est plus disponible",
+                      page.text())
+        self.assertIn('<a class="button primary" href="/admin/import">Envoyer un fichier</a>',
+                      page.body)
+        self.assertNotIn("clients créés", page.text())
 
     def test_each_kind_of_file_is_imported_with_its_accents(self):
         rows = [("ana-%d@flux.test", "Anaïs", "Lefèvre", "Besançon"),
