@@ -66,17 +66,18 @@ struct import_job_run {
 	 * queue: other shops' jobs wait), -1 (database) */
 	int (*beat)(void *data, long long progress);
 	void *data;
-	/* why it failed, for job.last_error and import.error (a key of
-	 * Lang.Import.Failure) */
+	/* why it failed, for job.last_error and import.error: a key of
+	 * Lang.ImportJob.Failure, or a sheet_status_names name (the file) */
 	char error[40];
 };
 
 /* Runs (or resumes) the job: a preview, a run or an undo. Returns the
  * data rows gone through (job.progress), -1 failed (run->error says why;
- * the import is failed too), -2 cancelled (a preview's import goes back
- * to new, a run's is cancelled with the counts of the batches that
- * committed), -3 when the beat said yield (the import stays as it is; the
- * job resumes where it stopped when it runs again). */
+ * the import is failed too, or back to done when its undo failed), -2
+ * cancelled (a preview's import goes back to new, a run's is cancelled
+ * with the counts of the batches that committed), -3 when the beat said
+ * yield (the import stays as it is; the job resumes where it stopped when
+ * it runs again). */
 long long import_job_run(struct import_job_run *run);
 
 /* Removes the customers import_id created to whom nothing happened since,
