@@ -282,12 +282,12 @@ job_render(struct request *req, const struct import_view *view)
 		hdf_set_int_value(req->hdf, "Page.Import.Percent", (int)(progress * 100 / total));
 		/* the pace of the run so far, from when it started */
 		if (strcmp(action, "run") == 0 && view->elapsed > 0 && progress > 0) {
-			long long rate = progress / view->elapsed;
-			long long left = rate > 0 ? (total - progress + rate - 1) / rate
-			    : (total - progress) * view->elapsed / progress;
+			long long left = (total - progress) * view->elapsed / progress;
 
-			format_count(progress / view->elapsed, req->shop.lang, text, sizeof(text));
-			hdf_set_value(req->hdf, "Page.Import.Rate", text);
+			if (progress / view->elapsed >= 1) {
+				format_count(progress / view->elapsed, req->shop.lang, text, sizeof(text));
+				hdf_set_value(req->hdf, "Page.Import.Rate", text);
+			}
 			hdf_set_valuef(req->hdf, "Page.Import.LeftMinutes=%lld", (left + 59) / 60);
 		}
 	}

@@ -14,7 +14,7 @@
   <?cs if:Page.Import.Total ?>
   <p><label for="import-progress"><?cs var:Page.Import.ProgressText ?> <?cs var:Lang.Import.Of ?> <?cs var:Page.Import.RowsText ?> <?cs call:plural(Page.Import.Rows, Lang.Import.RowOne, Lang.Import.RowMany) ?></label></p>
   <progress id="import-progress" max="<?cs var:Page.Import.Total ?>" value="<?cs var:Page.Import.Progress ?>"><?cs var:Page.Import.Percent ?> %</progress>
-  <?cs if:Page.Import.Rate ?><p id="import-pace"><?cs var:Page.Import.Rate ?> <?cs var:Lang.Import.Job.PerSecond ?> · <?cs if:Page.Import.LeftMinutes <= 1 ?><?cs var:Lang.Import.Job.LessThanMinute ?><?cs else ?><?cs var:Lang.Import.Job.About ?> <?cs var:Page.Import.LeftMinutes ?> <?cs var:Lang.Import.Job.MinutesLeft ?><?cs /if ?></p><?cs /if ?>
+  <?cs if:Page.Import.LeftMinutes ?><p id="import-pace"><?cs if:Page.Import.Rate ?><?cs var:Page.Import.Rate ?> <?cs var:Lang.Import.Job.PerSecond ?> · <?cs /if ?><?cs if:Page.Import.LeftMinutes <= 1 ?><?cs var:Lang.Import.Job.LessThanMinute ?><?cs else ?><?cs var:Lang.Import.Job.About ?> <?cs var:Page.Import.LeftMinutes ?> <?cs var:Lang.Import.Job.MinutesLeft ?><?cs /if ?></p><?cs /if ?>
   <?cs /if ?>
   <p class="muted"><?cs var:Lang.Import.Job.Refreshes ?></p>
   <div class="actions">

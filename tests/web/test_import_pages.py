@@ -439,6 +439,25 @@ class Mapping(ImportCase):
         finally:
             sql("UPDATE job SET state = 'cancelled' WHERE id = %s" % job)
 
+    def test_a_run_under_way_shows_its_pace_and_time_left(self):
+        number = import_id(self.owner.upload(utf8_csv(), "allure.csv"))
+        self.map_and_preview(number)
+        job = import_row(number, "job_id")[0]
+        # as a worker leaves it an hour into a run of 100,000 rows
+        sql("UPDATE job SET state = 'running', worker_id = 'w', progress = 36000,"
+            " heartbeat_at = NOW() WHERE id = %s;"
+            "UPDATE import SET state = 'importing', row_count = 100000,"
+            " started_at = NOW() - INTERVAL 1 HOUR WHERE id = %s" % (job, number))
+        try:
+            page = self.owner.get("/admin/import/%s" % number)
+            self.assertValid(page)
+            self.assertIn('<progress id="import-progress" max="100000" value="36000">', page.body)
+            self.assertIn("36 000 sur 100 000 lignes", page.text().replace("\u202f", " "))
+            self.assertRegex(page.text(), r"(9|10) lignes par seconde · environ (10[67]|11\d) min restantes")
+            self.assertIn("/admin/import/%s/cancel" % number, page.body)
+        finally:
+            sql("UPDATE job SET state = 'cancelled' WHERE id = %s" % job)
+
     def test_a_second_import_waits_for_the_first_and_says_so(self):
         first = import_id(self.owner.upload(utf8_csv(), "premier-en-cours.csv"))
         self.map_and_preview(first)
@@ -719,6 +738,37 @@ class Flow(ImportCase):
         self.assertIn('<a class="button primary" href="/admin/import">Envoyer un fichier</a>',
                       page.body)
         self.assertNotIn("clients créés", page.text())
+
+    def test_a_run_stopped_midway_keeps_its_batches_and_says_so(self):
+        rows = [("stop-%02d@flux.test" % n, "Arrêt", "Numéro%02d" % n, "Lyon") for n in range(60)]
+        number = import_id(self.owner.upload(utf8_csv(rows), "arret-en-cours.csv"))
+        self.preview(number)
+        self.assertEqual(self.owner.post("/admin/import/%s/run" % number, {}).status, 303)
+        with open(web.STACK.config) as f:
+            config = f.read() + "Jobs {\n  ImportBatch = 5\n  ImportPauseMilliseconds = 300\n}\n"
+        path = os.path.join(self.folder, "slow.hdf")
+        with open(path, "w") as f:
+            f.write(config)
+        os.chmod(path, 0o640)
+        worker = subprocess.Popen([web.STACK.program("fidele-worker"), "--once"],
+                                  env=dict(web.STACK.env(), FIDELE_CONFIG=path),
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            job = import_row(number, "job_id")[0]
+            self.assertTrue(web.wait_until(lambda: int(sql(
+                "SELECT progress FROM job WHERE id = %s" % job)[0][0]) > 0, 60))
+            page = self.owner.get("/admin/import/%s" % number)
+            self.assertIn('<progress id="import-progress" max="60"', page.body)
+            answer = self.owner.post("/admin/import/%s/cancel" % number, {})
+            self.assertEqual(answer.status, 303, answer.text()[:300])
+        finally:
+            worker.wait(timeout=120)
+        self.assertEqual(import_row(number, "state"), ["cancelled"])
+        created = int(import_row(number, "count_new")[0])
+        self.assertTrue(0 < created < 60, created)
+        self.assertEqual(len(self.customers()), created)
+        page = self.owner.get("/admin/import/%s" % number)
+        self.assertIn("Import arrêté : les clients déjà importés le restent.", page.text())
 
     def test_each_kind_of_file_is_imported_with_its_accents(self):
         rows = [("ana-%d@flux.test", "Anaïs", "Lefèvre", "Besançon"),
