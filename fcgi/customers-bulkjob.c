@@ -209,7 +209,7 @@ admin_is_owner(struct bulk_job_run *run)
 
 /* Waits Jobs.BulkPauseMilliseconds between batches (0 by default: a
  * provider may slow big jobs down so that the shop's pages stay quick),
- * beating meanwhile. 1 go on, 0 cancelled, -1 (database). */
+ * beating meanwhile. Returns what the last beat said (1 go on). */
 static int
 pause_between(struct bulk_job_run *run, long pause_ms, long long progress)
 {
@@ -319,8 +319,10 @@ bulk_job_run(struct bulk_job_run *run)
 		going = run->beat(run->data, progress);
 		if (going == 1 && progress > 0)
 			going = pause_between(run, pause_ms, progress);
+		/* 2: the job's turn is over; the next claim resumes after
+		 * the last batch committed (job.resume_after) */
 		if (going != 1) {
-			done = going == 0 ? -2 : failed(run, "error");
+			done = going == 0 ? -2 : going == 2 ? -3 : failed(run, "error");
 			break;
 		}
 		done = batch(run, &ctx, &query, &payload, &after, size);

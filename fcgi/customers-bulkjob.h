@@ -69,7 +69,8 @@ struct bulk_job_run {
 	long long job_id, shop_id, admin_id;
 	const char *worker_id;
 	/* says the job and its worker are alive: 1 go on, 0 cancelled (or
-	 * no longer this worker's), -1 (database) */
+	 * no longer this worker's), -1 (database), 2 stop here, the job's
+	 * turn is over (other shops' jobs wait: it is queued again) */
 	int (*beat)(void *data, long long progress);
 	void *data;
 	/* why it failed, for job.last_error and the job page (a key of
@@ -78,7 +79,9 @@ struct bulk_job_run {
 };
 
 /* Runs (or resumes) the job. Returns how many customers it went through,
- * -1 when it failed (run->error says why), -2 when it was cancelled. */
+ * -1 when it failed (run->error says why), -2 when it was cancelled, -3
+ * when its turn was over (the beat said 2) after the batches it
+ * committed. */
 long long bulk_job_run(struct bulk_job_run *run);
 
 /* At the job's end (done or failed), inside the transaction that marks it:

@@ -227,6 +227,8 @@ customers_show(struct request *req)
 	static const char *const detail_columns[] = { "id", "email", "first_name", "last_name",
 		"phone", "country", "language", "status", "status_reason", "source", "tax_exempt",
 		"order_count" };
+	static const char *const address_columns[] = { "company", "address", "postal_code", "city",
+		"vat_number" };
 	struct db_query *detail = &customers_sql[SQL_DETAIL];
 	struct db_param params[2] = { DB_INT(req->path_id), DB_INT(req->shop.id) };
 	char text[64], name[64];
@@ -257,6 +259,10 @@ customers_show(struct request *req)
 		format_local_when(db_text(detail, 15), req->shop.time_zone, req->shop.lang, text,
 		    sizeof(text));
 		hdf_set_value(req->hdf, "Customer.last_sign_in", text);
+		for (i = 0; i < sizeof(address_columns) / sizeof(address_columns[0]); i++) {
+			snprintf(name, sizeof(name), "Customer.%s", address_columns[i]);
+			hdf_set_value(req->hdf, name, db_text(detail, (unsigned int)(DETAIL_COMPANY + i)));
+		}
 		customer_links(req, db_text(detail, 1), db_text(detail, 4), db_text(detail, 2),
 		    db_text(detail, 3));
 	}

@@ -24,6 +24,12 @@ const struct field new_fields[NEW__MAX + 1] = {
 	[NEW_PHONE] = { "phone", FIELD_PHONE, 0, 32, 0, 0, NULL },
 	[NEW_COUNTRY] = { "country", FIELD_COUNTRY, 0, 0, 0, 0, NULL },
 	[NEW_LANGUAGE] = { "language", FIELD_LANG, 0, 0, 0, 0, NULL },
+	/* as long as their columns (sql/013) */
+	[NEW_COMPANY] = { "company", FIELD_TEXT, 0, 100, 0, 0, NULL },
+	[NEW_ADDRESS] = { "address", FIELD_TEXT, 0, 255, 0, 0, NULL },
+	[NEW_POSTAL_CODE] = { "postal_code", FIELD_TEXT, 0, 20, 0, 0, NULL },
+	[NEW_CITY] = { "city", FIELD_TEXT, 0, 100, 0, 0, NULL },
+	[NEW_VAT_NUMBER] = { "vat_number", FIELD_TEXT, 0, 32, 0, 0, NULL },
 };
 
 /* The form, empty or with what was typed and what is wrong with it. */
@@ -67,6 +73,11 @@ customers_create(struct request *req)
 		.phone = request_field(req, &new_fields[NEW_PHONE]),
 		.country = request_field(req, &new_fields[NEW_COUNTRY]),
 		.language = request_field(req, &new_fields[NEW_LANGUAGE]),
+		.company = request_field(req, &new_fields[NEW_COMPANY]),
+		.address = request_field(req, &new_fields[NEW_ADDRESS]),
+		.postal_code = request_field(req, &new_fields[NEW_POSTAL_CODE]),
+		.city = request_field(req, &new_fields[NEW_CITY]),
+		.vat_number = request_field(req, &new_fields[NEW_VAT_NUMBER]),
 		.source = "admin"
 	};
 	struct mail mail = { "customer-welcome", email, 0, 0 };
@@ -110,6 +121,11 @@ const struct field edit_fields[EDIT__MAX + 1] = {
 	[EDIT_COUNTRY] = { "country", FIELD_COUNTRY, 0, 0, 0, 0, NULL },
 	[EDIT_LANGUAGE] = { "language", FIELD_LANG, 0, 0, 0, 0, NULL },
 	[EDIT_TAX_EXEMPT] = { "tax_exempt", FIELD_INT, 0, 1, 0, 1, NULL },
+	[EDIT_COMPANY] = { "company", FIELD_TEXT, 0, 100, 0, 0, NULL },
+	[EDIT_ADDRESS] = { "address", FIELD_TEXT, 0, 255, 0, 0, NULL },
+	[EDIT_POSTAL_CODE] = { "postal_code", FIELD_TEXT, 0, 20, 0, 0, NULL },
+	[EDIT_CITY] = { "city", FIELD_TEXT, 0, 100, 0, 0, NULL },
+	[EDIT_VAT_NUMBER] = { "vat_number", FIELD_TEXT, 0, 32, 0, 0, NULL },
 };
 
 /* The edit form: from the database on GET, from what was typed on a
@@ -121,6 +137,9 @@ customers_edit_form(struct request *req)
 	struct db_param params[2] = { DB_INT(req->path_id), DB_INT(req->shop.id) };
 	static const char *const columns[] = { "id", "email", "first_name", "last_name", "phone",
 		"country", "language" };
+	/* SQL_DETAIL's last columns, from DETAIL_COMPANY on */
+	static const char *const address_columns[] = { "company", "address", "postal_code", "city",
+		"vat_number" };
 	const struct field *field;
 	char name[64];
 	size_t i;
@@ -134,6 +153,10 @@ customers_edit_form(struct request *req)
 	for (i = 0; found == 1 && i < sizeof(columns) / sizeof(columns[0]); i++) {
 		snprintf(name, sizeof(name), "Page.Form.%s", columns[i]);
 		hdf_set_value(req->hdf, name, db_text(detail, (unsigned int)i));
+	}
+	for (i = 0; found == 1 && i < sizeof(address_columns) / sizeof(address_columns[0]); i++) {
+		snprintf(name, sizeof(name), "Page.Form.%s", address_columns[i]);
+		hdf_set_value(req->hdf, name, db_text(detail, (unsigned int)(DETAIL_COMPANY + i)));
 	}
 	if (found == 1)
 		hdf_set_value(req->hdf, "Page.Form.tax_exempt", db_text(detail, 10));
@@ -177,7 +200,12 @@ customers_update(struct request *req)
 		.phone = request_field(req, &edit_fields[EDIT_PHONE]),
 		.country = request_field(req, &edit_fields[EDIT_COUNTRY]),
 		.language = request_field(req, &edit_fields[EDIT_LANGUAGE]),
-		.tax_exempt = (int)request_field_int(req, &edit_fields[EDIT_TAX_EXEMPT], 0)
+		.tax_exempt = (int)request_field_int(req, &edit_fields[EDIT_TAX_EXEMPT], 0),
+		.company = request_field(req, &edit_fields[EDIT_COMPANY]),
+		.address = request_field(req, &edit_fields[EDIT_ADDRESS]),
+		.postal_code = request_field(req, &edit_fields[EDIT_POSTAL_CODE]),
+		.city = request_field(req, &edit_fields[EDIT_CITY]),
+		.vat_number = request_field(req, &edit_fields[EDIT_VAT_NUMBER])
 	};
 	int result;
 

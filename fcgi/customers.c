@@ -26,7 +26,8 @@ struct db_query customers_sql[CUSTOMERS_SQL__MAX] = {
 	    "SELECT id, email, first_name, last_name, phone, country, language, status,"
 	    "       status_reason, source, tax_exempt, order_count, total_spent_cents,"
 	    "       last_order_at, created_at, last_sign_in_at,"
-	    "       IF(order_count > 0, ROUND(total_spent_cents / order_count), 0)"
+	    "       IF(order_count > 0, ROUND(total_spent_cents / order_count), 0),"
+	    "       company, address, postal_code, city, vat_number"
 	    "  FROM customer WHERE id = ? AND shop_id = ? AND erased_at IS NULL" },
 	[SQL_RECENT_ORDERS] = { .sql =
 	    "SELECT reference, status, total_cents, ordered_at FROM orders"

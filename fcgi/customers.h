@@ -88,6 +88,10 @@ void finish_change(struct request *req, const char *event, const char *detail);
 enum back_field { BACK_FIELD_BACK, BACK_FIELD__MAX };
 extern const struct field back_fields[BACK_FIELD__MAX + 1];
 
+/* SQL_DETAIL's column of the company; address, postal_code, city and
+ * vat_number follow it */
+#define DETAIL_COMPANY 17
+
 /* customers-detail.c */
 enum show_field { SHOW_BACK, SHOW_ALL, SHOW_PAGE, SHOW__MAX };
 extern const struct field show_fields[SHOW__MAX + 1];
@@ -95,9 +99,10 @@ void customers_show(struct request *req);
 
 /* customers-edit.c */
 enum new_field { NEW_EMAIL, NEW_FIRST_NAME, NEW_LAST_NAME, NEW_PHONE, NEW_COUNTRY, NEW_LANGUAGE,
-	NEW__MAX };
+	NEW_COMPANY, NEW_ADDRESS, NEW_POSTAL_CODE, NEW_CITY, NEW_VAT_NUMBER, NEW__MAX };
 enum edit_field { EDIT_BACK, EDIT_EMAIL, EDIT_FIRST_NAME, EDIT_LAST_NAME, EDIT_PHONE,
-	EDIT_COUNTRY, EDIT_LANGUAGE, EDIT_TAX_EXEMPT, EDIT__MAX };
+	EDIT_COUNTRY, EDIT_LANGUAGE, EDIT_TAX_EXEMPT, EDIT_COMPANY, EDIT_ADDRESS, EDIT_POSTAL_CODE,
+	EDIT_CITY, EDIT_VAT_NUMBER, EDIT__MAX };
 enum block_field { BLOCK_BACK, BLOCK_REASON, BLOCK__MAX };
 extern const struct field new_fields[NEW__MAX + 1], edit_fields[EDIT__MAX + 1],
     block_fields[BLOCK__MAX + 1];

@@ -63,6 +63,7 @@
 #define DEAD_SECONDS 15		/* a worker silent this long is taken for dead */
 #define MAX_SHOPS 1000		/* shops served per round, at most */
 #define JOB_MAIL_SECONDS 2	/* a long job lets a round of mail go this often */
+#define JOB_SLICE_SECONDS 10	/* Jobs.SliceSeconds: a long job's turn while others wait */
 
 enum worker_sql {
 	SQL_HELLO,
@@ -88,8 +89,23 @@ enum worker_sql {
 	SQL_JOB_BEAT,
 	SQL_JOB_MINE,
 	SQL_JOB_END,
+	SQL_JOB_WAITING,
+	SQL_JOB_REQUEUE,
+	SQL_JOB_CLAIM_LOCK,
+	SQL_JOB_CLAIM_UNLOCK,
 	WORKER_SQL__MAX
 };
+
+/* Whether the queued job j may start: any job but a shop's import, which
+ * waits while another import of its shop runs or was queued before it (a
+ * shop's imports run one after the other, in the order they were made:
+ * the second may depend on what the first wrote). Read from job_shop_state
+ * (sql/011). */
+#define JOB_STARTABLE(j) \
+	" (" j ".kind <> '" IMPORT_JOB_KIND "'" \
+	"  OR NOT EXISTS (SELECT 1 FROM job o" \
+	"                  WHERE o.shop_id = " j ".shop_id AND o.kind = '" IMPORT_JOB_KIND "'" \
+	"                    AND (o.state = 'running' OR (o.state = 'queued' AND o.id < " j ".id))))"
 
 /* The claim and release statements run over every shop on purpose: the
  * worker serves the whole installation (each row keeps its own shop_id). */
@@ -183,17 +199,17 @@ static struct db_query worker_sql[WORKER_SQL__MAX] = {
 	/* a signed request's nonce, once its timestamp can no longer be taken */
 	[SQL_KEEP_API_NONCES] = { .sql =
 	    "DELETE FROM api_nonce WHERE expires_at < NOW() LIMIT 1000" },
-	/* Jobs, of every shop (and of none: housekeeping): the oldest queued
-	 * one, or a running one whose worker stopped beating (it resumes from
-	 * its progress) */
+	/* Jobs, of every shop (and of none: housekeeping): the one queued (or
+	 * put back, SQL_JOB_REQUEUE) first that may start, or a running one
+	 * whose worker stopped beating (it resumes from its progress) */
 	[SQL_JOB_CLAIM] = { .sql =
 	    "UPDATE job SET state = 'running', worker_id = ?, heartbeat_at = NOW(),"
 	    "       attempts = attempts + 1"
-	    " WHERE state = 'queued'"
+	    " WHERE (state = 'queued' AND" JOB_STARTABLE("job") ")"
 	    "    OR (state = 'running'"
 	    "        AND NOT EXISTS (SELECT 1 FROM worker w WHERE w.id = job.worker_id"
 	    "                          AND w.heartbeat_at >= NOW() - INTERVAL ? SECOND))"
-	    " ORDER BY id LIMIT 1" },
+	    " ORDER BY queued_at, id LIMIT 1" },
 	[SQL_JOB_CLAIMED] = { .sql =
 	    "SELECT id, kind, progress, shop_id, admin_id FROM job"
 	    " WHERE worker_id = ? AND state = 'running'"
@@ -209,6 +225,24 @@ static struct db_query worker_sql[WORKER_SQL__MAX] = {
 	    "UPDATE job SET state = ?, progress = ?, total = ?, last_error = LEFT(?, 500),"
 	    "       heartbeat_at = NOW(), finished_at = NOW()"
 	    " WHERE id = ? AND worker_id = ? AND state = 'running'" },
+	/* another shop's job (or one of the whole installation's) waits and
+	 * may start: a long job's turn ends */
+	[SQL_JOB_WAITING] = { .sql =
+	    "SELECT 1 FROM job j WHERE j.state = 'queued' AND NOT (j.shop_id <=> ?)"
+	    "   AND" JOB_STARTABLE("j") " LIMIT 1" },
+	/* a job whose turn ended goes to the back of the queue; what its
+	 * batches committed (progress, resume_after) stays */
+	[SQL_JOB_REQUEUE] = { .sql =
+	    "UPDATE job SET state = 'queued', worker_id = NULL, heartbeat_at = NULL,"
+	    "       queued_at = NOW(6)"
+	    " WHERE id = ? AND worker_id = ? AND state = 'running'" },
+	/* Workers claim one at a time (a lock of the installation's database,
+	 * held for the claim only), so that the claim of a shop's second
+	 * import sees that another worker has just taken its first one. */
+	[SQL_JOB_CLAIM_LOCK] = { .sql =
+	    "SELECT GET_LOCK(CONCAT(DATABASE(), '.job_claim'), ?)" },
+	[SQL_JOB_CLAIM_UNLOCK] = { .sql =
+	    "SELECT RELEASE_LOCK(CONCAT(DATABASE(), '.job_claim'))" },
 };
 
 #define KEEP_BATCH 1000	/* the LIMIT of the SQL_KEEP_* statements */
@@ -243,6 +277,9 @@ struct worker {
 	time_t last_round;	/* when a job last let a round of mail go */
 	long long job_id;	/* the job running now, 0 for none */
 	long long job_shop_id, job_admin_id;	/* its shop and who started it, or 0 */
+	time_t job_claimed_at;	/* when this worker took it */
+	long long job_claimed_progress;	/* its progress then */
+	int slice_seconds;	/* Jobs.SliceSeconds */
 	char job_error[64];	/* why it failed, for job.last_error; "" */
 	int keep_bodies_days;	/* Mail.KeepBodiesDays: sent mail keeps its bodies so long */
 	int spool_keep_hours;	/* Spool.KeepHours: an upload's file left in the spool so long */
@@ -792,8 +829,9 @@ housekeeping(struct worker *w)
 }
 
 /* A job kind: runs the job, resuming from progress. Returns the count it
- * reached, -1 (failed: w->job_error may say why), or -2 (cancelled:
- * job_beat said so). end, when not NULL, runs in the transaction that marks
+ * reached, -1 (failed: w->job_error may say why), -2 (cancelled:
+ * job_beat said so) or -3 (its turn is over: job_bulk_beat said 2; it is
+ * put back in the queue). end, when not NULL, runs in the transaction that marks
  * the job done or failed (a mail to queue with it). */
 struct job_kind {
 	const char *name;
@@ -808,14 +846,39 @@ job_housekeeping(struct worker *w, long long progress)
 	return housekeeping(w);
 }
 
-/* bulk_job_run's beat, between its batches: the worker and its job are
- * alive. A long job (minutes for a large shop) lets the mail go out
- * meanwhile, a round every JOB_MAIL_SECONDS: a sign-in link must not wait
- * for the end of another shop's bulk action. */
+/* Whether the running job's turn is over: it has run Jobs.SliceSeconds
+ * since this worker took it, went forward meanwhile (so that two long jobs
+ * taking turns both get somewhere), and another shop's job waits. 1, 0, or
+ * -1 (database). */
+static int
+job_turn_over(struct worker *w, long long progress)
+{
+	struct db_query *waiting = &worker_sql[SQL_JOB_WAITING];
+	struct db_param param = w->job_shop_id != 0 ? DB_INT(w->job_shop_id) : DB_NULL;
+	int found;
+
+	if (progress <= w->job_claimed_progress ||
+	    time(NULL) - w->job_claimed_at < (time_t)w->slice_seconds)
+		return 0;
+	if (db_exec(&w->db, waiting, &param, 1) < 0)
+		return -1;
+	found = db_fetch(waiting);
+	db_done(waiting);
+	return found < 0 ? -1 : found == 1;
+}
+
+/* The beat of a job that works in batches (bulk_job_run's), between two
+ * of them: the worker and its job are alive. A long job (minutes for a
+ * large shop) lets the mail go out meanwhile, a round every
+ * JOB_MAIL_SECONDS: a sign-in link must not wait for the end of another
+ * shop's bulk action. Returns 1 go on, 0 cancelled, -1 (database), or 2:
+ * the job's turn is over (job_turn_over), it stops after the batch it
+ * committed and returns -3, and is put back in the queue. */
 static int
 job_bulk_beat(void *data, long long progress)
 {
 	struct worker *w = data;
+	int going, over;
 
 	beat(w);
 	if (time(NULL) - w->last_round >= JOB_MAIL_SECONDS) {
@@ -823,7 +886,11 @@ job_bulk_beat(void *data, long long progress)
 		if (round_once(w) < 0)
 			log_err("database error in a round of mail during a job");
 	}
-	return job_beat(w, progress);
+	going = job_beat(w, progress);
+	if (going != 1)
+		return going;
+	over = job_turn_over(w, progress);
+	return over < 0 ? -1 : over == 1 ? 2 : 1;
 }
 
 static void
@@ -892,6 +959,25 @@ static const struct job_kind job_kinds[] = {
 	{ IMPORT_JOB_KIND, job_import, NULL },
 };
 
+/* Takes (take = 1, waiting up to DEAD_SECONDS) or gives back the claim
+ * lock. Returns 1 taken or given back, 0 not taken in time, -1
+ * (database). */
+static int
+job_claim_lock(struct worker *w, int take)
+{
+	struct db_query *query = &worker_sql[take ? SQL_JOB_CLAIM_LOCK : SQL_JOB_CLAIM_UNLOCK];
+	struct db_param param = DB_INT(DEAD_SECONDS);
+	int found, held = 0;
+
+	if (db_exec(&w->db, query, &param, take ? 1 : 0) < 0)
+		return -1;
+	found = db_fetch(query);
+	if (found == 1)
+		held = db_int(query, 0) == 1;
+	db_done(query);
+	return found < 0 ? -1 : held;
+}
+
 /* Claims one job and runs it to its end. Returns 1 when a job was handled,
  * 0 when none was waiting, -1 (database). */
 static int
@@ -907,8 +993,14 @@ job_once(struct worker *w)
 
 	params[0] = DB_TEXT(w->id);
 	params[1] = DB_INT(DEAD_SECONDS);
-	if (db_exec(&w->db, &worker_sql[SQL_JOB_CLAIM], params, 2) < 0 ||
-	    db_exec(&w->db, claimed, params, 1) < 0)
+	found = job_claim_lock(w, 1);
+	if (found != 1) {
+		if (found == 0)
+			log_warn("another worker held the job claim for %d seconds", DEAD_SECONDS);
+		return found;
+	}
+	rows = db_exec(&w->db, &worker_sql[SQL_JOB_CLAIM], params, 2);
+	if (job_claim_lock(w, 0) < 0 || rows < 0 || db_exec(&w->db, claimed, params, 1) < 0)
 		return -1;
 	found = db_fetch(claimed) == 1;
 	if (found) {
@@ -917,10 +1009,14 @@ job_once(struct worker *w)
 		progress = db_int(claimed, 2);
 		w->job_shop_id = db_int(claimed, 3);
 		w->job_admin_id = db_int(claimed, 4);
+		w->job_claimed_at = time(NULL);
+		w->job_claimed_progress = progress;
 	}
 	db_done(claimed);
 	if (!found)
 		return 0;
+	log_debug("job %lld (%s) of shop %lld claimed at %lld", w->job_id, name, w->job_shop_id,
+	    progress);
 	for (i = 0; i < sizeof(job_kinds) / sizeof(job_kinds[0]); i++)
 		if (strcmp(name, job_kinds[i].name) == 0)
 			kind = &job_kinds[i];
@@ -929,6 +1025,15 @@ job_once(struct worker *w)
 	if (result == -1)
 		log_err("job %lld (%s) failed%s%s", w->job_id, name, w->job_error[0] ? ": " : "",
 		    w->job_error);
+	if (result == -3) {
+		params[0] = DB_INT(w->job_id);
+		params[1] = DB_TEXT(w->id);
+		rows = db_exec(&w->db, &worker_sql[SQL_JOB_REQUEUE], params, 2);
+		log_debug("job %lld (%s) put back in the queue: another shop's job waits", w->job_id,
+		    name);
+		w->job_id = 0;
+		return rows < 0 ? -1 : 1;
+	}
 	if (result != -2) {
 		params[0] = DB_TEXT(result >= 0 ? "done" : "failed");
 		params[1] = DB_INT(result >= 0 ? result : progress);
@@ -984,6 +1089,7 @@ mail_settings(struct worker *w)
 	w->give_up_hours = hdf_get_int_value(w->config, "Mail.GiveUpHours", 48);
 	w->keep_bodies_days = hdf_get_int_value(w->config, "Mail.KeepBodiesDays", 30);
 	w->spool_keep_hours = hdf_get_int_value(w->config, "Spool.KeepHours", 24);
+	w->slice_seconds = hdf_get_int_value(w->config, "Jobs.SliceSeconds", JOB_SLICE_SECONDS);
 	w->use_ssl = -1;
 	for (i = 0; i < sizeof(starttls_modes) / sizeof(starttls_modes[0]); i++)
 		if (strcmp(starttls, starttls_modes[i].name) == 0)
@@ -994,9 +1100,9 @@ mail_settings(struct worker *w)
 		return EXIT_CONFIG;
 	}
 	if (w->retry_seconds < 1 || w->retry_max_seconds < w->retry_seconds || w->give_up_hours < 1 ||
-	    w->keep_bodies_days < 1 || w->spool_keep_hours < 1) {
+	    w->keep_bodies_days < 1 || w->spool_keep_hours < 1 || w->slice_seconds < 1) {
 		fprintf(stderr, "fidele-worker: Mail.RetrySeconds, Mail.GiveUpHours,"
-		    " Mail.KeepBodiesDays and Spool.KeepHours are at least 1,"
+		    " Mail.KeepBodiesDays, Spool.KeepHours and Jobs.SliceSeconds are at least 1,"
 		    " Mail.RetryMaxSeconds at least Mail.RetrySeconds\n");
 		return EXIT_CONFIG;
 	}

@@ -26,6 +26,7 @@
 #include "lib/settings.h"
 #include "import-job.h"
 #include "import-map.h"
+#include "import-undo.h"
 
 /* The invalid rows a preview keeps for the admin to see. */
 #define PREVIEW_ERRORS 100
@@ -1256,22 +1257,22 @@ read_and_write(struct job *job)
 	return result;
 }
 
-/* import_undo comes with fcgi/import-undo.c, written beside this file:
- * until that is linked into the worker, an undo fails and says so. */
-#pragma weak import_undo
-
-/* The undo: import_undo removes what it may, then the import says how
- * many it removed and kept. */
+/* The undo: import_undo removes what it may, beating between its batches
+ * (a large undo takes minutes: the job stays alive, can be stopped, and
+ * takes turns with other shops' jobs), then the import says how many it
+ * removed and kept. */
 static long long
 undo(struct job *job)
 {
 	struct db_param params[4];
 	long long removed = 0, kept = 0;
+	int result;
 
-	if (import_undo == NULL)
-		return failed(job, "undo_unavailable");
-	if (import_undo(job->run->db, job->run->shop_id, job->run->admin_id, job->import_id,
-	    &removed, &kept) != 0)
+	result = import_undo_beating(job->run->db, job->run->shop_id, job->run->admin_id,
+	    job->import_id, job->run->beat, job->run->data, &removed, &kept);
+	if (result == -2 || result == -3)
+		return result;
+	if (result != 0)
 		return failed(job, "undo");
 	params[0] = DB_INT(removed);
 	params[1] = DB_INT(kept);

@@ -37,6 +37,10 @@ enum customer_sql {
 	SQL_SELECTION_SEARCH_TERMS,
 	SQL_SELECTION_ERASE,
 	SQL_SELECTION_CLEAR,
+	SQL_DELETE_EVENTS,
+	SQL_DELETE_CONSENT,
+	SQL_DELETE_MAILS,
+	SQL_DELETE_CUSTOMERS,
 	SQL_REINDEX_EMPTY,
 	SQL_REINDEX_CLEAR,
 	SQL_REINDEX_NEXT,
@@ -50,7 +54,8 @@ static struct db_query customer_sql[CUSTOMER_SQL__MAX] = {
 	    " WHERE id = ? AND shop_id = ? AND erased_at IS NULL FOR UPDATE" },
 	[SQL_UPDATE] = { .sql =
 	    "UPDATE customer SET email = ?, first_name = ?, last_name = ?, phone = ?,"
-	    "       phone_digits = ?, country = ?, language = ?, tax_exempt = ?"
+	    "       phone_digits = ?, country = ?, language = ?, tax_exempt = ?,"
+	    "       company = ?, address = ?, postal_code = ?, city = ?, vat_number = ?"
 	    " WHERE id = ? AND shop_id = ?" },
 	[SQL_VOID_TOKENS] = { .sql =
 	    "UPDATE login_token SET used_at = NOW()"
@@ -129,6 +134,24 @@ static struct db_query customer_sql[CUSTOMER_SQL__MAX] = {
 	    "       marketing_consent = 0, tax_exempt = 0, erased_at = NOW()"
 	    " WHERE shop_id = ? AND id IN (SELECT customer_id FROM bulk_selection WHERE selection_id = ?) AND erased_at IS NULL" },
 	[SQL_SELECTION_CLEAR] = { .sql = "DELETE FROM bulk_selection WHERE selection_id = ?" },
+
+	/* A deletion leaves nothing of the customers (customer_delete_selection):
+	 * joins from the selection, so that each statement reads only the
+	 * chosen customers' rows through their (shop_id, customer_id) keys.
+	 * Sessions, sign-in links and notes go with the customer rows (ON
+	 * DELETE CASCADE). */
+	[SQL_DELETE_EVENTS] = { .sql =
+	    "DELETE e FROM bulk_selection b JOIN event e ON e.shop_id = ? AND e.customer_id = b.customer_id"
+	    " WHERE b.selection_id = ?" },
+	[SQL_DELETE_CONSENT] = { .sql =
+	    "DELETE k FROM bulk_selection b JOIN consent k ON k.shop_id = ? AND k.customer_id = b.customer_id"
+	    " WHERE b.selection_id = ?" },
+	[SQL_DELETE_MAILS] = { .sql =
+	    "DELETE m FROM bulk_selection b JOIN outbox m ON m.shop_id = ? AND m.customer_id = b.customer_id"
+	    " WHERE b.selection_id = ?" },
+	[SQL_DELETE_CUSTOMERS] = { .sql =
+	    "DELETE c FROM bulk_selection b JOIN customer c ON c.shop_id = ? AND c.id = b.customer_id"
+	    " WHERE b.selection_id = ?" },
 
 	/* the index is rebuilt only when it is empty while customers exist,
 	 * unless forced */
@@ -319,7 +342,7 @@ customer_update(struct shop_context *ctx, long long customer_id,
     const struct customer_fields *fields)
 {
 	struct db_query *lock = &customer_sql[SQL_LOCK];
-	struct db_param params[10] = { DB_INT(customer_id), DB_INT(ctx->shop_id) };
+	struct db_param params[15] = { DB_INT(customer_id), DB_INT(ctx->shop_id) };
 	char old_email[256], old_first[404], old_last[404], old_digits[40], digits[40];
 	long long rows;
 	int found;
@@ -345,9 +368,14 @@ customer_update(struct shop_context *ctx, long long customer_id,
 	params[5] = DB_TEXT(fields->country);
 	params[6] = DB_TEXT(fields->language);
 	params[7] = DB_INT(fields->tax_exempt);
-	params[8] = DB_INT(customer_id);
-	params[9] = DB_INT(ctx->shop_id);
-	rows = run(ctx, SQL_UPDATE, params, 10);
+	params[8] = DB_TEXT(or_empty(fields->company));
+	params[9] = DB_TEXT(or_empty(fields->address));
+	params[10] = DB_TEXT(or_empty(fields->postal_code));
+	params[11] = DB_TEXT(or_empty(fields->city));
+	params[12] = DB_TEXT(or_empty(fields->vat_number));
+	params[13] = DB_INT(customer_id);
+	params[14] = DB_INT(ctx->shop_id);
+	rows = run(ctx, SQL_UPDATE, params, 15);
 	if (rows == DB_DUPLICATE)
 		return CUSTOMER_DUPLICATE;
 	if (rows < 0 ||
@@ -484,6 +512,23 @@ customer_change_selection(struct shop_context *ctx, enum customer_change change,
 		return CUSTOMER_ERROR;
 	params[0] = DB_BLOB(selection, 16);
 	return run(ctx, SQL_SELECTION_CLEAR, params, 1) < 0 ? CUSTOMER_ERROR : CUSTOMER_OK;
+}
+
+int
+customer_delete_selection(struct shop_context *ctx, const unsigned char *selection)
+{
+	static const enum customer_sql steps[] = {
+		SQL_DELETE_EVENTS, SQL_DELETE_CONSENT, SQL_DELETE_MAILS, SQL_DELETE_CUSTOMERS,
+	};
+	struct db_param param = DB_BLOB(selection, 16);
+	size_t i;
+
+	if (customer_ready(ctx->db) != 0 || forget_selection(ctx, selection) != 0)
+		return CUSTOMER_ERROR;
+	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
+		if (for_selection(ctx, steps[i], selection) != 0)
+			return CUSTOMER_ERROR;
+	return run(ctx, SQL_SELECTION_CLEAR, &param, 1) < 0 ? CUSTOMER_ERROR : CUSTOMER_OK;
 }
 
 int

@@ -25,8 +25,8 @@ enum customer_result {
 };
 
 /* The columns a writer sets. NULL text columns are written as "" (names,
- * phone) or SQL NULL (country, language); phone_digits is derived from
- * phone here. */
+ * phone, company, address, postal code, city, VAT number) or SQL NULL
+ * (country, language); phone_digits is derived from phone here. */
 struct customer_fields {
 	const char *email;	/* normalised (text_email_normalise) */
 	const char *first_name, *last_name, *phone, *country, *language;
@@ -119,6 +119,14 @@ long long customer_selection_keep(struct shop_context *ctx, enum customer_change
  * CUSTOMER_ERROR. */
 int customer_change_selection(struct shop_context *ctx, enum customer_change change,
     const char *reason, const unsigned char *selection);
+
+/* Deletes the customers of selection as if they had never been (an
+ * import's undo: a wrong import leaves no trace), then empties the
+ * selection: their rows, search terms, timeline, consent rows, mails,
+ * notes, sessions and sign-in links. Not for customers with orders (the
+ * orders would lose their customer) nor for anyone whose history must be
+ * kept: that is CUSTOMER_ERASE. Returns CUSTOMER_OK or CUSTOMER_ERROR. */
+int customer_delete_selection(struct shop_context *ctx, const unsigned char *selection);
 
 /* The same for one customer, locked first. Returns CUSTOMER_OK (also when
  * the change does not apply to their status: nothing is done),

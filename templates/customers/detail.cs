@@ -35,6 +35,9 @@ def:see_all(section, count, shown) ?><?cs if:Page.All == section ?><p class="pag
     <dl class="facts">
       <dt><?cs var:Lang.Customers.Email ?></dt><dd class="email"><?cs if:Customer.mailto ?><a href="<?cs var:Customer.mailto ?>"><?cs var:Customer.email ?></a><?cs /if ?></dd>
       <dt><?cs var:Lang.Customers.Phone ?></dt><dd><?cs if:Customer.tel ?><a href="<?cs var:Customer.tel ?>"><?cs var:Customer.phone ?></a><?cs /if ?></dd>
+      <?cs if:Customer.company ?><dt><?cs var:Lang.Customers.Company ?></dt><dd><?cs var:Customer.company ?></dd><?cs /if ?>
+      <?cs if:Customer.address || Customer.postal_code || Customer.city ?><dt><?cs var:Lang.Customers.Address ?></dt><dd class="address"><?cs if:Customer.address ?><?cs var:Customer.address ?><br><?cs /if ?><?cs var:Customer.postal_code ?><?cs if:Customer.postal_code && Customer.city ?> <?cs /if ?><?cs var:Customer.city ?></dd><?cs /if ?>
+      <?cs if:Customer.vat_number ?><dt><?cs var:Lang.Customers.VatNumber ?></dt><dd><?cs var:Customer.vat_number ?></dd><?cs /if ?>
       <dt><?cs var:Lang.Customers.Country ?></dt><dd><?cs if:Lang.Countries[Customer.country] ?><?cs var:Lang.Countries[Customer.country] ?><?cs else ?><?cs var:Customer.country ?><?cs /if ?></dd>
       <dt><?cs var:Lang.Customers.Language ?></dt><dd><?cs if:Customer.language == "en" ?>English<?cs elif:Customer.language == "fr" ?>Français<?cs else ?><span class="muted"><?cs var:Lang.Customers.LanguageOfShop ?></span><?cs /if ?></dd>
       <dt><?cs var:Lang.Customers.Source ?></dt><dd><?cs var:Lang.Source[Customer.source] ?></dd>

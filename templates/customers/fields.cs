@@ -1,5 +1,6 @@
 <?cs # The fields a new customer and an edited one share: names, phone,
-   country and language, with their messages. ?><?cs def:customer_fields() ?>
+   company and VAT number, postal address, country and language, with
+   their messages. ?><?cs def:customer_fields() ?>
     <div class="two">
       <div>
         <label for="first_name"><?cs var:Lang.Customers.FirstName ?></label>
@@ -15,6 +16,33 @@
     <label for="phone"><?cs var:Lang.Customers.Phone ?></label>
     <input id="phone" name="phone" type="tel" maxlength="32" value="<?cs var:Page.Form.phone ?>">
     <?cs call:field_error("phone") ?>
+    <div class="two">
+      <div>
+        <label for="company"><?cs var:Lang.Customers.Company ?></label>
+        <input id="company" name="company" type="text" maxlength="100" autocomplete="off" value="<?cs var:Page.Form.company ?>">
+        <?cs call:field_error("company") ?>
+      </div>
+      <div>
+        <label for="vat_number"><?cs var:Lang.Customers.VatNumber ?></label>
+        <input id="vat_number" name="vat_number" type="text" maxlength="32" autocomplete="off" value="<?cs var:Page.Form.vat_number ?>">
+        <?cs call:field_error("vat_number") ?>
+      </div>
+    </div>
+    <label for="address"><?cs var:Lang.Customers.Address ?></label>
+    <input id="address" name="address" type="text" maxlength="255" autocomplete="off" value="<?cs var:Page.Form.address ?>">
+    <?cs call:field_error("address") ?>
+    <div class="two postal">
+      <div>
+        <label for="postal_code"><?cs var:Lang.Customers.PostalCode ?></label>
+        <input id="postal_code" name="postal_code" type="text" maxlength="20" autocomplete="off" value="<?cs var:Page.Form.postal_code ?>">
+        <?cs call:field_error("postal_code") ?>
+      </div>
+      <div>
+        <label for="city"><?cs var:Lang.Customers.City ?></label>
+        <input id="city" name="city" type="text" maxlength="100" autocomplete="off" value="<?cs var:Page.Form.city ?>">
+        <?cs call:field_error("city") ?>
+      </div>
+    </div>
     <div class="two">
       <div>
         <label for="country"><?cs var:Lang.Customers.Country ?></label>

@@ -3,7 +3,7 @@
 <section class="card narrow job">
   <h1><?cs var:Lang.Customers.Job.Title ?> : <?cs var:Lang.Customers.Bulk.Do[Page.Job.Action] ?></h1>
   <?cs if:Page.Message ?><p class="alert" role="alert"><?cs var:Page.Message ?></p><?cs /if ?>
-  <p class="job-state job-<?cs var:Page.Job.State ?>" role="status"><strong><?cs var:Lang.Customers.Job.State[Page.Job.State] ?></strong></p>
+  <p class="job-state job-<?cs var:Page.Job.State ?>" role="status"><strong><?cs if:Page.Job.State == "queued" && Page.Job.Progress > 0 ?><?cs var:Lang.Customers.Job.Paused ?><?cs else ?><?cs var:Lang.Customers.Job.State[Page.Job.State] ?><?cs /if ?></strong></p>
   <?cs if:Page.Job.Reason ?><p><?cs var:Lang.Customers.Reason ?> : <?cs var:Page.Job.Reason ?></p><?cs /if ?>
   <?cs if:Page.Job.State == "queued" || Page.Job.State == "running" ?>
   <p><label for="job-progress"><?cs var:Page.Job.ProgressText ?> <?cs var:Lang.Customers.Of ?> <?cs var:Page.Job.TotalText ?> <?cs call:plural(Page.Job.Total, Lang.Customers.MatchingOne, Lang.Customers.Matching) ?></label></p>
