@@ -14,6 +14,7 @@
   </ul>
   <?cs if:Page.Import.Undo.Kept > 0 ?><p class="muted"><?cs var:Lang.Import.Undo.KeptWhy ?></p><?cs /if ?>
   <?cs /if ?>
+  <?cs if:Page.Import.State == "undone" ?><p class="muted"><?cs var:Lang.Import.Report.BeforeUndo ?></p><?cs /if ?>
   <ul class="import-counts" id="run-counts">
     <li class="count-new"><strong><?cs var:Page.Import.Count.NewText ?></strong> <?cs call:plural(Page.Import.Count.New, Lang.Import.Counts.CreatedOne, Lang.Import.Counts.Created) ?></li>
     <li class="count-updated"><strong><?cs var:Page.Import.Count.UpdatedText ?></strong> <?cs call:plural(Page.Import.Count.Updated, Lang.Import.Counts.UpdatedOne, Lang.Import.Counts.Updated) ?></li>
