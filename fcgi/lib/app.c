@@ -511,7 +511,7 @@ dispatch(struct request *req)
 	if ((too_large != NULL && *too_large != '\0') ||
 	    (length != NULL && (strlen(length) > 15 ||
 	    strtoll(length, NULL, 10) > upload_body_limit(req, req->route)))) {
-		page_error(req, 413, NULL);
+		page_error(req, 413, "Error.TooLarge");
 		return;
 	}
 	/* no body is read, no form parsed, for a path no route serves */

@@ -393,6 +393,22 @@ page_redirect(struct request *req, const char *path)
 	write_head(req, 303, NULL);
 }
 
+int
+page_begin(struct request *req, const char *content_type)
+{
+	if (req->answered || request_hold_answer(req))
+		return -1;
+	write_head(req, 200, content_type);
+	return 0;
+}
+
+void
+page_write(struct request *req, const char *buf, size_t len)
+{
+	if (req->head_sent)
+		out(req, buf, len);
+}
+
 void
 page_json(struct request *req, int status, const char *json)
 {

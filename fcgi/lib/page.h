@@ -33,6 +33,16 @@ void page_json_error(struct request *req, int status, const char *code,
  * quotes, backslashes, control bytes and < > & are escaped). */
 void page_json_string(STRING *out, const char *text);
 
+/* Starts a download (a CSV file): the head of a 200 with content_type and
+ * the headers given so far (page_header: Content-Disposition). The body
+ * follows in pieces with page_write, streamed as it is made. Returns 0, or
+ * -1 when nothing may be written (answered already, or the request will
+ * run again). */
+int page_begin(struct request *req, const char *content_type);
+
+/* A piece of a download's body, after page_begin. */
+void page_write(struct request *req, const char *buf, size_t len);
+
 /* 303 See Other to a local path (must start with '/'). */
 void page_redirect(struct request *req, const char *path);
 

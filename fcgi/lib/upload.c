@@ -463,6 +463,27 @@ request_upload_keep(struct request *req, const struct field *field, char *out, s
 	return 0;
 }
 
+int
+upload_kept_create(struct request *req, char *out, size_t size)
+{
+	unsigned char random[UPLOAD_NAME_BYTES];
+	char dir[900], name[2 * UPLOAD_NAME_BYTES + 1];
+	int fd;
+
+	if (shop_folder(req, dir, sizeof(dir)) != 0)
+		return -1;
+	strncat(dir, "/kept", sizeof(dir) - strlen(dir) - 1);
+	if (folder(dir, 0) != 0 || crypto_random(random, sizeof(random)) != 0)
+		return -1;
+	crypto_hex(random, sizeof(random), name);
+	if ((size_t)snprintf(out, size, "%s/%s", dir, name) >= size)
+		return -1;
+	fd = open(out, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		log_err("cannot create spool file %s: %s", out, strerror(errno));
+	return fd;
+}
+
 void
 upload_end(struct request *req)
 {

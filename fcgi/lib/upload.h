@@ -53,6 +53,12 @@ const struct upload *request_upload(struct request *req, const struct field *fie
  * failed: logged). */
 int request_upload_keep(struct request *req, const struct field *field, char *out, size_t size);
 
+/* Creates a new empty file (0600) in the shop's kept/ folder, for what a
+ * handler writes there itself (a pasted list, as a file), its path into
+ * out; the caller owns it as a kept upload. Returns its descriptor, or -1
+ * (logged). */
+int upload_kept_create(struct request *req, char *out, size_t size);
+
 /* Deletes the request's spooled files that were not kept and frees what
  * the upload held. Called once, where the request ends (app.c). */
 void upload_end(struct request *req);

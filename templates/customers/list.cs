@@ -6,6 +6,7 @@
     <input id="q" name="q" type="search" maxlength="100" value="<?cs var:Page.Query ?>" placeholder="<?cs var:Lang.Customers.SearchPlaceholder ?>">
     <button type="submit"><?cs var:Lang.Customers.Search ?></button>
   </form>
+  <a class="button" href="/admin/import"><?cs var:Lang.Customers.Import ?></a>
   <a class="button primary" href="/admin/customers/new"><?cs var:Lang.Customers.New ?></a>
 </div>
 <details class="filters"<?cs if:Page.Filters && Page.Filters != "q=" + url_escape(Page.Query) + "&" ?> open<?cs /if ?>>

@@ -1,0 +1,9 @@
+<?cs if:subcount(Page.Errors) > 0 ?><section class="card import-errors">
+  <h2><?cs var:Lang.Import.Errors.Title ?></h2>
+  <ul class="error-rows">
+  <?cs each:e = Page.Errors ?><li><span class="error-line"><?cs var:Lang.Import.Errors.Line ?> <?cs var:e.Line ?></span> <span class="error-reason"><?cs var:Lang.Import.Reason[e.Reason] ?></span>
+    <span class="cells muted"><?cs each:v = e.Cells ?><?cs if:!first(v) ?> · <?cs /if ?><?cs if:v ?><?cs var:v ?><?cs else ?>—<?cs /if ?><?cs /each ?></span></li>
+  <?cs /each ?>
+  </ul>
+  <p><a href="/admin/import/<?cs var:Page.Import.Id ?>/errors.csv" id="errors-csv"><?cs var:Lang.Import.Errors.Download ?></a> <span class="muted"><?cs var:Lang.Import.Errors.DownloadHelp ?></span></p>
+</section><?cs /if ?>

@@ -1,0 +1,108 @@
+"""An import clicked through in Chromium: the button on the customer list,
+a file chosen in the real file input (a Windows-1252 CSV with semicolons,
+as Excel writes one on a French Windows), the mapping screen, the preview
+the worker makes while the page reloads itself, the import, the report,
+the customers found by the search with their accents, and the undo. Every
+page is looked at 1280 and 390 pixels wide: none may scroll sideways, and
+each is saved as a PNG under the stack's folder (shots/, or the folder
+FIDELE_SHOTS names) to look at."""
+
+import os
+import re
+import tempfile
+
+from fixtures import ALPHA_HOST, ALPHA_OWNER
+import browsing
+from browsing import BrowserTest, url
+
+ROWS = [("zelie.navigateur@exemple.fr", "Zélie", "Navigateur", "Besançon"),
+        ("noel.navigateur@exemple.fr", "Noël", "Navigateur", "Orléans"),
+        ("agathe.navigateur@exemple.fr", "Agathe", "Navigateur", "Sète"),
+        ("pas-une-adresse", "Jean", "Navigateur", "Paris"),
+        ("zelie.navigateur@exemple.fr", "Zélie", "Navigateur", "Besançon")]
+
+
+def excel_csv():
+    text = "Courriel;Prénom;Nom;Ville\r\n" + "".join(";".join(r) + "\r\n" for r in ROWS)
+    return text.encode("cp1252")
+
+
+class ImportInTheBrowser(BrowserTest):
+    def setUp(self):
+        super().setUp()
+        # FIDELE_SHOTS keeps them after the stack's folder is gone
+        self.shots = os.environ.get("FIDELE_SHOTS") or os.path.join(browsing.STACK.var, "shots")
+        os.makedirs(self.shots, exist_ok=True)
+
+    def look(self, tab, name):
+        """Saves the page at 1280 and 390 wide; fails if it scrolls sideways
+        on the phone."""
+        for width, height in ((1280, 900), (390, 844)):
+            tab.set_viewport(width, height, mobile=width < 500)
+            tab.screenshot(os.path.join(self.shots, "import-%s-%d.png" % (name, width)))
+            if width < 500:
+                sideways = tab.evaluate("document.documentElement.scrollWidth > innerWidth")
+                self.assertFalse(sideways, "the %s page scrolls sideways on a phone" % name)
+        tab.set_viewport(1280, 900)
+
+    def wait_for_text(self, tab, text):
+        """Waits while the page reloads itself until it shows text."""
+        def shown():
+            try:
+                return text in tab.text()
+            except Exception:   # between two loads
+                return False
+        browsing.CHROMIUM.wait(shown, "a page that says " + text, timeout=60)
+
+    def test_a_file_chosen_in_the_browser_is_mapped_previewed_imported_and_undone(self):
+        tab = self.sign_in_admin(ALPHA_HOST, *ALPHA_OWNER)
+        self.assertEqual(tab.click_and_wait("a[href='/admin/import']"), 200)
+        self.look(tab, "start")
+
+        with tempfile.NamedTemporaryFile(suffix=".csv", dir=browsing.STACK.var,
+                                         delete=False) as f:
+            f.write(excel_csv())
+            path = f.name
+        node = tab.send("Runtime.evaluate", {"expression": "document.querySelector('#import-file')"})
+        tab.send("DOM.setFileInputFiles", {"files": [path], "objectId": node["result"]["objectId"]})
+        self.assertEqual(tab.click_and_wait("form[action='/admin/import/upload'] button[type=submit]"),
+                         200)
+        self.assertRegex(tab.path(), r"^/admin/import/\d+$")
+        number = tab.path().rsplit("/", 1)[1]
+        self.assertIn("Windows-1252, séparateur point-virgule, 5 lignes", tab.text())
+        self.assertIn("Zélie · Noël · Agathe", tab.text())
+        self.assertEqual(tab.evaluate("document.querySelector('#map-c0').value"), "email")
+        self.look(tab, "mapping")
+
+        tab.click_and_wait("form.import-mapping button[type=submit]")
+        self.wait_for_text(tab, "Rien n'a encore été enregistré")
+        counts = tab.evaluate("document.querySelector('#preview-counts').innerText")
+        self.assertIn("3\nnouveaux clients", counts)
+        self.assertIn("1\nligne refusée", counts)
+        self.assertIn("1\nligne en double dans le fichier", counts)
+        self.assertIn("Ligne 5", tab.text())
+        self.assertEqual(browsing.STACK.sql(
+            "SELECT COUNT(*) FROM customer WHERE email LIKE '%.navigateur@exemple.fr'"), [["0"]])
+        self.look(tab, "preview")
+
+        tab.click_and_wait("form[action='/admin/import/%s/run'] button[type=submit]" % number)
+        self.wait_for_text(tab, "Import terminé.")
+        self.assertIn("3\nclients créés", tab.evaluate(
+            "document.querySelector('#run-counts').innerText"))
+        self.look(tab, "report")
+
+        tab.goto(url(ALPHA_HOST, "/admin/customers?q=zelie+navigateur"))
+        self.assertIn("Zélie", tab.text())
+        tab.goto(url(ALPHA_HOST, "/admin/import/%s" % number))
+
+        tab.click_and_wait("form[action='/admin/import/%s/undo'] button[type=submit]" % number)
+        self.wait_for_text(tab, "Import annulé.")
+        self.assertIn("3\nclients supprimés", tab.evaluate(
+            "document.querySelector('#undo-counts').innerText"))
+        self.look(tab, "undone")
+        self.assertEqual(browsing.STACK.sql(
+            "SELECT COUNT(*) FROM customer WHERE email LIKE '%.navigateur@exemple.fr'"
+            " AND erased_at IS NULL"), [["0"]])
+        tab.goto(url(ALPHA_HOST, "/admin/import"))
+        self.assertTrue(re.search(r"Annulé", tab.text()))
+        os.unlink(path)
