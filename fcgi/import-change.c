@@ -218,14 +218,17 @@ import_map(struct request *req)
 		return;
 	}
 	{
-		struct db_param params[6] = {
+		/* the admin who ticked the attestation is the one the consent
+		 * rows name, whoever starts the run */
+		struct db_param params[7] = {
 			DB_TEXT(mapping),
 			DB_TEXT(import_mode_choices[request_field_choice(req, &map_fields[MAP_MODE], 0)]),
 			DB_INT(subscribe), DB_INT(request_field_int(req, &map_fields[MAP_WELCOME], 0)),
+			DB_INT(req->session.admin_id),
 			DB_INT(req->path_id), DB_INT(req->shop.id),
 		};
 
-		if (db_exec(&req->app->db, &import_sql[SQL_IMPORT_MAPPING_SET], params, 6) < 0) {
+		if (db_exec(&req->app->db, &import_sql[SQL_IMPORT_MAPPING_SET], params, 7) < 0) {
 			page_error(req, 500, NULL);
 			return;
 		}

@@ -62,7 +62,8 @@ static struct db_query import_job_sql[IMPORT_JOB_SQL__MAX] = {
 	[IJ_IMPORT] = { .sql =
 	    "SELECT spool_path, format, encoding, field_separator, has_header, mapping, mode,"
 	    "       subscribe, welcome, state, file_name, row_count,"
-	    "       LEAST(preview_invalid + preview_duplicate, 100)"
+	    "       LEAST(preview_invalid + preview_duplicate, 100),"
+	    "       subscribe_admin_id, DATE_FORMAT(subscribe_attested_at, '%Y-%m-%d %H:%i')"
 	    "  FROM import WHERE id = ? AND shop_id = ?" },
 	[IJ_START] = { .sql =
 	    "UPDATE import SET state = ?, started_at = COALESCE(started_at, NOW())"
@@ -458,6 +459,8 @@ struct job {
 	int columns;
 	enum import_mode mode;
 	int subscribe, welcome;
+	long long attested_by;	/* the admin who attested the consent (0: gone) */
+	char attested_at[20];	/* when, "YYYY-MM-DD HH:MM" */
 	long long row_count;
 	/* while it runs */
 	struct shop_context ctx;
@@ -549,6 +552,9 @@ read_job(struct job *job)
 		snprintf(job->file_name, sizeof(job->file_name), "%s", db_text(query, 10));
 		job->row_count = db_int(query, 11);
 		job->errors_kept = db_int(query, 12);
+		job->attested_by = db_text(query, 13) != NULL ? db_int(query, 13) : 0;
+		snprintf(job->attested_at, sizeof(job->attested_at), "%s",
+		    db_text(query, 14) != NULL ? db_text(query, 14) : "");
 	}
 	db_done(query);
 	if (found != 1)
@@ -913,7 +919,10 @@ consent_values(const struct job *job, const struct staged *row, struct db_param 
 	params[0] = DB_INT(job->run->shop_id);
 	params[1] = DB_INT(row->customer_id);
 	params[2] = DB_INT(row->subscribe);
-	params[3] = job->run->admin_id > 0 ? DB_INT(job->run->admin_id) : DB_NULL;
+	/* the admin who attested the shop's consent ("subscribe"), else (a
+	 * consent column of the file) the one who started the run */
+	params[3] = job->attested_by > 0 ? DB_INT(job->attested_by) :
+	    job->run->admin_id > 0 ? DB_INT(job->run->admin_id) : DB_NULL;
 	params[4] = DB_INT(job->import_id);
 	params[5] = DB_TEXT(job->statement);
 }
@@ -1142,9 +1151,9 @@ open_file(struct job *job)
 static void
 consent_statement(struct job *job)
 {
-	snprintf(job->statement, sizeof(job->statement), "%s %lld (%s)",
+	snprintf(job->statement, sizeof(job->statement), "%s %lld (%s)%s%s",
 	    hdf_get_value(job->ctx.hdf, "Lang.ImportJob.ConsentStatement", "import"),
-	    job->import_id, job->file_name);
+	    job->import_id, job->file_name, job->attested_at[0] ? ", " : "", job->attested_at);
 }
 
 /* The beat, tried again while the database is away. */

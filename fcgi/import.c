@@ -74,7 +74,9 @@ struct db_query import_sql[IMPORT_SQL__MAX] = {
 	[SQL_IMPORT_RUN_RESET] = { .sql =
 	    "UPDATE import SET started_at = NULL, finished_at = NULL WHERE id = ? AND shop_id = ?" },
 	[SQL_IMPORT_MAPPING_SET] = { .sql =
-	    "UPDATE import SET mapping = ?, mode = ?, subscribe = ?, welcome = ?"
+	    "UPDATE import SET mapping = ?, mode = ?, subscribe = ?, welcome = ?,"
+	    "       subscribe_admin_id = IF(subscribe, ?, NULL),"
+	    "       subscribe_attested_at = IF(subscribe, NOW(), NULL)"
 	    " WHERE id = ? AND shop_id = ?" },
 	/* the first rows the preview (dry_run 1) or the run could not take */
 	[SQL_IMPORT_ERRORS] = { .sql =

@@ -42,6 +42,10 @@ CREATE TABLE import (
   mapping          TEXT NOT NULL,
   mode             ENUM('fill', 'overwrite', 'keep') NOT NULL DEFAULT 'fill',
   subscribe        TINYINT(1) NOT NULL DEFAULT 0,
+  -- who ticked "I have these people's consent", and when: the consent
+  -- rows of the run name them (NULL once that admin is gone)
+  subscribe_admin_id     BIGINT UNSIGNED NULL,
+  subscribe_attested_at  DATETIME NULL,
   welcome          TINYINT(1) NOT NULL DEFAULT 0,
   state            ENUM('new', 'previewing', 'previewed', 'queued', 'importing', 'done',
                         'failed', 'cancelled', 'undoing', 'undone') NOT NULL DEFAULT 'new',
@@ -67,7 +71,9 @@ CREATE TABLE import (
   undone_at        DATETIME NULL,
   KEY import_shop (shop_id, id),
   CONSTRAINT fk_import_shop_id FOREIGN KEY (shop_id) REFERENCES shop (id) ON DELETE CASCADE,
-  CONSTRAINT fk_import_admin_id FOREIGN KEY (admin_id) REFERENCES admin (id) ON DELETE SET NULL
+  CONSTRAINT fk_import_admin_id FOREIGN KEY (admin_id) REFERENCES admin (id) ON DELETE SET NULL,
+  CONSTRAINT fk_import_subscribe_admin_id FOREIGN KEY (subscribe_admin_id) REFERENCES admin (id)
+    ON DELETE SET NULL
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_520_ci;
 
 -- 3. The rows an import (or its preview: dry_run = 1) could not take, with

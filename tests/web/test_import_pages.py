@@ -789,6 +789,26 @@ class Flow(ImportCase):
                 self.assertEqual(got, [["Anaïs", "Lefèvre", "Besançon"],
                                        ["Bérénice", "Noël", "Orléans"]])
 
+    def test_the_consent_rows_name_the_admin_who_attested_it_and_when(self):
+        # staff ticks the attestation on the mapping screen, the owner starts
+        # the run: the ledger names staff, with the time of the attestation
+        staff = Admin(HOST_A, STAFF_A)
+        number = import_id(staff.upload(utf8_csv([("cons@flux.test", "Léa", "Roux", "Nîmes")]),
+                                        "abonnes.csv"))
+        self.assertEqual(self.map_and_preview(number, admin=staff, subscribe="1",
+                                              attest="1").status, 303)
+        self.work()
+        self.run_import(number)
+        staff_id = sql("SELECT id FROM admin WHERE email = '%s'" % STAFF_A[0])[0][0]
+        attested = sql("SELECT DATE_FORMAT(subscribe_attested_at, '%%Y-%%m-%%d %%H:%%i')"
+                       " FROM import WHERE id = %s" % number)[0][0]
+        ledger = sql("SELECT k.granted, k.source, k.admin_id, k.statement FROM consent k"
+                     " JOIN customer c ON c.id = k.customer_id"
+                     " WHERE c.email = 'cons@flux.test' AND c.shop_id = %s" % self.shop)
+        self.assertEqual(ledger, [["1", "import", staff_id,
+                                   "Consentement attesté par la boutique lors de l'import n° %s"
+                                   " (abonnes.csv), %s" % (number, attested)]])
+
     def test_a_pasted_list_is_imported(self):
         number = import_id(self.owner.paste(
             'Élodie Martin <elodie@flux.test>, "Noël, Zoé" <zoe@flux.test>; paul@flux.test'))
