@@ -158,7 +158,7 @@ bulk_job_ready(struct db *db)
 
 /* Fails the run with the reason key. Returns -1. */
 static long long
-failed(struct bulk_job_run *run, const char *reason)
+failed(struct job_run *run, const char *reason)
 {
 	snprintf(run->error, sizeof(run->error), "%s", reason);
 	return -1;
@@ -166,7 +166,7 @@ failed(struct bulk_job_run *run, const char *reason)
 
 /* The job's payload and where it got to. 0, or -1 (run->error says). */
 static int
-job_read(struct bulk_job_run *run, struct bulk_payload *payload, long long *after,
+job_read(struct job_run *run, struct bulk_payload *payload, long long *after,
     long long *progress)
 {
 	struct db_query *query = &bulk_job_sql[BJ_JOB];
@@ -190,7 +190,7 @@ job_read(struct bulk_job_run *run, struct bulk_payload *payload, long long *afte
 /* Whether the admin who started the job is an owner of its shop now. 1,
  * 0, or -1 (database). */
 static int
-admin_is_owner(struct bulk_job_run *run)
+admin_is_owner(struct job_run *run)
 {
 	struct db_query *query = &bulk_job_sql[BJ_ADMIN];
 	struct db_param params[2] = { DB_INT(run->admin_id), DB_INT(run->shop_id) };
@@ -211,7 +211,7 @@ admin_is_owner(struct bulk_job_run *run)
  * provider may slow big jobs down so that the shop's pages stay quick),
  * beating meanwhile. Returns what the last beat said (1 go on). */
 static int
-pause_between(struct bulk_job_run *run, long pause_ms, long long progress)
+pause_between(struct job_run *run, long pause_ms, long long progress)
 {
 	int going = 1;
 
@@ -229,7 +229,7 @@ pause_between(struct bulk_job_run *run, long pause_ms, long long progress)
  * one transaction with the job's counts. Returns how many it went through
  * (0: none left), -1 (database), or -2 (cancelled meanwhile: undone). */
 static long long
-batch(struct bulk_job_run *run, struct shop_context *ctx, struct customer_query *query,
+batch(struct job_run *run, struct shop_context *ctx, struct customer_query *query,
     const struct bulk_payload *payload, long long *after, long long size)
 {
 	struct db_query *last_query = &bulk_job_sql[BJ_LAST];
@@ -281,7 +281,7 @@ error:
 }
 
 long long
-bulk_job_run(struct bulk_job_run *run)
+bulk_job_run(struct job_run *run)
 {
 	static struct customer_query query;
 	struct bulk_payload payload;
@@ -340,7 +340,7 @@ bulk_job_run(struct bulk_job_run *run)
 }
 
 int
-bulk_job_end(struct bulk_job_run *run, int failed_now)
+bulk_job_end(struct job_run *run, int failed_now)
 {
 	struct db_query *query = &bulk_job_sql[BJ_END];
 	struct db_param params[2] = { DB_INT(run->job_id), DB_INT(run->shop_id) };

@@ -23,6 +23,7 @@
 #define FIDELE_CUSTOMERS_BULKJOB_H
 
 #include "lib/customer.h"
+#include "job-run.h"
 
 #define BULK_JOB_KIND "customers.bulk"
 #define BULK_JOB_BATCH 500
@@ -62,31 +63,15 @@ int bulk_payload_write(const struct bulk_payload *payload, char *out, size_t siz
 /* Reads a job's text back. 0, or -1 when it is not one. */
 int bulk_payload_read(const char *text, struct bulk_payload *out);
 
-/* What the worker hands a job it runs. */
-struct bulk_job_run {
-	struct db *db;
-	HDF *config;
-	long long job_id, shop_id, admin_id;
-	const char *worker_id;
-	/* says the job and its worker are alive: 1 go on, 0 cancelled (or
-	 * no longer this worker's), -1 (database), 2 stop here, the job's
-	 * turn is over (other shops' jobs wait: it is queued again) */
-	int (*beat)(void *data, long long progress);
-	void *data;
-	/* why it failed, for job.last_error and the job page (a key of
-	 * Lang.Customers.Job.Failure) */
-	char error[64];
-};
-
 /* Runs (or resumes) the job. Returns how many customers it went through,
  * -1 when it failed (run->error says why), -2 when it was cancelled, -3
  * when its turn was over (the beat said 2) after the batches it
  * committed. */
-long long bulk_job_run(struct bulk_job_run *run);
+long long bulk_job_run(struct job_run *run);
 
 /* At the job's end (done or failed), inside the transaction that marks it:
  * queues the mail to the admin who started it when the job failed or took
  * longer than Jobs.MailAfterSeconds. 0 or -1. */
-int bulk_job_end(struct bulk_job_run *run, int failed);
+int bulk_job_end(struct job_run *run, int failed);
 
 #endif

@@ -894,7 +894,7 @@ job_bulk_beat(void *data, long long progress)
 }
 
 static void
-job_bulk_init(struct worker *w, struct bulk_job_run *run)
+job_bulk_init(struct worker *w, struct job_run *run)
 {
 	memset(run, 0, sizeof(*run));
 	run->db = &w->db;
@@ -911,7 +911,7 @@ job_bulk_init(struct worker *w, struct bulk_job_run *run)
 static long long
 job_customers_bulk(struct worker *w, long long progress)
 {
-	struct bulk_job_run run;
+	struct job_run run;
 	long long result;
 
 	(void)progress;	/* the job keeps where it got to (job.resume_after) */
@@ -924,7 +924,7 @@ job_customers_bulk(struct worker *w, long long progress)
 static int
 job_customers_bulk_end(struct worker *w, int failed)
 {
-	struct bulk_job_run run;
+	struct job_run run;
 
 	job_bulk_init(w, &run);
 	return bulk_job_end(&run, failed);
@@ -935,19 +935,11 @@ job_customers_bulk_end(struct worker *w, int failed)
 static long long
 job_import(struct worker *w, long long progress)
 {
-	struct import_job_run run;
+	struct job_run run;
 	long long result;
 
 	(void)progress;	/* the job keeps where it got to (job.resume_after) */
-	memset(&run, 0, sizeof(run));
-	run.db = &w->db;
-	run.config = w->config;
-	run.job_id = w->job_id;
-	run.shop_id = w->job_shop_id;
-	run.admin_id = w->job_admin_id;
-	run.worker_id = w->id;
-	run.beat = job_bulk_beat;
-	run.data = w;
+	job_bulk_init(w, &run);
 	result = import_job_run(&run);
 	snprintf(w->job_error, sizeof(w->job_error), "%s", run.error);
 	return result;

@@ -26,6 +26,7 @@
 #define FIDELE_IMPORT_JOB_H
 
 #include "lib/db.h"
+#include "job-run.h"
 
 #define IMPORT_JOB_KIND "import"
 
@@ -54,23 +55,6 @@ long long import_job_queue(struct db *db, long long shop_id, long long admin_id,
 /* Rows of a run's batch (Jobs.ImportBatch): one transaction each. */
 #define IMPORT_JOB_BATCH 1000
 
-/* What the worker hands an import job it runs (the shape of
- * customers-bulkjob.h's bulk_job_run). */
-struct import_job_run {
-	struct db *db;
-	HDF *config;
-	long long job_id, shop_id, admin_id;
-	const char *worker_id;
-	/* says the job and its worker are alive, between batches: 1 go on,
-	 * 0 cancelled (or no longer this worker's), 2 yield (go back in the
-	 * queue: other shops' jobs wait), -1 (database) */
-	int (*beat)(void *data, long long progress);
-	void *data;
-	/* why it failed, for job.last_error and import.error: a key of
-	 * Lang.ImportJob.Failure, or a sheet_status_names name (the file) */
-	char error[40];
-};
-
 /* Runs (or resumes) the job: a preview, a run or an undo. Returns the
  * data rows gone through (job.progress), -1 failed (run->error says why;
  * the import is failed too, or back to done when its undo failed), -2
@@ -78,7 +62,7 @@ struct import_job_run {
  * with the counts of the batches that committed), -3 when the beat said
  * yield (the import stays as it is; the job resumes where it stopped when
  * it runs again). */
-long long import_job_run(struct import_job_run *run);
+long long import_job_run(struct job_run *run);
 
 /* Removes the customers import_id created to whom nothing happened since,
  * in batches of its own (fcgi/import-undo.c): *removed and *kept get how

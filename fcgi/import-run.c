@@ -445,7 +445,7 @@ batch_add(struct batch *batch, struct staged *row)
 
 /* Everything one run of the job needs. */
 struct job {
-	struct import_job_run *run;
+	struct job_run *run;
 	enum import_action action;
 	long long import_id;
 	long long resume_after;	/* data rows done before this run */
@@ -1217,7 +1217,7 @@ write_batch_again(struct job *job, struct batch *batch, long long done)
 static long long
 read_and_write(struct job *job)
 {
-	struct import_job_run *run = job->run;
+	struct job_run *run = job->run;
 	struct batch batch;
 	long long done = job->resume_after, result = -1;
 	int going, read = 1, written;
@@ -1325,7 +1325,7 @@ job_cancelled(struct job *job)
 }
 
 long long
-import_job_run(struct import_job_run *run)
+import_job_run(struct job_run *run)
 {
 	struct job *job = calloc(1, sizeof(*job));
 	long long result;
