@@ -213,14 +213,8 @@ int
 lock_customer(struct request *req, struct current *current)
 {
 	struct db_query *query = &customers_sql[SQL_CURRENT];
-	struct db_param params[2] = { DB_INT(req->path_id), DB_INT(req->shop.id) };
-	int found;
+	int found = request_lock_path_row(req, query);
 
-	if (db_begin(&req->app->db) != 0 || db_exec(&req->app->db, query, params, 2) < 0) {
-		page_error(req, 500, NULL);
-		return -1;
-	}
-	found = db_fetch(query);
 	if (found == 1) {
 		snprintf(current->email, sizeof(current->email), "%s", db_text(query, 0));
 		snprintf(current->status, sizeof(current->status), "%s", db_text(query, 1));
@@ -230,10 +224,10 @@ lock_customer(struct request *req, struct current *current)
 		snprintf(current->phone_digits, sizeof(current->phone_digits), "%s", db_text(query, 5));
 		snprintf(current->language, sizeof(current->language), "%s",
 		    db_text(query, 6) ? db_text(query, 6) : "");
+		db_done(query);
+	} else if (found == 0) {
+		page_error(req, 404, NULL);
 	}
-	db_done(query);
-	if (found != 1)
-		page_error(req, found < 0 ? 500 : 404, NULL);
 	return found;
 }
 

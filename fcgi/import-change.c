@@ -53,24 +53,17 @@ static int
 import_lock(struct request *req, char *state, size_t size, long long *admin_id, char *spool)
 {
 	struct db_query *query = &import_sql[SQL_IMPORT_LOCK];
-	struct db_param params[2] = { DB_INT(req->path_id), DB_INT(req->shop.id) };
-	int found;
+	int found = request_lock_path_row(req, query);
 
-	if (db_begin(&req->app->db) != 0 || db_exec(&req->app->db, query, params, 2) < 0) {
-		page_error(req, 500, NULL);
-		return -1;
-	}
-	found = db_fetch(query);
 	if (found == 1) {
 		snprintf(state, size, "%s", db_text(query, 0));
 		*admin_id = db_text(query, 1) ? db_int(query, 1) : 0;
 		if (spool != NULL)
 			snprintf(spool, 1024, "%s", db_text(query, 2) ? db_text(query, 2) : "");
-	}
-	db_done(query);
-	if (found != 1) {
+		db_done(query);
+	} else if (found == 0) {
 		db_rollback(&req->app->db);
-		page_error(req, found < 0 ? 500 : 404, NULL);
+		page_error(req, 404, NULL);
 	}
 	return found;
 }

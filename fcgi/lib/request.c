@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "page.h"
 #include "request.h"
 
 const char *
@@ -195,4 +196,21 @@ request_body(struct request *req, size_t *len)
 {
 	*len = req->body != NULL ? req->body_len : 0;
 	return req->body != NULL && req->body_len > 0 ? req->body : NULL;
+}
+
+int
+request_lock_path_row(struct request *req, struct db_query *query)
+{
+	struct db_param params[2] = { DB_INT(req->path_id), DB_INT(req->shop.id) };
+	int found;
+
+	if (db_begin(&req->app->db) != 0 || db_exec(&req->app->db, query, params, 2) < 0 ||
+	    (found = db_fetch(query)) < 0) {
+		db_done(query);
+		page_error(req, 500, NULL);
+		return -1;
+	}
+	if (found == 0)
+		db_done(query);
+	return found;
 }
