@@ -225,8 +225,8 @@ lock_customer(struct request *req, struct current *current)
 		snprintf(current->language, sizeof(current->language), "%s",
 		    db_text(query, 6) ? db_text(query, 6) : "");
 		db_done(query);
-	} else if (found == 0) {
-		page_error(req, 404, NULL);
+	} else {
+		page_error(req, found < 0 ? 500 : 404, NULL);
 	}
 	return found;
 }

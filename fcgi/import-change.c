@@ -61,9 +61,9 @@ import_lock(struct request *req, char *state, size_t size, long long *admin_id, 
 		if (spool != NULL)
 			snprintf(spool, 1024, "%s", db_text(query, 2) ? db_text(query, 2) : "");
 		db_done(query);
-	} else if (found == 0) {
+	} else {
 		db_rollback(&req->app->db);
-		page_error(req, 404, NULL);
+		page_error(req, found < 0 ? 500 : 404, NULL);
 	}
 	return found;
 }

@@ -12,7 +12,6 @@
 #include <string.h>
 
 #include "log.h"
-#include "page.h"
 #include "request.h"
 
 const char *
@@ -205,12 +204,9 @@ request_lock_path_row(struct request *req, struct db_query *query)
 	int found;
 
 	if (db_begin(&req->app->db) != 0 || db_exec(&req->app->db, query, params, 2) < 0 ||
-	    (found = db_fetch(query)) < 0) {
-		db_done(query);
-		page_error(req, 500, NULL);
-		return -1;
-	}
-	if (found == 0)
+	    (found = db_fetch(query)) < 0)
+		found = -1;
+	if (found != 1)
 		db_done(query);
 	return found;
 }

@@ -274,8 +274,8 @@ int field_choice(const struct field *field, const char *value);
 /* Begins a transaction and runs query, a SELECT ... FOR UPDATE of the row
  * the path names in the request's shop (its parameters: the path's id,
  * the shop's id), and fetches that row. Returns 1 with the row to read
- * (then db_done), 0 when the shop has no such row, -1 on error (answered
- * with a 500); on 0 the query is done and the caller answers. */
+ * (then db_done), 0 when the shop has no such row, -1 on error (logged);
+ * on 0 and -1 the query is done, and the caller answers (404, 500). */
 int request_lock_path_row(struct request *req, struct db_query *query);
 
 /* A request parameter (environment) or NULL. */
