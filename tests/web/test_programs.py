@@ -18,6 +18,7 @@ import pathlib
 import re
 import subprocess
 import tempfile
+import time
 import unittest
 
 from fixtures import ALPHA_HOST, ALPHA_OWNER, ALPHA_STAFF, BETA_HOST
@@ -200,12 +201,21 @@ class DeclaredLocations(unittest.TestCase):
                   if not is_secret]
         self.assertTrue(secret and public)
         access_log = pathlib.Path(web.STACK.log_dir) / "nginx-access.log"
-        for (match, path), logged in [(location, False) for location in secret] + \
-                [(public[0], True)]:
+        tokens = []
+        for match, path in secret + [public[0]]:
+            token = "probe%d%s" % (os.getpid(), re.sub(r"\W", "", path))
+            web.Browser(ALPHA_HOST).get(self.probe_path(match, path) + "?token=" + token)
+            tokens.append((path, token))
+        # nginx writes a line after it answers: once the public location's
+        # (asked last) is there, every earlier request's line would be too
+        deadline = time.monotonic() + 10
+        while tokens[-1][1] not in access_log.read_text(errors="replace") and \
+                time.monotonic() < deadline:
+            time.sleep(0.05)
+        text = access_log.read_text(errors="replace")
+        for (path, token), logged in zip(tokens, [False] * len(secret) + [True]):
             with self.subTest(location=path):
-                token = "probe%d%s" % (os.getpid(), re.sub(r"\W", "", path))
-                web.Browser(ALPHA_HOST).get(self.probe_path(match, path) + "?token=" + token)
-                self.assertEqual(token in access_log.read_text(errors="replace"), logged)
+                self.assertEqual(token in text, logged)
 
     def test_unknown_paths_go_to_the_declared_fallback_program(self):
         fallback = [name for name, values in declarations().items()
