@@ -402,11 +402,16 @@ page_begin(struct request *req, const char *content_type)
 	return 0;
 }
 
-void
+int
 page_write(struct request *req, const char *buf, size_t len)
 {
-	if (req->head_sent)
-		out(req, buf, len);
+	if (!req->head_sent)
+		return -1;
+	if (req->head)
+		return 0;
+	if (req->fcgx != NULL)
+		return FCGX_PutStr(buf, (int)len, req->fcgx->out) == (int)len ? 0 : -1;
+	return fwrite(buf, 1, len, stdout) == len ? 0 : -1;
 }
 
 void

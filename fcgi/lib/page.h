@@ -40,8 +40,10 @@ void page_json_string(STRING *out, const char *text);
  * run again). */
 int page_begin(struct request *req, const char *content_type);
 
-/* A piece of a download's body, after page_begin. */
-void page_write(struct request *req, const char *buf, size_t len);
+/* A piece of a download's body, after page_begin. Returns 0, or -1 when
+ * it could not be written (the client went away: the web server closed
+ * the connection): the caller stops making the rest. */
+int page_write(struct request *req, const char *buf, size_t len);
 
 /* 303 See Other to a local path (must start with '/'). */
 void page_redirect(struct request *req, const char *path);

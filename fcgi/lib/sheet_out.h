@@ -1,0 +1,100 @@
+/*
+ * Writing a spreadsheet for a person to open: the customer export
+ * (export.fcgi) and the import's errors.csv. The other half of sheet.h.
+ *
+ * Three profiles:
+ *   SHEET_OUT_XLSX       an .xlsx made by libxlsxwriter in its
+ *                        constant-memory mode: dates as real dates, money
+ *                        as numbers with a euro format, a bold frozen
+ *                        header row, column widths set; every text cell a
+ *                        string, never a formula
+ *   SHEET_OUT_CSV_EXCEL  "CSV pour Excel": UTF-8 with a BOM, ';', CRLF,
+ *                        decimal comma, dates as the admin's language
+ *                        writes them (31/12/2024, 12/31/2024)
+ *   SHEET_OUT_CSV        RFC 4180: UTF-8, ',', CRLF, decimal point, ISO
+ *                        dates (2024-12-31)
+ * In both CSV profiles a text cell that a spreadsheet would take for a
+ * formula (first character = + - @, tab or CR) is neutralised as OWASP
+ * describes (a leading '), and every cell with a separator, a quote or a
+ * line break is quoted with its quotes doubled.
+ *
+ * A writer is fed a row at a time, cell by cell, typed; memory stays the
+ * same whatever the row count. The CSV profiles hand their bytes to a sink
+ * in pieces of about SHEET_OUT_CHUNK bytes as rows are written (the
+ * download streams as the rows come from the database). The .xlsx is a zip
+ * that can only be closed at the end: libxlsxwriter writes it into a
+ * temporary file under the folder given (the shop's spool), which
+ * sheet_out_close then hands to the sink and deletes.
+ */
+#ifndef FIDELE_SHEET_OUT_H
+#define FIDELE_SHEET_OUT_H
+
+#include <stddef.h>
+
+enum sheet_out_format { SHEET_OUT_XLSX, SHEET_OUT_CSV_EXCEL, SHEET_OUT_CSV, SHEET_OUT__MAX };
+
+/* The formats' names, for forms and the export log ("xlsx",
+ * "csv-excel", "csv"), and their files' extensions and content types. */
+extern const char *const sheet_out_names[SHEET_OUT__MAX];
+extern const char *const sheet_out_extensions[SHEET_OUT__MAX];
+extern const char *const sheet_out_content_types[SHEET_OUT__MAX];
+
+/* The format named name, or SHEET_OUT__MAX. */
+enum sheet_out_format sheet_out_find(const char *name);
+
+/* What a column holds; it decides how a cell is written in each profile
+ * and the column's number format in an .xlsx. */
+enum sheet_out_type {
+	SHEET_OUT_TEXT,		/* a string */
+	SHEET_OUT_INTEGER,	/* a whole number */
+	SHEET_OUT_MONEY,	/* cents, written as units with two decimals (a € format in xlsx) */
+	SHEET_OUT_DATE		/* a day (xlsx: a date cell shown dd/mm/yyyy or as the language says) */
+};
+
+/* Bytes handed to the sink at a time (at most twice this). */
+#define SHEET_OUT_CHUNK 65536
+
+/* Where the bytes go: returns 0, or -1 when they could not go (the client
+ * went away): the writer then stops and every later call returns -1. */
+typedef int (*sheet_out_sink)(void *ctx, const char *buf, size_t len);
+
+struct sheet_out;
+
+/* A writer of format for columns columns of types (copied), in language
+ * ("fr" or "en": the dates of the Excel CSV, the xlsx's date format), its
+ * bytes for sink. tmp_dir is where an .xlsx is built (must exist; unused
+ * by the CSV profiles). NULL when out of memory or the xlsx cannot be
+ * started (logged). */
+struct sheet_out *sheet_out_open(enum sheet_out_format format, const char *language,
+    const enum sheet_out_type *types, int columns, const char *tmp_dir,
+    sheet_out_sink sink, void *ctx);
+
+/* The cells of one row, left to right; a row has at most the writer's
+ * columns (the missing ones are left empty). Each returns 0 or -1 (the sink
+ * failed, or the xlsx could not be written: logged). */
+int sheet_out_text(struct sheet_out *out, const char *text, size_t length);
+int sheet_out_integer(struct sheet_out *out, long long value);
+int sheet_out_money(struct sheet_out *out, long long cents);
+int sheet_out_date(struct sheet_out *out, int year, int month, int day);
+int sheet_out_empty(struct sheet_out *out);
+/* Ends the row. The first row written is the header (text cells): bold and
+ * frozen in an xlsx, and it sets the columns' widths from the header's
+ * length and the column's type. */
+int sheet_out_row_end(struct sheet_out *out);
+
+/* Sets a column's width in characters (xlsx only; before the first row). */
+void sheet_out_width(struct sheet_out *out, int column, double width);
+
+/* Finishes the file, hands what is left to the sink, frees the writer
+ * (always). Returns 0, or -1 when a byte did not go (or an earlier call
+ * failed). */
+int sheet_out_close(struct sheet_out *out);
+
+/* Frees a writer without finishing its file (the client went away): the
+ * temporary xlsx is deleted. */
+void sheet_out_abandon(struct sheet_out *out);
+
+/* Rows written so far, the header included. */
+long long sheet_out_rows(const struct sheet_out *out);
+
+#endif
