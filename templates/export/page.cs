@@ -7,6 +7,20 @@
   <p class="export-count" id="export-count"><?cs if:Page.Count == 0 ?><?cs var:Lang.Export.CountNone ?><?cs else ?><?cs var:Lang.Export.CountBefore ?> <strong><?cs var:Page.CountText ?></strong> <?cs call:plural(Page.Count, Lang.Export.CustomerOne, Lang.Export.CustomerMany) ?>.<?cs /if ?></p>
   <p class="muted"><?cs var:Lang.Export.ChangeView ?></p>
 </section>
+<section class="card" id="export-download">
+  <h2><?cs var:Lang.Export.FileTitle ?></h2>
+  <form method="post" action="/admin/export/download" class="form">
+    <?cs call:csrf_field() ?>
+    <?cs each:f = Page.Filter ?><?cs if:f ?><input type="hidden" name="<?cs name:f ?>" value="<?cs var:f ?>"><?cs /if ?><?cs /each ?>
+    <input type="hidden" name="columns" value="<?cs var:Page.ColumnsText ?>">
+    <p class="export-chosen"><span class="muted"><?cs var:Lang.Export.Chosen ?></span> <?cs each:c = Page.Columns ?><?cs var:c.Header ?><?cs if:!last(c) ?>, <?cs /if ?><?cs /each ?> — <a href="#columns"><?cs var:Lang.Export.ChangeColumns ?></a></p>
+    <fieldset class="choices">
+      <legend class="visually-hidden"><?cs var:Lang.Export.FormatTitle ?></legend>
+      <?cs each:f = Page.Formats ?><label class="check"><input type="radio" name="format" value="<?cs var:f.Name ?>"<?cs if:Page.Format == f.Name ?> checked<?cs /if ?>> <span><strong><?cs var:Lang.Export.Format[f.Key] ?></strong><br><span class="muted"><?cs var:Lang.Export.FormatHelp[f.Key] ?></span></span></label><?cs /each ?>
+    </fieldset>
+    <div class="actions"><button type="submit" class="primary"><?cs var:Lang.Export.Download ?></button></div>
+  </form>
+</section>
 <section class="card" id="columns">
   <h2><?cs var:Lang.Export.ColumnsTitle ?></h2>
   <p class="muted"><?cs var:Lang.Export.ColumnsHelp ?></p>
@@ -27,19 +41,6 @@
   </ul>
   <?cs /if ?>
   <p class="muted"><?cs var:Lang.Export.NoNotes ?></p>
-</section>
-<section class="card" id="export-download">
-  <h2><?cs var:Lang.Export.FormatTitle ?></h2>
-  <form method="post" action="/admin/export/download" class="form">
-    <?cs call:csrf_field() ?>
-    <?cs each:f = Page.Filter ?><?cs if:f ?><input type="hidden" name="<?cs name:f ?>" value="<?cs var:f ?>"><?cs /if ?><?cs /each ?>
-    <input type="hidden" name="columns" value="<?cs var:Page.ColumnsText ?>">
-    <fieldset class="choices">
-      <legend class="visually-hidden"><?cs var:Lang.Export.FormatTitle ?></legend>
-      <?cs each:f = Page.Formats ?><label class="check"><input type="radio" name="format" value="<?cs var:f.Name ?>"<?cs if:Page.Format == f.Name ?> checked<?cs /if ?>> <span><strong><?cs var:Lang.Export.Format[f.Key] ?></strong><br><span class="muted"><?cs var:Lang.Export.FormatHelp[f.Key] ?></span></span></label><?cs /each ?>
-    </fieldset>
-    <div class="actions"><button type="submit" class="primary"><?cs var:Lang.Export.Download ?></button></div>
-  </form>
 </section>
 <?cs if:Page.ShowRecent ?>
 <section class="export-history" id="export-history">
