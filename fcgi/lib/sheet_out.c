@@ -827,8 +827,10 @@ sheet_out_text(struct sheet_out *out, const char *text, size_t length)
 {
 	if (cell_begin(out) != 0)
 		return -1;
-	if (text == NULL)
+	if (text == NULL) {
+		text = "";
 		length = 0;
+	}
 	if (out->format == SHEET_OUT_XLSX)
 		return cell_end(out, xlsx_text(out, (const unsigned char *)text, length));
 	return cell_end(out, csv_text(out, (const unsigned char *)text, length));
@@ -870,7 +872,7 @@ sheet_out_empty(struct sheet_out *out)
 	if (cell_begin(out) != 0)
 		return -1;
 	if (out->format == SHEET_OUT_XLSX)
-		return cell_end(out, xlsx_text(out, NULL, 0));
+		return cell_end(out, xlsx_text(out, (const unsigned char *)"", 0));
 	return cell_end(out, csv_empty(out));
 }
 
