@@ -38,7 +38,11 @@
  * download streams as the rows come from the database). The .xlsx is a zip
  * that can only be closed at the end: libxlsxwriter writes it into a
  * temporary file under the folder given (the shop's spool), which
- * sheet_out_close then hands to the sink and deletes.
+ * sheet_out_close then hands to the sink and deletes: nothing reaches the
+ * sink before close (so a client that went away is seen only then), and
+ * an .xlsx holds at most SHEET_OUT_XLSX_ROWS_MAX rows. An importer that
+ * reads a CSV back takes the ' off a neutralised cell (import-map.c does
+ * for phones and postal codes).
  */
 #ifndef FIDELE_SHEET_OUT_H
 #define FIDELE_SHEET_OUT_H
@@ -117,7 +121,8 @@ int sheet_out_empty(struct sheet_out *out);
  * length and the column's type. */
 int sheet_out_row_end(struct sheet_out *out);
 
-/* Sets a column's width in characters (xlsx only; before the first row). */
+/* Sets a column's width in characters (xlsx only; any time before
+ * close), instead of the one from its header and type: e.g. for e-mails. */
 void sheet_out_width(struct sheet_out *out, int column, double width);
 
 /* Finishes the file, hands what is left to the sink, frees the writer
