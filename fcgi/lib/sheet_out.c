@@ -78,7 +78,7 @@ struct sheet_out {
 	/* xlsx */
 	lxw_workbook *workbook;
 	lxw_worksheet *worksheet;	/* made at the first cell (the name may be set before) */
-	lxw_format *header_format, *money_format, *date_format;
+	lxw_format *header_format, *money_format, *date_format, *wrap_format;
 	double *widths;		/* per column, 0 = from the header */
 	char *path;		/* the file under tmp_dir, deleted when done */
 	char sheet_name[LXW_SHEETNAME_MAX * 4 + 1];
@@ -543,6 +543,9 @@ xlsx_text(struct sheet_out *out, const unsigned char *text, size_t length)
 	clean = xlsx_clean(out, text, length);
 	if (clean == NULL)
 		return xlsx_error(out, LXW_ERROR_MEMORY_MALLOC_FAILED, "a text");
+	/* a line break shows only in a cell that wraps */
+	if (format == NULL && memchr(text, '\n', length) != NULL)
+		format = out->wrap_format;
 	return xlsx_error(out, worksheet_write_string(out->worksheet, (lxw_row_t)out->rows,
 	    (lxw_col_t)out->column, clean, format), "a text");
 }
@@ -643,9 +646,12 @@ xlsx_open(struct sheet_out *out, const char *tmp_dir)
 	out->header_format = workbook_add_format(out->workbook);
 	out->money_format = workbook_add_format(out->workbook);
 	out->date_format = workbook_add_format(out->workbook);
-	if (out->header_format == NULL || out->money_format == NULL || out->date_format == NULL)
+	out->wrap_format = workbook_add_format(out->workbook);
+	if (out->header_format == NULL || out->money_format == NULL || out->date_format == NULL ||
+	    out->wrap_format == NULL)
 		return -1;
 	format_set_bold(out->header_format);
+	format_set_text_wrap(out->wrap_format);
 	format_set_num_format(out->date_format, "dd/mm/yyyy");
 	xlsx_money_format(out);
 	return 0;

@@ -9,7 +9,7 @@
  *                        currency format (1 234,56 € / €1,234.56), a bold
  *                        frozen header row, column widths set; every text
  *                        cell a string, never a formula ("=1+1" stays
- *                        text); invalid UTF-8 and the characters XML 1.0
+ *                        text; one with a line break wraps); invalid UTF-8 and the characters XML 1.0
  *                        cannot hold become U+FFFD (the file stays valid),
  *                        control characters are written as Excel's _xHHHH_
  *   SHEET_OUT_CSV_EXCEL  "CSV pour Excel": UTF-8 with a BOM, CRLF, dates

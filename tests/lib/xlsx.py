@@ -12,6 +12,8 @@ first sheet. Every function takes the file's bytes.
                                 holding a formula is "formula"
     number_formats(data)     -> the same shape, each cell's number format
                                 code ("General", '#,##0.00\\ "€"', ...)
+    wrapped(data)            -> the same shape, True where the cell's text
+                                wraps (a line break then shows)
     header_is_bold_and_frozen(data) -> row 1's cells all bold and the
                                 sheet frozen below row 1
     column_widths(data)      -> {column number from 1: width}
@@ -85,7 +87,7 @@ class _Book:
         if "xl/sharedStrings.xml" in self.zip.namelist():
             strings = ET.fromstring(self.zip.read("xl/sharedStrings.xml"))
             self.shared = [_text(si) for si in strings.iter(MAIN + "si")]
-        self.formats, self.bold = [], []
+        self.formats, self.bold, self.wrap = [], [], []
         if "xl/styles.xml" in self.zip.namelist():
             self._styles(ET.fromstring(self.zip.read("xl/styles.xml")))
         self.sheet = ET.fromstring(self.zip.read(self.sheets[0][1]))
@@ -107,6 +109,9 @@ class _Book:
             self.formats.append((code, is_date))
             font = int(xf.get("fontId", "0"))
             self.bold.append(font < len(bold_fonts) and bold_fonts[font])
+            alignment = xf.find(MAIN + "alignment")
+            self.wrap.append(alignment is not None and
+                             alignment.get("wrapText", "0") in ("1", "true"))
 
     def cells(self):
         """Rows of (value, type, format code) by position."""
@@ -119,7 +124,7 @@ class _Book:
             for c in row.findall(MAIN + "c"):
                 column = _column(c.get("r")) if c.get("r") else len(cells) + 1
                 while len(cells) < column - 1:
-                    cells.append((None, None, None, False))
+                    cells.append((None, None, None, False, False))
                 cells.append(self._cell(c))
             rows.append(cells)
         return rows
@@ -128,29 +133,33 @@ class _Book:
         style = int(c.get("s", "0"))
         code, is_date = self.formats[style] if style < len(self.formats) else ("General", False)
         bold = style < len(self.bold) and self.bold[style]
+        cell = self._value(c, code, is_date)
+        return cell + (bold, style < len(self.wrap) and self.wrap[style])
+
+    def _value(self, c, code, is_date):
         kind = c.get("t", "n")
         v = c.find(MAIN + "v")
         if c.find(MAIN + "f") is not None:
-            return (v.text if v is not None else None, "formula", code, bold)
+            return (v.text if v is not None else None, "formula", code)
         if kind == "inlineStr":
-            return (_text(c.find(MAIN + "is")), "text", code, bold)
+            return (_text(c.find(MAIN + "is")), "text", code)
         if v is None:
-            return (None, None, code, bold)
+            return (None, None, code)
         if kind == "s":
-            return (self.shared[int(v.text)], "text", code, bold)
+            return (self.shared[int(v.text)], "text", code)
         if kind == "str":
-            return (_unescape(v.text or ""), "text", code, bold)
+            return (_unescape(v.text or ""), "text", code)
         if kind == "b":
-            return (v.text == "1", "bool", code, bold)
+            return (v.text == "1", "bool", code)
         if kind == "e":
-            return (v.text, "error", code, bold)
+            return (v.text, "error", code)
         number = float(v.text)
         if is_date:
             # the 1900 system: serial 60 is Excel's 29/02/1900 that never was
             days = int(number) - (1 if number > 60 else 0)
             return (datetime.date(1899, 12, 31) + datetime.timedelta(days=days), "date",
-                    code, bold)
-        return (int(number) if number.is_integer() else number, "number", code, bold)
+                    code)
+        return (int(number) if number.is_integer() else number, "number", code)
 
 
 def read_rows(data):
@@ -163,6 +172,10 @@ def cell_types(data):
 
 def number_formats(data):
     return [[cell[2] for cell in row] for row in _Book(data).cells()]
+
+
+def wrapped(data):
+    return [[cell[4] for cell in row] for row in _Book(data).cells()]
 
 
 def header_is_bold_and_frozen(data):

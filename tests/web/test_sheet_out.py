@@ -56,6 +56,12 @@ class Xlsx(unittest.TestCase):
         self.assertEqual(xlsx.cell_types(self.fr)[1],
                          ["text", "text", "text", "number", "number", "date"])
 
+    def test_a_text_with_a_line_break_wraps(self):
+        # else Excel shows "ligne 1ligne 2" on one line
+        wrapped = xlsx.wrapped(self.fr)
+        self.assertTrue(wrapped[3][2])
+        self.assertEqual([row[2] for row in wrapped[1:]], [False, False, True, False])
+
     def test_a_formula_stays_text(self):
         types = xlsx.cell_types(self.fr)
         self.assertEqual(types[2][0], "text")
