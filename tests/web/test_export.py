@@ -708,3 +708,18 @@ class ClientGoesAway(Export):
         self.assertEqual(export_pids(), pids)
         with open(os.path.join(web.STACK.log_dir, "export.log"), errors="replace") as f:
             self.assertNotIn("ended with status", f.read())
+
+
+class NginxLocation(unittest.TestCase):
+    def test_the_export_location_keeps_a_whole_file_and_waits_for_an_xlsx(self):
+        with open(os.path.join(web.STACK.builddir, "nginx-conf", "fidele.conf")) as f:
+            snippet = f.read()
+        block = re.search(r"location \^~ /admin/export \{(.*?)\}", snippet, re.S).group(1)
+        # past nginx's default of 1024m the program would wait for the client
+        self.assertIn("fastcgi_max_temp_file_size 16384m;", block)
+        self.assertIn("fastcgi_read_timeout 600s;", block)
+        self.assertEqual(snippet.count("fastcgi_max_temp_file_size"), 1)
+        # every other location keeps the server's 60 s
+        self.assertRegex(snippet, r"(?m)^fastcgi_read_timeout 60s;")
+        with open(os.path.join(web.STACK.srcdir, "nginx-conf", "fidele-fastcgi.conf")) as f:
+            self.assertNotRegex(f.read(), r"(?m)^fastcgi_(read_timeout|buffering off)")
