@@ -290,6 +290,11 @@ download_locked(struct request *req, struct customer_query *query,
 		page_error(req, 500, NULL);
 		return;
 	}
+	sheet_out_sheet_name(out, request_text(req, "Export.SheetName"));
+	sheet_out_currency(out, req->shop.currency);
+	for (i = 0; i < choice->count; i++)
+		if (strcmp(export_columns[choice->column[i]].name, "email") == 0)
+			sheet_out_width(out, i, 32);
 	rows = customer_query_export_stream(query, &req->app->db, select);
 	if (rows == NULL) {
 		sheet_out_abandon(out);
@@ -300,9 +305,17 @@ download_locked(struct request *req, struct customer_query *query,
 	if (written < 0) {
 		/* the client went away (or a write or the database failed):
 		 * nothing more of this export, and nothing of the rows left */
-		log_info("export: stopped after %lld rows", sheet_out_rows(out));
+		long long made = sheet_out_rows(out);
+
+		log_info("export: stopped after %lld rows", made);
 		sheet_out_abandon(out);
 		db_stream_abandon(&req->app->db, rows);
+		/* nothing went yet (an .xlsx goes at its end): an answer can
+		 * still say why */
+		if (!download.begun)
+			page_error(req, format == SHEET_OUT_XLSX && made >= SHEET_OUT_XLSX_ROWS_MAX ?
+			    400 : 500, format == SHEET_OUT_XLSX && made >= SHEET_OUT_XLSX_ROWS_MAX ?
+			    "Export.Error.TooManyRows" : NULL);
 		return;
 	}
 	db_stream_close(&req->app->db, rows);

@@ -254,6 +254,12 @@ export_page(struct request *req)
 		snprintf(name, sizeof(name), "Page.Formats.%d.Key", i);
 		hdf_set_value(req->hdf, name, key);
 	}
+	/* an .xlsx holds Excel's rows at most, the header among them */
+	if (count >= SHEET_OUT_XLSX_ROWS_MAX) {
+		hdf_set_value(req->hdf, "Page.TooManyForXlsx", "1");
+		if (format == SHEET_OUT_XLSX)
+			hdf_set_value(req->hdf, "Page.Format", sheet_out_names[SHEET_OUT_CSV_EXCEL]);
+	}
 	hdf_set_valuef(req->hdf, "Page.Count=%lld", count);
 	format_count(count, req->shop.lang, text, sizeof(text));
 	hdf_set_value(req->hdf, "Page.CountText", text);

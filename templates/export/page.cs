@@ -16,7 +16,7 @@
     <p class="export-chosen"><span class="muted"><?cs var:Lang.Export.Chosen ?></span> <?cs each:c = Page.Columns ?><?cs var:c.Header ?><?cs if:!last(c) ?>, <?cs /if ?><?cs /each ?> — <a href="#columns"><?cs var:Lang.Export.ChangeColumns ?></a></p>
     <fieldset class="choices">
       <legend class="visually-hidden"><?cs var:Lang.Export.FormatTitle ?></legend>
-      <?cs each:f = Page.Formats ?><label class="check"><input type="radio" name="format" value="<?cs var:f.Name ?>"<?cs if:Page.Format == f.Name ?> checked<?cs /if ?>> <span><strong><?cs var:Lang.Export.Format[f.Key] ?></strong><br><span class="muted"><?cs var:Lang.Export.FormatHelp[f.Key] ?></span></span></label><?cs /each ?>
+      <?cs each:f = Page.Formats ?><label class="check"><input type="radio" name="format" value="<?cs var:f.Name ?>"<?cs if:Page.Format == f.Name ?> checked<?cs /if ?>> <span><strong><?cs var:Lang.Export.Format[f.Key] ?></strong><br><span class="muted"><?cs var:Lang.Export.FormatHelp[f.Key] ?><?cs if:f.Name == "xlsx" && Page.TooManyForXlsx ?> <strong><?cs var:Lang.Export.TooManyForXlsx ?></strong><?cs /if ?></span></span></label><?cs /each ?>
     </fieldset>
     <div class="actions"><button type="submit" class="primary"><?cs var:Lang.Export.Download ?></button></div>
   </form>

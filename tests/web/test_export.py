@@ -322,6 +322,13 @@ class Formats(Export):
                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         self.assertTrue(body.startswith(b"PK"))
         self.assertIn("xl/worksheets/sheet1.xml", zipfile.ZipFile(io.BytesIO(body)).namelist())
+        self.assertEqual(xlsx.sheet_names(body), ["Clients"])
+        self.assertTrue(xlsx.header_is_bold_and_frozen(body))
+        types = dict(zip(HEADERS_FR, xlsx.cell_types(body)[1]))
+        self.assertEqual((types["Prénom"], types["Total dépensé"], types["Client depuis"],
+                          types["Commandes"]), ("text", "number", "date", "number"))
+        formats = dict(zip(HEADERS_FR, xlsx.number_formats(body)[1]))
+        self.assertIn("€", formats["Total dépensé"])
 
     def test_the_file_is_named_after_the_shop_and_the_day(self):
         today = sql("SELECT UTC_DATE()")[0][0]
