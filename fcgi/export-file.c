@@ -152,14 +152,51 @@ select_list(const struct export_choice *choice, char *out, size_t size)
 	return 0;
 }
 
+/* The words of the columns written in words (status, source, yes/no),
+ * looked up once per export rather than once per cell. */
+static const char *const status_names[] = { "invited", "active", "inactive", "blocked" };
+static const char *const source_names[] = { "self", "admin", "import", "order" };
+#define WORDS 4
+
+struct words {
+	const char *status[WORDS], *source[WORDS], *yes, *no;
+};
+
+static void
+words_read(struct request *req, struct words *words)
+{
+	char key[64];
+	int i;
+
+	for (i = 0; i < WORDS; i++) {
+		snprintf(key, sizeof(key), "Status.%s", status_names[i]);
+		words->status[i] = request_text(req, key);
+		snprintf(key, sizeof(key), "Source.%s", source_names[i]);
+		words->source[i] = request_text(req, key);
+	}
+	words->yes = request_text(req, "Export.Yes");
+	words->no = request_text(req, "Export.No");
+}
+
+/* The word of value among names (its own text when none). */
+static const char *
+word_of(const char *value, const char *const *names, const char *const *said)
+{
+	int i;
+
+	for (i = 0; i < WORDS; i++)
+		if (strcmp(value, names[i]) == 0)
+			return said[i];
+	return value;
+}
+
 /* Writes the cell of column (export_columns' index) from the row's value
  * col. Returns 0 or -1. */
 static int
-write_cell(struct request *req, struct sheet_out *out, struct db_query *rows, unsigned int col,
-    int column)
+write_cell(struct request *req, const struct words *words, struct sheet_out *out,
+    struct db_query *rows, unsigned int col, int column)
 {
 	const char *value = db_text(rows, col);
-	char key[64];
 	int year, month, day;
 
 	if (value == NULL)
@@ -174,13 +211,13 @@ write_cell(struct request *req, struct sheet_out *out, struct db_query *rows, un
 			return sheet_out_empty(out);
 		return sheet_out_date(out, year, month, day);
 	case EXPORT_STATUS:
+		value = word_of(value, status_names, words->status);
+		return sheet_out_text(out, value, strlen(value));
 	case EXPORT_SOURCE:
-		snprintf(key, sizeof(key), "%s.%s",
-		    export_columns[column].value == EXPORT_STATUS ? "Status" : "Source", value);
-		value = request_text(req, key);
+		value = word_of(value, source_names, words->source);
 		return sheet_out_text(out, value, strlen(value));
 	case EXPORT_YES_NO:
-		value = request_text(req, db_int(rows, col) ? "Export.Yes" : "Export.No");
+		value = db_int(rows, col) ? words->yes : words->no;
 		return sheet_out_text(out, value, strlen(value));
 	case EXPORT_TEXT:
 		break;
@@ -196,7 +233,10 @@ write_rows(struct request *req, struct sheet_out *out, struct db_query *rows,
     const struct export_choice *choice)
 {
 	long long written = 0;
+	struct words words;
 	int i, fetched;
+
+	words_read(req, &words);
 
 	for (i = 0; i < choice->count; i++) {
 		const char *header = export_header(choice->column[i], req->shop.lang);
@@ -208,7 +248,7 @@ write_rows(struct request *req, struct sheet_out *out, struct db_query *rows,
 		return -1;
 	while ((fetched = db_fetch(rows)) == 1) {
 		for (i = 0; i < choice->count; i++)
-			if (write_cell(req, out, rows, (unsigned int)i, choice->column[i]) != 0)
+			if (write_cell(req, &words, out, rows, (unsigned int)i, choice->column[i]) != 0)
 				return -1;
 		if (sheet_out_row_end(out) != 0)
 			return -1;
