@@ -360,7 +360,11 @@ download_locked(struct request *req, struct customer_query *query,
 	}
 	db_stream_close(&req->app->db, rows);
 	if (sheet_out_close(out) != 0) {
-		log_info("export: the client went away at the end of %lld rows", written);
+		/* the client went away, or the .xlsx could not be finished
+		 * (logged): then nothing went, and an answer says so */
+		log_info("export: not finished at the end of %lld rows", written);
+		if (!download.begun)
+			page_error(req, 500, NULL);
 		return;
 	}
 	{
