@@ -347,7 +347,7 @@ download_locked(struct request *req, struct customer_query *query,
 		 * nothing more of this export, and nothing of the rows left */
 		long long made = sheet_out_rows(out);
 
-		log_info("export: stopped after %lld rows", made);
+		log_info("the export stopped after %lld rows", made);
 		sheet_out_abandon(out);
 		db_stream_abandon(&req->app->db, rows);
 		/* nothing went yet (an .xlsx goes at its end): an answer can
@@ -362,7 +362,7 @@ download_locked(struct request *req, struct customer_query *query,
 	if (sheet_out_close(out) != 0) {
 		/* the client went away, or the .xlsx could not be finished
 		 * (logged): then nothing went, and an answer says so */
-		log_info("export: not finished at the end of %lld rows", written);
+		log_info("the export was not finished at the end of %lld rows", written);
 		if (!download.begun)
 			page_error(req, 500, NULL);
 		return;
