@@ -221,8 +221,10 @@ terms_add(struct search_terms *terms, const char *s, size_t len)
 	len = whole_chars(s, len < SEARCH_TERM_MAX ? len : SEARCH_TERM_MAX);
 	if (len == 0 || terms->count == SEARCH_TERMS_MAX)
 		return;
+	/* the end first: most terms differ in length (the bytes past a
+	 * shorter term's end are in its array, whatever they hold) */
 	for (i = 0; i < terms->count; i++)
-		if (strncmp(terms->term[i], s, len) == 0 && terms->term[i][len] == '\0')
+		if (terms->term[i][len] == '\0' && memcmp(terms->term[i], s, len) == 0)
 			return;
 	memcpy(terms->term[terms->count], s, len);
 	terms->term[terms->count][len] = '\0';
@@ -425,6 +427,24 @@ row_order(const void *a, const void *b)
 	return x->customer < y->customer ? -1 : x->customer > y->customer;
 }
 
+/* The prepared statement of write for places rows (a power of two from
+ * STATEMENT_MIN to STATEMENT_ROWS), its text built once. NULL on error. */
+static struct db_query *
+statement(struct db *db, enum search_write write, size_t places)
+{
+	static char *texts[SEARCH_WRITE__MAX][8];
+	size_t size = 0;
+
+	while ((size_t)STATEMENT_MIN << size < places)
+		size++;
+	if (texts[write][size] == NULL)
+		texts[write][size] = db_sql_repeat(search_writes[write].head,
+		    search_writes[write].group, places, search_writes[write].tail);
+	if (texts[write][size] == NULL)
+		return NULL;
+	return db_cached(db, texts[write][size]);
+}
+
 int
 search_batch_flush(struct search_batch *batch)
 {
@@ -442,7 +462,6 @@ search_batch_flush(struct search_batch *batch)
 	for (from = 0; from < rows; from += size) {
 		struct db_query *query;
 		size_t places, n = 0;
-		char *sql;
 
 		for (places = STATEMENT_MIN; places < (size_t)(rows - from) && places < STATEMENT_ROWS;
 		    places *= 2)
@@ -460,10 +479,7 @@ search_batch_flush(struct search_batch *batch)
 			if (batch->write != SEARCH_DROP)
 				params[n++] = DB_BLOB(row->name_key, row->name_key_length);
 		}
-		sql = db_sql_repeat(search_writes[batch->write].head, search_writes[batch->write].group,
-		    places, search_writes[batch->write].tail);
-		query = sql != NULL ? db_cached(batch->db, sql) : NULL;
-		free(sql);
+		query = statement(batch->db, batch->write, places);
 		if (query == NULL || db_exec(batch->db, query, params, n) < 0)
 			return -1;
 	}
@@ -482,7 +498,7 @@ queue_row(struct search_batch *batch, long long customer_id, const char *term,
 		return -1;
 	row = &batch->row[batch->rows++];
 	row->customer = customer_id;
-	snprintf(row->term, sizeof(row->term), "%s", term);
+	memcpy(row->term, term, strlen(term) + 1);	/* terms are cut to SEARCH_TERM_MAX */
 	row->name_key_length = batch->write == SEARCH_DROP ? 0 : length;
 	if (row->name_key_length > 0)
 		memcpy(row->name_key, name_key, length);

@@ -6,8 +6,9 @@
  * range (term LIKE 'lodi%') instead of reading the whole shop.
  *
  * Every writer of those four columns keeps the table in step, in the same
- * transaction: search_batch_add after an INSERT or an UPDATE, search_forget
- * with the old values before an UPDATE or an erasure. Each term also
+ * transaction: search_batch_add after an INSERT, search_forget (or a
+ * SEARCH_DROP batch) with the old values before an UPDATE or an erasure,
+ * or search_batch_change for what an UPDATE changes. Each term also
  * carries a copy of the customer's name_key (sql/006: the name order,
  * computed by the server), so the customer row is written first.
  */
@@ -62,7 +63,7 @@ int search_phone_other_form(const char *token, char *out, size_t size);
  * index's key (shop_id, term, customer_id) in multi-row statements: an
  * import's batch then goes through the index in its order rather than
  * jumping about it, a few hundred rows a round trip. */
-#define SEARCH_BATCH_ROWS 8192
+#define SEARCH_BATCH_ROWS 16384
 /* customer.name_key's size */
 #define SEARCH_NAME_KEY_MAX 64
 
@@ -94,8 +95,9 @@ void search_batch_init(struct search_batch *batch, struct db *db, long long shop
     enum search_write write);
 
 /* Queues the terms of one customer, whose name_key (read back from the
- * customer row) is name_key, length bytes; sends a full batch. Returns 0
- * or -1. */
+ * customer row) is name_key, length bytes (a SEARCH_DROP batch: every
+ * term of these values goes; no name_key, NULL and 0); sends a full
+ * batch. Returns 0 or -1. */
 int search_batch_add(struct search_batch *batch, long long customer_id,
     const void *name_key, unsigned long length, const char *first_name,
     const char *last_name, const char *email, const char *phone_digits);
