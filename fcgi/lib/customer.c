@@ -671,10 +671,13 @@ reindex_chunk(struct shop_context *ctx, const struct customer_update_row *rows, 
     struct search_batch *drop, struct search_batch *put)
 {
 	static struct search_terms old;
+	static unsigned char key[UPDATE_CHUNK][SEARCH_NAME_KEY_MAX];
+	static unsigned long key_length[UPDATE_CHUNK];
+	static int key_row[UPDATE_CHUNK];
 	struct db_param params[1 + UPDATE_CHUNK];
 	struct db_query *query;
 	char digits[40];
-	int i, n = 0, status = 0;
+	int i, k, keys = 0, n = 0, status = 0;
 
 	params[n++] = DB_INT(ctx->shop_id);
 	for (i = 0; i < count; i++)
@@ -688,26 +691,33 @@ reindex_chunk(struct shop_context *ctx, const struct customer_update_row *rows, 
 	    "SELECT id, name_key FROM customer WHERE shop_id = ? AND id IN (", ")");
 	if (query == NULL || db_exec(ctx->db, query, params, n) < 0)
 		return -1;
-	while (status == 0 && db_fetch(query) == 1) {
+	/* read whole before the batches send anything (the cached statement
+	 * is another's after the next db_cached) */
+	while (keys < count && db_fetch(query) == 1) {
 		long long id = db_int(query, 0);
-		const struct customer_update_row *row;
 
 		for (i = 0; i < count && (rows[i].id != id || !rows[i].reindex); i++)
 			;
 		if (i == count || db_length(query, 1) > SEARCH_NAME_KEY_MAX)
 			continue;
-		row = &rows[i];
+		key_row[keys] = i;
+		key_length[keys] = db_length(query, 1);
+		memcpy(key[keys++], db_text(query, 1), db_length(query, 1));
+	}
+	db_done(query);
+	for (k = 0; status == 0 && k < keys; k++) {
+		const struct customer_update_row *row = &rows[key_row[k]];
+
 		phone_digits(row->old_phone, digits, sizeof(digits));
 		search_terms(or_empty(row->old_first_name), or_empty(row->old_last_name),
 		    row->fields.email, digits, &old);
 		phone_digits(row->fields.phone, digits, sizeof(digits));
-		status = search_batch_change(drop, put, id, db_text(query, 1), db_length(query, 1),
+		status = search_batch_change(drop, put, row->id, key[k], key_length[k],
 		    strcmp(or_empty(row->old_first_name), or_empty(row->fields.first_name)) != 0 ||
 		    strcmp(or_empty(row->old_last_name), or_empty(row->fields.last_name)) != 0,
 		    &old, or_empty(row->fields.first_name), or_empty(row->fields.last_name),
 		    row->fields.email, digits);
 	}
-	db_done(query);
 	return status;
 }
 
