@@ -12,7 +12,9 @@
  * per admin), the admin's choice is remembered and the export_log row
  * written. When the client goes away (page_write fails), the export stops
  * at once: the stream is abandoned with its connection, which releases the
- * lock, and the log row stays unfinished.
+ * lock, and the log row stays unfinished. When the database fails after
+ * the first bytes went, page_abort makes the client see a broken download,
+ * never a short file that looks whole.
  */
 #include <config.h>
 
@@ -350,9 +352,13 @@ download_locked(struct request *req, struct customer_query *query,
 		log_info("the export stopped after %lld rows", made);
 		sheet_out_abandon(out);
 		db_stream_abandon(&req->app->db, rows);
+		/* bytes went already: the client must not take what it got for
+		 * the whole file */
+		if (download.begun)
+			page_abort(req);
 		/* nothing went yet (an .xlsx goes at its end): an answer can
 		 * still say why */
-		if (!download.begun)
+		else
 			page_error(req, format == SHEET_OUT_XLSX && made >= SHEET_OUT_XLSX_ROWS_MAX ?
 			    400 : 500, format == SHEET_OUT_XLSX && made >= SHEET_OUT_XLSX_ROWS_MAX ?
 			    "Export.Error.TooManyRows" : NULL);
@@ -363,7 +369,9 @@ download_locked(struct request *req, struct customer_query *query,
 		/* the client went away, or the .xlsx could not be finished
 		 * (logged): then nothing went, and an answer says so */
 		log_info("the export was not finished at the end of %lld rows", written);
-		if (!download.begun)
+		if (download.begun)
+			page_abort(req);
+		else
 			page_error(req, 500, NULL);
 		return;
 	}

@@ -68,7 +68,14 @@ location ^~ /static/ {
 # wait for the client again: 16384m (16 GB) holds several million customers with
 # every column. fastcgi_temp_path needs room for as many as run at once
 # (each admin runs one at a time). An .xlsx is built whole before its first
-# byte: nginx waits up to 10 minutes for it.
+# byte: nginx waits up to 10 minutes for it. fastcgi_keep_conn on makes
+# nginx wait for the program's end-of-request record: a program that closes
+# the connection before it (page_abort: the database failed half-way) gets
+# the client's connection dropped without the last chunk, so the browser
+# marks the download failed instead of keeping a short file. (The upstream
+# has no keepalive: nginx still closes the connection after each answer,
+# and the program, waiting on it for a next request, sees the close and
+# goes back to accept at once.)
 <?cs each:program = Program ?>
 <?cs each:line = program.Summary ?># <?cs if:first(line) ?><?cs var:program.Name ?>.fcgi: <?cs /if ?><?cs var:line ?>
 <?cs /each ?><?cs each:location = program.Location ?>location <?cs if:location.Match == "exact" ?>=<?cs else ?>^~<?cs /if ?> <?cs var:location.Path ?> {
@@ -76,6 +83,7 @@ location ^~ /static/ {
 <?cs /if ?><?cs if:location.MaxBody ?>    client_max_body_size <?cs var:location.MaxBody ?>;
 <?cs /if ?><?cs if:location.Download == "1" ?>    fastcgi_max_temp_file_size 16384m;   # download: 16 GB
     fastcgi_read_timeout 600s;
+    fastcgi_keep_conn on;   # download: a connection closed before the end is an error
 <?cs /if ?>    set $fidele_program <?cs var:program.Name ?>;
     include snippets/fidele-fastcgi.conf;
 }

@@ -9,8 +9,10 @@
  */
 #include <config.h>
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "crypto.h"
 #include "log.h"
@@ -412,6 +414,18 @@ page_write(struct request *req, const char *buf, size_t len)
 	if (req->fcgx != NULL)
 		return FCGX_PutStr(buf, (int)len, req->fcgx->out) == (int)len ? 0 : -1;
 	return fwrite(buf, 1, len, stdout) == len ? 0 : -1;
+}
+
+void
+page_abort(struct request *req)
+{
+	if (req->fcgx != NULL && req->fcgx->ipcFd >= 0) {
+		FCGX_FFlush(req->fcgx->out);
+		if (shutdown(req->fcgx->ipcFd, SHUT_RDWR) != 0)
+			log_err("cannot shut the connection of a broken download: %s",
+			    strerror(errno));
+	}
+	req->answered = 1;
 }
 
 void

@@ -45,6 +45,16 @@ int page_begin(struct request *req, const char *content_type);
  * the connection): the caller stops making the rest. */
 int page_write(struct request *req, const char *buf, size_t len);
 
+/* The download begun with page_begin cannot be finished (the database
+ * failed half-way): makes the client see it broken rather than complete.
+ * The bytes written so far are flushed and the connection to the web
+ * server is shut before the end of the request is said, so that nginx
+ * (fastcgi_keep_conn on in the download's location: a connection closed
+ * then is an error, not the end) drops the client without the last chunk,
+ * and a browser marks the download failed. Under plain CGI there is no
+ * such signal: the answer just ends. Nothing more may be written. */
+void page_abort(struct request *req);
+
 /* 303 See Other to a local path (must start with '/'). */
 void page_redirect(struct request *req, const char *path);
 
