@@ -621,14 +621,14 @@ xlsx_open(struct sheet_out *out, const char *tmp_dir)
 {
 	lxw_workbook_options options = { .constant_memory = LXW_TRUE, .tmpdir = NULL,
 		.use_zip64 = LXW_FALSE };
-	size_t size = strlen(tmp_dir) + sizeof("/sheet-out-XXXXXX");
+	size_t size = strlen(tmp_dir) + sizeof("/" SHEET_OUT_FILE_PREFIX "XXXXXX");
 	int fd;
 
 	out->path = malloc(size);
 	out->widths = calloc((size_t)out->columns, sizeof(double));
 	if (out->path == NULL || out->widths == NULL)
 		return -1;
-	snprintf(out->path, size, "%s/sheet-out-XXXXXX", tmp_dir);
+	snprintf(out->path, size, "%s/" SHEET_OUT_FILE_PREFIX "XXXXXX", tmp_dir);
 	fd = mkstemp(out->path);
 	if (fd < 0) {
 		log_err("sheet_out: cannot create a file in %s: %s", tmp_dir, strerror(errno));
@@ -688,6 +688,9 @@ xlsx_close(struct sheet_out *out)
 		log_err("sheet_out: cannot read %s: %s", out->path, strerror(errno));
 		return -1;
 	}
+	/* gone from the spool at once: whatever happens next (a client that
+	 * leaves, a killed process), the file dies with its descriptor */
+	unlink(out->path);
 	while ((got = read(fd, out->buffer, CSV_BUFFER_SIZE)) != 0) {
 		if (got < 0) {
 			if (errno == EINTR)

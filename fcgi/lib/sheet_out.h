@@ -82,6 +82,11 @@ typedef int (*sheet_out_sink)(void *ctx, const char *buf, size_t len);
 
 struct sheet_out;
 
+/* How the file an .xlsx is built in is named in tmp_dir (this and six
+ * characters of mkstemp): deleted once finished and opened to be sent,
+ * and by the worker's spool sweep when a killed process left one. */
+#define SHEET_OUT_FILE_PREFIX "sheet-out-"
+
 /* A writer of format for columns columns of types (copied), in language
  * ("en" English, anything else French: the Excel CSV's separator and
  * decimal mark, the xlsx's money format), its bytes for sink. tmp_dir is

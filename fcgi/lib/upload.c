@@ -24,6 +24,7 @@
 #include "log.h"
 #include "multipart.h"
 #include "page.h"
+#include "sheet_out.h"
 #include "session.h"
 #include "settings.h"
 #include "text.h"
@@ -498,10 +499,18 @@ upload_end(struct request *req)
 	req->uploads = NULL;
 }
 
-/* 1 when name is a spool file's: the hex of UPLOAD_NAME_BYTES. */
+/* 1 when name is a spool file's: an upload's (the hex of
+ * UPLOAD_NAME_BYTES) or an .xlsx being built (sheet_out.h's prefix and
+ * mkstemp's six letters or digits). */
 static int
 spool_name(const char *name)
 {
+	static const char alnum[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+	size_t prefix = strlen(SHEET_OUT_FILE_PREFIX);
+
+	if (strncmp(name, SHEET_OUT_FILE_PREFIX, prefix) == 0)
+		return strlen(name + prefix) == 6 && strspn(name + prefix, alnum) == 6;
 	return strlen(name) == 2 * UPLOAD_NAME_BYTES &&
 	    strspn(name, "0123456789abcdef") == 2 * UPLOAD_NAME_BYTES;
 }

@@ -64,7 +64,8 @@ int upload_kept_create(struct request *req, char *out, size_t size);
 void upload_end(struct request *req);
 
 /* Deletes the spool files of every shop older than max_age_seconds (what a
- * process killed mid-upload left); kept/ folders are not touched. Returns
+ * process killed mid-upload or while building an .xlsx left: sheet_out.h's
+ * SHEET_OUT_FILE_PREFIX); kept/ folders are not touched. Returns
  * how many were deleted, or -1 when the spool cannot be read (logged). */
 long long upload_sweep(const char *spool_dir, long long max_age_seconds);
 

@@ -134,5 +134,29 @@ class BrokenHalfWay(unittest.TestCase):
             os.kill(pids[1], signal.SIGCONT)
         self.assertEqual(te.export_pids(), pids)
 
+class NothingLeftInTheSpool(unittest.TestCase):
+    def test_the_worker_sweeps_an_old_xlsx_a_killed_process_left(self):
+        folder = os.path.join(web.STACK.spool_dir, te.shop_id("exportbig"))
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+        old = os.path.join(folder, "sheet-out-aB3xY9")
+        recent = os.path.join(folder, "sheet-out-Zz0123")
+        other = os.path.join(folder, "sheet-out-notours.txt")
+        three_days_ago = time.time() - 3 * 86400   # Spool.KeepHours: 24 by default
+        for path in (old, recent, other):
+            with open(path, "wb") as f:
+                f.write(b"PK half an xlsx")
+        os.utime(old, (three_days_ago, three_days_ago))
+        os.utime(other, (three_days_ago, three_days_ago))
+        try:
+            web.STACK.admin("job", "add", "--kind", "housekeeping")
+            stack_module.wait_for(lambda: not os.path.exists(old), "housekeeping", 60)
+            self.assertTrue(os.path.exists(recent), "an .xlsx still being built was deleted")
+            self.assertTrue(os.path.exists(other), "a file not named by the export was deleted")
+        finally:
+            for path in (old, recent, other):
+                if os.path.exists(path):
+                    os.unlink(path)
+
+
 if __name__ == "__main__":
     unittest.main()
