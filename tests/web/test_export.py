@@ -401,13 +401,29 @@ class Tenancy(Export):
         self.assertNotIn("exporta.test", answer.body)
         self.assertNotIn("secret@exportb.test", answer.body)
 
-    def test_a_query_naming_another_shops_customer_does_nothing(self):
+    def test_a_search_for_another_shops_customer_exports_only_the_header(self):
+        for view in ({"q": "secret@exportb.test"}, {"q": "Betasecret", "status": "all"},
+                     {"q": "exportb", "status": "all"}):
+            for format in ("xlsx", "csv-excel", "csv"):
+                with self.subTest(view=view, format=format):
+                    status, _, body = self.download(columns="email,last_name", format=format,
+                                                    view=view, raw=True)
+                    self.assertEqual(status, 200)
+                    rows = read_xlsx(body) if format == "xlsx" else read_csv(
+                        body, format == "csv-excel")
+                    self.assertEqual(rows, [["E-mail", "Nom"]])
+
+    def test_another_shops_customer_id_is_refused_at_the_door(self):
+        """No export form sends an id: the field is refused before the
+        export runs, with a page that says the form could not be read."""
         other = sql("SELECT id FROM customer WHERE email = 'secret@exportb.test'")[0][0]
-        for view in ({"q": "secret@exportb.test"}, {"q": "Betasecret", "status": "all"}):
-            status, _, body = self.download(columns="email", view=view, raw=True)
-            self.assertEqual(read_csv(body, False), [["E-mail"]])
+        before = self.log_count()
         status, _, body = self.download(columns="email", extra={"id": other}, raw=True)
-        self.assertNotIn(b"exportb", body)
+        self.assertEqual(status, 400)
+        self.assertIn("Le formulaire envoyé n&#39;a pas pu être lu", body.decode())
+        self.assertNotIn(b"secret@exportb.test", body)
+        self.assertNotIn(b"amelie@exporta.test", body)
+        self.assertEqual(self.log_count(), before)
 
 
 class StaffRight(Export):
