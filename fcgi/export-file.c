@@ -28,6 +28,7 @@
 #include "lib/format.h"
 #include "lib/log.h"
 #include "lib/page.h"
+#include "lib/text.h"
 #include "export.h"
 
 #ifndef FIDELE_SPOOLDIR
@@ -41,6 +42,9 @@ struct download {
 	enum sheet_out_format format;
 	int begun;
 };
+
+/* The longest file name most file systems keep, in bytes. */
+#define FILE_NAME_MAX 255
 
 static void disposition(struct request *req, enum sheet_out_format format);
 
@@ -89,11 +93,11 @@ percent_encode(const char *text, char *out, size_t size)
 static void
 disposition(struct request *req, enum sheet_out_format format)
 {
-	char today[24], utc[32], ascii[128], name[512], header[2048];
+	char today[24], utc[32], ascii[128], suffix[64], name[FILE_NAME_MAX + 1], header[2048];
 	int year, month, day;
 	time_t now = time(NULL);
 	struct tm tm;
-	size_t i;
+	size_t i, used;
 
 	gmtime_r(&now, &tm);
 	strftime(utc, sizeof(utc), "%Y-%m-%d %H:%M:%S", &tm);
@@ -109,8 +113,11 @@ disposition(struct request *req, enum sheet_out_format format)
 		if ((unsigned char)ascii[i] < 0x20 || (unsigned char)ascii[i] >= 0x7f ||
 		    strchr("\"\\/;%", ascii[i]) != NULL)
 			ascii[i] = '_';
-	snprintf(name, sizeof(name), "%s-clients-%s.%s", req->shop.name, today,
-	    sheet_out_extensions[format]);
+	/* a file name holds at most 255 bytes: the shop's name gives way,
+	 * cut between characters so that filename* stays valid UTF-8 */
+	snprintf(suffix, sizeof(suffix), "-clients-%s.%s", today, sheet_out_extensions[format]);
+	used = text_copy_utf8(name, FILE_NAME_MAX + 1 - strlen(suffix), req->shop.name);
+	snprintf(name + used, sizeof(name) - used, "%s", suffix);
 	for (i = 0; name[i] != '\0'; i++)
 		if ((unsigned char)name[i] < 0x20 || name[i] == 0x7f || name[i] == '/' ||
 		    name[i] == '\\')

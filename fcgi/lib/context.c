@@ -13,6 +13,7 @@
 #include "core_sql.h"
 #include "log.h"
 #include "settings.h"
+#include "text.h"
 
 int
 context_for_shop(struct shop_context *ctx, struct db *db, HDF *config, long long shop_id,
@@ -122,10 +123,12 @@ shop_from_row(struct db_query *query, struct shop *out)
 	memset(out, 0, sizeof(*out));
 	out->id = db_int(query, 0);
 	snprintf(out->slug, sizeof(out->slug), "%s", db_text(query, 1));
-	snprintf(out->name, sizeof(out->name), "%s", db_text(query, 2));
+	/* up to 200 characters of 4 bytes each: cut between characters */
+	text_copy_utf8(out->name, sizeof(out->name), db_text(query, 2) ? db_text(query, 2) : "");
 	snprintf(out->currency, sizeof(out->currency), "%s", db_text(query, 4));
 	snprintf(out->mode, sizeof(out->mode), "%s", db_text(query, 5));
-	snprintf(out->sender_name, sizeof(out->sender_name), "%s", db_text(query, 6));
+	text_copy_utf8(out->sender_name, sizeof(out->sender_name),
+	    db_text(query, 6) ? db_text(query, 6) : "");
 	snprintf(out->sender_email, sizeof(out->sender_email), "%s", db_text(query, 7));
 	snprintf(out->public_url, sizeof(out->public_url), "%s",
 	    db_text(query, 8) ? db_text(query, 8) : "");

@@ -64,6 +64,30 @@ text_length(const char *s)
 	return n;
 }
 
+size_t
+text_utf8_cut(const char *s, size_t max)
+{
+	size_t len = strnlen(s, max + 1);
+
+	if (len <= max)
+		return len;
+	/* s[max] is the first byte left out: while it continues a
+	 * character, that character is left out whole */
+	while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
+		max--;
+	return max;
+}
+
+size_t
+text_copy_utf8(char *out, size_t size, const char *s)
+{
+	size_t len = text_utf8_cut(s, size - 1);
+
+	memcpy(out, s, len);
+	out[len] = '\0';
+	return len;
+}
+
 static int
 is_space(char c)
 {

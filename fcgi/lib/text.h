@@ -14,6 +14,16 @@ int text_is_clean_utf8(const char *s, int multiline);
 /* Number of code points in a valid UTF-8 string. */
 size_t text_length(const char *s);
 
+/* The bytes of UTF-8 s that fit in max bytes without cutting a
+ * character: strlen(s) when it fits, else max moved back to the start of
+ * the character it falls in. */
+size_t text_utf8_cut(const char *s, size_t max);
+
+/* Copies UTF-8 s into out (size bytes, NUL included), cut at a character
+ * boundary when it does not fit, so that out stays valid UTF-8. Returns
+ * the bytes copied. size must be at least 1. */
+size_t text_copy_utf8(char *out, size_t size, const char *s);
+
 /* Removes leading and trailing ASCII white space in place; returns s. */
 char *text_trim(char *s);
 

@@ -19,6 +19,32 @@ main(void)
 	ok(!text_is_clean_utf8("line\nbreak", 0), "a newline is refused in one-line text");
 	ok(text_is_clean_utf8("line\nbreak", 1), "a newline is accepted in multi-line text");
 	ok(text_length("Zoé") == 3, "length counts characters, not bytes");
+	{
+		static const struct {
+			const char *in;
+			size_t size;
+			const char *out;
+			const char *why;
+		} cuts[] = {
+			{ "Zoé", 16, "Zoé", "a text that fits is copied whole" },
+			{ "Zoé", 4, "Zo", "an é cut in two is left out whole" },
+			{ "Zoé", 5, "Zoé", "a text of exactly the room is copied whole" },
+			{ "a\xf0\x9f\x98\x80", 4, "a", "an emoji cut after 2 of its 4 bytes is left out" },
+			{ "a\xf0\x9f\x98\x80", 5, "a", "an emoji cut after 3 of its 4 bytes is left out" },
+			{ "\xf0\x9f\x98\x80\xf0\x9f\x98\x80", 8, "\xf0\x9f\x98\x80",
+			  "two emoji in 7 bytes keep the first" },
+			{ "\xc3\xa9", 2, "", "no room for a whole character gives an empty text" },
+			{ "abc", 1, "", "a size of 1 holds the NUL only" },
+		};
+		size_t i;
+
+		for (i = 0; i < sizeof(cuts) / sizeof(cuts[0]); i++) {
+			size_t n = text_copy_utf8(buf, cuts[i].size, cuts[i].in);
+
+			ok(strcmp(buf, cuts[i].out) == 0 && n == strlen(cuts[i].out) &&
+			    text_is_clean_utf8(buf, 0), cuts[i].why);
+		}
+	}
 
 	snprintf(buf, sizeof(buf), "  Elodie.Martin@Example.FR \t");
 	ok(text_email_normalise(buf), "an address with spaces and capitals is valid");

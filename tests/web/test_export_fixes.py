@@ -7,6 +7,7 @@ work. The shops and customers are test_export.py's."""
 
 import http.client
 import os
+import re
 import signal
 import subprocess
 import threading
@@ -156,6 +157,64 @@ class NothingLeftInTheSpool(unittest.TestCase):
             for path in (old, recent, other):
                 if os.path.exists(path):
                     os.unlink(path)
+
+
+HOST_N = "exportn.test"
+OWNER_N = ("owner@exportn.test", "exportn-owner-password")
+
+
+def raw_get(browser, path):
+    """GETs path; returns (status, body bytes) as sent, not decoded."""
+    connection = http.client.HTTPConnection("127.0.0.1", web.STACK.port, timeout=60)
+    connection.request("GET", path, headers={
+        "Host": browser.host,
+        "Cookie": "; ".join("%s=%s" % kv for kv in browser.cookies.items())})
+    answer = connection.getresponse()
+    result = (answer.status, answer.read())
+    connection.close()
+    return result
+
+
+class LongShopNames(unittest.TestCase):
+    """A shop's name holds up to 200 characters of up to 4 bytes: the
+    copy the programs keep (255 bytes) and the file name are cut between
+    characters, never inside one."""
+
+    @classmethod
+    def setUpClass(cls):
+        if te.sql("SELECT COUNT(*) FROM shop WHERE slug = 'exportn'") != [["1"]]:
+            web.STACK.admin("shop", "add", "--slug", "exportn", "--name", "N", "--language", "fr")
+            web.STACK.admin("shop", "host", "add", "--shop", "exportn", "--host", HOST_N)
+            web.STACK.admin("admin", "add", "--shop", "exportn", "--email", OWNER_N[0],
+                            "--role", "owner", input=OWNER_N[1] + "\n")
+            te.add_customer(te.shop_id("exportn"), "c1@exportn.test", "Cé", "Un")
+
+    def test_filename_star_and_the_pages_stay_valid_utf8(self):
+        browser = web.Browser(HOST_N)
+        self.assertEqual(browser.sign_in(*OWNER_N).status, 303)
+        for character in ("é", "\U0001F600"):
+            with self.subTest(character=character):
+                name = character * 200
+                te.sql("UPDATE shop SET name = %s WHERE slug = 'exportn'" % te.quoted(name))
+                status, page = raw_get(browser, "/admin/export")
+                self.assertEqual(status, 200)
+                shown = re.search(r'class="brand"[^>]*>([^<]*)<', page.decode("utf-8")).group(1)
+                self.assertTrue(shown and name.startswith(shown), shown)
+                token = browser.get("/admin/export").csrf()
+                answer, connection = post(browser, {"columns": "email", "format": "csv",
+                                                    "csrf": token})
+                answer.read()
+                connection.close()
+                self.assertEqual(answer.status, 200)
+                header = answer.getheader("Content-Disposition")
+                star = re.search(r"filename\*=UTF-8''([^;\s]+)", header).group(1)
+                file_name = urllib.parse.unquote_to_bytes(star)
+                self.assertLessEqual(len(file_name), 255)
+                decoded = file_name.decode("utf-8")   # fails on half a character
+                shop_part, suffix = decoded.split("-clients-")
+                self.assertTrue(shop_part and name.startswith(shop_part))
+                self.assertRegex(suffix, r"^\d{4}-\d\d-\d\d\.csv$")
+        te.sql("UPDATE shop SET name = 'N' WHERE slug = 'exportn'")
 
 
 if __name__ == "__main__":
