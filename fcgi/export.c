@@ -30,9 +30,13 @@ struct db_query export_sql[EXPORT_SQL__MAX] = {
 	    "UPDATE admin SET export_columns = ?, export_format = ? WHERE id = ? AND shop_id = ?" },
 	/* one export at a time per admin: a lock of the connection, which the
 	 * server releases by itself when the connection goes (a client gone
-	 * away, a program killed); timeout 0, the second export is refused */
-	[SQL_EXPORT_LOCK] = { .sql = "SELECT GET_LOCK(CONCAT('fidele.export.', ?), 0)" },
-	[SQL_EXPORT_UNLOCK] = { .sql = "SELECT RELEASE_LOCK(CONCAT('fidele.export.', ?))" },
+	 * away, a program killed); timeout 0, the second export is refused.
+	 * Lock names are the server's: the database's name keeps two
+	 * installations on one server (admin ids of their own) apart */
+	[SQL_EXPORT_LOCK] = { .sql =
+	    "SELECT GET_LOCK(CONCAT(DATABASE(), '.fidele.export.', ?), 0)" },
+	[SQL_EXPORT_UNLOCK] = { .sql =
+	    "SELECT RELEASE_LOCK(CONCAT(DATABASE(), '.fidele.export.', ?))" },
 	[SQL_EXPORT_LOG_START] = { .sql =
 	    "INSERT INTO export_log (shop_id, admin_id, query, columns, format)"
 	    " VALUES (?, ?, ?, ?, ?)" },

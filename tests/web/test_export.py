@@ -520,7 +520,8 @@ class Audit(Export):
 
 class OneAtATime(Export):
     def test_a_second_export_of_the_same_admin_gets_409_and_writes_nothing(self):
-        lock = "fidele.export.%s" % admin_id(OWNER_A[0])
+        # the lock of this installation's database, as the program names it
+        lock = "fidele.fidele.export.%s" % admin_id(OWNER_A[0])
         holder = subprocess.Popen(
             ["mariadb", "--no-defaults", "--socket=" + web.STACK.db_socket, "-u", "root",
              "-N", "-B", "--unbuffered"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
@@ -714,7 +715,7 @@ class ClientGoesAway(Export):
         first = client.recv(4096)
         self.assertTrue(first.startswith(b"HTTP/1.1 200"), first[:200])
         client.close()
-        lock = "fidele.export.%s" % admin_id(OWNER_BIG[0])
+        lock = "fidele.fidele.export.%s" % admin_id(OWNER_BIG[0])
         # the abandoned export let its lock go with its connection
         self.assertTrue(web.wait_until(
             lambda: sql("SELECT IS_FREE_LOCK('%s')" % lock) == [["1"]], 30))
