@@ -307,6 +307,26 @@ lock_release(struct request *req)
 		db_done(query);
 }
 
+/* Whether the view holds more customers than an .xlsx takes (Excel's
+ * last row less the header's; Export.XlsxMaxCustomers lowers it, for the
+ * tests): 1 too many, 0 not, -1 on a database error. Counted before any
+ * work, so that a file Excel could not hold is refused at once rather
+ * than after a million rows. */
+static int
+xlsx_too_many(struct request *req, struct customer_query *query)
+{
+	long long limit = hdf_get_int_value(req->app->config, "Export.XlsxMaxCustomers",
+	    SHEET_OUT_XLSX_ROWS_MAX - 1);
+	long long count;
+
+	if (limit < 1 || limit > SHEET_OUT_XLSX_ROWS_MAX - 1)
+		limit = SHEET_OUT_XLSX_ROWS_MAX - 1;
+	count = customer_query_count_exact(query, &req->app->db);
+	if (count < 0)
+		return -1;
+	return count > limit;
+}
+
 /* The file, once everything was checked and the lock taken. */
 static void
 download_locked(struct request *req, struct customer_query *query,
@@ -417,6 +437,15 @@ export_download(struct request *req)
 	if (format == SHEET_OUT__MAX) {
 		page_error(req, 400, "Export.Error.Format");
 		return;
+	}
+	if (format == SHEET_OUT_XLSX) {
+		int too_many = xlsx_too_many(req, &query);
+
+		if (too_many != 0) {
+			page_error(req, too_many == 1 ? 400 : 500,
+			    too_many == 1 ? "Export.Error.TooManyRows" : NULL);
+			return;
+		}
 	}
 	locked = lock_take(req);
 	if (locked != 1) {

@@ -235,5 +235,63 @@ class LockOfThisInstallation(unittest.TestCase):
             holder.wait(timeout=30)
 
 
+class XlsxPastExcelsLimit(unittest.TestCase):
+    """A view with more customers than an .xlsx holds is refused before
+    any work: a stack of its own whose limit is lowered to 3 customers
+    (Export.XlsxMaxCustomers, for the tests: Excel's is 1,048,575)."""
+    HOST = "limit.test"
+    OWNER = ("owner@limit.test", "limit-owner-password")
+
+    @classmethod
+    def setUpClass(cls):
+        main = web.STACK
+        cls.stack = stack_module.Stack(
+            os.path.join(main.builddir, "tests", "web", "var-xlsxlimit-%d" % os.getpid()),
+            srcdir=main.srcdir, builddir=main.builddir, sanitizer_logs=main.sanitizer_logs,
+            config_extra="Export.XlsxMaxCustomers = 3\n")
+        try:
+            cls.stack.start()
+            cls.stack.admin("shop", "add", "--slug", "limit", "--name", "Limite",
+                            "--language", "fr")
+            cls.stack.admin("shop", "host", "add", "--shop", "limit", "--host", cls.HOST)
+            cls.stack.admin("admin", "add", "--shop", "limit", "--email", cls.OWNER[0],
+                            "--role", "owner", input=cls.OWNER[1] + "\n")
+            shop = cls.stack.sql("SELECT id FROM shop WHERE slug = 'limit'")[0][0]
+            cls.stack.sql("INSERT INTO customer (shop_id, email, first_name, last_name, status,"
+                          " source, order_count) SELECT %s, CONCAT('c', seq, '@limit.test'),"
+                          " 'Prénom', CONCAT('Nom', seq), 'active', 'admin', seq MOD 4"
+                          " FROM seq_1_to_4" % shop)
+        except BaseException:
+            cls.stack.stop()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.stack.stop()
+
+    def download(self, browser, format, **view):
+        token = browser.get("/admin/export").csrf()
+        return browser.post("/admin/export/download",
+                            dict(view, columns="email", format=format, csrf=token))
+
+    def test_an_xlsx_past_the_limit_is_refused_at_once_and_csv_is_not(self):
+        browser = web.Browser(self.HOST, port=self.stack.port)
+        self.assertEqual(browser.sign_in(*self.OWNER).status, 303)
+        answer = self.download(browser, "xlsx")
+        self.assertEqual(answer.status, 400)
+        self.assertIn("Un classeur Excel contient au plus", answer.text())
+        self.assertIn("exportez ces clients en CSV", answer.text())
+        # refused before any work: no export logged, no lock left, no row read
+        self.assertEqual(self.stack.sql("SELECT COUNT(*) FROM export_log"), [["0"]])
+        with open(os.path.join(self.stack.log_dir, "export.log"), errors="replace") as f:
+            self.assertNotIn("the export stopped after", f.read())
+        # the same view in CSV, and an .xlsx of fewer customers, are made
+        self.assertEqual(self.download(browser, "csv").status, 200)
+        answer = self.download(browser, "xlsx", orders_min="3")
+        self.assertEqual(answer.status, 200)
+        self.assertEqual(self.stack.sql("SELECT format, row_count FROM export_log ORDER BY id"),
+                         [["csv", "4"], ["xlsx", "1"]])
+
+
 if __name__ == "__main__":
     unittest.main()
