@@ -1,0 +1,451 @@
+"""Export benchmark (bench/export, issue 14): one stack, one MariaDB (4G
+buffer pool), one run.
+
+1. A shop of --rows customers (1,000,000 by default) made by fidele-admin
+   seed-demo (French and English names with their accents, phones, money,
+   signup and last-order dates, consent), then given companies, street
+   addresses, postal codes, cities, VAT numbers and tax exemptions with one
+   UPDATE, so that every column of the export has realistic values.
+2. A warm-up export (CSV, all columns) with the server's general log on:
+   the statement export.fcgi ran is taken from the log (the baseline runs
+   that very text), and the buffer pool holds the rows for what follows.
+3. Baseline: `mariadb --batch --quick` of that statement, its output to a
+   file (tab-separated, one line a customer): rows/s.
+4. The export through nginx with the shipped snippet: POST
+   /admin/export/download (the default list view: every current customer
+   by name; every column, format csv, csv-excel, then xlsx), the answer
+   written to a file by curl: rows/s, the ratio to 3 (target >= 1.2 for
+   CSV), and the peak RSS of the export.fcgi process(es) during the export
+   (VmHWM, reset before each export through /proc/<pid>/clear_refs, and
+   VmRSS sampled every 20 ms; target <= 16 MiB). The seconds run from the
+   request sent to the last byte written by curl.
+5. Every file is checked before a figure is printed: HTTP 200, the
+   header row in the admin's language, as many customer rows as the view
+   has (the CSVs are read back with Python's csv module, the .xlsx's sheet
+   is counted row by row), and export_log's row count.
+
+Prints one table, with the load average (uptime) at the start and the end:
+on a machine busy with other work the figures mean little.
+
+    bench/export [--rows N]        (python3 bench/export.py [--rows N])
+
+A quick run while working: bench/export --rows 100000.
+
+Figures (2 shared cores, other helpers compiling and testing, load ~2):
+see the report of issue 14; the lead re-runs it on a quiet machine.
+"""
+
+import argparse
+import csv
+import http.client
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+import zipfile
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
+
+import web  # noqa: E402
+from stack import Stack  # noqa: E402
+
+HOST = "export.bench.test"
+OWNER = ("owner@export.bench.test", "export-bench-owner-password")
+# every column of the export, in the contract's order (EXPORT-CONTRACT.md)
+COLUMNS = ("first_name", "last_name", "email", "phone", "company", "address", "postal_code",
+           "city", "country", "language", "status", "source", "signup_date", "order_count",
+           "total_spent", "average_order", "last_order_date", "marketing", "system_mail",
+           "tax_exempt", "vat_number")
+# their French headers (import_export_columns, fcgi/import-map.c): the shop is French
+HEADERS_FR = ("Prénom", "Nom", "E-mail", "Téléphone", "Société", "Adresse", "Code postal",
+              "Ville", "Pays", "Langue", "Statut", "Origine", "Client depuis", "Commandes",
+              "Total dépensé", "Panier moyen", "Dernière commande", "Accepte le marketing",
+              "E-mails de service", "Exonéré de TVA", "N° de TVA")
+FORMATS = ("csv", "csv-excel", "xlsx")
+RSS_TARGET_KIB = 16 * 1024
+
+# The baseline when the general log gave no statement: the list's default
+# view as customer_query.c writes it (sql_where, the name order), with the
+# export's columns formatted in SQL.
+FALLBACK = ("SELECT c.first_name, c.last_name, c.email, c.phone, c.company, c.address,"
+            " c.postal_code, c.city, c.country, c.language, c.status, c.source,"
+            " DATE(c.created_at), c.order_count, c.total_spent_cents / 100,"
+            " IF(c.order_count > 0, c.total_spent_cents / c.order_count / 100, NULL),"
+            " DATE(c.last_order_at), c.marketing_consent, c.system_mail, c.tax_exempt,"
+            " c.vat_number FROM customer c WHERE c.shop_id = %s AND c.erased_at IS NULL"
+            " AND c.status <> 'inactive' ORDER BY c.name_key, c.id")
+
+STREETS = ("rue des Lilas", "avenue Jean-Jaurès", "boulevard Saint-Germain",
+           "place de l''Église", "chemin des Écoliers", "rue de la Paix", "impasse des Peupliers",
+           "allée des Châtaigniers", "rue du Général-de-Gaulle", "quai de la Rapée",
+           "route de Nîmes", "rue Émile-Zola", "rue Pasteur", "avenue Foch",
+           "rue de l''Hôtel-de-Ville", "rue Sainte-Thérèse", "cours Mirabeau",
+           "rue des Trois-Frères", "sentier du Moulin", "rue Aristide-Briand")
+CITIES = (("75011", "Paris"), ("69003", "Lyon"), ("13006", "Marseille"), ("25000", "Besançon"),
+          ("45000", "Orléans"), ("30000", "Nîmes"), ("16000", "Angoulême"),
+          ("42000", "Saint-Étienne"), ("56300", "Pontivy"), ("29200", "Brest"),
+          ("67000", "Strasbourg"), ("33000", "Bordeaux"), ("59000", "Lille"),
+          ("35000", "Rennes"), ("64200", "Biarritz"), ("73000", "Chambéry"),
+          ("97400", "Saint-Denis"), ("21000", "Dijon"), ("87000", "Limoges"),
+          ("74000", "Annecy"))
+UK = (("SW1A 1AA", "London", "10 Downing Street"), ("LS1 4DY", "Leeds", "2 Park Row"),
+      ("BS1 5TR", "Bristol", "14 Queen Square"), ("YO1 7HH", "York", "3 Stonegate"))
+COMPANIES = ("", "", "", "Boulangerie L''Épi d''Or", "Fromagerie du Marché", "Épicerie Fine Léa",
+             "Ferme des Trois Chênes", "Café de la Gare", "", "SARL Crémerie Bénard")
+
+
+def elt(expression, values):
+    return "ELT(1 + %s, %s)" % (expression, ", ".join("'%s'" % v for v in values))
+
+
+def uptime():
+    return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+
+
+def status_kib(pid, name):
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                if line.startswith(name + ":"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def program_pids(path):
+    """The processes running the program at path (the pool's copies)."""
+    pids = []
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open("/proc/%s/cmdline" % name, "rb") as f:
+                argv0 = f.read().split(b"\0")[0].decode(errors="replace")
+        except OSError:
+            continue
+        if argv0 == path:
+            pids.append(int(name))
+    return pids
+
+
+class Sampler(threading.Thread):
+    """Samples VmRSS of pids every 20 ms until stopped; VmHWM is reset
+    first and read at the end (it catches what falls between samples)."""
+
+    def __init__(self, pids):
+        super().__init__(daemon=True)
+        self.pids = pids
+        self.peak = 0
+        self.before = 0
+        self.done = threading.Event()
+        for pid in pids:
+            try:
+                with open("/proc/%d/clear_refs" % pid, "w") as f:
+                    f.write("5")
+            except OSError:
+                pass
+            self.before = max(self.before, status_kib(pid, "VmRSS"))
+
+    def run(self):
+        while not self.done.wait(0.02):
+            for pid in self.pids:
+                self.peak = max(self.peak, status_kib(pid, "VmRSS"))
+
+    def stop(self):
+        self.done.set()
+        self.join()
+        for pid in self.pids:
+            self.peak = max(self.peak, status_kib(pid, "VmHWM"))
+        return self.peak
+
+
+def count_csv(path, delimiter):
+    """(header, data rows) of a CSV file, read as a spreadsheet would."""
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        reader = csv.reader(f, delimiter=delimiter)
+        header = next(reader, None)
+        rows = sum(1 for _ in reader)
+    return header, rows
+
+
+def count_xlsx(path):
+    """(header, data rows) of the first sheet of an .xlsx: its rows counted
+    on the stream, the header's inline or shared strings read."""
+    with zipfile.ZipFile(path) as z:
+        names = z.namelist()
+        sheet = next(n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml"))
+        shared = []
+        if "xl/sharedStrings.xml" in names:
+            text = z.read("xl/sharedStrings.xml").decode()
+            shared = [re.sub(r"<[^>]+>", "", s) for s in
+                      re.findall(r"<si>(.*?)</si>", text, re.S)]
+        rows, tail, first = 0, b"", None
+        with z.open(sheet) as f:
+            while True:
+                block = f.read(1 << 20)
+                if not block:
+                    break
+                data = tail + block
+                rows += data.count(b"<row ") + data.count(b"<row>")
+                if first is None and b"</row>" in data:
+                    first = data[data.index(b"<row"):data.index(b"</row>")].decode()
+                # a tag cut between two blocks is counted in the next
+                cut = data.rfind(b"<")
+                tail = data[cut:] if cut >= 0 and b">" not in data[cut:] else b""
+                if tail:
+                    rows -= tail.count(b"<row ") + tail.count(b"<row>")
+    header = []
+    for cell in re.findall(r"<c [^>]*>.*?</c>", first or "", re.S):
+        value = re.search(r"<t[^>]*>(.*?)</t>", cell, re.S) or re.search(r"<v>(.*?)</v>", cell)
+        text = value.group(1) if value else ""
+        if 't="s"' in cell:
+            text = shared[int(text)]
+        header.append(text.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">"))
+    return header, rows - 1
+
+
+class Bench:
+    def __init__(self, stack, rows):
+        self.stack = stack
+        self.rows = rows
+        self.results = []       # (what, rows, seconds, bytes, peak KiB, note)
+        self.files = os.path.join(stack.var, "files")
+        os.makedirs(self.files, exist_ok=True)
+
+    def sql(self, statement):
+        return self.stack.sql(statement)
+
+    # --- the shop ---------------------------------------------------------------
+    def shop(self):
+        self.stack.admin("shop", "add", "--slug", "exportbench", "--name", "Épicerie Export",
+                         "--language", "fr")
+        self.stack.admin("shop", "host", "add", "--shop", "exportbench", "--host", HOST)
+        self.stack.admin("admin", "add", "--shop", "exportbench", "--email", OWNER[0],
+                         "--role", "owner", input=OWNER[1] + "\n")
+        self.shop_id = self.sql("SELECT id FROM shop WHERE slug = 'exportbench'")[0][0]
+        started = time.time()
+        self.stack.admin("seed-demo", "--shop", "exportbench", "--customers", str(self.rows))
+        seeded = time.time() - started
+        started = time.time()
+        # the columns seed-demo leaves empty, varied by the id
+        self.sql("UPDATE customer SET"
+                 " company = %s,"
+                 " address = IF(country = 'GB', %s, CONCAT(1 + id %% 180, IF(id %% 7 = 0, ' bis', ''),"
+                 "   ', ', %s)),"
+                 " postal_code = IF(country = 'GB', %s, %s),"
+                 " city = IF(country = 'GB', %s, %s),"
+                 " vat_number = IF(id %% 9 = 0, CONCAT('FR', LPAD(id %% 97, 2, '0'),"
+                 "   LPAD(id, 9, '0')), ''),"
+                 " tax_exempt = (id %% 23 = 0)"
+                 " WHERE shop_id = %s"
+                 % (elt("id % 10", COMPANIES), elt("id % 4", [u[2] for u in UK]),
+                    elt("id % 20", STREETS), elt("id % 4", [u[0] for u in UK]),
+                    elt("(id DIV 3) % 20", [c[0] for c in CITIES]),
+                    elt("id % 4", [u[1] for u in UK]),
+                    elt("(id DIV 3) % 20", [c[1] for c in CITIES]), self.shop_id))
+        filled = time.time() - started
+        self.sql("ANALYZE TABLE customer")
+        self.expected = int(self.sql(
+            "SELECT COUNT(*) FROM customer WHERE shop_id = %s AND erased_at IS NULL"
+            " AND status <> 'inactive'" % self.shop_id)[0][0])
+        print("# seed-demo: %d customers in %.0f s; addresses filled in %.0f s; %d in the"
+              " default view (the inactive ones are not)" % (self.rows, seeded, filled,
+                                                             self.expected), flush=True)
+        self.settle()
+
+    def settle(self):
+        """Waits (up to 5 minutes) for the seed's pages to reach the disk:
+        the figures are then the export's, not the server's flushing."""
+        started = time.time()
+        self.sql("SET GLOBAL innodb_max_dirty_pages_pct = 0")
+        while time.time() - started < 300:
+            dirty = int(self.sql("SELECT variable_value FROM information_schema.global_status"
+                                 " WHERE variable_name = 'INNODB_BUFFER_POOL_PAGES_DIRTY'")[0][0])
+            if dirty < 100:
+                break
+            time.sleep(2)
+        self.sql("SET GLOBAL innodb_max_dirty_pages_pct = 90")
+        print("# waited %.0f s for the seed's pages to reach the disk" % (time.time() - started),
+              flush=True)
+
+    # --- the export -----------------------------------------------------------------
+    def sign_in(self):
+        self.browser = web.Browser(HOST)
+        answer = self.browser.sign_in(*OWNER)
+        assert answer.status == 303, "sign-in: %d %s" % (answer.status, answer.text()[:300])
+        page = self.browser.get("/admin/export")
+        if page.status != 200 or not page.csrf():
+            raise SystemExit("GET /admin/export answered %d: is export.fcgi in this build?\n%s"
+                             % (page.status, page.text()[:500]))
+        self.token = page.csrf()
+
+    def download(self, fmt, path):
+        """POSTs the export, curl writing the answer to path. Returns
+        (HTTP status, seconds from the request to the last byte, bytes)."""
+        body = urllib.parse.urlencode({"csrf": self.token, "format": fmt,
+                                       "columns": ",".join(COLUMNS)})
+        cookie = "; ".join("%s=%s" % kv for kv in self.browser.cookies.items())
+        result = subprocess.run(
+            ["curl", "-sS", "-o", path, "-w", "%{http_code} %{time_total} %{size_download}",
+             "-H", "Host: " + HOST, "-H", "Cookie: " + cookie,
+             "-H", "Content-Type: application/x-www-form-urlencoded", "--data-binary", body,
+             "http://127.0.0.1:%d/admin/export/download" % self.stack.port],
+            capture_output=True, text=True, timeout=3600)
+        if result.returncode != 0:
+            raise SystemExit("curl: " + result.stderr)
+        code, seconds, size = result.stdout.split()
+        return int(code), float(seconds), int(size)
+
+    def last_log(self):
+        row = self.sql("SELECT format, COALESCE(row_count, 'NULL'), finished_at IS NOT NULL"
+                       " FROM export_log WHERE shop_id = %s ORDER BY id DESC LIMIT 1"
+                       % self.shop_id)
+        return row[0] if row else None
+
+    def check(self, fmt, path, code):
+        """Why the file is not the view's customers, or None."""
+        if code != 200:
+            with open(path, "rb") as f:
+                return "HTTP %d: %s" % (code, f.read(300).decode(errors="replace"))
+        try:
+            if fmt == "xlsx":
+                header, rows = count_xlsx(path)
+            else:
+                header, rows = count_csv(path, ";" if fmt == "csv-excel" else ",")
+        except Exception as error:    # noqa: BLE001 (a broken file is the finding)
+            return "unreadable %s: %r" % (fmt, error)
+        if list(header or []) != list(HEADERS_FR):
+            return "header %r, not %r" % (header, HEADERS_FR)
+        if rows != self.expected:
+            return "%d rows, not %d" % (rows, self.expected)
+        log = self.last_log()
+        if log is None or log[0] != fmt or log[1] != str(self.expected) or log[2] != "1":
+            return "export_log says %r" % (log,)
+        return None
+
+    def warm_up(self):
+        """A first CSV export with the general log on: the statement the
+        program ran, for the baseline; and the rows in the buffer pool."""
+        log = os.path.join(self.stack.log_dir, "general.log")
+        self.sql("SET GLOBAL log_output = 'FILE'; SET GLOBAL general_log_file = '%s';"
+                 " SET GLOBAL general_log = 1" % log)
+        path = os.path.join(self.files, "warm-up.csv")
+        try:
+            code, seconds, size = self.download("csv", path)
+        finally:
+            self.sql("SET GLOBAL general_log = 0")
+        problem = self.check("csv", path, code)
+        if problem:
+            raise SystemExit("the warm-up export is not the view's customers: " + problem)
+        print("# warm-up export: %.1f s, %.1f MB" % (seconds, size / 1e6), flush=True)
+        os.unlink(path)
+        statements = []
+        with open(log, encoding="utf-8", errors="replace") as f:
+            for line in f:
+                match = re.search(r"\s(?:Execute|Query)\t(SELECT .*)$", line)
+                if match and " FROM customer c" in match.group(1) and \
+                        " ORDER BY " in match.group(1) and " LIMIT " not in match.group(1) and \
+                        "COUNT(" not in match.group(1):
+                    statements.append(match.group(1))
+        if statements:
+            self.statement, self.statement_from = statements[-1], "the program's, general log"
+        else:
+            self.statement, self.statement_from = FALLBACK % self.shop_id, "hand-written"
+        print("# baseline statement (%s):\n#   %s" % (self.statement_from, self.statement),
+              flush=True)
+
+    def baseline(self):
+        path = os.path.join(self.files, "baseline.tsv")
+        load = os.getloadavg()[0]
+        with open(path, "wb") as out:
+            started = time.time()
+            result = subprocess.run(
+                ["mariadb", "--no-defaults", "--socket=" + self.stack.db_socket, "-u", "root",
+                 "--batch", "--quick", "fidele", "-e", self.statement],
+                stdout=out, stderr=subprocess.PIPE, timeout=3600)
+            seconds = time.time() - started
+        if result.returncode != 0:
+            raise SystemExit("mariadb: " + result.stderr.decode(errors="replace"))
+        with open(path, "rb") as f:
+            lines = sum(block.count(b"\n") for block in iter(lambda: f.read(1 << 20), b""))
+        note = "" if lines - 1 == self.expected else "%d rows, not %d" % (lines - 1,
+                                                                         self.expected)
+        self.results.append(("mariadb --batch --quick > file", lines - 1, seconds,
+                             os.path.getsize(path), None, note, load))
+        self.base_rate = (lines - 1) / seconds
+        os.unlink(path)
+
+    def export(self, fmt):
+        path = os.path.join(self.files, "export." + ("xlsx" if fmt == "xlsx" else fmt + ".csv"))
+        pids = program_pids(self.stack.program("export.fcgi"))
+        if not pids:
+            raise SystemExit("no export.fcgi process found")
+        load = os.getloadavg()[0]
+        sampler = Sampler(pids)
+        sampler.start()
+        code, seconds, size = self.download(fmt, path)
+        peak = sampler.stop()
+        problem = self.check(fmt, path, code)
+        rows = 0 if problem else self.expected
+        note = problem or ""
+        if not problem:
+            ratio = rows / seconds / self.base_rate
+            note = "ratio %.2f%s; RSS %s" % (
+                ratio, " (target >= 1.2)" if fmt != "xlsx" else "",
+                "ok (<= 16 MiB)" if peak <= RSS_TARGET_KIB else "OVER 16 MiB")
+            if sampler.before:
+                note += ", %.1f MiB before" % (sampler.before / 1024)
+            if len(pids) > 1:
+                note += ", the highest of %d processes" % len(pids)
+        self.results.append(("export " + fmt + " via nginx, curl > file", rows, seconds, size,
+                             peak, note, load))
+        os.unlink(path)
+
+    def table(self):
+        print("\n%-40s %9s %8s %10s %8s %9s %5s  %s" % ("step", "rows", "seconds", "rows/s", "MB",
+                                                      "peak RSS", "load", "note"))
+        for what, rows, seconds, size, peak, note, load in self.results:
+            rate = "%.0f" % (rows / seconds) if rows and seconds else "-"
+            print("%-40s %9s %8.2f %10s %8.1f %9s %5.2f  %s" % (
+                what, rows or "-", seconds, rate, size / 1e6,
+                "%.1f MiB" % (peak / 1024) if peak else "-", load, note))
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=1000000,
+                        help="customers in the shop (default 1,000,000)")
+    args = parser.parse_args()
+    build = os.path.join(ROOT, "build")
+    # one copy of each program: the export's PID is the one to watch; the
+    # buffer pool of bench/import and bench/run-1m (1M customers, their
+    # indexes and search terms fit)
+    stack = Stack(os.path.join(build, "bench-export-var"), srcdir=ROOT, builddir=build,
+                  processes=1, buffer_pool="4G", smtp=False)
+    print("load at start: " + uptime(), flush=True)
+    stack.start()
+    web.STACK = stack
+    try:
+        bench = Bench(stack, args.rows)
+        bench.shop()
+        bench.sign_in()
+        bench.warm_up()
+        print("load before the timed steps: " + uptime(), flush=True)
+        bench.baseline()
+        for fmt in FORMATS:
+            bench.export(fmt)
+        bench.table()
+        print("targets: CSV rows/s >= 1.2 x the baseline's; export.fcgi peak RSS <= 16 MiB"
+              " in every format")
+        print("load at end: " + uptime())
+    finally:
+        stack.stop()
+
+
+if __name__ == "__main__":
+    main()
