@@ -144,8 +144,11 @@ def csv_rows(content, fmt):
     if fmt == "csv-excel":
         assert text.startswith("\ufeff"), "CSV for Excel without its BOM"
         text = text[1:]
-    return list(csv.reader(io.StringIO(text, newline=""), delimiter=";" if fmt == "csv-excel"
-                           else ","))
+    # CSV for Excel: ';' in French, ',' in English (a UK Excel's list
+    # separator); the headers hold neither
+    first_line = text.split("\r\n", 1)[0]
+    separator = ";" if fmt == "csv-excel" and ";" in first_line else ","
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=separator))
 
 
 def preview_counts(page):
