@@ -9,89 +9,96 @@
 #include <string.h>
 
 #include "lib/page.h"
+#include "lib/sheet_out.h"
 #include "import.h"
 
-/* Appends one cell to line as Excel reads it: quoted, quotes doubled, and
- * a value that Excel or LibreOffice would take for a formula (= + - @, a
- * tab or a CR first) made text by a leading ' (OWASP, CSV injection). */
-static void
-csv_cell(STRING *line, const char *value, int first)
+/* The writer's bytes go to the client; -1 when it went away. */
+static int
+errors_sink(void *ctx, const char *buf, size_t len)
 {
-	const char *p;
+	return page_write(ctx, buf, len);
+}
 
-	if (!first)
-		string_append_char(line, ';');
-	string_append_char(line, '"');
-	if (value[0] != '\0' && strchr("=+-@\t\r", value[0]) != NULL)
-		string_append_char(line, '\'');
-	for (p = value; *p != '\0'; p++) {
-		if (*p == '"')
-			string_append_char(line, '"');
-		string_append_char(line, *p);
-	}
-	string_append_char(line, '"');
+static int
+errors_cell(struct sheet_out *out, const char *value)
+{
+	return sheet_out_text(out, value, strlen(value));
 }
 
 /* The rows the import (or its preview, before the run) could not take, as
- * a CSV for Excel (UTF-8 with a BOM, ';', CRLF): the line in the file, the
- * reason in the admin's language, then the row's cells as they were, under
- * the file's headers; streamed, however many. */
+ * a CSV for Excel in the admin's language (sheet_out.h: UTF-8 with a BOM,
+ * CRLF, ';' in French; a formula-like cell neutralised): the line in the
+ * file, the reason, then the row's cells as they were, under the file's
+ * headers; streamed, however many. */
 void
 import_errors(struct request *req)
 {
+	/* every column text (SHEET_OUT_TEXT is 0): the line, the reason and
+	 * the file's cells, which a row may have more of than headers */
+	static const enum sheet_out_type types[2 + SHEET_COLUMNS_MAX];
 	struct import_view view;
 	struct db_query *query = &import_sql[SQL_IMPORT_ERRORS_ALL];
+	struct sheet_out *out;
 	char *cells[SHEET_COLUMNS_MAX];
 	char disposition[128], key[96];
-	STRING line;
-	int count, i, dry_run;
+	int count, i, dry_run, status;
 
 	if (import_load(req, &view) != 1)
 		return;
 	dry_run = import_errors_of_preview(&view);
-	string_init(&line);
-	csv_cell(&line, request_text(req, "Import.Errors.Line"), 1);
-	csv_cell(&line, request_text(req, "Import.Errors.Reason"), 0);
-	count = split_values(view.headers, cells, SHEET_COLUMNS_MAX);
-	for (i = 0; i < count; i++)
-		csv_cell(&line, cells[i], 0);
-	free_values(cells, count);
-	import_view_free(&view);
-	string_append(&line, "\r\n");
 	{
 		struct db_param params[3] = { DB_INT(req->path_id), DB_INT(req->shop.id),
 			DB_INT(dry_run) };
 
 		if (db_stream_open(&req->app->db, query, params, 3) != 0) {
-			string_clear(&line);
+			import_view_free(&view);
 			page_error(req, 500, NULL);
 			return;
 		}
+	}
+	out = sheet_out_open(SHEET_OUT_CSV_EXCEL, lang_codes[req->shop.lang], types,
+	    2 + SHEET_COLUMNS_MAX, NULL, errors_sink, req);
+	if (out == NULL) {
+		db_stream_close(&req->app->db, query);
+		import_view_free(&view);
+		page_error(req, 500, NULL);
+		return;
 	}
 	snprintf(disposition, sizeof(disposition), "attachment; filename=\"%s-%lld.csv\"",
 	    request_text(req, "Import.Errors.FileName"), req->path_id);
 	page_header(req, "Content-Disposition", disposition);
 	page_header(req, "Cache-Control", "no-store");
-	if (page_begin(req, "text/csv; charset=utf-8") != 0) {
+	if (page_begin(req, sheet_out_content_types[SHEET_OUT_CSV_EXCEL]) != 0) {
+		sheet_out_abandon(out);
 		db_stream_close(&req->app->db, query);
-		string_clear(&line);
+		import_view_free(&view);
 		return;
 	}
-	page_write(req, "\xef\xbb\xbf", 3);
-	page_write(req, line.buf, (size_t)line.len);
-	while (db_fetch(query) == 1) {
-		line.len = 0;
-		line.buf[0] = '\0';
-		csv_cell(&line, db_text(query, 0), 1);
+	status = errors_cell(out, request_text(req, "Import.Errors.Line"));
+	if (status == 0)
+		status = errors_cell(out, request_text(req, "Import.Errors.Reason"));
+	count = split_values(view.headers, cells, SHEET_COLUMNS_MAX);
+	for (i = 0; i < count && status == 0; i++)
+		status = errors_cell(out, cells[i]);
+	free_values(cells, count);
+	import_view_free(&view);
+	if (status == 0)
+		status = sheet_out_row_end(out);
+	while (status == 0 && db_fetch(query) == 1) {
+		status = errors_cell(out, db_text(query, 0));
 		snprintf(key, sizeof(key), "Import.Reason.%s", db_text(query, 1));
-		csv_cell(&line, request_text(req, key), 0);
+		if (status == 0)
+			status = errors_cell(out, request_text(req, key));
 		count = split_csv_line(db_text(query, 2), cells, SHEET_COLUMNS_MAX);
-		for (i = 0; i < count; i++)
-			csv_cell(&line, cells[i], 0);
+		for (i = 0; i < count && status == 0; i++)
+			status = errors_cell(out, cells[i]);
 		free_values(cells, count);
-		string_append(&line, "\r\n");
-		page_write(req, line.buf, (size_t)line.len);
+		if (status == 0)
+			status = sheet_out_row_end(out);
 	}
 	db_stream_close(&req->app->db, query);
-	string_clear(&line);
+	if (status == 0)
+		sheet_out_close(out);
+	else
+		sheet_out_abandon(out);
 }

@@ -20,6 +20,7 @@
 #include "lib/format.h"
 #include "lib/log.h"
 #include "lib/page.h"
+#include "lib/sheet_out.h"
 #include "lib/upload.h"
 #include "import.h"
 
@@ -241,29 +242,58 @@ import_paste(struct request *req)
 
 /* --- the sample file --------------------------------------------------------- */
 
-/* The sample, in the admin's language, as Excel on a French Windows
- * writes and reads a CSV best: UTF-8 with a BOM (without it Excel reads
- * Windows-1252), ';' (the separator of a locale whose decimal mark is
- * ','), CRLF. Its headers are the ones the mapping recognises. */
+/* The sample's bytes go to the client. */
+static int
+sample_sink(void *ctx, const char *buf, size_t len)
+{
+	return page_write(ctx, buf, len);
+}
+
+/* The sample, in the admin's language, as a CSV for Excel (sheet_out.h:
+ * UTF-8 with a BOM, without which Excel reads Windows-1252; CRLF; ';' in
+ * French, whose decimal mark is ','). Its headers are the ones the mapping
+ * recognises; the language file keeps each line's cells joined by ';'. */
 void
 import_sample(struct request *req)
 {
 	static const char *const lines[] = { "Import.Sample.Header", "Import.Sample.Row1",
 		"Import.Sample.Row2" };
+	/* every column text (SHEET_OUT_TEXT is 0) */
+	static const enum sheet_out_type types[SHEET_COLUMNS_MAX];
+	struct sheet_out *out;
 	char disposition[128];
 	size_t i;
+	int status = 0;
 
+	out = sheet_out_open(SHEET_OUT_CSV_EXCEL, lang_codes[req->shop.lang], types,
+	    SHEET_COLUMNS_MAX, NULL, sample_sink, req);
+	if (out == NULL) {
+		page_error(req, 500, NULL);
+		return;
+	}
 	snprintf(disposition, sizeof(disposition), "attachment; filename=\"%s\"",
 	    request_text(req, "Import.Sample.FileName"));
 	page_header(req, "Content-Disposition", disposition);
 	page_header(req, "Cache-Control", "no-store");
-	if (page_begin(req, "text/csv; charset=utf-8") != 0)
+	if (page_begin(req, sheet_out_content_types[SHEET_OUT_CSV_EXCEL]) != 0) {
+		sheet_out_abandon(out);
 		return;
-	page_write(req, "\xef\xbb\xbf", 3);
-	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
-		const char *line = request_text(req, lines[i]);
-
-		page_write(req, line, strlen(line));
-		page_write(req, "\r\n", 2);
 	}
+	for (i = 0; i < sizeof(lines) / sizeof(lines[0]) && status == 0; i++) {
+		const char *cell = request_text(req, lines[i]), *end;
+
+		do {
+			end = strchr(cell, ';');
+			if (end == NULL)
+				end = cell + strlen(cell);
+			status = sheet_out_text(out, cell, (size_t)(end - cell));
+			cell = end + 1;
+		} while (status == 0 && *end != '\0');
+		if (status == 0)
+			status = sheet_out_row_end(out);
+	}
+	if (status == 0)
+		sheet_out_close(out);
+	else
+		sheet_out_abandon(out);
 }
