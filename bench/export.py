@@ -30,9 +30,9 @@ on a machine busy with other work the figures mean little.
     bench/export [--rows N] [--keep]     (python3 bench/export.py ...)
 
 A quick run while working: bench/export --rows 100000. --keep keeps the
-stack's folder (build/bench-export-var) and its seeded shop: the next run
-with the same --rows starts at the warm-up (remove the folder for a fresh
-one).
+stack's folder (build/bench-export-var-<rows>) and its seeded shop: the
+next run with the same --rows starts at the warm-up (remove the folder for
+a fresh one).
 
 Figures (2 shared cores, other helpers compiling and testing, load ~2):
 see the report of issue 14; the lead re-runs it on a quiet machine.
@@ -237,8 +237,8 @@ class Bench:
                   % (self.rows, self.expected), flush=True)
             return
         if found:
-            raise SystemExit("build/bench-export-var holds a shop of %s customers, not %d:"
-                             " remove it" % (found[0][1], self.rows))
+            raise SystemExit("%s holds a shop of %s customers, not %d: remove it"
+                             % (self.stack.var, found[0][1], self.rows))
         self.stack.admin("shop", "add", "--slug", "exportbench", "--name", "Épicerie Export",
                          "--language", "fr")
         self.stack.admin("shop", "host", "add", "--shop", "exportbench", "--host", HOST)
@@ -303,23 +303,28 @@ class Bench:
 
     def download(self, fmt, path):
         """POSTs the export, curl writing the answer to path. Returns
-        (HTTP status, seconds from the request to the last byte, bytes)."""
+        (HTTP status, seconds from the request to the last byte, bytes,
+        seconds to the first byte, the time curl was started)."""
         body = urllib.parse.urlencode({"csrf": self.token, "format": fmt,
                                        "columns": ",".join(COLUMNS)})
         cookie = "; ".join("%s=%s" % kv for kv in self.browser.cookies.items())
+        started = time.time()
         result = subprocess.run(
-            ["curl", "-sS", "-o", path, "-w", "%{http_code} %{time_total} %{size_download}",
+            ["curl", "-sS", "-o", path, "-w",
+             "%{http_code} %{time_total} %{size_download} %{time_starttransfer}",
              "-H", "Host: " + HOST, "-H", "Cookie: " + cookie,
              "-H", "Content-Type: application/x-www-form-urlencoded", "--data-binary", body,
              "http://127.0.0.1:%d/admin/export/download" % self.stack.port],
             capture_output=True, text=True, timeout=3600)
         if result.returncode != 0:
             raise SystemExit("curl: " + result.stderr)
-        code, seconds, size = result.stdout.split()
-        return int(code), float(seconds), int(size)
+        code, seconds, size, first = result.stdout.split()
+        return int(code), float(seconds), int(size), float(first), started
 
     def last_log(self):
-        row = self.sql("SELECT format, COALESCE(row_count, 'NULL'), finished_at IS NOT NULL"
+        row = self.sql("SET time_zone = '+00:00'; SELECT format, COALESCE(row_count, 'NULL'),"
+                       " finished_at IS NOT NULL, UNIX_TIMESTAMP(started_at),"
+                       " COALESCE(UNIX_TIMESTAMP(finished_at), 0)"
                        " FROM export_log WHERE shop_id = %s ORDER BY id DESC LIMIT 1"
                        % self.shop_id)
         return row[0] if row else None
@@ -353,7 +358,7 @@ class Bench:
                  " SET GLOBAL general_log = 1" % log)
         path = os.path.join(self.files, "warm-up.csv")
         try:
-            code, seconds, size = self.download("csv", path)
+            code, seconds, size, _, _ = self.download("csv", path)
         finally:
             self.sql("SET GLOBAL general_log = 0")
         problem = self.check("csv", path, code)
@@ -405,7 +410,7 @@ class Bench:
         load = os.getloadavg()[0]
         sampler = Sampler(pids)
         sampler.start()
-        code, seconds, size = self.download(fmt, path)
+        code, seconds, size, first, started = self.download(fmt, path)
         peak = sampler.stop()
         problem = self.check(fmt, path, code)
         rows = 0 if problem else self.expected
@@ -419,6 +424,11 @@ class Bench:
                 note += ", %.1f MiB before" % (sampler.before / 1024)
             if len(pids) > 1:
                 note += ", the highest of %d processes" % len(pids)
+            log = self.last_log()
+            # streamed: the first bytes reach curl long before the program
+            # has written its last row (export_log.finished_at)
+            note += "; first byte at %.2f s, last row written at %.2f s" % (
+                first, float(log[4]) - started)
         self.results.append(("export " + fmt + " via nginx, curl > file", rows, seconds, size,
                              peak, note, load))
         os.unlink(path)
@@ -438,13 +448,14 @@ def main():
     parser.add_argument("--rows", type=int, default=1000000,
                         help="customers in the shop (default 1,000,000)")
     parser.add_argument("--keep", action="store_true",
-                        help="keep build/bench-export-var (the seeded shop) for the next run")
+                        help="keep build/bench-export-var-<rows> (the seeded shop) for the next run")
     args = parser.parse_args()
     build = os.path.join(ROOT, "build")
     # one copy of each program: the export's PID is the one to watch; the
     # buffer pool of bench/import and bench/run-1m (1M customers, their
     # indexes and search terms fit)
-    stack = Stack(os.path.join(build, "bench-export-var"), srcdir=ROOT, builddir=build,
+    stack = Stack(os.path.join(build, "bench-export-var-%d" % args.rows), srcdir=ROOT,
+                  builddir=build,
                   processes=1, buffer_pool="4G", smtp=False, persistent=args.keep)
     print("load at start: " + uptime(), flush=True)
     stack.start()
