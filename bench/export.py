@@ -19,7 +19,13 @@ buffer pool), one run.
    (VmHWM, reset before each export through /proc/<pid>/clear_refs, and
    VmRSS sampled every 20 ms; target <= 16 MiB). The seconds run from the
    request sent to the last byte written by curl.
-5. Every file is checked before a figure is printed: HTTP 200, the
+5. Steps 3 and 4 run --repeat times (3 by default) in turns, every other
+   turn in the reverse order, and the table shows each step's median run
+   (all runs listed under it): on 2 shared cores a single run measures the
+   neighbours as much as the export. Beside the wall time, the CPU seconds
+   each side used (export.fcgi, nginx's workers, mariadbd, and curl or the
+   mariadb client), which a busy machine disturbs less.
+6. Every file is checked before a figure is printed: HTTP 200, the
    header row in the admin's language, as many customer rows as the view
    has (the CSVs are read back with Python's csv module, the .xlsx's sheet
    is counted row by row), and export_log's row count.
@@ -27,7 +33,7 @@ buffer pool), one run.
 Prints one table, with the load average (uptime) at the start and the end:
 on a machine busy with other work the figures mean little.
 
-    bench/export [--rows N] [--keep]     (python3 bench/export.py ...)
+    bench/export [--rows N] [--repeat R] [--keep]     (python3 bench/export.py ...)
 
 A quick run while working: bench/export --rows 100000. --keep keeps the
 stack's folder (build/bench-export-var-<rows>) and its seeded shop: the
@@ -43,6 +49,7 @@ import csv
 import http.client
 import os
 import re
+import resource
 import subprocess
 import sys
 import threading
@@ -216,7 +223,6 @@ class Bench:
     def __init__(self, stack, rows):
         self.stack = stack
         self.rows = rows
-        self.results = []       # (what, rows, seconds, bytes, peak KiB, note)
         self.files = os.path.join(stack.var, "files")
         os.makedirs(self.files, exist_ok=True)
 
@@ -385,9 +391,49 @@ class Bench:
         for row in self.sql("EXPLAIN " + self.statement):
             print("# EXPLAIN: " + " | ".join(row), flush=True)
 
+    def cpu(self, pids):
+        """CPU seconds pids have used so far (user + system)."""
+        total = 0
+        for pid in pids:
+            try:
+                with open("/proc/%d/stat" % pid) as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+                total += int(fields[11]) + int(fields[12])
+            except OSError:
+                pass
+        return total / os.sysconf("SC_CLK_TCK")
+
+    def server_pids(self):
+        """mariadbd's and the nginx workers' (the children of the stack's
+        nginx: other stacks run nginx too)."""
+        with open(os.path.join(self.stack.run_dir, "mariadb.pid")) as f:
+            server = [int(f.read().strip())]
+        workers = []
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    with open("/proc/%s/status" % entry) as f:
+                        if "\nPPid:\t%d\n" % self.stack.nginx.pid in f.read():
+                            workers.append(int(entry))
+                except OSError:
+                    pass
+        return server, workers
+
+    def cpu_now(self, program):
+        server, workers = self.server_pids()
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return (self.cpu(program), self.cpu(workers), self.cpu(server),
+                usage.ru_utime + usage.ru_stime)
+
+    @staticmethod
+    def cpu_text(before, after):
+        used = [b - a for a, b in zip(before, after)]
+        return "%.1f/%.1f/%.1f/%.1f" % tuple(used)
+
     def baseline(self):
         path = os.path.join(self.files, "baseline.tsv")
         load = os.getloadavg()[0]
+        cpu = self.cpu_now([])
         with open(path, "wb") as out:
             started = time.time()
             result = subprocess.run(
@@ -395,16 +441,16 @@ class Bench:
                  "--batch", "--quick", "fidele", "-e", self.statement],
                 stdout=out, stderr=subprocess.PIPE, timeout=3600)
             seconds = time.time() - started
+        cpu = self.cpu_text(cpu, self.cpu_now([]))
         if result.returncode != 0:
             raise SystemExit("mariadb: " + result.stderr.decode(errors="replace"))
         with open(path, "rb") as f:
             lines = sum(block.count(b"\n") for block in iter(lambda: f.read(1 << 20), b""))
-        note = "" if lines - 1 == self.expected else "%d rows, not %d" % (lines - 1,
-                                                                         self.expected)
-        self.results.append(("mariadb --batch --quick > file", lines - 1, seconds,
-                             os.path.getsize(path), None, note, load))
-        self.base_rate = (lines - 1) / seconds
+        problem = None if lines - 1 == self.expected else "%d rows, not %d" % (lines - 1,
+                                                                              self.expected)
+        size = os.path.getsize(path)
         os.unlink(path)
+        return {"seconds": seconds, "size": size, "problem": problem, "load": load, "cpu": cpu}
 
     def export(self, fmt):
         path = os.path.join(self.files, "export." + ("xlsx" if fmt == "xlsx" else fmt + ".csv"))
@@ -412,45 +458,79 @@ class Bench:
         if not pids:
             raise SystemExit("no export.fcgi process found")
         load = os.getloadavg()[0]
+        cpu = self.cpu_now(pids)
         sampler = Sampler(pids)
         sampler.start()
         code, seconds, size, first, started = self.download(fmt, path)
         peak = sampler.stop()
+        cpu = self.cpu_text(cpu, self.cpu_now(pids))
         problem = self.check(fmt, path, code)
-        rows = 0 if problem else self.expected
-        note = problem or ""
+        os.unlink(path)
+        found = {"seconds": seconds, "size": size, "problem": problem, "load": load, "cpu": cpu,
+                 "peak": peak, "before": sampler.before, "processes": len(pids)}
         if not problem:
-            ratio = rows / seconds / self.base_rate
-            note = "ratio %.2f%s; RSS %s" % (
-                ratio, " (target >= 1.2)" if fmt != "xlsx" else "",
-                "ok (<= 16 MiB)" if peak <= RSS_TARGET_KIB else "OVER 16 MiB")
-            if sampler.before:
-                note += ", %.1f MiB before" % (sampler.before / 1024)
-            if len(pids) > 1:
-                note += ", the highest of %d processes" % len(pids)
-            log = self.last_log()
             # streamed: the first bytes reach curl long before the program
             # has written its last row (export_log.finished_at)
-            note += "; first byte at %.2f s, last row written at %.2f s" % (
-                first, float(log[4]) - started)
-        self.results.append(("export " + fmt + " via nginx, curl > file", rows, seconds, size,
-                             peak, note, load))
-        os.unlink(path)
+            found["first"] = first
+            found["last"] = float(self.last_log()[4]) - started
+        return found
+
+    def run(self, repeat):
+        """Each step repeat times, in turns (every other turn in the other
+        order), so that a busy moment of the machine falls on all."""
+        steps = ["baseline"] + list(FORMATS)
+        self.runs = {step: [] for step in steps}
+        for turn in range(repeat):
+            for step in (steps if turn % 2 == 0 else steps[::-1]):
+                found = self.baseline() if step == "baseline" else self.export(step)
+                self.runs[step].append(found)
+                print("# turn %d, %-10s %6.2f s%s" % (turn + 1, step, found["seconds"],
+                                                      "  " + found["problem"] if found["problem"]
+                                                      else ""), flush=True)
 
     def table(self):
-        print("\n%-40s %9s %8s %10s %8s %9s %5s  %s" % ("step", "rows", "seconds", "rows/s", "MB",
-                                                      "peak RSS", "load", "note"))
-        for what, rows, seconds, size, peak, note, load in self.results:
-            rate = "%.0f" % (rows / seconds) if rows and seconds else "-"
-            print("%-40s %9s %8.2f %10s %8.1f %9s %5.2f  %s" % (
-                what, rows or "-", seconds, rate, size / 1e6,
-                "%.1f MiB" % (peak / 1024) if peak else "-", load, note))
+        print("\n%d customers in the view, each step run %d times in turns: the median run"
+              " (CPU s: export.fcgi / nginx / mariadbd / curl or the mariadb client)"
+              % (self.expected, len(self.runs["baseline"])))
+        print("%-34s %8s %10s %7s %7s %9s %5s %17s  %s" % (
+            "step", "seconds", "rows/s", "ratio", "MB", "peak RSS", "load", "CPU s", "note"))
+        base = None
+        for step, runs in self.runs.items():
+            bad = [r["problem"] for r in runs if r["problem"]]
+            middle = sorted(runs, key=lambda r: r["seconds"])[len(runs) // 2]
+            rate = self.expected / middle["seconds"]
+            if step == "baseline":
+                base = rate
+                what = "mariadb --batch --quick > file"
+            else:
+                what = "export %s (nginx, curl > file)" % step
+            peak = max(r.get("peak", 0) for r in runs)
+            note = []
+            if bad:
+                note.append("NOT the view's customers: " + bad[0])
+            elif step != "baseline":
+                if step != "xlsx":
+                    note.append("target ratio >= 1.2: %s" % ("met" if rate / base >= 1.2
+                                                            else "NOT met"))
+                note.append("RSS %s (%.1f MiB idle)" % (
+                    "<= 16 MiB" if peak <= RSS_TARGET_KIB else "OVER 16 MiB",
+                    middle["before"] / 1024))
+                note.append("first byte at %.2f s, last row written at %.2f s"
+                            % (middle["first"], middle["last"]))
+            print("%-34s %8.2f %10.0f %7s %7.1f %9s %5.2f %17s  %s" % (
+                what, middle["seconds"], rate, "%.2f" % (rate / base) if base and
+                step != "baseline" else "-", middle["size"] / 1e6,
+                "%.1f MiB" % (peak / 1024) if peak else "-", middle["load"], middle["cpu"],
+                "; ".join(note)))
+            print("%-34s %s" % ("", "runs: " + ", ".join("%.2f s" % r["seconds"] for r in runs)))
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1000000,
                         help="customers in the shop (default 1,000,000)")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="runs of each step, in turns; the median is shown (default 3)")
     parser.add_argument("--keep", action="store_true",
                         help="keep build/bench-export-var-<rows> (the seeded shop) for the next run")
     args = parser.parse_args()
@@ -470,9 +550,7 @@ def main():
         bench.sign_in()
         bench.warm_up()
         print("load before the timed steps: " + uptime(), flush=True)
-        bench.baseline()
-        for fmt in FORMATS:
-            bench.export(fmt)
+        bench.run(args.repeat)
         bench.table()
         print("targets: CSV rows/s >= 1.2 x the baseline's; export.fcgi peak RSS <= 16 MiB"
               " in every format")
