@@ -3,7 +3,8 @@ snippet, from the outside, as a shop owner sees them:
 
 - round trip (issue point 7): a shop's customers (accents, apostrophes,
   money, dates, phones, addresses, companies, VAT numbers, consent and
-  tax-exempt flags, a customer who never ordered) exported in each of the
+  tax-exempt flags, a customer who never ordered, one whose name, company
+  and address start like formulas) exported in each of the
   three formats, and the file sent back through the importer's own pages
   (upload, the mapping it guesses, "overwrite" mode, the preview run by
   the real worker): the preview finds 0 new and 0 changed customers, every
@@ -192,7 +193,7 @@ def differences(content, fmt, shop):
             continue
         for column, now in zip(COMPARED, db[0]):
             value = values.get(column, "")
-            if column == "phone" and value[:1] == "'":
+            if value[:1] == "'" and value[1:2] in ("=", "+", "-", "@", "\t", "\r"):
                 value = value[1:]
             if value != now:
                 found.append((values.get("email"), column, value, now))
@@ -235,6 +236,13 @@ class RoundTrip(WorkerCase):
                     " 'D''Aubigné-Crémieux', '06 12 34 56 78', 'BE', 'fr', 'active', 'admin', 1, 0,"
                     " 'Épicerie Fine Léa', '1, place de l''Hôtel-de-Ville', '1000', 'Bruxelles',"
                     " '2025-01-02 09:30:00')" % shop)
+                # values a spreadsheet would take for formulas: the CSV
+                # writes them behind a ' (OWASP), the import drops it
+                sql("INSERT INTO customer (shop_id, email, first_name, last_name, phone, company,"
+                    " address, postal_code, city, country, language, status, source, created_at)"
+                    " VALUES (%s, 'formules@exportrt.test', '=Zoé', '-Dupont', '+33 6 98 76 54 32',"
+                    " '@Épicerie', '+ de 3 km après le pont', '13006', 'Marseille', 'FR', 'fr',"
+                    " 'invited', 'admin', '2024-02-29 23:30:00')" % shop)
             cls.shops[slug] = shop
         cls.exporters = {slug: Exporter(host, owner)
                          for slug, (host, _, owner) in ROUND_TRIP.items()}
