@@ -102,6 +102,28 @@ list_view_links(struct request *req, const struct customer_query *query)
 	    .field.choices[query->status]);
 }
 
+/* Page.MayExport when the admin may export (the list's "Exporter"
+ * button): owners, and staff when an owner allowed it (export.fcgi asks
+ * again). Only staff cost a statement. */
+static void
+list_export_button(struct request *req)
+{
+	static const char right_sql[] = "SELECT staff_may_export FROM shop WHERE id = ?";
+	struct db_param params[1] = { DB_INT(req->shop.id) };
+	struct db_query *query;
+
+	if (req->session.admin_is_owner) {
+		hdf_set_value(req->hdf, "Page.MayExport", "1");
+		return;
+	}
+	query = db_cached(&req->app->db, right_sql);
+	if (query == NULL || db_exec(&req->app->db, query, params, 1) < 0)
+		return;
+	if (db_fetch(query) == 1 && db_int(query, 0) == 1)
+		hdf_set_value(req->hdf, "Page.MayExport", "1");
+	db_done(query);
+}
+
 void
 customers_list_links(struct request *req)
 {
@@ -305,6 +327,7 @@ customers_list(struct request *req)
 		return;
 	}
 	list_banners(req);
+	list_export_button(req);
 	list_view_links(req, &query);
 	if (query.given[CUSTOMER_KEY_Q])
 		hdf_set_value(req->hdf, "Page.Query", query.search);

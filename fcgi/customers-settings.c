@@ -1,7 +1,8 @@
 /*
  * The shop's settings page: its name, the language of its pages and
  * mails, the sender of its mails, and the time zone its times are shown
- * in (they stay stored in UTC). Only owners reach it. A save is one
+ * in (they stay stored in UTC), and whether staff may export the
+ * customers (export.fcgi; off until an owner ticks it). Only owners reach it. A save is one
  * UPDATE of the shop's row and an event naming the settings changed, in
  * one transaction.
  */
@@ -27,6 +28,8 @@ const struct field settings_fields[SETTINGS__MAX + 1] = {
 	[SETTINGS_SENDER_NAME] = { "sender_name", FIELD_TEXT, 0, 200, 0, 0, NULL },
 	[SETTINGS_SENDER_EMAIL] = { "sender_email", FIELD_EMAIL, 0, 254, 0, 0, NULL },
 	[SETTINGS_TIME_ZONE] = { "time_zone", FIELD_TEXT, 1, 64, 0, 0, NULL },
+	/* a checkbox: 1 when ticked, absent when not */
+	[SETTINGS_STAFF_EXPORT] = { "staff_may_export", FIELD_INT, 0, 1, 0, 1, NULL },
 };
 
 /* The zones offered: where the shops that use Fidèle are (France and its
@@ -48,8 +51,35 @@ static const char *const zones[] = {
 
 /* The settings' statement, as text a reader can copy into a shell. */
 static const char settings_update_sql[] =
-    "UPDATE shop SET name = ?, language = ?, sender_name = ?, sender_email = ?, time_zone = ?"
+    "UPDATE shop SET name = ?, language = ?, sender_name = ?, sender_email = ?, time_zone = ?,"
+    "       staff_may_export = ?"
     " WHERE id = ?";
+static const char settings_staff_export_sql[] = "SELECT staff_may_export FROM shop WHERE id = ?";
+
+/* The shop's staff_may_export now ("0" or "1"), not among the shop's
+ * facts every request reads: only this page and export.fcgi ask. */
+static char staff_export_now[2] = "0";
+
+static int
+staff_export_read(struct request *req)
+{
+	struct db_param params[1] = { DB_INT(req->shop.id) };
+	struct db_query *query = db_cached(&req->app->db, settings_staff_export_sql);
+
+	if (query == NULL || db_exec(&req->app->db, query, params, 1) < 0)
+		return -1;
+	snprintf(staff_export_now, sizeof(staff_export_now), "%s",
+	    db_fetch(query) == 1 && db_int(query, 0) == 1 ? "1" : "0");
+	db_done(query);
+	return 0;
+}
+
+/* The checkbox as sent: "1" ticked, "0" not. */
+static const char *
+staff_export_sent(struct request *req)
+{
+	return request_field_int(req, &settings_fields[SETTINGS_STAFF_EXPORT], 0) == 1 ? "1" : "0";
+}
 
 /* 1 when zone is offered and the system knows it. */
 static int
@@ -99,6 +129,7 @@ settings_now(struct request *req, const char *now[SETTINGS__MAX])
 	now[SETTINGS_SENDER_NAME] = req->shop.sender_name;
 	now[SETTINGS_SENDER_EMAIL] = req->shop.sender_email;
 	now[SETTINGS_TIME_ZONE] = req->shop.time_zone;
+	now[SETTINGS_STAFF_EXPORT] = staff_export_now;
 }
 
 /* The form: values from form (the request) when given, else the shop's. */
@@ -109,9 +140,16 @@ settings_render(struct request *req, int from_request)
 	char name[64];
 	int i;
 
+	if (staff_export_read(req) != 0) {
+		page_error(req, 500, NULL);
+		return;
+	}
 	settings_now(req, now);
 	for (i = 0; i < SETTINGS__MAX; i++) {
 		const char *value = from_request ? request_field(req, &settings_fields[i]) : now[i];
+
+		if (from_request && i == SETTINGS_STAFF_EXPORT)
+			value = staff_export_sent(req);
 
 		snprintf(name, sizeof(name), "Page.Form.%s", settings_fields[i].name);
 		hdf_set_value(req->hdf, name, value ? value : "");
@@ -144,7 +182,8 @@ settings_changed(struct request *req, char *out, size_t size)
 	settings_now(req, now);
 	out[0] = '\0';
 	for (i = 0; i < SETTINGS__MAX; i++) {
-		const char *value = request_field(req, &settings_fields[i]);
+		const char *value = i == SETTINGS_STAFF_EXPORT ? staff_export_sent(req) :
+		    request_field(req, &settings_fields[i]);
 		const char *name = settings_fields[i].name;
 
 		if (strcmp(value ? value : "", now[i]) != 0 && used + strlen(name) + 3 < size)
@@ -168,18 +207,23 @@ customers_settings_save(struct request *req)
 		customers_settings_invalid(req);
 		return;
 	}
+	if (staff_export_read(req) != 0) {
+		page_error(req, 500, NULL);
+		return;
+	}
 	settings_changed(req, changed, sizeof(changed));
 	{
-		struct db_param params[6] = {
+		struct db_param params[7] = {
 			DB_TEXT(request_field(req, &settings_fields[SETTINGS_NAME])),
 			DB_TEXT(request_field(req, &settings_fields[SETTINGS_LANGUAGE])),
 			DB_TEXT(sender_name ? sender_name : ""), DB_TEXT(sender_email ? sender_email : ""),
-			DB_TEXT(time_zone), DB_INT(req->shop.id)
+			DB_TEXT(time_zone), DB_INT(strcmp(staff_export_sent(req), "1") == 0),
+			DB_INT(req->shop.id)
 		};
 
 		if (db_begin(&req->app->db) != 0 ||
 		    (update = db_cached(&req->app->db, settings_update_sql)) == NULL ||
-		    db_exec(&req->app->db, update, params, 6) < 0 ||
+		    db_exec(&req->app->db, update, params, 7) < 0 ||
 		    (changed[0] != '\0' && event_add(&req->context, 0, req->session.admin_id,
 		    "shop.settings_changed", changed) != 0) ||
 		    db_commit(&req->app->db) != 0) {

@@ -1,7 +1,7 @@
 /*
  * The shop's settings page (/admin/settings, owners only), served by
  * customers.fcgi: name, language, sender and time zone, which were only
- * set from the CLI before.
+ * set from the CLI before, and whether staff may export the customers.
  */
 #ifndef FIDELE_CUSTOMERS_SETTINGS_H
 #define FIDELE_CUSTOMERS_SETTINGS_H
@@ -10,7 +10,7 @@
 
 /* The form's fields, for the route table. */
 enum settings_field { SETTINGS_NAME, SETTINGS_LANGUAGE, SETTINGS_SENDER_NAME,
-	SETTINGS_SENDER_EMAIL, SETTINGS_TIME_ZONE, SETTINGS__MAX };
+	SETTINGS_SENDER_EMAIL, SETTINGS_TIME_ZONE, SETTINGS_STAFF_EXPORT, SETTINGS__MAX };
 extern const struct field settings_fields[SETTINGS__MAX + 1];
 
 /* GET: the form with the shop's current settings. */

@@ -15,7 +15,8 @@
  * standard output against this tree:
  *
  *     Program.N.Name, .Summary.K (one line each), .Fallback
- *     Program.N.Location.K.Name, .Match (exact|prefix), .Path, .Secret, .MaxBody
+ *     Program.N.Location.K.Name, .Match (exact|prefix), .Path, .Secret, .MaxBody,
+ *         .Download
  *     Fallback        the program that answers unknown paths and the 413
  *     Nav.K.Path, .Label, .Section, .OwnerOnly, .Program   (by Order)
  *     Area.K.Name, .Prefix, .Home, .SignIn, .Visitor, .Program
@@ -36,7 +37,8 @@
 /* What a declaration may say, per node; anything else is a typo. */
 static const char *const program_keys[] = { "Summary", "Fallback", "Location", "Nav",
 	"Area", NULL };
-static const char *const location_keys[] = { "Exact", "Prefix", "Secret", "MaxBody", NULL };
+static const char *const location_keys[] = { "Exact", "Prefix", "Secret", "MaxBody", "Download",
+	NULL };
 static const char *const nav_keys[] = { "Path", "Label", "Section", "OwnerOnly", "Order",
 	NULL };
 static const char *const area_keys[] = { "Prefix", "Home", "SignIn", "Visitor", NULL };
@@ -188,6 +190,7 @@ read_locations(HDF *site, HDF *out, HDF *declared)
 		const char *prefix = hdf_get_value(location, "Prefix", NULL);
 		const char *secret = hdf_get_value(location, "Secret", NULL);
 		const char *max_body = hdf_get_value(location, "MaxBody", NULL);
+		const char *download = hdf_get_value(location, "Download", NULL);
 		const char *path = exact != NULL ? exact : prefix;
 		const char *match = exact != NULL ? "exact" : "prefix";
 		HDF *program;
@@ -200,6 +203,8 @@ read_locations(HDF *site, HDF *out, HDF *declared)
 		}
 		if (!flag_ok(secret))
 			fail("Location", hdf_obj_name(location), ": Secret is 0 or 1");
+		if (!flag_ok(download))
+			fail("Location", hdf_obj_name(location), ": Download is 0 or 1");
 		if (max_body != NULL && !size_ok(max_body))
 			fail("Location", hdf_obj_name(location), ": MaxBody is a size like 64k or 50m");
 		for (program = hdf_get_child(site, "Program"); program != NULL;
@@ -219,6 +224,7 @@ read_locations(HDF *site, HDF *out, HDF *declared)
 		hdf_set_valuef(out, "%s.Secret=%s", name, secret != NULL ? secret : "0");
 		if (max_body != NULL)
 			hdf_set_valuef(out, "%s.MaxBody=%s", name, max_body);
+		hdf_set_valuef(out, "%s.Download=%s", name, download != NULL ? download : "0");
 	}
 	if (count == 0)
 		fail("no Location", NULL, ": a program serves at least one path");

@@ -31,6 +31,9 @@
 # run at once. A body over a location's limit gets the 413 page below.
 client_max_body_size 64k;
 server_tokens off;
+# how long nginx waits for the next piece of a program's answer (a
+# location marked "download" below waits longer)
+fastcgi_read_timeout 60s;
 client_body_timeout 30s;
 client_header_timeout 30s;
 
@@ -55,11 +58,24 @@ location ^~ /static/ {
 # A location marked "secret" takes URLs that carry a secret token in the
 # query string (mailed links): they stay out of the access log (the
 # program logs each request itself, with its path and without the query).
+# A location marked "download" answers with large files made as they are
+# sent (the customer export: some 300 MB of CSV for a million customers).
+# The program reads its rows from MariaDB as it writes them, and the
+# server drops a reader that stalls longer than its net_write_timeout
+# (60 s): so nginx buffers the answer (fastcgi_buffering stays on), on
+# disk past its buffers, and the program never waits for a slow client.
+# nginx's default of 1024m for that file would, past it, make the program
+# wait for the client again: 16384m (16 GB) holds several million customers with
+# every column. fastcgi_temp_path needs room for as many as run at once
+# (each admin runs one at a time). An .xlsx is built whole before its first
+# byte: nginx waits up to 10 minutes for it.
 <?cs each:program = Program ?>
 <?cs each:line = program.Summary ?># <?cs if:first(line) ?><?cs var:program.Name ?>.fcgi: <?cs /if ?><?cs var:line ?>
 <?cs /each ?><?cs each:location = program.Location ?>location <?cs if:location.Match == "exact" ?>=<?cs else ?>^~<?cs /if ?> <?cs var:location.Path ?> {
 <?cs if:location.Secret ?>    access_log off;   # secret
 <?cs /if ?><?cs if:location.MaxBody ?>    client_max_body_size <?cs var:location.MaxBody ?>;
+<?cs /if ?><?cs if:location.Download == "1" ?>    fastcgi_max_temp_file_size 16384m;   # download: 16 GB
+    fastcgi_read_timeout 600s;
 <?cs /if ?>    set $fidele_program <?cs var:program.Name ?>;
     include snippets/fidele-fastcgi.conf;
 }

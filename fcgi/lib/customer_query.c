@@ -1644,12 +1644,31 @@ customer_query_select_batch_sql(struct customer_query *query, struct customer_sq
 }
 
 void
-customer_query_export_sql(struct customer_query *query, struct customer_sql *sql)
+customer_query_count_exact_sql(struct customer_query *query, struct customer_sql *sql)
 {
 	enum customer_plan plan = plan_for_all(query);
 
 	memset(sql, 0, sizeof(*sql));
-	sql_add(sql, "SELECT " LIST_COLUMNS);
+	sql_add(sql, "SELECT COUNT(*)");
+	sql_filters(sql, query, READ_COUNT);
+	query->plan = plan;
+}
+
+void
+customer_query_export_sql(struct customer_query *query, struct customer_sql *sql)
+{
+	customer_query_export_columns_sql(query, sql, LIST_COLUMNS);
+}
+
+void
+customer_query_export_columns_sql(struct customer_query *query, struct customer_sql *sql,
+    const char *columns)
+{
+	enum customer_plan plan = plan_for_all(query);
+
+	memset(sql, 0, sizeof(*sql));
+	sql_add(sql, "SELECT ");
+	sql_add(sql, columns);
 	sql_filters(sql, query, READ_ANY);
 	sql_order(sql, query, query->descending, 0);
 	query->plan = plan;
@@ -1746,6 +1765,25 @@ customer_query_count(struct customer_query *query, struct db *db)
 	return count;
 }
 
+long long
+customer_query_count_exact(struct customer_query *query, struct db *db)
+{
+	static struct customer_sql sql;
+	struct db_query *result;
+	long long rows, count = -1;
+
+	if (!query->planned && customer_query_plan(query, db, 0) != 0)
+		return -1;
+	customer_query_count_exact_sql(query, &sql);
+	result = run(db, &sql, &rows);
+	if (result == NULL || rows < 0)
+		return -1;
+	if (db_fetch(result) == 1)
+		count = db_int(result, 0);
+	db_done(result);
+	return count;
+}
+
 int
 customer_query_select(struct customer_query *query, struct db *db,
     const unsigned char *selection)
@@ -1784,6 +1822,20 @@ customer_query_export(struct customer_query *query, struct db *db)
 	customer_query_export_sql(query, &sql);
 	result = run(db, &sql, &rows);
 	return rows < 0 ? NULL : result;
+}
+
+struct db_query *
+customer_query_export_stream(struct customer_query *query, struct db *db, const char *columns)
+{
+	static struct customer_sql sql;
+	struct db_query *result;
+
+	if (!query->planned && customer_query_plan(query, db, 0) != 0)
+		return NULL;
+	customer_query_export_columns_sql(query, &sql, columns);
+	if (sql.overflow || (result = db_cached(db, sql.text)) == NULL)
+		return NULL;
+	return db_stream_open(db, result, sql.params, sql.n) == DB_OK ? result : NULL;
 }
 
 void

@@ -302,6 +302,12 @@ void customer_query_count_sql(struct customer_query *query, struct customer_sql 
 void customer_query_select_sql(struct customer_query *query, struct customer_sql *sql,
     const unsigned char *selection);
 void customer_query_export_sql(struct customer_query *query, struct customer_sql *sql);
+/* The export with columns (SQL over customer c, "c.first_name, c.email")
+ * as its select list, the filters and the order the list's own. */
+void customer_query_export_columns_sql(struct customer_query *query, struct customer_sql *sql,
+    const char *columns);
+/* The uncapped count (the export page says how many rows its file holds). */
+void customer_query_count_exact_sql(struct customer_query *query, struct customer_sql *sql);
 void customer_query_select_batch_sql(struct customer_query *query, struct customer_sql *sql,
     const unsigned char *selection, long long after_id, long long limit);
 
@@ -317,6 +323,11 @@ int customer_query_counted(const struct customer_query *query);
 /* How many customers match, up to CUSTOMER_COUNT_CAP + 1. -1 on error. */
 long long customer_query_count(struct customer_query *query, struct db *db);
 
+/* How many customers match, exactly, however many (the export page: it
+ * reads every match's index entry, which the list's capped count avoids).
+ * -1 on error. */
+long long customer_query_count_exact(struct customer_query *query, struct db *db);
+
 /* Puts every matching customer in bulk_selection under selection (16
  * bytes), inside the caller's transaction. 0 or -1. */
 int customer_query_select(struct customer_query *query, struct db *db,
@@ -331,6 +342,13 @@ int customer_query_select_batch(struct customer_query *query, struct db *db,
  * columns of enum customer_column but the count. NULL on error; the rows
  * are the caller's until db_done. */
 struct db_query *customer_query_export(struct customer_query *query, struct db *db);
+
+/* Streams the export (db_stream_open): every matching customer in the
+ * list's order, columns as the select list (see
+ * customer_query_export_columns_sql). The stream owns the connection until
+ * db_stream_close (or db_stream_abandon). NULL on error (logged). */
+struct db_query *customer_query_export_stream(struct customer_query *query, struct db *db,
+    const char *columns);
 
 /* The page link (base64url) for the current row of a page or export
  * result into out; "" when it does not fit. */

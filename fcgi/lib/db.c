@@ -603,6 +603,24 @@ db_stream_close(struct db *db, struct db_query *query)
 		db->stream = NULL;
 }
 
+void
+db_stream_abandon(struct db *db, struct db_query *query)
+{
+	if (db->stream != query) {
+		db_stream_close(db, query);
+		return;
+	}
+	/* the connection first: closing a statement with rows unread reads
+	 * them all (a million of them: seconds), while a closed connection
+	 * makes its statements forget the server, and the server stops
+	 * sending when it sees the socket gone */
+	if (db->conn != NULL)
+		mysql_close(db->conn);
+	db->conn = NULL;
+	close_all(db);
+	db->stream = NULL;
+}
+
 /* "head" + count times group (comma-separated) + "tail", malloc'd. */
 char *
 db_sql_repeat(const char *head, const char *group, size_t count, const char *tail)

@@ -161,6 +161,13 @@ int db_stream_open(struct db *db, struct db_query *query,
  * library) and gives the connection back. Safe to call twice. */
 void db_stream_close(struct db *db, struct db_query *query);
 
+/* Ends a stream without reading the rows left (the client of an export
+ * went away): the connection is closed, which also ends whatever the
+ * connection held (GET_LOCK locks, a transaction), and the next call opens
+ * a fresh one. Use it when the rest of the rows is not wanted and may be
+ * many; db_stream_close reads them all first. */
+void db_stream_abandon(struct db *db, struct db_query *query);
+
 /* Inserts rows rows of columns values each (params holds them row after
  * row) with one "head VALUES (?,...),(?,...)..." statement per
  * DB_INSERT_BATCH rows, head being "INSERT [IGNORE] INTO t (a, b, ...)"

@@ -242,3 +242,16 @@ format_local_when(const char *sql_utc, const char *zone, enum lang lang, char *o
 {
 	format_local(sql_utc, zone, lang, 1, out, size);
 }
+
+int
+format_local_day(const char *sql_utc, const char *zone, int *year, int *month, int *day)
+{
+	char local[LOCAL_MAX];
+
+	if (local_datetime(sql_utc, zone, local) != 0)
+		return -1;
+	*year = digits(local, 4);
+	*month = digits(local + 5, 2);
+	*day = digits(local + 8, 2);
+	return 0;
+}

@@ -32,4 +32,8 @@ void format_local_date(const char *sql_utc, const char *zone, enum lang lang, ch
 void format_local_when(const char *sql_utc, const char *zone, enum lang lang, char *out,
     size_t size);
 
+/* The day of an SQL UTC datetime in time zone, as numbers (a spreadsheet's
+ * date cell). Returns 0, or -1 when sql_utc is not a datetime. */
+int format_local_day(const char *sql_utc, const char *zone, int *year, int *month, int *day);
+
 #endif

@@ -7,6 +7,7 @@
     <button type="submit"><?cs var:Lang.Customers.Search ?></button>
   </form>
   <a class="button" href="/admin/import"><?cs var:Lang.Customers.Import ?></a>
+  <?cs if:Page.MayExport ?><a class="button" id="export-button" href="/admin/export?<?cs var:Page.Filters ?>sort=<?cs var:Page.Sort ?>&amp;dir=<?cs var:Page.Dir ?>"><?cs var:Lang.Customers.Export ?></a><?cs /if ?>
   <a class="button primary" href="/admin/customers/new"><?cs var:Lang.Customers.New ?></a>
 </div>
 <details class="filters"<?cs if:Page.Filters && Page.Filters != "q=" + url_escape(Page.Query) + "&" ?> open<?cs /if ?>>

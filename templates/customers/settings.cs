@@ -32,6 +32,8 @@
     </select>
     <?cs call:field_error("time_zone") ?>
     <p class="muted"><?cs var:Lang.Settings.TimeZoneHelp ?></p>
+    <label class="check"><input type="checkbox" id="staff_may_export" name="staff_may_export" value="1"<?cs if:Page.Form.staff_may_export == "1" ?> checked<?cs /if ?>> <span><?cs var:Lang.Settings.StaffMayExport ?></span></label>
+    <p class="muted"><?cs var:Lang.Settings.StaffMayExportHelp ?></p>
     <div class="actions">
       <button type="submit" class="primary"><?cs var:Lang.Settings.Save ?></button>
     </div>

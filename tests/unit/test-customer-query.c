@@ -317,6 +317,15 @@ test_sql(void)
 	    has(sql.text, " AND c.status = ?") &&
 	    has(sql.text, " ORDER BY c.total_spent_cents DESC, c.id DESC"),
 	    "the export: every match in the list's order, no limit");
+	customer_query_export_columns_sql(&query, &sql, "c.email, c.city");
+	ok(strncmp(sql.text, "SELECT c.email, c.city FROM customer c WHERE c.shop_id = ?", 58) == 0 &&
+	    has(sql.text, " AND c.status = ?") && has(sql.text, " AND c.total_spent_cents >= ?") &&
+	    has(sql.text, " ORDER BY c.total_spent_cents DESC, c.id DESC") && !strstr(sql.text, "LIMIT"),
+	    "the export of chosen columns: the list's filters and order around them");
+	customer_query_count_exact_sql(&query, &sql);
+	ok(strncmp(sql.text, "SELECT COUNT(*) FROM customer c FORCE INDEX (customer_shop_spent) WHERE",
+	    71) == 0 && has(sql.text, " AND c.status = ?") && !strstr(sql.text, "LIMIT"),
+	    "the exact count: the same filters, no cap");
 
 	customer_query_select_sql(&query, &sql, selection);
 	ok(strncmp(sql.text, "INSERT INTO bulk_selection SELECT ?, c.id FROM customer c WHERE", 63) == 0 &&
@@ -347,6 +356,9 @@ test_sql(void)
 	    "its export reads each match once, in the list's order, and leaves the page's plan");
 	customer_query_count_sql(&query, &sql);
 	ok(has(sql.text, "SELECT DISTINCT s.customer_id"), "its count counts each match once");
+	customer_query_count_exact_sql(&query, &sql);
+	ok(has(sql.text, "SELECT COUNT(*) FROM (SELECT DISTINCT s.customer_id") &&
+	    query.plan == CUSTOMER_PLAN_SORTED, "so does its exact count");
 	customer_query_select_batch_sql(&query, &sql, selection, 10, 500);
 	ok(has(sql.text, "FROM (SELECT DISTINCT s.customer_id FROM customer_search s") &&
 	    !strstr(sql.text, "FORCE INDEX") && has(sql.text, " AND c.id > ? ORDER BY c.id LIMIT ?") &&

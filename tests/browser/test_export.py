@@ -1,0 +1,99 @@
+"""An export clicked through in Chromium: the list filtered and sorted,
+its "Exporter" button, the export page (a column taken out, another moved
+up, the format chosen), the download as Chromium saves it, and the file
+holding the list's customers in the list's order. The export page is
+looked at 1280 and 390 pixels wide: it may not scroll sideways, and each
+is saved as a PNG under the stack's folder (shots/, or the folder
+FIDELE_SHOTS names) to look at."""
+
+import csv
+import io
+import os
+import re
+import shutil
+import tempfile
+import urllib.parse
+
+from fixtures import ALPHA_HOST, ALPHA_OWNER
+import browsing
+from browsing import BrowserTest, url
+import web
+
+VIEW = "status=all&sort=spent&dir=desc&size=200"
+
+
+class ExportInTheBrowser(BrowserTest):
+    def setUp(self):
+        super().setUp()
+        self.shots = os.environ.get("FIDELE_SHOTS") or os.path.join(browsing.STACK.var, "shots")
+        os.makedirs(self.shots, exist_ok=True)
+        self.downloads = tempfile.mkdtemp(dir=browsing.STACK.var)
+
+    def tearDown(self):
+        shutil.rmtree(self.downloads, ignore_errors=True)
+        super().tearDown()
+
+    def look(self, tab, name):
+        """Saves the page at 1280 and 390 wide; fails if it scrolls sideways
+        on the phone."""
+        for width, height in ((1280, 900), (390, 844)):
+            tab.set_viewport(width, height, mobile=width < 500)
+            tab.screenshot(os.path.join(self.shots, "export-%s-%d.png" % (name, width)))
+            if width < 500:
+                sideways = tab.evaluate("document.documentElement.scrollWidth > innerWidth")
+                self.assertFalse(sideways, "the %s page scrolls sideways on a phone" % name)
+        tab.set_viewport(1280, 900)
+
+    def downloaded(self):
+        """The file Chromium saved, once whole."""
+        def done():
+            names = [n for n in os.listdir(self.downloads) if not n.endswith(".crdownload")]
+            return names[0] if names else None
+        browsing.CHROMIUM.wait(done, "the download", timeout=60)
+        return os.path.join(self.downloads, done())
+
+    def list_emails(self):
+        http = web.Browser(ALPHA_HOST, port=browsing.STACK.port)
+        http.sign_in(*ALPHA_OWNER)
+        page = http.get("/admin/customers?" + VIEW)
+        return re.findall(r'<span class="sub">([^<]*)</span>', page.body)
+
+    def test_the_lists_view_is_exported_from_its_button(self):
+        tab = self.sign_in_admin(ALPHA_HOST, *ALPHA_OWNER)
+        self.assertEqual(tab.goto(url(ALPHA_HOST, "/admin/customers?" + VIEW)), 200)
+        self.look(tab, "list")
+        self.assertEqual(tab.click_and_wait("#export-button"), 200)
+        self.assertEqual(tab.evaluate("location.pathname"), "/admin/export")
+        self.assertIn("Tri : par total dépensé, décroissant", tab.text())
+        self.look(tab, "page")
+
+        # the phone column out, the e-mail first: links, no script needed
+        self.assertEqual(tab.click_and_wait("a[aria-label='Retirer : Téléphone']"), 200)
+        self.assertEqual(tab.click_and_wait("a[aria-label='Monter : E-mail']"), 200)
+        self.assertEqual(tab.click_and_wait("a[aria-label='Monter : E-mail']"), 200)
+        columns = tab.evaluate("document.querySelector('input[name=columns]').value")
+        self.assertTrue(columns.startswith("email,first_name,last_name,company,"), columns)
+        self.assertNotIn("phone", columns)
+        self.look(tab, "columns")
+
+        tab.click("input[name=format][value='csv-excel']")
+        info = browsing.CHROMIUM.send("Target.getTargetInfo", {"targetId": tab.target})
+        browsing.CHROMIUM.send("Browser.setDownloadBehavior", {
+            "behavior": "allow", "downloadPath": self.downloads,
+            "browserContextId": info["targetInfo"]["browserContextId"]})
+        tab.click("#export-download button[type=submit]")
+        path = self.downloaded()
+        self.assertRegex(os.path.basename(path), r"^Épicerie Alpha-clients-\d{4}-\d\d-\d\d\.csv$")
+        with open(path, "rb") as f:
+            data = f.read()
+        self.assertTrue(data.startswith(b"\xef\xbb\xbf"))
+        rows = list(csv.reader(io.StringIO(data[3:].decode("utf-8"), newline=""), delimiter=";"))
+        self.assertEqual(rows[0][:3], ["E-mail", "Prénom", "Nom"])
+        self.assertEqual([r[0] for r in rows[1:]], self.list_emails())
+        # the page is still there, and remembers the choice next time
+        self.assertEqual(tab.goto(url(ALPHA_HOST, "/admin/export")), 200)
+        self.assertEqual(tab.evaluate("document.querySelector('input[name=columns]').value"),
+                         columns)
+        self.assertTrue(tab.evaluate(
+            "document.querySelector('input[name=format][value=\"csv-excel\"]').checked"))
+        self.look(tab, "history")
