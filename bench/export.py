@@ -44,30 +44,32 @@ stack's folder (build/bench-export-var-<rows>) and its seeded shop: the
 next run with the same --rows starts at the warm-up (remove the folder for
 a fresh one).
 
-Figures, 2026-12-01, on 2 cores shared with other builds and tests (load
-average 1.9 to 3.2 during the runs: the wall times measure the machine as
-much as the export; the lead re-runs it on a quiet one). Medians of 3.
+Figures, 2026-12-01 (main at 9a47d77 with this branch), on 2 cores
+shared with other builds and tests (load average 1.2 to 1.6 during the
+runs: the wall times measure the machine too; the lead re-runs it on a
+quiet one). Medians of 3; ratio / ratio 2 as in the table.
 
-  --rows 100000 (94,896 in the view; --repeat 1, load 1.9):
-    mariadb --batch --quick        0.47 s  201,000 rows/s
-    mariadb, formatted in SQL      0.54 s  175,000 rows/s
-    export csv                     0.59 s  161,000 rows/s  0.80x  RSS 7.8 MiB
-    export csv-excel               0.48 s  196,000 rows/s  0.97x  RSS 7.8 MiB
-    export xlsx                    2.39 s   40,000 rows/s  0.20x  RSS 10.7 MiB
-  1,000,000 (949,919 in the view):
-    mariadb --batch --quick        5.59 s  170,000 rows/s  mariadbd 4.0 s CPU, client 1.6
-    mariadb, formatted in SQL      5.58 s  170,000 rows/s  mariadbd 4.6 s CPU, client 1.6
-    export csv                     5.45 s  174,000 rows/s  1.03x  RSS 10.9 MiB
-                                   export.fcgi 1.5 s CPU, nginx 0.2, mariadbd 3.9, curl 0.3;
-                                   first byte at 0.57 s, last row at 5.46 s
-    export csv-excel               5.81 s  163,000 rows/s  0.96x  RSS 10.9 MiB
-    export xlsx                   23.07 s   41,000 rows/s  0.24x  RSS 11.2 MiB
-                                   export.fcgi 19.1 s CPU (libxlsxwriter); first byte
-                                   at the end, by design (a zip is closed last)
+  --rows 100000 (94,896 in the view):
+    mariadb --batch --quick        0.37 s  257,000 rows/s
+    mariadb, formatted in SQL      0.43 s  219,000 rows/s
+    export csv                     0.34 s  278,000 rows/s  1.08 / 1.27  RSS 10.6 MiB
+    export csv-excel               0.42 s  225,000 rows/s  0.87 / 1.03  RSS 10.6 MiB
+    export xlsx                    1.94 s   49,000 rows/s  0.19 / 0.22  RSS 11.1 MiB
+  1,000,000 (949,919 in the view, 182 MB of CSV, 100 MB of xlsx):
+    mariadb --batch --quick        4.24 s  224,000 rows/s  mariadbd 4.2 s CPU, client 1.7
+    mariadb, formatted in SQL      4.79 s  199,000 rows/s  mariadbd 4.8 s CPU, client 2.0
+    export csv                     3.89 s  244,000 rows/s  1.09 / 1.23  RSS 11.1 MiB
+                                   export.fcgi 1.2 s CPU, nginx 0.2, mariadbd 3.9, curl 0.3;
+                                   first byte at 0.57 s, last row written at 3.90 s
+    export csv-excel               4.23 s  225,000 rows/s  1.00 / 1.13  RSS 11.1 MiB
+    export xlsx                   19.34 s   49,000 rows/s  0.22 / 0.25  RSS 11.3 MiB
+                                   export.fcgi 18.6 s CPU (libxlsxwriter); the first
+                                   byte at the end, by design (a zip is closed last)
+  (At a load of 2.3 to 3.2 an hour earlier: csv 1.03x, csv-excel 0.96x.)
 
 Both sides wait on the same server: mariadbd spends about 4 s of CPU on
 the statement (a full scan and a filesort: EXPLAIN above), export.fcgi
-1.5 s on the same rows. Walking the name index instead (FORCE INDEX
+1.2 s on the same rows. Walking the name index instead (FORCE INDEX
 (customer_shop_name), as the list's walk does) sends the first row at
 once (0.01 s instead of 0.6 s) and saves the server about 0.5 s; it does
 not change the ratio (the baseline runs the program's statement).
