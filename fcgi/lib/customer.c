@@ -262,7 +262,7 @@ index_new(struct shop_context *ctx, const struct customer_fields *rows, int coun
 		}
 	}
 	db_done(keys);
-	search_batch_init(&search, ctx->db, ctx->shop_id);
+	search_batch_init(&search, ctx->db, ctx->shop_id, SEARCH_ADD);
 	for (i = 0; status == 0 && i < count; i++) {
 		phone_digits(rows[i].phone, digits, sizeof(digits));
 		status = search_batch_add(&search, first_id + i, key[i], key_length[i],
@@ -451,21 +451,25 @@ for_selection(struct shop_context *ctx, enum customer_sql which, const unsigned 
 	return run(ctx, which, params, 2) < 0 ? -1 : 0;
 }
 
-/* Removes the search terms of the customers of the selection. 0 or -1. */
+/* Removes the search terms of the customers of the selection, by the
+ * index's key, a few hundred a statement (an import's undo removes
+ * thousands of customers a batch). 0 or -1. */
 static int
 forget_selection(struct shop_context *ctx, const unsigned char *selection)
 {
+	static struct search_batch drop;
 	struct db_query *query = &customer_sql[SQL_SELECTION_SEARCH_TERMS];
 	struct db_param params[2] = { DB_INT(ctx->shop_id), DB_BLOB(selection, 16) };
 	int status = 0;
 
 	if (run(ctx, SQL_SELECTION_SEARCH_TERMS, params, 2) < 0)
 		return -1;
+	search_batch_init(&drop, ctx->db, ctx->shop_id, SEARCH_DROP);
 	while (status == 0 && db_fetch(query) == 1)
-		status = search_forget(ctx->db, ctx->shop_id, db_int(query, 0), db_text(query, 1),
+		status = search_batch_add(&drop, db_int(query, 0), NULL, 0, db_text(query, 1),
 		    db_text(query, 2), db_text(query, 3), db_text(query, 4));
 	db_done(query);
-	return status;
+	return status == 0 ? search_batch_flush(&drop) : -1;
 }
 
 /* The timeline rows go first, while the customers still match what was
@@ -576,7 +580,7 @@ customer_reindex(struct db *db, long long shop_id, int force)
 		return -1;
 	if (!needed)
 		return 0;
-	search_batch_init(&batch, db, 0);
+	search_batch_init(&batch, db, 0, SEARCH_ADD);
 	do {
 		params[0] = DB_INT(last);
 		if (db_begin(db) != 0 || db_exec(db, next, params, 3) < 0)
@@ -655,30 +659,31 @@ ids_statement(struct db *db, const char *head, const char *tail)
 	return query;
 }
 
-/* Makes again the search terms of the customers of rows whose reindex is
- * set (count at most UPDATE_CHUNK): their old terms go (by the index's
- * key, from the old values: a DELETE by customer id alone would read every
- * term of the shop, the key being (shop_id, term, customer_id)), new ones
- * come with the name_key the server computed. 0 or -1. */
+/* Queues into drop and put what the new values of the customers of rows
+ * whose reindex is set (count at most UPDATE_CHUNK) change in their search
+ * terms: the terms their old values gave and the new ones do not go, by
+ * the index's key (a DELETE by customer id alone would read every term of
+ * the shop, the key being (shop_id, term, customer_id)); the new terms
+ * come with the name_key the server computed, and the terms both give are
+ * written again only when the names changed (the name_key they carry
+ * changed with them). 0 or -1. */
 static int
-reindex_rows(struct shop_context *ctx, const struct customer_update_row *rows, int count)
+reindex_chunk(struct shop_context *ctx, const struct customer_update_row *rows, int count,
+    struct search_batch *drop, struct search_batch *put)
 {
-	static struct search_batch search;
+	static struct search_terms old;
+	static unsigned char key[UPDATE_CHUNK][SEARCH_NAME_KEY_MAX];
+	static unsigned long key_length[UPDATE_CHUNK];
+	static int key_row[UPDATE_CHUNK];
 	struct db_param params[1 + UPDATE_CHUNK];
 	struct db_query *query;
 	char digits[40];
-	int i, n = 0, status = 0;
+	int i, k, keys = 0, n = 0, status = 0;
 
 	params[n++] = DB_INT(ctx->shop_id);
-	for (i = 0; i < count; i++) {
-		if (!rows[i].reindex)
-			continue;
-		params[n++] = DB_INT(rows[i].id);
-		phone_digits(rows[i].old_phone, digits, sizeof(digits));
-		if (search_forget(ctx->db, ctx->shop_id, rows[i].id, or_empty(rows[i].old_first_name),
-		    or_empty(rows[i].old_last_name), rows[i].fields.email, digits) != 0)
-			return -1;
-	}
+	for (i = 0; i < count; i++)
+		if (rows[i].reindex)
+			params[n++] = DB_INT(rows[i].id);
 	if (n == 1)
 		return 0;
 	while (n < 1 + UPDATE_CHUNK)
@@ -687,21 +692,51 @@ reindex_rows(struct shop_context *ctx, const struct customer_update_row *rows, i
 	    "SELECT id, name_key FROM customer WHERE shop_id = ? AND id IN (", ")");
 	if (query == NULL || db_exec(ctx->db, query, params, n) < 0)
 		return -1;
-	search_batch_init(&search, ctx->db, ctx->shop_id);
-	while (status == 0 && db_fetch(query) == 1) {
+	/* read whole before the batches send anything (the cached statement
+	 * is another's after the next db_cached) */
+	while (keys < count && db_fetch(query) == 1) {
 		long long id = db_int(query, 0);
 
-		for (i = 0; i < count && rows[i].id != id; i++)
+		for (i = 0; i < count && (rows[i].id != id || !rows[i].reindex); i++)
 			;
 		if (i == count || db_length(query, 1) > SEARCH_NAME_KEY_MAX)
 			continue;
-		phone_digits(rows[i].fields.phone, digits, sizeof(digits));
-		status = search_batch_add(&search, id, db_text(query, 1), db_length(query, 1),
-		    or_empty(rows[i].fields.first_name), or_empty(rows[i].fields.last_name),
-		    rows[i].fields.email, digits);
+		key_row[keys] = i;
+		key_length[keys] = db_length(query, 1);
+		memcpy(key[keys++], db_text(query, 1), db_length(query, 1));
 	}
 	db_done(query);
-	return status == 0 ? search_batch_flush(&search) : -1;
+	for (k = 0; status == 0 && k < keys; k++) {
+		const struct customer_update_row *row = &rows[key_row[k]];
+
+		phone_digits(row->old_phone, digits, sizeof(digits));
+		search_terms(or_empty(row->old_first_name), or_empty(row->old_last_name),
+		    row->fields.email, digits, &old);
+		phone_digits(row->fields.phone, digits, sizeof(digits));
+		status = search_batch_change(drop, put, row->id, key[k], key_length[k],
+		    strcmp(or_empty(row->old_first_name), or_empty(row->fields.first_name)) != 0 ||
+		    strcmp(or_empty(row->old_last_name), or_empty(row->fields.last_name)) != 0,
+		    &old, or_empty(row->fields.first_name), or_empty(row->fields.last_name),
+		    row->fields.email, digits);
+	}
+	return status;
+}
+
+/* The same for count rows (at most CUSTOMER_BATCH_MAX), their terms sent
+ * together, sorted by the index's key. 0 or -1. */
+static int
+reindex_rows(struct shop_context *ctx, const struct customer_update_row *rows, int count)
+{
+	static struct search_batch drop, put;
+	int from, status = 0;
+
+	search_batch_init(&drop, ctx->db, ctx->shop_id, SEARCH_DROP);
+	search_batch_init(&put, ctx->db, ctx->shop_id, SEARCH_PUT);
+	for (from = 0; status == 0 && from < count; from += UPDATE_CHUNK)
+		status = reindex_chunk(ctx, rows + from,
+		    count - from < UPDATE_CHUNK ? count - from : UPDATE_CHUNK, &drop, &put);
+	return status == 0 && search_batch_flush(&drop) == 0 && search_batch_flush(&put) == 0 ?
+	    0 : -1;
 }
 
 int
@@ -743,10 +778,11 @@ customer_update_batch(struct shop_context *ctx, const struct customer_update_row
 			params[p++] = DB_INT(f->marketing_consent);
 		}
 		query = update_statement(ctx->db, size);
-		if (query == NULL || db_exec(ctx->db, query, params, (size_t)p) < 0 ||
-		    reindex_rows(ctx, rows + from, size) != 0)
+		if (query == NULL || db_exec(ctx->db, query, params, (size_t)p) < 0)
 			return CUSTOMER_ERROR;
 	}
+	if (reindex_rows(ctx, rows, count) != 0)
+		return CUSTOMER_ERROR;
 	if (kind == NULL)
 		return CUSTOMER_OK;
 	for (i = 0, p = 0; i < count; i++) {

@@ -5,6 +5,7 @@
 #include <config.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "search.h"
@@ -220,8 +221,10 @@ terms_add(struct search_terms *terms, const char *s, size_t len)
 	len = whole_chars(s, len < SEARCH_TERM_MAX ? len : SEARCH_TERM_MAX);
 	if (len == 0 || terms->count == SEARCH_TERMS_MAX)
 		return;
+	/* the end first: most terms differ in length (the bytes past a
+	 * shorter term's end are in its array, whatever they hold) */
 	for (i = 0; i < terms->count; i++)
-		if (strncmp(terms->term[i], s, len) == 0 && terms->term[i][len] == '\0')
+		if (terms->term[i][len] == '\0' && memcmp(terms->term[i], s, len) == 0)
 			return;
 	memcpy(terms->term[terms->count], s, len);
 	terms->term[terms->count][len] = '\0';
@@ -378,32 +381,128 @@ search_tokens(const char *query, char tokens[SEARCH_TOKENS_MAX][SEARCH_TERM_MAX 
 
 /* --- the rows ------------------------------------------------------------ */
 
+/* A batch's rows go in statements of STATEMENT_ROWS rows; its last
+ * statement takes the next power of two from STATEMENT_MIN up, padded by
+ * repeating its last row (a repeat adds, puts or drops nothing more), so
+ * that each kind of batch prepares at most six statement texts. */
+#define STATEMENT_ROWS 512
+#define STATEMENT_MIN 16
+
+static const struct {
+	const char *head, *group, *tail;
+} search_writes[SEARCH_WRITE__MAX] = {
+	[SEARCH_ADD] = { "INSERT IGNORE INTO customer_search (shop_id, term, customer_id, name_key)"
+	    " VALUES ", "(?,?,?,?)", "" },
+	[SEARCH_PUT] = { "INSERT INTO customer_search (shop_id, term, customer_id, name_key)"
+	    " VALUES ", "(?,?,?,?)", " ON DUPLICATE KEY UPDATE name_key = VALUES(name_key)" },
+	/* MariaDB reads each (term, customer_id) pair as a point of the
+	 * primary key (EXPLAIN: range on PRIMARY, one read per pair) */
+	[SEARCH_DROP] = { "DELETE FROM customer_search WHERE shop_id = ? AND (term, customer_id) IN (",
+	    "(?,?)", ")" },
+};
+
 void
-search_batch_init(struct search_batch *batch, struct db *db, long long shop_id)
+search_batch_init(struct search_batch *batch, struct db *db, long long shop_id,
+    enum search_write write)
 {
 	batch->db = db;
 	batch->shop_id = shop_id;
+	batch->write = write;
 	batch->rows = 0;
+}
+
+/* The batch qsort is ordering (the processes are single-threaded). */
+static const struct search_batch *sorting;
+
+/* The index's order: term (bytes, as VARBINARY compares), then customer. */
+static int
+row_order(const void *a, const void *b)
+{
+	const struct search_row *x = &sorting->row[*(const int *)a];
+	const struct search_row *y = &sorting->row[*(const int *)b];
+	int order = strcmp(x->term, y->term);
+
+	if (order != 0)
+		return order;
+	return x->customer < y->customer ? -1 : x->customer > y->customer;
+}
+
+/* The prepared statement of write for places rows (a power of two from
+ * STATEMENT_MIN to STATEMENT_ROWS), its text built once. NULL on error. */
+static struct db_query *
+statement(struct db *db, enum search_write write, size_t places)
+{
+	static char *texts[SEARCH_WRITE__MAX][8];
+	size_t size = 0;
+
+	while ((size_t)STATEMENT_MIN << size < places)
+		size++;
+	if (texts[write][size] == NULL)
+		texts[write][size] = db_sql_repeat(search_writes[write].head,
+		    search_writes[write].group, places, search_writes[write].tail);
+	if (texts[write][size] == NULL)
+		return NULL;
+	return db_cached(db, texts[write][size]);
 }
 
 int
 search_batch_flush(struct search_batch *batch)
 {
-	static struct db_param params[SEARCH_BATCH_ROWS * 4];
-	int r, p = 0, rows = batch->rows;
+	static struct db_param params[1 + STATEMENT_ROWS * 4];
+	static int order[SEARCH_BATCH_ROWS];
+	int rows = batch->rows, from, size, r;
 
+	batch->rows = 0;
 	if (rows == 0)
 		return 0;
-	for (r = 0; r < rows; r++) {
-		params[p++] = DB_INT(batch->shop_id);
-		params[p++] = DB_TEXT(batch->term[r]);
-		params[p++] = DB_INT(batch->customer[r]);
-		params[p++] = DB_BLOB(batch->name_key[r], batch->name_key_length[r]);
+	for (r = 0; r < rows; r++)
+		order[r] = r;
+	sorting = batch;
+	qsort(order, (size_t)rows, sizeof(order[0]), row_order);
+	for (from = 0; from < rows; from += size) {
+		struct db_query *query;
+		size_t places, n = 0;
+
+		for (places = STATEMENT_MIN; places < (size_t)(rows - from) && places < STATEMENT_ROWS;
+		    places *= 2)
+			;
+		size = rows - from < (int)places ? rows - from : (int)places;
+		if (batch->write == SEARCH_DROP)
+			params[n++] = DB_INT(batch->shop_id);
+		for (r = 0; r < (int)places; r++) {
+			const struct search_row *row = &batch->row[order[from + (r < size ? r : size - 1)]];
+
+			if (batch->write != SEARCH_DROP)
+				params[n++] = DB_INT(batch->shop_id);
+			params[n++] = DB_TEXT(row->term);
+			params[n++] = DB_INT(row->customer);
+			if (batch->write != SEARCH_DROP)
+				params[n++] = DB_BLOB(row->name_key, row->name_key_length);
+		}
+		query = statement(batch->db, batch->write, places);
+		if (query == NULL || db_exec(batch->db, query, params, n) < 0)
+			return -1;
 	}
-	batch->rows = 0;
-	return db_insert_rows(batch->db,
-	    "INSERT IGNORE INTO customer_search (shop_id, term, customer_id, name_key)",
-	    4, params, (size_t)rows) < 0 ? -1 : 0;
+	return 0;
+}
+
+/* Queues one row (name_key unused by a SEARCH_DROP batch); sends a full
+ * batch first. 0 or -1. */
+static int
+queue_row(struct search_batch *batch, long long customer_id, const char *term,
+    const void *name_key, unsigned long length)
+{
+	struct search_row *row;
+
+	if (batch->rows == SEARCH_BATCH_ROWS && search_batch_flush(batch) != 0)
+		return -1;
+	row = &batch->row[batch->rows++];
+	row->customer = customer_id;
+	memcpy(row->term, term, strlen(term) + 1);	/* terms are cut to SEARCH_TERM_MAX */
+	row->name_key_length = batch->write == SEARCH_DROP ? 0 : length;
+	if (row->name_key_length > 0)
+		memcpy(row->name_key, name_key, length);
+	return 0;
 }
 
 int
@@ -417,15 +516,44 @@ search_batch_add(struct search_batch *batch, long long customer_id,
 	if (length > SEARCH_NAME_KEY_MAX)
 		return -1;
 	search_terms(first_name, last_name, email, phone_digits, &terms);
-	for (i = 0; i < terms.count; i++) {
-		if (batch->rows == SEARCH_BATCH_ROWS && search_batch_flush(batch) != 0)
+	for (i = 0; i < terms.count; i++)
+		if (queue_row(batch, customer_id, terms.term[i], name_key, length) != 0)
 			return -1;
-		batch->customer[batch->rows] = customer_id;
-		memcpy(batch->term[batch->rows], terms.term[i], sizeof(terms.term[i]));
-		memcpy(batch->name_key[batch->rows], name_key, length);
-		batch->name_key_length[batch->rows] = length;
-		batch->rows++;
-	}
+	return 0;
+}
+
+/* Whether terms holds term. */
+static int
+has_term(const struct search_terms *terms, const char *term)
+{
+	int i;
+
+	for (i = 0; i < terms->count; i++)
+		if (strcmp(terms->term[i], term) == 0)
+			return 1;
+	return 0;
+}
+
+int
+search_batch_change(struct search_batch *drop, struct search_batch *put,
+    long long customer_id, const void *name_key, unsigned long length, int rekey,
+    const struct search_terms *old, const char *first_name, const char *last_name,
+    const char *email, const char *phone_digits)
+{
+	static struct search_terms now;
+	int i;
+
+	if (length > SEARCH_NAME_KEY_MAX)
+		return -1;
+	search_terms(first_name, last_name, email, phone_digits, &now);
+	for (i = 0; i < old->count; i++)
+		if (!has_term(&now, old->term[i]) &&
+		    queue_row(drop, customer_id, old->term[i], NULL, 0) != 0)
+			return -1;
+	for (i = 0; i < now.count; i++)
+		if ((rekey || !has_term(old, now.term[i])) &&
+		    queue_row(put, customer_id, now.term[i], name_key, length) != 0)
+			return -1;
 	return 0;
 }
 
@@ -440,7 +568,7 @@ search_add(struct db *db, long long shop_id, long long customer_id, const char *
 
 	if (query == NULL || db_exec(db, query, params, 2) < 0)
 		return -1;
-	search_batch_init(&batch, db, shop_id);
+	search_batch_init(&batch, db, shop_id, SEARCH_ADD);
 	if (db_fetch(query) == 1)
 		status = search_batch_add(&batch, customer_id, db_text(query, 0), db_length(query, 0),
 		    first_name, last_name, email, phone_digits);

@@ -6,8 +6,9 @@
  * range (term LIKE 'lodi%') instead of reading the whole shop.
  *
  * Every writer of those four columns keeps the table in step, in the same
- * transaction: search_batch_add after an INSERT or an UPDATE, search_forget
- * with the old values before an UPDATE or an erasure. Each term also
+ * transaction: search_batch_add after an INSERT, search_forget (or a
+ * SEARCH_DROP batch) with the old values before an UPDATE or an erasure,
+ * or search_batch_change for what an UPDATE changes. Each term also
  * carries a copy of the customer's name_key (sql/006: the name order,
  * computed by the server), so the customer row is written first.
  */
@@ -58,29 +59,61 @@ int search_tokens(const char *query, char tokens[SEARCH_TOKENS_MAX][SEARCH_TERM_
  * terms. Returns 1, or 0 when the word has no other form. */
 int search_phone_other_form(const char *token, char *out, size_t size);
 
-/* Rows for customer_search, sent as multi-row INSERTs. */
-#define SEARCH_BATCH_ROWS 200
+/* Rows for customer_search, kept in a batch and sent sorted by the
+ * index's key (shop_id, term, customer_id) in multi-row statements: an
+ * import's batch then goes through the index in its order rather than
+ * jumping about it, a few hundred rows a round trip. */
+#define SEARCH_BATCH_ROWS 16384
 /* customer.name_key's size */
 #define SEARCH_NAME_KEY_MAX 64
 
+/* What a batch does with its rows. */
+enum search_write {
+	SEARCH_ADD,	/* terms of new customers (INSERT IGNORE) */
+	SEARCH_PUT,	/* terms that may be there with an old name_key (an upsert) */
+	SEARCH_DROP,	/* terms that go (DELETE by the key; no name_key) */
+	SEARCH_WRITE__MAX
+};
+
+struct search_row {
+	long long customer;
+	unsigned long name_key_length;
+	char term[SEARCH_TERM_MAX + 1];
+	unsigned char name_key[SEARCH_NAME_KEY_MAX];
+};
+
+/* Large (SEARCH_BATCH_ROWS rows): give it static storage. */
 struct search_batch {
 	struct db *db;
 	long long shop_id;
+	enum search_write write;
 	int rows;
-	long long customer[SEARCH_BATCH_ROWS];
-	char term[SEARCH_BATCH_ROWS][SEARCH_TERM_MAX + 1];
-	unsigned char name_key[SEARCH_BATCH_ROWS][SEARCH_NAME_KEY_MAX];
-	unsigned long name_key_length[SEARCH_BATCH_ROWS];
+	struct search_row row[SEARCH_BATCH_ROWS];
 };
 
-void search_batch_init(struct search_batch *batch, struct db *db, long long shop_id);
+void search_batch_init(struct search_batch *batch, struct db *db, long long shop_id,
+    enum search_write write);
 
 /* Queues the terms of one customer, whose name_key (read back from the
- * customer row) is name_key, length bytes; sends a full batch. Returns 0
- * or -1. */
+ * customer row) is name_key, length bytes (a SEARCH_DROP batch: every
+ * term of these values goes; no name_key, NULL and 0); sends a full
+ * batch. Returns 0 or -1. */
 int search_batch_add(struct search_batch *batch, long long customer_id,
     const void *name_key, unsigned long length, const char *first_name,
     const char *last_name, const char *email, const char *phone_digits);
+
+/* Queues what new values change in one customer's terms, old being the
+ * terms of the values it had (search_terms): the terms only the old
+ * values gave go into drop (a SEARCH_DROP batch); into put (SEARCH_PUT)
+ * the terms only the new values give, or all of them when rekey is set
+ * (the names changed, and with them the name_key every term carries).
+ * Terms both give, under the same name_key, are not written at all: a
+ * changed address or phone costs no row of the index it does not change.
+ * Returns 0 or -1. */
+int search_batch_change(struct search_batch *drop, struct search_batch *put,
+    long long customer_id, const void *name_key, unsigned long length, int rekey,
+    const struct search_terms *old, const char *first_name, const char *last_name,
+    const char *email, const char *phone_digits);
 
 /* Sends what is queued. Returns 0 or -1. */
 int search_batch_flush(struct search_batch *batch);
