@@ -609,6 +609,21 @@ cell_trim(const char *text, size_t len)
 	return cell;
 }
 
+/* A cell as a spreadsheet-safe CSV writes a value that starts like a
+ * formula (= + - @, tab or CR): behind a ' that OWASP's advice adds and
+ * Excel hides (Fidèle's own export does it, sheet_out.c). The value is the
+ * rest: "'=Zoé" is "=Zoé", "'-Dupont" is "-Dupont"; a ' before anything
+ * else stays ("'Abbaye" is a name). */
+static struct cell
+cell_formula_unquoted(struct cell cell)
+{
+	if (cell.len >= 2 && cell.text[0] == '\'' && strchr("=+-@\t\r", cell.text[1]) != NULL) {
+		cell.text++;
+		cell.len--;
+	}
+	return cell;
+}
+
 /* What people write in a cell that has no value: Excel's error, a dash. */
 static int
 cell_is_placeholder(struct cell cell)
@@ -1802,7 +1817,7 @@ import_record_read(const struct sheet_row *row, const enum import_field *map, in
 
 		if ((int)field <= IMPORT_IGNORE || field >= IMPORT_FIELD__MAX)
 			continue;
-		cell = cell_trim(row->fields[column], row->lengths[column]);
+		cell = cell_formula_unquoted(cell_trim(row->fields[column], row->lengths[column]));
 		if (cell.len == 0 || cell_is_placeholder(cell))
 			continue;
 		out->has[field] = 1;

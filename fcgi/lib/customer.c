@@ -186,11 +186,11 @@ static const char customer_insert_head[] =
     "INSERT INTO customer (shop_id, email, first_name, last_name, phone, phone_digits,"
     " country, language, status, source, marketing_consent, order_count,"
     " total_spent_cents, last_order_at, created_at, company, address, postal_code, city,"
-    " vat_number, import_id)";
-#define CUSTOMER_INSERT_COLUMNS 21
+    " vat_number, tax_exempt, import_id)";
+#define CUSTOMER_INSERT_COLUMNS 22
 /* one row of it: status and created_at have defaults when NULL */
 static const char customer_insert_row[] =
-    "(?,?,?,?,?,?,?,?,COALESCE(?,'invited'),?,?,?,?,?,COALESCE(?,NOW()),?,?,?,?,?,?)";
+    "(?,?,?,?,?,?,?,?,COALESCE(?,'invited'),?,?,?,?,?,COALESCE(?,NOW()),?,?,?,?,?,?,?)";
 
 /* Registers the writer's statements on db the first time it is used. */
 static int
@@ -308,6 +308,7 @@ customer_create_batch(struct shop_context *ctx, const struct customer_fields *ro
 		params[p++] = DB_TEXT(or_empty(row->postal_code));
 		params[p++] = DB_TEXT(or_empty(row->city));
 		params[p++] = DB_TEXT(or_empty(row->vat_number));
+		params[p++] = DB_INT(row->tax_exempt != 0);
 		params[p++] = row->import_id > 0 ? DB_INT(row->import_id) : DB_NULL;
 	}
 	/* one statement (CUSTOMER_BATCH_MAX is DB_INSERT_BATCH), whose ids

@@ -207,6 +207,20 @@ form_quota(const struct field *field)
  * Returns NULL when the text may be parsed, else the Lang key that says why
  * not.
  */
+/* Whether text up to end holds "%00", which decodes to a NUL byte: every
+ * value is a C string from then on, so the rest would be silently lost
+ * ("columns=email%00,phone" would read "email"). */
+static int
+has_escaped_nul(const char *text, const char *end)
+{
+	const char *p;
+
+	for (p = text; p + 2 < end; p++)
+		if (p[0] == '%' && p[1] == '0' && p[2] == '0')
+			return 1;
+	return 0;
+}
+
 static const char *
 form_check(const struct route *route, const char *text, size_t len, int is_body, char *kept)
 {
@@ -240,6 +254,8 @@ form_check(const struct route *route, const char *text, size_t len, int is_body,
 			return "Error.BadForm";
 		else
 			continue;
+		if (has_escaped_nul(piece, next))
+			return "Error.BadForm";	/* the cgi kit would cut the value there */
 		if (++*count > (field ? form_quota(field) : 1))
 			return field && field->kind == FIELD_IDS ? "Error.Field.TooMany"
 			    : "Error.Field.Repeated";

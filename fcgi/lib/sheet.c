@@ -1242,11 +1242,22 @@ excel_date(const char *number, int date1904, char *out, size_t size)
 	return length > 0 && (size_t)length < size ? (size_t)length : 0;
 }
 
-/* A number as the sheet has it, but an integer written "12.0" as "12". */
+/* Excel's precision: the significant digits it shows and keeps. */
+#define EXCEL_DIGITS 15
+
+/* A number as the sheet has it, but an integer written "12.0" as "12",
+ * and a fraction written with more than Excel's 15 significant digits as
+ * Excel shows it: a program that prints a double with 16 or 17 digits
+ * (libxlsxwriter, Fidèle's own export; Excel for a computed cell) writes
+ * 595.44 as "595.4400000000001" and 99.24 as "99.23999999999999", which
+ * a person reads, and the import must take, as 595.44 and 99.24. Rewrites
+ * text in place (shorter); returns its length. */
 static size_t
-number_length(const char *text, size_t length)
+number_length(char *text, size_t length)
 {
-	size_t at = text[0] == '-' ? 1 : 0, digits = at, dot;
+	size_t at = text[0] == '-' ? 1 : 0, digits = at, dot, i;
+	int significant = 0, written;
+	char shown[64];
 
 	while (digits < length && text[digits] >= '0' && text[digits] <= '9')
 		digits++;
@@ -1254,7 +1265,23 @@ number_length(const char *text, size_t length)
 		return length;
 	for (dot = digits + 1; dot < length && text[dot] == '0'; dot++)
 		;
-	return dot == length ? digits : length;
+	if (dot == length)
+		return digits;
+	for (i = digits + 1; i < length && text[i] >= '0' && text[i] <= '9'; i++)
+		;
+	if (i != length)
+		return length;		/* an exponent, or not a number: as written */
+	for (i = at; i < length; i++)
+		if ((text[i] >= '1' && text[i] <= '9') || (significant > 0 && text[i] == '0'))
+			significant++;
+	if (significant <= EXCEL_DIGITS)
+		return length;
+	/* the C locale's decimal point: the programs never call setlocale */
+	written = snprintf(shown, sizeof(shown), "%.*G", EXCEL_DIGITS, strtod(text, NULL));
+	if (written <= 0 || (size_t)written > length || strchr(shown, 'E') != NULL)
+		return length;
+	memcpy(text, shown, (size_t)written + 1);
+	return (size_t)written;
 }
 
 /* Puts the cell read into the row, as the text its type says. */

@@ -483,6 +483,13 @@ static const struct value_case value_cases[] = {
 	{ IMPORT_VAT_NUMBER, "FR123456789012345678901234567890X", IMPORT_TOO_LONG, NULL },
 	{ IMPORT_ADDRESS, "12 rue de la Paix\r\nBâtiment B", IMPORT_OK, "12 rue de la Paix Bâtiment B" },
 	{ IMPORT_NOTE, "Vient le samedi.\r\nPréfère les œufs.", IMPORT_OK, "Vient le samedi.\nPréfère les œufs." },
+	/* a CSV's ' before what looks like a formula (OWASP; Fidèle's export) */
+	{ IMPORT_FIRST_NAME, "'=Zoé", IMPORT_OK, "=Zoé" },
+	{ IMPORT_LAST_NAME, "'-Dupont", IMPORT_OK, "-Dupont" },
+	{ IMPORT_COMPANY, "'@Épicerie", IMPORT_OK, "@Épicerie" },
+	{ IMPORT_ADDRESS, "'+ de 3 km après le pont", IMPORT_OK, "+ de 3 km après le pont" },
+	{ IMPORT_CITY, "'Abbaye", IMPORT_OK, "'Abbaye" },
+	{ IMPORT_NOTE, "'=1+1", IMPORT_OK, "=1+1" },
 	{ IMPORT_FIRST_NAME, "Zo\x01" "é", IMPORT_BAD_TEXT, NULL },
 	{ IMPORT_FIRST_NAME, "\xc9lodie", IMPORT_BAD_TEXT, NULL },
 	{ IMPORT_CITY, "Saint-\xc3tienne", IMPORT_BAD_TEXT, NULL },

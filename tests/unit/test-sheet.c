@@ -427,6 +427,13 @@ test_xlsx(void)
 	is_str(rows, "1:1904-01-01|2024-01-01\n", "xlsx: dates of a workbook in the 1904 system");
 	free(rows);
 
+	rows = read_rows(fixture("numbers.xlsx"), NULL, &status, &found);
+	is_str(rows, "1:595.44|99.24|0.3|-7.1|12|3.25|123456789012.346|12345678901234567890|1.5E-05|"
+	    "0.123456789012346\n",
+	    "xlsx: numbers as Excel shows them, to 15 significant digits (a double's 16th and 17th "
+	    "digits dropped: 595.4400000000001 is 595.44); whole numbers and exponents as written");
+	free(rows);
+
 	rows = read_rows(fixture("entities.xlsx"), NULL, &status, &found);
 	ok(status == SHEET_XLSX_BROKEN && rows == NULL, "xlsx: a sheet with a DTD (nested entities) is refused");
 

@@ -150,6 +150,18 @@ class FormDoor(unittest.TestCase):
         self.assertEqual(answer.status, 400)
         self.assertFalse(signed_in(self.browser))
 
+    def test_an_escaped_nul_byte_is_refused(self):
+        # decoded, %00 would end the value there: "right-password%00junk"
+        # must not be read as "right-password"
+        body = sign_in_body(self.token) + b"%00junk"     # after the password
+        self.assertTrue(body.endswith(b"%00junk"))
+        answer = post_raw(self.browser, "/admin/login", body)
+        self.assertEqual(answer.status, 400)
+        self.assertIn("Le formulaire envoyé n'a pas pu être lu.", answer.text())
+        self.assertFalse(signed_in(self.browser))
+        answer = self.browser.get("/admin/login?next=/admin/customers%00x")
+        self.assertEqual(answer.status, 400)
+
     def test_the_form_itself_still_signs_in(self):
         answer = post_raw(self.browser, "/admin/login", sign_in_body(self.token))
         self.assertEqual(answer.status, 303)
