@@ -1315,9 +1315,13 @@ enum sql_read {
 	READ_COUNT,	/* the count without a search: the same index, which
 			 * carries every filter column (the unique key of the
 			 * e-mail, which the server likes, carries none) */
-	READ_BY_ID	/* a batch of a long walk in id order: the primary key, so
+	READ_BY_ID,	/* a batch of a long walk in id order: the primary key, so
 			 * that each batch starts where the last one ended instead
 			 * of reading and sorting the whole shop again */
+	READ_STREAM	/* an export, every row in the list's order: the order's
+			 * index, so that the first row comes at once instead of
+			 * after a sort of the whole view (0.57 s on 1,000,000
+			 * customers, and 0.5 s more of the server's CPU) */
 };
 
 /* " WHERE …" with the chosen filters, and the search from word first
@@ -1374,7 +1378,9 @@ sql_filters(struct customer_sql *sql, const struct customer_query *query, enum s
 	} else {
 		sql_add(sql, " FROM customer c");
 		if ((read == READ_WALK && query->plan == CUSTOMER_PLAN_WALK) ||
-		    (read == READ_COUNT && query->plan == CUSTOMER_PLAN_FILTERS)) {
+		    (read == READ_COUNT && query->plan == CUSTOMER_PLAN_FILTERS) ||
+		    (read == READ_STREAM && (query->plan == CUSTOMER_PLAN_FILTERS ||
+		    query->plan == CUSTOMER_PLAN_WALK))) {
 			sql_add(sql, " FORCE INDEX (");
 			sql_add(sql, sorts[query->sort].index);
 			sql_add(sql, ")");
@@ -1669,7 +1675,7 @@ customer_query_export_columns_sql(struct customer_query *query, struct customer_
 	memset(sql, 0, sizeof(*sql));
 	sql_add(sql, "SELECT ");
 	sql_add(sql, columns);
-	sql_filters(sql, query, READ_ANY);
+	sql_filters(sql, query, READ_STREAM);
 	sql_order(sql, query, query->descending, 0);
 	query->plan = plan;
 }
