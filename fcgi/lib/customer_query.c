@@ -821,6 +821,21 @@ customer_query_value(const struct customer_query *query, enum customer_key key, 
 	return out;
 }
 
+void
+customer_query_filters_hdf(const struct customer_query *query, HDF *hdf, const char *prefix)
+{
+	char value[sizeof(query->search)], key[96];
+	int k;
+
+	for (k = 0; k < CUSTOMER_FILTER__MAX; k++) {
+		customer_query_value(query, (enum customer_key)k, value, sizeof(value));
+		if (value[0] == '\0')
+			continue;
+		snprintf(key, sizeof(key), "%s.%s", prefix, customer_query_keys[k].field.name);
+		hdf_set_value(hdf, key, value);
+	}
+}
+
 int
 customer_query_filters_text(const struct customer_query *query, char *out, size_t size)
 {
@@ -1752,8 +1767,10 @@ customer_query_page(struct customer_query *query, struct db *db)
 	return result;
 }
 
-long long
-customer_query_count(struct customer_query *query, struct db *db)
+/* Runs the count statement build makes (capped or exact). */
+static long long
+count_with(struct customer_query *query, struct db *db,
+    void (*build)(struct customer_query *, struct customer_sql *))
 {
 	static struct customer_sql sql;
 	struct db_query *result;
@@ -1761,7 +1778,7 @@ customer_query_count(struct customer_query *query, struct db *db)
 
 	if (!query->planned && customer_query_plan(query, db, 0) != 0)
 		return -1;
-	customer_query_count_sql(query, &sql);
+	build(query, &sql);
 	result = run(db, &sql, &rows);
 	if (result == NULL || rows < 0)
 		return -1;
@@ -1772,22 +1789,15 @@ customer_query_count(struct customer_query *query, struct db *db)
 }
 
 long long
+customer_query_count(struct customer_query *query, struct db *db)
+{
+	return count_with(query, db, customer_query_count_sql);
+}
+
+long long
 customer_query_count_exact(struct customer_query *query, struct db *db)
 {
-	static struct customer_sql sql;
-	struct db_query *result;
-	long long rows, count = -1;
-
-	if (!query->planned && customer_query_plan(query, db, 0) != 0)
-		return -1;
-	customer_query_count_exact_sql(query, &sql);
-	result = run(db, &sql, &rows);
-	if (result == NULL || rows < 0)
-		return -1;
-	if (db_fetch(result) == 1)
-		count = db_int(result, 0);
-	db_done(result);
-	return count;
+	return count_with(query, db, customer_query_count_exact_sql);
 }
 
 int
