@@ -81,17 +81,10 @@ list_count(struct request *req, struct customer_query *query)
 static void
 list_view_links(struct request *req, const struct customer_query *query)
 {
-	char filters[1600], value[sizeof(query->search)], key[64];
-	int k;
+	char filters[1600], value[sizeof(query->search)];
 
 	customer_query_filters_text(query, filters, sizeof(filters));
-	for (k = 0; k < CUSTOMER_FILTER__MAX; k++) {
-		customer_query_value(query, (enum customer_key)k, value, sizeof(value));
-		if (value[0] == '\0')
-			continue;
-		snprintf(key, sizeof(key), "Page.Filter.%s", customer_query_keys[k].field.name);
-		hdf_set_value(req->hdf, key, value);
-	}
+	customer_query_filters_hdf(query, req->hdf, "Page.Filter");
 	hdf_set_value(req->hdf, "Page.Filters", filters);
 	hdf_set_value(req->hdf, "Page.Sort", customer_query_value(query, CUSTOMER_KEY_SORT, value,
 	    sizeof(value)));

@@ -121,16 +121,9 @@ columns_to_page(struct request *req, const struct export_choice *choice, const c
 static void
 filters_to_page(struct request *req, const struct customer_query *query)
 {
-	char value[sizeof(query->search)], key[64];
-	int k;
+	char value[sizeof(query->search)];
 
-	for (k = 0; k < CUSTOMER_FILTER__MAX; k++) {
-		customer_query_value(query, (enum customer_key)k, value, sizeof(value));
-		if (value[0] == '\0')
-			continue;
-		snprintf(key, sizeof(key), "Page.Filter.%s", customer_query_keys[k].field.name);
-		hdf_set_value(req->hdf, key, value);
-	}
+	customer_query_filters_hdf(query, req->hdf, "Page.Filter");
 	hdf_set_value(req->hdf, "Page.Filter.sort", customer_query_value(query, CUSTOMER_KEY_SORT,
 	    value, sizeof(value)));
 	hdf_set_value(req->hdf, "Page.Filter.dir",

@@ -821,6 +821,21 @@ customer_query_value(const struct customer_query *query, enum customer_key key, 
 	return out;
 }
 
+void
+customer_query_filters_hdf(const struct customer_query *query, HDF *hdf, const char *prefix)
+{
+	char value[sizeof(query->search)], key[96];
+	int k;
+
+	for (k = 0; k < CUSTOMER_FILTER__MAX; k++) {
+		customer_query_value(query, (enum customer_key)k, value, sizeof(value));
+		if (value[0] == '\0')
+			continue;
+		snprintf(key, sizeof(key), "%s.%s", prefix, customer_query_keys[k].field.name);
+		hdf_set_value(hdf, key, value);
+	}
+}
+
 int
 customer_query_filters_text(const struct customer_query *query, char *out, size_t size)
 {
@@ -1315,9 +1330,13 @@ enum sql_read {
 	READ_COUNT,	/* the count without a search: the same index, which
 			 * carries every filter column (the unique key of the
 			 * e-mail, which the server likes, carries none) */
-	READ_BY_ID	/* a batch of a long walk in id order: the primary key, so
+	READ_BY_ID,	/* a batch of a long walk in id order: the primary key, so
 			 * that each batch starts where the last one ended instead
 			 * of reading and sorting the whole shop again */
+	READ_STREAM	/* an export, every row in the list's order: the order's
+			 * index, so that the first row comes at once instead of
+			 * after a sort of the whole view (0.57 s on 1,000,000
+			 * customers, and 0.5 s more of the server's CPU) */
 };
 
 /* " WHERE …" with the chosen filters, and the search from word first
@@ -1374,7 +1393,9 @@ sql_filters(struct customer_sql *sql, const struct customer_query *query, enum s
 	} else {
 		sql_add(sql, " FROM customer c");
 		if ((read == READ_WALK && query->plan == CUSTOMER_PLAN_WALK) ||
-		    (read == READ_COUNT && query->plan == CUSTOMER_PLAN_FILTERS)) {
+		    (read == READ_COUNT && query->plan == CUSTOMER_PLAN_FILTERS) ||
+		    (read == READ_STREAM && (query->plan == CUSTOMER_PLAN_FILTERS ||
+		    query->plan == CUSTOMER_PLAN_WALK))) {
 			sql_add(sql, " FORCE INDEX (");
 			sql_add(sql, sorts[query->sort].index);
 			sql_add(sql, ")");
@@ -1669,7 +1690,7 @@ customer_query_export_columns_sql(struct customer_query *query, struct customer_
 	memset(sql, 0, sizeof(*sql));
 	sql_add(sql, "SELECT ");
 	sql_add(sql, columns);
-	sql_filters(sql, query, READ_ANY);
+	sql_filters(sql, query, READ_STREAM);
 	sql_order(sql, query, query->descending, 0);
 	query->plan = plan;
 }
@@ -1746,8 +1767,10 @@ customer_query_page(struct customer_query *query, struct db *db)
 	return result;
 }
 
-long long
-customer_query_count(struct customer_query *query, struct db *db)
+/* Runs the count statement build makes (capped or exact). */
+static long long
+count_with(struct customer_query *query, struct db *db,
+    void (*build)(struct customer_query *, struct customer_sql *))
 {
 	static struct customer_sql sql;
 	struct db_query *result;
@@ -1755,7 +1778,7 @@ customer_query_count(struct customer_query *query, struct db *db)
 
 	if (!query->planned && customer_query_plan(query, db, 0) != 0)
 		return -1;
-	customer_query_count_sql(query, &sql);
+	build(query, &sql);
 	result = run(db, &sql, &rows);
 	if (result == NULL || rows < 0)
 		return -1;
@@ -1766,22 +1789,15 @@ customer_query_count(struct customer_query *query, struct db *db)
 }
 
 long long
+customer_query_count(struct customer_query *query, struct db *db)
+{
+	return count_with(query, db, customer_query_count_sql);
+}
+
+long long
 customer_query_count_exact(struct customer_query *query, struct db *db)
 {
-	static struct customer_sql sql;
-	struct db_query *result;
-	long long rows, count = -1;
-
-	if (!query->planned && customer_query_plan(query, db, 0) != 0)
-		return -1;
-	customer_query_count_exact_sql(query, &sql);
-	result = run(db, &sql, &rows);
-	if (result == NULL || rows < 0)
-		return -1;
-	if (db_fetch(result) == 1)
-		count = db_int(result, 0);
-	db_done(result);
-	return count;
+	return count_with(query, db, customer_query_count_exact_sql);
 }
 
 int

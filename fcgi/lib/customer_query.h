@@ -288,6 +288,11 @@ const char *customer_query_value(const struct customer_query *query, enum custom
  * -1 when it does not fit. */
 int customer_query_filters_text(const struct customer_query *query, char *out, size_t size);
 
+/* Each filter that is set (as customer_query_value writes it) under
+ * prefix.<its key's name> in hdf ("Page.Filter.q"): the values a page's
+ * form or hidden inputs carry back. */
+void customer_query_filters_hdf(const struct customer_query *query, HDF *hdf, const char *prefix);
+
 /* Plans the query (see customer_query.c): for a page (the list's order,
  * from the page link) or for all its customers once each. 0 or -1. */
 int customer_query_plan(struct customer_query *query, struct db *db, int for_page);
