@@ -44,35 +44,30 @@ stack's folder (build/bench-export-var-<rows>) and its seeded shop: the
 next run with the same --rows starts at the warm-up (remove the folder for
 a fresh one).
 
-Figures, 2026-12-01 (main at 9a47d77 with this branch), on 2 cores
-shared with other builds and tests (load average 1.2 to 1.6 during the
-runs: the wall times measure the machine too; the lead re-runs it on a
-quiet one). Medians of 3; ratio / ratio 2 as in the table.
+Figures, 2026-12-01 07:28-07:31 (main at 028e497: the export reads along
+the order's index), 1,000,000 customers (949,919 in the view), medians of
+3, load average 0.7 at the start and 1.3 at the end (nothing else running):
 
-  --rows 100000 (94,896 in the view):
-    mariadb --batch --quick        0.37 s  257,000 rows/s
-    mariadb, formatted in SQL      0.43 s  219,000 rows/s
-    export csv                     0.34 s  278,000 rows/s  1.08 / 1.27  RSS 10.6 MiB
-    export csv-excel               0.42 s  225,000 rows/s  0.87 / 1.03  RSS 10.6 MiB
-    export xlsx                    1.94 s   49,000 rows/s  0.19 / 0.22  RSS 11.1 MiB
-  1,000,000 (949,919 in the view, 182 MB of CSV, 100 MB of xlsx):
-    mariadb --batch --quick        4.24 s  224,000 rows/s  mariadbd 4.2 s CPU, client 1.7
-    mariadb, formatted in SQL      4.79 s  199,000 rows/s  mariadbd 4.8 s CPU, client 2.0
-    export csv                     3.89 s  244,000 rows/s  1.09 / 1.23  RSS 11.1 MiB
-                                   export.fcgi 1.2 s CPU, nginx 0.2, mariadbd 3.9, curl 0.3;
-                                   first byte at 0.57 s, last row written at 3.90 s
-    export csv-excel               4.23 s  225,000 rows/s  1.00 / 1.13  RSS 11.1 MiB
-    export xlsx                   19.34 s   49,000 rows/s  0.22 / 0.25  RSS 11.3 MiB
-                                   export.fcgi 18.6 s CPU (libxlsxwriter); the first
+    mariadb --batch --quick        4.00 s  237,560 rows/s  mariadbd 4.0 s CPU, client 1.9
+    mariadb, formatted in SQL      4.67 s  203,555 rows/s  mariadbd 4.7 s CPU, client 1.8
+    export csv                     3.76 s  252,755 rows/s  1.06 / 1.24  RSS 11.3 MiB
+                                   export.fcgi 1.1 s CPU, nginx 0.2, mariadbd 3.8, curl 0.3;
+                                   first byte at 0.01 s, last row written at 3.76 s
+    export csv-excel               3.91 s  242,975 rows/s  1.02 / 1.19  RSS 11.3 MiB
+    export xlsx                   20.95 s   45,336 rows/s  0.19 / 0.22  RSS 11.5 MiB
+                                   export.fcgi 20.5 s CPU (libxlsxwriter); the first
                                    byte at the end, by design (a zip is closed last)
-  (At a load of 2.3 to 3.2 an hour earlier: csv 1.03x, csv-excel 0.96x.)
 
-Both sides wait on the same server: mariadbd spends about 4 s of CPU on
-the statement (a full scan and a filesort: EXPLAIN above), export.fcgi
-1.2 s on the same rows. Walking the name index instead (FORCE INDEX
-(customer_shop_name), as the list's walk does) sends the first row at
-once (0.01 s instead of 0.6 s) and saves the server about 0.5 s; it does
-not change the ratio (the baseline runs the program's statement).
+(A run at a load of 2.2, before: baseline 6.59 s, csv 4.58 s, ratio 1.44: on
+a busy machine the mariadb client loses more than the export; the quiet
+figures above are the ones that count.)
+
+Both sides wait on the same server: mariadbd spends 3.8 to 4.0 s of CPU
+on the statement, the whole wall time, while export.fcgi spends 1.1 s on
+the same rows on the other core. Against the very statement the program
+runs, the export can only win what the binary protocol saves the server
+(4.0 -> 3.8 s): 1.2x would need the server's work split over two
+connections (two halves of the order read at once, the second spooled).
 """
 
 import argparse
