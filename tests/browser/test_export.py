@@ -8,6 +8,7 @@ FIDELE_SHOTS names) to look at."""
 
 import csv
 import io
+import json
 import os
 import re
 import shutil
@@ -33,11 +34,13 @@ class ExportInTheBrowser(BrowserTest):
         shutil.rmtree(self.downloads, ignore_errors=True)
         super().tearDown()
 
-    def look(self, tab, name):
-        """Saves the page at 1280 and 390 wide; fails if it scrolls sideways
-        on the phone."""
+    def look(self, tab, name, at=None):
+        """Saves the page at 1280 and 390 wide (scrolled to the element the
+        selector at names); fails if it scrolls sideways on the phone."""
         for width, height in ((1280, 900), (390, 844)):
             tab.set_viewport(width, height, mobile=width < 500)
+            if at is not None:
+                tab.evaluate("document.querySelector(%s).scrollIntoView()" % json.dumps(at))
             tab.screenshot(os.path.join(self.shots, "export-%s-%d.png" % (name, width)))
             if width < 500:
                 sideways = tab.evaluate("document.documentElement.scrollWidth > innerWidth")
@@ -96,4 +99,4 @@ class ExportInTheBrowser(BrowserTest):
                          columns)
         self.assertTrue(tab.evaluate(
             "document.querySelector('input[name=format][value=\"csv-excel\"]').checked"))
-        self.look(tab, "history")
+        self.look(tab, "history", at="#export-history")
