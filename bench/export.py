@@ -88,6 +88,7 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
 
 import web  # noqa: E402
 from stack import Stack  # noqa: E402
+from addresses import CITIES, STREETS  # noqa: E402
 
 HOST = "export.bench.test"
 OWNER = ("owner@export.bench.test", "export-bench-owner-password")
@@ -133,27 +134,15 @@ FORMATTED = ("SELECT c.first_name, c.last_name, c.email, c.phone, c.company, c.a
              " DATE_FORMAT(c.last_order_at, '%Y-%m-%d'), IF(c.marketing_consent, 'Oui', 'Non'),"
              " IF(c.system_mail, 'Oui', 'Non'), IF(c.tax_exempt, 'Oui', 'Non'), c.vat_number")
 
-STREETS = ("rue des Lilas", "avenue Jean-Jaurès", "boulevard Saint-Germain",
-           "place de l''Église", "chemin des Écoliers", "rue de la Paix", "impasse des Peupliers",
-           "allée des Châtaigniers", "rue du Général-de-Gaulle", "quai de la Rapée",
-           "route de Nîmes", "rue Émile-Zola", "rue Pasteur", "avenue Foch",
-           "rue de l''Hôtel-de-Ville", "rue Sainte-Thérèse", "cours Mirabeau",
-           "rue des Trois-Frères", "sentier du Moulin", "rue Aristide-Briand")
-CITIES = (("75011", "Paris"), ("69003", "Lyon"), ("13006", "Marseille"), ("25000", "Besançon"),
-          ("45000", "Orléans"), ("30000", "Nîmes"), ("16000", "Angoulême"),
-          ("42000", "Saint-Étienne"), ("56300", "Pontivy"), ("29200", "Brest"),
-          ("67000", "Strasbourg"), ("33000", "Bordeaux"), ("59000", "Lille"),
-          ("35000", "Rennes"), ("64200", "Biarritz"), ("73000", "Chambéry"),
-          ("97400", "Saint-Denis"), ("21000", "Dijon"), ("87000", "Limoges"),
-          ("74000", "Annecy"))
 UK = (("SW1A 1AA", "London", "10 Downing Street"), ("LS1 4DY", "Leeds", "2 Park Row"),
       ("BS1 5TR", "Bristol", "14 Queen Square"), ("YO1 7HH", "York", "3 Stonegate"))
-COMPANIES = ("", "", "", "Boulangerie L''Épi d''Or", "Fromagerie du Marché", "Épicerie Fine Léa",
+COMPANIES = ("", "", "", "Boulangerie L'Épi d'Or", "Fromagerie du Marché", "Épicerie Fine Léa",
              "Ferme des Trois Chênes", "Café de la Gare", "", "SARL Crémerie Bénard")
 
 
 def elt(expression, values):
-    return "ELT(1 + %s, %s)" % (expression, ", ".join("'%s'" % v for v in values))
+    return "ELT(1 + %s, %s)" % (expression, ", ".join("'%s'" % v.replace("'", "''")
+                                                         for v in values))
 
 
 def uptime():
