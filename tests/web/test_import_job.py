@@ -26,6 +26,26 @@ def rows(statement):
     return web.STACK.sql(statement)
 
 
+def forget_imports(like, imports):
+    """Ends a test that imported: its customers (e-mail LIKE like) out of the
+    lists the other tests read (erased, as the product does it, with their
+    search rows, notes and mails), and its imports with their jobs and
+    spooled files."""
+    rows("DELETE FROM outbox WHERE recipient LIKE '%s';"
+         "DELETE FROM customer_search WHERE customer_id IN"
+         " (SELECT id FROM customer WHERE email LIKE '%s');"
+         "DELETE FROM note WHERE customer_id IN (SELECT id FROM customer WHERE email LIKE '%s');"
+         "UPDATE customer SET erased_at = NOW(), email = NULL, import_id = NULL"
+         " WHERE email LIKE '%s'" % (like, like, like, like))
+    for import_id in imports:
+        left = rows("SELECT spool_path FROM import WHERE id = %s AND spool_path <> ''"
+                    % import_id)
+        if left and os.path.exists(left[0][0]):
+            os.unlink(left[0][0])
+        rows("DELETE FROM job WHERE kind = 'import' AND payload LIKE 'import=%s&%%';"
+             "DELETE FROM import WHERE id = %s" % (import_id, import_id))
+
+
 def one(statement):
     return rows(statement)[0]
 
@@ -63,21 +83,7 @@ class ImportJob(WorkerCase):
         self.imports = []
 
     def tearDown(self):
-        # out of the lists the other tests read: erased, as they do it
-        like = "%s%%" % self.tag
-        rows("DELETE FROM outbox WHERE recipient LIKE '%s';"
-             "DELETE FROM customer_search WHERE customer_id IN"
-             " (SELECT id FROM customer WHERE email LIKE '%s');"
-             "DELETE FROM note WHERE customer_id IN (SELECT id FROM customer WHERE email LIKE '%s');"
-             "UPDATE customer SET erased_at = NOW(), email = NULL, import_id = NULL"
-             " WHERE email LIKE '%s'" % (like, like, like, like))
-        for import_id in self.imports:
-            left = rows("SELECT spool_path FROM import WHERE id = %s AND spool_path <> ''"
-                        % import_id)
-            if left and os.path.exists(left[0][0]):
-                os.unlink(left[0][0])
-            rows("DELETE FROM job WHERE kind = 'import' AND payload LIKE 'import=%s&%%';"
-                 "DELETE FROM import WHERE id = %s" % (import_id, import_id))
+        forget_imports("%s%%" % self.tag, self.imports)
         super().tearDown()
 
     # --- making imports as the pages do ------------------------------------

@@ -15,6 +15,7 @@ import subprocess
 import urllib.parse
 
 from fixtures import ALPHA_HOST, ALPHA_OWNER
+from test_import_job import forget_imports
 from test_worker_smtp import WorkerCase
 import web
 
@@ -50,14 +51,7 @@ class OverwriteKeepsTheIndex(WorkerCase):
         self.assertEqual(self.browser.sign_in(*ALPHA_OWNER).status, 303)
 
     def tearDown(self):
-        like = "%s%%" % self.tag
-        rows("DELETE FROM customer_search WHERE customer_id IN"
-             " (SELECT id FROM customer WHERE email LIKE '%s');"
-             "UPDATE customer SET erased_at = NOW(), email = NULL, import_id = NULL"
-             " WHERE email LIKE '%s'" % (like, like))
-        for import_id in self.imports:
-            rows("DELETE FROM job WHERE kind = 'import' AND payload LIKE 'import=%s&%%';"
-                 "DELETE FROM import WHERE id = %s" % (import_id, import_id))
+        forget_imports("%s%%" % self.tag, self.imports)
         super().tearDown()
 
     def address(self, i):

@@ -11,6 +11,7 @@ import subprocess
 import tempfile
 import unittest
 
+from test_import_job import forget_imports
 from test_worker_smtp import WorkerCase
 import web
 
@@ -221,15 +222,8 @@ class UndoByTheWorker(WorkerCase):
         self.imports = []
 
     def tearDown(self):
-        like = "%s%%" % self.tag
-        rows("DELETE FROM customer_search WHERE customer_id IN"
-             " (SELECT id FROM customer WHERE email LIKE '%s');"
-             "DELETE FROM orders WHERE reference LIKE '%s%%';"
-             "UPDATE customer SET erased_at = NOW(), email = NULL, import_id = NULL"
-             " WHERE email LIKE '%s'" % (like, self.tag, like))
-        for import_id in self.imports:
-            rows("DELETE FROM job WHERE kind = 'import' AND payload LIKE 'import=%s&%%';"
-                 "DELETE FROM import WHERE id = %s" % (import_id, import_id))
+        rows("DELETE FROM orders WHERE reference LIKE '%s%%'" % self.tag)
+        forget_imports("%s%%" % self.tag, self.imports)
         super().tearDown()
 
     def queue(self, import_id, action):

@@ -14,6 +14,7 @@ import tempfile
 
 from fixtures import ALPHA_HOST, ALPHA_OWNER, BETA_HOST, BETA_OWNER
 from test_bulkjob import hidden_fields
+from test_import_job import forget_imports
 from test_worker_smtp import WorkerCase
 import web
 
@@ -222,14 +223,7 @@ class ImportsTakeTurns(JobCase):
         self.imports = []
 
     def tearDown(self):
-        like = "%s%%" % self.tag.lower()
-        rows("DELETE FROM customer_search WHERE customer_id IN"
-             " (SELECT id FROM customer WHERE email LIKE '%s');"
-             "UPDATE customer SET erased_at = NOW(), email = NULL, import_id = NULL"
-             " WHERE email LIKE '%s'" % (like, like))
-        for import_id in self.imports:
-            rows("DELETE FROM job WHERE kind = 'import' AND payload LIKE 'import=%s&%%';"
-                 "DELETE FROM import WHERE id = %s" % (import_id, import_id))
+        forget_imports("%s%%" % self.tag.lower(), self.imports)
         super().tearDown()
 
     def import_of(self, slug, count):
