@@ -15,7 +15,7 @@ import shutil
 import tempfile
 import urllib.parse
 
-from fixtures import ALPHA_HOST, ALPHA_OWNER
+from fixtures import ALPHA_HOST, ALPHA_OWNER, ALPHA_STAFF
 import browsing
 from browsing import BrowserTest, url
 import web
@@ -100,3 +100,23 @@ class ExportInTheBrowser(BrowserTest):
         self.assertTrue(tab.evaluate(
             "document.querySelector('input[name=format][value=\"csv-excel\"]').checked"))
         self.look(tab, "history", at="#export-history")
+
+    def test_an_owner_lets_staff_export_from_the_settings(self):
+        staff = self.sign_in_admin(ALPHA_HOST, *ALPHA_STAFF)
+        self.assertEqual(staff.evaluate("document.querySelector('#export-button') === null"), True)
+        owner = self.sign_in_admin(ALPHA_HOST, *ALPHA_OWNER)
+        try:
+            self.assertEqual(owner.goto(url(ALPHA_HOST, "/admin/settings")), 200)
+            self.assertFalse(owner.evaluate("document.querySelector('#staff_may_export').checked"))
+            owner.click("#staff_may_export")
+            self.look(owner, "settings", at="#staff_may_export")
+            owner.click_and_wait("form button[type=submit].primary")
+            self.assertEqual(owner.goto(url(ALPHA_HOST, "/admin/settings")), 200)
+            self.assertTrue(owner.evaluate("document.querySelector('#staff_may_export').checked"))
+            # the staff member's list now has the button, and it leads to the page
+            self.assertEqual(staff.goto(url(ALPHA_HOST, "/admin/customers")), 200)
+            self.assertEqual(staff.click_and_wait("#export-button"), 200)
+            self.assertEqual(staff.evaluate("location.pathname"), "/admin/export")
+            self.assertIn("Le fichier contiendra", staff.text())
+        finally:
+            browsing.STACK.sql("UPDATE shop SET staff_may_export = 0 WHERE slug = 'alpha'")
