@@ -15,15 +15,37 @@
  * lock, and the log row stays unfinished. When the database fails after
  * the first bytes went, page_abort makes the client see a broken download,
  * never a short file that looks whole.
+ *
+ * A big CSV export is read in two halves at once (export_split): the
+ * server's walk of the order's index and its reads of the rows are the
+ * whole time of an export, on one of its cores. From a boundary row (the
+ * row at about half of the view, found on the index alone), the rows
+ * before it stream to the client as above while a thread reads the rows
+ * from it on, on a connection of its own, into a file in the shop's spool
+ * folder (unlinked at once: memory stays flat, nothing is left behind);
+ * once the first half is written the thread is joined and its file copied
+ * after it. The two statements are sent back to back, right after the
+ * boundary is read, but each reads the table as it is when it starts: a
+ * customer changed in between (a millisecond) that moves across the
+ * boundary could be in both halves or in neither, where one statement
+ * would have seen it once. An export is a snapshot of a moving table
+ * either way; that window is the price of reading it twice as fast.
+ * When the client goes away the thread is told to stop (it looks before
+ * each row), abandons its connection and is joined before the request
+ * ends; when the second half fails (database, disk) the client gets a
+ * broken download, never a file without it.
  */
 #include <config.h>
 
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "lib/format.h"
 #include "lib/log.h"
@@ -202,7 +224,7 @@ word_of(const char *value, const char *const *names, const char *const *said)
 /* Writes the cell of column (export_columns' index) from the row's value
  * col. Returns 0 or -1. */
 static int
-write_cell(struct request *req, const struct words *words, struct sheet_out *out,
+write_cell(const char *zone, const struct words *words, struct sheet_out *out,
     struct db_query *rows, unsigned int col, int column)
 {
 	const char *value = db_text(rows, col);
@@ -216,7 +238,7 @@ write_cell(struct request *req, const struct words *words, struct sheet_out *out
 	case EXPORT_MONEY:
 		return sheet_out_money(out, db_int(rows, col));
 	case EXPORT_DAY:
-		if (format_local_day(value, req->shop.time_zone, &year, &month, &day) != 0)
+		if (format_local_day(value, zone, &year, &month, &day) != 0)
 			return sheet_out_empty(out);
 		return sheet_out_date(out, year, month, day);
 	case EXPORT_STATUS:
@@ -234,18 +256,11 @@ write_cell(struct request *req, const struct words *words, struct sheet_out *out
 	return sheet_out_text(out, value, db_length(rows, col));
 }
 
-/* The rows of the stream into out, the header first. Returns the
- * customers written, or -1 when the client went away, the writer or the
- * database failed. */
-static long long
-write_rows(struct request *req, struct sheet_out *out, struct db_query *rows,
-    const struct export_choice *choice)
+/* The header row of choice into out. 0 or -1. */
+static int
+write_header(struct request *req, struct sheet_out *out, const struct export_choice *choice)
 {
-	long long written = 0;
-	struct words words;
-	int i, fetched;
-
-	words_read(req, &words);
+	int i;
 
 	for (i = 0; i < choice->count; i++) {
 		const char *header = export_header(choice->column[i], req->shop.lang);
@@ -253,17 +268,264 @@ write_rows(struct request *req, struct sheet_out *out, struct db_query *rows,
 		if (sheet_out_text(out, header, strlen(header)) != 0)
 			return -1;
 	}
-	if (sheet_out_row_end(out) != 0)
-		return -1;
+	return sheet_out_row_end(out);
+}
+
+/* The rows of the stream into out (its days in zone). stop, when not
+ * NULL, is looked at before each row: set, the rows stop. Returns the
+ * customers written, or -1 when stopped, when the client went away, the
+ * writer or the database failed. Runs in the second half's thread too:
+ * it asks nothing of the request. */
+static long long
+write_rows(const char *zone, const struct words *words, struct sheet_out *out,
+    struct db_query *rows, const struct export_choice *choice, atomic_int *stop)
+{
+	long long written = 0;
+	int i, fetched;
+
 	while ((fetched = db_fetch(rows)) == 1) {
+		if (stop != NULL && atomic_load_explicit(stop, memory_order_relaxed))
+			return -1;
 		for (i = 0; i < choice->count; i++)
-			if (write_cell(req, &words, out, rows, (unsigned int)i, choice->column[i]) != 0)
+			if (write_cell(zone, words, out, rows, (unsigned int)i, choice->column[i]) != 0)
 				return -1;
 		if (sheet_out_row_end(out) != 0)
 			return -1;
 		written++;
 	}
 	return fetched < 0 ? -1 : written;
+}
+
+/* --- the second half -------------------------------------------------------- */
+
+/* The rows from the boundary on, read by a thread on a connection of its
+ * own into a spool file. Set up by the request's thread before the thread
+ * starts, read-only while it runs but for stop (the request's word) and
+ * the thread's results, read once it is joined. */
+struct second_half {
+	struct customer_split split;	/* the boundary: its values are parameters */
+	struct customer_sql sql;	/* the statement: its parameters point here */
+	struct db db;			/* the thread's connection */
+	struct db_query *rows;		/* its stream, open before the thread starts */
+	struct sheet_out *out;		/* the thread's writer (no header, no BOM) */
+	int spool;			/* the spool file (unlinked), or -1 */
+	const char *zone;
+	const struct words *words;
+	const struct export_choice *choice;
+	pthread_t thread;
+	int running;			/* a thread to join */
+	int ended;			/* second_half_end ran */
+	atomic_int stop;		/* the client went away: stop now */
+	/* the thread's results */
+	long long written;
+	int failed;			/* the database or the disk failed (logged) */
+};
+
+/* The second half's writer's sink: the spool file. */
+static int
+spool_sink(void *ctx, const char *buf, size_t len)
+{
+	struct second_half *half = ctx;
+
+	while (len > 0) {
+		ssize_t put = write(half->spool, buf, len);
+
+		if (put < 0 && errno == EINTR)
+			continue;
+		if (put <= 0) {
+			log_err("export: cannot write the second half's spool file: %s",
+			    put < 0 ? strerror(errno) : "nothing written");
+			return -1;
+		}
+		buf += put;
+		len -= (size_t)put;
+	}
+	return 0;
+}
+
+static void *
+second_half_run(void *arg)
+{
+	struct second_half *half = arg;
+	long long written;
+
+	mysql_thread_init();
+	written = write_rows(half->zone, half->words, half->out, half->rows, half->choice,
+	    &half->stop);
+	if (written < 0) {
+		/* told to stop, or failed: the rows left are not wanted (a
+		 * closed connection makes the server stop sending them) */
+		db_stream_abandon(&half->db, half->rows);
+		sheet_out_abandon(half->out);
+		half->failed = !atomic_load(&half->stop);
+	} else {
+		db_stream_close(&half->db, half->rows);
+		half->failed = sheet_out_close(half->out) != 0;
+		half->written = written;
+	}
+	half->out = NULL;
+	half->rows = NULL;
+	mysql_thread_end();
+	return NULL;
+}
+
+/* Stops (stop set) or waits for the thread, then frees what the second
+ * half held but its spool file. Returns 0 when its rows are all in the
+ * spool file, or -1 (and when called again). */
+static int
+second_half_end(struct second_half *half, int stop)
+{
+	int status = 0;
+
+	if (half->ended)
+		return -1;
+	half->ended = 1;
+	if (half->running) {
+		if (stop)
+			atomic_store(&half->stop, 1);
+		pthread_join(half->thread, NULL);
+		half->running = 0;
+		status = half->failed ? -1 : 0;
+	} else {
+		/* never started: what was set up for it */
+		if (half->rows != NULL)
+			db_stream_abandon(&half->db, half->rows);
+		if (half->out != NULL)
+			sheet_out_abandon(half->out);
+		half->rows = NULL;
+		half->out = NULL;
+		status = -1;
+	}
+	db_close(&half->db);
+	return stop ? -1 : status;
+}
+
+/* Copies the spool file after what went, through the download's sink.
+ * Returns 0, or -1 (the client went away, or the file could not be read:
+ * logged). */
+static int
+second_half_copy(struct second_half *half, struct download *download)
+{
+	char piece[SHEET_OUT_CHUNK];
+	ssize_t got;
+
+	if (lseek(half->spool, 0, SEEK_SET) != 0) {
+		log_err("export: cannot read the second half's spool file: %s", strerror(errno));
+		return -1;
+	}
+	while ((got = read(half->spool, piece, sizeof(piece))) != 0) {
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			log_err("export: cannot read the second half's spool file: %s",
+			    strerror(errno));
+			return -1;
+		}
+		if (download_sink(download, piece, (size_t)got) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* How many customers the view holds, for the boundary: the export page's
+ * count, which its form posts (a hint: what else it says changes where
+ * the view is cut, never which rows are written), or counted now. -1 on a
+ * database error. */
+#define SPLIT_HINT_MAX 1000000000LL
+static long long
+split_count(struct request *req, struct customer_query *query)
+{
+	const char *hint = request_field(req, &export_fields[EXPORT_KEY_COUNT]);
+	long long count;
+
+	if (hint != NULL && *hint != '\0' && strlen(hint) <= 18 &&
+	    strspn(hint, "0123456789") == strlen(hint)) {
+		count = strtoll(hint, NULL, 10);
+		return count > SPLIT_HINT_MAX ? SPLIT_HINT_MAX : count;
+	}
+	return customer_query_count_exact(query, &req->app->db);
+}
+
+/* Whether to read the export in two halves, and then the boundary, the
+ * second half's connection, statement, spool file and writer, and the
+ * first half's statement into first. Returns 1 (all set; neither
+ * statement started), 0 (one pass), -1 (answered 500 is up to the
+ * caller; logged). */
+static int
+second_half_prepare(struct request *req, struct customer_query *query, const char *select,
+    const enum sheet_out_type *types, enum sheet_out_format format, const char *folder,
+    struct second_half *half, struct customer_sql *first)
+{
+	long long least = hdf_get_int_value(req->app->config, "Export.SplitMinCustomers", 50000);
+	long long first_percent = hdf_get_int_value(req->app->config, "Export.SplitFirstPercent",
+	    50);
+	long long count;
+	char path[1200];
+	int found;
+
+	if (format == SHEET_OUT_XLSX)
+		return 0;
+	count = split_count(req, query);
+	if (count < 0)
+		return -1;
+	if (count < least || count < 2)
+		return 0;
+	if (first_percent < 10 || first_percent > 90)
+		first_percent = 50;
+	found = customer_query_export_split(query, &req->app->db, count,
+	    (double)first_percent / 100, &half->split);
+	if (found <= 0)
+		return found;
+	customer_query_export_half_sql(query, &half->split, 0, select, first);
+	customer_query_export_half_sql(query, &half->split, 1, select, &half->sql);
+	if (db_connect(&half->db, req->app->config) != DB_OK)
+		return -1;
+	snprintf(path, sizeof(path), "%s/" SHEET_OUT_FILE_PREFIX "XXXXXX", folder);
+	half->spool = mkstemp(path);
+	if (half->spool < 0) {
+		log_err("export: cannot make a spool file in %s: %s", folder, strerror(errno));
+		return -1;
+	}
+	/* the file is the open descriptor's alone: nothing is left behind,
+	 * whatever happens to the process */
+	unlink(path);
+	half->out = sheet_out_open(format, lang_codes[req->shop.lang], types,
+	    half->choice->count, folder, spool_sink, half);
+	if (half->out == NULL || sheet_out_continue(half->out) != 0)
+		return -1;
+	log_info("export: read in two halves, the second from row %lld of %lld",
+	    half->split.offset + 1, count);
+	return 1;
+}
+
+/* Starts both halves' statements, back to back, and the second half's
+ * thread. Returns the first half's stream, or NULL (logged; what was
+ * started is stopped by second_half_end). */
+static struct db_query *
+halves_start(struct request *req, struct second_half *half, const struct customer_sql *first)
+{
+	struct db_query *second_query, *first_query;
+	int year, month, day;
+
+	second_query = db_cached(&half->db, half->sql.text);
+	first_query = half->sql.overflow || first->overflow ? NULL :
+	    db_cached(&req->app->db, first->text);
+	if (second_query == NULL || first_query == NULL ||
+	    db_stream_open(&half->db, second_query, half->sql.params, half->sql.n) != DB_OK)
+		return NULL;
+	half->rows = second_query;
+	if (db_stream_open(&req->app->db, first_query, first->params, first->n) != DB_OK)
+		return NULL;
+	/* the shop's zone made the process's now, by this thread: both
+	 * threads then only read it (format.c sets TZ when it changes) */
+	format_local_day("2000-01-01 00:00:00", half->zone, &year, &month, &day);
+	if (pthread_create(&half->thread, NULL, second_half_run, half) != 0) {
+		log_err("export: cannot start the second half's thread");
+		db_stream_abandon(&req->app->db, first_query);
+		return NULL;
+	}
+	half->running = 1;
+	return first_query;
 }
 
 /* Writes the export_log row (and remembers the admin's choice). Returns
@@ -332,14 +594,25 @@ static void
 download_locked(struct request *req, struct customer_query *query,
     const struct export_choice *choice, enum sheet_out_format format)
 {
+	/* one request at a time per process; the second half's thread reads
+	 * them until it is joined, before this returns */
+	static struct second_half half;
+	static struct customer_sql first;
 	enum sheet_out_type types[EXPORT_COLUMNS];
 	struct download download = { req, format, 0 };
 	char view[2048], columns[1024], select[4096], folder[1100];
 	struct sheet_out *out;
 	struct db_query *rows;
+	struct words words;
 	long long log_id, written;
-	int i;
+	int i, split;
 
+	memset(&half, 0, sizeof(half));
+	half.spool = -1;
+	half.zone = req->shop.time_zone;
+	half.words = &words;
+	half.choice = choice;
+	words_read(req, &words);
 	export_view_text(query, view, sizeof(view));
 	export_choice_text(choice, columns, sizeof(columns));
 	if (select_list(choice, select, sizeof(select)) != 0 ||
@@ -349,34 +622,39 @@ download_locked(struct request *req, struct customer_query *query,
 	}
 	for (i = 0; i < choice->count; i++)
 		types[i] = export_columns[choice->column[i]].type;
-	if ((log_id = log_start(req, view, columns, sheet_out_names[format])) < 0) {
+	split = second_half_prepare(req, query, select, types, format, folder, &half, &first);
+	if (split < 0 || (log_id = log_start(req, view, columns, sheet_out_names[format])) < 0) {
 		page_error(req, 500, NULL);
-		return;
+		goto done;
 	}
 	out = sheet_out_open(format, lang_codes[req->shop.lang], types, choice->count, folder,
 	    download_sink, &download);
 	if (out == NULL) {
 		page_error(req, 500, NULL);
-		return;
+		goto done;
 	}
 	sheet_out_sheet_name(out, request_text(req, "Export.SheetName"));
 	sheet_out_currency(out, req->shop.currency);
 	for (i = 0; i < choice->count; i++)
 		if (strcmp(export_columns[choice->column[i]].name, "email") == 0)
 			sheet_out_width(out, i, 32);
-	rows = customer_query_export_stream(query, &req->app->db, select);
+	rows = split ? halves_start(req, &half, &first) :
+	    customer_query_export_stream(query, &req->app->db, select);
 	if (rows == NULL) {
 		sheet_out_abandon(out);
 		page_error(req, 500, NULL);
-		return;
+		goto done;
 	}
-	written = write_rows(req, out, rows, choice);
+	written = write_header(req, out, choice) != 0 ? -1 :
+	    write_rows(req->shop.time_zone, &words, out, rows, choice, NULL);
 	if (written < 0) {
 		/* the client went away (or a write or the database failed):
 		 * nothing more of this export, and nothing of the rows left */
 		long long made = sheet_out_rows(out);
 
 		log_info("the export stopped after %lld rows", made);
+		if (split)
+			second_half_end(&half, 1);
 		sheet_out_abandon(out);
 		db_stream_abandon(&req->app->db, rows);
 		/* bytes went already: the client must not take what it got for
@@ -389,10 +667,25 @@ download_locked(struct request *req, struct customer_query *query,
 			page_error(req, format == SHEET_OUT_XLSX && made >= SHEET_OUT_XLSX_ROWS_MAX ?
 			    400 : 500, format == SHEET_OUT_XLSX && made >= SHEET_OUT_XLSX_ROWS_MAX ?
 			    "Export.Error.TooManyRows" : NULL);
-		return;
+		goto done;
 	}
 	db_stream_close(&req->app->db, rows);
-	if (sheet_out_close(out) != 0) {
+	if (split) {
+		/* the second half's rows, all of them in its file, or none of
+		 * the file: a broken download */
+		if (second_half_end(&half, 0) != 0) {
+			log_info("the export's second half failed after %lld rows of the first",
+			    written);
+			sheet_out_abandon(out);
+			if (download.begun)
+				page_abort(req);
+			else
+				page_error(req, 500, NULL);
+			goto done;
+		}
+		written += half.written;
+	}
+	if (sheet_out_close(out) != 0 || (split && second_half_copy(&half, &download) != 0)) {
 		/* the client went away, or the .xlsx could not be finished
 		 * (logged): then nothing went, and an answer says so */
 		log_info("the export was not finished at the end of %lld rows", written);
@@ -400,7 +693,7 @@ download_locked(struct request *req, struct customer_query *query,
 			page_abort(req);
 		else
 			page_error(req, 500, NULL);
-		return;
+		goto done;
 	}
 	{
 		struct db_param params[3] = { DB_INT(written), DB_INT(log_id), DB_INT(req->shop.id) };
@@ -408,6 +701,11 @@ download_locked(struct request *req, struct customer_query *query,
 		if (db_exec(&req->app->db, &export_sql[SQL_EXPORT_LOG_FINISH], params, 3) < 0)
 			log_err("export: the log of export %lld could not be completed", log_id);
 	}
+done:
+	if (split != 0)
+		second_half_end(&half, 1);
+	if (half.spool >= 0)
+		close(half.spool);
 }
 
 void

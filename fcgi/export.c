@@ -294,6 +294,7 @@ export_view_words(struct request *req, const struct customer_query *query, const
 const struct field export_own_fields[EXPORT_KEY__MAX + 1] = {
 	[EXPORT_KEY_COLUMNS] = { "columns", FIELD_TEXT, 0, 1000, 0, 0, NULL },
 	[EXPORT_KEY_FORMAT] = { "format", FIELD_TEXT, 0, 16, 0, 0, NULL },
+	[EXPORT_KEY_COUNT] = { "count", FIELD_TEXT, 0, 32, 0, 0, NULL },
 };
 
 struct field export_fields[CUSTOMER_KEY__MAX + EXPORT_KEY__MAX + 1];

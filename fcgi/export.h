@@ -90,7 +90,14 @@ void export_choice_default(struct export_choice *choice);
 int export_allowed(struct request *req);
 
 /* The fields of both routes: the list's filters and order, then these. */
-enum export_key { EXPORT_KEY_COLUMNS, EXPORT_KEY_FORMAT, EXPORT_KEY__MAX };
+enum export_key {
+	EXPORT_KEY_COLUMNS,
+	EXPORT_KEY_FORMAT,
+	EXPORT_KEY_COUNT,	/* the page's count of the view, posted back: a hint
+				 * for where a big export is cut in two (export-file.c);
+				 * anything but digits is ignored */
+	EXPORT_KEY__MAX
+};
 extern const struct field export_own_fields[EXPORT_KEY__MAX + 1];
 extern struct field export_fields[CUSTOMER_KEY__MAX + EXPORT_KEY__MAX + 1];
 

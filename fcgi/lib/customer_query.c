@@ -1163,12 +1163,15 @@ sort_column(const struct customer_query *query, int k, int finding)
 }
 
 /* "(k1 > ? OR (k1 = ? AND id > ?))" from key k on, in the direction the
- * rows are read. */
+ * rows are read, the values those of a row (a page link's, or where an
+ * export is cut in two); inclusive makes the last comparison ">=" ("<="),
+ * so that the row itself is in. */
 static void
-sql_after(struct customer_sql *sql, const struct customer_query *query, int k, const char *op)
+sql_after(struct customer_sql *sql, const struct customer_query *query,
+    const char *const *values, int k, const char *op, int inclusive)
 {
 	const char *column = sort_column(query, k, 1);
-	const char *value = query->cursor_value[k];
+	const char *value = values[k];
 	int last = k == sorts[query->sort].keys - 1;
 	int is_id = strcmp(sorts[query->sort].column[k], "c.id") == 0;
 	struct db_param param = is_id || sorts[query->sort].kind == CURSOR_INT ?
@@ -1176,40 +1179,51 @@ sql_after(struct customer_sql *sql, const struct customer_query *query, int k, c
 	const char *placeholder = !is_id && sorts[query->sort].kind == CURSOR_HEX ? "UNHEX(?)" : "?";
 	char text[96];
 
-	snprintf(text, sizeof(text), last ? "%s %s %s" : "(%s %s %s", column, op, placeholder);
+	snprintf(text, sizeof(text), last ? "%s %s%s %s" : "(%s %s%s %s", column, op,
+	    last && inclusive ? "=" : "", placeholder);
 	sql_param(sql, text, param);
 	if (last)
 		return;
 	snprintf(text, sizeof(text), " OR (%s = %s AND ", column, placeholder);
 	sql_param(sql, text, param);
-	sql_after(sql, query, k + 1, op);
+	sql_after(sql, query, values, k + 1, op, inclusive);
 	sql_add(sql, "))");
 }
 
-/* Where the page starts: after the cursor in the order rows are read. The
- * NULL last orders sort first going up. */
+/* Where the rows start: after the row of values (a page link's: the
+ * query's cursor) in the order rows are read, or from it on (inclusive).
+ * The NULL last orders sort first going up. */
 static void
-sql_keyset(struct customer_sql *sql, const struct customer_query *query, int reading_down)
+sql_keyset_from(struct customer_sql *sql, const struct customer_query *query,
+    const char *const *values, int reading_down, int inclusive)
 {
 	const char *op = reading_down ? "<" : ">";
 	const char *first = sorts[query->sort].column[0];
 	char text[160];
 
 	sql_add(sql, " AND ");
-	if (!sorts[query->sort].nullable || query->cursor_value[0] != NULL) {
+	if (!sorts[query->sort].nullable || values[0] != NULL) {
 		if (sorts[query->sort].nullable && reading_down) {
 			sql_add(sql, "(");
-			sql_after(sql, query, 0, op);
+			sql_after(sql, query, values, 0, op, inclusive);
 			snprintf(text, sizeof(text), " OR %s IS NULL)", first);
 			sql_add(sql, text);
 		} else
-			sql_after(sql, query, 0, op);
+			sql_after(sql, query, values, 0, op, inclusive);
 		return;
 	}
 	/* from a customer who never ordered */
-	snprintf(text, sizeof(text), reading_down ? "(%s IS NULL AND c.id < ?)"
-	    : "((%s IS NULL AND c.id > ?) OR %s IS NOT NULL)", first, first);
-	sql_param(sql, text, DB_INT(strtoll(query->cursor_value[1], NULL, 10)));
+	snprintf(text, sizeof(text), reading_down ? "(%s IS NULL AND c.id %s ?)"
+	    : "((%s IS NULL AND c.id %s ?) OR %s IS NOT NULL)", first,
+	    reading_down ? (inclusive ? "<=" : "<") : (inclusive ? ">=" : ">"), first);
+	sql_param(sql, text, DB_INT(strtoll(values[1], NULL, 10)));
+}
+
+/* Where a page starts: after its link's row. */
+static void
+sql_keyset(struct customer_sql *sql, const struct customer_query *query, int reading_down)
+{
+	sql_keyset_from(sql, query, query->cursor_value, reading_down, 0);
 }
 
 /* "<lead> c.id IN (the customers with a term starting with word t)" */
@@ -1695,6 +1709,66 @@ customer_query_export_columns_sql(struct customer_query *query, struct customer_
 	query->plan = plan;
 }
 
+/* --- an export in two halves ----------------------------------------------------------- */
+
+/* Whether every condition of the query is told on the order's index, so
+ * that the boundary's statement reads entries and no row: not a search
+ * word checked on the rows (one found in a quarter of the shop, an
+ * initial), and not a plan that reads the matches first. */
+static int
+split_possible(const struct customer_query *query)
+{
+	int t;
+
+	if (query->plan != CUSTOMER_PLAN_FILTERS && query->plan != CUSTOMER_PLAN_WALK)
+		return 0;
+	for (t = 0; t < query->tokens; t++)
+		if (query->common[t] || query->initial[t])
+			return 0;
+	return 1;
+}
+
+void
+customer_query_split_sql(struct customer_query *query, long long offset,
+    struct customer_sql *sql)
+{
+	int k;
+
+	memset(sql, 0, sizeof(*sql));
+	sql_add(sql, "SELECT ");
+	for (k = 0; k < sorts[query->sort].keys; k++) {
+		int hex = strcmp(sorts[query->sort].column[k], "c.id") != 0 &&
+		    sorts[query->sort].kind == CURSOR_HEX;
+
+		if (k)
+			sql_add(sql, ", ");
+		sql_add(sql, hex ? "HEX(" : "");
+		sql_add(sql, sorts[query->sort].column[k]);
+		sql_add(sql, hex ? ")" : "");
+	}
+	sql_filters(sql, query, READ_STREAM);
+	sql_order(sql, query, query->descending, 0);
+	sql_param(sql, " LIMIT 1 OFFSET ?", DB_INT(offset));
+}
+
+void
+customer_query_export_half_sql(struct customer_query *query, const struct customer_split *split,
+    int second, const char *columns, struct customer_sql *sql)
+{
+	enum customer_plan plan = plan_for_all(query);
+
+	memset(sql, 0, sizeof(*sql));
+	sql_add(sql, "SELECT ");
+	sql_add(sql, columns);
+	sql_filters(sql, query, READ_STREAM);
+	/* the first half: the rows before the boundary's, which are those
+	 * after it going the other way; the second: from it on */
+	sql_keyset_from(sql, query, split->value, second ? query->descending : !query->descending,
+	    second);
+	sql_order(sql, query, query->descending, 0);
+	query->plan = plan;
+}
+
 /* --- running them ---------------------------------------------------------------------- */
 
 /* Prepares (once per text) and runs a built statement. Returns the query
@@ -1852,6 +1926,48 @@ customer_query_export_stream(struct customer_query *query, struct db *db, const 
 	if (sql.overflow || (result = db_cached(db, sql.text)) == NULL)
 		return NULL;
 	return db_stream_open(db, result, sql.params, sql.n) == DB_OK ? result : NULL;
+}
+
+int
+customer_query_export_split(struct customer_query *query, struct db *db, long long count,
+    double fraction, struct customer_split *split)
+{
+	static struct customer_sql sql;
+	struct db_query *result;
+	long long rows, offset;
+	size_t used = 0;
+	int k, found = 0;
+
+	memset(split, 0, sizeof(*split));
+	if (!query->planned && customer_query_plan(query, db, 0) != 0)
+		return -1;
+	if (!split_possible(query) || count < 2 || !(fraction > 0 && fraction < 1))
+		return 0;
+	offset = (long long)((double)count * fraction);
+	offset = offset < 1 ? 1 : offset > count - 1 ? count - 1 : offset;
+	customer_query_split_sql(query, offset, &sql);
+	result = run(db, &sql, &rows);
+	if (result == NULL || rows < 0)
+		return -1;
+	if (db_fetch(result) == 1) {
+		found = 1;
+		for (k = 0; k < sorts[query->sort].keys; k++) {
+			const char *value = db_text(result, (unsigned int)k);
+			size_t length = value ? strlen(value) : 0;
+
+			if (used + length + 1 > sizeof(split->raw) ||
+			    (value == NULL && (k > 0 || !sorts[query->sort].nullable))) {
+				/* nothing a sort key holds: read it in one pass */
+				found = 0;
+				break;
+			}
+			split->value[k] = value ? memcpy(split->raw + used, value, length + 1) : NULL;
+			used += length + 1;
+		}
+	}
+	db_done(result);
+	split->offset = found ? offset : -1;
+	return found;
 }
 
 void

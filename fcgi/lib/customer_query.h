@@ -355,6 +355,43 @@ struct db_query *customer_query_export(struct customer_query *query, struct db *
 struct db_query *customer_query_export_stream(struct customer_query *query, struct db *db,
     const char *columns);
 
+/* An export read in two halves at once, on two connections (export.fcgi):
+ * the rows before a boundary row and the rows from it on, each in the
+ * list's order, cut by the sort's keyset as a page link is. The boundary
+ * is the sort values of the row at a fraction of the view, read on the
+ * order's index alone. */
+struct customer_split {
+	long long offset;			/* the boundary row's place, from 0; -1 */
+	char raw[CUSTOMER_CURSOR_RAW_MAX];
+	const char *value[3];			/* into raw; NULL for SQL NULL */
+};
+
+/* Finds the boundary of an export of count customers (count: what the
+ * caller believes the view holds) at fraction of it (the row at offset
+ * count * fraction, kept within 1..count-1): 1 when found (split filled;
+ * its values stay valid while split does), 0 when the export is to be read
+ * in one pass (the view holds fewer rows than that, or its plan does not
+ * read along the order's index with every condition told there: a search
+ * read from its matches first, a search of single letters, a word checked
+ * on the rows), -1 on a database error. Plans the query first when it is
+ * not. */
+int customer_query_export_split(struct customer_query *query, struct db *db, long long count,
+    double fraction, struct customer_split *split);
+
+/* The boundary's statement: the sort's key columns of the row at offset
+ * (HEX for the name order's bytes). */
+void customer_query_split_sql(struct customer_query *query, long long offset,
+    struct customer_sql *sql);
+
+/* One half's statement into sql (the caller's: its parameters point into
+ * sql and split, which must outlive the statement's run): the columns of
+ * the export (see customer_query_export_columns_sql), second 0 the rows
+ * strictly before split's row in the list's order, 1 that row and the rows
+ * after it. */
+void customer_query_export_half_sql(struct customer_query *query,
+    const struct customer_split *split, int second, const char *columns,
+    struct customer_sql *sql);
+
 /* The page link (base64url) for the current row of a page or export
  * result into out; "" when it does not fit. */
 void customer_query_cursor_link(const struct customer_query *query, struct db_query *rows,

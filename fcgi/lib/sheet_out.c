@@ -766,6 +766,18 @@ sheet_out_open(enum sheet_out_format format, const char *language,
 	return out;
 }
 
+int
+sheet_out_continue(struct sheet_out *out)
+{
+	if (out->format == SHEET_OUT_XLSX || out->rows > 0 || out->column > 0)
+		return -1;
+	/* the BOM is the file's first bytes: the other writer's */
+	out->length = 0;
+	/* counted as the header, for sheet_out_rows */
+	out->rows = 1;
+	return 0;
+}
+
 void
 sheet_out_sheet_name(struct sheet_out *out, const char *name)
 {

@@ -98,6 +98,12 @@ struct sheet_out *sheet_out_open(enum sheet_out_format format, const char *langu
     const enum sheet_out_type *types, int columns, const char *tmp_dir,
     sheet_out_sink sink, void *ctx);
 
+/* The rows of this writer continue a file another writer began (an
+ * export read in two halves: the second half's rows, written apart and
+ * appended): no BOM, and its first row is not a header. CSV profiles
+ * only, before the first cell: returns 0, or -1 (an .xlsx is one zip). */
+int sheet_out_continue(struct sheet_out *out);
+
 /* The xlsx's worksheet name (default "Sheet1"), e.g. "Clients"; before
  * the first cell. Characters Excel refuses become spaces, cut to 31
  * characters; a name Excel would still refuse is ignored. CSV: nothing. */

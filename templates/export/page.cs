@@ -13,6 +13,7 @@
     <?cs call:csrf_field() ?>
     <?cs each:f = Page.Filter ?><?cs if:f ?><input type="hidden" name="<?cs name:f ?>" value="<?cs var:f ?>"><?cs /if ?><?cs /each ?>
     <input type="hidden" name="columns" value="<?cs var:Page.ColumnsText ?>">
+    <input type="hidden" name="count" value="<?cs var:Page.Count ?>">
     <p class="export-chosen"><span class="muted"><?cs var:Lang.Export.Chosen ?></span> <?cs each:c = Page.Columns ?><?cs var:c.Header ?><?cs if:!last(c) ?>, <?cs /if ?><?cs /each ?> — <a href="#columns"><?cs var:Lang.Export.ChangeColumns ?></a></p>
     <fieldset class="choices">
       <legend class="visually-hidden"><?cs var:Lang.Export.FormatTitle ?></legend>

@@ -409,6 +409,143 @@ test_sql(void)
 	    has(sql.text, " ORDER BY c.email"), "sorted by e-mail: the erased are left out");
 }
 
+/* --- an export in two halves -------------------------------------------------------- */
+
+/* The halves of an export cut at a boundary row: the first half the rows
+ * strictly before it in the list's order (a keyset going the other way),
+ * the second the row and the rows after it (the last comparison takes
+ * the row in); both in the list's order, read along its index. */
+static const struct {
+	const char *view;
+	const char *value[3];		/* the boundary's sort values */
+	const char *first, *second;	/* in the halves' statements */
+	const char *order;
+} halves[] = {
+	{ "sort=name", { "4D41", "42" },
+	    " AND (c.name_key < UNHEX(?) OR (c.name_key = UNHEX(?) AND c.id < ?))",
+	    " AND (c.name_key > UNHEX(?) OR (c.name_key = UNHEX(?) AND c.id >= ?))",
+	    " ORDER BY c.name_key, c.id" },
+	{ "sort=name&dir=desc", { "4D41", "42" },
+	    " AND (c.name_key > UNHEX(?) OR (c.name_key = UNHEX(?) AND c.id > ?))",
+	    " AND (c.name_key < UNHEX(?) OR (c.name_key = UNHEX(?) AND c.id <= ?))",
+	    " ORDER BY c.name_key DESC, c.id DESC" },
+	/* one address per customer: the address alone */
+	{ "sort=email&dir=desc", { "m@x.test" }, " AND c.email > ?", " AND c.email <= ?",
+	    " ORDER BY c.email DESC" },
+	{ "sort=created", { "2024-01-02 10:00:00", "42" },
+	    " AND (c.created_at < ? OR (c.created_at = ? AND c.id < ?))",
+	    " AND (c.created_at > ? OR (c.created_at = ? AND c.id >= ?))",
+	    " ORDER BY c.created_at, c.id" },
+	/* customers who never ordered come first going up, last going down */
+	{ "sort=last_order", { NULL, "42" }, " AND (c.last_order_at IS NULL AND c.id < ?)",
+	    " AND ((c.last_order_at IS NULL AND c.id >= ?) OR c.last_order_at IS NOT NULL)",
+	    " ORDER BY c.last_order_at, c.id" },
+	{ "sort=last_order", { "2024-05-01 12:00:00", "42" },
+	    " AND ((c.last_order_at < ? OR (c.last_order_at = ? AND c.id < ?)) OR"
+	    " c.last_order_at IS NULL)",
+	    " AND (c.last_order_at > ? OR (c.last_order_at = ? AND c.id >= ?))",
+	    " ORDER BY c.last_order_at, c.id" },
+	{ "sort=last_order&dir=desc", { NULL, "42" },
+	    " AND ((c.last_order_at IS NULL AND c.id > ?) OR c.last_order_at IS NOT NULL)",
+	    " AND (c.last_order_at IS NULL AND c.id <= ?)",
+	    " ORDER BY c.last_order_at DESC, c.id DESC" },
+	{ "sort=last_order&dir=desc", { "2024-05-01 12:00:00", "42" },
+	    " AND (c.last_order_at > ? OR (c.last_order_at = ? AND c.id > ?))",
+	    " AND ((c.last_order_at < ? OR (c.last_order_at = ? AND c.id <= ?)) OR"
+	    " c.last_order_at IS NULL)",
+	    " ORDER BY c.last_order_at DESC, c.id DESC" },
+	{ "sort=orders&dir=desc&status=active", { "3", "42" },
+	    " AND (c.order_count > ? OR (c.order_count = ? AND c.id > ?))",
+	    " AND (c.order_count < ? OR (c.order_count = ? AND c.id <= ?))",
+	    " ORDER BY c.order_count DESC, c.id DESC" },
+	{ "sort=spent&spent_min=5", { "50000", "42" },
+	    " AND (c.total_spent_cents < ? OR (c.total_spent_cents = ? AND c.id < ?))",
+	    " AND (c.total_spent_cents > ? OR (c.total_spent_cents = ? AND c.id >= ?))",
+	    " ORDER BY c.total_spent_cents, c.id" },
+};
+
+static void
+test_split(void)
+{
+	static struct customer_sql sql;
+	struct customer_query query;
+	struct customer_split split;
+	struct customer_estimator estimator = { fake_shop, fake_word, fake_surname, fake_crossed,
+		fake_weights, fake_starting, NULL };
+	struct fake fake = { 100000, { "marie%", "vincent%" }, { 9000, 40000 }, 100, 0, NULL, 0,
+		{ 0 }, 0 };
+	char name[200];
+	size_t i;
+	int second;
+
+	estimator.ctx = &fake;
+	for (i = 0; i < sizeof(halves) / sizeof(halves[0]); i++) {
+		customer_query_from_text(&query, 7, NULL, halves[i].view);
+		customer_query_plan_with(&query, &estimator, 0);
+		memset(&split, 0, sizeof(split));
+		memcpy(split.value, halves[i].value, sizeof(split.value));
+		for (second = 0; second < 2; second++) {
+			customer_query_export_half_sql(&query, &split, second, "c.email", &sql);
+			snprintf(name, sizeof(name), "%s, %s half: %s", halves[i].view,
+			    second ? "the second" : "the first", second ? halves[i].second :
+			    halves[i].first);
+			ok(strncmp(sql.text, "SELECT c.email FROM customer c FORCE INDEX (customer_shop_", 58)
+			    == 0 && has(sql.text, second ? halves[i].second : halves[i].first) &&
+			    has(sql.text, halves[i].order) && !strstr(sql.text, "LIMIT") &&
+			    !sql.overflow && sql.params[0].number == 7, name);
+		}
+	}
+	/* the values are parameters: an id as a number, the rest as text */
+	customer_query_from_text(&query, 7, NULL, "sort=created&dir=desc");
+	customer_query_plan_with(&query, &estimator, 0);
+	split.value[0] = "2024-01-02 10:00:00";
+	split.value[1] = "42";
+	customer_query_export_half_sql(&query, &split, 1, "c.email", &sql);
+	ok(sql.n == 4 && sql.params[1].type == DB_PARAM_TEXT && sql.params[1].text == split.value[0] &&
+	    sql.params[3].type == DB_PARAM_INT && sql.params[3].number == 42,
+	    "the boundary's values are bound: the day as text, the id as a number");
+
+	customer_query_split_sql(&query, 4999, &sql);
+	ok(strncmp(sql.text, "SELECT c.created_at, c.id FROM customer c FORCE INDEX"
+	    " (customer_shop_created) WHERE c.shop_id = ?", 97) == 0 &&
+	    has(sql.text, " ORDER BY c.created_at DESC, c.id DESC LIMIT 1 OFFSET ?") &&
+	    sql.params[sql.n - 1].number == 4999,
+	    "the boundary: the sort's keys of the row at the offset, on the order's index");
+	customer_query_from_text(&query, 7, NULL, "consent=no");
+	customer_query_plan_with(&query, &estimator, 0);
+	customer_query_split_sql(&query, 10, &sql);
+	ok(strncmp(sql.text, "SELECT HEX(c.name_key), c.id FROM customer c FORCE INDEX"
+	    " (customer_shop_name)", 77) == 0 && has(sql.text, " AND c.marketing_consent = ?"),
+	    "the name order's bytes in hex, as a page link carries them; the filters the export's");
+
+	/* the plans that do not read along the order's index with every
+	 * condition on it are read in one pass (no statement is run: no
+	 * database here) */
+	customer_query_from_text(&query, 7, NULL, "q=m");
+	customer_query_plan_with(&query, &estimator, 0);
+	ok(customer_query_export_split(&query, NULL, 100000, 0.5, &split) == 0 &&
+	    split.offset == 0, "a search of single letters is not cut");
+	fake.word[0] = "rare%";
+	fake.entries[0] = 20;
+	customer_query_from_text(&query, 7, NULL, "q=rare");
+	customer_query_plan_with(&query, &estimator, 0);
+	ok(query.plan == CUSTOMER_PLAN_CANDIDATES &&
+	    customer_query_export_split(&query, NULL, 100000, 0.5, &split) == 0,
+	    "nor a search read from its matches");
+	fake.word[0] = "vincent%";
+	fake.entries[0] = 40000;
+	customer_query_from_text(&query, 7, NULL, "q=vincent");
+	customer_query_plan_with(&query, &estimator, 0);
+	ok(query.plan == CUSTOMER_PLAN_FILTERS || query.common[0],
+	    "(a word in 40 % of the shop is checked on the rows)");
+	ok(customer_query_export_split(&query, NULL, 100000, 0.5, &split) == 0,
+	    "nor a search whose word is checked on the rows");
+	customer_query_from_text(&query, 7, NULL, "sort=spent");
+	customer_query_plan_with(&query, &estimator, 0);
+	ok(customer_query_export_split(&query, NULL, 1, 0.5, &split) == 0,
+	    "nor a view of one customer");
+}
+
 /* --- single letters --------------------------------------------------------------- */
 
 static void
@@ -531,6 +668,7 @@ main(void)
 	test_fields();
 	test_planner();
 	test_sql();
+	test_split();
 	test_letters();
 	test_estimates_kept();
 	return tap_done();

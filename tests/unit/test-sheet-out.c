@@ -316,6 +316,66 @@ test_rows(void)
 	    "formats are found by name, an unknown one is not");
 }
 
+/* A file written in two halves (an export read at once on two
+ * connections): the second writer's rows, appended to the first's, make
+ * the bytes one writer makes. */
+static void
+test_continued(void)
+{
+	static const enum sheet_out_type types[] = { SHEET_OUT_TEXT, SHEET_OUT_MONEY,
+		SHEET_OUT_DATE };
+	struct capture whole = { 0 }, first = { 0 }, second = { 0 };
+	struct sheet_out *one, *a, *b, *xlsx;
+	int format, row;
+
+	for (format = SHEET_OUT_CSV_EXCEL; format <= SHEET_OUT_CSV; format++) {
+		memset(&whole, 0, sizeof(whole));
+		memset(&first, 0, sizeof(first));
+		memset(&second, 0, sizeof(second));
+		one = sheet_out_open((enum sheet_out_format)format, "fr", types, 3, NULL,
+		    capture_sink, &whole);
+		a = sheet_out_open((enum sheet_out_format)format, "fr", types, 3, NULL,
+		    capture_sink, &first);
+		b = sheet_out_open((enum sheet_out_format)format, "fr", types, 3, NULL,
+		    capture_sink, &second);
+		ok(sheet_out_continue(b) == 0, "a CSV writer continues another's file");
+		for (row = 0; row < 6; row++) {
+			struct sheet_out *half = row < 3 ? a : b;
+			const char *text = row == 0 ? "Nom" : row == 3 ? "=Dupont; \"Marie\"" : "Élodie";
+			int i;
+
+			for (i = 0; i < 2; i++) {
+				struct sheet_out *out = i ? one : half;
+
+				sheet_out_text(out, text, strlen(text));
+				sheet_out_money(out, -123456 + row);
+				sheet_out_date(out, 2024, 12, row + 1);
+				sheet_out_row_end(out);
+			}
+		}
+		ok(sheet_out_rows(b) == 4, "its rows are counted after the other's header");
+		ok(sheet_out_close(one) == 0 && sheet_out_close(a) == 0 && sheet_out_close(b) == 0,
+		    "three files closed");
+		ok(first.length + second.length == whole.length &&
+		    memcmp(first.bytes, whole.bytes, first.length) == 0 &&
+		    memcmp(second.bytes, whole.bytes + first.length, second.length) == 0,
+		    format == SHEET_OUT_CSV ? "plain CSV: the halves appended are the whole file" :
+		    "CSV for Excel: the halves appended are the whole file, one BOM");
+		free(whole.bytes);
+		free(first.bytes);
+		free(second.bytes);
+	}
+	memset(&whole, 0, sizeof(whole));
+	a = sheet_out_open(SHEET_OUT_CSV, "fr", types, 3, NULL, capture_sink, &whole);
+	sheet_out_text(a, "x", 1);
+	ok(sheet_out_continue(a) == -1, "not once a cell is written");
+	sheet_out_abandon(a);
+	xlsx = sheet_out_open(SHEET_OUT_XLSX, "fr", types, 3, "/tmp", capture_sink, &whole);
+	ok(xlsx != NULL && sheet_out_continue(xlsx) == -1, "an .xlsx is one zip: it never continues");
+	sheet_out_abandon(xlsx);
+	free(whole.bytes);
+}
+
 /* Many rows: pieces of about SHEET_OUT_CHUNK, never more than twice it;
  * a sink that fails at its second call stops the writer. */
 static void
@@ -571,6 +631,7 @@ main(void)
 	test_money();
 	test_integers_and_dates();
 	test_rows();
+	test_continued();
 	test_sink();
 	test_random_cells_read_back();
 	test_xlsx_files();
