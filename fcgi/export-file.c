@@ -446,11 +446,13 @@ split_count(struct request *req, struct customer_query *query)
 	return customer_query_count_exact(query, &req->app->db);
 }
 
-/* Whether to read the export in two halves, and then the boundary, the
- * second half's connection, statement, spool file and writer, and the
- * first half's statement into first. Returns 1 (all set; neither
- * statement started), 0 (one pass), -1 (answered 500 is up to the
- * caller; logged). */
+/* Whether to read the export in two halves (a CSV profile, a view of
+ * Export.SplitMinCustomers customers or more whose plan reads along the
+ * order's index, see customer_query_export_split), and then the boundary
+ * (at Export.SplitFirstPercent of the view), the second half's
+ * connection, statement, spool file and writer, and the first half's
+ * statement into first. Returns 1 (all set; neither statement started),
+ * 0 (one pass), -1 (a database error or no memory: logged). */
 static int
 second_half_prepare(struct request *req, struct customer_query *query, const char *select,
     const enum sheet_out_type *types, enum sheet_out_format format, const char *folder,
@@ -478,13 +480,18 @@ second_half_prepare(struct request *req, struct customer_query *query, const cha
 		return found;
 	customer_query_export_half_sql(query, &half->split, 0, select, first);
 	customer_query_export_half_sql(query, &half->split, 1, select, &half->sql);
-	if (db_connect(&half->db, req->app->config) != DB_OK)
-		return -1;
 	snprintf(path, sizeof(path), "%s/" SHEET_OUT_FILE_PREFIX "XXXXXX", folder);
-	half->spool = mkstemp(path);
-	if (half->spool < 0) {
-		log_err("export: cannot make a spool file in %s: %s", folder, strerror(errno));
-		return -1;
+	if (db_connect(&half->db, req->app->config) != DB_OK ||
+	    (half->spool = mkstemp(path)) < 0) {
+		/* a server at its max_connections, a full disk: the export is
+		 * still made, in one pass (the spool's error logged here, the
+		 * connection's by db_connect) */
+		if (half->db.conn != NULL)
+			log_err("export: cannot make a spool file in %s: %s", folder,
+			    strerror(errno));
+		log_warn("export: read in one pass, the second half could not be set up");
+		db_close(&half->db);
+		return 0;
 	}
 	/* the file is the open descriptor's alone: nothing is left behind,
 	 * whatever happens to the process */

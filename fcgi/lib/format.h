@@ -33,7 +33,10 @@ void format_local_when(const char *sql_utc, const char *zone, enum lang lang, ch
     size_t size);
 
 /* The day of an SQL UTC datetime in time zone, as numbers (a spreadsheet's
- * date cell). Returns 0, or -1 when sql_utc is not a datetime. */
+ * date cell). Returns 0, or -1 when sql_utc is not a datetime.
+ * The format_local_* functions make zone the process's (TZ) when it is not
+ * already: two threads may call them at once only with the zone one of
+ * them made the process's before (the export's two halves). */
 int format_local_day(const char *sql_utc, const char *zone, int *year, int *month, int *day);
 
 #endif
