@@ -39,6 +39,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -512,7 +513,8 @@ static struct db_query *
 halves_start(struct request *req, struct second_half *half, const struct customer_sql *first)
 {
 	struct db_query *second_query, *first_query;
-	int year, month, day;
+	sigset_t all, before;
+	int year, month, day, started;
 
 	second_query = db_cached(&half->db, half->sql.text);
 	first_query = half->sql.overflow || first->overflow ? NULL :
@@ -526,7 +528,13 @@ halves_start(struct request *req, struct second_half *half, const struct custome
 	/* the shop's zone made the process's now, by this thread: both
 	 * threads then only read it (format.c sets TZ when it changes) */
 	format_local_day("2000-01-01 00:00:00", half->zone, &year, &month, &day);
-	if (pthread_create(&half->thread, NULL, second_half_run, half) != 0) {
+	/* signals (libfcgi's SIGTERM and SIGUSR1: finish, then stop) stay
+	 * the request's thread's: the new thread starts with them blocked */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &before);
+	started = pthread_create(&half->thread, NULL, second_half_run, half);
+	pthread_sigmask(SIG_SETMASK, &before, NULL);
+	if (started != 0) {
 		log_err("export: cannot start the second half's thread");
 		db_stream_abandon(&req->app->db, first_query);
 		return NULL;

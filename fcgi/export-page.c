@@ -9,6 +9,9 @@
  * column a link that adds it at the end; every link is this page again
  * with another columns= (a GET that changes nothing). The download form
  * carries the list as it stands; the download remembers it for the admin.
+ * It carries the count the page shows too: a big CSV export is read in two
+ * halves, and the download cuts the view by that count without counting
+ * again (export-file.c).
  */
 #include <config.h>
 

@@ -9,6 +9,9 @@
  * Paging is by keyset: a page link carries the sort values of the row it
  * continues from (after=) or goes back from (before=), so page 2,000 costs
  * what page 1 costs, and ties are broken by the id.
+ * The same keyset cuts a big export in two (customer_query_export_split):
+ * the rows before a boundary row and the rows from it on, read at once on
+ * two connections by export.fcgi.
  *
  * Search goes through customer_search (search.h). The server estimates how
  * many entries each word has (EXPLAIN) and how many customers the shop has;
