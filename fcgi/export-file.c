@@ -508,7 +508,11 @@ second_half_prepare(struct request *req, struct customer_query *query, const cha
 
 /* Starts both halves' statements, back to back, and the second half's
  * thread. Returns the first half's stream, or NULL (logged; what was
- * started is stopped by second_half_end). */
+ * started is stopped by second_half_end). Each statement reads the table
+ * as it is when it starts: a customer whose sort value changes across the
+ * boundary between the two starts (the time of one round trip) would be
+ * in both halves or in neither, hence nothing between them, not even the
+ * thread's start. */
 static struct db_query *
 halves_start(struct request *req, struct second_half *half, const struct customer_sql *first)
 {
