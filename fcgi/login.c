@@ -739,12 +739,6 @@ account_token_invalid(struct request *req)
 }
 
 static void
-account_home(struct request *req)
-{
-	page_render(req, 200, "login/home.cs");
-}
-
-static void
 account_logout(struct request *req)
 {
 	if (session_end_customer(req) != 0) {
@@ -974,7 +968,6 @@ static const struct route routes[] = {
 	{ "GET", "/admin/login", ACCESS_PUBLIC, login_form_fields, login_form, NULL, 0 },
 	{ "POST", "/admin/login", ACCESS_PUBLIC, login_fields, login_submit, login_invalid, 0 },
 	{ "POST", "/admin/logout", ACCESS_ADMIN, NULL, logout_submit, NULL, 0 },
-	{ "GET", "/account/", ACCESS_CUSTOMER, NULL, account_home, NULL, 0 },
 	{ "GET", "/account/login", ACCESS_PUBLIC, account_form_fields, account_form, NULL, 0 },
 	{ "POST", "/account/login", ACCESS_PUBLIC, account_request_fields, account_request,
 	    account_invalid, 0 },

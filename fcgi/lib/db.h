@@ -83,7 +83,7 @@ db_text_param(const char *s)
 	return param;
 }
 
-#define DB_MAX_TABLES 8
+#define DB_MAX_TABLES 16
 /* Statements whose text is built at run time (the customer list's filters)
  * are prepared once per distinct text and kept, the least recently used
  * going first when the cache is full. */

@@ -1,0 +1,26 @@
+/*
+ * signup.fcgi (issue 15): how customers arrive and what they agreed to.
+ * signup.c holds the route table and main; each part has its files:
+ *
+ *   signup-public.c    the public signup page, its double opt-in link,
+ *                      the waiting list's application (/account/signup...)
+ *   signup-admin.c     the shop's door, capacity, share URL and QR code,
+ *                      consent wordings, the waiting-list queue
+ *                      (/admin/signup...)
+ *   signup-unsubscribe.c  one-click unsubscribe (/account/unsubscribe)
+ *   account-*.c        the customer's own space (/account/...): profile,
+ *                      preferences, orders, their data, deleting the
+ *                      account
+ *
+ * Each file keeps its SQL in a table of its own, registered on first use
+ * (as fcgi/lib/customer.c does), so that the parts do not share one enum.
+ */
+#ifndef FIDELE_SIGNUP_H
+#define FIDELE_SIGNUP_H
+
+#include "lib/app.h"
+
+/* the customer's home (account-home.c) */
+void account_home(struct request *req);
+
+#endif
