@@ -1942,6 +1942,7 @@ customer_query_export_split(struct customer_query *query, struct db *db, long lo
 	int k, found = 0;
 
 	memset(split, 0, sizeof(*split));
+	split->offset = -1;
 	if (!query->planned && customer_query_plan(query, db, 0) != 0)
 		return -1;
 	if (!split_possible(query) || count < 2 || !(fraction > 0 && fraction < 1))

@@ -524,7 +524,7 @@ test_split(void)
 	customer_query_from_text(&query, 7, NULL, "q=m");
 	customer_query_plan_with(&query, &estimator, 0);
 	ok(customer_query_export_split(&query, NULL, 100000, 0.5, &split) == 0 &&
-	    split.offset == 0, "a search of single letters is not cut");
+	    split.offset == -1, "a search of single letters is not cut");
 	fake.word[0] = "rare%";
 	fake.entries[0] = 20;
 	customer_query_from_text(&query, 7, NULL, "q=rare");
