@@ -217,7 +217,7 @@ customers_create(struct request *req)
 		return;
 	}
 	snprintf(path, sizeof(path), "/admin/customers/%lld", customer_id);
-	page_notice(req, "customer_created");
+	page_notice(req, email != NULL ? "customer_created" : "customer_created_no_email");
 	page_redirect(req, path);
 }
 

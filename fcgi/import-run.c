@@ -610,6 +610,7 @@ match_statement(struct job *job)
 	    "       c.status = 'blocked', c.marketing_consent,"
 	    "       COALESCE((SELECT k.granted = 0 FROM consent k"
 	    "                  WHERE k.shop_id = c.shop_id AND k.customer_id = c.id"
+	    "                    AND k.purpose = 'marketing'"
 	    "                  ORDER BY k.id DESC LIMIT 1), 0)"
 	    "  FROM customer c WHERE c.shop_id = ? AND c.erased_at IS NULL AND c.email IN (";
 	struct db_query *query;

@@ -158,7 +158,7 @@ class ImportUndo(unittest.TestCase):
                  " HEX(email_hash) = UPPER(SHA2('%s-welcomed@alpha.test', 256)), statement"
                  " FROM consent WHERE shop_id = %s AND import_id = %s ORDER BY id"
                  % (self.tag, self.alpha, self.first)),
-            [["1", "import", "import", self.owner, "1", "NULL", ""],
+            [["1", "import", "system", self.owner, "1", "NULL", ""],
              ["0", "import", "import", self.owner, "1", "1",
               "Import annulé : le client qu'il avait créé est supprimé."]])
         # the kept ones keep what happened to them
