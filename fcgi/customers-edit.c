@@ -137,7 +137,9 @@ new_is_complete(struct request *req, const char *email)
 	if (request_field_int(req, &new_fields[NEW_BEHALF], 0) != 1)
 		return complete;
 	for (i = 0; i < sizeof(behalf_needs) / sizeof(behalf_needs[0]); i++) {
-		if (has_text(req, behalf_needs[i].field))
+		if (behalf_needs[i].field == NEW_ATTEST ?
+		    request_field_int(req, &new_fields[NEW_ATTEST], 0) == 1 :
+		    has_text(req, behalf_needs[i].field))
 			continue;
 		snprintf(name, sizeof(name), "Page.Errors.%s", new_fields[behalf_needs[i].field].name);
 		hdf_set_value(req->hdf, name, request_text(req, behalf_needs[i].message));

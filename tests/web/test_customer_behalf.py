@@ -113,6 +113,7 @@ class OnTheirBehalf(Behalf):
     def test_bad_inputs_change_nothing_and_say_what_is_wrong(self):
         cases = [
             (dict(attest=""), "Cochez la case pour attester que vous avez le consentement"),
+            (dict(attest="0"), "Cochez la case pour attester que vous avez le consentement"),
             (dict(how=""), "Dites comment vous avez obtenu son consentement."),
             (dict(how="   "), "Dites comment vous avez obtenu son consentement."),
             (dict(how="x" * 501), "Ce champ est trop long."),
