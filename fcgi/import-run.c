@@ -1292,8 +1292,8 @@ undo(struct job *job)
 	long long removed = 0, kept = 0;
 	int result;
 
-	result = import_undo_beating(job->run->db, job->run->shop_id, job->run->admin_id,
-	    job->import_id, job->run->beat, job->run->data, &removed, &kept);
+	result = import_undo_beating(job->run->db, job->ctx.hdf, job->run->shop_id,
+	    job->run->admin_id, job->import_id, job->run->beat, job->run->data, &removed, &kept);
 	if (result == -2 || result == -3)
 		return result;
 	if (result != 0)

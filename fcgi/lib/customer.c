@@ -548,13 +548,12 @@ customer_delete_selection(struct shop_context *ctx, const unsigned char *selecti
 	};
 	struct db_param param = DB_BLOB(selection, 16);
 	struct db_param withdraw[4];
-	char key[64];
 	size_t i;
 
-	/* in the shop's language, whoever runs the undo */
-	snprintf(key, sizeof(key), "Lang_%s.Consent.ImportUndone", lang_codes[ctx->shop->lang]);
+	/* said in the language Lang links to, when the context has one */
 	withdraw[0] = acting_admin(ctx);
-	withdraw[1] = DB_TEXT(hdf_get_value(ctx->hdf, key, "import undone"));
+	withdraw[1] = DB_TEXT(ctx->hdf != NULL ?
+	    hdf_get_value(ctx->hdf, "Lang.Consent.ImportUndone", "") : "");
 	withdraw[2] = DB_INT(ctx->shop_id);
 	withdraw[3] = DB_BLOB(selection, 16);
 	if (customer_ready(ctx->db) != 0 || forget_selection(ctx, selection) != 0 ||

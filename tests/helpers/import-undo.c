@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../fcgi/lib/context.h"
 #include "../../fcgi/lib/log.h"
 #include "../../fcgi/lib/settings.h"
 #include "../../fcgi/import-job.h"
@@ -32,6 +33,7 @@ int
 main(int argc, char **argv)
 {
 	long long removed = 0, kept = 0;
+	struct shop_context ctx;
 	HDF *config;
 	struct db db;
 	int status = 1, result;
@@ -43,16 +45,20 @@ main(int argc, char **argv)
 	if (config == NULL)
 		return 1;
 	if (db_connect(&db, config) == 0) {
-		if (argc == 5) {
-			result = import_undo_beating(&db, atoll(argv[1]), atoll(argv[2]),
+		/* the shop's language, as the worker's job has it */
+		if (context_for_shop(&ctx, &db, config, atoll(argv[1]), ACTOR_WORKER) != 1) {
+			/* no such shop: the undo says so itself */
+		} else if (argc == 5) {
+			result = import_undo_beating(&db, ctx.hdf, atoll(argv[1]), atoll(argv[2]),
 			    atoll(argv[3]), cancelled, NULL, &removed, &kept);
 			printf("%d\n", result);
 			status = 0;
-		} else if (import_undo(&db, atoll(argv[1]), atoll(argv[2]), atoll(argv[3]), &removed,
-		    &kept) == 0) {
+		} else if (import_undo_beating(&db, ctx.hdf, atoll(argv[1]), atoll(argv[2]),
+		    atoll(argv[3]), NULL, NULL, &removed, &kept) == 0) {
 			printf("removed %lld kept %lld\n", removed, kept);
 			status = 0;
 		}
+		context_end(&ctx);
 		db_close(&db);
 	}
 	hdf_destroy(&config);
