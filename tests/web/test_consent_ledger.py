@@ -263,6 +263,22 @@ class ImportEntries(test_import_job.ImportJob):
         self.assertEqual(one("SELECT COUNT(*) FROM consent WHERE import_id = %s" % import_id),
                          "0")
 
+    def test_a_row_without_address_never_matches_a_customer_without_one(self):
+        """Customers without an address (issue 15) have e-mail NULL: the
+        import matches by address, and a row without one is refused, never
+        taken for them."""
+        sql("INSERT INTO customer (shop_id, email, first_name, last_name, status, source)"
+            " VALUES (%s, NULL, 'Sansmail', '%s', 'active', 'admin')" % (self.alpha, self.tag))
+        customer = one("SELECT id FROM customer WHERE shop_id = %s AND last_name = '%s'"
+                       % (self.alpha, self.tag))
+        content = ("email,first_name,last_name\n,Autre,%s\n" % self.tag).encode()
+        import_id = self.make_import(content, "email,first_name,last_name", subscribe=1)
+        self.assertEqual(self.run_import(import_id), [0, 0, 0, 1, 0])
+        self.assertEqual(self.errors(import_id), [["2", "no_email", ",Autre,%s" % self.tag]])
+        self.assertEqual(sql("SELECT first_name, import_id, marketing_consent FROM customer"
+                             " WHERE id = %s" % customer), [["Sansmail", "NULL", "0"]])
+        sql("UPDATE customer SET erased_at = NOW() WHERE id = %s" % customer)
+
 
 def load_tests(loader, tests, pattern):
     """This file's tests, not those ImportEntries inherits from the import's
@@ -271,6 +287,7 @@ def load_tests(loader, tests, pattern):
     suite.addTests(loader.loadTestsFromTestCase(Ledger))
     suite.addTest(ImportEntries("test_the_import_writes_purpose_actor_and_address_hash"))
     suite.addTest(ImportEntries("test_a_withdrawal_stays_whatever_other_purpose_came_after"))
+    suite.addTest(ImportEntries("test_a_row_without_address_never_matches_a_customer_without_one"))
     return suite
 
 
