@@ -112,7 +112,7 @@ def:see_all(section, count, shown) ?><?cs if:Page.All == section ?><p class="pag
     <ol class="timeline">
       <?cs each:e = Timeline ?>
       <?cs if:e.kind == "ledger" ?>
-      <li class="ledger-entry"><span class="when"><?cs var:e.created_at ?></span> <?cs var:Lang.Consent.Entry ?> : <strong><?cs var:Lang.Consent.Purpose[e.purpose] ?></strong> <?cs if:e.granted == "1" ?><?cs var:Lang.Consent.Granted ?><?cs else ?><?cs var:Lang.Consent.Withdrawn ?><?cs /if ?> · <?cs var:Lang.Consent.Channel[e.channel] ?> · <span class="muted"><?cs var:Lang.Consent.Via ?> <?cs if:e.email ?><?cs var:e.email ?><?cs else ?><?cs var:Lang.Consent.Actor[e.actor] ?><?cs if:e.import_id ?> n° <?cs var:e.import_id ?><?cs /if ?><?cs /if ?></span><?cs if:e.detail ?> · « <?cs var:e.detail ?> »<?cs /if ?><?cs
+      <li class="ledger-entry"><span class="when"><?cs var:e.created_at ?></span> <?cs var:Lang.Consent.Entry ?> : <strong><?cs var:Lang.Consent.Purpose[e.purpose] ?></strong> — <?cs if:e.granted == "1" ?><?cs var:Lang.Consent.Granted ?><?cs else ?><?cs var:Lang.Consent.Withdrawn ?><?cs /if ?> · <?cs var:Lang.Consent.Channel[e.channel] ?> · <span class="muted"><?cs var:Lang.Consent.Via ?> <?cs if:e.email ?><?cs var:e.email ?><?cs else ?><?cs var:Lang.Consent.Actor[e.actor] ?><?cs if:e.import_id ?> n° <?cs var:e.import_id ?><?cs /if ?><?cs /if ?></span><?cs if:e.detail ?> · « <?cs var:e.detail ?> »<?cs /if ?><?cs
         if:e.wording ?>
         <details class="wording"><summary><?cs var:Lang.Consent.Wording ?> <?cs var:e.version ?></summary><p><?cs var:e.wording ?></p></details><?cs /if ?></li>
       <?cs else ?>

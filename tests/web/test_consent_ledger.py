@@ -187,11 +187,11 @@ class Ledger(unittest.TestCase):
         timeline = re.search(r'<section class="card" id="events">(.*?)</section>', page.body,
                              re.S).group(1)
         text = web.Response(200, [], timeline).text()
-        self.assertIn("Registre des consentements : Création du compte pour la personne donné"
-                      " · attestation d'un administrateur · par owner@ledgera.test"
+        self.assertIn("Registre des consentements : Création du compte pour la personne"
+                      " — consentement donné · attestation d'un administrateur · par owner@ledgera.test"
                       " · « Formulaire papier signé le 3 mars 2026 au marché »"
                       " Texte affiché, version 1 " + WORDING_FR, text)
-        self.assertIn("Registre des consentements : Nouvelles et offres retiré"
+        self.assertIn("Registre des consentements : Nouvelles et offres — consentement retiré"
                       " · lien de désabonnement · par le client", text)
         self.assertIn("<details class=\"wording\"><summary>Texte affiché, version 1</summary>",
                       timeline)

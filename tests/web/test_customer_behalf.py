@@ -108,7 +108,7 @@ class OnTheirBehalf(Behalf):
                              " JOIN outbox o ON o.customer_id = c.id WHERE c.id = %s" % customer),
                          [["invited", "Odette", "Martin", "customer-welcome"]])
         page = browser.get(answer.header("Location"))
-        self.assertIn("Création du compte pour la personne donné", page.text())
+        self.assertIn("Création du compte pour la personne — consentement donné", page.text())
 
     def test_bad_inputs_change_nothing_and_say_what_is_wrong(self):
         cases = [
