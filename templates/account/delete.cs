@@ -8,8 +8,8 @@
   <ul>
     <li><?cs var:Lang.Account.DeleteGone ?></li>
     <li><?cs var:Lang.Account.DeleteKept ?></li>
-    <li><?cs var:Lang.Account.DeleteFinal ?></li>
   </ul>
+  <p><strong><?cs var:Lang.Account.DeleteFinal ?></strong></p>
   <p><a href="/account/data"><?cs var:Lang.Account.DeleteDataFirst ?></a></p>
   <form method="post" action="/account/delete">
     <?cs call:csrf_field() ?>

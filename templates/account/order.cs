@@ -3,7 +3,7 @@
 <p class="crumbs"><a href="/account/orders">← <?cs var:Lang.Account.OrdersTitle ?></a></p>
 <section class="card">
   <h1><?cs var:Lang.Account.OrderTitle ?> <?cs var:Page.Order.reference ?></h1>
-  <?cs if:Page.Order.cancelled == 1 ?><p class="alert"><?cs var:Page.Order.status_label ?></p><?cs /if ?>
+  <?cs if:Page.Order.cancelled == 1 ?><p class="alert"><?cs var:Lang.Account.OrderCancelledNote ?></p><?cs /if ?>
   <dl class="facts">
     <dt><?cs var:Lang.Account.OrderReference ?></dt><dd><?cs var:Page.Order.reference ?></dd>
     <dt><?cs var:Lang.Account.OrderDate ?></dt><dd><?cs var:Page.Order.when ?></dd>

@@ -37,7 +37,7 @@ def setUpModule():
     rows = [(PROFILE, "Paulette", "Espace"), (EMAILER, "Rémi", "Adresse"),
             (PREFS, "Prune", "Préférences"), (ORDERS, "Oscar", "Commandes"),
             (OTHER, "Autre", "Voisin"), (ZIPPER, "Zoé", "Données"),
-            (LEAVER, "Lucien", "Départ"), (CODER, "Coline", "Code"),
+            (LEAVER, "Lucien", "Départ"), (CODER, "<i>Coline</i>", "Code"),
             (BLOCKED, "Basile", "Bloqué")]
     statements = []
     for email, first, last in rows:
@@ -567,11 +567,15 @@ class DeleteAccount(unittest.TestCase):
         answer = replay.post("/account/delete/confirm",
                              {"token": token, "csrf": replay.get("/account/login").csrf()})
         self.assertEqual(answer.status, 400)
-        self.assertIn("Rien n'a été supprimé", answer.text())
+        self.assertIn("a déjà servi, a expiré", answer.text())
+        # sent twice, the deletion told the admins once
+        time.sleep(1)
+        self.assertEqual(len(mails_to(NOTIFIED_ADMIN)), told + 1)
 
     def test_delete_by_code_after_a_wrong_one(self):
         browser = sign_in(CODER)
         customer = customer_id(CODER)
+        told = len(mails_to(NOTIFIED_ADMIN))
         sent, mail = self.ask(browser, CODER)
         code = re.search(r"\b(\d{6})\b", text_part(mail)).group(1)
         handle = re.search(r'name="handle" value="([0-9a-f]{64})"', sent.body).group(1)
@@ -580,13 +584,17 @@ class DeleteAccount(unittest.TestCase):
                               {"handle": handle, "code": wrong, "csrf": sent.csrf()})
         self.assertEqual(answer.status, 400)
         self.assertIn("incorrect", answer.text())
-        self.assertEqual(customer_row(CODER, "first_name"), ["Coline"])
+        self.assertEqual(customer_row(CODER, "first_name"), ["<i>Coline</i>"])
         done = browser.post("/account/delete/code",
                             {"handle": handle, "code": code, "csrf": sent.csrf()})
         self.assertEqual(done.status, 200)
         self.assertIn("Compte supprimé", done.text())
         self.assertEqual(web.STACK.sql("SELECT erased_at IS NOT NULL FROM customer WHERE id = %d"
                                        % customer), [["1"]])
+        # the name an admin reads is text, not markup
+        notice = wait_for_mail(NOTIFIED_ADMIN, told + 1)[-1]
+        self.assertIn("&lt;i&gt;Coline&lt;/i&gt; Code", html_part(notice))
+        self.assertNotIn("<i>Coline", html_part(notice))
 
     def test_another_shops_or_an_expired_delete_link_deletes_nothing(self):
         browser = sign_in(OTHER)
