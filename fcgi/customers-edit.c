@@ -115,7 +115,7 @@ customers_create(struct request *req)
 
 const struct field edit_fields[EDIT__MAX + 1] = {
 	[EDIT_BACK] = { "back", FIELD_TEXT, 0, BACK_MAX, 0, 0, NULL },
-	[EDIT_EMAIL] = CUSTOMER_FIELD_EMAIL,
+	[EDIT_EMAIL] = { "email", FIELD_EMAIL, 1, 254, 0, 0, NULL },
 	[EDIT_FIRST_NAME] = CUSTOMER_FIELD_FIRST_NAME,
 	[EDIT_LAST_NAME] = CUSTOMER_FIELD_LAST_NAME,
 	[EDIT_PHONE] = CUSTOMER_FIELD_PHONE,

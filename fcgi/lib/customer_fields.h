@@ -1,10 +1,10 @@
 /*
  * How the door checks a customer's own columns (struct field entries, see
  * request.h): one definition of each column's kind and length, the
- * column's own (sql/001, sql/013), for every form that writes them — the
- * admin's new-customer and edit forms (customers-edit.c) and the
- * customer's own profile (account-profile.c) — so that a limit changed
- * here changes for all of them. Each is an initializer:
+ * column's own (sql/001, sql/013), for the forms that write them — the
+ * admin's edit form (customers-edit.c) and the customer's own profile
+ * (account-profile.c) — so that a limit changed here changes for both.
+ * Each is an initializer:
  *
  *	[EDIT_CITY] = CUSTOMER_FIELD_CITY,
  */
@@ -13,7 +13,6 @@
 
 #include "request.h"
 
-#define CUSTOMER_FIELD_EMAIL { "email", FIELD_EMAIL, 1, 254, 0, 0, NULL }
 #define CUSTOMER_FIELD_FIRST_NAME { "first_name", FIELD_TEXT, 0, 100, 0, 0, NULL }
 #define CUSTOMER_FIELD_LAST_NAME { "last_name", FIELD_TEXT, 0, 100, 0, 0, NULL }
 #define CUSTOMER_FIELD_PHONE { "phone", FIELD_PHONE, 0, 32, 0, 0, NULL }
