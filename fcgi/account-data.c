@@ -270,7 +270,6 @@ data_send(struct request *req, int fd, const char *filename)
 
 	snprintf(header, sizeof(header), "attachment; filename=\"%s\"", filename);
 	page_header(req, "Content-Disposition", header);
-	page_header(req, "Cache-Control", "no-store");
 	if (page_begin(req, "application/zip") != 0)
 		return -1;
 	while ((got = read(fd, buf, sizeof(buf))) > 0)

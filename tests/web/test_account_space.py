@@ -445,6 +445,7 @@ class DataDownload(unittest.TestCase):
         status, headers, body = self.raw_download(browser)
         self.assertEqual(status, 200)
         self.assertEqual(headers["content-type"], "application/zip")
+        self.assertIn("no-store", headers["cache-control"])
         self.assertRegex(headers["content-disposition"],
                          r'^attachment; filename="mes-donnees-alpha-\d{4}-\d{2}-\d{2}\.zip"$')
         archive = zipfile.ZipFile(io.BytesIO(body))
