@@ -28,6 +28,7 @@ ZIPPER = "zoe.donnees@alpha.test"
 LEAVER = "lucien.depart@alpha.test"
 CODER = "coline.code@alpha.test"
 BLOCKED = "basile.bloque@alpha.test"
+ENGLISH = "emma.english@alpha.test"
 BETA = "bert.space@beta.test"
 NOTIFIED_ADMIN = "told.deletions@alpha.test"
 QUIET_ADMIN = "quiet.deletions@alpha.test"
@@ -38,7 +39,7 @@ def setUpModule():
             (PREFS, "Prune", "Préférences"), (ORDERS, "Oscar", "Commandes"),
             (OTHER, "Autre", "Voisin"), (ZIPPER, "Zoé", "Données"),
             (LEAVER, "Lucien", "Départ"), (CODER, "<i>Coline</i>", "Code"),
-            (BLOCKED, "Basile", "Bloqué")]
+            (BLOCKED, "Basile", "Bloqué"), (ENGLISH, "Emma", "English")]
     statements = []
     for email, first, last in rows:
         statements.append(
@@ -56,6 +57,7 @@ def setUpModule():
               (OTHER, "ESP-2001", "paid", 999, "2026-10-03 10:00:00"),
               (ZIPPER, "ESP-3001", "paid", 4250, "2026-09-09 08:00:00"),
               (LEAVER, "ESP-4001", "paid", 1500, "2026-09-10 08:00:00")]
+    statements.append("UPDATE customer SET language = 'en' WHERE email = '%s';" % ENGLISH)
     orders.append((BETA, "BETA-9001", "paid", 777, "2026-10-10 10:00:00"))
     # (the orders' triggers write customer: its ids are read first)
     for email, reference, status, cents, at in orders:
@@ -617,6 +619,23 @@ class DeleteAccount(unittest.TestCase):
                                     {"token": token,
                                      "csrf": alpha.get("/account/login").csrf()}).status, 400)
         self.assertEqual(customer_row(OTHER, "first_name"), ["Autre"])
+
+
+class CustomersLanguage(unittest.TestCase):
+    def test_a_customer_who_chose_english_reads_english_in_a_french_shop(self):
+        browser = sign_in(ENGLISH)
+        self.assertIn("My account", browser.get("/account/").text())
+        refused = browser.submit("/account/profile", "/account/profile", {"city": "x" * 101})
+        self.assertEqual(refused.status, 400)
+        self.assertIn("Please correct the fields shown", refused.text())
+        self.assertIn("too long", refused.text())
+        before = len(mails_to(ENGLISH))
+        sent = browser.submit("/account/delete", "/account/delete", {})
+        self.assertIn("Confirm by e-mail", sent.text())
+        mail = wait_for_mail(ENGLISH, before + 1)[-1]
+        self.assertEqual(mail["Subject"], "Confirm the deletion of your account at Épicerie Alpha")
+        self.assertIn("Deleting is final", text_part(mail))
+        self.assertEqual(customer_row(ENGLISH, "erased_at IS NULL"), ["1"])
 
 
 class BlockedCustomer(unittest.TestCase):
