@@ -10,6 +10,7 @@
  *   fidele-admin shop set-url --shop S --url https://clients.example.fr
  *   fidele-admin login-link --shop S --email E [--minutes N] [--send]
  *   fidele-admin customer erase --shop S --email E
+ *   fidele-admin mail marketing-test --shop S --email E
  *   fidele-admin seed-demo --shop S --customers N
  *   fidele-admin search-reindex [--shop S]
  *   fidele-admin job add --kind housekeeping [--shop S]
@@ -166,6 +167,9 @@ usage(void)
 	    "  fidele-admin login-link --shop SLUG --email ADDRESS [--minutes N] [--send]\n"
 	    "                          (--send mails the link to the admin instead of printing it)\n"
 	    "  fidele-admin customer erase --shop SLUG --email ADDRESS   (a person's request to be forgotten)\n"
+	    "  fidele-admin mail marketing-test --shop SLUG --email ADDRESS\n"
+	    "                          (a test of the shop's marketing mail, with its unsubscribe link,\n"
+	    "                           to a customer who agreed to marketing mail)\n"
 	    "  fidele-admin seed-demo --shop SLUG --customers N\n"
 	    "  fidele-admin search-reindex [--shop SLUG]   (after changing customers with SQL)\n"
 	    "  fidele-admin job add --kind housekeeping [--shop SLUG]\n"
@@ -745,6 +749,57 @@ cmd_customer_erase(struct db *db, HDF *config, struct options *opts)
 	return 0;
 }
 
+/* Queues a test marketing mail (templates/mail/marketing-test.*) to a
+ * customer, through mail_queue_marketing like every marketing mail: only
+ * when they agreed to it, with List-Unsubscribe and the visible link. */
+static int
+cmd_marketing_test(struct db *db, HDF *config, struct options *opts)
+{
+	static const char *const allowed[] = { "--shop", "--email", NULL };
+	struct db_query *query = &admin_sql[SQL_CUSTOMER_ID];
+	const char *slug;
+	struct shop_context ctx;
+	struct db_param params[2];
+	char email[256];
+	long long id, customer_id = 0;
+	int status, queued = -1;
+
+	if (options_check(opts, allowed) != 0)
+		return 2;
+	if ((status = shop_and_email(db, opts, &slug, email, sizeof(email), &id)) != 0)
+		return status;
+	params[0] = DB_INT(id);
+	params[1] = DB_TEXT(email);
+	if (db_exec(db, query, params, 2) < 0)
+		return 1;
+	if (db_fetch(query) == 1)
+		customer_id = db_int(query, 0);
+	db_done(query);
+	if (customer_id == 0) {
+		log_err("%s is not a customer of %s", email, slug);
+		return 1;
+	}
+	if (context_for_shop(&ctx, db, config, id, ACTOR_CLI) != 1) {
+		context_end(&ctx);
+		return 1;
+	}
+	if (db_begin(db) == 0) {
+		struct mail mail = { "marketing-test", email, customer_id, 0 };
+
+		queued = mail_queue_marketing(&ctx, &mail);
+	}
+	status = queued == 0 ? db_commit(db) != 0 : 1;
+	context_end(&ctx);
+	if (status != 0) {
+		db_rollback(db);
+		if (queued == MAIL_NO_CONSENT)
+			log_err("%s has not agreed to marketing mail: nothing queued", email);
+		return 1;
+	}
+	printf("marketing test mail queued for %s\n", email);
+	return 0;
+}
+
 /* --- seed-demo ----------------------------------------------------------- */
 
 
@@ -1124,6 +1179,8 @@ main(int argc, char **argv)
 		skip = 3;
 	else if (argc >= 3 && strcmp(argv[1], "customer") == 0 && strcmp(argv[2], "erase") == 0)
 		skip = 3;
+	else if (argc >= 3 && strcmp(argv[1], "mail") == 0 && strcmp(argv[2], "marketing-test") == 0)
+		skip = 3;
 	else if (argc >= 3 && strcmp(argv[1], "job") == 0 && (strcmp(argv[2], "add") == 0 ||
 	    strcmp(argv[2], "list") == 0 || strcmp(argv[2], "cancel") == 0))
 		skip = 3;
@@ -1180,6 +1237,8 @@ main(int argc, char **argv)
 		status = cmd_shop_add(&db, &opts);
 	else if (strcmp(argv[1], "customer") == 0)
 		status = cmd_customer_erase(&db, config, &opts);
+	else if (strcmp(argv[1], "mail") == 0)
+		status = cmd_marketing_test(&db, config, &opts);
 	else if (strcmp(argv[1], "login-link") == 0)
 		status = cmd_login_link(&db, config, &opts);
 	else if (strcmp(argv[1], "admin") == 0)

@@ -140,7 +140,7 @@ static struct db_query worker_sql[WORKER_SQL__MAX] = {
 	[SQL_CLAIMED] = { .sql =
 	    "SELECT o.id, o.shop_id, o.customer_id, o.recipient, o.subject, o.body_text,"
 	    "       o.body_html, s.sender_name, s.sender_email, s.name, o.message_id,"
-	    "       DATE_FORMAT(o.created_at, '%Y%m%d%H%i%s')"
+	    "       DATE_FORMAT(o.created_at, '%Y%m%d%H%i%s'), o.list_unsubscribe"
 	    "  FROM outbox o JOIN shop s ON s.id = o.shop_id"
 	    " WHERE o.locked_by = ? AND o.status = 'sending'"
 	    " ORDER BY o.priority, o.id" },
@@ -254,6 +254,7 @@ struct outgoing {
 	char *recipient, *subject, *text, *html;
 	char *sender_name, *sender_email;
 	char *stored_message_id;	/* from an earlier attempt, or NULL */
+	char *list_unsubscribe;		/* a marketing mail's (mail_queue_marketing), or NULL */
 	char created[16];		/* created_at as digits: part of the Message-ID */
 	char message_id[160];
 	char date[64];
@@ -331,6 +332,22 @@ header_words(const char *text)
 	}
 	out[o] = '\0';
 	return out;
+}
+
+/* A header's value as the outbox row has it (a List-Unsubscribe written
+ * by mail_queue_marketing), or NULL when it has none or it holds a byte
+ * that could end the header line. Returns malloc'd text. */
+static char *
+header_value(const char *text)
+{
+	const unsigned char *p;
+
+	if (text == NULL || *text == '\0')
+		return NULL;
+	for (p = (const unsigned char *)text; *p != '\0'; p++)
+		if (*p < ' ' || *p == 0x7f)
+			return NULL;
+	return strdup(text);
 }
 
 /* "Name <address>" with the name encoded, or just the address. */
@@ -485,6 +502,14 @@ send_smtp(struct worker *w, struct outgoing *mail, char *error, size_t error_siz
 	headers = curl_slist_append(headers, line);
 	snprintf(line, sizeof(line), "Message-ID: %s", mail->message_id);
 	headers = curl_slist_append(headers, line);
+	/* one-click unsubscribe: RFC 2369's header with RFC 8058's POST (the
+	 * DKIM signature the RFC asks to cover both is the relay's) */
+	if (mail->list_unsubscribe != NULL) {
+		snprintf(line, sizeof(line), "List-Unsubscribe: %s", mail->list_unsubscribe);
+		headers = curl_slist_append(headers, line);
+		headers = curl_slist_append(headers,
+		    "List-Unsubscribe-Post: List-Unsubscribe=One-Click");
+	}
 	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
 
 	mime = curl_mime_init(curl);
@@ -551,9 +576,13 @@ send_file(struct worker *w, struct outgoing *mail, char *error, size_t error_siz
 		free(subject);
 		return error;
 	}
-	fprintf(file, "Date: %s\r\nFrom: %s\r\nTo: <%s>\r\nSubject: %s\r\nMessage-ID: %s\r\n"
-	    "MIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary=\"%s\"\r\n\r\n",
-	    mail->date, from, mail->recipient, subject, mail->message_id, boundary);
+	fprintf(file, "Date: %s\r\nFrom: %s\r\nTo: <%s>\r\nSubject: %s\r\nMessage-ID: %s\r\n",
+	    mail->date, from, mail->recipient, subject, mail->message_id);
+	if (mail->list_unsubscribe != NULL)
+		fprintf(file, "List-Unsubscribe: %s\r\n"
+		    "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n", mail->list_unsubscribe);
+	fprintf(file, "MIME-Version: 1.0\r\nContent-Type: multipart/alternative;"
+	    " boundary=\"%s\"\r\n\r\n", boundary);
 	fprintf(file, "--%s\r\nContent-Type: text/plain; charset=utf-8\r\n"
 	    "Content-Transfer-Encoding: base64\r\n\r\n", boundary);
 	write_base64(file, mail->text);
@@ -584,6 +613,7 @@ outgoing_free(struct outgoing *mail)
 	free(mail->sender_name);
 	free(mail->sender_email);
 	free(mail->stored_message_id);
+	free(mail->list_unsubscribe);
 }
 
 static char *
@@ -742,6 +772,7 @@ round_once(struct worker *w)
 		mail->stored_message_id = db_text(claimed, 10) ? strdup(db_text(claimed, 10)) : NULL;
 		snprintf(mail->created, sizeof(mail->created), "%s",
 		    db_text(claimed, 11) ? db_text(claimed, 11) : "");
+		mail->list_unsubscribe = header_value(db_text(claimed, 12));
 	}
 	db_done(claimed);
 	if (count > 0 && w->smtp_url != NULL &&

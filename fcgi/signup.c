@@ -16,6 +16,10 @@ static const struct route routes[] = {
 	{ "GET", "/account/", ACCESS_CUSTOMER, NULL, account_home, NULL, 0 },
 	/* the public signup (signup-public.c) */
 	/* unsubscribe (signup-unsubscribe.c) */
+	{ "GET", "/account/unsubscribe", ACCESS_PUBLIC, unsubscribe_form_fields, unsubscribe_form,
+	    unsubscribe_invalid, 0 },
+	{ "POST", "/account/unsubscribe", ACCESS_PUBLIC, unsubscribe_fields, unsubscribe_submit,
+	    unsubscribe_invalid, ROUTE_SIGNED_URL },
 	/* the shop's door and queue (signup-admin.c) */
 };
 

@@ -272,14 +272,16 @@ form_check(const struct route *route, const char *text, size_t len, int is_body,
 
 /* Gives the cgi kit the query string of a GET, with only the route's
  * fields in it; a POST's fields come from its body alone, so that secrets
- * never need a URL (and the access logs that keep them). */
+ * never need a URL (and the access logs that keep them), but for a
+ * ROUTE_SIGNED_URL route's, whose signed link is its authority. */
 void
 form_query_prepare(struct request *req)
 {
 	const char *query = request_param(req, "QUERY_STRING");
 	size_t len;
 
-	if (strcmp(req->method, "GET") != 0 || query == NULL || req->route == NULL)
+	if (query == NULL || req->route == NULL ||
+	    (strcmp(req->method, "GET") != 0 && !(req->route->flags & ROUTE_SIGNED_URL)))
 		return;
 	len = strlen(query);
 	req->query = malloc(len + 1);
