@@ -55,6 +55,7 @@
 #include "lib/upload.h"
 #include "customers-bulkjob.h"
 #include "import-job.h"
+#include "retention.h"
 
 #define BATCH 20
 #define SMTP_TIMEOUT 60
@@ -64,6 +65,7 @@
 #define MAX_SHOPS 1000		/* shops served per round, at most */
 #define JOB_MAIL_SECONDS 2	/* a long job lets a round of mail go this often */
 #define JOB_SLICE_SECONDS 10	/* Jobs.SliceSeconds: a long job's turn while others wait */
+#define RETENTION_SECONDS 3600	/* every shop's retention runs this often (retention.h) */
 
 enum worker_sql {
 	SQL_HELLO,
@@ -275,6 +277,7 @@ struct worker {
 	char id[80];		/* this worker's row in the worker table, and its claims' lock */
 	time_t last_beat;
 	time_t last_housekeeping;
+	time_t last_retention;
 	time_t last_round;	/* when a job last let a round of mail go */
 	long long job_id;	/* the job running now, 0 for none */
 	long long job_shop_id, job_admin_id;	/* its shop and who started it, or 0 */
@@ -976,8 +979,47 @@ job_import(struct worker *w, long long progress)
 	return result;
 }
 
+/* Retention (retention.h): the shop's, or every shop's that sets it when
+ * shop_id is 0, each warning and erasure committed on its own. Returns how
+ * many customers were warned or erased, or -1 when a shop's run failed
+ * (the others still ran). */
+static long long
+retention_all(struct worker *w, long long shop_id)
+{
+	long long ids[MAX_SHOPS], total = 0;
+	int count = 1, i, failed = 0;
+
+	w->last_retention = time(NULL);
+	ids[0] = shop_id;
+	if (shop_id == 0 && (count = retention_shops(&w->db, ids, MAX_SHOPS)) < 0)
+		return -1;
+	for (i = 0; i < count && !stopping; i++) {
+		struct retention_counts counts;
+		struct shop_context ctx;
+		int made = context_for_shop(&ctx, &w->db, w->config, ids[i], ACTOR_WORKER);
+
+		if (made == 1 && retention_run(&ctx, 0, NULL, NULL, &counts) == 0)
+			total += counts.warned + counts.erased;
+		else if (made != 0) {
+			log_err("retention of shop %lld failed", ids[i]);
+			failed = 1;
+		}
+		context_end(&ctx);
+		beat(w);
+	}
+	return failed ? -1 : total;
+}
+
+static long long
+job_retention(struct worker *w, long long progress)
+{
+	(void)progress;	/* a run starts over: what was done is no longer due */
+	return retention_all(w, w->job_shop_id);
+}
+
 static const struct job_kind job_kinds[] = {
 	{ "housekeeping", job_housekeeping, NULL },
+	{ RETENTION_JOB_KIND, job_retention, NULL },
 	{ BULK_JOB_KIND, job_customers_bulk, job_customers_bulk_end },
 	{ IMPORT_JOB_KIND, job_import, NULL },
 };
@@ -1223,6 +1265,8 @@ main(int argc, char **argv)
 		if (time(NULL) - w.last_housekeeping >= HOUSEKEEPING_SECONDS &&
 		    housekeeping(&w) < 0)
 			fprintf(stderr, "fidele-worker: database error during housekeeping\n");
+		if (time(NULL) - w.last_retention >= RETENTION_SECONDS && retention_all(&w, 0) < 0)
+			fprintf(stderr, "fidele-worker: retention failed for a shop\n");
 		/* one job at a time between rounds of mail */
 		jobs = job_once(&w);
 		if (jobs < 0)
