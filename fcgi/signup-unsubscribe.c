@@ -12,6 +12,12 @@
  * button that posts: mail scanners follow links, and must not unsubscribe
  * anyone. System mails (sign-in links, orders) are not touched: only the
  * marketing purpose is withdrawn.
+ *
+ * Wrong links are counted per client address (UNSUBSCRIBE_BAD_LIMIT a
+ * quarter of an hour): past it, every link from that address is refused
+ * for the rest of the window, a good one too, so that no one can try
+ * signatures in bulk. A mailbox provider posts only the links it found in
+ * mails, which are good ones, and is never held.
  */
 #include <config.h>
 
@@ -20,6 +26,8 @@
 
 #include "lib/consent.h"
 #include "lib/page.h"
+#include "lib/ratelimit.h"
+#include "lib/text.h"
 #include "lib/unsubscribe.h"
 #include "signup.h"
 
@@ -46,6 +54,8 @@ unsubscribe_ready(struct db *db)
 	return db_register(db, unsubscribe_sql, UNSUBSCRIBE_SQL__MAX);
 }
 
+static const struct ratelimit limit_bad = { "unsubscribe-bad-ip", 30, 900 };
+
 static const char *const one_click[] = { "One-Click", NULL };
 
 const struct field unsubscribe_form_fields[UNSUBSCRIBE_FORM__MAX + 1] = {
@@ -64,6 +74,39 @@ unsubscribe_refuse(struct request *req)
 {
 	hdf_set_value(req->hdf, "Page.State", "invalid");
 	page_render(req, 400, "signup/unsubscribe.cs");
+}
+
+/* The customer of the request's token, after the per-address count of
+ * wrong links: > 0 the customer, 0 refused (the page is sent), -1 on a
+ * database error (the error page is sent). */
+static long long
+token_customer(struct request *req, const char *token)
+{
+	char key[64];
+	long long customer_id;
+	int exceeded;
+
+	text_client_key(request_param(req, "REMOTE_ADDR"), key, sizeof(key));
+	exceeded = ratelimit_exceeded(&req->context, &limit_bad, key);
+	if (exceeded < 0) {
+		page_error(req, 500, NULL);
+		return -1;
+	}
+	if (exceeded) {
+		hdf_set_value(req->hdf, "Page.State", "invalid");
+		hdf_set_value(req->hdf, "Page.Message", request_text(req, "Unsubscribe.TooMany"));
+		page_render(req, 429, "signup/unsubscribe.cs");
+		return 0;
+	}
+	customer_id = unsubscribe_token_customer(&req->context, token);
+	if (customer_id == 0) {
+		if (ratelimit_hit(&req->context, &limit_bad, key) != 0) {
+			page_error(req, 500, NULL);
+			return -1;
+		}
+		unsubscribe_refuse(req);
+	}
+	return customer_id;
 }
 
 void
@@ -100,15 +143,13 @@ void
 unsubscribe_form(struct request *req)
 {
 	const char *token = request_field(req, &unsubscribe_form_fields[UNSUBSCRIBE_FORM_TOKEN]);
-	long long customer_id = unsubscribe_token_customer(&req->context, token);
+	long long customer_id;
 	char email[256] = "";
 	int consent = 0, found;
 
 	req->token_page = 1;
-	if (customer_id == 0) {
-		unsubscribe_refuse(req);
+	if ((customer_id = token_customer(req, token)) <= 0)
 		return;
-	}
 	if (db_begin(&req->app->db) != 0 ||
 	    (found = customer_lock(req, customer_id, email, sizeof(email), &consent)) < 0) {
 		page_error(req, 500, NULL);
@@ -126,16 +167,14 @@ void
 unsubscribe_submit(struct request *req)
 {
 	const char *token = request_field(req, &unsubscribe_fields[UNSUBSCRIBE_TOKEN]);
-	long long customer_id = unsubscribe_token_customer(&req->context, token);
 	struct consent_entry entry = { CONSENT_MARKETING, 0, CONSENT_VIA_UNSUBSCRIBE, 0, NULL, 0 };
+	long long customer_id;
 	char email[256] = "";
 	int consent = 0, found;
 
 	req->token_page = 1;
-	if (customer_id == 0) {
-		unsubscribe_refuse(req);
+	if ((customer_id = token_customer(req, token)) <= 0)
 		return;
-	}
 	if (db_begin(&req->app->db) != 0 ||
 	    (found = customer_lock(req, customer_id, email, sizeof(email), &consent)) < 0 ||
 	    (found == 1 && consent && consent_record(&req->context, customer_id, &entry) != 0) ||

@@ -13,7 +13,7 @@
   <p class="muted"><?cs var:Lang.Unsubscribe.SystemMail ?></p>
   <p><?cs var:Lang.Unsubscribe.Again ?> <a href="/account/"><?cs var:Lang.Unsubscribe.Account ?></a>.</p>
 <?cs else ?>
-  <p><?cs var:Lang.Unsubscribe.InvalidText ?></p>
+  <p<?cs if:Page.Message ?> class="alert" role="alert"<?cs /if ?>><?cs if:Page.Message ?><?cs var:Page.Message ?><?cs else ?><?cs var:Lang.Unsubscribe.InvalidText ?><?cs /if ?></p>
   <p><a href="/account/"><?cs var:Lang.Unsubscribe.AccountLink ?></a></p>
 <?cs /if ?>
 </section>

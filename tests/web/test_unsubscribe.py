@@ -155,6 +155,8 @@ class OneClick(unittest.TestCase):
         self.assertEqual(refused.returncode, 1)
 
     def test_system_mail_still_goes_after_unsubscribing(self):
+        web.STACK.sql("UPDATE customer SET marketing_consent = 1 WHERE email = '%s'"
+                      % STRANGER_TARGET)
         path = https_path(send_marketing(STRANGER_TARGET))
         self.assertEqual(gmail_post(ALPHA_HOST, path).status, 200)
         self.assertEqual(consent(STRANGER_TARGET), "0")
@@ -201,6 +203,7 @@ class OneClick(unittest.TestCase):
 
 class BadTokens(unittest.TestCase):
     def setUp(self):
+        web.STACK.sql("DELETE FROM rate_limit")
         web.STACK.sql("UPDATE customer SET marketing_consent = 1 WHERE email = '%s'"
                       % STRANGER_TARGET)
         self.entries = len(ledger(STRANGER_TARGET))
@@ -236,6 +239,23 @@ class BadTokens(unittest.TestCase):
     def test_garbage_is_refused(self):
         for garbage in ("abc", "", "1-", "-" + "0" * 64, self.token + "0", "1' OR 1=1 --"):
             self.assert_refused(ALPHA_HOST, garbage, repr(garbage))
+
+    def test_wrong_links_from_one_address_are_held_after_thirty(self):
+        prober = "127.0.0.9"
+        for n in range(30):
+            answer = web.Browser(ALPHA_HOST, source=prober).get(
+                "/account/unsubscribe?token=%d-%s" % (n + 1, "0" * 64))
+            self.assertEqual(answer.status, 400)
+        held = web.Browser(ALPHA_HOST, source=prober).request(
+            "POST", self.path, body="List-Unsubscribe=One-Click",
+            headers={"Content-Type": "application/x-www-form-urlencoded"})
+        self.assertEqual(held.status, 429)
+        self.assertIn("Trop de liens non valables depuis cette adresse", held.text())
+        self.assertEqual(consent(STRANGER_TARGET), "1")
+        # another address (a mailbox provider's) is not held
+        self.assertEqual(gmail_post(ALPHA_HOST, self.path).status, 200)
+        self.assertEqual(consent(STRANGER_TARGET), "0")
+        web.STACK.sql("DELETE FROM rate_limit")
 
     def test_a_post_without_the_rfc_8058_body_is_refused(self):
         answer = web.Browser(ALPHA_HOST).request(
