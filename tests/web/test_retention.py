@@ -257,7 +257,7 @@ class SettingsPage(unittest.TestCase):
         self.assertIn("30 jours avant l'effacement", page.text())
         self.assertIn("Les clients bloqués et ceux sans adresse e-mail ne sont jamais effacés",
                       page.text())
-        self.assertIn('name="retention_months" type="text" inputmode="numeric"', page.body)
+        self.assertIn('name="retention_months" type="text" pattern="[0-9]*"', page.body)
         self.assertEqual(self.save(browser, "18").status, 303)
         self.assertEqual(self.months(), "18")
         self.assertIn('value="18"', browser.get("/admin/settings").body)

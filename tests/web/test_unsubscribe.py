@@ -7,6 +7,7 @@ session; the GET only shows a button; other shops' and tampered tokens are
 refused; system mail still goes."""
 
 import re
+import subprocess
 import time
 import unittest
 import urllib.parse
@@ -66,7 +67,10 @@ def wait_for_mail(address, count, word=None, timeout=20):
 
 
 def send_marketing(address):
-    """Queues the test marketing mail and returns it as the SMTP server got it."""
+    """Queues the test marketing mail to a customer who agreed to it (each
+    test starts from there, whatever the one before withdrew) and returns
+    the mail as the SMTP server got it."""
+    web.STACK.sql("UPDATE customer SET marketing_consent = 1 WHERE email = '%s'" % address)
     before = len(mails_to(address, "essai"))
     web.STACK.admin("mail", "marketing-test", "--shop", "alpha", "--email", address)
     return wait_for_mail(address, before + 1, "essai")[-1]
@@ -154,6 +158,31 @@ class OneClick(unittest.TestCase):
                                   SUBSCRIBER, check=False)
         self.assertEqual(refused.returncode, 1)
 
+    def test_a_multipart_post_as_rfc_8058_prefers_withdraws_too(self):
+        web.STACK.sql("UPDATE customer SET marketing_consent = 1 WHERE email = '%s'"
+                      % STRANGER_TARGET)
+        path = https_path(send_marketing(STRANGER_TARGET))
+        boundary = "----unsubscribe8058"
+        body = ("--%s\r\nContent-Disposition: form-data; name=\"List-Unsubscribe\"\r\n\r\n"
+                "One-Click\r\n--%s--\r\n" % (boundary, boundary))
+        answer = web.Browser(ALPHA_HOST).request(
+            "POST", path, body=body,
+            headers={"Content-Type": "multipart/form-data; boundary=" + boundary})
+        self.assertEqual(answer.status, 200, answer.text())
+        self.assertEqual(consent(STRANGER_TARGET), "0")
+        self.assertEqual(ledger(STRANGER_TARGET)[-1],
+                         ["marketing", "0", "unsubscribe", "customer", "1"])
+        # a multipart body with anything else is refused
+        web.STACK.sql("UPDATE customer SET marketing_consent = 1 WHERE email = '%s'"
+                      % STRANGER_TARGET)
+        for name, value in (("List-Unsubscribe", "All"), ("other", "One-Click")):
+            other = body.replace("One-Click", value).replace('"List-Unsubscribe"', '"%s"' % name)
+            refused = web.Browser(ALPHA_HOST).request(
+                "POST", path, body=other,
+                headers={"Content-Type": "multipart/form-data; boundary=" + boundary})
+            self.assertEqual(refused.status, 400)
+        self.assertEqual(consent(STRANGER_TARGET), "1")
+
     def test_system_mail_still_goes_after_unsubscribing(self):
         web.STACK.sql("UPDATE customer SET marketing_consent = 1 WHERE email = '%s'"
                       % STRANGER_TARGET)
@@ -199,6 +228,20 @@ class OneClick(unittest.TestCase):
         self.assertEqual(after.status, 200)
         self.assertNotIn("<button", after.body)
         self.assertIn("Désabonnement confirmé", after.text())
+
+
+class Html(unittest.TestCase):
+    def test_the_three_pages_are_valid_html(self):
+        web.STACK.sql("UPDATE customer SET marketing_consent = 1 WHERE email = '%s'" % READER)
+        path = https_path(send_marketing(READER))
+        pages = {"ask": web.Browser(ALPHA_HOST).get(path),
+                 "done": gmail_post(ALPHA_HOST, path),
+                 "invalid": web.Browser(ALPHA_HOST).get("/account/unsubscribe?token=1-2")}
+        self.assertEqual([page.status for page in pages.values()], [200, 200, 400])
+        for name, page in pages.items():
+            result = subprocess.run(["tidy", "-q", "-e"], input=page.body.encode(),
+                                    capture_output=True)
+            self.assertEqual(result.stderr.decode().strip(), "", name)
 
 
 class BadTokens(unittest.TestCase):
