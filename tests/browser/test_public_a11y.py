@@ -73,6 +73,23 @@ class PublicPages(BrowserTest):
                                status=400)
 
 
+class CustomerSpace(BrowserTest):
+    def test_the_pages_of_a_signed_in_customer(self):
+        drain_outbox()
+        before = len(mails_to(CUSTOMER))
+        tab = self.tab()
+        tab.goto(url(ALPHA_HOST, "/account/login"))
+        tab.fill("#email", CUSTOMER)
+        tab.click_and_wait("form[action='/account/login'] button[type=submit]")
+        tab.goto(url(ALPHA_HOST, link_path(wait_for_mail(CUSTOMER, before + 1),
+                                           "/account/login/confirm")))
+        tab.click_and_wait("form button[type=submit]")
+        self.assertEqual(tab.evaluate("location.pathname"), "/account/")
+        for path in ("/account/", "/account/profile", "/account/preferences", "/account/orders",
+                     "/account/data", "/account/delete"):
+            self.check_public_page(url(ALPHA_HOST, path), tab=tab)
+
+
 class UnsubscribePages(BrowserTest):
     def setUp(self):
         super().setUp()
