@@ -42,6 +42,10 @@ static const struct route routes[] = {
 	    account_delete_confirm, account_delete_token_invalid, 0 },
 	/* the public signup (signup-public.c) */
 	/* unsubscribe (signup-unsubscribe.c) */
+	{ "GET", "/account/unsubscribe", ACCESS_PUBLIC, unsubscribe_form_fields, unsubscribe_form,
+	    unsubscribe_invalid, 0 },
+	{ "POST", "/account/unsubscribe", ACCESS_PUBLIC, unsubscribe_fields, unsubscribe_submit,
+	    unsubscribe_invalid, ROUTE_SIGNED_URL },
 	/* the shop's door and queue (signup-admin.c) */
 };
 

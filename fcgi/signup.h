@@ -63,4 +63,13 @@ void account_delete_token_invalid(struct request *req);
 void account_delete_code(struct request *req);
 void account_delete_code_invalid(struct request *req);
 
+/* one-click unsubscribe (signup-unsubscribe.c) */
+enum unsubscribe_form_field { UNSUBSCRIBE_FORM_TOKEN, UNSUBSCRIBE_FORM__MAX };
+extern const struct field unsubscribe_form_fields[UNSUBSCRIBE_FORM__MAX + 1];
+enum unsubscribe_field { UNSUBSCRIBE_TOKEN, UNSUBSCRIBE_ONE_CLICK, UNSUBSCRIBE__MAX };
+extern const struct field unsubscribe_fields[UNSUBSCRIBE__MAX + 1];
+void unsubscribe_form(struct request *req);
+void unsubscribe_submit(struct request *req);
+void unsubscribe_invalid(struct request *req);
+
 #endif
