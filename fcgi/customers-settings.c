@@ -2,7 +2,9 @@
  * The shop's settings page: its name, the language of its pages and
  * mails, the sender of its mails, and the time zone its times are shown
  * in (they stay stored in UTC), and whether staff may export the
- * customers (export.fcgi; off until an owner ticks it). Only owners reach it. A save is one
+ * customers (export.fcgi; off until an owner ticks it), and after how many
+ * months without a sign-in or an order a customer is warned, then
+ * forgotten (retention.h; off when empty). Only owners reach it. A save is one
  * UPDATE of the shop's row and an event naming the settings changed, in
  * one transaction.
  */
@@ -30,6 +32,9 @@ const struct field settings_fields[SETTINGS__MAX + 1] = {
 	[SETTINGS_TIME_ZONE] = { "time_zone", FIELD_TEXT, 1, 64, 0, 0, NULL },
 	/* a checkbox: 1 when ticked, absent when not */
 	[SETTINGS_STAFF_EXPORT] = { "staff_may_export", FIELD_INT, 0, 1, 0, 1, NULL },
+	/* empty: never; at least six months, so that a season's customers
+	 * are not warned between two seasons */
+	[SETTINGS_RETENTION] = { "retention_months", FIELD_INT, 0, 3, 6, 120, NULL },
 };
 
 /* The zones offered: where the shops that use Fidèle are (France and its
@@ -52,13 +57,16 @@ static const char *const zones[] = {
 /* The settings' statement, as text a reader can copy into a shell. */
 static const char settings_update_sql[] =
     "UPDATE shop SET name = ?, language = ?, sender_name = ?, sender_email = ?, time_zone = ?,"
-    "       staff_may_export = ?"
+    "       staff_may_export = ?, retention_months = ?"
     " WHERE id = ?";
-static const char settings_staff_export_sql[] = "SELECT staff_may_export FROM shop WHERE id = ?";
+static const char settings_staff_export_sql[] =
+    "SELECT staff_may_export, retention_months FROM shop WHERE id = ?";
 
-/* The shop's staff_may_export now ("0" or "1"), not among the shop's
- * facts every request reads: only this page and export.fcgi ask. */
+/* The shop's staff_may_export now ("0" or "1") and retention_months (""
+ * when off), not among the shop's facts every request reads: only this
+ * page, export.fcgi and the retention job ask. */
 static char staff_export_now[2] = "0";
+static char retention_now[8] = "";
 
 static int
 staff_export_read(struct request *req)
@@ -68,8 +76,14 @@ staff_export_read(struct request *req)
 
 	if (query == NULL || db_exec(&req->app->db, query, params, 1) < 0)
 		return -1;
-	snprintf(staff_export_now, sizeof(staff_export_now), "%s",
-	    db_fetch(query) == 1 && db_int(query, 0) == 1 ? "1" : "0");
+	retention_now[0] = '\0';
+	if (db_fetch(query) == 1) {
+		snprintf(staff_export_now, sizeof(staff_export_now), "%s",
+		    db_int(query, 0) == 1 ? "1" : "0");
+		if (db_text(query, 1) != NULL)
+			snprintf(retention_now, sizeof(retention_now), "%s", db_text(query, 1));
+	} else
+		snprintf(staff_export_now, sizeof(staff_export_now), "0");
 	db_done(query);
 	return 0;
 }
@@ -130,6 +144,7 @@ settings_now(struct request *req, const char *now[SETTINGS__MAX])
 	now[SETTINGS_SENDER_EMAIL] = req->shop.sender_email;
 	now[SETTINGS_TIME_ZONE] = req->shop.time_zone;
 	now[SETTINGS_STAFF_EXPORT] = staff_export_now;
+	now[SETTINGS_RETENTION] = retention_now;
 }
 
 /* The form: values from form (the request) when given, else the shop's. */
@@ -168,6 +183,10 @@ void
 customers_settings_invalid(struct request *req)
 {
 	hdf_set_value(req->hdf, "Page.Message", request_text(req, "Settings.Fix"));
+	/* the door's "a number" says less than the range does */
+	if (hdf_get_value(req->hdf, "Page.Errors.retention_months", NULL) != NULL)
+		hdf_set_value(req->hdf, "Page.Errors.retention_months",
+		    request_text(req, "Retention.Invalid"));
 	settings_render(req, 1);
 }
 
@@ -198,6 +217,7 @@ customers_settings_save(struct request *req)
 	const char *sender_name = request_field(req, &settings_fields[SETTINGS_SENDER_NAME]);
 	const char *sender_email = request_field(req, &settings_fields[SETTINGS_SENDER_EMAIL]);
 	const char *time_zone = request_field(req, &settings_fields[SETTINGS_TIME_ZONE]);
+	long long retention = request_field_int(req, &settings_fields[SETTINGS_RETENTION], 0);
 	struct db_query *update;
 	char changed[128];
 
@@ -213,17 +233,18 @@ customers_settings_save(struct request *req)
 	}
 	settings_changed(req, changed, sizeof(changed));
 	{
-		struct db_param params[7] = {
+		struct db_param params[8] = {
 			DB_TEXT(request_field(req, &settings_fields[SETTINGS_NAME])),
 			DB_TEXT(request_field(req, &settings_fields[SETTINGS_LANGUAGE])),
 			DB_TEXT(sender_name ? sender_name : ""), DB_TEXT(sender_email ? sender_email : ""),
 			DB_TEXT(time_zone), DB_INT(strcmp(staff_export_sent(req), "1") == 0),
+			retention > 0 ? DB_INT(retention) : DB_NULL,
 			DB_INT(req->shop.id)
 		};
 
 		if (db_begin(&req->app->db) != 0 ||
 		    (update = db_cached(&req->app->db, settings_update_sql)) == NULL ||
-		    db_exec(&req->app->db, update, params, 7) < 0 ||
+		    db_exec(&req->app->db, update, params, 8) < 0 ||
 		    (changed[0] != '\0' && event_add(&req->context, 0, req->session.admin_id,
 		    "shop.settings_changed", changed) != 0) ||
 		    db_commit(&req->app->db) != 0) {

@@ -10,7 +10,8 @@
 
 /* The form's fields, for the route table. */
 enum settings_field { SETTINGS_NAME, SETTINGS_LANGUAGE, SETTINGS_SENDER_NAME,
-	SETTINGS_SENDER_EMAIL, SETTINGS_TIME_ZONE, SETTINGS_STAFF_EXPORT, SETTINGS__MAX };
+	SETTINGS_SENDER_EMAIL, SETTINGS_TIME_ZONE, SETTINGS_STAFF_EXPORT, SETTINGS_RETENTION,
+	SETTINGS__MAX };
 extern const struct field settings_fields[SETTINGS__MAX + 1];
 
 /* GET: the form with the shop's current settings. */

@@ -10,6 +10,8 @@
  *   fidele-admin shop set-url --shop S --url https://clients.example.fr
  *   fidele-admin login-link --shop S --email E [--minutes N] [--send]
  *   fidele-admin customer erase --shop S --email E
+ *   fidele-admin mail marketing-test --shop S --email E
+ *   fidele-admin retention --shop S [--dry-run]
  *   fidele-admin seed-demo --shop S --customers N
  *   fidele-admin search-reindex [--shop S]
  *   fidele-admin job add --kind housekeeping [--shop S]
@@ -41,6 +43,7 @@
 #include "lib/text.h"
 #include "lib/token.h"
 #include "import-job.h"
+#include "retention.h"
 #include "seed.h"
 
 /* Prepared only once the version table exists (see cmd_migrate). */
@@ -144,7 +147,7 @@ static struct db_query key_sql[KEY_SQL__MAX] = {
 };
 
 /* The kinds fidele-worker knows (its job_kinds table). */
-static const char *const job_kinds[] = { "housekeeping", NULL };
+static const char *const job_kinds[] = { "housekeeping", RETENTION_JOB_KIND, NULL };
 static const char *const job_states[] = { "queued", "running", "done", "failed", "cancelled", NULL };
 
 struct options {
@@ -166,9 +169,15 @@ usage(void)
 	    "  fidele-admin login-link --shop SLUG --email ADDRESS [--minutes N] [--send]\n"
 	    "                          (--send mails the link to the admin instead of printing it)\n"
 	    "  fidele-admin customer erase --shop SLUG --email ADDRESS   (a person's request to be forgotten)\n"
+	    "  fidele-admin mail marketing-test --shop SLUG --email ADDRESS\n"
+	    "                          (a test of the shop's marketing mail, with its unsubscribe link,\n"
+	    "                           to a customer who agreed to marketing mail)\n"
+	    "  fidele-admin retention --shop SLUG [--dry-run]\n"
+	    "                          (warns, then forgets, the customers inactive for the shop's\n"
+	    "                           retention months; --dry-run says who, changing nothing)\n"
 	    "  fidele-admin seed-demo --shop SLUG --customers N\n"
 	    "  fidele-admin search-reindex [--shop SLUG]   (after changing customers with SQL)\n"
-	    "  fidele-admin job add --kind housekeeping [--shop SLUG]\n"
+	    "  fidele-admin job add --kind housekeeping|retention [--shop SLUG]\n"
 	    "  fidele-admin job list [--state queued|running|done|failed|cancelled]\n"
 	    "  fidele-admin job cancel --id N\n"
 	    "  fidele-admin import queue --shop SLUG --id N --action preview|run|undo\n"
@@ -745,6 +754,102 @@ cmd_customer_erase(struct db *db, HDF *config, struct options *opts)
 	return 0;
 }
 
+/* Queues a test marketing mail (templates/mail/marketing-test.*) to a
+ * customer, through mail_queue_marketing like every marketing mail: only
+ * when they agreed to it, with List-Unsubscribe and the visible link. */
+static int
+cmd_marketing_test(struct db *db, HDF *config, struct options *opts)
+{
+	static const char *const allowed[] = { "--shop", "--email", NULL };
+	struct db_query *query = &admin_sql[SQL_CUSTOMER_ID];
+	const char *slug;
+	struct shop_context ctx;
+	struct db_param params[2];
+	char email[256];
+	long long id, customer_id = 0;
+	int status, queued = -1;
+
+	if (options_check(opts, allowed) != 0)
+		return 2;
+	if ((status = shop_and_email(db, opts, &slug, email, sizeof(email), &id)) != 0)
+		return status;
+	params[0] = DB_INT(id);
+	params[1] = DB_TEXT(email);
+	if (db_exec(db, query, params, 2) < 0)
+		return 1;
+	if (db_fetch(query) == 1)
+		customer_id = db_int(query, 0);
+	db_done(query);
+	if (customer_id == 0) {
+		log_err("%s is not a customer of %s", email, slug);
+		return 1;
+	}
+	if (context_for_shop(&ctx, db, config, id, ACTOR_CLI) != 1) {
+		context_end(&ctx);
+		return 1;
+	}
+	if (db_begin(db) == 0) {
+		struct mail mail = { "marketing-test", email, customer_id, 0 };
+
+		queued = mail_queue_marketing(&ctx, &mail);
+	}
+	status = queued == 0 ? db_commit(db) != 0 : 1;
+	context_end(&ctx);
+	if (status != 0) {
+		db_rollback(db);
+		if (queued == MAIL_NO_CONSENT)
+			log_err("%s has not agreed to marketing mail: nothing queued", email);
+		return 1;
+	}
+	printf("marketing test mail queued for %s\n", email);
+	return 0;
+}
+
+/* --- retention ------------------------------------------------------------ */
+
+static void
+retention_print(void *data, const char *action, long long customer_id, const char *email,
+    const char *last_active)
+{
+	(void)data;
+	printf("%s #%lld %s (last active %s UTC)\n", action, customer_id, email, last_active);
+}
+
+/* Runs a shop's retention now, as the worker does every hour; a dry run
+ * says who would be warned and who erased, and how many, changing
+ * nothing. */
+static int
+cmd_retention(struct db *db, HDF *config, struct options *opts)
+{
+	static const char *const allowed[] = { "--shop", NULL };
+	int dry_run = flag_take(opts, "--dry-run");
+	struct retention_counts counts;
+	struct shop_context ctx;
+	const char *slug;
+	long long id;
+	int status;
+
+	if (options_check(opts, allowed) != 0 || (slug = required(opts, "--shop")) == NULL)
+		return 2;
+	if ((id = shop_id(db, slug)) <= 0)
+		return 1;
+	if (context_for_shop(&ctx, db, config, id, ACTOR_CLI) != 1) {
+		context_end(&ctx);
+		return 1;
+	}
+	status = retention_run(&ctx, dry_run, retention_print, NULL, &counts) != 0;
+	context_end(&ctx);
+	if (status != 0)
+		return 1;
+	if (dry_run)
+		printf("shop %s (dry run, nothing changed): %lld to erase, %lld to warn\n", slug,
+		    counts.erased, counts.warned);
+	else
+		printf("shop %s: %lld erased, %lld warned, %lld came back\n", slug, counts.erased,
+		    counts.warned, counts.cancelled);
+	return 0;
+}
+
 /* --- seed-demo ----------------------------------------------------------- */
 
 
@@ -841,7 +946,7 @@ cmd_job_add(struct db *db, struct options *opts)
 	if (kind == NULL)
 		return 2;
 	if (!one_of(kind, job_kinds)) {
-		log_err("--kind is housekeeping, not \"%s\"", kind);
+		log_err("--kind is housekeeping or retention, not \"%s\"", kind);
 		return 2;
 	}
 	slug = option(opts, "--shop", NULL);
@@ -1124,6 +1229,8 @@ main(int argc, char **argv)
 		skip = 3;
 	else if (argc >= 3 && strcmp(argv[1], "customer") == 0 && strcmp(argv[2], "erase") == 0)
 		skip = 3;
+	else if (argc >= 3 && strcmp(argv[1], "mail") == 0 && strcmp(argv[2], "marketing-test") == 0)
+		skip = 3;
 	else if (argc >= 3 && strcmp(argv[1], "job") == 0 && (strcmp(argv[2], "add") == 0 ||
 	    strcmp(argv[2], "list") == 0 || strcmp(argv[2], "cancel") == 0))
 		skip = 3;
@@ -1133,7 +1240,7 @@ main(int argc, char **argv)
 	    strcmp(argv[2], "list") == 0 || strcmp(argv[2], "revoke") == 0))
 		skip = 3;
 	else if (strcmp(argv[1], "seed-demo") == 0 || strcmp(argv[1], "login-link") == 0 ||
-	    strcmp(argv[1], "search-reindex") == 0)
+	    strcmp(argv[1], "search-reindex") == 0 || strcmp(argv[1], "retention") == 0)
 		skip = 2;
 	else {
 		log_err("unknown command");
@@ -1180,6 +1287,10 @@ main(int argc, char **argv)
 		status = cmd_shop_add(&db, &opts);
 	else if (strcmp(argv[1], "customer") == 0)
 		status = cmd_customer_erase(&db, config, &opts);
+	else if (strcmp(argv[1], "mail") == 0)
+		status = cmd_marketing_test(&db, config, &opts);
+	else if (strcmp(argv[1], "retention") == 0)
+		status = cmd_retention(&db, config, &opts);
 	else if (strcmp(argv[1], "login-link") == 0)
 		status = cmd_login_link(&db, config, &opts);
 	else if (strcmp(argv[1], "admin") == 0)

@@ -55,6 +55,7 @@
 #include "lib/upload.h"
 #include "customers-bulkjob.h"
 #include "import-job.h"
+#include "retention.h"
 
 #define BATCH 20
 #define SMTP_TIMEOUT 60
@@ -64,6 +65,7 @@
 #define MAX_SHOPS 1000		/* shops served per round, at most */
 #define JOB_MAIL_SECONDS 2	/* a long job lets a round of mail go this often */
 #define JOB_SLICE_SECONDS 10	/* Jobs.SliceSeconds: a long job's turn while others wait */
+#define RETENTION_SECONDS 3600	/* every shop's retention runs this often (retention.h) */
 
 enum worker_sql {
 	SQL_HELLO,
@@ -140,7 +142,7 @@ static struct db_query worker_sql[WORKER_SQL__MAX] = {
 	[SQL_CLAIMED] = { .sql =
 	    "SELECT o.id, o.shop_id, o.customer_id, o.recipient, o.subject, o.body_text,"
 	    "       o.body_html, s.sender_name, s.sender_email, s.name, o.message_id,"
-	    "       DATE_FORMAT(o.created_at, '%Y%m%d%H%i%s')"
+	    "       DATE_FORMAT(o.created_at, '%Y%m%d%H%i%s'), o.list_unsubscribe"
 	    "  FROM outbox o JOIN shop s ON s.id = o.shop_id"
 	    " WHERE o.locked_by = ? AND o.status = 'sending'"
 	    " ORDER BY o.priority, o.id" },
@@ -254,6 +256,7 @@ struct outgoing {
 	char *recipient, *subject, *text, *html;
 	char *sender_name, *sender_email;
 	char *stored_message_id;	/* from an earlier attempt, or NULL */
+	char *list_unsubscribe;		/* a marketing mail's (mail_queue_marketing), or NULL */
 	char created[16];		/* created_at as digits: part of the Message-ID */
 	char message_id[160];
 	char date[64];
@@ -274,6 +277,7 @@ struct worker {
 	char id[80];		/* this worker's row in the worker table, and its claims' lock */
 	time_t last_beat;
 	time_t last_housekeeping;
+	time_t last_retention;
 	time_t last_round;	/* when a job last let a round of mail go */
 	long long job_id;	/* the job running now, 0 for none */
 	long long job_shop_id, job_admin_id;	/* its shop and who started it, or 0 */
@@ -331,6 +335,22 @@ header_words(const char *text)
 	}
 	out[o] = '\0';
 	return out;
+}
+
+/* A header's value as the outbox row has it (a List-Unsubscribe written
+ * by mail_queue_marketing), or NULL when it has none or it holds a byte
+ * that could end the header line. Returns malloc'd text. */
+static char *
+header_value(const char *text)
+{
+	const unsigned char *p;
+
+	if (text == NULL || *text == '\0')
+		return NULL;
+	for (p = (const unsigned char *)text; *p != '\0'; p++)
+		if (*p < ' ' || *p == 0x7f)
+			return NULL;
+	return strdup(text);
 }
 
 /* "Name <address>" with the name encoded, or just the address. */
@@ -485,6 +505,14 @@ send_smtp(struct worker *w, struct outgoing *mail, char *error, size_t error_siz
 	headers = curl_slist_append(headers, line);
 	snprintf(line, sizeof(line), "Message-ID: %s", mail->message_id);
 	headers = curl_slist_append(headers, line);
+	/* one-click unsubscribe: RFC 2369's header with RFC 8058's POST (the
+	 * DKIM signature the RFC asks to cover both is the relay's) */
+	if (mail->list_unsubscribe != NULL) {
+		snprintf(line, sizeof(line), "List-Unsubscribe: %s", mail->list_unsubscribe);
+		headers = curl_slist_append(headers, line);
+		headers = curl_slist_append(headers,
+		    "List-Unsubscribe-Post: List-Unsubscribe=One-Click");
+	}
 	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
 
 	mime = curl_mime_init(curl);
@@ -551,9 +579,13 @@ send_file(struct worker *w, struct outgoing *mail, char *error, size_t error_siz
 		free(subject);
 		return error;
 	}
-	fprintf(file, "Date: %s\r\nFrom: %s\r\nTo: <%s>\r\nSubject: %s\r\nMessage-ID: %s\r\n"
-	    "MIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary=\"%s\"\r\n\r\n",
-	    mail->date, from, mail->recipient, subject, mail->message_id, boundary);
+	fprintf(file, "Date: %s\r\nFrom: %s\r\nTo: <%s>\r\nSubject: %s\r\nMessage-ID: %s\r\n",
+	    mail->date, from, mail->recipient, subject, mail->message_id);
+	if (mail->list_unsubscribe != NULL)
+		fprintf(file, "List-Unsubscribe: %s\r\n"
+		    "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n", mail->list_unsubscribe);
+	fprintf(file, "MIME-Version: 1.0\r\nContent-Type: multipart/alternative;"
+	    " boundary=\"%s\"\r\n\r\n", boundary);
 	fprintf(file, "--%s\r\nContent-Type: text/plain; charset=utf-8\r\n"
 	    "Content-Transfer-Encoding: base64\r\n\r\n", boundary);
 	write_base64(file, mail->text);
@@ -584,6 +616,7 @@ outgoing_free(struct outgoing *mail)
 	free(mail->sender_name);
 	free(mail->sender_email);
 	free(mail->stored_message_id);
+	free(mail->list_unsubscribe);
 }
 
 static char *
@@ -742,6 +775,7 @@ round_once(struct worker *w)
 		mail->stored_message_id = db_text(claimed, 10) ? strdup(db_text(claimed, 10)) : NULL;
 		snprintf(mail->created, sizeof(mail->created), "%s",
 		    db_text(claimed, 11) ? db_text(claimed, 11) : "");
+		mail->list_unsubscribe = header_value(db_text(claimed, 12));
 	}
 	db_done(claimed);
 	if (count > 0 && w->smtp_url != NULL &&
@@ -945,8 +979,47 @@ job_import(struct worker *w, long long progress)
 	return result;
 }
 
+/* Retention (retention.h): the shop's, or every shop's that sets it when
+ * shop_id is 0, each warning and erasure committed on its own. Returns how
+ * many customers were warned or erased, or -1 when a shop's run failed
+ * (the others still ran). */
+static long long
+retention_all(struct worker *w, long long shop_id)
+{
+	long long ids[MAX_SHOPS], total = 0;
+	int count = 1, i, failed = 0;
+
+	w->last_retention = time(NULL);
+	ids[0] = shop_id;
+	if (shop_id == 0 && (count = retention_shops(&w->db, ids, MAX_SHOPS)) < 0)
+		return -1;
+	for (i = 0; i < count && !stopping; i++) {
+		struct retention_counts counts;
+		struct shop_context ctx;
+		int made = context_for_shop(&ctx, &w->db, w->config, ids[i], ACTOR_WORKER);
+
+		if (made == 1 && retention_run(&ctx, 0, NULL, NULL, &counts) == 0)
+			total += counts.warned + counts.erased;
+		else if (made != 0) {
+			log_err("retention of shop %lld failed", ids[i]);
+			failed = 1;
+		}
+		context_end(&ctx);
+		beat(w);
+	}
+	return failed ? -1 : total;
+}
+
+static long long
+job_retention(struct worker *w, long long progress)
+{
+	(void)progress;	/* a run starts over: what was done is no longer due */
+	return retention_all(w, w->job_shop_id);
+}
+
 static const struct job_kind job_kinds[] = {
 	{ "housekeeping", job_housekeeping, NULL },
+	{ RETENTION_JOB_KIND, job_retention, NULL },
 	{ BULK_JOB_KIND, job_customers_bulk, job_customers_bulk_end },
 	{ IMPORT_JOB_KIND, job_import, NULL },
 };
@@ -1192,6 +1265,8 @@ main(int argc, char **argv)
 		if (time(NULL) - w.last_housekeeping >= HOUSEKEEPING_SECONDS &&
 		    housekeeping(&w) < 0)
 			fprintf(stderr, "fidele-worker: database error during housekeeping\n");
+		if (time(NULL) - w.last_retention >= RETENTION_SECONDS && retention_all(&w, 0) < 0)
+			fprintf(stderr, "fidele-worker: retention failed for a shop\n");
 		/* one job at a time between rounds of mail */
 		jobs = job_once(&w);
 		if (jobs < 0)

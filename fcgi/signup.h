@@ -20,7 +20,56 @@
 
 #include "lib/app.h"
 
-/* the customer's home (account-home.c) */
+/* the customer's own space (account-*.c; account.h: what they share) */
 void account_home(struct request *req);
+
+enum profile_field { PROFILE_FIRST_NAME, PROFILE_LAST_NAME, PROFILE_PHONE, PROFILE_COUNTRY,
+	PROFILE_LANGUAGE, PROFILE_COMPANY, PROFILE_ADDRESS, PROFILE_POSTAL_CODE, PROFILE_CITY,
+	PROFILE_VAT_NUMBER, PROFILE__MAX };
+enum email_field { EMAIL_NEW, EMAIL__MAX };
+enum email_confirm_field { EMAIL_CONFIRM_TOKEN, EMAIL_CONFIRM__MAX };
+extern const struct field profile_fields[PROFILE__MAX + 1], email_fields[EMAIL__MAX + 1],
+    email_confirm_fields[EMAIL_CONFIRM__MAX + 1];
+void account_profile_form(struct request *req);
+void account_profile_invalid(struct request *req);
+void account_profile_save(struct request *req);
+void account_email_request(struct request *req);
+void account_email_invalid(struct request *req);
+void account_email_confirm_form(struct request *req);
+void account_email_confirm(struct request *req);
+void account_email_token_invalid(struct request *req);
+
+enum preferences_field { PREFERENCES_MARKETING, PREFERENCES_TEXT, PREFERENCES__MAX };
+extern const struct field preferences_fields[PREFERENCES__MAX + 1];
+void account_preferences_form(struct request *req);
+void account_preferences_save(struct request *req);
+void account_preferences_invalid(struct request *req);
+
+void account_orders(struct request *req);
+void account_order(struct request *req);
+
+void account_data_page(struct request *req);
+void account_data_download(struct request *req);
+
+enum delete_confirm_field { DELETE_CONFIRM_TOKEN, DELETE_CONFIRM__MAX };
+enum delete_code_field { DELETE_CODE_HANDLE, DELETE_CODE_CODE, DELETE_CODE__MAX };
+extern const struct field delete_confirm_fields[DELETE_CONFIRM__MAX + 1],
+    delete_code_fields[DELETE_CODE__MAX + 1];
+void account_delete_page(struct request *req);
+void account_delete_request(struct request *req);
+void account_delete_confirm_form(struct request *req);
+void account_delete_confirm(struct request *req);
+void account_delete_token_invalid(struct request *req);
+void account_delete_code(struct request *req);
+void account_delete_code_invalid(struct request *req);
+
+/* one-click unsubscribe (signup-unsubscribe.c) */
+enum unsubscribe_form_field { UNSUBSCRIBE_FORM_TOKEN, UNSUBSCRIBE_FORM__MAX };
+extern const struct field unsubscribe_form_fields[UNSUBSCRIBE_FORM__MAX + 1];
+enum unsubscribe_field { UNSUBSCRIBE_TOKEN, UNSUBSCRIBE_ONE_CLICK, UNSUBSCRIBE__MAX };
+extern const struct field unsubscribe_fields[UNSUBSCRIBE__MAX + 1];
+void unsubscribe_form(struct request *req);
+void unsubscribe_submit(struct request *req);
+void unsubscribe_invalid(struct request *req);
 
 #endif

@@ -29,6 +29,34 @@ install_packages() {
     rm -f /usr/sbin/policy-rc.d
 }
 
+# axe-core, the accessibility rules the browser tests run on the public
+# pages (tests/browser/browsing.py, assert_accessible). Its axe.min.js is
+# 650 KB of minified third-party JavaScript, and no Debian package has it:
+# rather than commit it, this fetches a pinned version from the npm
+# registry into a cache outside the tree, checks it against the SHA-256
+# written here (so every run tests with the same rules), and exports its
+# path as FIDELE_AXE. npm comes with Node.js; Debian's package is only
+# installed when no npm is found.
+FIDELE_AXE_VERSION=4.14.1
+FIDELE_AXE_SHA256=29348999450cdf2849a8e70b7912fc2da85a849da39c0d0d5394f51d4a9ed95c
+FIDELE_AXE_DIR=${FIDELE_AXE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/fidele/axe-core-$FIDELE_AXE_VERSION}
+
+install_axe() {
+    axe_file="$FIDELE_AXE_DIR/node_modules/axe-core/axe.min.js"
+    if ! echo "$FIDELE_AXE_SHA256  $axe_file" | sha256sum -c --status - 2>/dev/null; then
+        command -v npm >/dev/null 2>&1 || install_packages npm
+        mkdir -p "$FIDELE_AXE_DIR"
+        npm install --no-save --no-audit --no-fund --ignore-scripts --no-package-lock \
+            --prefix "$FIDELE_AXE_DIR" "axe-core@$FIDELE_AXE_VERSION" >/dev/null
+        if ! echo "$FIDELE_AXE_SHA256  $axe_file" | sha256sum -c --status -; then
+            echo "axe-core $FIDELE_AXE_VERSION from npm is not the file pinned in scripts/setup.sh" >&2
+            exit 1
+        fi
+    fi
+    FIDELE_AXE=$axe_file
+    export FIDELE_AXE
+}
+
 # build DIR [configure arguments…]: bootstraps if needed, configures DIR
 # from the source tree and builds it.
 build() {

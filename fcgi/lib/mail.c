@@ -12,6 +12,37 @@
 #include "log.h"
 #include "mail.h"
 #include "page.h"
+#include "unsubscribe.h"
+
+enum mail_sql {
+	SQL_MARKETING_TO,
+	SQL_LIST_UNSUBSCRIBE,
+	MAIL_SQL__MAX
+};
+
+static struct db_query mail_sql[MAIL_SQL__MAX] = {
+	/* whom a marketing mail may go to, now: the flag the ledger keeps
+	 * (consent.c), locked so that an unsubscribe waits for this mail's
+	 * transaction and the next one sees the withdrawal */
+	[SQL_MARKETING_TO] = { .sql =
+	    "SELECT email, language FROM customer"
+	    " WHERE id = ? AND shop_id = ? AND erased_at IS NULL AND marketing_consent = 1"
+	    "   AND email IS NOT NULL"
+	    " LOCK IN SHARE MODE" },
+	[SQL_LIST_UNSUBSCRIBE] = { .sql =
+	    "UPDATE outbox SET list_unsubscribe = ? WHERE id = ? AND shop_id = ?" },
+};
+
+static int
+mail_ready(struct db *db)
+{
+	int i;
+
+	for (i = 0; i < db->table_count; i++)
+		if (db->tables[i] == mail_sql)
+			return 0;
+	return db_register(db, mail_sql, MAIL_SQL__MAX);
+}
 
 int
 mail_queue(struct shop_context *ctx, const struct mail *mail)
@@ -19,8 +50,12 @@ mail_queue(struct shop_context *ctx, const struct mail *mail)
 	return mail_queue_in(ctx, mail, NULL);
 }
 
-int
-mail_queue_in(struct shop_context *ctx, const struct mail *mail, const char *language)
+/* Renders and queues one mail; with_footer appends the text of
+ * templates/mail/unsubscribe-footer.txt.cs to the text body (the HTML
+ * layout shows Mail.Unsubscribe itself). */
+static int
+mail_render_queue(struct shop_context *ctx, const struct mail *mail, const char *language,
+    int with_footer)
 {
 	STRING text, html;
 	char template[128];
@@ -32,7 +67,9 @@ mail_queue_in(struct shop_context *ctx, const struct mail *mail, const char *lan
 	hdf_set_value(ctx->hdf, "Mail.Recipient", mail->recipient);
 	context_link_lang(ctx, language);
 	snprintf(template, sizeof(template), "mail/%s.txt.cs", mail->name);
-	if (page_render_text(ctx->hdf, ctx->data_dir, template, "none", &text) != 0)
+	if (page_render_text(ctx->hdf, ctx->data_dir, template, "none", &text) != 0 ||
+	    (with_footer && page_render_text(ctx->hdf, ctx->data_dir,
+	    "mail/unsubscribe-footer.txt.cs", "none", &text) != 0))
 		goto out;
 	snprintf(template, sizeof(template), "mail/%s.html.cs", mail->name);
 	if (page_render_text(ctx->hdf, ctx->data_dir, template, "html", &html) != 0)
@@ -71,4 +108,49 @@ out:
 	string_clear(&text);
 	string_clear(&html);
 	return status;
+}
+
+int
+mail_queue_in(struct shop_context *ctx, const struct mail *mail, const char *language)
+{
+	return mail_render_queue(ctx, mail, language, 0);
+}
+
+int
+mail_queue_marketing(struct shop_context *ctx, const struct mail *mail)
+{
+	struct db_query *query = &mail_sql[SQL_MARKETING_TO];
+	struct db_param params[3] = { DB_INT(mail->customer_id), DB_INT(ctx->shop_id) };
+	char url[600], header[UNSUBSCRIBE_HEADER_SIZE], language[3] = "";
+	struct mail to = *mail;
+	char recipient[256] = "";
+	long long outbox_id;
+	int found, status;
+
+	if (mail->customer_id == 0 || mail_ready(ctx->db) != 0 ||
+	    db_exec(ctx->db, query, params, 2) < 0)
+		return -1;
+	found = db_fetch(query);
+	if (found == 1) {
+		snprintf(recipient, sizeof(recipient), "%s", db_text(query, 0));
+		if (db_text(query, 1) != NULL)
+			snprintf(language, sizeof(language), "%s", db_text(query, 1));
+	}
+	db_done(query);
+	if (found != 1)
+		return found < 0 ? -1 : MAIL_NO_CONSENT;
+	if (unsubscribe_links(ctx, mail->customer_id, url, sizeof(url), header) != 0)
+		return -1;
+	/* the address as it is now, whatever the caller had */
+	to.recipient = recipient;
+	hdf_set_value(ctx->hdf, "Mail.Unsubscribe", url);
+	status = mail_render_queue(ctx, &to, language, 1);
+	hdf_remove_tree(ctx->hdf, "Mail.Unsubscribe");
+	if (status != 0)
+		return -1;
+	outbox_id = (long long)db_insert_id(&core_sql[CORE_OUTBOX_INSERT]);
+	params[0] = DB_TEXT(header);
+	params[1] = DB_INT(outbox_id);
+	params[2] = DB_INT(ctx->shop_id);
+	return db_exec(ctx->db, &mail_sql[SQL_LIST_UNSUBSCRIBE], params, 3) == 1 ? 0 : -1;
 }

@@ -28,4 +28,24 @@ int mail_queue(struct shop_context *ctx, const struct mail *mail);
  * shop's. */
 int mail_queue_in(struct shop_context *ctx, const struct mail *mail, const char *language);
 
+/*
+ * A marketing mail (a newsletter, an offer: anything the customer may
+ * refuse, unlike the mails their own account or orders cause). The one
+ * way to queue one: it is queued only when the customer may be sent
+ * marketing mail now (customer.marketing_consent, which the consent ledger
+ * keeps: consent.h), and it carries one-click unsubscribe (unsubscribe.h):
+ * the worker sends List-Unsubscribe (an HTTPS link and a mailto) and
+ * List-Unsubscribe-Post: List-Unsubscribe=One-Click (RFC 8058), and the
+ * mail's text and HTML end with the visible link (templates/mail/
+ * unsubscribe-footer.txt.cs, the HTML layout's mail_bottom: the template
+ * need not do anything). mail->customer_id is required; the language is
+ * the customer's own.
+ *
+ * Returns 0 queued, MAIL_NO_CONSENT when the customer (of the context's
+ * shop, not erased) may not be sent marketing mail or does not exist
+ * (nothing queued), or -1 (template or database error, logged).
+ */
+#define MAIL_NO_CONSENT 1
+int mail_queue_marketing(struct shop_context *ctx, const struct mail *mail);
+
 #endif

@@ -111,6 +111,14 @@ struct route {
  * or Origin is asked for, and every error is answered as JSON. The route's
  * access must be ACCESS_PUBLIC: the key is who may call it. */
 #define ROUTE_KEY (1u << 1)
+/* A POST whose authority is a signed token in its URL: a mail's one-click
+ * unsubscribe (RFC 8058), which a mailbox provider posts from its own
+ * servers, with no cookie, no CSRF token and no Origin of ours. Its query
+ * string is checked against the route's fields and read as a GET's is,
+ * beside the body; no CSRF token or Origin is asked for. The handler
+ * checks the signature before it acts, and acts only in ways a replay or
+ * a stranger's post cannot misuse (withdrawing, never granting). */
+#define ROUTE_SIGNED_URL (1u << 2)
 
 /* The largest body a form of ours sends, in bytes: the default of
  * Limits.MaxBody, and nginx's client_max_body_size in nginx-conf/. The

@@ -34,6 +34,10 @@
     <p class="muted"><?cs var:Lang.Settings.TimeZoneHelp ?></p>
     <label class="check"><input type="checkbox" id="staff_may_export" name="staff_may_export" value="1"<?cs if:Page.Form.staff_may_export == "1" ?> checked<?cs /if ?>> <span><?cs var:Lang.Settings.StaffMayExport ?></span></label>
     <p class="muted"><?cs var:Lang.Settings.StaffMayExportHelp ?></p>
+    <label for="retention_months"><?cs var:Lang.Retention.Label ?></label>
+    <input id="retention_months" name="retention_months" type="text" pattern="[0-9]*" maxlength="3" value="<?cs var:Page.Form.retention_months ?>" aria-describedby="retention_help">
+    <?cs call:field_error("retention_months") ?>
+    <p class="muted" id="retention_help"><?cs var:Lang.Retention.Help ?></p>
     <div class="actions">
       <button type="submit" class="primary"><?cs var:Lang.Settings.Save ?></button>
     </div>

@@ -10,7 +10,8 @@
 <?cs /def ?><?cs def:mail_bottom() ?>
 </td></tr>
 </table>
-<p style="font-size:12px;color:#5d6778;margin:16px 0 0;"><?cs var:Lang.Mail.Footer ?> <?cs var:Mail.Recipient ?></p>
+<p style="font-size:12px;color:#5d6778;margin:16px 0 0;"><?cs var:Lang.Mail.Footer ?> <?cs var:Mail.Recipient ?></p><?cs if:Mail.Unsubscribe ?>
+<p style="font-size:12px;color:#5d6778;margin:8px 0 0;"><?cs var:Lang.Unsubscribe.Mail.FooterHtml ?> <a href="<?cs var:Mail.Unsubscribe ?>" style="color:#1d4f91;"><?cs var:Lang.Unsubscribe.Mail.Link ?></a></p><?cs /if ?>
 </td></tr>
 </table>
 </body>

@@ -3,6 +3,9 @@ started, addresses on the stack, mail as the SMTP server received it, and a
 test case that opens tabs and fails when a page it visited logged an
 error."""
 
+import hashlib
+import json
+import os
 import re
 import time
 import unittest
@@ -61,6 +64,36 @@ def mail_code(message):
     return match.group(1)
 
 
+def axe_source():
+    """axe-core's axe.min.js, at the version and SHA-256 scripts/setup.sh
+    pins (install_axe fetches it; FIDELE_AXE says where, else the cache it
+    uses by default). A missing or different file fails the test that
+    asked, with what to run."""
+    setup = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts",
+                         "setup.sh")
+    with open(setup) as f:
+        text = f.read()
+    version = re.search(r"^FIDELE_AXE_VERSION=(\S+)$", text, re.M).group(1)
+    pinned = re.search(r"^FIDELE_AXE_SHA256=([0-9a-f]{64})$", text, re.M).group(1)
+    cache = os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")
+    path = os.environ.get("FIDELE_AXE") or os.path.join(
+        cache, "fidele", "axe-core-" + version, "node_modules", "axe-core", "axe.min.js")
+    if not os.path.exists(path):
+        raise AssertionError("no axe-core at %s: run `. scripts/setup.sh; install_axe`" % path)
+    with open(path, "rb") as f:
+        data = f.read()
+    if hashlib.sha256(data).hexdigest() != pinned:
+        raise AssertionError("%s is not axe-core %s as scripts/setup.sh pins it" % (path, version))
+    return data.decode("utf-8")
+
+
+# The rules the public pages must pass: WCAG 2.1 levels A and AA, and
+# axe's best practices (landmarks, one h1, headings in order).
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+PHONE = (390, 844)
+DESKTOP = (1280, 900)
+
+
 class BrowserTest(unittest.TestCase):
     """Opens tabs with tab(); after the test, fails if any page they showed
     logged a console error, an uncaught exception or a refused load."""
@@ -87,6 +120,42 @@ class BrowserTest(unittest.TestCase):
             errors += tab.take_errors()
             tab.close()
         self.assertEqual(errors, [], "pages logged errors")
+
+    def assert_accessible(self, tab, what=""):
+        """Runs axe-core on the page the tab shows; fails with every
+        violation: its rule, its impact, what it asks and where."""
+        if not tab.evaluate("typeof axe !== 'undefined'"):
+            tab.evaluate(axe_source() + ";true")
+        found = tab.evaluate("axe.run(document, {runOnly: {type: 'tag', values: %s},"
+                             " resultTypes: ['violations']})"
+                             ".then(r => r.violations.map(v => ({id: v.id, impact: v.impact,"
+                             " help: v.help, nodes: v.nodes.map(n => n.target.join(' '))})))"
+                             % json.dumps(AXE_TAGS))
+        if found:
+            self.fail("axe-core violations on %s %s:\n%s" % (
+                tab.url(), what, "\n".join("%(id)s (%(impact)s): %(help)s at %(nodes)s" % v
+                                           for v in found)))
+
+    def check_public_page(self, address=None, status=200, tab=None):
+        """The one call for a public page: loads address (a URL from url())
+        in a tab (a new one unless given; no address: the page the tab
+        shows, such as the answer to a form), expects status, and runs
+        axe-core on it on a desktop screen and on a phone, where nothing
+        may scroll sideways either. Returns the tab, back at desktop
+        size."""
+        tab = tab or self.tab()
+        if address is not None:
+            self.assertEqual(tab.goto(address), status, address)
+        for width, height in (DESKTOP, PHONE):
+            tab.set_viewport(width, height, mobile=width < 600)
+            self.assert_accessible(tab, "at %d px wide" % width)
+            self.assertLessEqual(tab.evaluate("document.documentElement.scrollWidth"), width,
+                                 "%s scrolls sideways at %d px" % (tab.url(), width))
+        tab.set_viewport(*DESKTOP)
+        # a page answered with an error status logs it; that is its answer
+        if status >= 400:
+            tab.take_errors()
+        return tab
 
     def sign_in_admin(self, host, email, password):
         """A tab of its own where this admin signed in with the form."""

@@ -1,0 +1,6 @@
+Subject: <?cs var:Lang.Unsubscribe.Mail.TestSubject ?> <?cs var:Shop.Name ?>
+<?cs var:Lang.Mail.Hello ?>
+
+<?cs var:Lang.Unsubscribe.Mail.TestIntro ?>
+
+<?cs var:Shop.Name ?>

@@ -1,0 +1,4 @@
+
+--
+<?cs var:Lang.Unsubscribe.Mail.Footer ?>
+<?cs var:Mail.Unsubscribe ?>
