@@ -44,20 +44,31 @@
   }
 
   /* a button that copies the text of the element named by data-copy
-   * (the signup page's address, which stays selectable without script) */
+   * (the signup page's address, which stays selectable without script):
+   * the text is selected, then copied by the clipboard API where the page
+   * may use it (HTTPS), else by the older copy command */
   function copyButtons() {
     var buttons = document.querySelectorAll("button[data-copy]");
     for (var i = 0; i < buttons.length; i++) {
       (function (button) {
         var source = document.getElementById(button.getAttribute("data-copy"));
-        if (!source || !navigator.clipboard) {
+        if (!source) {
           return;
         }
         button.hidden = false;
         button.addEventListener("click", function () {
-          navigator.clipboard.writeText(source.textContent).then(function () {
+          var range = document.createRange();
+          var done = function () {
             button.textContent = button.getAttribute("data-copied");
-          });
+          };
+          range.selectNodeContents(source);
+          window.getSelection().removeAllRanges();
+          window.getSelection().addRange(range);
+          if (navigator.clipboard && window.isSecureContext) {
+            navigator.clipboard.writeText(source.textContent).then(done, function () {});
+          } else if (document.execCommand && document.execCommand("copy")) {
+            done();
+          }
         });
       })(buttons[i]);
     }

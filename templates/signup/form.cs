@@ -1,10 +1,10 @@
-<?cs include:"macros.cs" ?><?cs set:Page.Title = Lang.Signup.Title ?><?cs def:content() ?>
+<?cs include:"macros.cs" ?><?cs if:Page.Door == "closed" ?><?cs set:Page.Title = Lang.Signup.ClosedTitle ?><?cs else ?><?cs set:Page.Title = Lang.Signup.Title ?><?cs /if ?><?cs def:content() ?>
 <section class="card narrow signup">
-  <h1><?cs if:Page.Door == "waitlist" ?><?cs var:Lang.Signup.WaitlistTitle ?><?cs else ?><?cs var:Lang.Signup.Title ?><?cs /if ?></h1>
+  <h1><?cs if:Page.Door == "waitlist" ?><?cs var:Lang.Signup.WaitlistTitle ?><?cs elif:Page.Door == "closed" ?><?cs var:Lang.Signup.ClosedTitle ?><?cs else ?><?cs var:Lang.Signup.Title ?><?cs /if ?></h1>
   <?cs if:Page.Message ?><p class="alert" role="alert"><?cs var:Page.Message ?></p><?cs /if ?>
   <?cs if:Page.Door == "closed" ?>
   <p><?cs var:Lang.Signup.Closed ?></p>
-  <?cs if:Page.Contact ?><p><?cs var:Lang.Signup.ClosedContact ?> <a class="email" href="mailto:<?cs var:Page.Contact ?>"><?cs var:Page.Contact ?></a></p><?cs /if ?>
+  <?cs if:Page.Contact ?><p><?cs var:Lang.Signup.ClosedContact ?> <a class="email" href="mailto:<?cs var:Page.Contact ?>"><?cs var:Page.Contact ?></a></p><?cs else ?><p><?cs var:Lang.Signup.ClosedNoContact ?></p><?cs /if ?>
   <p class="muted"><a href="/account/login"><?cs var:Lang.Signup.AlreadyCustomer ?></a></p>
   <?cs else ?>
   <p><?cs if:Page.Door == "waitlist" ?><?cs var:Lang.Signup.WaitlistIntro ?><?cs else ?><?cs var:Lang.Signup.Intro ?><?cs /if ?></p>

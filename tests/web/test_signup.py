@@ -24,6 +24,7 @@ UPDATE shop SET sender_email = 'contact@alpha.test' WHERE slug = 'alpha';
 
 
 def tearDownModule():
+    web.STACK.sql("UPDATE shop SET sender_email = '' WHERE slug = 'alpha'")
     steps.set_door("alpha", "open")
     steps.set_door("beta", "open")
 
