@@ -331,3 +331,37 @@ class TwoShops(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class Html(unittest.TestCase):
+    """The signup pages render as valid HTML (tidy finds no errors)."""
+
+    KNOWN_TO_TIDY = ('proprietary attribute "aria-current"', 'proprietary attribute "inputmode"',
+                     # tidy 5.6 knows no inline SVG attributes
+                     'proprietary attribute "shape-rendering"', "<svg>", "<rect>", "<path>")
+
+    def test_signup_pages_are_valid_html(self):
+        import subprocess
+        steps.clear_limits()
+        pages = {}
+        for mode in ("open", "waitlist", "closed"):
+            steps.set_door("alpha", mode)
+            pages["public " + mode] = web.Browser(ALPHA_HOST).get("/account/signup").body
+        steps.set_door("alpha", "waitlist")
+        pages["refused form"] = steps.sign_up(web.Browser(ALPHA_HOST), "bad", first_name="").body
+        pages["sent"] = steps.sign_up(web.Browser(ALPHA_HOST), "html.check@example.org").body
+        pages["expired"] = web.Browser(ALPHA_HOST).get("/account/signup/confirm?token=" + "a" * 64).body
+        applicant = apply("html.waiting@example.org")
+        pages["waiting"] = applicant.get("/account/signup").body
+        owner = admin(ALPHA_HOST, ALPHA_OWNER)
+        pages["door"] = owner.get("/admin/signup").body
+        pages["queue"] = owner.get("/admin/signup/queue").body
+        steps.set_door("alpha", "waitlist", 1)
+        pages["past capacity"] = decide(owner, [request_id("html.waiting@example.org")], "accept").body
+        pages["staff door"] = admin(ALPHA_HOST, ALPHA_STAFF).get("/admin/signup").body
+        steps.set_door("alpha", "open")
+        for name, body in pages.items():
+            result = subprocess.run(["tidy", "-q", "-e"], input=body.encode(), capture_output=True)
+            problems = [line for line in result.stderr.decode().splitlines()
+                        if line.strip() and not any(k in line for k in self.KNOWN_TO_TIDY)]
+            self.assertEqual(problems, [], name)
