@@ -52,6 +52,8 @@ enum signup_public_sql {
 	SQL_CUSTOMER_SEEN,
 	SQL_NOTIFY_ADMINS,
 	SQL_QUEUE_PLACE,
+	SQL_PAD_BEGIN,
+	SQL_PAD_UNDO,
 	SIGNUP_PUBLIC_SQL__MAX
 };
 
@@ -103,6 +105,10 @@ static struct db_query signup_public_sql[SIGNUP_PUBLIC_SQL__MAX] = {
 	    "  JOIN signup_request me ON me.shop_id = w.shop_id AND me.status = 'waiting'"
 	    "   AND me.customer_id = ?"
 	    " WHERE w.shop_id = ? AND w.status = 'waiting' AND w.id <= me.id" },
+	/* work done only so that a blocked address takes as long as a
+	 * customer's, then undone (see signup_known) */
+	[SQL_PAD_BEGIN] = { .sql = "SAVEPOINT signup_pad" },
+	[SQL_PAD_UNDO] = { .sql = "ROLLBACK TO SAVEPOINT signup_pad" },
 };
 
 static int
@@ -377,9 +383,14 @@ signup_known(struct request *req, long long customer_id, const char *status,
 {
 	const char *email = request_field(req, &signup_fields[SIGNUP_EMAIL]);
 
+	/* a blocked address gets a customer's sign-in mail made and undone,
+	 * so that the answer takes as long */
 	if (strcmp(status, "blocked") == 0)
-		return event_add(&req->context, customer_id, 0, "customer.signup_refused_blocked",
-		    NULL);
+		return run(req, SQL_PAD_BEGIN, NULL, 0) < 0 ||
+		    mail_sign_in(req, customer_id, email, language, link_base) != 0 ||
+		    run(req, SQL_PAD_UNDO, NULL, 0) < 0 ||
+		    event_add(&req->context, customer_id, 0, "customer.signup_refused_blocked",
+		    NULL) != 0 ? -1 : 0;
 	if (unconfirmed != 0 && (strcmp(status, "invited") == 0 || strcmp(status, "waiting") == 0))
 		return mail_confirm(req, customer_id, email, language,
 		    strcmp(status, "waiting") == 0, link_base);
