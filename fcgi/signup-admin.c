@@ -46,6 +46,7 @@ enum signup_admin_sql {
 	SQL_WAITING_LOCK,
 	SQL_CUSTOMER_ACCEPT,
 	SQL_REQUEST_DECIDE,
+	SQL_WAITING_COUNT,
 	SIGNUP_ADMIN_SQL__MAX
 };
 
@@ -77,6 +78,8 @@ static struct db_query signup_admin_sql[SIGNUP_ADMIN_SQL__MAX] = {
 	[SQL_REQUEST_DECIDE] = { .sql =
 	    "UPDATE signup_request SET status = ?, reason = ?, decided_at = NOW(), decided_by = ?"
 	    " WHERE id = ? AND shop_id = ? AND status = 'waiting'" },
+	[SQL_WAITING_COUNT] = { .sql =
+	    "SELECT COUNT(*) FROM signup_request WHERE shop_id = ? AND status = 'waiting'" },
 };
 
 static int
@@ -235,6 +238,12 @@ door_to_page(struct request *req)
 	}
 	if (text_to_page(req, "fr") != 0 || text_to_page(req, "en") != 0)
 		return -1;
+	if (run(req, SQL_WAITING_COUNT, params + 1, 1) < 0)
+		return -1;
+	if (db_fetch(&signup_admin_sql[SQL_WAITING_COUNT]) == 1)
+		hdf_set_value(req->hdf, "Page.Waiting",
+		    db_text(&signup_admin_sql[SQL_WAITING_COUNT], 0));
+	db_done(&signup_admin_sql[SQL_WAITING_COUNT]);
 	if (run(req, SQL_ADMIN_NOTICES, params, 2) < 0)
 		return -1;
 	if (db_fetch(notices) == 1) {

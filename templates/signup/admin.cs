@@ -1,7 +1,7 @@
 <?cs include:"macros.cs" ?><?cs set:Page.Title = Lang.Signup.Admin.Title ?><?cs set:Page.Section = "signup" ?><?cs def:content() ?>
 <div class="page-head">
   <h1><?cs var:Lang.Signup.Admin.Title ?></h1>
-  <a class="button" href="/admin/signup/queue"><?cs var:Lang.Signup.Admin.SeeQueue ?></a>
+  <a class="button" href="/admin/signup/queue"><?cs var:Lang.Signup.Admin.SeeQueue ?> (<?cs var:Page.Waiting ?>)</a>
 </div>
 <?cs if:Page.Message ?><p class="alert" role="alert"><?cs var:Page.Message ?></p><?cs /if ?>
 <?cs if:Page.ReadOnly == "1" ?><p class="notice"><?cs var:Lang.Signup.Admin.ReadOnly ?></p><?cs /if ?>

@@ -94,6 +94,10 @@ class WaitingList(unittest.TestCase):
         self.assertIn("&lt;script&gt;", queue.body)
         # the queue's id, as its row offers it
         self.assertIn('value="%s"' % request_id(email), queue.body)
+        waiting = web.STACK.sql("SELECT COUNT(*) FROM signup_request r JOIN shop s ON s.id = r.shop_id"
+                                " WHERE s.slug = 'alpha' AND r.status = 'waiting'")[0][0]
+        self.assertIn("Liste d'attente (%s)" % waiting, owner.get("/admin/signup").text())
+        self.assertIn('<dd id="count-waiting">%s</dd>' % waiting, queue.body)
 
     def test_places_in_the_queue_follow_the_order(self):
         first = apply("place.first@example.org")
