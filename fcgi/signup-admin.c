@@ -312,18 +312,21 @@ signup_admin_text(struct request *req)
 {
 	const char *language = request_field(req, &signup_text_fields[TEXT_LANGUAGE]);
 	const char *body = request_field(req, &signup_text_fields[TEXT_BODY]);
+	long long before, after = -1;
 
 	if (strlen(body) > CONSENT_TEXT_MAX) {
 		signup_admin_text_invalid(req);
 		return;
 	}
 	if (db_begin(&req->app->db) != 0 ||
-	    consent_text_save(&req->context, CONSENT_MARKETING, language, body) < 0 ||
+	    (before = consent_text_current(&req->context, CONSENT_MARKETING, language, NULL, 0)) < 0 ||
+	    (after = consent_text_save(&req->context, CONSENT_MARKETING, language, body)) < 0 ||
 	    db_commit(&req->app->db) != 0) {
 		page_error(req, 500, NULL);
 		return;
 	}
-	page_notice(req, "signup_text_saved");
+	/* the same text again (a double submit) makes no version */
+	page_notice(req, after == before ? "signup_text_unchanged" : "signup_text_saved");
 	page_redirect(req, "/admin/signup");
 }
 

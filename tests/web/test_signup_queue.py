@@ -300,6 +300,13 @@ class DoorPage(unittest.TestCase):
         self.assertNotEqual(steps.form_values(public)["text"], old[0][0])
         self.assertEqual(web.STACK.sql("SELECT text_id FROM consent WHERE customer_id = %s"
                                        % customer_id), old)
+        # the same wording again (a double submit) makes no version
+        versions = web.STACK.sql("SELECT COUNT(*) FROM consent_text")
+        answer = owner.post("/admin/signup/text", {
+            "csrf": page.csrf(), "language": "fr",
+            "body": "Je veux la lettre du marché <em>chaque semaine</em>."})
+        self.assertIn("aucune nouvelle version", owner.get(answer.header("Location")).text())
+        self.assertEqual(web.STACK.sql("SELECT COUNT(*) FROM consent_text"), versions)
         # an empty wording is refused
         answer = owner.post("/admin/signup/text", {"csrf": page.csrf(), "language": "fr", "body": ""})
         self.assertEqual(answer.status, 400)
