@@ -1,13 +1,29 @@
 /*
- * The customer's home (/account/): who is signed in, and the way out.
+ * The customer's home (/account/): who is signed in, the parts of their
+ * space (profile, preferences, orders, their data, deleting the account)
+ * and the way out; an applicant on the waiting list sees that too.
  */
 #include <config.h>
 
 #include "lib/page.h"
+#include "account.h"
 #include "signup.h"
 
 void
 account_home(struct request *req)
 {
-	page_render(req, 200, "account/home.cs");
+	struct account_me me;
+	char name[1024];
+
+	if (!account_load(req, &me))
+		return;
+	account_display_name(&me, name, sizeof(name));
+	hdf_set_value(req->hdf, "Page.Name", name);
+	hdf_set_value(req->hdf, "Page.Email", me.email);
+	hdf_set_value(req->hdf, "Page.Status", me.status);
+	hdf_set_int_value(req->hdf, "Page.Marketing", me.marketing_consent);
+	/* Issue 15, the waiting list (signup-public.c): an applicant's place
+	 * in the queue goes to Page.WaitingPlace here, from the signup part's
+	 * function, once it has landed; templates/account/home.cs shows it. */
+	account_render(req, &me, 200, "account/home.cs");
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "lib/customer.h"
+#include "lib/customer_fields.h"
 #include "lib/mail.h"
 #include "lib/page.h"
 #include "customers.h"
@@ -115,17 +116,17 @@ customers_create(struct request *req)
 const struct field edit_fields[EDIT__MAX + 1] = {
 	[EDIT_BACK] = { "back", FIELD_TEXT, 0, BACK_MAX, 0, 0, NULL },
 	[EDIT_EMAIL] = { "email", FIELD_EMAIL, 1, 254, 0, 0, NULL },
-	[EDIT_FIRST_NAME] = { "first_name", FIELD_TEXT, 0, 100, 0, 0, NULL },
-	[EDIT_LAST_NAME] = { "last_name", FIELD_TEXT, 0, 100, 0, 0, NULL },
-	[EDIT_PHONE] = { "phone", FIELD_PHONE, 0, 32, 0, 0, NULL },
-	[EDIT_COUNTRY] = { "country", FIELD_COUNTRY, 0, 0, 0, 0, NULL },
-	[EDIT_LANGUAGE] = { "language", FIELD_LANG, 0, 0, 0, 0, NULL },
+	[EDIT_FIRST_NAME] = CUSTOMER_FIELD_FIRST_NAME,
+	[EDIT_LAST_NAME] = CUSTOMER_FIELD_LAST_NAME,
+	[EDIT_PHONE] = CUSTOMER_FIELD_PHONE,
+	[EDIT_COUNTRY] = CUSTOMER_FIELD_COUNTRY,
+	[EDIT_LANGUAGE] = CUSTOMER_FIELD_LANGUAGE,
 	[EDIT_TAX_EXEMPT] = { "tax_exempt", FIELD_INT, 0, 1, 0, 1, NULL },
-	[EDIT_COMPANY] = { "company", FIELD_TEXT, 0, 100, 0, 0, NULL },
-	[EDIT_ADDRESS] = { "address", FIELD_TEXT, 0, 255, 0, 0, NULL },
-	[EDIT_POSTAL_CODE] = { "postal_code", FIELD_TEXT, 0, 20, 0, 0, NULL },
-	[EDIT_CITY] = { "city", FIELD_TEXT, 0, 100, 0, 0, NULL },
-	[EDIT_VAT_NUMBER] = { "vat_number", FIELD_TEXT, 0, 32, 0, 0, NULL },
+	[EDIT_COMPANY] = CUSTOMER_FIELD_COMPANY,
+	[EDIT_ADDRESS] = CUSTOMER_FIELD_ADDRESS,
+	[EDIT_POSTAL_CODE] = CUSTOMER_FIELD_POSTAL_CODE,
+	[EDIT_CITY] = CUSTOMER_FIELD_CITY,
+	[EDIT_VAT_NUMBER] = CUSTOMER_FIELD_VAT_NUMBER,
 };
 
 /* The edit form: from the database on GET, from what was typed on a

@@ -14,6 +14,32 @@
 static const struct route routes[] = {
 	/* the customer's own space (account-*.c) */
 	{ "GET", "/account/", ACCESS_CUSTOMER, NULL, account_home, NULL, 0 },
+	{ "GET", "/account/profile", ACCESS_CUSTOMER, NULL, account_profile_form, NULL, 0 },
+	{ "POST", "/account/profile", ACCESS_CUSTOMER, profile_fields, account_profile_save,
+	    account_profile_invalid, 0 },
+	{ "POST", "/account/email", ACCESS_CUSTOMER, email_fields, account_email_request,
+	    account_email_invalid, 0 },
+	/* the link mailed to the new address, in whatever browser it opens */
+	{ "GET", "/account/email/confirm", ACCESS_PUBLIC, email_confirm_fields,
+	    account_email_confirm_form, account_email_token_invalid, 0 },
+	{ "POST", "/account/email/confirm", ACCESS_PUBLIC, email_confirm_fields,
+	    account_email_confirm, account_email_token_invalid, 0 },
+	{ "GET", "/account/preferences", ACCESS_CUSTOMER, NULL, account_preferences_form, NULL, 0 },
+	{ "POST", "/account/preferences", ACCESS_CUSTOMER, preferences_fields,
+	    account_preferences_save, account_preferences_invalid, 0 },
+	{ "GET", "/account/orders", ACCESS_CUSTOMER, NULL, account_orders, NULL, 0 },
+	{ "GET", "/account/orders/#", ACCESS_CUSTOMER, NULL, account_order, NULL, 0 },
+	{ "GET", "/account/data", ACCESS_CUSTOMER, NULL, account_data_page, NULL, 0 },
+	{ "POST", "/account/data", ACCESS_CUSTOMER, NULL, account_data_download, NULL, 0 },
+	{ "GET", "/account/delete", ACCESS_CUSTOMER, NULL, account_delete_page, NULL, 0 },
+	{ "POST", "/account/delete", ACCESS_CUSTOMER, NULL, account_delete_request, NULL, 0 },
+	{ "POST", "/account/delete/code", ACCESS_CUSTOMER, delete_code_fields, account_delete_code,
+	    account_delete_code_invalid, 0 },
+	/* the link mailed to confirm, in whatever browser it opens */
+	{ "GET", "/account/delete/confirm", ACCESS_PUBLIC, delete_confirm_fields,
+	    account_delete_confirm_form, account_delete_token_invalid, 0 },
+	{ "POST", "/account/delete/confirm", ACCESS_PUBLIC, delete_confirm_fields,
+	    account_delete_confirm, account_delete_token_invalid, 0 },
 	/* the public signup (signup-public.c) */
 	{ "GET", "/account/signup", ACCESS_PUBLIC, NULL, signup_form, NULL, 0 },
 	{ "POST", "/account/signup", ACCESS_PUBLIC, signup_fields, signup_submit, signup_invalid, 0 },

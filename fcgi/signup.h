@@ -20,7 +20,7 @@
 
 #include "lib/app.h"
 
-/* the customer's home (account-home.c) */
+/* the customer's own space (account-*.c; account.h: what they share) */
 void account_home(struct request *req);
 
 /* the public signup and the waiting list's application (signup-public.c) */
@@ -62,5 +62,44 @@ extern const struct field signup_mode_fields[];
 extern const struct field signup_text_fields[];
 extern const struct field signup_notify_fields[];
 extern const struct field signup_decide_fields[];
+enum profile_field { PROFILE_FIRST_NAME, PROFILE_LAST_NAME, PROFILE_PHONE, PROFILE_COUNTRY,
+	PROFILE_LANGUAGE, PROFILE_COMPANY, PROFILE_ADDRESS, PROFILE_POSTAL_CODE, PROFILE_CITY,
+	PROFILE_VAT_NUMBER, PROFILE__MAX };
+enum email_field { EMAIL_NEW, EMAIL__MAX };
+enum email_confirm_field { EMAIL_CONFIRM_TOKEN, EMAIL_CONFIRM__MAX };
+extern const struct field profile_fields[PROFILE__MAX + 1], email_fields[EMAIL__MAX + 1],
+    email_confirm_fields[EMAIL_CONFIRM__MAX + 1];
+void account_profile_form(struct request *req);
+void account_profile_invalid(struct request *req);
+void account_profile_save(struct request *req);
+void account_email_request(struct request *req);
+void account_email_invalid(struct request *req);
+void account_email_confirm_form(struct request *req);
+void account_email_confirm(struct request *req);
+void account_email_token_invalid(struct request *req);
+
+enum preferences_field { PREFERENCES_MARKETING, PREFERENCES_TEXT, PREFERENCES__MAX };
+extern const struct field preferences_fields[PREFERENCES__MAX + 1];
+void account_preferences_form(struct request *req);
+void account_preferences_save(struct request *req);
+void account_preferences_invalid(struct request *req);
+
+void account_orders(struct request *req);
+void account_order(struct request *req);
+
+void account_data_page(struct request *req);
+void account_data_download(struct request *req);
+
+enum delete_confirm_field { DELETE_CONFIRM_TOKEN, DELETE_CONFIRM__MAX };
+enum delete_code_field { DELETE_CODE_HANDLE, DELETE_CODE_CODE, DELETE_CODE__MAX };
+extern const struct field delete_confirm_fields[DELETE_CONFIRM__MAX + 1],
+    delete_code_fields[DELETE_CODE__MAX + 1];
+void account_delete_page(struct request *req);
+void account_delete_request(struct request *req);
+void account_delete_confirm_form(struct request *req);
+void account_delete_confirm(struct request *req);
+void account_delete_token_invalid(struct request *req);
+void account_delete_code(struct request *req);
+void account_delete_code_invalid(struct request *req);
 
 #endif

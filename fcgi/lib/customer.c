@@ -129,7 +129,8 @@ static struct db_query customer_sql[CUSTOMER_SQL__MAX] = {
 	    "   AND c.id IN (SELECT customer_id FROM bulk_selection WHERE selection_id = ?)" },
 	[SQL_SELECTION_ERASE] = { .sql =
 	    "UPDATE customer SET email = NULL, first_name = '', last_name = '', phone = '',"
-	    "       phone_digits = '', country = NULL, language = NULL, status = 'inactive',"
+	    "       phone_digits = '', country = NULL, language = NULL, company = '', address = '',"
+	    "       postal_code = '', city = '', vat_number = '', status = 'inactive',"
 	    "       status_reason = '', blocked_from = NULL, inactive_from = NULL,"
 	    "       marketing_consent = 0, tax_exempt = 0, erased_at = NOW()"
 	    " WHERE shop_id = ? AND id IN (SELECT customer_id FROM bulk_selection WHERE selection_id = ?) AND erased_at IS NULL" },

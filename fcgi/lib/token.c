@@ -15,6 +15,17 @@
 #include "crypto.h"
 #include "token.h"
 
+/* The address a change of address waits for (token_set_new_email): a
+ * table of its own, registered on first use, beside the core's. */
+enum token_address_sql { SQL_SET_NEW_EMAIL, SQL_NEW_EMAIL, TOKEN_ADDRESS_SQL__MAX };
+
+static struct db_query token_address_sql[TOKEN_ADDRESS_SQL__MAX] = {
+	[SQL_SET_NEW_EMAIL] = { .sql =
+	    "UPDATE login_token SET new_email = ? WHERE token_hash = ? AND shop_id = ?" },
+	[SQL_NEW_EMAIL] = { .sql =
+	    "SELECT new_email FROM login_token WHERE id = ? AND shop_id = ?" },
+};
+
 /* HMAC(secret, label ":" text [":" extra]) into out. */
 static void
 keyed_hash_with(const char *secret, const char *label, const char *text, const char *extra,
@@ -223,4 +234,48 @@ token_consume(struct shop_context *ctx, const struct token_found *token)
 	params[1] = token->customer_id ? DB_INT(token->customer_id) : DB_NULL;
 	params[2] = token->admin_id ? DB_INT(token->admin_id) : DB_NULL;
 	return db_exec(ctx->db, &core_sql[CORE_TOKEN_VOID_OTHERS], params, 3) < 0 ? -1 : 1;
+}
+
+static int
+token_address_ready(struct db *db)
+{
+	int i;
+
+	for (i = 0; i < db->table_count; i++)
+		if (db->tables[i] == token_address_sql)
+			return 0;
+	return db_register(db, token_address_sql, TOKEN_ADDRESS_SQL__MAX);
+}
+
+int
+token_set_new_email(struct shop_context *ctx, const struct token_new *token, const char *email)
+{
+	unsigned char hash[32];
+	struct db_param params[3];
+
+	keyed_hash_with(ctx->secret, "link", token->token, NULL, hash);
+	params[0] = DB_TEXT(email);
+	params[1] = DB_BLOB(hash, sizeof(hash));
+	params[2] = DB_INT(ctx->shop_id);
+	if (token_address_ready(ctx->db) != 0)
+		return -1;
+	return db_exec(ctx->db, &token_address_sql[SQL_SET_NEW_EMAIL], params, 3) == 1 ? 0 : -1;
+}
+
+int
+token_new_email(struct shop_context *ctx, const struct token_found *token, char *out,
+    size_t size)
+{
+	struct db_query *query = &token_address_sql[SQL_NEW_EMAIL];
+	struct db_param params[2] = { DB_INT(token->id), DB_INT(ctx->shop_id) };
+	int status = -1;
+
+	if (token_address_ready(ctx->db) != 0 || db_exec(ctx->db, query, params, 2) < 0)
+		return -1;
+	if (db_fetch(query) == 1 && db_text(query, 0) != NULL && size > 0) {
+		snprintf(out, size, "%s", db_text(query, 0));
+		status = 0;
+	}
+	db_done(query);
+	return status;
 }

@@ -71,4 +71,15 @@ int token_find_by_code(struct shop_context *ctx, const char *email, const char *
  * another one got there first, -1 on a database error. */
 int token_consume(struct shop_context *ctx, const struct token_found *token);
 
+/* A change of address (purpose "email_change") waits in its token until
+ * the link mailed to the new address is followed (sql/017,
+ * login_token.new_email). token_set_new_email writes the (normalised)
+ * address into the token just made, token_new_email reads it back from a
+ * token found into out. Each returns 0, or -1 on a database error (or, for
+ * token_new_email, when the token holds no address). */
+int token_set_new_email(struct shop_context *ctx, const struct token_new *token,
+    const char *email);
+int token_new_email(struct shop_context *ctx, const struct token_found *token, char *out,
+    size_t size);
+
 #endif

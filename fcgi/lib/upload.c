@@ -572,3 +572,9 @@ upload_sweep(const char *spool_dir, long long max_age_seconds)
 	closedir(spool);
 	return count;
 }
+
+int
+upload_shop_folder(struct request *req, char *out, size_t size)
+{
+	return shop_folder(req, out, size);
+}

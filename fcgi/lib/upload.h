@@ -59,6 +59,12 @@ int request_upload_keep(struct request *req, const struct field *field, char *ou
  * (logged). */
 int upload_kept_create(struct request *req, char *out, size_t size);
 
+/* The shop's spool folder (Spool.Dir/<shop_id>) into out, made if missing,
+ * for a file a handler builds and sends (the customer's data ZIP): it must
+ * delete it itself, and the spool sweep deletes what a killed process
+ * left. Returns 0 or -1 (logged). */
+int upload_shop_folder(struct request *req, char *out, size_t size);
+
 /* Deletes the request's spooled files that were not kept and frees what
  * the upload held. Called once, where the request ends (app.c). */
 void upload_end(struct request *req);

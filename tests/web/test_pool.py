@@ -179,7 +179,7 @@ class SpawnScript(unittest.TestCase):
         os.makedirs(self.libexec)
         shutil.copy(pool_script(), self.libexec)
         shutil.copy(os.path.join(web.STACK.builddir, "programs"), self.libexec)
-        for name in ("login", "customers", "import", "export"):
+        for name in ("login", "customers", "import", "export", "signup"):
             path = os.path.join(self.libexec, name + ".fcgi")
             with open(path, "w") as f:
                 f.write(self.FAKE)
@@ -210,8 +210,8 @@ class SpawnScript(unittest.TestCase):
     def test_every_pool_started_exits_zero(self):
         result = self.run_script(self.libexec)
         self.assertEqual(result.returncode, 0, result.stderr)
-        self.assertEqual(len(self.pools), 4, result.stdout)
-        for name in ("login", "customers", "import", "export"):
+        self.assertEqual(len(self.pools), 5, result.stdout)
+        for name in ("login", "customers", "import", "export", "signup"):
             self.assertTrue(os.path.exists(os.path.join(self.folder, "run", name + ".sock")))
 
     def test_a_pool_that_did_not_start_exits_non_zero(self):

@@ -1,0 +1,9 @@
+<?cs include:"mail/layout.html.cs" ?><?cs call:mail_top() ?>
+<p style="margin:0 0 16px;"><?cs var:Lang.Mail.Hello ?></p>
+<p style="margin:0 0 16px;"><?cs var:Lang.Account.Mail.DeleteIntro ?></p>
+<p style="margin:0 0 20px;"><?cs var:Lang.Account.Mail.DeleteHtml ?></p>
+<p style="margin:0 0 24px;"><a href="<?cs var:Mail.Link ?>" style="display:inline-block;background:#a1262b;color:#ffffff;text-decoration:none;font-weight:bold;padding:12px 22px;border-radius:6px;"><?cs var:Lang.Account.Mail.DeleteButton ?></a></p>
+<p style="margin:0 0 8px;"><?cs var:Lang.Account.Mail.DeleteCode ?></p>
+<p style="margin:0 0 20px;font-size:26px;letter-spacing:6px;font-weight:bold;font-family:'Courier New',monospace;"><?cs var:Mail.Code ?></p>
+<p style="margin:0 0 8px;color:#5d6778;font-size:13px;"><?cs var:Lang.Account.Mail.DeleteExpiry ?> <?cs var:Lang.Account.Mail.NotYou ?></p>
+<?cs call:mail_bottom() ?>
