@@ -59,13 +59,17 @@ static struct db_query signup_admin_sql[SIGNUP_ADMIN_SQL__MAX] = {
 	    "UPDATE shop SET mode = ?, signup_capacity = ? WHERE id = ?" },
 	[SQL_SET_NOTICES] = { .sql =
 	    "UPDATE admin SET notify_signups = ?, notify_deletions = ? WHERE id = ? AND shop_id = ?" },
+	/* an applicant erased from their customer page waits no more */
 	[SQL_COUNTS] = { .sql =
-	    "SELECT status, COUNT(*) FROM signup_request WHERE shop_id = ? GROUP BY status" },
+	    "SELECT r.status, COUNT(*) FROM signup_request r"
+	    "  JOIN customer c ON c.id = r.customer_id AND c.shop_id = r.shop_id"
+	    " WHERE r.shop_id = ? AND (r.status <> 'waiting' OR c.erased_at IS NULL)"
+	    " GROUP BY r.status" },
 	[SQL_QUEUE] = { .sql =
 	    "SELECT r.id, c.first_name, c.last_name, c.email, c.phone, r.message, r.confirmed_at"
 	    "  FROM signup_request r"
 	    "  JOIN customer c ON c.id = r.customer_id AND c.shop_id = r.shop_id"
-	    " WHERE r.shop_id = ? AND r.status = 'waiting'"
+	    " WHERE r.shop_id = ? AND r.status = 'waiting' AND c.erased_at IS NULL"
 	    " ORDER BY r.id LIMIT 200" },
 	[SQL_WAITING_LOCK] = { .sql =
 	    "SELECT r.customer_id, c.email, c.language FROM signup_request r"
@@ -79,7 +83,9 @@ static struct db_query signup_admin_sql[SIGNUP_ADMIN_SQL__MAX] = {
 	    "UPDATE signup_request SET status = ?, reason = ?, decided_at = NOW(), decided_by = ?"
 	    " WHERE id = ? AND shop_id = ? AND status = 'waiting'" },
 	[SQL_WAITING_COUNT] = { .sql =
-	    "SELECT COUNT(*) FROM signup_request WHERE shop_id = ? AND status = 'waiting'" },
+	    "SELECT COUNT(*) FROM signup_request r"
+	    "  JOIN customer c ON c.id = r.customer_id AND c.shop_id = r.shop_id"
+	    " WHERE r.shop_id = ? AND r.status = 'waiting' AND c.erased_at IS NULL" },
 };
 
 static int

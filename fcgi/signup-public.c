@@ -104,7 +104,9 @@ static struct db_query signup_public_sql[SIGNUP_PUBLIC_SQL__MAX] = {
 	    "SELECT COUNT(*) FROM signup_request w"
 	    "  JOIN signup_request me ON me.shop_id = w.shop_id AND me.status = 'waiting'"
 	    "   AND me.customer_id = ?"
-	    " WHERE w.shop_id = ? AND w.status = 'waiting' AND w.id <= me.id" },
+	    "  JOIN customer c ON c.id = w.customer_id AND c.shop_id = w.shop_id"
+	    " WHERE w.shop_id = ? AND w.status = 'waiting' AND w.id <= me.id"
+	    "   AND c.erased_at IS NULL" },
 	/* work done only so that a blocked address takes as long as a
 	 * customer's, then undone (see signup_known) */
 	[SQL_PAD_BEGIN] = { .sql = "SAVEPOINT signup_pad" },

@@ -81,6 +81,10 @@ class WaitingList(unittest.TestCase):
         place = applicant.get("/account/signup")
         self.assertEqual(place.status, 200)
         self.assertRegex(place.text(), r"Votre place dans la file : \d+")
+        number = re.search(r"Votre place dans la file : (\d+)", place.text()).group(1)
+        home = applicant.get("/account/")
+        self.assertEqual(home.status, 200)
+        self.assertIn('<strong>%s</strong>' % number, home.body)
         notice = steps.wait_for_mail(ALPHA_OWNER[0], before_owner + 1, "liste d'attente")[-1]
         self.assertIn("Je viens au marché", steps.text_part(notice))
         self.assertNotIn("<script>", steps.html_part(notice))
@@ -95,7 +99,9 @@ class WaitingList(unittest.TestCase):
         # the queue's id, as its row offers it
         self.assertIn('value="%s"' % request_id(email), queue.body)
         waiting = web.STACK.sql("SELECT COUNT(*) FROM signup_request r JOIN shop s ON s.id = r.shop_id"
-                                " WHERE s.slug = 'alpha' AND r.status = 'waiting'")[0][0]
+                                " JOIN customer c ON c.id = r.customer_id"
+                                " WHERE s.slug = 'alpha' AND r.status = 'waiting'"
+                                " AND c.erased_at IS NULL")[0][0]
         self.assertIn("Liste d'attente (%s)" % waiting, owner.get("/admin/signup").text())
         self.assertIn('<dd id="count-waiting">%s</dd>' % waiting, queue.body)
 
@@ -157,6 +163,23 @@ class WaitingList(unittest.TestCase):
         self.assertEqual(answer.status, 303)
         self.assertIn("déjà reçu une réponse", owner.get("/admin/signup/queue").text())
         self.assertEqual([steps.customer_row(e)[1] for e in emails[:2]], ["active", "active"])
+
+    def test_an_applicant_erased_from_their_customer_page_leaves_the_queue(self):
+        first = "erased.applicant@example.org"
+        apply(first, last_name="Zzerasedapplicant")
+        second = apply("after.erased@example.org")
+        place = lambda: int(re.search(r"Votre place dans la file : (\d+)",
+                                      second.get("/account/signup").text()).group(1))
+        before = place()
+        owner = admin(ALPHA_HOST, ALPHA_OWNER)
+        customer_id = steps.customer_row(first)[0]
+        first_request = request_id(first)
+        page = owner.get("/admin/customers/%s" % customer_id)
+        self.assertEqual(owner.post("/admin/customers/%s/delete" % customer_id,
+                                    {"csrf": page.csrf()}).status, 303)
+        queue = owner.get("/admin/signup/queue")
+        self.assertNotIn('value="%s"' % first_request, queue.body)
+        self.assertEqual(place(), before - 1)
 
     def test_nothing_ticked_is_refused(self):
         owner = admin(ALPHA_HOST, ALPHA_OWNER)
