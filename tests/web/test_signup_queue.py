@@ -67,8 +67,9 @@ class WaitingList(unittest.TestCase):
         self.assertEqual(web.STACK.sql("SELECT email, notify_signups FROM admin WHERE notify_signups = 1"),
                          [[ALPHA_OWNER[0], "1"]])
         steps.drain_outbox()
-        before_owner = len(steps.mails_to(ALPHA_OWNER[0]))
-        before_staff = len(steps.mails_to(ALPHA_STAFF[0]))
+        subject = "Nouvelle demande sur la liste d'attente"
+        before_owner = len(steps.mails_to(ALPHA_OWNER[0], subject))
+        before_staff = len(steps.mails_to(ALPHA_STAFF[0], subject))
         form = web.Browser(ALPHA_HOST).get("/account/signup")
         self.assertIn("Demander à rejoindre la boutique", form.text())
         self.assertIn('name="message"', form.body)
@@ -85,13 +86,13 @@ class WaitingList(unittest.TestCase):
         home = applicant.get("/account/")
         self.assertEqual(home.status, 200)
         self.assertIn('<strong>%s</strong>' % number, home.body)
-        notice = steps.wait_for_mail(ALPHA_OWNER[0], before_owner + 1, "liste d'attente")[-1]
+        notice = steps.wait_for_mail(ALPHA_OWNER[0], before_owner + 1, subject)[-1]
         self.assertIn("Je viens au marché", steps.text_part(notice))
         self.assertNotIn("<script>", steps.html_part(notice))
         self.assertIn("&lt;b&gt;Anna&lt;/b&gt;", steps.html_part(notice))
         self.assertNotIn("Anna", notice["Subject"])
         steps.drain_outbox()
-        self.assertEqual(len(steps.mails_to(ALPHA_STAFF[0])), before_staff)
+        self.assertEqual(len(steps.mails_to(ALPHA_STAFF[0], subject)), before_staff)
         queue = owner.get("/admin/signup/queue")
         self.assertIn(email, queue.text())
         self.assertNotIn("<script>alert", queue.body)
