@@ -1,7 +1,8 @@
 /*
  * One customer's page (customers.fcgi, /admin/customers/#): contact,
- * figures, orders, timeline, mails and notes, each part with its count and
- * a whole view (?all=).
+ * whether the shop may mail them and why (the consent ledger's newest
+ * entries), figures, orders, timeline (with each ledger entry), mails and
+ * notes, each part with its count and a whole view (?all=).
  */
 #include <config.h>
 
@@ -9,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/consent.h"
 #include "lib/crypto.h"
 #include "lib/format.h"
 #include "lib/page.h"
@@ -44,23 +46,31 @@ contact_uri(const char *scheme, const char *value, const char *keep, char *out, 
 	out[o] = '\0';
 }
 
-/* Runs a per-customer list query (limit rows from offset) and copies its
- * rows under prefix, with the columns named in dates formatted as dates
- * and in money as amounts. */
+/* Most (shop, customer) pairs a part's query takes. */
+#define PAIRS_MAX 2
+
+/* Runs a per-customer list query (its pairs of shop and customer, then
+ * limit rows from offset) and copies its rows under prefix, with the
+ * columns named in dates formatted as dates and in money as amounts. */
 static int
-customer_rows(struct request *req, enum customers_sql which, long long customer_id,
+customer_rows(struct request *req, enum customers_sql which, int pairs, long long customer_id,
     long long limit, long long offset, const char *prefix, const char *const *dates,
     const char *money)
 {
 	struct db_query *query = &customers_sql[which];
-	struct db_param params[4] = { DB_INT(req->shop.id), DB_INT(customer_id), DB_INT(limit),
-		DB_INT(offset) };
+	struct db_param params[2 * PAIRS_MAX + 2];
 	char name[64], text[64];
 	HDF *row;
-	int count = 0;
+	int count = 0, p;
 	unsigned int col;
 
-	if (db_exec(&req->app->db, query, params, 4) < 0)
+	for (p = 0; p < pairs; p++) {
+		params[2 * p] = DB_INT(req->shop.id);
+		params[2 * p + 1] = DB_INT(customer_id);
+	}
+	params[2 * pairs] = DB_INT(limit);
+	params[2 * pairs + 1] = DB_INT(offset);
+	if (db_exec(&req->app->db, query, params, (size_t)(2 * pairs + 2)) < 0)
 		return -1;
 	while (db_fetch(query) == 1) {
 		snprintf(name, sizeof(name), "%s.%d", prefix, count++);
@@ -135,15 +145,17 @@ static const char *const section_names[SECTION__MAX + 1] = {
 
 static const struct {
 	enum customers_sql sql;
+	int pairs;		/* (shop, customer) pairs its query and its count take */
 	const char *hdf;	/* where its rows go */
 	int shown;		/* rows on the customer's page */
 	const char *const *dates;
 	const char *money;
 } sections[SECTION__MAX] = {
-	/* SECTION_ORDERS */ { SQL_RECENT_ORDERS, "Orders", 10, order_dates, "total_cents" },
-	/* SECTION_EVENTS */ { SQL_TIMELINE, "Timeline", 50, event_dates, NULL },
-	/* SECTION_MAILS */ { SQL_MAILS, "Mails", 20, mail_dates, NULL },
-	/* SECTION_NOTES */ { SQL_NOTES, "Notes", 100, note_dates, NULL },
+	/* SECTION_ORDERS */ { SQL_RECENT_ORDERS, 1, "Orders", 10, order_dates, "total_cents" },
+	/* SECTION_EVENTS: the events and the consent ledger */
+	{ SQL_TIMELINE, 2, "Timeline", 50, event_dates, NULL },
+	/* SECTION_MAILS */ { SQL_MAILS, 1, "Mails", 20, mail_dates, NULL },
+	/* SECTION_NOTES */ { SQL_NOTES, 1, "Notes", 100, note_dates, NULL },
 };
 
 const struct field show_fields[SHOW__MAX + 1] = {
@@ -159,19 +171,21 @@ static int
 customer_sections(struct request *req)
 {
 	struct db_query *counts = &customers_sql[SQL_SECTION_COUNTS];
-	struct db_param params[2 * SECTION__MAX];
+	struct db_param params[2 * PAIRS_MAX * SECTION__MAX];
 	int shown = req->route->fields == show_fields;
 	int whole = shown ? request_field_choice(req, &show_fields[SHOW_ALL], -1) : -1;
 	long long count[SECTION__MAX];
 	long long page = shown ? request_field_int(req, &show_fields[SHOW_PAGE], 1) : 1;
 	char name[64];
-	int s;
+	size_t n = 0;
+	int s, p;
 
-	for (s = 0; s < SECTION__MAX; s++) {
-		params[2 * s] = DB_INT(req->shop.id);
-		params[2 * s + 1] = DB_INT(req->path_id);
-	}
-	if (db_exec(&req->app->db, counts, params, 2 * SECTION__MAX) < 0)
+	for (s = 0; s < SECTION__MAX; s++)
+		for (p = 0; p < sections[s].pairs; p++) {
+			params[n++] = DB_INT(req->shop.id);
+			params[n++] = DB_INT(req->path_id);
+		}
+	if (db_exec(&req->app->db, counts, params, n) < 0)
 		return -1;
 	if (db_fetch(counts) != 1) {
 		db_done(counts);
@@ -187,7 +201,8 @@ customer_sections(struct request *req)
 		long long limit = s == whole ? SECTION_PAGE : sections[s].shown;
 		long long offset = s == whole ? (page - 1) * SECTION_PAGE : 0;
 
-		if (customer_rows(req, sections[s].sql, req->path_id, limit, offset, sections[s].hdf,
+		if (customer_rows(req, sections[s].sql, sections[s].pairs, req->path_id, limit, offset,
+		    sections[s].hdf,
 		    sections[s].dates, sections[s].money) < 0)
 			return -1;
 	}
@@ -198,6 +213,44 @@ customer_sections(struct request *req)
 			hdf_set_int_value(req->hdf, "Page.AllPrevious", (int)page - 1);
 		if (count[whole] > page * SECTION_PAGE)
 			hdf_set_int_value(req->hdf, "Page.AllNext", (int)page + 1);
+	}
+	return 0;
+}
+
+/* Whether the shop may mail the customer and why, for marketing and for
+ * the shop's announcements, from the ledger's newest entry of each: under
+ * Customer.MayMail.<purpose>, state (yes, no; without an entry: flag, the
+ * customer's flag as older data set it, or none; noaddress when there is
+ * no address to write to), channel and date. 0, or -1. */
+static int
+may_mail(struct request *req, int has_address, const int flags[2])
+{
+	static const enum consent_purpose purposes[2] = { CONSENT_MARKETING, CONSENT_SYSTEM_MAIL };
+	enum consent_channel channel;
+	char at[32], date[64], name[80];
+	int i, granted, found;
+	HDF *node;
+
+	for (i = 0; i < 2; i++) {
+		const char *state;
+
+		snprintf(name, sizeof(name), "Customer.MayMail.%s", consent_purpose_names[purposes[i]]);
+		if (hdf_get_node(req->hdf, name, &node) != STATUS_OK)
+			return -1;
+		found = consent_latest(&req->context, req->path_id, purposes[i], &granted, &channel,
+		    at, sizeof(at));
+		if (found < 0)
+			return -1;
+		if (found == 1) {
+			state = granted ? "yes" : "no";
+			hdf_set_value(node, "channel", consent_channel_names[channel]);
+			format_local_date(at, req->shop.time_zone, req->shop.lang, date, sizeof(date));
+			hdf_set_value(node, "date", date);
+		} else
+			state = flags[i] ? "flag" : "none";
+		if (!has_address)
+			state = "noaddress";
+		hdf_set_value(node, "state", state);
 	}
 	return 0;
 }
@@ -233,7 +286,7 @@ customers_show(struct request *req)
 	struct db_param params[2] = { DB_INT(req->path_id), DB_INT(req->shop.id) };
 	char text[64], name[64];
 	size_t i;
-	int found;
+	int found, has_address = 0, flags[2] = { 0, 0 };
 
 	if (db_exec(&req->app->db, detail, params, 2) < 0) {
 		page_error(req, 500, NULL);
@@ -265,13 +318,17 @@ customers_show(struct request *req)
 		}
 		customer_links(req, db_text(detail, 1), db_text(detail, 4), db_text(detail, 2),
 		    db_text(detail, 3));
+		has_address = db_text(detail, 1) != NULL;
+		flags[0] = db_int(detail, DETAIL_MARKETING) != 0;
+		flags[1] = db_int(detail, DETAIL_MARKETING + 1) != 0;
 	}
 	db_done(detail);
 	if (found != 1) {
 		page_error(req, found < 0 ? 500 : 404, NULL);
 		return;
 	}
-	if (customer_sections(req) != 0 || once_keys(req) != 0) {
+	if (may_mail(req, has_address, flags) != 0 || customer_sections(req) != 0 ||
+	    once_keys(req) != 0) {
 		page_error(req, 500, NULL);
 		return;
 	}

@@ -1,7 +1,14 @@
 /*
  * Changing one customer (customers.fcgi): a new customer (invited by
- * mail), the edit form, block and unblock, inactive and active again, and
- * erasing, each through the customer writer (fcgi/lib/customer.h).
+ * mail, or without any address: reached by phone or post), the edit form,
+ * block and unblock, inactive and active again, and erasing, each through
+ * the customer writer (fcgi/lib/customer.h).
+ *
+ * A new customer may be created on the person's behalf (seed 000's "Mode
+ * Création", for people without a computer): the admin then gives both
+ * names and attests, with the shop's wording in the ledger
+ * (fcgi/lib/consent.h), that they have the person's consent and how it
+ * was obtained; the customer and that entry are written together.
  */
 #include <config.h>
 
@@ -9,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/consent.h"
 #include "lib/customer.h"
 #include "lib/customer_fields.h"
 #include "lib/mail.h"
@@ -19,7 +27,9 @@
 /* --- new customer ----------------------------------------------------------- */
 
 const struct field new_fields[NEW__MAX + 1] = {
-	[NEW_EMAIL] = { "email", FIELD_EMAIL, 1, 254, 0, 0, NULL },
+	/* not required: a phone or a postal address will do (checked with
+	 * the others in customers_create) */
+	[NEW_EMAIL] = { "email", FIELD_EMAIL, 0, 254, 0, 0, NULL },
 	[NEW_FIRST_NAME] = { "first_name", FIELD_TEXT, 0, 100, 0, 0, NULL },
 	[NEW_LAST_NAME] = { "last_name", FIELD_TEXT, 0, 100, 0, 0, NULL },
 	[NEW_PHONE] = { "phone", FIELD_PHONE, 0, 32, 0, 0, NULL },
@@ -31,7 +41,26 @@ const struct field new_fields[NEW__MAX + 1] = {
 	[NEW_POSTAL_CODE] = { "postal_code", FIELD_TEXT, 0, 20, 0, 0, NULL },
 	[NEW_CITY] = { "city", FIELD_TEXT, 0, 100, 0, 0, NULL },
 	[NEW_VAT_NUMBER] = { "vat_number", FIELD_TEXT, 0, 32, 0, 0, NULL },
+	/* on the person's behalf: the switch, the attestation box and how
+	 * the consent was obtained (a ledger statement) */
+	[NEW_BEHALF] = { "behalf", FIELD_INT, 0, 1, 0, 1, NULL },
+	[NEW_ATTEST] = { "attest", FIELD_INT, 0, 1, 0, 1, NULL },
+	[NEW_HOW] = { "how", FIELD_MULTILINE, 0, NEW_HOW_MAX, 0, 0, NULL },
 };
+
+/* The shop's wording of the attestation in the admin's language (the
+ * shop's), under Page.Attestation. 0, or -1. */
+static int
+attestation_text(struct request *req)
+{
+	static char body[CONSENT_TEXT_MAX + 1];
+
+	if (consent_text_current(&req->context, CONSENT_CREATION, lang_codes[req->shop.lang], body,
+	    sizeof(body)) < 0)
+		return -1;
+	hdf_set_value(req->hdf, "Page.Attestation", body);
+	return 0;
+}
 
 /* The form, empty or with what was typed and what is wrong with it. */
 void
@@ -53,6 +82,10 @@ customers_new_form(struct request *req)
 	/* a French shop's customers live in France, mostly */
 	if (strcmp(req->method, "GET") == 0 && req->shop.lang == LANG_FR)
 		hdf_set_value(req->hdf, "Page.Form.country", "FR");
+	if (attestation_text(req) != 0) {
+		page_error(req, 500, NULL);
+		return;
+	}
 	page_render(req, req->status, "customers/new.cs");
 }
 
@@ -63,11 +96,81 @@ customers_new_invalid(struct request *req)
 	customers_new_form(req);
 }
 
-/* Creates an invited customer and queues the welcome mail, together. */
+static int
+has_text(struct request *req, enum new_field field)
+{
+	const char *value = request_field(req, &new_fields[field]);
+
+	return value != NULL && *value != '\0';
+}
+
+/* Whether what was typed can make a customer: someone to reach (an
+ * e-mail, a phone or a postal address), and on the person's behalf, both
+ * names, the box ticked and how the consent was obtained. Sets the
+ * messages of what is missing. Returns 1 when it can. */
+static int
+new_is_complete(struct request *req, const char *email)
+{
+	static const struct {
+		enum new_field field;
+		const char *message;
+	} behalf_needs[] = {
+		{ NEW_FIRST_NAME, "Customers.Behalf.NameNeeded" },
+		{ NEW_LAST_NAME, "Customers.Behalf.NameNeeded" },
+		{ NEW_ATTEST, "Customers.Behalf.AttestNeeded" },
+		{ NEW_HOW, "Customers.Behalf.HowNeeded" },
+	};
+	char name[64];
+	size_t i;
+	int complete = 1;
+
+	if (email == NULL && !has_text(req, NEW_PHONE) && !has_text(req, NEW_ADDRESS)) {
+		hdf_set_value(req->hdf, "Page.Errors.email",
+		    request_text(req, "Customers.ContactNeeded"));
+		complete = 0;
+	}
+	/* the list shows a customer by name, else by address */
+	if (email == NULL && !has_text(req, NEW_FIRST_NAME) && !has_text(req, NEW_LAST_NAME)) {
+		hdf_set_value(req->hdf, "Page.Errors.last_name",
+		    request_text(req, "Customers.NameNeeded"));
+		complete = 0;
+	}
+	if (request_field_int(req, &new_fields[NEW_BEHALF], 0) != 1)
+		return complete;
+	for (i = 0; i < sizeof(behalf_needs) / sizeof(behalf_needs[0]); i++) {
+		if (behalf_needs[i].field == NEW_ATTEST ?
+		    request_field_int(req, &new_fields[NEW_ATTEST], 0) == 1 :
+		    has_text(req, behalf_needs[i].field))
+			continue;
+		snprintf(name, sizeof(name), "Page.Errors.%s", new_fields[behalf_needs[i].field].name);
+		hdf_set_value(req->hdf, name, request_text(req, behalf_needs[i].message));
+		complete = 0;
+	}
+	return complete;
+}
+
+/* The attestation of a creation on the person's behalf, in the ledger:
+ * the wording the admin's form showed (the current one) and how. 0 or -1. */
+static int
+record_behalf(struct request *req, long long customer_id)
+{
+	struct consent_entry entry = { CONSENT_CREATION, 1, CONSENT_VIA_ADMIN, 0,
+		request_field(req, &new_fields[NEW_HOW]), 0 };
+
+	entry.text_id = consent_text_current(&req->context, CONSENT_CREATION,
+	    lang_codes[req->shop.lang], NULL, 0);
+	return entry.text_id > 0 && consent_record(&req->context, customer_id, &entry) == 0 ? 0 : -1;
+}
+
+/* Creates a customer and, when they have an address, queues the welcome
+ * mail (an invited customer); without one they are active at once, reached
+ * by phone or post. On the person's behalf, the ledger's entry too; all of
+ * it together. */
 void
 customers_create(struct request *req)
 {
-	const char *email = request_field(req, &new_fields[NEW_EMAIL]);
+	const char *typed = request_field(req, &new_fields[NEW_EMAIL]);
+	const char *email = typed != NULL && *typed != '\0' ? typed : NULL;
 	struct customer_fields fields = {
 		.email = email, .first_name = request_field(req, &new_fields[NEW_FIRST_NAME]),
 		.last_name = request_field(req, &new_fields[NEW_LAST_NAME]),
@@ -79,13 +182,18 @@ customers_create(struct request *req)
 		.postal_code = request_field(req, &new_fields[NEW_POSTAL_CODE]),
 		.city = request_field(req, &new_fields[NEW_CITY]),
 		.vat_number = request_field(req, &new_fields[NEW_VAT_NUMBER]),
-		.source = "admin"
+		.source = "admin", .status = email == NULL ? "active" : NULL
 	};
 	struct mail mail = { "customer-welcome", email, 0, 0 };
 	char link_base[300], path[64];
 	long long customer_id;
 	int result;
 
+	if (!new_is_complete(req, email)) {
+		req->status = 400;
+		customers_new_invalid(req);
+		return;
+	}
 	if (context_link_base(&req->context, link_base, sizeof(link_base)) != 0 ||
 	    db_begin(&req->app->db) != 0) {
 		page_error(req, 500, NULL);
@@ -103,19 +211,23 @@ customers_create(struct request *req)
 	mail.customer_id = customer_id;
 	hdf_set_valuef(req->hdf, "Mail.Link=%s/account/login", link_base);
 	if (result != CUSTOMER_OK ||
-	    mail_queue_in(&req->context, &mail, request_field(req, &new_fields[NEW_LANGUAGE])) != 0 ||
+	    (request_field_int(req, &new_fields[NEW_BEHALF], 0) == 1 &&
+	    record_behalf(req, customer_id) != 0) ||
+	    (email != NULL &&
+	    mail_queue_in(&req->context, &mail, request_field(req, &new_fields[NEW_LANGUAGE])) != 0) ||
 	    db_commit(&req->app->db) != 0) {
 		page_error(req, 500, NULL);
 		return;
 	}
 	snprintf(path, sizeof(path), "/admin/customers/%lld", customer_id);
-	page_notice(req, "customer_created");
+	page_notice(req, email != NULL ? "customer_created" : "customer_created_no_email");
 	page_redirect(req, path);
 }
 
 const struct field edit_fields[EDIT__MAX + 1] = {
 	[EDIT_BACK] = { "back", FIELD_TEXT, 0, BACK_MAX, 0, 0, NULL },
-	[EDIT_EMAIL] = { "email", FIELD_EMAIL, 1, 254, 0, 0, NULL },
+	/* not required: a customer may have none (customers_create) */
+	[EDIT_EMAIL] = { "email", FIELD_EMAIL, 0, 254, 0, 0, NULL },
 	[EDIT_FIRST_NAME] = CUSTOMER_FIELD_FIRST_NAME,
 	[EDIT_LAST_NAME] = CUSTOMER_FIELD_LAST_NAME,
 	[EDIT_PHONE] = CUSTOMER_FIELD_PHONE,
@@ -194,8 +306,11 @@ customers_edit_invalid(struct request *req)
 void
 customers_update(struct request *req)
 {
+	const char *typed = request_field(req, &edit_fields[EDIT_EMAIL]);
+	const char *phone = request_field(req, &edit_fields[EDIT_PHONE]);
+	const char *address = request_field(req, &edit_fields[EDIT_ADDRESS]);
 	struct customer_fields fields = {
-		.email = request_field(req, &edit_fields[EDIT_EMAIL]),
+		.email = typed != NULL && *typed != '\0' ? typed : NULL,
 		.first_name = request_field(req, &edit_fields[EDIT_FIRST_NAME]),
 		.last_name = request_field(req, &edit_fields[EDIT_LAST_NAME]),
 		.phone = request_field(req, &edit_fields[EDIT_PHONE]),
@@ -210,6 +325,15 @@ customers_update(struct request *req)
 	};
 	int result;
 
+	/* someone to reach stays: an e-mail, a phone or a postal address */
+	if (fields.email == NULL && (phone == NULL || *phone == '\0') &&
+	    (address == NULL || *address == '\0')) {
+		hdf_set_value(req->hdf, "Page.Errors.email",
+		    request_text(req, "Customers.ContactNeeded"));
+		req->status = 400;
+		customers_edit_invalid(req);
+		return;
+	}
 	if (db_begin(&req->app->db) != 0) {
 		page_error(req, 500, NULL);
 		return;

@@ -70,7 +70,17 @@ customers_message(struct request *req)
 	struct current current;
 	struct mail mail = { "customer-message", NULL, 0, 0 };
 
-	if (lock_customer(req, &current) != 1 || form_once(req) != 1)
+	if (lock_customer(req, &current) != 1)
+		return;
+	/* nobody to write to: a customer reached by phone or post */
+	if (current.email[0] == '\0') {
+		db_rollback(&req->app->db);
+		hdf_set_value(req->hdf, "Page.Message", request_text(req, "Customers.NoEmailToWrite"));
+		req->status = 400;
+		customers_show(req);
+		return;
+	}
+	if (form_once(req) != 1)
 		return;
 	mail.recipient = current.email;
 	mail.customer_id = req->path_id;

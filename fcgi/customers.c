@@ -27,17 +27,31 @@ struct db_query customers_sql[CUSTOMERS_SQL__MAX] = {
 	    "       status_reason, source, tax_exempt, order_count, total_spent_cents,"
 	    "       last_order_at, created_at, last_sign_in_at,"
 	    "       IF(order_count > 0, ROUND(total_spent_cents / order_count), 0),"
-	    "       company, address, postal_code, city, vat_number"
+	    "       company, address, postal_code, city, vat_number, marketing_consent, system_mail"
 	    "  FROM customer WHERE id = ? AND shop_id = ? AND erased_at IS NULL" },
 	[SQL_RECENT_ORDERS] = { .sql =
 	    "SELECT reference, status, total_cents, ordered_at FROM orders"
 	    " WHERE shop_id = ? AND customer_id = ?"
 	    " ORDER BY ordered_at DESC, id DESC LIMIT ? OFFSET ?" },
+	/* the customer's events and their consent ledger's entries (sql/017)
+	 * in one time order; an entry's "customer.consent" event says less
+	 * than the entry, which takes its place */
 	[SQL_TIMELINE] = { .sql =
-	    "SELECT REPLACE(e.kind, '.', '_') AS kind, e.detail, e.created_at, a.email FROM event e"
-	    "  LEFT JOIN admin a ON a.id = e.admin_id AND a.shop_id = e.shop_id"
-	    " WHERE e.shop_id = ? AND e.customer_id = ?"
-	    " ORDER BY e.id DESC LIMIT ? OFFSET ?" },
+	    "SELECT kind, detail, created_at, email, purpose, granted, channel, actor, version,"
+	    "       wording, import_id FROM ("
+	    "  SELECT REPLACE(e.kind, '.', '_') AS kind, e.detail AS detail, e.created_at AS created_at,"
+	    "         a.email AS email, NULL AS purpose, NULL AS granted, NULL AS channel,"
+	    "         NULL AS actor, NULL AS version, NULL AS wording, NULL AS import_id,"
+	    "         0 AS ledger, e.id AS row_id"
+	    "    FROM event e LEFT JOIN admin a ON a.id = e.admin_id AND a.shop_id = e.shop_id"
+	    "   WHERE e.shop_id = ? AND e.customer_id = ? AND e.kind <> 'customer.consent'"
+	    "  UNION ALL"
+	    "  SELECT 'ledger', k.statement, k.created_at, a.email, k.purpose, k.granted, k.source,"
+	    "         k.actor, t.version, t.body, k.import_id, 1, k.id"
+	    "    FROM consent k LEFT JOIN admin a ON a.id = k.admin_id AND a.shop_id = k.shop_id"
+	    "    LEFT JOIN consent_text t ON t.id = k.text_id AND t.shop_id = k.shop_id"
+	    "   WHERE k.shop_id = ? AND k.customer_id = ?) timeline"
+	    " ORDER BY created_at DESC, ledger DESC, row_id DESC LIMIT ? OFFSET ?" },
 	[SQL_MAILS] = { .sql =
 	    "SELECT id, subject, status, created_at, sent_at, last_error FROM outbox"
 	    " WHERE shop_id = ? AND customer_id = ?"
@@ -45,7 +59,9 @@ struct db_query customers_sql[CUSTOMERS_SQL__MAX] = {
 	/* how many rows each part of the customer's page has, for "see all" */
 	[SQL_SECTION_COUNTS] = { .sql =
 	    "SELECT (SELECT COUNT(*) FROM orders WHERE shop_id = ? AND customer_id = ?),"
-	    "       (SELECT COUNT(*) FROM event WHERE shop_id = ? AND customer_id = ?),"
+	    "       (SELECT COUNT(*) FROM event WHERE shop_id = ? AND customer_id = ?"
+	    "          AND kind <> 'customer.consent')"
+	    "       + (SELECT COUNT(*) FROM consent WHERE shop_id = ? AND customer_id = ?),"
 	    "       (SELECT COUNT(*) FROM outbox WHERE shop_id = ? AND customer_id = ?),"
 	    "       (SELECT COUNT(*) FROM note WHERE shop_id = ? AND customer_id = ?)" },
 	/* a failed (or set aside) mail of this customer goes out again, from
@@ -216,7 +232,9 @@ lock_customer(struct request *req, struct current *current)
 	int found = request_lock_path_row(req, query);
 
 	if (found == 1) {
-		snprintf(current->email, sizeof(current->email), "%s", db_text(query, 0));
+		/* "" for a customer without an address */
+		snprintf(current->email, sizeof(current->email), "%s",
+		    db_text(query, 0) ? db_text(query, 0) : "");
 		snprintf(current->status, sizeof(current->status), "%s", db_text(query, 1));
 		current->has_signed_in = db_int(query, 2) != 0;
 		snprintf(current->first_name, sizeof(current->first_name), "%s", db_text(query, 3));

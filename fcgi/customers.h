@@ -91,6 +91,8 @@ extern const struct field back_fields[BACK_FIELD__MAX + 1];
 /* SQL_DETAIL's column of the company; address, postal_code, city and
  * vat_number follow it */
 #define DETAIL_COMPANY 17
+/* SQL_DETAIL's column of marketing_consent; system_mail follows it */
+#define DETAIL_MARKETING 22
 
 /* customers-detail.c */
 enum show_field { SHOW_BACK, SHOW_ALL, SHOW_PAGE, SHOW__MAX };
@@ -99,7 +101,10 @@ void customers_show(struct request *req);
 
 /* customers-edit.c */
 enum new_field { NEW_EMAIL, NEW_FIRST_NAME, NEW_LAST_NAME, NEW_PHONE, NEW_COUNTRY, NEW_LANGUAGE,
-	NEW_COMPANY, NEW_ADDRESS, NEW_POSTAL_CODE, NEW_CITY, NEW_VAT_NUMBER, NEW__MAX };
+	NEW_COMPANY, NEW_ADDRESS, NEW_POSTAL_CODE, NEW_CITY, NEW_VAT_NUMBER, NEW_BEHALF, NEW_ATTEST,
+	NEW_HOW, NEW__MAX };
+/* longest "how the consent was obtained" (a ledger statement) */
+#define NEW_HOW_MAX 500
 enum edit_field { EDIT_BACK, EDIT_EMAIL, EDIT_FIRST_NAME, EDIT_LAST_NAME, EDIT_PHONE,
 	EDIT_COUNTRY, EDIT_LANGUAGE, EDIT_TAX_EXEMPT, EDIT_COMPANY, EDIT_ADDRESS, EDIT_POSTAL_CODE,
 	EDIT_CITY, EDIT_VAT_NUMBER, EDIT__MAX };

@@ -610,6 +610,7 @@ match_statement(struct job *job)
 	    "       c.status = 'blocked', c.marketing_consent,"
 	    "       COALESCE((SELECT k.granted = 0 FROM consent k"
 	    "                  WHERE k.shop_id = c.shop_id AND k.customer_id = c.id"
+	    "                    AND k.purpose = 'marketing'"
 	    "                  ORDER BY k.id DESC LIMIT 1), 0)"
 	    "  FROM customer c WHERE c.shop_id = ? AND c.erased_at IS NULL AND c.email IN (";
 	struct db_query *query;
@@ -924,7 +925,10 @@ consent_values(const struct job *job, const struct staged *row, struct db_param 
 	params[3] = job->attested_by > 0 ? DB_INT(job->attested_by) :
 	    job->run->admin_id > 0 ? DB_INT(job->run->admin_id) : DB_NULL;
 	params[4] = DB_INT(job->import_id);
-	params[5] = DB_TEXT(job->statement);
+	/* the ledger's hash of the address (consent_email_hash), which
+	 * stays when the customer is erased */
+	params[5] = DB_TEXT(row->text[SLOT_EMAIL]);
+	params[6] = DB_TEXT(job->statement);
 }
 
 /* Notes come with the customers an import creates: a customer the shop
@@ -965,9 +969,17 @@ error_values(const struct job *job, const struct staged *row, struct db_param *p
 
 enum side { SIDE_CONSENT, SIDE_NOTE, SIDE_ERROR, SIDE__MAX };
 
+/* the most columns a side table has (the consent rows') */
+#define SIDE_COLUMNS_MAX 7
+
 static const struct side_table side_tables[SIDE__MAX] = {
-	[SIDE_CONSENT] = { "INSERT INTO consent (shop_id, customer_id, granted, source, admin_id,"
-	    " import_id, statement)", "(?,?,?,'import',?,?,?)", 6, wants_consent, consent_values },
+	/* as consent_record writes an entry (fcgi/lib/consent.h): marketing,
+	 * through the import, by the import, no wording on a screen and no
+	 * client address (the worker writes it) */
+	[SIDE_CONSENT] = { "INSERT INTO consent (shop_id, customer_id, granted, purpose, source,"
+	    " actor, admin_id, import_id, email_hash, statement)",
+	    "(?,?,?,'marketing','import','import',?,?,UNHEX(SHA2(?,256)),?)", 7, wants_consent,
+	    consent_values },
 	[SIDE_NOTE] = { "INSERT INTO note (shop_id, customer_id, admin_id, body)", NULL, 4,
 	    wants_note, note_values },
 	[SIDE_ERROR] = { "INSERT INTO import_error (import_id, dry_run, line, shop_id, reason,"
@@ -979,7 +991,7 @@ static const struct side_table side_tables[SIDE__MAX] = {
 static long long
 write_side(struct job *job, struct batch *batch, enum side side, long long limit)
 {
-	static struct db_param params[WRITE_ROWS * 6];
+	static struct db_param params[WRITE_ROWS * SIDE_COLUMNS_MAX];
 	const struct side_table *table = &side_tables[side];
 	long long written = 0, done;
 	int i = 0, n;
@@ -1280,8 +1292,8 @@ undo(struct job *job)
 	long long removed = 0, kept = 0;
 	int result;
 
-	result = import_undo_beating(job->run->db, job->run->shop_id, job->run->admin_id,
-	    job->import_id, job->run->beat, job->run->data, &removed, &kept);
+	result = import_undo_beating(job->run->db, job->ctx.hdf, job->run->shop_id,
+	    job->run->admin_id, job->import_id, job->run->beat, job->run->data, &removed, &kept);
 	if (result == -2 || result == -3)
 		return result;
 	if (result != 0)

@@ -223,14 +223,14 @@ int
 import_undo(struct db *db, long long shop_id, long long admin_id, long long import_id,
     long long *removed, long long *kept)
 {
-	return import_undo_beating(db, shop_id, admin_id, import_id, NULL, NULL, removed, kept) == 0 ?
-	    0 : -1;
+	return import_undo_beating(db, NULL, shop_id, admin_id, import_id, NULL, NULL, removed,
+	    kept) == 0 ? 0 : -1;
 }
 
 int
-import_undo_beating(struct db *db, long long shop_id, long long admin_id, long long import_id,
-    int (*beat)(void *data, long long progress), void *data, long long *removed,
-    long long *kept)
+import_undo_beating(struct db *db, HDF *lang, long long shop_id, long long admin_id,
+    long long import_id, int (*beat)(void *data, long long progress), void *data,
+    long long *removed, long long *kept)
 {
 	struct db_param params[2] = { DB_INT(import_id), DB_INT(shop_id) };
 	struct shop_context ctx;
@@ -250,10 +250,12 @@ import_undo_beating(struct db *db, long long shop_id, long long admin_id, long l
 		    state);
 		return -1;
 	}
-	/* the customer writer needs only the shop and who acts (no mail, no
-	 * language): the worker, for the admin who asked */
+	/* the customer writer needs only the shop and who acts (no mail; the
+	 * language, for what the ledger's withdrawals say): the worker, for
+	 * the admin who asked */
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.db = db;
+	ctx.hdf = lang;
 	ctx.shop_id = shop_id;
 	ctx.actor = ACTOR_WORKER;
 	ctx.actor_id = admin_id;

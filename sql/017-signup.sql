@@ -98,6 +98,13 @@ ALTER TABLE consent
 ALTER TABLE consent
   ADD CONSTRAINT fk_consent_text_id FOREIGN KEY IF NOT EXISTS (text_id) REFERENCES consent_text (id);
 
+-- (The triggers below are dropped while the rows of before are filled in,
+-- so that this file can run again after a later statement failed.)
+DROP TRIGGER IF EXISTS consent_append_only_update;
+DROP TRIGGER IF EXISTS consent_append_only_delete;
+DROP TRIGGER IF EXISTS consent_text_append_only_update;
+DROP TRIGGER IF EXISTS consent_text_append_only_delete;
+
 UPDATE consent
    SET actor = CASE source WHEN 'import' THEN 'import' WHEN 'admin' THEN 'admin'
                            WHEN 'api' THEN 'api' ELSE 'customer' END
@@ -107,8 +114,37 @@ UPDATE consent k JOIN customer c ON c.id = k.customer_id
    SET k.email_hash = UNHEX(SHA2(c.email, 256))
  WHERE k.email_hash IS NULL AND c.email IS NOT NULL;
 
--- (The triggers that keep consent and consent_text append-only come with
--- the ledger's part of the issue.)
+-- The ledger and its wordings are append-only, whoever connects (the
+-- programs' user has every right on its database): a trigger refuses any
+-- DELETE, and any UPDATE but an erasure's, which blanks the client's
+-- address and the free statement (customer_change_selection) and keeps
+-- the rest, the address's hash first of all. A customer deleted by an
+-- import's undo leaves their rows with customer_id NULL: a foreign key's
+-- action fires no trigger, nor does a shop's deletion (ON DELETE CASCADE).
+CREATE TRIGGER consent_append_only_update BEFORE UPDATE ON consent FOR EACH ROW
+BEGIN
+  IF NOT (NEW.id <=> OLD.id AND NEW.shop_id <=> OLD.shop_id
+      AND NEW.customer_id <=> OLD.customer_id AND NEW.purpose <=> OLD.purpose
+      AND NEW.granted <=> OLD.granted AND NEW.source <=> OLD.source
+      AND NEW.actor <=> OLD.actor AND NEW.admin_id <=> OLD.admin_id
+      AND NEW.import_id <=> OLD.import_id AND NEW.text_id <=> OLD.text_id
+      AND NEW.email_hash <=> OLD.email_hash AND NEW.created_at <=> OLD.created_at
+      AND (NEW.ip <=> OLD.ip OR NEW.ip IS NULL)
+      AND (NEW.statement <=> OLD.statement OR NEW.statement = '')) THEN
+    SIGNAL SQLSTATE '45000'
+      SET MESSAGE_TEXT = 'consent is append-only: only an erasure may blank ip and statement';
+  END IF;
+END;
+
+CREATE TRIGGER consent_append_only_delete BEFORE DELETE ON consent FOR EACH ROW
+  SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'consent is append-only: no row is ever deleted';
+
+CREATE TRIGGER consent_text_append_only_update BEFORE UPDATE ON consent_text FOR EACH ROW
+  SIGNAL SQLSTATE '45000'
+    SET MESSAGE_TEXT = 'consent_text is append-only: an edit adds a version';
+
+CREATE TRIGGER consent_text_append_only_delete BEFORE DELETE ON consent_text FOR EACH ROW
+  SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'consent_text is append-only: no row is ever deleted';
 
 -- 7. Marketing mails carry List-Unsubscribe (an HTTPS link and a mailto)
 --    and List-Unsubscribe-Post (RFC 8058): the header's value is written

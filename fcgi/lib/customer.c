@@ -34,11 +34,12 @@ enum customer_sql {
 	SQL_SELECTION_DROP_MAILS,
 	SQL_SELECTION_SCRUB_EVENTS,
 	SQL_SELECTION_DROP_NOTES,
+	SQL_SELECTION_BLANK_CONSENT,
 	SQL_SELECTION_SEARCH_TERMS,
 	SQL_SELECTION_ERASE,
 	SQL_SELECTION_CLEAR,
 	SQL_DELETE_EVENTS,
-	SQL_DELETE_CONSENT,
+	SQL_UNDO_CONSENT,
 	SQL_DELETE_MAILS,
 	SQL_DELETE_CUSTOMERS,
 	SQL_REINDEX_EMPTY,
@@ -122,6 +123,12 @@ static struct db_query customer_sql[CUSTOMER_SQL__MAX] = {
 	    " WHERE shop_id = ? AND customer_id IN (SELECT customer_id FROM bulk_selection WHERE selection_id = ?)" },
 	[SQL_SELECTION_DROP_NOTES] = { .sql =
 	    "DELETE FROM note WHERE shop_id = ? AND customer_id IN (SELECT customer_id FROM bulk_selection WHERE selection_id = ?)" },
+	/* the ledger keeps its proof of an erased customer (the address's
+	 * hash, the wording, when, through which door) but no personal data:
+	 * the one change its trigger allows (sql/017) */
+	[SQL_SELECTION_BLANK_CONSENT] = { .sql =
+	    "UPDATE consent SET ip = NULL, statement = ''"
+	    " WHERE shop_id = ? AND customer_id IN (SELECT customer_id FROM bulk_selection WHERE selection_id = ?)" },
 	/* what the customers to erase are found by, so that it goes too */
 	[SQL_SELECTION_SEARCH_TERMS] = { .sql =
 	    "SELECT c.id, c.first_name, c.last_name, c.email, c.phone_digits FROM customer c"
@@ -140,13 +147,25 @@ static struct db_query customer_sql[CUSTOMER_SQL__MAX] = {
 	 * joins from the selection, so that each statement reads only the
 	 * chosen customers' rows through their (shop_id, customer_id) keys.
 	 * Sessions, sign-in links and notes go with the customer rows (ON
-	 * DELETE CASCADE). */
+	 * DELETE CASCADE). The consent ledger is append-only (sql/017): its
+	 * rows stay, unlinked (ON DELETE SET NULL), and each consent still
+	 * given gets its withdrawal first, so that the ledger says the
+	 * import's consent ended with the undo (admin, statement; the hash
+	 * of the address, from the entry or the customer). */
 	[SQL_DELETE_EVENTS] = { .sql =
 	    "DELETE e FROM bulk_selection b JOIN event e ON e.shop_id = ? AND e.customer_id = b.customer_id"
 	    " WHERE b.selection_id = ?" },
-	[SQL_DELETE_CONSENT] = { .sql =
-	    "DELETE k FROM bulk_selection b JOIN consent k ON k.shop_id = ? AND k.customer_id = b.customer_id"
-	    " WHERE b.selection_id = ?" },
+	[SQL_UNDO_CONSENT] = { .sql =
+	    "INSERT INTO consent (shop_id, customer_id, purpose, granted, source, actor, admin_id,"
+	    "                     import_id, email_hash, statement)"
+	    " SELECT k.shop_id, k.customer_id, k.purpose, 0, 'import', 'import', ?, k.import_id,"
+	    "        COALESCE(k.email_hash, UNHEX(SHA2(c.email, 256))), ?"
+	    "   FROM bulk_selection b"
+	    "   JOIN customer c ON c.shop_id = ? AND c.id = b.customer_id"
+	    "   JOIN consent k ON k.shop_id = c.shop_id AND k.customer_id = c.id"
+	    "  WHERE b.selection_id = ? AND k.granted = 1"
+	    "    AND k.id = (SELECT MAX(n.id) FROM consent n WHERE n.shop_id = k.shop_id"
+	    "                  AND n.customer_id = k.customer_id AND n.purpose = k.purpose)" },
 	[SQL_DELETE_MAILS] = { .sql =
 	    "DELETE m FROM bulk_selection b JOIN outbox m ON m.shop_id = ? AND m.customer_id = b.customer_id"
 	    " WHERE b.selection_id = ?" },
@@ -353,7 +372,8 @@ customer_update(struct shop_context *ctx, long long customer_id,
 		return CUSTOMER_ERROR;
 	found = db_fetch(lock);
 	if (found == 1) {
-		snprintf(old_email, sizeof(old_email), "%s", db_text(lock, 0));
+		/* NULL: a customer without an address (reached by phone or post) */
+		snprintf(old_email, sizeof(old_email), "%s", or_empty(db_text(lock, 0)));
 		snprintf(old_first, sizeof(old_first), "%s", db_text(lock, 1));
 		snprintf(old_last, sizeof(old_last), "%s", db_text(lock, 2));
 		snprintf(old_digits, sizeof(old_digits), "%s", db_text(lock, 3));
@@ -381,13 +401,13 @@ customer_update(struct shop_context *ctx, long long customer_id,
 	if (rows == DB_DUPLICATE)
 		return CUSTOMER_DUPLICATE;
 	if (rows < 0 ||
-	    search_forget(ctx->db, ctx->shop_id, customer_id, old_first, old_last, old_email,
-	    old_digits) != 0 ||
+	    search_forget(ctx->db, ctx->shop_id, customer_id, old_first, old_last,
+	    old_email[0] ? old_email : NULL, old_digits) != 0 ||
 	    search_add(ctx->db, ctx->shop_id, customer_id, or_empty(fields->first_name),
 	    or_empty(fields->last_name), fields->email, digits) != 0)
 		return CUSTOMER_ERROR;
 	/* a link mailed to the old address must not sign anyone in any more */
-	if (strcmp(old_email, fields->email) != 0) {
+	if (strcmp(old_email, or_empty(fields->email)) != 0) {
 		params[0] = DB_INT(ctx->shop_id);
 		params[1] = DB_INT(customer_id);
 		if (run(ctx, SQL_VOID_TOKENS, params, 2) < 0 ||
@@ -506,6 +526,7 @@ customer_change_selection(struct shop_context *ctx, enum customer_change change,
 		    for_selection(ctx, SQL_SELECTION_DETACH_ORDERS, selection) != 0 ||
 		    for_selection(ctx, SQL_SELECTION_DROP_MAILS, selection) != 0 ||
 		    for_selection(ctx, SQL_SELECTION_DROP_NOTES, selection) != 0 ||
+		    for_selection(ctx, SQL_SELECTION_BLANK_CONSENT, selection) != 0 ||
 		    for_selection(ctx, SQL_SELECTION_ERASE, selection) != 0)
 			return CUSTOMER_ERROR;
 	} else if (change == CUSTOMER_BLOCK) {
@@ -524,12 +545,20 @@ int
 customer_delete_selection(struct shop_context *ctx, const unsigned char *selection)
 {
 	static const enum customer_sql steps[] = {
-		SQL_DELETE_EVENTS, SQL_DELETE_CONSENT, SQL_DELETE_MAILS, SQL_DELETE_CUSTOMERS,
+		SQL_DELETE_EVENTS, SQL_DELETE_MAILS, SQL_DELETE_CUSTOMERS,
 	};
 	struct db_param param = DB_BLOB(selection, 16);
+	struct db_param withdraw[4];
 	size_t i;
 
-	if (customer_ready(ctx->db) != 0 || forget_selection(ctx, selection) != 0)
+	/* said in the language Lang links to, when the context has one */
+	withdraw[0] = acting_admin(ctx);
+	withdraw[1] = DB_TEXT(ctx->hdf != NULL ?
+	    hdf_get_value(ctx->hdf, "Lang.Consent.ImportUndone", "") : "");
+	withdraw[2] = DB_INT(ctx->shop_id);
+	withdraw[3] = DB_BLOB(selection, 16);
+	if (customer_ready(ctx->db) != 0 || forget_selection(ctx, selection) != 0 ||
+	    run(ctx, SQL_UNDO_CONSENT, withdraw, 4) < 0)
 		return CUSTOMER_ERROR;
 	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
 		if (for_selection(ctx, steps[i], selection) != 0)

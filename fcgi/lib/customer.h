@@ -125,8 +125,11 @@ int customer_change_selection(struct shop_context *ctx, enum customer_change cha
 
 /* Deletes the customers of selection as if they had never been (an
  * import's undo: a wrong import leaves no trace), then empties the
- * selection: their rows, search terms, timeline, consent rows, mails,
- * notes, sessions and sign-in links. Not for customers with orders (the
+ * selection: their rows, search terms, timeline, mails, notes, sessions
+ * and sign-in links. The consent ledger keeps their entries (append-only,
+ * no longer linked to a customer) with, for each consent still given, a
+ * withdrawal by the import saying it was undone (Lang.Consent.ImportUndone of
+ * the context's tree, when it has one; else no statement). Not for customers with orders (the
  * orders would lose their customer) nor for anyone whose history must be
  * kept: that is CUSTOMER_ERASE. Returns CUSTOMER_OK or CUSTOMER_ERROR. */
 int customer_delete_selection(struct shop_context *ctx, const unsigned char *selection);

@@ -153,8 +153,8 @@ enum cursor_kind { CURSOR_TEXT, CURSOR_DATETIME, CURSOR_INT, CURSOR_HEX };
 /* Sort keys: the index walked, the columns of the order (the id last, to
  * break ties) and where each is in LIST_COLUMNS. The index must give that
  * order by itself, or a walk would read everything to sort it. Only
- * last_order may be NULL: customers who never ordered sort first going up,
- * last going down. */
+ * last_order and the e-mail may be NULL: customers who never ordered (who
+ * have no address) sort first going up, last going down. */
 static const struct {
 	const char *index;
 	int keys;
@@ -165,10 +165,10 @@ static const struct {
 } sorts[CUSTOMER_SORT__MAX] = {
 	/* CUSTOMER_SORT_NAME: the order of last_name, first_name (sql/006) */
 	{ "customer_shop_name", 2, { "c.name_key", "c.id" }, { 10, 0 }, CURSOR_HEX, 0 },
-	/* CUSTOMER_SORT_EMAIL: one address per customer of a shop, no tie
-	 * (the unique key is not the one walked: it has no filter column,
-	 * sql/012) */
-	{ "customer_shop_email_order", 1, { "c.email" }, { 3 }, CURSOR_TEXT, 0 },
+	/* CUSTOMER_SORT_EMAIL: one address per customer of a shop; the
+	 * customers without one (reached by phone or post) in id order (the
+	 * unique key is not the one walked: it has no filter column, sql/012) */
+	{ "customer_shop_email_order", 2, { "c.email", "c.id" }, { 3, 0 }, CURSOR_TEXT, 1 },
 	/* CUSTOMER_SORT_CREATED */
 	{ "customer_shop_created", 2, { "c.created_at", "c.id" }, { 6, 0 }, CURSOR_DATETIME, 0 },
 	/* CUSTOMER_SORT_LAST_ORDER */
@@ -1348,9 +1348,6 @@ sql_where(struct customer_sql *sql, const struct customer_query *query, int firs
 	size_t r;
 
 	sql_param(sql, " WHERE c.shop_id = ? AND c.erased_at IS NULL", DB_INT(query->shop_id));
-	/* erased customers have no address: the e-mail order starts past them */
-	if (query->sort == CUSTOMER_SORT_EMAIL)
-		sql_add(sql, " AND c.email IS NOT NULL");
 	if (query->status == CUSTOMER_STATUS_CURRENT)
 		sql_add(sql, " AND c.status NOT IN ('inactive', 'waiting')");
 	else if (query->status != CUSTOMER_STATUS_ALL)

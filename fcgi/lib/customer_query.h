@@ -117,9 +117,10 @@ enum customer_letter_part { CUSTOMER_LETTER_LAST, CUSTOMER_LETTER_FIRST, CUSTOME
 #define CUSTOMER_CANDIDATES_MAX 3000
 #define CUSTOMER_WALK_EXAMINED_MAX 60000
 
-/* A page link's values: an address of 254 characters of up to 4 bytes (the
- * e-mail sort has no id) fits; base64url makes 4 characters of 3 bytes. */
-#define CUSTOMER_CURSOR_RAW_MAX 1024
+/* A page link's values: an address of 254 characters of up to 4 bytes, a
+ * separator and an id (the e-mail sort's, since customers without an
+ * address sort by id) fit; base64url makes 4 characters of 3 bytes. */
+#define CUSTOMER_CURSOR_RAW_MAX 1040
 #define CUSTOMER_CURSOR_LINK_MAX ((CUSTOMER_CURSOR_RAW_MAX + 2) / 3 * 4)
 
 /* The list's columns, in this order, in every page and export row. */

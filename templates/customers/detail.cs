@@ -33,7 +33,7 @@ def:see_all(section, count, shown) ?><?cs if:Page.All == section ?><p class="pag
   <section class="card">
     <h2><?cs var:Lang.Customers.Contact ?></h2>
     <dl class="facts">
-      <dt><?cs var:Lang.Customers.Email ?></dt><dd class="email"><?cs if:Customer.mailto ?><a href="<?cs var:Customer.mailto ?>"><?cs var:Customer.email ?></a><?cs /if ?></dd>
+      <dt><?cs var:Lang.Customers.Email ?></dt><dd class="email"><?cs if:Customer.mailto ?><a href="<?cs var:Customer.mailto ?>"><?cs var:Customer.email ?></a><?cs else ?><span class="muted"><?cs var:Lang.Customers.NoEmail ?></span><?cs /if ?></dd>
       <dt><?cs var:Lang.Customers.Phone ?></dt><dd><?cs if:Customer.tel ?><a href="<?cs var:Customer.tel ?>"><?cs var:Customer.phone ?></a><?cs /if ?></dd>
       <?cs if:Customer.company ?><dt><?cs var:Lang.Customers.Company ?></dt><dd><?cs var:Customer.company ?></dd><?cs /if ?>
       <?cs if:Customer.address || Customer.postal_code || Customer.city ?><dt><?cs var:Lang.Customers.Address ?></dt><dd class="address"><?cs if:Customer.address ?><?cs var:Customer.address ?><br><?cs /if ?><?cs var:Customer.postal_code ?><?cs if:Customer.postal_code && Customer.city ?> <?cs /if ?><?cs var:Customer.city ?></dd><?cs /if ?>
@@ -44,6 +44,17 @@ def:see_all(section, count, shown) ?><?cs if:Page.All == section ?><p class="pag
       <dt><?cs var:Lang.Customers.SignedUp ?></dt><dd><?cs var:Customer.created ?></dd>
       <dt><?cs var:Lang.Customers.LastSignIn ?></dt><dd><?cs if:Customer.last_sign_in ?><?cs var:Customer.last_sign_in ?><?cs else ?><?cs var:Lang.Customers.Never ?><?cs /if ?></dd>
       <dt><?cs var:Lang.Customers.TaxExempt ?></dt><dd><?cs if:Customer.tax_exempt == "1" ?><?cs var:Lang.Customers.Yes ?><?cs else ?><?cs var:Lang.Customers.No ?><?cs /if ?></dd>
+    </dl>
+    <?cs # may we mail this person, and why: the ledger's newest entry of each purpose ?>
+    <h3><?cs var:Lang.Customers.MayMail.Title ?></h3>
+    <dl class="facts may-mail" id="may-mail">
+      <?cs each:m = Customer.MayMail ?>
+      <dt><?cs var:Lang.Customers.MayMail[name(m)] ?></dt>
+      <dd class="may-mail-<?cs var:m.state ?>"><?cs if:m.state == "yes" || m.state == "flag" ?><?cs var:Lang.Customers.MayMail.Yes ?><?cs else ?><?cs var:Lang.Customers.MayMail.No ?><?cs /if ?> — <?cs
+        if:m.state == "yes" ?><?cs var:Lang.Customers.MayMail.Given[m.channel] ?> <?cs var:m.date ?><?cs
+        elif:m.state == "no" ?><?cs var:Lang.Customers.MayMail.Withdrawn[m.channel] ?> <?cs var:m.date ?><?cs
+        else ?><?cs var:Lang.Customers.MayMail[m.state] ?><?cs /if ?></dd>
+      <?cs /each ?>
     </dl>
   </section>
   <section class="card" id="orders">
@@ -100,7 +111,13 @@ def:see_all(section, count, shown) ?><?cs if:Page.All == section ?><p class="pag
     <?cs if:subcount(Timeline) == 0 ?><p class="muted"><?cs var:Lang.Customers.NoEvents ?></p><?cs else ?>
     <ol class="timeline">
       <?cs each:e = Timeline ?>
+      <?cs if:e.kind == "ledger" ?>
+      <li class="ledger-entry"><span class="when"><?cs var:e.created_at ?></span> <?cs var:Lang.Consent.Entry ?> : <strong><?cs var:Lang.Consent.Purpose[e.purpose] ?></strong> — <?cs if:e.granted == "1" ?><?cs var:Lang.Consent.Granted ?><?cs else ?><?cs var:Lang.Consent.Withdrawn ?><?cs /if ?> · <?cs var:Lang.Consent.Channel[e.channel] ?> · <span class="muted"><?cs var:Lang.Consent.Via ?> <?cs if:e.email ?><?cs var:e.email ?><?cs else ?><?cs var:Lang.Consent.Actor[e.actor] ?><?cs if:e.import_id ?> n° <?cs var:e.import_id ?><?cs /if ?><?cs /if ?></span><?cs if:e.detail ?> · « <?cs var:e.detail ?> »<?cs /if ?><?cs
+        if:e.wording ?>
+        <details class="wording"><summary><?cs var:Lang.Consent.Wording ?> <?cs var:e.version ?></summary><p><?cs var:e.wording ?></p></details><?cs /if ?></li>
+      <?cs else ?>
       <li><span class="when"><?cs var:e.created_at ?></span> <?cs var:Lang.Event[e.kind] ?><?cs if:!Lang.Event[e.kind] ?><?cs var:e.kind ?><?cs /if ?><?cs if:e.detail ?> · <?cs var:e.detail ?><?cs /if ?><?cs if:e.email ?> <span class="muted"><?cs var:Lang.Customers.By ?> <?cs var:e.email ?></span><?cs /if ?></li>
+      <?cs /if ?>
       <?cs /each ?>
     </ol>
     <?cs call:see_all("events", Page.Counts.events, subcount(Timeline)) ?>
@@ -108,6 +125,7 @@ def:see_all(section, count, shown) ?><?cs if:Page.All == section ?><p class="pag
   </section>
   <section class="card" id="mails">
     <h2><?cs var:Lang.Customers.Mails ?></h2>
+    <?cs if:!Customer.email ?><p class="muted"><?cs var:Lang.Customers.NoEmailToWrite ?></p><?cs else ?>
     <form method="post" action="/admin/customers/<?cs var:Customer.id ?>/message" class="form message-form">
       <?cs call:csrf_field() ?><?cs call:back_field() ?>
       <input type="hidden" name="once" value="<?cs var:Page.Once.message ?>">
@@ -116,7 +134,7 @@ def:see_all(section, count, shown) ?><?cs if:Page.All == section ?><p class="pag
       <label for="text"><?cs var:Lang.Customers.MessageText ?></label>
       <textarea id="text" name="text" rows="4" maxlength="5000" required><?cs var:Page.Form.text ?></textarea>
       <button type="submit"><?cs var:Lang.Customers.Send ?></button>
-    </form>
+    </form><?cs /if ?>
     <?cs if:subcount(Mails) == 0 ?><p class="muted"><?cs var:Lang.Customers.NoMails ?></p><?cs else ?>
     <ol class="timeline">
       <?cs each:m = Mails ?>

@@ -5,8 +5,8 @@
   <?cs if:Page.Message ?><p class="alert" role="alert"><?cs var:Page.Message ?></p><?cs /if ?>
   <form method="post" action="/admin/customers/<?cs var:Page.Form.id ?>/edit" class="form">
     <?cs call:csrf_field() ?><?cs call:back_field() ?>
-    <label for="email"><?cs var:Lang.Customers.Email ?> *</label>
-    <input id="email" name="email" type="email" required maxlength="254" value="<?cs var:Page.Form.email ?>">
+    <label for="email"><?cs var:Lang.Customers.Email ?></label>
+    <input id="email" name="email" type="email" maxlength="254" value="<?cs var:Page.Form.email ?>">
     <?cs call:field_error("email") ?>
     <p class="muted"><?cs var:Lang.Customers.EmailChangeHelp ?></p>
     <?cs call:customer_fields() ?>

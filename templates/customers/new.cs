@@ -6,10 +6,26 @@
   <?cs if:Page.Message ?><p class="alert" role="alert"><?cs var:Page.Message ?></p><?cs /if ?>
   <form method="post" action="/admin/customers/new" class="form">
     <?cs call:csrf_field() ?>
-    <label for="email"><?cs var:Lang.Customers.Email ?> *</label>
-    <input id="email" name="email" type="email" required maxlength="254" value="<?cs var:Page.Form.email ?>">
+    <label for="email"><?cs var:Lang.Customers.Email ?></label>
+    <input id="email" name="email" type="email" maxlength="254" aria-describedby="email-help" value="<?cs var:Page.Form.email ?>">
+    <p class="muted" id="email-help"><?cs var:Lang.Customers.EmailOptional ?></p>
     <?cs call:field_error("email") ?>
     <?cs call:customer_fields() ?>
+    <?cs # on the person's behalf (seed 000's Mode Création): the switch
+       works without JavaScript; the server asks for the names, the box and
+       how the consent was obtained when it is ticked ?>
+    <fieldset class="choices behalf">
+      <legend><?cs var:Lang.Customers.Behalf.Title ?></legend>
+      <label class="check"><input type="checkbox" id="behalf" name="behalf" value="1"<?cs if:Page.Form.behalf == "1" ?> checked<?cs /if ?>> <?cs var:Lang.Customers.Behalf.Switch ?></label>
+      <div class="behalf-more">
+        <p class="muted"><?cs var:Lang.Customers.Behalf.Help ?></p>
+        <label class="check attest"><input type="checkbox" name="attest" value="1"<?cs if:Page.Form.attest == "1" ?> checked<?cs /if ?>> <?cs var:Page.Attestation ?></label>
+        <?cs call:field_error("attest") ?>
+        <label for="how"><?cs var:Lang.Customers.Behalf.How ?></label>
+        <textarea id="how" name="how" rows="2" maxlength="500" placeholder="<?cs var:Lang.Customers.Behalf.HowPlaceholder ?>"><?cs var:Page.Form.how ?></textarea>
+        <?cs call:field_error("how") ?>
+      </div>
+    </fieldset>
     <div class="actions">
       <button type="submit" class="primary"><?cs var:Lang.Customers.Save ?></button>
       <a href="/admin/customers"><?cs var:Lang.Customers.Cancel ?></a>

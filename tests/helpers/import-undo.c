@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../fcgi/lib/context.h"
+#include "../../fcgi/lib/core_sql.h"
 #include "../../fcgi/lib/log.h"
 #include "../../fcgi/lib/settings.h"
 #include "../../fcgi/import-job.h"
@@ -32,29 +34,38 @@ int
 main(int argc, char **argv)
 {
 	long long removed = 0, kept = 0;
+	struct shop_context ctx;
 	HDF *config;
 	struct db db;
 	int status = 1, result;
 
 	log_program("import-undo");
+	memset(&ctx, 0, sizeof(ctx));
 	if (argc < 4 || argc > 5 || (argc == 5 && strcmp(argv[4], "stop") != 0))
 		return 2;
 	config = settings_load();
 	if (config == NULL)
 		return 1;
-	if (db_connect(&db, config) == 0) {
-		if (argc == 5) {
-			result = import_undo_beating(&db, atoll(argv[1]), atoll(argv[2]),
-			    atoll(argv[3]), cancelled, NULL, &removed, &kept);
-			printf("%d\n", result);
-			status = 0;
-		} else if (import_undo(&db, atoll(argv[1]), atoll(argv[2]), atoll(argv[3]), &removed,
-		    &kept) == 0) {
-			printf("removed %lld kept %lld\n", removed, kept);
-			status = 0;
-		}
-		db_close(&db);
+	if (db_connect(&db, config) != 0) {
+		hdf_destroy(&config);
+		return 1;
 	}
+	/* the shop's language, as the worker's job has it (its context) */
+	if (db_register(&db, core_sql, CORE_SQL__MAX) != 0 ||
+	    context_for_shop(&ctx, &db, config, atoll(argv[1]), ACTOR_WORKER) != 1) {
+		status = 1;
+	} else if (argc == 5) {
+		result = import_undo_beating(&db, ctx.hdf, atoll(argv[1]), atoll(argv[2]),
+		    atoll(argv[3]), cancelled, NULL, &removed, &kept);
+		printf("%d\n", result);
+		status = 0;
+	} else if (import_undo_beating(&db, ctx.hdf, atoll(argv[1]), atoll(argv[2]),
+	    atoll(argv[3]), NULL, NULL, &removed, &kept) == 0) {
+		printf("removed %lld kept %lld\n", removed, kept);
+		status = 0;
+	}
+	context_end(&ctx);
+	db_close(&db);
 	hdf_destroy(&config);
 	return status;
 }

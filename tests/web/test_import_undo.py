@@ -1,9 +1,11 @@
 """An import's undo (issue 13, point 7; fcgi/import-undo.c): it removes
 the customers the import created to whom nothing happened since — no
 order, no sign-in, nothing on their timeline but the import's own — with
-everything of them (search terms, timeline, consent rows, mails), keeps
-the others and says how many of each; other imports and other shops are
-untouched. Run through tests/helpers/import-undo, which calls import_undo
+everything of them (search terms, timeline, mails), keeps the others and
+says how many of each; other imports and other shops are untouched. The
+consent ledger is append-only (issue 15): the removed customers' entries
+stay, no longer linked to anyone, and each consent still given gets its
+withdrawal ("import undone"). Run through tests/helpers/import-undo, which calls import_undo
 as the worker's import job does."""
 
 import os
@@ -96,12 +98,11 @@ class ImportUndo(unittest.TestCase):
         everyone = ",".join(list(self.ids.values()) + self.others)
         rows("DELETE FROM customer_search WHERE customer_id IN (%s);"
              "DELETE FROM orders WHERE reference LIKE '%s-%%';"
-             "DELETE FROM consent WHERE customer_id IN (%s);"
              "DELETE FROM outbox WHERE customer_id IN (%s);"
              "DELETE FROM customer WHERE id IN (%s);"
              "DELETE FROM event WHERE kind = 'import.undone';"
              "DELETE FROM import WHERE id IN (%s)"
-             % (everyone, self.tag, everyone, everyone, everyone, ",".join(self.imports)))
+             % (everyone, self.tag, everyone, everyone, ",".join(self.imports)))
 
     def new_import(self, shop):
         rows("INSERT INTO import (shop_id, admin_id, source, file_name, headers, mapping, state,"
@@ -148,8 +149,18 @@ class ImportUndo(unittest.TestCase):
         self.assertEqual(result.stdout.strip(), "removed 3 kept 7")
         self.assertEqual(self.left(), sorted(set(KINDS) - set(REMOVED)))
         # nothing of the removed ones is left: no row, search term, event,
-        # consent row or mail
+        # consent row linked to them or mail
         self.assertEqual(self.traces(removed_ids), [0, 0, 0, 0, 0])
+        # but the ledger keeps the import's consent of the welcomed one, and
+        # its withdrawal by the undo, with the hash of the address
+        self.assertEqual(
+            rows("SELECT granted, source, actor, admin_id, customer_id IS NULL,"
+                 " HEX(email_hash) = UPPER(SHA2('%s-welcomed@alpha.test', 256)), statement"
+                 " FROM consent WHERE shop_id = %s AND import_id = %s ORDER BY id"
+                 % (self.tag, self.alpha, self.first)),
+            [["1", "import", "system", self.owner, "1", "NULL", ""],
+             ["0", "import", "import", self.owner, "1", "1",
+              "Import annulé : le client qu'il avait créé est supprimé."]])
         # the kept ones keep what happened to them
         self.assertEqual(one("SELECT COUNT(*) FROM orders WHERE customer_id = %s"
                              % self.ids["ordered"]), "1")
