@@ -5,6 +5,8 @@
  */
 #include <config.h>
 
+#include <string.h>
+
 #include "lib/page.h"
 #include "account.h"
 #include "signup.h"
@@ -22,8 +24,16 @@ account_home(struct request *req)
 	hdf_set_value(req->hdf, "Page.Email", me.email);
 	hdf_set_value(req->hdf, "Page.Status", me.status);
 	hdf_set_int_value(req->hdf, "Page.Marketing", me.marketing_consent);
-	/* Issue 15, the waiting list (signup-public.c): an applicant's place
-	 * in the queue goes to Page.WaitingPlace here, from the signup part's
-	 * function, once it has landed; templates/account/home.cs shows it. */
+	/* an applicant's place in the waiting list (signup-public.c) */
+	if (strcmp(me.status, "waiting") == 0) {
+		long long place = signup_queue_place(req, me.id);
+
+		if (place < 0) {
+			page_error(req, 500, NULL);
+			return;
+		}
+		if (place > 0)
+			hdf_set_int_value(req->hdf, "Page.WaitingPlace", (int)place);
+	}
 	account_render(req, &me, 200, "account/home.cs");
 }

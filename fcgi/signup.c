@@ -41,12 +41,29 @@ static const struct route routes[] = {
 	{ "POST", "/account/delete/confirm", ACCESS_PUBLIC, delete_confirm_fields,
 	    account_delete_confirm, account_delete_token_invalid, 0 },
 	/* the public signup (signup-public.c) */
+	{ "GET", "/account/signup", ACCESS_PUBLIC, NULL, signup_form, NULL, 0 },
+	{ "POST", "/account/signup", ACCESS_PUBLIC, signup_fields, signup_submit, signup_invalid, 0 },
+	{ "GET", "/account/signup/confirm", ACCESS_PUBLIC, signup_confirm_fields,
+	    signup_confirm_form, signup_token_invalid, 0 },
+	{ "POST", "/account/signup/confirm", ACCESS_PUBLIC, signup_confirm_fields, signup_confirm,
+	    signup_token_invalid, 0 },
 	/* unsubscribe (signup-unsubscribe.c) */
 	{ "GET", "/account/unsubscribe", ACCESS_PUBLIC, unsubscribe_form_fields, unsubscribe_form,
 	    unsubscribe_invalid, 0 },
 	{ "POST", "/account/unsubscribe", ACCESS_PUBLIC, unsubscribe_fields, unsubscribe_submit,
 	    unsubscribe_invalid, ROUTE_SIGNED_URL },
-	/* the shop's door and queue (signup-admin.c) */
+	/* the shop's door and queue (signup-admin.c): staff see the door
+	 * read-only and choose their own notices; any admin decides */
+	{ "GET", "/admin/signup", ACCESS_ADMIN, NULL, signup_admin_page, NULL, 0 },
+	{ "POST", "/admin/signup/mode", ACCESS_OWNER, signup_mode_fields, signup_admin_mode,
+	    signup_admin_mode_invalid, 0 },
+	{ "POST", "/admin/signup/text", ACCESS_OWNER, signup_text_fields, signup_admin_text,
+	    signup_admin_text_invalid, 0 },
+	{ "POST", "/admin/signup/notify", ACCESS_ADMIN, signup_notify_fields, signup_admin_notify,
+	    NULL, 0 },
+	{ "GET", "/admin/signup/queue", ACCESS_ADMIN, NULL, signup_admin_queue, NULL, 0 },
+	{ "POST", "/admin/signup/queue", ACCESS_ADMIN, signup_decide_fields, signup_admin_decide,
+	    signup_admin_decide_invalid, 0 },
 };
 
 int

@@ -23,6 +23,45 @@
 /* the customer's own space (account-*.c; account.h: what they share) */
 void account_home(struct request *req);
 
+/* the public signup and the waiting list's application (signup-public.c) */
+void signup_form(struct request *req);
+void signup_submit(struct request *req);
+void signup_invalid(struct request *req);
+void signup_confirm_form(struct request *req);
+void signup_confirm(struct request *req);
+void signup_token_invalid(struct request *req);
+extern const struct field signup_fields[];
+extern const struct field signup_confirm_fields[];
+
+/* The door a visitor finds now: the shop's mode, an open shop whose
+ * capacity is reached counting as a waiting list. */
+enum signup_door { SIGNUP_OPEN, SIGNUP_WAITLIST, SIGNUP_CLOSED, SIGNUP_DOOR__MAX };
+extern const char *const signup_door_names[SIGNUP_DOOR__MAX + 1];
+
+/* The request's shop's door, its capacity (0: none) and how many current
+ * customers (invited or active) it has, counted only when it has a
+ * capacity (else 0). Returns the door, or -1 on a database error. */
+int signup_door_now(struct request *req, long long *capacity, long long *current);
+
+/* The place (1 = next) of the shop's customer customer_id in the waiting
+ * list, 0 when they are not waiting, -1 on a database error. For the
+ * customer's home (account-home.c) and the signup page. */
+long long signup_queue_place(struct request *req, long long customer_id);
+
+/* the shop's door, consent wordings, notices and the queue (signup-admin.c) */
+void signup_admin_page(struct request *req);
+void signup_admin_mode(struct request *req);
+void signup_admin_mode_invalid(struct request *req);
+void signup_admin_text(struct request *req);
+void signup_admin_text_invalid(struct request *req);
+void signup_admin_notify(struct request *req);
+void signup_admin_queue(struct request *req);
+void signup_admin_decide(struct request *req);
+void signup_admin_decide_invalid(struct request *req);
+extern const struct field signup_mode_fields[];
+extern const struct field signup_text_fields[];
+extern const struct field signup_notify_fields[];
+extern const struct field signup_decide_fields[];
 enum profile_field { PROFILE_FIRST_NAME, PROFILE_LAST_NAME, PROFILE_PHONE, PROFILE_COUNTRY,
 	PROFILE_LANGUAGE, PROFILE_COMPANY, PROFILE_ADDRESS, PROFILE_POSTAL_CODE, PROFILE_CITY,
 	PROFILE_VAT_NUMBER, PROFILE__MAX };

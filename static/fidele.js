@@ -1,6 +1,7 @@
 /* Fidèle admin: the little script there is. Every page works without it;
  * with it, the customer list's bulk bar shows only once a row is ticked,
- * and a box in the header ticks the whole page. */
+ * and a box in the header ticks the whole page; the signup page's address
+ * gets a copy button. */
 (function () {
   "use strict";
 
@@ -42,9 +43,45 @@
     update();
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", bulkBar);
-  } else {
+  /* a button that copies the text of the element named by data-copy
+   * (the signup page's address, which stays selectable without script):
+   * the text is selected, then copied by the clipboard API where the page
+   * may use it (HTTPS), else by the older copy command */
+  function copyButtons() {
+    var buttons = document.querySelectorAll("button[data-copy]");
+    for (var i = 0; i < buttons.length; i++) {
+      (function (button) {
+        var source = document.getElementById(button.getAttribute("data-copy"));
+        if (!source) {
+          return;
+        }
+        button.hidden = false;
+        button.addEventListener("click", function () {
+          var range = document.createRange();
+          var done = function () {
+            button.textContent = button.getAttribute("data-copied");
+          };
+          range.selectNodeContents(source);
+          window.getSelection().removeAllRanges();
+          window.getSelection().addRange(range);
+          if (navigator.clipboard && window.isSecureContext) {
+            navigator.clipboard.writeText(source.textContent).then(done, function () {});
+          } else if (document.execCommand && document.execCommand("copy")) {
+            done();
+          }
+        });
+      })(buttons[i]);
+    }
+  }
+
+  function start() {
     bulkBar();
+    copyButtons();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
   }
 })();

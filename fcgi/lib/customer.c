@@ -198,7 +198,7 @@ static const struct {
 	/* CUSTOMER_BLOCK */ { "invited,active,inactive,blocked", SQL_SELECTION_BLOCK,
 	    "customer.blocked" },
 	/* CUSTOMER_UNBLOCK */ { "blocked", SQL_SELECTION_UNBLOCK, "customer.unblocked" },
-	/* CUSTOMER_ERASE */ { "invited,active,inactive,blocked", CUSTOMER_SQL__MAX,
+	/* CUSTOMER_ERASE */ { "invited,active,inactive,blocked,waiting", CUSTOMER_SQL__MAX,
 	    "customer.erased" },
 };
 

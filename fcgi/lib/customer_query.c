@@ -59,7 +59,7 @@
 /* --- the keys -------------------------------------------------------------------- */
 
 static const char *const status_choices[] = { "current", "all", "active", "invited", "blocked",
-	"inactive", NULL };
+	"inactive", "waiting", NULL };
 static const char *const source_choices[] = { "", "self", "admin", "import", "order", NULL };
 static const char *const consent_choices[] = { "", "yes", "no", NULL };
 static const char *const sort_choices[] = { "name", "email", "created", "last_order", "orders",
@@ -1366,7 +1366,7 @@ sql_where(struct customer_sql *sql, const struct customer_query *query, int firs
 
 	sql_param(sql, " WHERE c.shop_id = ? AND c.erased_at IS NULL", DB_INT(query->shop_id));
 	if (query->status == CUSTOMER_STATUS_CURRENT)
-		sql_add(sql, " AND c.status <> 'inactive'");
+		sql_add(sql, " AND c.status NOT IN ('inactive', 'waiting')");
 	else if (query->status != CUSTOMER_STATUS_ALL)
 		sql_param(sql, " AND c.status = ?", DB_TEXT(status_choices[query->status]));
 	if (query->source != CUSTOMER_SOURCE_ANY)

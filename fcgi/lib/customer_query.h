@@ -73,12 +73,13 @@ struct customer_key_def {
 extern const struct customer_key_def customer_query_keys[CUSTOMER_KEY__MAX];
 
 enum customer_status_filter {
-	CUSTOMER_STATUS_CURRENT,	/* all but the inactive (the default) */
+	CUSTOMER_STATUS_CURRENT,	/* all but the inactive and the waiting (the default) */
 	CUSTOMER_STATUS_ALL,
 	CUSTOMER_STATUS_ACTIVE,
 	CUSTOMER_STATUS_INVITED,
 	CUSTOMER_STATUS_BLOCKED,
-	CUSTOMER_STATUS_INACTIVE
+	CUSTOMER_STATUS_INACTIVE,
+	CUSTOMER_STATUS_WAITING	/* on the waiting list (signup.fcgi) */
 };
 
 enum customer_source_filter {

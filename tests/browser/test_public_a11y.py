@@ -73,6 +73,43 @@ class PublicPages(BrowserTest):
                                status=400)
 
 
+
+def set_door(mode):
+    browsing.STACK.sql("UPDATE shop SET mode = '%s' WHERE slug = 'alpha'" % mode)
+
+
+class SignupPages(BrowserTest):
+    """The public signup (issue 15, points 2 to 4): the form in each of
+    the shop's modes, the page that says to check one's mail, the
+    confirmation link's page and its expired one."""
+
+    def tearDown(self):
+        set_door("open")
+        super().tearDown()
+
+    def test_the_form_in_every_mode(self):
+        for mode in ("open", "waitlist", "closed"):
+            set_door(mode)
+            self.check_public_page(url(ALPHA_HOST, "/account/signup"))
+        set_door("open")
+        self.check_public_page(url(BETA_HOST, "/account/signup"))
+
+    def test_the_sent_page_and_the_confirmation_link(self):
+        email = "axe.signup@example.org"
+        drain_outbox()
+        before = len(mails_to(email))
+        tab = self.check_public_page(url(ALPHA_HOST, "/account/signup"))
+        tab.fill("#first_name", "Axel")
+        tab.fill("#last_name", "Lecteur")
+        tab.fill("#email", email)
+        self.assertEqual(tab.click_and_wait("form[action='/account/signup'] button[type=submit]"),
+                         200)
+        self.check_public_page(tab=tab)
+        path = link_path(wait_for_mail(email, before + 1), "/account/signup/confirm")
+        self.check_public_page(url(ALPHA_HOST, path))
+        self.check_public_page(url(ALPHA_HOST, "/account/signup/confirm?token=" + "0" * 64),
+                               status=400)
+
 class CustomerSpace(BrowserTest):
     def test_the_pages_of_a_signed_in_customer(self):
         drain_outbox()

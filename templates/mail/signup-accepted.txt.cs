@@ -1,0 +1,9 @@
+Subject: <?cs var:Lang.Signup.Mail.Accepted.Subject ?> <?cs var:Shop.Name ?>
+<?cs var:Lang.Mail.Hello ?>
+
+<?cs var:Lang.Signup.Mail.Accepted.Intro ?>
+
+<?cs var:Lang.Signup.Mail.Welcome.SignIn ?>
+<?cs var:Mail.Link ?>
+
+<?cs var:Shop.Name ?>

@@ -1,0 +1,11 @@
+Subject: <?cs var:Lang.Signup.Mail.Confirm.Subject ?> <?cs var:Shop.Name ?>
+<?cs var:Lang.Mail.Hello ?>
+
+<?cs if:Mail.Waitlist ?><?cs var:Lang.Signup.Mail.Confirm.IntroWaitlist ?><?cs else ?><?cs var:Lang.Signup.Mail.Confirm.Intro ?><?cs /if ?>
+
+<?cs var:Mail.Link ?>
+
+<?cs var:Lang.Signup.Mail.Confirm.Expiry ?>
+<?cs var:Lang.Signup.Mail.Confirm.NotYou ?>
+
+<?cs var:Shop.Name ?>

@@ -1,0 +1,108 @@
+"""Steps the signup tests share (test_signup.py, test_signup_queue.py,
+and the browser test): the shop's door set with SQL, the public form
+filled as a visitor would, the mails read from the harness's SMTP
+server."""
+
+import re
+import time
+
+import web
+
+
+def set_door(slug, mode, capacity=None):
+    web.STACK.sql("UPDATE shop SET mode = '%s', signup_capacity = %s WHERE slug = '%s'"
+                  % (mode, "NULL" if capacity is None else int(capacity), slug))
+
+
+def clear_limits():
+    web.STACK.sql("DELETE FROM rate_limit")
+
+
+def mails_to(address, subject_word=None):
+    return [m for m in web.STACK.messages()
+            if address in m["To"] and (subject_word is None or subject_word in m["Subject"])]
+
+
+def drain_outbox(timeout=20):
+    """Waits until the worker has sent everything queued."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if web.STACK.sql("SELECT COUNT(*) FROM outbox WHERE status IN ('queued', 'sending')"
+                         " AND next_attempt_at <= NOW()") == [["0"]]:
+            return
+        time.sleep(0.05)
+
+
+def wait_for_mail(address, count=1, subject_word=None, timeout=20):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        found = mails_to(address, subject_word)
+        if len(found) >= count:
+            return found
+        time.sleep(0.1)
+    raise AssertionError("no mail to %s (%s) after %ss" % (address, subject_word, timeout))
+
+
+def text_part(message):
+    return message.get_body(preferencelist=("plain",)).get_content()
+
+
+def html_part(message):
+    return message.get_body(preferencelist=("html",)).get_content()
+
+
+def confirm_token(message):
+    match = re.search(r"https?://\S+/account/signup/confirm\?token=([0-9a-f]{64})",
+                      text_part(message))
+    assert match, "no confirmation link in: " + text_part(message)
+    return match.group(1)
+
+
+def form_values(page):
+    """The hidden values of the signup form: its door and wording id."""
+    door = re.search(r'name="door" value="([a-z]*)"', page.body)
+    text = re.search(r'name="text" value="([0-9]*)"', page.body)
+    return {"door": door.group(1) if door else "",
+            "text": text.group(1) if text else "",
+            "csrf": page.csrf()}
+
+
+def sign_up(browser, email, first_name="Jeanne", last_name="Martin", marketing=True,
+            **extra):
+    """Fills the public form as a visitor would. Returns the answer."""
+    page = browser.get("/account/signup")
+    assert page.status == 200, page.status
+    form = dict(form_values(page), first_name=first_name, last_name=last_name, email=email)
+    if marketing:
+        form["marketing"] = "1"
+    form.update(extra)
+    return browser.post("/account/signup", form)
+
+
+def confirm(browser, token):
+    """Follows a confirmation link as a person does: the GET, then its button."""
+    page = browser.get("/account/signup/confirm?token=" + token)
+    assert page.status == 200, page.status
+    return browser.post("/account/signup/confirm", {"token": token, "csrf": page.csrf()})
+
+
+def sign_up_and_confirm(browser, email, **fields):
+    """A whole signup: form, mail, link. Returns the answer to the link's POST."""
+    drain_outbox()
+    before = len(mails_to(email))
+    answer = sign_up(browser, email, **fields)
+    assert answer.status == 200, (answer.status, answer.text())
+    message = wait_for_mail(email, before + 1)[-1]
+    return confirm(browser, confirm_token(message))
+
+
+def customer_row(email, slug="alpha"):
+    rows = web.STACK.sql("SELECT c.id, c.status, c.source, c.marketing_consent FROM customer c"
+                         " JOIN shop s ON s.id = c.shop_id"
+                         " WHERE s.slug = '%s' AND c.email = '%s'" % (slug, email))
+    return rows[0] if rows else None
+
+
+def request_rows(customer_id):
+    return web.STACK.sql("SELECT id, status, marketing_wanted, IFNULL(text_id, 0), message, reason"
+                         " FROM signup_request WHERE customer_id = %s ORDER BY id" % customer_id)
