@@ -222,12 +222,20 @@ account_email_request(struct request *req)
 		page_error(req, 500, NULL);
 		return;
 	}
-	if (taken) {
-		email_refuse(req, &me, 400, "Account.EmailTaken");
-		return;
-	}
+	/* "taken" tells whether an address is a customer here: it counts
+	 * against the same limit as a mail sent, and past the limit nothing
+	 * more is told (issue 15's review: a signed-in customer listed the
+	 * shop's addresses as fast as they could post) */
 	if (over) {
 		email_refuse(req, &me, 429, "Account.TooMany");
+		return;
+	}
+	if (taken) {
+		if (ratelimit_hit(&req->context, &limit_email_change, key) != 0) {
+			page_error(req, 500, NULL);
+			return;
+		}
+		email_refuse(req, &me, 400, "Account.EmailTaken");
 		return;
 	}
 	mail.customer_id = me.id;
