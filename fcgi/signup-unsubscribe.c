@@ -76,16 +76,21 @@ unsubscribe_refuse(struct request *req)
 	page_render(req, 400, "signup/unsubscribe.cs");
 }
 
-/* The customer of the request's token, after the per-address count of
- * wrong links: > 0 the customer, 0 refused (the page is sent), -1 on a
- * database error (the error page is sent). */
+/* The customer of the request's token: a good signature is always
+ * honoured (RFC 8058's POSTs come from a mailbox provider's shared
+ * servers, and a held address must not stop a real unsubscribe); wrong
+ * links are counted per client address and, past the limit, get the
+ * page that says so. > 0 the customer, 0 refused (the page is sent), -1
+ * on a database error (the error page is sent). */
 static long long
 token_customer(struct request *req, const char *token)
 {
 	char key[64];
-	long long customer_id;
+	long long customer_id = unsubscribe_token_customer(&req->context, token);
 	int exceeded;
 
+	if (customer_id != 0)
+		return customer_id;
 	text_client_key(request_param(req, "REMOTE_ADDR"), key, sizeof(key));
 	exceeded = ratelimit_exceeded(&req->context, &limit_bad, key);
 	if (exceeded < 0) {
@@ -98,15 +103,12 @@ token_customer(struct request *req, const char *token)
 		page_render(req, 429, "signup/unsubscribe.cs");
 		return 0;
 	}
-	customer_id = unsubscribe_token_customer(&req->context, token);
-	if (customer_id == 0) {
-		if (ratelimit_hit(&req->context, &limit_bad, key) != 0) {
-			page_error(req, 500, NULL);
-			return -1;
-		}
-		unsubscribe_refuse(req);
+	if (ratelimit_hit(&req->context, &limit_bad, key) != 0) {
+		page_error(req, 500, NULL);
+		return -1;
 	}
-	return customer_id;
+	unsubscribe_refuse(req);
+	return 0;
 }
 
 void
