@@ -23,11 +23,12 @@ enum mail_sql {
 static struct db_query mail_sql[MAIL_SQL__MAX] = {
 	/* whom a marketing mail may go to, now: the flag the ledger keeps
 	 * (consent.c), locked so that an unsubscribe waits for this mail's
-	 * transaction and the next one sees the withdrawal */
+	 * transaction and the next one sees the withdrawal; never someone
+	 * blocked, nor an applicant not yet accepted, nor one made inactive */
 	[SQL_MARKETING_TO] = { .sql =
 	    "SELECT email, language FROM customer"
 	    " WHERE id = ? AND shop_id = ? AND erased_at IS NULL AND marketing_consent = 1"
-	    "   AND email IS NOT NULL"
+	    "   AND email IS NOT NULL AND status IN ('invited', 'active')"
 	    " LOCK IN SHARE MODE" },
 	[SQL_LIST_UNSUBSCRIBE] = { .sql =
 	    "UPDATE outbox SET list_unsubscribe = ? WHERE id = ? AND shop_id = ?" },

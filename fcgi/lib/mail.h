@@ -42,8 +42,10 @@ int mail_queue_in(struct shop_context *ctx, const struct mail *mail, const char 
  * the customer's own.
  *
  * Returns 0 queued, MAIL_NO_CONSENT when the customer (of the context's
- * shop, not erased) may not be sent marketing mail or does not exist
- * (nothing queued), or -1 (template or database error, logged).
+ * shop, not erased) may not be sent marketing mail (no consent, no
+ * address, or not invited nor active: blocked, inactive, on the waiting
+ * list) or does not exist (nothing queued), or -1 (template or database
+ * error, logged).
  */
 #define MAIL_NO_CONSENT 1
 int mail_queue_marketing(struct shop_context *ctx, const struct mail *mail);
