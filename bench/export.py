@@ -56,35 +56,38 @@ stack's folder (build/bench-export-var-<rows>) and its seeded shop: the
 next run with the same --rows starts at the warm-up (remove the folder for
 a fresh one).
 
-Figures (BEFORE the split: one statement, one connection; to be run
-again), 2026-12-01 07:28-07:31 (main at 028e497: the export reads along
-the order's index), 1,000,000 customers (949,919 in the view), medians of
-3, load average 0.7 at the start and 1.3 at the end (nothing else running):
+Figures, 2026-12-01 10:11-10:13 (main at aa99ecc: a big CSV read in two
+halves at once), 1,000,000 customers (949,919 in the view), medians of 3,
+load average 1.3 at the start and 1.6 at the end (nothing else running but
+the bench):
 
-    mariadb --batch --quick        4.00 s  237,560 rows/s  mariadbd 4.0 s CPU, client 1.9
-    mariadb, formatted in SQL      4.67 s  203,555 rows/s  mariadbd 4.7 s CPU, client 1.8
-    export csv                     3.76 s  252,755 rows/s  1.06 / 1.24  RSS 11.3 MiB
-                                   export.fcgi 1.1 s CPU, nginx 0.2, mariadbd 3.8, curl 0.3;
-                                   first byte at 0.01 s, last row written at 3.76 s
-    export csv-excel               3.91 s  242,975 rows/s  1.02 / 1.19  RSS 11.3 MiB
-    export xlsx                   20.95 s   45,336 rows/s  0.19 / 0.22  RSS 11.5 MiB
-                                   export.fcgi 20.5 s CPU (libxlsxwriter); the first
+    mariadb --batch --quick        4.96 s  191,472 rows/s  runs 3.73, 5.87, 4.96 s
+                                   mariadbd 5.0 s CPU, client 2.2
+    mariadb, formatted in SQL      5.51 s  172,439 rows/s  runs 4.29, 5.51, 6.08 s
+    export csv (two halves)        2.96 s  320,853 rows/s  1.68 / 1.86  RSS 11.8 MiB
+                                   runs 2.75, 3.15, 2.96 s; export.fcgi 1.1 s CPU,
+                                   nginx 0.2, mariadbd 4.6, curl 0.2; first byte at
+                                   0.19 s (the boundary), last row at 2.96 s
+    export csv, one pass           4.00 s  237,776 rows/s  1.24 / 1.38  RSS 11.8 MiB
+                                   runs 3.93, 4.00, 4.09 s
+    export csv-excel (two halves)  2.91 s  326,448 rows/s  1.70 / 1.89  RSS 11.8 MiB
+    export xlsx                   19.38 s   49,015 rows/s  0.26 / 0.28  RSS 12.2 MiB
+                                   export.fcgi 18.9 s CPU (libxlsxwriter); the first
                                    byte at the end, by design (a zip is closed last)
 
-(A run at a load of 2.2, before: baseline 6.59 s, csv 4.58 s, ratio 1.44: on
-a busy machine the mariadb client loses more than the export; the quiet
-figures above are the ones that count.)
+The baseline's runs spread (3.73 to 5.87 s) where the export's do not: even
+against its fastest run, the split CSV's median is 1.26x (its fastest,
+1.36x); the one pass is 1.07x. An earlier run the same morning, before the
+split, at load 0.7: baseline 4.00 s, one pass 3.76 s (1.06x).
 
-Both sides wait on the same server: mariadbd spends 3.8 to 4.0 s of CPU
-on the statement, the whole wall time, while export.fcgi spends 1.1 s on
-the same rows on the other core. Against the very statement the program
-runs, the export could only win what the binary protocol saves the server
-(4.0 -> 3.8 s). So a big CSV export is now read in two halves at once
-(export-file.c): the rows before the boundary row streamed on the
-program's connection while a thread reads the others on a second one into
-the spool, copied after them; the server's work then runs on both cores
-(the same statement cut in two by hand, two mariadb clients at once: 2.86
-s against 3.90 on 1,000,000). The figures above predate it.
+Why the split: both sides wait on the same server. mariadbd spends 3.8 to
+5 s of CPU on the statement, the whole wall time, while export.fcgi spends
+1.1 s on the same rows on the other core; against the very statement the
+program runs, one pass can only win what the binary protocol saves the
+server. So a big CSV export is read in two halves at once (export-file.c):
+the rows before a boundary row are streamed on the program's connection
+while a thread reads the others on a second one into the spool, copied
+after them; the server's work then runs on both cores.
 """
 
 import argparse
