@@ -260,6 +260,12 @@ class KeysetPages(Lists):
                           % (email, last_shown))
 
 
+# the list's orders, going up (NULLs first, as the list has them)
+ORDERS = {"name": "c.name_key, c.id", "spent": "c.total_spent_cents, c.id",
+          "created": "c.created_at, c.id", "last_order": "c.last_order_at, c.id",
+          "orders": "c.order_count, c.id"}
+
+
 class ManyShapes(Lists):
     def test_more_filter_combinations_than_the_statement_cache_holds(self):
         """each combination is its own statement; 60 of them go through a cache of 48"""
@@ -269,8 +275,8 @@ class ManyShapes(Lists):
                 for source in ("", "import"):
                     for sort in ("name", "spent", "created", "last_order", "orders"):
                         query = {"status": status, "sort": sort, "size": "200"}
-                        condition = ("c.status <> 'inactive'" if status == "current"
-                                     else "c.status = '%s'" % status)
+                        condition = ("c.status NOT IN ('inactive', 'waiting')"
+                                     if status == "current" else "c.status = '%s'" % status)
                         condition += " AND " + consent_sql
                         if consent:
                             query["consent"] = consent
@@ -279,7 +285,11 @@ class ManyShapes(Lists):
                             condition += " AND c.source = 'import'"
                         page = self.list(**query)
                         self.assertEqual(page.status, 200, query)
-                        self.assertEqual(sorted(ids(page), key=int), alpha(condition)[:200], query)
+                        # the page's 200 are the first 200 in its order (the
+                        # shop may hold more than a page by then)
+                        first = alpha(condition, order=ORDERS[sort])[:200]
+                        self.assertEqual(sorted(ids(page), key=int), sorted(first, key=int),
+                                         query)
                         shapes += 1
         self.assertEqual(shapes, 60)
 
