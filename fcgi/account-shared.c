@@ -26,11 +26,6 @@ static struct db_query account_shared_sql[ACCOUNT_SHARED_SQL__MAX] = {
 int
 account_sql_ready(struct db *db, struct db_query *table, size_t n)
 {
-	int i;
-
-	for (i = 0; i < db->table_count; i++)
-		if (db->tables[i] == table)
-			return 0;
 	return db_register(db, table, n);
 }
 

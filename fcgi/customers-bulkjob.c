@@ -148,11 +148,6 @@ static struct db_query bulk_job_sql[BULK_JOB_SQL__MAX] = {
 static int
 bulk_job_ready(struct db *db)
 {
-	int i;
-
-	for (i = 0; i < db->table_count; i++)
-		if (db->tables[i] == bulk_job_sql)
-			return 0;
 	return db_register(db, bulk_job_sql, BULK_JOB_SQL__MAX);
 }
 

@@ -36,11 +36,6 @@ static struct db_query import_queue_sql[IMPORT_QUEUE_SQL__MAX] = {
 static int
 import_queue_ready(struct db *db)
 {
-	int i;
-
-	for (i = 0; i < db->table_count; i++)
-		if (db->tables[i] == import_queue_sql)
-			return 0;
 	return db_register(db, import_queue_sql, IMPORT_QUEUE_SQL__MAX);
 }
 

@@ -114,11 +114,6 @@ static struct db_query import_job_sql[IMPORT_JOB_SQL__MAX] = {
 static int
 import_job_ready(struct db *db)
 {
-	int i;
-
-	for (i = 0; i < db->table_count; i++)
-		if (db->tables[i] == import_job_sql)
-			return 0;
 	return db_register(db, import_job_sql, IMPORT_JOB_SQL__MAX);
 }
 

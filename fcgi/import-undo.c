@@ -103,11 +103,6 @@ static struct db_query undo_sql[UNDO_SQL__MAX] = {
 static int
 undo_ready(struct db *db)
 {
-	int i;
-
-	for (i = 0; i < db->table_count; i++)
-		if (db->tables[i] == undo_sql)
-			return 0;
 	return db_register(db, undo_sql, UNDO_SQL__MAX);
 }
 

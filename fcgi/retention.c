@@ -90,11 +90,6 @@ static struct db_query retention_sql[RETENTION_SQL__MAX] = {
 static int
 retention_ready(struct db *db)
 {
-	int i;
-
-	for (i = 0; i < db->table_count; i++)
-		if (db->tables[i] == retention_sql)
-			return 0;
 	return db_register(db, retention_sql, RETENTION_SQL__MAX);
 }
 

@@ -91,11 +91,6 @@ static struct db_query signup_admin_sql[SIGNUP_ADMIN_SQL__MAX] = {
 static int
 admin_ready(struct db *db)
 {
-	int i;
-
-	for (i = 0; i < db->table_count; i++)
-		if (db->tables[i] == signup_admin_sql)
-			return 0;
 	return db_register(db, signup_admin_sql, SIGNUP_ADMIN_SQL__MAX);
 }
 

@@ -116,11 +116,6 @@ static struct db_query signup_public_sql[SIGNUP_PUBLIC_SQL__MAX] = {
 static int
 public_ready(struct db *db)
 {
-	int i;
-
-	for (i = 0; i < db->table_count; i++)
-		if (db->tables[i] == signup_public_sql)
-			return 0;
 	return db_register(db, signup_public_sql, SIGNUP_PUBLIC_SQL__MAX);
 }
 

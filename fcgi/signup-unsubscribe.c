@@ -46,11 +46,6 @@ static struct db_query unsubscribe_sql[UNSUBSCRIBE_SQL__MAX] = {
 static int
 unsubscribe_ready(struct db *db)
 {
-	int i;
-
-	for (i = 0; i < db->table_count; i++)
-		if (db->tables[i] == unsubscribe_sql)
-			return 0;
 	return db_register(db, unsubscribe_sql, UNSUBSCRIBE_SQL__MAX);
 }
 

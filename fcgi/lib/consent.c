@@ -61,11 +61,6 @@ static struct db_query consent_sql[CONSENT_SQL__MAX] = {
 static int
 consent_ready(struct db *db)
 {
-	int i;
-
-	for (i = 0; i < db->table_count; i++)
-		if (db->tables[i] == consent_sql)
-			return 0;
 	return db_register(db, consent_sql, CONSENT_SQL__MAX);
 }
 

@@ -216,11 +216,6 @@ static const char customer_insert_row[] =
 static int
 customer_ready(struct db *db)
 {
-	int i;
-
-	for (i = 0; i < db->table_count; i++)
-		if (db->tables[i] == customer_sql)
-			return 0;
 	return db_register(db, customer_sql, CUSTOMER_SQL__MAX);
 }
 

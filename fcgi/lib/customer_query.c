@@ -245,11 +245,6 @@ static const struct {
 static int
 sql_ready(struct db *db)
 {
-	int t;
-
-	for (t = 0; t < db->table_count; t++)
-		if (db->tables[t] == customer_query_sql)
-			return 0;
 	return db_register(db, customer_query_sql, CQ_SQL__MAX);
 }
 

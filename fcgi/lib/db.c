@@ -322,7 +322,11 @@ int
 db_register(struct db *db, struct db_query *table, size_t n)
 {
 	size_t i;
+	int t;
 
+	for (t = 0; t < db->table_count; t++)
+		if (db->tables[t] == table)
+			return 0;   /* registered on an earlier use: prepared, or re-prepared on reconnect */
 	if (db->table_count == DB_MAX_TABLES)
 		return -1;
 	db->tables[db->table_count] = table;

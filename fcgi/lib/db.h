@@ -123,7 +123,9 @@ int db_connect(struct db *db, HDF *config);
 int db_connect_for_scripts(struct db *db, HDF *config);
 
 /* Prepares every statement of a table (size n) and remembers it for
- * reconnects. Returns 0, or -1 naming the bad statement on stderr. */
+ * reconnects. A table already registered is left as it is, so a module
+ * calls this before each use of its statements and pays for it once.
+ * Returns 0, or -1 naming the bad statement on stderr. */
 int db_register(struct db *db, struct db_query *table, size_t n);
 
 /* Prepares one statement that is not part of a registered table (bulk

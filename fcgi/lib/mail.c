@@ -37,11 +37,6 @@ static struct db_query mail_sql[MAIL_SQL__MAX] = {
 static int
 mail_ready(struct db *db)
 {
-	int i;
-
-	for (i = 0; i < db->table_count; i++)
-		if (db->tables[i] == mail_sql)
-			return 0;
 	return db_register(db, mail_sql, MAIL_SQL__MAX);
 }
 

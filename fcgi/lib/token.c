@@ -239,11 +239,6 @@ token_consume(struct shop_context *ctx, const struct token_found *token)
 static int
 token_address_ready(struct db *db)
 {
-	int i;
-
-	for (i = 0; i < db->table_count; i++)
-		if (db->tables[i] == token_address_sql)
-			return 0;
 	return db_register(db, token_address_sql, TOKEN_ADDRESS_SQL__MAX);
 }
 
