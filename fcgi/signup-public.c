@@ -54,6 +54,7 @@ enum signup_public_sql {
 	SQL_DOOR_LOCK,
 	SQL_CURRENT,
 	SQL_CUSTOMER_BY_EMAIL,
+	SQL_REQUEST_SAME,
 	SQL_REQUEST_INSERT,
 	SQL_TOKEN_BIND,
 	SQL_REQUEST_SHOW,
@@ -99,6 +100,16 @@ static struct db_query signup_public_sql[SIGNUP_PUBLIC_SQL__MAX] = {
 	    "           AND r.customer_id = c.id AND r.status = 'unconfirmed'"
 	    "         ORDER BY r.id DESC LIMIT 1)"
 	    "  FROM customer c WHERE c.shop_id = ? AND c.email = ? AND c.erased_at IS NULL" },
+	/* the same form sent again (a double submit, "send it again"): its
+	 * request serves, compared byte for byte (the names are written as
+	 * typed) */
+	[SQL_REQUEST_SAME] = { .sql =
+	    "SELECT id FROM signup_request"
+	    " WHERE shop_id = ? AND customer_id = ? AND status = 'unconfirmed'"
+	    "   AND BINARY first_name = BINARY ? AND BINARY last_name = BINARY ?"
+	    "   AND BINARY phone = BINARY ? AND BINARY message = BINARY ?"
+	    "   AND marketing_wanted = ? AND text_id <=> ?"
+	    " ORDER BY id DESC LIMIT 1" },
 	[SQL_REQUEST_INSERT] = { .sql =
 	    "INSERT INTO signup_request (shop_id, customer_id, status, first_name, last_name, phone,"
 	    "       message, marketing_wanted, text_id, ip)"
@@ -352,9 +363,9 @@ signup_invalid(struct request *req)
 	form_render(req, 400, door, "Signup.Fix", 1);
 }
 
-/* Writes what this form says as a new signup request of customer_id and
- * queues its confirmation mail, whose link confirms that request only.
- * 0 or -1. */
+/* Writes what this form says as a new signup request of customer_id (or
+ * takes the one the same form made before) and queues its confirmation
+ * mail, whose link confirms that request only. 0 or -1. */
 static int
 request_and_mail(struct request *req, long long customer_id, const char *email,
     const char *language, int door, long long text_id, const char *link_base)
@@ -363,6 +374,7 @@ request_and_mail(struct request *req, long long customer_id, const char *email,
 	const char *phone = request_field(req, &signup_fields[SIGNUP_PHONE]);
 	int marketing = request_field_int(req, &signup_fields[SIGNUP_MARKETING], 0) == 1;
 	struct mail mail = { "signup-confirm", email, customer_id, 0 };
+	struct db_query *same = &signup_public_sql[SQL_REQUEST_SAME];
 	struct db_param params[9];
 	struct token_new token;
 	long long request_id;
@@ -376,9 +388,15 @@ request_and_mail(struct request *req, long long customer_id, const char *email,
 	params[6] = DB_INT(marketing);
 	params[7] = marketing ? DB_INT(text_id) : DB_NULL;
 	params[8] = DB_TEXT(req->context.ip);
-	if (run(req, SQL_REQUEST_INSERT, params, 9) != 1)
+	if (run(req, SQL_REQUEST_SAME, params, 8) < 0)
 		return -1;
-	request_id = (long long)db_insert_id(&signup_public_sql[SQL_REQUEST_INSERT]);
+	request_id = db_fetch(same) == 1 ? db_int(same, 0) : 0;
+	db_done(same);
+	if (request_id == 0) {
+		if (run(req, SQL_REQUEST_INSERT, params, 9) != 1)
+			return -1;
+		request_id = (long long)db_insert_id(&signup_public_sql[SQL_REQUEST_INSERT]);
+	}
 	if (token_create(&req->context, "signup_confirm", customer_id, 0, 0, "/account/",
 	    SIGNUP_CONFIRM_MINUTES, &token) != 0)
 		return -1;
