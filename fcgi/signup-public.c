@@ -727,7 +727,7 @@ notify_admins(struct request *req, const struct confirmed *who, const char *link
 }
 
 /* The customer's names and phone as the confirmed form gave them (a
- * request written before sql/019 has none: the row keeps its own). The
+ * request written before sql/020 has none: the row keeps its own). The
  * rest of the row stays as it is. 0 or -1. */
 static int
 names_from_request(struct request *req, long long customer_id, const struct confirmed *who)
