@@ -60,8 +60,9 @@ static struct db_query signup_admin_sql[SIGNUP_ADMIN_SQL__MAX] = {
 	[SQL_SET_NOTICES] = { .sql =
 	    "UPDATE admin SET notify_signups = ?, notify_deletions = ? WHERE id = ? AND shop_id = ?" },
 	/* an applicant erased from their customer page waits no more */
+	/* people, not forms: an address sent twice is one unconfirmed */
 	[SQL_COUNTS] = { .sql =
-	    "SELECT r.status, COUNT(*) FROM signup_request r"
+	    "SELECT r.status, COUNT(DISTINCT r.customer_id) FROM signup_request r"
 	    "  JOIN customer c ON c.id = r.customer_id AND c.shop_id = r.shop_id"
 	    " WHERE r.shop_id = ? AND (r.status <> 'waiting' OR c.erased_at IS NULL)"
 	    " GROUP BY r.status" },
@@ -523,18 +524,20 @@ signup_admin_decide(struct request *req)
 		queue_render(req, 400);
 		return;
 	}
-	if (signup_door_now(req, &capacity, &current) < 0 ||
-	    context_link_base(&req->context, link_base, sizeof(link_base)) != 0) {
+	/* the capacity is counted with the shop row locked, in the
+	 * transaction that accepts: two admins accepting at once (or a
+	 * confirmation, signup-public.c) take turns, and the second one
+	 * counts whom the first let in */
+	if (context_link_base(&req->context, link_base, sizeof(link_base)) != 0 ||
+	    db_begin(&req->app->db) != 0 ||
+	    signup_door_locked(req, &capacity, &current) < 0) {
 		page_error(req, 500, NULL);
 		return;
 	}
 	if (action == DECIDE_ACCEPT && capacity > 0 && current + (long long)count > capacity &&
 	    !confirmed) {
+		db_rollback(&req->app->db);
 		decide_ask(req, ids, count, capacity, current);
-		return;
-	}
-	if (db_begin(&req->app->db) != 0) {
-		page_error(req, 500, NULL);
 		return;
 	}
 	for (i = 0; i < count; i++) {

@@ -8,7 +8,7 @@ def:see_all(section, count, shown) ?><?cs if:Page.All == section ?><p class="pag
 <p class="crumbs"><a href="<?cs if:Page.Back ?><?cs var:Page.Back ?><?cs else ?>/admin/customers<?cs /if ?>">← <?cs var:Lang.Customers.Back ?></a></p>
 <div class="page-head">
   <h1><?cs call:person_name(Customer.last_name, Customer.first_name, Customer.email) ?></h1>
-  <span class="status status-<?cs var:Customer.status ?>"><?cs var:Lang.Status[Customer.status] ?></span>
+  <?cs if:Customer.status == "invited" && Customer.source == "self" ?><span class="status status-unconfirmed"><?cs var:Lang.Status.unconfirmed ?></span><?cs else ?><span class="status status-<?cs var:Customer.status ?>"><?cs var:Lang.Status[Customer.status] ?></span><?cs /if ?>
 </div>
 <?cs if:Customer.status_reason ?><p class="alert"><?cs var:Lang.Customers.Reason ?> : <?cs var:Customer.status_reason ?></p><?cs /if ?>
 <?cs if:Page.Message ?><p class="alert" role="alert"><?cs var:Page.Message ?></p><?cs /if ?>
