@@ -18,3 +18,8 @@ CREATE TABLE IF NOT EXISTS signup_hold (
 ALTER TABLE signup_request
   MODIFY status ENUM('unconfirmed', 'waiting', 'accepted', 'refused', 'blocked') NOT NULL
     DEFAULT 'unconfirmed';
+
+-- 3. Blocking notes the status it leaves, so that unblocking goes back to
+--    it: an applicant goes back to the waiting list.
+ALTER TABLE customer
+  MODIFY blocked_from ENUM('invited', 'active', 'inactive', 'waiting') NULL;
