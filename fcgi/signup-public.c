@@ -15,8 +15,11 @@
  *
  * Whatever the address (new, already a customer here, blocked), the
  * answer is the same "check your mail" page: a customer gets a sign-in
- * link instead, a blocked address gets nothing. Requests are limited per
- * client address, per address and per shop, so a bot makes no mail storm.
+ * link instead, a blocked address gets nothing, and the work done is the
+ * same (signup_equal_known). Requests are limited per client address and
+ * per address from one network, so a bot makes no mail storm; past the
+ * shop's hourly number, signups are taken and their mail held and sent at
+ * a bounded rate, so no one can shut the door (signup_limits_check).
  */
 #include <config.h>
 
