@@ -24,7 +24,7 @@ def:see_all(section, count, shown) ?><?cs if:Page.All == section ?><p class="pag
   <?cs /if ?>
   <?cs if:Customer.status == "inactive" ?>
   <form method="post" action="/admin/customers/<?cs var:Customer.id ?>/reactivate"><?cs call:csrf_field() ?><?cs call:back_field() ?><button type="submit"><?cs var:Lang.Customers.Reactivate ?></button></form>
-  <?cs elif:Customer.status != "blocked" ?>
+  <?cs elif:Customer.status != "blocked" && Customer.status != "waiting" ?>
   <form method="post" action="/admin/customers/<?cs var:Customer.id ?>/deactivate"><?cs call:csrf_field() ?><?cs call:back_field() ?><button type="submit"><?cs var:Lang.Customers.Deactivate ?></button></form>
   <?cs /if ?>
   <?cs if:Admin.IsOwner == "1" ?><a class="button danger-link" href="/admin/customers/<?cs var:Customer.id ?>/delete<?cs if:Page.BackParam ?>?back=<?cs var:Page.BackParam ?><?cs /if ?>"><?cs var:Lang.Customers.Delete ?></a><?cs /if ?>
