@@ -35,6 +35,8 @@ enum customer_sql {
 	SQL_SELECTION_SCRUB_EVENTS,
 	SQL_SELECTION_DROP_NOTES,
 	SQL_SELECTION_BLANK_CONSENT,
+	SQL_SELECTION_BLANK_SIGNUPS,
+	SQL_SELECTION_BLANK_ABOUT_MAILS,
 	SQL_SELECTION_SEARCH_TERMS,
 	SQL_SELECTION_ERASE,
 	SQL_SELECTION_CLEAR,
@@ -125,10 +127,27 @@ static struct db_query customer_sql[CUSTOMER_SQL__MAX] = {
 	    "DELETE FROM note WHERE shop_id = ? AND customer_id IN (SELECT customer_id FROM bulk_selection WHERE selection_id = ?)" },
 	/* the ledger keeps its proof of an erased customer (the address's
 	 * hash, the wording, when, through which door) but no personal data:
-	 * the one change its trigger allows (sql/017) */
+	 * the one change its trigger allows, and only once the customer's row
+	 * says erased (sql/020) */
 	[SQL_SELECTION_BLANK_CONSENT] = { .sql =
 	    "UPDATE consent SET ip = NULL, statement = ''"
 	    " WHERE shop_id = ? AND customer_id IN (SELECT customer_id FROM bulk_selection WHERE selection_id = ?)" },
+	/* the waiting list's record keeps its status and dates, not what
+	 * the person wrote, from where, nor why they were refused */
+	[SQL_SELECTION_BLANK_SIGNUPS] = { .sql =
+	    "UPDATE signup_request SET message = '', ip = NULL, reason = ''"
+	    " WHERE shop_id = ? AND customer_id IN (SELECT customer_id FROM bulk_selection WHERE selection_id = ?)" },
+	/* The mails about them that were not theirs (mail_queue_about: to
+	 * the admins about their signup or deletion, their refusal) keep
+	 * their row, not their bodies nor, when they went to the person,
+	 * the address. One still to leave is left whole: the worker blanks
+	 * it once it has left. A failed one will not be sent again. */
+	[SQL_SELECTION_BLANK_ABOUT_MAILS] = { .sql =
+	    "UPDATE outbox SET body_text = '', body_html = NULL,"
+	    "       recipient = IF(admin_id IS NULL, '', recipient),"
+	    "       status = IF(status = 'failed', 'dismissed', status)"
+	    " WHERE shop_id = ? AND status IN ('sent', 'failed', 'dismissed')"
+	    "   AND about_customer_id IN (SELECT customer_id FROM bulk_selection WHERE selection_id = ?)" },
 	/* what the customers to erase are found by, so that it goes too */
 	[SQL_SELECTION_SEARCH_TERMS] = { .sql =
 	    "SELECT c.id, c.first_name, c.last_name, c.email, c.phone_digits FROM customer c"
@@ -521,8 +540,11 @@ customer_change_selection(struct shop_context *ctx, enum customer_change change,
 		    for_selection(ctx, SQL_SELECTION_DETACH_ORDERS, selection) != 0 ||
 		    for_selection(ctx, SQL_SELECTION_DROP_MAILS, selection) != 0 ||
 		    for_selection(ctx, SQL_SELECTION_DROP_NOTES, selection) != 0 ||
-		    for_selection(ctx, SQL_SELECTION_BLANK_CONSENT, selection) != 0 ||
-		    for_selection(ctx, SQL_SELECTION_ERASE, selection) != 0)
+		    for_selection(ctx, SQL_SELECTION_BLANK_SIGNUPS, selection) != 0 ||
+		    for_selection(ctx, SQL_SELECTION_BLANK_ABOUT_MAILS, selection) != 0 ||
+		    for_selection(ctx, SQL_SELECTION_ERASE, selection) != 0 ||
+		    /* after the row says erased: the ledger's trigger asks */
+		    for_selection(ctx, SQL_SELECTION_BLANK_CONSENT, selection) != 0)
 			return CUSTOMER_ERROR;
 	} else if (change == CUSTOMER_BLOCK) {
 		params[0] = DB_TEXT(or_empty(reason));
