@@ -506,7 +506,7 @@ decide_one(struct request *req, long long request_id, int action, const char *re
 
 		if (reason != NULL && *reason != '\0')
 			hdf_set_value(req->hdf, "Mail.Reason", reason);
-		return mail_queue_in(&req->context, &mail, language) != 0 ||
+		return mail_queue_about(&req->context, &mail, language, customer_id) != 0 ||
 		    event_add(&req->context, customer_id, req->session.admin_id,
 		    "customer.signup_refused", NULL) != 0 ||
 		    customer_change_one(&req->context, customer_id, CUSTOMER_ERASE, NULL) !=

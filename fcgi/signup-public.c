@@ -919,9 +919,11 @@ signup_confirm_form(struct request *req)
 	confirm_page(req, mailed, &who, 200, NULL);
 }
 
-/* Mails every admin who asked about a new applicant. 0 or -1. */
+/* Mails every admin who asked about a new applicant (customer_id: the
+ * mails are about them, mail_queue_about). 0 or -1. */
 static int
-notify_admins(struct request *req, const struct confirmed *who, const char *link_base)
+notify_admins(struct request *req, long long customer_id, const struct confirmed *who,
+    const char *link_base)
 {
 	struct db_query *admins = &signup_public_sql[SQL_NOTIFY_ADMINS];
 	struct db_param params[1] = { DB_INT(req->shop.id) };
@@ -945,7 +947,7 @@ notify_admins(struct request *req, const struct confirmed *who, const char *link
 	for (i = 0; i < n; i++) {
 		struct mail mail = { "signup-admin-waiting", emails[i], 0, ids[i] };
 
-		if (mail_queue(&req->context, &mail) != 0)
+		if (mail_queue_about(&req->context, &mail, NULL, customer_id) != 0)
 			return -1;
 	}
 	return 0;
@@ -1023,7 +1025,7 @@ confirm_request(struct request *req, const struct token_found *token, const stru
 	    waiting ? "customer.signup_waiting" : "customer.signup_confirmed", NULL) != 0)
 		return -1;
 	if (waiting)
-		return notify_admins(req, who, link_base);
+		return notify_admins(req, token->customer_id, who, link_base);
 	{
 		struct mail mail = { "signup-welcome", who->email, token->customer_id, 0 };
 

@@ -241,8 +241,9 @@ class SettingsPage(unittest.TestCase):
         page = browser.get("/admin/settings")
         self.assertIn("Oublier les clients inactifs depuis (mois)", page.text())
         self.assertIn("30 jours avant l'effacement", page.text())
-        self.assertIn("Les clients bloqués et ceux sans adresse e-mail ne sont jamais effacés",
-                      page.text())
+        self.assertIn("Les clients bloqués, les personnes sur la liste d'attente et les clients"
+                      " sans adresse e-mail ne sont jamais effacés", page.text())
+        self.assertIn("Modifier ce réglage annule les avertissements déjà envoyés", page.text())
         self.assertIn('name="retention_months" type="text" pattern="[0-9]*"', page.body)
         self.assertEqual(self.save(browser, "18").status, 303)
         self.assertEqual(self.months(), "18")
