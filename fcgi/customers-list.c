@@ -211,6 +211,25 @@ status_label(struct request *req, const char *status, struct status_labels *labe
 	return label;
 }
 
+/* "Last, First", or the one there is, as plain text into label (cut to
+ * size); returns label. Without snprintf: it is called for every row. */
+static const char *
+name_label(const char *last, const char *first, char *label, size_t size)
+{
+	const char *parts[] = { last, *last && *first ? ", " : "", first };
+	size_t used = 0, length, i;
+
+	for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+		length = strlen(parts[i]);
+		if (length > size - 1 - used)
+			length = size - 1 - used;
+		memcpy(label + used, parts[i], length);
+		used += length;
+	}
+	label[used] = '\0';
+	return label;
+}
+
 /* Writes the current row of query as a line of the list into out, with
  * money and dates written the shop's way. 0, or -1 when out of memory. */
 static int
@@ -227,11 +246,8 @@ row_to_page(struct request *req, struct db_query *query, const struct row_templa
 	values[ROW_FIRST_NAME] = first;
 	values[ROW_LAST_NAME] = last;
 	values[ROW_EMAIL] = email;
-	if (*last != '\0' || *first != '\0') {
-		snprintf(label, sizeof(label), "%s%s%s", last, *last && *first ? ", " : "", first);
-		values[ROW_LABEL] = label;
-	} else
-		values[ROW_LABEL] = email;
+	values[ROW_LABEL] = *last != '\0' || *first != '\0' ?
+	    name_label(last, first, label, sizeof(label)) : email;
 	values[ROW_PHONE] = db_text(query, 4);
 	values[ROW_STATUS] = db_text(query, 5);
 	values[ROW_STATUS_LABEL] = status_label(req, values[ROW_STATUS], labels);

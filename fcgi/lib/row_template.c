@@ -38,7 +38,8 @@ struct row_template {
 	struct row_step *steps;
 	size_t step_count;
 	char *page_names[ROW_PAGE_NAMES_MAX];
-	char *page_values[ROW_PAGE_NAMES_MAX];	/* as in the page's tree, not escaped */
+	char *page_values[ROW_PAGE_NAMES_MAX];	/* as in the page's tree */
+	char *page_escaped[ROW_PAGE_NAMES_MAX];	/* the same escaped once, for every row */
 	int page_count;
 };
 
@@ -235,14 +236,23 @@ int
 row_template_page(struct row_template *template, HDF *hdf)
 {
 	const char *value;
+	NEOERR *err;
 	int i;
 
 	for (i = 0; i < template->page_count; i++) {
 		free(template->page_values[i]);
-		template->page_values[i] = NULL;
+		free(template->page_escaped[i]);
+		template->page_values[i] = template->page_escaped[i] = NULL;
 		value = hdf_get_value(hdf, template->page_names[i], NULL);
-		if (value != NULL && (template->page_values[i] = strdup(value)) == NULL)
+		if (value == NULL)
+			continue;
+		if ((template->page_values[i] = strdup(value)) == NULL)
 			return -1;
+		err = neos_var_escape(NEOS_ESCAPE_HTML, value, &template->page_escaped[i]);
+		if (err != STATUS_OK) {
+			nerr_ignore(&err);
+			return -1;
+		}
 	}
 	return 0;
 }
@@ -312,7 +322,11 @@ row_template_write(const struct row_template *template, const char *const *value
 				return -1;
 			break;
 		case ROW_STEP_VAR:
-			if (value != NULL && append_escaped(out, value) != 0)
+			if (step->page) {
+				value = template->page_escaped[step->index];
+				if (value != NULL && append(out, value, strlen(value)) != 0)
+					return -1;
+			} else if (value != NULL && append_escaped(out, value) != 0)
 				return -1;
 			break;
 		case ROW_STEP_IF:
@@ -339,6 +353,7 @@ row_template_free(struct row_template *template)
 	for (i = 0; i < template->page_count; i++) {
 		free(template->page_names[i]);
 		free(template->page_values[i]);
+		free(template->page_escaped[i]);
 	}
 	free(template->steps);
 	free(template->text);
