@@ -210,8 +210,8 @@ class SpawnScript(unittest.TestCase):
     def test_every_pool_started_exits_zero(self):
         result = self.run_script(self.libexec)
         self.assertEqual(result.returncode, 0, result.stderr)
-        self.assertEqual(len(self.pools), 5, result.stdout)
-        for name in ("login", "customers", "import", "export", "signup"):
+        self.assertEqual(len(self.pools), 6, result.stdout)
+        for name in ("login", "customers", "import", "export", "signup", "groups"):
             self.assertTrue(os.path.exists(os.path.join(self.folder, "run", name + ".sock")))
 
     def test_a_pool_that_did_not_start_exits_non_zero(self):

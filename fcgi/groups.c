@@ -1,0 +1,32 @@
+/*
+ * groups.fcgi: groups, tags, saved segments, mailings and the storefront
+ * API. See groups.h for where each page lives.
+ */
+#include <config.h>
+
+#include "lib/app.h"
+#include "groups.h"
+#include "site.h"
+
+static const struct route routes[] = {
+	/* groups (groups-groups.c) */
+	{ "GET", "/admin/groups", ACCESS_ADMIN, NULL, groups_page, NULL, 0 },
+	/* tags (groups-tags.c) */
+	/* saved segments (groups-segments.c) */
+	/* mailings (groups-mailing.c) */
+	/* the storefront API (groups-api.c) */
+};
+
+int
+main(int argc, char **argv)
+{
+	struct app app = {
+		.name = "groups",
+		.routes = routes,
+		.route_count = sizeof(routes) / sizeof(routes[0]),
+		.areas = site_areas,
+		.nav = site_nav,
+	};
+
+	return app_main(&app, argc, argv);
+}
