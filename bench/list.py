@@ -11,7 +11,9 @@ show the same rows (the cells' texts of each <tbody> row, in order) and that
 the reference and the PHP page are the same bytes; a mismatch stops the
 bench with the difference.
 
-    bench/run [--customers N] [--seconds S]
+    bench/run [--customers N] [--seconds S] [--rounds R]
+
+Each page is timed R times (3), the pages in turn, and its median kept.
 """
 
 import argparse
@@ -20,6 +22,7 @@ import http.client
 import os
 import re
 import signal
+import statistics
 import subprocess
 import sys
 import time
@@ -235,6 +238,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--customers", type=int, default=100000)
     parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
 
     print("load at start: " + load_average())
@@ -278,13 +282,31 @@ def main():
         # prepared, php-fpm's children their compiled script
         for _, path in pages:
             wrk(stack.base_url + path, cookie, 1)
-        results = {}
-        print("\n%-22s %9s %9s %9s" % ("page", "req/s", "p99 ms", "bytes"))
+        # rounds of every page in turn, each page's median kept: on a
+        # shared machine the load moves during a run, and a page timed
+        # alone while others worked would carry it into the ratios
+        rates = {name: [] for name, _ in pages}
+        p99s = {name: [] for name, _ in pages}
+        failures = {name: 0 for name, _ in pages}
+        for round_number in range(1, args.rounds + 1):
+            for name, path in pages:
+                rate, p99, errors = wrk(stack.base_url + path, cookie, args.seconds)
+                rates[name].append(rate)
+                p99s[name].append(p99)
+                failures[name] += errors
+            if args.rounds > 1:
+                print("round %d req/s: %s (load average %s)" % (round_number, ", ".join(
+                    "%s %.0f" % (name, rates[name][-1]) for name, _ in pages),
+                    load_average().split("load average: ")[-1]))
+        results = {name: statistics.median(rates[name]) for name, _ in pages}
+        print("\n%-22s %9s %9s %9s" % ("page", "req/s", "p99 ms", "bytes")
+              + ("   (median of %d rounds of %d s)" % (args.rounds, args.seconds)
+                 if args.rounds > 1 else ""))
         for name, path in pages:
-            rate, p99, errors = wrk(stack.base_url + path, cookie, args.seconds)
-            results[name] = rate
-            print("%-22s %9.0f %9.2f %9d%s" % (name, rate, p99, len(bodies[path]),
-                                               "  (%d errors)" % errors if errors else ""))
+            print("%-22s %9.0f %9.2f %9d%s" % (name, results[name], statistics.median(p99s[name]),
+                                               len(bodies[path]),
+                                               "  (%d errors)" % failures[name]
+                                               if failures[name] else ""))
         list_rate = results["list (Fidèle)"]
         print()
         for label, ratio, target in (

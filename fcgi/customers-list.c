@@ -15,6 +15,7 @@
 #include "lib/customer_query.h"
 #include "lib/format.h"
 #include "lib/page.h"
+#include "lib/row_template.h"
 #include "customers-list.h"
 
 struct field customers_list_fields[CUSTOMER_KEY__MAX + 1];
@@ -127,56 +128,170 @@ customers_list_links(struct request *req)
 }
 
 
-/* Copies the current row of query into Customers.N, with money and dates
- * written the shop's way. */
-static void
-row_to_page(struct request *req, struct db_query *query, int n)
+/* The values of a line of customers/list-row.cs, in row_fields' order. */
+enum row_field {
+	ROW_ID,
+	ROW_FIRST_NAME,
+	ROW_LAST_NAME,
+	ROW_EMAIL,
+	ROW_LABEL,		/* the name as plain text for the tick box, else the address */
+	ROW_PHONE,
+	ROW_STATUS,
+	ROW_STATUS_LABEL,	/* Lang.Status.<status> */
+	ROW_CREATED,
+	ROW_ORDERS,
+	ROW_SPENT,
+	ROW_LAST_ORDER,
+	ROW__MAX
+};
+
+static const char *const row_fields[ROW__MAX] = {
+	[ROW_ID] = "id",
+	[ROW_FIRST_NAME] = "first_name",
+	[ROW_LAST_NAME] = "last_name",
+	[ROW_EMAIL] = "email",
+	[ROW_LABEL] = "label",
+	[ROW_PHONE] = "phone",
+	[ROW_STATUS] = "status",
+	[ROW_STATUS_LABEL] = "status_label",
+	[ROW_CREATED] = "created",
+	[ROW_ORDERS] = "orders",
+	[ROW_SPENT] = "spent",
+	[ROW_LAST_ORDER] = "last_order",
+};
+
+/* customers/list-row.cs, read once per process (restart the programs
+ * after changing it, as for every template: page.c). */
+static struct row_template *
+list_row_template(struct request *req)
 {
-	HDF *row;
-	char name[32], text[1024];
+	static struct row_template *template;
+	char path[1024];
+
+	if (template == NULL) {
+		snprintf(path, sizeof(path), "%s/templates/customers/list-row.cs",
+		    req->app->data_dir);
+		template = row_template_load(path, row_fields, ROW__MAX);
+	}
+	return template;
+}
+
+/* The statuses' labels in the page's language, each looked up once a
+ * page (the labels point into the language tree). */
+#define STATUS_LABELS_MAX 8
+
+struct status_labels {
+	int count;
+	struct {
+		char status[24];
+		const char *label;
+	} seen[STATUS_LABELS_MAX];
+};
+
+/* Lang.Status.<status>, as the list's template said it. */
+static const char *
+status_label(struct request *req, const char *status, struct status_labels *labels)
+{
+	char key[64];
+	const char *label;
+	int i;
+
+	if (status == NULL)
+		return NULL;
+	for (i = 0; i < labels->count; i++)
+		if (strcmp(labels->seen[i].status, status) == 0)
+			return labels->seen[i].label;
+	snprintf(key, sizeof(key), "Lang.Status.%s", status);
+	label = hdf_get_value(req->hdf, key, NULL);
+	if (labels->count < STATUS_LABELS_MAX && strlen(status) < sizeof(labels->seen[0].status)) {
+		snprintf(labels->seen[labels->count].status, sizeof(labels->seen[0].status), "%s",
+		    status);
+		labels->seen[labels->count++].label = label;
+	}
+	return label;
+}
+
+/* "Last, First", or the one there is, as plain text into label (cut to
+ * size); returns label. Without snprintf: it is called for every row. */
+static const char *
+name_label(const char *last, const char *first, char *label, size_t size)
+{
+	const char *parts[] = { last, *last && *first ? ", " : "", first };
+	size_t used = 0, length, i;
+
+	for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+		length = strlen(parts[i]);
+		if (length > size - 1 - used)
+			length = size - 1 - used;
+		memcpy(label + used, parts[i], length);
+		used += length;
+	}
+	label[used] = '\0';
+	return label;
+}
+
+/* Writes the current row of query as a line of the list into out, with
+ * money and dates written the shop's way. 0, or -1 when out of memory. */
+static int
+row_to_page(struct request *req, struct db_query *query, const struct row_template *template,
+    struct status_labels *labels, STRING *out)
+{
+	const char *values[ROW__MAX];
+	char label[1024], created[64], spent[64], last_order[64];
 	const char *first = db_text(query, 1), *last = db_text(query, 2), *email = db_text(query, 3);
 
 	first = first != NULL ? first : "";	/* NOT NULL columns, but not trusted */
 	last = last != NULL ? last : "";
-	snprintf(name, sizeof(name), "Customers.%d", n);
-	if (hdf_get_node(req->hdf, name, &row) != STATUS_OK)
-		return;
-	hdf_set_value(row, "id", db_text(query, 0));
-	hdf_set_value(row, "first_name", first);
-	hdf_set_value(row, "last_name", last);
-	hdf_set_value(row, "email", email);
-	/* the name as plain text for the tick box's label, else the address */
-	if (*last != '\0' || *first != '\0') {
-		snprintf(text, sizeof(text), "%s%s%s", last, *last && *first ? ", " : "", first);
-		hdf_set_value(row, "label", text);
-	} else
-		hdf_set_value(row, "label", email);
-	hdf_set_value(row, "phone", db_text(query, 4));
-	hdf_set_value(row, "status", db_text(query, 5));
-	format_local_date(db_text(query, 6), req->shop.time_zone, req->shop.lang, text, sizeof(text));
-	hdf_set_value(row, "created", text);
-	hdf_set_value(row, "orders", db_text(query, 7));
-	format_money(db_int(query, 8), req->shop.currency, req->shop.lang, text, sizeof(text));
-	hdf_set_value(row, "spent", text);
-	format_local_date(db_text(query, 9), req->shop.time_zone, req->shop.lang, text, sizeof(text));
-	hdf_set_value(row, "last_order", text);
+	values[ROW_ID] = db_text(query, 0);
+	values[ROW_FIRST_NAME] = first;
+	values[ROW_LAST_NAME] = last;
+	values[ROW_EMAIL] = email;
+	values[ROW_LABEL] = *last != '\0' || *first != '\0' ?
+	    name_label(last, first, label, sizeof(label)) : email;
+	values[ROW_PHONE] = db_text(query, 4);
+	values[ROW_STATUS] = db_text(query, 5);
+	values[ROW_STATUS_LABEL] = status_label(req, values[ROW_STATUS], labels);
+	format_local_date(db_text(query, 6), req->shop.time_zone, req->shop.lang, created,
+	    sizeof(created));
+	values[ROW_CREATED] = created;
+	values[ROW_ORDERS] = db_text(query, 7);
+	format_money(db_int(query, 8), req->shop.currency, req->shop.lang, spent, sizeof(spent));
+	values[ROW_SPENT] = spent;
+	format_local_date(db_text(query, 9), req->shop.time_zone, req->shop.lang, last_order,
+	    sizeof(last_order));
+	values[ROW_LAST_ORDER] = last_order;
+	return row_template_write(template, values, out);
 }
 
 /* Shows up to size rows of the page's result in the list's order (a page
- * read backwards is turned round) and sets the links to the pages around
- * it. Returns the number of rows shown. */
+ * read backwards is turned round) as Page.Rows, written by the row template
+ * (Page.RowBack must be set), and sets the links to the pages around it.
+ * Returns the number of rows shown, or -1 when the rows cannot be written. */
 static int
 rows_to_page(struct request *req, struct customer_query *query, struct db_query *rows)
 {
+	struct row_template *template = list_row_template(req);
+	struct status_labels labels = { 0 };
 	int more = query->distinct > query->size;
 	int shown = more ? query->size : query->distinct, i;
 	char cursor[CUSTOMER_CURSOR_LINK_MAX + 1];
+	STRING lines;
+	NEOERR *err;
 
+	string_init(&lines);
+	if (template == NULL || row_template_page(template, req->hdf) != 0) {
+		db_done(rows);
+		return -1;
+	}
 	for (i = 0; i < shown; i++) {
 		db_seek(rows, query->row[query->backwards ? shown - 1 - i : i]);
 		if (db_fetch(rows) != 1)
 			break;
-		row_to_page(req, rows, i);
+		if (row_to_page(req, rows, template, &labels, &lines) != 0) {
+			string_clear(&lines);
+			db_done(rows);
+			return -1;
+		}
 		if (i == 0) {
 			customer_query_cursor_link(query, rows, cursor, sizeof(cursor));
 			hdf_set_value(req->hdf, "Page.BeforeCursor", cursor);
@@ -185,6 +300,14 @@ rows_to_page(struct request *req, struct customer_query *query, struct db_query 
 			customer_query_cursor_link(query, rows, cursor, sizeof(cursor));
 			hdf_set_value(req->hdf, "Page.AfterCursor", cursor);
 		}
+	}
+	/* the tree owns the lines from here (also when it could not take them:
+	 * a failed hdf_set_buf may have freed them) */
+	if (lines.buf != NULL && (err = hdf_set_buf(req->hdf, "Page.Rows", lines.buf)) !=
+	    STATUS_OK) {
+		nerr_ignore(&err);
+		db_done(rows);
+		return -1;
 	}
 	if (shown > 0 && db_text(rows, CUSTOMER_COL_MATCHING) != NULL)
 		query->matching = db_int(rows, CUSTOMER_COL_MATCHING);
@@ -298,7 +421,13 @@ customers_list(struct request *req)
 		page_error(req, 500, NULL);
 		return;
 	}
+	/* the rows' links carry it */
+	list_self_link(req, &query);
 	shown = rows_to_page(req, &query, rows);
+	if (shown < 0) {
+		page_error(req, 500, NULL);
+		return;
+	}
 	/* the count is said on the first page; the many matches of a walk,
 	 * of one word's terms or of a walk that gave up are not counted (that
 	 * would read them all): "more than a page" */
@@ -327,7 +456,6 @@ customers_list(struct request *req)
 	hdf_set_int_value(req->hdf, "Page.Number", (int)query.page);
 	hdf_set_int_value(req->hdf, "Page.Shown", shown);
 	list_position(req, &query, shown, matching);
-	list_self_link(req, &query);
 	page_render(req, 200, "customers/list.cs");
 }
 

@@ -11,15 +11,24 @@
 
 #include "format.h"
 
-/* Digits of value grouped by three with sep between groups. */
+/* Digits of value grouped by three with sep between groups. Money is
+ * written on every row of the list: no snprintf here or in format_money. */
 static void
 group_digits(unsigned long long value, const char *sep, char *out, size_t size)
 {
 	char digits[32];
-	size_t len, i, o = 0, sep_len = strlen(sep);
+	size_t len = 0, i, o = 0, sep_len = strlen(sep);
 
-	snprintf(digits, sizeof(digits), "%llu", value);
-	len = strlen(digits);
+	do {
+		digits[len++] = (char)('0' + value % 10);
+		value /= 10;
+	} while (value > 0);
+	for (i = 0; i < len / 2; i++) {
+		char digit = digits[i];
+
+		digits[i] = digits[len - 1 - i];
+		digits[len - 1 - i] = digit;
+	}
 	for (i = 0; i < len && o + sep_len + 2 < size; i++) {
 		if (i > 0 && (len - i) % 3 == 0) {
 			memcpy(out + o, sep, sep_len);
@@ -44,21 +53,47 @@ currency_symbol(const char *currency)
 	return currency;
 }
 
+/* Appends the texts to out as snprintf would: cut to size, always ended. */
+static void
+put_texts(char *out, size_t size, const char *const *texts, size_t count)
+{
+	size_t used = 0, length, i;
+
+	if (size == 0)
+		return;
+	for (i = 0; i < count; i++) {
+		length = strlen(texts[i]);
+		if (length > size - 1 - used)
+			length = size - 1 - used;
+		memcpy(out + used, texts[i], length);
+		used += length;
+	}
+	out[used] = '\0';
+}
+
 void
 format_money(long long cents, const char *currency, enum lang lang, char *out, size_t size)
 {
-	char whole[48];
-	unsigned long long magnitude = cents < 0 ? (unsigned long long)-cents : (unsigned long long)cents;
+	char whole[48], hundredths[3];
+	unsigned long long magnitude = cents < 0 ? 0ULL - (unsigned long long)cents :
+	    (unsigned long long)cents;
 	const char *sign = cents < 0 ? "-" : "";
 	const char *symbol = currency_symbol(currency);
 
+	hundredths[0] = (char)('0' + magnitude % 100 / 10);
+	hundredths[1] = (char)('0' + magnitude % 10);
+	hundredths[2] = '\0';
 	if (lang == LANG_FR) {
 		/* narrow no-break space between thousands, no-break space before € */
+		const char *texts[] = { sign, whole, ",", hundredths, "\xc2\xa0", symbol };
+
 		group_digits(magnitude / 100, "\xe2\x80\xaf", whole, sizeof(whole));
-		snprintf(out, size, "%s%s,%02llu\xc2\xa0%s", sign, whole, magnitude % 100, symbol);
+		put_texts(out, size, texts, sizeof(texts) / sizeof(texts[0]));
 	} else {
+		const char *texts[] = { sign, symbol, whole, ".", hundredths };
+
 		group_digits(magnitude / 100, ",", whole, sizeof(whole));
-		snprintf(out, size, "%s%s%s.%02llu", sign, symbol, whole, magnitude % 100);
+		put_texts(out, size, texts, sizeof(texts) / sizeof(texts[0]));
 	}
 }
 

@@ -14,12 +14,25 @@
 #include "log.h"
 #include "request.h"
 
+/* The cgi kit asks for ~160 names a request among ~35 parameters:
+ * FCGX_GetParam's strncmp on each would cost 100,000 instructions; the
+ * first byte tells most of them apart. */
 const char *
 request_param(struct request *req, const char *name)
 {
-	if (req->fcgx != NULL)
-		return FCGX_GetParam(name, req->envp);
-	return getenv(name);
+	size_t length;
+	char **param;
+
+	if (req->fcgx == NULL)
+		return getenv(name);
+	if (name == NULL || req->envp == NULL)
+		return NULL;
+	length = strlen(name);
+	for (param = req->envp; *param != NULL; param++)
+		if ((*param)[0] == name[0] && strncmp(*param, name, length) == 0 &&
+		    (*param)[length] == '=')
+			return *param + length + 1;
+	return NULL;
 }
 
 /* The request body as the client sent it (read once, at the door). */

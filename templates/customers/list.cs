@@ -86,12 +86,9 @@
     <?cs call:sort_link("last_order", Lang.Customers.LastOrder) ?>
     <?cs call:sort_link("created", Lang.Customers.Since) ?>
   </tr></thead>
-  <tbody><?cs
-  # one line a customer, no class but the name's: the columns are styled by
-  # their place (fidele.css, .customers), for 50 to 200 rows a page ?>
-<?cs each:c = Customers ?><tr><td class="tick"><input type="checkbox" name="id" value="<?cs var:c.id ?>" aria-label="<?cs var:c.label ?>"></td><td class="name"><a href="/admin/customers/<?cs var:c.id ?><?cs var:Page.RowBack ?>"><?cs call:person_name(c.last_name, c.first_name, "—") ?></a><span class="sub"><?cs var:c.email ?></span></td><td><?cs var:c.email ?></td><td><?cs var:c.phone ?></td><td><span class="status status-<?cs var:c.status ?>"><?cs var:Lang.Status[c.status] ?></span></td><td><?cs var:c.orders ?></td><td><?cs var:c.spent ?></td><td><?cs var:c.last_order ?></td><td><?cs var:c.created ?></td></tr>
-<?cs /each ?>
-  </tbody>
+  <tbody>
+<?cs # the rows, each written by C from customers/list-row.cs (escaped
+  there, value by value) ?><?cs escape:"none" ?><?cs var:Page.Rows ?><?cs /escape ?>  </tbody>
 </table>
 </div>
 </form>

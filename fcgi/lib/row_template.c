@@ -1,0 +1,361 @@
+/*
+ * Row templates (row_template.h): a restricted ClearSilver template read
+ * into a list of steps (text, a value, a test and where it jumps when
+ * false), written for each row of a list.
+ */
+#include <config.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "row_template.h"
+
+#define ROW_NAME_MAX 64
+#define ROW_PAGE_NAMES_MAX 8
+
+enum row_step_kind {
+	ROW_STEP_TEXT,		/* text[start, start + length) */
+	ROW_STEP_VAR,		/* the value, escaped */
+	ROW_STEP_IF,		/* when the value is false (true with negate), go to jump */
+	ROW_STEP_END_IF		/* nothing: where an if's jump lands */
+};
+
+struct row_step {
+	enum row_step_kind kind;
+	int page;		/* the value is the page's (page_values[index]), else the row's */
+	int index;
+	int negate;
+	size_t start, length;
+	size_t jump;
+};
+
+struct row_template {
+	const char *const *fields;
+	int field_count;
+	char *text;		/* the file, which the text steps point into */
+	struct row_step *steps;
+	size_t step_count;
+	char *page_names[ROW_PAGE_NAMES_MAX];
+	char *page_values[ROW_PAGE_NAMES_MAX];	/* as in the page's tree */
+	char *page_escaped[ROW_PAGE_NAMES_MAX];	/* the same escaped once, for every row */
+	int page_count;
+};
+
+/* The file's content, NUL-terminated, malloc'd; NULL when unreadable. */
+static char *
+file_text(const char *path)
+{
+	FILE *file = fopen(path, "rb");
+	char *text = NULL;
+	long size;
+
+	if (file == NULL)
+		return NULL;
+	if (fseek(file, 0, SEEK_END) == 0 && (size = ftell(file)) >= 0 && size < 1024 * 1024 &&
+	    fseek(file, 0, SEEK_SET) == 0 && (text = malloc((size_t)size + 1)) != NULL) {
+		if (fread(text, 1, (size_t)size, file) == (size_t)size)
+			text[size] = '\0';
+		else {
+			free(text);
+			text = NULL;
+		}
+	}
+	fclose(file);
+	return text;
+}
+
+static int
+add_step(struct row_template *template, const struct row_step *step)
+{
+	struct row_step *steps = realloc(template->steps,
+	    (template->step_count + 1) * sizeof(*steps));
+
+	if (steps == NULL)
+		return -1;
+	template->steps = steps;
+	steps[template->step_count++] = *step;
+	return 0;
+}
+
+/* Where a name's value comes from, into step: a field of the row (c.*) or
+ * a value of the page. -1 for a c.* name that is not a field, or a name
+ * that is not letters, digits, '_' and '.'. */
+static int
+name_source(struct row_template *template, const char *name, struct row_step *step)
+{
+	int i;
+
+	if (*name == '\0' || strlen(name) >= ROW_NAME_MAX ||
+	    strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.") !=
+	    strlen(name))
+		return -1;
+	if (strncmp(name, "c.", 2) == 0) {
+		for (i = 0; i < template->field_count; i++)
+			if (strcmp(template->fields[i], name + 2) == 0) {
+				step->page = 0;
+				step->index = i;
+				return 0;
+			}
+		return -1;
+	}
+	for (i = 0; i < template->page_count; i++)
+		if (strcmp(template->page_names[i], name) == 0)
+			break;
+	if (i == template->page_count) {
+		if (i == ROW_PAGE_NAMES_MAX || (template->page_names[i] = strdup(name)) == NULL)
+			return -1;
+		template->page_count++;
+	}
+	step->page = 1;
+	step->index = i;
+	return 0;
+}
+
+/* The line of text at p, for messages. */
+static int
+line_of(const char *text, const char *p)
+{
+	int line = 1;
+
+	for (; text < p; text++)
+		line += *text == '\n';
+	return line;
+}
+
+/* Reads the template's text into steps; -1 (logged) when it holds
+ * anything but text, var:, if:, /if and comments. */
+static int
+compile(struct row_template *template, const char *path)
+{
+	size_t open_ifs[16], depth = 0;
+	char *p = template->text, *command, *end, *name;
+	struct row_step step;
+
+	for (;;) {
+		command = strstr(p, "<?cs");
+		memset(&step, 0, sizeof(step));
+		step.kind = ROW_STEP_TEXT;
+		step.start = (size_t)(p - template->text);
+		step.length = command != NULL ? (size_t)(command - p) : strlen(p);
+		if (step.length > 0 && add_step(template, &step) != 0)
+			return -1;
+		if (command == NULL)
+			break;
+		end = strstr(command, "?>");
+		if (end == NULL) {
+			log_err("%s:%d: a <?cs without its ?>", path, line_of(template->text, command));
+			return -1;
+		}
+		*end = '\0';
+		p = end + 2;
+		command += 4;
+		while (*command == ' ' || *command == '\t' || *command == '\n')
+			command++;
+		for (name = end; name > command && (name[-1] == ' ' || name[-1] == '\t' ||
+		    name[-1] == '\n'); name--)
+			name[-1] = '\0';
+		if (*command == '#')
+			continue;
+		memset(&step, 0, sizeof(step));
+		if (strncmp(command, "var:", 4) == 0) {
+			step.kind = ROW_STEP_VAR;
+			name = command + 4;
+		} else if (strncmp(command, "if:", 3) == 0) {
+			step.kind = ROW_STEP_IF;
+			name = command + 3;
+			if (*name == '!') {
+				step.negate = 1;
+				name++;
+			}
+		} else if (strcmp(command, "/if") == 0) {
+			if (depth == 0) {
+				log_err("%s:%d: /if without its if:", path,
+				    line_of(template->text, command));
+				return -1;
+			}
+			template->steps[open_ifs[--depth]].jump = template->step_count;
+			step.kind = ROW_STEP_END_IF;
+			if (add_step(template, &step) != 0)
+				return -1;
+			continue;
+		} else {
+			log_err("%s:%d: a row template knows only var:, if:, /if and comments, not "
+			    "'%.40s'", path, line_of(template->text, command), command);
+			return -1;
+		}
+		while (*name == ' ')
+			name++;
+		if (name_source(template, name, &step) != 0) {
+			log_err("%s:%d: '%.64s' is not a name this row template can read", path,
+			    line_of(template->text, command), name);
+			return -1;
+		}
+		if (step.kind == ROW_STEP_IF) {
+			if (depth == sizeof(open_ifs) / sizeof(open_ifs[0])) {
+				log_err("%s:%d: if: nested too deep", path,
+				    line_of(template->text, command));
+				return -1;
+			}
+			open_ifs[depth++] = template->step_count;
+		}
+		if (add_step(template, &step) != 0)
+			return -1;
+	}
+	if (depth > 0) {
+		log_err("%s: an if: without its /if", path);
+		return -1;
+	}
+	return 0;
+}
+
+struct row_template *
+row_template_load(const char *path, const char *const *fields, int field_count)
+{
+	struct row_template *template = calloc(1, sizeof(*template));
+
+	if (template == NULL)
+		return NULL;
+	template->fields = fields;
+	template->field_count = field_count;
+	template->text = file_text(path);
+	if (template->text == NULL) {
+		log_err("cannot read the row template %s", path);
+		row_template_free(template);
+		return NULL;
+	}
+	if (compile(template, path) != 0) {
+		row_template_free(template);
+		return NULL;
+	}
+	return template;
+}
+
+int
+row_template_page(struct row_template *template, HDF *hdf)
+{
+	const char *value;
+	NEOERR *err;
+	int i;
+
+	for (i = 0; i < template->page_count; i++) {
+		free(template->page_values[i]);
+		free(template->page_escaped[i]);
+		template->page_values[i] = template->page_escaped[i] = NULL;
+		value = hdf_get_value(hdf, template->page_names[i], NULL);
+		if (value == NULL)
+			continue;
+		if ((template->page_values[i] = strdup(value)) == NULL)
+			return -1;
+		err = neos_var_escape(NEOS_ESCAPE_HTML, value, &template->page_escaped[i]);
+		if (err != STATUS_OK) {
+			nerr_ignore(&err);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* ClearSilver's if: of a value: set, not empty, and not a number that is 0
+ * (a text that is not all a number is true). */
+static int
+value_true(const char *value)
+{
+	char *rest;
+	long number;
+
+	if (value == NULL || *value == '\0')
+		return 0;
+	number = strtol(value, &rest, 0);
+	return *rest != '\0' || number != 0;
+}
+
+static int
+append(STRING *out, const char *text, size_t length)
+{
+	NEOERR *err = string_appendn(out, text, (int)length);
+
+	if (err != STATUS_OK) {
+		nerr_ignore(&err);
+		return -1;
+	}
+	return 0;
+}
+
+/* Appends value as html, as ClearSilver's var: does: a value with nothing
+ * to escape is copied as it is, else escaped by ClearSilver. */
+static int
+append_escaped(STRING *out, const char *value)
+{
+	size_t length = strlen(value);
+	char *escaped = NULL;
+	NEOERR *err;
+	int result;
+
+	if (strcspn(value, "&<>\"'\r") == length)
+		return append(out, value, length);
+	err = neos_var_escape(NEOS_ESCAPE_HTML, value, &escaped);
+	if (err != STATUS_OK) {
+		nerr_ignore(&err);
+		return -1;
+	}
+	result = append(out, escaped, strlen(escaped));
+	free(escaped);
+	return result;
+}
+
+int
+row_template_write(const struct row_template *template, const char *const *values,
+    STRING *out)
+{
+	size_t i = 0;
+
+	while (i < template->step_count) {
+		const struct row_step *step = &template->steps[i];
+		const char *value = step->kind == ROW_STEP_TEXT || step->kind == ROW_STEP_END_IF ?
+		    NULL : step->page ? template->page_values[step->index] : values[step->index];
+
+		switch (step->kind) {
+		case ROW_STEP_TEXT:
+			if (append(out, template->text + step->start, step->length) != 0)
+				return -1;
+			break;
+		case ROW_STEP_VAR:
+			if (step->page) {
+				value = template->page_escaped[step->index];
+				if (value != NULL && append(out, value, strlen(value)) != 0)
+					return -1;
+			} else if (value != NULL && append_escaped(out, value) != 0)
+				return -1;
+			break;
+		case ROW_STEP_IF:
+			if (value_true(value) == step->negate) {
+				i = step->jump;
+				continue;
+			}
+			break;
+		case ROW_STEP_END_IF:
+			break;
+		}
+		i++;
+	}
+	return 0;
+}
+
+void
+row_template_free(struct row_template *template)
+{
+	int i;
+
+	if (template == NULL)
+		return;
+	for (i = 0; i < template->page_count; i++) {
+		free(template->page_names[i]);
+		free(template->page_values[i]);
+		free(template->page_escaped[i]);
+	}
+	free(template->steps);
+	free(template->text);
+	free(template);
+}
