@@ -319,6 +319,10 @@ customers_list(struct request *req)
 		page_error(req, 500, NULL);
 		return;
 	}
+	if (customers_columns_load(req, &query) != 0 || customers_columns_rows(req, &query) != 0) {
+		page_error(req, 500, NULL);
+		return;
+	}
 	list_banners(req);
 	list_export_button(req);
 	list_view_links(req, &query);

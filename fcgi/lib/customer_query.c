@@ -88,6 +88,11 @@ const struct customer_key_def customer_query_keys[CUSTOMER_KEY__MAX] = {
 	[CUSTOMER_KEY_LAST_FROM] = { { "last_from", FIELD_DATE, 0, 0, 0, 0, NULL },
 	    CUSTOMER_USE_FILTER },
 	[CUSTOMER_KEY_LAST_TO] = { { "last_to", FIELD_DATE, 0, 0, 0, 0, NULL }, CUSTOMER_USE_FILTER },
+	[CUSTOMER_KEY_GROUP] = { { "group", FIELD_INT, 0, 19, 1, LLONG_MAX, NULL },
+	    CUSTOMER_USE_FILTER },
+	[CUSTOMER_KEY_TAG] = { { "tag", FIELD_INT, 0, 19, 1, LLONG_MAX, NULL }, CUSTOMER_USE_FILTER },
+	[CUSTOMER_KEY_FIRST_DAYS] = { { "first_days", FIELD_INT, 0, 4, 1, 3650, NULL },
+	    CUSTOMER_USE_FILTER },
 	[CUSTOMER_KEY_SORT] = { { "sort", FIELD_CHOICE, 0, 12, 0, 0, sort_choices },
 	    CUSTOMER_USE_ORDER },
 	[CUSTOMER_KEY_DIR] = { { "dir", FIELD_CHOICE, 0, 4, 0, 0, dir_choices },
@@ -211,6 +216,9 @@ struct db_query customer_query_sql[CQ_SQL__MAX] = {
 	[CQ_PHONE_PREFIX_ESTIMATE] = { .sql =
 	    "EXPLAIN SELECT 1 FROM customer c FORCE INDEX (customer_shop_phone)"
 	    " WHERE c.shop_id = ? AND c.phone_digits LIKE ?" },
+	[CQ_SLICE_NAMES] = { .sql =
+	    "SELECT (SELECT name FROM customer_group WHERE id = ? AND shop_id = ?),"
+	    "       (SELECT name FROM tag WHERE id = ? AND shop_id = ?)" },
 };
 
 /* The parts of a search of one letter (enum customer_letter_part): the
@@ -527,6 +535,7 @@ customer_query_init(struct customer_query *query, long long shop_id, HDF *config
 	    CUSTOMER_WALK_EXAMINED_MAX) : CUSTOMER_WALK_EXAMINED_MAX;
 	query->orders_min = query->orders_max = -1;
 	query->spent_min = query->spent_max = -1;
+	query->group_id = query->tag_id = query->first_days = -1;
 	query->sort = CUSTOMER_SORT_NAME;
 	query->size = 50;
 	query->page = 1;
@@ -564,6 +573,12 @@ number_of(struct customer_query *query, enum customer_key key)
 		return &query->spent_min;
 	case CUSTOMER_KEY_SPENT_MAX:
 		return &query->spent_max;
+	case CUSTOMER_KEY_GROUP:
+		return &query->group_id;
+	case CUSTOMER_KEY_TAG:
+		return &query->tag_id;
+	case CUSTOMER_KEY_FIRST_DAYS:
+		return &query->first_days;
 	case CUSTOMER_KEY_PAGE:
 		return &query->page;
 	case CUSTOMER_KEY_TOTAL:
@@ -860,6 +875,39 @@ customer_query_filters_text(const struct customer_query *query, char *out, size_
 		}
 	}
 	return status;
+}
+
+int
+customer_query_slice_names(const struct customer_query *query, struct db *db,
+    char *group_name, size_t group_size, char *tag_name, size_t tag_size)
+{
+	struct db_query *names = &customer_query_sql[CQ_SLICE_NAMES];
+	struct db_param params[4] = { DB_INT(query->group_id), DB_INT(query->shop_id),
+		DB_INT(query->tag_id), DB_INT(query->shop_id) };
+	const char *group, *tag;
+	int missing = 0;
+
+	group_name[0] = tag_name[0] = '\0';
+	if (query->group_id <= 0 && query->tag_id <= 0)
+		return 0;
+	if (sql_ready(db) != 0 || db_exec(db, names, params, 4) < 0)
+		return -1;
+	if (db_fetch(names) != 1) {
+		db_done(names);
+		return -1;
+	}
+	group = db_text(names, 0);
+	tag = db_text(names, 1);
+	if (query->group_id > 0 && group == NULL)
+		missing = 1;
+	else if (group != NULL)
+		snprintf(group_name, group_size, "%s", group);
+	if (query->tag_id > 0 && tag == NULL)
+		missing = 1;
+	else if (tag != NULL)
+		snprintf(tag_name, tag_size, "%s", tag);
+	db_done(names);
+	return missing;
 }
 
 /* --- the planner ------------------------------------------------------------------ */
@@ -1351,6 +1399,32 @@ enum sql_read {
 			 * customers, and 0.5 s more of the server's CPU) */
 };
 
+/* Issue 16's filters: a group's or a tag's members (looked up on the
+ * membership's primary key from each customer the statement reads; the
+ * membership's shop must be the customer's, so another shop's id matches
+ * nobody), and the customers whose first order (cancelled ones do not
+ * count, as in order_count) is in the last first_days days: their last
+ * order is, and none is older. */
+static void
+sql_slices(struct customer_sql *sql, const struct customer_query *query)
+{
+	if (query->group_id > 0)
+		sql_param(sql, " AND EXISTS (SELECT 1 FROM customer_group_member gm"
+		    " WHERE gm.group_id = ? AND gm.customer_id = c.id AND gm.shop_id = c.shop_id)",
+		    DB_INT(query->group_id));
+	if (query->tag_id > 0)
+		sql_param(sql, " AND EXISTS (SELECT 1 FROM customer_tag ct"
+		    " WHERE ct.tag_id = ? AND ct.customer_id = c.id AND ct.shop_id = c.shop_id)",
+		    DB_INT(query->tag_id));
+	if (query->first_days > 0) {
+		sql_param(sql, " AND c.last_order_at >= NOW() - INTERVAL ? DAY",
+		    DB_INT(query->first_days));
+		sql_param(sql, " AND NOT EXISTS (SELECT 1 FROM orders fo WHERE fo.shop_id = c.shop_id"
+		    " AND fo.customer_id = c.id AND fo.status <> 'cancelled'"
+		    " AND fo.ordered_at < NOW() - INTERVAL ? DAY)", DB_INT(query->first_days));
+	}
+}
+
 /* " WHERE …" with the chosen filters, and the search from word first
  * on. */
 static void
@@ -1372,6 +1446,7 @@ sql_where(struct customer_sql *sql, const struct customer_query *query, int firs
 	for (r = 0; r < sizeof(ranges) / sizeof(ranges[0]); r++)
 		if (range_param(query, ranges[r].key, &param))
 			sql_param(sql, ranges[r].condition, param);
+	sql_slices(sql, query);
 	sql_words(sql, query, first);
 }
 
@@ -1553,7 +1628,8 @@ filters_chosen(const struct customer_query *query)
 	size_t r;
 
 	if ((query->status != CUSTOMER_STATUS_CURRENT && query->status != CUSTOMER_STATUS_ALL) ||
-	    query->source != CUSTOMER_SOURCE_ANY || query->consent != CUSTOMER_CONSENT_ANY)
+	    query->source != CUSTOMER_SOURCE_ANY || query->consent != CUSTOMER_CONSENT_ANY ||
+	    query->group_id > 0 || query->tag_id > 0 || query->first_days > 0)
 		return 1;
 	for (r = 0; r < sizeof(ranges) / sizeof(ranges[0]); r++)
 		if (range_param(query, ranges[r].key, &param))
@@ -1716,6 +1792,9 @@ split_possible(const struct customer_query *query)
 	int t;
 
 	if (query->plan != CUSTOMER_PLAN_FILTERS && query->plan != CUSTOMER_PLAN_WALK)
+		return 0;
+	/* a membership or an order is looked up for each entry */
+	if (query->group_id > 0 || query->tag_id > 0 || query->first_days > 0)
 		return 0;
 	for (t = 0; t < query->tokens; t++)
 		if (query->common[t] || query->initial[t])
