@@ -286,6 +286,7 @@ customers_list(struct request *req)
 		hdf_set_value(req->hdf, "Page.Message", request_text(req, problem));
 		hdf_set_value(req->hdf, "Page.Query", query.search);
 		list_view_links(req, &query);
+		customers_columns_load(req, &query);
 		page_render(req, 400, "customers/list.cs");
 		return;
 	}

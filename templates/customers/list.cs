@@ -77,7 +77,7 @@
 </div>
 <div class="table-wrap">
 <?cs if:Page.Chosen ?>
-<table class="list customers chosen">
+<table class="list customers-chosen">
   <thead><tr><?cs call:chosen_head() ?></tr></thead>
   <tbody>
 <?cs call:chosen_rows() ?>
