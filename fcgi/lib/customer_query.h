@@ -152,6 +152,10 @@ struct customer_query {
 	/* issue 16: a group's and a tag's id (of this shop: the statement
 	 * says so), and the days of "first order in the last N days" */
 	long long group_id, tag_id, first_days;
+	/* set by the planner: the group's (or tag's) members are few enough
+	 * to be read first and sorted, rather than the list's order walked
+	 * and each customer's membership looked up */
+	int slice_first;
 	/* a filter sent with its default value ("status=current") is still
 	 * written back in the links */
 	int given[CUSTOMER_FILTER__MAX];
@@ -256,6 +260,8 @@ enum customer_query_sql {
 	CQ_WEIGHTS,		/* of a word in the name order: no table */
 	CQ_PHONE_PREFIX_ESTIMATE,
 	CQ_SLICE_NAMES,		/* the names of a group and a tag (issue 16) */
+	CQ_GROUP_ESTIMATE,	/* a group's members (issue 16) */
+	CQ_TAG_ESTIMATE,	/* a tag's customers (issue 16) */
 	CQ_SQL__MAX
 };
 

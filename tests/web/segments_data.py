@@ -25,6 +25,7 @@ MEMBERS = {
     "Adhérents": ("anne@segments.test", "bruno@segments.test", "chloe@segments.test"),
     "Producteurs": ("denis@segments.test",),
 }
+BIG_SHOP = 200
 TAGGED = {
     "bio": ("anne@segments.test", "emma@segments.test"),
     "marché du samedi": ("anne@segments.test", "felix@segments.test"),
@@ -105,6 +106,15 @@ def load():
     sql("INSERT INTO tag (shop_id, name) VALUES (%s, 'secret-tag')" % b)
     sql("INSERT INTO customer_tag (shop_id, tag_id, customer_id) VALUES (%s, %s, %s)"
         % (b, tag_id(b, "secret-tag"), customer_id("secret@segmentsb.test")))
+    # a group big enough for the list to walk its order rather than read
+    # the members first (customer_query.c, plan_slice)
+    sql("INSERT INTO customer (shop_id, email, first_name, last_name, status, source)"
+        " SELECT %s, CONCAT('member', seq, '@segments.test'), 'Membre', CONCAT('Zmembre', seq),"
+        " 'active', 'import' FROM seq_1_to_%d" % (a, BIG_SHOP))
+    sql("INSERT INTO customer_group (shop_id, name) VALUES (%s, 'Grand groupe')" % a)
+    sql("INSERT INTO customer_group_member (shop_id, group_id, customer_id)"
+        " SELECT %s, %s, id FROM customer WHERE shop_id = %s AND email LIKE 'member%%'"
+        " AND MOD(id, 4) <> 0" % (a, group_id(a, "Grand groupe"), a))
     n = 0
     for email, orders in ORDERS.items():
         for days, status in orders:

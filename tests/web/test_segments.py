@@ -58,6 +58,30 @@ class SliceFilters(unittest.TestCase):
         page = self.browser.get("/admin/customers?group=%s&sort=email&dir=desc" % group)
         self.assertEqual(data.listed(page), sorted(data.MEMBERS["Adhérents"], reverse=True))
 
+    def test_a_big_group_gives_every_member_once_in_the_lists_order(self):
+        group = data.group_id(self.shop, "Grand groupe")
+        for sort, direction, order in (("name", "asc", "c.last_name, c.first_name, c.id"),
+                                       ("email", "desc", "c.email DESC"),
+                                       ("created", "desc", "c.created_at DESC, c.id DESC")):
+            with self.subTest(sort=sort, dir=direction):
+                expected = [row[0] for row in sql(
+                    "SELECT c.email FROM customer c JOIN customer_group_member m"
+                    " ON m.customer_id = c.id WHERE m.group_id = %s ORDER BY %s"
+                    % (group, order))]
+                path = "/admin/customers?group=%s&sort=%s&dir=%s" % (group, sort, direction)
+                page = self.browser.get(path)
+                self.assertIn("sur %d clients" % len(expected), page.body.replace("\u202f", " "))
+                seen = data.listed(page)
+                while 'rel="next"' in page.body:
+                    link = re.search(r'rel="next" href="([^"]+)"', page.body).group(1)
+                    page = self.browser.get(link.replace("&amp;", "&"))
+                    seen += data.listed(page)
+                if sort == "name":
+                    self.assertEqual(seen, expected)
+                else:
+                    self.assertEqual(sorted(seen), sorted(expected))
+                    self.assertEqual(len(seen), len(set(seen)))
+
     def test_another_shops_group_or_tag_is_said_and_matches_nobody(self):
         for key, id_ in (("group", data.group_id(self.other, "Secret club")),
                          ("tag", data.tag_id(self.other, "secret-tag")),
