@@ -282,6 +282,21 @@ class SavedSegments(unittest.TestCase):
                 self.assertEqual(answer.status, 404)
         self.assertEqual(self.segment("Secret de l'épicerie")[0], segment_id)
 
+    def test_the_pages_are_valid_html(self):
+        from test_pages import tidy_problems
+        self.save("Valide", "status=active")
+        sql("INSERT INTO segment (shop_id, name, view_query) VALUES (%s, 'Invalide', 'colour=red')"
+            " ON DUPLICATE KEY UPDATE view_query = 'colour=red'" % self.shop)
+        broken = self.segment("Invalide")[0]
+        group = data.group_id(self.shop, "Adhérents")
+        for path in ("/admin/segments", "/admin/segments/%s" % broken,
+                     "/admin/customers?group=%s" % group, "/admin/customers?group=999999",
+                     "/admin/export?group=%s&first_days=30" % group):
+            with self.subTest(path=path):
+                page = self.browser.get(path)
+                self.assertEqual(page.status, 200)
+                self.assertEqual(tidy_problems(page.body), [])
+
     def test_the_list_links_to_the_segments(self):
         page = self.browser.get("/admin/customers")
         self.assertIn('action="/admin/segments"', page.body)
