@@ -47,7 +47,9 @@ static const struct {
 	const char *label;
 	const char *view;
 } builtins[] = {
-	{ "new", "Segments.Builtin.New", "first_days=30&sort=created&dir=desc" },
+	/* by last order: the count and the page read the recent range of
+	 * that index, whatever the size of the shop */
+	{ "new", "Segments.Builtin.New", "first_days=30&sort=last_order&dir=desc" },
 	{ "returning", "Segments.Builtin.Returning", "orders_min=2&sort=orders&dir=desc" },
 };
 

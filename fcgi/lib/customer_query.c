@@ -1103,21 +1103,44 @@ static int
 plan_slice(struct customer_query *query, struct db *db, const struct customer_estimator *estimator,
     int for_page)
 {
-	int by_group = query->group_id > 0;
-	struct db_param params[2] = { DB_INT(by_group ? query->group_id : query->tag_id),
-		DB_INT(query->shop_id) };
-	double members, shop;
+	struct db_param params[2] = { DB_INT(query->group_id), DB_INT(query->shop_id) };
+	double members = -1, tagged = -1, shop;
 
-	query->slice_first = 0;
-	if (query->plan != CUSTOMER_PLAN_FILTERS || (query->group_id <= 0 && query->tag_id <= 0))
+	query->slice_first = query->slice_by_tag = 0;
+	query->slice_walk_max = 0;
+	if (query->group_id <= 0 && query->tag_id <= 0)
 		return 0;
-	members = (double)explain_rows(db, by_group ? CQ_GROUP_ESTIMATE : CQ_TAG_ESTIMATE, params,
-	    2);
-	shop = (double)estimator->shop(estimator->ctx, query->shop_id);
-	if (members < 0 || shop < 0)
+	/* a search's page among few members (a group of 20 and "martin"):
+	 * the members first, each checked for the words, rather than the
+	 * word's matches each checked for the group */
+	if (query->plan != CUSTOMER_PLAN_FILTERS && (!for_page || query->tokens == 0 ||
+	    query->plan == CUSTOMER_PLAN_LETTERS))
+		return 0;
+	if (query->group_id > 0 && (members = (double)explain_rows(db, CQ_GROUP_ESTIMATE, params,
+	    2)) < 0)
 		return -1;
+	params[0] = DB_INT(query->tag_id);
+	if (query->tag_id > 0 && (tagged = (double)explain_rows(db, CQ_TAG_ESTIMATE, params, 2)) < 0)
+		return -1;
+	/* both: the fewer are read first */
+	if (members < 0 || (tagged >= 0 && tagged < members)) {
+		members = tagged;
+		query->slice_by_tag = 1;
+	}
+	shop = (double)estimator->shop(estimator->ctx, query->shop_id);
+	if (shop < 0)
+		return -1;
+	if (members < 1)
+		members = 1;
 	query->slice_first = for_page ? members * members < (double)(query->size + 1) * shop :
 	    members * 3 < shop;
+	/* a walk finds a page after about (size + 1) × shop / members
+	 * customers, more when other filters leave members out (a group and
+	 * a tag that few share): past eight times that, the members are read
+	 * first after all (customer_query_page) */
+	query->slice_walk_max = (long long)(8.0 * (query->size + 1) * shop / members) + 1000;
+	if (query->slice_first && query->plan != CUSTOMER_PLAN_FILTERS)
+		query->plan = CUSTOMER_PLAN_WALK;
 	return 0;
 }
 
@@ -1498,7 +1521,11 @@ sql_where(struct customer_sql *sql, const struct customer_query *query, int firs
 static int
 slice_read_first(const struct customer_query *query, enum sql_read read)
 {
-	if (query->plan != CUSTOMER_PLAN_FILTERS || (query->group_id <= 0 && query->tag_id <= 0))
+	if (query->group_id <= 0 && query->tag_id <= 0)
+		return 0;
+	if (query->plan == CUSTOMER_PLAN_WALK)
+		return query->slice_first && read == READ_WALK;
+	if (query->plan != CUSTOMER_PLAN_FILTERS)
 		return 0;
 	return read == READ_COUNT || read == READ_ANY || read == READ_BY_ID || query->slice_first;
 }
@@ -1529,7 +1556,7 @@ sql_filters(struct customer_sql *sql, const struct customer_query *query, enum s
 		sql_param(sql, " AND s0.term LIKE ?", DB_TEXT(sql->pattern[0]));
 	} else if (slice_read_first(query, read)) {
 		/* a group's or a tag's members, then their rows */
-		if (query->group_id > 0)
+		if (query->group_id > 0 && !(query->slice_by_tag && query->tag_id > 0))
 			sql_param(sql, " FROM customer_group_member sm STRAIGHT_JOIN customer c"
 			    " ON c.id = sm.customer_id AND sm.group_id = ?", DB_INT(query->group_id));
 		else
@@ -1668,6 +1695,15 @@ walk_bounded(const struct customer_query *query)
 	    !query->initial[0];
 }
 
+/* A walk of the list's order among a group's or a tag's members that may
+ * give up and read the members first (plan_slice). */
+static int
+slice_walk_bounded(const struct customer_query *query)
+{
+	return query->plan == CUSTOMER_PLAN_FILTERS && (query->group_id > 0 || query->tag_id > 0) &&
+	    !query->slice_first && query->slice_walk_max > 0;
+}
+
 /* Rows a walk may examine before it gives up (LIMIT ROWS EXAMINED counts
  * the word's entries twice as the server gathers them, then each entry
  * walked). Sorted by name, giving up is cheap: the page is read from the
@@ -1756,6 +1792,8 @@ customer_query_page_sql(struct customer_query *query, struct customer_sql *sql)
 	sql_order(sql, query, reading_down, 0);
 	if (walk_bounded(query))
 		sql_param(sql, " LIMIT 1000 ROWS EXAMINED ?", DB_INT(walk_limit(query)));
+	else if (slice_walk_bounded(query))
+		sql_param(sql, " LIMIT 1000 ROWS EXAMINED ?", DB_INT(query->slice_walk_max));
 }
 
 /* The plan of a statement that wants every match once: one word's terms
@@ -1963,6 +2001,13 @@ customer_query_page(struct customer_query *query, struct db *db)
 		db_done(result);
 		query->plan = sorted_possible(query) ? CUSTOMER_PLAN_SORTED : CUSTOMER_PLAN_CANDIDATES;
 		query->gave_up = 1;
+		return customer_query_page(query, db);
+	}
+	if (slice_walk_bounded(query) &&
+	    (rows == DB_SORT_ABORTED || (rows >= 0 && db_warnings(db) > 0))) {
+		/* few members among those walked: read them first */
+		db_done(result);
+		query->slice_first = 1;
 		return customer_query_page(query, db);
 	}
 	if (rows < 0)

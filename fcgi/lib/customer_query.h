@@ -156,6 +156,9 @@ struct customer_query {
 	 * to be read first and sorted, rather than the list's order walked
 	 * and each customer's membership looked up */
 	int slice_first;
+	int slice_by_tag;		/* the tag's members, the fewer */
+	long long slice_walk_max;	/* rows a walk of the list's order may
+					 * examine before it reads the members */
 	/* a filter sent with its default value ("status=current") is still
 	 * written back in the links */
 	int given[CUSTOMER_FILTER__MAX];

@@ -82,6 +82,21 @@ class SliceFilters(unittest.TestCase):
                     self.assertEqual(sorted(seen), sorted(expected))
                     self.assertEqual(len(seen), len(set(seen)))
 
+    def test_a_search_within_a_big_or_a_small_group(self):
+        big = data.group_id(self.shop, "Grand groupe")
+        expected = sorted(row[0] for row in sql(
+            "SELECT c.email FROM customer c JOIN customer_group_member m ON m.customer_id = c.id"
+            " WHERE m.group_id = %s AND c.last_name LIKE 'zmembre12%%'" % big))
+        self.assertTrue(0 < len(expected) < 11, expected)
+        page = self.browser.get("/admin/customers?q=zmembre12&group=%s" % big)
+        self.assertEqual(emails_of(page), expected)
+        small = data.group_id(self.shop, "Adhérents")
+        page = self.browser.get("/admin/customers?q=segments&group=%s&sort=spent&dir=desc"
+                                % small)
+        self.assertEqual(emails_of(page), sorted(data.MEMBERS["Adhérents"]))
+        page = self.browser.get("/admin/customers?q=zmembre12&group=%s" % small)
+        self.assertEqual(data.listed(page), [])
+
     def test_another_shops_group_or_tag_is_said_and_matches_nobody(self):
         for key, id_ in (("group", data.group_id(self.other, "Secret club")),
                          ("tag", data.tag_id(self.other, "secret-tag")),
