@@ -4,51 +4,14 @@ filled as a visitor would, the mails read from the harness's SMTP
 server."""
 
 import re
-import time
 
+from inbox import clear_limits, mails_to, wait_for_mail, drain_outbox, text_part, html_part
 import web
 
 
 def set_door(slug, mode, capacity=None):
     web.STACK.sql("UPDATE shop SET mode = '%s', signup_capacity = %s WHERE slug = '%s'"
                   % (mode, "NULL" if capacity is None else int(capacity), slug))
-
-
-def clear_limits():
-    web.STACK.sql("DELETE FROM rate_limit")
-
-
-def mails_to(address, subject_word=None):
-    return [m for m in web.STACK.messages()
-            if address in m["To"] and (subject_word is None or subject_word in m["Subject"])]
-
-
-def drain_outbox(timeout=20):
-    """Waits until the worker has sent everything queued."""
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if web.STACK.sql("SELECT COUNT(*) FROM outbox WHERE status IN ('queued', 'sending')"
-                         " AND next_attempt_at <= NOW()") == [["0"]]:
-            return
-        time.sleep(0.05)
-
-
-def wait_for_mail(address, count=1, subject_word=None, timeout=20):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        found = mails_to(address, subject_word)
-        if len(found) >= count:
-            return found
-        time.sleep(0.1)
-    raise AssertionError("no mail to %s (%s) after %ss" % (address, subject_word, timeout))
-
-
-def text_part(message):
-    return message.get_body(preferencelist=("plain",)).get_content()
-
-
-def html_part(message):
-    return message.get_body(preferencelist=("html",)).get_content()
 
 
 def confirm_token(message):
