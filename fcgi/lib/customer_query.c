@@ -222,11 +222,11 @@ struct db_query customer_query_sql[CQ_SQL__MAX] = {
 	/* the server's estimate of a group's or a tag's members: a range of
 	 * the membership's primary key */
 	[CQ_GROUP_ESTIMATE] = { .sql =
-	    "EXPLAIN SELECT 1 FROM customer_group_member FORCE INDEX (PRIMARY)"
-	    " WHERE group_id = ? AND shop_id = ?" },
+	    "EXPLAIN SELECT 1 FROM customer_group_member gm FORCE INDEX (PRIMARY)"
+	    " WHERE gm.group_id = ? AND gm.shop_id = ?" },
 	[CQ_TAG_ESTIMATE] = { .sql =
-	    "EXPLAIN SELECT 1 FROM customer_tag FORCE INDEX (PRIMARY)"
-	    " WHERE tag_id = ? AND shop_id = ?" },
+	    "EXPLAIN SELECT 1 FROM customer_tag ct FORCE INDEX (PRIMARY)"
+	    " WHERE ct.tag_id = ? AND ct.shop_id = ?" },
 };
 
 /* The parts of a search of one letter (enum customer_letter_part): the
