@@ -42,11 +42,20 @@ def sign_up(browser, email, first_name="Jeanne", last_name="Martin", marketing=T
     return browser.post("/account/signup", form)
 
 
-def confirm(browser, token):
-    """Follows a confirmation link as a person does: the GET, then its button."""
+def confirm(browser, token, marketing=None):
+    """Follows a confirmation link as a person does: the GET, then its
+    button, with the page's marketing box as the page shows it (ticked or
+    not, as the form left it) unless marketing says otherwise."""
     page = browser.get("/account/signup/confirm?token=" + token)
     assert page.status == 200, page.status
-    return browser.post("/account/signup/confirm", {"token": token, "csrf": page.csrf()})
+    form = {"token": token, "csrf": page.csrf()}
+    text = re.search(r'name="text" value="([0-9]*)"', page.body)
+    if text:
+        form["text"] = text.group(1)
+    ticked = re.search(r'name="marketing" value="1" checked', page.body) is not None
+    if ticked if marketing is None else marketing:
+        form["marketing"] = "1"
+    return browser.post("/account/signup/confirm", form)
 
 
 def sign_up_and_confirm(browser, email, **fields):
