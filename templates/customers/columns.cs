@@ -55,20 +55,20 @@ def:chosen_head() ?>
       else ?><th scope="col"><?cs var:c ?></th><?cs /if ?><?cs /if ?><?cs /each ?><?cs
 /def ?><?cs
 def:chosen_cell(c, col) ?><?cs
-  if:col == "email" ?><td data-label="<?cs var:Lang.Segments.Columns.Name.email ?>" class="email"><?cs var:c.email ?></td><?cs
-  elif:col == "phone" ?><td data-label="<?cs var:Lang.Segments.Columns.Name.phone ?>" class="nowrap"><?cs var:c.phone ?></td><?cs
-  elif:col == "status" ?><td data-label="<?cs var:Lang.Segments.Columns.Name.status ?>"><span class="status status-<?cs var:c.status ?>"><?cs var:Lang.Status[c.status] ?></span></td><?cs
-  elif:col == "orders" ?><td data-label="<?cs var:Lang.Segments.Columns.Name.orders ?>" class="num"><?cs var:c.orders ?></td><?cs
-  elif:col == "spent" ?><td data-label="<?cs var:Lang.Segments.Columns.Name.spent ?>" class="num nowrap"><?cs var:c.spent ?></td><?cs
-  elif:col == "last_order" ?><td data-label="<?cs var:Lang.Segments.Columns.Name.last_order ?>" class="nowrap"><?cs var:c.last_order ?></td><?cs
-  elif:col == "created" ?><td data-label="<?cs var:Lang.Segments.Columns.Name.created ?>" class="nowrap"><?cs var:c.created ?></td><?cs
-  elif:col == "country" ?><td data-label="<?cs var:Lang.Segments.Columns.Name.country ?>"><?cs var:c.country ?></td><?cs
-  elif:col == "source" ?><td data-label="<?cs var:Lang.Segments.Columns.Name.source ?>"><?cs var:Lang.Source[c.source] ?></td><?cs
-  elif:col == "marketing" ?><td data-label="<?cs var:Lang.Segments.Columns.Name.marketing ?>" class="col-marketing"><?cs call:yes_no_mark(c.marketing) ?></td><?cs
-  elif:col == "system_mail" ?><td data-label="<?cs var:Lang.Segments.Columns.Name.system_mail ?>" class="col-system-mail"><?cs call:yes_no_mark(c.system_mail) ?></td><?cs
-  elif:col == "tax_exempt" ?><td data-label="<?cs var:Lang.Segments.Columns.Name.tax_exempt ?>" class="col-tax-exempt"><?cs if:c.tax_exempt == "1" ?><?cs var:Lang.Segments.Columns.Exempt ?><?cs else ?><span aria-hidden="true">—</span><span class="visually-hidden"><?cs var:Lang.Segments.Columns.NotExempt ?></span><?cs /if ?></td><?cs
-  elif:col == "groups" ?><td data-label="<?cs var:Lang.Segments.Columns.Name.groups ?>" class="col-groups"><?cs call:names_cell(c.groups) ?></td><?cs
-  elif:col == "tags" ?><td data-label="<?cs var:Lang.Segments.Columns.Name.tags ?>" class="col-tags"><?cs call:names_cell(c.tags) ?></td><?cs
+  if:col == "email" ?><td data-label="<?cs var:Lang.Segments.Columns.Name[col] ?>" class="email"><?cs var:c.email ?></td><?cs
+  elif:col == "phone" ?><td data-label="<?cs var:Lang.Segments.Columns.Name[col] ?>" class="nowrap"><?cs var:c.phone ?></td><?cs
+  elif:col == "status" ?><td data-label="<?cs var:Lang.Segments.Columns.Name[col] ?>"><span class="status status-<?cs var:c.status ?>"><?cs var:Lang.Status[c.status] ?></span></td><?cs
+  elif:col == "orders" ?><td data-label="<?cs var:Lang.Segments.Columns.Name[col] ?>" class="num"><?cs var:c.orders ?></td><?cs
+  elif:col == "spent" ?><td data-label="<?cs var:Lang.Segments.Columns.Name[col] ?>" class="num nowrap"><?cs var:c.spent ?></td><?cs
+  elif:col == "last_order" ?><td data-label="<?cs var:Lang.Segments.Columns.Name[col] ?>" class="nowrap"><?cs var:c.last_order ?></td><?cs
+  elif:col == "created" ?><td data-label="<?cs var:Lang.Segments.Columns.Name[col] ?>" class="nowrap"><?cs var:c.created ?></td><?cs
+  elif:col == "country" ?><td data-label="<?cs var:Lang.Segments.Columns.Name[col] ?>"><?cs var:c.country ?></td><?cs
+  elif:col == "source" ?><td data-label="<?cs var:Lang.Segments.Columns.Name[col] ?>"><?cs var:Lang.Source[c.source] ?></td><?cs
+  elif:col == "marketing" ?><td data-label="<?cs var:Lang.Segments.Columns.Name[col] ?>" class="col-marketing"><?cs call:yes_no_mark(c.marketing) ?></td><?cs
+  elif:col == "system_mail" ?><td data-label="<?cs var:Lang.Segments.Columns.Name[col] ?>" class="col-system-mail"><?cs call:yes_no_mark(c.system_mail) ?></td><?cs
+  elif:col == "tax_exempt" ?><td data-label="<?cs var:Lang.Segments.Columns.Name[col] ?>" class="col-tax-exempt"><?cs if:c.tax_exempt == "1" ?><?cs var:Lang.Segments.Columns.Exempt ?><?cs else ?><span aria-hidden="true">—</span><span class="visually-hidden"><?cs var:Lang.Segments.Columns.NotExempt ?></span><?cs /if ?></td><?cs
+  elif:col == "groups" ?><td data-label="<?cs var:Lang.Segments.Columns.Name[col] ?>" class="col-groups"><?cs call:names_cell(c.groups) ?></td><?cs
+  elif:col == "tags" ?><td data-label="<?cs var:Lang.Segments.Columns.Name[col] ?>" class="col-tags"><?cs call:names_cell(c.tags) ?></td><?cs
   /if ?><?cs
 /def ?><?cs
 def:chosen_rows() ?><?cs each:c = Customers ?><tr><td class="tick"><input type="checkbox" name="id" value="<?cs var:c.id ?>" aria-label="<?cs var:c.label ?>"></td><td class="name"><a href="/admin/customers/<?cs var:c.id ?><?cs var:Page.RowBack ?>"><?cs call:person_name(c.last_name, c.first_name, "—") ?></a></td><?cs each:col = Lang.Segments.Columns.Name ?><?cs if:Page.Col[name(col)] ?><?cs call:chosen_cell(c, name(col)) ?><?cs /if ?><?cs /each ?></tr>
