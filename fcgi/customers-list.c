@@ -409,6 +409,7 @@ customers_list(struct request *req)
 		hdf_set_value(req->hdf, "Page.Message", request_text(req, problem));
 		hdf_set_value(req->hdf, "Page.Query", query.search);
 		list_view_links(req, &query);
+		customers_columns_load(req, &query);
 		page_render(req, 400, "customers/list.cs");
 		return;
 	}
@@ -445,6 +446,10 @@ customers_list(struct request *req)
 	if (matching == -2 && query.total >= 0)
 		matching = query.total;
 	if (matching == -1) {
+		page_error(req, 500, NULL);
+		return;
+	}
+	if (customers_columns_load(req, &query) != 0 || customers_columns_rows(req, &query) != 0) {
 		page_error(req, 500, NULL);
 		return;
 	}

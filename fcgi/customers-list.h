@@ -26,4 +26,19 @@ void customers_list(struct request *req);
  * Page.Filter.*), for the pages that send the admin back to the list. */
 void customers_list_links(struct request *req);
 
+/* The list's columns and its group and tag filters (customers-columns.c,
+ * issue 16). */
+#define COLUMNS_FIELDS_MAX 20
+extern struct field columns_fields[COLUMNS_FIELDS_MAX];
+/* Builds columns_fields. 0 or -1. */
+int customers_columns_setup(void);
+/* The admin's columns (Page.Col.<name>, Page.Chosen) and the shop's
+ * groups and tags for the filter form; Page.SliceMissing when the query's
+ * group or tag is not the shop's. 0 or -1. */
+int customers_columns_load(struct request *req, const struct customer_query *query);
+/* The data of the optional columns shown, for the page's rows. 0 or -1. */
+int customers_columns_rows(struct request *req, const struct customer_query *query);
+/* POST /admin/customers/columns: saves the admin's choice. */
+void customers_columns_save(struct request *req);
+
 #endif

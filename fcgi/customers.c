@@ -305,6 +305,8 @@ static const struct route routes[] = {
 	{ "POST", "/admin/customers/mails/retry", ACCESS_ADMIN, NULL, customers_failed_retry_all,
 	    NULL, 0 },
 	{ "POST", "/admin/customers/bulk", ACCESS_ADMIN, bulk_fields, customers_bulk, NULL, 0 },
+	{ "POST", "/admin/customers/columns", ACCESS_ADMIN, columns_fields, customers_columns_save,
+	    NULL, 0 },
 	{ "GET", "/admin/customers/jobs/#", ACCESS_ADMIN, NULL, customers_job, NULL, 0 },
 	{ "POST", "/admin/customers/jobs/#/cancel", ACCESS_ADMIN, NULL, customers_job_cancel, NULL,
 	    0 },
@@ -355,7 +357,8 @@ main(int argc, char **argv)
 		.job_kind = BULK_JOB_KIND,	/* its progress is shown on the list */
 	};
 
-	if (customers_list_setup() != 0 || customers_bulk_setup() != 0)
+	if (customers_list_setup() != 0 || customers_bulk_setup() != 0 ||
+	    customers_columns_setup() != 0)
 		return 1;
 
 	return app_main(&app, argc, argv);

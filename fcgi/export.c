@@ -229,6 +229,28 @@ view_range(struct request *req, const char *from, const char *to, char *out, siz
 		snprintf(out, size, "%s %s", request_text(req, "Export.View.AtMost"), to);
 }
 
+/* Issue 16's filters in words: the group's and the tag's names (or that
+ * they no longer exist), and "first order in the last N days". */
+static void
+export_view_slices(struct request *req, HDF *node, int *n, const struct customer_query *query)
+{
+	char group[128], tag[128], text[160];
+	int missing = customer_query_slice_names(query, &req->app->db, group, sizeof(group), tag,
+	    sizeof(tag));
+
+	if (query->group_id > 0)
+		view_line(req, node, n, "Segments.ExportView.Group", missing != 0 && group[0] == '\0' ?
+		    request_text(req, "Segments.ExportView.Gone") : group);
+	if (query->tag_id > 0)
+		view_line(req, node, n, "Segments.ExportView.Tag", missing != 0 && tag[0] == '\0' ?
+		    request_text(req, "Segments.ExportView.Gone") : tag);
+	if (query->first_days > 0) {
+		snprintf(text, sizeof(text), "%lld %s", query->first_days,
+		    request_text(req, "Segments.ExportView.Days"));
+		view_line(req, node, n, "Segments.ExportView.FirstOrder", text);
+	}
+}
+
 void
 export_view_words(struct request *req, const struct customer_query *query, const char *name)
 {
@@ -280,6 +302,7 @@ export_view_words(struct request *req, const struct customer_query *query, const
 		view_range(req, from, to, text, sizeof(text));
 		view_line(req, node, &n, ranges[r].label, text);
 	}
+	export_view_slices(req, node, &n, query);
 	snprintf(key, sizeof(key), "Export.Sort.%s",
 	    customer_query_keys[CUSTOMER_KEY_SORT].field.choices[query->sort]);
 	snprintf(text, sizeof(text), "%s, %s", request_text(req, key),

@@ -13,6 +13,14 @@ static const struct route routes[] = {
 	{ "GET", "/admin/groups", ACCESS_ADMIN, NULL, groups_page, NULL, 0 },
 	/* tags (groups-tags.c) */
 	/* saved segments (groups-segments.c) */
+	{ "GET", "/admin/segments", ACCESS_ADMIN, NULL, segments_page, NULL, 0 },
+	{ "POST", "/admin/segments", ACCESS_ADMIN, segment_fields, segments_create, NULL, 0 },
+	{ "GET", "/admin/segments/new", ACCESS_ADMIN, NULL, segments_open_new, NULL, 0 },
+	{ "GET", "/admin/segments/returning", ACCESS_ADMIN, NULL, segments_open_returning, NULL, 0 },
+	{ "GET", "/admin/segments/#", ACCESS_ADMIN, NULL, segments_open, NULL, 0 },
+	{ "POST", "/admin/segments/#/rename", ACCESS_ADMIN, segment_rename_fields, segments_rename,
+	    NULL, 0 },
+	{ "POST", "/admin/segments/#/delete", ACCESS_ADMIN, NULL, segments_delete, NULL, 0 },
 	/* mailings (groups-mailing.c) */
 	/* the storefront API (groups-api.c) */
 };

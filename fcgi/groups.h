@@ -23,4 +23,24 @@
 /* groups (groups-groups.c) */
 void groups_page(struct request *req);
 
+/* saved segments (groups-segments.c) */
+extern const struct field segment_fields[];
+extern const struct field segment_rename_fields[];
+void segments_page(struct request *req);
+void segments_create(struct request *req);
+void segments_open(struct request *req);
+void segments_open_new(struct request *req);
+void segments_open_returning(struct request *req);
+void segments_rename(struct request *req);
+void segments_delete(struct request *req);
+/* The customer query of a segment of the request's shop, for a mailing:
+ * which is a saved segment's id ("12") or a built-in's word ("new",
+ * "returning"); its name into name. Returns 0, 1 when its filters no
+ * longer exist (a deleted group or tag: query then matches nobody, or an
+ * unreadable view: query is not to be used), 404 when the shop has no
+ * such segment, -1 on a database error. */
+struct customer_query;
+int segments_target_query(struct request *req, const char *which, struct customer_query *query,
+    char *name, size_t size);
+
 #endif

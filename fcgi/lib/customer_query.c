@@ -88,6 +88,11 @@ const struct customer_key_def customer_query_keys[CUSTOMER_KEY__MAX] = {
 	[CUSTOMER_KEY_LAST_FROM] = { { "last_from", FIELD_DATE, 0, 0, 0, 0, NULL },
 	    CUSTOMER_USE_FILTER },
 	[CUSTOMER_KEY_LAST_TO] = { { "last_to", FIELD_DATE, 0, 0, 0, 0, NULL }, CUSTOMER_USE_FILTER },
+	[CUSTOMER_KEY_GROUP] = { { "group", FIELD_INT, 0, 19, 1, LLONG_MAX, NULL },
+	    CUSTOMER_USE_FILTER },
+	[CUSTOMER_KEY_TAG] = { { "tag", FIELD_INT, 0, 19, 1, LLONG_MAX, NULL }, CUSTOMER_USE_FILTER },
+	[CUSTOMER_KEY_FIRST_DAYS] = { { "first_days", FIELD_INT, 0, 4, 1, 3650, NULL },
+	    CUSTOMER_USE_FILTER },
 	[CUSTOMER_KEY_SORT] = { { "sort", FIELD_CHOICE, 0, 12, 0, 0, sort_choices },
 	    CUSTOMER_USE_ORDER },
 	[CUSTOMER_KEY_DIR] = { { "dir", FIELD_CHOICE, 0, 4, 0, 0, dir_choices },
@@ -214,6 +219,17 @@ struct db_query customer_query_sql[CQ_SQL__MAX] = {
 	[CQ_PHONE_PREFIX_ESTIMATE] = { .sql =
 	    "EXPLAIN SELECT 1 FROM customer c FORCE INDEX (customer_shop_phone)"
 	    " WHERE c.shop_id = ? AND c.phone_digits LIKE ?" },
+	[CQ_SLICE_NAMES] = { .sql =
+	    "SELECT (SELECT name FROM customer_group WHERE id = ? AND shop_id = ?),"
+	    "       (SELECT name FROM tag WHERE id = ? AND shop_id = ?)" },
+	/* the server's estimate of a group's or a tag's members: a range of
+	 * the membership's primary key */
+	[CQ_GROUP_ESTIMATE] = { .sql =
+	    "EXPLAIN SELECT 1 FROM customer_group_member gm FORCE INDEX (PRIMARY)"
+	    " WHERE gm.group_id = ? AND gm.shop_id = ?" },
+	[CQ_TAG_ESTIMATE] = { .sql =
+	    "EXPLAIN SELECT 1 FROM customer_tag ct FORCE INDEX (PRIMARY)"
+	    " WHERE ct.tag_id = ? AND ct.shop_id = ?" },
 };
 
 /* The parts of a search of one letter (enum customer_letter_part): the
@@ -530,6 +546,7 @@ customer_query_init(struct customer_query *query, long long shop_id, HDF *config
 	    CUSTOMER_WALK_EXAMINED_MAX) : CUSTOMER_WALK_EXAMINED_MAX;
 	query->orders_min = query->orders_max = -1;
 	query->spent_min = query->spent_max = -1;
+	query->group_id = query->tag_id = query->first_days = -1;
 	query->sort = CUSTOMER_SORT_NAME;
 	query->size = 50;
 	query->page = 1;
@@ -567,6 +584,12 @@ number_of(struct customer_query *query, enum customer_key key)
 		return &query->spent_min;
 	case CUSTOMER_KEY_SPENT_MAX:
 		return &query->spent_max;
+	case CUSTOMER_KEY_GROUP:
+		return &query->group_id;
+	case CUSTOMER_KEY_TAG:
+		return &query->tag_id;
+	case CUSTOMER_KEY_FIRST_DAYS:
+		return &query->first_days;
 	case CUSTOMER_KEY_PAGE:
 		return &query->page;
 	case CUSTOMER_KEY_TOTAL:
@@ -865,6 +888,39 @@ customer_query_filters_text(const struct customer_query *query, char *out, size_
 	return status;
 }
 
+int
+customer_query_slice_names(const struct customer_query *query, struct db *db,
+    char *group_name, size_t group_size, char *tag_name, size_t tag_size)
+{
+	struct db_query *names = &customer_query_sql[CQ_SLICE_NAMES];
+	struct db_param params[4] = { DB_INT(query->group_id), DB_INT(query->shop_id),
+		DB_INT(query->tag_id), DB_INT(query->shop_id) };
+	const char *group, *tag;
+	int missing = 0;
+
+	group_name[0] = tag_name[0] = '\0';
+	if (query->group_id <= 0 && query->tag_id <= 0)
+		return 0;
+	if (sql_ready(db) != 0 || db_exec(db, names, params, 4) < 0)
+		return -1;
+	if (db_fetch(names) != 1) {
+		db_done(names);
+		return -1;
+	}
+	group = db_text(names, 0);
+	tag = db_text(names, 1);
+	if (query->group_id > 0 && group == NULL)
+		missing = 1;
+	else if (group != NULL)
+		snprintf(group_name, group_size, "%s", group);
+	if (query->tag_id > 0 && tag == NULL)
+		missing = 1;
+	else if (tag != NULL)
+		snprintf(tag_name, tag_size, "%s", tag);
+	db_done(names);
+	return missing;
+}
+
 /* --- the planner ------------------------------------------------------------------ */
 
 /* Whether the page can be read from the rarest word's entries in name
@@ -1036,6 +1092,61 @@ plan_letters(struct customer_query *query, const struct customer_estimator *esti
 	return 0;
 }
 
+/* A list of a group's or a tag's members without a search (issue 16):
+ * walking the list's order finds a page of members after about
+ * (size + 1) × shop / members customers, each with a lookup of its
+ * membership; reading the members first costs a row each, then a sort.
+ * The second wins below about the square root of (size + 1) × shop
+ * (7,000 of 1,000,000 for a page of 50), where both cost a few thousand
+ * lookups. A whole view in the list's order (an export) reads every
+ * customer of the shop when it walks: the members first win below a third
+ * of the shop. A count, a bulk selection or a batch wants no order: they
+ * read the members first whatever their number (sql_filters). 0 or -1. */
+static int
+plan_slice(struct customer_query *query, struct db *db, const struct customer_estimator *estimator,
+    int for_page)
+{
+	struct db_param params[2] = { DB_INT(query->group_id), DB_INT(query->shop_id) };
+	double members = -1, tagged = -1, shop;
+
+	query->slice_first = query->slice_by_tag = 0;
+	query->slice_walk_max = 0;
+	if (query->group_id <= 0 && query->tag_id <= 0)
+		return 0;
+	/* a search's page among few members (a group of 20 and "martin"):
+	 * the members first, each checked for the words, rather than the
+	 * word's matches each checked for the group */
+	if (query->plan != CUSTOMER_PLAN_FILTERS && (!for_page || query->tokens == 0 ||
+	    query->plan == CUSTOMER_PLAN_LETTERS))
+		return 0;
+	if (query->group_id > 0 && (members = (double)explain_rows(db, CQ_GROUP_ESTIMATE, params,
+	    2)) < 0)
+		return -1;
+	params[0] = DB_INT(query->tag_id);
+	if (query->tag_id > 0 && (tagged = (double)explain_rows(db, CQ_TAG_ESTIMATE, params, 2)) < 0)
+		return -1;
+	/* both: the fewer are read first */
+	if (members < 0 || (tagged >= 0 && tagged < members)) {
+		members = tagged;
+		query->slice_by_tag = 1;
+	}
+	shop = (double)estimator->shop(estimator->ctx, query->shop_id);
+	if (shop < 0)
+		return -1;
+	if (members < 1)
+		members = 1;
+	query->slice_first = for_page ? members * members < (double)(query->size + 1) * shop :
+	    members * 3 < shop;
+	/* a walk finds a page after about (size + 1) × shop / members
+	 * customers, more when other filters leave members out (a group and
+	 * a tag that few share): past eight times that, the members are read
+	 * first after all (customer_query_page) */
+	query->slice_walk_max = (long long)(8.0 * (query->size + 1) * shop / members) + 1000;
+	if (query->slice_first && query->plan != CUSTOMER_PLAN_FILTERS)
+		query->plan = CUSTOMER_PLAN_WALK;
+	return 0;
+}
+
 int
 customer_query_plan_with(struct customer_query *query,
     const struct customer_estimator *estimator, int for_page)
@@ -1119,10 +1230,12 @@ customer_query_plan(struct customer_query *query, struct db *db, int for_page)
 		db_weights, db_starting, db }, kept_estimator;
 	struct customer_estimate_cache cache = { &server, (long long)time(NULL) };
 
-	if (query->tokens > 0 && sql_ready(db) != 0)
+	if ((query->tokens > 0 || query->group_id > 0 || query->tag_id > 0) && sql_ready(db) != 0)
 		return -1;
 	customer_estimator_cached(&kept_estimator, &cache);
-	return customer_query_plan_with(query, &kept_estimator, for_page);
+	if (customer_query_plan_with(query, &kept_estimator, for_page) != 0)
+		return -1;
+	return plan_slice(query, db, &kept_estimator, for_page);
 }
 
 /* --- building the statements -------------------------------------------------------- */
@@ -1354,6 +1467,32 @@ enum sql_read {
 			 * customers, and 0.5 s more of the server's CPU) */
 };
 
+/* Issue 16's filters: a group's or a tag's members (looked up on the
+ * membership's primary key from each customer the statement reads; the
+ * membership's shop must be the customer's, so another shop's id matches
+ * nobody), and the customers whose first order (cancelled ones do not
+ * count, as in order_count) is in the last first_days days: their last
+ * order is, and none is older. */
+static void
+sql_slices(struct customer_sql *sql, const struct customer_query *query)
+{
+	if (query->group_id > 0)
+		sql_param(sql, " AND EXISTS (SELECT 1 FROM customer_group_member gm"
+		    " WHERE gm.group_id = ? AND gm.customer_id = c.id AND gm.shop_id = c.shop_id)",
+		    DB_INT(query->group_id));
+	if (query->tag_id > 0)
+		sql_param(sql, " AND EXISTS (SELECT 1 FROM customer_tag ct"
+		    " WHERE ct.tag_id = ? AND ct.customer_id = c.id AND ct.shop_id = c.shop_id)",
+		    DB_INT(query->tag_id));
+	if (query->first_days > 0) {
+		sql_param(sql, " AND c.last_order_at >= NOW() - INTERVAL ? DAY",
+		    DB_INT(query->first_days));
+		sql_param(sql, " AND NOT EXISTS (SELECT 1 FROM orders fo WHERE fo.shop_id = c.shop_id"
+		    " AND fo.customer_id = c.id AND fo.status <> 'cancelled'"
+		    " AND fo.ordered_at < NOW() - INTERVAL ? DAY)", DB_INT(query->first_days));
+	}
+}
+
 /* " WHERE …" with the chosen filters, and the search from word first
  * on. */
 static void
@@ -1375,7 +1514,23 @@ sql_where(struct customer_sql *sql, const struct customer_query *query, int firs
 	for (r = 0; r < sizeof(ranges) / sizeof(ranges[0]); r++)
 		if (range_param(query, ranges[r].key, &param))
 			sql_param(sql, ranges[r].condition, param);
+	sql_slices(sql, query);
 	sql_words(sql, query, first);
+}
+
+/* Whether a statement of a group's or a tag's list without a search reads
+ * the members first (see plan_slice): a page or an export of few members,
+ * and whatever their number a count, a bulk selection or its batches. */
+static int
+slice_read_first(const struct customer_query *query, enum sql_read read)
+{
+	if (query->group_id <= 0 && query->tag_id <= 0)
+		return 0;
+	if (query->plan == CUSTOMER_PLAN_WALK)
+		return query->slice_first && read == READ_WALK;
+	if (query->plan != CUSTOMER_PLAN_FILTERS)
+		return 0;
+	return read == READ_COUNT || read == READ_ANY || read == READ_BY_ID || query->slice_first;
 }
 
 /* " FROM customer c WHERE …" with the chosen filters and search, read as
@@ -1402,9 +1557,20 @@ sql_filters(struct customer_sql *sql, const struct customer_query *query, enum s
 		    " ON c.id = s0.customer_id AND s0.shop_id = ?", DB_INT(query->shop_id));
 		text_like_prefix(query->token[0], sql->pattern[0], sizeof(sql->pattern[0]));
 		sql_param(sql, " AND s0.term LIKE ?", DB_TEXT(sql->pattern[0]));
+	} else if (slice_read_first(query, read)) {
+		/* a group's or a tag's members, then their rows */
+		if (query->group_id > 0 && !(query->slice_by_tag && query->tag_id > 0))
+			sql_param(sql, " FROM customer_group_member sm STRAIGHT_JOIN customer c"
+			    " ON c.id = sm.customer_id AND sm.group_id = ?", DB_INT(query->group_id));
+		else
+			sql_param(sql, " FROM customer_tag sm STRAIGHT_JOIN customer c"
+			    " ON c.id = sm.customer_id AND sm.tag_id = ?", DB_INT(query->tag_id));
+		sql_param(sql, " AND sm.shop_id = ?", DB_INT(query->shop_id));
 	} else {
 		sql_add(sql, " FROM customer c");
 		if ((read == READ_WALK && query->plan == CUSTOMER_PLAN_WALK) ||
+		    (read == READ_WALK && query->plan == CUSTOMER_PLAN_FILTERS &&
+		    (query->group_id > 0 || query->tag_id > 0)) ||
 		    (read == READ_COUNT && query->plan == CUSTOMER_PLAN_FILTERS) ||
 		    (read == READ_STREAM && (query->plan == CUSTOMER_PLAN_FILTERS ||
 		    query->plan == CUSTOMER_PLAN_WALK))) {
@@ -1532,6 +1698,15 @@ walk_bounded(const struct customer_query *query)
 	    !query->initial[0];
 }
 
+/* A walk of the list's order among a group's or a tag's members that may
+ * give up and read the members first (plan_slice). */
+static int
+slice_walk_bounded(const struct customer_query *query)
+{
+	return query->plan == CUSTOMER_PLAN_FILTERS && (query->group_id > 0 || query->tag_id > 0) &&
+	    !query->slice_first && query->slice_walk_max > 0;
+}
+
 /* Rows a walk may examine before it gives up (LIMIT ROWS EXAMINED counts
  * the word's entries twice as the server gathers them, then each entry
  * walked). Sorted by name, giving up is cheap: the page is read from the
@@ -1556,7 +1731,8 @@ filters_chosen(const struct customer_query *query)
 	size_t r;
 
 	if ((query->status != CUSTOMER_STATUS_CURRENT && query->status != CUSTOMER_STATUS_ALL) ||
-	    query->source != CUSTOMER_SOURCE_ANY || query->consent != CUSTOMER_CONSENT_ANY)
+	    query->source != CUSTOMER_SOURCE_ANY || query->consent != CUSTOMER_CONSENT_ANY ||
+	    query->group_id > 0 || query->tag_id > 0 || query->first_days > 0)
 		return 1;
 	for (r = 0; r < sizeof(ranges) / sizeof(ranges[0]); r++)
 		if (range_param(query, ranges[r].key, &param))
@@ -1619,6 +1795,8 @@ customer_query_page_sql(struct customer_query *query, struct customer_sql *sql)
 	sql_order(sql, query, reading_down, 0);
 	if (walk_bounded(query))
 		sql_param(sql, " LIMIT 1000 ROWS EXAMINED ?", DB_INT(walk_limit(query)));
+	else if (slice_walk_bounded(query))
+		sql_param(sql, " LIMIT 1000 ROWS EXAMINED ?", DB_INT(query->slice_walk_max));
 }
 
 /* The plan of a statement that wants every match once: one word's terms
@@ -1719,6 +1897,9 @@ split_possible(const struct customer_query *query)
 	int t;
 
 	if (query->plan != CUSTOMER_PLAN_FILTERS && query->plan != CUSTOMER_PLAN_WALK)
+		return 0;
+	/* a membership or an order is looked up for each entry */
+	if (query->group_id > 0 || query->tag_id > 0 || query->first_days > 0)
 		return 0;
 	for (t = 0; t < query->tokens; t++)
 		if (query->common[t] || query->initial[t])
@@ -1823,6 +2004,13 @@ customer_query_page(struct customer_query *query, struct db *db)
 		db_done(result);
 		query->plan = sorted_possible(query) ? CUSTOMER_PLAN_SORTED : CUSTOMER_PLAN_CANDIDATES;
 		query->gave_up = 1;
+		return customer_query_page(query, db);
+	}
+	if (slice_walk_bounded(query) &&
+	    (rows == DB_SORT_ABORTED || (rows >= 0 && db_warnings(db) > 0))) {
+		/* few members among those walked: read them first */
+		db_done(result);
+		query->slice_first = 1;
 		return customer_query_page(query, db);
 	}
 	if (rows < 0)

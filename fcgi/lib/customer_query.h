@@ -45,6 +45,9 @@ enum customer_key {
 	CUSTOMER_KEY_SPENT_MAX,
 	CUSTOMER_KEY_LAST_FROM,		/* last order on or after */
 	CUSTOMER_KEY_LAST_TO,		/* last order on or before */
+	CUSTOMER_KEY_GROUP,		/* a member of this group (issue 16) */
+	CUSTOMER_KEY_TAG,		/* tagged with this tag (issue 16) */
+	CUSTOMER_KEY_FIRST_DAYS,	/* first order in the last N days (issue 16) */
 	CUSTOMER_KEY_SORT,		/* enum customer_sort */
 	CUSTOMER_KEY_DIR,		/* asc, desc */
 	CUSTOMER_KEY_SIZE,		/* rows a page */
@@ -55,7 +58,7 @@ enum customer_key {
 	CUSTOMER_KEY__MAX
 };
 
-#define CUSTOMER_FILTER__MAX (CUSTOMER_KEY_LAST_TO + 1)
+#define CUSTOMER_FILTER__MAX (CUSTOMER_KEY_FIRST_DAYS + 1)
 
 enum customer_key_use {
 	CUSTOMER_USE_FILTER,	/* which customers */
@@ -146,6 +149,16 @@ struct customer_query {
 	char last_order_from[11], last_order_to[11];
 	long long orders_min, orders_max;
 	long long spent_min, spent_max;
+	/* issue 16: a group's and a tag's id (of this shop: the statement
+	 * says so), and the days of "first order in the last N days" */
+	long long group_id, tag_id, first_days;
+	/* set by the planner: the group's (or tag's) members are few enough
+	 * to be read first and sorted, rather than the list's order walked
+	 * and each customer's membership looked up */
+	int slice_first;
+	int slice_by_tag;		/* the tag's members, the fewer */
+	long long slice_walk_max;	/* rows a walk of the list's order may
+					 * examine before it reads the members */
 	/* a filter sent with its default value ("status=current") is still
 	 * written back in the links */
 	int given[CUSTOMER_FILTER__MAX];
@@ -249,6 +262,9 @@ enum customer_query_sql {
 	CQ_NAME_AFTER_ESTIMATE,
 	CQ_WEIGHTS,		/* of a word in the name order: no table */
 	CQ_PHONE_PREFIX_ESTIMATE,
+	CQ_SLICE_NAMES,		/* the names of a group and a tag (issue 16) */
+	CQ_GROUP_ESTIMATE,	/* a group's members (issue 16) */
+	CQ_TAG_ESTIMATE,	/* a tag's customers (issue 16) */
 	CQ_SQL__MAX
 };
 
@@ -294,6 +310,13 @@ int customer_query_filters_text(const struct customer_query *query, char *out, s
  * prefix.<its key's name> in hdf ("Page.Filter.q"): the values a page's
  * form or hidden inputs carry back. */
 void customer_query_filters_hdf(const struct customer_query *query, HDF *hdf, const char *prefix);
+
+/* The names of the query's group and tag (issue 16) into group_name and
+ * tag_name ("" when not set). Returns 0, 1 when the query names a group
+ * or a tag the shop does not have (deleted, or another shop's id: the
+ * query then matches nobody), -1 on error. */
+int customer_query_slice_names(const struct customer_query *query, struct db *db,
+    char *group_name, size_t group_size, char *tag_name, size_t tag_size);
 
 /* Plans the query (see customer_query.c): for a page (the list's order,
  * from the page link) or for all its customers once each. 0 or -1. */

@@ -1,4 +1,4 @@
-<?cs include:"macros.cs" ?><?cs set:Page.Title = Lang.Customers.Title ?><?cs set:Page.Section = "customers" ?><?cs set:Page.Script = "1" ?><?cs def:sort_link(key, label) ?><th scope="col"<?cs if:Page.Sort == key ?> aria-sort="<?cs if:Page.Dir == "asc" ?>ascending<?cs else ?>descending<?cs /if ?>"<?cs /if ?>><a href="/admin/customers?<?cs var:Page.Filters ?>sort=<?cs var:key ?>&amp;dir=<?cs if:Page.Sort == key && Page.Dir == "asc" ?>desc<?cs else ?>asc<?cs /if ?>&amp;size=<?cs var:Page.Size ?>"><?cs var:label ?><?cs if:Page.Sort == key ?> <?cs if:Page.Dir == "asc" ?>▲<?cs else ?>▼<?cs /if ?><?cs /if ?></a></th><?cs /def ?><?cs def:content() ?>
+<?cs include:"macros.cs" ?><?cs set:Page.Title = Lang.Customers.Title ?><?cs set:Page.Section = "customers" ?><?cs set:Page.Script = "1" ?><?cs def:sort_link(key, label) ?><th scope="col"<?cs if:Page.Sort == key ?> aria-sort="<?cs if:Page.Dir == "asc" ?>ascending<?cs else ?>descending<?cs /if ?>"<?cs /if ?>><a href="/admin/customers?<?cs var:Page.Filters ?>sort=<?cs var:key ?>&amp;dir=<?cs if:Page.Sort == key && Page.Dir == "asc" ?>desc<?cs else ?>asc<?cs /if ?>&amp;size=<?cs var:Page.Size ?>"><?cs var:label ?><?cs if:Page.Sort == key ?> <?cs if:Page.Dir == "asc" ?>▲<?cs else ?>▼<?cs /if ?><?cs /if ?></a></th><?cs /def ?><?cs include:"customers/columns.cs" ?><?cs def:content() ?>
 <div class="page-head">
   <h1><?cs var:Lang.Customers.Title ?></h1>
   <form class="search" method="get" action="/admin/customers" role="search">
@@ -43,6 +43,7 @@
     <fieldset><legend><?cs var:Lang.Customers.LastOrder ?></legend>
       <label><?cs var:Lang.Customers.From ?> <input type="date" name="last_from" value="<?cs var:Page.Filter.last_from ?>"></label>
       <label><?cs var:Lang.Customers.To ?> <input type="date" name="last_to" value="<?cs var:Page.Filter.last_to ?>"></label></fieldset>
+<?cs call:slice_filters() ?>
     <label><?cs var:Lang.Customers.PageSize ?>
       <select name="size">
         <?cs each:n = Lang.Customers.Sizes ?><option value="<?cs var:n ?>"<?cs if:Page.Size == n ?> selected<?cs /if ?>><?cs var:n ?></option><?cs /each ?>
@@ -50,6 +51,7 @@
     <div class="actions"><button type="submit" class="primary"><?cs var:Lang.Customers.Apply ?></button> <a href="/admin/customers"><?cs var:Lang.Customers.Reset ?></a></div>
   </form>
 </details>
+<?cs call:list_tools() ?>
 <?cs if:Page.Message ?><p class="alert" role="alert"><?cs var:Page.Message ?></p><?cs /if ?>
 <?cs if:Page.RunningJob ?><p class="notice" role="status"><?cs var:Lang.Customers.Job.Banner ?> <a href="/admin/customers/jobs/<?cs var:Page.RunningJob ?>"><?cs var:Lang.Customers.Job.See ?></a></p><?cs /if ?>
 <?cs if:Page.FailedMails ?><p class="alert" role="status"><?cs var:Page.FailedMails ?> <?cs call:plural(Page.FailedMails, Lang.Customers.MailFailedOne, Lang.Customers.MailFailed) ?> <a href="/admin/customers/mails"><?cs var:Lang.Customers.FailedMails.See ?></a></p><?cs /if ?>
@@ -74,6 +76,14 @@
   <button type="submit"><?cs var:Lang.Customers.Bulk.Continue ?></button>
 </div>
 <div class="table-wrap">
+<?cs if:Page.Chosen ?>
+<table class="list customers-chosen">
+  <thead><tr><?cs call:chosen_head() ?></tr></thead>
+  <tbody>
+<?cs call:chosen_rows() ?>
+  </tbody>
+</table>
+<?cs else ?>
 <table class="list customers">
   <thead><tr>
     <th scope="col" class="tick"><span class="visually-hidden"><?cs var:Lang.Customers.Bulk.Tick ?></span><input type="checkbox" id="tick-all" hidden aria-label="<?cs var:Lang.Customers.Bulk.TickAll ?>"></th>
@@ -90,6 +100,7 @@
 <?cs # the rows, each written by C from customers/list-row.cs (escaped
   there, value by value) ?><?cs escape:"none" ?><?cs var:Page.Rows ?><?cs /escape ?>  </tbody>
 </table>
+<?cs /if ?>
 </div>
 </form>
 <?cs /if ?>

@@ -41,6 +41,11 @@ static const struct {
 	{ "after=abc", "Error.BadForm", NULL },
 	{ "colour=red", "Error.BadForm", NULL },
 	{ "q=%FF%FE", "Error.Field.Charset", NULL },
+	/* issue 16: a group, a tag, first order in the last N days */
+	{ "group=12&tag=3&first_days=30&sort=created", NULL, "group=12&tag=3&first_days=30&" },
+	{ "group=0", "Error.Field.Number", NULL },
+	{ "tag=abc", "Error.Field.Number", NULL },
+	{ "first_days=3651", "Error.Field.Number", NULL },
 };
 
 static void
@@ -95,7 +100,7 @@ test_fields(void)
 	    "the list's fields are every key, then the closing entry");
 	n = customer_query_fields(fields, CUSTOMER_KEY__MAX + 2, own, CUSTOMER_USE_FILTER);
 	ok(n == 1 + CUSTOMER_FILTER__MAX && strcmp(fields[0].name, "action") == 0 &&
-	    strcmp(fields[1].name, "q") == 0 && strcmp(fields[n - 1].name, "last_to") == 0 &&
+	    strcmp(fields[1].name, "q") == 0 && strcmp(fields[n - 1].name, "first_days") == 0 &&
 	    fields[n].name == NULL, "the bulk form's fields are its own, then the filters");
 	ok(customer_query_fields(tiny, 4, own, CUSTOMER_USE_FILTER) == 0,
 	    "a field list without room is refused, not cut");

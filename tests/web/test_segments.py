@@ -1,0 +1,322 @@
+"""Issue 16, the list's slices and saved segments: the customer list's group,
+tag and "first order in the last N days" filters (the customer query's, so
+the bulk actions and the export take them too), a filter naming a group or
+tag the shop does not have (deleted, or another shop's) said on the page;
+saved segments (/admin/segments): a list view saved by name, shared by the
+shop's admins, listed with its count, opened, renamed, deleted; the two
+built-in ones (new customers, returning customers); a segment whose
+filters no longer exist opening on a notice; export and mail links; the
+tax exemption in the export; another shop's segment ids answered 404."""
+
+import csv
+import io
+import re
+import unittest
+import urllib.parse
+
+import segments_data as data
+from segments_data import HOST_A, HOST_B, OWNER_A, OWNER_B, STAFF_A, sql, quoted
+
+
+def setUpModule():
+    data.load()
+
+
+def emails_of(page):
+    return sorted(data.listed(page))
+
+
+class SliceFilters(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.browser = data.signed_in(HOST_A, OWNER_A)
+        cls.shop = data.shop_id("segments")
+        cls.other = data.shop_id("segmentsb")
+
+    def test_group_filter_lists_its_members_only(self):
+        group = data.group_id(self.shop, "Adhérents")
+        page = self.browser.get("/admin/customers?group=%s" % group)
+        self.assertEqual(page.status, 200)
+        self.assertEqual(emails_of(page), sorted(data.MEMBERS["Adhérents"]))
+        self.assertIn("3 clients", page.body)
+        # the filter form shows the group chosen, among the shop's groups
+        self.assertRegex(page.body, r'<option value="%s" selected>Adhérents</option>' % group)
+        self.assertIn(">Producteurs</option>", page.body)
+
+    def test_tag_filter_and_group_filter_together(self):
+        tag = data.tag_id(self.shop, "bio")
+        page = self.browser.get("/admin/customers?tag=%s" % tag)
+        self.assertEqual(emails_of(page), sorted(data.TAGGED["bio"]))
+        group = data.group_id(self.shop, "Adhérents")
+        page = self.browser.get("/admin/customers?tag=%s&group=%s" % (tag, group))
+        self.assertEqual(emails_of(page), ["anne@segments.test"])
+
+    def test_group_filter_with_a_search_and_a_sort(self):
+        group = data.group_id(self.shop, "Adhérents")
+        page = self.browser.get("/admin/customers?q=bruno&group=%s" % group)
+        self.assertEqual(emails_of(page), ["bruno@segments.test"])
+        page = self.browser.get("/admin/customers?group=%s&sort=email&dir=desc" % group)
+        self.assertEqual(data.listed(page), sorted(data.MEMBERS["Adhérents"], reverse=True))
+
+    def test_a_big_group_gives_every_member_once_in_the_lists_order(self):
+        group = data.group_id(self.shop, "Grand groupe")
+        for sort, direction, order in (("name", "asc", "c.last_name, c.first_name, c.id"),
+                                       ("email", "desc", "c.email DESC"),
+                                       ("created", "desc", "c.created_at DESC, c.id DESC")):
+            with self.subTest(sort=sort, dir=direction):
+                expected = [row[0] for row in sql(
+                    "SELECT c.email FROM customer c JOIN customer_group_member m"
+                    " ON m.customer_id = c.id WHERE m.group_id = %s ORDER BY %s"
+                    % (group, order))]
+                path = "/admin/customers?group=%s&sort=%s&dir=%s" % (group, sort, direction)
+                page = self.browser.get(path)
+                self.assertIn("sur %d clients" % len(expected), page.body.replace("\u202f", " "))
+                seen = data.listed(page)
+                while 'rel="next"' in page.body:
+                    link = re.search(r'rel="next" href="([^"]+)"', page.body).group(1)
+                    page = self.browser.get(link.replace("&amp;", "&"))
+                    seen += data.listed(page)
+                if sort == "name":
+                    self.assertEqual(seen, expected)
+                else:
+                    self.assertEqual(sorted(seen), sorted(expected))
+                    self.assertEqual(len(seen), len(set(seen)))
+
+    def test_a_search_within_a_big_or_a_small_group(self):
+        big = data.group_id(self.shop, "Grand groupe")
+        expected = sorted(row[0] for row in sql(
+            "SELECT c.email FROM customer c JOIN customer_group_member m ON m.customer_id = c.id"
+            " WHERE m.group_id = %s AND c.last_name LIKE 'zmembre12%%'" % big))
+        self.assertTrue(0 < len(expected) < 11, expected)
+        page = self.browser.get("/admin/customers?q=zmembre12&group=%s" % big)
+        self.assertEqual(emails_of(page), expected)
+        small = data.group_id(self.shop, "Adhérents")
+        page = self.browser.get("/admin/customers?q=segments&group=%s&sort=spent&dir=desc"
+                                % small)
+        self.assertEqual(emails_of(page), sorted(data.MEMBERS["Adhérents"]))
+        page = self.browser.get("/admin/customers?q=zmembre12&group=%s" % small)
+        self.assertEqual(data.listed(page), [])
+
+    def test_another_shops_group_or_tag_is_said_and_matches_nobody(self):
+        for key, id_ in (("group", data.group_id(self.other, "Secret club")),
+                         ("tag", data.tag_id(self.other, "secret-tag")),
+                         ("group", 999999999)):
+            with self.subTest(key=key, id=id_):
+                page = self.browser.get("/admin/customers?%s=%s" % (key, id_))
+                self.assertEqual(page.status, 200)
+                self.assertIn("n’existe plus", page.body)
+                self.assertEqual(data.listed(page), [])
+                self.assertNotIn("Betasecret", page.body)
+                self.assertNotIn("Secret club", page.body)
+                self.assertNotIn("secret-tag", page.body)
+
+    def test_bad_filter_values_are_refused(self):
+        for query in ("group=abc", "group=0", "tag=-1", "first_days=0", "first_days=99999",
+                      "group=1&group=2"):
+            with self.subTest(query=query):
+                page = self.browser.get("/admin/customers?" + query)
+                self.assertEqual(page.status, 400)
+
+    def test_first_order_in_the_last_days(self):
+        page = self.browser.get("/admin/customers?first_days=30")
+        self.assertEqual(emails_of(page), ["anne@segments.test", "denis@segments.test",
+                                           "emma@segments.test"])
+        page = self.browser.get("/admin/customers?first_days=4")
+        self.assertEqual(emails_of(page), ["emma@segments.test"])
+
+    def test_the_export_takes_the_group_filter(self):
+        group = data.group_id(self.shop, "Adhérents")
+        page = self.browser.get("/admin/customers?group=%s" % group)
+        link = re.search(r'id="export-button" href="([^"]+)"', page.body).group(1)
+        self.assertIn("group=%s" % group, link)
+        export = self.browser.get(link.replace("&amp;", "&"))
+        self.assertEqual(export.status, 200)
+        self.assertIn("Adhérents", export.body)
+        rows = self.export_rows({"group": group})
+        self.assertEqual(sorted(row["E-mail"] for row in rows), sorted(data.MEMBERS["Adhérents"]))
+
+    def test_the_export_writes_the_tax_exemption(self):
+        rows = self.export_rows({})
+        exempt = {row["E-mail"]: row["Exonéré de TVA"] for row in rows}
+        self.assertEqual(exempt["bruno@segments.test"], "Oui")
+        self.assertEqual(exempt["anne@segments.test"], "Non")
+
+    def test_the_bulk_action_on_all_takes_the_group_filter(self):
+        group = data.group_id(self.shop, "Producteurs")
+        page = self.browser.get("/admin/customers?group=%s" % group)
+        answer = self.browser.post("/admin/customers/bulk", {
+            "csrf": page.csrf(), "group": group, "scope": "all", "action": "deactivate"})
+        self.assertEqual(answer.status, 200)
+        # the confirmation names the one member, and nobody else
+        self.assertIn("Datte", answer.body)
+        self.assertNotIn("Abeille", answer.body)
+
+    def export_rows(self, view):
+        page = self.browser.get("/admin/export?" + urllib.parse.urlencode(view))
+        form = dict(view, columns="first_name,last_name,email,tax_exempt", format="csv",
+                    csrf=page.csrf())
+        answer = self.browser.post("/admin/export/download", form)
+        self.assertEqual(answer.status, 200, answer.body[:500])
+        return list(csv.DictReader(io.StringIO(answer.body, newline="")))
+
+
+class SavedSegments(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.browser = data.signed_in(HOST_A, OWNER_A)
+        cls.staff = data.signed_in(HOST_A, STAFF_A)
+        cls.stranger = data.signed_in(HOST_B, OWNER_B)
+        cls.shop = data.shop_id("segments")
+
+    def save(self, name, view, browser=None):
+        browser = browser or self.browser
+        page = browser.get("/admin/customers?" + view)
+        return browser.post("/admin/segments", {"csrf": page.csrf(), "name": name,
+                                                "view": view})
+
+    def segment(self, name):
+        rows = sql("SELECT id, view_query FROM segment WHERE shop_id = %s AND name = %s"
+                   % (self.shop, quoted(name)))
+        return rows[0] if rows else None
+
+    def test_a_view_saved_from_the_list_is_listed_with_its_count_and_reopens(self):
+        group = data.group_id(self.shop, "Adhérents")
+        page = self.browser.get("/admin/customers?group=%s&sort=email&dir=desc" % group)
+        # the list's "save this view" form carries the view
+        view = re.search(r'name="view" value="([^"]+)"', page.body).group(1).replace("&amp;", "&")
+        self.assertEqual(view, "group=%s&sort=email&dir=desc" % group)
+        answer = self.save("Membres par e-mail", view)
+        self.assertEqual(answer.status, 303)
+        segment_id, stored = self.segment("Membres par e-mail")
+        self.assertEqual(stored, view)
+        listing = self.staff.get("/admin/segments")     # shared by the shop's admins
+        item = re.search(r'id="segment-%s">(.*?)</li>' % segment_id, listing.body, re.S).group(1)
+        self.assertIn("Membres par e-mail", item)
+        self.assertIn("3 clients", item)
+        self.assertIn('href="/admin/export?group=%s&amp;sort=email&amp;dir=desc"' % group, item)
+        self.assertIn('href="/admin/segments/mail?target=segment:%s"' % segment_id, item)
+        opened = self.browser.get("/admin/segments/%s" % segment_id)
+        self.assertEqual(opened.status, 303)
+        self.assertEqual(opened.header("Location"), "/admin/customers?" + view)
+        page = self.browser.get(opened.header("Location"))
+        self.assertEqual(data.listed(page), sorted(data.MEMBERS["Adhérents"], reverse=True))
+
+    def test_search_and_filters_are_saved_in_the_lists_own_words(self):
+        answer = self.save("Recherche", "q=abeille&status=active&consent=yes&sort=name&dir=asc")
+        self.assertEqual(answer.status, 303)
+        self.assertEqual(self.segment("Recherche")[1],
+                         "q=abeille&status=active&consent=yes&sort=name&dir=asc")
+
+    def test_a_bad_view_or_name_is_refused_and_nothing_saved(self):
+        before = sql("SELECT COUNT(*) FROM segment")
+        for name, view in (("Page", "q=a&after=abc"), ("Inconnu", "color=red"),
+                           ("Filtre faux", "status=nobody"), ("", "status=active"),
+                           ("x" * 101, "status=active")):
+            with self.subTest(name=name[:10], view=view):
+                answer = self.save(name, view)
+                self.assertEqual(answer.status, 400)
+        self.assertEqual(sql("SELECT COUNT(*) FROM segment"), before)
+        answer = self.save("Filtre faux", "status=nobody")
+        self.assertIn("ne peut pas être enregistrée", answer.body)
+
+    def test_a_duplicate_name_is_refused_with_accents_and_case_folded(self):
+        self.assertEqual(self.save("Clients fidèles", "orders_min=3").status, 303)
+        answer = self.save("CLIENTS FIDELES", "orders_min=4")
+        self.assertEqual(answer.status, 400)
+        self.assertIn("Un segment porte déjà ce nom", answer.body)
+        self.assertEqual(self.segment("Clients fidèles")[1], "orders_min=3&sort=name&dir=asc")
+
+    def test_rename_and_delete(self):
+        self.save("À renommer", "source=import")
+        segment_id = self.segment("À renommer")[0]
+        page = self.browser.get("/admin/segments")
+        answer = self.browser.post("/admin/segments/%s/rename" % segment_id,
+                                   {"csrf": page.csrf(), "name": "Importés"})
+        self.assertEqual(answer.status, 303)
+        self.assertIsNone(self.segment("À renommer"))
+        self.assertEqual(self.segment("Importés")[0], segment_id)
+        self.assertIn("Importés", self.browser.get("/admin/segments").body)
+        answer = self.browser.post("/admin/segments/%s/delete" % segment_id,
+                                   {"csrf": page.csrf()})
+        self.assertEqual(answer.status, 303)
+        self.assertIsNone(self.segment("Importés"))
+        self.assertEqual(self.browser.get("/admin/segments/%s" % segment_id).status, 404)
+
+    def test_built_in_segments_count_and_open_their_customers(self):
+        listing = self.browser.get("/admin/segments")
+        new = re.search(r'id="segment-new">(.*?)</li>', listing.body, re.S).group(1)
+        returning = re.search(r'id="segment-returning">(.*?)</li>', listing.body, re.S).group(1)
+        self.assertIn("Nouveaux clients", new)
+        self.assertIn("3 clients", new)
+        self.assertIn('href="/admin/segments/mail?target=segment:new"', new)
+        self.assertIn("Clients réguliers", returning)
+        self.assertIn("2 clients", returning)
+        for word, expected in (("new", ["anne@segments.test", "denis@segments.test",
+                                        "emma@segments.test"]),
+                               ("returning", ["bruno@segments.test", "denis@segments.test"])):
+            with self.subTest(segment=word):
+                opened = self.browser.get("/admin/segments/" + word)
+                self.assertEqual(opened.status, 303)
+                page = self.browser.get(opened.header("Location"))
+                self.assertEqual(emails_of(page), expected)
+
+    def test_a_segment_whose_group_was_deleted_opens_with_a_notice(self):
+        sql("INSERT INTO customer_group (shop_id, name) VALUES (%s, 'Éphémère')" % self.shop)
+        group = data.group_id(self.shop, "Éphémère")
+        self.save("Groupe disparu", "group=%s&consent=yes" % group)
+        segment_id = self.segment("Groupe disparu")[0]
+        sql("DELETE FROM customer_group WHERE id = %s" % group)
+        page = self.browser.get("/admin/segments/%s" % segment_id)
+        self.assertEqual(page.status, 200)
+        self.assertIn("filtres qui n’existent plus", page.body)
+        self.assertIn('href="/admin/customers?consent=yes&amp;sort=name&amp;dir=asc"', page.body)
+        listing = self.browser.get("/admin/segments")
+        item = re.search(r'id="segment-%s">(.*?)</li>' % segment_id, listing.body, re.S).group(1)
+        self.assertIn("Filtres à revoir", item)
+
+    def test_a_segment_with_an_unknown_parameter_opens_with_a_notice(self):
+        sql("INSERT INTO segment (shop_id, name, view_query) VALUES (%s, 'Ancien', "
+            "'status=active&colour=red&sort=name')" % self.shop)
+        segment_id = self.segment("Ancien")[0]
+        page = self.browser.get("/admin/segments/%s" % segment_id)
+        self.assertEqual(page.status, 200)
+        self.assertIn("filtres qui n’existent plus", page.body)
+        self.assertIn('href="/admin/customers?status=active&amp;sort=name"', page.body)
+        self.assertEqual(self.browser.get("/admin/segments").status, 200)
+
+    def test_another_shops_segment_ids_are_not_found(self):
+        self.save("Secret de l'épicerie", "status=active")
+        segment_id = self.segment("Secret de l'épicerie")[0]
+        page = self.stranger.get("/admin/segments")
+        self.assertNotIn("Secret de l", page.body)
+        self.assertEqual(self.stranger.get("/admin/segments/%s" % segment_id).status, 404)
+        for action, form in (("rename", {"name": "Volé"}), ("delete", {})):
+            with self.subTest(action=action):
+                answer = self.stranger.post("/admin/segments/%s/%s" % (segment_id, action),
+                                            dict(form, csrf=page.csrf()))
+                self.assertEqual(answer.status, 404)
+        self.assertEqual(self.segment("Secret de l'épicerie")[0], segment_id)
+
+    def test_the_pages_are_valid_html(self):
+        from test_pages import tidy_problems
+        self.save("Valide", "status=active")
+        sql("INSERT INTO segment (shop_id, name, view_query) VALUES (%s, 'Invalide', 'colour=red')"
+            " ON DUPLICATE KEY UPDATE view_query = 'colour=red'" % self.shop)
+        broken = self.segment("Invalide")[0]
+        group = data.group_id(self.shop, "Adhérents")
+        for path in ("/admin/segments", "/admin/segments/%s" % broken,
+                     "/admin/customers?group=%s" % group, "/admin/customers?group=999999",
+                     "/admin/export?group=%s&first_days=30" % group):
+            with self.subTest(path=path):
+                page = self.browser.get(path)
+                self.assertEqual(page.status, 200)
+                self.assertEqual(tidy_problems(page.body), [])
+
+    def test_the_list_links_to_the_segments(self):
+        page = self.browser.get("/admin/customers")
+        self.assertIn('action="/admin/segments"', page.body)
+        self.assertIn('href="/admin/segments"', page.body)
+
+
+if __name__ == "__main__":
+    unittest.main()
