@@ -23,4 +23,11 @@
 /* groups (groups-groups.c) */
 void groups_page(struct request *req);
 
+/* mailings (groups-mailing.c) */
+extern const struct field mailing_compose_fields[];
+extern const struct field mailing_send_fields[];
+void mailing_compose(struct request *req);
+void mailing_send(struct request *req);
+void mailings_page(struct request *req);
+
 #endif
