@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "lib/crypto.h"
+#include "lib/format.h"
 #include "lib/page.h"
 #include "lib/text.h"
 #include "groups.h"
@@ -42,7 +43,7 @@ static struct db_query mailing_sql[MAILING_SQL__MAX] = {
 	/* the counts from the outbox (outbox_mailing: mailing_id, status) */
 	[SQL_MAILINGS] = { .sql =
 	    "SELECT m.id, m.kind, m.target_kind, m.target_label, m.subject, m.state,"
-	    "       m.recipient_count, DATE_FORMAT(m.created_at, '%Y-%m-%d %H:%i'),"
+	    "       m.recipient_count, DATE_FORMAT(m.created_at, '%Y-%m-%d %H:%i:%s'),"
 	    "       (SELECT COUNT(*) FROM outbox o WHERE o.mailing_id = m.id AND o.shop_id = m.shop_id"
 	    "          AND o.status IN ('queued', 'sending')),"
 	    "       (SELECT COUNT(*) FROM outbox o WHERE o.mailing_id = m.id AND o.shop_id = m.shop_id"
@@ -352,8 +353,22 @@ mailings_page(struct request *req)
 		snprintf(name, sizeof(name), "Page.Mailings.%d", count++);
 		if (hdf_get_node(req->hdf, name, &node) != STATUS_OK)
 			break;
-		for (c = 0; c < sizeof(columns) / sizeof(columns[0]); c++)
-			hdf_set_value(node, columns[c], db_text(query, (unsigned int)c));
+		for (c = 0; c < sizeof(columns) / sizeof(columns[0]); c++) {
+			const char *value = db_text(query, (unsigned int)c);
+			char shown[64];
+
+			/* the date in the shop's time zone, the counts the local way */
+			if (c == 7) {
+				format_local_when(value, req->shop.time_zone, req->shop.lang, shown,
+				    sizeof(shown));
+				value = shown;
+			} else if (c == 6 || (c >= 8 && c <= 10)) {
+				format_count(db_int(query, (unsigned int)c), req->shop.lang, shown,
+				    sizeof(shown));
+				value = shown;
+			}
+			hdf_set_value(node, columns[c], value);
+		}
 	}
 	db_done(query);
 	hdf_set_int_value(req->hdf, "Page.Count", count);

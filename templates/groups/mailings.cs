@@ -21,16 +21,16 @@
 </section>
 <?cs /if ?>
 <section class="mailings-list">
-<h2><?cs var:Lang.Mailing.Sent ?></h2>
+<h2 id="mailings-title"><?cs var:Lang.Mailing.Sent ?></h2>
 <?cs if:Page.Count == 0 ?>
 <p class="empty"><?cs var:Lang.Mailing.None ?></p>
 <?cs else ?>
-<div class="table-wrap">
+<div class="table-wrap mailings-wrap">
 <table class="list mailings">
   <thead><tr>
     <th scope="col"><?cs var:Lang.Mailing.Date ?></th>
     <th scope="col"><?cs var:Lang.Mailing.Subject ?></th>
-    <th scope="col"><?cs var:Lang.Mailing.To ?></th>
+    <th scope="col"><?cs var:Lang.Mailing.ToColumn ?></th>
     <th scope="col"><?cs var:Lang.Mailing.Kind ?></th>
     <th scope="col"><?cs var:Lang.Mailing.State ?></th>
     <th scope="col" class="num"><?cs var:Lang.Mailing.Queued ?></th>
@@ -40,14 +40,14 @@
   <tbody>
   <?cs each:m = Page.Mailings ?>
   <tr id="mailing-<?cs var:m.id ?>">
-    <td><?cs var:m.created ?></td>
-    <td class="mailing-subject"><?cs var:m.subject ?><?cs if:m.admin ?><br><span class="muted"><?cs var:m.admin ?></span><?cs /if ?></td>
-    <td><?cs var:Lang.Mailing.Target[m.target_kind] ?> « <?cs var:m.target_label ?> »</td>
-    <td><?cs var:Lang.Mailing.Kinds[m.kind] ?></td>
-    <td><?cs var:Lang.Mailing.States[m.state] ?></td>
-    <td class="num" data-count="queued"><?cs var:m.queued ?></td>
-    <td class="num" data-count="sent"><?cs var:m.sent ?></td>
-    <td class="num" data-count="failed"><?cs var:m.failed ?></td>
+    <td data-label="<?cs var:Lang.Mailing.Date ?>"><?cs var:m.created ?></td>
+    <td class="mailing-subject" data-label="<?cs var:Lang.Mailing.Subject ?>"><span><?cs var:m.subject ?><?cs if:m.admin ?><br><span class="muted"><?cs var:m.admin ?></span><?cs /if ?></span></td>
+    <td data-label="<?cs var:Lang.Mailing.ToColumn ?>"><?cs var:Lang.Mailing.Target[m.target_kind] ?> « <?cs var:m.target_label ?> »</td>
+    <td data-label="<?cs var:Lang.Mailing.Kind ?>"><?cs var:Lang.Mailing.Kinds[m.kind] ?></td>
+    <td data-label="<?cs var:Lang.Mailing.State ?>"><?cs var:Lang.Mailing.States[m.state] ?></td>
+    <td class="num" data-label="<?cs var:Lang.Mailing.Queued ?>" data-count="queued"><?cs var:m.queued ?></td>
+    <td class="num" data-label="<?cs var:Lang.Mailing.SentCount ?>" data-count="sent"><?cs var:m.sent ?></td>
+    <td class="num" data-label="<?cs var:Lang.Mailing.Failed ?>" data-count="failed"><?cs var:m.failed ?></td>
   </tr>
   <?cs /each ?>
   </tbody>
