@@ -165,7 +165,7 @@ once_to_page(struct request *req, const char *sent)
 static void
 compose_render(struct request *req, int status)
 {
-	hdf_set_value(req->hdf, "Page.Section", "segments");
+	hdf_set_value(req->hdf, "Page.Section", "mailings");
 	page_render(req, status, "groups/mail.cs");
 }
 
@@ -390,6 +390,6 @@ mailings_page(struct request *req)
 		}
 		db_done(query);
 	}
-	hdf_set_value(req->hdf, "Page.Section", "segments");
+	hdf_set_value(req->hdf, "Page.Section", "mailings");
 	page_render(req, 200, "groups/mailings.cs");
 }

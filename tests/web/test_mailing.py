@@ -330,6 +330,22 @@ class Mailing(WorkerCase):
         self.assertEqual(self.compose("group:%s" % self.group, other).status, 404)
         self.assertEqual(self.compose("segment:%s" % self.segment, other).status, 404)
 
+    def test_a_segment_whose_filters_no_longer_exist_is_refused_clearly(self):
+        rows("INSERT INTO segment (shop_id, name, view_query) VALUES"
+             " (%s, 'Segment %s vieux', 'colour=red&status=all')" % (self.alpha, self.tag))
+        old = rows("SELECT id FROM segment WHERE name = 'Segment %s vieux'" % self.tag)[0][0]
+        try:
+            page = self.compose("segment:%s" % old)
+            self.assertEqual(page.status, 409)
+            self.assertIn("Ce segment utilise des filtres qui n'existent plus", page.text())
+            answer = self.owner.post("/admin/segments/mail", self.form(
+                self.compose("group:%s" % self.group), target="segment:%s" % old, kind="system",
+                subject="Vieux", text="Texte", action="send"))
+            self.assertEqual(answer.status, 409)
+            self.assertEqual(rows("SELECT COUNT(*) FROM mailing WHERE subject = 'Vieux'"), [["0"]])
+        finally:
+            rows("DELETE FROM segment WHERE id = %s" % old)
+
     def test_nobody_to_send_to_is_said_and_nothing_queued(self):
         rows("UPDATE customer SET marketing_consent = 0 WHERE id IN (%s, %s)"
              % (self.ids["optin"], self.ids["invitedoptin"]))
