@@ -148,7 +148,7 @@ tell_admins(struct request *req, const struct account_me *me)
 	for (i = 0; i < count; i++) {
 		struct mail mail = { "account-deleted", emails[i], 0, ids[i] };
 
-		if (mail_queue(&req->context, &mail) != 0)
+		if (mail_queue_about(&req->context, &mail, NULL, me->id) != 0)
 			return -1;
 	}
 	return 0;

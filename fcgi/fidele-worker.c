@@ -57,6 +57,7 @@
 #include "import-job.h"
 #include "retention.h"
 #include "groups-mailing-job.h"
+#include "signup-expire.h"
 
 #define BATCH 20
 #define SMTP_TIMEOUT 60
@@ -67,6 +68,8 @@
 #define JOB_MAIL_SECONDS 2	/* a long job lets a round of mail go this often */
 #define JOB_SLICE_SECONDS 10	/* Jobs.SliceSeconds: a long job's turn while others wait */
 #define RETENTION_SECONDS 3600	/* every shop's retention runs this often (retention.h) */
+#define RETENTION_SLICE 200	/* Retention.SliceCustomers: customers handled between two
+				 * rounds of mail */
 
 enum worker_sql {
 	SQL_HELLO,
@@ -78,6 +81,7 @@ enum worker_sql {
 	SQL_CLAIMED,
 	SQL_ATTEMPT,
 	SQL_SENT,
+	SQL_SENT_ABOUT_ERASED,
 	SQL_RETRY,
 	SQL_EVENT,
 	SQL_KEEP_SESSIONS,
@@ -161,6 +165,14 @@ static struct db_query worker_sql[WORKER_SQL__MAX] = {
 	    "UPDATE outbox SET status = 'sent', sent_at = NOW(),"
 	    "       locked_by = NULL, locked_until = NULL, last_error = NULL"
 	    " WHERE id = ? AND locked_by = ?" },
+	/* a mail about someone erased (mail_queue_about: the refusal sent
+	 * as they are erased, the admins' mail about a deleted account)
+	 * keeps nothing of them once it has left */
+	[SQL_SENT_ABOUT_ERASED] = { .sql =
+	    "UPDATE outbox o JOIN customer c ON c.id = o.about_customer_id AND c.shop_id = o.shop_id"
+	    "   SET o.body_text = '', o.body_html = NULL,"
+	    "       o.recipient = IF(o.admin_id IS NULL, '', o.recipient)"
+	    " WHERE o.id = ? AND o.status = 'sent' AND c.erased_at IS NOT NULL" },
 	/* attempts already counts this one. With Mail.RetrySeconds = 30,
 	 * retries wait 30 s, then 1, 2, 4 … minutes, at most
 	 * Mail.RetryMaxSeconds (tests/web/test_worker_smtp.py reads the
@@ -192,11 +204,16 @@ static struct db_query worker_sql[WORKER_SQL__MAX] = {
 	[SQL_KEEP_FORM_ONCE] = { .sql =
 	    "DELETE FROM form_once WHERE created_at < NOW() - INTERVAL 1 DAY LIMIT 1000" },
 	/* the row stays (the customer's mail history, the event timeline),
-	 * the bodies go after Mail.KeepBodiesDays */
+	 * the bodies go after Mail.KeepBodiesDays, and so does the address
+	 * of a mail to someone who is neither a customer nor an admin (the
+	 * person is in no customer row: an unknown address's sign-in
+	 * answer, an applicant's refusal, an address being confirmed) */
 	[SQL_KEEP_BODIES] = { .sql =
-	    "UPDATE outbox SET body_text = '', body_html = NULL"
+	    "UPDATE outbox SET body_text = '', body_html = NULL,"
+	    "       recipient = IF(customer_id IS NULL AND admin_id IS NULL, '', recipient)"
 	    " WHERE status = 'sent' AND sent_at < NOW() - INTERVAL ? DAY"
-	    "   AND (body_text <> '' OR body_html IS NOT NULL) LIMIT 1000" },
+	    "   AND (body_text <> '' OR body_html IS NOT NULL"
+	    "        OR (customer_id IS NULL AND admin_id IS NULL AND recipient <> '')) LIMIT 1000" },
 	[SQL_KEEP_WORKERS] = { .sql =
 	    "DELETE FROM worker WHERE heartbeat_at < NOW() - INTERVAL 1 DAY LIMIT 1000" },
 	/* a signed request's nonce, once its timestamp can no longer be taken */
@@ -279,6 +296,9 @@ struct worker {
 	time_t last_beat;
 	time_t last_housekeeping;
 	time_t last_retention;
+	long long retention_ids[MAX_SHOPS];	/* the hourly run's shops, in turn */
+	int retention_count, retention_next;	/* how many, and the one whose turn it is */
+	int retention_slice;	/* Retention.SliceCustomers */
 	time_t last_round;	/* when a job last let a round of mail go */
 	long long job_id;	/* the job running now, 0 for none */
 	long long job_shop_id, job_admin_id;	/* its shop and who started it, or 0 */
@@ -638,6 +658,9 @@ settle(struct worker *w, struct outgoing *mail, const char *failure)
 		params[0] = DB_INT(mail->id);
 		params[1] = DB_TEXT(w->id);
 		rows = db_exec(&w->db, &worker_sql[SQL_SENT], params, 2);
+		if (rows > 0 && mail->customer_id == 0 &&
+		    db_exec(&w->db, &worker_sql[SQL_SENT_ABOUT_ERASED], params, 1) < 0)
+			rows = -1;
 	} else {
 		log_err("mail %lld to %s: %s", mail->id, mail->recipient, failure);
 		params[0] = DB_INT(w->give_up_hours);
@@ -827,7 +850,8 @@ job_beat(struct worker *w, long long progress)
 /* Deletes what nobody needs any more: expired sessions, old sign-in links,
  * rate-limit windows and form keys, workers long dead, signed requests'
  * expired nonces, the upload files a killed program left in the spool
- * more than Spool.KeepHours ago, and blanks the bodies of mail sent more
+ * more than Spool.KeepHours ago, self-signups never confirmed
+ * (signup-expire.h), and blanks the bodies of mail sent more
  * than Mail.KeepBodiesDays ago. Returns the number of rows and files
  * removed or blanked, or -1 (database). */
 static long long
@@ -860,7 +884,10 @@ housekeeping(struct worker *w)
 	rows = upload_sweep(settings_spool_dir(w->config), (long long)w->spool_keep_hours * 3600);
 	if (rows > 0)
 		total += rows;
-	return total;
+	rows = signup_expire_all(&w->db, w->config);
+	if (rows < 0)
+		return -1;
+	return total + rows;
 }
 
 /* A job kind: runs the job, resuming from progress. Returns the count it
@@ -980,42 +1007,92 @@ job_import(struct worker *w, long long progress)
 	return result;
 }
 
-/* Retention (retention.h): the shop's, or every shop's that sets it when
- * shop_id is 0, each warning and erasure committed on its own. Returns how
- * many customers were warned or erased, or -1 when a shop's run failed
- * (the others still ran). */
+/* One slice of shop_id's retention (retention_step), taking what it
+ * handles off *budget. Returns the customers warned or erased, or -1
+ * (logged); *more is 1 when the budget ran out before the shop's run was
+ * done. A shop deleted meanwhile is done. */
 static long long
-retention_all(struct worker *w, long long shop_id)
+retention_slice(struct worker *w, long long shop_id, long long *budget, int *more)
 {
-	long long ids[MAX_SHOPS], total = 0;
-	int count = 1, i, failed = 0;
+	struct retention_counts counts;
+	struct shop_context ctx;
+	int made = context_for_shop(&ctx, &w->db, w->config, shop_id, ACTOR_WORKER), step = 0;
 
-	w->last_retention = time(NULL);
-	ids[0] = shop_id;
-	if (shop_id == 0 && (count = retention_shops(&w->db, ids, MAX_SHOPS)) < 0)
+	*more = 0;
+	if (made == 1)
+		step = retention_step(&ctx, budget, &counts);
+	context_end(&ctx);
+	beat(w);
+	if (made < 0 || step < 0) {
+		log_err("retention of shop %lld failed", shop_id);
 		return -1;
-	for (i = 0; i < count && !stopping; i++) {
-		struct retention_counts counts;
-		struct shop_context ctx;
-		int made = context_for_shop(&ctx, &w->db, w->config, ids[i], ACTOR_WORKER);
-
-		if (made == 1 && retention_run(&ctx, 0, NULL, NULL, &counts) == 0)
-			total += counts.warned + counts.erased;
-		else if (made != 0) {
-			log_err("retention of shop %lld failed", ids[i]);
-			failed = 1;
-		}
-		context_end(&ctx);
-		beat(w);
 	}
-	return failed ? -1 : total;
+	*more = step == 1;
+	return made == 1 ? counts.warned + counts.erased : 0;
 }
 
+/* The hourly run over every shop that sets retention, a slice of
+ * Retention.SliceCustomers customers per turn of the main loop, between
+ * rounds of mail: the first run of a shop of thousands of inactive
+ * customers must not hold up everyone's sign-in links. A shop's run that
+ * fails is given up until the next hour. Returns 0 or -1. */
+static int
+retention_turn(struct worker *w)
+{
+	long long budget = w->retention_slice, done;
+	int more = 0, count;
+
+	if (w->retention_next >= w->retention_count) {
+		if (time(NULL) - w->last_retention < RETENTION_SECONDS)
+			return 0;
+		w->last_retention = time(NULL);
+		w->retention_next = 0;
+		count = retention_shops(&w->db, w->retention_ids, MAX_SHOPS);
+		w->retention_count = count < 0 ? 0 : count;
+		if (count < 0)
+			return -1;
+	}
+	done = 0;
+	while (w->retention_next < w->retention_count && budget > 0 && !stopping && done >= 0) {
+		done = retention_slice(w, w->retention_ids[w->retention_next], &budget, &more);
+		if (!more)
+			w->retention_next++;
+	}
+	return done < 0 ? -1 : 0;
+}
+
+/* 1 while the hourly retention run has shops left. */
+static int
+retention_pending(const struct worker *w)
+{
+	return w->retention_next < w->retention_count;
+}
+
+/* A "retention" job: the shop's, or every shop's that sets it when the
+ * job has none, a slice at a time: when the slice's budget runs out the
+ * job notes its count and goes back to the queue (-3), so that a round of
+ * mail (and other shops' jobs) come between two slices; claimed again it
+ * starts over and finds only what is still due. Returns the customers
+ * warned or erased, -1, -2 (cancelled) or -3. */
 static long long
 job_retention(struct worker *w, long long progress)
 {
-	(void)progress;	/* a run starts over: what was done is no longer due */
-	return retention_all(w, w->job_shop_id);
+	long long ids[MAX_SHOPS], total = progress, budget = w->retention_slice, done;
+	int count = 1, i, more = 0, going;
+
+	ids[0] = w->job_shop_id;
+	if (w->job_shop_id == 0 && (count = retention_shops(&w->db, ids, MAX_SHOPS)) < 0)
+		return -1;
+	for (i = 0; i < count && !more && !stopping; i++) {
+		done = retention_slice(w, ids[i], &budget, &more);
+		if (done < 0)
+			return -1;
+		total += done;
+	}
+	if (!more && !stopping)
+		return total;
+	going = job_beat(w, total);
+	return going < 0 ? -1 : going == 0 ? -2 : -3;
 }
 
 /* A mailing to a group, a tag or a segment (groups-mailing-job.h), with
@@ -1172,6 +1249,8 @@ mail_settings(struct worker *w)
 	w->keep_bodies_days = hdf_get_int_value(w->config, "Mail.KeepBodiesDays", 30);
 	w->spool_keep_hours = hdf_get_int_value(w->config, "Spool.KeepHours", 24);
 	w->slice_seconds = hdf_get_int_value(w->config, "Jobs.SliceSeconds", JOB_SLICE_SECONDS);
+	w->retention_slice = hdf_get_int_value(w->config, "Retention.SliceCustomers",
+	    RETENTION_SLICE);
 	w->use_ssl = -1;
 	for (i = 0; i < sizeof(starttls_modes) / sizeof(starttls_modes[0]); i++)
 		if (strcmp(starttls, starttls_modes[i].name) == 0)
@@ -1182,9 +1261,11 @@ mail_settings(struct worker *w)
 		return EXIT_CONFIG;
 	}
 	if (w->retry_seconds < 1 || w->retry_max_seconds < w->retry_seconds || w->give_up_hours < 1 ||
-	    w->keep_bodies_days < 1 || w->spool_keep_hours < 1 || w->slice_seconds < 1) {
+	    w->keep_bodies_days < 1 || w->spool_keep_hours < 1 || w->slice_seconds < 1 ||
+	    w->retention_slice < 1) {
 		fprintf(stderr, "fidele-worker: Mail.RetrySeconds, Mail.GiveUpHours,"
-		    " Mail.KeepBodiesDays, Spool.KeepHours and Jobs.SliceSeconds are at least 1,"
+		    " Mail.KeepBodiesDays, Spool.KeepHours, Jobs.SliceSeconds and"
+		    " Retention.SliceCustomers are at least 1,"
 		    " Mail.RetryMaxSeconds at least Mail.RetrySeconds\n");
 		return EXIT_CONFIG;
 	}
@@ -1282,7 +1363,8 @@ main(int argc, char **argv)
 		if (time(NULL) - w.last_housekeeping >= HOUSEKEEPING_SECONDS &&
 		    housekeeping(&w) < 0)
 			fprintf(stderr, "fidele-worker: database error during housekeeping\n");
-		if (time(NULL) - w.last_retention >= RETENTION_SECONDS && retention_all(&w, 0) < 0)
+		/* a slice of the hourly retention run, if one is due or under way */
+		if (retention_turn(&w) < 0)
 			fprintf(stderr, "fidele-worker: retention failed for a shop\n");
 		/* one job at a time between rounds of mail */
 		jobs = job_once(&w);
@@ -1291,7 +1373,7 @@ main(int argc, char **argv)
 		handled = round_once(&w);
 		if (handled < 0)
 			fprintf(stderr, "fidele-worker: database error, retrying\n");
-		if (jobs > 0 && handled == 0)
+		if ((jobs > 0 || retention_pending(&w)) && handled == 0)
 			continue;
 		if (once && handled <= 0) {
 			status = handled < 0;

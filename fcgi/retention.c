@@ -18,20 +18,30 @@
 #define LAST_ACTIVE \
 	"GREATEST(c.created_at, COALESCE(c.last_sign_in_at, c.created_at)," \
 	" COALESCE(c.last_order_at, c.created_at))"
-/* Whom retention may touch at all. */
+/* Whom retention may touch at all: not the blocked, nor those on the
+ * waiting list (they wait for the shop, they are not inactive
+ * customers), nor anyone without an address, who could not be warned:
+ * they are never erased automatically, the shop erases them by hand. */
 #define IN_SCOPE \
-	" c.erased_at IS NULL AND c.status <> 'blocked' AND c.email IS NOT NULL"
+	" c.erased_at IS NULL AND c.status NOT IN ('blocked', 'waiting') AND c.email IS NOT NULL"
+/* A notice announces an erasure RETENTION_NOTICE_DAYS later; one older
+ * than RETENTION_NOTICE_STALE_DAYS (the worker stopped, say) no longer
+ * counts: it is dropped and the customer warned again, never erased on
+ * the strength of a mail of long ago. */
+#define NOTICE_FRESH " n.warned_at > NOW() - INTERVAL 60 DAY"
 /* Due for a warning: inactive for the setting's months less the notice's
  * days, and not warned yet (the months are the second parameter). */
 #define WARN_DUE \
 	" c.shop_id = ? AND" IN_SCOPE \
 	" AND " LAST_ACTIVE " < NOW() - INTERVAL ? MONTH + INTERVAL 30 DAY" \
 	" AND NOT EXISTS (SELECT 1 FROM retention_notice n" \
-	"                  WHERE n.shop_id = c.shop_id AND n.customer_id = c.id)"
-/* Due for erasure: warned RETENTION_NOTICE_DAYS ago or more, not back
- * since, and inactive for the setting's months still. */
+	"                  WHERE n.shop_id = c.shop_id AND n.customer_id = c.id AND" NOTICE_FRESH ")"
+/* Due for erasure: warned RETENTION_NOTICE_DAYS ago or more but not
+ * too long ago, not back since, and inactive for the setting's months
+ * still. */
 #define ERASE_DUE \
-	" n.shop_id = ? AND n.warned_at <= NOW() - INTERVAL 30 DAY AND" IN_SCOPE \
+	" n.shop_id = ? AND n.warned_at <= NOW() - INTERVAL 30 DAY AND" NOTICE_FRESH \
+	" AND" IN_SCOPE \
 	" AND " LAST_ACTIVE " <= n.warned_at AND " LAST_ACTIVE " < NOW() - INTERVAL ? MONTH"
 
 #define BATCH 100
@@ -54,12 +64,13 @@ static struct db_query retention_sql[RETENTION_SQL__MAX] = {
 	/* the worker's hourly run goes over every shop that asks for it */
 	[SQL_SHOPS] = { .sql =
 	    "SELECT id FROM shop WHERE retention_months IS NOT NULL ORDER BY id LIMIT ?" },
-	/* those who came back (or were blocked, erased) since their warning */
+	/* those who came back (or were blocked, erased, put on the waiting
+	 * list) since their warning, and the notices too old to act on */
 	[SQL_CANCEL] = { .sql =
 	    "DELETE n FROM retention_notice n"
 	    "  JOIN customer c ON c.id = n.customer_id AND c.shop_id = n.shop_id"
 	    " WHERE n.shop_id = ?"
-	    "   AND (NOT (" IN_SCOPE ") OR " LAST_ACTIVE " > n.warned_at)" },
+	    "   AND (NOT (" IN_SCOPE ") OR " LAST_ACTIVE " > n.warned_at OR NOT" NOTICE_FRESH ")" },
 	/* retention switched off: no one is to be erased any more */
 	[SQL_CANCEL_ALL] = { .sql =
 	    "DELETE FROM retention_notice WHERE shop_id = ?" },
@@ -73,7 +84,8 @@ static struct db_query retention_sql[RETENTION_SQL__MAX] = {
 	[SQL_WARN_TAKE] = { .sql =
 	    "INSERT INTO retention_notice (shop_id, customer_id)"
 	    " SELECT c.shop_id, c.id FROM customer c"
-	    "  WHERE" WARN_DUE " AND c.id = ?" },
+	    "  WHERE" WARN_DUE " AND c.id = ?"
+	    " ON DUPLICATE KEY UPDATE warned_at = NOW()" },
 	[SQL_ERASE_LIST] = { .sql =
 	    "SELECT c.id, c.email, '', DATE_FORMAT(" LAST_ACTIVE ", '%Y-%m-%d %H:%i:%s')"
 	    "  FROM retention_notice n"
@@ -185,7 +197,11 @@ warn_one(struct shop_context *ctx, long long months, const struct due *row, cons
 	format_date(day, language_of(ctx, row->language), shown, sizeof(shown));
 	if (db_begin(ctx->db) != 0)
 		return -1;
+	/* 2: a stale notice (NOTICE_FRESH) renewed, as a run that started
+	 * before it went stale may find it */
 	taken = db_exec(ctx->db, &retention_sql[SQL_WARN_TAKE], params, 3);
+	if (taken == 2)
+		taken = 1;
 	if (taken == 1) {
 		hdf_set_value(ctx->hdf, "Mail.When", shown);
 		hdf_set_valuef(ctx->hdf, "Mail.Link=%s/account/login", base);
@@ -219,10 +235,13 @@ erase_one(struct shop_context *ctx, long long months, const struct due *row)
 	return taken == 1;
 }
 
-/* Goes through list (erasures or warnings) in batches. Returns 0 or -1. */
+/* Goes through list (erasures or warnings) in batches, handling at most
+ * *budget customers when budget is not NULL (and taking them off it).
+ * Returns 0 when the list is done, 1 when the budget ran out first, or
+ * -1. */
 static int
 run_list(struct shop_context *ctx, enum retention_sql list, long long months, int dry_run,
-    const char *base, retention_seen seen, void *data, long long *count)
+    const char *base, retention_seen seen, void *data, long long *count, long long *budget)
 {
 	static struct due rows[BATCH];
 	long long after = 0;
@@ -233,6 +252,10 @@ run_list(struct shop_context *ctx, enum retention_sql list, long long months, in
 		if (n < 0)
 			return -1;
 		for (i = 0; i < n; i++) {
+			if (budget != NULL && *budget <= 0)
+				return 1;
+			if (budget != NULL)
+				(*budget)--;
 			after = rows[i].id;
 			done = 1;
 			if (!dry_run)
@@ -251,14 +274,17 @@ run_list(struct shop_context *ctx, enum retention_sql list, long long months, in
 	return 0;
 }
 
-int
-retention_run(struct shop_context *ctx, int dry_run, retention_seen seen, void *data,
-    struct retention_counts *counts)
+/* retention_run and retention_step: budget NULL for no limit. Returns 0
+ * (done), 1 (the budget ran out) or -1. */
+static int
+retention_go(struct shop_context *ctx, int dry_run, retention_seen seen, void *data,
+    struct retention_counts *counts, long long *budget)
 {
 	struct retention_counts own;
 	struct db_param param = DB_INT(ctx->shop_id);
 	char base[300] = "";
 	long long months, rows;
+	int more;
 
 	if (counts == NULL)
 		counts = &own;
@@ -278,8 +304,23 @@ retention_run(struct shop_context *ctx, int dry_run, retention_seen seen, void *
 	if (context_link_base(ctx, base, sizeof(base)) != 0)
 		return -1;
 	/* the erasures first: a customer is never warned and erased in one run */
-	if (run_list(ctx, SQL_ERASE_LIST, months, dry_run, base, seen, data, &counts->erased) != 0 ||
-	    run_list(ctx, SQL_WARN_LIST, months, dry_run, base, seen, data, &counts->warned) != 0)
-		return -1;
-	return 0;
+	more = run_list(ctx, SQL_ERASE_LIST, months, dry_run, base, seen, data, &counts->erased,
+	    budget);
+	if (more == 0)
+		more = run_list(ctx, SQL_WARN_LIST, months, dry_run, base, seen, data,
+		    &counts->warned, budget);
+	return more;
+}
+
+int
+retention_run(struct shop_context *ctx, int dry_run, retention_seen seen, void *data,
+    struct retention_counts *counts)
+{
+	return retention_go(ctx, dry_run, seen, data, counts, NULL) == 0 ? 0 : -1;
+}
+
+int
+retention_step(struct shop_context *ctx, long long *budget, struct retention_counts *counts)
+{
+	return retention_go(ctx, 0, NULL, NULL, counts, budget);
 }

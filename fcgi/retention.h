@@ -15,15 +15,22 @@
  *
  * Never warned nor erased: blocked customers (the block and its reason
  * are the shop's record of a dispute, and they cannot sign in to keep
- * their account), customers without an e-mail address (no one could be
- * warned: the shop erases them by hand), erased ones. The erasure never
- * comes sooner than RETENTION_NOTICE_DAYS after the warning, even when
- * the setting is first switched on for long-inactive customers, and not
- * when the owner has since raised the setting or switched it off (which
- * drops the notices).
+ * their account), people on the waiting list (status 'waiting': they wait
+ * for the shop, they are not inactive customers), customers without an
+ * e-mail address (no one could be warned: they are never erased
+ * automatically, the shop erases them by hand), erased ones. The erasure
+ * never comes sooner than RETENTION_NOTICE_DAYS after the warning, even
+ * when the setting is first switched on for long-inactive customers, nor
+ * later than RETENTION_NOTICE_STALE_DAYS after it (an older notice is
+ * dropped and the customer warned again), and not when the owner has
+ * since changed the setting or switched it off: any change of
+ * shop.retention_months drops the shop's notices (a trigger of
+ * sql/022-signup-data.sql, whichever program changes it).
  *
  * Run by fidele-worker (every hour over every shop, and as a "retention"
- * job) and by `fidele-admin retention --shop S [--dry-run]`.
+ * job), a slice of customers at a time (retention_step) so that the
+ * first run of a large shop never holds up the mail of the others, and by
+ * `fidele-admin retention --shop S [--dry-run]` in one go.
  */
 #ifndef FIDELE_RETENTION_H
 #define FIDELE_RETENTION_H
@@ -31,6 +38,7 @@
 #include "lib/context.h"
 
 #define RETENTION_NOTICE_DAYS 30
+#define RETENTION_NOTICE_STALE_DAYS 60	/* the SQL's NOTICE_FRESH */
 #define RETENTION_JOB_KIND "retention"
 
 struct retention_counts {
@@ -52,6 +60,14 @@ typedef void (*retention_seen)(void *data, const char *action, long long custome
  * logged). counts may be NULL. */
 int retention_run(struct shop_context *ctx, int dry_run, retention_seen seen, void *data,
     struct retention_counts *counts);
+
+/* The same, a slice at a time, for the worker: handles at most *budget
+ * customers (warned, erased, or found no longer due), each committed on
+ * its own, and takes them off *budget. Returns 0 when the shop's run is
+ * done, 1 when the budget ran out first (call again: a new call starts
+ * over and finds only what is still due), or -1 (database, logged).
+ * counts may be NULL. */
+int retention_step(struct shop_context *ctx, long long *budget, struct retention_counts *counts);
 
 /* The shops whose retention is on, into ids (room for max). Returns how
  * many, or -1. */

@@ -28,6 +28,8 @@ enum customer_sql {
 	SQL_SELECTION_REACTIVATE,
 	SQL_SELECTION_BLOCK,
 	SQL_SELECTION_UNBLOCK,
+	SQL_SELECTION_HOLD_REQUESTS,
+	SQL_SELECTION_RESUME_REQUESTS,
 	SQL_SELECTION_END_SESSIONS,
 	SQL_SELECTION_VOID_TOKENS,
 	SQL_SELECTION_DETACH_ORDERS,
@@ -35,6 +37,8 @@ enum customer_sql {
 	SQL_SELECTION_SCRUB_EVENTS,
 	SQL_SELECTION_DROP_NOTES,
 	SQL_SELECTION_BLANK_CONSENT,
+	SQL_SELECTION_BLANK_SIGNUPS,
+	SQL_SELECTION_BLANK_ABOUT_MAILS,
 	SQL_SELECTION_SEARCH_TERMS,
 	SQL_SELECTION_ERASE,
 	SQL_SELECTION_CLEAR,
@@ -103,44 +107,90 @@ static struct db_query customer_sql[CUSTOMER_SQL__MAX] = {
 	    "UPDATE customer SET blocked_from = IF(status = 'blocked', blocked_from, status),"
 	    "       status = 'blocked', status_reason = ?"
 	    " WHERE shop_id = ? AND id IN (SELECT customer_id FROM bulk_selection WHERE selection_id = ?)" },
+	/* an applicant goes back to the waiting list, where they were */
 	[SQL_SELECTION_UNBLOCK] = { .sql =
-	    "UPDATE customer SET status = IF(blocked_from = 'inactive', 'inactive',"
+	    "UPDATE customer SET status = IF(blocked_from IN ('inactive', 'waiting'), blocked_from,"
 	    "       IF(blocked_from = 'active' OR last_sign_in_at IS NOT NULL, 'active', 'invited')),"
 	    "       blocked_from = NULL, status_reason = ''"
 	    " WHERE shop_id = ? AND id IN (SELECT customer_id FROM bulk_selection WHERE selection_id = ?)" },
+	/* These statements (and the erasure's below) join from the
+	 * selection, so that each reads and locks only the chosen customers'
+	 * rows through their (shop_id, customer_id) keys: written as
+	 * "customer_id IN (subquery)", MariaDB may scan (and lock) a whole
+	 * table once one shop holds much of it, and a retention run erasing
+	 * thousands of a big shop's customers then deadlocked with another
+	 * shop's sign-in link (tests/web/test_signup_data_fixes.py). */
+	/* a blocked applicant's request leaves the queue (and the places
+	 * counted in it) and its link confirms nothing; unblocking puts it
+	 * back with its place, confirmed or not as it was */
+	[SQL_SELECTION_HOLD_REQUESTS] = { .sql =
+	    "UPDATE bulk_selection b JOIN signup_request r ON r.shop_id = ? AND r.customer_id = b.customer_id"
+	    "   SET r.status = 'blocked'"
+	    " WHERE b.selection_id = ? AND r.status IN ('unconfirmed', 'waiting')" },
+	[SQL_SELECTION_RESUME_REQUESTS] = { .sql =
+	    "UPDATE bulk_selection b JOIN signup_request r ON r.shop_id = ? AND r.customer_id = b.customer_id"
+	    "   SET r.status = IF(r.confirmed_at IS NULL, 'unconfirmed', 'waiting')"
+	    " WHERE b.selection_id = ? AND r.status = 'blocked'" },
 	[SQL_SELECTION_END_SESSIONS] = { .sql =
-	    "DELETE FROM session WHERE shop_id = ? AND customer_id IN (SELECT customer_id FROM bulk_selection WHERE selection_id = ?)" },
+	    "DELETE s FROM bulk_selection b JOIN session s ON s.shop_id = ? AND s.customer_id = b.customer_id"
+	    " WHERE b.selection_id = ?" },
 	[SQL_SELECTION_VOID_TOKENS] = { .sql =
-	    "UPDATE login_token SET used_at = NOW()"
-	    " WHERE shop_id = ? AND used_at IS NULL AND customer_id IN (SELECT customer_id FROM bulk_selection WHERE selection_id = ?)" },
+	    "UPDATE bulk_selection b JOIN login_token t ON t.shop_id = ? AND t.customer_id = b.customer_id"
+	    "   SET t.used_at = NOW()"
+	    " WHERE b.selection_id = ? AND t.used_at IS NULL" },
 	[SQL_SELECTION_DETACH_ORDERS] = { .sql =
-	    "UPDATE orders SET customer_id = NULL"
-	    " WHERE shop_id = ? AND customer_id IN (SELECT customer_id FROM bulk_selection WHERE selection_id = ?)" },
+	    "UPDATE bulk_selection b JOIN orders o ON o.shop_id = ? AND o.customer_id = b.customer_id"
+	    "   SET o.customer_id = NULL"
+	    " WHERE b.selection_id = ?" },
 	[SQL_SELECTION_DROP_MAILS] = { .sql =
-	    "DELETE FROM outbox WHERE shop_id = ? AND customer_id IN (SELECT customer_id FROM bulk_selection WHERE selection_id = ?)" },
+	    "DELETE m FROM bulk_selection b JOIN outbox m ON m.shop_id = ? AND m.customer_id = b.customer_id"
+	    " WHERE b.selection_id = ?" },
 	[SQL_SELECTION_SCRUB_EVENTS] = { .sql =
-	    "UPDATE event SET detail = '', ip = NULL"
-	    " WHERE shop_id = ? AND customer_id IN (SELECT customer_id FROM bulk_selection WHERE selection_id = ?)" },
+	    "UPDATE bulk_selection b JOIN event e ON e.shop_id = ? AND e.customer_id = b.customer_id"
+	    "   SET e.detail = '', e.ip = NULL"
+	    " WHERE b.selection_id = ?" },
 	[SQL_SELECTION_DROP_NOTES] = { .sql =
-	    "DELETE FROM note WHERE shop_id = ? AND customer_id IN (SELECT customer_id FROM bulk_selection WHERE selection_id = ?)" },
+	    "DELETE n FROM bulk_selection b JOIN note n ON n.shop_id = ? AND n.customer_id = b.customer_id"
+	    " WHERE b.selection_id = ?" },
 	/* the ledger keeps its proof of an erased customer (the address's
 	 * hash, the wording, when, through which door) but no personal data:
-	 * the one change its trigger allows (sql/017) */
+	 * the one change its trigger allows, and only once the customer's row
+	 * says erased (sql/022) */
 	[SQL_SELECTION_BLANK_CONSENT] = { .sql =
-	    "UPDATE consent SET ip = NULL, statement = ''"
-	    " WHERE shop_id = ? AND customer_id IN (SELECT customer_id FROM bulk_selection WHERE selection_id = ?)" },
+	    "UPDATE bulk_selection b JOIN consent k ON k.shop_id = ? AND k.customer_id = b.customer_id"
+	    "   SET k.ip = NULL, k.statement = ''"
+	    " WHERE b.selection_id = ?" },
+	/* the waiting list's record keeps its status and dates, not what
+	 * the person wrote, from where, nor why they were refused */
+	[SQL_SELECTION_BLANK_SIGNUPS] = { .sql =
+	    "UPDATE bulk_selection b JOIN signup_request r ON r.shop_id = ? AND r.customer_id = b.customer_id"
+	    "   SET r.message = '', r.ip = NULL, r.reason = ''"
+	    " WHERE b.selection_id = ?" },
+	/* The mails about them that were not theirs (mail_queue_about: to
+	 * the admins about their signup or deletion, their refusal) keep
+	 * their row, not their bodies nor, when they went to the person,
+	 * the address. One still to leave is left whole: the worker blanks
+	 * it once it has left. A failed one will not be sent again. */
+	[SQL_SELECTION_BLANK_ABOUT_MAILS] = { .sql =
+	    "UPDATE bulk_selection b JOIN outbox m ON m.shop_id = ? AND m.about_customer_id = b.customer_id"
+	    "   SET m.body_text = '', m.body_html = NULL,"
+	    "       m.recipient = IF(m.admin_id IS NULL, '', m.recipient),"
+	    "       m.status = IF(m.status = 'failed', 'dismissed', m.status)"
+	    " WHERE b.selection_id = ? AND m.status IN ('sent', 'failed', 'dismissed')" },
 	/* what the customers to erase are found by, so that it goes too */
 	[SQL_SELECTION_SEARCH_TERMS] = { .sql =
 	    "SELECT c.id, c.first_name, c.last_name, c.email, c.phone_digits FROM customer c"
 	    " WHERE c.shop_id = ? AND c.erased_at IS NULL"
 	    "   AND c.id IN (SELECT customer_id FROM bulk_selection WHERE selection_id = ?)" },
 	[SQL_SELECTION_ERASE] = { .sql =
-	    "UPDATE customer SET email = NULL, first_name = '', last_name = '', phone = '',"
-	    "       phone_digits = '', country = NULL, language = NULL, company = '', address = '',"
-	    "       postal_code = '', city = '', vat_number = '', status = 'inactive',"
-	    "       status_reason = '', blocked_from = NULL, inactive_from = NULL,"
-	    "       marketing_consent = 0, tax_exempt = 0, erased_at = NOW()"
-	    " WHERE shop_id = ? AND id IN (SELECT customer_id FROM bulk_selection WHERE selection_id = ?) AND erased_at IS NULL" },
+	    "UPDATE bulk_selection b JOIN customer c ON c.shop_id = ? AND c.id = b.customer_id"
+	    "   SET c.email = NULL, c.first_name = '', c.last_name = '', c.phone = '',"
+	    "       c.phone_digits = '', c.country = NULL, c.language = NULL, c.company = '',"
+	    "       c.address = '', c.postal_code = '', c.city = '', c.vat_number = '',"
+	    "       c.status = 'inactive', c.status_reason = '', c.blocked_from = NULL,"
+	    "       c.inactive_from = NULL, c.marketing_consent = 0, c.tax_exempt = 0,"
+	    "       c.erased_at = NOW()"
+	    " WHERE b.selection_id = ? AND c.erased_at IS NULL" },
 	[SQL_SELECTION_CLEAR] = { .sql = "DELETE FROM bulk_selection WHERE selection_id = ?" },
 
 	/* A deletion leaves nothing of the customers (customer_delete_selection):
@@ -195,7 +245,7 @@ static const struct {
 	/* CUSTOMER_DEACTIVATE */ { "invited,active", SQL_SELECTION_DEACTIVATE,
 	    "customer.deactivated" },
 	/* CUSTOMER_REACTIVATE */ { "inactive", SQL_SELECTION_REACTIVATE, "customer.reactivated" },
-	/* CUSTOMER_BLOCK */ { "invited,active,inactive,blocked", SQL_SELECTION_BLOCK,
+	/* CUSTOMER_BLOCK */ { "invited,active,inactive,blocked,waiting", SQL_SELECTION_BLOCK,
 	    "customer.blocked" },
 	/* CUSTOMER_UNBLOCK */ { "blocked", SQL_SELECTION_UNBLOCK, "customer.unblocked" },
 	/* CUSTOMER_ERASE */ { "invited,active,inactive,blocked,waiting", CUSTOMER_SQL__MAX,
@@ -521,14 +571,22 @@ customer_change_selection(struct shop_context *ctx, enum customer_change change,
 		    for_selection(ctx, SQL_SELECTION_DETACH_ORDERS, selection) != 0 ||
 		    for_selection(ctx, SQL_SELECTION_DROP_MAILS, selection) != 0 ||
 		    for_selection(ctx, SQL_SELECTION_DROP_NOTES, selection) != 0 ||
-		    for_selection(ctx, SQL_SELECTION_BLANK_CONSENT, selection) != 0 ||
-		    for_selection(ctx, SQL_SELECTION_ERASE, selection) != 0)
+		    for_selection(ctx, SQL_SELECTION_BLANK_SIGNUPS, selection) != 0 ||
+		    for_selection(ctx, SQL_SELECTION_BLANK_ABOUT_MAILS, selection) != 0 ||
+		    for_selection(ctx, SQL_SELECTION_ERASE, selection) != 0 ||
+		    /* after the row says erased: the ledger's trigger asks */
+		    for_selection(ctx, SQL_SELECTION_BLANK_CONSENT, selection) != 0)
 			return CUSTOMER_ERROR;
 	} else if (change == CUSTOMER_BLOCK) {
 		params[0] = DB_TEXT(or_empty(reason));
 		params[1] = DB_INT(ctx->shop_id);
 		params[2] = DB_BLOB(selection, 16);
-		if (run(ctx, SQL_SELECTION_BLOCK, params, 3) < 0)
+		if (run(ctx, SQL_SELECTION_BLOCK, params, 3) < 0 ||
+		    for_selection(ctx, SQL_SELECTION_HOLD_REQUESTS, selection) != 0)
+			return CUSTOMER_ERROR;
+	} else if (change == CUSTOMER_UNBLOCK) {
+		if (for_selection(ctx, SQL_SELECTION_UNBLOCK, selection) != 0 ||
+		    for_selection(ctx, SQL_SELECTION_RESUME_REQUESTS, selection) != 0)
 			return CUSTOMER_ERROR;
 	} else if (for_selection(ctx, changes[change].statement, selection) != 0)
 		return CUSTOMER_ERROR;

@@ -97,7 +97,10 @@ enum customer_change {
 	CUSTOMER_REACTIVATE,	/* inactive -> what it was before */
 	CUSTOMER_BLOCK,	/* any -> blocked, with a reason; sessions and links end */
 	CUSTOMER_UNBLOCK,	/* blocked -> what it was before */
-	CUSTOMER_ERASE,	/* any -> erased: personal data, notes, mails, sessions go */
+	/* any -> erased: personal data, notes, mails, sessions go; what
+	 * their signup said (message, address, reason), the bodies of mails
+	 * about them (mail_queue_about) and the ledger's free text too */
+	CUSTOMER_ERASE,
 	CUSTOMER_CHANGE__MAX
 };
 

@@ -18,6 +18,7 @@ enum mail_sql {
 	SQL_MARKETING_TO,
 	SQL_LIST_UNSUBSCRIBE,
 	SQL_MAILING_ID,
+	SQL_ABOUT,
 	MAIL_SQL__MAX
 };
 
@@ -36,6 +37,8 @@ static struct db_query mail_sql[MAIL_SQL__MAX] = {
 	/* a mailing's mail, counted on its page (groups-mailing.c) */
 	[SQL_MAILING_ID] = { .sql =
 	    "UPDATE outbox SET mailing_id = ? WHERE id = ? AND shop_id = ?" },
+	[SQL_ABOUT] = { .sql =
+	    "UPDATE outbox SET about_customer_id = ? WHERE id = ? AND shop_id = ?" },
 };
 
 static int
@@ -114,6 +117,20 @@ int
 mail_queue_in(struct shop_context *ctx, const struct mail *mail, const char *language)
 {
 	return mail_render_queue(ctx, mail, language, 0);
+}
+
+int
+mail_queue_about(struct shop_context *ctx, const struct mail *mail, const char *language,
+    long long about_customer_id)
+{
+	struct db_param params[3];
+
+	if (mail_ready(ctx->db) != 0 || mail_render_queue(ctx, mail, language, 0) != 0)
+		return -1;
+	params[0] = DB_INT(about_customer_id);
+	params[1] = DB_INT((long long)db_insert_id(&core_sql[CORE_OUTBOX_INSERT]));
+	params[2] = DB_INT(ctx->shop_id);
+	return db_exec(ctx->db, &mail_sql[SQL_ABOUT], params, 3) == 1 ? 0 : -1;
 }
 
 int

@@ -28,6 +28,16 @@ int mail_queue(struct shop_context *ctx, const struct mail *mail);
  * shop's. */
 int mail_queue_in(struct shop_context *ctx, const struct mail *mail, const char *language);
 
+/* The same, for a mail about a customer that is not theirs (to the
+ * shop's admins about an applicant or a deleted account, or the refusal
+ * sent as the applicant is erased): customer_id stays 0 so that erasing
+ * them does not take it away before it leaves, and outbox.about_customer_id
+ * names them, so that once they are erased and the mail has left its
+ * bodies (and its address, when it went to them) are blanked
+ * (customer.h's CUSTOMER_ERASE, fidele-worker). 0 or -1. */
+int mail_queue_about(struct shop_context *ctx, const struct mail *mail, const char *language,
+    long long about_customer_id);
+
 /*
  * A marketing mail (a newsletter, an offer: anything the customer may
  * refuse, unlike the mails their own account or orders cause). The one

@@ -144,8 +144,9 @@ class WaitingList(unittest.TestCase):
         self.assertEqual(web.STACK.sql(
             "SELECT email IS NULL, erased_at IS NOT NULL FROM customer WHERE id = %s" % customer_id),
             [["1", "1"]])
+        # the refusal erased them: the reason went in the mail, not kept (review 4)
         self.assertEqual(web.STACK.sql("SELECT status, reason FROM signup_request WHERE id = %s" % rid),
-                         [["refused", "Complet pour cette saison"]])
+                         [["refused", ""]])
 
     def test_bulk_accept_and_refuse_of_ticked_rows(self):
         emails = ["bulk%d@example.org" % n for n in range(4)]
