@@ -56,6 +56,7 @@
 #include "customers-bulkjob.h"
 #include "import-job.h"
 #include "retention.h"
+#include "groups-mailing-job.h"
 #include "signup-expire.h"
 
 #define BATCH 20
@@ -1094,11 +1095,27 @@ job_retention(struct worker *w, long long progress)
 	return going < 0 ? -1 : going == 0 ? -2 : -3;
 }
 
+/* A mailing to a group, a tag or a segment (groups-mailing-job.h), with
+ * the bulk job's beat: the mail goes out between its batches. */
+static long long
+job_mailing(struct worker *w, long long progress)
+{
+	struct job_run run;
+	long long result;
+
+	(void)progress;	/* the mailing keeps where it got to (mailing.cursor_id) */
+	job_bulk_init(w, &run);
+	result = mailing_job_run(&run);
+	snprintf(w->job_error, sizeof(w->job_error), "%s", run.error);
+	return result;
+}
+
 static const struct job_kind job_kinds[] = {
 	{ "housekeeping", job_housekeeping, NULL },
 	{ RETENTION_JOB_KIND, job_retention, NULL },
 	{ BULK_JOB_KIND, job_customers_bulk, job_customers_bulk_end },
 	{ IMPORT_JOB_KIND, job_import, NULL },
+	{ MAILING_JOB_KIND, job_mailing, NULL },
 };
 
 /* Takes (take = 1, waiting up to DEAD_SECONDS) or gives back the claim

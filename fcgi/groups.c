@@ -22,6 +22,10 @@ static const struct route routes[] = {
 	    NULL, 0 },
 	{ "POST", "/admin/segments/#/delete", ACCESS_ADMIN, NULL, segments_delete, NULL, 0 },
 	/* mailings (groups-mailing.c) */
+	{ "GET", "/admin/segments/mail", ACCESS_OWNER, mailing_compose_fields, mailing_compose, NULL,
+	    0 },
+	{ "POST", "/admin/segments/mail", ACCESS_OWNER, mailing_send_fields, mailing_send, NULL, 0 },
+	{ "GET", "/admin/segments/mailings", ACCESS_ADMIN, NULL, mailings_page, NULL, 0 },
 	/* the storefront API (groups-api.c) */
 };
 

@@ -42,5 +42,11 @@ void segments_delete(struct request *req);
 struct customer_query;
 int segments_target_query(struct request *req, const char *which, struct customer_query *query,
     char *name, size_t size);
+/* mailings (groups-mailing.c) */
+extern const struct field mailing_compose_fields[];
+extern const struct field mailing_send_fields[];
+void mailing_compose(struct request *req);
+void mailing_send(struct request *req);
+void mailings_page(struct request *req);
 
 #endif

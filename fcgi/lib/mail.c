@@ -17,6 +17,7 @@
 enum mail_sql {
 	SQL_MARKETING_TO,
 	SQL_LIST_UNSUBSCRIBE,
+	SQL_MAILING_ID,
 	SQL_ABOUT,
 	MAIL_SQL__MAX
 };
@@ -33,6 +34,9 @@ static struct db_query mail_sql[MAIL_SQL__MAX] = {
 	    " LOCK IN SHARE MODE" },
 	[SQL_LIST_UNSUBSCRIBE] = { .sql =
 	    "UPDATE outbox SET list_unsubscribe = ? WHERE id = ? AND shop_id = ?" },
+	/* a mailing's mail, counted on its page (groups-mailing.c) */
+	[SQL_MAILING_ID] = { .sql =
+	    "UPDATE outbox SET mailing_id = ? WHERE id = ? AND shop_id = ?" },
 	[SQL_ABOUT] = { .sql =
 	    "UPDATE outbox SET about_customer_id = ? WHERE id = ? AND shop_id = ?" },
 };
@@ -166,4 +170,15 @@ mail_queue_marketing(struct shop_context *ctx, const struct mail *mail)
 	params[1] = DB_INT(outbox_id);
 	params[2] = DB_INT(ctx->shop_id);
 	return db_exec(ctx->db, &mail_sql[SQL_LIST_UNSUBSCRIBE], params, 3) == 1 ? 0 : -1;
+}
+
+int
+mail_set_mailing(struct shop_context *ctx, long long mailing_id)
+{
+	struct db_param params[3] = { DB_INT(mailing_id),
+		DB_INT((long long)db_insert_id(&core_sql[CORE_OUTBOX_INSERT])), DB_INT(ctx->shop_id) };
+
+	if (mail_ready(ctx->db) != 0)
+		return -1;
+	return db_exec(ctx->db, &mail_sql[SQL_MAILING_ID], params, 3) == 1 ? 0 : -1;
 }

@@ -60,4 +60,9 @@ int mail_queue_about(struct shop_context *ctx, const struct mail *mail, const ch
 #define MAIL_NO_CONSENT 1
 int mail_queue_marketing(struct shop_context *ctx, const struct mail *mail);
 
+/* Marks the mail this context queued last (mail_queue_in or
+ * mail_queue_marketing returned 0 just before) as one of mailing_id's
+ * (outbox.mailing_id: a mailing's counts, groups-mailing-job.h). 0 or -1. */
+int mail_set_mailing(struct shop_context *ctx, long long mailing_id);
+
 #endif

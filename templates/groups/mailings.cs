@@ -1,0 +1,58 @@
+<?cs include:"macros.cs" ?><?cs set:Page.Title = Lang.Mailing.ListTitle ?><?cs def:content() ?>
+<div class="page-head">
+  <h1><?cs var:Lang.Mailing.ListTitle ?></h1>
+</div>
+<?cs if:Admin.IsOwner == "1" ?>
+<section class="card form-card">
+  <h2><?cs var:Lang.Mailing.New ?></h2>
+  <form method="get" action="/admin/segments/mail" class="form">
+    <label for="target"><?cs var:Lang.Mailing.To ?></label>
+    <select id="target" name="target">
+      <optgroup label="<?cs var:Lang.Mailing.Builtins ?>">
+        <option value="builtin:new"><?cs var:Lang.Mailing.BuiltinNew ?></option>
+        <option value="builtin:returning"><?cs var:Lang.Mailing.BuiltinReturning ?></option>
+      </optgroup><?cs each:kind = Lang.Mailing.TargetGroups ?><?cs set:any = 0 ?><?cs each:t = Page.Targets ?><?cs if:t.kind == name(kind) ?><?cs set:any = 1 ?><?cs /if ?><?cs /each ?><?cs if:any ?>
+      <optgroup label="<?cs var:kind ?>"><?cs each:t = Page.Targets ?><?cs if:t.kind == name(kind) ?>
+        <option value="<?cs var:t.value ?>"><?cs var:t.name ?></option><?cs /if ?><?cs /each ?>
+      </optgroup><?cs /if ?><?cs /each ?>
+    </select>
+    <div class="actions"><button type="submit" class="primary"><?cs var:Lang.Mailing.Write ?></button></div>
+  </form>
+</section>
+<?cs /if ?>
+<section class="mailings-list">
+<h2 id="mailings-title"><?cs var:Lang.Mailing.Sent ?></h2>
+<?cs if:Page.Count == 0 ?>
+<p class="empty"><?cs var:Lang.Mailing.None ?></p>
+<?cs else ?>
+<div class="table-wrap mailings-wrap">
+<table class="list mailings">
+  <thead><tr>
+    <th scope="col"><?cs var:Lang.Mailing.Date ?></th>
+    <th scope="col"><?cs var:Lang.Mailing.Subject ?></th>
+    <th scope="col"><?cs var:Lang.Mailing.ToColumn ?></th>
+    <th scope="col"><?cs var:Lang.Mailing.Kind ?></th>
+    <th scope="col"><?cs var:Lang.Mailing.State ?></th>
+    <th scope="col" class="num"><?cs var:Lang.Mailing.Queued ?></th>
+    <th scope="col" class="num"><?cs var:Lang.Mailing.SentCount ?></th>
+    <th scope="col" class="num"><?cs var:Lang.Mailing.Failed ?></th>
+  </tr></thead>
+  <tbody>
+  <?cs each:m = Page.Mailings ?>
+  <tr id="mailing-<?cs var:m.id ?>">
+    <td data-label="<?cs var:Lang.Mailing.Date ?>"><?cs var:m.created ?></td>
+    <td class="mailing-subject" data-label="<?cs var:Lang.Mailing.Subject ?>"><span><?cs var:m.subject ?><?cs if:m.admin ?><br><span class="muted"><?cs var:m.admin ?></span><?cs /if ?></span></td>
+    <td data-label="<?cs var:Lang.Mailing.ToColumn ?>"><?cs var:Lang.Mailing.Target[m.target_kind] ?> « <?cs var:m.target_label ?> »</td>
+    <td data-label="<?cs var:Lang.Mailing.Kind ?>"><?cs var:Lang.Mailing.Kinds[m.kind] ?></td>
+    <td data-label="<?cs var:Lang.Mailing.State ?>"><?cs var:Lang.Mailing.States[m.state] ?></td>
+    <td class="num" data-label="<?cs var:Lang.Mailing.Queued ?>" data-count="queued"><?cs var:m.queued ?></td>
+    <td class="num" data-label="<?cs var:Lang.Mailing.SentCount ?>" data-count="sent"><?cs var:m.sent ?></td>
+    <td class="num" data-label="<?cs var:Lang.Mailing.Failed ?>" data-count="failed"><?cs var:m.failed ?></td>
+  </tr>
+  <?cs /each ?>
+  </tbody>
+</table>
+</div>
+<?cs /if ?>
+</section>
+<?cs /def ?>

@@ -1,0 +1,4 @@
+Subject: <?cs var:Mail.Subject ?>
+<?cs var:Mail.Text ?>
+
+<?cs var:Shop.Name ?>

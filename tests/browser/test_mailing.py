@@ -1,0 +1,104 @@
+"""A mailing clicked through in Chromium: the shop's mailings page, a
+group chosen in its list, the compose page (kind, subject, text), the
+preview as the customer will see it, the send, and the mail arriving at
+the SMTP server, then counted on the mailings page. The pages are looked
+at 1280 and 390 pixels wide (no sideways scroll, axe-core) and saved as
+PNGs under the stack's folder (shots/, or the folder FIDELE_SHOTS names),
+with the HTML mail as received (mailing-mail.html) and its screenshot."""
+
+import os
+import re
+
+from fixtures import ALPHA_HOST, ALPHA_OWNER
+import browsing
+from browsing import BrowserTest, DESKTOP, PHONE, url
+
+
+def rows(statement):
+    return browsing.STACK.sql(statement)
+
+
+class MailingInTheBrowser(BrowserTest):
+    def setUp(self):
+        super().setUp()
+        self.shots = os.environ.get("FIDELE_SHOTS") or os.path.join(browsing.STACK.var, "shots")
+        os.makedirs(self.shots, exist_ok=True)
+        alpha = rows("SELECT id FROM shop WHERE slug = 'alpha'")[0][0]
+        self.ids = []
+        for name, marketing in (("oui", 1), ("non", 0)):
+            rows("INSERT INTO customer (shop_id, email, first_name, last_name, status, source,"
+                 " marketing_consent) VALUES (%s, 'navmail-%s@alpha.test', '%s', 'Navmail',"
+                 " 'active', 'admin', %d)" % (alpha, name, name, marketing))
+            self.ids.append(rows("SELECT id FROM customer WHERE email = 'navmail-%s@alpha.test'"
+                                 % name)[0][0])
+        rows("INSERT INTO customer_group (shop_id, name) VALUES (%s, 'Marché du samedi');"
+             "SET @g = LAST_INSERT_ID();"
+             "INSERT INTO customer_group_member (shop_id, group_id, customer_id) VALUES %s"
+             % (alpha, ",".join("(%s, @g, %s)" % (alpha, i) for i in self.ids)))
+        self.group = rows("SELECT id FROM customer_group WHERE name = 'Marché du samedi'")[0][0]
+
+    def tearDown(self):
+        ids = ",".join(self.ids)
+        rows("DELETE FROM customer_group WHERE id = %s;"
+             "UPDATE customer SET erased_at = NOW(), email = NULL WHERE id IN (%s)"
+             % (self.group, ids))
+        super().tearDown()
+
+    def look(self, tab, name):
+        for width, height in (DESKTOP, PHONE):
+            tab.set_viewport(width, height, mobile=width < 600)
+            tab.screenshot(os.path.join(self.shots, "mailing-%s-%d.png" % (name, width)))
+            self.assert_accessible(tab, "%s at %d px wide" % (name, width))
+            self.assertLessEqual(tab.evaluate("document.documentElement.scrollWidth"), width,
+                                 "%s scrolls sideways at %d px" % (name, width))
+        tab.set_viewport(*DESKTOP)
+
+    def test_a_group_is_written_to_previewed_and_sent(self):
+        tab = self.sign_in_admin(ALPHA_HOST, *ALPHA_OWNER)
+        self.assertEqual(tab.goto(url(ALPHA_HOST, "/admin/segments/mailings")), 200)
+        self.look(tab, "list-before")
+        tab.evaluate("document.querySelector('#target').value = 'group:%s'" % self.group)
+        self.assertEqual(tab.click_and_wait("form[action='/admin/segments/mail'] button"), 200)
+        self.assertIn("Groupe « Marché du samedi » — 2 clients", tab.text())
+        self.look(tab, "compose")
+
+        tab.click("input[name=kind][value=system]")
+        tab.fill("#subject", "La vente est ouverte")
+        tab.evaluate("document.querySelector('#text').value = 'Bonjour,\\n\\nLa vente de la"
+                     " semaine est ouverte jusqu\\'à jeudi :\\n[commander](https://alpha.test/vente)"
+                     "\\n\\nÀ samedi !'")
+        self.assertEqual(tab.click_and_wait("button[value=preview]"), 200)
+        text = tab.text()
+        self.assertIn("Aperçu, tel que le client le verra", text)
+        self.assertIn("Ce message partira à 2 clients", text)
+        self.assertEqual(tab.evaluate("document.querySelector('.mail-preview-body a').href"),
+                         "https://alpha.test/vente")
+        self.assertTrue(tab.evaluate("document.querySelector('input[value=system]').checked"))
+        self.look(tab, "preview")
+
+        self.assertEqual(tab.click_and_wait("button[value=send]"), 200)
+        self.assertEqual(tab.evaluate("location.pathname"), "/admin/segments/mailings")
+        self.assertIn("Envoi programmé", tab.text())
+        first = browsing.wait_for_mail("navmail-oui@alpha.test", 1, timeout=60)
+        browsing.wait_for_mail("navmail-non@alpha.test", 1, timeout=60)
+        self.assertEqual(str(first["Subject"]), "La vente est ouverte")
+        mail = first.get_body(preferencelist=("html",)).get_content()
+        self.assertIn('<a href="https://alpha.test/vente" style="color:#1d4f91;">commander</a>', mail)
+        path = os.path.join(self.shots, "mailing-mail.html")
+        with open(path, "w") as f:
+            f.write(mail)
+        browsing.drain_outbox(60)
+        self.assertEqual(tab.goto(url(ALPHA_HOST, "/admin/segments/mailings")), 200)
+        row = tab.evaluate("document.querySelector('table.mailings tbody tr').innerText")
+        self.assertIn("La vente est ouverte", row)
+        self.assertTrue(re.search(r"\b0\s+2\s+0\s*$", row), row)
+        self.look(tab, "list-after")
+
+        # the mail as a mail client shows it (its inline styles are allowed
+        # on a file of its own)
+        mail_tab = self.tab()
+        mail_tab.goto("file://" + path)
+        mail_tab.set_viewport(*DESKTOP)
+        mail_tab.screenshot(os.path.join(self.shots, "mailing-mail-1280.png"))
+        mail_tab.set_viewport(*PHONE)
+        mail_tab.screenshot(os.path.join(self.shots, "mailing-mail-390.png"))
