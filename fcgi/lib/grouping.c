@@ -20,6 +20,7 @@ enum grouping_sql {
 	SQL_GROUP_JOIN,
 	SQL_GROUP_LEAVE,
 	SQL_TAG_BY_NAME,
+	SQL_TAG_BY_NAME_LOCKED,
 	SQL_LOCK_SHOP,
 	SQL_TAG_COUNT,
 	SQL_TAG_INSERT,
@@ -74,8 +75,13 @@ static struct db_query grouping_sql[GROUPING_SQL__MAX] = {
 	    "SELECT id, name FROM tag WHERE shop_id = ? AND name = ?" },
 	[SQL_LOCK_SHOP] = { .sql =
 	    "SELECT id FROM shop WHERE id = ? FOR UPDATE" },
+	/* locking reads (the newest rows, not the transaction's snapshot,
+	 * which an earlier read may have taken before the shop row's lock
+	 * was granted): what a request that held the lock just added */
 	[SQL_TAG_COUNT] = { .sql =
-	    "SELECT COUNT(*) FROM tag WHERE shop_id = ?" },
+	    "SELECT COUNT(*) FROM tag WHERE shop_id = ? LOCK IN SHARE MODE" },
+	[SQL_TAG_BY_NAME_LOCKED] = { .sql =
+	    "SELECT id, name FROM tag WHERE shop_id = ? AND name = ? LOCK IN SHARE MODE" },
 	[SQL_TAG_INSERT] = { .sql =
 	    "INSERT INTO tag (shop_id, name) VALUES (?, ?)" },
 	[SQL_TAG_ADD] = { .sql =
@@ -299,12 +305,13 @@ grouping_set_groups(struct shop_context *ctx, long long customer_id, const long 
 	return GROUPING_OK;
 }
 
-/* The tag named name: 1 found (id and name), 0 not, -1 error. */
+/* The tag named name (locked: read as the newest rows): 1 found (id and
+ * name), 0 not, -1 error. */
 static int
-tag_by_name(struct shop_context *ctx, const char *name, long long *tag_id, char *stored,
-    size_t size)
+tag_by_name(struct shop_context *ctx, const char *name, int locked, long long *tag_id,
+    char *stored, size_t size)
 {
-	struct db_query *query = &grouping_sql[SQL_TAG_BY_NAME];
+	struct db_query *query = &grouping_sql[locked ? SQL_TAG_BY_NAME_LOCKED : SQL_TAG_BY_NAME];
 	struct db_param params[2] = { DB_INT(ctx->shop_id), DB_TEXT(name) };
 	int found;
 
@@ -330,7 +337,7 @@ grouping_tag_find_or_create(struct shop_context *ctx, const char *name, long lon
 
 	if (ready(ctx) != 0)
 		return GROUPING_ERROR;
-	found = tag_by_name(ctx, name, tag_id, stored, size);
+	found = tag_by_name(ctx, name, 0, tag_id, stored, size);
 	if (found != 0)
 		return found == 1 ? GROUPING_OK : GROUPING_ERROR;
 	/* a new one: counted with the shop row locked, so that a request
@@ -338,7 +345,7 @@ grouping_tag_find_or_create(struct shop_context *ctx, const char *name, long lon
 	if (db_exec(ctx->db, lock, params, 1) < 0)
 		return GROUPING_ERROR;
 	db_done(lock);
-	found = tag_by_name(ctx, name, tag_id, stored, size);
+	found = tag_by_name(ctx, name, 1, tag_id, stored, size);
 	if (found != 0)
 		return found == 1 ? GROUPING_OK : GROUPING_ERROR;
 	if (db_exec(ctx->db, count, params, 1) < 0)
