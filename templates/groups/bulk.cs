@@ -36,7 +36,7 @@
   <p><strong><?cs var:Page.Chosen ?></strong> <?cs call:plural(Page.Chosen, Lang.Groups.Bulk.ChosenOne, Lang.Groups.Bulk.ChosenMany) ?></p>
   <?cs call:names() ?>
   <?cs if:subcount(Page.AllGroups) > 0 ?>
-  <form method="post" action="/admin/groups/bulk" class="form">
+  <form method="post" action="/admin/groups/bulk" class="form bulk-grouping">
     <h2><?cs var:Lang.Groups.Title ?></h2>
     <?cs call:carry() ?>
     <label for="bulk-group"><?cs var:Lang.Groups.Name ?></label>
@@ -49,7 +49,7 @@
   <?cs else ?>
   <p class="muted"><?cs var:Lang.Groups.None ?> <a href="/admin/groups"><?cs var:Lang.Groups.Title ?></a></p>
   <?cs /if ?>
-  <form method="post" action="/admin/groups/bulk" class="form">
+  <form method="post" action="/admin/groups/bulk" class="form bulk-grouping">
     <h2><?cs var:Lang.Tags.Title ?></h2>
     <?cs call:carry() ?>
     <label for="bulk-tag"><?cs var:Lang.Tags.Name ?></label>

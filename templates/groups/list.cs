@@ -10,7 +10,7 @@
 <?cs else ?>
 <div class="table-wrap">
 <table class="list groups">
-  <thead><tr><th scope="col"><?cs var:Lang.Groups.Name ?></th><th scope="col" class="num"><?cs var:Lang.Groups.Discount ?></th><th scope="col"><?cs var:Lang.Groups.CssClass ?></th><th scope="col" class="num"><?cs var:Lang.Groups.Members ?></th><?cs if:Admin.IsOwner == "1" ?><th scope="col"><span class="visually-hidden"><?cs var:Lang.Groups.Actions ?></span></th><?cs /if ?></tr></thead>
+  <thead><tr><th scope="col"><?cs var:Lang.Groups.Name ?></th><th scope="col" class="num"><?cs var:Lang.Groups.Discount ?></th><th scope="col"><?cs var:Lang.Groups.CssClass ?></th><th scope="col" class="num"><?cs var:Lang.Groups.Members ?></th><?cs if:Admin.IsOwner == "1" ?><th scope="col"><?cs var:Lang.Groups.Actions ?></th><?cs /if ?></tr></thead>
   <tbody>
   <?cs each:group = Page.Groups ?>
   <tr><td><strong><?cs var:group.name ?></strong><?cs if:group.description ?><span class="sub"><?cs var:group.description ?></span><?cs /if ?></td><td class="num"><?cs if:group.discount_bp > 0 ?><?cs var:group.discount ?> %<?cs else ?>—<?cs /if ?></td><td><?cs if:group.css_class ?><code><?cs var:group.css_class ?></code><?cs else ?>—<?cs /if ?></td><td class="num"><?cs var:group.members ?></td><?cs if:Admin.IsOwner == "1" ?><td><a href="/admin/groups/<?cs var:group.id ?>"><?cs var:Lang.Groups.Edit ?></a> · <a href="/admin/groups/<?cs var:group.id ?>/delete"><?cs var:Lang.Groups.Delete ?></a></td><?cs /if ?></tr>

@@ -10,7 +10,7 @@
 <?cs else ?>
 <div class="table-wrap">
 <table class="list tags">
-  <thead><tr><th scope="col"><?cs var:Lang.Tags.Name ?></th><th scope="col" class="num"><?cs var:Lang.Tags.Customers ?></th><th scope="col"><?cs var:Lang.Tags.Rename ?></th><th scope="col"><span class="visually-hidden"><?cs var:Lang.Tags.Delete ?></span></th></tr></thead>
+  <thead><tr><th scope="col"><?cs var:Lang.Tags.Name ?></th><th scope="col" class="num"><?cs var:Lang.Tags.Customers ?></th><th scope="col"><?cs var:Lang.Tags.Rename ?></th><th scope="col"><?cs var:Lang.Groups.Actions ?></th></tr></thead>
   <tbody>
   <?cs each:tag = Page.Tags ?>
   <tr><td><span class="tag"><?cs var:tag.name ?></span></td><td class="num"><?cs var:tag.members ?></td>
