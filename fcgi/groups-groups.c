@@ -25,6 +25,8 @@ enum groups_sql {
 	SQL_GROUP_INSERT,
 	SQL_GROUP_UPDATE,
 	SQL_GROUP_DELETE,
+	SQL_SHOP_LOCK,
+	SQL_GROUP_COUNT,
 	GROUPS_SQL__MAX
 };
 
@@ -57,6 +59,11 @@ static struct db_query groups_sql[GROUPS_SQL__MAX] = {
 	/* the members go with it (ON DELETE CASCADE); they stay customers */
 	[SQL_GROUP_DELETE] = { .sql =
 	    "DELETE FROM customer_group WHERE id = ? AND shop_id = ?" },
+	/* the shop's groups, after SQL_SHOP_LOCK (a locking read: two
+	 * creations at once count each other) */
+	[SQL_SHOP_LOCK] = { .sql = "SELECT id FROM shop WHERE id = ? FOR UPDATE" },
+	[SQL_GROUP_COUNT] = { .sql =
+	    "SELECT COUNT(*) FROM customer_group WHERE shop_id = ? AND id <> ? LOCK IN SHARE MODE" },
 };
 
 const struct field group_fields[GROUP_FIELD__MAX + 1] = {
@@ -246,6 +253,16 @@ group_write(struct request *req, long long id)
 	if (css != NULL && !css_class_valid(css))
 		return "Groups.BadClass";
 	params[0] = DB_INT(req->shop.id);
+	/* the customer's forms offer GROUPING_GROUPS_MAX */
+	if (id == 0) {
+		params[1] = DB_INT(0);
+		if (db_exec(&req->app->db, &groups_sql[SQL_SHOP_LOCK], params, 1) < 0)
+			return "";
+		db_done(&groups_sql[SQL_SHOP_LOCK]);
+		rows = count_of(req, SQL_GROUP_COUNT, params, 2);
+		if (rows < 0 || rows >= GROUPING_GROUPS_MAX)
+			return rows < 0 ? "" : "Groups.TooMany";
+	}
 	params[1] = DB_TEXT(name);
 	params[2] = DB_INT(id);
 	rows = count_of(req, SQL_NAME_TAKEN, params, 3);

@@ -42,8 +42,8 @@
     <label for="bulk-group"><?cs var:Lang.Groups.Name ?></label>
     <select id="bulk-group" name="group"><?cs each:g = Page.AllGroups ?><option value="<?cs var:g.id ?>"><?cs var:g.name ?></option><?cs /each ?></select>
     <div class="actions">
-      <button type="submit" name="op" value="group_add" class="primary"><?cs var:Lang.Groups.Bulk.Choose.group_add ?></button>
-      <button type="submit" name="op" value="group_remove"><?cs var:Lang.Groups.Bulk.Choose.group_remove ?></button>
+      <button type="submit" name="op" value="group_add" class="primary"><?cs var:Lang.Groups.Bulk.Choose.GroupAdd ?></button>
+      <button type="submit" name="op" value="group_remove"><?cs var:Lang.Groups.Bulk.Choose.GroupRemove ?></button>
     </div>
   </form>
   <?cs else ?>
@@ -56,8 +56,8 @@
     <input id="bulk-tag" name="tag" type="text" maxlength="50" required list="tag-names" autocomplete="off">
     <datalist id="tag-names"><?cs each:t = Page.TagNames ?><option value="<?cs var:t ?>"><?cs /each ?></datalist>
     <div class="actions">
-      <button type="submit" name="op" value="tag_add" class="primary"><?cs var:Lang.Groups.Bulk.Choose.tag_add ?></button>
-      <button type="submit" name="op" value="tag_remove"><?cs var:Lang.Groups.Bulk.Choose.tag_remove ?></button>
+      <button type="submit" name="op" value="tag_add" class="primary"><?cs var:Lang.Groups.Bulk.Choose.TagAdd ?></button>
+      <button type="submit" name="op" value="tag_remove"><?cs var:Lang.Groups.Bulk.Choose.TagRemove ?></button>
     </div>
   </form>
   <p><a href="/admin/customers?<?cs var:Page.Filters ?>"><?cs var:Lang.Customers.Cancel ?></a></p>

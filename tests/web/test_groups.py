@@ -143,6 +143,20 @@ class GroupPage(GroupsBase):
         self.assertEqual(one("SELECT COUNT(*) FROM customer_group WHERE name LIKE '%%%s'"
                              % self.tag), "1")
 
+    def test_at_most_200_groups_a_shop(self):
+        have = int(one("SELECT COUNT(*) FROM customer_group WHERE shop_id = %s" % shop_id("alpha")))
+        web.STACK.sql("INSERT INTO customer_group (shop_id, name) SELECT %s, CONCAT('Lot %s ', seq)"
+                      " FROM seq_1_to_%d" % (shop_id("alpha"), self.tag, 200 - have))
+        answer = self.create("Encore %s" % self.tag)
+        self.assertEqual(answer.status, 400)
+        self.assertIn("La boutique a déjà 200 groupes", answer.text())
+        self.assertIsNone(group_id("alpha", "Encore %s" % self.tag))
+        # a group is still changed
+        gid = group_id("alpha", "Lot %s 1" % self.tag)
+        answer = self.browser.submit("/admin/groups/%s" % gid, "/admin/groups/%s" % gid,
+                                     {"name": "Lot %s 1" % self.tag, "discount": "3"})
+        self.assertEqual(answer.status, 303)
+
     def test_empty_name_refused(self):
         answer = self.create("   ", "5")
         self.assertEqual(answer.status, 400)
