@@ -26,6 +26,15 @@ def group_id(slug, name):
                % (shop_id(slug), name))
 
 
+def beta_customer(tag):
+    """A customer of beta's own for this test (another test may have
+    changed beta's fixtures)."""
+    web.STACK.sql("INSERT INTO customer (shop_id, email, first_name, last_name, status, source)"
+                  " SELECT id, '%s-beta@beta.test', 'Bêta', 'Autreboutique', 'active', 'admin'"
+                  " FROM shop WHERE slug = 'beta'" % tag)
+    return one("SELECT id FROM customer WHERE email = '%s-beta@beta.test'" % tag)
+
+
 def members(gid):
     return sorted(r[0] for r in web.STACK.sql(
         "SELECT customer_id FROM customer_group_member WHERE group_id = %s" % gid))
@@ -395,7 +404,7 @@ class Tenancy(GroupsBase):
         self.assertEqual(self.beta.sign_in(*BETA_OWNER).status, 303)
         self.create("Secret %s" % self.tag, "50", "secret-%s" % self.tag, browser=self.beta)
         self.beta_group = group_id("beta", "Secret %s" % self.tag)
-        self.beta_customer = one("SELECT id FROM customer WHERE email = 'gwen@beta.test'")
+        self.beta_customer = beta_customer(self.tag)
         self.beta_snapshot = web.STACK.sql(
             "SELECT name, description, discount_bp, css_class FROM customer_group WHERE id = %s"
             % self.beta_group)

@@ -26,6 +26,15 @@ def tag_id(slug, name):
     return one("SELECT id FROM tag WHERE shop_id = %s AND name = '%s'" % (shop_id(slug), name))
 
 
+def beta_customer(tag):
+    """A customer of beta's own for this test (another test may have
+    changed beta's fixtures)."""
+    web.STACK.sql("INSERT INTO customer (shop_id, email, first_name, last_name, status, source)"
+                  " SELECT id, '%s-beta@beta.test', 'Bêta', 'Autreboutique', 'active', 'admin'"
+                  " FROM shop WHERE slug = 'beta'" % tag)
+    return one("SELECT id FROM customer WHERE email = '%s-beta@beta.test'" % tag)
+
+
 def tagged(tid):
     return sorted(r[0] for r in web.STACK.sql(
         "SELECT customer_id FROM customer_tag WHERE tag_id = %s" % tid))
@@ -167,7 +176,7 @@ class Limit(TagsBase):
         # other shops have their own 250
         beta = web.Browser(BETA_HOST)
         beta.sign_in(*BETA_OWNER)
-        gwen = one("SELECT id FROM customer WHERE email = 'gwen@beta.test'")
+        gwen = beta_customer(self.tag)
         self.assertEqual(self.add(gwen, "Beta %s" % self.tag, browser=beta).status, 303)
 
     def test_two_adds_at_once_cannot_pass_the_limit(self):
@@ -310,7 +319,7 @@ class Tenancy(TagsBase):
         super().setUp()
         self.beta = web.Browser(BETA_HOST)
         self.assertEqual(self.beta.sign_in(*BETA_OWNER).status, 303)
-        self.gwen = one("SELECT id FROM customer WHERE email = 'gwen@beta.test'")
+        self.gwen = beta_customer(self.tag)
         self.assertEqual(self.add(self.gwen, "Secret %s" % self.tag, browser=self.beta).status, 303)
         self.beta_tag = tag_id("beta", "Secret %s" % self.tag)
 
