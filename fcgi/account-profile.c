@@ -17,6 +17,7 @@
 #include "lib/mail.h"
 #include "lib/page.h"
 #include "lib/ratelimit.h"
+#include "lib/text.h"
 #include "lib/token.h"
 #include "account.h"
 #include "signup.h"
@@ -25,9 +26,46 @@
  * one its owner reads later than the page that asked. */
 #define EMAIL_CHANGE_MINUTES 60
 
-/* Five confirmation mails per customer an hour: each goes to an address
- * nobody proved yet. */
+/* Each confirmation mail goes to an address nobody proved yet, so three
+ * limits hold it (issue 15's review, finding 13): five per customer an
+ * hour; ten per client address an hour (an IPv6 client's /64), whatever
+ * the accounts it signs in to, even in several shops; and three an hour to
+ * one target address, whoever asks from whichever shop of the
+ * installation, so that no one is mailed a storm of links they did not
+ * ask for. Past any of them nothing is sent and the page says why. */
 static const struct ratelimit limit_email_change = { "account-email", 5, 3600 };
+static const struct ratelimit limit_email_change_ip = { "account-email-ip", 10, 3600 };
+static const struct ratelimit limit_email_change_target = { "account-email-to", 3, 3600 };
+
+/* The keys of one request's three limits. */
+struct email_limits {
+	char customer[64];
+	char ip[64];
+	struct ratelimit_use uses[3];
+};
+
+/* Fills the keys of the limits of customer_id asking for a link to
+ * new_email, and says which is used up: 0 none, 1 the customer's or the
+ * client's (Account.TooMany), 2 the target address's
+ * (Account.EmailTargetTooMany), -1 on an error. */
+static int
+email_limits_check(struct request *req, long long customer_id, const char *new_email,
+    struct email_limits *limits)
+{
+	int mine, target;
+
+	snprintf(limits->customer, sizeof(limits->customer), "%lld:%lld", req->shop.id,
+	    customer_id);
+	text_client_key(request_param(req, "REMOTE_ADDR"), limits->ip, sizeof(limits->ip));
+	limits->uses[0] = (struct ratelimit_use){ &limit_email_change, limits->customer };
+	limits->uses[1] = (struct ratelimit_use){ &limit_email_change_ip, limits->ip };
+	limits->uses[2] = (struct ratelimit_use){ &limit_email_change_target, new_email };
+	mine = ratelimit_any_exceeded(&req->context, limits->uses, 2);
+	target = ratelimit_exceeded(&req->context, &limit_email_change_target, new_email);
+	if (mine < 0 || target < 0)
+		return -1;
+	return mine ? 1 : target ? 2 : 0;
+}
 
 enum account_profile_sql { SQL_ADDRESS_TAKEN, ACCOUNT_PROFILE_SQL__MAX };
 
@@ -205,7 +243,8 @@ account_email_request(struct request *req)
 	struct account_me me;
 	struct token_new token;
 	struct mail mail = { "account-email-confirm", email, 0, 0 };
-	char key[64], link_base[300];
+	struct email_limits limits;
+	char link_base[300];
 	int taken, over;
 
 	if (!account_load(req, &me))
@@ -214,24 +253,24 @@ account_email_request(struct request *req)
 		email_refuse(req, &me, 400, "Account.EmailSame");
 		return;
 	}
-	snprintf(key, sizeof(key), "%lld:%lld", req->shop.id, me.id);
 	taken = address_taken(req, email, me.id);
-	over = ratelimit_exceeded(&req->context, &limit_email_change, key);
+	over = email_limits_check(req, me.id, email, &limits);
 	if (taken < 0 || over < 0 ||
 	    context_link_base(&req->context, link_base, sizeof(link_base)) != 0) {
 		page_error(req, 500, NULL);
 		return;
 	}
 	/* "taken" tells whether an address is a customer here: it counts
-	 * against the same limit as a mail sent, and past the limit nothing
-	 * more is told (issue 15's review: a signed-in customer listed the
-	 * shop's addresses as fast as they could post) */
+	 * against the customer's and the client's limits as a mail sent, and
+	 * past them nothing more is told (issue 15's review: a signed-in
+	 * customer listed the shop's addresses as fast as they could post) */
 	if (over) {
-		email_refuse(req, &me, 429, "Account.TooMany");
+		email_refuse(req, &me, 429, over == 2 ? "Account.EmailTargetTooMany" :
+		    "Account.TooMany");
 		return;
 	}
 	if (taken) {
-		if (ratelimit_hit(&req->context, &limit_email_change, key) != 0) {
+		if (ratelimit_hit_all(&req->context, limits.uses, 2) != 0) {
 			page_error(req, 500, NULL);
 			return;
 		}
@@ -240,7 +279,7 @@ account_email_request(struct request *req)
 	}
 	mail.customer_id = me.id;
 	if (db_begin(&req->app->db) != 0 ||
-	    ratelimit_hit(&req->context, &limit_email_change, key) != 0 ||
+	    ratelimit_hit_all(&req->context, limits.uses, 3) != 0 ||
 	    token_create(&req->context, "email_change", me.id, 0, 0, "/account/profile",
 	    EMAIL_CHANGE_MINUTES, &token) != 0 ||
 	    token_set_new_email(&req->context, &token, email) != 0) {

@@ -56,6 +56,7 @@
 #include "customers-bulkjob.h"
 #include "import-job.h"
 #include "retention.h"
+#include "signup-expire.h"
 
 #define BATCH 20
 #define SMTP_TIMEOUT 60
@@ -826,7 +827,8 @@ job_beat(struct worker *w, long long progress)
 /* Deletes what nobody needs any more: expired sessions, old sign-in links,
  * rate-limit windows and form keys, workers long dead, signed requests'
  * expired nonces, the upload files a killed program left in the spool
- * more than Spool.KeepHours ago, and blanks the bodies of mail sent more
+ * more than Spool.KeepHours ago, self-signups never confirmed
+ * (signup-expire.h), and blanks the bodies of mail sent more
  * than Mail.KeepBodiesDays ago. Returns the number of rows and files
  * removed or blanked, or -1 (database). */
 static long long
@@ -859,7 +861,10 @@ housekeeping(struct worker *w)
 	rows = upload_sweep(settings_spool_dir(w->config), (long long)w->spool_keep_hours * 3600);
 	if (rows > 0)
 		total += rows;
-	return total;
+	rows = signup_expire_all(&w->db, w->config);
+	if (rows < 0)
+		return -1;
+	return total + rows;
 }
 
 /* A job kind: runs the job, resuming from progress. Returns the count it

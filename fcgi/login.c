@@ -46,10 +46,14 @@ static struct db_query login_sql[LOGIN_SQL__MAX] = {
 	[SQL_CUSTOMER_BY_EMAIL] = { .sql =
 	    "SELECT id, status, language FROM customer"
 	    " WHERE shop_id = ? AND email = ? AND erased_at IS NULL" },
-	/* following a link proves the address: an invited customer is active */
+	/* following a link proves the address: a customer the shop invited
+	 * is active. Not a self-signup still unconfirmed (invited, source
+	 * self): only its own confirmation link lets them in, through the
+	 * shop's door (capacity, waiting list) and with what they agreed to
+	 * (signup-public.c) */
 	[SQL_CUSTOMER_SIGNED_IN] = { .sql =
 	    "UPDATE customer SET last_sign_in_at = NOW(),"
-	    "       status = IF(status = 'invited', 'active', status)"
+	    "       status = IF(status = 'invited' AND source <> 'self', 'active', status)"
 	    " WHERE id = ? AND shop_id = ?" },
 	[SQL_ADMIN_SET_PASSWORD] = { .sql =
 	    "UPDATE admin SET password_hash = ? WHERE id = ? AND shop_id = ? AND disabled_at IS NULL" },

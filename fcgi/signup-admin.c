@@ -4,8 +4,11 @@
  *
  * Owners choose the mode (open, waiting list, closed) and a capacity
  * past which an open shop takes new people on its waiting list, and edit
- * the marketing consent wording of each language (consent.h keeps the
- * versions). Staff see the page read-only. Every admin chooses for
+ * the consent wordings of each purpose and language (consent.h keeps the
+ * versions): marketing mail (the signup page's box, the customer's
+ * preferences), the shop's announcements (system mail) and the admin's
+ * attestation when creating an account on someone's behalf (the new
+ * customer form). Staff see the page read-only. Every admin chooses for
  * themselves what they are told by mail (a new applicant, a customer who
  * deletes their account). The page shows the public signup address with
  * a copy button and a QR code for posters, drawn here as an SVG path with
@@ -60,8 +63,9 @@ static struct db_query signup_admin_sql[SIGNUP_ADMIN_SQL__MAX] = {
 	[SQL_SET_NOTICES] = { .sql =
 	    "UPDATE admin SET notify_signups = ?, notify_deletions = ? WHERE id = ? AND shop_id = ?" },
 	/* an applicant erased from their customer page waits no more */
+	/* people, not forms: an address sent twice is one unconfirmed */
 	[SQL_COUNTS] = { .sql =
-	    "SELECT r.status, COUNT(*) FROM signup_request r"
+	    "SELECT r.status, COUNT(DISTINCT r.customer_id) FROM signup_request r"
 	    "  JOIN customer c ON c.id = r.customer_id AND c.shop_id = r.shop_id"
 	    " WHERE r.shop_id = ? AND (r.status <> 'waiting' OR c.erased_at IS NULL)"
 	    " GROUP BY r.status" },
@@ -109,8 +113,16 @@ const struct field signup_mode_fields[MODE__MAX + 1] = {
 	[MODE_CAPACITY] = { "capacity", FIELD_INT, 0, 7, 1, 1000000, NULL },
 };
 
-enum text_field { TEXT_LANGUAGE, TEXT_BODY, TEXT__MAX };
+/* the wordings an owner edits, in enum consent_purpose's order */
+static const char *const text_purpose_names[CONSENT_PURPOSE__MAX + 1] = {
+	"marketing", "system_mail", "creation", NULL
+};
+
+enum text_field { TEXT_PURPOSE, TEXT_LANGUAGE, TEXT_BODY, TEXT__MAX };
 const struct field signup_text_fields[TEXT__MAX + 1] = {
+	/* absent: the marketing wording (a page from before the others
+	 * could be edited) */
+	[TEXT_PURPOSE] = { "purpose", FIELD_CHOICE, 0, 12, 0, 0, text_purpose_names },
 	[TEXT_LANGUAGE] = { "language", FIELD_LANG, 1, 0, 0, 0, NULL },
 	/* a thousand characters fit CONSENT_TEXT_MAX bytes whatever they are */
 	[TEXT_BODY] = { "body", FIELD_MULTILINE, 1, 1000, 0, 0, NULL },
@@ -179,34 +191,49 @@ qr_to_page(struct request *req, const char *text)
 
 /* --- the door page ------------------------------------------------------------ */
 
-/* The wording of language under Page.Texts.<language>: body, version,
- * when it was saved. Returns 0 or -1. */
+/* The wording of purpose in language under
+ * Page.Texts.<purpose>.<language>: body, version, when it was saved.
+ * Returns 0 or -1. */
 static int
-text_to_page(struct request *req, const char *language)
+text_to_page(struct request *req, enum consent_purpose purpose, const char *language)
 {
 	struct db_query *info = &signup_admin_sql[SQL_TEXT_INFO];
-	char body[CONSENT_TEXT_MAX + 1], name[64], when[64];
+	char body[CONSENT_TEXT_MAX + 1], name[96], when[64];
 	struct db_param params[2];
 	long long id;
 
-	id = consent_text_current(&req->context, CONSENT_MARKETING, language, body, sizeof(body));
+	id = consent_text_current(&req->context, purpose, language, body, sizeof(body));
 	if (id < 0)
 		return -1;
 	params[0] = DB_INT(id);
 	params[1] = DB_INT(req->shop.id);
 	if (run(req, SQL_TEXT_INFO, params, 2) < 0)
 		return -1;
-	snprintf(name, sizeof(name), "Page.Texts.%s.Body", language);
+	snprintf(name, sizeof(name), "Page.Texts.%s.%s.Body", text_purpose_names[purpose], language);
 	hdf_set_value(req->hdf, name, body);
 	if (db_fetch(info) == 1) {
-		snprintf(name, sizeof(name), "Page.Texts.%s.Version", language);
+		snprintf(name, sizeof(name), "Page.Texts.%s.%s.Version", text_purpose_names[purpose],
+		    language);
 		hdf_set_value(req->hdf, name, db_text(info, 0));
 		format_local_when(db_text(info, 1), req->shop.time_zone, req->shop.lang, when,
 		    sizeof(when));
-		snprintf(name, sizeof(name), "Page.Texts.%s.At", language);
+		snprintf(name, sizeof(name), "Page.Texts.%s.%s.At", text_purpose_names[purpose],
+		    language);
 		hdf_set_value(req->hdf, name, when);
 	}
 	db_done(info);
+	return 0;
+}
+
+/* Every wording an owner edits, each purpose in each language. 0 or -1. */
+static int
+texts_to_page(struct request *req)
+{
+	int purpose;
+
+	for (purpose = 0; purpose < CONSENT_PURPOSE__MAX; purpose++)
+		if (text_to_page(req, purpose, "fr") != 0 || text_to_page(req, purpose, "en") != 0)
+			return -1;
 	return 0;
 }
 
@@ -237,7 +264,7 @@ door_to_page(struct request *req)
 		if (qr_to_page(req, share) != 0)
 			return -1;
 	}
-	if (text_to_page(req, "fr") != 0 || text_to_page(req, "en") != 0)
+	if (texts_to_page(req) != 0)
 		return -1;
 	if (run(req, SQL_WAITING_COUNT, params + 1, 1) < 0)
 		return -1;
@@ -311,6 +338,7 @@ signup_admin_text_invalid(struct request *req)
 void
 signup_admin_text(struct request *req)
 {
+	int purpose = request_field_choice(req, &signup_text_fields[TEXT_PURPOSE], CONSENT_MARKETING);
 	const char *language = request_field(req, &signup_text_fields[TEXT_LANGUAGE]);
 	const char *body = request_field(req, &signup_text_fields[TEXT_BODY]);
 	long long before, after = -1;
@@ -320,8 +348,8 @@ signup_admin_text(struct request *req)
 		return;
 	}
 	if (db_begin(&req->app->db) != 0 ||
-	    (before = consent_text_current(&req->context, CONSENT_MARKETING, language, NULL, 0)) < 0 ||
-	    (after = consent_text_save(&req->context, CONSENT_MARKETING, language, body)) < 0 ||
+	    (before = consent_text_current(&req->context, purpose, language, NULL, 0)) < 0 ||
+	    (after = consent_text_save(&req->context, purpose, language, body)) < 0 ||
 	    db_commit(&req->app->db) != 0) {
 		page_error(req, 500, NULL);
 		return;
@@ -523,18 +551,20 @@ signup_admin_decide(struct request *req)
 		queue_render(req, 400);
 		return;
 	}
-	if (signup_door_now(req, &capacity, &current) < 0 ||
-	    context_link_base(&req->context, link_base, sizeof(link_base)) != 0) {
+	/* the capacity is counted with the shop row locked, in the
+	 * transaction that accepts: two admins accepting at once (or a
+	 * confirmation, signup-public.c) take turns, and the second one
+	 * counts whom the first let in */
+	if (context_link_base(&req->context, link_base, sizeof(link_base)) != 0 ||
+	    db_begin(&req->app->db) != 0 ||
+	    signup_door_locked(req, &capacity, &current) < 0) {
 		page_error(req, 500, NULL);
 		return;
 	}
 	if (action == DECIDE_ACCEPT && capacity > 0 && current + (long long)count > capacity &&
 	    !confirmed) {
+		db_rollback(&req->app->db);
 		decide_ask(req, ids, count, capacity, current);
-		return;
-	}
-	if (db_begin(&req->app->db) != 0) {
-		page_error(req, 500, NULL);
 		return;
 	}
 	for (i = 0; i < count; i++) {

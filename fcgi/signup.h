@@ -43,6 +43,12 @@ extern const char *const signup_door_names[SIGNUP_DOOR__MAX + 1];
  * capacity (else 0). Returns the door, or -1 on a database error. */
 int signup_door_now(struct request *req, long long *capacity, long long *current);
 
+/* The same inside the caller's transaction, with the shop row locked
+ * until it ends (SELECT ... FOR UPDATE), so that two confirmations or
+ * acceptances at once cannot both take the last place: call it first in
+ * the transaction, before any other read. */
+int signup_door_locked(struct request *req, long long *capacity, long long *current);
+
 /* The place (1 = next) of the shop's customer customer_id in the waiting
  * list, 0 when they are not waiting, -1 on a database error. For the
  * customer's home (account-home.c) and the signup page. */

@@ -28,6 +28,8 @@ enum customer_sql {
 	SQL_SELECTION_REACTIVATE,
 	SQL_SELECTION_BLOCK,
 	SQL_SELECTION_UNBLOCK,
+	SQL_SELECTION_HOLD_REQUESTS,
+	SQL_SELECTION_RESUME_REQUESTS,
 	SQL_SELECTION_END_SESSIONS,
 	SQL_SELECTION_VOID_TOKENS,
 	SQL_SELECTION_DETACH_ORDERS,
@@ -103,11 +105,23 @@ static struct db_query customer_sql[CUSTOMER_SQL__MAX] = {
 	    "UPDATE customer SET blocked_from = IF(status = 'blocked', blocked_from, status),"
 	    "       status = 'blocked', status_reason = ?"
 	    " WHERE shop_id = ? AND id IN (SELECT customer_id FROM bulk_selection WHERE selection_id = ?)" },
+	/* an applicant goes back to the waiting list, where they were */
 	[SQL_SELECTION_UNBLOCK] = { .sql =
-	    "UPDATE customer SET status = IF(blocked_from = 'inactive', 'inactive',"
+	    "UPDATE customer SET status = IF(blocked_from IN ('inactive', 'waiting'), blocked_from,"
 	    "       IF(blocked_from = 'active' OR last_sign_in_at IS NOT NULL, 'active', 'invited')),"
 	    "       blocked_from = NULL, status_reason = ''"
 	    " WHERE shop_id = ? AND id IN (SELECT customer_id FROM bulk_selection WHERE selection_id = ?)" },
+	/* a blocked applicant's request leaves the queue (and the places
+	 * counted in it) and its link confirms nothing; unblocking puts it
+	 * back with its place, confirmed or not as it was */
+	[SQL_SELECTION_HOLD_REQUESTS] = { .sql =
+	    "UPDATE signup_request SET status = 'blocked'"
+	    " WHERE shop_id = ? AND status IN ('unconfirmed', 'waiting')"
+	    "   AND customer_id IN (SELECT customer_id FROM bulk_selection WHERE selection_id = ?)" },
+	[SQL_SELECTION_RESUME_REQUESTS] = { .sql =
+	    "UPDATE signup_request SET status = IF(confirmed_at IS NULL, 'unconfirmed', 'waiting')"
+	    " WHERE shop_id = ? AND status = 'blocked'"
+	    "   AND customer_id IN (SELECT customer_id FROM bulk_selection WHERE selection_id = ?)" },
 	[SQL_SELECTION_END_SESSIONS] = { .sql =
 	    "DELETE FROM session WHERE shop_id = ? AND customer_id IN (SELECT customer_id FROM bulk_selection WHERE selection_id = ?)" },
 	[SQL_SELECTION_VOID_TOKENS] = { .sql =
@@ -195,7 +209,7 @@ static const struct {
 	/* CUSTOMER_DEACTIVATE */ { "invited,active", SQL_SELECTION_DEACTIVATE,
 	    "customer.deactivated" },
 	/* CUSTOMER_REACTIVATE */ { "inactive", SQL_SELECTION_REACTIVATE, "customer.reactivated" },
-	/* CUSTOMER_BLOCK */ { "invited,active,inactive,blocked", SQL_SELECTION_BLOCK,
+	/* CUSTOMER_BLOCK */ { "invited,active,inactive,blocked,waiting", SQL_SELECTION_BLOCK,
 	    "customer.blocked" },
 	/* CUSTOMER_UNBLOCK */ { "blocked", SQL_SELECTION_UNBLOCK, "customer.unblocked" },
 	/* CUSTOMER_ERASE */ { "invited,active,inactive,blocked,waiting", CUSTOMER_SQL__MAX,
@@ -528,7 +542,12 @@ customer_change_selection(struct shop_context *ctx, enum customer_change change,
 		params[0] = DB_TEXT(or_empty(reason));
 		params[1] = DB_INT(ctx->shop_id);
 		params[2] = DB_BLOB(selection, 16);
-		if (run(ctx, SQL_SELECTION_BLOCK, params, 3) < 0)
+		if (run(ctx, SQL_SELECTION_BLOCK, params, 3) < 0 ||
+		    for_selection(ctx, SQL_SELECTION_HOLD_REQUESTS, selection) != 0)
+			return CUSTOMER_ERROR;
+	} else if (change == CUSTOMER_UNBLOCK) {
+		if (for_selection(ctx, SQL_SELECTION_UNBLOCK, selection) != 0 ||
+		    for_selection(ctx, SQL_SELECTION_RESUME_REQUESTS, selection) != 0)
 			return CUSTOMER_ERROR;
 	} else if (for_selection(ctx, changes[change].statement, selection) != 0)
 		return CUSTOMER_ERROR;

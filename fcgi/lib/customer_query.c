@@ -149,8 +149,11 @@ customer_query_fields(struct field *out, size_t room, const struct field *own,
 /* name_key (sql/006) is bytes; a page link carries it in hex */
 enum cursor_kind { CURSOR_TEXT, CURSOR_DATETIME, CURSOR_INT, CURSOR_HEX };
 
+/* A self-signup not yet confirmed (invited, source self) shows as
+ * "unconfirmed": the shop did not invite them. */
 #define LIST_COLUMNS \
-	"c.id, c.first_name, c.last_name, c.email, c.phone, c.status," \
+	"c.id, c.first_name, c.last_name, c.email, c.phone," \
+	" IF(c.status = 'invited' AND c.source = 'self', 'unconfirmed', c.status)," \
 	" c.created_at, c.order_count, c.total_spent_cents, c.last_order_at, HEX(c.name_key)"
 
 /* Sort keys: the index walked, the columns of the order (the id last, to

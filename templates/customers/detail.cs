@@ -8,7 +8,7 @@ def:see_all(section, count, shown) ?><?cs if:Page.All == section ?><p class="pag
 <p class="crumbs"><a href="<?cs if:Page.Back ?><?cs var:Page.Back ?><?cs else ?>/admin/customers<?cs /if ?>">← <?cs var:Lang.Customers.Back ?></a></p>
 <div class="page-head">
   <h1><?cs call:person_name(Customer.last_name, Customer.first_name, Customer.email) ?></h1>
-  <span class="status status-<?cs var:Customer.status ?>"><?cs var:Lang.Status[Customer.status] ?></span>
+  <?cs if:Customer.status == "invited" && Customer.source == "self" ?><span class="status status-unconfirmed"><?cs var:Lang.Status.unconfirmed ?></span><?cs else ?><span class="status status-<?cs var:Customer.status ?>"><?cs var:Lang.Status[Customer.status] ?></span><?cs /if ?>
 </div>
 <?cs if:Customer.status_reason ?><p class="alert"><?cs var:Lang.Customers.Reason ?> : <?cs var:Customer.status_reason ?></p><?cs /if ?>
 <?cs if:Page.Message ?><p class="alert" role="alert"><?cs var:Page.Message ?></p><?cs /if ?>
@@ -24,7 +24,7 @@ def:see_all(section, count, shown) ?><?cs if:Page.All == section ?><p class="pag
   <?cs /if ?>
   <?cs if:Customer.status == "inactive" ?>
   <form method="post" action="/admin/customers/<?cs var:Customer.id ?>/reactivate"><?cs call:csrf_field() ?><?cs call:back_field() ?><button type="submit"><?cs var:Lang.Customers.Reactivate ?></button></form>
-  <?cs elif:Customer.status != "blocked" ?>
+  <?cs elif:Customer.status != "blocked" && Customer.status != "waiting" ?>
   <form method="post" action="/admin/customers/<?cs var:Customer.id ?>/deactivate"><?cs call:csrf_field() ?><?cs call:back_field() ?><button type="submit"><?cs var:Lang.Customers.Deactivate ?></button></form>
   <?cs /if ?>
   <?cs if:Admin.IsOwner == "1" ?><a class="button danger-link" href="/admin/customers/<?cs var:Customer.id ?>/delete<?cs if:Page.BackParam ?>?back=<?cs var:Page.BackParam ?><?cs /if ?>"><?cs var:Lang.Customers.Delete ?></a><?cs /if ?>

@@ -43,18 +43,25 @@
 <section class="card texts">
   <h2><?cs var:Lang.Signup.Admin.TextsTitle ?></h2>
   <p class="muted"><?cs var:Lang.Signup.Admin.TextsHelp ?></p>
+  <?cs each:p = Page.Texts ?>
+  <section class="text-purpose" id="text-<?cs name:p ?>" aria-labelledby="text-title-<?cs name:p ?>">
+  <h3 id="text-title-<?cs name:p ?>"><?cs var:Lang.Signup.Admin.TextPurpose[name(p)].Title ?></h3>
+  <p class="muted"><?cs var:Lang.Signup.Admin.TextPurpose[name(p)].Where ?></p>
   <div class="grid">
-  <?cs each:t = Page.Texts ?>
+  <?cs each:t = p ?>
   <form method="post" action="/admin/signup/text" class="form">
     <?cs call:csrf_field() ?>
+    <input type="hidden" name="purpose" value="<?cs name:p ?>">
     <input type="hidden" name="language" value="<?cs name:t ?>">
-    <label for="body-<?cs name:t ?>"><?cs var:Lang.Signup.Admin.TextLanguage[name(t)] ?></label>
-    <textarea id="body-<?cs name:t ?>" name="body" rows="5" maxlength="1000" required<?cs if:Page.ReadOnly == "1" ?> readonly<?cs /if ?>><?cs var:t.Body ?></textarea>
+    <label for="body-<?cs name:p ?>-<?cs name:t ?>"><?cs var:Lang.Signup.Admin.TextLanguage[name(t)] ?></label>
+    <textarea id="body-<?cs name:p ?>-<?cs name:t ?>" name="body" rows="4" maxlength="1000" required<?cs if:Page.ReadOnly == "1" ?> readonly<?cs /if ?>><?cs var:t.Body ?></textarea>
     <p class="muted"><?cs var:Lang.Signup.Admin.Version ?> <?cs var:t.Version ?><?cs if:t.At ?>, <?cs var:Lang.Signup.Admin.Since ?> <?cs var:t.At ?><?cs /if ?></p>
     <?cs if:Page.ReadOnly != "1" ?><div class="actions"><button type="submit"><?cs var:Lang.Signup.Admin.SaveText ?></button></div><?cs /if ?>
   </form>
   <?cs /each ?>
   </div>
+  </section>
+  <?cs /each ?>
 </section>
 <section class="card notify">
   <h2><?cs var:Lang.Signup.Admin.NotifyTitle ?></h2>

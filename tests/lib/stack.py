@@ -107,6 +107,25 @@ class Stack:
     def program(self, name):
         return os.path.join(self.builddir, "fcgi", name)
 
+    def program_pids(self, name):
+        """PIDs of this stack's running copies of a program: those of another
+        stack from the same build (make -j check runs several) have another
+        FIDELE_CONFIG."""
+        program, mine = self.program(name).encode(), b"FIDELE_CONFIG=" + self.config.encode()
+        found = []
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    with open("/proc/%s/cmdline" % entry, "rb") as f:
+                        if f.read().split(b"\0")[0] != program:
+                            continue
+                    with open("/proc/%s/environ" % entry, "rb") as f:
+                        if mine in f.read().split(b"\0"):
+                            found.append(int(entry))
+                except OSError:
+                    pass
+        return sorted(found)
+
     def admin(self, *args, input=None, check=True):
         """Runs fidele-admin; returns the CompletedProcess."""
         result = subprocess.run([self.program("fidele-admin")] + list(args),

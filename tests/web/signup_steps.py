@@ -4,51 +4,14 @@ filled as a visitor would, the mails read from the harness's SMTP
 server."""
 
 import re
-import time
 
+from inbox import clear_limits, mails_to, wait_for_mail, drain_outbox, text_part, html_part
 import web
 
 
 def set_door(slug, mode, capacity=None):
     web.STACK.sql("UPDATE shop SET mode = '%s', signup_capacity = %s WHERE slug = '%s'"
                   % (mode, "NULL" if capacity is None else int(capacity), slug))
-
-
-def clear_limits():
-    web.STACK.sql("DELETE FROM rate_limit")
-
-
-def mails_to(address, subject_word=None):
-    return [m for m in web.STACK.messages()
-            if address in m["To"] and (subject_word is None or subject_word in m["Subject"])]
-
-
-def drain_outbox(timeout=20):
-    """Waits until the worker has sent everything queued."""
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if web.STACK.sql("SELECT COUNT(*) FROM outbox WHERE status IN ('queued', 'sending')"
-                         " AND next_attempt_at <= NOW()") == [["0"]]:
-            return
-        time.sleep(0.05)
-
-
-def wait_for_mail(address, count=1, subject_word=None, timeout=20):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        found = mails_to(address, subject_word)
-        if len(found) >= count:
-            return found
-        time.sleep(0.1)
-    raise AssertionError("no mail to %s (%s) after %ss" % (address, subject_word, timeout))
-
-
-def text_part(message):
-    return message.get_body(preferencelist=("plain",)).get_content()
-
-
-def html_part(message):
-    return message.get_body(preferencelist=("html",)).get_content()
 
 
 def confirm_token(message):
@@ -79,11 +42,20 @@ def sign_up(browser, email, first_name="Jeanne", last_name="Martin", marketing=T
     return browser.post("/account/signup", form)
 
 
-def confirm(browser, token):
-    """Follows a confirmation link as a person does: the GET, then its button."""
+def confirm(browser, token, marketing=None):
+    """Follows a confirmation link as a person does: the GET, then its
+    button, with the page's marketing box as the page shows it (ticked or
+    not, as the form left it) unless marketing says otherwise."""
     page = browser.get("/account/signup/confirm?token=" + token)
     assert page.status == 200, page.status
-    return browser.post("/account/signup/confirm", {"token": token, "csrf": page.csrf()})
+    form = {"token": token, "csrf": page.csrf()}
+    text = re.search(r'name="text" value="([0-9]*)"', page.body)
+    if text:
+        form["text"] = text.group(1)
+    ticked = re.search(r'name="marketing" value="1" checked', page.body) is not None
+    if ticked if marketing is None else marketing:
+        form["marketing"] = "1"
+    return browser.post("/account/signup/confirm", form)
 
 
 def sign_up_and_confirm(browser, email, **fields):

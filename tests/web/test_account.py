@@ -7,6 +7,7 @@ import time
 import unittest
 
 from fixtures import ALPHA_HOST, BETA_HOST
+from inbox import clear_limits, mails_to, wait_for_mail, drain_outbox, text_part
 import web
 
 ALPHA_CUSTOMER = "marie.curie@alpha.test"
@@ -22,28 +23,6 @@ SELECT id, '%s', 'Bloqué', 'Client', 'blocked', 'impayés', 'admin' FROM shop W
 """ % (ALPHA_CUSTOMER, BLOCKED_CUSTOMER))
 
 
-def clear_limits():
-    web.STACK.sql("DELETE FROM rate_limit")
-
-
-def mails_to(address, subject_word=None):
-    found = []
-    for message in web.STACK.messages():
-        if address in message["To"] and (subject_word is None or subject_word in message["Subject"]):
-            found.append(message)
-    return found
-
-
-def wait_for_mail(address, count=1, subject_word=None, timeout=20):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        found = mails_to(address, subject_word)
-        if len(found) >= count:
-            return found
-        time.sleep(0.1)
-    raise AssertionError("no mail to %s after %ss" % (address, timeout))
-
-
 def link_hmac(token):
     """The stored form of a link's token: HMAC-SHA256 under the secret."""
     import hashlib
@@ -53,26 +32,11 @@ def link_hmac(token):
     return hmac.new(secret.encode(), ("link:" + token).encode(), hashlib.sha256).hexdigest()
 
 
-def text_part(message):
-    return message.get_body(preferencelist=("plain",)).get_content()
-
-
 def link_and_code(message):
     text = text_part(message)
     link = re.search(r"https?://\S+/account/login/confirm\?token=([0-9a-f]{64})", text)
     code = re.search(r"\b(\d{6})\b", text)
     return link.group(0), link.group(1), code.group(1)
-
-
-def drain_outbox(timeout=20):
-    """Waits until the worker has sent everything queued, so that counting
-    mails before a request is not fooled by a previous test's mail."""
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if web.STACK.sql("SELECT COUNT(*) FROM outbox WHERE status IN ('queued', 'sending')"
-                         " AND next_attempt_at <= NOW()") == [["0"]]:
-            return
-        time.sleep(0.05)
 
 
 def request_link(browser, address, **extra):

@@ -16,6 +16,7 @@ import unittest
 import zipfile
 
 from fixtures import ALPHA_HOST, BETA_HOST
+from inbox import clear_limits, mails_to, wait_for_mail, text_part, html_part
 import web
 
 PROFILE = "paulette.espace@alpha.test"
@@ -75,34 +76,6 @@ def setUpModule():
 
 
 # --- mail and sign-in ---------------------------------------------------------
-
-def clear_limits():
-    web.STACK.sql("DELETE FROM rate_limit")
-
-
-def mails_to(address, subject_word=None):
-    return [m for m in web.STACK.messages()
-            if address == m["To"].addresses[0].addr_spec
-            and (subject_word is None or subject_word in m["Subject"])]
-
-
-def wait_for_mail(address, count, subject_word=None, timeout=20):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        found = mails_to(address, subject_word)
-        if len(found) >= count:
-            return found
-        time.sleep(0.1)
-    raise AssertionError("no mail to %s after %ss" % (address, timeout))
-
-
-def text_part(message):
-    return message.get_body(preferencelist=("plain",)).get_content()
-
-
-def html_part(message):
-    return message.get_body(preferencelist=("html",)).get_content()
-
 
 def mailed_path(message, path):
     """The path and query of the link to path in the mail's text."""

@@ -6,9 +6,9 @@ the notice. Time is made to pass by backdating rows in SQL."""
 
 import datetime
 import re
-import time
 import unittest
 
+from inbox import mails_to, wait_for_mail
 import web
 
 MONTHS = 12
@@ -85,20 +85,6 @@ def backdate_notice(name, slug, days):
 
 def run(slug, *extra):
     return web.STACK.admin("retention", "--shop", slug, *extra).stdout
-
-
-def mails_to(address):
-    return [m for m in web.STACK.messages() if address in m["To"]]
-
-
-def wait_for_mail(address, count=1, timeout=20):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        found = mails_to(address)
-        if len(found) >= count:
-            return found
-        time.sleep(0.1)
-    raise AssertionError("no mail to %s after %ss" % (address, timeout))
 
 
 def french_date(day):

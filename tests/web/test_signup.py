@@ -70,7 +70,11 @@ class OpenSignup(unittest.TestCase):
         self.assertEqual(shown.header("Referrer-Policy"), "strict-origin")
         self.assertNotIn("fidele_account", clicker.cookies)
         self.assertEqual(steps.customer_row(email)[1], "invited")
-        done = clicker.post("/account/signup/confirm", {"token": token, "csrf": shown.csrf()})
+        # the page shows the box as the form left it, and sends it (review
+        # of issue 15: the person who clicks decides)
+        self.assertRegex(shown.body, r'name="marketing" value="1" checked')
+        done = clicker.post("/account/signup/confirm", {"token": token, "csrf": shown.csrf(),
+                                                         "marketing": "1", "text": shown_text})
         self.assertEqual(done.status, 303)
         self.assertEqual(done.header("Location"), "/account/")
         self.assertIn("fidele_account", clicker.cookies)

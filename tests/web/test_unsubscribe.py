@@ -8,11 +8,11 @@ refused; system mail still goes."""
 
 import re
 import subprocess
-import time
 import unittest
 import urllib.parse
 
 from fixtures import ALPHA_HOST, BETA_HOST
+from inbox import mails_to, wait_for_mail
 import web
 
 SUBSCRIBER = "abonnee@alpha.test"      # unsubscribes by the header's POST
@@ -56,21 +56,6 @@ def ledger(email):
         "SELECT k.purpose, k.granted, k.source, k.actor, HEX(k.email_hash) = UPPER(SHA2(c.email, 256))"
         "  FROM consent k JOIN customer c ON c.id = k.customer_id"
         " WHERE c.email = '%s' ORDER BY k.id" % email)
-
-
-def mails_to(address, word=None):
-    return [m for m in web.STACK.messages()
-            if address in m["To"] and (word is None or word in m["Subject"])]
-
-
-def wait_for_mail(address, count, word=None, timeout=20):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        found = mails_to(address, word)
-        if len(found) >= count:
-            return found
-        time.sleep(0.1)
-    raise AssertionError("no mail to %s after %ss" % (address, timeout))
 
 
 def send_marketing(address):
