@@ -13,6 +13,7 @@
 #include "lib/consent.h"
 #include "lib/crypto.h"
 #include "lib/format.h"
+#include "lib/grouping.h"
 #include "lib/page.h"
 #include "customers.h"
 #include "customers-list.h"
@@ -328,7 +329,7 @@ customers_show(struct request *req)
 		return;
 	}
 	if (may_mail(req, has_address, flags) != 0 || customer_sections(req) != 0 ||
-	    once_keys(req) != 0) {
+	    once_keys(req) != 0 || grouping_to_hdf(&req->context, req->path_id, req->hdf) != 0) {
 		page_error(req, 500, NULL);
 		return;
 	}

@@ -23,6 +23,42 @@
 #include "lib/page.h"
 #include "customers.h"
 #include "customers-list.h"
+#include "lib/grouping.h"
+
+/* The shop's groups under Page.AllGroups for a form, those of customer_id
+ * ticked, or those a refused form had ticked (ticked: its field, NULL when
+ * the page is not a form's POST). 0 or -1. */
+static int
+form_groups(struct request *req, long long customer_id, const struct field *ticked)
+{
+	long long ids[GROUPING_GROUPS_MAX];
+	size_t n;
+
+	if (grouping_to_hdf(&req->context, customer_id, req->hdf) != 0)
+		return -1;
+	if (ticked != NULL) {
+		n = request_field_ids(req, ticked, ids, GROUPING_GROUPS_MAX);
+		grouping_ticked_to_hdf(req->hdf, ids, n);
+	}
+	return 0;
+}
+
+/* Gives the customer (locked) the groups ticked in the form. 0, or -1
+ * (answered: another shop's group is a 404). */
+static int
+save_groups(struct request *req, long long customer_id, const struct field *ticked)
+{
+	long long ids[GROUPING_GROUPS_MAX];
+	size_t n = request_field_ids(req, ticked, ids, GROUPING_GROUPS_MAX);
+	int result = grouping_set_groups(&req->context, customer_id, ids, n);
+
+	if (result == GROUPING_OK)
+		return 0;
+	db_rollback(&req->app->db);
+	page_error(req, result == GROUPING_NOT_FOUND ? 404 : 500,
+	    result == GROUPING_NOT_FOUND ? "Groups.NotFound" : NULL);
+	return -1;
+}
 
 /* --- new customer ----------------------------------------------------------- */
 
@@ -46,6 +82,9 @@ const struct field new_fields[NEW__MAX + 1] = {
 	[NEW_BEHALF] = { "behalf", FIELD_INT, 0, 1, 0, 1, NULL },
 	[NEW_ATTEST] = { "attest", FIELD_INT, 0, 1, 0, 1, NULL },
 	[NEW_HOW] = { "how", FIELD_MULTILINE, 0, NEW_HOW_MAX, 0, 0, NULL },
+	/* the groups ticked (lib/grouping.h) */
+	[NEW_GROUP] = { "group", FIELD_IDS, 0, 0, 0, GROUPING_GROUPS_MAX, NULL },
+	[NEW_GROUPS_SHOWN] = { "groups_shown", FIELD_INT, 0, 1, 1, 1, NULL },
 };
 
 /* The shop's wording of the attestation in the admin's language (the
@@ -82,7 +121,8 @@ customers_new_form(struct request *req)
 	/* a French shop's customers live in France, mostly */
 	if (strcmp(req->method, "GET") == 0 && req->shop.lang == LANG_FR)
 		hdf_set_value(req->hdf, "Page.Form.country", "FR");
-	if (attestation_text(req) != 0) {
+	if (attestation_text(req) != 0 || form_groups(req, 0, req->route->fields == new_fields ?
+	    &new_fields[NEW_GROUP] : NULL) != 0) {
 		page_error(req, 500, NULL);
 		return;
 	}
@@ -208,6 +248,8 @@ customers_create(struct request *req)
 		customers_new_invalid(req);
 		return;
 	}
+	if (result == CUSTOMER_OK && save_groups(req, customer_id, &new_fields[NEW_GROUP]) != 0)
+		return;
 	mail.customer_id = customer_id;
 	hdf_set_valuef(req->hdf, "Mail.Link=%s/account/login", link_base);
 	if (result != CUSTOMER_OK ||
@@ -239,7 +281,12 @@ const struct field edit_fields[EDIT__MAX + 1] = {
 	[EDIT_POSTAL_CODE] = CUSTOMER_FIELD_POSTAL_CODE,
 	[EDIT_CITY] = CUSTOMER_FIELD_CITY,
 	[EDIT_VAT_NUMBER] = CUSTOMER_FIELD_VAT_NUMBER,
+	/* the groups ticked, and that the form showed them (none ticked
+	 * then means none) */
+	[EDIT_GROUP] = { "group", FIELD_IDS, 0, 0, 0, GROUPING_GROUPS_MAX, NULL },
+	[EDIT_GROUPS_SHOWN] = { "groups_shown", FIELD_INT, 0, 1, 1, 1, NULL },
 };
+
 
 /* The edit form: from the database on GET, from what was typed on a
  * refused POST. */
@@ -290,6 +337,11 @@ customers_edit_form(struct request *req)
 	 * (Français) was saved with any edit, in an English shop too */
 	if (*hdf_get_value(req->hdf, "Page.Form.language", "") == '\0')
 		hdf_set_value(req->hdf, "Page.Form.language", lang_codes[req->shop.lang]);
+	if (form_groups(req, req->path_id, strcmp(req->method, "POST") == 0 ?
+	    &edit_fields[EDIT_GROUP] : NULL) != 0) {
+		page_error(req, 500, NULL);
+		return;
+	}
 	back_to_page(req);
 	page_render(req, req->status, "customers/edit.cs");
 }
@@ -350,6 +402,10 @@ customers_update(struct request *req)
 		page_error(req, result == CUSTOMER_NOT_FOUND ? 404 : 500, NULL);
 		return;
 	}
+	/* a form that showed the groups says which: none ticked is none */
+	if (request_field(req, &edit_fields[EDIT_GROUPS_SHOWN]) != NULL &&
+	    save_groups(req, req->path_id, &edit_fields[EDIT_GROUP]) != 0)
+		return;
 	finish_written(req, "customer.edited");
 }
 

@@ -102,12 +102,12 @@ void customers_show(struct request *req);
 /* customers-edit.c */
 enum new_field { NEW_EMAIL, NEW_FIRST_NAME, NEW_LAST_NAME, NEW_PHONE, NEW_COUNTRY, NEW_LANGUAGE,
 	NEW_COMPANY, NEW_ADDRESS, NEW_POSTAL_CODE, NEW_CITY, NEW_VAT_NUMBER, NEW_BEHALF, NEW_ATTEST,
-	NEW_HOW, NEW__MAX };
+	NEW_HOW, NEW_GROUP, NEW_GROUPS_SHOWN, NEW__MAX };
 /* longest "how the consent was obtained" (a ledger statement) */
 #define NEW_HOW_MAX 500
 enum edit_field { EDIT_BACK, EDIT_EMAIL, EDIT_FIRST_NAME, EDIT_LAST_NAME, EDIT_PHONE,
 	EDIT_COUNTRY, EDIT_LANGUAGE, EDIT_TAX_EXEMPT, EDIT_COMPANY, EDIT_ADDRESS, EDIT_POSTAL_CODE,
-	EDIT_CITY, EDIT_VAT_NUMBER, EDIT__MAX };
+	EDIT_CITY, EDIT_VAT_NUMBER, EDIT_GROUP, EDIT_GROUPS_SHOWN, EDIT__MAX };
 enum block_field { BLOCK_BACK, BLOCK_REASON, BLOCK__MAX };
 extern const struct field new_fields[NEW__MAX + 1], edit_fields[EDIT__MAX + 1],
     block_fields[BLOCK__MAX + 1];

@@ -11,7 +11,24 @@
 static const struct route routes[] = {
 	/* groups (groups-groups.c) */
 	{ "GET", "/admin/groups", ACCESS_ADMIN, NULL, groups_page, NULL, 0 },
+	{ "POST", "/admin/groups", ACCESS_OWNER, group_fields, groups_create, NULL, 0 },
+	{ "POST", "/admin/groups/bulk", ACCESS_ADMIN, groups_bulk_fields, groups_bulk, NULL, 0 },
+	{ "POST", "/admin/groups/customer/#", ACCESS_ADMIN, group_member_fields,
+	    groups_customer_set, NULL, 0 },
+	{ "GET", "/admin/groups/#", ACCESS_OWNER, NULL, groups_edit_form, NULL, 0 },
+	{ "POST", "/admin/groups/#", ACCESS_OWNER, group_fields, groups_update, NULL, 0 },
+	{ "GET", "/admin/groups/#/delete", ACCESS_OWNER, NULL, groups_delete_form, NULL, 0 },
+	{ "POST", "/admin/groups/#/delete", ACCESS_OWNER, NULL, groups_delete, NULL, 0 },
 	/* tags (groups-tags.c) */
+	{ "GET", "/admin/tags", ACCESS_ADMIN, NULL, tags_page, NULL, 0 },
+	{ "POST", "/admin/tags/merge", ACCESS_ADMIN, tag_merge_fields, tags_merge, NULL, 0 },
+	{ "POST", "/admin/tags/customer/#", ACCESS_ADMIN, tag_customer_fields, tags_customer_add,
+	    NULL, 0 },
+	{ "POST", "/admin/tags/customer/#/remove", ACCESS_ADMIN, tag_remove_fields,
+	    tags_customer_remove, NULL, 0 },
+	{ "POST", "/admin/tags/#/rename", ACCESS_ADMIN, tag_rename_fields, tags_rename, NULL, 0 },
+	{ "GET", "/admin/tags/#/delete", ACCESS_ADMIN, NULL, tags_delete_form, NULL, 0 },
+	{ "POST", "/admin/tags/#/delete", ACCESS_ADMIN, NULL, tags_delete, NULL, 0 },
 	/* saved segments (groups-segments.c) */
 	{ "GET", "/admin/segments", ACCESS_ADMIN, NULL, segments_page, NULL, 0 },
 	{ "POST", "/admin/segments", ACCESS_ADMIN, segment_fields, segments_create, NULL, 0 },
@@ -39,6 +56,9 @@ main(int argc, char **argv)
 		.areas = site_areas,
 		.nav = site_nav,
 	};
+
+	if (groups_bulk_setup() != 0)
+		return 1;
 
 	return app_main(&app, argc, argv);
 }

@@ -4,6 +4,8 @@
  * each part has its files:
  *
  *   groups-groups.c    groups: discount, CSS class, members (/admin/groups...)
+ *   groups-bulk.c      groups and tags of the list's ticked rows or of
+ *                      everything it matches (/admin/groups/bulk)
  *   groups-tags.c      free tags, at most 250 a shop (/admin/tags...)
  *   groups-segments.c  saved list views, two built in (/admin/segments...)
  *   groups-mailing.c   mailing a group, a tag or a segment
@@ -18,10 +20,52 @@
 #ifndef FIDELE_GROUPS_H
 #define FIDELE_GROUPS_H
 
+#include <stddef.h>
+
 #include "lib/app.h"
 
-/* groups (groups-groups.c) */
+/* groups (groups-groups.c, groups-bulk.c) */
+enum group_field { GROUP_FIELD_NAME, GROUP_FIELD_DESCRIPTION, GROUP_FIELD_DISCOUNT,
+	GROUP_FIELD_CSS_CLASS, GROUP_FIELD__MAX };
+extern const struct field group_fields[GROUP_FIELD__MAX + 1];
+enum group_member_field { GROUP_MEMBER_GROUP, GROUP_MEMBER__MAX };
+extern const struct field group_member_fields[GROUP_MEMBER__MAX + 1];
+extern struct field groups_bulk_fields[];
+
+/* A discount as typed ("12,5", "12.50", "7 %", "" for none) into
+ * hundredths of a percent. 0, or -1 when it is not a number from 0 to 100
+ * with at most two decimals. */
+int groups_discount_parse(const char *text, long long *out);
+/* Hundredths of a percent as the shop's language writes it ("12,5"). */
+void groups_discount_text(long long bp, enum lang lang, char *out, size_t size);
+
 void groups_page(struct request *req);
+void groups_create(struct request *req);
+void groups_edit_form(struct request *req);
+void groups_update(struct request *req);
+void groups_delete_form(struct request *req);
+void groups_delete(struct request *req);
+void groups_customer_set(struct request *req);
+int groups_bulk_setup(void);
+void groups_bulk(struct request *req);
+
+/* tags (groups-tags.c) */
+enum tag_rename_field { TAG_RENAME_NAME, TAG_RENAME__MAX };
+extern const struct field tag_rename_fields[TAG_RENAME__MAX + 1];
+enum tag_merge_field { TAG_MERGE_FROM, TAG_MERGE_INTO, TAG_MERGE__MAX };
+extern const struct field tag_merge_fields[TAG_MERGE__MAX + 1];
+enum tag_customer_field { TAG_CUSTOMER_NAME, TAG_CUSTOMER__MAX };
+extern const struct field tag_customer_fields[TAG_CUSTOMER__MAX + 1];
+enum tag_remove_field { TAG_REMOVE_TAG, TAG_REMOVE__MAX };
+extern const struct field tag_remove_fields[TAG_REMOVE__MAX + 1];
+
+void tags_page(struct request *req);
+void tags_rename(struct request *req);
+void tags_merge(struct request *req);
+void tags_delete_form(struct request *req);
+void tags_delete(struct request *req);
+void tags_customer_add(struct request *req);
+void tags_customer_remove(struct request *req);
 
 /* saved segments (groups-segments.c) */
 extern const struct field segment_fields[];

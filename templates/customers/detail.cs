@@ -79,6 +79,7 @@ def:see_all(section, count, shown) ?><?cs if:Page.All == section ?><p class="pag
     <?cs /if ?>
   </section>
 </div>
+<?cs include:"groups/customer-part.cs" ?>
 <section class="card notes" id="notes">
   <h2><?cs var:Lang.Customers.Notes ?> <span class="muted"><?cs var:Lang.Customers.NotesPrivate ?></span></h2>
   <form method="post" action="/admin/customers/<?cs var:Customer.id ?>/notes" class="form">

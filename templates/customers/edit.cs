@@ -11,6 +11,7 @@
     <p class="muted"><?cs var:Lang.Customers.EmailChangeHelp ?></p>
     <?cs call:customer_fields() ?>
     <label class="check"><input type="checkbox" name="tax_exempt" value="1"<?cs if:Page.Form.tax_exempt == "1" ?> checked<?cs /if ?>> <?cs var:Lang.Customers.TaxExempt ?></label>
+    <?cs include:"groups/form-part.cs" ?>
     <div class="actions">
       <button type="submit" class="primary"><?cs var:Lang.Customers.SaveChanges ?></button>
       <a href="/admin/customers/<?cs var:Page.Form.id ?><?cs if:Page.BackParam ?>?back=<?cs var:Page.BackParam ?><?cs /if ?>"><?cs var:Lang.Customers.Cancel ?></a>

@@ -74,6 +74,7 @@
   <label class="check"><input type="radio" name="scope" value="ticked" checked> <?cs var:Lang.Customers.Bulk.Ticked ?></label>
   <label class="check"><input type="radio" name="scope" value="all"> <?cs var:Lang.Customers.Bulk.All ?><?cs if:Page.Position.Total ?> (<?cs if:Page.Position.MoreThan ?><?cs var:Lang.Customers.MoreThan ?> <?cs /if ?><?cs var:Page.Position.Total ?>)<?cs /if ?></label>
   <button type="submit"><?cs var:Lang.Customers.Bulk.Continue ?></button>
+  <button type="submit" formaction="/admin/groups/bulk" id="bulk-groups"><?cs var:Lang.Groups.Bulk.Button ?></button>
 </div>
 <div class="table-wrap">
 <?cs if:Page.Chosen ?>

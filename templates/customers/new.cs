@@ -11,6 +11,7 @@
     <p class="muted" id="email-help"><?cs var:Lang.Customers.EmailOptional ?></p>
     <?cs call:field_error("email") ?>
     <?cs call:customer_fields() ?>
+    <?cs include:"groups/form-part.cs" ?>
     <?cs # on the person's behalf (seed 000's Mode Création): the switch
        works without JavaScript; the server asks for the names, the box and
        how the consent was obtained when it is ticked ?>
