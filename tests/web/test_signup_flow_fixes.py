@@ -124,7 +124,7 @@ class SecondSignupOfOneAddress(unittest.TestCase):
         self.assertEqual(marketing_grants(customer_id), "0")
 
     def test_a_box_ticked_on_the_confirmation_page_is_recorded_with_its_wording(self):
-        email = "coche.a.la.confirmation@example.org"
+        email = "sf.coche@example.org"
         browser = web.Browser(ALPHA_HOST)
         self.assertEqual(steps.sign_up(browser, email, marketing=False).status, 200)
         link = mailed_link(email, 1)
@@ -138,7 +138,7 @@ class SecondSignupOfOneAddress(unittest.TestCase):
             " AND granted = 1" % customer_id), [["confirm", shown]])
 
     def test_a_wording_changed_under_the_confirmation_page_is_shown_again(self):
-        email = "texte.change.confirmation@example.org"
+        email = "sf.texte@example.org"
         browser = web.Browser(ALPHA_HOST)
         self.assertEqual(steps.sign_up(browser, email, marketing=True).status, 200)
         link = mailed_link(email, 1)
@@ -254,7 +254,7 @@ class SignInBeforeConfirmation(unittest.TestCase):
         self.assertEqual(steps.customer_row(email)[1:3], ["invited", "self"])
 
     def test_a_customer_the_shop_invited_is_active_after_signing_in(self):
-        email = "invite.par.la.boutique@example.org"
+        email = "sf.invitee@example.org"
         web.STACK.sql("INSERT INTO customer (shop_id, email, first_name, last_name, status, source)"
                       " SELECT id, '%s', 'Invitée', 'Boutique', 'invited', 'admin' FROM shop"
                       " WHERE slug = 'alpha'" % email)
@@ -300,7 +300,7 @@ class LinkAge(unittest.TestCase):
         self.assertTrue(signed_in(browser))
 
     def test_a_day_old_link_still_confirms(self):
-        email = "lien.de.la.veille@example.org"
+        email = "sf.veille@example.org"
         browser = web.Browser(ALPHA_HOST)
         self.assertEqual(steps.sign_up(browser, email).status, 200)
         link = mailed_link(email, 1)
@@ -353,7 +353,7 @@ class Unconfirmed(unittest.TestCase):
         self.assertNotIn("Non confirmé", row[:row.index("</tr>")])
 
     def test_an_unconfirmed_signup_expires_and_the_address_signs_up_again(self):
-        email = "expire.puis.revient@example.org"
+        email = "sf.revient@example.org"
         self.assertEqual(steps.sign_up(web.Browser(ALPHA_HOST), email,
                                        first_name="Ancienne").status, 200)
         old_link = mailed_link(email, 1)
