@@ -43,6 +43,7 @@ enum api_sql {
 	SQL_API_CUSTOMER_FIND,
 	SQL_API_CUSTOMER_LOCK,
 	SQL_API_SHOP_LOCK,
+	SQL_API_ORDER_PEEK,
 	SQL_API_ORDER_LOCK,
 	SQL_API_ORDER_INSERT,
 	SQL_API_ORDER_UPDATE,
@@ -75,6 +76,18 @@ static struct db_query api_sql[API_SQL__MAX] = {
 	 * make one customer */
 	[SQL_API_SHOP_LOCK] = { .sql =
 	    "SELECT id FROM shop WHERE id = ? FOR UPDATE" },
+	/* whose the order is, read without a lock: the customer's row is
+	 * locked first, then the order's (SQL_API_ORDER_LOCK), always in that
+	 * order, so that two feeds never wait for each other in a circle */
+	[SQL_API_ORDER_PEEK] = { .sql =
+	    "SELECT o.id, o.customer_id, o.status, o.total_cents, o.currency,"
+	    "       DATE_FORMAT(o.ordered_at, '%Y-%m-%d %H:%i:%s'),"
+	    "       DATE_FORMAT(o.updated_at, '%Y-%m-%d %H:%i:%s'),"
+	    "       o.shipping_name, o.shipping_address, o.shipping_phone,"
+	    "       o.billing_name, o.billing_address, o.billing_phone,"
+	    "       COALESCE(c.email, '')"
+	    "  FROM orders o LEFT JOIN customer c ON c.id = o.customer_id AND c.shop_id = o.shop_id"
+	    " WHERE o.shop_id = ? AND o.reference = ?" },
 	[SQL_API_ORDER_LOCK] = { .sql =
 	    "SELECT o.id, o.customer_id, o.status, o.total_cents, o.currency,"
 	    "       DATE_FORMAT(o.ordered_at, '%Y-%m-%d %H:%i:%s'),"
@@ -722,11 +735,13 @@ struct api_stored {
 	char text[6][504];	/* shipping name, address, phone, billing name, address, phone */
 };
 
-/* Reads the stored order of reference, locked. Returns 1, 0 none, -1. */
+/* Reads the stored order of reference, locked when lock is set (its
+ * customer's row must be held already). Returns 1, 0 none, -1. */
 static int
-api_order_stored(struct request *req, const char *reference, struct api_stored *stored)
+api_order_stored(struct request *req, const char *reference, struct api_stored *stored,
+    int lock)
 {
-	struct db_query *query = &api_sql[SQL_API_ORDER_LOCK];
+	struct db_query *query = &api_sql[lock ? SQL_API_ORDER_LOCK : SQL_API_ORDER_PEEK];
 	struct db_param params[2] = { DB_INT(req->shop.id), DB_TEXT(reference) };
 	int found, i;
 
@@ -825,9 +840,9 @@ api_order_try(struct request *req, const struct api_order *order, int *customer_
 	*customer_created = 0;
 	if (db_exec(db, &api_sql[SQL_API_READ_COMMITTED], NULL, 0) < 0 || db_begin(db) != 0)
 		goto fail;
-	/* the order first (not locked yet), to know whose it is: an update
-	 * may leave the address out */
-	found = api_order_stored(req, order->reference, stored);
+	/* the order first, unlocked, to know whose it is: an update may
+	 * leave the address out */
+	found = api_order_stored(req, order->reference, stored, 0);
 	if (found < 0)
 		goto fail;
 	if (!found && order->action != ACTION_CREATE) {
@@ -860,7 +875,7 @@ api_order_try(struct request *req, const struct api_order *order, int *customer_
 	}
 	/* read again now that the customer is held: a feed at once may have
 	 * written it meanwhile */
-	found = api_order_stored(req, order->reference, stored);
+	found = api_order_stored(req, order->reference, stored, 1);
 	if (found < 0)
 		goto fail;
 	result = api_order_write(req, order, found, stored, customer_id);
