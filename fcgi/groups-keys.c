@@ -85,8 +85,7 @@ keys_render(struct request *req, int status)
 		page_error(req, 500, NULL);
 		return;
 	}
-	/* the secret may be on it: no cache keeps it */
-	page_header(req, "Cache-Control", "no-store");
+	/* the secret may be on it: every page is already sent "no-store" */
 	page_render(req, status, "groups/keys.cs");
 }
 
