@@ -81,3 +81,12 @@ def clear_key_limits():
     """Forgets the refusals counted against the tests' address and the
     keys' request counts."""
     sql("DELETE FROM rate_limit WHERE bucket IN ('api-key', 'api-key-failure-ip')")
+
+
+def forget_customers(email_like):
+    """Takes the tests' customers out of the lists the other tests read
+    (they count the shop's customers): erased, as the other tests do it."""
+    sql("DELETE FROM customer_search WHERE customer_id IN"
+        " (SELECT id FROM customer WHERE email LIKE '%s');"
+        "UPDATE customer SET erased_at = NOW(), email = NULL WHERE email LIKE '%s'"
+        % (email_like, email_like))

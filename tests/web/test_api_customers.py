@@ -8,7 +8,8 @@ bad request is one JSON error and changes nothing."""
 import unittest
 
 from fixtures import BETA_HOST
-from api_steps import (call, clear_key_limits, create_key, customer, one, shop_id, sql)
+from api_steps import (call, clear_key_limits, create_key, customer, forget_customers, one,
+                       shop_id, sql)
 
 
 class ApiCustomers(unittest.TestCase):
@@ -42,8 +43,7 @@ SELECT %(s)d, t.id, c.id FROM tag t, customer c
     def tearDownClass(cls):
         sql("DELETE FROM customer_group WHERE shop_id = %d AND name LIKE 'API %%'" % cls.alpha)
         sql("DELETE FROM tag WHERE shop_id = %d AND name LIKE 'api-%%'" % cls.alpha)
-        sql("DELETE FROM customer WHERE shop_id = %d AND email LIKE 'api-%%@alpha.test'"
-            % cls.alpha)
+        forget_customers("api-%@alpha.test")
 
     def setUp(self):
         clear_key_limits()

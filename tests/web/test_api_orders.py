@@ -16,7 +16,8 @@ import threading
 import unittest
 
 from fixtures import ALPHA_OWNER, BETA_HOST
-from api_steps import call, clear_key_limits, create_key, one, order, shop_id, sql
+from api_steps import (call, clear_key_limits, create_key, forget_customers, one, order,
+                       shop_id, sql)
 import keyauth
 import web
 
@@ -69,6 +70,10 @@ VALUES (%(s)d, 'ord-known@alpha.test', 'Katia', 'Connue', 'active', 'admin'),
        (%(s)d, 'ord-blocked@alpha.test', 'Blaise', 'Bloqué', 'blocked', 'admin');
 """ % {"s": cls.alpha})
         web.STACK.admin("search-reindex")
+
+    @classmethod
+    def tearDownClass(cls):
+        forget_customers("ord-%@alpha.test")
 
     def setUp(self):
         clear_key_limits()
