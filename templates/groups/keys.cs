@@ -15,7 +15,6 @@
   <?cs if:Page.KeyCount == 0 ?>
   <p class="empty"><?cs var:Lang.Api.Keys.None ?></p>
   <?cs else ?>
-  <div class="table-wrap">
   <table class="list api-keys">
     <thead><tr>
       <th scope="col"><?cs var:Lang.Api.Keys.Name ?></th>
@@ -27,11 +26,11 @@
     <tbody>
     <?cs each:key = Page.Keys ?>
     <tr class="<?cs if:key.revoked ?>revoked<?cs else ?>live<?cs /if ?>">
-      <td><?cs var:key.name ?></td>
-      <td><code><?cs var:key.public_id ?></code></td>
-      <td><?cs var:key.created ?></td>
-      <td><?cs if:key.last_used ?><?cs var:key.last_used ?><?cs else ?><?cs var:Lang.Api.Keys.Never ?><?cs /if ?></td>
-      <td><?cs if:key.revoked ?><?cs var:Lang.Api.Keys.RevokedAt ?> <?cs var:key.revoked ?><?cs else ?>
+      <td data-label="<?cs var:Lang.Api.Keys.Name ?>"><?cs var:key.name ?></td>
+      <td data-label="<?cs var:Lang.Api.Keys.KeyId ?>"><code><?cs var:key.public_id ?></code></td>
+      <td data-label="<?cs var:Lang.Api.Keys.CreatedAt ?>"><?cs var:key.created ?></td>
+      <td data-label="<?cs var:Lang.Api.Keys.LastUsed ?>"><?cs if:key.last_used ?><?cs var:key.last_used ?><?cs else ?><?cs var:Lang.Api.Keys.Never ?><?cs /if ?></td>
+      <td data-label="<?cs var:Lang.Api.Keys.State ?>"><?cs if:key.revoked ?><?cs var:Lang.Api.Keys.RevokedAt ?> <?cs var:key.revoked ?><?cs else ?>
         <form method="post" action="/admin/api-keys/<?cs var:key.id ?>/revoke" class="inline">
           <?cs call:csrf_field() ?>
           <button type="submit" class="danger" aria-label="<?cs var:Lang.Api.Keys.Revoke ?> <?cs var:key.name ?>"><?cs var:Lang.Api.Keys.Revoke ?></button>
@@ -40,7 +39,6 @@
     <?cs /each ?>
     </tbody>
   </table>
-  </div>
   <?cs /if ?>
 </section>
 <section class="card form-card">
