@@ -40,7 +40,6 @@ enum api_sql {
 	SQL_API_CUSTOMER,
 	SQL_API_GROUPS,
 	SQL_API_TAGS,
-	SQL_API_CUSTOMER_FIND,
 	SQL_API_CUSTOMER_LOCK,
 	SQL_API_SHOP_LOCK,
 	SQL_API_ORDER_PEEK,
@@ -65,8 +64,6 @@ static struct db_query api_sql[API_SQL__MAX] = {
 	    "SELECT t.name FROM customer_tag ct"
 	    "  JOIN tag t ON t.id = ct.tag_id AND t.shop_id = ct.shop_id"
 	    " WHERE ct.shop_id = ? AND ct.customer_id = ? ORDER BY t.name, t.id" },
-	[SQL_API_CUSTOMER_FIND] = { .sql =
-	    "SELECT id FROM customer WHERE shop_id = ? AND email = ? AND erased_at IS NULL" },
 	/* every order write of a customer holds its row: the triggers'
 	 * totals of two feeds at once are counted one after the other */
 	[SQL_API_CUSTOMER_LOCK] = { .sql =
@@ -124,7 +121,7 @@ static const char *const api_currencies[] = {
 	"RON", "BGN", "HUF", "MAD", "TND", "XOF", "XPF", NULL
 };
 
-/* The order statuses a shop may set, and what each action may do. */
+/* The statuses a shop may set; cancel and refund set the other two. */
 static const char *const api_statuses[] = {
 	"pending", "paid", "shipped", "completed", NULL
 };
@@ -525,6 +522,7 @@ api_order_read(json_t *body, struct api_order *order, struct api_problem *proble
 	json_t *member;
 	time_t now = time(NULL);
 	struct tm tm;
+	int choice;
 
 	memset(order, 0, sizeof(*order));
 	order->total_cents = -1;
@@ -537,12 +535,12 @@ api_order_read(json_t *body, struct api_order *order, struct api_problem *proble
 	text = api_text(body, "action", 10, 0, problem);
 	if (problem->code != NULL)
 		return -1;
-	order->action = ACTION_CREATE;
-	if (text != NULL && (int)(order->action = (enum api_action)api_choice(api_actions,
-	    text)) < 0) {
+	choice = text != NULL ? api_choice(api_actions, text) : ACTION_CREATE;
+	if (choice < 0) {
 		*problem = PROBLEM("invalid_field", "action", "BadAction");
 		return -1;
 	}
+	order->action = (enum api_action)choice;
 	order->reference = api_text(body, "reference", 64, 1, problem);
 	if (problem->code != NULL)
 		return -1;
