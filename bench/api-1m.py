@@ -146,6 +146,8 @@ ANALYZE TABLE customer, customer_group_member, customer_tag, orders;
                                "ordered_at": "2026-11-30T14:05:00Z",
                                "shipping": {"name": "Bench", "address": "1 rue du Banc"}}).encode()
             elapsed, answer = signed(browser, key, "POST", "/api/v1/orders", body=body)
+            if answer.status == 403 and "customer_blocked" in answer.body:
+                continue    # the seed blocks 2 % of its customers
             assert answer.status == 201, answer.body
             new.append(elapsed)
             elapsed, answer = signed(browser, key, "POST", "/api/v1/orders", body=body)
