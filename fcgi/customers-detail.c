@@ -275,6 +275,55 @@ once_keys(struct request *req)
 	return 0;
 }
 
+/* The shipping and billing details of the customer's newest order that
+ * has them (orders from the shop's site, issue 16): Customer.Shipping.*
+ * and Customer.Billing.* (name, address, phone). Its own statements, so
+ * that customers.c's table stays as it is. Returns 0 or -1. */
+enum last_party_sql { SQL_LAST_SHIPPING, SQL_LAST_BILLING, LAST_PARTY_SQL__MAX };
+
+static struct db_query last_party_sql[LAST_PARTY_SQL__MAX] = {
+	[SQL_LAST_SHIPPING] = { .sql =
+	    "SELECT shipping_name, shipping_address, shipping_phone FROM orders"
+	    " WHERE shop_id = ? AND customer_id = ?"
+	    "   AND (shipping_name <> '' OR shipping_address <> '' OR shipping_phone <> '')"
+	    " ORDER BY ordered_at DESC, id DESC LIMIT 1" },
+	[SQL_LAST_BILLING] = { .sql =
+	    "SELECT billing_name, billing_address, billing_phone FROM orders"
+	    " WHERE shop_id = ? AND customer_id = ?"
+	    "   AND (billing_name <> '' OR billing_address <> '' OR billing_phone <> '')"
+	    " ORDER BY ordered_at DESC, id DESC LIMIT 1" },
+};
+
+static int
+last_parties(struct request *req)
+{
+	static const char *const prefixes[LAST_PARTY_SQL__MAX] = { "Customer.Shipping",
+		"Customer.Billing" };
+	static const char *const columns[] = { "name", "address", "phone" };
+	struct db_param params[2] = { DB_INT(req->shop.id), DB_INT(req->path_id) };
+	char name[64];
+	size_t i, c;
+
+	if (db_register(&req->app->db, last_party_sql, LAST_PARTY_SQL__MAX) != 0)
+		return -1;
+	for (i = 0; i < LAST_PARTY_SQL__MAX; i++) {
+		struct db_query *query = &last_party_sql[i];
+		int found;
+
+		if (db_exec(&req->app->db, query, params, 2) < 0)
+			return -1;
+		found = db_fetch(query);
+		for (c = 0; found == 1 && c < 3; c++) {
+			snprintf(name, sizeof(name), "%s.%s", prefixes[i], columns[c]);
+			hdf_set_value(req->hdf, name, db_text(query, (unsigned int)c));
+		}
+		db_done(query);
+		if (found < 0)
+			return -1;
+	}
+	return 0;
+}
+
 void
 customers_show(struct request *req)
 {
@@ -329,7 +378,8 @@ customers_show(struct request *req)
 		return;
 	}
 	if (may_mail(req, has_address, flags) != 0 || customer_sections(req) != 0 ||
-	    once_keys(req) != 0 || grouping_to_hdf(&req->context, req->path_id, req->hdf) != 0) {
+	    last_parties(req) != 0 || once_keys(req) != 0 ||
+	    grouping_to_hdf(&req->context, req->path_id, req->hdf) != 0) {
 		page_error(req, 500, NULL);
 		return;
 	}

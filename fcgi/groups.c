@@ -43,7 +43,14 @@ static const struct route routes[] = {
 	    0 },
 	{ "POST", "/admin/segments/mail", ACCESS_OWNER, mailing_send_fields, mailing_send, NULL, 0 },
 	{ "GET", "/admin/segments/mailings", ACCESS_ADMIN, NULL, mailings_page, NULL, 0 },
-	/* the storefront API (groups-api.c) */
+	/* the storefront API (groups-api.c) and its keys (groups-keys.c) */
+	{ "GET", "/api/v1/customers", ACCESS_PUBLIC, api_customer_fields, api_customer, NULL,
+	  ROUTE_KEY },
+	{ "POST", "/api/v1/orders", ACCESS_PUBLIC, NULL, api_orders, NULL, ROUTE_KEY },
+	{ "GET", "/admin/api-keys", ACCESS_OWNER, NULL, keys_page, NULL, 0 },
+	{ "POST", "/admin/api-keys", ACCESS_OWNER, keys_new_fields, keys_create,
+	  keys_create_invalid, 0 },
+	{ "POST", "/admin/api-keys/#/revoke", ACCESS_OWNER, NULL, keys_revoke, NULL, 0 },
 };
 
 int

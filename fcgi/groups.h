@@ -93,4 +93,16 @@ void mailing_compose(struct request *req);
 void mailing_send(struct request *req);
 void mailings_page(struct request *req);
 
+/* the storefront API and its keys (groups-api.c, groups-keys.c) */
+enum { API_CUSTOMER_EMAIL, API_CUSTOMER__MAX };
+extern const struct field api_customer_fields[API_CUSTOMER__MAX + 1];
+void api_customer(struct request *req);
+void api_orders(struct request *req);
+enum { KEYS_NAME, KEYS__MAX };
+extern const struct field keys_new_fields[KEYS__MAX + 1];
+void keys_page(struct request *req);
+void keys_create(struct request *req);
+void keys_create_invalid(struct request *req);
+void keys_revoke(struct request *req);
+
 #endif

@@ -65,13 +65,21 @@ def:see_all(section, count, shown) ?><?cs if:Page.All == section ?><p class="pag
       <dt><?cs var:Lang.Customers.Average ?></dt><dd><?cs var:Customer.average ?></dd>
       <dt><?cs var:Lang.Customers.LastOrder ?></dt><dd><?cs var:Customer.last_order ?></dd>
     </dl>
+    <?cs if:Customer.Shipping.name || Customer.Shipping.address || Customer.Shipping.phone || Customer.Billing.name || Customer.Billing.address || Customer.Billing.phone ?>
+    <dl class="facts last-parties">
+      <?cs each:party = Customer ?><?cs if:(name(party) == "Shipping" || name(party) == "Billing") ?>
+      <dt><?cs var:Lang.Api.Customer[name(party)] ?></dt>
+      <dd><?cs if:party.name ?><span class="party-name"><?cs var:party.name ?></span><br><?cs /if ?><?cs if:party.address ?><span class="party-address"><?cs var:party.address ?></span><br><?cs /if ?><?cs if:party.phone ?><span class="party-phone"><?cs var:party.phone ?></span><?cs /if ?></dd>
+      <?cs /if ?><?cs /each ?>
+    </dl>
+    <?cs /if ?>
     <h3><?cs var:Lang.Customers.RecentOrders ?></h3>
     <?cs if:subcount(Orders) == 0 ?><p class="muted"><?cs var:Lang.Customers.NoOrders ?></p><?cs else ?>
     <table class="list compact">
       <thead><tr><th scope="col"><?cs var:Lang.Customers.Reference ?></th><th scope="col"><?cs var:Lang.Customers.Date ?></th><th scope="col" class="num"><?cs var:Lang.Customers.Amount ?></th></tr></thead>
       <tbody>
       <?cs each:o = Orders ?>
-      <tr<?cs if:o.status == "cancelled" ?> class="cancelled"<?cs /if ?>><td><?cs var:o.reference ?><?cs if:o.status == "cancelled" ?> <span class="status"><?cs var:Lang.Customers.Cancelled ?></span><?cs /if ?></td><td class="nowrap"><?cs var:o.ordered_at ?></td><td class="num nowrap"><?cs var:o.total_cents ?></td></tr>
+      <tr<?cs if:o.status == "cancelled" ?> class="cancelled"<?cs /if ?>><td><?cs var:o.reference ?><?cs if:o.status == "cancelled" ?> <span class="status"><?cs var:Lang.Customers.Cancelled ?></span><?cs elif:o.status == "refunded" ?> <span class="status"><?cs var:Lang.Api.Customer.Refunded ?></span><?cs /if ?></td><td class="nowrap"><?cs var:o.ordered_at ?></td><td class="num nowrap"><?cs var:o.total_cents ?></td></tr>
       <?cs /each ?>
       </tbody>
     </table>

@@ -42,5 +42,6 @@
       <button type="submit" class="primary"><?cs var:Lang.Settings.Save ?></button>
     </div>
   </form>
+  <p class="settings-more"><a href="/admin/api-keys"><?cs var:Lang.Api.Keys.SettingsLink ?></a></p>
 </section>
 <?cs /def ?>
