@@ -62,9 +62,6 @@ ALLOWED = [
      "housekeeping: every shop's day-old form keys (keys only, no data)"),
     ("fcgi/fidele-worker.c", "DELETE FROM api_nonce WHERE expires_at < NOW()",
      "housekeeping: every shop's expired nonces of signed requests (no data)"),
-    ("fcgi/signup-expire.c", "SELECT DISTINCT shop_id FROM signup_request",
-     "housekeeping: which shops have old unconfirmed signups (ids only; each is then"
-     " expired through its own shop's context)"),
     # The worker runs the installation's jobs, each named by its number.
     ("fcgi/fidele-worker.c", "UPDATE job SET state = 'running', worker_id = ?",
      "claims the next job of any shop"),
