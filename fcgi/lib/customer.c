@@ -161,10 +161,12 @@ static struct db_query customer_sql[CUSTOMER_SQL__MAX] = {
 	    "   SET k.ip = NULL, k.statement = ''"
 	    " WHERE b.selection_id = ?" },
 	/* the waiting list's record keeps its status and dates, not what
-	 * the person wrote, from where, nor why they were refused */
+	 * the person wrote (names and phone of a form never confirmed, their
+	 * message), from where, nor why they were refused */
 	[SQL_SELECTION_BLANK_SIGNUPS] = { .sql =
 	    "UPDATE bulk_selection b JOIN signup_request r ON r.shop_id = ? AND r.customer_id = b.customer_id"
-	    "   SET r.message = '', r.ip = NULL, r.reason = ''"
+	    "   SET r.message = '', r.ip = NULL, r.reason = '', r.first_name = '', r.last_name = '',"
+	    "       r.phone = ''"
 	    " WHERE b.selection_id = ?" },
 	/* The mails about them that were not theirs (mail_queue_about: to
 	 * the admins about their signup or deletion, their refusal) keep

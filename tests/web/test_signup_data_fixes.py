@@ -113,6 +113,25 @@ class ErasureLeavesNothing(unittest.TestCase):
         sql("UPDATE admin SET notify_signups = 0, notify_deletions = 0 WHERE email = '%s'"
             % ALPHA_OWNER[0])
 
+    def test_an_unconfirmed_form_leaves_no_names_nor_phone(self):
+        """A form never confirmed keeps its names and phone on its request
+        (they reach the customer only at confirmation): erasing the
+        customer blanks them there too."""
+        email = "unconfirmed.names@example.org"
+        browser = web.Browser(ALPHA_HOST, source="127.0.0.8")
+        self.assertEqual(steps.sign_up(browser, email, first_name="Zzprenomsecret",
+                                       last_name="Zznomsecret", phone="06 99 88 77 66").status,
+                         200)
+        customer = steps.customer_row(email)[0]
+        names = "SELECT first_name, last_name, phone FROM signup_request WHERE customer_id = %s"
+        self.assertEqual(sql(names % customer)[-1], ["Zzprenomsecret", "Zznomsecret",
+                                                    "06 99 88 77 66"])
+        owner = admin(ALPHA_HOST, ALPHA_OWNER)
+        page = owner.get("/admin/customers/%s" % customer)
+        self.assertEqual(owner.post("/admin/customers/%s/delete" % customer,
+                                    {"csrf": page.csrf()}).status, 303)
+        self.assertEqual(sql(names % customer), [["", "", ""]] * len(sql(names % customer)))
+
     def test_a_refused_applicant_leaves_no_message_address_reason_nor_mail(self):
         email = "refused.traces@example.org"
         message = "Message-secret-de-Lise au marché du samedi"
