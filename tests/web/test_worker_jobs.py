@@ -296,10 +296,13 @@ class Housekeeping(WorkerCase):
         for table, column, insert, old, fresh in self.OLD_FRESH:
             rows(insert % old)
             rows(insert % fresh)
-        mail = ("INSERT INTO outbox (shop_id, kind, recipient, subject, body_text, body_html,"
-                " status, sent_at, next_attempt_at) SELECT id, 'customer-message', '%s', 'Sujet',"
-                " 'texte', '<p>html</p>', '%s', NOW() - INTERVAL %d DAY, NOW() + INTERVAL 1 HOUR"
-                " FROM shop WHERE slug = 'alpha'")
+        # mails to one of the shop's customers (a mail to nobody the shop
+        # knows loses its address too: test_signup_data_fixes.py)
+        mail = ("INSERT INTO outbox (shop_id, customer_id, kind, recipient, subject, body_text,"
+                " body_html, status, sent_at, next_attempt_at) SELECT s.id,"
+                " (SELECT MIN(c.id) FROM customer c WHERE c.shop_id = s.id), 'customer-message',"
+                " '%s', 'Sujet', 'texte', '<p>html</p>', '%s', NOW() - INTERVAL %d DAY,"
+                " NOW() + INTERVAL 1 HOUR FROM shop s WHERE s.slug = 'alpha'")
         rows(mail % ("hk-sent-31@alpha.test", "sent", 31))
         rows(mail % ("hk-sent-29@alpha.test", "sent", 29))
         rows(mail % ("hk-failed-40@alpha.test", "failed", 40))
