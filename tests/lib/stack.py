@@ -177,13 +177,22 @@ class Stack:
 
     def _start_mariadb(self):
         fresh = not os.path.isdir(os.path.join(self.datadir, "mysql"))
+        # a temporary folder of its own: servers set up at the same time in
+        # the shared /tmp (make -j check starts several stacks) take each
+        # other's temporary tables and fail
+        tmpdir = os.path.join(self.var, "mariadb-tmp")
+        os.makedirs(tmpdir, mode=0o700, exist_ok=True)
         if fresh:
-            subprocess.run(
+            result = subprocess.run(
                 ["mariadb-install-db", "--no-defaults", "--datadir=" + self.datadir,
-                 "--user=root", "--auth-root-authentication-method=socket",
-                 "--skip-test-db"], check=True, capture_output=True)
+                 "--tmpdir=" + tmpdir, "--user=root", "--auth-root-authentication-method=socket",
+                 "--skip-test-db"], capture_output=True, text=True)
+            if result.returncode != 0:
+                raise RuntimeError("mariadb-install-db failed:\n" + result.stdout[-2000:] +
+                                   result.stderr[-2000:])
         self.mariadb = self._spawn(
             ["/usr/sbin/mariadbd", "--no-defaults", "--datadir=" + self.datadir,
+             "--tmpdir=" + tmpdir,
              "--socket=" + self.db_socket, "--pid-file=" + os.path.join(self.run_dir, "mariadb.pid"),
              "--skip-networking", "--user=root",
              "--innodb-buffer-pool-size=" + self.buffer_pool,
