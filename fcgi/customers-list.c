@@ -263,6 +263,40 @@ row_to_page(struct request *req, struct db_query *query, const struct row_templa
 	return row_template_write(template, values, out);
 }
 
+/* Copies the current row of query into Customers.N, with money and dates
+ * written the shop's way: the table of chosen columns (customers/columns.cs
+ * and customers-columns.c, which adds each row's flags, groups and tags)
+ * reads its rows from the tree; the default table has the row template. */
+static void
+row_to_tree(struct request *req, struct db_query *query, int n)
+{
+	HDF *row;
+	char name[32], text[1024];
+	const char *first = db_text(query, 1), *last = db_text(query, 2), *email = db_text(query, 3);
+
+	first = first != NULL ? first : "";	/* NOT NULL columns, but not trusted */
+	last = last != NULL ? last : "";
+	snprintf(name, sizeof(name), "Customers.%d", n);
+	if (hdf_get_node(req->hdf, name, &row) != STATUS_OK)
+		return;
+	hdf_set_value(row, "id", db_text(query, 0));
+	hdf_set_value(row, "first_name", first);
+	hdf_set_value(row, "last_name", last);
+	hdf_set_value(row, "email", email);
+	/* the name as plain text for the tick box's label, else the address */
+	hdf_set_value(row, "label", *last != '\0' || *first != '\0' ?
+	    name_label(last, first, text, sizeof(text)) : email);
+	hdf_set_value(row, "phone", db_text(query, 4));
+	hdf_set_value(row, "status", db_text(query, 5));
+	format_local_date(db_text(query, 6), req->shop.time_zone, req->shop.lang, text, sizeof(text));
+	hdf_set_value(row, "created", text);
+	hdf_set_value(row, "orders", db_text(query, 7));
+	format_money(db_int(query, 8), req->shop.currency, req->shop.lang, text, sizeof(text));
+	hdf_set_value(row, "spent", text);
+	format_local_date(db_text(query, 9), req->shop.time_zone, req->shop.lang, text, sizeof(text));
+	hdf_set_value(row, "last_order", text);
+}
+
 /* Shows up to size rows of the page's result in the list's order (a page
  * read backwards is turned round) as Page.Rows, written by the row template
  * (Page.RowBack must be set), and sets the links to the pages around it.
@@ -272,6 +306,7 @@ rows_to_page(struct request *req, struct customer_query *query, struct db_query 
 {
 	struct row_template *template = list_row_template(req);
 	struct status_labels labels = { 0 };
+	int chosen = hdf_get_int_value(req->hdf, "Page.Chosen", 0);
 	int more = query->distinct > query->size;
 	int shown = more ? query->size : query->distinct, i;
 	char cursor[CUSTOMER_CURSOR_LINK_MAX + 1];
@@ -287,7 +322,9 @@ rows_to_page(struct request *req, struct customer_query *query, struct db_query 
 		db_seek(rows, query->row[query->backwards ? shown - 1 - i : i]);
 		if (db_fetch(rows) != 1)
 			break;
-		if (row_to_page(req, rows, template, &labels, &lines) != 0) {
+		if (chosen)
+			row_to_tree(req, rows, i);
+		else if (row_to_page(req, rows, template, &labels, &lines) != 0) {
 			string_clear(&lines);
 			db_done(rows);
 			return -1;
@@ -424,6 +461,12 @@ customers_list(struct request *req)
 	}
 	/* the rows' links carry it */
 	list_self_link(req, &query);
+	/* the admin's columns first: they choose how the rows are written */
+	if (customers_columns_load(req, &query) != 0) {
+		db_done(rows);
+		page_error(req, 500, NULL);
+		return;
+	}
 	shown = rows_to_page(req, &query, rows);
 	if (shown < 0) {
 		page_error(req, 500, NULL);
@@ -449,7 +492,7 @@ customers_list(struct request *req)
 		page_error(req, 500, NULL);
 		return;
 	}
-	if (customers_columns_load(req, &query) != 0 || customers_columns_rows(req, &query) != 0) {
+	if (customers_columns_rows(req, &query) != 0) {
 		page_error(req, 500, NULL);
 		return;
 	}

@@ -32,7 +32,9 @@ static const char *const op_names[OP__MAX + 1] = {
 static const char *const scope_names[] = { "ticked", "all", NULL };
 
 /* The bulk form's fields as the list sends them (its action and reason
- * are the list's other actions', read by nobody here), then ours. */
+ * are the list's other actions', read by nobody here), then ours: the
+ * group or tag to give or take is to_group / to_tag, since group and tag
+ * are the list's filters, which the form carries with the rest of its view. */
 enum groups_bulk_field { GB_ACTION, GB_REASON, GB_SCOPE, GB_ID, GB_OP, GB_GROUP, GB_TAG,
 	GB_CONFIRM, GB__MAX };
 static const struct field bulk_own_fields[GB__MAX + 1] = {
@@ -41,8 +43,8 @@ static const struct field bulk_own_fields[GB__MAX + 1] = {
 	[GB_SCOPE] = { "scope", FIELD_CHOICE, 0, 8, 0, 0, scope_names },
 	[GB_ID] = { "id", FIELD_IDS, 0, 0, 0, GROUPS_BULK_TICKED, NULL },
 	[GB_OP] = { "op", FIELD_CHOICE, 0, 12, 0, 0, op_names },
-	[GB_GROUP] = { "group", FIELD_INT, 0, 20, 1, 9223372036854775807LL, NULL },
-	[GB_TAG] = { "tag", FIELD_TEXT, 0, 50, 0, 0, NULL },
+	[GB_GROUP] = { "to_group", FIELD_INT, 0, 20, 1, 9223372036854775807LL, NULL },
+	[GB_TAG] = { "to_tag", FIELD_TEXT, 0, 50, 0, 0, NULL },
 	[GB_CONFIRM] = { "confirm", FIELD_INT, 0, 1, 1, 1, NULL },
 };
 

@@ -26,8 +26,8 @@
   <form method="post" action="/admin/groups/bulk" class="actions">
     <?cs call:carry() ?>
     <input type="hidden" name="op" value="<?cs var:Page.Op ?>">
-    <?cs if:Page.Group ?><input type="hidden" name="group" value="<?cs var:Page.Group ?>"><?cs /if ?>
-    <?cs if:Page.Tag ?><input type="hidden" name="tag" value="<?cs var:Page.Tag ?>"><?cs /if ?>
+    <?cs if:Page.Group ?><input type="hidden" name="to_group" value="<?cs var:Page.Group ?>"><?cs /if ?>
+    <?cs if:Page.Tag ?><input type="hidden" name="to_tag" value="<?cs var:Page.Tag ?>"><?cs /if ?>
     <input type="hidden" name="confirm" value="1">
     <button type="submit" class="primary"><?cs var:Lang.Groups.Bulk.Do[Page.Op] ?></button>
     <a href="/admin/customers?<?cs var:Page.Filters ?>"><?cs var:Lang.Customers.Cancel ?></a>
@@ -40,7 +40,7 @@
     <h2><?cs var:Lang.Groups.Title ?></h2>
     <?cs call:carry() ?>
     <label for="bulk-group"><?cs var:Lang.Groups.Name ?></label>
-    <select id="bulk-group" name="group"><?cs each:g = Page.AllGroups ?><option value="<?cs var:g.id ?>"><?cs var:g.name ?></option><?cs /each ?></select>
+    <select id="bulk-group" name="to_group"><?cs each:g = Page.AllGroups ?><option value="<?cs var:g.id ?>"><?cs var:g.name ?></option><?cs /each ?></select>
     <div class="actions">
       <button type="submit" name="op" value="group_add" class="primary"><?cs var:Lang.Groups.Bulk.Choose.GroupAdd ?></button>
       <button type="submit" name="op" value="group_remove"><?cs var:Lang.Groups.Bulk.Choose.GroupRemove ?></button>
@@ -53,7 +53,7 @@
     <h2><?cs var:Lang.Tags.Title ?></h2>
     <?cs call:carry() ?>
     <label for="bulk-tag"><?cs var:Lang.Tags.Name ?></label>
-    <input id="bulk-tag" name="tag" type="text" maxlength="50" required list="tag-names" autocomplete="off">
+    <input id="bulk-tag" name="to_tag" type="text" maxlength="50" required list="tag-names" autocomplete="off">
     <datalist id="tag-names"><?cs each:t = Page.TagNames ?><option value="<?cs var:t ?>"><?cs /each ?></datalist>
     <div class="actions">
       <button type="submit" name="op" value="tag_add" class="primary"><?cs var:Lang.Groups.Bulk.Choose.TagAdd ?></button>

@@ -289,7 +289,7 @@ class Bulk(GroupsBase):
         self.assertIn('<option value="%s">Vrac %s</option>' % (gid, self.tag), chooser.body)
         page = self.post_form("/admin/groups/bulk",
                               [("scope", "all"), ("q", "Membre%s" % self.tag),
-                               ("op", "group_add"), ("group", gid)])
+                               ("op", "group_add"), ("to_group", gid)])
         self.assertEqual(page.status, 200)
         self.assertIn("Ajouter au groupe « Vrac %s » : 3 clients ?" % self.tag, page.text())
         self.assertEqual(members(gid), [])
@@ -306,7 +306,7 @@ class Bulk(GroupsBase):
         ids = self.customers(3)
         self.post_form("/admin/groups/customer/%s" % ids[0], [("group", gid)])
         page = self.post_form("/admin/groups/bulk",
-                              [("scope", "ticked"), ("op", "group_add"), ("group", gid)] +
+                              [("scope", "ticked"), ("op", "group_add"), ("to_group", gid)] +
                               [("id", i) for i in ids])
         self.assertIn(": 2 clients ?", page.text())
         self.assertIn("1 client", page.text())
@@ -316,7 +316,7 @@ class Bulk(GroupsBase):
         self.assertEqual(events(ids[0], "customer.group_added"), ["Coche %s" % self.tag])
         # removing two of them
         page = self.post_form("/admin/groups/bulk",
-                              [("scope", "ticked"), ("op", "group_remove"), ("group", gid),
+                              [("scope", "ticked"), ("op", "group_remove"), ("to_group", gid),
                                ("id", ids[1]), ("id", ids[2])])
         self.assertIn("Retirer du groupe « Coche %s » : 2 clients ?" % self.tag, page.text())
         self.confirm(page)
@@ -327,7 +327,7 @@ class Bulk(GroupsBase):
         gid = group_id("alpha", "Vide %s" % self.tag)
         cid = self.customers(1)[0]
         page = self.post_form("/admin/groups/bulk", [("scope", "ticked"), ("op", "group_remove"),
-                                                     ("group", gid), ("id", cid)])
+                                                     ("to_group", gid), ("id", cid)])
         self.assertEqual(page.status, 400)
         self.assertIn("Aucun des clients choisis n’est dans le groupe", page.text())
         page = self.post_form("/admin/groups/bulk", [("scope", "ticked")])
@@ -336,8 +336,8 @@ class Bulk(GroupsBase):
 
     def test_bad_bulk_inputs(self):
         cid = self.customers(1)[0]
-        for fields in ([("op", "group_add")], [("op", "explode"), ("group", "1")],
-                       [("op", "group_add"), ("group", "abc")]):
+        for fields in ([("op", "group_add")], [("op", "explode"), ("to_group", "1")],
+                       [("op", "group_add"), ("to_group", "abc")]):
             with self.subTest(fields=fields):
                 answer = self.post_form("/admin/groups/bulk", [("scope", "ticked"), ("id", cid)] + fields)
                 self.assertEqual(answer.status, 400)
@@ -389,7 +389,7 @@ class Tenancy(GroupsBase):
         self.assertEqual(one("SELECT first_name FROM customer WHERE id = %s" % cid), "")
         answer = self.post_form("/admin/groups/bulk", [("scope", "ticked"), ("id", cid),
                                                        ("op", "group_add"),
-                                                       ("group", self.beta_group), ("confirm", "1")])
+                                                       ("to_group", self.beta_group), ("confirm", "1")])
         self.assertEqual(answer.status, 404)
 
     def test_another_shops_customer_is_not_changed(self):
@@ -398,7 +398,7 @@ class Tenancy(GroupsBase):
         answer = self.post_form("/admin/groups/customer/%s" % self.beta_customer, [("group", gid)])
         self.assertEqual(answer.status, 404)
         answer = self.post_form("/admin/groups/bulk", [("scope", "ticked"), ("op", "group_add"),
-                                                       ("group", gid), ("confirm", "1"),
+                                                       ("to_group", gid), ("confirm", "1"),
                                                        ("id", self.beta_customer)])
         self.assertEqual(answer.status, 400)
         self.assertEqual(members(gid), [])

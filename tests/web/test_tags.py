@@ -117,7 +117,7 @@ class Limit(TagsBase):
         self.assertIn("250 / 250", self.browser.get("/admin/tags").text())
         # and in bulk, a new one is refused the same way
         page = self.post_form("/admin/groups/bulk", [("scope", "ticked"), ("id", cid),
-                                                     ("op", "tag_add"), ("tag", "Encore %s" % self.tag),
+                                                     ("op", "tag_add"), ("to_tag", "Encore %s" % self.tag),
                                                      ("confirm", "1")])
         self.assertEqual(page.status, 400)
         self.assertIn("La boutique a déjà 250 étiquettes", page.text())
@@ -239,7 +239,7 @@ class BulkTags(TagsBase):
         chooser = self.post_form("/admin/groups/bulk", query)
         self.assertIn('list="tag-names"', chooser.body)
         page = self.post_form("/admin/groups/bulk", query + [("op", "tag_add"),
-                                                             ("tag", "Marché %s" % self.tag)])
+                                                             ("to_tag", "Marché %s" % self.tag)])
         self.assertIn("Ajouter l’étiquette « Marché %s » : 3 clients ?" % self.tag, page.text())
         # nothing made before the confirmation, the new tag neither
         self.assertIsNone(tag_id("alpha", "Marché %s" % self.tag))
@@ -249,7 +249,7 @@ class BulkTags(TagsBase):
         self.assertEqual(tagged(tid), sorted(ids))
         page = self.post_form("/admin/groups/bulk", [("scope", "ticked"), ("id", ids[0]),
                                                      ("op", "tag_remove"),
-                                                     ("tag", "marche %s" % self.tag)])
+                                                     ("to_tag", "marche %s" % self.tag)])
         self.assertIn("Retirer l’étiquette « Marché %s » : 1 client ?" % self.tag, page.text())
         self.confirm(page)
         self.assertEqual(tagged(tid), sorted(ids[1:]))
@@ -258,7 +258,7 @@ class BulkTags(TagsBase):
     def test_removing_a_tag_nobody_has_heard_of(self):
         cid = self.customers(1)[0]
         answer = self.post_form("/admin/groups/bulk", [("scope", "ticked"), ("id", cid),
-                                                       ("op", "tag_remove"), ("tag", "Inconnu %s" % self.tag)])
+                                                       ("op", "tag_remove"), ("to_tag", "Inconnu %s" % self.tag)])
         self.assertEqual(answer.status, 404)
         self.assertIsNone(tag_id("alpha", "Inconnu %s" % self.tag))
 
@@ -307,7 +307,7 @@ class Tenancy(TagsBase):
         self.add(self.customers(1)[0], "Mien %s" % self.tag)
         self.assertEqual(self.add(self.gwen, "Mien %s" % self.tag).status, 404)
         answer = self.post_form("/admin/groups/bulk", [("scope", "ticked"), ("id", self.gwen),
-                                                       ("op", "tag_add"), ("tag", "Mien %s" % self.tag),
+                                                       ("op", "tag_add"), ("to_tag", "Mien %s" % self.tag),
                                                        ("confirm", "1")])
         self.assertEqual(answer.status, 400)
         self.assertEqual(one("SELECT COUNT(*) FROM customer_tag WHERE customer_id = %s" % self.gwen),
