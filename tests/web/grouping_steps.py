@@ -1,9 +1,10 @@
 """Steps the groups and the tags tests share (test_groups.py,
 test_tags.py): SQL ground truth, a customer of the other shop, and a base
 class that signs alpha's owner in, makes customers whose e-mails carry
-the test's own word, and erases them and the test's groups or tags
-afterwards."""
+the test's own word, sends the bulk page's confirmation, and erases the
+customers and the test's groups or tags afterwards."""
 
+import re
 import unittest
 
 from fixtures import ALPHA_HOST, ALPHA_OWNER
@@ -80,3 +81,13 @@ class GroupingBase(unittest.TestCase):
         body = web.urllib.parse.urlencode(list(fields) + [("csrf", token)])
         return browser.request("POST", path, body=body,
                                headers={"Content-Type": "application/x-www-form-urlencoded"})
+
+    def confirm(self, page):
+        """Sends the bulk page's confirmation form as its button would."""
+        form = re.search(r'<form method="post" action="/admin/groups/bulk" class="actions">(.*?)</form>',
+                         page.body, re.S).group(1)
+        fields = [(k, web.html.unescape(v)) for k, v in
+                  re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', form)]
+        return self.browser.request("POST", "/admin/groups/bulk",
+                                    body=web.urllib.parse.urlencode(fields),
+                                    headers={"Content-Type": "application/x-www-form-urlencoded"})

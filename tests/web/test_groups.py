@@ -264,16 +264,6 @@ class CustomerGroups(GroupsBase):
 
 
 class Bulk(GroupsBase):
-    def confirm(self, page):
-        """Sends the page's confirmation form as its button would."""
-        form = re.search(r'<form method="post" action="/admin/groups/bulk" class="actions">(.*?)</form>',
-                         page.body, re.S).group(1)
-        fields = [(k, web.html.unescape(v)) for k, v in
-                  re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', form)]
-        return self.browser.request("POST", "/admin/groups/bulk",
-                                    body=web.urllib.parse.urlencode(fields),
-                                    headers={"Content-Type": "application/x-www-form-urlencoded"})
-
     def test_everything_a_search_matches_after_a_confirmation(self):
         self.create("Vrac %s" % self.tag, "15")
         gid = group_id("alpha", "Vrac %s" % self.tag)

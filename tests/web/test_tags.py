@@ -224,15 +224,6 @@ class TagPage(TagsBase):
 
 
 class BulkTags(TagsBase):
-    def confirm(self, page):
-        form = re.search(r'<form method="post" action="/admin/groups/bulk" class="actions">(.*?)</form>',
-                         page.body, re.S).group(1)
-        fields = [(k, web.html.unescape(v)) for k, v in
-                  re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', form)]
-        return self.browser.request("POST", "/admin/groups/bulk",
-                                    body=web.urllib.parse.urlencode(fields),
-                                    headers={"Content-Type": "application/x-www-form-urlencoded"})
-
     def test_bulk_add_a_new_tag_to_a_search_then_remove_it(self):
         ids = self.customers(3)
         query = [("scope", "all"), ("q", "Etiq%s" % self.tag)]
