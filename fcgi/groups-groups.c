@@ -442,15 +442,5 @@ groups_customer_set(struct request *req)
 	result = grouping_lock_customer(&req->context, req->path_id);
 	if (result == GROUPING_OK)
 		result = grouping_set_groups(&req->context, req->path_id, ids, n);
-	if (result != GROUPING_OK) {
-		db_rollback(&req->app->db);
-		page_error(req, result == GROUPING_NOT_FOUND ? 404 : 500,
-		    result == GROUPING_NOT_FOUND ? "Groups.NotFound" : NULL);
-		return;
-	}
-	if (db_commit(&req->app->db) != 0) {
-		page_error(req, 500, NULL);
-		return;
-	}
-	groups_to_customer(req, "customer_groups_saved");
+	groups_customer_done(req, result, "Groups.NotFound", "customer_groups_saved");
 }

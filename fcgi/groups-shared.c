@@ -1,7 +1,9 @@
 /*
  * What the groups and the tags pages share (groups.h): a group and a tag
  * are deleted the same way (their row locked, each member's timeline told,
- * the row gone), and both end a customer's change on the customer's page.
+ * the row gone), and a change of a customer's groups or tags ends the same
+ * way (committed and back to the customer's page, or undone with the
+ * error page).
  * The statements stay in each page's own table; these take them.
  */
 #include <config.h>
@@ -46,10 +48,25 @@ groups_delete_row(struct request *req, const struct groups_deletion *what)
 }
 
 void
-groups_to_customer(struct request *req, const char *notice)
+groups_customer_done(struct request *req, int result, const char *not_found,
+    const char *notice)
 {
 	char path[64];
 
+	if (result != GROUPING_OK) {
+		db_rollback(&req->app->db);
+		if (result == GROUPING_TAG_LIMIT)
+			page_error(req, 400, "Tags.Limit");
+		else if (result == GROUPING_NOT_FOUND)
+			page_error(req, 404, not_found);
+		else
+			page_error(req, 500, NULL);
+		return;
+	}
+	if (db_commit(&req->app->db) != 0) {
+		page_error(req, 500, NULL);
+		return;
+	}
 	page_notice(req, notice);
 	snprintf(path, sizeof(path), "/admin/customers/%lld", req->path_id);
 	page_redirect(req, path);

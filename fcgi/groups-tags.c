@@ -313,19 +313,7 @@ tags_customer_add(struct request *req)
 		    sizeof(stored));
 	if (result == GROUPING_OK)
 		result = grouping_tag_customer(&req->context, req->path_id, tag_id, 1);
-	if (result != GROUPING_OK) {
-		db_rollback(&req->app->db);
-		if (result == GROUPING_TAG_LIMIT)
-			page_error(req, 400, "Tags.Limit");
-		else
-			page_error(req, result == GROUPING_NOT_FOUND ? 404 : 500, NULL);
-		return;
-	}
-	if (db_commit(&req->app->db) != 0) {
-		page_error(req, 500, NULL);
-		return;
-	}
-	groups_to_customer(req, "customer_tag_added");
+	groups_customer_done(req, result, NULL, "customer_tag_added");
 }
 
 void
@@ -341,15 +329,5 @@ tags_customer_remove(struct request *req)
 	result = grouping_lock_customer(&req->context, req->path_id);
 	if (result == GROUPING_OK)
 		result = grouping_tag_customer(&req->context, req->path_id, tag_id, 0);
-	if (result != GROUPING_OK) {
-		db_rollback(&req->app->db);
-		page_error(req, result == GROUPING_NOT_FOUND ? 404 : 500,
-		    result == GROUPING_NOT_FOUND ? "Tags.NotFound" : NULL);
-		return;
-	}
-	if (db_commit(&req->app->db) != 0) {
-		page_error(req, 500, NULL);
-		return;
-	}
-	groups_to_customer(req, "customer_tag_removed");
+	groups_customer_done(req, result, "Tags.NotFound", "customer_tag_removed");
 }

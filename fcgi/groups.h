@@ -48,8 +48,13 @@ struct groups_deletion {
  * else answers the error page (nothing changed). */
 void groups_delete_row(struct request *req, const struct groups_deletion *what);
 
-/* Redirects to the path's customer's page with the notice. */
-void groups_to_customer(struct request *req, const char *notice);
+/* Ends a change of the path's customer's groups or tags, begun in a
+ * transaction: result (a grouping_result) GROUPING_OK commits and
+ * redirects to the customer's page with the notice; else the change is
+ * rolled back and the error page answered (404 saying not_found, may be
+ * NULL; 400 for GROUPING_TAG_LIMIT; 500). */
+void groups_customer_done(struct request *req, int result, const char *not_found,
+    const char *notice);
 
 /* groups (groups-groups.c, groups-bulk.c) */
 enum group_field { GROUP_FIELD_NAME, GROUP_FIELD_DESCRIPTION, GROUP_FIELD_DISCOUNT,
