@@ -7,6 +7,8 @@
  *   groups-bulk.c      groups and tags of the list's ticked rows or of
  *                      everything it matches (/admin/groups/bulk)
  *   groups-tags.c      free tags, at most 250 a shop (/admin/tags...)
+ *   groups-shared.c    what the groups and tags pages share (a delete,
+ *                      the end of a customer's change)
  *   groups-segments.c  saved list views, two built in (/admin/segments...)
  *   groups-mailing.c   mailing a group, a tag or a segment
  *                      (/admin/segments/mailings...)
