@@ -132,8 +132,9 @@ static struct db_query bulk_job_sql[BULK_JOB_SQL__MAX] = {
 	/* the batch's last customer: the next batch starts after it */
 	[BJ_LAST] = { .sql =
 	    "SELECT MAX(customer_id) FROM bulk_selection WHERE selection_id = ?" },
-	/* committed with the batch; no row: the job was cancelled (or taken
-	 * by another worker) meanwhile, and the batch is undone */
+	/* job_run_step's: committed with the batch; no row: the job was
+	 * cancelled (or taken by another worker) meanwhile, and the batch is
+	 * undone */
 	[BJ_STEP] = { .sql =
 	    "UPDATE job SET progress = progress + ?, changed = changed + ?, resume_after = ?,"
 	    "       heartbeat_at = NOW()"
@@ -230,8 +231,9 @@ batch(struct job_run *run, struct shop_context *ctx, struct customer_query *quer
 	struct db_query *last_query = &bulk_job_sql[BJ_LAST];
 	enum customer_change change = bulk_actions[payload->action].change;
 	unsigned char selection[16];
-	struct db_param params[6];
-	long long chosen, kept, last = 0, rows;
+	struct db_param params[1];
+	long long chosen, kept, last = 0;
+	int ended;
 
 	if (crypto_random(selection, sizeof(selection)) != 0 || db_begin(run->db) != 0)
 		return -1;
@@ -253,21 +255,9 @@ batch(struct job_run *run, struct shop_context *ctx, struct customer_query *quer
 	    (kept > 0 && customer_change_selection(ctx, change, payload->reason, selection) !=
 	    CUSTOMER_OK))
 		goto error;
-	params[0] = DB_INT(chosen);
-	params[1] = DB_INT(kept);
-	params[2] = DB_INT(last);
-	params[3] = DB_INT(run->job_id);
-	params[4] = DB_INT(run->shop_id);
-	params[5] = DB_TEXT(run->worker_id);
-	rows = db_exec(run->db, &bulk_job_sql[BJ_STEP], params, 6);
-	if (rows < 0)
-		goto error;
-	if (rows == 0) {
-		db_rollback(run->db);
-		return -2;
-	}
-	if (db_commit(run->db) != 0)
-		return -1;
+	ended = job_run_step(run, &bulk_job_sql[BJ_STEP], chosen, kept, last);
+	if (ended != 0)
+		return ended;
 	*after = last;
 	return chosen;
 error:

@@ -411,32 +411,20 @@ groups_delete_form(struct request *req)
 void
 groups_delete(struct request *req)
 {
-	struct db_query *lock = &groups_sql[SQL_GROUP_LOCK];
-	struct db_param params[2] = { DB_INT(req->path_id), DB_INT(req->shop.id) };
-	char name[404];
-	int found;
+	const struct groups_deletion what = {
+		.kind = GROUPING_GROUP,
+		.lock = &groups_sql[SQL_GROUP_LOCK],
+		.remove = &groups_sql[SQL_GROUP_DELETE],
+		.event = "customer.group_removed",
+		.notice = "group_deleted",
+		.back = "/admin/groups",
+	};
 
 	if (groups_ready(req) != 0) {
 		page_error(req, 500, NULL);
 		return;
 	}
-	found = request_lock_path_row(req, lock);
-	if (found != 1) {
-		page_error(req, found < 0 ? 500 : 404, NULL);
-		return;
-	}
-	snprintf(name, sizeof(name), "%s", db_text(lock, 1) ? db_text(lock, 1) : "");
-	db_done(lock);
-	/* each member's timeline says they left the group */
-	if (grouping_members_event(&req->context, GROUPING_GROUP, req->path_id,
-	    "customer.group_removed", name) != 0 ||
-	    db_exec(&req->app->db, &groups_sql[SQL_GROUP_DELETE], params, 2) < 0 ||
-	    db_commit(&req->app->db) != 0) {
-		page_error(req, 500, NULL);
-		return;
-	}
-	page_notice(req, "group_deleted");
-	page_redirect(req, "/admin/groups");
+	groups_delete_row(req, &what);
 }
 
 void
@@ -445,7 +433,6 @@ groups_customer_set(struct request *req)
 	long long ids[GROUPING_GROUPS_MAX];
 	size_t n = request_field_ids(req, &group_member_fields[GROUP_MEMBER_GROUP], ids,
 	    GROUPING_GROUPS_MAX);
-	char path[64];
 	int result;
 
 	if (db_begin(&req->app->db) != 0) {
@@ -455,17 +442,5 @@ groups_customer_set(struct request *req)
 	result = grouping_lock_customer(&req->context, req->path_id);
 	if (result == GROUPING_OK)
 		result = grouping_set_groups(&req->context, req->path_id, ids, n);
-	if (result != GROUPING_OK) {
-		db_rollback(&req->app->db);
-		page_error(req, result == GROUPING_NOT_FOUND ? 404 : 500,
-		    result == GROUPING_NOT_FOUND ? "Groups.NotFound" : NULL);
-		return;
-	}
-	if (db_commit(&req->app->db) != 0) {
-		page_error(req, 500, NULL);
-		return;
-	}
-	page_notice(req, "customer_groups_saved");
-	snprintf(path, sizeof(path), "/admin/customers/%lld", req->path_id);
-	page_redirect(req, path);
+	groups_customer_done(req, result, "Groups.NotFound", "customer_groups_saved");
 }

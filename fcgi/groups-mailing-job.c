@@ -104,9 +104,9 @@ static struct db_query mailing_job_sql[MAILING_JOB_SQL__MAX] = {
 	    "UPDATE mailing SET state = 'sending', cursor_id = ?,"
 	    "       recipient_count = recipient_count + ?"
 	    " WHERE id = ? AND shop_id = ?" },
-	/* committed with the batch; no row: the job was cancelled (or taken
-	 * by another worker, this one taken for dead) meanwhile, and the
-	 * batch is undone */
+	/* job_run_step's: committed with the batch; no row: the job was
+	 * cancelled (or taken by another worker, this one taken for dead)
+	 * meanwhile, and the batch is undone */
 	[MJ_JOB_STEP] = { .sql =
 	    "UPDATE job SET progress = progress + ?, changed = changed + ?, resume_after = ?,"
 	    "       heartbeat_at = NOW()"
@@ -515,8 +515,9 @@ batch(struct job_run *run, struct shop_context *ctx, struct mailing_run *m, int 
 {
 	struct db_query *recipients = &mailing_job_sql[MJ_RECIPIENTS];
 	unsigned char selection[16];
-	struct db_param params[6];
-	long long cursor = 0, chosen = 0, last = 0, count = 0, queued = 0, i, rows;
+	struct db_param params[4];
+	long long cursor = 0, chosen = 0, last = 0, count = 0, queued = 0, i;
+	int ended;
 	int going;
 
 	if (crypto_random(selection, sizeof(selection)) != 0 || db_begin(run->db) != 0)
@@ -579,22 +580,8 @@ batch(struct job_run *run, struct shop_context *ctx, struct mailing_run *m, int 
 	params[3] = DB_INT(run->shop_id);
 	if (db_exec(run->db, &mailing_job_sql[MJ_STEP], params, 4) < 0)
 		goto error;
-	params[0] = DB_INT(chosen);
-	params[1] = DB_INT(queued);
-	params[2] = DB_INT(last);
-	params[3] = DB_INT(run->job_id);
-	params[4] = DB_INT(run->shop_id);
-	params[5] = DB_TEXT(run->worker_id);
-	rows = db_exec(run->db, &mailing_job_sql[MJ_JOB_STEP], params, 6);
-	if (rows < 0)
-		goto error;
-	if (rows == 0) {
-		db_rollback(run->db);
-		return -2;
-	}
-	if (db_commit(run->db) != 0)
-		return -1;
-	return chosen;
+	ended = job_run_step(run, &mailing_job_sql[MJ_JOB_STEP], chosen, queued, last);
+	return ended != 0 ? ended : chosen;
 error:
 	db_rollback(run->db);
 	return -1;

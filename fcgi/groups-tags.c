@@ -155,14 +155,8 @@ tags_rename(struct request *req)
 		tags_refused(req, "Tags.NameNeeded");
 		return;
 	}
-	found = request_lock_path_row(req, &tags_sql[SQL_TAG_LOCK]);
-	if (found != 1) {
-		page_error(req, found < 0 ? 500 : 404, NULL);
+	if (!groups_lock_path_name(req, &tags_sql[SQL_TAG_LOCK], old, sizeof(old)))
 		return;
-	}
-	snprintf(old, sizeof(old), "%s", db_text(&tags_sql[SQL_TAG_LOCK], 1) ?
-	    db_text(&tags_sql[SQL_TAG_LOCK], 1) : "");
-	db_done(&tags_sql[SQL_TAG_LOCK]);
 	params[0] = DB_INT(req->shop.id);
 	params[1] = DB_TEXT(name);
 	params[2] = DB_INT(req->path_id);
@@ -281,42 +275,20 @@ tags_delete_form(struct request *req)
 void
 tags_delete(struct request *req)
 {
-	struct db_query *lock = &tags_sql[SQL_TAG_LOCK];
-	struct db_param params[2] = { DB_INT(req->path_id), DB_INT(req->shop.id) };
-	char name[404];
-	int found;
+	const struct groups_deletion what = {
+		.kind = GROUPING_TAG,
+		.lock = &tags_sql[SQL_TAG_LOCK],
+		.remove = &tags_sql[SQL_TAG_DELETE],
+		.event = "customer.tag_removed",
+		.notice = "tag_deleted",
+		.back = "/admin/tags",
+	};
 
 	if (tags_ready(req) != 0) {
 		page_error(req, 500, NULL);
 		return;
 	}
-	found = request_lock_path_row(req, lock);
-	if (found != 1) {
-		page_error(req, found < 0 ? 500 : 404, NULL);
-		return;
-	}
-	snprintf(name, sizeof(name), "%s", db_text(lock, 1) ? db_text(lock, 1) : "");
-	db_done(lock);
-	if (grouping_members_event(&req->context, GROUPING_TAG, req->path_id, "customer.tag_removed",
-	    name) != 0 ||
-	    db_exec(&req->app->db, &tags_sql[SQL_TAG_DELETE], params, 2) < 0 ||
-	    db_commit(&req->app->db) != 0) {
-		page_error(req, 500, NULL);
-		return;
-	}
-	page_notice(req, "tag_deleted");
-	page_redirect(req, "/admin/tags");
-}
-
-/* Back to the customer's page, with a notice. */
-static void
-to_customer(struct request *req, const char *notice)
-{
-	char path[64];
-
-	page_notice(req, notice);
-	snprintf(path, sizeof(path), "/admin/customers/%lld", req->path_id);
-	page_redirect(req, path);
+	groups_delete_row(req, &what);
 }
 
 void
@@ -341,19 +313,7 @@ tags_customer_add(struct request *req)
 		    sizeof(stored));
 	if (result == GROUPING_OK)
 		result = grouping_tag_customer(&req->context, req->path_id, tag_id, 1);
-	if (result != GROUPING_OK) {
-		db_rollback(&req->app->db);
-		if (result == GROUPING_TAG_LIMIT)
-			page_error(req, 400, "Tags.Limit");
-		else
-			page_error(req, result == GROUPING_NOT_FOUND ? 404 : 500, NULL);
-		return;
-	}
-	if (db_commit(&req->app->db) != 0) {
-		page_error(req, 500, NULL);
-		return;
-	}
-	to_customer(req, "customer_tag_added");
+	groups_customer_done(req, result, NULL, "customer_tag_added");
 }
 
 void
@@ -369,15 +329,5 @@ tags_customer_remove(struct request *req)
 	result = grouping_lock_customer(&req->context, req->path_id);
 	if (result == GROUPING_OK)
 		result = grouping_tag_customer(&req->context, req->path_id, tag_id, 0);
-	if (result != GROUPING_OK) {
-		db_rollback(&req->app->db);
-		page_error(req, result == GROUPING_NOT_FOUND ? 404 : 500,
-		    result == GROUPING_NOT_FOUND ? "Tags.NotFound" : NULL);
-		return;
-	}
-	if (db_commit(&req->app->db) != 0) {
-		page_error(req, 500, NULL);
-		return;
-	}
-	to_customer(req, "customer_tag_removed");
+	groups_customer_done(req, result, "Tags.NotFound", "customer_tag_removed");
 }

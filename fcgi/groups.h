@@ -7,6 +7,8 @@
  *   groups-bulk.c      groups and tags of the list's ticked rows or of
  *                      everything it matches (/admin/groups/bulk)
  *   groups-tags.c      free tags, at most 250 a shop (/admin/tags...)
+ *   groups-shared.c    what the groups and tags pages share (a delete,
+ *                      the end of a customer's change)
  *   groups-segments.c  saved list views, two built in (/admin/segments...)
  *   groups-mailing.c   mailing a group, a tag or a segment
  *                      (/admin/segments/mailings...)
@@ -23,6 +25,38 @@
 #include <stddef.h>
 
 #include "lib/app.h"
+#include "lib/grouping.h"
+
+/* what the groups and the tags pages share (groups-shared.c) */
+
+/* Locks the row of the path's group or tag with lock (its id, name; the
+ * path's id, the shop: request_lock_path_row's, which begins the
+ * transaction) and copies its name into name (size). 1; else the error
+ * page is answered (500, or 404 when it is not the shop's) and 0. */
+int groups_lock_path_name(struct request *req, struct db_query *lock, char *name, size_t size);
+
+/* How a group or a tag is deleted: its statements, registered by the
+ * caller, and what is said. */
+struct groups_deletion {
+	enum grouping_kind kind;
+	struct db_query *lock;		/* as groups_lock_path_name's */
+	struct db_query *remove;	/* the path's id, the shop */
+	const char *event;		/* on each member's timeline, the name as detail */
+	const char *notice;		/* page_notice's key once deleted */
+	const char *back;		/* where to go then */
+};
+/* Deletes the path's group or tag: locks it, writes the event on each
+ * member's timeline, deletes it, commits and redirects with the notice;
+ * else answers the error page (nothing changed). */
+void groups_delete_row(struct request *req, const struct groups_deletion *what);
+
+/* Ends a change of the path's customer's groups or tags, begun in a
+ * transaction: result (a grouping_result) GROUPING_OK commits and
+ * redirects to the customer's page with the notice; else the change is
+ * rolled back and the error page answered (404 saying not_found, may be
+ * NULL; 400 for GROUPING_TAG_LIMIT; 500). */
+void groups_customer_done(struct request *req, int result, const char *not_found,
+    const char *notice);
 
 /* groups (groups-groups.c, groups-bulk.c) */
 enum group_field { GROUP_FIELD_NAME, GROUP_FIELD_DESCRIPTION, GROUP_FIELD_DISCOUNT,

@@ -26,6 +26,18 @@ struct job_run {
 	char error[64];
 };
 
+/* Ends a batch: step, a statement of the caller's registered table,
+ *   UPDATE job SET progress = progress + ?, changed = changed + ?,
+ *                  resume_after = ?, heartbeat_at = NOW()
+ *    WHERE id = ? AND shop_id = ? AND worker_id = ? AND state = 'running'
+ * writes what the batch went through (chosen), what it changed and the
+ * id the next batch starts after (last) on the job, and the batch's
+ * transaction is committed. 0; -2 when the job is no longer this
+ * worker's running one (cancelled meanwhile: the batch is undone); -1 on
+ * a database error (undone, unless the commit itself failed). */
+int job_run_step(struct job_run *run, struct db_query *step, long long chosen, long long changed,
+    long long last);
+
 /* What a job's run returns besides the rows it went through (>= 0). */
 #define JOB_RUN_FAILED -1	/* run->error says why */
 #define JOB_RUN_CANCELLED -2

@@ -9,16 +9,8 @@ import re
 import unittest
 
 from fixtures import ALPHA_HOST, ALPHA_OWNER, ALPHA_STAFF, BETA_HOST, BETA_OWNER
+from grouping_steps import GroupingBase, beta_customer, events, one, shop_id
 import web
-
-
-def one(statement):
-    rows = web.STACK.sql(statement)
-    return rows[0][0] if rows else None
-
-
-def shop_id(slug):
-    return one("SELECT id FROM shop WHERE slug = '%s'" % slug)
 
 
 def group_id(slug, name):
@@ -26,69 +18,23 @@ def group_id(slug, name):
                % (shop_id(slug), name))
 
 
-def beta_customer(tag):
-    """A customer of beta's own for this test (another test may have
-    changed beta's fixtures)."""
-    web.STACK.sql("INSERT INTO customer (shop_id, email, first_name, last_name, status, source)"
-                  " SELECT id, '%s-beta@beta.test', 'Bêta', 'Autreboutique', 'active', 'admin'"
-                  " FROM shop WHERE slug = 'beta'" % tag)
-    return one("SELECT id FROM customer WHERE email = '%s-beta@beta.test'" % tag)
-
-
 def members(gid):
     return sorted(r[0] for r in web.STACK.sql(
         "SELECT customer_id FROM customer_group_member WHERE group_id = %s" % gid))
 
 
-def events(customer_id, kind):
-    return [r[0] for r in web.STACK.sql(
-        "SELECT detail FROM event WHERE customer_id = %s AND kind = '%s' ORDER BY id"
-        % (customer_id, kind))]
-
-
-class GroupsBase(unittest.TestCase):
-    counter = 0
-
-    def setUp(self):
-        GroupsBase.counter += 1
-        self.tag = "grp%d%s" % (GroupsBase.counter, type(self).__name__.lower()[:6])
-        self.browser = web.Browser(ALPHA_HOST)
-        self.assertEqual(self.browser.sign_in(*ALPHA_OWNER).status, 303)
-
-    def tearDown(self):
-        # the groups, and the customers out of the lists the other tests
-        # read (erased, as the other tests do it)
-        like = "%s-%%" % self.tag
-        web.STACK.sql("DELETE FROM customer_group WHERE name LIKE '%%%s%%';"
-                      "DELETE FROM customer_search WHERE customer_id IN"
-                      " (SELECT id FROM customer WHERE email LIKE '%s');"
-                      "UPDATE customer SET erased_at = NOW(), email = NULL WHERE email LIKE '%s'"
-                      % (self.tag, like, like))
+class GroupsBase(GroupingBase):
+    prefix = "grp"
+    class_letters = 6
+    table = "customer_group"
+    last_name = "Membre"
+    token_page = "/admin/groups"
 
     def create(self, name, discount="", css_class="", description="", browser=None):
         browser = browser or self.browser
         return browser.submit("/admin/groups", "/admin/groups",
                               {"name": name, "discount": discount, "css_class": css_class,
                                "description": description})
-
-    def customers(self, count, browser=None, host="alpha.test"):
-        browser = browser or self.browser
-        ids = []
-        for i in range(count):
-            answer = browser.submit("/admin/customers/new", "/admin/customers/new",
-                                    {"email": "%s-%d@%s" % (self.tag, i, host),
-                                     "last_name": "Membre%s" % self.tag})
-            self.assertEqual(answer.status, 303, answer.text())
-            ids.append(answer.header("Location").rsplit("/", 1)[1])
-        return ids
-
-    def post_form(self, path, fields, browser=None, token_page="/admin/groups"):
-        """POSTs fields (a list of pairs: names may repeat) with a token."""
-        browser = browser or self.browser
-        token = browser.get(token_page).csrf()
-        body = web.urllib.parse.urlencode(list(fields) + [("csrf", token)])
-        return browser.request("POST", path, body=body,
-                               headers={"Content-Type": "application/x-www-form-urlencoded"})
 
 
 class GroupPage(GroupsBase):
@@ -318,16 +264,6 @@ class CustomerGroups(GroupsBase):
 
 
 class Bulk(GroupsBase):
-    def confirm(self, page):
-        """Sends the page's confirmation form as its button would."""
-        form = re.search(r'<form method="post" action="/admin/groups/bulk" class="actions">(.*?)</form>',
-                         page.body, re.S).group(1)
-        fields = [(k, web.html.unescape(v)) for k, v in
-                  re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', form)]
-        return self.browser.request("POST", "/admin/groups/bulk",
-                                    body=web.urllib.parse.urlencode(fields),
-                                    headers={"Content-Type": "application/x-www-form-urlencoded"})
-
     def test_everything_a_search_matches_after_a_confirmation(self):
         self.create("Vrac %s" % self.tag, "15")
         gid = group_id("alpha", "Vrac %s" % self.tag)

@@ -10,29 +10,12 @@ import threading
 import unittest
 
 from fixtures import ALPHA_HOST, ALPHA_OWNER, ALPHA_STAFF, BETA_HOST, BETA_OWNER
+from grouping_steps import GroupingBase, beta_customer, events, one, shop_id
 import web
-
-
-def one(statement):
-    rows = web.STACK.sql(statement)
-    return rows[0][0] if rows else None
-
-
-def shop_id(slug):
-    return one("SELECT id FROM shop WHERE slug = '%s'" % slug)
 
 
 def tag_id(slug, name):
     return one("SELECT id FROM tag WHERE shop_id = %s AND name = '%s'" % (shop_id(slug), name))
-
-
-def beta_customer(tag):
-    """A customer of beta's own for this test (another test may have
-    changed beta's fixtures)."""
-    web.STACK.sql("INSERT INTO customer (shop_id, email, first_name, last_name, status, source)"
-                  " SELECT id, '%s-beta@beta.test', 'Bêta', 'Autreboutique', 'active', 'admin'"
-                  " FROM shop WHERE slug = 'beta'" % tag)
-    return one("SELECT id FROM customer WHERE email = '%s-beta@beta.test'" % tag)
 
 
 def tagged(tid):
@@ -40,46 +23,12 @@ def tagged(tid):
         "SELECT customer_id FROM customer_tag WHERE tag_id = %s" % tid))
 
 
-def events(customer_id, kind):
-    return [r[0] for r in web.STACK.sql(
-        "SELECT detail FROM event WHERE customer_id = %s AND kind = '%s' ORDER BY id"
-        % (customer_id, kind))]
-
-
-class TagsBase(unittest.TestCase):
-    counter = 0
-
-    def setUp(self):
-        TagsBase.counter += 1
-        self.tag = "tg%d%s" % (TagsBase.counter, type(self).__name__.lower()[:5])
-        self.browser = web.Browser(ALPHA_HOST)
-        self.assertEqual(self.browser.sign_in(*ALPHA_OWNER).status, 303)
-
-    def tearDown(self):
-        like = "%s-%%" % self.tag
-        web.STACK.sql("DELETE FROM tag WHERE name LIKE '%%%s%%';"
-                      "DELETE FROM customer_search WHERE customer_id IN"
-                      " (SELECT id FROM customer WHERE email LIKE '%s');"
-                      "UPDATE customer SET erased_at = NOW(), email = NULL WHERE email LIKE '%s'"
-                      % (self.tag, like, like))
-
-    def customers(self, count, browser=None):
-        browser = browser or self.browser
-        ids = []
-        for i in range(count):
-            answer = browser.submit("/admin/customers/new", "/admin/customers/new",
-                                    {"email": "%s-%d@alpha.test" % (self.tag, i),
-                                     "last_name": "Etiq%s" % self.tag})
-            self.assertEqual(answer.status, 303, answer.text())
-            ids.append(answer.header("Location").rsplit("/", 1)[1])
-        return ids
-
-    def post_form(self, path, fields, browser=None):
-        browser = browser or self.browser
-        token = browser.get("/admin/tags").csrf()
-        body = web.urllib.parse.urlencode(list(fields) + [("csrf", token)])
-        return browser.request("POST", path, body=body,
-                               headers={"Content-Type": "application/x-www-form-urlencoded"})
+class TagsBase(GroupingBase):
+    prefix = "tg"
+    class_letters = 5
+    table = "tag"
+    last_name = "Etiq"
+    token_page = "/admin/tags"
 
     def add(self, customer_id, name, browser=None):
         return self.post_form("/admin/tags/customer/%s" % customer_id, [("tag", name)],
@@ -275,15 +224,6 @@ class TagPage(TagsBase):
 
 
 class BulkTags(TagsBase):
-    def confirm(self, page):
-        form = re.search(r'<form method="post" action="/admin/groups/bulk" class="actions">(.*?)</form>',
-                         page.body, re.S).group(1)
-        fields = [(k, web.html.unescape(v)) for k, v in
-                  re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', form)]
-        return self.browser.request("POST", "/admin/groups/bulk",
-                                    body=web.urllib.parse.urlencode(fields),
-                                    headers={"Content-Type": "application/x-www-form-urlencoded"})
-
     def test_bulk_add_a_new_tag_to_a_search_then_remove_it(self):
         ids = self.customers(3)
         query = [("scope", "all"), ("q", "Etiq%s" % self.tag)]
