@@ -419,7 +419,12 @@ class Layout(InChromium):
                ' phone.offsetWidth + "/" + (wrap.scrollWidth - wrap.clientWidth)); });</script>')
 
     def test_the_phone_column_shows_at_1280_and_the_table_fits(self):
-        body = self.browser.get("/admin/customers").body.replace("</body>", self.measure + "</body>")
+        # the fixture's customers only (a family name of theirs): what other
+        # test files leave in the shop before this one changes with the
+        # files the suite's part holds
+        body = self.browser.get("/admin/customers?q=davies").body.replace(
+            "</body>", self.measure + "</body>")
+        self.assertIn("Davies", body)
         measured = re.search(r'data-measured="([^"]*)"', self.dom(body, 1280)).group(1).split("/")
         self.assertEqual(measured[0], "Téléphone")
         self.assertGreater(int(measured[1]), 0)
