@@ -3,7 +3,7 @@
  * /admin/customers/bulk): on the rows ticked or on everything the list's
  * search and filters match, confirmed first, through the customer writer.
  *
- * The ticked rows (at most BULK_MAX_TICKED) change in the request: a
+ * The ticked rows (at most BULK_SELECTION_TICKED) change in the request: a
  * bounded, quick change the admin sees done at once. Everything that
  * matches may be a whole shop: once confirmed, it is queued as a worker job
  * (customers-bulkjob.h) and the admin follows it on its page
@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/bulk_selection.h"
 #include "lib/crypto.h"
 #include "lib/customer.h"
 #include "lib/customer_query.h"
@@ -24,8 +25,6 @@
 #include "customers-list.h"
 
 /* --- bulk actions ---------------------------------------------------------------- */
-
-#define BULK_MAX_TICKED 200
 
 /* the query of "everything that matches", for the selection and the job */
 static struct customer_query bulk_query;
@@ -45,7 +44,7 @@ static const struct field bulk_own_fields[BULK_FIELD__MAX + 1] = {
 	 * script, so nothing is chosen for the admin) */
 	[BULK_FIELD_ACTION] = { "action", FIELD_CHOICE, 0, 12, 0, 0, bulk_action_names },
 	[BULK_FIELD_SCOPE] = { "scope", FIELD_CHOICE, 0, 8, 0, 0, bulk_scope_names },
-	[BULK_FIELD_ID] = { "id", FIELD_IDS, 0, 0, 0, BULK_MAX_TICKED, NULL },
+	[BULK_FIELD_ID] = { "id", FIELD_IDS, 0, 0, 0, BULK_SELECTION_TICKED, NULL },
 	[BULK_FIELD_REASON] = { "reason", FIELD_TEXT, 0, 500, 0, 0, NULL },
 	[BULK_FIELD_CONFIRM] = { "confirm", FIELD_INT, 0, 1, 1, 1, NULL },
 };
@@ -65,80 +64,15 @@ customers_bulk_setup(void)
 static void
 bulk_keep_ids(struct request *req)
 {
-	long long ids[200];
-	size_t count = request_field_ids(req, &bulk_fields[BULK_FIELD_ID], ids, 200), i;
+	long long ids[BULK_SELECTION_TICKED];
+	size_t count = request_field_ids(req, &bulk_fields[BULK_FIELD_ID], ids,
+	    BULK_SELECTION_TICKED), i;
 	char name[32];
 
 	for (i = 0; i < count; i++) {
 		snprintf(name, sizeof(name), "Page.Ids.%zu", i);
 		hdf_set_int_value(req->hdf, name, (int)ids[i]);
 	}
-}
-
-/* Fills the selection from the ticked rows or the filters. Returns how many
- * customers it holds, or -1 (answered). */
-static long long
-bulk_select(struct request *req, int everything, const unsigned char *selection)
-{
-	struct db *db = &req->app->db;
-	struct db_param params[3];
-	long long ids[BULK_MAX_TICKED];
-	size_t count, i;
-	const char *problem;
-
-	params[0] = DB_BLOB(selection, 16);
-	if (everything) {
-		problem = customer_query_from_request(&bulk_query, req);
-		if (problem != NULL) {
-			page_error(req, 400, problem);
-			return -1;
-		}
-		if (customer_query_select(&bulk_query, db, selection) != 0) {
-			page_error(req, 500, NULL);
-			return -1;
-		}
-	} else {
-		count = request_field_ids(req, &bulk_fields[BULK_FIELD_ID], ids, BULK_MAX_TICKED);
-		for (i = 0; i < count; i++) {
-			params[1] = DB_INT(ids[i]);
-			params[2] = DB_INT(req->shop.id);
-			if (db_exec(db, &customers_sql[SQL_BULK_ADD_ID], params, 3) < 0) {
-				page_error(req, 500, NULL);
-				return -1;
-			}
-		}
-	}
-	return single_number(req, SQL_BULK_COUNT, params, 1);
-}
-
-/* The first customers of the selection under Page.Names.N, and how many
- * others there are (Page.Others), for the confirmation. 0, or -1
- * (answered). */
-static int
-bulk_names(struct request *req, const unsigned char *selection, long long count)
-{
-	struct db_query *query = &customers_sql[SQL_BULK_NAMES];
-	struct db_param params[2] = { DB_INT(req->shop.id), DB_BLOB(selection, 16) };
-	char name[32];
-	HDF *row;
-	int shown = 0;
-
-	if (db_exec(&req->app->db, query, params, 2) < 0) {
-		page_error(req, 500, NULL);
-		return -1;
-	}
-	while (db_fetch(query) == 1) {
-		snprintf(name, sizeof(name), "Page.Names.%d", shown++);
-		if (hdf_get_node(req->hdf, name, &row) != STATUS_OK)
-			break;
-		hdf_set_value(row, "first_name", db_text(query, 0));
-		hdf_set_value(row, "last_name", db_text(query, 1));
-		hdf_set_value(row, "email", db_text(query, 2));
-	}
-	db_done(query);
-	if (count > shown)
-		hdf_set_int_value(req->hdf, "Page.Others", (int)(count - shown));
-	return 0;
 }
 
 /* Queues the confirmed action on everything that matches as a job of the
@@ -150,37 +84,18 @@ static void
 bulk_queue(struct request *req, enum bulk_action action, const char *reason, long long chosen,
     long long count)
 {
-	struct db_query *add = &customers_sql[SQL_JOB_ADD];
 	static struct bulk_payload payload;
-	/* every part escaped: up to three bytes for one */
-	static char text[3 * sizeof(payload) + 64];
-	struct db_param params[4];
-	char path[64];
 
 	db_rollback(&req->app->db);
 	memset(&payload, 0, sizeof(payload));
 	payload.action = action;
 	payload.count = count;
 	snprintf(payload.reason, sizeof(payload.reason), "%s", reason != NULL ? reason : "");
-	/* the mail at the end links to the job page as the admin reaches the
-	 * shop; without an address for links the mail says it without one */
-	if (context_link_base(&req->context, payload.link, sizeof(payload.link)) != 0)
-		payload.link[0] = '\0';
-	if (customer_query_filters_text(&bulk_query, payload.query, sizeof(payload.query)) != 0 ||
-	    bulk_payload_write(&payload, text, sizeof(text)) != 0) {
-		page_error(req, 400, "Error.Field.TooLong");
-		return;
-	}
-	params[0] = DB_INT(req->shop.id);
-	params[1] = DB_INT(req->session.admin_id);
-	params[2] = DB_INT(chosen);
-	params[3] = DB_TEXT(text);
-	if (db_exec(&req->app->db, add, params, 4) != 1) {
+	if (db_begin(&req->app->db) != 0) {
 		page_error(req, 500, NULL);
 		return;
 	}
-	snprintf(path, sizeof(path), "/admin/customers/jobs/%llu", db_insert_id(add));
-	page_redirect(req, path);
+	bulk_job_queue(req, &payload, &bulk_query, chosen);
 }
 
 /* First a page that says what will happen to how many customers; its
@@ -196,7 +111,8 @@ customers_bulk(struct request *req)
 	long long chosen, count;
 	int need_reason;
 
-	if (action < 0) {
+	/* groups and tags have their own form (groups.fcgi) */
+	if (action < 0 || bulk_actions[action].grouping) {
 		page_error(req, 400, "Customers.Bulk.NoAction");
 		return;
 	}
@@ -212,7 +128,8 @@ customers_bulk(struct request *req)
 		page_error(req, 500, NULL);
 		return;
 	}
-	chosen = bulk_select(req, everything, selection);
+	chosen = bulk_selection_fill(req, &bulk_query, everything, &bulk_fields[BULK_FIELD_ID],
+	    selection);
 	if (chosen < 0)
 		return;
 	count = chosen > 0 ?
@@ -231,7 +148,7 @@ customers_bulk(struct request *req)
 	hdf_set_value(req->hdf, "Page.Action", bulk_action_names[action]);
 	hdf_set_int_value(req->hdf, "Page.Count", (int)count);
 	if (count == 0 || request_field(req, &bulk_fields[BULK_FIELD_CONFIRM]) == NULL || need_reason) {
-		if (bulk_names(req, selection, count) != 0)
+		if (bulk_selection_names(req, selection, count) != 0)
 			return;
 		db_rollback(&req->app->db);
 		if (need_reason) {

@@ -15,11 +15,15 @@
 #include "lib/format.h"
 #include "lib/log.h"
 #include "lib/mail.h"
+#include "lib/page.h"
 #include "customers-bulkjob.h"
 
 const char *const bulk_action_names[BULK__MAX + 1] = {
 	[BULK_DEACTIVATE] = "deactivate", [BULK_REACTIVATE] = "reactivate", [BULK_BLOCK] = "block",
 	[BULK_UNBLOCK] = "unblock", [BULK_DELETE] = "delete",
+	/* as groups-bulk.c's form names them ("op") */
+	[BULK_GROUP_ADD] = "group_add", [BULK_GROUP_REMOVE] = "group_remove",
+	[BULK_TAG_ADD] = "tag_add", [BULK_TAG_REMOVE] = "tag_remove",
 };
 
 const struct bulk_action_def bulk_actions[BULK__MAX] = {
@@ -28,6 +32,10 @@ const struct bulk_action_def bulk_actions[BULK__MAX] = {
 	[BULK_BLOCK] = { CUSTOMER_BLOCK, 0 },
 	[BULK_UNBLOCK] = { CUSTOMER_UNBLOCK, 0 },
 	[BULK_DELETE] = { CUSTOMER_ERASE, 1 },
+	[BULK_GROUP_ADD] = { .grouping = 1, .kind = GROUPING_GROUP, .adding = 1 },
+	[BULK_GROUP_REMOVE] = { .grouping = 1, .kind = GROUPING_GROUP, .adding = 0 },
+	[BULK_TAG_ADD] = { .grouping = 1, .kind = GROUPING_TAG, .adding = 1 },
+	[BULK_TAG_REMOVE] = { .grouping = 1, .kind = GROUPING_TAG, .adding = 0 },
 };
 
 enum bulk_action
@@ -63,14 +71,17 @@ payload_add(char *out, size_t size, size_t *used, const char *name, const char *
 int
 bulk_payload_write(const struct bulk_payload *payload, char *out, size_t size)
 {
-	char count[32];
+	char count[32], target_id[32];
 	size_t used = 0;
 
 	out[0] = '\0';
 	snprintf(count, sizeof(count), "%lld", payload->count);
+	snprintf(target_id, sizeof(target_id), "%lld", payload->target_id);
 	return payload_add(out, size, &used, "action", bulk_action_names[payload->action]) != 0 ||
 	    payload_add(out, size, &used, "count", count) != 0 ||
 	    payload_add(out, size, &used, "reason", payload->reason) != 0 ||
+	    payload_add(out, size, &used, "target_id", target_id) != 0 ||
+	    payload_add(out, size, &used, "target", payload->target) != 0 ||
 	    payload_add(out, size, &used, "link", payload->link) != 0 ||
 	    payload_add(out, size, &used, "query", payload->query) != 0 ? -1 : 0;
 }
@@ -102,12 +113,63 @@ bulk_payload_read(const char *text, struct bulk_payload *out)
 			out->count = strtoll(value, NULL, 10);
 		else if (strcmp(pair, "reason") == 0)
 			snprintf(out->reason, sizeof(out->reason), "%s", value);
+		else if (strcmp(pair, "target_id") == 0)
+			out->target_id = strtoll(value, NULL, 10);
+		else if (strcmp(pair, "target") == 0)
+			snprintf(out->target, sizeof(out->target), "%s", value);
 		else if (strcmp(pair, "link") == 0)
 			snprintf(out->link, sizeof(out->link), "%s", value);
 		else if (strcmp(pair, "query") == 0)
 			snprintf(out->query, sizeof(out->query), "%s", value);
 	}
+	/* a group or tag action names what it gives or takes */
+	if (have_action && bulk_actions[out->action].grouping && out->target_id <= 0)
+		return -1;
 	return have_action ? 0 : -1;
+}
+
+/* --- queued, in the web programs ------------------------------------------------- */
+
+/* total: the customers matching when confirmed (the progress counts them) */
+static struct db_query bulk_add_sql[1] = {
+	{ .sql =
+	    "INSERT INTO job (shop_id, admin_id, kind, total, payload)"
+	    " VALUES (?, ?, '" BULK_JOB_KIND "', ?, ?)" },
+};
+
+int
+bulk_job_queue(struct request *req, struct bulk_payload *payload,
+    const struct customer_query *query, long long total)
+{
+	/* every part escaped: up to three bytes for one */
+	static char text[3 * sizeof(struct bulk_payload) + 64];
+	struct db_param params[4];
+	char path[64];
+
+	/* the mail at the end links to the job page as the admin reaches the
+	 * shop; without an address for links the mail says it without one */
+	if (context_link_base(&req->context, payload->link, sizeof(payload->link)) != 0)
+		payload->link[0] = '\0';
+	if (customer_query_filters_text(query, payload->query, sizeof(payload->query)) != 0 ||
+	    bulk_payload_write(payload, text, sizeof(text)) != 0) {
+		db_rollback(&req->app->db);
+		page_error(req, 400, "Error.Field.TooLong");
+		return -1;
+	}
+	params[0] = DB_INT(req->shop.id);
+	params[1] = DB_INT(req->session.admin_id);
+	params[2] = DB_INT(total);
+	params[3] = DB_TEXT(text);
+	if (db_register(&req->app->db, bulk_add_sql, 1) != 0 ||
+	    db_exec(&req->app->db, &bulk_add_sql[0], params, 4) != 1 ||
+	    db_commit(&req->app->db) != 0) {
+		db_rollback(&req->app->db);
+		page_error(req, 500, NULL);
+		return -1;
+	}
+	snprintf(path, sizeof(path), "/admin/customers/jobs/%llu", db_insert_id(&bulk_add_sql[0]));
+	page_redirect(req, path);
+	return 0;
 }
 
 /* --- the run, in fidele-worker ------------------------------------------------------- */
@@ -221,9 +283,35 @@ pause_between(struct job_run *run, long pause_ms, long long progress)
 	return going;
 }
 
+/* What a batch returns when the group or tag of the job is gone (deleted,
+ * or merged into another, since it was confirmed). */
+#define BATCH_TARGET_GONE -5
+
+/* Gives or takes the job's group or tag to the customers of selection it
+ * applies to, with the name the group or tag has now for their timelines.
+ * Returns how many it changed, -1 (database), or BATCH_TARGET_GONE. */
+static long long
+batch_grouping(struct shop_context *ctx, const struct bulk_payload *payload,
+    const unsigned char *selection)
+{
+	const struct bulk_action_def *def = &bulk_actions[payload->action];
+	char name[404];
+	long long kept;
+	int found = grouping_name(ctx, def->kind, payload->target_id, name, sizeof(name));
+
+	if (found != GROUPING_OK)
+		return found == GROUPING_NOT_FOUND ? BATCH_TARGET_GONE : -1;
+	kept = grouping_selection_keep(ctx, selection, def->kind, payload->target_id, def->adding);
+	if (kept > 0 && grouping_change_selection(ctx, selection, def->kind, payload->target_id,
+	    def->adding, name) != GROUPING_OK)
+		return -1;
+	return kept;
+}
+
 /* One batch: the next matching customers after *after, in id order, in
  * one transaction with the job's counts. Returns how many it went through
- * (0: none left), -1 (database), or -2 (cancelled meanwhile: undone). */
+ * (0: none left), -1 (database), -2 (cancelled meanwhile: undone) or
+ * BATCH_TARGET_GONE (undone). */
 static long long
 batch(struct job_run *run, struct shop_context *ctx, struct customer_query *query,
     const struct bulk_payload *payload, long long *after, long long size)
@@ -250,11 +338,22 @@ batch(struct job_run *run, struct shop_context *ctx, struct customer_query *quer
 	if (db_fetch(last_query) == 1)
 		last = db_int(last_query, 0);
 	db_done(last_query);
-	kept = customer_selection_keep(ctx, change, selection);
-	if (last <= *after || kept < 0 ||
-	    (kept > 0 && customer_change_selection(ctx, change, payload->reason, selection) !=
-	    CUSTOMER_OK))
+	if (last <= *after)
 		goto error;
+	if (bulk_actions[payload->action].grouping) {
+		kept = batch_grouping(ctx, payload, selection);
+		if (kept == BATCH_TARGET_GONE) {
+			db_rollback(run->db);
+			return BATCH_TARGET_GONE;
+		}
+		if (kept < 0)
+			goto error;
+	} else {
+		kept = customer_selection_keep(ctx, change, selection);
+		if (kept < 0 || (kept > 0 && customer_change_selection(ctx, change, payload->reason,
+		    selection) != CUSTOMER_OK))
+			goto error;
+	}
 	ended = job_run_step(run, &bulk_job_sql[BJ_STEP], chosen, kept, last);
 	if (ended != 0)
 		return ended;
@@ -314,6 +413,8 @@ bulk_job_run(struct job_run *run)
 		if (done <= 0) {
 			if (done == 0)
 				done = progress;
+			else if (done == BATCH_TARGET_GONE)
+				done = failed(run, "gone");
 			else if (done == -1)
 				done = failed(run, "error");
 			break;
@@ -368,6 +469,9 @@ bulk_job_end(struct job_run *run, int failed_now)
 			    run->job_id);
 		if (payload.action < BULK__MAX)
 			hdf_set_value(ctx.hdf, "Mail.Action", bulk_action_names[payload.action]);
+		/* "Group "VIP" added to 12,345 customers" */
+		if (payload.action < BULK__MAX && bulk_actions[payload.action].grouping)
+			hdf_set_value(ctx.hdf, "Mail.Target", payload.target);
 		hdf_set_int_value(ctx.hdf, "Mail.ChangedCount", changed > 1 ? 2 : (int)changed);
 		format_count(changed, ctx.shop->lang, text, sizeof(text));
 		hdf_set_value(ctx.hdf, "Mail.Changed", text);

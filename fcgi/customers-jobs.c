@@ -110,6 +110,9 @@ job_render(struct request *req, const struct job_view *view, int status)
 	hdf_set_value(req->hdf, "Page.Job.Action", bulk_action_names[view->payload.action]);
 	if (view->payload.reason[0] != '\0')
 		hdf_set_value(req->hdf, "Page.Job.Reason", view->payload.reason);
+	/* the group or tag given or taken, by its name when confirmed */
+	if (bulk_actions[view->payload.action].grouping)
+		hdf_set_value(req->hdf, "Page.Job.Target", view->payload.target);
 	set_count(req, "Page.Job.Count", view->payload.count);
 	set_count(req, "Page.Job.Progress", view->progress);
 	set_count(req, "Page.Job.Total", total);

@@ -113,30 +113,12 @@ struct db_query customers_sql[CUSTOMERS_SQL__MAX] = {
 	[SQL_NOTE_DELETE] = { .sql =
 	    "DELETE FROM note WHERE id = ? AND shop_id = ? AND customer_id = ?" },
 
-	/* Bulk actions work on the ids in bulk_selection under this request's
-	 * random selection id, filled here from the ticked rows or from the
-	 * list's filters; the customer writer (fcgi/lib/customer.c) applies
-	 * the change to them. The rows never outlive the action's transaction.
-	 * A ticked id counts only if it is a customer of this shop. */
-	[SQL_BULK_ADD_ID] = { .sql =
-	    "INSERT IGNORE INTO bulk_selection SELECT ?, id FROM customer"
-	    " WHERE id = ? AND shop_id = ? AND erased_at IS NULL" },
-	[SQL_BULK_COUNT] = { .sql = "SELECT COUNT(*) FROM bulk_selection WHERE selection_id = ?" },
-	/* who the confirmation names: the first few in the list's order */
-	[SQL_BULK_NAMES] = { .sql =
-	    "SELECT c.first_name, c.last_name, c.email FROM customer c"
-	    " WHERE c.shop_id = ? AND c.erased_at IS NULL"
-	    "   AND c.id IN (SELECT customer_id FROM bulk_selection WHERE selection_id = ?)"
-	    " ORDER BY c.name_key, c.id LIMIT 10" },
 	/* the note whose deletion is asked, of this customer of this shop */
 	[SQL_NOTE_ONE] = { .sql =
 	    "SELECT body, created_at FROM note WHERE id = ? AND shop_id = ? AND customer_id = ?" },
 
 	/* Bulk actions on everything that matches run as worker jobs
-	 * (customers-bulkjob.h); total: the customers matching when confirmed */
-	[SQL_JOB_ADD] = { .sql =
-	    "INSERT INTO job (shop_id, admin_id, kind, total, payload)"
-	    " VALUES (?, ?, '" BULK_JOB_KIND "', ?, ?)" },
+	 * (customers-bulkjob.h, which queues them) */
 	[SQL_JOB] = { .sql =
 	    "SELECT j.state, j.progress, j.total, j.changed, j.admin_id, j.last_error, j.payload,"
 	    "       j.created_at, j.finished_at, a.email"
@@ -150,21 +132,6 @@ struct db_query customers_sql[CUSTOMERS_SQL__MAX] = {
 };
 
 /* --- shared by the pages below ------------------------------------------------ */
-
-/* Runs a statement that returns one number. -1 on error. */
-long long
-single_number(struct request *req, enum customers_sql which, struct db_param *params, size_t n)
-{
-	struct db_query *query = &customers_sql[which];
-	long long value = -1;
-
-	if (db_exec(&req->app->db, query, params, n) < 0)
-		return -1;
-	if (db_fetch(query) == 1)
-		value = db_int(query, 0);
-	db_done(query);
-	return value;
-}
 
 static void
 customers_home(struct request *req)

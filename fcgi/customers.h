@@ -35,11 +35,7 @@ enum customers_sql {
 	SQL_NOTE_ADD,
 	SQL_NOTE_EDIT,
 	SQL_NOTE_DELETE,
-	SQL_BULK_ADD_ID,
-	SQL_BULK_COUNT,
-	SQL_BULK_NAMES,
 	SQL_NOTE_ONE,
-	SQL_JOB_ADD,
 	SQL_JOB,
 	SQL_JOB_CANCEL,
 	CUSTOMERS_SQL__MAX
@@ -56,10 +52,6 @@ struct current {
 
 
 extern struct db_query customers_sql[CUSTOMERS_SQL__MAX];
-
-/* Runs a statement that returns one number. -1 on error. */
-long long single_number(struct request *req, enum customers_sql which, struct db_param *params,
-    size_t n);
 
 /* The list address the admin came from (back=), when it is one; NULL
  * otherwise. */

@@ -2,32 +2,31 @@
  * Groups and tags in bulk (/admin/groups/bulk): the customer list's bulk
  * form sends its ticked rows, or its search and filters for "everything
  * that matches", here (its "Groups and tags..." button). The customers are
- * chosen as the list's other bulk actions choose them (customer_select for
- * ticked rows, customer_query_select for a search: a bulk_selection), then
- * three steps: which group or tag and whether to add or remove, then a
- * confirmation saying how many customers it changes, then the change, in
- * one transaction (one statement for all the customers, however many).
+ * chosen as the list's other bulk actions choose them (bulk_selection.h),
+ * then three steps: which group or tag and whether to add or remove, then
+ * a confirmation saying how many customers it changes, then the change.
+ * The ticked rows (at most BULK_SELECTION_TICKED) change in the request,
+ * in one transaction. Everything that matches may be a whole shop: it is
+ * queued as the list's bulk actions are, a customers.bulk job of the
+ * worker (customers-bulkjob.h) that gives or takes the group or tag in
+ * batches, and the admin follows it on its page (/admin/customers/jobs/N).
+ * A tag to add that does not exist yet is made at the confirmation, with
+ * the job: the 251st is refused there, while the admin is on the page,
+ * rather than failing the job later.
  */
 #include <config.h>
 
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/bulk_selection.h"
 #include "lib/crypto.h"
 #include "lib/customer.h"
 #include "lib/customer_query.h"
 #include "lib/grouping.h"
 #include "lib/page.h"
+#include "customers-bulkjob.h"
 #include "groups.h"
-
-#define GROUPS_BULK_TICKED 200
-
-/* what is done: a group or a tag, added or removed */
-enum bulk_op { OP_GROUP_ADD, OP_GROUP_REMOVE, OP_TAG_ADD, OP_TAG_REMOVE, OP__MAX };
-static const char *const op_names[OP__MAX + 1] = {
-	[OP_GROUP_ADD] = "group_add", [OP_GROUP_REMOVE] = "group_remove",
-	[OP_TAG_ADD] = "tag_add", [OP_TAG_REMOVE] = "tag_remove",
-};
 
 static const char *const scope_names[] = { "ticked", "all", NULL };
 
@@ -41,22 +40,16 @@ static const struct field bulk_own_fields[GB__MAX + 1] = {
 	[GB_ACTION] = { "action", FIELD_TEXT, 0, 12, 0, 0, NULL },
 	[GB_REASON] = { "reason", FIELD_TEXT, 0, 500, 0, 0, NULL },
 	[GB_SCOPE] = { "scope", FIELD_CHOICE, 0, 8, 0, 0, scope_names },
-	[GB_ID] = { "id", FIELD_IDS, 0, 0, 0, GROUPS_BULK_TICKED, NULL },
-	[GB_OP] = { "op", FIELD_CHOICE, 0, 12, 0, 0, op_names },
+	[GB_ID] = { "id", FIELD_IDS, 0, 0, 0, BULK_SELECTION_TICKED, NULL },
+	/* what is done: the job's actions (customers-bulkjob.h), of which
+	 * only a group or tag given or taken is this form's */
+	[GB_OP] = { "op", FIELD_CHOICE, 0, 12, 0, 0, bulk_action_names },
 	[GB_GROUP] = { "to_group", FIELD_INT, 0, 20, 1, 9223372036854775807LL, NULL },
 	[GB_TAG] = { "to_tag", FIELD_TEXT, 0, 50, 0, 0, NULL },
 	[GB_CONFIRM] = { "confirm", FIELD_INT, 0, 1, 1, 1, NULL },
 };
 
 struct field groups_bulk_fields[GB__MAX + CUSTOMER_FILTER__MAX + 1];
-
-static struct db_query bulk_names_sql[1] = {
-	{ .sql =
-	    "SELECT c.first_name, c.last_name, c.email FROM customer c"
-	    " WHERE c.shop_id = ? AND c.erased_at IS NULL"
-	    "   AND c.id IN (SELECT customer_id FROM bulk_selection WHERE selection_id = ?)"
-	    " ORDER BY c.name_key, c.id LIMIT 10" },
-};
 
 int
 groups_bulk_setup(void)
@@ -66,75 +59,13 @@ groups_bulk_setup(void)
 	    CUSTOMER_USE_FILTER) == 0 ? -1 : 0;
 }
 
-/* Fills the selection. Returns how many customers it holds, or -1
- * (answered). */
-static long long
-bulk_select(struct request *req, struct customer_query *query, int everything,
-    const unsigned char *selection)
-{
-	long long ids[GROUPS_BULK_TICKED], count;
-	size_t n, i;
-	const char *problem;
-
-	if (everything) {
-		problem = customer_query_from_request(query, req);
-		if (problem != NULL) {
-			page_error(req, 400, problem);
-			return -1;
-		}
-		if (customer_query_select(query, &req->app->db, selection) != 0) {
-			page_error(req, 500, NULL);
-			return -1;
-		}
-	} else {
-		n = request_field_ids(req, &groups_bulk_fields[GB_ID], ids, GROUPS_BULK_TICKED);
-		/* another shop's customer is not added (customer_select) */
-		for (i = 0; i < n; i++)
-			if (customer_select(&req->context, selection, ids[i]) != CUSTOMER_OK) {
-				page_error(req, 500, NULL);
-				return -1;
-			}
-	}
-	count = customer_selection_count(&req->context, selection);
-	if (count < 0)
-		page_error(req, 500, NULL);
-	return count;
-}
-
-/* The first customers of the selection under Page.Names, and how many
- * others (Page.Others). 0 or -1. */
-static int
-bulk_names(struct request *req, const unsigned char *selection, long long count)
-{
-	struct db_query *query = &bulk_names_sql[0];
-	struct db_param params[2] = { DB_INT(req->shop.id), DB_BLOB(selection, 16) };
-	char name[32];
-	HDF *row;
-	int shown = 0;
-
-	if (db_register(&req->app->db, bulk_names_sql, 1) != 0 ||
-	    db_exec(&req->app->db, query, params, 2) < 0)
-		return -1;
-	while (db_fetch(query) == 1) {
-		snprintf(name, sizeof(name), "Page.Names.%d", shown++);
-		if (hdf_get_node(req->hdf, name, &row) != STATUS_OK)
-			break;
-		hdf_set_value(row, "first_name", db_text(query, 0));
-		hdf_set_value(row, "last_name", db_text(query, 1));
-		hdf_set_value(row, "email", db_text(query, 2));
-	}
-	db_done(query);
-	if (count > shown)
-		hdf_set_int_value(req->hdf, "Page.Others", (int)(count - shown));
-	return 0;
-}
-
 /* What the pages carry back: the scope, the ticked ids, the filters. */
 static void
 bulk_carry(struct request *req, struct customer_query *query, int everything)
 {
-	long long ids[GROUPS_BULK_TICKED];
-	size_t n = request_field_ids(req, &groups_bulk_fields[GB_ID], ids, GROUPS_BULK_TICKED), i;
+	long long ids[BULK_SELECTION_TICKED];
+	size_t n = request_field_ids(req, &groups_bulk_fields[GB_ID], ids, BULK_SELECTION_TICKED),
+	    i;
 	char name[32], filters[1600];
 
 	hdf_set_value(req->hdf, "Page.Scope", everything ? "all" : "ticked");
@@ -153,9 +84,9 @@ bulk_carry(struct request *req, struct customer_query *query, int everything)
  * that does not exist yet, *id is 0 (made when confirmed). Returns 0, or
  * -1 (answered). */
 static int
-bulk_target(struct request *req, enum bulk_op op, long long *id, char *name, size_t size)
+bulk_target(struct request *req, enum bulk_action op, long long *id, char *name, size_t size)
 {
-	enum grouping_kind kind = op <= OP_GROUP_REMOVE ? GROUPING_GROUP : GROUPING_TAG;
+	enum grouping_kind kind = bulk_actions[op].kind;
 	const char *tag = request_field(req, &groups_bulk_fields[GB_TAG]);
 	struct db_query *query;
 	int found;
@@ -203,7 +134,7 @@ bulk_target(struct request *req, enum bulk_op op, long long *id, char *name, siz
 		return -1;
 	}
 	if (found == 0) {
-		if (op == OP_TAG_REMOVE) {
+		if (!bulk_actions[op].adding) {
 			page_error(req, 404, "Tags.NotFound");
 			return -1;
 		}
@@ -212,34 +143,74 @@ bulk_target(struct request *req, enum bulk_op op, long long *id, char *name, siz
 	return 0;
 }
 
+/* The confirmed change on everything that matches, queued as a job: the
+ * confirmation's selection is undone, a new tag made (or the limit said),
+ * and the job added in one transaction. chosen: the customers matching
+ * now, count: those it applies to (what the confirmation said). */
+static void
+bulk_queue(struct request *req, struct customer_query *query, enum bulk_action op, long long id,
+    const char *name, long long chosen, long long count)
+{
+	static struct bulk_payload payload;
+	int result = GROUPING_OK;
+
+	db_rollback(&req->app->db);
+	memset(&payload, 0, sizeof(payload));
+	payload.action = op;
+	payload.count = count;
+	payload.target_id = id;
+	snprintf(payload.target, sizeof(payload.target), "%s", name);
+	if (db_begin(&req->app->db) != 0) {
+		page_error(req, 500, NULL);
+		return;
+	}
+	if (id == 0)
+		result = grouping_tag_find_or_create(&req->context, name, &payload.target_id,
+		    payload.target, sizeof(payload.target));
+	if (result != GROUPING_OK) {
+		db_rollback(&req->app->db);
+		page_error(req, result == GROUPING_TAG_LIMIT ? 400 : 500,
+		    result == GROUPING_TAG_LIMIT ? "Tags.Limit" : NULL);
+		return;
+	}
+	bulk_job_queue(req, &payload, query, chosen);
+}
+
 void
 groups_bulk(struct request *req)
 {
 	static struct customer_query query;
 	int everything = request_field_choice(req, &groups_bulk_fields[GB_SCOPE], 0) == 1;
 	int op = request_field_choice(req, &groups_bulk_fields[GB_OP], -1);
-	int adding = op == OP_GROUP_ADD || op == OP_TAG_ADD;
-	enum grouping_kind kind = op <= OP_GROUP_REMOVE ? GROUPING_GROUP : GROUPING_TAG;
+	const struct bulk_action_def *def;
 	unsigned char selection[16];
 	char name[404], stored[404];
 	long long chosen, count, id = 0;
 	int result;
 
-	if (op >= 0 && bulk_target(req, (enum bulk_op)op, &id, name, sizeof(name)) != 0)
+	/* the list's changes of status are not this form's */
+	if (op >= 0 && !bulk_actions[op].grouping) {
+		page_error(req, 400, "Customers.Bulk.NoAction");
+		return;
+	}
+	def = op >= 0 ? &bulk_actions[op] : NULL;
+	if (op >= 0 && bulk_target(req, (enum bulk_action)op, &id, name, sizeof(name)) != 0)
 		return;
 	if (crypto_random(selection, sizeof(selection)) != 0 || db_begin(&req->app->db) != 0) {
 		page_error(req, 500, NULL);
 		return;
 	}
-	chosen = bulk_select(req, &query, everything, selection);
+	chosen = bulk_selection_fill(req, &query, everything, &groups_bulk_fields[GB_ID],
+	    selection);
 	if (chosen < 0)
 		return;
 	bulk_carry(req, &query, everything);
 	hdf_set_int_value(req->hdf, "Page.Chosen", (int)chosen);
 	/* first: which group or tag, and add or remove */
-	if (op < 0 || chosen == 0) {
-		if (bulk_names(req, selection, chosen) != 0 ||
-		    grouping_to_hdf(&req->context, 0, req->hdf) != 0) {
+	if (def == NULL || chosen == 0) {
+		if (bulk_selection_names(req, selection, chosen) != 0)
+			return;
+		if (grouping_to_hdf(&req->context, 0, req->hdf) != 0) {
 			page_error(req, 500, NULL);
 			return;
 		}
@@ -247,14 +218,15 @@ groups_bulk(struct request *req)
 		page_render(req, chosen == 0 ? 400 : 200, "groups/bulk.cs");
 		return;
 	}
-	hdf_set_value(req->hdf, "Page.Op", op_names[op]);
+	hdf_set_value(req->hdf, "Page.Op", bulk_action_names[op]);
 	hdf_set_value(req->hdf, "Page.TargetName", name);
-	if (kind == GROUPING_GROUP)
+	if (def->kind == GROUPING_GROUP)
 		hdf_set_valuef(req->hdf, "Page.Group=%lld", id);
 	else
 		hdf_set_value(req->hdf, "Page.Tag", name);
 	/* a new tag has nobody yet: every customer chosen gets it */
-	count = id == 0 ? chosen : grouping_selection_keep(&req->context, selection, kind, id, adding);
+	count = id == 0 ? chosen :
+	    grouping_selection_keep(&req->context, selection, def->kind, id, def->adding);
 	if (count < 0) {
 		page_error(req, 500, NULL);
 		return;
@@ -264,13 +236,15 @@ groups_bulk(struct request *req)
 		hdf_set_int_value(req->hdf, "Page.LeftAsTheyAre", (int)(chosen - count));
 	/* then: the confirmation, saying how many */
 	if (count == 0 || request_field(req, &groups_bulk_fields[GB_CONFIRM]) == NULL) {
-		if (bulk_names(req, selection, count) != 0) {
-			page_error(req, 500, NULL);
+		if (bulk_selection_names(req, selection, count) != 0)
 			return;
-		}
 		db_rollback(&req->app->db);
 		hdf_set_value(req->hdf, "Page.Confirming", "1");
 		page_render(req, count == 0 ? 400 : 200, "groups/bulk.cs");
+		return;
+	}
+	if (everything) {
+		bulk_queue(req, &query, (enum bulk_action)op, id, name, chosen, count);
 		return;
 	}
 	result = GROUPING_OK;
@@ -278,7 +252,8 @@ groups_bulk(struct request *req)
 	if (id == 0)
 		result = grouping_tag_find_or_create(&req->context, name, &id, stored, sizeof(stored));
 	if (result == GROUPING_OK)
-		result = grouping_change_selection(&req->context, selection, kind, id, adding, stored);
+		result = grouping_change_selection(&req->context, selection, def->kind, id,
+		    def->adding, stored);
 	if (result != GROUPING_OK || db_commit(&req->app->db) != 0) {
 		db_rollback(&req->app->db);
 		if (result == GROUPING_TAG_LIMIT)

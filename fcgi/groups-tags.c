@@ -22,6 +22,7 @@ enum tags_sql {
 	SQL_TAG_MERGE,
 	SQL_TAG_DELETE,
 	SQL_TAG_MEMBERS,
+	SQL_TAG_CUSTOMER,
 	TAGS_SQL__MAX
 };
 
@@ -47,6 +48,10 @@ static struct db_query tags_sql[TAGS_SQL__MAX] = {
 	    "DELETE FROM tag WHERE id = ? AND shop_id = ?" },
 	[SQL_TAG_MEMBERS] = { .sql =
 	    "SELECT COUNT(*) FROM customer_tag WHERE shop_id = ? AND tag_id = ?" },
+	/* the customer whose tag form is shown again */
+	[SQL_TAG_CUSTOMER] = { .sql =
+	    "SELECT first_name, last_name, email FROM customer"
+	    " WHERE id = ? AND shop_id = ? AND erased_at IS NULL" },
 };
 
 const struct field tag_rename_fields[TAG_RENAME__MAX + 1] = {
@@ -291,6 +296,42 @@ tags_delete(struct request *req)
 	groups_delete_row(req, &what);
 }
 
+/* The customer's groups and tags form again (as on the customer's page),
+ * the tag typed kept and the message under it, nothing changed: a refused
+ * tag must not lose the admin the page they were on. */
+static void
+tags_customer_refused(struct request *req, const char *typed, const char *message_key)
+{
+	struct db_query *query = &tags_sql[SQL_TAG_CUSTOMER];
+	struct db_param params[2] = { DB_INT(req->path_id), DB_INT(req->shop.id) };
+	int found;
+
+	db_rollback(&req->app->db);
+	if (tags_ready(req) != 0 || db_exec(&req->app->db, query, params, 2) < 0) {
+		page_error(req, 500, NULL);
+		return;
+	}
+	found = db_fetch(query);
+	if (found == 1) {
+		hdf_set_valuef(req->hdf, "Customer.id=%lld", req->path_id);
+		hdf_set_value(req->hdf, "Customer.first_name", db_text(query, 0));
+		hdf_set_value(req->hdf, "Customer.last_name", db_text(query, 1));
+		hdf_set_value(req->hdf, "Customer.email", db_text(query, 2));
+	}
+	db_done(query);
+	if (found != 1) {
+		page_error(req, found < 0 ? 500 : 404, NULL);
+		return;
+	}
+	if (grouping_to_hdf(&req->context, req->path_id, req->hdf) != 0) {
+		page_error(req, 500, NULL);
+		return;
+	}
+	hdf_set_value(req->hdf, "Page.NewTag", typed != NULL ? typed : "");
+	hdf_set_value(req->hdf, "Page.TagMessage", request_text(req, message_key));
+	page_render(req, 400, "groups/customer-tags.cs");
+}
+
 void
 tags_customer_add(struct request *req)
 {
@@ -300,7 +341,7 @@ tags_customer_add(struct request *req)
 	int result;
 
 	if (name == NULL || *name == '\0') {
-		page_error(req, 400, "Tags.NameNeeded");
+		tags_customer_refused(req, name, "Tags.NameNeeded");
 		return;
 	}
 	if (db_begin(&req->app->db) != 0) {
@@ -311,6 +352,10 @@ tags_customer_add(struct request *req)
 	if (result == GROUPING_OK)
 		result = grouping_tag_find_or_create(&req->context, name, &tag_id, stored,
 		    sizeof(stored));
+	if (result == GROUPING_TAG_LIMIT) {
+		tags_customer_refused(req, name, "Tags.Limit");
+		return;
+	}
 	if (result == GROUPING_OK)
 		result = grouping_tag_customer(&req->context, req->path_id, tag_id, 1);
 	groups_customer_done(req, result, NULL, "customer_tag_added");

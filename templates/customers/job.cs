@@ -1,7 +1,7 @@
-<?cs include:"macros.cs" ?><?cs set:Page.Title = Lang.Customers.Job.Title ?><?cs set:Page.Section = "customers" ?><?cs def:content() ?>
+<?cs include:"macros.cs" ?><?cs set:Page.Title = Lang.Customers.Job.Title ?><?cs set:Page.Section = "customers" ?><?cs def:target() ?><?cs var:Lang.Customers.Job.Grouping.Open ?><?cs var:Page.Job.Target ?><?cs var:Lang.Customers.Job.Grouping.Close ?><?cs /def ?><?cs def:content() ?>
 <p class="crumbs"><a href="/admin/customers?<?cs var:Page.Filters ?>">← <?cs var:Lang.Customers.Back ?></a></p>
 <section class="card narrow job">
-  <h1><?cs var:Lang.Customers.Job.Title ?> : <?cs var:Lang.Customers.Bulk.Do[Page.Job.Action] ?></h1>
+  <h1><?cs var:Lang.Customers.Job.Title ?> : <?cs if:Page.Job.Target ?><?cs var:Lang.Groups.Bulk.Do[Page.Job.Action] ?> <?cs call:target() ?><?cs else ?><?cs var:Lang.Customers.Bulk.Do[Page.Job.Action] ?><?cs /if ?></h1>
   <?cs if:Page.Message ?><p class="alert" role="alert"><?cs var:Page.Message ?></p><?cs /if ?>
   <p class="job-state job-<?cs var:Page.Job.State ?>" role="status"><strong><?cs if:Page.Job.State == "queued" && Page.Job.Progress > 0 ?><?cs var:Lang.Customers.Job.Paused ?><?cs else ?><?cs var:Lang.Customers.Job.State[Page.Job.State] ?><?cs /if ?></strong></p>
   <?cs if:Page.Job.Reason ?><p><?cs var:Lang.Customers.Reason ?> : <?cs var:Page.Job.Reason ?></p><?cs /if ?>
@@ -13,7 +13,7 @@
   <?cs if:Page.Job.State == "failed" ?><p class="alert"><?cs if:Lang.Customers.Job.Failure[Page.Job.Error] ?><?cs var:Lang.Customers.Job.Failure[Page.Job.Error] ?><?cs else ?><?cs var:Lang.Customers.Job.Failure.error ?><?cs /if ?></p><?cs /if ?>
   <?cs if:Page.Job.State == "cancelled" ?><p><?cs var:Lang.Customers.Job.CancelledNote ?></p><?cs /if ?>
   <ul class="job-counts">
-    <li><?cs var:Lang.Customers.Bulk.Done[Page.Job.Action] ?> <strong><?cs var:Page.Job.ChangedText ?></strong> <?cs call:plural(Page.Job.Changed, Lang.Customers.MatchingOne, Lang.Customers.Matching) ?></li>
+    <li><?cs if:Page.Job.Target ?><?cs var:Lang.Customers.Job.Grouping.What[Page.Job.Action] ?> <?cs call:target() ?> <?cs var:Lang.Customers.Job.Grouping.Done[Page.Job.Action] ?><?cs else ?><?cs var:Lang.Customers.Bulk.Done[Page.Job.Action] ?><?cs /if ?> <strong><?cs var:Page.Job.ChangedText ?></strong> <?cs call:plural(Page.Job.Changed, Lang.Customers.MatchingOne, Lang.Customers.Matching) ?></li>
     <?cs if:Page.Job.Left > 0 ?><li class="muted"><?cs var:Page.Job.LeftText ?> <?cs call:plural(Page.Job.Left, Lang.Customers.Bulk.LeftOne, Lang.Customers.Bulk.LeftMany) ?></li><?cs /if ?>
   </ul>
   <?cs /if ?>

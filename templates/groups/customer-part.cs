@@ -28,10 +28,11 @@
       <form method="post" action="/admin/tags/customer/<?cs var:Customer.id ?>" class="inline-form">
         <?cs call:csrf_field() ?>
         <label for="new-tag" class="visually-hidden"><?cs var:Lang.Groups.Customer.NewTag ?></label>
-        <input id="new-tag" name="tag" type="text" maxlength="50" required list="tag-names" autocomplete="off" placeholder="<?cs var:Lang.Groups.Customer.NewTag ?>">
+        <input id="new-tag" name="tag" type="text" maxlength="50" required list="tag-names" autocomplete="off" placeholder="<?cs var:Lang.Groups.Customer.NewTag ?>"<?cs if:Page.NewTag ?> value="<?cs var:Page.NewTag ?>"<?cs /if ?><?cs if:Page.TagMessage ?> aria-invalid="true" aria-describedby="new-tag-error"<?cs /if ?>>
         <datalist id="tag-names"><?cs each:n = Page.TagNames ?><option value="<?cs var:n ?>"><?cs /each ?></datalist>
         <button type="submit"><?cs var:Lang.Groups.Customer.AddTag ?></button>
       </form>
+      <?cs if:Page.TagMessage ?><p class="field-error" id="new-tag-error" role="alert"><?cs var:Page.TagMessage ?></p><?cs /if ?>
     </div>
   </div>
 </section>
