@@ -283,9 +283,16 @@ class Bulk(GroupsBase):
         self.assertEqual(page.status, 200)
         self.assertIn("Ajouter au groupe « Vrac %s » : 3 clients ?" % self.tag, page.text())
         self.assertEqual(members(gid), [])
+        # everything that matches: queued as a job of the worker (the
+        # stack's own here), followed on its page (test_groups_bulk_job.py)
         done = self.confirm(page)
-        self.assertEqual(done.status, 200)
-        self.assertIn("Ajoutés au groupe « Vrac %s » : 3 clients" % self.tag, done.text())
+        self.assertEqual(done.status, 303)
+        job = done.header("Location")
+        self.assertRegex(job, r"^/admin/customers/jobs/\d+$")
+        self.assertTrue(web.wait_until(
+            lambda: one("SELECT state FROM job WHERE id = %s" % job.rsplit("/", 1)[1]) == "done", 60))
+        self.assertIn("Groupe « Vrac %s » ajouté à 3 clients" % self.tag,
+                      self.browser.get(job).text())
         self.assertEqual(members(gid), sorted(ids))
         for cid in ids:
             self.assertEqual(events(cid, "customer.group_added"), ["Vrac %s" % self.tag])
