@@ -1,7 +1,8 @@
 """Groups clicked through in Chromium: an owner creates a group with a
 discount and a CSS class, searches the list, ticks a row, chooses "every
 customer that matches", sends them to "Groupes et étiquettes…", picks the
-group, confirms the count, and sees the group ticked on a customer's page,
+group, confirms the count, follows the job that gives it to them (its
+page), and sees the group ticked on a customer's page,
 where a tag is typed too (its name suggested by the page's datalist). The
 pages are looked at 1280 and 390 pixels wide: none may scroll sideways,
 and each is saved as a PNG under the stack's folder (shots/, or the folder
@@ -9,10 +10,12 @@ FIDELE_SHOTS names) to look at."""
 
 import json
 import os
+import re
 
 from fixtures import ALPHA_HOST, ALPHA_OWNER
 import browsing
 from browsing import BrowserTest, url
+import web
 
 MEMBERS = ("groupe.un@alpha.test", "groupe.deux@alpha.test", "groupe.trois@alpha.test")
 
@@ -99,8 +102,17 @@ class GroupsInTheBrowser(BrowserTest):
         self.assertEqual(browsing.STACK.sql("SELECT COUNT(*) FROM customer_group_member"
                                             " WHERE group_id = %s" % group[0]), [["0"]],
                          "nothing changes before confirming")
+        # everything that matches: a job of the (stack's) worker, followed
+        # on its page, which reloads itself until it is over
         self.assertEqual(tab.click_and_wait("form.actions button[type=submit]"), 200)
-        self.assertIn("Ajoutés au groupe « Restaurateurs » : 3 clients", tab.text())
+        self.assertRegex(tab.path(), r"^/admin/customers/jobs/\d+$")
+        job = tab.path().rsplit("/", 1)[1]
+        self.assertTrue(web.wait_until(lambda: browsing.STACK.sql(
+            "SELECT state FROM job WHERE id = %s" % job) == [["done"]], 60))
+        tab.goto(url(ALPHA_HOST, "/admin/customers/jobs/%s" % job))
+        self.assertIn("Groupe « Restaurateurs » ajouté à 3 clients",
+                      re.sub(r"[\u00a0\u202f]", " ", tab.text()))
+        self.look(tab, "job")
         self.assertEqual(browsing.STACK.sql("SELECT COUNT(*) FROM customer_group_member"
                                             " WHERE group_id = %s" % group[0]), [["3"]])
 
