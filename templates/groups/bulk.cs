@@ -22,7 +22,7 @@
   <p><?cs var:Lang.Groups.Bulk.Confirm[Page.Op] ?> « <?cs var:Page.TargetName ?> » : <strong><?cs var:Page.Count ?></strong> <?cs call:plural(Page.Count, Lang.Customers.MatchingOne, Lang.Customers.Matching) ?> ?</p>
   <?cs call:names() ?>
   <?cs if:Page.LeftAsTheyAre ?><p class="muted"><?cs var:Page.LeftAsTheyAre ?> <?cs call:plural(Page.LeftAsTheyAre, Lang.Customers.Bulk.LeftOne, Lang.Customers.Bulk.LeftMany) ?></p><?cs /if ?>
-  <?cs if:Page.Scope == "all" ?><p class="muted"><?cs var:Lang.Groups.Bulk.AllNow ?></p><?cs /if ?>
+  <?cs if:Page.Scope == "all" ?><p class="muted"><?cs var:Lang.Customers.Job.MayChange ?></p><?cs /if ?>
   <form method="post" action="/admin/groups/bulk" class="actions">
     <?cs call:carry() ?>
     <input type="hidden" name="op" value="<?cs var:Page.Op ?>">

@@ -167,6 +167,8 @@ class GroupsBulkJob(WorkerCase):
         beta_ids = self.customers(1, beta, "beta.test")
         page = self.post([("scope", "all"), ("q", self.tag), ("op", "group_add"), ("to_group", gid)])
         self.assertIn("Ajouter au groupe « %s » : 4 clients ?" % name, page.text())
+        # the job takes those who match when it runs
+        self.assertIn("Le nombre peut varier légèrement", page.text())
         before = len(web.STACK.messages())
         job_id = self.queue([("op", "group_add"), ("to_group", gid)])
         # queued, not done in the request
