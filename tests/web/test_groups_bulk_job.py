@@ -223,6 +223,7 @@ class GroupsBulkJob(WorkerCase):
         self.assertIn("Bulk action : Remove the tag “%s”" % name, queued.text())
         self.assertIn("Waiting to start", queued.text())
 
+        before = len(web.STACK.messages())
         self.run_worker(BulkBatch=2)
 
         done = beta.get("/admin/customers/jobs/%s" % job_id)
@@ -235,6 +236,10 @@ class GroupsBulkJob(WorkerCase):
         # the tag stays, with nobody: the list's tag filter finds none of them
         self.assertEqual(self.tag_id("beta", name), tid)
         self.assertEqual(emails_listed(beta.get("/admin/customers?tag=%s" % tid)), [])
+        mails = [m for m in web.STACK.messages()[before:] if m["To"] == BETA_OWNER[0]]
+        self.assertEqual(len(mails), 1)
+        self.assertIn("Your bulk action is done: Tag “%s” removed from 2 customers." % name,
+                      mails[0].get_body(("plain",)).get_content())
 
     def test_a_new_tag_is_made_at_the_confirmation_then_given_by_the_worker(self):
         ids = self.customers(3)
