@@ -38,6 +38,8 @@
 
 enum api_sql {
 	SQL_API_CUSTOMER,
+	SQL_API_GROUPS,
+	SQL_API_TAGS,
 	SQL_API_CUSTOMER_LOCK,
 	SQL_API_SHOP_LOCK,
 	SQL_API_ORDER_PEEK,
@@ -49,30 +51,19 @@ enum api_sql {
 };
 
 static struct db_query api_sql[API_SQL__MAX] = {
-	/* the shop's customer by address (customer_shop_email), then its
-	 * groups, then its tags, in one round trip (kind 0, 1, 2):
-	 *   customer: kind, email, status, vat_number, first_name, last_name,
-	 *             tax_exempt, id
-	 *   group:    kind, name, css_class, '', '', '', discount_bp, id
-	 *   tag:      kind, name, '', '', '', '', 0, id */
+	/* the shop's customer by address (customer_shop_email): one row */
 	[SQL_API_CUSTOMER] = { .sql =
-	    "SELECT 0 AS kind, c.email COLLATE utf8mb4_unicode_520_ci AS name, c.status AS a,"
-	    "       c.vat_number AS b, c.first_name AS d, c.last_name AS e,"
-	    "       c.tax_exempt AS number, c.id"
-	    "  FROM customer c WHERE c.shop_id = ? AND c.email = ? AND c.erased_at IS NULL"
-	    " UNION ALL "
-	    "SELECT 1, g.name, COALESCE(g.css_class, ''), '', '', '', g.discount_bp, g.id"
-	    "  FROM customer c"
-	    "  JOIN customer_group_member m ON m.customer_id = c.id AND m.shop_id = c.shop_id"
+	    "SELECT id, email, status, tax_exempt, vat_number, first_name, last_name"
+	    "  FROM customer WHERE shop_id = ? AND email = ? AND erased_at IS NULL" },
+	[SQL_API_GROUPS] = { .sql =
+	    "SELECT g.name, g.discount_bp, COALESCE(g.css_class, '')"
+	    "  FROM customer_group_member m"
 	    "  JOIN customer_group g ON g.id = m.group_id AND g.shop_id = m.shop_id"
-	    " WHERE c.shop_id = ? AND c.email = ? AND c.erased_at IS NULL"
-	    " UNION ALL "
-	    "SELECT 2, t.name, '', '', '', '', 0, t.id"
-	    "  FROM customer c"
-	    "  JOIN customer_tag ct ON ct.customer_id = c.id AND ct.shop_id = c.shop_id"
+	    " WHERE m.shop_id = ? AND m.customer_id = ? ORDER BY g.name, g.id" },
+	[SQL_API_TAGS] = { .sql =
+	    "SELECT t.name FROM customer_tag ct"
 	    "  JOIN tag t ON t.id = ct.tag_id AND t.shop_id = ct.shop_id"
-	    " WHERE c.shop_id = ? AND c.email = ? AND c.erased_at IS NULL"
-	    " ORDER BY kind, name, id" },
+	    " WHERE ct.shop_id = ? AND ct.customer_id = ? ORDER BY t.name, t.id" },
 	/* every order write of a customer holds its row: the triggers'
 	 * totals of two feeds at once are counted one after the other */
 	[SQL_API_CUSTOMER_LOCK] = { .sql =
@@ -233,53 +224,60 @@ api_percent(long long basis_points)
 	return json_real(strtod(text, NULL));
 }
 
-/* Appends the statement's next rows, its groups (objects) and tags
- * (strings), to the arrays; *best gets the largest discount. */
-static void
-api_customer_lists(struct db_query *query, json_t *groups, json_t *tags, long long *best)
+/* Appends the customer's groups (objects) and tags (strings) to the
+ * arrays; *best gets the largest discount. Returns 0 or -1. */
+static int
+api_customer_lists(struct request *req, long long customer_id, json_t *groups, json_t *tags,
+    long long *best)
 {
-	while (db_fetch(query) == 1) {
-		long long discount = db_int(query, 6);
+	struct db_param params[2] = { DB_INT(req->shop.id), DB_INT(customer_id) };
+	struct db_query *query = &api_sql[SQL_API_GROUPS];
 
-		if (db_int(query, 0) == 2) {
-			json_array_append_new(tags, json_string(db_text(query, 1)));
-			continue;
-		}
+	if (db_exec(&req->app->db, query, params, 2) < 0)
+		return -1;
+	while (db_fetch(query) == 1) {
+		long long discount = db_int(query, 1);
+
 		if (discount > *best)
 			*best = discount;
 		json_array_append_new(groups, json_pack("{s:s, s:o, s:s}",
-		    "name", db_text(query, 1),
+		    "name", db_text(query, 0),
 		    "discount_percent", api_percent(discount),
 		    "css_class", db_text(query, 2)));
 	}
+	db_done(query);
+	query = &api_sql[SQL_API_TAGS];
+	if (db_exec(&req->app->db, query, params, 2) < 0)
+		return -1;
+	while (db_fetch(query) == 1)
+		json_array_append_new(tags, json_string(db_text(query, 0)));
+	db_done(query);
+	return 0;
 }
 
 void
 api_customer(struct request *req)
 {
 	struct db_query *query = &api_sql[SQL_API_CUSTOMER];
-	struct db_param params[6];
+	struct db_param params[2];
 	char email[256];
 	json_t *value, *groups, *tags;
-	long long best = 0;
-	int found, i;
+	long long customer_id, best = 0;
+	int found;
 
 	if (api_rate(req) != 0)
 		return;
 	snprintf(email, sizeof(email), "%s",
 	    request_field(req, &api_customer_fields[API_CUSTOMER_EMAIL]));
 	text_email_normalise(email);
-	for (i = 0; i < 6; i += 2) {
-		params[i] = DB_INT(req->shop.id);
-		params[i + 1] = DB_TEXT(email);
-	}
-	if (db_exec(&req->app->db, query, params, 6) < 0) {
+	params[0] = DB_INT(req->shop.id);
+	params[1] = DB_TEXT(email);
+	if (db_exec(&req->app->db, query, params, 2) < 0) {
 		page_json_error(req, 500, "internal_error", NULL);
 		return;
 	}
-	/* the customer's row comes first (kind 0), or none */
 	found = db_fetch(query);
-	if (found != 1 || db_int(query, 0) != 0) {
+	if (found != 1) {
 		db_done(query);
 		if (found < 0)
 			page_json_error(req, 500, "internal_error", NULL);
@@ -287,20 +285,20 @@ api_customer(struct request *req)
 			api_refuse(req, 404, "unknown_customer", "email", "UnknownCustomer");
 		return;
 	}
+	customer_id = db_int(query, 0);
 	groups = json_array();
 	tags = json_array();
 	value = json_pack("{s:s, s:s, s:b, s:b, s:s, s:s, s:s}",
 	    "email", db_text(query, 1),
 	    "status", db_text(query, 2),
 	    "blocked", strcmp(db_text(query, 2), "blocked") == 0,
-	    "tax_exempt", db_int(query, 6) != 0,
-	    "vat_number", db_text(query, 3),
-	    "first_name", db_text(query, 4),
-	    "last_name", db_text(query, 5));
-	if (value != NULL && groups != NULL && tags != NULL)
-		api_customer_lists(query, groups, tags, &best);
+	    "tax_exempt", db_int(query, 3) != 0,
+	    "vat_number", db_text(query, 4),
+	    "first_name", db_text(query, 5),
+	    "last_name", db_text(query, 6));
 	db_done(query);
-	if (value == NULL || groups == NULL || tags == NULL) {
+	if (value == NULL || groups == NULL || tags == NULL ||
+	    api_customer_lists(req, customer_id, groups, tags, &best) != 0) {
 		json_decref(value);
 		json_decref(groups);
 		json_decref(tags);
