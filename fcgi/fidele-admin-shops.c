@@ -81,52 +81,51 @@ static struct db_query shops_sql[SHOPS_SQL__MAX] = {
 	[SQL_SHOP_DELETE] = { .sql = "DELETE FROM shop WHERE id = ?" },
 };
 
-/* A table of a shop's data: how many rows the shop has in it, and one
- * batch of them deleted. In delete order: a table before the tables its
- * rows point to (customer after everything about a customer, admin after
- * the rows that name an admin), so no foreign key refuses a batch. */
-struct shop_table {
-	const char *name;
-	struct db_query count;
-	struct db_query delete_batch;
-};
+/* The tables of a shop's data, in delete order: a table before the tables
+ * its rows point to (customer after everything about a customer, admin
+ * after the rows that name an admin), so that no foreign key refuses a
+ * batch. For each, how many rows the shop has in it (shop_counts) and one
+ * batch of them deleted (shop_deletes), at the same index. */
+#define SHOP_TABLES(X) \
+	X("customer_tag") \
+	X("customer_group_member") \
+	X("note") \
+	X("consent") \
+	X("retention_notice") \
+	X("signup_hold") \
+	X("signup_request") \
+	X("orders") \
+	X("customer_search") \
+	X("session") \
+	X("login_token") \
+	X("form_once") \
+	X("event") \
+	X("outbox") \
+	X("import_error") \
+	X("export_log") \
+	X("api_nonce") \
+	X("job") \
+	X("mailing") \
+	X("segment") \
+	X("customer") \
+	X("import") \
+	X("customer_group") \
+	X("tag") \
+	X("consent_text") \
+	X("api_key") \
+	X("admin") \
+	X("shop_host")
 
-#define SHOP_TABLE(table) { table, \
-	{ .sql = "SELECT COUNT(*) FROM " table " WHERE shop_id = ?" }, \
-	{ .sql = "DELETE FROM " table " WHERE shop_id = ? LIMIT " DELETE_BATCH_TEXT } }
+#define SHOP_TABLE_NAME(table) table,
+#define SHOP_TABLE_COUNT_SQL(table) { .sql = "SELECT COUNT(*) FROM " table " WHERE shop_id = ?" },
+#define SHOP_TABLE_DELETE_SQL(table) \
+	{ .sql = "DELETE FROM " table " WHERE shop_id = ? LIMIT " DELETE_BATCH_TEXT },
 
-static struct shop_table shop_tables[] = {
-	SHOP_TABLE("customer_tag"),
-	SHOP_TABLE("customer_group_member"),
-	SHOP_TABLE("note"),
-	SHOP_TABLE("consent"),
-	SHOP_TABLE("retention_notice"),
-	SHOP_TABLE("signup_hold"),
-	SHOP_TABLE("signup_request"),
-	SHOP_TABLE("orders"),
-	SHOP_TABLE("customer_search"),
-	SHOP_TABLE("session"),
-	SHOP_TABLE("login_token"),
-	SHOP_TABLE("form_once"),
-	SHOP_TABLE("event"),
-	SHOP_TABLE("outbox"),
-	SHOP_TABLE("import_error"),
-	SHOP_TABLE("export_log"),
-	SHOP_TABLE("api_nonce"),
-	SHOP_TABLE("job"),
-	SHOP_TABLE("mailing"),
-	SHOP_TABLE("segment"),
-	SHOP_TABLE("customer"),
-	SHOP_TABLE("import"),
-	SHOP_TABLE("customer_group"),
-	SHOP_TABLE("tag"),
-	SHOP_TABLE("consent_text"),
-	SHOP_TABLE("api_key"),
-	SHOP_TABLE("admin"),
-	SHOP_TABLE("shop_host"),
-};
+static const char *const shop_table_names[] = { SHOP_TABLES(SHOP_TABLE_NAME) };
+static struct db_query shop_counts[] = { SHOP_TABLES(SHOP_TABLE_COUNT_SQL) };
+static struct db_query shop_deletes[] = { SHOP_TABLES(SHOP_TABLE_DELETE_SQL) };
 
-#define SHOP_TABLE_COUNT (sizeof(shop_tables) / sizeof(shop_tables[0]))
+#define SHOP_TABLE_COUNT (sizeof(shop_table_names) / sizeof(shop_table_names[0]))
 
 static int
 shops_ready(struct db *db)
@@ -171,36 +170,32 @@ cmd_shops(struct db *db, HDF *config, struct options *opts)
 	return ADMIN_EXIT_OK;
 }
 
-int
-cmd_shop_show(struct db *db, HDF *config, struct options *opts)
+/* Prints what shop show tells of the shop. Returns an exit status. */
+static int
+shop_print(struct db *db, HDF *config, long long id)
 {
-	static const char *const allowed[] = { "--shop", NULL };
 	struct db_query *show = &shops_sql[SQL_SHOP_SHOW], *hosts = &shops_sql[SQL_SHOP_HOSTS];
-	struct db_param param;
-	long long id;
-	int status, first = 1;
+	struct db_param param = DB_INT(id);
+	int first = 1;
 
-	if ((id = shop_option(db, opts, allowed, &status)) <= 0)
-		return status;
-	param = DB_INT(id);
 	if (db_exec(db, show, &param, 1) < 0 || db_fetch(show) != 1) {
 		db_done(show);
 		return ADMIN_EXIT_FAILED;
 	}
 	printf("shop: %s\nname: %s\nlanguage: %s\nsignup: %s\n", db_text(show, 0),
-	    db_text(show, 7), db_text(show, 8), db_text(show, 9));
+	    db_text(show, 6), db_text(show, 7), db_text(show, 8));
 	if (*db_text(show, 5) != '\0')
 		printf("state: disabled since %s\n", db_text(show, 5));
 	else
 		printf("state: open\n");
-	printf("public url: %s\n", *db_text(show, 10) ? db_text(show, 10) : "-");
-	printf("customers: %s (limit: %s)\n", db_text(show, 1), db_text(show, 14));
+	printf("public url: %s\n", *db_text(show, 9) ? db_text(show, 9) : "-");
+	printf("customers: %s (limit: %s)\n", db_text(show, 1), db_text(show, 13));
 	printf("admins: %s\n", db_text(show, 2));
 	printf("mails waiting: %s, failed: %s, sent today: %s (limit a day: %s)\n",
-	    db_text(show, 4), db_text(show, 11), db_text(show, 12), db_text(show, 15));
-	printf("upload limit: %s (installation: %d MiB)\n", db_text(show, 16),
+	    db_text(show, 4), db_text(show, 10), db_text(show, 11), db_text(show, 14));
+	printf("upload limit: %s (installation: %d MiB)\n", db_text(show, 15),
 	    hdf_get_int_value(config, "Limits.MaxUpload", 52428800) / (1024 * 1024));
-	printf("jobs queued or running: %s\n", db_text(show, 13));
+	printf("jobs queued or running: %s\n", db_text(show, 12));
 	db_done(show);
 	if (db_exec(db, hosts, &param, 1) < 0)
 		return ADMIN_EXIT_FAILED;
@@ -212,6 +207,18 @@ cmd_shop_show(struct db *db, HDF *config, struct options *opts)
 	printf("%s\n", first ? " -" : "");
 	db_done(hosts);
 	return ADMIN_EXIT_OK;
+}
+
+int
+cmd_shop_show(struct db *db, HDF *config, struct options *opts)
+{
+	static const char *const allowed[] = { "--shop", NULL };
+	long long id;
+	int status;
+
+	if ((id = shop_option(db, opts, allowed, &status)) <= 0)
+		return status;
+	return shop_print(db, config, id);
 }
 
 /* disable or enable, by statement. */
@@ -304,7 +311,7 @@ cmd_limits(struct db *db, HDF *config, struct options *opts)
 	if (params[4].type != DB_PARAM_NULL && values[2] > 0 && values[2] * 1024 * 1024 >
 	    hdf_get_int_value(config, "Limits.MaxUpload", 52428800))
 		printf("note: the installation's Limits.MaxUpload is smaller and applies\n");
-	return cmd_shop_show(db, config, opts);
+	return shop_print(db, config, id);
 }
 
 /* Says what the delete of shop takes: the rows of each table. Returns 0,
@@ -322,7 +329,7 @@ delete_plan(struct db *db, long long shop)
 		return -1;
 	while (db_fetch(tables) == 1) {
 		for (i = 0; i < SHOP_TABLE_COUNT; i++)
-			if (strcmp(shop_tables[i].name, db_text(tables, 0)) == 0)
+			if (strcmp(shop_table_names[i], db_text(tables, 0)) == 0)
 				break;
 		if (i == SHOP_TABLE_COUNT && strcmp(db_text(tables, 0), "shop") != 0) {
 			log_err("table %s holds shop rows this fidele-admin does not know:"
@@ -336,14 +343,14 @@ delete_plan(struct db *db, long long shop)
 		return -1;
 	printf("deleting it deletes:\n");
 	for (i = 0; i < SHOP_TABLE_COUNT; i++) {
-		struct db_query *count = &shop_tables[i].count;
+		struct db_query *count = &shop_counts[i];
 
 		if (db_exec(db, count, &param, 1) < 0 || db_fetch(count) != 1) {
 			db_done(count);
 			return -1;
 		}
 		if (db_int(count, 0) > 0)
-			printf("  %-22s %s rows\n", shop_tables[i].name, db_text(count, 0));
+			printf("  %-22s %s rows\n", shop_table_names[i], db_text(count, 0));
 		db_done(count);
 	}
 	printf("  %-22s the shop itself\n", "shop");
@@ -364,17 +371,17 @@ delete_rows(struct db *db, long long shop)
 		do {
 			if (db_begin(db) != 0)
 				return -1;
-			rows = db_exec(db, &shop_tables[i].delete_batch, &param, 1);
+			rows = db_exec(db, &shop_deletes[i], &param, 1);
 			if (rows < 0 || db_commit(db) != 0) {
 				db_rollback(db);
 				log_err("deleting the rows of %s failed; what was deleted stays"
-				    " deleted: run the delete again", shop_tables[i].name);
+				    " deleted: run the delete again", shop_table_names[i]);
 				return -1;
 			}
 			total += rows;
 		} while (rows == DELETE_BATCH);
 		if (total > 0)
-			printf("  %s: %lld rows deleted\n", shop_tables[i].name, total);
+			printf("  %s: %lld rows deleted\n", shop_table_names[i], total);
 	}
 	return db_exec(db, &shops_sql[SQL_SHOP_DELETE], &param, 1) == 1 ? 0 : -1;
 }
@@ -386,16 +393,14 @@ cmd_shop_delete(struct db *db, HDF *config, struct options *opts)
 	int yes = flag_take(opts, "--yes"), status;
 	const char *slug = option(opts, "--shop", "");
 	char typed[100];
-	size_t i;
 	long long id;
 
 	(void)config;
 	if ((id = shop_option(db, opts, allowed, &status)) <= 0)
 		return status;
-	for (i = 0; i < SHOP_TABLE_COUNT; i++)
-		if (db_register(db, &shop_tables[i].count, 1) != 0 ||
-		    db_register(db, &shop_tables[i].delete_batch, 1) != 0)
-			return ADMIN_EXIT_FAILED;
+	if (db_register(db, shop_counts, SHOP_TABLE_COUNT) != 0 ||
+	    db_register(db, shop_deletes, SHOP_TABLE_COUNT) != 0)
+		return ADMIN_EXIT_FAILED;
 	printf("shop %s: ", slug);
 	if (delete_plan(db, id) != 0)
 		return ADMIN_EXIT_FAILED;
