@@ -507,7 +507,7 @@ dispatch(struct request *req)
 	}
 	request_tree_door(req);
 
-	/* a shop the provider disabled (fidele-admin disable) is closed on
+	/* a shop the provider disabled (fidele-admin shop disable) is closed on
 	 * every page of every program, its signed links and its API too,
 	 * before anything of the request is read */
 	if (req->shop.disabled) {
@@ -521,12 +521,16 @@ dispatch(struct request *req)
 
 	/* nginx's error_page for a body over client_max_body_size, announced
 	 * or chunked, or a length over ours (an upload route's is
-	 * Limits.MaxUpload): refused before anything is read */
+	 * Limits.MaxUpload, or the shop's smaller one): refused before
+	 * anything is read */
 	if ((too_large != NULL && *too_large != '\0') ||
 	    (length != NULL && (strlen(length) > 15 ||
 	    strtoll(length, NULL, 10) > upload_body_limit(req, req->route)))) {
-		page_error(req, 413, upload && req->shop.upload_limit > 0 &&
-		    (too_large == NULL || *too_large == '\0') ? "Error.UploadLimit" : "Error.TooLarge");
+		/* the shop's own limit (fidele-admin limits) names the provider */
+		page_error(req, 413, upload && (too_large == NULL || *too_large == '\0') &&
+		    req->shop.upload_limit > 0 &&
+		    upload_body_limit(req, req->route) == req->shop.upload_limit ?
+		    "Error.UploadLimit" : "Error.TooLarge");
 		return;
 	}
 	/* no body is read, no form parsed, for a path no route serves */
