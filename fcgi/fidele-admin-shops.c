@@ -10,14 +10,18 @@
  * long and no other shop's rows are ever locked (every statement filters
  * on shop_id, which each table's foreign key indexes).
  */
+#define _XOPEN_SOURCE 700	/* nftw */
 #include <config.h>
 
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "fidele-admin.h"
 #include "lib/log.h"
+#include "lib/settings.h"
 
 /* Rows a delete's transaction takes (customers and their dependants). */
 #define DELETE_BATCH 2000
@@ -353,7 +357,7 @@ delete_plan(struct db *db, long long shop)
 			printf("  %-22s %s rows\n", shop_table_names[i], db_text(count, 0));
 		db_done(count);
 	}
-	printf("  %-22s the shop itself\n", "shop");
+	printf("  %-22s the shop itself, and its files in the spool\n", "shop");
 	return 0;
 }
 
@@ -386,6 +390,36 @@ delete_rows(struct db *db, long long shop)
 	return db_exec(db, &shops_sql[SQL_SHOP_DELETE], &param, 1) == 1 ? 0 : -1;
 }
 
+static int
+spool_remove(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	if (remove(path) != 0) {
+		log_err("cannot remove %s", path);
+		return -1;
+	}
+	return 0;
+}
+
+/* Removes the shop's folder of the spool (its kept import files, made by
+ * lib/upload.c as Spool.Dir/<shop id>). Returns 0 or -1. */
+static int
+delete_spool(HDF *config, long long shop)
+{
+	char path[1100];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/%lld", settings_spool_dir(config), shop);
+	if (lstat(path, &st) != 0)
+		return 0;
+	if (nftw(path, spool_remove, 16, FTW_DEPTH | FTW_PHYS) != 0)
+		return -1;
+	printf("  %s: removed\n", path);
+	return 0;
+}
+
 int
 cmd_shop_delete(struct db *db, HDF *config, struct options *opts)
 {
@@ -395,7 +429,6 @@ cmd_shop_delete(struct db *db, HDF *config, struct options *opts)
 	char typed[100];
 	long long id;
 
-	(void)config;
 	if ((id = shop_option(db, opts, allowed, &status)) <= 0)
 		return status;
 	if (db_register(db, shop_counts, SHOP_TABLE_COUNT) != 0 ||
@@ -416,7 +449,7 @@ cmd_shop_delete(struct db *db, HDF *config, struct options *opts)
 			return ADMIN_EXIT_FAILED;
 		}
 	}
-	if (delete_rows(db, id) != 0)
+	if (delete_rows(db, id) != 0 || delete_spool(config, id) != 0)
 		return ADMIN_EXIT_FAILED;
 	printf("shop %s deleted\n", slug);
 	return ADMIN_EXIT_OK;

@@ -455,6 +455,12 @@ class Delete(unittest.TestCase):
         try:
             kept_rows = rows_of(kept)
             gone_rows = rows_of(gone)
+            spool = {}
+            for shop in (gone, kept):
+                spool[shop] = os.path.join(web.STACK.spool_dir, str(shop), "kept", "file.csv")
+                os.makedirs(os.path.dirname(spool[shop]), exist_ok=True)
+                with open(spool[shop], "w") as f:
+                    f.write("email\n")
             self.assertGreater(gone_rows["customer"], 2000)    # more than one batch
             # a wrong answer deletes nothing
             answer = admin("shop", "delete", "--shop", "cli-gone", input="cli-kept\n")
@@ -473,6 +479,8 @@ class Delete(unittest.TestCase):
             self.assertEqual({t: n for t, n in rows_of(gone).items() if n}, {})
             self.assertIsNone(shop_id("cli-gone"))
             self.assertEqual(rows_of(kept), kept_rows)
+            self.assertFalse(os.path.exists(os.path.join(web.STACK.spool_dir, str(gone))))
+            self.assertTrue(os.path.exists(spool[kept]))
             self.assertEqual(signed_in("cli-kept").get("/admin/customers").status, 200)
             self.assertEqual(web.Browser("cli-gone.test").get("/account/login").status, 404)
         finally:
