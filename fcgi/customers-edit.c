@@ -240,6 +240,10 @@ customers_create(struct request *req)
 		return;
 	}
 	result = customer_create(&req->context, &fields, &customer_id);
+	if (result == CUSTOMER_LIMIT) {
+		page_error(req, 403, "Error.CustomerLimit");
+		return;
+	}
 	if (result == CUSTOMER_DUPLICATE) {
 		/* the unique key on (shop, normalised e-mail) decides, race-free */
 		db_rollback(&req->app->db);

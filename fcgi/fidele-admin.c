@@ -1,28 +1,14 @@
 /*
  * fidele-admin: the hosting provider's command line. It reads the same
- * configuration file as the programs.
+ * configuration file as the programs. Its commands are the table at the
+ * end of this file (words, handler, what it needs, help): "fidele-admin
+ * --help" lists them, "fidele-admin COMMAND --help" tells one. The
+ * provider's hold on a shop (shops, show, disable, enable, delete, limits)
+ * is in fidele-admin-shops.c, the installation's check-up in
+ * fidele-admin-doctor.c.
  *
- *   fidele-admin migrate
- *   fidele-admin shop add --slug S --name NAME [--language fr|en] [--currency EUR]
- *   fidele-admin shop host add --shop S --host HOST
- *   fidele-admin admin add --shop S --email E [--name NAME] [--role owner|staff]
- *                          (the password is read from standard input)
- *   fidele-admin shop set-url --shop S --url https://clients.example.fr
- *   fidele-admin login-link --shop S --email E [--minutes N] [--send]
- *   fidele-admin customer erase --shop S --email E
- *   fidele-admin mail marketing-test --shop S --email E
- *   fidele-admin retention --shop S [--dry-run]
- *   fidele-admin seed-demo --shop S --customers N
- *   fidele-admin search-reindex [--shop S]
- *   fidele-admin job add --kind housekeeping [--shop S]
- *   fidele-admin job list [--state queued|running|done|failed|cancelled]
- *   fidele-admin job cancel --id N
- *   fidele-admin import queue --shop S --id N --action preview|run|undo
- *   fidele-admin api-key create --shop S --name NAME
- *   fidele-admin api-key list --shop S
- *   fidele-admin api-key revoke --shop S --key ID
- *
- * Exit status: 0 done, 1 failed (database, files), 2 bad arguments.
+ * Exit status (fidele-admin.h): 0 done, 1 failed (database, files, a
+ * delete not confirmed, a doctor check not OK), 2 bad arguments.
  */
 #include <config.h>
 
@@ -31,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fidele-admin.h"
 #include "lib/settings.h"
 #include "lib/context.h"
 #include "lib/crypto.h"
@@ -150,46 +137,7 @@ static struct db_query key_sql[KEY_SQL__MAX] = {
 static const char *const job_kinds[] = { "housekeeping", RETENTION_JOB_KIND, NULL };
 static const char *const job_states[] = { "queued", "running", "done", "failed", "cancelled", NULL };
 
-struct options {
-	int count;
-	char **argv;
-};
-
-static void
-usage(void)
-{
-	fputs("usage:\n"
-	    "  fidele-admin migrate\n"
-	    "  fidele-admin shop add --slug SLUG --name NAME [--language fr|en] [--currency EUR]\n"
-	    "                        [--sender-name NAME] [--sender-email ADDRESS]\n"
-	    "  fidele-admin shop host add --shop SLUG --host HOST\n"
-	    "  fidele-admin admin add --shop SLUG --email ADDRESS [--name NAME] [--role owner|staff]\n"
-	    "                         (reads the password from standard input)\n"
-	    "  fidele-admin shop set-url --shop SLUG --url https://HOST\n"
-	    "  fidele-admin login-link --shop SLUG --email ADDRESS [--minutes N] [--send]\n"
-	    "                          (--send mails the link to the admin instead of printing it)\n"
-	    "  fidele-admin customer erase --shop SLUG --email ADDRESS   (a person's request to be forgotten)\n"
-	    "  fidele-admin mail marketing-test --shop SLUG --email ADDRESS\n"
-	    "                          (a test of the shop's marketing mail, with its unsubscribe link,\n"
-	    "                           to a customer who agreed to marketing mail)\n"
-	    "  fidele-admin retention --shop SLUG [--dry-run]\n"
-	    "                          (warns, then forgets, the customers inactive for the shop's\n"
-	    "                           retention months; --dry-run says who, changing nothing)\n"
-	    "  fidele-admin seed-demo --shop SLUG --customers N\n"
-	    "  fidele-admin search-reindex [--shop SLUG]   (after changing customers with SQL)\n"
-	    "  fidele-admin job add --kind housekeeping|retention [--shop SLUG]\n"
-	    "  fidele-admin job list [--state queued|running|done|failed|cancelled]\n"
-	    "  fidele-admin job cancel --id N\n"
-	    "  fidele-admin import queue --shop SLUG --id N --action preview|run|undo\n"
-	    "                            (for the admin who brought the file in)\n"
-	    "  fidele-admin api-key create --shop SLUG --name NAME   (prints the key and its secret, once)\n"
-	    "  fidele-admin api-key list --shop SLUG\n"
-	    "  fidele-admin api-key revoke --shop SLUG --key ID\n", stderr);
-}
-
-/* Checks that every --option is one of allowed (a NULL-ended list) and has
- * a value. Returns 0, or -1 after saying what is wrong. */
-static int
+int
 options_check(struct options *opts, const char *const *allowed)
 {
 	int i;
@@ -212,9 +160,7 @@ options_check(struct options *opts, const char *const *allowed)
 	return 0;
 }
 
-/* Takes a flag without a value (such as --send) out of opts, so that the
- * rest is checked as name-value pairs. Returns 1 when it was given. */
-static int
+int
 flag_take(struct options *opts, const char *name)
 {
 	int i, given = 0;
@@ -230,7 +176,7 @@ flag_take(struct options *opts, const char *name)
 	return given;
 }
 
-static const char *
+const char *
 option(struct options *opts, const char *name, const char *fallback)
 {
 	int i;
@@ -241,7 +187,7 @@ option(struct options *opts, const char *name, const char *fallback)
 	return fallback;
 }
 
-static const char *
+const char *
 required(struct options *opts, const char *name)
 {
 	const char *value = option(opts, name, NULL);
@@ -323,13 +269,48 @@ search_fill(struct db *db, long long shop, int force)
 	return 0;
 }
 
+int
+migrations_pending(struct db *db, HDF *config, const char *prefix)
+{
+	char dir[1024];
+	struct dirent **entries;
+	int count, i, pending = 0;
+
+	snprintf(dir, sizeof(dir), "%s/sql", settings_data_dir(config));
+	if (db_register(db, migrate_sql, MIGRATE_SQL__MAX) != 0)
+		return -1;
+	count = scandir(dir, &entries, is_migration, name_sort);
+	if (count < 0) {
+		log_err("cannot read %s", dir);
+		return -1;
+	}
+	for (i = 0; i < count; i++) {
+		int applied = pending < 0 ? 1 :
+		    version_applied(db, strtol(entries[i]->d_name, NULL, 10));
+
+		if (applied < 0)
+			pending = -1;
+		else if (applied == 0) {
+			printf("%s%s\n", prefix, entries[i]->d_name);
+			pending++;
+		}
+		free(entries[i]);
+	}
+	free(entries);
+	return pending;
+}
+
 static int
-cmd_migrate(struct db *db, HDF *config)
+cmd_migrate(struct db *db, HDF *config, struct options *opts)
 {
 	char dir[1024], path[1400];
 	struct dirent **entries;
 	int count, i, status = 0, applied_now = 0, refill = 0;
 
+	if (opts->count > 0) {
+		log_err("migrate takes no options");
+		return ADMIN_EXIT_USAGE;
+	}
 	snprintf(dir, sizeof(dir), "%s/sql", settings_data_dir(config));
 	if (db_run_script(db, version_table) != 0 ||
 	    db_register(db, migrate_sql, MIGRATE_SQL__MAX) != 0)
@@ -387,7 +368,7 @@ cmd_migrate(struct db *db, HDF *config)
 
 /* --- shops and admins -------------------------------------------------- */
 
-static long long
+long long
 shop_id(struct db *db, const char *slug)
 {
 	struct db_query *query = &admin_sql[SQL_SHOP_ID];
@@ -1203,71 +1184,203 @@ cmd_import_queue(struct db *db, struct options *opts)
 	return 0;
 }
 
+/* --- the command table ------------------------------------------------------ */
+
+/* What a command needs before it runs. */
+enum command_needs {
+	NEEDS_SCHEMA,	/* a connection with the statements of this file prepared */
+	NEEDS_SCRIPTS,	/* a connection that runs multi-statement scripts (migrate) */
+	NEEDS_CONFIG	/* the configuration only (doctor connects by itself) */
+};
+
+struct command {
+	const char *words;	/* "shop host add": the words that name it */
+	/* one of the three, by what the command reads */
+	int (*run)(struct db *, HDF *, struct options *);
+	int (*run_db)(struct db *, struct options *);
+	int (*run_config)(HDF *, struct options *);	/* NEEDS_CONFIG */
+	enum command_needs needs;
+	const char *synopsis;	/* its options */
+	const char *help;	/* what it does */
+};
+
+static const struct command commands[] = {
+	{ "migrate", cmd_migrate, NULL, NULL, NEEDS_SCRIPTS, "",
+	    "applies the migrations in sql/ not applied yet" },
+	{ "doctor", NULL, NULL, cmd_doctor, NEEDS_CONFIG, "[--sockets DIR]",
+	    "checks the installation, one line each: OK, or what to do (exit 1 when one is not OK);\n"
+	    "the pools' sockets are looked for in DIR, else Pools.SocketDir, else /run/fidele" },
+	{ "shops", cmd_shops, NULL, NULL, NEEDS_SCHEMA, "",
+	    "lists the shops: customers, admins, hosts, mails waiting, open or disabled" },
+	{ "shop show", cmd_shop_show, NULL, NULL, NEEDS_SCHEMA, "--shop SLUG",
+	    "shows one shop: hosts, counts, state, limits" },
+	{ "shop add", NULL, cmd_shop_add, NULL, NEEDS_SCHEMA,
+	    "--slug SLUG --name NAME [--language fr|en] [--currency EUR]"
+	    " [--sender-name NAME] [--sender-email ADDRESS]",
+	    "creates a shop" },
+	{ "shop host add", NULL, cmd_host_add, NULL, NEEDS_SCHEMA, "--shop SLUG --host HOST",
+	    "makes the shop answer on a host name" },
+	{ "shop set-url", NULL, cmd_set_url, NULL, NEEDS_SCHEMA, "--shop SLUG --url https://HOST",
+	    "sets where the shop's mailed links point" },
+	{ "shop disable", cmd_shop_disable, NULL, NULL, NEEDS_SCHEMA, "--shop SLUG",
+	    "closes the shop: every page of it (and its API) answers \"temporarily closed\"\n"
+	    "(503), its mail and jobs wait" },
+	{ "shop enable", cmd_shop_enable, NULL, NULL, NEEDS_SCHEMA, "--shop SLUG",
+	    "opens a disabled shop again: its waiting mail leaves, its jobs run" },
+	{ "shop delete", cmd_shop_delete, NULL, NULL, NEEDS_SCHEMA, "--shop SLUG [--yes]",
+	    "deletes the shop and all its data, in batches; says what it deletes, then asks\n"
+	    "for the slug again on standard input (--yes: no question, for scripts)" },
+	{ "limits", cmd_limits, NULL, NULL, NEEDS_SCHEMA,
+	    "--shop SLUG [--customers N|none] [--mails-per-day N|none] [--upload-mb N|none]",
+	    "sets the shop's limits: most customers (new ones are refused past it), mails a\n"
+	    "day (past it, mail but sign-in links waits until the next day), largest import\n"
+	    "upload in MiB; none removes one" },
+	{ "admin add", NULL, cmd_admin_add, NULL, NEEDS_SCHEMA,
+	    "--shop SLUG --email ADDRESS [--name NAME] [--role owner|staff]",
+	    "adds an admin to a shop (reads the password from standard input)" },
+	{ "login-link", cmd_login_link, NULL, NULL, NEEDS_SCHEMA,
+	    "--shop SLUG --email ADDRESS [--minutes N] [--send]",
+	    "prints an admin's sign-in link (--send mails it to the admin instead)" },
+	{ "customer erase", cmd_customer_erase, NULL, NULL, NEEDS_SCHEMA, "--shop SLUG --email ADDRESS",
+	    "forgets a customer (a person's request to be forgotten)" },
+	{ "mail marketing-test", cmd_marketing_test, NULL, NULL, NEEDS_SCHEMA,
+	    "--shop SLUG --email ADDRESS",
+	    "a test of the shop's marketing mail, with its unsubscribe link, to a customer\n"
+	    "who agreed to marketing mail" },
+	{ "retention", cmd_retention, NULL, NULL, NEEDS_SCHEMA, "--shop SLUG [--dry-run]",
+	    "warns, then forgets, the customers inactive for the shop's retention months;\n"
+	    "--dry-run says who, changing nothing" },
+	{ "seed-demo", cmd_seed_demo, NULL, NULL, NEEDS_SCHEMA, "--shop SLUG --customers N",
+	    "adds N demo customers" },
+	{ "search-reindex", NULL, cmd_search_reindex, NULL, NEEDS_SCHEMA, "[--shop SLUG]",
+	    "rebuilds the customer search index (after changing customers with SQL)" },
+	{ "job add", NULL, cmd_job_add, NULL, NEEDS_SCHEMA, "--kind housekeeping|retention [--shop SLUG]",
+	    "queues a job for fidele-worker" },
+	{ "job list", NULL, cmd_job_list, NULL, NEEDS_SCHEMA,
+	    "[--state queued|running|done|failed|cancelled]", "lists the newest jobs" },
+	{ "job cancel", NULL, cmd_job_cancel, NULL, NEEDS_SCHEMA, "--id N", "cancels a job" },
+	{ "import queue", NULL, cmd_import_queue, NULL, NEEDS_SCHEMA,
+	    "--shop SLUG --id N --action preview|run|undo",
+	    "queues an import's preview, run or undo (for the admin who brought the file in)" },
+	{ "api-key create", cmd_key_create, NULL, NULL, NEEDS_SCHEMA, "--shop SLUG --name NAME",
+	    "makes an API key: prints it and its secret, once" },
+	{ "api-key list", NULL, cmd_key_list, NULL, NEEDS_SCHEMA, "--shop SLUG", "lists a shop's API keys" },
+	{ "api-key revoke", cmd_key_revoke, NULL, NULL, NEEDS_SCHEMA, "--shop SLUG --key ID",
+	    "revokes an API key" },
+};
+
+#define COMMAND_COUNT (sizeof(commands) / sizeof(commands[0]))
+
+static const char exit_codes[] =
+    "exit status: 0 done, 1 failed (database, files, a delete not confirmed,\n"
+    "             a doctor check not OK), 2 bad arguments\n";
+
+/* How many of argv's words (from argv[1]) name command, or 0. */
+static int
+command_matches(const struct command *command, int argc, char **argv)
+{
+	const char *word = command->words;
+	int used = 0;
+
+	while (*word != '\0') {
+		size_t len = strcspn(word, " ");
+
+		if (used + 1 >= argc || strlen(argv[used + 1]) != len ||
+		    strncmp(argv[used + 1], word, len) != 0)
+			return 0;
+		used++;
+		word += len;
+		word += *word == ' ';
+	}
+	return used;
+}
+
+/* The command argv names (the one that takes most words), or NULL; *used
+ * gets how many words. */
+static const struct command *
+command_find(int argc, char **argv, int *used)
+{
+	const struct command *found = NULL;
+	size_t i;
+
+	*used = 0;
+	for (i = 0; i < COMMAND_COUNT; i++) {
+		int words = command_matches(&commands[i], argc, argv);
+
+		if (words > *used) {
+			*used = words;
+			found = &commands[i];
+		}
+	}
+	return found;
+}
+
+static void
+command_usage(const struct command *command, FILE *out)
+{
+	fprintf(out, "usage: fidele-admin %s%s%s\n\n%s\n\n%s", command->words,
+	    *command->synopsis ? " " : "", command->synopsis, command->help, exit_codes);
+}
+
+static void
+usage(FILE *out)
+{
+	size_t i;
+
+	fputs("usage: fidele-admin COMMAND [OPTIONS]   (fidele-admin COMMAND --help tells one)\n\n"
+	    "commands:\n", out);
+	for (i = 0; i < COMMAND_COUNT; i++)
+		fprintf(out, "  %-20s %s\n", commands[i].words, commands[i].synopsis);
+	fprintf(out, "\n%s", exit_codes);
+}
+
 int
 main(int argc, char **argv)
 {
 	struct options opts = { 0, NULL };
+	const struct command *command;
 	struct db db;
 	HDF *config;
-	int status, skip;
+	int status, used, i;
 
 	log_program("fidele-admin");
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		usage();
-		return argc < 2 ? 2 : 0;
+		usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? ADMIN_EXIT_USAGE : ADMIN_EXIT_OK;
 	}
-	if (strcmp(argv[1], "migrate") == 0)
-		skip = 2;
-	else if (argc >= 3 && strcmp(argv[1], "shop") == 0 && strcmp(argv[2], "add") == 0)
-		skip = 3;
-	else if (argc >= 4 && strcmp(argv[1], "shop") == 0 && strcmp(argv[2], "host") == 0 &&
-	    strcmp(argv[3], "add") == 0)
-		skip = 4;
-	else if (argc >= 3 && strcmp(argv[1], "admin") == 0 && strcmp(argv[2], "add") == 0)
-		skip = 3;
-	else if (argc >= 3 && strcmp(argv[1], "shop") == 0 && strcmp(argv[2], "set-url") == 0)
-		skip = 3;
-	else if (argc >= 3 && strcmp(argv[1], "customer") == 0 && strcmp(argv[2], "erase") == 0)
-		skip = 3;
-	else if (argc >= 3 && strcmp(argv[1], "mail") == 0 && strcmp(argv[2], "marketing-test") == 0)
-		skip = 3;
-	else if (argc >= 3 && strcmp(argv[1], "job") == 0 && (strcmp(argv[2], "add") == 0 ||
-	    strcmp(argv[2], "list") == 0 || strcmp(argv[2], "cancel") == 0))
-		skip = 3;
-	else if (argc >= 3 && strcmp(argv[1], "import") == 0 && strcmp(argv[2], "queue") == 0)
-		skip = 3;
-	else if (argc >= 3 && strcmp(argv[1], "api-key") == 0 && (strcmp(argv[2], "create") == 0 ||
-	    strcmp(argv[2], "list") == 0 || strcmp(argv[2], "revoke") == 0))
-		skip = 3;
-	else if (strcmp(argv[1], "seed-demo") == 0 || strcmp(argv[1], "login-link") == 0 ||
-	    strcmp(argv[1], "search-reindex") == 0 || strcmp(argv[1], "retention") == 0)
-		skip = 2;
-	else {
-		log_err("unknown command");
-		usage();
-		return 2;
+	command = command_find(argc, argv, &used);
+	if (command == NULL) {
+		log_err("unknown command %s", argv[1]);
+		usage(stderr);
+		return ADMIN_EXIT_USAGE;
 	}
-	opts.count = argc - skip;
-	opts.argv = argv + skip;
-	if (skip == 2 && strcmp(argv[1], "migrate") == 0 && opts.count > 0) {
-		log_err("migrate takes no options");
-		return 2;
-	}
+	opts.count = argc - 1 - used;
+	opts.argv = argv + 1 + used;
+	for (i = 0; i < opts.count; i++)
+		if (strcmp(opts.argv[i], "--help") == 0 || strcmp(opts.argv[i], "-h") == 0) {
+			command_usage(command, stdout);
+			return ADMIN_EXIT_OK;
+		}
 
 	config = settings_load();
 	if (config == NULL)
-		return 1;
+		return ADMIN_EXIT_FAILED;
+	if (command->needs == NEEDS_CONFIG) {
+		status = command->run_config(config, &opts);
+		hdf_destroy(&config);
+		return status;
+	}
 	if (settings_secret(config) == NULL) {
 		hdf_destroy(&config);
-		return 1;
+		return ADMIN_EXIT_FAILED;
 	}
 	/* only migrate runs multi-statement scripts */
-	if ((strcmp(argv[1], "migrate") == 0 ? db_connect_for_scripts(&db, config) :
+	if ((command->needs == NEEDS_SCRIPTS ? db_connect_for_scripts(&db, config) :
 	    db_connect(&db, config)) != 0) {
 		hdf_destroy(&config);
-		return 1;
+		return ADMIN_EXIT_FAILED;
 	}
-	if (strcmp(argv[1], "migrate") != 0 &&
+	if (command->needs == NEEDS_SCHEMA &&
 	    (db_register(&db, admin_sql, ADMIN_SQL__MAX) != 0 ||
 	    db_register(&db, core_sql, CORE_SQL__MAX) != 0 ||
 	    db_register(&db, job_sql, JOB_SQL__MAX) != 0 ||
@@ -1275,44 +1388,10 @@ main(int argc, char **argv)
 		log_err("the schema is missing or old: run fidele-admin migrate");
 		db_close(&db);
 		hdf_destroy(&config);
-		return 1;
+		return ADMIN_EXIT_FAILED;
 	}
-	if (strcmp(argv[1], "migrate") == 0)
-		status = cmd_migrate(&db, config);
-	else if (skip == 4)
-		status = cmd_host_add(&db, &opts);
-	else if (strcmp(argv[1], "shop") == 0 && strcmp(argv[2], "set-url") == 0)
-		status = cmd_set_url(&db, &opts);
-	else if (strcmp(argv[1], "shop") == 0)
-		status = cmd_shop_add(&db, &opts);
-	else if (strcmp(argv[1], "customer") == 0)
-		status = cmd_customer_erase(&db, config, &opts);
-	else if (strcmp(argv[1], "mail") == 0)
-		status = cmd_marketing_test(&db, config, &opts);
-	else if (strcmp(argv[1], "retention") == 0)
-		status = cmd_retention(&db, config, &opts);
-	else if (strcmp(argv[1], "login-link") == 0)
-		status = cmd_login_link(&db, config, &opts);
-	else if (strcmp(argv[1], "admin") == 0)
-		status = cmd_admin_add(&db, &opts);
-	else if (strcmp(argv[1], "search-reindex") == 0)
-		status = cmd_search_reindex(&db, &opts);
-	else if (strcmp(argv[1], "job") == 0 && strcmp(argv[2], "add") == 0)
-		status = cmd_job_add(&db, &opts);
-	else if (strcmp(argv[1], "job") == 0 && strcmp(argv[2], "list") == 0)
-		status = cmd_job_list(&db, &opts);
-	else if (strcmp(argv[1], "job") == 0)
-		status = cmd_job_cancel(&db, &opts);
-	else if (strcmp(argv[1], "import") == 0)
-		status = cmd_import_queue(&db, &opts);
-	else if (strcmp(argv[1], "api-key") == 0 && strcmp(argv[2], "create") == 0)
-		status = cmd_key_create(&db, config, &opts);
-	else if (strcmp(argv[1], "api-key") == 0 && strcmp(argv[2], "list") == 0)
-		status = cmd_key_list(&db, &opts);
-	else if (strcmp(argv[1], "api-key") == 0)
-		status = cmd_key_revoke(&db, config, &opts);
-	else
-		status = cmd_seed_demo(&db, config, &opts);
+	status = command->run != NULL ? command->run(&db, config, &opts) :
+	    command->run_db(&db, &opts);
 	db_close(&db);
 	hdf_destroy(&config);
 	return status;

@@ -107,12 +107,14 @@ enum worker_sql {
  * waits while another import of its shop runs or was queued before it (a
  * shop's imports run one after the other, in the order they were made:
  * the second may depend on what the first wrote). Read from job_shop_state
- * (sql/011). */
+ * (sql/011). A disabled shop's jobs wait until it is enabled (sql/025). */
 #define JOB_STARTABLE(j) \
-	" (" j ".kind <> '" IMPORT_JOB_KIND "'" \
+	" ((" j ".kind <> '" IMPORT_JOB_KIND "'" \
 	"  OR NOT EXISTS (SELECT 1 FROM job o" \
 	"                  WHERE o.shop_id = " j ".shop_id AND o.kind = '" IMPORT_JOB_KIND "'" \
-	"                    AND (o.state = 'running' OR (o.state = 'queued' AND o.id < " j ".id))))"
+	"                    AND (o.state = 'running' OR (o.state = 'queued' AND o.id < " j ".id))))" \
+	" AND NOT EXISTS (SELECT 1 FROM shop s WHERE s.id = " j ".shop_id" \
+	"                   AND s.disabled_at IS NOT NULL))"
 
 /* The claim and release statements run over every shop on purpose: the
  * worker serves the whole installation (each row keeps its own shop_id). */
@@ -131,18 +133,33 @@ static struct db_query worker_sql[WORKER_SQL__MAX] = {
 	    "   AND NOT EXISTS (SELECT 1 FROM worker w WHERE w.id = o.locked_by"
 	    "                     AND w.heartbeat_at >= NOW() - INTERVAL ? SECOND)" },
 	/* the shops with due mail, and the most urgent mail each has (read
-	 * from the index outbox_due_shop alone) */
+	 * from the index outbox_due_shop alone), but a shop its provider
+	 * disabled (its mail waits); and how many more mails the shop may
+	 * send today under its limit (-1: no limit; sql/025, counted from
+	 * the index outbox_shop_sent) */
 	[SQL_SHOPS] = { .sql =
-	    "SELECT shop_id, MIN(priority) FROM outbox"
-	    " WHERE status = 'queued' AND next_attempt_at <= NOW()"
-	    " GROUP BY shop_id" },
+	    "SELECT d.shop_id, d.priority,"
+	    "       IF(s.mail_limit_per_day IS NULL, -1,"
+	    "          GREATEST(CAST(s.mail_limit_per_day AS SIGNED)"
+	    "                   - (SELECT COUNT(*) FROM outbox x WHERE x.shop_id = s.id"
+	    "                       AND x.status = 'sent' AND x.sent_at >= CURDATE()), 0))"
+	    "  FROM (SELECT shop_id, MIN(priority) AS priority FROM outbox"
+	    "         WHERE status = 'queued' AND next_attempt_at <= NOW()"
+	    "         GROUP BY shop_id) d"
+	    "  JOIN shop s ON s.id = d.shop_id"
+	    " WHERE s.disabled_at IS NULL" },
 	/* a shop's share of the round: its most urgent mail first, then the
 	 * oldest. locked_until is only shown now (who holds a mail is decided
 	 * by the claimer's heartbeat, SQL_RELEASE) */
+	/* A shop past its mails of the day sends only the mail a person
+	 * waits for (priority 0: sign-in links and codes, already limited
+	 * per address), the rest waits until the next day (the third
+	 * parameter is 0) */
 	[SQL_CLAIM] = { .sql =
 	    "UPDATE outbox SET status = 'sending', locked_by = ?,"
 	    "       locked_until = NOW() + INTERVAL 120 SECOND"
 	    " WHERE shop_id = ? AND status = 'queued' AND next_attempt_at <= NOW()"
+	    "   AND (priority = 0 OR ? = 1)"
 	    " ORDER BY priority, id LIMIT ?" },
 	[SQL_CLAIMED] = { .sql =
 	    "SELECT o.id, o.shop_id, o.customer_id, o.recipient, o.subject, o.body_text,"
@@ -687,6 +704,7 @@ settle(struct worker *w, struct outgoing *mail, const char *failure)
 struct due_shop {
 	long long shop_id;
 	long long priority;	/* its most urgent due mail */
+	long long allowed;	/* mails it may still send today, -1: no limit */
 	int turn;		/* 0: after the shop served last, 1: its turn came already */
 };
 
@@ -712,7 +730,7 @@ claim(struct worker *w)
 {
 	struct db_query *shops = &worker_sql[SQL_SHOPS];
 	struct due_shop *due;
-	struct db_param params[3];
+	struct db_param params[4];
 	size_t count = 0, i;
 	long long claimed = 0, share;
 
@@ -728,6 +746,7 @@ claim(struct worker *w)
 	while (count < MAX_SHOPS && db_fetch(shops) == 1) {
 		due[count].shop_id = db_int(shops, 0);
 		due[count].priority = db_int(shops, 1);
+		due[count].allowed = db_int(shops, 2);
 		due[count].turn = due[count].shop_id <= w->last_shop;
 		count++;
 	}
@@ -735,12 +754,15 @@ claim(struct worker *w)
 	qsort(due, count, sizeof(*due), due_shop_order);
 	share = count > 0 && (long long)count < BATCH ? BATCH / (long long)count : 1;
 	for (i = 0; i < count && claimed < BATCH; i++) {
-		long long rows;
+		long long rows, take = share < BATCH - claimed ? share : BATCH - claimed;
 
+		if (due[i].allowed > 0 && due[i].allowed < take)
+			take = due[i].allowed;
 		params[0] = DB_TEXT(w->id);
 		params[1] = DB_INT(due[i].shop_id);
-		params[2] = DB_INT(share < BATCH - claimed ? share : BATCH - claimed);
-		rows = db_exec(&w->db, &worker_sql[SQL_CLAIM], params, 3);
+		params[2] = DB_INT(due[i].allowed != 0);
+		params[3] = DB_INT(take);
+		rows = db_exec(&w->db, &worker_sql[SQL_CLAIM], params, 4);
 		if (rows < 0) {
 			free(due);
 			return -1;

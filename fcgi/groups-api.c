@@ -689,6 +689,10 @@ api_order_customer(struct request *req, const struct api_order *order, int *crea
 	status = customer_create(&req->context, &fields, &id);
 	if (status == CUSTOMER_DUPLICATE)
 		return -1;
+	if (status == CUSTOMER_LIMIT) {
+		page_json_error(req, 403, "customer_limit", "Error.CustomerLimit");
+		return 0;
+	}
 	if (status != CUSTOMER_OK)
 		goto fail;
 	*created = 1;

@@ -856,9 +856,14 @@ write_new(struct job *job, struct batch *batch)
 			}
 		if (n == 0)
 			break;
-		if (customer_create_batch(&job->ctx, fields, n, "customer.imported", &first_id) !=
-		    CUSTOMER_OK)
+		switch (customer_create_batch(&job->ctx, fields, n, "customer.imported", &first_id)) {
+		case CUSTOMER_OK:
+			break;
+		case CUSTOMER_LIMIT:	/* the batches before it stay */
+			return (int)failed(job, "customer_limit");
+		default:
 			return -1;
+		}
 		for (k = 0; k < n; k++)
 			rows[k]->customer_id = first_id + k;
 	}
@@ -1207,7 +1212,9 @@ write_batch_again(struct job *job, struct batch *batch, long long done)
 
 	db_request_start(db);
 	written = write_batch(job, batch, done);
-	for (tries = 0; written < 0 && !db->wrote && tries < DB_TRIES; tries++) {
+	/* a refusal that names its reason (the customer limit) is not tried again */
+	for (tries = 0; written < 0 && !db->wrote && job->run->error[0] == '\0' &&
+	    tries < DB_TRIES; tries++) {
 		if (!db_request_repeatable(db) && tries >= 2)
 			break;
 		log_warn("import %lld: writing the batch again", job->import_id);
@@ -1265,7 +1272,7 @@ read_and_write(struct job *job)
 		}
 		written = write_batch_again(job, &batch, done + batch.count);
 		if (written != 1) {
-			result = written == 0 ? -2 : failed(job, "error");
+			result = written == 0 ? -2 : run->error[0] != '\0' ? -1 : failed(job, "error");
 			break;
 		}
 		done += batch.count;

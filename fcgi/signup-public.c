@@ -675,6 +675,7 @@ signup_equal_known(struct request *req, int door, long long text_id)
 	unsigned char random[8];
 	char email[64], hex[17];
 	long long customer_id;
+	int result;
 
 	if (crypto_random(random, sizeof(random)) != 0)
 		return -1;
@@ -688,8 +689,14 @@ signup_equal_known(struct request *req, int door, long long text_id)
 	fields.language = lang_codes[req->shop.lang];
 	fields.status = door == SIGNUP_WAITLIST ? "waiting" : "invited";
 	fields.source = "self";
-	if (run_limits(req, SQL_EQUAL_BEGIN, NULL, 0) < 0 ||
-	    customer_create(&req->context, &fields, &customer_id) != CUSTOMER_OK)
+	if (run_limits(req, SQL_EQUAL_BEGIN, NULL, 0) < 0)
+		return -1;
+	result = customer_create(&req->context, &fields, &customer_id);
+	/* a shop at its customer limit refuses new addresses at once: there
+	 * is no new customer's work to match */
+	if (result == CUSTOMER_LIMIT)
+		return run_limits(req, SQL_EQUAL_UNDO, NULL, 0) < 0 ? -1 : 0;
+	if (result != CUSTOMER_OK)
 		return -1;
 	params[0] = DB_INT(req->shop.id);
 	params[1] = DB_INT(customer_id);
@@ -780,6 +787,10 @@ signup_submit(struct request *req)
 	if (customer_id == 0) {
 		result = run_limits(req, SQL_EQUAL_BEGIN, NULL, 0) < 0 ? CUSTOMER_ERROR :
 		    signup_new(req, door, text_id, link_base);
+		if (result == CUSTOMER_LIMIT) {
+			page_error(req, 403, "Error.CustomerLimit");
+			return;
+		}
 		if (result == CUSTOMER_DUPLICATE) {
 			/* the same form sent twice at once: the other one mails */
 			db_rollback(&req->app->db);

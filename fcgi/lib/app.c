@@ -155,6 +155,8 @@ shop_resolve(struct request *req)
 	found = db_fetch(query);
 	if (found == 1) {
 		shop_from_row(query, &req->shop);
+		req->shop.disabled = db_int(query, DOOR_COL_DISABLED) != 0;
+		req->shop.upload_limit = db_int(query, DOOR_COL_UPLOAD_MB) * 1024 * 1024;
 		session_door_read(req, query);
 	}
 	db_done(query);
@@ -505,13 +507,30 @@ dispatch(struct request *req)
 	}
 	request_tree_door(req);
 
+	/* a shop the provider disabled (fidele-admin shop disable) is closed on
+	 * every page of every program, its signed links and its API too,
+	 * before anything of the request is read */
+	if (req->shop.disabled) {
+		page_header(req, "Retry-After", "3600");
+		if (req->answer_json)
+			page_json_error(req, 503, "shop_closed", "Error.ShopClosed");
+		else
+			page_error(req, 503, "Error.ShopClosed");
+		return;
+	}
+
 	/* nginx's error_page for a body over client_max_body_size, announced
 	 * or chunked, or a length over ours (an upload route's is
-	 * Limits.MaxUpload): refused before anything is read */
+	 * Limits.MaxUpload, or the shop's smaller one): refused before
+	 * anything is read */
 	if ((too_large != NULL && *too_large != '\0') ||
 	    (length != NULL && (strlen(length) > 15 ||
 	    strtoll(length, NULL, 10) > upload_body_limit(req, req->route)))) {
-		page_error(req, 413, "Error.TooLarge");
+		/* the shop's own limit (fidele-admin limits) names the provider */
+		page_error(req, 413, upload && (too_large == NULL || *too_large == '\0') &&
+		    req->shop.upload_limit > 0 &&
+		    upload_body_limit(req, req->route) == req->shop.upload_limit ?
+		    "Error.UploadLimit" : "Error.TooLarge");
 		return;
 	}
 	/* no body is read, no form parsed, for a path no route serves */

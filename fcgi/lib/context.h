@@ -29,6 +29,10 @@ struct shop {
 	char time_zone[64];	/* IANA name; times are shown in it (format.h) */
 	int found_by_host;	/* the Host header was checked against shop_host */
 	enum lang lang;
+	/* set by the door only (sql/025): the provider disabled the shop, and
+	 * its upload limit in bytes (0: the installation's) */
+	int disabled;
+	long long upload_limit;
 };
 
 /* Reads the next row of CORE_SHOP_BY_ID into out and ends the query.

@@ -9,7 +9,8 @@
  * when there is no cookie) and, for that admin, the shop's failed mails
  * and the newest queued or running job of the program's kind (the first
  * parameter, app.job_kind), in one trip. The admin must still belong to
- * the shop and not be disabled. Columns: enum door_column. */
+ * the shop and not be disabled. Then what the provider set for the shop
+ * (sql/025). Columns: enum door_column. */
 #define DOOR_COLUMNS \
     "SELECT s.id, s.slug, s.name, s.language, s.currency, s.mode, s.sender_name," \
     "       s.sender_email, s.public_url, s.time_zone," \
@@ -17,7 +18,8 @@
     "       IF(a.id IS NULL, NULL, (SELECT COUNT(*) FROM outbox o" \
     "                                WHERE o.shop_id = s.id AND o.status = 'failed'))," \
     "       IF(a.id IS NULL, NULL, (SELECT MAX(j.id) FROM job j WHERE j.shop_id = s.id" \
-    "                                AND j.kind = ? AND j.state IN ('queued', 'running')))"
+    "                                AND j.kind = ? AND j.state IN ('queued', 'running')))," \
+    "       s.disabled_at IS NOT NULL, s.upload_limit_mb"
 #define DOOR_ADMIN \
     "  LEFT JOIN session sa ON sa.id_hash = ? AND sa.shop_id = s.id AND sa.expires_at > NOW()" \
     "  LEFT JOIN admin a ON a.id = sa.admin_id AND a.shop_id = s.id AND a.disabled_at IS NULL"

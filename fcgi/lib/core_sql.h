@@ -38,7 +38,9 @@ enum core_sql {
 enum door_column {
 	DOOR_COL_ADMIN = 10,	/* id, role, email, name, seconds idle */
 	DOOR_COL_FAILED_MAILS = 15,
-	DOOR_COL_JOB = 16	/* the newest queued or running job of app.job_kind */
+	DOOR_COL_JOB = 16,	/* the newest queued or running job of app.job_kind */
+	DOOR_COL_DISABLED = 17,	/* 1: the provider disabled the shop */
+	DOOR_COL_UPLOAD_MB = 18	/* the shop's upload limit in MiB, or NULL */
 };
 
 extern struct db_query core_sql[CORE_SQL__MAX];

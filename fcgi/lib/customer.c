@@ -49,6 +49,7 @@ enum customer_sql {
 	SQL_REINDEX_EMPTY,
 	SQL_REINDEX_CLEAR,
 	SQL_REINDEX_NEXT,
+	SQL_OVER_LIMIT,
 	CUSTOMER_SQL__MAX
 };
 
@@ -236,6 +237,15 @@ static struct db_query customer_sql[CUSTOMER_SQL__MAX] = {
 	    "SELECT id, shop_id, first_name, last_name, email, phone_digits, name_key"
 	    "  FROM customer WHERE id > ? AND erased_at IS NULL AND (? = 0 OR shop_id = ?)"
 	    " ORDER BY id LIMIT 1000" },
+	/* 1 when ? more customers would take the shop past the limit its
+	 * hosting provider set (fidele-admin limits; sql/025); counted only
+	 * for a shop with a limit. Not locked: two creations at the same
+	 * moment may pass it by one batch, which a provider's quota allows */
+	[SQL_OVER_LIMIT] = { .sql =
+	    "SELECT IF(s.customer_limit IS NULL, 0,"
+	    "          (SELECT COUNT(*) FROM customer c"
+	    "            WHERE c.shop_id = s.id AND c.erased_at IS NULL) + ? > s.customer_limit)"
+	    "  FROM shop s WHERE s.id = ?" },
 };
 
 /* What each change applies to, and what it is called on the timeline. */
@@ -338,6 +348,24 @@ index_new(struct shop_context *ctx, const struct customer_fields *rows, int coun
 	return status == 0 ? search_batch_flush(&search) : -1;
 }
 
+/* 1 when count new customers would take the shop past its customer
+ * limit, 0 when not, -1 on a database error. */
+static int
+over_limit(struct shop_context *ctx, int count)
+{
+	struct db_query *query = &customer_sql[SQL_OVER_LIMIT];
+	struct db_param params[2] = { DB_INT(count), DB_INT(ctx->shop_id) };
+	int found, over = 0;
+
+	if (db_exec(ctx->db, query, params, 2) < 0)
+		return -1;
+	found = db_fetch(query);
+	if (found == 1)
+		over = db_int(query, 0) != 0;
+	db_done(query);
+	return found < 0 ? -1 : over;
+}
+
 int
 customer_create_batch(struct shop_context *ctx, const struct customer_fields *rows,
     int count, const char *kind, long long *first_id)
@@ -351,6 +379,14 @@ customer_create_batch(struct shop_context *ctx, const struct customer_fields *ro
 	*first_id = 0;
 	if (count < 1 || count > CUSTOMER_BATCH_MAX || customer_ready(ctx->db) != 0)
 		return CUSTOMER_ERROR;
+	switch (over_limit(ctx, count)) {
+	case 0:
+		break;
+	case 1:
+		return CUSTOMER_LIMIT;
+	default:
+		return CUSTOMER_ERROR;
+	}
 	for (i = 0; i < count; i++) {
 		const struct customer_fields *row = &rows[i];
 

@@ -21,7 +21,8 @@ enum customer_result {
 	CUSTOMER_ERROR = -1,	/* a database error, logged */
 	CUSTOMER_OK = 0,
 	CUSTOMER_DUPLICATE,	/* another customer of the shop has this address */
-	CUSTOMER_NOT_FOUND	/* no such customer in the shop (or erased) */
+	CUSTOMER_NOT_FOUND,	/* no such customer in the shop (or erased) */
+	CUSTOMER_LIMIT		/* the shop is at its customer limit (Error.CustomerLimit) */
 };
 
 /* The columns a writer sets. NULL text columns are written as "" (names,
@@ -51,8 +52,9 @@ struct customer_fields {
  * INSERT (db_insert_rows_as), indexes them for search, and writes one
  * event of kind for each when kind is not NULL (by the context's admin).
  * Their ids are *first_id, *first_id + 1, … Returns CUSTOMER_OK,
- * CUSTOMER_DUPLICATE when an address is taken (nothing of the batch is
- * then written), or CUSTOMER_ERROR. */
+ * CUSTOMER_DUPLICATE when an address is taken, CUSTOMER_LIMIT when the
+ * batch would take the shop past the customer limit its hosting provider
+ * set (nothing of the batch is then written), or CUSTOMER_ERROR. */
 int customer_create_batch(struct shop_context *ctx, const struct customer_fields *rows,
     int count, const char *kind, long long *first_id);
 

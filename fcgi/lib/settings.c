@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "log.h"
 #include "settings.h"
@@ -34,15 +35,27 @@ cs_log_error(const char *context, NEOERR *err)
 	nerr_ignore(&err);
 }
 
+const char *
+settings_path(void)
+{
+	const char *path = getenv("FIDELE_CONFIG");
+
+	return path != NULL && *path != '\0' ? path : FIDELE_SYSCONFDIR "/fidele.hdf";
+}
+
 HDF *
 settings_load(void)
 {
-	const char *path = getenv("FIDELE_CONFIG");
+	const char *path = settings_path();
 	HDF *config = NULL;
+	struct stat st;
 	NEOERR *err;
 
-	if (path == NULL || *path == '\0')
-		path = FIDELE_SYSCONFDIR "/fidele.hdf";
+	/* it holds the database password and the secret (fidele-admin doctor
+	 * says the same) */
+	if (stat(path, &st) == 0 && (st.st_mode & S_IROTH))
+		log_warn("configuration %s is readable by every user of the server:"
+		    " chmod o-rwx %s", path, path);
 	err = hdf_init(&config);
 	if (err == STATUS_OK)
 		err = hdf_read_file(config, path);
@@ -92,17 +105,25 @@ secret_is_placeholder(const char *secret)
 }
 
 const char *
+settings_secret_problem(HDF *config)
+{
+	const char *secret = hdf_get_value(config, "Security.Secret", NULL);
+
+	if (secret == NULL || *secret == '\0')
+		return "is not set";
+	if (secret_is_placeholder(secret))
+		return "is still the example's placeholder";
+	if (strlen(secret) < SECRET_MIN)
+		return "is shorter than 32 characters";
+	return NULL;
+}
+
+const char *
 settings_secret(HDF *config)
 {
 	const char *secret = hdf_get_value(config, "Security.Secret", NULL);
-	const char *why = NULL;
+	const char *why = settings_secret_problem(config);
 
-	if (secret == NULL || *secret == '\0')
-		why = "is not set";
-	else if (secret_is_placeholder(secret))
-		why = "is still the example's placeholder";
-	else if (strlen(secret) < SECRET_MIN)
-		why = "is shorter than 32 characters";
 	if (why != NULL) {
 		log_err("Security.Secret %s in the configuration: set it to the"
 		    " output of \"openssl rand -hex 32\"", why);

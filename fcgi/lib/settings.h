@@ -7,8 +7,12 @@
 
 #include "clearsilver.h"
 
+/* The configuration file's path: FIDELE_CONFIG, else the build's default. */
+const char *settings_path(void);
+
 /* Loads the configuration. Returns a tree the caller owns (hdf_destroy), or
- * NULL after printing why to stderr. */
+ * NULL after printing why to stderr. Warns (log.h) when every user of the
+ * server may read the file. */
 HDF *settings_load(void);
 
 /* The data directory (templates, lang, static, sql): Paths.Data in the
@@ -26,5 +30,9 @@ const char *settings_spool_dir(HDF *config);
  * characters, or a placeholder from the example. Every program calls it
  * before it starts. */
 const char *settings_secret(HDF *config);
+
+/* Why the secret will not do ("is not set", ...), NULL when it will:
+ * settings_secret's check, without logging. */
+const char *settings_secret_problem(HDF *config);
 
 #endif

@@ -62,9 +62,14 @@ struct upload_state {
 long long
 upload_body_limit(struct request *req, const struct route *route)
 {
-	if (route != NULL && (route->flags & ROUTE_UPLOAD) && strcmp(route->method, "POST") == 0)
-		return (long long)hdf_get_int_value(req->app->config, "Limits.MaxUpload",
+	if (route != NULL && (route->flags & ROUTE_UPLOAD) && strcmp(route->method, "POST") == 0) {
+		long long limit = (long long)hdf_get_int_value(req->app->config, "Limits.MaxUpload",
 		    UPLOAD_LIMIT_DEFAULT);
+
+		/* the provider's limit for the shop (fidele-admin limits) */
+		return req->shop.upload_limit > 0 && req->shop.upload_limit < limit ?
+		    req->shop.upload_limit : limit;
+	}
 	return req->app->max_body;
 }
 

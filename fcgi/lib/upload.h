@@ -35,7 +35,8 @@ struct upload {
 };
 
 /* The largest body a request of route may send, in bytes: Limits.MaxUpload
- * for a ROUTE_UPLOAD POST, else Limits.MaxBody. */
+ * for a ROUTE_UPLOAD POST (or the shop's smaller limit, fidele-admin
+ * limits --upload-mb), else Limits.MaxBody. */
 long long upload_body_limit(struct request *req, const struct route *route);
 
 /* Reads, checks and spools the multipart body of a ROUTE_UPLOAD POST.

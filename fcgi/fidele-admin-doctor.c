@@ -1,0 +1,299 @@
+/*
+ * fidele-admin doctor: the installation's check-up, for the provider after
+ * an install or when something is wrong. One line per check, "OK ..." or
+ * "PROBLEM ...: what to do"; exit 1 when one is not OK. It needs only a
+ * readable configuration: the database is one of its checks.
+ */
+#include <config.h>
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fidele-admin.h"
+#include "lib/db.h"
+#include "lib/log.h"
+#include "lib/settings.h"
+
+/* The estimated entropy below which a secret is weak: 32 random hex
+ * characters ("openssl rand -hex 16") give about 110 bits by this count,
+ * 64 ("openssl rand -hex 32", what the example says) about 230. */
+#define SECRET_MIN_BITS 100.0
+
+/* The pools whose sockets the web server talks to (Makefile.am's
+ * fideleprog_PROGRAMS, as spawn-fcgi.sh and fidele@.service name them). */
+static const char *const pools[] = { "login", "signup", "customers", "groups", "import",
+	"export", NULL };
+
+enum doctor_sql {
+	SQL_LOCAL_INFILE,
+	DOCTOR_SQL__MAX
+};
+
+static struct db_query doctor_sql[DOCTOR_SQL__MAX] = {
+	[SQL_LOCAL_INFILE] = { .sql = "SELECT @@GLOBAL.local_infile" },
+};
+
+static int problems;
+
+static void
+ok(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void
+problem(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void
+ok(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("OK       ", stdout);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	fputc('\n', stdout);
+}
+
+static void
+problem(const char *fmt, ...)
+{
+	va_list ap;
+
+	problems++;
+	fputs("PROBLEM  ", stdout);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	fputc('\n', stdout);
+}
+
+/* The configuration holds the database password and the secret. */
+static void
+check_config(void)
+{
+	const char *path = settings_path();
+	struct stat st;
+
+	if (stat(path, &st) != 0) {
+		problem("configuration %s: %s", path, strerror(errno));
+		return;
+	}
+	if (st.st_mode & (S_IROTH | S_IWOTH))
+		problem("configuration %s is %s by every user of the server (mode %04o):"
+		    " chmod 640 %s (owner root, group of the programs' user)", path,
+		    st.st_mode & S_IWOTH ? "writable" : "readable",
+		    (unsigned)(st.st_mode & 07777), path);
+	else if (st.st_mode & S_IWGRP)
+		problem("configuration %s is writable by its group (mode %04o): chmod 640 %s",
+		    path, (unsigned)(st.st_mode & 07777), path);
+	else
+		ok("configuration %s is readable and private (mode %04o)", path,
+		    (unsigned)(st.st_mode & 07777));
+}
+
+/* Bits of entropy of secret by the frequency of its characters. */
+static double
+secret_bits(const char *secret)
+{
+	size_t counts[256] = { 0 }, len = strlen(secret), i;
+	double bits = 0;
+
+	for (i = 0; i < len; i++)
+		counts[(unsigned char)secret[i]]++;
+	for (i = 0; i < 256; i++)
+		if (counts[i] > 0) {
+			double p = (double)counts[i] / (double)len;
+
+			bits -= p * log2(p);
+		}
+	return bits * (double)len;
+}
+
+static void
+check_secret(HDF *config)
+{
+	const char *why = settings_secret_problem(config);
+	double bits;
+
+	if (why != NULL) {
+		problem("Security.Secret %s: set it to the output of \"openssl rand -hex 32\"", why);
+		return;
+	}
+	bits = secret_bits(hdf_get_value(config, "Security.Secret", ""));
+	if (bits < SECRET_MIN_BITS)
+		problem("Security.Secret is weak (about %.0f bits): set it to the output of"
+		    " \"openssl rand -hex 32\"", bits);
+	else
+		ok("Security.Secret is strong (%zu characters, about %.0f bits)",
+		    strlen(hdf_get_value(config, "Security.Secret", "")), bits);
+}
+
+static void
+check_database(HDF *config)
+{
+	struct db db, scripts;
+	struct db_query *infile = &doctor_sql[SQL_LOCAL_INFILE];
+	int pending;
+
+	if (db_connect(&db, config) != 0) {
+		problem("database: cannot connect with the Database section of the configuration"
+		    " (see the error above)");
+		return;
+	}
+	ok("database reachable");
+	pending = migrations_pending(&db, config, "         not applied: ");
+	if (pending < 0)
+		problem("migrations: the schema is missing: run fidele-admin migrate");
+	else if (pending > 0)
+		problem("migrations: %d not applied: run fidele-admin migrate", pending);
+	else
+		ok("migrations current");
+	/* the code never uses LOAD DATA LOCAL (MYSQL_OPT_LOCAL_INFILE stays
+	 * off: DESIGN.md): a server that refuses it is right */
+	if (db_register(&db, doctor_sql, DOCTOR_SQL__MAX) == 0 &&
+	    db_exec(&db, infile, NULL, 0) >= 0 && db_fetch(infile) == 1)
+		ok("LOAD DATA LOCAL is not used (the server has local_infile %s: either is fine)",
+		    db_int(infile, 0) ? "ON" : "OFF");
+	db_done(infile);
+	db_close(&db);
+	/* only fidele-admin migrate sends multi-statement scripts */
+	if (db_connect_for_scripts(&scripts, config) != 0 ||
+	    db_run_script(&scripts, "DO 1; DO 2") != 0)
+		problem("multi-statements: the database refuses them, and fidele-admin migrate"
+		    " needs them (the programs do not): allow them for the migrations' user");
+	else
+		ok("multi-statements work (only fidele-admin migrate uses them)");
+	db_close(&scripts);
+}
+
+static void
+check_spool(HDF *config)
+{
+	const char *dir = settings_spool_dir(config);
+	char path[1200], *parent;
+	struct stat st;
+	int fd;
+
+	/* the programs make it (0700) on the first upload when it is missing */
+	if (stat(dir, &st) != 0 && errno == ENOENT) {
+		snprintf(path, sizeof(path), "%s", dir);
+		parent = strrchr(path, '/');
+		if (parent != NULL && parent != path)
+			*parent = '\0';
+		if (access(path, W_OK) == 0) {
+			ok("spool %s is not made yet: the programs make it at the first upload"
+			    " (%s is writable)", dir, path);
+			return;
+		}
+	}
+	snprintf(path, sizeof(path), "%s/.doctor-XXXXXX", dir);
+	fd = mkstemp(path);
+	if (fd < 0) {
+		problem("spool %s is not writable (%s): mkdir -p -m 700 %s, owned by the"
+		    " programs' user (Spool.Dir)", dir, strerror(errno), dir);
+		return;
+	}
+	close(fd);
+	unlink(path);
+	ok("spool %s is writable", dir);
+}
+
+static void
+check_smtp(HDF *config)
+{
+	const char *url = hdf_get_value(config, "Mail.Smtp", "");
+	const char *directory = hdf_get_value(config, "Mail.Directory", "");
+	CURL *curl;
+	CURLcode code;
+
+	if (*url == '\0') {
+		if (*directory != '\0')
+			ok("mail is written to %s (Mail.Directory: development only)", directory);
+		else
+			problem("Mail.Smtp is not set: mail waits in the database; set it to"
+			    " smtp://HOST:587 or smtps://HOST:465");
+		return;
+	}
+	curl = curl_easy_init();
+	if (curl == NULL) {
+		problem("SMTP: cannot start libcurl");
+		return;
+	}
+	curl_easy_setopt(curl, CURLOPT_URL, url);
+	curl_easy_setopt(curl, CURLOPT_CONNECT_ONLY, 1L);
+	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 5L);
+	if (hdf_get_value(config, "Mail.CaFile", NULL) != NULL)
+		curl_easy_setopt(curl, CURLOPT_CAINFO, hdf_get_value(config, "Mail.CaFile", NULL));
+	code = curl_easy_perform(curl);
+	curl_easy_cleanup(curl);
+	if (code != CURLE_OK)
+		problem("SMTP server %s is not reachable (%s): mail waits until it is",
+		    url, curl_easy_strerror(code));
+	else
+		ok("SMTP server %s is reachable", url);
+}
+
+/* A pool's socket: the web server's group reads and writes it, nobody
+ * else may (any local user could send it requests as any shop: the shop
+ * is a FastCGI parameter). */
+static void
+check_sockets(HDF *config, const char *dir)
+{
+	const char *const *pool;
+	char path[1200];
+	struct stat st;
+	int found = 0;
+
+	for (pool = pools; *pool != NULL; pool++) {
+		snprintf(path, sizeof(path), "%s/%s.sock", dir, *pool);
+		if (stat(path, &st) != 0)
+			continue;
+		found++;
+		if (!S_ISSOCK(st.st_mode))
+			problem("%s is not a socket: restart the pool fidele@%s", path, *pool);
+		else if (st.st_mode & (S_IROTH | S_IWOTH))
+			problem("socket %s is open to every user of the server (mode %04o):"
+			    " any of them can send it requests as any shop; start the pool with"
+			    " spawn-fcgi -M 0660 -G www-data (nginx-conf/fidele@.service)", path,
+			    (unsigned)(st.st_mode & 07777));
+		else if ((st.st_mode & (S_IRGRP | S_IWGRP)) != (S_IRGRP | S_IWGRP))
+			problem("socket %s: the web server's group cannot use it (mode %04o):"
+			    " start the pool with spawn-fcgi -M 0660 -G www-data", path,
+			    (unsigned)(st.st_mode & 07777));
+		else
+			ok("socket %s (mode %04o)", path, (unsigned)(st.st_mode & 07777));
+	}
+	(void)config;
+	if (found == 0)
+		problem("no pool socket in %s: start the pools (systemctl start fidele@login …),"
+		    " or give their folder with --sockets DIR or Pools.SocketDir", dir);
+}
+
+int
+cmd_doctor(HDF *config, struct options *opts)
+{
+	static const char *const allowed[] = { "--sockets", NULL };
+	const char *sockets;
+
+	if (options_check(opts, allowed) != 0)
+		return ADMIN_EXIT_USAGE;
+	sockets = option(opts, "--sockets",
+	    hdf_get_value(config, "Pools.SocketDir", "/run/fidele"));
+	problems = 0;
+	check_config();
+	check_secret(config);
+	check_database(config);
+	check_spool(config);
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	check_smtp(config);
+	curl_global_cleanup();
+	check_sockets(config, sockets);
+	if (problems > 0)
+		printf("%d problem%s\n", problems, problems > 1 ? "s" : "");
+	return problems > 0 ? ADMIN_EXIT_FAILED : ADMIN_EXIT_OK;
+}

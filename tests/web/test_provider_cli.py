@@ -1,0 +1,582 @@
+"""The provider's CLI (issue 17, point 4): fidele-admin shops, shop show,
+shop disable / enable (every page of a disabled shop answers "temporarily
+closed" in its language, its mail and jobs wait and leave once it is
+enabled), shop delete (all of one shop's data, in batches, the other
+shops untouched), limits (customers, mails a day, upload size: refused
+with a clear message in the shop's language) and doctor (a world-readable
+configuration, a weak secret, a pool socket open to every user).
+
+The tests work on shops of their own (cli-fr in French, cli-en in
+English), so that the shops the other tests read are never closed."""
+
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import tempfile
+import unittest
+
+from api_steps import clear_key_limits, create_key, order
+from inbox import clear_limits, mails_to
+from test_import_job import forget_imports
+from test_import_pages import Admin as UploadAdmin
+from test_worker_smtp import WorkerCase
+import web
+
+SHOPS = {"cli-fr": ("cli-fr.test", "fr", "Épicerie Clé"),
+         "cli-en": ("cli-en.test", "en", "Key Grocer")}
+PASSWORD = "provider-cli-password"
+CLOSED = {"fr": "Cette boutique est temporairement fermée",
+          "en": "This shop is temporarily closed"}
+CUSTOMER_LIMIT = {"fr": "Cette boutique a atteint le nombre de clients que permet son hébergement",
+                  "en": "This shop has reached the number of customers its hosting allows"}
+UPLOAD_LIMIT = {"fr": "Ce fichier dépasse la taille d'envoi que votre hébergeur a fixée",
+                "en": "This file is over the upload size your hosting provider set"}
+
+
+def sql(statement):
+    return web.STACK.sql(statement)
+
+
+def one(statement):
+    found = sql(statement)
+    return found[0][0] if found else None
+
+
+def admin(*args, input=None):
+    return web.STACK.admin(*args, input=input, check=False)
+
+
+def host_of(slug):
+    return SHOPS[slug][0] if slug in SHOPS else slug + ".test"
+
+
+def owner(slug):
+    return "owner@%s" % host_of(slug)
+
+
+def shop_id(slug):
+    return one("SELECT id FROM shop WHERE slug = '%s'" % slug)
+
+
+def make_shop(slug, host, language, name, customers=0):
+    assert admin("shop", "add", "--slug", slug, "--name", name, "--language",
+                 language).returncode == 0
+    assert admin("shop", "host", "add", "--shop", slug, "--host", host).returncode == 0
+    assert admin("admin", "add", "--shop", slug, "--email", "owner@" + host, "--role", "owner",
+                 input=PASSWORD + "\n").returncode == 0
+    if customers:
+        assert admin("seed-demo", "--shop", slug, "--customers", str(customers)).returncode == 0
+
+
+def setUpModule():
+    for slug, (host, language, name) in SHOPS.items():
+        if shop_id(slug) is None:
+            make_shop(slug, host, language, name, customers=5)
+
+
+def tearDownModule():
+    for slug in SHOPS:
+        admin("shop", "enable", "--shop", slug)
+        admin("shop", "delete", "--shop", slug, "--yes")
+
+
+def signed_in(slug):
+    browser = web.Browser(host_of(slug))
+    answer = browser.sign_in(owner(slug), PASSWORD)
+    assert answer.status == 303, answer.body[:300]
+    return browser
+
+
+def shop_tables():
+    """Every table with a shop_id column, as the database has them."""
+    return [row[0] for row in sql(
+        "SELECT c.table_name FROM information_schema.columns c"
+        "  JOIN information_schema.tables t ON t.table_schema = c.table_schema"
+        "   AND t.table_name = c.table_name"
+        " WHERE c.table_schema = DATABASE() AND c.column_name = 'shop_id'"
+        "   AND t.table_type = 'BASE TABLE' ORDER BY c.table_name")]
+
+
+def rows_of(shop):
+    """{table: rows of the shop} over every table with a shop_id."""
+    return {table: int(one("SELECT COUNT(*) FROM `%s` WHERE shop_id = %s" % (table, shop)))
+            for table in shop_tables()}
+
+
+class Commands(unittest.TestCase):
+    def test_help_lists_every_command_with_the_exit_codes(self):
+        answer = admin("--help")
+        self.assertEqual(answer.returncode, 0)
+        for command in ("shops", "shop show", "shop disable", "shop enable", "shop delete",
+                        "limits", "doctor", "migrate", "shop add"):
+            self.assertRegex(answer.stdout, r"(?m)^  %s " % re.escape(command))
+        self.assertIn("exit status: 0 done, 1 failed", answer.stdout)
+        self.assertIn("2 bad arguments", answer.stdout)
+
+    def test_each_command_has_its_own_help(self):
+        for words, synopsis in ((["shop", "show"], "--shop SLUG"),
+                                (["shop", "delete"], "--shop SLUG [--yes]"),
+                                (["limits"], "--customers N|none"),
+                                (["doctor"], "--sockets DIR"),
+                                (["shop", "host", "add"], "--shop SLUG --host HOST")):
+            answer = admin(*words, "--help")
+            self.assertEqual(answer.returncode, 0, words)
+            self.assertIn("usage: fidele-admin %s " % " ".join(words), answer.stdout)
+            self.assertIn(synopsis, answer.stdout)
+            self.assertIn("exit status:", answer.stdout)
+
+    def test_bad_arguments_exit_2_and_an_unknown_shop_exits_1(self):
+        self.assertEqual(admin("shop", "frobnicate").returncode, 2)
+        self.assertEqual(admin("shops", "--shop", "cli-fr").returncode, 2)
+        self.assertEqual(admin("shop", "show").returncode, 2)
+        answer = admin("shop", "disable", "--shop", "nope")
+        self.assertEqual(answer.returncode, 1)
+        self.assertIn("no shop named nope", answer.stderr)
+
+    def test_shops_lists_each_shop_with_its_counts_and_state(self):
+        make_shop("cli-count", "cli-count.test", "fr", "Comptes", customers=3)
+        try:
+            admin("shop", "host", "add", "--shop", "cli-count", "--host", "www.cli-count.test")
+            shop = shop_id("cli-count")
+            sql("INSERT INTO outbox (shop_id, kind, recipient, subject, body_text, next_attempt_at)"
+                " VALUES (%s, 'customer-welcome', 'later@cli-count.test', 'Plus tard', 'x',"
+                "         NOW() + INTERVAL 1 DAY)" % shop)
+            answer = admin("shops")
+            self.assertEqual(answer.returncode, 0, answer.stderr)
+            lines = answer.stdout.splitlines()
+            self.assertEqual(lines[0], "shop\tcustomers\tadmins\thosts\tmails waiting\tstate\tname")
+            self.assertIn("cli-count\t3\t1\t2\t1\topen\tComptes", lines)
+            self.assertIn("alpha\t%s\t" % one("SELECT COUNT(*) FROM customer c JOIN shop s"
+                                              " ON s.id = c.shop_id WHERE s.slug = 'alpha'"
+                                              " AND c.erased_at IS NULL"), answer.stdout)
+            admin("shop", "disable", "--shop", "cli-count")
+            self.assertIn("cli-count\t3\t1\t2\t1\tdisabled\tComptes", admin("shops").stdout)
+        finally:
+            admin("shop", "delete", "--shop", "cli-count", "--yes")
+
+    def test_shop_show_tells_hosts_counts_state_and_limits(self):
+        answer = admin("shop", "show", "--shop", "cli-en")
+        self.assertEqual(answer.returncode, 0, answer.stderr)
+        for line in ("shop: cli-en", "name: Key Grocer", "language: en", "state: open",
+                     "customers: 5 (limit: none)", "admins: 1", "hosts: cli-en.test",
+                     "upload limit: none (installation: 50 MiB)"):
+            self.assertIn(line + "\n", answer.stdout)
+        self.assertRegex(answer.stdout, r"mails waiting: \d+, failed: 0, sent today: \d+ "
+                                        r"\(limit a day: none\)")
+
+    def test_limits_are_set_shown_and_removed(self):
+        try:
+            answer = admin("limits", "--shop", "cli-en", "--customers", "100",
+                           "--mails-per-day", "20", "--upload-mb", "2")
+            self.assertEqual(answer.returncode, 0, answer.stderr)
+            self.assertIn("customers: 5 (limit: 100)\n", answer.stdout)
+            self.assertIn("(limit a day: 20)\n", answer.stdout)
+            self.assertIn("upload limit: 2 MiB", answer.stdout)
+            self.assertEqual(sql("SELECT customer_limit, mail_limit_per_day, upload_limit_mb"
+                                 " FROM shop WHERE slug = 'cli-en'"), [["100", "20", "2"]])
+            # one limit changed, the others kept
+            admin("limits", "--shop", "cli-en", "--customers", "none")
+            self.assertEqual(sql("SELECT customer_limit, mail_limit_per_day, upload_limit_mb"
+                                 " FROM shop WHERE slug = 'cli-en'"), [["NULL", "20", "2"]])
+        finally:
+            admin("limits", "--shop", "cli-en", "--customers", "none", "--mails-per-day", "none",
+                  "--upload-mb", "none")
+
+    def test_bad_limits_exit_2_and_change_nothing(self):
+        for args in (["--customers", "-1"], ["--customers", "ten"], ["--upload-mb", "0"],
+                     ["--mails-per-day", "1.5"], ["--cusotmers", "3"]):
+            answer = admin("limits", "--shop", "cli-fr", *args)
+            self.assertEqual(answer.returncode, 2, args)
+            self.assertTrue(answer.stderr.strip(), args)
+        self.assertEqual(sql("SELECT customer_limit, mail_limit_per_day, upload_limit_mb"
+                             " FROM shop WHERE slug = 'cli-fr'"), [["NULL", "NULL", "NULL"]])
+
+
+class DisabledShop(unittest.TestCase):
+    def setUp(self):
+        clear_limits()
+        clear_key_limits()
+
+    def tearDown(self):
+        admin("shop", "enable", "--shop", "cli-fr")
+        admin("shop", "enable", "--shop", "cli-en")
+
+    def assertClosed(self, response, language):
+        self.assertEqual(response.status, 503, response.body[:300])
+        self.assertEqual(response.header("Retry-After"), "3600")
+        self.assertIn(CLOSED[language], response.text())
+
+    def test_every_page_of_a_disabled_shop_says_it_is_closed_in_its_language(self):
+        browser = signed_in("cli-fr")          # signed in before: the session stays closed out
+        link = admin("login-link", "--shop", "cli-fr", "--email", owner("cli-fr")).stdout.strip()
+        answer = admin("shop", "disable", "--shop", "cli-fr")
+        self.assertEqual(answer.returncode, 0, answer.stderr)
+        self.assertIn("disabled", answer.stdout)
+        visitor = web.Browser("cli-fr.test")
+        for path in ("/admin/customers", "/admin/customers/new", "/admin/import"):
+            self.assertClosed(browser.get(path), "fr")
+        for path in ("/account/login", "/admin/login", "/account/signup", "/account/profile",
+                     link[link.index("/admin/"):]):
+            self.assertClosed(visitor.get(path), "fr")
+        # a form sent to it changes nothing
+        before = one("SELECT COUNT(*) FROM customer WHERE shop_id = %s" % shop_id("cli-fr"))
+        self.assertClosed(visitor.post("/account/signup", {"email": "ferme@example.test"}), "fr")
+        self.assertClosed(browser.post("/admin/customers/new", {"email": "ferme2@example.test"}),
+                          "fr")
+        self.assertEqual(one("SELECT COUNT(*) FROM customer WHERE shop_id = %s"
+                             % shop_id("cli-fr")), before)
+        # the other shops stay open
+        self.assertEqual(signed_in("cli-en").get("/admin/customers").status, 200)
+        self.assertEqual(web.Browser("alpha.test").get("/account/login").status, 200)
+        # enabled again, the same session goes on
+        self.assertEqual(admin("shop", "enable", "--shop", "cli-fr").returncode, 0)
+        self.assertEqual(browser.get("/admin/customers").status, 200)
+        self.assertEqual(visitor.get("/account/login").status, 200)
+
+    def test_a_disabled_shop_in_english_says_so_in_english(self):
+        admin("shop", "disable", "--shop", "cli-en")
+        self.assertClosed(web.Browser("cli-en.test").get("/account/login"), "en")
+        self.assertIn("already disabled", admin("shop", "disable", "--shop", "cli-en").stdout)
+
+    def test_the_api_of_a_disabled_shop_answers_a_json_503(self):
+        key = create_key("cli-en", "Closed site")
+        admin("shop", "disable", "--shop", "cli-en")
+        answer = order(key, {"reference": "CLOSED-1", "email": "closed@example.test",
+                             "total": "10.00", "currency": "EUR",
+                             "ordered_at": "2026-11-20T10:00:00Z",
+                             "updated_at": "2026-11-20T10:00:00Z"}, host="cli-en.test")
+        self.assertEqual(answer.status, 503, answer.body)
+        self.assertEqual(answer.header("Retry-After"), "3600")
+        self.assertEqual(answer.json["error"], "shop_closed")
+        self.assertIn(CLOSED["en"], answer.json["message"])
+        self.assertIsNone(one("SELECT id FROM orders WHERE reference = 'CLOSED-1'"))
+
+
+class Worker(WorkerCase):
+    """The mail and jobs of a disabled shop, and the mails a day, with the
+    stack's worker paused and fidele-worker --once run by the test."""
+
+    def run_worker(self):
+        result = subprocess.run([web.STACK.program("fidele-worker"), "--once"],
+                                env=web.STACK.env(), capture_output=True, text=True, timeout=300)
+        self.assertEqual(result.returncode, 0, result.stderr)
+
+    def tearDown(self):
+        admin("shop", "enable", "--shop", "cli-fr")
+        admin("limits", "--shop", "cli-fr", "--mails-per-day", "none", "--customers", "none")
+        super().tearDown()
+
+    def test_a_disabled_shops_mail_waits_and_leaves_once_it_is_enabled(self):
+        admin("shop", "disable", "--shop", "cli-fr")
+        answer = admin("login-link", "--shop", "cli-fr", "--email", owner("cli-fr"), "--send")
+        self.assertEqual(answer.returncode, 0, answer.stderr)
+        self.queued.append(owner("cli-fr"))
+        before = len(mails_to(owner("cli-fr")))
+        self.run_worker()
+        self.assertEqual(len(mails_to(owner("cli-fr"))), before)
+        self.assertEqual(sql("SELECT status, attempts FROM outbox WHERE recipient = '%s'"
+                             " ORDER BY id DESC LIMIT 1" % owner("cli-fr")), [["queued", "0"]])
+        self.assertIn("mails waiting: 1,", admin("shop", "show", "--shop", "cli-fr").stdout)
+        admin("shop", "enable", "--shop", "cli-fr")
+        self.run_worker()
+        self.assertEqual(len(mails_to(owner("cli-fr"))), before + 1)
+        self.assertEqual(one("SELECT status FROM outbox WHERE recipient = '%s'"
+                             " ORDER BY id DESC LIMIT 1" % owner("cli-fr")), "sent")
+
+    def test_a_disabled_shops_jobs_wait(self):
+        admin("shop", "disable", "--shop", "cli-fr")
+        job = admin("job", "add", "--kind", "housekeeping", "--shop", "cli-fr").stdout.split()[1]
+        self.run_worker()
+        self.assertEqual(one("SELECT state FROM job WHERE id = %s" % job), "queued")
+        admin("shop", "enable", "--shop", "cli-fr")
+        self.run_worker()
+        self.assertEqual(one("SELECT state FROM job WHERE id = %s" % job), "done")
+
+    def test_past_its_mails_a_day_a_shops_mail_waits_for_the_next_day(self):
+        shop = shop_id("cli-fr")
+        sql("DELETE FROM outbox WHERE shop_id = %s" % shop)
+        admin("limits", "--shop", "cli-fr", "--mails-per-day", "2")
+        recipients = ["day%d@cli-fr.test" % n for n in range(3)]
+        self.queued += recipients + ["login@cli-fr.test"]
+        for address in recipients:
+            sql("INSERT INTO outbox (shop_id, kind, recipient, subject, body_text)"
+                " VALUES (%s, 'customer-welcome', '%s', 'Bienvenue', 'Bonjour')" % (shop, address))
+        self.run_worker()
+        self.run_worker()
+        self.assertEqual(sql("SELECT recipient, status FROM outbox WHERE shop_id = %s ORDER BY id"
+                             % shop), [[recipients[0], "sent"], [recipients[1], "sent"],
+                                       [recipients[2], "queued"]])
+        self.assertEqual(mails_to(recipients[2]), [])
+        # a sign-in link is not held back by the limit
+        sql("INSERT INTO outbox (shop_id, kind, recipient, subject, body_text)"
+            " VALUES (%s, 'customer-login', 'login@cli-fr.test', 'Lien', 'Lien')" % shop)
+        self.run_worker()
+        self.assertEqual(one("SELECT status FROM outbox WHERE recipient = 'login@cli-fr.test'"),
+                         "sent")
+        self.assertEqual(one("SELECT status FROM outbox WHERE recipient = '%s'" % recipients[2]),
+                         "queued")
+        # the next day: what was sent is yesterday's
+        sql("UPDATE outbox SET sent_at = sent_at - INTERVAL 1 DAY WHERE shop_id = %s"
+            " AND status = 'sent'" % shop)
+        self.run_worker()
+        self.assertEqual(one("SELECT status FROM outbox WHERE recipient = '%s'" % recipients[2]),
+                         "sent")
+        self.assertEqual(len(mails_to(recipients[2])), 1)
+
+    def test_an_import_past_the_customer_limit_stops_with_a_clear_reason(self):
+        shop = shop_id("cli-fr")
+        owner_id = one("SELECT id FROM admin WHERE shop_id = %s" % shop)
+        count = int(one("SELECT COUNT(*) FROM customer WHERE shop_id = %s"
+                        " AND erased_at IS NULL" % shop))
+        admin("limits", "--shop", "cli-fr", "--customers", str(count + 1))
+        content = ("email,first_name\nimp-a@example.test,Anne\nimp-b@example.test,Bruno\n"
+                   "imp-c@example.test,Chloé\n").encode()
+        folder = os.path.join(web.STACK.spool_dir, str(shop), "kept")
+        os.makedirs(folder, exist_ok=True)
+        path = os.path.join(folder, secrets.token_hex(16))
+        with open(path, "wb") as f:
+            f.write(content)
+        sql("INSERT INTO import (shop_id, admin_id, source, file_name, file_size, spool_path,"
+            " format, encoding, field_separator, has_header, row_count, column_count, headers,"
+            " mapping, mode, subscribe, welcome, state)"
+            " VALUES (%s, %s, 'file', 'clients.csv', %d, '%s', 'csv', 'utf-8', ',', 1, 3, 2, '',"
+            " 'email,first_name', 'fill', 0, 0, 'new')" % (shop, owner_id, len(content), path))
+        import_id = one("SELECT MAX(id) FROM import WHERE shop_id = %s" % shop)
+        try:
+            answer = admin("import", "queue", "--shop", "cli-fr", "--id", import_id,
+                           "--action", "run")
+            self.assertEqual(answer.returncode, 0, answer.stderr)
+            self.run_worker()
+            self.assertEqual(sql("SELECT state, error FROM import WHERE id = %s" % import_id),
+                             [["failed", "customer_limit"]])
+            self.assertEqual(one("SELECT COUNT(*) FROM customer WHERE shop_id = %s"
+                                 " AND erased_at IS NULL" % shop), str(count))
+            page = signed_in("cli-fr").get("/admin/import/%s" % import_id)
+            self.assertIn("La boutique a atteint le nombre de clients que permet son hébergement",
+                          page.text())
+        finally:
+            forget_imports("imp-%@example.test", [import_id])
+
+
+class Limits(unittest.TestCase):
+    def setUp(self):
+        clear_limits()
+        clear_key_limits()
+
+    def tearDown(self):
+        for slug in SHOPS:
+            admin("limits", "--shop", slug, "--customers", "none", "--upload-mb", "none")
+
+    def at_limit(self, slug):
+        count = one("SELECT COUNT(*) FROM customer WHERE shop_id = %s AND erased_at IS NULL"
+                    % shop_id(slug))
+        self.assertEqual(admin("limits", "--shop", slug, "--customers", count).returncode, 0)
+        return count
+
+    def customers(self, slug):
+        return one("SELECT COUNT(*) FROM customer WHERE shop_id = %s" % shop_id(slug))
+
+    def test_the_admin_form_refuses_a_customer_past_the_limit_in_each_language(self):
+        for slug, language in (("cli-fr", "fr"), ("cli-en", "en")):
+            self.at_limit(slug)
+            browser = signed_in(slug)
+            before = self.customers(slug)
+            answer = browser.submit("/admin/customers/new", "/admin/customers/new",
+                                    {"email": "over-%s@example.test" % slug, "first_name": "Trop"})
+            self.assertEqual(answer.status, 403, answer.body[:300])
+            self.assertIn(CUSTOMER_LIMIT[language], answer.text())
+            self.assertEqual(self.customers(slug), before)
+            # with the limit gone, the same form creates the customer
+            admin("limits", "--shop", slug, "--customers", "none")
+            answer = browser.submit("/admin/customers/new", "/admin/customers/new",
+                                    {"email": "over-%s@example.test" % slug, "first_name": "Trop"})
+            self.assertEqual(answer.status, 303, answer.body[:300])
+            self.assertEqual(int(self.customers(slug)), int(before) + 1)
+
+    def test_signup_refuses_a_new_customer_past_the_limit(self):
+        self.at_limit("cli-fr")
+        visitor = web.Browser("cli-fr.test")
+        page = visitor.get("/account/signup")
+        door = re.search(r'name="door" value="([a-z]*)"', page.body)
+        text = re.search(r'name="text" value="([0-9]*)"', page.body)
+        before = self.customers("cli-fr")
+        answer = visitor.post("/account/signup", {
+            "csrf": page.csrf(), "door": door.group(1) if door else "",
+            "text": text.group(1) if text else "", "first_name": "Jeanne",
+            "last_name": "Pleine", "email": "signup-over@example.test"})
+        self.assertEqual(answer.status, 403, answer.body[:300])
+        self.assertIn(CUSTOMER_LIMIT["fr"], answer.text())
+        self.assertEqual(self.customers("cli-fr"), before)
+
+    def test_an_api_order_for_a_new_address_past_the_limit_is_refused(self):
+        key = create_key("cli-en", "Full site")
+        self.at_limit("cli-en")
+        before = self.customers("cli-en")
+        answer = order(key, {"reference": "FULL-1", "email": "full@example.test",
+                             "total": "10.00", "currency": "EUR",
+                             "ordered_at": "2026-11-20T10:00:00Z",
+                             "updated_at": "2026-11-20T10:00:00Z"}, host="cli-en.test")
+        self.assertEqual(answer.status, 403, answer.body)
+        self.assertEqual(answer.json["error"], "customer_limit")
+        self.assertIn(CUSTOMER_LIMIT["en"], answer.json["message"])
+        self.assertEqual(self.customers("cli-en"), before)
+        self.assertIsNone(one("SELECT id FROM orders WHERE reference = 'FULL-1'"))
+
+    def test_an_upload_over_the_shops_limit_gets_a_clear_page(self):
+        for slug, language in (("cli-fr", "fr"), ("cli-en", "en")):
+            admin("limits", "--shop", slug, "--upload-mb", "1")
+            uploader = UploadAdmin(SHOPS[slug][0], (owner(slug), PASSWORD))
+            answer = uploader.upload(b"email\n" + b"a" * (1024 * 1024 + 10))
+            self.assertEqual(answer.status, 413, answer.body[:300])
+            self.assertIn(UPLOAD_LIMIT[language], answer.text())
+            # under it, the file is taken
+            answer = uploader.upload(b"email,first_name\nsmall-%s@example.test,Petit\n" % slug.encode())
+            self.assertNotEqual(answer.status, 413, answer.body[:300])
+
+
+class Delete(unittest.TestCase):
+    def fill(self, slug, customers):
+        make_shop(slug, slug + ".test", "fr", slug.upper(), customers=customers)
+        shop = shop_id(slug)
+        sql("INSERT INTO note (shop_id, customer_id, body)"
+            " SELECT shop_id, id, 'Une note' FROM customer WHERE shop_id = %s LIMIT 50" % shop)
+        sql("INSERT INTO outbox (shop_id, kind, recipient, subject, body_text, next_attempt_at)"
+            " VALUES (%s, 'customer-welcome', 'x@%s.test', 'S', 'B', NOW() + INTERVAL 1 DAY)"
+            % (shop, slug))
+        create_key(slug, "Site")
+        admin("job", "add", "--kind", "housekeeping", "--shop", slug)
+        return shop
+
+    def test_delete_takes_all_of_one_shop_and_nothing_of_the_other(self):
+        gone, kept = self.fill("cli-gone", 2500), self.fill("cli-kept", 30)
+        try:
+            kept_rows = rows_of(kept)
+            gone_rows = rows_of(gone)
+            spool = {}
+            for shop in (gone, kept):
+                spool[shop] = os.path.join(web.STACK.spool_dir, str(shop), "kept", "file.csv")
+                os.makedirs(os.path.dirname(spool[shop]), exist_ok=True)
+                with open(spool[shop], "w") as f:
+                    f.write("email\n")
+            self.assertGreater(gone_rows["customer"], 2000)    # more than one batch
+            # a wrong answer deletes nothing
+            answer = admin("shop", "delete", "--shop", "cli-gone", input="cli-kept\n")
+            self.assertEqual(answer.returncode, 1)
+            self.assertIn("not deleted", answer.stderr)
+            self.assertIn("  customer               2500 rows\n", answer.stdout)
+            self.assertIn("Type the shop's slug (cli-gone) to delete it", answer.stdout)
+            self.assertEqual(rows_of(gone), gone_rows)
+            # no answer at all (a script without --yes) deletes nothing either
+            self.assertEqual(admin("shop", "delete", "--shop", "cli-gone", input="").returncode, 1)
+            self.assertEqual(rows_of(gone), gone_rows)
+            answer = admin("shop", "delete", "--shop", "cli-gone", input="cli-gone\n")
+            self.assertEqual(answer.returncode, 0, answer.stderr)
+            self.assertIn("customer: 2500 rows deleted", answer.stdout)
+            self.assertIn("shop cli-gone deleted", answer.stdout)
+            self.assertEqual({t: n for t, n in rows_of(gone).items() if n}, {})
+            self.assertIsNone(shop_id("cli-gone"))
+            self.assertEqual(rows_of(kept), kept_rows)
+            self.assertFalse(os.path.exists(os.path.join(web.STACK.spool_dir, str(gone))))
+            self.assertTrue(os.path.exists(spool[kept]))
+            self.assertEqual(signed_in("cli-kept").get("/admin/customers").status, 200)
+            self.assertEqual(web.Browser("cli-gone.test").get("/account/login").status, 404)
+        finally:
+            admin("shop", "delete", "--shop", "cli-gone", "--yes")
+            admin("shop", "delete", "--shop", "cli-kept", "--yes")
+
+    def test_delete_with_yes_asks_nothing(self):
+        self.fill("cli-yes", 3)
+        answer = admin("shop", "delete", "--shop", "cli-yes", "--yes")
+        self.assertEqual(answer.returncode, 0, answer.stderr)
+        self.assertNotIn("Type the shop's slug", answer.stdout)
+        self.assertIsNone(shop_id("cli-yes"))
+        self.assertEqual(admin("shop", "delete", "--shop", "cli-yes", "--yes").returncode, 1)
+
+
+class Doctor(unittest.TestCase):
+    def setUp(self):
+        self.folder = tempfile.mkdtemp(dir=web.STACK.var)
+
+    def tearDown(self):
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def doctor(self, config=None, sockets=None, text=None, mode=0o640):
+        env = web.STACK.env()
+        if text is not None:
+            config = os.path.join(self.folder, "fidele.hdf")
+            with open(config, "w") as f:
+                f.write(text)
+            os.chmod(config, mode)
+        if config is not None:
+            env["FIDELE_CONFIG"] = config
+        return subprocess.run([web.STACK.program("fidele-admin"), "doctor", "--sockets",
+                               sockets or web.STACK.run_dir], env=env, capture_output=True,
+                              text=True, timeout=60)
+
+    def stack_config(self):
+        with open(web.STACK.config) as f:
+            return f.read()
+
+    def test_the_test_stack_is_healthy(self):
+        answer = self.doctor()
+        self.assertEqual(answer.returncode, 0, answer.stdout + answer.stderr)
+        lines = answer.stdout.splitlines()
+        self.assertTrue(all(line.startswith("OK ") for line in lines), answer.stdout)
+        for part in ("is readable and private (mode 0640)", "Security.Secret is strong",
+                     "database reachable", "migrations current", "LOAD DATA LOCAL is not used",
+                     "multi-statements work", "spool %s is" % web.STACK.spool_dir,
+                     "SMTP server smtp://127.0.0.1:%d is reachable" % web.STACK.smtp_port,
+                     "socket %s/login.sock (mode 0660)" % web.STACK.run_dir):
+            self.assertIn(part, answer.stdout)
+
+    def test_a_world_readable_configuration_is_reported_and_warned_of(self):
+        answer = self.doctor(text=self.stack_config(), mode=0o644)
+        self.assertEqual(answer.returncode, 1)
+        self.assertRegex(answer.stdout, r"PROBLEM  configuration \S+ is readable by every user "
+                                        r"of the server \(mode 0644\): chmod 640")
+        # every program warns as it starts (they read it through settings_load)
+        shops = subprocess.run([web.STACK.program("fidele-admin"), "shops"],
+                               env=dict(web.STACK.env(),
+                                        FIDELE_CONFIG=os.path.join(self.folder, "fidele.hdf")),
+                               capture_output=True, text=True, timeout=60)
+        self.assertEqual(shops.returncode, 0)
+        self.assertIn("is readable by every user of the server", shops.stderr)
+        private = subprocess.run([web.STACK.program("fidele-admin"), "shops"],
+                                 env=web.STACK.env(), capture_output=True, text=True, timeout=60)
+        self.assertNotIn("readable by every user", private.stderr)
+
+    def test_a_pool_socket_open_to_everyone_is_reported(self):
+        path = os.path.join(self.folder, "login.sock")
+        listener = socket.socket(socket.AF_UNIX)
+        listener.bind(path)
+        try:
+            os.chmod(path, 0o777)
+            answer = self.doctor(sockets=self.folder)
+            self.assertEqual(answer.returncode, 1)
+            self.assertIn("PROBLEM  socket %s is open to every user of the server (mode 0777)"
+                          % path, answer.stdout)
+            os.chmod(path, 0o600)
+            answer = self.doctor(sockets=self.folder)
+            self.assertIn("PROBLEM  socket %s: the web server's group cannot use it" % path,
+                          answer.stdout)
+        finally:
+            listener.close()
+        answer = self.doctor(sockets=os.path.join(self.folder, "none"))
+        self.assertIn("PROBLEM  no pool socket in", answer.stdout)
+
+    def test_a_weak_secret_and_an_unreachable_smtp_server_are_reported(self):
+        text = re.sub(r"(?m)^Security\.Secret = .*$", "Security.Secret = " + "ab" * 20,
+                      self.stack_config())
+        text = text.replace("smtp://127.0.0.1:%d" % web.STACK.smtp_port, "smtp://127.0.0.1:9")
+        answer = self.doctor(text=text)
+        self.assertEqual(answer.returncode, 1)
+        self.assertIn("PROBLEM  Security.Secret is weak", answer.stdout)
+        self.assertIn("PROBLEM  SMTP server smtp://127.0.0.1:9 is not reachable", answer.stdout)
+        self.assertIn("OK       database reachable", answer.stdout)
+
+
+if __name__ == "__main__":
+    unittest.main()
