@@ -40,6 +40,11 @@
 # if whole.
 LimitRequestBody <?cs var:MaxBodyBytes + 1048576 ?>
 ServerSignature Off
+# SERVER_PORT is the port the request came in on, as nginx's $server_port,
+# not the one the Host header names: a mailed link keeps a port only when
+# the shop is really reached on it
+UseCanonicalName On
+UseCanonicalPhysicalPort On
 TraceEnable off
 # a request's headers and body: as nginx's client_header/body_timeout; a
 # program's answer: see ProxyTimeout
@@ -57,6 +62,12 @@ ProxyFCGISetEnvIf "true" SCRIPT_NAME "%{REQUEST_URI}"
 ProxyFCGISetEnvIf "true" !PATH_INFO
 ProxyFCGISetEnvIf "true" !SCRIPT_FILENAME
 ProxyFCGISetEnvIf "true" !PATH_TRANSLATED
+
+# The storefront API's requests are signed in their Authorization header
+# (Fidele-HMAC), which Apache keeps from programs unless told
+<Location "/">
+    CGIPassAuth On
+</Location>
 
 # --- static files ------------------------------------------------------
 Alias /static/ "${FIDELE_DATA}/static/"

@@ -44,6 +44,11 @@
 # if whole.
 LimitRequestBody <?cs var:MaxBodyBytes + 1048576 ?>
 ServerSignature Off
+# SERVER_PORT is the port the request came in on, as nginx's $server_port,
+# not the one the Host header names: a mailed link keeps a port only when
+# the shop is really reached on it
+UseCanonicalName On
+UseCanonicalPhysicalPort On
 TraceEnable off
 # a request's headers and body: as nginx's client_header/body_timeout; a
 # program's answer: see FcgidIOTimeout
@@ -85,6 +90,12 @@ RequestReadTimeout header=30 body=30
         </IfDefine>
     </IfModule>
 </Directory>
+
+# The storefront API's requests are signed in their Authorization header
+# (Fidele-HMAC), which Apache keeps from programs unless told
+<Location "/">
+    CGIPassAuth On
+</Location>
 
 # --- static files ------------------------------------------------------
 Alias /static/ "${FIDELE_DATA}/static/"
