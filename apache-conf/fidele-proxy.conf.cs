@@ -51,9 +51,8 @@ TraceEnable off
 RequestReadTimeout header=30 body=30
 
 # mod_proxy_fcgi streams the body to the program as it comes; the pools
-# are nginx's, started by their units. The export answers large files as it
-# makes them, and an .xlsx is built whole before its first byte: up to 10
-# minutes between two pieces.
+# are nginx's, started by their units. The export builds its file whole before
+# the first byte (see FIDELE_SPOOL_DOWNLOADS below): up to 10 minutes.
 ProxyTimeout 600
 # the pools are plain FastCGI programs, not PHP-FPM: the path the client
 # asked for is SCRIPT_NAME, as nginx passes it
@@ -101,7 +100,11 @@ RewriteRule ^ - [H=proxy:unix:${FIDELE_SOCKETS}/<?cs var:Fallback ?>.sock|fcgi:/
 RequestHeader unset Content-Length env=FIDELE_TOO_LARGE
 RewriteRule ^/static/ - [L]
 <?cs each:route = Route ?><?cs if:route.Secret == "1" ?># secret: a mailed link, ?token= in the query
-<?cs /if ?><?cs if:route.Download == "1" ?># download: large files made as they are sent (ProxyTimeout)
-<?cs /if ?>RewriteRule <?cs var:route.Regex ?> - [H=proxy:unix:${FIDELE_SOCKETS}/<?cs var:route.Program ?>.sock|fcgi://localhost/,<?cs if:route.Secret == "1" ?>E=fidele_secret:1,<?cs /if ?>L]
+<?cs /if ?><?cs if:route.Download == "1" ?># download: large files. Apache passes an answer on as it comes, and
+# would hold the program (and its database stream) for a slow client and
+# end a broken answer as if whole: FIDELE_SPOOL_DOWNLOADS has the program
+# make the file whole in its spool folder first, then send it with its
+# length (ProxyTimeout waits for it)
+<?cs /if ?>RewriteRule <?cs var:route.Regex ?> - [H=proxy:unix:${FIDELE_SOCKETS}/<?cs var:route.Program ?>.sock|fcgi://localhost/,<?cs if:route.Secret == "1" ?>E=fidele_secret:1,<?cs /if ?><?cs if:route.Download == "1" ?>E=FIDELE_SPOOL_DOWNLOADS:1,<?cs /if ?>L]
 <?cs /each ?># every other path: the core's 404 page, in the shop's language
 RewriteRule ^ - [H=proxy:unix:${FIDELE_SOCKETS}/<?cs var:Fallback ?>.sock|fcgi://localhost/,L]

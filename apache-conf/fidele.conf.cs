@@ -62,8 +62,8 @@ RequestReadTimeout header=30 body=30
     FcgidMaxRequestLen <?cs var:MaxBodyBytes ?>
     # mod_fcgid keeps a body up to this in memory, past it in a temporary file
     FcgidMaxRequestInMem 65536
-    # the export answers large files as it makes them; an .xlsx is built
-    # whole before its first byte: up to 10 minutes between two pieces
+    # the export builds its file whole before the first byte (see
+    # FIDELE_SPOOL_DOWNLOADS below): up to 10 minutes without a word
     FcgidIOTimeout 600
     FcgidBusyTimeout 900
     # processes: a pool per program and vhost, as small as nginx's pools
@@ -75,7 +75,7 @@ RequestReadTimeout header=30 body=30
     FcgidConnectTimeout 5
 </IfModule>
 <IfModule mod_cgid.c>
-    # plain CGI: the export's .xlsx may take minutes before its first byte
+    # plain CGI: the export's file may take minutes before its first byte
     CGIDScriptTimeout 600
 </IfModule>
 
@@ -129,7 +129,11 @@ RewriteRule ^ "${FIDELE_PROGRAMS}/<?cs var:Fallback ?>.fcgi" [E=FIDELE_TOO_LARGE
 RequestHeader unset Content-Length env=FIDELE_TOO_LARGE
 RewriteRule ^/static/ - [L]
 <?cs each:route = Route ?><?cs if:route.Secret == "1" ?># secret: a mailed link, ?token= in the query
-<?cs /if ?><?cs if:route.Download == "1" ?># download: large files made as they are sent (FcgidIOTimeout)
-<?cs /if ?>RewriteRule <?cs var:route.Regex ?> "${FIDELE_PROGRAMS}/<?cs var:route.Program ?>.fcgi" [<?cs if:route.Secret == "1" ?>E=fidele_secret:1,<?cs /if ?>L]
+<?cs /if ?><?cs if:route.Download == "1" ?># download: large files. Apache passes an answer on as it comes, and
+# would hold the program (and its database stream) for a slow client and
+# end a broken answer as if whole: FIDELE_SPOOL_DOWNLOADS has the program
+# make the file whole in its spool folder first, then send it with its
+# length (FcgidIOTimeout waits for it)
+<?cs /if ?>RewriteRule <?cs var:route.Regex ?> "${FIDELE_PROGRAMS}/<?cs var:route.Program ?>.fcgi" [<?cs if:route.Secret == "1" ?>E=fidele_secret:1,<?cs /if ?><?cs if:route.Download == "1" ?>E=FIDELE_SPOOL_DOWNLOADS:1,<?cs /if ?>L]
 <?cs /each ?># every other path: the core's 404 page, in the shop's language
 RewriteRule ^ "${FIDELE_PROGRAMS}/<?cs var:Fallback ?>.fcgi" [L]
