@@ -318,7 +318,10 @@ class Split(unittest.TestCase):
                       "the export was not finished at the end of", log[log.rindex(SPLIT_LINE):])
         # the second half's connection is gone (and the first one's, which
         # the next request opens again), and no spool file is left
-        self.assertTrue(web.wait_until(lambda: self.connections() <= before - 1, 30),
+        # (under Apache the rows were all read before the client was found
+        # gone: the first one's stays, and none is left over)
+        fewer = 1 if web.STACK.web_server == "nginx" else 0
+        self.assertTrue(web.wait_until(lambda: self.connections() <= before - fewer, 30),
                         "%d connections, %d before" % (self.connections(), before))
         self.assertEqual(self.spool_files(), [])
         # the admin exports again at once, split again, whole
@@ -362,7 +365,7 @@ class Split(unittest.TestCase):
                 connection.close()
                 if killed != "0":
                     self.assertEqual(answer.status, 500)
-                    self.assertNotIn(b"@splitbig.test", body)
+                    self.assertNotRegex(body, rb"c\d+@splitbig\.test")
                     break
                 continue
             answer = connection.getresponse()
