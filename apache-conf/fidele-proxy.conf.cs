@@ -66,6 +66,9 @@ ProxyFCGISetEnvIf "true" !PATH_TRANSLATED
 # (Fidele-HMAC), which Apache keeps from programs unless told
 <Location "/">
     CGIPassAuth On
+    # every path goes to a pool (or is a static file): none is a file of
+    # the vhost's DocumentRoot, whose access rules may deny it
+    Require all granted
 </Location>
 
 # --- static files ------------------------------------------------------
