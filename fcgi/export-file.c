@@ -30,6 +30,14 @@
  * boundary could be in both halves or in neither, where one statement
  * would have seen it once. An export is a snapshot of a moving table
  * either way; that window is the price of reading it twice as fast.
+ *
+ * Behind a server that passes the answer on as it comes and cannot show
+ * the client a broken one (Apache's mod_fcgid, plain CGI: its
+ * configuration says so with FIDELE_SPOOL_DOWNLOADS on the download's
+ * location), the whole file is first written to the shop's spool folder
+ * (unlinked at once), then sent with its Content-Length: a slow client
+ * never holds the database's stream, and a short file is never taken for
+ * a whole one; a failure before the end is an error page.
  * When the client goes away the thread is told to stop (it looks before
  * each row), abandons its connection and is joined before the request
  * ends; when the second half fails (database, disk) the client gets a
@@ -64,6 +72,7 @@ struct download {
 	struct request *req;
 	enum sheet_out_format format;
 	int begun;
+	int file;		/* FIDELE_SPOOL_DOWNLOADS: the file made first, or -1 */
 };
 
 /* The longest file name most file systems keep, in bytes. */
@@ -76,6 +85,20 @@ download_sink(void *ctx, const char *buf, size_t len)
 {
 	struct download *download = ctx;
 
+	while (download->file >= 0 && len > 0) {
+		ssize_t put = write(download->file, buf, len);
+
+		if (put < 0 && errno == EINTR)
+			continue;
+		if (put < 0) {
+			log_err("export: cannot write the download's spool file: %s", strerror(errno));
+			return -1;
+		}
+		buf += put;
+		len -= (size_t)put;
+	}
+	if (download->file >= 0)
+		return 0;
 	if (!download->begun) {
 		disposition(download->req, download->format);
 		page_header(download->req, "Cache-Control", "no-store");
@@ -428,6 +451,39 @@ second_half_copy(struct second_half *half, struct download *download)
 	return 0;
 }
 
+/* FIDELE_SPOOL_DOWNLOADS: the spool file made whole, sent with its
+ * length. Returns 0, or -1 (the client went away, or the file could not
+ * be read: logged). */
+static int
+download_send_spooled(struct download *download)
+{
+	char piece[SHEET_OUT_CHUNK], length[32];
+	struct stat st;
+	int file = download->file;
+	ssize_t got;
+
+	download->file = -1;	/* the sink now sends */
+	if (fstat(file, &st) != 0 || lseek(file, 0, SEEK_SET) != 0) {
+		log_err("export: cannot read the download's spool file: %s", strerror(errno));
+		download->file = file;
+		return -1;
+	}
+	snprintf(length, sizeof(length), "%lld", (long long)st.st_size);
+	page_header(download->req, "Content-Length", length);
+	while ((got = read(file, piece, sizeof(piece))) != 0) {
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			log_err("export: cannot read the download's spool file: %s", strerror(errno));
+			break;
+		}
+		if (download_sink(download, piece, (size_t)got) != 0)
+			break;
+	}
+	download->file = file;
+	return got == 0 ? 0 : -1;
+}
+
 /* How many customers the view holds, for the boundary: the export page's
  * count, which its form posts (a hint: what else it says changes where
  * the view is cut, never which rows are written), or counted now. -1 on a
@@ -618,7 +674,7 @@ download_locked(struct request *req, struct customer_query *query,
 	static struct second_half half;
 	static struct customer_sql first;
 	enum sheet_out_type types[EXPORT_COLUMNS];
-	struct download download = { req, format, 0 };
+	struct download download = { req, format, 0, -1 };
 	char view[2048], columns[1024], select[4096], folder[1100];
 	struct sheet_out *out;
 	struct db_query *rows;
@@ -641,6 +697,18 @@ download_locked(struct request *req, struct customer_query *query,
 	}
 	for (i = 0; i < choice->count; i++)
 		types[i] = export_columns[choice->column[i]].type;
+	if (request_param(req, "FIDELE_SPOOL_DOWNLOADS") != NULL &&
+	    *request_param(req, "FIDELE_SPOOL_DOWNLOADS") != '\0') {
+		char path[1200];
+
+		snprintf(path, sizeof(path), "%s/download-XXXXXX", folder);
+		if ((download.file = mkstemp(path)) < 0) {
+			log_err("export: cannot make a spool file in %s: %s", folder, strerror(errno));
+			page_error(req, 500, NULL);
+			return;
+		}
+		unlink(path);
+	}
 	split = second_half_prepare(req, query, select, types, format, folder, &half, &first);
 	if (split < 0 || (log_id = log_start(req, view, columns, sheet_out_names[format])) < 0) {
 		page_error(req, 500, NULL);
@@ -704,7 +772,8 @@ download_locked(struct request *req, struct customer_query *query,
 		}
 		written += half.written;
 	}
-	if (sheet_out_close(out) != 0 || (split && second_half_copy(&half, &download) != 0)) {
+	if (sheet_out_close(out) != 0 || (split && second_half_copy(&half, &download) != 0) ||
+	    (download.file >= 0 && download_send_spooled(&download) != 0)) {
 		/* the client went away, or the .xlsx could not be finished
 		 * (logged): then nothing went, and an answer says so */
 		log_info("the export was not finished at the end of %lld rows", written);
@@ -725,6 +794,8 @@ done:
 		second_half_end(&half, 1);
 	if (half.spool >= 0)
 		close(half.spool);
+	if (download.file >= 0)
+		close(download.file);
 }
 
 void

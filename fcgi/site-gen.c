@@ -18,10 +18,17 @@
  *     Program.N.Location.K.Name, .Match (exact|prefix), .Path, .Secret, .MaxBody,
  *         .Download
  *     Fallback        the program that answers unknown paths and the 413
+ *     Route.K.Program, .Match, .Path, .Regex, .Secret, .MaxBody, .MaxBodyBytes,
+ *         .Download   every location again, in the order a server that takes
+ *                     the first match must try them (exact paths, then
+ *                     prefixes longest first: nginx's choice); Regex is the
+ *                     path as an anchored regular expression (Apache)
+ *     MaxBodyBytes    the largest body any location takes, in bytes
  *     Nav.K.Path, .Label, .Section, .OwnerOnly, .Program   (by Order)
  *     Area.K.Name, .Prefix, .Home, .SignIn, .Visitor, .Program
  *
- * The templates are nginx-conf/fidele.conf.cs (the nginx snippet) and
+ * The templates are nginx-conf/fidele.conf.cs (the nginx snippet),
+ * apache-conf/fidele.conf.cs and fidele-proxy.conf.cs (Apache's) and
  * fcgi/site-table.c.cs (the table every program links, fcgi/site.h).
  */
 #include <config.h>
@@ -349,6 +356,97 @@ check_site(HDF *site, struct nav_item *items, int count)
 	}
 }
 
+struct route_item {
+	HDF *program, *location;
+	int exact;
+	size_t length;
+	int rank;
+};
+
+static int
+route_compare(const void *a, const void *b)
+{
+	const struct route_item *left = a, *right = b;
+
+	if (left->exact != right->exact)
+		return right->exact - left->exact;
+	if (left->length != right->length)
+		return left->length > right->length ? -1 : 1;
+	return left->rank - right->rank;
+}
+
+/* Route.K: every location in first-match order (see the top). */
+static void
+order_routes(HDF *site)
+{
+	HDF *program, *location;
+	struct route_item *items;
+	long long largest = 64 * 1024;	/* the snippets' default body limit */
+	int count = 0, i;
+
+	for (program = hdf_get_child(site, "Program"); program != NULL;
+	    program = hdf_obj_next(program))
+		for (location = hdf_get_child(program, "Location"); location != NULL;
+		    location = hdf_obj_next(location))
+			count++;
+	items = calloc((size_t)count + 1, sizeof(*items));
+	if (items == NULL) {
+		fail("out of memory", NULL, NULL);
+		return;
+	}
+	count = 0;
+	for (program = hdf_get_child(site, "Program"); program != NULL;
+	    program = hdf_obj_next(program))
+		for (location = hdf_get_child(program, "Location"); location != NULL;
+		    location = hdf_obj_next(location)) {
+			items[count].program = program;
+			items[count].location = location;
+			items[count].exact = strcmp(hdf_get_value(location, "Match", ""), "exact") == 0;
+			items[count].length = strlen(hdf_get_value(location, "Path", ""));
+			items[count].rank = count;
+			count++;
+		}
+	qsort(items, (size_t)count, sizeof(items[0]), route_compare);
+	for (i = 0; i < count; i++) {
+		HDF *at = items[i].location;
+		const char *path = hdf_get_value(at, "Path", "");
+		const char *max_body = hdf_get_value(at, "MaxBody", NULL);
+		char regex[2 * 256 + 3];
+		size_t out = 0;
+
+		/* the path's characters (PATH_CHARS) are literal but for "." */
+		regex[out++] = '^';
+		for (; *path != '\0' && out < sizeof(regex) - 4; path++) {
+			if (*path == '.')
+				regex[out++] = '\\';
+			regex[out++] = *path;
+		}
+		if (items[i].exact)
+			regex[out++] = '$';
+		regex[out] = '\0';
+		hdf_set_valuef(site, "Route.%d.Program=%s", i,
+		    hdf_get_value(items[i].program, "Name", ""));
+		hdf_set_valuef(site, "Route.%d.Match=%s", i, hdf_get_value(at, "Match", ""));
+		hdf_set_valuef(site, "Route.%d.Path=%s", i, hdf_get_value(at, "Path", ""));
+		hdf_set_valuef(site, "Route.%d.Regex=%s", i, regex);
+		hdf_set_valuef(site, "Route.%d.Secret=%s", i, hdf_get_value(at, "Secret", "0"));
+		hdf_set_valuef(site, "Route.%d.Download=%s", i, hdf_get_value(at, "Download", "0"));
+		if (max_body != NULL) {
+			long long bytes = strtoll(max_body, NULL, 10);
+			char unit = max_body[strspn(max_body, "0123456789")];
+
+			bytes *= unit == 'k' || unit == 'K' ? 1024 : unit == 'm' || unit == 'M' ?
+			    1024 * 1024 : 1;
+			hdf_set_valuef(site, "Route.%d.MaxBody=%s", i, max_body);
+			hdf_set_valuef(site, "Route.%d.MaxBodyBytes=%lld", i, bytes);
+			if (bytes > largest)
+				largest = bytes;
+		}
+	}
+	hdf_set_valuef(site, "MaxBodyBytes=%lld", largest);
+	free(items);
+}
+
 /* "fcgi/login.site.hdf" -> "login" */
 static char *
 program_name(const char *path)
@@ -424,6 +522,8 @@ main(int argc, char **argv)
 	}
 	if (errors == 0)
 		check_site(site, items, count);
+	if (errors == 0)
+		order_routes(site);
 	if (errors == 0) {
 		if ((err = cs_init(&cs, site)) != STATUS_OK ||
 		    (err = cs_parse_file(cs, argv[1])) != STATUS_OK ||

@@ -121,6 +121,20 @@ wrap_iterenv(void *data, int n, char **name, char **value)
 	return 0;
 }
 
+/* As plain CGI, what the answer left unread of the request's body is read
+ * and dropped before the process ends: a server that hands the body over
+ * a socket (Apache's mod_cgid) sees input left unread as a connection
+ * reset, and loses the answer with it (a body refused at once, a 404...).
+ * The server's limit bounds it (LimitRequestBody, apache-conf/). */
+static void
+cgi_drain_input(void)
+{
+	char piece[65536];
+
+	while (fread(piece, 1, sizeof(piece), stdin) > 0)
+		;
+}
+
 /* --- shop ------------------------------------------------------------------ */
 
 /* Finds the shop (FIDELE_SHOP from the vhost, else the Host header) and,
@@ -739,6 +753,7 @@ app_main(struct app *app, int argc, char **argv)
 	if (FCGX_IsCGI()) {
 		request_run(app, NULL);
 		fflush(stdout);
+		cgi_drain_input();
 	} else {
 		FCGX_Init();
 		FCGX_InitRequest(&fcgx, 0, 0);

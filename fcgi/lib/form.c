@@ -340,7 +340,10 @@ form_body_read(struct request *req)
 			return 413;
 		want = (size_t)strtoll(length, NULL, 10);
 	} else
-		want = req->fcgx != NULL ? limit + 1 : 0;
+		/* no length: a chunked body, read to its end, never past the
+		 * limit (Apache's mod_cgid passes one to a CGI so, and closes
+		 * its input after it) */
+		want = limit + 1;
 	req->body = malloc(want + 1);
 	if (req->body == NULL)
 		return 413;

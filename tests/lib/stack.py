@@ -1,5 +1,18 @@
 """The Fidèle stack on one machine, for tests, the demo and benchmarks.
 
+The web server is chosen by web_server= or, by default, by the environment
+variable FIDELE_WEB_SERVER (tests/web/run-apache and run-cgi set it):
+
+    nginx         the programs under spawn-fcgi, nginx with nginx-conf/ (default)
+    apache        a private Apache 2.4 (mpm_event) with the build's
+                  apache-conf/fidele.conf: mod_fcgid starts the programs
+    cgi           the same file, the programs as plain CGI under mod_cgid
+    apache-proxy  the programs under spawn-fcgi as for nginx, Apache with
+                  apache-conf/fidele-proxy.conf (mod_proxy_fcgi)
+
+Apache is started as nginx is: by root, its workers (and the programs it
+starts) running as www-data, on its own ServerRoot, pid file and ports.
+
 Starts, on loopback and on free ports, a private MariaDB (its own datadir,
 unix socket only), applies the migrations, an SMTP server (aiosmtpd), every
 FastCGI program under spawn-fcgi, and nginx with the shipped snippet (the
@@ -30,6 +43,8 @@ def web_programs(builddir):
         return tuple(line.strip() for line in f if line.strip())
 
 WEB_USER = "www-data"
+WEB_SERVERS = ("nginx", "apache", "cgi", "apache-proxy")
+APACHE_MODULES = "/usr/lib/apache2/modules"
 
 
 def free_port():
@@ -60,8 +75,21 @@ def can_connect(address):
 class Stack:
     def __init__(self, var_dir, srcdir, builddir, port=None, persistent=False,
                  buffer_pool="256M", processes=2, sanitizer_logs=False,
-                 extra_programs=None, extra_nginx="", smtp=True, config_extra=""):
+                 extra_programs=None, extra_nginx="", smtp=True, config_extra="",
+                 web_server=None, extra_routes=None, pinned_shop=None):
         self.var = os.path.abspath(var_dir)
+        self.web_server = web_server or os.environ.get("FIDELE_WEB_SERVER") or "nginx"
+        if self.web_server not in WEB_SERVERS:
+            raise ValueError("FIDELE_WEB_SERVER is one of " + ", ".join(WEB_SERVERS))
+        # extra_routes: what extra_nginx says, for Apache: [(regex, name)],
+        # a path (an anchored regular expression) -> an extra program, tried
+        # before the shipped file's routes; the program answers a body too
+        # large itself
+        self.extra_routes = extra_routes or []
+        # a second vhost on pinned_port, pinned to this shop's slug as a
+        # provider pins one (FIDELE_SHOP): the Host header then finds nothing
+        self.pinned_shop = pinned_shop
+        self.pinned_port = free_port() if pinned_shop else None
         self.srcdir = os.path.abspath(srcdir)
         self.builddir = os.path.abspath(builddir)
         self.port = port or free_port()
@@ -159,8 +187,12 @@ class Stack:
         self.admin("migrate")
         if self.smtp:
             self.start_smtp()
-        self._start_programs()
-        self._start_nginx()
+        if self.web_server in ("nginx", "apache-proxy"):
+            self._start_programs()
+        if self.web_server == "nginx":
+            self._start_nginx()
+        else:
+            self._start_apache()
         self.worker = self.start_worker()
 
     def _on_signal(self, signum, frame):
@@ -239,6 +271,10 @@ class Stack:
             f.write("Paths.Data = %s\n" % self.srcdir)
             f.write(self.config_extra)
         os.chmod(self.config, 0o640)
+        if self.apache_runs_programs():
+            # the programs run as Apache's user, who reads the file through
+            # its group, as an installed /etc/fidele/fidele.hdf would be
+            shutil.chown(self.config, group=WEB_USER)
 
     def start_worker(self):
         """Starts one more fidele-worker daemon; returns its process."""
@@ -291,6 +327,86 @@ class Stack:
                          path, str(self.processes)], name + ".log")
             wait_for(lambda: os.path.exists(sock), name + "'s socket")
 
+    def apache_runs_programs(self):
+        return self.web_server in ("apache", "cgi")
+
+    def _wrap_programs(self, folder):
+        """The folder FIDELE_PROGRAMS names: each program (<name>.fcgi) as a
+        script that sends its stderr (the one-line-per-request log) to
+        log/<name>.log, as the pools do, with this stack's FIDELE_CONFIG,
+        then execs the build's program (its pid and command line are the
+        program's own: program_pids finds it)."""
+        os.makedirs(folder, exist_ok=True)
+        programs = [(name, self.program(name + ".fcgi")) for name in web_programs(self.builddir)]
+        environment = dict(self.env_sanitizer(), FIDELE_CONFIG=self.config)
+        for name, path in programs + list(self.extra_programs.items()):
+            log = os.path.join(self.log_dir, name + ".log")
+            open(log, "a").close()
+            shutil.chown(log, WEB_USER, WEB_USER)
+            wrapper = os.path.join(folder, name + ".fcgi")
+            with open(wrapper, "w") as f:
+                f.write("#!/bin/sh\nexec 2>>'%s'\n" % log)
+                for key, value in sorted(environment.items()):
+                    f.write("%s='%s'; export %s\n" % (key, value, key))
+                f.write("exec '%s' \"$@\"\n" % path)
+            os.chmod(wrapper, 0o755)
+
+    def _start_apache(self):
+        prefix = os.path.join(self.var, "apache")
+        for sub in ("run", "fcgid", "htdocs"):
+            os.makedirs(os.path.join(prefix, sub), exist_ok=True)
+        shutil.chown(os.path.join(prefix, "fcgid"), WEB_USER, WEB_USER)
+        proxy = self.web_server == "apache-proxy"
+        modules = ["mpm_event", "authz_core", "mime", "alias", "rewrite", "headers", "env",
+                   "reqtimeout"]
+        if proxy:
+            modules += ["proxy", "proxy_fcgi"]
+            include = os.path.join(self.builddir, "apache-conf", "fidele-proxy.conf")
+            where = "Define FIDELE_SOCKETS %s" % self.run_dir
+        else:
+            # plain CGI: no FastCGI module at all, as on such a server
+            modules += ["cgid"] if self.web_server == "cgi" else ["fcgid"]
+            include = os.path.join(self.builddir, "apache-conf", "fidele.conf")
+            programs = os.path.join(self.var, "programs")
+            self._wrap_programs(programs)
+            where = "Define FIDELE_PROGRAMS %s" % programs
+            # the programs under www-data write their logs (and sanitizer
+            # reports) here and their uploads in the spool
+            shutil.chown(self.log_dir, WEB_USER, WEB_USER)
+            os.makedirs(self.spool_dir, exist_ok=True)
+            shutil.chown(self.spool_dir, WEB_USER, WEB_USER)
+        extra = "RewriteEngine On\n" + "".join(
+            "    RewriteRule %s %s\n" % (regex, "- [H=proxy:unix:%s/%s.sock|fcgi://localhost/,L]"
+                                         % (self.run_dir, name) if proxy else
+                                         '"%s/%s.fcgi" [L]' % (programs, name))
+            for regex, name in self.extra_routes)
+        vhosts = ""
+        for port, pin in ((self.port, None), (self.pinned_port, self.pinned_shop)):
+            if port is None:
+                continue
+            vhosts += APACHE_VHOST % {
+                "port": port, "where": where, "data": self.srcdir, "include": include,
+                "log": self.log_dir, "extra": extra,
+                "pin": "SetEnv FIDELE_SHOP %s" % pin if pin else "",
+            }
+        conf = os.path.join(prefix, "apache2.conf")
+        with open(conf, "w") as f:
+            f.write(APACHE_CONF % {
+                "prefix": prefix, "user": WEB_USER, "log": self.log_dir,
+                "modules": "".join("LoadModule %s_module %s/mod_%s.so\n" % (m, APACHE_MODULES, m)
+                                   for m in modules),
+                "listen": "".join("Listen 127.0.0.1:%d\n" % port
+                                  for port in (self.port, self.pinned_port) if port),
+                "vhosts": vhosts,
+            })
+        self.apache = self._spawn(["/usr/sbin/apache2", "-d", prefix, "-f", conf, "-DFOREGROUND"],
+                                  "apache.log")
+        wait_for(lambda: self.apache.poll() is not None or
+                 can_connect(("127.0.0.1", self.port)), "Apache")
+        if self.apache.poll() is not None:
+            with open(os.path.join(self.log_dir, "apache.log"), errors="replace") as f:
+                raise RuntimeError("Apache did not start: " + f.read()[-2000:])
+
     def _start_nginx(self):
         prefix = os.path.join(self.var, "nginx")
         for sub in ("body", "fastcgi", "proxy", "uwsgi", "scgi"):
@@ -314,6 +430,10 @@ class Stack:
             f.write(NGINX_CONF % {
                 "user": WEB_USER, "prefix": prefix, "log": self.log_dir, "port": self.port,
                 "run": self.run_dir, "data": self.srcdir, "extra": self.extra_nginx,
+                "pinned": NGINX_PINNED % {
+                    "port": self.pinned_port, "run": self.run_dir, "data": self.srcdir,
+                    "shop": self.pinned_shop, "extra": self.extra_nginx,
+                } if self.pinned_shop else "",
             })
         self.nginx = self._spawn(["nginx", "-p", prefix, "-c", conf, "-e",
                                   os.path.join(self.log_dir, "nginx-error.log")], "nginx.log")
@@ -392,5 +512,68 @@ http {
         %(extra)s
         include snippets/fidele.conf;
     }
-}
+%(pinned)s}
+"""
+
+# a second server block, pinned to a shop as a provider pins one
+NGINX_PINNED = """\
+    server {
+        listen 127.0.0.1:%(port)d;
+        server_name _;
+        set $fidele_sockets %(run)s;
+        set $fidele_data %(data)s;
+        set $fidele_shop %(shop)s;
+        %(extra)s
+        include snippets/fidele.conf;
+    }
+"""
+
+# The test and demo server under Apache: the shipped apache-conf/ file
+# inside a plain <VirtualHost>, with the CustomLog its comment asks for.
+APACHE_CONF = """\
+ServerRoot %(prefix)s
+ServerName 127.0.0.1
+%(listen)sPidFile %(prefix)s/run/apache2.pid
+DefaultRuntimeDir %(prefix)s/run
+Mutex file:%(prefix)s/run default
+User %(user)s
+Group %(user)s
+ErrorLog %(log)s/apache-error.log
+LogLevel warn
+%(modules)s
+StartServers 1
+ServerLimit 2
+ThreadsPerChild 32
+MaxRequestWorkers 64
+ServerTokens Prod
+TypesConfig /dev/null
+AddType text/html .html
+AddType text/css .css
+AddType application/javascript .js
+AddType image/png .png
+AddType image/svg+xml .svg
+DocumentRoot %(prefix)s/htdocs
+<Directory />
+    AllowOverride None
+    Require all denied
+</Directory>
+<IfModule mod_fcgid.c>
+    FcgidIPCDir %(prefix)s/fcgid
+    FcgidProcessTableFile %(prefix)s/fcgid/shm
+</IfModule>
+<IfModule mod_cgid.c>
+    ScriptSock %(prefix)s/run/cgid.sock
+</IfModule>
+%(vhosts)s"""
+
+APACHE_VHOST = """\
+<VirtualHost 127.0.0.1:%(port)d>
+    ServerName 127.0.0.1
+    %(where)s
+    Define FIDELE_DATA %(data)s
+    %(pin)s
+    %(extra)s
+    Include %(include)s
+    CustomLog %(log)s/apache-access.log fidele
+</VirtualHost>
 """

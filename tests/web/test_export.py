@@ -688,8 +688,15 @@ class ClientGoesAway(Export):
     host, owner = HOST_BIG, OWNER_BIG
 
     def test_a_client_that_goes_away_frees_the_program_at_once(self):
+        # the pool's two copies (nginx), the copies Apache started
+        # (mod_fcgid); as plain CGI a copy lives as long as its request
+        pooled = web.STACK.web_server != "cgi"
+        if web.STACK.web_server == "apache":
+            self.assertEqual(self.browser.get("/admin/export").status, 200)
         pids = export_pids()
-        self.assertEqual(len(pids), 2)
+        self.assertEqual(len(pids) if pooled else 0,
+                         {"nginx": 2, "apache-proxy": 2}.get(web.STACK.web_server, len(pids)))
+        self.assertTrue(pids or not pooled)
         token = self.browser.get("/admin/export").csrf()
         body = urllib.parse.urlencode({"columns": ALL_COLUMNS, "format": "csv",
                                        "csrf": token}).encode()
@@ -718,14 +725,24 @@ class ClientGoesAway(Export):
                                                                 "spent_max": "1234"}, raw=True)
         self.assertEqual((status, read_csv(small, False)), (200, [["E-mail"],
                                                                  ["c12340@big.test"]]))
-        self.assertEqual(export_pids(), pids)
+        if web.STACK.web_server == "apache":
+            # mod_fcgid may have started more: those it had are still there
+            self.assertLessEqual(set(pids), set(export_pids()))
+        else:
+            self.assertEqual(export_pids(), pids)
         with open(os.path.join(web.STACK.log_dir, "export.log"), errors="replace") as f:
             log = f.read()
         self.assertNotIn("ended with status", log)
         # the rows left were not read and dropped: the stream's connection
-        # was closed with them (and opened again for the next request)
-        stopped = log.rindex("the export stopped after")
-        self.assertIn("db: reconnected", log[stopped:])
+        # was closed with them (and opened again for the next request; as
+        # plain CGI the next request is another process)
+        # Apache has the file made whole first (FIDELE_SPOOL_DOWNLOADS, see
+        # apache-conf/): the client is found gone when it is sent
+        if web.STACK.web_server == "nginx":
+            stopped = log.rindex("the export stopped after")
+            self.assertIn("db: reconnected", log[stopped:])
+        else:
+            self.assertIn("the export was not finished at the end of", log)
 
 
 class NginxLocation(unittest.TestCase):

@@ -58,6 +58,8 @@ class BrokenHalfWay(unittest.TestCase):
         self.assertEqual(self.browser.sign_in(*te.OWNER_BIG).status, 303)
 
     def test_a_stream_killed_half_way_reaches_the_client_broken(self):
+        if web.STACK.web_server != "nginx":
+            return self.killed_before_the_end_is_an_error_page()
         pids = te.export_pids()
         for attempt in range(5):
             token = self.browser.get("/admin/export").csrf()
@@ -86,6 +88,39 @@ class BrokenHalfWay(unittest.TestCase):
         with open(os.path.join(web.STACK.log_dir, "export.log"), errors="replace") as f:
             self.assertNotIn("ended with status", f.read())
 
+    def killed_before_the_end_is_an_error_page(self):
+        """Under Apache the file is made whole before its first byte
+        (FIDELE_SPOOL_DOWNLOADS, apache-conf/): a stream killed half way
+        is an error page, never a short file with a 200."""
+        pids = te.export_pids()
+        for attempt in range(5):
+            token = self.browser.get("/admin/export").csrf()
+            connection = http.client.HTTPConnection("127.0.0.1", web.STACK.port, timeout=120)
+            connection.request("POST", "/admin/export/download", body=urllib.parse.urlencode(
+                {"columns": te.ALL_COLUMNS, "format": "csv", "csrf": token}), headers={
+                    "Host": self.browser.host,
+                    "Content-Type": "application/x-www-form-urlencoded",
+                    "Cookie": "; ".join("%s=%s" % kv for kv in self.browser.cookies.items())})
+            killed = "0"
+            deadline = time.monotonic() + 20
+            while killed == "0" and time.monotonic() < deadline:
+                killed = te.sql(KILL_THE_STREAM)[0][0]
+            answer = connection.getresponse()
+            body = answer.read()    # whole: its length was announced
+            connection.close()
+            if killed != "0":
+                break
+            self.assertEqual(body.count(b"\r\n"), te.BIG_CUSTOMERS + 1)
+        self.assertNotEqual(killed, "0", "the export's statement was never caught running")
+        self.assertEqual(answer.status, 500)
+        self.assertNotIn(b"@big.test", body)
+        for _ in range(6):
+            self.assertEqual(self.browser.get("/admin/export").status, 200)
+        if web.STACK.web_server != "cgi":
+            self.assertLessEqual(set(pids), set(te.export_pids()))
+        with open(os.path.join(web.STACK.log_dir, "export.log"), errors="replace") as f:
+            self.assertNotIn("ended with status", f.read())
+
     def test_downloads_end_whole_and_the_program_takes_the_next_requests(self):
         """fastcgi_keep_conn on: an answer still ends with its last chunk,
         and the program that made a download is back at accept at once
@@ -102,26 +137,38 @@ class BrokenHalfWay(unittest.TestCase):
             self.assertEqual(answer.status, 200)
             self.assertTrue(body)
         pids = te.export_pids()
-        self.assertEqual(len(pids), 2)
+        # nginx: the pool's two copies, one of them stopped; under Apache
+        # (which starts copies as it needs them) none is stopped
+        pool = web.STACK.web_server == "nginx"
+        if pool:
+            self.assertEqual(len(pids), 2)
         token = self.browser.get("/admin/export").csrf()
         started = int(te.sql("SELECT COALESCE(MAX(id), 0) FROM export_log")[0][0])
-        os.kill(pids[1], signal.SIGSTOP)
+        if pool:
+            os.kill(pids[1], signal.SIGSTOP)
         try:
             # a client that reads nothing: nginx keeps the file for it
             answer, connection = post(self.browser, {"columns": te.ALL_COLUMNS, "format": "csv",
                                                      "csrf": token})
             self.assertEqual(answer.status, 200)
-            self.assertTrue(web.wait_until(lambda: te.sql(
-                "SELECT COUNT(*) FROM export_log WHERE id > %d AND finished_at IS NOT NULL"
-                % started) == [["1"]], 60))
+            # nginx holds the whole file: the export ends while the client
+            # reads nothing. Apache passes it on as it comes: the program
+            # waits for the client, and Apache starts another copy for the
+            # next requests
+            if pool:
+                self.assertTrue(web.wait_until(lambda: te.sql(
+                    "SELECT COUNT(*) FROM export_log WHERE id > %d AND finished_at IS NOT NULL"
+                    % started) == [["1"]], 60))
             answers = [self.browser.get("/admin/export").status for _ in range(5)]
             self.assertEqual(answers, [200] * 5)
             body = answer.read()
             connection.close()
             self.assertEqual(body.count(b"\r\n"), te.BIG_CUSTOMERS + 1)
         finally:
-            os.kill(pids[1], signal.SIGCONT)
-        self.assertEqual(te.export_pids(), pids)
+            if pool:
+                os.kill(pids[1], signal.SIGCONT)
+        if pool:
+            self.assertEqual(te.export_pids(), pids)
 
 class NothingLeftInTheSpool(unittest.TestCase):
     def test_the_worker_sweeps_an_old_xlsx_a_killed_process_left(self):

@@ -393,11 +393,16 @@ class BigShop(unittest.TestCase):
                            headers=self.exporter.headers())
         raw = connection.getresponse()
         self.assertEqual(raw.status, 200)
-        # a streamed file cannot know its length beforehand
-        self.assertIsNone(raw.getheader("Content-Length"))
+        # a streamed file cannot know its length beforehand; under Apache
+        # it is made whole first and sent with it (FIDELE_SPOOL_DOWNLOADS)
+        length = raw.getheader("Content-Length")
+        if web.STACK.web_server == "nginx":
+            self.assertIsNone(length)
         first = raw.read(1)
         first_at = time.time()
         content = first + raw.read()
+        if web.STACK.web_server != "nginx":
+            self.assertEqual(int(length), len(content))
         connection.close()
         rows = csv_rows(content, "csv")
         self.assertEqual(len(rows), BIG_CUSTOMERS + 1)

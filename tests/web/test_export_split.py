@@ -22,6 +22,7 @@ import http.client
 import io
 import os
 import socket
+import time
 import unittest
 import urllib.parse
 
@@ -311,10 +312,16 @@ class Split(unittest.TestCase):
             lambda: self.sql("SELECT IS_FREE_LOCK('%s')" % lock) == [["1"]], 30))
         log = self.log()
         self.assertEqual(log.count(SPLIT_LINE), splits + 1, "the export was split")
-        self.assertIn("the export stopped after", log[log.rindex(SPLIT_LINE):])
+        # under Apache the file is made whole before its first byte
+        # (FIDELE_SPOOL_DOWNLOADS): the client is found gone as it is sent
+        self.assertIn("the export stopped after" if web.STACK.web_server == "nginx" else
+                      "the export was not finished at the end of", log[log.rindex(SPLIT_LINE):])
         # the second half's connection is gone (and the first one's, which
         # the next request opens again), and no spool file is left
-        self.assertTrue(web.wait_until(lambda: self.connections() <= before - 1, 30),
+        # (under Apache the rows were all read before the client was found
+        # gone: the first one's stays, and none is left over)
+        fewer = 1 if web.STACK.web_server == "nginx" else 0
+        self.assertTrue(web.wait_until(lambda: self.connections() <= before - fewer, 30),
                         "%d connections, %d before" % (self.connections(), before))
         self.assertEqual(self.spool_files(), [])
         # the admin exports again at once, split again, whole
@@ -345,6 +352,22 @@ class Split(unittest.TestCase):
                 "count": str(BIG_CUSTOMERS)}), headers={
                     "Host": HOST_BIG, "Content-Type": "application/x-www-form-urlencoded",
                     "Cookie": "; ".join("%s=%s" % kv for kv in browser.cookies.items())})
+            spooled = web.STACK.web_server != "nginx"
+            if spooled:
+                # under Apache the file is made whole before its first
+                # byte (FIDELE_SPOOL_DOWNLOADS): killed before the head,
+                # the answer is an error page
+                killed, deadline = "0", time.monotonic() + 20
+                while killed == "0" and time.monotonic() < deadline:
+                    killed = self.sql(KILL_THE_SECOND_HALF)[0][0]
+                answer = connection.getresponse()
+                body = answer.read()
+                connection.close()
+                if killed != "0":
+                    self.assertEqual(answer.status, 500)
+                    self.assertNotRegex(body, rb"c\d+@splitbig\.test")
+                    break
+                continue
             answer = connection.getresponse()
             self.assertEqual(answer.status, 200)
             # the second half's statement: the one that takes its
@@ -358,8 +381,9 @@ class Split(unittest.TestCase):
             if killed != "0":
                 break
         self.assertNotEqual(killed, "0", "the second half was never caught running")
-        self.assertIsNotNone(broken, "a file without its second half arrived as a whole one")
-        self.assertLess(body.count(b"\r\n"), BIG_CUSTOMERS + 1)
+        if not spooled:
+            self.assertIsNotNone(broken, "a file without its second half arrived as a whole one")
+            self.assertLess(body.count(b"\r\n"), BIG_CUSTOMERS + 1)
         self.assertIn("the export's second half failed", self.log())
         self.assertEqual(self.sql("SELECT finished_at IS NULL FROM export_log WHERE shop_id = %s"
                                   " ORDER BY id DESC LIMIT 1" % shop), [["1"]])

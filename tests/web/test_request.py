@@ -332,9 +332,20 @@ class MailedLinkHost(unittest.TestCase):
     def setUp(self):
         clear_limits()
 
+    def refused_by_the_server(self, host):
+        """Apache (HttpProtocolOptions Strict, its default) refuses a Host
+        header whose port is not a number with its own 400: no program sees
+        it, no mail leaves. nginx passes it on."""
+        if web.STACK.web_server == "nginx" or re.fullmatch(r"[A-Za-z.]+(:\d+)?", host):
+            return False
+        self.assertEqual(web.Browser(host).get("/account/login").status, 400, host)
+        return True
+
     def customer_link(self, host):
         drain_outbox()
         before = len(mails_to(PORT_CUSTOMER))
+        if self.refused_by_the_server(host):
+            return "http://alpha.test/account/login/confirm?token="
         browser = web.Browser(host)
         page = browser.submit("/account/login", "/account/login", {"email": PORT_CUSTOMER})
         self.assertEqual(page.status, 200, host)
@@ -344,6 +355,8 @@ class MailedLinkHost(unittest.TestCase):
     def admin_link(self, host):
         drain_outbox()
         before = len(mails_to(PORT_ADMIN[0]))
+        if self.refused_by_the_server(host):
+            return "http://alpha.test/admin/login/reset?token="
         page = web.Browser(host).submit("/admin/login/forgot", "/admin/login/forgot",
                                         {"email": PORT_ADMIN[0]})
         self.assertEqual(page.status, 200, host)

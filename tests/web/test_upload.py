@@ -56,6 +56,8 @@ def setUpModule():
         os.path.join(main.builddir, "tests", "web", "var-upload-%d" % os.getpid()),
         srcdir=main.srcdir, builddir=main.builddir, sanitizer_logs=main.sanitizer_logs,
         extra_programs={"upload-probe": probe}, extra_nginx=PROBE_NGINX,
+        # under Apache (FIDELE_WEB_SERVER), the probe's path goes to it first
+        extra_routes=[("^/admin/probe/", "upload-probe")],
         config_extra="Limits.MaxUpload = %d\nSpool.KeepHours = 1\n" % LIMIT)
     try:
         STACK.start()
