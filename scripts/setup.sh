@@ -5,7 +5,8 @@ FIDELE_PACKAGES="build-essential autoconf automake make gcc pkg-config zlib1g-de
  libfcgi-dev libmariadb-dev clearsilver-dev libcurl4-openssl-dev libssl-dev
  libcsv-dev libzip-dev libexpat1-dev libxlsxwriter-dev libqrencode-dev
  mariadb-server mariadb-client nginx spawn-fcgi python3 python3-aiosmtpd tidy curl
- chromium fonts-dejavu-core clang libjansson-dev php8.2-cli apache2 libapache2-mod-fcgid"
+ chromium fonts-dejavu-core clang libjansson-dev php8.2-cli apache2 libapache2-mod-fcgid
+ dpkg-dev debhelper fakeroot lintian"
 
 # Installs the packages of the list that are missing (needs root).
 install_packages() {
