@@ -301,11 +301,22 @@ open_connection(struct db *db, int quiet)
 	return 0;
 }
 
+/* Database.ReconnectMilliseconds, DB_RECONNECT_MS when unset, at most a
+ * minute. */
+static int
+reconnect_window(HDF *config)
+{
+	int ms = hdf_get_int_value(config, "Database.ReconnectMilliseconds", DB_RECONNECT_MS);
+
+	return ms < 0 ? 0 : ms > 60000 ? 60000 : ms;
+}
+
 int
 db_connect(struct db *db, HDF *config)
 {
 	memset(db, 0, sizeof(*db));
 	db->config = config;
+	db->reconnect_ms = reconnect_window(config);
 	return open_connection(db, 0);
 }
 
@@ -314,6 +325,7 @@ db_connect_for_scripts(struct db *db, HDF *config)
 {
 	memset(db, 0, sizeof(*db));
 	db->config = config;
+	db->reconnect_ms = reconnect_window(config);
 	db->client_flags = CLIENT_MULTI_STATEMENTS;
 	return open_connection(db, 0);
 }
@@ -392,6 +404,29 @@ db_cached(struct db *db, const char *sql)
 	return cache_find(db, sql, 0, DB_CACHE_SIZE);
 }
 
+/* 1047, "WSREP has not yet prepared node for application use": a Galera
+ * node that is starting, joining the cluster or cut off from its majority
+ * takes connections but runs nothing; it will, in a few seconds. */
+static int
+node_not_ready(unsigned int code)
+{
+	return code == ER_UNKNOWN_COM_ERROR;
+}
+
+/* A node that takes connections but cannot run statements yet (Galera). */
+static int
+connection_not_ready(MYSQL *conn)
+{
+	MYSQL_RES *result;
+
+	if (mysql_query(conn, "SELECT 1") != 0)
+		return node_not_ready(mysql_errno(conn));
+	result = mysql_store_result(conn);
+	if (result != NULL)
+		mysql_free_result(result);
+	return 0;
+}
+
 /* Is this error one that a fresh connection cures? */
 static int
 connection_lost(unsigned int code)
@@ -399,7 +434,8 @@ connection_lost(unsigned int code)
 	return code == CR_SERVER_GONE_ERROR || code == CR_SERVER_LOST ||
 	    code == CR_CONNECTION_ERROR || code == ER_CONNECTION_KILLED ||
 	    code == 4031 /* ER_CLIENT_INTERACTION_TIMEOUT */ ||
-	    code == ER_UNKNOWN_STMT_HANDLER || code == ER_SERVER_SHUTDOWN;
+	    code == ER_UNKNOWN_STMT_HANDLER || code == ER_SERVER_SHUTDOWN ||
+	    node_not_ready(code);
 }
 
 static double
@@ -455,7 +491,7 @@ rolled_back(unsigned int code)
 static int
 reconnect(struct db *db)
 {
-	double deadline = monotonic_ms() + DB_RECONNECT_MS;
+	double deadline = monotonic_ms() + db->reconnect_ms;
 	long pause_ms = 20;
 
 	disconnect(db);
@@ -464,10 +500,14 @@ reconnect(struct db *db)
 		int last = monotonic_ms() + (double)pause_ms > deadline;
 
 		/* only the last attempt's error is logged */
-		if (open_connection(db, !last) == 0)
-			break;
+		if (open_connection(db, !last) == 0) {
+			if (!connection_not_ready(db->conn))
+				break;
+			mysql_close(db->conn);
+			db->conn = NULL;
+		}
 		if (last) {
-			log_err("db: no connection for %d ms", DB_RECONNECT_MS);
+			log_err("db: no usable connection for %d ms", db->reconnect_ms);
 			return DB_ERROR;
 		}
 		pause.tv_sec = 0;

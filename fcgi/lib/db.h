@@ -43,7 +43,9 @@ enum db_status {
 };
 
 /* How long a lost connection is retried before a call fails: a MariaDB
- * restart refuses connections for 0.3-0.4 s. */
+ * restart refuses connections for 0.3-0.4 s. Database.ReconnectMilliseconds
+ * changes it (a Galera node that restarts takes some seconds to rejoin:
+ * README, "Several web servers (Galera)"). */
 #define DB_RECONNECT_MS 2000
 
 struct db_query {
@@ -115,6 +117,7 @@ struct db {
 	 * statement of it may run on its own, nor its COMMIT succeed */
 	int aborted;
 	unsigned long client_flags;	/* CLIENT_MULTI_STATEMENTS for scripts */
+	int reconnect_ms;		/* Database.ReconnectMilliseconds */
 	struct db_query *stream;	/* the open stream, which owns the connection */
 	struct db_query cache[DB_CACHE_SIZE + DB_INSERT_CACHE_SIZE];
 	unsigned long cache_used[DB_CACHE_SIZE + DB_INSERT_CACHE_SIZE];
