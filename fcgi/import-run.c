@@ -845,8 +845,8 @@ write_new(struct job *job, struct batch *batch)
 {
 	static struct customer_fields fields[CUSTOMER_BATCH_MAX];
 	static struct staged *rows[CUSTOMER_BATCH_MAX];
+	static long long ids[CUSTOMER_BATCH_MAX];
 	int i = 0, n, k;
-	long long first_id;
 
 	while (i < batch->count) {
 		for (n = 0; i < batch->count && n < CUSTOMER_BATCH_MAX; i++)
@@ -856,7 +856,7 @@ write_new(struct job *job, struct batch *batch)
 			}
 		if (n == 0)
 			break;
-		switch (customer_create_batch(&job->ctx, fields, n, "customer.imported", &first_id)) {
+		switch (customer_create_batch(&job->ctx, fields, n, "customer.imported", ids)) {
 		case CUSTOMER_OK:
 			break;
 		case CUSTOMER_LIMIT:	/* the batches before it stay */
@@ -865,7 +865,7 @@ write_new(struct job *job, struct batch *batch)
 			return -1;
 		}
 		for (k = 0; k < n; k++)
-			rows[k]->customer_id = first_id + k;
+			rows[k]->customer_id = ids[k];
 	}
 	return 0;
 }

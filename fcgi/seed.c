@@ -188,10 +188,10 @@ static const char order_head[] =
 
 /* Creates the batch's customers through the customer writer, its batches
  * of CUSTOMER_BATCH_MAX (a multi-row INSERT each, their search terms, no
- * timeline: demo customers have no history); first_ids[k] gets the first
- * id of the k-th. Returns 0 or -1. */
+ * timeline: demo customers have no history); ids[i] gets the id of the
+ * i-th customer. Returns 0 or -1. */
 static int
-insert_customers(struct shop_context *ctx, struct batch *batch, long long *first_ids)
+insert_customers(struct shop_context *ctx, struct batch *batch, long long *ids)
 {
 	static struct customer_fields fields[BATCH];
 	int i, from;
@@ -214,7 +214,7 @@ insert_customers(struct shop_context *ctx, struct batch *batch, long long *first
 		    batch->customer_count - from : CUSTOMER_BATCH_MAX;
 
 		if (customer_create_batch(ctx, fields + from, count, NULL,
-		    &first_ids[from / CUSTOMER_BATCH_MAX]) != CUSTOMER_OK)
+		    ids + from) != CUSTOMER_OK)
 			return -1;
 	}
 	return 0;
@@ -222,7 +222,7 @@ insert_customers(struct shop_context *ctx, struct batch *batch, long long *first
 
 /* Inserts the batch's orders (db_insert_rows: statements of 250). */
 static int
-insert_orders(struct db *db, long long shop_id, struct batch *batch, const long long *first_ids,
+insert_orders(struct db *db, long long shop_id, struct batch *batch, const long long *ids,
     struct db_param *params)
 {
 	int i, p = 0;
@@ -231,8 +231,7 @@ insert_orders(struct db *db, long long shop_id, struct batch *batch, const long 
 		struct order_row *order = &batch->orders[i];
 
 		params[p++] = DB_INT(shop_id);
-		params[p++] = DB_INT(first_ids[order->customer_index / CUSTOMER_BATCH_MAX] +
-		    order->customer_index % CUSTOMER_BATCH_MAX);
+		params[p++] = DB_INT(ids[order->customer_index]);
 		params[p++] = DB_TEXT(order->reference);
 		params[p++] = DB_TEXT(order->status);
 		params[p++] = DB_INT(order->total_cents);
@@ -246,10 +245,10 @@ insert_orders(struct db *db, long long shop_id, struct batch *batch, const long 
 static int
 insert_batch(struct shop_context *ctx, struct batch *batch, struct db_param *params)
 {
-	long long first_ids[BATCH / CUSTOMER_BATCH_MAX];
+	static long long ids[BATCH];
 
-	if (db_begin(ctx->db) == 0 && insert_customers(ctx, batch, first_ids) == 0 &&
-	    insert_orders(ctx->db, ctx->shop_id, batch, first_ids, params) == 0)
+	if (db_begin(ctx->db) == 0 && insert_customers(ctx, batch, ids) == 0 &&
+	    insert_orders(ctx->db, ctx->shop_id, batch, ids, params) == 0)
 		return db_commit(ctx->db);
 	db_rollback(ctx->db);
 	return -1;

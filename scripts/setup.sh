@@ -4,7 +4,7 @@
 FIDELE_PACKAGES="build-essential autoconf automake make gcc pkg-config zlib1g-dev
  libfcgi-dev libmariadb-dev clearsilver-dev libcurl4-openssl-dev libssl-dev
  libcsv-dev libzip-dev libexpat1-dev libxlsxwriter-dev libqrencode-dev
- mariadb-server mariadb-client nginx spawn-fcgi python3 python3-aiosmtpd tidy curl
+ mariadb-server mariadb-client galera-4 rsync nginx spawn-fcgi python3 python3-aiosmtpd tidy curl
  chromium fonts-dejavu-core clang libjansson-dev php8.2-cli apache2 libapache2-mod-fcgid
  dpkg-dev debhelper fakeroot lintian"
 

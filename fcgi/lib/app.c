@@ -462,8 +462,9 @@ handler_run(struct request *req)
 		req->answered = 0;
 		page_error(req, 500, NULL);
 	} else if (req->rerun) {
-		log_warn("%s %s: the database connection was lost in a transaction that wrote "
-		    "nothing: running the request again", req->method, req->path);
+		log_warn("%s %s: the database connection was lost, or the server rolled back "
+		    "(deadlock, cluster conflict), a transaction that wrote nothing: running the "
+		    "request again", req->method, req->path);
 		db_rollback(db);
 		request_door_back(req, &door);
 		db_request_start(db);

@@ -69,11 +69,12 @@ static struct db_query customer_sql[CUSTOMER_SQL__MAX] = {
 	/* the name order the server computed (sql/006), which the search
 	 * terms carry */
 	[SQL_NAME_KEYS] = { .sql =
-	    "SELECT name_key FROM customer WHERE shop_id = ? AND id BETWEEN ? AND ? ORDER BY id" },
+	    "SELECT name_key FROM customer WHERE shop_id = ? AND id BETWEEN ? AND ?"
+	    " AND MOD(id - ?, ?) = 0 ORDER BY id" },
 	[SQL_CREATED_EVENTS] = { .sql =
 	    "INSERT INTO event (shop_id, customer_id, admin_id, kind, detail, ip)"
 	    " SELECT shop_id, id, ?, ?, '', ? FROM customer"
-	    " WHERE shop_id = ? AND id BETWEEN ? AND ? ORDER BY id" },
+	    " WHERE shop_id = ? AND id BETWEEN ? AND ? AND MOD(id - ?, ?) = 0 ORDER BY id" },
 
 	/* A selection is the ids in bulk_selection under one random
 	 * selection id, so that every statement of one change sees the same
@@ -314,22 +315,23 @@ or_empty(const char *text)
 	return text != NULL ? text : "";
 }
 
-/* Indexes the customers first_id .. first_id + count - 1 for search, with
- * the name_key the server computed for each. 0 or -1. */
+/* Indexes the new customers ids[0 .. count - 1] (ids[0], ids[0] + step,
+ * …: the rows of other nodes of a cluster may sit between them) for
+ * search, with the name_key the server computed for each. 0 or -1. */
 static int
 index_new(struct shop_context *ctx, const struct customer_fields *rows, int count,
-    long long first_id)
+    const long long *ids, long long step)
 {
 	static struct search_batch search;
 	static unsigned char key[CUSTOMER_BATCH_MAX][SEARCH_NAME_KEY_MAX];
 	static unsigned long key_length[CUSTOMER_BATCH_MAX];
 	struct db_query *keys = &customer_sql[SQL_NAME_KEYS];
-	struct db_param range[3] = { DB_INT(ctx->shop_id), DB_INT(first_id),
-		DB_INT(first_id + count - 1) };
+	struct db_param range[5] = { DB_INT(ctx->shop_id), DB_INT(ids[0]),
+		DB_INT(ids[count - 1]), DB_INT(ids[0]), DB_INT(step) };
 	char digits[40];
 	int i, status = 0;
 
-	if (run(ctx, SQL_NAME_KEYS, range, 3) < 0)
+	if (run(ctx, SQL_NAME_KEYS, range, 5) < 0)
 		return -1;
 	for (i = 0; status == 0 && i < count; i++) {
 		status = db_fetch(keys) == 1 && db_length(keys, 0) <= SEARCH_NAME_KEY_MAX ? 0 : -1;
@@ -342,7 +344,7 @@ index_new(struct shop_context *ctx, const struct customer_fields *rows, int coun
 	search_batch_init(&search, ctx->db, ctx->shop_id, SEARCH_ADD);
 	for (i = 0; status == 0 && i < count; i++) {
 		phone_digits(rows[i].phone, digits, sizeof(digits));
-		status = search_batch_add(&search, first_id + i, key[i], key_length[i],
+		status = search_batch_add(&search, ids[i], key[i], key_length[i],
 		    or_empty(rows[i].first_name), or_empty(rows[i].last_name), rows[i].email, digits);
 	}
 	return status == 0 ? search_batch_flush(&search) : -1;
@@ -368,15 +370,15 @@ over_limit(struct shop_context *ctx, int count)
 
 int
 customer_create_batch(struct shop_context *ctx, const struct customer_fields *rows,
-    int count, const char *kind, long long *first_id)
+    int count, const char *kind, long long *ids)
 {
 	static struct db_param params[CUSTOMER_BATCH_MAX * CUSTOMER_INSERT_COLUMNS];
 	static char digits[CUSTOMER_BATCH_MAX][40];
 	unsigned long long first;
-	long long rows_written;
+	long long rows_written, step = 1;
 	int i, p = 0;
 
-	*first_id = 0;
+	ids[0] = 0;
 	if (count < 1 || count > CUSTOMER_BATCH_MAX || customer_ready(ctx->db) != 0)
 		return CUSTOMER_ERROR;
 	switch (over_limit(ctx, count)) {
@@ -415,21 +417,26 @@ customer_create_batch(struct shop_context *ctx, const struct customer_fields *ro
 		params[p++] = row->import_id > 0 ? DB_INT(row->import_id) : DB_NULL;
 	}
 	/* one statement (CUSTOMER_BATCH_MAX is DB_INSERT_BATCH), whose ids
-	 * are consecutive; the statement of each row count is kept */
+	 * are reserved at once, step apart; the statement of each row count
+	 * is kept */
 	rows_written = db_insert_rows_as(ctx->db, customer_insert_head, customer_insert_row,
 	    CUSTOMER_INSERT_COLUMNS, params, (size_t)count, &first);
 	if (rows_written == DB_DUPLICATE)
 		return CUSTOMER_DUPLICATE;	/* the unique key (shop, e-mail) decides */
 	if (rows_written != count)
 		return CUSTOMER_ERROR;
-	*first_id = (long long)first;
-	if (*first_id <= 0 || index_new(ctx, rows, count, *first_id) != 0)
+	if (first == 0 || (count > 1 && (step = db_insert_id_step(ctx->db)) < 1))
+		return CUSTOMER_ERROR;
+	for (i = 0; i < count; i++)
+		ids[i] = (long long)first + i * step;
+	if (index_new(ctx, rows, count, ids, step) != 0)
 		return CUSTOMER_ERROR;
 	if (kind != NULL) {
-		struct db_param event[6] = { acting_admin(ctx), DB_TEXT(kind), DB_TEXT(ctx->ip),
-			DB_INT(ctx->shop_id), DB_INT(*first_id), DB_INT(*first_id + count - 1) };
+		struct db_param event[8] = { acting_admin(ctx), DB_TEXT(kind), DB_TEXT(ctx->ip),
+			DB_INT(ctx->shop_id), DB_INT(ids[0]), DB_INT(ids[count - 1]), DB_INT(ids[0]),
+			DB_INT(step) };
 
-		if (run(ctx, SQL_CREATED_EVENTS, event, 6) < 0)
+		if (run(ctx, SQL_CREATED_EVENTS, event, 8) < 0)
 			return CUSTOMER_ERROR;
 	}
 	return CUSTOMER_OK;

@@ -45,18 +45,20 @@ struct customer_fields {
 };
 
 /* Most rows one customer_create_batch call takes: one statement of
- * db_insert_rows, so that the batch's ids are consecutive. */
+ * db_insert_rows, so that the batch's ids are reserved at once. */
 #define CUSTOMER_BATCH_MAX DB_INSERT_BATCH
 
 /* Creates count customers (at most CUSTOMER_BATCH_MAX) with one multi-row
  * INSERT (db_insert_rows_as), indexes them for search, and writes one
  * event of kind for each when kind is not NULL (by the context's admin).
- * Their ids are *first_id, *first_id + 1, … Returns CUSTOMER_OK,
- * CUSTOMER_DUPLICATE when an address is taken, CUSTOMER_LIMIT when the
- * batch would take the shop past the customer limit its hosting provider
- * set (nothing of the batch is then written), or CUSTOMER_ERROR. */
+ * Their ids go to ids[0 .. count - 1], in the order of rows (they are
+ * first, first + step, … with db_insert_id_step's step: never count on
+ * consecutive ids, a Galera cluster of three steps by 3). Returns
+ * CUSTOMER_OK, CUSTOMER_DUPLICATE when an address is taken, CUSTOMER_LIMIT
+ * when the batch would take the shop past the customer limit its hosting
+ * provider set (nothing of the batch is then written), or CUSTOMER_ERROR. */
 int customer_create_batch(struct shop_context *ctx, const struct customer_fields *rows,
-    int count, const char *kind, long long *first_id);
+    int count, const char *kind, long long *ids);
 
 /* One customer, with its "customer.created" event. Returns as above; *id
  * gets the new customer's id. */

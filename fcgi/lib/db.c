@@ -301,11 +301,22 @@ open_connection(struct db *db, int quiet)
 	return 0;
 }
 
+/* Database.ReconnectMilliseconds, DB_RECONNECT_MS when unset, at most a
+ * minute. */
+static int
+reconnect_window(HDF *config)
+{
+	int ms = hdf_get_int_value(config, "Database.ReconnectMilliseconds", DB_RECONNECT_MS);
+
+	return ms < 0 ? 0 : ms > 60000 ? 60000 : ms;
+}
+
 int
 db_connect(struct db *db, HDF *config)
 {
 	memset(db, 0, sizeof(*db));
 	db->config = config;
+	db->reconnect_ms = reconnect_window(config);
 	return open_connection(db, 0);
 }
 
@@ -314,6 +325,7 @@ db_connect_for_scripts(struct db *db, HDF *config)
 {
 	memset(db, 0, sizeof(*db));
 	db->config = config;
+	db->reconnect_ms = reconnect_window(config);
 	db->client_flags = CLIENT_MULTI_STATEMENTS;
 	return open_connection(db, 0);
 }
@@ -392,6 +404,29 @@ db_cached(struct db *db, const char *sql)
 	return cache_find(db, sql, 0, DB_CACHE_SIZE);
 }
 
+/* 1047, "WSREP has not yet prepared node for application use": a Galera
+ * node that is starting, joining the cluster or cut off from its majority
+ * takes connections but runs nothing; it will, in a few seconds. */
+static int
+node_not_ready(unsigned int code)
+{
+	return code == ER_UNKNOWN_COM_ERROR;
+}
+
+/* A node that takes connections but cannot run statements yet (Galera). */
+static int
+connection_not_ready(MYSQL *conn)
+{
+	MYSQL_RES *result;
+
+	if (mysql_query(conn, "SELECT 1") != 0)
+		return node_not_ready(mysql_errno(conn));
+	result = mysql_store_result(conn);
+	if (result != NULL)
+		mysql_free_result(result);
+	return 0;
+}
+
 /* Is this error one that a fresh connection cures? */
 static int
 connection_lost(unsigned int code)
@@ -399,7 +434,8 @@ connection_lost(unsigned int code)
 	return code == CR_SERVER_GONE_ERROR || code == CR_SERVER_LOST ||
 	    code == CR_CONNECTION_ERROR || code == ER_CONNECTION_KILLED ||
 	    code == 4031 /* ER_CLIENT_INTERACTION_TIMEOUT */ ||
-	    code == ER_UNKNOWN_STMT_HANDLER || code == ER_SERVER_SHUTDOWN;
+	    code == ER_UNKNOWN_STMT_HANDLER || code == ER_SERVER_SHUTDOWN ||
+	    node_not_ready(code);
 }
 
 static double
@@ -433,7 +469,19 @@ static void
 transaction_lost(struct db *db)
 {
 	db->lost_in_transaction = 1;
+	db->aborted = 1;
 	disconnect(db);
+}
+
+/* Error 1213: the server rolled the whole transaction back, to break an
+ * InnoDB deadlock or, on Galera, because another node committed a change
+ * to the same rows first (certification conflict, or a brute-force abort
+ * of a transaction that held what a replicated one needed). Nothing of it
+ * was written, and the connection is fine. */
+static int
+rolled_back(unsigned int code)
+{
+	return code == ER_LOCK_DEADLOCK;
 }
 
 /* Opens a fresh connection and prepares every statement again. A server
@@ -443,7 +491,7 @@ transaction_lost(struct db *db)
 static int
 reconnect(struct db *db)
 {
-	double deadline = monotonic_ms() + DB_RECONNECT_MS;
+	double deadline = monotonic_ms() + db->reconnect_ms;
 	long pause_ms = 20;
 
 	disconnect(db);
@@ -452,10 +500,14 @@ reconnect(struct db *db)
 		int last = monotonic_ms() + (double)pause_ms > deadline;
 
 		/* only the last attempt's error is logged */
-		if (open_connection(db, !last) == 0)
-			break;
+		if (open_connection(db, !last) == 0) {
+			if (!connection_not_ready(db->conn))
+				break;
+			mysql_close(db->conn);
+			db->conn = NULL;
+		}
 		if (last) {
-			log_err("db: no connection for %d ms", DB_RECONNECT_MS);
+			log_err("db: no usable connection for %d ms", db->reconnect_ms);
 			return DB_ERROR;
 		}
 		pause.tv_sec = 0;
@@ -559,14 +611,33 @@ exec_named(struct db *db, struct db_query *query, const struct db_param *params,
 
 	if (stream_in_the_way(db, "a statement"))
 		return DB_ERROR;
+	if (db->in_transaction && db->aborted) {
+		/* the rest of a rolled back transaction would run on its own */
+		log_err("db: not run, its transaction was rolled back: %s",
+		    query->sql ? query->sql : "(a statement)");
+		return DB_ERROR;
+	}
 	rows = exec_once(query, params, n, stream, &code);
 	if (rows < 0 && connection_lost(code) && !db->in_transaction) {
 		if (reconnect(db) == 0)
 			rows = exec_once(query, params, n, stream, &code);
 	}
+	/* one statement on its own, rolled back whole: it can simply run
+	 * again (Galera already tries wsrep_retry_autocommit times) */
+	if (rows < 0 && rolled_back(code) && !db->in_transaction) {
+		log_warn("db: a statement met a deadlock or a cluster conflict: running it again");
+		rows = exec_once(query, params, n, stream, &code);
+	}
 	if (rows < 0) {
 		if (code == ER_DUP_ENTRY)
 			return DB_DUPLICATE;
+		if (rolled_back(code) && db->in_transaction) {
+			log_warn("db: the transaction met a deadlock or a cluster conflict and was"
+			    " rolled back by the server, in: %s", query->sql ? query->sql : "?");
+			db->lost_in_transaction = 1;
+			db->aborted = 1;
+			return DB_ERROR;
+		}
 		log_err("db: error %u: %s in: %s", code,
 		    query->stmt ? mysql_stmt_error(query->stmt) : "no connection",
 		    query->sql ? query->sql : "(a statement that no longer prepares)");
@@ -828,6 +899,24 @@ db_insert_id(struct db_query *query)
 	return query->stmt ? mysql_stmt_insert_id(query->stmt) : 0;
 }
 
+long long
+db_insert_id_step(struct db *db)
+{
+	struct db_query *query = db_cached(db, "SELECT @@auto_increment_increment");
+	long long step = DB_ERROR;
+
+	if (query == NULL || db_exec(db, query, NULL, 0) < 0)
+		return DB_ERROR;
+	if (db_fetch(query) == 1)
+		step = db_int(query, 0);
+	db_done(query);
+	if (step < 1) {
+		log_err("db: no auto_increment_increment");
+		return DB_ERROR;
+	}
+	return step;
+}
+
 int
 db_rows_to_hdf(struct db_query *query, HDF *hdf, const char *prefix)
 {
@@ -887,6 +976,7 @@ db_begin(struct db *db)
 		return -1;
 	}
 	db->in_transaction = 1;
+	db->aborted = 0;
 	return 0;
 }
 
@@ -895,17 +985,27 @@ db_commit(struct db *db)
 {
 	int status;
 
-	if (db->conn == NULL) {
-		/* the transaction was lost with its connection: not sent */
+	if (db->conn == NULL || db->aborted) {
+		/* the transaction was lost with its connection, or rolled back
+		 * by the server: a COMMIT would commit nothing and say yes */
 		db->in_transaction = 0;
-		log_err("db: COMMIT: the transaction's connection was lost");
+		db->aborted = 0;
+		log_err("db: COMMIT: the transaction was %s", db->conn == NULL ?
+		    "lost with its connection" : "rolled back by the server");
+		if (db->conn != NULL)
+			simple_command(db, "ROLLBACK");
 		return DB_ERROR;
 	}
 	status = simple_command(db, "COMMIT");
 	db->in_transaction = 0;
 	if (status == 0)
 		db->wrote = 1;
-	else if (connection_lost(mysql_errno(db->conn))) {
+	else if (rolled_back(mysql_errno(db->conn))) {
+		/* Galera's certification refused it at COMMIT: nothing of it
+		 * was written anywhere, the request may run again */
+		log_warn("db: COMMIT met a cluster conflict: the transaction was rolled back");
+		db->lost_in_transaction = 1;
+	} else if (connection_lost(mysql_errno(db->conn))) {
 		/* the server may have committed before the answer was lost:
 		 * the request must not run again */
 		db->wrote = 1;
@@ -923,6 +1023,7 @@ db_rollback(struct db *db)
 	if (!db->in_transaction)
 		return 0;
 	db->in_transaction = 0;
+	db->aborted = 0;
 	/* a lost transaction is rolled back by the server already */
 	if (db->conn == NULL)
 		return 0;

@@ -9,7 +9,12 @@
  * db_exec reconnects, prepares every table again and retries once, unless a
  * transaction was open: then it fails, the connection is dropped and the
  * loss remembered (lost_in_transaction), and the core runs the request
- * again when nothing of it was written (app.c, handler_run).
+ * again when nothing of it was written (app.c, handler_run). A transaction
+ * the server rolled back whole (error 1213: an InnoDB deadlock, or on a
+ * Galera cluster a certification conflict with another node's commit,
+ * reported at the statement or at COMMIT) counts the same: nothing more of
+ * it runs, its COMMIT fails, and the core runs the request again; a
+ * statement outside a transaction that meets one is run again here.
  * A reconnect keeps trying for DB_RECONNECT_MS (a restarting server refuses
  * connections for a few tenths of a second), so a restart costs no page.
  *
@@ -38,7 +43,9 @@ enum db_status {
 };
 
 /* How long a lost connection is retried before a call fails: a MariaDB
- * restart refuses connections for 0.3-0.4 s. */
+ * restart refuses connections for 0.3-0.4 s. Database.ReconnectMilliseconds
+ * changes it (a Galera node that restarts takes some seconds to rejoin:
+ * README, "Several web servers (Galera)"). */
 #define DB_RECONNECT_MS 2000
 
 struct db_query {
@@ -105,7 +112,12 @@ struct db {
 	 * COMMIT was sent, or a statement outside a transaction changed rows). */
 	int lost_in_transaction;
 	int wrote;
+	/* the open transaction was ended by the server (lost with its
+	 * connection, or rolled back by a deadlock or a cluster conflict): no
+	 * statement of it may run on its own, nor its COMMIT succeed */
+	int aborted;
 	unsigned long client_flags;	/* CLIENT_MULTI_STATEMENTS for scripts */
+	int reconnect_ms;		/* Database.ReconnectMilliseconds */
 	struct db_query *stream;	/* the open stream, which owns the connection */
 	struct db_query cache[DB_CACHE_SIZE + DB_INSERT_CACHE_SIZE];
 	unsigned long cache_used[DB_CACHE_SIZE + DB_INSERT_CACHE_SIZE];
@@ -185,9 +197,11 @@ long long db_insert_rows(struct db *db, const char *head, unsigned int columns,
  * columns placeholders, SQL around them as a row needs), instead of
  * "(?,...)" (group NULL). *first_id (when not NULL) gets the
  * AUTO_INCREMENT value of the first row of the first statement, 0 when
- * none. The rows of one statement (at most DB_INSERT_BATCH) get
- * consecutive ids: InnoDB reserves them at once for an INSERT whose row
- * count is known (innodb_autoinc_lock_mode 1, MariaDB's default). */
+ * none. The rows of one statement (at most DB_INSERT_BATCH) get ids
+ * db_insert_id_step apart: InnoDB reserves them at once for an INSERT
+ * whose row count is known (a "simple insert", in lock modes 1, MariaDB's
+ * default, and 2, which Galera asks for); the step is 1 on one server and
+ * the cluster's size on Galera. */
 long long db_insert_rows_as(struct db *db, const char *head, const char *group,
     unsigned int columns, const struct db_param *params, size_t rows,
     unsigned long long *first_id);
@@ -231,6 +245,15 @@ void db_done(struct db_query *query);
 
 /* The AUTO_INCREMENT value of the last INSERT through query. */
 unsigned long long db_insert_id(struct db_query *query);
+
+/* The step between the AUTO_INCREMENT ids of one multi-row INSERT on this
+ * connection (@@auto_increment_increment): 1 on one server, the cluster's
+ * size on Galera (wsrep_auto_increment_control gives each node its own
+ * offset), so the rows of one statement are first, first + step, ...
+ * Read on the connection that inserted, right after the INSERT (a node
+ * changes it when the cluster grows or shrinks). DB_ERROR (logged) when
+ * it cannot be read. */
+long long db_insert_id_step(struct db *db);
 
 /* Copies every remaining row into hdf as prefix.<row>.<column> = value
  * (NULL columns are left out), then db_done. Returns the row count or -1. */

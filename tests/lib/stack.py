@@ -24,6 +24,13 @@ SIGINT/SIGTERM, so a failing test never leaves servers behind.
     stack.admin("shop", "add", "--slug", "a", "--name", "Shop A")
     stack.sql("SELECT COUNT(*) FROM customer")
     stack.stop()
+
+With database=ExternalDatabase(...) the stack starts no MariaDB of its own
+and uses a running server (tests/galera/run: a Galera node per web node);
+with shared=another_stack it also starts no SMTP server and takes the
+other's SMTP server, mail folder, upload spool and secret, as a second web
+node behind the same load balancer would (the spool must be shared between
+web nodes: the worker reads the uploads and writes the exports there).
 """
 
 import atexit
@@ -72,11 +79,23 @@ def can_connect(address):
             return False
 
 
+class ExternalDatabase:
+    """A MariaDB server the stack does not own: its unix socket (root may
+    sign in through it), the password of the 'fidele'@'localhost' user the
+    caller made, and how to restart it (restart_mariadb), if one can."""
+
+    def __init__(self, socket_path, password, restart=None):
+        self.socket = socket_path
+        self.password = password
+        self.restart = restart
+
+
 class Stack:
     def __init__(self, var_dir, srcdir, builddir, port=None, persistent=False,
                  buffer_pool="256M", processes=2, sanitizer_logs=False,
                  extra_programs=None, extra_nginx="", smtp=True, config_extra="",
-                 web_server=None, extra_routes=None, pinned_shop=None):
+                 web_server=None, extra_routes=None, pinned_shop=None,
+                 database=None, shared=None):
         self.var = os.path.abspath(var_dir)
         self.web_server = web_server or os.environ.get("FIDELE_WEB_SERVER") or "nginx"
         if self.web_server not in WEB_SERVERS:
@@ -93,7 +112,9 @@ class Stack:
         self.srcdir = os.path.abspath(srcdir)
         self.builddir = os.path.abspath(builddir)
         self.port = port or free_port()
-        self.smtp_port = free_port()
+        self.database = database
+        self.shared = shared
+        self.smtp_port = shared.smtp_port if shared else free_port()
         self.persistent = persistent
         self.buffer_pool = buffer_pool
         self.processes = processes
@@ -111,10 +132,11 @@ class Stack:
         self.datadir = os.path.join(self.var, "mariadb")
         self.run_dir = os.path.join(self.var, "run")
         self.log_dir = os.path.join(self.var, "log")
-        self.mail_dir = os.path.join(self.var, "mail")
-        self.spool_dir = os.path.join(self.var, "spool")   # uploads (Spool.Dir)
+        self.mail_dir = shared.mail_dir if shared else os.path.join(self.var, "mail")
+        # uploads (Spool.Dir)
+        self.spool_dir = shared.spool_dir if shared else os.path.join(self.var, "spool")
         self.inbox = os.path.join(self.mail_dir, "inbox")
-        self.db_socket = os.path.join(self.run_dir, "mariadb.sock")
+        self.db_socket = database.socket if database else os.path.join(self.run_dir, "mariadb.sock")
         self.config = os.path.join(self.var, "fidele.hdf")
         self.base_url = "http://127.0.0.1:%d" % self.port
 
@@ -185,7 +207,7 @@ class Stack:
         self._start_mariadb()
         self._write_config()
         self.admin("migrate")
-        if self.smtp:
+        if self.smtp and self.shared is None:
             self.start_smtp()
         if self.web_server in ("nginx", "apache-proxy"):
             self._start_programs()
@@ -208,6 +230,10 @@ class Stack:
         return child
 
     def _start_mariadb(self):
+        if self.database is not None:
+            wait_for(lambda: can_connect(self.db_socket), "MariaDB at " + self.db_socket, 60)
+            self.db_password = self.database.password
+            return
         fresh = not os.path.isdir(os.path.join(self.datadir, "mysql"))
         # a temporary folder of its own: servers set up at the same time in
         # the shared /tmp (make -j check starts several stacks) take each
@@ -251,7 +277,7 @@ class Stack:
             self.db_password = f.read().strip()
 
     def _write_config(self):
-        secret_file = os.path.join(self.var, "secret")
+        secret_file = os.path.join((self.shared or self).var, "secret")
         if not os.path.exists(secret_file):
             with open(secret_file, "w") as f:
                 f.write(os.urandom(32).hex())
@@ -281,6 +307,8 @@ class Stack:
         return self._spawn([self.program("fidele-worker")], "worker.log")
 
     def start_smtp(self):
+        if self.shared is not None:
+            return self.shared.start_smtp()
         self.smtp_process = self._spawn(
             ["/usr/bin/python3", "-m", "aiosmtpd", "-n", "-l", "127.0.0.1:%d" % self.smtp_port,
              "-c", "aiosmtpd.handlers.Mailbox", os.path.join(self.mail_dir, "inbox")],
@@ -289,6 +317,8 @@ class Stack:
 
     def stop_smtp(self):
         """Stops the SMTP server, as an outage would."""
+        if self.shared is not None:
+            return self.shared.stop_smtp()
         self.smtp_process.terminate()
         self.smtp_process.wait(timeout=30)
         self.children.remove(self.smtp_process)
@@ -442,6 +472,8 @@ class Stack:
     def restart_mariadb(self):
         """Stops and starts the database server, as a crash or an upgrade
         would; the programs keep running."""
+        if self.database is not None:
+            return self.database.restart()
         self.mariadb.terminate()
         self.mariadb.wait(timeout=60)
         self.children.remove(self.mariadb)
