@@ -190,7 +190,7 @@ api_rate(struct request *req)
 		page_json_error(req, 500, "internal_error", NULL);
 		return 1;
 	}
-	switch (ratelimit_exceeded(&req->context, &rule, req->key.public_id)) {
+	switch (ratelimit_take(&req->context, &rule, req->key.public_id)) {
 	case 0:
 		break;
 	case 1:
@@ -198,10 +198,6 @@ api_rate(struct request *req)
 		api_refuse(req, 429, "rate_limited", NULL, "RateLimited");
 		return 1;
 	default:
-		page_json_error(req, 500, "internal_error", NULL);
-		return 1;
-	}
-	if (ratelimit_hit(&req->context, &rule, req->key.public_id) != 0) {
 		page_json_error(req, 500, "internal_error", NULL);
 		return 1;
 	}

@@ -60,6 +60,14 @@ struct db_query core_sql[CORE_SQL__MAX] = {
 	    " ON DUPLICATE KEY UPDATE"
 	    "   hits = IF(window_start <= NOW() - INTERVAL ? SECOND, 1, hits + 1),"
 	    "   window_start = IF(window_start <= NOW() - INTERVAL ? SECOND, NOW(), window_start)" },
+	/* CORE_RATE_HIT that also says the count it reached: LAST_INSERT_ID(n)
+	 * hands n back with the statement's answer (ratelimit_take) */
+	[CORE_RATE_TAKE] = { .sql =
+	    "INSERT INTO rate_limit (bucket, key_hash, window_start, hits)"
+	    " VALUES (?, ?, NOW(), LAST_INSERT_ID(1))"
+	    " ON DUPLICATE KEY UPDATE"
+	    "   hits = LAST_INSERT_ID(IF(window_start <= NOW() - INTERVAL ? SECOND, 1, hits + 1)),"
+	    "   window_start = IF(window_start <= NOW() - INTERVAL ? SECOND, NOW(), window_start)" },
 	[CORE_RATE_READ] = { .sql =
 	    "SELECT hits FROM rate_limit"
 	    " WHERE bucket = ? AND key_hash = ? AND window_start > NOW() - INTERVAL ? SECOND" },

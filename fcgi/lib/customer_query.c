@@ -1107,7 +1107,7 @@ plan_slice(struct customer_query *query, struct db *db, const struct customer_es
     int for_page)
 {
 	struct db_param params[2] = { DB_INT(query->group_id), DB_INT(query->shop_id) };
-	double members = -1, tagged = -1, shop;
+	double members = -1, tagged = -1, shop, walk, cost;
 
 	query->slice_first = query->slice_by_tag = 0;
 	query->slice_walk_max = 0;
@@ -1140,8 +1140,19 @@ plan_slice(struct customer_query *query, struct db *db, const struct customer_es
 	/* a walk finds a page after about (size + 1) × shop / members
 	 * customers, more when other filters leave members out (a group and
 	 * a tag that few share): past eight times that, the members are read
-	 * first after all (customer_query_page) */
-	query->slice_walk_max = (long long)(8.0 * (query->size + 1) * shop / members) + 1000;
+	 * first after all (customer_query_page). Both estimates err, in
+	 * opposite ways (InnoDB caps a range's at half the table and gave
+	 * twice a group of 10,000 of 1,000,000), so the walk also goes on
+	 * for three rows examined a member, about what reading the members
+	 * first costs (a customer's row each, four times an entry walked
+	 * with its membership looked up): giving up then costs at most twice
+	 * the better way ("1 %" and marketing consent: 13,700 rows examined,
+	 * 9 ms, where the members first took 84). With a group and a tag,
+	 * the members first are looked up among the others on the indexes
+	 * alone (sql_filters), an entry each: the walk goes on for as many */
+	walk = 8.0 * (query->size + 1) * shop / members;
+	cost = query->group_id > 0 && query->tag_id > 0 ? members : 3.0 * members;
+	query->slice_walk_max = (long long)(walk > cost ? walk : cost) + 1000;
 	if (query->slice_first && query->plan != CUSTOMER_PLAN_FILTERS)
 		query->plan = CUSTOMER_PLAN_WALK;
 	return 0;
@@ -1558,13 +1569,26 @@ sql_filters(struct customer_sql *sql, const struct customer_query *query, enum s
 		text_like_prefix(query->token[0], sql->pattern[0], sizeof(sql->pattern[0]));
 		sql_param(sql, " AND s0.term LIKE ?", DB_TEXT(sql->pattern[0]));
 	} else if (slice_read_first(query, read)) {
-		/* a group's or a tag's members, then their rows */
-		if (query->group_id > 0 && !(query->slice_by_tag && query->tag_id > 0))
-			sql_param(sql, " FROM customer_group_member sm STRAIGHT_JOIN customer c"
-			    " ON c.id = sm.customer_id AND sm.group_id = ?", DB_INT(query->group_id));
+		/* a group's or a tag's members, then their rows; with both,
+		 * the fewer members are looked up among the others first, on
+		 * the two indexes alone, and a row is read only for those they
+		 * share (a tag of 50,000 and a group sharing none of them: 50,000
+		 * entries looked up, 45 ms, against 150 ms reading their rows) */
+		int by_group = query->group_id > 0 && !(query->slice_by_tag && query->tag_id > 0);
+
+		if (by_group)
+			sql_add(sql, " FROM customer_group_member sm");
 		else
-			sql_param(sql, " FROM customer_tag sm STRAIGHT_JOIN customer c"
-			    " ON c.id = sm.customer_id AND sm.tag_id = ?", DB_INT(query->tag_id));
+			sql_add(sql, " FROM customer_tag sm");
+		if (by_group && query->tag_id > 0)
+			sql_param(sql, " STRAIGHT_JOIN customer_tag sx ON sx.tag_id = ?"
+			    " AND sx.customer_id = sm.customer_id", DB_INT(query->tag_id));
+		else if (!by_group && query->group_id > 0)
+			sql_param(sql, " STRAIGHT_JOIN customer_group_member sx ON sx.group_id = ?"
+			    " AND sx.customer_id = sm.customer_id", DB_INT(query->group_id));
+		sql_add(sql, " STRAIGHT_JOIN customer c ON c.id = sm.customer_id AND sm.");
+		sql_param(sql, by_group ? "group_id = ?" : "tag_id = ?",
+		    DB_INT(by_group ? query->group_id : query->tag_id));
 		sql_param(sql, " AND sm.shop_id = ?", DB_INT(query->shop_id));
 	} else {
 		sql_add(sql, " FROM customer c");

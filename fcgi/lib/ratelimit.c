@@ -47,6 +47,23 @@ ratelimit_hit(struct shop_context *ctx, const struct ratelimit *rule, const char
 }
 
 int
+ratelimit_take(struct shop_context *ctx, const struct ratelimit *rule, const char *key)
+{
+	struct db_query *take = &core_sql[CORE_RATE_TAKE];
+	unsigned char hash[CRYPTO_HASH_BYTES];
+	struct db_param params[4];
+
+	crypto_sha256(key, strlen(key), hash);
+	params[0] = DB_TEXT(rule->bucket);
+	params[1] = DB_BLOB(hash, sizeof(hash));
+	params[2] = DB_INT(rule->window);
+	params[3] = DB_INT(rule->window);
+	if (db_exec(ctx->db, take, params, 4) < 0)
+		return -1;
+	return db_insert_id(take) > (unsigned long long)rule->limit;
+}
+
+int
 ratelimit_any_exceeded(struct shop_context *ctx, const struct ratelimit_use *uses, size_t n)
 {
 	size_t i;

@@ -24,6 +24,12 @@ int ratelimit_exceeded(struct shop_context *ctx, const struct ratelimit *rule, c
 /* Counts one hit for key. Returns 0 or -1. */
 int ratelimit_hit(struct shop_context *ctx, const struct ratelimit *rule, const char *key);
 
+/* Counts one hit for key and says whether it went past the limit: 1
+ * when it did (the hit counts, refused or not), 0 when not, -1 on a
+ * database error. One statement where ratelimit_exceeded then
+ * ratelimit_hit are two, for a limit checked on every request. */
+int ratelimit_take(struct shop_context *ctx, const struct ratelimit *rule, const char *key);
+
 /* One limit applied to one key. */
 struct ratelimit_use {
 	const struct ratelimit *rule;

@@ -129,9 +129,11 @@ SELECT %(s)d, t.id, c.id FROM tag t, customer c
         key = create_key("alpha", "Site alpha (rate)")
         other = create_key("alpha", "Site alpha (other)")
         self.assertEqual(customer(key, "api-pro@alpha.test").status, 200)
-        # the key used up its minute (Limits.ApiRequests, 1200 by default)
-        sql("UPDATE rate_limit SET hits = 1200 WHERE bucket = 'api-key'"
+        # the minute's last request (Limits.ApiRequests, 1200 by default)
+        # is answered, the next one is not
+        sql("UPDATE rate_limit SET hits = 1199 WHERE bucket = 'api-key'"
             " AND key_hash = UNHEX(SHA2('%s', 256))" % key[0])
+        self.assertEqual(customer(key, "api-pro@alpha.test").status, 200)
         response = customer(key, "api-pro@alpha.test")
         self.assertJsonError(response, 429, "rate_limited")
         self.assertEqual(response.header("Retry-After"), "60")
