@@ -9,11 +9,13 @@
 #     a2enmod rewrite headers proxy proxy_fcgi
 # then in the <VirtualHost>:
 #
-#     Define FIDELE_SOCKETS /run/fidele                  # the pools' sockets
-#     Define FIDELE_DATA    /usr/local/share/fidele      # installed data (static/)
-#     SetEnv FIDELE_SHOP    alpha       # optional: pins the vhost to a shop
-#                                       # (its slug); without it, the Host
-#                                       # header finds the shop
+#     Define FIDELE_SOCKETS /run/fidele
+#     Define FIDELE_DATA    /usr/local/share/fidele
+#     SetEnv FIDELE_SHOP    alpha
+#
+# (the pools' sockets; the installed data, static/; and, only to pin the
+# vhost to a shop, its slug: without it the Host header finds the shop.
+# Apache takes no comment at the end of a line)
 #     Include /usr/local/share/fidele/apache/fidele-proxy.conf
 #     CustomLog ${APACHE_LOG_DIR}/fidele-access.log fidele
 #

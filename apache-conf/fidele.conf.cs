@@ -11,11 +11,13 @@
 #     a2enmod rewrite headers fcgid        (or: a2enmod rewrite headers cgid)
 # then in the <VirtualHost>:
 #
-#     Define FIDELE_PROGRAMS /usr/local/libexec/fidele   # the programs
-#     Define FIDELE_DATA     /usr/local/share/fidele     # installed data (static/)
-#     SetEnv FIDELE_SHOP     alpha       # optional: pins the vhost to a shop
-#                                        # (its slug); without it, the Host
-#                                        # header finds the shop
+#     Define FIDELE_PROGRAMS /usr/local/libexec/fidele
+#     Define FIDELE_DATA     /usr/local/share/fidele
+#     SetEnv FIDELE_SHOP     alpha
+#
+# (the programs; the installed data, static/; and, only to pin the vhost
+# to a shop, its slug: without it the Host header finds the shop. Apache
+# takes no comment at the end of a line)
 #     Include /usr/local/share/fidele/apache/fidele.conf
 #     CustomLog ${APACHE_LOG_DIR}/fidele-access.log fidele
 #

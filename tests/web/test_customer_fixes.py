@@ -464,7 +464,9 @@ class PageParts(Customer):
         notes = self.browser.get(self.path + "?all=notes")
         self.assertEqual(len(re.findall(r'class="note-body">Note n°', notes.body)), 200)
         following = re.search(r'rel="next" href="([^"]+)"', notes.body).group(1)
-        rest = self.browser.get(html.unescape(following))
+        # without its #fragment, as a browser asks for it (Apache refuses
+        # a request line that carries one)
+        rest = self.browser.get(html.unescape(following).split("#")[0])
         self.assertEqual(sorted(re.findall(r'class="note-body">Note n°(\d+)<', rest.body), key=int),
                          ["1", "2", "3", "4", "5"])
 

@@ -401,7 +401,9 @@ class BigShop(unittest.TestCase):
         first = raw.read(1)
         first_at = time.time()
         content = first + raw.read()
-        if web.STACK.web_server != "nginx":
+        # (as plain CGI, and through mod_proxy_fcgi, Apache may send it in
+        # chunks instead: the file was whole before its first byte all the same)
+        if length is not None:
             self.assertEqual(int(length), len(content))
         connection.close()
         rows = csv_rows(content, "csv")
