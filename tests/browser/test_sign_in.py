@@ -34,9 +34,11 @@ def token_used(path):
 
 
 def referers_holding(path):
-    """Lines of nginx's access log whose Referer holds the token of path."""
+    """Lines of the web server's access log whose Referer holds the token
+    of path (nginx's combined format and Apache's "fidele" end alike)."""
     token = path.rsplit("=", 1)[1]
-    with open(os.path.join(browsing.STACK.log_dir, "nginx-access.log")) as log:
+    name = "nginx-access.log" if browsing.STACK.web_server == "nginx" else "apache-access.log"
+    with open(os.path.join(browsing.STACK.log_dir, name)) as log:
         # combined format: ... "request" status bytes "referer" "user agent"
         return [line for line in log if token in line.split('"')[-4]]
 
