@@ -32,8 +32,11 @@ ratelimit_exceeded(struct shop_context *ctx, const struct ratelimit *rule, const
 	return found < 0 ? -1 : exceeded;
 }
 
-int
-ratelimit_hit(struct shop_context *ctx, const struct ratelimit *rule, const char *key)
+/* Runs one of the two counting statements (CORE_RATE_HIT, CORE_RATE_TAKE)
+ * for key under rule. 0 or -1. */
+static int
+rate_count(struct shop_context *ctx, struct db_query *query, const struct ratelimit *rule,
+    const char *key)
 {
 	unsigned char hash[CRYPTO_HASH_BYTES];
 	struct db_param params[4];
@@ -43,22 +46,21 @@ ratelimit_hit(struct shop_context *ctx, const struct ratelimit *rule, const char
 	params[1] = DB_BLOB(hash, sizeof(hash));
 	params[2] = DB_INT(rule->window);
 	params[3] = DB_INT(rule->window);
-	return db_exec(ctx->db, &core_sql[CORE_RATE_HIT], params, 4) < 0 ? -1 : 0;
+	return db_exec(ctx->db, query, params, 4) < 0 ? -1 : 0;
+}
+
+int
+ratelimit_hit(struct shop_context *ctx, const struct ratelimit *rule, const char *key)
+{
+	return rate_count(ctx, &core_sql[CORE_RATE_HIT], rule, key);
 }
 
 int
 ratelimit_take(struct shop_context *ctx, const struct ratelimit *rule, const char *key)
 {
 	struct db_query *take = &core_sql[CORE_RATE_TAKE];
-	unsigned char hash[CRYPTO_HASH_BYTES];
-	struct db_param params[4];
 
-	crypto_sha256(key, strlen(key), hash);
-	params[0] = DB_TEXT(rule->bucket);
-	params[1] = DB_BLOB(hash, sizeof(hash));
-	params[2] = DB_INT(rule->window);
-	params[3] = DB_INT(rule->window);
-	if (db_exec(ctx->db, take, params, 4) < 0)
+	if (rate_count(ctx, take, rule, key) != 0)
 		return -1;
 	return db_insert_id(take) > (unsigned long long)rule->limit;
 }

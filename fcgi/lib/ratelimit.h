@@ -27,7 +27,9 @@ int ratelimit_hit(struct shop_context *ctx, const struct ratelimit *rule, const 
 /* Counts one hit for key and says whether it went past the limit: 1
  * when it did (the hit counts, refused or not), 0 when not, -1 on a
  * database error. One statement where ratelimit_exceeded then
- * ratelimit_hit are two, for a limit checked on every request. */
+ * ratelimit_hit are two, for a limit checked on every request. It sets
+ * the connection's LAST_INSERT_ID(): take the limit before an insert whose
+ * id a later statement reads that way, not between them. */
 int ratelimit_take(struct shop_context *ctx, const struct ratelimit *rule, const char *key);
 
 /* One limit applied to one key. */
