@@ -629,7 +629,7 @@ api_order_read(json_t *body, struct api_order *order, struct api_problem *proble
 /* What an order write did. */
 enum api_result {
 	RESULT_CREATED, RESULT_UPDATED, RESULT_UNCHANGED, RESULT_STALE,
-	RESULT_AGAIN,		/* a unique key was taken by a feed at once: run again */
+	RESULT_AGAIN,		/* a unique key taken, or a deadlock, by a feed at once: run again */
 	RESULT_ANSWERED		/* refused or failed: answered */
 };
 
@@ -699,6 +699,9 @@ api_order_customer(struct request *req, const struct api_order *order, int *crea
 	*blocked = 0;
 	return id;
 fail:
+	/* a deadlock with another feed (the server rolled back): again */
+	if (db->aborted)
+		return -1;
 	page_json_error(req, 500, "internal_error", NULL);
 	return 0;
 }
@@ -887,6 +890,11 @@ api_order_try(struct request *req, const struct api_order *order, int *customer_
 		goto fail;
 	return result;
 fail:
+	/* a deadlock with another feed (two new orders of one new address,
+	 * each holding a gap of the customers' index): the server rolled the
+	 * transaction back, and it is run again (api_orders) */
+	if (db->aborted)
+		return RESULT_AGAIN;
 	page_json_error(req, 500, "internal_error", NULL);
 	return RESULT_ANSWERED;
 }
