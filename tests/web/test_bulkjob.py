@@ -15,12 +15,12 @@ import os
 import re
 import signal
 import subprocess
-import tempfile
 import time
 import urllib.parse
 
 from fixtures import ALPHA_HOST, ALPHA_OWNER, ALPHA_STAFF, BETA_HOST, BETA_OWNER
 from test_pages import tidy_problems
+from jobs_steps import JobsWorker
 from test_worker_smtp import WorkerCase
 import web
 
@@ -37,7 +37,7 @@ def hidden_fields(page):
             re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', form)]
 
 
-class BulkJob(WorkerCase):
+class BulkJob(JobsWorker, WorkerCase):
     counter = 0
 
     def setUp(self):
@@ -65,26 +65,6 @@ class BulkJob(WorkerCase):
                                 {"email": email, "last_name": self.tag})
         self.assertEqual(answer.status, 303)
         return answer.header("Location").rsplit("/", 1)[1]
-
-    def worker_env(self, **jobs):
-        """The stack's configuration with Jobs settings (MailAfterSeconds 0
-        unless given: every end is mailed)."""
-        jobs.setdefault("MailAfterSeconds", 0)
-        with open(web.STACK.config) as f:
-            text = f.read()
-        text += "Jobs {\n" + "".join("  %s = %s\n" % kv for kv in jobs.items()) + "}\n"
-        handle, path = tempfile.mkstemp(suffix=".hdf", dir=self.folder)
-        with os.fdopen(handle, "w") as f:
-            f.write(text)
-        os.chmod(path, 0o640)
-        return dict(web.STACK.env(), FIDELE_CONFIG=path)
-
-    def run_worker(self, **jobs):
-        result = subprocess.run([web.STACK.program("fidele-worker"), "--once"],
-                                env=self.worker_env(**jobs), capture_output=True, text=True,
-                                timeout=300)
-        self.assertEqual(result.returncode, 0, result.stderr)
-        return result
 
     def confirmation(self, action, browser=None, **filters):
         browser = browser or self.owner

@@ -18,11 +18,11 @@ by a worker the test starts, with small batches and every end mailed."""
 import os
 import re
 import subprocess
-import tempfile
 import unittest
 
 from fixtures import ALPHA_HOST, ALPHA_OWNER, BETA_HOST, BETA_OWNER
 from test_pages import tidy_problems
+from jobs_steps import JobsWorker
 from test_worker_smtp import WorkerCase
 import web
 
@@ -51,7 +51,7 @@ def plain(text):
     return re.sub(r"[\u00a0\u202f]", " ", text)
 
 
-class GroupsBulkJob(WorkerCase):
+class GroupsBulkJob(JobsWorker, WorkerCase):
     counter = 0
 
     def setUp(self):
@@ -128,23 +128,6 @@ class GroupsBulkJob(WorkerCase):
         location = done.header("Location")
         self.assertRegex(location, r"^/admin/customers/jobs/\d+$")
         return location.rsplit("/", 1)[1]
-
-    def worker_env(self, **jobs):
-        jobs.setdefault("MailAfterSeconds", 0)
-        with open(web.STACK.config) as f:
-            text = f.read()
-        text += "Jobs {\n" + "".join("  %s = %s\n" % kv for kv in jobs.items()) + "}\n"
-        handle, path = tempfile.mkstemp(suffix=".hdf", dir=self.folder)
-        with os.fdopen(handle, "w") as f:
-            f.write(text)
-        os.chmod(path, 0o640)
-        return dict(web.STACK.env(), FIDELE_CONFIG=path)
-
-    def run_worker(self, **jobs):
-        result = subprocess.run([web.STACK.program("fidele-worker"), "--once"],
-                                env=self.worker_env(**jobs), capture_output=True, text=True,
-                                timeout=300)
-        self.assertEqual(result.returncode, 0, result.stderr)
 
     def job(self, job_id):
         return rows("SELECT state, progress, changed FROM job WHERE id = %s" % job_id)[0]
