@@ -147,13 +147,17 @@ class Commands(unittest.TestCase):
             answer = admin("shops")
             self.assertEqual(answer.returncode, 0, answer.stderr)
             lines = answer.stdout.splitlines()
-            self.assertEqual(lines[0], "shop\tcustomers\tadmins\thosts\tmails waiting\tstate\tname")
-            self.assertIn("cli-count\t3\t1\t2\t1\topen\tComptes", lines)
+            self.assertEqual(lines[0], "shop\tcustomers\tadmins\thosts\tmails waiting\tmails failed\t"
+                             "state\tname")
+            self.assertIn("cli-count\t3\t1\t2\t1\t0\topen\tComptes", lines)
             self.assertIn("alpha\t%s\t" % one("SELECT COUNT(*) FROM customer c JOIN shop s"
                                               " ON s.id = c.shop_id WHERE s.slug = 'alpha'"
                                               " AND c.erased_at IS NULL"), answer.stdout)
+            sql("INSERT INTO outbox (shop_id, kind, recipient, subject, body_text, status)"
+                " VALUES (%s, 'customer-welcome', 'nowhere@cli-count.test', 'Perdu', 'x',"
+                "         'failed')" % shop)
             admin("shop", "disable", "--shop", "cli-count")
-            self.assertIn("cli-count\t3\t1\t2\t1\tdisabled\tComptes", admin("shops").stdout)
+            self.assertIn("cli-count\t3\t1\t2\t1\t1\tdisabled\tComptes", admin("shops").stdout)
         finally:
             admin("shop", "delete", "--shop", "cli-count", "--yes")
 
@@ -566,6 +570,23 @@ class Doctor(unittest.TestCase):
             listener.close()
         answer = self.doctor(sockets=os.path.join(self.folder, "none"))
         self.assertIn("PROBLEM  no pool socket in", answer.stdout)
+
+    def test_a_pool_socket_nobody_answers_is_reported(self):
+        # a pool that died leaves its socket file: the mode is right, no one listens
+        path = os.path.join(self.folder, "groups.sock")
+        listener = socket.socket(socket.AF_UNIX)
+        listener.bind(path)
+        try:
+            os.chmod(path, 0o660)
+            answer = self.doctor(sockets=self.folder)
+            self.assertEqual(answer.returncode, 1)
+            self.assertIn("PROBLEM  socket %s: no pool answers (Connection refused): it died;"
+                          " systemctl restart fidele@groups" % path, answer.stdout)
+            listener.listen(1)
+            answer = self.doctor(sockets=self.folder)
+            self.assertIn("OK       socket %s (mode 0660), a pool answers" % path, answer.stdout)
+        finally:
+            listener.close()
 
     def test_a_weak_secret_and_an_unreachable_smtp_server_are_reported(self):
         text = re.sub(r"(?m)^Security\.Secret = .*$", "Security.Secret = " + "ab" * 20,
