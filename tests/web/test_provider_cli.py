@@ -9,6 +9,7 @@ configuration, a weak secret, a pool socket open to every user).
 The tests work on shops of their own (cli-fr in French, cli-en in
 English), so that the shops the other tests read are never closed."""
 
+import contextlib
 import os
 import re
 import secrets
@@ -552,12 +553,22 @@ class Doctor(unittest.TestCase):
                                  env=web.STACK.env(), capture_output=True, text=True, timeout=60)
         self.assertNotIn("readable by every user", private.stderr)
 
-    def test_a_pool_socket_open_to_everyone_is_reported(self):
-        path = os.path.join(self.folder, "login.sock")
+    @contextlib.contextmanager
+    def pool_socket(self, program, mode):
+        """A socket file where doctor looks for PROGRAM's pool, with MODE,
+        bound but not listening (a pool that died leaves one so); its path
+        and its socket."""
+        path = os.path.join(self.folder, program + ".sock")
         listener = socket.socket(socket.AF_UNIX)
-        listener.bind(path)
         try:
-            os.chmod(path, 0o777)
+            listener.bind(path)
+            os.chmod(path, mode)
+            yield path, listener
+        finally:
+            listener.close()
+
+    def test_a_pool_socket_open_to_everyone_is_reported(self):
+        with self.pool_socket("login", 0o777) as (path, _):
             answer = self.doctor(sockets=self.folder)
             self.assertEqual(answer.returncode, 1)
             self.assertIn("PROBLEM  socket %s is open to every user of the server (mode 0777)"
@@ -566,18 +577,12 @@ class Doctor(unittest.TestCase):
             answer = self.doctor(sockets=self.folder)
             self.assertIn("PROBLEM  socket %s: the web server's group cannot use it" % path,
                           answer.stdout)
-        finally:
-            listener.close()
         answer = self.doctor(sockets=os.path.join(self.folder, "none"))
         self.assertIn("PROBLEM  no pool socket in", answer.stdout)
 
     def test_a_pool_socket_nobody_answers_is_reported(self):
         # a pool that died leaves its socket file: the mode is right, no one listens
-        path = os.path.join(self.folder, "groups.sock")
-        listener = socket.socket(socket.AF_UNIX)
-        listener.bind(path)
-        try:
-            os.chmod(path, 0o660)
+        with self.pool_socket("groups", 0o660) as (path, listener):
             answer = self.doctor(sockets=self.folder)
             self.assertEqual(answer.returncode, 1)
             self.assertIn("PROBLEM  socket %s: no pool answers (Connection refused): it died;"
@@ -585,8 +590,6 @@ class Doctor(unittest.TestCase):
             listener.listen(1)
             answer = self.doctor(sockets=self.folder)
             self.assertIn("OK       socket %s (mode 0660), a pool answers" % path, answer.stdout)
-        finally:
-            listener.close()
 
     def test_a_weak_secret_and_an_unreachable_smtp_server_are_reported(self):
         text = re.sub(r"(?m)^Security\.Secret = .*$", "Security.Secret = " + "ab" * 20,
