@@ -6,7 +6,7 @@ FIDELE_PACKAGES="build-essential autoconf automake make gcc pkg-config zlib1g-de
  libcsv-dev libzip-dev libexpat1-dev libxlsxwriter-dev libqrencode-dev
  mariadb-server mariadb-client galera-4 rsync nginx spawn-fcgi python3 python3-aiosmtpd tidy curl
  chromium fonts-dejavu-core clang libjansson-dev php8.2-cli apache2 libapache2-mod-fcgid
- dpkg-dev debhelper fakeroot lintian"
+ dpkg-dev debhelper fakeroot lintian debootstrap"
 
 # Installs the packages of the list that are missing (needs root).
 install_packages() {
