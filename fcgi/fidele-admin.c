@@ -1207,9 +1207,10 @@ struct command {
 static const struct command commands[] = {
 	{ "migrate", cmd_migrate, NULL, NULL, NEEDS_SCRIPTS, "",
 	    "applies the migrations in sql/ not applied yet" },
-	{ "doctor", NULL, NULL, cmd_doctor, NEEDS_CONFIG, "[--sockets DIR]",
+	{ "doctor", NULL, NULL, cmd_doctor, NEEDS_CONFIG, "[--sockets DIR | --no-pools]",
 	    "checks the installation, one line each: OK, or what to do (exit 1 when one is not OK);\n"
-	    "the pools' sockets are looked for in DIR, else Pools.SocketDir, else /run/fidele" },
+	    "the pools' sockets are looked for in DIR, else Pools.SocketDir, else /run/fidele;\n"
+	    "--no-pools when Apache's mod_fcgid or plain CGI starts the programs" },
 	{ "shops", cmd_shops, NULL, NULL, NEEDS_SCHEMA, "",
 	    "lists the shops: customers, admins, hosts, mails waiting, open or disabled" },
 	{ "shop show", cmd_shop_show, NULL, NULL, NEEDS_SCHEMA, "--shop SLUG",
