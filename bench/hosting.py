@@ -252,18 +252,21 @@ def largest(sample, name, field):
 
 def print_memory(stack, samples, target=True):
     """samples: [(label, memory())]: the largest copy's RSS and Pss of each
-    program at each sample, and the growth from the first sample."""
+    program at each sample; the growth of its RSS from the first sample to
+    the second (with target: the warm-up, from idle to the first minute of
+    traffic), and from the second to the last."""
     print("%-16s %6s" % ("program", "copies") + "".join(
-        " %17s" % label[:17] for label, _ in samples) + "  growth MiB")
-    print("%-16s %6s" % ("", "") + " %17s" % "RSS / Pss MiB" * len(samples))
+        " %17s" % label[:17] for label, _ in samples) + "   growth of RSS, MiB")
+    print("%-16s %6s" % ("", "") + " %17s" % "RSS / Pss MiB" * len(samples)
+          + "   %s, then" % ("warm-up" if target else "1st"))
     for name in programs(stack):
-        first, last = samples[0][1], samples[-1][1]
+        rss = [largest(s, name, 1) for _, s in samples]
         cells = "".join(" %8.1f /%7.1f" % (largest(s, name, 1), largest(s, name, 2))
                         for _, s in samples)
-        print("%-16s %6d%s  %+6.1f%s" % (name, len(last[name]), cells,
-                                        largest(last, name, 1) - largest(first, name, 1),
-                                        "   <- target: <= 8 MiB idle, no growth"
-                                        if target and name == programs(stack)[0] else ""))
+        print("%-16s %6d%s   %+5.1f, %+5.1f%s" % (
+            name, len(samples[-1][1][name]), cells, rss[1] - rss[0], rss[-1] - rss[1],
+            "   <- target: <= 8 MiB idle, then no growth"
+            if target and name == programs(stack)[0] else ""))
 
 
 def pids_of(sample):
@@ -536,7 +539,7 @@ CGI_PAGES = [("login", "/admin/login", False), ("customers", "/admin/customers",
              ("export", "/admin/export", True), ("signup", "/account/signup", False)]
 
 
-def cold_starts(stack, shop, runs):
+def cold_starts(stack, shop, runs):  # -> {program: (p50, p95, CPU)}
     """Each web program run as plain CGI runs times for a page it serves
     (web.run_cgi: the environment Apache's mod_cgid gives it)."""
     def timed(call):
@@ -558,6 +561,7 @@ def cold_starts(stack, shop, runs):
     print("%-34s %8.2f %8.2f %8.2f %8.2f" % ("(floor: /bin/true, started alike)",
                                             floor[len(floor) // 2], p95(floor), floor[-1], cpu))
     cookies = shop.admin.cookies if shop.admin else None
+    found = {}
     for name, path, signed in CGI_PAGES:
         if name not in web_programs(stack.builddir):
             continue
@@ -572,8 +576,10 @@ def cold_starts(stack, shop, runs):
         print("%-34s %8.2f %8.2f %8.2f %8.2f%s" % (
             name + ".fcgi " + path, times[len(times) // 2], p95(times), times[-1], cpu,
             "   <- target: <= 10 ms" if name == "login" else ""))
+        found[name] = (times[len(times) // 2], p95(times), cpu)
     print("(CPU: the program's own, user + system, the median; the wall time adds the"
           " database's work and the machine's load)")
+    return found
 
 
 def list_p95(traffic, shops, requests, rng):
@@ -667,11 +673,29 @@ def mail_check(stack, first_id, drain):
     delivered = sum(1 for i in ids if arrived[i] >= 1)
     twice = sum(1 for i in ids if arrived[i] > 1)
     lost = queued - delivered
+    mail_check.figures = (queued, delivered, lost, twice)
     print("mail queued during the run %d; after %.0f s of draining: %s" % (
         queued, waited, ", ".join("%s %d" % kv for kv in sorted(state.items()))))
     print("  delivered to the SMTP server (Message-ID found): %d   not delivered: %d"
           "   delivered more than once: %d   <- target: none lost" % (delivered, lost, twice))
     return lost + twice
+
+
+def summary(args, stack, lines, idle, mixed, saturated):
+    """The figures in a few lines, to paste."""
+    def rss(sample):
+        return ", ".join("%s %.1f" % (name.split(".")[0], largest(sample, name, 1))
+                         for name in programs(stack))
+    print("\n=== summary: %d shops x %d customers, %d copies of each web program"
+          " (nginx, spawn-fcgi) + 1 worker, %.0f min per phase"
+          % (args.shops, args.customers, args.processes, args.minutes))
+    print("RSS MiB of the largest copy (target <= 8 idle, no growth):")
+    print("  idle at start:           " + rss(idle[0][1]))
+    print("  after %-19s" % (mixed[-2][0] + ":") + rss(mixed[-2][1]))
+    print("  idle after:              " + rss(mixed[-1][1]))
+    print("  saturation, %-13s" % (saturated[-2][0] + ":") + rss(saturated[-2][1]))
+    for line in lines:
+        print(line)
 
 
 def main():
@@ -707,6 +731,7 @@ def main():
                   config_extra="Mail.RetryMaxSeconds = 60\nLimits.ApiRequests = 100000000\n"
                                "Limits.PasswordHashPerMinute = 100000\n")
     print("load at start: " + uptime())
+    load_at_start = uptime().split("load average: ")[-1]
     stack.start()
     web.STACK = stack
     problems = []
@@ -726,12 +751,15 @@ def main():
 
         print("\n--- cold start as plain CGI")
         traffic.signed_in(shops[0])
-        cold_starts(stack, shops[0], args.cgi_runs)
+        cold = cold_starts(stack, shops[0], args.cgi_runs)
+        lines = ["cold start as plain CGI, p50 / p95 / CPU ms (target <= 10): " + ", ".join(
+            "%s %.1f / %.1f / %.1f" % ((name,) + figures) for name, figures in cold.items())]
 
         traffic.sign_in_all(os.path.join(var, "sessions.json"))
 
         print("\n--- the list for a random shop")
-        list_p95(traffic, shops, args.requests, rng)
+        lines.append("list, first page, random shop: p95 %.1f ms (%d sequential requests)"
+                     % (list_p95(traffic, shops, args.requests, rng), args.requests))
 
         print("\n--- %d min of mixed traffic, %d clients, random shops" % (args.minutes,
                                                                          args.mixed_clients))
@@ -797,6 +825,16 @@ def main():
         backlog.report()
         if mail_check(stack, first_mail, args.drain):
             problems.append("mail lost or sent twice")
+        lines.append("saturation: %d requests (%.0f/s), %d clients; failed during the %.1f s"
+                     " of the restart: %d; failed after the database was back: %d (target 0)"
+                     % (len(records), len(records) / seconds, args.clients, back - down,
+                        len([r for r in during if failed(r[3])]),
+                        len([r for r in after if failed(r[3])])))
+        lines.append("mail: %d queued, %d delivered, %d lost, %d delivered twice (target: 0 lost)"
+                     % mail_check.figures)
+        lines.append("load average at start %s, at end %s" % (
+            load_at_start, uptime().split("load average: ")[-1]))
+        summary(args, stack, lines, [("idle", idle_start)], samples, saturated)
         print("\nload at end: " + uptime())
         print("\nproblems: " + ("; ".join(problems) if problems else "none"))
         if args.keep:
