@@ -27,8 +27,16 @@ FIDELE_PROCESSES=4). Then, in order:
     bench/hosting  (or: python3 bench/hosting.py [--shops N] [--customers N]
                     [--minutes M] [--keep] ...)
 
---keep keeps the data (build/bench-hosting-var) for the next run with
---keep, which only seeds the shops that are missing.
+--keep keeps the data (build/bench-hosting-var) and the owners' sessions
+for the next run with --keep, which only seeds the shops that are missing
+(--seed-only seeds and stops).
+
+Reading the figures: RSS counts the shared libraries' pages in each copy,
+Pss shares them out, Anon is the copy's own heap. A 409 of the small export
+is the shop's one export at a time (the clients share each owner's
+session); a 429 of a link request, an address asked for too often. The
+clients (Python threads) run on the same machine as the server and take
+their share of it: the load average printed says how busy it was.
 """
 
 import argparse
@@ -219,8 +227,10 @@ def load_shops(stack, shops, keys, sample):
 # --- memory ---------------------------------------------------------------------
 
 def memory_of(pid):
-    """(VmRSS, Pss) in KiB; Pss None when smaps_rollup is not readable."""
-    rss = pss = None
+    """(VmRSS, Pss, Anonymous) in KiB: Pss shares each page among the
+    processes that map it (the libraries), Anonymous is the copy's own
+    (its heap); None when smaps_rollup is not readable."""
+    rss = pss = anon = None
     try:
         with open("/proc/%d/status" % pid) as f:
             for line in f:
@@ -230,9 +240,11 @@ def memory_of(pid):
             for line in f:
                 if line.startswith("Pss:"):
                     pss = int(line.split()[1])
+                elif line.startswith("Anonymous:"):
+                    anon = int(line.split()[1])
     except OSError:
         pass
-    return rss, pss
+    return rss, pss, anon
 
 
 def programs(stack):
@@ -256,12 +268,13 @@ def print_memory(stack, samples, target=True):
     the second (with target: the warm-up, from idle to the first minute of
     traffic), and from the second to the last."""
     print("%-16s %6s" % ("program", "copies") + "".join(
-        " %17s" % label[:17] for label, _ in samples) + "   growth of RSS, MiB")
-    print("%-16s %6s" % ("", "") + " %17s" % "RSS / Pss MiB" * len(samples)
+        " %18s" % label[:18] for label, _ in samples) + "   growth of RSS, MiB")
+    print("%-16s %6s" % ("", "") + " %18s" % "RSS/Pss/Anon MiB" * len(samples)
           + "   %s, then" % ("warm-up" if target else "1st"))
     for name in programs(stack):
         rss = [largest(s, name, 1) for _, s in samples]
-        cells = "".join(" %8.1f /%7.1f" % (largest(s, name, 1), largest(s, name, 2))
+        cells = "".join(" %6.1f/%5.1f/%5.1f" % tuple(largest(s, name, field)
+                                                     for field in (1, 2, 3))
                         for _, s in samples)
         print("%-16s %6d%s   %+5.1f, %+5.1f%s" % (
             name, len(samples[-1][1][name]), cells, rss[1] - rss[0], rss[-1] - rss[1],
