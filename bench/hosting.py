@@ -280,6 +280,9 @@ def print_memory(stack, samples, target=True):
             name, len(samples[-1][1][name]), cells, rss[1] - rss[0], rss[-1] - rss[1],
             "   <- target: <= 8 MiB idle, then no growth"
             if target and name == programs(stack)[0] else ""))
+    print("%-23s" % "all copies, Pss summed" + "".join(
+        " %18.1f" % (sum(copy[2] or 0 for copies in sample.values() for copy in copies) / MIB)
+        for _, sample in samples))
 
 
 def pids_of(sample):
@@ -704,7 +707,7 @@ def summary(args, stack, lines, idle, mixed, saturated):
           % (args.shops, args.customers, args.processes, args.minutes))
     print("RSS MiB of the largest copy (target <= 8 idle, no growth):")
     print("  idle at start:           " + rss(idle[0][1]))
-    print("  after %-19s" % (mixed[-2][0] + ":") + rss(mixed[-2][1]))
+    print("  mixed traffic, %-10s" % (mixed[-2][0] + ":") + rss(mixed[-2][1]))
     print("  idle after:              " + rss(mixed[-1][1]))
     print("  saturation, %-13s" % (saturated[-2][0] + ":") + rss(saturated[-2][1]))
     for line in lines:
