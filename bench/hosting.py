@@ -734,7 +734,9 @@ def main():
     parser.add_argument("--builddir", default=os.path.join(ROOT, "build"))
     args = parser.parse_args()
     seconds = int(args.minutes * 60)
-    var = os.path.join(ROOT, "build", "bench-hosting-var")
+    # a run without --keep has a folder of its own: it never removes the
+    # data an earlier run kept
+    var = os.path.join(ROOT, "build", "bench-hosting-var" if args.keep else "bench-hosting-tmp")
     if not args.keep and os.path.isdir(var):
         shutil.rmtree(var)
     # the retry delay of mail grows to a minute at most (the shipped
