@@ -728,7 +728,8 @@ def main():
     parser.add_argument("--idle", type=int, default=60, help="seconds idle before the last sample")
     parser.add_argument("--drain", type=int, default=300, help="seconds for the mail to leave")
     parser.add_argument("--seed-jobs", type=int, default=2)
-    parser.add_argument("--buffer-pool", default="2G")
+    parser.add_argument("--buffer-pool", default="4G",
+                        help="MariaDB's, as the README's sizing says for 1M customers")
     parser.add_argument("--keep", action="store_true")
     parser.add_argument("--seed-only", action="store_true", help="seed (with --keep: for later)")
     parser.add_argument("--builddir", default=os.path.join(ROOT, "build"))
