@@ -1,12 +1,17 @@
 """1,000 shops on one server (issue 17, point 5). One install (the stack of
 tests/lib/stack.py: MariaDB, nginx, the programs' pools, the worker, an SMTP
-server) with --shops shops of --customers customers each, every shop with a
-host name, an owner and an API key; the pools have the shipped units'
-default of processes per program (nginx-conf/fidele@.service:
-FIDELE_PROCESSES=4). Then, in order:
+server) with --shops shops of --customers customers each (fidele-admin
+seed-demo: multi-row inserts, the search index filled), every shop with a
+host name, an owner and an API key, made with fidele-admin as a provider
+would (the owners share one password: its scrypt hash is copied, it would
+be the longest step); the pools have the shipped units' default of
+processes per program (nginx-conf/fidele@.service: FIDELE_PROCESSES=4),
+MariaDB the buffer pool the README's sizing asks for. Every owner signs in
+once before the measures (one password hash at a time: minutes for 1,000).
+Then, in order:
 
-  1. each program's memory (VmRSS of /proc/PID/status, Pss of smaps_rollup)
-     idle after start, no request served yet;
+  1. each program's memory (VmRSS of /proc/PID/status; Pss and Anonymous
+     of smaps_rollup) idle after start, no request served yet;
   2. each program's cold start as plain CGI (the binary run once per
      request, as Apache's mod_cgid does), N times: median and p95 wall time,
      against /bin/true started the same way (the floor);
@@ -22,7 +27,10 @@ FIDELE_PROCESSES=4). Then, in order:
      the SMTP server stopped at two fifths for two minutes (a fifth of the
      time, if shorter). No request may fail once the database is back;
      every mail queued during the run must reach the SMTP server, once
-     (the worker is given --drain seconds after the traffic).
+     (the worker is given --drain seconds after the traffic; its retry
+     delay grows to a minute at most, Mail.RetryMaxSeconds = 60).
+  6. a summary of the figures, then "problems: none" or what went wrong
+     (the exit status is 1 then).
 
     bench/hosting  (or: python3 bench/hosting.py [--shops N] [--customers N]
                     [--minutes M] [--keep] ...)
