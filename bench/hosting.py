@@ -166,7 +166,7 @@ def seed(stack, shops, customers, jobs):
                 return
             with lock:
                 keys[n] = key
-                done = len(keys) - (shops - len(missing))
+                done = sum(1 for m in missing if m in keys)
                 if done % 50 == 0:
                     with open(keys_file, "w") as f:
                         json.dump(keys, f)
