@@ -711,7 +711,7 @@ def summary(args, stack, lines, idle, mixed, saturated):
         return ", ".join("%s %.1f" % (name.split(".")[0], largest(sample, name, 1))
                          for name in programs(stack))
     print("\n=== summary: %d shops x %d customers, %d copies of each web program"
-          " (nginx, spawn-fcgi) + 1 worker, %.0f min per phase"
+          " (nginx, spawn-fcgi) + 1 worker, %g min per phase"
           % (args.shops, args.customers, args.processes, args.minutes))
     print("RSS MiB of the largest copy (target <= 8 idle, no growth):")
     print("  idle at start:           " + rss(idle[0][1]))
