@@ -32,7 +32,8 @@ class PlainCgiPreparesWhatItRuns(unittest.TestCase):
         browser = web.Browser(ALPHA_HOST)
         self.assertEqual(browser.sign_in(*ALPHA_OWNER).status, 303)
         answer = web.run_cgi("customers.fcgi", "GET", "/admin/customers", ALPHA_HOST,
-                             cookies=browser.cookies, extra_env={"FIDELE_LOG_DEBUG": "1"})
+                             query="q=elodie", cookies=browser.cookies,
+                             extra_env={"FIDELE_LOG_DEBUG": "1"})
         self.assertEqual(answer.status, 200, answer.stderr)
         self.assertIn("Élodie", answer.body)
         statements = prepared(answer, "customers")
