@@ -310,9 +310,16 @@ cmd_doctor(HDF *config, struct options *opts)
 {
 	static const char *const allowed[] = { "--sockets", NULL };
 	const char *sockets;
+	/* Apache's mod_fcgid, or mod_cgid for plain CGI, starts the programs
+	 * itself: there are no pools, and no socket of ours to check */
+	int no_pools = flag_take(opts, "--no-pools");
 
 	if (options_check(opts, allowed) != 0)
 		return ADMIN_EXIT_USAGE;
+	if (no_pools && option(opts, "--sockets", NULL) != NULL) {
+		log_err("--no-pools and --sockets exclude each other");
+		return ADMIN_EXIT_USAGE;
+	}
 	sockets = option(opts, "--sockets",
 	    hdf_get_value(config, "Pools.SocketDir", "/run/fidele"));
 	problems = 0;
@@ -323,7 +330,10 @@ cmd_doctor(HDF *config, struct options *opts)
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	check_smtp(config);
 	curl_global_cleanup();
-	check_sockets(config, sockets);
+	if (no_pools)
+		ok("no pools to check: the web server starts the programs (--no-pools)");
+	else
+		check_sockets(config, sockets);
 	if (problems > 0)
 		printf("%d problem%s\n", problems, problems > 1 ? "s" : "");
 	return problems > 0 ? ADMIN_EXIT_FAILED : ADMIN_EXIT_OK;

@@ -1207,10 +1207,11 @@ struct command {
 static const struct command commands[] = {
 	{ "migrate", cmd_migrate, NULL, NULL, NEEDS_SCRIPTS, "",
 	    "applies the migrations in sql/ not applied yet" },
-	{ "doctor", NULL, NULL, cmd_doctor, NEEDS_CONFIG, "[--sockets DIR]",
+	{ "doctor", NULL, NULL, cmd_doctor, NEEDS_CONFIG, "[--sockets DIR | --no-pools]",
 	    "checks the installation, one line each: OK, or what to do (exit 1 when one is not OK);\n"
 	    "the pools' sockets are looked for in DIR, else Pools.SocketDir, else /run/fidele,\n"
-	    "and each is tried: a pool that died leaves its socket, that nobody answers" },
+	    "and each is tried: a pool that died leaves its socket, that nobody answers;\n"
+	    "--no-pools when Apache's mod_fcgid or plain CGI starts the programs" },
 	{ "shops", cmd_shops, NULL, NULL, NEEDS_SCHEMA, "",
 	    "lists the shops: customers, admins, hosts, mails waiting and failed, open or disabled" },
 	{ "shop show", cmd_shop_show, NULL, NULL, NEEDS_SCHEMA, "--shop SLUG",

@@ -743,6 +743,9 @@ app_main(struct app *app, int argc, char **argv)
 	/* a database that is down at start is retried at the first request */
 	if (db_connect(&app->db, app->config) != 0)
 		log_err("starting without a database connection");
+	/* as plain CGI the process answers one request: its statements are
+	 * prepared as it uses them */
+	app->db.lazy = FCGX_IsCGI();
 	db_register(&app->db, core_sql, CORE_SQL__MAX);
 	if (app_has_key_routes(app))
 		db_register(&app->db, keyauth_sql, KEYAUTH_SQL__MAX);

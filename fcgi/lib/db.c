@@ -239,7 +239,7 @@ prepare_all(struct db *db)
 	int t;
 	size_t i;
 
-	for (t = 0; t < db->table_count; t++)
+	for (t = 0; t < db->table_count && !db->lazy; t++)
 		for (i = 0; i < db->table_sizes[t]; i++)
 			if (query_prepare(db, &db->tables[t][i]) != 0)
 				return -1;
@@ -346,7 +346,7 @@ db_register(struct db *db, struct db_query *table, size_t n)
 	db->table_count++;
 	if (db->conn == NULL)
 		return -1;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n && !db->lazy; i++)
 		if (query_prepare(db, &table[i]) != 0)
 			return -1;
 	return 0;
@@ -600,6 +600,27 @@ exec_once(struct db_query *query, const struct db_param *params, size_t n,
 	return (long long)mysql_stmt_affected_rows(query->stmt);
 }
 
+/* A lazy connection's statement, prepared at its first use (and after each
+ * reconnect). 1, or 0 with *code the server's error (a lost connection's
+ * reconnects as an execution's would). */
+static int
+prepare_on_use(struct db *db, struct db_query *query, unsigned int *code)
+{
+	*code = 0;
+	if (query->stmt != NULL || !db->lazy || query->sql == NULL)
+		return 1;	/* exec_once says what is wrong, if anything */
+	if (db->conn == NULL) {
+		*code = CR_SERVER_GONE_ERROR;
+		return 0;
+	}
+	if (query_prepare(db, query) == 0)
+		return 1;
+	*code = mysql_errno(db->conn);
+	if (*code == 0)
+		*code = CR_UNKNOWN_ERROR;
+	return 0;
+}
+
 /* db_exec and db_stream_open: runs, reconnects and runs again once when the
  * connection was lost outside a transaction, names the failure. */
 static long long
@@ -617,9 +638,9 @@ exec_named(struct db *db, struct db_query *query, const struct db_param *params,
 		    query->sql ? query->sql : "(a statement)");
 		return DB_ERROR;
 	}
-	rows = exec_once(query, params, n, stream, &code);
+	rows = prepare_on_use(db, query, &code) ? exec_once(query, params, n, stream, &code) : -1;
 	if (rows < 0 && connection_lost(code) && !db->in_transaction) {
-		if (reconnect(db) == 0)
+		if (reconnect(db) == 0 && prepare_on_use(db, query, &code))
 			rows = exec_once(query, params, n, stream, &code);
 	}
 	/* one statement on its own, rolled back whole: it can simply run

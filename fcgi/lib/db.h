@@ -118,6 +118,10 @@ struct db {
 	int aborted;
 	unsigned long client_flags;	/* CLIENT_MULTI_STATEMENTS for scripts */
 	int reconnect_ms;		/* Database.ReconnectMilliseconds */
+	/* statements prepared at their first use, not at db_register and each
+	 * reconnect: a program run as plain CGI answers one request and would
+	 * prepare every statement of its tables for a few of them */
+	int lazy;
 	struct db_query *stream;	/* the open stream, which owns the connection */
 	struct db_query cache[DB_CACHE_SIZE + DB_INSERT_CACHE_SIZE];
 	unsigned long cache_used[DB_CACHE_SIZE + DB_INSERT_CACHE_SIZE];
@@ -134,8 +138,8 @@ int db_connect(struct db *db, HDF *config);
  * SQL-injection slip into arbitrary statements. */
 int db_connect_for_scripts(struct db *db, HDF *config);
 
-/* Prepares every statement of a table (size n) and remembers it for
- * reconnects. A table already registered is left as it is, so a module
+/* Prepares every statement of a table (size n), unless db->lazy, and
+ * remembers it for reconnects. A table already registered is left as it is, so a module
  * calls this before each use of its statements and pays for it once.
  * Returns 0, or -1 naming the bad statement on stderr. */
 int db_register(struct db *db, struct db_query *table, size_t n);

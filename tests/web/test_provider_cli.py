@@ -508,7 +508,7 @@ class Doctor(unittest.TestCase):
     def tearDown(self):
         shutil.rmtree(self.folder, ignore_errors=True)
 
-    def doctor(self, config=None, sockets=None, text=None, mode=0o640):
+    def doctor(self, config=None, sockets=None, text=None, mode=0o640, pools=True):
         env = web.STACK.env()
         if text is not None:
             config = os.path.join(self.folder, "fidele.hdf")
@@ -517,16 +517,19 @@ class Doctor(unittest.TestCase):
             os.chmod(config, mode)
         if config is not None:
             env["FIDELE_CONFIG"] = config
-        return subprocess.run([web.STACK.program("fidele-admin"), "doctor", "--sockets",
-                               sockets or web.STACK.run_dir], env=env, capture_output=True,
-                              text=True, timeout=60)
+        where = ["--sockets", sockets or web.STACK.run_dir] if pools else ["--no-pools"]
+        return subprocess.run([web.STACK.program("fidele-admin"), "doctor"] + where, env=env,
+                              capture_output=True, text=True, timeout=60)
 
     def stack_config(self):
         with open(web.STACK.config) as f:
             return f.read()
 
     def test_the_test_stack_is_healthy(self):
-        answer = self.doctor()
+        # under Apache's mod_fcgid or plain CGI (tests/web/run-apache,
+        # run-cgi) the web server starts the programs: no pool, no socket
+        pools = not web.STACK.apache_runs_programs()
+        answer = self.doctor(pools=pools)
         self.assertEqual(answer.returncode, 0, answer.stdout + answer.stderr)
         lines = answer.stdout.splitlines()
         self.assertTrue(all(line.startswith("OK ") for line in lines), answer.stdout)
@@ -534,8 +537,20 @@ class Doctor(unittest.TestCase):
                      "database reachable", "migrations current", "LOAD DATA LOCAL is not used",
                      "multi-statements work", "spool %s is" % web.STACK.spool_dir,
                      "SMTP server smtp://127.0.0.1:%d is reachable" % web.STACK.smtp_port,
-                     "socket %s/login.sock (mode 0660)" % web.STACK.run_dir):
+                     "socket %s/login.sock (mode 0660)" % web.STACK.run_dir if pools else
+                     "no pools to check: the web server starts the programs"):
             self.assertIn(part, answer.stdout)
+
+    def test_no_pools_checks_no_socket_and_excludes_sockets(self):
+        answer = self.doctor(sockets=os.path.join(self.folder, "none"), pools=False)
+        self.assertNotIn("socket", answer.stdout)
+        self.assertIn("OK       no pools to check: the web server starts the programs "
+                      "(--no-pools)", answer.stdout)
+        answer = subprocess.run([web.STACK.program("fidele-admin"), "doctor", "--no-pools",
+                                 "--sockets", web.STACK.run_dir], env=web.STACK.env(),
+                                capture_output=True, text=True, timeout=60)
+        self.assertEqual(answer.returncode, 2)
+        self.assertIn("--no-pools and --sockets exclude each other", answer.stderr)
 
     def test_a_world_readable_configuration_is_reported_and_warned_of(self):
         answer = self.doctor(text=self.stack_config(), mode=0o644)
