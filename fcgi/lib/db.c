@@ -644,9 +644,21 @@ exec_named(struct db *db, struct db_query *query, const struct db_param *params,
 		return DB_ERROR;
 	}
 	rows = exec_once(query, params, n, stream, &code);
+	/* a Galera node that is leaving the cluster (shut down, cut off) may
+	 * answer one statement and refuse the next (1047) on the connection
+	 * just opened: keep trying for the reconnect window, as for a server
+	 * that is not there yet */
 	if (rows < 0 && connection_lost(code) && !db->in_transaction) {
-		if (reconnect(db) == 0)
+		double deadline = monotonic_ms() + db->reconnect_ms;
+
+		while (reconnect(db) == 0) {
+			struct timespec pause = { 0, 50 * 1000000L };
+
 			rows = exec_once(query, params, n, stream, &code);
+			if (rows >= 0 || !connection_lost(code) || monotonic_ms() > deadline)
+				break;
+			nanosleep(&pause, NULL);
+		}
 	}
 	/* one statement on its own, rolled back whole: it can simply run
 	 * again (Galera already tries wsrep_retry_autocommit times) */
