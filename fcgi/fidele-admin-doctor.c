@@ -13,7 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "fidele-admin.h"
@@ -238,16 +240,39 @@ check_smtp(HDF *config)
 		ok("SMTP server %s is reachable", url);
 }
 
+/* Whether a pool answers on its socket: a pool that died leaves its socket
+ * file behind, and only a connection tells. libfcgi takes a connection
+ * closed before its first record as no request and waits for the next.
+ * Returns 0 when it answers, else the errno of connect (EACCES: this user
+ * may not try). */
+static int
+socket_answers(const char *path)
+{
+	struct sockaddr_un address = { .sun_family = AF_UNIX };
+	int fd, status = 0;
+
+	if (strlen(path) >= sizeof(address.sun_path))
+		return ENAMETOOLONG;
+	strcpy(address.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return errno;
+	if (connect(fd, (struct sockaddr *)&address, sizeof(address)) != 0)
+		status = errno;
+	close(fd);
+	return status;
+}
+
 /* A pool's socket: the web server's group reads and writes it, nobody
  * else may (any local user could send it requests as any shop: the shop
- * is a FastCGI parameter). */
+ * is a FastCGI parameter); and a pool answers on it. */
 static void
 check_sockets(HDF *config, const char *dir)
 {
 	const char *const *pool;
 	char path[1200];
 	struct stat st;
-	int found = 0;
+	int found = 0, refused;
 
 	for (pool = pools; *pool != NULL; pool++) {
 		snprintf(path, sizeof(path), "%s/%s.sock", dir, *pool);
@@ -265,8 +290,14 @@ check_sockets(HDF *config, const char *dir)
 			problem("socket %s: the web server's group cannot use it (mode %04o):"
 			    " start the pool with spawn-fcgi -M 0660 -G www-data", path,
 			    (unsigned)(st.st_mode & 07777));
+		else if ((refused = socket_answers(path)) != 0 && refused != EACCES)
+			problem("socket %s: no pool answers (%s): it died; systemctl restart"
+			    " fidele@%s, and see why in its log (journalctl -u fidele@%s)", path,
+			    strerror(refused), *pool, *pool);
 		else
-			ok("socket %s (mode %04o)", path, (unsigned)(st.st_mode & 07777));
+			ok("socket %s (mode %04o)%s", path, (unsigned)(st.st_mode & 07777),
+			    refused == EACCES ? ", not tried: run doctor as root to try it" :
+			    ", a pool answers");
 	}
 	(void)config;
 	if (found == 0)

@@ -48,7 +48,9 @@ enum shops_sql {
 
 static struct db_query shops_sql[SHOPS_SQL__MAX] = {
 	[SQL_SHOPS_LIST] = { .sql =
-	    "SELECT s.slug, " SHOP_COUNTS ", IF(s.disabled_at IS NULL, 'open', 'disabled'), s.name"
+	    "SELECT s.slug, " SHOP_COUNTS ","
+	    "       (SELECT COUNT(*) FROM outbox o WHERE o.shop_id = s.id AND o.status = 'failed'),"
+	    "       IF(s.disabled_at IS NULL, 'open', 'disabled'), s.name"
 	    "  FROM shop s ORDER BY s.slug" },
 	[SQL_SHOP_SHOW] = { .sql =
 	    "SELECT s.slug, " SHOP_COUNTS ", COALESCE(s.disabled_at, ''), s.name, s.language,"
@@ -165,11 +167,11 @@ cmd_shops(struct db *db, HDF *config, struct options *opts)
 		return ADMIN_EXIT_USAGE;
 	if (shops_ready(db) != 0 || db_exec(db, list, NULL, 0) < 0)
 		return ADMIN_EXIT_FAILED;
-	printf("shop\tcustomers\tadmins\thosts\tmails waiting\tstate\tname\n");
+	printf("shop\tcustomers\tadmins\thosts\tmails waiting\tmails failed\tstate\tname\n");
 	while (db_fetch(list) == 1)
-		printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\n", db_text(list, 0), db_text(list, 1),
+		printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", db_text(list, 0), db_text(list, 1),
 		    db_text(list, 2), db_text(list, 3), db_text(list, 4), db_text(list, 5),
-		    db_text(list, 6));
+		    db_text(list, 6), db_text(list, 7));
 	db_done(list);
 	return ADMIN_EXIT_OK;
 }

@@ -1209,9 +1209,10 @@ static const struct command commands[] = {
 	    "applies the migrations in sql/ not applied yet" },
 	{ "doctor", NULL, NULL, cmd_doctor, NEEDS_CONFIG, "[--sockets DIR]",
 	    "checks the installation, one line each: OK, or what to do (exit 1 when one is not OK);\n"
-	    "the pools' sockets are looked for in DIR, else Pools.SocketDir, else /run/fidele" },
+	    "the pools' sockets are looked for in DIR, else Pools.SocketDir, else /run/fidele,\n"
+	    "and each is tried: a pool that died leaves its socket, that nobody answers" },
 	{ "shops", cmd_shops, NULL, NULL, NEEDS_SCHEMA, "",
-	    "lists the shops: customers, admins, hosts, mails waiting, open or disabled" },
+	    "lists the shops: customers, admins, hosts, mails waiting and failed, open or disabled" },
 	{ "shop show", cmd_shop_show, NULL, NULL, NEEDS_SCHEMA, "--shop SLUG",
 	    "shows one shop: hosts, counts, state, limits" },
 	{ "shop add", NULL, cmd_shop_add, NULL, NEEDS_SCHEMA,

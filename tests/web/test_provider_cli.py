@@ -9,6 +9,7 @@ configuration, a weak secret, a pool socket open to every user).
 The tests work on shops of their own (cli-fr in French, cli-en in
 English), so that the shops the other tests read are never closed."""
 
+import contextlib
 import os
 import re
 import secrets
@@ -147,13 +148,17 @@ class Commands(unittest.TestCase):
             answer = admin("shops")
             self.assertEqual(answer.returncode, 0, answer.stderr)
             lines = answer.stdout.splitlines()
-            self.assertEqual(lines[0], "shop\tcustomers\tadmins\thosts\tmails waiting\tstate\tname")
-            self.assertIn("cli-count\t3\t1\t2\t1\topen\tComptes", lines)
+            self.assertEqual(lines[0], "shop\tcustomers\tadmins\thosts\tmails waiting\tmails failed\t"
+                             "state\tname")
+            self.assertIn("cli-count\t3\t1\t2\t1\t0\topen\tComptes", lines)
             self.assertIn("alpha\t%s\t" % one("SELECT COUNT(*) FROM customer c JOIN shop s"
                                               " ON s.id = c.shop_id WHERE s.slug = 'alpha'"
                                               " AND c.erased_at IS NULL"), answer.stdout)
+            sql("INSERT INTO outbox (shop_id, kind, recipient, subject, body_text, status)"
+                " VALUES (%s, 'customer-welcome', 'nowhere@cli-count.test', 'Perdu', 'x',"
+                "         'failed')" % shop)
             admin("shop", "disable", "--shop", "cli-count")
-            self.assertIn("cli-count\t3\t1\t2\t1\tdisabled\tComptes", admin("shops").stdout)
+            self.assertIn("cli-count\t3\t1\t2\t1\t1\tdisabled\tComptes", admin("shops").stdout)
         finally:
             admin("shop", "delete", "--shop", "cli-count", "--yes")
 
@@ -548,12 +553,22 @@ class Doctor(unittest.TestCase):
                                  env=web.STACK.env(), capture_output=True, text=True, timeout=60)
         self.assertNotIn("readable by every user", private.stderr)
 
-    def test_a_pool_socket_open_to_everyone_is_reported(self):
-        path = os.path.join(self.folder, "login.sock")
+    @contextlib.contextmanager
+    def pool_socket(self, program, mode):
+        """A socket file where doctor looks for PROGRAM's pool, with MODE,
+        bound but not listening (a pool that died leaves one so); its path
+        and its socket."""
+        path = os.path.join(self.folder, program + ".sock")
         listener = socket.socket(socket.AF_UNIX)
-        listener.bind(path)
         try:
-            os.chmod(path, 0o777)
+            listener.bind(path)
+            os.chmod(path, mode)
+            yield path, listener
+        finally:
+            listener.close()
+
+    def test_a_pool_socket_open_to_everyone_is_reported(self):
+        with self.pool_socket("login", 0o777) as (path, _):
             answer = self.doctor(sockets=self.folder)
             self.assertEqual(answer.returncode, 1)
             self.assertIn("PROBLEM  socket %s is open to every user of the server (mode 0777)"
@@ -562,10 +577,19 @@ class Doctor(unittest.TestCase):
             answer = self.doctor(sockets=self.folder)
             self.assertIn("PROBLEM  socket %s: the web server's group cannot use it" % path,
                           answer.stdout)
-        finally:
-            listener.close()
         answer = self.doctor(sockets=os.path.join(self.folder, "none"))
         self.assertIn("PROBLEM  no pool socket in", answer.stdout)
+
+    def test_a_pool_socket_nobody_answers_is_reported(self):
+        # a pool that died leaves its socket file: the mode is right, no one listens
+        with self.pool_socket("groups", 0o660) as (path, listener):
+            answer = self.doctor(sockets=self.folder)
+            self.assertEqual(answer.returncode, 1)
+            self.assertIn("PROBLEM  socket %s: no pool answers (Connection refused): it died;"
+                          " systemctl restart fidele@groups" % path, answer.stdout)
+            listener.listen(1)
+            answer = self.doctor(sockets=self.folder)
+            self.assertIn("OK       socket %s (mode 0660), a pool answers" % path, answer.stdout)
 
     def test_a_weak_secret_and_an_unreachable_smtp_server_are_reported(self):
         text = re.sub(r"(?m)^Security\.Secret = .*$", "Security.Secret = " + "ab" * 20,
