@@ -23,6 +23,21 @@ def setUpModule():
     te.setUpModule()
 
 
+def waiting_in_accept(pid):
+    """Whether a program's copy is idle, blocked in accept(2) for its next
+    request (x86-64 system call 43, 288 for accept4)."""
+    try:
+        with open("/proc/%d/syscall" % pid) as f:
+            return f.read().split()[0] in ("43", "288")
+    except (OSError, IndexError):
+        return False
+
+
+def export_log():
+    with open(os.path.join(web.STACK.log_dir, "export.log"), errors="replace") as f:
+        return f.read()
+
+
 def post(browser, form):
     """Opens the download's POST; returns the http.client answer (unread)
     and its connection."""
@@ -145,11 +160,21 @@ class BrokenHalfWay(unittest.TestCase):
         token = self.browser.get("/admin/export").csrf()
         started = int(te.sql("SELECT COALESCE(MAX(id), 0) FROM export_log")[0][0])
         if pool:
+            # stopped while idle, not in the tail of the last download
+            # (still holding the shop's export lock: the next export would
+            # then be refused, which is not what this is about)
+            self.assertTrue(web.wait_until(lambda: waiting_in_accept(pids[1]), 60))
             os.kill(pids[1], signal.SIGSTOP)
         try:
             # a client that reads nothing: nginx keeps the file for it
-            answer, connection = post(self.browser, {"columns": te.ALL_COLUMNS, "format": "csv",
-                                                     "csrf": token})
+            try:
+                answer, connection = post(self.browser, {"columns": te.ALL_COLUMNS,
+                                                         "format": "csv", "csrf": token})
+            except TimeoutError:
+                # seen once in CI (ASan build, load 14): say where each copy was
+                self.fail("no answer in 120 s; the copies' system calls: %s; export.log ends"
+                          " with\n%s" % ({pid: open("/proc/%d/syscall" % pid).read().strip()
+                                          for pid in pids}, export_log()[-3000:]))
             self.assertEqual(answer.status, 200)
             # nginx holds the whole file: the export ends while the client
             # reads nothing. Apache passes it on as it comes: the program

@@ -57,14 +57,21 @@ def descendants(ancestor, program):
     return sorted(found)
 
 
-def wait_until(check, what, timeout=30):
+def wait_until(check, what, timeout=30, detail=None):
     deadline = time.time() + timeout
     while time.time() < deadline:
         value = check()
         if value:
             return value
         time.sleep(0.1)
-    raise AssertionError("timed out waiting for " + what)
+    raise AssertionError("timed out waiting for " + what + (detail() if detail else ""))
+
+
+def pool_log(name):
+    """The end of a stack pool's log (its copies' request lines, and the
+    pool script's own), for a failure to say what the pool did."""
+    with open(os.path.join(web.STACK.log_dir, name + ".log"), errors="replace") as f:
+        return f.read()
 
 
 def stack_pool(name):
@@ -107,18 +114,22 @@ class StackPool(unittest.TestCase):
         if web.STACK.web_server in ("apache", "cgi"):
             return self.apache_keeps_the_program_running("login")
         pool, program = stack_pool("login")
+
+        def detail():
+            return ": copies now %s, the pool's log ends with\n%s" % (
+                descendants(pool, program), pool_log("login")[-3000:])
         copies = wait_until(lambda: len(descendants(pool, program)) == 2 and
-                            descendants(pool, program), "two login copies")
+                            descendants(pool, program), "two login copies", detail=detail)
         os.kill(copies[0], signal.SIGKILL)
         for _ in range(6):
             page = web.Browser(ALPHA_HOST).get("/admin/login")
-            self.assertEqual(page.status, 200)
+            self.assertEqual(page.status, 200, detail())
         now = wait_until(lambda: len(descendants(pool, program)) == 2 and
-                         descendants(pool, program), "the killed copy to be replaced")
-        self.assertNotIn(copies[0], now)
-        self.assertIn(copies[1], now)
-        with open(os.path.join(web.STACK.log_dir, "login.log"), errors="replace") as f:
-            self.assertIn("login.fcgi ended with status 137", f.read())
+                         descendants(pool, program), "the killed copy to be replaced",
+                         detail=detail)
+        self.assertNotIn(copies[0], now, detail())
+        self.assertIn(copies[1], now, detail())
+        self.assertIn("login.fcgi ended with status 137", pool_log("login"))
 
     def test_every_copy_killed_comes_back(self):
         if web.STACK.web_server in ("apache", "cgi"):
