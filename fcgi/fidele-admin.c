@@ -1392,6 +1392,9 @@ main(int argc, char **argv)
 		hdf_destroy(&config);
 		return ADMIN_EXIT_FAILED;
 	}
+	/* on a cluster, the command sees what the web servers wrote through
+	 * other nodes until now */
+	db_catch_up(&db);
 	status = command->run != NULL ? command->run(&db, config, &opts) :
 	    command->run_db(&db, &opts);
 	db_close(&db);

@@ -515,6 +515,9 @@ dispatch(struct request *req)
 	/* an upload's body is read once its sender is known (see below) */
 	int upload = post && req->route != NULL && (req->route->flags & ROUTE_UPLOAD);
 
+	/* through a cluster, what the user's last request wrote through
+	 * another node is there before anything is read (db.h) */
+	db_catch_up(&req->app->db);
 	found = shop_resolve(req);
 	if (found <= 0) {
 		page_error(req, found < 0 ? 500 : 404, found < 0 ? NULL : "Error.UnknownShop");

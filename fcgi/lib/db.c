@@ -267,6 +267,27 @@ close_all(struct db *db)
 		query_close(&db->cache[i]);
 }
 
+/* 1 when the server is a Galera node: wsrep_on is set, or the node is
+ * not ready yet (1047, which only Galera answers). A server built without
+ * Galera has no wsrep_on (1193): 0. */
+static int
+cluster_node(MYSQL *conn)
+{
+	MYSQL_RES *result;
+	MYSQL_ROW row;
+	int on = 0;
+
+	if (mysql_query(conn, "SELECT @@wsrep_on") != 0)
+		return mysql_errno(conn) == ER_UNKNOWN_COM_ERROR;
+	result = mysql_store_result(conn);
+	if (result == NULL)
+		return 0;
+	row = mysql_fetch_row(result);
+	on = row != NULL && row[0] != NULL && strcmp(row[0], "1") == 0;
+	mysql_free_result(result);
+	return on;
+}
+
 /* Opens the connection; quiet leaves the logging of a failure to the caller
  * (reconnect logs only its last attempt). */
 static int
@@ -298,6 +319,7 @@ open_connection(struct db *db, int quiet)
 		db->conn = NULL;
 		return -1;
 	}
+	db->cluster_node = cluster_node(db->conn);
 	return 0;
 }
 
@@ -517,7 +539,11 @@ reconnect(struct db *db)
 			pause_ms *= 2;
 	}
 	log_warn("db: reconnected");
-	return prepare_all(db);
+	if (prepare_all(db) != 0)
+		return -1;
+	/* another node's commits, on a node that was away */
+	db_catch_up(db);
+	return 0;
 }
 
 /* The stream owns the connection: anything else sent now would fail with
@@ -639,9 +665,22 @@ exec_named(struct db *db, struct db_query *query, const struct db_param *params,
 		return DB_ERROR;
 	}
 	rows = prepare_on_use(db, query, &code) ? exec_once(query, params, n, stream, &code) : -1;
+	/* a Galera node that is leaving the cluster (shut down, cut off) may
+	 * answer one statement and refuse the next (1047) on the connection
+	 * just opened: keep trying for the reconnect window, as for a server
+	 * that is not there yet */
 	if (rows < 0 && connection_lost(code) && !db->in_transaction) {
-		if (reconnect(db) == 0 && prepare_on_use(db, query, &code))
-			rows = exec_once(query, params, n, stream, &code);
+		double deadline = monotonic_ms() + db->reconnect_ms;
+
+		while (reconnect(db) == 0) {
+			struct timespec pause = { 0, 50 * 1000000L };
+
+			rows = prepare_on_use(db, query, &code) ?
+			    exec_once(query, params, n, stream, &code) : -1;
+			if (rows >= 0 || !connection_lost(code) || monotonic_ms() > deadline)
+				break;
+			nanosleep(&pause, NULL);
+		}
 	}
 	/* one statement on its own, rolled back whole: it can simply run
 	 * again (Galera already tries wsrep_retry_autocommit times) */
@@ -1062,6 +1101,23 @@ int
 db_request_repeatable(const struct db *db)
 {
 	return db->lost_in_transaction && !db->wrote;
+}
+
+void
+db_catch_up(struct db *db)
+{
+	MYSQL_RES *result;
+
+	if (!db->cluster_node || db->conn == NULL || db->in_transaction || db->stream != NULL)
+		return;
+	if (mysql_query(db->conn, "SET STATEMENT wsrep_sync_wait = 1 FOR SELECT 1") != 0) {
+		log_warn("db: the node did not catch up with the cluster: %s",
+		    mysql_error(db->conn));
+		return;
+	}
+	result = mysql_store_result(db->conn);
+	if (result != NULL)
+		mysql_free_result(result);
 }
 
 int

@@ -122,6 +122,8 @@ struct db {
 	 * reconnect: a program run as plain CGI answers one request and would
 	 * prepare every statement of its tables for a few of them */
 	int lazy;
+	/* the server is a Galera node (wsrep_on): db_catch_up waits for it */
+	int cluster_node;
 	struct db_query *stream;	/* the open stream, which owns the connection */
 	struct db_query cache[DB_CACHE_SIZE + DB_INSERT_CACHE_SIZE];
 	unsigned long cache_used[DB_CACHE_SIZE + DB_INSERT_CACHE_SIZE];
@@ -278,6 +280,18 @@ void db_request_start(struct db *db);
  * written. A COMMIT whose answer was lost counts as written (it may have
  * happened). */
 int db_request_repeatable(const struct db *db);
+
+/* On a Galera node, waits until the node has applied every transaction
+ * the cluster committed before now (one causal read: wsrep_sync_wait for
+ * one statement), so that what follows sees what the user's previous
+ * request wrote through another node, which the other nodes apply a
+ * moment after its COMMIT returned. Called as each request starts (and by
+ * fidele-admin once): later statements need no wait of their own, a node
+ * applies the cluster's transactions in their order. Does nothing on a
+ * single server, in a transaction or with a stream open; a failure is
+ * logged and left to the next statement (a lost connection, a node that
+ * is not ready), and a reconnect catches up again. */
+void db_catch_up(struct db *db);
 
 /* Opens the connection again if it was lost (trying for DB_RECONNECT_MS).
  * Returns DB_OK or DB_ERROR (logged). */

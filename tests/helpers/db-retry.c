@@ -13,6 +13,12 @@
  *
  * as "<case>.repeatable: 0|1", "<case>.wrote: 0|1" and the rows a case
  * left ("<case>.rows: N"), then "after: 1" when the layer works again.
+ *
+ * "db-retry killed-twice" runs one statement outside a transaction (a
+ * procedure) that kills its own connection the first two times it runs (a
+ * Galera node that answers the reconnect and then refuses the next
+ * statement, 1047), and prints "killed_twice.value: N" (3: the third try
+ * ran it, -1: the layer gave up) for tests/web/test_galera_reconnect.py.
  */
 #include <config.h>
 
@@ -141,8 +147,46 @@ run_once(struct db *db, const char *sql)
 	return done < 0 ? -1 : 0;
 }
 
+/* The statement dies with its connection on its first two runs: a
+ * procedure (in a function, KILL is an implicit commit on Galera) and a
+ * non-transactional counter (MyISAM: the kill does not roll it back). */
+static int
+killed_twice(struct db *db)
+{
+	static struct db_query die[2] = {
+		{ .sql = "CALL retry_die_twice()" },
+		{ .sql = "SELECT n FROM retry_kills WHERE id = 1" },
+	};
+	long long value = -1;
+
+	if (run_once(db, "DROP TABLE IF EXISTS retry_kills") != 0 ||
+	    run_once(db, "DROP PROCEDURE IF EXISTS retry_die_twice") != 0 ||
+	    run_once(db, "CREATE TABLE retry_kills (id INT PRIMARY KEY, n INT NOT NULL)"
+	    " ENGINE=MyISAM") != 0 ||
+	    run_once(db, "INSERT INTO retry_kills VALUES (1, 0)") != 0 ||
+	    run_once(db, "CREATE PROCEDURE retry_die_twice() MODIFIES SQL DATA BEGIN"
+	    " UPDATE retry_kills SET n = n + 1 WHERE id = 1;"
+	    " IF (SELECT n FROM retry_kills WHERE id = 1) <= 2 THEN"
+	    " KILL CONNECTION CONNECTION_ID(); END IF; END") != 0 ||
+	    /* registered: a reconnect prepares them again */
+	    db_register(db, die, 2) != 0)
+		return 1;
+	db_request_start(db);
+	/* the third run of the procedure leaves the counter at 3 */
+	if (db_exec(db, &die[0], NULL, 0) >= 0 && db_exec(db, &die[1], NULL, 0) >= 0 &&
+	    db_fetch(&die[1]) == 1)
+		value = db_int(&die[1], 0);
+	db_done(&die[1]);
+	printf("killed_twice.value: %lld\n", value);
+	if (db_ensure_connection(db) == DB_OK) {
+		run_once(db, "DROP PROCEDURE IF EXISTS retry_die_twice");
+		run_once(db, "DROP TABLE IF EXISTS retry_kills");
+	}
+	return 0;
+}
+
 int
-main(void)
+main(int argc, char **argv)
 {
 	HDF *config = settings_load();
 	struct db db, killer;
@@ -150,6 +194,13 @@ main(void)
 
 	if (config == NULL)
 		return 1;
+	if (argc > 1 && strcmp(argv[1], "killed-twice") == 0) {
+		if (db_connect(&db, config) == 0)
+			status = killed_twice(&db);
+		db_close(&db);
+		hdf_destroy(&config);
+		return status;
+	}
 	if (db_connect(&db, config) == 0 && db_connect(&killer, config) == 0 &&
 	    run_once(&db, "CREATE TABLE IF NOT EXISTS retry_scratch"
 	    " (id INT AUTO_INCREMENT PRIMARY KEY, label VARCHAR(40) NOT NULL)") == 0 &&
