@@ -182,6 +182,8 @@ query_prepare(struct db *db, struct db_query *query)
 	if (query->stmt == NULL)
 		return -1;
 	if (mysql_stmt_prepare(query->stmt, query->sql, strlen(query->sql)) != 0) {
+		/* kept for prepare_on_use: a connection lost here is lost */
+		db->prepare_errno = mysql_stmt_errno(query->stmt);
 		log_err("db: cannot prepare: %s in: %s",
 		    mysql_stmt_error(query->stmt), query->sql);
 		query_close(query);
@@ -639,9 +641,12 @@ prepare_on_use(struct db *db, struct db_query *query, unsigned int *code)
 		*code = CR_SERVER_GONE_ERROR;
 		return 0;
 	}
+	db->prepare_errno = 0;
 	if (query_prepare(db, query) == 0)
 		return 1;
-	*code = mysql_errno(db->conn);
+	/* the statement's error, not the connection's: "server has gone
+	 * away" while preparing reconnects as it does while executing */
+	*code = db->prepare_errno ? db->prepare_errno : mysql_errno(db->conn);
 	if (*code == 0)
 		*code = CR_UNKNOWN_ERROR;
 	return 0;

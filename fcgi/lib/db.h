@@ -122,6 +122,7 @@ struct db {
 	 * reconnect: a program run as plain CGI answers one request and would
 	 * prepare every statement of its tables for a few of them */
 	int lazy;
+	unsigned int prepare_errno;	/* the last failed prepare's error */
 	/* the server is a Galera node (wsrep_on): db_catch_up waits for it */
 	int cluster_node;
 	struct db_query *stream;	/* the open stream, which owns the connection */

@@ -360,6 +360,20 @@ class Stack:
     def apache_runs_programs(self):
         return self.web_server in ("apache", "cgi")
 
+    def spool_folder(self, shop, sub="kept"):
+        """A shop's spool folder (and its sub-folder, unless sub is None),
+        made as the programs make it, for a test that puts a file there
+        itself: theirs, mode 0700. Under Apache they run as www-data, and
+        a folder the test (root) made first would refuse their next file."""
+        folder = os.path.join(self.spool_dir, str(shop))
+        path = os.path.join(folder, sub) if sub else folder
+        for level in (folder, path):
+            if not os.path.isdir(level):
+                os.makedirs(level, mode=0o700, exist_ok=True)
+                if self.apache_runs_programs():
+                    shutil.chown(level, WEB_USER, WEB_USER)
+        return path
+
     def _wrap_programs(self, folder):
         """The folder FIDELE_PROGRAMS names: each program (<name>.fcgi) as a
         script that sends its stderr (the one-line-per-request log) to

@@ -197,8 +197,7 @@ class BrokenHalfWay(unittest.TestCase):
 
 class NothingLeftInTheSpool(unittest.TestCase):
     def test_the_worker_sweeps_an_old_xlsx_a_killed_process_left(self):
-        folder = os.path.join(web.STACK.spool_dir, te.shop_id("exportbig"))
-        os.makedirs(folder, mode=0o700, exist_ok=True)
+        folder = web.STACK.spool_folder(te.shop_id("exportbig"), None)
         old = os.path.join(folder, "sheet-out-aB3xY9")
         recent = os.path.join(folder, "sheet-out-Zz0123")
         other = os.path.join(folder, "sheet-out-notours.txt")

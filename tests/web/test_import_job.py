@@ -97,8 +97,7 @@ class ImportJob(WorkerCase):
         """Spools content (bytes) and makes its import row; returns its id."""
         shop = shop or self.alpha
         admin = admin or (self.alpha_owner if shop == self.alpha else self.beta_owner)
-        folder = os.path.join(web.STACK.spool_dir, str(shop), "kept")
-        os.makedirs(folder, exist_ok=True)
+        folder = web.STACK.spool_folder(shop)
         path = os.path.join(folder, secrets.token_hex(16))
         with open(path, "wb") as f:
             f.write(content)

@@ -61,8 +61,7 @@ class OverwriteKeepsTheIndex(WorkerCase):
         """Spools the file, makes its import row as the pages do, runs it
         with a worker of its own; returns the import's counts."""
         content = ("\n".join([MAPPING] + lines) + "\n").encode("utf-8")
-        folder = os.path.join(web.STACK.spool_dir, str(self.shop), "kept")
-        os.makedirs(folder, exist_ok=True)
+        folder = web.STACK.spool_folder(self.shop)
         path = os.path.join(folder, secrets.token_hex(16))
         with open(path, "wb") as f:
             f.write(content)

@@ -247,8 +247,7 @@ class UndoByTheWorker(WorkerCase):
         self.assertEqual(worker.returncode, 0, worker.stderr)
 
     def test_the_worker_undoes_an_import_and_keeps_who_was_worked_with(self):
-        folder = os.path.join(web.STACK.spool_dir, str(self.shop), "kept")
-        os.makedirs(folder, exist_ok=True)
+        folder = web.STACK.spool_folder(self.shop)
         handle, path = tempfile.mkstemp(dir=folder)
         names = ("anais", "benoit", "chloe", "denis", "eloise")
         with os.fdopen(handle, "w") as f:

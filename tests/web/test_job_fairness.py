@@ -231,8 +231,7 @@ class ImportsTakeTurns(JobCase):
         for its run as the pages queue it; returns (import id, job id)."""
         shop = shop_id(slug)
         admin = rows("SELECT MIN(id) FROM admin WHERE shop_id = %s" % shop)[0][0]
-        folder = os.path.join(web.STACK.spool_dir, str(shop), "kept")
-        os.makedirs(folder, exist_ok=True)
+        folder = web.STACK.spool_folder(shop)
         handle, path = tempfile.mkstemp(dir=folder)
         lines = ["email,first_name"] + ["%s-%s%d-%d@example.test,Noé"
                                         % (self.tag.lower(), slug, len(self.imports), i)

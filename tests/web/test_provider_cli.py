@@ -339,8 +339,7 @@ class Worker(WorkerCase):
         admin("limits", "--shop", "cli-fr", "--customers", str(count + 1))
         content = ("email,first_name\nimp-a@example.test,Anne\nimp-b@example.test,Bruno\n"
                    "imp-c@example.test,Chloé\n").encode()
-        folder = os.path.join(web.STACK.spool_dir, str(shop), "kept")
-        os.makedirs(folder, exist_ok=True)
+        folder = web.STACK.spool_folder(shop)
         path = os.path.join(folder, secrets.token_hex(16))
         with open(path, "wb") as f:
             f.write(content)
@@ -462,8 +461,7 @@ class Delete(unittest.TestCase):
             gone_rows = rows_of(gone)
             spool = {}
             for shop in (gone, kept):
-                spool[shop] = os.path.join(web.STACK.spool_dir, str(shop), "kept", "file.csv")
-                os.makedirs(os.path.dirname(spool[shop]), exist_ok=True)
+                spool[shop] = os.path.join(web.STACK.spool_folder(shop), "file.csv")
                 with open(spool[shop], "w") as f:
                     f.write("email\n")
             self.assertGreater(gone_rows["customer"], 2000)    # more than one batch

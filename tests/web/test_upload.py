@@ -449,9 +449,7 @@ class UploadFromARealBrowser(unittest.TestCase):
 
 class WorkerHousekeeping(unittest.TestCase):
     def test_the_worker_deletes_old_orphans_and_leaves_the_rest(self):
-        folder = os.path.join(STACK.spool_dir, SHOP_ID)
-        os.makedirs(folder, mode=0o700, exist_ok=True)
-        os.makedirs(os.path.join(folder, "kept"), mode=0o700, exist_ok=True)
+        folder = os.path.dirname(STACK.spool_folder(SHOP_ID))
         orphan = os.path.join(folder, "0123456789abcdef0123456789abcdef")
         recent = os.path.join(folder, "fedcba9876543210fedcba9876543210")
         kept = os.path.join(folder, "kept", "00112233445566778899aabbccddeeff")
