@@ -28,7 +28,9 @@
  *     Area.K.Name, .Prefix, .Home, .SignIn, .Visitor, .Program
  *
  * The templates are nginx-conf/fidele.conf.cs (the nginx snippet),
- * apache-conf/fidele.conf.cs and fidele-proxy.conf.cs (Apache's) and
+ * apache-conf/fidele.conf.cs and fidele-proxy.conf.cs (Apache's, which
+ * both include apache-conf/common.cs: a template's include names a file
+ * of its own folder) and
  * fcgi/site-table.c.cs (the table every program links, fcgi/site.h).
  */
 #include <config.h>
@@ -471,6 +473,18 @@ write_out(void *context, char *text)
 	return STATUS_OK;
 }
 
+/* A template's include:"x.cs" names a file of the template's own folder
+ * (apache-conf/common.cs), wherever make runs. */
+static NEOERR *
+template_folder(HDF *site, const char *template)
+{
+	const char *slash = strrchr(template, '/');
+
+	if (slash == NULL)
+		return hdf_set_value(site, "hdf.loadpaths.0", ".");
+	return hdf_set_valuef(site, "hdf.loadpaths.0=%.*s", (int)(slash - template), template);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -525,7 +539,8 @@ main(int argc, char **argv)
 	if (errors == 0)
 		order_routes(site);
 	if (errors == 0) {
-		if ((err = cs_init(&cs, site)) != STATUS_OK ||
+		if ((err = template_folder(site, argv[1])) != STATUS_OK ||
+		    (err = cs_init(&cs, site)) != STATUS_OK ||
 		    (err = cs_parse_file(cs, argv[1])) != STATUS_OK ||
 		    (err = cs_render(cs, NULL, write_out)) != STATUS_OK)
 			cs_fail(argv[1], err);
