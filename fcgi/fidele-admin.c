@@ -689,40 +689,55 @@ cmd_login_link(struct db *db, HDF *config, struct options *opts)
 
 /* --- customers ---------------------------------------------------------- */
 
+/* The customer --shop and --email name, and the shop's context to change
+ * them in, for the commands about one customer. 0, or the exit status
+ * (the reason said); ctx needs context_end only on 0. */
+static int
+cli_customer(struct db *db, HDF *config, struct options *opts, struct shop_context *ctx,
+    const char **slug, char *email, size_t size, long long *customer_id)
+{
+	static const char *const allowed[] = { "--shop", "--email", NULL };
+	struct db_query *query = &admin_sql[SQL_CUSTOMER_ID];
+	struct db_param params[2];
+	long long id;
+	int status;
+
+	if (options_check(opts, allowed) != 0)
+		return 2;
+	if ((status = shop_and_email(db, opts, slug, email, size, &id)) != 0)
+		return status;
+	params[0] = DB_INT(id);
+	params[1] = DB_TEXT(email);
+	if (db_exec(db, query, params, 2) < 0)
+		return 1;
+	*customer_id = db_fetch(query) == 1 ? db_int(query, 0) : 0;
+	db_done(query);
+	if (*customer_id == 0) {
+		log_err("%s is not a customer of %s", email, *slug);
+		return 1;
+	}
+	if (context_for_shop(ctx, db, config, id, ACTOR_CLI) != 1) {
+		context_end(ctx);
+		return 1;
+	}
+	return 0;
+}
+
 /* Erases a customer as the owner's "delete" does, through the same customer
  * writer: for a hosting provider who receives a person's request to be
  * forgotten. The timeline keeps "erased", by no admin. */
 static int
 cmd_customer_erase(struct db *db, HDF *config, struct options *opts)
 {
-	static const char *const allowed[] = { "--shop", "--email", NULL };
-	struct db_query *query = &admin_sql[SQL_CUSTOMER_ID];
 	const char *slug;
 	struct shop_context ctx;
-	struct db_param params[2];
 	char email[256];
-	long long id, customer_id = 0;
+	long long customer_id;
 	int status;
 
-	if (options_check(opts, allowed) != 0)
-		return 2;
-	if ((status = shop_and_email(db, opts, &slug, email, sizeof(email), &id)) != 0)
+	if ((status = cli_customer(db, config, opts, &ctx, &slug, email, sizeof(email),
+	    &customer_id)) != 0)
 		return status;
-	params[0] = DB_INT(id);
-	params[1] = DB_TEXT(email);
-	if (db_exec(db, query, params, 2) < 0)
-		return 1;
-	if (db_fetch(query) == 1)
-		customer_id = db_int(query, 0);
-	db_done(query);
-	if (customer_id == 0) {
-		log_err("%s is not a customer of %s", email, slug);
-		return 1;
-	}
-	if (context_for_shop(&ctx, db, config, id, ACTOR_CLI) != 1) {
-		context_end(&ctx);
-		return 1;
-	}
 	status = db_begin(db) != 0 ||
 	    customer_change_one(&ctx, customer_id, CUSTOMER_ERASE, NULL) != CUSTOMER_OK ||
 	    db_commit(db) != 0;
@@ -741,34 +756,15 @@ cmd_customer_erase(struct db *db, HDF *config, struct options *opts)
 static int
 cmd_marketing_test(struct db *db, HDF *config, struct options *opts)
 {
-	static const char *const allowed[] = { "--shop", "--email", NULL };
-	struct db_query *query = &admin_sql[SQL_CUSTOMER_ID];
 	const char *slug;
 	struct shop_context ctx;
-	struct db_param params[2];
 	char email[256];
-	long long id, customer_id = 0;
+	long long customer_id;
 	int status, queued = -1;
 
-	if (options_check(opts, allowed) != 0)
-		return 2;
-	if ((status = shop_and_email(db, opts, &slug, email, sizeof(email), &id)) != 0)
+	if ((status = cli_customer(db, config, opts, &ctx, &slug, email, sizeof(email),
+	    &customer_id)) != 0)
 		return status;
-	params[0] = DB_INT(id);
-	params[1] = DB_TEXT(email);
-	if (db_exec(db, query, params, 2) < 0)
-		return 1;
-	if (db_fetch(query) == 1)
-		customer_id = db_int(query, 0);
-	db_done(query);
-	if (customer_id == 0) {
-		log_err("%s is not a customer of %s", email, slug);
-		return 1;
-	}
-	if (context_for_shop(&ctx, db, config, id, ACTOR_CLI) != 1) {
-		context_end(&ctx);
-		return 1;
-	}
 	if (db_begin(db) == 0) {
 		struct mail mail = { "marketing-test", email, customer_id, 0 };
 
