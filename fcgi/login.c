@@ -693,24 +693,32 @@ account_code(struct request *req)
 	}
 }
 
+/* The customer's mailed sign-in link of the request, still good: 1, or 0
+ * with the expired-link page (or the error page) answered. */
+static int
+account_link(struct request *req, const char **mailed, struct token_found *token)
+{
+	int found;
+
+	req->token_page = 1;
+	*mailed = request_field(req, &account_confirm_fields[ACCOUNT_CONFIRM_TOKEN]);
+	found = token_find(&req->context, "customer_login", *mailed, 0, token);
+	if (found < 0)
+		page_error(req, 500, NULL);
+	else if (found == 0)
+		page_render(req, 400, "login/expired.cs");
+	return found == 1;
+}
+
 /* GET of a mailed link: mail scanners fetch links, so this only asks. */
 static void
 account_confirm_form(struct request *req)
 {
-	const char *mailed = request_field(req, &account_confirm_fields[ACCOUNT_CONFIRM_TOKEN]);
+	const char *mailed;
 	struct token_found token;
-	int found;
 
-	req->token_page = 1;
-	found = token_find(&req->context, "customer_login", mailed, 0, &token);
-	if (found < 0) {
-		page_error(req, 500, NULL);
+	if (!account_link(req, &mailed, &token))
 		return;
-	}
-	if (found == 0) {
-		page_render(req, 400, "login/expired.cs");
-		return;
-	}
 	hdf_set_value(req->hdf, "Page.Token", mailed);
 	page_render(req, 200, "login/confirm.cs");
 }
@@ -718,21 +726,11 @@ account_confirm_form(struct request *req)
 static void
 account_confirm(struct request *req)
 {
-	const char *mailed = request_field(req, &account_confirm_fields[ACCOUNT_CONFIRM_TOKEN]);
+	const char *mailed;
 	struct token_found token;
-	int found;
 
-	req->token_page = 1;
-	found = token_find(&req->context, "customer_login", mailed, 0, &token);
-	if (found < 0) {
-		page_error(req, 500, NULL);
-		return;
-	}
-	if (found == 0) {
-		page_render(req, 400, "login/expired.cs");
-		return;
-	}
-	account_sign_in(req, &token);
+	if (account_link(req, &mailed, &token))
+		account_sign_in(req, &token);
 }
 
 static void
