@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "cgi_tree.h"
 #include "settings.h"
 #include "core_sql.h"
 #include "form.h"
@@ -121,178 +122,28 @@ wrap_iterenv(void *data, int n, char **name, char **value)
 	return 0;
 }
 
-/* --- the request into the tree ----------------------------------------- */
-
-/* The request's variables the cgi kit's cgi_init imports, under the names
- * it gives them (CGI.*, HTTP.*), less mod_ssl's SSL_* (which no web server
- * we ship passes and nothing reads). cgi_init looks up each of its 163
- * names through a snprintf and a getenv of its own: 190,000 instructions a
- * request, a tenth of a list page's. */
-static const struct {
-	const char *env;
-	const char *node;
-} cgi_variables[] = {
-	{ "AUTH_TYPE", "CGI.AuthType" },
-	{ "CONTENT_TYPE", "CGI.ContentType" },
-	{ "CONTENT_LENGTH", "CGI.ContentLength" },
-	{ "DOCUMENT_ROOT", "CGI.DocumentRoot" },
-	{ "GATEWAY_INTERFACE", "CGI.GatewayInterface" },
-	{ "PATH_INFO", "CGI.PathInfo" },
-	{ "PATH_TRANSLATED", "CGI.PathTranslated" },
-	{ "QUERY_STRING", "CGI.QueryString" },
-	{ "REDIRECT_REQUEST", "CGI.RedirectRequest" },
-	{ "REDIRECT_QUERY_STRING", "CGI.RedirectQueryString" },
-	{ "REDIRECT_STATUS", "CGI.RedirectStatus" },
-	{ "REDIRECT_URL", "CGI.RedirectURL" },
-	{ "REMOTE_ADDR", "CGI.RemoteAddress" },
-	{ "REMOTE_HOST", "CGI.RemoteHost" },
-	{ "REMOTE_IDENT", "CGI.RemoteIdent" },
-	{ "REMOTE_PORT", "CGI.RemotePort" },
-	{ "REMOTE_USER", "CGI.RemoteUser" },
-	{ "REMOTE_GROUP", "CGI.RemoteGroup" },
-	{ "REQUEST_METHOD", "CGI.RequestMethod" },
-	{ "REQUEST_URI", "CGI.RequestURI" },
-	{ "SCRIPT_FILENAME", "CGI.ScriptFilename" },
-	{ "SCRIPT_NAME", "CGI.ScriptName" },
-	{ "SERVER_ADDR", "CGI.ServerAddress" },
-	{ "SERVER_ADMIN", "CGI.ServerAdmin" },
-	{ "SERVER_NAME", "CGI.ServerName" },
-	{ "SERVER_PORT", "CGI.ServerPort" },
-	{ "SERVER_ROOT", "CGI.ServerRoot" },
-	{ "SERVER_PROTOCOL", "CGI.ServerProtocol" },
-	{ "SERVER_SOFTWARE", "CGI.ServerSoftware" },
-	{ "HTTPS", "CGI.HTTPS" },
-	{ "HTTP_ACCEPT", "HTTP.Accept" },
-	{ "HTTP_ACCEPT_CHARSET", "HTTP.AcceptCharset" },
-	{ "HTTP_ACCEPT_ENCODING", "HTTP.AcceptEncoding" },
-	{ "HTTP_ACCEPT_LANGUAGE", "HTTP.AcceptLanguage" },
-	{ "HTTP_COOKIE", "HTTP.Cookie" },
-	{ "HTTP_HOST", "HTTP.Host" },
-	{ "HTTP_USER_AGENT", "HTTP.UserAgent" },
-	{ "HTTP_IF_MODIFIED_SINCE", "HTTP.IfModifiedSince" },
-	{ "HTTP_REFERER", "HTTP.Referer" },
-	{ "HTTP_VIA", "HTTP.Via" },
-	{ "HTTP_SOAPACTION", "HTTP.Soap.Action" },
-};
-
-/* Sets name to value in tree; a name the tree refuses (NERR_ASSERT) is
- * left out, as the cgi kit leaves it out. */
-static NEOERR *
-tree_set_lenient(HDF *tree, const char *name, const char *value)
+/* A variable of the current request for cgi_tree_variables: the query
+ * string as the door left it (wrap_getenv). */
+static const char *
+request_variable(void *ctx, const char *name)
 {
-	NEOERR *err = hdf_set_value(tree, name, value);
+	struct request *req = ctx;
 
-	if (nerr_match(err, NERR_ASSERT))
-		nerr_ignore(&err);
-	return err;
+	return strcmp(name, "QUERY_STRING") == 0 ? req->query : request_param(req, name);
 }
 
-/* Cookie.<name> for each "name=value" of the Cookie header (each side
- * stripped of white space, pairs with an empty side left out, the last of
- * a name kept), and Cookie itself as the header is: what the cgi kit's
- * cgi_init makes of it. */
-static NEOERR *
-tree_cookies(HDF *tree, const char *header)
-{
-	char *copy, *pair, *next, *value;
-	HDF *cookies;
-	NEOERR *err;
-
-	if (header == NULL)
-		return STATUS_OK;
-	if ((err = hdf_set_value(tree, "Cookie", header)) != STATUS_OK)
-		return err;
-	cookies = hdf_get_obj(tree, "Cookie");
-	if ((copy = strdup(header)) == NULL)
-		return nerr_raise(NERR_NOMEM, "no memory for the cookies");
-	for (pair = copy; *pair != '\0' && err == STATUS_OK; pair = next) {
-		/* a pair ends at ';'; its name at the first '=' before that */
-		next = pair + strcspn(pair, ";");
-		if (*next != '\0')
-			*next++ = '\0';
-		value = strchr(pair, '=');
-		if (value != NULL)
-			*value++ = '\0';
-		else
-			value = "";
-		pair = neos_strip(pair);
-		value = neos_strip(value);
-		if (*pair != '\0' && *value != '\0')
-			err = tree_set_lenient(cookies, pair, value);
-	}
-	free(copy);
-	return err;
-}
-
-/* Query.<name> for each "name=value" of the query string, both
- * URL-decoded, as the cgi kit's cgi_init (and cgi_parse for a form's body)
- * makes them: a name given more than once keeps its last value and has
- * each in order as children 0, 1, ...; an empty name is "_0", "_1"...;
- * a name starting with a dot starts with "_" instead. */
-static NEOERR *
-tree_query(HDF *tree, const char *query, int ignore_empty)
-{
-	char *copy, *pair, *value, *rest = NULL, unnamed[16], name[256], number[16];
-	int unnamed_count = 0, children;
-	NEOERR *err = STATUS_OK;
-	HDF *node, *child;
-
-	if (query == NULL || *query == '\0')
-		return STATUS_OK;
-	if ((copy = strdup(query)) == NULL)
-		return nerr_raise(NERR_NOMEM, "no memory for the query string");
-	for (pair = strtok_r(copy, "&", &rest); pair != NULL && err == STATUS_OK;
-	    pair = strtok_r(NULL, "&", &rest)) {
-		value = strchr(pair, '=');
-		if (value != NULL)
-			*value++ = '\0';
-		else
-			value = "";
-		if (*pair == '\0') {
-			snprintf(unnamed, sizeof(unnamed), "_%d", unnamed_count++);
-			pair = unnamed;
-		} else if (*pair == '.')
-			*pair = '_';
-		snprintf(name, sizeof(name), "Query.%s", cgi_url_unescape(pair));
-		if (ignore_empty && *value == '\0')
-			continue;
-		cgi_url_unescape(value);
-		node = hdf_get_obj(tree, name);
-		if (node != NULL) {
-			child = hdf_obj_child(node);
-			children = 0;
-			if (child == NULL) {
-				err = hdf_set_value(node, "0", hdf_obj_value(node));
-				children = 1;
-			}
-			for (; child != NULL; child = hdf_obj_next(child))
-				children++;
-			snprintf(number, sizeof(number), "%d", children);
-			if (err == STATUS_OK)
-				err = hdf_set_value(node, number, value);
-		}
-		if (err == STATUS_OK)
-			err = tree_set_lenient(tree, name, value);
-	}
-	free(copy);
-	return err;
-}
-
-/* The cgi kit's CGI for req, over *base: what cgi_init makes (the request's
- * variables, cookies and query string in the tree), at a tenth of its
- * cost. The query string is the one the door left (wrap_getenv). The
- * process's first request goes through cgi_init itself, which sets up the
- * cgi kit's error types (cgi_parse's multipart reader needs them), and
- * when it fails has destroyed the tree: *base is then NULL. */
+/* The cgi kit's CGI for req, over *base: what cgi_init makes, at a tenth of
+ * its cost (cgi_tree.h). The process's first request goes through cgi_init
+ * itself, which sets up the cgi kit's error types (cgi_parse's multipart
+ * reader needs them), and when it fails has destroyed the tree: *base is
+ * then NULL. */
 static NEOERR *
 request_cgi_init(struct request *req, HDF **base, CGI **cgi)
 {
 	static int kit_ready;
 	HDF *tree = *base;
 	CGI *made;
-	NEOERR *err = STATUS_OK;
-	const char *value;
-	size_t i;
+	NEOERR *err;
 
 	if (!kit_ready) {
 		kit_ready = 1;
@@ -307,16 +158,11 @@ request_cgi_init(struct request *req, HDF **base, CGI **cgi)
 	made->time_start = ne_timef();
 	made->ignore_empty_form_vars = IgnoreEmptyFormVars;
 	made->hdf = tree;
-	for (i = 0; i < sizeof(cgi_variables) / sizeof(cgi_variables[0]) && err == STATUS_OK; i++) {
-		value = strcmp(cgi_variables[i].env, "QUERY_STRING") == 0 ? req->query :
-		    request_param(req, cgi_variables[i].env);
-		if (value != NULL)
-			err = hdf_set_value(tree, cgi_variables[i].node, value);
-	}
+	err = cgi_tree_variables(tree, request_variable, req);
 	if (err == STATUS_OK)
-		err = tree_cookies(tree, hdf_get_value(tree, "HTTP.Cookie", NULL));
+		err = cgi_tree_cookies(tree, hdf_get_value(tree, "HTTP.Cookie", NULL));
 	if (err == STATUS_OK)
-		err = tree_query(tree, req->query, made->ignore_empty_form_vars);
+		err = cgi_tree_query(tree, req->query, made->ignore_empty_form_vars);
 	if (err != STATUS_OK) {
 		made->hdf = NULL;	/* the tree is the process's */
 		cgi_destroy(&made);
