@@ -30,10 +30,12 @@ static const char *const sql[SQL__MAX] = {
 	[SQL_SESSION] = "SELECT a.id FROM session s JOIN admin a ON a.id = s.admin_id"
 	" AND a.shop_id = s.shop_id AND a.disabled_at IS NULL"
 	" WHERE s.id_hash = ? AND s.shop_id = ? AND s.expires_at > NOW()",
-	[SQL_PAGE] = "SELECT c.id, c.first_name, c.last_name, c.email, c.phone, c.status,"
+	[SQL_PAGE] = "SELECT c.id, c.first_name, c.last_name, c.email, c.phone,"
+	" IF(c.status = 'invited' AND c.source = 'self', 'unconfirmed', c.status),"
 	" c.created_at, c.order_count, c.total_spent_cents, c.last_order_at"
 	" FROM customer c FORCE INDEX (customer_shop_name) WHERE c.shop_id = ?"
-	" AND c.erased_at IS NULL AND c.status <> 'inactive' ORDER BY c.name_key, c.id LIMIT 51",
+	" AND c.erased_at IS NULL AND c.status NOT IN ('inactive', 'waiting')"
+	" ORDER BY c.name_key, c.id LIMIT 51",
 };
 
 static MYSQL_STMT *stmt[SQL__MAX];
@@ -212,6 +214,8 @@ status_label(const char *status)
 		return "Inactif";
 	if (strcmp(status, "blocked") == 0)
 		return "Bloqué";
+	if (strcmp(status, "unconfirmed") == 0)
+		return "Non confirmé";
 	return "";
 }
 
