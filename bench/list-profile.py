@@ -6,7 +6,7 @@ rows examined (MariaDB's slow log at long_query_time = 0, the worker
 stopped). One process under valgrind serves N requests of each page after
 three of each to warm it up.
 
-    python3 bench/list-profile.py [--build DIR] [N]
+    python3 bench/list-profile.py [--build DIR] [N]     (needs valgrind)
 
 DIR is a configured build (default build/); the stack and its seeded
 database stay in DIR/profile-var for the next run, callgrind's dumps and the
@@ -15,11 +15,14 @@ pages' bodies go to DIR/profile-out.
 import glob
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
 import time
 
+if shutil.which("valgrind") is None or shutil.which("callgrind_control") is None:
+    sys.exit("bench/list-profile.py needs Debian's valgrind (apt-get install valgrind)")
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 args = sys.argv[1:]
 BUILD = os.path.join(ROOT, "build")
