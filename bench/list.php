@@ -23,10 +23,11 @@ const SQL_PAGE = "SELECT c.id, c.first_name, c.last_name, c.email, c.phone,"
     . " IF(c.status = 'invited' AND c.source = 'self', 'unconfirmed', c.status) AS status,"
     . " c.created_at, c.order_count, c.total_spent_cents, c.last_order_at"
     . " FROM customer c FORCE INDEX (customer_shop_name) WHERE c.shop_id = ?"
-    . " AND c.erased_at IS NULL AND c.status <> 'inactive' ORDER BY c.name_key, c.id LIMIT 51";
+    . " AND c.erased_at IS NULL AND c.status NOT IN ('inactive', 'waiting')"
+    . " ORDER BY c.name_key, c.id LIMIT 51";
 
 const STATUS_LABEL = ['active' => 'Actif', 'invited' => 'Invité', 'inactive' => 'Inactif',
-    'blocked' => 'Bloqué', 'waiting' => 'En attente', 'unconfirmed' => 'Non confirmé'];
+    'blocked' => 'Bloqué', 'unconfirmed' => 'Non confirmé'];
 const SYMBOL = ['EUR' => '€', 'GBP' => '£', 'USD' => '$'];
 
 const HEADER = "<!DOCTYPE html>\n<html lang=\"fr\"><head><meta charset=\"utf-8\"><title>Clients</title>"

@@ -34,7 +34,8 @@ static const char *const sql[SQL__MAX] = {
 	" IF(c.status = 'invited' AND c.source = 'self', 'unconfirmed', c.status),"
 	" c.created_at, c.order_count, c.total_spent_cents, c.last_order_at"
 	" FROM customer c FORCE INDEX (customer_shop_name) WHERE c.shop_id = ?"
-	" AND c.erased_at IS NULL AND c.status <> 'inactive' ORDER BY c.name_key, c.id LIMIT 51",
+	" AND c.erased_at IS NULL AND c.status NOT IN ('inactive', 'waiting')"
+	" ORDER BY c.name_key, c.id LIMIT 51",
 };
 
 static MYSQL_STMT *stmt[SQL__MAX];
@@ -213,8 +214,6 @@ status_label(const char *status)
 		return "Inactif";
 	if (strcmp(status, "blocked") == 0)
 		return "Bloqué";
-	if (strcmp(status, "waiting") == 0)
-		return "En attente";
 	if (strcmp(status, "unconfirmed") == 0)
 		return "Non confirmé";
 	return "";

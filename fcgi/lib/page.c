@@ -292,24 +292,36 @@ notice_take(struct request *req)
 }
 
 /* The site's navigation bar into Site.Nav (layout.cs), its labels in the
- * request's language. */
+ * request's language: each entry's node is made once and its values set
+ * on it, not by dotted paths from the root (this runs for every page). */
 static void
 nav_to_page(struct request *req)
 {
 	static const char *const parts[] = { "Path", "Label", "Section", "OwnerOnly" };
+	static const char *const numbers[] = { "0", "1", "2", "3", "4", "5", "6", "7", "8", "9" };
 	const struct nav_entry *nav;
-	char name[64];
+	HDF *site, *entry;
+	NEOERR *err;
+	char number[16];
 	size_t i;
 
+	if ((err = hdf_get_node(req->hdf, "Site.Nav", &site)) != STATUS_OK) {
+		nerr_ignore(&err);
+		return;
+	}
 	for (nav = req->app->nav; nav->path != NULL; nav++) {
 		const char *values[] = { nav->path, request_text(req, nav->label), nav->section,
 			nav->owner_only ? "1" : "0" };
+		int n = (int)(nav - req->app->nav);
 
-		for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
-			snprintf(name, sizeof(name), "Site.Nav.%d.%s", (int)(nav - req->app->nav),
-			    parts[i]);
-			hdf_set_value(req->hdf, name, values[i]);
+		if (n >= 10)
+			snprintf(number, sizeof(number), "%d", n);
+		if ((err = hdf_get_node(site, n < 10 ? numbers[n] : number, &entry)) != STATUS_OK) {
+			nerr_ignore(&err);
+			return;
 		}
+		for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
+			hdf_set_value(entry, parts[i], values[i]);
 	}
 }
 

@@ -271,10 +271,22 @@ value_true(const char *value)
 	return *rest != '\0' || number != 0;
 }
 
+/* Appends length bytes of text to out, kept NUL-terminated. A row writes
+ * some thirty pieces: each is copied straight into the room out already
+ * has (string_appendn's checks cost more than the copy), and out grows
+ * through string_appendn when it has none. */
 static int
 append(STRING *out, const char *text, size_t length)
 {
-	NEOERR *err = string_appendn(out, text, (int)length);
+	NEOERR *err;
+
+	if (out->buf != NULL && out->len >= 0 && length < (size_t)(out->max - out->len)) {
+		memcpy(out->buf + out->len, text, length);
+		out->len += (int)length;
+		out->buf[out->len] = '\0';
+		return 0;
+	}
+	err = string_appendn(out, text, (int)length);
 
 	if (err != STATUS_OK) {
 		nerr_ignore(&err);
