@@ -212,6 +212,7 @@ struct customer_sql {
 	int overflow;
 	char pattern[SEARCH_TOKENS_MAX][SEARCH_TERM_MAX * 2 + 4];
 	char other[SEARCH_TOKENS_MAX][SEARCH_TERM_MAX + 4];
+	int slices_joined;	/* the group and tag are the statement's joins */
 };
 
 /* What the planner asks the server: estimates of index ranges (EXPLAIN),
