@@ -159,6 +159,9 @@ struct customer_query {
 	int slice_by_tag;		/* the tag's members, the fewer */
 	long long slice_walk_max;	/* rows a walk of the list's order may
 					 * examine before it reads the members */
+	/* a page in name or e-mail order read from the members' own copy
+	 * of that order (sql/026): their first entries, in order */
+	int slice_ordered;
 	/* a filter sent with its default value ("status=current") is still
 	 * written back in the links */
 	int given[CUSTOMER_FILTER__MAX];
@@ -209,6 +212,7 @@ struct customer_sql {
 	int overflow;
 	char pattern[SEARCH_TOKENS_MAX][SEARCH_TERM_MAX * 2 + 4];
 	char other[SEARCH_TOKENS_MAX][SEARCH_TERM_MAX + 4];
+	int slices_joined;	/* the group and tag are the statement's joins */
 };
 
 /* What the planner asks the server: estimates of index ranges (EXPLAIN),

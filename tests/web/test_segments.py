@@ -76,11 +76,44 @@ class SliceFilters(unittest.TestCase):
                     link = re.search(r'rel="next" href="([^"]+)"', page.body).group(1)
                     page = self.browser.get(link.replace("&amp;", "&"))
                     seen += data.listed(page)
-                if sort == "name":
+                if sort in ("name", "email"):
                     self.assertEqual(seen, expected)
                 else:
                     self.assertEqual(sorted(seen), sorted(expected))
                     self.assertEqual(len(seen), len(set(seen)))
+
+    def test_a_member_renamed_or_readdressed_is_listed_in_their_new_place(self):
+        """A group's or a tag's list in name or e-mail order reads the
+        members' own copy of that order (sql/026), which follows a change
+        of name or address made after they joined."""
+        group = data.group_id(self.shop, "Grand groupe")
+        members = [row[0] for row in sql(
+            "SELECT c.id FROM customer c JOIN customer_group_member m ON m.customer_id = c.id"
+            " WHERE m.group_id = %s ORDER BY c.id LIMIT 6" % group)]
+        moved = members[0]
+        before = sql("SELECT last_name, email FROM customer WHERE id = %s" % moved)[0]
+        sql("INSERT INTO tag (shop_id, name) VALUES (%s, 'déménagé')" % self.shop)
+        tag = data.tag_id(self.shop, "déménagé")
+        for member in members:
+            sql("INSERT INTO customer_tag (shop_id, tag_id, customer_id) VALUES (%s, %s, %s)"
+                % (self.shop, tag, member))
+        try:
+            sql("UPDATE customer SET last_name = 'Aaron', email = 'zz-moved@segments.test'"
+                " WHERE id = %s" % moved)
+            for view in ("group=%s" % group, "group=%s&sort=email&dir=desc" % group,
+                         "tag=%s" % tag, "tag=%s&sort=email&dir=desc" % tag,
+                         "tag=%s&group=%s&sort=email&dir=desc" % (tag, group)):
+                with self.subTest(view=view):
+                    seen = data.listed(self.browser.get("/admin/customers?" + view))
+                    self.assertEqual(seen[0], "zz-moved@segments.test")
+                    self.assertEqual(seen.count("zz-moved@segments.test"), 1)
+            seen = data.listed(self.browser.get("/admin/customers?tag=%s&sort=email" % tag))
+            self.assertEqual(seen[-1], "zz-moved@segments.test")
+            self.assertEqual(len(seen), 6)
+        finally:
+            sql("UPDATE customer SET last_name = %s, email = %s WHERE id = %s"
+                % (quoted(before[0]), quoted(before[1]), moved))
+            sql("DELETE FROM tag WHERE id = %s" % tag)
 
     def test_a_search_within_a_big_or_a_small_group(self):
         big = data.group_id(self.shop, "Grand groupe")
