@@ -127,6 +127,7 @@ class Stack:
         # with smtp=False (the demo) the worker writes .eml files instead
         self.smtp = smtp
         self.smtp_process = None
+        self.parsed_mail = {}       # messages(): (path, size, mtime) -> message
         self.children = []          # Popen objects we wait on
         self.running = False
         self.datadir = os.path.join(self.var, "mariadb")
@@ -334,11 +335,19 @@ class Stack:
             if os.path.isdir(folder):
                 paths += [os.path.join(folder, name) for name in os.listdir(folder)]
         # oldest first: maildir names do not sort by arrival
-        paths.sort(key=lambda path: (os.stat(path).st_mtime_ns, path))
+        stats = {path: os.stat(path) for path in paths}
+        paths.sort(key=lambda path: (stats[path].st_mtime_ns, path))
+        # each file parsed once: a delivered mail never changes, and the
+        # inbox holds every mail of the run (parsing it all again on each
+        # poll of a test waiting for one mail took seconds by the end)
         found = []
         for path in paths:
-            with open(path, "rb") as f:
-                found.append(email.message_from_binary_file(f, policy=email.policy.default))
+            key = (path, stats[path].st_size, stats[path].st_mtime_ns)
+            if key not in self.parsed_mail:
+                with open(path, "rb") as f:
+                    self.parsed_mail[key] = email.message_from_binary_file(
+                        f, policy=email.policy.default)
+            found.append(self.parsed_mail[key])
         return found
 
     def _start_programs(self):
