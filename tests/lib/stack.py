@@ -127,7 +127,7 @@ class Stack:
         # with smtp=False (the demo) the worker writes .eml files instead
         self.smtp = smtp
         self.smtp_process = None
-        self.parsed_mail = {}       # messages(): (path, size, mtime) -> message
+        self.parsed_mail = {}       # messages(): path -> (mtime, message)
         self.children = []          # Popen objects we wait on
         self.running = False
         self.datadir = os.path.join(self.var, "mariadb")
@@ -334,21 +334,18 @@ class Stack:
             folder = os.path.join(self.inbox, sub)
             if os.path.isdir(folder):
                 paths += [os.path.join(folder, name) for name in os.listdir(folder)]
-        # oldest first: maildir names do not sort by arrival
-        stats = {path: os.stat(path) for path in paths}
-        paths.sort(key=lambda path: (stats[path].st_mtime_ns, path))
-        # each file parsed once: a delivered mail never changes, and the
-        # inbox holds every mail of the run (parsing it all again on each
-        # poll of a test waiting for one mail took seconds by the end)
-        found = []
+        # each file read once: a delivered mail never changes, and the inbox
+        # holds every mail of the run (parsing all of it again on each poll
+        # of a test waiting for one mail took seconds by the end)
         for path in paths:
-            key = (path, stats[path].st_size, stats[path].st_mtime_ns)
-            if key not in self.parsed_mail:
+            if path not in self.parsed_mail:
                 with open(path, "rb") as f:
-                    self.parsed_mail[key] = email.message_from_binary_file(
-                        f, policy=email.policy.default)
-            found.append(self.parsed_mail[key])
-        return found
+                    self.parsed_mail[path] = (os.fstat(f.fileno()).st_mtime_ns,
+                                              email.message_from_binary_file(
+                                                  f, policy=email.policy.default))
+        # oldest first: maildir names do not sort by arrival
+        paths.sort(key=lambda path: (self.parsed_mail[path][0], path))
+        return [self.parsed_mail[path][1] for path in paths]
 
     def _start_programs(self):
         """Each program as a pool of processes behind one socket, the way
