@@ -3,9 +3,14 @@ tests/browser/run): a line per test, per failed subTest and per class or
 module whose set-up failed, with the failure's text as comments, and the
 time each test file took."""
 
+import os
 import sys
 import time
 import unittest
+
+# FIDELE_TEST_TIMES=1: each test's time too, as a comment before its line
+# (to find where a suite's time goes)
+TIMES = bool(os.environ.get("FIDELE_TEST_TIMES"))
 
 
 class TapResult(unittest.TestResult):
@@ -13,9 +18,11 @@ class TapResult(unittest.TestResult):
         super().__init__()
         self.number = 0
         self.file, self.file_started = None, 0
+        self.test_started = time.time()
 
     def startTest(self, test):
         super().startTest(test)
+        self.test_started = time.time()
         if type(test).__module__ != self.file:
             self.file_done()
             self.file, self.file_started = type(test).__module__, time.time()
@@ -28,6 +35,8 @@ class TapResult(unittest.TestResult):
 
     def _line(self, test, ok, detail=None):
         self.number += 1
+        if TIMES:
+            print("# time %.2f s" % (time.time() - self.test_started))
         case = getattr(test, "test_case", test)     # a subTest's own test
         if not hasattr(case, "_testMethodName"):
             # a setUpClass or setUpModule that failed: unittest's stand-in

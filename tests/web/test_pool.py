@@ -121,6 +121,11 @@ class StackPool(unittest.TestCase):
         copies = wait_until(lambda: len(descendants(pool, program)) == 2 and
                             descendants(pool, program), "two login copies", detail=detail)
         os.kill(copies[0], signal.SIGKILL)
+        # kill() returns before the copy is gone, and a copy still waiting
+        # in accept() takes a connection that comes first and dies with it
+        # (nginx answered 502, at load 10): the requests are the next ones
+        wait_until(lambda: command_of(copies[0]) != program, "the killed copy to end",
+                   detail=detail)
         for _ in range(6):
             page = web.Browser(ALPHA_HOST).get("/admin/login")
             self.assertEqual(page.status, 200, detail())
