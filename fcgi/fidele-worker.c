@@ -37,7 +37,6 @@
 #include <sys/stat.h>
 
 #include <errno.h>
-#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,7 +47,6 @@
 #include <curl/curl.h>
 #include <openssl/evp.h>
 
-#include "lib/app.h"
 #include "lib/core_sql.h"
 #include "lib/crypto.h"
 #include "lib/db.h"
@@ -1351,7 +1349,7 @@ int
 main(int argc, char **argv)
 {
 	struct worker w;
-	int once = 0, status = 0, poll_ms, busy = 0;
+	int once = 0, status = 0, poll_ms;
 
 	if (argc > 2 || (argc == 2 && strcmp(argv[1], "--once") != 0)) {
 		fprintf(stderr, "usage: fidele-worker [--once]\n");
@@ -1359,7 +1357,6 @@ main(int argc, char **argv)
 	}
 	once = argc == 2;
 	log_program("fidele-worker");
-	app_malloc_tune();
 	memset(&w, 0, sizeof(w));
 	w.config = settings_load();
 	if (w.config == NULL)
@@ -1398,19 +1395,11 @@ main(int argc, char **argv)
 		handled = round_once(&w);
 		if (handled < 0)
 			fprintf(stderr, "fidele-worker: database error, retrying\n");
-		if (handled > 0 || jobs > 0)
-			busy = 1;
 		if ((jobs > 0 || retention_pending(&w)) && handled == 0)
 			continue;
 		if (once && handled <= 0) {
 			status = handled < 0;
 			break;
-		}
-		if (handled <= 0 && busy) {
-			/* idle after work: the heap a job or a round of mail
-			 * freed goes back to the system (app.c, idle_wait) */
-			malloc_trim(0);
-			busy = 0;
 		}
 		if (handled <= 0)
 			usleep((useconds_t)poll_ms * 1000);

@@ -8,8 +8,6 @@
 #include <config.h>
 
 #include <errno.h>
-#include <malloc.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -722,42 +720,6 @@ tree_empty(HDF *tree, int keep_request)
 		tree_empty(tree, keep_request);	/* more than 64 top-level names: go again */
 }
 
-/* How long a copy waits for its next request before it gives back the
- * heap its requests freed (a second: the moment it goes idle, never
- * between two requests of a busy pool). */
-#define APP_IDLE_MS 1000
-
-/* Waits until the next request may have come, on the connection kept
- * open for it or on the listening socket (libfcgi's fields: its API has
- * no call for them). When none comes within APP_IDLE_MS, the copy is
- * idle: the memory the last requests freed goes back to the system
- * (malloc_trim also returns the free pages inside the heap, not only its
- * top), so an idle copy is as small after traffic as after its start. */
-static void
-idle_wait(const FCGX_Request *fcgx)
-{
-	struct pollfd next;
-
-	next.fd = fcgx->ipcFd >= 0 ? fcgx->ipcFd : fcgx->listen_sock;
-	next.events = POLLIN;
-	next.revents = 0;
-	if (poll(&next, 1, APP_IDLE_MS) == 0)
-		malloc_trim(0);
-}
-
-/* Fixes glibc's thresholds, which otherwise move: a freed block above
- * the mmap threshold raises it (up to 32 MiB), and later large blocks
- * (an export's, an upload's) stay in the heap, which then only grows.
- * Blocks of 128 KiB and more are mapped and unmapped on their own; the
- * top of the heap goes back once 1 MiB of it is free (the rest waits for
- * idle_wait). */
-void
-app_malloc_tune(void)
-{
-	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
-	mallopt(M_TRIM_THRESHOLD, 1024 * 1024);
-}
-
 /* 1 when a route of the program is a machine's (ROUTE_KEY). */
 static int
 app_has_key_routes(const struct app *app)
@@ -778,7 +740,6 @@ app_main(struct app *app, int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	log_program(app->name);
-	app_malloc_tune();
 	if (app->areas == NULL || app->areas[0].prefix == NULL || app->nav == NULL) {
 		log_err("the program gives no areas or navigation (fcgi/site.h)");
 		return 1;
@@ -816,10 +777,7 @@ app_main(struct app *app, int argc, char **argv)
 	} else {
 		FCGX_Init();
 		FCGX_InitRequest(&fcgx, 0, 0);
-		for (;;) {
-			idle_wait(&fcgx);
-			if (FCGX_Accept_r(&fcgx) < 0)
-				break;
+		while (FCGX_Accept_r(&fcgx) >= 0) {
 			request_run(app, &fcgx);
 			FCGX_Finish_r(&fcgx);
 		}

@@ -17,8 +17,4 @@
  * Returns the process exit status. */
 int app_main(struct app *app, int argc, char **argv);
 
-/* Fixes glibc malloc's mmap and trim thresholds (app.c says why); called
- * first by app_main, and by the worker. */
-void app_malloc_tune(void);
-
 #endif
