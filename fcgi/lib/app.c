@@ -716,6 +716,11 @@ tree_empty(HDF *tree, int keep_request)
 			hdf_remove_tree(tree, names[i]);
 		free(names[i]);
 	}
+	/* ClearSilver's lookup cache (neo_hdf.h) may still point at a node
+	 * just removed: the next request's first hdf_set_* read it, freed
+	 * (valgrind) */
+	tree->last_hp = NULL;
+	tree->last_hs = NULL;
 	if (node != NULL)
 		tree_empty(tree, keep_request);	/* more than 64 top-level names: go again */
 }
