@@ -202,6 +202,7 @@ text_add(struct shop_context *ctx, enum consent_purpose purpose, const char *lan
 	return 1;
 }
 
+/* The enum lang of a language's code, or -1. */
 static int
 language_known(const char *language)
 {
@@ -209,8 +210,8 @@ language_known(const char *language)
 
 	for (l = 0; l < LANG__MAX; l++)
 		if (language != NULL && strcmp(language, lang_codes[l]) == 0)
-			return 1;
-	return 0;
+			return l;
+	return -1;
 }
 
 long long
@@ -220,20 +221,22 @@ consent_text_current(struct shop_context *ctx, enum consent_purpose purpose,
 	long long id = 0, version = 0;
 	char key[96];
 	const char *fallback;
-	int found, tries;
+	HDF *words;
+	int found, tries, lang = language_known(language);
 
-	if (purpose < 0 || purpose >= CONSENT_PURPOSE__MAX || !language_known(language) ||
+	if (purpose < 0 || purpose >= CONSENT_PURPOSE__MAX || lang < 0 ||
 	    consent_ready(ctx->db) != 0)
 		return -1;
 	for (tries = 0; tries < 2; tries++) {
 		found = text_newest(ctx, purpose, language, &id, &version, body, size);
 		if (found != 0)
 			return found == 1 ? id : -1;
-		snprintf(key, sizeof(key), "Lang_%s.Consent.Default.%s", language,
-		    consent_purpose_names[purpose]);
-		fallback = hdf_get_value(ctx->hdf, key, NULL);
+		snprintf(key, sizeof(key), "Consent.Default.%s", consent_purpose_names[purpose]);
+		words = lang_tree(ctx->hdf, lang);
+		fallback = words != NULL ? hdf_get_value(words, key, NULL) : NULL;
 		if (fallback == NULL) {
-			log_err("consent: no default wording %s in the language files", key);
+			log_err("consent: no default wording Lang_%s.%s in the language files",
+			    language, key);
 			return -1;
 		}
 		found = text_add(ctx, purpose, language, 1, fallback, &id);

@@ -90,14 +90,12 @@ context_end(struct shop_context *ctx)
 void
 context_link_lang(struct shop_context *ctx, const char *code)
 {
-	char target[16];
 	int lang = ctx->shop->lang, i;
 
 	for (i = 0; code != NULL && i < LANG__MAX; i++)
 		if (strcmp(code, lang_codes[i]) == 0)
 			lang = i;
-	snprintf(target, sizeof(target), "Lang_%s", lang_codes[lang]);
-	hdf_set_symlink(ctx->hdf, "Lang", target);
+	lang_link(ctx->hdf, lang);
 	hdf_set_value(ctx->hdf, "Page.Lang", lang_codes[lang]);
 }
 

@@ -21,4 +21,18 @@ extern const char *const lang_codes[LANG__MAX];
  * Returns 0, or -1 after logging. */
 int lang_load(HDF **base, const char *data_dir);
 
+/* Makes *base, a new tree (the caller's: hdf_destroy), where each
+ * language is read from data_dir at its first use (lang_tree): a program
+ * run as plain CGI answers one request, in one language mostly, and
+ * reading both files cost a quarter of its start. Returns 0 or -1. */
+int lang_load_on_use(HDF **base, const char *data_dir);
+
+/* Lang_<code> of base, read first if base was made by lang_load_on_use
+ * and the language is not read yet; NULL (logged) if its file is not
+ * readable. */
+HDF *lang_tree(HDF *base, int lang);
+
+/* Links Lang of base to Lang_<code>, read first if need be (lang_tree). */
+void lang_link(HDF *base, int lang);
+
 #endif

@@ -164,10 +164,7 @@ request_field_choice(struct request *req, const struct field *field, int fallbac
 void
 request_link_lang(struct request *req)
 {
-	char target[16];
-
-	snprintf(target, sizeof(target), "Lang_%s", lang_codes[req->shop.lang]);
-	hdf_set_symlink(req->hdf, "Lang", target);
+	lang_link(req->hdf, req->shop.lang);
 }
 
 const char *
