@@ -5,10 +5,6 @@
  */
 #include <config.h>
 
-/* SHA256_Init and its kin, deprecated by OpenSSL 3 for EVP: see
- * crypto_sha256 */
-#define OPENSSL_SUPPRESS_DEPRECATED
-
 #include <sys/random.h>
 
 #include <errno.h>
@@ -19,6 +15,7 @@
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/kdf.h>
 #include <openssl/params.h>
 #include <openssl/sha.h>
@@ -81,51 +78,18 @@ crypto_unhex(const char *text, unsigned char *out, size_t n)
 	return 0;
 }
 
-/* OpenSSL's SHA-256 itself (the same code EVP's provider runs), called
- * directly: EVP's first use in a process fetches its algorithms and
- * names them all, 3.1 M instructions, a quarter of a plain-CGI run of
- * the sign-in page (callgrind), for a hash of a few bytes. */
 void
 crypto_sha256(const void *data, size_t len, unsigned char *out)
 {
-	SHA256_CTX ctx;
-
-	SHA256_Init(&ctx);
-	SHA256_Update(&ctx, data, len);
-	SHA256_Final(out, &ctx);
-	OPENSSL_cleanse(&ctx, sizeof(ctx));
+	SHA256(data, len, out);
 }
 
-/* HMAC-SHA256 as RFC 2104 builds it, on the SHA-256 above (for the same
- * reason); RFC 4231's vectors check it (tests/unit/test-crypto.c). */
 void
 crypto_hmac(const char *key, const void *data, size_t len, unsigned char *out)
 {
-	unsigned char block[SHA256_CBLOCK], pad[SHA256_CBLOCK], inner[CRYPTO_HASH_BYTES];
-	size_t key_len = strlen(key), i;
-	SHA256_CTX ctx;
+	unsigned int out_len = CRYPTO_HASH_BYTES;
 
-	memset(block, 0, sizeof(block));
-	if (key_len > sizeof(block))
-		crypto_sha256(key, key_len, block);
-	else
-		memcpy(block, key, key_len);
-	for (i = 0; i < sizeof(pad); i++)
-		pad[i] = block[i] ^ 0x36;
-	SHA256_Init(&ctx);
-	SHA256_Update(&ctx, pad, sizeof(pad));
-	SHA256_Update(&ctx, data, len);
-	SHA256_Final(inner, &ctx);
-	for (i = 0; i < sizeof(pad); i++)
-		pad[i] = block[i] ^ 0x5c;
-	SHA256_Init(&ctx);
-	SHA256_Update(&ctx, pad, sizeof(pad));
-	SHA256_Update(&ctx, inner, sizeof(inner));
-	SHA256_Final(out, &ctx);
-	OPENSSL_cleanse(block, sizeof(block));
-	OPENSSL_cleanse(pad, sizeof(pad));
-	OPENSSL_cleanse(inner, sizeof(inner));
-	OPENSSL_cleanse(&ctx, sizeof(ctx));
+	HMAC(EVP_sha256(), key, (int)strlen(key), data, len, out, &out_len);
 }
 
 int
