@@ -1,13 +1,9 @@
 /*
- * The kernel's CSPRNG, and OpenSSL wrappers: SHA-256, HMAC-SHA256 and
- * scrypt password hashes stored as PHC strings so the cost can rise later
- * without breaking old ones.
+ * OpenSSL wrappers: CSPRNG, SHA-256, HMAC-SHA256 and scrypt password hashes
+ * stored as PHC strings so the cost can rise later without breaking old ones.
  */
 #include <config.h>
 
-#include <sys/random.h>
-
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +14,7 @@
 #include <openssl/hmac.h>
 #include <openssl/kdf.h>
 #include <openssl/params.h>
+#include <openssl/rand.h>
 #include <openssl/sha.h>
 
 #include "crypto.h"
@@ -29,24 +26,10 @@
 #define SCRYPT_SALT_BYTES 16
 #define SCRYPT_KEY_BYTES 32
 
-/* getrandom(2), which seeds OpenSSL's generator too: the same randomness
- * without that generator's set-up (its cipher fetched and instantiated),
- * a third of a plain-CGI run of the sign-in page (callgrind: 5.8 M of
- * 17.7 M instructions). */
 int
 crypto_random(unsigned char *buf, size_t n)
 {
-	size_t done = 0;
-
-	while (done < n) {
-		ssize_t got = getrandom(buf + done, n - done, 0);
-
-		if (got < 0 && errno != EINTR)
-			return -1;
-		if (got > 0)
-			done += (size_t)got;
-	}
-	return 0;
+	return RAND_bytes(buf, (int)n) == 1 ? 0 : -1;
 }
 
 void

@@ -1,5 +1,5 @@
 /*
- * Randomness (the kernel's), hashing and password storage (OpenSSL 3).
+ * Randomness, hashing and password storage, all through OpenSSL 3.
  * Buffers are the caller's unless a function says it returns malloc'd memory.
  */
 #ifndef FIDELE_CRYPTO_H
@@ -10,8 +10,7 @@
 #define CRYPTO_TOKEN_BYTES 32	/* 256-bit session ids and link tokens */
 #define CRYPTO_HASH_BYTES 32	/* SHA-256 */
 
-/* Fills buf with n bytes from the kernel's CSPRNG (getrandom). Returns 0,
- * or -1 on failure. */
+/* Fills buf with n bytes from the OpenSSL CSPRNG. Returns 0, or -1 on failure. */
 int crypto_random(unsigned char *buf, size_t n);
 
 /* Writes 2n lowercase hex characters and a NUL into out (size 2n + 1). */
