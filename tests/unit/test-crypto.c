@@ -10,7 +10,7 @@ int
 main(void)
 {
 	unsigned char a[32], b[32], mac[32];
-	char hex[65];
+	char hex[65], long_key[132];
 	char *phc, *again;
 
 	ok(crypto_random(a, sizeof(a)) == 0 && crypto_random(b, sizeof(b)) == 0,
@@ -28,6 +28,34 @@ main(void)
 	crypto_hex(mac, sizeof(mac), hex);
 	is_str(hex, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843",
 	    "HMAC-SHA256 matches RFC 4231");
+	/* RFC 4231 test case 6: a key longer than SHA-256's block is hashed first */
+	memset(long_key, 0xaa, 131);
+	long_key[131] = '\0';
+	crypto_hmac(long_key, "Test Using Larger Than Block-Size Key - Hash Key First", 54, mac);
+	crypto_hex(mac, sizeof(mac), hex);
+	is_str(hex, "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54",
+	    "HMAC-SHA256 with a key longer than a block matches RFC 4231");
+	/* RFC 4231 test case 1: a key of binary bytes, 20 of them */
+	memset(long_key, 0x0b, 20);
+	long_key[20] = '\0';
+	crypto_hmac(long_key, "Hi There", 8, mac);
+	crypto_hex(mac, sizeof(mac), hex);
+	is_str(hex, "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7",
+	    "HMAC-SHA256 with a 20-byte key matches RFC 4231");
+
+	/* FIPS 180-2's examples */
+	crypto_sha256("abc", 3, mac);
+	crypto_hex(mac, sizeof(mac), hex);
+	is_str(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+	    "SHA-256 of \"abc\" matches FIPS 180-2");
+	crypto_sha256("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 56, mac);
+	crypto_hex(mac, sizeof(mac), hex);
+	is_str(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1",
+	    "SHA-256 of two blocks matches FIPS 180-2");
+	crypto_sha256("", 0, mac);
+	crypto_hex(mac, sizeof(mac), hex);
+	is_str(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+	    "SHA-256 of nothing is the known one");
 
 	phc = crypto_password_hash("correct horse battery staple");
 	ok(phc != NULL && strncmp(phc, "$scrypt$ln=17,r=8,p=1$", 22) == 0,
