@@ -27,6 +27,7 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
 
 import keyauth  # noqa: E402
+from cpu import cpu_ns  # noqa: E402
 import web  # noqa: E402
 from stack import Stack  # noqa: E402
 
@@ -55,25 +56,6 @@ def report(name, times, cpu=None):
     times.sort()
     print("%-40s %8.2f %8.2f %8.2f%s" % (name, times[len(times) // 2], p95(times), times[-1],
                                          "" if cpu is None else " %8.2f" % cpu))
-
-
-def cpu_ns(pids):
-    """CPU time the processes' threads have run so far (ns, from
-    schedstat): what a request costs the server whatever else the
-    machine runs, where the time a client waits grows with the load."""
-    total = 0
-    for pid in pids:
-        try:
-            tasks = os.listdir("/proc/%d/task" % pid)
-        except OSError:
-            continue
-        for task in tasks:
-            try:
-                with open("/proc/%d/task/%s/schedstat" % (pid, task)) as f:
-                    total += int(f.read().split()[0])
-            except OSError:
-                pass
-    return total
 
 
 def seed(stack, customers):

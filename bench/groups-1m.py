@@ -22,6 +22,7 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
 
 import web  # noqa: E402
 from stack import Stack  # noqa: E402
+from cpu import cpu_ns  # noqa: E402
 
 HOST = "groups.bench.test"
 OWNER = ("owner@groups.bench.test", "groups-bench-owner-password")
@@ -69,25 +70,6 @@ def views(group, tag):
         ("tag 5 % + group 10 % (shared by none)",
          "/admin/customers?tag=%s&group=%s" % (t["bio"], g["Ten percent"]), 1, "combined"),
     ]
-
-
-def cpu_ns(pids):
-    """CPU time the processes' threads have run so far (ns, from
-    schedstat): what a request costs the server whatever else the
-    machine runs, where the time a client waits grows with the load."""
-    total = 0
-    for pid in pids:
-        try:
-            tasks = os.listdir("/proc/%d/task" % pid)
-        except OSError:
-            continue
-        for task in tasks:
-            try:
-                with open("/proc/%d/task/%s/schedstat" % (pid, task)) as f:
-                    total += int(f.read().split()[0])
-            except OSError:
-                pass
-    return total
 
 
 def server_pids(stack):
