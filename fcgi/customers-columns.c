@@ -5,10 +5,12 @@
  * the data of the optional columns for the rows of the page, and the form
  * that saves the choice (POST /admin/customers/columns).
  *
- * The default view costs one statement more than before (the choice and
- * the options, in one round trip); the optional columns' data is read only
- * when they are shown, for all the page's rows at once: the customers'
- * flags in one statement, their groups and tags in another.
+ * The choice comes with the door (fcgi/lib/core_sql.c), and the groups
+ * and tags are kept per process and shop while the door's version of them
+ * says they are the shop's (sql/027): the default view runs no statement
+ * of its own. The optional columns' data is read only when they are
+ * shown, for all the page's rows at once: the customers' flags in one
+ * statement, their groups and tags in another.
  */
 #include <config.h>
 
@@ -48,15 +50,14 @@ static const struct {
 #define LIST_COLUMN_COUNT (sizeof(list_columns) / sizeof(list_columns[0]))
 _Static_assert(LIST_COLUMN_COUNT + 3 <= COLUMNS_FIELDS_MAX, "columns_fields holds them");
 
-enum columns_sql { SQL_LIST_SETUP, SQL_COLUMNS_SAVE, COLUMNS_SQL__MAX };
+enum columns_sql { SQL_LABELS, SQL_COLUMNS_SAVE, COLUMNS_SQL__MAX };
 
 static struct db_query columns_sql[COLUMNS_SQL__MAX] = {
-	/* the admin's columns, then the shop's groups and tags by name (at
-	 * most 250 tags a shop; groups are few) */
-	[SQL_LIST_SETUP] = { .sql =
-	    "SELECT 'c' AS kind, 0 AS id, CONVERT(list_columns USING utf8mb4) COLLATE utf8mb4_unicode_520_ci AS name"
-	    "  FROM admin WHERE id = ? AND shop_id = ?"
-	    " UNION ALL SELECT 'g', id, name FROM customer_group WHERE shop_id = ?"
+	/* the shop's groups, then its tags, by name (at most 250 tags a
+	 * shop; groups are few); run after the door, so that what it reads is
+	 * never older than the version the door read (labels_read) */
+	[SQL_LABELS] = { .sql =
+	    "SELECT 'g' AS kind, id, name FROM customer_group WHERE shop_id = ?"
 	    " UNION ALL SELECT 't', id, name FROM tag WHERE shop_id = ?"
 	    " ORDER BY kind, name, id" },
 	[SQL_COLUMNS_SAVE] = { .sql =
@@ -127,51 +128,143 @@ columns_to_page(struct request *req, const char *saved)
 		hdf_set_value(req->hdf, "Page.Chosen", "1");
 }
 
+/* The groups and tags of the last shops listed, kept per process: each
+ * under the version of them the door read when it was read (sql/027),
+ * used while the door reads the same. The least recently used shop makes
+ * room. */
+#define LABELS_KEPT 8
+
+struct label {
+	char kind;		/* 'g' a group, 't' a tag */
+	long long id;
+	char *name;
+};
+
+static struct labels_kept {
+	long long shop_id;	/* 0: an empty slot */
+	long long version;
+	unsigned long used;	/* when last used, in lists served */
+	size_t count;
+	struct label *labels;
+} labels_kept[LABELS_KEPT];
+
+static unsigned long labels_clock;
+
+static void
+labels_free(struct labels_kept *kept)
+{
+	size_t i;
+
+	for (i = 0; i < kept->count; i++)
+		free(kept->labels[i].name);
+	free(kept->labels);
+	memset(kept, 0, sizeof(*kept));
+}
+
+/* Reads the shop's groups and tags into kept, under version. 0, or -1 on
+ * a database error or when memory runs out (kept is then empty). */
+static int
+labels_read(struct request *req, struct labels_kept *kept, long long version)
+{
+	struct db_query *labels = &columns_sql[SQL_LABELS];
+	struct db_param params[2] = { DB_INT(req->shop.id), DB_INT(req->shop.id) };
+	size_t room = 0;
+	int ok = 1, row;
+
+	labels_free(kept);
+	if (db_exec(&req->app->db, labels, params, 2) < 0)
+		return -1;
+	while ((row = db_fetch(labels)) == 1) {
+		const char *kind = db_text(labels, 0), *name = db_text(labels, 2);
+
+		if (!ok || kind == NULL || name == NULL)
+			continue;
+		if (kept->count == room) {
+			struct label *more = realloc(kept->labels,
+			    (room = room ? 2 * room : 16) * sizeof(*more));
+
+			if (more == NULL) {
+				ok = 0;
+				continue;
+			}
+			kept->labels = more;
+		}
+		kept->labels[kept->count] = (struct label){ kind[0], db_int(labels, 1),
+			strdup(name) };
+		if (kept->labels[kept->count].name == NULL) {
+			ok = 0;
+			continue;
+		}
+		kept->count++;
+	}
+	db_done(labels);
+	if (row < 0 || !ok) {
+		labels_free(kept);
+		return -1;
+	}
+	kept->shop_id = req->shop.id;
+	kept->version = version;
+	return 0;
+}
+
+/* The request's shop's groups and tags: kept, or read again when the
+ * door's version of them is not the kept one's. NULL on an error. */
+static struct labels_kept *
+labels_of_shop(struct request *req)
+{
+	struct labels_kept *kept = NULL;
+	size_t i;
+
+	for (i = 0; i < LABELS_KEPT; i++) {
+		if (labels_kept[i].shop_id == req->shop.id) {
+			kept = &labels_kept[i];
+			break;
+		}
+		if (kept == NULL || labels_kept[i].used < kept->used)
+			kept = &labels_kept[i];
+	}
+	if ((kept->shop_id != req->shop.id || kept->version != req->shop.labels_version) &&
+	    labels_read(req, kept, req->shop.labels_version) != 0)
+		return NULL;
+	kept->used = ++labels_clock;
+	return kept;
+}
+
 /* Page.GroupOptions.N / Page.TagOptions.N {id, name, selected}; the
  * filter's own group or tag not among them: Page.SliceMissing. */
 int
 customers_columns_load(struct request *req, const struct customer_query *query)
 {
-	struct db_query *setup = &columns_sql[SQL_LIST_SETUP];
-	struct db_param params[4] = { DB_INT(req->session.admin_id), DB_INT(req->shop.id),
-		DB_INT(req->shop.id), DB_INT(req->shop.id) };
-	int groups = 0, tags = 0, group_found = 0, tag_found = 0, saved = 0;
-	char key[48];
+	struct labels_kept *kept;
+	int groups = 0, tags = 0, group_found = 0, tag_found = 0;
+	char key[48], id[24];
+	size_t i;
 	HDF *node;
 
+	columns_to_page(req, req->session.list_columns);
 	if (db_register(&req->app->db, columns_sql, COLUMNS_SQL__MAX) != 0 ||
-	    db_exec(&req->app->db, setup, params, 4) < 0)
+	    (kept = labels_of_shop(req)) == NULL)
 		return -1;
-	while (db_fetch(setup) == 1) {
-		const char *kind = db_text(setup, 0), *name = db_text(setup, 2);
-		long long id = db_int(setup, 1);
+	for (i = 0; i < kept->count; i++) {
+		const struct label *label = &kept->labels[i];
 
-		if (kind == NULL)
-			continue;
-		if (kind[0] == 'c') {
-			columns_to_page(req, name);
-			saved = 1;
-			continue;
-		}
-		if (kind[0] == 'g')
+		if (label->kind == 'g')
 			snprintf(key, sizeof(key), "Page.GroupOptions.%d", groups++);
 		else
 			snprintf(key, sizeof(key), "Page.TagOptions.%d", tags++);
 		if (hdf_get_node(req->hdf, key, &node) != STATUS_OK)
 			break;
-		hdf_set_value(node, "id", db_text(setup, 1));
-		hdf_set_value(node, "name", name);
-		if ((kind[0] == 'g' && id == query->group_id) ||
-		    (kind[0] == 't' && id == query->tag_id)) {
+		snprintf(id, sizeof(id), "%lld", label->id);
+		hdf_set_value(node, "id", id);
+		hdf_set_value(node, "name", label->name);
+		if ((label->kind == 'g' && label->id == query->group_id) ||
+		    (label->kind == 't' && label->id == query->tag_id)) {
 			hdf_set_value(node, "selected", "1");
-			hdf_set_value(req->hdf, kind[0] == 'g' ? "Page.GroupName" : "Page.TagName",
-			    name);
-			*(kind[0] == 'g' ? &group_found : &tag_found) = 1;
+			hdf_set_value(req->hdf, label->kind == 'g' ? "Page.GroupName" :
+			    "Page.TagName", label->name);
+			*(label->kind == 'g' ? &group_found : &tag_found) = 1;
 		}
 	}
-	db_done(setup);
-	if (!saved)
-		columns_to_page(req, NULL);
 	/* a deleted group or tag, or another shop's id: said, and the list
 	 * (which matches nobody then) is not mistaken for an empty group */
 	if ((query->group_id > 0 && !group_found) || (query->tag_id > 0 && !tag_found))

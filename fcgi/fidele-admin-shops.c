@@ -89,7 +89,8 @@ static struct db_query shops_sql[SHOPS_SQL__MAX] = {
 
 /* The tables of a shop's data, in delete order: a table before the tables
  * its rows point to (customer after everything about a customer, admin
- * after the rows that name an admin), so that no foreign key refuses a
+ * after the rows that name an admin; label_version after the groups and
+ * tags, whose deletes write it), so that no foreign key refuses a
  * batch. For each, how many rows the shop has in it (shop_counts) and one
  * batch of them deleted (shop_deletes), at the same index. */
 #define SHOP_TABLES(X) \
@@ -117,6 +118,7 @@ static struct db_query shops_sql[SHOPS_SQL__MAX] = {
 	X("import") \
 	X("customer_group") \
 	X("tag") \
+	X("label_version") \
 	X("consent_text") \
 	X("api_key") \
 	X("admin") \

@@ -226,6 +226,7 @@ shop_resolve(struct request *req)
 		shop_from_row(query, &req->shop);
 		req->shop.disabled = db_int(query, DOOR_COL_DISABLED) != 0;
 		req->shop.upload_limit = db_int(query, DOOR_COL_UPLOAD_MB) * 1024 * 1024;
+		req->shop.labels_version = db_int(query, DOOR_COL_LABELS);
 		session_door_read(req, query);
 	}
 	db_done(query);

@@ -30,9 +30,11 @@ struct shop {
 	int found_by_host;	/* the Host header was checked against shop_host */
 	enum lang lang;
 	/* set by the door only (sql/025): the provider disabled the shop, and
-	 * its upload limit in bytes (0: the installation's) */
+	 * its upload limit in bytes (0: the installation's); the version of
+	 * its groups and tags (sql/027), for the lists kept of them */
 	int disabled;
 	long long upload_limit;
+	long long labels_version;
 };
 
 /* Reads the next row of CORE_SHOP_BY_ID into out and ends the query.

@@ -10,7 +10,8 @@
  * and the newest queued or running job of the program's kind (the first
  * parameter, app.job_kind), in one trip. The admin must still belong to
  * the shop and not be disabled. Then what the provider set for the shop
- * (sql/025). Columns: enum door_column. */
+ * (sql/025), the version of its groups and tags (sql/027) and the admin's
+ * chosen list columns. Columns: enum door_column. */
 #define DOOR_COLUMNS \
     "SELECT s.id, s.slug, s.name, s.language, s.currency, s.mode, s.sender_name," \
     "       s.sender_email, s.public_url, s.time_zone," \
@@ -19,17 +20,19 @@
     "                                WHERE o.shop_id = s.id AND o.status = 'failed'))," \
     "       IF(a.id IS NULL, NULL, (SELECT MAX(j.id) FROM job j WHERE j.shop_id = s.id" \
     "                                AND j.kind = ? AND j.state IN ('queued', 'running')))," \
-    "       s.disabled_at IS NOT NULL, s.upload_limit_mb"
-#define DOOR_ADMIN \
+    "       s.disabled_at IS NOT NULL, s.upload_limit_mb, COALESCE(lv.version, 0)," \
+    "       a.list_columns"
+#define DOOR_JOINS \
     "  LEFT JOIN session sa ON sa.id_hash = ? AND sa.shop_id = s.id AND sa.expires_at > NOW()" \
-    "  LEFT JOIN admin a ON a.id = sa.admin_id AND a.shop_id = s.id AND a.disabled_at IS NULL"
+    "  LEFT JOIN admin a ON a.id = sa.admin_id AND a.shop_id = s.id AND a.disabled_at IS NULL" \
+    "  LEFT JOIN label_version lv ON lv.shop_id = s.id"
 
 struct db_query core_sql[CORE_SQL__MAX] = {
 	/* the request's shop and admin (DOOR_COLUMNS) */
 	[CORE_DOOR_BY_SLUG] = { .sql =
-	    DOOR_COLUMNS "  FROM shop s" DOOR_ADMIN " WHERE s.slug = ?" },
+	    DOOR_COLUMNS "  FROM shop s" DOOR_JOINS " WHERE s.slug = ?" },
 	[CORE_DOOR_BY_HOST] = { .sql =
-	    DOOR_COLUMNS "  FROM shop_host h JOIN shop s ON s.id = h.shop_id" DOOR_ADMIN
+	    DOOR_COLUMNS "  FROM shop_host h JOIN shop s ON s.id = h.shop_id" DOOR_JOINS
 	    " WHERE h.host = ?" },
 	/* the CLI's and the worker's shop (context.c), with the first host it
 	 * answers on, for its mailed links when it has no public URL */

@@ -200,6 +200,9 @@ struct session {
 	 * the newest queued or running job of app.job_kind (0 for none) */
 	long long failed_mails;
 	long long job_id;
+	/* the signed-in admin's chosen list columns (admin.list_columns), ""
+	 * for the default ones */
+	char list_columns[256];
 };
 
 /* The API key that signed a ROUTE_KEY request (keyauth.c). */

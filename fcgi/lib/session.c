@@ -92,6 +92,8 @@ session_door_read(struct request *req, struct db_query *door)
 	session->admin_idle = db_int(door, DOOR_COL_ADMIN + 4);
 	session->failed_mails = db_int(door, DOOR_COL_FAILED_MAILS);
 	session->job_id = db_text(door, DOOR_COL_JOB) != NULL ? db_int(door, DOOR_COL_JOB) : 0;
+	snprintf(session->list_columns, sizeof(session->list_columns), "%s",
+	    db_text(door, DOOR_COL_LIST_COLUMNS) != NULL ? db_text(door, DOOR_COL_LIST_COLUMNS) : "");
 }
 
 /* Loads the customer's session from its cookie, if any. Returns 0, or -1

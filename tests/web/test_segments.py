@@ -143,6 +143,49 @@ class SliceFilters(unittest.TestCase):
                 self.assertNotIn("Secret club", page.body)
                 self.assertNotIn("secret-tag", page.body)
 
+    def test_the_filters_groups_and_tags_follow_every_change_at_once(self):
+        """Each copy of customers.fcgi keeps a shop's groups and tags for
+        the filter form (sql/027): a group or a tag added, renamed or
+        deleted, by any program or by an import's or the API's statements,
+        is in the next list of every copy, and each shop sees its own."""
+        def options(browser, name):
+            """The options' names, sorted, after checking every copy shows
+            the same ones."""
+            pages = [browser.get("/admin/customers") for _ in range(6)]  # both copies
+            found = set()
+            for page in pages:
+                self.assertEqual(page.status, 200)
+                select = re.search(r'<select name="%s">(.*?)</select>' % name, page.body, re.S)
+                found.add(tuple(re.findall(r"<option value=\"\d+\">([^<]*)</option>",
+                                           select.group(1))))
+            self.assertEqual(len(found), 1, "the copies disagree: %s" % found)
+            return sorted(found.pop())
+
+        other = data.signed_in(HOST_B, OWNER_B)
+        tags, groups = options(self.browser, "tag"), options(self.browser, "group")
+        other_tags = options(other, "tag")
+        self.addCleanup(sql, "DELETE FROM tag WHERE shop_id = %s AND name LIKE 'Tmp %%'"
+                        % self.shop)
+        self.addCleanup(sql, "DELETE FROM customer_group WHERE shop_id = %s AND name LIKE"
+                        " 'Tmp %%'" % self.shop)
+        sql("INSERT INTO tag (shop_id, name) VALUES (%s, 'tmp légumes')" % self.shop)
+        self.assertEqual(options(self.browser, "tag"), sorted(tags + ["tmp légumes"]))
+        self.assertEqual(options(other, "tag"), other_tags)
+        sql("UPDATE tag SET name = 'tmp fruits' WHERE shop_id = %s AND name = 'tmp légumes'"
+            % self.shop)
+        self.assertEqual(options(self.browser, "tag"), sorted(tags + ["tmp fruits"]))
+        sql("INSERT INTO customer_group (shop_id, name) VALUES (%s, 'Tmp AMAP')" % self.shop)
+        self.assertEqual(options(self.browser, "group"), sorted(groups + ["Tmp AMAP"]))
+        # chosen in the filter, the new ones are said by name
+        page = self.browser.get("/admin/customers?tag=%s" % data.tag_id(self.shop, "tmp fruits"))
+        self.assertRegex(page.body, r'<option value="\d+" selected>tmp fruits</option>')
+        self.assertNotIn("n’existe plus", page.body)
+        sql("DELETE FROM tag WHERE shop_id = %s AND name = 'tmp fruits'" % self.shop)
+        sql("DELETE FROM customer_group WHERE shop_id = %s AND name = 'Tmp AMAP'" % self.shop)
+        self.assertEqual(options(self.browser, "tag"), tags)
+        self.assertEqual(options(self.browser, "group"), groups)
+        self.assertEqual(options(other, "tag"), other_tags)
+
     def test_bad_filter_values_are_refused(self):
         for query in ("group=abc", "group=0", "tag=-1", "first_days=0", "first_days=99999",
                       "group=1&group=2"):
