@@ -35,6 +35,7 @@ enum shops_sql {
 	SQL_SHOP_ENABLE,
 	SQL_SHOP_LIMITS,
 	SQL_SHOP_TABLES,
+	SQL_SHOP_DELETING,
 	SQL_SHOP_DELETE,
 	SHOPS_SQL__MAX
 };
@@ -84,6 +85,9 @@ static struct db_query shops_sql[SHOPS_SQL__MAX] = {
 	    " WHERE c.table_schema = DATABASE() AND c.column_name = 'shop_id'"
 	    "   AND t.table_type = 'BASE TABLE'"
 	    " ORDER BY c.table_name" },
+	/* the shop this connection deletes: its consent ledger and wordings,
+	 * append-only for everything else, may go too (sql/028) */
+	[SQL_SHOP_DELETING] = { .sql = "SET @fidele_shop_delete = ?" },
 	[SQL_SHOP_DELETE] = { .sql = "DELETE FROM shop WHERE id = ?" },
 };
 
@@ -377,9 +381,13 @@ delete_rows(struct db *db, long long shop)
 	for (i = 0; i < SHOP_TABLE_COUNT; i++) {
 		total = 0;
 		do {
+			/* said in each batch's transaction: a connection the
+			 * server dropped between two batches is a new one */
 			if (db_begin(db) != 0)
 				return -1;
-			rows = db_exec(db, &shop_deletes[i], &param, 1);
+			rows = db_exec(db, &shops_sql[SQL_SHOP_DELETING], &param, 1);
+			if (rows >= 0)
+				rows = db_exec(db, &shop_deletes[i], &param, 1);
 			if (rows < 0 || db_commit(db) != 0) {
 				db_rollback(db);
 				log_err("deleting the rows of %s failed; what was deleted stays"

@@ -452,6 +452,14 @@ class Delete(unittest.TestCase):
             % (shop, slug))
         create_key(slug, "Site")
         admin("job", "add", "--kind", "housekeeping", "--shop", slug)
+        # a consent ledger and the wording it points to, append-only
+        # (sql/017) but the shop's all the same
+        sql("INSERT INTO consent_text (shop_id, purpose, language, version, body, body_sha256)"
+            " VALUES (%s, 'marketing', 'fr', 1, 'Je veux les nouvelles', UNHEX(SHA2('x', 256)))"
+            % shop)
+        sql("INSERT INTO consent (shop_id, customer_id, purpose, granted, source, actor, text_id)"
+            " SELECT c.shop_id, c.id, 'marketing', 1, 'admin', 'admin', t.id FROM customer c"
+            " JOIN consent_text t ON t.shop_id = c.shop_id WHERE c.shop_id = %s LIMIT 3" % shop)
         return shop
 
     def test_delete_takes_all_of_one_shop_and_nothing_of_the_other(self):
@@ -465,6 +473,7 @@ class Delete(unittest.TestCase):
                 with open(spool[shop], "w") as f:
                     f.write("email\n")
             self.assertGreater(gone_rows["customer"], 2000)    # more than one batch
+            self.assertEqual((gone_rows["consent"], gone_rows["consent_text"]), (3, 1))
             # a wrong answer deletes nothing
             answer = admin("shop", "delete", "--shop", "cli-gone", input="cli-kept\n")
             self.assertEqual(answer.returncode, 1)
@@ -481,6 +490,14 @@ class Delete(unittest.TestCase):
             self.assertIn("shop cli-gone deleted", answer.stdout)
             self.assertEqual({t: n for t, n in rows_of(gone).items() if n}, {})
             self.assertIsNone(shop_id("cli-gone"))
+            self.assertEqual(rows_of(kept), kept_rows)
+            # the ledger stays append-only outside a shop's delete: the
+            # delete's own permission names its shop and no other
+            for statement in ("DELETE FROM consent WHERE shop_id = %s" % kept,
+                              "SET @fidele_shop_delete = %s; DELETE FROM consent_text"
+                              " WHERE shop_id = %s" % (gone, kept)):
+                with self.subTest(statement=statement), self.assertRaises(RuntimeError):
+                    sql(statement)
             self.assertEqual(rows_of(kept), kept_rows)
             self.assertFalse(os.path.exists(os.path.join(web.STACK.spool_dir, str(gone))))
             self.assertTrue(os.path.exists(spool[kept]))
