@@ -186,6 +186,31 @@ class SliceFilters(unittest.TestCase):
         self.assertEqual(options(self.browser, "group"), groups)
         self.assertEqual(options(other, "tag"), other_tags)
 
+    def test_a_shops_label_version_never_comes_back(self):
+        """A copy keeps a shop's groups and tags under the version the door
+        read: a version given again would show an old list. The row goes
+        when a shop delete stops half-way; the next bump must still be past
+        every version the shop had."""
+        self.addCleanup(sql, "DELETE FROM tag WHERE shop_id = %s AND name LIKE 'tmp %%'"
+                        % self.shop)
+
+        def version():
+            found = sql("SELECT version FROM label_version WHERE shop_id = %s" % self.shop)
+            return int(found[0][0]) if found else 0
+
+        sql("INSERT INTO tag (shop_id, name) VALUES (%s, 'tmp un')" % self.shop)
+        sql("INSERT INTO tag (shop_id, name) VALUES (%s, 'tmp deux')" % self.shop)
+        seen = version()
+        self.assertGreater(seen, 0)
+        sql("DELETE FROM label_version WHERE shop_id = %s" % self.shop)
+        self.assertEqual(version(), 0)
+        sql("UPDATE tag SET name = 'tmp trois' WHERE shop_id = %s AND name = 'tmp deux'"
+            % self.shop)
+        self.assertGreater(version(), seen)
+        page = self.browser.get("/admin/customers")
+        self.assertIn(">tmp trois</option>", page.body)
+        self.assertNotIn(">tmp deux</option>", page.body)
+
     def test_bad_filter_values_are_refused(self):
         for query in ("group=abc", "group=0", "tag=-1", "first_days=0", "first_days=99999",
                       "group=1&group=2"):
