@@ -23,8 +23,11 @@
  * matches. When they sit far along the walk, the walk stops after
  * Limits.SearchWalk rows and the page is read from the matches after all:
  * sorted by name, from the rarest word's entries, which carry the name
- * order (sql/006) and are sorted without reading a row (PLAN_SORTED);
- * otherwise by reading and sorting every match. A surname far ahead in
+ * order (sql/006): its own term's read along that order as far as the
+ * page goes (sql/029), the longer terms it starts sorted without reading
+ * a row (PLAN_SORTED); otherwise by reading and sorting every match. A
+ * word whose entries are mostly its own term ("elodie") goes to
+ * PLAN_SORTED at once. A surname far ahead in
  * the name order ("vincent" on page 1) goes to PLAN_SORTED at once. From a
  * page link among customers whose last or first name starts with a word
  * ("elodie martin", page 5, among the Martins), the list walks, and tells
@@ -1052,13 +1055,37 @@ letters_only(const struct customer_query *query)
 	return query->tokens > 0;
 }
 
-/* Rows the page's statement reads: room for up to four terms each of the
- * customers shown in PLAN_SORTED (Jean-Marc Jeannot, jeanmarc.jeannot@…:
- * "jean" has three). */
+/* Entries PLAN_SORTED reads for a page (see sql_sorted_part): the rarest
+ * word's own term along the index until the page is full (a page's worth
+ * of entries, more when the other words and filters leave some out), and
+ * every entry of the longer terms it starts ("elodie" of "elodiee"), read
+ * and sorted; never more than all the word's entries. -1 on error. */
+static double
+sorted_entries(const struct customer_estimator *estimator, const struct customer_query *query,
+    double matching)
+{
+	char pattern[SEARCH_TERM_MAX * 2 + 4];
+	double all = (double)query->estimate[0], own, along;
+
+	/* the word's own term: the pattern without its '%' */
+	text_like_prefix(query->token[0], pattern, sizeof(pattern));
+	pattern[strlen(pattern) - 1] = '\0';
+	own = (double)estimator->word(estimator->ctx, query->shop_id, pattern);
+	if (own < 0)
+		return -1;
+	along = matching > 0 ? (double)(query->size + 1) * all / matching : all;
+	if (own > all)
+		own = all;
+	return along + (all - own) < all ? along + (all - own) : all;
+}
+
+/* Rows the page's statement reads: a page and one more, to know whether
+ * another follows (each customer once: PLAN_SORTED reads a customer's
+ * several terms once, see sql_sorted_part). */
 static int
 page_limit(const struct customer_query *query)
 {
-	return query->plan == CUSTOMER_PLAN_SORTED ? 4 * (query->size + 1) : query->size + 1;
+	return query->size + 1;
 }
 
 /* A search of single letters ("m", "6", "m o"): the first one's parts
@@ -1243,11 +1270,13 @@ customer_query_plan_with(struct customer_query *query,
 	}
 	/* from a link among the word's surnames the walk is there already;
 	 * otherwise the word's entries read in name order (about estimate
-	 * entries) may cost less than the walk (about shop × page /
-	 * matching): "elodie" in 100,000, page 20, 2 ms against 5 */
+	 * entries at most, see sorted_entries) may cost less than the
+	 * walk (about shop × page / matching): "elodie" in 100,000, page
+	 * 20, 2 ms against 5; page 1, 0.6 ms against 2 */
 	if (for_page && query->plan == CUSTOMER_PLAN_WALK && sorted_possible(query) &&
 	    !among_surnames) {
-		int ahead = initials > 0 || (double)query->estimate[0] * matching <
+		double sorted = sorted_entries(estimator, query, matching);
+		int ahead = sorted < 0 ? -1 : initials > 0 || sorted * matching <
 		    shop * (query->size + 1) ? 1 : query->weights[0][0] != '\0' ? 0 :
 		    surname_ahead(estimator, query);
 
@@ -1592,13 +1621,6 @@ sql_filters(struct customer_sql *sql, const struct customer_query *query, enum s
 			if (!query->common[t] && !query->initial[t])
 				sql_search_in(sql, query, t, " AND", "s.customer_id");
 		sql_add(sql, ") m STRAIGHT_JOIN customer c ON c.id = m.customer_id");
-	} else if (query->plan == CUSTOMER_PLAN_SORTED) {
-		/* the rarest word's terms, sorted by their copy of the name
-		 * order; a customer's row is read only to fill the page */
-		sql_param(sql, " FROM customer_search s0 STRAIGHT_JOIN customer c"
-		    " ON c.id = s0.customer_id AND s0.shop_id = ?", DB_INT(query->shop_id));
-		text_like_prefix(query->token[0], sql->pattern[0], sizeof(sql->pattern[0]));
-		sql_param(sql, " AND s0.term LIKE ?", DB_TEXT(sql->pattern[0]));
 	} else if (read == READ_WALK && query->slice_ordered) {
 		/* the walked members' entries in the list's order (sql/026),
 		 * each looked up among the other slice's on its index, and a
@@ -1819,6 +1841,34 @@ filters_chosen(const struct customer_query *query)
 	return 0;
 }
 
+/* One part of a page read from the rarest word's entries in their copy of
+ * the name order (PLAN_SORTED), "(SELECT s0.customer_id, s0.name_key …)":
+ * the word's own term (longer 0) along the index of the terms in name
+ * order (sql/029), as far as the page goes; or the longer terms the word
+ * starts ("elodiee" for "elodie", longer 1), each customer once, read and
+ * sorted. A customer's row is read only to tell the filters and fill the
+ * page. */
+static void
+sql_sorted_part(struct customer_sql *sql, const struct customer_query *query, int longer,
+    int reading_down)
+{
+	sql_add(sql, longer ? "(SELECT DISTINCT" : "(SELECT");
+	sql_param(sql, " s0.customer_id, s0.name_key FROM customer_search s0"
+	    " FORCE INDEX (customer_search_term_name) STRAIGHT_JOIN customer c"
+	    " ON c.id = s0.customer_id AND s0.shop_id = ?", DB_INT(query->shop_id));
+	if (longer) {
+		text_like_prefix(query->token[0], sql->pattern[0], sizeof(sql->pattern[0]));
+		sql_param(sql, " AND s0.term LIKE ?", DB_TEXT(sql->pattern[0]));
+		sql_param(sql, " AND s0.term > ?", DB_TEXT(query->token[0]));
+	} else
+		sql_param(sql, " AND s0.term = ?", DB_TEXT(query->token[0]));
+	sql_where(sql, query, 0);
+	if (query->cursor)
+		sql_keyset(sql, query, reading_down);
+	sql_order(sql, query, reading_down, 1);
+	sql_param(sql, " LIMIT ?)", DB_INT(page_limit(query)));
+}
+
 void
 customer_query_page_sql(struct customer_query *query, struct customer_sql *sql)
 {
@@ -1855,6 +1905,20 @@ customer_query_page_sql(struct customer_query *query, struct customer_sql *sql)
 		sql_add(sql, reading_down ? ") u ORDER BY u.name_key DESC, u.id DESC" :
 		    ") u ORDER BY u.name_key, u.id");
 		sql_param(sql, " LIMIT ?) page STRAIGHT_JOIN customer c ON c.id = page.id",
+		    DB_INT(page_limit(query)));
+		sql_order(sql, query, reading_down, 0);
+		return;
+	}
+	if (query->plan == CUSTOMER_PLAN_SORTED) {
+		/* the word's own term and its longer terms, merged: each
+		 * customer once, in name order */
+		sql_add(sql, "SELECT " LIST_COLUMNS ", NULL AS matching FROM (");
+		sql_sorted_part(sql, query, 0, reading_down);
+		sql_add(sql, " UNION ");
+		sql_sorted_part(sql, query, 1, reading_down);
+		sql_add(sql, reading_down ? " ORDER BY name_key DESC, customer_id DESC" :
+		    " ORDER BY name_key, customer_id");
+		sql_param(sql, " LIMIT ?) page STRAIGHT_JOIN customer c ON c.id = page.customer_id",
 		    DB_INT(page_limit(query)));
 		sql_order(sql, query, reading_down, 0);
 		return;
@@ -2043,8 +2107,8 @@ run(struct db *db, const struct customer_sql *sql, long long *rows)
 	return query;
 }
 
-/* Notes the rows of a page's result that are not the customer of the row
- * before. Returns how many. */
+/* Notes the rows of a page's result (each customer once: a row that is
+ * the customer of the row before would be skipped). Returns how many. */
 static int
 distinct_rows(struct customer_query *query, struct db_query *rows)
 {
@@ -2094,15 +2158,7 @@ customer_query_page(struct customer_query *query, struct db *db)
 	}
 	if (rows < 0)
 		return NULL;
-	if (distinct_rows(query, result) <= query->size &&
-	    db_row_count(result) == (unsigned long long)page_limit(query)) {
-		/* more than size repeated terms: whether more customers
-		 * follow is unknown; read the page from the distinct matches */
-		db_done(result);
-		query->plan = CUSTOMER_PLAN_CANDIDATES;
-		query->gave_up = 1;
-		return customer_query_page(query, db);
-	}
+	distinct_rows(query, result);
 	return result;
 }
 

@@ -205,9 +205,9 @@ struct customer_query {
 /* A statement under construction: its text, its parameters, and the room
  * the parameters point into. */
 struct customer_sql {
-	char text[4000];
+	char text[8000];	/* PLAN_SORTED's page has its filters twice */
 	size_t length;
-	struct db_param params[80];
+	struct db_param params[160];
 	size_t n;
 	int overflow;
 	char pattern[SEARCH_TOKENS_MAX][SEARCH_TERM_MAX * 2 + 4];

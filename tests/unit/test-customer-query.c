@@ -198,6 +198,12 @@ static const struct {
 	{ "a word of 1,800 entries in 100,000: its entries in name order, not its rows", "q=elodie", 1,
 	    { 100000, { "elodie%" }, { 1800 }, 100, 0, NULL, 0, { 0 }, 0 }, CUSTOMER_PLAN_SORTED,
 	    "elodie" },
+	{ "a first name of 3,000 entries, all its own term: its term in name order, a page of it",
+	    "q=elodie", 1, { 100000, { "elodie%", "elodie" }, { 3000, 3000 }, 100, 0, NULL, 0, { 0 }, 0 },
+	    CUSTOMER_PLAN_SORTED, "elodie" },
+	{ "the same but two thirds in longer terms (jeanne, jeannot): they are sorted, the walk is cheaper",
+	    "q=jean", 1, { 100000, { "jean%", "jean" }, { 3000, 1000 }, 100, 0, NULL, 0, { 0 }, 0 },
+	    CUSTOMER_PLAN_WALK, "jean" },
 	{ "the same sorted by creation: the walk is cheaper than reading the rows",
 	    "q=elodie&sort=created", 1,
 	    { 100000, { "elodie%" }, { 1800 }, 100, 0, NULL, 0, { 0 }, 0 }, CUSTOMER_PLAN_WALK,
@@ -353,9 +359,16 @@ test_sql(void)
 	customer_query_plan_with(&query, &estimator, 1);
 	ok(query.plan == CUSTOMER_PLAN_SORTED, "(the page of 'vincent' reads its terms in name order)");
 	customer_query_page_sql(&query, &sql);
-	ok(has(sql.text, "FROM customer_search s0 STRAIGHT_JOIN customer c") &&
-	    has(sql.text, "ORDER BY s0.name_key, s0.customer_id LIMIT ?"),
-	    "the page of a surname far ahead sorts the word's terms");
+	ok(has(sql.text, "(SELECT s0.customer_id, s0.name_key FROM customer_search s0"
+	    " FORCE INDEX (customer_search_term_name) STRAIGHT_JOIN customer c") &&
+	    has(sql.text, " AND s0.term = ?") &&
+	    has(sql.text, " UNION (SELECT DISTINCT s0.customer_id, s0.name_key") &&
+	    has(sql.text, " AND s0.term LIKE ? AND s0.term > ?") &&
+	    has(sql.text, "ORDER BY s0.name_key, s0.customer_id LIMIT ?)") &&
+	    has(sql.text, " ORDER BY name_key, customer_id LIMIT ?) page STRAIGHT_JOIN customer c") &&
+	    sql.params[sql.n - 1].number == 51,
+	    "the page of a surname far ahead reads the word's own term in name order and sorts"
+	    " its longer terms, each customer once, a page of them");
 	customer_query_export_sql(&query, &sql);
 	ok(has(sql.text, "FROM (SELECT DISTINCT s.customer_id FROM customer_search s") &&
 	    !strstr(sql.text, "s0.") && has(sql.text, " ORDER BY c.name_key, c.id") &&

@@ -413,10 +413,39 @@ SELECT s.id, CONCAT('van', i, '@delta.test'), CONCAT('Văn-', CHAR(65 + i % 4)),
         self.assertEqual(ids(self.list(q="zanetti y")), yves)
         self.assertEqual(ids(self.list(q="zanetti y", dir="desc")), yves)
 
+    def test_the_words_own_entries_and_its_longer_words_merge_once_each(self):
+        """page 1 reads the word's own term in name order (sql/029) and
+        sorts the longer terms it starts: 20 customers named Pomme, 20
+        Pommeraye (longer only), 20 named Pomme whose address starts
+        "pommeraie" (both: shown once), a Pommeau blocked; every page both
+        ways, and with a filter"""
+        stack = web.STACK
+        if stack.sql("SELECT COUNT(*) FROM customer c JOIN shop s ON s.id = c.shop_id"
+                     " WHERE s.slug = 'delta' AND c.last_name LIKE 'pomm%'") == [["0"]]:
+            stack.sql("""
+INSERT INTO customer (shop_id, email, first_name, last_name, status, source)
+WITH RECURSIVE n (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 61)
+SELECT s.id, CONCAT(IF(i > 40, 'pommeraie', 'p'), i, '@delta.test'), CONCAT('Ana-', CHAR(65 + i % 9)),
+       IF(i = 61, 'Pommeau', IF(i > 20 AND i <= 40, 'Pommeraye', 'Pomme')),
+       IF(i = 61, 'blocked', IF(i % 4, 'active', 'invited')), 'admin'
+  FROM n, shop s WHERE s.slug = 'delta'""")
+            stack.admin("search-reindex", "--shop", "delta")
+        expected = self.expected("c.last_name LIKE 'pomm%'")
+        self.assertEqual(len(expected), 61)
+        for direction in ("asc", "desc"):
+            want = self.expected("c.last_name LIKE 'pomm%'", direction == "desc")
+            self.assertEqual(self.all_pages(q="pomme", size="25", dir=direction), want, direction)
+            last = self.last_page(q="pomme", size="25", dir=direction)
+            self.assertEqual(self.back_from(last) + ids(last), want, direction)
+        invited = self.expected("c.last_name LIKE 'pomm%' AND c.status = 'invited'")
+        self.assertEqual(len(invited), 15)
+        self.assertEqual(self.all_pages(q="pomme", size="25", status="invited"), invited)
+        blocked = self.expected("c.last_name = 'Pommeau'")
+        self.assertEqual(ids(self.list(q="pommeau", status="blocked")), blocked)
+
     def test_more_repeated_terms_than_the_page_asks_for(self):
         """the walk gives up before the Zs; each Zywawawax has eight "wawa"
-        terms, so the 104 entries asked for a page of 25 hold only 13
-        customers, and the page is read from the distinct matches instead"""
+        terms, all longer than the word: the page holds each customer once"""
         expected = self.expected("c.last_name = 'Zywawawax'")
         self.assertEqual(len(expected), 22)
         for size in ("25", "50"):
