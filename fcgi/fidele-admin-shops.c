@@ -94,8 +94,8 @@ static struct db_query shops_sql[SHOPS_SQL__MAX] = {
 /* The tables of a shop's data, in delete order: a table before the tables
  * its rows point to (customer after everything about a customer, admin
  * after the rows that name an admin; label_version after the groups and
- * tags, whose deletes write it), so that no foreign key refuses a
- * batch. For each, how many rows the shop has in it (shop_counts) and one
+ * tags, mail_failed after the mails and job_active after the jobs, whose
+ * deletes write them), so that no foreign key refuses a batch. For each, how many rows the shop has in it (shop_counts) and one
  * batch of them deleted (shop_deletes), at the same index. */
 #define SHOP_TABLES(X) \
 	X("customer_tag") \
@@ -112,10 +112,12 @@ static struct db_query shops_sql[SHOPS_SQL__MAX] = {
 	X("form_once") \
 	X("event") \
 	X("outbox") \
+	X("mail_failed") \
 	X("import_error") \
 	X("export_log") \
 	X("api_nonce") \
 	X("job") \
+	X("job_active") \
 	X("mailing") \
 	X("segment") \
 	X("customer") \

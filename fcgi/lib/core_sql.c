@@ -8,21 +8,21 @@
 /* The door: the request's shop with its signed-in admin (the hash NULL
  * when there is no cookie) and, for that admin, the shop's failed mails
  * and the newest queued or running job of the program's kind (the first
- * parameter, app.job_kind), in one trip. The admin must still belong to
- * the shop and not be disabled. Then what the provider set for the shop
- * (sql/025), the version of its groups and tags (sql/027) and the admin's
- * chosen list columns. Columns: enum door_column. */
+ * parameter, app.job_kind), as the server keeps them (sql/030), in one
+ * trip. The admin must still belong to the shop and not be disabled. Then
+ * what the provider set for the shop (sql/025), the version of its groups
+ * and tags (sql/027) and the admin's chosen list columns. Every join is
+ * on a primary key. Columns: enum door_column. */
 #define DOOR_COLUMNS \
     "SELECT s.id, s.slug, s.name, s.language, s.currency, s.mode, s.sender_name," \
     "       s.sender_email, s.public_url, s.time_zone," \
     "       a.id, a.role, a.email, a.name, TIMESTAMPDIFF(SECOND, sa.last_seen_at, NOW())," \
-    "       IF(a.id IS NULL, NULL, (SELECT COUNT(*) FROM outbox o" \
-    "                                WHERE o.shop_id = s.id AND o.status = 'failed'))," \
-    "       IF(a.id IS NULL, NULL, (SELECT MAX(j.id) FROM job j WHERE j.shop_id = s.id" \
-    "                                AND j.kind = ? AND j.state IN ('queued', 'running')))," \
+    "       IF(a.id IS NULL, NULL, COALESCE(mf.failed, 0)), IF(a.id IS NULL, NULL, ja.job_id)," \
     "       s.disabled_at IS NOT NULL, s.upload_limit_mb, COALESCE(lv.version, 0)," \
     "       a.list_columns"
 #define DOOR_JOINS \
+    "  LEFT JOIN job_active ja ON ja.shop_id = s.id AND ja.kind = ?" \
+    "  LEFT JOIN mail_failed mf ON mf.shop_id = s.id" \
     "  LEFT JOIN session sa ON sa.id_hash = ? AND sa.shop_id = s.id AND sa.expires_at > NOW()" \
     "  LEFT JOIN admin a ON a.id = sa.admin_id AND a.shop_id = s.id AND a.disabled_at IS NULL" \
     "  LEFT JOIN label_version lv ON lv.shop_id = s.id"
