@@ -1620,7 +1620,7 @@ sql_filters(struct customer_sql *sql, const struct customer_query *query, enum s
 		for (t = 1; t < query->tokens; t++)
 			if (!query->common[t] && !query->initial[t])
 				sql_search_in(sql, query, t, " AND", "s.customer_id");
-		sql_add(sql, ") m STRAIGHT_JOIN customer c ON c.id = m.customer_id");
+		sql_add(sql, ") m STRAIGHT_JOIN customer c FORCE INDEX (PRIMARY) ON c.id = m.customer_id");
 	} else if (read == READ_WALK && query->slice_ordered) {
 		/* the walked members' entries in the list's order (sql/026),
 		 * each looked up among the other slice's on its index, and a
@@ -1640,7 +1640,8 @@ sql_filters(struct customer_sql *sql, const struct customer_query *query, enum s
 			    DB_INT(query->group_id));
 		/* the memberships' shop is the customer's: another shop's
 		 * group or tag id matches nobody */
-		sql_param(sql, " STRAIGHT_JOIN customer c ON c.id = sm.customer_id AND sm.shop_id = ?",
+		sql_param(sql, " STRAIGHT_JOIN customer c FORCE INDEX (PRIMARY)"
+		    " ON c.id = sm.customer_id AND sm.shop_id = ?",
 		    DB_INT(query->shop_id));
 		sql_param(sql, by_tag ? " AND sm.tag_id = ?" : " AND sm.group_id = ?",
 		    DB_INT(by_tag ? query->tag_id : query->group_id));
@@ -1663,7 +1664,8 @@ sql_filters(struct customer_sql *sql, const struct customer_query *query, enum s
 		else if (!by_group && query->group_id > 0)
 			sql_param(sql, " STRAIGHT_JOIN customer_group_member sx ON sx.group_id = ?"
 			    " AND sx.customer_id = sm.customer_id", DB_INT(query->group_id));
-		sql_add(sql, " STRAIGHT_JOIN customer c ON c.id = sm.customer_id AND sm.");
+		sql_add(sql, " STRAIGHT_JOIN customer c FORCE INDEX (PRIMARY) ON c.id = sm.customer_id"
+		    " AND sm.");
 		sql_param(sql, by_group ? "group_id = ?" : "tag_id = ?",
 		    DB_INT(by_group ? query->group_id : query->tag_id));
 		sql_param(sql, " AND sm.shop_id = ?", DB_INT(query->shop_id));
@@ -1854,7 +1856,7 @@ sql_sorted_part(struct customer_sql *sql, const struct customer_query *query, in
 {
 	sql_add(sql, longer ? "(SELECT DISTINCT" : "(SELECT");
 	sql_param(sql, " s0.customer_id, s0.name_key FROM customer_search s0"
-	    " FORCE INDEX (customer_search_term_name) STRAIGHT_JOIN customer c"
+	    " FORCE INDEX (customer_search_term_name) STRAIGHT_JOIN customer c FORCE INDEX (PRIMARY)"
 	    " ON c.id = s0.customer_id AND s0.shop_id = ?", DB_INT(query->shop_id));
 	if (longer) {
 		text_like_prefix(query->token[0], sql->pattern[0], sizeof(sql->pattern[0]));
