@@ -317,6 +317,7 @@ open_connection(struct db *db, int quiet)
 	    db->client_flags) == NULL) {
 		if (!quiet)
 			log_err("db: cannot connect: %s", mysql_error(db->conn));
+		db->connect_errno = mysql_errno(db->conn);
 		mysql_close(db->conn);
 		db->conn = NULL;
 		return -1;
@@ -335,13 +336,34 @@ reconnect_window(HDF *config)
 	return ms < 0 ? 0 : ms > 60000 ? 60000 : ms;
 }
 
+static int connection_lost(unsigned int code);
+static int reconnect(struct db *db);
+
+/* The first connection of a program that starts while the server does not
+ * answer (a server restarting, a machine booting with the pools before
+ * MariaDB) keeps trying for the reconnect window, as a lost one does: a
+ * worker started as the server restarted stopped at once, and no mail left
+ * until someone started it again. A server that answers and refuses (a
+ * wrong password, no such database) is told at once. */
+static int
+first_connection(struct db *db)
+{
+	if (open_connection(db, 1) == 0)
+		return DB_OK;
+	if (!connection_lost(db->connect_errno) && db->connect_errno != CR_CONN_HOST_ERROR) {
+		open_connection(db, 0);		/* to log why, and in case it answers now */
+		return db->conn != NULL ? DB_OK : DB_ERROR;
+	}
+	return reconnect(db) == 0 ? DB_OK : DB_ERROR;
+}
+
 int
 db_connect(struct db *db, HDF *config)
 {
 	memset(db, 0, sizeof(*db));
 	db->config = config;
 	db->reconnect_ms = reconnect_window(config);
-	return open_connection(db, 0);
+	return first_connection(db);
 }
 
 int
@@ -351,7 +373,7 @@ db_connect_for_scripts(struct db *db, HDF *config)
 	db->config = config;
 	db->reconnect_ms = reconnect_window(config);
 	db->client_flags = CLIENT_MULTI_STATEMENTS;
-	return open_connection(db, 0);
+	return first_connection(db);
 }
 
 int

@@ -123,6 +123,7 @@ struct db {
 	 * prepare every statement of its tables for a few of them */
 	int lazy;
 	unsigned int prepare_errno;	/* the last failed prepare's error */
+	unsigned int connect_errno;	/* the last failed connection's error */
 	/* the server is a Galera node (wsrep_on): db_catch_up waits for it */
 	int cluster_node;
 	struct db_query *stream;	/* the open stream, which owns the connection */
@@ -131,7 +132,8 @@ struct db {
 	unsigned long cache_clock;
 };
 
-/* Connects with the Database.* settings of config (kept, not owned).
+/* Connects with the Database.* settings of config (kept, not owned),
+ * trying for the reconnect window when the server does not answer.
  * Returns DB_OK, or DB_ERROR after logging why. One statement per call:
  * a text holding several statements is refused by the server. */
 int db_connect(struct db *db, HDF *config);

@@ -642,14 +642,18 @@ class Stack:
                                   os.path.join(self.log_dir, "nginx-error.log")], "nginx.log")
         wait_for(lambda: can_connect(("127.0.0.1", self.port)), "nginx")
 
-    def restart_mariadb(self):
+    def restart_mariadb(self, while_down=None):
         """Stops and starts the database server, as a crash or an upgrade
-        would; the programs keep running."""
+        would; the programs keep running. while_down, if given, is called
+        while the server is stopped (not for a server the stack does not
+        own)."""
         if self.database is not None:
             return self.database.restart()
         self.mariadb.terminate()
         self.mariadb.wait(timeout=60)
         self.children.remove(self.mariadb)
+        if while_down is not None:
+            while_down()
         self._start_mariadb()
 
     # --- stop -------------------------------------------------------------------
