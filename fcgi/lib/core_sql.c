@@ -11,17 +11,18 @@
  * parameter, app.job_kind), as the server keeps them (sql/030), in one
  * trip. The admin must still belong to the shop and not be disabled. Then
  * what the provider set for the shop (sql/025), the version of its groups
- * and tags (sql/027) and the admin's chosen list columns. Every join is
+ * and tags (sql/027) and the admin's chosen list columns. Every read is
  * on a primary key. Columns: enum door_column. */
 #define DOOR_COLUMNS \
     "SELECT s.id, s.slug, s.name, s.language, s.currency, s.mode, s.sender_name," \
     "       s.sender_email, s.public_url, s.time_zone," \
     "       a.id, a.role, a.email, a.name, TIMESTAMPDIFF(SECOND, sa.last_seen_at, NOW())," \
-    "       IF(a.id IS NULL, NULL, COALESCE(mf.failed, 0)), IF(a.id IS NULL, NULL, ja.job_id)," \
+    "       IF(a.id IS NULL, NULL, COALESCE(mf.failed, 0))," \
+    "       IF(a.id IS NULL, NULL, (SELECT MAX(ja.job_id) FROM job_active ja" \
+    "                                WHERE ja.shop_id = s.id AND ja.kind = ?))," \
     "       s.disabled_at IS NOT NULL, s.upload_limit_mb, COALESCE(lv.version, 0)," \
     "       a.list_columns"
 #define DOOR_JOINS \
-    "  LEFT JOIN job_active ja ON ja.shop_id = s.id AND ja.kind = ?" \
     "  LEFT JOIN mail_failed mf ON mf.shop_id = s.id" \
     "  LEFT JOIN session sa ON sa.id_hash = ? AND sa.shop_id = s.id AND sa.expires_at > NOW()" \
     "  LEFT JOIN admin a ON a.id = sa.admin_id AND a.shop_id = s.id AND a.disabled_at IS NULL" \

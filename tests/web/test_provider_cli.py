@@ -101,10 +101,16 @@ def shop_tables():
         "   AND t.table_type = 'BASE TABLE' ORDER BY c.table_name")]
 
 
+# rows the server keeps from other rows' states (sql/030): the worker ending
+# a shop's queued job takes its job_active row away, as it should
+DERIVED = ("job_active", "mail_failed")
+
+
 def rows_of(shop):
-    """{table: rows of the shop} over every table with a shop_id."""
+    """{table: rows of the shop} over every table with a shop_id, but those
+    the server derives from the others (DERIVED)."""
     return {table: int(one("SELECT COUNT(*) FROM `%s` WHERE shop_id = %s" % (table, shop)))
-            for table in shop_tables()}
+            for table in shop_tables() if table not in DERIVED}
 
 
 class Commands(unittest.TestCase):
@@ -489,6 +495,8 @@ class Delete(unittest.TestCase):
             self.assertIn("customer: 2500 rows deleted", answer.stdout)
             self.assertIn("shop cli-gone deleted", answer.stdout)
             self.assertEqual({t: n for t, n in rows_of(gone).items() if n}, {})
+            self.assertEqual([int(one("SELECT COUNT(*) FROM %s WHERE shop_id = %s" % (t, gone)))
+                              for t in DERIVED], [0, 0])
             self.assertIsNone(shop_id("cli-gone"))
             self.assertEqual(rows_of(kept), kept_rows)
             # the ledger stays append-only outside a shop's delete: the
