@@ -1843,8 +1843,26 @@ filters_chosen(const struct customer_query *query)
 	return 0;
 }
 
+/* The end of a page of ids and name orders merged from parts (" u" or a
+ * UNION, their columns named with prefix): the first of them in name
+ * order, one more than the page to know whether another follows, then
+ * their rows. */
+static void
+sql_page_by_name(struct customer_sql *sql, const struct customer_query *query,
+    const char *prefix, int reading_down)
+{
+	sql_add(sql, " ORDER BY ");
+	sql_add(sql, prefix);
+	sql_add(sql, reading_down ? "name_key DESC, " : "name_key, ");
+	sql_add(sql, prefix);
+	sql_add(sql, reading_down ? "id DESC" : "id");
+	sql_param(sql, " LIMIT ?) page STRAIGHT_JOIN customer c ON c.id = page.id",
+	    DB_INT(page_limit(query)));
+	sql_order(sql, query, reading_down, 0);
+}
+
 /* One part of a page read from the rarest word's entries in their copy of
- * the name order (PLAN_SORTED), "(SELECT s0.customer_id, s0.name_key …)":
+ * the name order (PLAN_SORTED), "(SELECT s0.customer_id AS id, s0.name_key …)":
  * the word's own term (longer 0) along the index of the terms in name
  * order (sql/029), as far as the page goes; or the longer terms the word
  * starts ("elodiee" for "elodie", longer 1), each customer once, read and
@@ -1855,7 +1873,7 @@ sql_sorted_part(struct customer_sql *sql, const struct customer_query *query, in
     int reading_down)
 {
 	sql_add(sql, longer ? "(SELECT DISTINCT" : "(SELECT");
-	sql_param(sql, " s0.customer_id, s0.name_key FROM customer_search s0"
+	sql_param(sql, " s0.customer_id AS id, s0.name_key FROM customer_search s0"
 	    " FORCE INDEX (customer_search_term_name) STRAIGHT_JOIN customer c FORCE INDEX (PRIMARY)"
 	    " ON c.id = s0.customer_id AND s0.shop_id = ?", DB_INT(query->shop_id));
 	if (longer) {
@@ -1904,11 +1922,8 @@ customer_query_page_sql(struct customer_query *query, struct customer_sql *sql)
 		} else
 			sql_add(sql, "NULL AS matching FROM (");
 		sql_letter_parts(sql, query, 0);
-		sql_add(sql, reading_down ? ") u ORDER BY u.name_key DESC, u.id DESC" :
-		    ") u ORDER BY u.name_key, u.id");
-		sql_param(sql, " LIMIT ?) page STRAIGHT_JOIN customer c ON c.id = page.id",
-		    DB_INT(page_limit(query)));
-		sql_order(sql, query, reading_down, 0);
+		sql_add(sql, ") u");
+		sql_page_by_name(sql, query, "u.", reading_down);
 		return;
 	}
 	if (query->plan == CUSTOMER_PLAN_SORTED) {
@@ -1918,11 +1933,7 @@ customer_query_page_sql(struct customer_query *query, struct customer_sql *sql)
 		sql_sorted_part(sql, query, 0, reading_down);
 		sql_add(sql, " UNION ");
 		sql_sorted_part(sql, query, 1, reading_down);
-		sql_add(sql, reading_down ? " ORDER BY name_key DESC, customer_id DESC" :
-		    " ORDER BY name_key, customer_id");
-		sql_param(sql, " LIMIT ?) page STRAIGHT_JOIN customer c ON c.id = page.customer_id",
-		    DB_INT(page_limit(query)));
-		sql_order(sql, query, reading_down, 0);
+		sql_page_by_name(sql, query, "", reading_down);
 		return;
 	}
 	/* a search's few matches are all read to be sorted: counting them
