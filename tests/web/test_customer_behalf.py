@@ -66,7 +66,11 @@ class Behalf(unittest.TestCase):
         return self.browser.submit("/admin/customers/new", "/admin/customers/new", fields)
 
     def counts(self):
-        return [one("SELECT COUNT(*) FROM %s WHERE shop_id = %s" % (table, self.shop))
+        """The shop's rows a creation writes. The events leave out the
+        worker's "mail.sent": an earlier test's welcome mail may leave
+        while a refused request is being checked (a check failed so)."""
+        return [one("SELECT COUNT(*) FROM %s WHERE shop_id = %s%s"
+                    % (table, self.shop, " AND kind <> 'mail.sent'" if table == "event" else ""))
                 for table in ("customer", "consent", "outbox", "event")]
 
     def behalf_fields(self, **extra):
