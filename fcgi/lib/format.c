@@ -172,6 +172,21 @@ format_count(long long value, enum lang lang, char *out, size_t size)
 	snprintf(out, size, "%s%s", value < 0 ? "-" : "", digits);
 }
 
+/* The current zone's offset from UTC over whole UTC days, kept per
+ * process: localtime_r for each date of a list page was 8 % of the page's
+ * instructions. A day whose first and last seconds have one offset is
+ * kept with it (no zone changes its offset twice within a day); a day
+ * when the offset changes is read from localtime_r for each time. By day,
+ * direct-mapped; emptied when the zone changes (zone_use). */
+#define DAY_OFFSETS 1024
+enum { DAY_UNKNOWN, DAY_ONE_OFFSET, DAY_CHANGES };
+struct day_offset {
+	long day;
+	long offset;
+	int state;
+};
+static struct day_offset day_offsets[DAY_OFFSETS];
+
 /* Makes zone the process's local time zone, when it is not already: one
  * request at a time per process, so the global TZ is the request's. A
  * name that is not a plain tzdata name gives UTC. */
@@ -192,6 +207,43 @@ zone_use(const char *zone)
 	snprintf(current, sizeof(current), "%s", zone);
 	setenv("TZ", current, 1);
 	tzset();
+	memset(day_offsets, 0, sizeof(day_offsets));
+}
+
+/* Division rounded down, for times before 1970. */
+static long
+floor_div(long long a, long b)
+{
+	return (long)(a >= 0 ? a / b : -((-a + b - 1) / b));
+}
+
+/* The offset from UTC of the current zone at when, in seconds: from the
+ * kept day when its offset is one all day, else from localtime_r. */
+static int
+utc_offset(time_t when, long *offset)
+{
+	long day = floor_div(when, 86400);
+	struct day_offset *kept = &day_offsets[(unsigned long)day % DAY_OFFSETS];
+	struct tm first, last;
+	time_t start, end;
+
+	if (kept->state == DAY_UNKNOWN || kept->day != day) {
+		start = (time_t)day * 86400;
+		end = start + 86399;
+		if (localtime_r(&start, &first) == NULL || localtime_r(&end, &last) == NULL)
+			return -1;
+		kept->day = day;
+		kept->offset = first.tm_gmtoff;
+		kept->state = first.tm_gmtoff == last.tm_gmtoff ? DAY_ONE_OFFSET : DAY_CHANGES;
+	}
+	if (kept->state == DAY_CHANGES) {
+		if (localtime_r(&when, &first) == NULL)
+			return -1;
+		*offset = first.tm_gmtoff;
+		return 0;
+	}
+	*offset = kept->offset;
+	return 0;
 }
 
 /* Days from 1970-01-01 to a date of the proleptic Gregorian calendar
@@ -210,13 +262,32 @@ days_from_civil(int year, int month, int day)
 	return era * 146097 + doe - 719468;
 }
 
+/* The date of a day count from 1970-01-01 (Howard Hinnant's
+ * civil_from_days, days_from_civil's inverse). */
+static void
+civil_from_days(long days, int *year, int *month, int *day)
+{
+	long era, doe, yoe, doy, mp;
+
+	days += 719468;
+	era = (days >= 0 ? days : days - 146096) / 146097;
+	doe = days - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*day = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*month = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*year = (int)(yoe + era * 400 + (*month <= 2));
+}
+
 /* The UTC datetime converted to zone, as "YYYY-MM-DD HH:MM" into out
  * (LOCAL_MAX bytes). Returns 0, or -1 when sql_utc is not a datetime. */
 #define LOCAL_MAX 48
 static int
 local_datetime(const char *sql_utc, const char *zone, char *out)
 {
-	struct tm local;
+	long long local;
+	long offset, days, seconds;
 	time_t when;
 	int year, month, day, hour, minute, second;
 
@@ -229,20 +300,24 @@ local_datetime(const char *sql_utc, const char *zone, char *out)
 		return -1;
 	when = (time_t)days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second;
 	zone_use(zone);
-	if (localtime_r(&when, &local) == NULL)
+	if (utc_offset(when, &offset) != 0)
 		return -1;
-	if (local.tm_year + 1900 < 0 || local.tm_year + 1900 > 9999)
+	local = (long long)when + offset;
+	days = floor_div(local, 86400);
+	seconds = (long)(local - (long long)days * 86400);
+	civil_from_days(days, &year, &month, &day);
+	if (year < 0 || year > 9999)
 		return -1;
 	/* by hand, as in format_date: this runs for every date of a list */
-	put_digits(out, local.tm_year + 1900, 4);
+	put_digits(out, year, 4);
 	out[4] = '-';
-	put_digits(out + 5, local.tm_mon + 1, 2);
+	put_digits(out + 5, month, 2);
 	out[7] = '-';
-	put_digits(out + 8, local.tm_mday, 2);
+	put_digits(out + 8, day, 2);
 	out[10] = ' ';
-	put_digits(out + 11, local.tm_hour, 2);
+	put_digits(out + 11, (int)(seconds / 3600), 2);
 	out[13] = ':';
-	put_digits(out + 14, local.tm_min, 2);
+	put_digits(out + 14, (int)(seconds % 3600 / 60), 2);
 	out[16] = '\0';
 	return 0;
 }

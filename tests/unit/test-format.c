@@ -32,6 +32,60 @@ every_day_as_the_c_library_says(char *out, size_t size)
 	ok(wrong == 0 && days > 100000, "every day of three centuries is converted as the C library does");
 }
 
+/* Every quarter of an hour of 2026 and 2027 in zones whose offsets change
+ * by an hour, half an hour (Lord Howe), in the south (Sydney), or never
+ * (Kathmandu, +5:45), with the zones taken in turn, is what localtime_r
+ * makes of it: format.c keeps each day's offset, and converts a day when
+ * the offset changes time by time. Then two days that share a kept slot
+ * (1,024 days apart) in turn. */
+static void
+every_quarter_hour_in_several_zones(char *out, size_t size)
+{
+	static const char *const zones[] = { "Europe/Paris", "America/New_York",
+		"Australia/Lord_Howe", "Australia/Sydney", "Asia/Kathmandu", "Pacific/Chatham" };
+	struct tm utc, local;
+	char sql[32], expected[32];
+	time_t when, start = 1767225600;	/* 2026-01-01 00:00:00 UTC */
+	size_t z;
+	int wrong = 0, times = 0, turn;
+
+	for (when = start; when < start + 2 * 365 * 86400; when += 900) {
+		for (z = 0; z < sizeof(zones) / sizeof(zones[0]); z++) {
+			if ((when / 900) % 97 != 0 && z != 0)
+				continue;	/* every zone now and then, Paris every time */
+			gmtime_r(&when, &utc);
+			strftime(sql, sizeof(sql), "%Y-%m-%d %H:%M:%S", &utc);
+			format_local_when(sql, zones[z], LANG_FR, out, size);
+			setenv("TZ", zones[z], 1);
+			tzset();
+			localtime_r(&when, &local);
+			strftime(expected, sizeof(expected), "%d/%m/%Y %H:%M", &local);
+			times++;
+			if (strcmp(out, expected) != 0 && wrong++ == 0)
+				fprintf(stderr, "# %s UTC in %s: %s, expected %s\n", sql, zones[z], out,
+				    expected);
+		}
+	}
+	for (z = 0; z < sizeof(zones) / sizeof(zones[0]); z++)
+		for (turn = 0; turn < 8; turn++) {
+			/* 2026-03-29 01:30 UTC, Paris's change, and 1,024 days later */
+			when = 1774747800 + (turn % 2) * 1024L * 86400;
+			gmtime_r(&when, &utc);
+			strftime(sql, sizeof(sql), "%Y-%m-%d %H:%M:%S", &utc);
+			format_local_when(sql, zones[z], LANG_FR, out, size);
+			setenv("TZ", zones[z], 1);
+			tzset();
+			localtime_r(&when, &local);
+			strftime(expected, sizeof(expected), "%d/%m/%Y %H:%M", &local);
+			times++;
+			if (strcmp(out, expected) != 0 && wrong++ == 0)
+				fprintf(stderr, "# %s UTC in %s: %s, expected %s\n", sql, zones[z], out,
+				    expected);
+		}
+	ok(wrong == 0 && times > 70000,
+	    "every quarter of an hour of two years, in six zones taken in turn, is converted as the C library does");
+}
+
 int
 main(void)
 {
@@ -83,6 +137,7 @@ main(void)
 	format_local_when(NULL, "Europe/Paris", LANG_FR, out, sizeof(out));
 	is_str(out, "", "no datetime gives an empty text");
 	every_day_as_the_c_library_says(out, sizeof(out));
+	every_quarter_hour_in_several_zones(out, sizeof(out));
 	format_local_when("2024-02-29 12:00:00", "UTC", LANG_FR, out, sizeof(out));
 	is_str(out, "29/02/2024 12:00", "a leap day is kept");
 	format_local_when("2100-03-01 00:00:00", "Asia/Tokyo", LANG_FR, out, sizeof(out));
