@@ -2,6 +2,10 @@
 #include <config.h>
 
 #include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+#include <openssl/rand.h>
 
 #include "../../fcgi/lib/crypto.h"
 #include "tap.h"
@@ -16,6 +20,10 @@ main(void)
 	ok(crypto_random(a, sizeof(a)) == 0 && crypto_random(b, sizeof(b)) == 0,
 	    "the CSPRNG gives bytes");
 	ok(memcmp(a, b, sizeof(a)) != 0, "two tokens differ");
+	/* CTR-DRBG's first use was a fifth of a plain-CGI start (crypto.c) */
+	ok(RAND_get0_public(NULL) != NULL &&
+	    strcmp(EVP_RAND_get0_name(EVP_RAND_CTX_get0_rand(RAND_get0_public(NULL))),
+	    "HASH-DRBG") == 0, "the tokens come from OpenSSL's Hash_DRBG");
 	crypto_hex(a, sizeof(a), hex);
 	ok(strlen(hex) == 64, "a 256-bit token is 64 hex characters");
 	ok(crypto_unhex(hex, b, sizeof(b)) == 0 && memcmp(a, b, sizeof(a)) == 0,
