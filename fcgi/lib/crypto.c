@@ -10,6 +10,7 @@
 
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/kdf.h>
@@ -32,7 +33,8 @@
  * every request is a first use. Hash_DRBG over SHA-256 has the same
  * strength, and SHA-256 is fetched anyway for the sessions' hashes. Set
  * before the first random bytes; a generator already made (a TLS
- * connection's, before) keeps its type. */
+ * connection's, before) keeps its type, and the refusal is not left on
+ * the error queue for a later TLS call to read as its own. */
 int
 crypto_random(unsigned char *buf, size_t n)
 {
@@ -40,7 +42,9 @@ crypto_random(unsigned char *buf, size_t n)
 
 	if (!typed) {
 		typed = 1;
+		ERR_set_mark();
 		(void)RAND_set_DRBG_type(NULL, "HASH-DRBG", NULL, NULL, "SHA256");
+		ERR_pop_to_mark();
 	}
 	return RAND_bytes(buf, (int)n) == 1 ? 0 : -1;
 }
