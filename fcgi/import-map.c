@@ -19,6 +19,7 @@
 #include <strings.h>
 
 #include "import-map.h"
+#include "lib/format.h"
 #include "lib/text.h"
 
 const char *const import_field_names[IMPORT_FIELD__MAX] = {
@@ -1225,23 +1226,6 @@ days_in_month(int year, int month)
 	return month == 2 && is_leap(year) ? 29 : days[month - 1];
 }
 
-/* The date of a day counted from 1970-01-01 (H. Hinnant's civil_from_days). */
-static void
-date_from_days(long days, int *year, int *month, int *day)
-{
-	long era, doe, yoe, doy, mp;
-
-	days += 719468;
-	era = (days >= 0 ? days : days - 146096) / 146097;
-	doe = days - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*day = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*month = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*year = (int)(yoe + era * 400 + (*month <= 2));
-}
-
 /* Writes a checked date and time as "YYYY-MM-DD HH:MM:SS". */
 static void
 date_write(char out[20], int year, int month, int day, int hour, int minute, int second)
@@ -1295,7 +1279,7 @@ date_from_serial(const char *text, char out[20])
 	}
 	if (days > SERIAL_LAST)
 		return -1;
-	date_from_days(days - 25569, &year, &month, &day);
+	format_civil_from_days(days - 25569, &year, &month, &day);
 	date_write(out, year, month, day, (int)(seconds / 3600), (int)(seconds / 60 % 60),
 	    (int)(seconds % 60));
 	return 0;

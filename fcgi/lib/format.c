@@ -173,19 +173,24 @@ format_count(long long value, enum lang lang, char *out, size_t size)
 }
 
 /* The current zone's offset from UTC over whole UTC days, kept per
- * process: localtime_r for each date of a list page was 8 % of the page's
- * instructions. A day whose first and last seconds have one offset is
- * kept with it (no zone changes its offset twice within a day); a day
- * when the offset changes is read from localtime_r for each time. By day,
- * direct-mapped; emptied when the zone changes (zone_use). */
+ * thread: localtime_r for each date of a list page was 8 % of the page's
+ * instructions, and the export converts dates in two threads at once. A
+ * day whose first and last seconds have one offset is kept with it (no
+ * zone changes its offset twice within a day); a day when the offset
+ * changes is read from localtime_r for each time. By day, direct-mapped;
+ * a day kept under another zone (zone_use counts the changes) is read
+ * again. */
 #define DAY_OFFSETS 1024
 enum { DAY_UNKNOWN, DAY_ONE_OFFSET, DAY_CHANGES };
 struct day_offset {
 	long day;
 	long offset;
+	unsigned long zone;
 	int state;
 };
-static struct day_offset day_offsets[DAY_OFFSETS];
+static __thread struct day_offset day_offsets[DAY_OFFSETS];
+/* changed only while one thread converts (format.h) */
+static unsigned long zone_changes;
 
 /* Makes zone the process's local time zone, when it is not already: one
  * request at a time per process, so the global TZ is the request's. A
@@ -207,7 +212,7 @@ zone_use(const char *zone)
 	snprintf(current, sizeof(current), "%s", zone);
 	setenv("TZ", current, 1);
 	tzset();
-	memset(day_offsets, 0, sizeof(day_offsets));
+	zone_changes++;
 }
 
 /* Division rounded down, for times before 1970. */
@@ -227,12 +232,13 @@ utc_offset(time_t when, long *offset)
 	struct tm first, last;
 	time_t start, end;
 
-	if (kept->state == DAY_UNKNOWN || kept->day != day) {
+	if (kept->state == DAY_UNKNOWN || kept->day != day || kept->zone != zone_changes) {
 		start = (time_t)day * 86400;
 		end = start + 86399;
 		if (localtime_r(&start, &first) == NULL || localtime_r(&end, &last) == NULL)
 			return -1;
 		kept->day = day;
+		kept->zone = zone_changes;
 		kept->offset = first.tm_gmtoff;
 		kept->state = first.tm_gmtoff == last.tm_gmtoff ? DAY_ONE_OFFSET : DAY_CHANGES;
 	}
@@ -262,10 +268,8 @@ days_from_civil(int year, int month, int day)
 	return era * 146097 + doe - 719468;
 }
 
-/* The date of a day count from 1970-01-01 (Howard Hinnant's
- * civil_from_days, days_from_civil's inverse). */
-static void
-civil_from_days(long days, int *year, int *month, int *day)
+void
+format_civil_from_days(long days, int *year, int *month, int *day)
 {
 	long era, doe, yoe, doy, mp;
 
@@ -305,7 +309,7 @@ local_datetime(const char *sql_utc, const char *zone, char *out)
 	local = (long long)when + offset;
 	days = floor_div(local, 86400);
 	seconds = (long)(local - (long long)days * 86400);
-	civil_from_days(days, &year, &month, &day);
+	format_civil_from_days(days, &year, &month, &day);
 	if (year < 0 || year > 9999)
 		return -1;
 	/* by hand, as in format_date: this runs for every date of a list */

@@ -39,4 +39,9 @@ void format_local_when(const char *sql_utc, const char *zone, enum lang lang, ch
  * them made the process's before (the export's two halves). */
 int format_local_day(const char *sql_utc, const char *zone, int *year, int *month, int *day);
 
+/* The date of a day count from 1970-01-01, negative before (Howard
+ * Hinnant's civil_from_days): the local dates of a list, the import's
+ * spreadsheet serial dates. */
+void format_civil_from_days(long days, int *year, int *month, int *day);
+
 #endif
