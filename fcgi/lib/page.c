@@ -17,6 +17,7 @@
 #include "crypto.h"
 #include "log.h"
 #include "page.h"
+#include "template_fold.h"
 
 #define NOTICE_COOKIE "fidele_notice"
 #define NOTICE_KEY_MAX 32
@@ -140,7 +141,9 @@ render_append(void *ctx, char *text)
  * at cs->hdf, set before each render (keeping the parse with its pointer
  * to the first request's tree is what crashed when parses were first
  * kept). A render that fails drops its parse. Templates are read once per
- * process: restart the programs after changing them. */
+ * process: restart the programs after changing them. A kept parse has its
+ * words folded into its text (template_fold.h), so it is kept per
+ * language too. */
 #define KEPT_PARSES_MAX 128
 
 static struct kept_parse {
@@ -175,12 +178,15 @@ static NEOERR *
 render_file(HDF *hdf, const char *data_dir, const char *entry, const char *page, STRING *out)
 {
 	struct kept_parse *slot = NULL;
+	HDF *words;
 	char key[160];
 	NEOERR *err = STATUS_OK;
 	size_t i;
 
-	snprintf(key, sizeof(key), "%s|%s|%s", entry, page != NULL ? page : "",
-	    hdf_get_value(hdf, "Config.VarEscapeMode", ""));
+	words = hdf_get_obj(hdf, "Lang");
+	snprintf(key, sizeof(key), "%s|%s|%s|%s", entry, page != NULL ? page : "",
+	    hdf_get_value(hdf, "Config.VarEscapeMode", ""),
+	    words != NULL ? hdf_obj_name(words) : "");
 	for (i = 0; i < kept_count && slot == NULL; i++)
 		if (strcmp(kept_parses[i].key, key) == 0)
 			slot = &kept_parses[i];
@@ -191,6 +197,13 @@ render_file(HDF *hdf, const char *data_dir, const char *entry, const char *page,
 			return err;
 		if (kept_count == KEPT_PARSES_MAX || strlen(key) >= sizeof(slot->key)) {
 			/* never with the templates we ship: parsed for each render */
+			err = cs_render(cs, out, render_append);
+			cs_destroy(&cs);
+			return err;
+		}
+		cs->hdf = hdf;
+		if (template_fold_lang(cs) < 0) {
+			/* out of memory half-way: the same bytes, not kept */
 			err = cs_render(cs, out, render_append);
 			cs_destroy(&cs);
 			return err;

@@ -21,7 +21,7 @@ import tempfile
 import time
 import unittest
 
-from fixtures import ALPHA_HOST, ALPHA_OWNER, ALPHA_STAFF, BETA_HOST
+from fixtures import ALPHA_HOST, ALPHA_OWNER, ALPHA_STAFF, BETA_HOST, BETA_OWNER
 import stack
 import web
 
@@ -359,6 +359,23 @@ class CoreKnowsNoArea(unittest.TestCase):
         self.assertEqual(self.nav_links(staff.get("/admin/customers")),
                          [(entry["Path"], french[entry["Label"]]) for entry in declared_nav()
                           if entry.get("OwnerOnly") != "1"])
+
+    def test_each_shop_has_its_words_and_navigation_bar_in_its_language_from_the_same_copies(self):
+        # the bar is made once per process and language, and a kept page has
+        # its words folded in per language (page.c): a copy that served the
+        # French shop then serves the English one, and back
+        french = read_hdf(SRCDIR / "lang" / "fr.hdf")
+        english = read_hdf(SRCDIR / "lang" / "en.hdf")
+        alpha = web.Browser(ALPHA_HOST)
+        alpha.sign_in(*ALPHA_OWNER)
+        beta = web.Browser(BETA_HOST)
+        beta.sign_in(*BETA_OWNER)
+        for _ in range(3):   # more rounds than copies in the pool
+            for browser, words in ((alpha, french), (beta, english), (alpha, french)):
+                page = browser.get("/admin/customers")
+                self.assertIn("<h1>%s</h1>" % words["Customers.Title"], page.body)
+                self.assertEqual(self.nav_links(page), [(entry["Path"], words[entry["Label"]])
+                                                        for entry in declared_nav()])
 
     def test_the_navigation_bar_marks_the_current_section(self):
         owner = web.Browser(ALPHA_HOST)

@@ -1,0 +1,263 @@
+/*
+ * Unit tests for fcgi/lib/template_fold.c: a parse with its words folded
+ * into text renders the same bytes as the same parse unfolded, for every
+ * template we ship in both languages and for templates made to reach each
+ * rule (words with characters html escaping changes, missing words, words
+ * inside a def: called from an escape:"none" block, a local called Lang,
+ * expressions), and the words are really folded where they may be.
+ */
+#include <config.h>
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../fcgi/lib/lang.h"
+#include "../../fcgi/lib/template_fold.h"
+#include "tap.h"
+
+static char srcdir[1024];
+
+static NEOERR *
+append_render(void *ctx, char *text)
+{
+	return string_append((STRING *)ctx, text);
+}
+
+/* A parse of the file (under templates/) or of the text with hdf; NULL on
+ * error. */
+static CSPARSE *
+parse(HDF *hdf, const char *file, const char *text)
+{
+	CSPARSE *cs = NULL;
+	char path[2048], *copy;
+	NEOERR *err = cs_init(&cs, hdf);
+
+	if (err == STATUS_OK)
+		err = cgi_register_strfuncs(cs);
+	if (err == STATUS_OK && file != NULL) {
+		snprintf(path, sizeof(path), "%s/templates/%s", srcdir, file);
+		err = cs_parse_file(cs, path);
+	} else if (err == STATUS_OK) {
+		copy = strdup(text);
+		err = copy != NULL ? cs_parse_string(cs, copy, strlen(copy)) :
+		    nerr_raise(NERR_NOMEM, "copy");
+	}
+	if (err != STATUS_OK) {
+		nerr_log_error(err);
+		nerr_ignore(&err);
+		cs_destroy(&cs);
+	}
+	return cs;
+}
+
+/* What cs renders, malloc'd ("(error)" copied on error). */
+static char *
+render(CSPARSE *cs)
+{
+	STRING out;
+	NEOERR *err;
+
+	string_init(&out);
+	err = cs_render(cs, &out, append_render);
+	if (err != STATUS_OK) {
+		nerr_log_error(err);
+		nerr_ignore(&err);
+		string_clear(&out);
+		return strdup("(error)");
+	}
+	return out.buf != NULL ? out.buf : strdup("");
+}
+
+/* Renders the file or text unfolded and folded (twice: a kept parse
+ * renders again), checks the bytes are the same; returns how many words
+ * were folded (-1 when the fold failed). */
+static int
+same_bytes(HDF *hdf, const char *file, const char *text, const char *name)
+{
+	CSPARSE *plain = parse(hdf, file, text), *folded = parse(hdf, file, text);
+	char *want = plain != NULL ? render(plain) : strdup("(no parse)");
+	char *first = NULL, *second = NULL, label[512];
+	int count = -1;
+
+	if (folded != NULL) {
+		count = template_fold_lang(folded);
+		first = render(folded);
+		second = render(folded);
+	}
+	snprintf(label, sizeof(label), "%s: the same bytes folded", name);
+	is_str(first != NULL ? first : "(no parse)", want, label);
+	snprintf(label, sizeof(label), "%s: the same bytes when rendered again", name);
+	is_str(second != NULL ? second : "(no parse)", want, label);
+	free(want);
+	free(first);
+	free(second);
+	cs_destroy(&plain);
+	cs_destroy(&folded);
+	return count;
+}
+
+/* A tree as a request's: the words of each language, Lang linked to one. */
+static HDF *
+tree(int lang)
+{
+	HDF *hdf = NULL;
+	char path[2048];
+
+	if (lang_load(&hdf, srcdir) != 0)
+		return NULL;
+	lang_link(hdf, lang);
+	snprintf(path, sizeof(path), "%s/templates", srcdir);
+	hdf_set_value(hdf, "hdf.loadpaths.0", path);
+	hdf_set_value(hdf, "Config.VarEscapeMode", "html");
+	hdf_set_value(hdf, "Lang_fr.Test.Tricky", "<b>\"Élodie\" & 'Zoë'</b>");
+	hdf_set_value(hdf, "Lang_fr.Test.List.a", "un & <deux>");
+	hdf_set_value(hdf, "Lang_fr.Test.List.b", "trois");
+	hdf_set_value(hdf, "Lang_fr.Test.Empty", "");
+	hdf_set_value(hdf, "Page.Value", "<i>page</i>");
+	hdf_set_value(hdf, "Page.Key", "Tricky");
+	hdf_set_value(hdf, "Admin.Email", "owner@example.fr");
+	hdf_set_value(hdf, "Admin.IsOwner", "1");
+	hdf_set_value(hdf, "Shop.Name", "Ferme <des> Près");
+	hdf_set_value(hdf, "Page.Csrf", "0123abcd");
+	return hdf;
+}
+
+struct made_case {
+	const char *name;
+	const char *text;
+	int folded;		/* how many words the fold must fold */
+};
+
+static const struct made_case made_cases[] = {
+	{ "a word", "[<?cs var:Lang.Test.Tricky ?>]", 1 },
+	{ "a missing word and an empty one",
+	  "[<?cs var:Lang.Test.Missing ?>|<?cs var:Lang.Test.Empty ?>]", 2 },
+	{ "a word in an escape:\"none\" block",
+	  "<?cs escape:\"none\" ?><?cs var:Lang.Test.Tricky ?><?cs /escape ?>"
+	  "<?cs var:Lang.Test.Tricky ?>", 2 },
+	{ "a word in a def: called at the top",
+	  "<?cs def:m(x) ?><?cs var:Lang.Test.Tricky ?>/<?cs var:x ?><?cs /def ?>"
+	  "<?cs call:m(Page.Value) ?><?cs call:m(Lang.Test.Tricky) ?>", 1 },
+	{ "a word in a def: called from an escape:\"none\" block",
+	  "<?cs def:m() ?><?cs var:Lang.Test.Tricky ?><?cs /def ?>"
+	  "<?cs call:m() ?><?cs escape:\"none\" ?><?cs call:m() ?><?cs /escape ?>", 0 },
+	{ "a word in a def: called from a def: in an escape:\"none\" block",
+	  "<?cs def:inner() ?><?cs var:Lang.Test.Tricky ?><?cs /def ?>"
+	  "<?cs def:outer() ?><?cs call:inner() ?><?cs /def ?>"
+	  "<?cs call:outer() ?><?cs escape:\"none\" ?><?cs call:outer() ?><?cs /escape ?>", 0 },
+	{ "words in ifs, elses and each:",
+	  "<?cs if:Page.Value ?><?cs var:Lang.Test.Tricky ?><?cs else ?>no<?cs /if ?>"
+	  "<?cs if:!Page.Value ?>x<?cs elif:Page.Key ?><?cs var:Lang.Test.Empty ?><?cs /if ?>"
+	  "<?cs each:o = Lang.Test.List ?>(<?cs name:o ?>=<?cs var:o ?>"
+	  "<?cs var:Lang.Test.Tricky ?>)<?cs /each ?>", 3 },
+	{ "expressions and var! are left",
+	  "<?cs var:Lang.Test.Tricky + \"!\" ?><?cs var:Lang.Test[Page.Key] ?>"
+	  "<?cs var:html_escape(Lang.Test.Tricky) ?><?cs var!Lang.Test.Tricky ?>"
+	  "<?cs var:Page.Value ?><?cs uvar:Lang.Test.Tricky ?>", 0 },
+	{ "a local called Lang",
+	  "<?cs with:Lang = Page ?><?cs var:Lang.Value ?><?cs /with ?>"
+	  "<?cs var:Lang.Test.Tricky ?>", 0 },
+	{ "a def:'s argument called Lang",
+	  "<?cs def:m(Lang) ?><?cs var:Lang.Value ?><?cs /def ?><?cs call:m(Page) ?>"
+	  "<?cs var:Lang.Test.Tricky ?>", 0 },
+};
+
+/* Whether templates/<file> holds text (on one line). */
+static int
+file_has(const char *file, const char *text)
+{
+	char path[2048], line[4096];
+	FILE *in;
+	int found = 0;
+
+	snprintf(path, sizeof(path), "%s/templates/%s", srcdir, file);
+	if ((in = fopen(path, "r")) == NULL)
+		return 0;
+	while (!found && fgets(line, sizeof(line), in) != NULL)
+		found = strstr(line, text) != NULL;
+	fclose(in);
+	return found;
+}
+
+/* Every template we ship, as the layout includes it (a page: it defines
+ * the content() the layout calls) or alone (a mail's html and text),
+ * folded: the same bytes, and its words folded (those of the layout for
+ * a page); the pieces pages include are in their pages. */
+static void
+test_every_shipped_template(HDF *hdf, const char *language)
+{
+	static const char *const folders[] = { "", "account", "customers", "export", "groups",
+		"import", "login", "mail", "signup" };
+	int pages = 0;
+	size_t i;
+
+	for (i = 0; i < sizeof(folders) / sizeof(folders[0]); i++) {
+		char path[2048], file[512], name[600];
+		struct dirent *entry;
+		DIR *dir;
+
+		snprintf(path, sizeof(path), "%s/templates/%s", srcdir, folders[i]);
+		if ((dir = opendir(path)) == NULL) {
+			ok(0, path);
+			continue;
+		}
+		while ((entry = readdir(dir)) != NULL) {
+			size_t length = strlen(entry->d_name);
+			int mail = strcmp(folders[i], "mail") == 0, count;
+
+			if (length < 4 || strcmp(entry->d_name + length - 3, ".cs") != 0)
+				continue;
+			snprintf(file, sizeof(file), "%s%s%s", folders[i], *folders[i] ? "/" : "",
+			    entry->d_name);
+			if (!mail && !file_has(file, "def:content()"))
+				continue;	/* the layout, or a piece pages include */
+			snprintf(name, sizeof(name), "%s in %s", file, language);
+			if (mail)
+				count = same_bytes(hdf, file, NULL, name);
+			else {
+				hdf_set_value(hdf, "Page.Template", file);
+				count = same_bytes(hdf, "layout.cs", NULL, name);
+			}
+			snprintf(name, sizeof(name), "%s in %s: words folded", file, language);
+			if (!mail || file_has(file, "var:Lang."))
+				ok(count > 0, name);
+			pages++;
+		}
+		closedir(dir);
+	}
+	ok(pages > 60, "every shipped template was rendered");
+}
+
+int
+main(void)
+{
+	const char *top = getenv("FIDELE_SRCDIR");
+	HDF *hdf;
+	size_t i;
+
+	snprintf(srcdir, sizeof(srcdir), "%s", top != NULL ? top : ".");
+	hdf = tree(LANG_FR);
+	ok(hdf != NULL, "the words are read");
+	if (hdf == NULL)
+		return tap_done();
+	for (i = 0; i < sizeof(made_cases) / sizeof(made_cases[0]); i++) {
+		char name[256];
+		int count = same_bytes(hdf, NULL, made_cases[i].text, made_cases[i].name);
+
+		snprintf(name, sizeof(name), "%s: %d words folded", made_cases[i].name,
+		    made_cases[i].folded);
+		ok(count == made_cases[i].folded, name);
+		if (count != made_cases[i].folded)
+			printf("#   %d folded\n", count);
+	}
+	test_every_shipped_template(hdf, "French");
+	hdf_destroy(&hdf);
+	hdf = tree(LANG_EN);
+	ok(hdf != NULL, "the English words are read");
+	if (hdf != NULL)
+		test_every_shipped_template(hdf, "English");
+	hdf_destroy(&hdf);
+	return tap_done();
+}
