@@ -739,7 +739,13 @@ tree_node_kept(const char *name, int keep_request)
 {
 	size_t i;
 
-	if (strncmp(name, "Lang_", 5) == 0 && strlen(name) == 7)
+	/* the same in every request of the process: the words of each
+	 * language, the navigation in each (page.c) and the template
+	 * settings */
+	if ((strncmp(name, "Lang_", 5) == 0 || strncmp(name, "Site_", 5) == 0) &&
+	    strlen(name) == 7)
+		return 1;
+	if (strcmp(name, "Config") == 0 || strcmp(name, "hdf") == 0)
 		return 1;
 	for (i = 0; keep_request && i < sizeof(request_nodes) / sizeof(request_nodes[0]); i++)
 		if (strcmp(name, request_nodes[i]) == 0)
@@ -747,8 +753,9 @@ tree_node_kept(const char *name, int keep_request)
 	return 0;
 }
 
-/* Removes every top-level node of tree but the language trees, and but
- * the request's own values when keep_request is set. With it unset, at
+/* Removes every top-level node of tree but those the same in every request
+ * (tree_node_kept), and but the request's own values when keep_request is
+ * set. With it unset, at
  * the end of a request, nothing of one request is left for the next. */
 static void
 tree_empty(HDF *tree, int keep_request)

@@ -304,48 +304,65 @@ notice_take(struct request *req)
 		hdf_set_value(req->hdf, "Page.Notice", text);
 }
 
-/* The site's navigation bar into Site.Nav (layout.cs), its labels in the
- * request's language: each entry's node is made once and its values set
- * on it, not by dotted paths from the root (this runs for every page). */
+/* The site's navigation bar (layout.cs's Site.Nav), made once per process
+ * and language under Site_<code> of the tree, which app.c keeps between
+ * requests as it keeps Lang_<code>, and linked as Site for each page: its
+ * entries and their labels never change in a process, and setting them
+ * for every page cost a list page 3 % of its instructions. The language
+ * is the one Lang is linked to. */
 static void
-nav_to_page(struct request *req)
+nav_link(struct request *req)
 {
 	static const char *const parts[] = { "Path", "Label", "Section", "OwnerOnly" };
 	static const char *const numbers[] = { "0", "1", "2", "3", "4", "5", "6", "7", "8", "9" };
+	HDF *words = hdf_get_obj(req->hdf, "Lang"), *site, *entry;
 	const struct nav_entry *nav;
-	HDF *site, *entry;
+	const char *code;
 	NEOERR *err;
-	char number[16];
+	char name[16], number[16], path[32];
 	size_t i;
 
-	if ((err = hdf_get_node(req->hdf, "Site.Nav", &site)) != STATUS_OK) {
-		nerr_ignore(&err);
+	code = words != NULL ? hdf_obj_name(words) : NULL;
+	if (code == NULL || strncmp(code, "Lang_", 5) != 0)
 		return;
-	}
-	for (nav = req->app->nav; nav->path != NULL; nav++) {
-		const char *values[] = { nav->path, request_text(req, nav->label), nav->section,
-			nav->owner_only ? "1" : "0" };
-		int n = (int)(nav - req->app->nav);
-
-		if (n >= 10)
-			snprintf(number, sizeof(number), "%d", n);
-		if ((err = hdf_get_node(site, n < 10 ? numbers[n] : number, &entry)) != STATUS_OK) {
+	snprintf(name, sizeof(name), "Site_%s", code + 5);
+	if (hdf_get_obj(req->hdf, name) == NULL) {
+		snprintf(path, sizeof(path), "%s.Nav", name);
+		if ((err = hdf_get_node(req->hdf, path, &site)) != STATUS_OK) {
 			nerr_ignore(&err);
 			return;
 		}
-		for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
-			hdf_set_value(entry, parts[i], values[i]);
+		for (nav = req->app->nav; nav->path != NULL; nav++) {
+			const char *values[] = { nav->path, request_text(req, nav->label),
+				nav->section, nav->owner_only ? "1" : "0" };
+			int n = (int)(nav - req->app->nav);
+
+			if (n >= 10)
+				snprintf(number, sizeof(number), "%d", n);
+			if ((err = hdf_get_node(site, n < 10 ? numbers[n] : number, &entry)) !=
+			    STATUS_OK) {
+				nerr_ignore(&err);
+				hdf_remove_tree(req->hdf, name);	/* made again next time */
+				return;
+			}
+			for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
+				hdf_set_value(entry, parts[i], values[i]);
+		}
 	}
+	hdf_set_symlink(req->hdf, "Site", name);
 }
 
 /* Fills what the layout needs: language, CSRF token, signed-in admin. */
 static void
 page_context(struct request *req)
 {
-	hdf_set_value(req->hdf, "Config.VarEscapeMode", "html");
-	hdf_set_value(req->hdf, "Config.TimeFooter", "0");
-	hdf_set_value(req->hdf, "Config.DebugEnabled", "0");
-	hdf_set_valuef(req->hdf, "hdf.loadpaths.0=%s/templates", req->app->data_dir);
+	/* set once, kept between requests (app.c) */
+	if (hdf_get_obj(req->hdf, "Config.DebugEnabled") == NULL) {
+		hdf_set_value(req->hdf, "Config.VarEscapeMode", "html");
+		hdf_set_value(req->hdf, "Config.TimeFooter", "0");
+		hdf_set_value(req->hdf, "Config.DebugEnabled", "0");
+		hdf_set_valuef(req->hdf, "hdf.loadpaths.0=%s/templates", req->app->data_dir);
+	}
 	if (hdf_get_obj(req->hdf, "Lang") == NULL)
 		request_link_lang(req);
 	if (hdf_get_obj(req->hdf, "Page.Lang") == NULL)
@@ -353,8 +370,8 @@ page_context(struct request *req)
 	hdf_set_value(req->hdf, "Page.Path", req->path);
 	if (hdf_get_obj(req->hdf, "Page.Home") == NULL)
 		hdf_set_value(req->hdf, "Page.Home", request_area(req)->home);
-	if (hdf_get_obj(req->hdf, "Site.Nav") == NULL)
-		nav_to_page(req);
+	if (hdf_get_obj(req->hdf, "Site") == NULL)
+		nav_link(req);
 	if (req->session.customer_id != 0) {
 		hdf_set_value(req->hdf, "Customer.Email", req->session.customer_email);
 		hdf_set_value(req->hdf, "Customer.Name", req->session.customer_name);
