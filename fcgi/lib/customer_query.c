@@ -2126,17 +2126,18 @@ static int
 distinct_rows(struct customer_query *query, struct db_query *rows)
 {
 	unsigned long long count = db_row_count(rows), r;
-	long long previous = 0;
+	long long previous = 0, id;
 
 	query->distinct = 0;
+	db_seek(rows, 0);
 	for (r = 0; r < count && (size_t)query->distinct < sizeof(query->row) / sizeof(query->row[0]);
 	    r++) {
-		db_seek(rows, r);
-		if (db_fetch(rows) != 1)
+		/* only the id: the rows shown are read again in their order */
+		if (db_fetch_key(rows, 0, &id) != 1)
 			break;
-		if (db_int(rows, 0) != previous)
+		if (id != previous)
 			query->row[query->distinct++] = r;
-		previous = db_int(rows, 0);
+		previous = id;
 	}
 	return query->distinct;
 }

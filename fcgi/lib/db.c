@@ -46,7 +46,10 @@ query_free_result_binds(struct db_query *query)
 	free(query->nulls);
 	free(query->truncated);
 	free(query->typed);
+	free(query->key_binds);
 	query->typed = NULL;
+	query->key_binds = NULL;
+	query->key_bound = 0;
 	query->buffers = query->names = NULL;
 	query->result = NULL;
 	query->sizes = query->lengths = NULL;
@@ -639,6 +642,7 @@ exec_once(struct db_query *query, const struct db_param *params, size_t n,
 	}
 	if (query->columns > 0) {
 		/* a stream leaves the rows on the server side of the socket */
+		query->key_bound = 0;
 		if (mysql_stmt_bind_result(query->stmt, query->result) != 0 ||
 		    (!stream && mysql_stmt_store_result(query->stmt) != 0)) {
 			*code = mysql_stmt_errno(query->stmt);
@@ -887,6 +891,14 @@ db_fetch(struct db_query *query)
 
 	if (!query->has_result)
 		return 0;
+	if (query->key_bound != 0) {
+		/* after db_fetch_key: every column read again */
+		if (mysql_stmt_bind_result(query->stmt, query->result) != 0) {
+			log_err("db: bind: %s", mysql_stmt_error(query->stmt));
+			return -1;
+		}
+		query->key_bound = 0;
+	}
 	status = mysql_stmt_fetch(query->stmt);
 	if (status == MYSQL_NO_DATA)
 		return 0;
@@ -918,6 +930,46 @@ db_fetch(struct db_query *query)
 		}
 		query->buffers[i][query->lengths[i]] = '\0';
 	}
+	return 1;
+}
+
+int
+db_fetch_key(struct db_query *query, unsigned int col, long long *value)
+{
+	unsigned int i;
+	int status;
+
+	*value = 0;
+	if (!query->has_result || query->streaming || col >= query->columns ||
+	    (query->typed[col].kind != TYPED_SIGNED && query->typed[col].kind != TYPED_UNSIGNED)) {
+		status = db_fetch(query);
+		if (status == 1)
+			*value = db_int(query, col);
+		return status;
+	}
+	if (query->key_bound != col + 1) {
+		if (query->key_binds == NULL &&
+		    (query->key_binds = calloc(query->columns, sizeof(MYSQL_BIND))) == NULL)
+			return -1;
+		memcpy(query->key_binds, query->result, query->columns * sizeof(MYSQL_BIND));
+		for (i = 0; i < query->columns; i++)
+			if (i != col)
+				query->key_binds[i].flags |= MADB_BIND_DUMMY;
+		if (mysql_stmt_bind_result(query->stmt, query->key_binds) != 0) {
+			log_err("db: bind: %s", mysql_stmt_error(query->stmt));
+			return -1;
+		}
+		query->key_bound = col + 1;
+	}
+	status = mysql_stmt_fetch(query->stmt);
+	if (status == MYSQL_NO_DATA)
+		return 0;
+	if (status == 1) {
+		log_err("db: fetch: %s", mysql_stmt_error(query->stmt));
+		return -1;
+	}
+	if (!query->nulls[col])
+		*value = query->typed[col].number;
 	return 1;
 }
 
@@ -966,7 +1018,10 @@ db_row_count(struct db_query *query)
 void
 db_seek(struct db_query *query, unsigned long long row)
 {
-	if (query->has_result && !query->streaming)
+	/* not on an empty result: libmariadb's seek then leaves the statement
+	 * fetching nothing, and the connection's next statement waited for
+	 * an answer forever */
+	if (query->has_result && !query->streaming && mysql_stmt_num_rows(query->stmt) > 0)
 		mysql_stmt_data_seek(query->stmt, row);
 }
 

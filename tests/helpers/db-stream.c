@@ -18,6 +18,12 @@
  *                                   and dates of every width and sign (the
  *                                   layer writes them itself), one per line,
  *                                   then db_int of the integers
+ *   db-stream keys <shop_id>        reads the shop's customers' ids with
+ *                                   db_fetch_key, then every row again with
+ *                                   db_fetch in the other order, as
+ *                                   "key: id" and "id<TAB>email<TAB>note"
+ *                                   lines, then an empty result, a NULL
+ *                                   key and a text key
  *   db-stream multi                 runs "SELECT 1; SELECT 2" as a script on
  *                                   a db_connect connection and on a
  *                                   db_connect_for_scripts one
@@ -166,6 +172,71 @@ insert_rows(struct db *db, long count)
 	return 0;
 }
 
+static const char *
+or_null(const char *text)
+{
+	return text != NULL ? text : "NULL";
+}
+
+/* A pass over the ids alone (db_fetch_key), then the whole rows read again
+ * from the last to the first (db_fetch): the columns the first pass left
+ * unread are all there. */
+static int
+read_keys(struct db *db, long long shop_id)
+{
+	static struct db_query rows = { .sql =
+	    "SELECT id, email, IF(id % 2 = 0, NULL, CONCAT('note ', id)), created_at"
+	    " FROM customer WHERE shop_id = ? ORDER BY id" };
+	static struct db_query odd = { .sql =
+	    "SELECT CAST(NULL AS SIGNED), 'x' UNION ALL SELECT 7, 'y'" };
+	static struct db_query text = { .sql = "SELECT '42', 'z'" };
+	struct db_param param = DB_INT(shop_id);
+	unsigned long long count, r;
+	long long key;
+
+	if (db_prepare(db, &rows) != 0 || db_prepare(db, &odd) != 0 ||
+	    db_prepare(db, &text) != 0 || db_exec(db, &rows, &param, 1) < 0)
+		return 1;
+	count = db_row_count(&rows);
+	while (db_fetch_key(&rows, 0, &key) == 1)
+		printf("key: %lld\n", key);
+	for (r = count; r > 0; r--) {
+		db_seek(&rows, r - 1);
+		if (db_fetch(&rows) != 1)
+			return 1;
+		printf("%s\t%s\t%s\t%s\n", or_null(db_text(&rows, 0)), or_null(db_text(&rows, 1)),
+		    or_null(db_text(&rows, 2)), or_null(db_text(&rows, 3)));
+	}
+	db_done(&rows);
+	/* an empty result, sought and left unread (the list's first pass when
+	 * no one matches), then another: nothing to read, and the next
+	 * statement runs */
+	param = DB_INT(-1);
+	if (db_exec(db, &rows, &param, 1) < 0)
+		return 1;
+	db_seek(&rows, 0);
+	db_done(&rows);
+	if (db_exec(db, &rows, &param, 1) < 0)
+		return 1;
+	db_seek(&rows, 0);
+	printf("empty: %d %d\n", db_fetch_key(&rows, 0, &key), db_fetch(&rows));
+	db_done(&rows);
+	/* a NULL key reads 0; a key that is text is read as db_int reads it */
+	if (db_exec(db, &odd, NULL, 0) < 0)
+		return 1;
+	while (db_fetch_key(&odd, 0, &key) == 1)
+		printf("null key: %lld\n", key);
+	db_done(&odd);
+	if (db_exec(db, &text, NULL, 0) < 0 || db_fetch_key(&text, 0, &key) != 1)
+		return 1;
+	printf("text key: %lld %s\n", key, db_text(&text, 1));
+	db_done(&text);
+	db_release(&rows);
+	db_release(&odd);
+	db_release(&text);
+	return 0;
+}
+
 /* The columns of typed_sql as db_text and db_int give them. */
 static int
 print_typed(struct db *db)
@@ -230,6 +301,8 @@ main(int argc, char **argv)
 		status = stream_customers(&db, strtoll(argv[2], NULL, 10));
 	else if (strcmp(argv[1], "rows") == 0 && argc == 4)
 		status = read_rows(&db, strtoll(argv[2], NULL, 10), strcmp(argv[3], "stream") == 0);
+	else if (strcmp(argv[1], "keys") == 0 && argc == 3)
+		status = read_keys(&db, strtoll(argv[2], NULL, 10));
 	else if (strcmp(argv[1], "typed") == 0 && argc == 2)
 		status = print_typed(&db);
 	else if (strcmp(argv[1], "insert") == 0 && argc == 3)

@@ -41,6 +41,34 @@ class TypedColumns(unittest.TestCase):
                          ("-9223372036854775808", "-7", "255"))
 
 
+class KeyPass(unittest.TestCase):
+    def test_a_pass_over_the_ids_alone_leaves_every_row_whole(self):
+        shop_id = web.STACK.sql("SELECT id FROM shop WHERE slug = 'alpha'")[0][0]
+        expected = web.STACK.sql(
+            "SELECT id, IFNULL(email, 'NULL'), IF(id % 2 = 0, 'NULL', CONCAT('note ', id)),"
+            " DATE_FORMAT(created_at, '%Y-%m-%d %H:%i:%s')"
+            " FROM customer WHERE shop_id = " + str(shop_id) + " ORDER BY id")
+        values, lines, _ = helper("keys", shop_id)
+        self.assertGreater(len(expected), 100)
+        self.assertEqual([line[len("key: "):] for line in lines if line.startswith("key: ")],
+                         [row[0] for row in expected])
+        rows = [line.split("\t") for line in lines if "\t" in line]
+        self.assertEqual(rows, [list(row) for row in reversed(expected)])
+
+    def test_a_null_key_reads_0_and_a_text_key_its_number(self):
+        shop_id = web.STACK.sql("SELECT id FROM shop WHERE slug = 'alpha'")[0][0]
+        _, lines, _ = helper("keys", shop_id)
+        self.assertEqual([line for line in lines if line.startswith(("null key", "text key"))],
+                         ["null key: 0", "null key: 7", "text key: 42 z"])
+
+    def test_an_empty_result_reads_nothing_and_the_next_statement_runs(self):
+        # a search that matched no one once left the connection waiting
+        # forever on its next statement (libmariadb's seek on no rows)
+        _, lines, _ = helper("keys", 0)
+        self.assertIn("empty: 0 0", lines)
+        self.assertIn("text key: 42 z", lines)
+
+
 class Stream(unittest.TestCase):
     def test_a_stream_returns_every_row_of_the_query(self):
         shop_id = web.STACK.sql("SELECT id FROM shop WHERE slug = 'alpha'")[0][0]
