@@ -131,7 +131,8 @@ write_head(struct request *req, int status, const char *content_type)
 static NEOERR *
 render_append(void *ctx, char *text)
 {
-	return string_append((STRING *)ctx, text);
+	return cs_string_add((STRING *)ctx, text, strlen(text)) == 0 ? STATUS_OK :
+	    nerr_raise(NERR_NOMEM, "no memory for the page");
 }
 
 /* Parsed templates are kept for the life of the process, one per entry

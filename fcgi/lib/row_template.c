@@ -271,30 +271,6 @@ value_true(const char *value)
 	return *rest != '\0' || number != 0;
 }
 
-/* Appends length bytes of text to out, kept NUL-terminated. A row writes
- * some thirty pieces: each is copied straight into the room out already
- * has (string_appendn's checks cost more than the copy), and out grows
- * through string_appendn when it has none. */
-static int
-append(STRING *out, const char *text, size_t length)
-{
-	NEOERR *err;
-
-	if (out->buf != NULL && out->len >= 0 && length < (size_t)(out->max - out->len)) {
-		memcpy(out->buf + out->len, text, length);
-		out->len += (int)length;
-		out->buf[out->len] = '\0';
-		return 0;
-	}
-	err = string_appendn(out, text, (int)length);
-
-	if (err != STATUS_OK) {
-		nerr_ignore(&err);
-		return -1;
-	}
-	return 0;
-}
-
 /* Appends value as html, as ClearSilver's var: does: a value with nothing
  * to escape is copied as it is, else escaped by ClearSilver. */
 static int
@@ -306,13 +282,13 @@ append_escaped(STRING *out, const char *value)
 	int result;
 
 	if (strcspn(value, "&<>\"'\r") == length)
-		return append(out, value, length);
+		return cs_string_add(out, value, length);
 	err = neos_var_escape(NEOS_ESCAPE_HTML, value, &escaped);
 	if (err != STATUS_OK) {
 		nerr_ignore(&err);
 		return -1;
 	}
-	result = append(out, escaped, strlen(escaped));
+	result = cs_string_add(out, escaped, strlen(escaped));
 	free(escaped);
 	return result;
 }
@@ -330,13 +306,13 @@ row_template_write(const struct row_template *template, const char *const *value
 
 		switch (step->kind) {
 		case ROW_STEP_TEXT:
-			if (append(out, template->text + step->start, step->length) != 0)
+			if (cs_string_add(out, template->text + step->start, step->length) != 0)
 				return -1;
 			break;
 		case ROW_STEP_VAR:
 			if (step->page) {
 				value = template->page_escaped[step->index];
-				if (value != NULL && append(out, value, strlen(value)) != 0)
+				if (value != NULL && cs_string_add(out, value, strlen(value)) != 0)
 					return -1;
 			} else if (value != NULL && append_escaped(out, value) != 0)
 				return -1;
