@@ -808,23 +808,23 @@ customer_query_value(const struct customer_query *query, enum customer_key key, 
 	out[0] = '\0';
 	switch (key) {
 	case CUSTOMER_KEY_Q:
-		snprintf(out, size, "%s", query->search);
+		text_copy_utf8(out, size, query->search);
 		return out;
 	case CUSTOMER_KEY_STATUS:
 		if (query->given[key] || query->status != CUSTOMER_STATUS_CURRENT)
-			snprintf(out, size, "%s", def->field.choices[query->status]);
+			text_copy_utf8(out, size, def->field.choices[query->status]);
 		return out;
 	case CUSTOMER_KEY_SOURCE:
-		snprintf(out, size, "%s", def->field.choices[query->source]);
+		text_copy_utf8(out, size, def->field.choices[query->source]);
 		return out;
 	case CUSTOMER_KEY_CONSENT:
-		snprintf(out, size, "%s", def->field.choices[query->consent]);
+		text_copy_utf8(out, size, def->field.choices[query->consent]);
 		return out;
 	case CUSTOMER_KEY_SORT:
-		snprintf(out, size, "%s", def->field.choices[query->sort]);
+		text_copy_utf8(out, size, def->field.choices[query->sort]);
 		return out;
 	case CUSTOMER_KEY_DIR:
-		snprintf(out, size, "%s", def->field.choices[query->descending]);
+		text_copy_utf8(out, size, def->field.choices[query->descending]);
 		return out;
 	case CUSTOMER_KEY_SIZE:
 		snprintf(out, size, "%d", query->size);
@@ -832,13 +832,13 @@ customer_query_value(const struct customer_query *query, enum customer_key key, 
 	case CUSTOMER_KEY_AFTER:
 	case CUSTOMER_KEY_BEFORE:
 		if (query->cursor && query->backwards == (key == CUSTOMER_KEY_BEFORE))
-			snprintf(out, size, "%s", query->cursor_link);
+			text_copy_utf8(out, size, query->cursor_link);
 		return out;
 	default:
 		break;
 	}
 	if (date_of((struct customer_query *)query, key) != NULL) {
-		snprintf(out, size, "%s", date_of((struct customer_query *)query, key));
+		text_copy_utf8(out, size, date_of((struct customer_query *)query, key));
 		return out;
 	}
 	if (number_of((struct customer_query *)query, key) != NULL)

@@ -149,14 +149,15 @@ form_validate(struct request *req)
 	const struct field *field;
 	const char *first = NULL;
 	char name[160];
+	HDF *query;
 
 	if (req->route->fields == NULL)
 		return NULL;
+	query = hdf_get_obj(req->hdf, "Query");
 	for (field = req->route->fields; field->name != NULL; field++) {
 		const char *problem;
 
-		snprintf(name, sizeof(name), "Query.%s", field->name);
-		problem = field_check(field, hdf_get_obj(req->hdf, name));
+		problem = field_check(field, query != NULL ? hdf_get_obj(query, field->name) : NULL);
 		if (problem == NULL)
 			continue;
 		snprintf(name, sizeof(name), "Page.Errors.%s", field->name);

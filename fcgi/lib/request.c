@@ -83,14 +83,24 @@ field_of_route(struct request *req, const struct field *field)
 	return 0;
 }
 
+/* The node of a declared field under Query.*, or NULL. A page reads some
+ * twenty fields: each is looked up under Query's node, not by a dotted
+ * name built and walked from the root. */
+static HDF *
+field_node(struct request *req, const struct field *field)
+{
+	HDF *query = hdf_get_obj(req->hdf, "Query");
+
+	return query != NULL ? hdf_get_obj(query, field->name) : NULL;
+}
+
 /* The value of a declared field under Query.*, or NULL. */
 static const char *
 field_value(struct request *req, const struct field *field)
 {
-	char key[128];
+	HDF *node = field_node(req, field);
 
-	snprintf(key, sizeof(key), "Query.%s", field->name);
-	return hdf_get_value(req->hdf, key, NULL);
+	return node != NULL ? hdf_obj_value(node) : NULL;
 }
 
 const char *
@@ -116,14 +126,12 @@ request_field_shared(struct request *req, const struct field *shared)
 size_t
 request_field_ids(struct request *req, const struct field *field, long long *out, size_t max)
 {
-	char key[128];
 	HDF *node, *child;
 	size_t count = 0;
 
 	if (!field_of_route(req, field))
 		return 0;
-	snprintf(key, sizeof(key), "Query.%s", field->name);
-	node = hdf_get_obj(req->hdf, key);
+	node = field_node(req, field);
 	if (node == NULL)
 		return 0;
 	child = hdf_obj_child(node);
