@@ -886,7 +886,7 @@ db_insert_rows_as(struct db *db, const char *head, const char *group, unsigned i
 int
 db_fetch(struct db_query *query)
 {
-	int status;
+	int status, grown = 0;
 	unsigned int i;
 
 	if (!query->has_result)
@@ -926,9 +926,16 @@ db_fetch(struct db_query *query)
 			query->result[i].buffer_length = query->lengths[i];
 			if (mysql_stmt_fetch_column(query->stmt, &query->result[i], i, 0) != 0)
 				return -1;
-			mysql_stmt_bind_result(query->stmt, query->result);
+			grown = 1;
 		}
 		query->buffers[i][query->lengths[i]] = '\0';
+	}
+	/* the grown buffers for the next rows, once the row is read: binding
+	 * again drops the row's place in the result, and a second long
+	 * column of the same row read as NULL */
+	if (grown && mysql_stmt_bind_result(query->stmt, query->result) != 0) {
+		log_err("db: bind: %s", mysql_stmt_error(query->stmt));
+		return -1;
 	}
 	return 1;
 }

@@ -23,7 +23,8 @@
  *                                   db_fetch in the other order, as
  *                                   "key: id" and "id<TAB>email<TAB>note"
  *                                   lines, then an empty result, a NULL
- *                                   key and a text key
+ *                                   key, a text key and a row with two
+ *                                   values longer than their buffers
  *   db-stream multi                 runs "SELECT 1; SELECT 2" as a script on
  *                                   a db_connect connection and on a
  *                                   db_connect_for_scripts one
@@ -190,12 +191,15 @@ read_keys(struct db *db, long long shop_id)
 	static struct db_query odd = { .sql =
 	    "SELECT CAST(NULL AS SIGNED), 'x' UNION ALL SELECT 7, 'y'" };
 	static struct db_query text = { .sql = "SELECT '42', 'z'" };
+	static struct db_query longer = { .sql =
+	    "SELECT REPEAT('a', 5000), REPEAT('b', 6000), 'after'" };
 	struct db_param param = DB_INT(shop_id);
 	unsigned long long count, r;
 	long long key;
 
 	if (db_prepare(db, &rows) != 0 || db_prepare(db, &odd) != 0 ||
-	    db_prepare(db, &text) != 0 || db_exec(db, &rows, &param, 1) < 0)
+	    db_prepare(db, &text) != 0 || db_prepare(db, &longer) != 0 ||
+	    db_exec(db, &rows, &param, 1) < 0)
 		return 1;
 	count = db_row_count(&rows);
 	while (db_fetch_key(&rows, 0, &key) == 1)
@@ -231,6 +235,15 @@ read_keys(struct db *db, long long shop_id)
 		return 1;
 	printf("text key: %lld %s\n", key, db_text(&text, 1));
 	db_done(&text);
+	/* two values of one row longer than their buffers (4,096 bytes at
+	 * most): both read whole */
+	if (db_exec(db, &longer, NULL, 0) < 0 || db_fetch(&longer) != 1)
+		return 1;
+	printf("long: %lu %lu %s %s\n", db_length(&longer, 0), db_length(&longer, 1),
+	    or_null(db_text(&longer, 2)), db_text(&longer, 1) != NULL &&
+	    db_text(&longer, 1)[5999] == 'b' ? "b" : "?");
+	db_done(&longer);
+	db_release(&longer);
 	db_release(&rows);
 	db_release(&odd);
 	db_release(&text);

@@ -61,6 +61,12 @@ class KeyPass(unittest.TestCase):
         self.assertEqual([line for line in lines if line.startswith(("null key", "text key"))],
                          ["null key: 0", "null key: 7", "text key: 42 z"])
 
+    def test_two_long_values_of_one_row_are_both_read_whole(self):
+        # each is longer than the buffer its column was given: the second
+        # once read as NULL
+        _, lines, _ = helper("keys", 0)
+        self.assertIn("long: 5000 6000 after b", lines)
+
     def test_an_empty_result_reads_nothing_and_the_next_statement_runs(self):
         # a search that matched no one once left the connection waiting
         # forever on its next statement (libmariadb's seek on no rows)
