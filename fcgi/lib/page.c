@@ -181,11 +181,12 @@ render_file(HDF *hdf, const char *data_dir, const char *entry, const char *page,
 	struct kept_parse *slot = NULL;
 	HDF *words;
 	char key[160];
+	int key_length;
 	NEOERR *err = STATUS_OK;
 	size_t i;
 
 	words = hdf_get_obj(hdf, "Lang");
-	snprintf(key, sizeof(key), "%s|%s|%s|%s", entry, page != NULL ? page : "",
+	key_length = snprintf(key, sizeof(key), "%s|%s|%s|%s", entry, page != NULL ? page : "",
 	    hdf_get_value(hdf, "Config.VarEscapeMode", ""),
 	    words != NULL ? hdf_obj_name(words) : "");
 	for (i = 0; i < kept_count && slot == NULL; i++)
@@ -196,7 +197,8 @@ render_file(HDF *hdf, const char *data_dir, const char *entry, const char *page,
 
 		if (cs == NULL)
 			return err;
-		if (kept_count == KEPT_PARSES_MAX || strlen(key) >= sizeof(slot->key)) {
+		if (kept_count == KEPT_PARSES_MAX || key_length < 0 ||
+		    (size_t)key_length >= sizeof(key)) {
 			/* never with the templates we ship: parsed for each render */
 			err = cs_render(cs, out, render_append);
 			cs_destroy(&cs);

@@ -17,6 +17,7 @@ struct fold_commands {
 	int literal;		/* text, written as it is (arg1.s) */
 	int var;		/* var:, written escaped */
 	int call;		/* call: */
+	int set;		/* set: */
 };
 
 static struct fold_commands commands;
@@ -66,9 +67,12 @@ learn_commands(void)
 	commands.var = command_of(hdf, "<?cs var:name ?>", commands.literal);
 	commands.call = command_of(hdf, "<?cs def:m() ?><?cs /def ?><?cs call:m() ?>",
 	    commands.literal);
+	commands.set = command_of(hdf, "<?cs set:name = 1 ?>", commands.literal);
 	hdf_destroy(&hdf);
 	if (commands.literal >= 0 && commands.var >= 0 && commands.call >= 0 &&
-	    commands.literal != commands.var && commands.var != commands.call)
+	    commands.set >= 0 && commands.literal != commands.var &&
+	    commands.var != commands.call && commands.set != commands.var &&
+	    commands.set != commands.call && commands.set != commands.literal)
 		commands.learned = 1;
 	return commands.learned;
 }
@@ -89,14 +93,28 @@ names_lang(const CSARG *arg)
 	return arg->s != NULL && strcmp(arg->s, "Lang") == 0;
 }
 
-/* What the whole tree allows: whether a local could be called Lang, and
- * whether every call: escapes as the parse does (or leaves it to its own
- * caller). Walks next iteratively: a page's top-level list is long. */
+/* Whether a set: writes under Lang (through the link, into the words the
+ * parse would have folded). */
+static int
+sets_lang(const CSTREE *node)
+{
+	const CSARG *target = &node->arg1;
+
+	while (target->op_type != CS_TYPE_VAR && target->expr1 != NULL)
+		target = target->expr1;	/* Lang[x] or Lang.x[y]: the name comes first */
+	return node->cmd == commands.set && target->s != NULL &&
+	    strncmp(target->s, "Lang", 4) == 0 && (target->s[4] == '\0' || target->s[4] == '.');
+}
+
+/* What the whole tree allows: whether a local could be called Lang or a
+ * set: change a word, and whether every call: escapes as the parse does
+ * (or leaves it to its own caller). Walks next iteratively: a page's
+ * top-level list is long. */
 static void
 survey(const CSTREE *node, NEOS_ESCAPE parse_escape, int *lang_shadowed, int *calls_agree)
 {
 	for (; node != NULL; node = node->next) {
-		if (names_lang(&node->arg1) || names_lang(&node->arg2))
+		if (names_lang(&node->arg1) || names_lang(&node->arg2) || sets_lang(node))
 			*lang_shadowed = 1;
 		if (node->cmd == commands.call && node->escape != NEOS_ESCAPE_UNDEF &&
 		    node->escape != parse_escape)

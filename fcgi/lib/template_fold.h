@@ -13,7 +13,7 @@
  * way its call: says; it is folded only when no call: of the parse asks
  * for another escaping than the parse's own. Nothing is folded when a
  * local (a def:'s argument, an each:, with: or loop: name) is called Lang,
- * since it would hide the tree's Lang. The folded text is owned by the
+ * since it would hide the tree's Lang, or when a set: writes under Lang. The folded text is owned by the
  * parse (freed by cs_destroy). tests/unit/test-template-fold.c renders
  * folded and unfolded parses of the same templates and compares the bytes.
  */

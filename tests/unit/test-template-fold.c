@@ -4,7 +4,8 @@
  * template we ship in both languages and for templates made to reach each
  * rule (words with characters html escaping changes, missing words, words
  * inside a def: called from an escape:"none" block, a local called Lang,
- * expressions), and the words are really folded where they may be.
+ * a set: of a word, expressions), and the words are really folded where
+ * they may be.
  */
 #include <config.h>
 
@@ -159,6 +160,9 @@ static const struct made_case made_cases[] = {
 	{ "a local called Lang",
 	  "<?cs with:Lang = Page ?><?cs var:Lang.Value ?><?cs /with ?>"
 	  "<?cs var:Lang.Test.Tricky ?>", 0 },
+	{ "a set: of a word",
+	  "<?cs set:Lang.Test.Set = \"first\" ?><?cs var:Lang.Test.Set ?>"
+	  "<?cs set:Lang.Test.Set = Page.Value ?><?cs var:Lang.Test.Set ?>", 0 },
 	{ "a def:'s argument called Lang",
 	  "<?cs def:m(Lang) ?><?cs var:Lang.Value ?><?cs /def ?><?cs call:m(Page) ?>"
 	  "<?cs var:Lang.Test.Tricky ?>", 0 },
