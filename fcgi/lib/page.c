@@ -342,14 +342,15 @@ nav_link(struct request *req)
 
 			if (n >= 10)
 				snprintf(number, sizeof(number), "%d", n);
-			if ((err = hdf_get_node(site, n < 10 ? numbers[n] : number, &entry)) !=
-			    STATUS_OK) {
+			err = hdf_get_node(site, n < 10 ? numbers[n] : number, &entry);
+			for (i = 0; i < sizeof(parts) / sizeof(parts[0]) && err == STATUS_OK; i++)
+				err = hdf_set_value(entry, parts[i], values[i]);
+			if (err != STATUS_OK) {
+				/* out of memory: no half-made bar kept, made again next time */
 				nerr_ignore(&err);
-				hdf_remove_tree(req->hdf, name);	/* made again next time */
+				hdf_remove_tree(req->hdf, name);
 				return;
 			}
-			for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
-				hdf_set_value(entry, parts[i], values[i]);
 		}
 	}
 	hdf_set_symlink(req->hdf, "Site", name);
