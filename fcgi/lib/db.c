@@ -883,6 +883,33 @@ db_insert_rows_as(struct db *db, const char *head, const char *group, unsigned i
 	return total;
 }
 
+/* Binds the result of query's statement to binds (logged on failure). */
+static int
+bind_results(struct db_query *query, MYSQL_BIND *binds)
+{
+	if (mysql_stmt_bind_result(query->stmt, binds) != 0) {
+		log_err("db: bind: %s", mysql_stmt_error(query->stmt));
+		return -1;
+	}
+	return 0;
+}
+
+/* Moves to the next row into the bound buffers: 1, 0 at the end, -1 on
+ * error (logged). */
+static int
+fetch_next(struct db_query *query)
+{
+	int status = mysql_stmt_fetch(query->stmt);
+
+	if (status == MYSQL_NO_DATA)
+		return 0;
+	if (status == 1) {
+		log_err("db: fetch: %s", mysql_stmt_error(query->stmt));
+		return -1;
+	}
+	return 1;
+}
+
 int
 db_fetch(struct db_query *query)
 {
@@ -893,19 +920,12 @@ db_fetch(struct db_query *query)
 		return 0;
 	if (query->key_bound != 0) {
 		/* after db_fetch_key: every column read again */
-		if (mysql_stmt_bind_result(query->stmt, query->result) != 0) {
-			log_err("db: bind: %s", mysql_stmt_error(query->stmt));
+		if (bind_results(query, query->result) != 0)
 			return -1;
-		}
 		query->key_bound = 0;
 	}
-	status = mysql_stmt_fetch(query->stmt);
-	if (status == MYSQL_NO_DATA)
-		return 0;
-	if (status == 1) {
-		log_err("db: fetch: %s", mysql_stmt_error(query->stmt));
-		return -1;
-	}
+	if ((status = fetch_next(query)) != 1)
+		return status;
 	for (i = 0; i < query->columns; i++) {
 		if (query->nulls[i]) {
 			continue;
@@ -933,11 +953,7 @@ db_fetch(struct db_query *query)
 	/* the grown buffers for the next rows, once the row is read: binding
 	 * again drops the row's place in the result, and a second long
 	 * column of the same row read as NULL */
-	if (grown && mysql_stmt_bind_result(query->stmt, query->result) != 0) {
-		log_err("db: bind: %s", mysql_stmt_error(query->stmt));
-		return -1;
-	}
-	return 1;
+	return grown && bind_results(query, query->result) != 0 ? -1 : 1;
 }
 
 int
@@ -962,19 +978,12 @@ db_fetch_key(struct db_query *query, unsigned int col, long long *value)
 		for (i = 0; i < query->columns; i++)
 			if (i != col)
 				query->key_binds[i].flags |= MADB_BIND_DUMMY;
-		if (mysql_stmt_bind_result(query->stmt, query->key_binds) != 0) {
-			log_err("db: bind: %s", mysql_stmt_error(query->stmt));
+		if (bind_results(query, query->key_binds) != 0)
 			return -1;
-		}
 		query->key_bound = col + 1;
 	}
-	status = mysql_stmt_fetch(query->stmt);
-	if (status == MYSQL_NO_DATA)
-		return 0;
-	if (status == 1) {
-		log_err("db: fetch: %s", mysql_stmt_error(query->stmt));
-		return -1;
-	}
+	if ((status = fetch_next(query)) != 1)
+		return status;
 	if (!query->nulls[col])
 		*value = query->typed[col].number;
 	return 1;
