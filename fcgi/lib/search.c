@@ -486,6 +486,29 @@ search_batch_flush(struct search_batch *batch)
 	return 0;
 }
 
+/* Room for one more row in batch: its rows grow, doubling, up to
+ * SEARCH_BATCH_ROWS; a batch that cannot grow is sent first. 0 or -1. */
+static int
+make_room(struct search_batch *batch)
+{
+	struct search_row *grown;
+	int capacity;
+
+	if (batch->rows < batch->capacity)
+		return 0;
+	capacity = batch->capacity == 0 ? 64 : batch->capacity * 2;
+	if (capacity > SEARCH_BATCH_ROWS)
+		capacity = SEARCH_BATCH_ROWS;
+	grown = capacity > batch->capacity ?
+	    realloc(batch->row, (size_t)capacity * sizeof(*grown)) : NULL;
+	if (grown != NULL) {
+		batch->row = grown;
+		batch->capacity = capacity;
+		return 0;
+	}
+	return batch->rows > 0 ? search_batch_flush(batch) : -1;
+}
+
 /* Queues one row (name_key unused by a SEARCH_DROP batch); sends a full
  * batch first. 0 or -1. */
 static int
@@ -494,7 +517,7 @@ queue_row(struct search_batch *batch, long long customer_id, const char *term,
 {
 	struct search_row *row;
 
-	if (batch->rows == SEARCH_BATCH_ROWS && search_batch_flush(batch) != 0)
+	if (make_room(batch) != 0)
 		return -1;
 	row = &batch->row[batch->rows++];
 	row->customer = customer_id;

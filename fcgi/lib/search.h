@@ -82,13 +82,18 @@ struct search_row {
 	unsigned char name_key[SEARCH_NAME_KEY_MAX];
 };
 
-/* Large (SEARCH_BATCH_ROWS rows): give it static storage. */
+/* A batch's rows grow as they are queued, up to SEARCH_BATCH_ROWS (1.8
+ * MB), and are kept for its next use: give each batch static storage (it
+ * starts empty). A process that never writes the index has no rows at
+ * all: as a static array they were 11 MB of every program's bss, which
+ * the sanitizer build's leak check read through at each process's exit. */
 struct search_batch {
 	struct db *db;
 	long long shop_id;
 	enum search_write write;
 	int rows;
-	struct search_row row[SEARCH_BATCH_ROWS];
+	int capacity;
+	struct search_row *row;
 };
 
 void search_batch_init(struct search_batch *batch, struct db *db, long long shop_id,
