@@ -321,6 +321,7 @@ main(int argc, char **argv)
 		.sql_count = CUSTOMERS_SQL__MAX,
 		.areas = site_areas,
 		.nav = site_nav,
+		.lang = site_lang,
 		.job_kind = BULK_JOB_KIND,	/* its progress is shown on the list */
 	};
 

@@ -349,6 +349,7 @@ main(int argc, char **argv)
 		.sql_count = EXPORT_SQL__MAX,
 		.areas = site_areas,
 		.nav = site_nav,
+		.lang = site_lang,
 	};
 
 	if (customer_query_fields(export_fields, sizeof(export_fields) / sizeof(export_fields[0]),

@@ -62,6 +62,7 @@ main(int argc, char **argv)
 		.route_count = sizeof(routes) / sizeof(routes[0]),
 		.areas = site_areas,
 		.nav = site_nav,
+		.lang = site_lang,
 	};
 
 	if (groups_bulk_setup() != 0)

@@ -500,6 +500,7 @@ main(int argc, char **argv)
 		.sql_count = IMPORT_SQL__MAX,
 		.areas = site_areas,
 		.nav = site_nav,
+		.lang = site_lang,
 	};
 
 	import_fields_setup();

@@ -994,6 +994,7 @@ main(int argc, char **argv)
 		.sql_count = LOGIN_SQL__MAX,
 		.areas = site_areas,
 		.nav = site_nav,
+		.lang = site_lang,
 	};
 
 	return app_main(&app, argc, argv);

@@ -75,6 +75,7 @@ main(int argc, char **argv)
 		.route_count = sizeof(routes) / sizeof(routes[0]),
 		.areas = site_areas,
 		.nav = site_nav,
+		.lang = site_lang,
 	};
 
 	return app_main(&app, argc, argv);

@@ -14,7 +14,8 @@
  * escaping: every value was checked to be made of safe characters) on
  * standard output against this tree:
  *
- *     Program.N.Name, .Summary.K (one line each), .Fallback
+ *     Program.N.Name, .Summary.K (one line each), .Fallback, .Lang (the
+ *         language files' sections it reads, separated by one space)
  *     Program.N.Location.K.Name, .Match (exact|prefix), .Path, .Secret, .MaxBody,
  *         .Download
  *     Fallback        the program that answers unknown paths and the 413
@@ -45,7 +46,7 @@
 
 /* What a declaration may say, per node; anything else is a typo. */
 static const char *const program_keys[] = { "Summary", "Fallback", "Location", "Nav",
-	"Area", NULL };
+	"Area", "Lang", NULL };
 static const char *const location_keys[] = { "Exact", "Prefix", "Secret", "MaxBody", "Download",
 	NULL };
 static const char *const nav_keys[] = { "Path", "Label", "Section", "OwnerOnly", "Order",
@@ -114,6 +115,20 @@ size_ok(const char *value)
 	/* "0" would mean no limit at all to nginx */
 	return digits > 0 && strtol(value, NULL, 10) > 0 && (value[digits] == '\0' ||
 	    (strchr("kKmM", value[digits]) != NULL && value[digits + 1] == '\0'));
+}
+
+/* Whether a Lang value is names of letters and _, one space apart (it
+ * becomes a C string). */
+static int
+sections_ok(const char *value)
+{
+	const char *c;
+
+	for (c = value; *c != '\0'; c++)
+		if (!((*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') || *c == '_' ||
+		    (*c == ' ' && c > value && c[-1] != ' ' && c[1] != '\0')))
+			return 0;
+	return 1;
 }
 
 /* Fails on a child of node whose name is none of keys (kind names the
@@ -523,8 +538,11 @@ main(int argc, char **argv)
 		check_keys(declared[i], program_keys, NULL);
 		if (!flag_ok(hdf_get_value(declared[i], "Fallback", NULL)))
 			fail("Fallback", NULL, " is 0 or 1");
+		if (!sections_ok(hdf_get_value(declared[i], "Lang", "")))
+			fail("Lang", NULL, " is names of sections (letters), one space apart");
 		snprintf(node, sizeof(node), "Program.%d", i - 2);
 		hdf_set_valuef(site, "%s.Name=%s", node, name);
+		hdf_set_valuef(site, "%s.Lang=%s", node, hdf_get_value(declared[i], "Lang", ""));
 		hdf_set_valuef(site, "%s.Fallback=%s", node,
 		    hdf_get_value(declared[i], "Fallback", "0"));
 		hdf_get_node(site, node, &out);

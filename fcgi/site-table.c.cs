@@ -1,5 +1,5 @@
 /*
- * The site's areas and navigation bar (fcgi/site.h), made by make from
+ * The site's areas, navigation bar and language sections (fcgi/site.h), made by make from
  * fcgi/site-table.c.cs and each program's fcgi/<program>.site.hdf: change
  * those, not this file.
  */
@@ -17,4 +17,9 @@ const struct area site_areas[] = {
 const struct nav_entry site_nav[] = {
 <?cs each:nav = Nav ?>	{ "<?cs var:nav.Path ?>", "<?cs var:nav.Label ?>", "<?cs var:nav.Section ?>", <?cs var:nav.OwnerOnly ?> },	/* <?cs var:nav.Program ?> */
 <?cs /each ?>	{ NULL, NULL, NULL, 0 }
+};
+
+const struct program_lang site_lang[] = {
+<?cs each:program = Program ?>	{ "<?cs var:program.Name ?>", "<?cs var:program.Lang ?>" },
+<?cs /each ?>	{ NULL, NULL }
 };

@@ -664,15 +664,26 @@ dispatch(struct request *req)
 	handler_run(req);
 }
 
-/* The language trees: both read at start by a FastCGI copy, which serves
- * shops of both; as plain CGI, the one the request needs, at its first
- * use (lang_load_on_use). */
+/* The language trees, of the sections the program's pages use: both read
+ * at start by a FastCGI copy, which serves shops of both; as plain CGI,
+ * the one the request needs, at its first use (lang_load_on_use). */
 static int
 app_lang_load(struct app *app)
 {
+	const struct program_lang *own = app->lang;
+	const char *sections = NULL;
+
+	while (own != NULL && own->program != NULL && strcmp(own->program, app->name) != 0)
+		own++;
+	if (own != NULL && own->program == NULL) {
+		log_err("%s is not in fcgi/site.h's language sections", app->name);
+		return -1;
+	}
+	if (own != NULL)
+		sections = own->sections;
 	if (FCGX_IsCGI())
-		return lang_load_on_use(&app->base, app->data_dir);
-	return lang_load(&app->base, app->data_dir);
+		return lang_load_on_use(&app->base, app->data_dir, sections);
+	return lang_load(&app->base, app->data_dir, sections);
 }
 
 static void

@@ -37,7 +37,7 @@ context_for_shop(struct shop_context *ctx, struct db *db, HDF *config, long long
 	if (found != 1)
 		return found;
 	ctx->shop_id = ctx->own_shop->id;
-	if (lang_load(&ctx->own_hdf, ctx->data_dir) != 0)
+	if (lang_load(&ctx->own_hdf, ctx->data_dir, NULL) != 0)
 		return -1;
 	ctx->hdf = ctx->own_hdf;
 	hdf_set_value(ctx->hdf, "Shop.Name", ctx->own_shop->name);

@@ -16,16 +16,26 @@ enum lang {
 /* The code of each language, indexed by enum lang. */
 extern const char *const lang_codes[LANG__MAX];
 
+/* The top-level sections of a language file that the core's pages,
+ * mails and messages use (layout.cs, error.cs, macros.cs, fcgi/lib/),
+ * read for every program. A web program reads these and the sections
+ * its fcgi/<program>.site.hdf names (Lang): the whole files were 530 KB
+ * of tree per language, a tenth of a plain-CGI start and of a copy's
+ * memory. tests/web/test_lang.py checks both lists against the code. */
+#define LANG_CORE_SECTIONS "Plural Nav Error Notice Mail Consent Unsubscribe"
+
 /* Reads lang/<code>.hdf of data_dir into a new tree *base (the caller's:
- * hdf_destroy) as Lang_<code>, for every language Fidèle speaks.
- * Returns 0, or -1 after logging. */
-int lang_load(HDF **base, const char *data_dir);
+ * hdf_destroy) as Lang_<code>, for every language Fidèle speaks: the
+ * whole files when sections is NULL, else LANG_CORE_SECTIONS and the
+ * space-separated sections named. Returns 0, or -1 after logging. */
+int lang_load(HDF **base, const char *data_dir, const char *sections);
 
 /* Makes *base, a new tree (the caller's: hdf_destroy), where each
- * language is read from data_dir at its first use (lang_tree): a program
- * run as plain CGI answers one request, in one language mostly, and
- * reading both files cost a quarter of its start. Returns 0 or -1. */
-int lang_load_on_use(HDF **base, const char *data_dir);
+ * language is read from data_dir at its first use (lang_tree), with
+ * sections as for lang_load: a program run as plain CGI answers one
+ * request, in one language mostly, and reading both files cost a quarter
+ * of its start. Returns 0 or -1. */
+int lang_load_on_use(HDF **base, const char *data_dir, const char *sections);
 
 /* Lang_<code> of base, read first if base was made by lang_load_on_use
  * and the language is not read yet; NULL (logged) if its file is not

@@ -147,6 +147,14 @@ struct nav_entry {
 	int owner_only;
 };
 
+/* The sections of the language files a web program reads beyond the
+ * core's (lang.h, LANG_CORE_SECTIONS): its fcgi/<program>.site.hdf's
+ * Lang. */
+struct program_lang {
+	const char *program;
+	const char *sections;	/* space-separated */
+};
+
 struct app {
 	const char *name;	/* program name, for logs */
 	const struct route *routes;
@@ -158,6 +166,9 @@ struct app {
 	 * bar, ending with a NULL path */
 	const struct area *areas;
 	const struct nav_entry *nav;
+	/* every web program's language sections, ending with a NULL program:
+	 * this program reads its entry's (NULL: the whole files) */
+	const struct program_lang *lang;
 	/* the kind of job whose progress the program's admins are shown (the
 	 * newest queued or running one: session.job_id), NULL for none */
 	const char *job_kind;

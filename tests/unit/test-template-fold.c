@@ -106,7 +106,7 @@ tree(int lang)
 	HDF *hdf = NULL;
 	char path[2048];
 
-	if (lang_load(&hdf, srcdir) != 0)
+	if (lang_load(&hdf, srcdir, NULL) != 0)
 		return NULL;
 	lang_link(hdf, lang);
 	snprintf(path, sizeof(path), "%s/templates", srcdir);

@@ -117,3 +117,148 @@ class Languages(unittest.TestCase):
             parts = key.split(".")
             known |= {".".join(parts[:i]) for i in range(1, len(parts))}
         self.assertEqual(sorted(k for k in used if k not in known), [])
+
+
+# --- which sections of the files each program reads ---------------------------
+
+def top_sections(path):
+    with open(path, encoding="utf-8") as f:
+        return re.findall(r"^([A-Za-z_]+) *\{$", f.read(), re.M)
+
+
+def core_sections(srcdir):
+    """LANG_CORE_SECTIONS of fcgi/lib/lang.h."""
+    with open(os.path.join(srcdir, "fcgi", "lib", "lang.h"), encoding="utf-8") as f:
+        found = re.search(r'#define LANG_CORE_SECTIONS "([^"]*)"', f.read())
+    assert found, "no LANG_CORE_SECTIONS in fcgi/lib/lang.h"
+    return set(found.group(1).split())
+
+
+def declared_sections(srcdir, program):
+    """The Lang line of fcgi/<program>.site.hdf."""
+    with open(os.path.join(srcdir, "fcgi", program + ".site.hdf"), encoding="utf-8") as f:
+        found = re.search(r"^Lang = (.*)$", f.read(), re.M)
+    return set(found.group(1).split()) if found else set()
+
+
+class SectionsUsed:
+    """The top-level sections of the language files that C files and the
+    templates they name use: a section is used by a string "Section." or
+    "Lang.Section." in C (a key given to request_text, page_error,
+    hdf_get_value...) and by Lang.Section in a template; a C file uses the
+    templates it names ("login/admin.cs") and both parts of each mail it
+    names ("admin-reset": mail/admin-reset.html.cs and .txt.cs), and a
+    template those it includes."""
+
+    def __init__(self, srcdir):
+        self.srcdir = srcdir
+        self.sections = top_sections(os.path.join(srcdir, "lang", "en.hdf"))
+        self.pattern = "|".join(self.sections)
+
+    def read(self, *parts):
+        with open(os.path.join(self.srcdir, *parts), encoding="utf-8") as f:
+            return f.read()
+
+    def of_c(self, files):  # -> (sections, templates)
+        sections, templates = set(), set()
+        for name in files:
+            code = self.read(name)
+            sections |= set(re.findall(r'"(?:Lang\.)?(%s)\.' % self.pattern, code))
+            templates |= set(re.findall(r'"([a-z-]+(?:/[a-z.-]+)?\.cs)"', code))
+            for mail in re.findall(r'"([a-z-]+)"', code):
+                for part in ("html", "txt"):
+                    if os.path.exists(os.path.join(self.srcdir, "templates", "mail",
+                                                   "%s.%s.cs" % (mail, part))):
+                        templates.add("mail/%s.%s.cs" % (mail, part))
+        return sections, templates
+
+    def of_templates(self, names):  # -> sections
+        sections, seen, todo = set(), set(), list(names)
+        while todo:
+            name = todo.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            text = self.read("templates", name)
+            sections |= set(re.findall(r"Lang\.(%s)\b" % self.pattern, text))
+            todo += re.findall(r'include:"([^"]+)"', text)
+        return sections
+
+    def of_files(self, files):
+        sections, templates = self.of_c(files)
+        return sections | self.of_templates(templates)
+
+
+def program_sources(srcdir, program):
+    """The C files of a web program's _SOURCES in Makefile.am."""
+    with open(os.path.join(srcdir, "Makefile.am"), encoding="utf-8") as f:
+        makefile = f.read().replace("\\\n", " ")
+    found = re.search(r"^fcgi_%s_fcgi_SOURCES = (.*)$" % program, makefile, re.M)
+    assert found, "no fcgi_%s_fcgi_SOURCES in Makefile.am" % program
+    return [name for name in found.group(1).split() if name.endswith(".c")]
+
+
+def web_programs(srcdir):
+    return sorted(name[:-len(".site.hdf")] for name in os.listdir(os.path.join(srcdir, "fcgi"))
+                  if name.endswith(".site.hdf"))
+
+
+class ProgramSections(unittest.TestCase):
+    """A web program reads only the core's sections of the language files
+    (fcgi/lib/lang.h) and those its fcgi/<program>.site.hdf names: a
+    string of another section would show as nothing, so every section its
+    code and templates use must be among them."""
+
+    def setUp(self):
+        self.srcdir = web.STACK.srcdir
+        self.used = SectionsUsed(self.srcdir)
+        self.core = core_sections(self.srcdir)
+        self.lib = [os.path.join("fcgi", "lib", name)
+                    for name in sorted(os.listdir(os.path.join(self.srcdir, "fcgi", "lib")))
+                    if name.endswith(".c")]
+
+    def test_the_core_reads_what_the_core_uses(self):
+        """What fcgi/lib/ and the shared templates (the layout, the error
+        page, the macros, the mails' layout and footer) use."""
+        used = self.used.of_files(self.lib) | self.used.of_templates(
+            ["layout.cs", "error.cs", "macros.cs", "mail/layout.html.cs",
+             "mail/unsubscribe-footer.txt.cs"])
+        self.assertIn("Error", used)
+        self.assertEqual(sorted(used - self.core), [])
+
+    def test_every_program_reads_what_its_pages_use(self):
+        programs = web_programs(self.srcdir)
+        self.assertIn("login", programs)
+        missing = []
+        for program in programs:
+            used = self.used.of_files(program_sources(self.srcdir, program))
+            self.assertTrue(used, program)
+            for section in sorted(used - self.core - declared_sections(self.srcdir, program)):
+                missing.append("%s uses Lang.%s: add it to Lang in fcgi/%s.site.hdf"
+                               % (program, section, program))
+        self.assertEqual(missing, [])
+
+    def test_the_sections_named_exist(self):
+        files = [top_sections(os.path.join(self.srcdir, "lang", code + ".hdf"))
+                 for code in ("fr", "en")]
+        unknown = []
+        for program in [None] + web_programs(self.srcdir):
+            names = self.core if program is None else declared_sections(self.srcdir, program)
+            for name in sorted(names):
+                if not all(name in sections for sections in files):
+                    unknown.append("%s: %s" % (program or "LANG_CORE_SECTIONS", name))
+        self.assertEqual(unknown, [])
+
+    def test_a_file_is_blocks_at_its_top_level(self):
+        """fcgi/lib/lang.c keeps or drops whole top-level blocks, "Name {"
+        to the "}" that begins a line: anything else at a line's start
+        would be kept or dropped with the block before it."""
+        stray = []
+        for code in ("fr", "en"):
+            with open(os.path.join(self.srcdir, "lang", code + ".hdf"), encoding="utf-8") as f:
+                for number, line in enumerate(f, 1):
+                    line = line.rstrip("\n")
+                    if line and line[0] not in " \t#" and line != "}" and \
+                            not re.fullmatch(r"[A-Za-z_]+ \{", line):
+                        stray.append("%s.hdf:%d: %s" % (code, number, line))
+        self.assertEqual(stray, [])
