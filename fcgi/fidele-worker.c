@@ -16,7 +16,9 @@
  * row, so a mail sent again (a worker killed between the server's "250" and
  * the "sent" mark) carries the same one. The SMTP connection stays open
  * between the mails of a round, so the "sent" mark follows the server's
- * acceptance at once. A failure puts the mail back with a growing delay
+ * acceptance at once; a mark the database refuses (away longer than
+ * Database.ReconnectMilliseconds) is made at the next round, before any
+ * mail is claimed or sent, so the mail does not leave twice. A failure puts the mail back with a growing delay
  * (Mail.RetrySeconds, doubled at each try, at most Mail.RetryMaxSeconds)
  * until Mail.GiveUpHours after the first attempt, when it is marked failed
  * for the shop's admins to see (they can send it again).
@@ -178,10 +180,13 @@ static struct db_query worker_sql[WORKER_SQL__MAX] = {
 	    "                                        NOW(), first_attempt_at),"
 	    "       attempts = attempts + 1, message_id = ?"
 	    " WHERE id = ? AND locked_by = ? AND status = 'sending'" },
+	/* a mail released while this worker could not reach the database
+	 * (taken for dead: SQL_RELEASE) is marked too, unless another worker
+	 * has claimed it since */
 	[SQL_SENT] = { .sql =
 	    "UPDATE outbox SET status = 'sent', sent_at = NOW(),"
 	    "       locked_by = NULL, locked_until = NULL, last_error = NULL"
-	    " WHERE id = ? AND locked_by = ?" },
+	    " WHERE id = ? AND (locked_by = ? OR (locked_by IS NULL AND status = 'queued'))" },
 	/* a mail about someone erased (mail_queue_about: the refusal sent
 	 * as they are erased, the admins' mail about a deleted account)
 	 * keeps nothing of them once it has left */
@@ -326,6 +331,12 @@ struct worker {
 	int keep_bodies_days;	/* Mail.KeepBodiesDays: sent mail keeps its bodies so long */
 	int spool_keep_hours;	/* Spool.KeepHours: an upload's file left in the spool so long */
 	long long last_shop;	/* the shop served last, for taking shops in turn */
+	/* mails the SMTP server took whose "sent" mark the database refused
+	 * (down for a moment): marked at the next round, before anything is
+	 * claimed or sent, or they would leave again (SQL_CLAIMED still finds
+	 * them this worker's) */
+	struct outgoing unsettled[BATCH];
+	int unsettled_count;
 	CURL *curl;		/* one per round, in multi, whose cache keeps the SMTP */
 	CURLM *multi;		/* connection open between the mails of the round */
 };
@@ -786,6 +797,22 @@ attempt(struct worker *w, struct outgoing *mail)
 	return rows < 0 ? -1 : rows == 1;
 }
 
+/* Marks sent the mails of an earlier round that left while the database
+ * was away (worker.unsettled). Returns 0 when none is left, -1 (database). */
+static int
+settle_unsettled(struct worker *w)
+{
+	while (w->unsettled_count > 0) {
+		struct outgoing *mail = &w->unsettled[w->unsettled_count - 1];
+
+		if (settle(w, mail, NULL) != 0)
+			return -1;
+		outgoing_free(mail);
+		w->unsettled_count--;
+	}
+	return 0;
+}
+
 /* One round: claim, send, settle. Returns the number of mails handled, or
  * -1 on a database error. */
 static int
@@ -798,7 +825,7 @@ round_once(struct worker *w)
 	int count = 0, i, status = 0;
 
 	beat(w);
-	if (claim(w) < 0)
+	if (settle_unsettled(w) < 0 || claim(w) < 0)
 		return -1;
 	param = DB_TEXT(w->id);
 	if (db_exec(&w->db, claimed, &param, 1) < 0)
@@ -837,8 +864,14 @@ round_once(struct worker *w)
 		if (go == 1) {
 			failure = w->smtp_url ? send_smtp(w, &mails[i], error, sizeof(error))
 			    : send_file(w, &mails[i], error, sizeof(error));
-			if (settle(w, &mails[i], failure) != 0)
+			if (settle(w, &mails[i], failure) != 0) {
 				status = -1;
+				/* it left: it is marked once the database is back */
+				if (failure == NULL && w->unsettled_count < BATCH) {
+					w->unsettled[w->unsettled_count++] = mails[i];
+					memset(&mails[i], 0, sizeof(mails[i]));
+				}
+			}
 			beat(w);
 		}
 		outgoing_free(&mails[i]);
