@@ -50,6 +50,9 @@ ALLOWED = [
     # The worker sends every shop's mail.
     ("fcgi/fidele-worker.c", "WHERE id = ? AND locked_by = ?",
      "marks a mail this worker claimed (sent or failed)"),
+    ("fcgi/fidele-worker.c",
+     "WHERE id = ? AND (locked_by = ? OR (locked_by IS NULL AND status = 'queued'))",
+     "marks sent a mail this worker sent, its claim released while the database was away"),
     ("fcgi/fidele-worker.c", "UPDATE outbox o SET o.status = 'queued', o.locked_by = NULL",
      "frees every shop's mail claimed by a worker whose heartbeat stopped"),
     ("fcgi/fidele-worker.c", "UPDATE outbox SET body_text = '', body_html = NULL",
