@@ -19,6 +19,7 @@
 #include "cgi_tree.h"
 #include "settings.h"
 #include "core_sql.h"
+#include "crypto.h"
 #include "form.h"
 #include "keyauth.h"
 #include "log.h"
@@ -816,6 +817,7 @@ app_main(struct app *app, int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	log_program(app->name);
+	crypto_start_web();
 	if (app->areas == NULL || app->areas[0].prefix == NULL || app->nav == NULL) {
 		log_err("the program gives no areas or navigation (fcgi/site.h)");
 		return 1;

@@ -9,6 +9,7 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
+#include <openssl/ssl.h>
 
 #include "../../fcgi/lib/crypto.h"
 #include "tap.h"
@@ -22,7 +23,10 @@ main(void)
 
 	pid_t child;
 	int status;
+	SSL_CTX *tls;
 
+	/* as a web program starts (app.c): everything below runs after it */
+	crypto_start_web();
 	/* in a process whose generator a TLS connection made first, the
 	 * type stays and its refusal leaves nothing on the error queue */
 	if ((child = fork()) == 0)
@@ -92,5 +96,14 @@ main(void)
 	ok(!crypto_password_verify("x", NULL), "a missing hash never matches");
 	free(phc);
 	free(again);
+
+	/* libmariadb's start of OpenSSL, after the web program's */
+	ok(OPENSSL_init_ssl(OPENSSL_INIT_LOAD_CONFIG, NULL) == 1, "OpenSSL starts as libmariadb starts it");
+	ok(EVP_get_cipherbyname("AES-256-CBC") == NULL && EVP_get_digestbyname("SHA256") == NULL,
+	    "it no longer fills the legacy tables of ciphers and digests by name");
+	tls = SSL_CTX_new(TLS_client_method());
+	ok(tls != NULL && sk_SSL_CIPHER_num(SSL_CTX_get_ciphers(tls)) > 10,
+	    "a TLS client (a database reached over TLS) still has its ciphers");
+	SSL_CTX_free(tls);
 	return tap_done();
 }
