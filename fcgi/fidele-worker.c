@@ -26,19 +26,27 @@
  * Mail.Smtp is smtp://host:port (STARTTLS when the server offers it, or
  * always or never as Mail.StartTls says) or smtps://host:port (TLS from the
  * first byte). Certificates are checked against the system's CAs, or
- * Mail.CaFile. Without Mail.Smtp the worker does not start, and mail waits
- * in the database; only an explicit Mail.Directory (development, the demo)
- * has mails written there as .eml files instead.
+ * Mail.CaFile. The SMTP conversation is fidele-mailer's (fidele-mailer.c),
+ * a process the worker starts while it has mail to send: the worker itself
+ * loads no libcurl, and stays small while it waits. Without Mail.Smtp the
+ * worker does not start, and mail waits in the database; only an explicit
+ * Mail.Directory (development, the demo) has mails written there as .eml
+ * files instead.
  *
  * Exit status: 0 done, 1 failed (the database), 2 bad arguments, 3 the
  * configuration is incomplete or wrong (fidele-worker.service does
  * not restart it then: starting again would not help).
  */
+#define _GNU_SOURCE	/* close_range */
 #include <config.h>
 
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,13 +54,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
 #include <openssl/evp.h>
 
 #include "lib/core_sql.h"
 #include "lib/crypto.h"
 #include "lib/db.h"
 #include "lib/log.h"
+#include "lib/mailer_proto.h"
 #include "lib/settings.h"
 #include "lib/upload.h"
 #include "customers-bulkjob.h"
@@ -62,7 +70,7 @@
 #include "signup-expire.h"
 
 #define BATCH 20
-#define SMTP_TIMEOUT 60
+#define MAILER_ANSWER_SECONDS 90	/* fidele-mailer gives up on a mail after 60 s */
 #define EXIT_CONFIG 3
 #define HEARTBEAT_SECONDS 2	/* how often a worker says it is alive */
 #define DEAD_SECONDS 15		/* a worker silent this long is taken for dead */
@@ -306,7 +314,7 @@ struct worker {
 	HDF *config;
 	struct db db;
 	const char *smtp_url;	/* NULL: write .eml files */
-	long use_ssl;		/* Mail.StartTls as libcurl's CURLUSESSL_* */
+	const char *starttls;	/* Mail.StartTls: optional, required or never */
 	const char *ca_file;	/* Mail.CaFile, or NULL for the system's CAs */
 	const char *directory;
 	const char *fallback_from;
@@ -337,8 +345,12 @@ struct worker {
 	 * them this worker's) */
 	struct outgoing unsettled[BATCH];
 	int unsettled_count;
-	CURL *curl;		/* one per round, in multi, whose cache keeps the SMTP */
-	CURLM *multi;		/* connection open between the mails of the round */
+	/* fidele-mailer, while rounds find mail to send: its SMTP connection
+	 * stays open from one mail to the next */
+	char mailer_path[PATH_MAX];
+	pid_t mailer_pid;	/* 0: not running */
+	FILE *mailer_in;	/* what it reads */
+	int mailer_out;		/* what it answers */
 };
 
 static volatile sig_atomic_t stopping;
@@ -437,46 +449,147 @@ beat(struct worker *w)
 		log_err("cannot record the heartbeat");
 }
 
-/* libcurl calls this about once a second while it waits for the server's
- * answer to a mail's body (a wait that blocks inside curl_multi_perform). */
-static int
-on_progress(void *data, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
-    curl_off_t ulnow)
+/* Stops fidele-mailer: its input closed, it says QUIT to the SMTP server
+ * and ends. The worker beats while it waits, and kills it after 10 s. */
+static void
+mailer_stop(struct worker *w)
 {
-	(void)dltotal;
-	(void)dlnow;
-	(void)ultotal;
-	(void)ulnow;
-	beat(data);
+	int status, waited;
+
+	if (w->mailer_pid <= 0)
+		return;
+	fclose(w->mailer_in);
+	close(w->mailer_out);
+	w->mailer_in = NULL;
+	w->mailer_out = -1;
+	for (waited = 0; waitpid(w->mailer_pid, &status, WNOHANG) == 0; waited++) {
+		if (waited == 100) {
+			kill(w->mailer_pid, SIGKILL);
+			waitpid(w->mailer_pid, &status, 0);
+			break;
+		}
+		usleep(100 * 1000);
+		beat(w);
+	}
+	w->mailer_pid = 0;
+}
+
+/* Starts fidele-mailer on two pipes and gives it the SMTP settings.
+ * Returns 0, or -1 (logged). */
+static int
+mailer_start(struct worker *w)
+{
+	const char *user = hdf_get_value(w->config, "Mail.User", NULL);
+	const char *settings[MAILER_SETTINGS__MAX];
+	int in[2], out[2];
+	pid_t pid;
+
+	if (w->mailer_pid > 0)
+		return 0;
+	if (pipe(in) != 0) {
+		log_err("cannot start fidele-mailer: %s", strerror(errno));
+		return -1;
+	}
+	if (pipe(out) != 0) {
+		log_err("cannot start fidele-mailer: %s", strerror(errno));
+		close(in[0]);
+		close(in[1]);
+		return -1;
+	}
+	/* none of the four is left open in a later mailer, nor in this one
+	 * but as its standard input and output */
+	fcntl(in[0], F_SETFD, FD_CLOEXEC);
+	fcntl(in[1], F_SETFD, FD_CLOEXEC);
+	fcntl(out[0], F_SETFD, FD_CLOEXEC);
+	fcntl(out[1], F_SETFD, FD_CLOEXEC);
+	pid = fork();
+	if (pid == 0) {
+		int fd;
+
+		/* its standard error stays the worker's (the log); nothing else
+		 * of the worker's goes with it, not its database connection */
+		if (dup2(in[0], 0) == 0 && dup2(out[1], 1) == 1) {
+			if (close_range(3, ~0U, 0) != 0)
+				for (fd = 3; fd < 1024; fd++)
+					close(fd);
+			execl(w->mailer_path, w->mailer_path, (char *)NULL);
+		}
+		fprintf(stderr, "fidele-worker: cannot run %s: %s\n", w->mailer_path,
+		    strerror(errno));
+		_exit(127);
+	}
+	close(in[0]);
+	close(out[1]);
+	if (pid < 0 || (w->mailer_in = fdopen(in[1], "w")) == NULL) {
+		log_err("cannot start fidele-mailer: %s", strerror(errno));
+		if (pid > 0) {
+			kill(pid, SIGKILL);
+			waitpid(pid, NULL, 0);
+		}
+		close(in[1]);
+		close(out[0]);
+		return -1;
+	}
+	w->mailer_pid = pid;
+	w->mailer_out = out[0];
+	settings[MAILER_SMTP_URL] = w->smtp_url;
+	settings[MAILER_STARTTLS] = w->starttls;
+	settings[MAILER_CA_FILE] = w->ca_file != NULL ? w->ca_file : "";
+	settings[MAILER_AUTH] = user != NULL ? "1" : "0";
+	settings[MAILER_USER] = user != NULL ? user : "";
+	settings[MAILER_PASSWORD] = hdf_get_value(w->config, "Mail.Password", "");
+	if (mailer_write_fields(w->mailer_in, settings, MAILER_SETTINGS__MAX) != 0) {
+		log_err("fidele-mailer stopped at its start");
+		mailer_stop(w);
+		return -1;
+	}
 	return 0;
 }
 
-/* Runs the transfer set up on w->curl through the round's multi handle,
- * beating while it waits: a slow SMTP server must not make the worker look
- * dead. libcurl calls no callback while it waits for a greeting, hence the
- * loop; it blocks inside curl_multi_perform while it waits for the answer
- * to a mail's body, hence on_progress. Returns libcurl's result. */
-static CURLcode
-perform(struct worker *w)
+/* fidele-mailer's answer to the mail it was given, into answer: beats
+ * while it waits (a slow SMTP server must not make the worker look dead).
+ * 0, or -1 when it stopped or took too long (it is stopped then). */
+static int
+mailer_answer(struct worker *w, char *answer, size_t size)
 {
-	CURLcode code = CURLE_OUT_OF_MEMORY;
-	CURLMcode status;
-	CURLMsg *message;
-	int running = 1, left;
+	time_t until = time(NULL) + MAILER_ANSWER_SECONDS;
+	size_t used = 0;
 
-	if (curl_multi_add_handle(w->multi, w->curl) != CURLM_OK)
-		return code;
-	do {
-		status = curl_multi_perform(w->multi, &running);
-		if (status == CURLM_OK && running)
-			status = curl_multi_poll(w->multi, NULL, 0, 1000, NULL);
+	for (;;) {
+		struct pollfd ready = { .fd = w->mailer_out, .events = POLLIN };
+		char *end;
+		ssize_t got;
+
 		beat(w);
-	} while (status == CURLM_OK && running);
-	while ((message = curl_multi_info_read(w->multi, &left)) != NULL)
-		if (message->msg == CURLMSG_DONE && message->easy_handle == w->curl)
-			code = message->data.result;
-	curl_multi_remove_handle(w->multi, w->curl);
-	return code;
+		if (time(NULL) > until) {
+			log_err("fidele-mailer did not answer in %d s: stopped",
+			    MAILER_ANSWER_SECONDS);
+			kill(w->mailer_pid, SIGKILL);
+			mailer_stop(w);
+			return -1;
+		}
+		if (poll(&ready, 1, 1000) == 0)
+			continue;
+		got = read(w->mailer_out, answer + used, size - 1 - used);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0) {
+			log_err("fidele-mailer stopped");
+			mailer_stop(w);
+			return -1;
+		}
+		used += (size_t)got;
+		answer[used] = '\0';
+		if ((end = strchr(answer, '\n')) != NULL) {
+			*end = '\0';
+			return 0;
+		}
+		if (used == size - 1) {
+			log_err("fidele-mailer answered too long a line: stopped");
+			mailer_stop(w);
+			return -1;
+		}
+	}
 }
 
 /* The mail's Message-ID: the one an earlier attempt wrote into the row, or
@@ -505,91 +618,50 @@ stamp(struct worker *w, struct outgoing *mail)
 	strftime(mail->date, sizeof(mail->date), "%a, %d %b %Y %H:%M:%S +0000", &tm);
 }
 
-/* Sends one mail over SMTP with libcurl's MIME API, on the round's handle:
- * the connection stays open for the next mail, so the mail is marked sent
+/* Sends one mail through fidele-mailer, started if it is not running:
+ * its connection stays open for the next mail, so the mail is marked sent
  * as soon as the server said it took it (no QUIT to wait for in between).
  * Returns NULL when the server accepted it, else the error text. */
 static const char *
 send_smtp(struct worker *w, struct outgoing *mail, char *error, size_t error_size)
 {
-	CURL *curl = w->curl;
-	curl_mime *mime = NULL, *alternative = NULL;
-	curl_mimepart *part;
-	struct curl_slist *headers = NULL, *recipients = NULL;
 	char *from = mailbox(mail->sender_name, mail->sender_email);
 	char *subject = header_words(mail->subject);
-	char line[1200], envelope[300];
-	CURLcode code = CURLE_OUT_OF_MEMORY;
+	const char *fields[MAILER_MAIL__MAX];
+	char answer[1200];
+	int sent = 0;
 
-	if (curl == NULL || from == NULL || subject == NULL)
+	snprintf(error, error_size, "out of memory");
+	if (from == NULL || subject == NULL)
 		goto out;
-	curl_easy_reset(curl);
-	curl_easy_setopt(curl, CURLOPT_URL, w->smtp_url);
-	curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
-	curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_progress);
-	curl_easy_setopt(curl, CURLOPT_XFERINFODATA, w);
-	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 10L);
-	curl_easy_setopt(curl, CURLOPT_TIMEOUT, (long)SMTP_TIMEOUT);
-	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(curl, CURLOPT_USE_SSL, w->use_ssl);
-	if (w->ca_file != NULL)
-		curl_easy_setopt(curl, CURLOPT_CAINFO, w->ca_file);
-	if (hdf_get_value(w->config, "Mail.User", NULL) != NULL) {
-		curl_easy_setopt(curl, CURLOPT_USERNAME, hdf_get_value(w->config, "Mail.User", ""));
-		curl_easy_setopt(curl, CURLOPT_PASSWORD, hdf_get_value(w->config, "Mail.Password", ""));
+	fields[MAILER_FROM_ADDRESS] = mail->sender_email;
+	fields[MAILER_RECIPIENT] = mail->recipient;
+	fields[MAILER_DATE] = mail->date;
+	fields[MAILER_FROM_HEADER] = from;
+	fields[MAILER_SUBJECT_HEADER] = subject;
+	fields[MAILER_MESSAGE_ID] = mail->message_id;
+	fields[MAILER_LIST_UNSUBSCRIBE] = mail->list_unsubscribe != NULL ? mail->list_unsubscribe : "";
+	fields[MAILER_TEXT] = mail->text;
+	fields[MAILER_HTML] = mail->html != NULL ? mail->html : "";
+	snprintf(error, error_size, "the mail sender (fidele-mailer) stopped");
+	if (mailer_start(w) != 0)
+		goto out;
+	if (mailer_write_fields(w->mailer_in, fields, MAILER_MAIL__MAX) != 0) {
+		log_err("fidele-mailer stopped");
+		mailer_stop(w);
+		goto out;
 	}
-	snprintf(envelope, sizeof(envelope), "<%s>", mail->sender_email);
-	curl_easy_setopt(curl, CURLOPT_MAIL_FROM, envelope);
-	snprintf(line, sizeof(line), "<%s>", mail->recipient);
-	recipients = curl_slist_append(recipients, line);
-	curl_easy_setopt(curl, CURLOPT_MAIL_RCPT, recipients);
-
-	snprintf(line, sizeof(line), "Date: %s", mail->date);
-	headers = curl_slist_append(headers, line);
-	snprintf(line, sizeof(line), "From: %s", from);
-	headers = curl_slist_append(headers, line);
-	snprintf(line, sizeof(line), "To: <%s>", mail->recipient);
-	headers = curl_slist_append(headers, line);
-	snprintf(line, sizeof(line), "Subject: %s", subject);
-	headers = curl_slist_append(headers, line);
-	snprintf(line, sizeof(line), "Message-ID: %s", mail->message_id);
-	headers = curl_slist_append(headers, line);
-	/* one-click unsubscribe: RFC 2369's header with RFC 8058's POST (the
-	 * DKIM signature the RFC asks to cover both is the relay's) */
-	if (mail->list_unsubscribe != NULL) {
-		snprintf(line, sizeof(line), "List-Unsubscribe: %s", mail->list_unsubscribe);
-		headers = curl_slist_append(headers, line);
-		headers = curl_slist_append(headers,
-		    "List-Unsubscribe-Post: List-Unsubscribe=One-Click");
-	}
-	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-
-	mime = curl_mime_init(curl);
-	alternative = curl_mime_init(curl);
-	part = curl_mime_addpart(alternative);
-	curl_mime_data(part, mail->text, CURL_ZERO_TERMINATED);
-	curl_mime_type(part, "text/plain; charset=utf-8");
-	curl_mime_encoder(part, "quoted-printable");
-	if (mail->html != NULL && *mail->html != '\0') {
-		part = curl_mime_addpart(alternative);
-		curl_mime_data(part, mail->html, CURL_ZERO_TERMINATED);
-		curl_mime_type(part, "text/html; charset=utf-8");
-		curl_mime_encoder(part, "quoted-printable");
-	}
-	part = curl_mime_addpart(mime);
-	curl_mime_subparts(part, alternative);
-	curl_mime_type(part, "multipart/alternative");
-	curl_easy_setopt(curl, CURLOPT_MIMEPOST, mime);
-	code = perform(w);
+	if (mailer_answer(w, answer, sizeof(answer)) != 0)
+		goto out;
+	if (strcmp(answer, "ok") == 0)
+		sent = 1;
+	else
+		snprintf(error, error_size, "%s", strncmp(answer, "error ", 6) == 0 ? answer + 6 :
+		    answer);
 out:
-	if (code != CURLE_OK)
-		snprintf(error, error_size, "%s", curl_easy_strerror(code));
-	curl_slist_free_all(recipients);
-	curl_slist_free_all(headers);
-	curl_mime_free(mime);
 	free(from);
 	free(subject);
-	return code == CURLE_OK ? NULL : error;
+	return sent ? NULL : error;
 }
 
 /* Base64 in 76-character lines, for the .eml files. */
@@ -851,9 +923,6 @@ round_once(struct worker *w)
 		mail->list_unsubscribe = header_value(db_text(claimed, 12));
 	}
 	db_done(claimed);
-	if (count > 0 && w->smtp_url != NULL &&
-	    ((w->curl = curl_easy_init()) == NULL || (w->multi = curl_multi_init()) == NULL))
-		status = -1;
 	for (i = 0; i < count; i++) {
 		const char *failure;
 		int go = 0;
@@ -876,12 +945,9 @@ round_once(struct worker *w)
 		}
 		outgoing_free(&mails[i]);
 	}
-	if (w->multi != NULL)
-		curl_multi_cleanup(w->multi);
-	if (w->curl != NULL)
-		curl_easy_cleanup(w->curl);
-	w->curl = NULL;
-	w->multi = NULL;
+	/* a round without mail: the mailer goes, and with it the connection */
+	if (count == 0)
+		mailer_stop(w);
 	return status < 0 ? -1 : count;
 }
 
@@ -1271,14 +1337,26 @@ job_once(struct worker *w)
 }
 
 /* Mail.StartTls, for smtp:// URLs (smtps:// is TLS from the start). */
-static const struct {
-	const char *name;
-	long use_ssl;
-} starttls_modes[] = {
-	{ "optional", (long)CURLUSESSL_TRY },	/* when the server offers it */
-	{ "required", (long)CURLUSESSL_ALL },	/* else the mail waits */
-	{ "never", (long)CURLUSESSL_NONE },
-};
+/* fidele-mailer: beside this program (the build tree), else where the
+ * installation puts it. 0, or -1 when it is in neither place. */
+static int
+mailer_find(struct worker *w)
+{
+	char self[PATH_MAX];
+	ssize_t length = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	char *slash;
+
+	if (length > 0) {
+		self[length] = '\0';
+		slash = strrchr(self, '/');
+		if (slash != NULL && snprintf(w->mailer_path, sizeof(w->mailer_path), "%.*s/fidele-mailer",
+		    (int)(slash - self), self) < (int)sizeof(w->mailer_path) &&
+		    access(w->mailer_path, X_OK) == 0)
+			return 0;
+	}
+	snprintf(w->mailer_path, sizeof(w->mailer_path), "%s/fidele-mailer", FIDELE_LIBEXECDIR);
+	return access(w->mailer_path, X_OK) == 0 ? 0 : -1;
+}
 
 /* Reads the Mail settings into w. Returns 0, or EXIT_CONFIG after saying
  * on stderr what is missing or wrong. */
@@ -1306,11 +1384,11 @@ mail_settings(struct worker *w)
 	w->slice_seconds = hdf_get_int_value(w->config, "Jobs.SliceSeconds", JOB_SLICE_SECONDS);
 	w->retention_slice = hdf_get_int_value(w->config, "Retention.SliceCustomers",
 	    RETENTION_SLICE);
-	w->use_ssl = -1;
-	for (i = 0; i < sizeof(starttls_modes) / sizeof(starttls_modes[0]); i++)
-		if (strcmp(starttls, starttls_modes[i].name) == 0)
-			w->use_ssl = starttls_modes[i].use_ssl;
-	if (w->use_ssl < 0) {
+	w->starttls = NULL;
+	for (i = 0; i < MAILER_STARTTLS__MAX; i++)
+		if (strcmp(starttls, mailer_starttls_modes[i]) == 0)
+			w->starttls = mailer_starttls_modes[i];
+	if (w->starttls == NULL) {
 		fprintf(stderr, "fidele-worker: Mail.StartTls is optional, required or never, not \"%s\"\n",
 		    starttls);
 		return EXIT_CONFIG;
@@ -1333,6 +1411,11 @@ mail_settings(struct worker *w)
 	    strncmp(w->smtp_url, "smtps://", 8) != 0) {
 		fprintf(stderr, "fidele-worker: Mail.Smtp is smtp://host:port or smtps://host:port,"
 		    " not \"%s\"\n", w->smtp_url);
+		return EXIT_CONFIG;
+	}
+	if (w->smtp_url != NULL && mailer_find(w) != 0) {
+		fprintf(stderr, "fidele-worker: fidele-mailer, which sends the mail, is neither beside"
+		    " fidele-worker nor in %s: install Fidèle again\n", FIDELE_LIBEXECDIR);
 		return EXIT_CONFIG;
 	}
 	if (w->smtp_url != NULL)
@@ -1390,7 +1473,9 @@ main(int argc, char **argv)
 	}
 	once = argc == 2;
 	log_program("fidele-worker");
+	crypto_start_lean();
 	memset(&w, 0, sizeof(w));
+	w.mailer_out = -1;
 	w.config = settings_load();
 	if (w.config == NULL)
 		return EXIT_CONFIG;
@@ -1402,7 +1487,8 @@ main(int argc, char **argv)
 	poll_ms = hdf_get_int_value(w.config, "Mail.PollMilliseconds", 500);
 	signal(SIGTERM, on_signal);
 	signal(SIGINT, on_signal);
-	curl_global_init(CURL_GLOBAL_DEFAULT);
+	/* a mailer that died: its pipe says so to write(), not by a signal */
+	signal(SIGPIPE, SIG_IGN);
 	if (db_connect(&w.db, w.config) != 0 ||
 	    db_register(&w.db, worker_sql, WORKER_SQL__MAX) != 0 ||
 	    /* the core's statements: jobs act for a shop (context.h, mail.h) */
@@ -1442,8 +1528,8 @@ main(int argc, char **argv)
 
 		db_exec(&w.db, &worker_sql[SQL_BYE], &param, 1);
 	}
+	mailer_stop(&w);
 	db_close(&w.db);
-	curl_global_cleanup();
 	hdf_destroy(&w.config);
 	return status;
 }

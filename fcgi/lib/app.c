@@ -817,7 +817,7 @@ app_main(struct app *app, int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	log_program(app->name);
-	crypto_start_web();
+	crypto_start_lean();
 	if (app->areas == NULL || app->areas[0].prefix == NULL || app->nav == NULL) {
 		log_err("the program gives no areas or navigation (fcgi/site.h)");
 		return 1;

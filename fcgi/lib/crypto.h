@@ -10,9 +10,9 @@
 #define CRYPTO_TOKEN_BYTES 32	/* 256-bit session ids and link tokens */
 #define CRYPTO_HASH_BYTES 32	/* SHA-256 */
 
-/* Starts OpenSSL as a web program needs it; before the first database
- * connection (crypto.c says what it leaves out). */
-void crypto_start_web(void);
+/* Starts OpenSSL as the web programs and the worker need it, before their
+ * first database connection (crypto.c says what it leaves out). */
+void crypto_start_lean(void);
 
 /* Fills buf with n bytes from the OpenSSL CSPRNG. Returns 0, or -1 on failure. */
 int crypto_random(unsigned char *buf, size_t n);

@@ -26,7 +26,7 @@ main(void)
 	SSL_CTX *tls;
 
 	/* as a web program starts (app.c): everything below runs after it */
-	crypto_start_web();
+	crypto_start_lean();
 	/* in a process whose generator a TLS connection made first, the
 	 * type stays and its refusal leaves nothing on the error queue */
 	if ((child = fork()) == 0)

@@ -8,13 +8,11 @@ is taken only by the workers a test runs."""
 
 import os
 import signal
-import socket
 import subprocess
-import threading
 import time
 
 from fixtures import BETA_HOST
-from test_worker_smtp import WorkerCase
+from test_worker_smtp import Stalling, WorkerCase
 import web
 
 BETA_CUSTOMER = "gwen@beta.test"
@@ -155,57 +153,6 @@ class StableMessageId(WorkerCase):
         result = run_worker_once(web.STACK.env())
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertNotEqual(self.delivered_ids(first), self.delivered_ids(second))
-
-
-class Stalling:
-    """An SMTP server that takes a mail's envelope and body and then never
-    answers: a worker stays inside that mail (for up to its 60 s timeout),
-    holding the claims of its round."""
-
-    def __init__(self):
-        self.socket = socket.socket()
-        self.socket.bind(("127.0.0.1", 0))
-        self.socket.listen(16)
-        self.port = self.socket.getsockname()[1]
-        self.held = []
-        threading.Thread(target=self.serve, daemon=True).start()
-
-    def serve(self):
-        while True:
-            try:
-                connection, _ = self.socket.accept()
-            except OSError:
-                return
-            self.held.append(connection)
-            threading.Thread(target=self.talk, args=(connection,), daemon=True).start()
-
-    @staticmethod
-    def talk(connection):
-        try:
-            stream = connection.makefile("rwb")
-            stream.write(b"220 stalling ESMTP\r\n")
-            stream.flush()
-            for line in stream:
-                command = line[:4].upper()
-                if command in (b"EHLO", b"HELO"):
-                    stream.write(b"250 stalling\r\n")
-                elif command == b"DATA":
-                    stream.write(b"354 go on\r\n")
-                    stream.flush()
-                    for body_line in stream:
-                        if body_line == b".\r\n":
-                            break
-                    return  # and never say 250
-                else:
-                    stream.write(b"250 ok\r\n")
-                stream.flush()
-        except OSError:
-            return
-
-    def close(self):
-        self.socket.close()
-        for connection in self.held:
-            connection.close()
 
 
 class KilledWorker(WorkerCase):

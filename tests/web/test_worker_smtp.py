@@ -10,11 +10,15 @@ taken only by the worker a test runs (fidele-worker --once)."""
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
+import threading
+import time
 import unittest
 
+from inbox import mails_to
 import web
 
 USER = "relay-user"
@@ -256,6 +260,169 @@ class RetrySchedule(WorkerCase):
                                 capture_output=True, text=True, timeout=120)
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertEqual(self.row(address)[:2], ["queued", "1"])
+
+
+def children_named(pid, name):
+    """The PIDs of pid's children whose command is name."""
+    found = []
+    for entry in os.listdir("/proc"):
+        try:
+            with open("/proc/%s/stat" % entry) as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            with open("/proc/%s/comm" % entry) as f:
+                command = f.read().strip()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == pid and command == name:
+            found.append(int(entry))
+    return found
+
+
+def sockets(pid):
+    """The sockets pid has open ("socket:[inode]")."""
+    found = set()
+    for fd in os.listdir("/proc/%d/fd" % pid):
+        try:
+            target = os.readlink("/proc/%d/fd/%s" % (pid, fd))
+        except OSError:
+            continue
+        if target.startswith("socket:"):
+            found.add(target)
+    return found
+
+
+class Stalling:
+    """An SMTP server that takes a mail's envelope and body and then never
+    answers: a worker stays inside that mail (for up to its 60 s timeout),
+    holding the claims of its round."""
+
+    def __init__(self):
+        self.socket = socket.socket()
+        self.socket.bind(("127.0.0.1", 0))
+        self.socket.listen(16)
+        self.port = self.socket.getsockname()[1]
+        self.held = []
+        threading.Thread(target=self.serve, daemon=True).start()
+
+    def serve(self):
+        while True:
+            try:
+                connection, _ = self.socket.accept()
+            except OSError:
+                return
+            self.held.append(connection)
+            threading.Thread(target=self.talk, args=(connection,), daemon=True).start()
+
+    @staticmethod
+    def talk(connection):
+        try:
+            stream = connection.makefile("rwb")
+            stream.write(b"220 stalling ESMTP\r\n")
+            stream.flush()
+            for line in stream:
+                command = line[:4].upper()
+                if command in (b"EHLO", b"HELO"):
+                    stream.write(b"250 stalling\r\n")
+                elif command == b"DATA":
+                    stream.write(b"354 go on\r\n")
+                    stream.flush()
+                    for body_line in stream:
+                        if body_line == b".\r\n":
+                            break
+                    return  # and never say 250
+                else:
+                    stream.write(b"250 ok\r\n")
+                stream.flush()
+        except OSError:
+            return
+
+    def close(self):
+        self.socket.close()
+        for connection in self.held:
+            connection.close()
+
+
+class Mailer(WorkerCase):
+    """The SMTP conversation is fidele-mailer's, a process the worker starts
+    while it has mail to send: the worker itself loads no libcurl."""
+
+    def wait(self, condition, what, seconds=30):
+        deadline = time.time() + seconds
+        while time.time() < deadline:
+            if condition():
+                return
+            time.sleep(0.1)
+        self.fail("waited %d s for %s" % (seconds, what))
+
+    def test_the_worker_sends_through_its_mailer_and_loads_no_libcurl(self):
+        address = "through-mailer@alpha.test"
+        self.queue(address)
+        worker = subprocess.Popen([web.STACK.program("fidele-worker")], env=web.STACK.env(),
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        try:
+            web.STACK.sql("UPDATE outbox SET next_attempt_at = NOW() WHERE recipient = '%s'"
+                          % address)
+            self.wait(lambda: self.row(address)[0] == "sent", "the mail to be sent")
+            self.assertEqual(len(mails_to(address)), 1, "the SMTP server has the mail")
+            with open("/proc/%d/maps" % worker.pid) as f:
+                maps = f.read()
+            self.assertNotIn("libcurl", maps)
+            self.assertNotIn("libgnutls", maps)
+            # a round without mail ends the mailer, and with it its libraries
+            self.wait(lambda: not children_named(worker.pid, "fidele-mailer"),
+                      "the mailer to leave once the outbox is empty")
+        finally:
+            worker.terminate()
+            _, errors = worker.communicate(timeout=30)
+        self.assertEqual(worker.returncode, 0, errors)
+
+    def test_a_mailer_that_dies_during_a_mail_leaves_it_for_the_next_round(self):
+        address = "mailer-died@alpha.test"
+        self.queue(address)
+        stalling = Stalling()
+        try:
+            env = self.config("Mail {\n  Smtp = smtp://127.0.0.1:%d\n  RetrySeconds = 600\n}\n"
+                              % stalling.port)
+            web.STACK.sql("UPDATE outbox SET next_attempt_at = NOW() WHERE recipient = '%s'"
+                          % address)
+            worker = subprocess.Popen([web.STACK.program("fidele-worker"), "--once"], env=env,
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                      text=True)
+            self.wait(lambda: children_named(worker.pid, "fidele-mailer"), "the mailer to start")
+            self.wait(lambda: stalling.held, "the mailer to reach the SMTP server")
+            mailers = children_named(worker.pid, "fidele-mailer")
+            # it holds none of the worker's sockets: not its database connection
+            self.assertTrue(sockets(worker.pid))
+            for pid in mailers:
+                self.assertFalse(sockets(pid) & sockets(worker.pid))
+            for pid in mailers:
+                os.kill(pid, signal.SIGKILL)
+            _, errors = worker.communicate(timeout=60)
+        finally:
+            stalling.close()
+        self.assertIn("fidele-mailer stopped", errors)
+        status, attempts, error = self.row(address)
+        self.assertEqual((status, attempts), ("queued", "1"), errors)
+        self.assertIn("fidele-mailer", error)
+        # the next round, with a server that answers, sends it once
+        result = self.run_once(web.STACK.env(), address)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(self.row(address)[:2], ["sent", "2"])
+        self.assertEqual(len(mails_to(address)), 1)
+
+    def test_without_its_mailer_the_worker_does_not_start(self):
+        address = "no-mailer@alpha.test"
+        self.queue(address)
+        alone = os.path.join(self.folder, "bin")
+        os.makedirs(alone, exist_ok=True)
+        shutil.copy(web.STACK.program("fidele-worker"), alone)
+        web.STACK.sql("UPDATE outbox SET next_attempt_at = NOW() WHERE recipient = '%s'" % address)
+        result = subprocess.run([os.path.join(alone, "fidele-worker"), "--once"],
+                                env=web.STACK.env(), capture_output=True, text=True, timeout=60)
+        self.assertEqual(result.returncode, 3, result.stderr)
+        self.assertIn("fidele-mailer, which sends the mail, is neither beside fidele-worker",
+                      result.stderr)
+        self.assertEqual(self.row(address)[:2], ["queued", "0"])
 
 
 class Settings(WorkerCase):
