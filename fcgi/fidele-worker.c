@@ -568,7 +568,9 @@ mailer_answer(struct worker *w, char *answer, size_t size)
 			mailer_stop(w);
 			return -1;
 		}
-		if (poll(&ready, 1, 1000) == 0)
+		/* a second without an answer, or a signal (SIGTERM: the answer
+		 * is still awaited, beating, or the mail could leave twice) */
+		if (poll(&ready, 1, 1000) <= 0)
 			continue;
 		got = read(w->mailer_out, answer + used, size - 1 - used);
 		if (got < 0 && errno == EINTR)

@@ -294,14 +294,18 @@ def sockets(pid):
 class Stalling:
     """An SMTP server that takes a mail's envelope and body and then never
     answers: a worker stays inside that mail (for up to its 60 s timeout),
-    holding the claims of its round."""
+    holding the claims of its round. With answer_after, it takes the mail
+    that many seconds after its body instead. bodies counts the bodies it
+    was given."""
 
-    def __init__(self):
+    def __init__(self, answer_after=None):
         self.socket = socket.socket()
         self.socket.bind(("127.0.0.1", 0))
         self.socket.listen(16)
         self.port = self.socket.getsockname()[1]
         self.held = []
+        self.answer_after = answer_after
+        self.bodies = 0
         threading.Thread(target=self.serve, daemon=True).start()
 
     def serve(self):
@@ -313,8 +317,7 @@ class Stalling:
             self.held.append(connection)
             threading.Thread(target=self.talk, args=(connection,), daemon=True).start()
 
-    @staticmethod
-    def talk(connection):
+    def talk(self, connection):
         try:
             stream = connection.makefile("rwb")
             stream.write(b"220 stalling ESMTP\r\n")
@@ -329,7 +332,15 @@ class Stalling:
                     for body_line in stream:
                         if body_line == b".\r\n":
                             break
-                    return  # and never say 250
+                    self.bodies += 1
+                    if self.answer_after is None:
+                        return  # and never say 250
+                    time.sleep(self.answer_after)
+                    stream.write(b"250 taken\r\n")
+                elif command == b"QUIT":
+                    stream.write(b"221 bye\r\n")
+                    stream.flush()
+                    return
                 else:
                     stream.write(b"250 ok\r\n")
                 stream.flush()
@@ -409,6 +420,29 @@ class Mailer(WorkerCase):
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertEqual(self.row(address)[:2], ["sent", "2"])
         self.assertEqual(len(mails_to(address)), 1)
+
+    def test_a_stop_during_a_mail_waits_for_the_server_and_marks_it_sent(self):
+        address = "stopped-during@alpha.test"
+        self.queue(address)
+        slow = Stalling(answer_after=3)
+        try:
+            env = self.config("Mail {\n  Smtp = smtp://127.0.0.1:%d\n  RetrySeconds = 600\n}\n"
+                              % slow.port)
+            web.STACK.sql("UPDATE outbox SET next_attempt_at = NOW() WHERE recipient = '%s'"
+                          % address)
+            # in a process group of its own, as a systemd unit: its stop
+            # (SIGTERM to the group) reaches the mailer too
+            worker = subprocess.Popen([web.STACK.program("fidele-worker")], env=env,
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                      text=True, start_new_session=True)
+            self.wait(lambda: slow.bodies == 1, "the SMTP server to have the mail's body")
+            os.killpg(worker.pid, signal.SIGTERM)
+            _, errors = worker.communicate(timeout=60)
+        finally:
+            slow.close()
+        self.assertEqual(worker.returncode, 0, errors)
+        self.assertNotIn("fidele-mailer stopped", errors)
+        self.assertEqual(self.row(address)[:2], ["sent", "1"], errors)
 
     def test_without_its_mailer_the_worker_does_not_start(self):
         address = "no-mailer@alpha.test"
