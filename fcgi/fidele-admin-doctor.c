@@ -8,6 +8,7 @@
 
 #include <curl/curl.h>
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@
 #include "fidele-admin.h"
 #include "lib/db.h"
 #include "lib/log.h"
+#include "lib/mailer_proto.h"
 #include "lib/settings.h"
 
 /* The estimated entropy below which a secret is weak: 32 random hex
@@ -210,6 +212,7 @@ check_smtp(HDF *config)
 {
 	const char *url = hdf_get_value(config, "Mail.Smtp", "");
 	const char *directory = hdf_get_value(config, "Mail.Directory", "");
+	char mailer[PATH_MAX];
 	CURL *curl;
 	CURLcode code;
 
@@ -238,6 +241,11 @@ check_smtp(HDF *config)
 		    url, curl_easy_strerror(code));
 	else
 		ok("SMTP server %s is reachable", url);
+	if (mailer_find(mailer, sizeof(mailer)) != 0)
+		problem("%s, which the worker sends the mail with, is missing: install Fidèle"
+		    " again (the worker does not start without it)", mailer);
+	else
+		ok("%s sends the worker's mail", mailer);
 }
 
 /* Whether a pool answers on its socket: a pool that died leaves its socket

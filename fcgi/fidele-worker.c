@@ -1339,27 +1339,6 @@ job_once(struct worker *w)
 }
 
 /* Mail.StartTls, for smtp:// URLs (smtps:// is TLS from the start). */
-/* fidele-mailer: beside this program (the build tree), else where the
- * installation puts it. 0, or -1 when it is in neither place. */
-static int
-mailer_find(struct worker *w)
-{
-	char self[PATH_MAX];
-	ssize_t length = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	char *slash;
-
-	if (length > 0) {
-		self[length] = '\0';
-		slash = strrchr(self, '/');
-		if (slash != NULL && snprintf(w->mailer_path, sizeof(w->mailer_path), "%.*s/fidele-mailer",
-		    (int)(slash - self), self) < (int)sizeof(w->mailer_path) &&
-		    access(w->mailer_path, X_OK) == 0)
-			return 0;
-	}
-	snprintf(w->mailer_path, sizeof(w->mailer_path), "%s/fidele-mailer", FIDELE_LIBEXECDIR);
-	return access(w->mailer_path, X_OK) == 0 ? 0 : -1;
-}
-
 /* Reads the Mail settings into w. Returns 0, or EXIT_CONFIG after saying
  * on stderr what is missing or wrong. */
 static int
@@ -1415,7 +1394,7 @@ mail_settings(struct worker *w)
 		    " not \"%s\"\n", w->smtp_url);
 		return EXIT_CONFIG;
 	}
-	if (w->smtp_url != NULL && mailer_find(w) != 0) {
+	if (w->smtp_url != NULL && mailer_find(w->mailer_path, sizeof(w->mailer_path)) != 0) {
 		fprintf(stderr, "fidele-worker: fidele-mailer, which sends the mail, is neither beside"
 		    " fidele-worker nor in %s: install Fidèle again\n", FIDELE_LIBEXECDIR);
 		return EXIT_CONFIG;

@@ -3,8 +3,10 @@
  */
 #include <config.h>
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "mailer_proto.h"
 
@@ -80,4 +82,22 @@ mailer_free_fields(char **fields, int count)
 		free(fields[i]);
 		fields[i] = NULL;
 	}
+}
+
+int
+mailer_find(char *path, size_t size)
+{
+	char self[PATH_MAX];
+	ssize_t length = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	char *slash;
+
+	if (length > 0) {
+		self[length] = '\0';
+		slash = strrchr(self, '/');
+		if (slash != NULL && snprintf(path, size, "%.*s/fidele-mailer", (int)(slash - self),
+		    self) < (int)size && access(path, X_OK) == 0)
+			return 0;
+	}
+	snprintf(path, size, "%s/fidele-mailer", FIDELE_LIBEXECDIR);
+	return access(path, X_OK) == 0 ? 0 : -1;
 }

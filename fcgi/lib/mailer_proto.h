@@ -1,6 +1,6 @@
 /*
- * What fidele-worker writes to fidele-mailer (fcgi/fidele-mailer.c) on its
- * standard input: the SMTP settings once, then each mail, every field a
+ * Where fidele-mailer (fcgi/fidele-mailer.c) is, and what fidele-worker
+ * writes to it on its standard input: the SMTP settings once, then each mail, every field a
  * netstring ("<length>:<bytes>,"), so a body may hold any byte. The mailer
  * answers each mail with one line: "ok", or "error " and the reason.
  */
@@ -50,5 +50,11 @@ int mailer_write_fields(FILE *out, const char *const *fields, int count);
 int mailer_read_fields(FILE *in, char **fields, int count);
 
 void mailer_free_fields(char **fields, int count);
+
+/* fidele-mailer's path into path: beside the running program (the build
+ * tree, where the worker and fidele-admin are beside it), else where the
+ * installation puts it ($(libexecdir)/fidele). 0, or -1 when it is in
+ * neither place (path then names the second). */
+int mailer_find(char *path, size_t size);
 
 #endif

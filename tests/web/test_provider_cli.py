@@ -560,6 +560,7 @@ class Doctor(unittest.TestCase):
                      "database reachable", "migrations current", "LOAD DATA LOCAL is not used",
                      "multi-statements work", "spool %s is" % web.STACK.spool_dir,
                      "SMTP server smtp://127.0.0.1:%d is reachable" % web.STACK.smtp_port,
+                     "%s sends the worker's mail" % web.STACK.program("fidele-mailer"),
                      "socket %s/login.sock (mode 0660)" % web.STACK.run_dir if pools else
                      "no pools to check: the web server starts the programs"):
             self.assertIn(part, answer.stdout)
@@ -628,6 +629,16 @@ class Doctor(unittest.TestCase):
             listener.listen(1)
             answer = self.doctor(sockets=self.folder)
             self.assertIn("OK       socket %s (mode 0660), a pool answers" % path, answer.stdout)
+
+    def test_a_missing_mailer_is_reported(self):
+        alone = os.path.join(self.folder, "bin")
+        os.makedirs(alone)
+        shutil.copy(web.STACK.program("fidele-admin"), alone)
+        answer = subprocess.run([os.path.join(alone, "fidele-admin"), "doctor", "--no-pools"],
+                                env=web.STACK.env(), capture_output=True, text=True, timeout=60)
+        self.assertEqual(answer.returncode, 1, answer.stdout)
+        self.assertRegex(answer.stdout, r"PROBLEM  \S+/fidele-mailer, which the worker sends the "
+                                        r"mail with, is missing: install Fidèle again")
 
     def test_a_weak_secret_and_an_unreachable_smtp_server_are_reported(self):
         text = re.sub(r"(?m)^Security\.Secret = .*$", "Security.Secret = " + "ab" * 20,
