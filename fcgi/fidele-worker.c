@@ -1338,7 +1338,6 @@ job_once(struct worker *w)
 	return 1;
 }
 
-/* Mail.StartTls, for smtp:// URLs (smtps:// is TLS from the start). */
 /* Reads the Mail settings into w. Returns 0, or EXIT_CONFIG after saying
  * on stderr what is missing or wrong. */
 static int

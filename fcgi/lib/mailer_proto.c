@@ -1,5 +1,6 @@
 /*
- * The worker's messages to fidele-mailer as netstrings (mailer_proto.h).
+ * The worker's messages to fidele-mailer as netstrings, and where the
+ * mailer is (mailer_proto.h).
  */
 #include <config.h>
 

@@ -9,7 +9,8 @@
 
 #include <stdio.h>
 
-#define MAILER_FIELD_MAX (16 * 1024 * 1024)	/* a longer field is refused */
+/* a longer field is refused: an outbox body (MEDIUMTEXT) always fits */
+#define MAILER_FIELD_MAX (16 * 1024 * 1024)
 
 /* The settings' fields, in this order. */
 enum mailer_setting {
@@ -22,7 +23,8 @@ enum mailer_setting {
 	MAILER_SETTINGS__MAX
 };
 
-/* Mail.StartTls's values (fidele-mailer gives each its libcurl mode). */
+/* Mail.StartTls's values, for smtp:// URLs (smtps:// is TLS from the start);
+ * fidele-mailer gives each its libcurl mode. */
 enum { MAILER_STARTTLS_OPTIONAL, MAILER_STARTTLS_REQUIRED, MAILER_STARTTLS_NEVER,
 	MAILER_STARTTLS__MAX };
 extern const char *const mailer_starttls_modes[MAILER_STARTTLS__MAX];
