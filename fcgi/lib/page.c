@@ -144,7 +144,7 @@ render_append(void *ctx, char *text)
  * kept). A render that fails drops its parse. Templates are read once per
  * process: restart the programs after changing them. A kept parse has its
  * words folded into its text (template_fold.h), so it is kept per
- * language too. */
+ * language too; not as plain CGI, where it is rendered once. */
 #define KEPT_PARSES_MAX 128
 
 static struct kept_parse {
@@ -205,7 +205,9 @@ render_file(HDF *hdf, const char *data_dir, const char *entry, const char *page,
 			return err;
 		}
 		cs->hdf = hdf;
-		if (template_fold_lang(cs) < 0) {
+		/* as plain CGI the parse serves one render: folding would
+		 * only cost (0.4 M instructions for the list) */
+		if (!FCGX_IsCGI() && template_fold_lang(cs) < 0) {
 			/* out of memory half-way: the same bytes, not kept */
 			err = cs_render(cs, out, render_append);
 			cs_destroy(&cs);
