@@ -168,30 +168,15 @@ typed_text(const struct db_typed *typed, char *out)
 	return (unsigned long)(p - out);
 }
 
-/* Prepares one statement and sets up text buffers for its result columns. */
+/* Sets up text buffers for the result columns of a prepared statement
+ * (none for a statement without a result). 0, or -1 with the statement
+ * closed when out of memory. */
 static int
-query_prepare(struct db *db, struct db_query *query)
+describe_result(struct db_query *query)
 {
 	MYSQL_RES *meta;
 	unsigned int i;
 
-	if (query->sql == NULL) {
-		/* a gap in a program's table: an enum entry without its SQL */
-		log_err("db: a statement of a table has no SQL");
-		return -1;
-	}
-	log_debug("db: prepare: %s", query->sql);
-	query->stmt = mysql_stmt_init(db->conn);
-	if (query->stmt == NULL)
-		return -1;
-	if (mysql_stmt_prepare(query->stmt, query->sql, strlen(query->sql)) != 0) {
-		/* kept for prepare_on_use: a connection lost here is lost */
-		db->prepare_errno = mysql_stmt_errno(query->stmt);
-		log_err("db: cannot prepare: %s in: %s",
-		    mysql_stmt_error(query->stmt), query->sql);
-		query_close(query);
-		return -1;
-	}
 	meta = mysql_stmt_result_metadata(query->stmt);
 	if (meta == NULL)
 		return 0;
@@ -236,6 +221,28 @@ query_prepare(struct db *db, struct db_query *query)
 	}
 	mysql_free_result(meta);
 	return 0;
+}
+
+/* Prepares one statement and sets up text buffers for its result columns. */
+static int
+query_prepare(struct db *db, struct db_query *query)
+{
+	if (query->sql == NULL) {
+		/* a gap in a program's table: an enum entry without its SQL */
+		log_err("db: a statement of a table has no SQL");
+		return -1;
+	}
+	log_debug("db: prepare: %s", query->sql);
+	query->stmt = mysql_stmt_init(db->conn);
+	if (query->stmt == NULL)
+		return -1;
+	if (mysql_stmt_prepare(query->stmt, query->sql, strlen(query->sql)) != 0) {
+		log_err("db: cannot prepare: %s in: %s",
+		    mysql_stmt_error(query->stmt), query->sql);
+		query_close(query);
+		return -1;
+	}
+	return describe_result(query);
 }
 
 static int
@@ -438,7 +445,8 @@ cache_find(struct db *db, const char *sql, size_t from, size_t to)
 	db->cache_used[oldest] = 0;
 	if (db->conn == NULL || (query->sql = strdup(sql)) == NULL)
 		return NULL;
-	if (query_prepare(db, query) != 0) {
+	/* a lazy connection's is prepared as it runs */
+	if (!db->lazy && query_prepare(db, query) != 0) {
 		free((char *)query->sql);
 		query->sql = NULL;
 		return NULL;
@@ -584,33 +592,19 @@ stream_in_the_way(struct db *db, const char *what)
 	return 1;
 }
 
-/* Binds, executes and buffers. Returns affected rows or -1; *code gets the
- * server's error number. */
-static long long
-exec_once(struct db_query *query, const struct db_param *params, size_t n,
-    int stream, unsigned int *code)
+/* The parameters as binds: into small (32) when they fit, else calloc'd;
+ * NULL when out of memory. */
+static MYSQL_BIND *
+bind_params(const struct db_param *params, size_t n, MYSQL_BIND small[32])
 {
-	MYSQL_BIND small[32], *binds = small;
+	MYSQL_BIND *binds = small;
 	size_t i;
-	long long rows;
 
-	*code = 0;
-	if (query->stmt == NULL) {
-		*code = CR_SERVER_GONE_ERROR;
-		return -1;
-	}
-	if (query->has_result)
-		db_done(query);
-	if (n != mysql_stmt_param_count(query->stmt)) {
-		log_err("db: %zu parameters for %lu in: %s", n,
-		    mysql_stmt_param_count(query->stmt), query->sql);
-		return -1;
-	}
 	/* bulk statements (seed-demo, imports) bind thousands */
 	if (n > 32 && (binds = calloc(n, sizeof(MYSQL_BIND))) == NULL)
-		return -1;
+		return NULL;
 	if (n <= 32)
-		memset(small, 0, sizeof(small));
+		memset(small, 0, 32 * sizeof(MYSQL_BIND));
 	for (i = 0; i < n; i++) {
 		switch (params[i].type) {
 		case DB_PARAM_NULL:
@@ -632,14 +626,14 @@ exec_once(struct db_query *query, const struct db_param *params, size_t n,
 			break;
 		}
 	}
-	rows = (n > 0 && mysql_stmt_bind_param(query->stmt, binds) != 0) ||
-	    mysql_stmt_execute(query->stmt) != 0 ? -1 : 0;
-	if (binds != small)
-		free(binds);
-	if (rows < 0) {
-		*code = mysql_stmt_errno(query->stmt);
-		return -1;
-	}
+	return binds;
+}
+
+/* After an execution: binds and buffers the result (or leaves it on the
+ * server for a stream). Returns affected rows or -1 with *code set. */
+static long long
+executed(struct db_query *query, int stream, unsigned int *code)
+{
 	if (query->columns > 0) {
 		/* a stream leaves the rows on the server side of the socket */
 		query->key_bound = 0;
@@ -654,28 +648,102 @@ exec_once(struct db_query *query, const struct db_param *params, size_t n,
 	return (long long)mysql_stmt_affected_rows(query->stmt);
 }
 
-/* A lazy connection's statement, prepared at its first use (and after each
- * reconnect). 1, or 0 with *code the server's error (a lost connection's
- * reconnects as an execution's would). */
-static int
-prepare_on_use(struct db *db, struct db_query *query, unsigned int *code)
+/* Binds, executes and buffers a prepared statement. Returns affected rows
+ * or -1; *code gets the server's error number. */
+static long long
+exec_once(struct db_query *query, const struct db_param *params, size_t n,
+    int stream, unsigned int *code)
 {
+	MYSQL_BIND small[32], *binds;
+	int failed;
+
 	*code = 0;
-	if (query->stmt != NULL || !db->lazy || query->sql == NULL)
-		return 1;	/* exec_once says what is wrong, if anything */
+	if (query->stmt == NULL) {
+		*code = CR_SERVER_GONE_ERROR;
+		return -1;
+	}
+	if (query->has_result)
+		db_done(query);
+	if (n != mysql_stmt_param_count(query->stmt)) {
+		log_err("db: %zu parameters for %lu in: %s", n,
+		    mysql_stmt_param_count(query->stmt), query->sql);
+		return -1;
+	}
+	if ((binds = bind_params(params, n, small)) == NULL)
+		return -1;
+	failed = (n > 0 && mysql_stmt_bind_param(query->stmt, binds) != 0) ||
+	    mysql_stmt_execute(query->stmt) != 0;
+	if (binds != small)
+		free(binds);
+	if (failed) {
+		*code = mysql_stmt_errno(query->stmt);
+		return -1;
+	}
+	return executed(query, stream, code);
+}
+
+/* A lazy connection's statement at its first use (and after each
+ * reconnect): prepared and executed in one round trip, where preparing
+ * first and executing then costs two; a program started as plain CGI runs
+ * a handful of statements, each once. As exec_once; a statement that does
+ * not prepare is left unprepared. */
+static long long
+exec_direct(struct db *db, struct db_query *query, const struct db_param *params, size_t n,
+    int stream, unsigned int *code)
+{
+	MYSQL_BIND small[32], *binds;
+	unsigned int count = (unsigned int)n;
+	int failed;
+
+	*code = 0;
 	if (db->conn == NULL) {
 		*code = CR_SERVER_GONE_ERROR;
-		return 0;
+		return -1;
 	}
-	db->prepare_errno = 0;
-	if (query_prepare(db, query) == 0)
-		return 1;
-	/* the statement's error, not the connection's: "server has gone
-	 * away" while preparing reconnects as it does while executing */
-	*code = db->prepare_errno ? db->prepare_errno : mysql_errno(db->conn);
-	if (*code == 0)
-		*code = CR_UNKNOWN_ERROR;
-	return 0;
+	snprintf(db->direct_error, sizeof(db->direct_error), "out of memory");
+	log_debug("db: prepare and execute: %s", query->sql);
+	if ((binds = bind_params(params, n, small)) == NULL)
+		return -1;
+	if ((query->stmt = mysql_stmt_init(db->conn)) == NULL) {
+		if (binds != small)
+			free(binds);
+		return -1;
+	}
+	/* the parameters are bound before the statement is known */
+	failed = mysql_stmt_attr_set(query->stmt, STMT_ATTR_PREBIND_PARAMS, &count) != 0 ||
+	    (n > 0 && mysql_stmt_bind_param(query->stmt, binds) != 0) ||
+	    mariadb_stmt_execute_direct(query->stmt, query->sql, strlen(query->sql)) != 0;
+	if (binds != small)
+		free(binds);
+	if (failed) {
+		/* its words for exec_named, which closing the statement clears */
+		*code = mysql_stmt_errno(query->stmt);
+		snprintf(db->direct_error, sizeof(db->direct_error), "%s",
+		    mysql_stmt_error(query->stmt));
+		query_close(query);
+		return -1;
+	}
+	if (n != mysql_stmt_param_count(query->stmt)) {
+		/* as exec_once refuses it, though the server has run it */
+		snprintf(db->direct_error, sizeof(db->direct_error), "%zu parameters for %lu", n,
+		    mysql_stmt_param_count(query->stmt));
+		query_close(query);
+		return -1;
+	}
+	if (describe_result(query) != 0)
+		return -1;
+	return executed(query, stream, code);
+}
+
+/* A statement run once: directly on a lazy connection when not prepared
+ * yet, else as prepared. */
+static long long
+run_once(struct db *db, struct db_query *query, const struct db_param *params, size_t n,
+    int stream, unsigned int *code)
+{
+	if (query->stmt == NULL && db->lazy && query->sql != NULL)
+		return exec_direct(db, query, params, n, stream, code);
+	return exec_once(query, params, n, stream, code);
 }
 
 /* db_exec and db_stream_open: runs, reconnects and runs again once when the
@@ -695,7 +763,7 @@ exec_named(struct db *db, struct db_query *query, const struct db_param *params,
 		    query->sql ? query->sql : "(a statement)");
 		return DB_ERROR;
 	}
-	rows = prepare_on_use(db, query, &code) ? exec_once(query, params, n, stream, &code) : -1;
+	rows = run_once(db, query, params, n, stream, &code);
 	/* a Galera node that is leaving the cluster (shut down, cut off) may
 	 * answer one statement and refuse the next (1047) on the connection
 	 * just opened: keep trying for the reconnect window, as for a server
@@ -706,8 +774,7 @@ exec_named(struct db *db, struct db_query *query, const struct db_param *params,
 		while (reconnect(db) == 0) {
 			struct timespec pause = { 0, 50 * 1000000L };
 
-			rows = prepare_on_use(db, query, &code) ?
-			    exec_once(query, params, n, stream, &code) : -1;
+			rows = run_once(db, query, params, n, stream, &code);
 			if (rows >= 0 || !connection_lost(code) || monotonic_ms() > deadline)
 				break;
 			nanosleep(&pause, NULL);
@@ -717,7 +784,7 @@ exec_named(struct db *db, struct db_query *query, const struct db_param *params,
 	 * again (Galera already tries wsrep_retry_autocommit times) */
 	if (rows < 0 && rolled_back(code) && !db->in_transaction) {
 		log_warn("db: a statement met a deadlock or a cluster conflict: running it again");
-		rows = exec_once(query, params, n, stream, &code);
+		rows = run_once(db, query, params, n, stream, &code);
 	}
 	if (rows < 0) {
 		if (code == ER_DUP_ENTRY)
@@ -730,7 +797,8 @@ exec_named(struct db *db, struct db_query *query, const struct db_param *params,
 			return DB_ERROR;
 		}
 		log_err("db: error %u: %s in: %s", code,
-		    query->stmt ? mysql_stmt_error(query->stmt) : "no connection",
+		    query->stmt ? mysql_stmt_error(query->stmt) :
+		    db->lazy && db->conn ? db->direct_error : "no connection",
 		    query->sql ? query->sql : "(a statement that no longer prepares)");
 		if (connection_lost(code) && db->in_transaction)
 			transaction_lost(db);

@@ -121,11 +121,12 @@ struct db {
 	int aborted;
 	unsigned long client_flags;	/* CLIENT_MULTI_STATEMENTS for scripts */
 	int reconnect_ms;		/* Database.ReconnectMilliseconds */
-	/* statements prepared at their first use, not at db_register and each
-	 * reconnect: a program run as plain CGI answers one request and would
-	 * prepare every statement of its tables for a few of them */
+	/* statements prepared at their first use, and executed in the same
+	 * round trip, not at db_register and each reconnect: a program run as
+	 * plain CGI answers one request and would prepare every statement of
+	 * its tables for a few of them */
 	int lazy;
-	unsigned int prepare_errno;	/* the last failed prepare's error */
+	char direct_error[MYSQL_ERRMSG_SIZE];	/* why the last such run failed */
 	unsigned int connect_errno;	/* the last failed connection's error */
 	/* the server is a Galera node (wsrep_on): db_catch_up waits for it */
 	int cluster_node;

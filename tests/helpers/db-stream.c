@@ -25,6 +25,11 @@
  *                                   lines, then an empty result, a NULL
  *                                   key, a text key and a row with two
  *                                   values longer than their buffers
+ *   db-stream lazy <shop_id>        as a program run as plain CGI: each
+ *                                   statement prepared and executed in one
+ *                                   go at its first use, prepared after it;
+ *                                   prints results, errors and what runs
+ *                                   after each error, as "name: value"
  *   db-stream multi                 runs "SELECT 1; SELECT 2" as a script on
  *                                   a db_connect connection and on a
  *                                   db_connect_for_scripts one
@@ -275,6 +280,65 @@ print_typed(struct db *db)
 	return 0;
 }
 
+/* A lazy connection's statements (plain CGI's): results, a statement that
+ * does not prepare, one given too many parameters, a duplicate key, a
+ * stream and a cached statement, each first run unprepared, and a
+ * statement after each error. */
+static int
+run_lazy(struct db *db, long long shop_id)
+{
+	static struct db_query count = { .sql = "SELECT COUNT(*), MIN(email) FROM customer"
+	    " WHERE shop_id = ? AND email LIKE ?" };
+	static struct db_query broken = { .sql = "SELECT FROM nowhere WHERE" };
+	static struct db_query one = { .sql = "SELECT ?" };
+	static struct db_query make = { .sql = "CREATE TEMPORARY TABLE lazy (id INT PRIMARY KEY)" };
+	static struct db_query insert = { .sql = "INSERT INTO lazy (id) VALUES (?)" };
+	static struct db_query list = { .sql = "SELECT id, email FROM customer"
+	    " WHERE shop_id = ? ORDER BY id LIMIT 3" };
+	struct db_param params[2] = { DB_INT(shop_id), DB_TEXT("%@%") };
+	struct db_query *cached;
+	int run;
+
+	db->lazy = 1;
+	for (run = 1; run <= 2; run++) {
+		if (db_exec(db, &count, params, 2) < 0 || db_fetch(&count) != 1)
+			return 1;
+		printf("count %d: %s %s\n", run, db_text(&count, 0), or_null(db_text(&count, 1)));
+		db_done(&count);
+	}
+	printf("broken: %lld\n", db_exec(db, &broken, NULL, 0));
+	printf("too many: %lld\n", db_exec(db, &one, params, 2));
+	if (db_exec(db, &one, params, 1) < 0 || db_fetch(&one) != 1)
+		return 1;
+	printf("one: %s\n", db_text(&one, 0));
+	db_done(&one);
+	params[1] = DB_INT(7);
+	printf("make: %lld\n", db_exec(db, &make, NULL, 0));
+	printf("insert: %lld\n", db_exec(db, &insert, &params[1], 1));
+	printf("again: %s\n", db_exec(db, &insert, &params[1], 1) == DB_DUPLICATE ?
+	    "DB_DUPLICATE" : "not refused");
+	params[1] = DB_INT(8);
+	printf("another: %lld\n", db_exec(db, &insert, &params[1], 1));
+	if (db_stream_open(db, &list, params, 1) != DB_OK)
+		return 1;
+	while (db_fetch(&list) == 1)
+		printf("stream: %s\t%s\n", db_text(&list, 0), or_null(db_text(&list, 1)));
+	db_stream_close(db, &list);
+	params[1] = DB_INT(41);
+	if ((cached = db_cached(db, "SELECT ? + 1")) == NULL ||
+	    db_exec(db, cached, &params[1], 1) < 0 || db_fetch(cached) != 1)
+		return 1;
+	printf("cached: %s\n", db_text(cached, 0));
+	db_done(cached);
+	db_release(&count);
+	db_release(&broken);
+	db_release(&one);
+	db_release(&make);
+	db_release(&insert);
+	db_release(&list);
+	return 0;
+}
+
 static int
 run_scripts(HDF *config)
 {
@@ -318,6 +382,8 @@ main(int argc, char **argv)
 		status = read_keys(&db, strtoll(argv[2], NULL, 10));
 	else if (strcmp(argv[1], "typed") == 0 && argc == 2)
 		status = print_typed(&db);
+	else if (strcmp(argv[1], "lazy") == 0 && argc == 3)
+		status = run_lazy(&db, strtoll(argv[2], NULL, 10));
 	else if (strcmp(argv[1], "insert") == 0 && argc == 3)
 		status = insert_rows(&db, strtol(argv[2], NULL, 10));
 	db_close(&db);

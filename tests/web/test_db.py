@@ -75,6 +75,37 @@ class KeyPass(unittest.TestCase):
         self.assertIn("text key: 42 z", lines)
 
 
+class LazyConnection(unittest.TestCase):
+    """A program run as plain CGI prepares each statement as it first runs
+    it, in the same round trip as its execution: the same results and the
+    same errors as prepared statements, and the connection goes on after
+    each error."""
+
+    def test_statements_run_unprepared_give_their_results_and_errors(self):
+        shop_id = web.STACK.sql("SELECT id FROM shop WHERE slug = 'alpha'")[0][0]
+        count, first = web.STACK.sql("SELECT COUNT(*), MIN(email) FROM customer"
+                                     " WHERE shop_id = %s AND email LIKE '%%@%%'" % shop_id)[0]
+        rows = web.STACK.sql("SELECT id, IFNULL(email, 'NULL') FROM customer WHERE shop_id = %s"
+                             " ORDER BY id LIMIT 3" % shop_id)
+        values, lines, stderr = helper("lazy", shop_id)
+        self.assertGreater(int(count), 100)
+        # the first run unprepared, the second as prepared
+        self.assertEqual(values["count 1"], "%s %s" % (count, first))
+        self.assertEqual(values["count 2"], values["count 1"])
+        # a statement that does not prepare fails with the server's words,
+        # and the next one runs
+        self.assertEqual(values["broken"], "-1")
+        self.assertIn("SQL syntax", stderr)
+        self.assertEqual(values["too many"], "-1")
+        self.assertRegex(stderr, r"error \d+: \w.* in: SELECT \?\n")
+        self.assertEqual(values["one"], str(shop_id))
+        self.assertEqual((values["make"], values["insert"], values["again"], values["another"]),
+                         ("0", "1", "DB_DUPLICATE", "1"))
+        self.assertEqual([line.split("\t") for line in lines if line.startswith("stream: ")],
+                         [["stream: " + row[0], row[1]] for row in rows])
+        self.assertEqual(values["cached"], "42")
+
+
 class Stream(unittest.TestCase):
     def test_a_stream_returns_every_row_of_the_query(self):
         shop_id = web.STACK.sql("SELECT id FROM shop WHERE slug = 'alpha'")[0][0]
