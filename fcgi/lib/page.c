@@ -143,13 +143,14 @@ render_append(void *ctx, char *text)
  * to the first request's tree is what crashed when parses were first
  * kept). A render that fails drops its parse. Templates are read once per
  * process: restart the programs after changing them. A kept parse has its
- * words folded into its text (template_fold.h), so it is kept per
- * language too; not as plain CGI, where it is rendered once. */
+ * words folded into its text (template_fold.h), in the language of each
+ * render; not as plain CGI, where it is rendered once. */
 #define KEPT_PARSES_MAX 128
 
 static struct kept_parse {
 	char key[160];
 	CSPARSE *cs;
+	struct template_words *words;
 } kept_parses[KEPT_PARSES_MAX];
 static size_t kept_count;
 
@@ -173,42 +174,60 @@ parse_file(HDF *hdf, const char *data_dir, const char *entry, NEOERR **err)
 	return cs;
 }
 
+/* Parses and renders templates/<entry> once, keeping nothing. */
+static NEOERR *
+render_unkept(HDF *hdf, const char *data_dir, const char *entry, STRING *out)
+{
+	NEOERR *err;
+	CSPARSE *cs = parse_file(hdf, data_dir, entry, &err);
+
+	if (cs == NULL)
+		return err;
+	err = cs_render(cs, out, render_append);
+	cs_destroy(&cs);
+	return err;
+}
+
+static void
+kept_drop(struct kept_parse *slot)
+{
+	cs_destroy(&slot->cs);
+	template_words_free(&slot->words);
+	*slot = kept_parses[--kept_count];
+	memset(&kept_parses[kept_count], 0, sizeof(kept_parses[kept_count]));
+}
+
 /* Renders templates/<entry> into out from its kept parse; page is the page
  * template the layout includes (NULL for a template on its own). */
 static NEOERR *
 render_file(HDF *hdf, const char *data_dir, const char *entry, const char *page, STRING *out)
 {
 	struct kept_parse *slot = NULL;
-	HDF *words;
 	char key[160];
 	int key_length;
 	NEOERR *err = STATUS_OK;
 	size_t i;
 
-	words = hdf_get_obj(hdf, "Lang");
-	key_length = snprintf(key, sizeof(key), "%s|%s|%s|%s", entry, page != NULL ? page : "",
-	    hdf_get_value(hdf, "Config.VarEscapeMode", ""),
-	    words != NULL ? hdf_obj_name(words) : "");
+	key_length = snprintf(key, sizeof(key), "%s|%s|%s", entry, page != NULL ? page : "",
+	    hdf_get_value(hdf, "Config.VarEscapeMode", ""));
 	for (i = 0; i < kept_count && slot == NULL; i++)
 		if (strcmp(kept_parses[i].key, key) == 0)
 			slot = &kept_parses[i];
 	if (slot == NULL) {
-		CSPARSE *cs = parse_file(hdf, data_dir, entry, &err);
+		struct template_words *words = NULL;
+		CSPARSE *cs;
 
-		if (cs == NULL)
-			return err;
 		if (kept_count == KEPT_PARSES_MAX || key_length < 0 ||
-		    (size_t)key_length >= sizeof(key)) {
-			/* never with the templates we ship: parsed for each render */
-			err = cs_render(cs, out, render_append);
-			cs_destroy(&cs);
+		    (size_t)key_length >= sizeof(key))
+			/* never with the templates we ship */
+			return render_unkept(hdf, data_dir, entry, out);
+		if ((cs = parse_file(hdf, data_dir, entry, &err)) == NULL)
 			return err;
-		}
 		cs->hdf = hdf;
 		/* as plain CGI the parse serves one render: folding would
 		 * only cost (0.4 M instructions for the list) */
-		if (!FCGX_IsCGI() && template_fold_lang(cs) < 0) {
-			/* out of memory half-way: the same bytes, not kept */
+		if (!FCGX_IsCGI() && template_fold_lang(cs, &words) < 0) {
+			/* out of memory: the same bytes, not kept */
 			err = cs_render(cs, out, render_append);
 			cs_destroy(&cs);
 			return err;
@@ -216,16 +235,17 @@ render_file(HDF *hdf, const char *data_dir, const char *entry, const char *page,
 		slot = &kept_parses[kept_count++];
 		snprintf(slot->key, sizeof(slot->key), "%s", key);
 		slot->cs = cs;
+		slot->words = words;
 	}
+	if (template_words_use(slot->words, hdf) != 0)
+		/* out of memory for this language's words */
+		return render_unkept(hdf, data_dir, entry, out);
 	slot->cs->hdf = hdf;
 	err = cs_render(slot->cs, out, render_append);
 	slot->cs->hdf = NULL;	/* the request's tree, not the parse's */
-	if (err != STATUS_OK) {
+	if (err != STATUS_OK)
 		/* its state after a failure is not trusted: parsed again next time */
-		cs_destroy(&slot->cs);
-		*slot = kept_parses[--kept_count];
-		memset(&kept_parses[kept_count], 0, sizeof(kept_parses[kept_count]));
-	}
+		kept_drop(slot);
 	return err;
 }
 

@@ -4,8 +4,11 @@
  * kept for the life of a process (page.c) no longer looks up and escapes
  * its hundred words on every request. A list page spent a tenth of its
  * instructions on them. The words of a language never change in a process
- * (lang/<code>.hdf is read once), so a parse folded for one language is
- * kept and used for that language only.
+ * (lang/<code>.hdf is read once). One parse serves every language: each
+ * language's texts are made at its first render and kept beside the parse,
+ * and a render in another language than the last first points the folded
+ * nodes at that language's texts (a hundred pointers), where a parse per
+ * language kept every page twice in a copy that serves shops of both.
  *
  * Only what gives the same bytes is folded: a var: whose whole expression
  * is one name under Lang (no function, no [index], no var!), escaped as
@@ -13,19 +16,35 @@
  * way its call: says; it is folded only when no call: of the parse asks
  * for another escaping than the parse's own. Nothing is folded when a
  * local (a def:'s argument, an each:, with: or loop: name) is called Lang,
- * since it would hide the tree's Lang, or when a set: writes under Lang. The folded text is owned by the
- * parse (freed by cs_destroy). tests/unit/test-template-fold.c renders
- * folded and unfolded parses of the same templates and compares the bytes.
+ * since it would hide the tree's Lang, or when a set: writes under Lang.
+ * tests/unit/test-template-fold.c renders folded and unfolded parses of
+ * the same templates, in one language and then another, and compares the
+ * bytes.
  */
 #ifndef FIDELE_TEMPLATE_FOLD_H
 #define FIDELE_TEMPLATE_FOLD_H
 
 #include "clearsilver.h"
+#include "lang.h"
+
+/* The languages one parse keeps texts for: lang.h's, and a tree without
+ * Lang (whose words write nothing). */
+#define TEMPLATE_WORDS_LANGUAGES (LANG__MAX + 1)
+
+/* A folded parse's words: where they are, and their texts per language. */
+struct template_words;
 
 /* Folds cs's var:Lang.… with the words of its tree's Lang (cs->hdf) into
- * text. Returns how many were folded (0 when there is no Lang), or -1 when
- * out of memory: the parse is then half folded, still renders the same
- * bytes, and the caller may keep it or drop it. */
-int template_fold_lang(CSPARSE *cs);
+ * text; *words (NULL when nothing was folded) is to be kept with the parse
+ * and freed after it. Returns how many were folded (0 when there is no
+ * Lang), or -1 when out of memory: the parse is then as it was. */
+int template_fold_lang(CSPARSE *cs, struct template_words **words);
+
+/* Before a render of the parse against hdf: its folded words write hdf's
+ * language. 0, or -1 when out of memory: the parse then writes another
+ * language and must not be rendered. words may be NULL (nothing to do). */
+int template_words_use(struct template_words *words, HDF *hdf);
+
+void template_words_free(struct template_words **words);
 
 #endif

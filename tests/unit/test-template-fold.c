@@ -1,7 +1,8 @@
 /*
  * Unit tests for fcgi/lib/template_fold.c: a parse with its words folded
  * into text renders the same bytes as the same parse unfolded, for every
- * template we ship in both languages and for templates made to reach each
+ * template we ship in both languages and for one parse rendered in one
+ * language, the other and the first again and for templates made to reach each
  * rule (words with characters html escaping changes, missing words, words
  * inside a def: called from an escape:"none" block, a local called Lang,
  * a set: of a word, expressions), and the words are really folded where
@@ -80,10 +81,11 @@ same_bytes(HDF *hdf, const char *file, const char *text, const char *name)
 	CSPARSE *plain = parse(hdf, file, text), *folded = parse(hdf, file, text);
 	char *want = plain != NULL ? render(plain) : strdup("(no parse)");
 	char *first = NULL, *second = NULL, label[512];
+	struct template_words *words = NULL;
 	int count = -1;
 
 	if (folded != NULL) {
-		count = template_fold_lang(folded);
+		count = template_fold_lang(folded, &words);
 		first = render(folded);
 		second = render(folded);
 	}
@@ -96,7 +98,56 @@ same_bytes(HDF *hdf, const char *file, const char *text, const char *name)
 	free(second);
 	cs_destroy(&plain);
 	cs_destroy(&folded);
+	template_words_free(&words);
 	return count;
+}
+
+/* What file renders unfolded against hdf, malloc'd. */
+static char *
+render_plain(HDF *hdf, const char *file)
+{
+	CSPARSE *cs = parse(hdf, file, NULL);
+	char *text = cs != NULL ? render(cs) : strdup("(no parse)");
+
+	cs_destroy(&cs);
+	return text;
+}
+
+/* One folded parse of file (a page, through the layout) rendered as a
+ * program renders it for shops of two languages in turn: first, second,
+ * first again; each time the bytes of an unfolded parse in that
+ * language. */
+static void
+same_bytes_in_turn(HDF *first, HDF *second, const char *page)
+{
+	HDF *trees[3] = { first, second, first };
+	CSPARSE *folded;
+	struct template_words *words = NULL;
+	char label[512];
+	int turn, count;
+
+	hdf_set_value(first, "Page.Template", page);
+	hdf_set_value(second, "Page.Template", page);
+	folded = parse(first, "layout.cs", NULL);
+	count = folded != NULL ? template_fold_lang(folded, &words) : -1;
+	for (turn = 0; turn < 3; turn++) {
+		char *want = render_plain(trees[turn], "layout.cs"), *got;
+
+		snprintf(label, sizeof(label), "%s, one parse for two languages: turn %d", page,
+		    turn + 1);
+		if (folded == NULL || count <= 0 || template_words_use(words, trees[turn]) != 0) {
+			ok(0, label);
+			free(want);
+			continue;
+		}
+		folded->hdf = trees[turn];
+		got = render(folded);
+		is_str(got, want, label);
+		free(got);
+		free(want);
+	}
+	cs_destroy(&folded);
+	template_words_free(&words);
 }
 
 /* A tree as a request's: the words of each language, Lang linked to one. */
@@ -238,7 +289,7 @@ int
 main(void)
 {
 	const char *top = getenv("FIDELE_SRCDIR");
-	HDF *hdf;
+	HDF *hdf, *english;
 	size_t i;
 
 	snprintf(srcdir, sizeof(srcdir), "%s", top != NULL ? top : ".");
@@ -257,11 +308,14 @@ main(void)
 			printf("#   %d folded\n", count);
 	}
 	test_every_shipped_template(hdf, "French");
+	english = tree(LANG_EN);
+	ok(english != NULL, "the English words are read");
+	if (english != NULL) {
+		test_every_shipped_template(english, "English");
+		same_bytes_in_turn(hdf, english, "customers/list.cs");
+		same_bytes_in_turn(english, hdf, "login/admin.cs");
+	}
 	hdf_destroy(&hdf);
-	hdf = tree(LANG_EN);
-	ok(hdf != NULL, "the English words are read");
-	if (hdf != NULL)
-		test_every_shipped_template(hdf, "English");
-	hdf_destroy(&hdf);
+	hdf_destroy(&english);
 	return tap_done();
 }
