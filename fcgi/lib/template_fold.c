@@ -312,14 +312,17 @@ template_fold_lang(CSPARSE *cs, struct template_words **out)
 	/* a var: in a def: is escaped as its call: says (UNDEF when none
 	 * may be known here); the nodes change only once every text of the
 	 * tree's language is made */
-	if (find_sites(words, cs->tree, calls_agree ? parse_escape : NEOS_ESCAPE_UNDEF) < 0 ||
-	    language_texts(words, cs->hdf, &words->languages[0]) < 0) {
+	if (find_sites(words, cs->tree, calls_agree ? parse_escape : NEOS_ESCAPE_UNDEF) < 0) {
 		template_words_free(&words);
 		return -1;
 	}
 	if (words->count == 0) {
 		template_words_free(&words);
 		return 0;
+	}
+	if (language_texts(words, cs->hdf, &words->languages[0]) < 0) {
+		template_words_free(&words);
+		return -1;
 	}
 	language_of(cs->hdf, words->languages[0].name, sizeof(words->languages[0].name));
 	words->language_count = 1;
