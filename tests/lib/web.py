@@ -140,6 +140,14 @@ def run_cgi(program, method, path, host, query="", cookies=None, form=None, extr
     return response
 
 
+def prepared_statements(response, program):
+    """The statements a program run with FIDELE_LOG_DEBUG=1 prepared, as its
+    log names them: "prepare" alone (kept for the next request) or "prepare
+    and execute" (plain CGI: one round trip, kept for nothing)."""
+    return re.findall(r"^%s: debug: db: prepare(?: and execute)?: (.*)$" % program,
+                      response.stderr, re.M)
+
+
 def wait_until(check, bound, pause=0.1):
     """Polls check until it is true or bound seconds passed (a liveness
     bound, not a measure). Returns check's last answer."""

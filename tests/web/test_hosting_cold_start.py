@@ -3,15 +3,10 @@ the statements that request runs, not every statement of its tables
 (bench/hosting times the cold start; FIDELE_LOG_DEBUG=1 logs each
 statement prepared)."""
 
-import re
 import unittest
 
 from fixtures import ALPHA_HOST, ALPHA_OWNER
 import web
-
-
-def prepared(answer, program):
-    return re.findall(r"^%s: debug: db: prepare: (.*)$" % program, answer.stderr, re.M)
 
 
 class PlainCgiPreparesWhatItRuns(unittest.TestCase):
@@ -20,7 +15,7 @@ class PlainCgiPreparesWhatItRuns(unittest.TestCase):
                              extra_env={"FIDELE_LOG_DEBUG": "1"})
         self.assertEqual(answer.status, 200, answer.stderr)
         self.assertIn('name="password"', answer.body)
-        statements = prepared(answer, "login")
+        statements = web.prepared_statements(answer, "login")
         # the page finds the shop: that statement was prepared, and logged
         self.assertTrue(any("FROM shop" in sql for sql in statements), answer.stderr)
         # what signing in, mailing a link or a code would run, it does not
@@ -36,7 +31,7 @@ class PlainCgiPreparesWhatItRuns(unittest.TestCase):
                              extra_env={"FIDELE_LOG_DEBUG": "1"})
         self.assertEqual(answer.status, 200, answer.stderr)
         self.assertIn("Élodie", answer.body)
-        statements = prepared(answer, "customers")
+        statements = web.prepared_statements(answer, "customers")
         self.assertTrue(any("session" in sql for sql in statements), answer.stderr)
         # a customer's notes and a bulk job's cancel are not this request's
         for unused in ("INSERT INTO note", "UPDATE note SET", "UPDATE job SET state = 'cancelled'"):

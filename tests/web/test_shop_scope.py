@@ -292,7 +292,7 @@ class ShopScopeOfTheBuiltList(unittest.TestCase):
                                  query=query, cookies=browser.cookies,
                                  extra_env={"FIDELE_LOG_DEBUG": "1"})
             self.assertEqual(answer.status, 200, "?" + query)
-            prepared.update(re.findall(r"^customers: debug: db: prepare: (.*)$", answer.stderr, re.M))
+            prepared.update(web.prepared_statements(answer, "customers"))
         built = [sql for sql in prepared if " FROM customer c" in sql or "customer_search s" in sql]
         self.assertGreater(len(built), 10, "the list's built statements were not logged")
         wrong = ["%s (%s)" % (sql, ", ".join(missing)) for sql in sorted(prepared)
