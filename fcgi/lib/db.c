@@ -484,11 +484,15 @@ connection_not_ready(MYSQL *conn)
 	return 0;
 }
 
-/* Is this error one that a fresh connection cures? */
+/* Is this error one that a fresh connection cures? A socket that broke
+ * under a statement sent in one write with its prepare (exec_direct) is
+ * named by the write or the read that failed (CR_ERR_NET_WRITE: "Broken
+ * pipe" when the server shut down just after the connection was made). */
 static int
 connection_lost(unsigned int code)
 {
 	return code == CR_SERVER_GONE_ERROR || code == CR_SERVER_LOST ||
+	    code == CR_ERR_NET_WRITE || code == CR_ERR_NET_READ ||
 	    code == CR_CONNECTION_ERROR || code == ER_CONNECTION_KILLED ||
 	    code == 4031 /* ER_CLIENT_INTERACTION_TIMEOUT */ ||
 	    code == ER_UNKNOWN_STMT_HANDLER || code == ER_SERVER_SHUTDOWN ||

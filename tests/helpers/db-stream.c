@@ -29,7 +29,8 @@
  *                                   statement prepared and executed in one
  *                                   go at its first use, prepared after it;
  *                                   prints results, errors and what runs
- *                                   after each error, as "name: value"
+ *                                   after each error and after the server
+ *                                   closed the connection, as "name: value"
  *   db-stream multi                 runs "SELECT 1; SELECT 2" as a script on
  *                                   a db_connect connection and on a
  *                                   db_connect_for_scripts one
@@ -39,6 +40,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../../fcgi/lib/db.h"
 #include "../../fcgi/lib/settings.h"
@@ -283,7 +285,8 @@ print_typed(struct db *db)
 /* A lazy connection's statements (plain CGI's): results, a statement that
  * does not prepare, one given too many parameters, a duplicate key, a
  * stream and a cached statement, each first run unprepared, and a
- * statement after each error. */
+ * statement after each error, and a statement after the server closed
+ * the connection. */
 static int
 run_lazy(struct db *db, long long shop_id)
 {
@@ -295,6 +298,8 @@ run_lazy(struct db *db, long long shop_id)
 	static struct db_query insert = { .sql = "INSERT INTO lazy (id) VALUES (?)" };
 	static struct db_query list = { .sql = "SELECT id, email FROM customer"
 	    " WHERE shop_id = ? ORDER BY id LIMIT 3" };
+	static struct db_query timeout = { .sql = "SET SESSION wait_timeout = 1" };
+	static struct db_query twice = { .sql = "SELECT ? * 2" };
 	struct db_param params[2] = { DB_INT(shop_id), DB_TEXT("%@%") };
 	struct db_query *cached;
 	int run;
@@ -330,6 +335,19 @@ run_lazy(struct db *db, long long shop_id)
 		return 1;
 	printf("cached: %s\n", db_text(cached, 0));
 	db_done(cached);
+	/* the server closes the connection while the program waits (as when
+	 * it shuts down between the connection and the first statement): the
+	 * next statement finds the socket broken, connects again and runs */
+	if (db_exec(db, &timeout, NULL, 0) < 0)
+		return 1;
+	sleep(3);
+	params[1] = DB_INT(21);
+	if (db_exec(db, &twice, &params[1], 1) < 0 || db_fetch(&twice) != 1)
+		return 1;
+	printf("after the server closed: %s\n", db_text(&twice, 0));
+	db_done(&twice);
+	db_release(&timeout);
+	db_release(&twice);
 	db_release(&count);
 	db_release(&broken);
 	db_release(&one);

@@ -79,7 +79,7 @@ class LazyConnection(unittest.TestCase):
     """A program run as plain CGI prepares each statement as it first runs
     it, in the same round trip as its execution: the same results and the
     same errors as prepared statements, and the connection goes on after
-    each error."""
+    each error, and after the server closed it."""
 
     def test_statements_run_unprepared_give_their_results_and_errors(self):
         shop_id = web.STACK.sql("SELECT id FROM shop WHERE slug = 'alpha'")[0][0]
@@ -104,6 +104,10 @@ class LazyConnection(unittest.TestCase):
         self.assertEqual([line.split("\t") for line in lines if line.startswith("stream: ")],
                          [["stream: " + row[0], row[1]] for row in rows])
         self.assertEqual(values["cached"], "42")
+        # the server closed the connection (its wait_timeout) before the
+        # next statement: the program connected again and ran it
+        self.assertEqual(values["after the server closed"], "42")
+        self.assertIn("db: reconnected", stderr)
 
 
 class Stream(unittest.TestCase):
