@@ -122,9 +122,9 @@ struct db {
 	unsigned long client_flags;	/* CLIENT_MULTI_STATEMENTS for scripts */
 	int reconnect_ms;		/* Database.ReconnectMilliseconds */
 	/* statements prepared at their first use, and executed in the same
-	 * round trip, not at db_register and each reconnect: a program run as
-	 * plain CGI answers one request and would prepare every statement of
-	 * its tables for a few of them */
+	 * round trip, not at db_register and each reconnect: a web program
+	 * runs a few of its tables' statements (one request as plain CGI, the
+	 * pages asked of a FastCGI copy) and each prepared one holds memory */
 	int lazy;
 	char direct_error[MYSQL_ERRMSG_SIZE];	/* why the last such run failed */
 	unsigned int connect_errno;	/* the last failed connection's error */
