@@ -256,8 +256,10 @@ prepare_all(struct db *db)
 			if (query_prepare(db, &db->tables[t][i]) != 0)
 				return -1;
 	/* a cached statement that no longer prepares is dropped, not fatal:
-	 * it is prepared again, or its error reported, when next asked for */
-	for (i = 0; i < DB_CACHE_SIZE + DB_INSERT_CACHE_SIZE; i++)
+	 * it is prepared again, or its error reported, when next asked for.
+	 * A lazy connection's are prepared as they next run, as its tables'
+	 * are. */
+	for (i = 0; i < DB_CACHE_SIZE + DB_INSERT_CACHE_SIZE && !db->lazy; i++)
 		if (db->cache[i].sql != NULL && query_prepare(db, &db->cache[i]) != 0) {
 			free((char *)db->cache[i].sql);
 			memset(&db->cache[i], 0, sizeof(db->cache[i]));
