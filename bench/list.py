@@ -5,6 +5,9 @@ search "elodie" and its page 100; the same first page hand-written in C
 (bench/list.php); a hello-world FastCGI program. Every program has the
 same number of processes (2). Prints req/s, p99 and each page's size, the
 ratios against DESIGN.md's targets, and the load average at start and end.
+It also prints what one request of each page cost the server in CPU time
+(µs, from the processes' schedstat): the database, the page's program and
+nginx, which the machine's load moves much less than req/s.
 
 Before timing it checks that Fidèle's list, the reference and the PHP page
 show the same rows (the cells' texts of each <tbody> row, in order) and that
@@ -32,6 +35,9 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
 
 import web  # noqa: E402
 from stack import Stack, wait_for  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from cpu import cpu_ns  # noqa: E402
 
 HOST = "bench.test"
 OWNER = ("owner@bench.test", "bench-owner-password")
@@ -227,7 +233,42 @@ def wrk(url, cookie, seconds):
     p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", result.stdout)
     scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[p99.group(2)]
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", result.stdout)
-    return rate, float(p99.group(1)) * scale, int(errors.group(1)) if errors else 0
+    requests = int(re.search(r"(\d+) requests in", result.stdout).group(1))
+    return rate, float(p99.group(1)) * scale, int(errors.group(1)) if errors else 0, requests
+
+
+# whose CPU time a page costs, by process name (/proc/PID/comm): the
+# database, the page's own program and the web server
+PROGRAMS = {"/bench/reference": "reference.fcgi", "/bench/php": "php-fpm8.2",
+            "/bench/hello": "hello.fcgi"}
+SERVERS = ("mariadbd", "nginx")
+
+
+def pids_named(names):
+    """The running processes of each name: {name: [pid, ...]}."""
+    found = {name: [] for name in names}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open("/proc/%s/comm" % entry) as f:
+                    name = f.read().strip()
+            except OSError:
+                continue
+            if name in found:
+                found[name].append(int(entry))
+    return found
+
+
+def timed(url, path, cookie, seconds):
+    """wrk on url, and the CPU µs per request of the database, the page's
+    program and nginx over that run."""
+    program = PROGRAMS.get(path, "customers.fcgi")
+    pids = pids_named(SERVERS + (program,))
+    before = {name: cpu_ns(found) for name, found in pids.items()}
+    rate, p99, errors, requests = wrk(url, cookie, seconds)
+    cpu = {name: (cpu_ns(found) - before[name]) / 1000.0 / max(requests, 1)
+           for name, found in pids.items()}
+    return rate, p99, errors, (cpu["mariadbd"], cpu[program], cpu["nginx"])
 
 
 def load_average():
@@ -288,10 +329,12 @@ def main():
         rates = {name: [] for name, _ in pages}
         p99s = {name: [] for name, _ in pages}
         failures = {name: 0 for name, _ in pages}
+        cpus = {name: [] for name, _ in pages}
         for round_number in range(1, args.rounds + 1):
             for name, path in pages:
-                rate, p99, errors = wrk(stack.base_url + path, cookie, args.seconds)
+                rate, p99, errors, cpu = timed(stack.base_url + path, path, cookie, args.seconds)
                 rates[name].append(rate)
+                cpus[name].append(cpu)
                 p99s[name].append(p99)
                 failures[name] += errors
             if args.rounds > 1:
@@ -307,6 +350,11 @@ def main():
                                                len(bodies[path]),
                                                "  (%d errors)" % failures[name]
                                                if failures[name] else ""))
+        print("\n%-22s %9s %9s %9s %9s" % ("CPU µs per request", "database", "program",
+                                            "nginx", "together"))
+        for name, _ in pages:
+            parts = [statistics.median(cpu[i] for cpu in cpus[name]) for i in range(3)]
+            print("%-22s %9.0f %9.0f %9.0f %9.0f" % (name, *parts, sum(parts)))
         list_rate = results["list (Fidèle)"]
         print()
         for label, ratio, target in (
