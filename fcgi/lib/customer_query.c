@@ -1843,8 +1843,8 @@ filters_chosen(const struct customer_query *query)
 	return 0;
 }
 
-/* The end of a page of ids and name orders merged from parts (" u" or a
- * UNION, their columns named with prefix): the first of them in name
+/* The end of a page of ids and name orders merged from parts (" u",
+ * their columns named with prefix): the first of them in name
  * order, one more than the page to know whether another follows, then
  * their rows. */
 static void
@@ -1862,18 +1862,23 @@ sql_page_by_name(struct customer_sql *sql, const struct customer_query *query,
 }
 
 /* One part of a page read from the rarest word's entries in their copy of
- * the name order (PLAN_SORTED), "(SELECT s0.customer_id AS id, s0.name_key …)":
+ * the name order (PLAN_SORTED), "(SELECT <the page's columns>, sort_key …)":
  * the word's own term (longer 0) along the index of the terms in name
  * order (sql/029), as far as the page goes; or the longer terms the word
  * starts ("elodiee" for "elodie", longer 1), each customer once, read and
- * sorted. A customer's row is read only to tell the filters and fill the
- * page. */
+ * sorted. A customer's row is read once, to tell the filters and fill the
+ * page: the parts give the page's rows themselves, where their ids first
+ * and their rows read again after the merge (51 more row reads and a
+ * derived table) cost 0.64 ms of the server against 0.58 ("elodie" on
+ * 100,000 customers, one client). A customer in both parts is the same
+ * row twice, which the UNION keeps once. */
 static void
 sql_sorted_part(struct customer_sql *sql, const struct customer_query *query, int longer,
     int reading_down)
 {
-	sql_add(sql, longer ? "(SELECT DISTINCT" : "(SELECT");
-	sql_param(sql, " s0.customer_id AS id, s0.name_key FROM customer_search s0"
+	sql_add(sql, longer ? "(SELECT DISTINCT " : "(SELECT ");
+	sql_param(sql, LIST_COLUMNS ", NULL AS matching, s0.name_key AS sort_key"
+	    " FROM customer_search s0"
 	    " FORCE INDEX (customer_search_term_name) STRAIGHT_JOIN customer c FORCE INDEX (PRIMARY)"
 	    " ON c.id = s0.customer_id AND s0.shop_id = ?", DB_INT(query->shop_id));
 	if (longer) {
@@ -1929,11 +1934,12 @@ customer_query_page_sql(struct customer_query *query, struct customer_sql *sql)
 	if (query->plan == CUSTOMER_PLAN_SORTED) {
 		/* the word's own term and its longer terms, merged: each
 		 * customer once, in name order */
-		sql_add(sql, "SELECT " LIST_COLUMNS ", NULL AS matching FROM (");
 		sql_sorted_part(sql, query, 0, reading_down);
 		sql_add(sql, " UNION ");
 		sql_sorted_part(sql, query, 1, reading_down);
-		sql_page_by_name(sql, query, "", reading_down);
+		sql_add(sql, reading_down ? " ORDER BY sort_key DESC, id DESC" :
+		    " ORDER BY sort_key, id");
+		sql_param(sql, " LIMIT ?", DB_INT(page_limit(query)));
 		return;
 	}
 	/* a search's few matches are all read to be sorted: counting them
