@@ -310,6 +310,7 @@ rows_to_page(struct request *req, struct customer_query *query, struct db_query 
 	int more = query->distinct > query->size;
 	int shown = more ? query->size : query->distinct, i;
 	char cursor[CUSTOMER_CURSOR_LINK_MAX + 1];
+	unsigned long long row, next = 0;
 	STRING lines;
 	NEOERR *err;
 
@@ -319,7 +320,12 @@ rows_to_page(struct request *req, struct customer_query *query, struct db_query 
 		return -1;
 	}
 	for (i = 0; i < shown; i++) {
-		db_seek(rows, query->row[query->backwards ? shown - 1 - i : i]);
+		/* a seek walks the result from its start: only where the row
+		 * wanted is not the next one */
+		row = query->row[query->backwards ? shown - 1 - i : i];
+		if (i == 0 || row != next)
+			db_seek(rows, row);
+		next = row + 1;
 		if (db_fetch(rows) != 1)
 			break;
 		if (chosen)

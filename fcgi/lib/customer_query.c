@@ -1843,6 +1843,15 @@ filters_chosen(const struct customer_query *query)
 	return 0;
 }
 
+/* 1 when the page is read from the customer table alone, along the
+ * order's index (the plain list, customer_query_page_sql): each customer
+ * once, by construction. */
+static int
+page_from_customers_alone(const struct customer_query *query)
+{
+	return query->plan == CUSTOMER_PLAN_FILTERS && !filters_chosen(query);
+}
+
 /* The end of a page of ids and name orders merged from parts (" u",
  * their columns named with prefix): the first of them in name
  * order, one more than the page to know whether another follows, then
@@ -1900,7 +1909,7 @@ customer_query_page_sql(struct customer_query *query, struct customer_sql *sql)
 	int reading_down = query->descending != query->backwards;
 
 	memset(sql, 0, sizeof(*sql));
-	if (query->plan == CUSTOMER_PLAN_FILTERS && !filters_chosen(query)) {
+	if (page_from_customers_alone(query)) {
 		/* the plain list: its rows read straight along the order's
 		 * index (0.26 ms against 0.41 through a derived table of ids
 		 * on 100,000 and 1,000,000 customers, one client). A chosen
@@ -2127,17 +2136,25 @@ run(struct db *db, const struct customer_sql *sql, long long *rows)
 }
 
 /* Notes the rows of a page's result (each customer once: a row that is
- * the customer of the row before would be skipped). Returns how many. */
+ * the customer of the row before would be skipped). Returns how many.
+ * A page of the customer table alone holds each customer once: its ids are
+ * not read (reading them was a second pass over the rows, 5 % of a list
+ * page's instructions). */
 static int
 distinct_rows(struct customer_query *query, struct db_query *rows)
 {
 	unsigned long long count = db_row_count(rows), r;
+	const size_t most = sizeof(query->row) / sizeof(query->row[0]);
 	long long previous = 0, id;
 
 	query->distinct = 0;
+	if (page_from_customers_alone(query)) {
+		for (r = 0; r < count && (size_t)query->distinct < most; r++)
+			query->row[query->distinct++] = r;
+		return query->distinct;
+	}
 	db_seek(rows, 0);
-	for (r = 0; r < count && (size_t)query->distinct < sizeof(query->row) / sizeof(query->row[0]);
-	    r++) {
+	for (r = 0; r < count && (size_t)query->distinct < most; r++) {
 		/* only the id: the rows shown are read again in their order */
 		if (db_fetch_key(rows, 0, &id) != 1)
 			break;
