@@ -101,12 +101,76 @@ crypto_sha256(const void *data, size_t len, unsigned char *out)
 	SHA256(data, len, out);
 }
 
+/* HMAC's keyed contexts, kept per thread: OpenSSL 3's one-shot HMAC()
+ * fetches the digest and builds and keys a context for each call, 1.2 %
+ * of a list page's instructions for its CSRF token; a kept context is only
+ * started again. A program signs with one or two keys (the installation's
+ * secret, a key's); a third takes the place of the one used longest ago.
+ * Kept until the process ends: only the requests' thread signs (not the
+ * export's second thread), so nothing is left behind by a thread. */
+#define HMAC_KEYS_KEPT 2
+#define HMAC_KEY_MAX 256	/* longer keys are not kept (the secret is 64) */
+
+static __thread struct hmac_kept {
+	EVP_MAC_CTX *ctx;
+	char key[HMAC_KEY_MAX + 1];
+	unsigned long used;
+} hmac_kept[HMAC_KEYS_KEPT];
+static __thread unsigned long hmac_uses;
+
+/* The kept context keyed with key, made when it is not there; NULL when
+ * OpenSSL could not make it (or the key is too long to keep). */
+static EVP_MAC_CTX *
+hmac_context(const char *key, size_t key_len)
+{
+	struct hmac_kept *slot = &hmac_kept[0];
+	OSSL_PARAM params[2];
+	EVP_MAC *mac;
+	int i;
+
+	if (key_len > HMAC_KEY_MAX)
+		return NULL;
+	for (i = 0; i < HMAC_KEYS_KEPT; i++) {
+		if (hmac_kept[i].ctx != NULL && strcmp(hmac_kept[i].key, key) == 0) {
+			hmac_kept[i].used = ++hmac_uses;
+			return hmac_kept[i].ctx;
+		}
+		if (hmac_kept[i].used < slot->used)
+			slot = &hmac_kept[i];
+	}
+	EVP_MAC_CTX_free(slot->ctx);
+	slot->ctx = NULL;
+	if ((mac = EVP_MAC_fetch(NULL, "HMAC", NULL)) == NULL)
+		return NULL;
+	slot->ctx = EVP_MAC_CTX_new(mac);
+	EVP_MAC_free(mac);
+	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, "SHA256", 0);
+	params[1] = OSSL_PARAM_construct_end();
+	if (slot->ctx == NULL ||
+	    EVP_MAC_init(slot->ctx, (const unsigned char *)key, key_len, params) != 1) {
+		EVP_MAC_CTX_free(slot->ctx);
+		slot->ctx = NULL;
+		return NULL;
+	}
+	memcpy(slot->key, key, key_len + 1);
+	slot->used = ++hmac_uses;
+	return slot->ctx;
+}
+
 void
 crypto_hmac(const char *key, const void *data, size_t len, unsigned char *out)
 {
-	unsigned int out_len = CRYPTO_HASH_BYTES;
+	size_t key_len = strlen(key), out_len = 0;
+	unsigned int one_shot_len = CRYPTO_HASH_BYTES;
+	EVP_MAC_CTX *ctx = hmac_context(key, key_len);
 
-	HMAC(EVP_sha256(), key, (int)strlen(key), data, len, out, &out_len);
+	/* started again under the key it holds: a NULL key keeps it */
+	if (ctx != NULL && EVP_MAC_init(ctx, NULL, 0, NULL) == 1 &&
+	    EVP_MAC_update(ctx, data, len) == 1 &&
+	    EVP_MAC_final(ctx, out, &out_len, CRYPTO_HASH_BYTES) == 1 &&
+	    out_len == CRYPTO_HASH_BYTES)
+		return;
+	HMAC(EVP_sha256(), key, (int)key_len, data, len, out, &one_shot_len);
 }
 
 int

@@ -17,12 +17,12 @@
 int
 main(void)
 {
-	unsigned char a[32], b[32], mac[32];
-	char hex[65], long_key[132];
+	unsigned char a[32], b[32], mac[32], other[32];
+	char hex[65], long_key[132], very_long_key[301];
 	char *phc, *again;
 
 	pid_t child;
-	int status;
+	int status, i;
 	SSL_CTX *tls;
 
 	/* as a web program starts (app.c): everything below runs after it */
@@ -68,6 +68,29 @@ main(void)
 	crypto_hex(mac, sizeof(mac), hex);
 	is_str(hex, "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7",
 	    "HMAC-SHA256 with a 20-byte key matches RFC 4231");
+
+	/* the keyed contexts are kept (crypto.c): the same answers again, with
+	 * three keys taking turns in two kept places, and after a long key
+	 * that is not kept */
+	for (i = 0; i < 3; i++) {
+		crypto_hmac("Jefe", "what do ya want for nothing?", 28, mac);
+		crypto_hex(mac, sizeof(mac), hex);
+		ok(strcmp(hex, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
+		    == 0, "HMAC-SHA256 under a kept key, again");
+		crypto_hmac(long_key, "Hi There", 8, mac);
+		crypto_hex(mac, sizeof(mac), hex);
+		ok(strcmp(hex, "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7")
+		    == 0, "HMAC-SHA256 under a second kept key, again");
+		crypto_hmac("key", "The quick brown fox jumps over the lazy dog", 43, mac);
+		crypto_hex(mac, sizeof(mac), hex);
+		ok(strcmp(hex, "f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8")
+		    == 0, "HMAC-SHA256 under a third key, two kept places");
+		memset(very_long_key, 'k', sizeof(very_long_key) - 1);
+		very_long_key[sizeof(very_long_key) - 1] = '\0';
+		crypto_hmac(very_long_key, "Hi There", 8, mac);
+		crypto_hmac(very_long_key, "Hi There", 8, other);
+		ok(memcmp(mac, other, sizeof(mac)) == 0, "a key too long to keep signs alike twice");
+	}
 
 	/* FIPS 180-2's examples */
 	crypto_sha256("abc", 3, mac);
