@@ -27,6 +27,7 @@ struct db_typed {
 	unsigned int decimals;	/* of a DATETIME(n) */
 	long long number;
 	MYSQL_TIME time;
+	int unwritten;		/* the row's value is not yet in the text buffer */
 };
 
 static void
@@ -1005,7 +1006,9 @@ db_fetch(struct db_query *query)
 			continue;
 		}
 		if (query->typed[i].kind != TYPED_TEXT) {
-			query->lengths[i] = typed_text(&query->typed[i], query->buffers[i]);
+			/* written as text when it is asked for (typed_ready): the
+			 * list reads its dates and money as numbers */
+			query->typed[i].unwritten = 1;
 			continue;
 		}
 		if (query->lengths[i] >= query->sizes[i]) {
@@ -1063,11 +1066,23 @@ db_fetch_key(struct db_query *query, unsigned int col, long long *value)
 	return 1;
 }
 
+/* Writes a number or a time of the current row into its text buffer, the
+ * first time it is asked for. */
+static void
+typed_ready(struct db_query *query, unsigned int col)
+{
+	if (query->typed[col].unwritten) {
+		query->lengths[col] = typed_text(&query->typed[col], query->buffers[col]);
+		query->typed[col].unwritten = 0;
+	}
+}
+
 const char *
 db_text(struct db_query *query, unsigned int col)
 {
 	if (col >= query->columns || query->nulls[col])
 		return NULL;
+	typed_ready(query, col);
 	return query->buffers[col];
 }
 
@@ -1076,19 +1091,35 @@ db_length(struct db_query *query, unsigned int col)
 {
 	if (col >= query->columns || query->nulls[col])
 		return 0;
+	typed_ready(query, col);
 	return query->lengths[col];
 }
 
 long long
 db_int(struct db_query *query, unsigned int col)
 {
-	const char *text = db_text(query, col);
-
-	if (text != NULL && (query->typed[col].kind == TYPED_SIGNED ||
-	    query->typed[col].kind == TYPED_UNSIGNED))
+	if (col >= query->columns || query->nulls[col])
+		return 0;
+	if (query->typed[col].kind == TYPED_SIGNED || query->typed[col].kind == TYPED_UNSIGNED)
 		return query->typed[col].number;
+	return strtoll(db_text(query, col), NULL, 10);
+}
 
-	return text ? strtoll(text, NULL, 10) : 0;
+int
+db_datetime(struct db_query *query, unsigned int col, int utc[6])
+{
+	const MYSQL_TIME *t;
+
+	if (col >= query->columns || query->nulls[col] || query->typed[col].kind != TYPED_DATETIME)
+		return -1;
+	t = &query->typed[col].time;
+	utc[0] = (int)t->year;
+	utc[1] = (int)t->month;
+	utc[2] = (int)t->day;
+	utc[3] = (int)t->hour;
+	utc[4] = (int)t->minute;
+	utc[5] = (int)t->second;
+	return 0;
 }
 
 unsigned int

@@ -251,6 +251,11 @@ unsigned long db_length(struct db_query *query, unsigned int col);
 /* Column col as an integer (0 for NULL). */
 long long db_int(struct db_query *query, unsigned int col);
 
+/* Column col of a DATETIME or TIMESTAMP type as its year, month, day,
+ * hour, minute and second, without writing its text: 0, or -1 for SQL
+ * NULL and for a column of another type (a DATE too: a day, not a time). */
+int db_datetime(struct db_query *query, unsigned int col, int utc[6]);
+
 /* Warnings the server gave for the last statement (LIMIT ROWS EXAMINED
  * reached is one). */
 unsigned int db_warnings(struct db *db);

@@ -284,25 +284,23 @@ format_civil_from_days(long days, int *year, int *month, int *day)
 	*year = (int)(yoe + era * 400 + (*month <= 2));
 }
 
-/* The UTC datetime converted to zone, as "YYYY-MM-DD HH:MM" into out
- * (LOCAL_MAX bytes). Returns 0, or -1 when sql_utc is not a datetime. */
+/* The UTC datetime (year, month, day, hour, minute, second) converted to
+ * zone, as "YYYY-MM-DD HH:MM" into out (LOCAL_MAX bytes). Returns 0, or -1
+ * when it is not a datetime. */
 #define LOCAL_MAX 48
 static int
-local_datetime(const char *sql_utc, const char *zone, char *out)
+local_datetime_of(const int utc[6], const char *zone, char *out)
 {
 	long long local;
 	long offset, days, seconds;
 	time_t when;
-	int year, month, day, hour, minute, second;
+	int year = utc[0], month = utc[1], day = utc[2];
 
-	if (sql_utc == NULL || strlen(sql_utc) < 19 || sql_utc[4] != '-' || sql_utc[7] != '-' ||
-	    sql_utc[10] != ' ' || sql_utc[13] != ':' || sql_utc[16] != ':' ||
-	    (year = digits(sql_utc, 4)) < 0 || (month = digits(sql_utc + 5, 2)) < 1 || month > 12 ||
-	    (day = digits(sql_utc + 8, 2)) < 1 || day > 31 || (hour = digits(sql_utc + 11, 2)) < 0 ||
-	    hour > 23 || (minute = digits(sql_utc + 14, 2)) < 0 || minute > 59 ||
-	    (second = digits(sql_utc + 17, 2)) < 0 || second > 60)
+	if (year < 0 || year > 9999 || month < 1 || month > 12 || day < 1 || day > 31 ||
+	    utc[3] < 0 || utc[3] > 23 || utc[4] < 0 || utc[4] > 59 || utc[5] < 0 || utc[5] > 60)
 		return -1;
-	when = (time_t)days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second;
+	when = (time_t)days_from_civil(year, month, day) * 86400 + utc[3] * 3600 + utc[4] * 60 +
+	    utc[5];
 	zone_use(zone);
 	if (utc_offset(when, &offset) != 0)
 		return -1;
@@ -324,6 +322,21 @@ local_datetime(const char *sql_utc, const char *zone, char *out)
 	put_digits(out + 14, (int)(seconds % 3600 / 60), 2);
 	out[16] = '\0';
 	return 0;
+}
+
+/* local_datetime_of for an SQL UTC datetime's text. */
+static int
+local_datetime(const char *sql_utc, const char *zone, char *out)
+{
+	int utc[6];
+
+	if (sql_utc == NULL || strlen(sql_utc) < 19 || sql_utc[4] != '-' || sql_utc[7] != '-' ||
+	    sql_utc[10] != ' ' || sql_utc[13] != ':' || sql_utc[16] != ':' ||
+	    (utc[0] = digits(sql_utc, 4)) < 0 || (utc[1] = digits(sql_utc + 5, 2)) < 0 ||
+	    (utc[2] = digits(sql_utc + 8, 2)) < 0 || (utc[3] = digits(sql_utc + 11, 2)) < 0 ||
+	    (utc[4] = digits(sql_utc + 14, 2)) < 0 || (utc[5] = digits(sql_utc + 17, 2)) < 0)
+		return -1;
+	return local_datetime_of(utc, zone, out);
 }
 
 /* The date of sql_utc in zone, the shop's way, and its time after it when
@@ -349,6 +362,19 @@ void
 format_local_date(const char *sql_utc, const char *zone, enum lang lang, char *out, size_t size)
 {
 	format_local(sql_utc, zone, lang, 0, out, size);
+}
+
+void
+format_local_date_of(const int utc[6], const char *zone, enum lang lang, char *out, size_t size)
+{
+	char local[LOCAL_MAX];
+
+	if (local_datetime_of(utc, zone, local) != 0) {
+		if (size > 0)
+			out[0] = '\0';
+		return;
+	}
+	format_date(local, lang, out, size);
 }
 
 void

@@ -28,6 +28,12 @@ void format_count(long long value, enum lang lang, char *out, size_t size);
 void format_local_date(const char *sql_utc, const char *zone, enum lang lang, char *out,
     size_t size);
 
+/* format_local_date of a UTC datetime given as its year, month, day,
+ * hour, minute and second (db_datetime's): the list's dates, without
+ * their text. An impossible datetime gives "". */
+void format_local_date_of(const int utc[6], const char *zone, enum lang lang, char *out,
+    size_t size);
+
 /* The same with the time: "24/11/2026 23:30". */
 void format_local_when(const char *sql_utc, const char *zone, enum lang lang, char *out,
     size_t size);

@@ -40,6 +40,41 @@ every_day_as_the_c_library_says(char *out, size_t size)
 	ok(wrong == 0 && days > 100000, "every day of three centuries is converted as the C library does");
 }
 
+/* format_local_date_of (the list's dates, from the row's time) gives what
+ * format_local_date gives for the same datetime's text, every six hours
+ * and 17 minutes over 2026 to 2028 in Paris, New York and Lord Howe (the
+ * changes of offset fall between the times, on either side). */
+static void
+dates_of_parts_as_of_text(char *out, size_t size)
+{
+	static const char *const zones[] = { "Europe/Paris", "America/New_York",
+		"Australia/Lord_Howe" };
+	time_t when, start = 1767225600;	/* 2026-01-01 00:00:00 UTC */
+	char sql[32], expected[32];
+	struct tm utc;
+	size_t z;
+	int parts[6], wrong = 0, times = 0;
+
+	for (when = start; when < start + 3 * 365 * 86400; when += 6 * 3600 + 17 * 60)
+		for (z = 0; z < sizeof(zones) / sizeof(zones[0]); z++, times++) {
+			gmtime_r(&when, &utc);
+			strftime(sql, sizeof(sql), "%Y-%m-%d %H:%M:%S", &utc);
+			format_local_date(sql, zones[z], z % 2 ? LANG_EN : LANG_FR, expected,
+			    sizeof(expected));
+			parts[0] = utc.tm_year + 1900;
+			parts[1] = utc.tm_mon + 1;
+			parts[2] = utc.tm_mday;
+			parts[3] = utc.tm_hour;
+			parts[4] = utc.tm_min;
+			parts[5] = utc.tm_sec;
+			format_local_date_of(parts, zones[z], z % 2 ? LANG_EN : LANG_FR, out, size);
+			if (strcmp(out, expected) != 0 && wrong++ == 0)
+				fprintf(stderr, "# %s UTC in %s: %s, expected %s\n", sql, zones[z], out,
+				    expected);
+		}
+	ok(wrong == 0 && times > 10000, "a date from its parts is the date from its text");
+}
+
 /* Every quarter of an hour of 2026 and 2027 in zones whose offsets change
  * by an hour, half an hour (Lord Howe), in the south (Sydney), or never
  * (Kathmandu, +5:45), with the zones taken in turn, is what localtime_r
@@ -122,6 +157,18 @@ main(void)
 	format_local_when(NULL, "Europe/Paris", LANG_FR, out, sizeof(out));
 	is_str(out, "", "no datetime gives an empty text");
 	every_day_as_the_c_library_says(out, sizeof(out));
+	dates_of_parts_as_of_text(out, sizeof(out));
+	{
+		int evening[6] = { 2026, 12, 31, 23, 30, 0 }, impossible[6] = { 2026, 13, 1, 0, 0, 0 };
+		int zero[6] = { 0, 0, 0, 0, 0, 0 };
+
+		format_local_date_of(evening, "Europe/Paris", LANG_EN, out, sizeof(out));
+		is_str(out, "1 Jan 2027", "from its parts too, the date is the shop's, not UTC's");
+		format_local_date_of(impossible, "Europe/Paris", LANG_FR, out, sizeof(out));
+		is_str(out, "", "an impossible month gives an empty text");
+		format_local_date_of(zero, "Europe/Paris", LANG_FR, out, sizeof(out));
+		is_str(out, "", "a zero date gives an empty text");
+	}
 	every_quarter_hour_in_several_zones(out, sizeof(out));
 	format_local_when("2024-02-29 12:00:00", "UTC", LANG_FR, out, sizeof(out));
 	is_str(out, "29/02/2024 12:00", "a leap day is kept");
