@@ -466,3 +466,47 @@ SELECT s.id, CONCAT(IF(i > 40 AND i <= 60, 'pommeraie', IF(i > 81, 'pommeau', 'p
             page = self.list(q="wawa", size=size)
             self.assertEqual(ids(page), expected, size)
             self.assertIn("22 clients", page.text(), size)
+
+
+class ShopDates(Lists):
+    """The list's dates are the shop's days, not UTC's, in the default
+    table (the row template) and in a table of chosen columns: a customer
+    who joined at 22:30 UTC on 30 June and last ordered at 23:30 UTC on
+    31 December is "since 01/07/2026" and "ordered 01/01/2027" in Paris,
+    the days themselves in Cayenne (UTC-3)."""
+
+    def setUp(self):
+        super().setUp()
+        sql = web.STACK.sql
+        self.zone, = sql("SELECT time_zone FROM shop WHERE slug = 'alpha'")[0]
+        self.columns, = sql("SELECT IFNULL(list_columns, 'NULL') FROM admin"
+                            " WHERE email = '%s'" % self.owner[0])[0]
+        sql("INSERT INTO customer (shop_id, email, first_name, last_name, status, source,"
+            " created_at, last_order_at, order_count, total_spent_cents)"
+            " SELECT id, 'minuit@alpha.test', 'Minuit', 'Zoneminuit', 'active', 'admin',"
+            " '2026-06-30 22:30:00', '2026-12-31 23:30:00', 1, 1000"
+            " FROM shop WHERE slug = 'alpha'")
+        web.STACK.admin("search-reindex", "--shop", "alpha")
+
+    def tearDown(self):
+        # the shop's customers as the other tests count them
+        web.STACK.sql("DELETE s FROM customer_search s JOIN customer c ON c.id = s.customer_id"
+                      " WHERE c.email = 'minuit@alpha.test';"
+                      " DELETE FROM customer WHERE email = 'minuit@alpha.test'")
+        web.STACK.sql("UPDATE shop SET time_zone = '%s' WHERE slug = 'alpha'" % self.zone)
+        web.STACK.sql("UPDATE admin SET list_columns = %s WHERE email = '%s'" % (
+            "NULL" if self.columns == "NULL" else "'%s'" % self.columns, self.owner[0]))
+
+    def dates(self):
+        page = self.list(q="zoneminuit")
+        self.assertEqual(page.status, 200)
+        return (re.findall(r"\b\d\d/\d\d/\d{4}\b", page.body), "customers-chosen" in page.body)
+
+    def test_the_dates_are_the_shops_days(self):
+        for chosen in (None, "email,last_order,created"):
+            web.STACK.sql("UPDATE admin SET list_columns = %s WHERE email = '%s'" % (
+                "NULL" if chosen is None else "'%s'" % chosen, self.owner[0]))
+            for zone, days in (("Europe/Paris", ["01/01/2027", "01/07/2026"]),
+                               ("America/Cayenne", ["31/12/2026", "30/06/2026"])):
+                web.STACK.sql("UPDATE shop SET time_zone = '%s' WHERE slug = 'alpha'" % zone)
+                self.assertEqual(self.dates(), (days, chosen is not None), (chosen, zone))
