@@ -324,11 +324,10 @@ rows_to_page(struct request *req, struct customer_query *query, struct db_query 
 	int shown = more ? query->size : query->distinct, i;
 	char cursor[CUSTOMER_CURSOR_LINK_MAX + 1];
 	unsigned long long row, next = 0;
-	STRING lines;
-	NEOERR *err;
+	STRING *lines = chosen ? NULL : page_part(req, "Page.Rows");
 
-	string_init(&lines);
-	if (template == NULL || row_template_page(template, req->hdf) != 0) {
+	if (template == NULL || row_template_page(template, req->hdf) != 0 ||
+	    (!chosen && lines == NULL)) {
 		db_done(rows);
 		return -1;
 	}
@@ -343,8 +342,7 @@ rows_to_page(struct request *req, struct customer_query *query, struct db_query 
 			break;
 		if (chosen)
 			row_to_tree(req, rows, i);
-		else if (row_to_page(req, rows, template, &labels, &lines) != 0) {
-			string_clear(&lines);
+		else if (row_to_page(req, rows, template, &labels, lines) != 0) {
 			db_done(rows);
 			return -1;
 		}
@@ -356,14 +354,6 @@ rows_to_page(struct request *req, struct customer_query *query, struct db_query 
 			customer_query_cursor_link(query, rows, cursor, sizeof(cursor));
 			hdf_set_value(req->hdf, "Page.AfterCursor", cursor);
 		}
-	}
-	/* the tree owns the lines from here (also when it could not take them:
-	 * a failed hdf_set_buf may have freed them) */
-	if (lines.buf != NULL && (err = hdf_set_buf(req->hdf, "Page.Rows", lines.buf)) !=
-	    STATUS_OK) {
-		nerr_ignore(&err);
-		db_done(rows);
-		return -1;
 	}
 	if (shown > 0 && db_text(rows, CUSTOMER_COL_MATCHING) != NULL)
 		query->matching = db_int(rows, CUSTOMER_COL_MATCHING);

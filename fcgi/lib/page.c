@@ -128,11 +128,59 @@ write_head(struct request *req, int status, const char *content_type)
 	req->head_sent = 1;
 }
 
+/* The page as rendered, kept for the next one: a 30 KB page freed and
+ * allocated again costs malloc a consolidation each time. */
+static STRING rendered;
+
+/* The part of the next page written by C (page_part): its text, the mark
+ * the tree holds in its place, and where the mark was rendered (-1: not
+ * yet). Kept for the next page, as the page is. */
+static struct {
+	STRING text;
+	char mark[2 + 2 * 16 + 1];
+	int pending;
+	long at;
+} part = { .at = -1 };
+
 static NEOERR *
 render_append(void *ctx, char *text)
 {
+	if (part.pending && ctx == &rendered && text[0] == part.mark[0] &&
+	    strcmp(text, part.mark) == 0) {
+		/* the part goes here when the page is written */
+		part.at = rendered.len;
+		return STATUS_OK;
+	}
 	return cs_string_add((STRING *)ctx, text, strlen(text)) == 0 ? STATUS_OK :
 	    nerr_raise(NERR_NOMEM, "no memory for the page");
+}
+
+STRING *
+page_part(struct request *req, const char *name)
+{
+	NEOERR *err;
+
+	if (part.mark[0] == '\0') {
+		/* \x01, 32 random hex digits, \x01: what no value of a tree
+		 * holds, by chance or by design */
+		unsigned char random[16];
+
+		if (crypto_random(random, sizeof(random)) != 0)
+			return NULL;
+		part.mark[0] = '\x01';
+		crypto_hex(random, sizeof(random), part.mark + 1);
+		strcat(part.mark, "\x01");
+	}
+	if ((err = hdf_set_value(req->hdf, name, part.mark)) != STATUS_OK) {
+		nerr_ignore(&err);
+		return NULL;
+	}
+	part.text.len = 0;
+	if (part.text.buf != NULL)
+		part.text.buf[0] = '\0';
+	part.pending = 1;
+	part.at = -1;
+	return &part.text;
 }
 
 /* Parsed templates are kept for the life of the process, one per entry
@@ -411,9 +459,16 @@ page_context(struct request *req)
 	}
 }
 
-/* The page as rendered, kept for the next one: a 30 KB page freed and
- * allocated again costs malloc a consolidation each time. */
-static STRING rendered;
+/* The page's part (page_part), written once by the page, and then
+ * forgotten: a large one (a 200-row list) is not kept. */
+static void
+part_done(void)
+{
+	part.pending = 0;
+	part.at = -1;
+	if (part.text.max > 256 * 1024)
+		string_clear(&part.text);
+}
 
 static void
 render_or_fail(struct request *req, int status, const char *template, int is_error_page)
@@ -428,6 +483,7 @@ render_or_fail(struct request *req, int status, const char *template, int is_err
 		notice_take(req);
 	err = render(req, template, &rendered);
 	if (err != STATUS_OK) {
+		part_done();
 		cs_log_error(template, err);
 		if (!is_error_page) {
 			page_error(req, 500, NULL);
@@ -438,7 +494,13 @@ render_or_fail(struct request *req, int status, const char *template, int is_err
 		return;
 	}
 	write_head(req, status, "text/html; charset=utf-8");
-	out(req, rendered.buf, (size_t)rendered.len);
+	if (part.at >= 0) {
+		out(req, rendered.buf, (size_t)part.at);
+		out(req, part.text.buf != NULL ? part.text.buf : "", (size_t)part.text.len);
+		out(req, rendered.buf + part.at, (size_t)(rendered.len - part.at));
+	} else
+		out(req, rendered.buf, (size_t)rendered.len);
+	part_done();
 	/* one uncommon page (a 200-row list) does not keep a large buffer */
 	if (rendered.max > 256 * 1024)
 		string_clear(&rendered);

@@ -12,6 +12,17 @@
  * with the given HTTP status. */
 void page_render(struct request *req, int status, const char *template);
 
+/* A part of the next page written by C rather than by its template (the
+ * customer list's rows, each value escaped by row_template.c): the buffer
+ * returned, emptied, to append it to. The tree's name holds a mark in its
+ * place (\x01, 32 random hex digits, \x01: no value of a tree holds it by
+ * chance or by design), which page_render replaces with the part when it
+ * writes the page; a page whose template does not write name leaves the
+ * part out. The part is not copied through the tree, ClearSilver's
+ * escaping and the rendered page (three copies of 20 KB of rows). NULL
+ * when out of memory. */
+STRING *page_part(struct request *req, const char *name);
+
 /* Renders templates/<template> of data_dir on its own (no layout) from hdf
  * (which needs its Lang) into out, escaping variables for escape ("html"
  * or "none"), for mail bodies: a request's tree or a shop context's.

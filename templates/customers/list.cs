@@ -99,7 +99,8 @@
   </tr></thead>
   <tbody>
 <?cs # the rows, each written by C from customers/list-row.cs (escaped
-  there, value by value) ?><?cs escape:"none" ?><?cs var:Page.Rows ?><?cs /escape ?>  </tbody>
+  there, value by value) and sent in the place of Page.Rows, which holds
+  a mark for them (page_part) ?><?cs var:Page.Rows ?>  </tbody>
 </table>
 <?cs /if ?>
 </div>

@@ -120,6 +120,24 @@ class ListView(Lists):
         self.assertEqual(len(ids(self.list(size="25"))), 25)
         self.assertEqual(len(ids(self.list(size="100"))), 100)
 
+    def test_the_rows_sit_in_the_table_and_their_mark_never_shows(self):
+        # the rows are written by C and sent in the place of a mark the
+        # template writes (page_part): inside the table, whole, once
+        for size in ("25", "100", "200"):
+            page = self.list(size=size, sort="email", dir="desc")
+            body = re.search(r"<tbody>(.*)</tbody>", page.body, re.S)
+            self.assertIsNotNone(body)
+            self.assertEqual(ids(page), re.findall(r'<td class="name"><a href="/admin/customers/'
+                                                   r'(\d+)[?"]', body.group(1)))
+            self.assertEqual(len(ids(page)), min(int(size), len(alpha("c.status <> 'inactive'"))))
+            self.assertEqual(body.group(1).count("<tr>"), len(ids(page)))
+            self.assertNotIn("\x01", page.body)
+            self.assertTrue(page.body.rstrip().endswith("</html>"))
+        for page in (self.list(q="zzzzqqqq"), self.list(size="25", sort="orders"),
+                     self.browser.get("/admin/customers/new")):
+            self.assertEqual(page.status, 200)
+            self.assertNotIn("\x01", page.body)
+
     def test_links_keep_the_view(self):
         page = self.list(source="import", sort="created", dir="desc", size="25")
         link = re.search(r'rel="next" href="([^"]+)"', page.body).group(1)
