@@ -137,6 +137,12 @@ request_variable(void *ctx, const char *name)
 	return strcmp(name, "QUERY_STRING") == 0 ? req->query : request_param(req, name);
 }
 
+NEOERR *
+request_cgi_variables(struct request *req)
+{
+	return cgi_tree_variables(req->hdf, request_variable, req);
+}
+
 /* The cgi kit's CGI for req, over *base: what cgi_init makes, at a tenth of
  * its cost (cgi_tree.h). The process's first request goes through cgi_init
  * itself, which sets up the cgi kit's error types (cgi_parse's multipart
@@ -163,9 +169,9 @@ request_cgi_init(struct request *req, HDF **base, CGI **cgi)
 	made->time_start = ne_timef();
 	made->ignore_empty_form_vars = IgnoreEmptyFormVars;
 	made->hdf = tree;
-	err = cgi_tree_variables(tree, request_variable, req);
-	if (err == STATUS_OK)
-		err = cgi_tree_cookies(tree, hdf_get_value(tree, "HTTP.Cookie", NULL));
+	/* CGI.* and HTTP.*, which only the cgi kit's form parser reads, when
+	 * a form is parsed (request_cgi_variables) */
+	err = cgi_tree_cookies(tree, request_variable(req, "HTTP_COOKIE"));
 	if (err == STATUS_OK)
 		err = cgi_tree_query(tree, req->query, made->ignore_empty_form_vars);
 	if (err != STATUS_OK) {

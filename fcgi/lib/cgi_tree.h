@@ -5,7 +5,9 @@
  * variable names it knows (most of them mod_ssl's) through a snprintf and
  * a getenv of its own: 190,000 instructions a request, a tenth of the
  * customer list's. These do the same work for the names a request can
- * have, and are what the door uses after a process's first request (app.c).
+ * have, and are what the door uses after a process's first request (app.c):
+ * the cookies and the query string for every request, the variables only
+ * for a form the cgi kit parses (request_cgi_variables).
  */
 #ifndef FIDELE_CGI_TREE_H
 #define FIDELE_CGI_TREE_H

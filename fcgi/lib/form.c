@@ -480,9 +480,13 @@ form_parse(struct request *req)
 		return 400;
 	}
 	/* the cgi kit compares the type whole and trusts the length it is told */
-	hdf_set_value(req->hdf, "CGI.ContentType", "application/x-www-form-urlencoded");
-	hdf_set_int_value(req->hdf, "CGI.ContentLength", (int)req->body_len);
-	err = cgi_parse(req->cgi);
+	err = request_cgi_variables(req);
+	if (err == STATUS_OK)
+		err = hdf_set_value(req->hdf, "CGI.ContentType", "application/x-www-form-urlencoded");
+	if (err == STATUS_OK)
+		err = hdf_set_int_value(req->hdf, "CGI.ContentLength", (int)req->body_len);
+	if (err == STATUS_OK)
+		err = cgi_parse(req->cgi);
 	if (err != STATUS_OK) {
 		cs_log_error("parse", err);
 		page_error(req, 400, "Error.BadForm");
