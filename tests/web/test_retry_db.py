@@ -85,9 +85,14 @@ class Watcher(Session):
         worker may wait for the same row), once there is one not in not_in."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
+            # INNODB_TRX is a picture up to 0.1 s old: it may still show
+            # a connection an earlier test killed, which the live process
+            # list no longer has (KILL would say "Unknown thread id")
             for thread_id, query in self.query(
-                    "SELECT trx_mysql_thread_id, REPLACE(trx_query, '\\n', ' ')"
-                    " FROM information_schema.INNODB_TRX WHERE trx_state = 'LOCK WAIT';"):
+                    "SELECT t.trx_mysql_thread_id, REPLACE(t.trx_query, '\\n', ' ')"
+                    " FROM information_schema.INNODB_TRX t"
+                    " JOIN information_schema.PROCESSLIST p ON p.ID = t.trx_mysql_thread_id"
+                    " WHERE t.trx_state = 'LOCK WAIT';"):
                 if query.startswith(statement) and thread_id not in not_in:
                     return thread_id
             # polling a condition, not waiting for one to happen; InnoDB
