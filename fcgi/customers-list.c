@@ -78,20 +78,31 @@ list_count(struct request *req, struct customer_query *query)
 }
 
 /* The filters as a query string (values URL-escaped) for the pager and the
- * sort links, and each value back under Page.Filter.* for the form. */
+ * sort links, and each value back under Page.Filter.* for the form; the
+ * view (the filters, the order and the page size) as the query string of
+ * its first page; whether a filter other than the search is set (the
+ * filter form opens by itself). */
 static void
 list_view_links(struct request *req, const struct customer_query *query)
 {
-	char filters[1600], value[sizeof(query->search)];
+	char filters[1600], sort[16], dir[16];
+	const char *others = filters;
 
 	customer_query_filters_text(query, filters, sizeof(filters));
 	customer_query_filters_hdf(query, req->hdf, "Page.Filter");
 	hdf_set_value(req->hdf, "Page.Filters", filters);
-	hdf_set_value(req->hdf, "Page.Sort", customer_query_value(query, CUSTOMER_KEY_SORT, value,
-	    sizeof(value)));
-	hdf_set_value(req->hdf, "Page.Dir", customer_query_value(query, CUSTOMER_KEY_DIR, value,
-	    sizeof(value)));
+	customer_query_value(query, CUSTOMER_KEY_SORT, sort, sizeof(sort));
+	customer_query_value(query, CUSTOMER_KEY_DIR, dir, sizeof(dir));
+	hdf_set_value(req->hdf, "Page.Sort", sort);
+	hdf_set_value(req->hdf, "Page.Dir", dir);
 	hdf_set_int_value(req->hdf, "Page.Size", query->size);
+	hdf_set_valuef(req->hdf, "Page.View=%ssort=%s&dir=%s&size=%d", filters, sort, dir,
+	    query->size);
+	/* the search comes first, its value escaped (no '&' in it) */
+	if (strncmp(others, "q=", 2) == 0 && strchr(others, '&') != NULL)
+		others = strchr(others, '&') + 1;
+	if (*others != '\0')
+		hdf_set_value(req->hdf, "Page.FiltersOpen", "1");
 	hdf_set_value(req->hdf, "Page.Filter.status", customer_query_keys[CUSTOMER_KEY_STATUS]
 	    .field.choices[query->status]);
 }

@@ -28,7 +28,7 @@ def:list_tools() ?>
   <summary><?cs var:Lang.Segments.Columns.Choose ?></summary>
   <form method="post" action="/admin/customers/columns">
     <?cs call:csrf_field() ?>
-    <input type="hidden" name="back" value="/admin/customers?<?cs var:Page.Filters ?>sort=<?cs var:Page.Sort ?>&amp;dir=<?cs var:Page.Dir ?>&amp;size=<?cs var:Page.Size ?>">
+    <input type="hidden" name="back" value="/admin/customers?<?cs var:Page.View ?>">
     <fieldset><legend><?cs var:Lang.Segments.Columns.Legend ?></legend>
     <?cs each:c = Lang.Segments.Columns.Name ?><label class="check"><input type="checkbox" name="col_<?cs name:c ?>" value="1"<?cs if:Page.Col[name(c)] ?> checked<?cs /if ?>> <?cs var:c ?></label>
     <?cs /each ?></fieldset>

@@ -1,4 +1,8 @@
-<?cs include:"macros.cs" ?><?cs set:Page.Title = Lang.Customers.Title ?><?cs set:Page.Section = "customers" ?><?cs set:Page.Script = "1" ?><?cs def:sort_link(key, label) ?><th scope="col"<?cs if:Page.Sort == key ?> aria-sort="<?cs if:Page.Dir == "asc" ?>ascending<?cs else ?>descending<?cs /if ?>"<?cs /if ?>><a href="/admin/customers?<?cs var:Page.Filters ?>sort=<?cs var:key ?>&amp;dir=<?cs if:Page.Sort == key && Page.Dir == "asc" ?>desc<?cs else ?>asc<?cs /if ?>&amp;size=<?cs var:Page.Size ?>"><?cs var:label ?><?cs if:Page.Sort == key ?> <?cs if:Page.Dir == "asc" ?>▲<?cs else ?>▼<?cs /if ?><?cs /if ?></a></th><?cs /def ?><?cs include:"customers/columns.cs" ?><?cs def:content() ?>
+<?cs include:"macros.cs" ?><?cs set:Page.Title = Lang.Customers.Title ?><?cs set:Page.Section = "customers" ?><?cs set:Page.Script = "1" ?><?cs def:sort_link(key, label) ?><?cs
+  if:Page.Sort != key ?><th scope="col"><a href="/admin/customers?<?cs var:Page.Filters ?>sort=<?cs var:key ?>&amp;dir=asc&amp;size=<?cs var:Page.Size ?>"><?cs var:label ?></a></th><?cs
+  elif:Page.Dir == "asc" ?><th scope="col" aria-sort="ascending"><a href="/admin/customers?<?cs var:Page.Filters ?>sort=<?cs var:key ?>&amp;dir=desc&amp;size=<?cs var:Page.Size ?>"><?cs var:label ?> ▲</a></th><?cs
+  else ?><th scope="col" aria-sort="descending"><a href="/admin/customers?<?cs var:Page.Filters ?>sort=<?cs var:key ?>&amp;dir=asc&amp;size=<?cs var:Page.Size ?>"><?cs var:label ?> ▼</a></th><?cs
+  /if ?><?cs /def ?><?cs include:"customers/columns.cs" ?><?cs def:content() ?>
 <div class="page-head">
   <h1><?cs var:Lang.Customers.Title ?></h1>
   <form class="search" method="get" action="/admin/customers" role="search">
@@ -10,7 +14,7 @@
   <?cs if:Page.MayExport ?><a class="button" id="export-button" href="/admin/export?<?cs var:Page.Filters ?>sort=<?cs var:Page.Sort ?>&amp;dir=<?cs var:Page.Dir ?>"><?cs var:Lang.Customers.Export ?></a><?cs /if ?>
   <a class="button primary" href="/admin/customers/new"><?cs var:Lang.Customers.New ?></a>
 </div>
-<details class="filters"<?cs if:Page.Filters && Page.Filters != "q=" + url_escape(Page.Query) + "&" ?> open<?cs /if ?>>
+<details class="filters"<?cs if:Page.FiltersOpen ?> open<?cs /if ?>>
   <summary><?cs var:Lang.Customers.Filters ?></summary>
   <form method="get" action="/admin/customers" class="filter-form">
     <input type="hidden" name="q" value="<?cs var:Page.Query ?>">
@@ -107,12 +111,11 @@
 </form>
 <?cs /if ?>
 <?cs if:Page.Previous || Page.Next || Page.Number > 1 ?>
-<?cs set:Page.Here = "/admin/customers?" + Page.Filters + "sort=" + Page.Sort + "&dir=" + Page.Dir + "&size=" + Page.Size ?>
 <nav class="pager" aria-label="<?cs var:Lang.Customers.Pages ?>">
-  <?cs if:Page.Number > 2 || (Page.Number > 1 && !Page.Previous) ?><a href="<?cs var:Page.Here ?>">« <?cs var:Lang.Customers.FirstPage ?></a><?cs /if ?>
-  <?cs if:Page.Previous ?><a rel="prev" href="<?cs var:Page.Here ?>&amp;before=<?cs var:Page.BeforeCursor ?>&amp;page=<?cs var:Page.Previous ?><?cs if:Page.Total ?>&amp;total=<?cs var:Page.Total ?><?cs /if ?>">← <?cs var:Lang.Customers.Previous ?></a><?cs /if ?>
+  <?cs if:Page.Number > 2 || (Page.Number > 1 && !Page.Previous) ?><a href="/admin/customers?<?cs var:Page.View ?>">« <?cs var:Lang.Customers.FirstPage ?></a><?cs /if ?>
+  <?cs if:Page.Previous ?><a rel="prev" href="/admin/customers?<?cs var:Page.View ?>&amp;before=<?cs var:Page.BeforeCursor ?>&amp;page=<?cs var:Page.Previous ?><?cs if:Page.Total ?>&amp;total=<?cs var:Page.Total ?><?cs /if ?>">← <?cs var:Lang.Customers.Previous ?></a><?cs /if ?>
   <span class="page-number"><?cs var:Lang.Customers.Page ?> <?cs var:Page.Number ?></span>
-  <?cs if:Page.Next ?><a rel="next" href="<?cs var:Page.Here ?>&amp;after=<?cs var:Page.AfterCursor ?>&amp;page=<?cs var:Page.Next ?><?cs if:Page.Total ?>&amp;total=<?cs var:Page.Total ?><?cs /if ?>"><?cs var:Lang.Customers.Next ?> →</a><?cs /if ?>
+  <?cs if:Page.Next ?><a rel="next" href="/admin/customers?<?cs var:Page.View ?>&amp;after=<?cs var:Page.AfterCursor ?>&amp;page=<?cs var:Page.Next ?><?cs if:Page.Total ?>&amp;total=<?cs var:Page.Total ?><?cs /if ?>"><?cs var:Lang.Customers.Next ?> →</a><?cs /if ?>
 </nav>
 <?cs /if ?>
 <?cs /def ?>
