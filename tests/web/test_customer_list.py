@@ -138,6 +138,19 @@ class ListView(Lists):
             self.assertEqual(page.status, 200)
             self.assertNotIn("\x01", page.body)
 
+    def test_the_filters_open_by_themselves_when_one_is_set(self):
+        def opened(**query):
+            tag = re.search(r'<details class="filters"[^>]*>', self.list(**query).body).group(0)
+            return " open" in tag
+        self.assertFalse(opened())
+        self.assertFalse(opened(q="dupont"))
+        self.assertFalse(opened(q="a&b=c"))
+        self.assertFalse(opened(sort="email", dir="desc", size="100"))
+        self.assertTrue(opened(status="blocked"))
+        self.assertTrue(opened(q="dupont", source="import"))
+        self.assertTrue(opened(orders_min="2"))
+        self.assertTrue(opened(status="current"))   # given, even at its default
+
     def test_links_keep_the_view(self):
         page = self.list(source="import", sort="created", dir="desc", size="25")
         link = re.search(r'rel="next" href="([^"]+)"', page.body).group(1)
