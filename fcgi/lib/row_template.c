@@ -5,6 +5,7 @@
  */
 #include <config.h>
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -267,6 +268,10 @@ value_true(const char *value)
 
 	if (value == NULL || *value == '\0')
 		return 0;
+	/* a name: what strtol would not read as a number at all */
+	if (!isdigit((unsigned char)*value) && *value != '-' && *value != '+' &&
+	    !isspace((unsigned char)*value))
+		return 1;
 	number = strtol(value, &rest, 0);
 	return *rest != '\0' || number != 0;
 }
@@ -276,12 +281,12 @@ value_true(const char *value)
 static int
 append_escaped(STRING *out, const char *value)
 {
-	size_t length = strlen(value);
+	size_t length = strcspn(value, "&<>\"'\r");
 	char *escaped = NULL;
 	NEOERR *err;
 	int result;
 
-	if (strcspn(value, "&<>\"'\r") == length)
+	if (value[length] == '\0')
 		return cs_string_add(out, value, length);
 	err = neos_var_escape(NEOS_ESCAPE_HTML, value, &escaped);
 	if (err != STATUS_OK) {

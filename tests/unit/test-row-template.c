@@ -48,6 +48,12 @@ static const struct row_case cases[] = {
 	    "active", "Actif", "", "", "", "" }, NULL },
 	{ "names that are almost numbers", { "18", "0 ", "0a", "a@example.fr", "0a, 0 ", "",
 	    "active", "Actif", "", "", "", "" }, NULL },
+	{ "zeros behind a space or a sign", { "20", " 0", "+0", "z@example.fr", "+0,  0", "",
+	    "active", "Actif", "", "", "", "" }, NULL },
+	{ "more zeros, and names that start with no digit", { "21", "\t0", "-0", "t@example.fr",
+	    "-0, \t0", "", "active", "Actif", "", "", "", "" }, NULL },
+	{ "names that start with a letter or an accent", { "22", "\xc3\x89lodie", "x0",
+	    "e@example.fr", "x0, \xc3\x89lodie", "", "active", "Actif", "", "", "", "" }, NULL },
 	{ "missing names", { "19", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
 	    NULL }, NULL },
 };
