@@ -85,7 +85,7 @@ list_count(struct request *req, struct customer_query *query)
 static void
 list_view_links(struct request *req, const struct customer_query *query)
 {
-	char filters[1600], sort[16], dir[16];
+	char filters[1600], sort[16], dir[16], view[sizeof(filters) + 64];
 	const char *others = filters;
 
 	customer_query_filters_text(query, filters, sizeof(filters));
@@ -96,8 +96,8 @@ list_view_links(struct request *req, const struct customer_query *query)
 	hdf_set_value(req->hdf, "Page.Sort", sort);
 	hdf_set_value(req->hdf, "Page.Dir", dir);
 	hdf_set_int_value(req->hdf, "Page.Size", query->size);
-	hdf_set_valuef(req->hdf, "Page.View=%ssort=%s&dir=%s&size=%d", filters, sort, dir,
-	    query->size);
+	snprintf(view, sizeof(view), "%ssort=%s&dir=%s&size=%d", filters, sort, dir, query->size);
+	hdf_set_value(req->hdf, "Page.View", view);
 	/* the search comes first, its value escaped (no '&' in it) */
 	if (strncmp(others, "q=", 2) == 0 && strchr(others, '&') != NULL)
 		others = strchr(others, '&') + 1;
