@@ -291,6 +291,17 @@ has(const char *text, const char *part)
 	return 0;
 }
 
+static int
+ends_with(const char *text, const char *end)
+{
+	size_t n = strlen(text), m = strlen(end);
+
+	if (n >= m && strcmp(text + n - m, end) == 0)
+		return 1;
+	printf("#   '%s' does not end:\n#   %s\n", end, text);
+	return 0;
+}
+
 static void
 test_sql(void)
 {
@@ -363,13 +374,13 @@ test_sql(void)
 	    has(sql.text, ", NULL AS matching, s0.name_key AS sort_key FROM customer_search s0"
 	    " FORCE INDEX (customer_search_term_name) STRAIGHT_JOIN customer c") &&
 	    has(sql.text, " AND s0.term = ?") &&
-	    has(sql.text, " UNION (SELECT DISTINCT c.id, c.first_name,") &&
+	    has(sql.text, " UNION ALL (SELECT DISTINCT c.id, c.first_name,") &&
 	    has(sql.text, " AND s0.term LIKE ? AND s0.term > ?") &&
 	    has(sql.text, "ORDER BY s0.name_key, s0.customer_id LIMIT ?)") &&
-	    has(sql.text, ") ORDER BY sort_key, id LIMIT ?") && !strstr(sql.text, " page ") &&
+	    ends_with(sql.text, ") ORDER BY sort_key, id") && !strstr(sql.text, " page ") &&
 	    sql.params[sql.n - 1].number == 51,
 	    "the page of a surname far ahead reads the word's own term in name order and sorts"
-	    " its longer terms, each customer once, a page of them, their rows read once");
+	    " its longer terms, each customer once, a page of each merged, their rows read once");
 	customer_query_export_sql(&query, &sql);
 	ok(has(sql.text, "FROM (SELECT DISTINCT s.customer_id FROM customer_search s") &&
 	    !strstr(sql.text, "s0.") && has(sql.text, " ORDER BY c.name_key, c.id") &&
