@@ -16,6 +16,7 @@
 #include "lib/log.h"
 #include "lib/mail.h"
 #include "lib/page.h"
+#include "lib/text.h"
 #include "customers-bulkjob.h"
 
 const char *const bulk_action_names[BULK__MAX + 1] = {
@@ -55,16 +56,20 @@ bulk_action_find(const char *name)
 static int
 payload_add(char *out, size_t size, size_t *used, const char *name, const char *value)
 {
-	char *escaped = NULL;
-	int written;
+	size_t n = strlen(name);
+	long escaped;
 
-	if (cgi_url_escape(value, &escaped) != STATUS_OK)
+	/* "name=", the value escaped in its place, "&" */
+	if (*used + n + 1 >= size)
 		return -1;
-	written = snprintf(out + *used, size - *used, "%s=%s&", name, escaped);
-	free(escaped);
-	if (written < 0 || *used + (size_t)written >= size)
+	memcpy(out + *used, name, n);
+	out[*used + n] = '=';
+	escaped = text_url_escape(value, out + *used + n + 1, size - *used - n - 1);
+	if (escaped < 0 || *used + n + 1 + (size_t)escaped + 1 >= size)
 		return -1;
-	*used += (size_t)written;
+	*used += n + 1 + (size_t)escaped;
+	out[(*used)++] = '&';
+	out[*used] = '\0';
 	return 0;
 }
 

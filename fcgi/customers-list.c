@@ -16,6 +16,7 @@
 #include "lib/format.h"
 #include "lib/page.h"
 #include "lib/row_template.h"
+#include "lib/text.h"
 #include "customers-list.h"
 
 struct field customers_list_fields[CUSTOMER_KEY__MAX + 1];
@@ -420,7 +421,7 @@ list_self_link(struct request *req, const struct customer_query *query)
 	static const enum customer_key paging[] = { CUSTOMER_KEY_AFTER, CUSTOMER_KEY_BEFORE,
 		CUSTOMER_KEY_PAGE, CUSTOMER_KEY_TOTAL };
 	char self[BACK_MAX + 1], filters[1600], value[CUSTOMER_CURSOR_LINK_MAX + 1], plain[128];
-	char *escaped = NULL;
+	char back[sizeof("?back=") - 1 + 3 * BACK_MAX + 1];
 	size_t used, i;
 
 	customer_query_filters_text(query, filters, sizeof(filters));
@@ -446,10 +447,11 @@ list_self_link(struct request *req, const struct customer_query *query)
 	    customer_query_keys[CUSTOMER_KEY_SIZE].field.choices[0]);
 	if (strcmp(self, plain) == 0)
 		return;
-	if (used >= sizeof(self) || cgi_url_escape(self, &escaped) != STATUS_OK)
+	if (used >= sizeof(self))
 		return;
-	hdf_set_valuef(req->hdf, "Page.RowBack=?back=%s", escaped);
-	free(escaped);
+	memcpy(back, "?back=", 6);
+	if (text_url_escape(self, back + 6, sizeof(back) - 6) >= 0)
+		hdf_set_value(req->hdf, "Page.RowBack", back);
 }
 
 void

@@ -15,6 +15,7 @@
 
 #include "lib/app.h"
 #include "lib/page.h"
+#include "lib/text.h"
 #include "customers.h"
 #include "customers-bulkjob.h"
 #include "customers-list.h"
@@ -162,14 +163,13 @@ void
 customer_path(struct request *req, long long customer_id, char *out, size_t size)
 {
 	const char *back = back_link(req);
-	char *escaped = NULL;
+	char escaped[3 * BACK_MAX + 1];
 
-	if (back != NULL && cgi_url_escape(back, &escaped) == STATUS_OK &&
+	if (back != NULL && text_url_escape(back, escaped, sizeof(escaped)) >= 0 &&
 	    strlen(escaped) + 64 < size)
 		snprintf(out, size, "/admin/customers/%lld?back=%s", customer_id, escaped);
 	else
 		snprintf(out, size, "/admin/customers/%lld", customer_id);
-	free(escaped);
 }
 
 /* The way back to the list under Page.Back (the address) and
@@ -178,14 +178,13 @@ void
 back_to_page(struct request *req)
 {
 	const char *back = back_link(req);
-	char *escaped = NULL;
+	char escaped[3 * BACK_MAX + 1];
 
 	if (back == NULL)
 		return;
 	hdf_set_value(req->hdf, "Page.Back", back);
-	if (cgi_url_escape(back, &escaped) == STATUS_OK)
+	if (text_url_escape(back, escaped, sizeof(escaped)) >= 0)
 		hdf_set_value(req->hdf, "Page.BackParam", escaped);
-	free(escaped);
 }
 
 /* --- changing a customer ------------------------------------------------------ */

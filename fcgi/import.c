@@ -18,6 +18,7 @@
 #include "lib/app.h"
 #include "lib/format.h"
 #include "lib/page.h"
+#include "lib/text.h"
 #include "import.h"
 #include "import-job.h"
 #include "site.h"
@@ -360,11 +361,12 @@ import_load(struct request *req, struct import_view *view)
 static int
 append_value(STRING *text, const char *value, int first)
 {
-	char *escaped = NULL;
-	NEOERR *err = cgi_url_escape_more(value, &escaped, ",");
+	size_t room = 3 * strlen(value) + 1;
+	char *escaped = malloc(room);
+	NEOERR *err;
 
-	if (err != STATUS_OK) {
-		nerr_ignore(&err);
+	if (escaped == NULL || text_url_escape(value, escaped, room) < 0) {
+		free(escaped);
 		return -1;
 	}
 	err = string_appendf(text, "%s%s", first ? "" : ",", escaped);

@@ -872,15 +872,14 @@ customer_query_filters_text(const struct customer_query *query, char *out, size_
 
 	out[0] = '\0';
 	for (k = 0; k < CUSTOMER_FILTER__MAX; k++) {
-		char *escaped = NULL;
+		char escaped[3 * sizeof(value)];
 		int written;
 
 		customer_query_value(query, (enum customer_key)k, value, sizeof(value));
-		if (value[0] == '\0' || cgi_url_escape(value, &escaped) != STATUS_OK)
+		if (value[0] == '\0' || text_url_escape(value, escaped, sizeof(escaped)) < 0)
 			continue;
 		written = snprintf(out + used, size - used, "%s=%s&",
 		    customer_query_keys[k].field.name, escaped);
-		free(escaped);
 		if (written > 0 && used + (size_t)written < size)
 			used += (size_t)written;
 		else {

@@ -60,6 +60,12 @@ int text_email_normalise(char *s);
  * trailing % added: a prefix pattern. Returns 0, or -1 if it does not fit. */
 int text_like_prefix(const char *s, char *out, size_t out_size);
 
+/* s URL-escaped into out as the cgi kit's cgi_url_escape writes it: a space
+ * as +, the kit's other reserved characters ($&+,/:;=?@"<>#%{}|\^~[]`')
+ * and every byte outside 32-126 as %XX. Returns the length written, or -1
+ * when it does not fit in out_size (out is then ""). */
+long text_url_escape(const char *s, char *out, size_t out_size);
+
 /* Base64url without padding (RFC 4648 §5), for values carried in URLs.
  * Encode returns 0, or -1 if out is too small. Decode writes the bytes and a
  * terminating NUL and returns their count, or -1 when in is not canonical

@@ -1,10 +1,29 @@
 /* Unit tests for fcgi/lib/text.c: what every form accepts and refuses. */
 #include <config.h>
 
+#include <stdlib.h>
 #include <string.h>
 
+#include "../../fcgi/lib/clearsilver.h"
 #include "../../fcgi/lib/text.h"
 #include "tap.h"
+
+/* Whether text_url_escape writes s as the cgi kit's cgi_url_escape does. */
+static int
+escapes_as_the_kit(const char *s)
+{
+	char out[4 * 256 + 1], *kit = NULL;
+	long n = text_url_escape(s, out, sizeof(out));
+	int same;
+
+	if (cgi_url_escape(s, &kit) != STATUS_OK)
+		return 0;
+	same = n == (long)strlen(kit) && strcmp(out, kit) == 0;
+	if (!same)
+		printf("#   '%s' escaped as '%s', the kit writes '%s'\n", s, out, kit);
+	free(kit);
+	return same;
+}
 
 int
 main(void)
@@ -121,6 +140,30 @@ main(void)
 		    "a base64url text with stray low bits is refused");
 		ok(text_base64url_decode("TGV+", raw, sizeof(raw)) < 0, "a character outside base64url is refused");
 		ok(text_base64url_decode("TGVmw6h2cmUfNDI", raw, 4) < 0, "base64url too long for its buffer is refused");
+	}
+	{
+		char all[256], one[2] = { 0, 0 };
+		int c, each = 1;
+
+		for (c = 1; c < 256; c++) {
+			one[0] = (char)c;
+			each &= escapes_as_the_kit(one);
+			all[c - 1] = (char)c;
+		}
+		all[255] = '\0';
+		ok(each, "every byte alone is URL-escaped as the cgi kit escapes it");
+		ok(escapes_as_the_kit(all), "all the bytes together too");
+		ok(escapes_as_the_kit("q=\xc3\x89lodie Lef\xc3\xa8vre&status=active&sort=name&dir=asc"),
+		    "a list link with a search in UTF-8 too");
+		ok(escapes_as_the_kit(""), "the empty text too");
+		ok(text_url_escape("a b&c", buf, sizeof(buf)) == 7 && strcmp(buf, "a+b%26c") == 0,
+		    "a space is a +, a reserved character %XX");
+		ok(text_url_escape("a&b", buf, 5) == -1 && buf[0] == '\0',
+		    "an escape that does not fit is refused, nothing written");
+		ok(text_url_escape("a&b", buf, 6) == 5 && strcmp(buf, "a%26b") == 0,
+		    "one that just fits is written");
+		ok(text_url_escape("ab", buf, 2) == -1 && text_url_escape("", buf, 0) == -1,
+		    "no room for the end of the text is refused");
 	}
 	is_str(text_client_key("203.0.113.7", buf, sizeof(buf)), "203.0.113.7",
 	    "an IPv4 client is limited by its address");
