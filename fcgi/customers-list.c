@@ -322,20 +322,57 @@ row_to_tree(struct request *req, struct db_query *query, int n)
 	hdf_set_value(row, "last_order", text);
 }
 
-/* Shows up to size rows of the page's result in the list's order (a page
- * read backwards is turned round) as Page.Rows, written by the row template
- * (Page.RowBack must be set), and sets the links to the pages around it.
- * Returns the number of rows shown, or -1 when the rows cannot be written. */
+/* Shows the current row of the page's result as its line i: into Page.Rows
+ * through the row template (lines), or into the tree for the table of
+ * chosen columns (lines NULL). The first line's cursor is the link back.
+ * 0, or -1 when the line cannot be written. */
+static int
+row_shown(struct request *req, struct customer_query *query, struct db_query *rows,
+    const struct row_template *template, struct status_labels *labels, STRING *lines, int i)
+{
+	char cursor[CUSTOMER_CURSOR_LINK_MAX + 1];
+
+	if (lines == NULL)
+		row_to_tree(req, rows, i);
+	else if (row_to_page(req, rows, template, labels, lines) != 0)
+		return -1;
+	if (i == 0) {
+		customer_query_cursor_link(query, rows, cursor, sizeof(cursor));
+		hdf_set_value(req->hdf, "Page.BeforeCursor", cursor);
+	}
+	return 0;
+}
+
+/* Sets the last line's cursor and the count read with the page from the
+ * current row of the page's result, the last line's. */
+static void
+last_row_shown(struct request *req, struct customer_query *query, struct db_query *rows)
+{
+	char cursor[CUSTOMER_CURSOR_LINK_MAX + 1];
+
+	customer_query_cursor_link(query, rows, cursor, sizeof(cursor));
+	hdf_set_value(req->hdf, "Page.AfterCursor", cursor);
+	if (db_text(rows, CUSTOMER_COL_MATCHING) != NULL)
+		query->matching = db_int(rows, CUSTOMER_COL_MATCHING);
+}
+
+/* Shows up to size rows of the page's result in the list's order, each
+ * customer once, as Page.Rows, written by the row template (Page.RowBack
+ * must be set), and sets the links to the pages around it. A page read
+ * forwards is shown as it is read, a row of the customer of the row before
+ * left out (a word's terms that start alike: query->repeats); a page read
+ * backwards is turned round, its distinct rows noted first
+ * (customer_query_page). Returns the number of rows shown, or -1 when the
+ * rows cannot be written. */
 static int
 rows_to_page(struct request *req, struct customer_query *query, struct db_query *rows)
 {
 	struct row_template *template = list_row_template(req);
 	struct status_labels labels = { 0 };
 	int chosen = hdf_get_int_value(req->hdf, "Page.Chosen", 0);
-	int more = query->distinct > query->size;
-	int shown = more ? query->size : query->distinct, i;
-	char cursor[CUSTOMER_CURSOR_LINK_MAX + 1];
-	unsigned long long row, next = 0;
+	int more = 0, shown = 0, i;
+	unsigned long long r, last = 0;
+	long long id, previous = 0;
 	STRING *lines = chosen ? NULL : page_part(req, "Page.Rows");
 
 	if (template == NULL || row_template_page(template, req->hdf) != 0 ||
@@ -343,32 +380,52 @@ rows_to_page(struct request *req, struct customer_query *query, struct db_query 
 		db_done(rows);
 		return -1;
 	}
-	for (i = 0; i < shown; i++) {
-		/* a seek walks the result from its start: only where the row
-		 * wanted is not the next one */
-		row = query->row[query->backwards ? shown - 1 - i : i];
-		if (i == 0 || row != next)
-			db_seek(rows, row);
-		next = row + 1;
-		if (db_fetch(rows) != 1)
-			break;
-		if (chosen)
-			row_to_tree(req, rows, i);
-		else if (row_to_page(req, rows, template, &labels, lines) != 0) {
-			db_done(rows);
-			return -1;
+	if (query->backwards) {
+		more = query->distinct > query->size;
+		shown = more ? query->size : query->distinct;
+		for (i = 0; i < shown; i++) {
+			db_seek(rows, query->row[shown - 1 - i]);
+			if (db_fetch(rows) != 1)
+				break;
+			if (row_shown(req, query, rows, template, &labels, lines, i) != 0) {
+				db_done(rows);
+				return -1;
+			}
 		}
-		if (i == 0) {
-			customer_query_cursor_link(query, rows, cursor, sizeof(cursor));
-			hdf_set_value(req->hdf, "Page.BeforeCursor", cursor);
+		/* the last line's row is the one read last */
+		if (shown > 0 && i == shown)
+			last_row_shown(req, query, rows);
+	} else {
+		for (r = 0; shown < query->size && db_fetch(rows) == 1; r++) {
+			if (query->repeats) {
+				id = db_int(rows, 0);
+				if (r > 0 && id == previous)
+					continue;
+				previous = id;
+			}
+			if (row_shown(req, query, rows, template, &labels, lines, shown) != 0) {
+				db_done(rows);
+				return -1;
+			}
+			last = r;
+			shown++;
 		}
-		if (i == shown - 1) {
-			customer_query_cursor_link(query, rows, cursor, sizeof(cursor));
-			hdf_set_value(req->hdf, "Page.AfterCursor", cursor);
+		if (shown == query->size) {
+			/* the page is full: its last row is the one read; another
+			 * page follows when a row of another customer does */
+			last_row_shown(req, query, rows);
+			if (!query->repeats)
+				more = db_row_count(rows) > last + 1;
+			while (query->repeats && !more && db_fetch(rows) == 1)
+				more = db_int(rows, 0) != previous;
+		} else if (shown > 0) {
+			/* the result has ended: the last line's row read again
+			 * rather than trust what an ended fetch left */
+			db_seek(rows, last);
+			if (db_fetch(rows) == 1)
+				last_row_shown(req, query, rows);
 		}
 	}
-	if (shown > 0 && db_text(rows, CUSTOMER_COL_MATCHING) != NULL)
-		query->matching = db_int(rows, CUSTOMER_COL_MATCHING);
 	db_done(rows);
 	/* back at the start: this is page 1 whatever the link said */
 	if (query->backwards && !more)

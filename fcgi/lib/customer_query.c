@@ -2138,11 +2138,13 @@ run(struct db *db, const struct customer_sql *sql, long long *rows)
 	return query;
 }
 
-/* Notes the rows of a page's result (each customer once: a row that is
- * the customer of the row before would be skipped). Returns how many.
- * A page of the customer table alone holds each customer once: its ids are
- * not read (reading them was a second pass over the rows, 5 % of a list
- * page's instructions). */
+/* Notes the rows of a page read backwards (each customer once: a row that
+ * is the customer of the row before is skipped), which the list turns round
+ * and so counts first. Returns how many. A page of the customer table
+ * alone holds each customer once: its ids are not read (reading them was a
+ * second pass over the rows, 5 % of a list page's instructions); nor are a
+ * page's read forwards, whose repeats the list skips as it shows them
+ * (customers-list.c, rows_to_page). */
 static int
 distinct_rows(struct customer_query *query, struct db_query *rows)
 {
@@ -2151,7 +2153,7 @@ distinct_rows(struct customer_query *query, struct db_query *rows)
 	long long previous = 0, id;
 
 	query->distinct = 0;
-	if (page_from_customers_alone(query)) {
+	if (!query->repeats) {
 		for (r = 0; r < count && (size_t)query->distinct < most; r++)
 			query->row[query->distinct++] = r;
 		return query->distinct;
@@ -2198,7 +2200,9 @@ customer_query_page(struct customer_query *query, struct db *db)
 	}
 	if (rows < 0)
 		return NULL;
-	distinct_rows(query, result);
+	query->repeats = !page_from_customers_alone(query);
+	if (query->backwards)
+		distinct_rows(query, result);
 	return result;
 }
 

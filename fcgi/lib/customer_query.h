@@ -196,10 +196,15 @@ struct customer_query {
 	/* set by customer_query_page */
 	long long matching;		/* counted with the page, or -1 */
 	int gave_up;			/* a walk did, the page came from the matches */
-	/* the result rows shown, in the order read: a customer with two
-	 * words that start alike has two terms in CUSTOMER_PLAN_SORTED */
+	/* a page read backwards: the result rows of distinct customers, in
+	 * the order read (a customer with two words that start alike has two
+	 * terms in CUSTOMER_PLAN_SORTED); a page read forwards skips them as
+	 * it is shown */
 	int distinct;
 	unsigned long long row[4 * (CUSTOMER_PAGE_SIZE_MAX + 1)];
+	/* whether the result may hold a customer in two rows (one after the
+	 * other); a page of the customer table alone holds each once */
+	int repeats;
 };
 
 /* A statement under construction: its text, its parameters, and the room
