@@ -391,10 +391,11 @@ search_tokens(const char *query, char tokens[SEARCH_TOKENS_MAX][SEARCH_TERM_MAX 
 static const struct {
 	const char *head, *group, *tail;
 } search_writes[SEARCH_WRITE__MAX] = {
-	[SEARCH_ADD] = { "INSERT IGNORE INTO customer_search (shop_id, term, customer_id, name_key)"
-	    " VALUES ", "(?,?,?,?)", "" },
-	[SEARCH_PUT] = { "INSERT INTO customer_search (shop_id, term, customer_id, name_key)"
-	    " VALUES ", "(?,?,?,?)", " ON DUPLICATE KEY UPDATE name_key = VALUES(name_key)" },
+	[SEARCH_ADD] = { "INSERT IGNORE INTO customer_search (shop_id, term, customer_id, name_key,"
+	    " email) VALUES ", "(?,?,?,?,?)", "" },
+	[SEARCH_PUT] = { "INSERT INTO customer_search (shop_id, term, customer_id, name_key, email)"
+	    " VALUES ", "(?,?,?,?,?)",
+	    " ON DUPLICATE KEY UPDATE name_key = VALUES(name_key), email = VALUES(email)" },
 	/* MariaDB reads each (term, customer_id) pair as a point of the
 	 * primary key (EXPLAIN: range on PRIMARY, one read per pair) */
 	[SEARCH_DROP] = { "DELETE FROM customer_search WHERE shop_id = ? AND (term, customer_id) IN (",
@@ -409,6 +410,7 @@ search_batch_init(struct search_batch *batch, struct db *db, long long shop_id,
 	batch->shop_id = shop_id;
 	batch->write = write;
 	batch->rows = 0;
+	batch->emails_used = 0;
 }
 
 /* The batch qsort is ordering (the processes are single-threaded). */
@@ -448,13 +450,15 @@ statement(struct db *db, enum search_write write, size_t places)
 int
 search_batch_flush(struct search_batch *batch)
 {
-	static struct db_param params[1 + STATEMENT_ROWS * 4];
+	static struct db_param params[1 + STATEMENT_ROWS * 5];
 	static int order[SEARCH_BATCH_ROWS];
 	int rows = batch->rows, from, size, r;
 
 	batch->rows = 0;
 	if (rows == 0)
 		return 0;
+	/* the addresses are read below, before anything is queued again */
+	batch->emails_used = 0;
 	for (r = 0; r < rows; r++)
 		order[r] = r;
 	sorting = batch;
@@ -476,8 +480,11 @@ search_batch_flush(struct search_batch *batch)
 				params[n++] = DB_INT(batch->shop_id);
 			params[n++] = DB_TEXT(row->term);
 			params[n++] = DB_INT(row->customer);
-			if (batch->write != SEARCH_DROP)
+			if (batch->write != SEARCH_DROP) {
 				params[n++] = DB_BLOB(row->name_key, row->name_key_length);
+				params[n++] = row->email >= 0 ? DB_TEXT(batch->emails + row->email) :
+				    DB_NULL;
+			}
 		}
 		query = statement(batch->db, batch->write, places);
 		if (query == NULL || db_exec(batch->db, query, params, n) < 0)
@@ -509,15 +516,43 @@ make_room(struct search_batch *batch)
 	return batch->rows > 0 ? search_batch_flush(batch) : -1;
 }
 
-/* Queues one row (name_key unused by a SEARCH_DROP batch); sends a full
- * batch first. 0 or -1. */
+/* Where email (at most SEARCH_EMAIL_MAX bytes) is kept in batch: the
+ * last row's when it carries the same, else added after it; -1 when the
+ * emails cannot grow. */
+static int
+keep_email(struct search_batch *batch, const char *email)
+{
+	size_t length = strlen(email) + 1, size;
+	const struct search_row *last = batch->rows > 0 ? &batch->row[batch->rows - 1] : NULL;
+	char *grown;
+
+	if (last != NULL && last->email >= 0 && strcmp(batch->emails + last->email, email) == 0)
+		return last->email;
+	if (batch->emails_used + length > batch->emails_size) {
+		size = batch->emails_size == 0 ? 4096 : batch->emails_size * 2;
+		grown = realloc(batch->emails, size);
+		if (grown == NULL)
+			return -1;
+		batch->emails = grown;
+		batch->emails_size = size;
+	}
+	memcpy(batch->emails + batch->emails_used, email, length);
+	batch->emails_used += length;
+	return (int)(batch->emails_used - length);
+}
+
+/* Queues one row (name_key and email unused by a SEARCH_DROP batch);
+ * sends a full batch first. 0 or -1. */
 static int
 queue_row(struct search_batch *batch, long long customer_id, const char *term,
-    const void *name_key, unsigned long length)
+    const void *name_key, unsigned long length, const char *email)
 {
 	struct search_row *row;
+	int kept = -1;
 
 	if (make_room(batch) != 0)
+		return -1;
+	if (batch->write != SEARCH_DROP && email != NULL && (kept = keep_email(batch, email)) < 0)
 		return -1;
 	row = &batch->row[batch->rows++];
 	row->customer = customer_id;
@@ -525,6 +560,7 @@ queue_row(struct search_batch *batch, long long customer_id, const char *term,
 	row->name_key_length = batch->write == SEARCH_DROP ? 0 : length;
 	if (row->name_key_length > 0)
 		memcpy(row->name_key, name_key, length);
+	row->email = kept;
 	return 0;
 }
 
@@ -536,11 +572,11 @@ search_batch_add(struct search_batch *batch, long long customer_id,
 	static struct search_terms terms;
 	int i;
 
-	if (length > SEARCH_NAME_KEY_MAX)
+	if (length > SEARCH_NAME_KEY_MAX || (email != NULL && strlen(email) > SEARCH_EMAIL_MAX))
 		return -1;
 	search_terms(first_name, last_name, email, phone_digits, &terms);
 	for (i = 0; i < terms.count; i++)
-		if (queue_row(batch, customer_id, terms.term[i], name_key, length) != 0)
+		if (queue_row(batch, customer_id, terms.term[i], name_key, length, email) != 0)
 			return -1;
 	return 0;
 }
@@ -566,16 +602,16 @@ search_batch_change(struct search_batch *drop, struct search_batch *put,
 	static struct search_terms now;
 	int i;
 
-	if (length > SEARCH_NAME_KEY_MAX)
+	if (length > SEARCH_NAME_KEY_MAX || (email != NULL && strlen(email) > SEARCH_EMAIL_MAX))
 		return -1;
 	search_terms(first_name, last_name, email, phone_digits, &now);
 	for (i = 0; i < old->count; i++)
 		if (!has_term(&now, old->term[i]) &&
-		    queue_row(drop, customer_id, old->term[i], NULL, 0) != 0)
+		    queue_row(drop, customer_id, old->term[i], NULL, 0, NULL) != 0)
 			return -1;
 	for (i = 0; i < now.count; i++)
 		if ((rekey || !has_term(old, now.term[i])) &&
-		    queue_row(put, customer_id, now.term[i], name_key, length) != 0)
+		    queue_row(put, customer_id, now.term[i], name_key, length, email) != 0)
 			return -1;
 	return 0;
 }

@@ -10,7 +10,8 @@
  * SEARCH_DROP batch) with the old values before an UPDATE or an erasure,
  * or search_batch_change for what an UPDATE changes. Each term also
  * carries a copy of the customer's name_key (sql/006: the name order,
- * computed by the server), so the customer row is written first.
+ * computed by the server), so the customer row is written first, and of
+ * its e-mail address (sql/031: the e-mail order).
  */
 #ifndef FIDELE_SEARCH_H
 #define FIDELE_SEARCH_H
@@ -66,12 +67,14 @@ int search_phone_other_form(const char *token, char *out, size_t size);
 #define SEARCH_BATCH_ROWS 16384
 /* customer.name_key's size */
 #define SEARCH_NAME_KEY_MAX 64
+/* customer.email's size: each term carries a copy (sql/031) */
+#define SEARCH_EMAIL_MAX 254
 
 /* What a batch does with its rows. */
 enum search_write {
 	SEARCH_ADD,	/* terms of new customers (INSERT IGNORE) */
-	SEARCH_PUT,	/* terms that may be there with an old name_key (an upsert) */
-	SEARCH_DROP,	/* terms that go (DELETE by the key; no name_key) */
+	SEARCH_PUT,	/* terms that may be there with an old name_key or address (an upsert) */
+	SEARCH_DROP,	/* terms that go (DELETE by the key; no name_key, no address) */
 	SEARCH_WRITE__MAX
 };
 
@@ -80,13 +83,16 @@ struct search_row {
 	unsigned long name_key_length;
 	char term[SEARCH_TERM_MAX + 1];
 	unsigned char name_key[SEARCH_NAME_KEY_MAX];
+	int email;		/* where its address starts in the batch's emails; -1: none (NULL) */
 };
 
 /* A batch's rows grow as they are queued, up to SEARCH_BATCH_ROWS (1.8
  * MB), and are kept for its next use: give each batch static storage (it
  * starts empty). A process that never writes the index has no rows at
  * all: as a static array they were 11 MB of every program's bss, which
- * the sanitizer build's leak check read through at each process's exit. */
+ * the sanitizer build's leak check read through at each process's exit.
+ * The addresses the rows carry are kept once a customer, one after
+ * another in emails (a customer's some 28 terms share one). */
 struct search_batch {
 	struct db *db;
 	long long shop_id;
@@ -94,15 +100,18 @@ struct search_batch {
 	int rows;
 	int capacity;
 	struct search_row *row;
+	char *emails;
+	size_t emails_used, emails_size;
 };
 
 void search_batch_init(struct search_batch *batch, struct db *db, long long shop_id,
     enum search_write write);
 
 /* Queues the terms of one customer, whose name_key (read back from the
- * customer row) is name_key, length bytes (a SEARCH_DROP batch: every
- * term of these values goes; no name_key, NULL and 0); sends a full
- * batch. Returns 0 or -1. */
+ * customer row) is name_key, length bytes, and whose address is email as
+ * written in the row (NULL: none), each term with a copy of both (a
+ * SEARCH_DROP batch: every term of these values goes; no name_key, NULL
+ * and 0); sends a full batch. Returns 0 or -1. */
 int search_batch_add(struct search_batch *batch, long long customer_id,
     const void *name_key, unsigned long length, const char *first_name,
     const char *last_name, const char *email, const char *phone_digits);
@@ -111,9 +120,9 @@ int search_batch_add(struct search_batch *batch, long long customer_id,
  * terms of the values it had (search_terms): the terms only the old
  * values gave go into drop (a SEARCH_DROP batch); into put (SEARCH_PUT)
  * the terms only the new values give, or all of them when rekey is set
- * (the names changed, and with them the name_key every term carries).
- * Terms both give, under the same name_key, are not written at all: a
- * changed address or phone costs no row of the index it does not change.
+ * (the names or the address changed, and with them the copies every term
+ * carries). Terms both give, under the same copies, are not written at
+ * all: a changed phone costs no row of the index it does not change.
  * Returns 0 or -1. */
 int search_batch_change(struct search_batch *drop, struct search_batch *put,
     long long customer_id, const void *name_key, unsigned long length, int rekey,

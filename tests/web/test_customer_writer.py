@@ -57,7 +57,7 @@ def terms_of(ids):
     """The search index rows of these customers, as the list reads them."""
     if not ids:
         return []
-    return web.STACK.sql("SELECT customer_id, term, HEX(name_key) FROM customer_search"
+    return web.STACK.sql("SELECT customer_id, term, HEX(name_key), email FROM customer_search"
                          " WHERE customer_id IN (%s) ORDER BY customer_id, term" % ",".join(ids))
 
 

@@ -90,7 +90,7 @@ class OverwriteKeepsTheIndex(WorkerCase):
                     % (self.shop, self.address(i)))[0] for i in range(COUNT)]
 
     def terms(self, ids):
-        return rows("SELECT customer_id, term, HEX(name_key) FROM customer_search"
+        return rows("SELECT customer_id, term, HEX(name_key), email FROM customer_search"
                     " WHERE shop_id = %s AND customer_id IN (%s) ORDER BY customer_id, term"
                     % (self.shop, ",".join(ids)))
 
