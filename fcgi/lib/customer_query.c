@@ -925,15 +925,16 @@ customer_query_slice_names(const struct customer_query *query, struct db *db,
 
 /* --- the planner ------------------------------------------------------------------ */
 
-/* Whether the page can be read from the rarest word's entries in name
- * order (PLAN_SORTED): sorted by name, with a word looked up. It reads
- * every entry of the word but only the rows it shows (and those the
- * filters leave out), so it always beats reading and sorting every match. */
+/* Whether the page can be read from the rarest word's entries in their
+ * copy of the order (PLAN_SORTED): sorted by name (sql/029) or by e-mail
+ * (sql/031), with a word looked up. It reads every entry of the word but
+ * only the rows it shows (and those the filters leave out), so it always
+ * beats reading and sorting every match. */
 static int
 sorted_possible(const struct customer_query *query)
 {
-	return query->sort == CUSTOMER_SORT_NAME && query->tokens > 0 && !query->common[0] &&
-	    !query->initial[0];
+	return (query->sort == CUSTOMER_SORT_NAME || query->sort == CUSTOMER_SORT_EMAIL) &&
+	    query->tokens > 0 && !query->common[0] && !query->initial[0];
 }
 
 /* Whether the rarest word is mostly a surname whose customers lie far
@@ -1268,16 +1269,20 @@ customer_query_plan_with(struct customer_query *query,
 			query->plan = CUSTOMER_PLAN_WALK;
 	}
 	/* from a link among the word's surnames the walk is there already;
-	 * otherwise the word's entries read in name order (about estimate
-	 * entries at most, see sorted_entries) may cost less than the
-	 * walk (about shop × page / matching): "elodie" in 100,000, page
-	 * 20, 2 ms against 5; page 1, 0.6 ms against 2 */
+	 * otherwise the word's entries read in the list's order (about
+	 * estimate entries at most, see sorted_entries) may cost less than
+	 * the walk (about shop × page / matching): "elodie" in 100,000, page
+	 * 20, 2 ms against 5; page 1, 0.6 ms against 2. By e-mail the walk
+	 * is often longer than that: addresses written first.last@ put a
+	 * surname's customers in the middle of each first name ("martin" in
+	 * 1,000,000: 10,966 addresses walked for a page, 15 ms, where its
+	 * entries in e-mail order read 54, 1 ms) */
 	if (for_page && query->plan == CUSTOMER_PLAN_WALK && sorted_possible(query) &&
 	    !among_surnames) {
 		double sorted = sorted_entries(estimator, query, matching);
 		int ahead = sorted < 0 ? -1 : initials > 0 || sorted * matching <
-		    shop * (query->size + 1) ? 1 : query->weights[0][0] != '\0' ? 0 :
-		    surname_ahead(estimator, query);
+		    shop * (query->size + 1) ? 1 : query->sort == CUSTOMER_SORT_EMAIL ||
+		    query->weights[0][0] != '\0' ? 0 : surname_ahead(estimator, query);
 
 		if (ahead < 0)
 			return -1;
@@ -1329,14 +1334,15 @@ sql_param(struct customer_sql *sql, const char *text, struct db_param param)
 }
 
 /* Column k of the sort in the statement that finds the page's ids: the
- * terms' copy of the name order when the page is read from them. */
+ * terms' copy of the order when the page is read from them. */
 static const char *
 sort_column(const struct customer_query *query, int k, int finding)
 {
 	const char *column = sorts[query->sort].column[k];
 
 	if (finding && query->plan == CUSTOMER_PLAN_SORTED)
-		return strcmp(column, "c.id") == 0 ? "s0.customer_id" : "s0.name_key";
+		return strcmp(column, "c.id") == 0 ? "s0.customer_id" :
+		    query->sort == CUSTOMER_SORT_EMAIL ? "s0.email" : "s0.name_key";
 	if (finding && query->slice_ordered)
 		return strcmp(column, "c.id") == 0 ? "sm.customer_id" :
 		    query->sort == CUSTOMER_SORT_EMAIL ? "sm.email" : "sm.name_key";
@@ -1870,9 +1876,10 @@ sql_page_by_name(struct customer_sql *sql, const struct customer_query *query,
 }
 
 /* One part of a page read from the rarest word's entries in their copy of
- * the name order (PLAN_SORTED), "(SELECT <the page's columns>, sort_key …)":
+ * the list's order (PLAN_SORTED), "(SELECT <the page's columns>, sort_key …)":
  * the word's own term (longer 0) along the index of the terms in name
- * order (sql/029), as far as the page goes; or the longer terms the word
+ * order (sql/029) or e-mail order (sql/031), as far as the page goes; or
+ * the longer terms the word
  * starts ("elodiee" for "elodie", longer 1), each customer once, read and
  * sorted. A customer's row is read once, to tell the filters and fill the
  * page: the parts give the page's rows themselves, where their ids first
@@ -1888,10 +1895,14 @@ static void
 sql_sorted_part(struct customer_sql *sql, const struct customer_query *query, int longer,
     int reading_down)
 {
+	int by_email = query->sort == CUSTOMER_SORT_EMAIL;
+
 	sql_add(sql, longer ? "(SELECT DISTINCT " : "(SELECT ");
-	sql_param(sql, LIST_COLUMNS ", NULL AS matching, s0.name_key AS sort_key"
-	    " FROM customer_search s0"
-	    " FORCE INDEX (customer_search_term_name) STRAIGHT_JOIN customer c FORCE INDEX (PRIMARY)"
+	sql_add(sql, by_email ? LIST_COLUMNS ", NULL AS matching, s0.email AS sort_key"
+	    " FROM customer_search s0 FORCE INDEX (customer_search_term_email)" :
+	    LIST_COLUMNS ", NULL AS matching, s0.name_key AS sort_key"
+	    " FROM customer_search s0 FORCE INDEX (customer_search_term_name)");
+	sql_param(sql, " STRAIGHT_JOIN customer c FORCE INDEX (PRIMARY)"
 	    " ON c.id = s0.customer_id AND s0.shop_id = ?", DB_INT(query->shop_id));
 	if (longer) {
 		text_like_prefix(query->token[0], sql->pattern[0], sizeof(sql->pattern[0]));
@@ -1944,7 +1955,7 @@ customer_query_page_sql(struct customer_query *query, struct customer_sql *sql)
 		return;
 	}
 	if (query->plan == CUSTOMER_PLAN_SORTED) {
-		/* the word's own term and its longer terms, merged in name
+		/* the word's own term and its longer terms, merged in the list's
 		 * order, at most a page of each: a customer in both twice,
 		 * side by side (distinct_rows) */
 		sql_sorted_part(sql, query, 0, reading_down);

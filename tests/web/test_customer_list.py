@@ -499,6 +499,76 @@ SELECT s.id, CONCAT(IF(i > 40 AND i <= 60, 'pommeraie', IF(i > 81, 'pommeau', 'p
             self.assertIn("22 clients", page.text(), size)
 
 
+class EmailOrder(Lists):
+    """Sorted by e-mail, a word's page is read from its entries in e-mail
+    order, from the copy of the address each entry carries (sql/031).
+    Shop delta (NameOrder's) gets 60 customers found by "cerise": 20 named
+    Cerise, 20 Ceriseraie (the word's longer terms only), 20 of other names
+    whose first name is Cerise; most addresses hold "cerise" too (the same
+    customer in both parts), some do not, and six have none (sorted first
+    going up, last going down)."""
+    host, owner = NameOrder.host, NameOrder.owner
+    cerise = "(c.last_name LIKE '%cerise%' OR c.first_name LIKE '%cerise%' OR c.email LIKE '%cerise%')"
+
+    @classmethod
+    def setUpClass(cls):
+        NameOrder.setUpClass()
+        stack = web.STACK
+        if stack.sql("SELECT COUNT(*) FROM customer c JOIN shop s ON s.id = c.shop_id"
+                     " WHERE s.slug = 'delta' AND c.last_name LIKE 'ceris%'") != [["0"]]:
+            return
+        stack.sql("""
+INSERT INTO customer (shop_id, email, first_name, last_name, status, source)
+WITH RECURSIVE n (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 60)
+SELECT s.id, IF(i % 10 = 0, NULL, IF(i % 3 = 0, CONCAT(CHAR(97 + i % 26), 'x', i, '@delta.test'),
+                CONCAT(CHAR(97 + (i * 7) % 26), 'cerise', i, '@delta.test'))),
+       IF(i > 40, 'Cerise', CONCAT('Ana-', CHAR(65 + i % 9))),
+       IF(i > 40, CONCAT(CHAR(65 + i % 26), 'ubois-', i), IF(i > 20, 'Ceriseraie', 'Cerise')),
+       'active', 'admin'
+  FROM n, shop s WHERE s.slug = 'delta'""")
+        stack.admin("search-reindex", "--shop", "delta")
+
+    def expected(self, descending=False):
+        order = "c.email DESC, c.id DESC" if descending else "c.email, c.id"
+        return [r[0] for r in web.STACK.sql(
+            "SELECT c.id FROM customer c JOIN shop s ON s.id = c.shop_id WHERE s.slug = 'delta'"
+            " AND c.erased_at IS NULL AND c.status <> 'inactive' AND %s ORDER BY %s"
+            % (self.cerise, order))]
+
+    def test_a_word_sorted_by_email_pages_each_customer_once_both_ways(self):
+        for direction in ("asc", "desc"):
+            expected = self.expected(direction == "desc")
+            self.assertGreaterEqual(len(expected), 60)
+            self.assertEqual(self.all_pages(q="cerise", sort="email", size="25", dir=direction),
+                             expected, direction)
+            last = self.last_page(q="cerise", sort="email", size="25", dir=direction)
+            self.assertEqual(self.back_from(last) + ids(last), expected, direction)
+        without = web.STACK.sql("SELECT COUNT(*) FROM customer c JOIN shop s ON s.id = c.shop_id"
+                                " WHERE s.slug = 'delta' AND c.email IS NULL AND %s" % self.cerise)
+        self.assertEqual(without, [["6"]])
+
+    def test_a_changed_address_moves_in_the_order(self):
+        """the edit rewrites the copy each of the customer's terms carries;
+        a new customer comes with it"""
+        last = self.expected()[-1]
+        path = "/admin/customers/" + last
+        answer = self.browser.submit(path + "/edit", path + "/edit",
+                                     {"email": "aaa-moved-%s@delta.test" % last,
+                                      "first_name": "Cerise", "last_name": "Moved"})
+        self.assertEqual(answer.status, 303)
+        answer = self.browser.submit("/admin/customers/new", "/admin/customers/new",
+                                     {"email": "aab-new@delta.test", "first_name": "Cerise",
+                                      "last_name": "Nouvelle"})
+        self.assertEqual(answer.status, 303)
+        expected = self.expected()
+        self.assertEqual(expected[6], last)
+        self.assertEqual(web.STACK.sql("SELECT email FROM customer WHERE id = %s" % expected[7]),
+                         [["aab-new@delta.test"]])
+        self.assertEqual(self.all_pages(q="cerise", sort="email", size="25"), expected)
+        self.assertEqual(self.all_pages(q="cerise", sort="email", size="25", dir="desc"),
+                         expected[::-1])
+
+
 class ShopDates(Lists):
     """The list's dates are the shop's days, not UTC's, in the default
     table (the row template) and in a table of chosen columns: a customer
