@@ -1885,13 +1885,12 @@ sql_page_by_name(struct customer_sql *sql, const struct customer_query *query,
  * the list's order (PLAN_SORTED), "(SELECT <the page's columns>, sort_key …)":
  * the word's own term (longer 0) along the index of the terms in name
  * order (sql/029) or e-mail order (sql/031), as far as the page goes; or
- * the longer terms the word
- * starts ("elodiee" for "elodie", longer 1), each customer once, read and
- * sorted. A customer's row is read once, to tell the filters and fill the
- * page: the parts give the page's rows themselves, where their ids first
- * and their rows read again after the merge (51 more row reads and a
- * derived table) cost 0.64 ms of the server against 0.58 ("elodie" on
- * 100,000 customers, one client). A customer in both parts is the same
+ * the longer terms the word starts ("elodiee" for "elodie", longer 1),
+ * each customer once, read and sorted. A customer's row is read once, to
+ * tell the filters and fill the page: the parts give the page's rows
+ * themselves, where their ids first and their rows read again after the
+ * merge (51 more row reads and a derived table) cost 0.64 ms of the
+ * server against 0.58 ("elodie" on 100,000 customers, one client). A customer in both parts is the same
  * row twice, side by side in the merged order, which distinct_rows keeps
  * once: merged by UNION ALL, each part's LIMIT bounding the rows sorted,
  * where a UNION's temporary table keyed on every column made the
@@ -1901,13 +1900,12 @@ static void
 sql_sorted_part(struct customer_sql *sql, const struct customer_query *query, int longer,
     int reading_down)
 {
-	int by_email = query->sort == CUSTOMER_SORT_EMAIL;
-
-	sql_add(sql, longer ? "(SELECT DISTINCT " : "(SELECT ");
-	sql_add(sql, by_email ? LIST_COLUMNS ", NULL AS matching, s0.email AS sort_key"
-	    " FROM customer_search s0 FORCE INDEX (customer_search_term_email)" :
-	    LIST_COLUMNS ", NULL AS matching, s0.name_key AS sort_key"
-	    " FROM customer_search s0 FORCE INDEX (customer_search_term_name)");
+	sql_add(sql, longer ? "(SELECT DISTINCT " LIST_COLUMNS ", NULL AS matching, " :
+	    "(SELECT " LIST_COLUMNS ", NULL AS matching, ");
+	sql_add(sql, sort_column(query, 0, 1));
+	sql_add(sql, query->sort == CUSTOMER_SORT_EMAIL ?
+	    " AS sort_key FROM customer_search s0 FORCE INDEX (customer_search_term_email)" :
+	    " AS sort_key FROM customer_search s0 FORCE INDEX (customer_search_term_name)");
 	sql_param(sql, " STRAIGHT_JOIN customer c FORCE INDEX (PRIMARY)"
 	    " ON c.id = s0.customer_id AND s0.shop_id = ?", DB_INT(query->shop_id));
 	if (longer) {

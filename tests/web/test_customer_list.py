@@ -547,6 +547,18 @@ SELECT s.id, IF(i % 10 = 0, NULL, IF(i % 3 = 0, CONCAT(CHAR(97 + i % 26), 'x', i
                                 " WHERE s.slug = 'delta' AND c.email IS NULL AND %s" % self.cerise)
         self.assertEqual(without, [["6"]])
 
+    def test_a_word_and_an_initial_sorted_by_email(self):
+        """the initial is told on the name order each entry also carries"""
+        expected = [r[0] for r in web.STACK.sql(
+            "SELECT c.id FROM customer c JOIN shop s ON s.id = c.shop_id WHERE s.slug = 'delta'"
+            " AND c.erased_at IS NULL AND c.status <> 'inactive' AND %s"
+            " AND (c.first_name LIKE 'a%%' OR c.last_name LIKE 'a%%') ORDER BY c.email, c.id"
+            % self.cerise)]
+        self.assertGreaterEqual(len(expected), 30)
+        self.assertEqual(self.all_pages(q="cerise a", sort="email", size="25"), expected)
+        self.assertEqual(self.all_pages(q="cerise a", sort="email", size="25", dir="desc"),
+                         expected[::-1])
+
     def test_a_changed_address_moves_in_the_order(self):
         """the edit rewrites the copy each of the customer's terms carries;
         a new customer comes with it"""
