@@ -15,7 +15,9 @@ JOB_CUSTOMERS = ("job.one@alpha.test", "job.two@alpha.test", "job.three@alpha.te
 
 
 def setUpModule():
-    rows = [(LONG_EMAIL, "Marie-Charlotte", "Zlongaddress")] + \
+    # two more Élodies whose addresses sort the other way round from their names
+    rows = [(LONG_EMAIL, "Marie-Charlotte", "Zlongaddress"),
+            ("zz.elodie@alpha.test", "Élodie", "Aabord"), ("aa.elodie@alpha.test", "Élodie", "Zzbout")] + \
         [(email, "Client", "Zbulkaction") for email in BULK_CUSTOMERS] + \
         [(email, "Client", "Zbulkjob") for email in JOB_CUSTOMERS]
     browsing.STACK.sql("".join(
@@ -74,6 +76,24 @@ class CustomerPages(BrowserTest):
         names = listed_names(self.admin)
         self.assertEqual(sorted(names), expected)
         self.assertNotIn("Betasecret", self.admin.text())
+        self.assertEqual(self.admin.evaluate("document.querySelector('#q').value"), "elodie")
+
+    def test_a_search_sorted_by_email_both_ways_by_its_column_header(self):
+        def elodies(order):
+            return [row[0] for row in browsing.STACK.sql(
+                "SELECT c.id FROM customer c JOIN shop s ON s.id = c.shop_id"
+                " WHERE s.slug = 'alpha' AND c.status <> 'inactive' AND c.erased_at IS NULL"
+                "   AND (c.first_name = 'elodie' OR c.last_name = 'elodie'"
+                "        OR c.email LIKE 'elodie%') ORDER BY " + order)]
+        expected = elodies("c.email, c.id")
+        self.assertGreater(len(expected), 1)
+        self.assertNotEqual(expected, elodies("c.name_key, c.id"), "the orders must differ")
+        self.search("elodie")
+        shown = "[...document.querySelectorAll('table.list tbody input[name=id]')].map(i => i.value)"
+        self.assertEqual(self.admin.click_and_wait("th a[href*='sort=email']"), 200)
+        self.assertEqual(self.admin.evaluate(shown), expected)
+        self.assertEqual(self.admin.click_and_wait("th[aria-sort=ascending] a"), 200)
+        self.assertEqual(self.admin.evaluate(shown), expected[::-1])
         self.assertEqual(self.admin.evaluate("document.querySelector('#q').value"), "elodie")
 
     def test_bulk_action_on_ticked_customers_after_a_confirmation(self):
