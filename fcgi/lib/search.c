@@ -516,9 +516,8 @@ make_room(struct search_batch *batch)
 	return batch->rows > 0 ? search_batch_flush(batch) : -1;
 }
 
-/* Where email (at most SEARCH_EMAIL_MAX bytes) is kept in batch: the
- * last row's when it carries the same, else added after it; -1 when the
- * emails cannot grow. */
+/* Where email is kept in batch: the last row's when it carries the same,
+ * else added after it; -1 when the emails cannot grow. */
 static int
 keep_email(struct search_batch *batch, const char *email)
 {
@@ -572,7 +571,7 @@ search_batch_add(struct search_batch *batch, long long customer_id,
 	static struct search_terms terms;
 	int i;
 
-	if (length > SEARCH_NAME_KEY_MAX || (email != NULL && strlen(email) > SEARCH_EMAIL_MAX))
+	if (length > SEARCH_NAME_KEY_MAX)
 		return -1;
 	search_terms(first_name, last_name, email, phone_digits, &terms);
 	for (i = 0; i < terms.count; i++)
@@ -602,7 +601,7 @@ search_batch_change(struct search_batch *drop, struct search_batch *put,
 	static struct search_terms now;
 	int i;
 
-	if (length > SEARCH_NAME_KEY_MAX || (email != NULL && strlen(email) > SEARCH_EMAIL_MAX))
+	if (length > SEARCH_NAME_KEY_MAX)
 		return -1;
 	search_terms(first_name, last_name, email, phone_digits, &now);
 	for (i = 0; i < old->count; i++)

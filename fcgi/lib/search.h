@@ -67,8 +67,6 @@ int search_phone_other_form(const char *token, char *out, size_t size);
 #define SEARCH_BATCH_ROWS 16384
 /* customer.name_key's size */
 #define SEARCH_NAME_KEY_MAX 64
-/* customer.email's size: each term carries a copy (sql/031) */
-#define SEARCH_EMAIL_MAX 254
 
 /* What a batch does with its rows. */
 enum search_write {
