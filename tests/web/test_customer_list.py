@@ -559,6 +559,19 @@ SELECT s.id, IF(i % 10 = 0, NULL, IF(i % 3 = 0, CONCAT(CHAR(97 + i % 26), 'x', i
         self.assertEqual(self.all_pages(q="cerise a", sort="email", size="25", dir="desc"),
                          expected[::-1])
 
+    def test_an_address_of_254_letters_past_254_bytes_is_copied_whole(self):
+        """written with SQL (the forms stop at 254 bytes), then reindexed"""
+        address = "é" * 242 + "@delta.test"
+        web.STACK.sql("INSERT INTO customer (shop_id, email, first_name, last_name, status, source)"
+                      " SELECT id, '%s', 'Cerise', 'Longue', 'active', 'admin' FROM shop"
+                      " WHERE slug = 'delta'" % address)
+        web.STACK.admin("search-reindex", "--shop", "delta")
+        expected = self.expected()
+        self.assertEqual(web.STACK.sql("SELECT email FROM customer WHERE id = %s" % expected[-1]),
+                         [[address]])
+        self.assertEqual(self.all_pages(q="cerise", sort="email", size="25"), expected)
+        self.assertEqual(ids(self.list(q="cerise", sort="email", dir="desc"))[0], expected[-1])
+
     def test_a_changed_address_moves_in_the_order(self):
         """the edit rewrites the copy each of the customer's terms carries;
         a new customer comes with it"""
