@@ -85,7 +85,7 @@ STRING = re.compile(r'"(?:\\.|[^"\\])*"')
 # words that may follow a table name and are not its alias
 NOT_ALIAS = {"where", "set", "on", "join", "left", "right", "inner", "cross", "straight_join",
              "order", "group", "limit", "using", "values", "select", "for", "natural", "as",
-             "union", "having", "ignore", "partition"}
+             "union", "having", "ignore", "partition", "force", "use"}
 TABLE_REFERENCE = re.compile(r"\b(FROM|JOIN|UPDATE|INTO)\s+`?(\w+)`?(?:\s+(?:AS\s+)?(\w+))?", re.I)
 
 
