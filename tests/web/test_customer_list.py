@@ -506,7 +506,8 @@ class EmailOrder(Lists):
     Cerise, 20 Ceriseraie (the word's longer terms only), 20 of other names
     whose first name is Cerise; most addresses hold "cerise" too (the same
     customer in both parts), some do not, and six have none (sorted first
-    going up, last going down)."""
+    going up, last going down). Another shop, cerise-voisin, has 20 Cerises
+    of its own, their addresses among delta's: none may show."""
     host, owner = NameOrder.host, NameOrder.owner
     cerise = "(c.last_name LIKE '%cerise%' OR c.first_name LIKE '%cerise%' OR c.email LIKE '%cerise%')"
 
@@ -527,6 +528,14 @@ SELECT s.id, IF(i % 10 = 0, NULL, IF(i % 3 = 0, CONCAT(CHAR(97 + i % 26), 'x', i
        'active', 'admin'
   FROM n, shop s WHERE s.slug = 'delta'""")
         stack.admin("search-reindex", "--shop", "delta")
+        stack.admin("shop", "add", "--slug", "cerise-voisin", "--name", "Voisin")
+        stack.sql("""
+INSERT INTO customer (shop_id, email, first_name, last_name, status, source)
+WITH RECURSIVE n (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20)
+SELECT s.id, CONCAT(CHAR(97 + (i * 5) % 26), 'cerise', i, '@voisin.test'), 'Ana', 'Cerise',
+       'active', 'admin'
+  FROM n, shop s WHERE s.slug = 'cerise-voisin'""")
+        stack.admin("search-reindex", "--shop", "cerise-voisin")
 
     def expected(self, descending=False):
         order = "c.email DESC, c.id DESC" if descending else "c.email, c.id"
