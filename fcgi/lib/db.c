@@ -541,11 +541,16 @@ transaction_lost(struct db *db)
  * InnoDB deadlock or, on Galera, because another node committed a change
  * to the same rows first (certification conflict, or a brute-force abort
  * of a transaction that held what a replicated one needed). Nothing of it
- * was written, and the connection is fine. */
+ * was written, and the connection is fine.
+ * Error 1467 ("Failed to read auto-increment value"): InnoDB's answer to
+ * an INSERT whose wait for a table's AUTO-INC lock (held to its end by an
+ * INSERT ... SELECT) ended in a deadlock, the transaction rolled back as
+ * for 1213 — or in a lock wait timeout, the statement alone: the caller's
+ * ROLLBACK (db_rollback) undoes the rest, so both are treated alike. */
 static int
 rolled_back(unsigned int code)
 {
-	return code == ER_LOCK_DEADLOCK;
+	return code == ER_LOCK_DEADLOCK || code == ER_AUTOINC_READ_FAILED;
 }
 
 /* Opens a fresh connection and prepares every statement again. A server

@@ -46,10 +46,18 @@ class Session:
 
     def query(self, statements):
         """Runs statements; returns the rows they printed."""
+        self.send(statements)
+        return self.result()
+
+    def send(self, statements):
+        """Sends statements without waiting for them (one that will wait
+        for a lock); result() reads what they printed."""
         self.asked += 1
-        marker = "-- done %d --" % self.asked
-        self.process.stdin.write(statements + "\nSELECT '%s';\n" % marker)
+        self.process.stdin.write(statements + "\nSELECT '-- done %d --';\n" % self.asked)
         self.process.stdin.flush()
+
+    def result(self):
+        marker = "-- done %d --" % self.asked
         rows = []
         for line in self.process.stdout:
             if line.rstrip("\n") == marker:
