@@ -48,10 +48,16 @@ class ExportInTheBrowser(BrowserTest):
         tab.set_viewport(1280, 900)
 
     def downloaded(self):
-        """The file Chromium saved, once whole."""
+        """The file Chromium saved, once whole: while it downloads into a
+        .crdownload file, Chromium keeps the final name as an empty file (a
+        full run once read that placeholder)."""
         def done():
-            names = [n for n in os.listdir(self.downloads) if not n.endswith(".crdownload")]
-            return names[0] if names else None
+            names = os.listdir(self.downloads)
+            if any(n.endswith(".crdownload") for n in names):
+                return None
+            whole = [n for n in names
+                     if os.path.getsize(os.path.join(self.downloads, n)) > 0]
+            return whole[0] if whole else None
         browsing.CHROMIUM.wait(done, "the download", timeout=60)
         return os.path.join(self.downloads, done())
 
