@@ -93,6 +93,7 @@ enum worker_sql {
 	SQL_SENT,
 	SQL_SENT_ABOUT_ERASED,
 	SQL_RETRY,
+	SQL_EVENT_CUSTOMER,
 	SQL_EVENT,
 	SQL_KEEP_SESSIONS,
 	SQL_KEEP_TOKENS,
@@ -215,11 +216,13 @@ static struct db_query worker_sql[WORKER_SQL__MAX] = {
 	    "           LEAST(? * POW(2, LEAST(attempts - 1, 30)), ?) SECOND,"
 	    "       locked_by = NULL, locked_until = NULL, last_error = LEFT(?, 500)"
 	    " WHERE id = ? AND locked_by = ?" },
-	/* not for a customer erased while the mail was on its way */
+	/* the customer's "mail sent" (sent_event), not for a customer erased
+	 * while the mail was on its way: the row held until the event is in */
+	[SQL_EVENT_CUSTOMER] = { .sql =
+	    "SELECT 1 FROM customer WHERE shop_id = ? AND id = ? AND erased_at IS NULL"
+	    " LOCK IN SHARE MODE" },
 	[SQL_EVENT] = { .sql =
-	    "INSERT INTO event (shop_id, customer_id, kind, detail)"
-	    " SELECT shop_id, id, ?, ? FROM customer"
-	    " WHERE shop_id = ? AND id = ? AND erased_at IS NULL" },
+	    "INSERT INTO event (shop_id, customer_id, kind, detail) VALUES (?, ?, ?, ?)" },
 	/* Housekeeping, over every shop on purpose, a batch at a time so no
 	 * statement holds locks for long (each runs until fewer rows than a
 	 * batch are left). Sign-in links live minutes: a day's grace keeps
@@ -748,8 +751,46 @@ copy(const char *text)
 	return strdup(text ? text : "");
 }
 
+/* Writes "mail sent" on the customer's timeline, unless the customer was
+ * erased meanwhile: a check that holds the customer's row (an erasure
+ * waits for it), then a one-row INSERT ... VALUES, in one transaction. An
+ * INSERT ... SELECT did both in one statement, but held the event table's
+ * AUTO-INC lock until it ended (innodb_autoinc_lock_mode 1, the server's
+ * default), also while it waited for the customer's shop row (the foreign
+ * key's check): every shop's event writes waited behind it. Run again
+ * once when it fails, as a single statement is after a deadlock. Returns
+ * 0 or -1 (database). */
+static int
+sent_event(struct worker *w, const struct outgoing *mail)
+{
+	struct db_param params[4] = {
+		DB_INT(mail->shop_id), DB_INT(mail->customer_id), DB_TEXT("mail.sent"),
+		DB_TEXT(mail->subject)
+	};
+	struct db_query *check = &worker_sql[SQL_EVENT_CUSTOMER];
+	int tries;
+
+	for (tries = 0; tries < 2; tries++) {
+		int living;
+
+		if (db_begin(&w->db) != 0 || db_exec(&w->db, check, params, 2) < 0) {
+			db_rollback(&w->db);
+			continue;
+		}
+		living = db_fetch(check) == 1;
+		db_done(check);
+		if (living && db_exec(&w->db, &worker_sql[SQL_EVENT], params, 4) < 0) {
+			db_rollback(&w->db);
+			continue;
+		}
+		return db_commit(&w->db) == 0 ? 0 : -1;
+	}
+	return -1;
+}
+
 /* Records the outcome of one mail, each in its own short statement (the
- * connection commits each at once). Returns 0 or -1 (database). */
+ * connection commits each at once), the customer's event in its own short
+ * transaction. Returns 0 or -1 (database). */
 static int
 settle(struct worker *w, struct outgoing *mail, const char *failure)
 {
@@ -775,14 +816,8 @@ settle(struct worker *w, struct outgoing *mail, const char *failure)
 	}
 	if (rows < 0)
 		return -1;
-	if (mail->customer_id != 0 && failure == NULL) {
-		params[0] = DB_TEXT("mail.sent");
-		params[1] = DB_TEXT(mail->subject);
-		params[2] = DB_INT(mail->shop_id);
-		params[3] = DB_INT(mail->customer_id);
-		if (db_exec(&w->db, &worker_sql[SQL_EVENT], params, 4) < 0)
-			return -1;
-	}
+	if (mail->customer_id != 0 && failure == NULL)
+		return sent_event(w, mail);
 	return 0;
 }
 

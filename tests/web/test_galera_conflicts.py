@@ -13,11 +13,13 @@ then asks for the customer's row itself."""
 
 import os
 import re
+import subprocess
 import time
 import unittest
 
 from fixtures import ALPHA_HOST, ALPHA_OWNER
 from test_retry_db import InBackground, Locker, Session, Watcher, log_text, row
+from test_worker_smtp import WorkerCase
 import web
 
 # the statement of the customer writer (fcgi/lib/search.c, search_forget)
@@ -170,6 +172,82 @@ class SettingsMeetAnAutoIncrementDeadlock(unittest.TestCase):
         log = log_text("customers")[self.log_start:]
         self.assertIn("met a deadlock or a cluster conflict", log)
         self.assertIn("POST /admin/settings: the database connection was lost", log)
+
+
+class MailSentHoldsNoTableLock(WorkerCase):
+    """The worker writes "mail.sent" on the customer's timeline without
+    holding the event table's AUTO-INC lock while it waits. Its one-row
+    INSERT ... SELECT held it to its end, and waited for the customer's
+    shop row (the foreign key's check) whenever a transaction of that shop
+    held it: every shop's event writes (an edit, a sign-in, the settings)
+    waited behind it, and one deadlocked (the class above). The stack's
+    worker is paused; fidele-worker --once sends the test's mail."""
+
+    def setUp(self):
+        super().setUp()
+        if row("SELECT @@GLOBAL.innodb_autoinc_lock_mode") == ["2"]:
+            self.skipTest("no AUTO-INC table lock with innodb_autoinc_lock_mode 2")
+        MailSentHoldsNoTableLock.counter = getattr(MailSentHoldsNoTableLock, "counter", 0) + 1
+        self.slug = "held-shop-%d" % self.counter
+        web.STACK.admin("shop", "add", "--slug", self.slug, "--name", "Tenue",
+                        "--language", "fr")
+        self.shop = int(row("SELECT id FROM shop WHERE slug = '%s'" % self.slug)[0])
+        self.address = "held%d@%s.test" % (self.counter, self.slug)
+        web.STACK.sql(
+            "INSERT INTO customer (shop_id, email, first_name, last_name, status, source)"
+            " VALUES (%d, '%s', 'Tenu', 'Tenue', 'active', 'admin')" % (self.shop, self.address))
+        self.customer = int(row("SELECT id FROM customer WHERE shop_id = %d" % self.shop)[0])
+        self.queued.append(self.address)
+        web.STACK.sql(
+            "INSERT INTO outbox (shop_id, customer_id, kind, recipient, subject, body_text,"
+            " next_attempt_at) VALUES (%d, %d, 'test', '%s', 'Tenue de route', 'corps', NOW())"
+            % (self.shop, self.customer, self.address))
+        self.holder = Locker()
+        self.addCleanup(self.holder.release)
+        self.watcher = Watcher()
+        self.addCleanup(self.watcher.close)
+
+    def sent_events(self):
+        return row("SELECT COUNT(*) FROM event WHERE shop_id = %d AND customer_id = %d"
+                   " AND kind = 'mail.sent'" % (self.shop, self.customer))[0]
+
+    def test_another_shops_event_is_written_while_the_worker_waits(self):
+        alpha = int(row("SELECT id FROM shop WHERE slug = 'alpha'")[0])
+        # a long transaction of the held shop: the worker's event waits for it
+        self.holder.lock("shop", self.shop)
+        worker = subprocess.Popen([web.STACK.program("fidele-worker"), "--once"],
+                                  env=web.STACK.env(), stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True)
+        self.addCleanup(lambda: worker.poll() is None and worker.kill())
+        self.watcher.waiting("INSERT INTO event (shop_id, customer_id, kind, detail)")
+        # meanwhile another shop writes an event, as each of its requests may
+        other = Session()
+        self.addCleanup(other.close)
+        write = InBackground(lambda: other.query(
+            "INSERT INTO event (shop_id, kind) VALUES (%d, 'test.meanwhile');" % alpha))
+        # it takes a moment; waiting behind the worker, it would end only
+        # with the worker's lock wait timeout (innodb_lock_wait_timeout,
+        # 50 s): 20 s tell the two apart on the slowest run
+        write.thread.join(timeout=20)
+        alive = write.thread.is_alive()
+        self.holder.release()
+        self.assertFalse(alive, "another shop's event waited for the held shop's row")
+        write.answer()
+        out, err = worker.communicate(timeout=120)
+        self.assertEqual(worker.returncode, 0, err)
+        self.assertEqual(row("SELECT status FROM outbox WHERE recipient = '%s'"
+                             % self.address), ["sent"])
+        self.assertEqual(self.sent_events(), "1")
+
+    def test_no_event_for_a_customer_erased_while_the_mail_was_on_its_way(self):
+        web.STACK.sql("UPDATE customer SET erased_at = NOW() WHERE id = %d" % self.customer)
+        result = subprocess.run([web.STACK.program("fidele-worker"), "--once"],
+                                env=web.STACK.env(), capture_output=True, text=True,
+                                timeout=120)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(row("SELECT status FROM outbox WHERE recipient = '%s'"
+                             % self.address), ["sent"])
+        self.assertEqual(self.sent_events(), "0")
 
 
 class IdsStepByTheClusterSize(unittest.TestCase):
