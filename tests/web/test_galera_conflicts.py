@@ -212,7 +212,9 @@ class MailSentHoldsNoTableLock(WorkerCase):
                    " AND kind = 'mail.sent'" % (self.shop, self.customer))[0]
 
     def test_another_shops_event_is_written_while_the_worker_waits(self):
-        alpha = int(row("SELECT id FROM shop WHERE slug = 'alpha'")[0])
+        web.STACK.admin("shop", "add", "--slug", self.slug + "-other", "--name", "Autre",
+                        "--language", "fr")
+        another = int(row("SELECT id FROM shop WHERE slug = '%s-other'" % self.slug)[0])
         # a long transaction of the held shop: the worker's event waits for it
         self.holder.lock("shop", self.shop)
         worker = subprocess.Popen([web.STACK.program("fidele-worker"), "--once"],
@@ -224,7 +226,7 @@ class MailSentHoldsNoTableLock(WorkerCase):
         other = Session()
         self.addCleanup(other.close)
         write = InBackground(lambda: other.query(
-            "INSERT INTO event (shop_id, kind) VALUES (%d, 'test.meanwhile');" % alpha))
+            "INSERT INTO event (shop_id, kind) VALUES (%d, 'test.meanwhile');" % another))
         # it takes a moment; waiting behind the worker, it would end only
         # with the worker's lock wait timeout (innodb_lock_wait_timeout,
         # 50 s): 20 s tell the two apart on the slowest run
@@ -233,6 +235,8 @@ class MailSentHoldsNoTableLock(WorkerCase):
         self.holder.release()
         self.assertFalse(alive, "another shop's event waited for the held shop's row")
         write.answer()
+        self.assertEqual(row("SELECT COUNT(*) FROM event WHERE shop_id = %d"
+                             " AND kind = 'test.meanwhile'" % another), ["1"])
         out, err = worker.communicate(timeout=120)
         self.assertEqual(worker.returncode, 0, err)
         self.assertEqual(row("SELECT status FROM outbox WHERE recipient = '%s'"
