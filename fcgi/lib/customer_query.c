@@ -1890,12 +1890,12 @@ sql_page_by_name(struct customer_sql *sql, const struct customer_query *query,
  * tell the filters and fill the page: the parts give the page's rows
  * themselves, where their ids first and their rows read again after the
  * merge (51 more row reads and a derived table) cost 0.64 ms of the
- * server against 0.58 ("elodie" on 100,000 customers, one client). A customer in both parts is the same
- * row twice, side by side in the merged order, which distinct_rows keeps
- * once: merged by UNION ALL, each part's LIMIT bounding the rows sorted,
- * where a UNION's temporary table keyed on every column made the
- * server's whole statement 2.51 M instructions against 2.05 M
- * ("elodie" on 100,000 customers, callgrind on mariadbd). */
+ * server against 0.58 ("elodie" on 100,000 customers, one client). A
+ * customer in both parts is the same row twice, side by side in the merged
+ * order, which distinct_rows keeps once: merged by UNION ALL, each part's
+ * LIMIT bounding the rows sorted, where a UNION's temporary table keyed
+ * on every column made the server's whole statement 2.51 M instructions
+ * against 2.05 M ("elodie" on 100,000 customers, callgrind on mariadbd). */
 static void
 sql_sorted_part(struct customer_sql *sql, const struct customer_query *query, int longer,
     int reading_down)
