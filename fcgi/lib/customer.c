@@ -140,9 +140,14 @@ static struct db_query customer_sql[CUSTOMER_SQL__MAX] = {
 	    "UPDATE bulk_selection b JOIN login_token t ON t.shop_id = ? AND t.customer_id = b.customer_id"
 	    "   SET t.used_at = NOW()"
 	    " WHERE b.selection_id = ? AND t.used_at IS NULL" },
+	/* the orders stay for the shop's figures, with nothing left that
+	 * names the customer: not the link, nor who they shipped and billed
+	 * to (sql/019) */
 	[SQL_SELECTION_DETACH_ORDERS] = { .sql =
 	    "UPDATE bulk_selection b JOIN orders o ON o.shop_id = ? AND o.customer_id = b.customer_id"
-	    "   SET o.customer_id = NULL"
+	    "   SET o.customer_id = NULL, o.shipping_name = '', o.shipping_address = '',"
+	    "       o.shipping_phone = '', o.billing_name = '', o.billing_address = '',"
+	    "       o.billing_phone = ''"
 	    " WHERE b.selection_id = ?" },
 	[SQL_SELECTION_DROP_MAILS] = { .sql =
 	    "DELETE m FROM bulk_selection b JOIN outbox m ON m.shop_id = ? AND m.customer_id = b.customer_id"

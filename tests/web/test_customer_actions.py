@@ -126,8 +126,19 @@ class Erase(Actions):
 
     def test_owner_erases_personal_data_and_orders_stay_anonymous(self):
         shop = self.customer("shop_id")[0]
-        web.STACK.sql("INSERT INTO orders (shop_id, customer_id, reference, total_cents, ordered_at)"
-                      " VALUES (%s, %s, 'E-%s', 1500, NOW())" % (shop, self.id, self.id))
+        # who the shop's site shipped and billed to (POST /api/v1/orders)
+        # names the customer as much as the record does; another
+        # customer's order keeps its own
+        details = ("'Anne Action', '5 rue des Chèvres, 74000 Annecy', '+33 6 99 88 77 66',"
+                   " 'Anne Action', '5 rue des Chèvres, 74000 Annecy', '+33 6 99 88 77 66'")
+        other_id = self.browser.submit("/admin/customers/new", "/admin/customers/new",
+                                       {"email": "kept-%s@alpha.test" % self.id, "first_name": "Kim",
+                                        "last_name": "Kept"}).header("Location").rsplit("/", 1)[1]
+        for reference, customer in (("E-%s" % self.id, self.id), ("K-%s" % self.id, other_id)):
+            web.STACK.sql("INSERT INTO orders (shop_id, customer_id, reference, total_cents, ordered_at,"
+                          " shipping_name, shipping_address, shipping_phone, billing_name,"
+                          " billing_address, billing_phone)"
+                          " VALUES (%s, %s, '%s', 1500, NOW(), %s)" % (shop, customer, reference, details))
         self.post("/message", {"subject": "Bonjour", "text": "Un mot"})
         confirm = self.browser.get(self.path + "/delete")
         self.assertEqual(confirm.status, 200)
@@ -136,8 +147,12 @@ class Erase(Actions):
         self.assertEqual(answer.status, 303)
         self.assertEqual(self.customer("email, first_name, last_name, phone, erased_at IS NOT NULL"),
                          ["NULL", "", "", "", "1"])
-        self.assertEqual(row("SELECT customer_id, total_cents FROM orders WHERE reference = 'E-%s'"
-                             % self.id), ["NULL", "1500"])
+        self.assertEqual(row("SELECT customer_id, total_cents, CONCAT(shipping_name, shipping_address,"
+                             " shipping_phone, billing_name, billing_address, billing_phone)"
+                             " FROM orders WHERE reference = 'E-%s'" % self.id), ["NULL", "1500", ""])
+        self.assertEqual(row("SELECT customer_id, shipping_name, billing_address FROM orders"
+                             " WHERE reference = 'K-%s'" % self.id),
+                         [other_id, "Anne Action", "5 rue des Chèvres, 74000 Annecy"])
         self.assertEqual(row("SELECT COUNT(*) FROM outbox WHERE customer_id = %s" % self.id), ["0"])
         erased = row("SELECT a.email FROM event e JOIN admin a ON a.id = e.admin_id"
                      " WHERE e.customer_id = %s AND e.kind = 'customer.erased'" % self.id)
@@ -230,6 +245,25 @@ class Notes(Actions):
         self.assertEqual(beta.post("%s/notes/%s/delete" % (self.path, note), {"csrf": token}).status, 404)
         self.assertEqual(row("SELECT body FROM note WHERE id = %s" % note), ["À moi"])
         self.assertIn("À moi", self.browser.get(self.path).text())
+
+    def test_migrate_blanks_the_orders_of_customers_erased_before(self):
+        """sql/032: an erasure made before its fix left who the orders
+        shipped and billed to; the migration blanks them, and only on
+        orders no customer holds."""
+        shop = self.customer("shop_id")[0]
+        for reference, customer in (("M-%s" % self.id, "NULL"), ("N-%s" % self.id, self.id)):
+            web.STACK.sql("INSERT INTO orders (shop_id, customer_id, reference, total_cents, ordered_at,"
+                          " shipping_name, shipping_address, billing_name, billing_phone)"
+                          " VALUES (%s, %s, '%s', 900, NOW(), 'Ancien Client', '1 place du Marché',"
+                          " 'Ancien Client', '0600000000')" % (shop, customer, reference))
+        web.STACK.sql("DELETE FROM schema_version WHERE version = 32")
+        answer = web.STACK.admin("migrate")
+        self.assertIn("1 applied now", answer.stdout)
+        self.assertEqual(row("SELECT total_cents, CONCAT(shipping_name, shipping_address,"
+                             " billing_name, billing_phone) FROM orders WHERE reference = 'M-%s'"
+                             % self.id), ["900", ""])
+        self.assertEqual(row("SELECT shipping_name, billing_phone FROM orders WHERE reference = 'N-%s'"
+                             % self.id), ["Ancien Client", "0600000000"])
 
     def test_erasing_the_customer_deletes_the_notes(self):
         self.post("/notes", {"body": "Sera effacée"})
