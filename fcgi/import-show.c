@@ -316,15 +316,44 @@ preview_render(struct request *req, const struct import_view *view)
 	page_render(req, 200, "import/preview.cs");
 }
 
+/* 1 when the admin may undo the import now: it has ended, made customers,
+ * and the admin is an owner or the one who started it. */
+static int
+may_undo(struct request *req, const struct import_view *view)
+{
+	return (import_state_is(view, "done") || import_state_is(view, "cancelled") ||
+	    import_state_is(view, "failed")) && view->counts[1][0] > 0 &&
+	    import_may_change(req, view);
+}
+
 static void
 report_render(struct request *req, const struct import_view *view)
 {
 	summary_to_hdf(req, view);
 	errors_to_hdf(req, 0);
-	if ((import_state_is(view, "done") || import_state_is(view, "cancelled") || import_state_is(view, "failed")) &&
-	    view->counts[1][0] > 0 && import_may_change(req, view))
+	if (may_undo(req, view))
 		hdf_set_value(req->hdf, "Page.Import.MayUndo", "1");
 	page_render(req, 200, "import/report.cs");
+}
+
+/* GET /admin/import/N/undo: what the undo deletes, asked before it does
+ * (its form posts to the same path, import_undo_queue). An import that
+ * cannot be undone now goes back to its page, which says why. */
+void
+import_undo_confirm(struct request *req)
+{
+	struct import_view view;
+	char path[64];
+
+	if (import_load(req, &view) != 1)
+		return;
+	import_view_free(&view);
+	if (!may_undo(req, &view)) {
+		snprintf(path, sizeof(path), "/admin/import/%lld", req->path_id);
+		page_redirect(req, path);
+		return;
+	}
+	page_render(req, 200, "import/undo.cs");
 }
 
 void

@@ -487,6 +487,8 @@ static const struct route routes[] = {
 	/* the mapping form's other button: its fields come along */
 	{ "POST", "/admin/import/#/delete", ACCESS_ADMIN, map_fields, import_delete, NULL, 0 },
 	{ "POST", "/admin/import/#/cancel", ACCESS_ADMIN, NULL, import_cancel, NULL, 0 },
+	/* asked first on its own page: it deletes customers */
+	{ "GET", "/admin/import/#/undo", ACCESS_ADMIN, NULL, import_undo_confirm, NULL, 0 },
 	{ "POST", "/admin/import/#/undo", ACCESS_ADMIN, NULL, import_undo_queue, NULL, 0 },
 	{ "GET", "/admin/import/#/errors.csv", ACCESS_ADMIN, NULL, import_errors, NULL, 0 },
 };

@@ -156,6 +156,8 @@ void import_run(struct request *req);
 void import_delete(struct request *req);
 void import_cancel(struct request *req);
 void import_undo_queue(struct request *req);
+/* GET /admin/import/N/undo: the undo's confirmation (import-show.c). */
+void import_undo_confirm(struct request *req);
 
 /* import-errors.c */
 void import_errors(struct request *req);

@@ -24,10 +24,7 @@
   </ul>
   <div class="actions">
     <a class="button primary" href="/admin/customers"><?cs var:Lang.Import.Report.SeeCustomers ?></a>
-    <?cs if:Page.Import.MayUndo ?><form method="post" action="/admin/import/<?cs var:Page.Import.Id ?>/undo">
-      <?cs call:csrf_field() ?>
-      <button type="submit" class="danger"><?cs var:Lang.Import.Undo.Button ?></button>
-    </form><?cs /if ?>
+    <?cs if:Page.Import.MayUndo ?><a class="button danger-link" id="undo-link" href="/admin/import/<?cs var:Page.Import.Id ?>/undo"><?cs var:Lang.Import.Undo.Button ?></a><?cs /if ?>
   </div>
   <?cs if:Page.Import.MayUndo ?><p class="muted"><?cs var:Lang.Import.Undo.Help ?></p><?cs /if ?>
   <?cs /if ?>

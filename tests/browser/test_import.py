@@ -95,6 +95,14 @@ class ImportInTheBrowser(BrowserTest):
         self.assertIn("Zélie", tab.text())
         tab.goto(url(ALPHA_HOST, "/admin/import/%s" % number))
 
+        # the undo asks first, on a page of its own that deletes nothing
+        tab.click_and_wait("#undo-link")
+        self.assertEqual(tab.path(), "/admin/import/%s/undo" % number)
+        self.assertIn("Cet import a créé 3 nouveaux clients", tab.text())
+        self.look(tab, "undo-confirm")
+        self.assertEqual(browsing.STACK.sql(
+            "SELECT COUNT(*) FROM customer WHERE email LIKE '%.navigateur@exemple.fr'"
+            " AND erased_at IS NULL"), [["3"]])
         tab.click_and_wait("form[action='/admin/import/%s/undo'] button[type=submit]" % number)
         self.wait_for_text(tab, "Import annulé.")
         self.assertIn("3\nclients supprimés", tab.evaluate(

@@ -720,7 +720,22 @@ class Flow(ImportCase):
         self.assertEqual(lines[2:], ["7;Adresse e-mail déjà présente plus haut dans le fichier;"
                                      "zelie@flux.test;Zélie;Fabrègues;Besançon", ""])
 
-        answer = self.owner.post("/admin/import/%s/undo" % number, {})
+        # the undo deletes customers: the report leads to a page that says
+        # what it will delete and asks; that page changes nothing
+        report = self.owner.get("/admin/import/%s" % number)
+        self.assertIn('id="undo-link" href="/admin/import/%s/undo"' % number, report.body)
+        self.assertNotIn('action="/admin/import/%s/undo"' % number, report.body)
+        confirm = self.owner.get("/admin/import/%s/undo" % number)
+        self.assertEqual(confirm.status, 200)
+        self.assertValid(confirm)
+        self.assertIn("Retirer les clients créés par cet import ?", confirm.text())
+        self.assertIn("Cet import a créé 3 nouveaux clients (marché.csv).", confirm.text())
+        self.assertIn('action="/admin/import/%s/undo"' % number, confirm.body)
+        self.assertIn('<a href="/admin/import/%s">Garder l&#39;import</a>' % number, confirm.body)
+        self.assertEqual(len(self.customers()), 4)
+        self.assertEqual(import_row(number, "state"), ["done"])
+
+        answer = self.owner.post("/admin/import/%s/undo" % number, {"csrf": confirm.csrf()})
         self.assertEqual(answer.status, 303, answer.text()[:300])
         self.work()
         page = self.owner.get("/admin/import/%s" % number)
@@ -729,6 +744,11 @@ class Flow(ImportCase):
         self.assertEqual(self.counts(page, "undo-counts"), [3, 0])
         # the customer the import only updated stays
         self.assertEqual([c[0] for c in self.customers()], ["deja@flux.test"])
+        # undone: nothing left to confirm, the page says so
+        again = self.owner.get("/admin/import/%s/undo" % number)
+        self.assertEqual(again.status, 303)
+        self.assertEqual(again.header("Location"), "/admin/import/%s" % number)
+        self.assertNotIn("undo-link", page.body)
 
     def test_a_preview_that_failed_goes_back_to_the_mapping_and_says_why(self):
         number = import_id(self.owner.upload(utf8_csv(), "perdu.csv"))
@@ -830,7 +850,8 @@ class OtherShop(ImportCase):
         number = import_id(self.owner.upload(utf8_csv(), "secret-a.csv"))
         self.map_and_preview(number)
         other = Admin(HOST_B, OWNER_B)
-        for path in ("/admin/import/%s", "/admin/import/%s?edit=1", "/admin/import/%s/errors.csv"):
+        for path in ("/admin/import/%s", "/admin/import/%s?edit=1", "/admin/import/%s/errors.csv",
+                     "/admin/import/%s/undo"):
             with self.subTest(path):
                 answer = other.get(path % number)
                 self.assertEqual(answer.status, 404)
@@ -872,6 +893,12 @@ class Staff(ImportCase):
                          staff.get("/admin/import/%s" % owners).body)
         # their own they may stop
         self.assertEqual(staff.post("/admin/import/%s/cancel" % mine, {}).status, 303)
+        # nor be asked to undo the owner's once it has made customers (the
+        # page goes back to the import, which offers no undo)
+        sql("UPDATE import SET state = 'done', count_new = 2 WHERE id = %s" % owners)
+        self.assertEqual(staff.get("/admin/import/%s/undo" % owners).status, 303)
+        self.assertNotIn("undo-link", staff.get("/admin/import/%s" % owners).body)
+        self.assertEqual(self.owner.get("/admin/import/%s/undo" % owners).status, 200)
 
 
 if __name__ == "__main__":
