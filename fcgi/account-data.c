@@ -46,7 +46,7 @@ static struct db_query account_data_sql[ACCOUNT_DATA_SQL__MAX] = {
 	    "       system_mail, " ISO("created_at") ", " ISO("last_sign_in_at")
 	    "  FROM customer WHERE id = ? AND shop_id = ? AND erased_at IS NULL" },
 	[SQL_ORDERS] = { .sql =
-	    "SELECT reference, status, total_cents, ?, " ISO("ordered_at")
+	    "SELECT reference, status, total_cents, currency, " ISO("ordered_at")
 	    "  FROM orders WHERE shop_id = ? AND customer_id = ? ORDER BY ordered_at, id" },
 	/* each entry with the wording it was given or withdrawn to */
 	[SQL_CONSENT] = { .sql =
@@ -219,11 +219,6 @@ data_parts(struct request *req, const struct account_me *me, zip_t *archive)
 			params[0] = DB_INT(me->id);
 			params[1] = DB_INT(req->shop.id);
 			n = 2;
-		} else if (parts[i].sql == SQL_ORDERS) {
-			params[0] = DB_TEXT(req->shop.currency);
-			params[1] = DB_INT(req->shop.id);
-			params[2] = DB_INT(me->id);
-			n = 3;
 		} else {
 			params[0] = DB_INT(req->shop.id);
 			params[1] = DB_INT(me->id);

@@ -1,7 +1,8 @@
 /*
  * The customer's orders (/account/orders, /account/orders/<id>): the list,
  * newest first, and one order; cancelled and refunded ones are marked.
- * Money in the shop's currency, dates in the shop's time zone, both
+ * Money in the order's own currency (the shop's site says which, with
+ * the order), dates in the shop's time zone, both
  * written the customer's language's way. Only the customer's own orders
  * of this shop are found: another's id is a 404, as an unknown one.
  */
@@ -23,12 +24,12 @@ enum account_orders_sql { SQL_ORDERS, SQL_ORDER, ACCOUNT_ORDERS_SQL__MAX };
 static struct db_query account_orders_sql[ACCOUNT_ORDERS_SQL__MAX] = {
 	[SQL_ORDERS] = { .sql =
 	    "SELECT id, reference, status, total_cents,"
-	    "       DATE_FORMAT(ordered_at, '%Y-%m-%d %H:%i:%s')"
+	    "       DATE_FORMAT(ordered_at, '%Y-%m-%d %H:%i:%s'), currency"
 	    "  FROM orders WHERE shop_id = ? AND customer_id = ?"
 	    " ORDER BY ordered_at DESC, id DESC LIMIT 201" },
 	[SQL_ORDER] = { .sql =
 	    "SELECT id, reference, status, total_cents,"
-	    "       DATE_FORMAT(ordered_at, '%Y-%m-%d %H:%i:%s')"
+	    "       DATE_FORMAT(ordered_at, '%Y-%m-%d %H:%i:%s'), currency"
 	    "  FROM orders WHERE id = ? AND shop_id = ? AND customer_id = ?" },
 };
 
@@ -47,7 +48,7 @@ order_to_hdf(struct request *req, const struct account_me *me, struct db_query *
 	hdf_set_value(node, "status_label", request_text(req, key));
 	hdf_set_int_value(node, "cancelled",
 	    status != NULL && (strcmp(status, "cancelled") == 0 || strcmp(status, "refunded") == 0));
-	format_money(db_int(query, 3), req->shop.currency, me->lang, text, sizeof(text));
+	format_money(db_int(query, 3), db_text(query, 5), me->lang, text, sizeof(text));
 	hdf_set_value(node, "total", text);
 	format_local_date(db_text(query, 4), req->shop.time_zone, me->lang, text, sizeof(text));
 	hdf_set_value(node, "date", text);

@@ -52,7 +52,8 @@ contact_uri(const char *scheme, const char *value, const char *keep, char *out, 
 
 /* Runs a per-customer list query (its pairs of shop and customer, then
  * limit rows from offset) and copies its rows under prefix, with the
- * columns named in dates formatted as dates and in money as amounts. */
+ * columns named in dates formatted as dates and in money as amounts (in
+ * the row's "currency" when it has one: an order's own, else the shop's). */
 static int
 customer_rows(struct request *req, enum customers_sql which, int pairs, long long customer_id,
     long long limit, long long offset, const char *prefix, const char *const *dates,
@@ -74,9 +75,14 @@ customer_rows(struct request *req, enum customers_sql which, int pairs, long lon
 	if (db_exec(&req->app->db, query, params, (size_t)(2 * pairs + 2)) < 0)
 		return -1;
 	while (db_fetch(query) == 1) {
+		const char *currency = req->shop.currency;
+
 		snprintf(name, sizeof(name), "%s.%d", prefix, count++);
 		if (hdf_get_node(req->hdf, name, &row) != STATUS_OK)
 			break;
+		for (col = 0; col < query->columns; col++)
+			if (strcmp(query->names[col], "currency") == 0 && db_text(query, col) != NULL)
+				currency = db_text(query, col);
 		for (col = 0; col < query->columns; col++) {
 			const char *value = db_text(query, col);
 			const char *const *date;
@@ -91,8 +97,8 @@ customer_rows(struct request *req, enum customers_sql which, int pairs, long lon
 				    sizeof(text));
 				value = text;
 			} else if (money && strcmp(money, query->names[col]) == 0) {
-				format_money(strtoll(value, NULL, 10), req->shop.currency, req->shop.lang,
-				    text, sizeof(text));
+				format_money(strtoll(value, NULL, 10), currency, req->shop.lang, text,
+				    sizeof(text));
 				value = text;
 			}
 			hdf_set_value(row, query->names[col], value);

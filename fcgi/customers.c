@@ -31,7 +31,7 @@ struct db_query customers_sql[CUSTOMERS_SQL__MAX] = {
 	    "       company, address, postal_code, city, vat_number, marketing_consent, system_mail"
 	    "  FROM customer WHERE id = ? AND shop_id = ? AND erased_at IS NULL" },
 	[SQL_RECENT_ORDERS] = { .sql =
-	    "SELECT reference, status, total_cents, ordered_at FROM orders"
+	    "SELECT reference, status, total_cents, ordered_at, currency FROM orders"
 	    " WHERE shop_id = ? AND customer_id = ?"
 	    " ORDER BY ordered_at DESC, id DESC LIMIT ? OFFSET ?" },
 	/* the customer's events and their consent ledger's entries (sql/017)

@@ -15,7 +15,7 @@ import time
 import unittest
 import zipfile
 
-from fixtures import ALPHA_HOST, BETA_HOST
+from fixtures import ALPHA_HOST, ALPHA_OWNER, BETA_HOST
 from inbox import clear_limits, mails_to, wait_for_mail, text_part, html_part
 import web
 
@@ -57,16 +57,19 @@ def setUpModule():
               (ORDERS, "ESP-1003", "shipped", 123456, "2026-11-01 15:30:00"),
               (OTHER, "ESP-2001", "paid", 999, "2026-10-03 10:00:00"),
               (ZIPPER, "ESP-3001", "paid", 4250, "2026-09-09 08:00:00"),
+              # the shop's site may sell in another currency than the shop's
+              (ORDERS, "ESP-1004", "paid", 2490, "2026-10-20 11:00:00", "GBP"),
+              (ZIPPER, "ESP-3002", "paid", 1999, "2026-09-12 08:00:00", "GBP"),
               (LEAVER, "ESP-4001", "paid", 1500, "2026-09-10 08:00:00")]
     statements.append("UPDATE customer SET language = 'en' WHERE email = '%s';" % ENGLISH)
     orders.append((BETA, "BETA-9001", "paid", 777, "2026-10-10 10:00:00"))
     # (the orders' triggers write customer: its ids are read first)
-    for email, reference, status, cents, at in orders:
+    for email, reference, status, cents, at, *currency in orders:
         statements.append(
             "SELECT shop_id, id INTO @shop, @customer FROM customer WHERE email = '%s';"
             " INSERT INTO orders (shop_id, customer_id, reference, status, total_cents,"
-            " ordered_at) VALUES (@shop, @customer, '%s', '%s', %d, '%s');"
-            % (email, reference, status, cents, at))
+            " ordered_at, currency) VALUES (@shop, @customer, '%s', '%s', %d, '%s', '%s');"
+            % (email, reference, status, cents, at, (currency or ["EUR"])[0]))
     web.STACK.sql("\n".join(statements))
     web.STACK.admin("search-reindex")
     for email, role in ((NOTIFIED_ADMIN, "staff"), (QUIET_ADMIN, "owner")):
@@ -366,6 +369,8 @@ class Orders(unittest.TestCase):
         self.assertLess(text.index("ESP-1003"), text.index("ESP-1001"))
         self.assertIn("1\u202f234,56\u00a0€", page.body)
         self.assertIn("12,34\u00a0€", page.body)
+        # an order in pounds says pounds
+        self.assertIn("24,90\u00a0£", page.body)
         row = re.search(r'<tr class="cancelled">.*?</tr>', page.body, re.S)
         self.assertTrue(row and "ESP-1002" in row.group(0) and "Annulée" in row.group(0))
 
@@ -377,6 +382,20 @@ class Orders(unittest.TestCase):
         self.assertIn("ESP-1002", page.text())
         self.assertIn("Annulée", page.text())
         self.assertIn("50,00\u00a0€", page.body)
+
+    def test_an_order_in_another_currency_is_shown_in_it_to_customer_and_admin(self):
+        order_id = web.STACK.sql("SELECT id FROM orders WHERE reference = 'ESP-1004'")[0][0]
+        page = sign_in(ORDERS).get("/account/orders/%s" % order_id)
+        self.assertEqual(page.status, 200)
+        self.assertIn("24,90\u00a0£", page.body)
+        self.assertNotIn("24,90\u00a0€", page.body)
+        admin = web.Browser(ALPHA_HOST)
+        self.assertEqual(admin.sign_in(*ALPHA_OWNER).status, 303)
+        customer = web.STACK.sql("SELECT id FROM customer WHERE email = '%s'" % ORDERS)[0][0]
+        page = admin.get("/admin/customers/%s" % customer)
+        self.assertEqual(page.status, 200)
+        self.assertIn("24,90\u00a0£", page.body)
+        self.assertIn("12,34\u00a0€", page.body)
 
     def test_another_customers_or_shops_order_is_not_found(self):
         browser = sign_in(ORDERS)
@@ -436,7 +455,7 @@ class DataDownload(unittest.TestCase):
         self.assertEqual(profile["marketing_consent"], 1)
         orders = json.loads(archive.read("orders.json"))
         self.assertEqual([(o["reference"], o["total_cents"], o["currency"]) for o in orders],
-                         [("ESP-3001", 4250, "EUR")])
+                         [("ESP-3001", 4250, "EUR"), ("ESP-3002", 1999, "GBP")])
         consent = json.loads(archive.read("consent.json"))
         self.assertEqual(consent[-1]["purpose"], "marketing")
         self.assertEqual(consent[-1]["granted"], 1)
@@ -451,8 +470,9 @@ class DataDownload(unittest.TestCase):
         self.assertTrue(all(m["recipient"] == ZIPPER for m in mails))
         # the CSV files say the same, with a header row
         rows = list(csv.DictReader(io.StringIO(archive.read("orders.csv").decode("utf-8"))))
-        self.assertEqual([(r["reference"], r["status"], r["total_cents"]) for r in rows],
-                         [("ESP-3001", "paid", "4250")])
+        self.assertEqual([(r["reference"], r["status"], r["total_cents"], r["currency"])
+                          for r in rows],
+                         [("ESP-3001", "paid", "4250", "EUR"), ("ESP-3002", "paid", "1999", "GBP")])
         rows = list(csv.DictReader(io.StringIO(archive.read("profile.csv").decode("utf-8"))))
         self.assertEqual((rows[0]["email"], rows[0]["last_name"]), (ZIPPER, "Données"))
         rows = list(csv.DictReader(io.StringIO(archive.read("consent.csv").decode("utf-8"))))
