@@ -166,7 +166,7 @@ import_map(struct request *req)
 	char mapping[IMPORT_MAPPING_MAX], state[16];
 	const char *message = NULL;
 	int seen[IMPORT_FIELD__MAX] = { 0 };
-	int subscribe, i;
+	int subscribe, attest, i;
 	long long admin_id;
 
 	if (import_load(req, &view) != 1)
@@ -184,8 +184,14 @@ import_map(struct request *req)
 	if (message == NULL && !seen[IMPORT_EMAIL])
 		message = "Import.Bad.NoEmail";
 	subscribe = (int)request_field_int(req, &map_fields[MAP_SUBSCRIBE], 0);
-	if (message == NULL && subscribe && !request_field_int(req, &map_fields[MAP_ATTEST], 0))
+	attest = (int)request_field_int(req, &map_fields[MAP_ATTEST], 0);
+	/* a column saying who accepted the shop's e-mails subscribes them as
+	 * "subscribe everyone" does: the ledger says the shop attested it,
+	 * so an admin must */
+	if (message == NULL && subscribe && !attest)
 		message = "Import.Bad.Attest";
+	if (message == NULL && seen[IMPORT_MARKETING] && !attest)
+		message = "Import.Bad.AttestColumn";
 	if (message != NULL) {
 		/* the form as sent, with what is wrong */
 		hdf_set_value(req->hdf, "Page.Import.Mode",
@@ -213,15 +219,17 @@ import_map(struct request *req)
 	{
 		/* the admin who ticked the attestation is the one the consent
 		 * rows name, whoever starts the run */
-		struct db_param params[7] = {
+		struct db_param attester = subscribe || seen[IMPORT_MARKETING] ?
+		    DB_INT(req->session.admin_id) : DB_NULL;
+		struct db_param params[8] = {
 			DB_TEXT(mapping),
 			DB_TEXT(import_mode_choices[request_field_choice(req, &map_fields[MAP_MODE], 0)]),
 			DB_INT(subscribe), DB_INT(request_field_int(req, &map_fields[MAP_WELCOME], 0)),
-			DB_INT(req->session.admin_id),
+			attester, attester,
 			DB_INT(req->path_id), DB_INT(req->shop.id),
 		};
 
-		if (db_exec(&req->app->db, &import_sql[SQL_IMPORT_MAPPING_SET], params, 7) < 0) {
+		if (db_exec(&req->app->db, &import_sql[SQL_IMPORT_MAPPING_SET], params, 8) < 0) {
 			page_error(req, 500, NULL);
 			return;
 		}

@@ -358,7 +358,8 @@ row_csv(const struct sheet_row *row)
 /* A staged copy of what record says (only the text it has), for a valid
  * row. NULL when out of memory. */
 static struct staged *
-staged_from_record(const struct import_record *record, long long line, int subscribe_all)
+staged_from_record(const struct import_record *record, long long line, int subscribe_all,
+    int attested)
 {
 	size_t lengths[SLOT__MAX], total = 0;
 	struct staged *row;
@@ -382,9 +383,11 @@ staged_from_record(const struct import_record *record, long long line, int subsc
 	row->reason = IMPORT_OK;
 	row->has_tax_exempt = record->has[IMPORT_TAX_EXEMPT];
 	row->tax_exempt = record->tax_exempt;
-	/* the file's own word wins over the import's "subscribe everyone" */
-	row->marketing = record->has[IMPORT_MARKETING] ? record->marketing :
-	    subscribe_all ? 1 : -1;
+	/* the file's own word wins over the import's "subscribe everyone"; its
+	 * "yes" only when an admin attested it (import_map asks for it; an
+	 * import mapped before it did may lack it), its "no" always */
+	row->marketing = record->has[IMPORT_MARKETING] && (attested || !record->marketing) ?
+	    record->marketing : subscribe_all ? 1 : -1;
 	row->order_count = record->has[IMPORT_ORDER_COUNT] ? record->order_count : 0;
 	row->total_spent_cents = record->has[IMPORT_TOTAL_SPENT] ? record->total_spent_cents : 0;
 	row->subscribe = -1;
@@ -1130,7 +1133,8 @@ read_row(struct job *job, struct batch *batch)
 	if (batch == NULL)
 		return 1;
 	if (batch_add(batch, reason == IMPORT_OK ?
-	    staged_from_record(&record, row.line, job->subscribe) : staged_invalid(&row, reason)) != 0)
+	    staged_from_record(&record, row.line, job->subscribe, job->attested_at[0] != '\0') :
+	    staged_invalid(&row, reason)) != 0)
 		return (int)failed(job, "memory");
 	return 1;
 }

@@ -74,10 +74,12 @@ struct db_query import_sql[IMPORT_SQL__MAX] = {
 	 * first start it sees, so that a resumed run keeps its pace) */
 	[SQL_IMPORT_RUN_RESET] = { .sql =
 	    "UPDATE import SET started_at = NULL, finished_at = NULL WHERE id = ? AND shop_id = ?" },
+	/* the admin who attested the consent: to subscribe everyone, or the
+	 * file's column of who accepted the e-mails (NULL: no attestation) */
 	[SQL_IMPORT_MAPPING_SET] = { .sql =
 	    "UPDATE import SET mapping = ?, mode = ?, subscribe = ?, welcome = ?,"
-	    "       subscribe_admin_id = IF(subscribe, ?, NULL),"
-	    "       subscribe_attested_at = IF(subscribe, NOW(), NULL)"
+	    "       subscribe_admin_id = ?,"
+	    "       subscribe_attested_at = IF(? IS NULL, NULL, NOW())"
 	    " WHERE id = ? AND shop_id = ?" },
 	/* the first rows the preview (dry_run 1) or the run could not take */
 	[SQL_IMPORT_ERRORS] = { .sql =

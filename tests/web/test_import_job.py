@@ -382,6 +382,30 @@ class ImportJob(WorkerCase):
         self.assertEqual(ledger, [[self.address(name), "1", "import", self.alpha_owner, import_id,
                                    statement] for name in ("nina", "open")])
 
+    def test_a_files_yes_subscribes_only_when_an_admin_attested_it(self):
+        """An import mapped before the mapping asked for the attestation of
+        a consent column: its "oui"s subscribe nobody, its "non"s still
+        unsubscribe; attested, they subscribe in the admin's name."""
+        self.run_import(self.make_import(("email\n%s\n" % self.address("was-in")).encode(),
+                                         "email", subscribe=1))
+        self.assertEqual(self.customer("was-in", "marketing_consent"), ["1"])
+        content = ("email,marketing\n%s,oui\n%s,non\n"
+                   % (self.address("said-yes"), self.address("was-in"))).encode()
+        unattested = self.make_import(content, "email,marketing", mode="overwrite")
+        self.run_import(unattested)
+        self.assertEqual(self.customer("said-yes", "marketing_consent"), ["0"])
+        self.assertEqual(self.customer("was-in", "marketing_consent"), ["0"])
+        self.assertEqual(rows("SELECT COUNT(*) FROM consent WHERE import_id = %s AND granted = 1"
+                              % unattested), [["0"]])
+        content = ("email,marketing\n%s,oui\n" % self.address("said-yes-too")).encode()
+        attested = self.make_import(content, "email,marketing")
+        rows("UPDATE import SET subscribe_admin_id = %s, subscribe_attested_at = NOW()"
+             " WHERE id = %s" % (self.alpha_owner, attested))
+        self.run_import(attested)
+        self.assertEqual(self.customer("said-yes-too", "marketing_consent"), ["1"])
+        self.assertEqual(rows("SELECT granted, admin_id FROM consent WHERE import_id = %s"
+                              % attested), [["1", self.alpha_owner]])
+
     def test_welcome_mails_only_when_asked(self):
         quiet = self.make_import(("email\n%s\n" % self.address("quiet")).encode(), "email")
         self.run_import(quiet)

@@ -514,6 +514,30 @@ class Mapping(ImportCase):
         self.assertEqual(answer.status, 303)
         self.assertEqual(import_row(number, "state", "subscribe"), ["previewing", "1"])
 
+    def test_a_column_of_who_accepts_the_mails_needs_the_attestation_too(self):
+        """A "Newsletter" column subscribes its "oui"s as "subscribe
+        everyone" does, and the ledger says the shop attested it: an admin
+        must tick the attestation, or not import the column."""
+        text = "E-mail,Prénom,Newsletter\r\nnina.lettre@flux.test,Nina,oui\r\n"
+        number = import_id(self.owner.upload(text.encode("utf-8"), "lettre.csv"))
+        page = self.owner.get("/admin/import/%s" % number)
+        self.assertEqual(selects(page)["c2"], "marketing")
+        answer = self.map_and_preview(number)
+        self.assertEqual(answer.status, 422)
+        self.assertIn("Une colonne du fichier dit qui accepte les e-mails marketing : cochez la case",
+                      answer.text())
+        self.assertEqual(import_row(number, "state", "subscribe_admin_id"), ["new", "NULL"])
+        # the column not imported: no attestation needed
+        self.assertEqual(self.map_and_preview(number, c2="ignore").status, 303)
+        self.assertEqual(import_row(number, "state", "subscribe_admin_id"), ["previewing", "NULL"])
+        sql("UPDATE import SET state = 'new' WHERE id = %s" % number)
+        answer = self.map_and_preview(number, c2="marketing", attest="1")
+        self.assertEqual(answer.status, 303)
+        owner = sql("SELECT id FROM admin WHERE email = '%s'" % OWNER_A[0])[0][0]
+        self.assertEqual(import_row(number, "state", "subscribe", "subscribe_admin_id",
+                                    "subscribe_attested_at IS NOT NULL"),
+                         ["previewing", "0", owner, "1"])
+
     def test_welcome_mails_are_off_unless_ticked(self):
         number = import_id(self.owner.upload(utf8_csv(), "bienvenue.csv"))
         page = self.owner.get("/admin/import/%s" % number)
