@@ -29,6 +29,29 @@ field_choice(const struct field *field, const char *value)
 	return -1;
 }
 
+/* Takes out of a typed code what people put between its digits: spaces,
+ * no-break spaces (U+00A0, U+202F), dashes and dots ("607 688", as the
+ * mail shows it spaced). */
+static void
+digits_compact(char *value)
+{
+	char *to = value;
+	const char *from = value;
+
+	while (*from != '\0') {
+		if (*from == ' ' || *from == '\t' || *from == '-' || *from == '.')
+			from++;
+		else if ((unsigned char)from[0] == 0xc2 && (unsigned char)from[1] == 0xa0)
+			from += 2;
+		else if ((unsigned char)from[0] == 0xe2 && (unsigned char)from[1] == 0x80 &&
+		    (unsigned char)from[2] == 0xaf)
+			from += 3;
+		else
+			*to++ = *from++;
+	}
+	*to = '\0';
+}
+
 const char *
 field_value_check(const struct field *field, char *value)
 {
@@ -40,6 +63,8 @@ field_value_check(const struct field *field, char *value)
 		return field->required ? "Error.Field.Required" : NULL;
 	if (!text_is_clean_utf8(value, field->kind == FIELD_MULTILINE))
 		return "Error.Field.Charset";
+	if (field->kind == FIELD_DIGITS)
+		digits_compact(value);
 	if (field->max_length && text_length(value) > field->max_length)
 		return "Error.Field.TooLong";
 	switch (field->kind) {

@@ -40,7 +40,8 @@ enum field_kind {
 	FIELD_INT,	/* a decimal number within min..max */
 	FIELD_PATH,	/* a local path to return to: starts with one '/' */
 	FIELD_TOKEN,	/* 64 hex characters (a mailed token, a code form's handle) */
-	FIELD_DIGITS,	/* digits only, exactly max_length of them (a mailed code) */
+	FIELD_DIGITS,	/* digits only, exactly max_length of them (a mailed code);
+			 * spaces, dashes and dots typed between them are taken out */
 	FIELD_PHONE,	/* digits, spaces and + - . ( ), at least six digits */
 	FIELD_COUNTRY,	/* two letters (ISO 3166), uppercased */
 	FIELD_LANG,	/* a language Fidèle speaks: fr or en */

@@ -7,7 +7,7 @@
     <?cs call:csrf_field() ?>
     <input type="hidden" name="handle" value="<?cs var:Page.Handle ?>">
     <label for="code"><?cs var:Lang.Account.Code ?></label>
-    <input id="code" name="code" class="code" type="text" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxlength="6" required>
+    <input id="code" name="code" class="code" type="text" inputmode="numeric" autocomplete="one-time-code" pattern="\s*[0-9](\s*[\-.]?\s*[0-9]){5}\s*" maxlength="16" required>
     <button type="submit" class="danger"><?cs var:Lang.Account.DeleteNow ?></button>
   </form>
   <p><a href="/account/"><?cs var:Lang.Account.DeleteCancel ?></a></p>

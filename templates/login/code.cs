@@ -9,7 +9,7 @@
     <input id="email" name="email" type="email" autocomplete="email" required maxlength="254" value="<?cs var:Page.Email ?>">
     <?cs call:field_error("email") ?>
     <label for="code"><?cs var:Lang.Account.Code ?></label>
-    <input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxlength="6" required class="code">
+    <input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" pattern="\s*[0-9](\s*[\-.]?\s*[0-9]){5}\s*" maxlength="16" required class="code">
     <?cs call:field_error("code") ?>
     <button type="submit" class="primary"><?cs var:Lang.Account.CodeSubmit ?></button>
   </form>

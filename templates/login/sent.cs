@@ -8,7 +8,7 @@
     <?cs call:csrf_field() ?>
     <input type="hidden" name="handle" value="<?cs var:Page.Handle ?>">
     <label for="code"><?cs var:Lang.Account.Code ?></label>
-    <input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxlength="6" required class="code">
+    <input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" pattern="\s*[0-9](\s*[\-.]?\s*[0-9]){5}\s*" maxlength="16" required class="code">
     <button type="submit" class="primary"><?cs var:Lang.Account.CodeSubmit ?></button>
   </form>
   <p class="muted"><a href="/account/login"><?cs var:Lang.Account.Again ?></a></p>

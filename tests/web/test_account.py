@@ -227,11 +227,26 @@ class CodeSignIn(unittest.TestCase):
         self.assertEqual(answer.status, 400)
         self.assertNotIn("fidele_account", browser.cookies)
 
+    def test_code_typed_with_spaces_or_a_dash_signs_in(self):
+        """The mail shows the code spaced out: what people type between
+        its digits (a space, a no-break space, a dash) is not a mistake."""
+        for typed in ("{} {}", "{}\u00a0{}", " {}-{} "):
+            clear_limits()
+            browser = web.Browser(ALPHA_HOST)
+            page, before = request_link(browser, ALPHA_CUSTOMER)
+            handle = re.search(r'name="handle" value="([0-9a-f]{64})"', page.body).group(1)
+            _, _, code = link_and_code(wait_for_mail(ALPHA_CUSTOMER, before + 1)[-1])
+            answer = browser.post("/account/login/code", {"handle": handle,
+                                                          "code": typed.format(code[:3], code[3:]),
+                                                          "csrf": page.csrf()})
+            self.assertEqual(answer.status, 303, typed)
+            self.assertEqual(browser.get("/account/").status, 200)
+
     def test_code_that_is_not_six_digits(self):
         browser = web.Browser(ALPHA_HOST)
         page, _ = request_link(browser, ALPHA_CUSTOMER)
         handle = re.search(r'name="handle" value="([0-9a-f]{64})"', page.body).group(1)
-        for code in ("", "12345", "1234567", "abcdef"):
+        for code in ("", "12345", "1234567", "abcdef", "123 45", "12 34 56 7", "123_456"):
             answer = browser.post("/account/login/code", {"handle": handle, "code": code,
                                                           "csrf": page.csrf()})
             self.assertEqual(answer.status, 400, code)
