@@ -77,8 +77,8 @@ unsubscribe_links(const struct shop_context *ctx, long long customer_id, char *u
 		return -1;
 	unsubscribe_token(ctx, customer_id, token);
 	snprintf(url, url_size, "%s/account/unsubscribe?token=%s", base, token);
-	if (!mailto_ok(mailto))
-		mailto = hdf_get_value(ctx->config, "Mail.From", NULL);
+	/* not the installation's Mail.From: nobody reads it, and a mail
+	 * client's "unsubscribe" sent there would change nothing */
 	if (mailto_ok(mailto))
 		snprintf(header, UNSUBSCRIBE_HEADER_SIZE, "<%s>, <mailto:%s?subject=unsubscribe>", url,
 		    mailto);

@@ -36,9 +36,10 @@ long long unsubscribe_token_customer(const struct shop_context *ctx, const char 
 /* Writes the link of the unsubscribe page (url, url_size bytes) and the
  * List-Unsubscribe header's value (header, UNSUBSCRIBE_HEADER_SIZE bytes):
  * "<https link>, <mailto:ADDRESS?subject=unsubscribe>", the mailto being
- * the shop's sender address (else Mail.From), where replies go and a
- * person of the shop reads them; left out when neither is a plain
- * address. Returns 0, or -1 when the shop has no link base (logged). */
+ * the shop's own sender address, where replies go and a person of the
+ * shop reads them; left out when the shop has none (the installation's
+ * Mail.From is read by nobody) or it is not a plain address. Returns 0,
+ * or -1 when the shop has no link base (logged). */
 int unsubscribe_links(const struct shop_context *ctx, long long customer_id, char *url,
     size_t url_size, char *header);
 

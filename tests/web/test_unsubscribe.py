@@ -1,6 +1,7 @@
 """One-click unsubscribe (issue 15, point 7): a marketing mail queued with
 mail_queue_marketing (here through `fidele-admin mail marketing-test`)
-reaches the SMTP server with List-Unsubscribe (HTTPS and mailto) and
+reaches the SMTP server with List-Unsubscribe (HTTPS, and mailto to the
+shop's own address when it has one) and
 List-Unsubscribe-Post (RFC 8058) and a visible link; the POST a mailbox
 provider sends withdraws the consent at once through the ledger, without a
 session; the GET only shows a button; other shops' and tampered tokens are
@@ -93,12 +94,17 @@ def gmail_post(host, path):
 
 class MarketingMail(unittest.TestCase):
     def test_the_mail_carries_both_headers_and_a_visible_link(self):
-        message = send_marketing(READER)
+        # the shop's own address takes the mailto, where a person reads it
+        web.STACK.sql("UPDATE shop SET sender_email = 'contact@alpha.test' WHERE slug = 'alpha'")
+        try:
+            message = send_marketing(READER)
+        finally:
+            web.STACK.sql("UPDATE shop SET sender_email = '' WHERE slug = 'alpha'")
         links = header_links(message)
         self.assertEqual(len(links), 2, message["List-Unsubscribe"])
         self.assertRegex(links[0], r"^https://alpha\.test/account/unsubscribe\?token=%s-[0-9a-f]{64}$"
                          % customer_id(READER))
-        self.assertEqual(links[1], "mailto:fidele@localhost?subject=unsubscribe")
+        self.assertEqual(links[1], "mailto:contact@alpha.test?subject=unsubscribe")
         self.assertEqual(str(message["List-Unsubscribe-Post"]), "List-Unsubscribe=One-Click")
         text = message.get_body(preferencelist=("plain",)).get_content()
         self.assertIn("Pour ne plus recevoir ces e-mails, ouvrez ce lien :\n" + links[0], text)
@@ -109,6 +115,17 @@ class MarketingMail(unittest.TestCase):
                             " ORDER BY id DESC LIMIT 1" % customer_id(READER))
         self.assertEqual(row[0][0], "marketing-test")
         self.assertEqual(row[0][1], str(message["List-Unsubscribe"]))
+
+    def test_no_mailto_to_the_installations_address_nobody_reads(self):
+        """A shop without a sender address of its own sends from Mail.From
+        (a no-reply): a mail client's "unsubscribe" mailed there would
+        change nothing, so the header offers the link alone."""
+        self.assertEqual(web.STACK.sql("SELECT sender_email FROM shop WHERE slug = 'alpha'"), [[""]])
+        message = send_marketing(READER)
+        links = header_links(message)
+        self.assertEqual(len(links), 1, message["List-Unsubscribe"])
+        self.assertTrue(links[0].startswith("https://alpha.test/account/unsubscribe?token="))
+        self.assertEqual(str(message["List-Unsubscribe-Post"]), "List-Unsubscribe=One-Click")
 
     def test_system_mail_carries_no_unsubscribe_header(self):
         before = len(mails_to(READER, "connexion"))
