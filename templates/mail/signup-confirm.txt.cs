@@ -1,7 +1,7 @@
 Subject: <?cs var:Lang.Signup.Mail.Confirm.Subject ?> <?cs var:Shop.Name ?>
 <?cs var:Lang.Mail.Hello ?>
 
-<?cs if:Mail.Waitlist ?><?cs var:Lang.Signup.Mail.Confirm.IntroWaitlist ?><?cs else ?><?cs var:Lang.Signup.Mail.Confirm.Intro ?><?cs /if ?>
+<?cs if:Mail.Waitlist ?><?cs var:Lang.Signup.Mail.Confirm.IntroWaitlistText ?><?cs else ?><?cs var:Lang.Signup.Mail.Confirm.IntroText ?><?cs /if ?>
 
 <?cs var:Mail.Link ?>
 

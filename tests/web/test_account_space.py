@@ -546,6 +546,8 @@ class DeleteAccount(unittest.TestCase):
         done = browser.post("/account/delete/confirm", {"token": token, "csrf": confirm.csrf()})
         self.assertEqual(done.status, 200)
         self.assertIn("Compte supprimé", done.text())
+        # no word of the shop having been told: only admins who asked are
+        self.assertIn("vos données personnelles effacées. Merci de votre confiance.", done.text())
         self.assertNotIn("fidele_account", browser.cookies)
         self.assert_erased(customer, "ESP-4001")
         home = browser.get("/account/")
@@ -574,6 +576,11 @@ class DeleteAccount(unittest.TestCase):
         told = len(mails_to(NOTIFIED_ADMIN))
         sent, mail = self.ask(browser, CODER)
         code = re.search(r"\b(\d{6})\b", text_part(mail)).group(1)
+        # the mail says where the code goes: the page that asked, which has
+        # the field (the account's pages do not)
+        self.assertIn("Ou saisissez ce code sur la page où vous avez demandé la suppression :",
+                      text_part(mail))
+        self.assertIn('name="code"', sent.body)
         handle = re.search(r'name="handle" value="([0-9a-f]{64})"', sent.body).group(1)
         wrong = "000000" if code != "000000" else "111111"
         answer = browser.post("/account/delete/code",

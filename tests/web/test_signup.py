@@ -62,6 +62,11 @@ class OpenSignup(unittest.TestCase):
                                        % customer_id), [["0"]])
         message = steps.wait_for_mail(email, 1, "Confirmez")[-1]
         self.assertEqual(message["Subject"], "Confirmez votre inscription chez Épicerie Alpha")
+        # each part speaks of what it shows: a button, or a link
+        self.assertIn("créer votre compte client, ouvrez le lien ci-dessous.", steps.text_part(message))
+        self.assertIn("créer votre compte client, cliquez sur le bouton ci-dessous.",
+                      steps.html_part(message))
+        self.assertNotIn("bouton", steps.text_part(message))
         token = steps.confirm_token(message)
         # the GET (a mail scanner) changes nothing and signs no one in
         clicker = web.Browser(ALPHA_HOST)
