@@ -215,7 +215,7 @@ import_mapping_render(struct request *req, const struct import_view *view, const
 /* The first rows not taken (of the preview: dry_run 1, or of the run)
  * under Page.Errors. */
 static void
-errors_to_hdf(struct request *req, int dry_run)
+errors_to_hdf(struct request *req, const struct import_view *view, int dry_run)
 {
 	struct db_query *query = &import_sql[SQL_IMPORT_ERRORS];
 	struct db_param params[4] = { DB_INT(req->path_id), DB_INT(req->shop.id), DB_INT(dry_run),
@@ -242,6 +242,20 @@ errors_to_hdf(struct request *req, int dry_run)
 		free_values(cells, count);
 	}
 	db_done(query);
+	{
+		/* what the list leaves out, so that the first ones are not
+		 * taken for all of them */
+		const long long *counts = view->counts[dry_run ? 0 : 1];
+		long long more = counts[3] + counts[4] - n;
+
+		if (n > 0 && more > 0) {
+			char text[32];
+
+			format_count(more, req->shop.lang, text, sizeof(text));
+			hdf_set_value(req->hdf, "Page.ErrorsMore.Text", text);
+			hdf_set_int_value(req->hdf, "Page.ErrorsMore.Count", (int)(more > 1000000 ? 1000000 : more));
+		}
+	}
 }
 
 /* The job under way: how far, how fast, what it waits for. */
@@ -312,7 +326,7 @@ static void
 preview_render(struct request *req, const struct import_view *view)
 {
 	summary_to_hdf(req, view);
-	errors_to_hdf(req, 1);
+	errors_to_hdf(req, view, 1);
 	page_render(req, 200, "import/preview.cs");
 }
 
@@ -330,7 +344,7 @@ static void
 report_render(struct request *req, const struct import_view *view)
 {
 	summary_to_hdf(req, view);
-	errors_to_hdf(req, 0);
+	errors_to_hdf(req, view, 0);
 	if (may_undo(req, view))
 		hdf_set_value(req->hdf, "Page.Import.MayUndo", "1");
 	page_render(req, 200, "import/report.cs");

@@ -5,5 +5,6 @@
     <span class="cells muted"><?cs each:v = e.Cells ?><?cs if:!first(v) ?> · <?cs /if ?><?cs if:v ?><?cs var:v ?><?cs else ?>—<?cs /if ?><?cs /each ?></span></li>
   <?cs /each ?>
   </ul>
+  <?cs if:Page.ErrorsMore.Count ?><p id="errors-more"><strong><?cs var:Page.ErrorsMore.Text ?></strong> <?cs call:plural(Page.ErrorsMore.Count, Lang.Import.Errors.MoreOne, Lang.Import.Errors.More) ?></p><?cs /if ?>
   <p><a href="/admin/import/<?cs var:Page.Import.Id ?>/errors.csv" id="errors-csv"><?cs var:Lang.Import.Errors.Download ?></a> <span class="muted"><?cs var:Lang.Import.Errors.DownloadHelp ?></span></p>
 </section><?cs /if ?>

@@ -774,6 +774,21 @@ class Flow(ImportCase):
         self.assertEqual(again.header("Location"), "/admin/import/%s" % number)
         self.assertNotIn("undo-link", page.body)
 
+    def test_the_refused_lines_past_the_first_twenty_are_counted(self):
+        rows = [("pas-une-adresse-%02d" % n, "Refus", "Numéro%02d" % n, "Lyon") for n in range(25)]
+        rows += [("double@flux.test", "Double", "Un", "Lyon"), ("double@flux.test", "Double", "Deux", "Lyon")]
+        number = import_id(self.owner.upload(utf8_csv(rows), "refus.csv"))
+        page = self.preview(number)
+        self.assertValid(page)
+        # 25 invalid, 1 duplicate: the first 20 listed, the 6 others said
+        self.assertEqual(len(re.findall(r'<span class="error-line">', page.body)), 20)
+        self.assertIn("6 autres lignes refusées ne sont pas montrées ici.", page.text())
+        # a list that shows them all says nothing more
+        number = import_id(self.owner.upload(utf8_csv(rows[:3]), "peu.csv"))
+        page = self.preview(number)
+        self.assertEqual(len(re.findall(r'<span class="error-line">', page.body)), 3)
+        self.assertNotIn("errors-more", page.body)
+
     def test_a_preview_that_failed_goes_back_to_the_mapping_and_says_why(self):
         number = import_id(self.owner.upload(utf8_csv(), "perdu.csv"))
         os.unlink(import_row(number, "spool_path")[0])
