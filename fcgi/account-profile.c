@@ -402,6 +402,10 @@ account_email_confirm(struct request *req)
 	notice.recipient = me.email;
 	notice.customer_id = me.id;
 	hdf_set_value(req->hdf, "Mail.NewEmail", new_email);
+	/* a reply reaches the shop only from its own sender address (else the
+	 * mail leaves from the installation's Mail.From, which nobody reads) */
+	if (req->shop.sender_email[0] != '\0')
+		hdf_set_value(req->hdf, "Mail.ShopReads", "1");
 	if (result != CUSTOMER_OK ||
 	    mail_queue_in(&req->context, &notice, lang_codes[me.lang]) != 0 ||
 	    db_commit(&req->app->db) != 0) {

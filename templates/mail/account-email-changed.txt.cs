@@ -5,6 +5,6 @@ Subject: <?cs var:Lang.Account.Mail.EmailChangedSubject ?> <?cs var:Shop.Name ?>
 
 <?cs var:Lang.Account.Mail.EmailChangedNext ?>
 
-<?cs var:Lang.Account.Mail.EmailChangedNotYou ?>
+<?cs if:Mail.ShopReads ?><?cs var:Lang.Account.Mail.EmailChangedNotYou ?><?cs else ?><?cs var:Lang.Account.Mail.EmailChangedNotYouNoReply ?><?cs /if ?>
 
 <?cs var:Shop.Name ?>

@@ -240,6 +240,13 @@ class EmailChange(unittest.TestCase):
         notice = wait_for_mail(EMAILER, before_old + 1)[-1]
         self.assertEqual(notice["Subject"], "Votre adresse e-mail a changé chez Épicerie Alpha")
         self.assertIn(EMAILER_NEW, text_part(notice))
+        # the shop has no sender address of its own: the mail leaves from
+        # the installation's, which nobody reads, so it does not ask for
+        # a reply
+        for part in (text_part(notice), html_part(notice).replace("&#39;", "'")):
+            self.assertIn("contactez la boutique sans attendre (cet e-mail part d'une adresse"
+                          " qui ne reçoit pas les réponses)", part)
+            self.assertNotIn("répondez", part)
         # the link served once
         replay = web.Browser(ALPHA_HOST)
         self.assertEqual(replay.get(path).status, 400)
@@ -249,6 +256,27 @@ class EmailChange(unittest.TestCase):
         self.assertIn("Lien expiré", again.text())
         # and the customer signs in with the new address
         self.assertEqual(sign_in(EMAILER_NEW).get("/account/").status, 200)
+
+    def test_the_old_address_is_asked_to_reply_when_the_shop_reads_replies(self):
+        old, new = "remi.retour@alpha.test", "remi.retour.nouvelle@alpha.test"
+        web.STACK.sql("INSERT INTO customer (shop_id, email, first_name, last_name, status, source)"
+                      " SELECT id, '%s', 'Rémi', 'Retour', 'active', 'admin' FROM shop"
+                      " WHERE slug = 'alpha'" % old)
+        browser = sign_in(old)
+        before_new, before_old = len(mails_to(new)), len(mails_to(old))
+        web.STACK.sql("UPDATE shop SET sender_email = 'contact@alpha.test' WHERE slug = 'alpha'")
+        try:
+            self.assertEqual(self.ask(browser, new).status, 303)
+            path = mailed_path(wait_for_mail(new, before_new + 1)[-1], "/account/email/confirm")
+            confirm = browser.get(path)
+            done = browser.post("/account/email/confirm",
+                                {"token": path.rsplit("=", 1)[1], "csrf": confirm.csrf()})
+            self.assertEqual(done.status, 303)
+            notice = wait_for_mail(old, before_old + 1)[-1]
+        finally:
+            web.STACK.sql("UPDATE shop SET sender_email = '' WHERE slug = 'alpha'")
+        self.assertIn("contact@alpha.test", str(notice["From"]))
+        self.assertIn("répondez à cet e-mail ou contactez la boutique sans attendre", text_part(notice))
 
     def test_an_address_of_another_customer_is_refused_clearly(self):
         browser = sign_in(PROFILE)
