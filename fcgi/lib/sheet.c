@@ -4,7 +4,8 @@
  * blocks, converted to UTF-8 by iconv into a text buffer (bytes that are
  * not text become U+FFFD, NUL bytes are dropped, both marked so the row
  * that holds them is flagged), and the text is fed to libcsv one physical
- * line at a time, so that the line a row starts on is known and a row ends
+ * line at a time, so that the row a spreadsheet would show it on is known
+ * (a line break inside a quoted cell starts no row) and a row ends
  * exactly at the end of a piece fed. An .xlsx is opened with libzip, its
  * small parts (workbook, relations, styles, shared strings) parsed whole by
  * expat, and its first sheet streamed through expat, which is suspended at
@@ -581,7 +582,11 @@ csv_next(struct sheet *sheet)
 		}
 		csv_bound_field(sheet);
 		last = start[length - 1];
-		if (last == '\r' || (last == '\n' && !(sheet->last_cr && length == 1)))
+		/* a line end counts unless it is text inside a quoted cell (the
+		 * parser is then still in that cell): a spreadsheet shows such a
+		 * cell on one row, and the import's "line 7" is its row 7 */
+		if ((last == '\r' || (last == '\n' && !(sheet->last_cr && length == 1))) &&
+		    sheet->parser.pstate == CSV_ROW_NOT_BEGUN)
 			sheet->line++;
 		sheet->last_cr = last == '\r';
 		sheet->text_pos += length;

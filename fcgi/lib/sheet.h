@@ -82,7 +82,9 @@ struct sheet_options {
 /* One row, valid until the next sheet_next or sheet_close. Blank rows
  * (every field empty) are skipped; trailing empty fields are dropped. */
 struct sheet_row {
-	long long line;		/* where it starts in the file, from 1 (xlsx: the sheet's row number) */
+	long long line;		/* the row a spreadsheet shows it on, from 1: the file's line,
+				 * but line breaks inside quoted cells start no row
+				 * (xlsx: the sheet's row number) */
 	long long number;	/* rows given so far, this one included, from 1 */
 	int count;		/* fields */
 	const char *const *fields;	/* NUL-terminated UTF-8, without a BOM */

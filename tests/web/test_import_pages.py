@@ -774,6 +774,16 @@ class Flow(ImportCase):
         self.assertEqual(again.header("Location"), "/admin/import/%s" % number)
         self.assertNotIn("undo-link", page.body)
 
+    def test_a_refused_line_is_numbered_as_the_spreadsheet_shows_it(self):
+        # a cell with line breaks (Alt+Entrée in Excel) is one row, not three
+        text = ("E-mail,Prénom,Nom,Adresse\r\n"
+                "ligne@flux.test,Line,Breton,\"12 rue des Lilas\r\nBâtiment B\r\n2e étage\"\r\n"
+                "pas-une-adresse,Jean,Après,Lyon\r\n")
+        number = import_id(self.owner.upload(text.encode("utf-8"), "cellules.csv"))
+        page = self.preview(number)
+        self.assertIn("Ligne 3", page.text())
+        self.assertNotIn("Ligne 5", page.text())
+
     def test_the_refused_lines_past_the_first_twenty_are_counted(self):
         rows = [("pas-une-adresse-%02d" % n, "Refus", "Numéro%02d" % n, "Lyon") for n in range(25)]
         rows += [("double@flux.test", "Double", "Un", "Lyon"), ("double@flux.test", "Double", "Deux", "Lyon")]
