@@ -2,6 +2,6 @@
 <section class="card narrow">
   <h1><?cs var:Lang.Signup.ExpiredTitle ?></h1>
   <p><?cs var:Lang.Signup.ExpiredText ?></p>
-  <p><a href="/account/signup"><?cs var:Lang.Signup.Again ?></a> · <a href="/account/login"><?cs var:Lang.Signup.AlreadyCustomer ?></a></p>
+  <p class="actions"><a class="button primary" href="/account/"><?cs var:Lang.Signup.MyAccount ?></a> <a href="/account/signup"><?cs var:Lang.Signup.Again ?></a></p>
 </section>
 <?cs /def ?>

@@ -167,6 +167,11 @@ class ConfirmationLink(unittest.TestCase):
         page = again.get("/account/signup/confirm?token=" + token)
         self.assertEqual(page.status, 400)
         self.assertIn("Lien expiré", page.text())
+        # clicked again after confirming (a mail read twice): not alarming,
+        # the way to the account first
+        self.assertIn("Si vous avez déjà confirmé votre adresse, il n'y a rien à refaire : votre"
+                      " compte est prêt.", page.text())
+        self.assertIn('<a class="button primary" href="/account/">Mon compte</a>', page.body)
         answer = again.post("/account/signup/confirm",
                             {"token": token, "csrf": again.get("/account/signup").csrf()})
         self.assertEqual(answer.status, 400)
