@@ -253,7 +253,8 @@ errors_to_hdf(struct request *req, const struct import_view *view, int dry_run)
 
 			format_count(more, req->shop.lang, text, sizeof(text));
 			hdf_set_value(req->hdf, "Page.ErrorsMore.Text", text);
-			hdf_set_int_value(req->hdf, "Page.ErrorsMore.Count", (int)(more > 1000000 ? 1000000 : more));
+			hdf_set_int_value(req->hdf, "Page.ErrorsMore.Count",
+			    (int)(more > 1000000 ? 1000000 : more));
 		}
 	}
 }
