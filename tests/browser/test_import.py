@@ -114,3 +114,29 @@ class ImportInTheBrowser(BrowserTest):
         tab.goto(url(ALPHA_HOST, "/admin/import"))
         self.assertTrue(re.search(r"Annulé", tab.text()))
         os.unlink(path)
+
+    def test_a_consent_column_is_taken_once_the_attestation_is_ticked(self):
+        """A "Newsletter" column says who accepted the shop's e-mails: the
+        mapping asks the admin to attest it, then previews."""
+        tab = self.sign_in_admin(ALPHA_HOST, *ALPHA_OWNER)
+        tab.goto(url(ALPHA_HOST, "/admin/import"))
+        text = "Courriel;Prénom;Newsletter\r\nnina.lettre@exemple.fr;Nina;oui\r\n"
+        with tempfile.NamedTemporaryFile(suffix=".csv", dir=browsing.STACK.var,
+                                         delete=False) as f:
+            f.write(text.encode("cp1252"))
+            path = f.name
+        node = tab.send("Runtime.evaluate", {"expression": "document.querySelector('#import-file')"})
+        tab.send("DOM.setFileInputFiles", {"files": [path], "objectId": node["result"]["objectId"]})
+        self.assertEqual(tab.click_and_wait("form[action='/admin/import/upload'] button[type=submit]"),
+                         200)
+        self.assertEqual(tab.evaluate("document.querySelector('#map-c2').value"), "marketing")
+        self.assertEqual(tab.click_and_wait("form.import-mapping button[type=submit]"), 422)
+        self.assertIn("Une colonne du fichier dit qui accepte les e-mails marketing", tab.text())
+        tab.take_errors()    # the refused form's 422
+        self.assertEqual(tab.evaluate("document.querySelector('#map-c2').value"), "marketing")
+        tab.click("input[name=attest]")
+        tab.click_and_wait("form.import-mapping button[type=submit]")
+        self.wait_for_text(tab, "Rien n'a encore été enregistré")
+        self.assertIn("1\nnouveau client", tab.evaluate(
+            "document.querySelector('#preview-counts').innerText"))
+        os.unlink(path)
