@@ -272,7 +272,8 @@ export_view_words(struct request *req, const struct customer_query *query, const
 	if (hdf_get_node(req->hdf, name, &node) != STATUS_OK)
 		return;
 	if (query->search[0] != '\0') {
-		snprintf(text, sizeof(text), "« %s »", query->search);
+		snprintf(text, sizeof(text), "%s%s%s", request_text(req, "Typo.Open"),
+		    query->search, request_text(req, "Typo.Close"));
 		view_line(req, node, &n, "Export.View.Search", text);
 	}
 	snprintf(key, sizeof(key), "Customers.StatusChoice.%s",

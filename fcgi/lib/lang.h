@@ -22,7 +22,7 @@ extern const char *const lang_codes[LANG__MAX];
  * its fcgi/<program>.site.hdf names (Lang): the whole files were 530 KB
  * of tree per language, 1.2 of the 14.4 ms of login's plain-CGI start.
  * tests/web/test_lang.py checks both lists against the code. */
-#define LANG_CORE_SECTIONS "Plural Nav Error Notice Mail Consent Unsubscribe"
+#define LANG_CORE_SECTIONS "Plural Typo Nav Error Notice Mail Consent Unsubscribe"
 
 /* Reads lang/<code>.hdf of data_dir into a new tree *base (the caller's:
  * hdf_destroy) as Lang_<code>, for every language Fidèle speaks: the

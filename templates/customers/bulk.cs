@@ -8,7 +8,7 @@
   <p class="alert"><?cs if:Page.NoneApplicable ?><?cs var:Lang.Customers.Bulk.NoneApplicable ?><?cs else ?><?cs var:Lang.Customers.Bulk.NoneChosen ?><?cs /if ?></p>
   <p><a href="/admin/customers?<?cs var:Page.Filters ?>"><?cs var:Lang.Customers.Back ?></a></p>
   <?cs else ?>
-  <p><?cs var:Lang.Customers.Bulk.Confirm[Page.Action] ?> <strong><?cs var:Page.Count ?></strong> <?cs call:plural(Page.Count, Lang.Customers.MatchingOne, Lang.Customers.Matching) ?> ?</p>
+  <p><?cs var:Lang.Customers.Bulk.Confirm[Page.Action] ?> <strong><?cs var:Page.Count ?></strong> <?cs call:plural(Page.Count, Lang.Customers.MatchingOne, Lang.Customers.Matching) ?><?cs var:Lang.Typo.Question ?></p>
   <ul class="names">
     <?cs each:n = Page.Names ?><li><?cs call:person_name(n.last_name, n.first_name, n.email) ?></li>
     <?cs /each ?><?cs if:Page.Others == 1 ?><li class="muted"><?cs var:Lang.Customers.Bulk.OneOther ?></li><?cs elif:Page.Others ?><li class="muted"><?cs var:Lang.Customers.Bulk.And ?> <?cs var:Page.Others ?> <?cs var:Lang.Customers.Bulk.Others ?></li><?cs /if ?>
@@ -16,7 +16,7 @@
   <?cs if:Page.LeftAsTheyAre ?><p class="muted"><?cs var:Page.LeftAsTheyAre ?> <?cs call:plural(Page.LeftAsTheyAre, Lang.Customers.Bulk.LeftOne, Lang.Customers.Bulk.LeftMany) ?></p><?cs /if ?>
   <?cs if:Page.Action == "delete" ?><p class="alert"><?cs call:plural(Page.Count, Lang.Customers.DeleteWarning, Lang.Customers.DeleteWarningMany) ?></p><?cs /if ?>
   <?cs if:Page.Scope == "all" ?><p class="muted"><?cs var:Lang.Customers.Job.MayChange ?></p><?cs /if ?>
-  <?cs if:Page.Reason ?><p><?cs var:Lang.Customers.Reason ?> : <?cs var:Page.Reason ?></p><?cs /if ?>
+  <?cs if:Page.Reason ?><p><?cs var:Lang.Customers.Reason ?><?cs var:Lang.Typo.Colon ?> <?cs var:Page.Reason ?></p><?cs /if ?>
   <?cs if:Page.Message ?><p class="alert" role="alert"><?cs var:Page.Message ?></p><?cs /if ?>
   <form method="post" action="/admin/customers/bulk" class="actions">
     <?cs if:Page.NeedReason ?><label for="bulk-reason" class="visually-hidden"><?cs var:Lang.Customers.Reason ?></label>

@@ -10,7 +10,7 @@ def:see_all(section, count, shown) ?><?cs if:Page.All == section ?><p class="pag
   <h1><?cs call:person_name(Customer.last_name, Customer.first_name, Customer.email) ?></h1>
   <?cs if:Customer.status == "invited" && Customer.source == "self" ?><span class="status status-unconfirmed"><?cs var:Lang.Status.unconfirmed ?></span><?cs else ?><span class="status status-<?cs var:Customer.status ?>"><?cs var:Lang.Status[Customer.status] ?></span><?cs /if ?>
 </div>
-<?cs if:Customer.status_reason ?><p class="alert"><?cs var:Lang.Customers.Reason ?> : <?cs var:Customer.status_reason ?></p><?cs /if ?>
+<?cs if:Customer.status_reason ?><p class="alert"><?cs var:Lang.Customers.Reason ?><?cs var:Lang.Typo.Colon ?> <?cs var:Customer.status_reason ?></p><?cs /if ?>
 <?cs if:Page.Message ?><p class="alert" role="alert"><?cs var:Page.Message ?></p><?cs /if ?>
 <div class="toolbar">
   <a class="button" href="/admin/customers/<?cs var:Customer.id ?>/edit<?cs if:Page.BackParam ?>?back=<?cs var:Page.BackParam ?><?cs /if ?>"><?cs var:Lang.Customers.Edit ?></a>
@@ -121,7 +121,7 @@ def:see_all(section, count, shown) ?><?cs if:Page.All == section ?><p class="pag
     <ol class="timeline">
       <?cs each:e = Timeline ?>
       <?cs if:e.kind == "ledger" ?>
-      <li class="ledger-entry"><span class="when"><?cs var:e.created_at ?></span> <?cs var:Lang.Consent.Entry ?> : <strong><?cs var:Lang.Consent.Purpose[e.purpose] ?></strong> — <?cs if:e.granted == "1" ?><?cs var:Lang.Consent.Granted ?><?cs else ?><?cs var:Lang.Consent.Withdrawn ?><?cs /if ?> · <?cs var:Lang.Consent.Channel[e.channel] ?> · <span class="muted"><?cs var:Lang.Consent.Via ?> <?cs if:e.email ?><?cs var:e.email ?><?cs else ?><?cs var:Lang.Consent.Actor[e.actor] ?><?cs if:e.import_id ?> n° <?cs var:e.import_id ?><?cs /if ?><?cs /if ?></span><?cs if:e.detail ?> · « <?cs var:e.detail ?> »<?cs /if ?><?cs
+      <li class="ledger-entry"><span class="when"><?cs var:e.created_at ?></span> <?cs var:Lang.Consent.Entry ?><?cs var:Lang.Typo.Colon ?> <strong><?cs var:Lang.Consent.Purpose[e.purpose] ?></strong> — <?cs if:e.granted == "1" ?><?cs var:Lang.Consent.Granted ?><?cs else ?><?cs var:Lang.Consent.Withdrawn ?><?cs /if ?> · <?cs var:Lang.Consent.Channel[e.channel] ?> · <span class="muted"><?cs var:Lang.Consent.Via ?> <?cs if:e.email ?><?cs var:e.email ?><?cs else ?><?cs var:Lang.Consent.Actor[e.actor] ?><?cs if:e.import_id ?> n° <?cs var:e.import_id ?><?cs /if ?><?cs /if ?></span><?cs if:e.detail ?> · <?cs var:Lang.Typo.Open ?><?cs var:e.detail ?><?cs var:Lang.Typo.Close ?><?cs /if ?><?cs
         if:e.wording ?>
         <details class="wording"><summary><?cs var:Lang.Consent.Wording ?> <?cs var:e.version ?></summary><p><?cs var:e.wording ?></p></details><?cs /if ?></li>
       <?cs else ?>

@@ -1,10 +1,10 @@
-<?cs include:"macros.cs" ?><?cs set:Page.Title = Lang.Customers.Job.Title ?><?cs set:Page.Section = "customers" ?><?cs def:target() ?><?cs var:Lang.Customers.Job.Grouping.Open ?><?cs var:Page.Job.Target ?><?cs var:Lang.Customers.Job.Grouping.Close ?><?cs /def ?><?cs def:content() ?>
+<?cs include:"macros.cs" ?><?cs set:Page.Title = Lang.Customers.Job.Title ?><?cs set:Page.Section = "customers" ?><?cs def:target() ?><?cs var:Lang.Typo.Open ?><?cs var:Page.Job.Target ?><?cs var:Lang.Typo.Close ?><?cs /def ?><?cs def:content() ?>
 <p class="crumbs"><a href="/admin/customers?<?cs var:Page.Filters ?>">← <?cs var:Lang.Customers.Back ?></a></p>
 <section class="card narrow job">
-  <h1><?cs var:Lang.Customers.Job.Title ?> : <?cs if:Page.Job.Target ?><?cs var:Lang.Groups.Bulk.Do[Page.Job.Action] ?> <?cs call:target() ?><?cs else ?><?cs var:Lang.Customers.Bulk.Do[Page.Job.Action] ?><?cs /if ?></h1>
+  <h1><?cs var:Lang.Customers.Job.Title ?><?cs var:Lang.Typo.Colon ?> <?cs if:Page.Job.Target ?><?cs var:Lang.Groups.Bulk.Do[Page.Job.Action] ?> <?cs call:target() ?><?cs else ?><?cs var:Lang.Customers.Bulk.Do[Page.Job.Action] ?><?cs /if ?></h1>
   <?cs if:Page.Message ?><p class="alert" role="alert"><?cs var:Page.Message ?></p><?cs /if ?>
   <p class="job-state job-<?cs var:Page.Job.State ?>" role="status"><strong><?cs if:Page.Job.State == "queued" && Page.Job.Progress > 0 ?><?cs var:Lang.Customers.Job.Paused ?><?cs else ?><?cs var:Lang.Customers.Job.State[Page.Job.State] ?><?cs /if ?></strong></p>
-  <?cs if:Page.Job.Reason ?><p><?cs var:Lang.Customers.Reason ?> : <?cs var:Page.Job.Reason ?></p><?cs /if ?>
+  <?cs if:Page.Job.Reason ?><p><?cs var:Lang.Customers.Reason ?><?cs var:Lang.Typo.Colon ?> <?cs var:Page.Job.Reason ?></p><?cs /if ?>
   <?cs if:Page.Job.State == "queued" || Page.Job.State == "running" ?>
   <p><label for="job-progress"><?cs var:Page.Job.ProgressText ?> <?cs var:Lang.Customers.Of ?> <?cs var:Page.Job.TotalText ?> <?cs call:plural(Page.Job.Total, Lang.Customers.MatchingOne, Lang.Customers.Matching) ?></label></p>
   <progress id="job-progress" max="<?cs var:Page.Job.Total ?>" value="<?cs var:Page.Job.Progress ?>"><?cs var:Page.Job.Percent ?> %</progress>

@@ -29,16 +29,16 @@
   <?cs each:c = Page.Columns ?><li>
     <span class="column-name"><?cs var:c.Header ?></span>
     <span class="column-moves">
-      <?cs if:c.Up ?><a class="button" href="<?cs var:c.Up ?>#columns" title="<?cs var:Lang.Export.Up ?>" aria-label="<?cs var:Lang.Export.Up ?> : <?cs var:c.Header ?>">↑</a><?cs /if ?>
-      <?cs if:c.Down ?><a class="button" href="<?cs var:c.Down ?>#columns" title="<?cs var:Lang.Export.Down ?>" aria-label="<?cs var:Lang.Export.Down ?> : <?cs var:c.Header ?>">↓</a><?cs /if ?>
-      <?cs if:c.Remove ?><a class="button" href="<?cs var:c.Remove ?>#columns" aria-label="<?cs var:Lang.Export.Remove ?> : <?cs var:c.Header ?>"><?cs var:Lang.Export.Remove ?></a><?cs /if ?>
+      <?cs if:c.Up ?><a class="button" href="<?cs var:c.Up ?>#columns" title="<?cs var:Lang.Export.Up ?>" aria-label="<?cs var:Lang.Export.Up ?><?cs var:Lang.Typo.Colon ?> <?cs var:c.Header ?>">↑</a><?cs /if ?>
+      <?cs if:c.Down ?><a class="button" href="<?cs var:c.Down ?>#columns" title="<?cs var:Lang.Export.Down ?>" aria-label="<?cs var:Lang.Export.Down ?><?cs var:Lang.Typo.Colon ?> <?cs var:c.Header ?>">↓</a><?cs /if ?>
+      <?cs if:c.Remove ?><a class="button" href="<?cs var:c.Remove ?>#columns" aria-label="<?cs var:Lang.Export.Remove ?><?cs var:Lang.Typo.Colon ?> <?cs var:c.Header ?>"><?cs var:Lang.Export.Remove ?></a><?cs /if ?>
     </span>
   </li><?cs /each ?>
   </ol>
   <?cs if:subcount(Page.Others) > 0 ?>
   <h3><?cs var:Lang.Export.OthersTitle ?></h3>
   <ul class="export-others">
-  <?cs each:c = Page.Others ?><li><span class="column-name"><?cs var:c.Header ?></span> <a class="button" href="<?cs var:c.Add ?>#columns" aria-label="<?cs var:Lang.Export.Add ?> : <?cs var:c.Header ?>"><?cs var:Lang.Export.Add ?></a></li><?cs /each ?>
+  <?cs each:c = Page.Others ?><li><span class="column-name"><?cs var:c.Header ?></span> <a class="button" href="<?cs var:c.Add ?>#columns" aria-label="<?cs var:Lang.Export.Add ?><?cs var:Lang.Typo.Colon ?> <?cs var:c.Header ?>"><?cs var:Lang.Export.Add ?></a></li><?cs /each ?>
   </ul>
   <?cs /if ?>
   <p class="muted"><?cs var:Lang.Export.NoNotes ?></p>

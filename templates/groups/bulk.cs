@@ -10,16 +10,16 @@
 <section class="card narrow">
   <h1><?cs var:Lang.Groups.Bulk.Title ?></h1>
   <?cs if:Page.Done ?>
-  <p role="status"><?cs var:Lang.Groups.Bulk.Done[Page.Op] ?> « <?cs var:Page.TargetName ?> » : <strong><?cs var:Page.Count ?></strong> <?cs call:plural(Page.Count, Lang.Customers.MatchingOne, Lang.Customers.Matching) ?>.</p>
+  <p role="status"><?cs var:Lang.Groups.Bulk.Done[Page.Op] ?> <?cs var:Lang.Typo.Open ?><?cs var:Page.TargetName ?><?cs var:Lang.Typo.Close ?><?cs var:Lang.Typo.Colon ?> <strong><?cs var:Page.Count ?></strong> <?cs call:plural(Page.Count, Lang.Customers.MatchingOne, Lang.Customers.Matching) ?>.</p>
   <p><a class="button primary" href="/admin/customers?<?cs var:Page.Filters ?>"><?cs var:Lang.Customers.Back ?></a></p>
   <?cs elif:Page.Chosen == 0 ?>
   <p class="alert"><?cs var:Lang.Customers.Bulk.NoneChosen ?></p>
   <p><a href="/admin/customers?<?cs var:Page.Filters ?>"><?cs var:Lang.Customers.Back ?></a></p>
   <?cs elif:Page.Confirming && Page.Count == 0 ?>
-  <p class="alert"><?cs var:Lang.Groups.Bulk.NoneApplicable[Page.Op] ?> « <?cs var:Page.TargetName ?> ».</p>
+  <p class="alert"><?cs var:Lang.Groups.Bulk.NoneApplicable[Page.Op] ?> <?cs var:Lang.Typo.Open ?><?cs var:Page.TargetName ?><?cs var:Lang.Typo.Close ?>.</p>
   <p><a href="/admin/customers?<?cs var:Page.Filters ?>"><?cs var:Lang.Customers.Back ?></a></p>
   <?cs elif:Page.Confirming ?>
-  <p><?cs var:Lang.Groups.Bulk.Confirm[Page.Op] ?> « <?cs var:Page.TargetName ?> » : <strong><?cs var:Page.Count ?></strong> <?cs call:plural(Page.Count, Lang.Customers.MatchingOne, Lang.Customers.Matching) ?> ?</p>
+  <p><?cs var:Lang.Groups.Bulk.Confirm[Page.Op] ?> <?cs var:Lang.Typo.Open ?><?cs var:Page.TargetName ?><?cs var:Lang.Typo.Close ?><?cs var:Lang.Typo.Colon ?> <strong><?cs var:Page.Count ?></strong> <?cs call:plural(Page.Count, Lang.Customers.MatchingOne, Lang.Customers.Matching) ?><?cs var:Lang.Typo.Question ?></p>
   <?cs call:names() ?>
   <?cs if:Page.LeftAsTheyAre ?><p class="muted"><?cs var:Page.LeftAsTheyAre ?> <?cs call:plural(Page.LeftAsTheyAre, Lang.Customers.Bulk.LeftOne, Lang.Customers.Bulk.LeftMany) ?></p><?cs /if ?>
   <?cs if:Page.Scope == "all" ?><p class="muted"><?cs var:Lang.Customers.Job.MayChange ?></p><?cs /if ?>

@@ -1,6 +1,6 @@
 <?cs include:"macros.cs" ?><?cs set:Page.Title = Lang.Groups.DeleteTitle ?><?cs set:Page.Section = "groups" ?><?cs def:content() ?>
 <section class="card narrow">
-  <h1><?cs var:Lang.Groups.DeleteTitle ?> « <?cs var:Page.Group.name ?> »</h1>
+  <h1><?cs var:Lang.Groups.DeleteTitle ?> <?cs var:Lang.Typo.Open ?><?cs var:Page.Group.name ?><?cs var:Lang.Typo.Close ?></h1>
   <?cs if:Page.Group.members > 0 ?>
   <p><strong><?cs var:Page.Group.members ?></strong> <?cs call:plural(Page.Group.members, Lang.Groups.LoseOne, Lang.Groups.LoseMany) ?></p>
   <?cs else ?>

@@ -6,7 +6,7 @@
 <?cs if:Page.Message ?><p class="alert" role="alert"><?cs var:Page.Message ?></p><?cs /if ?>
 <div class="mailing-compose">
 <section class="card form-card">
-  <p class="mailing-target"><strong><?cs var:Lang.Mailing.To ?></strong> <?cs var:Lang.Mailing.Target[Page.Target.kind] ?> « <?cs var:Page.Target.label ?> » —
+  <p class="mailing-target"><strong><?cs var:Lang.Mailing.To ?></strong> <?cs var:Lang.Mailing.Target[Page.Target.kind] ?> <?cs var:Lang.Typo.Open ?><?cs var:Page.Target.label ?><?cs var:Lang.Typo.Close ?> —
     <?cs var:Page.Count.members ?> <?cs call:plural(Page.Count.members, Lang.Mailing.CustomerOne, Lang.Mailing.CustomerMany) ?></p>
   <form method="post" action="/admin/segments/mail" class="form">
     <?cs call:csrf_field() ?>

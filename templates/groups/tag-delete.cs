@@ -1,6 +1,6 @@
 <?cs include:"macros.cs" ?><?cs set:Page.Title = Lang.Tags.DeleteTitle ?><?cs set:Page.Section = "groups" ?><?cs def:content() ?>
 <section class="card narrow">
-  <h1><?cs var:Lang.Tags.DeleteTitle ?> « <?cs var:Page.Tag.name ?> »</h1>
+  <h1><?cs var:Lang.Tags.DeleteTitle ?> <?cs var:Lang.Typo.Open ?><?cs var:Page.Tag.name ?><?cs var:Lang.Typo.Close ?></h1>
   <?cs if:Page.Tag.members > 0 ?>
   <p><strong><?cs var:Page.Tag.members ?></strong> <?cs call:plural(Page.Tag.members, Lang.Tags.LoseOne, Lang.Tags.LoseMany) ?></p>
   <?cs else ?>

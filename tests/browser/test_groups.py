@@ -97,7 +97,7 @@ class GroupsInTheBrowser(BrowserTest):
         self.look(tab, "bulk-choose")
         tab.choose("#bulk-group", group[0])
         tab.click_and_wait("button[name=op][value=group_add]")
-        self.assertIn("Ajouter au groupe « Restaurateurs » : 3 clients ?", tab.text())
+        self.assertIn("Ajouter au groupe «\u00a0Restaurateurs\u00a0»\u00a0: 3 clients\u00a0?", tab.text())
         self.look(tab, "bulk-confirm")
         self.assertEqual(browsing.STACK.sql("SELECT COUNT(*) FROM customer_group_member"
                                             " WHERE group_id = %s" % group[0]), [["0"]],

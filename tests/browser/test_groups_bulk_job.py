@@ -73,7 +73,7 @@ class BulkJobInTheBrowser(BrowserTest):
         self.assertEqual(tab.click_and_wait("#bulk-groups"), 200)
         tab.fill("#bulk-tag", name)
         tab.click_and_wait("button[name=op][value=tag_remove]")
-        self.assertIn("Remove the tag «", tab.text())
+        self.assertIn("Remove the tag “%s”: 2 customers?" % name, tab.text())
         self.assertEqual(tab.click_and_wait("form.actions button[type=submit]"), 200)
         self.assertRegex(tab.path(), r"^/admin/customers/jobs/\d+$")
         job = tab.path().rsplit("/", 1)[1]

@@ -59,7 +59,7 @@ class MailingInTheBrowser(BrowserTest):
         self.look(tab, "list-before")
         tab.evaluate("document.querySelector('#target').value = 'group:%s'" % self.group)
         self.assertEqual(tab.click_and_wait("form[action='/admin/segments/mail'] button"), 200)
-        self.assertIn("Groupe « Marché du samedi » — 2 clients", tab.text())
+        self.assertIn("Groupe «\u00a0Marché du samedi\u00a0» — 2 clients", tab.text())
         self.look(tab, "compose")
 
         tab.click("input[name=kind][value=system]")

@@ -100,7 +100,7 @@ class SignupInTheBrowser(BrowserTest):
         tab.goto(url(ALPHA_HOST, path))
         self.assertEqual(tab.click_and_wait("form[action='/account/signup/confirm'] button"), 200)
         self.assertEqual(tab.evaluate("location.pathname"), "/account/signup")
-        self.assertRegex(tab.text(), r"Votre place dans la file : \d+")
+        self.assertRegex(tab.text(), r"Votre place dans la file\u00a0: \d+")
         self.assertFalse(tab.evaluate("document.documentElement.scrollWidth > innerWidth"))
         self.look(tab, "waiting")
         tab.goto(url(ALPHA_HOST, "/account/signup"))

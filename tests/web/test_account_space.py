@@ -606,7 +606,7 @@ class DeleteAccount(unittest.TestCase):
         code = re.search(r"\b(\d{6})\b", text_part(mail)).group(1)
         # the mail says where the code goes: the page that asked, which has
         # the field (the account's pages do not)
-        self.assertIn("Ou saisissez ce code sur la page où vous avez demandé la suppression :",
+        self.assertIn("Ou saisissez ce code sur la page où vous avez demandé la suppression\u00a0:",
                       text_part(mail))
         self.assertIn('name="code"', sent.body)
         handle = re.search(r'name="handle" value="([0-9a-f]{64})"', sent.body).group(1)

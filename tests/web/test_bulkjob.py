@@ -150,7 +150,7 @@ class BulkJob(JobsWorker, WorkerCase):
         self.assertEqual(len(mails), 1)
         self.assertIn("Votre action groupée est terminée", mails[0]["Subject"])
         text = mails[0].get_body(("plain",)).get_content()
-        self.assertIn("Votre action groupée est terminée : 4 clients marqués inactifs.", text)
+        self.assertIn("Votre action groupée est terminée\u00a0: 4 clients marqués inactifs.", text)
         self.assertIn("1 client choisi n'était pas concerné et reste tel quel.", text)
         self.assertRegex(text, r"http://%s(:\d+)?/admin/customers/jobs/%s\n" % (ALPHA_HOST, job_id))
         self.assertIn("/admin/customers/jobs/%s" % job_id,

@@ -69,12 +69,13 @@ class Choices(unittest.TestCase):
         """The action read as an index names the same action on the
         confirmation, in both shops' words, and the scope's default is the
         ticked rows."""
-        for lang, browser, customer_id, words in (
-                ("fr", self.alpha, self.shops[0][2], "Marquer inactifs 1 client ?"),
-                ("en", self.beta, self.shops[1][2], "Mark inactive 1 customer ?")):
+        for lang, browser, customer_id, words, mark in (
+                ("fr", self.alpha, self.shops[0][2], "Marquer inactifs 1 client ?", " client\u00a0?<"),
+                ("en", self.beta, self.shops[1][2], "Mark inactive 1 customer?", " customer?<")):
             page = self.bulk(browser, [("action", "deactivate"), ("id", customer_id)])
             self.assertEqual(page.status, 200, lang)
             self.assertIn(words, page.text(), lang)
+            self.assertIn(mark, page.body, lang)  # French's no-break space, English's none
             self.assertIn('name="scope" value="ticked"', page.body)
             self.assertEqual(status_of(customer_id), "invited")
             done = self.bulk(browser, [("action", "deactivate"), ("id", customer_id),

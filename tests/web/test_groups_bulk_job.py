@@ -203,7 +203,7 @@ class GroupsBulkJob(JobsWorker, WorkerCase):
         job_id = self.queue([("op", "tag_remove"), ("to_tag", name)], beta)
         self.assertEqual(self.tagged(tid), sorted(ids[:2]))
         queued = beta.get("/admin/customers/jobs/%s" % job_id)
-        self.assertIn("Bulk action : Remove the tag “%s”" % name, queued.text())
+        self.assertIn("Bulk action: Remove the tag “%s”" % name, queued.text())
         self.assertIn("Waiting to start", queued.text())
 
         before = len(web.STACK.messages())

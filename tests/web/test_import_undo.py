@@ -160,7 +160,7 @@ class ImportUndo(unittest.TestCase):
                  % (self.tag, self.alpha, self.first)),
             [["1", "import", "system", self.owner, "1", "NULL", ""],
              ["0", "import", "import", self.owner, "1", "1",
-              "Import annulé : le client qu'il avait créé est supprimé."]])
+              "Import annulé\u00a0: le client qu'il avait créé est supprimé."]])
         # the kept ones keep what happened to them
         self.assertEqual(one("SELECT COUNT(*) FROM orders WHERE customer_id = %s"
                              % self.ids["ordered"]), "1")

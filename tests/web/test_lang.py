@@ -81,6 +81,34 @@ class Languages(unittest.TestCase):
     def test_no_string_is_empty(self):
         self.assertEqual([k for k, v in list(self.fr.items()) + list(self.en.items()) if not v], [])
 
+    def test_french_punctuation_never_starts_a_line(self):
+        """French puts a space before : ; ! ? and inside « »: a no-break
+        one, or a phone's narrow screen begins a line with ": votre
+        compte". The "( ; )" of the separator's name shows the character."""
+        loose = []
+        with open(os.path.join(web.STACK.srcdir, "lang", "fr.hdf"), encoding="utf-8") as f:
+            for number, line in enumerate(f, 1):
+                _, equals, value = line.rstrip("\n").partition(" = ")
+                if not line.lstrip().startswith("#") and equals and \
+                        re.search(r"[^ (] [:;!?»]|« ", value):
+                    loose.append("fr.hdf:%d: %s" % (number, value))
+        self.assertEqual(loose, [])
+        self.assertEqual(self.fr["Typo.Colon"], ":")  # keys() strips the U+00A0
+
+    def test_templates_leave_punctuation_to_the_language(self):
+        """A template writes Lang.Typo's marks, not French ones that the
+        English page would show as "Reason : …" or "« VIP »"."""
+        found = []
+        root = os.path.join(web.STACK.srcdir, "templates")
+        for folder, _, files in os.walk(root):
+            for name in files:
+                with open(os.path.join(folder, name), encoding="utf-8") as f:
+                    for number, line in enumerate(f, 1):
+                        if re.search(r"\?> [:;!?]|[^>]« <\?cs|\?> »", line):
+                            found.append("%s:%d" % (os.path.relpath(os.path.join(folder, name),
+                                                                    root), number))
+        self.assertEqual(found, [])
+
     def test_every_indexed_key_the_templates_use_exists(self):
         """Lang.Event[e.kind] names a block, and every value the index can
         take (every event kind the programs write, every status the schema

@@ -128,7 +128,7 @@ class Retention(unittest.TestCase):
         self.assertIn("0 erased, 2 warned", run("ret-run"))
         self.assertEqual(notices("ret-run"), ["nearly", "old"])
         message = wait_for_mail(email("old", "ret-run"))[-1]
-        self.assertEqual(message["Subject"], "Votre compte client va être effacé : Marché ret-run")
+        self.assertEqual(message["Subject"], "Votre compte client va être effacé\u00a0: Marché ret-run")
         self.assertIsNone(message["List-Unsubscribe"])   # a system mail, not marketing
         text = message.get_body(preferencelist=("plain",)).get_content()
         day = datetime.datetime.now(datetime.timezone.utc).date() + datetime.timedelta(days=30)

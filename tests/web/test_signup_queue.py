@@ -140,7 +140,7 @@ class WaitingList(unittest.TestCase):
         answer = decide(staff, [rid], "refuse", reason="Complet pour cette saison")
         self.assertEqual(answer.status, 303)
         mail = steps.wait_for_mail(email, 1, "Votre demande auprès")[-1]
-        self.assertIn("Motif : Complet pour cette saison", steps.text_part(mail))
+        self.assertIn("Motif\u00a0: Complet pour cette saison", steps.text_part(mail))
         self.assertEqual(web.STACK.sql(
             "SELECT email IS NULL, erased_at IS NOT NULL FROM customer WHERE id = %s" % customer_id),
             [["1", "1"]])

@@ -107,7 +107,7 @@ class MarketingMail(unittest.TestCase):
         self.assertEqual(links[1], "mailto:contact@alpha.test?subject=unsubscribe")
         self.assertEqual(str(message["List-Unsubscribe-Post"]), "List-Unsubscribe=One-Click")
         text = message.get_body(preferencelist=("plain",)).get_content()
-        self.assertIn("Pour ne plus recevoir ces e-mails, ouvrez ce lien :\n" + links[0], text)
+        self.assertIn("Pour ne plus recevoir ces e-mails, ouvrez ce lien\u00a0:\n" + links[0], text)
         html = message.get_body(preferencelist=("html",)).get_content()
         self.assertIn('href="%s"' % links[0], html)
         self.assertIn(">Se désabonner</a>", html)
