@@ -40,6 +40,7 @@
 #include "lib/core_sql.h"
 #include "lib/crypto.h"
 #include "lib/customer.h"
+#include "lib/customer_fields.h"
 #include "lib/mail.h"
 #include "lib/page.h"
 #include "lib/ratelimit.h"
@@ -212,10 +213,11 @@ enum signup_confirm_field { SIGNUP_CONFIRM_TOKEN, SIGNUP_CONFIRM_MARKETING, SIGN
 static const char *const shown_door_names[] = { "open", "waitlist", NULL };
 
 const struct field signup_fields[SIGNUP__MAX + 1] = {
-	[SIGNUP_FIRST_NAME] = { "first_name", FIELD_TEXT, 1, 100, 0, 0, NULL },
-	[SIGNUP_LAST_NAME] = { "last_name", FIELD_TEXT, 1, 100, 0, 0, NULL },
+	/* what becomes the customer's own, checked as her profile checks it */
+	[SIGNUP_FIRST_NAME] = CUSTOMER_FIELD_FIRST_NAME_AS(1),
+	[SIGNUP_LAST_NAME] = CUSTOMER_FIELD_LAST_NAME_AS(1),
 	[SIGNUP_EMAIL] = { "email", FIELD_EMAIL, 1, 254, 0, 0, NULL },
-	[SIGNUP_PHONE] = { "phone", FIELD_PHONE, 0, 40, 0, 0, NULL },
+	[SIGNUP_PHONE] = CUSTOMER_FIELD_PHONE,
 	/* a checkbox: 1 when ticked, absent when not */
 	[SIGNUP_MARKETING] = { "marketing", FIELD_INT, 0, 1, 1, 1, NULL },
 	[SIGNUP_MESSAGE] = { "message", FIELD_MULTILINE, 0, 2000, 0, 0, NULL },

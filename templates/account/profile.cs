@@ -6,7 +6,7 @@
   <?cs if:Page.Message ?><p class="alert" role="alert"><?cs var:Page.Message ?></p><?cs /if ?>
   <form method="post" action="/account/profile" class="form">
     <?cs call:csrf_field() ?>
-    <?cs call:customer_fields() ?>
+    <?cs call:customer_fields(1) ?>
     <p class="muted"><?cs var:Lang.Account.LanguageHelp ?></p>
     <div class="actions">
       <button type="submit" class="primary"><?cs var:Lang.Account.Save ?></button>

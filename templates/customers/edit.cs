@@ -9,7 +9,7 @@
     <input id="email" name="email" type="email" maxlength="254" value="<?cs var:Page.Form.email ?>">
     <?cs call:field_error("email") ?>
     <p class="muted"><?cs var:Lang.Customers.EmailChangeHelp ?></p>
-    <?cs call:customer_fields() ?>
+    <?cs call:customer_fields(0) ?>
     <label class="check"><input type="checkbox" name="tax_exempt" value="1"<?cs if:Page.Form.tax_exempt == "1" ?> checked<?cs /if ?>> <?cs var:Lang.Customers.TaxExempt ?></label>
     <?cs include:"groups/form-part.cs" ?>
     <div class="actions">

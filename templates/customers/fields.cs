@@ -1,25 +1,29 @@
-<?cs # The fields a new customer and an edited one share: names, phone,
-   company and VAT number, postal address, country and language, with
-   their messages. ?><?cs def:customer_fields() ?>
+<?cs # The fields a new customer, an edited one and the customer's own
+   profile share: names, phone, company and VAT number, postal address,
+   country and language, with their messages. own: the customer's own
+   profile, where the names are required (as at signup) and the browser
+   may fill in its owner's details; an admin's form fills in nobody's. ?><?cs
+def:fill(own, token) ?> autocomplete="<?cs if:own ?><?cs var:token ?><?cs else ?>off<?cs /if ?>"<?cs /def ?><?cs
+def:customer_fields(own) ?>
     <div class="two">
       <div>
-        <label for="first_name"><?cs var:Lang.Customers.FirstName ?></label>
-        <input id="first_name" name="first_name" type="text" maxlength="100" autocomplete="off" value="<?cs var:Page.Form.first_name ?>">
+        <label for="first_name"><?cs var:Lang.Customers.FirstName ?><?cs if:own ?> *<?cs /if ?></label>
+        <input id="first_name" name="first_name" type="text" maxlength="100"<?cs if:own ?> required<?cs /if ?><?cs call:fill(own, "given-name") ?> value="<?cs var:Page.Form.first_name ?>">
         <?cs call:field_error("first_name") ?>
       </div>
       <div>
-        <label for="last_name"><?cs var:Lang.Customers.LastName ?></label>
-        <input id="last_name" name="last_name" type="text" maxlength="100" autocomplete="off" value="<?cs var:Page.Form.last_name ?>">
+        <label for="last_name"><?cs var:Lang.Customers.LastName ?><?cs if:own ?> *<?cs /if ?></label>
+        <input id="last_name" name="last_name" type="text" maxlength="100"<?cs if:own ?> required<?cs /if ?><?cs call:fill(own, "family-name") ?> value="<?cs var:Page.Form.last_name ?>">
         <?cs call:field_error("last_name") ?>
       </div>
     </div>
     <label for="phone"><?cs var:Lang.Customers.Phone ?></label>
-    <input id="phone" name="phone" type="tel" maxlength="32" value="<?cs var:Page.Form.phone ?>">
+    <input id="phone" name="phone" type="tel" maxlength="32"<?cs call:fill(own, "tel") ?> value="<?cs var:Page.Form.phone ?>">
     <?cs call:field_error("phone") ?>
     <div class="two">
       <div>
         <label for="company"><?cs var:Lang.Customers.Company ?></label>
-        <input id="company" name="company" type="text" maxlength="100" autocomplete="off" value="<?cs var:Page.Form.company ?>">
+        <input id="company" name="company" type="text" maxlength="100"<?cs call:fill(own, "organization") ?> value="<?cs var:Page.Form.company ?>">
         <?cs call:field_error("company") ?>
       </div>
       <div>
@@ -29,17 +33,17 @@
       </div>
     </div>
     <label for="address"><?cs var:Lang.Customers.Address ?></label>
-    <input id="address" name="address" type="text" maxlength="255" autocomplete="off" value="<?cs var:Page.Form.address ?>">
+    <input id="address" name="address" type="text" maxlength="255"<?cs call:fill(own, "street-address") ?> value="<?cs var:Page.Form.address ?>">
     <?cs call:field_error("address") ?>
     <div class="two postal">
       <div>
         <label for="postal_code"><?cs var:Lang.Customers.PostalCode ?></label>
-        <input id="postal_code" name="postal_code" type="text" maxlength="20" autocomplete="off" value="<?cs var:Page.Form.postal_code ?>">
+        <input id="postal_code" name="postal_code" type="text" maxlength="20"<?cs call:fill(own, "postal-code") ?> value="<?cs var:Page.Form.postal_code ?>">
         <?cs call:field_error("postal_code") ?>
       </div>
       <div>
         <label for="city"><?cs var:Lang.Customers.City ?></label>
-        <input id="city" name="city" type="text" maxlength="100" autocomplete="off" value="<?cs var:Page.Form.city ?>">
+        <input id="city" name="city" type="text" maxlength="100"<?cs call:fill(own, "address-level2") ?> value="<?cs var:Page.Form.city ?>">
         <?cs call:field_error("city") ?>
       </div>
     </div>

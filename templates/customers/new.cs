@@ -10,7 +10,7 @@
     <input id="email" name="email" type="email" maxlength="254" aria-describedby="email-help" value="<?cs var:Page.Form.email ?>">
     <p class="muted" id="email-help"><?cs var:Lang.Customers.EmailOptional ?></p>
     <?cs call:field_error("email") ?>
-    <?cs call:customer_fields() ?>
+    <?cs call:customer_fields(0) ?>
     <?cs include:"groups/form-part.cs" ?>
     <?cs # on the person's behalf (seed 000's Mode Création): the switch
        works without JavaScript; the server asks for the names, the box and

@@ -22,7 +22,7 @@
     <input id="email" name="email" type="email" autocomplete="email" required maxlength="254" value="<?cs var:Page.Form.email ?>">
     <?cs call:field_error("email") ?>
     <label for="phone"><?cs var:Lang.Signup.Phone ?></label>
-    <input id="phone" name="phone" type="tel" autocomplete="tel" maxlength="40" value="<?cs var:Page.Form.phone ?>">
+    <input id="phone" name="phone" type="tel" autocomplete="tel" maxlength="32" value="<?cs var:Page.Form.phone ?>">
     <?cs call:field_error("phone") ?>
     <?cs if:Page.Door == "waitlist" ?>
     <label for="message"><?cs var:Lang.Signup.Message ?></label>

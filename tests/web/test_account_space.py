@@ -179,6 +179,22 @@ class Profile(unittest.TestCase):
         self.assertIn("trop long", answer.text().lower())
         self.assertEqual(customer_row(PROFILE, "first_name, last_name, city, updated_at"), before)
 
+    def test_her_names_are_required_as_at_signup(self):
+        """Signup asks for both names; the profile cannot blank them (the
+        shop's mails would greet "Bonjour ,"): refused, nothing changes."""
+        page = self.browser.get("/account/profile")
+        self.assertRegex(page.body, r'<input id="first_name"[^>]* required autocomplete="given-name"')
+        self.assertRegex(page.body, r'<input id="last_name"[^>]* required autocomplete="family-name"')
+        before = customer_row(PROFILE, "first_name, last_name, city, updated_at")
+        for names in ({"first_name": ""}, {"last_name": "   "}):
+            answer = self.browser.submit("/account/profile", "/account/profile",
+                                         dict(self.FORM, city="Ailleurs", **names))
+            self.assertEqual(answer.status, 400, names)
+            self.assertIn("Corrigez les champs signalés", answer.text())
+            self.assertIn("Ce champ est obligatoire.", answer.text())
+            self.assertEqual(customer_row(PROFILE, "first_name, last_name, city, updated_at"),
+                             before)
+
     def test_header_injection_in_a_name_is_refused(self):
         before = customer_row(PROFILE, "first_name, last_name, updated_at")
         answer = self.browser.submit("/account/profile", "/account/profile",
