@@ -1,7 +1,9 @@
 /*
  * "Download my data" (/account/data): a ZIP of what the shop keeps about
  * the customer, each part as JSON (for programs) and CSV (for a
- * spreadsheet): profile, orders, consent history (each ledger entry with
+ * spreadsheet: sheet_out's "CSV pour Excel" in the customer's language,
+ * so that Excel opens it in columns with its accents; amounts in units,
+ * 42,50, where the JSON keeps cents): profile, orders, consent history (each ledger entry with
  * the wording it points to) and the mails sent to them (the outbox). The
  * ZIP is built by libzip in the shop's spool folder, sent, and deleted;
  * one a killed process left is swept with the spool's other leftovers
@@ -66,36 +68,44 @@ static struct db_query account_data_sql[ACCOUNT_DATA_SQL__MAX] = {
 	    "  FROM outbox WHERE shop_id = ? AND customer_id = ? ORDER BY id" },
 };
 
-/* A column of a part: its name in both files, and whether its value is a
- * number (JSON: unquoted; CSV: a number cell). SQL NULL is JSON null and
- * an empty cell. */
+/* What a column of a part holds: text; a number (JSON: unquoted; CSV: a
+ * number cell); an amount in cents (JSON: the cents, "total_cents":
+ * 4250; CSV: the amount, under the name without "_cents": total 42,50).
+ * SQL NULL is JSON null and an empty cell. */
+enum data_kind { DATA_TEXT, DATA_NUMBER, DATA_CENTS };
+
+/* A column of a part: its name in both files and its kind. */
 struct data_column {
 	const char *name;
-	int number;
+	enum data_kind kind;
 };
 
 static const struct data_column profile_columns[] = {
-	{ "id", 1 }, { "email", 0 }, { "first_name", 0 }, { "last_name", 0 }, { "phone", 0 },
-	{ "company", 0 }, { "vat_number", 0 }, { "address", 0 }, { "postal_code", 0 },
-	{ "city", 0 }, { "country", 0 }, { "language", 0 }, { "status", 0 }, { "source", 0 },
-	{ "marketing_consent", 1 }, { "system_mail", 1 }, { "created_at", 0 },
-	{ "last_sign_in_at", 0 }, { NULL, 0 }
+	{ "id", DATA_NUMBER }, { "email", DATA_TEXT }, { "first_name", DATA_TEXT },
+	{ "last_name", DATA_TEXT }, { "phone", DATA_TEXT }, { "company", DATA_TEXT },
+	{ "vat_number", DATA_TEXT }, { "address", DATA_TEXT },
+	{ "postal_code", DATA_TEXT }, { "city", DATA_TEXT }, { "country", DATA_TEXT },
+	{ "language", DATA_TEXT }, { "status", DATA_TEXT }, { "source", DATA_TEXT },
+	{ "marketing_consent", DATA_NUMBER }, { "system_mail", DATA_NUMBER },
+	{ "created_at", DATA_TEXT }, { "last_sign_in_at", DATA_TEXT }, { NULL, DATA_TEXT }
 };
 
 static const struct data_column order_columns[] = {
-	{ "reference", 0 }, { "status", 0 }, { "total_cents", 1 }, { "currency", 0 },
-	{ "ordered_at", 0 }, { NULL, 0 }
+	{ "reference", DATA_TEXT }, { "status", DATA_TEXT }, { "total_cents", DATA_CENTS },
+	{ "currency", DATA_TEXT }, { "ordered_at", DATA_TEXT }, { NULL, DATA_TEXT }
 };
 
 static const struct data_column consent_columns[] = {
-	{ "at", 0 }, { "purpose", 0 }, { "granted", 1 }, { "channel", 0 }, { "actor", 0 },
-	{ "statement", 0 }, { "wording_language", 0 }, { "wording_version", 1 },
-	{ "wording", 0 }, { "wording_sha256", 0 }, { NULL, 0 }
+	{ "at", DATA_TEXT }, { "purpose", DATA_TEXT }, { "granted", DATA_NUMBER },
+	{ "channel", DATA_TEXT }, { "actor", DATA_TEXT }, { "statement", DATA_TEXT },
+	{ "wording_language", DATA_TEXT }, { "wording_version", DATA_NUMBER },
+	{ "wording", DATA_TEXT }, { "wording_sha256", DATA_TEXT }, { NULL, DATA_TEXT }
 };
 
 static const struct data_column mail_columns[] = {
-	{ "queued_at", 0 }, { "sent_at", 0 }, { "status", 0 }, { "kind", 0 }, { "recipient", 0 },
-	{ "subject", 0 }, { "body", 0 }, { NULL, 0 }
+	{ "queued_at", DATA_TEXT }, { "sent_at", DATA_TEXT }, { "status", DATA_TEXT },
+	{ "kind", DATA_TEXT }, { "recipient", DATA_TEXT }, { "subject", DATA_TEXT },
+	{ "body", DATA_TEXT }, { NULL, DATA_TEXT }
 };
 
 void
@@ -114,12 +124,17 @@ csv_sink(void *ctx, const char *buf, size_t len)
 }
 
 /* Runs query (its params) and writes its rows as JSON into json (an
- * array of objects, or the one object when single) and as CSV with a
- * header row into csv. Returns 0 or -1 (logged). */
+ * array of objects, or the one object when single) and as CSV in language
+ * (a code) with a header row into csv. Returns 0 or -1 (logged). */
 static int
 data_part(struct request *req, struct db_query *query, const struct db_param *params,
-    size_t n, const struct data_column *columns, int single, STRING *json, STRING *csv)
+    size_t n, const struct data_column *columns, int single, const char *language,
+    STRING *json, STRING *csv)
 {
+	static const enum sheet_out_type cell_types[] = {
+		[DATA_TEXT] = SHEET_OUT_TEXT, [DATA_NUMBER] = SHEET_OUT_INTEGER,
+		[DATA_CENTS] = SHEET_OUT_MONEY,
+	};
 	enum sheet_out_type types[32];
 	struct sheet_out *out;
 	int count = 0, rows = 0, col, status = 0;
@@ -127,12 +142,17 @@ data_part(struct request *req, struct db_query *query, const struct db_param *pa
 	while (columns[count].name != NULL)
 		count++;
 	for (col = 0; col < count; col++)
-		types[col] = columns[col].number ? SHEET_OUT_INTEGER : SHEET_OUT_TEXT;
-	out = sheet_out_open(SHEET_OUT_CSV, "en", types, count, NULL, csv_sink, csv);
+		types[col] = cell_types[columns[col].kind];
+	out = sheet_out_open(SHEET_OUT_CSV_EXCEL, language, types, count, NULL, csv_sink, csv);
 	if (out == NULL)
 		return -1;
-	for (col = 0; status == 0 && col < count; col++)
-		status = sheet_out_text(out, columns[col].name, strlen(columns[col].name));
+	for (col = 0; status == 0 && col < count; col++) {
+		size_t len = strlen(columns[col].name);
+
+		if (columns[col].kind == DATA_CENTS)
+			len -= strlen("_cents");
+		status = sheet_out_text(out, columns[col].name, len);
+	}
 	if (status != 0 || sheet_out_row_end(out) != 0 ||
 	    db_exec(&req->app->db, query, params, n) < 0) {
 		sheet_out_abandon(out);
@@ -149,7 +169,10 @@ data_part(struct request *req, struct db_query *query, const struct db_param *pa
 			if (value == NULL) {
 				string_append(json, "null");
 				status = sheet_out_empty(out);
-			} else if (columns[col].number) {
+			} else if (columns[col].kind == DATA_CENTS) {
+				string_appendf(json, "%lld", db_int(query, (unsigned int)col));
+				status = sheet_out_money(out, db_int(query, (unsigned int)col));
+			} else if (columns[col].kind == DATA_NUMBER) {
 				string_appendf(json, "%lld", db_int(query, (unsigned int)col));
 				status = sheet_out_integer(out, db_int(query, (unsigned int)col));
 			} else {
@@ -225,7 +248,7 @@ data_parts(struct request *req, const struct account_me *me, zip_t *archive)
 			n = 2;
 		}
 		status = data_part(req, &account_data_sql[parts[i].sql], params, n,
-		    parts[i].columns, parts[i].single, &json, &csv);
+		    parts[i].columns, parts[i].single, lang_codes[me->lang], &json, &csv);
 		if (status == 0) {
 			snprintf(name, sizeof(name), "%s.json", parts[i].base);
 			status = zip_add_text(archive, name, &json);

@@ -512,16 +512,22 @@ class DataDownload(unittest.TestCase):
         mails = json.loads(archive.read("mails.json"))
         self.assertTrue(any("Votre lien de connexion" in m["subject"] for m in mails))
         self.assertTrue(all(m["recipient"] == ZIPPER for m in mails))
-        # the CSV files say the same, with a header row
-        rows = list(csv.DictReader(io.StringIO(archive.read("orders.csv").decode("utf-8"))))
-        self.assertEqual([(r["reference"], r["status"], r["total_cents"], r["currency"])
+        # the CSV files say the same, with a header row, as Excel in French
+        # reads them: a BOM (else "Ã©"), ';' between cells, amounts in euros
+        def sheet(name):
+            raw = archive.read(name)
+            self.assertTrue(raw.startswith(b"\xef\xbb\xbf"), name)
+            return list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline=""),
+                                       delimiter=";"))
+        rows = sheet("orders.csv")
+        self.assertEqual([(r["reference"], r["status"], r["total"], r["currency"])
                           for r in rows],
-                         [("ESP-3001", "paid", "4250", "EUR"), ("ESP-3002", "paid", "1999", "GBP")])
-        rows = list(csv.DictReader(io.StringIO(archive.read("profile.csv").decode("utf-8"))))
+                         [("ESP-3001", "paid", "42,50", "EUR"), ("ESP-3002", "paid", "19,99", "GBP")])
+        rows = sheet("profile.csv")
         self.assertEqual((rows[0]["email"], rows[0]["last_name"]), (ZIPPER, "Données"))
-        rows = list(csv.DictReader(io.StringIO(archive.read("consent.csv").decode("utf-8"))))
+        rows = sheet("consent.csv")
         self.assertEqual(rows[-1]["channel"], "profile")
-        rows = list(csv.DictReader(io.StringIO(archive.read("mails.csv").decode("utf-8"))))
+        rows = sheet("mails.csv")
         self.assertEqual(len(rows), len(mails))
         # nothing of it stays in the spool
         spool = os.path.join(web.STACK.spool_dir,
@@ -544,6 +550,9 @@ class DataDownload(unittest.TestCase):
         everything = b"".join(archive.read(name) for name in archive.namelist())
         self.assertIn(b"BETA-9001", everything)
         self.assertNotIn(b"ESP-", everything)
+        # in English, as a UK Excel reads it: ',' and a decimal point
+        self.assertRegex(archive.read("orders.csv").decode("utf-8"),
+                         r"^\ufeffreference,status,total,currency,ordered_at\r\nBETA-9001,\w+,\d+\.\d\d,")
         self.assertNotIn(b"alpha.test", everything)
 
 
