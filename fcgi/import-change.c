@@ -131,6 +131,7 @@ import_reread(struct request *req)
 		if (status == SHEET_OK)
 			import_analysis_free(&found);
 		import_view_map(&view, map);
+		hdf_set_value(req->hdf, "Page.Reread", "1");	/* the reading's form stays open */
 		import_mapping_render(req, &view, map, 422, message);
 		import_view_free(&view);
 		return;
@@ -166,7 +167,7 @@ import_map(struct request *req)
 	char mapping[IMPORT_MAPPING_MAX], state[16];
 	const char *message = NULL;
 	int seen[IMPORT_FIELD__MAX] = { 0 };
-	int subscribe, attest, i;
+	int subscribe, attest, i, twice = -1;
 	long long admin_id;
 
 	if (import_load(req, &view) != 1)
@@ -179,8 +180,20 @@ import_map(struct request *req)
 			map[i] = (enum import_field)choice;
 	}
 	for (i = 0; i < view.column_count && i < SHEET_COLUMNS_MAX; i++)
-		if (map[i] != IMPORT_IGNORE && seen[map[i]]++ > 0)
-			message = "Import.Bad.Twice";
+		if (map[i] != IMPORT_IGNORE && seen[map[i]]++ > 0 && twice < 0)
+			twice = (int)map[i];
+	if (twice >= 0) {
+		/* which field, and its columns marked (Page.Twice) */
+		char key[64], text[512];
+
+		snprintf(key, sizeof(key), "Import.Field.%s", import_field_names[twice]);
+		snprintf(text, sizeof(text), "%s %s%s%s %s", request_text(req, "Import.Bad.TwiceField"),
+		    request_text(req, "Typo.Open"), request_text(req, key),
+		    request_text(req, "Typo.Close"), request_text(req, "Import.Bad.Twice"));
+		hdf_set_value(req->hdf, "Page.Message", text);
+		hdf_set_value(req->hdf, "Page.Twice", import_field_names[twice]);
+		message = "";
+	}
 	if (message == NULL && !seen[IMPORT_EMAIL])
 		message = "Import.Bad.NoEmail";
 	subscribe = (int)request_field_int(req, &map_fields[MAP_SUBSCRIBE], 0);
@@ -199,7 +212,7 @@ import_map(struct request *req)
 		hdf_set_int_value(req->hdf, "Page.Import.Subscribe", subscribe);
 		hdf_set_int_value(req->hdf, "Page.Import.Welcome",
 		    (int)request_field_int(req, &map_fields[MAP_WELCOME], 0));
-		import_mapping_render(req, &view, map, 422, message);
+		import_mapping_render(req, &view, map, 422, message[0] != '\0' ? message : NULL);
 		import_view_free(&view);
 		return;
 	}

@@ -229,7 +229,8 @@ import_paste(struct request *req)
 		page_error(req, 503, "Error.Upload.Spool");
 		return;
 	}
-	rows = sheet_paste_write(text, out);
+	rows = sheet_paste_write(text, request_text(req, "Import.Start.PasteName"),
+	    request_text(req, "Import.Start.PasteEmail"), out);
 	size = ftell(out);
 	if (fclose(out) != 0 || rows < 0) {
 		log_err("cannot write pasted list %s", path);

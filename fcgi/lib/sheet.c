@@ -1853,13 +1853,14 @@ paste_trim(const char *text, size_t *length)
 }
 
 long long
-sheet_paste_write(const char *text, FILE *out)
+sheet_paste_write(const char *text, const char *name_header, const char *email_header, FILE *out)
 {
 	struct paste_entry entry = { NULL, 0, 0 };
 	long long rows = 0;
 	int failed = 0;
 
-	if (fputs("Name,E-mail\n", out) == EOF)
+	if (csv_fwrite(out, name_header, strlen(name_header)) != 0 || fputc(',', out) == EOF ||
+	    csv_fwrite(out, email_header, strlen(email_header)) != 0 || fputc('\n', out) == EOF)
 		return -1;
 	while (!failed) {
 		const char *start;

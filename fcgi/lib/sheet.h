@@ -113,10 +113,13 @@ void sheet_close(struct sheet *sheet);
 /* Parses text pasted by a person: addresses separated by commas,
  * semicolons, spaces, tabs or lines, each bare (a@b.fr) or named
  * (Élodie Martin <e.martin@b.fr>, "Martin, Élodie" <e.martin@b.fr>), and
- * writes them to out as a UTF-8 CSV with the header "Name,E-mail" (one row
- * per address, in the order pasted; what is not an address becomes a row
- * with an empty e-mail and the text in Name, so that the import reports
- * it). Returns the number of rows written, or -1 (write error). */
-long long sheet_paste_write(const char *text, FILE *out);
+ * writes them to out as a UTF-8 CSV under the headers given, in the
+ * admin's words ("Nom complet", "Adresse e-mail": names the mapping
+ * recognises), one row per address, in the order pasted; what is not an
+ * address becomes a row with an empty e-mail and the text as its name, so
+ * that the import reports it. Returns the number of rows written, or -1
+ * (write error). */
+long long sheet_paste_write(const char *text, const char *name_header, const char *email_header,
+    FILE *out);
 
 #endif

@@ -6,7 +6,7 @@
 <section class="card">
   <h2 class="import-file"><?cs if:Page.Import.Source == "paste" ?><?cs var:Lang.Import.PastedList ?><?cs else ?><?cs var:Page.Import.FileName ?><?cs /if ?></h2>
   <p id="import-detected"><?cs if:Page.Import.Format == "xlsx" ?><?cs var:Lang.Import.Format.xlsx ?><?cs else ?><?cs var:Lang.Import.Encoding[Page.Import.EncodingKey] ?>, <?cs var:Lang.Import.Separator[Page.Import.Separator] ?><?cs /if ?>, <?cs var:Page.Import.RowsText ?> <?cs call:plural(Page.Import.Rows, Lang.Import.RowOne, Lang.Import.RowMany) ?><?cs if:Page.Import.HasHeader == 1 ?> <?cs var:Lang.Import.Mapping.AfterHeader ?><?cs /if ?></p>
-  <details class="reread"<?cs if:Page.Message ?> open<?cs /if ?>>
+  <details class="reread"<?cs if:Page.Reread ?> open<?cs /if ?>>
     <summary><?cs var:Lang.Import.Mapping.Wrong ?></summary>
     <form method="post" action="/admin/import/<?cs var:Page.Import.Id ?>/read" class="filter-form">
       <?cs call:csrf_field() ?>
@@ -34,7 +34,7 @@
         <label for="map-<?cs var:c.Name ?>"><strong><?cs if:c.Header ?><?cs var:c.Header ?><?cs else ?><?cs var:Lang.Import.Mapping.Column ?> <?cs var:c.Number ?><?cs /if ?></strong></label>
         <span class="map-values muted"><?cs each:v = c.Values ?><?cs if:!first(v) ?> · <?cs /if ?><?cs if:v ?><?cs var:v ?><?cs else ?>—<?cs /if ?><?cs /each ?></span>
       </div>
-      <?cs if:c.Editable ?><select id="map-<?cs var:c.Name ?>" name="<?cs var:c.Name ?>"<?cs if:c.Field != "ignore" ?> class="mapped"<?cs /if ?>>
+      <?cs if:c.Editable ?><select id="map-<?cs var:c.Name ?>" name="<?cs var:c.Name ?>"<?cs if:c.Field != "ignore" ?> class="mapped"<?cs /if ?><?cs if:Page.Twice && c.Field == Page.Twice ?> aria-invalid="true" aria-describedby="import-message"<?cs /if ?>>
         <?cs each:f = Page.Fields ?><option value="<?cs var:f ?>"<?cs if:c.Field == f ?> selected<?cs /if ?>><?cs var:Lang.Import.Field[f] ?></option><?cs /each ?>
       </select><?cs else ?><span class="map-fixed"><?cs var:Lang.Import.Field[c.Field] ?></span><?cs /if ?>
     </li><?cs /each ?>

@@ -140,3 +140,32 @@ class ImportInTheBrowser(BrowserTest):
         self.assertIn("1\nnouveau client", tab.evaluate(
             "document.querySelector('#preview-counts').innerText"))
         os.unlink(path)
+
+    def test_a_field_chosen_for_two_columns_is_named_and_its_columns_marked(self):
+        """Two columns both read as "Prénom": the screen names the field
+        and marks both selects, and choosing "Ne pas importer" for one
+        lets the preview start."""
+        tab = self.sign_in_admin(ALPHA_HOST, *ALPHA_OWNER)
+        tab.goto(url(ALPHA_HOST, "/admin/import"))
+        text = "Courriel;Prénom;Surnom\r\nodile.double@exemple.fr;Odile;Odi\r\n"
+        with tempfile.NamedTemporaryFile(suffix=".csv", dir=browsing.STACK.var,
+                                         delete=False) as f:
+            f.write(text.encode("cp1252"))
+            path = f.name
+        node = tab.send("Runtime.evaluate", {"expression": "document.querySelector('#import-file')"})
+        tab.send("DOM.setFileInputFiles", {"files": [path], "objectId": node["result"]["objectId"]})
+        self.assertEqual(tab.click_and_wait("form[action='/admin/import/upload'] button[type=submit]"),
+                         200)
+        tab.choose("#map-c2", "first_name")
+        self.assertEqual(tab.click_and_wait("form.import-mapping button[type=submit]"), 422)
+        tab.take_errors()    # the refused form's 422
+        self.assertIn("Le champ «\u00a0Prénom\u00a0» est choisi pour plusieurs colonnes",
+                      tab.text())
+        self.assertEqual(tab.evaluate(
+            "[...document.querySelectorAll('select[aria-invalid=true]')].map(s => s.id).join()"),
+            "map-c1,map-c2")
+        self.look(tab, "mapping-twice")
+        tab.choose("#map-c2", "ignore")
+        tab.click_and_wait("form.import-mapping button[type=submit]")
+        self.wait_for_text(tab, "Rien n'a encore été enregistré")
+        os.unlink(path)

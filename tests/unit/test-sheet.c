@@ -521,10 +521,10 @@ test_paste(void)
 		char *text = NULL, want[1024], name[256];
 		size_t size = 0;
 		FILE *out = open_memstream(&text, &size);
-		long long rows = sheet_paste_write(paste_cases[i].text, out);
+		long long rows = sheet_paste_write(paste_cases[i].text, "Name", "E-mail", out);
 
 		fclose(out);
-		snprintf(want, sizeof(want), "Name,E-mail\n%s", paste_cases[i].csv);
+		snprintf(want, sizeof(want), "\"Name\",\"E-mail\"\n%s", paste_cases[i].csv);
 		snprintf(name, sizeof(name), "paste, %s: the CSV", paste_cases[i].name);
 		is_str(text, want, name);
 		snprintf(name, sizeof(name), "paste, %s: %lld rows", paste_cases[i].name, paste_cases[i].rows);
@@ -540,10 +540,11 @@ test_paste_read_back(void)
 	enum sheet_status status;
 	char *rows;
 
-	sheet_paste_write("\"Martin, \xc3\x89lodie\" <e.martin@b.fr>\nbonjour", out);
+	sheet_paste_write("\"Martin, \xc3\x89lodie\" <e.martin@b.fr>\nbonjour", "Nom complet",
+	    "Adresse e-mail", out);
 	fclose(out);
 	rows = read_rows(path, NULL, &status, NULL);
-	is_str(rows, "1:Name|E-mail\n2:Martin, \xc3\x89lodie|e.martin@b.fr\n3:bonjour\n",
+	is_str(rows, "1:Nom complet|Adresse e-mail\n2:Martin, \xc3\x89lodie|e.martin@b.fr\n3:bonjour\n",
 	    "a pasted list is read back by the reader like any file");
 	free(rows);
 }

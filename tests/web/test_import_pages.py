@@ -377,7 +377,9 @@ class Analysis(ImportCase):
                          ["paste", "3", "1"])
         page = self.owner.get("/admin/import/%s" % number)
         self.assertIn("Liste collée", page.text())
-        self.assertIn("email", selects(page).values())
+        # its two columns in the admin's words, each read as what it holds
+        self.assertEqual(column_headers(page), ["Nom complet", "Adresse e-mail"])
+        self.assertEqual(selects(page), {"c0": "full_name", "c1": "email"})
 
     def test_the_last_mapping_used_is_offered_again_for_the_same_headers(self):
         # headers of their own: the other tests' files keep their guess
@@ -403,6 +405,16 @@ class Analysis(ImportCase):
         page = self.owner.get("/admin/import/%s" % number)
         self.assertIn("séparateur virgule, 4 lignes", page.text())
         self.assertIn('id="no-email"', page.body)
+
+    def test_a_reading_that_finds_no_rows_keeps_its_form_open(self):
+        """One line read as a header leaves no customer: the screen says
+        so with the reading's form open, to try another way."""
+        number = import_id(self.owner.upload(b"seule.ligne@exemple.fr\r\n", "une-ligne.csv"))
+        answer = self.owner.post("/admin/import/%s/read" % number,
+                                 {"encoding": "utf-8", "separator": "comma", "header": "yes"})
+        self.assertEqual(answer.status, 422)
+        self.assertIn("ne contient qu'une ligne d'en-tête", answer.text())
+        self.assertIn('<details class="reread" open>', answer.body)
 
 
 class Mapping(ImportCase):
@@ -498,7 +510,13 @@ class Mapping(ImportCase):
         number = import_id(self.owner.upload(utf8_csv(), "deux-fois.csv"))
         answer = self.map_and_preview(number, c2="first_name")
         self.assertEqual(answer.status, 422)
-        self.assertIn("Un même champ est choisi pour deux colonnes", answer.text())
+        # it says which field, and marks its columns
+        self.assertIn("Le champ « Prénom » est choisi pour plusieurs colonnes, signalées"
+                      " ci-dessous : gardez-le pour une seule", answer.text())
+        marked = re.findall(r'<select id="map-(c\d+)"[^>]* aria-invalid="true"', answer.body)
+        self.assertEqual(marked, ["c1", "c2"])
+        # the file was read right: how to read it again stays folded
+        self.assertIn('<details class="reread">', answer.body)
         # the screen shows what was sent, to correct
         self.assertEqual(selects(answer)["c2"], "first_name")
         self.assertEqual(import_row(number, "state", "mapping"),
