@@ -39,9 +39,9 @@ import_errors(struct request *req)
 	struct import_view view;
 	struct db_query *query = &import_sql[SQL_IMPORT_ERRORS_ALL];
 	struct sheet_out *out;
-	char *cells[SHEET_COLUMNS_MAX];
+	char *cells[SHEET_COLUMNS_MAX], *headers[SHEET_COLUMNS_MAX];
 	char disposition[128], key[96];
-	int count, i, dry_run, status;
+	int count, header_count = 0, i, dry_run, status;
 
 	if (import_load(req, &view) != 1)
 		return;
@@ -77,18 +77,30 @@ import_errors(struct request *req)
 	status = errors_cell(out, request_text(req, "Import.Errors.Line"));
 	if (status == 0)
 		status = errors_cell(out, request_text(req, "Import.Errors.Reason"));
-	count = split_values(view.headers, cells, SHEET_COLUMNS_MAX);
-	for (i = 0; i < count && status == 0; i++)
-		status = errors_cell(out, cells[i]);
-	free_values(cells, count);
+	header_count = split_values(view.headers, headers, SHEET_COLUMNS_MAX);
+	for (i = 0; i < header_count && status == 0; i++)
+		status = errors_cell(out, headers[i]);
 	import_view_free(&view);
 	if (status == 0)
 		status = sheet_out_row_end(out);
 	while (status == 0 && db_fetch(query) == 1) {
+		char reason[512];
+
 		status = errors_cell(out, db_text(query, 0));
+		/* "Date invalide, colonne « Inscrit le »", as the page says */
 		snprintf(key, sizeof(key), "Import.Reason.%s", db_text(query, 1));
+		if (db_text(query, 3) != NULL) {
+			char column[256];
+
+			import_column_name(req, headers, header_count, (int)db_int(query, 3), column,
+			    sizeof(column));
+			snprintf(reason, sizeof(reason), "%s, %s %s%s%s", request_text(req, key),
+			    request_text(req, "Import.Errors.Column"), request_text(req, "Typo.Open"),
+			    column, request_text(req, "Typo.Close"));
+		} else
+			snprintf(reason, sizeof(reason), "%s", request_text(req, key));
 		if (status == 0)
-			status = errors_cell(out, request_text(req, key));
+			status = errors_cell(out, reason);
 		count = split_csv_line(db_text(query, 2), cells, SHEET_COLUMNS_MAX);
 		for (i = 0; i < count && status == 0; i++)
 			status = errors_cell(out, cells[i]);
@@ -97,6 +109,7 @@ import_errors(struct request *req)
 			status = sheet_out_row_end(out);
 	}
 	db_stream_close(&req->app->db, query);
+	free_values(headers, header_count);
 	if (status == 0)
 		sheet_out_close(out);
 	else

@@ -1637,12 +1637,25 @@ import_is_header(const struct sheet_row *row)
 	return names;
 }
 
-/* Keeps the first reason in import_reason order. */
-static void
+/* Keeps the first reason in import_reason order. Returns 1 when found is
+ * the one kept now. */
+static int
 reason_keep(enum import_reason *reason, enum import_reason found)
 {
-	if (found != IMPORT_OK && (*reason == IMPORT_OK || found < *reason))
+	if (found != IMPORT_OK && (*reason == IMPORT_OK || found < *reason)) {
 		*reason = found;
+		return 1;
+	}
+	return 0;
+}
+
+/* reason_keep, for a cell of column: out->reason_column names it. */
+static void
+reason_keep_at(enum import_reason *reason, enum import_reason found, int column,
+    struct import_record *out)
+{
+	if (reason_keep(reason, found))
+		out->reason_column = column;
 }
 
 /* A phone as written; Shopify's apostrophe that keeps Excel from reading
@@ -1777,6 +1790,7 @@ record_clear(struct import_record *out)
 	out->note[0] = '\0';
 	out->tax_exempt = out->marketing = out->has_password = 0;
 	out->order_count = out->total_spent_cents = 0;
+	out->reason_column = -1;
 	memset(out->has, 0, sizeof(out->has));
 }
 
@@ -1786,7 +1800,7 @@ import_record_read(const struct sheet_row *row, const enum import_field *map, in
 {
 	struct cell full_name = { "", 0 }, mobile = { "", 0 }, address2 = { "", 0 };
 	enum import_reason reason = IMPORT_OK;
-	int column;
+	int column, full_name_column = -1, mobile_column = -1, address2_column = -1;
 
 	record_clear(out);
 	if (row->flags & SHEET_ROW_BAD_TEXT)
@@ -1806,20 +1820,21 @@ import_record_read(const struct sheet_row *row, const enum import_field *map, in
 			continue;
 		out->has[field] = 1;
 		if (field == IMPORT_FULL_NAME)
-			full_name = cell;
+			full_name = cell, full_name_column = column;
 		else if (field == IMPORT_MOBILE)
-			mobile = cell;
+			mobile = cell, mobile_column = column;
 		else if (field == IMPORT_ADDRESS2)
-			address2 = cell;
+			address2 = cell, address2_column = column;
 		else
-			reason_keep(&reason, field_read(field, cell, out));
+			reason_keep_at(&reason, field_read(field, cell, out), column, out);
 	}
-	if (!out->has[IMPORT_EMAIL])
-		reason_keep(&reason, IMPORT_NO_EMAIL);
+	if (!out->has[IMPORT_EMAIL] && reason_keep(&reason, IMPORT_NO_EMAIL))
+		out->reason_column = -1;
 	if (full_name.len > 0 && !out->has[IMPORT_FIRST_NAME] && !out->has[IMPORT_LAST_NAME])
-		reason_keep(&reason, name_split(full_name, out));
+		reason_keep_at(&reason, name_split(full_name, out), full_name_column, out);
 	if (mobile.len > 0 && !out->has[IMPORT_PHONE]) {
-		reason_keep(&reason, phone_take(mobile, out->phone, sizeof(out->phone)));
+		reason_keep_at(&reason, phone_take(mobile, out->phone, sizeof(out->phone)),
+		    mobile_column, out);
 		out->has[IMPORT_PHONE] = 1;
 	}
 	if (address2.len > 0) {
@@ -1834,7 +1849,7 @@ import_record_read(const struct sheet_row *row, const enum import_field *map, in
 				found = IMPORT_TOO_LONG;
 		} else if (found == IMPORT_OK)
 			found = IMPORT_TOO_LONG;
-		reason_keep(&reason, found);
+		reason_keep_at(&reason, found, address2_column, out);
 		out->has[IMPORT_ADDRESS] = 1;
 	}
 	return reason;

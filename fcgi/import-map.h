@@ -130,11 +130,14 @@ struct import_record {
 	long long total_spent_cents;
 	int has[IMPORT_FIELD__MAX];
 	int has_password;			/* a password was in the file: dropped */
+	int reason_column;			/* the column whose cell is refused, or -1 */
 };
 
 /* Reads row through map (one field per column; columns past count are
  * ignored) into out. Returns IMPORT_OK or the first reason the row cannot
- * be taken (out is then partly filled: do not write it). */
+ * be taken (out is then partly filled: do not write it), with
+ * out->reason_column the column whose cell gave it (-1: the row's, such as
+ * no address at all). */
 enum import_reason import_record_read(const struct sheet_row *row, const enum import_field *map,
     int count, struct import_record *out);
 

@@ -254,6 +254,7 @@ struct existing {
 struct staged {
 	long long line;
 	enum import_reason reason;
+	int reason_column;	/* the refused cell's column, or -1 */
 	enum outcome outcome;
 	char *text[SLOT__MAX];
 	int has_tax_exempt, tax_exempt;
@@ -395,7 +396,7 @@ staged_from_record(const struct import_record *record, long long line, int subsc
 }
 
 static struct staged *
-staged_invalid(const struct sheet_row *sheet_row, enum import_reason reason)
+staged_invalid(const struct sheet_row *sheet_row, enum import_reason reason, int column)
 {
 	struct staged *row = calloc(1, sizeof(*row));
 
@@ -403,6 +404,7 @@ staged_invalid(const struct sheet_row *sheet_row, enum import_reason reason)
 		return NULL;
 	row->line = sheet_row->line;
 	row->reason = reason;
+	row->reason_column = column;
 	row->outcome = reason == IMPORT_DUPLICATE ? OUT_DUPLICATE : OUT_INVALID;
 	row->row_text = row_csv(sheet_row);
 	if (row->row_text == NULL) {
@@ -967,7 +969,8 @@ error_values(const struct job *job, const struct staged *row, struct db_param *p
 	params[2] = DB_INT(row->line);
 	params[3] = DB_INT(job->run->shop_id);
 	params[4] = DB_TEXT(import_reason_names[row->reason]);
-	params[5] = DB_TEXT(row->row_text);
+	params[5] = row->reason_column >= 0 ? DB_INT(row->reason_column) : DB_NULL;
+	params[6] = DB_TEXT(row->row_text);
 }
 
 enum side { SIDE_CONSENT, SIDE_NOTE, SIDE_ERROR, SIDE__MAX };
@@ -986,7 +989,7 @@ static const struct side_table side_tables[SIDE__MAX] = {
 	[SIDE_NOTE] = { "INSERT INTO note (shop_id, customer_id, admin_id, body)", NULL, 4,
 	    wants_note, note_values },
 	[SIDE_ERROR] = { "INSERT INTO import_error (import_id, dry_run, line, shop_id, reason,"
-	    " row_text)", NULL, 6, wants_error, error_values },
+	    " reason_column, row_text)", NULL, 7, wants_error, error_values },
 };
 
 /* Writes the batch's rows of one side table (at most limit of them),
@@ -1134,7 +1137,7 @@ read_row(struct job *job, struct batch *batch)
 		return 1;
 	if (batch_add(batch, reason == IMPORT_OK ?
 	    staged_from_record(&record, row.line, job->subscribe, job->attested_at[0] != '\0') :
-	    staged_invalid(&row, reason)) != 0)
+	    staged_invalid(&row, reason, reason == IMPORT_DUPLICATE ? -1 : record.reason_column)) != 0)
 		return (int)failed(job, "memory");
 	return 1;
 }

@@ -41,6 +41,8 @@
  * on the preview and the report. */
 #define IMPORT_SAMPLE_ROWS 3
 #define IMPORT_ERRORS_SHOWN 20
+/* the cells shown of each (the refused one too, if further on) */
+#define IMPORT_ERROR_CELLS_SHOWN 8
 
 const struct field show_fields[SHOW__MAX + 1] = {
 	[SHOW_EDIT] = { "edit", FIELD_INT, 0, 0, 0, 1, NULL },
@@ -222,11 +224,16 @@ errors_to_hdf(struct request *req, const struct import_view *view, int dry_run)
 		DB_INT(IMPORT_ERRORS_SHOWN) };
 	int n = 0;
 
+	char *headers[SHEET_COLUMNS_MAX];
+	int header_count;
+
 	if (db_exec(&req->app->db, query, params, 4) < 0)
 		return;
+	header_count = split_values(view->headers, headers, SHEET_COLUMNS_MAX);
 	while (db_fetch(query) == 1) {
-		char *cells[SHEET_COLUMNS_MAX];
+		char *cells[SHEET_COLUMNS_MAX], column_name[256];
 		int count = split_csv_line(db_text(query, 2), cells, SHEET_COLUMNS_MAX), i;
+		int at = db_text(query, 3) != NULL ? (int)db_int(query, 3) : -1;
 		char name[48];
 		HDF *node;
 
@@ -234,13 +241,26 @@ errors_to_hdf(struct request *req, const struct import_view *view, int dry_run)
 		if (hdf_get_node(req->hdf, name, &node) == STATUS_OK) {
 			hdf_set_value(node, "Line", db_text(query, 0));
 			hdf_set_value(node, "Reason", db_text(query, 1));
-			for (i = 0; i < count && i < 8; i++) {
+			for (i = 0; i < count && i < IMPORT_ERROR_CELLS_SHOWN; i++) {
 				snprintf(name, sizeof(name), "Cells.%d", i);
 				hdf_set_value(node, name, cells[i]);
+			}
+			/* the refused cell, named, and shown even past those */
+			if (at >= 0) {
+				import_column_name(req, headers, header_count, at, column_name,
+				    sizeof(column_name));
+				hdf_set_value(node, "Column", column_name);
+				hdf_set_value(node, "Value", at < count ? cells[at] : "");
+				if (at < IMPORT_ERROR_CELLS_SHOWN && at < count) {
+					snprintf(name, sizeof(name), "Cells.%d.Refused", at);
+					hdf_set_value(node, name, "1");
+				} else
+					hdf_set_value(node, "Far", "1");
 			}
 		}
 		free_values(cells, count);
 	}
+	free_values(headers, header_count);
 	db_done(query);
 	{
 		/* what the list leaves out, so that the first ones are not

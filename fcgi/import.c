@@ -83,11 +83,11 @@ struct db_query import_sql[IMPORT_SQL__MAX] = {
 	    " WHERE id = ? AND shop_id = ?" },
 	/* the first rows the preview (dry_run 1) or the run could not take */
 	[SQL_IMPORT_ERRORS] = { .sql =
-	    "SELECT line, reason, row_text FROM import_error"
+	    "SELECT line, reason, row_text, reason_column FROM import_error"
 	    " WHERE import_id = ? AND shop_id = ? AND dry_run = ? ORDER BY line LIMIT ?" },
 	/* all of them, streamed into errors.csv */
 	[SQL_IMPORT_ERRORS_ALL] = { .sql =
-	    "SELECT line, reason, row_text FROM import_error"
+	    "SELECT line, reason, row_text, reason_column FROM import_error"
 	    " WHERE import_id = ? AND shop_id = ? AND dry_run = ? ORDER BY line" },
 	/* the shop's import job that runs before this one (one at a time) */
 	[SQL_IMPORT_AHEAD] = { .sql =
@@ -208,6 +208,16 @@ free_values(char **values, int count)
 
 	for (i = 0; i < count; i++)
 		free(values[i]);
+}
+
+void
+import_column_name(struct request *req, char **headers, int header_count, int column,
+    char *out, size_t size)
+{
+	if (column < header_count && headers[column][0] != '\0')
+		snprintf(out, size, "%s", headers[column]);
+	else
+		snprintf(out, size, "%s %d", request_text(req, "Import.Mapping.Column"), column + 1);
 }
 
 const char *

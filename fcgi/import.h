@@ -107,6 +107,12 @@ int split_csv_line(const char *text, char **out, int max);
 
 void free_values(char **values, int count);
 
+/* How column (from 0) of the file is named to the admin, into out: its
+ * header (of headers, split_values's), else "Colonne 3", as the mapping
+ * screen names it. */
+void import_column_name(struct request *req, char **headers, int header_count, int column,
+    char *out, size_t size);
+
 /* --- the pages ------------------------------------------------------------- */
 
 /* import-start.c */

@@ -820,6 +820,7 @@ test_rows(void)
 		const char *cells[] = { "a@b.fr", "", "", first, second };
 
 		ok(read_cells(cells, 5, map, 8, 0) == IMPORT_TOO_LONG, "joined address lines over 255 characters are too long");
+		ok(record.reason_column == 4, "the second line's column is the refused one");
 		free(first);
 		free(second);
 	}
@@ -827,6 +828,25 @@ test_rows(void)
 		const char *cells[] = { "a@b.fr", "", "", "", "", "", "", "=cmd|' /C calc'!A0", "extra" };
 
 		ok(read_cells(cells, 9, map, 8, 0) == IMPORT_OK, "ignored columns and columns past the mapping are not read");
+		ok(record.reason_column == -1, "a row taken names no column");
+	}
+	/* the refused cell's column: the first reason's, in import_reason order */
+	{
+		const char *cells[] = { "a@b.fr", "", "", "", "", "Atlantide", "31/02/2024" };
+
+		ok(read_cells(cells, 7, map, 8, 0) == IMPORT_BAD_COUNTRY && record.reason_column == 5,
+		    "an unknown country names its column");
+		cells[5] = "FR";
+		ok(read_cells(cells, 7, map, 8, 0) == IMPORT_BAD_DATE && record.reason_column == 6,
+		    "a bad date names its column");
+		cells[0] = "";
+		ok(read_cells(cells, 7, map, 8, 0) == IMPORT_NO_EMAIL && record.reason_column == -1,
+		    "no address at all names no column");
+		cells[0] = "a@b.fr";
+		cells[2] = "06 12 34 56 78 06 12 34 56 78 06 12 34 56 78";
+		cells[6] = "";
+		ok(read_cells(cells, 7, map, 8, 0) == IMPORT_TOO_LONG && record.reason_column == 2,
+		    "a mobile too long, used as the phone, names its own column");
 	}
 
 	/* a record read after another keeps nothing of it */

@@ -802,6 +802,30 @@ class Flow(ImportCase):
         self.assertIn("Ligne 3", page.text())
         self.assertNotIn("Ligne 5", page.text())
 
+    def test_a_refused_cell_is_named_and_shown_even_far_right(self):
+        """"Date invalide" among twelve columns: the page and errors.csv
+        say which column, and the page shows that cell (marked), also when
+        it is past the eight cells a line shows."""
+        extra = ["Col%d" % n for n in range(1, 6)]
+        text = ("E-mail;Prénom;Nom;Ville;%s;Inscrit le\r\n" % ";".join(extra) +
+                "bonne@flux.test;Bonne;Ligne;Lyon;a;b;c;d;e;2024-03-01\r\n"
+                "datee@flux.test;Mal;Datée;Lyon;a;b;c;d;e;31/02/2024\r\n"
+                "ville@flux.test;Trop;Longue;%s;a;b;c;d;e;\r\n" % ("V" * 101))
+        number = import_id(self.owner.upload(text.encode("utf-8"), "colonnes.csv"))
+        page = self.preview(number)
+        self.assertValid(page)
+        self.assertIn("Ligne 3 Date invalide, colonne « Inscrit le » datee@flux.test · Mal ·"
+                      " Datée · Lyon · a · b · c · d · … · 31/02/2024", page.text())
+        self.assertIn("<mark>31/02/2024</mark>", page.body)
+        self.assertIn("Ligne 4 Valeur trop longue, colonne « Ville »", page.text())
+        self.assertIn("<mark>%s</mark>" % ("V" * 101), page.body)
+        lines = self.owner.get("/admin/import/%s/errors.csv" % number).body[1:].split("\r\n")
+        # (quoted for its comma, as sheet_out.h quotes either separator)
+        self.assertTrue(lines[1].startswith('3;"Date invalide, colonne «\u00a0Inscrit le\u00a0»";'
+                                            "datee@flux.test;"), lines[1])
+        self.assertTrue(lines[2].startswith('4;"Valeur trop longue, colonne «\u00a0Ville\u00a0»";'),
+                        lines[2])
+
     def test_the_refused_lines_past_the_first_twenty_are_counted(self):
         rows = [("pas-une-adresse-%02d" % n, "Refus", "Numéro%02d" % n, "Lyon") for n in range(25)]
         rows += [("double@flux.test", "Double", "Un", "Lyon"), ("double@flux.test", "Double", "Deux", "Lyon")]
