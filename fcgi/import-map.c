@@ -1394,7 +1394,7 @@ date_parse_words(const char *text, char out[20])
 }
 
 /* A date as people and programs write it: 31/12/2023, 31-12-2023,
- * 31.12.2023, 2023-12-31, 2023/12/31, a time after it (10:11, 10:11:12,
+ * 31.12.2023, 31/12/23 (Excel's century), 2023-12-31, 2023/12/31, a time after it (10:11, 10:11:12,
  * T10:11:12.345, a zone that is dropped: Z, +02:00, -0400, UTC), 12/31/2023
  * only when the day cannot be a month, an Excel serial day, or a month
  * written in words (date_parse_words). Writes
@@ -1426,9 +1426,16 @@ date_parse(struct cell cell, char out[20])
 		if (read_number(&p, 1, 2, &month) < 0 || *p++ != separator || read_number(&p, 1, 2, &day) < 0)
 			return -1;
 	} else {
-		if (read_number(&p, 1, 2, &b) < 0 || *p++ != separator || read_number(&p, 4, 4, &c) < 0)
+		const char *year_start;
+
+		if (read_number(&p, 1, 2, &b) < 0 || *p++ != separator)
 			return -1;
-		year = c;
+		year_start = p;
+		if (read_number(&p, 2, 4, &c) < 0 || p - year_start == 3)
+			return -1;
+		/* 31/12/23: the year Excel reads there (00-29 this century,
+		 * 30-99 the last), which is what the organiser's sheet showed */
+		year = p - year_start == 2 ? c + (c < 30 ? 2000 : 1900) : c;
 		if (a > 12 || b <= 12) {	/* 31/12/2023, and 01/02/2023 read the French way */
 			day = a;
 			month = b;
