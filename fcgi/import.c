@@ -53,9 +53,11 @@ struct db_query import_sql[IMPORT_SQL__MAX] = {
 	[SQL_IMPORT_DELETE] = { .sql =
 	    "DELETE FROM import WHERE id = ? AND shop_id = ? AND state IN ('new', 'previewed')" },
 	/* the shop's history, newest first (import_shop) */
+	/* "Refusées": the lines not taken, the file's duplicates with them
+	 * (the report counts the two apart) */
 	[SQL_IMPORT_HISTORY] = { .sql =
 	    "SELECT i.id, i.created_at, a.email, i.source, i.file_name, i.state, i.row_count,"
-	    "       i.count_new, i.count_updated, i.count_invalid, i.undo_removed"
+	    "       i.count_new, i.count_updated, i.count_invalid + i.count_duplicate, i.undo_removed"
 	    "  FROM import i LEFT JOIN admin a ON a.id = i.admin_id AND a.shop_id = i.shop_id"
 	    " WHERE i.shop_id = ? ORDER BY i.id DESC LIMIT 50" },
 	/* "the last mapping used is offered again": that of the shop's newest

@@ -748,6 +748,17 @@ class Flow(ImportCase):
         # searchable at once, accents folded
         found = self.owner.get("/admin/customers?q=fabregues")
         self.assertIn("zelie@flux.test", found.text())
+        # the history counts as refused the line refused and the duplicate
+        row = re.search(r'>marché.csv</a></td>(.*?)</tr>', self.owner.get("/admin/import").body,
+                        re.S).group(1)
+        self.assertEqual(re.findall(r'<td class="num hide-narrow">([^<]*)</td>', row),
+                         ["6", "3", "1", "2"])
+        # the report leads to the customers it brought in, newest first,
+        # not to the whole list
+        link = re.search(r'id="see-new" href="([^"]+)"', page.body).group(1)
+        listing = self.owner.get(html.unescape(link)).text()
+        self.assertIn("zelie@flux.test", listing)
+        self.assertNotIn("deja@flux.test", listing)
 
         errors = self.owner.get("/admin/import/%s/errors.csv" % number)
         self.assertEqual(errors.status, 200)
