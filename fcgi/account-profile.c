@@ -72,7 +72,7 @@ enum account_profile_sql { SQL_ADDRESS_TAKEN, ACCOUNT_PROFILE_SQL__MAX };
 static struct db_query account_profile_sql[ACCOUNT_PROFILE_SQL__MAX] = {
 	/* an erased customer's address is NULL and takes nothing */
 	[SQL_ADDRESS_TAKEN] = { .sql =
-	    "SELECT 1 FROM customer WHERE shop_id = ? AND email = ? AND id <> ?" },
+	    "SELECT id FROM customer WHERE shop_id = ? AND email = ? AND id <> ?" },
 };
 
 const struct field profile_fields[PROFILE__MAX + 1] = {
@@ -218,9 +218,10 @@ account_email_invalid(struct request *req)
 	email_refuse(req, &me, 400, NULL);
 }
 
-/* 1 when another customer of the shop has the address, 0 not, -1. */
+/* 1 when another customer of the shop has the address (*owner: that
+ * customer), 0 not, -1. */
 static int
-address_taken(struct request *req, const char *email, long long customer_id)
+address_taken(struct request *req, const char *email, long long customer_id, long long *owner)
 {
 	struct db_query *query = &account_profile_sql[SQL_ADDRESS_TAKEN];
 	struct db_param params[3] = { DB_INT(req->shop.id), DB_TEXT(email), DB_INT(customer_id) };
@@ -230,12 +231,19 @@ address_taken(struct request *req, const char *email, long long customer_id)
 	    db_exec(&req->app->db, query, params, 3) < 0)
 		return -1;
 	found = db_fetch(query);
+	if (found == 1)
+		*owner = db_int(query, 0);
 	db_done(query);
 	return found;
 }
 
 /* Mails a link to the new address; the address changes when it is
- * followed. */
+ * followed. An address that is another customer's of the shop gets,
+ * instead, a mail saying it already has an account and how to sign in
+ * with it; the page answers the same either way, so that a signed-in
+ * customer learns nothing of who else is a customer (as sign-in and
+ * signup answer), while someone who owns both accounts is told where to
+ * go. */
 void
 account_email_request(struct request *req)
 {
@@ -245,6 +253,7 @@ account_email_request(struct request *req)
 	struct mail mail = { "account-email-confirm", email, 0, 0 };
 	struct email_limits limits;
 	char link_base[300];
+	long long owner = 0;
 	int taken, over;
 
 	if (!account_load(req, &me))
@@ -253,43 +262,42 @@ account_email_request(struct request *req)
 		email_refuse(req, &me, 400, "Account.EmailSame");
 		return;
 	}
-	taken = address_taken(req, email, me.id);
+	taken = address_taken(req, email, me.id, &owner);
 	over = email_limits_check(req, me.id, email, &limits);
 	if (taken < 0 || over < 0 ||
 	    context_link_base(&req->context, link_base, sizeof(link_base)) != 0) {
 		page_error(req, 500, NULL);
 		return;
 	}
-	/* "taken" tells whether an address is a customer here: it counts
-	 * against the customer's and the client's limits as a mail sent, and
-	 * past them nothing more is told (issue 15's review: a signed-in
-	 * customer listed the shop's addresses as fast as they could post) */
+	/* a mail to the address either way, counted alike */
 	if (over) {
 		email_refuse(req, &me, 429, over == 2 ? "Account.EmailTargetTooMany" :
 		    "Account.TooMany");
 		return;
 	}
-	if (taken) {
-		if (ratelimit_hit_all(&req->context, limits.uses, 2) != 0) {
-			page_error(req, 500, NULL);
-			return;
-		}
-		email_refuse(req, &me, 400, "Account.EmailTaken");
-		return;
-	}
-	mail.customer_id = me.id;
 	if (db_begin(&req->app->db) != 0 ||
-	    ratelimit_hit_all(&req->context, limits.uses, 3) != 0 ||
-	    token_create(&req->context, "email_change", me.id, 0, 0, "/account/profile",
-	    EMAIL_CHANGE_MINUTES, &token) != 0 ||
-	    token_set_new_email(&req->context, &token, email) != 0) {
+	    ratelimit_hit_all(&req->context, limits.uses, 3) != 0) {
 		page_error(req, 500, NULL);
 		return;
 	}
-	hdf_set_valuef(req->hdf, "Mail.Link=%s/account/email/confirm?token=%s", link_base,
-	    token.token);
+	if (taken) {
+		/* to the address's own customer, in the shop's language */
+		mail.name = "account-email-taken";
+		mail.customer_id = owner;
+		hdf_set_valuef(req->hdf, "Mail.Link=%s/account/login", link_base);
+	} else {
+		mail.customer_id = me.id;
+		if (token_create(&req->context, "email_change", me.id, 0, 0, "/account/profile",
+		    EMAIL_CHANGE_MINUTES, &token) != 0 ||
+		    token_set_new_email(&req->context, &token, email) != 0) {
+			page_error(req, 500, NULL);
+			return;
+		}
+		hdf_set_valuef(req->hdf, "Mail.Link=%s/account/email/confirm?token=%s", link_base,
+		    token.token);
+	}
 	hdf_set_value(req->hdf, "Mail.NewEmail", email);
-	if (mail_queue_in(&req->context, &mail, lang_codes[me.lang]) != 0 ||
+	if (mail_queue_in(&req->context, &mail, lang_codes[taken ? req->shop.lang : me.lang]) != 0 ||
 	    event_add(&req->context, me.id, 0, "customer.email_change_asked", NULL) != 0 ||
 	    db_commit(&req->app->db) != 0) {
 		page_error(req, 500, NULL);

@@ -59,10 +59,9 @@ def sign_in(email):
 
 class AddressChangeProbes(unittest.TestCase):
     def test_probing_other_customers_addresses_is_rate_limited(self):
-        """Each 'this address is another account's' answer tells whether the
-        address is a customer here; the page allows five confirmation mails
-        an hour, and must not answer more probes than that either (the
-        same answer whatever the address is better still)."""
+        """The page answers another customer's address as any other (a
+        mail goes to it) and allows five such mails an hour: past them it
+        answers nothing more, whatever the address."""
         browser = sign_in(SIGNED_IN)
         statuses = []
         for address in TAKEN:

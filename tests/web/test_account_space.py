@@ -294,15 +294,33 @@ class EmailChange(unittest.TestCase):
         self.assertIn("contact@alpha.test", str(notice["From"]))
         self.assertIn("répondez à cet e-mail ou contactez la boutique sans attendre", text_part(notice))
 
-    def test_an_address_of_another_customer_is_refused_clearly(self):
+    def test_an_address_of_another_customer_is_answered_as_any_other(self):
+        """Whether an address is a customer here is not told to a signed-in
+        customer (sign-in and signup do not tell it either): the page
+        answers as for a free address, nothing changes, and the address's
+        own customer is mailed that it already has an account, with the
+        way to sign in with it."""
         browser = sign_in(PROFILE)
         tokens = web.STACK.sql("SELECT COUNT(*) FROM login_token WHERE purpose = 'email_change'")
+        before = len(mails_to(OTHER))
         answer = self.ask(browser, OTHER)
-        self.assertEqual(answer.status, 400)
-        self.assertIn("déjà celle d'un autre compte", answer.text())
+        self.assertEqual((answer.status, answer.header("Location")), (303, "/account/profile"))
+        self.assertIn("Lien de confirmation envoyé à la nouvelle adresse",
+                      browser.get("/account/profile").text())
+        mail = wait_for_mail(OTHER, before + 1)[-1]
+        self.assertEqual(mail["Subject"], "Cette adresse a déjà un compte client chez Épicerie Alpha")
+        self.assertIn("Elle a déjà son propre compte\u00a0: rien n'a changé.", text_part(mail))
+        self.assertIn("http://alpha.test/account/login\n", text_part(mail))
+        self.assertNotIn("token", text_part(mail))
+        self.assertNotIn(PROFILE, text_part(mail) + html_part(mail))
         self.assertEqual(web.STACK.sql("SELECT COUNT(*) FROM login_token"
                                        " WHERE purpose = 'email_change'"), tokens)
         self.assertEqual(customer_row(PROFILE, "email"), [PROFILE])
+        self.assertEqual(customer_row(OTHER, "email"), [OTHER])
+        # the mail is the other customer's, on their timeline
+        self.assertEqual(web.STACK.sql(
+            "SELECT c.email FROM outbox o JOIN customer c ON c.id = o.customer_id"
+            " WHERE o.kind = 'account-email-taken' ORDER BY o.id DESC LIMIT 1"), [[OTHER]])
 
     def test_the_same_address_and_a_bad_one_are_refused(self):
         browser = sign_in(PROFILE)
