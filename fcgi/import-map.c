@@ -1859,6 +1859,15 @@ import_record_read(const struct sheet_row *row, const enum import_field *map, in
 		reason_keep_at(&reason, found, address2_column, out);
 		out->has[IMPORT_ADDRESS] = 1;
 	}
+	/* a French postal code that a spreadsheet read as a number lost its
+	 * leading zero (01000 Bourg-en-Bresse saved as 1000): four digits in
+	 * France are such a code (Belgium's, Switzerland's are four digits:
+	 * only a row that says France) */
+	if (strcmp(out->country, "FR") == 0 && strlen(out->postal_code) == 4 &&
+	    strspn(out->postal_code, "0123456789") == 4) {
+		memmove(out->postal_code + 1, out->postal_code, 5);
+		out->postal_code[0] = '0';
+	}
 	return reason;
 }
 

@@ -837,6 +837,25 @@ test_rows(void)
 		ok(read_cells(cells, 9, map, 8, 0) == IMPORT_OK, "ignored columns and columns past the mapping are not read");
 		ok(record.reason_column == -1, "a row taken names no column");
 	}
+	/* a French postal code whose leading zero a spreadsheet dropped */
+	{
+		static const enum import_field places[] = { IMPORT_EMAIL, IMPORT_POSTAL_CODE,
+		    IMPORT_COUNTRY };
+		const char *cells[] = { "a@b.fr", "1000", "France" };
+
+		ok(read_cells(cells, 3, places, 3, 0) == IMPORT_OK &&
+		    strcmp(record.postal_code, "01000") == 0, "1000 in France is 01000");
+		cells[2] = "BE";
+		ok(read_cells(cells, 3, places, 3, 0) == IMPORT_OK &&
+		    strcmp(record.postal_code, "1000") == 0, "1000 in Belgium stays 1000");
+		cells[2] = "";
+		ok(read_cells(cells, 3, places, 3, 0) == IMPORT_OK &&
+		    strcmp(record.postal_code, "1000") == 0, "1000 with no country stays 1000");
+		cells[1] = "75011";
+		cells[2] = "FR";
+		ok(read_cells(cells, 3, places, 3, 0) == IMPORT_OK &&
+		    strcmp(record.postal_code, "75011") == 0, "five digits in France stay as they are");
+	}
 	/* the refused cell's column: the first reason's, in import_reason order */
 	{
 		const char *cells[] = { "a@b.fr", "", "", "", "", "Atlantide", "31/02/2024" };
