@@ -369,6 +369,9 @@ class Preferences(unittest.TestCase):
         self.assertEqual(page.status, 200)
         text_id, wording = self.current_wording()
         self.assertIn(wording.split("\\n")[0][:40], page.text())
+        # what keeps coming whatever she chooses, service announcements too
+        self.assertIn("et les annonces de service de la boutique (un changement d'horaires ou de"
+                      " lieu de retrait) vous sont envoyés dans tous les cas", page.text())
         shown = re.search(r'name="text_id" value="(\d+)"', page.body).group(1)
         self.assertEqual(shown, text_id)
         on = browser.post("/account/preferences",
