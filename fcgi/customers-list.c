@@ -11,11 +11,12 @@
 #include <string.h>
 #include <time.h>
 
-#include "lib/request.h"
 #include "lib/customer_query.h"
 #include "lib/format.h"
 #include "lib/page.h"
+#include "lib/request.h"
 #include "lib/row_template.h"
+#include "lib/session.h"
 #include "lib/text.h"
 #include "customers-list.h"
 
@@ -109,25 +110,12 @@ list_view_links(struct request *req, const struct customer_query *query)
 }
 
 /* Page.MayExport when the admin may export (the list's "Exporter"
- * button): owners, and staff when an owner allowed it (export.fcgi asks
- * again). Only staff cost a statement. */
+ * button; export.fcgi asks again). */
 static void
 list_export_button(struct request *req)
 {
-	static const char right_sql[] = "SELECT staff_may_export FROM shop WHERE id = ?";
-	struct db_param params[1] = { DB_INT(req->shop.id) };
-	struct db_query *query;
-
-	if (req->session.admin_is_owner) {
+	if (session_may_export(req) == 1)
 		hdf_set_value(req->hdf, "Page.MayExport", "1");
-		return;
-	}
-	query = db_cached(&req->app->db, right_sql);
-	if (query == NULL || db_exec(&req->app->db, query, params, 1) < 0)
-		return;
-	if (db_fetch(query) == 1 && db_int(query, 0) == 1)
-		hdf_set_value(req->hdf, "Page.MayExport", "1");
-	db_done(query);
 }
 
 void

@@ -18,12 +18,12 @@
 #include "lib/app.h"
 #include "lib/format.h"
 #include "lib/page.h"
+#include "lib/session.h"
 #include "export.h"
 #include "import-map.h"
 #include "site.h"
 
 struct db_query export_sql[EXPORT_SQL__MAX] = {
-	[SQL_EXPORT_RIGHT] = { .sql = "SELECT staff_may_export FROM shop WHERE id = ?" },
 	[SQL_EXPORT_CHOICE] = { .sql =
 	    "SELECT export_columns, export_format FROM admin WHERE id = ? AND shop_id = ?" },
 	[SQL_EXPORT_REMEMBER] = { .sql =
@@ -169,18 +169,12 @@ export_choice_default(struct export_choice *choice)
 int
 export_allowed(struct request *req)
 {
-	struct db_query *query = &export_sql[SQL_EXPORT_RIGHT];
-	struct db_param params[1] = { DB_INT(req->shop.id) };
-	int allowed;
+	int allowed = session_may_export(req);
 
-	if (req->session.admin_is_owner)
-		return 1;
-	if (db_exec(&req->app->db, query, params, 1) < 0) {
+	if (allowed < 0) {
 		page_error(req, 500, NULL);
 		return -1;
 	}
-	allowed = db_fetch(query) == 1 && db_int(query, 0) == 1;
-	db_done(query);
 	if (!allowed)
 		page_error(req, 403, "Export.Error.NotAllowed");
 	return allowed;

@@ -21,7 +21,6 @@
 #include "lib/sheet_out.h"
 
 enum export_sql {
-	SQL_EXPORT_RIGHT,	/* the shop's staff_may_export */
 	SQL_EXPORT_CHOICE,	/* the admin's remembered columns and format */
 	SQL_EXPORT_REMEMBER,
 	SQL_EXPORT_LOCK,

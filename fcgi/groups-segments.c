@@ -22,6 +22,7 @@
 #include "lib/customer_query.h"
 #include "lib/format.h"
 #include "lib/page.h"
+#include "lib/session.h"
 #include "groups.h"
 
 enum segments_sql { SQL_SEGMENTS, SQL_SEGMENT, SQL_SEGMENT_ADD, SQL_SEGMENT_RENAME,
@@ -203,6 +204,9 @@ segments_render(struct request *req, int status, const char *message)
 		}
 	}
 	hdf_set_int_value(req->hdf, "Page.Count", (int)n);
+	/* the links a staff member may follow (writing is the owners') */
+	if (session_may_export(req) == 1)
+		hdf_set_value(req->hdf, "Page.MayExport", "1");
 	page_render(req, status, "groups/segments.cs");
 }
 

@@ -292,3 +292,21 @@ session_csrf_ok(struct request *req)
 	csrf_token(req, expected);
 	return strlen(sent) == strlen(expected) && crypto_equal(sent, expected, strlen(expected));
 }
+
+int
+session_may_export(struct request *req)
+{
+	static const char right_sql[] = "SELECT staff_may_export FROM shop WHERE id = ?";
+	struct db_param params[1] = { DB_INT(req->shop.id) };
+	struct db_query *query;
+	int allowed;
+
+	if (req->session.admin_is_owner)
+		return 1;
+	query = db_cached(&req->app->db, right_sql);
+	if (query == NULL || db_exec(&req->app->db, query, params, 1) < 0)
+		return -1;
+	allowed = db_fetch(query) == 1 && db_int(query, 0) == 1;
+	db_done(query);
+	return allowed;
+}

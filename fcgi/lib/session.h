@@ -42,4 +42,10 @@ int session_end_customer(struct request *req);
 /* 1 when the request's "csrf" form value is the right token. */
 int session_csrf_ok(struct request *req);
 
+/* 1 when the signed-in admin may export the shop's customers (an owner,
+ * or staff when an owner allowed it: one statement, staff only), 0 not,
+ * -1 on a database error (logged; nothing answered). Pages show their
+ * export links by it; export.fcgi asks it again. */
+int session_may_export(struct request *req);
+
 #endif

@@ -1,7 +1,7 @@
 <?cs include:"macros.cs" ?><?cs set:Page.Title = Lang.Segments.Title ?><?cs set:Page.Section = "segments" ?><?cs
 def:segment_count(s) ?><?cs if:s.missing ?><span class="alert-text"><?cs var:Lang.Segments.MissingShort ?></span><?cs else ?><?cs if:s.more ?><?cs var:Lang.Customers.MoreThan ?> <?cs /if ?><?cs var:s.count ?> <?cs call:plural(s.number, Lang.Customers.MatchingOne, Lang.Customers.Matching) ?><?cs /if ?><?cs
 /def ?><?cs
-def:segment_links(s, open) ?><a href="<?cs var:open ?>"><?cs var:Lang.Segments.Open ?></a> · <a href="/admin/export?<?cs var:s.view ?>"><?cs var:Lang.Segments.Export ?></a> · <a href="/admin/segments/mail?target=segment:<?cs var:url_escape(s.id) ?>"><?cs var:Lang.Segments.Mail ?></a><?cs
+def:segment_links(s, open) ?><a href="<?cs var:open ?>"><?cs var:Lang.Segments.Open ?></a><?cs if:Page.MayExport ?> · <a href="/admin/export?<?cs var:s.view ?>"><?cs var:Lang.Segments.Export ?></a><?cs /if ?><?cs if:Admin.IsOwner == "1" ?> · <a href="/admin/segments/mail?target=segment:<?cs var:url_escape(s.id) ?>"><?cs var:Lang.Segments.Mail ?></a><?cs /if ?><?cs
 /def ?><?cs def:content() ?>
 <div class="page-head">
   <h1><?cs var:Lang.Segments.Title ?></h1>

@@ -290,12 +290,30 @@ class SavedSegments(unittest.TestCase):
         self.assertEqual(answer.status, 303)
         segment_id, stored = self.segment("Membres par e-mail")
         self.assertEqual(stored, view)
-        listing = self.staff.get("/admin/segments")     # shared by the shop's admins
-        item = re.search(r'id="segment-%s">(.*?)</li>' % segment_id, listing.body, re.S).group(1)
-        self.assertIn("Membres par e-mail", item)
-        self.assertIn("3 clients", item)
-        self.assertIn('href="/admin/export?group=%s&amp;sort=email&amp;dir=desc"' % group, item)
-        self.assertIn('href="/admin/segments/mail?target=segment:%s"' % segment_id, item)
+        def item(browser):
+            listing = browser.get("/admin/segments")    # shared by the shop's admins
+            return re.search(r'id="segment-%s">(.*?)</li>' % segment_id, listing.body,
+                             re.S).group(1)
+        export = 'href="/admin/export?group=%s&amp;sort=email&amp;dir=desc"' % group
+        write = 'href="/admin/segments/mail?target=segment:%s"' % segment_id
+        owners = item(self.browser)
+        self.assertIn("Membres par e-mail", owners)
+        self.assertIn("3 clients", owners)
+        self.assertIn(export, owners)
+        self.assertIn(write, owners)
+        # staff are offered only what they may do: writing is the owners',
+        # exporting theirs when an owner allowed it
+        shop = data.shop_id("segments")
+        before = sql("SELECT staff_may_export FROM shop WHERE id = %s" % shop)[0][0]
+        try:
+            for allowed in (0, 1):
+                sql("UPDATE shop SET staff_may_export = %d WHERE id = %s" % (allowed, shop))
+                staff = item(self.staff)
+                self.assertIn("Membres par e-mail", staff)
+                self.assertEqual(export in staff, bool(allowed))
+                self.assertNotIn(write, staff)
+        finally:
+            sql("UPDATE shop SET staff_may_export = %s WHERE id = %s" % (before, shop))
         opened = self.browser.get("/admin/segments/%s" % segment_id)
         self.assertEqual(opened.status, 303)
         self.assertEqual(opened.header("Location"), "/admin/customers?" + view)
