@@ -607,11 +607,18 @@ dispatch(struct request *req)
 	if ((too_large != NULL && *too_large != '\0') ||
 	    (length != NULL && (strlen(length) > 15 ||
 	    strtoll(length, NULL, 10) > upload_body_limit(req, req->route)))) {
-		/* the shop's own limit (fidele-admin limits) names the provider */
+		/* the shop's own limit (fidele-admin limits) names the provider;
+		 * a file (a multipart body: nginx's refusal reaches the fallback
+		 * program, which has not the upload's route) is told how to make
+		 * it lighter, a form's text to be shortened */
+		const char *type = request_param(req, "CONTENT_TYPE");
+		int file = upload || (type != NULL &&
+		    strncasecmp(type, "multipart/form-data", 19) == 0);
+
 		page_error(req, 413, upload && (too_large == NULL || *too_large == '\0') &&
 		    req->shop.upload_limit > 0 &&
 		    upload_body_limit(req, req->route) == req->shop.upload_limit ?
-		    "Error.UploadLimit" : "Error.TooLarge");
+		    "Error.UploadLimit" : file ? "Error.TooLarge" : "Error.FormTooLarge");
 		return;
 	}
 	/* no body is read, no form parsed, for a path no route serves */

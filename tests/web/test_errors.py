@@ -28,6 +28,9 @@ class ErrorPages(unittest.TestCase):
                                  headers={"Content-Type": "application/x-www-form-urlencoded"})
         self.assertEqual(answer.status, 413)
         self.assertIn("Envoi trop volumineux", answer.text())
+        # a form is told to shorten its text, not about customer files
+        self.assertIn("raccourcissez le texte saisi", answer.text())
+        self.assertNotIn("fichier", answer.text())
 
     def test_post_that_is_not_a_form_is_refused(self):
         browser = web.Browser(ALPHA_HOST)
