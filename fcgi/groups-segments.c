@@ -238,6 +238,14 @@ view_canonical(struct request *req, const char *view, char *out, size_t size)
 }
 
 void
+segments_invalid(struct request *req)
+{
+	/* the door's message per field is in Page.Errors */
+	segments_render(req, 400, hdf_get_value(req->hdf, "Page.Errors.view", NULL) != NULL ?
+	    "Segments.Error.View" : "Segments.Error.Name");
+}
+
+void
 segments_create(struct request *req)
 {
 	const char *name = request_field(req, &segment_fields[0]);

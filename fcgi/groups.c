@@ -31,12 +31,13 @@ static const struct route routes[] = {
 	{ "POST", "/admin/tags/#/delete", ACCESS_ADMIN, NULL, tags_delete, NULL, 0 },
 	/* saved segments (groups-segments.c) */
 	{ "GET", "/admin/segments", ACCESS_ADMIN, NULL, segments_page, NULL, 0 },
-	{ "POST", "/admin/segments", ACCESS_ADMIN, segment_fields, segments_create, NULL, 0 },
+	{ "POST", "/admin/segments", ACCESS_ADMIN, segment_fields, segments_create,
+	    segments_invalid, 0 },
 	{ "GET", "/admin/segments/new", ACCESS_ADMIN, NULL, segments_open_new, NULL, 0 },
 	{ "GET", "/admin/segments/returning", ACCESS_ADMIN, NULL, segments_open_returning, NULL, 0 },
 	{ "GET", "/admin/segments/#", ACCESS_ADMIN, NULL, segments_open, NULL, 0 },
 	{ "POST", "/admin/segments/#/rename", ACCESS_ADMIN, segment_rename_fields, segments_rename,
-	    NULL, 0 },
+	    segments_invalid, 0 },
 	{ "POST", "/admin/segments/#/delete", ACCESS_ADMIN, NULL, segments_delete, NULL, 0 },
 	/* mailings (groups-mailing.c) */
 	{ "GET", "/admin/segments/mail", ACCESS_OWNER, mailing_compose_fields, mailing_compose, NULL,

@@ -106,6 +106,8 @@ extern const struct field segment_fields[];
 extern const struct field segment_rename_fields[];
 void segments_page(struct request *req);
 void segments_create(struct request *req);
+/* a segment's name or view the door refused (create and rename) */
+void segments_invalid(struct request *req);
 void segments_open(struct request *req);
 void segments_open_new(struct request *req);
 void segments_open_returning(struct request *req);

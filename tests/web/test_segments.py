@@ -337,6 +337,13 @@ class SavedSegments(unittest.TestCase):
         self.assertEqual(sql("SELECT COUNT(*) FROM segment"), before)
         answer = self.save("Filtre faux", "status=nobody")
         self.assertIn("ne peut pas être enregistrée", answer.body)
+        # a name of spaces or too long: the segments page says why, with
+        # the shop's segments still there (not a bare error page)
+        for name in ("   ", "x" * 101):
+            answer = self.save(name, "status=active")
+            self.assertEqual(answer.status, 400)
+            self.assertIn("Donnez à ce segment un nom de 1 à 100 caractères", answer.text())
+            self.assertIn('id="segment-new"', answer.body)
 
     def test_a_duplicate_name_is_refused_with_accents_and_case_folded(self):
         self.assertEqual(self.save("Clients fidèles", "orders_min=3").status, 303)
