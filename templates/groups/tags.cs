@@ -28,9 +28,9 @@
     <?cs call:csrf_field() ?>
     <div class="two">
       <div><label for="merge-from"><?cs var:Lang.Tags.MergeFrom ?></label>
-        <select id="merge-from" name="from"><?cs each:tag = Page.Tags ?><option value="<?cs var:tag.id ?>"><?cs var:tag.name ?> (<?cs var:tag.members ?>)</option><?cs /each ?></select></div>
+        <select id="merge-from" name="from" required><option value="">—</option><?cs each:tag = Page.Tags ?><option value="<?cs var:tag.id ?>"><?cs var:tag.name ?> (<?cs var:tag.members ?>)</option><?cs /each ?></select></div>
       <div><label for="merge-into"><?cs var:Lang.Tags.MergeInto ?></label>
-        <select id="merge-into" name="into"><?cs each:tag = Page.Tags ?><option value="<?cs var:tag.id ?>"><?cs var:tag.name ?> (<?cs var:tag.members ?>)</option><?cs /each ?></select></div>
+        <select id="merge-into" name="into" required><option value="">—</option><?cs each:tag = Page.Tags ?><option value="<?cs var:tag.id ?>"><?cs var:tag.name ?> (<?cs var:tag.members ?>)</option><?cs /each ?></select></div>
     </div>
     <div class="actions"><button type="submit" class="primary"><?cs var:Lang.Tags.Merge ?></button></div>
   </form>

@@ -187,6 +187,12 @@ class TagPage(TagsBase):
         self.add(b, "Fromage %s" % self.tag)
         self.add(b, "Fromages %s" % self.tag)
         self.add(c, "Fromages %s" % self.tag)
+        # nothing is chosen for the admin: a first click cannot merge a tag
+        # into itself, nor an unseen default into another
+        page = self.browser.get("/admin/tags")
+        for name in ("from", "into"):
+            self.assertRegex(page.body, r'<select id="merge-%s" name="%s" required><option value="">'
+                             % (name, name))
         source, target = tag_id("alpha", "Fromage %s" % self.tag), tag_id("alpha", "Fromages %s" % self.tag)
         answer = self.post_form("/admin/tags/merge", [("from", source), ("into", target)])
         self.assertEqual(answer.status, 303)
