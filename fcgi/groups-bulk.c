@@ -81,10 +81,13 @@ bulk_carry(struct request *req, struct customer_query *query, int everything)
 }
 
 /* The group or tag the form names: its id and name. For a tag to add
- * that does not exist yet, *id is 0 (made when confirmed). Returns 0, or
- * -1 (answered). */
+ * that does not exist yet, *id is 0 (made when confirmed). Returns 0; the
+ * status (400, 404) when the admin's choice cannot be used (*problem: a
+ * Lang key, for the choice page again, the selection kept); or -1
+ * (answered). */
 static int
-bulk_target(struct request *req, enum bulk_action op, long long *id, char *name, size_t size)
+bulk_target(struct request *req, enum bulk_action op, long long *id, char *name, size_t size,
+    const char **problem)
 {
 	enum grouping_kind kind = bulk_actions[op].kind;
 	const char *tag = request_field(req, &groups_bulk_fields[GB_TAG]);
@@ -95,20 +98,23 @@ bulk_target(struct request *req, enum bulk_action op, long long *id, char *name,
 	if (kind == GROUPING_GROUP) {
 		*id = request_field_int(req, &groups_bulk_fields[GB_GROUP], 0);
 		if (*id == 0) {
-			page_error(req, 400, "Groups.Bulk.NoGroup");
-			return -1;
+			*problem = "Groups.Bulk.NoGroup";
+			return 400;
 		}
 		found = grouping_name(&req->context, GROUPING_GROUP, *id, name, size);
+		if (found == GROUPING_NOT_FOUND) {
+			*problem = "Groups.NotFound";
+			return 404;
+		}
 		if (found != GROUPING_OK) {
-			page_error(req, found == GROUPING_NOT_FOUND ? 404 : 500,
-			    found == GROUPING_NOT_FOUND ? "Groups.NotFound" : NULL);
+			page_error(req, 500, NULL);
 			return -1;
 		}
 		return 0;
 	}
 	if (tag == NULL || *tag == '\0') {
-		page_error(req, 400, "Tags.NameNeeded");
-		return -1;
+		*problem = "Tags.NameNeeded";
+		return 400;
 	}
 	query = db_cached(&req->app->db, "SELECT id, name FROM tag WHERE shop_id = ? AND name = ?");
 	if (query == NULL) {
@@ -135,8 +141,8 @@ bulk_target(struct request *req, enum bulk_action op, long long *id, char *name,
 	}
 	if (found == 0) {
 		if (!bulk_actions[op].adding) {
-			page_error(req, 404, "Tags.NotFound");
-			return -1;
+			*problem = "Tags.NotFound";
+			return 404;
 		}
 		snprintf(name, size, "%s", tag);
 	}
@@ -183,10 +189,11 @@ groups_bulk(struct request *req)
 	int everything = request_field_choice(req, &groups_bulk_fields[GB_SCOPE], 0) == 1;
 	int op = request_field_choice(req, &groups_bulk_fields[GB_OP], -1);
 	const struct bulk_action_def *def;
+	const char *problem = NULL;
 	unsigned char selection[16];
 	char name[404], stored[404];
 	long long chosen, count, id = 0;
-	int result;
+	int result, refused = 0;
 
 	/* the list's changes of status are not this form's */
 	if (op >= 0 && !bulk_actions[op].grouping) {
@@ -194,8 +201,15 @@ groups_bulk(struct request *req)
 		return;
 	}
 	def = op >= 0 ? &bulk_actions[op] : NULL;
-	if (op >= 0 && bulk_target(req, (enum bulk_action)op, &id, name, sizeof(name)) != 0)
-		return;
+	if (op >= 0) {
+		result = bulk_target(req, (enum bulk_action)op, &id, name, sizeof(name), &problem);
+		if (result < 0)
+			return;
+		if (result > 0) {
+			refused = result;
+			def = NULL;	/* the choice again, saying why */
+		}
+	}
 	if (crypto_random(selection, sizeof(selection)) != 0 || db_begin(&req->app->db) != 0) {
 		page_error(req, 500, NULL);
 		return;
@@ -215,7 +229,13 @@ groups_bulk(struct request *req)
 			return;
 		}
 		db_rollback(&req->app->db);
-		page_render(req, chosen == 0 ? 400 : 200, "groups/bulk.cs");
+		if (problem != NULL) {
+			const char *typed = request_field(req, &groups_bulk_fields[GB_TAG]);
+
+			hdf_set_value(req->hdf, "Page.Message", request_text(req, problem));
+			hdf_set_value(req->hdf, "Page.TypedTag", typed != NULL ? typed : "");
+		}
+		page_render(req, refused ? refused : chosen == 0 ? 400 : 200, "groups/bulk.cs");
 		return;
 	}
 	hdf_set_value(req->hdf, "Page.Op", bulk_action_names[op]);

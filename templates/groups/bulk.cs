@@ -35,6 +35,7 @@
   <?cs else ?>
   <p><strong><?cs var:Page.Chosen ?></strong> <?cs call:plural(Page.Chosen, Lang.Groups.Bulk.ChosenOne, Lang.Groups.Bulk.ChosenMany) ?></p>
   <?cs call:names() ?>
+  <?cs if:Page.Message ?><p class="alert" role="alert" id="bulk-message"><?cs var:Page.Message ?></p><?cs /if ?>
   <?cs if:subcount(Page.AllGroups) > 0 ?>
   <form method="post" action="/admin/groups/bulk" class="form bulk-grouping">
     <h2><?cs var:Lang.Groups.Title ?></h2>
@@ -53,7 +54,7 @@
     <h2><?cs var:Lang.Tags.Title ?></h2>
     <?cs call:carry() ?>
     <label for="bulk-tag"><?cs var:Lang.Tags.Name ?></label>
-    <input id="bulk-tag" name="to_tag" type="text" maxlength="50" required list="tag-names" autocomplete="off">
+    <input id="bulk-tag" name="to_tag" type="text" maxlength="50" required list="tag-names" autocomplete="off" value="<?cs var:Page.TypedTag ?>">
     <datalist id="tag-names"><?cs each:t = Page.TagNames ?><option value="<?cs var:t ?>"><?cs /each ?></datalist>
     <div class="actions">
       <button type="submit" name="op" value="tag_add" class="primary"><?cs var:Lang.Groups.Bulk.Choose.TagAdd ?></button>

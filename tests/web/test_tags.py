@@ -266,6 +266,11 @@ class BulkTags(TagsBase):
                                                        ("op", "tag_remove"), ("to_tag", "Inconnu %s" % self.tag)])
         self.assertEqual(answer.status, 404)
         self.assertIsNone(tag_id("alpha", "Inconnu %s" % self.tag))
+        # a typo loses nothing: the choice again, saying why, with the
+        # customers chosen and the name typed
+        self.assertIn("Cette étiquette n’existe pas dans cette boutique.", answer.text())
+        self.assertIn('<input type="hidden" name="id" value="%s">' % cid, answer.body)
+        self.assertIn('value="Inconnu %s"' % self.tag, answer.body)
 
 
 class Tenancy(TagsBase):
