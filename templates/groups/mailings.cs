@@ -44,7 +44,7 @@
     <td class="mailing-subject" data-label="<?cs var:Lang.Mailing.Subject ?>"><span><?cs var:m.subject ?><?cs if:m.admin ?><br><span class="muted"><?cs var:m.admin ?></span><?cs /if ?></span></td>
     <td data-label="<?cs var:Lang.Mailing.ToColumn ?>"><?cs var:Lang.Mailing.Target[m.target_kind] ?> <?cs var:Lang.Typo.Open ?><?cs var:m.target_label ?><?cs var:Lang.Typo.Close ?></td>
     <td data-label="<?cs var:Lang.Mailing.Kind ?>"><?cs var:Lang.Mailing.Kinds[m.kind] ?></td>
-    <td data-label="<?cs var:Lang.Mailing.State ?>"><?cs var:Lang.Mailing.States[m.state] ?></td>
+    <td data-label="<?cs var:Lang.Mailing.State ?>"><?cs if:m.state == "sent" && m.queued != "0" ?><?cs var:Lang.Mailing.States.sending ?><?cs else ?><?cs var:Lang.Mailing.States[m.state] ?><?cs /if ?></td>
     <td class="num" data-label="<?cs var:Lang.Mailing.Queued ?>" data-count="queued"><?cs var:m.queued ?></td>
     <td class="num" data-label="<?cs var:Lang.Mailing.SentCount ?>" data-count="sent"><?cs var:m.sent ?></td>
     <td class="num" data-label="<?cs var:Lang.Mailing.Failed ?>" data-count="failed"><?cs var:m.failed ?></td>

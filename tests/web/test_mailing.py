@@ -194,6 +194,17 @@ class Mailing(WorkerCase):
         self.assertIn('data-count="sent">2<', row)
         self.assertIn('data-count="failed">0<', row)
         self.assertIn("Terminé", row)
+        # a mail still waiting (a mail server that said "later") is not done
+        one = "(SELECT id FROM (SELECT MIN(id) AS id FROM outbox WHERE mailing_id = %s) x)" % mailing_id
+        web.STACK.sql("UPDATE outbox SET status = 'queued' WHERE id = %s" % one)
+        try:
+            row = re.search(r'<tr id="mailing-%s">.*?</tr>' % mailing_id,
+                            self.owner.get("/admin/segments/mailings").body, re.S).group(0)
+            self.assertIn('data-count="queued">1<', row)
+            self.assertIn("En cours d'envoi", html.unescape(row))
+            self.assertNotIn("Terminé", row)
+        finally:
+            web.STACK.sql("UPDATE outbox SET status = 'sent' WHERE id = %s" % one)
 
     def test_a_system_announcement_to_a_tag_goes_to_system_mail_on_without_unsubscribe(self):
         self.send("tag:%s" % self.tag_id, "system")
