@@ -54,19 +54,25 @@ class ImportInTheBrowser(BrowserTest):
                 return False
         browsing.CHROMIUM.wait(shown, "a page that says " + text, timeout=60)
 
-    def test_a_file_chosen_in_the_browser_is_mapped_previewed_imported_and_undone(self):
-        tab = self.sign_in_admin(ALPHA_HOST, *ALPHA_OWNER)
-        self.assertEqual(tab.click_and_wait("a[href='/admin/import']"), 200)
-        self.look(tab, "start")
-
+    def upload(self, tab, content):
+        """Chooses a file of content in the start page's real file input and
+        sends it; returns the file's path (to unlink)."""
         with tempfile.NamedTemporaryFile(suffix=".csv", dir=browsing.STACK.var,
                                          delete=False) as f:
-            f.write(excel_csv())
+            f.write(content)
             path = f.name
         node = tab.send("Runtime.evaluate", {"expression": "document.querySelector('#import-file')"})
         tab.send("DOM.setFileInputFiles", {"files": [path], "objectId": node["result"]["objectId"]})
         self.assertEqual(tab.click_and_wait("form[action='/admin/import/upload'] button[type=submit]"),
                          200)
+        return path
+
+    def test_a_file_chosen_in_the_browser_is_mapped_previewed_imported_and_undone(self):
+        tab = self.sign_in_admin(ALPHA_HOST, *ALPHA_OWNER)
+        self.assertEqual(tab.click_and_wait("a[href='/admin/import']"), 200)
+        self.look(tab, "start")
+
+        path = self.upload(tab, excel_csv())
         self.assertRegex(tab.path(), r"^/admin/import/\d+$")
         number = tab.path().rsplit("/", 1)[1]
         self.assertIn("Windows-1252, séparateur point-virgule, 5 lignes", tab.text())
@@ -121,14 +127,7 @@ class ImportInTheBrowser(BrowserTest):
         tab = self.sign_in_admin(ALPHA_HOST, *ALPHA_OWNER)
         tab.goto(url(ALPHA_HOST, "/admin/import"))
         text = "Courriel;Prénom;Newsletter\r\nnina.lettre@exemple.fr;Nina;oui\r\n"
-        with tempfile.NamedTemporaryFile(suffix=".csv", dir=browsing.STACK.var,
-                                         delete=False) as f:
-            f.write(text.encode("cp1252"))
-            path = f.name
-        node = tab.send("Runtime.evaluate", {"expression": "document.querySelector('#import-file')"})
-        tab.send("DOM.setFileInputFiles", {"files": [path], "objectId": node["result"]["objectId"]})
-        self.assertEqual(tab.click_and_wait("form[action='/admin/import/upload'] button[type=submit]"),
-                         200)
+        path = self.upload(tab, text.encode("cp1252"))
         self.assertEqual(tab.evaluate("document.querySelector('#map-c2').value"), "marketing")
         self.assertEqual(tab.click_and_wait("form.import-mapping button[type=submit]"), 422)
         self.assertIn("Une colonne du fichier dit qui accepte les e-mails marketing", tab.text())
@@ -148,14 +147,7 @@ class ImportInTheBrowser(BrowserTest):
         tab = self.sign_in_admin(ALPHA_HOST, *ALPHA_OWNER)
         tab.goto(url(ALPHA_HOST, "/admin/import"))
         text = "Courriel;Prénom;Surnom\r\nodile.double@exemple.fr;Odile;Odi\r\n"
-        with tempfile.NamedTemporaryFile(suffix=".csv", dir=browsing.STACK.var,
-                                         delete=False) as f:
-            f.write(text.encode("cp1252"))
-            path = f.name
-        node = tab.send("Runtime.evaluate", {"expression": "document.querySelector('#import-file')"})
-        tab.send("DOM.setFileInputFiles", {"files": [path], "objectId": node["result"]["objectId"]})
-        self.assertEqual(tab.click_and_wait("form[action='/admin/import/upload'] button[type=submit]"),
-                         200)
+        path = self.upload(tab, text.encode("cp1252"))
         tab.choose("#map-c2", "first_name")
         self.assertEqual(tab.click_and_wait("form.import-mapping button[type=submit]"), 422)
         tab.take_errors()    # the refused form's 422
