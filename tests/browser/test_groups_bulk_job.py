@@ -16,6 +16,7 @@ from browsing import BrowserTest, url
 import web
 
 WORD = "Zbulkjob"
+TAG_NOT_FOUND = "This tag does not exist in this shop."
 
 
 def sql(statement):
@@ -71,6 +72,15 @@ class BulkJobInTheBrowser(BrowserTest):
         tab.click("table.list tbody input[name=id]")
         tab.click("input[name=scope][value=all]")
         self.assertEqual(tab.click_and_wait("#bulk-groups"), 200)
+        # a typo first: the choice comes back saying why, the whole search
+        # still chosen and the name as typed, to correct
+        tab.fill("#bulk-tag", name + "x")
+        self.assertEqual(tab.click_and_wait("button[name=op][value=tag_remove]"), 404)
+        tab.take_errors()    # the refused form's 404
+        self.assertIn(TAG_NOT_FOUND, tab.text())
+        self.assertEqual(tab.evaluate("document.querySelector('#bulk-tag').value"), name + "x")
+        self.assertEqual(tab.evaluate(
+            "document.querySelector('input[name=scope]').value"), "all")
         tab.fill("#bulk-tag", name)
         tab.click_and_wait("button[name=op][value=tag_remove]")
         self.assertIn("Remove the tag “%s”: 2 customers?" % name, tab.text())
