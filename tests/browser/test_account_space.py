@@ -4,7 +4,8 @@ laptop and at a phone's width, where no page may scroll sideways."""
 
 from fixtures import ALPHA_HOST
 import browsing
-from browsing import BrowserTest, url, drain_outbox, mails_to, wait_for_mail, link_path
+from browsing import BrowserTest, url, drain_outbox, mails_to, wait_for_mail, link_path, mail_text
+import re
 
 LAPTOP = "agathe.navigateur@alpha.test"
 PHONE = "hugo.telephone@alpha.test"
@@ -88,6 +89,27 @@ class AccountSpace(BrowserTest):
         tab.goto(url(ALPHA_HOST, "/account/orders"))
         self.assertIn("NAV-AGATHE", tab.text())
         self.assertIn("Annulée", tab.text())
+
+    def test_an_address_already_a_customers_is_answered_as_any_and_its_owner_told(self):
+        """Agathe types Hugo's address as her new one: her page says a link
+        was sent, as for any address, her account keeps its own; Hugo's
+        mailbox gets why, and its button opens the sign-in page."""
+        tab = self.sign_in_by_link(LAPTOP)
+        count = len(mails_to(PHONE)) + 1
+        tab.goto(url(ALPHA_HOST, "/account/profile"))
+        tab.fill("#new_email", PHONE)
+        self.assertEqual(tab.click_and_wait("form[action='/account/email'] button[type=submit]"),
+                         200)
+        self.assertEqual(tab.path(), "/account/profile")
+        self.assertIn("Lien de confirmation envoyé à la nouvelle adresse", tab.text())
+        self.assertNotIn("autre compte", tab.text())
+        self.assertEqual(customer(LAPTOP, "email"), [LAPTOP])
+        told = wait_for_mail(PHONE, count)
+        self.assertEqual(told["Subject"], "Cette adresse a déjà un compte client chez Épicerie Alpha")
+        link = re.search(r"https?://[^/\s]+(/account/login)\s", mail_text(told)).group(1)
+        hugo = self.tab()    # his own browser, signed in nowhere
+        self.assertEqual(hugo.goto(url(ALPHA_HOST, link)), 200)
+        self.assertTrue(hugo.exists("form[action='/account/login'] #email"))
 
     def test_the_space_at_a_phones_width(self):
         tab = self.sign_in_by_link(PHONE, phone=True)
