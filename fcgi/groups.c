@@ -44,6 +44,7 @@ static const struct route routes[] = {
 	    0 },
 	{ "POST", "/admin/segments/mail", ACCESS_OWNER, mailing_send_fields, mailing_send, NULL, 0 },
 	{ "GET", "/admin/segments/mailings", ACCESS_ADMIN, NULL, mailings_page, NULL, 0 },
+	{ "GET", "/admin/segments/mailings/#", ACCESS_ADMIN, NULL, mailing_page, NULL, 0 },
 	/* the storefront API (groups-api.c) and its keys (groups-keys.c) */
 	{ "GET", "/api/v1/customers", ACCESS_PUBLIC, api_customer_fields, api_customer, NULL,
 	  ROUTE_KEY },

@@ -128,6 +128,7 @@ extern const struct field mailing_send_fields[];
 void mailing_compose(struct request *req);
 void mailing_send(struct request *req);
 void mailings_page(struct request *req);
+void mailing_page(struct request *req);
 
 /* the storefront API and its keys (groups-api.c, groups-keys.c) */
 enum { API_CUSTOMER_EMAIL, API_CUSTOMER__MAX };

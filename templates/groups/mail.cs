@@ -1,4 +1,4 @@
-<?cs include:"macros.cs" ?><?cs include:"mail/mailing-body.cs" ?><?cs set:Page.Title = Lang.Mailing.Title ?><?cs def:content() ?>
+<?cs include:"macros.cs" ?><?cs include:"groups/mailing-parts.cs" ?><?cs set:Page.Title = Lang.Mailing.Title ?><?cs def:content() ?>
 <div class="page-head">
   <h1><?cs var:Lang.Mailing.Title ?></h1>
   <a href="/admin/segments/mailings"><?cs var:Lang.Mailing.AllMailings ?></a>
@@ -8,10 +8,11 @@
 <section class="card form-card">
   <p class="mailing-target"><strong><?cs var:Lang.Mailing.To ?></strong> <?cs var:Lang.Mailing.Target[Page.Target.kind] ?> <?cs var:Lang.Typo.Open ?><?cs var:Page.Target.label ?><?cs var:Lang.Typo.Close ?> —
     <?cs var:Page.Count.members ?> <?cs call:plural(Page.Count.members, Lang.Mailing.CustomerOne, Lang.Mailing.CustomerMany) ?></p>
-  <form method="post" action="/admin/segments/mail" class="form">
+  <form method="post" action="/admin/segments/mail" class="form" id="mailing-form">
     <?cs call:csrf_field() ?>
     <input type="hidden" name="target" value="<?cs var:Page.Target.value ?>">
-    <input type="hidden" name="once" value="<?cs var:Page.Once ?>">
+    <input type="hidden" name="once" value="<?cs var:Page.Once ?>"><?cs if:Page.Checked ?>
+    <input type="hidden" name="checked" value="<?cs var:Page.Checked ?>"><?cs /if ?>
     <fieldset class="choices">
       <legend><?cs var:Lang.Mailing.Kind ?></legend>
       <label class="check"><input type="radio" name="kind" value="marketing"<?cs if:Page.Form.kind != "system" ?> checked<?cs /if ?>> <span><strong><?cs var:Lang.Mailing.Marketing ?></strong><br><span class="muted"><?cs var:Lang.Mailing.MarketingHelp ?> <strong id="count-marketing"><?cs var:Page.Count.marketing ?> <?cs call:plural(Page.Count.marketing, Lang.Mailing.CustomerOne, Lang.Mailing.CustomerMany) ?></strong>.</span></span></label>
@@ -26,8 +27,7 @@
     <p class="muted" id="text-help"><?cs var:Lang.Mailing.TextHelp ?></p>
     <?cs call:field_error("text") ?>
     <div class="actions">
-      <button type="submit" name="action" value="preview"><?cs var:Lang.Mailing.Preview ?></button>
-      <button type="submit" name="action" value="send" class="primary"><?cs if:Page.Preview.Subject ?><?cs var:Lang.Mailing.SendTo ?> <?cs var:Page.Recipients ?> <?cs call:plural(Page.Recipients, Lang.Mailing.CustomerOne, Lang.Mailing.CustomerMany) ?><?cs else ?><?cs var:Lang.Mailing.Send ?><?cs /if ?></button>
+      <button type="submit" name="action" value="preview"<?cs if:!Page.Preview.Subject ?> class="primary"<?cs /if ?>><?cs var:Lang.Mailing.Preview ?></button>
     </div>
   </form>
 </section>
@@ -35,30 +35,12 @@
 <section class="card mailing-preview-card" id="preview" aria-labelledby="preview-title">
   <h2 id="preview-title"><?cs var:Lang.Mailing.PreviewTitle ?></h2>
   <p class="muted"><?cs var:Lang.Mailing.PreviewCount ?> <strong><?cs var:Page.Recipients ?> <?cs call:plural(Page.Recipients, Lang.Mailing.CustomerOne, Lang.Mailing.CustomerMany) ?></strong> (<?cs var:Lang.Mailing.Kinds[Page.Form.kind] ?>).</p>
-  <dl class="mail-preview-head">
-    <dt><?cs var:Lang.Mailing.From ?></dt><dd><?cs var:Shop.Name ?></dd>
-    <dt><?cs var:Lang.Mailing.Subject ?></dt><dd class="mail-preview-subject"><?cs var:Page.Preview.Subject ?></dd>
-  </dl>
-  <div class="mail-preview" lang="<?cs var:Page.Lang ?>">
-    <div class="mail-preview-card">
-      <div class="mail-preview-shop"><?cs var:Shop.Name ?></div>
-      <div class="mail-preview-body"><?cs call:mailing_paragraphs(Page.Preview.Body, 0) ?>
-        <p><?cs var:Shop.Name ?></p>
-      </div>
-    </div>
-    <p class="mail-preview-foot"><?cs var:Lang.Mail.Footer ?> <?cs var:Lang.Mailing.PreviewRecipient ?></p><?cs if:Page.Form.kind != "system" ?>
-    <p class="mail-preview-foot"><?cs var:Lang.Unsubscribe.Mail.FooterHtml ?> <span class="mail-preview-link"><?cs var:Lang.Unsubscribe.Mail.Link ?></span></p><?cs /if ?>
+  <?cs call:mail_preview(Page.Form.kind) ?><?cs if:Page.Tested ?>
+  <p class="notice" role="status" id="tested"><?cs var:Lang.Mailing.TestSent ?> <strong><?cs var:Page.Tested ?></strong>. <?cs var:Lang.Mailing.TestSentHelp ?></p><?cs /if ?>
+  <div class="actions mailing-send">
+    <button type="submit" form="mailing-form" name="action" value="test"><?cs var:Lang.Mailing.Test ?></button>
+    <button type="submit" form="mailing-form" name="action" value="send" class="primary"><?cs var:Lang.Mailing.SendTo ?> <?cs var:Page.Recipients ?> <?cs call:plural(Page.Recipients, Lang.Mailing.CustomerOne, Lang.Mailing.CustomerMany) ?></button>
   </div>
-  <details class="mail-preview-text">
-    <summary><?cs var:Lang.Mailing.PreviewText ?></summary>
-    <pre><?cs var:Page.Preview.Text ?>
-
-<?cs var:Shop.Name ?><?cs if:Page.Form.kind != "system" ?>
-
---
-<?cs var:Lang.Unsubscribe.Mail.Footer ?>
-<?cs var:Lang.Mailing.PreviewLink ?><?cs /if ?></pre>
-  </details>
 </section>
 <?cs /if ?>
 </div>

@@ -1,4 +1,4 @@
-<?cs include:"macros.cs" ?><?cs set:Page.Title = Lang.Mailing.ListTitle ?><?cs def:content() ?>
+<?cs include:"macros.cs" ?><?cs include:"groups/mailing-parts.cs" ?><?cs set:Page.Title = Lang.Mailing.ListTitle ?><?cs def:content() ?>
 <div class="page-head">
   <h1><?cs var:Lang.Mailing.ListTitle ?></h1>
 </div>
@@ -7,15 +7,7 @@
   <h2><?cs var:Lang.Mailing.New ?></h2>
   <form method="get" action="/admin/segments/mail" class="form">
     <label for="target"><?cs var:Lang.Mailing.To ?></label>
-    <select id="target" name="target">
-      <optgroup label="<?cs var:Lang.Mailing.Builtins ?>">
-        <option value="builtin:new"><?cs var:Lang.Mailing.BuiltinNew ?></option>
-        <option value="builtin:returning"><?cs var:Lang.Mailing.BuiltinReturning ?></option>
-      </optgroup><?cs each:kind = Lang.Mailing.TargetGroups ?><?cs set:any = 0 ?><?cs each:t = Page.Targets ?><?cs if:t.kind == name(kind) ?><?cs set:any = 1 ?><?cs /if ?><?cs /each ?><?cs if:any ?>
-      <optgroup label="<?cs var:kind ?>"><?cs each:t = Page.Targets ?><?cs if:t.kind == name(kind) ?>
-        <option value="<?cs var:t.value ?>"><?cs var:t.name ?></option><?cs /if ?><?cs /each ?>
-      </optgroup><?cs /if ?><?cs /each ?>
-    </select>
+<?cs call:mailing_target_select("target", "") ?>
     <div class="actions"><button type="submit" class="primary"><?cs var:Lang.Mailing.Write ?></button></div>
   </form>
 </section>
@@ -41,7 +33,7 @@
   <?cs each:m = Page.Mailings ?>
   <tr id="mailing-<?cs var:m.id ?>">
     <td data-label="<?cs var:Lang.Mailing.Date ?>"><?cs var:m.created ?></td>
-    <td class="mailing-subject" data-label="<?cs var:Lang.Mailing.Subject ?>"><span><?cs var:m.subject ?><?cs if:m.admin ?><br><span class="muted"><?cs var:m.admin ?></span><?cs /if ?></span></td>
+    <td class="mailing-subject" data-label="<?cs var:Lang.Mailing.Subject ?>"><span><a href="/admin/segments/mailings/<?cs var:m.id ?>"><?cs var:m.subject ?></a><?cs if:m.admin ?><br><span class="muted"><?cs var:m.admin ?></span><?cs /if ?></span></td>
     <td data-label="<?cs var:Lang.Mailing.ToColumn ?>"><?cs var:Lang.Mailing.Target[m.target_kind] ?> <?cs var:Lang.Typo.Open ?><?cs var:m.target_label ?><?cs var:Lang.Typo.Close ?></td>
     <td data-label="<?cs var:Lang.Mailing.Kind ?>"><?cs var:Lang.Mailing.Kinds[m.kind] ?></td>
     <td data-label="<?cs var:Lang.Mailing.State ?>"><?cs if:m.state == "sent" && m.queued != "0" ?><?cs var:Lang.Mailing.States.sending ?><?cs else ?><?cs var:Lang.Mailing.States[m.state] ?><?cs /if ?></td>

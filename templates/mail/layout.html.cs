@@ -11,7 +11,8 @@
 </td></tr>
 </table>
 <p style="font-size:12px;color:#5d6778;margin:16px 0 0;"><?cs var:Lang.Mail.Footer ?> <?cs var:Mail.Recipient ?></p><?cs if:Mail.Unsubscribe ?>
-<p style="font-size:12px;color:#5d6778;margin:8px 0 0;"><?cs var:Lang.Unsubscribe.Mail.FooterHtml ?> <a href="<?cs var:Mail.Unsubscribe ?>" style="color:#1d4f91;"><?cs var:Lang.Unsubscribe.Mail.Link ?></a></p><?cs /if ?>
+<p style="font-size:12px;color:#5d6778;margin:8px 0 0;"><?cs var:Lang.Unsubscribe.Mail.FooterHtml ?> <a href="<?cs var:Mail.Unsubscribe ?>" style="color:#1d4f91;"><?cs var:Lang.Unsubscribe.Mail.Link ?></a></p><?cs elif:Mail.UnsubscribeSample ?>
+<p style="font-size:12px;color:#5d6778;margin:8px 0 0;"><?cs var:Lang.Unsubscribe.Mail.FooterHtml ?> <span style="color:#1d4f91;text-decoration:underline;"><?cs var:Lang.Unsubscribe.Mail.Link ?></span> <?cs var:Lang.Mail.UnsubscribeSample ?></p><?cs /if ?>
 </td></tr>
 </table>
 </body>

@@ -1,7 +1,9 @@
 """A mailing clicked through in Chromium: the shop's mailings page, a
 group chosen in its list, the compose page (kind, subject, text), the
-preview as the customer will see it, the send, and the mail arriving at
-the SMTP server, then counted on the mailings page. The pages are looked
+preview as the customer will see it, a test to the owner's address, a
+send refused because the subject changed after the preview, the send,
+and the mail arriving at the SMTP server, then counted on the mailings
+page and shown on its own page, from which a new mailing starts. The pages are looked
 at 1280 and 390 pixels wide (no sideways scroll, axe-core) and saved as
 PNGs under the stack's folder (shots/, or the folder FIDELE_SHOTS names),
 with the HTML mail as received (mailing-mail.html) and its screenshot."""
@@ -53,6 +55,18 @@ class MailingInTheBrowser(BrowserTest):
                                  "%s scrolls sideways at %d px" % (name, width))
         tab.set_viewport(*DESKTOP)
 
+    def mail_shots(self, message, name):
+        """The HTML mail as a mail client shows it, saved with its
+        screenshots (its inline styles are allowed on a file of its own)."""
+        path = os.path.join(self.shots, name + ".html")
+        with open(path, "w") as f:
+            f.write(message.get_body(preferencelist=("html",)).get_content())
+        mail_tab = self.tab()
+        mail_tab.goto("file://" + path)
+        for width, height in (DESKTOP, PHONE):
+            mail_tab.set_viewport(width, height)
+            mail_tab.screenshot(os.path.join(self.shots, "%s-%d.png" % (name, width)))
+
     def test_a_group_is_written_to_previewed_and_sent(self):
         tab = self.sign_in_admin(ALPHA_HOST, *ALPHA_OWNER)
         self.assertEqual(tab.goto(url(ALPHA_HOST, "/admin/segments/mailings")), 200)
@@ -76,6 +90,30 @@ class MailingInTheBrowser(BrowserTest):
         self.assertTrue(tab.evaluate("document.querySelector('input[value=system]').checked"))
         self.look(tab, "preview")
 
+        # a test to the owner's own address first: it arrives as the
+        # customers will get it, and nobody else gets anything
+        browsing.drain_outbox(60)
+        tests_before = len(browsing.mails_to(ALPHA_OWNER[0]))
+        self.assertEqual(tab.click_and_wait("button[value=test]"), 200)
+        self.assertIn("Essai envoyé à %s" % ALPHA_OWNER[0], tab.text())
+        test = browsing.wait_for_mail(ALPHA_OWNER[0], tests_before + 1, timeout=60)
+        self.assertEqual(str(test["Subject"]), "[Essai] La vente est ouverte")
+        self.assertEqual(browsing.mails_to("navmail-oui@alpha.test"), [])
+        self.look(tab, "tested")
+        self.mail_shots(test, "mailing-test-mail")
+
+        # a word changed after the preview: the send shows it again, sends nothing
+        tab.fill("#subject", "La vente est ouverte !")
+        self.assertEqual(tab.click_and_wait("button[value=send]"), 409)
+        self.assertIn("Le message a changé depuis le dernier aperçu", tab.text())
+        self.assertEqual(len(tab.take_errors()), 1)    # the refused send's 409
+        self.assertEqual(tab.evaluate("document.querySelector('.mail-preview-subject').innerText"),
+                         "La vente est ouverte !")
+        tab.fill("#subject", "La vente est ouverte")
+        self.assertEqual(tab.click_and_wait("button[value=preview]"), 200)
+        self.assertEqual(rows("SELECT COUNT(*) FROM mailing WHERE subject LIKE 'La vente%'"),
+                         [["0"]])
+
         self.assertEqual(tab.click_and_wait("button[value=send]"), 200)
         self.assertEqual(tab.evaluate("location.pathname"), "/admin/segments/mailings")
         self.assertIn("Envoi programmé", tab.text())
@@ -84,9 +122,7 @@ class MailingInTheBrowser(BrowserTest):
         self.assertEqual(str(first["Subject"]), "La vente est ouverte")
         mail = first.get_body(preferencelist=("html",)).get_content()
         self.assertIn('<a href="https://alpha.test/vente" style="color:#1d4f91;">commander</a>', mail)
-        path = os.path.join(self.shots, "mailing-mail.html")
-        with open(path, "w") as f:
-            f.write(mail)
+        self.mail_shots(first, "mailing-mail")
         browsing.drain_outbox(60)
         self.assertEqual(tab.goto(url(ALPHA_HOST, "/admin/segments/mailings")), 200)
         row = tab.evaluate("document.querySelector('table.mailings tbody tr').innerText")
@@ -94,11 +130,16 @@ class MailingInTheBrowser(BrowserTest):
         self.assertTrue(re.search(r"\b0\s+2\s+0\s*$", row), row)
         self.look(tab, "list-after")
 
-        # the mail as a mail client shows it (its inline styles are allowed
-        # on a file of its own)
-        mail_tab = self.tab()
-        mail_tab.goto("file://" + path)
-        mail_tab.set_viewport(*DESKTOP)
-        mail_tab.screenshot(os.path.join(self.shots, "mailing-mail-1280.png"))
-        mail_tab.set_viewport(*PHONE)
-        mail_tab.screenshot(os.path.join(self.shots, "mailing-mail-390.png"))
+        # the mailing's own page, from its subject: its text and counts
+        self.assertEqual(tab.click_and_wait("table.mailings tbody tr a"), 200)
+        self.assertEqual(tab.evaluate("document.querySelector('h1').innerText"),
+                         "La vente est ouverte")
+        self.assertEqual(tab.evaluate("document.querySelector('[data-count=sent]').innerText"), "2")
+        self.assertIn("La vente de la semaine est ouverte", tab.text())
+        self.look(tab, "page")
+        # and a new mailing from it, to the same group, with the same text
+        self.assertEqual(tab.click_and_wait(".mailing-reuse button"), 200)
+        self.assertEqual(tab.evaluate("document.querySelector('#subject').value"),
+                         "La vente est ouverte")
+        self.assertIn("Marché du samedi", tab.text())
+

@@ -130,12 +130,20 @@ class Mailing(WorkerCase):
         values.update(fields)
         return values
 
+    def previewed(self, page, browser=None, **fields):
+        """The compose form after its preview (which carries what it
+        showed), ready to send."""
+        preview = (browser or self.owner).post("/admin/segments/mail",
+                                               self.form(page, action="preview", **fields))
+        self.assertEqual(preview.status, 200, preview.text())
+        return self.form(preview, action="send", **fields)
+
     def send(self, target, kind, subject="La vente est ouverte", text="Bonjour,\n\nÀ samedi !",
              browser=None):
         page = self.compose(target, browser)
         self.assertEqual(page.status, 200, page.text())
-        answer = (browser or self.owner).post("/admin/segments/mail", self.form(
-            page, kind=kind, subject=subject, text=text, action="send"))
+        answer = (browser or self.owner).post("/admin/segments/mail", self.previewed(
+            page, browser, kind=kind, subject=subject, text=text))
         self.assertEqual(answer.status, 303, answer.text())
         self.assertEqual(answer.header("Location"), "/admin/segments/mailings")
         return rows("SELECT MAX(id) FROM mailing WHERE subject = '%s'" % subject)[0][0]
@@ -294,6 +302,183 @@ class Mailing(WorkerCase):
         self.assertIn("Se désabonner", answer.text())
         self.assertEqual(rows("SELECT COUNT(*) FROM mailing WHERE subject = '<b>Offre</b>'"), [["0"]])
 
+    # --- only what was previewed is sent ---------------------------------------------
+
+    def count(self, subject):
+        return rows("SELECT COUNT(*) FROM mailing WHERE subject = '%s'" % subject)[0][0]
+
+    def test_a_send_without_a_preview_shows_it_and_sends_nothing(self):
+        page = self.compose("group:%s" % self.group)
+        # the first page offers the preview, not the send
+        self.assertNotIn('value="send"', page.body)
+        answer = self.owner.post("/admin/segments/mail", self.form(
+            page, kind="system", subject="Sans aperçu", text="Texte", action="send"))
+        self.assertEqual(answer.status, 409)
+        self.assertEqual(tidy_problems(answer.body), [])
+        self.assertIn("Relisez l'aperçu ci-dessous, puis envoyez : rien n'est encore parti.",
+                      answer.text())
+        self.assertIn("Aperçu, tel que le client le verra", answer.text())
+        self.assertEqual(self.count("Sans aperçu"), "0")
+        # sent from the preview it showed, it goes
+        again = self.owner.post("/admin/segments/mail", self.form(answer, kind="system",
+                                subject="Sans aperçu", text="Texte", action="send"))
+        self.assertEqual(again.status, 303)
+        self.assertEqual(self.count("Sans aperçu"), "1")
+
+    def test_a_message_changed_after_its_preview_is_shown_again_not_sent(self):
+        page = self.compose("group:%s" % self.group)
+        seen = dict(kind="marketing", subject="Relu", text="Bonjour,\n\nÀ samedi !")
+        form = self.previewed(page, **seen)
+        for change in ({"text": "Bonjour,\n\nÀ dimanche !"}, {"subject": "Relu !"},
+                       {"kind": "system"}):
+            changed = dict(form, **change)
+            answer = self.owner.post("/admin/segments/mail", changed)
+            self.assertEqual(answer.status, 409, change)
+            self.assertIn("Le message a changé depuis le dernier aperçu", answer.text())
+            # the preview is the new one, and the form now carries it
+            shown = re.search(r'<section class="card mailing-preview-card".*?</section>',
+                              answer.body, re.S).group(0)
+            self.assertIn({"text": "À dimanche !", "subject": "Relu !",
+                           "kind": "annonce de service"}[list(change)[0]], html.unescape(shown))
+            self.assertNotEqual(self.form(answer)["checked"], form["checked"])
+        # a forged digest is no better
+        forged = dict(form, checked="0" * 64)
+        self.assertEqual(self.owner.post("/admin/segments/mail", forged).status, 409)
+        self.assertEqual(rows("SELECT COUNT(*) FROM mailing WHERE subject LIKE 'Relu%'"), [["0"]])
+        # what was previewed goes
+        self.assertEqual(self.owner.post("/admin/segments/mail", form).status, 303)
+        # (the mysql client writes a newline as a backslash and an n)
+        self.assertEqual(rows("SELECT kind, body FROM mailing WHERE subject = 'Relu'"),
+                         [["marketing", "Bonjour,\\n\\nÀ samedi !"]])
+
+    # --- a test to the admin's own address --------------------------------------------
+
+    def test_a_test_goes_to_the_admin_alone_as_the_customers_will_get_it(self):
+        page = self.compose("group:%s" % self.group)
+        form = self.previewed(page, kind="marketing", subject="Essayez-moi",
+                              text="Bonjour,\n\n[la boutique](https://alpha.test/b)")
+        answer = self.owner.post("/admin/segments/mail", dict(form, action="test"))
+        self.assertEqual(answer.status, 200, answer.text())
+        self.assertEqual(tidy_problems(answer.body), [])
+        self.assertIn("Essai envoyé à owner@alpha.test", answer.text())
+        # nothing goes to the customers, no mailing is written
+        self.assertEqual(self.count("Essayez-moi"), "0")
+        self.assertEqual(rows("SELECT customer_id, mailing_id, recipient FROM outbox"
+                              " WHERE subject = '[Essai] Essayez-moi'"),
+                         [["NULL", "NULL", "owner@alpha.test"]])
+        seen = len(web.STACK.messages())
+        self.run_worker()
+        mine = [m for m in web.STACK.messages()[seen:] if str(m["Subject"]).endswith("Essayez-moi")]
+        self.assertEqual([str(m["To"]) for m in mine], ["owner@alpha.test"])
+        self.assertEqual(self.received(), [])
+        test = mine[0]
+        self.assertEqual(str(test["Subject"]), "[Essai] Essayez-moi")
+        # no unsubscribe header (the admin is not on the list), but the
+        # footer shows where each customer's link will be
+        self.assertIsNone(test["List-Unsubscribe"])
+        body = test.get_body(preferencelist=("html",)).get_content()
+        self.assertIn('<a href="https://alpha.test/b" style="color:#1d4f91;">la boutique</a>', body)
+        self.assertIn("Se désabonner</span> (dans l'envoi, ce lien est propre à chaque client)",
+                      html.unescape(body))
+        plain = test.get_body(preferencelist=("plain",)).get_content()
+        self.assertIn("la boutique (https://alpha.test/b)", plain)
+        self.assertIn("\n\n--\nPour ne plus recevoir ces e-mails, ouvrez ce lien\u00a0:\n"
+                      "(dans l'envoi, ce lien est propre à chaque client)", plain)
+        # the form's one-time key was not spent: the real one still goes
+        self.assertEqual(self.owner.post("/admin/segments/mail", form).status, 303)
+        self.assertEqual(self.count("Essayez-moi"), "1")
+
+    def test_a_system_test_has_no_unsubscribe_footer(self):
+        page = self.compose("group:%s" % self.group)
+        form = self.previewed(page, kind="system", subject="Essai service", text="Jeudi.")
+        self.assertEqual(self.owner.post("/admin/segments/mail", dict(form, action="test")).status,
+                         200)
+        self.assertEqual(rows("SELECT COUNT(*) FROM outbox WHERE subject = '[Essai] Essai service'"
+                              " AND body_text NOT LIKE '%%désabonner%%'"
+                              " AND body_text NOT LIKE '%%--%%'"
+                              " AND body_html NOT LIKE '%%désabonner%%'"), [["1"]])
+
+    def test_tests_are_limited_per_admin_and_the_limit_is_said(self):
+        admin = rows("SELECT id FROM admin WHERE email = 'owner@alpha.test'")[0][0]
+        forget = ("DELETE FROM rate_limit WHERE bucket = 'mailing-test'"
+                  " AND key_hash = UNHEX(SHA2('%s', 256))" % admin)
+        rows(forget)
+        self.addCleanup(rows, forget)
+        page = self.compose("group:%s" % self.group)
+        form = dict(self.previewed(page, kind="system", subject="Trop d'essais", text="Texte"),
+                    action="test")
+        for i in range(10):
+            self.assertEqual(self.owner.post("/admin/segments/mail", form).status, 200, i)
+        answer = self.owner.post("/admin/segments/mail", form)
+        self.assertEqual(answer.status, 429)
+        self.assertIn("Vous avez envoyé 10 essais dans l'heure", answer.text())
+        self.assertNotIn("Essai envoyé", answer.text())
+        self.assertEqual(rows("SELECT COUNT(*) FROM outbox WHERE subject = '[Essai] Trop d''essais'"),
+                         [["10"]])
+        rows("DELETE FROM outbox WHERE subject = '[Essai] Trop d''essais'")
+
+    # --- a sent mailing's page, and a new one from it ---------------------------------
+
+    def test_a_mailings_page_shows_its_text_and_counts_to_the_shop_only(self):
+        mailing_id = self.send("group:%s" % self.group, "marketing", subject="Ma page",
+                               text="Bonjour,\n\n<b>Fraises</b> https://alpha.test/f")
+        self.run_worker()
+        listing = self.owner.get("/admin/segments/mailings")
+        self.assertIn('<a href="/admin/segments/mailings/%s">Ma page</a>' % mailing_id,
+                      listing.body)
+        page = self.owner.get("/admin/segments/mailings/%s" % mailing_id)
+        self.assertEqual(page.status, 200)
+        self.assertEqual(tidy_problems(page.body), [])
+        text = page.text()
+        self.assertIn("Ma page", re.search(r"<h1>(.*?)</h1>", page.body).group(1))
+        self.assertIn("owner@alpha.test", text)
+        self.assertIn("Groupe « Groupe %s »" % self.tag, text)
+        self.assertIn('data-count="sent">2<', page.body)
+        self.assertIn('data-count="failed">0<', page.body)
+        self.assertIn("&lt;b&gt;Fraises&lt;/b&gt;", page.body)
+        self.assertIn('<a href="https://alpha.test/f">https://alpha.test/f</a>', page.body)
+        self.assertIn("Se désabonner", text)
+        # the owner may start again from it: the same group is chosen
+        self.assertIn('<option value="group:%s" selected>' % self.group, page.body)
+        # staff see it, without the new mailing
+        staff = web.Browser(ALPHA_HOST)
+        self.assertEqual(staff.sign_in(*ALPHA_STAFF).status, 303)
+        seen = staff.get("/admin/segments/mailings/%s" % mailing_id)
+        self.assertEqual(seen.status, 200)
+        self.assertIn("Ma page", seen.text())
+        self.assertNotIn('action="/admin/segments/mail"', seen.body)
+        # another shop's owner, or no such mailing: not found
+        other = web.Browser(BETA_HOST)
+        self.assertEqual(other.sign_in(*BETA_OWNER).status, 303)
+        missing = other.get("/admin/segments/mailings/%s" % mailing_id)
+        self.assertEqual(missing.status, 404)
+        self.assertNotIn("Ma page", missing.body)
+        self.assertEqual(self.owner.get("/admin/segments/mailings/999999999").status, 404)
+
+    def test_a_new_mailing_starts_from_an_old_one(self):
+        mailing_id = self.send("group:%s" % self.group, "system", subject="Jeudi",
+                               text="Le retrait change de lieu.")
+        page = self.owner.get("/admin/segments/mail?target=tag:%s&from=%s" % (self.tag_id, mailing_id))
+        self.assertEqual(page.status, 200)
+        self.assertIn("Étiquette « tag-%s »" % self.tag.lower(), page.text())
+        self.assertIn('value="Jeudi"', page.body)
+        self.assertIn(">Le retrait change de lieu.</textarea>", page.body)
+        self.assertIn('value="system" checked', page.body)
+        # the copy is a new mailing, sent only after its own preview
+        self.assertEqual(self.owner.post("/admin/segments/mail", self.form(
+            page, kind="system", subject="Jeudi", text="Le retrait change de lieu.",
+            action="send")).status, 409)
+        self.assertEqual(self.count("Jeudi"), "1")
+        # another shop's mailing, or none, is not found
+        other = web.Browser(BETA_HOST)
+        self.assertEqual(other.sign_in(*BETA_OWNER).status, 303)
+        beta_group = rows("SELECT MIN(id) FROM customer_group WHERE shop_id ="
+                          " (SELECT id FROM shop WHERE slug = 'beta')")[0][0]
+        target = "group:%s" % beta_group if beta_group else "builtin:new"
+        stolen = other.get("/admin/segments/mail?target=%s&from=%s" % (target, mailing_id))
+        self.assertEqual(stolen.status, 404)
+        self.assertNotIn("Le retrait change de lieu", stolen.body)
+
     # --- bad input -----------------------------------------------------------------
 
     def bad(self, **fields):
@@ -367,7 +552,7 @@ class Mailing(WorkerCase):
 
     def test_a_double_submit_queues_one_mailing(self):
         page = self.compose("group:%s" % self.group)
-        form = self.form(page, kind="system", subject="Une fois", text="Texte", action="send")
+        form = self.previewed(page, kind="system", subject="Une fois", text="Texte")
         first = self.owner.post("/admin/segments/mail", form)
         second = self.owner.post("/admin/segments/mail", form)
         self.assertEqual((first.status, second.status), (303, 303))
