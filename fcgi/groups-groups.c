@@ -401,8 +401,8 @@ groups_delete_form(struct request *req)
 {
 	int found = group_read(req);
 
-	if (found != 1) {
-		page_error(req, found < 0 ? 500 : 404, NULL);
+	if (found != 1 || groups_segments_using(req, GROUPING_GROUP) != 0) {
+		page_error(req, found == 0 ? 404 : 500, NULL);
 		return;
 	}
 	page_render(req, 200, "groups/delete.cs");

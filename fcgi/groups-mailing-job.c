@@ -246,6 +246,22 @@ selected(struct db *db, const unsigned char *selection, long long *count, long l
 	return found == 1 ? 0 : -1;
 }
 
+/* Reads a segment's view into query: 0, -2 when it no longer reads (a
+ * filter that no longer exists, or a group or tag the shop no longer has:
+ * it would find nobody), -1 on a database error. */
+static int
+segment_reads(struct db *db, long long shop_id, HDF *config, const struct mailing_target *target,
+    struct customer_query *query)
+{
+	char group[8], tag[8];
+	int missing;
+
+	if (customer_query_from_text(query, shop_id, config, target->view_query) != NULL)
+		return -2;
+	missing = customer_query_slice_names(query, db, group, sizeof(group), tag, sizeof(tag));
+	return missing < 0 ? -1 : missing > 0 ? -2 : 0;
+}
+
 int
 mailing_count(struct db *db, HDF *config, long long shop_id,
     const struct mailing_target *target, enum mailing_kind kind, long long *members,
@@ -261,9 +277,12 @@ mailing_count(struct db *db, HDF *config, long long shop_id,
 	*members = *recipients = 0;
 	if (mailing_job_ready(db) != 0)
 		return -1;
-	if (target->kind == TARGET_SEGMENT &&
-	    customer_query_from_text(&query, shop_id, config, target->view_query) != NULL)
-		return -2;
+	if (target->kind == TARGET_SEGMENT) {
+		status = segment_reads(db, shop_id, config, target, &query);
+		if (status != 0)
+			return status;
+		status = -1;
+	}
 	if (crypto_random(selection, sizeof(selection)) != 0 || db_begin(db) != 0)
 		return -1;
 	if (select_batch(db, shop_id, target, &query, selection, 0, 1LL << 50) != 0 ||
@@ -533,8 +552,12 @@ batch(struct job_run *run, struct shop_context *ctx, struct mailing_run *m, int 
 
 		if (found < 0)
 			goto error;
-		if (found == 0 || customer_query_from_text(m->query, run->shop_id, run->config,
-		    m->target.view_query) != NULL) {
+		/* gone (0), or no longer reading: -2 */
+		found = found == 0 ? -2 : segment_reads(run->db, run->shop_id, run->config,
+		    &m->target, m->query);
+		if (found == -1)
+			goto error;
+		if (found != 0) {
 			db_rollback(run->db);
 			return -3;
 		}

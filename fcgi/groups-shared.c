@@ -13,6 +13,38 @@
 #include "lib/page.h"
 #include "groups.h"
 
+enum shared_sql { SQL_SEGMENTS_USING, SHARED_SQL__MAX };
+
+static struct db_query shared_sql[SHARED_SQL__MAX] = {
+	/* the saved views that filter on a group or a tag: their query
+	 * strings are written the one way (customer_query_filters_text), so
+	 * "group=12" is a whole pair between '&'s (shop, key, id) */
+	[SQL_SEGMENTS_USING] = { .sql =
+	    "SELECT name FROM segment WHERE shop_id = ?"
+	    "   AND CONCAT('&', view_query, '&') LIKE CONCAT('%&', ?, '=', ?, '&%')"
+	    " ORDER BY name LIMIT 50" },
+};
+
+int
+groups_segments_using(struct request *req, enum grouping_kind kind)
+{
+	struct db_query *query = &shared_sql[SQL_SEGMENTS_USING];
+	struct db_param params[3] = { DB_INT(req->shop.id),
+		DB_TEXT(kind == GROUPING_GROUP ? "group" : "tag"), DB_INT(req->path_id) };
+	char name[32];
+	int count = 0;
+
+	if (db_register(&req->app->db, shared_sql, SHARED_SQL__MAX) != 0 ||
+	    db_exec(&req->app->db, query, params, 3) < 0)
+		return -1;
+	while (db_fetch(query) == 1) {
+		snprintf(name, sizeof(name), "Page.Segments.%d", count++);
+		hdf_set_value(req->hdf, name, db_text(query, 0));
+	}
+	db_done(query);
+	return 0;
+}
+
 int
 groups_lock_path_name(struct request *req, struct db_query *lock, char *name, size_t size)
 {

@@ -272,6 +272,10 @@ tags_delete_form(struct request *req)
 	if (db_fetch(query) == 1)
 		hdf_set_value(req->hdf, "Page.Tag.members", db_text(query, 0));
 	db_done(query);
+	if (groups_segments_using(req, GROUPING_TAG) != 0) {
+		page_error(req, 500, NULL);
+		return;
+	}
 	hdf_set_int_value(req->hdf, "Page.Tag.id", (int)req->path_id);
 	hdf_set_value(req->hdf, "Page.Tag.name", name);
 	page_render(req, 200, "groups/tag-delete.cs");

@@ -50,6 +50,11 @@ struct groups_deletion {
  * else answers the error page (nothing changed). */
 void groups_delete_row(struct request *req, const struct groups_deletion *what);
 
+/* The names of the shop's saved segments that filter on the path's group
+ * or tag (kind), into Page.Segments.0, .1 ...: the delete pages warn that
+ * they will find nobody once it is gone. 0 or -1. */
+int groups_segments_using(struct request *req, enum grouping_kind kind);
+
 /* Ends a change of the path's customer's groups or tags, begun in a
  * transaction: result (a grouping_result) GROUPING_OK commits and
  * redirects to the customer's page with the notice; else the change is

@@ -1,4 +1,4 @@
-<?cs include:"macros.cs" ?><?cs set:Page.Title = Lang.Groups.DeleteTitle ?><?cs set:Page.Section = "groups" ?><?cs def:content() ?>
+<?cs include:"macros.cs" ?><?cs include:"groups/segments-using.cs" ?><?cs set:Page.Title = Lang.Groups.DeleteTitle ?><?cs set:Page.Section = "groups" ?><?cs def:content() ?>
 <section class="card narrow">
   <h1><?cs var:Lang.Groups.DeleteTitle ?> <?cs var:Lang.Typo.Open ?><?cs var:Page.Group.name ?><?cs var:Lang.Typo.Close ?></h1>
   <?cs if:Page.Group.members > 0 ?>
@@ -7,6 +7,7 @@
   <p><?cs var:Lang.Groups.NoMembers ?></p>
   <?cs /if ?>
   <p class="muted"><?cs var:Lang.Groups.StayCustomers ?></p>
+  <?cs call:segments_using(Lang.Groups.SegmentsUsing) ?>
   <form method="post" action="/admin/groups/<?cs var:Page.Group.id ?>/delete" class="actions">
     <?cs call:csrf_field() ?>
     <button type="submit" class="danger"><?cs var:Lang.Groups.DeleteConfirm ?></button>

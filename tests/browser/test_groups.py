@@ -31,6 +31,7 @@ def setUpModule():
 def tearDownModule():
     browsing.STACK.sql(
         "DELETE FROM customer_group WHERE name = 'Restaurateurs';"
+        "DELETE FROM segment WHERE name = 'Restaurateurs à relancer';"
         "DELETE FROM tag WHERE name = 'Livraison mardi';"
         "DELETE FROM customer_search WHERE customer_id IN"
         " (SELECT id FROM customer WHERE last_name = 'Zgroupement');"
@@ -138,8 +139,15 @@ class GroupsInTheBrowser(BrowserTest):
         tab.goto(url(ALPHA_HOST, "/admin/groups/%s" % group[0]))
         self.assertEqual(tab.evaluate("document.querySelector('#discount').value"), "12,5")
         self.look(tab, "edit")
+        # its delete page, which names the saved segment that filters on it
+        browsing.STACK.sql("INSERT INTO segment (shop_id, name, view_query) SELECT id,"
+                           " 'Restaurateurs à relancer', 'group=%s' FROM shop WHERE slug = 'alpha'"
+                           % group[0])
         tab.goto(url(ALPHA_HOST, "/admin/groups/%s/delete" % group[0]))
         self.assertIn("3 clients perdront ce groupe", tab.text())
+        self.assertIn("Ces segments enregistrés filtrent sur ce groupe", tab.text())
+        self.assertEqual(tab.evaluate("document.querySelector('#segments-using a').innerText"),
+                         "Restaurateurs à relancer")
         self.look(tab, "delete")
         tab.goto(url(ALPHA_HOST, "/admin/customers/new"))
         self.look(tab, "new-customer", at=".group-choices")

@@ -163,6 +163,30 @@ class GroupPage(GroupsBase):
         for cid in ids:
             self.assertEqual(events(cid, "customer.group_removed"), ["Partant %s" % self.tag])
 
+    def test_delete_names_the_saved_segments_that_filter_on_the_group(self):
+        self.create("Filtré %s" % self.tag)
+        gid = group_id("alpha", "Filtré %s" % self.tag)
+        alpha = shop_id("alpha")
+        # two of the shop's segments filter on it (one among other filters);
+        # a segment on group 1<gid> (a longer id) and beta's do not count
+        web.STACK.sql("INSERT INTO segment (shop_id, name, view_query) VALUES"
+                      " (%s, 'Seg A %s', 'group=%s'), (%s, 'Seg B %s', 'status=all&group=%s&q=x'),"
+                      " (%s, 'Seg C %s', 'group=1%s'), (%s, 'Seg D %s', 'group=%s')"
+                      % (alpha, self.tag, gid, alpha, self.tag, gid, alpha, self.tag, gid,
+                         shop_id("beta"), self.tag, gid))
+        self.addCleanup(web.STACK.sql, "DELETE FROM segment WHERE name LIKE 'Seg _ %s'" % self.tag)
+        page = self.browser.get("/admin/groups/%s/delete" % gid)
+        self.assertEqual(page.status, 200)
+        self.assertIn("Ces segments enregistrés filtrent sur ce groupe", page.text())
+        warning = re.search(r'<div class="alert segments-using" role="note" id="segments-using">.*?</div>',
+                            page.body, re.S).group(0)
+        self.assertEqual(re.findall(r"<li>.*?>(.*?)</a></li>", warning),
+                         ["Seg A %s" % self.tag, "Seg B %s" % self.tag])
+        # no segment on it: no warning
+        self.create("Libre %s" % self.tag)
+        free = self.browser.get("/admin/groups/%s/delete" % group_id("alpha", "Libre %s" % self.tag))
+        self.assertNotIn("segments-using", free.body)
+
     def test_member_counts(self):
         self.create("Compte %s" % self.tag)
         gid = group_id("alpha", "Compte %s" % self.tag)

@@ -543,6 +543,20 @@ class Mailing(WorkerCase):
         finally:
             rows("DELETE FROM segment WHERE id = %s" % old)
 
+    def test_a_segment_on_a_deleted_group_is_refused_not_counted_as_nobody(self):
+        rows("INSERT INTO customer_group (shop_id, name) VALUES (%s, 'Groupe %s parti')"
+             % (self.alpha, self.tag))
+        gone = rows("SELECT id FROM customer_group WHERE name = 'Groupe %s parti'" % self.tag)[0][0]
+        rows("INSERT INTO segment (shop_id, name, view_query) VALUES"
+             " (%s, 'Segment %s orphelin', 'group=%s')" % (self.alpha, self.tag, gone))
+        orphan = rows("SELECT id FROM segment WHERE name = 'Segment %s orphelin'" % self.tag)[0][0]
+        self.addCleanup(rows, "DELETE FROM segment WHERE id = %s" % orphan)
+        self.assertEqual(self.compose("segment:%s" % orphan).status, 200)
+        rows("DELETE FROM customer_group WHERE id = %s" % gone)
+        page = self.compose("segment:%s" % orphan)
+        self.assertEqual(page.status, 409)
+        self.assertIn("un groupe ou une étiquette supprimés", page.text())
+
     def test_nobody_to_send_to_is_said_and_nothing_queued(self):
         rows("UPDATE customer SET marketing_consent = 0 WHERE id IN (%s, %s)"
              % (self.ids["optin"], self.ids["invitedoptin"]))

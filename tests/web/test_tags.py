@@ -228,6 +228,19 @@ class TagPage(TagsBase):
         self.assertEqual(one("SELECT COUNT(*) FROM customer_tag WHERE tag_id = %s" % tid), "0")
         self.assertEqual(events(ids[1], "customer.tag_removed"), ["Adieu %s" % self.tag])
 
+    def test_delete_names_the_saved_segments_that_filter_on_the_tag(self):
+        cid = self.customers(1)[0]
+        self.add(cid, "Filtre %s" % self.tag)
+        tid = tag_id("alpha", "Filtre %s" % self.tag)
+        web.STACK.sql("INSERT INTO segment (shop_id, name, view_query) VALUES"
+                      " (%s, 'Seg T %s', 'tag=%s&status=all'), (%s, 'Seg G %s', 'group=%s')"
+                      % (shop_id("alpha"), self.tag, tid, shop_id("alpha"), self.tag, tid))
+        self.addCleanup(web.STACK.sql, "DELETE FROM segment WHERE name LIKE 'Seg _ %s'" % self.tag)
+        page = self.browser.get("/admin/tags/%s/delete" % tid)
+        self.assertIn("Ces segments enregistrés filtrent sur cette étiquette", page.text())
+        self.assertIn("Seg T %s" % self.tag, page.text())
+        self.assertNotIn("Seg G %s" % self.tag, page.text())
+
 
 class BulkTags(TagsBase):
     def test_bulk_add_a_new_tag_to_a_search_then_remove_it(self):
