@@ -15,7 +15,7 @@
   <?cs if:Page.KeyCount == 0 ?>
   <p class="empty"><?cs var:Lang.Api.Keys.None ?></p>
   <?cs else ?>
-  <table class="list api-keys">
+  <table class="list api-keys phone-cards">
     <thead><tr>
       <th scope="col"><?cs var:Lang.Api.Keys.Name ?></th>
       <th scope="col"><?cs var:Lang.Api.Keys.KeyId ?></th>

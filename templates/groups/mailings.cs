@@ -17,8 +17,8 @@
 <?cs if:Page.Count == 0 ?>
 <p class="empty"><?cs var:Lang.Mailing.None ?></p>
 <?cs else ?>
-<div class="table-wrap mailings-wrap">
-<table class="list mailings">
+<div class="table-wrap phone-cards">
+<table class="list mailings phone-cards">
   <thead><tr>
     <th scope="col"><?cs var:Lang.Mailing.Date ?></th>
     <th scope="col"><?cs var:Lang.Mailing.Subject ?></th>

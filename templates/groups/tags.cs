@@ -8,14 +8,14 @@
 <?cs if:Page.Count == 0 ?>
 <p class="empty"><?cs var:Lang.Tags.None ?></p>
 <?cs else ?>
-<div class="table-wrap">
-<table class="list tags">
+<div class="table-wrap phone-cards">
+<table class="list tags phone-cards">
   <thead><tr><th scope="col"><?cs var:Lang.Tags.Name ?></th><th scope="col" class="num"><?cs var:Lang.Tags.Customers ?></th><th scope="col"><?cs var:Lang.Tags.Rename ?></th><th scope="col"><?cs var:Lang.Groups.Actions ?></th></tr></thead>
   <tbody>
   <?cs each:tag = Page.Tags ?>
-  <tr><td><span class="tag"><?cs var:tag.name ?></span></td><td class="num"><?cs var:tag.members ?></td>
-    <td><form method="post" action="/admin/tags/<?cs var:tag.id ?>/rename" class="inline-form"><?cs call:csrf_field() ?><label class="visually-hidden" for="rename-<?cs var:tag.id ?>"><?cs var:Lang.Tags.NewName ?></label><input id="rename-<?cs var:tag.id ?>" name="name" type="text" maxlength="50" required value="<?cs var:tag.name ?>"> <button type="submit"><?cs var:Lang.Tags.Rename ?></button></form></td>
-    <td><a href="/admin/tags/<?cs var:tag.id ?>/delete"><?cs var:Lang.Tags.Delete ?></a></td></tr>
+  <tr><td data-label="<?cs var:Lang.Tags.Name ?>"><span class="tag"><?cs var:tag.name ?></span></td><td class="num" data-label="<?cs var:Lang.Tags.Customers ?>"><?cs var:tag.members ?></td>
+    <td class="cell-block" data-label="<?cs var:Lang.Tags.Rename ?>"><form method="post" action="/admin/tags/<?cs var:tag.id ?>/rename" class="inline-form"><?cs call:csrf_field() ?><label class="visually-hidden" for="rename-<?cs var:tag.id ?>"><?cs var:Lang.Tags.NewName ?></label><input id="rename-<?cs var:tag.id ?>" name="name" type="text" maxlength="50" required value="<?cs var:tag.name ?>"> <button type="submit"><?cs var:Lang.Tags.Rename ?></button></form></td>
+    <td data-label="<?cs var:Lang.Groups.Actions ?>"><a href="/admin/tags/<?cs var:tag.id ?>/delete"><?cs var:Lang.Tags.Delete ?></a></td></tr>
   <?cs /each ?>
   </tbody>
 </table>

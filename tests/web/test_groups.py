@@ -194,7 +194,7 @@ class GroupPage(GroupsBase):
             self.post_form("/admin/groups/customer/%s" % cid, [("group", gid)])
         row = re.search(r"Compte %s.*?</tr>" % self.tag, self.browser.get("/admin/groups").body,
                         re.S).group(0)
-        self.assertIn('<td class="num">3</td>', row)
+        self.assertIn('<td class="num" data-label="Membres">3</td>', row)
 
 
 class Rights(GroupsBase):

@@ -164,7 +164,7 @@ class TagPage(TagsBase):
             self.add(cid, "Vieux %s" % self.tag)
         self.add(ids[0], "Autre %s" % self.tag)
         tid = tag_id("alpha", "Vieux %s" % self.tag)
-        row = re.search(r"Vieux %s</span></td><td class=\"num\">(\d+)</td>" % self.tag,
+        row = re.search(r"Vieux %s</span></td><td class=\"num\"[^>]*>(\d+)</td>" % self.tag,
                         self.browser.get("/admin/tags").body)
         self.assertEqual(row.group(1), "2")
         answer = self.post_form("/admin/tags/%s/rename" % tid, [("name", "Neuf %s" % self.tag)])
