@@ -22,6 +22,7 @@
 #include "lib/format.h"
 #include "lib/page.h"
 #include "export.h"
+#include "view-words.h"
 
 /* The admin's remembered choice: columns (when they still read) and
  * format. Returns 0 or -1. */
@@ -141,6 +142,7 @@ recent_to_page(struct request *req)
 	struct db_param params[1] = { DB_INT(req->shop.id) };
 	static struct customer_query query;
 	char name[64], text[1024];
+	HDF *words;
 	int n = 0, fetched;
 
 	if (db_exec(&req->app->db, log, params, 1) < 0)
@@ -166,8 +168,9 @@ recent_to_page(struct request *req)
 		}
 		snprintf(name, sizeof(name), "Page.Recent.%d.View", n);
 		if (customer_query_from_text(&query, req->shop.id, req->app->config,
-		    db_text(log, 4) ? db_text(log, 4) : "") == NULL)
-			export_view_words(req, &query, name);
+		    db_text(log, 4) ? db_text(log, 4) : "") == NULL &&
+		    hdf_get_node(req->hdf, name, &words) == STATUS_OK)
+			view_words(req, &query, words, 1);
 		else
 			hdf_set_value(row, "Query", db_text(log, 4));
 		if (export_choice_read(db_text(log, 5), &choice) == NULL) {
@@ -199,6 +202,7 @@ export_page(struct request *req)
 	const char *problem, *given;
 	char view[2048], text[1024], key[32];
 	long long count;
+	HDF *words;
 	int i;
 
 	if (export_allowed(req) != 1)
@@ -235,7 +239,8 @@ export_page(struct request *req)
 		return;
 	}
 	export_view_text(&query, view, sizeof(view));
-	export_view_words(req, &query, "Page.View");
+	if (hdf_get_node(req->hdf, "Page.View", &words) == STATUS_OK)
+		view_words(req, &query, words, 1);
 	filters_to_page(req, &query);
 	columns_to_page(req, &choice, view, format);
 	export_choice_text(&choice, text, sizeof(text));

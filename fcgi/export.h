@@ -104,10 +104,6 @@ extern struct field export_fields[CUSTOMER_KEY__MAX + EXPORT_KEY__MAX + 1];
  * "q=martin&status=active&sort=name&dir=asc". */
 void export_view_text(const struct customer_query *query, char *out, size_t size);
 
-/* Sets Page.View.N.Label / .Value: the view in words, in the admin's
- * language, under node name. */
-void export_view_words(struct request *req, const struct customer_query *query,
-    const char *name);
 
 /* export-page.c */
 void export_page(struct request *req);

@@ -24,6 +24,7 @@
 #include "lib/page.h"
 #include "lib/session.h"
 #include "groups.h"
+#include "view-words.h"
 
 enum segments_sql { SQL_SEGMENTS, SQL_SEGMENT, SQL_SEGMENT_ADD, SQL_SEGMENT_RENAME,
 	SQL_SEGMENT_DELETE, SEGMENTS_SQL__MAX };
@@ -139,13 +140,15 @@ count_to_hdf(struct request *req, HDF *node, struct customer_query *query)
 	return 0;
 }
 
-/* One segment under node: its name, view and count (or "missing"). */
+/* One segment under node: its name, view, count (or "missing") and its
+ * filters in words (Words). */
 static int
 segment_to_hdf(struct request *req, HDF *node, const char *id, const char *name,
     const char *view)
 {
 	static struct customer_query query;
 	int status = view_query(req, view, &query);
+	HDF *words;
 
 	if (status < 0)
 		return -1;
@@ -156,6 +159,9 @@ segment_to_hdf(struct request *req, HDF *node, const char *id, const char *name,
 		hdf_set_value(node, "missing", "1");
 		return 0;
 	}
+	if (hdf_get_node(node, "Words", &words) != STATUS_OK)
+		return -1;
+	view_words(req, &query, words, 0);
 	return count_to_hdf(req, node, &query);
 }
 

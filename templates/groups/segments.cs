@@ -24,7 +24,7 @@ def:segment_links(s, open) ?><a href="<?cs var:open ?>"><?cs var:Lang.Segments.O
 <ul class="segments">
 <?cs each:s = Page.Segments ?>
   <li class="segment" id="segment-<?cs var:s.id ?>"><strong class="segment-name"><?cs var:s.name ?></strong> <span class="segment-count"><?cs call:segment_count(s) ?></span>
-    <?cs if:s.missing ?><span class="sub"><?cs var:Lang.Segments.Missing ?></span><?cs /if ?>
+    <?cs if:s.missing ?><span class="sub"><?cs var:Lang.Segments.Missing ?></span><?cs else ?><span class="sub segment-words"><?cs each:w = s.Words ?><?cs var:w.Label ?> <?cs var:w.Value ?><?cs if:!last(w) ?> · <?cs /if ?><?cs /each ?></span><?cs /if ?>
     <span class="segment-links"><?cs call:segment_links(s, "/admin/segments/" + s.id) ?></span>
     <details class="segment-edit"><summary><?cs var:Lang.Segments.Change ?></summary>
       <form method="post" action="/admin/segments/<?cs var:s.id ?>/rename" class="inline-form">

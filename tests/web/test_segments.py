@@ -10,6 +10,7 @@ tax exemption in the export; another shop's segment ids answered 404."""
 
 import csv
 import io
+import html
 import re
 import unittest
 import urllib.parse
@@ -299,6 +300,9 @@ class SavedSegments(unittest.TestCase):
         owners = item(self.browser)
         self.assertIn("Membres par e-mail", owners)
         self.assertIn("3 clients", owners)
+        # what it holds, in words: its group by name
+        words = re.search(r'<span class="sub segment-words">(.*?)</span>', owners, re.S).group(1)
+        self.assertIn("Groupe\u00a0: Adhérents", html.unescape(words))
         self.assertIn(export, owners)
         self.assertIn(write, owners)
         # staff are offered only what they may do: writing is the owners',
@@ -325,6 +329,14 @@ class SavedSegments(unittest.TestCase):
         self.assertEqual(answer.status, 303)
         self.assertEqual(self.segment("Recherche")[1],
                          "q=abeille&status=active&consent=yes&sort=name&dir=asc")
+        # the segments page says them in words, without the order
+        listing = self.browser.get("/admin/segments")
+        item = re.search(r'id="segment-%s">(.*?)</li>' % self.segment("Recherche")[0],
+                         listing.body, re.S).group(1)
+        words = html.unescape(re.search(r'<span class="sub segment-words">(.*?)</span>', item,
+                                        re.S).group(1)).replace("\u00a0", " ")
+        self.assertEqual(words, "Recherche : « abeille » · Statut : Actifs"
+                                " · Accepte le marketing : oui")
 
     def test_a_bad_view_or_name_is_refused_and_nothing_saved(self):
         before = sql("SELECT COUNT(*) FROM segment")
