@@ -350,7 +350,7 @@ class Bulk(GroupsBase):
         page = self.post_form("/admin/groups/bulk", [("scope", "ticked"), ("op", "group_remove"),
                                                      ("to_group", gid), ("id", cid)])
         self.assertEqual(page.status, 400)
-        self.assertIn("Aucun des clients choisis n’est dans le groupe", page.text())
+        self.assertIn("Aucun des clients choisis n'est dans le groupe", page.text())
         page = self.post_form("/admin/groups/bulk", [("scope", "ticked")])
         self.assertEqual(page.status, 400)
         self.assertIn("Aucun client", page.text())
@@ -396,7 +396,7 @@ class Tenancy(GroupsBase):
         cid = self.customers(1)[0]
         answer = self.post_form("/admin/groups/customer/%s" % cid, [("group", self.beta_group)])
         self.assertEqual(answer.status, 404)
-        self.assertIn("Ce groupe n’existe pas dans cette boutique", answer.text())
+        self.assertIn("Ce groupe n'existe pas dans cette boutique", answer.text())
         answer = self.post_form("/admin/customers/new",
                                 [("email", "%s-x@alpha.test" % self.tag), ("groups_shown", "1"),
                                  ("group", self.beta_group)], token_page="/admin/customers/new")

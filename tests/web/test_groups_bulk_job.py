@@ -228,7 +228,7 @@ class GroupsBulkJob(JobsWorker, WorkerCase):
         ids = self.customers(3)
         name = "Marché %s" % self.tag
         page = self.post([("scope", "all"), ("q", self.tag), ("op", "tag_add"), ("to_tag", name)])
-        self.assertIn("Ajouter l’étiquette « %s » : 3 clients ?" % name, page.text())
+        self.assertIn("Ajouter l'étiquette « %s » : 3 clients ?" % name, page.text())
         self.assertIsNone(self.tag_id("alpha", name))
         job_id = self.queue([("op", "tag_add"), ("to_tag", name)])
         # made with the job, given by the worker

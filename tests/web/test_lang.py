@@ -95,6 +95,13 @@ class Languages(unittest.TestCase):
         self.assertEqual(loose, [])
         self.assertEqual(self.fr["Typo.Colon"], ":")  # keys() strips the U+00A0
 
+    def test_one_apostrophe_throughout(self):
+        """The straight one, as most of the texts had it: a page that
+        mixed "l'étiquette" and "l’étiquette" read as two hands."""
+        curly = ["%s: %s" % (k, v) for k, v in list(self.fr.items()) + list(self.en.items())
+                 if "\u2019" in v]
+        self.assertEqual(curly, [])
+
     def test_templates_leave_punctuation_to_the_language(self):
         """A template writes Lang.Typo's marks, not French ones that the
         English page would show as "Reason : …" or "« VIP »"."""

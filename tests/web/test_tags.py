@@ -78,7 +78,7 @@ class CustomerTags(TagsBase):
         cid = self.customers(1)[0]
         answer = self.add(cid, "   ")
         self.assertEqual(answer.status, 400)
-        self.assertIn("Écrivez le nom de l’étiquette", answer.text())
+        self.assertIn("Écrivez le nom de l'étiquette", answer.text())
         answer = self.add(cid, "x" * 51)
         self.assertEqual(answer.status, 400)
         self.assertEqual(one("SELECT COUNT(*) FROM customer_tag WHERE customer_id = %s" % cid), "0")
@@ -250,7 +250,7 @@ class BulkTags(TagsBase):
         self.assertIn('list="tag-names"', chooser.body)
         page = self.post_form("/admin/groups/bulk", query + [("op", "tag_add"),
                                                              ("to_tag", "Marché %s" % self.tag)])
-        self.assertIn("Ajouter l’étiquette « Marché %s » : 3 clients ?" % self.tag, page.text())
+        self.assertIn("Ajouter l'étiquette « Marché %s » : 3 clients ?" % self.tag, page.text())
         # nothing made before the confirmation, the new tag neither
         self.assertIsNone(tag_id("alpha", "Marché %s" % self.tag))
         # everything that matches: the tag made at the confirmation, given
@@ -268,7 +268,7 @@ class BulkTags(TagsBase):
         page = self.post_form("/admin/groups/bulk", [("scope", "ticked"), ("id", ids[0]),
                                                      ("op", "tag_remove"),
                                                      ("to_tag", "marche %s" % self.tag)])
-        self.assertIn("Retirer l’étiquette « Marché %s » : 1 client ?" % self.tag, page.text())
+        self.assertIn("Retirer l'étiquette « Marché %s » : 1 client ?" % self.tag, page.text())
         self.confirm(page)
         self.assertEqual(tagged(tid), sorted(ids[1:]))
         self.assertEqual(events(ids[0], "customer.tag_removed"), ["Marché %s" % self.tag])
@@ -281,7 +281,7 @@ class BulkTags(TagsBase):
         self.assertIsNone(tag_id("alpha", "Inconnu %s" % self.tag))
         # a typo loses nothing: the choice again, saying why, with the
         # customers chosen and the name typed
-        self.assertIn("Cette étiquette n’existe pas dans cette boutique.", answer.text())
+        self.assertIn("Cette étiquette n'existe pas dans cette boutique.", answer.text())
         self.assertIn('<input type="hidden" name="id" value="%s">' % cid, answer.body)
         self.assertIn('value="Inconnu %s"' % self.tag, answer.body)
 
