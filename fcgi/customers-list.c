@@ -107,6 +107,8 @@ list_view_links(struct request *req, const struct customer_query *query)
 		hdf_set_value(req->hdf, "Page.FiltersOpen", "1");
 	hdf_set_value(req->hdf, "Page.Filter.status", customer_query_keys[CUSTOMER_KEY_STATUS]
 	    .field.choices[query->status]);
+	/* the total spent's filter is in the shop's currency */
+	hdf_set_value(req->hdf, "Page.Currency", format_currency_symbol(req->shop.currency));
 }
 
 /* Page.MayExport when the admin may export (the list's "Exporter"

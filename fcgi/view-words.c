@@ -7,6 +7,7 @@
 #include <config.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lib/format.h"
@@ -68,11 +69,11 @@ view_words(struct request *req, const struct customer_query *query, HDF *node, i
 	static const struct {
 		enum customer_key from, to;
 		const char *label;
-		int dates;
+		int dates;	/* 0 numbers, 1 dates, 2 amounts */
 	} ranges[] = {
 		{ CUSTOMER_KEY_FROM, CUSTOMER_KEY_TO, "View.SignedUp", 1 },
 		{ CUSTOMER_KEY_ORDERS_MIN, CUSTOMER_KEY_ORDERS_MAX, "View.Orders", 0 },
-		{ CUSTOMER_KEY_SPENT_MIN, CUSTOMER_KEY_SPENT_MAX, "View.Spent", 0 },
+		{ CUSTOMER_KEY_SPENT_MIN, CUSTOMER_KEY_SPENT_MAX, "View.Spent", 2 },
 		{ CUSTOMER_KEY_LAST_FROM, CUSTOMER_KEY_LAST_TO, "View.LastOrder", 1 },
 	};
 	char key[96], from[64], to[64], text[512];
@@ -100,13 +101,21 @@ view_words(struct request *req, const struct customer_query *query, HDF *node, i
 		customer_query_value(query, ranges[r].to, to, sizeof(to));
 		if (from[0] == '\0' && to[0] == '\0')
 			continue;
-		if (ranges[r].dates) {
+		if (ranges[r].dates == 1) {
 			char written[64];
 
 			format_date(from, req->shop.lang, written, sizeof(written));
 			snprintf(from, sizeof(from), "%s", written);
 			format_date(to, req->shop.lang, written, sizeof(written));
 			snprintf(to, sizeof(to), "%s", written);
+		} else if (ranges[r].dates == 2) {
+			/* whole units of the shop's currency */
+			if (from[0] != '\0')
+				format_money(atoll(from) * 100, req->shop.currency, req->shop.lang, from,
+				    sizeof(from));
+			if (to[0] != '\0')
+				format_money(atoll(to) * 100, req->shop.currency, req->shop.lang, to,
+				    sizeof(to));
 		}
 		view_range(req, from, to, text, sizeof(text));
 		view_line(req, node, &n, ranges[r].label, text);

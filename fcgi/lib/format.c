@@ -39,8 +39,8 @@ group_digits(unsigned long long value, const char *sep, char *out, size_t size)
 	out[o] = '\0';
 }
 
-static const char *
-currency_symbol(const char *currency)
+const char *
+format_currency_symbol(const char *currency)
 {
 	if (currency == NULL || strcmp(currency, "EUR") == 0)
 		return "€";
@@ -78,7 +78,7 @@ format_money(long long cents, const char *currency, enum lang lang, char *out, s
 	unsigned long long magnitude = cents < 0 ? 0ULL - (unsigned long long)cents :
 	    (unsigned long long)cents;
 	const char *sign = cents < 0 ? "-" : "";
-	const char *symbol = currency_symbol(currency);
+	const char *symbol = format_currency_symbol(currency);
 
 	hundredths[0] = (char)('0' + magnitude % 100 / 10);
 	hundredths[1] = (char)('0' + magnitude % 10);

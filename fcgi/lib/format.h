@@ -11,6 +11,10 @@
 
 #include "lang.h"
 
+/* The sign or code an amount in currency (ISO 4217; NULL: EUR) is written
+ * with: "€", "£", "$", "CHF", else the code itself. */
+const char *format_currency_symbol(const char *currency);
+
 /* Formats cents of currency (ISO code, e.g. "EUR"). */
 void format_money(long long cents, const char *currency, enum lang lang, char *out, size_t size);
 

@@ -41,7 +41,7 @@
     <fieldset><legend><?cs var:Lang.Customers.Orders ?></legend>
       <label><?cs var:Lang.Customers.Min ?> <input type="number" min="0" name="orders_min" value="<?cs var:Page.Filter.orders_min ?>"></label>
       <label><?cs var:Lang.Customers.Max ?> <input type="number" min="0" name="orders_max" value="<?cs var:Page.Filter.orders_max ?>"></label></fieldset>
-    <fieldset><legend><?cs var:Lang.Customers.SpentFilter ?></legend>
+    <fieldset><legend><?cs var:Lang.Customers.SpentFilter ?> (<?cs var:Page.Currency ?>)</legend>
       <label><?cs var:Lang.Customers.Min ?> <input type="number" min="0" name="spent_min" value="<?cs var:Page.Filter.spent_min ?>"></label>
       <label><?cs var:Lang.Customers.Max ?> <input type="number" min="0" name="spent_max" value="<?cs var:Page.Filter.spent_max ?>"></label></fieldset>
     <fieldset><legend><?cs var:Lang.Customers.LastOrder ?></legend>

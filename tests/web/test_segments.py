@@ -338,6 +338,25 @@ class SavedSegments(unittest.TestCase):
         self.assertEqual(words, "Recherche : « abeille » · Statut : Actifs"
                                 " · Accepte le marketing : oui")
 
+    def test_amounts_are_in_the_shops_currency(self):
+        shop = data.shop_id("segments")
+        before = sql("SELECT currency FROM shop WHERE id = %s" % shop)[0][0]
+        sql("UPDATE shop SET currency = 'GBP' WHERE id = %s" % shop)
+        try:
+            page = self.browser.get("/admin/customers")
+            self.assertIn("<legend>Total dépensé (£)</legend>", page.body)
+            self.assertEqual(self.save("Gros paniers", "spent_min=50&sort=name&dir=asc").status,
+                             303)
+            listing = self.browser.get("/admin/segments")
+            item = re.search(r'id="segment-%s">(.*?)</li>' % self.segment("Gros paniers")[0],
+                             listing.body, re.S).group(1)
+            self.assertIn("Total dépensé : à partir de 50,00 £",
+                          html.unescape(item).replace("\u00a0", " ").replace("\u202f", " "))
+        finally:
+            sql("UPDATE shop SET currency = '%s' WHERE id = %s" % (before, shop))
+        self.assertIn("<legend>Total dépensé (€)</legend>",
+                      self.browser.get("/admin/customers").body)
+
     def test_a_bad_view_or_name_is_refused_and_nothing_saved(self):
         before = sql("SELECT COUNT(*) FROM segment")
         for name, view in (("Page", "q=a&after=abc"), ("Inconnu", "color=red"),
