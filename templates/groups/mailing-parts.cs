@@ -18,17 +18,18 @@ def:mail_preview(kind) ?>
       </div>
     </div>
     <p class="mail-preview-foot"><?cs var:Lang.Mail.Footer ?> <?cs var:Lang.Mailing.PreviewRecipient ?></p><?cs if:kind != "system" ?>
-    <p class="mail-preview-foot"><?cs var:Lang.Unsubscribe.Mail.FooterHtml ?> <span class="mail-preview-link"><?cs var:Lang.Unsubscribe.Mail.Link ?></span></p><?cs /if ?>
+    <p class="mail-preview-foot"><?cs var:Lang.Unsubscribe.Mail.FooterHtml ?> <span class="mail-preview-link"><?cs var:Lang.Unsubscribe.Mail.Link ?></span></p><?cs else ?>
+    <p class="mail-preview-foot"><?cs var:Lang.Mail.SystemWhy ?></p><?cs /if ?>
   </div>
   <details class="mail-preview-text">
     <summary><?cs var:Lang.Mailing.PreviewText ?></summary>
     <pre><?cs var:Page.Preview.Text ?>
 
-<?cs var:Shop.Name ?><?cs if:kind != "system" ?>
+<?cs var:Shop.Name ?>
 
 --
-<?cs var:Lang.Unsubscribe.Mail.Footer ?>
-<?cs var:Lang.Mailing.PreviewLink ?><?cs /if ?></pre>
+<?cs if:kind != "system" ?><?cs var:Lang.Unsubscribe.Mail.Footer ?>
+<?cs var:Lang.Mailing.PreviewLink ?><?cs else ?><?cs var:Lang.Mail.SystemWhy ?><?cs /if ?></pre>
   </details><?cs
 /def ?><?cs
 

@@ -221,7 +221,13 @@ class Mailing(WorkerCase):
         self.assertEqual(self.who(messages), sorted(SYSTEM))
         for message in messages:
             self.assertIsNone(message["List-Unsubscribe"])
-            self.assertNotIn("désabonner", message.get_body(preferencelist=("html",)).get_content())
+            body = message.get_body(preferencelist=("html",)).get_content()
+            self.assertNotIn("désabonner", body)
+            # it says why it comes, as a marketing mail does
+            why = ("Vous recevez cette annonce de service parce que vous êtes client de la"
+                   " boutique.")
+            self.assertIn(why, body)
+            self.assertIn("\n--\n" + why, message.get_body(preferencelist=("plain",)).get_content())
         with open(os.path.join(web.STACK.var, "mailing-system.html"), "w") as f:
             f.write(messages[0].get_body(preferencelist=("html",)).get_content())
 
@@ -395,8 +401,8 @@ class Mailing(WorkerCase):
                          200)
         self.assertEqual(rows("SELECT COUNT(*) FROM outbox WHERE subject = '[Essai] Essai service'"
                               " AND body_text NOT LIKE '%%désabonner%%'"
-                              " AND body_text NOT LIKE '%%--%%'"
-                              " AND body_html NOT LIKE '%%désabonner%%'"), [["1"]])
+                              " AND body_html NOT LIKE '%%désabonner%%'"
+                              " AND body_text LIKE '%%annonce de service parce que%%'"), [["1"]])
 
     def test_tests_are_limited_per_admin_and_the_limit_is_said(self):
         admin = rows("SELECT id FROM admin WHERE email = 'owner@alpha.test'")[0][0]
