@@ -381,11 +381,17 @@ customers_update(struct request *req)
 	};
 	int result;
 
-	/* someone to reach stays: an e-mail, a phone or a postal address */
+	/* someone to reach stays: an e-mail, a phone or a postal address;
+	 * and, as for a new customer, without an e-mail a name to list them by */
 	if (fields.email == NULL && (phone == NULL || *phone == '\0') &&
-	    (address == NULL || *address == '\0')) {
+	    (address == NULL || *address == '\0'))
 		hdf_set_value(req->hdf, "Page.Errors.email",
 		    request_text(req, "Customers.ContactNeeded"));
+	if (fields.email == NULL && (fields.first_name == NULL || *fields.first_name == '\0') &&
+	    (fields.last_name == NULL || *fields.last_name == '\0'))
+		hdf_set_value(req->hdf, "Page.Errors.last_name",
+		    request_text(req, "Customers.NameNeeded"));
+	if (hdf_get_obj(req->hdf, "Page.Errors") != NULL) {
 		req->status = 400;
 		customers_edit_invalid(req);
 		return;
@@ -495,7 +501,11 @@ customers_delete_form(struct request *req)
 	if (lock_customer(req, &current) != 1)
 		return;
 	db_rollback(&req->app->db);
+	/* who, however they are known: a name, an address, a phone */
 	hdf_set_value(req->hdf, "Page.Email", current.email);
+	hdf_set_value(req->hdf, "Page.FirstName", current.first_name);
+	hdf_set_value(req->hdf, "Page.LastName", current.last_name);
+	hdf_set_value(req->hdf, "Page.Phone", current.phone_digits);
 	hdf_set_int_value(req->hdf, "Page.Id", (int)req->path_id);
 	back_to_page(req);
 	page_render(req, 200, "customers/delete.cs");

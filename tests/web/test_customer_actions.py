@@ -1,6 +1,8 @@
 """Acting on one customer: edit, block / unblock, inactive / reactivate,
 erase (owners only), send a message. Each bad input changes nothing."""
 
+import html
+import re
 import unittest
 
 from fixtures import ALPHA_HOST, ALPHA_OWNER, ALPHA_STAFF, BETA_HOST, BETA_OWNER
@@ -114,6 +116,25 @@ class Status(Actions):
 
 
 class Erase(Actions):
+    def test_the_confirmation_names_whoever_it_erases(self):
+        def who():
+            page = self.browser.get(self.path + "/delete")
+            self.assertEqual(page.status, 200)
+            return html.unescape(re.search(r'<strong id="who">(.*?)</strong>', page.body,
+                                           re.S).group(1))
+        self.assertIn("Action", who())
+        self.assertIn("(%s)" % self.email, who())
+        # no address: the name alone, then the phone, then the number
+        web.STACK.sql("UPDATE customer SET email = NULL, phone = '06 12 34 56 78',"
+                      " phone_digits = '0612345678' WHERE id = %s" % self.id)
+        self.assertNotIn("(", who())
+        web.STACK.sql("UPDATE customer SET first_name = '', last_name = '' WHERE id = %s"
+                      % self.id)
+        self.assertEqual(who(), "0612345678")
+        web.STACK.sql("UPDATE customer SET phone = '', phone_digits = '' WHERE id = %s"
+                      % self.id)
+        self.assertEqual(who().replace("\u00a0", " "), "le client n° %s" % self.id)
+
     def test_staff_may_not_delete(self):
         staff = web.Browser(ALPHA_HOST)
         staff.sign_in(*ALPHA_STAFF)

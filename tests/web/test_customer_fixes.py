@@ -236,6 +236,23 @@ class Country(Customer):
         self.assertEqual(one("SELECT country, first_name FROM customer WHERE id = %s" % self.id),
                          ["JP", "Fanny"])
 
+    def test_an_edit_cannot_leave_a_customer_without_address_nor_name(self):
+        """the new customer form's rule, on the edit form too"""
+        sql("UPDATE customer SET phone = '0612345678' WHERE id = %s" % self.id)
+        answer = self.post("/edit", {"email": "  ", "first_name": " ", "last_name": "   ",
+                                     "phone": "0612345678", "language": "fr"})
+        self.assertEqual(answer.status, 400)
+        self.assertIn("Sans adresse e-mail, donnez au moins le nom ou le prénom de la personne.",
+                      answer.text())
+        self.assertEqual(one("SELECT email, first_name, last_name FROM customer WHERE id = %s"
+                             % self.id), [self.email, "Fanny", "Fixe"])
+        # a name is enough, as for a new customer
+        answer = self.post("/edit", {"email": "", "first_name": "", "last_name": "Fixe",
+                                     "phone": "0612345678", "language": "fr"})
+        self.assertEqual(answer.status, 303)
+        self.assertEqual(one("SELECT email, last_name FROM customer WHERE id = %s" % self.id),
+                         ["NULL", "Fixe"])
+
 
 class StatusUndo(Customer):
     def test_unblocking_an_inactive_customer_gives_inactive(self):
