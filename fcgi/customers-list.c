@@ -501,6 +501,36 @@ list_self_link(struct request *req, const struct customer_query *query)
 		hdf_set_value(req->hdf, "Page.RowBack", back);
 }
 
+/* An empty first page of the default status (active, invited, blocked):
+ * whether the same view finds inactive or waiting customers, said with a
+ * link to them (Page.Elsewhere, Page.ElsewhereView), so that a search for
+ * someone made inactive is not answered "nobody". 0 or -1. */
+static int
+list_elsewhere(struct request *req, const struct customer_query *query)
+{
+	static struct customer_query wider;
+	char filters[1600], sort[16], dir[16], view[sizeof(filters) + 64], text[32];
+	long long count;
+
+	if (query->status != CUSTOMER_STATUS_CURRENT || query->page != 1 || query->cursor ||
+	    customer_query_from_request(&wider, req) != NULL)
+		return 0;
+	wider.status = CUSTOMER_STATUS_ALL;
+	count = customer_query_count(&wider, &req->app->db);
+	if (count <= 0)
+		return count < 0 ? -1 : 0;
+	customer_query_filters_text(&wider, filters, sizeof(filters));
+	customer_query_value(&wider, CUSTOMER_KEY_SORT, sort, sizeof(sort));
+	customer_query_value(&wider, CUSTOMER_KEY_DIR, dir, sizeof(dir));
+	snprintf(view, sizeof(view), "%ssort=%s&dir=%s", filters, sort, dir);
+	hdf_set_value(req->hdf, "Page.ElsewhereView", view);
+	format_count(count > CUSTOMER_COUNT_CAP ? CUSTOMER_COUNT_CAP : count, req->shop.lang, text,
+	    sizeof(text));
+	hdf_set_value(req->hdf, "Page.Elsewhere", text);
+	hdf_set_int_value(req->hdf, "Page.ElsewhereNumber", (int)count);
+	return 0;
+}
+
 void
 customers_list(struct request *req)
 {
@@ -561,7 +591,8 @@ customers_list(struct request *req)
 		page_error(req, 500, NULL);
 		return;
 	}
-	if (customers_columns_rows(req, &query) != 0) {
+	if (customers_columns_rows(req, &query) != 0 ||
+	    (shown == 0 && list_elsewhere(req, &query) != 0)) {
 		page_error(req, 500, NULL);
 		return;
 	}

@@ -105,7 +105,18 @@ class Status(Actions):
         self.assertEqual(self.customer("status"), ["inactive"])
         # the list's links carry the way back (?back=…)
         link = 'href="%s[?"]' % self.path
-        self.assertNotRegex(self.browser.get("/admin/customers?q=" + self.email).body, link)
+        found = self.browser.get("/admin/customers?q=" + self.email)
+        self.assertNotRegex(found.body, link)
+        # the search says it found someone inactive, and leads there
+        self.assertIn("Aucun client actif, invité ou bloqué ne correspond", found.text())
+        self.assertIn("1 client inactif ou en liste d'attente correspond : le voir", found.text())
+        there = html.unescape(re.search(r'<p class="elsewhere" id="elsewhere"><a href="([^"]+)"',
+                                        found.body).group(1))
+        self.assertIn("status=all", there)
+        self.assertRegex(self.browser.get(there).body, link)
+        # nobody anywhere: no such line
+        self.assertNotIn('id="elsewhere"',
+                         self.browser.get("/admin/customers?q=zzpersonne" + self.email).body)
         self.assertEqual(self.post("/reactivate").status, 303)
         self.assertEqual(self.customer("status"), ["invited"])
         self.assertRegex(self.browser.get("/admin/customers?q=" + self.email).body, link)
