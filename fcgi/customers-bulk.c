@@ -38,7 +38,12 @@ static const char *const bulk_scope_names[BULK_SCOPE__MAX + 1] = {
 /* The bulk form's own fields; the list's filters follow (main), so that
  * bulk_fields[BULK_FIELD_ACTION] is its action too. */
 enum bulk_field { BULK_FIELD_ACTION, BULK_FIELD_SCOPE, BULK_FIELD_ID, BULK_FIELD_REASON,
-	BULK_FIELD_CONFIRM, BULK_FIELD__MAX };
+	BULK_FIELD_CONFIRM, BULK_FIELD_TYPED, BULK_FIELD__MAX };
+
+/* Erasing more customers than this at once asks for their number to be
+ * typed: one red button was all that stood between a shop and an empty
+ * list (it cannot be undone). */
+#define BULK_DELETE_TYPED 10
 static const struct field bulk_own_fields[BULK_FIELD__MAX + 1] = {
 	/* empty: the list's "choose an action" (the page works without
 	 * script, so nothing is chosen for the admin) */
@@ -47,7 +52,30 @@ static const struct field bulk_own_fields[BULK_FIELD__MAX + 1] = {
 	[BULK_FIELD_ID] = { "id", FIELD_IDS, 0, 0, 0, BULK_SELECTION_TICKED, NULL },
 	[BULK_FIELD_REASON] = { "reason", FIELD_TEXT, 0, 500, 0, 0, NULL },
 	[BULK_FIELD_CONFIRM] = { "confirm", FIELD_INT, 0, 1, 1, 1, NULL },
+	/* the number of customers to erase, as the admin typed it */
+	[BULK_FIELD_TYPED] = { "typed", FIELD_TEXT, 0, 40, 0, 0, NULL },
 };
+
+/* Whether text, with its spaces and separators taken out, is count. */
+static int
+typed_is(const char *text, long long count)
+{
+	long long value = 0;
+	int digits = 0;
+
+	for (; text != NULL && *text != '\0'; text++) {
+		if (*text >= '0' && *text <= '9') {
+			if (value > 100000000LL)
+				return 0;
+			value = value * 10 + (*text - '0');
+			digits++;
+		} else if (*text != ' ' && *text != '.' && *text != ',' && *text != '\'' &&
+		    (unsigned char)*text < 0x80) {
+			return 0;
+		}
+	}
+	return digits > 0 && value == count;
+}
 
 /* bulk_own_fields and the list's filters, for "everything that matches"
  * and the way back */
@@ -109,7 +137,7 @@ customers_bulk(struct request *req)
 	const char *reason = request_field(req, &bulk_fields[BULK_FIELD_REASON]);
 	unsigned char selection[16];
 	long long chosen, count;
-	int need_reason;
+	int need_reason, refused = 0;
 
 	/* groups and tags have their own form (groups.fcgi) */
 	if (action < 0 || bulk_actions[action].grouping) {
@@ -147,7 +175,17 @@ customers_bulk(struct request *req)
 		hdf_set_int_value(req->hdf, "Page.LeftAsTheyAre", (int)(chosen - count));
 	hdf_set_value(req->hdf, "Page.Action", bulk_action_names[action]);
 	hdf_set_int_value(req->hdf, "Page.Count", (int)count);
-	if (count == 0 || request_field(req, &bulk_fields[BULK_FIELD_CONFIRM]) == NULL || need_reason) {
+	if (bulk_actions[action].change == CUSTOMER_ERASE && count > BULK_DELETE_TYPED) {
+		hdf_set_value(req->hdf, "Page.TypeCount", "1");
+		if (request_field(req, &bulk_fields[BULK_FIELD_CONFIRM]) != NULL &&
+		    !typed_is(request_field(req, &bulk_fields[BULK_FIELD_TYPED]), count)) {
+			hdf_set_value(req->hdf, "Page.Message",
+			    request_text(req, "Customers.Bulk.TypeCountWrong"));
+			refused = 1;
+		}
+	}
+	if (count == 0 || request_field(req, &bulk_fields[BULK_FIELD_CONFIRM]) == NULL ||
+	    need_reason || refused) {
 		if (bulk_selection_names(req, selection, count) != 0)
 			return;
 		db_rollback(&req->app->db);
@@ -159,7 +197,7 @@ customers_bulk(struct request *req)
 			hdf_set_value(req->hdf, "Page.Reason", reason);
 		hdf_set_value(req->hdf, "Page.Scope", everything ? "all" : "ticked");
 		bulk_keep_ids(req);
-		page_render(req, count == 0 || need_reason ? 400 : 200, "customers/bulk.cs");
+		page_render(req, count == 0 || need_reason || refused ? 400 : 200, "customers/bulk.cs");
 		return;
 	}
 	if (everything) {

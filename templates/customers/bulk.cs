@@ -19,6 +19,8 @@
   <?cs if:Page.Reason ?><p><?cs var:Lang.Customers.Reason ?><?cs var:Lang.Typo.Colon ?> <?cs var:Page.Reason ?></p><?cs /if ?>
   <?cs if:Page.Message ?><p class="alert" role="alert"><?cs var:Page.Message ?></p><?cs /if ?>
   <form method="post" action="/admin/customers/bulk" class="actions">
+    <?cs if:Page.TypeCount ?><label for="bulk-typed" class="wide-input"><?cs var:Lang.Customers.Bulk.TypeCount ?> (<?cs var:Page.Count ?>)</label>
+    <input id="bulk-typed" class="wide-input" name="typed" type="text" inputmode="numeric" autocomplete="off" required<?cs if:Page.Message ?> aria-invalid="true"<?cs /if ?>><?cs /if ?>
     <?cs if:Page.NeedReason ?><label for="bulk-reason" class="visually-hidden"><?cs var:Lang.Customers.Reason ?></label>
     <input id="bulk-reason" class="wide-input" name="reason" type="text" maxlength="500" required placeholder="<?cs var:Lang.Customers.ReasonPlaceholder ?>"><?cs /if ?>
     <?cs call:csrf_field() ?>

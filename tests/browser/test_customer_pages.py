@@ -2,6 +2,7 @@
 the search, a bulk action with its confirmation, and the list and a
 customer's page on a phone-sized screen, which must not scroll sideways."""
 
+import os
 import time
 
 from fixtures import ALPHA_HOST, ALPHA_OWNER
@@ -12,6 +13,7 @@ LONG_EMAIL = ("marie-charlotte.de-la-tour-dauvergne.sans-espace-aucune@"
               "une-tres-longue-adresse-de-messagerie-associative.example.fr")
 BULK_CUSTOMERS = ("bulk.one@alpha.test", "bulk.two@alpha.test")
 JOB_CUSTOMERS = ("job.one@alpha.test", "job.two@alpha.test", "job.three@alpha.test")
+ERASED_CUSTOMERS = tuple("efface.%d@alpha.test" % i for i in range(11))
 
 
 def setUpModule():
@@ -19,7 +21,8 @@ def setUpModule():
     rows = [(LONG_EMAIL, "Marie-Charlotte", "Zlongaddress"),
             ("zz.elodie@alpha.test", "Élodie", "Aabord"), ("aa.elodie@alpha.test", "Élodie", "Zzbout")] + \
         [(email, "Client", "Zbulkaction") for email in BULK_CUSTOMERS] + \
-        [(email, "Client", "Zbulkjob") for email in JOB_CUSTOMERS]
+        [(email, "Client", "Zbulkjob") for email in JOB_CUSTOMERS] + \
+        [(email, "Client", "Zeffacement") for email in ERASED_CUSTOMERS]
     browsing.STACK.sql("".join(
         "INSERT INTO customer (shop_id, email, first_name, last_name, status, source)"
         " SELECT id, '%s', '%s', '%s', 'active', 'admin' FROM shop WHERE slug = 'alpha';" % row
@@ -41,6 +44,8 @@ class CustomerPages(BrowserTest):
     def setUp(self):
         super().setUp()
         self.admin = self.sign_in_admin(ALPHA_HOST, *ALPHA_OWNER)
+        self.shots = os.environ.get("FIDELE_SHOTS") or os.path.join(browsing.STACK.var, "shots")
+        os.makedirs(self.shots, exist_ok=True)
 
     def search(self, words):
         self.admin.fill("#q", words)
@@ -146,6 +151,33 @@ class CustomerPages(BrowserTest):
         tab.click_and_wait("a.button.primary")
         self.assertEqual(tab.path(), "/admin/customers?q=zbulkjob&status=current&")
         self.assertNotIn("Une action groupée est en cours", tab.text())
+
+    def test_erasing_more_than_ten_asks_for_their_number(self):
+        tab = self.admin
+        self.search("zeffacement")
+        tab.click("table.list tbody input[name=id]")
+        tab.click("input[name=scope][value=all]")
+        tab.choose("#bulk-action", "delete")
+        self.assertEqual(tab.click_and_wait("form.bulk-form .bulk-bar button[type=submit]"), 200)
+        self.assertIn("tapez le nombre de clients à supprimer (11)", tab.text())
+        for width, height in (browsing.DESKTOP, browsing.PHONE):
+            tab.set_viewport(width, height, mobile=width < 600)
+            tab.screenshot(os.path.join(self.shots, "bulk-erase-%d.png" % width))
+            self.assert_accessible(tab, "the erase confirmation at %d px" % width)
+        tab.set_viewport(*browsing.DESKTOP)
+        # the field is required: the button alone sends nothing
+        tab.click("form.actions button[type=submit]")
+        time.sleep(0.5)
+        self.assertEqual(tab.path(), "/admin/customers/bulk")
+        self.assertEqual(browsing.STACK.sql("SELECT COUNT(*) FROM customer WHERE email LIKE"
+                                            " 'efface.%%' AND erased_at IS NULL"), [["11"]])
+        tab.fill("#bulk-typed", "10")
+        self.assertEqual(tab.click_and_wait("form.actions button[type=submit]"), 400)
+        self.assertIn("Le nombre tapé n'est pas celui des clients à supprimer", tab.text())
+        tab.take_errors()    # the refused form's 400
+        tab.fill("#bulk-typed", "11")
+        self.assertEqual(tab.click_and_wait("form.actions button[type=submit]"), 200)
+        self.assertRegex(tab.path(), r"^/admin/customers/jobs/\d+$")
 
 
 class PhoneWidth(BrowserTest):

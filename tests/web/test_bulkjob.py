@@ -195,6 +195,28 @@ class BulkJob(JobsWorker, WorkerCase):
         self.assertIn("Supprimés : 5 clients",
                       self.owner.get("/admin/customers/jobs/%s" % job_id).text())
 
+    def test_erasing_more_than_ten_asks_for_their_number_typed(self):
+        self.ids += [self.create(self.owner, "%s-more%d@alpha.test" % (self.tag.lower(), i))
+                     for i in range(7)]
+        page = self.confirmation("delete", q=self.tag)
+        self.assertEqual(page.status, 200)
+        self.assertIn("Pour confirmer, tapez le nombre de clients à supprimer (12)", page.text())
+        self.assertIn('name="typed"', page.body)
+        jobs = "SELECT COUNT(*) FROM job WHERE payload LIKE '%%%s%%'" % self.tag
+        for typed in (None, "", "11", "douze", "120"):
+            fields = hidden_fields(page) + ([("typed", typed)] if typed is not None else [])
+            refused = self.owner.post("/admin/customers/bulk", fields)
+            self.assertEqual(refused.status, 400, typed)
+            self.assertIn("Le nombre tapé n'est pas celui des clients à supprimer", refused.text())
+            self.assertEqual(rows(jobs), [["0"]], typed)
+        done = self.owner.post("/admin/customers/bulk", hidden_fields(page) + [("typed", " 12 ")])
+        self.assertEqual(done.status, 303, done.text())
+        self.assertEqual(rows(jobs), [["1"]])
+        self.run_worker()
+        self.assertEqual(rows("SELECT COUNT(*) FROM customer WHERE id IN (%s) AND erased_at IS NOT NULL"
+                              % ",".join(self.ids)), [["12"]])
+        # ten or fewer: the button alone, as before (the other tests erase five)
+
     def test_an_erase_whose_admin_is_no_longer_an_owner_fails_and_changes_nothing(self):
         job_id = self.queue("delete", q=self.tag)
         # made staff meanwhile: the job is now that of a staff admin
