@@ -1,6 +1,6 @@
 /* Fidèle admin: the little script there is. Every page works without it;
  * with it, the customer list's bulk bar shows only once a row is ticked,
- * and a box in the header ticks the whole page; the signup page's address
+ * says how many are, and a box in the header ticks the whole page; the signup page's address
  * gets a copy button. */
 (function () {
   "use strict";
@@ -12,6 +12,7 @@
       return;
     }
     var form = bar.closest("form");
+    var count = document.getElementById("bulk-count");
     var boxes = form.querySelectorAll('input[type=checkbox][name=id]');
 
     function update() {
@@ -22,6 +23,10 @@
         }
       }
       bar.hidden = ticked === 0;
+      if (count) {
+        count.hidden = false;
+        count.textContent = ticked + " " + count.getAttribute(ticked === 1 ? "data-one" : "data-many");
+      }
       if (all) {
         all.checked = ticked > 0 && ticked === boxes.length;
         all.indeterminate = ticked > 0 && ticked < boxes.length;

@@ -69,6 +69,7 @@
 <?cs call:csrf_field() ?>
 <?cs each:f = Page.Filter ?><?cs if:f ?><input type="hidden" name="<?cs name:f ?>" value="<?cs var:f ?>"><?cs /if ?><?cs /each ?>
 <div class="bulk-bar" id="bulk-bar">
+  <strong class="bulk-count" id="bulk-count" role="status" hidden data-one="<?cs var:Lang.Customers.Bulk.TickedOne ?>" data-many="<?cs var:Lang.Customers.Bulk.TickedMany ?>"><?cs var:Lang.Customers.Bulk.TickedMany ?></strong>
   <label for="bulk-action"><?cs var:Lang.Customers.Bulk.Label ?></label>
   <select id="bulk-action" name="action">
     <option value="" selected><?cs var:Lang.Customers.Bulk.Choose ?></option>

@@ -155,6 +155,21 @@ class CustomerPages(BrowserTest):
     def test_erasing_more_than_ten_asks_for_their_number(self):
         tab = self.admin
         self.search("zeffacement")
+        # a row ticked far down the page: the bar is in view, with the count
+        for width, height in (browsing.PHONE, browsing.DESKTOP):
+            tab.set_viewport(width, height, mobile=width < 600)
+            tab.evaluate("document.querySelector('table.list tbody tr:last-child')"
+                         ".scrollIntoView({block: 'end'})")
+            tab.click("table.list tbody tr:last-child input[name=id]")
+            top = tab.evaluate("document.getElementById('bulk-bar').getBoundingClientRect().top")
+            self.assertTrue(0 <= top < height / 2, "the bar is out of view at %d px: %s"
+                            % (width, top))
+            self.assertEqual(tab.evaluate("document.getElementById('bulk-count').textContent"),
+                             "1 client coché")
+            tab.screenshot(os.path.join(self.shots, "bulk-ticked-deep-%d.png" % width))
+            tab.click("table.list tbody tr:last-child input[name=id]")
+            self.assertTrue(tab.evaluate("document.getElementById('bulk-bar').hidden"))
+        tab.evaluate("scrollTo(0, 0)")
         tab.click("table.list tbody input[name=id]")
         tab.click("input[name=scope][value=all]")
         tab.choose("#bulk-action", "delete")
