@@ -12,6 +12,7 @@
 
 #include "lib/consent.h"
 #include "lib/crypto.h"
+#include "lib/form_once.h"
 #include "lib/format.h"
 #include "lib/grouping.h"
 #include "lib/page.h"
@@ -262,23 +263,13 @@ may_mail(struct request *req, int has_address, const int flags[2])
 	return 0;
 }
 
-/* A random one-time key (hex) for each form of the page that must not
- * do its work twice (form_once). */
+/* A one-time key for each form of the page that must not do its work
+ * twice (form_once.h). */
 static int
 once_keys(struct request *req)
 {
-	static const char *const forms[] = { "Page.Once.message", "Page.Once.note" };
-	unsigned char key[32];
-	char hex[2 * sizeof(key) + 1];
-	size_t f;
-
-	for (f = 0; f < sizeof(forms) / sizeof(forms[0]); f++) {
-		if (crypto_random(key, sizeof(key)) != 0)
-			return -1;
-		crypto_hex(key, sizeof(key), hex);
-		hdf_set_value(req->hdf, forms[f], hex);
-	}
-	return 0;
+	return form_once_new(req, "Page.Once.message") != 0 ||
+	    form_once_new(req, "Page.Once.note") != 0 ? -1 : 0;
 }
 
 /* The shipping and billing details of the customer's newest order that

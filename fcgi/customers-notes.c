@@ -10,6 +10,7 @@
 
 #include "lib/crypto.h"
 #include "lib/format.h"
+#include "lib/form_once.h"
 #include "lib/mail.h"
 #include "lib/page.h"
 #include "customers.h"
@@ -17,42 +18,21 @@
 
 /* --- forms that must not work twice ------------------------------------------------ */
 
-/* A double click or a reload of the answer sends a form again. The forms
- * that would then send a second mail or store a second note carry a random
- * one-time key ("once", once_keys); it is written in the transaction that
- * does the work, and a second POST with it finds it there (the unique key
- * decides, even for two at once: the second waits on the customer's row,
- * then on the key) and only shows the customer again. A form without the
- * key (sent by a script) is done every time. Returns 1 to go on, 0 when the
- * form was done already (answered), -1 on error (answered). */
+/* The message's and the notes' forms carry a one-time key (form_once.h):
+ * sent again, they only show the customer again. 1 to go on, 0 when the
+ * form was done already (answered), -1 (answered). */
 static int
 form_once(struct request *req)
 {
 	/* the message's and the notes' forms declare it alike */
-	const char *once = request_field_shared(req, &note_fields[NOTE_ONCE]);
-	unsigned char key[32];
-	struct db_param params[2] = { DB_INT(req->shop.id), DB_BLOB(key, sizeof(key)) };
+	int status = form_once_take(req, request_field_shared(req, &note_fields[NOTE_ONCE]));
 	char path[64];
-	long long rows;
 
-	if (once == NULL || *once == '\0')
-		return 1;
-	if (crypto_unhex(once, key, sizeof(key)) != 0) {
-		page_error(req, 400, "Error.Field.Token");
-		return -1;
-	}
-	rows = db_exec(&req->app->db, &customers_sql[SQL_ONCE_ADD], params, 2);
-	if (rows == DB_DUPLICATE) {
-		db_rollback(&req->app->db);
+	if (status == 0) {
 		snprintf(path, sizeof(path), "/admin/customers/%lld", req->path_id);
 		page_redirect(req, path);
-		return 0;
 	}
-	if (rows < 0) {
-		page_error(req, 500, NULL);
-		return -1;
-	}
-	return 1;
+	return status;
 }
 
 /* --- a message to the customer --------------------------------------------------- */

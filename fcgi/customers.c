@@ -93,8 +93,6 @@ struct db_query customers_sql[CUSTOMERS_SQL__MAX] = {
 	    "   SET o.status = 'queued', o.attempts = 0, o.next_attempt_at = NOW(), o.last_error = NULL,"
 	    "       o.recipient = COALESCE(c.email, o.recipient)"
 	    " WHERE o.shop_id = ? AND o.status = 'failed'" },
-	/* a form's one-time key (sql/007): a duplicate means it was sent already */
-	[SQL_ONCE_ADD] = { .sql = "INSERT INTO form_once (shop_id, once_key) VALUES (?, ?)" },
 	/* locks the row for the rest of the change */
 	[SQL_CURRENT] = { .sql =
 	    "SELECT email, status, last_sign_in_at IS NOT NULL, first_name, last_name, phone_digits,"

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/form_once.h"
 #include "lib/format.h"
 #include "lib/keyauth.h"
 #include "lib/log.h"
@@ -37,6 +38,8 @@ static struct db_query keys_sql[KEYS_SQL__MAX] = {
 
 const struct field keys_new_fields[KEYS__MAX + 1] = {
 	[KEYS_NAME] = { "name", FIELD_TEXT, 1, 200, 0, 0, NULL },
+	/* a reload of the answer that showed the secret makes no second key */
+	[KEYS_ONCE] = { "once", FIELD_TOKEN, 0, 64, 0, 0, NULL },
 };
 
 /* Fills Page.Keys with the shop's keys, live ones first. Returns 0 or -1. */
@@ -81,7 +84,8 @@ keys_list(struct request *req)
 static void
 keys_render(struct request *req, int status)
 {
-	if (db_register(&req->app->db, keys_sql, KEYS_SQL__MAX) != 0 || keys_list(req) != 0) {
+	if (db_register(&req->app->db, keys_sql, KEYS_SQL__MAX) != 0 || keys_list(req) != 0 ||
+	    form_once_new(req, "Page.Once") != 0) {
 		page_error(req, 500, NULL);
 		return;
 	}
@@ -119,7 +123,22 @@ keys_create(struct request *req)
 	params[1] = DB_TEXT(key_id);
 	params[2] = DB_TEXT(name);
 	snprintf(detail, sizeof(detail), "%s %s", key_id, name);
-	if (db_begin(db) != 0 || db_exec(db, &keys_sql[SQL_KEYS_ADD], params, 3) != 1 ||
+	if (db_begin(db) != 0) {
+		page_error(req, 500, NULL);
+		return;
+	}
+	switch (form_once_take(req, request_field(req, &keys_new_fields[KEYS_ONCE]))) {
+	case 1:
+		break;
+	case 0:
+		/* made by the first one: its secret was shown then, never again */
+		page_notice(req, "api_key_made_already");
+		page_redirect(req, "/admin/api-keys");
+		return;
+	default:
+		return;
+	}
+	if (db_exec(db, &keys_sql[SQL_KEYS_ADD], params, 3) != 1 ||
 	    event_add(&req->context, 0, req->session.admin_id, "api_key_created", detail) != 0 ||
 	    db_commit(db) != 0) {
 		page_error(req, 500, NULL);

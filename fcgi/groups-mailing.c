@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "lib/crypto.h"
+#include "lib/form_once.h"
 #include "lib/format.h"
 #include "lib/mail.h"
 #include "lib/page.h"
@@ -27,7 +28,6 @@
 #include "groups-mailing-job.h"
 
 enum mailing_sql {
-	SQL_ONCE,
 	SQL_MAILING_ADD,
 	SQL_JOB_ADD,
 	SQL_MAILINGS,
@@ -55,9 +55,6 @@ static const char *const mailing_columns[] = { "id", "kind", "target_kind", "tar
 #define MAILING_COLUMN_COUNT (sizeof(mailing_columns) / sizeof(mailing_columns[0]))
 
 static struct db_query mailing_sql[MAILING_SQL__MAX] = {
-	/* the form's one-time key (sql/008): a second POST of the same form
-	 * finds it and queues nothing */
-	[SQL_ONCE] = { .sql = "INSERT INTO form_once (shop_id, once_key) VALUES (?, ?)" },
 	[SQL_MAILING_ADD] = { .sql =
 	    "INSERT INTO mailing (shop_id, admin_id, kind, target_kind, target_id, target_label,"
 	    "                     subject, body)"
@@ -172,22 +169,16 @@ counts_to_page(struct request *req, const struct mailing_target *target,
 	return 0;
 }
 
-/* A fresh one-time key for the form, or the one it was sent with. */
+/* A fresh one-time key for the form (form_once.h), or the one it was
+ * sent with: a preview or a test keeps it for the send. */
 static int
 once_to_page(struct request *req, const char *sent)
 {
-	unsigned char key[32];
-	char hex[2 * sizeof(key) + 1];
-
 	if (sent != NULL && strlen(sent) == 64) {
 		hdf_set_value(req->hdf, "Page.Once", sent);
 		return 0;
 	}
-	if (crypto_random(key, sizeof(key)) != 0)
-		return -1;
-	crypto_hex(key, sizeof(key), hex);
-	hdf_set_value(req->hdf, "Page.Once", hex);
-	return 0;
+	return form_once_new(req, "Page.Once");
 }
 
 /* One mailing of the shop (SQL_MAILING run, its row fetched) into node:
@@ -274,35 +265,6 @@ mailing_compose(struct request *req)
 	compose_render(req, 200);
 }
 
-/* Writes the form's one-time key in the transaction. 1 go on, 0 when the
- * form was sent already (answered: the mailings, where the first one is),
- * -1 (answered). */
-static int
-form_once(struct request *req, const char *once)
-{
-	unsigned char key[32];
-	struct db_param params[2] = { DB_INT(req->shop.id), DB_BLOB(key, sizeof(key)) };
-	long long rows;
-
-	if (crypto_unhex(once, key, sizeof(key)) != 0) {
-		db_rollback(&req->app->db);
-		page_error(req, 400, "Error.Field.Token");
-		return -1;
-	}
-	rows = db_exec(&req->app->db, &mailing_sql[SQL_ONCE], params, 2);
-	if (rows == DB_DUPLICATE) {
-		db_rollback(&req->app->db);
-		page_redirect(req, "/admin/segments/mailings");
-		return 0;
-	}
-	if (rows < 0) {
-		db_rollback(&req->app->db);
-		page_error(req, 500, NULL);
-		return -1;
-	}
-	return 1;
-}
-
 /* Queues the mailing and its job in one transaction. */
 static void
 mailing_queue(struct request *req, const struct mailing_target *target, enum mailing_kind kind,
@@ -318,8 +280,16 @@ mailing_queue(struct request *req, const struct mailing_target *target, enum mai
 		page_error(req, 500, NULL);
 		return;
 	}
-	if (form_once(req, once) != 1)
+	switch (form_once_take(req, once)) {
+	case 1:
+		break;
+	case 0:
+		/* sent already: the mailings, where the first one is */
+		page_redirect(req, "/admin/segments/mailings");
 		return;
+	default:
+		return;
+	}
 	params[0] = DB_INT(req->shop.id);
 	params[1] = DB_INT(req->session.admin_id);
 	params[2] = DB_TEXT(mailing_kind_names[kind]);

@@ -140,7 +140,7 @@ enum { API_CUSTOMER_EMAIL, API_CUSTOMER__MAX };
 extern const struct field api_customer_fields[API_CUSTOMER__MAX + 1];
 void api_customer(struct request *req);
 void api_orders(struct request *req);
-enum { KEYS_NAME, KEYS__MAX };
+enum { KEYS_NAME, KEYS_ONCE, KEYS__MAX };
 extern const struct field keys_new_fields[KEYS__MAX + 1];
 void keys_page(struct request *req);
 void keys_create(struct request *req);

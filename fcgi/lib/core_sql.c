@@ -139,4 +139,6 @@ struct db_query core_sql[CORE_SQL__MAX] = {
 	    "   AND used_at IS NULL AND expires_at > NOW()"
 	    "   AND customer_id IN (SELECT id FROM customer"
 	    "                        WHERE shop_id = ? AND email = ? AND erased_at IS NULL)" },
+	/* a form's one-time key (form_once.h): a duplicate, it was done */
+	[CORE_FORM_ONCE] = { .sql = "INSERT INTO form_once (shop_id, once_key) VALUES (?, ?)" },
 };

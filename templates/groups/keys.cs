@@ -46,6 +46,7 @@
   <?cs if:Page.Message ?><p class="alert" role="alert"><?cs var:Page.Message ?></p><?cs /if ?>
   <form method="post" action="/admin/api-keys" class="form">
     <?cs call:csrf_field() ?>
+    <input type="hidden" name="once" value="<?cs var:Page.Once ?>">
     <label for="name"><?cs var:Lang.Api.Keys.Name ?> *</label>
     <input id="name" name="name" type="text" required maxlength="200" value="<?cs if:!Page.New.secret ?><?cs var:Page.Form.name ?><?cs /if ?>">
     <?cs call:field_error("name") ?>

@@ -55,6 +55,27 @@ class ApiKeysPage(unittest.TestCase):
         self.assertIsNotNone(row)
         self.assertNotIn("jamais", html.unescape(row.group(1)))
 
+    def test_the_answer_sent_again_makes_no_second_key(self):
+        browser = owner()
+        form = browser.get("/admin/api-keys")
+        once = re.search(r'<input type="hidden" name="once" value="([0-9a-f]{64})">', form.body).group(1)
+        fields = {"csrf": form.csrf(), "name": "Caisse rechargée", "once": once}
+        first = browser.post("/admin/api-keys", fields)
+        self.assertIsNotNone(made(first))
+        # a reload of that answer posts the same form
+        again = browser.post("/admin/api-keys", fields)
+        self.assertEqual(again.status, 303)
+        self.assertEqual(again.header("Location"), "/admin/api-keys")
+        self.assertIsNone(made(again))
+        self.assertIn("Cette clé a déjà été créée", browser.get("/admin/api-keys").text())
+        self.assertEqual(one("SELECT COUNT(*) FROM api_key WHERE name = 'Caisse rechargée'"), "1")
+        # the answer's own form has a key of its own: another key may be made
+        newer = re.search(r'<input type="hidden" name="once" value="([0-9a-f]{64})">',
+                          first.body).group(1)
+        self.assertNotEqual(newer, once)
+        self.assertIsNotNone(made(browser.post("/admin/api-keys", dict(fields, once=newer))))
+        self.assertEqual(one("SELECT COUNT(*) FROM api_key WHERE name = 'Caisse rechargée'"), "2")
+
     def test_an_owner_revokes_a_key_and_its_requests_are_refused(self):
         browser = owner()
         key = made(browser.submit("/admin/api-keys", "/admin/api-keys", {"name": "À révoquer"}))
