@@ -71,7 +71,7 @@
 <div class="bulk-bar" id="bulk-bar">
   <strong class="bulk-count" id="bulk-count" role="status" hidden data-one="<?cs var:Lang.Customers.Bulk.TickedOne ?>" data-many="<?cs var:Lang.Customers.Bulk.TickedMany ?>"><?cs var:Lang.Customers.Bulk.TickedMany ?></strong>
   <label for="bulk-action"><?cs var:Lang.Customers.Bulk.Label ?></label>
-  <select id="bulk-action" name="action">
+  <select id="bulk-action" name="action" required>
     <option value="" selected><?cs var:Lang.Customers.Bulk.Choose ?></option>
     <?cs each:a = Lang.Customers.Bulk.Do ?><?cs if:name(a) != "delete" || Admin.IsOwner == "1" ?><option value="<?cs name:a ?>"><?cs var:a ?></option><?cs /if ?><?cs /each ?>
   </select>
@@ -80,7 +80,7 @@
   <label class="check"><input type="radio" name="scope" value="ticked" checked> <?cs var:Lang.Customers.Bulk.Ticked ?></label>
   <label class="check"><input type="radio" name="scope" value="all"> <?cs var:Lang.Customers.Bulk.All ?><?cs if:Page.Position.Total ?> (<?cs if:Page.Position.MoreThan ?><?cs var:Lang.Customers.MoreThan ?> <?cs /if ?><?cs var:Page.Position.Total ?>)<?cs /if ?></label>
   <button type="submit"><?cs var:Lang.Customers.Bulk.Continue ?></button>
-  <button type="submit" formaction="/admin/groups/bulk" id="bulk-groups"><?cs var:Lang.Groups.Bulk.Button ?></button>
+  <button type="submit" formaction="/admin/groups/bulk" formnovalidate id="bulk-groups"><?cs var:Lang.Groups.Bulk.Button ?></button>
 </div>
 <div class="table-wrap">
 <?cs if:Page.Chosen ?>

@@ -172,6 +172,12 @@ class CustomerPages(BrowserTest):
         tab.evaluate("scrollTo(0, 0)")
         tab.click("table.list tbody input[name=id]")
         tab.click("input[name=scope][value=all]")
+        # no action chosen: the browser asks for one, the ticks stay
+        tab.click("form.bulk-form .bulk-bar button[type=submit]")
+        time.sleep(0.5)
+        self.assertEqual(tab.path(), "/admin/customers?q=zeffacement")
+        self.assertTrue(tab.evaluate("document.querySelector('table.list tbody input[name=id]')"
+                                     ".checked"))
         tab.choose("#bulk-action", "delete")
         self.assertEqual(tab.click_and_wait("form.bulk-form .bulk-bar button[type=submit]"), 200)
         self.assertIn("tapez le nombre de clients à supprimer (11)", tab.text())

@@ -310,7 +310,7 @@ class Bulk(Pages):
 
     def test_no_action_is_chosen_for_the_admin(self):
         page = self.browser.get("/admin/customers")
-        select = re.search(r'<select id="bulk-action" name="action">(.*?)</select>', page.body, re.S).group(1)
+        select = re.search(r'<select id="bulk-action" name="action" required>(.*?)</select>', page.body, re.S).group(1)
         self.assertRegex(select.strip(), r'^<option value="" selected>Choisir une action…</option>')
         self.assertEqual(select.count(" selected"), 1)
         self.assertIn('<script src="/static/fidele.js" defer></script>', page.body)
