@@ -170,7 +170,8 @@ class ConfirmationLink(unittest.TestCase):
         # clicked again after confirming (a mail read twice): not alarming,
         # the way to the account first
         self.assertIn("Si vous avez déjà confirmé votre adresse, il n'y a rien à refaire : votre"
-                      " compte est prêt.", page.text())
+                      " compte est prêt, ou, si la boutique a une liste d'attente, elle vous"
+                      " écrira dès qu'elle vous accepte.", page.text())
         self.assertIn('<a class="button primary" href="/account/">Mon compte</a>', page.body)
         answer = again.post("/account/signup/confirm",
                             {"token": token, "csrf": again.get("/account/signup").csrf()})
