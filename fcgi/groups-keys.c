@@ -18,7 +18,8 @@
 #include "lib/page.h"
 #include "groups.h"
 
-enum keys_sql { SQL_KEYS_LIST, SQL_KEYS_ADD, SQL_KEYS_LIVE, SQL_KEYS_REVOKE, KEYS_SQL__MAX };
+enum keys_sql { SQL_KEYS_LIST, SQL_KEYS_ADD, SQL_KEYS_LIVE, SQL_KEYS_REVOKE, SQL_KEYS_ONE,
+	KEYS_SQL__MAX };
 
 static struct db_query keys_sql[KEYS_SQL__MAX] = {
 	[SQL_KEYS_LIST] = { .sql =
@@ -34,6 +35,10 @@ static struct db_query keys_sql[KEYS_SQL__MAX] = {
 	[SQL_KEYS_REVOKE] = { .sql =
 	    "UPDATE api_key SET revoked_at = NOW()"
 	    " WHERE id = ? AND shop_id = ? AND revoked_at IS NULL" },
+	/* a live key, for its revocation's confirmation */
+	[SQL_KEYS_ONE] = { .sql =
+	    "SELECT public_id, name, COALESCE(DATE_FORMAT(last_used_at, '%Y-%m-%d %H:%i:%s'), '')"
+	    "  FROM api_key WHERE id = ? AND shop_id = ? AND revoked_at IS NULL" },
 };
 
 const struct field keys_new_fields[KEYS__MAX + 1] = {
@@ -150,6 +155,41 @@ keys_create(struct request *req)
 	hdf_set_value(req->hdf, "Page.New.secret", secret);
 	hdf_set_value(req->hdf, "Page.New.name", name);
 	keys_render(req, 200);
+}
+
+/* What revoking a key will do, and the button that does it (a key the
+ * shop's site still uses: one click broke the site). */
+void
+keys_revoke_form(struct request *req)
+{
+	struct db_query *one = &keys_sql[SQL_KEYS_ONE];
+	struct db_param params[2] = { DB_INT(req->path_id), DB_INT(req->shop.id) };
+	char when[64];
+	int found;
+
+	if (db_register(&req->app->db, keys_sql, KEYS_SQL__MAX) != 0 ||
+	    db_exec(&req->app->db, one, params, 2) < 0) {
+		page_error(req, 500, NULL);
+		return;
+	}
+	found = db_fetch(one);
+	if (found == 1) {
+		hdf_set_int_value(req->hdf, "Page.Key.id", (int)req->path_id);
+		hdf_set_value(req->hdf, "Page.Key.public_id", db_text(one, 0));
+		hdf_set_value(req->hdf, "Page.Key.name", db_text(one, 1));
+		if (db_text(one, 2) != NULL && *db_text(one, 2) != '\0') {
+			format_local_when(db_text(one, 2), req->shop.time_zone, req->shop.lang, when,
+			    sizeof(when));
+			hdf_set_value(req->hdf, "Page.Key.last_used", when);
+		}
+	}
+	db_done(one);
+	/* another shop's key, an unknown one or one revoked already */
+	if (found != 1) {
+		page_error(req, found < 0 ? 500 : 404, NULL);
+		return;
+	}
+	page_render(req, 200, "groups/key-revoke.cs");
 }
 
 void

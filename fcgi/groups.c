@@ -52,6 +52,7 @@ static const struct route routes[] = {
 	{ "GET", "/admin/api-keys", ACCESS_OWNER, NULL, keys_page, NULL, 0 },
 	{ "POST", "/admin/api-keys", ACCESS_OWNER, keys_new_fields, keys_create,
 	  keys_create_invalid, 0 },
+	{ "GET", "/admin/api-keys/#/revoke", ACCESS_OWNER, NULL, keys_revoke_form, NULL, 0 },
 	{ "POST", "/admin/api-keys/#/revoke", ACCESS_OWNER, NULL, keys_revoke, NULL, 0 },
 };
 

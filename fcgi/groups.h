@@ -145,6 +145,7 @@ extern const struct field keys_new_fields[KEYS__MAX + 1];
 void keys_page(struct request *req);
 void keys_create(struct request *req);
 void keys_create_invalid(struct request *req);
+void keys_revoke_form(struct request *req);
 void keys_revoke(struct request *req);
 
 #endif

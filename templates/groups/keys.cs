@@ -31,10 +31,7 @@
       <td data-label="<?cs var:Lang.Api.Keys.CreatedAt ?>"><?cs var:key.created ?></td>
       <td data-label="<?cs var:Lang.Api.Keys.LastUsed ?>"><?cs if:key.last_used ?><?cs var:key.last_used ?><?cs else ?><?cs var:Lang.Api.Keys.Never ?><?cs /if ?></td>
       <td data-label="<?cs var:Lang.Api.Keys.State ?>"><?cs if:key.revoked ?><?cs var:Lang.Api.Keys.RevokedAt ?> <?cs var:key.revoked ?><?cs else ?>
-        <form method="post" action="/admin/api-keys/<?cs var:key.id ?>/revoke" class="inline">
-          <?cs call:csrf_field() ?>
-          <button type="submit" class="danger" aria-label="<?cs var:Lang.Api.Keys.Revoke ?> <?cs var:key.name ?>"><?cs var:Lang.Api.Keys.Revoke ?></button>
-        </form><?cs /if ?></td>
+        <a href="/admin/api-keys/<?cs var:key.id ?>/revoke" aria-label="<?cs var:Lang.Api.Keys.Revoke ?> <?cs var:key.name ?>"><?cs var:Lang.Api.Keys.Revoke ?></a><?cs /if ?></td>
     </tr>
     <?cs /each ?>
     </tbody>

@@ -55,6 +55,13 @@ class ApiKeysInTheBrowser(BrowserTest):
         self.assertFalse(tab.evaluate("!!document.querySelector('#new-key-secret')"))
 
         row = browsing.STACK.sql("SELECT id FROM api_key WHERE public_id = '%s'" % key_id)[0][0]
+        # revoking asks first, saying what it breaks
+        self.assertEqual(tab.click_and_wait("a[href='/admin/api-keys/%s/revoke']" % row), 200)
+        self.assertIn("Révoquer la clé «\u00a0Boutique en ligne (navigateur)\u00a0»", tab.text())
+        self.assertIn("il ne pourra plus lire les clients", tab.text())
+        self.assertEqual(browsing.STACK.sql("SELECT revoked_at IS NULL FROM api_key"
+                                            " WHERE id = %s" % row), [["1"]])
+        self.look(tab, "revoke")
         self.assertEqual(tab.click_and_wait(
             "form[action='/admin/api-keys/%s/revoke'] button[type=submit]" % row), 200)
         self.assertEqual(tab.evaluate("location.pathname"), "/admin/api-keys")
@@ -62,5 +69,5 @@ class ApiKeysInTheBrowser(BrowserTest):
         self.assertEqual(browsing.STACK.sql("SELECT revoked_at IS NOT NULL FROM api_key"
                                             " WHERE id = %s" % row), [["1"]])
         self.assertFalse(tab.evaluate(
-            "!!document.querySelector(\"form[action='/admin/api-keys/%s/revoke']\")" % row))
+            "!!document.querySelector(\"a[href='/admin/api-keys/%s/revoke']\")" % row))
         self.look(tab, "list")

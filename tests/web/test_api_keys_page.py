@@ -80,6 +80,19 @@ class ApiKeysPage(unittest.TestCase):
         browser = owner()
         key = made(browser.submit("/admin/api-keys", "/admin/api-keys", {"name": "À révoquer"}))
         key_row = one("SELECT id FROM api_key WHERE public_id = '%s'" % key[0])
+        # the list links to a page that says what revoking breaks; it revokes nothing
+        self.assertIn('href="/admin/api-keys/%s/revoke"' % key_row,
+                      browser.get("/admin/api-keys").body)
+        confirm = browser.get("/admin/api-keys/%s/revoke" % key_row)
+        self.assertEqual(confirm.status, 200)
+        self.assertIn("il ne pourra plus lire les clients", confirm.text())
+        self.assertIn(key[0], confirm.text())
+        self.assertEqual(one("SELECT revoked_at IS NULL FROM api_key WHERE id = %s" % key_row), "1")
+        self.assertEqual(owner(BETA_HOST, BETA_OWNER).get("/admin/api-keys/%s/revoke"
+                                                          % key_row).status, 404)
+        staff = web.Browser(ALPHA_HOST)
+        staff.sign_in(*ALPHA_STAFF)
+        self.assertEqual(staff.get("/admin/api-keys/%s/revoke" % key_row).status, 403)
         page = browser.submit("/admin/api-keys", "/admin/api-keys/%s/revoke" % key_row, {})
         self.assertEqual(page.status, 303)
         self.assertEqual(page.header("Location"), "/admin/api-keys")
@@ -87,6 +100,7 @@ class ApiKeysPage(unittest.TestCase):
                          "1")
         listed = browser.get("/admin/api-keys")
         self.assertIn("Clé révoquée", listed.text())
+        self.assertEqual(browser.get("/admin/api-keys/%s/revoke" % key_row).status, 404)
         self.assertIn("Révoquée le", listed.text())
         response = customer(key, "dormant@alpha.test")
         self.assertEqual(response.status, 401)
