@@ -17,7 +17,7 @@ def:slice_filters() ?>
     <label><?cs var:Lang.Segments.Filter.FirstDays ?>
       <input type="number" min="1" max="3650" name="first_days" value="<?cs var:Page.Filter.first_days ?>"></label><?cs
 /def ?><?cs
-def:yes_no_mark(value) ?><?cs if:value == "1" ?><span class="mark mark-yes" aria-hidden="true">●</span><span class="visually-hidden"><?cs var:Lang.Segments.Columns.Yes ?></span><?cs else ?><span class="mark mark-no" aria-hidden="true">●</span><span class="visually-hidden"><?cs var:Lang.Segments.Columns.No ?></span><?cs /if ?><?cs
+def:yes_no_mark(value) ?><?cs if:value == "1" ?><span class="mark mark-yes" aria-hidden="true">✓</span><span class="visually-hidden"><?cs var:Lang.Segments.Columns.Yes ?></span><?cs else ?><span class="mark mark-no" aria-hidden="true">–</span><span class="visually-hidden"><?cs var:Lang.Segments.Columns.No ?></span><?cs /if ?><?cs
 /def ?><?cs
 def:names_cell(names) ?><?cs each:n = names ?><span class="chip"><?cs var:n ?></span> <?cs /each ?><?cs
 /def ?><?cs

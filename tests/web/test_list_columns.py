@@ -80,7 +80,7 @@ class ListColumns(unittest.TestCase):
         anne = row_of(page, "/admin/customers/%s" % data.customer_id("anne@segments.test"))
         self.assertIn(">FR<", anne)
         self.assertIn(">Inscription<", anne)                     # source self
-        self.assertRegex(anne, r'class="col-marketing"><span class="mark mark-yes" aria-hidden="true">●</span><span class="visually-hidden">oui</span>')
+        self.assertRegex(anne, r'class="col-marketing"><span class="mark mark-yes" aria-hidden="true">✓</span><span class="visually-hidden">oui</span>')
         self.assertRegex(anne, r'class="col-system-mail"><span class="mark mark-yes"')
         self.assertIn('<span class="chip">Adhérents</span>', anne)
         self.assertIn('<span class="chip">bio</span>', anne)
@@ -90,7 +90,7 @@ class ListColumns(unittest.TestCase):
         self.assertIn(">BE<", bruno)
         self.assertIn(">Import<", bruno)
         self.assertIn('class="col-tax-exempt">Exonéré</td>', bruno)
-        self.assertRegex(bruno, r'class="col-marketing"><span class="mark mark-no" aria-hidden="true">●</span><span class="visually-hidden">non</span>')
+        self.assertRegex(bruno, r'class="col-marketing"><span class="mark mark-no" aria-hidden="true">–</span><span class="visually-hidden">non</span>')
         self.assertNotIn("chip", row_of(page, "/admin/customers/%s"
                                         % data.customer_id("felix@segments.test")).split("col-groups")[1].split("</td>")[0])
         # the choice is the owner's: the staff's list keeps its columns
