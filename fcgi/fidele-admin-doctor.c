@@ -308,9 +308,19 @@ check_sockets(HDF *config, const char *dir)
 			    ", a pool answers");
 	}
 	(void)config;
-	if (found == 0)
+	if (found == 0) {
 		problem("no pool socket in %s: start the pools (systemctl start fidele@login …),"
 		    " or give their folder with --sockets DIR or Pools.SocketDir", dir);
+		return;
+	}
+	/* some pools run: each one missing is a part of the site that answers
+	 * 502 (an export, an import...) */
+	for (pool = pools; *pool != NULL; pool++) {
+		snprintf(path, sizeof(path), "%s/%s.sock", dir, *pool);
+		if (stat(path, &st) != 0)
+			problem("socket %s is missing: the pool of %s is not running and its pages"
+			    " answer 502: systemctl start fidele@%s", path, *pool, *pool);
+	}
 }
 
 int

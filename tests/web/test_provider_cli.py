@@ -637,6 +637,18 @@ class Doctor(unittest.TestCase):
             answer = self.doctor(sockets=self.folder)
             self.assertIn("OK       socket %s (mode 0660), a pool answers" % path, answer.stdout)
 
+    def test_a_pool_missing_among_running_ones_is_reported(self):
+        with self.pool_socket("login", 0o660) as (path, listener):
+            listener.listen(1)
+            answer = self.doctor(sockets=self.folder)
+            self.assertEqual(answer.returncode, 1, answer.stdout)
+            self.assertIn("OK       socket %s (mode 0660), a pool answers" % path, answer.stdout)
+            for pool in ("signup", "customers", "groups", "import", "export"):
+                self.assertIn("PROBLEM  socket %s/%s.sock is missing: the pool of %s is not"
+                              " running and its pages answer 502: systemctl start fidele@%s"
+                              % (self.folder, pool, pool, pool), answer.stdout)
+            self.assertNotIn("login.sock is missing", answer.stdout)
+
     def test_a_missing_mailer_is_reported(self):
         alone = os.path.join(self.folder, "bin")
         os.makedirs(alone)
