@@ -528,6 +528,8 @@ list_elsewhere(struct request *req, const struct customer_query *query)
 	    sizeof(text));
 	hdf_set_value(req->hdf, "Page.Elsewhere", text);
 	hdf_set_int_value(req->hdf, "Page.ElsewhereNumber", (int)count);
+	if (count > CUSTOMER_COUNT_CAP)
+		hdf_set_value(req->hdf, "Page.ElsewhereMore", "1");
 	return 0;
 }
 

@@ -62,7 +62,7 @@
 <?cs if:Page.Message ?>
 <?cs elif:Page.Shown == 0 ?>
 <p class="empty"><?cs if:Page.Number > 1 ?><?cs var:Lang.Customers.PastEnd ?><?cs elif:Page.Elsewhere ?><?cs var:Lang.Customers.NoMatchCurrent ?><?cs elif:Page.Filters ?><?cs var:Lang.Customers.NoMatch ?><?cs else ?><?cs var:Lang.Customers.None ?><?cs /if ?></p><?cs if:Page.Elsewhere ?>
-<p class="elsewhere" id="elsewhere"><a href="/admin/customers?<?cs var:Page.ElsewhereView ?>"><?cs var:Page.Elsewhere ?> <?cs call:plural(Page.ElsewhereNumber, Lang.Customers.ElsewhereOne, Lang.Customers.ElsewhereMany) ?></a></p><?cs /if ?>
+<p class="elsewhere" id="elsewhere"><a href="/admin/customers?<?cs var:Page.ElsewhereView ?>"><?cs if:Page.ElsewhereMore ?><?cs var:Lang.Customers.MoreThan ?> <?cs /if ?><?cs var:Page.Elsewhere ?> <?cs call:plural(Page.ElsewhereNumber, Lang.Customers.ElsewhereOne, Lang.Customers.ElsewhereMany) ?></a></p><?cs /if ?>
 <?cs else ?>
 <p class="count"><?cs if:Page.Position.Total ?><strong><?cs var:Page.Position.First ?>–<?cs var:Page.Position.Last ?></strong> <?cs var:Lang.Customers.Of ?> <?cs if:Page.Position.MoreThan ?><?cs var:Lang.Customers.MoreThan ?> <?cs /if ?><?cs var:Page.Position.Total ?> <?cs if:Page.Position.MoreThan ?><?cs var:Lang.Customers.Matching ?><?cs else ?><?cs call:plural(Page.Total, Lang.Customers.MatchingOne, Lang.Customers.Matching) ?><?cs /if ?><?cs else ?><?cs var:Lang.Customers.Showing ?> <strong><?cs var:Page.Position.First ?>–<?cs var:Page.Position.Last ?></strong><?cs /if ?><?cs if:Page.Query ?> · <?cs var:Lang.Customers.SearchFor ?> <?cs var:Lang.Typo.Open ?><?cs var:Page.Query ?><?cs var:Lang.Typo.Close ?><?cs /if ?></p>
 <form method="post" action="/admin/customers/bulk" class="bulk-form">

@@ -14,6 +14,7 @@ LONG_EMAIL = ("marie-charlotte.de-la-tour-dauvergne.sans-espace-aucune@"
 BULK_CUSTOMERS = ("bulk.one@alpha.test", "bulk.two@alpha.test")
 JOB_CUSTOMERS = ("job.one@alpha.test", "job.two@alpha.test", "job.three@alpha.test")
 ERASED_CUSTOMERS = tuple("efface.%d@alpha.test" % i for i in range(11))
+INACTIVE_CUSTOMER = "zailleurs@alpha.test"
 
 
 def setUpModule():
@@ -22,11 +23,14 @@ def setUpModule():
             ("zz.elodie@alpha.test", "Élodie", "Aabord"), ("aa.elodie@alpha.test", "Élodie", "Zzbout")] + \
         [(email, "Client", "Zbulkaction") for email in BULK_CUSTOMERS] + \
         [(email, "Client", "Zbulkjob") for email in JOB_CUSTOMERS] + \
-        [(email, "Client", "Zeffacement") for email in ERASED_CUSTOMERS]
+        [(email, "Client", "Zeffacement") for email in ERASED_CUSTOMERS] + \
+        [(INACTIVE_CUSTOMER, "Inès", "Zailleurs")]
     browsing.STACK.sql("".join(
         "INSERT INTO customer (shop_id, email, first_name, last_name, status, source)"
         " SELECT id, '%s', '%s', '%s', 'active', 'admin' FROM shop WHERE slug = 'alpha';" % row
         for row in rows))
+    browsing.STACK.sql("UPDATE customer SET status = 'inactive' WHERE email = '%s'"
+                       % INACTIVE_CUSTOMER)
     browsing.STACK.admin("search-reindex")
 
 
@@ -199,6 +203,30 @@ class CustomerPages(BrowserTest):
         tab.fill("#bulk-typed", "11")
         self.assertEqual(tab.click_and_wait("form.actions button[type=submit]"), 200)
         self.assertRegex(tab.path(), r"^/admin/customers/jobs/\d+$")
+
+    def test_a_search_that_finds_only_an_inactive_customer_leads_to_her(self):
+        tab = self.admin
+        self.search("zailleurs")
+        self.assertEqual(listed_names(tab), [])
+        self.assertIn("1 client inactif ou en liste d'attente correspond", tab.text())
+        for width, height in (browsing.DESKTOP, browsing.PHONE):
+            tab.set_viewport(width, height, mobile=width < 600)
+            tab.screenshot(os.path.join(self.shots, "list-elsewhere-%d.png" % width))
+            self.assert_accessible(tab, "the list's empty search at %d px" % width)
+        tab.set_viewport(*browsing.DESKTOP)
+        self.assertEqual(tab.click_and_wait("#elsewhere a"), 200)
+        self.assertEqual(len(listed_names(tab)), 1)
+        self.assertIn("Zailleurs", listed_names(tab)[0])
+        # her delete page says whom it erases, her address gone too
+        browsing.STACK.sql("UPDATE customer SET email = NULL WHERE email = '%s'"
+                           % INACTIVE_CUSTOMER)
+        who = browsing.STACK.sql("SELECT id FROM customer WHERE last_name = 'Zailleurs'")[0][0]
+        self.assertEqual(tab.goto(url(ALPHA_HOST, "/admin/customers/%s/delete" % who)), 200)
+        self.assertIn("Inès", tab.evaluate("document.getElementById('who').innerText"))
+        for width, height in (browsing.DESKTOP, browsing.PHONE):
+            tab.set_viewport(width, height, mobile=width < 600)
+            tab.screenshot(os.path.join(self.shots, "customer-delete-%d.png" % width))
+        tab.set_viewport(*browsing.DESKTOP)
 
 
 class PhoneWidth(BrowserTest):
