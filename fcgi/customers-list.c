@@ -232,6 +232,19 @@ name_label(const char *last, const char *first, char *label, size_t size)
 	return label;
 }
 
+/* What the name cell shows after the family name: the first name, or for
+ * a customer known only by a company (a restaurant buying from a farm),
+ * the company, rather than a dash. NOT NULL columns, but not trusted. */
+static const char *
+shown_first_name(const char *first, const char *last, const char *company)
+{
+	if (first != NULL && *first != '\0')
+		return first;
+	if ((last == NULL || *last == '\0') && company != NULL)
+		return company;
+	return "";
+}
+
 /* The date of a datetime column of the current row in the shop's zone,
  * the shop's way, into out: from the time the row holds, without its text
  * (a list page has a hundred dates). */
@@ -257,7 +270,7 @@ row_to_page(struct request *req, struct db_query *query, const struct row_templa
 	char label[1024], created[64], spent[64], last_order[64];
 	const char *first = db_text(query, 1), *last = db_text(query, 2), *email = db_text(query, 3);
 
-	first = first != NULL ? first : "";	/* NOT NULL columns, but not trusted */
+	first = shown_first_name(first, last, db_text(query, CUSTOMER_COL_COMPANY));
 	last = last != NULL ? last : "";
 	values[ROW_ID] = db_text(query, 0);
 	values[ROW_FIRST_NAME] = first;
@@ -289,7 +302,7 @@ row_to_tree(struct request *req, struct db_query *query, int n)
 	char name[32], text[1024];
 	const char *first = db_text(query, 1), *last = db_text(query, 2), *email = db_text(query, 3);
 
-	first = first != NULL ? first : "";	/* NOT NULL columns, but not trusted */
+	first = shown_first_name(first, last, db_text(query, CUSTOMER_COL_COMPANY));
 	last = last != NULL ? last : "";
 	snprintf(name, sizeof(name), "Customers.%d", n);
 	if (hdf_get_node(req->hdf, name, &row) != STATUS_OK)

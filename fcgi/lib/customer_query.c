@@ -165,7 +165,7 @@ enum cursor_kind { CURSOR_TEXT, CURSOR_DATETIME, CURSOR_INT, CURSOR_HEX };
 #define LIST_COLUMNS \
 	"c.id, c.first_name, c.last_name, c.email, c.phone," \
 	" IF(c.status = 'invited' AND c.source = 'self', 'unconfirmed', c.status)," \
-	" c.created_at, c.order_count, c.total_spent_cents, c.last_order_at, c.name_key"
+	" c.created_at, c.order_count, c.total_spent_cents, c.last_order_at, c.name_key, c.company"
 
 /* Sort keys: the index walked, the columns of the order (the id last, to
  * break ties) and where each is in LIST_COLUMNS. The index must give that

@@ -145,6 +145,32 @@ class ListColumns(unittest.TestCase):
         self.assertEqual(page.status, 200)
         self.assertEqual(headers(page)[1:], ["Nom, prénom", "E-mail", "Étiquettes"])
 
+    def test_a_customer_known_only_by_a_company_shows_it_in_both_tables(self):
+        """an imported restaurant has a company and an address, no name:
+        its name cell and tick box say the company, where they said "—"
+        and the address; without a company either, the dash stays"""
+        a = data.shop_id("segments")
+        for email, company in (("bistrot@segments.test", "Bistrot des Halles"),
+                               ("nobody@segments.test", "")):
+            sql("INSERT INTO customer (shop_id, email, company, status, source)"
+                " VALUES (%s, '%s', '%s', 'active', 'import')" % (a, email, company))
+            self.addCleanup(sql, "DELETE FROM customer WHERE email = '%s'" % email)
+        bistrot, nobody = (data.customer_id(e) for e in ("bistrot@segments.test",
+                                                         "nobody@segments.test"))
+        for columns in (None, ("email", "phone")):
+            if columns:
+                self.assertEqual(self.choose(self.owner, columns).status, 303)
+            page = self.owner.get("/admin/customers")
+            self.assertEqual("customers-chosen" in page.body, columns is not None)
+            row = row_of(page, "/admin/customers/%s" % bistrot)
+            self.assertRegex(row, r'aria-label="Bistrot des Halles"')
+            self.assertRegex(row, r'<td class="name"><a href="/admin/customers/%s[^"]*">'
+                                  r'Bistrot des Halles</a>' % bistrot)
+            row = row_of(page, "/admin/customers/%s" % nobody)
+            self.assertRegex(row, r'aria-label="nobody@segments.test"')
+            self.assertRegex(row, r'<td class="name"><a href="/admin/customers/%s[^"]*">—</a>'
+                             % nobody)
+
     def test_a_page_of_200_with_every_column(self):
         from test_pages import tidy_problems
         self.choose(self.owner, ALL)
