@@ -337,6 +337,25 @@ allow_header(struct request *req)
 	page_header(req, "Allow", allow);
 }
 
+/* Whether the browser reached us over HTTPS: the web server says so
+ * (HTTPS=on), or, when the provider set Security.TrustForwardedProto, the
+ * proxy or load balancer in front that ended TLS does (X-Forwarded-Proto:
+ * https). Without that, a site behind such a proxy would expect
+ * "http://host" as every form's Origin and refuse them all, and send its
+ * cookies without Secure. */
+static int
+request_is_https(struct request *req)
+{
+	const char *https = request_param(req, "HTTPS"), *forwarded;
+
+	if (https != NULL && strcmp(https, "on") == 0)
+		return 1;
+	if (!req->app->trust_forwarded_proto)
+		return 0;
+	forwarded = request_param(req, "HTTP_X_FORWARDED_PROTO");
+	return forwarded != NULL && strcasecmp(forwarded, "https") == 0;
+}
+
 /* The Origin header, when sent, must be this site; the CSRF token is
  * checked as well in every case.
  *
@@ -722,8 +741,7 @@ request_run(struct app *app, FCGX_Request *fcgx)
 	if (req.head)
 		req.method = "GET";
 	request_path(&req);
-	req.https = request_param(&req, "HTTPS") != NULL &&
-	    strcmp(request_param(&req, "HTTPS"), "on") == 0;
+	req.https = request_is_https(&req);
 	/* the route first: the cgi kit then sees only what the route reads */
 	req.route = route_find(&req, &path_known);
 	req.answer_json = req.route != NULL ? (req.route->flags & ROUTE_KEY) != 0
@@ -841,6 +859,8 @@ app_main(struct app *app, int argc, char **argv)
 	app->data_dir = settings_data_dir(app->config);
 	app->secret = settings_secret(app->config);
 	app->max_body = hdf_get_int_value(app->config, "Limits.MaxBody", APP_MAX_BODY);
+	app->trust_forwarded_proto =
+	    hdf_get_int_value(app->config, "Security.TrustForwardedProto", 0) == 1;
 	if (app->secret == NULL) {
 		hdf_destroy(&app->config);
 		return 1;

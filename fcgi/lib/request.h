@@ -184,6 +184,9 @@ struct app {
 	const char *data_dir;
 	const char *secret;
 	long max_body;
+	/* Security.TrustForwardedProto: a proxy in front ends TLS and says
+	 * so in X-Forwarded-Proto (request_is_https) */
+	int trust_forwarded_proto;
 };
 
 /* The cookies a session is read from (session.c) and that page.c sends
