@@ -4,11 +4,13 @@
  */
 #include <config.h>
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "settings.h"
@@ -56,12 +58,29 @@ settings_load(void)
 	if (stat(path, &st) == 0 && (st.st_mode & S_IROTH))
 		log_warn("configuration %s is readable by every user of the server:"
 		    " chmod o-rwx %s", path, path);
+	/* what a provider can act on, not the library's traceback: the file
+	 * missing or unreadable (and which variable names it), or the line
+	 * it cannot parse */
+	if (access(path, R_OK) != 0) {
+		int missing = errno == ENOENT;
+
+		log_err("cannot read configuration %s: %s (%s)", path, strerror(errno), missing ?
+		    "FIDELE_CONFIG names another file; fidele.hdf.example shows what it holds" :
+		    "it is root's, group fidele, mode 0640: run this as root or as a member of"
+		    " group fidele");
+		return NULL;
+	}
 	err = hdf_init(&config);
 	if (err == STATUS_OK)
 		err = hdf_read_file(config, path);
 	if (err != STATUS_OK) {
-		log_err("cannot read configuration %s", path);
-		cs_log_error("config", err);
+		STRING text;
+
+		string_init(&text);
+		nerr_error_string(err, &text);
+		log_err("cannot read configuration %s: %s", path, text.buf ? text.buf : "?");
+		string_clear(&text);
+		nerr_ignore(&err);
 		hdf_destroy(&config);
 		return NULL;
 	}

@@ -26,6 +26,32 @@ class Cli(unittest.TestCase):
             self.assertIn("usage" if not args or args == ["frobnicate"] else "unknown option",
                           answer.stderr)
 
+    def test_a_missing_or_unreadable_configuration_says_what_to_do(self):
+        """one line a provider can act on, not the library's traceback"""
+        import os
+        import subprocess
+        import tempfile
+        missing = os.path.join(tempfile.gettempdir(), "fidele-no-such-%d.hdf" % os.getpid())
+        env = dict(web.STACK.env(), FIDELE_CONFIG=missing)
+        answer = subprocess.run([web.STACK.program("fidele-admin"), "doctor"], env=env,
+                                capture_output=True, text=True)
+        self.assertEqual(answer.returncode, 1)
+        self.assertEqual(answer.stderr.strip().splitlines(), [
+            "fidele-admin: cannot read configuration %s: No such file or directory"
+            " (FIDELE_CONFIG names another file; fidele.hdf.example shows what it holds)"
+            % missing])
+        with tempfile.NamedTemporaryFile("w", suffix=".hdf") as config:
+            os.chmod(config.name, 0o600)
+            answer = subprocess.run(["setpriv", "--reuid=nobody", "--regid=nogroup",
+                                     "--clear-groups", web.STACK.program("fidele-admin"),
+                                     "doctor"], env=dict(env, FIDELE_CONFIG=config.name),
+                                    capture_output=True, text=True)
+            self.assertEqual(answer.returncode, 1)
+            self.assertIn("cannot read configuration %s: Permission denied (it is root's,"
+                          " group fidele, mode 0640: run this as root or as a member of group"
+                          " fidele)" % config.name, answer.stderr)
+            self.assertNotIn("Traceback", answer.stderr)
+
     def test_missing_value_and_required_option(self):
         self.assertIn("needs a value", self.run_admin("shop", "add", "--slug").stderr)
         answer = self.run_admin("shop", "add", "--slug", "gamma")
