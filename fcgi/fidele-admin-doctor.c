@@ -35,13 +35,26 @@
 static const char *const pools[] = { "login", "signup", "customers", "groups", "import",
 	"export", NULL };
 
+/* A worker heard from less than this long ago is running (it says so
+ * every 2 seconds, and takes another for dead after 15: a long SMTP
+ * exchange may hold it longer) */
+#define WORKER_QUIET_SECONDS 60
+
 enum doctor_sql {
 	SQL_LOCAL_INFILE,
+	SQL_WORKER,
 	DOCTOR_SQL__MAX
 };
 
 static struct db_query doctor_sql[DOCTOR_SQL__MAX] = {
 	[SQL_LOCAL_INFILE] = { .sql = "SELECT @@GLOBAL.local_infile" },
+	/* the last heartbeat of any worker (NULL: none ever ran), and what
+	 * waits for one: mail due now, jobs not started */
+	[SQL_WORKER] = { .sql =
+	    "SELECT TIMESTAMPDIFF(SECOND, MAX(heartbeat_at), NOW()),"
+	    "       (SELECT COUNT(*) FROM outbox WHERE status = 'queued' AND next_attempt_at <= NOW()),"
+	    "       (SELECT COUNT(*) FROM job WHERE state = 'queued')"
+	    "  FROM worker" },
 };
 
 static int problems;
@@ -137,6 +150,39 @@ check_secret(HDF *config)
 		    strlen(hdf_get_value(config, "Security.Secret", "")), bits);
 }
 
+/* Whether a worker runs: without one no mail leaves (sign-in links
+ * included) and no import, export or bulk change starts, and no page
+ * says why. */
+static void
+check_worker(struct db *db)
+{
+	struct db_query *worker = &doctor_sql[SQL_WORKER];
+	long long quiet, mails, jobs;
+
+	if (db_exec(db, worker, NULL, 0) < 0 || db_fetch(worker) != 1) {
+		db_done(worker);
+		problem("worker: cannot read its heartbeat (see the error above)");
+		return;
+	}
+	quiet = db_text(worker, 0) != NULL ? db_int(worker, 0) : -1;
+	mails = db_int(worker, 1);
+	jobs = db_int(worker, 2);
+	db_done(worker);
+	if (quiet >= 0 && quiet < WORKER_QUIET_SECONDS)
+		ok("worker running (heard from %lld s ago); waiting for it: %lld mail%s, %lld job%s",
+		    quiet, mails, mails == 1 ? "" : "s", jobs, jobs == 1 ? "" : "s");
+	else if (quiet < 0)
+		problem("worker: none has ever run, so no mail leaves (sign-in links included) and"
+		    " no job starts (%lld mail%s, %lld job%s waiting): systemctl enable --now"
+		    " fidele-worker", mails, mails == 1 ? "" : "s", jobs, jobs == 1 ? "" : "s");
+	else
+		problem("worker: silent for %lld minute%s, so no mail leaves (sign-in links"
+		    " included) and no job starts (%lld mail%s, %lld job%s waiting):"
+		    " systemctl restart fidele-worker, then read journalctl -u fidele-worker",
+		    quiet / 60, quiet / 60 == 1 ? "" : "s", mails, mails == 1 ? "" : "s", jobs,
+		    jobs == 1 ? "" : "s");
+}
+
 static void
 check_database(HDF *config)
 {
@@ -164,6 +210,8 @@ check_database(HDF *config)
 		ok("LOAD DATA LOCAL is not used (the server has local_infile %s: either is fine)",
 		    db_int(infile, 0) ? "ON" : "OFF");
 	db_done(infile);
+	if (pending == 0)
+		check_worker(&db);
 	db_close(&db);
 	/* only fidele-admin migrate sends multi-statement scripts */
 	if (db_connect_for_scripts(&scripts, config) != 0 ||

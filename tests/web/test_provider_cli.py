@@ -568,9 +568,32 @@ class Doctor(unittest.TestCase):
                      "multi-statements work", "spool %s is" % web.STACK.spool_dir,
                      "SMTP server smtp://127.0.0.1:%d is reachable" % web.STACK.smtp_port,
                      "%s sends the worker's mail" % web.STACK.program("fidele-mailer"),
+                     "worker running (heard from ",
                      "socket %s/login.sock (mode 0660)" % web.STACK.run_dir if pools else
                      "no pools to check: the web server starts the programs"):
             self.assertIn(part, answer.stdout)
+
+    def test_a_silent_worker_is_a_problem_with_what_waits_for_it(self):
+        """no worker: no sign-in link leaves, and no page says why"""
+        import signal
+        pids = web.STACK.program_pids("fidele-worker")
+        self.assertTrue(pids)
+        for pid in pids:
+            os.kill(pid, signal.SIGSTOP)
+        try:
+            web.STACK.sql("UPDATE worker SET heartbeat_at = NOW() - INTERVAL 5 MINUTE")
+            answer = self.doctor(pools=False)
+        finally:
+            for pid in pids:
+                os.kill(pid, signal.SIGCONT)
+        self.assertEqual(answer.returncode, 1)
+        self.assertRegex(answer.stdout, r"PROBLEM  worker: silent for 5 minutes, so no mail"
+                                        r" leaves \(sign-in links included\) and no job starts"
+                                        r" \(\d+ mails?, \d+ jobs? waiting\): systemctl restart"
+                                        r" fidele-worker")
+        # it beats again at once
+        self.assertTrue(web.wait_until(
+            lambda: "worker running" in self.doctor(pools=False).stdout, 20))
 
     def test_no_pools_checks_no_socket_and_excludes_sockets(self):
         answer = self.doctor(sockets=os.path.join(self.folder, "none"), pools=False)
