@@ -3,5 +3,5 @@ Subject: <?cs var:Mail.Subject ?>
 
 <?cs var:Shop.Name ?>
 
---
+-- 
 <?cs var:Lang.Mail.SystemWhy ?>

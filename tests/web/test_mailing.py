@@ -227,7 +227,7 @@ class Mailing(WorkerCase):
             why = ("Vous recevez cette annonce de service parce que vous êtes client de la"
                    " boutique.")
             self.assertIn(why, body)
-            self.assertIn("\n--\n" + why, message.get_body(preferencelist=("plain",)).get_content())
+            self.assertIn("\n-- \n" + why, message.get_body(preferencelist=("plain",)).get_content())
         with open(os.path.join(web.STACK.var, "mailing-system.html"), "w") as f:
             f.write(messages[0].get_body(preferencelist=("html",)).get_content())
 
@@ -388,7 +388,7 @@ class Mailing(WorkerCase):
                       html.unescape(body))
         plain = test.get_body(preferencelist=("plain",)).get_content()
         self.assertIn("la boutique (https://alpha.test/b)", plain)
-        self.assertIn("\n\n--\nPour ne plus recevoir ces e-mails, ouvrez ce lien\u00a0:\n"
+        self.assertIn("\n\n-- \nPour ne plus recevoir ces e-mails, ouvrez ce lien\u00a0:\n"
                       "(dans l'envoi, ce lien est propre à chaque client)", plain)
         # the form's one-time key was not spent: the real one still goes
         self.assertEqual(self.owner.post("/admin/segments/mail", form).status, 303)
