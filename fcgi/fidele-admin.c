@@ -16,6 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
+#include <unistd.h>
 
 #include "fidele-admin.h"
 #include "lib/settings.h"
@@ -491,13 +493,29 @@ cmd_host_add(struct db *db, struct options *opts)
 	return 0;
 }
 
-/* Reads one line from stdin without its newline. Returns 0 or -1. */
+/* Reads one line from stdin without its newline. Returns 0 or -1. At a
+ * terminal it asks for it, for whom, without showing what is typed. */
 static int
-read_password(char *out, size_t size)
+read_password(const char *email, char *out, size_t size)
 {
+	struct termios before, quiet;
+	int terminal = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &before) == 0;
+	char *line;
 	size_t len;
 
-	if (fgets(out, (int)size, stdin) == NULL)
+	if (terminal) {
+		fprintf(stderr, "Password for %s (10 characters or more): ", email);
+		fflush(stderr);
+		quiet = before;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+	}
+	line = fgets(out, (int)size, stdin);
+	if (terminal) {
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &before);
+		fputc('\n', stderr);
+	}
+	if (line == NULL)
 		return -1;
 	len = strlen(out);
 	if (len > 0 && out[len - 1] == '\n')
@@ -533,9 +551,16 @@ cmd_admin_add(struct db *db, struct options *opts)
 		log_err("--role is owner or staff");
 		return 2;
 	}
-	if (read_password(password, sizeof(password)) != 0 || text_length(password) < 10 ||
-	    strlen(password) > 1024 || !text_is_clean_utf8(password, 0)) {
+	if (read_password(email, password, sizeof(password)) != 0 ||
+	    text_length(password) < 10 || strlen(password) > 1024 ||
+	    !text_is_clean_utf8(password, 0)) {
 		log_err("give a password of 10 to 1024 characters on standard input");
+		return 2;
+	}
+	if (crypto_password_guessable(password)) {
+		log_err("this password is among the first an attacker tries (a run, a keyboard"
+		    " row, a common word, a character repeated): choose another, for instance"
+		    " three words that have nothing to do with each other");
 		return 2;
 	}
 	id = shop_id(db, slug);

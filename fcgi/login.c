@@ -892,8 +892,9 @@ reset_submit(struct request *req)
 	int found, used, slot, retry_after;
 
 	req->token_page = 1;
-	if (text_length(password) < 10) {
-		hdf_set_value(req->hdf, "Page.Message", request_text(req, "Reset.TooShort"));
+	if (text_length(password) < 10 || crypto_password_guessable(password)) {
+		hdf_set_value(req->hdf, "Page.Message", request_text(req,
+		    text_length(password) < 10 ? "Reset.TooShort" : "Reset.Guessable"));
 		req->status = 400;
 		reset_form(req);
 		return;

@@ -4,6 +4,7 @@
  */
 #include <config.h>
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -297,4 +298,84 @@ crypto_password_verify(const char *password, const char *phc)
 	match = crypto_equal(expected, actual, (size_t)key_len);
 	OPENSSL_cleanse(actual, sizeof(actual));
 	return match;
+}
+
+/* --- passwords everyone tries first ------------------------------------------------- */
+
+/* Keyboard rows (French and English), read either way; the digits row
+ * with its 0 at the end. */
+static const char *const keyboard_rows[] = { "1234567890", "azertyuiop", "qsdfghjklm",
+	"wxcvbn", "qwertyuiop", "asdfghjkl", "zxcvbnm", NULL };
+
+/* Words people build a password on, in French and English. */
+static const char *const common_words[] = { "motdepasse", "password", "passw0rd", "azerty",
+	"qwerty", "bonjour", "soleil", "doudou", "loulou", "chouchou", "marseille", "iloveyou",
+	"jetaime", "admin", "administrateur", "welcome", "letmein", "fidele", "boutique",
+	"changeme", "secret", "test", NULL };
+
+/* Whether text (lower case) is a stretch of a keyboard row, either way. */
+static int
+keyboard_stretch(const char *text, size_t length)
+{
+	int r;
+
+	for (r = 0; keyboard_rows[r] != NULL; r++) {
+		const char *row = keyboard_rows[r];
+		size_t row_length = strlen(row), start, i;
+
+		for (start = 0; start + length <= row_length; start++) {
+			int forward = 1, backward = 1;
+
+			for (i = 0; i < length && (forward || backward); i++) {
+				forward = forward && text[i] == row[start + i];
+				backward = backward && text[i] == row[row_length - 1 - start - i];
+			}
+			if (forward || backward)
+				return 1;
+		}
+	}
+	return 0;
+}
+
+int
+crypto_password_guessable(const char *password)
+{
+	char lower[64];
+	size_t length = strlen(password), core, i, distinct = 0;
+	int up = 1, down = 1, w;
+	unsigned char seen[256] = { 0 };
+
+	/* longer than any of these patterns needs: a long password is left
+	 * to its length */
+	if (length >= sizeof(lower))
+		return 0;
+	for (i = 0; i < length; i++) {
+		unsigned char c = (unsigned char)password[i];
+
+		lower[i] = (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+		if (!seen[(unsigned char)lower[i]]++)
+			distinct++;
+		if (i > 0) {
+			up = up && (unsigned char)lower[i] == (unsigned char)lower[i - 1] + 1;
+			down = down && (unsigned char)lower[i] + 1 == (unsigned char)lower[i - 1];
+		}
+	}
+	lower[length] = '\0';
+	if (distinct <= 3 || up || down || keyboard_stretch(lower, length))
+		return 1;
+	/* the part before trailing digits and signs: "azerty2026!" */
+	for (core = length; core > 0; core--) {
+		unsigned char c = (unsigned char)lower[core - 1];
+
+		if (!(c >= '0' && c <= '9') && !(c < 0x80 && ispunct(c)))
+			break;
+	}
+	if (core == 0)
+		return 0;	/* digits and signs only, and none of the above */
+	if (core >= 4 && keyboard_stretch(lower, core))
+		return 1;
+	for (w = 0; common_words[w] != NULL; w++)
+		if (strlen(common_words[w]) == core && strncmp(lower, common_words[w], core) == 0)
+			return 1;
+	return 0;
 }

@@ -41,6 +41,15 @@ char *crypto_password_hash(const char *password);
 /* Same, with an explicit cost (log2 N); tests use a small one. */
 char *crypto_password_hash_cost(const char *password, int log2_n);
 
+/* 1 when a password of the right length is still among the first an
+ * attacker tries: one to three characters over and over ("aaaaaaaaaa"),
+ * a run of letters or digits ("0123456789", "9876543210"), a stretch of a
+ * keyboard row ("azertyuiop", "qwertyuiop"), or a common word, each also
+ * with digits or signs after it ("motdepasse2026!", "azerty1234"). Not a
+ * breach list: the few everyone types first. The admin pages and
+ * fidele-admin refuse these (login.c, fidele-admin.c). */
+int crypto_password_guessable(const char *password);
+
 /* Checks a password against a PHC string from crypto_password_hash.
  * Returns 1 on match, 0 otherwise (also for a malformed string). */
 int crypto_password_verify(const char *password, const char *phc);

@@ -128,5 +128,30 @@ main(void)
 	ok(tls != NULL && sk_SSL_CIPHER_num(SSL_CTX_get_ciphers(tls)) > 10,
 	    "a TLS client (a database reached over TLS) still has its ciphers");
 	SSL_CTX_free(tls);
+	{
+		/* what an attacker tries first, and what people really choose */
+		static const char *const guessable[] = { "1234567890", "0123456789",
+			"9876543210", "abcdefghij", "aaaaaaaaaa", "ababababab", "1212121212",
+			"azertyuiop", "AZERTYUIOP", "qwertyuiop", "poiuytreza", "qsdfghjklm",
+			"motdepasse", "MotDePasse2026!", "azerty1234", "qwerty123456",
+			"password123", "Password!!", "bonjour2025", "fidele2026", "iloveyou99",
+			"administrateur", NULL };
+		static const char *const fine[] = { "brand-new-password", "alpha-owner-password",
+			"correct horse battery staple", "1029384756", "tomate-velo-nuage",
+			"Marché du samedi 7h", "azerty-est-long-mais-pas-que", "motdepasse-du-verger",
+			NULL };
+		int k;
+
+		char name[100];
+
+		for (k = 0; guessable[k] != NULL; k++) {
+			snprintf(name, sizeof(name), "refused as guessable: %s", guessable[k]);
+			ok(crypto_password_guessable(guessable[k]), name);
+		}
+		for (k = 0; fine[k] != NULL; k++) {
+			snprintf(name, sizeof(name), "taken: %s", fine[k]);
+			ok(!crypto_password_guessable(fine[k]), name);
+		}
+	}
 	return tap_done();
 }

@@ -47,6 +47,12 @@ class ForgottenPassword(unittest.TestCase):
                                                     "csrf": form.csrf()})
         self.assertEqual(short.status, 400)
         self.assertIn("au moins 10 caractères", short.text())
+        for guessable in ("1234567890", "Azerty2026!", "motdepasse", "aaaaaaaaaaaa"):
+            answer = browser.post("/admin/login/reset", {"token": token, "password": guessable,
+                                                         "csrf": form.csrf()})
+            self.assertEqual(answer.status, 400, guessable)
+            self.assertIn("Ce mot de passe fait partie des premiers qu'on essaie", answer.text())
+        # the link still works after them
         answer = browser.post("/admin/login/reset", {"token": token, "password": "brand-new-password",
                                                      "csrf": form.csrf()})
         self.assertEqual(answer.status, 303)

@@ -58,6 +58,36 @@ class Cli(unittest.TestCase):
         self.assertEqual(answer.returncode, 2)
         self.assertIn("--name is required", answer.stderr)
 
+    def test_admin_add_at_a_terminal_asks_without_showing_the_password(self):
+        import os
+        import pty
+        import subprocess
+        import time
+        email, password = "typed@alpha.test", "verger-pommes-tracteur"
+        main, terminal = pty.openpty()
+        process = subprocess.Popen(
+            [web.STACK.program("fidele-admin"), "admin", "add", "--shop", "alpha", "--email",
+             email, "--role", "staff"], stdin=terminal, stdout=terminal, stderr=terminal,
+            env=web.STACK.env())
+        os.close(terminal)
+        seen, deadline = b"", time.time() + 30
+        while b"(10 characters or more): " not in seen and time.time() < deadline:
+            seen += os.read(main, 1024)
+        self.assertIn(b"Password for typed@alpha.test (10 characters or more): ", seen)
+        os.write(main, password.encode() + b"\n")
+        while process.poll() is None and time.time() < deadline:
+            try:
+                seen += os.read(main, 1024)
+            except OSError:
+                break
+            time.sleep(0.05)
+        process.wait(timeout=30)
+        os.close(main)
+        self.assertEqual(process.returncode, 0, seen)
+        self.assertNotIn(password.encode(), seen)
+        self.addCleanup(web.STACK.sql, "DELETE FROM admin WHERE email = '%s'" % email)
+        self.assertEqual(web.Browser("alpha.test").sign_in(email, password).status, 303)
+
     def test_bad_shop_values(self):
         cases = [(["--slug", "Bad Slug", "--name", "x"], "--slug"),
                  (["--slug", "ok", "--name", "x", "--language", "de"], "--language"),
@@ -81,6 +111,13 @@ class Cli(unittest.TestCase):
                                 input="short\n")
         self.assertEqual(answer.returncode, 2)
         self.assertIn("password of 10", answer.stderr)
+        for guessable in ("1234567890", "azertyuiop", "Motdepasse2026!"):
+            answer = self.run_admin("admin", "add", "--shop", "alpha", "--email",
+                                    "new@alpha.test", input=guessable + "\n")
+            self.assertEqual(answer.returncode, 2, guessable)
+            self.assertIn("this password is among the first an attacker tries", answer.stderr)
+        self.assertEqual(web.STACK.sql("SELECT COUNT(*) FROM admin WHERE email = 'new@alpha.test'"),
+                         [["0"]])
         answer = self.run_admin("admin", "add", "--shop", "nope", "--email", "new@alpha.test",
                                 input="long-enough-password\n")
         self.assertEqual(answer.returncode, 1)
