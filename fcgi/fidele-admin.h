@@ -54,6 +54,12 @@ int cmd_shop_enable(struct db *db, HDF *config, struct options *opts);
 int cmd_shop_delete(struct db *db, HDF *config, struct options *opts);
 int cmd_limits(struct db *db, HDF *config, struct options *opts);
 
+/* fidele-admin-access.c */
+int cmd_host_remove(struct db *db, HDF *config, struct options *opts);
+int cmd_admin_list(struct db *db, HDF *config, struct options *opts);
+int cmd_admin_disable(struct db *db, HDF *config, struct options *opts);
+int cmd_admin_enable(struct db *db, HDF *config, struct options *opts);
+
 /* fidele-admin-doctor.c: runs without a database connection of the
  * caller's (checking it is one of its checks) */
 int cmd_doctor(HDF *config, struct options *opts);

@@ -206,6 +206,93 @@ class Commands(unittest.TestCase):
                              " FROM shop WHERE slug = 'cli-fr'"), [["NULL", "NULL", "NULL"]])
 
 
+class Access(unittest.TestCase):
+    """Who reaches a shop and where: a shop moving to a new domain, an
+    admin who left."""
+    SLUG = "cli-access"
+
+    def setUp(self):
+        make_shop(self.SLUG, "cli-access.test", "fr", "Accès")
+        self.addCleanup(admin, "shop", "delete", "--shop", self.SLUG, "--yes")
+
+    def test_a_shop_moves_to_a_new_host_name(self):
+        answer = admin("shop", "host", "remove", "--shop", self.SLUG, "--host", "cli-access.test")
+        self.assertEqual(answer.returncode, 1)
+        self.assertIn("cli-access.test is the only host of shop cli-access: add the new one"
+                      " first", answer.stderr)
+        self.assertEqual(web.Browser("cli-access.test").get("/admin/login").status, 200)
+        self.assertEqual(admin("shop", "host", "add", "--shop", self.SLUG, "--host",
+                               "new-access.test").returncode, 0)
+        answer = admin("shop", "host", "remove", "--shop", self.SLUG, "--host", "CLI-Access.test")
+        self.assertEqual(answer.returncode, 0, answer.stderr)
+        self.assertIn("host cli-access.test no longer serves shop cli-access", answer.stdout)
+        self.assertEqual(web.Browser("cli-access.test").get("/admin/login").status, 404)
+        self.assertEqual(web.Browser("new-access.test").get("/admin/login").status, 200)
+        self.assertIn("new-access.test", admin("shop", "show", "--shop", self.SLUG).stdout)
+        # another shop's host, or one it never had, is not taken away
+        for host in ("cli-fr.test", "nowhere.test"):
+            answer = admin("shop", "host", "remove", "--shop", self.SLUG, "--host", host)
+            self.assertEqual(answer.returncode, 1, host)
+            self.assertIn("does not answer on %s" % host, answer.stderr)
+        self.assertEqual(one("SELECT COUNT(*) FROM shop_host WHERE host = 'cli-fr.test'"), "1")
+        self.assertEqual(admin("shop", "host", "remove", "--shop", self.SLUG).returncode, 2)
+
+    def test_an_admin_who_left_is_disabled_and_signed_out_everywhere(self):
+        email = "staff@cli-access.test"
+        self.assertEqual(admin("admin", "add", "--shop", self.SLUG, "--email", email, "--role",
+                               "staff", input=PASSWORD + "\n").returncode, 0)
+        browser = web.Browser("cli-access.test")
+        self.assertEqual(browser.sign_in(email, PASSWORD).status, 303)
+        self.assertEqual(browser.get("/admin/customers").status, 200)
+        listed = admin("admin", "list", "--shop", self.SLUG)
+        self.assertEqual(listed.returncode, 0)
+        rows = [line.split("\t") for line in listed.stdout.splitlines()]
+        self.assertEqual(rows[0], ["email", "role", "state", "last sign-in", "added", "name"])
+        self.assertEqual([row[:3] for row in rows[1:]],
+                         [["owner@cli-access.test", "owner", "enabled"],
+                          [email, "staff", "enabled"]])
+        self.assertNotEqual(rows[2][3], "-")            # signed in just now
+        answer = admin("admin", "disable", "--shop", self.SLUG, "--email", email.upper())
+        self.assertEqual(answer.returncode, 0, answer.stderr)
+        self.assertIn("disabled: signed out everywhere", answer.stdout)
+        self.assertEqual(browser.get("/admin/customers").status, 303)
+        self.assertEqual(web.Browser("cli-access.test").sign_in(email, PASSWORD).status, 400)
+        self.assertEqual(one("SELECT COUNT(*) FROM session s JOIN admin a ON a.id = s.admin_id"
+                             " WHERE a.email = '%s'" % email), "0")
+        self.assertIn("%s\tstaff\tdisabled" % email,
+                      admin("admin", "list", "--shop", self.SLUG).stdout)
+        self.assertIn("was already disabled",
+                      admin("admin", "disable", "--shop", self.SLUG, "--email", email).stdout)
+        answer = admin("admin", "enable", "--shop", self.SLUG, "--email", email)
+        self.assertEqual(answer.returncode, 0)
+        self.assertEqual(web.Browser("cli-access.test").sign_in(email, PASSWORD).status, 303)
+
+    def test_the_last_owner_stays_and_bad_arguments_change_nothing(self):
+        owner_email = "owner@cli-access.test"
+        answer = admin("admin", "disable", "--shop", self.SLUG, "--email", owner_email)
+        self.assertEqual(answer.returncode, 1)
+        self.assertIn("is the shop's only owner: add another first", answer.stderr)
+        self.assertEqual(web.Browser("cli-access.test").sign_in(owner_email, PASSWORD).status,
+                         303)
+        self.assertEqual(admin("admin", "add", "--shop", self.SLUG, "--email",
+                               "second@cli-access.test", "--role", "owner",
+                               input=PASSWORD + "\n").returncode, 0)
+        self.assertEqual(admin("admin", "disable", "--shop", self.SLUG, "--email",
+                               owner_email).returncode, 0)
+        for args, status, words in (
+                (["--email", "owner@cli-fr.test"], 1, "is not an admin of shop cli-access"),
+                (["--email", "not-an-address"], 2, "--email is not an e-mail address"),
+                ([], 2, "--email is required"),
+                (["--email", owner_email, "--role", "x"], 2, "")):
+            answer = admin("admin", "disable", "--shop", self.SLUG, *args)
+            self.assertEqual(answer.returncode, status, args)
+            self.assertIn(words, answer.stderr)
+        self.assertEqual(one("SELECT COUNT(*) FROM admin WHERE email = 'owner@cli-fr.test'"
+                             " AND disabled_at IS NULL"), "1")
+        answer = admin("admin", "list", "--shop", "nope")
+        self.assertEqual(answer.returncode, 1)
+
+
 class DisabledShop(unittest.TestCase):
     def setUp(self):
         clear_limits()

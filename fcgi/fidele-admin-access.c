@@ -1,0 +1,251 @@
+/*
+ * fidele-admin's commands on who reaches a shop and where, for the hosting
+ * provider: the host names it answers on (one moves to a new domain: add
+ * the new, then remove the old) and its admins (list them; disable one who
+ * left, which ends their sessions and mailed links at once; enable them
+ * again). Adding either is in fidele-admin.c (shop host add, admin add).
+ */
+#include <config.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "fidele-admin.h"
+#include "lib/log.h"
+#include "lib/text.h"
+
+enum access_sql {
+	SQL_HOST_COUNT,
+	SQL_HOST_REMOVE,
+	SQL_ADMIN_LIST,
+	SQL_ADMIN_FIND,
+	SQL_OWNERS_LEFT,
+	SQL_ADMIN_DISABLE,
+	SQL_ADMIN_SESSIONS_END,
+	SQL_ADMIN_TOKENS_END,
+	SQL_ADMIN_ENABLE,
+	ACCESS_SQL__MAX
+};
+
+static struct db_query access_sql[ACCESS_SQL__MAX] = {
+	/* the shop's hosts, and whether this one is among them */
+	[SQL_HOST_COUNT] = { .sql =
+	    "SELECT COUNT(*), COALESCE(SUM(host = ?), 0) FROM shop_host WHERE shop_id = ?" },
+	[SQL_HOST_REMOVE] = { .sql = "DELETE FROM shop_host WHERE host = ? AND shop_id = ?" },
+	[SQL_ADMIN_LIST] = { .sql =
+	    "SELECT email, role, IF(disabled_at IS NULL, 'enabled', 'disabled'),"
+	    "       COALESCE(last_sign_in_at, '-'), created_at, name"
+	    "  FROM admin WHERE shop_id = ? ORDER BY role, email" },
+	[SQL_ADMIN_FIND] = { .sql =
+	    "SELECT id, role, disabled_at IS NOT NULL FROM admin WHERE shop_id = ? AND email = ?" },
+	/* the owners who stay enabled once this admin is disabled, locked
+	 * until the disable commits: two owners disabled at once leave one */
+	[SQL_OWNERS_LEFT] = { .sql =
+	    "SELECT COUNT(*) FROM admin"
+	    " WHERE shop_id = ? AND role = 'owner' AND disabled_at IS NULL AND id <> ? FOR UPDATE" },
+	[SQL_ADMIN_DISABLE] = { .sql =
+	    "UPDATE admin SET disabled_at = NOW() WHERE id = ? AND disabled_at IS NULL" },
+	[SQL_ADMIN_SESSIONS_END] = { .sql = "DELETE FROM session WHERE admin_id = ?" },
+	/* a password link mailed before: dead too */
+	[SQL_ADMIN_TOKENS_END] = { .sql =
+	    "UPDATE login_token SET used_at = NOW() WHERE admin_id = ? AND used_at IS NULL" },
+	[SQL_ADMIN_ENABLE] = { .sql =
+	    "UPDATE admin SET disabled_at = NULL WHERE id = ? AND disabled_at IS NOT NULL" },
+};
+
+/* The shop --shop names with only allowed given, and the ready statements:
+ * its id, or 0 with *status the exit status. */
+static long long
+access_shop(struct db *db, struct options *opts, const char *const *allowed, int *status)
+{
+	const char *slug;
+	long long id;
+
+	*status = ADMIN_EXIT_USAGE;
+	if (options_check(opts, allowed) != 0 || (slug = required(opts, "--shop")) == NULL)
+		return 0;
+	*status = ADMIN_EXIT_FAILED;
+	if (db_register(db, access_sql, ACCESS_SQL__MAX) != 0 || (id = shop_id(db, slug)) <= 0)
+		return 0;
+	*status = ADMIN_EXIT_OK;
+	return id;
+}
+
+int
+cmd_host_remove(struct db *db, HDF *config, struct options *opts)
+{
+	static const char *const allowed[] = { "--shop", "--host", NULL };
+	struct db_query *count = &access_sql[SQL_HOST_COUNT];
+	const char *host_arg = option(opts, "--host", NULL);
+	struct db_param params[2];
+	char host[254];
+	long long id, hosts, found;
+	int status;
+
+	(void)config;
+	if ((id = access_shop(db, opts, allowed, &status)) <= 0)
+		return status;
+	if (host_arg == NULL || strlen(host_arg) >= sizeof(host)) {
+		log_err(host_arg == NULL ? "--host is required" : "--host is a host name");
+		return ADMIN_EXIT_USAGE;
+	}
+	snprintf(host, sizeof(host), "%s", host_arg);
+	text_lower_ascii(host);
+	params[0] = DB_TEXT(host);
+	params[1] = DB_INT(id);
+	if (db_exec(db, count, params, 2) < 0 || db_fetch(count) != 1) {
+		db_done(count);
+		return ADMIN_EXIT_FAILED;
+	}
+	hosts = db_int(count, 0);
+	found = db_int(count, 1);
+	db_done(count);
+	if (!found) {
+		log_err("shop %s does not answer on %s (fidele-admin shop show lists its hosts)",
+		    option(opts, "--shop", ""), host);
+		return ADMIN_EXIT_FAILED;
+	}
+	/* a shop on no host has no pages and no links: the new one first */
+	if (hosts == 1) {
+		log_err("%s is the only host of shop %s: add the new one first (fidele-admin shop"
+		    " host add), then remove this one", host, option(opts, "--shop", ""));
+		return ADMIN_EXIT_FAILED;
+	}
+	if (db_exec(db, &access_sql[SQL_HOST_REMOVE], params, 2) < 0)
+		return ADMIN_EXIT_FAILED;
+	printf("host %s no longer serves shop %s; remove it from the web server's"
+	    " configuration too\n", host, option(opts, "--shop", ""));
+	return ADMIN_EXIT_OK;
+}
+
+int
+cmd_admin_list(struct db *db, HDF *config, struct options *opts)
+{
+	static const char *const allowed[] = { "--shop", NULL };
+	struct db_query *list = &access_sql[SQL_ADMIN_LIST];
+	struct db_param param;
+	long long id;
+	int status;
+
+	(void)config;
+	if ((id = access_shop(db, opts, allowed, &status)) <= 0)
+		return status;
+	param = DB_INT(id);
+	if (db_exec(db, list, &param, 1) < 0)
+		return ADMIN_EXIT_FAILED;
+	printf("email\trole\tstate\tlast sign-in\tadded\tname\n");
+	while (db_fetch(list) == 1)
+		printf("%s\t%s\t%s\t%s\t%s\t%s\n", db_text(list, 0), db_text(list, 1),
+		    db_text(list, 2), db_text(list, 3), db_text(list, 4), db_text(list, 5));
+	db_done(list);
+	return ADMIN_EXIT_OK;
+}
+
+/* The admin --email names in the shop: their id, role (owner 1) and state
+ * (disabled 1); 0 after saying there is none, -1 on an error. */
+static long long
+access_admin(struct db *db, long long shop, struct options *opts, int *owner, int *disabled)
+{
+	struct db_query *find = &access_sql[SQL_ADMIN_FIND];
+	const char *email_arg = option(opts, "--email", NULL);
+	struct db_param params[2];
+	char email[256];
+	long long id = 0;
+
+	if (email_arg == NULL || strlen(email_arg) >= sizeof(email)) {
+		log_err("--email is required: the admin's address");
+		return -2;
+	}
+	snprintf(email, sizeof(email), "%s", email_arg);
+	if (!text_email_normalise(email)) {
+		log_err("--email is not an e-mail address");
+		return -2;
+	}
+	params[0] = DB_INT(shop);
+	params[1] = DB_TEXT(email);
+	if (db_exec(db, find, params, 2) < 0)
+		return -1;
+	if (db_fetch(find) == 1) {
+		id = db_int(find, 0);
+		*owner = strcmp(db_text(find, 1), "owner") == 0;
+		*disabled = (int)db_int(find, 2);
+	}
+	db_done(find);
+	if (id == 0)
+		log_err("%s is not an admin of shop %s (fidele-admin admin list --shop %s)", email,
+		    option(opts, "--shop", ""), option(opts, "--shop", ""));
+	return id;
+}
+
+/* admin disable and admin enable */
+static int
+admin_state(struct db *db, struct options *opts, int disable)
+{
+	static const char *const allowed[] = { "--shop", "--email", NULL };
+	struct db_query *left = &access_sql[SQL_OWNERS_LEFT];
+	const char *email = option(opts, "--email", "");
+	struct db_param params[2];
+	long long shop, id, owners;
+	int status, owner = 0, disabled = 0;
+
+	if ((shop = access_shop(db, opts, allowed, &status)) <= 0)
+		return status;
+	id = access_admin(db, shop, opts, &owner, &disabled);
+	if (id <= 0)
+		return id == -2 ? ADMIN_EXIT_USAGE : ADMIN_EXIT_FAILED;
+	if (disabled == disable) {
+		printf("%s was already %s\n", email, disable ? "disabled" : "enabled");
+		return ADMIN_EXIT_OK;
+	}
+	params[0] = DB_INT(id);
+	if (!disable) {
+		if (db_exec(db, &access_sql[SQL_ADMIN_ENABLE], params, 1) < 0)
+			return ADMIN_EXIT_FAILED;
+		printf("%s enabled: they sign in again with their password\n", email);
+		return ADMIN_EXIT_OK;
+	}
+	if (db_begin(db) != 0)
+		return ADMIN_EXIT_FAILED;
+	if (owner) {
+		params[0] = DB_INT(shop);
+		params[1] = DB_INT(id);
+		if (db_exec(db, left, params, 2) < 0 || db_fetch(left) != 1) {
+			db_done(left);
+			db_rollback(db);
+			return ADMIN_EXIT_FAILED;
+		}
+		owners = db_int(left, 0);
+		db_done(left);
+		if (owners == 0) {
+			db_rollback(db);
+			log_err("%s is the shop's only owner: add another first (fidele-admin admin"
+			    " add --role owner), then disable this one", email);
+			return ADMIN_EXIT_FAILED;
+		}
+		params[0] = DB_INT(id);
+	}
+	if (db_exec(db, &access_sql[SQL_ADMIN_DISABLE], params, 1) < 0 ||
+	    db_exec(db, &access_sql[SQL_ADMIN_SESSIONS_END], params, 1) < 0 ||
+	    db_exec(db, &access_sql[SQL_ADMIN_TOKENS_END], params, 1) < 0 ||
+	    db_commit(db) != 0) {
+		db_rollback(db);
+		return ADMIN_EXIT_FAILED;
+	}
+	printf("%s disabled: signed out everywhere, their mailed links dead; what they did"
+	    " stays in the shop's history\n", email);
+	return ADMIN_EXIT_OK;
+}
+
+int
+cmd_admin_disable(struct db *db, HDF *config, struct options *opts)
+{
+	(void)config;
+	return admin_state(db, opts, 1);
+}
+
+int
+cmd_admin_enable(struct db *db, HDF *config, struct options *opts)
+{
+	(void)config;
+	return admin_state(db, opts, 0);
+}
