@@ -44,9 +44,12 @@ enum mailing_job_sql {
 	MAILING_JOB_SQL__MAX
 };
 
-/* the rules of both kinds (groups-mailing-job.h), on customer c */
+/* the rules of both kinds (groups-mailing-job.h), on customer c: an
+ * unconfirmed signup (invited, source self) is an address someone typed
+ * that never answered the confirmation mail, and gets nothing else */
 #define RECIPIENT_RULES \
 	" c.erased_at IS NULL AND c.email IS NOT NULL AND c.status IN ('invited', 'active')" \
+	" AND NOT (c.status = 'invited' AND c.source = 'self')" \
 	" AND IF(? = 'marketing', c.marketing_consent = 1, c.system_mail = 1)"
 
 /* the target's customers after an id, in id order, into bulk_selection

@@ -21,7 +21,9 @@
  *   system     customers with system mail on (an announcement: "la vente
  *              est ouverte");
  * and for both only invited or active customers with an address, never
- * erased: never the blocked, the inactive nor the waiting list.
+ * erased: never the blocked, the inactive nor the waiting list, nor a
+ * signup never confirmed (its address may be a stranger's, typed by
+ * someone else: double opt-in sends it the confirmation and nothing more).
  */
 #ifndef FIDELE_GROUPS_MAILING_JOB_H
 #define FIDELE_GROUPS_MAILING_JOB_H

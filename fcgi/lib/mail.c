@@ -26,11 +26,13 @@ static struct db_query mail_sql[MAIL_SQL__MAX] = {
 	/* whom a marketing mail may go to, now: the flag the ledger keeps
 	 * (consent.c), locked so that an unsubscribe waits for this mail's
 	 * transaction and the next one sees the withdrawal; never someone
-	 * blocked, nor an applicant not yet accepted, nor one made inactive */
+	 * blocked, nor an applicant not yet accepted, nor one made inactive,
+	 * nor a signup never confirmed */
 	[SQL_MARKETING_TO] = { .sql =
 	    "SELECT email, language FROM customer"
 	    " WHERE id = ? AND shop_id = ? AND erased_at IS NULL AND marketing_consent = 1"
 	    "   AND email IS NOT NULL AND status IN ('invited', 'active')"
+	    "   AND NOT (status = 'invited' AND source = 'self')"
 	    " LOCK IN SHARE MODE" },
 	[SQL_LIST_UNSUBSCRIBE] = { .sql =
 	    "UPDATE outbox SET list_unsubscribe = ? WHERE id = ? AND shop_id = ?" },

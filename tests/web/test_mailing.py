@@ -40,6 +40,9 @@ PEOPLE = [
     ("waiting", "waiting", 1, 1, True, False),     # never
     ("noaddress", "active", 1, 1, False, False),   # never
     ("inactive", "inactive", 1, 1, True, False),   # never
+    # never: a signup never confirmed (made "self" below), whose address
+    # may be a stranger's; its flags as if someone had set them
+    ("unconfirmed", "invited", 1, 1, True, False),
 ]
 MARKETING = {"optin", "invitedoptin"}
 SYSTEM = {"optin", "systemonly"}
@@ -66,6 +69,7 @@ class Mailing(WorkerCase):
                     marketing, system, "NOW()" if erased else "NULL", self.day))
             self.ids[name] = rows("SELECT id FROM customer WHERE shop_id = %s AND last_name = '%s'"
                                   " AND first_name = '%s'" % (self.alpha, self.tag, name))[0][0]
+        rows("UPDATE customer SET source = 'self' WHERE id = %s" % self.ids["unconfirmed"])
         members = ",".join("(%s, @g, %s)" % (self.alpha, i) for i in self.ids.values())
         rows("INSERT INTO customer_group (shop_id, name) VALUES (%s, 'Groupe %s');"
              "SET @g = LAST_INSERT_ID();"
@@ -168,7 +172,8 @@ class Mailing(WorkerCase):
         self.assertEqual(page.status, 200)
         self.assertEqual(tidy_problems(page.body), [])
         text = page.text()
-        self.assertIn("Groupe « Groupe %s » — 8 clients" % self.tag, text)
+        self.assertIn("Groupe « Groupe %s » — 9 clients" % self.tag, text)
+        self.assertIn("dont l'inscription n'a pas été confirmée ne reçoivent jamais", text)
         self.assertIn("avec un lien de désinscription : 2 clients", text)
         self.assertIn("messages de service : 2 clients", text)
         mailing_id = self.send("group:%s" % self.group, "marketing",
@@ -234,7 +239,7 @@ class Mailing(WorkerCase):
     def test_a_saved_segment_is_read_as_the_list_reads_it(self):
         page = self.compose("segment:%s" % self.segment)
         # the list never shows an erased customer: 7 of the 8
-        self.assertIn("Segment « Segment %s » — 7 clients" % self.tag, page.text())
+        self.assertIn("Segment « Segment %s » — 8 clients" % self.tag, page.text())
         self.send("segment:%s" % self.segment, "marketing")
         self.run_worker()
         self.assertEqual(self.who(self.received()), sorted(MARKETING))
