@@ -61,8 +61,8 @@
 
 /* --- the keys -------------------------------------------------------------------- */
 
-static const char *const status_choices[] = { "current", "all", "active", "invited", "blocked",
-	"inactive", "waiting", NULL };
+static const char *const status_choices[] = { "current", "all", "active", "invited",
+	"unconfirmed", "blocked", "inactive", "waiting", NULL };
 static const char *const source_choices[] = { "", "self", "admin", "import", "order", NULL };
 static const char *const consent_choices[] = { "", "yes", "no", NULL };
 static const char *const sort_choices[] = { "name", "email", "created", "last_order", "orders",
@@ -72,7 +72,7 @@ static const char *const size_choices[] = { "50", "25", "100", "200", NULL };
 
 const struct customer_key_def customer_query_keys[CUSTOMER_KEY__MAX] = {
 	[CUSTOMER_KEY_Q] = { { "q", FIELD_TEXT, 0, 100, 0, 0, NULL }, CUSTOMER_USE_FILTER },
-	[CUSTOMER_KEY_STATUS] = { { "status", FIELD_CHOICE, 0, 10, 0, 0, status_choices },
+	[CUSTOMER_KEY_STATUS] = { { "status", FIELD_CHOICE, 0, 11, 0, 0, status_choices },
 	    CUSTOMER_USE_FILTER },
 	[CUSTOMER_KEY_SOURCE] = { { "source", FIELD_CHOICE, 0, 10, 0, 0, source_choices },
 	    CUSTOMER_USE_FILTER },
@@ -1587,8 +1587,14 @@ sql_where(struct customer_sql *sql, const struct customer_query *query, int firs
 	size_t r;
 
 	sql_param(sql, " WHERE c.shop_id = ? AND c.erased_at IS NULL", DB_INT(query->shop_id));
+	/* invited by the shop, apart from those who signed up themselves and
+	 * never confirmed (both are status invited, the list shows them apart) */
 	if (query->status == CUSTOMER_STATUS_CURRENT)
 		sql_add(sql, " AND c.status NOT IN ('inactive', 'waiting')");
+	else if (query->status == CUSTOMER_STATUS_INVITED)
+		sql_add(sql, " AND c.status = 'invited' AND c.source <> 'self'");
+	else if (query->status == CUSTOMER_STATUS_UNCONFIRMED)
+		sql_add(sql, " AND c.status = 'invited' AND c.source = 'self'");
 	else if (query->status != CUSTOMER_STATUS_ALL)
 		sql_param(sql, " AND c.status = ?", DB_TEXT(status_choices[query->status]));
 	if (query->source != CUSTOMER_SOURCE_ANY)

@@ -79,7 +79,8 @@ enum customer_status_filter {
 	CUSTOMER_STATUS_CURRENT,	/* all but the inactive and the waiting (the default) */
 	CUSTOMER_STATUS_ALL,
 	CUSTOMER_STATUS_ACTIVE,
-	CUSTOMER_STATUS_INVITED,
+	CUSTOMER_STATUS_INVITED,	/* by the shop: not the self-signups below */
+	CUSTOMER_STATUS_UNCONFIRMED,	/* signed up, never confirmed (invited, source self) */
 	CUSTOMER_STATUS_BLOCKED,
 	CUSTOMER_STATUS_INACTIVE,
 	CUSTOMER_STATUS_WAITING	/* on the waiting list (signup.fcgi) */

@@ -87,6 +87,31 @@ class ListView(Lists):
         self.assertEqual(len(self.all_pages(status="all", size="200")), len(alpha("1")))
         self.assertEqual(sorted(self.all_pages(status="blocked"), key=int), alpha("c.status = 'blocked'"))
 
+    def test_invited_and_unconfirmed_signups_are_filtered_apart(self):
+        """the list shows a self-signup never confirmed as "Non confirmé":
+        "Invités" are those the shop invited, and the others have a choice
+        of their own"""
+        shop = web.STACK.sql("SELECT id FROM shop WHERE slug = 'alpha'")[0][0]
+        for email, source in (("invitee@alpha.test", "admin"), ("signedup@alpha.test", "self")):
+            web.STACK.sql("INSERT INTO customer (shop_id, email, first_name, last_name, status,"
+                          " source) VALUES (%s, '%s', 'Ines', 'Invitation', 'invited', '%s')"
+                          % (shop, email, source))
+            self.addCleanup(web.STACK.sql, "DELETE FROM customer WHERE email = '%s'" % email)
+        invited = sorted(self.all_pages(status="invited", size="200"), key=int)
+        self.assertEqual(invited, alpha("c.status = 'invited' AND c.source <> 'self'"))
+        unconfirmed = sorted(self.all_pages(status="unconfirmed", size="200"), key=int)
+        self.assertEqual(unconfirmed, alpha("c.status = 'invited' AND c.source = 'self'"))
+        self.assertIn(alpha("c.email = 'invitee@alpha.test'")[0], invited)
+        self.assertIn(alpha("c.email = 'signedup@alpha.test'")[0], unconfirmed)
+        page = self.list(status="unconfirmed")
+        self.assertIn('<option value="unconfirmed" selected>Inscriptions non confirmées</option>',
+                      page.body)
+        self.assertIn('<span class="status status-unconfirmed">Non confirmé</span>', page.body)
+        self.assertNotIn("status-invited", page.body)
+        page = self.list(status="invited")
+        self.assertIn('<span class="status status-invited">Invité</span>', page.body)
+        self.assertNotIn("status-unconfirmed", page.body)
+
     def test_source_consent_and_ranges(self):
         cases = [({"source": "import"}, "c.source = 'import' AND c.status <> 'inactive'"),
                  ({"consent": "yes"}, "c.marketing_consent = 1 AND c.status <> 'inactive'"),
