@@ -42,13 +42,49 @@ const struct field message_fields[MESSAGE__MAX + 1] = {
 	[MESSAGE_SUBJECT] = { "subject", FIELD_TEXT, 1, 200, 0, 0, NULL },
 	[MESSAGE_TEXT] = { "text", FIELD_MULTILINE, 1, 5000, 0, 0, NULL },
 	[MESSAGE_ONCE] = { "once", FIELD_TOKEN, 0, 64, 0, 0, NULL },
+	/* ticked to send a message again that went a moment ago */
+	[MESSAGE_AGAIN] = { "again", FIELD_INT, 0, 1, 1, 1, NULL },
 };
+
+/* The customer's page with the message form holding what was sent. */
+static void
+customers_message_again(struct request *req, int status)
+{
+	const char *subject = request_field(req, &message_fields[MESSAGE_SUBJECT]);
+	const char *text = request_field(req, &message_fields[MESSAGE_TEXT]);
+
+	hdf_set_value(req->hdf, "Page.Form.subject", subject ? subject : "");
+	hdf_set_value(req->hdf, "Page.Form.text", text ? text : "");
+	req->status = status;
+	customers_show(req);
+}
+
+/* When the message just queued (in the caller's transaction) is the same
+ * as one the customer was sent in the last day, the time of that one,
+ * written the shop's way, into when; "" when it is new. 0, or -1. Back,
+ * then send again, makes a new form: its one-time key cannot tell. */
+static int
+message_twin(struct request *req, char *when, size_t size)
+{
+	struct db_query *twin = &customers_sql[SQL_MESSAGE_TWIN];
+	struct db_param params[4] = { DB_INT(req->shop.id), DB_INT(req->path_id),
+		DB_INT(req->shop.id), DB_INT(req->path_id) };
+
+	when[0] = '\0';
+	if (db_exec(&req->app->db, twin, params, 4) < 0)
+		return -1;
+	if (db_fetch(twin) == 1 && db_text(twin, 0) != NULL)
+		format_local_when(db_text(twin, 0), req->shop.time_zone, req->shop.lang, when, size);
+	db_done(twin);
+	return 0;
+}
 
 void
 customers_message(struct request *req)
 {
 	struct current current;
 	struct mail mail = { "customer-message", NULL, 0, 0 };
+	char when[64];
 
 	if (lock_customer(req, &current) != 1)
 		return;
@@ -66,8 +102,16 @@ customers_message(struct request *req)
 	mail.customer_id = req->path_id;
 	hdf_set_value(req->hdf, "Mail.Subject", request_field(req, &message_fields[MESSAGE_SUBJECT]));
 	hdf_set_value(req->hdf, "Mail.Text", request_field(req, &message_fields[MESSAGE_TEXT]));
-	if (mail_queue_in(&req->context, &mail, current.language) != 0) {
+	if (mail_queue_in(&req->context, &mail, current.language) != 0 ||
+	    message_twin(req, when, sizeof(when)) != 0) {
 		page_error(req, 500, NULL);
+		return;
+	}
+	if (when[0] != '\0' && request_field(req, &message_fields[MESSAGE_AGAIN]) == NULL) {
+		/* nothing queued, the one-time key not spent: the form again */
+		db_rollback(&req->app->db);
+		hdf_set_value(req->hdf, "Page.MessageTwin", when);
+		customers_message_again(req, 409);
 		return;
 	}
 	finish_change(req, "customer.messaged", request_field(req, &message_fields[MESSAGE_SUBJECT]));
@@ -76,13 +120,8 @@ customers_message(struct request *req)
 void
 customers_message_invalid(struct request *req)
 {
-	const char *subject = request_field(req, &message_fields[MESSAGE_SUBJECT]);
-	const char *text = request_field(req, &message_fields[MESSAGE_TEXT]);
-
 	hdf_set_value(req->hdf, "Page.Message", request_text(req, "Customers.MessageInvalid"));
-	hdf_set_value(req->hdf, "Page.Form.subject", subject ? subject : "");
-	hdf_set_value(req->hdf, "Page.Form.text", text ? text : "");
-	customers_show(req);
+	customers_message_again(req, 400);
 }
 
 /* --- internal notes ------------------------------------------------------------- */

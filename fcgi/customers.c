@@ -99,6 +99,16 @@ struct db_query customers_sql[CUSTOMERS_SQL__MAX] = {
 	    "       language"
 	    "  FROM customer"
 	    " WHERE id = ? AND shop_id = ? AND erased_at IS NULL FOR UPDATE" },
+	/* the same message (subject and text as mailed) queued for this
+	 * customer in the last day, before the one just queued: when it was */
+	[SQL_MESSAGE_TWIN] = { .sql =
+	    "SELECT MAX(o.created_at) FROM outbox o"
+	    "  JOIN (SELECT id, subject, body_text FROM outbox"
+	    "         WHERE shop_id = ? AND customer_id = ? AND kind = 'customer-message'"
+	    "         ORDER BY id DESC LIMIT 1) n"
+	    "    ON o.id < n.id AND o.subject = n.subject AND o.body_text = n.body_text"
+	    " WHERE o.shop_id = ? AND o.customer_id = ? AND o.kind = 'customer-message'"
+	    "   AND o.created_at >= NOW() - INTERVAL 1 DAY" },
 	[SQL_NOTES] = { .sql =
 	    "SELECT n.id, n.body, n.created_at, n.updated_at, a.email FROM note n"
 	    "  LEFT JOIN admin a ON a.id = n.admin_id"

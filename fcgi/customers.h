@@ -37,6 +37,7 @@ enum customers_sql {
 	SQL_NOTE_ONE,
 	SQL_JOB,
 	SQL_JOB_CANCEL,
+	SQL_MESSAGE_TWIN,
 	CUSTOMERS_SQL__MAX
 };
 
@@ -117,7 +118,8 @@ void customers_delete_form(struct request *req);
 void customers_erase(struct request *req);
 
 /* customers-notes.c */
-enum message_field { MESSAGE_BACK, MESSAGE_SUBJECT, MESSAGE_TEXT, MESSAGE_ONCE, MESSAGE__MAX };
+enum message_field { MESSAGE_BACK, MESSAGE_SUBJECT, MESSAGE_TEXT, MESSAGE_ONCE, MESSAGE_AGAIN,
+	MESSAGE__MAX };
 enum note_field { NOTE_BACK, NOTE_BODY, NOTE_ONCE, NOTE__MAX };
 extern const struct field message_fields[MESSAGE__MAX + 1], note_fields[NOTE__MAX + 1];
 void customers_message(struct request *req);

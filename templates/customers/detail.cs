@@ -11,7 +11,7 @@ def:see_all(section, count, shown) ?><?cs if:Page.All == section ?><p class="pag
   <?cs if:Customer.status == "invited" && Customer.source == "self" ?><span class="status status-unconfirmed"><?cs var:Lang.Status.unconfirmed ?></span><?cs else ?><span class="status status-<?cs var:Customer.status ?>"><?cs var:Lang.Status[Customer.status] ?></span><?cs /if ?>
 </div>
 <?cs if:Customer.status_reason ?><p class="alert"><?cs var:Lang.Customers.Reason ?><?cs var:Lang.Typo.Colon ?> <?cs var:Customer.status_reason ?></p><?cs /if ?>
-<?cs if:Page.Message ?><p class="alert" role="alert"><?cs var:Page.Message ?></p><?cs /if ?>
+<?cs if:Page.Message ?><p class="alert" role="alert"><?cs var:Page.Message ?></p><?cs /if ?><?cs if:Page.MessageTwin ?><p class="alert" role="alert"><?cs var:Lang.Customers.MessageTwinBefore ?> <?cs var:Page.MessageTwin ?><?cs var:Lang.Customers.MessageTwinAfter ?></p><?cs /if ?>
 <div class="toolbar">
   <a class="button" href="/admin/customers/<?cs var:Customer.id ?>/edit<?cs if:Page.BackParam ?>?back=<?cs var:Page.BackParam ?><?cs /if ?>"><?cs var:Lang.Customers.Edit ?></a>
   <?cs if:Customer.status == "blocked" ?>
@@ -142,6 +142,7 @@ def:see_all(section, count, shown) ?><?cs if:Page.All == section ?><p class="pag
       <input id="subject" name="subject" type="text" maxlength="200" required value="<?cs var:Page.Form.subject ?>">
       <label for="text"><?cs var:Lang.Customers.MessageText ?></label>
       <textarea id="text" name="text" rows="4" maxlength="5000" required><?cs var:Page.Form.text ?></textarea>
+      <?cs if:Page.MessageTwin ?><label class="check"><input type="checkbox" name="again" value="1" required> <?cs var:Lang.Customers.MessageTwinAgain ?></label><?cs /if ?>
       <button type="submit"><?cs var:Lang.Customers.Send ?></button>
     </form><?cs /if ?>
     <?cs if:subcount(Mails) == 0 ?><p class="muted"><?cs var:Lang.Customers.NoMails ?></p><?cs else ?>

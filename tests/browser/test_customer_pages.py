@@ -15,6 +15,7 @@ BULK_CUSTOMERS = ("bulk.one@alpha.test", "bulk.two@alpha.test")
 JOB_CUSTOMERS = ("job.one@alpha.test", "job.two@alpha.test", "job.three@alpha.test")
 ERASED_CUSTOMERS = tuple("efface.%d@alpha.test" % i for i in range(11))
 INACTIVE_CUSTOMER = "zailleurs@alpha.test"
+MESSAGED_CUSTOMER = "zmessage@alpha.test"
 
 
 def setUpModule():
@@ -24,7 +25,7 @@ def setUpModule():
         [(email, "Client", "Zbulkaction") for email in BULK_CUSTOMERS] + \
         [(email, "Client", "Zbulkjob") for email in JOB_CUSTOMERS] + \
         [(email, "Client", "Zeffacement") for email in ERASED_CUSTOMERS] + \
-        [(INACTIVE_CUSTOMER, "Inès", "Zailleurs")]
+        [(INACTIVE_CUSTOMER, "Inès", "Zailleurs"), (MESSAGED_CUSTOMER, "Mona", "Zmessage")]
     browsing.STACK.sql("".join(
         "INSERT INTO customer (shop_id, email, first_name, last_name, status, source)"
         " SELECT id, '%s', '%s', '%s', 'active', 'admin' FROM shop WHERE slug = 'alpha';" % row
@@ -203,6 +204,45 @@ class CustomerPages(BrowserTest):
         tab.fill("#bulk-typed", "11")
         self.assertEqual(tab.click_and_wait("form.actions button[type=submit]"), 200)
         self.assertRegex(tab.path(), r"^/admin/customers/jobs/\d+$")
+
+    def test_back_then_send_again_asks_before_the_same_message_goes_twice(self):
+        tab = self.admin
+        customer = customer_id(MESSAGED_CUSTOMER)
+        page = url(ALPHA_HOST, "/admin/customers/%s" % customer)
+
+        def messages():
+            return browsing.STACK.sql("SELECT COUNT(*) FROM outbox WHERE customer_id = %s"
+                                      " AND kind = 'customer-message'" % customer)[0][0]
+
+        self.assertEqual(tab.goto(page), 200)
+        tab.fill("#subject", "Votre panier du samedi")
+        tab.fill("#text", "Il vous attend au marché.")
+        self.assertEqual(tab.click_and_wait("form.message-form button[type=submit]"), 200)
+        self.assertEqual(messages(), "1")
+        # the browser's Back: the page is fetched again (no-store), with
+        # what was typed given back to the form by the browser or typed
+        # again by the admin
+        tab._after_load(lambda: tab.evaluate("history.back()"), "the page before")
+        if tab.evaluate("document.querySelector('#text').value") != "Il vous attend au marché.":
+            tab.fill("#subject", "Votre panier du samedi")
+            tab.fill("#text", "Il vous attend au marché.")
+        self.assertEqual(tab.click_and_wait("form.message-form button[type=submit]"), 409)
+        tab.take_errors()
+        self.assertIn("Ce même message (objet et texte) est déjà parti pour ce client le",
+                      tab.text())
+        self.assertEqual(messages(), "1")
+        for width, height in ((1280, 900), (390, 844)):
+            tab.set_viewport(width, height, mobile=width < 500)
+            tab.evaluate("document.querySelector('#mails').scrollIntoView()")
+            tab.screenshot(os.path.join(self.shots, "message-twin-%d.png" % width))
+        tab.set_viewport(1280, 900)
+        # the box is required: the browser will not send without it
+        tab.click("form.message-form button[type=submit]")
+        time.sleep(0.5)
+        self.assertEqual(messages(), "1")
+        tab.click("input[name=again]")
+        self.assertEqual(tab.click_and_wait("form.message-form button[type=submit]"), 200)
+        self.assertEqual(messages(), "2")
 
     def test_a_search_that_finds_only_an_inactive_customer_leads_to_her(self):
         tab = self.admin

@@ -114,6 +114,44 @@ class DoubleSubmit(Customer):
         self.assertEqual(one("SELECT COUNT(*) FROM outbox WHERE customer_id = %s"
                              " AND kind = 'customer-message'" % self.id), ["2"])
 
+    def test_the_same_message_from_a_new_form_asks_before_going_again(self):
+        """Back, then send again: the page is fetched anew with a new
+        one-time key, and the same subject and text would go twice"""
+        def messages():
+            return one("SELECT COUNT(*) FROM outbox WHERE customer_id = %s"
+                       " AND kind = 'customer-message'" % self.id)[0]
+
+        def form(**fields):
+            return dict(form_fields(self.browser.get(self.path), self.path + "/message"),
+                        **fields)
+
+        same = {"subject": "Votre panier", "text": "Il est prêt.\n\nÀ samedi."}
+        self.assertEqual(self.browser.post(self.path + "/message", form(**same)).status, 303)
+        answer = self.browser.post(self.path + "/message", form(**same))
+        self.assertEqual(answer.status, 409)
+        self.assertEqual(messages(), "1")
+        self.assertRegex(answer.text(), r"Ce même message \(objet et texte\) est déjà parti pour"
+                                        r" ce client le \d\d/\d\d/\d{4} \d\d:\d\d : celui-ci"
+                                        r" n'est pas envoyé")
+        # the form holds what was written, with a box to tick to send it again
+        refilled = form_fields(answer, self.path + "/message")
+        self.assertIn('value="Votre panier"', answer.body)
+        self.assertIn("Il est prêt.\n\nÀ samedi.</textarea>", answer.body)
+        self.assertIn('<input type="checkbox" name="again" value="1" required>', answer.body)
+        # its one-time key was not spent: ticked, the same form goes
+        answer = self.browser.post(self.path + "/message", dict(refilled, again="1", **same))
+        self.assertEqual(answer.status, 303)
+        self.assertEqual(messages(), "2")
+        # another text, or another subject, is another message
+        for other in ({"subject": "Votre panier", "text": "Il est prêt, finalement dimanche."},
+                      {"subject": "Votre panier (suite)", "text": same["text"]}):
+            self.assertEqual(self.browser.post(self.path + "/message", form(**other)).status, 303)
+        self.assertEqual(messages(), "4")
+        # a bad value of the box is refused, nothing sent
+        answer = self.browser.post(self.path + "/message", form(again="2", **same))
+        self.assertEqual(answer.status, 400)
+        self.assertEqual(messages(), "4")
+
     def test_a_note_added_twice_is_stored_once(self):
         fields = dict(form_fields(self.browser.get(self.path), self.path + "/notes"),
                       body="Vient le samedi.")
