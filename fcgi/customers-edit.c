@@ -85,6 +85,8 @@ const struct field new_fields[NEW__MAX + 1] = {
 	/* the groups ticked (lib/grouping.h) */
 	[NEW_GROUP] = { "group", FIELD_IDS, 0, 0, 0, GROUPING_GROUPS_MAX, NULL },
 	[NEW_GROUPS_SHOWN] = { "groups_shown", FIELD_INT, 0, 1, 1, 1, NULL },
+	/* ticked when the form showed customers who may be the same person */
+	[NEW_ANYWAY] = { "anyway", FIELD_INT, 0, 1, 1, 1, NULL },
 };
 
 /* The shop's wording of the attestation in the admin's language (the
@@ -206,6 +208,42 @@ record_behalf(struct request *req, long long customer_id)
  * mail (an invited customer); without one they are active at once, reached
  * by phone or post. On the person's behalf, the ledger's entry too; all of
  * it together. */
+/* A customer typed without an address can only be told from one already
+ * here by a person: those with the same phone digits or the same names go
+ * to Page.Twins for the form to show, with a box to tick to create anyway.
+ * Their number (up to five), or -1. */
+static int
+new_twins(struct request *req, const struct customer_fields *fields)
+{
+	struct db_query *twins = &customers_sql[SQL_NEW_TWINS];
+	const char *last = fields->last_name != NULL ? fields->last_name : "";
+	const char *first = fields->first_name != NULL ? fields->first_name : "";
+	char digits[40], name[48];
+	int n = 0;
+	struct db_param params[6];
+
+	customer_phone_digits(fields->phone, digits, sizeof(digits));
+	params[0] = DB_INT(req->shop.id);
+	params[1] = DB_TEXT(digits);
+	params[2] = DB_INT(req->shop.id);
+	/* without a name, by the phone alone */
+	params[3] = DB_INT(*last != '\0' || *first != '\0');
+	params[4] = DB_TEXT(last);
+	params[5] = DB_TEXT(first);
+	if (db_exec(&req->app->db, twins, params, 6) < 0)
+		return -1;
+	while (db_fetch(twins) == 1) {
+		snprintf(name, sizeof(name), "Page.Twins.%d", n++);
+		hdf_set_value(req->hdf, name, db_text(twins, 0));
+		hdf_set_valuef(req->hdf, "%s.first_name=%s", name, db_text(twins, 1));
+		hdf_set_valuef(req->hdf, "%s.last_name=%s", name, db_text(twins, 2));
+		hdf_set_valuef(req->hdf, "%s.email=%s", name, db_text(twins, 3));
+		hdf_set_valuef(req->hdf, "%s.phone=%s", name, db_text(twins, 4));
+	}
+	db_done(twins);
+	return n;
+}
+
 void
 customers_create(struct request *req)
 {
@@ -233,6 +271,19 @@ customers_create(struct request *req)
 		req->status = 400;
 		customers_new_invalid(req);
 		return;
+	}
+	if (email == NULL && request_field(req, &new_fields[NEW_ANYWAY]) == NULL) {
+		int twins = new_twins(req, &fields);
+
+		if (twins != 0) {
+			if (twins < 0) {
+				page_error(req, 500, NULL);
+				return;
+			}
+			req->status = 409;
+			customers_new_form(req);
+			return;
+		}
 	}
 	if (context_link_base(&req->context, link_base, sizeof(link_base)) != 0 ||
 	    db_begin(&req->app->db) != 0) {

@@ -38,6 +38,7 @@ enum customers_sql {
 	SQL_JOB,
 	SQL_JOB_CANCEL,
 	SQL_MESSAGE_TWIN,
+	SQL_NEW_TWINS,
 	CUSTOMERS_SQL__MAX
 };
 
@@ -94,7 +95,7 @@ void customers_show(struct request *req);
 /* customers-edit.c */
 enum new_field { NEW_EMAIL, NEW_FIRST_NAME, NEW_LAST_NAME, NEW_PHONE, NEW_COUNTRY, NEW_LANGUAGE,
 	NEW_COMPANY, NEW_ADDRESS, NEW_POSTAL_CODE, NEW_CITY, NEW_VAT_NUMBER, NEW_BEHALF, NEW_ATTEST,
-	NEW_HOW, NEW_GROUP, NEW_GROUPS_SHOWN, NEW__MAX };
+	NEW_HOW, NEW_GROUP, NEW_GROUPS_SHOWN, NEW_ANYWAY, NEW__MAX };
 /* longest "how the consent was obtained" (a ledger statement) */
 #define NEW_HOW_MAX 500
 enum edit_field { EDIT_BACK, EDIT_EMAIL, EDIT_FIRST_NAME, EDIT_LAST_NAME, EDIT_PHONE,

@@ -302,9 +302,8 @@ acting_admin(const struct shop_context *ctx)
 	    DB_INT(ctx->actor_id) : DB_NULL;
 }
 
-/* The phone's digits, for search ("+33 6 12" -> "33612"). */
-static void
-phone_digits(const char *phone, char *out, size_t size)
+void
+customer_phone_digits(const char *phone, char *out, size_t size)
 {
 	size_t o = 0;
 
@@ -348,7 +347,7 @@ index_new(struct shop_context *ctx, const struct customer_fields *rows, int coun
 	db_done(keys);
 	search_batch_init(&search, ctx->db, ctx->shop_id, SEARCH_ADD);
 	for (i = 0; status == 0 && i < count; i++) {
-		phone_digits(rows[i].phone, digits, sizeof(digits));
+		customer_phone_digits(rows[i].phone, digits, sizeof(digits));
 		status = search_batch_add(&search, ids[i], key[i], key_length[i],
 		    or_empty(rows[i].first_name), or_empty(rows[i].last_name), rows[i].email, digits);
 	}
@@ -397,7 +396,7 @@ customer_create_batch(struct shop_context *ctx, const struct customer_fields *ro
 	for (i = 0; i < count; i++) {
 		const struct customer_fields *row = &rows[i];
 
-		phone_digits(row->phone, digits[i], sizeof(digits[i]));
+		customer_phone_digits(row->phone, digits[i], sizeof(digits[i]));
 		params[p++] = DB_INT(ctx->shop_id);
 		params[p++] = DB_TEXT(row->email);
 		params[p++] = DB_TEXT(or_empty(row->first_name));
@@ -476,7 +475,7 @@ customer_update(struct shop_context *ctx, long long customer_id,
 	db_done(lock);
 	if (found != 1)
 		return found < 0 ? CUSTOMER_ERROR : CUSTOMER_NOT_FOUND;
-	phone_digits(fields->phone, digits, sizeof(digits));
+	customer_phone_digits(fields->phone, digits, sizeof(digits));
 	params[0] = DB_TEXT(fields->email);
 	params[1] = DB_TEXT(or_empty(fields->first_name));
 	params[2] = DB_TEXT(or_empty(fields->last_name));
@@ -842,10 +841,10 @@ reindex_chunk(struct shop_context *ctx, const struct customer_update_row *rows, 
 	for (k = 0; status == 0 && k < keys; k++) {
 		const struct customer_update_row *row = &rows[key_row[k]];
 
-		phone_digits(row->old_phone, digits, sizeof(digits));
+		customer_phone_digits(row->old_phone, digits, sizeof(digits));
 		search_terms(or_empty(row->old_first_name), or_empty(row->old_last_name),
 		    row->fields.email, digits, &old);
-		phone_digits(row->fields.phone, digits, sizeof(digits));
+		customer_phone_digits(row->fields.phone, digits, sizeof(digits));
 		status = search_batch_change(drop, put, row->id, key[k], key_length[k],
 		    strcmp(or_empty(row->old_first_name), or_empty(row->fields.first_name)) != 0 ||
 		    strcmp(or_empty(row->old_last_name), or_empty(row->fields.last_name)) != 0,
@@ -892,7 +891,7 @@ customer_update_batch(struct shop_context *ctx, const struct customer_update_row
 			const struct customer_update_row *row = &rows[from + i];
 			const struct customer_fields *f = &row->fields;
 
-			phone_digits(f->phone, digits[i], sizeof(digits[i]));
+			customer_phone_digits(f->phone, digits[i], sizeof(digits[i]));
 			params[p++] = DB_INT(row->id);
 			params[p++] = DB_INT(ctx->shop_id);
 			params[p++] = DB_TEXT(f->email);

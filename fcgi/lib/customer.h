@@ -154,4 +154,8 @@ int customer_change_one(struct shop_context *ctx, long long customer_id,
  * outside a transaction. Returns how many customers were indexed, or -1. */
 long long customer_reindex(struct db *db, long long shop_id, int force);
 
+/* The phone's digits, as customer.phone_digits keeps them for search and
+ * matching ("+33 6 12" -> "33612"), into out. */
+void customer_phone_digits(const char *phone, char *out, size_t size);
+
 #endif

@@ -4,6 +4,12 @@
   <h1><?cs var:Lang.Customers.NewTitle ?></h1>
   <p class="muted"><?cs var:Lang.Customers.NewIntro ?></p>
   <?cs if:Page.Message ?><p class="alert" role="alert"><?cs var:Page.Message ?></p><?cs /if ?>
+  <?cs if:subcount(Page.Twins) ?><div class="alert twins" role="alert">
+    <p><strong><?cs var:Lang.Customers.Twin.Title ?></strong> <?cs var:Lang.Customers.Twin.Help ?></p>
+    <ul><?cs each:t = Page.Twins ?>
+      <li><a href="/admin/customers/<?cs var:t ?>"><?cs call:person_name(t.last_name, t.first_name, "—") ?></a><?cs if:t.phone ?> · <span class="nowrap"><?cs var:t.phone ?></span><?cs /if ?><?cs if:t.email ?> · <?cs var:t.email ?><?cs /if ?></li><?cs /each ?>
+    </ul>
+  </div><?cs /if ?>
   <form method="post" action="/admin/customers/new" class="form">
     <?cs call:csrf_field() ?>
     <label for="email"><?cs var:Lang.Customers.Email ?></label>
@@ -27,6 +33,7 @@
         <?cs call:field_error("how") ?>
       </div>
     </fieldset>
+    <?cs if:subcount(Page.Twins) ?><label class="check"><input type="checkbox" name="anyway" value="1" required> <?cs var:Lang.Customers.Twin.Anyway ?></label><?cs /if ?>
     <div class="actions">
       <button type="submit" class="primary"><?cs var:Lang.Customers.Save ?></button>
       <a href="/admin/customers"><?cs var:Lang.Customers.Cancel ?></a>

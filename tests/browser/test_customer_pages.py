@@ -244,6 +244,47 @@ class CustomerPages(BrowserTest):
         self.assertEqual(tab.click_and_wait("form.message-form button[type=submit]"), 200)
         self.assertEqual(messages(), "2")
 
+    def test_a_customer_without_address_like_one_here_leads_to_them_or_is_made_anyway(self):
+        browsing.STACK.sql("INSERT INTO customer (shop_id, first_name, last_name, phone,"
+                           " phone_digits, status, source) SELECT id, 'Paul', 'Zlefermier',"
+                           " '06 11 22 33 44', '0611223344', 'active', 'admin' FROM shop"
+                           " WHERE slug = 'alpha'")
+        paul = browsing.STACK.sql("SELECT c.id FROM customer c JOIN shop s ON s.id = c.shop_id"
+                                  " WHERE s.slug = 'alpha' AND c.last_name = 'Zlefermier'")[0][0]
+        tab = self.admin
+        self.assertEqual(tab.goto(url(ALPHA_HOST, "/admin/customers/new")), 200)
+        tab.fill("#first_name", "Pauline")
+        tab.fill("#last_name", "Zlefermier")
+        tab.fill("#phone", "06.11.22.33.44")
+        self.assertEqual(tab.click_and_wait("form[action='/admin/customers/new']"
+                                            " button[type=submit]"), 409)
+        tab.take_errors()
+        self.assertIn("Ce client existe peut-être déjà.", tab.text())
+        for width, height in ((1280, 900), (390, 844)):
+            tab.set_viewport(width, height, mobile=width < 500)
+            tab.screenshot(os.path.join(self.shots, "new-twin-%d.png" % width))
+        tab.set_viewport(1280, 900)
+        # what was typed is still there; the box is needed to go on
+        self.assertEqual(tab.evaluate("document.querySelector('#first_name').value"), "Pauline")
+        tab.click("form[action='/admin/customers/new'] button[type=submit]")
+        time.sleep(0.5)
+        self.assertEqual(tab.evaluate("location.pathname"), "/admin/customers/new")
+        tab.click("input[name=anyway]")
+        self.assertEqual(tab.click_and_wait("form[action='/admin/customers/new']"
+                                            " button[type=submit]"), 200)
+        self.assertRegex(tab.evaluate("location.pathname"), r"^/admin/customers/\d+$")
+        self.assertNotEqual(tab.evaluate("location.pathname"), "/admin/customers/%s" % paul)
+        # the next one typed is Paul himself: his page is one click away
+        self.assertEqual(tab.goto(url(ALPHA_HOST, "/admin/customers/new")), 200)
+        tab.fill("#first_name", "Paul")
+        tab.fill("#last_name", "ZLEFERMIER")
+        tab.fill("#phone", "07 00 00 00 09")
+        self.assertEqual(tab.click_and_wait("form[action='/admin/customers/new']"
+                                            " button[type=submit]"), 409)
+        tab.take_errors()
+        self.assertEqual(tab.click_and_wait(".twins a[href='/admin/customers/%s']" % paul), 200)
+        self.assertEqual(tab.evaluate("location.pathname"), "/admin/customers/%s" % paul)
+
     def test_a_search_that_finds_only_an_inactive_customer_leads_to_her(self):
         tab = self.admin
         self.search("zailleurs")

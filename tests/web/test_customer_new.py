@@ -57,6 +57,61 @@ class NewCustomer(Signed):
         self.assertEqual(count("SELECT COUNT(*) FROM customer"), before)
         self.assertEqual(count("SELECT COUNT(*) FROM outbox"), mails)
 
+    def test_without_an_address_a_customer_like_one_here_is_asked_about_first(self):
+        """a farm's customer known by name and phone: typed twice by two
+        people of the shop, it would be two customers"""
+        def made():
+            return count("SELECT COUNT(*) FROM customer WHERE last_name = 'Lefermier'")
+
+        first = self.create(first_name="Paul", last_name="Lefermier", phone="06 11 22 33 44")
+        self.assertEqual(first.status, 303)
+        paul = first.header("Location").rsplit("/", 1)[1]
+        self.addCleanup(web.STACK.sql, "DELETE FROM customer WHERE last_name = 'Lefermier'")
+        # the same names, written otherwise; then the same phone under another name
+        for fields in ({"first_name": "paul", "last_name": "LEFERMIER", "phone": "07 99 88 77 66"},
+                       {"first_name": "Pauline", "last_name": "Lefermier",
+                        "phone": "06.11.22.33.44"}):
+            answer = self.create(**fields)
+            self.assertEqual(answer.status, 409, fields)
+            self.assertIn("Ce client existe peut-être déjà.", answer.text())
+            self.assertIn('<a href="/admin/customers/%s"><span class="family-name">Lefermier'
+                          '</span>, Paul</a> · <span class="nowrap">06 11 22 33 44</span>'
+                          % paul, answer.body)
+            self.assertIn('<input type="checkbox" name="anyway" value="1" required>', answer.body)
+            # what was typed is kept
+            self.assertIn('value="%s"' % fields["first_name"], answer.body)
+            self.assertEqual(made(), 1)
+        # someone else indeed: ticked, it is made
+        answer = self.create(first_name="Pauline", last_name="Lefermier", phone="06 11 22 33 44",
+                             anyway="1")
+        self.assertEqual(answer.status, 303)
+        self.assertEqual(made(), 2)
+        # nobody like them: no question; a bad box: refused
+        self.assertEqual(self.create(first_name="Jules", last_name="Lefermier-Autre",
+                                     phone="07 12 12 12 12").status, 303)
+        self.addCleanup(web.STACK.sql, "DELETE FROM customer WHERE last_name = 'Lefermier-Autre'")
+        self.assertEqual(self.create(first_name="Paul", last_name="Lefermier",
+                                     phone="07 99 88 77 66", anyway="2").status, 400)
+        self.assertEqual(made(), 2)
+
+    def test_the_question_never_shows_another_shops_or_an_erased_customer(self):
+        beta = web.Browser(BETA_HOST)
+        self.assertEqual(beta.sign_in(*BETA_OWNER).status, 303)
+        answer = beta.submit("/admin/customers/new", "/admin/customers/new",
+                             {"first_name": "Odile", "last_name": "Ailleurs", "phone": "0700000001"})
+        self.assertEqual(answer.status, 303)
+        gone = self.create(first_name="Eric", last_name="Efface", phone="0700000002")
+        self.assertEqual(gone.status, 303)
+        web.STACK.sql("UPDATE customer SET erased_at = NOW(), first_name = '', last_name = '',"
+                      " phone = '', phone_digits = '' WHERE id = %s"
+                      % gone.header("Location").rsplit("/", 1)[1])
+        self.addCleanup(web.STACK.sql, "DELETE FROM customer WHERE last_name IN ('Ailleurs',"
+                                       " 'Efface') OR phone_digits IN ('0700000001', '0700000002')")
+        for fields in ({"first_name": "Odile", "last_name": "Ailleurs", "phone": "0700000001"},
+                       {"first_name": "Eric", "last_name": "Efface", "phone": "0700000002"}):
+            answer = self.create(**fields)
+            self.assertEqual(answer.status, 303, fields)
+
     def test_same_email_in_another_shop_is_fine(self):
         beta = web.Browser(BETA_HOST)
         beta.sign_in(*BETA_OWNER)
