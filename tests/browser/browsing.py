@@ -98,9 +98,35 @@ class BrowserTest(unittest.TestCase):
     """Opens tabs with tab(); after the test, fails if any page they showed
     logged a console error, an uncaught exception or a refused load."""
 
+    # look(): the screenshots' names start with it ("export-"), and
+    # whether axe-core judges each page looked at
+    shot_prefix = ""
+    look_accessible = False
+
     def setUp(self):
         self.tabs = []
         STACK.sql("DELETE FROM rate_limit")
+        # FIDELE_SHOTS keeps them after the stack's folder is gone
+        self.shots = os.environ.get("FIDELE_SHOTS") or os.path.join(STACK.var, "shots")
+        os.makedirs(self.shots, exist_ok=True)
+
+    def look(self, tab, name, at=None):
+        """Saves the page the tab shows at a desktop's and a phone's width
+        (shot_prefix + name + "-1280.png", "-390.png"), scrolled to the
+        element the selector at names; fails if it scrolls sideways, and
+        with look_accessible if axe-core finds a violation (under nginx, as
+        check_public_page). Back at desktop size."""
+        for width, height in (DESKTOP, PHONE):
+            tab.set_viewport(width, height, mobile=width < 600)
+            if at is not None:
+                tab.evaluate("document.querySelector(%s).scrollIntoView()" % json.dumps(at))
+            tab.screenshot(os.path.join(self.shots, "%s%s-%d.png"
+                                        % (self.shot_prefix, name, width)))
+            self.assertLessEqual(tab.evaluate("document.documentElement.scrollWidth"), width,
+                                 "the %s page scrolls sideways at %d px" % (name, width))
+            if self.look_accessible and os.environ.get("FIDELE_WEB_SERVER", "nginx") == "nginx":
+                self.assert_accessible(tab, "%s at %d px wide" % (name, width))
+        tab.set_viewport(*DESKTOP)
 
     def tab(self):
         """A tab in a browser context of its own: a device of its own."""

@@ -5,8 +5,6 @@ looked at 1280 and 390 pixels wide (saved as PNGs under the stack's
 folder, shots/, or the folder FIDELE_SHOTS names): it may not scroll
 sideways, and axe-core finds nothing wrong with it."""
 
-import json
-import os
 
 from fixtures import ALPHA_HOST, ALPHA_OWNER
 import browsing
@@ -14,23 +12,8 @@ from browsing import BrowserTest, url
 
 
 class ApiKeysInTheBrowser(BrowserTest):
-    def setUp(self):
-        super().setUp()
-        self.shots = os.environ.get("FIDELE_SHOTS") or os.path.join(browsing.STACK.var, "shots")
-        os.makedirs(self.shots, exist_ok=True)
-
-    def look(self, tab, name, at=None):
-        """Saves the page at 1280 and 390 wide; fails if it scrolls
-        sideways on the phone or axe-core finds a violation."""
-        for width, height in ((1280, 900), (390, 844)):
-            tab.set_viewport(width, height, mobile=width < 500)
-            if at is not None:
-                tab.evaluate("document.querySelector(%s).scrollIntoView()" % json.dumps(at))
-            tab.screenshot(os.path.join(self.shots, "api-keys-%s-%d.png" % (name, width)))
-            self.assertLessEqual(tab.evaluate("document.documentElement.scrollWidth"), width,
-                                 "the keys page scrolls sideways at %d px" % width)
-            self.assert_accessible(tab, "at %d px wide" % width)
-        tab.set_viewport(1280, 900)
+    shot_prefix = "api-keys-"
+    look_accessible = True
 
     def test_an_owner_makes_a_key_sees_the_secret_once_and_revokes_it(self):
         tab = self.sign_in_admin(ALPHA_HOST, *ALPHA_OWNER)

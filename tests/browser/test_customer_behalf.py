@@ -7,7 +7,6 @@ looked at 1280 and 390 pixels wide: they may not scroll sideways, and each
 is saved as a PNG under the stack's folder (shots/, or the folder
 FIDELE_SHOTS names)."""
 
-import os
 
 from fixtures import ALPHA_HOST, ALPHA_OWNER
 import browsing
@@ -15,22 +14,11 @@ from browsing import BrowserTest
 
 
 class BehalfInTheBrowser(BrowserTest):
+    shot_prefix = "behalf-"
+
     def setUp(self):
         super().setUp()
-        self.shots = os.environ.get("FIDELE_SHOTS") or os.path.join(browsing.STACK.var, "shots")
-        os.makedirs(self.shots, exist_ok=True)
         self.admin = self.sign_in_admin(ALPHA_HOST, *ALPHA_OWNER)
-
-    def look(self, tab, name, at=None):
-        for width, height in ((1280, 900), (390, 844)):
-            tab.set_viewport(width, height, mobile=width < 500)
-            if at is not None:
-                tab.evaluate("document.querySelector(%r).scrollIntoView()" % at)
-            tab.screenshot(os.path.join(self.shots, "behalf-%s-%d.png" % (name, width)))
-            if width < 500:
-                sideways = tab.evaluate("document.documentElement.scrollWidth > innerWidth")
-                self.assertFalse(sideways, "the %s page scrolls sideways on a phone" % name)
-        tab.set_viewport(1280, 900)
 
     def visible(self, tab, selector):
         return tab.evaluate("document.querySelector(%r).offsetParent !== null" % selector)

@@ -46,11 +46,11 @@ def listed_names(tab):
 
 
 class CustomerPages(BrowserTest):
+    look_accessible = True
+
     def setUp(self):
         super().setUp()
         self.admin = self.sign_in_admin(ALPHA_HOST, *ALPHA_OWNER)
-        self.shots = os.environ.get("FIDELE_SHOTS") or os.path.join(browsing.STACK.var, "shots")
-        os.makedirs(self.shots, exist_ok=True)
 
     def search(self, words):
         self.admin.fill("#q", words)
@@ -186,11 +186,7 @@ class CustomerPages(BrowserTest):
         tab.choose("#bulk-action", "delete")
         self.assertEqual(tab.click_and_wait("form.bulk-form .bulk-bar button[type=submit]"), 200)
         self.assertIn("tapez le nombre de clients à supprimer (11)", tab.text())
-        for width, height in (browsing.DESKTOP, browsing.PHONE):
-            tab.set_viewport(width, height, mobile=width < 600)
-            tab.screenshot(os.path.join(self.shots, "bulk-erase-%d.png" % width))
-            self.assert_accessible(tab, "the erase confirmation at %d px" % width)
-        tab.set_viewport(*browsing.DESKTOP)
+        self.look(tab, "bulk-erase")
         # the field is required: the button alone sends nothing
         tab.click("form.actions button[type=submit]")
         time.sleep(0.5)
@@ -231,11 +227,7 @@ class CustomerPages(BrowserTest):
         self.assertIn("Ce même message (objet et texte) est déjà parti pour ce client le",
                       tab.text())
         self.assertEqual(messages(), "1")
-        for width, height in ((1280, 900), (390, 844)):
-            tab.set_viewport(width, height, mobile=width < 500)
-            tab.evaluate("document.querySelector('#mails').scrollIntoView()")
-            tab.screenshot(os.path.join(self.shots, "message-twin-%d.png" % width))
-        tab.set_viewport(1280, 900)
+        self.look(tab, "message-twin", at="#mails")
         # the box is required: the browser will not send without it
         tab.click("form.message-form button[type=submit]")
         time.sleep(0.5)
@@ -260,10 +252,7 @@ class CustomerPages(BrowserTest):
                                             " button[type=submit]"), 409)
         tab.take_errors()
         self.assertIn("Ce client existe peut-être déjà.", tab.text())
-        for width, height in ((1280, 900), (390, 844)):
-            tab.set_viewport(width, height, mobile=width < 500)
-            tab.screenshot(os.path.join(self.shots, "new-twin-%d.png" % width))
-        tab.set_viewport(1280, 900)
+        self.look(tab, "new-twin")
         # what was typed is still there; the box is needed to go on
         self.assertEqual(tab.evaluate("document.querySelector('#first_name').value"), "Pauline")
         tab.click("form[action='/admin/customers/new'] button[type=submit]")
@@ -290,11 +279,7 @@ class CustomerPages(BrowserTest):
         self.search("zailleurs")
         self.assertEqual(listed_names(tab), [])
         self.assertIn("1 client inactif ou en liste d'attente correspond", tab.text())
-        for width, height in (browsing.DESKTOP, browsing.PHONE):
-            tab.set_viewport(width, height, mobile=width < 600)
-            tab.screenshot(os.path.join(self.shots, "list-elsewhere-%d.png" % width))
-            self.assert_accessible(tab, "the list's empty search at %d px" % width)
-        tab.set_viewport(*browsing.DESKTOP)
+        self.look(tab, "list-elsewhere")
         self.assertEqual(tab.click_and_wait("#elsewhere a"), 200)
         self.assertEqual(len(listed_names(tab)), 1)
         self.assertIn("Zailleurs", listed_names(tab)[0])
@@ -304,10 +289,7 @@ class CustomerPages(BrowserTest):
         who = browsing.STACK.sql("SELECT id FROM customer WHERE last_name = 'Zailleurs'")[0][0]
         self.assertEqual(tab.goto(url(ALPHA_HOST, "/admin/customers/%s/delete" % who)), 200)
         self.assertIn("Inès", tab.evaluate("document.getElementById('who').innerText"))
-        for width, height in (browsing.DESKTOP, browsing.PHONE):
-            tab.set_viewport(width, height, mobile=width < 600)
-            tab.screenshot(os.path.join(self.shots, "customer-delete-%d.png" % width))
-        tab.set_viewport(*browsing.DESKTOP)
+        self.look(tab, "customer-delete")
 
 
 class PhoneWidth(BrowserTest):

@@ -8,7 +8,6 @@ FIDELE_SHOTS names) to look at."""
 
 import csv
 import io
-import json
 import os
 import re
 import shutil
@@ -24,28 +23,15 @@ VIEW = "status=all&sort=spent&dir=desc&size=200"
 
 
 class ExportInTheBrowser(BrowserTest):
+    shot_prefix = "export-"
+
     def setUp(self):
         super().setUp()
-        self.shots = os.environ.get("FIDELE_SHOTS") or os.path.join(browsing.STACK.var, "shots")
-        os.makedirs(self.shots, exist_ok=True)
         self.downloads = tempfile.mkdtemp(dir=browsing.STACK.var)
 
     def tearDown(self):
         shutil.rmtree(self.downloads, ignore_errors=True)
         super().tearDown()
-
-    def look(self, tab, name, at=None):
-        """Saves the page at 1280 and 390 wide (scrolled to the element the
-        selector at names); fails if it scrolls sideways on the phone."""
-        for width, height in ((1280, 900), (390, 844)):
-            tab.set_viewport(width, height, mobile=width < 500)
-            if at is not None:
-                tab.evaluate("document.querySelector(%s).scrollIntoView()" % json.dumps(at))
-            tab.screenshot(os.path.join(self.shots, "export-%s-%d.png" % (name, width)))
-            if width < 500:
-                sideways = tab.evaluate("document.documentElement.scrollWidth > innerWidth")
-                self.assertFalse(sideways, "the %s page scrolls sideways on a phone" % name)
-        tab.set_viewport(1280, 900)
 
     def downloaded(self):
         """The file Chromium saved, once whole: while it downloads into a

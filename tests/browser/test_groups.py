@@ -45,8 +45,6 @@ def customer_id(email):
 class GroupsInTheBrowser(BrowserTest):
     def setUp(self):
         super().setUp()
-        self.shots = os.environ.get("FIDELE_SHOTS") or os.path.join(browsing.STACK.var, "shots")
-        os.makedirs(self.shots, exist_ok=True)
 
     def look(self, tab, name, at=None):
         """Saves the page at 1280 and 390 wide (scrolled to the element the

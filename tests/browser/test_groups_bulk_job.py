@@ -7,7 +7,6 @@ pixels wide (saved as PNGs under the stack's shots/, or FIDELE_SHOTS) and
 must not scroll sideways on the phone; axe-core checks the form shown
 again."""
 
-import os
 import re
 
 from fixtures import ALPHA_HOST, ALPHA_OWNER, BETA_HOST, BETA_OWNER
@@ -46,19 +45,7 @@ def customer_id(email):
 
 
 class BulkJobInTheBrowser(BrowserTest):
-    def setUp(self):
-        super().setUp()
-        self.shots = os.environ.get("FIDELE_SHOTS") or os.path.join(browsing.STACK.var, "shots")
-        os.makedirs(self.shots, exist_ok=True)
-
-    def look(self, tab, name):
-        for width, height in (browsing.DESKTOP, browsing.PHONE):
-            tab.set_viewport(width, height, mobile=width < 500)
-            tab.screenshot(os.path.join(self.shots, "groups-bulkjob-%s-%d.png" % (name, width)))
-            if width < 500:
-                self.assertLessEqual(tab.evaluate("document.documentElement.scrollWidth"), width,
-                                     "the %s page scrolls sideways on a phone" % name)
-        tab.set_viewport(*browsing.DESKTOP)
+    shot_prefix = "groups-bulkjob-"
 
     def test_a_tag_taken_from_a_whole_search_is_followed_on_the_jobs_page(self):
         name = "Organic %s" % WORD

@@ -28,22 +28,7 @@ def excel_csv():
 
 
 class ImportInTheBrowser(BrowserTest):
-    def setUp(self):
-        super().setUp()
-        # FIDELE_SHOTS keeps them after the stack's folder is gone
-        self.shots = os.environ.get("FIDELE_SHOTS") or os.path.join(browsing.STACK.var, "shots")
-        os.makedirs(self.shots, exist_ok=True)
-
-    def look(self, tab, name):
-        """Saves the page at 1280 and 390 wide; fails if it scrolls sideways
-        on the phone."""
-        for width, height in ((1280, 900), (390, 844)):
-            tab.set_viewport(width, height, mobile=width < 500)
-            tab.screenshot(os.path.join(self.shots, "import-%s-%d.png" % (name, width)))
-            if width < 500:
-                sideways = tab.evaluate("document.documentElement.scrollWidth > innerWidth")
-                self.assertFalse(sideways, "the %s page scrolls sideways on a phone" % name)
-        tab.set_viewport(1280, 900)
+    shot_prefix = "import-"
 
     def wait_for_text(self, tab, text):
         """Waits while the page reloads itself until it shows text."""

@@ -21,10 +21,11 @@ def rows(statement):
 
 
 class MailingInTheBrowser(BrowserTest):
+    shot_prefix = "mailing-"
+    look_accessible = True
+
     def setUp(self):
         super().setUp()
-        self.shots = os.environ.get("FIDELE_SHOTS") or os.path.join(browsing.STACK.var, "shots")
-        os.makedirs(self.shots, exist_ok=True)
         alpha = rows("SELECT id FROM shop WHERE slug = 'alpha'")[0][0]
         self.ids = []
         for name, marketing in (("oui", 1), ("non", 0)):
@@ -45,15 +46,6 @@ class MailingInTheBrowser(BrowserTest):
              "UPDATE customer SET erased_at = NOW(), email = NULL WHERE id IN (%s)"
              % (self.group, ids))
         super().tearDown()
-
-    def look(self, tab, name):
-        for width, height in (DESKTOP, PHONE):
-            tab.set_viewport(width, height, mobile=width < 600)
-            tab.screenshot(os.path.join(self.shots, "mailing-%s-%d.png" % (name, width)))
-            self.assert_accessible(tab, "%s at %d px wide" % (name, width))
-            self.assertLessEqual(tab.evaluate("document.documentElement.scrollWidth"), width,
-                                 "%s scrolls sideways at %d px" % (name, width))
-        tab.set_viewport(*DESKTOP)
 
     def mail_shots(self, message, name):
         """The HTML mail as a mail client shows it, saved with its

@@ -130,8 +130,6 @@ class CustomerSpace(BrowserTest):
 class UnsubscribePages(BrowserTest):
     def setUp(self):
         super().setUp()
-        self.shots = os.environ.get("FIDELE_SHOTS") or os.path.join(browsing.STACK.var, "shots")
-        os.makedirs(self.shots, exist_ok=True)
 
     def shoot(self, tab, name):
         for width, height in (browsing.DESKTOP, browsing.PHONE):

@@ -8,7 +8,6 @@ is saved as a PNG at 1280 and 390 pixels wide under the stack's folder
 import os
 import re
 
-import browsing
 from browsing import BrowserTest, url
 import segments_data as data
 from segments_data import HOST_A, OWNER_A, STAFF_A
@@ -19,22 +18,12 @@ def setUpModule():
 
 
 class SegmentsInTheBrowser(BrowserTest):
+    shot_prefix = "segments-"
+    look_accessible = True
+
     def setUp(self):
         super().setUp()
-        self.shots = os.environ.get("FIDELE_SHOTS") or os.path.join(browsing.STACK.var, "shots")
-        os.makedirs(self.shots, exist_ok=True)
         self.shop = data.shop_id("segments")
-
-    def look(self, tab, name):
-        """Saves the page at 1280 and 390 wide, checks it with axe-core and
-        fails if it scrolls sideways on the phone."""
-        for width, height in ((1280, 900), (390, 844)):
-            tab.set_viewport(width, height, mobile=width < 500)
-            tab.screenshot(os.path.join(self.shots, "segments-%s-%d.png" % (name, width)))
-            self.assert_accessible(tab, "%s at %d px" % (name, width))
-            self.assertLessEqual(tab.evaluate("document.documentElement.scrollWidth"), width,
-                                 "the %s page scrolls sideways at %d px" % (name, width))
-        tab.set_viewport(1280, 900)
 
     def rows(self, tab):
         return sorted(tab.evaluate(

@@ -166,12 +166,7 @@ class AdminPasswordReset(BrowserTest):
                                               " button[type=submit]"), 400)
         self.assertIn("Ce mot de passe fait partie des premiers qu'on essaie", other.text())
         other.take_errors()
-        shots = os.environ.get("FIDELE_SHOTS") or os.path.join(browsing.STACK.var, "shots")
-        os.makedirs(shots, exist_ok=True)
-        for width, height in ((1280, 900), (390, 844)):
-            other.set_viewport(width, height, mobile=width < 500)
-            other.screenshot(os.path.join(shots, "reset-guessable-%d.png" % width))
-        other.set_viewport(1280, 900)
+        self.look(other, "reset-guessable")
         other.fill("#password", "browser-new-password")
         other.click_and_wait("form[action='/admin/login/reset'] button[type=submit]")
         self.assertEqual(other.status, 200, other.text())

@@ -7,8 +7,6 @@ Each page is looked at 1280 and 390 pixels wide (PNG files under the
 stack's shots/ folder, or the folder FIDELE_SHOTS names) and may not
 scroll sideways on a phone."""
 
-import json
-import os
 import re
 
 from fixtures import ALPHA_HOST, ALPHA_OWNER
@@ -28,24 +26,11 @@ def tearDownModule():
 
 
 class SignupInTheBrowser(BrowserTest):
+    shot_prefix = "signup-"
+
     def setUp(self):
         super().setUp()
-        self.shots = os.environ.get("FIDELE_SHOTS") or os.path.join(browsing.STACK.var, "shots")
-        os.makedirs(self.shots, exist_ok=True)
         set_door("open")
-
-    def look(self, tab, name, at=None):
-        """Saves the page at 1280 and 390 wide; fails if it scrolls
-        sideways on the phone."""
-        for width, height in ((1280, 900), (390, 844)):
-            tab.set_viewport(width, height, mobile=width < 500)
-            if at is not None:
-                tab.evaluate("document.querySelector(%s).scrollIntoView()" % json.dumps(at))
-            tab.screenshot(os.path.join(self.shots, "signup-%s-%d.png" % (name, width)))
-            if width < 500:
-                sideways = tab.evaluate("document.documentElement.scrollWidth > innerWidth")
-                self.assertFalse(sideways, "the %s page scrolls sideways on a phone" % name)
-        tab.set_viewport(1280, 900)
 
     def confirmation(self, email, count):
         return link_path(wait_for_mail(email, count), "/account/signup/confirm")
