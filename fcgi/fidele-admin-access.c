@@ -53,24 +53,6 @@ static struct db_query access_sql[ACCESS_SQL__MAX] = {
 	    "UPDATE admin SET disabled_at = NULL WHERE id = ? AND disabled_at IS NOT NULL" },
 };
 
-/* The shop --shop names with only allowed given, and the ready statements:
- * its id, or 0 with *status the exit status. */
-static long long
-access_shop(struct db *db, struct options *opts, const char *const *allowed, int *status)
-{
-	const char *slug;
-	long long id;
-
-	*status = ADMIN_EXIT_USAGE;
-	if (options_check(opts, allowed) != 0 || (slug = required(opts, "--shop")) == NULL)
-		return 0;
-	*status = ADMIN_EXIT_FAILED;
-	if (db_register(db, access_sql, ACCESS_SQL__MAX) != 0 || (id = shop_id(db, slug)) <= 0)
-		return 0;
-	*status = ADMIN_EXIT_OK;
-	return id;
-}
-
 int
 cmd_host_remove(struct db *db, HDF *config, struct options *opts)
 {
@@ -83,7 +65,7 @@ cmd_host_remove(struct db *db, HDF *config, struct options *opts)
 	int status;
 
 	(void)config;
-	if ((id = access_shop(db, opts, allowed, &status)) <= 0)
+	if ((id = shop_option(db, opts, allowed, access_sql, ACCESS_SQL__MAX, &status)) <= 0)
 		return status;
 	if (host_arg == NULL || strlen(host_arg) >= sizeof(host)) {
 		log_err(host_arg == NULL ? "--host is required" : "--host is a host name");
@@ -128,7 +110,7 @@ cmd_admin_list(struct db *db, HDF *config, struct options *opts)
 	int status;
 
 	(void)config;
-	if ((id = access_shop(db, opts, allowed, &status)) <= 0)
+	if ((id = shop_option(db, opts, allowed, access_sql, ACCESS_SQL__MAX, &status)) <= 0)
 		return status;
 	param = DB_INT(id);
 	if (db_exec(db, list, &param, 1) < 0)
@@ -188,7 +170,7 @@ admin_state(struct db *db, struct options *opts, int disable)
 	long long shop, id, owners;
 	int status, owner = 0, disabled = 0;
 
-	if ((shop = access_shop(db, opts, allowed, &status)) <= 0)
+	if ((shop = shop_option(db, opts, allowed, access_sql, ACCESS_SQL__MAX, &status)) <= 0)
 		return status;
 	id = access_admin(db, shop, opts, &owner, &disabled);
 	if (id <= 0)

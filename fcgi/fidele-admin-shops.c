@@ -147,24 +147,6 @@ shops_ready(struct db *db)
 	return db_register(db, shops_sql, SHOPS_SQL__MAX);
 }
 
-/* The shop --shop names, after checking opts has only allowed: its id,
- * 0 after saying why not (*status set: 2 arguments, 1 no such shop). */
-static long long
-shop_option(struct db *db, struct options *opts, const char *const *allowed, int *status)
-{
-	const char *slug;
-	long long id;
-
-	*status = ADMIN_EXIT_USAGE;
-	if (options_check(opts, allowed) != 0 || (slug = required(opts, "--shop")) == NULL)
-		return 0;
-	*status = ADMIN_EXIT_FAILED;
-	if (shops_ready(db) != 0 || (id = shop_id(db, slug)) <= 0)
-		return 0;
-	*status = ADMIN_EXIT_OK;
-	return id;
-}
-
 int
 cmd_shops(struct db *db, HDF *config, struct options *opts)
 {
@@ -230,7 +212,7 @@ cmd_shop_show(struct db *db, HDF *config, struct options *opts)
 	long long id;
 	int status;
 
-	if ((id = shop_option(db, opts, allowed, &status)) <= 0)
+	if ((id = shop_option(db, opts, allowed, shops_sql, SHOPS_SQL__MAX, &status)) <= 0)
 		return status;
 	return shop_print(db, config, id);
 }
@@ -245,7 +227,7 @@ shop_state(struct db *db, struct options *opts, enum shops_sql which)
 	long long id, rows;
 	int status;
 
-	if ((id = shop_option(db, opts, allowed, &status)) <= 0)
+	if ((id = shop_option(db, opts, allowed, shops_sql, SHOPS_SQL__MAX, &status)) <= 0)
 		return status;
 	param = DB_INT(id);
 	rows = db_exec(db, &shops_sql[which], &param, 1);
@@ -314,7 +296,7 @@ cmd_limits(struct db *db, HDF *config, struct options *opts)
 	    limit_value(opts, "--mails-per-day", 0, &values[1], &params[2]) != 0 ||
 	    limit_value(opts, "--upload-mb", 1, &values[2], &params[4]) != 0)
 		return ADMIN_EXIT_USAGE;
-	if ((id = shop_option(db, opts, allowed, &status)) <= 0)
+	if ((id = shop_option(db, opts, allowed, shops_sql, SHOPS_SQL__MAX, &status)) <= 0)
 		return status;
 	params[1] = params[0];
 	params[3] = params[2];
@@ -443,7 +425,7 @@ cmd_shop_delete(struct db *db, HDF *config, struct options *opts)
 	char typed[100];
 	long long id;
 
-	if ((id = shop_option(db, opts, allowed, &status)) <= 0)
+	if ((id = shop_option(db, opts, allowed, shops_sql, SHOPS_SQL__MAX, &status)) <= 0)
 		return status;
 	if (db_register(db, shop_counts, SHOP_TABLE_COUNT) != 0 ||
 	    db_register(db, shop_deletes, SHOP_TABLE_COUNT) != 0)

@@ -387,6 +387,23 @@ shop_id(struct db *db, const char *slug)
 	return id;
 }
 
+long long
+shop_option(struct db *db, struct options *opts, const char *const *allowed,
+    struct db_query *table, size_t n, int *status)
+{
+	const char *slug;
+	long long id;
+
+	*status = ADMIN_EXIT_USAGE;
+	if (options_check(opts, allowed) != 0 || (slug = required(opts, "--shop")) == NULL)
+		return 0;
+	*status = ADMIN_EXIT_FAILED;
+	if (db_register(db, table, n) != 0 || (id = shop_id(db, slug)) <= 0)
+		return 0;
+	*status = ADMIN_EXIT_OK;
+	return id;
+}
+
 static int
 slug_ok(const char *slug)
 {

@@ -41,6 +41,13 @@ const char *required(struct options *opts, const char *name);
  * database error. */
 long long shop_id(struct db *db, const char *slug);
 
+/* The shop --shop names, after checking opts has only allowed and
+ * preparing the command's n statements of table: its id, or 0 after
+ * saying why not (*status: 2 arguments, 1 no such shop or a database
+ * error). */
+long long shop_option(struct db *db, struct options *opts, const char *const *allowed,
+    struct db_query *table, size_t n, int *status);
+
 /* The migrations in the data directory not applied to db yet: their
  * number, each file name printed after prefix; -1 when it cannot tell
  * (no schema_version table: nothing applied, or a database error). */
