@@ -43,3 +43,31 @@ SELECT id, 'gwen@beta.test', 'Gwen', 'Hughes', 'active', 'self'
 """)
     # the rows above went in with SQL, behind the search index's back
     stack.admin("search-reindex")
+
+
+def stack_of_its_own(name, shops, **options):
+    """A stack beside the suite's, for tests that need a configuration of
+    their own (options go to Stack: config_extra, extra programs…),
+    started, with each of shops ((slug, shop name, language, host,
+    (owner's e-mail, password)), …) and its owner; stopped again when
+    that fails. The caller stops it."""
+    import os
+    import stack as stack_module
+    import web
+    main = web.STACK
+    stack = stack_module.Stack(
+        os.path.join(main.builddir, "tests", "web", "var-%s-%d" % (name, os.getpid())),
+        srcdir=main.srcdir, builddir=main.builddir, sanitizer_logs=main.sanitizer_logs,
+        **options)
+    try:
+        stack.start()
+        for slug, shop_name, language, host, owner in shops:
+            stack.admin("shop", "add", "--slug", slug, "--name", shop_name,
+                        "--language", language)
+            stack.admin("shop", "host", "add", "--shop", slug, "--host", host)
+            stack.admin("admin", "add", "--shop", slug, "--email", owner[0], "--role", "owner",
+                        input=owner[1] + "\n")
+    except BaseException:
+        stack.stop()
+        raise
+    return stack

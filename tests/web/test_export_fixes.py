@@ -16,6 +16,7 @@ import urllib.parse
 
 import stack as stack_module
 import test_export as te
+from fixtures import stack_of_its_own
 import web
 
 
@@ -334,18 +335,9 @@ class XlsxPastExcelsLimit(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        main = web.STACK
-        cls.stack = stack_module.Stack(
-            os.path.join(main.builddir, "tests", "web", "var-xlsxlimit-%d" % os.getpid()),
-            srcdir=main.srcdir, builddir=main.builddir, sanitizer_logs=main.sanitizer_logs,
-            config_extra="Export.XlsxMaxCustomers = 3\n")
+        cls.stack = stack_of_its_own("xlsxlimit", [("limit", "Limite", "fr", cls.HOST, cls.OWNER)],
+                                     config_extra="Export.XlsxMaxCustomers = 3\n")
         try:
-            cls.stack.start()
-            cls.stack.admin("shop", "add", "--slug", "limit", "--name", "Limite",
-                            "--language", "fr")
-            cls.stack.admin("shop", "host", "add", "--shop", "limit", "--host", cls.HOST)
-            cls.stack.admin("admin", "add", "--shop", "limit", "--email", cls.OWNER[0],
-                            "--role", "owner", input=cls.OWNER[1] + "\n")
             shop = cls.stack.sql("SELECT id FROM shop WHERE slug = 'limit'")[0][0]
             cls.stack.sql("INSERT INTO customer (shop_id, email, first_name, last_name, status,"
                           " source, order_count) SELECT %s, CONCAT('c', seq, '@limit.test'),"

@@ -26,7 +26,7 @@ import time
 import unittest
 import urllib.parse
 
-import stack as stack_module
+from fixtures import stack_of_its_own
 import web
 
 HOST = "split.test"
@@ -87,19 +87,11 @@ def quote(text):
 class Split(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        main = web.STACK
-        cls.stack = stack_module.Stack(
-            os.path.join(main.builddir, "tests", "web", "var-split-%d" % os.getpid()),
-            srcdir=main.srcdir, builddir=main.builddir, sanitizer_logs=main.sanitizer_logs,
+        cls.stack = stack_of_its_own(
+            "split", [(slug, "Épicerie Coupée", "fr", host, owner) for slug, host, owner in
+                      (("split", HOST, OWNER), ("splitbig", HOST_BIG, OWNER_BIG))],
             config_extra="Export.SplitMinCustomers = 2\nLimits.SearchCandidates = 10\n")
         try:
-            cls.stack.start()
-            for slug, host, owner in (("split", HOST, OWNER), ("splitbig", HOST_BIG, OWNER_BIG)):
-                cls.stack.admin("shop", "add", "--slug", slug, "--name", "Épicerie Coupée",
-                                "--language", "fr")
-                cls.stack.admin("shop", "host", "add", "--shop", slug, "--host", host)
-                cls.stack.admin("admin", "add", "--shop", slug, "--email", owner[0],
-                                "--role", "owner", input=owner[1] + "\n")
             shop = cls.shop_id("split")
             cls.sql("INSERT INTO customer (shop_id, email, first_name, last_name, phone, company,"
                     " city, status, source, marketing_consent, created_at, order_count,"

@@ -7,11 +7,9 @@ shared stack): a provider reading the README sets it, and then (a stack of
 its own) the admin signs in and works, the cookies are Secure, and the
 Origin is still checked against the scheme the proxy gives."""
 
-import os
 import unittest
 
-from fixtures import ALPHA_HOST, ALPHA_OWNER
-import stack as stack_module
+from fixtures import ALPHA_HOST, ALPHA_OWNER, stack_of_its_own
 import web
 
 PROXY = {"X-Forwarded-Proto": "https"}
@@ -42,21 +40,9 @@ class Trusted(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        main = web.STACK
-        cls.stack = stack_module.Stack(
-            os.path.join(main.builddir, "tests", "web", "var-proxied-%d" % os.getpid()),
-            srcdir=main.srcdir, builddir=main.builddir, sanitizer_logs=main.sanitizer_logs,
+        cls.stack = stack_of_its_own(
+            "proxied", [("proxied", "Derrière le proxy", "fr", cls.HOST, cls.OWNER)],
             config_extra="Security.TrustForwardedProto = 1\n")
-        try:
-            cls.stack.start()
-            cls.stack.admin("shop", "add", "--slug", "proxied", "--name", "Derrière le proxy",
-                            "--language", "fr")
-            cls.stack.admin("shop", "host", "add", "--shop", "proxied", "--host", cls.HOST)
-            cls.stack.admin("admin", "add", "--shop", "proxied", "--email", cls.OWNER[0],
-                            "--role", "owner", input=cls.OWNER[1] + "\n")
-        except BaseException:
-            cls.stack.stop()
-            raise
 
     @classmethod
     def tearDownClass(cls):

@@ -19,6 +19,7 @@ import subprocess
 import time
 import unittest
 
+from fixtures import stack_of_its_own
 import stack as stack_module
 import web
 
@@ -48,28 +49,17 @@ SHOP_ID = None
 
 def setUpModule():
     global STACK, SHOP_ID
-    main = web.STACK
-    probe = os.path.join(main.builddir, "tests", "helpers", "upload-probe")
+    probe = os.path.join(web.STACK.builddir, "tests", "helpers", "upload-probe")
     if not os.path.exists(probe):
         raise AssertionError("build the probe first: make tests/helpers/upload-probe")
-    STACK = stack_module.Stack(
-        os.path.join(main.builddir, "tests", "web", "var-upload-%d" % os.getpid()),
-        srcdir=main.srcdir, builddir=main.builddir, sanitizer_logs=main.sanitizer_logs,
+    STACK = stack_of_its_own(
+        "upload", [("alpha", "Épicerie Alpha", "fr", HOST, OWNER),
+                   ("beta", "Beta Farm", "en", BETA_HOST, BETA_OWNER)],
         extra_programs={"upload-probe": probe}, extra_nginx=PROBE_NGINX,
         # under Apache (FIDELE_WEB_SERVER), the probe's path goes to it first
         extra_routes=[("^/admin/probe/", "upload-probe")],
         config_extra="Limits.MaxUpload = %d\nSpool.KeepHours = 1\n" % LIMIT)
     try:
-        STACK.start()
-        STACK.admin("shop", "add", "--slug", "alpha", "--name", "Épicerie Alpha",
-                    "--language", "fr")
-        STACK.admin("shop", "host", "add", "--shop", "alpha", "--host", HOST)
-        STACK.admin("admin", "add", "--shop", "alpha", "--email", OWNER[0], "--role", "owner",
-                    input=OWNER[1] + "\n")
-        STACK.admin("shop", "add", "--slug", "beta", "--name", "Beta Farm", "--language", "en")
-        STACK.admin("shop", "host", "add", "--shop", "beta", "--host", BETA_HOST)
-        STACK.admin("admin", "add", "--shop", "beta", "--email", BETA_OWNER[0], "--role",
-                    "owner", input=BETA_OWNER[1] + "\n")
         SHOP_ID = STACK.sql("SELECT id FROM shop WHERE slug = 'alpha'")[0][0]
     except Exception:
         STACK.stop()
