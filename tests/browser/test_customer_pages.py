@@ -244,33 +244,31 @@ class CustomerPages(BrowserTest):
         paul = browsing.STACK.sql("SELECT c.id FROM customer c JOIN shop s ON s.id = c.shop_id"
                                   " WHERE s.slug = 'alpha' AND c.last_name = 'Zlefermier'")[0][0]
         tab = self.admin
-        self.assertEqual(tab.goto(url(ALPHA_HOST, "/admin/customers/new")), 200)
-        tab.fill("#first_name", "Pauline")
-        tab.fill("#last_name", "Zlefermier")
-        tab.fill("#phone", "06.11.22.33.44")
-        self.assertEqual(tab.click_and_wait("form[action='/admin/customers/new']"
-                                            " button[type=submit]"), 409)
-        tab.take_errors()
+        submit = "form[action='/admin/customers/new'] button[type=submit]"
+
+        def typed(first, last, phone):
+            """the new customer's form filled and sent: its answer's status"""
+            self.assertEqual(tab.goto(url(ALPHA_HOST, "/admin/customers/new")), 200)
+            for field, value in (("#first_name", first), ("#last_name", last), ("#phone", phone)):
+                tab.fill(field, value)
+            status = tab.click_and_wait(submit)
+            tab.take_errors()
+            return status
+
+        self.assertEqual(typed("Pauline", "Zlefermier", "06.11.22.33.44"), 409)
         self.assertIn("Ce client existe peut-être déjà.", tab.text())
         self.look(tab, "new-twin")
         # what was typed is still there; the box is needed to go on
         self.assertEqual(tab.evaluate("document.querySelector('#first_name').value"), "Pauline")
-        tab.click("form[action='/admin/customers/new'] button[type=submit]")
+        tab.click(submit)
         time.sleep(0.5)
         self.assertEqual(tab.evaluate("location.pathname"), "/admin/customers/new")
         tab.click("input[name=anyway]")
-        self.assertEqual(tab.click_and_wait("form[action='/admin/customers/new']"
-                                            " button[type=submit]"), 200)
+        self.assertEqual(tab.click_and_wait(submit), 200)
         self.assertRegex(tab.evaluate("location.pathname"), r"^/admin/customers/\d+$")
         self.assertNotEqual(tab.evaluate("location.pathname"), "/admin/customers/%s" % paul)
         # the next one typed is Paul himself: his page is one click away
-        self.assertEqual(tab.goto(url(ALPHA_HOST, "/admin/customers/new")), 200)
-        tab.fill("#first_name", "Paul")
-        tab.fill("#last_name", "ZLEFERMIER")
-        tab.fill("#phone", "07 00 00 00 09")
-        self.assertEqual(tab.click_and_wait("form[action='/admin/customers/new']"
-                                            " button[type=submit]"), 409)
-        tab.take_errors()
+        self.assertEqual(typed("Paul", "ZLEFERMIER", "07 00 00 00 09"), 409)
         self.assertEqual(tab.click_and_wait(".twins a[href='/admin/customers/%s']" % paul), 200)
         self.assertEqual(tab.evaluate("location.pathname"), "/admin/customers/%s" % paul)
 
