@@ -76,6 +76,10 @@ send_mail(CURL *curl, char **settings, long use_ssl, char **mail)
 	headers = curl_slist_append(headers, line);
 	snprintf(line, sizeof(line), "Message-ID: %s", mail[MAILER_MESSAGE_ID]);
 	headers = curl_slist_append(headers, line);
+	if (*mail[MAILER_REPLY_TO] != '\0') {
+		snprintf(line, sizeof(line), "Reply-To: <%s>", mail[MAILER_REPLY_TO]);
+		headers = curl_slist_append(headers, line);
+	}
 	/* one-click unsubscribe: RFC 2369's header with RFC 8058's POST (the
 	 * DKIM signature the RFC asks to cover both is the relay's) */
 	if (*mail[MAILER_LIST_UNSUBSCRIBE] != '\0') {

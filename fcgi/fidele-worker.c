@@ -51,6 +51,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -305,7 +306,9 @@ static struct db_query worker_sql[WORKER_SQL__MAX] = {
 struct outgoing {
 	long long id, shop_id, customer_id;
 	char *recipient, *subject, *text, *html;
-	char *sender_name, *sender_email;
+	/* the From and the envelope's sender (sender_for), and the shop's
+	 * own address for replies when it may not be the From, else NULL */
+	char *sender_name, *sender_email, *reply_to;
 	char *stored_message_id;	/* from an earlier attempt, or NULL */
 	char *list_unsubscribe;		/* a marketing mail's (mail_queue_marketing), or NULL */
 	char created[16];		/* created_at as digits: part of the Message-ID */
@@ -321,6 +324,9 @@ struct worker {
 	const char *ca_file;	/* Mail.CaFile, or NULL for the system's CAs */
 	const char *directory;
 	const char *fallback_from;
+	/* Mail.SenderDomains: the domains a shop's own address may send from
+	 * ("*": any), as the relay's SPF and DKIM allow */
+	const char *sender_domains;
 	const char *secret;
 	int retry_seconds;
 	int retry_max_seconds;	/* Mail.RetryMaxSeconds: the longest wait between tries */
@@ -646,6 +652,7 @@ send_smtp(struct worker *w, struct outgoing *mail, char *error, size_t error_siz
 	fields[MAILER_SUBJECT_HEADER] = subject;
 	fields[MAILER_MESSAGE_ID] = mail->message_id;
 	fields[MAILER_LIST_UNSUBSCRIBE] = mail->list_unsubscribe != NULL ? mail->list_unsubscribe : "";
+	fields[MAILER_REPLY_TO] = mail->reply_to != NULL ? mail->reply_to : "";
 	fields[MAILER_TEXT] = mail->text;
 	fields[MAILER_HTML] = mail->html != NULL ? mail->html : "";
 	snprintf(error, error_size, "the mail sender (fidele-mailer) stopped");
@@ -707,6 +714,8 @@ send_file(struct worker *w, struct outgoing *mail, char *error, size_t error_siz
 	}
 	fprintf(file, "Date: %s\r\nFrom: %s\r\nTo: <%s>\r\nSubject: %s\r\nMessage-ID: %s\r\n",
 	    mail->date, from, mail->recipient, subject, mail->message_id);
+	if (mail->reply_to != NULL)
+		fprintf(file, "Reply-To: <%s>\r\n", mail->reply_to);
 	if (mail->list_unsubscribe != NULL)
 		fprintf(file, "List-Unsubscribe: %s\r\n"
 		    "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n", mail->list_unsubscribe);
@@ -741,6 +750,7 @@ outgoing_free(struct outgoing *mail)
 	free(mail->html);
 	free(mail->sender_name);
 	free(mail->sender_email);
+	free(mail->reply_to);
 	free(mail->stored_message_id);
 	free(mail->list_unsubscribe);
 }
@@ -749,6 +759,50 @@ static char *
 copy(const char *text)
 {
 	return strdup(text ? text : "");
+}
+
+/* Whether the domain of address is one of Mail.SenderDomains (separated
+ * by spaces or commas, any case; "*" is every domain). */
+static int
+sender_domain_allowed(const struct worker *w, const char *address)
+{
+	const char *domain = strrchr(address, '@'), *p = w->sender_domains;
+	size_t length;
+
+	if (domain == NULL)
+		return 0;
+	domain++;
+	length = strlen(domain);
+	while (*p != '\0') {
+		size_t n;
+
+		p += strspn(p, " ,\t");
+		n = strcspn(p, " ,\t");
+		if ((n == 1 && *p == '*') || (n == length && strncasecmp(p, domain, n) == 0))
+			return 1;
+		p += n;
+	}
+	return 0;
+}
+
+/* The mail's From and envelope sender: the shop's own address when its
+ * domain is one the provider's relay may send for (Mail.SenderDomains),
+ * else Mail.From, with the shop's address as Reply-To. A shop's owner
+ * types any address in the settings: without this, one shop could send
+ * through the provider's relay as any domain (another shop's, a bank's),
+ * and mail from a domain whose SPF does not name the relay is refused. */
+static void
+sender_for(const struct worker *w, struct outgoing *mail, const char *shop_address)
+{
+	int own = shop_address != NULL && *shop_address != '\0';
+
+	if (own && sender_domain_allowed(w, shop_address)) {
+		mail->sender_email = copy(shop_address);
+		return;
+	}
+	mail->sender_email = copy(w->fallback_from);
+	if (own)
+		mail->reply_to = copy(shop_address);
 }
 
 /* Writes "mail sent" on the customer's timeline, unless the customer was
@@ -952,8 +1006,7 @@ round_once(struct worker *w)
 		mail->html = copy(db_text(claimed, 6));
 		mail->sender_name = copy(db_text(claimed, 7) && *db_text(claimed, 7) ? db_text(claimed, 7)
 		    : db_text(claimed, 9));
-		mail->sender_email = copy(db_text(claimed, 8) && *db_text(claimed, 8) ? db_text(claimed, 8)
-		    : w->fallback_from);
+		sender_for(w, mail, db_text(claimed, 8));
 		mail->stored_message_id = db_text(claimed, 10) ? strdup(db_text(claimed, 10)) : NULL;
 		snprintf(mail->created, sizeof(mail->created), "%s",
 		    db_text(claimed, 11) ? db_text(claimed, 11) : "");
@@ -1391,6 +1444,7 @@ mail_settings(struct worker *w)
 	if (w->ca_file != NULL && *w->ca_file == '\0')
 		w->ca_file = NULL;
 	w->fallback_from = hdf_get_value(w->config, "Mail.From", "fidele@localhost");
+	w->sender_domains = hdf_get_value(w->config, "Mail.SenderDomains", "");
 	w->retry_seconds = hdf_get_int_value(w->config, "Mail.RetrySeconds", 30);
 	w->retry_max_seconds = hdf_get_int_value(w->config, "Mail.RetryMaxSeconds", 3600);
 	w->give_up_hours = hdf_get_int_value(w->config, "Mail.GiveUpHours", 48);

@@ -38,6 +38,7 @@ enum mailer_mail {
 	MAILER_SUBJECT_HEADER,
 	MAILER_MESSAGE_ID,
 	MAILER_LIST_UNSUBSCRIBE,	/* "": none */
+	MAILER_REPLY_TO,	/* an address, "": none */
 	MAILER_TEXT,
 	MAILER_HTML,		/* "": none */
 	MAILER_MAIL__MAX

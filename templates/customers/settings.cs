@@ -22,7 +22,8 @@
       </div>
       <div>
         <label for="sender_email"><?cs var:Lang.Settings.SenderEmail ?></label>
-        <input id="sender_email" name="sender_email" type="email" maxlength="254" value="<?cs var:Page.Form.sender_email ?>">
+        <input id="sender_email" name="sender_email" type="email" maxlength="254" aria-describedby="sender-email-help" value="<?cs var:Page.Form.sender_email ?>">
+        <p class="muted" id="sender-email-help"><?cs var:Lang.Settings.SenderEmailHelp ?></p>
         <?cs call:field_error("sender_email") ?>
       </div>
     </div>

@@ -291,7 +291,9 @@ class EmailChange(unittest.TestCase):
             notice = wait_for_mail(old, before_old + 1)[-1]
         finally:
             web.STACK.sql("UPDATE shop SET sender_email = '' WHERE slug = 'alpha'")
-        self.assertIn("contact@alpha.test", str(notice["From"]))
+        # a reply reaches the shop (Mail.SenderDomains does not list its
+        # domain here: the mail comes from the installation's address)
+        self.assertEqual(notice["Reply-To"], "contact@alpha.test")
         self.assertIn("répondez à cet e-mail ou contactez la boutique sans attendre", text_part(notice))
 
     def test_an_address_of_another_customer_is_answered_as_any_other(self):

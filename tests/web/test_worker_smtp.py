@@ -126,6 +126,52 @@ class WorkerCase(unittest.TestCase):
                              " WHERE recipient = '%s'" % address)[0]
 
 
+class SenderAddress(WorkerCase):
+    """A shop's owner types any address as the shop's sender: the relay
+    sends as it only for the domains the provider lists
+    (Mail.SenderDomains); otherwise the mail comes from Mail.From, in the
+    shop's name, and replies go to the shop."""
+
+    def setUp(self):
+        super().setUp()
+        self.addCleanup(web.STACK.sql, "UPDATE shop SET sender_email = '' WHERE slug = 'alpha'")
+
+    def sent(self, shop_address, domains=None):
+        """The mail a worker with Mail.SenderDomains = domains (None: not
+        set) sends for alpha, whose sender is shop_address."""
+        web.STACK.sql("UPDATE shop SET sender_email = '%s' WHERE slug = 'alpha'" % shop_address)
+        address = "sender-%d@alpha.test" % len(self.queued)
+        self.queue(address)
+        env = self.config("Mail {\n  Smtp = smtp://127.0.0.1:%d\n  From = fidele@localhost\n%s}\n"
+                          % (web.STACK.smtp_port, "" if domains is None else
+                             "  SenderDomains = %s\n" % domains))
+        result = self.run_once(env, address)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(self.row(address)[0], "sent")
+        return mails_to(address)[-1]
+
+    def assertFrom(self, message, sender, reply_to):
+        self.assertEqual(str(message["From"]), "Épicerie Alpha <%s>" % sender)
+        self.assertEqual(message["X-MailFrom"], sender)          # the envelope's
+        self.assertEqual(message["Reply-To"], reply_to)
+
+    def test_an_address_of_a_domain_not_listed_replies_to_the_shop(self):
+        self.assertFrom(self.sent("contact@alpha.test"), "fidele@localhost", "contact@alpha.test")
+        self.assertFrom(self.sent("ceo@bank.example", "alpha.test"), "fidele@localhost",
+                        "ceo@bank.example")
+        # the domain itself, not one that ends like it
+        self.assertFrom(self.sent("x@notalpha.test", "alpha.test"), "fidele@localhost",
+                        "x@notalpha.test")
+
+    def test_an_address_of_a_listed_domain_is_the_sender(self):
+        self.assertFrom(self.sent("contact@alpha.test", "beta.test, ALPHA.test"),
+                        "contact@alpha.test", None)
+        self.assertFrom(self.sent("contact@alpha.test", "*"), "contact@alpha.test", None)
+
+    def test_a_shop_without_an_address_sends_from_the_installations(self):
+        self.assertFrom(self.sent("", "*"), "fidele@localhost", None)
+
+
 class TlsServers(WorkerCase):
     @classmethod
     def setUpClass(cls):
