@@ -44,13 +44,15 @@ static struct db_query access_sql[ACCESS_SQL__MAX] = {
 	    "SELECT COUNT(*) FROM admin"
 	    " WHERE shop_id = ? AND role = 'owner' AND disabled_at IS NULL AND id <> ? FOR UPDATE" },
 	[SQL_ADMIN_DISABLE] = { .sql =
-	    "UPDATE admin SET disabled_at = NOW() WHERE id = ? AND disabled_at IS NULL" },
-	[SQL_ADMIN_SESSIONS_END] = { .sql = "DELETE FROM session WHERE admin_id = ?" },
+	    "UPDATE admin SET disabled_at = NOW() WHERE id = ? AND shop_id = ? AND disabled_at IS NULL" },
+	[SQL_ADMIN_SESSIONS_END] = { .sql = "DELETE FROM session WHERE admin_id = ? AND shop_id = ?" },
 	/* a password link mailed before: dead too */
 	[SQL_ADMIN_TOKENS_END] = { .sql =
-	    "UPDATE login_token SET used_at = NOW() WHERE admin_id = ? AND used_at IS NULL" },
+	    "UPDATE login_token SET used_at = NOW()"
+	    " WHERE admin_id = ? AND shop_id = ? AND used_at IS NULL" },
 	[SQL_ADMIN_ENABLE] = { .sql =
-	    "UPDATE admin SET disabled_at = NULL WHERE id = ? AND disabled_at IS NOT NULL" },
+	    "UPDATE admin SET disabled_at = NULL"
+	    " WHERE id = ? AND shop_id = ? AND disabled_at IS NOT NULL" },
 };
 
 int
@@ -179,9 +181,11 @@ admin_state(struct db *db, struct options *opts, int disable)
 		printf("%s was already %s\n", email, disable ? "disabled" : "enabled");
 		return ADMIN_EXIT_OK;
 	}
-	params[0] = DB_INT(id);
+	/* each statement takes the admin, then the shop */
 	if (!disable) {
-		if (db_exec(db, &access_sql[SQL_ADMIN_ENABLE], params, 1) < 0)
+		params[0] = DB_INT(id);
+		params[1] = DB_INT(shop);
+		if (db_exec(db, &access_sql[SQL_ADMIN_ENABLE], params, 2) < 0)
 			return ADMIN_EXIT_FAILED;
 		printf("%s enabled: they sign in again with their password\n", email);
 		return ADMIN_EXIT_OK;
@@ -204,11 +208,12 @@ admin_state(struct db *db, struct options *opts, int disable)
 			    " add --role owner), then disable this one", email);
 			return ADMIN_EXIT_FAILED;
 		}
-		params[0] = DB_INT(id);
 	}
-	if (db_exec(db, &access_sql[SQL_ADMIN_DISABLE], params, 1) < 0 ||
-	    db_exec(db, &access_sql[SQL_ADMIN_SESSIONS_END], params, 1) < 0 ||
-	    db_exec(db, &access_sql[SQL_ADMIN_TOKENS_END], params, 1) < 0 ||
+	params[0] = DB_INT(id);
+	params[1] = DB_INT(shop);
+	if (db_exec(db, &access_sql[SQL_ADMIN_DISABLE], params, 2) < 0 ||
+	    db_exec(db, &access_sql[SQL_ADMIN_SESSIONS_END], params, 2) < 0 ||
+	    db_exec(db, &access_sql[SQL_ADMIN_TOKENS_END], params, 2) < 0 ||
 	    db_commit(db) != 0) {
 		db_rollback(db);
 		return ADMIN_EXIT_FAILED;

@@ -46,6 +46,8 @@ ALLOWED = [
      "migrate: whether the whole search index is still to be built"),
     ("fcgi/fidele-admin.c", "UPDATE job SET state = 'cancelled'",
      "job cancel: jobs belong to the installation, named by their number"),
+    ("fcgi/fidele-admin-doctor.c", "SELECT TIMESTAMPDIFF(SECOND, MAX(heartbeat_at), NOW())",
+     "doctor: counts every shop's mail and jobs waiting for the worker (numbers only)"),
     # Housekeeping of every shop's expired rows.
     # The worker sends every shop's mail.
     ("fcgi/fidele-worker.c", "WHERE id = ? AND locked_by = ?",
