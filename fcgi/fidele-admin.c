@@ -521,15 +521,16 @@ read_password(const char *email, char *out, size_t size)
 	size_t len;
 
 	if (terminal) {
-		fprintf(stderr, "Password for %s (10 characters or more): ", email);
-		fflush(stderr);
+		/* quiet before the question: what is typed after it is kept */
 		quiet = before;
 		quiet.c_lflag &= ~(tcflag_t)ECHO;
 		tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+		fprintf(stderr, "Password for %s (10 characters or more): ", email);
+		fflush(stderr);
 	}
 	line = fgets(out, (int)size, stdin);
 	if (terminal) {
-		tcsetattr(STDIN_FILENO, TCSAFLUSH, &before);
+		tcsetattr(STDIN_FILENO, TCSANOW, &before);
 		fputc('\n', stderr);
 	}
 	if (line == NULL)

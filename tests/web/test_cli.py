@@ -61,6 +61,7 @@ class Cli(unittest.TestCase):
     def test_admin_add_at_a_terminal_asks_without_showing_the_password(self):
         import os
         import pty
+        import select
         import subprocess
         import time
         email, password = "typed@alpha.test", "verger-pommes-tracteur"
@@ -71,18 +72,29 @@ class Cli(unittest.TestCase):
             env=web.STACK.env())
         os.close(terminal)
         seen, deadline = b"", time.time() + 30
-        while b"(10 characters or more): " not in seen and time.time() < deadline:
-            seen += os.read(main, 1024)
-        self.assertIn(b"Password for typed@alpha.test (10 characters or more): ", seen)
-        os.write(main, password.encode() + b"\n")
-        while process.poll() is None and time.time() < deadline:
-            try:
-                seen += os.read(main, 1024)
-            except OSError:
-                break
-            time.sleep(0.05)
-        process.wait(timeout=30)
-        os.close(main)
+
+        def read():
+            """what the terminal shows next, waiting a moment at most"""
+            if select.select([main], [], [], 0.2)[0]:
+                try:
+                    return os.read(main, 1024)
+                except OSError:      # the program ended and closed it
+                    pass
+            return b""
+
+        try:
+            while b"(10 characters or more): " not in seen and time.time() < deadline:
+                seen += read()
+            self.assertIn(b"Password for typed@alpha.test (10 characters or more): ", seen)
+            os.write(main, password.encode() + b"\n")
+            while process.poll() is None and time.time() < deadline:
+                seen += read()
+            seen += read()
+        finally:
+            if process.poll() is None:
+                process.kill()
+            process.wait(timeout=30)
+            os.close(main)
         self.assertEqual(process.returncode, 0, seen)
         self.assertNotIn(password.encode(), seen)
         self.addCleanup(web.STACK.sql, "DELETE FROM admin WHERE email = '%s'" % email)
