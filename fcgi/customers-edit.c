@@ -204,10 +204,6 @@ record_behalf(struct request *req, long long customer_id)
 	return entry.text_id > 0 && consent_record(&req->context, customer_id, &entry) == 0 ? 0 : -1;
 }
 
-/* Creates a customer and, when they have an address, queues the welcome
- * mail (an invited customer); without one they are active at once, reached
- * by phone or post. On the person's behalf, the ledger's entry too; all of
- * it together. */
 /* A customer typed without an address can only be told from one already
  * here by a person: those with the same phone digits or the same names go
  * to Page.Twins for the form to show, with a box to tick to create anyway.
@@ -244,6 +240,10 @@ new_twins(struct request *req, const struct customer_fields *fields)
 	return n;
 }
 
+/* Creates a customer and, when they have an address, queues the welcome
+ * mail (an invited customer); without one they are active at once, reached
+ * by phone or post. On the person's behalf, the ledger's entry too; all of
+ * it together. */
 void
 customers_create(struct request *req)
 {

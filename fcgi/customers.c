@@ -114,17 +114,16 @@ struct db_query customers_sql[CUSTOMERS_SQL__MAX] = {
 	 * sql/006), each by its index; parameters: shop, digits, shop,
 	 * whether a name was given, last and first names */
 	[SQL_NEW_TWINS] = { .sql =
-	    "SELECT id, first_name, last_name, COALESCE(email, ''), phone FROM customer"
-	    " WHERE id IN (SELECT id FROM (SELECT id FROM customer"
-	    "                               WHERE shop_id = ? AND phone_digits = ? AND phone_digits <> ''"
-	    "                                 AND erased_at IS NULL LIMIT 5) p"
-	    "              UNION"
-	    "              SELECT id FROM (SELECT id FROM customer"
-	    "                               WHERE shop_id = ? AND ? = 1 AND name_key = LEFT(CONCAT("
-	    "                                     WEIGHT_STRING(? COLLATE utf8mb4_unicode_520_ci), 0x0000,"
-	    "                                     WEIGHT_STRING(? COLLATE utf8mb4_unicode_520_ci)), 64)"
-	    "                                 AND erased_at IS NULL LIMIT 5) n)"
-	    " ORDER BY id LIMIT 5" },
+	    "(SELECT id, first_name, last_name, COALESCE(email, ''), phone FROM customer"
+	    "  WHERE shop_id = ? AND phone_digits = ? AND phone_digits <> '' AND erased_at IS NULL"
+	    "  LIMIT 5)"
+	    " UNION"
+	    " (SELECT id, first_name, last_name, COALESCE(email, ''), phone FROM customer"
+	    "  WHERE shop_id = ? AND ? = 1 AND erased_at IS NULL AND name_key = LEFT(CONCAT("
+	    "        WEIGHT_STRING(? COLLATE utf8mb4_unicode_520_ci), 0x0000,"
+	    "        WEIGHT_STRING(? COLLATE utf8mb4_unicode_520_ci)), 64)"
+	    "  LIMIT 5)"
+	    " ORDER BY 1 LIMIT 5" },
 	[SQL_NOTES] = { .sql =
 	    "SELECT n.id, n.body, n.created_at, n.updated_at, a.email FROM note n"
 	    "  LEFT JOIN admin a ON a.id = n.admin_id"
