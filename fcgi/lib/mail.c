@@ -19,10 +19,17 @@ enum mail_sql {
 	SQL_LIST_UNSUBSCRIBE,
 	SQL_MAILING_ID,
 	SQL_ABOUT,
+	SQL_GREETING_NAME,
 	MAIL_SQL__MAX
 };
 
 static struct db_query mail_sql[MAIL_SQL__MAX] = {
+	/* the first name a customer's mail greets them by: not a signup never
+	 * confirmed, whose name a stranger may have typed with their address */
+	[SQL_GREETING_NAME] = { .sql =
+	    "SELECT first_name FROM customer"
+	    " WHERE id = ? AND shop_id = ? AND erased_at IS NULL"
+	    "   AND NOT (status = 'invited' AND source = 'self')" },
 	/* whom a marketing mail may go to, now: the flag the ledger keeps
 	 * (consent.c), locked so that an unsubscribe waits for this mail's
 	 * transaction and the next one sees the withdrawal; never someone
@@ -55,6 +62,32 @@ mail_queue(struct shop_context *ctx, const struct mail *mail)
 	return mail_queue_in(ctx, mail, NULL);
 }
 
+/* Mail.Hello, the mail's first line, set anew for every mail (the worker
+ * renders many in one tree: never the last one's name): "Bonjour Marie,"
+ * for a customer with a first name, else Lang.Mail.Hello ("Bonjour,").
+ * Read once the mail's language is linked. 0, or -1. */
+static int
+mail_greeting(struct shop_context *ctx, const struct mail *mail)
+{
+	struct db_query *query = &mail_sql[SQL_GREETING_NAME];
+	struct db_param params[2];
+	char line[512] = "";
+
+	if (mail->customer_id != 0) {
+		params[0] = DB_INT(mail->customer_id);
+		params[1] = DB_INT(ctx->shop_id);
+		if (mail_ready(ctx->db) != 0 || db_exec(ctx->db, query, params, 2) < 0)
+			return -1;
+		if (db_fetch(query) == 1 && db_text(query, 0) != NULL && *db_text(query, 0) != '\0')
+			snprintf(line, sizeof(line), "%s %s,",
+			    hdf_get_value(ctx->hdf, "Lang.Mail.HelloName", ""), db_text(query, 0));
+		db_done(query);
+	}
+	hdf_set_value(ctx->hdf, "Mail.Hello", line[0] != '\0' ? line :
+	    hdf_get_value(ctx->hdf, "Lang.Mail.Hello", ""));
+	return 0;
+}
+
 /* Renders and queues one mail; with_footer appends the text of
  * templates/mail/unsubscribe-footer.txt.cs to the text body (the HTML
  * layout shows Mail.Unsubscribe itself). */
@@ -71,6 +104,8 @@ mail_render_queue(struct shop_context *ctx, const struct mail *mail, const char 
 	string_init(&html);
 	hdf_set_value(ctx->hdf, "Mail.Recipient", mail->recipient);
 	context_link_lang(ctx, language);
+	if (mail_greeting(ctx, mail) != 0)
+		goto out;
 	snprintf(template, sizeof(template), "mail/%s.txt.cs", mail->name);
 	if (page_render_text(ctx->hdf, ctx->data_dir, template, "none", &text) != 0 ||
 	    (with_footer && page_render_text(ctx->hdf, ctx->data_dir,

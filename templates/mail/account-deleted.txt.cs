@@ -1,5 +1,5 @@
 Subject: <?cs var:Lang.Account.Mail.DeletedSubject ?> <?cs var:Shop.Name ?>
-<?cs var:Lang.Mail.Hello ?>
+<?cs var:Mail.Hello ?>
 
 <?cs var:Lang.Account.Mail.DeletedText ?>
 

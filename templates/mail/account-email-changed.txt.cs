@@ -1,5 +1,5 @@
 Subject: <?cs var:Lang.Account.Mail.EmailChangedSubject ?> <?cs var:Shop.Name ?>
-<?cs var:Lang.Mail.Hello ?>
+<?cs var:Mail.Hello ?>
 
 <?cs var:Lang.Account.Mail.EmailChangedText ?> <?cs var:Mail.NewEmail ?>
 

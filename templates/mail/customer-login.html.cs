@@ -1,5 +1,5 @@
 <?cs include:"mail/layout.html.cs" ?><?cs call:mail_top() ?>
-<p style="margin:0 0 16px;"><?cs var:Lang.Mail.Hello ?></p>
+<p style="margin:0 0 16px;"><?cs var:Mail.Hello ?></p>
 <p style="margin:0 0 20px;"><?cs var:Lang.Mail.Login.Intro ?></p>
 <p style="margin:0 0 24px;"><a href="<?cs var:Mail.Link ?>" style="display:inline-block;background:#2f6b4f;color:#ffffff;text-decoration:none;font-weight:bold;padding:12px 22px;border-radius:6px;"><?cs var:Lang.Mail.Login.Button ?></a></p>
 <p style="margin:0 0 8px;"><?cs var:Lang.Mail.Login.Code ?></p>

@@ -1,5 +1,5 @@
 Subject: <?cs var:Lang.Mail.Unknown.Subject ?> <?cs var:Shop.Name ?>
-<?cs var:Lang.Mail.Hello ?>
+<?cs var:Mail.Hello ?>
 
 <?cs var:Lang.Mail.Unknown.Intro ?>
 

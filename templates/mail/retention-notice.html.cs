@@ -1,5 +1,5 @@
 <?cs include:"mail/layout.html.cs" ?><?cs call:mail_top() ?>
-<p style="margin:0 0 16px;"><?cs var:Lang.Mail.Hello ?></p>
+<p style="margin:0 0 16px;"><?cs var:Mail.Hello ?></p>
 <p style="margin:0 0 16px;"><?cs var:Lang.Retention.Mail.Intro ?></p>
 <p style="margin:0 0 16px;"><strong><?cs var:Lang.Retention.Mail.When ?> <?cs var:Mail.When ?>.</strong></p>
 <p style="margin:0 0 20px;"><?cs var:Lang.Retention.Mail.Keep ?></p>

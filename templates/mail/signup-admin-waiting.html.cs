@@ -1,5 +1,5 @@
 <?cs include:"mail/layout.html.cs" ?><?cs call:mail_top() ?>
-<p style="margin:0 0 16px;"><?cs var:Lang.Mail.Hello ?></p>
+<p style="margin:0 0 16px;"><?cs var:Mail.Hello ?></p>
 <p style="margin:0 0 16px;"><?cs var:Lang.Signup.Mail.AdminWaiting.Intro ?></p>
 <p style="margin:0 0 8px;"><?cs var:Lang.Signup.Mail.AdminWaiting.Name ?> <strong><?cs var:Mail.FirstName ?> <?cs var:Mail.LastName ?></strong></p>
 <p style="margin:0 0 8px;"><?cs var:Lang.Signup.Mail.AdminWaiting.Email ?> <?cs var:Mail.Email ?></p>

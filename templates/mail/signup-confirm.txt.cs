@@ -1,5 +1,5 @@
 Subject: <?cs var:Lang.Signup.Mail.Confirm.Subject ?> <?cs var:Shop.Name ?>
-<?cs var:Lang.Mail.Hello ?>
+<?cs var:Mail.Hello ?>
 
 <?cs if:Mail.Waitlist ?><?cs var:Lang.Signup.Mail.Confirm.IntroWaitlistText ?><?cs else ?><?cs var:Lang.Signup.Mail.Confirm.IntroText ?><?cs /if ?>
 

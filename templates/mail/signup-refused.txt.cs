@@ -1,5 +1,5 @@
 Subject: <?cs var:Lang.Signup.Mail.Refused.Subject ?> <?cs var:Shop.Name ?>
-<?cs var:Lang.Mail.Hello ?>
+<?cs var:Mail.Hello ?>
 
 <?cs var:Lang.Signup.Mail.Refused.Intro ?>
 <?cs if:Mail.Reason ?>

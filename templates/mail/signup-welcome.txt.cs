@@ -1,5 +1,5 @@
 Subject: <?cs var:Lang.Signup.Mail.Welcome.Subject ?> <?cs var:Shop.Name ?>
-<?cs var:Lang.Mail.Hello ?>
+<?cs var:Mail.Hello ?>
 
 <?cs var:Lang.Signup.Mail.Welcome.Intro ?>
 

@@ -65,7 +65,10 @@ class LinkSignIn(unittest.TestCase):
         self.assertIn("text/html", kinds)
         html = message.get_body(preferencelist=("html",)).get_content()
         self.assertIn("Me connecter", html)
-        self.assertIn("Bonjour,", text_part(message))
+        first = web.STACK.sql("SELECT first_name FROM customer WHERE email = '%s'"
+                              % ALPHA_CUSTOMER)[0][0]
+        self.assertTrue(text_part(message).startswith("Bonjour %s,\n" % first))
+        self.assertIn(">Bonjour %s,</p>" % first, html)
 
     def test_get_of_the_link_does_not_sign_in_post_does(self):
         browser = web.Browser(ALPHA_HOST)

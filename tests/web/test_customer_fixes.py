@@ -10,6 +10,7 @@ import time
 import unittest
 
 from fixtures import ALPHA_HOST, ALPHA_OWNER, BETA_HOST, BETA_OWNER
+from inbox import clear_limits, mails_to, wait_for_mail
 import web
 
 
@@ -78,6 +79,17 @@ class Customer(unittest.TestCase):
         done = self.browser.request("POST", "/admin/customers/bulk", body=confirm,
                                     headers={"Content-Type": "application/x-www-form-urlencoded"})
         return page, done
+
+    def wait_for(self, subject_word):
+        """The newest mail to this customer whose subject has the word."""
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            found = [m for m in web.STACK.messages()
+                     if self.email in m["To"] and subject_word in m["Subject"]]
+            if found:
+                return found[-1]
+            time.sleep(0.1)
+        raise AssertionError("no mail to %s with %r" % (self.email, subject_word))
 
     def wait_for_the_worker(self):
         """Until the welcome mail has left (its timeline row with it)."""
@@ -216,20 +228,11 @@ class BulkBlock(Customer):
 class MailLanguage(Customer):
     language = "en"
 
-    def wait_for(self, subject_word):
-        deadline = time.time() + 20
-        while time.time() < deadline:
-            found = [m for m in web.STACK.messages()
-                     if self.email in m["To"] and subject_word in m["Subject"]]
-            if found:
-                return found[-1]
-            time.sleep(0.1)
-        raise AssertionError("no mail to %s with %r" % (self.email, subject_word))
-
     def test_a_customer_in_english_gets_english_mail_from_a_french_shop(self):
         welcome = self.wait_for("Welcome")
         self.assertEqual(welcome["Subject"], "Welcome to Épicerie Alpha")
-        self.assertIn("Hello,", welcome.get_body(preferencelist=("plain",)).get_content())
+        self.assertTrue(welcome.get_body(preferencelist=("plain",)).get_content()
+                        .startswith("Hello Fanny,\n"))
         self.post("/message", {"subject": "Your order", "text": "It is ready."})
         message = self.wait_for("Your order")
         body = message.get_body(preferencelist=("html",)).get_content()
@@ -256,6 +259,36 @@ class MailLanguage(Customer):
                         " AND kind = 'customer-message'" % self.id)[0]
         self.assertIn('<html lang="fr">', html_body)
         self.assertIn("Cet e-mail a été envoyé à", html_body)
+
+
+class Greeting(Customer):
+    def link_mail(self):
+        """The sign-in link mail this customer asks for, as a visitor."""
+        clear_limits()
+        before = len(mails_to(self.email, "connexion"))
+        page = web.Browser(ALPHA_HOST).submit("/account/login", "/account/login",
+                                              {"email": self.email})
+        self.assertEqual(page.status, 200)
+        return wait_for_mail(self.email, before + 1, subject_word="connexion")[-1]
+
+    def test_a_mail_greets_the_customer_by_first_name_and_never_by_anothers(self):
+        """"Bonjour Fanny," from the customer's row when the mail is
+        written; "Bonjour," without a first name; escaped in HTML; and a
+        signup never confirmed is greeted without the name typed with its
+        address (a stranger may have typed both)"""
+        sql("UPDATE customer SET first_name = '<b>Zoé</b>' WHERE id = %s" % self.id)
+        message = self.link_mail()
+        plain = message.get_body(preferencelist=("plain",)).get_content()
+        self.assertTrue(plain.startswith("Bonjour <b>Zoé</b>,\n"), plain[:60])
+        self.assertIn(">Bonjour &lt;b&gt;Zoé&lt;/b&gt;,</p>",
+                      message.get_body(preferencelist=("html",)).get_content())
+        sql("UPDATE customer SET first_name = '' WHERE id = %s" % self.id)
+        plain = self.link_mail().get_body(preferencelist=("plain",)).get_content()
+        self.assertTrue(plain.startswith("Bonjour,\n"), plain[:40])
+        sql("UPDATE customer SET first_name = 'Inconnu', status = 'invited', source = 'self'"
+            " WHERE id = %s" % self.id)
+        plain = self.link_mail().get_body(preferencelist=("plain",)).get_content()
+        self.assertTrue(plain.startswith("Bonjour,\n"), plain[:40])
 
 
 class Country(Customer):
