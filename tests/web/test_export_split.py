@@ -355,6 +355,13 @@ class Split(unittest.TestCase):
                 answer = connection.getresponse()
                 body = answer.read()
                 connection.close()
+                if killed != "0" and answer.status == 200:
+                    # the kill came as the statement ended (a slow,
+                    # sanitized build): the file is whole, as it may be,
+                    # and the next attempt tries again
+                    self.assertEqual(body.count(b"\r\n"), BIG_CUSTOMERS + 1)
+                    killed = "0"
+                    continue
                 if killed != "0":
                     self.assertEqual(answer.status, 500)
                     self.assertNotRegex(body, rb"c\d+@splitbig\.test")
