@@ -88,7 +88,7 @@ static struct db_query mailing_job_sql[MAILING_JOB_SQL__MAX] = {
 	    " WHERE selection_id = ?" },
 	/* (shop, selection, kind) */
 	[MJ_RECIPIENTS] = { .sql =
-	    "SELECT c.id, c.email, c.language FROM bulk_selection s"
+	    "SELECT c.id, c.email, c.language, c.first_name FROM bulk_selection s"
 	    "  JOIN customer c ON c.id = s.customer_id AND c.shop_id = ?"
 	    " WHERE s.selection_id = ? AND" RECIPIENT_RULES
 	    " ORDER BY c.id" },
@@ -461,6 +461,7 @@ struct recipient {
 	long long id;
 	char email[256];
 	char language[3];
+	char first_name[404];	/* read with the row: the greeting reads none */
 };
 
 /* Fails the run with the reason key. Returns -1. */
@@ -584,13 +585,16 @@ batch(struct job_run *run, struct shop_context *ctx, struct mailing_run *m, int 
 		snprintf(r->email, sizeof(r->email), "%s", db_text(recipients, 1));
 		snprintf(r->language, sizeof(r->language), "%s",
 		    db_text(recipients, 2) ? db_text(recipients, 2) : "");
+		snprintf(r->first_name, sizeof(r->first_name), "%s",
+		    db_text(recipients, 3) ? db_text(recipients, 3) : "");
 	}
 	db_done(recipients);
 	for (i = 0; i < count; i++) {
 		struct mail mail = { mailing_kind_mail[m->kind], m->recipients[i].email,
 			m->recipients[i].id, 0 };
 		int status = m->kind == MAILING_MARKETING ? mail_queue_marketing(ctx, &mail) :
-		    mail_queue_in(ctx, &mail, m->recipients[i].language);
+		    mail_queue_named(ctx, &mail, m->recipients[i].language,
+		    m->recipients[i].first_name);
 
 		if (status < 0 || (status == 0 && mail_set_mailing(ctx, m->id) != 0))
 			goto error;

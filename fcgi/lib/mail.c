@@ -36,7 +36,7 @@ static struct db_query mail_sql[MAIL_SQL__MAX] = {
 	 * blocked, nor an applicant not yet accepted, nor one made inactive,
 	 * nor a signup never confirmed */
 	[SQL_MARKETING_TO] = { .sql =
-	    "SELECT email, language FROM customer"
+	    "SELECT email, language, first_name FROM customer"
 	    " WHERE id = ? AND shop_id = ? AND erased_at IS NULL AND marketing_consent = 1"
 	    "   AND email IS NOT NULL AND status IN ('invited', 'active')"
 	    "   AND NOT (status = 'invited' AND source = 'self')"
@@ -64,16 +64,22 @@ mail_queue(struct shop_context *ctx, const struct mail *mail)
 
 /* Mail.Hello, the mail's first line, set anew for every mail (the worker
  * renders many in one tree: never the last one's name): "Bonjour Marie,"
- * for a customer with a first name, else Lang.Mail.Hello ("Bonjour,").
- * Read once the mail's language is linked. 0, or -1. */
+ * for a customer with a first name, else Lang.Mail.Hello ("Bonjour,"):
+ * the name the caller read with the customer's row (a mailing's
+ * thousands of mails), else read here. Once the mail's language is
+ * linked. 0, or -1. */
 static int
-mail_greeting(struct shop_context *ctx, const struct mail *mail)
+mail_greeting(struct shop_context *ctx, const struct mail *mail, const char *first_name)
 {
 	struct db_query *query = &mail_sql[SQL_GREETING_NAME];
 	struct db_param params[2];
 	char line[512] = "";
 
-	if (mail->customer_id != 0) {
+	if (first_name != NULL) {
+		if (*first_name != '\0')
+			snprintf(line, sizeof(line), "%s %s,",
+			    hdf_get_value(ctx->hdf, "Lang.Mail.HelloName", ""), first_name);
+	} else if (mail->customer_id != 0) {
 		params[0] = DB_INT(mail->customer_id);
 		params[1] = DB_INT(ctx->shop_id);
 		if (mail_ready(ctx->db) != 0 || db_exec(ctx->db, query, params, 2) < 0)
@@ -93,7 +99,7 @@ mail_greeting(struct shop_context *ctx, const struct mail *mail)
  * layout shows Mail.Unsubscribe itself). */
 static int
 mail_render_queue(struct shop_context *ctx, const struct mail *mail, const char *language,
-    int with_footer)
+    const char *first_name, int with_footer)
 {
 	STRING text, html;
 	char template[128];
@@ -104,7 +110,7 @@ mail_render_queue(struct shop_context *ctx, const struct mail *mail, const char 
 	string_init(&html);
 	hdf_set_value(ctx->hdf, "Mail.Recipient", mail->recipient);
 	context_link_lang(ctx, language);
-	if (mail_greeting(ctx, mail) != 0)
+	if (mail_greeting(ctx, mail, first_name) != 0)
 		goto out;
 	snprintf(template, sizeof(template), "mail/%s.txt.cs", mail->name);
 	if (page_render_text(ctx->hdf, ctx->data_dir, template, "none", &text) != 0 ||
@@ -153,7 +159,14 @@ out:
 int
 mail_queue_in(struct shop_context *ctx, const struct mail *mail, const char *language)
 {
-	return mail_render_queue(ctx, mail, language, 0);
+	return mail_render_queue(ctx, mail, language, NULL, 0);
+}
+
+int
+mail_queue_named(struct shop_context *ctx, const struct mail *mail, const char *language,
+    const char *first_name)
+{
+	return mail_render_queue(ctx, mail, language, first_name, 0);
 }
 
 int
@@ -162,7 +175,7 @@ mail_queue_about(struct shop_context *ctx, const struct mail *mail, const char *
 {
 	struct db_param params[3];
 
-	if (mail_ready(ctx->db) != 0 || mail_render_queue(ctx, mail, language, 0) != 0)
+	if (mail_ready(ctx->db) != 0 || mail_render_queue(ctx, mail, language, NULL, 0) != 0)
 		return -1;
 	params[0] = DB_INT(about_customer_id);
 	params[1] = DB_INT((long long)db_insert_id(&core_sql[CORE_OUTBOX_INSERT]));
@@ -177,7 +190,7 @@ mail_queue_marketing(struct shop_context *ctx, const struct mail *mail)
 	struct db_param params[3] = { DB_INT(mail->customer_id), DB_INT(ctx->shop_id) };
 	char url[600], header[UNSUBSCRIBE_HEADER_SIZE], language[3] = "";
 	struct mail to = *mail;
-	char recipient[256] = "";
+	char recipient[256] = "", first_name[404] = "";
 	long long outbox_id;
 	int found, status;
 
@@ -189,6 +202,8 @@ mail_queue_marketing(struct shop_context *ctx, const struct mail *mail)
 		snprintf(recipient, sizeof(recipient), "%s", db_text(query, 0));
 		if (db_text(query, 1) != NULL)
 			snprintf(language, sizeof(language), "%s", db_text(query, 1));
+		if (db_text(query, 2) != NULL)
+			snprintf(first_name, sizeof(first_name), "%s", db_text(query, 2));
 	}
 	db_done(query);
 	if (found != 1)
@@ -198,7 +213,7 @@ mail_queue_marketing(struct shop_context *ctx, const struct mail *mail)
 	/* the address as it is now, whatever the caller had */
 	to.recipient = recipient;
 	hdf_set_value(ctx->hdf, "Mail.Unsubscribe", url);
-	status = mail_render_queue(ctx, &to, language, 1);
+	status = mail_render_queue(ctx, &to, language, first_name, 1);
 	hdf_remove_tree(ctx->hdf, "Mail.Unsubscribe");
 	if (status != 0)
 		return -1;

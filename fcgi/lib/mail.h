@@ -28,6 +28,12 @@ int mail_queue(struct shop_context *ctx, const struct mail *mail);
  * shop's. */
 int mail_queue_in(struct shop_context *ctx, const struct mail *mail, const char *language);
 
+/* mail_queue_in for a caller that read the customer's row already: the
+ * greeting's first name ("": none), so that a mailing's thousands of
+ * mails read no row each for it. Not for a signup never confirmed. */
+int mail_queue_named(struct shop_context *ctx, const struct mail *mail, const char *language,
+    const char *first_name);
+
 /* The same, for a mail about a customer that is not theirs (to the
  * shop's admins about an applicant or a deleted account, or the refusal
  * sent as the applicant is erased): customer_id stays 0 so that erasing

@@ -108,6 +108,9 @@ class MarketingMail(unittest.TestCase):
         self.assertEqual(str(message["List-Unsubscribe-Post"]), "List-Unsubscribe=One-Click")
         text = message.get_body(preferencelist=("plain",)).get_content()
         self.assertIn("Pour ne plus recevoir ces e-mails, ouvrez ce lien\u00a0:\n" + links[0], text)
+        # greeted by the first name read with the consent (no second read)
+        first = web.STACK.sql("SELECT first_name FROM customer WHERE email = '%s'" % READER)[0][0]
+        self.assertTrue(first and text.startswith("Bonjour %s,\n" % first), text[:40])
         html = message.get_body(preferencelist=("html",)).get_content()
         self.assertIn('href="%s"' % links[0], html)
         self.assertIn(">Se désabonner</a>", html)
