@@ -8,14 +8,18 @@
 
 #include <curl/curl.h>
 #include <errno.h>
+#include <glob.h>
+#include <grp.h>
 #include <limits.h>
 #include <math.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -32,7 +36,7 @@
 
 /* The pools whose sockets the web server talks to (Makefile.am's
  * fideleprog_PROGRAMS, as spawn-fcgi.sh and fidele@.service name them). */
-static const char *const pools[] = { "login", "signup", "customers", "groups", "import",
+static const char *const pools_named[] = { "login", "signup", "customers", "groups", "import",
 	"export", NULL };
 
 /* A worker heard from less than this long ago is running (it says so
@@ -330,7 +334,7 @@ check_sockets(HDF *config, const char *dir)
 	struct stat st;
 	int found = 0, refused;
 
-	for (pool = pools; *pool != NULL; pool++) {
+	for (pool = pools_named; *pool != NULL; pool++) {
 		snprintf(path, sizeof(path), "%s/%s.sock", dir, *pool);
 		if (stat(path, &st) != 0)
 			continue;
@@ -363,12 +367,240 @@ check_sockets(HDF *config, const char *dir)
 	}
 	/* some pools run: each one missing is a part of the site that answers
 	 * 502 (an export, an import...) */
-	for (pool = pools; *pool != NULL; pool++) {
+	for (pool = pools_named; *pool != NULL; pool++) {
 		snprintf(path, sizeof(path), "%s/%s.sock", dir, *pool);
 		if (stat(path, &st) != 0)
 			problem("socket %s is missing: the pool of %s is not running and its pages"
 			    " answer 502: systemctl start fidele@%s", path, *pool, *pool);
 	}
+}
+
+/* --- PHP on the same server ------------------------------------------------------ */
+
+/* Who a PHP process runs as: its user, its group and the user's other
+ * groups (php-fpm and Apache take them all, initgroups). */
+struct php_user {
+	char what[1200];	/* "PHP-FPM pool [www] (/etc/php/...)", "Apache's mod_php" */
+	uid_t uid;
+	gid_t groups[64];
+	int group_count;
+};
+
+/* Whether who may do what the bits of st allow: S_IWUSR for a socket
+ * (connecting writes to it), S_IRUSR for a file to read. */
+static int
+php_may(const struct php_user *who, const struct stat *st, mode_t owner_bit)
+{
+	mode_t group_bit = owner_bit >> 3, other_bit = owner_bit >> 6;
+	int i;
+
+	if (st->st_mode & other_bit)
+		return 1;
+	if (who->uid == st->st_uid && (st->st_mode & owner_bit))
+		return 1;
+	for (i = 0; i < who->group_count; i++)
+		if (who->groups[i] == st->st_gid && (st->st_mode & group_bit))
+			return 1;
+	return 0;
+}
+
+/* who as user (and group, NULL for the user's own): 0, or -1 when the
+ * server has no such user or group (then php-fpm does not start it). */
+static int
+php_user_set(struct php_user *who, const char *user, const char *group)
+{
+	struct passwd *pw = getpwnam(user);
+	struct group *gr = group != NULL && *group != '\0' ? getgrnam(group) : NULL;
+	gid_t gid;
+
+	if (pw == NULL || (group != NULL && *group != '\0' && gr == NULL))
+		return -1;
+	gid = gr != NULL ? gr->gr_gid : pw->pw_gid;
+	who->uid = pw->pw_uid;
+	who->group_count = (int)(sizeof(who->groups) / sizeof(who->groups[0]));
+	if (getgrouplist(user, gid, who->groups, &who->group_count) < 0)
+		who->group_count = (int)(sizeof(who->groups) / sizeof(who->groups[0]));
+	return 0;
+}
+
+/* What who can reach of ours: the pools' sockets (socket, NULL without
+ * pools) and the configuration (the database password and the secret).
+ * Returns 1 when it reached one, with a PROBLEM line for each. */
+static int
+php_check(const struct php_user *who, const char *user, const char *socket,
+    const struct stat *socket_st, const char *fix)
+{
+	const char *config = settings_path();
+	struct stat st;
+	int reached = 0;
+
+	if (socket != NULL && php_may(who, socket_st, S_IWUSR)) {
+		problem("%s runs as %s, who can connect to Fidèle's sockets (%s): a PHP script"
+		    " on this server could send the programs requests from any address (past the"
+		    " sign-in limits) and for any shop; %s", who->what, user, socket, fix);
+		reached = 1;
+	}
+	if (stat(config, &st) == 0 && php_may(who, &st, S_IRUSR)) {
+		problem("%s runs as %s, who can read the configuration %s (the database password"
+		    " and the secret): a PHP script on this server could read every shop's"
+		    " customers; %s", who->what, user, config, fix);
+		reached = 1;
+	}
+	return reached;
+}
+
+/* Strips the spaces around text in place, and its quotes. */
+static char *
+php_trim(char *text)
+{
+	char *end;
+
+	while (*text == ' ' || *text == '\t')
+		text++;
+	end = text + strlen(text);
+	while (end > text && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\n' ||
+	    end[-1] == '\r'))
+		*--end = '\0';
+	if (end - text >= 2 && (*text == '"' || *text == '\'') && end[-1] == *text) {
+		end[-1] = '\0';
+		text++;
+	}
+	return text;
+}
+
+/* One pool of a php-fpm pool file, ended at its next [section] or the
+ * file's end: checked when it names its user. */
+struct php_pool {
+	char name[128], user[128], group[128];
+};
+
+static void
+php_pool_end(const struct php_pool *pool, const char *path, const char *socket,
+    const struct stat *socket_st, int *pools, int *reached)
+{
+	struct php_user who;
+	const char *user = strcmp(pool->user, "$pool") == 0 ? pool->name : pool->user;
+	const char *group = strcmp(pool->group, "$pool") == 0 ? pool->name : pool->group;
+
+	if (*pool->name == '\0' || *user == '\0' || php_user_set(&who, user, group) != 0)
+		return;
+	(*pools)++;
+	snprintf(who.what, sizeof(who.what), "PHP-FPM pool [%s] (%s)", pool->name, path);
+	*reached |= php_check(&who, user, socket, socket_st, "give the pool a user of its own"
+	    " (its user = and group = lines; listen.owner = www-data keeps the web server"
+	    " talking to it) and restart php-fpm");
+}
+
+/* The pools of one php-fpm file. */
+static void
+php_pool_file(const char *path, const char *socket, const struct stat *socket_st,
+    int *pools, int *reached)
+{
+	FILE *f = fopen(path, "r");
+	struct php_pool pool = { "", "", "" };
+	char line[1024], *text, *value;
+
+	if (f == NULL)
+		return;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		text = php_trim(line);
+		if (*text == ';' || *text == '#' || *text == '\0')
+			continue;
+		if (*text == '[') {
+			php_pool_end(&pool, path, socket, socket_st, pools, reached);
+			memset(&pool, 0, sizeof(pool));
+			snprintf(pool.name, sizeof(pool.name), "%.*s", (int)strcspn(text + 1, "]"),
+			    text + 1);
+			continue;
+		}
+		if ((value = strchr(text, '=')) == NULL)
+			continue;
+		*value++ = '\0';
+		text = php_trim(text);
+		value = php_trim(value);
+		if (strcmp(text, "user") == 0)
+			snprintf(pool.user, sizeof(pool.user), "%s", value);
+		else if (strcmp(text, "group") == 0)
+			snprintf(pool.group, sizeof(pool.group), "%s", value);
+	}
+	php_pool_end(&pool, path, socket, socket_st, pools, reached);
+	fclose(f);
+}
+
+/* Apache's user, as its envvars file sets it (Debian's www-data when it
+ * does not say). */
+static void
+apache_user(const char *dir, char *out, size_t size)
+{
+	char path[1200], line[512], *at;
+	FILE *f;
+
+	snprintf(out, size, "www-data");
+	snprintf(path, sizeof(path), "%s/envvars", dir);
+	if ((f = fopen(path, "r")) == NULL)
+		return;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if ((at = strstr(line, "APACHE_RUN_USER=")) != NULL) {
+			at = php_trim(at + strlen("APACHE_RUN_USER="));
+			at[strcspn(at, " \t;")] = '\0';
+			if (*at != '\0' && *at != '$')
+				snprintf(out, size, "%s", at);
+		}
+	fclose(f);
+}
+
+/* PHP on the same server, the usual neighbour on a shared host: a PHP-FPM
+ * pool, or Apache's mod_php, that runs as a user who can reach the pools'
+ * sockets (Debian's www pool runs as www-data, the sockets' group) or read
+ * the configuration (Apache's user does, when Apache starts the programs)
+ * lets any PHP site on the server past Fidèle's doors. The pools' files are
+ * Doctor.PhpPools (a glob), Apache's folder Doctor.ApacheDir. */
+static void
+check_php(HDF *config, const char *sockets)
+{
+	const char *pattern = hdf_get_value(config, "Doctor.PhpPools",
+	    "/etc/php/*/fpm/pool.d/*.conf");
+	const char *apache = hdf_get_value(config, "Doctor.ApacheDir", "/etc/apache2");
+	const char *const *pool;
+	char socket[1200], path[1200];
+	struct stat socket_st = { 0 };
+	const char *found = NULL;
+	int pools = 0, reached = 0, mod_php = 0;
+	glob_t files;
+	size_t i;
+
+	for (pool = pools_named; sockets != NULL && *pool != NULL && found == NULL; pool++) {
+		snprintf(socket, sizeof(socket), "%s/%s.sock", sockets, *pool);
+		if (stat(socket, &socket_st) == 0)
+			found = socket;
+	}
+	if (glob(pattern, 0, NULL, &files) == 0) {
+		for (i = 0; i < files.gl_pathc; i++)
+			php_pool_file(files.gl_pathv[i], found, &socket_st, &pools, &reached);
+		globfree(&files);
+	}
+	snprintf(path, sizeof(path), "%s/mods-enabled/php*.load", apache);
+	if (glob(path, 0, NULL, &files) == 0) {
+		struct php_user who;
+		char user[128];
+
+		mod_php = 1;
+		apache_user(apache, user, sizeof(user));
+		if (php_user_set(&who, user, NULL) == 0) {
+			snprintf(who.what, sizeof(who.what), "Apache's mod_php (%s)", files.gl_pathv[0]);
+			reached |= php_check(&who, user, found, &socket_st, "serve PHP through"
+			    " PHP-FPM pools with users of their own (a2dismod php8.2; a2enconf"
+			    " php8.2-fpm)");
+		}
+		globfree(&files);
+	}
+	if (reached)
+		return;
+	if (pools == 0 && !mod_php)
+		ok("no PHP-FPM pool or mod_php found (%s, %s/mods-enabled)", pattern, apache);
+	else
+		ok("PHP: %d PHP-FPM pool%s%s, none can reach Fidèle's sockets or read its"
+		    " configuration", pools, pools == 1 ? "" : "s", mod_php ? " and mod_php" : "");
 }
 
 int
@@ -400,6 +632,7 @@ cmd_doctor(HDF *config, struct options *opts)
 		ok("no pools to check: the web server starts the programs (--no-pools)");
 	else
 		check_sockets(config, sockets);
+	check_php(config, no_pools ? NULL : sockets);
 	if (problems > 0)
 		printf("%d problem%s\n", problems, problems > 1 ? "s" : "");
 	return problems > 0 ? ADMIN_EXIT_FAILED : ADMIN_EXIT_OK;

@@ -449,6 +449,11 @@ class Stack:
             f.write("Spool.Dir = %s\n" % self.spool_dir)
             f.write("Site.BaseUrl = %s\n" % self.base_url)
             f.write("Paths.Data = %s\n" % self.srcdir)
+            # doctor looks for PHP on this server there: none in a test
+            # stack, whatever the machine runs (tests/web/test_provider_cli.py
+            # gives it some)
+            f.write("Doctor.PhpPools = %s/php-pools/*.conf\n" % self.var)
+            f.write("Doctor.ApacheDir = %s/no-apache\n" % self.var)
             f.write(self.config_extra)
         os.chmod(self.config, 0o640)
         if self.apache_runs_programs():

@@ -759,6 +759,89 @@ class Doctor(unittest.TestCase):
                               % (self.folder, pool, pool, pool), answer.stdout)
             self.assertNotIn("login.sock is missing", answer.stdout)
 
+    def php_doctor(self, pools="", mod_php=False, config_group=None):
+        """doctor with PHP-FPM pool files POOLS (name: text), Apache's
+        mod_php enabled or not, a socket of mode 0660 in the web
+        server's group for each pool, and the configuration in CONFIG_GROUP (the
+        programs' own group, else www-data as Apache's install has it)."""
+        sockets = tempfile.mkdtemp(dir=self.folder)
+        php = os.path.join(sockets, "php")
+        apache = os.path.join(sockets, "apache")
+        os.makedirs(php)
+        os.makedirs(os.path.join(apache, "mods-enabled"))
+        for name, text in (pools or {}).items():
+            with open(os.path.join(php, name), "w") as f:
+                f.write(text)
+        if mod_php:
+            open(os.path.join(apache, "mods-enabled", "php8.2.load"), "w").close()
+            with open(os.path.join(apache, "envvars"), "w") as f:
+                f.write("export APACHE_RUN_USER=www-data\nexport APACHE_RUN_GROUP=www-data\n")
+        text = re.sub(r"(?m)^Doctor\.\w+ = .*\n", "", self.stack_config())
+        text += "Doctor.PhpPools = %s/*.conf\nDoctor.ApacheDir = %s\n" % (php, apache)
+        listeners = []
+        try:
+            for pool in ("login", "signup", "customers", "groups", "import", "export"):
+                listener = socket.socket(socket.AF_UNIX)
+                listeners.append(listener)
+                listener.bind(os.path.join(sockets, pool + ".sock"))
+                listener.listen(1)
+                os.chmod(os.path.join(sockets, pool + ".sock"), 0o660)
+                shutil.chown(os.path.join(sockets, pool + ".sock"), group="www-data")
+            config = os.path.join(sockets, "fidele.hdf")
+            with open(config, "w") as f:
+                f.write(text)
+            os.chmod(config, 0o640)
+            if config_group:
+                shutil.chown(config, group=config_group)
+            return (self.doctor(config=config, sockets=sockets),
+                    os.path.join(sockets, "login.sock"), config, sockets)
+        finally:
+            for listener in listeners:
+                listener.close()
+
+    def test_php_running_as_the_web_server_user_is_a_problem(self):
+        """Debian's own PHP-FPM pool runs as www-data, the group of the
+        pools' sockets: any PHP site of the server could talk to the
+        programs directly, as any address and any shop"""
+        www = "; Debian's\n[www]\nuser = www-data\ngroup = www-data\nlisten.owner = www-data\n"
+        answer, socket, config, where = self.php_doctor({"www.conf": www})
+        self.assertEqual(answer.returncode, 1, answer.stdout)
+        self.assertIn("PROBLEM  PHP-FPM pool [www] (%s/php/www.conf) runs as www-data, who can"
+                      " connect to Fidèle's sockets (%s): a PHP script on this server could send"
+                      " the programs requests from any address (past the sign-in limits) and"
+                      " for any shop; give the pool a user of its own" % (where, socket),
+                      answer.stdout)
+        # the configuration, private to the programs' group, is out of its reach
+        self.assertNotIn("who can read the configuration", answer.stdout)
+        # under Apache the programs run as www-data, who reads the file
+        answer, socket, config, where = self.php_doctor({"www.conf": www},
+                                                        config_group="www-data")
+        self.assertIn("PROBLEM  PHP-FPM pool [www] (%s/php/www.conf) runs as www-data, who can"
+                      " read the configuration %s (the database password and the secret)"
+                      % (where, config), answer.stdout)
+
+    def test_php_pools_of_their_own_users_are_fine(self):
+        pools = {"sites.conf": "[shop-a]\nuser = nobody\ngroup = nogroup\n"
+                               "listen.owner = www-data\n\n[nobody]\nuser = $pool\n",
+                 # a pool whose user this server does not have never starts
+                 "gone.conf": "[gone]\nuser = no-such-user-here\n"}
+        answer = self.php_doctor(pools, config_group="www-data")[0]
+        self.assertEqual(answer.returncode, 0, answer.stdout)
+        self.assertIn("OK       PHP: 2 PHP-FPM pools, none can reach Fidèle's sockets or read"
+                      " its configuration", answer.stdout)
+        answer = self.php_doctor()[0]
+        self.assertEqual(answer.returncode, 0, answer.stdout)
+        self.assertIn("OK       no PHP-FPM pool or mod_php found", answer.stdout)
+
+    def test_mod_php_runs_as_apache_user(self):
+        answer, socket, config, where = self.php_doctor(mod_php=True, config_group="www-data")
+        self.assertEqual(answer.returncode, 1, answer.stdout)
+        for reach in ("connect to Fidèle's sockets (%s)" % socket,
+                      "read the configuration %s" % config):
+            self.assertIn("PROBLEM  Apache's mod_php (%s/apache/mods-enabled/php8.2.load) runs"
+                          " as www-data, who can %s" % (where, reach), answer.stdout)
+        self.assertIn("serve PHP through PHP-FPM pools with users of their own", answer.stdout)
+
     def test_a_missing_mailer_is_reported(self):
         alone = os.path.join(self.folder, "bin")
         os.makedirs(alone)
