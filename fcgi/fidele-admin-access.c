@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "fidele-admin.h"
+#include "lib/admin_access.h"
 #include "lib/log.h"
 #include "lib/text.h"
 
@@ -19,11 +20,6 @@ enum access_sql {
 	SQL_HOST_REMOVE,
 	SQL_ADMIN_LIST,
 	SQL_ADMIN_FIND,
-	SQL_OWNERS_LEFT,
-	SQL_ADMIN_DISABLE,
-	SQL_ADMIN_SESSIONS_END,
-	SQL_ADMIN_TOKENS_END,
-	SQL_ADMIN_ENABLE,
 	ACCESS_SQL__MAX
 };
 
@@ -38,21 +34,6 @@ static struct db_query access_sql[ACCESS_SQL__MAX] = {
 	    "  FROM admin WHERE shop_id = ? ORDER BY role, email" },
 	[SQL_ADMIN_FIND] = { .sql =
 	    "SELECT id, role, disabled_at IS NOT NULL FROM admin WHERE shop_id = ? AND email = ?" },
-	/* the owners who stay enabled once this admin is disabled, locked
-	 * until the disable commits: two owners disabled at once leave one */
-	[SQL_OWNERS_LEFT] = { .sql =
-	    "SELECT COUNT(*) FROM admin"
-	    " WHERE shop_id = ? AND role = 'owner' AND disabled_at IS NULL AND id <> ? FOR UPDATE" },
-	[SQL_ADMIN_DISABLE] = { .sql =
-	    "UPDATE admin SET disabled_at = NOW() WHERE id = ? AND shop_id = ? AND disabled_at IS NULL" },
-	[SQL_ADMIN_SESSIONS_END] = { .sql = "DELETE FROM session WHERE admin_id = ? AND shop_id = ?" },
-	/* a password link mailed before: dead too */
-	[SQL_ADMIN_TOKENS_END] = { .sql =
-	    "UPDATE login_token SET used_at = NOW()"
-	    " WHERE admin_id = ? AND shop_id = ? AND used_at IS NULL" },
-	[SQL_ADMIN_ENABLE] = { .sql =
-	    "UPDATE admin SET disabled_at = NULL"
-	    " WHERE id = ? AND shop_id = ? AND disabled_at IS NOT NULL" },
 };
 
 int
@@ -161,66 +142,49 @@ access_admin(struct db *db, long long shop, struct options *opts, int *owner, in
 	return id;
 }
 
-/* admin disable and admin enable */
+/* admin disable and admin enable (lib/admin_access.c) */
 static int
 admin_state(struct db *db, struct options *opts, int disable)
 {
 	static const char *const allowed[] = { "--shop", "--email", NULL };
-	struct db_query *left = &access_sql[SQL_OWNERS_LEFT];
 	const char *email = option(opts, "--email", "");
-	struct db_param params[2];
-	long long shop, id, owners;
+	long long shop, id;
 	int status, owner = 0, disabled = 0;
+	enum admin_access changed;
 
 	if ((shop = shop_option(db, opts, allowed, access_sql, ACCESS_SQL__MAX, &status)) <= 0)
 		return status;
 	id = access_admin(db, shop, opts, &owner, &disabled);
 	if (id <= 0)
 		return id == -2 ? ADMIN_EXIT_USAGE : ADMIN_EXIT_FAILED;
-	if (disabled == disable) {
-		printf("%s was already %s\n", email, disable ? "disabled" : "enabled");
-		return ADMIN_EXIT_OK;
-	}
-	/* each statement takes the admin, then the shop */
-	if (!disable) {
-		params[0] = DB_INT(id);
-		params[1] = DB_INT(shop);
-		if (db_exec(db, &access_sql[SQL_ADMIN_ENABLE], params, 2) < 0)
-			return ADMIN_EXIT_FAILED;
-		printf("%s enabled: they sign in again with their password\n", email);
-		return ADMIN_EXIT_OK;
-	}
 	if (db_begin(db) != 0)
 		return ADMIN_EXIT_FAILED;
-	if (owner) {
-		params[0] = DB_INT(shop);
-		params[1] = DB_INT(id);
-		if (db_exec(db, left, params, 2) < 0 || db_fetch(left) != 1) {
-			db_done(left);
-			db_rollback(db);
-			return ADMIN_EXIT_FAILED;
-		}
-		owners = db_int(left, 0);
-		db_done(left);
-		if (owners == 0) {
-			db_rollback(db);
-			log_err("%s is the shop's only owner: add another first (fidele-admin admin"
-			    " add --role owner), then disable this one", email);
-			return ADMIN_EXIT_FAILED;
-		}
-	}
-	params[0] = DB_INT(id);
-	params[1] = DB_INT(shop);
-	if (db_exec(db, &access_sql[SQL_ADMIN_DISABLE], params, 2) < 0 ||
-	    db_exec(db, &access_sql[SQL_ADMIN_SESSIONS_END], params, 2) < 0 ||
-	    db_exec(db, &access_sql[SQL_ADMIN_TOKENS_END], params, 2) < 0 ||
-	    db_commit(db) != 0) {
+	changed = admin_access_change(db, shop, id, disable);
+	if (changed != ADMIN_ACCESS_CHANGED || db_commit(db) != 0) {
 		db_rollback(db);
-		return ADMIN_EXIT_FAILED;
+		if (changed == ADMIN_ACCESS_CHANGED)
+			changed = ADMIN_ACCESS_FAILED;
 	}
-	printf("%s disabled: signed out everywhere, their mailed links dead; what they did"
-	    " stays in the shop's history\n", email);
-	return ADMIN_EXIT_OK;
+	switch (changed) {
+	case ADMIN_ACCESS_CHANGED:
+		if (disable)
+			printf("%s disabled: signed out everywhere, their mailed links dead; what"
+			    " they did stays in the shop's history\n", email);
+		else
+			printf("%s enabled: they sign in again with their password\n", email);
+		return ADMIN_EXIT_OK;
+	case ADMIN_ACCESS_ALREADY:
+		printf("%s was already %s\n", email, disable ? "disabled" : "enabled");
+		return ADMIN_EXIT_OK;
+	case ADMIN_ACCESS_LAST_OWNER:
+		log_err("%s is the shop's only owner: add another first (fidele-admin admin"
+		    " add --role owner), then disable this one", email);
+		return ADMIN_EXIT_FAILED;
+	case ADMIN_ACCESS_NOT_FOUND:
+	case ADMIN_ACCESS_FAILED:
+		break;
+	}
+	return ADMIN_EXIT_FAILED;
 }
 
 int

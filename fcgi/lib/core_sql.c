@@ -141,4 +141,23 @@ struct db_query core_sql[CORE_SQL__MAX] = {
 	    "                        WHERE shop_id = ? AND email = ? AND erased_at IS NULL)" },
 	/* a form's one-time key (form_once.h): a duplicate, it was done */
 	[CORE_FORM_ONCE] = { .sql = "INSERT INTO form_once (shop_id, once_key) VALUES (?, ?)" },
+	/* an admin disabled or enabled (admin_access.c): their role and
+	 * state, locked until the change commits */
+	[CORE_ADMIN_LOCK] = { .sql =
+	    "SELECT role, disabled_at IS NOT NULL FROM admin WHERE id = ? AND shop_id = ? FOR UPDATE" },
+	/* the owners who stay enabled once this admin is disabled, locked
+	 * until the disable commits: two owners disabled at once leave one */
+	[CORE_ADMIN_OWNERS_LEFT] = { .sql =
+	    "SELECT COUNT(*) FROM admin"
+	    " WHERE shop_id = ? AND role = 'owner' AND disabled_at IS NULL AND id <> ? FOR UPDATE" },
+	[CORE_ADMIN_DISABLE] = { .sql =
+	    "UPDATE admin SET disabled_at = NOW() WHERE id = ? AND shop_id = ? AND disabled_at IS NULL" },
+	[CORE_ADMIN_SESSIONS_END] = { .sql = "DELETE FROM session WHERE admin_id = ? AND shop_id = ?" },
+	/* a password link mailed before: dead too */
+	[CORE_ADMIN_TOKENS_END] = { .sql =
+	    "UPDATE login_token SET used_at = NOW()"
+	    " WHERE admin_id = ? AND shop_id = ? AND used_at IS NULL" },
+	[CORE_ADMIN_ENABLE] = { .sql =
+	    "UPDATE admin SET disabled_at = NULL"
+	    " WHERE id = ? AND shop_id = ? AND disabled_at IS NOT NULL" },
 };
