@@ -20,6 +20,7 @@
 #include "customers-bulkjob.h"
 #include "customers-list.h"
 #include "customers-settings.h"
+#include "customers-team.h"
 #include "site.h"
 
 struct db_query customers_sql[CUSTOMERS_SQL__MAX] = {
@@ -330,6 +331,11 @@ static const struct route routes[] = {
 	{ "GET", "/admin/settings", ACCESS_OWNER, NULL, customers_settings_form, NULL, 0 },
 	{ "POST", "/admin/settings", ACCESS_OWNER, settings_fields, customers_settings_save,
 	    customers_settings_invalid, 0 },
+	{ "GET", "/admin/team", ACCESS_OWNER, NULL, customers_team, NULL, 0 },
+	{ "POST", "/admin/team", ACCESS_OWNER, team_fields, customers_team_invite,
+	    customers_team_invalid, 0 },
+	{ "POST", "/admin/team/#/disable", ACCESS_OWNER, NULL, customers_team_disable, NULL, 0 },
+	{ "POST", "/admin/team/#/enable", ACCESS_OWNER, NULL, customers_team_enable, NULL, 0 },
 };
 
 int

@@ -43,6 +43,7 @@
       <button type="submit" class="primary"><?cs var:Lang.Settings.Save ?></button>
     </div>
   </form>
+  <p class="settings-more"><a href="/admin/team"><?cs var:Lang.Team.SettingsLink ?></a></p>
   <p class="settings-more"><a href="/admin/api-keys"><?cs var:Lang.Api.Keys.SettingsLink ?></a></p>
 </section>
 <?cs /def ?>

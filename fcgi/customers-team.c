@@ -1,0 +1,281 @@
+/*
+ * The shop's team page (customers-team.h): the admins, an invitation, a
+ * disable and an enable. Every statement filters by the shop.
+ */
+#include <config.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "customers-team.h"
+#include "lib/admin_access.h"
+#include "lib/format.h"
+#include "lib/mail.h"
+#include "lib/page.h"
+#include "lib/ratelimit.h"
+#include "lib/token.h"
+
+/* How long an invitation's link lasts: the person invited may read their
+ * mail only after a weekend. Past it, "forgot your password" sends one. */
+#define INVITE_MINUTES (3 * 24 * 60)
+
+/* An owner's invitations: enough for a market's stall holders in one
+ * sitting, not a way to mail strangers through the shop's name. */
+static const struct ratelimit limit_invite = { "admin-invite", 30, 3600 };
+
+static const char *const roles[] = { "staff", "owner", NULL };
+
+const struct field team_fields[TEAM__MAX + 1] = {
+	[TEAM_EMAIL] = { "email", FIELD_EMAIL, 1, 254, 0, 0, NULL },
+	[TEAM_NAME] = { "name", FIELD_TEXT, 0, 200, 0, 0, NULL },
+	[TEAM_ROLE] = { "role", FIELD_CHOICE, 1, 5, 0, 0, roles },
+};
+
+/* The team, owners first, then by address; a disabled admin last. */
+static const char team_list_sql[] =
+    "SELECT id, email, name, role, disabled_at IS NOT NULL, last_sign_in_at,"
+    "       password_hash IS NULL"
+    "  FROM admin WHERE shop_id = ?"
+    " ORDER BY disabled_at IS NOT NULL, role, email";
+static const char team_find_sql[] =
+    "SELECT email, disabled_at IS NOT NULL FROM admin WHERE shop_id = ? AND email = ?";
+static const char team_email_sql[] =
+    "SELECT email FROM admin WHERE id = ? AND shop_id = ?";
+static const char team_insert_sql[] =
+    "INSERT INTO admin (shop_id, email, name, role) VALUES (?, ?, ?, ?)";
+
+/* The admins under Page.Team.N. 0, or -1 on a database error. */
+static int
+team_to_page(struct request *req)
+{
+	struct db_param params[1] = { DB_INT(req->shop.id) };
+	struct db_query *list = db_cached(&req->app->db, team_list_sql);
+	char name[48], date[64];
+	HDF *row;
+	int n = 0;
+
+	if (list == NULL || db_exec(&req->app->db, list, params, 1) < 0)
+		return -1;
+	while (db_fetch(list) == 1) {
+		snprintf(name, sizeof(name), "Page.Team.%d", n++);
+		if (hdf_get_node(req->hdf, name, &row) != STATUS_OK)
+			continue;
+		hdf_set_value(row, "id", db_text(list, 0));
+		hdf_set_value(row, "email", db_text(list, 1));
+		hdf_set_value(row, "name", db_text(list, 2));
+		hdf_set_value(row, "role", db_text(list, 3));
+		hdf_set_value(row, "disabled", db_text(list, 4));
+		if (db_text(list, 5) != NULL) {
+			format_local_date(db_text(list, 5), req->shop.time_zone, req->shop.lang, date,
+			    sizeof(date));
+			hdf_set_value(row, "last", date);
+		}
+		hdf_set_value(row, "invited", db_text(list, 6));
+		hdf_set_int_value(row, "self", db_int(list, 0) == req->session.admin_id);
+	}
+	db_done(list);
+	return 0;
+}
+
+/* The page, with the form as typed (from_request) or empty. */
+static void
+team_render(struct request *req, int from_request)
+{
+	int i;
+	char name[48];
+
+	if (team_to_page(req) != 0) {
+		page_error(req, 500, NULL);
+		return;
+	}
+	for (i = 0; from_request && i < TEAM__MAX; i++) {
+		const char *value = request_field(req, &team_fields[i]);
+
+		snprintf(name, sizeof(name), "Page.Form.%s", team_fields[i].name);
+		hdf_set_value(req->hdf, name, value != NULL ? value : "");
+	}
+	page_render(req, req->status, "customers/team.cs");
+}
+
+void
+customers_team(struct request *req)
+{
+	team_render(req, 0);
+}
+
+void
+customers_team_invalid(struct request *req)
+{
+	hdf_set_value(req->hdf, "Page.Message", request_text(req, "Team.Fix"));
+	team_render(req, 1);
+}
+
+/* The page again with status, a message (a Lang key) about the admin at
+ * email, and the form as typed when it was the form's (from_request). */
+static void
+team_refused(struct request *req, int status, const char *key, const char *email,
+    int from_request)
+{
+	hdf_set_value(req->hdf, "Page.Message", request_text(req, key));
+	hdf_set_value(req->hdf, "Page.MessageAbout", email);
+	req->status = status;
+	team_render(req, from_request);
+}
+
+/* 1 when email is on the team (*disabled set), 0 when not, -1 on error. */
+static int
+team_has(struct request *req, const char *email, int *disabled)
+{
+	struct db_param params[2] = { DB_INT(req->shop.id), DB_TEXT(email) };
+	struct db_query *find = db_cached(&req->app->db, team_find_sql);
+	int found;
+
+	if (find == NULL || db_exec(&req->app->db, find, params, 2) < 0)
+		return -1;
+	found = db_fetch(find) == 1;
+	if (found)
+		*disabled = (int)db_int(find, 1);
+	db_done(find);
+	return found;
+}
+
+void
+customers_team_invite(struct request *req)
+{
+	const char *email = request_field(req, &team_fields[TEAM_EMAIL]);
+	const char *name = request_field(req, &team_fields[TEAM_NAME]);
+	const char *role = request_field(req, &team_fields[TEAM_ROLE]);
+	char key[64], link_base[300];
+	struct db_query *insert;
+	struct token_new token;
+	long long id = 0;
+	int disabled = 0, over, found;
+	long long added;
+
+	snprintf(key, sizeof(key), "shop:%lld", req->shop.id);
+	if ((over = ratelimit_exceeded(&req->context, &limit_invite, key)) < 0 ||
+	    context_link_base(&req->context, link_base, sizeof(link_base)) != 0 ||
+	    (found = team_has(req, email, &disabled)) < 0) {
+		page_error(req, 500, NULL);
+		return;
+	}
+	if (over) {
+		team_refused(req, 429, "Team.TooMany", email, 1);
+		return;
+	}
+	if (found) {
+		team_refused(req, 409, disabled ? "Team.AlreadyDisabled" : "Team.Already", email,
+		    1);
+		return;
+	}
+	if (db_begin(&req->app->db) != 0 ||
+	    (insert = db_cached(&req->app->db, team_insert_sql)) == NULL) {
+		page_error(req, 500, NULL);
+		return;
+	}
+	{
+		struct db_param params[4] = { DB_INT(req->shop.id), DB_TEXT(email),
+			DB_TEXT(name != NULL ? name : ""), DB_TEXT(role) };
+
+		added = db_exec(&req->app->db, insert, params, 4);
+	}
+	if (added == DB_DUPLICATE) {
+		/* another owner invited the same address a moment ago */
+		db_rollback(&req->app->db);
+		team_refused(req, 409, "Team.Already", email, 1);
+		return;
+	}
+	if (added > 0)
+		id = (long long)db_insert_id(insert);
+	if (id <= 0 || ratelimit_hit(&req->context, &limit_invite, key) != 0 ||
+	    token_create(&req->context, "admin_password", 0, id, 0, NULL, INVITE_MINUTES,
+	    &token) != 0) {
+		db_rollback(&req->app->db);
+		page_error(req, 500, NULL);
+		return;
+	}
+	{
+		struct mail mail = { "admin-invite", email, 0, id };
+		const char *inviter = *req->session.admin_name != '\0' ?
+		    req->session.admin_name : req->session.admin_email;
+
+		hdf_set_valuef(req->hdf, "Mail.Link=%s/admin/login/reset?token=%s", link_base,
+		    token.token);
+		hdf_set_value(req->hdf, "Mail.Inviter", inviter);
+		if (mail_queue(&req->context, &mail) != 0 ||
+		    event_add(&req->context, 0, req->session.admin_id, "admin.invited", email) != 0 ||
+		    db_commit(&req->app->db) != 0) {
+			db_rollback(&req->app->db);
+			page_error(req, 500, NULL);
+			return;
+		}
+	}
+	page_notice(req, "admin_invited");
+	page_redirect(req, "/admin/team");
+}
+
+/* A disable or an enable of the admin in the path. */
+static void
+team_change(struct request *req, int disable)
+{
+	struct db_param params[2] = { DB_INT(req->path_id), DB_INT(req->shop.id) };
+	struct db_query *find = db_cached(&req->app->db, team_email_sql);
+	enum admin_access changed;
+	char email[256] = "";
+
+	if (find == NULL || db_exec(&req->app->db, find, params, 2) < 0) {
+		page_error(req, 500, NULL);
+		return;
+	}
+	if (db_fetch(find) == 1)
+		snprintf(email, sizeof(email), "%s", db_text(find, 0));
+	db_done(find);
+	if (*email == '\0') {
+		page_error(req, 404, NULL);
+		return;
+	}
+	if (disable && req->path_id == req->session.admin_id) {
+		team_refused(req, 400, "Team.NotYourself", email, 0);
+		return;
+	}
+	if (db_begin(&req->app->db) != 0) {
+		page_error(req, 500, NULL);
+		return;
+	}
+	changed = admin_access_change(&req->app->db, req->shop.id, req->path_id, disable);
+	if (changed == ADMIN_ACCESS_CHANGED &&
+	    (event_add(&req->context, 0, req->session.admin_id,
+	    disable ? "admin.disabled" : "admin.enabled", email) != 0 ||
+	    db_commit(&req->app->db) != 0))
+		changed = ADMIN_ACCESS_FAILED;
+	if (changed != ADMIN_ACCESS_CHANGED)
+		db_rollback(&req->app->db);
+	switch (changed) {
+	case ADMIN_ACCESS_CHANGED:
+	case ADMIN_ACCESS_ALREADY:
+		page_notice(req, disable ? "admin_disabled" : "admin_enabled");
+		page_redirect(req, "/admin/team");
+		return;
+	case ADMIN_ACCESS_LAST_OWNER:
+		team_refused(req, 409, "Team.LastOwner", email, 0);
+		return;
+	case ADMIN_ACCESS_NOT_FOUND:
+		page_error(req, 404, NULL);
+		return;
+	case ADMIN_ACCESS_FAILED:
+		break;
+	}
+	page_error(req, 500, NULL);
+}
+
+void
+customers_team_disable(struct request *req)
+{
+	team_change(req, 1);
+}
+
+void
+customers_team_enable(struct request *req)
+{
+	team_change(req, 0);
+}

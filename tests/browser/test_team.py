@@ -1,0 +1,57 @@
+"""The shop's team in Chromium: from the settings an owner invites a
+seller, who opens the mailed link in a browser of their own, chooses a
+password and lands on the customers; the owner then disables them (their
+next click goes to the sign-in page) and enables them again. Each page is
+looked at 1280 and 390 pixels wide and judged by axe-core."""
+
+import re
+
+from fixtures import ALPHA_HOST, ALPHA_OWNER
+import browsing
+from browsing import BrowserTest, mail_text, url, wait_for_mail
+
+
+class TeamInTheBrowser(BrowserTest):
+    shot_prefix = "team-"
+    look_accessible = True
+
+    def test_an_owner_invites_a_seller_then_disables_and_enables_them(self):
+        address = "stall.seller@alpha.test"
+        owner = self.sign_in_admin(ALPHA_HOST, *ALPHA_OWNER)
+        self.assertEqual(owner.goto(url(ALPHA_HOST, "/admin/settings")), 200)
+        self.assertEqual(owner.click_and_wait("a[href='/admin/team']"), 200)
+        self.assertIn(ALPHA_OWNER[0] + " (vous)", owner.text())
+        owner.fill("#email", address)
+        owner.fill("#name", "Camille Martin")
+        owner.evaluate("document.querySelector('#role').value = 'staff'")
+        self.assertEqual(owner.click_and_wait("form[action='/admin/team'] button[type=submit]"),
+                         200)
+        self.assertEqual(owner.evaluate("location.pathname"), "/admin/team")
+        self.assertIn("Invitation envoyée.", owner.text())
+        self.assertIn("Camille Martin", owner.text())
+        self.look(owner, "invited")
+
+        link = re.search(r"https?://\S+(/admin/login/reset\?token=[0-9a-f]{64})",
+                         mail_text(wait_for_mail(address, 1)))
+        self.assertIsNotNone(link)
+        seller = self.tab()
+        self.assertEqual(seller.goto(url(ALPHA_HOST, link.group(1))), 200)
+        seller.fill("#password", "marché du samedi matin")
+        seller.click_and_wait("form[action='/admin/login/reset'] button[type=submit]")
+        self.assertEqual(seller.evaluate("location.pathname"), "/admin/customers")
+
+        admin_id = browsing.STACK.sql("SELECT id FROM admin WHERE email = '%s'" % address)[0][0]
+        self.assertEqual(owner.goto(url(ALPHA_HOST, "/admin/team")), 200)
+        self.assertNotIn("pas encore de connexion", owner.text())
+        self.assertEqual(owner.click_and_wait(
+            "form[action='/admin/team/%s/disable'] button" % admin_id), 200)
+        self.assertIn("Accès désactivé", owner.text())
+        self.look(owner, "disabled")
+        self.assertEqual(seller.goto(url(ALPHA_HOST, "/admin/customers")), 200)
+        self.assertEqual(seller.evaluate("location.pathname"), "/admin/login")
+
+        self.assertEqual(owner.click_and_wait(
+            "form[action='/admin/team/%s/enable'] button" % admin_id), 200)
+        self.assertIn("Accès réactivé.", owner.text())
+        self.assertEqual(browsing.STACK.sql(
+            "SELECT disabled_at IS NULL FROM admin WHERE id = %s" % admin_id), [["1"]])

@@ -1,0 +1,198 @@
+"""The shop's team page (/admin/team): an owner invites someone by mail,
+who chooses a password and signs in; disables one who left (signed out at
+once, their links dead) and enables them again; without the provider.
+Staff, another shop and bad input change nothing."""
+
+import re
+import unittest
+
+from fixtures import ALPHA_HOST, ALPHA_OWNER, ALPHA_STAFF, BETA_HOST, BETA_OWNER
+import web
+from inbox import clear_limits, mails_to, text_part, html_part, wait_for_mail
+
+
+def admin_row(email):
+    rows = web.STACK.sql("SELECT a.id, a.role, a.name, a.disabled_at IS NOT NULL,"
+                         " a.password_hash IS NULL, s.slug FROM admin a"
+                         " JOIN shop s ON s.id = a.shop_id WHERE a.email = '%s'" % email)
+    return rows[0] if rows else None
+
+
+def invite_link(message):
+    return re.search(r"https?://\S+(/admin/login/reset\?token=([0-9a-f]{64}))",
+                     text_part(message))
+
+
+class Team(unittest.TestCase):
+    def setUp(self):
+        clear_limits()
+        self.owner = web.Browser(ALPHA_HOST)
+        self.assertEqual(self.owner.sign_in(*ALPHA_OWNER).status, 303)
+
+    def invite(self, browser, fields):
+        return browser.submit("/admin/team", "/admin/team", fields)
+
+    def test_the_page_lists_the_team_to_owners_only(self):
+        page = self.owner.get("/admin/team")
+        self.assertEqual(page.status, 200)
+        text = page.text()
+        self.assertIn("Équipe", text)
+        self.assertIn(ALPHA_OWNER[0] + " (vous)", text)
+        self.assertIn(ALPHA_STAFF[0], text)
+        # no button disables the owner who reads the page
+        self.assertNotIn('aria-label="Désactiver %s"' % ALPHA_OWNER[0], page.body)
+        self.assertIn('aria-label="Désactiver %s"' % ALPHA_STAFF[0], page.body)
+        # reached from the settings
+        self.assertIn('href="/admin/team"', self.owner.get("/admin/settings").body)
+        staff = web.Browser(ALPHA_HOST)
+        self.assertEqual(staff.sign_in(*ALPHA_STAFF).status, 303)
+        self.assertEqual(staff.get("/admin/team").status, 403)
+        token = staff.get("/admin/customers").csrf()
+        answer = staff.post("/admin/team", {"email": "sneaky@alpha.test", "role": "owner",
+                                            "csrf": token})
+        self.assertEqual(answer.status, 403)
+        self.assertIsNone(admin_row("sneaky@alpha.test"))
+        staff_id = admin_row(ALPHA_STAFF[0])[0]
+        self.assertEqual(staff.post("/admin/team/%s/disable" % staff_id, {"csrf": token}).status,
+                         403)
+        # signed out: to the sign-in page
+        self.assertEqual(web.Browser(ALPHA_HOST).get("/admin/team").status, 303)
+
+    def test_an_invited_admin_chooses_a_password_and_signs_in(self):
+        address = "new.seller@alpha.test"
+        answer = self.invite(self.owner, {"email": " New.Seller@Alpha.test ", "name": "Léa <b>",
+                                          "role": "staff"})
+        self.assertEqual(answer.status, 303)
+        self.assertEqual(answer.header("Location"), "/admin/team")
+        page = self.owner.get("/admin/team")
+        self.assertIn("Invitation envoyée.", page.text())
+        self.assertIn("Léa &lt;b&gt;", page.body)
+        self.assertIn("Invitation envoyée, pas encore de connexion", page.text())
+        row = admin_row(address)
+        self.assertEqual(row[1:], ["staff", "Léa <b>", "0", "1", "alpha"])
+        message = wait_for_mail(address, 1)[-1]
+        self.assertIn("Invitation à gérer les clients de", message["Subject"])
+        self.assertIn("Alpha", message["Subject"])
+        body = text_part(message)
+        self.assertIn(ALPHA_OWNER[0] + " vous invite à gérer les clients", body)
+        self.assertIn("valable 3 jours", body)
+        self.assertIn("Choisir mon mot de passe", html_part(message))
+        # the link lasts three days, not the ten minutes of a reset
+        left = web.STACK.sql("SELECT TIMESTAMPDIFF(HOUR, NOW(), expires_at) FROM login_token"
+                             " WHERE admin_id = %s AND used_at IS NULL" % row[0])
+        self.assertIn(left, ([["71"]], [["72"]]))
+        path, token = invite_link(message).groups()
+        browser = web.Browser(ALPHA_HOST)
+        form = browser.get(path)
+        self.assertEqual(form.status, 200)
+        chosen = browser.post("/admin/login/reset", {"token": token, "csrf": form.csrf(),
+                                                     "password": "three unrelated words"})
+        self.assertEqual(chosen.status, 303)
+        self.assertEqual(browser.get("/admin/customers").status, 200)
+        # staff: not the team page
+        self.assertEqual(browser.get("/admin/team").status, 403)
+        self.assertEqual(web.Browser(ALPHA_HOST).sign_in(address, "three unrelated words").status,
+                         303)
+        page = self.owner.get("/admin/team")
+        self.assertNotIn("pas encore de connexion", page.text())
+
+    def test_an_owner_can_be_invited(self):
+        answer = self.invite(self.owner, {"email": "co-owner@alpha.test", "role": "owner"})
+        self.assertEqual(answer.status, 303)
+        self.assertEqual(admin_row("co-owner@alpha.test")[1], "owner")
+
+    def test_bad_invitations_change_nothing(self):
+        before = web.STACK.sql("SELECT COUNT(*) FROM admin")
+        outbox = web.STACK.sql("SELECT COUNT(*) FROM outbox")
+        for fields, status, said in (
+                ({"email": "", "role": "staff"}, 400, "Corrigez les champs signalés"),
+                ({"email": "not-an-address", "role": "staff"}, 400, "Corrigez les champs"),
+                ({"email": "x@alpha.test", "role": "boss"}, 400, "Corrigez les champs"),
+                ({"email": "x@alpha.test", "role": "staff", "name": "n" * 201}, 400,
+                 "Corrigez les champs"),
+                ({"email": "x" * 250 + "@a.test", "role": "staff"}, 400, "Corrigez les champs"),
+                ({"email": ALPHA_STAFF[0].upper(), "role": "owner"}, 409,
+                 "Cette adresse fait déjà partie de l'équipe")):
+            answer = self.invite(self.owner, fields)
+            self.assertEqual(answer.status, status, fields)
+            self.assertIn(said, answer.text(), fields)
+        self.assertEqual(web.STACK.sql("SELECT COUNT(*) FROM admin"), before)
+        self.assertEqual(web.STACK.sql("SELECT COUNT(*) FROM outbox"), outbox)
+        # without the form's token
+        answer = self.owner.post("/admin/team", {"email": "y@alpha.test", "role": "staff"})
+        self.assertEqual(answer.status, 403)
+        self.assertIsNone(admin_row("y@alpha.test"))
+        # the same address on another shop's team is that shop's business
+        beta = web.Browser(BETA_HOST)
+        self.assertEqual(beta.sign_in(*BETA_OWNER).status, 303)
+        self.assertEqual(self.invite(beta, {"email": "helper@alpha.test", "role": "staff"}).status,
+                         303)
+        self.assertEqual(self.invite(self.owner, {"email": "helper@alpha.test",
+                                                  "role": "staff"}).status, 303)
+        self.assertEqual(web.STACK.sql("SELECT s.slug FROM admin a JOIN shop s ON s.id = a.shop_id"
+                                       " WHERE a.email = 'helper@alpha.test' ORDER BY s.slug"),
+                         [["alpha"], ["beta"]])
+
+    def test_a_disabled_admin_is_signed_out_at_once_and_can_come_back(self):
+        address = "seasonal@alpha.test"
+        self.assertEqual(self.invite(self.owner, {"email": address, "role": "staff"}).status, 303)
+        path, token = invite_link(wait_for_mail(address, 1)[-1]).groups()
+        worker = web.Browser(ALPHA_HOST)
+        form = worker.get(path)
+        self.assertEqual(worker.post("/admin/login/reset", {
+            "token": token, "csrf": form.csrf(), "password": "summer season stall"}).status, 303)
+        self.assertEqual(worker.get("/admin/customers").status, 200)
+        admin_id = admin_row(address)[0]
+        # a mailed link they still hold dies with the access
+        web.Browser(ALPHA_HOST).submit("/admin/login/forgot", "/admin/login/forgot",
+                                       {"email": address})
+        reset = invite_link(wait_for_mail(address, 2)[-1]).group(1)
+        team = self.owner.get("/admin/team")
+        answer = self.owner.post("/admin/team/%s/disable" % admin_id, {"csrf": team.csrf()})
+        self.assertEqual(answer.status, 303)
+        page = self.owner.get("/admin/team")
+        self.assertIn("Accès désactivé : la personne est déconnectée partout.", page.text())
+        self.assertIn('aria-label="Réactiver %s"' % address, page.body)
+        self.assertEqual(admin_row(address)[3], "1")
+        self.assertEqual(worker.get("/admin/customers").status, 303)
+        self.assertEqual(web.Browser(ALPHA_HOST).get(reset).status, 400)
+        self.assertEqual(web.Browser(ALPHA_HOST).sign_in(address, "summer season stall").status,
+                         400)
+        # inviting the address again says where to look
+        answer = self.invite(self.owner, {"email": address, "role": "staff"})
+        self.assertEqual(answer.status, 409)
+        self.assertIn("son accès est désactivé : réactivez-le dans la liste", answer.text())
+        # a second disable changes nothing more
+        self.assertEqual(self.owner.post("/admin/team/%s/disable" % admin_id,
+                                         {"csrf": team.csrf()}).status, 303)
+        answer = self.owner.post("/admin/team/%s/enable" % admin_id, {"csrf": team.csrf()})
+        self.assertEqual(answer.status, 303)
+        self.assertIn("Accès réactivé.", self.owner.get("/admin/team").text())
+        self.assertEqual(web.Browser(ALPHA_HOST).sign_in(address, "summer season stall").status,
+                         303)
+        kinds = web.STACK.sql("SELECT kind, detail FROM event WHERE kind LIKE 'admin.%%abled'"
+                              " AND detail = '%s' ORDER BY id" % address)
+        self.assertEqual(kinds, [["admin.disabled", address], ["admin.enabled", address]])
+
+    def test_an_owner_cannot_disable_themselves_nor_another_shops_admin(self):
+        team = self.owner.get("/admin/team")
+        own_id = admin_row(ALPHA_OWNER[0])[0]
+        answer = self.owner.post("/admin/team/%s/disable" % own_id, {"csrf": team.csrf()})
+        self.assertEqual(answer.status, 400)
+        self.assertIn("Vous ne pouvez pas vous désactiver vous-même", answer.text())
+        self.assertEqual(admin_row(ALPHA_OWNER[0])[3], "0")
+        beta_id = admin_row(BETA_OWNER[0])[0]
+        for action in ("disable", "enable"):
+            answer = self.owner.post("/admin/team/%s/%s" % (beta_id, action),
+                                     {"csrf": team.csrf()})
+            self.assertEqual(answer.status, 404)
+        self.assertEqual(self.owner.post("/admin/team/999999999/disable",
+                                         {"csrf": team.csrf()}).status, 404)
+        self.assertEqual(admin_row(BETA_OWNER[0])[3], "0")
+        beta = web.Browser(BETA_HOST)
+        self.assertEqual(beta.sign_in(*BETA_OWNER).status, 303)
+        self.assertNotIn(ALPHA_STAFF[0], beta.get("/admin/team").text())
+
+
+if __name__ == "__main__":
+    unittest.main()
