@@ -351,6 +351,7 @@ main(int argc, char **argv)
 		.nav = site_nav,
 		.lang = site_lang,
 		.job_kind = BULK_JOB_KIND,	/* its progress is shown on the list */
+		.door_alerts = 1,	/* the list's banners and its groups and tags */
 	};
 
 	if (customers_list_setup() != 0 || customers_bulk_setup() != 0 ||

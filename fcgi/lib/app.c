@@ -214,19 +214,23 @@ shop_resolve(struct request *req)
 	char host[254];
 	int found;
 
+	/* the alerts' door takes the job kind first (core_sql.c) */
+	int alerts = req->app->door_alerts, n = 0;
+
+	if (alerts)
+		params[n++] = req->app->job_kind != NULL ? DB_TEXT(req->app->job_kind) : DB_NULL;
+	params[n++] = admin != NULL ? DB_BLOB(admin, CRYPTO_HASH_BYTES) : DB_NULL;
 	if (slug != NULL && *slug != '\0') {
-		query = &core_sql[CORE_DOOR_BY_SLUG];
-		params[2] = DB_TEXT(slug);
+		query = &core_sql[alerts ? CORE_DOOR_BY_SLUG : CORE_DOOR_PLAIN_BY_SLUG];
+		params[n++] = DB_TEXT(slug);
 	} else {
 		if (text_host_split(request_param(req, "HTTP_HOST"), host, sizeof(host)) == NULL)
 			return 0;
 		text_lower_ascii(host);
-		query = &core_sql[CORE_DOOR_BY_HOST];
-		params[2] = DB_TEXT(host);
+		query = &core_sql[alerts ? CORE_DOOR_BY_HOST : CORE_DOOR_PLAIN_BY_HOST];
+		params[n++] = DB_TEXT(host);
 	}
-	params[0] = req->app->job_kind != NULL ? DB_TEXT(req->app->job_kind) : DB_NULL;
-	params[1] = admin != NULL ? DB_BLOB(admin, CRYPTO_HASH_BYTES) : DB_NULL;
-	if (db_exec(&req->app->db, query, params, 3) < 0)
+	if (db_exec(&req->app->db, query, params, (size_t)n) < 0)
 		return -1;
 	found = db_fetch(query);
 	if (found == 1) {
@@ -237,7 +241,8 @@ shop_resolve(struct request *req)
 		session_door_read(req, query);
 	}
 	db_done(query);
-	req->shop.found_by_host = found == 1 && query == &core_sql[CORE_DOOR_BY_HOST];
+	req->shop.found_by_host = found == 1 && (query == &core_sql[CORE_DOOR_BY_HOST] ||
+	    query == &core_sql[CORE_DOOR_PLAIN_BY_HOST]);
 	if (req->shop.found_by_host)
 		snprintf(req->shop.host, sizeof(req->shop.host), "%s", host);
 	return found;

@@ -173,6 +173,11 @@ struct app {
 	/* the kind of job whose progress the program's admins are shown (the
 	 * newest queued or running one: session.job_id), NULL for none */
 	const char *job_kind;
+	/* 1: the door also reads the shop's alerts for its admin (the failed
+	 * mails, the running job of job_kind, the version of the groups and
+	 * tags: session.failed_mails, session.job_id, shop.labels_version);
+	 * 0: they stay 0 (core_sql.c, the door) */
+	int door_alerts;
 	/* set up by app_main */
 	HDF *config;
 	/* The one HDF tree every request of this process fills and empties:
