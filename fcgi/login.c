@@ -938,6 +938,9 @@ reset_submit(struct request *req)
 	params[2] = DB_INT(req->shop.id);
 	if (db_exec(&req->app->db, &login_sql[SQL_ADMIN_SET_PASSWORD], params, 3) < 0 ||
 	    db_exec(&req->app->db, &login_sql[SQL_ADMIN_END_SESSIONS], params + 1, 2) < 0 ||
+	    /* signed in by the link: the team page tells it (an invitation
+	     * accepted) */
+	    db_exec(&req->app->db, &login_sql[SQL_ADMIN_SIGNED_IN], params + 1, 2) < 0 ||
 	    session_start_admin(req, token.admin_id) != 0 ||
 	    known_browser_set(req, token.admin_id) != 0 ||
 	    event_add(&req->context, 0, token.admin_id, "admin.password_set", NULL) != 0 ||
