@@ -214,14 +214,29 @@ customers_team_invite(struct request *req)
 	page_redirect(req, "/admin/team");
 }
 
-/* A disable or an enable of the admin in the path. */
+/* What an owner does to another admin of the team. */
+enum team_action { TEAM_DISABLE, TEAM_ENABLE, TEAM_NEW_ROLE };
+
+static const char *const action_events[] = { "admin.disabled", "admin.enabled",
+	"admin.role_changed" };
+static const char *const action_notices[] = { "admin_disabled", "admin_enabled",
+	"admin_role_changed" };
+
+const struct field team_role_fields[TEAM_ROLE_FIELD__MAX + 1] = {
+	[TEAM_ROLE_FIELD_ROLE] = { "role", FIELD_CHOICE, 1, 5, 0, 0, roles },
+};
+
+/* action on the admin in the path (never the owner who asks), with the
+ * change's event, in one transaction (lib/admin_access.c). */
 static void
-team_change(struct request *req, int disable)
+team_change(struct request *req, enum team_action action)
 {
 	struct db_param params[2] = { DB_INT(req->path_id), DB_INT(req->shop.id) };
 	struct db_query *find = db_cached(&req->app->db, team_email_sql);
+	const char *role = action == TEAM_NEW_ROLE ?
+	    request_field(req, &team_role_fields[TEAM_ROLE_FIELD_ROLE]) : NULL;
 	enum admin_access changed;
-	char email[256] = "";
+	char email[256] = "", detail[300];
 
 	if (find == NULL || db_exec(&req->app->db, find, params, 2) < 0) {
 		page_error(req, 500, NULL);
@@ -234,7 +249,7 @@ team_change(struct request *req, int disable)
 		page_error(req, 404, NULL);
 		return;
 	}
-	if (disable && req->path_id == req->session.admin_id) {
+	if (action != TEAM_ENABLE && req->path_id == req->session.admin_id) {
 		team_refused(req, 400, "Team.NotYourself", email, 0);
 		return;
 	}
@@ -242,18 +257,23 @@ team_change(struct request *req, int disable)
 		page_error(req, 500, NULL);
 		return;
 	}
-	changed = admin_access_change(&req->app->db, req->shop.id, req->path_id, disable);
+	if (action == TEAM_NEW_ROLE)
+		changed = admin_access_role(&req->app->db, req->shop.id, req->path_id,
+		    strcmp(role, "owner") == 0);
+	else
+		changed = admin_access_change(&req->app->db, req->shop.id, req->path_id,
+		    action == TEAM_DISABLE);
+	snprintf(detail, sizeof(detail), role != NULL ? "%s: %s" : "%s", email, role);
 	if (changed == ADMIN_ACCESS_CHANGED &&
-	    (event_add(&req->context, 0, req->session.admin_id,
-	    disable ? "admin.disabled" : "admin.enabled", email) != 0 ||
-	    db_commit(&req->app->db) != 0))
+	    (event_add(&req->context, 0, req->session.admin_id, action_events[action],
+	    detail) != 0 || db_commit(&req->app->db) != 0))
 		changed = ADMIN_ACCESS_FAILED;
 	if (changed != ADMIN_ACCESS_CHANGED)
 		db_rollback(&req->app->db);
 	switch (changed) {
 	case ADMIN_ACCESS_CHANGED:
 	case ADMIN_ACCESS_ALREADY:
-		page_notice(req, disable ? "admin_disabled" : "admin_enabled");
+		page_notice(req, action_notices[action]);
 		page_redirect(req, "/admin/team");
 		return;
 	case ADMIN_ACCESS_LAST_OWNER:
@@ -271,11 +291,17 @@ team_change(struct request *req, int disable)
 void
 customers_team_disable(struct request *req)
 {
-	team_change(req, 1);
+	team_change(req, TEAM_DISABLE);
 }
 
 void
 customers_team_enable(struct request *req)
 {
-	team_change(req, 0);
+	team_change(req, TEAM_ENABLE);
+}
+
+void
+customers_team_role(struct request *req)
+{
+	team_change(req, TEAM_NEW_ROLE);
 }

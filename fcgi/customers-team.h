@@ -29,4 +29,10 @@ void customers_team_invalid(struct request *req);
 void customers_team_disable(struct request *req);
 void customers_team_enable(struct request *req);
 
+/* POST /admin/team/#/role: one admin of the shop, not the owner who asks,
+ * made owner or staff (role); the last enabled owner stays one. */
+enum team_role_field { TEAM_ROLE_FIELD_ROLE, TEAM_ROLE_FIELD__MAX };
+extern const struct field team_role_fields[TEAM_ROLE_FIELD__MAX + 1];
+void customers_team_role(struct request *req);
+
 #endif

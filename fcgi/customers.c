@@ -336,6 +336,8 @@ static const struct route routes[] = {
 	    customers_team_invalid, 0 },
 	{ "POST", "/admin/team/#/disable", ACCESS_OWNER, NULL, customers_team_disable, NULL, 0 },
 	{ "POST", "/admin/team/#/enable", ACCESS_OWNER, NULL, customers_team_enable, NULL, 0 },
+	{ "POST", "/admin/team/#/role", ACCESS_OWNER, team_role_fields, customers_team_role, NULL,
+	    0 },
 };
 
 int

@@ -174,4 +174,5 @@ struct db_query core_sql[CORE_SQL__MAX] = {
 	[CORE_ADMIN_ENABLE] = { .sql =
 	    "UPDATE admin SET disabled_at = NULL"
 	    " WHERE id = ? AND shop_id = ? AND disabled_at IS NOT NULL" },
+	[CORE_ADMIN_ROLE] = { .sql = "UPDATE admin SET role = ? WHERE id = ? AND shop_id = ?" },
 };

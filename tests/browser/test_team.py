@@ -1,8 +1,9 @@
 """The shop's team in Chromium: from the settings an owner invites a
 seller, who opens the mailed link in a browser of their own, chooses a
 password and lands on the customers; the owner then disables them (their
-next click goes to the sign-in page) and enables them again. Each page is
-looked at 1280 and 390 pixels wide and judged by axe-core."""
+next click goes to the sign-in page), enables them again and makes them
+an owner. Each page is looked at 1280 and 390 pixels wide and judged by
+axe-core."""
 
 import re
 
@@ -15,7 +16,7 @@ class TeamInTheBrowser(BrowserTest):
     shot_prefix = "team-"
     look_accessible = True
 
-    def test_an_owner_invites_a_seller_then_disables_and_enables_them(self):
+    def test_an_owner_invites_a_seller_disables_enables_and_makes_them_owner(self):
         address = "stall.seller@alpha.test"
         owner = self.sign_in_admin(ALPHA_HOST, *ALPHA_OWNER)
         self.assertEqual(owner.goto(url(ALPHA_HOST, "/admin/settings")), 200)
@@ -43,6 +44,9 @@ class TeamInTheBrowser(BrowserTest):
         admin_id = browsing.STACK.sql("SELECT id FROM admin WHERE email = '%s'" % address)[0][0]
         self.assertEqual(owner.goto(url(ALPHA_HOST, "/admin/team")), 200)
         self.assertNotIn("pas encore de connexion", owner.text())
+        self.assertNotIn("Jamais", owner.evaluate(
+            "document.querySelector(\"form[action='/admin/team/%s/disable']\")"
+            ".closest('tr').textContent" % admin_id))
         self.assertEqual(owner.click_and_wait(
             "form[action='/admin/team/%s/disable'] button" % admin_id), 200)
         self.assertIn("Accès désactivé", owner.text())
@@ -55,3 +59,11 @@ class TeamInTheBrowser(BrowserTest):
         self.assertIn("Accès réactivé.", owner.text())
         self.assertEqual(browsing.STACK.sql(
             "SELECT disabled_at IS NULL FROM admin WHERE id = %s" % admin_id), [["1"]])
+
+        # the owner hands the shop over: the seller becomes an owner
+        self.assertEqual(owner.click_and_wait(
+            "form[action='/admin/team/%s/role'] button" % admin_id), 200)
+        self.assertIn("Rôle changé.", owner.text())
+        self.assertEqual(browsing.STACK.sql(
+            "SELECT role FROM admin WHERE id = %s" % admin_id), [["owner"]])
+        self.look(owner, "owner")

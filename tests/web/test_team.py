@@ -4,6 +4,7 @@ once, their links dead) and enables them again; without the provider.
 Staff, another shop and bad input change nothing."""
 
 import re
+import threading
 import unittest
 
 from fixtures import ALPHA_HOST, ALPHA_OWNER, ALPHA_STAFF, BETA_HOST, BETA_OWNER
@@ -89,6 +90,10 @@ class Team(unittest.TestCase):
                                                      "password": "three unrelated words"})
         self.assertEqual(chosen.status, 303)
         self.assertEqual(browser.get("/admin/customers").status, 200)
+        # the invitation is accepted: signed in by the link, on this day
+        self.assertEqual(admin_row(address)[4], "0")
+        self.assertEqual(web.STACK.sql("SELECT last_sign_in_at > NOW() - INTERVAL 1 MINUTE"
+                                       " FROM admin WHERE id = %s" % row[0]), [["1"]])
         # staff: not the team page
         self.assertEqual(browser.get("/admin/team").status, 403)
         self.assertEqual(web.Browser(ALPHA_HOST).sign_in(address, "three unrelated words").status,
@@ -173,6 +178,95 @@ class Team(unittest.TestCase):
         kinds = web.STACK.sql("SELECT kind, detail FROM event WHERE kind LIKE 'admin.%%abled'"
                               " AND detail = '%s' ORDER BY id" % address)
         self.assertEqual(kinds, [["admin.disabled", address], ["admin.enabled", address]])
+
+    def test_a_seller_made_owner_sees_the_team_and_goes_back_to_staff(self):
+        """the owner leaving hands the shop to a seller already on the team"""
+        address = "future.owner@alpha.test"
+        self.assertEqual(self.invite(self.owner, {"email": address, "role": "staff"}).status, 303)
+        path, token = invite_link(wait_for_mail(address, 1)[-1]).groups()
+        seller = web.Browser(ALPHA_HOST)
+        form = seller.get(path)
+        self.assertEqual(seller.post("/admin/login/reset", {
+            "token": token, "csrf": form.csrf(), "password": "taking over the shop"}).status, 303)
+        self.assertEqual(seller.get("/admin/team").status, 403)
+        admin_id = admin_row(address)[0]
+        team = self.owner.get("/admin/team")
+        self.assertIn('aria-label="Nommer propriétaire %s"' % address, team.body)
+        for role in ("boss", ""):
+            self.assertEqual(self.owner.post("/admin/team/%s/role" % admin_id,
+                                             {"csrf": team.csrf(), "role": role}).status, 400)
+        self.assertEqual(admin_row(address)[1], "staff")
+        answer = self.owner.post("/admin/team/%s/role" % admin_id,
+                                 {"csrf": team.csrf(), "role": "owner"})
+        self.assertEqual(answer.status, 303)
+        self.assertIn("Rôle changé.", self.owner.get("/admin/team").text())
+        self.assertEqual(admin_row(address)[1], "owner")
+        # at once, in the session they have
+        self.assertEqual(seller.get("/admin/team").status, 200)
+        self.assertIn('aria-label="Passer en personnel %s"' % address,
+                      self.owner.get("/admin/team").body)
+        # nobody changes their own role: another owner does
+        own = seller.get("/admin/team")
+        answer = seller.post("/admin/team/%s/role" % admin_id, {"csrf": own.csrf(),
+                                                                "role": "staff"})
+        self.assertEqual(answer.status, 400)
+        self.assertIn("Vous ne pouvez pas", answer.text())
+        answer = self.owner.post("/admin/team/%s/role" % admin_id,
+                                 {"csrf": team.csrf(), "role": "staff"})
+        self.assertEqual(answer.status, 303)
+        self.assertEqual(seller.get("/admin/team").status, 403)
+        self.assertEqual(web.STACK.sql("SELECT detail FROM event WHERE kind = 'admin.role_changed'"
+                                       " AND detail LIKE '%s%%' ORDER BY id" % address),
+                         [[address + ": owner"], [address + ": staff"]])
+        beta_id = admin_row(BETA_OWNER[0])[0]
+        self.assertEqual(self.owner.post("/admin/team/%s/role" % beta_id,
+                                         {"csrf": team.csrf(), "role": "staff"}).status, 404)
+        self.assertEqual(admin_row(BETA_OWNER[0])[1], "owner")
+
+    def test_two_owners_who_demote_or_disable_each_other_at_once_leave_one(self):
+        """the last-owner check locks the owners until the change commits:
+        two owners leaving the shop to each other at the same moment must
+        not leave it without one"""
+        host = "two-owners.test"
+        if not web.STACK.sql("SELECT id FROM shop WHERE slug = 'two-owners'"):
+            web.STACK.admin("shop", "add", "--slug", "two-owners", "--name", "Deux",
+                            "--language", "fr")
+            web.STACK.admin("shop", "host", "add", "--shop", "two-owners", "--host", host)
+        for action in ("role", "disable"):
+            owners = []
+            for n in (1, 2):
+                address = "owner%d.%s@%s" % (n, action, host)
+                web.STACK.admin("admin", "add", "--shop", "two-owners", "--email", address,
+                                "--role", "owner", input="owner-password-%d\n" % n)
+                browser = web.Browser(host)
+                self.assertEqual(browser.sign_in(address, "owner-password-%d" % n).status, 303)
+                owners.append((browser, admin_row(address)[0], browser.get("/admin/team").csrf()))
+            # everyone else of the shop: no longer an enabled owner
+            web.STACK.sql("UPDATE admin SET disabled_at = NOW() WHERE shop_id = (SELECT id FROM"
+                          " shop WHERE slug = 'two-owners') AND email NOT LIKE '%%.%s@%%'"
+                          % action)
+            answers = [None, None]
+
+            def send(me, other):
+                browser, _, token = owners[me]
+                form = {"csrf": token, "role": "staff"} if action == "role" else {"csrf": token}
+                answers[me] = browser.post("/admin/team/%s/%s" % (owners[other][1], action), form)
+
+            threads = [threading.Thread(target=send, args=(0, 1)),
+                       threading.Thread(target=send, args=(1, 0))]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            statuses = sorted(answer.status for answer in answers)
+            left = web.STACK.sql("SELECT COUNT(*) FROM admin WHERE shop_id = (SELECT id FROM shop"
+                                 " WHERE slug = 'two-owners') AND role = 'owner'"
+                                 " AND disabled_at IS NULL")
+            self.assertEqual(left, [["1"]], (action, statuses))
+            # one passed; the other was told (or, when the server ended it
+            # as a deadlock, answered an error and changed nothing)
+            self.assertEqual(statuses[0], 303, statuses)
+            self.assertIn(statuses[1], (303, 403, 409, 500), statuses)
 
     def test_an_owner_cannot_disable_themselves_nor_another_shops_admin(self):
         team = self.owner.get("/admin/team")
