@@ -41,6 +41,10 @@ static const char team_find_sql[] =
     "SELECT email, disabled_at IS NOT NULL FROM admin WHERE shop_id = ? AND email = ?";
 static const char team_email_sql[] =
     "SELECT email FROM admin WHERE id = ? AND shop_id = ?";
+/* an invited admin who never chose a password, still enabled */
+static const char team_invited_sql[] =
+    "SELECT email FROM admin"
+    " WHERE id = ? AND shop_id = ? AND password_hash IS NULL AND disabled_at IS NULL";
 static const char team_insert_sql[] =
     "INSERT INTO admin (shop_id, email, name, role) VALUES (?, ?, ?, ?)";
 
@@ -139,6 +143,44 @@ team_has(struct request *req, const char *email, int *disabled)
 	return found;
 }
 
+/* Mails admin id, at email, a link to choose their password (valid
+ * INVITE_MINUTES, in the shop's language) and counts it against the shop's
+ * invitations (key); in the caller's transaction. 0, or -1. */
+static int
+invitation_send(struct request *req, long long id, const char *email, const char *key,
+    const char *link_base)
+{
+	struct mail mail = { "admin-invite", email, 0, id };
+	struct token_new token;
+
+	if (ratelimit_hit(&req->context, &limit_invite, key) != 0 ||
+	    token_create(&req->context, "admin_password", 0, id, 0, NULL, INVITE_MINUTES,
+	    &token) != 0)
+		return -1;
+	hdf_set_valuef(req->hdf, "Mail.Link=%s/admin/login/reset?token=%s", link_base, token.token);
+	hdf_set_value(req->hdf, "Mail.Inviter", *req->session.admin_name != '\0' ?
+	    req->session.admin_name : req->session.admin_email);
+	return mail_queue(&req->context, &mail) != 0 ||
+	    event_add(&req->context, 0, req->session.admin_id, "admin.invited", email) != 0 ? -1 : 0;
+}
+
+/* The shop's invitations' key, and whether it used them up: 1, 0, or -1
+ * (then the page is answered). */
+static int
+invitations_used_up(struct request *req, char *key, size_t size, char *link_base,
+    size_t base_size)
+{
+	int over;
+
+	snprintf(key, size, "shop:%lld", req->shop.id);
+	if ((over = ratelimit_exceeded(&req->context, &limit_invite, key)) < 0 ||
+	    context_link_base(&req->context, link_base, base_size) != 0) {
+		page_error(req, 500, NULL);
+		return -1;
+	}
+	return over;
+}
+
 void
 customers_team_invite(struct request *req)
 {
@@ -147,15 +189,14 @@ customers_team_invite(struct request *req)
 	const char *role = request_field(req, &team_fields[TEAM_ROLE]);
 	char key[64], link_base[300];
 	struct db_query *insert;
-	struct token_new token;
 	long long id = 0;
 	int disabled = 0, over, found;
 	long long added;
 
-	snprintf(key, sizeof(key), "shop:%lld", req->shop.id);
-	if ((over = ratelimit_exceeded(&req->context, &limit_invite, key)) < 0 ||
-	    context_link_base(&req->context, link_base, sizeof(link_base)) != 0 ||
-	    (found = team_has(req, email, &disabled)) < 0) {
+	if ((over = invitations_used_up(req, key, sizeof(key), link_base,
+	    sizeof(link_base))) < 0)
+		return;
+	if ((found = team_has(req, email, &disabled)) < 0) {
 		page_error(req, 500, NULL);
 		return;
 	}
@@ -187,28 +228,11 @@ customers_team_invite(struct request *req)
 	}
 	if (added > 0)
 		id = (long long)db_insert_id(insert);
-	if (id <= 0 || ratelimit_hit(&req->context, &limit_invite, key) != 0 ||
-	    token_create(&req->context, "admin_password", 0, id, 0, NULL, INVITE_MINUTES,
-	    &token) != 0) {
+	if (id <= 0 || invitation_send(req, id, email, key, link_base) != 0 ||
+	    db_commit(&req->app->db) != 0) {
 		db_rollback(&req->app->db);
 		page_error(req, 500, NULL);
 		return;
-	}
-	{
-		struct mail mail = { "admin-invite", email, 0, id };
-		const char *inviter = *req->session.admin_name != '\0' ?
-		    req->session.admin_name : req->session.admin_email;
-
-		hdf_set_valuef(req->hdf, "Mail.Link=%s/admin/login/reset?token=%s", link_base,
-		    token.token);
-		hdf_set_value(req->hdf, "Mail.Inviter", inviter);
-		if (mail_queue(&req->context, &mail) != 0 ||
-		    event_add(&req->context, 0, req->session.admin_id, "admin.invited", email) != 0 ||
-		    db_commit(&req->app->db) != 0) {
-			db_rollback(&req->app->db);
-			page_error(req, 500, NULL);
-			return;
-		}
 	}
 	page_notice(req, "admin_invited");
 	page_redirect(req, "/admin/team");
@@ -304,4 +328,42 @@ void
 customers_team_role(struct request *req)
 {
 	team_change(req, TEAM_NEW_ROLE);
+}
+
+void
+customers_team_invite_again(struct request *req)
+{
+	struct db_param params[2] = { DB_INT(req->path_id), DB_INT(req->shop.id) };
+	struct db_query *find = db_cached(&req->app->db, team_invited_sql);
+	char key[64], link_base[300], email[256] = "";
+	int over;
+
+	if (find == NULL || db_exec(&req->app->db, find, params, 2) < 0) {
+		page_error(req, 500, NULL);
+		return;
+	}
+	if (db_fetch(find) == 1)
+		snprintf(email, sizeof(email), "%s", db_text(find, 0));
+	db_done(find);
+	if (*email == '\0') {
+		/* another shop's, gone, disabled, or the invitation accepted */
+		page_error(req, 404, NULL);
+		return;
+	}
+	if ((over = invitations_used_up(req, key, sizeof(key), link_base,
+	    sizeof(link_base))) < 0)
+		return;
+	if (over) {
+		team_refused(req, 429, "Team.TooMany", email, 0);
+		return;
+	}
+	if (db_begin(&req->app->db) != 0 ||
+	    invitation_send(req, req->path_id, email, key, link_base) != 0 ||
+	    db_commit(&req->app->db) != 0) {
+		db_rollback(&req->app->db);
+		page_error(req, 500, NULL);
+		return;
+	}
+	page_notice(req, "admin_invited");
+	page_redirect(req, "/admin/team");
 }

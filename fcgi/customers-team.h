@@ -20,6 +20,11 @@ void customers_team(struct request *req);
  * so (409). */
 void customers_team_invite(struct request *req);
 
+/* POST /admin/team/#/invite: the invitation mailed again to an admin who
+ * never chose a password (a new link; the older ones work until one is
+ * used); the same limit as new invitations. */
+void customers_team_invite_again(struct request *req);
+
 /* A field the route refused: the page again with what was typed. */
 void customers_team_invalid(struct request *req);
 

@@ -334,6 +334,8 @@ static const struct route routes[] = {
 	{ "GET", "/admin/team", ACCESS_OWNER, NULL, customers_team, NULL, 0 },
 	{ "POST", "/admin/team", ACCESS_OWNER, team_fields, customers_team_invite,
 	    customers_team_invalid, 0 },
+	{ "POST", "/admin/team/#/invite", ACCESS_OWNER, NULL, customers_team_invite_again, NULL,
+	    0 },
 	{ "POST", "/admin/team/#/disable", ACCESS_OWNER, NULL, customers_team_disable, NULL, 0 },
 	{ "POST", "/admin/team/#/enable", ACCESS_OWNER, NULL, customers_team_enable, NULL, 0 },
 	{ "POST", "/admin/team/#/role", ACCESS_OWNER, team_role_fields, customers_team_role, NULL,

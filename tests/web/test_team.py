@@ -82,7 +82,15 @@ class Team(unittest.TestCase):
         left = web.STACK.sql("SELECT TIMESTAMPDIFF(HOUR, NOW(), expires_at) FROM login_token"
                              " WHERE admin_id = %s AND used_at IS NULL" % row[0])
         self.assertIn(left, ([["71"]], [["72"]]))
-        path, token = invite_link(message).groups()
+        first = invite_link(message).group(1)
+        # "I never got it": the owner sends it again, a new link
+        self.assertIn('aria-label="Renvoyer l&#39;invitation %s"' % address, page.body)
+        answer = self.owner.post("/admin/team/%s/invite" % row[0], {"csrf": page.csrf()})
+        self.assertEqual(answer.status, 303)
+        again = wait_for_mail(address, 2)[-1]
+        self.assertIn("Invitation à gérer les clients de", again["Subject"])
+        path, token = invite_link(again).groups()
+        self.assertNotEqual(path, first)
         browser = web.Browser(ALPHA_HOST)
         form = browser.get(path)
         self.assertEqual(form.status, 200)
@@ -100,6 +108,11 @@ class Team(unittest.TestCase):
                          303)
         page = self.owner.get("/admin/team")
         self.assertNotIn("pas encore de connexion", page.text())
+        # the first link died with the second's use; nothing to send again
+        self.assertEqual(web.Browser(ALPHA_HOST).get(first).status, 400)
+        self.assertEqual(self.owner.post("/admin/team/%s/invite" % row[0],
+                                         {"csrf": page.csrf()}).status, 404)
+        self.assertEqual(len(mails_to(address)), 2)
 
     def test_an_owner_can_be_invited(self):
         answer = self.invite(self.owner, {"email": "co-owner@alpha.test", "role": "owner"})
@@ -280,6 +293,12 @@ class Team(unittest.TestCase):
             answer = self.owner.post("/admin/team/%s/%s" % (beta_id, action),
                                      {"csrf": team.csrf()})
             self.assertEqual(answer.status, 404)
+        beta_invited = web.Browser(BETA_HOST)
+        self.assertEqual(beta_invited.sign_in(*BETA_OWNER).status, 303)
+        self.assertEqual(self.invite(beta_invited, {"email": "beta.helper@beta.test",
+                                                    "role": "staff"}).status, 303)
+        self.assertEqual(self.owner.post("/admin/team/%s/invite" % admin_row(
+            "beta.helper@beta.test")[0], {"csrf": team.csrf()}).status, 404)
         self.assertEqual(self.owner.post("/admin/team/999999999/disable",
                                          {"csrf": team.csrf()}).status, 404)
         self.assertEqual(admin_row(BETA_OWNER[0])[3], "0")
