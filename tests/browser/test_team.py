@@ -7,7 +7,7 @@ axe-core."""
 
 import re
 
-from fixtures import ALPHA_HOST, ALPHA_OWNER
+from fixtures import ALPHA_HOST, ALPHA_OWNER, BETA_HOST, BETA_OWNER
 import browsing
 from browsing import BrowserTest, mail_text, url, wait_for_mail
 
@@ -67,3 +67,12 @@ class TeamInTheBrowser(BrowserTest):
         self.assertEqual(browsing.STACK.sql(
             "SELECT role FROM admin WHERE id = %s" % admin_id), [["owner"]])
         self.look(owner, "owner")
+
+    def test_the_team_page_in_english(self):
+        owner = self.sign_in_admin(BETA_HOST, *BETA_OWNER)
+        self.assertEqual(owner.goto(url(BETA_HOST, "/admin/team")), 200)
+        text = owner.text()
+        for words in ("Team", BETA_OWNER[0] + " (you)", "Invite someone", "Send the invitation",
+                      "staff manage the customers"):
+            self.assertIn(words, text)
+        self.look(owner, "english")
