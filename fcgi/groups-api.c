@@ -796,7 +796,8 @@ api_order_write(struct request *req, const struct api_order *order, int found,
 	    : order->action == ACTION_REFUND ? "refunded"
 	    : order->status != NULL ? order->status : found ? stored->status : "paid";
 	total = order->total_cents >= 0 ? order->total_cents : stored->total_cents;
-	currency = order->currency[0] != '\0' ? order->currency : found ? stored->currency : "EUR";
+	currency = order->currency[0] != '\0' ? order->currency : found ? stored->currency :
+	    req->shop.currency;
 	ordered_at = order->ordered_at[0] != '\0' ? order->ordered_at : stored->ordered_at;
 	for (i = 0; i < 6; i++)
 		text[i] = given[i] != NULL ? given[i] : found ? stored->text[i] : "";
@@ -941,6 +942,13 @@ api_orders(struct request *req)
 	}
 	if (api_order_read(body, &order, &problem) != 0) {
 		api_refuse(req, 400, problem.code, problem.field, problem.key);
+		json_decref(body);
+		return;
+	}
+	/* a customer's totals add up in the shop's one currency: an order in
+	 * another would be summed with the rest as if it were in it */
+	if (order.currency[0] != '\0' && strcmp(order.currency, req->shop.currency) != 0) {
+		api_refuse(req, 400, "other_currency", "currency", "OtherCurrency");
 		json_decref(body);
 		return;
 	}

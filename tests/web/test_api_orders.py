@@ -227,6 +227,30 @@ VALUES (%(s)d, 'ord-known@alpha.test', 'Katia', 'Connue', 'active', 'admin'),
 
     # --- bad input ------------------------------------------------------------------
 
+    def test_an_order_is_in_the_shops_currency(self):
+        """a shop in pounds: an order that names no currency is in pounds
+        (it was in euros, and the customer's total in pounds added them);
+        one in euros is refused, in the shop's language"""
+        sql("UPDATE shop SET currency = 'GBP' WHERE slug = 'beta'")
+        try:
+            payload = new_order("GBP-1", "gbp@beta.test", "20.00")
+            del payload["currency"]
+            self.assertEqual(order(self.beta_key, payload, host=BETA_HOST).status, 201)
+            self.assertEqual(sql("SELECT currency, total_cents FROM orders WHERE reference = 'GBP-1'"
+                                 " AND shop_id = %d" % shop_id("beta")), [["GBP", "2000"]])
+            answer = order(self.beta_key, new_order("GBP-2", "gbp@beta.test", "5.00"),
+                           host=BETA_HOST)
+            self.assertJsonError(answer, 400, "other_currency", "currency")
+            self.assertIn("not in the shop's currency", answer.json["message"])
+            self.assertEqual(sql("SELECT COUNT(*) FROM orders WHERE reference = 'GBP-2'"), [["0"]])
+            self.assertEqual(order(self.beta_key, new_order("GBP-3", "gbp@beta.test", "5.00",
+                                                            currency="GBP"),
+                                   host=BETA_HOST).status, 201)
+        finally:
+            sql("UPDATE shop SET currency = 'EUR' WHERE slug = 'beta'")
+        answer = order(self.key, new_order("EUR-USD", "ord-usd@alpha.test", currency="USD"))
+        self.assertIn("pas dans la devise de la boutique", answer.json["message"])
+
     def test_bad_input_is_refused_clearly_and_changes_nothing(self):
         base = new_order("ORD-BAD", "ord-bad@alpha.test")
         cases = [
@@ -239,6 +263,9 @@ VALUES (%(s)d, 'ord-known@alpha.test', 'Katia', 'Connue', 'active', 'admin'),
             (dict(base, total="abc"), 400, "invalid_field", "total"),
             (dict(base, currency="XYZ"), 400, "unknown_currency", "currency"),
             (dict(base, currency="eur"), 400, "unknown_currency", "currency"),
+            # a known currency, not the shop's (EUR): the customer's totals
+            # would add dollars to euros
+            (dict(base, currency="USD"), 400, "other_currency", "currency"),
             (dict(base, ordered_at="yesterday"), 400, "invalid_field", "ordered_at"),
             (dict(base, ordered_at="2026-02-30T10:00:00Z"), 400, "invalid_field", "ordered_at"),
             (dict(base, email="not an address"), 400, "invalid_field", "email"),
