@@ -212,11 +212,9 @@ shop_resolve(struct request *req)
 	struct db_param params[3];
 	struct db_query *query;
 	char host[254];
-	int found;
+	int found, alerts = req->app->door_alerts, n = 0;
 
 	/* the alerts' door takes the job kind first (core_sql.c) */
-	int alerts = req->app->door_alerts, n = 0;
-
 	if (alerts)
 		params[n++] = req->app->job_kind != NULL ? DB_TEXT(req->app->job_kind) : DB_NULL;
 	params[n++] = admin != NULL ? DB_BLOB(admin, CRYPTO_HASH_BYTES) : DB_NULL;

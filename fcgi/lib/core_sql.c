@@ -6,7 +6,8 @@
 #include "core_sql.h"
 
 /* The door: the request's shop with its signed-in admin (the hash NULL
- * when there is no cookie); then what the provider set for the shop
+ * when there is no cookie), who must still belong to the shop and not be
+ * disabled; then what the provider set for the shop
  * (sql/025) and the admin's chosen list columns. Every read is on a
  * primary key. Columns: enum door_column. A program that shows the shop's
  * alerts (app.door_alerts: the customer list) reads them in the same trip,
