@@ -20,6 +20,7 @@ class TeamInTheBrowser(BrowserTest):
         address = "stall.seller@alpha.test"
         owner = self.sign_in_admin(ALPHA_HOST, *ALPHA_OWNER)
         self.assertEqual(owner.goto(url(ALPHA_HOST, "/admin/settings")), 200)
+        self.look(owner, "settings", at="a[href='/admin/team']")
         self.assertEqual(owner.click_and_wait("a[href='/admin/team']"), 200)
         self.assertIn(ALPHA_OWNER[0] + " (vous)", owner.text())
         owner.fill("#email", address)
