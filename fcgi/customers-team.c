@@ -238,6 +238,30 @@ customers_team_invite(struct request *req)
 	page_redirect(req, "/admin/team");
 }
 
+/* The address of the admin in the path, read by sql (its parameters: the
+ * admin's id, the shop's): 1, or 0 when the page is answered (404 when
+ * sql finds no such admin of this shop). */
+static int
+path_admin(struct request *req, const char *sql, char *email, size_t size)
+{
+	struct db_param params[2] = { DB_INT(req->path_id), DB_INT(req->shop.id) };
+	struct db_query *find = db_cached(&req->app->db, sql);
+
+	*email = '\0';
+	if (find == NULL || db_exec(&req->app->db, find, params, 2) < 0) {
+		page_error(req, 500, NULL);
+		return 0;
+	}
+	if (db_fetch(find) == 1)
+		snprintf(email, size, "%s", db_text(find, 0));
+	db_done(find);
+	if (*email == '\0') {
+		page_error(req, 404, NULL);
+		return 0;
+	}
+	return 1;
+}
+
 /* What an owner does to another admin of the team. */
 enum team_action { TEAM_DISABLE, TEAM_ENABLE, TEAM_NEW_ROLE };
 
@@ -255,24 +279,13 @@ const struct field team_role_fields[TEAM_ROLE_FIELD__MAX + 1] = {
 static void
 team_change(struct request *req, enum team_action action)
 {
-	struct db_param params[2] = { DB_INT(req->path_id), DB_INT(req->shop.id) };
-	struct db_query *find = db_cached(&req->app->db, team_email_sql);
 	const char *role = action == TEAM_NEW_ROLE ?
 	    request_field(req, &team_role_fields[TEAM_ROLE_FIELD_ROLE]) : NULL;
 	enum admin_access changed;
-	char email[256] = "", detail[300];
+	char email[256], detail[300];
 
-	if (find == NULL || db_exec(&req->app->db, find, params, 2) < 0) {
-		page_error(req, 500, NULL);
+	if (!path_admin(req, team_email_sql, email, sizeof(email)))
 		return;
-	}
-	if (db_fetch(find) == 1)
-		snprintf(email, sizeof(email), "%s", db_text(find, 0));
-	db_done(find);
-	if (*email == '\0') {
-		page_error(req, 404, NULL);
-		return;
-	}
 	if (action != TEAM_ENABLE && req->path_id == req->session.admin_id) {
 		team_refused(req, 400, "Team.NotYourself", email, 0);
 		return;
@@ -333,23 +346,12 @@ customers_team_role(struct request *req)
 void
 customers_team_invite_again(struct request *req)
 {
-	struct db_param params[2] = { DB_INT(req->path_id), DB_INT(req->shop.id) };
-	struct db_query *find = db_cached(&req->app->db, team_invited_sql);
-	char key[64], link_base[300], email[256] = "";
+	char key[64], link_base[300], email[256];
 	int over;
 
-	if (find == NULL || db_exec(&req->app->db, find, params, 2) < 0) {
-		page_error(req, 500, NULL);
+	/* not found: another shop's, gone, disabled, or the invitation accepted */
+	if (!path_admin(req, team_invited_sql, email, sizeof(email)))
 		return;
-	}
-	if (db_fetch(find) == 1)
-		snprintf(email, sizeof(email), "%s", db_text(find, 0));
-	db_done(find);
-	if (*email == '\0') {
-		/* another shop's, gone, disabled, or the invitation accepted */
-		page_error(req, 404, NULL);
-		return;
-	}
 	if ((over = invitations_used_up(req, key, sizeof(key), link_base,
 	    sizeof(link_base))) < 0)
 		return;
