@@ -144,24 +144,33 @@ team_has(struct request *req, const char *email, int *disabled)
 }
 
 /* Mails admin id, at email, a link to choose their password (valid
- * INVITE_MINUTES, in the shop's language) and counts it against the shop's
- * invitations (key); in the caller's transaction. 0, or -1. */
-static int
+ * INVITE_MINUTES, in the shop's language), counts it against the shop's
+ * invitations (key) and commits the caller's transaction; then answers:
+ * back to the team, or 500. */
+static void
 invitation_send(struct request *req, long long id, const char *email, const char *key,
     const char *link_base)
 {
 	struct mail mail = { "admin-invite", email, 0, id };
 	struct token_new token;
 
-	if (ratelimit_hit(&req->context, &limit_invite, key) != 0 ||
+	if (id <= 0 || ratelimit_hit(&req->context, &limit_invite, key) != 0 ||
 	    token_create(&req->context, "admin_password", 0, id, 0, NULL, INVITE_MINUTES,
 	    &token) != 0)
-		return -1;
+		goto failed;
 	hdf_set_valuef(req->hdf, "Mail.Link=%s/admin/login/reset?token=%s", link_base, token.token);
 	hdf_set_value(req->hdf, "Mail.Inviter", *req->session.admin_name != '\0' ?
 	    req->session.admin_name : req->session.admin_email);
-	return mail_queue(&req->context, &mail) != 0 ||
-	    event_add(&req->context, 0, req->session.admin_id, "admin.invited", email) != 0 ? -1 : 0;
+	if (mail_queue(&req->context, &mail) != 0 ||
+	    event_add(&req->context, 0, req->session.admin_id, "admin.invited", email) != 0 ||
+	    db_commit(&req->app->db) != 0)
+		goto failed;
+	page_notice(req, "admin_invited");
+	page_redirect(req, "/admin/team");
+	return;
+failed:
+	db_rollback(&req->app->db);
+	page_error(req, 500, NULL);
 }
 
 /* The shop's invitations' key, and whether it used them up: 1, 0, or -1
@@ -228,14 +237,7 @@ customers_team_invite(struct request *req)
 	}
 	if (added > 0)
 		id = (long long)db_insert_id(insert);
-	if (id <= 0 || invitation_send(req, id, email, key, link_base) != 0 ||
-	    db_commit(&req->app->db) != 0) {
-		db_rollback(&req->app->db);
-		page_error(req, 500, NULL);
-		return;
-	}
-	page_notice(req, "admin_invited");
-	page_redirect(req, "/admin/team");
+	invitation_send(req, id, email, key, link_base);
 }
 
 /* The address of the admin in the path, read by sql (its parameters: the
@@ -359,13 +361,9 @@ customers_team_invite_again(struct request *req)
 		team_refused(req, 429, "Team.TooMany", email, 0);
 		return;
 	}
-	if (db_begin(&req->app->db) != 0 ||
-	    invitation_send(req, req->path_id, email, key, link_base) != 0 ||
-	    db_commit(&req->app->db) != 0) {
-		db_rollback(&req->app->db);
+	if (db_begin(&req->app->db) != 0) {
 		page_error(req, 500, NULL);
 		return;
 	}
-	page_notice(req, "admin_invited");
-	page_redirect(req, "/admin/team");
+	invitation_send(req, req->path_id, email, key, link_base);
 }
