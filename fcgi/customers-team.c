@@ -37,8 +37,12 @@ static const char team_list_sql[] =
     "       password_hash IS NULL"
     "  FROM admin WHERE shop_id = ?"
     " ORDER BY disabled_at IS NOT NULL, role, email";
+/* an address on the team: why it cannot be invited (the Lang key) */
 static const char team_find_sql[] =
-    "SELECT email, disabled_at IS NOT NULL FROM admin WHERE shop_id = ? AND email = ?";
+    "SELECT CASE WHEN disabled_at IS NOT NULL THEN 'Team.AlreadyDisabled'"
+    "            WHEN password_hash IS NULL THEN 'Team.AlreadyInvited'"
+    "            ELSE 'Team.Already' END"
+    "  FROM admin WHERE shop_id = ? AND email = ?";
 static const char team_email_sql[] =
     "SELECT email FROM admin WHERE id = ? AND shop_id = ?";
 /* an invited admin who never chose a password, still enabled */
@@ -126,9 +130,10 @@ team_refused(struct request *req, int status, const char *key, const char *email
 	team_render(req, from_request);
 }
 
-/* 1 when email is on the team (*disabled set), 0 when not, -1 on error. */
+/* 1 when email is on the team (why not to invite it: a Lang key into
+ * why), 0 when not, -1 on error. */
 static int
-team_has(struct request *req, const char *email, int *disabled)
+team_has(struct request *req, const char *email, char *why, size_t size)
 {
 	struct db_param params[2] = { DB_INT(req->shop.id), DB_TEXT(email) };
 	struct db_query *find = db_cached(&req->app->db, team_find_sql);
@@ -138,7 +143,7 @@ team_has(struct request *req, const char *email, int *disabled)
 		return -1;
 	found = db_fetch(find) == 1;
 	if (found)
-		*disabled = (int)db_int(find, 1);
+		snprintf(why, size, "%s", db_text(find, 0));
 	db_done(find);
 	return found;
 }
@@ -199,13 +204,14 @@ customers_team_invite(struct request *req)
 	char key[64], link_base[300];
 	struct db_query *insert;
 	long long id = 0;
-	int disabled = 0, over, found;
+	int over, found;
 	long long added;
+	char why[32];
 
 	if ((over = invitations_used_up(req, key, sizeof(key), link_base,
 	    sizeof(link_base))) < 0)
 		return;
-	if ((found = team_has(req, email, &disabled)) < 0) {
+	if ((found = team_has(req, email, why, sizeof(why))) < 0) {
 		page_error(req, 500, NULL);
 		return;
 	}
@@ -214,8 +220,7 @@ customers_team_invite(struct request *req)
 		return;
 	}
 	if (found) {
-		team_refused(req, 409, disabled ? "Team.AlreadyDisabled" : "Team.Already", email,
-		    1);
+		team_refused(req, 409, why, email, 1);
 		return;
 	}
 	if (db_begin(&req->app->db) != 0 ||

@@ -83,6 +83,11 @@ class Team(unittest.TestCase):
                              " WHERE admin_id = %s AND used_at IS NULL" % row[0])
         self.assertIn(left, ([["71"]], [["72"]]))
         first = invite_link(message).group(1)
+        # inviting them again says where the button is
+        answer = self.invite(self.owner, {"email": address, "role": "staff"})
+        self.assertEqual(answer.status, 409)
+        self.assertIn("a déjà reçu une invitation, pas encore acceptée", answer.text())
+        self.assertEqual(len(mails_to(address)), 1)
         # "I never got it": the owner sends it again, a new link
         self.assertIn('aria-label="Renvoyer l&#39;invitation %s"' % address, page.body)
         answer = self.owner.post("/admin/team/%s/invite" % row[0], {"csrf": page.csrf()})
