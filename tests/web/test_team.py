@@ -134,6 +134,11 @@ class Team(unittest.TestCase):
                 ({"email": "x@alpha.test", "role": "staff", "name": "n" * 201}, 400,
                  "Corrigez les champs"),
                 ({"email": "x" * 250 + "@a.test", "role": "staff"}, 400, "Corrigez les champs"),
+                # a name from a sheet saved in Windows-1252, a name on two lines
+                ({"email": "x@alpha.test", "role": "staff", "name": "H\xe9l\xe8ne".encode("cp1252")},
+                 400, "Corrigez les champs"),
+                ({"email": "x@alpha.test", "role": "staff", "name": "Léa\nMartin"}, 400,
+                 "Corrigez les champs"),
                 ({"email": ALPHA_STAFF[0].upper(), "role": "owner"}, 409,
                  "Cette adresse fait déjà partie de l'équipe")):
             answer = self.invite(self.owner, fields)
