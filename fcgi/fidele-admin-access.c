@@ -32,8 +32,7 @@ static struct db_query access_sql[ACCESS_SQL__MAX] = {
 	    "SELECT email, role, IF(disabled_at IS NULL, 'enabled', 'disabled'),"
 	    "       COALESCE(last_sign_in_at, '-'), created_at, name"
 	    "  FROM admin WHERE shop_id = ? ORDER BY role, email" },
-	[SQL_ADMIN_FIND] = { .sql =
-	    "SELECT id, role, disabled_at IS NOT NULL FROM admin WHERE shop_id = ? AND email = ?" },
+	[SQL_ADMIN_FIND] = { .sql = "SELECT id FROM admin WHERE shop_id = ? AND email = ?" },
 };
 
 int
@@ -106,10 +105,10 @@ cmd_admin_list(struct db *db, HDF *config, struct options *opts)
 	return ADMIN_EXIT_OK;
 }
 
-/* The admin --email names in the shop: their id, role (owner 1) and state
- * (disabled 1); 0 after saying there is none, -1 on an error. */
+/* The admin --email names in the shop: their id; 0 after saying there is
+ * none, -1 on an error, -2 for a bad --email. */
 static long long
-access_admin(struct db *db, long long shop, struct options *opts, int *owner, int *disabled)
+access_admin(struct db *db, long long shop, struct options *opts)
 {
 	struct db_query *find = &access_sql[SQL_ADMIN_FIND];
 	const char *email_arg = option(opts, "--email", NULL);
@@ -130,11 +129,8 @@ access_admin(struct db *db, long long shop, struct options *opts, int *owner, in
 	params[1] = DB_TEXT(email);
 	if (db_exec(db, find, params, 2) < 0)
 		return -1;
-	if (db_fetch(find) == 1) {
+	if (db_fetch(find) == 1)
 		id = db_int(find, 0);
-		*owner = strcmp(db_text(find, 1), "owner") == 0;
-		*disabled = (int)db_int(find, 2);
-	}
 	db_done(find);
 	if (id == 0)
 		log_err("%s is not an admin of shop %s (fidele-admin admin list --shop %s)", email,
@@ -149,12 +145,12 @@ admin_state(struct db *db, struct options *opts, int disable)
 	static const char *const allowed[] = { "--shop", "--email", NULL };
 	const char *email = option(opts, "--email", "");
 	long long shop, id;
-	int status, owner = 0, disabled = 0;
+	int status;
 	enum admin_access changed;
 
 	if ((shop = shop_option(db, opts, allowed, access_sql, ACCESS_SQL__MAX, &status)) <= 0)
 		return status;
-	id = access_admin(db, shop, opts, &owner, &disabled);
+	id = access_admin(db, shop, opts);
 	if (id <= 0)
 		return id == -2 ? ADMIN_EXIT_USAGE : ADMIN_EXIT_FAILED;
 	if (db_begin(db) != 0)
