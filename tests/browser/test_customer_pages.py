@@ -218,7 +218,7 @@ class CustomerPages(BrowserTest):
         # the browser's Back: the page is fetched again (no-store), with
         # what was typed given back to the form by the browser or typed
         # again by the admin
-        tab._after_load(lambda: tab.evaluate("history.back()"), "the page before")
+        self.assertEqual(tab.back(), 200)
         if tab.evaluate("document.querySelector('#text').value") != "Il vous attend au marché.":
             tab.fill("#subject", "Votre panier du samedi")
             tab.fill("#text", "Il vous attend au marché.")

@@ -254,6 +254,18 @@ class Tab:
         self._after_load(navigate, "the load of " + url)
         return self.status
 
+    def back(self):
+        """The browser's Back button: loads the previous history entry and
+        waits for it; returns the HTTP status. (history.back() run as a
+        script races the navigation it starts: the script's own answer can
+        come back as "target navigated".)"""
+        def navigate():
+            history = self.send("Page.getNavigationHistory")
+            entry = history["entries"][history["currentIndex"] - 1]
+            self.send("Page.navigateToHistoryEntry", {"entryId": entry["id"]})
+        self._after_load(navigate, "the page before")
+        return self.status
+
     def evaluate(self, expression):
         """The value of a JavaScript expression in the page (awaited)."""
         answer = self.send("Runtime.evaluate", {"expression": expression, "returnByValue": True,
