@@ -174,6 +174,27 @@ class ProgramsListedOnce(unittest.TestCase):
         self.assertIn("Include %s\n" % (BUILDDIR / "apache-conf" / name).resolve(), conf)
 
 
+def installed_data():
+    """nobase_dist_pkgdata_DATA of Makefile.am: what make install (and so
+    the Debian package) puts in the data directory."""
+    text = (SRCDIR / "Makefile.am").read_text().replace("\\\n", " ")
+    return set(re.search(r"^nobase_dist_pkgdata_DATA\s*=(.*)$", text, re.M).group(1).split())
+
+
+class DataInstalled(unittest.TestCase):
+    def test_every_template_language_style_and_migration_is_installed(self):
+        # a template missing from the list works in the tests (they read
+        # the source tree) and fails on an installed server: the team
+        # page, the list's columns and the import's undo once did
+        shipped = set()
+        for folder, pattern in (("templates", "**/*.cs"), ("lang", "*.hdf"),
+                                ("static", "*"), ("sql", "*.sql")):
+            shipped.update(str(path.relative_to(SRCDIR))
+                           for path in (SRCDIR / folder).glob(pattern) if path.is_file())
+        self.assertGreater(len(shipped), 100)
+        self.assertEqual(sorted(shipped - installed_data()), [])
+
+
 class DeclaredLocations(unittest.TestCase):
     """What nginx does with each declared location, asked of the real nginx."""
 
