@@ -31,7 +31,7 @@ enum account_delete_sql { SQL_ADMINS_TOLD, ACCOUNT_DELETE_SQL__MAX };
 
 static struct db_query account_delete_sql[ACCOUNT_DELETE_SQL__MAX] = {
 	[SQL_ADMINS_TOLD] = { .sql =
-	    "SELECT id, email FROM admin"
+	    "SELECT id, email, language FROM admin"
 	    " WHERE shop_id = ? AND notify_deletions = 1 AND disabled_at IS NULL ORDER BY id" },
 };
 
@@ -125,6 +125,7 @@ tell_admins(struct request *req, const struct account_me *me)
 	char name[1024], when[64], now[32];
 	long long ids[64];
 	char emails[64][256];
+	int langs[64];
 	int count = 0, i;
 	time_t clock = time(NULL);
 	struct tm utc;
@@ -133,22 +134,26 @@ tell_admins(struct request *req, const struct account_me *me)
 		return -1;
 	while (count < 64 && db_fetch(admins) == 1) {
 		ids[count] = db_int(admins, 0);
+		/* each in their own language (sql/034), else the shop's */
+		langs[count] = lang_from_code(db_text(admins, 2));
+		if (langs[count] < 0)
+			langs[count] = (int)req->shop.lang;
 		snprintf(emails[count++], sizeof(emails[0]), "%s", db_text(admins, 1));
 	}
 	db_done(admins);
 	gmtime_r(&clock, &utc);
 	strftime(now, sizeof(now), "%Y-%m-%d %H:%M:%S", &utc);
-	format_local_when(now, req->shop.time_zone, req->shop.lang, when, sizeof(when));
 	snprintf(name, sizeof(name), "%s%s%s", me->first_name,
 	    me->first_name[0] != '\0' && me->last_name[0] != '\0' ? " " : "", me->last_name);
 	hdf_set_value(req->hdf, "Mail.CustomerName", name);
 	hdf_set_value(req->hdf, "Mail.CustomerEmail", me->email);
 	hdf_set_valuef(req->hdf, "Mail.CustomerId=%lld", me->id);
-	hdf_set_value(req->hdf, "Mail.When", when);
 	for (i = 0; i < count; i++) {
 		struct mail mail = { "account-deleted", emails[i], 0, ids[i] };
 
-		if (mail_queue_about(&req->context, &mail, NULL, me->id) != 0)
+		format_local_when(now, req->shop.time_zone, (enum lang)langs[i], when, sizeof(when));
+		hdf_set_value(req->hdf, "Mail.When", when);
+		if (mail_queue_about(&req->context, &mail, lang_codes[langs[i]], me->id) != 0)
 			return -1;
 	}
 	return 0;

@@ -94,11 +94,11 @@ customer_rows(struct request *req, enum customers_sql which, int pairs, long lon
 			if (value == NULL)
 				continue;
 			if (is_date) {
-				format_local_when(value, req->shop.time_zone, req->shop.lang, text,
+				format_local_when(value, req->shop.time_zone, req->lang, text,
 				    sizeof(text));
 				value = text;
 			} else if (money && strcmp(money, query->names[col]) == 0) {
-				format_money(strtoll(value, NULL, 10), currency, req->shop.lang, text,
+				format_money(strtoll(value, NULL, 10), currency, req->lang, text,
 				    sizeof(text));
 				value = text;
 			}
@@ -252,7 +252,7 @@ may_mail(struct request *req, int has_address, const int flags[2])
 		if (found == 1) {
 			state = granted ? "yes" : "no";
 			hdf_set_value(node, "channel", consent_channel_names[channel]);
-			format_local_date(at, req->shop.time_zone, req->shop.lang, date, sizeof(date));
+			format_local_date(at, req->shop.time_zone, req->lang, date, sizeof(date));
 			hdf_set_value(node, "date", date);
 		} else
 			state = flags[i] ? "flag" : "none";
@@ -346,17 +346,17 @@ customers_show(struct request *req)
 			if (db_text(detail, (unsigned int)i) != NULL)
 				hdf_set_value(req->hdf, name, db_text(detail, (unsigned int)i));
 		}
-		format_money(db_int(detail, 12), req->shop.currency, req->shop.lang, text, sizeof(text));
+		format_money(db_int(detail, 12), req->shop.currency, req->lang, text, sizeof(text));
 		hdf_set_value(req->hdf, "Customer.spent", text);
-		format_money(db_int(detail, 16), req->shop.currency, req->shop.lang, text, sizeof(text));
+		format_money(db_int(detail, 16), req->shop.currency, req->lang, text, sizeof(text));
 		hdf_set_value(req->hdf, "Customer.average", text);
-		format_local_date(db_text(detail, 13), req->shop.time_zone, req->shop.lang, text,
+		format_local_date(db_text(detail, 13), req->shop.time_zone, req->lang, text,
 		    sizeof(text));
 		hdf_set_value(req->hdf, "Customer.last_order", text);
-		format_local_date(db_text(detail, 14), req->shop.time_zone, req->shop.lang, text,
+		format_local_date(db_text(detail, 14), req->shop.time_zone, req->lang, text,
 		    sizeof(text));
 		hdf_set_value(req->hdf, "Customer.created", text);
-		format_local_when(db_text(detail, 15), req->shop.time_zone, req->shop.lang, text,
+		format_local_when(db_text(detail, 15), req->shop.time_zone, req->lang, text,
 		    sizeof(text));
 		hdf_set_value(req->hdf, "Customer.last_sign_in", text);
 		for (i = 0; i < sizeof(address_columns) / sizeof(address_columns[0]); i++) {

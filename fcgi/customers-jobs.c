@@ -54,11 +54,11 @@ job_load(struct request *req, struct job_view *view)
 		snprintf(view->error, sizeof(view->error), "%s", db_text(query, 5) ? db_text(query, 5) : "");
 		if (bulk_payload_read(db_text(query, 6), &view->payload) != 0)
 			view->payload.action = BULK_DEACTIVATE;
-		format_local_when(db_text(query, 7), req->shop.time_zone, req->shop.lang, text,
+		format_local_when(db_text(query, 7), req->shop.time_zone, req->lang, text,
 		    sizeof(text));
 		hdf_set_value(req->hdf, "Page.Job.Created", text);
 		if (db_text(query, 8) != NULL) {
-			format_local_when(db_text(query, 8), req->shop.time_zone, req->shop.lang, text,
+			format_local_when(db_text(query, 8), req->shop.time_zone, req->lang, text,
 			    sizeof(text));
 			hdf_set_value(req->hdf, "Page.Job.Finished", text);
 		}
@@ -93,7 +93,7 @@ set_count(struct request *req, const char *name, long long value)
 	char text[64], key[64];
 
 	hdf_set_int_value(req->hdf, name, (int)value);
-	format_count(value, req->shop.lang, text, sizeof(text));
+	format_count(value, req->lang, text, sizeof(text));
 	snprintf(key, sizeof(key), "%sText", name);
 	hdf_set_value(req->hdf, key, text);
 }

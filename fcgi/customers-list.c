@@ -254,9 +254,9 @@ row_date(struct request *req, struct db_query *query, unsigned int col, char *ou
 	int utc[6];
 
 	if (db_datetime(query, col, utc) == 0)
-		format_local_date_of(utc, req->shop.time_zone, req->shop.lang, out, size);
+		format_local_date_of(utc, req->shop.time_zone, req->lang, out, size);
 	else
-		format_local_date(db_text(query, col), req->shop.time_zone, req->shop.lang, out,
+		format_local_date(db_text(query, col), req->shop.time_zone, req->lang, out,
 		    size);
 }
 
@@ -284,7 +284,7 @@ row_to_page(struct request *req, struct db_query *query, const struct row_templa
 	row_date(req, query, 6, created, sizeof(created));
 	values[ROW_CREATED] = created;
 	values[ROW_ORDERS] = db_text(query, 7);
-	format_money(db_int(query, 8), req->shop.currency, req->shop.lang, spent, sizeof(spent));
+	format_money(db_int(query, 8), req->shop.currency, req->lang, spent, sizeof(spent));
 	values[ROW_SPENT] = spent;
 	row_date(req, query, 9, last_order, sizeof(last_order));
 	values[ROW_LAST_ORDER] = last_order;
@@ -319,7 +319,7 @@ row_to_tree(struct request *req, struct db_query *query, int n)
 	row_date(req, query, 6, text, sizeof(text));
 	hdf_set_value(row, "created", text);
 	hdf_set_value(row, "orders", db_text(query, 7));
-	format_money(db_int(query, 8), req->shop.currency, req->shop.lang, text, sizeof(text));
+	format_money(db_int(query, 8), req->shop.currency, req->lang, text, sizeof(text));
 	hdf_set_value(row, "spent", text);
 	row_date(req, query, 9, text, sizeof(text));
 	hdf_set_value(row, "last_order", text);
@@ -450,15 +450,15 @@ list_position(struct request *req, const struct customer_query *query, int shown
 	long long first = (query->page - 1) * query->size + 1;
 	char text[48];
 
-	format_count(first, req->shop.lang, text, sizeof(text));
+	format_count(first, req->lang, text, sizeof(text));
 	hdf_set_value(req->hdf, "Page.Position.First", text);
-	format_count(first + shown - 1, req->shop.lang, text, sizeof(text));
+	format_count(first + shown - 1, req->lang, text, sizeof(text));
 	hdf_set_value(req->hdf, "Page.Position.Last", text);
 	if ((matching >= 0 && matching <= CUSTOMER_COUNT_CAP) || (matching > CUSTOMER_COUNT_CAP &&
 	    (query->plan == CUSTOMER_PLAN_FILTERS || customer_query_counted(query) ||
 	    query->total >= 0))) {
 		format_count(matching > CUSTOMER_COUNT_CAP ? CUSTOMER_COUNT_CAP : matching,
-		    req->shop.lang, text, sizeof(text));
+		    req->lang, text, sizeof(text));
 		hdf_set_value(req->hdf, "Page.Position.Total", text);
 		if (matching > CUSTOMER_COUNT_CAP)
 			hdf_set_value(req->hdf, "Page.Position.MoreThan", "1");
@@ -466,7 +466,7 @@ list_position(struct request *req, const struct customer_query *query, int shown
 		    (int)(matching > CUSTOMER_COUNT_CAP ? CUSTOMER_COUNT_CAP + 1 : matching));
 	} else if (matching > CUSTOMER_COUNT_CAP) {
 		/* a search's walk: more than this page, how many is unknown */
-		format_count(query->size, req->shop.lang, text, sizeof(text));
+		format_count(query->size, req->lang, text, sizeof(text));
 		hdf_set_value(req->hdf, "Page.Position.Total", text);
 		hdf_set_value(req->hdf, "Page.Position.MoreThan", "1");
 	}
@@ -537,7 +537,7 @@ list_elsewhere(struct request *req, const struct customer_query *query)
 	customer_query_value(&wider, CUSTOMER_KEY_DIR, dir, sizeof(dir));
 	snprintf(view, sizeof(view), "%ssort=%s&dir=%s", filters, sort, dir);
 	hdf_set_value(req->hdf, "Page.ElsewhereView", view);
-	format_count(count > CUSTOMER_COUNT_CAP ? CUSTOMER_COUNT_CAP : count, req->shop.lang, text,
+	format_count(count > CUSTOMER_COUNT_CAP ? CUSTOMER_COUNT_CAP : count, req->lang, text,
 	    sizeof(text));
 	hdf_set_value(req->hdf, "Page.Elsewhere", text);
 	hdf_set_int_value(req->hdf, "Page.ElsewhereNumber", (int)count);

@@ -72,7 +72,7 @@ customers_failed_mails(struct request *req)
 		hdf_set_value(row, "subject", db_text(query, 3));
 		if (db_text(query, 4) != NULL)
 			hdf_set_value(row, "last_error", db_text(query, 4));
-		format_local_when(db_text(query, 5), req->shop.time_zone, req->shop.lang, text,
+		format_local_when(db_text(query, 5), req->shop.time_zone, req->lang, text,
 		    sizeof(text));
 		hdf_set_value(row, "created_at", text);
 	}

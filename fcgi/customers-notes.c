@@ -74,7 +74,7 @@ message_twin(struct request *req, char *when, size_t size)
 	if (db_exec(&req->app->db, twin, params, 4) < 0)
 		return -1;
 	if (db_fetch(twin) == 1 && db_text(twin, 0) != NULL)
-		format_local_when(db_text(twin, 0), req->shop.time_zone, req->shop.lang, when, size);
+		format_local_when(db_text(twin, 0), req->shop.time_zone, req->lang, when, size);
 	db_done(twin);
 	return 0;
 }
@@ -198,7 +198,7 @@ customers_note_delete_form(struct request *req)
 	found = db_fetch(query);
 	if (found == 1) {
 		hdf_set_value(req->hdf, "Page.Note.body", db_text(query, 0));
-		format_local_when(db_text(query, 1), req->shop.time_zone, req->shop.lang, text,
+		format_local_when(db_text(query, 1), req->shop.time_zone, req->lang, text,
 		    sizeof(text));
 		hdf_set_value(req->hdf, "Page.Note.created_at", text);
 	}

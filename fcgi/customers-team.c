@@ -74,7 +74,7 @@ team_to_page(struct request *req)
 		hdf_set_value(row, "role", db_text(list, 3));
 		hdf_set_value(row, "disabled", db_text(list, 4));
 		if (db_text(list, 5) != NULL) {
-			format_local_date(db_text(list, 5), req->shop.time_zone, req->shop.lang, date,
+			format_local_date(db_text(list, 5), req->shop.time_zone, req->lang, date,
 			    sizeof(date));
 			hdf_set_value(row, "last", date);
 		}

@@ -20,6 +20,7 @@
 #include "customers-bulkjob.h"
 #include "customers-list.h"
 #include "customers-settings.h"
+#include "customers-me.h"
 #include "customers-team.h"
 #include "site.h"
 
@@ -331,6 +332,8 @@ static const struct route routes[] = {
 	{ "GET", "/admin/settings", ACCESS_OWNER, NULL, customers_settings_form, NULL, 0 },
 	{ "POST", "/admin/settings", ACCESS_OWNER, settings_fields, customers_settings_save,
 	    customers_settings_invalid, 0 },
+	{ "GET", "/admin/me", ACCESS_ADMIN, NULL, customers_me, NULL, 0 },
+	{ "POST", "/admin/me", ACCESS_ADMIN, me_fields, customers_me_save, customers_me_invalid, 0 },
 	{ "GET", "/admin/team", ACCESS_OWNER, NULL, customers_team, NULL, 0 },
 	{ "POST", "/admin/team", ACCESS_OWNER, team_fields, customers_team_invite,
 	    customers_team_invalid, 0 },

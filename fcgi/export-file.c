@@ -287,7 +287,7 @@ write_header(struct request *req, struct sheet_out *out, const struct export_cho
 	int i;
 
 	for (i = 0; i < choice->count; i++) {
-		const char *header = export_header(choice->column[i], req->shop.lang);
+		const char *header = export_header(choice->column[i], req->lang);
 
 		if (sheet_out_text(out, header, strlen(header)) != 0)
 			return -1;
@@ -553,7 +553,7 @@ second_half_prepare(struct request *req, struct customer_query *query, const cha
 	/* the file is the open descriptor's alone: nothing is left behind,
 	 * whatever happens to the process */
 	unlink(path);
-	half->out = sheet_out_open(format, lang_codes[req->shop.lang], types,
+	half->out = sheet_out_open(format, lang_codes[req->lang], types,
 	    half->choice->count, folder, spool_sink, half);
 	if (half->out == NULL || sheet_out_continue(half->out) != 0)
 		return -1;
@@ -714,7 +714,7 @@ download_locked(struct request *req, struct customer_query *query,
 		page_error(req, 500, NULL);
 		goto done;
 	}
-	out = sheet_out_open(format, lang_codes[req->shop.lang], types, choice->count, folder,
+	out = sheet_out_open(format, lang_codes[req->lang], types, choice->count, folder,
 	    download_sink, &download);
 	if (out == NULL) {
 		page_error(req, 500, NULL);

@@ -77,7 +77,7 @@ columns_to_page(struct request *req, const struct export_choice *choice, const c
 		snprintf(name, sizeof(name), "Page.Columns.%d.Name", i);
 		hdf_set_value(req->hdf, name, export_columns[column].name);
 		snprintf(name, sizeof(name), "Page.Columns.%d.Header", i);
-		hdf_set_value(req->hdf, name, export_header(column, req->shop.lang));
+		hdf_set_value(req->hdf, name, export_header(column, req->lang));
 		if (i > 0) {
 			moved.column[i] = moved.column[i - 1];
 			moved.column[i - 1] = column;
@@ -112,7 +112,7 @@ columns_to_page(struct request *req, const struct export_choice *choice, const c
 		snprintf(name, sizeof(name), "Page.Others.%d.Name", n);
 		hdf_set_value(req->hdf, name, export_columns[i].name);
 		snprintf(name, sizeof(name), "Page.Others.%d.Header", n);
-		hdf_set_value(req->hdf, name, export_header(i, req->shop.lang));
+		hdf_set_value(req->hdf, name, export_header(i, req->lang));
 		page_link(link, sizeof(link), view, format, &added);
 		snprintf(name, sizeof(name), "Page.Others.%d.Add", n);
 		hdf_set_value(req->hdf, name, link);
@@ -156,12 +156,12 @@ recent_to_page(struct request *req)
 		snprintf(name, sizeof(name), "Page.Recent.%d", n);
 		if (hdf_get_node(req->hdf, name, &row) != STATUS_OK)
 			break;
-		format_local_when(db_text(log, 0), req->shop.time_zone, req->shop.lang, text,
+		format_local_when(db_text(log, 0), req->shop.time_zone, req->lang, text,
 		    sizeof(text));
 		hdf_set_value(row, "When", text);
 		hdf_set_value(row, "By", who != NULL && *who != '\0' ? who : db_text(log, 3));
 		if (db_text(log, 1) != NULL) {
-			format_count(db_int(log, 7), req->shop.lang, text, sizeof(text));
+			format_count(db_int(log, 7), req->lang, text, sizeof(text));
 			hdf_set_value(row, "Rows", text);
 			hdf_set_valuef(row, "RowCount=%lld", db_int(log, 7));
 			hdf_set_value(row, "Finished", "1");
@@ -180,7 +180,7 @@ recent_to_page(struct request *req)
 			text[0] = '\0';
 			for (i = 0; i < choice.count && used < sizeof(text); i++)
 				used += (size_t)snprintf(text + used, sizeof(text) - used, "%s%s",
-				    i ? ", " : "", export_header(choice.column[i], req->shop.lang));
+				    i ? ", " : "", export_header(choice.column[i], req->lang));
 			hdf_set_value(row, "Columns", text);
 		} else
 			hdf_set_value(row, "Columns", db_text(log, 5));
@@ -262,7 +262,7 @@ export_page(struct request *req)
 			hdf_set_value(req->hdf, "Page.Format", sheet_out_names[SHEET_OUT_CSV_EXCEL]);
 	}
 	hdf_set_valuef(req->hdf, "Page.Count=%lld", count);
-	format_count(count, req->shop.lang, text, sizeof(text));
+	format_count(count, req->lang, text, sizeof(text));
 	hdf_set_value(req->hdf, "Page.CountText", text);
 	/* the way back to the list as it was */
 	hdf_set_valuef(req->hdf, "Page.Back=/admin/customers?%s", view);

@@ -158,7 +158,7 @@ group_to_hdf(struct request *req, struct db_query *query, HDF *node)
 	hdf_set_value(node, "id", db_text(query, 0));
 	hdf_set_value(node, "name", db_text(query, 1));
 	hdf_set_value(node, "description", db_text(query, 2));
-	groups_discount_text(db_int(query, 3), req->shop.lang, text, sizeof(text));
+	groups_discount_text(db_int(query, 3), req->lang, text, sizeof(text));
 	hdf_set_value(node, "discount", text);
 	hdf_set_value(node, "discount_bp", db_text(query, 3));
 	hdf_set_value(node, "css_class", db_text(query, 4));

@@ -66,16 +66,16 @@ keys_list(struct request *req)
 		hdf_set_value(node, "id", db_text(query, 0));
 		hdf_set_value(node, "public_id", db_text(query, 1));
 		hdf_set_value(node, "name", db_text(query, 2));
-		format_local_when(db_text(query, 3), req->shop.time_zone, req->shop.lang, when,
+		format_local_when(db_text(query, 3), req->shop.time_zone, req->lang, when,
 		    sizeof(when));
 		hdf_set_value(node, "created", when);
 		if (*db_text(query, 4) != '\0') {
-			format_local_when(db_text(query, 4), req->shop.time_zone, req->shop.lang,
+			format_local_when(db_text(query, 4), req->shop.time_zone, req->lang,
 			    when, sizeof(when));
 			hdf_set_value(node, "last_used", when);
 		}
 		if (*db_text(query, 5) != '\0') {
-			format_local_when(db_text(query, 5), req->shop.time_zone, req->shop.lang,
+			format_local_when(db_text(query, 5), req->shop.time_zone, req->lang,
 			    when, sizeof(when));
 			hdf_set_value(node, "revoked", when);
 		}
@@ -178,7 +178,7 @@ keys_revoke_form(struct request *req)
 		hdf_set_value(req->hdf, "Page.Key.public_id", db_text(one, 0));
 		hdf_set_value(req->hdf, "Page.Key.name", db_text(one, 1));
 		if (db_text(one, 2) != NULL && *db_text(one, 2) != '\0') {
-			format_local_when(db_text(one, 2), req->shop.time_zone, req->shop.lang, when,
+			format_local_when(db_text(one, 2), req->shop.time_zone, req->lang, when,
 			    sizeof(when));
 			hdf_set_value(req->hdf, "Page.Key.last_used", when);
 		}

@@ -194,11 +194,11 @@ mailing_to_hdf(struct request *req, struct db_query *query, HDF *node)
 		char shown[64];
 
 		if (c == 7) {
-			format_local_when(value, req->shop.time_zone, req->shop.lang, shown,
+			format_local_when(value, req->shop.time_zone, req->lang, shown,
 			    sizeof(shown));
 			value = shown;
 		} else if (c == 6 || (c >= 8 && c <= 10)) {
-			format_count(db_int(query, (unsigned int)c), req->shop.lang, shown,
+			format_count(db_int(query, (unsigned int)c), req->lang, shown,
 			    sizeof(shown));
 			value = shown;
 		}

@@ -130,7 +130,7 @@ count_to_hdf(struct request *req, HDF *node, struct customer_query *query)
 
 	if (count < 0)
 		return -1;
-	format_count(count > CUSTOMER_COUNT_CAP ? CUSTOMER_COUNT_CAP : count, req->shop.lang, text,
+	format_count(count > CUSTOMER_COUNT_CAP ? CUSTOMER_COUNT_CAP : count, req->lang, text,
 	    sizeof(text));
 	hdf_set_value(node, "count", text);
 	hdf_set_int_value(node, "number", count > CUSTOMER_COUNT_CAP ? CUSTOMER_COUNT_CAP + 1 :

@@ -56,7 +56,7 @@ import_errors(struct request *req)
 			return;
 		}
 	}
-	out = sheet_out_open(SHEET_OUT_CSV_EXCEL, lang_codes[req->shop.lang], types,
+	out = sheet_out_open(SHEET_OUT_CSV_EXCEL, lang_codes[req->lang], types,
 	    2 + SHEET_COLUMNS_MAX, NULL, errors_sink, req);
 	if (out == NULL) {
 		db_stream_close(&req->app->db, query);

@@ -271,7 +271,7 @@ errors_to_hdf(struct request *req, const struct import_view *view, int dry_run)
 		if (n > 0 && more > 0) {
 			char text[32];
 
-			format_count(more, req->shop.lang, text, sizeof(text));
+			format_count(more, req->lang, text, sizeof(text));
 			hdf_set_value(req->hdf, "Page.ErrorsMore.Text", text);
 			hdf_set_int_value(req->hdf, "Page.ErrorsMore.Count",
 			    (int)(more > 1000000 ? 1000000 : more));
@@ -312,7 +312,7 @@ job_render(struct request *req, const struct import_view *view)
 			progress = total;
 		hdf_set_valuef(req->hdf, "Page.Import.Progress=%lld", progress);
 		hdf_set_valuef(req->hdf, "Page.Import.Total=%lld", total);
-		format_count(progress, req->shop.lang, text, sizeof(text));
+		format_count(progress, req->lang, text, sizeof(text));
 		hdf_set_value(req->hdf, "Page.Import.ProgressText", text);
 		hdf_set_int_value(req->hdf, "Page.Import.Percent", (int)(progress * 100 / total));
 		/* the pace of the run so far, from when it started */
@@ -320,7 +320,7 @@ job_render(struct request *req, const struct import_view *view)
 			long long left = (total - progress) * view->elapsed / progress;
 
 			if (progress / view->elapsed >= 1) {
-				format_count(progress / view->elapsed, req->shop.lang, text, sizeof(text));
+				format_count(progress / view->elapsed, req->lang, text, sizeof(text));
 				hdf_set_value(req->hdf, "Page.Import.Rate", text);
 			}
 			hdf_set_valuef(req->hdf, "Page.Import.LeftMinutes=%lld", (left + 59) / 60);

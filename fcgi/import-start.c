@@ -54,22 +54,22 @@ history_to_hdf(struct request *req)
 		if (hdf_get_node(req->hdf, name, &row) != STATUS_OK)
 			break;
 		hdf_set_value(row, "Id", db_text(query, 0));
-		format_local_when(db_text(query, 1), req->shop.time_zone, req->shop.lang, text,
+		format_local_when(db_text(query, 1), req->shop.time_zone, req->lang, text,
 		    sizeof(text));
 		hdf_set_value(row, "When", text);
 		hdf_set_value(row, "By", db_text(query, 2) ? db_text(query, 2) : "");
 		hdf_set_value(row, "Source", db_text(query, 3));
 		hdf_set_value(row, "FileName", db_text(query, 4));
 		hdf_set_value(row, "State", db_text(query, 5));
-		format_count(db_int(query, 6), req->shop.lang, text, sizeof(text));
+		format_count(db_int(query, 6), req->lang, text, sizeof(text));
 		hdf_set_value(row, "Rows", text);
-		format_count(db_int(query, 7), req->shop.lang, text, sizeof(text));
+		format_count(db_int(query, 7), req->lang, text, sizeof(text));
 		hdf_set_value(row, "New", text);
-		format_count(db_int(query, 8), req->shop.lang, text, sizeof(text));
+		format_count(db_int(query, 8), req->lang, text, sizeof(text));
 		hdf_set_value(row, "Updated", text);
-		format_count(db_int(query, 9), req->shop.lang, text, sizeof(text));
+		format_count(db_int(query, 9), req->lang, text, sizeof(text));
 		hdf_set_value(row, "Invalid", text);
-		format_count(db_int(query, 10), req->shop.lang, text, sizeof(text));
+		format_count(db_int(query, 10), req->lang, text, sizeof(text));
 		hdf_set_value(row, "Removed", text);
 	}
 	db_done(query);
@@ -266,7 +266,7 @@ import_sample(struct request *req)
 	size_t i;
 	int status = 0;
 
-	out = sheet_out_open(SHEET_OUT_CSV_EXCEL, lang_codes[req->shop.lang], types,
+	out = sheet_out_open(SHEET_OUT_CSV_EXCEL, lang_codes[req->lang], types,
 	    SHEET_COLUMNS_MAX, NULL, sample_sink, req);
 	if (out == NULL) {
 		page_error(req, 500, NULL);

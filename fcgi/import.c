@@ -249,7 +249,7 @@ set_count(struct request *req, HDF *node, const char *name, long long value)
 	char text[64], key[64];
 
 	hdf_set_valuef(node, "%s=%lld", name, value);
-	format_count(value, req->shop.lang, text, sizeof(text));
+	format_count(value, req->lang, text, sizeof(text));
 	snprintf(key, sizeof(key), "%sText", name);
 	hdf_set_value(node, key, text);
 }
@@ -261,7 +261,7 @@ set_when(struct request *req, HDF *node, const char *name, const char *sql_utc)
 
 	if (sql_utc == NULL)
 		return;
-	format_local_when(sql_utc, req->shop.time_zone, req->shop.lang, text, sizeof(text));
+	format_local_when(sql_utc, req->shop.time_zone, req->lang, text, sizeof(text));
 	hdf_set_value(node, name, text);
 }
 

@@ -39,7 +39,7 @@ enum login_sql {
 
 static struct db_query login_sql[LOGIN_SQL__MAX] = {
 	[SQL_ADMIN_BY_EMAIL] = { .sql =
-	    "SELECT id, password_hash FROM admin"
+	    "SELECT id, password_hash, language FROM admin"
 	    " WHERE shop_id = ? AND email = ? AND disabled_at IS NULL" },
 	[SQL_ADMIN_SIGNED_IN] = { .sql =
 	    "UPDATE admin SET last_sign_in_at = NOW() WHERE id = ? AND shop_id = ?" },
@@ -798,6 +798,7 @@ forgot_submit(struct request *req)
 	struct db_param params[2] = { DB_INT(req->shop.id), DB_TEXT(email) };
 	struct token_new token;
 	long long admin_id = 0;
+	char language[3] = "";
 	struct ratelimit_use limits[2] = {
 		{ &limit_link_address, address_key }, { &limit_link_ip, client_key(req, ip) }
 	};
@@ -817,8 +818,11 @@ forgot_submit(struct request *req)
 		page_error(req, 500, NULL);
 		return;
 	}
-	if (db_fetch(find) == 1)
+	if (db_fetch(find) == 1) {
 		admin_id = db_int(find, 0);
+		/* in the admin's own language (sql/034), else the shop's */
+		snprintf(language, sizeof(language), "%s", db_text(find, 2) ? db_text(find, 2) : "");
+	}
 	db_done(find);
 	/* An admin's address must not be told from another by the time the
 	 * answer takes, so every address gets the same work (the token, the
@@ -837,7 +841,7 @@ forgot_submit(struct request *req)
 		if (status == 0) {
 			hdf_set_valuef(req->hdf, "Mail.Link=%s/admin/login/reset?token=%s", link_base,
 			    token.token);
-			status = mail_queue(&req->context, &mail);
+			status = mail_queue_in(&req->context, &mail, language);
 		}
 	}
 	if (status == 0)

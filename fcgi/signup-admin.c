@@ -215,7 +215,7 @@ text_to_page(struct request *req, enum consent_purpose purpose, const char *lang
 		snprintf(name, sizeof(name), "Page.Texts.%s.%s.Version", text_purpose_names[purpose],
 		    language);
 		hdf_set_value(req->hdf, name, db_text(info, 0));
-		format_local_when(db_text(info, 1), req->shop.time_zone, req->shop.lang, when,
+		format_local_when(db_text(info, 1), req->shop.time_zone, req->lang, when,
 		    sizeof(when));
 		snprintf(name, sizeof(name), "Page.Texts.%s.%s.At", text_purpose_names[purpose],
 		    language);
@@ -432,7 +432,7 @@ queue_render(struct request *req, int status)
 		hdf_set_value(row, "email", db_text(queue, 3));
 		hdf_set_value(row, "phone", db_text(queue, 4));
 		hdf_set_value(row, "message", db_text(queue, 5));
-		format_local_when(db_text(queue, 6), req->shop.time_zone, req->shop.lang, when,
+		format_local_when(db_text(queue, 6), req->shop.time_zone, req->lang, when,
 		    sizeof(when));
 		hdf_set_value(row, "when", when);
 	}

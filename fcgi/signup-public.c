@@ -152,7 +152,7 @@ static struct db_query signup_public_sql[SIGNUP_PUBLIC_SQL__MAX] = {
 	    "       last_sign_in_at = IF(? = 1, NOW(), last_sign_in_at)"
 	    " WHERE id = ? AND shop_id = ?" },
 	[SQL_NOTIFY_ADMINS] = { .sql =
-	    "SELECT id, email FROM admin"
+	    "SELECT id, email, language FROM admin"
 	    " WHERE shop_id = ? AND notify_signups = 1 AND disabled_at IS NULL ORDER BY id" },
 	/* the waiting requests up to and including the customer's own */
 	[SQL_QUEUE_PLACE] = { .sql =
@@ -942,6 +942,7 @@ notify_admins(struct request *req, long long customer_id, const struct confirmed
 	struct db_param params[1] = { DB_INT(req->shop.id) };
 	long long ids[SIGNUP_NOTIFY_MAX];
 	char emails[SIGNUP_NOTIFY_MAX][256];
+	char languages[SIGNUP_NOTIFY_MAX][3];	/* "" for the shop's (sql/034) */
 	int n = 0, i;
 
 	if (run(req, SQL_NOTIFY_ADMINS, params, 1) < 0)
@@ -949,6 +950,8 @@ notify_admins(struct request *req, long long customer_id, const struct confirmed
 	while (n < SIGNUP_NOTIFY_MAX && db_fetch(admins) == 1) {
 		ids[n] = db_int(admins, 0);
 		snprintf(emails[n], sizeof(emails[n]), "%s", db_text(admins, 1));
+		snprintf(languages[n], sizeof(languages[n]), "%s",
+		    db_text(admins, 2) != NULL ? db_text(admins, 2) : "");
 		n++;
 	}
 	db_done(admins);
@@ -960,7 +963,7 @@ notify_admins(struct request *req, long long customer_id, const struct confirmed
 	for (i = 0; i < n; i++) {
 		struct mail mail = { "signup-admin-waiting", emails[i], 0, ids[i] };
 
-		if (mail_queue_about(&req->context, &mail, NULL, customer_id) != 0)
+		if (mail_queue_about(&req->context, &mail, languages[i], customer_id) != 0)
 			return -1;
 	}
 	return 0;

@@ -104,17 +104,17 @@ view_words(struct request *req, const struct customer_query *query, HDF *node, i
 		if (ranges[r].dates == 1) {
 			char written[64];
 
-			format_date(from, req->shop.lang, written, sizeof(written));
+			format_date(from, req->lang, written, sizeof(written));
 			snprintf(from, sizeof(from), "%s", written);
-			format_date(to, req->shop.lang, written, sizeof(written));
+			format_date(to, req->lang, written, sizeof(written));
 			snprintf(to, sizeof(to), "%s", written);
 		} else if (ranges[r].dates == 2) {
 			/* whole units of the shop's currency */
 			if (from[0] != '\0')
-				format_money(atoll(from) * 100, req->shop.currency, req->shop.lang, from,
+				format_money(atoll(from) * 100, req->shop.currency, req->lang, from,
 				    sizeof(from));
 			if (to[0] != '\0')
-				format_money(atoll(to) * 100, req->shop.currency, req->shop.lang, to,
+				format_money(atoll(to) * 100, req->shop.currency, req->lang, to,
 				    sizeof(to));
 		}
 		view_range(req, from, to, text, sizeof(text));

@@ -19,7 +19,7 @@
   </nav>
   <form class="signout" method="post" action="/admin/logout">
     <input type="hidden" name="csrf" value="<?cs var:Page.Csrf ?>">
-    <span class="who"><?cs var:Admin.Email ?></span>
+    <a class="who" href="/admin/me" title="<?cs var:Lang.Nav.MyAccount ?>"><span class="who-email"><?cs var:Admin.Email ?></span><span class="who-short"><?cs var:Lang.Nav.MyAccount ?></span></a>
     <button type="submit" class="link"><?cs var:Lang.Nav.SignOut ?></button>
   </form>
   <?cs /if ?>

@@ -238,6 +238,12 @@ shop_resolve(struct request *req)
 		req->shop.labels_version = db_int(query, DOOR_COL_LABELS);
 		session_door_read(req, query);
 	}
+	/* the admin pages in the admin's own language; the customers' pages
+	 * in the shop's (an admin signed in on the same browser reads them
+	 * as its customers do) */
+	req->lang = found == 1 && req->session.admin_lang >= 0 &&
+	    request_area(req)->visitor == ACCESS_ADMIN ?
+	    (enum lang)req->session.admin_lang : req->shop.lang;
 	db_done(query);
 	req->shop.found_by_host = found == 1 && (query == &core_sql[CORE_DOOR_BY_HOST] ||
 	    query == &core_sql[CORE_DOOR_PLAIN_BY_HOST]);
@@ -426,6 +432,7 @@ request_context(struct request *req)
 	ctx->db = &req->app->db;
 	ctx->shop_id = req->shop.id;
 	ctx->shop = &req->shop;
+	ctx->page_lang = req->lang;
 	ctx->config = req->app->config;
 	ctx->hdf = req->hdf;
 	ctx->secret = req->app->secret;
@@ -449,13 +456,13 @@ request_context(struct request *req)
 	    req->shop.found_by_host ? req->shop.host : NULL, port);
 }
 
-/* What the door put into the tree for the handler: the shop's language
- * and name. */
+/* What the door put into the tree for the handler: the pages' language
+ * and the shop's name. */
 static void
 request_tree_door(struct request *req)
 {
 	request_link_lang(req);
-	hdf_set_value(req->hdf, "Page.Lang", lang_codes[req->shop.lang]);
+	hdf_set_value(req->hdf, "Page.Lang", lang_codes[req->lang]);
 	hdf_set_value(req->hdf, "Shop.Name", req->shop.name);
 }
 
@@ -465,6 +472,7 @@ static void tree_empty(HDF *tree, int keep_request);
 struct request_door {
 	struct shop shop;
 	struct session session;
+	enum lang lang;
 	int status;
 	int token_page;
 	int headers_len;
@@ -475,6 +483,7 @@ request_door_keep(struct request *req, struct request_door *door)
 {
 	door->shop = req->shop;
 	door->session = req->session;
+	door->lang = req->lang;
 	door->status = req->status;
 	door->token_page = req->token_page;
 	door->headers_len = req->headers.len;
@@ -489,6 +498,7 @@ request_door_back(struct request *req, const struct request_door *door)
 {
 	req->shop = door->shop;
 	req->session = door->session;
+	req->lang = door->lang;
 	req->status = door->status;
 	req->token_page = door->token_page;
 	req->headers.len = door->headers_len;

@@ -37,6 +37,7 @@ context_for_shop(struct shop_context *ctx, struct db *db, HDF *config, long long
 	if (found != 1)
 		return found;
 	ctx->shop_id = ctx->own_shop->id;
+	ctx->page_lang = ctx->own_shop->lang;
 	if (lang_load(&ctx->own_hdf, ctx->data_dir, NULL) != 0)
 		return -1;
 	ctx->hdf = ctx->own_hdf;
@@ -90,11 +91,10 @@ context_end(struct shop_context *ctx)
 void
 context_link_lang(struct shop_context *ctx, const char *code)
 {
-	int lang = ctx->shop->lang, i;
+	int lang = lang_from_code(code);
 
-	for (i = 0; code != NULL && i < LANG__MAX; i++)
-		if (strcmp(code, lang_codes[i]) == 0)
-			lang = i;
+	if (lang < 0)
+		lang = ctx->page_lang;
 	lang_link(ctx->hdf, lang);
 	hdf_set_value(ctx->hdf, "Page.Lang", lang_codes[lang]);
 }
@@ -132,7 +132,7 @@ shop_from_row(struct db_query *query, struct shop *out)
 	    db_text(query, 8) ? db_text(query, 8) : "");
 	snprintf(out->time_zone, sizeof(out->time_zone), "%s",
 	    db_text(query, 9) ? db_text(query, 9) : "UTC");
-	out->lang = lang && strcmp(lang, "en") == 0 ? LANG_EN : LANG_FR;
+	out->lang = lang_from_code(lang) == LANG_EN ? LANG_EN : LANG_FR;
 }
 
 int

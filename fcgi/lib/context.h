@@ -63,6 +63,9 @@ struct shop_context {
 	/* where mail is rendered: Lang_<code> trees, a Lang link to the
 	 * shop's, Shop.Name, and the caller's Mail.* values */
 	HDF *hdf;
+	/* the language hdf's Lang is linked to between mails: the request's
+	 * pages' (request.lang), the shop's outside a request */
+	enum lang page_lang;
 	const char *secret;
 	const char *data_dir;
 	enum context_actor actor;
@@ -103,7 +106,7 @@ int context_link_base(const struct shop_context *ctx, char *out, size_t size);
 void context_end(struct shop_context *ctx);
 
 /* Points the context's Lang (and Page.Lang) at the tree of code when it
- * is a language Fidèle speaks, else at the shop's. */
+ * is a language Fidèle speaks, else at its pages' (page_lang). */
 void context_link_lang(struct shop_context *ctx, const char *code);
 
 /* Adds a row to the timeline (customer_id and admin_id may be 0), with the

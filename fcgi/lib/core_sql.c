@@ -8,7 +8,7 @@
 /* The door: the request's shop with its signed-in admin (the hash NULL
  * when there is no cookie), who must still belong to the shop and not be
  * disabled; then what the provider set for the shop
- * (sql/025) and the admin's chosen list columns. Every read is on a
+ * (sql/025), the admin's chosen list columns and own language (sql/034). Every read is on a
  * primary key. Columns: enum door_column. A program that shows the shop's
  * alerts (app.door_alerts: the customer list) reads them in the same trip,
  * for that admin: the shop's failed mails and the newest queued or running
@@ -27,7 +27,7 @@
     "                                WHERE ja.shop_id = s.id AND ja.kind = ?)),"
 #define DOOR_REST(labels) \
     "       s.disabled_at IS NOT NULL, s.upload_limit_mb, " labels "," \
-    "       a.list_columns"
+    "       a.list_columns, a.language"
 #define DOOR_COLUMNS DOOR_SHOP_ADMIN DOOR_ALERTS DOOR_REST("COALESCE(lv.version, 0)")
 #define DOOR_PLAIN_COLUMNS DOOR_SHOP_ADMIN " NULL, NULL," DOOR_REST("0")
 #define DOOR_SESSION_JOINS \

@@ -52,7 +52,8 @@ enum door_column {
 	DOOR_COL_DISABLED = 17,	/* 1: the provider disabled the shop */
 	DOOR_COL_UPLOAD_MB = 18,	/* the shop's upload limit in MiB, or NULL */
 	DOOR_COL_LABELS = 19,	/* the version of its groups and tags (sql/027) */
-	DOOR_COL_LIST_COLUMNS = 20	/* the admin's chosen list columns, or NULL */
+	DOOR_COL_LIST_COLUMNS = 20,	/* the admin's chosen list columns, or NULL */
+	DOOR_COL_ADMIN_LANG = 21	/* the admin's own language, or NULL: the shop's */
 };
 
 extern struct db_query core_sql[CORE_SQL__MAX];

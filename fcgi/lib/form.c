@@ -119,7 +119,7 @@ field_value_check(const struct field *field, char *value)
 	case FIELD_CHOICE:
 		return field_choice(field, value) >= 0 ? NULL : "Error.Field.Choice";
 	case FIELD_LANG:
-		return strcmp(value, "fr") == 0 || strcmp(value, "en") == 0 ? NULL : "Error.Field.Lang";
+		return lang_from_code(value) >= 0 ? NULL : "Error.Field.Lang";
 	case FIELD_IDS:
 		return *value >= '1' && *value <= '9' && strlen(value) <= 18 &&
 		    strspn(value, "0123456789") == strlen(value) ? NULL : "Error.Field.Number";

@@ -14,6 +14,17 @@ const char *const lang_codes[LANG__MAX] = {
 	[LANG_EN] = "en",
 };
 
+int
+lang_from_code(const char *code)
+{
+	int i;
+
+	for (i = 0; code != NULL && i < LANG__MAX; i++)
+		if (strcmp(code, lang_codes[i]) == 0)
+			return i;
+	return -1;
+}
+
 /* The folder of lang/ and the sections read for the languages read at
  * their first use (set by lang_load_on_use: one per process, from its
  * configuration and its program). */

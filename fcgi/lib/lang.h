@@ -16,6 +16,9 @@ enum lang {
 /* The code of each language, indexed by enum lang. */
 extern const char *const lang_codes[LANG__MAX];
 
+/* The language of a code ("fr"), or -1 for NULL or a code it is not. */
+int lang_from_code(const char *code);
+
 /* The top-level sections of a language file that the core's pages,
  * mails and messages use (layout.cs, error.cs, macros.cs, fcgi/lib/),
  * read for every program. A web program reads these and the sections

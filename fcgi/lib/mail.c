@@ -109,7 +109,9 @@ mail_render_queue(struct shop_context *ctx, const struct mail *mail, const char 
 	string_init(&text);
 	string_init(&html);
 	hdf_set_value(ctx->hdf, "Mail.Recipient", mail->recipient);
-	context_link_lang(ctx, language);
+	/* a mail says nothing of its language: the shop's */
+	context_link_lang(ctx, lang_from_code(language) >= 0 ? language :
+	    lang_codes[ctx->shop->lang]);
 	if (mail_greeting(ctx, mail, first_name) != 0)
 		goto out;
 	snprintf(template, sizeof(template), "mail/%s.txt.cs", mail->name);
@@ -120,7 +122,7 @@ mail_render_queue(struct shop_context *ctx, const struct mail *mail, const char 
 	snprintf(template, sizeof(template), "mail/%s.html.cs", mail->name);
 	if (page_render_text(ctx->hdf, ctx->data_dir, template, "html", &html) != 0)
 		goto out;
-	/* the page that follows speaks the shop's language again */
+	/* the page that follows speaks its own language again */
 	context_link_lang(ctx, NULL);
 	/* the text template's first line is the subject */
 	if (text.buf == NULL || strncmp(text.buf, "Subject: ", 9) != 0 ||

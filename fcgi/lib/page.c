@@ -440,7 +440,7 @@ page_context(struct request *req)
 	if (hdf_get_obj(req->hdf, "Lang") == NULL)
 		request_link_lang(req);
 	if (hdf_get_obj(req->hdf, "Page.Lang") == NULL)
-		hdf_set_value(req->hdf, "Page.Lang", lang_codes[req->shop.lang]);
+		hdf_set_value(req->hdf, "Page.Lang", lang_codes[req->lang]);
 	hdf_set_value(req->hdf, "Page.Path", req->path);
 	if (hdf_get_obj(req->hdf, "Page.Home") == NULL)
 		hdf_set_value(req->hdf, "Page.Home", request_area(req)->home);

@@ -172,7 +172,7 @@ request_field_choice(struct request *req, const struct field *field, int fallbac
 void
 request_link_lang(struct request *req)
 {
-	lang_link(req->hdf, req->shop.lang);
+	lang_link(req->hdf, req->lang);
 }
 
 const char *

@@ -223,6 +223,9 @@ struct session {
 	/* the signed-in admin's chosen list columns (admin.list_columns), ""
 	 * for the default ones */
 	char list_columns[256];
+	/* the admin's own language (admin.language, sql/034), or -1: the
+	 * shop's */
+	int admin_lang;
 };
 
 /* The API key that signed a ROUTE_KEY request (keyauth.c). */
@@ -255,6 +258,10 @@ struct request {
 	struct upload_state *uploads;	/* the files of a ROUTE_UPLOAD POST (upload.c) */
 	struct shop shop;
 	struct session session;
+	/* the language of the pages, their numbers and dates and the files
+	 * an admin downloads: the signed-in admin's own, else the shop's.
+	 * shop.lang stays the shop's: what its customers read, and mails. */
+	enum lang lang;
 	/* what services (mail, events, tokens, the customer writer) act
 	 * with: this shop, this database, this tree, the signed-in actor */
 	struct shop_context context;

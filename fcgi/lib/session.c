@@ -78,6 +78,7 @@ session_door_read(struct request *req, struct db_query *door)
 	struct session *session = &req->session;
 
 	session->admin_idle = session->customer_idle = -1;
+	session->admin_lang = -1;
 	if (db_text(door, DOOR_COL_ADMIN) == NULL) {
 		session->cookie[0] = '\0';	/* expired or unknown: nothing to drop later */
 		return;
@@ -94,6 +95,7 @@ session_door_read(struct request *req, struct db_query *door)
 	session->job_id = db_text(door, DOOR_COL_JOB) != NULL ? db_int(door, DOOR_COL_JOB) : 0;
 	snprintf(session->list_columns, sizeof(session->list_columns), "%s",
 	    db_text(door, DOOR_COL_LIST_COLUMNS) != NULL ? db_text(door, DOOR_COL_LIST_COLUMNS) : "");
+	session->admin_lang = lang_from_code(db_text(door, DOOR_COL_ADMIN_LANG));
 }
 
 /* Loads the customer's session from its cookie, if any. Returns 0, or -1
