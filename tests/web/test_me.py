@@ -10,6 +10,7 @@ import unittest
 from fixtures import ALPHA_HOST, ALPHA_OWNER
 import web
 from inbox import clear_limits, drain_outbox, html_part, mails_to, wait_for_mail
+import signup_steps
 
 READER = ("reader@alpha.test", "alpha-reader-password")
 
@@ -120,6 +121,27 @@ class MyAccount(unittest.TestCase):
         # the answer to the form, after the mail, is still in English
         self.assertEqual(page_lang(self.reader.get(sent.header("Location") or
                                                    "/admin/customers/%s" % customer)), "en")
+
+    def test_the_shops_notices_reach_each_admin_in_their_own_language(self):
+        self.assertEqual(self.save({"language": "en"}).status, 303)
+        web.STACK.sql("UPDATE admin SET notify_signups = 1 WHERE email IN ('%s', '%s')"
+                      % (READER[0], ALPHA_OWNER[0]))
+        signup_steps.set_door("alpha", "waitlist")
+        try:
+            drain_outbox()
+            english, french = ("New request on the waiting list of",
+                               "Nouvelle demande sur la liste d'attente de")
+            before = (len(mails_to(READER[0], english)), len(mails_to(ALPHA_OWNER[0], french)))
+            answer = signup_steps.sign_up_and_confirm(web.Browser(ALPHA_HOST),
+                                                      "applies.in.french@example.org")
+            self.assertEqual(answer.status, 303)
+            self.assertIn(english, wait_for_mail(READER[0], before[0] + 1, english)[-1]["Subject"])
+            self.assertIn(french, wait_for_mail(ALPHA_OWNER[0], before[1] + 1,
+                                                french)[-1]["Subject"])
+            self.assertEqual(mails_to(READER[0], french), [])
+        finally:
+            signup_steps.set_door("alpha", "open")
+            web.STACK.sql("UPDATE admin SET notify_signups = 0")
 
     def test_bad_input_changes_nothing(self):
         self.assertEqual(self.save({"name": "Rachel", "language": "en"}).status, 303)
