@@ -81,8 +81,9 @@ static struct db_query admin_sql[ADMIN_SQL__MAX] = {
 	/* seed-demo computes customer totals itself; see the orders triggers */
 	[SQL_BULK_ORDERS_ON] = { .sql = "SET @fidele_bulk_orders = 1" },
 	[SQL_SHOP_URL_SET] = { .sql = "UPDATE shop SET public_url = ? WHERE id = ?" },
+	/* with the admin's own language, for their mails (sql/034) */
 	[SQL_ADMIN_ID] = { .sql =
-	    "SELECT id FROM admin WHERE shop_id = ? AND email = ? AND disabled_at IS NULL" },
+	    "SELECT id, language FROM admin WHERE shop_id = ? AND email = ? AND disabled_at IS NULL" },
 	[SQL_CUSTOMER_ID] = { .sql =
 	    "SELECT id FROM customer WHERE shop_id = ? AND email = ? AND erased_at IS NULL" },
 };
@@ -671,7 +672,7 @@ cmd_login_link(struct db *db, HDF *config, struct options *opts)
 	const char *slug;
 	struct shop_context ctx;
 	int send = flag_take(opts, "--send"), status;
-	char email[256], base[300] = "";
+	char email[256], base[300] = "", language[3] = "";
 	struct db_param params[2];
 	struct token_new token;
 	long long id, admin_id = 0;
@@ -692,8 +693,10 @@ cmd_login_link(struct db *db, HDF *config, struct options *opts)
 	query = &admin_sql[SQL_ADMIN_ID];
 	if (db_exec(db, query, params, 2) < 0)
 		return 1;
-	if (db_fetch(query) == 1)
+	if (db_fetch(query) == 1) {
 		admin_id = db_int(query, 0);
+		snprintf(language, sizeof(language), "%s", db_text(query, 1) ? db_text(query, 1) : "");
+	}
 	db_done(query);
 	if (admin_id == 0) {
 		log_err("%s is not an admin of %s (fidele-admin admin add)", email, slug);
@@ -712,7 +715,7 @@ cmd_login_link(struct db *db, HDF *config, struct options *opts)
 		struct mail mail = { "admin-reset", email, 0, admin_id };
 
 		hdf_set_valuef(ctx.hdf, "Mail.Link=%s/admin/login/reset?token=%s", base, token.token);
-		status = mail_queue(&ctx, &mail) != 0 ||
+		status = mail_queue_in(&ctx, &mail, language) != 0 ||
 		    event_add(&ctx, 0, admin_id, "admin.link_mailed", "fidele-admin") != 0;
 	}
 	if (status == 0)

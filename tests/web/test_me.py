@@ -105,6 +105,10 @@ class MyAccount(unittest.TestCase):
         self.assertEqual(page_lang(asked), "fr")    # nobody is signed in there
         message = wait_for_mail(READER[0], before + 1)[-1]
         self.assertIn("Choose a new password for", message["Subject"])
+        # and the link the provider mails them (fidele-admin login-link --send)
+        web.STACK.admin("login-link", "--shop", "alpha", "--email", READER[0], "--send")
+        message = wait_for_mail(READER[0], before + 2)[-1]
+        self.assertIn("Choose a new password for", message["Subject"])
         # a message this admin writes to a customer goes out in the shop's words
         customer, address = web.STACK.sql(
             "SELECT c.id, c.email FROM customer c JOIN shop s ON s.id = c.shop_id"
