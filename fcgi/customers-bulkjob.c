@@ -208,7 +208,8 @@ static struct db_query bulk_job_sql[BULK_JOB_SQL__MAX] = {
 	    " WHERE id = ? AND shop_id = ? AND worker_id = ? AND state = 'running'" },
 	/* what the mail at the end says, and to whom */
 	[BJ_END] = { .sql =
-	    "SELECT TIMESTAMPDIFF(SECOND, j.created_at, NOW()), j.changed, j.progress, a.email"
+	    "SELECT TIMESTAMPDIFF(SECOND, j.created_at, NOW()), j.changed, j.progress, a.email,"
+	    "       a.language"
 	    "  FROM job j JOIN admin a ON a.id = j.admin_id AND a.shop_id = j.shop_id"
 	    " WHERE j.id = ? AND j.shop_id = ? AND a.disabled_at IS NULL" },
 };
@@ -440,7 +441,7 @@ bulk_job_end(struct job_run *run, int failed_now)
 	long long seconds = 0, changed = 0, progress = 0, after;
 	long mail_after = hdf_get_int_value(run->config, "Jobs.MailAfterSeconds", 60);
 	char email[256] = "", text[64];
-	int found, status;
+	int found, status, lang = -1;
 
 	if (bulk_job_ready(run->db) != 0 || db_exec(run->db, query, params, 2) < 0)
 		return -1;
@@ -450,6 +451,7 @@ bulk_job_end(struct job_run *run, int failed_now)
 		changed = db_int(query, 1);
 		progress = db_int(query, 2);
 		snprintf(email, sizeof(email), "%s", db_text(query, 3) ? db_text(query, 3) : "");
+		lang = lang_from_code(db_text(query, 4));	/* -1: the shop's */
 	}
 	db_done(query);
 	if (found < 0)
@@ -466,7 +468,10 @@ bulk_job_end(struct job_run *run, int failed_now)
 		context_end(&ctx);
 		return -1;
 	}
+	if (lang < 0)
+		lang = ctx.shop->lang;
 	{
+		/* to the admin who started it, in their own language */
 		struct mail mail = { "customers-bulk", email, 0, run->admin_id };
 
 		if (payload.link[0] != '\0')
@@ -478,15 +483,15 @@ bulk_job_end(struct job_run *run, int failed_now)
 		if (payload.action < BULK__MAX && bulk_actions[payload.action].grouping)
 			hdf_set_value(ctx.hdf, "Mail.Target", payload.target);
 		hdf_set_int_value(ctx.hdf, "Mail.ChangedCount", changed > 1 ? 2 : (int)changed);
-		format_count(changed, ctx.shop->lang, text, sizeof(text));
+		format_count(changed, lang, text, sizeof(text));
 		hdf_set_value(ctx.hdf, "Mail.Changed", text);
-		format_count(progress - changed, ctx.shop->lang, text, sizeof(text));
+		format_count(progress - changed, lang, text, sizeof(text));
 		hdf_set_value(ctx.hdf, "Mail.Left", progress > changed ? text : "");
 		hdf_set_int_value(ctx.hdf, "Mail.LeftCount",
 		    progress - changed > 1 ? 2 : (int)(progress - changed));
 		if (failed_now)
 			hdf_set_value(ctx.hdf, "Mail.Failed", "1");
-		status = mail_queue(&ctx, &mail);
+		status = mail_queue_in(&ctx, &mail, lang_codes[lang]);
 	}
 	context_end(&ctx);
 	return status;

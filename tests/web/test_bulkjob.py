@@ -166,6 +166,22 @@ class BulkJob(JobsWorker, WorkerCase):
                               " WHERE id IN (%s)" % ",".join(self.ids)),
                          [["blocked", reason]])
 
+    def test_the_end_mail_is_in_the_language_the_admin_chose(self):
+        # the shop is French; the owner reads English (My account)
+        rows("UPDATE admin SET language = 'en' WHERE id = %s" % self.owner_id)
+        try:
+            before = len(web.STACK.messages())
+            self.queue("deactivate", q=self.tag)
+            self.run_worker()
+            mails = [m for m in web.STACK.messages()[before:] if m["To"] == ALPHA_OWNER[0]]
+            self.assertEqual(len(mails), 1)
+            self.assertIn("Your bulk action is done", mails[0]["Subject"])
+            text = mails[0].get_body(("plain",)).get_content()
+            self.assertIn("Your bulk action is done: 5 customers", text)
+            self.assertNotIn("clients", text)
+        finally:
+            rows("UPDATE admin SET language = NULL WHERE id = %s" % self.owner_id)
+
     def test_a_short_job_sends_no_mail(self):
         before = len(web.STACK.messages())
         job_id = self.queue("deactivate", q=self.tag)
