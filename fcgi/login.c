@@ -17,6 +17,7 @@
 
 #include "lib/app.h"
 #include "lib/crypto.h"
+#include "lib/lang.h"
 #include "lib/mail.h"
 #include "lib/page.h"
 #include "lib/ratelimit.h"
@@ -32,6 +33,7 @@ enum login_sql {
 	SQL_CUSTOMER_SIGNED_IN,
 	SQL_ADMIN_SET_PASSWORD,
 	SQL_ADMIN_END_SESSIONS,
+	SQL_ADMIN_LANGUAGE,
 	SQL_PAD_BEGIN,
 	SQL_PAD_UNDO,
 	LOGIN_SQL__MAX
@@ -60,6 +62,8 @@ static struct db_query login_sql[LOGIN_SQL__MAX] = {
 	/* a new password signs every other browser out */
 	[SQL_ADMIN_END_SESSIONS] = { .sql =
 	    "DELETE FROM session WHERE admin_id = ? AND shop_id = ?" },
+	[SQL_ADMIN_LANGUAGE] = { .sql =
+	    "SELECT language FROM admin WHERE id = ? AND shop_id = ?" },
 	/* work done only so that an unknown address takes as long as a known
 	 * one, then undone (see pad_begin) */
 	[SQL_PAD_BEGIN] = { .sql = "SAVEPOINT fidele_pad" },
@@ -477,6 +481,9 @@ account_request(struct request *req)
 		account_refuse(req, 429, "Account.TooMany");
 		return;
 	}
+	/* the mail is in the customer's language or the shop's: as plain CGI
+	 * reads a language at its first use, both are read whoever asks */
+	lang_read_all(req->hdf);
 	params[0] = DB_INT(req->shop.id);
 	params[1] = DB_TEXT(email);
 	if (db_exec(&req->app->db, find, params, 2) < 0) {
@@ -814,6 +821,7 @@ forgot_submit(struct request *req)
 		forgot_refuse(req, 429, "Account.TooMany");
 		return;
 	}
+	lang_read_all(req->hdf);	/* as account_request */
 	if (db_exec(&req->app->db, find, params, 2) < 0) {
 		page_error(req, 500, NULL);
 		return;
@@ -863,6 +871,28 @@ reset_expired(struct request *req)
 	page_render(req, 400, "login/expired.cs");
 }
 
+/* The password link's token (token_find's 1, 0 or -1); when it is
+ * found, the page speaks the language its admin chose, as the mail that
+ * brought them did. */
+static int
+reset_token(struct request *req, const char *mailed, struct token_found *token)
+{
+	struct db_query *query = &login_sql[SQL_ADMIN_LANGUAGE];
+	struct db_param params[2];
+	int found = token_find(&req->context, "admin_password", mailed, 0, token);
+
+	if (found != 1)
+		return found;
+	params[0] = DB_INT(token->admin_id);
+	params[1] = DB_INT(req->shop.id);
+	if (db_exec(&req->app->db, query, params, 2) < 0)
+		return -1;
+	if ((found = db_fetch(query)) == 1)
+		request_speak(req, lang_from_code(db_text(query, 0)));
+	db_done(query);
+	return found < 0 ? -1 : 1;
+}
+
 static void
 reset_form(struct request *req)
 {
@@ -872,7 +902,7 @@ reset_form(struct request *req)
 	int found;
 
 	req->token_page = 1;
-	found = token_find(&req->context, "admin_password", mailed, 0, &token);
+	found = reset_token(req, mailed, &token);
 	if (found < 0) {
 		page_error(req, 500, NULL);
 		return;
@@ -896,19 +926,19 @@ reset_submit(struct request *req)
 	int found, used, slot, retry_after;
 
 	req->token_page = 1;
-	if (text_length(password) < 10 || crypto_password_guessable(password)) {
-		hdf_set_value(req->hdf, "Page.Message", request_text(req,
-		    text_length(password) < 10 ? "Reset.TooShort" : "Reset.Guessable"));
-		req->status = 400;
-		reset_form(req);
-		return;
-	}
-	found = token_find(&req->context, "admin_password", mailed, 0, &token);
+	found = reset_token(req, mailed, &token);
 	if (found <= 0) {
 		if (found < 0)
 			page_error(req, 500, NULL);
 		else
 			reset_expired(req);
+		return;
+	}
+	if (text_length(password) < 10 || crypto_password_guessable(password)) {
+		hdf_set_value(req->hdf, "Page.Message", request_text(req,
+		    text_length(password) < 10 ? "Reset.TooShort" : "Reset.Guessable"));
+		req->status = 400;
+		reset_form(req);
 		return;
 	}
 	/* a mailed token was needed to get here: counted as a known browser
@@ -960,10 +990,20 @@ reset_submit(struct request *req)
 static void
 reset_invalid(struct request *req)
 {
-	const char *token = request_field(req, &reset_fields[RESET_TOKEN]);
+	const char *mailed = request_field(req, &reset_fields[RESET_TOKEN]);
+	struct token_found token;
+	int found;
 
-	if (token == NULL || strlen(token) != 64) {
+	if (mailed == NULL || strlen(mailed) != 64) {
 		reset_expired(req);
+		return;
+	}
+	/* the message in the language the form speaks */
+	if ((found = reset_token(req, mailed, &token)) <= 0) {
+		if (found < 0)
+			page_error(req, 500, NULL);
+		else
+			reset_expired(req);
 		return;
 	}
 	hdf_set_value(req->hdf, "Page.Message", request_text(req, "Reset.TooShort"));

@@ -148,6 +148,15 @@ lang_tree(HDF *base, int lang)
 }
 
 void
+lang_read_all(HDF *base)
+{
+	int i;
+
+	for (i = 0; i < LANG__MAX; i++)
+		lang_tree(base, i);
+}
+
+void
 lang_link(HDF *base, int lang)
 {
 	char target[16];

@@ -45,6 +45,12 @@ int lang_load_on_use(HDF **base, const char *data_dir, const char *sections);
  * readable. */
 HDF *lang_tree(HDF *base, int lang);
 
+/* Reads every language of base now that lang_load_on_use would read at
+ * its first use: for an answer that must take as long whatever language
+ * its mail is in (an address must not be told from another by its
+ * owner's language). Nothing to do after lang_load. */
+void lang_read_all(HDF *base);
+
 /* Links Lang of base to Lang_<code>, read first if need be (lang_tree). */
 void lang_link(HDF *base, int lang);
 

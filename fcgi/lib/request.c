@@ -175,6 +175,17 @@ request_link_lang(struct request *req)
 	lang_link(req->hdf, req->lang);
 }
 
+void
+request_speak(struct request *req, int lang)
+{
+	if (lang < 0 || lang >= LANG__MAX)
+		return;
+	req->lang = lang;
+	req->context.page_lang = lang;
+	request_link_lang(req);
+	hdf_set_value(req->hdf, "Page.Lang", lang_codes[lang]);
+}
+
 const char *
 request_text(struct request *req, const char *key)
 {

@@ -364,8 +364,14 @@ int request_field_choice(struct request *req, const struct field *field, int fal
  * it declares one of another kind. */
 const char *request_field_shared(struct request *req, const struct field *shared);
 
-/* Points the request's Lang at its shop's language tree. */
+/* Points the request's Lang at its language's tree (req->lang). */
 void request_link_lang(struct request *req);
+
+/* Answers in lang (enum lang; -1: as it was) from here on: the page,
+ * its strings built in C and a mail queued with no language of its own.
+ * For a page that finds out whom it speaks to from what it reads (a
+ * password link mailed in its admin's language). */
+void request_speak(struct request *req, int lang);
 
 /* The language tree of the request's shop, for strings built in C. */
 const char *request_text(struct request *req, const char *key);

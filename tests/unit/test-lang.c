@@ -58,6 +58,9 @@ main(void)
 	ok(has(hdf, "Lang_en.Export") && has(hdf, "Lang_en.Mail") && !has(hdf, "Lang_en.Login"),
 	    "at first use: the core's and the section named, no other");
 	ok(!has(hdf, "Lang_fr"), "French is not read for English");
+	lang_read_all(hdf);
+	ok(has(hdf, "Lang_fr.Export") && has(hdf, "Lang_en.Export"),
+	    "lang_read_all: every language read (a sign-in mail in either takes as long)");
 	hdf_destroy(&hdf);
 
 	return tap_done();

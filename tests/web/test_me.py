@@ -11,6 +11,7 @@ from fixtures import ALPHA_HOST, ALPHA_OWNER
 import web
 from inbox import clear_limits, drain_outbox, html_part, mails_to, wait_for_mail
 import signup_steps
+from test_admin_reset import reset_link
 
 READER = ("reader@alpha.test", "alpha-reader-password")
 
@@ -125,6 +126,40 @@ class MyAccount(unittest.TestCase):
         # the answer to the form, after the mail, is still in English
         self.assertEqual(page_lang(self.reader.get(sent.header("Location") or
                                                    "/admin/customers/%s" % customer)), "en")
+
+    def test_the_page_a_password_link_opens_speaks_the_admins_language(self):
+        self.assertEqual(self.save({"language": "en"}).status, 303)
+        drain_outbox()
+        before = len(mails_to(READER[0]))
+        web.Browser(ALPHA_HOST).submit("/admin/login/forgot", "/admin/login/forgot",
+                                       {"email": READER[0]})
+        path, token = reset_link(wait_for_mail(READER[0], before + 1)[-1]).groups()
+        browser = web.Browser(ALPHA_HOST)
+        form = browser.get(path)
+        self.assertEqual(form.status, 200)
+        self.assertEqual(page_lang(form), "en")
+        self.assertIn("New password", form.text())
+        for password in ("short", ""):
+            answer = browser.post("/admin/login/reset", {"token": token, "password": password,
+                                                         "csrf": form.csrf()})
+            self.assertEqual(answer.status, 400, password)
+            self.assertEqual(page_lang(answer), "en", password)
+            self.assertIn("Choose a password of at least 10 characters.", answer.text())
+        # an expired or made-up link: nobody known, the shop's language
+        wrong = browser.get("/admin/login/reset?token=" + "0" * 64)
+        self.assertEqual(wrong.status, 400)
+        self.assertEqual(page_lang(wrong), "fr")
+        answer = browser.post("/admin/login/reset", {"token": token, "password": READER[1],
+                                                     "csrf": form.csrf()})
+        self.assertEqual(answer.status, 303)
+        self.assertEqual(page_lang(browser.get("/admin/customers")), "en")
+        # the shop's other admins still get the shop's language there
+        drain_outbox()
+        before = len(mails_to(ALPHA_OWNER[0]))
+        web.Browser(ALPHA_HOST).submit("/admin/login/forgot", "/admin/login/forgot",
+                                       {"email": ALPHA_OWNER[0]})
+        path = reset_link(wait_for_mail(ALPHA_OWNER[0], before + 1)[-1]).group(1)
+        self.assertEqual(page_lang(web.Browser(ALPHA_HOST).get(path)), "fr")
 
     def test_the_shops_notices_reach_each_admin_in_their_own_language(self):
         self.assertEqual(self.save({"language": "en"}).status, 303)
