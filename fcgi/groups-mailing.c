@@ -37,7 +37,9 @@ enum mailing_sql {
 };
 
 /* a mailing's row as its pages show it (mailing_to_hdf's columns), its
- * counts read from the outbox; then MAILING_FROM */
+ * counts read from the outbox; then MAILING_FROM. target_label is what
+ * the target was called when it was sent (a group renamed since keeps
+ * it); a built-in segment's is said again in the reader's language. */
 #define MAILING_COLUMNS \
 	"m.id, m.kind, m.target_kind, m.target_label, m.subject, m.state," \
 	"       m.recipient_count, DATE_FORMAT(m.created_at, '%Y-%m-%d %H:%i:%s')," \
@@ -47,12 +49,14 @@ enum mailing_sql {
 	"          AND o.status = 'sent')," \
 	"       (SELECT COUNT(*) FROM outbox o WHERE o.mailing_id = m.id AND o.shop_id = m.shop_id" \
 	"          AND o.status IN ('failed', 'dismissed'))," \
-	"       COALESCE(a.email, '')"
+	"       COALESCE(a.email, ''), m.target_id"
 #define MAILING_FROM \
 	"  FROM mailing m LEFT JOIN admin a ON a.id = m.admin_id AND a.shop_id = m.shop_id"
 static const char *const mailing_columns[] = { "id", "kind", "target_kind", "target_label",
-	"subject", "state", "recipients", "created", "queued", "sent", "failed", "admin" };
+	"subject", "state", "recipients", "created", "queued", "sent", "failed", "admin",
+	"target_id" };
 #define MAILING_COLUMN_COUNT (sizeof(mailing_columns) / sizeof(mailing_columns[0]))
+#define MAILING_TARGET_ID (MAILING_COLUMN_COUNT - 1)
 
 static struct db_query mailing_sql[MAILING_SQL__MAX] = {
 	[SQL_MAILING_ADD] = { .sql =
@@ -68,7 +72,7 @@ static struct db_query mailing_sql[MAILING_SQL__MAX] = {
 	    " WHERE m.shop_id = ? ORDER BY m.id DESC LIMIT 100" },
 	/* one, with its text: its page, or a new mailing that starts from it */
 	[SQL_MAILING] = { .sql =
-	    "SELECT " MAILING_COLUMNS ", m.body, m.target_id" MAILING_FROM
+	    "SELECT " MAILING_COLUMNS ", m.body" MAILING_FROM
 	    " WHERE m.id = ? AND m.shop_id = ?" },
 	/* what a new mailing may go to */
 	[SQL_TARGETS] = { .sql =
@@ -112,6 +116,15 @@ const struct field mailing_send_fields[MAIL_POST__MAX + 1] = {
 	[POST_CHECKED] = { "checked", FIELD_TOKEN, 0, 64, 0, 0, NULL },
 };
 
+/* What a built-in segment (MAILING_BUILTIN_*) is called, in the
+ * request's language. */
+static const char *
+builtin_label(struct request *req, long long id)
+{
+	return request_text(req, id == MAILING_BUILTIN_NEW ? "Mailing.BuiltinNew" :
+	    "Mailing.BuiltinReturning");
+}
+
 /* The target the request names, looked up in the shop. 1, or 0 after
  * answering (404: unknown, another shop's, gone; 500). */
 static int
@@ -132,12 +145,8 @@ target_of(struct request *req, const char *text, struct mailing_target *target)
 	mailing_target_text(target, value, sizeof(value));
 	hdf_set_value(req->hdf, "Page.Target.value", value);
 	hdf_set_value(req->hdf, "Page.Target.kind", mailing_target_names[target->kind]);
-	if (target->kind == TARGET_BUILTIN)
-		hdf_set_value(req->hdf, "Page.Target.label", request_text(req,
-		    target->id == MAILING_BUILTIN_NEW ? "Mailing.BuiltinNew" :
-		    "Mailing.BuiltinReturning"));
-	else
-		hdf_set_value(req->hdf, "Page.Target.label", target->label);
+	hdf_set_value(req->hdf, "Page.Target.label", target->kind == TARGET_BUILTIN ?
+	    builtin_label(req, target->id) : target->label);
 	return 1;
 }
 
@@ -204,6 +213,9 @@ mailing_to_hdf(struct request *req, struct db_query *query, HDF *node)
 		}
 		hdf_set_value(node, mailing_columns[c], value);
 	}
+	if (db_text(query, 2) != NULL &&
+	    strcmp(db_text(query, 2), mailing_target_names[TARGET_BUILTIN]) == 0)
+		hdf_set_value(node, "target_label", builtin_label(req, db_int(query, MAILING_TARGET_ID)));
 }
 
 /* Runs SQL_MAILING for the shop's mailing id and fetches its row: 1 (the
@@ -550,7 +562,7 @@ mailing_page(struct request *req)
 	for (k = 0; k < TARGET__MAX; k++)
 		if (db_text(query, 2) != NULL && strcmp(db_text(query, 2), mailing_target_names[k]) == 0)
 			target.kind = (enum mailing_target_kind)k;
-	target.id = db_int(query, MAILING_COLUMN_COUNT + 1);
+	target.id = db_int(query, MAILING_TARGET_ID);
 	mailing_target_text(&target, value, sizeof(value));
 	hdf_set_value(node, "target", value);
 	hdf_set_value(req->hdf, "Page.Preview.Subject", db_text(query, 4));

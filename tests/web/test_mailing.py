@@ -285,7 +285,20 @@ class Mailing(WorkerCase):
             self.send("builtin:new", "system", browser=owner)
             self.run_worker()
             self.assertEqual(mailed(), ["new", "returning"])
+            # the segment is named in the language of whoever reads the
+            # list, not of whoever sent it
+            self.assertIn("Returning customers (2 orders or more)",
+                          owner.get("/admin/segments/mailings").text())
+            rows("UPDATE admin SET language = 'fr' WHERE email = '%s'" % BETA_OWNER[0])
+            listed = owner.get("/admin/segments/mailings").text()
+            self.assertIn("Clients réguliers (2 commandes ou plus)", listed)
+            self.assertNotIn("Returning customers", listed)
+            mailing_id = rows("SELECT MAX(id) FROM mailing WHERE shop_id = %s" % beta)[0][0]
+            one = owner.get("/admin/segments/mailings/%s" % mailing_id)
+            self.assertEqual(one.status, 200)
+            self.assertIn("Nouveaux clients (première commande depuis 30 jours)", one.text())
         finally:
+            rows("UPDATE admin SET language = NULL WHERE email = '%s'" % BETA_OWNER[0])
             ids = ",".join(people.values())
             rows("DELETE FROM orders WHERE customer_id IN (%s);"
                  "DELETE FROM outbox WHERE customer_id IN (%s);"
