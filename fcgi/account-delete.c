@@ -115,8 +115,8 @@ account_delete_token_invalid(struct request *req)
 	delete_expired(req);
 }
 
-/* Tells every admin who chose to be told, in the shop's language. 0 or
- * -1. */
+/* Tells every admin who chose to be told, each in their own language
+ * (My account), else the shop's. 0 or -1. */
 static int
 tell_admins(struct request *req, const struct account_me *me)
 {

@@ -89,8 +89,9 @@ const struct field new_fields[NEW__MAX + 1] = {
 	[NEW_ANYWAY] = { "anyway", FIELD_INT, 0, 1, 1, 1, NULL },
 };
 
-/* The shop's wording of the attestation in the admin's language (the
- * shop's), under Page.Attestation. 0, or -1. */
+/* The shop's wording of the attestation, under Page.Attestation: in the
+ * shop's language whatever the admin reads, as it is the version recorded
+ * with the customer. 0, or -1. */
 static int
 attestation_text(struct request *req)
 {

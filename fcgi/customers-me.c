@@ -31,12 +31,14 @@ me_render(struct request *req, int from_request)
 {
 	struct db_param params[2] = { DB_INT(req->session.admin_id), DB_INT(req->shop.id) };
 	struct db_query *read = db_cached(&req->app->db, me_read_sql);
+	int found;
 
 	if (read == NULL || db_exec(&req->app->db, read, params, 2) < 0) {
 		page_error(req, 500, NULL);
 		return;
 	}
-	if (db_fetch(read) == 1) {
+	found = db_fetch(read);
+	if (found == 1) {
 		hdf_set_value(req->hdf, "Page.Me.email", db_text(read, 0));
 		hdf_set_value(req->hdf, "Page.Me.role", db_text(read, 2));
 		hdf_set_value(req->hdf, "Page.Form.name", db_text(read, 1));
@@ -44,6 +46,11 @@ me_render(struct request *req, int from_request)
 		    db_text(read, 3) != NULL ? db_text(read, 3) : "shop");
 	}
 	db_done(read);
+	/* deleted since the door let the session in: no empty form */
+	if (found != 1) {
+		page_error(req, found < 0 ? 500 : 404, NULL);
+		return;
+	}
 	hdf_set_value(req->hdf, "Page.ShopLanguage", lang_codes[req->shop.lang]);
 	if (from_request) {
 		const char *name = request_field(req, &me_fields[ME_NAME]);

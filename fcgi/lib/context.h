@@ -60,8 +60,8 @@ struct shop_context {
 	long long shop_id;	/* shop->id, for the services that need only it */
 	const struct shop *shop;
 	HDF *config;
-	/* where mail is rendered: Lang_<code> trees, a Lang link to the
-	 * shop's, Shop.Name, and the caller's Mail.* values */
+	/* where mail is rendered: Lang_<code> trees, a Lang link to
+	 * page_lang's, Shop.Name, and the caller's Mail.* values */
 	HDF *hdf;
 	/* the language hdf's Lang is linked to between mails: the request's
 	 * pages' (request.lang), the shop's outside a request */
