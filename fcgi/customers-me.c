@@ -10,13 +10,18 @@
 #include "customers-me.h"
 #include "lib/page.h"
 
-/* "shop" is no language of the admin's own: the shop's, whichever it is
- * then (an owner who changes it changes it for them too) */
-static const char *const languages[] = { "shop", "fr", "en", NULL };
+/* an owner who changes the shop's language changes it for "shop" too */
+const char *const admin_languages[] = { "shop", "fr", "en", NULL };
+
+const char *
+admin_language_column(const char *choice)
+{
+	return choice == NULL || *choice == '\0' || strcmp(choice, "shop") == 0 ? NULL : choice;
+}
 
 const struct field me_fields[ME__MAX + 1] = {
 	[ME_NAME] = { "name", FIELD_TEXT, 0, 200, 0, 0, NULL },
-	[ME_LANGUAGE] = { "language", FIELD_CHOICE, 1, 4, 0, 0, languages },
+	[ME_LANGUAGE] = { "language", FIELD_CHOICE, 1, 4, 0, 0, admin_languages },
 };
 
 static const char me_read_sql[] =
@@ -83,7 +88,7 @@ customers_me_save(struct request *req)
 	const char *language = request_field(req, &me_fields[ME_LANGUAGE]);
 	struct db_param params[4] = {
 		DB_TEXT(name != NULL ? name : ""),
-		strcmp(language, "shop") == 0 ? DB_NULL : DB_TEXT(language),
+		admin_language_column(language) == NULL ? DB_NULL : DB_TEXT(language),
 		DB_INT(req->session.admin_id), DB_INT(req->shop.id)
 	};
 	struct db_query *update = db_cached(&req->app->db, me_update_sql);

@@ -8,6 +8,15 @@
 
 #include "lib/request.h"
 
+/* The languages an admin may read: "shop" (none of their own: the
+ * shop's, whichever it is then), "fr", "en". My account chooses one, and
+ * an owner inviting someone (customers-team.c). */
+extern const char *const admin_languages[];
+
+/* The value of admin.language for one of admin_languages: NULL for
+ * "shop" or nothing chosen. */
+const char *admin_language_column(const char *choice);
+
 enum me_field { ME_NAME, ME_LANGUAGE, ME__MAX };
 extern const struct field me_fields[ME__MAX + 1];
 

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "customers-me.h"
 #include "customers-team.h"
 #include "lib/admin_access.h"
 #include "lib/format.h"
@@ -29,6 +30,9 @@ const struct field team_fields[TEAM__MAX + 1] = {
 	[TEAM_EMAIL] = { "email", FIELD_EMAIL, 1, 254, 0, 0, NULL },
 	[TEAM_NAME] = { "name", FIELD_TEXT, 0, 200, 0, 0, NULL },
 	[TEAM_ROLE] = { "role", FIELD_CHOICE, 1, 5, 0, 0, roles },
+	/* the language of their pages and of the invitation (My account
+	 * changes it later); none: the shop's */
+	[TEAM_LANGUAGE] = { "language", FIELD_CHOICE, 0, 4, 0, 0, admin_languages },
 };
 
 /* The team, owners first, then by address; a disabled admin last. */
@@ -47,10 +51,10 @@ static const char team_email_sql[] =
     "SELECT email FROM admin WHERE id = ? AND shop_id = ?";
 /* an invited admin who never chose a password, still enabled */
 static const char team_invited_sql[] =
-    "SELECT email FROM admin"
+    "SELECT email, language FROM admin"
     " WHERE id = ? AND shop_id = ? AND password_hash IS NULL AND disabled_at IS NULL";
 static const char team_insert_sql[] =
-    "INSERT INTO admin (shop_id, email, name, role) VALUES (?, ?, ?, ?)";
+    "INSERT INTO admin (shop_id, email, name, role, language) VALUES (?, ?, ?, ?, ?)";
 
 /* The admins under Page.Team.N. 0, or -1 on a database error. */
 static int
@@ -96,6 +100,8 @@ team_render(struct request *req, int from_request)
 		page_error(req, 500, NULL);
 		return;
 	}
+	/* "the shop's (Français)" in the language choice */
+	hdf_set_value(req->hdf, "Page.ShopLanguage", lang_codes[req->shop.lang]);
 	for (i = 0; from_request && i < TEAM__MAX; i++) {
 		const char *value = request_field(req, &team_fields[i]);
 
@@ -149,12 +155,12 @@ team_has(struct request *req, const char *email, char *why, size_t size)
 }
 
 /* Mails admin id, at email, a link to choose their password (valid
- * INVITE_MINUTES, in the shop's language), counts it against the shop's
- * invitations (key) and commits the caller's transaction; then answers:
- * back to the team, or 500. */
+ * INVITE_MINUTES, in language: theirs, NULL for the shop's), counts it
+ * against the shop's invitations (key) and commits the caller's
+ * transaction; then answers: back to the team, or 500. */
 static void
-invitation_send(struct request *req, long long id, const char *email, const char *key,
-    const char *link_base)
+invitation_send(struct request *req, long long id, const char *email, const char *language,
+    const char *key, const char *link_base)
 {
 	struct mail mail = { "admin-invite", email, 0, id };
 	struct token_new token;
@@ -166,7 +172,7 @@ invitation_send(struct request *req, long long id, const char *email, const char
 	hdf_set_valuef(req->hdf, "Mail.Link=%s/admin/login/reset?token=%s", link_base, token.token);
 	hdf_set_value(req->hdf, "Mail.Inviter", *req->session.admin_name != '\0' ?
 	    req->session.admin_name : req->session.admin_email);
-	if (mail_queue(&req->context, &mail) != 0 ||
+	if (mail_queue_in(&req->context, &mail, language) != 0 ||
 	    event_add(&req->context, 0, req->session.admin_id, "admin.invited", email) != 0 ||
 	    db_commit(&req->app->db) != 0)
 		goto failed;
@@ -201,6 +207,8 @@ customers_team_invite(struct request *req)
 	const char *email = request_field(req, &team_fields[TEAM_EMAIL]);
 	const char *name = request_field(req, &team_fields[TEAM_NAME]);
 	const char *role = request_field(req, &team_fields[TEAM_ROLE]);
+	const char *language = admin_language_column(request_field(req,
+	    &team_fields[TEAM_LANGUAGE]));
 	char key[64], link_base[300];
 	struct db_query *insert;
 	long long id = 0;
@@ -229,10 +237,11 @@ customers_team_invite(struct request *req)
 		return;
 	}
 	{
-		struct db_param params[4] = { DB_INT(req->shop.id), DB_TEXT(email),
-			DB_TEXT(name != NULL ? name : ""), DB_TEXT(role) };
+		struct db_param params[5] = { DB_INT(req->shop.id), DB_TEXT(email),
+			DB_TEXT(name != NULL ? name : ""), DB_TEXT(role),
+			language != NULL ? DB_TEXT(language) : DB_NULL };
 
-		added = db_exec(&req->app->db, insert, params, 4);
+		added = db_exec(&req->app->db, insert, params, 5);
 	}
 	if (added == DB_DUPLICATE) {
 		/* another owner invited the same address a moment ago */
@@ -242,14 +251,15 @@ customers_team_invite(struct request *req)
 	}
 	if (added > 0)
 		id = (long long)db_insert_id(insert);
-	invitation_send(req, id, email, key, link_base);
+	invitation_send(req, id, email, language, key, link_base);
 }
 
 /* The address of the admin in the path, read by sql (its parameters: the
- * admin's id, the shop's): 1, or 0 when the page is answered (404 when
- * sql finds no such admin of this shop). */
+ * admin's id, the shop's), and their language into language[3] when it
+ * is not NULL ("" for the shop's; sql's second column): 1, or 0 when the
+ * page is answered (404 when sql finds no such admin of this shop). */
 static int
-path_admin(struct request *req, const char *sql, char *email, size_t size)
+path_admin(struct request *req, const char *sql, char *email, size_t size, char *language)
 {
 	struct db_param params[2] = { DB_INT(req->path_id), DB_INT(req->shop.id) };
 	struct db_query *find = db_cached(&req->app->db, sql);
@@ -259,8 +269,11 @@ path_admin(struct request *req, const char *sql, char *email, size_t size)
 		page_error(req, 500, NULL);
 		return 0;
 	}
-	if (db_fetch(find) == 1)
+	if (db_fetch(find) == 1) {
 		snprintf(email, size, "%s", db_text(find, 0));
+		if (language != NULL)
+			snprintf(language, 3, "%s", db_text(find, 1) != NULL ? db_text(find, 1) : "");
+	}
 	db_done(find);
 	if (*email == '\0') {
 		page_error(req, 404, NULL);
@@ -291,7 +304,7 @@ team_change(struct request *req, enum team_action action)
 	enum admin_access changed;
 	char email[256], detail[300];
 
-	if (!path_admin(req, team_email_sql, email, sizeof(email)))
+	if (!path_admin(req, team_email_sql, email, sizeof(email), NULL))
 		return;
 	if (action != TEAM_ENABLE && req->path_id == req->session.admin_id) {
 		team_refused(req, 400, "Team.NotYourself", email, 0);
@@ -353,11 +366,11 @@ customers_team_role(struct request *req)
 void
 customers_team_invite_again(struct request *req)
 {
-	char key[64], link_base[300], email[256];
+	char key[64], link_base[300], email[256], language[3];
 	int over;
 
 	/* not found: another shop's, gone, disabled, or the invitation accepted */
-	if (!path_admin(req, team_invited_sql, email, sizeof(email)))
+	if (!path_admin(req, team_invited_sql, email, sizeof(email), language))
 		return;
 	if ((over = invitations_used_up(req, key, sizeof(key), link_base,
 	    sizeof(link_base))) < 0)
@@ -370,5 +383,5 @@ customers_team_invite_again(struct request *req)
 		page_error(req, 500, NULL);
 		return;
 	}
-	invitation_send(req, req->path_id, email, key, link_base);
+	invitation_send(req, req->path_id, email, language, key, link_base);
 }

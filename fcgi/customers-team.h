@@ -9,7 +9,7 @@
 
 #include "lib/request.h"
 
-enum team_field { TEAM_EMAIL, TEAM_NAME, TEAM_ROLE, TEAM__MAX };
+enum team_field { TEAM_EMAIL, TEAM_NAME, TEAM_ROLE, TEAM_LANGUAGE, TEAM__MAX };
 extern const struct field team_fields[TEAM__MAX + 1];
 
 /* GET: the shop's admins and the form that invites one more. */

@@ -1,4 +1,4 @@
-<?cs include:"macros.cs" ?><?cs set:Page.Title = Lang.Me.Title ?><?cs def:content() ?>
+<?cs include:"macros.cs" ?><?cs include:"customers/language-choice.cs" ?><?cs set:Page.Title = Lang.Me.Title ?><?cs def:content() ?>
 <section class="card form-card">
   <h1><?cs var:Lang.Me.Title ?></h1>
   <?cs if:Page.Message ?><p class="alert" role="alert"><?cs var:Page.Message ?></p><?cs /if ?>
@@ -12,10 +12,7 @@
     <input id="name" name="name" type="text" maxlength="200" autocomplete="name" value="<?cs var:Page.Form.name ?>">
     <?cs call:field_error("name") ?>
     <label for="language"><?cs var:Lang.Me.Language ?></label>
-    <select id="language" name="language" aria-describedby="language-help">
-      <option value="shop"<?cs if:Page.Form.language == "shop" ?> selected<?cs /if ?>><?cs var:Lang.Me.LanguageShop ?> (<?cs if:Page.ShopLanguage == "en" ?>English<?cs else ?>Français<?cs /if ?>)</option>
-      <option value="fr" lang="fr"<?cs if:Page.Form.language == "fr" ?> selected<?cs /if ?>>Français</option>
-      <option value="en" lang="en"<?cs if:Page.Form.language == "en" ?> selected<?cs /if ?>>English</option>
+    <select id="language" name="language" aria-describedby="language-help"><?cs call:language_options(Page.Form.language) ?>
     </select>
     <?cs call:field_error("language") ?>
     <p class="muted" id="language-help"><?cs var:Lang.Me.LanguageHelp ?></p>

@@ -1,4 +1,4 @@
-<?cs include:"macros.cs" ?><?cs set:Page.Title = Lang.Team.Title ?><?cs set:Page.Section = "settings" ?><?cs def:content() ?>
+<?cs include:"macros.cs" ?><?cs include:"customers/language-choice.cs" ?><?cs set:Page.Title = Lang.Team.Title ?><?cs set:Page.Section = "settings" ?><?cs def:content() ?>
 <section class="card">
   <h1><?cs var:Lang.Team.Title ?></h1>
   <p class="muted"><?cs var:Lang.Team.Intro ?></p>
@@ -41,6 +41,11 @@
       <option value="owner"<?cs if:Page.Form.role == "owner" ?> selected<?cs /if ?>><?cs var:Lang.Team.Owner ?></option>
     </select>
     <?cs call:field_error("role") ?>
+    <label for="language"><?cs var:Lang.Team.Language ?></label>
+    <select id="language" name="language" aria-describedby="language-help"><?cs call:language_options(Page.Form.language) ?>
+    </select>
+    <?cs call:field_error("language") ?>
+    <p class="muted" id="language-help"><?cs var:Lang.Team.LanguageHelp ?></p>
     <p class="muted"><?cs var:Lang.Team.InviteHelp ?></p>
     <div class="actions">
       <button type="submit" class="primary"><?cs var:Lang.Team.Invite ?></button>

@@ -119,6 +119,37 @@ class Team(unittest.TestCase):
                                          {"csrf": page.csrf()}).status, 404)
         self.assertEqual(len(mails_to(address)), 2)
 
+    def test_an_invitation_in_the_language_the_owner_chose_for_them(self):
+        page = self.owner.get("/admin/team")
+        # the shop's language, named, unless the owner picks another
+        self.assertRegex(page.body, r'<option value="shop" selected>Celle de la boutique'
+                                    r' \(Français\)</option>')
+        address = "english.seller@alpha.test"
+        answer = self.invite(self.owner, {"email": address, "role": "staff", "language": "en"})
+        self.assertEqual(answer.status, 303)
+        self.assertEqual(web.STACK.sql("SELECT language FROM admin WHERE email = '%s'" % address),
+                         [["en"]])
+        message = wait_for_mail(address, 1)[-1]
+        self.assertIn("Invitation to manage the customers of", message["Subject"])
+        self.assertIn("invites you to manage the shop's customers", text_part(message))
+        # sent again, still in English
+        row = admin_row(address)
+        answer = self.owner.post("/admin/team/%s/invite" % row[0], {"csrf": page.csrf()})
+        self.assertEqual(answer.status, 303)
+        again = wait_for_mail(address, 2)[-1]
+        self.assertIn("Invitation to manage the customers of", again["Subject"])
+        # the page its link opens, and the admin pages after it, in English
+        path, token = invite_link(again).groups()
+        browser = web.Browser(ALPHA_HOST)
+        form = browser.get(path)
+        self.assertIn('<html lang="en">', form.body)
+        self.assertEqual(browser.post("/admin/login/reset", {"token": token, "csrf": form.csrf(),
+                                                             "password": "three unrelated words"}
+                                      ).status, 303)
+        self.assertIn("<h1>Customers</h1>", browser.get("/admin/customers").body)
+        # the owner's own pages stay in the shop's language
+        self.assertIn("<h1>Équipe</h1>", self.owner.get("/admin/team").body)
+
     def test_an_owner_can_be_invited(self):
         answer = self.invite(self.owner, {"email": "co-owner@alpha.test", "role": "owner"})
         self.assertEqual(answer.status, 303)
@@ -138,6 +169,10 @@ class Team(unittest.TestCase):
                 ({"email": "x@alpha.test", "role": "staff", "name": "H\xe9l\xe8ne".encode("cp1252")},
                  400, "Corrigez les champs"),
                 ({"email": "x@alpha.test", "role": "staff", "name": "Léa\nMartin"}, 400,
+                 "Corrigez les champs"),
+                ({"email": "x@alpha.test", "role": "staff", "language": "de"}, 400,
+                 "Corrigez les champs"),
+                ({"email": "x@alpha.test", "role": "staff", "language": "en" * 3}, 400,
                  "Corrigez les champs"),
                 ({"email": ALPHA_STAFF[0].upper(), "role": "owner"}, 409,
                  "Cette adresse fait déjà partie de l'équipe")):
