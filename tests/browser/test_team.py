@@ -26,6 +26,9 @@ class TeamInTheBrowser(BrowserTest):
         owner.fill("#email", address)
         owner.fill("#name", "Camille Martin")
         owner.evaluate("document.querySelector('#role').value = 'staff'")
+        # the seller reads English: the owner says so as they invite them
+        owner.choose("#language", "en")
+        self.look(owner, "invite-form", at="#language")
         self.assertEqual(owner.click_and_wait("form[action='/admin/team'] button[type=submit]"),
                          200)
         self.assertEqual(owner.evaluate("location.pathname"), "/admin/team")
@@ -47,9 +50,12 @@ class TeamInTheBrowser(BrowserTest):
         self.assertIsNotNone(link)
         seller = self.tab()
         self.assertEqual(seller.goto(url(ALPHA_HOST, link.group(1))), 200)
+        self.assertEqual(seller.evaluate("document.documentElement.lang"), "en")
+        self.look(seller, "choose-password-english")
         seller.fill("#password", "marché du samedi matin")
         seller.click_and_wait("form[action='/admin/login/reset'] button[type=submit]")
         self.assertEqual(seller.evaluate("location.pathname"), "/admin/customers")
+        self.assertEqual(seller.evaluate("document.querySelector('h1').textContent"), "Customers")
 
         self.assertEqual(owner.goto(url(ALPHA_HOST, "/admin/team")), 200)
         self.assertNotIn("pas encore de connexion", owner.text())

@@ -83,7 +83,7 @@ class ListView(Lists):
     def test_status_filters_and_inactive_only_when_chosen(self):
         self.assertEqual(sorted(self.all_pages(status="inactive"), key=int),
                          alpha("c.status = 'inactive'"))
-        self.assertEqual(len(self.all_pages()), len(alpha("c.status <> 'inactive'")))
+        self.assertEqual(len(self.all_pages()), len(alpha("c.status NOT IN ('inactive', 'waiting')")))
         self.assertEqual(len(self.all_pages(status="all", size="200")), len(alpha("1")))
         self.assertEqual(sorted(self.all_pages(status="blocked"), key=int), alpha("c.status = 'blocked'"))
 
@@ -113,13 +113,13 @@ class ListView(Lists):
         self.assertNotIn("status-unconfirmed", page.body)
 
     def test_source_consent_and_ranges(self):
-        cases = [({"source": "import"}, "c.source = 'import' AND c.status <> 'inactive'"),
-                 ({"consent": "yes"}, "c.marketing_consent = 1 AND c.status <> 'inactive'"),
-                 ({"orders_min": "3", "orders_max": "4"}, "c.order_count BETWEEN 3 AND 4 AND c.status <> 'inactive'"),
-                 ({"spent_min": "500"}, "c.total_spent_cents >= 50000 AND c.status <> 'inactive'"),
+        cases = [({"source": "import"}, "c.source = 'import' AND c.status NOT IN ('inactive', 'waiting')"),
+                 ({"consent": "yes"}, "c.marketing_consent = 1 AND c.status NOT IN ('inactive', 'waiting')"),
+                 ({"orders_min": "3", "orders_max": "4"}, "c.order_count BETWEEN 3 AND 4 AND c.status NOT IN ('inactive', 'waiting')"),
+                 ({"spent_min": "500"}, "c.total_spent_cents >= 50000 AND c.status NOT IN ('inactive', 'waiting')"),
                  ({"from": "2025-01-01", "to": "2025-12-31"},
-                  "c.created_at >= '2025-01-01' AND c.created_at < '2026-01-01' AND c.status <> 'inactive'"),
-                 ({"last_from": "2026-06-01"}, "c.last_order_at >= '2026-06-01' AND c.status <> 'inactive'")]
+                  "c.created_at >= '2025-01-01' AND c.created_at < '2026-01-01' AND c.status NOT IN ('inactive', 'waiting')"),
+                 ({"last_from": "2026-06-01"}, "c.last_order_at >= '2026-06-01' AND c.status NOT IN ('inactive', 'waiting')")]
         for query, condition in cases:
             self.assertEqual(sorted(self.all_pages(size="200", **query), key=int), alpha(condition), query)
 
@@ -128,18 +128,18 @@ class ListView(Lists):
         empty = {name: "" for name in ("q", "source", "consent", "from", "to", "orders_min", "orders_max",
                                        "spent_min", "spent_max", "last_from", "last_to")}
         found = self.all_pages(size="200", **empty)
-        self.assertEqual(sorted(found, key=int), alpha("c.status <> 'inactive'"))
+        self.assertEqual(sorted(found, key=int), alpha("c.status NOT IN ('inactive', 'waiting')"))
 
     def test_count_says_how_many_match(self):
-        expected = len(alpha("c.source = 'import' AND c.status <> 'inactive'"))
+        expected = len(alpha("c.source = 'import' AND c.status NOT IN ('inactive', 'waiting')"))
         self.assertIn("%d clients" % expected, self.list(source="import").text())
 
     def test_sort_by_spent_both_ways_with_ties_paged_once(self):
         descending = self.all_pages(sort="spent", dir="desc", size="25")
-        self.assertEqual(descending, alpha("c.status <> 'inactive'",
+        self.assertEqual(descending, alpha("c.status NOT IN ('inactive', 'waiting')",
                                            order="c.total_spent_cents DESC, c.id DESC"))
         ascending = self.all_pages(sort="orders", dir="asc", size="25")
-        self.assertEqual(ascending, alpha("c.status <> 'inactive'", order="c.order_count, c.id"))
+        self.assertEqual(ascending, alpha("c.status NOT IN ('inactive', 'waiting')", order="c.order_count, c.id"))
 
     def test_page_size(self):
         self.assertEqual(len(ids(self.list(size="25"))), 25)
@@ -154,7 +154,7 @@ class ListView(Lists):
             self.assertIsNotNone(body)
             self.assertEqual(ids(page), re.findall(r'<td class="name"><a href="/admin/customers/'
                                                    r'(\d+)[?"]', body.group(1)))
-            self.assertEqual(len(ids(page)), min(int(size), len(alpha("c.status <> 'inactive'"))))
+            self.assertEqual(len(ids(page)), min(int(size), len(alpha("c.status NOT IN ('inactive', 'waiting')"))))
             self.assertEqual(body.group(1).count("<tr>"), len(ids(page)))
             self.assertNotIn("\x01", page.body)
             self.assertTrue(page.body.rstrip().endswith("</html>"))
@@ -260,11 +260,11 @@ class KeysetPages(Lists):
                 if direction == "desc":
                     order = ", ".join(key + " DESC" for key in order.split(", "))
                 self.assertEqual(self.all_pages(sort=sort, dir=direction, size="25"),
-                                 alpha("c.status <> 'inactive'", order=order), (sort, direction))
+                                 alpha("c.status NOT IN ('inactive', 'waiting')", order=order), (sort, direction))
 
     def test_a_search_pages_the_same_way(self):
         found = self.all_pages(q="example", size="25")
-        self.assertEqual(found, alpha("c.email LIKE '%example%' AND c.status <> 'inactive'",
+        self.assertEqual(found, alpha("c.email LIKE '%example%' AND c.status NOT IN ('inactive', 'waiting')",
                                       order="c.last_name, c.first_name, c.id"))
         found = self.all_pages(q="lodi", sort="spent", dir="desc", size="25", status="all")
         self.assertEqual(found, alpha("c.first_name LIKE '%lodi%'", order="c.total_spent_cents DESC, c.id DESC"))
@@ -415,7 +415,7 @@ SELECT s.id, CONCAT('van', i, '@delta.test'), CONCAT('Văn-', CHAR(65 + i % 4)),
             order = ", ".join(key + " DESC" for key in order.split(", "))
         return [r[0] for r in web.STACK.sql(
             "SELECT c.id FROM customer c JOIN shop s ON s.id = c.shop_id WHERE s.slug = 'delta'"
-            " AND c.erased_at IS NULL AND c.status <> 'inactive' AND %s ORDER BY %s"
+            " AND c.erased_at IS NULL AND c.status NOT IN ('inactive', 'waiting') AND %s ORDER BY %s"
             % (condition, order))]
 
     def test_each_customer_once_in_name_order_both_ways(self):
@@ -566,7 +566,7 @@ SELECT s.id, CONCAT(CHAR(97 + (i * 5) % 26), 'cerise', i, '@voisin.test'), 'Ana'
         order = "c.email DESC, c.id DESC" if descending else "c.email, c.id"
         return [r[0] for r in web.STACK.sql(
             "SELECT c.id FROM customer c JOIN shop s ON s.id = c.shop_id WHERE s.slug = 'delta'"
-            " AND c.erased_at IS NULL AND c.status <> 'inactive' AND %s ORDER BY %s"
+            " AND c.erased_at IS NULL AND c.status NOT IN ('inactive', 'waiting') AND %s ORDER BY %s"
             % (self.cerise, order))]
 
     def test_a_word_sorted_by_email_pages_each_customer_once_both_ways(self):
@@ -585,7 +585,7 @@ SELECT s.id, CONCAT(CHAR(97 + (i * 5) % 26), 'cerise', i, '@voisin.test'), 'Ana'
         """the initial is told on the name order each entry also carries"""
         expected = [r[0] for r in web.STACK.sql(
             "SELECT c.id FROM customer c JOIN shop s ON s.id = c.shop_id WHERE s.slug = 'delta'"
-            " AND c.erased_at IS NULL AND c.status <> 'inactive' AND %s"
+            " AND c.erased_at IS NULL AND c.status NOT IN ('inactive', 'waiting') AND %s"
             " AND (c.first_name LIKE 'a%%' OR c.last_name LIKE 'a%%') ORDER BY c.email, c.id"
             % self.cerise)]
         self.assertGreaterEqual(len(expected), 30)

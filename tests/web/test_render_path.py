@@ -17,7 +17,7 @@ def list_ids(page):
 def first_page_ids(shop):
     return web.STACK.sql(
         "SELECT c.id FROM customer c JOIN shop s ON s.id = c.shop_id"
-        " WHERE s.slug = '%s' AND c.erased_at IS NULL AND c.status <> 'inactive'"
+        " WHERE s.slug = '%s' AND c.erased_at IS NULL AND c.status NOT IN ('inactive', 'waiting')"
         " ORDER BY c.name_key, c.id LIMIT 50" % shop)
 
 
@@ -77,7 +77,7 @@ class FreshDoor(unittest.TestCase):
                 "/admin/customers").body).group(1) for _ in range(4)}
         total = int(web.STACK.sql(
             "SELECT COUNT(*) FROM customer WHERE shop_id = %s AND erased_at IS NULL"
-            " AND status <> 'inactive'" % self.shop)[0][0])
+            " AND status NOT IN ('inactive', 'waiting')" % self.shop)[0][0])
         self.assertEqual(counts(), {str(total)})
         answer = self.browser.post("/admin/customers/new", {
             "csrf": self.browser.get("/admin/customers/new").csrf(),
