@@ -144,7 +144,7 @@ class BrowserTest(unittest.TestCase):
         errors = []
         for tab in self.tabs:
             errors += tab.take_errors()
-            tab.close()
+            tab.release()
         self.assertEqual(errors, [], "pages logged errors")
 
     def assert_accessible(self, tab, what=""):

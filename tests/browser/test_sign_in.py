@@ -175,3 +175,31 @@ class AdminPasswordReset(BrowserTest):
         self.assertEqual(referers_holding(path), [], "the token left in a Referer")
         self.assertEqual(web.Browser(ALPHA_HOST).sign_in(RESET_ADMIN[0], "browser-new-password").status,
                          303)
+
+
+class AGivenBackTab(BrowserTest):
+    """The suite hands a tab a test is done with to the next test as a
+    device of its own (tests/lib/browser.py, Tab.release): it must come
+    back signed out, with no history and at desktop size, or the tests
+    after it would pass on another test's session."""
+
+    def test_a_tab_given_back_is_a_fresh_device(self):
+        tab = self.sign_in_admin(ALPHA_HOST, *ALPHA_OWNER)
+        tab.set_viewport(390, 844, mobile=True)
+        self.tabs.remove(tab)
+        tab.release()
+        again = self.tab()
+        self.assertIs(again, tab, "the tab given back serves again")
+        self.assertEqual(again.evaluate("history.length"), 1)
+        new = browsing.CHROMIUM.new_tab(own_context=False)
+        self.tabs.append(new)
+        self.assertEqual(again.evaluate("window.innerWidth"), new.evaluate("window.innerWidth"))
+        self.assertEqual(again.goto(url(ALPHA_HOST, "/admin/customers")), 200)
+        self.assertEqual(again.evaluate("location.pathname"), "/admin/login", "signed out")
+
+    def test_a_tab_whose_script_was_turned_off_is_not_given_again(self):
+        tab = self.tab()
+        tab.send("Emulation.setScriptExecutionDisabled", {"value": True})
+        self.tabs.remove(tab)
+        tab.release()
+        self.assertIsNot(self.tab(), tab)

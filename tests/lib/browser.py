@@ -43,6 +43,11 @@ class Chromium:
         self.next_id = 0
         self.answers = {}               # command id -> message
         self.sessions = {}              # session id -> Tab
+        # tabs given back (Tab.release) to serve as the next new_tab(): a
+        # new tab in a new context costs its renderer 2 to 3 s of CPU on the
+        # CI's machine, a page loaded in a running one 0.1 s
+        self.spare = []
+        self.shared = set()             # contexts a test changed beyond a reset
         self.lock = threading.Condition()
         self.closed = False
         commands_read, self.commands = os.pipe()
@@ -111,6 +116,8 @@ class Chromium:
         with self.lock:
             self.next_id += 1
             number = self.next_id
+        if method in UNRECYCLABLE and params and params.get("browserContextId"):
+            self.shared.add(params["browserContextId"])
         message = {"id": number, "method": method, "params": params or {}}
         if session:
             message["sessionId"] = session
@@ -143,15 +150,23 @@ class Chromium:
     # --- tabs -----------------------------------------------------------------
     def new_tab(self, own_context=True):
         """A new tab; with own_context it shares no cookies with other tabs
-        (another device, or a private window)."""
+        (another device, or a private window). A tab given back with
+        release() serves again as one: its context's cookies and cache
+        emptied, its history and screen size forgotten."""
+        if own_context and self.spare:
+            return self.spare.pop()
         context = None
         if own_context:
             context = self.send("Target.createBrowserContext")["browserContextId"]
-        return self._open(context)
+        tab = self._open(context)
+        tab.context = context
+        return tab
 
     def new_tab_beside(self, tab):
         """A new tab in the same context as tab: same cookies, same device."""
         info = self.send("Target.getTargetInfo", {"targetId": tab.target})["targetInfo"]
+        # two tabs of one context: neither serves again as a device of its own
+        self.shared.add(info["browserContextId"])
         return self._open(info["browserContextId"])
 
     def _open(self, context):
@@ -202,6 +217,10 @@ class Chromium:
         self.close()
 
 
+# commands after which a tab is not handed out again as a fresh device
+UNRECYCLABLE = ("Emulation.setScriptExecutionDisabled", "Browser.setDownloadBehavior")
+
+
 class Tab:
     """One page target. status is the HTTP status of the last document
     loaded; errors collects console errors, uncaught exceptions and the
@@ -215,6 +234,7 @@ class Tab:
         self.status = None
         self.errors = []
         self.frame = None
+        self.context = None             # the context it opened, when its own
 
     def _event(self, method, params):
         # called by the reader thread, under the browser's lock
@@ -236,7 +256,33 @@ class Tab:
             self.errors.append("%s: %s (%s)" % (entry["source"], entry["text"], entry.get("url", "")))
 
     def send(self, method, params=None, timeout=None):
+        if method in UNRECYCLABLE and self.context:
+            self.browser.shared.add(self.context)
         return self.browser.send(method, params, session=self.session, timeout=timeout)
+
+    def release(self):
+        """Done with the tab: it serves the next new_tab() when it is the only
+        tab of its own context and nothing beyond a reset changed it (no
+        script turned off, no download folder set, no tab beside it), as a
+        fresh device would: no cookie, nothing cached, no history behind the
+        page it shows (left there: its renderer then serves the next test's
+        pages, where about:blank would start another), desktop size, no
+        errors. Closed otherwise."""
+        if self.context is None or self.context in self.browser.shared or self.browser.closed:
+            self.close()
+            return
+        try:
+            self.browser.send("Storage.clearCookies", {"browserContextId": self.context})
+            self.send("Network.clearBrowserCache")
+            self.send("Page.resetNavigationHistory")
+            self.send("Emulation.clearDeviceMetricsOverride")
+        except BrowserError:
+            self.close()
+            return
+        with self.browser.lock:
+            self.status = None
+            self.errors = []
+        self.browser.spare.append(self)
 
     def _after_load(self, action, what):
         """Runs action, then waits for the next load of the page."""
