@@ -16,7 +16,8 @@ bench with the difference.
 
     bench/run [--customers N] [--seconds S] [--rounds R]
 
-Each page is timed R times (3), the pages in turn, and its median kept.
+Each page is timed R times (3), the pages in turn, and its median kept;
+each ratio is the median of the rounds' own ratios (with their range).
 """
 
 import argparse
@@ -355,15 +356,23 @@ def main():
         for name, _ in pages:
             parts = [statistics.median(cpu[i] for cpu in cpus[name]) for i in range(3)]
             print("%-22s %9.0f %9.0f %9.0f %9.0f" % (name, *parts, sum(parts)))
-        list_rate = results["list (Fidèle)"]
+        # each ratio from the rates of one round (its two pages timed a
+        # minute apart at most), the median of the rounds' ratios kept: a
+        # ratio of medians pairs one round's list with another round's
+        # reference, and this machine's load moves more than the targets'
+        # margins between rounds
         print()
-        for label, ratio, target in (
-                ("list / hand-written", list_rate / results["list hand-written C"], "≥ 1.0"),
-                ("list / PHP-FPM", list_rate / results["list PHP-FPM + PDO"], "≥ 2.0"),
-                ("search / list", results["search 'elodie'"] / list_rate, "≥ 0.8"),
-                ("deep page / list", results["list page 100"] / list_rate, "≥ 0.8"),
-                ("list / hello-world", list_rate / results["hello-world FastCGI"], "")):
-            print("%-20s %5.2f%s" % (label, ratio, "   (target %s)" % target if target else ""))
+        for label, over, under, target in (
+                ("list / hand-written", "list (Fidèle)", "list hand-written C", "≥ 1.0"),
+                ("list / PHP-FPM", "list (Fidèle)", "list PHP-FPM + PDO", "≥ 2.0"),
+                ("search / list", "search 'elodie'", "list (Fidèle)", "≥ 0.8"),
+                ("deep page / list", "list page 100", "list (Fidèle)", "≥ 0.8"),
+                ("list / hello-world", "list (Fidèle)", "hello-world FastCGI", "")):
+            ratios = [a / b for a, b in zip(rates[over], rates[under])]
+            spread = ("   rounds %.2f–%.2f" % (min(ratios), max(ratios))
+                      if len(ratios) > 1 else "")
+            print("%-20s %5.2f%s%s" % (label, statistics.median(ratios),
+                                       "   (target %s)" % target if target else "", spread))
         print("\nload at end:   " + load_average())
     finally:
         if php_fpm is not None:
