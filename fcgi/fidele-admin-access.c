@@ -138,24 +138,39 @@ access_admin(struct db *db, long long shop, struct options *opts)
 	return id;
 }
 
-/* admin disable and admin enable (lib/admin_access.c) */
+/* What admin disable, admin enable and admin role change. */
+enum access_command { ACCESS_DISABLE, ACCESS_ENABLE, ACCESS_ROLE };
+
+/* admin disable, admin enable and admin role (lib/admin_access.c, the
+ * owners' team page's writer too) */
 static int
-admin_state(struct db *db, struct options *opts, int disable)
+admin_access_command(struct db *db, struct options *opts, enum access_command command)
 {
-	static const char *const allowed[] = { "--shop", "--email", NULL };
+	static const char *const state_allowed[] = { "--shop", "--email", NULL };
+	static const char *const role_allowed[] = { "--shop", "--email", "--role", NULL };
+	static const char *const done[] = {
+		[ACCESS_DISABLE] = "disabled", [ACCESS_ENABLE] = "enabled" };
 	const char *email = option(opts, "--email", "");
+	const char *role = option(opts, "--role", "");
+	int owner = strcmp(role, "owner") == 0;
 	long long shop, id;
 	int status;
 	enum admin_access changed;
 
-	if ((shop = shop_option(db, opts, allowed, access_sql, ACCESS_SQL__MAX, &status)) <= 0)
+	if ((shop = shop_option(db, opts, command == ACCESS_ROLE ? role_allowed : state_allowed,
+	    access_sql, ACCESS_SQL__MAX, &status)) <= 0)
 		return status;
+	if (command == ACCESS_ROLE && !owner && strcmp(role, "staff") != 0) {
+		log_err("--role is owner or staff");
+		return ADMIN_EXIT_USAGE;
+	}
 	id = access_admin(db, shop, opts);
 	if (id <= 0)
 		return id == -2 ? ADMIN_EXIT_USAGE : ADMIN_EXIT_FAILED;
 	if (db_begin(db) != 0)
 		return ADMIN_EXIT_FAILED;
-	changed = admin_access_change(db, shop, id, disable);
+	changed = command == ACCESS_ROLE ? admin_access_role(db, shop, id, owner) :
+	    admin_access_change(db, shop, id, command == ACCESS_DISABLE);
 	if (changed != ADMIN_ACCESS_CHANGED || db_commit(db) != 0) {
 		db_rollback(db);
 		if (changed == ADMIN_ACCESS_CHANGED)
@@ -163,18 +178,25 @@ admin_state(struct db *db, struct options *opts, int disable)
 	}
 	switch (changed) {
 	case ADMIN_ACCESS_CHANGED:
-		if (disable)
+		if (command == ACCESS_DISABLE)
 			printf("%s disabled: signed out everywhere, their mailed links dead; what"
 			    " they did stays in the shop's history\n", email);
-		else
+		else if (command == ACCESS_ENABLE)
 			printf("%s enabled: they sign in again with their password\n", email);
+		else if (owner)
+			printf("%s is now an owner, from their next page on: the owners' pages"
+			    " (team, settings, mailings, API keys) are open to them\n", email);
+		else
+			printf("%s is now staff, from their next page on: the owners' pages"
+			    " (team, settings, mailings, API keys) are closed to them\n", email);
 		return ADMIN_EXIT_OK;
 	case ADMIN_ACCESS_ALREADY:
-		printf("%s was already %s\n", email, disable ? "disabled" : "enabled");
+		printf("%s was already %s\n", email, command == ACCESS_ROLE ? role : done[command]);
 		return ADMIN_EXIT_OK;
 	case ADMIN_ACCESS_LAST_OWNER:
-		log_err("%s is the shop's only owner: add another first (fidele-admin admin"
-		    " add --role owner), then disable this one", email);
+		log_err("%s is the shop's only owner: make another admin owner first"
+		    " (fidele-admin admin role --role owner, or admin add --role owner),"
+		    " then %s this one", email, command == ACCESS_ROLE ? "make staff" : "disable");
 		return ADMIN_EXIT_FAILED;
 	case ADMIN_ACCESS_NOT_FOUND:
 	case ADMIN_ACCESS_FAILED:
@@ -187,12 +209,19 @@ int
 cmd_admin_disable(struct db *db, HDF *config, struct options *opts)
 {
 	(void)config;
-	return admin_state(db, opts, 1);
+	return admin_access_command(db, opts, ACCESS_DISABLE);
 }
 
 int
 cmd_admin_enable(struct db *db, HDF *config, struct options *opts)
 {
 	(void)config;
-	return admin_state(db, opts, 0);
+	return admin_access_command(db, opts, ACCESS_ENABLE);
+}
+
+int
+cmd_admin_role(struct db *db, HDF *config, struct options *opts)
+{
+	(void)config;
+	return admin_access_command(db, opts, ACCESS_ROLE);
 }

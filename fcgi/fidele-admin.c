@@ -1291,6 +1291,10 @@ static const struct command commands[] = {
 	    "(not the shop's last owner: add another first)" },
 	{ "admin enable", cmd_admin_enable, NULL, NULL, NEEDS_SCHEMA, "--shop SLUG --email ADDRESS",
 	    "enables a disabled admin again" },
+	{ "admin role", cmd_admin_role, NULL, NULL, NEEDS_SCHEMA,
+	    "--shop SLUG --email ADDRESS --role owner|staff",
+	    "makes an admin an owner (the owners' pages: team, settings, mailings, API keys)\n"
+	    "or staff (not the shop's last owner: make another owner first)" },
 	{ "login-link", cmd_login_link, NULL, NULL, NEEDS_SCHEMA,
 	    "--shop SLUG --email ADDRESS [--minutes N] [--send]",
 	    "prints an admin's sign-in link (--send mails it to the admin instead)" },

@@ -66,6 +66,7 @@ int cmd_host_remove(struct db *db, HDF *config, struct options *opts);
 int cmd_admin_list(struct db *db, HDF *config, struct options *opts);
 int cmd_admin_disable(struct db *db, HDF *config, struct options *opts);
 int cmd_admin_enable(struct db *db, HDF *config, struct options *opts);
+int cmd_admin_role(struct db *db, HDF *config, struct options *opts);
 
 /* fidele-admin-doctor.c: runs without a database connection of the
  * caller's (checking it is one of its checks) */

@@ -271,7 +271,7 @@ class Access(unittest.TestCase):
         owner_email = "owner@cli-access.test"
         answer = admin("admin", "disable", "--shop", self.SLUG, "--email", owner_email)
         self.assertEqual(answer.returncode, 1)
-        self.assertIn("is the shop's only owner: add another first", answer.stderr)
+        self.assertIn("is the shop's only owner: make another admin owner first", answer.stderr)
         self.assertEqual(web.Browser("cli-access.test").sign_in(owner_email, PASSWORD).status,
                          303)
         self.assertEqual(admin("admin", "add", "--shop", self.SLUG, "--email",
@@ -291,6 +291,54 @@ class Access(unittest.TestCase):
                              " AND disabled_at IS NULL"), "1")
         answer = admin("admin", "list", "--shop", "nope")
         self.assertEqual(answer.returncode, 1)
+
+    def test_the_provider_makes_a_staff_member_owner_when_the_owner_has_left(self):
+        owner, staff = "owner@cli-access.test", "staff@cli-access.test"
+        self.assertEqual(admin("admin", "add", "--shop", self.SLUG, "--email", staff, "--role",
+                               "staff", input=PASSWORD + "\n").returncode, 0)
+        browser = web.Browser("cli-access.test")
+        self.assertEqual(browser.sign_in(staff, PASSWORD).status, 303)
+        self.assertEqual(browser.get("/admin/team").status, 403)
+        answer = admin("admin", "role", "--shop", self.SLUG, "--email", staff.upper(),
+                       "--role", "owner")
+        self.assertEqual(answer.returncode, 0, answer.stderr)
+        self.assertIn("is now an owner", answer.stdout)
+        # the same session, its next page: the role is read on each request
+        self.assertEqual(browser.get("/admin/team").status, 200)
+        self.assertIn("%s\towner\tenabled" % staff,
+                      admin("admin", "list", "--shop", self.SLUG).stdout)
+        self.assertIn("was already owner", admin("admin", "role", "--shop", self.SLUG,
+                                                 "--email", staff, "--role", "owner").stdout)
+        # the one who left: made staff, then disabled; the new owner is now
+        # the last one and stays an owner
+        answer = admin("admin", "role", "--shop", self.SLUG, "--email", owner, "--role", "staff")
+        self.assertEqual(answer.returncode, 0, answer.stderr)
+        self.assertIn("is now staff", answer.stdout)
+        self.assertEqual(admin("admin", "disable", "--shop", self.SLUG, "--email",
+                               owner).returncode, 0)
+        answer = admin("admin", "role", "--shop", self.SLUG, "--email", staff, "--role", "staff")
+        self.assertEqual(answer.returncode, 1)
+        self.assertIn("is the shop's only owner: make another admin owner first", answer.stderr)
+        self.assertEqual(browser.get("/admin/team").status, 200)
+        for args, status, words in (
+                (["--email", staff, "--role", "boss"], 2, "--role is owner or staff"),
+                (["--email", staff], 2, "--role is owner or staff"),
+                (["--email", staff, "--role", ""], 2, ""),
+                (["--role", "staff"], 2, "--email is required"),
+                (["--email", "not-an-address", "--role", "staff"], 2, "not an e-mail address"),
+                (["--email", "owner@cli-fr.test", "--role", "staff"], 1,
+                 "is not an admin of shop cli-access"),
+                (["--email", staff, "--role", "staff", "--name", "x"], 2, "")):
+            answer = admin("admin", "role", "--shop", self.SLUG, *args)
+            self.assertEqual(answer.returncode, status, args)
+            self.assertIn(words, answer.stderr)
+        answer = admin("admin", "role", "--shop", "nope", "--email", staff, "--role", "owner")
+        self.assertEqual(answer.returncode, 1)
+        self.assertEqual(sql("SELECT email, role, disabled_at IS NULL FROM admin"
+                             " WHERE shop_id = (SELECT id FROM shop WHERE slug = '%s')"
+                             " ORDER BY email" % self.SLUG),
+                         [[owner, "staff", "0"], [staff, "owner", "1"]])
+        self.assertEqual(one("SELECT role FROM admin WHERE email = 'owner@cli-fr.test'"), "owner")
 
 
 class DisabledShop(unittest.TestCase):
