@@ -893,10 +893,18 @@ reset_token(struct request *req, const char *mailed, struct token_found *token)
 	return found < 0 ? -1 : 1;
 }
 
+/* The password form for the mailed token, found already. */
+static void
+reset_show(struct request *req, const char *mailed)
+{
+	hdf_set_value(req->hdf, "Page.Token", mailed);
+	page_render(req, req->status, "login/reset.cs");
+}
+
 static void
 reset_form(struct request *req)
 {
-	/* shown by the GET and again by a refused POST */
+	/* shown by the GET, and again by a POST refused while hashing is busy */
 	const char *mailed = request_field_shared(req, &reset_fields[RESET_TOKEN]);
 	struct token_found token;
 	int found;
@@ -911,8 +919,7 @@ reset_form(struct request *req)
 		reset_expired(req);
 		return;
 	}
-	hdf_set_value(req->hdf, "Page.Token", mailed);
-	page_render(req, req->status, "login/reset.cs");
+	reset_show(req, mailed);
 }
 
 static void
@@ -938,7 +945,7 @@ reset_submit(struct request *req)
 		hdf_set_value(req->hdf, "Page.Message", request_text(req,
 		    text_length(password) < 10 ? "Reset.TooShort" : "Reset.Guessable"));
 		req->status = 400;
-		reset_form(req);
+		reset_show(req, mailed);
 		return;
 	}
 	/* a mailed token was needed to get here: counted as a known browser
@@ -1007,7 +1014,7 @@ reset_invalid(struct request *req)
 		return;
 	}
 	hdf_set_value(req->hdf, "Page.Message", request_text(req, "Reset.TooShort"));
-	reset_form(req);
+	reset_show(req, mailed);
 }
 
 static const struct route routes[] = {

@@ -47,6 +47,8 @@ class ForgottenPassword(unittest.TestCase):
                                                     "csrf": form.csrf()})
         self.assertEqual(short.status, 400)
         self.assertIn("au moins 10 caractères", short.text())
+        # the form again, with the link's token to try another password
+        self.assertIn('name="token" value="%s"' % token, short.text())
         for guessable in ("1234567890", "Azerty2026!", "motdepasse", "aaaaaaaaaaaa"):
             answer = browser.post("/admin/login/reset", {"token": token, "password": guessable,
                                                          "csrf": form.csrf()})
