@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "lang.h"
+#include "log.h"
 
 const char *const lang_codes[LANG__MAX] = {
 	[LANG_FR] = "fr",
@@ -98,6 +99,7 @@ lang_read(HDF *base, int lang, const char *data_dir, const char *sections)
 
 	snprintf(path, sizeof(path), "%s/lang/%s.hdf", data_dir, lang_codes[lang]);
 	snprintf(name, sizeof(name), "Lang_%s", lang_codes[lang]);
+	log_debug("lang: read %s", path);
 	err = hdf_get_node(base, name, &node);
 	if (err == STATUS_OK && sections == NULL)
 		err = hdf_read_file(node, path);

@@ -3,6 +3,7 @@ the statements that request runs, not every statement of its tables
 (bench/hosting times the cold start; FIDELE_LOG_DEBUG=1 logs each
 statement prepared)."""
 
+import re
 import unittest
 
 from fixtures import ALPHA_HOST, ALPHA_OWNER
@@ -36,6 +37,39 @@ class PlainCgiPreparesWhatItRuns(unittest.TestCase):
         # a customer's notes and a bulk job's cancel are not this request's
         for unused in ("INSERT INTO note", "UPDATE note SET", "UPDATE job SET state = 'cancelled'"):
             self.assertEqual([sql for sql in statements if unused in sql], [], unused)
+
+
+class PlainCgiReadsEveryLanguageBeforeLookingAnAddressUp(unittest.TestCase):
+    """A mail asked for (an admin's password link, a customer's sign-in
+    link) is written in the language of the person found, who may read the
+    other one than the shop; a program run as plain CGI reads a language
+    at its first use. So both are read before the address is looked up,
+    known or not: otherwise an unknown address would answer one file read
+    sooner, a way to tell addresses apart by time."""
+
+    def languages_read(self, path, email):
+        browser = web.Browser(ALPHA_HOST)
+        form = browser.get(path)
+        self.assertEqual(form.status, 200)
+        answer = web.run_cgi("login.fcgi", "POST", path, ALPHA_HOST, cookies=browser.cookies,
+                             form={"email": email, "csrf": form.csrf()},
+                             extra_env={"FIDELE_LOG_DEBUG": "1"})
+        self.assertIn(answer.status, (200, 303), answer.stderr)
+        return sorted(set(re.findall(r"lang: read \S*/lang/(\w+)\.hdf", answer.stderr)))
+
+    def test_an_unknown_admin_address_reads_both_languages(self):
+        self.assertEqual(self.languages_read("/admin/login/forgot", "nobody@alpha.test"),
+                         ["en", "fr"])
+
+    def test_an_unknown_customer_address_reads_both_languages(self):
+        self.assertEqual(self.languages_read("/account/login", "nobody@alpha.test"),
+                         ["en", "fr"])
+
+    def test_the_sign_in_page_alone_reads_only_the_shops_language(self):
+        answer = web.run_cgi("login.fcgi", "GET", "/admin/login", ALPHA_HOST,
+                             extra_env={"FIDELE_LOG_DEBUG": "1"})
+        self.assertEqual(answer.status, 200, answer.stderr)
+        self.assertEqual(re.findall(r"lang: read \S*/lang/(\w+)\.hdf", answer.stderr), ["fr"])
 
 
 if __name__ == "__main__":
