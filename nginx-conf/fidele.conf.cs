@@ -10,6 +10,10 @@
 #                                             # to it; "" = look up the Host
 #     include snippets/fidele.conf;
 #
+# A pinned vhost answers for its shop whatever the Host says: give it its
+# own server_name and never make it the default_server, or every name
+# pointed at the server (typos, old domains, scanners) opens that shop.
+#
 # Each program listens on $fidele_sockets/<program>.sock (see
 # fidele@.service or spawn-fcgi.sh in nginx-conf/).
 #
