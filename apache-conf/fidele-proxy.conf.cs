@@ -22,5 +22,9 @@
 # Apache's user (www-data) must be able to connect to the sockets (the
 # units make them so). For the server as a whole, in apache2.conf:
 # ServerTokens Prod.
+# A pinned vhost answers for its shop whatever the Host says: give it its
+# own ServerName, and never make it the first <VirtualHost> of its address
+# (Apache's answer for every unknown name), or any name pointed at the
+# server opens that shop.
 #
 <?cs set:Proxy = #1 ?><?cs set:Template = "fidele-proxy.conf.cs" ?><?cs include:"common.cs" ?>

@@ -25,6 +25,10 @@
 # FcgidInitialEnv FIDELE_CONFIG ..., and SetEnv FIDELE_CONFIG ... for CGI):
 # the user Apache runs them as (www-data) must be able to read it, and to
 # write the spool folder. A pinned shop needs its public URL set (fidele-admin).
+# A pinned vhost answers for its shop whatever the Host says: give it its
+# own ServerName, and never make it the first <VirtualHost> of its address
+# (Apache's answer for every unknown name), or any name pointed at the
+# server opens that shop.
 # For the server as a whole, in apache2.conf: ServerTokens Prod.
 #
 <?cs set:Proxy = #0 ?><?cs set:Template = "fidele.conf.cs" ?><?cs include:"common.cs" ?>
