@@ -1,4 +1,8 @@
 /*
+ * The shop's bulk actions (customers.fcgi, /admin/customers/jobs): the
+ * latest first, each with what it did, who started it and its state, to
+ * its own page. Every admin of the shop sees them all, as each page.
+ *
  * The page of a bulk action run by the worker (customers.fcgi,
  * /admin/customers/jobs/#, see customers-bulkjob.h): what it does, how far
  * it got, its state in words, a button that stops it while it is queued
@@ -71,6 +75,63 @@ job_load(struct request *req, struct job_view *view)
 		return found < 0 ? -1 : 0;
 	}
 	return 1;
+}
+
+/* How many of the latest bulk actions the list shows (SQL_JOBS reads one
+ * more). */
+#define JOBS_SHOWN 100
+
+void
+customers_jobs(struct request *req)
+{
+	struct db_query *query = &customers_sql[SQL_JOBS];
+	struct db_param param = DB_INT(req->shop.id);
+	struct bulk_payload payload;
+	char name[32], text[64];
+	int n = 0, status;
+	HDF *row;
+
+	if (db_exec(&req->app->db, query, &param, 1) < 0) {
+		page_error(req, 500, NULL);
+		return;
+	}
+	while ((status = db_fetch(query)) == 1) {
+		const char *state = db_text(query, 1);
+
+		if (n == JOBS_SHOWN) {
+			hdf_set_value(req->hdf, "Page.Older", "1");
+			break;
+		}
+		snprintf(name, sizeof(name), "Page.Jobs.%d", n++);
+		if (hdf_get_node(req->hdf, name, &row) != STATUS_OK)
+			break;
+		hdf_set_value(row, "Id", db_text(query, 0));
+		/* a job not yet begun again after other shops' turns is paused */
+		hdf_set_value(row, "State", strcmp(state, "queued") == 0 && db_int(query, 2) > 0 ?
+		    "paused" : state);
+		if (bulk_payload_read(db_text(query, 4), &payload) != 0)
+			payload.action = BULK_DEACTIVATE;
+		hdf_set_value(row, "Action", bulk_action_names[payload.action]);
+		if (bulk_actions[payload.action].grouping)
+			hdf_set_value(row, "Target", payload.target);
+		format_count(db_int(query, 3), req->lang, text, sizeof(text));
+		hdf_set_value(row, "ChangedText", text);
+		hdf_set_int_value(row, "Changed", (int)db_int(query, 3));
+		format_count(payload.count, req->lang, text, sizeof(text));
+		hdf_set_value(row, "CountText", text);
+		hdf_set_int_value(row, "Count", (int)payload.count);
+		format_local_when(db_text(query, 5), req->shop.time_zone, req->lang, text,
+		    sizeof(text));
+		hdf_set_value(row, "Created", text);
+		if (db_text(query, 6) != NULL)
+			hdf_set_value(row, "By", db_text(query, 6));
+	}
+	db_done(query);
+	if (status < 0) {
+		page_error(req, 500, NULL);
+		return;
+	}
+	page_render(req, 200, "customers/jobs.cs");
 }
 
 /* Whether the admin may stop the job: an owner, or who started it. */

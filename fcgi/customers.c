@@ -150,6 +150,14 @@ struct db_query customers_sql[CUSTOMERS_SQL__MAX] = {
 	    "       j.created_at, j.finished_at, a.email"
 	    "  FROM job j LEFT JOIN admin a ON a.id = j.admin_id AND a.shop_id = j.shop_id"
 	    " WHERE j.id = ? AND j.shop_id = ? AND j.kind = '" BULK_JOB_KIND "'" },
+	/* the shop's bulk actions, newest first (JOBS_SHOWN of them, and one
+	 * more to say there are older ones) */
+	[SQL_JOBS] = { .sql =
+	    "SELECT j.id, j.state, j.progress, j.changed, j.payload, j.created_at, a.email"
+	    "  FROM job j FORCE INDEX (job_shop)"
+	    "  LEFT JOIN admin a ON a.id = j.admin_id AND a.shop_id = j.shop_id"
+	    " WHERE j.shop_id = ? AND j.kind = '" BULK_JOB_KIND "'"
+	    " ORDER BY j.id DESC LIMIT 101" },
 	/* a running job stops at its next batch; the batches done stay */
 	[SQL_JOB_CANCEL] = { .sql =
 	    "UPDATE job SET state = 'cancelled', finished_at = NOW()"
@@ -298,6 +306,7 @@ static const struct route routes[] = {
 	{ "POST", "/admin/customers/bulk", ACCESS_ADMIN, bulk_fields, customers_bulk, NULL, 0 },
 	{ "POST", "/admin/customers/columns", ACCESS_ADMIN, columns_fields, customers_columns_save,
 	    NULL, 0 },
+	{ "GET", "/admin/customers/jobs", ACCESS_ADMIN, NULL, customers_jobs, NULL, 0 },
 	{ "GET", "/admin/customers/jobs/#", ACCESS_ADMIN, NULL, customers_job, NULL, 0 },
 	{ "POST", "/admin/customers/jobs/#/cancel", ACCESS_ADMIN, NULL, customers_job_cancel, NULL,
 	    0 },

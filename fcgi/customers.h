@@ -36,6 +36,7 @@ enum customers_sql {
 	SQL_NOTE_DELETE,
 	SQL_NOTE_ONE,
 	SQL_JOB,
+	SQL_JOBS,
 	SQL_JOB_CANCEL,
 	SQL_MESSAGE_TWIN,
 	SQL_NEW_TWINS,
@@ -144,6 +145,7 @@ int customers_bulk_setup(void);
 void customers_bulk(struct request *req);
 
 /* customers-jobs.c */
+void customers_jobs(struct request *req);
 void customers_job(struct request *req);
 void customers_job_cancel(struct request *req);
 

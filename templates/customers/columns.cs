@@ -45,6 +45,7 @@ def:list_tools() ?>
     <a href="/admin/segments"><?cs var:Lang.Segments.SaveView.All ?></a>
   </form>
 </details>
+<a class="list-tools-link" href="/admin/customers/jobs"><?cs var:Lang.Customers.Jobs.Link ?></a>
 </div><?cs
 /def ?><?cs
 def:chosen_head() ?>

@@ -1,5 +1,5 @@
 <?cs include:"macros.cs" ?><?cs set:Page.Title = Lang.Customers.Job.Title ?><?cs set:Page.Section = "customers" ?><?cs def:target() ?><?cs var:Lang.Typo.Open ?><?cs var:Page.Job.Target ?><?cs var:Lang.Typo.Close ?><?cs /def ?><?cs def:content() ?>
-<p class="crumbs"><a href="/admin/customers?<?cs var:Page.Filters ?>">← <?cs var:Lang.Customers.Back ?></a></p>
+<p class="crumbs"><a href="/admin/customers?<?cs var:Page.Filters ?>">← <?cs var:Lang.Customers.Back ?></a> · <a href="/admin/customers/jobs"><?cs var:Lang.Customers.Jobs.Title ?></a></p>
 <section class="card narrow job">
   <h1><?cs var:Lang.Customers.Job.Title ?><?cs var:Lang.Typo.Colon ?> <?cs if:Page.Job.Target ?><?cs var:Lang.Groups.Bulk.Do[Page.Job.Action] ?> <?cs call:target() ?><?cs else ?><?cs var:Lang.Customers.Bulk.Do[Page.Job.Action] ?><?cs /if ?></h1>
   <?cs if:Page.Message ?><p class="alert" role="alert"><?cs var:Page.Message ?></p><?cs /if ?>

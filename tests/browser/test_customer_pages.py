@@ -156,6 +156,14 @@ class CustomerPages(BrowserTest):
         tab.click_and_wait("a.button.primary")
         self.assertEqual(tab.path(), "/admin/customers?q=zbulkjob&status=current&")
         self.assertNotIn("Une action groupée est en cours", tab.text())
+        # later, from the list: the shop's bulk actions, this one first, to its page
+        tab.click_and_wait("a.list-tools-link")
+        self.assertEqual(tab.path(), "/admin/customers/jobs")
+        first = tab.evaluate("[...document.querySelectorAll('table.jobs tbody tr')[0].cells]"
+                             ".map(c => c.innerText.trim())")
+        self.assertEqual(first[1:4], ["Marquer inactifs", "3 sur 3", "Terminée"])
+        tab.click_and_wait("table.jobs tbody tr a")
+        self.assertEqual(tab.path(), "/admin/customers/jobs/" + job_id)
 
     def test_erasing_more_than_ten_asks_for_their_number(self):
         tab = self.admin
@@ -311,6 +319,8 @@ class PhoneWidth(BrowserTest):
         self.assertEqual(tab.goto(url(ALPHA_HOST, "/admin/customers/" + customer_id(LONG_EMAIL))), 200)
         self.assertIn(LONG_EMAIL, tab.text())
         self.assert_no_sideways_scroll(tab, "the page of a customer with a long address")
+        tab.goto(url(ALPHA_HOST, "/admin/customers/jobs"))
+        self.assert_no_sideways_scroll(tab, "the bulk actions")
 
     def test_customer_sign_in_pages_fit_a_phone(self):
         tab = self.tab()

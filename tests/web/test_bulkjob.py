@@ -368,6 +368,59 @@ class BulkJob(JobsWorker, WorkerCase):
         self.assertEqual(self.cancel(job_id).status, 303)
         self.assertEqual(self.job(staff_job)[0], "cancelled")
 
+    def jobs_rows(self, page):
+        """The jobs list's rows: (job id, the cells' texts)."""
+        found = []
+        for row in re.findall(r"<tr><td.*?</tr>", page.body, re.S):
+            job = re.search(r'href="/admin/customers/jobs/(\d+)"', row).group(1)
+            cells = [html.unescape(re.sub(r"<[^>]+>", "", cell)).strip()
+                     for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+            found.append((job, cells))
+        return found
+
+    def test_the_shops_bulk_actions_are_listed_latest_first(self):
+        rows("DELETE FROM job WHERE kind = 'customers.bulk'")
+        empty = self.owner.get("/admin/customers/jobs")
+        self.assertEqual(empty.status, 200)
+        self.assertIn("Aucune action groupée pour l'instant", empty.text())
+        self.assertIn('href="/admin/customers/jobs"', self.owner.get("/admin/customers").body)
+        staff = web.Browser(ALPHA_HOST)
+        self.assertEqual(staff.sign_in(*ALPHA_STAFF).status, 303)
+        done = self.queue("block", q=self.tag, reason="Impayés")
+        self.run_worker()
+        stopped = self.queue("unblock", staff, q=self.tag)
+        self.assertEqual(self.cancel(stopped, staff).status, 303)
+        waiting = self.queue("unblock", q=self.tag)
+        beta = web.Browser(BETA_HOST)
+        self.assertEqual(beta.sign_in(*BETA_OWNER).status, 303)
+        self.create(beta, "%s@beta.test" % self.tag.lower())
+        beta_job = self.queue("deactivate", beta, q=self.tag)
+        page = self.owner.get("/admin/customers/jobs")
+        self.assertEqual(page.status, 200)
+        self.assertEqual(tidy_problems(page.body), [])
+        listed = self.jobs_rows(page)
+        self.assertEqual([job for job, _ in listed], [waiting, stopped, done])
+        self.assertEqual([cells[1:] for _, cells in listed],
+                         [["Débloquer", "0 sur 5", "En attente de démarrage", ALPHA_OWNER[0]],
+                          ["Débloquer", "0 sur 5", "Arrêtée", ALPHA_STAFF[0]],
+                          ["Bloquer", "5 sur 5", "Terminée", ALPHA_OWNER[0]]])
+        self.assertRegex(listed[0][1][0], r"^\d")      # when, the shop's way
+        # every admin of the shop sees them all, each to its page
+        self.assertEqual([job for job, _ in self.jobs_rows(staff.get("/admin/customers/jobs"))],
+                         [waiting, stopped, done])
+        self.assertEqual(self.owner.get("/admin/customers/jobs/%s" % stopped).status, 200)
+        self.assertIn('href="/admin/customers/jobs"',
+                      self.owner.get("/admin/customers/jobs/%s" % done).body)
+        # another shop's list has its own only, in its language
+        english = beta.get("/admin/customers/jobs")
+        self.assertEqual([(job, cells[1:]) for job, cells in self.jobs_rows(english)],
+                         [(beta_job, ["Mark inactive", "0 of 1", "Waiting to start",
+                                      BETA_OWNER[0]])])
+        self.assertIn("Bulk actions", english.text())
+        self.assertEqual(web.Browser(ALPHA_HOST).get("/admin/customers/jobs").status, 303)
+        rows("DELETE FROM job WHERE kind = 'customers.bulk'")
+        self.assertIn("No bulk action yet", beta.get("/admin/customers/jobs").text())
+
     def test_without_csrf_a_job_is_not_cancelled(self):
         job_id = self.queue("deactivate", q=self.tag)
         answer = self.owner.post("/admin/customers/jobs/%s/cancel" % job_id, {})
