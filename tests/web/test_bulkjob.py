@@ -418,6 +418,14 @@ class BulkJob(JobsWorker, WorkerCase):
                                       BETA_OWNER[0]])])
         self.assertIn("Bulk actions", english.text())
         self.assertEqual(web.Browser(ALPHA_HOST).get("/admin/customers/jobs").status, 303)
+        # past the 100 latest: said, the oldest left out
+        self.assertNotIn("Les 100 plus récentes", page.text())
+        rows("INSERT INTO job (shop_id, kind, state, finished_at) SELECT s.id, 'customers.bulk',"
+             " 'done', NOW() FROM shop s JOIN seq_1_to_100 WHERE s.slug = 'alpha'")
+        many = self.owner.get("/admin/customers/jobs")
+        self.assertEqual(len(self.jobs_rows(many)), 100)
+        self.assertNotIn(done, [job for job, _ in self.jobs_rows(many)])
+        self.assertIn("Les 100 plus récentes sont affichées.", many.text())
         rows("DELETE FROM job WHERE kind = 'customers.bulk'")
         self.assertIn("No bulk action yet", beta.get("/admin/customers/jobs").text())
 
