@@ -1288,7 +1288,7 @@ static const struct command commands[] = {
 	    "lists a shop's admins: role, enabled or disabled, last sign-in" },
 	{ "admin disable", cmd_admin_disable, NULL, NULL, NEEDS_SCHEMA, "--shop SLUG --email ADDRESS",
 	    "disables an admin who left: signed out everywhere, mailed links dead, history kept\n"
-	    "(not the shop's last owner: add another first)" },
+	    "(not the shop's last owner: make or add another owner first)" },
 	{ "admin enable", cmd_admin_enable, NULL, NULL, NEEDS_SCHEMA, "--shop SLUG --email ADDRESS",
 	    "enables a disabled admin again" },
 	{ "admin role", cmd_admin_role, NULL, NULL, NEEDS_SCHEMA,
