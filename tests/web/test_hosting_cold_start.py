@@ -48,6 +48,9 @@ class PlainCgiReadsEveryLanguageBeforeLookingAnAddressUp(unittest.TestCase):
     sooner, a way to tell addresses apart by time."""
 
     def languages_read(self, path, email):
+        # the mail an unknown customer address gets ("no account here")
+        # would wait in the outbox for the next test's worker
+        self.addCleanup(web.STACK.sql, "DELETE FROM outbox WHERE recipient = '%s'" % email)
         browser = web.Browser(ALPHA_HOST)
         form = browser.get(path)
         self.assertEqual(form.status, 200)
@@ -58,11 +61,11 @@ class PlainCgiReadsEveryLanguageBeforeLookingAnAddressUp(unittest.TestCase):
         return sorted(set(re.findall(r"lang: read \S*/lang/(\w+)\.hdf", answer.stderr)))
 
     def test_an_unknown_admin_address_reads_both_languages(self):
-        self.assertEqual(self.languages_read("/admin/login/forgot", "nobody@alpha.test"),
+        self.assertEqual(self.languages_read("/admin/login/forgot", "cgi-nobody@alpha.test"),
                          ["en", "fr"])
 
     def test_an_unknown_customer_address_reads_both_languages(self):
-        self.assertEqual(self.languages_read("/account/login", "nobody@alpha.test"),
+        self.assertEqual(self.languages_read("/account/login", "cgi-nobody@alpha.test"),
                          ["en", "fr"])
 
     def test_the_sign_in_page_alone_reads_only_the_shops_language(self):
