@@ -405,6 +405,11 @@ class BulkJob(JobsWorker, WorkerCase):
                           ["Débloquer", "0 sur 5", "Arrêtée", ALPHA_STAFF[0]],
                           ["Bloquer", "5 sur 5", "Terminée", ALPHA_OWNER[0]]])
         self.assertRegex(listed[0][1][0], r"^\d")      # when, the shop's way
+        # begun, then waiting for its next turn after other shops' jobs: paused
+        rows("UPDATE job SET progress = 2 WHERE id = %s" % waiting)
+        self.assertEqual(self.jobs_rows(self.owner.get("/admin/customers/jobs"))[0][1][3],
+                         "En pause")
+        rows("UPDATE job SET progress = 0 WHERE id = %s" % waiting)
         # every admin of the shop sees them all, each to its page
         self.assertEqual([job for job, _ in self.jobs_rows(staff.get("/admin/customers/jobs"))],
                          [waiting, stopped, done])
