@@ -68,8 +68,10 @@ static int
 wrap_writef(void *data, const char *fmt, va_list ap)
 {
 	(void)data;
-	if (current->fcgx != NULL)
+	if (current->fcgx != NULL) {
+		page_send_held(current);	/* what page.c holds goes first */
 		return FCGX_VFPrintF(current->fcgx->out, fmt, ap);
+	}
 	return vprintf(fmt, ap);
 }
 
@@ -77,8 +79,10 @@ static int
 wrap_write(void *data, const char *buf, int len)
 {
 	(void)data;
-	if (current->fcgx != NULL)
+	if (current->fcgx != NULL) {
+		page_send_held(current);
 		return FCGX_PutStr(buf, len, current->fcgx->out);
+	}
 	return (int)fwrite(buf, 1, (size_t)len, stdout);
 }
 
@@ -773,6 +777,7 @@ request_run(struct app *app, FCGX_Request *fcgx)
 		req.hdf = req.cgi->hdf;
 		dispatch(&req);
 	}
+	page_send_held(&req);
 	request_log(&req);
 	if (req.cgi != NULL) {
 		req.cgi->hdf = NULL;	/* the tree is the process's, not the request's */

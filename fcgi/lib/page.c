@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "crypto.h"
 #include "log.h"
@@ -50,6 +51,80 @@ status_text(int status)
 	}
 }
 
+/*
+ * The answer's bytes not yet sent, after the 8-byte header of the FastCGI
+ * stdout record that will carry them. libfcgi's stream sends a record for
+ * every 8 KB it fills: a list page of 33 KB went out in five writes, each
+ * waking the web server. Kept here, the whole page goes in one record and
+ * one write (a record holds up to 65,535 bytes: a longer answer, such as a
+ * download, goes out a record at a time). libfcgi still writes the records
+ * that end the request, after these, when the request is finished. One
+ * process answers one request at a time: one buffer serves them all.
+ */
+#define RECORD_HEADER 8
+#define RECORD_CONTENT_MAX 65535
+#define FCGI_STDOUT_TYPE 6
+static unsigned char answer[RECORD_HEADER + RECORD_CONTENT_MAX];
+static size_t answer_held;
+
+int
+page_send_held(struct request *req)
+{
+	unsigned char *next = answer;
+	size_t left = RECORD_HEADER + answer_held;
+	int id;
+	ssize_t sent;
+
+	if (answer_held == 0 || req->fcgx == NULL)
+		return 0;
+	/* whatever libfcgi's stream holds was written before */
+	if (FCGX_FFlush(req->fcgx->out) != 0)
+		return -1;
+	id = req->fcgx->requestId;
+	answer[0] = 1;	/* FCGI_VERSION_1 */
+	answer[1] = FCGI_STDOUT_TYPE;
+	answer[2] = (unsigned char)(id >> 8 & 0xff);
+	answer[3] = (unsigned char)(id & 0xff);
+	answer[4] = (unsigned char)(answer_held >> 8 & 0xff);
+	answer[5] = (unsigned char)(answer_held & 0xff);
+	answer[6] = 0;	/* no padding */
+	answer[7] = 0;
+	answer_held = 0;
+	while (left > 0) {
+		sent = write(req->fcgx->ipcFd, next, left);
+		if (sent < 0 && errno == EINTR)
+			continue;
+		if (sent <= 0)
+			return -1;	/* the web server is gone: the rest is lost */
+		next += sent;
+		left -= (size_t)sent;
+	}
+	return 0;
+}
+
+/* Adds to the answer held for the web server, sending a full record. */
+static int
+hold(struct request *req, const char *buf, size_t len)
+{
+	size_t room;
+
+	while (len > 0) {
+		room = RECORD_CONTENT_MAX - answer_held;
+		if (room == 0) {
+			if (page_send_held(req) != 0)
+				return -1;
+			room = RECORD_CONTENT_MAX;
+		}
+		if (room > len)
+			room = len;
+		memcpy(answer + RECORD_HEADER + answer_held, buf, room);
+		answer_held += room;
+		buf += room;
+		len -= room;
+	}
+	return 0;
+}
+
 /* Writes to the client; after the head of a HEAD request, nothing. */
 static void
 out(struct request *req, const char *buf, size_t len)
@@ -57,7 +132,7 @@ out(struct request *req, const char *buf, size_t len)
 	if (req->head && req->head_sent)
 		return;
 	if (req->fcgx != NULL)
-		FCGX_PutStr(buf, (int)len, req->fcgx->out);
+		hold(req, buf, len);
 	else
 		fwrite(buf, 1, len, stdout);
 }
@@ -542,7 +617,7 @@ page_write(struct request *req, const char *buf, size_t len)
 	if (req->head)
 		return 0;
 	if (req->fcgx != NULL)
-		return FCGX_PutStr(buf, (int)len, req->fcgx->out) == (int)len ? 0 : -1;
+		return hold(req, buf, len);
 	return fwrite(buf, 1, len, stdout) == len ? 0 : -1;
 }
 
@@ -550,6 +625,7 @@ void
 page_abort(struct request *req)
 {
 	if (req->fcgx != NULL && req->fcgx->ipcFd >= 0) {
+		page_send_held(req);
 		FCGX_FFlush(req->fcgx->out);
 		if (shutdown(req->fcgx->ipcFd, SHUT_RDWR) != 0)
 			log_err("cannot shut the connection of a broken download: %s",

@@ -66,6 +66,12 @@ int page_write(struct request *req, const char *buf, size_t len);
  * such signal: the answer just ends. Nothing more may be written. */
 void page_abort(struct request *req);
 
+/* Sends the answer written so far and held back to be sent in one piece
+ * (request_run calls it when the request is done; it is there for what
+ * writes to the web server by another way). 0, or -1 when the web server
+ * is gone. */
+int page_send_held(struct request *req);
+
 /* 303 See Other to a local path (must start with '/'). */
 void page_redirect(struct request *req, const char *path);
 
