@@ -1,8 +1,11 @@
 """A worker run with Jobs settings of the test's own, shared by the test
 files of bulk jobs (test_bulkjob.py, test_groups_bulk_job.py): mixed into
-a WorkerCase, whose self.folder holds the configuration written."""
+a WorkerCase, whose self.folder holds the configuration written; and the
+rows of the shop's list of bulk actions (/admin/customers/jobs)."""
 
+import html
 import os
+import re
 import subprocess
 import tempfile
 
@@ -10,6 +13,16 @@ import web
 
 
 class JobsWorker:
+    def jobs_rows(self, page):
+        """The jobs list's rows: (job id, the cells' texts)."""
+        found = []
+        for row in re.findall(r"<tr><td.*?</tr>", page.body, re.S):
+            job = re.search(r'href="/admin/customers/jobs/(\d+)"', row).group(1)
+            cells = [html.unescape(re.sub(r"<[^>]+>", "", cell)).strip()
+                     for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+            found.append((job, cells))
+        return found
+
     def worker_env(self, **jobs):
         """The stack's configuration with Jobs settings (MailAfterSeconds 0
         unless given: every end is mailed)."""

@@ -368,16 +368,6 @@ class BulkJob(JobsWorker, WorkerCase):
         self.assertEqual(self.cancel(job_id).status, 303)
         self.assertEqual(self.job(staff_job)[0], "cancelled")
 
-    def jobs_rows(self, page):
-        """The jobs list's rows: (job id, the cells' texts)."""
-        found = []
-        for row in re.findall(r"<tr><td.*?</tr>", page.body, re.S):
-            job = re.search(r'href="/admin/customers/jobs/(\d+)"', row).group(1)
-            cells = [html.unescape(re.sub(r"<[^>]+>", "", cell)).strip()
-                     for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
-            found.append((job, cells))
-        return found
-
     def test_the_shops_bulk_actions_are_listed_latest_first(self):
         rows("DELETE FROM job WHERE kind = 'customers.bulk'")
         empty = self.owner.get("/admin/customers/jobs")

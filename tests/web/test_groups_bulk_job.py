@@ -174,6 +174,11 @@ class GroupsBulkJob(JobsWorker, WorkerCase):
         self.assertEqual(self.events(ids, "customer.group_added"),
                          [[i, "1", self.owner_id, name] for i in ids[1:]])
         self.assertEqual(self.job(job_id), ["done", "5", "4"])
+        # the shop's list of bulk actions names the group; of the 4 announced
+        listed = dict(self.jobs_rows(self.owner.get("/admin/customers/jobs")))
+        self.assertEqual([plain(cell) for cell in listed[job_id][1:]],
+                         ["Ajouter au groupe « %s »" % name, "4 sur 4", "Terminée",
+                          ALPHA_OWNER[0]])
         # the list's group filter finds them all, and nobody of beta's
         listed = self.owner.get("/admin/customers?group=%s" % gid)
         self.assertEqual(emails_listed(listed),
@@ -214,6 +219,9 @@ class GroupsBulkJob(JobsWorker, WorkerCase):
         self.assertIn("Tag “%s” removed from 2 customers" % name, done.text())
         self.assertIn("1 chosen customer", done.text())
         self.assertEqual(self.tagged(tid), [])
+        listed = dict(self.jobs_rows(beta.get("/admin/customers/jobs")))
+        self.assertEqual(listed[job_id][1:],
+                         ["Remove the tag “%s”" % name, "2 of 2", "Done", BETA_OWNER[0]])
         self.assertEqual([r[:2] for r in self.events(ids, "customer.tag_removed")],
                          [[i, "1"] for i in ids[:2]])
         # the tag stays, with nobody: the list's tag filter finds none of them
