@@ -71,12 +71,13 @@ int
 page_send_held(struct request *req)
 {
 	unsigned char *next = answer;
-	size_t left = RECORD_HEADER + answer_held;
+	size_t held = answer_held, left = RECORD_HEADER + held;
 	int id;
 	ssize_t sent;
 
-	if (answer_held == 0 || req->fcgx == NULL)
+	if (held == 0 || req->fcgx == NULL)
 		return 0;
+	answer_held = 0;	/* sent or lost, never part of the next request's answer */
 	/* whatever libfcgi's stream holds was written before */
 	if (FCGX_FFlush(req->fcgx->out) != 0)
 		return -1;
@@ -85,11 +86,10 @@ page_send_held(struct request *req)
 	answer[1] = FCGI_STDOUT_TYPE;
 	answer[2] = (unsigned char)(id >> 8 & 0xff);
 	answer[3] = (unsigned char)(id & 0xff);
-	answer[4] = (unsigned char)(answer_held >> 8 & 0xff);
-	answer[5] = (unsigned char)(answer_held & 0xff);
+	answer[4] = (unsigned char)(held >> 8 & 0xff);
+	answer[5] = (unsigned char)(held & 0xff);
 	answer[6] = 0;	/* no padding */
 	answer[7] = 0;
-	answer_held = 0;
 	while (left > 0) {
 		sent = write(req->fcgx->ipcFd, next, left);
 		if (sent < 0 && errno == EINTR)
