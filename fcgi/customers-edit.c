@@ -104,6 +104,14 @@ attestation_text(struct request *req)
 	return 0;
 }
 
+/* The language a form chose for the customer's mails: NULL for "the
+ * shop's" (the empty option), which follows the shop's language. */
+static const char *
+own_language(const char *chosen)
+{
+	return chosen != NULL && *chosen != '\0' ? chosen : NULL;
+}
+
 /* The form, empty or with what was typed and what is wrong with it. */
 void
 customers_new_form(struct request *req)
@@ -119,8 +127,7 @@ customers_new_form(struct request *req)
 		if (value != NULL)
 			hdf_set_value(req->hdf, name, value);
 	}
-	if (*hdf_get_value(req->hdf, "Page.Form.language", "") == '\0')
-		hdf_set_value(req->hdf, "Page.Form.language", lang_codes[req->shop.lang]);
+	hdf_set_value(req->hdf, "Page.ShopLanguage", lang_codes[req->shop.lang]);
 	/* a French shop's customers live in France, mostly */
 	if (strcmp(req->method, "GET") == 0 && req->shop.lang == LANG_FR)
 		hdf_set_value(req->hdf, "Page.Form.country", "FR");
@@ -255,7 +262,7 @@ customers_create(struct request *req)
 		.last_name = request_field(req, &new_fields[NEW_LAST_NAME]),
 		.phone = request_field(req, &new_fields[NEW_PHONE]),
 		.country = request_field(req, &new_fields[NEW_COUNTRY]),
-		.language = request_field(req, &new_fields[NEW_LANGUAGE]),
+		.language = own_language(request_field(req, &new_fields[NEW_LANGUAGE])),
 		.company = request_field(req, &new_fields[NEW_COMPANY]),
 		.address = request_field(req, &new_fields[NEW_ADDRESS]),
 		.postal_code = request_field(req, &new_fields[NEW_POSTAL_CODE]),
@@ -388,11 +395,11 @@ customers_edit_form(struct request *req)
 			    request_field(req, field) : "");
 		}
 	}
-	/* a customer without a language of their own gets the shop's mails:
-	 * the form shows the shop's language chosen, else the first option
-	 * (Français) was saved with any edit, in an English shop too */
-	if (*hdf_get_value(req->hdf, "Page.Form.language", "") == '\0')
-		hdf_set_value(req->hdf, "Page.Form.language", lang_codes[req->shop.lang]);
+	/* a customer without a language of their own gets the shop's mails,
+	 * in whatever language the shop speaks then: the form offers that
+	 * first ("the shop's (Français)"), chosen, so that an edit of
+	 * anything else keeps it so */
+	hdf_set_value(req->hdf, "Page.ShopLanguage", lang_codes[req->shop.lang]);
 	if (form_groups(req, req->path_id, strcmp(req->method, "POST") == 0 ?
 	    &edit_fields[EDIT_GROUP] : NULL) != 0) {
 		page_error(req, 500, NULL);
@@ -423,7 +430,7 @@ customers_update(struct request *req)
 		.last_name = request_field(req, &edit_fields[EDIT_LAST_NAME]),
 		.phone = request_field(req, &edit_fields[EDIT_PHONE]),
 		.country = request_field(req, &edit_fields[EDIT_COUNTRY]),
-		.language = request_field(req, &edit_fields[EDIT_LANGUAGE]),
+		.language = own_language(request_field(req, &edit_fields[EDIT_LANGUAGE])),
 		.tax_exempt = (int)request_field_int(req, &edit_fields[EDIT_TAX_EXEMPT], 0),
 		.company = request_field(req, &edit_fields[EDIT_COMPANY]),
 		.address = request_field(req, &edit_fields[EDIT_ADDRESS]),

@@ -61,6 +61,7 @@ def:customer_fields(own) ?>
       <div>
         <label for="language"><?cs var:Lang.Customers.Language ?></label>
         <select id="language" name="language">
+          <option value=""<?cs if:!Page.Form.language ?> selected<?cs /if ?>><?cs var:Lang.Customers.LanguageOfShop ?> (<?cs if:Page.ShopLanguage == "en" ?>English<?cs else ?>Français<?cs /if ?>)</option>
           <option value="fr"<?cs if:Page.Form.language == "fr" ?> selected<?cs /if ?>>Français</option>
           <option value="en"<?cs if:Page.Form.language == "en" ?> selected<?cs /if ?>>English</option>
         </select>

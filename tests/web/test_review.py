@@ -107,9 +107,16 @@ class EditKeepsTheShopsLanguage(unittest.TestCase):
     """The edit form offered only Français and English, with neither chosen
     for a customer without a language of their own: a browser then sends
     the first, so any edit in the English shop made that customer's mails
-    French."""
+    French. Then it chose the shop's language, and saving any other change
+    fixed the customer to it: the page said "the shop's" before the edit
+    and "English" after, and a later change of the shop's language left
+    them behind. The form offers "the shop's (English)" first, chosen."""
 
-    def test_editing_a_customer_without_a_language_in_an_english_shop_keeps_english(self):
+    def language(self):
+        return web.STACK.sql("SELECT COALESCE(language, 'NULL') FROM customer WHERE email = '%s'"
+                             % BETA_CUSTOMER)[0][0]
+
+    def test_editing_a_customer_without_a_language_keeps_the_shops(self):
         clear_limits()
         web.STACK.sql("UPDATE customer SET language = NULL WHERE email = '%s'" % BETA_CUSTOMER)
         customer_id = web.STACK.sql("SELECT id FROM customer WHERE email = '%s'"
@@ -117,17 +124,32 @@ class EditKeepsTheShopsLanguage(unittest.TestCase):
         from fixtures import BETA_OWNER
         admin = web.Browser(BETA_HOST)
         admin.sign_in(*BETA_OWNER)
-        form = admin.get("/admin/customers/%s/edit" % customer_id)
+        path = "/admin/customers/%s/edit" % customer_id
+
+        def save(form, language):
+            """What a browser sends back with that option chosen."""
+            return admin.post(path, {
+                "csrf": form.csrf(), "email": BETA_CUSTOMER, "first_name": "Victim",
+                "last_name": "Review", "phone": "", "country": "", "language": language})
+
+        form = admin.get(path)
         self.assertEqual(form.status, 200)
-        self.assertRegex(form.body, r'<option value="en" selected>English</option>')
-        self.assertNotRegex(form.body, r'<option value="fr" selected>')
-        # what a browser sends back: the chosen option
-        answer = admin.post("/admin/customers/%s/edit" % customer_id, {
-            "csrf": form.csrf(), "email": BETA_CUSTOMER, "first_name": "Victim",
-            "last_name": "Review", "phone": "", "country": "", "language": "en"})
-        self.assertEqual(answer.status, 303, answer.text())
-        self.assertIn(web.STACK.sql("SELECT COALESCE(language, '') FROM customer WHERE email = '%s'"
-                                    % BETA_CUSTOMER)[0][0], ("en", ""))
+        self.assertRegex(form.body, r'<option value="" selected>The shop&#39;s \(English\)</option>')
+        self.assertNotRegex(form.body, r'<option value="(fr|en)" selected>')
+        self.assertEqual(save(form, "").status, 303)
+        self.assertEqual(self.language(), "NULL")
+        self.assertIn("The shop's", admin.get("/admin/customers/%s" % customer_id).text())
+        # one chosen is kept, and shown chosen; the shop's again clears it
+        self.assertEqual(save(form, "fr").status, 303)
+        self.assertEqual(self.language(), "fr")
+        again = admin.get(path)
+        self.assertRegex(again.body, r'<option value="fr" selected>Français</option>')
+        self.assertNotRegex(again.body, r'<option value="" selected>')
+        self.assertEqual(save(again, "").status, 303)
+        self.assertEqual(self.language(), "NULL")
+        # a language that is none of them changes nothing
+        self.assertEqual(save(again, "de").status, 400)
+        self.assertEqual(self.language(), "NULL")
 
     def test_the_customer_page_says_a_customer_without_a_language_gets_the_shops(self):
         web.STACK.sql("UPDATE customer SET language = NULL WHERE email = '%s'" % CUSTOMER)
