@@ -17,7 +17,7 @@ import subprocess
 import tempfile
 import zipfile
 
-from fixtures import ALPHA_OWNER, BETA_OWNER
+from fixtures import ALPHA_HOST, ALPHA_OWNER, BETA_OWNER
 from test_worker_smtp import WorkerCase
 import web
 
@@ -352,6 +352,13 @@ class ImportJob(WorkerCase):
                                      " WHERE customer_id = %s GROUP BY kind" % anne)),
                          [["customer.import_updated", "2", self.alpha_owner],
                           ["customer.imported", "1", self.alpha_owner]])
+        # the customer's history says updated, whichever mode: "completed"
+        # said fill's, after an overwrite too
+        owner = web.Browser(ALPHA_HOST)
+        self.assertEqual(owner.sign_in(*ALPHA_OWNER).status, 303)
+        history = owner.get("/admin/customers/%s" % anne).text()
+        self.assertEqual(history.count("Fiche mise à jour par un import"), 2)
+        self.assertEqual(history.count("Fiche créée par un import"), 1)
 
     def test_consent_is_recorded_and_never_given_back_to_who_withdrew_it(self):
         existing = ("email,first_name\n%s,Ugo\n%s,Bea\n%s,Olga\n"
