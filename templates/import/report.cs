@@ -12,7 +12,7 @@
     <li><strong><?cs var:Page.Import.Undo.RemovedText ?></strong> <?cs call:plural(Page.Import.Undo.Removed, Lang.Import.Undo.RemovedOne, Lang.Import.Undo.Removed) ?></li>
     <li><strong><?cs var:Page.Import.Undo.KeptText ?></strong> <?cs call:plural(Page.Import.Undo.Kept, Lang.Import.Undo.KeptOne, Lang.Import.Undo.Kept) ?></li>
   </ul>
-  <?cs if:Page.Import.Undo.Kept > 0 ?><p class="muted"><?cs var:Lang.Import.Undo.KeptWhy ?></p><?cs /if ?>
+  <?cs if:Page.Import.Undo.Kept > 0 ?><p class="muted"><?cs call:plural(Page.Import.Undo.Kept, Lang.Import.Undo.KeptWhyOne, Lang.Import.Undo.KeptWhy) ?></p><?cs /if ?>
   <?cs /if ?>
   <?cs if:Page.Import.State == "undone" ?><p class="muted"><?cs var:Lang.Import.Report.BeforeUndo ?></p><?cs /if ?>
   <ul class="import-counts" id="run-counts">

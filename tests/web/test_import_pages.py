@@ -788,15 +788,20 @@ class Flow(ImportCase):
         self.assertEqual(len(self.customers()), 4)
         self.assertEqual(import_row(number, "state"), ["done"])
 
+        # one of them edited since: kept
+        sql("INSERT INTO event (shop_id, customer_id, kind) SELECT shop_id, id, 'customer.updated'"
+            " FROM customer WHERE shop_id = %s AND email = 'noel@flux.test'" % self.shop)
         answer = self.owner.post("/admin/import/%s/undo" % number, {"csrf": confirm.csrf()})
         self.assertEqual(answer.status, 303, answer.text()[:300])
         self.work()
         page = self.owner.get("/admin/import/%s" % number)
         self.assertValid(page)
         self.assertIn("Import annulé.", page.text())
-        self.assertEqual(self.counts(page, "undo-counts"), [3, 0])
-        # the customer the import only updated stays
-        self.assertEqual([c[0] for c in self.customers()], ["deja@flux.test"])
+        self.assertEqual(self.counts(page, "undo-counts"), [2, 1])
+        self.assertIn("1 client gardé", page.text())
+        self.assertIn("Ce client a été gardé parce qu'il s'est passé quelque chose", page.text())
+        # the customer the import only updated stays, and the one kept
+        self.assertEqual([c[0] for c in self.customers()], ["deja@flux.test", "noel@flux.test"])
         # undone: nothing left to confirm, the page says so
         again = self.owner.get("/admin/import/%s/undo" % number)
         self.assertEqual(again.status, 303)
