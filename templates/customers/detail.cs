@@ -62,7 +62,7 @@ def:see_all(section, count, shown) ?><?cs if:Page.All == section ?><p class="pag
     <dl class="facts">
       <dt><?cs var:Lang.Customers.OrderCount ?></dt><dd><?cs var:Customer.order_count ?></dd>
       <dt><?cs var:Lang.Customers.Spent ?></dt><dd><?cs var:Customer.spent ?></dd>
-      <dt><?cs var:Lang.Customers.Average ?></dt><dd><?cs var:Customer.average ?></dd>
+      <dt><?cs var:Lang.Customers.Average ?></dt><dd><?cs if:Customer.order_count > 0 ?><?cs var:Customer.average ?><?cs else ?>—<?cs /if ?></dd>
       <dt><?cs var:Lang.Customers.LastOrder ?></dt><dd><?cs var:Customer.last_order ?></dd>
     </dl>
     <?cs if:Customer.Shipping.name || Customer.Shipping.address || Customer.Shipping.phone || Customer.Billing.name || Customer.Billing.address || Customer.Billing.phone ?>

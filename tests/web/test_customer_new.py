@@ -160,6 +160,8 @@ class CustomerPage(Signed):
         self.create(email="buyer@alpha.test", first_name="Paul", last_name="Acheteur")
         cid = self.customer_id("buyer@alpha.test")
         shop = web.STACK.sql("SELECT shop_id FROM customer WHERE id = %s" % cid)[0][0]
+        # no order yet: no average basket, rather than 0,00 €
+        self.assertIn("Panier moyen —", self.browser.get("/admin/customers/" + cid).text())
         web.STACK.sql(
             "INSERT INTO orders (shop_id, customer_id, reference, status, total_cents, ordered_at) VALUES"
             " (%(s)s, %(c)s, 'B-1', 'paid', 1000, '2026-05-01 10:00:00'),"
