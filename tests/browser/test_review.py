@@ -78,3 +78,31 @@ class FailedMailsOnAPhone(BrowserTest):
             self.assertGreaterEqual(reason, 150, "the error column is %dpx wide" % reason)
         finally:
             browsing.STACK.sql("DELETE FROM outbox WHERE subject LIKE 'Votre commande de printemps%'")
+
+
+class EditKeepsTheShopsLanguage(BrowserTest):
+    """A customer without a language of their own edited in the browser:
+    the form shows "the shop's" chosen, and saving another change sends it
+    back, so the customer still gets the shop's language (the form used to
+    send Français, then the shop's language, and fixed the customer to
+    it)."""
+
+    shot_prefix = "review-"
+
+    def test_saving_a_customer_in_the_browser_keeps_the_shops_language(self):
+        email = REVIEW_CUSTOMERS[1]
+        browsing.STACK.sql("UPDATE customer SET language = NULL WHERE email = '%s'" % email)
+        cid = customer_id(email)
+        tab = self.sign_in_admin(ALPHA_HOST, *ALPHA_OWNER)
+        tab.goto(browsing.url(ALPHA_HOST, "/admin/customers/%s/edit" % cid))
+        self.assertEqual(tab.evaluate("document.querySelector('#language').value"), "")
+        self.assertEqual(tab.evaluate(
+            "document.querySelector('#language').selectedOptions[0].textContent"),
+            "Celle de la boutique (Français)")
+        self.look(tab, "edit-language", at="#language")
+        tab.fill("#first_name", "Clientèle")
+        self.assertEqual(tab.click_and_wait("form.form button[type=submit].primary"), 200)
+        self.assertEqual(browsing.STACK.sql(
+            "SELECT first_name, COALESCE(language, 'NULL') FROM customer WHERE email = '%s'"
+            % email), [["Clientèle", "NULL"]])
+        self.assertIn("Celle de la boutique", tab.text())
