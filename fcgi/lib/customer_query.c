@@ -96,6 +96,8 @@ const struct customer_key_def customer_query_keys[CUSTOMER_KEY__MAX] = {
 	[CUSTOMER_KEY_TAG] = { { "tag", FIELD_INT, 0, 19, 1, LLONG_MAX, NULL }, CUSTOMER_USE_FILTER },
 	[CUSTOMER_KEY_FIRST_DAYS] = { { "first_days", FIELD_INT, 0, 4, 1, 3650, NULL },
 	    CUSTOMER_USE_FILTER },
+	[CUSTOMER_KEY_IMPORT] = { { "import", FIELD_INT, 0, 19, 1, LLONG_MAX, NULL },
+	    CUSTOMER_USE_FILTER },
 	[CUSTOMER_KEY_SORT] = { { "sort", FIELD_CHOICE, 0, 12, 0, 0, sort_choices },
 	    CUSTOMER_USE_ORDER },
 	[CUSTOMER_KEY_DIR] = { { "dir", FIELD_CHOICE, 0, 4, 0, 0, dir_choices },
@@ -242,6 +244,14 @@ struct db_query customer_query_sql[CQ_SQL__MAX] = {
 	[CQ_TAG_ESTIMATE] = { .sql =
 	    "EXPLAIN SELECT 1 FROM customer_tag ct FORCE INDEX (PRIMARY)"
 	    " WHERE ct.tag_id = ? AND ct.shop_id = ?" },
+	/* the server's estimate of the customers an import created: a range
+	 * of their index (sql/015) */
+	[CQ_IMPORT_ESTIMATE] = { .sql =
+	    "EXPLAIN SELECT 1 FROM customer c FORCE INDEX (customer_import)"
+	    " WHERE c.shop_id = ? AND c.import_id = ?" },
+	/* its shop's import only: another's says nothing */
+	[CQ_IMPORT_NAME] = { .sql =
+	    "SELECT file_name, source, created_at FROM import WHERE id = ? AND shop_id = ?" },
 };
 
 /* The parts of a search of one letter (enum customer_letter_part): the
@@ -558,7 +568,7 @@ customer_query_init(struct customer_query *query, long long shop_id, HDF *config
 	    CUSTOMER_WALK_EXAMINED_MAX) : CUSTOMER_WALK_EXAMINED_MAX;
 	query->orders_min = query->orders_max = -1;
 	query->spent_min = query->spent_max = -1;
-	query->group_id = query->tag_id = query->first_days = -1;
+	query->group_id = query->tag_id = query->first_days = query->import_id = -1;
 	query->sort = CUSTOMER_SORT_NAME;
 	query->size = 50;
 	query->page = 1;
@@ -602,6 +612,8 @@ number_of(struct customer_query *query, enum customer_key key)
 		return &query->tag_id;
 	case CUSTOMER_KEY_FIRST_DAYS:
 		return &query->first_days;
+	case CUSTOMER_KEY_IMPORT:
+		return &query->import_id;
 	case CUSTOMER_KEY_PAGE:
 		return &query->page;
 	case CUSTOMER_KEY_TOTAL:
@@ -932,6 +944,30 @@ customer_query_slice_names(const struct customer_query *query, struct db *db,
 	return missing;
 }
 
+int
+customer_query_import_name(const struct customer_query *query, struct db *db, char *file,
+    size_t file_size, char *when, size_t when_size)
+{
+	struct db_query *found = &customer_query_sql[CQ_IMPORT_NAME];
+	struct db_param params[2] = { DB_INT(query->import_id), DB_INT(query->shop_id) };
+	int missing = 1;
+
+	file[0] = when[0] = '\0';
+	if (query->import_id <= 0)
+		return 0;
+	if (sql_ready(db) != 0 || db_exec(db, found, params, 2) < 0)
+		return -1;
+	if (db_fetch(found) == 1) {
+		/* a pasted list has no file name: "" */
+		if (strcmp(db_text(found, 1), "file") == 0)
+			snprintf(file, file_size, "%s", db_text(found, 0));
+		snprintf(when, when_size, "%s", db_text(found, 2));
+		missing = 0;
+	}
+	db_done(found);
+	return missing;
+}
+
 /* --- the planner ------------------------------------------------------------------ */
 
 /* Whether the page can be read from the rarest word's entries in their
@@ -1219,6 +1255,34 @@ plan_slice(struct customer_query *query, struct db *db, const struct customer_es
 	return 0;
 }
 
+/* A list of an import's customers (its report links to it): the same
+ * choice as a group's (plan_slice), on the import's index (sql/015): its
+ * few customers read first and sorted, or the list's order walked and
+ * each customer's import told on its row. Only without a search, a group
+ * or a tag, which lead the statement then. 0 or -1. */
+static int
+plan_import(struct customer_query *query, struct db *db, const struct customer_estimator *estimator,
+    int for_page)
+{
+	struct db_param params[2] = { DB_INT(query->shop_id), DB_INT(query->import_id) };
+	double created, shop;
+
+	query->import_first = 0;
+	if (query->import_id <= 0 || query->plan != CUSTOMER_PLAN_FILTERS ||
+	    query->group_id > 0 || query->tag_id > 0)
+		return 0;
+	if ((created = (double)explain_rows(db, CQ_IMPORT_ESTIMATE, params, 2)) < 0)
+		return -1;
+	shop = (double)estimator->shop(estimator->ctx, query->shop_id);
+	if (shop < 0)
+		return -1;
+	if (created < 1)
+		created = 1;
+	query->import_first = for_page ? created * created < (double)(query->size + 1) * shop :
+	    created * 3 < shop;
+	return 0;
+}
+
 int
 customer_query_plan_with(struct customer_query *query,
     const struct customer_estimator *estimator, int for_page)
@@ -1308,12 +1372,14 @@ customer_query_plan(struct customer_query *query, struct db *db, int for_page)
 		db_weights, db_starting, db }, kept_estimator;
 	struct customer_estimate_cache cache = { &server, (long long)time(NULL) };
 
-	if ((query->tokens > 0 || query->group_id > 0 || query->tag_id > 0) && sql_ready(db) != 0)
+	if ((query->tokens > 0 || query->group_id > 0 || query->tag_id > 0 ||
+	    query->import_id > 0) && sql_ready(db) != 0)
 		return -1;
 	customer_estimator_cached(&kept_estimator, &cache);
-	if (customer_query_plan_with(query, &kept_estimator, for_page) != 0)
+	if (customer_query_plan_with(query, &kept_estimator, for_page) != 0 ||
+	    plan_slice(query, db, &kept_estimator, for_page) != 0)
 		return -1;
-	return plan_slice(query, db, &kept_estimator, for_page);
+	return plan_import(query, db, &kept_estimator, for_page);
 }
 
 /* --- building the statements -------------------------------------------------------- */
@@ -1605,6 +1671,8 @@ sql_where(struct customer_sql *sql, const struct customer_query *query, int firs
 	for (r = 0; r < sizeof(ranges) / sizeof(ranges[0]); r++)
 		if (range_param(query, ranges[r].key, &param))
 			sql_param(sql, ranges[r].condition, param);
+	if (query->import_id > 0)
+		sql_param(sql, " AND c.import_id = ?", DB_INT(query->import_id));
 	sql_slices(sql, query);
 	sql_words(sql, query, first);
 }
@@ -1691,9 +1759,15 @@ sql_filters(struct customer_sql *sql, const struct customer_query *query, enum s
 		sql_param(sql, " AND sm.shop_id = ?", DB_INT(query->shop_id));
 	} else {
 		sql_add(sql, " FROM customer c");
-		if ((read == READ_WALK && query->plan == CUSTOMER_PLAN_WALK) ||
+		/* an import's customers, few, or counted or taken in id
+		 * order: their index gives them alone, in id order */
+		if (query->import_id > 0 && query->plan == CUSTOMER_PLAN_FILTERS &&
+		    query->group_id <= 0 && query->tag_id <= 0 && (query->import_first ||
+		    read == READ_COUNT || read == READ_ANY || read == READ_BY_ID))
+			sql_add(sql, " FORCE INDEX (customer_import)");
+		else if ((read == READ_WALK && query->plan == CUSTOMER_PLAN_WALK) ||
 		    (read == READ_WALK && query->plan == CUSTOMER_PLAN_FILTERS &&
-		    (query->group_id > 0 || query->tag_id > 0)) ||
+		    (query->group_id > 0 || query->tag_id > 0 || query->import_id > 0)) ||
 		    (read == READ_COUNT && query->plan == CUSTOMER_PLAN_FILTERS) ||
 		    (read == READ_STREAM && (query->plan == CUSTOMER_PLAN_FILTERS ||
 		    query->plan == CUSTOMER_PLAN_WALK))) {
@@ -1855,7 +1929,8 @@ filters_chosen(const struct customer_query *query)
 
 	if ((query->status != CUSTOMER_STATUS_CURRENT && query->status != CUSTOMER_STATUS_ALL) ||
 	    query->source != CUSTOMER_SOURCE_ANY || query->consent != CUSTOMER_CONSENT_ANY ||
-	    query->group_id > 0 || query->tag_id > 0 || query->first_days > 0)
+	    query->group_id > 0 || query->tag_id > 0 || query->first_days > 0 ||
+	    query->import_id > 0)
 		return 1;
 	for (r = 0; r < sizeof(ranges) / sizeof(ranges[0]); r++)
 		if (range_param(query, ranges[r].key, &param))

@@ -48,6 +48,7 @@ enum customer_key {
 	CUSTOMER_KEY_GROUP,		/* a member of this group (issue 16) */
 	CUSTOMER_KEY_TAG,		/* tagged with this tag (issue 16) */
 	CUSTOMER_KEY_FIRST_DAYS,	/* first order in the last N days (issue 16) */
+	CUSTOMER_KEY_IMPORT,		/* created by this import (its report links here) */
 	CUSTOMER_KEY_SORT,		/* enum customer_sort */
 	CUSTOMER_KEY_DIR,		/* asc, desc */
 	CUSTOMER_KEY_SIZE,		/* rows a page */
@@ -58,7 +59,7 @@ enum customer_key {
 	CUSTOMER_KEY__MAX
 };
 
-#define CUSTOMER_FILTER__MAX (CUSTOMER_KEY_FIRST_DAYS + 1)
+#define CUSTOMER_FILTER__MAX (CUSTOMER_KEY_IMPORT + 1)
 
 enum customer_key_use {
 	CUSTOMER_USE_FILTER,	/* which customers */
@@ -154,6 +155,9 @@ struct customer_query {
 	/* issue 16: a group's and a tag's id (of this shop: the statement
 	 * says so), and the days of "first order in the last N days" */
 	long long group_id, tag_id, first_days;
+	/* the import that created them (customer.import_id, of this shop:
+	 * the statement says so) */
+	long long import_id;
 	/* set by the planner: the group's (or tag's) members are few enough
 	 * to be read first and sorted, rather than the list's order walked
 	 * and each customer's membership looked up */
@@ -164,6 +168,9 @@ struct customer_query {
 	/* a page in name or e-mail order read from the members' own copy
 	 * of that order (sql/026): their first entries, in order */
 	int slice_ordered;
+	/* set by the planner: the import's customers are few enough to be
+	 * read first on their index (sql/015) and sorted */
+	int import_first;
 	/* a filter sent with its default value ("status=current") is still
 	 * written back in the links */
 	int given[CUSTOMER_FILTER__MAX];
@@ -276,6 +283,8 @@ enum customer_query_sql {
 	CQ_SLICE_NAMES,		/* the names of a group and a tag (issue 16) */
 	CQ_GROUP_ESTIMATE,	/* a group's members (issue 16) */
 	CQ_TAG_ESTIMATE,	/* a tag's customers (issue 16) */
+	CQ_IMPORT_ESTIMATE,	/* the customers an import created */
+	CQ_IMPORT_NAME,		/* an import's file and day */
 	CQ_SQL__MAX
 };
 
@@ -328,6 +337,13 @@ void customer_query_filters_hdf(const struct customer_query *query, HDF *hdf, co
  * query then matches nobody), -1 on error. */
 int customer_query_slice_names(const struct customer_query *query, struct db *db,
     char *group_name, size_t group_size, char *tag_name, size_t tag_size);
+
+/* The file name ("" for a pasted list) and the time it came in (UTC,
+ * "YYYY-MM-DD HH:MM:SS") of the query's import. Returns 0 (also when no
+ * import is set: both ""), 1 when the shop has no such import (another
+ * shop's id: the query matches nobody), -1 on error. */
+int customer_query_import_name(const struct customer_query *query, struct db *db, char *file,
+    size_t file_size, char *when, size_t when_size);
 
 /* Plans the query (see customer_query.c): for a page (the list's order,
  * from the page link) or for all its customers once each. 0 or -1. */

@@ -46,6 +46,10 @@ static const struct {
 	{ "group=0", "Error.Field.Number", NULL },
 	{ "tag=abc", "Error.Field.Number", NULL },
 	{ "first_days=3651", "Error.Field.Number", NULL },
+	/* the customers an import created */
+	{ "import=12&tag=3&sort=email", NULL, "tag=3&import=12&" },
+	{ "import=0", "Error.Field.Number", NULL },
+	{ "import=x", "Error.Field.Number", NULL },
 };
 
 static void
@@ -100,7 +104,7 @@ test_fields(void)
 	    "the list's fields are every key, then the closing entry");
 	n = customer_query_fields(fields, CUSTOMER_KEY__MAX + 2, own, CUSTOMER_USE_FILTER);
 	ok(n == 1 + CUSTOMER_FILTER__MAX && strcmp(fields[0].name, "action") == 0 &&
-	    strcmp(fields[1].name, "q") == 0 && strcmp(fields[n - 1].name, "first_days") == 0 &&
+	    strcmp(fields[1].name, "q") == 0 && strcmp(fields[n - 1].name, "import") == 0 &&
 	    fields[n].name == NULL, "the bulk form's fields are its own, then the filters");
 	ok(customer_query_fields(tiny, 4, own, CUSTOMER_USE_FILTER) == 0,
 	    "a field list without room is refused, not cut");
@@ -454,6 +458,25 @@ test_sql(void)
 	customer_query_page_sql(&query, &sql);
 	ok(has(sql.text, " LIMIT ?) page STRAIGHT_JOIN customer c"),
 	    "a chosen filter: the page's ids first, then their rows");
+
+	/* an import's customers (its report's link): few, read first on
+	 * their index and sorted; many, the order's index walked; counted
+	 * on their index whatever their number */
+	customer_query_from_text(&query, 7, NULL, "import=12&sort=email");
+	customer_query_plan_with(&query, &estimator, 1);
+	query.import_first = 1;
+	customer_query_page_sql(&query, &sql);
+	ok(has(sql.text, " FROM customer c FORCE INDEX (customer_import) WHERE c.shop_id = ?") &&
+	    has(sql.text, " AND c.import_id = ?") && has(sql.text, " ORDER BY c.email, c.id LIMIT ?)"),
+	    "a few customers of an import: read first on its index, then sorted");
+	query.import_first = 0;
+	customer_query_page_sql(&query, &sql);
+	ok(has(sql.text, " FROM customer c FORCE INDEX (customer_shop_email_order) WHERE") &&
+	    has(sql.text, " AND c.import_id = ?"),
+	    "many customers of an import: the order's index walked, the import told on the row");
+	customer_query_count_sql(&query, &sql);
+	ok(has(sql.text, " FORCE INDEX (customer_import)") && has(sql.text, " AND c.import_id = ?"),
+	    "an import's customers are counted on its index");
 
 	/* the e-mail order leaves out the erased, but not the customers
 	 * without an address (issue 15), who come first, in id order */
