@@ -19,6 +19,7 @@
 #include "lib/session.h"
 #include "lib/text.h"
 #include "customers-list.h"
+#include "view-words.h"
 
 struct field customers_list_fields[CUSTOMER_KEY__MAX + 1];
 
@@ -79,6 +80,20 @@ list_count(struct request *req, struct customer_query *query)
 	return count;
 }
 
+/* The view (the filters, the order and the page size) as the query
+ * string of its first page into out; its filters alone into filters. */
+static void
+view_text(const struct customer_query *query, char *filters, size_t filters_size, char *out,
+    size_t size)
+{
+	char sort[16], dir[16];
+
+	customer_query_filters_text(query, filters, filters_size);
+	customer_query_value(query, CUSTOMER_KEY_SORT, sort, sizeof(sort));
+	customer_query_value(query, CUSTOMER_KEY_DIR, dir, sizeof(dir));
+	snprintf(out, size, "%ssort=%s&dir=%s&size=%d", filters, sort, dir, query->size);
+}
+
 /* The filters as a query string (values URL-escaped) for the pager and the
  * sort links, and each value back under Page.Filter.* for the form; the
  * view (the filters, the order and the page size) as the query string of
@@ -88,9 +103,10 @@ static void
 list_view_links(struct request *req, const struct customer_query *query)
 {
 	char filters[1600], sort[16], dir[16], view[sizeof(filters) + 64];
-	const char *others = filters;
+	char value[sizeof(query->search)];
+	int k;
 
-	customer_query_filters_text(query, filters, sizeof(filters));
+	view_text(query, filters, sizeof(filters), view, sizeof(view));
 	customer_query_filters_hdf(query, req->hdf, "Page.Filter");
 	hdf_set_value(req->hdf, "Page.Filters", filters);
 	customer_query_value(query, CUSTOMER_KEY_SORT, sort, sizeof(sort));
@@ -98,13 +114,15 @@ list_view_links(struct request *req, const struct customer_query *query)
 	hdf_set_value(req->hdf, "Page.Sort", sort);
 	hdf_set_value(req->hdf, "Page.Dir", dir);
 	hdf_set_int_value(req->hdf, "Page.Size", query->size);
-	snprintf(view, sizeof(view), "%ssort=%s&dir=%s&size=%d", filters, sort, dir, query->size);
 	hdf_set_value(req->hdf, "Page.View", view);
-	/* the search comes first, its value escaped (no '&' in it) */
-	if (strncmp(others, "q=", 2) == 0 && strchr(others, '&') != NULL)
-		others = strchr(others, '&') + 1;
-	if (*others != '\0')
-		hdf_set_value(req->hdf, "Page.FiltersOpen", "1");
+	/* the form's own filters: the search has its box, the import its
+	 * line above the list (list_import) */
+	for (k = 0; k < CUSTOMER_FILTER__MAX; k++)
+		if (k != CUSTOMER_KEY_Q && k != CUSTOMER_KEY_IMPORT &&
+		    customer_query_value(query, (enum customer_key)k, value, sizeof(value))[0] != '\0') {
+			hdf_set_value(req->hdf, "Page.FiltersOpen", "1");
+			break;
+		}
 	hdf_set_value(req->hdf, "Page.Filter.status", customer_query_keys[CUSTOMER_KEY_STATUS]
 	    .field.choices[query->status]);
 	/* the total spent's filter is in the shop's currency */
@@ -522,7 +540,7 @@ static int
 list_elsewhere(struct request *req, const struct customer_query *query)
 {
 	static struct customer_query wider;
-	char filters[1600], sort[16], dir[16], view[sizeof(filters) + 64], text[32];
+	char filters[1600], view[sizeof(filters) + 64], text[32];
 	long long count;
 
 	if (query->status != CUSTOMER_STATUS_CURRENT || query->page != 1 || query->cursor ||
@@ -532,10 +550,7 @@ list_elsewhere(struct request *req, const struct customer_query *query)
 	count = customer_query_count(&wider, &req->app->db);
 	if (count <= 0)
 		return count < 0 ? -1 : 0;
-	customer_query_filters_text(&wider, filters, sizeof(filters));
-	customer_query_value(&wider, CUSTOMER_KEY_SORT, sort, sizeof(sort));
-	customer_query_value(&wider, CUSTOMER_KEY_DIR, dir, sizeof(dir));
-	snprintf(view, sizeof(view), "%ssort=%s&dir=%s", filters, sort, dir);
+	view_text(&wider, filters, sizeof(filters), view, sizeof(view));
 	hdf_set_value(req->hdf, "Page.ElsewhereView", view);
 	format_count(count > CUSTOMER_COUNT_CAP ? CUSTOMER_COUNT_CAP : count, req->lang, text,
 	    sizeof(text));
@@ -543,6 +558,31 @@ list_elsewhere(struct request *req, const struct customer_query *query)
 	hdf_set_int_value(req->hdf, "Page.ElsewhereNumber", (int)count);
 	if (count > CUSTOMER_COUNT_CAP)
 		hdf_set_value(req->hdf, "Page.ElsewhereMore", "1");
+	return 0;
+}
+
+/* The list of the customers an import created (the import's report links
+ * to it): the import in words above the list (Page.Import.Words), or that
+ * the shop has no such import (Page.Import.Missing), and the same view
+ * without it (Page.Import.AllView). 0 or -1. */
+static int
+list_import(struct request *req, const struct customer_query *query)
+{
+	static struct customer_query all;
+	char words[400], filters[1600], view[sizeof(filters) + 64];
+	int missing;
+
+	if (query->import_id <= 0)
+		return 0;
+	missing = view_import_words(req, query, words, sizeof(words));
+	if (missing < 0)
+		return -1;
+	hdf_set_value(req->hdf, missing ? "Page.Import.Missing" : "Page.Import.Words", words);
+	all = *query;
+	all.import_id = -1;
+	all.given[CUSTOMER_KEY_IMPORT] = 0;
+	view_text(&all, filters, sizeof(filters), view, sizeof(view));
+	hdf_set_value(req->hdf, "Page.Import.AllView", view);
 	return 0;
 }
 
@@ -607,7 +647,7 @@ customers_list(struct request *req)
 		return;
 	}
 	if (customers_columns_rows(req, &query) != 0 ||
-	    (shown == 0 && list_elsewhere(req, &query) != 0)) {
+	    (shown == 0 && list_elsewhere(req, &query) != 0) || list_import(req, &query) != 0) {
 		page_error(req, 500, NULL);
 		return;
 	}

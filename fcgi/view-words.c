@@ -1,8 +1,9 @@
 /*
  * A view of the customer list (its filters, and its order) in words, in
  * the admin's language: the export page says what it exports, the
- * segments page what each saved segment holds. Linked into export.fcgi
- * and groups.fcgi, which read Lang's View, Customers and Source.
+ * segments page what each saved segment holds, the list which import it
+ * shows. Linked into customers.fcgi, export.fcgi and groups.fcgi, which
+ * read Lang's View, Customers and Source.
  */
 #include <config.h>
 
@@ -41,6 +42,31 @@ view_range(struct request *req, const char *from, const char *to, char *out, siz
 		snprintf(out, size, "%s %s", request_text(req, "View.AtMost"), to);
 }
 
+int
+view_import_words(struct request *req, const struct customer_query *query, char *out,
+    size_t size)
+{
+	char file[256], when[32], day[32];
+	int missing = customer_query_import_name(query, &req->app->db, file, sizeof(file), when,
+	    sizeof(when));
+
+	out[0] = '\0';
+	if (missing < 0 || query->import_id <= 0)
+		return missing;
+	if (missing) {
+		snprintf(out, size, "%s", request_text(req, "View.Gone"));
+		return 1;
+	}
+	format_local_date(when, req->shop.time_zone, req->lang, day, sizeof(day));
+	if (file[0] == '\0')
+		snprintf(out, size, "%s %s %s", request_text(req, "View.Pasted"),
+		    request_text(req, "View.Of"), day);
+	else
+		snprintf(out, size, "%s%s%s %s %s", request_text(req, "Typo.Open"), file,
+		    request_text(req, "Typo.Close"), request_text(req, "View.Of"), day);
+	return 0;
+}
+
 /* Issue 16's filters in words: the group's and the tag's names (or that
  * they no longer exist), and "first order in the last N days". */
 static void
@@ -60,6 +86,12 @@ view_slices(struct request *req, HDF *node, int *n, const struct customer_query 
 		snprintf(text, sizeof(text), "%lld %s", query->first_days,
 		    request_text(req, "View.Days"));
 		view_line(req, node, n, "View.FirstOrder", text);
+	}
+	if (query->import_id > 0) {
+		char import[400];
+
+		view_import_words(req, query, import, sizeof(import));
+		view_line(req, node, n, "View.Import", import);
 	}
 }
 

@@ -1,5 +1,6 @@
 /*
- * A view of the customer list in words (view-words.c).
+ * A view of the customer list in words (view-words.c): linked into
+ * customers.fcgi, export.fcgi and groups.fcgi.
  */
 #ifndef FIDELE_VIEW_WORDS_H
 #define FIDELE_VIEW_WORDS_H
@@ -13,5 +14,11 @@
  * text ending with its colon; Value is shown as is. */
 void view_words(struct request *req, const struct customer_query *query, HDF *node,
     int with_order);
+
+/* The query's import in words into out: "« membres.csv » du 05/12/2026",
+ * "Liste collée du …", or that it no longer exists ("" without an
+ * import). Returns customer_query_import_name's 0, 1 or -1. */
+int view_import_words(struct request *req, const struct customer_query *query, char *out,
+    size_t size);
 
 #endif

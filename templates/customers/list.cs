@@ -20,6 +20,7 @@
     <input type="hidden" name="q" value="<?cs var:Page.Query ?>">
     <input type="hidden" name="sort" value="<?cs var:Page.Sort ?>">
     <input type="hidden" name="dir" value="<?cs var:Page.Dir ?>">
+    <?cs if:Page.Filter.import ?><input type="hidden" name="import" value="<?cs var:Page.Filter.import ?>"><?cs /if ?>
     <label><?cs var:Lang.Customers.Status ?>
       <select name="status">
         <?cs each:o = Lang.Customers.StatusChoice ?><option value="<?cs name:o ?>"<?cs if:Page.Filter.status == name(o) ?> selected<?cs /if ?>><?cs var:o ?></option><?cs /each ?>
@@ -55,6 +56,8 @@
     <div class="actions"><button type="submit" class="primary"><?cs var:Lang.Customers.Apply ?></button> <a href="/admin/customers"><?cs var:Lang.Customers.Reset ?></a></div>
   </form>
 </details>
+<?cs if:Page.Import.Missing ?><p class="alert" role="alert"><?cs var:Lang.Customers.ImportFilter.Missing ?> <a href="/admin/customers?<?cs var:Page.Import.AllView ?>"><?cs var:Lang.Customers.ImportFilter.All ?></a></p><?cs
+elif:Page.Import.Words ?><p class="notice" id="import-filter"><?cs var:Lang.Customers.ImportFilter.Shown ?> <?cs var:Page.Import.Words ?> · <a href="/admin/customers?<?cs var:Page.Import.AllView ?>"><?cs var:Lang.Customers.ImportFilter.All ?></a></p><?cs /if ?>
 <?cs call:list_tools() ?>
 <?cs if:Page.Message ?><p class="alert" role="alert"><?cs var:Page.Message ?></p><?cs /if ?>
 <?cs if:Page.RunningJob ?><p class="notice" role="status"><?cs var:Lang.Customers.Job.Banner ?> <a href="/admin/customers/jobs/<?cs var:Page.RunningJob ?>"><?cs var:Lang.Customers.Job.See ?></a></p><?cs /if ?>

@@ -23,7 +23,7 @@
     <li class="count-duplicate<?cs if:Page.Import.Count.Duplicate > 0 ?> count-bad<?cs /if ?>"><strong><?cs var:Page.Import.Count.DuplicateText ?></strong> <?cs call:plural(Page.Import.Count.Duplicate, Lang.Import.Counts.DuplicateOne, Lang.Import.Counts.Duplicate) ?></li>
   </ul>
   <div class="actions">
-    <?cs if:Page.Import.Count.New > 0 && Page.Import.State == "done" ?><a class="button primary" id="see-new" href="/admin/customers?source=import&amp;sort=created&amp;dir=desc"><?cs var:Lang.Import.Report.SeeNew ?></a><?cs else ?><a class="button primary" href="/admin/customers"><?cs var:Lang.Import.Report.SeeCustomers ?></a><?cs /if ?>
+    <?cs if:Page.Import.Count.New > 0 && Page.Import.State == "done" ?><a class="button primary" id="see-new" href="/admin/customers?import=<?cs var:Page.Import.Id ?>"><?cs var:Lang.Import.Report.SeeNew ?></a><?cs elif:Page.Import.State == "undone" && Page.Import.Undo.Kept > 0 ?><a class="button primary" id="see-kept" href="/admin/customers?import=<?cs var:Page.Import.Id ?>"><?cs var:Lang.Import.Report.SeeKept ?></a><?cs else ?><a class="button primary" href="/admin/customers"><?cs var:Lang.Import.Report.SeeCustomers ?></a><?cs /if ?>
     <?cs if:Page.Import.MayUndo ?><a class="button danger-link" id="undo-link" href="/admin/import/<?cs var:Page.Import.Id ?>/undo"><?cs var:Lang.Import.Undo.Button ?></a><?cs /if ?>
   </div>
   <?cs if:Page.Import.MayUndo ?><p class="muted"><?cs var:Lang.Import.Undo.Help ?></p><?cs /if ?>

@@ -82,6 +82,24 @@ class ImportInTheBrowser(BrowserTest):
             "document.querySelector('#run-counts').innerText"))
         self.look(tab, "report")
 
+        # the report's button lists the customers it created, and them alone
+        tab.click_and_wait("#see-new")
+        self.assertEqual(tab.path(), "/admin/customers")
+        self.assertIn("Clients créés par l'import « ", tab.text())
+        shown = tab.evaluate("Array.from(document.querySelectorAll('table.list tbody tr'))"
+                             ".map(r => r.querySelector('.sub').textContent).join(' ')")
+        created = [r[0] for r in browsing.STACK.sql(
+            "SELECT email FROM customer WHERE import_id = %s" % number)]
+        self.assertEqual(len(created), 3)
+        self.assertEqual(sorted(shown.split()), sorted(created))
+        self.look(tab, "imported-customers")
+        # a filter applied keeps the import
+        tab.evaluate("document.querySelector('details.filters').open = true")
+        tab.evaluate("document.querySelector('select[name=consent]').value = 'no'")
+        tab.click_and_wait("form.filter-form button[type=submit]")
+        self.assertIn("import=%s" % number, tab.evaluate("location.search"))
+        self.assertIn("Clients créés par l'import « ", tab.text())
+
         tab.goto(url(ALPHA_HOST, "/admin/customers?q=zelie+navigateur"))
         self.assertIn("Zélie", tab.text())
         tab.goto(url(ALPHA_HOST, "/admin/import/%s" % number))

@@ -14,6 +14,7 @@ when the worker is down."""
 
 import codecs
 import csv
+import datetime
 import html
 import http.client
 import io
@@ -23,6 +24,7 @@ import subprocess
 import unittest
 import urllib.parse
 import zipfile
+import zoneinfo
 
 from test_pages import tidy_problems
 from test_worker_smtp import WorkerCase
@@ -704,6 +706,11 @@ class Flow(ImportCase):
         self.assertEqual(import_row(number, "state"), ["done"])
         return self.owner.get("/admin/import/%s" % number)
 
+    def listed(self, page):
+        """The e-mail addresses of the list's rows, in their order."""
+        self.assertEqual(page.status, 200, page.text()[:300])
+        return re.findall(r'<span class="sub">([^<]+)</span>', page.body)
+
     def counts(self, page, counts_id):
         block = re.search(r'<ul class="import-counts" id="%s">(.*?)</ul>' % counts_id,
                           page.body, re.S).group(1)
@@ -713,6 +720,10 @@ class Flow(ImportCase):
     def test_a_file_previewed_imported_reported_and_undone(self):
         sql("INSERT INTO customer (shop_id, email, first_name, last_name, status, source)"
             " VALUES (%s, 'deja@flux.test', 'Déjà', 'Là', 'active', 'admin')" % self.shop)
+        # brought in by an earlier import, and newer than this one's
+        sql("INSERT INTO customer (shop_id, email, first_name, last_name, status, source,"
+            " created_at) VALUES (%s, 'avant@plus-tot.test', 'Avant', 'Importé', 'active',"
+            " 'import', NOW() + INTERVAL 1 DAY)" % self.shop)
         rows = [("zelie@flux.test", "Zélie", "Fabrègues", "Besançon"),
                 ("noel@flux.test", "Noël", "Ozanne", "Orléans"),
                 ("agathe@flux.test", "Agathe", "Sète", "Sète"),
@@ -753,12 +764,39 @@ class Flow(ImportCase):
                         re.S).group(1)
         self.assertEqual(re.findall(r'<td class="num hide-narrow">([^<]*)</td>', row),
                          ["6", "3", "1", "2"])
-        # the report leads to the customers it brought in, newest first,
-        # not to the whole list
-        link = re.search(r'id="see-new" href="([^"]+)"', page.body).group(1)
-        listing = self.owner.get(html.unescape(link)).text()
-        self.assertIn("zelie@flux.test", listing)
-        self.assertNotIn("deja@flux.test", listing)
+        # the report leads to the customers it created, and to them alone:
+        # not the one it updated, nor one an earlier import brought in
+        self.assertIn("Voir les clients créés par cet import", page.text())
+        link = html.unescape(re.search(r'id="see-new" href="([^"]+)"', page.body).group(1))
+        listing = self.owner.get(link)
+        self.assertValid(listing)
+        # by name: Fabrègues, Ozanne, Sète
+        self.assertEqual(self.listed(listing), ["zelie@flux.test", "noel@flux.test",
+                                                "agathe@flux.test"])
+        self.assertIn("3 sur 3 clients", listing.text())
+        came, zone = sql("SELECT i.created_at, s.time_zone FROM import i JOIN shop s"
+                         " ON s.id = i.shop_id WHERE i.id = %s" % number)[0]
+        day = datetime.datetime.strptime(came, "%Y-%m-%d %H:%M:%S").replace(
+            tzinfo=datetime.timezone.utc).astimezone(zoneinfo.ZoneInfo(zone)).strftime("%d/%m/%Y")
+        self.assertIn("Clients créés par l'import « marché.csv » du %s · Voir tous les clients"
+                      % day, listing.text())
+        # the filter form and the sort links keep it, the bulk form sends it
+        self.assertIn('<input type="hidden" name="import" value="%s">' % number, listing.body)
+        self.assertNotIn('<details class="filters" open>', listing.body)
+        self.assertIn('href="/admin/customers?import=%s&amp;sort=email&amp;dir=asc' % number,
+                      listing.body)
+        by_email = self.owner.get(link + "&sort=email&dir=asc")
+        self.assertEqual(self.listed(by_email), ["agathe@flux.test", "noel@flux.test",
+                                                 "zelie@flux.test"])
+        self.assertEqual(self.listed(self.owner.get(link + "&q=fabregues")), ["zelie@flux.test"])
+        # "see all customers" drops the import alone
+        everyone = re.search(r'id="import-filter">.*?<a href="([^"]+)"', listing.body).group(1)
+        self.assertNotIn("import=", everyone)
+        self.assertIn("avant@plus-tot.test", self.listed(self.owner.get(html.unescape(everyone))))
+        # the export of that view says which import it holds
+        export = self.owner.get("/admin/export?import=%s" % number)
+        self.assertEqual(export.status, 200)
+        self.assertIn("Import : « marché.csv » du %s" % day, export.text())
 
         errors = self.owner.get("/admin/import/%s/errors.csv" % number)
         self.assertEqual(errors.status, 200)
@@ -802,6 +840,9 @@ class Flow(ImportCase):
         self.assertIn("Ce client a été gardé parce qu'il s'est passé quelque chose", page.text())
         # the customer the import only updated stays, and the one kept
         self.assertEqual([c[0] for c in self.customers()], ["deja@flux.test", "noel@flux.test"])
+        # the report leads to the one kept
+        link = html.unescape(re.search(r'id="see-kept" href="([^"]+)"', page.body).group(1))
+        self.assertEqual(self.listed(self.owner.get(link)), ["noel@flux.test"])
         # undone: nothing left to confirm, the page says so
         again = self.owner.get("/admin/import/%s/undo" % number)
         self.assertEqual(again.status, 303)
@@ -973,6 +1014,25 @@ class OtherShop(ImportCase):
         self.assertEqual(sql("SELECT state FROM job WHERE id = (SELECT job_id FROM import"
                              " WHERE id = %s)" % number), [["queued"]])
         self.assertNotIn("secret-a.csv", other.get("/admin/import").body)
+        # nor on the customer list: nobody, and said so
+        sql("INSERT INTO customer (shop_id, email, first_name, last_name, status, source,"
+            " import_id) VALUES (%s, 'secret@flux-a.test', 'Secret', 'A', 'active', 'import', %s)"
+            % (self.shop, number))
+        try:
+            listing = other.get("/admin/customers?import=%s" % number)
+            self.assertEqual(listing.status, 200)
+            self.assertNotIn("secret-a.csv", listing.body)
+            self.assertIn("This import does not exist in this shop, so the list shows nobody.",
+                          listing.text())
+            self.assertNotIn('<span class="sub">', listing.body)
+            self.assertIn("Import: (no longer exists: nobody)",
+                          other.get("/admin/export?import=%s" % number).text())
+        finally:
+            sql("DELETE FROM customer WHERE email = 'secret@flux-a.test'")
+        # a number, one at most
+        for bad in ("abc", "0", "-3", "1.5", "9" * 25):
+            with self.subTest(bad):
+                self.assertEqual(other.get("/admin/customers?import=" + bad).status, 400)
 
     def test_pages_of_a_shop_in_english_are_in_english(self):
         other = Admin(HOST_B, OWNER_B)
