@@ -57,6 +57,17 @@ OTHERS = [
     ("no filter, page 2000", "/admin/customers", 2000),
     ("no filter by e-mail, page 1", "/admin/customers?sort=email", 1),
 ]
+# the customers an import created (its report's link): a few read first on
+# their index and sorted, many found along the list's order; the import
+# ids are put in place of "{40}" etc. once made (add_imports)
+IMPORTS = [
+    ("import of 40, page 1", "/admin/customers?import={40}", 1),
+    ("import of 5,000, page 1", "/admin/customers?import={5000}", 1),
+    ("import of 5,000 by e-mail, page 20", "/admin/customers?import={5000}&sort=email", 20),
+    ("import of 100,000, page 20", "/admin/customers?import={100000}", 20),
+    ("import of 100,000 newest first, page 1",
+     "/admin/customers?import={100000}&sort=created&dir=desc", 1),
+]
 # one letter or digit: the names (a digit: the phones) that start with it,
 # by name, the count said up to "plus de 1 000" (issue 12)
 LETTERS = [
@@ -69,6 +80,29 @@ LETTERS = [
     ("'6' (one digit) + consent, page 1", "/admin/customers?q=6&consent=yes", 1),
     ("'3' (every phone typed +33), page 2", "/admin/customers?q=3", 2),
 ]
+
+
+def add_imports(stack):
+    """Three imports of the shop, of 40, 5,000 and 100,000 of its customers
+    from imports (spread over the name order); their ids by size."""
+    shop = stack.sql("SELECT id FROM shop WHERE slug = 'million'")[0][0]
+    made = {}
+    for size in (40, 5000, 100000):
+        name = "bench-%d.csv" % size
+        found = stack.sql("SELECT id FROM import WHERE shop_id = %s AND file_name = '%s'"
+                          % (shop, name))
+        if not found:
+            stack.sql("INSERT INTO import (shop_id, source, file_name, headers, mapping, state,"
+                      " count_new) VALUES (%s, 'file', '%s', '', '', 'done', %d)"
+                      % (shop, name, size))
+            found = stack.sql("SELECT id FROM import WHERE shop_id = %s AND file_name = '%s'"
+                              % (shop, name))
+            # every so many of the customers from imports not yet in one
+            stack.sql("UPDATE customer SET import_id = %s WHERE shop_id = %s AND source = 'import'"
+                      " AND import_id IS NULL AND id %% %d = 0 ORDER BY id LIMIT %d"
+                      % (found[0][0], shop, 200000 // size, size))
+        made[size] = found[0][0]
+    return made
 
 
 def timed(browser, path, requests):
@@ -115,6 +149,7 @@ def main():
             started = time.time()
             stack.admin("seed-demo", "--shop", "million", "--customers", str(args.customers))
             print("seed-demo: %d customers in %.0f s" % (args.customers, time.time() - started))
+        imports = add_imports(stack)
         stack.sql("ANALYZE TABLE customer, customer_search")
         # measure the steady state, not the server writing the seed's pages
         started = time.time()
@@ -140,8 +175,10 @@ def main():
         target_times = []
         urls = {}
         worst = ("", 0.0)
-        for group in (TARGET, OTHERS, LETTERS):
+        for group in (TARGET, OTHERS, IMPORTS, LETTERS):
             for name, path, pages in group:
+                for size, number in imports.items():
+                    path = path.replace("{%d}" % size, str(number))
                 url = browser.page_url(path, pages)
                 urls[name] = url
                 times = timed(browser, url, args.requests)
@@ -156,7 +193,7 @@ def main():
                     "all search + filter + deep views", target_times[len(target_times) // 2],
                     p95(target_times), target_times[-1]))
                 print()
-            elif group is OTHERS:
+            elif group in (OTHERS, IMPORTS):
                 print()
         print("\nslowest view: %s, p95 %.1f ms   <- target: every view p95 < 20 ms" % worst)
         print("load at end:   " + uptime())
