@@ -84,8 +84,8 @@ class ImportInTheBrowser(BrowserTest):
 
         # the report's button lists the customers it created, and them alone
         tab.click_and_wait("#see-new")
-        self.assertEqual(tab.path(), "/admin/customers")
-        self.assertIn("Clients créés par l'import « ", tab.text())
+        self.assertEqual(tab.path(), "/admin/customers?import=%s" % number)
+        self.assertIn("Clients créés par l'import «\xa0", tab.text())
         shown = tab.evaluate("Array.from(document.querySelectorAll('table.list tbody tr'))"
                              ".map(r => r.querySelector('.sub').textContent).join(' ')")
         created = [r[0] for r in browsing.STACK.sql(
@@ -98,7 +98,7 @@ class ImportInTheBrowser(BrowserTest):
         tab.evaluate("document.querySelector('select[name=consent]').value = 'no'")
         tab.click_and_wait("form.filter-form button[type=submit]")
         self.assertIn("import=%s" % number, tab.evaluate("location.search"))
-        self.assertIn("Clients créés par l'import « ", tab.text())
+        self.assertIn("Clients créés par l'import «\xa0", tab.text())
 
         tab.goto(url(ALPHA_HOST, "/admin/customers?q=zelie+navigateur"))
         self.assertIn("Zélie", tab.text())
