@@ -80,6 +80,9 @@ function row(array $c, string $symbol, DateTimeZone $zone): string
     $last = e($c['last_name']);
     $first = e($c['first_name']);
     $email = e($c['email']);
+    // the address may break before its last "@"
+    $at = strrpos($email, '@');
+    $shown = $at === false ? $email : substr($email, 0, $at) . '<wbr>' . substr($email, $at);
     $both = $last !== '' && $first !== '' ? ', ' : '';
     $none = $last === '' && $first === '';
     return '<tr><td class="tick"><input type="checkbox" name="id" value="' . $c['id']
@@ -87,8 +90,8 @@ function row(array $c, string $symbol, DateTimeZone $zone): string
         . '"></td><td class="name"><a href="/admin/customers/' . $c['id'] . '">'
         . ($last !== '' ? '<span class="family-name">' . $last . '</span>' . $both : '')
         . $first . ($none ? '—' : '')
-        . '</a><span class="sub">' . $email
-        . '</span></td><td>' . $email
+        . '</a><span class="sub">' . $shown
+        . '</span></td><td>' . $shown
         . '</td><td>' . e($c['phone'])
         . '</td><td><span class="status status-' . e($c['status']) . '">'
         . (STATUS_LABEL[$c['status']] ?? '')

@@ -222,6 +222,25 @@ status_label(const char *status)
 /* The row's markup, close to templates/customers/list.cs: change it with
  * list.php's row() when the list's cells change (bench/list.py compares
  * the cells' texts with Fidèle's). */
+/* The address, which may break before its last "@". */
+static void
+put_email(const struct row *r)
+{
+	const char *at = NULL;
+	size_t i;
+
+	for (i = 0; i < r->email_len; i++)
+		if (r->email[i] == '@')
+			at = r->email + i;
+	if (at == NULL) {
+		put_escaped(r->email, r->email_len);
+		return;
+	}
+	put_escaped(r->email, (size_t)(at - r->email));
+	PUT("<wbr>");
+	put_escaped(at, r->email_len - (size_t)(at - r->email));
+}
+
 static void
 put_row(const struct row *r, const char *symbol)
 {
@@ -251,9 +270,9 @@ put_row(const struct row *r, const char *symbol)
 	if (r->last_len == 0 && r->first_len == 0)
 		PUT("—");
 	PUT("</a><span class=\"sub\">");
-	put_escaped(r->email, r->email_len);
+	put_email(r);
 	PUT("</span></td><td>");
-	put_escaped(r->email, r->email_len);
+	put_email(r);
 	PUT("</td><td>");
 	put_escaped(r->phone, r->phone_len);
 	PUT("</td><td><span class=\"status status-");

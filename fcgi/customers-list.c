@@ -154,6 +154,10 @@ enum row_field {
 	ROW_FIRST_NAME,
 	ROW_LAST_NAME,
 	ROW_EMAIL,
+	/* the address cut before its last "@", where the template lets the
+	 * line break (a narrow column broke it anywhere: "exemp|le.fr") */
+	ROW_EMAIL_USER,
+	ROW_EMAIL_DOMAIN,
 	ROW_LABEL,		/* the name as plain text for the tick box, else the address */
 	ROW_PHONE,
 	ROW_STATUS,
@@ -170,6 +174,8 @@ static const char *const row_fields[ROW__MAX] = {
 	[ROW_FIRST_NAME] = "first_name",
 	[ROW_LAST_NAME] = "last_name",
 	[ROW_EMAIL] = "email",
+	[ROW_EMAIL_USER] = "email_user",
+	[ROW_EMAIL_DOMAIN] = "email_domain",
 	[ROW_LABEL] = "label",
 	[ROW_PHONE] = "phone",
 	[ROW_STATUS] = "status",
@@ -285,8 +291,9 @@ row_to_page(struct request *req, struct db_query *query, const struct row_templa
     struct status_labels *labels, STRING *out)
 {
 	const char *values[ROW__MAX];
-	char label[1024], created[64], spent[64], last_order[64];
+	char label[1024], created[64], spent[64], last_order[64], user[1024];
 	const char *first = db_text(query, 1), *last = db_text(query, 2), *email = db_text(query, 3);
+	const char *at = email != NULL ? strrchr(email, '@') : NULL;
 
 	first = shown_first_name(first, last, db_text(query, CUSTOMER_COL_COMPANY));
 	last = last != NULL ? last : "";
@@ -294,6 +301,14 @@ row_to_page(struct request *req, struct db_query *query, const struct row_templa
 	values[ROW_FIRST_NAME] = first;
 	values[ROW_LAST_NAME] = last;
 	values[ROW_EMAIL] = email;
+	values[ROW_EMAIL_USER] = email;
+	values[ROW_EMAIL_DOMAIN] = "";
+	if (at != NULL && (size_t)(at - email) < sizeof(user)) {
+		memcpy(user, email, (size_t)(at - email));
+		user[at - email] = '\0';
+		values[ROW_EMAIL_USER] = user;
+		values[ROW_EMAIL_DOMAIN] = at + 1;
+	}
 	values[ROW_LABEL] = *last != '\0' || *first != '\0' ?
 	    name_label(last, first, label, sizeof(label)) : email;
 	values[ROW_PHONE] = db_text(query, 4);

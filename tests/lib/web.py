@@ -31,9 +31,18 @@ class Response:
         return match.group(1) if match else None
 
     def text(self):
-        """The page's visible text, tags removed, spaces collapsed."""
-        no_tags = re.sub(r"<[^>]+>", " ", self.body)
+        """The page's visible text, tags removed, spaces collapsed (a line
+        break opportunity, <wbr>, is no space)."""
+        no_tags = re.sub(r"<[^>]+>", " ", self.body.replace("<wbr>", ""))
         return re.sub(r"\s+", " ", html.unescape(no_tags)).strip()
+
+    def listed_emails(self):
+        """The e-mail addresses of a customer list's rows, in order: the
+        list's own table (which lets an address break before its "@") or
+        the table of the columns an admin chose."""
+        return [html.unescape(a + b or c) for a, b, c in re.findall(
+            r'<td>([^<@]+)<wbr>(@[^<]+)</td>|<td data-label="[^"]*" class="email">([^<]+)</td>',
+            self.body)]
 
 
 class Browser:

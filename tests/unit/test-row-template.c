@@ -20,7 +20,8 @@
 
 /* The list's fields (customers-list.c, row_fields) */
 static const char *const fields[] = { "id", "first_name", "last_name", "email", "label", "phone",
-	"status", "status_label", "created", "orders", "spent", "last_order" };
+	"status", "status_label", "created", "orders", "spent", "last_order", "email_user",
+	"email_domain" };
 
 struct row_case {
 	const char *name;
@@ -31,10 +32,11 @@ struct row_case {
 static const struct row_case cases[] = {
 	{ "a plain row", { "844", "Élodie", "Martin", "elodie@example.fr", "Martin, Élodie",
 	    "+33 6 12 34 56 78", "active", "Actif", "23/11/2026", "3", "1 234,56 €",
-	    "24/11/2026" }, NULL },
+	    "24/11/2026", "elodie", "example.fr" }, NULL },
 	{ "every character html escaping changes", { "12", "Zoë \"Jo\" & <b>", "'<Aa>' O'Brien",
 	    "o.brien+<x>@example.fr", "'<Aa>' O'Brien, Zoë \"Jo\" & <b>", "+33\r6", "blocked",
-	    "Bloqué <b>", "01/01/2026", "12", "1 234 567,89 €", "01/07/2026" },
+	    "Bloqué <b>", "01/01/2026", "12", "1 234 567,89 €", "01/07/2026", "o.brien+<x>",
+	    "example.fr" },
 	    "?back=%2Fadmin%2Fcustomers%3Fq%3D%3Cx%3E&\"'" },
 	{ "no name at all", { "13", "", "", "nameless@example.fr", "nameless@example.fr", "",
 	    "invited", "Invité", "29/03/2026", "0", "0,00 €", "" }, NULL },
@@ -145,6 +147,25 @@ test_rows_as_clearsilver_writes_them(struct row_template *template)
 	}
 }
 
+/* A narrow column breaks the address before its "@", and both of the
+ * row's copies of it are written so. */
+static void
+test_address_breaks_before_its_at(struct row_template *template)
+{
+	HDF *hdf = case_tree(&cases[0]);
+	STRING out;
+	const char *first;
+
+	string_init(&out);
+	ok(hdf != NULL && row_template_page(template, hdf) == 0 &&
+	    row_template_write(template, cases[0].values, &out) == 0 && out.buf != NULL &&
+	    (first = strstr(out.buf, "<span class=\"sub\">elodie<wbr>@example.fr</span>")) != NULL &&
+	    strstr(first + 1, "<td>elodie<wbr>@example.fr</td>") != NULL,
+	    "the address may break before its @, in the name's cell and its own");
+	string_clear(&out);
+	hdf_destroy(&hdf);
+}
+
 /* The name cell holds what person_name(c.last_name, c.first_name, "—")
  * writes, for every case. */
 static void
@@ -242,6 +263,7 @@ main(void)
 	if (template != NULL) {
 		test_rows_as_clearsilver_writes_them(template);
 		test_name_as_person_name_writes_it(template);
+		test_address_breaks_before_its_at(template);
 	}
 	row_template_free(template);
 	test_refused_templates();

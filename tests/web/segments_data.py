@@ -134,6 +134,4 @@ def signed_in(host, account):
 
 def listed(page):
     """The e-mail addresses of the customer rows of a list page, in order."""
-    import re
-    return [a or b for a, b in re.findall(
-        r'<td>([^<@]+@[^<]+)</td>|<td data-label="[^"]*" class="email">([^<]+)</td>', page.body)]
+    return page.listed_emails()

@@ -169,7 +169,7 @@ VALUES (%(s)d, 'ord-known@alpha.test', 'Katia', 'Connue', 'active', 'admin'),
         # found by the list's search like any customer
         browser = web.Browser("alpha.test")
         browser.sign_in(*ALPHA_OWNER)
-        self.assertIn("ord-new@alpha.test", browser.get("/admin/customers?q=Nouvelle").body)
+        self.assertIn("ord-new@alpha.test", browser.get("/admin/customers?q=Nouvelle").text())
 
     def test_consent_given_at_checkout_goes_to_the_ledger_with_its_wording(self):
         wording = "J’accepte de recevoir la lettre de la boutique."

@@ -494,7 +494,7 @@ class PhoneSearch(Customer):
     def found(self, typed):
         page = self.browser.get("/admin/customers?size=200&q=" + web.urllib.parse.quote(typed))
         self.assertEqual(page.status, 200, typed)
-        return self.email in page.body
+        return self.email in page.text()
 
     def set_phone(self, phone):
         answer = self.post("/edit", {"email": self.email, "first_name": "Fanny",

@@ -102,7 +102,7 @@ class Search(Signed):
 
     def test_search_matches_email_prefix_in_any_case(self):
         page = self.list(q="XSS@Alpha")
-        self.assertIn("xss@alpha.test", page.body)
+        self.assertIn("xss@alpha.test", page.text())
         self.assertEqual(len(rows(page)), 1)
 
     def test_first_and_last_name_together(self):
@@ -142,7 +142,7 @@ class Search(Signed):
     def test_search_never_shows_another_shops_customers(self):
         """beta's Élodie Betasecret is not found from alpha, where alpha's Élodies are"""
         self.assertNotIn("Betasecret", self.list(q="betasecret").body)
-        self.assertNotIn("secret@beta.test", self.list(q="secret").body)
+        self.assertNotIn("secret@beta.test", self.list(q="secret").text())
         elodies = self.list(q="elodie", status="all", size="200")
         self.assertNotIn("Betasecret", elodies.body)
         expected = {r[0] for r in web.STACK.sql(
@@ -151,12 +151,12 @@ class Search(Signed):
         self.assertTrue(expected)
         self.assertLessEqual(expected, set(re.findall(r'href="/admin/customers/(\d+)[?"]', elodies.body)))
         self.assertEqual(self.list(q="gwen").status, 200)
-        self.assertNotIn("gwen@beta.test", self.list(q="gwen").body)
+        self.assertNotIn("gwen@beta.test", self.list(q="gwen").text())
         # beta's admin finds beta's own customers with the same searches
         beta = web.Browser(BETA_HOST)
         beta.sign_in(*BETA_OWNER)
         self.assertIn("Betasecret", beta.get("/admin/customers?q=betasecret").body)
-        self.assertIn("gwen@beta.test", beta.get("/admin/customers?q=gwen").body)
+        self.assertIn("gwen@beta.test", beta.get("/admin/customers?q=gwen").text())
 
 
 class Escaping(Signed):

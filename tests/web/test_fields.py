@@ -109,10 +109,10 @@ class Choices(unittest.TestCase):
         query = "/admin/customers?q=zzinactive&sort=email&dir=desc&size=25&status="
         page = self.alpha.get(query + "inactive")
         self.assertEqual(page.status, 200)
-        self.assertIn("dormant@alpha.test", page.body)
+        self.assertIn("dormant@alpha.test", page.text())
         page = self.alpha.get(query + "blocked")
         self.assertEqual(page.status, 200)
-        self.assertNotIn("dormant@alpha.test", page.body)
+        self.assertNotIn("dormant@alpha.test", page.text())
 
 
 if __name__ == "__main__":

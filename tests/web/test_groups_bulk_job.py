@@ -42,8 +42,7 @@ def shop_id(slug):
 
 def emails_listed(page):
     """The e-mail addresses of the customer rows of a list page."""
-    return sorted(a or b for a, b in re.findall(
-        r'<td>([^<@]+@[^<]+)</td>|<td data-label="[^"]*" class="email">([^<]+)</td>', page.body))
+    return sorted(page.listed_emails())
 
 
 def plain(text):

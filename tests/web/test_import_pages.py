@@ -709,7 +709,7 @@ class Flow(ImportCase):
     def listed(self, page):
         """The e-mail addresses of the list's rows, in their order."""
         self.assertEqual(page.status, 200, page.text()[:300])
-        return re.findall(r'<span class="sub">([^<]+)</span>', page.body)
+        return page.listed_emails()
 
     def counts(self, page, counts_id):
         block = re.search(r'<ul class="import-counts" id="%s">(.*?)</ul>' % counts_id,
