@@ -1255,11 +1255,22 @@ plan_slice(struct customer_query *query, struct db *db, const struct customer_es
 	return 0;
 }
 
-/* A list of an import's customers (its report links to it): the same
- * choice as a group's (plan_slice), on the import's index (sql/015): its
- * few customers read first and sorted, or the list's order walked and
- * each customer's import told on its row. Only without a search, a group
- * or a tag, which lead the statement then. 0 or -1. */
+/* Whether the import's customers are read in name order from their own
+ * copy of it (sql/035): the list's default order, without a search, a
+ * group or a tag, which lead the statement then. */
+static int
+import_ordered(const struct customer_query *query)
+{
+	return query->import_id > 0 && query->plan == CUSTOMER_PLAN_FILTERS &&
+	    query->group_id <= 0 && query->tag_id <= 0 && query->sort == CUSTOMER_SORT_NAME;
+}
+
+/* A list of an import's customers (its report links to it). By name, its
+ * own copy of the name order gives a page at once (import_ordered). In
+ * another order, the same choice as a group's (plan_slice) on the
+ * import's index (sql/015): its few customers read first and sorted, or
+ * the list's order walked and each customer's import told on its row
+ * (an import of 5,000 among 1,000,000: both about 40 ms). 0 or -1. */
 static int
 plan_import(struct customer_query *query, struct db *db, const struct customer_estimator *estimator,
     int for_page)
@@ -1269,7 +1280,7 @@ plan_import(struct customer_query *query, struct db *db, const struct customer_e
 
 	query->import_first = 0;
 	if (query->import_id <= 0 || query->plan != CUSTOMER_PLAN_FILTERS ||
-	    query->group_id > 0 || query->tag_id > 0)
+	    query->group_id > 0 || query->tag_id > 0 || import_ordered(query))
 		return 0;
 	if ((created = (double)explain_rows(db, CQ_IMPORT_ESTIMATE, params, 2)) < 0)
 		return -1;
@@ -1759,9 +1770,12 @@ sql_filters(struct customer_sql *sql, const struct customer_query *query, enum s
 		sql_param(sql, " AND sm.shop_id = ?", DB_INT(query->shop_id));
 	} else {
 		sql_add(sql, " FROM customer c");
-		/* an import's customers, few, or counted or taken in id
-		 * order: their index gives them alone, in id order */
-		if (query->import_id > 0 && query->plan == CUSTOMER_PLAN_FILTERS &&
+		/* an import's customers: in name order from their copy of
+		 * it; few, or counted or taken in id order, from their index,
+		 * which gives them alone, in id order */
+		if (import_ordered(query) && (read == READ_WALK || read == READ_STREAM))
+			sql_add(sql, " FORCE INDEX (customer_import_name)");
+		else if (query->import_id > 0 && query->plan == CUSTOMER_PLAN_FILTERS &&
 		    query->group_id <= 0 && query->tag_id <= 0 && (query->import_first ||
 		    read == READ_COUNT || read == READ_ANY || read == READ_BY_ID))
 			sql_add(sql, " FORCE INDEX (customer_import)");
@@ -2171,8 +2185,9 @@ split_possible(const struct customer_query *query)
 
 	if (query->plan != CUSTOMER_PLAN_FILTERS && query->plan != CUSTOMER_PLAN_WALK)
 		return 0;
-	/* a membership or an order is looked up for each entry */
-	if (query->group_id > 0 || query->tag_id > 0 || query->first_days > 0)
+	/* a membership, an order or an import is looked up for each entry */
+	if (query->group_id > 0 || query->tag_id > 0 || query->first_days > 0 ||
+	    query->import_id > 0)
 		return 0;
 	for (t = 0; t < query->tokens; t++)
 		if (query->common[t] || query->initial[t])

@@ -459,9 +459,10 @@ test_sql(void)
 	ok(has(sql.text, " LIMIT ?) page STRAIGHT_JOIN customer c"),
 	    "a chosen filter: the page's ids first, then their rows");
 
-	/* an import's customers (its report's link): few, read first on
-	 * their index and sorted; many, the order's index walked; counted
-	 * on their index whatever their number */
+	/* an import's customers (its report's link), by e-mail: few, read
+	 * first on their index and sorted; many, the order's index walked;
+	 * counted on their index whatever their number; by name, from their
+	 * own copy of the name order (sql/035) */
 	customer_query_from_text(&query, 7, NULL, "import=12&sort=email");
 	customer_query_plan_with(&query, &estimator, 1);
 	query.import_first = 1;
@@ -477,6 +478,13 @@ test_sql(void)
 	customer_query_count_sql(&query, &sql);
 	ok(has(sql.text, " FORCE INDEX (customer_import)") && has(sql.text, " AND c.import_id = ?"),
 	    "an import's customers are counted on its index");
+	customer_query_from_text(&query, 7, NULL, "import=12&dir=desc");
+	customer_query_plan_with(&query, &estimator, 1);
+	customer_query_page_sql(&query, &sql);
+	ok(has(sql.text, " FROM customer c FORCE INDEX (customer_import_name) WHERE c.shop_id = ?") &&
+	    has(sql.text, " AND c.import_id = ?") &&
+	    has(sql.text, " ORDER BY c.name_key DESC, c.id DESC LIMIT ?)"),
+	    "an import's customers by name: read in that order from their own copy of it");
 
 	/* the e-mail order leaves out the erased, but not the customers
 	 * without an address (issue 15), who come first, in id order */
