@@ -2190,7 +2190,9 @@ split_possible(const struct customer_query *query)
 
 	if (query->plan != CUSTOMER_PLAN_FILTERS && query->plan != CUSTOMER_PLAN_WALK)
 		return 0;
-	/* a membership, an order or an import is looked up for each entry */
+	/* a membership or an order is looked up for each entry; an import's
+	 * customers are read from their own index, or told on the name
+	 * order's rows */
 	if (query->group_id > 0 || query->tag_id > 0 || query->first_days > 0 ||
 	    query->import_id > 0)
 		return 0;
