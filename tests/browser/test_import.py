@@ -112,14 +112,28 @@ class ImportInTheBrowser(BrowserTest):
         self.assertEqual(browsing.STACK.sql(
             "SELECT COUNT(*) FROM customer WHERE email LIKE '%.navigateur@exemple.fr'"
             " AND erased_at IS NULL"), [["3"]])
+        # one of them edited since the import: kept, and the report leads to them
+        browsing.STACK.sql(
+            "INSERT INTO event (shop_id, customer_id, kind) SELECT shop_id, id,"
+            " 'customer.updated' FROM customer WHERE email = 'noel.navigateur@exemple.fr'")
         tab.click_and_wait("form[action='/admin/import/%s/undo'] button[type=submit]" % number)
         self.wait_for_text(tab, "Import annulé.")
-        self.assertIn("3\nclients supprimés", tab.evaluate(
-            "document.querySelector('#undo-counts').innerText"))
+        counts = tab.evaluate("document.querySelector('#undo-counts').innerText")
+        self.assertIn("2\nclients supprimés", counts)
+        self.assertIn("1\nclient gardé", counts)
         self.look(tab, "undone")
         self.assertEqual(browsing.STACK.sql(
-            "SELECT COUNT(*) FROM customer WHERE email LIKE '%.navigateur@exemple.fr'"
-            " AND erased_at IS NULL"), [["0"]])
+            "SELECT email FROM customer WHERE email LIKE '%.navigateur@exemple.fr'"
+            " AND erased_at IS NULL"), [["noel.navigateur@exemple.fr"]])
+        tab.click_and_wait("#see-kept")
+        self.assertEqual(tab.path(), "/admin/customers?import=%s" % number)
+        self.assertEqual(tab.evaluate(
+            "Array.from(document.querySelectorAll('table.list tbody tr'))"
+            ".map(r => r.querySelector('.sub').textContent).join(' ')"),
+            "noel.navigateur@exemple.fr")
+        # the shop as the next walks expect it
+        browsing.STACK.sql("UPDATE customer SET erased_at = NOW()"
+                           " WHERE email = 'noel.navigateur@exemple.fr'")
         tab.goto(url(ALPHA_HOST, "/admin/import"))
         self.assertTrue(re.search(r"Annulé", tab.text()))
         os.unlink(path)
