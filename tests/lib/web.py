@@ -38,11 +38,11 @@ class Response:
 
     def listed_emails(self):
         """The e-mail addresses of a customer list's rows, in order: the
-        list's own table (which lets an address break before its "@") or
-        the table of the columns an admin chose."""
-        return [html.unescape(a + b or c) for a, b, c in re.findall(
-            r'<td>([^<@]+)<wbr>(@[^<]+)</td>|<td data-label="[^"]*" class="email">([^<]+)</td>',
-            self.body)]
+        list's own table or the table of the columns an admin chose, both
+        letting an address break before its "@" (<wbr>)."""
+        return [html.unescape(a.replace("<wbr>", "")) for a in re.findall(
+            r'<td(?: data-label="[^"]*" class="email")?>([^<@]+(?:<wbr>@[^<]+)?)</td>',
+            self.body) if "@" in a]
 
 
 class Browser:

@@ -145,6 +145,18 @@ class ListColumns(unittest.TestCase):
         self.assertEqual(page.status, 200)
         self.assertEqual(headers(page)[1:], ["Nom, prénom", "E-mail", "Étiquettes"])
 
+    def test_addresses_break_before_their_at_in_both_tables(self):
+        """a long address wraps "anne / @segments.test" in the table of
+        chosen columns as in the default one, not in the middle of a word"""
+        anne = "/admin/customers/%s" % data.customer_id("anne@segments.test")
+        for columns in (None, ("email", "phone")):
+            if columns:
+                self.assertEqual(self.choose(self.owner, columns).status, 303)
+            page = self.owner.get("/admin/customers")
+            self.assertEqual("customers-chosen" in page.body, columns is not None)
+            self.assertIn(">anne<wbr>@segments.test</td>", row_of(page, anne))
+            self.assertIn("anne@segments.test", page.listed_emails())
+
     def test_a_customer_known_only_by_a_company_shows_it_in_both_tables(self):
         """an imported restaurant has a company and an address, no name:
         its name cell and tick box say the company, where they said "—"
