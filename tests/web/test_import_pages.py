@@ -840,7 +840,8 @@ class Flow(ImportCase):
         self.assertIn("Ce client a été gardé parce qu'il s'est passé quelque chose", page.text())
         # the customer the import only updated stays, and the one kept
         self.assertEqual([c[0] for c in self.customers()], ["deja@flux.test", "noel@flux.test"])
-        # the report leads to the one kept
+        # the report leads to the one kept, in the singular
+        self.assertRegex(page.body, r'id="see-kept" href="[^"]+">Voir le client gardé</a>')
         link = html.unescape(re.search(r'id="see-kept" href="([^"]+)"', page.body).group(1))
         self.assertEqual(self.listed(self.owner.get(link)), ["noel@flux.test"])
         # undone: nothing left to confirm, the page says so
