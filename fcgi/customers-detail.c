@@ -124,8 +124,13 @@ customer_links(struct request *req, const char *email, const char *phone, const 
 		snprintf(text, sizeof(text), "%s", first != NULL && *first ? first : email ? email : "");
 	hdf_set_value(req->hdf, "Customer.display_name", text);
 	if (email != NULL && *email != '\0') {
+		const char *domain;
+
 		contact_uri("mailto:", email, "@.-_+", text, sizeof(text));
 		hdf_set_value(req->hdf, "Customer.mailto", text);
+		hdf_set_value(req->hdf, "Customer.email_user",
+		    format_email_user(email, text, sizeof(text), &domain));
+		hdf_set_value(req->hdf, "Customer.email_domain", domain);
 	}
 	if (phone != NULL && *phone != '\0') {
 		contact_uri("tel:", phone, "", text, sizeof(text));
@@ -346,6 +351,9 @@ customers_show(struct request *req)
 			if (db_text(detail, (unsigned int)i) != NULL)
 				hdf_set_value(req->hdf, name, db_text(detail, (unsigned int)i));
 		}
+		if (db_text(detail, 4) != NULL)	/* the phone, shown tidied (the link dials it) */
+			hdf_set_value(req->hdf, "Customer.phone",
+			    format_phone(db_text(detail, 4), text, sizeof(text)));
 		format_money(db_int(detail, 12), req->shop.currency, req->lang, text, sizeof(text));
 		hdf_set_value(req->hdf, "Customer.spent", text);
 		format_money(db_int(detail, 16), req->shop.currency, req->lang, text, sizeof(text));

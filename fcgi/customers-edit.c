@@ -19,6 +19,7 @@
 #include "lib/consent.h"
 #include "lib/customer.h"
 #include "lib/customer_fields.h"
+#include "lib/format.h"
 #include "lib/mail.h"
 #include "lib/page.h"
 #include "customers.h"
@@ -222,7 +223,7 @@ new_twins(struct request *req, const struct customer_fields *fields)
 	struct db_query *twins = &customers_sql[SQL_NEW_TWINS];
 	const char *last = fields->last_name != NULL ? fields->last_name : "";
 	const char *first = fields->first_name != NULL ? fields->first_name : "";
-	char digits[40], name[48];
+	char digits[40], name[48], phone[64];
 	int n = 0;
 	struct db_param params[6];
 
@@ -237,12 +238,16 @@ new_twins(struct request *req, const struct customer_fields *fields)
 	if (db_exec(&req->app->db, twins, params, 6) < 0)
 		return -1;
 	while (db_fetch(twins) == 1) {
+		HDF *twin;
+
 		snprintf(name, sizeof(name), "Page.Twins.%d", n++);
 		hdf_set_value(req->hdf, name, db_text(twins, 0));
-		hdf_set_valuef(req->hdf, "%s.first_name=%s", name, db_text(twins, 1));
-		hdf_set_valuef(req->hdf, "%s.last_name=%s", name, db_text(twins, 2));
-		hdf_set_valuef(req->hdf, "%s.email=%s", name, db_text(twins, 3));
-		hdf_set_valuef(req->hdf, "%s.phone=%s", name, db_text(twins, 4));
+		if ((twin = hdf_get_obj(req->hdf, name)) == NULL)
+			break;
+		hdf_set_value(twin, "first_name", db_text(twins, 1));
+		hdf_set_value(twin, "last_name", db_text(twins, 2));
+		hdf_set_value(twin, "email", db_text(twins, 3));
+		hdf_set_value(twin, "phone", format_phone(db_text(twins, 4), phone, sizeof(phone)));
 	}
 	db_done(twins);
 	return n;

@@ -284,24 +284,6 @@ row_date(struct request *req, struct db_query *query, unsigned int col, char *ou
 		    size);
 }
 
-/* The part of an address before its last "@" (into user, NUL-terminated)
- * and the domain after it, for a line that may break before the "@"
- * (<wbr>): the whole address and "" when it has no "@" or the part does
- * not fit. */
-static const char *
-email_user(const char *email, char *user, size_t size, const char **domain)
-{
-	const char *at = email != NULL ? strrchr(email, '@') : NULL;
-
-	*domain = "";
-	if (at == NULL || (size_t)(at - email) >= size)
-		return email;
-	memcpy(user, email, (size_t)(at - email));
-	user[at - email] = '\0';
-	*domain = at + 1;
-	return user;
-}
-
 /* Writes the current row of query as a line of the list into out, with
  * money and dates written the shop's way. 0, or -1 when out of memory. */
 static int
@@ -309,7 +291,7 @@ row_to_page(struct request *req, struct db_query *query, const struct row_templa
     struct status_labels *labels, STRING *out)
 {
 	const char *values[ROW__MAX];
-	char label[1024], created[64], spent[64], last_order[64], user[1024];
+	char label[1024], created[64], spent[64], last_order[64], user[1024], phone[64];
 	const char *first = db_text(query, 1), *last = db_text(query, 2), *email = db_text(query, 3);
 
 	first = shown_first_name(first, last, db_text(query, CUSTOMER_COL_COMPANY));
@@ -318,10 +300,11 @@ row_to_page(struct request *req, struct db_query *query, const struct row_templa
 	values[ROW_FIRST_NAME] = first;
 	values[ROW_LAST_NAME] = last;
 	values[ROW_EMAIL] = email;
-	values[ROW_EMAIL_USER] = email_user(email, user, sizeof(user), &values[ROW_EMAIL_DOMAIN]);
+	values[ROW_EMAIL_USER] = format_email_user(email, user, sizeof(user),
+	    &values[ROW_EMAIL_DOMAIN]);
 	values[ROW_LABEL] = *last != '\0' || *first != '\0' ?
 	    name_label(last, first, label, sizeof(label)) : email;
-	values[ROW_PHONE] = db_text(query, 4);
+	values[ROW_PHONE] = format_phone(db_text(query, 4), phone, sizeof(phone));
 	values[ROW_STATUS] = db_text(query, 5);
 	values[ROW_STATUS_LABEL] = status_label(req, values[ROW_STATUS], labels);
 	row_date(req, query, 6, created, sizeof(created));
@@ -355,12 +338,12 @@ row_to_tree(struct request *req, struct db_query *query, int n)
 	hdf_set_value(row, "first_name", first);
 	hdf_set_value(row, "last_name", last);
 	hdf_set_value(row, "email", email);
-	hdf_set_value(row, "email_user", email_user(email, text, sizeof(text), &domain));
+	hdf_set_value(row, "email_user", format_email_user(email, text, sizeof(text), &domain));
 	hdf_set_value(row, "email_domain", domain);
 	/* the name as plain text for the tick box's label, else the address */
 	hdf_set_value(row, "label", *last != '\0' || *first != '\0' ?
 	    name_label(last, first, text, sizeof(text)) : email);
-	hdf_set_value(row, "phone", db_text(query, 4));
+	hdf_set_value(row, "phone", format_phone(db_text(query, 4), text, sizeof(text)));
 	hdf_set_value(row, "status", db_text(query, 5));
 	row_date(req, query, 6, text, sizeof(text));
 	hdf_set_value(row, "created", text);

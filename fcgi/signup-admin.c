@@ -420,7 +420,7 @@ queue_render(struct request *req, int status)
 		return;
 	}
 	while (db_fetch(queue) == 1) {
-		char key[16], when[64];
+		char key[16], when[64], phone[64];
 		HDF *row;
 
 		snprintf(key, sizeof(key), "%d", n++);
@@ -430,7 +430,7 @@ queue_render(struct request *req, int status)
 		hdf_set_value(row, "first_name", db_text(queue, 1));
 		hdf_set_value(row, "last_name", db_text(queue, 2));
 		hdf_set_value(row, "email", db_text(queue, 3));
-		hdf_set_value(row, "phone", db_text(queue, 4));
+		hdf_set_value(row, "phone", format_phone(db_text(queue, 4), phone, sizeof(phone)));
 		hdf_set_value(row, "message", db_text(queue, 5));
 		format_local_when(db_text(queue, 6), req->shop.time_zone, req->lang, when,
 		    sizeof(when));

@@ -162,6 +162,54 @@ format_date(const char *sql_date, enum lang lang, char *out, size_t size)
 	(void)year;
 }
 
+const char *
+format_email_user(const char *email, char *user, size_t size, const char **domain)
+{
+	const char *at = email != NULL ? strrchr(email, '@') : NULL;
+
+	*domain = "";
+	if (at == NULL || (size_t)(at - email) >= size)
+		return email;
+	memcpy(user, email, (size_t)(at - email));
+	user[at - email] = '\0';
+	*domain = at + 1;
+	return user;
+}
+
+const char *
+format_phone(const char *typed, char *out, size_t size)
+{
+	const char *c;
+	size_t o = 0;
+	int gap = 0;
+
+	if (size == 0)
+		return "";
+	out[0] = '\0';
+	if (typed == NULL)
+		return out;
+	if (strspn(typed, "0123456789+() .-/") != strlen(typed)) {
+		snprintf(out, size, "%s", typed);
+		return out;
+	}
+	for (c = typed; *c != '\0'; c++) {
+		if (strchr(" .-/", *c) != NULL) {
+			gap = o > 0;
+			continue;
+		}
+		if (o + (size_t)gap + 2 > size) {
+			snprintf(out, size, "%s", typed);
+			return out;
+		}
+		if (gap)
+			out[o++] = ' ';
+		out[o++] = *c;
+		gap = 0;
+	}
+	out[o] = '\0';
+	return out;
+}
+
 void
 format_count(long long value, enum lang lang, char *out, size_t size)
 {

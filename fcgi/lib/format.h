@@ -26,6 +26,20 @@ void format_date(const char *sql_date, enum lang lang, char *out, size_t size);
  * English. */
 void format_count(long long value, enum lang lang, char *out, size_t size);
 
+/* The part of an address before its last "@" (into user, NUL-terminated)
+ * and the domain after it (*domain), for a page that lets the address
+ * break before its "@" (<wbr>) rather than in the middle of a word: the
+ * whole address and "" when it has no "@" or the part does not fit.
+ * Returns the part (user, or email). */
+const char *format_email_user(const char *email, char *user, size_t size, const char **domain);
+
+/* A phone number as shown: its digits grouped as it was typed, one space
+ * between groups, whatever separated them ("06.23.45.67.89" and
+ * "06-23-45-67-89" read "06 23 45 67 89", "+33 (0)6 23" stays). A number
+ * with anything else in it ("poste 12"), or that does not fit out, is
+ * shown as typed; NULL gives "". Returns out. */
+const char *format_phone(const char *typed, char *out, size_t size);
+
 /* Formats an SQL UTC datetime ("2026-11-23 22:30:00[.123]") as the date in
  * time zone (an IANA name such as "Europe/Paris"): "24/11/2026". A date
  * without a time is shown as it is. Empty or NULL gives "". */

@@ -80,6 +80,19 @@ class ListView(Lists):
             page = self.list(q=typed)
             self.assertIn("phone-search@alpha.test", page.body, typed)
 
+    def test_a_phone_typed_with_dots_reads_with_spaces(self):
+        """the list and the customer's page tidy the separators a phone
+        was typed with; the form keeps what was typed, the link dials it"""
+        answer = self.browser.submit("/admin/customers/new", "/admin/customers/new",
+                                     {"email": "dotted-phone@alpha.test", "phone": "06.98.76.54.31"})
+        self.assertEqual(answer.status, 303)
+        path = answer.header("Location")
+        self.addCleanup(web.STACK.sql, "DELETE FROM customer WHERE email = 'dotted-phone@alpha.test'")
+        self.assertIn("<td>06 98 76 54 31</td>", self.list(q="dotted-phone").body)
+        page = self.browser.get(path)
+        self.assertRegex(page.body, r'<a href="tel:[^"]*0698765431">06 98 76 54 31</a>')
+        self.assertIn('value="06.98.76.54.31"', self.browser.get(path + "/edit").body)
+
     def test_status_filters_and_inactive_only_when_chosen(self):
         self.assertEqual(sorted(self.all_pages(status="inactive"), key=int),
                          alpha("c.status = 'inactive'"))

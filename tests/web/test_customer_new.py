@@ -94,6 +94,23 @@ class NewCustomer(Signed):
                                      phone="07 99 88 77 66", anyway="2").status, 400)
         self.assertEqual(made(), 2)
 
+    def test_a_customer_like_one_here_by_a_phone_typed_with_dots(self):
+        """imported customers known by a surname (no first name) or by
+        nothing but a phone typed with dots: the question shows the name
+        or a dash, and the phone tidied"""
+        shop = web.STACK.sql("SELECT id FROM shop WHERE slug = 'alpha'")[0][0]
+        for last in ("'Sanprénom'", "''"):
+            web.STACK.sql("INSERT INTO customer (shop_id, last_name, phone, phone_digits, status,"
+                          " source) VALUES (%s, %s, '06.55.44.33.22', '0655443322', 'active',"
+                          " 'import')" % (shop, last))
+        self.addCleanup(web.STACK.sql, "DELETE FROM customer WHERE phone_digits = '0655443322'")
+        answer = self.create(first_name="Jean", last_name="Autre", phone="06 55 44 33 22")
+        self.assertEqual(answer.status, 409)
+        twins = re.search(r"<ul>(.*?)</ul>", answer.body, re.S).group(1)
+        self.assertIn('<span class="family-name">Sanprénom</span></a> · '
+                      '<span class="nowrap">06 55 44 33 22</span>', twins)
+        self.assertIn('">—</a> · <span class="nowrap">06 55 44 33 22</span>', twins)
+
     def test_the_question_never_shows_another_shops_or_an_erased_customer(self):
         beta = web.Browser(BETA_HOST)
         self.assertEqual(beta.sign_in(*BETA_OWNER).status, 303)
