@@ -124,13 +124,8 @@ customer_links(struct request *req, const char *email, const char *phone, const 
 		snprintf(text, sizeof(text), "%s", first != NULL && *first ? first : email ? email : "");
 	hdf_set_value(req->hdf, "Customer.display_name", text);
 	if (email != NULL && *email != '\0') {
-		const char *domain;
-
 		contact_uri("mailto:", email, "@.-_+", text, sizeof(text));
 		hdf_set_value(req->hdf, "Customer.mailto", text);
-		hdf_set_value(req->hdf, "Customer.email_user",
-		    format_email_user(email, text, sizeof(text), &domain));
-		hdf_set_value(req->hdf, "Customer.email_domain", domain);
 	}
 	if (phone != NULL && *phone != '\0') {
 		contact_uri("tel:", phone, "", text, sizeof(text));

@@ -33,7 +33,7 @@ def:see_all(section, count, shown) ?><?cs if:Page.All == section ?><p class="pag
   <section class="card">
     <h2><?cs var:Lang.Customers.Contact ?></h2>
     <dl class="facts">
-      <dt><?cs var:Lang.Customers.Email ?></dt><dd class="email"><?cs if:Customer.mailto ?><a href="<?cs var:Customer.mailto ?>"><?cs var:Customer.email_user ?><?cs if:Customer.email_domain ?><wbr>@<?cs var:Customer.email_domain ?><?cs /if ?></a><?cs else ?><span class="muted"><?cs var:Lang.Customers.NoEmail ?></span><?cs /if ?></dd>
+      <dt><?cs var:Lang.Customers.Email ?></dt><dd class="email"><?cs if:Customer.mailto ?><a href="<?cs var:Customer.mailto ?>"><?cs call:email_text(Customer.email) ?></a><?cs else ?><span class="muted"><?cs var:Lang.Customers.NoEmail ?></span><?cs /if ?></dd>
       <dt><?cs var:Lang.Customers.Phone ?></dt><dd><?cs if:Customer.tel ?><a href="<?cs var:Customer.tel ?>"><?cs var:Customer.phone ?></a><?cs /if ?></dd>
       <?cs if:Customer.company ?><dt><?cs var:Lang.Customers.Company ?></dt><dd><?cs var:Customer.company ?></dd><?cs /if ?>
       <?cs if:Customer.address || Customer.postal_code || Customer.city ?><dt><?cs var:Lang.Customers.Address ?></dt><dd class="address"><?cs if:Customer.address ?><?cs var:Customer.address ?><br><?cs /if ?><?cs var:Customer.postal_code ?><?cs if:Customer.postal_code && Customer.city ?> <?cs /if ?><?cs var:Customer.city ?></dd><?cs /if ?>
@@ -100,7 +100,7 @@ def:see_all(section, count, shown) ?><?cs if:Page.All == section ?><p class="pag
   <?cs each:n = Notes ?>
   <article class="note">
     <p class="note-body"><?cs var:n.body ?></p>
-    <p class="muted"><?cs var:n.created_at ?><?cs if:n.email ?> · <?cs var:n.email ?><?cs /if ?><?cs if:n.updated_at ?> · <?cs var:Lang.Customers.Edited ?> <?cs var:n.updated_at ?><?cs /if ?></p>
+    <p class="muted"><?cs var:n.created_at ?><?cs if:n.email ?> · <?cs call:email_text(n.email) ?><?cs /if ?><?cs if:n.updated_at ?> · <?cs var:Lang.Customers.Edited ?> <?cs var:n.updated_at ?><?cs /if ?></p>
     <details>
       <summary><?cs var:Lang.Customers.Edit ?></summary>
       <form method="post" action="/admin/customers/<?cs var:Customer.id ?>/notes/<?cs var:n.id ?>/edit" class="form">

@@ -15,7 +15,7 @@
     <thead><tr><th scope="col"><?cs var:Lang.Customers.Date ?></th><th scope="col"><?cs var:Lang.Customers.FailedMails.Recipient ?></th><th scope="col"><?cs var:Lang.Customers.Subject ?></th><th scope="col"><?cs var:Lang.Customers.FailedMails.Error ?></th></tr></thead>
     <tbody>
     <?cs each:m = Mails ?>
-    <tr><td class="nowrap"><?cs var:m.created_at ?></td><td class="email"><?cs if:m.customer_id ?><a href="/admin/customers/<?cs var:m.customer_id ?>#mails"><?cs var:m.recipient ?></a><?cs else ?><?cs var:m.recipient ?><?cs /if ?></td><td class="subject"><?cs var:m.subject ?></td><td class="muted reason"><?cs var:m.last_error ?></td></tr>
+    <tr><td class="nowrap"><?cs var:m.created_at ?></td><td class="email"><?cs if:m.customer_id ?><a href="/admin/customers/<?cs var:m.customer_id ?>#mails"><?cs call:email_text(m.recipient) ?></a><?cs else ?><?cs call:email_text(m.recipient) ?><?cs /if ?></td><td class="subject"><?cs var:m.subject ?></td><td class="muted reason"><?cs var:m.last_error ?></td></tr>
     <?cs /each ?>
     </tbody>
   </table>

@@ -3,7 +3,7 @@
   <h1><?cs var:Lang.Me.Title ?></h1>
   <?cs if:Page.Message ?><p class="alert" role="alert"><?cs var:Page.Message ?></p><?cs /if ?>
   <dl class="facts me">
-    <dt><?cs var:Lang.Me.Email ?></dt><dd><?cs var:Page.Me.email ?></dd>
+    <dt><?cs var:Lang.Me.Email ?></dt><dd><?cs call:email_text(Page.Me.email) ?></dd>
     <dt><?cs var:Lang.Team.Role ?></dt><dd><?cs if:Page.Me.role == "owner" ?><?cs var:Lang.Team.Owner ?><?cs else ?><?cs var:Lang.Team.Staff ?><?cs /if ?></dd>
   </dl>
   <form method="post" action="/admin/me" class="form">

@@ -7,7 +7,7 @@
   <?cs if:subcount(Page.Twins) ?><div class="alert twins" role="alert">
     <p><strong><?cs var:Lang.Customers.Twin.Title ?></strong> <?cs var:Lang.Customers.Twin.Help ?></p>
     <ul><?cs each:t = Page.Twins ?>
-      <li><a href="/admin/customers/<?cs var:t ?>"><?cs call:person_name(t.last_name, t.first_name, "—") ?></a><?cs if:t.phone ?> · <span class="nowrap"><?cs var:t.phone ?></span><?cs /if ?><?cs if:t.email ?> · <?cs var:t.email ?><?cs /if ?></li><?cs /each ?>
+      <li><a href="/admin/customers/<?cs var:t ?>"><?cs call:person_name(t.last_name, t.first_name, "—") ?></a><?cs if:t.phone ?> · <span class="nowrap"><?cs var:t.phone ?></span><?cs /if ?><?cs if:t.email ?> · <?cs call:email_text(t.email) ?><?cs /if ?></li><?cs /each ?>
     </ul>
   </div><?cs /if ?>
   <form method="post" action="/admin/customers/new" class="form">

@@ -13,7 +13,7 @@
     <tbody>
     <?cs each:a = Page.Team ?>
     <tr class="<?cs if:a.disabled == "1" ?>disabled<?cs else ?>enabled<?cs /if ?>">
-      <td data-label="<?cs var:Lang.Team.Person ?>"><span><?cs if:a.name ?><strong><?cs var:a.name ?></strong><br><?cs /if ?><?cs var:a.email ?><?cs if:a.self == "1" ?> <span class="muted">(<?cs var:Lang.Team.You ?>)</span><?cs /if ?></span></td>
+      <td data-label="<?cs var:Lang.Team.Person ?>"><span><?cs if:a.name ?><strong><?cs var:a.name ?></strong><br><?cs /if ?><?cs call:email_text(a.email) ?><?cs if:a.self == "1" ?> <span class="muted">(<?cs var:Lang.Team.You ?>)</span><?cs /if ?></span></td>
       <td data-label="<?cs var:Lang.Team.Role ?>"><span><?cs if:a.role == "owner" ?><?cs var:Lang.Team.Owner ?><?cs else ?><?cs var:Lang.Team.Staff ?><?cs /if ?><?cs if:a.self != "1" && a.disabled != "1" ?>
         <form method="post" action="/admin/team/<?cs var:a.id ?>/role" class="role-change"><?cs call:csrf_field() ?><input type="hidden" name="role" value="<?cs if:a.role == "owner" ?>staff<?cs else ?>owner<?cs /if ?>"><button type="submit" class="link" aria-label="<?cs if:a.role == "owner" ?><?cs var:Lang.Team.MakeStaff ?><?cs else ?><?cs var:Lang.Team.MakeOwner ?><?cs /if ?> <?cs var:a.email ?>"><?cs if:a.role == "owner" ?><?cs var:Lang.Team.MakeStaff ?><?cs else ?><?cs var:Lang.Team.MakeOwner ?><?cs /if ?></button></form><?cs /if ?></span></td>
       <td data-label="<?cs var:Lang.Team.LastSignIn ?>"><?cs if:a.disabled == "1" ?><span class="status status-blocked"><?cs var:Lang.Team.Disabled ?></span><?cs elif:a.last ?><?cs var:a.last ?><?cs elif:a.invited == "1" ?><span><?cs var:Lang.Team.Invited ?>

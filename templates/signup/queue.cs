@@ -22,7 +22,7 @@
     <tbody>
     <?cs each:r = Queue ?><tr>
       <td class="tick"><input type="checkbox" name="id" value="<?cs var:r.id ?>" aria-label="<?cs call:name_text(r.last_name, r.first_name, r.email) ?>"></td>
-      <td class="name"><?cs call:person_name(r.last_name, r.first_name, "—") ?><span class="sub"><?cs var:r.email ?></span><?cs if:r.phone ?><span class="sub"><?cs var:r.phone ?></span><?cs /if ?></td>
+      <td class="name"><?cs call:person_name(r.last_name, r.first_name, "—") ?><span class="sub"><?cs call:email_text(r.email) ?></span><?cs if:r.phone ?><span class="sub"><?cs var:r.phone ?></span><?cs /if ?></td>
       <td class="applicant-message"><?cs var:r.message ?></td>
       <td class="nowrap"><?cs var:r.when ?></td>
       <td class="row-actions"><button type="submit" form="decide-<?cs var:r.id ?>" name="action" value="accept"><?cs var:Lang.Signup.Queue.Accept ?></button> <button type="submit" form="decide-<?cs var:r.id ?>" name="action" value="refuse" class="link"><?cs var:Lang.Signup.Queue.Refuse ?></button></td>

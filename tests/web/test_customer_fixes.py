@@ -445,7 +445,8 @@ class FailedMailList(Customer):
         self.assertEqual(page.status, 200)
         self.assertIn(self.email, page.text())
         self.assertIn("550 no such user", page.text())
-        self.assertIn('href="%s#mails"' % self.path, page.body)
+        self.assertIn('href="%s#mails">%s<wbr>@%s</a>' % ((self.path,) + tuple(self.email.split("@"))),
+                      page.body)
         # corrected since: the mail goes to the address of now
         sql("UPDATE customer SET email = 'fixed-%s' WHERE id = %s" % (self.email, self.id))
         answer = self.browser.post("/admin/customers/mails/retry", {"csrf": page.csrf()})

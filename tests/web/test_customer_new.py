@@ -99,16 +99,17 @@ class NewCustomer(Signed):
         nothing but a phone typed with dots: the question shows the name
         or a dash, and the phone tidied"""
         shop = web.STACK.sql("SELECT id FROM shop WHERE slug = 'alpha'")[0][0]
-        for last in ("'Sanprénom'", "''"):
-            web.STACK.sql("INSERT INTO customer (shop_id, last_name, phone, phone_digits, status,"
-                          " source) VALUES (%s, %s, '06.55.44.33.22', '0655443322', 'active',"
-                          " 'import')" % (shop, last))
+        for last, email in (("'Sanprénom'", "'sans.prenom@alpha.test'"), ("''", "NULL")):
+            web.STACK.sql("INSERT INTO customer (shop_id, last_name, email, phone, phone_digits,"
+                          " status, source) VALUES (%s, %s, %s, '06.55.44.33.22', '0655443322',"
+                          " 'active', 'import')" % (shop, last, email))
         self.addCleanup(web.STACK.sql, "DELETE FROM customer WHERE phone_digits = '0655443322'")
         answer = self.create(first_name="Jean", last_name="Autre", phone="06 55 44 33 22")
         self.assertEqual(answer.status, 409)
         twins = re.search(r"<ul>(.*?)</ul>", answer.body, re.S).group(1)
         self.assertIn('<span class="family-name">Sanprénom</span></a> · '
-                      '<span class="nowrap">06 55 44 33 22</span>', twins)
+                      '<span class="nowrap">06 55 44 33 22</span> · sans.prenom<wbr>@alpha.test',
+                      twins)
         self.assertIn('">—</a> · <span class="nowrap">06 55 44 33 22</span>', twins)
 
     def test_the_question_never_shows_another_shops_or_an_erased_customer(self):

@@ -46,6 +46,7 @@ class MyAccount(unittest.TestCase):
         text = page.text()
         self.assertIn("Mon compte", text)
         self.assertIn(READER[0], text)
+        self.assertIn("<dd>%s<wbr>@%s</dd>" % tuple(READER[0].split("@")), page.body)
         self.assertIn("Personnel", text)
         # the shop's language, named, is chosen until the admin picks one
         self.assertRegex(page.body, r'<option value="shop" selected>Celle de la boutique'

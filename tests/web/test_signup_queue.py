@@ -95,6 +95,8 @@ class WaitingList(unittest.TestCase):
         self.assertEqual(len(steps.mails_to(ALPHA_STAFF[0], subject)), before_staff)
         queue = owner.get("/admin/signup/queue")
         self.assertIn(email, queue.text())
+        # an address breaks before its "@" on a narrow screen
+        self.assertIn('<span class="sub">%s<wbr>@%s</span>' % tuple(email.split("@")), queue.body)
         self.assertNotIn("<script>alert", queue.body)
         self.assertIn("&lt;script&gt;", queue.body)
         # the queue's id, as its row offers it

@@ -40,6 +40,7 @@ class Team(unittest.TestCase):
         self.assertIn("Équipe", text)
         self.assertIn(ALPHA_OWNER[0] + " (vous)", text)
         self.assertIn(ALPHA_STAFF[0], text)
+        self.assertIn("%s<wbr>@%s" % tuple(ALPHA_STAFF[0].split("@")), page.body)
         # no button disables the owner who reads the page
         self.assertNotIn('aria-label="Désactiver %s"' % ALPHA_OWNER[0], page.body)
         self.assertIn('aria-label="Désactiver %s"' % ALPHA_STAFF[0], page.body)
