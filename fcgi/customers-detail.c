@@ -298,7 +298,7 @@ last_parties(struct request *req)
 		"Customer.Billing" };
 	static const char *const columns[] = { "name", "address", "phone" };
 	struct db_param params[2] = { DB_INT(req->shop.id), DB_INT(req->path_id) };
-	char name[64];
+	char name[64], phone[64];
 	size_t i, c;
 
 	if (db_register(&req->app->db, last_party_sql, LAST_PARTY_SQL__MAX) != 0)
@@ -312,7 +312,9 @@ last_parties(struct request *req)
 		found = db_fetch(query);
 		for (c = 0; found == 1 && c < 3; c++) {
 			snprintf(name, sizeof(name), "%s.%s", prefixes[i], columns[c]);
-			hdf_set_value(req->hdf, name, db_text(query, (unsigned int)c));
+			hdf_set_value(req->hdf, name, c == 2 ?
+			    format_phone(db_text(query, 2), phone, sizeof(phone)) :
+			    db_text(query, (unsigned int)c));
 		}
 		db_done(query);
 		if (found < 0)
