@@ -106,6 +106,36 @@ every_quarter_hour_in_several_zones(char *out, size_t size)
 	    "every quarter of an hour of two years, in six zones taken in turn, is converted as the C library does");
 }
 
+/* Phones: the groups as typed, one space between them. */
+static void
+phones(void)
+{
+	static const struct {
+		const char *typed, *shown, *why;
+	} cases[] = {
+		{ "06.23.45.67.89", "06 23 45 67 89", "a phone typed with dots reads with spaces" },
+		{ "06-23-45-67-89", "06 23 45 67 89", "a phone typed with dashes reads with spaces" },
+		{ " 06 / 23  45.67 89 ", "06 23 45 67 89",
+		    "runs of separators are one space, none at the ends" },
+		{ "+33 (0)6 23 45 67 89", "+33 (0)6 23 45 67 89",
+		    "a number from abroad keeps its parentheses" },
+		{ "+33.6.91.00.00.00", "+33 6 91 00 00 00", "the country code is a group too" },
+		{ "0623456789", "0623456789",
+		    "digits typed together stay together (their grouping is the country's)" },
+		{ "079.123.45.67", "079 123 45 67", "a Swiss grouping stays Swiss" },
+		{ "06 23 45 67 89 poste 12", "06 23 45 67 89 poste 12",
+		    "a phone with words in it is shown as typed" },
+		{ NULL, "", "no phone gives an empty text" },
+	};
+	char out[64], small[8];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		is_str(format_phone(cases[i].typed, out, sizeof(out)), cases[i].shown, cases[i].why);
+	is_str(format_phone("06.23.45.67.89", small, sizeof(small)), "06.23.4",
+	    "a phone that does not fit is cut as typed");
+}
+
 int
 main(void)
 {
@@ -142,30 +172,7 @@ main(void)
 	format_count(1001, LANG_EN, out, sizeof(out));
 	is_str(out, "1,001", "English counts group with a comma");
 
-	/* phones: the groups as typed, one space between them */
-	is_str(format_phone("06.23.45.67.89", out, sizeof(out)), "06 23 45 67 89",
-	    "a phone typed with dots reads with spaces");
-	is_str(format_phone("06-23-45-67-89", out, sizeof(out)), "06 23 45 67 89",
-	    "a phone typed with dashes reads with spaces");
-	is_str(format_phone(" 06 / 23  45.67 89 ", out, sizeof(out)), "06 23 45 67 89",
-	    "runs of separators are one space, none at the ends");
-	is_str(format_phone("+33 (0)6 23 45 67 89", out, sizeof(out)), "+33 (0)6 23 45 67 89",
-	    "a number from abroad keeps its parentheses");
-	is_str(format_phone("+33.6.91.00.00.00", out, sizeof(out)), "+33 6 91 00 00 00",
-	    "the country code is a group too");
-	is_str(format_phone("0623456789", out, sizeof(out)), "0623456789",
-	    "digits typed together stay together (their grouping is the country's)");
-	is_str(format_phone("079.123.45.67", out, sizeof(out)), "079 123 45 67",
-	    "a Swiss grouping stays Swiss");
-	is_str(format_phone("06 23 45 67 89 poste 12", out, sizeof(out)), "06 23 45 67 89 poste 12",
-	    "a phone with words in it is shown as typed");
-	is_str(format_phone(NULL, out, sizeof(out)), "", "no phone gives an empty text");
-	{
-		char small[8];
-
-		is_str(format_phone("06.23.45.67.89", small, sizeof(small)), "06.23.4",
-		    "a phone that does not fit is cut as typed");
-	}
+	phones();
 
 	format_local_when("2026-07-14 21:30:00", "Europe/Paris", LANG_FR, out, sizeof(out));
 	is_str(out, "14/07/2026 23:30", "a summer UTC time is two hours later in Paris");
