@@ -2,7 +2,7 @@
 <section class="card narrow">
   <h1><?cs var:Lang.Account.DeleteSentTitle ?></h1>
   <?cs if:Page.Message ?><p class="alert" role="alert"><?cs var:Page.Message ?></p><?cs /if ?>
-  <p><?cs var:Lang.Account.DeleteSentText ?> <strong class="email"><?cs var:Page.Email ?></strong>.</p>
+  <p><?cs var:Lang.Account.DeleteSentText ?> <strong class="email"><?cs call:email_text(Page.Email) ?></strong>.</p>
   <form method="post" action="/account/delete/code" class="form">
     <?cs call:csrf_field() ?>
     <input type="hidden" name="handle" value="<?cs var:Page.Handle ?>">

@@ -2,7 +2,7 @@
 <div class="account-page">
 <section class="card">
   <h1><?cs var:Lang.Account.HomeTitle ?></h1>
-  <p><?cs var:Lang.Account.SignedInAs ?> <strong class="account-who"><?cs var:Page.Name ?><?cs if:Page.Name != Page.Email ?> · <?cs var:Page.Email ?><?cs /if ?></strong></p>
+  <p><?cs var:Lang.Account.SignedInAs ?> <strong class="account-who"><?cs var:Page.Name ?><?cs if:Page.Name != Page.Email ?> · <?cs call:email_text(Page.Email) ?><?cs /if ?></strong></p>
   <?cs if:Page.Status == "waiting" ?>
   <p class="notice-inline"><?cs var:Lang.Account.Waiting ?><?cs if:Page.WaitingPlace ?> <?cs var:Lang.Account.WaitingPlace ?> <strong><?cs var:Page.WaitingPlace ?></strong>.<?cs /if ?></p>
   <?cs /if ?>

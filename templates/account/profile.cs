@@ -15,7 +15,7 @@
 </section>
 <section class="card form-card" id="email">
   <h2><?cs var:Lang.Account.EmailTitle ?></h2>
-  <p><?cs var:Lang.Account.EmailNow ?> <strong class="email"><?cs var:Page.Email ?></strong></p>
+  <p><?cs var:Lang.Account.EmailNow ?> <strong class="email"><?cs call:email_text(Page.Email) ?></strong></p>
   <form method="post" action="/account/email" class="form">
     <?cs call:csrf_field() ?>
     <label for="new_email"><?cs var:Lang.Account.NewEmail ?></label>

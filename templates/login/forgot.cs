@@ -2,7 +2,7 @@
 <section class="card narrow">
   <h1><?cs var:Lang.Forgot.Title ?></h1>
   <?cs if:Page.Sent ?>
-  <p><?cs var:Lang.Forgot.SentTo ?> <strong><?cs var:Page.Email ?></strong><?cs var:Lang.Forgot.SentHelp ?></p>
+  <p><?cs var:Lang.Forgot.SentTo ?> <strong><?cs call:email_text(Page.Email) ?></strong><?cs var:Lang.Forgot.SentHelp ?></p>
   <p class="muted"><a href="/admin/login"><?cs var:Lang.Forgot.Back ?></a></p>
   <?cs else ?>
   <p><?cs var:Lang.Forgot.Intro ?></p>

@@ -1,7 +1,7 @@
 <?cs include:"macros.cs" ?><?cs set:Page.Title = Lang.Account.SentTitle ?><?cs def:content() ?>
 <section class="card narrow">
   <h1><?cs var:Lang.Account.SentTitle ?></h1>
-  <?cs if:Page.Email ?><p><?cs var:Lang.Account.SentTo ?> <strong><?cs var:Page.Email ?></strong><?cs var:Lang.Account.SentOnItsWay ?></p><?cs /if ?>
+  <?cs if:Page.Email ?><p><?cs var:Lang.Account.SentTo ?> <strong><?cs call:email_text(Page.Email) ?></strong><?cs var:Lang.Account.SentOnItsWay ?></p><?cs /if ?>
   <p><?cs var:Lang.Account.SentHelp ?></p>
   <?cs if:Page.Message ?><p class="alert" role="alert"><?cs var:Page.Message ?></p><?cs /if ?>
   <form method="post" action="/account/login/code" class="form">

@@ -5,7 +5,7 @@
   <p><?cs var:Lang.Signup.ConfirmText ?></p>
   <dl class="confirm-who">
     <dt><?cs var:Lang.Signup.ConfirmName ?></dt><dd><?cs var:Page.FirstName ?> <?cs var:Page.LastName ?></dd>
-    <dt><?cs var:Lang.Signup.Email ?></dt><dd><?cs var:Page.Email ?></dd>
+    <dt><?cs var:Lang.Signup.Email ?></dt><dd><?cs call:email_text(Page.Email) ?></dd>
   </dl>
   <p class="muted"><?cs var:Lang.Signup.ConfirmNotYou ?></p>
   <form method="post" action="/account/signup/confirm" class="form">

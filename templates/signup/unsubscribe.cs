@@ -2,14 +2,14 @@
 <section class="card narrow">
   <h1><?cs var:Page.Title ?></h1>
 <?cs if:Page.State == "ask" ?>
-  <p><?cs var:Lang.Unsubscribe.Ask ?> <?cs var:Shop.Name ?> <?cs var:Lang.Unsubscribe.AskTo ?> <strong><?cs var:Page.Email ?></strong>.</p>
+  <p><?cs var:Lang.Unsubscribe.Ask ?> <?cs var:Shop.Name ?> <?cs var:Lang.Unsubscribe.AskTo ?> <strong><?cs call:email_text(Page.Email) ?></strong>.</p>
   <form method="post" action="/account/unsubscribe?token=<?cs var:url_escape(Page.Token) ?>" class="form">
     <input type="hidden" name="List-Unsubscribe" value="One-Click">
     <button type="submit" class="primary"><?cs var:Lang.Unsubscribe.Submit ?></button>
   </form>
   <p class="muted"><?cs var:Lang.Unsubscribe.SystemMail ?></p>
 <?cs elif:Page.State == "done" ?>
-  <p role="status"><?cs if:Page.Email ?><?cs var:Lang.Unsubscribe.DoneFor ?> <strong><?cs var:Page.Email ?></strong>.<?cs else ?><?cs var:Lang.Unsubscribe.Done ?><?cs /if ?></p>
+  <p role="status"><?cs if:Page.Email ?><?cs var:Lang.Unsubscribe.DoneFor ?> <strong><?cs call:email_text(Page.Email) ?></strong>.<?cs else ?><?cs var:Lang.Unsubscribe.Done ?><?cs /if ?></p>
   <p class="muted"><?cs var:Lang.Unsubscribe.SystemMail ?></p>
   <p><?cs var:Lang.Unsubscribe.Again ?> <a href="/account/"><?cs var:Lang.Unsubscribe.Account ?></a>.</p>
 <?cs else ?>

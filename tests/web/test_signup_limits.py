@@ -165,7 +165,9 @@ class SameAnswerSameWork(unittest.TestCase):
                              first_name="Anne", last_name="Autre")
         self.assertEqual(page.status, 200, address)
         # the form's CSRF token is per browser; the address is the one typed
-        return re.sub(r'name="csrf" value="[^"]*"', "", page.body).replace(address, "ADDRESS")
+        # (as text, it may break before its "@")
+        return re.sub(r'name="csrf" value="[^"]*"', "", page.body).replace(
+            address, "ADDRESS").replace("<wbr>@".join(address.rsplit("@", 1)), "ADDRESS")
 
     def test_the_pages_are_identical_whatever_the_address(self):
         add_customer("known@same.example")
