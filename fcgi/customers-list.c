@@ -327,7 +327,6 @@ row_to_tree(struct request *req, struct db_query *query, int n)
 	HDF *row;
 	char name[32], text[1024];
 	const char *first = db_text(query, 1), *last = db_text(query, 2), *email = db_text(query, 3);
-	const char *domain;
 
 	first = shown_first_name(first, last, db_text(query, CUSTOMER_COL_COMPANY));
 	last = last != NULL ? last : "";
@@ -338,8 +337,6 @@ row_to_tree(struct request *req, struct db_query *query, int n)
 	hdf_set_value(row, "first_name", first);
 	hdf_set_value(row, "last_name", last);
 	hdf_set_value(row, "email", email);
-	hdf_set_value(row, "email_user", format_email_user(email, text, sizeof(text), &domain));
-	hdf_set_value(row, "email_domain", domain);
 	/* the name as plain text for the tick box's label, else the address */
 	hdf_set_value(row, "label", *last != '\0' || *first != '\0' ?
 	    name_label(last, first, text, sizeof(text)) : email);

@@ -30,8 +30,9 @@ void format_count(long long value, enum lang lang, char *out, size_t size);
  * and the domain after it (*domain), for a page that lets the address
  * break before its "@" (<wbr>) rather than in the middle of a word: the
  * whole address and "" when it has no "@" or the part does not fit.
- * Returns the part (user, or email). The list's rows, written by C, use
- * it; a page ClearSilver writes has macros.cs's email_text. */
+ * Returns the part (user, or email). The list's rows, written by C
+ * (list-row.cs), use it; a page ClearSilver writes has macros.cs's
+ * email_text. */
 const char *format_email_user(const char *email, char *user, size_t size, const char **domain);
 
 /* A phone number as shown: its digits grouped as it was typed, one space

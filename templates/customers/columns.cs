@@ -56,7 +56,7 @@ def:chosen_head() ?>
       else ?><th scope="col"><?cs var:c ?></th><?cs /if ?><?cs /if ?><?cs /each ?><?cs
 /def ?><?cs
 def:chosen_cell(c, col) ?><?cs
-  if:col == "email" ?><td data-label="<?cs var:Lang.Segments.Columns.Name[col] ?>" class="email"><?cs var:c.email_user ?><?cs if:c.email_domain ?><wbr>@<?cs var:c.email_domain ?><?cs /if ?></td><?cs
+  if:col == "email" ?><td data-label="<?cs var:Lang.Segments.Columns.Name[col] ?>" class="email"><?cs call:email_text(c.email) ?></td><?cs
   elif:col == "phone" ?><td data-label="<?cs var:Lang.Segments.Columns.Name[col] ?>" class="nowrap"><?cs var:c.phone ?></td><?cs
   elif:col == "status" ?><td data-label="<?cs var:Lang.Segments.Columns.Name[col] ?>"><span class="status status-<?cs var:c.status ?>"><?cs var:Lang.Status[c.status] ?></span></td><?cs
   elif:col == "orders" ?><td data-label="<?cs var:Lang.Segments.Columns.Name[col] ?>" class="num"><?cs var:c.orders ?></td><?cs

@@ -242,6 +242,42 @@ test_refused_templates(void)
 	}
 }
 
+/* macros.cs's email_text, the pages' way of writing an address that may
+ * break before its "@" (the list's row template splits it in C): escaped
+ * as every var:, whatever the address. */
+static void
+test_email_text(void)
+{
+	static const struct {
+		const char *address, *written, *why;
+	} addresses[] = {
+		{ "agathe.navigateur@exemple.fr", "agathe.navigateur<wbr>@exemple.fr",
+		    "an address breaks before its @" },
+		{ "<b>&x@y.fr", "&lt;b&gt;&amp;x<wbr>@y.fr", "both parts are escaped" },
+		{ "élodie@müller.fr", "élodie<wbr>@müller.fr", "accented parts stay whole" },
+		{ "no-at-here", "no-at-here", "a text without @ is written as it is" },
+		{ "@alone", "@alone", "an @ first is not split" },
+		{ "", "", "an empty address writes nothing" },
+	};
+	size_t i;
+
+	for (i = 0; i < N(addresses); i++) {
+		HDF *hdf = NULL;
+		char *out = NULL;
+
+		if (hdf_init(&hdf) == STATUS_OK) {
+			hdf_set_value(hdf, "c.email", addresses[i].address);
+			out = clearsilver_render(hdf, NULL, "<?cs include:\"macros.cs\" ?>"
+			    "<?cs call:email_text(c.email) ?>");
+		}
+		/* macros.cs ends with its file's line break */
+		is_str(out == NULL ? "(render failed)" : out + (out[0] == '\n'), addresses[i].written,
+		    addresses[i].why);
+		free(out);
+		hdf_destroy(&hdf);
+	}
+}
+
 int
 main(void)
 {
@@ -267,5 +303,6 @@ main(void)
 	}
 	row_template_free(template);
 	test_refused_templates();
+	test_email_text();
 	return tap_done();
 }
