@@ -18,15 +18,22 @@ struct fold_commands {
 	int var;		/* var:, written escaped */
 	int call;		/* call: */
 	int set;		/* set: */
+	int name;		/* name:, written as it is */
+	int if_;		/* if: */
+	int elif;		/* elif: (an if: in its if:'s case_1) */
+	int elseif;		/* elseif:, the same */
+	int each;		/* each: */
+	int with;		/* with: */
 };
 
 static struct fold_commands commands;
 
 /* The command of the last command of text parsed alone (the last node of
- * its top-level list that is not text, or the text when all of it is);
- * -1 on failure. */
+ * its top-level list that is not text, or the text when all of it is), or
+ * when in_case_1 of the first command in that command's case_1 (an elif:
+ * or elseif:); -1 on failure. */
 static int
-command_of(HDF *hdf, const char *text, int literal)
+command_in(HDF *hdf, const char *text, int literal, int in_case_1)
 {
 	CSPARSE *cs = NULL;
 	char *copy = strdup(text);
@@ -43,10 +50,32 @@ command_of(HDF *hdf, const char *text, int literal)
 		free(copy);
 	for (node = err == STATUS_OK ? cs->tree : NULL; node != NULL; node = node->next)
 		if (cmd < 0 || node->cmd != literal)
-			cmd = node->cmd;
+			cmd = !in_case_1 ? node->cmd : node->case_1 != NULL ? node->case_1->cmd : -1;
 	nerr_ignore(&err);
 	cs_destroy(&cs);
 	return cmd;
+}
+
+static int
+command_of(HDF *hdf, const char *text, int literal)
+{
+	return command_in(hdf, text, literal, 0);
+}
+
+/* Whether the n commands are all known and none is another's. */
+static int
+all_different(const int *cmd, int n)
+{
+	int i, j;
+
+	for (i = 0; i < n; i++) {
+		if (cmd[i] < 0)
+			return 0;
+		for (j = 0; j < i; j++)
+			if (cmd[i] == cmd[j])
+				return 0;
+	}
+	return 1;
 }
 
 static int
@@ -68,11 +97,18 @@ learn_commands(void)
 	commands.call = command_of(hdf, "<?cs def:m() ?><?cs /def ?><?cs call:m() ?>",
 	    commands.literal);
 	commands.set = command_of(hdf, "<?cs set:name = 1 ?>", commands.literal);
+	commands.name = command_of(hdf, "<?cs name:name ?>", commands.literal);
+	commands.if_ = command_of(hdf, "<?cs if:1 ?><?cs /if ?>", commands.literal);
+	commands.elif = command_in(hdf, "<?cs if:1 ?><?cs elif:2 ?><?cs /if ?>",
+	    commands.literal, 1);
+	commands.elseif = command_in(hdf, "<?cs if:1 ?><?cs elseif:2 ?><?cs /if ?>",
+	    commands.literal, 1);
+	commands.each = command_of(hdf, "<?cs each:x = name ?><?cs /each ?>", commands.literal);
+	commands.with = command_of(hdf, "<?cs with:x = name ?><?cs /with ?>", commands.literal);
 	hdf_destroy(&hdf);
-	if (commands.literal >= 0 && commands.var >= 0 && commands.call >= 0 &&
-	    commands.set >= 0 && commands.literal != commands.var &&
-	    commands.var != commands.call && commands.set != commands.var &&
-	    commands.set != commands.call && commands.set != commands.literal)
+	if (all_different((const int[]){ commands.literal, commands.var, commands.call,
+	    commands.set, commands.name, commands.if_, commands.elif, commands.each,
+	    commands.with }, 9) && commands.elseif >= 0 && commands.elseif != commands.if_)
 		commands.learned = 1;
 	return commands.learned;
 }
@@ -139,13 +175,426 @@ struct fold_language {
 	char **texts;		/* one per site, into block */
 };
 
+/* An each: over a list of words written out (unroll_each, below). */
+struct unrolled_loop {
+	CSTREE *node;		/* an if:1 while written out, the each: again after */
+	CSARG local;		/* the each:'s arg1 (its local's name), as parsed */
+	CSTREE *body;		/* the each:'s own */
+	CSTREE *copies;		/* the body once per word, end to end */
+	const char *list;	/* "Lang.…", in the parse's text */
+	const char **keys;	/* the words' names when written out, owned by the parse */
+	size_t key_count;
+	int looped;		/* turned back into the each: for good */
+};
+
 struct template_words {
 	struct fold_site *sites;
 	size_t count, room;
 	struct fold_language languages[TEMPLATE_WORDS_LANGUAGES];
 	size_t language_count;
 	int current;		/* the language the nodes write, -1 before any */
+	struct unrolled_loop *loops;
+	size_t loop_count, loop_room;
 };
+
+/* Each: over a list of words (each:o = Lang.Customers.StatusChoice), written
+ * out at the kept parse: the body once per word of the parse's language,
+ * where name:o and name(o) are the word's key and o (o.x) is the word's
+ * name under Lang, whose var: are then folded as any word's. ClearSilver
+ * spent 2.5 to 3 k instructions on an iteration (the local, name(), the
+ * lookups): 69 k of a list page's million. The each: node becomes an if:
+ * of 1 whose case_0 is the copies, its body kept in case_1; it turns back
+ * into the each: for good (case_0 the body again) when a language's list
+ * has other keys than the parse's, or the same in another order
+ * (template_words_use). A body is written out only where that gives the
+ * same bytes: its commands text, var:, name:, if:, elif:, each:, with:,
+ * call: and set: (nothing parsed or looked up by name at render: no
+ * include, lvar:, evar:, loop:, def: or escape:); no each: or with:
+ * naming its own local o again; no set: of o; no first(o) or last(o),
+ * which read the loop; no macro it calls naming o (a macro sees its
+ * caller's locals); and the words' keys of letters, digits and _. */
+
+/* Whether name is the local or under it: "o", "o.Name". */
+static int
+names_local(const char *name, const char *local)
+{
+	size_t n = strlen(local);
+
+	return name != NULL && strncmp(name, local, n) == 0 && (name[n] == '\0' || name[n] == '.');
+}
+
+/* Whether an argument list names the local anywhere. */
+static int
+arg_mentions(const CSARG *arg, const char *local)
+{
+	for (; arg != NULL; arg = arg->next) {
+		if ((arg->op_type & CS_TYPES_VAR) && names_local(arg->s, local))
+			return 1;
+		if (arg_mentions(arg->expr1, local) || arg_mentions(arg->expr2, local))
+			return 1;
+	}
+	return 0;
+}
+
+/* Whether an argument list asks first() or last() of the local. */
+static int
+arg_reads_loop(const CSARG *arg, const char *local)
+{
+	for (; arg != NULL; arg = arg->next) {
+		if (arg->op_type == CS_TYPE_FUNCTION && arg->function != NULL &&
+		    (strcmp(arg->function->name, "first") == 0 ||
+		    strcmp(arg->function->name, "last") == 0) && arg_mentions(arg->expr1, local))
+			return 1;
+		if (arg_reads_loop(arg->expr1, local) || arg_reads_loop(arg->expr2, local))
+			return 1;
+	}
+	return 0;
+}
+
+/* Whether nodes, or a macro they call, name the local; calls deeper than
+ * eight count as naming it. */
+static int
+tree_mentions(const CSTREE *node, const char *local, int depth)
+{
+	if (depth > 8)
+		return 1;
+	for (; node != NULL; node = node->next) {
+		if (arg_mentions(&node->arg1, local) || arg_mentions(&node->arg2, local) ||
+		    arg_mentions(node->vargs, local))
+			return 1;
+		if (node->cmd == commands.call && (node->arg1.macro == NULL ||
+		    node->arg1.macro->tree == NULL ||
+		    tree_mentions(node->arg1.macro->tree->case_0, local, depth + 1)))
+			return 1;
+		if (tree_mentions(node->case_0, local, depth) ||
+		    tree_mentions(node->case_1, local, depth))
+			return 1;
+	}
+	return 0;
+}
+
+/* Whether an each: body of local may be written out (see above). */
+static int
+body_unrollable(const CSTREE *node, const char *local)
+{
+	for (; node != NULL; node = node->next) {
+		int cmd = node->cmd;
+
+		if (cmd != commands.literal && cmd != commands.var && cmd != commands.name &&
+		    cmd != commands.if_ && cmd != commands.elif && cmd != commands.elseif &&
+		    cmd != commands.each && cmd != commands.with && cmd != commands.call &&
+		    cmd != commands.set)
+			return 0;
+		if ((cmd == commands.each || cmd == commands.with) && node->arg1.s != NULL &&
+		    strcmp(node->arg1.s, local) == 0)
+			return 0;
+		if (cmd == commands.set && arg_mentions(&node->arg1, local))
+			return 0;
+		if (arg_reads_loop(&node->arg1, local) || arg_reads_loop(&node->arg2, local) ||
+		    arg_reads_loop(node->vargs, local))
+			return 0;
+		if (cmd == commands.call && (node->arg1.macro == NULL ||
+		    node->arg1.macro->tree == NULL ||
+		    tree_mentions(node->arg1.macro->tree->case_0, local, 1)))
+			return 0;
+		if (!body_unrollable(node->case_0, local) || !body_unrollable(node->case_1, local))
+			return 0;
+	}
+	return 1;
+}
+
+/* Gives text to the parse, which frees it with itself; text, or NULL
+ * (text freed) when out of memory. */
+static char *
+parse_owns(CSPARSE *cs, char *text)
+{
+	NEOERR *err;
+
+	if (text == NULL)
+		return NULL;
+	err = uListAppend(cs->alloc, text);
+	if (err != STATUS_OK) {
+		nerr_ignore(&err);
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+/* One copy of a body: the loop's local, and the word it stands for. */
+struct unroll {
+	CSPARSE *cs;
+	const char *local;
+	const char *list;	/* "Lang.…" */
+	const char *key;	/* the word's name, owned by the parse */
+	int failed;		/* out of memory */
+};
+
+/* Whether arg is the local itself, alone. */
+static int
+is_local(const struct unroll *u, const CSARG *arg)
+{
+	return arg != NULL && (arg->op_type & CS_TYPES_VAR) && arg->s != NULL &&
+	    strcmp(arg->s, u->local) == 0 && arg->expr1 == NULL && arg->expr2 == NULL &&
+	    arg->next == NULL;
+}
+
+static CSARG *args_copy(struct unroll *u, const CSARG *from);
+
+/* Copies from into to, the local's name made the word's: name(o) the
+ * word's key as a string, o and o.x the word's name under Lang. */
+static void
+arg_copy(struct unroll *u, CSARG *to, const CSARG *from)
+{
+	*to = *from;
+	to->argexpr = NULL;
+	to->alloc = 0;
+	to->expr1 = to->expr2 = to->next = NULL;
+	if (from->op_type == CS_TYPE_FUNCTION && from->function != NULL &&
+	    strcmp(from->function->name, "name") == 0 && is_local(u, from->expr1)) {
+		to->op_type = CS_TYPE_STRING;
+		to->s = (char *)u->key;
+		to->n = 0;
+		to->function = NULL;
+	} else {
+		if ((from->op_type & CS_TYPES_VAR) && names_local(from->s, u->local)) {
+			const char *rest = from->s + strlen(u->local);
+			size_t size = strlen(u->list) + strlen(u->key) + strlen(rest) + 2;
+			char *name = malloc(size);
+
+			if (name != NULL)
+				snprintf(name, size, "%s.%s%s", u->list, u->key, rest);
+			if ((to->s = parse_owns(u->cs, name)) == NULL)
+				u->failed = 1;
+		}
+		to->expr1 = args_copy(u, from->expr1);
+		to->expr2 = args_copy(u, from->expr2);
+	}
+	to->next = args_copy(u, from->next);
+}
+
+static CSARG *
+args_copy(struct unroll *u, const CSARG *from)
+{
+	CSARG *to;
+
+	if (from == NULL || u->failed)
+		return NULL;
+	if ((to = calloc(1, sizeof(*to))) == NULL) {
+		u->failed = 1;
+		return NULL;
+	}
+	arg_copy(u, to, from);
+	return to;
+}
+
+/* Frees what args_copy and nodes_copy made (the strings are the parse's). */
+static void
+args_free(CSARG *arg)
+{
+	CSARG *next;
+
+	for (; arg != NULL; arg = next) {
+		next = arg->next;
+		args_free(arg->expr1);
+		args_free(arg->expr2);
+		free(arg);
+	}
+}
+
+static void
+nodes_free(CSTREE *node)
+{
+	CSTREE *next;
+
+	for (; node != NULL; node = next) {
+		next = node->next;
+		nodes_free(node->case_0);
+		nodes_free(node->case_1);
+		args_free(node->vargs);
+		args_free(node->arg1.expr1);
+		args_free(node->arg1.expr2);
+		args_free(node->arg1.next);
+		args_free(node->arg2.expr1);
+		args_free(node->arg2.expr2);
+		args_free(node->arg2.next);
+		free(node);
+	}
+}
+
+/* A copy of the list of nodes, for one word; name:o becomes its key as
+ * text. Everything made is linked into the copy as it is made, so that
+ * nodes_free frees it after a failure. */
+static CSTREE *
+nodes_copy(struct unroll *u, const CSTREE *from)
+{
+	CSTREE *first = NULL, **at = &first, *to;
+
+	for (; from != NULL && !u->failed; from = from->next) {
+		if ((to = calloc(1, sizeof(*to))) == NULL) {
+			u->failed = 1;
+			break;
+		}
+		to->node_num = from->node_num;
+		to->cmd = from->cmd;
+		to->flags = from->flags;
+		to->escape = from->escape;
+		to->linenum = from->linenum;
+		to->colnum = from->colnum;
+		*at = to;
+		at = &to->next;
+		if (from->cmd == commands.name && is_local(u, &from->arg1)) {
+			to->cmd = commands.literal;
+			to->arg1.op_type = CS_TYPE_STRING;
+			to->arg1.s = (char *)u->key;
+		} else
+			arg_copy(u, &to->arg1, &from->arg1);
+		arg_copy(u, &to->arg2, &from->arg2);
+		to->vargs = args_copy(u, from->vargs);
+		to->case_0 = nodes_copy(u, from->case_0);
+		to->case_1 = nodes_copy(u, from->case_1);
+	}
+	return first;
+}
+
+/* Turns the loop's node into its written-out form or back into the each:. */
+static void
+loop_form(struct unrolled_loop *loop, int written_out)
+{
+	CSTREE *node = loop->node;
+
+	if (written_out) {
+		node->cmd = commands.if_;
+		memset(&node->arg1, 0, sizeof(node->arg1));
+		node->arg1.op_type = CS_TYPE_NUM;
+		node->arg1.n = 1;
+		node->case_0 = loop->copies;
+		node->case_1 = loop->body;
+	} else {
+		node->cmd = commands.each;
+		node->arg1 = loop->local;
+		node->case_0 = loop->body;
+		node->case_1 = loop->copies;
+	}
+}
+
+/* Whether the words under name are letters, digits and _ each (NULL when
+ * there are none, or another name is among them); their count in *count. */
+static HDF *
+list_words(HDF *hdf, const char *name, size_t *count)
+{
+	HDF *list = hdf_get_obj(hdf, name), *child;
+	const char *key;
+
+	*count = 0;
+	for (child = list != NULL ? hdf_obj_child(list) : NULL; child != NULL;
+	    child = hdf_obj_next(child), (*count)++)
+		if ((key = hdf_obj_name(child)) == NULL || *key == '\0' ||
+		    strspn(key, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") !=
+		    strlen(key))
+			return NULL;
+	return *count > 0 ? list : NULL;
+}
+
+/* Writes out the each: node if it goes over a list of words of the parse's
+ * language and its body may be; left as it was when it may not be or
+ * when out of memory. */
+static void
+unroll_each(struct template_words *words, CSPARSE *cs, CSTREE *node)
+{
+	struct unroll u = { .cs = cs };
+	struct unrolled_loop *loop;
+	CSTREE *copies = NULL, **end = &copies;
+	const char **keys;
+	size_t count, k;
+	HDF *list, *child;
+
+	if (node->arg1.op_type != CS_TYPE_VAR || node->arg1.s == NULL ||
+	    node->arg1.argexpr != NULL || node->arg1.expr1 != NULL || node->arg1.expr2 != NULL ||
+	    node->arg1.next != NULL || node->case_1 != NULL ||
+	    node->arg2.op_type != CS_TYPE_VAR || node->arg2.expr1 != NULL ||
+	    node->arg2.expr2 != NULL || node->arg2.next != NULL || !is_word_name(node->arg2.s) ||
+	    !body_unrollable(node->case_0, node->arg1.s) ||
+	    (list = list_words(cs->hdf, node->arg2.s, &count)) == NULL)
+		return;
+	if (words->loop_count == words->loop_room) {
+		size_t room = words->loop_room ? 2 * words->loop_room : 16;
+		struct unrolled_loop *grown = realloc(words->loops, room * sizeof(*grown));
+
+		if (grown == NULL)
+			return;
+		words->loops = grown;
+		words->loop_room = room;
+	}
+	if ((keys = calloc(count, sizeof(*keys))) == NULL)
+		return;
+	u.local = node->arg1.s;
+	u.list = node->arg2.s;
+	for (child = hdf_obj_child(list), k = 0; child != NULL && k < count && !u.failed;
+	    child = hdf_obj_next(child), k++) {
+		if ((keys[k] = parse_owns(cs, strdup(hdf_obj_name(child)))) == NULL) {
+			u.failed = 1;
+			break;
+		}
+		u.key = keys[k];
+		*end = nodes_copy(&u, node->case_0);
+		while (*end != NULL)
+			end = &(*end)->next;
+	}
+	if (u.failed || k != count) {
+		nodes_free(copies);
+		free(keys);
+		return;
+	}
+	loop = &words->loops[words->loop_count++];
+	memset(loop, 0, sizeof(*loop));
+	loop->node = node;
+	loop->local = node->arg1;
+	loop->body = node->case_0;
+	loop->copies = copies;
+	loop->list = node->arg2.s;
+	loop->keys = keys;
+	loop->key_count = count;
+	loop_form(loop, 1);
+}
+
+/* Writes out every each: of the tree that may be, the ones inside those
+ * written out too. Walks next iteratively. */
+static void
+unroll_all(struct template_words *words, CSPARSE *cs, CSTREE *node)
+{
+	for (; node != NULL; node = node->next) {
+		if (node->cmd == commands.each)
+			unroll_each(words, cs, node);
+		unroll_all(words, cs, node->case_0);
+		unroll_all(words, cs, node->case_1);
+	}
+}
+
+/* Before the first render in another language: a loop written out with
+ * other keys than this language's turns back into the each: for good. */
+static void
+loops_check(struct template_words *words, HDF *hdf)
+{
+	struct unrolled_loop *loop;
+	HDF *list, *child;
+	size_t l, k;
+
+	for (l = 0; l < words->loop_count; l++) {
+		loop = &words->loops[l];
+		if (loop->looped)
+			continue;
+		list = hdf_get_obj(hdf, loop->list);
+		child = list != NULL ? hdf_obj_child(list) : NULL;
+		for (k = 0; k < loop->key_count && child != NULL &&
+		    strcmp(hdf_obj_name(child), loop->keys[k]) == 0; k++)
+			child = hdf_obj_next(child);
+		if (k != loop->key_count || child != NULL) {
+			loop_form(loop, 0);
+			loop->looped = 1;
+		}
+	}
+}
 
 /* Whether the node is a var: of one word that may be folded. */
 static int
@@ -249,7 +698,7 @@ template_words_use(struct template_words *words, HDF *hdf)
 	char name[32];
 	size_t i, l;
 
-	if (words == NULL || words->count == 0)
+	if (words == NULL)
 		return 0;
 	language_of(hdf, name, sizeof(name));
 	for (l = 0; l < words->language_count; l++)
@@ -261,6 +710,7 @@ template_words_use(struct template_words *words, HDF *hdf)
 			return -1;
 		snprintf(words->languages[l].name, sizeof(words->languages[l].name), "%s", name);
 		words->language_count++;
+		loops_check(words, hdf);
 	}
 	if (words->current == (int)l)
 		return 0;
@@ -281,9 +731,24 @@ template_words_free(struct template_words **words)
 		free((*words)->languages[l].block);
 		free((*words)->languages[l].texts);
 	}
+	for (l = 0; l < (*words)->loop_count; l++)
+		free((*words)->loops[l].keys);
+	free((*words)->loops);
 	free((*words)->sites);
 	free(*words);
 	*words = NULL;
+}
+
+/* After a failure: the loops written out turn back into their each: (the
+ * copies stay in case_1, freed with the parse), and words is freed. */
+static void
+words_abandon(struct template_words **words)
+{
+	size_t l;
+
+	for (l = 0; l < (*words)->loop_count; l++)
+		loop_form(&(*words)->loops[l], 0);
+	template_words_free(words);
 }
 
 int
@@ -309,19 +774,20 @@ template_fold_lang(CSPARSE *cs, struct template_words **out)
 	if ((words = calloc(1, sizeof(*words))) == NULL)
 		return -1;
 	words->current = -1;
+	unroll_all(words, cs, cs->tree);
 	/* a var: in a def: is escaped as its call: says (UNDEF when none
 	 * may be known here); the nodes change only once every text of the
 	 * tree's language is made */
 	if (find_sites(words, cs->tree, calls_agree ? parse_escape : NEOS_ESCAPE_UNDEF) < 0) {
-		template_words_free(&words);
+		words_abandon(&words);
 		return -1;
 	}
-	if (words->count == 0) {
+	if (words->count == 0 && words->loop_count == 0) {
 		template_words_free(&words);
 		return 0;
 	}
 	if (language_texts(words, cs->hdf, &words->languages[0]) < 0) {
-		template_words_free(&words);
+		words_abandon(&words);
 		return -1;
 	}
 	language_of(cs->hdf, words->languages[0].name, sizeof(words->languages[0].name));
@@ -336,4 +802,14 @@ template_fold_lang(CSPARSE *cs, struct template_words **out)
 	words->current = 0;
 	*out = words;
 	return (int)words->count;
+}
+
+size_t
+template_words_unrolled(const struct template_words *words)
+{
+	size_t l, unrolled = 0;
+
+	for (l = 0; words != NULL && l < words->loop_count; l++)
+		unrolled += !words->loops[l].looped;
+	return unrolled;
 }

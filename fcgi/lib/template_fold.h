@@ -17,6 +17,14 @@
  * for another escaping than the parse's own. Nothing is folded when a
  * local (a def:'s argument, an each:, with: or loop: name) is called Lang,
  * since it would hide the tree's Lang, or when a set: writes under Lang.
+ * An each: over a list of words (each:o = Lang.Customers.Sizes) is written
+ * out first, its body once per word with o made that word, so that its
+ * words are folded too and ClearSilver no longer runs the loop on every
+ * request; where the body could write other bytes written out, it is
+ * left (template_fold.c says when), and a loop whose words have other keys
+ * in another language turns back into the each: at that language's first
+ * render.
+ *
  * tests/unit/test-template-fold.c renders folded and unfolded parses of
  * the same templates, in one language and then another, and compares the
  * bytes.
@@ -34,10 +42,11 @@
 /* A folded parse's words: where they are, and their texts per language. */
 struct template_words;
 
-/* Folds cs's var:Lang.… with the words of its tree's Lang (cs->hdf) into
- * text; *words (NULL when nothing was folded) is to be kept with the parse
- * and freed after it. Returns how many were folded (0 when there is no
- * Lang), or -1 when out of memory: the parse is then as it was. */
+/* Writes out cs's each: over words and folds its var:Lang.… with the words
+ * of its tree's Lang (cs->hdf) into text; *words (NULL when nothing was
+ * folded or written out) is to be kept with the parse and freed after it.
+ * Returns how many words were folded (0 when there is no Lang), or -1 when
+ * out of memory: the parse then writes what it wrote before. */
 int template_fold_lang(CSPARSE *cs, struct template_words **words);
 
 /* Before a render of the parse against hdf: its folded words write hdf's
@@ -46,5 +55,8 @@ int template_fold_lang(CSPARSE *cs, struct template_words **words);
 int template_words_use(struct template_words *words, HDF *hdf);
 
 void template_words_free(struct template_words **words);
+
+/* How many each: loops of the parse are written out (for the tests). */
+size_t template_words_unrolled(const struct template_words *words);
 
 #endif

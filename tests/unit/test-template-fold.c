@@ -76,7 +76,7 @@ render(CSPARSE *cs)
  * renders again), checks the bytes are the same; returns how many words
  * were folded (-1 when the fold failed). */
 static int
-same_bytes(HDF *hdf, const char *file, const char *text, const char *name)
+same_bytes(HDF *hdf, const char *file, const char *text, const char *name, size_t *unrolled)
 {
 	CSPARSE *plain = parse(hdf, file, text), *folded = parse(hdf, file, text);
 	char *want = plain != NULL ? render(plain) : strdup("(no parse)");
@@ -86,6 +86,8 @@ same_bytes(HDF *hdf, const char *file, const char *text, const char *name)
 
 	if (folded != NULL) {
 		count = template_fold_lang(folded, &words);
+		if (unrolled != NULL)
+			*unrolled = template_words_unrolled(words);
 		first = render(folded);
 		second = render(folded);
 	}
@@ -150,6 +152,68 @@ same_bytes_in_turn(HDF *first, HDF *second, const char *page)
 	template_words_free(&words);
 }
 
+/* One folded parse of text rendered in the first language, the second and
+ * the first again, each time the bytes of an unfolded parse in that
+ * language; a list with other keys in the second turns back into its
+ * each:, the others stay written out (unrolled after the second turn). */
+static void
+same_text_in_turn(HDF *first, HDF *second, const char *text, size_t unrolled)
+{
+	HDF *trees[3] = { first, second, first };
+	CSPARSE *folded = parse(first, NULL, text);
+	struct template_words *words = NULL;
+	char label[512];
+	int turn;
+
+	if (folded != NULL && template_fold_lang(folded, &words) < 0)
+		cs_destroy(&folded);
+	for (turn = 0; turn < 3; turn++) {
+		CSPARSE *plain = parse(trees[turn], NULL, text);
+		char *want = plain != NULL ? render(plain) : strdup("(no parse)"), *got;
+
+		snprintf(label, sizeof(label), "each: over words, one parse for two languages: "
+		    "turn %d", turn + 1);
+		if (folded == NULL || template_words_use(words, trees[turn]) != 0) {
+			ok(0, label);
+		} else {
+			folded->hdf = trees[turn];
+			got = render(folded);
+			is_str(got, want, label);
+			free(got);
+		}
+		if (turn == 1) {
+			snprintf(label, sizeof(label), "each: over words with other keys in the "
+			    "other language turned back: %zu still written out", unrolled);
+			ok(template_words_unrolled(words) == unrolled, label);
+		}
+		free(want);
+		cs_destroy(&plain);
+	}
+	cs_destroy(&folded);
+	template_words_free(&words);
+}
+
+/* The shipped list page's loops over words (statuses, origins, page sizes,
+ * bulk actions, the column chooser) are written out. */
+static void
+list_loops_written_out(HDF *hdf)
+{
+	CSPARSE *cs;
+	struct template_words *words = NULL;
+	size_t unrolled;
+
+	hdf_set_value(hdf, "Page.Template", "customers/list.cs");
+	cs = parse(hdf, "layout.cs", NULL);
+	if (cs != NULL && template_fold_lang(cs, &words) < 0)
+		words = NULL;
+	unrolled = template_words_unrolled(words);
+	ok(unrolled >= 5, "customers/list.cs: its loops over words written out");
+	if (unrolled < 5)
+		printf("#   %zu written out\n", unrolled);
+	cs_destroy(&cs);
+	template_words_free(&words);
+}
+
 /* A tree as a request's: the words of each language, Lang linked to one. */
 static HDF *
 tree(int lang)
@@ -167,7 +231,27 @@ tree(int lang)
 	hdf_set_value(hdf, "Lang_fr.Test.List.a", "un & <deux>");
 	hdf_set_value(hdf, "Lang_fr.Test.List.b", "trois");
 	hdf_set_value(hdf, "Lang_fr.Test.Empty", "");
+	hdf_set_value(hdf, "Lang_fr.Test.Scratch.a", "un");
+	hdf_set_value(hdf, "Lang_fr.Test.Scratch.b", "deux");
+	hdf_set_value(hdf, "Lang_fr.Test.Odd.a", "un");
+	hdf_set_value(hdf, "Lang_fr.Test.Odd.b-c", "deux");
+	/* the same keys in English, and a list with another key */
+	hdf_set_value(hdf, "Lang_en.Test.List.a", "one & <two>");
+	hdf_set_value(hdf, "Lang_en.Test.List.b", "three");
+	hdf_set_value(hdf, "Lang_fr.Test.Other.a", "un");
+	hdf_set_value(hdf, "Lang_fr.Test.Other.b", "deux");
+	hdf_set_value(hdf, "Lang_en.Test.Other.a", "one");
+	hdf_set_value(hdf, "Lang_en.Test.Other.c", "three");
 	hdf_set_value(hdf, "Page.Value", "<i>page</i>");
+	hdf_set_value(hdf, "Page.Pick", "b");
+	hdf_set_value(hdf, "Page.List.x", "page x");
+	/* choices the shipped pages' loops over words compare with */
+	hdf_set_value(hdf, "Page.Filter.status", "active");
+	hdf_set_value(hdf, "Page.Filter.source", "import");
+	hdf_set_value(hdf, "Page.Size", "100");
+	hdf_set_value(hdf, "Page.Col.phone", "1");
+	hdf_set_value(hdf, "Page.Form.country", "BE");
+	hdf_set_value(hdf, "Page.Form.mode", "open");
 	hdf_set_value(hdf, "Page.Key", "Tricky");
 	hdf_set_value(hdf, "Admin.Email", "owner@example.fr");
 	hdf_set_value(hdf, "Admin.IsOwner", "1");
@@ -180,43 +264,78 @@ struct made_case {
 	const char *name;
 	const char *text;
 	int folded;		/* how many words the fold must fold */
+	size_t unrolled;	/* how many each: it must write out */
 };
 
 static const struct made_case made_cases[] = {
-	{ "a word", "[<?cs var:Lang.Test.Tricky ?>]", 1 },
+	{ "a word", "[<?cs var:Lang.Test.Tricky ?>]", 1, 0 },
 	{ "a missing word and an empty one",
-	  "[<?cs var:Lang.Test.Missing ?>|<?cs var:Lang.Test.Empty ?>]", 2 },
+	  "[<?cs var:Lang.Test.Missing ?>|<?cs var:Lang.Test.Empty ?>]", 2, 0 },
 	{ "a word in an escape:\"none\" block",
 	  "<?cs escape:\"none\" ?><?cs var:Lang.Test.Tricky ?><?cs /escape ?>"
-	  "<?cs var:Lang.Test.Tricky ?>", 2 },
+	  "<?cs var:Lang.Test.Tricky ?>", 2, 0 },
 	{ "a word in a def: called at the top",
 	  "<?cs def:m(x) ?><?cs var:Lang.Test.Tricky ?>/<?cs var:x ?><?cs /def ?>"
-	  "<?cs call:m(Page.Value) ?><?cs call:m(Lang.Test.Tricky) ?>", 1 },
+	  "<?cs call:m(Page.Value) ?><?cs call:m(Lang.Test.Tricky) ?>", 1, 0 },
 	{ "a word in a def: called from an escape:\"none\" block",
 	  "<?cs def:m() ?><?cs var:Lang.Test.Tricky ?><?cs /def ?>"
-	  "<?cs call:m() ?><?cs escape:\"none\" ?><?cs call:m() ?><?cs /escape ?>", 0 },
+	  "<?cs call:m() ?><?cs escape:\"none\" ?><?cs call:m() ?><?cs /escape ?>", 0, 0 },
 	{ "a word in a def: called from a def: in an escape:\"none\" block",
 	  "<?cs def:inner() ?><?cs var:Lang.Test.Tricky ?><?cs /def ?>"
 	  "<?cs def:outer() ?><?cs call:inner() ?><?cs /def ?>"
-	  "<?cs call:outer() ?><?cs escape:\"none\" ?><?cs call:outer() ?><?cs /escape ?>", 0 },
+	  "<?cs call:outer() ?><?cs escape:\"none\" ?><?cs call:outer() ?><?cs /escape ?>", 0, 0 },
 	{ "words in ifs, elses and each:",
 	  "<?cs if:Page.Value ?><?cs var:Lang.Test.Tricky ?><?cs else ?>no<?cs /if ?>"
 	  "<?cs if:!Page.Value ?>x<?cs elif:Page.Key ?><?cs var:Lang.Test.Empty ?><?cs /if ?>"
 	  "<?cs each:o = Lang.Test.List ?>(<?cs name:o ?>=<?cs var:o ?>"
-	  "<?cs var:Lang.Test.Tricky ?>)<?cs /each ?>", 3 },
+	  "<?cs var:Lang.Test.Tricky ?>)<?cs /each ?>", 7, 1 },
+	/* the each: written out: 2 words of the copies, and 2 in the body kept */
+	{ "an each: over words, its local in names, values and choices",
+	  "<?cs each:o = Lang.Test.List ?><?cs name:o ?>=<?cs var:o ?>;"
+	  "<?cs if:Page.Pick == name(o) ?> picked<?cs elif:o == \"trois\" ?> trois"
+	  "<?cs else ?> not<?cs /if ?><?cs var:Page.Col[name(o)] ?>|<?cs /each ?>", 2, 1 },
+	{ "an each: over words in a def:, and a macro given its local",
+	  "<?cs def:show(w) ?>(<?cs var:w ?>)<?cs /def ?>"
+	  "<?cs def:m() ?><?cs each:o = Lang.Test.List ?><?cs call:show(o) ?>"
+	  "<?cs call:show(name(o)) ?><?cs /each ?><?cs /def ?><?cs call:m() ?>", 0, 1 },
+	{ "nested each: over words",
+	  "<?cs each:a = Lang.Test.List ?><?cs each:b = Lang.Test.List ?>"
+	  "<?cs name:a ?><?cs name:b ?>=<?cs var:b ?>,<?cs /each ?><?cs /each ?>", 6, 4 },
+	{ "an each: over words inside an each: over the page's",
+	  "<?cs each:p = Page.List ?><?cs each:o = Lang.Test.List ?><?cs var:p ?>"
+	  "<?cs name:o ?><?cs /each ?><?cs /each ?>", 0, 1 },
+	{ "first() and last() of an each: over words are left",
+	  "<?cs each:o = Lang.Test.List ?><?cs if:first(o) ?>[<?cs /if ?><?cs var:o ?>"
+	  "<?cs if:last(o) ?>]<?cs /if ?><?cs /each ?>", 0, 0 },
+	{ "a macro reading the caller's local is left",
+	  "<?cs def:show() ?><?cs var:o ?><?cs /def ?>"
+	  "<?cs each:o = Lang.Test.List ?><?cs call:show() ?><?cs /each ?>", 0, 0 },
+	{ "a set: of the local is left",
+	  "<?cs each:o = Lang.Test.Scratch ?><?cs set:o = \"x\" ?><?cs var:o ?><?cs /each ?>",
+	  0, 0 },
+	{ "the local named again inside is left",
+	  "<?cs each:o = Lang.Test.List ?><?cs each:o = Page.List ?><?cs var:o ?>"
+	  "<?cs /each ?><?cs /each ?>", 0, 0 },
+	{ "lvar: in the body is left",
+	  "<?cs each:o = Lang.Test.List ?><?cs lvar:Page.Value ?><?cs /each ?>", 0, 0 },
+	{ "a key that is not a word is left",
+	  "<?cs each:o = Lang.Test.Odd ?><?cs name:o ?><?cs /each ?>", 0, 0 },
+	{ "a list named by an expression is left",
+	  "<?cs each:o = Lang.Test[Page.Key] ?><?cs name:o ?><?cs /each ?>"
+	  "<?cs each:o = Lang.Test.Missing ?><?cs name:o ?><?cs /each ?>", 0, 0 },
 	{ "expressions and var! are left",
 	  "<?cs var:Lang.Test.Tricky + \"!\" ?><?cs var:Lang.Test[Page.Key] ?>"
 	  "<?cs var:html_escape(Lang.Test.Tricky) ?><?cs var!Lang.Test.Tricky ?>"
-	  "<?cs var:Page.Value ?><?cs uvar:Lang.Test.Tricky ?>", 0 },
+	  "<?cs var:Page.Value ?><?cs uvar:Lang.Test.Tricky ?>", 0, 0 },
 	{ "a local called Lang",
 	  "<?cs with:Lang = Page ?><?cs var:Lang.Value ?><?cs /with ?>"
-	  "<?cs var:Lang.Test.Tricky ?>", 0 },
+	  "<?cs var:Lang.Test.Tricky ?>", 0, 0 },
 	{ "a set: of a word",
 	  "<?cs set:Lang.Test.Set = \"first\" ?><?cs var:Lang.Test.Set ?>"
-	  "<?cs set:Lang.Test.Set = Page.Value ?><?cs var:Lang.Test.Set ?>", 0 },
+	  "<?cs set:Lang.Test.Set = Page.Value ?><?cs var:Lang.Test.Set ?>", 0, 0 },
 	{ "a def:'s argument called Lang",
 	  "<?cs def:m(Lang) ?><?cs var:Lang.Value ?><?cs /def ?><?cs call:m(Page) ?>"
-	  "<?cs var:Lang.Test.Tricky ?>", 0 },
+	  "<?cs var:Lang.Test.Tricky ?>", 0, 0 },
 };
 
 /* Whether templates/<file> holds text (on one line). */
@@ -270,10 +389,10 @@ test_every_shipped_template(HDF *hdf, const char *language)
 				continue;	/* the layout, or a piece pages include */
 			snprintf(name, sizeof(name), "%s in %s", file, language);
 			if (mail)
-				count = same_bytes(hdf, file, NULL, name);
+				count = same_bytes(hdf, file, NULL, name, NULL);
 			else {
 				hdf_set_value(hdf, "Page.Template", file);
-				count = same_bytes(hdf, "layout.cs", NULL, name);
+				count = same_bytes(hdf, "layout.cs", NULL, name, NULL);
 			}
 			snprintf(name, sizeof(name), "%s in %s: words folded", file, language);
 			if (!mail || file_has(file, "var:Lang."))
@@ -299,20 +418,31 @@ main(void)
 		return tap_done();
 	for (i = 0; i < sizeof(made_cases) / sizeof(made_cases[0]); i++) {
 		char name[256];
-		int count = same_bytes(hdf, NULL, made_cases[i].text, made_cases[i].name);
+		size_t unrolled = 0;
+		int count = same_bytes(hdf, NULL, made_cases[i].text, made_cases[i].name,
+		    &unrolled);
 
 		snprintf(name, sizeof(name), "%s: %d words folded", made_cases[i].name,
 		    made_cases[i].folded);
 		ok(count == made_cases[i].folded, name);
 		if (count != made_cases[i].folded)
 			printf("#   %d folded\n", count);
+		snprintf(name, sizeof(name), "%s: %zu each: written out", made_cases[i].name,
+		    made_cases[i].unrolled);
+		ok(unrolled == made_cases[i].unrolled, name);
+		if (unrolled != made_cases[i].unrolled)
+			printf("#   %zu written out\n", unrolled);
 	}
 	test_every_shipped_template(hdf, "French");
+	list_loops_written_out(hdf);
 	english = tree(LANG_EN);
 	ok(english != NULL, "the English words are read");
 	if (english != NULL) {
 		test_every_shipped_template(english, "English");
 		same_bytes_in_turn(hdf, english, "customers/list.cs");
+		same_text_in_turn(hdf, english,
+		    "<?cs each:o = Lang.Test.List ?><?cs name:o ?>=<?cs var:o ?>;<?cs /each ?>|"
+		    "<?cs each:o = Lang.Test.Other ?><?cs name:o ?>=<?cs var:o ?>;<?cs /each ?>", 1);
 		same_bytes_in_turn(english, hdf, "login/admin.cs");
 	}
 	hdf_destroy(&hdf);
