@@ -173,6 +173,21 @@ struct fold_language {
 	char name[32];		/* of the language's tree ("Lang_fr"), "" for none */
 	char *block;
 	char **texts;		/* one per site, into block */
+	char *run_block;
+	char **run_texts;	/* one per run of texts, into run_block */
+};
+
+/* Texts side by side in a list of nodes, folded words among them, written
+ * as one (merge_runs, below): a part of a run is a site's text or the
+ * parse's own. */
+struct run_part {
+	long site;		/* the site's index, -1 for the parse's text */
+	const char *text;	/* the parse's text */
+};
+
+struct literal_run {
+	CSTREE *first;		/* writes the run; the others are in its case_0 */
+	size_t part, parts;	/* its parts in template_words' */
 };
 
 /* An each: over a list of words written out (unroll_each, below). */
@@ -195,6 +210,10 @@ struct template_words {
 	int current;		/* the language the nodes write, -1 before any */
 	struct unrolled_loop *loops;
 	size_t loop_count, loop_room;
+	struct literal_run *runs;
+	size_t run_count, run_room;
+	struct run_part *parts;
+	size_t part_count, part_room;
 };
 
 /* Each: over a list of words (each:o = Lang.Customers.StatusChoice), written
@@ -692,6 +711,180 @@ language_texts(const struct template_words *words, HDF *hdf, struct fold_languag
 	return 0;
 }
 
+static void
+language_free(struct fold_language *language)
+{
+	free(language->block);
+	free(language->texts);
+	free(language->run_block);
+	free(language->run_texts);
+	language->block = language->run_block = NULL;
+	language->texts = language->run_texts = NULL;
+}
+
+/* The runs' texts in a language whose sites' texts are made: each run's
+ * parts end to end. 0, or -1 when out of memory (none made). */
+static int
+run_texts(const struct template_words *words, struct fold_language *language)
+{
+	size_t r, p, total = 0, at = 0;
+	const char *text;
+
+	for (p = 0; p < words->part_count; p++) {
+		text = words->parts[p].site >= 0 ? language->texts[words->parts[p].site] :
+		    words->parts[p].text;
+		total += strlen(text);
+	}
+	total += words->run_count;
+	language->run_block = malloc(total ? total : 1);
+	language->run_texts = calloc(words->run_count ? words->run_count : 1, sizeof(char *));
+	if (language->run_block == NULL || language->run_texts == NULL) {
+		free(language->run_block);
+		free(language->run_texts);
+		language->run_block = NULL;
+		language->run_texts = NULL;
+		return -1;
+	}
+	for (r = 0; r < words->run_count; r++) {
+		language->run_texts[r] = language->run_block + at;
+		for (p = words->runs[r].part; p < words->runs[r].part + words->runs[r].parts; p++) {
+			size_t length;
+
+			text = words->parts[p].site >= 0 ? language->texts[words->parts[p].site] :
+			    words->parts[p].text;
+			length = strlen(text);
+			memcpy(language->run_block + at, text, length);
+			at += length;
+		}
+		language->run_block[at++] = '\0';
+	}
+	return 0;
+}
+
+/* A site's node and index, sorted by node for site_index. */
+struct site_key {
+	const CSTREE *node;
+	long site;
+};
+
+static int
+site_key_compare(const void *a, const void *b)
+{
+	const CSTREE *x = ((const struct site_key *)a)->node, *y = ((const struct site_key *)b)->node;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The index of the site whose node this is, -1 for none. */
+static long
+site_index(const struct site_key *keys, size_t count, const CSTREE *node)
+{
+	struct site_key key = { node, -1 }, *found;
+
+	found = bsearch(&key, keys, count, sizeof(*keys), site_key_compare);
+	return found != NULL ? found->site : -1;
+}
+
+static int
+is_text(const CSTREE *node)
+{
+	return node != NULL && node->cmd == commands.literal && node->arg1.s != NULL &&
+	    node->case_0 == NULL && node->case_1 == NULL;
+}
+
+/* Notes the runs of two texts or more side by side in the tree's lists
+ * (their nodes left as they are). 0, or -1 when out of memory. */
+static int
+find_runs(struct template_words *words, CSTREE *node, const struct site_key *keys, size_t count)
+{
+	CSTREE *start;
+	size_t length;
+
+	while (node != NULL) {
+		if (!is_text(node)) {
+			if (find_runs(words, node->case_0, keys, count) < 0 ||
+			    find_runs(words, node->case_1, keys, count) < 0)
+				return -1;
+			node = node->next;
+			continue;
+		}
+		for (start = node, length = 0; is_text(node); node = node->next)
+			length++;
+		if (length < 2)
+			continue;
+		if (words->run_count == words->run_room) {
+			size_t room = words->run_room ? 2 * words->run_room : 64;
+			struct literal_run *grown = realloc(words->runs, room * sizeof(*grown));
+
+			if (grown == NULL)
+				return -1;
+			words->runs = grown;
+			words->run_room = room;
+		}
+		if (words->part_count + length > words->part_room) {
+			size_t room = words->part_room ? 2 * words->part_room : 256;
+			struct run_part *grown;
+
+			while (room < words->part_count + length)
+				room *= 2;
+			if ((grown = realloc(words->parts, room * sizeof(*grown))) == NULL)
+				return -1;
+			words->parts = grown;
+			words->part_room = room;
+		}
+		words->runs[words->run_count].first = start;
+		words->runs[words->run_count].part = words->part_count;
+		words->runs[words->run_count].parts = length;
+		words->run_count++;
+		for (; start != node; start = start->next) {
+			struct run_part *part = &words->parts[words->part_count++];
+
+			part->site = site_index(keys, count, start);
+			part->text = start->arg1.s;
+		}
+	}
+	return 0;
+}
+
+/* Writes each run of texts of the tree as its first node, the others
+ * moved into that node's case_0 (where cs_destroy still frees them and
+ * nothing renders them): a list page wrote 600 texts a request, one
+ * output call each, many of them a folded word between two texts. Runs
+ * are found once every word is folded into the parse's language, whose
+ * texts they then write. 0, or -1 when out of memory (nothing merged). */
+static int
+merge_runs(struct template_words *words, CSPARSE *cs)
+{
+	struct site_key *keys = malloc((words->count ? words->count : 1) * sizeof(*keys));
+	size_t i, r;
+
+	if (keys == NULL)
+		return -1;
+	for (i = 0; i < words->count; i++) {
+		keys[i].node = words->sites[i].node;
+		keys[i].site = (long)i;
+	}
+	qsort(keys, words->count, sizeof(*keys), site_key_compare);
+	if (find_runs(words, cs->tree, keys, words->count) < 0 ||
+	    run_texts(words, &words->languages[0]) < 0) {
+		free(keys);
+		words->run_count = words->part_count = 0;
+		return -1;
+	}
+	free(keys);
+	for (r = 0; r < words->run_count; r++) {
+		CSTREE *first = words->runs[r].first, *last = first;
+
+		for (i = 1; i < words->runs[r].parts; i++)
+			last = last->next;
+		first->case_0 = first->next;
+		first->next = last->next;
+		last->next = NULL;
+		first->arg1.s = words->languages[0].run_texts[r];
+	}
+	return 0;
+}
+
 int
 template_words_use(struct template_words *words, HDF *hdf)
 {
@@ -708,6 +901,10 @@ template_words_use(struct template_words *words, HDF *hdf)
 		if (l == TEMPLATE_WORDS_LANGUAGES ||
 		    language_texts(words, hdf, &words->languages[l]) != 0)
 			return -1;
+		if (run_texts(words, &words->languages[l]) != 0) {
+			language_free(&words->languages[l]);
+			return -1;
+		}
 		snprintf(words->languages[l].name, sizeof(words->languages[l].name), "%s", name);
 		words->language_count++;
 		loops_check(words, hdf);
@@ -716,6 +913,8 @@ template_words_use(struct template_words *words, HDF *hdf)
 		return 0;
 	for (i = 0; i < words->count; i++)
 		words->sites[i].node->arg1.s = words->languages[l].texts[i];
+	for (i = 0; i < words->run_count; i++)
+		words->runs[i].first->arg1.s = words->languages[l].run_texts[i];
 	words->current = (int)l;
 	return 0;
 }
@@ -727,10 +926,10 @@ template_words_free(struct template_words **words)
 
 	if (*words == NULL)
 		return;
-	for (l = 0; l < (*words)->language_count; l++) {
-		free((*words)->languages[l].block);
-		free((*words)->languages[l].texts);
-	}
+	for (l = 0; l < (*words)->language_count; l++)
+		language_free(&(*words)->languages[l]);
+	free((*words)->runs);
+	free((*words)->parts);
 	for (l = 0; l < (*words)->loop_count; l++)
 		free((*words)->loops[l].keys);
 	free((*words)->loops);
@@ -799,6 +998,8 @@ template_fold_lang(CSPARSE *cs, struct template_words **out)
 		words->sites[i].node->arg1.op_type = CS_TYPE_STRING;
 		words->sites[i].node->arg1.s = words->languages[0].texts[i];
 	}
+	/* out of memory: the texts stay apart, as they were */
+	(void)merge_runs(words, cs);
 	words->current = 0;
 	*out = words;
 	return (int)words->count;
@@ -812,4 +1013,10 @@ template_words_unrolled(const struct template_words *words)
 	for (l = 0; words != NULL && l < words->loop_count; l++)
 		unrolled += !words->loops[l].looped;
 	return unrolled;
+}
+
+size_t
+template_words_runs(const struct template_words *words)
+{
+	return words != NULL ? words->run_count : 0;
 }

@@ -23,7 +23,8 @@
  * request; where the body could write other bytes written out, it is
  * left (template_fold.c says when), and a loop whose words have other keys
  * in another language turns back into the each: at that language's first
- * render.
+ * render. Last, texts side by side in the parse (its own, and the words
+ * folded between them) are written as one text, in each language.
  *
  * tests/unit/test-template-fold.c renders folded and unfolded parses of
  * the same templates, in one language and then another, and compares the
@@ -56,7 +57,9 @@ int template_words_use(struct template_words *words, HDF *hdf);
 
 void template_words_free(struct template_words **words);
 
-/* How many each: loops of the parse are written out (for the tests). */
+/* How many each: loops of the parse are written out, and how many runs of
+ * texts side by side are written as one (for the tests). */
 size_t template_words_unrolled(const struct template_words *words);
+size_t template_words_runs(const struct template_words *words);
 
 #endif

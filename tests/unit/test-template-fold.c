@@ -193,14 +193,36 @@ same_text_in_turn(HDF *first, HDF *second, const char *text, size_t unrolled)
 	template_words_free(&words);
 }
 
+/* Texts side by side, words folded between them, are written as one: the
+ * runs of text in the parse of text. */
+static void
+runs_written_as_one(HDF *hdf, const char *text, size_t want, const char *name)
+{
+	CSPARSE *cs = parse(hdf, NULL, text);
+	struct template_words *words = NULL;
+	char label[512];
+	size_t runs;
+
+	if (cs != NULL && template_fold_lang(cs, &words) < 0)
+		words = NULL;
+	runs = template_words_runs(words);
+	snprintf(label, sizeof(label), "%s: %zu runs of texts written as one", name, want);
+	ok(runs == want, label);
+	if (runs != want)
+		printf("#   %zu runs\n", runs);
+	cs_destroy(&cs);
+	template_words_free(&words);
+}
+
 /* The shipped list page's loops over words (statuses, origins, page sizes,
- * bulk actions, the column chooser) are written out. */
+ * bulk actions, the column chooser) are written out, and its texts side by
+ * side written as one. */
 static void
 list_loops_written_out(HDF *hdf)
 {
 	CSPARSE *cs;
 	struct template_words *words = NULL;
-	size_t unrolled;
+	size_t unrolled, runs;
 
 	hdf_set_value(hdf, "Page.Template", "customers/list.cs");
 	cs = parse(hdf, "layout.cs", NULL);
@@ -210,6 +232,9 @@ list_loops_written_out(HDF *hdf)
 	ok(unrolled >= 5, "customers/list.cs: its loops over words written out");
 	if (unrolled < 5)
 		printf("#   %zu written out\n", unrolled);
+	runs = template_words_runs(words);
+	ok(runs >= 100, "customers/list.cs: texts side by side written as one");
+	printf("#   %zu loops written out, %zu runs of texts\n", unrolled, runs);
 	cs_destroy(&cs);
 	template_words_free(&words);
 }
@@ -260,6 +285,13 @@ tree(int lang)
 	return hdf;
 }
 
+/* Three runs of texts: "<p>", a word, " ", a word, "!"; a word and
+ * "</p>"; "<b>", a word and "</b>" in the if:. */
+#define SIDE_BY_SIDE \
+	"<p><?cs var:Lang.Test.Tricky ?> <?cs var:Lang.Test.Empty ?>!<?cs var:Page.Value ?>" \
+	"<?cs var:Lang.Test.Tricky ?></p><?cs if:Page.Value ?><b><?cs var:Lang.Test.Tricky ?>" \
+	"</b><?cs /if ?>"
+
 struct made_case {
 	const char *name;
 	const char *text;
@@ -269,6 +301,7 @@ struct made_case {
 
 static const struct made_case made_cases[] = {
 	{ "a word", "[<?cs var:Lang.Test.Tricky ?>]", 1, 0 },
+	{ "words and texts side by side, and a page's value between", SIDE_BY_SIDE, 4, 0 },
 	{ "a missing word and an empty one",
 	  "[<?cs var:Lang.Test.Missing ?>|<?cs var:Lang.Test.Empty ?>]", 2, 0 },
 	{ "a word in an escape:\"none\" block",
@@ -433,6 +466,8 @@ main(void)
 		if (unrolled != made_cases[i].unrolled)
 			printf("#   %zu written out\n", unrolled);
 	}
+	runs_written_as_one(hdf, SIDE_BY_SIDE, 3, "words and texts side by side");
+	runs_written_as_one(hdf, "<p><?cs var:Page.Value ?></p>", 0, "a page's value");
 	test_every_shipped_template(hdf, "French");
 	list_loops_written_out(hdf);
 	english = tree(LANG_EN);
