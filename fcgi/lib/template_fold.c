@@ -210,30 +210,62 @@ struct template_words {
 	int current;		/* the language the nodes write, -1 before any */
 	struct unrolled_loop *loops;
 	size_t loop_count, loop_room;
+	size_t inlined;		/* call: written in place */
+	size_t strings;		/* var: of a string made text */
 	struct literal_run *runs;
 	size_t run_count, run_room;
 	struct run_part *parts;
 	size_t part_count, part_room;
 };
 
-/* Each: over a list of words (each:o = Lang.Customers.StatusChoice), written
- * out at the kept parse: the body once per word of the parse's language,
- * where name:o and name(o) are the word's key and o (o.x) is the word's
- * name under Lang, whose var: are then folded as any word's. ClearSilver
- * spent 2.5 to 3 k instructions on an iteration (the local, name(), the
- * lookups): 69 k of a list page's million. The each: node becomes an if:
- * of 1 whose case_0 is the copies, its body kept in case_1; it turns back
- * into the each: for good (case_0 the body again) when a language's list
- * has other keys than the parse's, or the same in another order
- * (template_words_use). A body is written out only where that gives the
- * same bytes: its commands text, var:, name:, if:, elif:, each:, with:,
- * call: and set: (nothing parsed or looked up by name at render: no
- * include, lvar:, evar:, loop:, def: or escape:); no each: or with:
- * naming its own local o again; no set: of o; no first(o) or last(o),
- * which read the loop; no macro it calls naming o (a macro sees its
- * caller's locals); and the words' keys of letters, digits and _. */
+/*
+ * Copies written at the kept parse. ClearSilver spends 2.5 to 3 k
+ * instructions on an iteration of an each: (the local, name(), the
+ * lookups) and as much on a call: (its locals, its arguments), on every
+ * request, for loops and calls that write the same thing on every page of
+ * a language. Two of them are written out once:
+ *
+ * - an each: over a list of words (each:o = Lang.Customers.StatusChoice):
+ *   its body once per word of the parse's language, where name:o and
+ *   name(o) are the word's key and o (o.x) the word's name under Lang,
+ *   whose var: are then folded as any word's. The each: node becomes an
+ *   if: of 1 whose case_0 is the copies, its body kept in case_1; it turns
+ *   back into the each: for good (case_0 the body again) when a language's
+ *   list has other keys than the parse's, or the same in another order
+ *   (template_words_use);
+ * - a call: whose arguments are strings or words (call:sort_link("name",
+ *   Lang.Customers.NameOrder)) of a macro of at most COPY_NODES_MAX nodes:
+ *   the macro's body in its place, each argument written where the body
+ *   names it; the call: node becomes an if: of 1 over the copy. Copies of
+ *   a call inside a copy are made COPY_DEPTH_MAX deep at most (a macro
+ *   may call itself).
+ *
+ * Only what gives the same bytes is copied: the body's commands text,
+ * var:, name:, if:, elif:, each:, with:, call: and set: (a loop's only,
+ * not of its local): nothing read by name at render (include, lvar:,
+ * evar:, loop:, def:, escape:); no each: or with: naming a bound name
+ * again; no first() or last() of it, which read the loop; no macro called
+ * from the body naming it (a macro sees its caller's locals); a string
+ * argument named only whole, by var:, if:, comparisons and functions of
+ * its value (not name:, name(), len(), subcount(), x.child or #x); a
+ * loop's keys of letters, digits and _. Calls are copied only when every
+ * call: of the parse escapes as the parse does (what a macro's body
+ * leaves to its call: is then known); a copy at the top takes its call's
+ * escaping.
+ */
+#define COPY_NODES_MAX 200
+#define COPY_DEPTH_MAX 4
 
-/* Whether name is the local or under it: "o", "o.Name". */
+/* What a copy writes in place of a name: a loop's local, or a macro's
+ * argument. One of path and text is set. */
+struct binding {
+	const char *name;
+	const char *path;	/* a word's name under Lang: o.x becomes path.x */
+	const char *key;	/* name(o) and name:o: a loop's word's key, or NULL */
+	const char *text;	/* a string argument: the name becomes this string */
+};
+
+/* Whether name is the bound name or under it: "o", "o.Name". */
 static int
 names_local(const char *name, const char *local)
 {
@@ -242,84 +274,145 @@ names_local(const char *name, const char *local)
 	return name != NULL && strncmp(name, local, n) == 0 && (name[n] == '\0' || name[n] == '.');
 }
 
-/* Whether an argument list names the local anywhere. */
+/* The binding name is under, NULL for none. */
+static const struct binding *
+binding_of(const struct binding *bind, size_t binds, const char *name)
+{
+	size_t b;
+
+	for (b = 0; b < binds; b++)
+		if (names_local(name, bind[b].name))
+			return &bind[b];
+	return NULL;
+}
+
+/* The binding arg is, whole and alone; NULL for none. */
+static const struct binding *
+binding_itself(const struct binding *bind, size_t binds, const CSARG *arg)
+{
+	const struct binding *b;
+
+	if (arg == NULL || !(arg->op_type & CS_TYPES_VAR) || arg->expr1 != NULL ||
+	    arg->expr2 != NULL || arg->next != NULL)
+		return NULL;
+	b = binding_of(bind, binds, arg->s);
+	return b != NULL && strcmp(arg->s, b->name) == 0 ? b : NULL;
+}
+
+/* Whether an argument list names the name anywhere. */
 static int
-arg_mentions(const CSARG *arg, const char *local)
+arg_mentions(const CSARG *arg, const char *name)
 {
 	for (; arg != NULL; arg = arg->next) {
-		if ((arg->op_type & CS_TYPES_VAR) && names_local(arg->s, local))
+		if ((arg->op_type & CS_TYPES_VAR) && names_local(arg->s, name))
 			return 1;
-		if (arg_mentions(arg->expr1, local) || arg_mentions(arg->expr2, local))
+		if (arg_mentions(arg->expr1, name) || arg_mentions(arg->expr2, name))
 			return 1;
 	}
 	return 0;
 }
 
-/* Whether an argument list asks first() or last() of the local. */
 static int
-arg_reads_loop(const CSARG *arg, const char *local)
+is_function(const CSARG *arg, const char *name)
 {
-	for (; arg != NULL; arg = arg->next) {
-		if (arg->op_type == CS_TYPE_FUNCTION && arg->function != NULL &&
-		    (strcmp(arg->function->name, "first") == 0 ||
-		    strcmp(arg->function->name, "last") == 0) && arg_mentions(arg->expr1, local))
-			return 1;
-		if (arg_reads_loop(arg->expr1, local) || arg_reads_loop(arg->expr2, local))
-			return 1;
-	}
-	return 0;
+	return arg->op_type == CS_TYPE_FUNCTION && arg->function != NULL &&
+	    strcmp(arg->function->name, name) == 0;
 }
 
-/* Whether nodes, or a macro they call, name the local; calls deeper than
- * eight count as naming it. */
+/* Whether an argument list names the bound names only as a copy may. */
 static int
-tree_mentions(const CSTREE *node, const char *local, int depth)
+args_copyable(const CSARG *arg, const struct binding *bind, size_t binds)
 {
-	if (depth > 8)
+	const struct binding *b;
+	const CSARG *given;
+
+	for (; arg != NULL; arg = arg->next) {
+		if (arg->op_type == CS_TYPE_FUNCTION)
+			for (given = arg->expr1; given != NULL; given = given->next)
+				if ((given->op_type & CS_TYPES_VAR) &&
+				    (b = binding_of(bind, binds, given->s)) != NULL &&
+				    (is_function(arg, "first") || is_function(arg, "last") ||
+				    (b->text != NULL && (is_function(arg, "name") ||
+				    is_function(arg, "len") || is_function(arg, "subcount")))))
+					return 0;
+		if ((arg->op_type & CS_TYPES_VAR) && (b = binding_of(bind, binds, arg->s)) != NULL &&
+		    b->text != NULL && (arg->op_type != CS_TYPE_VAR || strcmp(arg->s, b->name) != 0))
+			return 0;
+		if (!args_copyable(arg->expr1, bind, binds) || !args_copyable(arg->expr2, bind, binds))
+			return 0;
+	}
+	return 1;
+}
+
+/* Whether nodes, or a macro they call, name the name; calls deeper than
+ * COPY_DEPTH_MAX count as naming it. */
+static int
+tree_mentions(const CSTREE *node, const char *name, int depth)
+{
+	if (depth > COPY_DEPTH_MAX)
 		return 1;
 	for (; node != NULL; node = node->next) {
-		if (arg_mentions(&node->arg1, local) || arg_mentions(&node->arg2, local) ||
-		    arg_mentions(node->vargs, local))
+		if (arg_mentions(&node->arg1, name) || arg_mentions(&node->arg2, name) ||
+		    arg_mentions(node->vargs, name))
 			return 1;
 		if (node->cmd == commands.call && (node->arg1.macro == NULL ||
 		    node->arg1.macro->tree == NULL ||
-		    tree_mentions(node->arg1.macro->tree->case_0, local, depth + 1)))
+		    tree_mentions(node->arg1.macro->tree->case_0, name, depth + 1)))
 			return 1;
-		if (tree_mentions(node->case_0, local, depth) ||
-		    tree_mentions(node->case_1, local, depth))
+		if (tree_mentions(node->case_0, name, depth) ||
+		    tree_mentions(node->case_1, name, depth))
 			return 1;
 	}
 	return 0;
 }
 
-/* Whether an each: body of local may be written out (see above). */
+/* Whether a body may be copied with these names bound (see above); sets
+ * when its set: may stay (a loop's). */
 static int
-body_unrollable(const CSTREE *node, const char *local)
+body_copyable(const CSTREE *node, const struct binding *bind, size_t binds, int sets)
 {
+	const struct binding *b;
+	size_t i;
+
 	for (; node != NULL; node = node->next) {
 		int cmd = node->cmd;
 
 		if (cmd != commands.literal && cmd != commands.var && cmd != commands.name &&
 		    cmd != commands.if_ && cmd != commands.elif && cmd != commands.elseif &&
 		    cmd != commands.each && cmd != commands.with && cmd != commands.call &&
-		    cmd != commands.set)
+		    (cmd != commands.set || !sets))
 			return 0;
-		if ((cmd == commands.each || cmd == commands.with) && node->arg1.s != NULL &&
-		    strcmp(node->arg1.s, local) == 0)
+		if ((cmd == commands.each || cmd == commands.with) &&
+		    (binding_of(bind, binds, node->arg1.s) != NULL ||
+		    ((b = binding_of(bind, binds, node->arg2.s)) != NULL && b->text != NULL)))
 			return 0;
-		if (cmd == commands.set && arg_mentions(&node->arg1, local))
+		if (cmd == commands.name && (b = binding_of(bind, binds, node->arg1.s)) != NULL &&
+		    b->text != NULL)
 			return 0;
-		if (arg_reads_loop(&node->arg1, local) || arg_reads_loop(&node->arg2, local) ||
-		    arg_reads_loop(node->vargs, local))
+		for (i = 0; i < binds; i++)
+			if ((cmd == commands.set && arg_mentions(&node->arg1, bind[i].name)) ||
+			    (cmd == commands.call && (node->arg1.macro == NULL ||
+			    node->arg1.macro->tree == NULL ||
+			    tree_mentions(node->arg1.macro->tree->case_0, bind[i].name, 1))))
+				return 0;
+		if (!args_copyable(&node->arg1, bind, binds) ||
+		    !args_copyable(&node->arg2, bind, binds) || !args_copyable(node->vargs, bind, binds))
 			return 0;
-		if (cmd == commands.call && (node->arg1.macro == NULL ||
-		    node->arg1.macro->tree == NULL ||
-		    tree_mentions(node->arg1.macro->tree->case_0, local, 1)))
-			return 0;
-		if (!body_unrollable(node->case_0, local) || !body_unrollable(node->case_1, local))
+		if (!body_copyable(node->case_0, bind, binds, sets) ||
+		    !body_copyable(node->case_1, bind, binds, sets))
 			return 0;
 	}
 	return 1;
+}
+
+static size_t
+count_nodes(const CSTREE *node)
+{
+	size_t count = 0;
+
+	for (; node != NULL; node = node->next)
+		count += 1 + count_nodes(node->case_0) + count_nodes(node->case_1);
+	return count;
 }
 
 /* Gives text to the parse, which frees it with itself; text, or NULL
@@ -340,70 +433,71 @@ parse_owns(CSPARSE *cs, char *text)
 	return text;
 }
 
-/* One copy of a body: the loop's local, and the word it stands for. */
-struct unroll {
+/* One copy being made. */
+struct copying {
 	CSPARSE *cs;
-	const char *local;
-	const char *list;	/* "Lang.…" */
-	const char *key;	/* the word's name, owned by the parse */
+	const struct binding *bind;
+	size_t binds;
+	NEOS_ESCAPE undef_escape;	/* what an UNDEF escaping becomes, UNDEF to keep it */
 	int failed;		/* out of memory */
 };
 
-/* Whether arg is the local itself, alone. */
-static int
-is_local(const struct unroll *u, const CSARG *arg)
-{
-	return arg != NULL && (arg->op_type & CS_TYPES_VAR) && arg->s != NULL &&
-	    strcmp(arg->s, u->local) == 0 && arg->expr1 == NULL && arg->expr2 == NULL &&
-	    arg->next == NULL;
-}
+static CSARG *args_copy(struct copying *c, const CSARG *from);
 
-static CSARG *args_copy(struct unroll *u, const CSARG *from);
-
-/* Copies from into to, the local's name made the word's: name(o) the
- * word's key as a string, o and o.x the word's name under Lang. */
+/* Copies from into to, the bound names written as they are bound. */
 static void
-arg_copy(struct unroll *u, CSARG *to, const CSARG *from)
+arg_copy(struct copying *c, CSARG *to, const CSARG *from)
 {
+	const struct binding *b;
+
 	*to = *from;
 	to->argexpr = NULL;
 	to->alloc = 0;
 	to->expr1 = to->expr2 = to->next = NULL;
-	if (from->op_type == CS_TYPE_FUNCTION && from->function != NULL &&
-	    strcmp(from->function->name, "name") == 0 && is_local(u, from->expr1)) {
+	if (is_function(from, "name") && (b = binding_itself(c->bind, c->binds, from->expr1)) != NULL &&
+	    b->key != NULL) {
 		to->op_type = CS_TYPE_STRING;
-		to->s = (char *)u->key;
+		to->s = (char *)b->key;
 		to->n = 0;
 		to->function = NULL;
 	} else {
-		if ((from->op_type & CS_TYPES_VAR) && names_local(from->s, u->local)) {
-			const char *rest = from->s + strlen(u->local);
-			size_t size = strlen(u->list) + strlen(u->key) + strlen(rest) + 2;
-			char *name = malloc(size);
+		if ((from->op_type & CS_TYPES_VAR) &&
+		    (b = binding_of(c->bind, c->binds, from->s)) != NULL) {
+			const char *rest = from->s + strlen(b->name);
 
-			if (name != NULL)
-				snprintf(name, size, "%s.%s%s", u->list, u->key, rest);
-			if ((to->s = parse_owns(u->cs, name)) == NULL)
-				u->failed = 1;
+			if (b->text != NULL) {
+				to->op_type = CS_TYPE_STRING;
+				to->s = (char *)b->text;
+			} else if (*rest == '\0')
+				to->s = (char *)b->path;
+			else {
+				size_t size = strlen(b->path) + strlen(rest) + 1;
+				char *name = malloc(size);
+
+				if (name != NULL)
+					snprintf(name, size, "%s%s", b->path, rest);
+				if ((to->s = parse_owns(c->cs, name)) == NULL)
+					c->failed = 1;
+			}
 		}
-		to->expr1 = args_copy(u, from->expr1);
-		to->expr2 = args_copy(u, from->expr2);
+		to->expr1 = args_copy(c, from->expr1);
+		to->expr2 = args_copy(c, from->expr2);
 	}
-	to->next = args_copy(u, from->next);
+	to->next = args_copy(c, from->next);
 }
 
 static CSARG *
-args_copy(struct unroll *u, const CSARG *from)
+args_copy(struct copying *c, const CSARG *from)
 {
 	CSARG *to;
 
-	if (from == NULL || u->failed)
+	if (from == NULL || c->failed)
 		return NULL;
 	if ((to = calloc(1, sizeof(*to))) == NULL) {
-		u->failed = 1;
+		c->failed = 1;
 		return NULL;
 	}
-	arg_copy(u, to, from);
+	arg_copy(c, to, from);
 	return to;
 }
 
@@ -441,39 +535,54 @@ nodes_free(CSTREE *node)
 	}
 }
 
-/* A copy of the list of nodes, for one word; name:o becomes its key as
+/* A copy of the list of nodes; name:o of a loop's local becomes its key as
  * text. Everything made is linked into the copy as it is made, so that
  * nodes_free frees it after a failure. */
 static CSTREE *
-nodes_copy(struct unroll *u, const CSTREE *from)
+nodes_copy(struct copying *c, const CSTREE *from)
 {
 	CSTREE *first = NULL, **at = &first, *to;
+	const struct binding *b;
 
-	for (; from != NULL && !u->failed; from = from->next) {
+	for (; from != NULL && !c->failed; from = from->next) {
 		if ((to = calloc(1, sizeof(*to))) == NULL) {
-			u->failed = 1;
+			c->failed = 1;
 			break;
 		}
 		to->node_num = from->node_num;
 		to->cmd = from->cmd;
 		to->flags = from->flags;
-		to->escape = from->escape;
+		to->escape = from->escape == NEOS_ESCAPE_UNDEF ? c->undef_escape : from->escape;
 		to->linenum = from->linenum;
 		to->colnum = from->colnum;
 		*at = to;
 		at = &to->next;
-		if (from->cmd == commands.name && is_local(u, &from->arg1)) {
+		if (from->cmd == commands.name &&
+		    (b = binding_itself(c->bind, c->binds, &from->arg1)) != NULL && b->key != NULL) {
 			to->cmd = commands.literal;
 			to->arg1.op_type = CS_TYPE_STRING;
-			to->arg1.s = (char *)u->key;
+			to->arg1.s = (char *)b->key;
 		} else
-			arg_copy(u, &to->arg1, &from->arg1);
-		arg_copy(u, &to->arg2, &from->arg2);
-		to->vargs = args_copy(u, from->vargs);
-		to->case_0 = nodes_copy(u, from->case_0);
-		to->case_1 = nodes_copy(u, from->case_1);
+			arg_copy(c, &to->arg1, &from->arg1);
+		arg_copy(c, &to->arg2, &from->arg2);
+		to->vargs = args_copy(c, from->vargs);
+		to->case_0 = nodes_copy(c, from->case_0);
+		to->case_1 = nodes_copy(c, from->case_1);
 	}
 	return first;
+}
+
+/* Makes node an if: of 1 over copies (its arg1 owns nothing: checked by
+ * the callers), its case_1 set to kept. */
+static void
+if_one(CSTREE *node, CSTREE *copies, CSTREE *kept)
+{
+	node->cmd = commands.if_;
+	memset(&node->arg1, 0, sizeof(node->arg1));
+	node->arg1.op_type = CS_TYPE_NUM;
+	node->arg1.n = 1;
+	node->case_0 = copies;
+	node->case_1 = kept;
 }
 
 /* Turns the loop's node into its written-out form or back into the each:. */
@@ -482,14 +591,9 @@ loop_form(struct unrolled_loop *loop, int written_out)
 {
 	CSTREE *node = loop->node;
 
-	if (written_out) {
-		node->cmd = commands.if_;
-		memset(&node->arg1, 0, sizeof(node->arg1));
-		node->arg1.op_type = CS_TYPE_NUM;
-		node->arg1.n = 1;
-		node->case_0 = loop->copies;
-		node->case_1 = loop->body;
-	} else {
+	if (written_out)
+		if_one(node, loop->copies, loop->body);
+	else {
 		node->cmd = commands.each;
 		node->arg1 = loop->local;
 		node->case_0 = loop->body;
@@ -497,8 +601,17 @@ loop_form(struct unrolled_loop *loop, int written_out)
 	}
 }
 
-/* Whether the words under name are letters, digits and _ each (NULL when
- * there are none, or another name is among them); their count in *count. */
+/* Whether arg owns nothing (a node's arg1 overwritten by if_one). */
+static int
+owns_nothing(const CSARG *arg)
+{
+	return arg->argexpr == NULL && arg->expr1 == NULL && arg->expr2 == NULL &&
+	    arg->next == NULL && !arg->alloc;
+}
+
+/* The list of words under name when each is named with letters, digits
+ * and _ (NULL when there are none, or another name is among them); their
+ * count in *count. */
 static HDF *
 list_words(HDF *hdf, const char *name, size_t *count)
 {
@@ -516,24 +629,26 @@ list_words(HDF *hdf, const char *name, size_t *count)
 }
 
 /* Writes out the each: node if it goes over a list of words of the parse's
- * language and its body may be; left as it was when it may not be or
- * when out of memory. */
+ * language and its body may be copied; left as it was when it may not be
+ * or when out of memory. */
 static void
 unroll_each(struct template_words *words, CSPARSE *cs, CSTREE *node)
 {
-	struct unroll u = { .cs = cs };
+	struct binding bind = { .name = node->arg1.s, .path = "", .key = "" };
+	struct copying c = { .cs = cs, .bind = &bind, .binds = 1,
+		.undef_escape = NEOS_ESCAPE_UNDEF };
 	struct unrolled_loop *loop;
 	CSTREE *copies = NULL, **end = &copies;
 	const char **keys;
-	size_t count, k;
+	size_t count, k, size;
 	HDF *list, *child;
+	char *path;
 
 	if (node->arg1.op_type != CS_TYPE_VAR || node->arg1.s == NULL ||
-	    node->arg1.argexpr != NULL || node->arg1.expr1 != NULL || node->arg1.expr2 != NULL ||
-	    node->arg1.next != NULL || node->case_1 != NULL ||
+	    !owns_nothing(&node->arg1) || node->case_1 != NULL ||
 	    node->arg2.op_type != CS_TYPE_VAR || node->arg2.expr1 != NULL ||
 	    node->arg2.expr2 != NULL || node->arg2.next != NULL || !is_word_name(node->arg2.s) ||
-	    !body_unrollable(node->case_0, node->arg1.s) ||
+	    !body_copyable(node->case_0, &bind, 1, 1) ||
 	    (list = list_words(cs->hdf, node->arg2.s, &count)) == NULL)
 		return;
 	if (words->loop_count == words->loop_room) {
@@ -547,20 +662,22 @@ unroll_each(struct template_words *words, CSPARSE *cs, CSTREE *node)
 	}
 	if ((keys = calloc(count, sizeof(*keys))) == NULL)
 		return;
-	u.local = node->arg1.s;
-	u.list = node->arg2.s;
-	for (child = hdf_obj_child(list), k = 0; child != NULL && k < count && !u.failed;
+	for (child = hdf_obj_child(list), k = 0; child != NULL && k < count && !c.failed;
 	    child = hdf_obj_next(child), k++) {
-		if ((keys[k] = parse_owns(cs, strdup(hdf_obj_name(child)))) == NULL) {
-			u.failed = 1;
+		size = strlen(node->arg2.s) + strlen(hdf_obj_name(child)) + 2;
+		if ((path = malloc(size)) != NULL)
+			snprintf(path, size, "%s.%s", node->arg2.s, hdf_obj_name(child));
+		if ((keys[k] = parse_owns(cs, strdup(hdf_obj_name(child)))) == NULL ||
+		    (bind.path = parse_owns(cs, path)) == NULL) {
+			c.failed = 1;
 			break;
 		}
-		u.key = keys[k];
-		*end = nodes_copy(&u, node->case_0);
+		bind.key = keys[k];
+		*end = nodes_copy(&c, node->case_0);
 		while (*end != NULL)
 			end = &(*end)->next;
 	}
-	if (u.failed || k != count) {
+	if (c.failed || k != count) {
 		nodes_free(copies);
 		free(keys);
 		return;
@@ -575,6 +692,96 @@ unroll_each(struct template_words *words, CSPARSE *cs, CSTREE *node)
 	loop->keys = keys;
 	loop->key_count = count;
 	loop_form(loop, 1);
+}
+
+/* Writes the macro's body in place of the call: node if its arguments and
+ * body allow it; left as it was when they do not or when out of memory.
+ * Returns the copy, NULL when none was made. */
+static CSTREE *
+inline_call(struct template_words *words, CSPARSE *cs, CSTREE *node)
+{
+	const CS_MACRO *macro = node->arg1.macro;
+	struct binding bind[8];
+	struct copying c = { .cs = cs, .bind = bind, .undef_escape = node->escape };
+	const CSARG *given, *param;
+	CSTREE *copy;
+
+	if (macro == NULL || macro->tree == NULL || macro->n_args < 0 ||
+	    (size_t)macro->n_args > sizeof(bind) / sizeof(bind[0]) || !owns_nothing(&node->arg1) ||
+	    node->case_0 != NULL || node->case_1 != NULL ||
+	    count_nodes(macro->tree->case_0) > COPY_NODES_MAX)
+		return NULL;
+	memset(bind, 0, sizeof(bind));
+	for (given = node->vargs, param = macro->args; param != NULL;
+	    given = given->next, param = param->next, c.binds++) {
+		if (given == NULL || given->expr1 != NULL || given->expr2 != NULL ||
+		    param->s == NULL)
+			return NULL;
+		bind[c.binds].name = param->s;
+		if (given->op_type == CS_TYPE_STRING && given->s != NULL)
+			bind[c.binds].text = given->s;
+		else if (given->op_type == CS_TYPE_VAR && is_word_name(given->s))
+			bind[c.binds].path = given->s;
+		else
+			return NULL;
+	}
+	if (given != NULL || !body_copyable(macro->tree->case_0, bind, c.binds, 0))
+		return NULL;
+	copy = nodes_copy(&c, macro->tree->case_0);
+	if (c.failed) {
+		nodes_free(copy);
+		return NULL;
+	}
+	if_one(node, copy, NULL);
+	words->inlined++;
+	return copy;
+}
+
+/* Writes the macros' bodies in place of the tree's call: that may be
+ * (in the copies too, depth deep at most). Walks next iteratively. */
+static void
+inline_all(struct template_words *words, CSPARSE *cs, CSTREE *node, int depth)
+{
+	CSTREE *copy;
+
+	for (; node != NULL; node = node->next) {
+		if (node->cmd == commands.call && (copy = inline_call(words, cs, node)) != NULL) {
+			if (depth < COPY_DEPTH_MAX)
+				inline_all(words, cs, copy, depth + 1);
+			continue;
+		}
+		inline_all(words, cs, node->case_0, depth);
+		inline_all(words, cs, node->case_1, depth);
+	}
+}
+
+/* Makes each var: of a string (a macro's string argument, written in
+ * place) the text it writes, escaped as var: would escape it there (a
+ * var: in a def: as its call: says: undef_escape, UNDEF when not known).
+ * Walks next iteratively. */
+static void
+fold_strings(struct template_words *words, CSPARSE *cs, CSTREE *node, NEOS_ESCAPE undef_escape)
+{
+	for (; node != NULL; node = node->next) {
+		NEOS_ESCAPE escape = node->escape == NEOS_ESCAPE_UNDEF ? undef_escape : node->escape;
+		char *escaped = NULL;
+		NEOERR *err;
+
+		if (node->cmd == commands.var && node->flags == 0 &&
+		    node->arg1.op_type == CS_TYPE_STRING && node->arg1.s != NULL &&
+		    owns_nothing(&node->arg1) && escape != NEOS_ESCAPE_UNDEF) {
+			err = neos_var_escape(escape, node->arg1.s, &escaped);
+			if (err != STATUS_OK)
+				nerr_ignore(&err);
+			else if ((escaped = parse_owns(cs, escaped)) != NULL) {
+				node->cmd = commands.literal;
+				node->arg1.s = escaped;
+				words->strings++;
+			}
+		}
+		fold_strings(words, cs, node->case_0, undef_escape);
+		fold_strings(words, cs, node->case_1, undef_escape);
+	}
 }
 
 /* Writes out every each: of the tree that may be, the ones inside those
@@ -973,7 +1180,11 @@ template_fold_lang(CSPARSE *cs, struct template_words **out)
 	if ((words = calloc(1, sizeof(*words))) == NULL)
 		return -1;
 	words->current = -1;
+	/* what a macro's body leaves to its call: is known when they agree */
+	if (calls_agree)
+		inline_all(words, cs, cs->tree, 0);
 	unroll_all(words, cs, cs->tree);
+	fold_strings(words, cs, cs->tree, calls_agree ? parse_escape : NEOS_ESCAPE_UNDEF);
 	/* a var: in a def: is escaped as its call: says (UNDEF when none
 	 * may be known here); the nodes change only once every text of the
 	 * tree's language is made */
@@ -981,7 +1192,8 @@ template_fold_lang(CSPARSE *cs, struct template_words **out)
 		words_abandon(&words);
 		return -1;
 	}
-	if (words->count == 0 && words->loop_count == 0) {
+	if (words->count == 0 && words->loop_count == 0 && words->inlined == 0 &&
+	    words->strings == 0) {
 		template_words_free(&words);
 		return 0;
 	}
@@ -1005,18 +1217,17 @@ template_fold_lang(CSPARSE *cs, struct template_words **out)
 	return (int)words->count;
 }
 
-size_t
-template_words_unrolled(const struct template_words *words)
+void
+template_words_counts(const struct template_words *words, struct template_fold_counts *counts)
 {
-	size_t l, unrolled = 0;
+	size_t l;
 
-	for (l = 0; words != NULL && l < words->loop_count; l++)
-		unrolled += !words->loops[l].looped;
-	return unrolled;
-}
-
-size_t
-template_words_runs(const struct template_words *words)
-{
-	return words != NULL ? words->run_count : 0;
+	memset(counts, 0, sizeof(*counts));
+	if (words == NULL)
+		return;
+	for (l = 0; l < words->loop_count; l++)
+		counts->unrolled += !words->loops[l].looped;
+	counts->inlined = words->inlined;
+	counts->strings = words->strings;
+	counts->runs = words->run_count;
 }

@@ -76,7 +76,8 @@ render(CSPARSE *cs)
  * renders again), checks the bytes are the same; returns how many words
  * were folded (-1 when the fold failed). */
 static int
-same_bytes(HDF *hdf, const char *file, const char *text, const char *name, size_t *unrolled)
+same_bytes(HDF *hdf, const char *file, const char *text, const char *name,
+    struct template_fold_counts *counts)
 {
 	CSPARSE *plain = parse(hdf, file, text), *folded = parse(hdf, file, text);
 	char *want = plain != NULL ? render(plain) : strdup("(no parse)");
@@ -86,8 +87,8 @@ same_bytes(HDF *hdf, const char *file, const char *text, const char *name, size_
 
 	if (folded != NULL) {
 		count = template_fold_lang(folded, &words);
-		if (unrolled != NULL)
-			*unrolled = template_words_unrolled(words);
+		if (counts != NULL)
+			template_words_counts(words, counts);
 		first = render(folded);
 		second = render(folded);
 	}
@@ -184,7 +185,10 @@ same_text_in_turn(HDF *first, HDF *second, const char *text, size_t unrolled)
 		if (turn == 1) {
 			snprintf(label, sizeof(label), "each: over words with other keys in the "
 			    "other language turned back: %zu still written out", unrolled);
-			ok(template_words_unrolled(words) == unrolled, label);
+			struct template_fold_counts counts;
+
+			template_words_counts(words, &counts);
+			ok(counts.unrolled == unrolled, label);
 		}
 		free(want);
 		cs_destroy(&plain);
@@ -200,16 +204,16 @@ runs_written_as_one(HDF *hdf, const char *text, size_t want, const char *name)
 {
 	CSPARSE *cs = parse(hdf, NULL, text);
 	struct template_words *words = NULL;
+	struct template_fold_counts counts;
 	char label[512];
-	size_t runs;
 
 	if (cs != NULL && template_fold_lang(cs, &words) < 0)
 		words = NULL;
-	runs = template_words_runs(words);
+	template_words_counts(words, &counts);
 	snprintf(label, sizeof(label), "%s: %zu runs of texts written as one", name, want);
-	ok(runs == want, label);
-	if (runs != want)
-		printf("#   %zu runs\n", runs);
+	ok(counts.runs == want, label);
+	if (counts.runs != want)
+		printf("#   %zu runs\n", counts.runs);
 	cs_destroy(&cs);
 	template_words_free(&words);
 }
@@ -222,19 +226,19 @@ list_loops_written_out(HDF *hdf)
 {
 	CSPARSE *cs;
 	struct template_words *words = NULL;
-	size_t unrolled, runs;
+	struct template_fold_counts counts;
 
 	hdf_set_value(hdf, "Page.Template", "customers/list.cs");
 	cs = parse(hdf, "layout.cs", NULL);
 	if (cs != NULL && template_fold_lang(cs, &words) < 0)
 		words = NULL;
-	unrolled = template_words_unrolled(words);
-	ok(unrolled >= 5, "customers/list.cs: its loops over words written out");
-	if (unrolled < 5)
-		printf("#   %zu written out\n", unrolled);
-	runs = template_words_runs(words);
-	ok(runs >= 100, "customers/list.cs: texts side by side written as one");
-	printf("#   %zu loops written out, %zu runs of texts\n", unrolled, runs);
+	template_words_counts(words, &counts);
+	ok(counts.unrolled >= 5, "customers/list.cs: its loops over words written out");
+	ok(counts.inlined >= 6, "customers/list.cs: its sort links' calls written in place");
+	ok(counts.strings >= 6, "customers/list.cs: its sort links' keys made text");
+	ok(counts.runs >= 100, "customers/list.cs: texts side by side written as one");
+	printf("#   %zu loops written out, %zu calls in place, %zu strings made text, "
+	    "%zu runs of texts\n", counts.unrolled, counts.inlined, counts.strings, counts.runs);
 	cs_destroy(&cs);
 	template_words_free(&words);
 }
@@ -297,78 +301,102 @@ struct made_case {
 	const char *text;
 	int folded;		/* how many words the fold must fold */
 	size_t unrolled;	/* how many each: it must write out */
+	size_t inlined;		/* how many call: it must write in place */
 };
 
 static const struct made_case made_cases[] = {
-	{ "a word", "[<?cs var:Lang.Test.Tricky ?>]", 1, 0 },
-	{ "words and texts side by side, and a page's value between", SIDE_BY_SIDE, 4, 0 },
+	{ "a word", "[<?cs var:Lang.Test.Tricky ?>]", 1, 0, 0 },
+	{ "words and texts side by side, and a page's value between", SIDE_BY_SIDE, 4, 0, 0 },
 	{ "a missing word and an empty one",
-	  "[<?cs var:Lang.Test.Missing ?>|<?cs var:Lang.Test.Empty ?>]", 2, 0 },
+	  "[<?cs var:Lang.Test.Missing ?>|<?cs var:Lang.Test.Empty ?>]", 2, 0, 0 },
 	{ "a word in an escape:\"none\" block",
 	  "<?cs escape:\"none\" ?><?cs var:Lang.Test.Tricky ?><?cs /escape ?>"
-	  "<?cs var:Lang.Test.Tricky ?>", 2, 0 },
+	  "<?cs var:Lang.Test.Tricky ?>", 2, 0, 0 },
 	{ "a word in a def: called at the top",
 	  "<?cs def:m(x) ?><?cs var:Lang.Test.Tricky ?>/<?cs var:x ?><?cs /def ?>"
-	  "<?cs call:m(Page.Value) ?><?cs call:m(Lang.Test.Tricky) ?>", 1, 0 },
+	  "<?cs call:m(Page.Value) ?><?cs call:m(Lang.Test.Tricky) ?>", 3, 0, 1 },
 	{ "a word in a def: called from an escape:\"none\" block",
 	  "<?cs def:m() ?><?cs var:Lang.Test.Tricky ?><?cs /def ?>"
-	  "<?cs call:m() ?><?cs escape:\"none\" ?><?cs call:m() ?><?cs /escape ?>", 0, 0 },
+	  "<?cs call:m() ?><?cs escape:\"none\" ?><?cs call:m() ?><?cs /escape ?>", 0, 0, 0 },
 	{ "a word in a def: called from a def: in an escape:\"none\" block",
 	  "<?cs def:inner() ?><?cs var:Lang.Test.Tricky ?><?cs /def ?>"
 	  "<?cs def:outer() ?><?cs call:inner() ?><?cs /def ?>"
-	  "<?cs call:outer() ?><?cs escape:\"none\" ?><?cs call:outer() ?><?cs /escape ?>", 0, 0 },
+	  "<?cs call:outer() ?><?cs escape:\"none\" ?><?cs call:outer() ?><?cs /escape ?>", 0, 0, 0 },
 	{ "words in ifs, elses and each:",
 	  "<?cs if:Page.Value ?><?cs var:Lang.Test.Tricky ?><?cs else ?>no<?cs /if ?>"
 	  "<?cs if:!Page.Value ?>x<?cs elif:Page.Key ?><?cs var:Lang.Test.Empty ?><?cs /if ?>"
 	  "<?cs each:o = Lang.Test.List ?>(<?cs name:o ?>=<?cs var:o ?>"
-	  "<?cs var:Lang.Test.Tricky ?>)<?cs /each ?>", 7, 1 },
+	  "<?cs var:Lang.Test.Tricky ?>)<?cs /each ?>", 7, 1, 0 },
 	/* the each: written out: 2 words of the copies, and 2 in the body kept */
 	{ "an each: over words, its local in names, values and choices",
 	  "<?cs each:o = Lang.Test.List ?><?cs name:o ?>=<?cs var:o ?>;"
 	  "<?cs if:Page.Pick == name(o) ?> picked<?cs elif:o == \"trois\" ?> trois"
-	  "<?cs else ?> not<?cs /if ?><?cs var:Page.Col[name(o)] ?>|<?cs /each ?>", 2, 1 },
+	  "<?cs else ?> not<?cs /if ?><?cs var:Page.Col[name(o)] ?>|<?cs /each ?>", 2, 1, 0 },
 	{ "an each: over words in a def:, and a macro given its local",
 	  "<?cs def:show(w) ?>(<?cs var:w ?>)<?cs /def ?>"
 	  "<?cs def:m() ?><?cs each:o = Lang.Test.List ?><?cs call:show(o) ?>"
-	  "<?cs call:show(name(o)) ?><?cs /each ?><?cs /def ?><?cs call:m() ?>", 0, 1 },
+	  "<?cs call:show(name(o)) ?><?cs /each ?><?cs /def ?><?cs call:m() ?>", 0, 2, 1 },
 	{ "nested each: over words",
 	  "<?cs each:a = Lang.Test.List ?><?cs each:b = Lang.Test.List ?>"
-	  "<?cs name:a ?><?cs name:b ?>=<?cs var:b ?>,<?cs /each ?><?cs /each ?>", 6, 4 },
+	  "<?cs name:a ?><?cs name:b ?>=<?cs var:b ?>,<?cs /each ?><?cs /each ?>", 6, 4, 0 },
 	{ "an each: over words inside an each: over the page's",
 	  "<?cs each:p = Page.List ?><?cs each:o = Lang.Test.List ?><?cs var:p ?>"
-	  "<?cs name:o ?><?cs /each ?><?cs /each ?>", 0, 1 },
+	  "<?cs name:o ?><?cs /each ?><?cs /each ?>", 0, 1, 0 },
 	{ "first() and last() of an each: over words are left",
 	  "<?cs each:o = Lang.Test.List ?><?cs if:first(o) ?>[<?cs /if ?><?cs var:o ?>"
-	  "<?cs if:last(o) ?>]<?cs /if ?><?cs /each ?>", 0, 0 },
+	  "<?cs if:last(o) ?>]<?cs /if ?><?cs /each ?>", 0, 0, 0 },
 	{ "a macro reading the caller's local is left",
+	  "<?cs def:show(p) ?><?cs var:o ?><?cs var:p ?><?cs /def ?>"
+	  "<?cs each:o = Lang.Test.List ?><?cs call:show(Page.Value) ?><?cs /each ?>", 0, 0, 0 },
+	{ "a macro with no arguments reading the caller's local is written in place",
 	  "<?cs def:show() ?><?cs var:o ?><?cs /def ?>"
-	  "<?cs each:o = Lang.Test.List ?><?cs call:show() ?><?cs /each ?>", 0, 0 },
+	  "<?cs each:o = Lang.Test.List ?><?cs call:show() ?><?cs /each ?>", 2, 1, 1 },
+	{ "a call: of strings and words written in place",
+	  "<?cs def:link(key, label) ?><a href=\"?sort=<?cs var:key ?>\"<?cs if:Page.Pick == key ?>"
+	  " class=\"on\"<?cs elif:key ?> class=\"<?cs var:string.length(key) ?>\"<?cs /if ?>>"
+	  "<?cs var:label ?><?cs var:label.Missing ?>|<?cs var:Page.Col[key] ?></a><?cs /def ?>"
+	  "<?cs call:link(\"b\", Lang.Test.Tricky) ?><?cs call:link(\"<b>&\", Lang.Test.List) ?>"
+	  "<?cs call:link(Page.Pick, Lang.Test.Tricky) ?><?cs call:link(\"\", Page.Value) ?>", 4, 0, 2 },
+	{ "name() of a string argument is left",
+	  "<?cs def:m(k) ?>[<?cs var:name(k) ?>]<?cs /def ?><?cs call:m(\"a\") ?>", 0, 0, 0 },
+	{ "a string argument's child is left",
+	  "<?cs def:m(k) ?>[<?cs var:k.x ?>]<?cs /def ?><?cs call:m(\"a\") ?>", 0, 0, 0 },
+	{ "a macro with a set: is left",
+	  "<?cs def:m(k) ?><?cs set:Page.Seen = k ?><?cs var:Page.Seen ?><?cs /def ?>"
+	  "<?cs call:m(\"a\") ?>", 0, 0, 0 },
+	{ "a macro calling itself with its argument is left",
+	  "<?cs def:r(k) ?><?cs if:k == \"a\" ?><?cs call:r(\"b\") ?><?cs /if ?><?cs var:k ?>"
+	  "<?cs /def ?><?cs call:r(\"a\") ?>", 0, 0, 0 },
+	{ "a macro calling one that reads its argument is left",
+	  "<?cs def:inner(p) ?><?cs var:k ?><?cs var:p ?><?cs /def ?>"
+	  "<?cs def:outer(k) ?><?cs call:inner(Page.Value) ?><?cs /def ?>"
+	  "<?cs call:outer(\"a\") ?>", 0, 0, 0 },
 	{ "a set: of the local is left",
 	  "<?cs each:o = Lang.Test.Scratch ?><?cs set:o = \"x\" ?><?cs var:o ?><?cs /each ?>",
-	  0, 0 },
+	  0, 0, 0 },
 	{ "the local named again inside is left",
 	  "<?cs each:o = Lang.Test.List ?><?cs each:o = Page.List ?><?cs var:o ?>"
-	  "<?cs /each ?><?cs /each ?>", 0, 0 },
+	  "<?cs /each ?><?cs /each ?>", 0, 0, 0 },
 	{ "lvar: in the body is left",
-	  "<?cs each:o = Lang.Test.List ?><?cs lvar:Page.Value ?><?cs /each ?>", 0, 0 },
+	  "<?cs each:o = Lang.Test.List ?><?cs lvar:Page.Value ?><?cs /each ?>", 0, 0, 0 },
 	{ "a key that is not a word is left",
-	  "<?cs each:o = Lang.Test.Odd ?><?cs name:o ?><?cs /each ?>", 0, 0 },
+	  "<?cs each:o = Lang.Test.Odd ?><?cs name:o ?><?cs /each ?>", 0, 0, 0 },
 	{ "a list named by an expression is left",
 	  "<?cs each:o = Lang.Test[Page.Key] ?><?cs name:o ?><?cs /each ?>"
-	  "<?cs each:o = Lang.Test.Missing ?><?cs name:o ?><?cs /each ?>", 0, 0 },
+	  "<?cs each:o = Lang.Test.Missing ?><?cs name:o ?><?cs /each ?>", 0, 0, 0 },
 	{ "expressions and var! are left",
 	  "<?cs var:Lang.Test.Tricky + \"!\" ?><?cs var:Lang.Test[Page.Key] ?>"
 	  "<?cs var:html_escape(Lang.Test.Tricky) ?><?cs var!Lang.Test.Tricky ?>"
-	  "<?cs var:Page.Value ?><?cs uvar:Lang.Test.Tricky ?>", 0, 0 },
+	  "<?cs var:Page.Value ?><?cs uvar:Lang.Test.Tricky ?>", 0, 0, 0 },
 	{ "a local called Lang",
 	  "<?cs with:Lang = Page ?><?cs var:Lang.Value ?><?cs /with ?>"
-	  "<?cs var:Lang.Test.Tricky ?>", 0, 0 },
+	  "<?cs var:Lang.Test.Tricky ?>", 0, 0, 0 },
 	{ "a set: of a word",
 	  "<?cs set:Lang.Test.Set = \"first\" ?><?cs var:Lang.Test.Set ?>"
-	  "<?cs set:Lang.Test.Set = Page.Value ?><?cs var:Lang.Test.Set ?>", 0, 0 },
+	  "<?cs set:Lang.Test.Set = Page.Value ?><?cs var:Lang.Test.Set ?>", 0, 0, 0 },
 	{ "a def:'s argument called Lang",
 	  "<?cs def:m(Lang) ?><?cs var:Lang.Value ?><?cs /def ?><?cs call:m(Page) ?>"
-	  "<?cs var:Lang.Test.Tricky ?>", 0, 0 },
+	  "<?cs var:Lang.Test.Tricky ?>", 0, 0, 0 },
 };
 
 /* Whether templates/<file> holds text (on one line). */
@@ -451,9 +479,9 @@ main(void)
 		return tap_done();
 	for (i = 0; i < sizeof(made_cases) / sizeof(made_cases[0]); i++) {
 		char name[256];
-		size_t unrolled = 0;
+		struct template_fold_counts counts = { 0 };
 		int count = same_bytes(hdf, NULL, made_cases[i].text, made_cases[i].name,
-		    &unrolled);
+		    &counts);
 
 		snprintf(name, sizeof(name), "%s: %d words folded", made_cases[i].name,
 		    made_cases[i].folded);
@@ -462,9 +490,14 @@ main(void)
 			printf("#   %d folded\n", count);
 		snprintf(name, sizeof(name), "%s: %zu each: written out", made_cases[i].name,
 		    made_cases[i].unrolled);
-		ok(unrolled == made_cases[i].unrolled, name);
-		if (unrolled != made_cases[i].unrolled)
-			printf("#   %zu written out\n", unrolled);
+		ok(counts.unrolled == made_cases[i].unrolled, name);
+		if (counts.unrolled != made_cases[i].unrolled)
+			printf("#   %zu written out\n", counts.unrolled);
+		snprintf(name, sizeof(name), "%s: %zu call: written in place", made_cases[i].name,
+		    made_cases[i].inlined);
+		ok(counts.inlined == made_cases[i].inlined, name);
+		if (counts.inlined != made_cases[i].inlined)
+			printf("#   %zu in place\n", counts.inlined);
 	}
 	runs_written_as_one(hdf, SIDE_BY_SIDE, 3, "words and texts side by side");
 	runs_written_as_one(hdf, "<p><?cs var:Page.Value ?></p>", 0, "a page's value");
