@@ -515,6 +515,15 @@ args_free(CSARG *arg)
 	}
 }
 
+/* Frees what a node's own argument holds (the argument is the node's). */
+static void
+arg_parts_free(CSARG *arg)
+{
+	args_free(arg->expr1);
+	args_free(arg->expr2);
+	args_free(arg->next);
+}
+
 static void
 nodes_free(CSTREE *node)
 {
@@ -525,12 +534,8 @@ nodes_free(CSTREE *node)
 		nodes_free(node->case_0);
 		nodes_free(node->case_1);
 		args_free(node->vargs);
-		args_free(node->arg1.expr1);
-		args_free(node->arg1.expr2);
-		args_free(node->arg1.next);
-		args_free(node->arg2.expr1);
-		args_free(node->arg2.expr2);
-		args_free(node->arg2.next);
+		arg_parts_free(&node->arg1);
+		arg_parts_free(&node->arg2);
 		free(node);
 	}
 }
