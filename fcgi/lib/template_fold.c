@@ -672,8 +672,10 @@ unroll_each(struct template_words *words, CSPARSE *cs, CSTREE *node)
 		size = strlen(node->arg2.s) + strlen(hdf_obj_name(child)) + 2;
 		if ((path = malloc(size)) != NULL)
 			snprintf(path, size, "%s.%s", node->arg2.s, hdf_obj_name(child));
-		if ((keys[k] = parse_owns(cs, strdup(hdf_obj_name(child)))) == NULL ||
-		    (bind.path = parse_owns(cs, path)) == NULL) {
+		/* the parse owns both, or frees what it could not take */
+		keys[k] = parse_owns(cs, strdup(hdf_obj_name(child)));
+		bind.path = parse_owns(cs, path);
+		if (keys[k] == NULL || bind.path == NULL) {
 			c.failed = 1;
 			break;
 		}
