@@ -6,6 +6,7 @@
 #include <config.h>
 
 #include <ctype.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -276,53 +277,144 @@ value_true(const char *value)
 	return *rest != '\0' || number != 0;
 }
 
-/* Appends value as html, as ClearSilver's var: does: a value with nothing
- * to escape is copied as it is, else escaped by ClearSilver. */
-static int
-append_escaped(STRING *out, const char *value)
-{
-	size_t length = strcspn(value, "&<>\"'\r");
-	char *escaped = NULL;
-	NEOERR *err;
-	int result;
+/* ClearSilver's html escaping (neos_html_escape, what every var: of our
+ * pages goes through): '&', '<', '>', '"' and '\'' become entities, '\r' is
+ * dropped, every other byte is kept. html_special marks those six. */
+static const unsigned char html_special[256] = {
+	['&'] = 1, ['<'] = 1, ['>'] = 1, ['"'] = 1, ['\''] = 1, ['\r'] = 1
+};
 
-	if (value[length] == '\0')
-		return cs_string_add(out, value, length);
-	err = neos_var_escape(NEOS_ESCAPE_HTML, value, &escaped);
-	if (err != STATUS_OK) {
-		nerr_ignore(&err);
-		return -1;
+/* The longest a byte becomes: "&quot;". */
+#define HTML_GROWTH 6
+
+/* Writes value escaped as html at to; returns where it ended. */
+static char *
+put_html(char *to, const char *value)
+{
+	unsigned char c;
+
+	while ((c = (unsigned char)*value++) != '\0') {
+		if (!html_special[c]) {
+			*to++ = (char)c;
+			continue;
+		}
+		switch (c) {
+		case '&':
+			memcpy(to, "&amp;", 5);
+			to += 5;
+			break;
+		case '<':
+			memcpy(to, "&lt;", 4);
+			to += 4;
+			break;
+		case '>':
+			memcpy(to, "&gt;", 4);
+			to += 4;
+			break;
+		case '"':
+			memcpy(to, "&quot;", 6);
+			to += 6;
+			break;
+		case '\'':
+			memcpy(to, "&#39;", 5);
+			to += 5;
+			break;
+		default:	/* '\r' */
+			break;
+		}
 	}
-	result = cs_string_add(out, escaped, strlen(escaped));
-	free(escaped);
-	return result;
+	return to;
 }
 
+/* Makes room in out for length more bytes and the NUL after them, growing
+ * it the way ClearSilver's own appends do (doubling; realloc, as the
+ * buffer is ClearSilver's malloc'd one). 0, or -1 when out of memory. */
+static int
+grow(STRING *out, size_t length)
+{
+	size_t max;
+	char *buf;
+
+	if (length > INT_MAX / 4 || out->len < 0 || (size_t)out->len > INT_MAX / 4)
+		return -1;
+	max = out->buf != NULL && out->max > 0 ? (size_t)out->max : 256;
+	while (max <= (size_t)out->len + length)
+		max *= 2;
+	buf = realloc(out->buf, max);
+	if (buf == NULL)
+		return -1;
+	if (out->buf == NULL)
+		out->len = 0;
+	out->buf = buf;
+	out->max = (int)max;
+	return 0;
+}
+
+/* Where to write length more bytes of out, from to (out's end, its len not
+ * yet updated), *end the last byte its buffer holds: to itself when they
+ * fit before *end (the NUL's place), else the same place in the grown
+ * buffer with *end moved; NULL when out of memory. */
+static inline char *
+room(STRING *out, char *to, char **end, size_t length)
+{
+	if ((size_t)(*end - to) > length)
+		return to;
+	out->len = (int)(to - out->buf);
+	if (grow(out, length) != 0)
+		return NULL;
+	*end = out->buf + out->max - 1;
+	return out->buf + out->len;
+}
+
+/* Each step makes room for what it writes (a value: HTML_GROWTH bytes for
+ * each of its bytes) and writes straight into the buffer, its end kept
+ * aside: a row is some forty steps of a few bytes each, and a call per
+ * step to append cost more than the bytes. */
 int
 row_template_write(const struct row_template *template, const char *const *values,
     STRING *out)
 {
-	size_t i = 0;
+	const struct row_step *step;
+	const char *value;
+	size_t i = 0, length;
+	char *to, *end;
 
+	if (out->buf == NULL || out->len < 0 || out->len >= out->max) {
+		if (out->buf == NULL)
+			out->len = 0;
+		if (out->len < 0 || grow(out, 0) != 0)
+			return -1;
+	}
+	to = out->buf + out->len;
+	end = out->buf + out->max - 1;
 	while (i < template->step_count) {
-		const struct row_step *step = &template->steps[i];
-		const char *value = step->kind == ROW_STEP_TEXT || step->kind == ROW_STEP_END_IF ?
-		    NULL : step->page ? template->page_values[step->index] : values[step->index];
-
+		step = &template->steps[i];
 		switch (step->kind) {
 		case ROW_STEP_TEXT:
-			if (cs_string_add(out, template->text + step->start, step->length) != 0)
+			if ((to = room(out, to, &end, step->length)) == NULL)
 				return -1;
+			memcpy(to, template->text + step->start, step->length);
+			to += step->length;
 			break;
 		case ROW_STEP_VAR:
-			if (step->page) {
-				value = template->page_escaped[step->index];
-				if (value != NULL && cs_string_add(out, value, strlen(value)) != 0)
+			value = step->page ? template->page_escaped[step->index] : values[step->index];
+			if (value == NULL)
+				break;
+			/* most values have nothing to escape: found 16 bytes at a time */
+			length = step->page ? strlen(value) : strcspn(value, "&<>\"'\r");
+			if (value[length] == '\0') {
+				if ((to = room(out, to, &end, length)) == NULL)
 					return -1;
-			} else if (value != NULL && append_escaped(out, value) != 0)
+				memcpy(to, value, length);
+				to += length;
+				break;
+			}
+			if ((to = room(out, to, &end, strlen(value) * HTML_GROWTH)) == NULL)
 				return -1;
+			to = put_html(to, value);
 			break;
 		case ROW_STEP_IF:
+			value = step->page ? template->page_values[step->index] : values[step->index];
 			if (value_true(value) == step->negate) {
 				i = step->jump;
 				continue;
@@ -333,6 +425,8 @@ row_template_write(const struct row_template *template, const char *const *value
 		}
 		i++;
 	}
+	*to = '\0';
+	out->len = (int)(to - out->buf);
 	return 0;
 }
 

@@ -147,6 +147,58 @@ test_rows_as_clearsilver_writes_them(struct row_template *template)
 	}
 }
 
+/* The list appends its rows one after another to the page's buffer: a
+ * page of rows, one of them with values thousands of bytes long made of
+ * what escaping makes six times longer, written after the page's own text,
+ * is that text and ClearSilver's rows in order (the buffer grows many
+ * times on the way, and keeps what it held). */
+static void
+test_rows_follow_each_other(struct row_template *template)
+{
+	struct row_case long_row = cases[1];
+	char *long_name = malloc(3001), *expected = strdup("<table>"), *line;
+	STRING out;
+	size_t i, n, length;
+	int written = 1;
+
+	if (long_name == NULL || expected == NULL) {
+		ok(0, "a page of rows is written");
+		return;
+	}
+	for (i = 0; i < 3000; i++)
+		long_name[i] = "\"&'<x>\r"[i % 7];
+	long_name[3000] = '\0';
+	long_row.name = "a long name";
+	long_row.values[1] = long_row.values[2] = long_row.values[4] = long_name;
+	string_init(&out);
+	string_append(&out, "<table>");
+	for (n = 0; n < 3 * N(cases); n++) {
+		const struct row_case *row = n == N(cases) ? &long_row : &cases[n % N(cases)];
+		HDF *hdf = case_tree(row);
+
+		line = hdf != NULL ? clearsilver_render(hdf, "customers/list-row.cs", NULL) : NULL;
+		length = strlen(expected);
+		expected = line != NULL ? realloc(expected, length + strlen(line) + 1) : NULL;
+		if (expected == NULL || row_template_page(template, hdf) != 0 ||
+		    row_template_write(template, row->values, &out) != 0)
+			written = 0;
+		if (expected != NULL)
+			strcpy(expected + length, line);
+		free(line);
+		hdf_destroy(&hdf);
+		if (expected == NULL)
+			break;
+	}
+	ok(written && expected != NULL, "a page of rows with a long one is written");
+	is_str(out.buf != NULL ? out.buf : "", expected != NULL ? expected : "(error)",
+	    "a page of rows with a long one is the page's text and ClearSilver's rows");
+	ok(out.buf != NULL && (size_t)out.len == strlen(out.buf) && out.len < out.max,
+	    "the buffer's length is what it holds, within what it has");
+	string_clear(&out);
+	free(expected);
+	free(long_name);
+}
+
 /* A narrow column breaks the address before its "@", and both of the
  * row's copies of it are written so. */
 static void
@@ -300,6 +352,7 @@ main(void)
 		test_rows_as_clearsilver_writes_them(template);
 		test_name_as_person_name_writes_it(template);
 		test_address_breaks_before_its_at(template);
+		test_rows_follow_each_other(template);
 	}
 	row_template_free(template);
 	test_refused_templates();
