@@ -615,8 +615,8 @@ bind_params(const struct db_param *params, size_t n, MYSQL_BIND small[32])
 	/* bulk statements (seed-demo, imports) bind thousands */
 	if (n > 32 && (binds = calloc(n, sizeof(MYSQL_BIND))) == NULL)
 		return NULL;
-	if (n <= 32)
-		memset(small, 0, 32 * sizeof(MYSQL_BIND));
+	if (n <= 32)	/* only those it binds: all 32 are 3.5 KB on every statement */
+		memset(small, 0, n * sizeof(MYSQL_BIND));
 	for (i = 0; i < n; i++) {
 		switch (params[i].type) {
 		case DB_PARAM_NULL:
