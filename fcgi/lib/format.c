@@ -121,35 +121,32 @@ put_digits(char *out, int value, int n)
 	}
 }
 
-/* Called for every date of every list row: no sscanf/snprintf here, they
- * cost more than the query that fetched the date. */
-void
-format_date(const char *sql_date, enum lang lang, char *out, size_t size)
+/* The day (year 0-9999, month 1-12, day 1-31) the shop's way into out (at
+ * least 16 bytes, else empty): 23/11/2026, 23 Nov 2026. Called for every
+ * date of every list row: no sscanf/snprintf here, they cost more than the
+ * query that fetched the date. */
+static void
+format_day(int year, int month, int day, enum lang lang, char *out, size_t size)
 {
 	static const char *const months[12] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
 		"Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
-	int year, month, day;
 	char *p = out;
 
-	if (size < 16 || sql_date == NULL || strlen(sql_date) < 10 || sql_date[4] != '-' ||
-	    sql_date[7] != '-' || (year = digits(sql_date, 4)) < 0 ||
-	    (month = digits(sql_date + 5, 2)) < 1 || month > 12 ||
-	    (day = digits(sql_date + 8, 2)) < 1 || day > 31) {
+	if (size < 16 || year < 0 || year > 9999 || month < 1 || month > 12 || day < 1 ||
+	    day > 31) {
 		if (size > 0)
 			out[0] = '\0';
 		return;
 	}
 	if (lang == LANG_FR) {
-		/* 23/11/2026 */
-		memcpy(p, sql_date + 8, 2);
+		put_digits(p, day, 2);
 		p[2] = '/';
-		memcpy(p + 3, sql_date + 5, 2);
+		put_digits(p + 3, month, 2);
 		p[5] = '/';
-		memcpy(p + 6, sql_date, 4);
+		put_digits(p + 6, year, 4);
 		p[10] = '\0';
 		return;
 	}
-	/* 23 Nov 2026 */
 	if (day >= 10)
 		*p++ = (char)('0' + day / 10);
 	*p++ = (char)('0' + day % 10);
@@ -157,9 +154,21 @@ format_date(const char *sql_date, enum lang lang, char *out, size_t size)
 	memcpy(p, months[month - 1], 3);
 	p += 3;
 	*p++ = ' ';
-	memcpy(p, sql_date, 4);
+	put_digits(p, year, 4);
 	p[4] = '\0';
-	(void)year;
+}
+
+void
+format_date(const char *sql_date, enum lang lang, char *out, size_t size)
+{
+	if (sql_date == NULL || strlen(sql_date) < 10 || sql_date[4] != '-' ||
+	    sql_date[7] != '-') {
+		if (size > 0)
+			out[0] = '\0';
+		return;
+	}
+	format_day(digits(sql_date, 4), digits(sql_date + 5, 2), digits(sql_date + 8, 2), lang,
+	    out, size);
 }
 
 const char *
@@ -345,13 +354,12 @@ format_civil_from_days(long days, int *year, int *month, int *day)
 }
 
 /* The UTC datetime (year, month, day, hour, minute, second) converted to
- * zone, as "YYYY-MM-DD HH:MM" into out (LOCAL_MAX bytes). Returns 0, or -1
+ * zone: local gets its year, month, day, hour and minute. Returns 0, or -1
  * when it is not a datetime. */
-#define LOCAL_MAX 48
 static int
-local_datetime_of(const int utc[6], const char *zone, char *out)
+local_time_of(const int utc[6], const char *zone, int local[5])
 {
-	long long local;
+	long long when_local;
 	long offset, days, seconds;
 	time_t when;
 	int year = utc[0], month = utc[1], day = utc[2];
@@ -364,22 +372,36 @@ local_datetime_of(const int utc[6], const char *zone, char *out)
 	zone_use(zone);
 	if (utc_offset(when, &offset) != 0)
 		return -1;
-	local = (long long)when + offset;
-	days = floor_div(local, 86400);
-	seconds = (long)(local - (long long)days * 86400);
-	format_civil_from_days(days, &year, &month, &day);
-	if (year < 0 || year > 9999)
+	when_local = (long long)when + offset;
+	days = floor_div(when_local, 86400);
+	seconds = (long)(when_local - (long long)days * 86400);
+	format_civil_from_days(days, &local[0], &local[1], &local[2]);
+	if (local[0] < 0 || local[0] > 9999)
 		return -1;
-	/* by hand, as in format_date: this runs for every date of a list */
-	put_digits(out, year, 4);
+	local[3] = (int)(seconds / 3600);
+	local[4] = (int)(seconds % 3600 / 60);
+	return 0;
+}
+
+/* local_time_of as "YYYY-MM-DD HH:MM" into out (LOCAL_MAX bytes). */
+#define LOCAL_MAX 48
+static int
+local_datetime_of(const int utc[6], const char *zone, char *out)
+{
+	int local[5];
+
+	if (local_time_of(utc, zone, local) != 0)
+		return -1;
+	/* by hand, as in format_day */
+	put_digits(out, local[0], 4);
 	out[4] = '-';
-	put_digits(out + 5, month, 2);
+	put_digits(out + 5, local[1], 2);
 	out[7] = '-';
-	put_digits(out + 8, day, 2);
+	put_digits(out + 8, local[2], 2);
 	out[10] = ' ';
-	put_digits(out + 11, (int)(seconds / 3600), 2);
+	put_digits(out + 11, local[3], 2);
 	out[13] = ':';
-	put_digits(out + 14, (int)(seconds % 3600 / 60), 2);
+	put_digits(out + 14, local[4], 2);
 	out[16] = '\0';
 	return 0;
 }
@@ -427,14 +449,15 @@ format_local_date(const char *sql_utc, const char *zone, enum lang lang, char *o
 void
 format_local_date_of(const int utc[6], const char *zone, enum lang lang, char *out, size_t size)
 {
-	char local[LOCAL_MAX];
+	int local[5];
 
-	if (local_datetime_of(utc, zone, local) != 0) {
+	if (local_time_of(utc, zone, local) != 0) {
 		if (size > 0)
 			out[0] = '\0';
 		return;
 	}
-	format_date(local, lang, out, size);
+	/* a list's hundred dates: from the numbers, not through their text */
+	format_day(local[0], local[1], local[2], lang, out, size);
 }
 
 void
