@@ -212,6 +212,7 @@ struct template_words {
 	size_t loop_count, loop_room;
 	size_t inlined;		/* call: written in place */
 	size_t strings;		/* var: of a string made text */
+	size_t names;		/* X[key] of a known key made the name X.key */
 	struct literal_run *runs;
 	size_t run_count, run_room;
 	struct run_part *parts;
@@ -439,10 +440,44 @@ struct copying {
 	const struct binding *bind;
 	size_t binds;
 	NEOS_ESCAPE undef_escape;	/* what an UNDEF escaping becomes, UNDEF to keep it */
+	size_t names;		/* X[key] made the name X.key */
 	int failed;		/* out of memory */
 };
 
 static CSARG *args_copy(struct copying *c, const CSARG *from);
+static void args_free(CSARG *arg);
+
+/* A copied X[key] whose key became a string (name(o) of a written-out
+ * loop, a string argument) made the name X.key: what the render would
+ * make of it on every request (eval_expr's "%s.%s" of the two, then a
+ * lookup), made once. An empty key, which names nothing, is left. */
+static void
+bracket_name(struct copying *c, CSARG *arg)
+{
+	const CSARG *var = arg->expr1, *key = arg->expr2;
+	size_t size;
+	char *name;
+
+	if (var == NULL || var->op_type != CS_TYPE_VAR || var->s == NULL || var->expr1 != NULL ||
+	    var->expr2 != NULL || var->next != NULL || key == NULL ||
+	    key->op_type != CS_TYPE_STRING || key->s == NULL || key->s[0] == '\0' ||
+	    key->expr1 != NULL || key->expr2 != NULL || key->next != NULL)
+		return;
+	size = strlen(var->s) + strlen(key->s) + 2;
+	if ((name = malloc(size)) == NULL)
+		return;	/* left a bracket: it writes the same */
+	snprintf(name, size, "%s.%s", var->s, key->s);
+	if ((name = parse_owns(c->cs, name)) == NULL)
+		return;
+	args_free(arg->expr1);
+	args_free(arg->expr2);
+	arg->expr1 = arg->expr2 = NULL;
+	arg->op_type = CS_TYPE_VAR;
+	arg->s = name;
+	arg->n = 0;
+	arg->function = NULL;
+	c->names++;
+}
 
 /* Copies from into to, the bound names written as they are bound. */
 static void
@@ -482,6 +517,8 @@ arg_copy(struct copying *c, CSARG *to, const CSARG *from)
 		}
 		to->expr1 = args_copy(c, from->expr1);
 		to->expr2 = args_copy(c, from->expr2);
+		if (to->op_type == CS_OP_LBRACKET && !c->failed)
+			bracket_name(c, to);
 	}
 	to->next = args_copy(c, from->next);
 }
@@ -699,6 +736,7 @@ unroll_each(struct template_words *words, CSPARSE *cs, CSTREE *node)
 	loop->keys = keys;
 	loop->key_count = count;
 	loop_form(loop, 1);
+	words->names += c.names;
 }
 
 /* Writes the macro's body in place of the call: node if its arguments and
@@ -741,6 +779,7 @@ inline_call(struct template_words *words, CSPARSE *cs, CSTREE *node)
 	}
 	if_one(node, copy, NULL);
 	words->inlined++;
+	words->names += c.names;
 	return copy;
 }
 
@@ -1236,5 +1275,6 @@ template_words_counts(const struct template_words *words, struct template_fold_c
 		counts->unrolled += !words->loops[l].looped;
 	counts->inlined = words->inlined;
 	counts->strings = words->strings;
+	counts->names = words->names;
 	counts->runs = words->run_count;
 }

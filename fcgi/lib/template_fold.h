@@ -67,6 +67,7 @@ struct template_fold_counts {
 	size_t unrolled;	/* each: over words written out, and still so */
 	size_t inlined;		/* call: with the macro's body in its place */
 	size_t strings;		/* var: of a string (an argument's) made text */
+	size_t names;		/* X[key] in a copy, key a string there, made X.key */
 	size_t runs;		/* runs of texts side by side written as one */
 };
 

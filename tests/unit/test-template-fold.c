@@ -237,8 +237,10 @@ list_loops_written_out(HDF *hdf)
 	ok(counts.inlined >= 6, "customers/list.cs: its sort links' calls written in place");
 	ok(counts.strings >= 6, "customers/list.cs: its sort links' keys made text");
 	ok(counts.runs >= 100, "customers/list.cs: texts side by side written as one");
+	ok(counts.names >= 10, "customers/list.cs: its column chooser's Page.Col[name(c)] made names");
 	printf("#   %zu loops written out, %zu calls in place, %zu strings made text, "
-	    "%zu runs of texts\n", counts.unrolled, counts.inlined, counts.strings, counts.runs);
+	    "%zu runs of texts, %zu names made\n", counts.unrolled, counts.inlined, counts.strings,
+	    counts.runs, counts.names);
 	cs_destroy(&cs);
 	template_words_free(&words);
 }
@@ -302,101 +304,114 @@ struct made_case {
 	int folded;		/* how many words the fold must fold */
 	size_t unrolled;	/* how many each: it must write out */
 	size_t inlined;		/* how many call: it must write in place */
+	size_t names;		/* how many X[key] it must make X.key */
 };
 
 static const struct made_case made_cases[] = {
-	{ "a word", "[<?cs var:Lang.Test.Tricky ?>]", 1, 0, 0 },
-	{ "words and texts side by side, and a page's value between", SIDE_BY_SIDE, 4, 0, 0 },
+	{ "a word", "[<?cs var:Lang.Test.Tricky ?>]", 1, 0, 0, 0 },
+	{ "words and texts side by side, and a page's value between", SIDE_BY_SIDE, 4, 0, 0, 0 },
 	{ "a missing word and an empty one",
-	  "[<?cs var:Lang.Test.Missing ?>|<?cs var:Lang.Test.Empty ?>]", 2, 0, 0 },
+	  "[<?cs var:Lang.Test.Missing ?>|<?cs var:Lang.Test.Empty ?>]", 2, 0, 0, 0 },
 	{ "a word in an escape:\"none\" block",
 	  "<?cs escape:\"none\" ?><?cs var:Lang.Test.Tricky ?><?cs /escape ?>"
-	  "<?cs var:Lang.Test.Tricky ?>", 2, 0, 0 },
+	  "<?cs var:Lang.Test.Tricky ?>", 2, 0, 0, 0 },
 	{ "a word in a def: called at the top",
 	  "<?cs def:m(x) ?><?cs var:Lang.Test.Tricky ?>/<?cs var:x ?><?cs /def ?>"
-	  "<?cs call:m(Page.Value) ?><?cs call:m(Lang.Test.Tricky) ?>", 3, 0, 1 },
+	  "<?cs call:m(Page.Value) ?><?cs call:m(Lang.Test.Tricky) ?>", 3, 0, 1, 0 },
 	{ "a word in a def: called from an escape:\"none\" block",
 	  "<?cs def:m() ?><?cs var:Lang.Test.Tricky ?><?cs /def ?>"
-	  "<?cs call:m() ?><?cs escape:\"none\" ?><?cs call:m() ?><?cs /escape ?>", 0, 0, 0 },
+	  "<?cs call:m() ?><?cs escape:\"none\" ?><?cs call:m() ?><?cs /escape ?>", 0, 0, 0, 0 },
 	{ "a word in a def: called from a def: in an escape:\"none\" block",
 	  "<?cs def:inner() ?><?cs var:Lang.Test.Tricky ?><?cs /def ?>"
 	  "<?cs def:outer() ?><?cs call:inner() ?><?cs /def ?>"
-	  "<?cs call:outer() ?><?cs escape:\"none\" ?><?cs call:outer() ?><?cs /escape ?>", 0, 0, 0 },
+	  "<?cs call:outer() ?><?cs escape:\"none\" ?><?cs call:outer() ?><?cs /escape ?>", 0, 0, 0, 0 },
 	{ "words in ifs, elses and each:",
 	  "<?cs if:Page.Value ?><?cs var:Lang.Test.Tricky ?><?cs else ?>no<?cs /if ?>"
 	  "<?cs if:!Page.Value ?>x<?cs elif:Page.Key ?><?cs var:Lang.Test.Empty ?><?cs /if ?>"
 	  "<?cs each:o = Lang.Test.List ?>(<?cs name:o ?>=<?cs var:o ?>"
-	  "<?cs var:Lang.Test.Tricky ?>)<?cs /each ?>", 7, 1, 0 },
+	  "<?cs var:Lang.Test.Tricky ?>)<?cs /each ?>", 7, 1, 0, 0 },
 	/* the each: written out: 2 words of the copies, and 2 in the body kept */
 	{ "an each: over words, its local in names, values and choices",
 	  "<?cs each:o = Lang.Test.List ?><?cs name:o ?>=<?cs var:o ?>;"
 	  "<?cs if:Page.Pick == name(o) ?> picked<?cs elif:o == \"trois\" ?> trois"
-	  "<?cs else ?> not<?cs /if ?><?cs var:Page.Col[name(o)] ?>|<?cs /each ?>", 2, 1, 0 },
+	  "<?cs else ?> not<?cs /if ?><?cs var:Page.Col[name(o)] ?>|<?cs /each ?>", 2, 1, 0, 2 },
 	{ "an each: over words in a def:, and a macro given its local",
 	  "<?cs def:show(w) ?>(<?cs var:w ?>)<?cs /def ?>"
 	  "<?cs def:m() ?><?cs each:o = Lang.Test.List ?><?cs call:show(o) ?>"
-	  "<?cs call:show(name(o)) ?><?cs /each ?><?cs /def ?><?cs call:m() ?>", 0, 2, 1 },
+	  "<?cs call:show(name(o)) ?><?cs /each ?><?cs /def ?><?cs call:m() ?>", 0, 2, 1, 0 },
 	{ "nested each: over words",
 	  "<?cs each:a = Lang.Test.List ?><?cs each:b = Lang.Test.List ?>"
-	  "<?cs name:a ?><?cs name:b ?>=<?cs var:b ?>,<?cs /each ?><?cs /each ?>", 6, 4, 0 },
+	  "<?cs name:a ?><?cs name:b ?>=<?cs var:b ?>,<?cs /each ?><?cs /each ?>", 6, 4, 0, 0 },
 	{ "an each: over words inside an each: over the page's",
 	  "<?cs each:p = Page.List ?><?cs each:o = Lang.Test.List ?><?cs var:p ?>"
-	  "<?cs name:o ?><?cs /each ?><?cs /each ?>", 0, 1, 0 },
+	  "<?cs name:o ?><?cs /each ?><?cs /each ?>", 0, 1, 0, 0 },
 	{ "first() and last() of an each: over words are left",
 	  "<?cs each:o = Lang.Test.List ?><?cs if:first(o) ?>[<?cs /if ?><?cs var:o ?>"
-	  "<?cs if:last(o) ?>]<?cs /if ?><?cs /each ?>", 0, 0, 0 },
+	  "<?cs if:last(o) ?>]<?cs /if ?><?cs /each ?>", 0, 0, 0, 0 },
 	{ "a macro reading the caller's local is left",
 	  "<?cs def:show(p) ?><?cs var:o ?><?cs var:p ?><?cs /def ?>"
-	  "<?cs each:o = Lang.Test.List ?><?cs call:show(Page.Value) ?><?cs /each ?>", 0, 0, 0 },
+	  "<?cs each:o = Lang.Test.List ?><?cs call:show(Page.Value) ?><?cs /each ?>", 0, 0, 0, 0 },
 	{ "a macro with no arguments reading the caller's local is written in place",
 	  "<?cs def:show() ?><?cs var:o ?><?cs /def ?>"
-	  "<?cs each:o = Lang.Test.List ?><?cs call:show() ?><?cs /each ?>", 2, 1, 1 },
+	  "<?cs each:o = Lang.Test.List ?><?cs call:show() ?><?cs /each ?>", 2, 1, 1, 0 },
 	{ "a call: of strings and words written in place",
 	  "<?cs def:link(key, label) ?><a href=\"?sort=<?cs var:key ?>\"<?cs if:Page.Pick == key ?>"
 	  " class=\"on\"<?cs elif:key ?> class=\"<?cs var:string.length(key) ?>\"<?cs /if ?>>"
 	  "<?cs var:label ?><?cs var:label.Missing ?>|<?cs var:Page.Col[key] ?></a><?cs /def ?>"
 	  "<?cs call:link(\"b\", Lang.Test.Tricky) ?><?cs call:link(\"<b>&\", Lang.Test.List) ?>"
-	  "<?cs call:link(Page.Pick, Lang.Test.Tricky) ?><?cs call:link(\"\", Page.Value) ?>", 4, 0, 2 },
+	  "<?cs call:link(Page.Pick, Lang.Test.Tricky) ?><?cs call:link(\"\", Page.Value) ?>", 4, 0, 2, 2 },
+	/* Scratch.a and Scratch.b are words once named: folded in both copies */
+	{ "a name made of a written-out loop's key",
+	  "<?cs each:o = Lang.Test.List ?><?cs var:Lang.Test.Scratch[name(o)] ?>"
+	  "<?cs if:Page.Col[name(o)] ?> on<?cs /if ?><?cs if:!Page.Col[name(o)] ?> off<?cs /if ?>"
+	  ";<?cs /each ?>", 2, 1, 0, 6 },
+	{ "a name made of a string argument, and of an empty one",
+	  "<?cs def:m(k) ?>[<?cs var:Page.Col[k] ?>|<?cs var:Page.Filter[k] ?>]<?cs /def ?>"
+	  "<?cs call:m(\"phone\") ?><?cs call:m(\"status\") ?><?cs call:m(\"\") ?>"
+	  "<?cs call:m(\"nothing\") ?>", 0, 0, 4, 6 },
+	{ "a name made of a page's value is left",
+	  "<?cs each:o = Lang.Test.List ?><?cs var:Page.Col[Page.Pick] ?>"
+	  "<?cs var:Lang.Test.Scratch[Page.Pick] ?>;<?cs /each ?>", 0, 1, 0, 0 },
 	{ "name() of a string argument is left",
-	  "<?cs def:m(k) ?>[<?cs var:name(k) ?>]<?cs /def ?><?cs call:m(\"a\") ?>", 0, 0, 0 },
+	  "<?cs def:m(k) ?>[<?cs var:name(k) ?>]<?cs /def ?><?cs call:m(\"a\") ?>", 0, 0, 0, 0 },
 	{ "a string argument's child is left",
-	  "<?cs def:m(k) ?>[<?cs var:k.x ?>]<?cs /def ?><?cs call:m(\"a\") ?>", 0, 0, 0 },
+	  "<?cs def:m(k) ?>[<?cs var:k.x ?>]<?cs /def ?><?cs call:m(\"a\") ?>", 0, 0, 0, 0 },
 	{ "a macro with a set: is left",
 	  "<?cs def:m(k) ?><?cs set:Page.Seen = k ?><?cs var:Page.Seen ?><?cs /def ?>"
-	  "<?cs call:m(\"a\") ?>", 0, 0, 0 },
+	  "<?cs call:m(\"a\") ?>", 0, 0, 0, 0 },
 	{ "a macro calling itself with its argument is left",
 	  "<?cs def:r(k) ?><?cs if:k == \"a\" ?><?cs call:r(\"b\") ?><?cs /if ?><?cs var:k ?>"
-	  "<?cs /def ?><?cs call:r(\"a\") ?>", 0, 0, 0 },
+	  "<?cs /def ?><?cs call:r(\"a\") ?>", 0, 0, 0, 0 },
 	{ "a macro calling one that reads its argument is left",
 	  "<?cs def:inner(p) ?><?cs var:k ?><?cs var:p ?><?cs /def ?>"
 	  "<?cs def:outer(k) ?><?cs call:inner(Page.Value) ?><?cs /def ?>"
-	  "<?cs call:outer(\"a\") ?>", 0, 0, 0 },
+	  "<?cs call:outer(\"a\") ?>", 0, 0, 0, 0 },
 	{ "a set: of the local is left",
 	  "<?cs each:o = Lang.Test.Scratch ?><?cs set:o = \"x\" ?><?cs var:o ?><?cs /each ?>",
-	  0, 0, 0 },
+	  0, 0, 0, 0 },
 	{ "the local named again inside is left",
 	  "<?cs each:o = Lang.Test.List ?><?cs each:o = Page.List ?><?cs var:o ?>"
-	  "<?cs /each ?><?cs /each ?>", 0, 0, 0 },
+	  "<?cs /each ?><?cs /each ?>", 0, 0, 0, 0 },
 	{ "lvar: in the body is left",
-	  "<?cs each:o = Lang.Test.List ?><?cs lvar:Page.Value ?><?cs /each ?>", 0, 0, 0 },
+	  "<?cs each:o = Lang.Test.List ?><?cs lvar:Page.Value ?><?cs /each ?>", 0, 0, 0, 0 },
 	{ "a key that is not a word is left",
-	  "<?cs each:o = Lang.Test.Odd ?><?cs name:o ?><?cs /each ?>", 0, 0, 0 },
+	  "<?cs each:o = Lang.Test.Odd ?><?cs name:o ?><?cs /each ?>", 0, 0, 0, 0 },
 	{ "a list named by an expression is left",
 	  "<?cs each:o = Lang.Test[Page.Key] ?><?cs name:o ?><?cs /each ?>"
-	  "<?cs each:o = Lang.Test.Missing ?><?cs name:o ?><?cs /each ?>", 0, 0, 0 },
+	  "<?cs each:o = Lang.Test.Missing ?><?cs name:o ?><?cs /each ?>", 0, 0, 0, 0 },
 	{ "expressions and var! are left",
 	  "<?cs var:Lang.Test.Tricky + \"!\" ?><?cs var:Lang.Test[Page.Key] ?>"
 	  "<?cs var:html_escape(Lang.Test.Tricky) ?><?cs var!Lang.Test.Tricky ?>"
-	  "<?cs var:Page.Value ?><?cs uvar:Lang.Test.Tricky ?>", 0, 0, 0 },
+	  "<?cs var:Page.Value ?><?cs uvar:Lang.Test.Tricky ?>", 0, 0, 0, 0 },
 	{ "a local called Lang",
 	  "<?cs with:Lang = Page ?><?cs var:Lang.Value ?><?cs /with ?>"
-	  "<?cs var:Lang.Test.Tricky ?>", 0, 0, 0 },
+	  "<?cs var:Lang.Test.Tricky ?>", 0, 0, 0, 0 },
 	{ "a set: of a word",
 	  "<?cs set:Lang.Test.Set = \"first\" ?><?cs var:Lang.Test.Set ?>"
-	  "<?cs set:Lang.Test.Set = Page.Value ?><?cs var:Lang.Test.Set ?>", 0, 0, 0 },
+	  "<?cs set:Lang.Test.Set = Page.Value ?><?cs var:Lang.Test.Set ?>", 0, 0, 0, 0 },
 	{ "a def:'s argument called Lang",
 	  "<?cs def:m(Lang) ?><?cs var:Lang.Value ?><?cs /def ?><?cs call:m(Page) ?>"
-	  "<?cs var:Lang.Test.Tricky ?>", 0, 0, 0 },
+	  "<?cs var:Lang.Test.Tricky ?>", 0, 0, 0, 0 },
 };
 
 /* Whether templates/<file> holds text (on one line). */
@@ -498,6 +513,11 @@ main(void)
 		ok(counts.inlined == made_cases[i].inlined, name);
 		if (counts.inlined != made_cases[i].inlined)
 			printf("#   %zu in place\n", counts.inlined);
+		snprintf(name, sizeof(name), "%s: %zu X[key] made a name", made_cases[i].name,
+		    made_cases[i].names);
+		ok(counts.names == made_cases[i].names, name);
+		if (counts.names != made_cases[i].names)
+			printf("#   %zu names\n", counts.names);
 	}
 	runs_written_as_one(hdf, SIDE_BY_SIDE, 3, "words and texts side by side");
 	runs_written_as_one(hdf, "<p><?cs var:Page.Value ?></p>", 0, "a page's value");
