@@ -66,6 +66,12 @@ struct db_query {
 	/* the binds of db_fetch_key: every column but one left unread */
 	MYSQL_BIND *key_binds;
 	unsigned int key_bound;	/* bound for column key_bound - 1; 0: not */
+	/* rows read column by column from libmariadb's own (db.c, read_column)
+	 * rather than converted into the binds, when every column's type
+	 * allows it */
+	int reads_rows;
+	unsigned int reading_key;	/* db_fetch_key's column + 1: only it read */
+	int read_failed;		/* a value found no memory */
 	int has_result;
 	int streaming;		/* rows come from the server as fetched */
 };

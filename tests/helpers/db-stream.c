@@ -18,6 +18,13 @@
  *                                   and dates of every width and sign (the
  *                                   layer writes them itself), one per line,
  *                                   then db_int of the integers
+ *   db-stream types                 prints every row of the tables
+ *                                   typed_wire (read from libmariadb's
+ *                                   rows) and typed_wire_bound (bound:
+ *                                   floats, times of day, years, bits) as
+ *                                   "read ROW COLUMN: text" and "bound ROW
+ *                                   COLUMN: text" lines, after whether each
+ *                                   statement reads rows ("read rows: 1")
  *   db-stream keys <shop_id>        reads the shop's customers' ids with
  *                                   db_fetch_key, then every row again with
  *                                   db_fetch in the other order, as
@@ -282,6 +289,34 @@ print_typed(struct db *db)
 	return 0;
 }
 
+/* The columns of TYPED_WIRE_COLUMNS (tests/web/test_db.py) as db_text
+ * gives them, each statement's rows after whether it reads them itself. */
+static int
+print_types(struct db *db)
+{
+	static struct db_query read = { .sql = "SELECT t, tu, s, su, m, mu, i, iu, b, bu, d, dt,"
+	    " d6, ts, v, c, tx, bl, dc, e, st, NULL FROM typed_wire ORDER BY id" };
+	static struct db_query bound = { .sql = "SELECT f, db, tm, y, bt, v FROM typed_wire_bound"
+	    " ORDER BY id" };
+	struct db_query *queries[] = { &read, &bound };
+	static const char *const names[] = { "read", "bound" };
+	unsigned int i, q;
+	int row;
+
+	for (q = 0; q < 2; q++) {
+		if (db_prepare(db, queries[q]) != 0 || db_exec(db, queries[q], NULL, 0) < 0)
+			return 1;
+		printf("%s rows: %d\n", names[q], queries[q]->reads_rows);
+		for (row = 0; db_fetch(queries[q]) == 1; row++)
+			for (i = 0; i < queries[q]->columns; i++)
+				printf("%s %d %u: %s\n", names[q], row, i,
+				    or_null(db_text(queries[q], i)));
+		db_done(queries[q]);
+		db_release(queries[q]);
+	}
+	return 0;
+}
+
 /* A lazy connection's statements (plain CGI's): results, a statement that
  * does not prepare, one given too many parameters, a duplicate key, a
  * stream and a cached statement, each first run unprepared, and a
@@ -400,6 +435,8 @@ main(int argc, char **argv)
 		status = read_keys(&db, strtoll(argv[2], NULL, 10));
 	else if (strcmp(argv[1], "typed") == 0 && argc == 2)
 		status = print_typed(&db);
+	else if (strcmp(argv[1], "types") == 0 && argc == 2)
+		status = print_types(&db);
 	else if (strcmp(argv[1], "lazy") == 0 && argc == 3)
 		status = run_lazy(&db, strtoll(argv[2], NULL, 10));
 	else if (strcmp(argv[1], "insert") == 0 && argc == 3)

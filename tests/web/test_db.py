@@ -41,6 +41,61 @@ class TypedColumns(unittest.TestCase):
                          ("-9223372036854775808", "-7", "255"))
 
 
+class ColumnTypes(unittest.TestCase):
+    """Most statements' rows are read by db.c itself from libmariadb's
+    (read_column); a statement with a float, a time of day, a year or
+    bits is bound and libmariadb writes their text. Either way db_text is
+    the server's own text of every type, width and sign."""
+
+    def setUp(self):
+        web.STACK.sql(
+            "DROP TABLE IF EXISTS typed_wire, typed_wire_bound;"
+            "CREATE TABLE typed_wire (id INT PRIMARY KEY, t TINYINT, tu TINYINT UNSIGNED,"
+            " s SMALLINT, su SMALLINT UNSIGNED, m MEDIUMINT, mu MEDIUMINT UNSIGNED, i INT,"
+            " iu INT UNSIGNED, b BIGINT, bu BIGINT UNSIGNED, d DATE, dt DATETIME,"
+            " d6 DATETIME(6), ts TIMESTAMP NULL, v VARCHAR(400), c CHAR(3), tx MEDIUMTEXT,"
+            " bl MEDIUMBLOB, dc DECIMAL(12,3), e ENUM('un', 'deux'), st SET('a', 'b', 'c'));"
+            "INSERT INTO typed_wire VALUES"
+            " (1, -128, 0, -32768, 0, -8388608, 0, -2147483648, 0, -9223372036854775808, 0,"
+            "  '1000-01-01', '1000-01-01 00:00:00', '2026-02-28 23:59:59.000001',"
+            "  '1970-01-02 00:00:00', '', '', '', '', -999999999.999, 'un', ''),"
+            " (2, 127, 255, 32767, 65535, 8388607, 16777215, 2147483647, 4294967295,"
+            "  9223372036854775807, 18446744073709551615, '9999-12-31', '9999-12-31 23:59:59',"
+            "  '2026-12-06 10:00:00', '2038-01-19 03:14:07', REPEAT('é', 300), 'abc',"
+            "  REPEAT('x', 70000), REPEAT('y', 251), 0.5, 'deux', 'a,c'),"
+            " (3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,"
+            "  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL),"
+            " (4, -1, 1, -1, 1, -1, 1, -1, 1, -1, 1, '2026-12-06', '2026-12-06 09:05:03',"
+            "  '2026-12-06 09:05:03.5', '2026-12-06 09:05:03', 'Zoë <b>&', 'é', REPEAT('z', 250),"
+            "  REPEAT('w', 65536), 1234.5, 'un', 'b');"
+            "CREATE TABLE typed_wire_bound (id INT PRIMARY KEY, f FLOAT, db DOUBLE, tm TIME,"
+            " y YEAR, bt BIT(8), v VARCHAR(10));"
+            "INSERT INTO typed_wire_bound VALUES (1, 1.5, -2.25, '-01:02:03', 2026, b'01000001',"
+            " 'là'), (2, NULL, NULL, NULL, NULL, NULL, NULL)")
+
+    def tearDown(self):
+        web.STACK.sql("DROP TABLE IF EXISTS typed_wire, typed_wire_bound")
+
+    def test_every_type_reads_as_the_server_writes_it(self):
+        values, lines, _ = helper("types")
+        self.assertEqual((values["read rows"], values["bound rows"]), ("1", "0"))
+        for name, sql in (("read", "SELECT t, tu, s, su, m, mu, i, iu, b, bu, d, dt, d6, ts, v,"
+                                   " c, tx, bl, dc, e, st, NULL FROM typed_wire ORDER BY id"),
+                          ("bound", "SELECT f, db, tm, y, bt, v FROM typed_wire_bound"
+                                    " ORDER BY id")):
+            expected = ["%s %d %d: %s" % (name, row, column, value)
+                        for row, values_of_row in enumerate(web.STACK.sql(sql))
+                        for column, value in enumerate(values_of_row)]
+            got = [line for line in lines if line.startswith(name + " ") and ": " in line
+                   and not line.startswith(name + " rows")]
+            self.assertEqual(len(got), len(expected))
+            for a, b in zip(got, expected):
+                self.assertEqual(a, b)
+        # the widths of the values' lengths (one byte, two, three) were all met
+        self.assertIn("read 1 16: " + "x" * 70000, lines)
+        self.assertIn("read 3 17: " + "w" * 65536, lines)
+
+
 class KeyPass(unittest.TestCase):
     def test_a_pass_over_the_ids_alone_leaves_every_row_whole(self):
         shop_id = web.STACK.sql("SELECT id FROM shop WHERE slug = 'alpha'")[0][0]
