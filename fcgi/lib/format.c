@@ -372,12 +372,20 @@ local_time_of(const int utc[6], const char *zone, int local[5])
 	zone_use(zone);
 	if (utc_offset(when, &offset) != 0)
 		return -1;
-	when_local = (long long)when + offset;
-	days = floor_div(when_local, 86400);
-	seconds = (long)(when_local - (long long)days * 86400);
-	format_civil_from_days(days, &local[0], &local[1], &local[2]);
-	if (local[0] < 0 || local[0] > 9999)
-		return -1;
+	seconds = utc[3] * 3600L + utc[4] * 60L + utc[5] + offset;
+	if (seconds >= 0 && seconds < 86400) {
+		/* the same day as in UTC, as most times of a list are */
+		local[0] = year;
+		local[1] = month;
+		local[2] = day;
+	} else {
+		when_local = (long long)when + offset;
+		days = floor_div(when_local, 86400);
+		seconds = (long)(when_local - (long long)days * 86400);
+		format_civil_from_days(days, &local[0], &local[1], &local[2]);
+		if (local[0] < 0 || local[0] > 9999)
+			return -1;
+	}
 	local[3] = (int)(seconds / 3600);
 	local[4] = (int)(seconds % 3600 / 60);
 	return 0;
