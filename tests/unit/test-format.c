@@ -125,6 +125,8 @@ phones(void)
 		{ "079.123.45.67", "079 123 45 67", "a Swiss grouping stays Swiss" },
 		{ "06 23 45 67 89 poste 12", "06 23 45 67 89 poste 12",
 		    "a phone with words in it is shown as typed" },
+		{ "06\xc2\xa0" "23 45 67 89", "06\xc2\xa0" "23 45 67 89",
+		    "a byte beyond ASCII (a no-break space) makes it shown as typed" },
 		{ NULL, "", "no phone gives an empty text" },
 	};
 	char out[64], small[8];
