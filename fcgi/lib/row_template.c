@@ -277,53 +277,19 @@ value_true(const char *value)
 	return *rest != '\0' || number != 0;
 }
 
-/* ClearSilver's html escaping (neos_html_escape, what every var: of our
- * pages goes through): '&', '<', '>', '"' and '\'' become entities, '\r' is
- * dropped, every other byte is kept. html_special marks those six. */
-static const unsigned char html_special[256] = {
-	['&'] = 1, ['<'] = 1, ['>'] = 1, ['"'] = 1, ['\''] = 1, ['\r'] = 1
-};
-
-/* The longest a byte becomes: "&quot;". */
-#define HTML_GROWTH 6
-
-/* Writes value escaped as html at to; returns where it ended. */
+/* value escaped as html by ClearSilver (malloc'd), NULL when out of
+ * memory. */
 static char *
-put_html(char *to, const char *value)
+html(const char *value)
 {
-	unsigned char c;
+	char *escaped = NULL;
+	NEOERR *err = neos_var_escape(NEOS_ESCAPE_HTML, value, &escaped);
 
-	while ((c = (unsigned char)*value++) != '\0') {
-		if (!html_special[c]) {
-			*to++ = (char)c;
-			continue;
-		}
-		switch (c) {
-		case '&':
-			memcpy(to, "&amp;", 5);
-			to += 5;
-			break;
-		case '<':
-			memcpy(to, "&lt;", 4);
-			to += 4;
-			break;
-		case '>':
-			memcpy(to, "&gt;", 4);
-			to += 4;
-			break;
-		case '"':
-			memcpy(to, "&quot;", 6);
-			to += 6;
-			break;
-		case '\'':
-			memcpy(to, "&#39;", 5);
-			to += 5;
-			break;
-		default:	/* '\r' */
-			break;
-		}
+	if (err != STATUS_OK) {
+		nerr_ignore(&err);
+		return NULL;
 	}
-	return to;
+	return escaped;
 }
 
 /* Makes room in out for length more bytes and the NUL after them, growing
@@ -366,10 +332,9 @@ room(STRING *out, char *to, char **end, size_t length)
 	return out->buf + out->len;
 }
 
-/* Each step makes room for what it writes (a value: HTML_GROWTH bytes for
- * each of its bytes) and writes straight into the buffer, its end kept
- * aside: a row is some forty steps of a few bytes each, and a call per
- * step to append cost more than the bytes. */
+/* Each step makes room for what it writes and writes straight into the
+ * buffer, its end kept aside: a row is some forty steps of a few bytes
+ * each, and a call per step to append cost more than the bytes. */
 int
 row_template_write(const struct row_template *template, const char *const *values,
     STRING *out)
@@ -377,7 +342,7 @@ row_template_write(const struct row_template *template, const char *const *value
 	const struct row_step *step;
 	const char *value;
 	size_t i = 0, length;
-	char *to, *end;
+	char *to, *end, *escaped = NULL;
 
 	if (out->buf == NULL || out->len < 0 || out->len >= out->max) {
 		if (out->buf == NULL)
@@ -400,18 +365,23 @@ row_template_write(const struct row_template *template, const char *const *value
 			value = step->page ? template->page_escaped[step->index] : values[step->index];
 			if (value == NULL)
 				break;
-			/* most values have nothing to escape: found 16 bytes at a time */
+			/* most values have nothing to escape (found 16 bytes at a
+			 * time); the others are escaped by ClearSilver, as var: is */
 			length = step->page ? strlen(value) : strcspn(value, "&<>\"'\r");
-			if (value[length] == '\0') {
-				if ((to = room(out, to, &end, length)) == NULL)
+			if (value[length] != '\0') {
+				if ((escaped = html(value)) == NULL)
 					return -1;
-				memcpy(to, value, length);
-				to += length;
-				break;
+				value = escaped;
+				length = strlen(value);
 			}
-			if ((to = room(out, to, &end, strlen(value) * HTML_GROWTH)) == NULL)
+			to = room(out, to, &end, length);
+			if (to != NULL)
+				memcpy(to, value, length);
+			free(escaped);
+			escaped = NULL;
+			if (to == NULL)
 				return -1;
-			to = put_html(to, value);
+			to += length;
 			break;
 		case ROW_STEP_IF:
 			value = step->page ? template->page_values[step->index] : values[step->index];
