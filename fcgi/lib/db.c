@@ -296,12 +296,13 @@ static void
 read_column(void *data, unsigned int column, unsigned char **row)
 {
 	struct db_query *query = data;
-	struct db_typed *typed = &query->typed[column];
+	struct db_typed *typed;
 	const unsigned char *p;
 	unsigned long long length;
 
 	if (column >= query->columns)
 		return;
+	typed = &query->typed[column];
 	if (row == NULL) {
 		query->nulls[column] = 1;
 		return;
