@@ -10,7 +10,9 @@
  *    written out, its body once per word with o made that word; a loop
  *    whose words have other keys in another language turns back into the
  *    each: at that language's first render.
- * 3. A var: of a string (an argument written in place) becomes its text.
+ * 3. A var: of a string (an argument written in place) becomes its text,
+ *    and in the copies an X[key] whose key became a string is the name
+ *    X.key (the column chooser's Page.Col[name(c)]).
  * 4. Every var: of a word (<?cs var:Lang.… ?>) becomes the text it writes,
  *    escaped once: a list page spent a tenth of its instructions on its
  *    hundred words. The words of a language never change in a process
