@@ -344,12 +344,9 @@ row_template_write(const struct row_template *template, const char *const *value
 	size_t i = 0, length;
 	char *to, *end, *escaped = NULL;
 
-	if (out->buf == NULL || out->len < 0 || out->len >= out->max) {
-		if (out->buf == NULL)
-			out->len = 0;
-		if (out->len < 0 || grow(out, 0) != 0)
-			return -1;
-	}
+	/* a buffer string_init left empty gets its first bytes */
+	if (out->buf == NULL && grow(out, 0) != 0)
+		return -1;
 	to = out->buf + out->len;
 	end = out->buf + out->max - 1;
 	while (i < template->step_count) {
