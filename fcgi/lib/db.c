@@ -1303,6 +1303,14 @@ db_text(struct db_query *query, unsigned int col)
 	return query->buffers[col];
 }
 
+const char *
+db_text_or(struct db_query *query, unsigned int col, const char *fallback)
+{
+	const char *text = db_text(query, col);
+
+	return text != NULL ? text : fallback;
+}
+
 unsigned long
 db_length(struct db_query *query, unsigned int col)
 {

@@ -251,6 +251,9 @@ int db_fetch_key(struct db_query *query, unsigned int col, long long *value);
 /* Column col of the current row as text, NULL for SQL NULL. */
 const char *db_text(struct db_query *query, unsigned int col);
 
+/* db_text, or fallback for SQL NULL. */
+const char *db_text_or(struct db_query *query, unsigned int col, const char *fallback);
+
 /* Bytes in column col of the current row (binary columns may hold zeros). */
 unsigned long db_length(struct db_query *query, unsigned int col);
 

@@ -14,6 +14,7 @@
 #include "crypto.h"
 #include "page.h"
 #include "session.h"
+#include "text.h"
 
 #define SESSION_TOUCH_AFTER 300	/* seconds of idleness before last_seen moves */
 
@@ -86,15 +87,15 @@ session_door_read(struct request *req, struct db_query *door)
 	session->valid = 1;
 	session->admin_id = db_int(door, DOOR_COL_ADMIN);
 	session->admin_is_owner = strcmp(db_text(door, DOOR_COL_ADMIN + 1), "owner") == 0;
-	snprintf(session->admin_email, sizeof(session->admin_email), "%s",
-	    db_text(door, DOOR_COL_ADMIN + 2));
-	snprintf(session->admin_name, sizeof(session->admin_name), "%s",
-	    db_text(door, DOOR_COL_ADMIN + 3));
+	text_copy_utf8(session->admin_email, sizeof(session->admin_email),
+	    db_text_or(door, DOOR_COL_ADMIN + 2, ""));
+	text_copy_utf8(session->admin_name, sizeof(session->admin_name),
+	    db_text_or(door, DOOR_COL_ADMIN + 3, ""));
 	session->admin_idle = db_int(door, DOOR_COL_ADMIN + 4);
 	session->failed_mails = db_int(door, DOOR_COL_FAILED_MAILS);
 	session->job_id = db_text(door, DOOR_COL_JOB) != NULL ? db_int(door, DOOR_COL_JOB) : 0;
-	snprintf(session->list_columns, sizeof(session->list_columns), "%s",
-	    db_text(door, DOOR_COL_LIST_COLUMNS) != NULL ? db_text(door, DOOR_COL_LIST_COLUMNS) : "");
+	text_copy_utf8(session->list_columns, sizeof(session->list_columns),
+	    db_text_or(door, DOOR_COL_LIST_COLUMNS, ""));
 	session->admin_lang = lang_from_code(db_text(door, DOOR_COL_ADMIN_LANG));
 }
 
@@ -119,10 +120,10 @@ load_customer(struct request *req)
 	found = db_fetch(load);
 	if (found == 1) {
 		req->session.customer_id = db_int(load, 0);
-		snprintf(req->session.customer_email, sizeof(req->session.customer_email), "%s",
-		    db_text(load, 1));
-		snprintf(req->session.customer_name, sizeof(req->session.customer_name), "%s",
-		    db_text(load, 2));
+		text_copy_utf8(req->session.customer_email, sizeof(req->session.customer_email),
+		    db_text_or(load, 1, ""));
+		text_copy_utf8(req->session.customer_name, sizeof(req->session.customer_name),
+		    db_text_or(load, 2, ""));
 		req->session.customer_idle = db_int(load, 3);
 	} else
 		cookie[0] = '\0';	/* expired or unknown: nothing to drop later */
