@@ -105,7 +105,8 @@ columns_to_page(struct request *req, const char *saved)
 	int shown[LIST_COLUMN_COUNT] = { 0 }, any = 0, chosen = 0;
 	const char *p = saved;
 	size_t i;
-	char key[48];
+	HDF *columns = NULL;
+	NEOERR *err;
 
 	while (p != NULL && *p != '\0') {
 		size_t len = strcspn(p, ",");
@@ -119,10 +120,15 @@ columns_to_page(struct request *req, const char *saved)
 		if (!any)
 			shown[i] = list_columns[i].by_default;
 		chosen |= shown[i] != list_columns[i].by_default;
-		if (shown[i]) {
-			snprintf(key, sizeof(key), "Page.Col.%s", list_columns[i].name);
-			hdf_set_value(req->hdf, key, "1");
+		if (!shown[i])
+			continue;
+		/* set under Page.Col's node, found once */
+		if (columns == NULL &&
+		    (err = hdf_get_node(req->hdf, "Page.Col", &columns)) != STATUS_OK) {
+			nerr_ignore(&err);	/* out of memory */
+			break;
 		}
+		hdf_set_value(columns, list_columns[i].name, "1");
 	}
 	if (chosen)
 		hdf_set_value(req->hdf, "Page.Chosen", "1");
