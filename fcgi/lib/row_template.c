@@ -374,8 +374,10 @@ row_template_write(const struct row_template *template, const char *const *value
 			to = room(out, to, &end, length);
 			if (to != NULL)
 				memcpy(to, value, length);
-			free(escaped);
-			escaped = NULL;
+			if (escaped != NULL) {
+				free(escaped);
+				escaped = NULL;
+			}
 			if (to == NULL)
 				return -1;
 			to += length;
