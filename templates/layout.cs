@@ -13,10 +13,7 @@
 <header class="topbar">
   <a class="brand" href="<?cs var:Page.Home ?>"><?cs var:Shop.Name ?><?cs if:!Shop.Name ?>Fidèle<?cs /if ?></a>
   <?cs if:Admin.Email ?>
-  <nav class="mainnav" aria-label="<?cs var:Lang.Nav.Label ?>">
-    <?cs each:item = Site.Nav ?><?cs if:!item.OwnerOnly || Admin.IsOwner == "1" ?><a href="<?cs var:item.Path ?>"<?cs if:Page.Section == item.Section ?> aria-current="page"<?cs /if ?>><?cs var:item.Label ?></a>
-    <?cs /if ?><?cs /each ?>
-  </nav>
+  <?cs var:Page.Nav ?>
   <form class="signout" method="post" action="/admin/logout">
     <input type="hidden" name="csrf" value="<?cs var:Page.Csrf ?>">
     <a class="who" href="/admin/me" title="<?cs var:Lang.Nav.MyAccount ?>"><span class="who-email"><?cs var:Admin.Email ?></span><span class="who-short"><?cs var:Lang.Nav.MyAccount ?></span></a>

@@ -23,6 +23,7 @@
 #define NOTICE_COOKIE "fidele_notice"
 #define NOTICE_KEY_MAX 32
 #define NOTICE_MAC_HEX 32	/* the first 16 bytes of the HMAC, in hex */
+#define PAGE_MARK_SIZE (2 + 2 * 16 + 1)	/* a mark (mark_make) and its NUL */
 
 /* Sent with every response. No inline script or style anywhere. */
 static const char *const security_headers =
@@ -212,19 +213,93 @@ static STRING rendered;
  * yet). Kept for the next page, as the page is. */
 static struct {
 	STRING text;
-	char mark[2 + 2 * 16 + 1];
+	char mark[PAGE_MARK_SIZE];
 	int pending;
 	long at;
 } part = { .at = -1 };
 
+/* The admin pages' navigation bar (templates/nav.cs), rendered once per
+ * process for each language, section and role and kept: the layout writes
+ * Page.Nav, which holds a mark as the part's does, and the kept bar goes
+ * in its place. Its loop over the bar's entries cost a list page 4 % of
+ * its instructions. request is the page being rendered. */
+#define NAV_KEPT_MAX 32
+static struct {
+	char mark[PAGE_MARK_SIZE];
+	struct request *request;
+	size_t count;
+	struct {
+		char key[96];
+		char *html;
+	} kept[NAV_KEPT_MAX];
+} nav_bar;
+
+static NEOERR *render_unkept(HDF *hdf, const char *data_dir, const char *entry, STRING *out);
+
+/* Makes mark (PAGE_MARK_SIZE bytes) once: \x01, 32 random hex digits,
+ * \x01, what no value of a tree holds, by chance or by design. 0, or -1. */
+static int
+mark_make(char *mark)
+{
+	unsigned char random[16];
+
+	if (mark[0] != '\0')
+		return 0;
+	if (crypto_random(random, sizeof(random)) != 0)
+		return -1;
+	mark[0] = '\x01';
+	crypto_hex(random, sizeof(random), mark + 1);
+	strcat(mark, "\x01");
+	return 0;
+}
+
+/* Appends the navigation bar of req's page to out: the kept one for what
+ * nav.cs reads (the language Lang is linked to, with Site; Page.Section as
+ * the page set it; Admin.IsOwner), else nav.cs rendered now, and kept. */
+static NEOERR *
+nav_write(struct request *req, STRING *out)
+{
+	HDF *words = hdf_get_obj(req->hdf, "Lang");
+	const char *language = words != NULL ? hdf_obj_name(words) : NULL;
+	char key[sizeof(nav_bar.kept[0].key)];
+	STRING made;
+	NEOERR *err;
+	size_t i;
+	int n;
+
+	n = snprintf(key, sizeof(key), "%s|%s|%s", language != NULL ? language : "",
+	    hdf_get_value(req->hdf, "Page.Section", ""),
+	    hdf_get_value(req->hdf, "Admin.IsOwner", ""));
+	for (i = 0; i < nav_bar.count; i++)
+		if (strcmp(nav_bar.kept[i].key, key) == 0)
+			return string_append(out, nav_bar.kept[i].html);
+	string_init(&made);
+	err = render_unkept(req->hdf, req->app->data_dir, "nav.cs", &made);
+	if (err == STATUS_OK)
+		err = string_append(out, made.buf != NULL ? made.buf : "");
+	/* kept unless the key was cut or the bar is not all there (no Site:
+	 * out of memory when it was linked) */
+	if (err == STATUS_OK && made.buf != NULL && n > 0 && (size_t)n < sizeof(key) &&
+	    nav_bar.count < NAV_KEPT_MAX && hdf_get_obj(req->hdf, "Site.Nav") != NULL) {
+		memcpy(nav_bar.kept[nav_bar.count].key, key, (size_t)n + 1);
+		nav_bar.kept[nav_bar.count++].html = made.buf;
+		return STATUS_OK;
+	}
+	string_clear(&made);
+	return err;
+}
+
 static NEOERR *
 render_append(void *ctx, char *text)
 {
-	if (part.pending && ctx == &rendered && text[0] == part.mark[0] &&
-	    strcmp(text, part.mark) == 0) {
-		/* the part goes here when the page is written */
-		part.at = rendered.len;
-		return STATUS_OK;
+	if (ctx == &rendered && text[0] == '\x01') {
+		if (part.pending && strcmp(text, part.mark) == 0) {
+			/* the part goes here when the page is written */
+			part.at = rendered.len;
+			return STATUS_OK;
+		}
+		if (nav_bar.request != NULL && strcmp(text, nav_bar.mark) == 0)
+			return nav_write(nav_bar.request, &rendered);
 	}
 	return cs_string_add((STRING *)ctx, text, strlen(text)) == 0 ? STATUS_OK :
 	    nerr_raise(NERR_NOMEM, "no memory for the page");
@@ -235,17 +310,8 @@ page_part(struct request *req, const char *name)
 {
 	NEOERR *err;
 
-	if (part.mark[0] == '\0') {
-		/* \x01, 32 random hex digits, \x01: what no value of a tree
-		 * holds, by chance or by design */
-		unsigned char random[16];
-
-		if (crypto_random(random, sizeof(random)) != 0)
-			return NULL;
-		part.mark[0] = '\x01';
-		crypto_hex(random, sizeof(random), part.mark + 1);
-		strcat(part.mark, "\x01");
-	}
+	if (mark_make(part.mark) != 0)
+		return NULL;
 	if ((err = hdf_set_value(req->hdf, name, part.mark)) != STATUS_OK) {
 		nerr_ignore(&err);
 		return NULL;
@@ -531,6 +597,8 @@ page_context(struct request *req)
 		hdf_set_value(req->hdf, "Admin.Email", req->session.admin_email);
 		hdf_set_value(req->hdf, "Admin.Name", req->session.admin_name);
 		hdf_set_int_value(req->hdf, "Admin.IsOwner", req->session.admin_is_owner);
+		if (mark_make(nav_bar.mark) == 0)
+			hdf_set_value(req->hdf, "Page.Nav", nav_bar.mark);
 	}
 }
 
@@ -556,7 +624,9 @@ render_or_fail(struct request *req, int status, const char *template, int is_err
 	page_context(req);
 	if (!is_error_page)
 		notice_take(req);
+	nav_bar.request = req;
 	err = render(req, template, &rendered);
+	nav_bar.request = NULL;
 	if (err != STATUS_OK) {
 		part_done();
 		cs_log_error(template, err);

@@ -410,6 +410,35 @@ class CoreKnowsNoArea(unittest.TestCase):
         self.assertIn('<a href="/admin/customers" aria-current="page">', page.body)
         self.assertNotIn('href="/admin/settings"', page.body)
 
+    def test_a_kept_bar_is_the_one_of_its_section_and_role(self):
+        # each copy keeps the bar it rendered per language, section and
+        # role (page.c): an owner's bar, with the owner's entries, is never
+        # a staff member's, and the settings' marked section never the
+        # list's, in the same copies one after the other
+        french = read_hdf(SRCDIR / "lang" / "fr.hdf")
+        owner = web.Browser(ALPHA_HOST)
+        owner.sign_in(*ALPHA_OWNER)
+        staff = web.Browser(ALPHA_HOST)
+        staff.sign_in(*ALPHA_STAFF)
+        everyone = [(entry["Path"], french[entry["Label"]]) for entry in declared_nav()]
+        staff_entries = [(entry["Path"], french[entry["Label"]]) for entry in declared_nav()
+                         if entry.get("OwnerOnly") != "1"]
+        self.assertLess(len(staff_entries), len(everyone))
+        # the same page by one role after the other, and another section
+        # between: many more turns than copies in the pool, in both orders
+        turns = ((owner, "/admin/customers", everyone),
+                 (staff, "/admin/customers", staff_entries),
+                 (owner, "/admin/settings", everyone),
+                 (staff, "/admin/customers", staff_entries),
+                 (owner, "/admin/customers", everyone))
+        for _ in range(4):
+            for browser, path, entries in turns:
+                page = browser.get(path)
+                self.assertEqual(page.status, 200)
+                self.assertEqual(self.nav_links(page), entries)
+                current = re.findall(r'<a href="([^"]+)" aria-current="page">', page.body)
+                self.assertEqual(current, [path])
+
 
 class NoIncludeCircle(unittest.TestCase):
     def test_no_part_of_the_core_includes_another_that_includes_it(self):
