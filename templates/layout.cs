@@ -1,4 +1,6 @@
-<?cs include:Page.Template ?><!DOCTYPE html>
+<?cs # Page is also a local of the whole page (with:): ClearSilver then
+  finds each Page.* from Page's own node rather than from the tree's root
+  (17,000 instructions fewer on the customer list). ?><?cs with:Page = Page ?><?cs include:Page.Template ?><!DOCTYPE html>
 <html lang="<?cs var:Page.Lang ?>">
 <head>
 <meta charset="utf-8">
@@ -27,4 +29,4 @@
 </main>
 <footer class="footer">Fidèle</footer>
 </body>
-</html>
+</html><?cs /with ?>
