@@ -1107,7 +1107,7 @@ letters_only(const struct customer_query *query)
  * and sorted; never more than all the word's entries. -1 on error. */
 static double
 sorted_entries(const struct customer_estimator *estimator, const struct customer_query *query,
-    double matching)
+    double matching, int *longer_terms)
 {
 	char pattern[SEARCH_TERM_MAX * 2 + 4];
 	double all = (double)query->estimate[0], own, along;
@@ -1118,6 +1118,7 @@ sorted_entries(const struct customer_estimator *estimator, const struct customer
 	own = (double)estimator->word(estimator->ctx, query->shop_id, pattern);
 	if (own < 0)
 		return -1;
+	*longer_terms = own < all;
 	along = matching > 0 ? (double)(query->size + 1) * all / matching : all;
 	if (own > all)
 		own = all;
@@ -1309,6 +1310,7 @@ customer_query_plan_with(struct customer_query *query,
 
 	query->planned = 1;
 	query->plan = CUSTOMER_PLAN_FILTERS;
+	query->longer_terms = 1;
 	if (query->tokens == 0)
 		return 0;
 	if (letters_only(query)) {
@@ -1368,7 +1370,7 @@ customer_query_plan_with(struct customer_query *query,
 	 * entries in e-mail order read 54, 1 ms) */
 	if (for_page && query->plan == CUSTOMER_PLAN_WALK && sorted_possible(query) &&
 	    !among_surnames) {
-		double sorted = sorted_entries(estimator, query, matching);
+		double sorted = sorted_entries(estimator, query, matching, &query->longer_terms);
 		int ahead = sorted < 0 ? -1 : initials > 0 || sorted * matching <
 		    shop * (query->size + 1) ? 1 : query->sort == CUSTOMER_SORT_EMAIL ||
 		    query->weights[0][0] != '\0' ? 0 : surname_ahead(estimator, query);
@@ -2006,13 +2008,22 @@ sql_sorted_part(struct customer_sql *sql, const struct customer_query *query, in
 	sql_add(sql, longer ? "(SELECT DISTINCT " LIST_COLUMNS ", NULL AS matching, " :
 	    "(SELECT " LIST_COLUMNS ", NULL AS matching, ");
 	sql_add(sql, sort_column(query, 0, 1));
+	sql_add(sql, " AS sort_key");
+	text_like_prefix(query->token[0], sql->pattern[0], sizeof(sql->pattern[0]));
+	if (!longer && !query->longer_terms) {
+		/* read alone (CUSTOMER_COL_LONGER): the server looks once, on
+		 * the terms' primary key, whether the word starts longer terms */
+		sql_param(sql, ", EXISTS (SELECT 1 FROM customer_search x WHERE x.shop_id = ?",
+		    DB_INT(query->shop_id));
+		sql_param(sql, " AND x.term LIKE ?", DB_TEXT(sql->pattern[0]));
+		sql_param(sql, " AND x.term > ?) AS longer", DB_TEXT(query->token[0]));
+	}
 	sql_add(sql, query->sort == CUSTOMER_SORT_EMAIL ?
-	    " AS sort_key FROM customer_search s0 FORCE INDEX (customer_search_term_email)" :
-	    " AS sort_key FROM customer_search s0 FORCE INDEX (customer_search_term_name)");
+	    " FROM customer_search s0 FORCE INDEX (customer_search_term_email)" :
+	    " FROM customer_search s0 FORCE INDEX (customer_search_term_name)");
 	sql_param(sql, " STRAIGHT_JOIN customer c FORCE INDEX (PRIMARY)"
 	    " ON c.id = s0.customer_id AND s0.shop_id = ?", DB_INT(query->shop_id));
 	if (longer) {
-		text_like_prefix(query->token[0], sql->pattern[0], sizeof(sql->pattern[0]));
 		sql_param(sql, " AND s0.term LIKE ?", DB_TEXT(sql->pattern[0]));
 		sql_param(sql, " AND s0.term > ?", DB_TEXT(query->token[0]));
 	} else
@@ -2059,6 +2070,15 @@ customer_query_page_sql(struct customer_query *query, struct customer_sql *sql)
 		sql_letter_parts(sql, query, 0);
 		sql_add(sql, ") u");
 		sql_page_by_name(sql, query, "u.", reading_down);
+		return;
+	}
+	if (query->plan == CUSTOMER_PLAN_SORTED && !query->longer_terms) {
+		/* the word's own term alone, in the list's order: merging it
+		 * with its longer terms' page, even one found empty, made the
+		 * server fill and sort a temporary table of the page's rows
+		 * (0.63 ms of its time against 0.34 for "elodie" on 100,000
+		 * customers, one client) */
+		sql_sorted_part(sql, query, 0, reading_down);
 		return;
 	}
 	if (query->plan == CUSTOMER_PLAN_SORTED) {
@@ -2304,6 +2324,17 @@ customer_query_page(struct customer_query *query, struct db *db)
 	result = run(db, &sql, &rows);
 	if (result == NULL)
 		return NULL;
+	if (query->plan == CUSTOMER_PLAN_SORTED && !query->longer_terms && rows >= 0) {
+		if (db_fetch(result) != 1 || db_int(result, CUSTOMER_COL_LONGER) != 0) {
+			/* the estimates saw no longer terms, the server does (or
+			 * the word's own has no row to say so): the page merges
+			 * both */
+			db_done(result);
+			query->longer_terms = 1;
+			return customer_query_page(query, db);
+		}
+		db_seek(result, 0);
+	}
 	if (walk_bounded(query) && (rows == DB_SORT_ABORTED || (rows >= 0 && db_warnings(db) > 0))) {
 		/* the walk gave up (while walking: a warning; while sorting the
 		 * page it found: an error): read the page from the matches */

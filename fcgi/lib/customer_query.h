@@ -134,7 +134,11 @@ enum customer_column {
 	CUSTOMER_COL_PHONE, CUSTOMER_COL_STATUS, CUSTOMER_COL_CREATED, CUSTOMER_COL_ORDERS,
 	CUSTOMER_COL_SPENT_CENTS, CUSTOMER_COL_LAST_ORDER, CUSTOMER_COL_NAME_KEY,
 	CUSTOMER_COL_COMPANY,
-	CUSTOMER_COL_MATCHING	/* a page's count of the matches, when it has it */
+	CUSTOMER_COL_MATCHING,	/* a page's count of the matches, when it has it */
+	/* CUSTOMER_PLAN_SORTED's page: the order's key the rows are merged
+	 * on, and (its word's own term read alone) whether the word starts
+	 * longer terms, which that page then leaves out */
+	CUSTOMER_COL_SORT_KEY, CUSTOMER_COL_LONGER
 };
 
 #define CUSTOMER_PAGE_SIZE_MAX 200
@@ -194,6 +198,12 @@ struct customer_query {
 	long long estimate[SEARCH_TOKENS_MAX];
 	int common[SEARCH_TOKENS_MAX];	/* checked on the rows, not looked up */
 	int initial[SEARCH_TOKENS_MAX];	/* one letter: the start of a name */
+	/* set by the planner: CUSTOMER_PLAN_SORTED's word may start longer
+	 * terms ("elodiee" for "elodie"), whose entries its page sorts and
+	 * merges with the word's own (0: the estimates say it starts none,
+	 * and the page reads the word's own term alone while the server says
+	 * so: customer_query_page) */
+	int longer_terms;
 	/* a search of single letters: the parts of the page's statement
 	 * that walk the name order (the others read their index range) */
 	int letter_walk[CUSTOMER_LETTER__MAX];

@@ -445,6 +445,33 @@ test_sql(void)
 	    "a word sorted by e-mail reads its entries in e-mail order, from the page link's"
 	    " row down, the customers without an address last");
 
+	/* a word whose entries are all its own term (3,000 'elodie' of 3,000
+	 * 'elodie%') reads that term alone, and asks the server whether the
+	 * word starts longer terms after all (customer_query_page merges them
+	 * then) */
+	fake = (struct fake){ 100000, { "elodie%", "elodie" }, { 3000, 3000 }, 100, 0, NULL, 0,
+		{ 0 }, 0 };
+	customer_query_from_text(&query, 7, NULL, "q=elodie");
+	customer_query_plan_with(&query, &estimator, 1);
+	customer_query_page_sql(&query, &sql);
+	ok(query.plan == CUSTOMER_PLAN_SORTED && !query.longer_terms &&
+	    strncmp(sql.text, "(SELECT c.id, c.first_name,", 27) == 0 &&
+	    has(sql.text, ", NULL AS matching, s0.name_key AS sort_key, EXISTS (SELECT 1"
+	    " FROM customer_search x WHERE x.shop_id = ? AND x.term LIKE ? AND x.term > ?)"
+	    " AS longer FROM customer_search s0 FORCE INDEX (customer_search_term_name)") &&
+	    has(sql.text, " AND s0.term = ?") && !strstr(sql.text, "UNION") &&
+	    ends_with(sql.text, "ORDER BY s0.name_key, s0.customer_id LIMIT ?)") &&
+	    sql.params[0].number == 7 && strcmp(sql.params[1].text, "elodie%") == 0 &&
+	    strcmp(sql.params[2].text, "elodie") == 0 && sql.params[sql.n - 1].number == 51,
+	    "a word without longer terms reads its own term alone, in name order, and whether"
+	    " it starts longer terms");
+	fake.entries[1] = 2999;
+	customer_query_plan_with(&query, &estimator, 1);
+	customer_query_page_sql(&query, &sql);
+	ok(query.plan == CUSTOMER_PLAN_SORTED && query.longer_terms &&
+	    has(sql.text, " UNION ALL (SELECT DISTINCT") && !strstr(sql.text, "AS longer"),
+	    "one entry of a longer term: both merged, as the server would say");
+
 	/* the plain list reads its rows along the order's index; a chosen
 	 * filter keeps the ids first, told on the index alone */
 	customer_query_from_text(&query, 7, NULL, "sort=email&status=all");
