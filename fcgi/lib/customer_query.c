@@ -759,15 +759,25 @@ finish_reading(struct customer_query *query, const char *after, const char *befo
 const char *
 customer_query_from_request(struct customer_query *query, struct request *req)
 {
-	const char *after = NULL, *before = NULL, *problem = NULL;
-	int k;
+	const char *after = NULL, *before = NULL, *problem = NULL, *found;
+	int sent[CUSTOMER_KEY__MAX] = { 0 }, k;
+	HDF *node;
 
 	customer_query_init(query, req->shop.id, req->app->config);
 	query->page = -1;
+	/* the keys sent, read in the keys' order (a key not sent changes
+	 * nothing): a list opened from the menu sends none */
+	for (node = request_fields_sent(req); node != NULL; node = hdf_obj_next(node))
+		for (k = 0; k < CUSTOMER_KEY__MAX; k++)
+			if (strcmp(customer_query_keys[k].field.name, hdf_obj_name(node)) == 0) {
+				sent[k] = 1;
+				break;
+			}
 	for (k = 0; k < CUSTOMER_KEY__MAX; k++) {
-		const char *found = set_key(query, (enum customer_key)k,
+		if (!sent[k])
+			continue;
+		found = set_key(query, (enum customer_key)k,
 		    request_field_shared(req, &customer_query_keys[k].field), &after, &before);
-
 		if (problem == NULL)
 			problem = found;
 	}

@@ -123,6 +123,14 @@ request_field_shared(struct request *req, const struct field *shared)
 	return field_value(req, own);
 }
 
+HDF *
+request_fields_sent(struct request *req)
+{
+	HDF *query = hdf_get_obj(req->hdf, "Query");
+
+	return query != NULL ? hdf_obj_child(query) : NULL;
+}
+
 size_t
 request_field_ids(struct request *req, const struct field *field, long long *out, size_t max)
 {

@@ -364,6 +364,12 @@ int request_field_choice(struct request *req, const struct field *field, int fal
  * it declares one of another kind. */
 const char *request_field_shared(struct request *req, const struct field *shared);
 
+/* The first of the fields the request sent (Query's nodes, hdf_obj_next
+ * for the others), NULL when it sent none: a reader of many shared fields
+ * asks only for those sent, each asking costing a scan of the route's
+ * fields. */
+HDF *request_fields_sent(struct request *req);
+
 /* Points the request's Lang at its language's tree (req->lang). */
 void request_link_lang(struct request *req);
 
