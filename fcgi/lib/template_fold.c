@@ -248,7 +248,8 @@ struct template_words {
  * again; no first() or last() of it, which read the loop; no macro called
  * from the body naming it (a macro sees its caller's locals); a string
  * argument named only whole, by var:, if:, comparisons and functions of
- * its value (not name:, name(), len(), subcount(), x.child or #x); a
+ * its value (not name:, name(), len(), subcount(), x.child, x[i] or #x),
+ * and read as the same number whether given or written (same_number); a
  * loop's keys of letters, digits and _. Calls are copied only when every
  * call: of the parse escapes as the parse does (what a macro's body
  * leaves to its call: is then known); a copy at the top takes its call's
@@ -338,6 +339,10 @@ args_copyable(const CSARG *arg, const struct binding *bind, size_t binds)
 					return 0;
 		if ((arg->op_type & CS_TYPES_VAR) && (b = binding_of(bind, binds, arg->s)) != NULL &&
 		    b->text != NULL && (arg->op_type != CS_TYPE_VAR || strcmp(arg->s, b->name) != 0))
+			return 0;
+		/* k[0] of an argument reads the argument, of a string nothing */
+		if ((arg->op_type == CS_OP_LBRACKET || arg->op_type == CS_OP_DOT) &&
+		    (b = binding_itself(bind, binds, arg->expr1)) != NULL && b->text != NULL)
 			return 0;
 		if (!args_copyable(arg->expr1, bind, binds) || !args_copyable(arg->expr2, bind, binds))
 			return 0;
@@ -739,6 +744,15 @@ unroll_each(struct template_words *words, CSPARSE *cs, CSTREE *node)
 	words->names += c.names;
 }
 
+/* Whether ClearSilver reads text as the same number as a macro's argument
+ * (atoi) and as a string in the template (strtol base 0): not "010",
+ * "0x10" or 4294967296, whose copies would compare and add otherwise. */
+static int
+same_number(const char *text)
+{
+	return (long)atoi(text) == strtol(text, NULL, 0);
+}
+
 /* Writes the macro's body in place of the call: node if its arguments and
  * body allow it; left as it was when they do not or when out of memory.
  * Returns the copy, NULL when none was made. */
@@ -763,7 +777,8 @@ inline_call(struct template_words *words, CSPARSE *cs, CSTREE *node)
 		    param->s == NULL)
 			return NULL;
 		bind[c.binds].name = param->s;
-		if (given->op_type == CS_TYPE_STRING && given->s != NULL)
+		if (given->op_type == CS_TYPE_STRING && given->s != NULL &&
+		    same_number(given->s))
 			bind[c.binds].text = given->s;
 		else if (given->op_type == CS_TYPE_VAR && is_word_name(given->s))
 			bind[c.binds].path = given->s;

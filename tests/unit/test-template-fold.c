@@ -376,6 +376,16 @@ static const struct made_case made_cases[] = {
 	  "<?cs def:m(k) ?>[<?cs var:name(k) ?>]<?cs /def ?><?cs call:m(\"a\") ?>", 0, 0, 0, 0 },
 	{ "a string argument's child is left",
 	  "<?cs def:m(k) ?>[<?cs var:k.x ?>]<?cs /def ?><?cs call:m(\"a\") ?>", 0, 0, 0, 0 },
+	/* ClearSilver reads a macro's argument as a number with atoi() and a
+	 * string with strtol(, 0): "010", "0x10" and 2^32 would change */
+	{ "a string argument read as a number is written in place only when both readings agree",
+	  "<?cs def:m(k) ?>[<?cs if:k == 10 ?>ten<?cs else ?>not<?cs /if ?>|<?cs var:k + 1 ?>|"
+	  "<?cs if:k > 9 ?>big<?cs /if ?>]<?cs /def ?>"
+	  "<?cs call:m(\"010\") ?><?cs call:m(\"0x10\") ?><?cs call:m(\"4294967296\") ?>"
+	  "<?cs call:m(\" 12\") ?><?cs call:m(\"10\") ?><?cs call:m(\"ten\") ?>", 0, 0, 3, 0 },
+	{ "a string argument indexed is left",
+	  "<?cs def:m(k) ?>[<?cs var:k[0] ?>|<?cs var:k[\"x\"] ?>]<?cs /def ?>"
+	  "<?cs call:m(\"<abc>\") ?>", 0, 0, 0, 0 },
 	{ "a macro with a set: is left",
 	  "<?cs def:m(k) ?><?cs set:Page.Seen = k ?><?cs var:Page.Seen ?><?cs /def ?>"
 	  "<?cs call:m(\"a\") ?>", 0, 0, 0, 0 },
