@@ -744,7 +744,9 @@ api_order_consent(struct request *req, long long customer_id, const struct api_o
 struct api_stored {
 	long long id, customer_id, total_cents;
 	char status[16], currency[4], ordered_at[20], updated_at[20], email[256];
-	char text[6][504];	/* shipping name, address, phone, billing name, address, phone */
+	/* shipping name, address, phone, billing name, address, phone: up to
+	 * 500 characters (the address), each of up to 4 bytes */
+	char text[6][500 * 4 + 1];
 };
 
 /* Reads the stored order of reference, locked when lock is set (its
@@ -891,6 +893,10 @@ api_order_try(struct request *req, const struct api_order *order, int *customer_
 	found = api_order_stored(req, order->reference, stored, 1);
 	if (found < 0)
 		goto fail;
+	/* written meanwhile for another customer, or its customer erased: the
+	 * try is run again, and its first read answers (customer_mismatch) */
+	if (found && stored->customer_id != customer_id)
+		return RESULT_AGAIN;
 	result = api_order_write(req, order, found, stored, customer_id);
 	if (result == RESULT_ANSWERED)
 		goto fail;

@@ -19,6 +19,7 @@ from fixtures import ALPHA_OWNER, BETA_HOST
 from api_steps import (call, clear_key_limits, create_key, forget_customers, one, order,
                        shop_id, sql)
 import keyauth
+from test_retry_db import InBackground, Locker, Watcher
 import web
 
 
@@ -153,6 +154,50 @@ VALUES (%(s)d, 'ord-known@alpha.test', 'Katia', 'Connue', 'active', 'admin'),
         response = order(self.key, new_order("ORD-MINE", "ord-busy@alpha.test"))
         self.assertJsonError(response, 409, "customer_mismatch", "email")
         self.assertEqual(state(), before)
+
+    def test_an_order_created_meanwhile_for_another_customer_is_not_taken_over(self):
+        """Two feeds create one reference for two customers at once. The one
+        that waits for its customer's row finds the other's order there, and
+        is refused as it would be one after the other."""
+        busy = one("SELECT id FROM customer WHERE shop_id = %d"
+                   " AND email = 'ord-busy@alpha.test'" % self.alpha)
+        locker, watcher = Locker(), Watcher()
+        try:
+            locker.lock("customer", busy)
+            late = InBackground(lambda: order(self.key, new_order(
+                "ORD-RACE", "ord-busy@alpha.test", "99.00")))
+            watcher.waiting("SELECT id, status FROM customer")
+            first = order(self.key, new_order("ORD-RACE", "ord-known@alpha.test", "10.00"))
+            self.assertEqual(first.status, 201, first.body)
+        finally:
+            locker.release()
+            watcher.close()
+        self.assertJsonError(late.answer(), 409, "customer_mismatch", "email")
+        self.assertEqual(sql("SELECT c.email, o.total_cents FROM orders o"
+                             " JOIN customer c ON c.id = o.customer_id"
+                             " WHERE o.shop_id = %d AND o.reference = 'ORD-RACE'" % self.alpha),
+                         [["ord-known@alpha.test", "1000"]])
+        for email in ("ord-known@alpha.test", "ord-busy@alpha.test"):
+            self.assertEqual(totals(email), truth(email))
+
+    def test_a_long_address_in_any_alphabet_goes_through_a_status_update(self):
+        """An address of 500 characters, half of them two bytes long: a
+        status update keeps it whole, and the same update again changes
+        nothing."""
+        address = "a" * 250 + "é" * 250
+        created = order(self.key, new_order("ORD-LONG", "ord-long@alpha.test",
+                                            shipping={"name": "Élise Longue", "address": address}))
+        self.assertEqual(created.status, 201, created.body)
+        update = {"action": "update", "reference": "ORD-LONG", "status": "shipped",
+                  "updated_at": "2026-11-21T10:00:00Z"}
+        first = order(self.key, update)
+        self.assertEqual((first.status, (first.json or {}).get("result")), (200, "updated"),
+                         first.body)
+        again = order(self.key, update)
+        self.assertEqual((again.status, (again.json or {}).get("result")), (200, "unchanged"),
+                         again.body)
+        self.assertEqual(sql("SELECT status, shipping_address FROM orders WHERE shop_id = %d"
+                             " AND reference = 'ORD-LONG'" % self.alpha), [["shipped", address]])
 
     # --- customers made by orders --------------------------------------------------
 
