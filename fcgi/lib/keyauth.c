@@ -180,13 +180,19 @@ keyauth_header_parse(const char *header, struct keyauth_header *out)
 
 /* --- the check of a request ------------------------------------------------ */
 
-/* A refusal: counted against the address, then answered. */
+/* A refusal: counted against the address, then answered; once the
+ * address is over its failures (over), with 429 whatever the reason, so
+ * that it learns nothing more of keys and signatures. */
 static int
-refuse(struct request *req, const struct ratelimit *rule, const char *ip, int status,
-    const char *code, const char *message_key)
+refuse(struct request *req, const struct ratelimit *rule, const char *ip, int over,
+    int status, const char *code, const char *message_key)
 {
 	if (ratelimit_hit(&req->context, rule, ip) != 0)
 		log_err("could not count a refused signature");
+	if (over) {
+		page_json_error(req, 429, "too_many_failures", "Error.Key.TooMany");
+		return 429;
+	}
 	page_json_error(req, status, code, message_key);
 	return status;
 }
@@ -228,26 +234,24 @@ keyauth_check(struct request *req)
 	unsigned char mac[CRYPTO_HASH_BYTES];
 	char secret[KEYAUTH_SECRET_HEX + 1], path[2048], name[256], client[96];
 	long long key_id, shop_id, rows;
-	int found, revoked, touch, status;
+	int found, revoked, touch, status, over;
 
 	/* failures count per shop and address: stores of several shops on one
-	 * shared host do not hold each other out */
+	 * shared host do not hold each other out. An address over them still
+	 * has its rightly signed requests answered: whoever else sends from it
+	 * (a neighbour on the host, a NAT) cannot hold the shop's own site out
+	 * by failing on purpose; a signature cannot be guessed. */
 	snprintf(client, sizeof(client), "%lld:%s", req->shop.id, ip != NULL ? ip : "");
 	ip = client;
-	switch (ratelimit_exceeded(&req->context, &rule, ip)) {
-	case 0:
-		break;
-	case 1:
-		page_json_error(req, 429, "too_many_failures", "Error.Key.TooMany");
-		return 429;
-	default:
+	over = ratelimit_exceeded(&req->context, &rule, ip);
+	if (over < 0) {
 		page_json_error(req, 500, "internal_error", NULL);
 		return 500;
 	}
 	if (header == NULL || *header == '\0')
-		return refuse(req, &rule, ip, 401, "missing_signature", "Error.Key.Missing");
+		return refuse(req, &rule, ip, over, 401, "missing_signature", "Error.Key.Missing");
 	if (keyauth_header_parse(header, &auth) != 0)
-		return refuse(req, &rule, ip, 400, "malformed_signature", "Error.Key.Malformed");
+		return refuse(req, &rule, ip, over, 400, "malformed_signature", "Error.Key.Malformed");
 
 	params[0] = DB_TEXT(auth.key);
 	if (db_exec(db, query, params, 1) < 0) {
@@ -266,9 +270,9 @@ keyauth_check(struct request *req)
 		return 500;
 	}
 	if (found == 0)
-		return refuse(req, &rule, ip, 401, "unknown_key", "Error.Key.Unknown");
+		return refuse(req, &rule, ip, over, 401, "unknown_key", "Error.Key.Unknown");
 	if (llabs((long long)time(NULL) - auth.ts_value) > KEYAUTH_WINDOW_SECONDS)
-		return refuse(req, &rule, ip, 401, "stale_timestamp", "Error.Key.Time");
+		return refuse(req, &rule, ip, over, 401, "stale_timestamp", "Error.Key.Time");
 
 	/* the body is read (within Limits.MaxBody) to be hashed, not parsed;
 	 * a GET without a length has none */
@@ -280,7 +284,7 @@ keyauth_check(struct request *req)
 		return status;
 	}
 	if (signed_path(req, path, sizeof(path)) != 0)
-		return refuse(req, &rule, ip, 401, "bad_signature", "Error.Key.Signature");
+		return refuse(req, &rule, ip, over, 401, "bad_signature", "Error.Key.Signature");
 	keyauth_secret(req->app->secret, auth.key, secret);
 	if (keyauth_sign(secret, method ? method : "GET", path, query_string ? query_string : "",
 	    auth.ts, auth.nonce, req->body ? req->body : "", req->body_len, mac) != 0) {
@@ -288,11 +292,11 @@ keyauth_check(struct request *req)
 		return 500;
 	}
 	if (!crypto_equal(mac, auth.sig, sizeof(mac)))
-		return refuse(req, &rule, ip, 401, "bad_signature", "Error.Key.Signature");
+		return refuse(req, &rule, ip, over, 401, "bad_signature", "Error.Key.Signature");
 	if (revoked)
-		return refuse(req, &rule, ip, 401, "revoked_key", "Error.Key.Revoked");
+		return refuse(req, &rule, ip, over, 401, "revoked_key", "Error.Key.Revoked");
 	if (shop_id != req->shop.id)
-		return refuse(req, &rule, ip, 403, "wrong_shop", "Error.Key.OtherShop");
+		return refuse(req, &rule, ip, over, 403, "wrong_shop", "Error.Key.OtherShop");
 
 	params[0] = DB_INT(key_id);
 	params[1] = DB_TEXT(auth.nonce);
@@ -303,7 +307,7 @@ keyauth_check(struct request *req)
 		return 500;
 	}
 	if (rows == 0)
-		return refuse(req, &rule, ip, 401, "replayed_nonce", "Error.Key.Replay");
+		return refuse(req, &rule, ip, over, 401, "replayed_nonce", "Error.Key.Replay");
 	params[1] = DB_INT(shop_id);
 	if (touch && db_exec(db, &keyauth_sql[KEYAUTH_TOUCH], params, 2) < 0)
 		log_warn("could not note when key %s was last used", auth.key);

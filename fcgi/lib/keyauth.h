@@ -81,8 +81,9 @@ enum keyauth_sql {
 extern struct db_query keyauth_sql[KEYAUTH_SQL__MAX];
 
 /* Failed checks a client address may make per Limits.KeyFailureWindow
- * seconds (default 600) before every request of it is refused with 429
- * until the window ends: Limits.KeyFailures, default 30. */
+ * seconds (default 600) before every request of it that is not rightly
+ * signed is refused with 429 until the window ends (a signed one is still
+ * answered): Limits.KeyFailures, default 30. */
 #define KEYAUTH_FAILURES 30
 #define KEYAUTH_FAILURE_WINDOW 600
 
