@@ -149,6 +149,21 @@ static const struct {
 	{ "str", CELL_STRING }, { "b", CELL_BOOLEAN }, { "e", CELL_ERROR }, { "d", CELL_DATE },
 };
 
+/* How a number format shows a number, as far as an import reads it:
+ * decimals, the most it shows; layout, for a whole number, where its
+ * digits go among the format's own text: '0' a digit always shown (0 when
+ * the number has none left), '#' one shown when there is one, anything
+ * else written as it is ("0#\" \"##" is "0# ##"). Empty when the format
+ * does not lay digits out so (a point, thousands, a single 0). */
+#define NUMBER_LAYOUT_MAX 40
+#define NUMBER_FORMATS_MAX 1024
+
+struct number_format {
+	unsigned id;
+	int decimals;
+	char layout[NUMBER_LAYOUT_MAX + 1];
+};
+
 struct xlsx {
 	zip_t *zip;
 	zip_file_t *entry;	/* the sheet, streamed */
@@ -165,6 +180,8 @@ struct xlsx {
 	unsigned *style_formats;
 	size_t style_count;
 	unsigned char custom_dates[65536 / 8];
+	struct number_format *number_formats;	/* the custom ones understood */
+	size_t number_format_count;
 	int in_cell_xfs;
 	/* shared strings: NUL-terminated, one after the other */
 	char *strings;
@@ -1032,6 +1049,137 @@ builtin_format_is_date(unsigned id)
 	return (id >= 14 && id <= 22) || (id >= 45 && id <= 47);
 }
 
+/* Reads the first section of a number format code (up to a ';') into
+ * *out, as struct number_format says. Returns 0, or -1 when the format
+ * shows a number otherwise than with plain digits, a point and text
+ * (General, %, E+, fractions, a thousands' scaling ",", ?, @): such a
+ * number is then taken as written. */
+static int
+number_format_read(const char *code, struct number_format *out)
+{
+	size_t used = 0, placeholders = 0;
+	int point = 0, grouped = 0, decimals = 0;
+	const char *p, *end;
+
+	out->layout[0] = '\0';
+	for (p = code; *p != '\0' && *p != ';'; p++) {
+		const char *literal = NULL;
+		size_t literal_len = 0;
+
+		switch (*p) {
+		case '"':
+			end = strchr(p + 1, '"');
+			if (end == NULL)
+				return -1;
+			literal = p + 1, literal_len = (size_t)(end - p - 1);
+			p = end;
+			break;
+		case '\\':
+			if (p[1] == '\0')
+				return -1;
+			literal = ++p, literal_len = 1;
+			break;
+		case '[':	/* a colour or a currency's locale; a condition ([<100])
+				 * leaves the first section to some numbers only */
+			end = strchr(p + 1, ']');
+			if (end == NULL || strchr("<>=", p[1]) != NULL)
+				return -1;
+			p = end;
+			break;
+		case '_': case '*':	/* a space as wide as, a fill of, the next */
+			if (p[1] == '\0')
+				return -1;
+			p++;
+			break;
+		case '0': case '#':
+			placeholders++;
+			if (point)
+				decimals++;
+			else if (used < NUMBER_LAYOUT_MAX)
+				out->layout[used++] = *p;
+			else
+				return -1;
+			break;
+		case '.':
+			if (point)
+				return -1;
+			point = 1;
+			break;
+		case ',':
+			/* between digits thousands, after them a scaling by 1000 */
+			if (placeholders == 0 || (p[1] != '0' && p[1] != '#'))
+				return -1;
+			grouped = 1;
+			break;
+		case '%': case 'E': case 'e': case '/': case '?': case '@': case 'G': case 'g':
+			return -1;
+		default:
+			literal = p, literal_len = 1;
+			break;
+		}
+		if (literal != NULL && !point) {
+			if (used + literal_len > NUMBER_LAYOUT_MAX)
+				return -1;
+			memcpy(out->layout + used, literal, literal_len);
+			used += literal_len;
+		}
+	}
+	if (placeholders == 0)
+		return -1;
+	out->decimals = decimals;
+	out->layout[used] = '\0';
+	/* a layout only where it shows more than the plain number */
+	if (point || grouped || placeholders < 2 || strchr(out->layout, '0') == NULL ||
+	    strcspn(out->layout, "0#") != strcspn(out->layout, "0"))
+		out->layout[0] = '\0';
+	return 0;
+}
+
+/* Keeps a custom number format that changes how a number reads (decimals
+ * or a layout). 0, or -1 when out of memory. */
+static int
+number_format_keep(struct xlsx *x, unsigned id, const char *code)
+{
+	struct number_format format;
+
+	if (number_format_read(code, &format) != 0 || x->number_format_count >= NUMBER_FORMATS_MAX)
+		return 0;
+	if (x->number_formats == NULL) {
+		x->number_formats = calloc(NUMBER_FORMATS_MAX, sizeof(*x->number_formats));
+		if (x->number_formats == NULL)
+			return -1;
+	}
+	format.id = id;
+	x->number_formats[x->number_format_count++] = format;
+	return 0;
+}
+
+/* The number format of a cell's style, when it changes how the number
+ * reads; NULL for a number taken as written. Excel's built-in formats
+ * with digits: 1 "0", 2 "0.00", 3 "#,##0", 4 "#,##0.00", 37 to 40 the
+ * same with negatives in brackets. */
+static const struct number_format *
+style_number_format(const struct xlsx *x, unsigned long style)
+{
+	static const struct number_format builtin[] = {
+		{ 1, 0, "" }, { 2, 2, "" }, { 3, 0, "" }, { 4, 2, "" },
+		{ 37, 0, "" }, { 38, 0, "" }, { 39, 2, "" }, { 40, 2, "" },
+	};
+	unsigned id;
+	size_t i;
+
+	if (style >= x->style_count)
+		return NULL;
+	id = x->style_formats[style];
+	for (i = 0; i < sizeof(builtin) / sizeof(builtin[0]); i++)
+		if (builtin[i].id == id)
+			return &builtin[i];
+	for (i = 0; i < x->number_format_count; i++)
+		if (x->number_formats[i].id == id)
+			return &x->number_formats[i];
+	return NULL;
+}
+
 static void
 styles_on_start(void *data, const XML_Char *name, const XML_Char **attributes)
 {
@@ -1052,6 +1200,8 @@ styles_on_start(void *data, const XML_Char *name, const XML_Char **attributes)
 		number = strtoul(id, NULL, 10);
 		if (number < 65536 && format_is_date(code))
 			x->custom_dates[number / 8] |= (unsigned char)(1u << (number % 8));
+		else if (number < 65536 && number_format_keep(x, (unsigned)number, code) != 0)
+			xml_fail(sheet, SHEET_IO_ERROR);
 	} else if (strcmp(local, "xf") == 0 && x->in_cell_xfs && x->style_count < XLSX_STYLES_MAX) {
 		if (x->style_formats == NULL) {
 			x->style_formats = calloc(XLSX_STYLES_MAX, sizeof(*x->style_formats));
@@ -1289,6 +1439,89 @@ number_length(char *text, size_t length)
 	return (size_t)written;
 }
 
+/* Rounds the number text (digits, a point, digits; a minus first) to
+ * decimals digits after its point at most, half away from zero as Excel
+ * shows it, and drops the zeros that end its fraction. In place: text
+ * has room for one more digit (9.995 to 2 decimals is 10). Returns its
+ * length; a number written otherwise is left as it is. */
+static size_t
+number_round(char *text, size_t length, int decimals)
+{
+	size_t at = text[0] == '-' ? 1 : 0, dot, cut, i;
+	int carry;
+
+	if (length > 64)
+		return length;		/* no number Excel writes */
+	dot = at + strspn(text + at, "0123456789");
+	if (dot == at || dot >= length || text[dot] != '.' ||
+	    dot + 1 + strspn(text + dot + 1, "0123456789") != length)
+		return length;
+	cut = dot + 1 + (size_t)decimals;
+	if (cut >= length)
+		return length;
+	carry = text[cut] >= '5';
+	length = decimals > 0 ? cut : dot;
+	for (i = length; carry && i > at; i--) {
+		if (text[i - 1] == '.')
+			continue;
+		carry = text[i - 1] == '9';
+		text[i - 1] = carry ? '0' : (char)(text[i - 1] + 1);
+	}
+	if (carry) {
+		memmove(text + at + 1, text + at, length - at);
+		text[at] = '1';
+		length++;
+		dot++;
+	}
+	if (decimals > 0) {
+		while (length > dot + 1 && text[length - 1] == '0')
+			length--;
+		if (length == dot + 1)
+			length = dot;
+	}
+	text[length] = '\0';
+	if (at == 1 && strspn(text + 1, "0") == length - 1) {
+		memmove(text, text + 1, length);	/* -0.001 shown to 2 places is 0 */
+		length--;
+	}
+	return length;
+}
+
+/* Writes the whole number digits (no sign) into out by layout, as Excel
+ * shows it: the digits fill the layout's places from the right, a place
+ * of 0 left without one shows 0, one of # nothing, digits more than the
+ * places go before the first place, and the layout's text is written as
+ * it is. Returns the length, 0 when out is too small. */
+static size_t
+number_lay_out(const char *digits, const char *layout, char *out, size_t size)
+{
+	size_t left = strlen(digits), first = strcspn(layout, "0#"), i, w;
+
+	if (size == 0)
+		return 0;
+	w = size - 1;		/* written from the right, then moved to the front */
+	out[w] = '\0';
+#define PUT(c) do { if (w == 0) return 0; out[--w] = (c); } while (0)
+	for (i = strlen(layout); i > 0; i--) {
+		char c = layout[i - 1];
+
+		if (c != '0' && c != '#')
+			PUT(c);
+		else {
+			if (left > 0)
+				PUT(digits[--left]);
+			else if (c == '0')
+				PUT('0');
+			if (i - 1 == first)
+				while (left > 0)
+					PUT(digits[--left]);
+		}
+	}
+#undef PUT
+	memmove(out, out + w, size - w);
+	return size - 1 - w;
+}
+
 /* Puts the cell read into the row, as the text its type says. */
 static void
 sheet_put_cell(struct sheet *sheet)
@@ -1296,7 +1529,8 @@ sheet_put_cell(struct sheet *sheet)
 	struct xlsx *x = &sheet->x;
 	const char *value = x->text;
 	size_t length = xlsx_text_length(x);
-	char date[32];
+	const struct number_format *format;
+	char date[32], shown[2 * NUMBER_LAYOUT_MAX + 24];
 
 	x->text[length] = '\0';
 	switch (x->type) {
@@ -1333,6 +1567,13 @@ sheet_put_cell(struct sheet *sheet)
 			}
 		}
 		length = number_length(x->text, length);
+		if ((format = style_number_format(x, x->style)) != NULL) {
+			length = number_round(x->text, length, format->decimals);
+			if (format->layout[0] != '\0' && x->text[0] != '-' &&
+			    strspn(x->text, "0123456789") == length && length <= 20 &&
+			    number_lay_out(x->text, format->layout, shown, sizeof(shown)) > 0)
+				value = shown, length = strlen(shown);
+		}
 		break;
 	default:
 		break;
@@ -1759,6 +2000,7 @@ sheet_close(struct sheet *sheet)
 	if (sheet->x.zip != NULL)
 		zip_discard(sheet->x.zip);
 	free(sheet->x.style_formats);
+	free(sheet->x.number_formats);
 	free(sheet->x.strings);
 	free(sheet->x.string_offsets);
 	free(sheet->x.text);

@@ -437,6 +437,18 @@ test_xlsx(void)
 	    "digits dropped: 595.4400000000001 is 595.44); whole numbers and exponents as written");
 	free(rows);
 
+	/* what Excel shows: 01000 and 06 12 34 56 78 typed into cells of
+	 * those formats are stored as 1000 and 612345678; 10,13 € is stored
+	 * 10.125 (a price with VAT), which the import's money reading would
+	 * take for ten thousand */
+	rows = read_rows(fixture("formats.xlsx"), NULL, &status, &found);
+	is_str(rows, "1:01000|06 12 34 56 78|10.13|10.13|-10.13|2.5|10|10|1234567|0.125|123456|"
+	    "00013|10.125|0|336 12 34 56 78|1234.5|5551234\n",
+	    "xlsx: numbers as their formats show them: zeros a format writes first, decimals "
+	    "rounded half away from zero; a thousands' scaling, a percentage, a condition and "
+	    "General as written");
+	free(rows);
+
 	rows = read_rows(fixture("entities.xlsx"), NULL, &status, &found);
 	ok(status == SHEET_XLSX_BROKEN && rows == NULL, "xlsx: a sheet with a DTD (nested entities) is refused");
 

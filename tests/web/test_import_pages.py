@@ -85,10 +85,13 @@ def utf16_tsv(rows=ROWS):
     return codecs.BOM_UTF16_LE + text.encode("utf-16-le")
 
 
-def xlsx(rows):
+def xlsx(rows, formats=()):
     """A workbook as Excel writes one, small: its first sheet's cells as
-    inline strings."""
+    inline strings, and a cell given as (number, n) as a number in the
+    n-th of formats (custom number format codes)."""
     def cell(ref, value):
+        if isinstance(value, tuple):
+            return '<c r="%s" s="%d"><v>%s</v></c>' % (ref, value[1] + 1, value[0])
         return '<c r="%s" t="inlineStr"><is><t>%s</t></is></c>' % (ref, html.escape(value))
     sheet_rows = "".join(
         '<row r="%d">%s</row>' % (n + 1, "".join(cell("%s%d" % ("ABCDEFGH"[i], n + 1), v)
@@ -118,6 +121,14 @@ def xlsx(rows):
             '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
             '<sheetData>' + sheet_rows + '</sheetData></worksheet>',
     }
+    if formats:
+        files["xl/styles.xml"] = (
+            '<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            '<numFmts count="%d">%s</numFmts><cellXfs count="%d"><xf numFmtId="0"/>%s</cellXfs></styleSheet>'
+            % (len(formats), "".join('<numFmt numFmtId="%d" formatCode="%s"/>' % (164 + n, html.escape(code))
+                                     for n, code in enumerate(formats)),
+               len(formats) + 1, "".join('<xf numFmtId="%d" applyNumberFormat="1"/>' % (164 + n)
+                                         for n in range(len(formats)))))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
         for name, text in files.items():
@@ -370,6 +381,22 @@ class Analysis(ImportCase):
         self.assertIn("Zoé", column_values(page)[1])
         # no encoding or separator to choose for a workbook
         self.assertNotIn('name="separator"', page.body)
+
+    def test_an_xlsx_shows_numbers_as_excel_shows_them(self):
+        """A postal code and a phone typed with their leading zero into
+        cells formatted to show it are stored without it; a price with VAT
+        is stored with three decimals. The import reads what Excel shows."""
+        formats = ("00000", '0#" "##" "##" "##" "##', '#,##0.00\\ "€"')
+        rows = [("E-mail", "Code postal", "Téléphone", "Total dépensé"),
+                ("zero@exemple.fr", ("1000", 0), ("612345678", 1), ("10.125", 2))]
+        number = import_id(self.owner.upload(xlsx(rows, formats), "zeros.xlsx"))
+        page = self.owner.get("/admin/import/%s" % number)
+        self.assertEqual(page.status, 200)
+        values = column_values(page)
+        self.assertIn("01000", values[1])
+        self.assertIn("06 12 34 56 78", values[2])
+        self.assertIn("10.13", values[3])
+        self.assertNotIn("10.125", values[3])
 
     def test_a_pasted_list_becomes_an_import_with_its_addresses(self):
         answer = self.owner.paste('Élodie Martin <e.martin@exemple.fr>, "Noël, Zoé" <zoe@exemple.fr>;'
