@@ -432,12 +432,14 @@ pad_end(struct request *req, int undo)
 
 /* Queues the mail that tells an address it has no account here, within
  * the limits above; past them the mail is made and undone, so that the
- * answer takes as long. There is no signup page yet: the mail links to
- * nothing (a link to /account/signup was a 404). */
+ * answer takes as long. A customer's token is made and undone too. There
+ * is no signup page yet: the mail links to nothing (a link to
+ * /account/signup was a 404). */
 static int
 mail_unknown(struct request *req, const char *email)
 {
 	struct mail mail = { "customer-unknown", email, 0, 0 };
+	struct token_new token;
 	char shop_key[32];
 	struct ratelimit_use limits[2] = {
 		{ &limit_unknown_address, email }, { &limit_unknown_shop, shop_key }
@@ -446,7 +448,10 @@ mail_unknown(struct request *req, const char *email)
 
 	snprintf(shop_key, sizeof(shop_key), "%lld", req->shop.id);
 	over = ratelimit_any_exceeded(&req->context, limits, 2);
-	if (over < 0 || pad_begin(req) != 0 || mail_queue(&req->context, &mail) != 0)
+	if (over < 0 || pad_begin(req) != 0 ||
+	    token_create(&req->context, "customer_login", 0, 0, 1, "/account/", TOKEN_MINUTES,
+	    &token) != 0 || pad_end(req, 1) != 0 ||
+	    pad_begin(req) != 0 || mail_queue(&req->context, &mail) != 0)
 		return -1;
 	if (over)
 		return pad_end(req, 1);
@@ -502,9 +507,17 @@ account_request(struct request *req)
 		status = ratelimit_hit_all(&req->context, limits, 2);
 	if (status == 0 && customer_id != 0 && !blocked)
 		status = mail_link(req, customer_id, email, language, next, link_base, &token);
-	else if (status == 0 && customer_id != 0)
-		status = event_add(&req->context, customer_id, 0, "customer.link_refused_blocked", NULL);
-	else if (status == 0)
+	else if (status == 0 && customer_id != 0) {
+		/* a blocked customer gets no link, in the time one takes */
+		status = pad_begin(req);
+		if (status == 0)
+			status = mail_link(req, customer_id, email, language, next, link_base, &token);
+		if (status == 0)
+			status = pad_end(req, 1);
+		if (status == 0)
+			status = event_add(&req->context, customer_id, 0, "customer.link_refused_blocked",
+			    NULL);
+	} else if (status == 0)
 		status = mail_unknown(req, email);
 	if (status != 0 || db_commit(&req->app->db) != 0) {
 		page_error(req, 500, NULL);
@@ -595,6 +608,18 @@ account_code_invalid(struct request *req)
 	account_code_refuse(req, 400, "Account.CodeWrong");
 }
 
+/* Counts a wrong code against its customer (none when capped already);
+ * for no customer (customer_id 0) the same write is made and undone. Inside
+ * the caller's transaction. 0 or -1. */
+static int
+code_wrong_counted(struct request *req, long long customer_id, int capped)
+{
+	if (customer_id != 0)
+		return capped ? 0 : ratelimit_code_wrong(&req->context, customer_id);
+	return pad_begin(req) != 0 || ratelimit_code_wrong(&req->context, 0) != 0 ||
+	    pad_end(req, 1) != 0 ? -1 : 0;
+}
+
 /* A code typed on the page that asked for it, which knows its token by
  * the handle. */
 static void
@@ -614,10 +639,17 @@ account_code_by_handle(struct request *req)
 		account_code_refuse(req, 429, "Account.TooMany");
 		return;
 	}
+	/* one transaction, and a handle of no token (the page an unknown
+	 * address got) reads and writes what a customer's wrong code does,
+	 * its writes undone: the time taken tells no customer's address */
+	if (db_begin(&req->app->db) != 0) {
+		page_error(req, 500, NULL);
+		return;
+	}
 	found = token_find(&req->context, "customer_login", handle, 1, &token);
 	/* past the customer's wrong codes of the day every code is wrong, the
 	 * right one too, with the same answer (see ratelimit_code_exceeded) */
-	capped = found == 1 ? ratelimit_code_exceeded(&req->context, token.customer_id) : 0;
+	capped = ratelimit_code_exceeded(&req->context, found == 1 ? token.customer_id : 0);
 	right = found == 1 && capped == 0 ?
 	    token_check_code(&req->context, &token, request_field(req, &account_code_fields[ACCOUNT_CODE_CODE]))
 	    : 0;
@@ -627,12 +659,16 @@ account_code_by_handle(struct request *req)
 	}
 	if (!right) {
 		if (ratelimit_hit(&req->context, &limit_code_ip, client_key(req, ip)) != 0 ||
-		    (found == 1 && !capped &&
-		    ratelimit_code_wrong(&req->context, token.customer_id) != 0)) {
+		    code_wrong_counted(req, found == 1 ? token.customer_id : 0, capped) != 0 ||
+		    db_commit(&req->app->db) != 0) {
 			page_error(req, 500, NULL);
 			return;
 		}
 		account_code_refuse(req, 400, "Account.CodeWrong");
+		return;
+	}
+	if (db_commit(&req->app->db) != 0) {
+		page_error(req, 500, NULL);
 		return;
 	}
 	account_sign_in(req, &token);
@@ -664,23 +700,32 @@ account_code_by_address(struct request *req)
 		account_code_form_refuse(req, 429, "Account.CodeTooMany");
 		return;
 	}
+	/* one transaction, the same reads and writes for an unknown address
+	 * as for a customer's wrong code (see account_code_by_handle) */
+	if (db_begin(&req->app->db) != 0) {
+		page_error(req, 500, NULL);
+		return;
+	}
 	found = token_find_by_code(&req->context, email, code, &token);
 	/* past the customer's wrong codes of the day every code is wrong, the
 	 * right one too, with the same answer (see ratelimit_code_exceeded) */
-	capped = token.customer_id != 0 ?
-	    ratelimit_code_exceeded(&req->context, token.customer_id) : 0;
+	capped = found < 0 ? 0 : ratelimit_code_exceeded(&req->context, token.customer_id);
 	if (found < 0 || capped < 0) {
 		page_error(req, 500, NULL);
 		return;
 	}
 	if (found == 0 || capped) {
 		if (ratelimit_hit_all(&req->context, limits, 2) != 0 ||
-		    (token.customer_id != 0 && !capped &&
-		    ratelimit_code_wrong(&req->context, token.customer_id) != 0)) {
+		    code_wrong_counted(req, token.customer_id, capped) != 0 ||
+		    db_commit(&req->app->db) != 0) {
 			page_error(req, 500, NULL);
 			return;
 		}
 		account_code_form_refuse(req, 400, "Account.CodeWrong");
+		return;
+	}
+	if (db_commit(&req->app->db) != 0) {
+		page_error(req, 500, NULL);
 		return;
 	}
 	account_sign_in(req, &token);

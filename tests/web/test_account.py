@@ -268,6 +268,33 @@ class NoEnumeration(unittest.TestCase):
         self.assertEqual(known, self.page_text("nobody.here@alpha.test"))
         self.assertEqual(known, self.page_text(BLOCKED_CUSTOMER))
 
+    def test_known_unknown_and_blocked_make_the_same_writes(self):
+        """The time the answer takes must not tell them apart either. Times
+        are not asserted here (bench/ does such things): each request makes
+        a token and a mail, a blocked customer's and an unknown address's
+        token undone before the commit (the counters moved, no row is left;
+        the unknown address's mail is the one telling it has no account)."""
+        step = int(web.STACK.sql("SELECT @@auto_increment_increment")[0][0])
+
+        def next_id(table):
+            return int(web.STACK.sql("SELECT AUTO_INCREMENT FROM information_schema.TABLES"
+                                     " WHERE TABLE_SCHEMA = 'fidele' AND TABLE_NAME = '%s'"
+                                     % table)[0][0])
+
+        def writes(address):
+            before = (next_id("login_token"), next_id("outbox"))
+            self.assertEqual(request_link(web.Browser(ALPHA_HOST), address)[0].status, 200)
+            return ((next_id("login_token") - before[0]) // step,
+                    (next_id("outbox") - before[1]) // step)
+
+        self.assertEqual(writes(ALPHA_CUSTOMER), (1, 1))
+        self.assertEqual(writes("nobody.writes@alpha.test"), (1, 1))
+        self.assertEqual(writes(BLOCKED_CUSTOMER), (1, 1))
+        left = web.STACK.sql("SELECT (SELECT COUNT(*) FROM outbox WHERE recipient = '%s'),"
+                             " (SELECT COUNT(*) FROM login_token WHERE purpose = 'customer_login'"
+                             "   AND customer_id IS NULL)" % BLOCKED_CUSTOMER)
+        self.assertEqual(left, [["0", "0"]])
+
     def test_unknown_address_is_told_there_is_no_account(self):
         address = "stranger@alpha.test"
         _, before = request_link(web.Browser(ALPHA_HOST), address)

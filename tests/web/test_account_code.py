@@ -153,6 +153,34 @@ class CodePage(unittest.TestCase):
         self.assertEqual(limited.status, 429)
         self.assertIn("Trop de codes incorrects pour cette adresse", limited.text())
 
+    def test_a_wrong_code_makes_the_same_writes_for_an_unknown_address(self):
+        """The time the answer takes must not tell a customer's address:
+        a wrong code for an unknown address, typed beside it or on the page
+        its request got, makes the write a customer's wrong code makes and
+        undoes it (a savepoint rolled back); a customer's is kept. Times are
+        not asserted here."""
+        def undone():
+            return int(web.STACK.sql("SHOW GLOBAL STATUS LIKE 'Com_rollback_to_savepoint'")[0][1])
+
+        def handle_of(address):
+            browser = web.Browser(ALPHA_HOST)
+            page, _ = request_link(browser, address)
+            return browser, page, re.search(r'name="handle" value="([0-9a-f]{64})"',
+                                            page.body).group(1)
+
+        _, code = ask(CUSTOMER)
+        for address, pads in ((CUSTOMER, 0), ("nobody.writes@alpha.test", 1)):
+            before = undone()
+            self.assertEqual(type_code(address, other(code))[0].status, 400)
+            self.assertEqual(undone() - before, pads, address)
+        for address, pads in ((CUSTOMER, 0), ("nobody.handle@alpha.test", 1)):
+            browser, page, handle = handle_of(address)
+            before = undone()
+            answer = browser.post("/account/login/code", {
+                "handle": handle, "code": other(code), "csrf": page.csrf()})
+            self.assertEqual(answer.status, 400, address)
+            self.assertEqual(undone() - before, pads, address)
+
     def test_code_of_an_expired_token_is_refused(self):
         _, code = ask(CUSTOMER)
         web.STACK.sql("UPDATE login_token SET expires_at = NOW() - INTERVAL 1 SECOND"
