@@ -940,6 +940,24 @@ class Flow(ImportCase):
                       page.body)
         self.assertNotIn("clients créés", page.text())
 
+    def test_a_file_that_no_longer_reads_says_so_not_a_database_error(self):
+        """A workbook read whole at its upload is read again by the worker:
+        spoiled on the disk in between, the page says the file no longer
+        reads, not that the database failed."""
+        rows = [("E-mail", "Prénom", "Nom", "Ville")] + ROWS
+        content = xlsx(rows)
+        number = import_id(self.owner.upload(content, "abime.xlsx"))
+        with open(import_row(number, "spool_path")[0], "r+b") as spooled:
+            spooled.truncate(len(content) // 2)
+        self.assertEqual(self.map_and_preview(number).status, 303)
+        self.work()
+        self.assertEqual(import_row(number, "state"), ["failed"])
+        page = self.owner.get("/admin/import/%s" % number)
+        self.assertValid(page)
+        self.assertNotIn("base de données", page.text())
+        self.assertRegex(page.text(), r"L'aperçu n'a pas pu se faire : Le (fichier|classeur) de "
+                                      r"l'import ne se lit plus")
+
     def test_a_run_stopped_midway_keeps_its_batches_and_says_so(self):
         rows = [("stop-%02d@flux.test" % n, "Arrêt", "Numéro%02d" % n, "Lyon") for n in range(60)]
         number = import_id(self.owner.upload(utf8_csv(rows), "arret-en-cours.csv"))
