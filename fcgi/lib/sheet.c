@@ -43,6 +43,7 @@ const char *const sheet_encoding_names[SHEET_ENCODING__MAX] = {
 	"utf-16be",	/* SHEET_UTF16BE */
 	"windows-1252",	/* SHEET_WINDOWS_1252 */
 	"iso-8859-15",	/* SHEET_ISO_8859_15 */
+	"mac-roman",	/* SHEET_MAC_ROMAN */
 };
 
 const char *const sheet_status_names[SHEET_STATUS__MAX] = {
@@ -66,6 +67,7 @@ static const struct {
 	{ "UTF-16BE", 2 },	/* SHEET_UTF16BE */
 	{ "WINDOWS-1252", 1 },	/* SHEET_WINDOWS_1252 */
 	{ "ISO-8859-15", 1 },	/* SHEET_ISO_8859_15 */
+	{ "MACINTOSH", 1 },	/* SHEET_MAC_ROMAN */
 };
 
 /* Byte order marks: found first, they name the encoding; with a forced
@@ -708,7 +710,11 @@ csv_open(struct sheet *sheet, const unsigned char *sample, size_t sample_length,
 			log_err("sheet: read: %s", strerror(errno));
 			return SHEET_IO_ERROR;
 		}
-		sheet->options.encoding = utf8 ? SHEET_UTF8 : SHEET_WINDOWS_1252;
+		/* lines ended by CR alone: a Mac's, whose Excel writes "CSV
+		 * (Macintosh)" in Mac Roman */
+		sheet->options.encoding = utf8 ? SHEET_UTF8
+		    : memchr(sample, '\r', sample_length) != NULL &&
+		    memchr(sample, '\n', sample_length) == NULL ? SHEET_MAC_ROMAN : SHEET_WINDOWS_1252;
 	}
 	for (i = 0; i < sizeof(boms) / sizeof(boms[0]); i++)
 		if (boms[i].encoding == sheet->options.encoding && sample_length >= boms[i].length &&

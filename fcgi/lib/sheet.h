@@ -34,12 +34,13 @@ enum sheet_encoding {
 	SHEET_UTF16BE,
 	SHEET_WINDOWS_1252,	/* Excel's "CSV" on a French Windows */
 	SHEET_ISO_8859_15,
+	SHEET_MAC_ROMAN,	/* Excel's "CSV (Macintosh)", its lines ended by CR alone */
 	SHEET_ENCODING__MAX
 };
 
 /* Names of the formats and encodings, for forms, the import row and
  * language keys: "csv", "xlsx"; "utf-8", "utf-16le", "utf-16be",
- * "windows-1252", "iso-8859-15". Index 0 is "" (detect). */
+ * "windows-1252", "iso-8859-15", "mac-roman". Index 0 is "" (detect). */
 extern const char *const sheet_format_names[SHEET_FORMAT__MAX];
 extern const char *const sheet_encoding_names[SHEET_ENCODING__MAX];
 
@@ -74,7 +75,8 @@ extern const char *const sheet_status_names[SHEET_STATUS__MAX];
 /* How to read a file: what sheet_open found, or what the admin chose. */
 struct sheet_options {
 	enum sheet_format format;	/* SHEET_FORMAT_DETECT: from the bytes, not the name */
-	enum sheet_encoding encoding;	/* CSV only; DETECT: BOM, else valid UTF-8, else Windows-1252 */
+	enum sheet_encoding encoding;	/* CSV only; DETECT: BOM, else valid UTF-8, else Mac
+					 * Roman when lines end by CR alone, else Windows-1252 */
 	char separator;			/* CSV only; 0: detected from the first lines */
 	long long unpacked_max;		/* xlsx only; 0: SHEET_UNPACKED_MAX (tests lower it) */
 };

@@ -210,7 +210,7 @@ static const struct {
 };
 
 static const char *const iconv_names[SHEET_ENCODING__MAX] = {
-	NULL, "UTF-8", "UTF-16LE", "UTF-16BE", "WINDOWS-1252", "ISO-8859-15",
+	NULL, "UTF-8", "UTF-16LE", "UTF-16BE", "WINDOWS-1252", "ISO-8859-15", "MACINTOSH",
 };
 
 /* text (UTF-8) in encoding, after bom; returns the length. */
@@ -271,6 +271,50 @@ test_encodings_and_separators(void)
 			ok(found.encoding == encoding_cases[e].encoding && found.separator == sep, name);
 			free(rows);
 		}
+}
+
+/* Excel's "CSV (Macintosh)": Mac Roman, lines ended by CR alone, found as
+ * such; the same bytes ended by CR LF are Windows-1252's as before, and
+ * Mac Roman said reads them right. */
+static void
+test_mac_roman(void)
+{
+	const char *text = "Pr\xc3\xa9nom;Nom;E-mail\r\xc3\x89lodie;No\xc3\xabl;e@b.fr\r"
+	    "H\xc3\xa9l\xc3\xa8ne;Dupr\xc3\xa9 \xe2\x80\x99\xc5\x93uvre \xe2\x82\xac;h@b.fr\r";
+	const char *want = "1:Pr\xc3\xa9nom|Nom|E-mail\n2:\xc3\x89lodie|No\xc3\xabl|e@b.fr\n"
+	    "3:H\xc3\xa9l\xc3\xa8ne|Dupr\xc3\xa9 \xe2\x80\x99\xc5\x93uvre \xe2\x82\xac|h@b.fr\n";
+	struct sheet_options options = { 0 }, found = { 0 };
+	enum sheet_status status;
+	char bytes[512];
+	size_t length, i;
+	char *rows;
+
+	length = encode(text, SHEET_MAC_ROMAN, "", 0, bytes, sizeof(bytes));
+	write_file(bytes, length);
+	rows = read_rows(path, NULL, &status, &found);
+	is_str(rows, want, "Mac Roman, lines ended by CR: accents intact (\xc3\x89, \xc3\xa8, \xc5\x93, \xe2\x82\xac)");
+	ok(found.encoding == SHEET_MAC_ROMAN, "Mac Roman, lines ended by CR: found as such");
+	free(rows);
+
+	/* the same bytes with CR LF: no longer a Mac's, Windows-1252 is guessed */
+	{
+		char crlf[600];
+		size_t n = 0;
+
+		for (i = 0; i < length; i++) {
+			crlf[n++] = bytes[i];
+			if (bytes[i] == '\r')
+				crlf[n++] = '\n';
+		}
+		write_file(crlf, n);
+		rows = read_rows(path, NULL, &status, &found);
+		ok(found.encoding == SHEET_WINDOWS_1252, "Mac Roman bytes, lines ended by CR LF: Windows-1252 guessed");
+		free(rows);
+		options.encoding = SHEET_MAC_ROMAN;
+		rows = read_rows(path, &options, &status, &found);
+		is_str(rows, want, "Mac Roman said, lines ended by CR LF: accents intact");
+		free(rows);
+	}
 }
 
 /* --- sizes: many columns, a huge field ------------------------------------ */
@@ -573,6 +617,7 @@ main(void)
 	snprintf(path, sizeof(path), "%s/file", folder);
 	test_csv_cases();
 	test_encodings_and_separators();
+	test_mac_roman();
 	test_many_columns();
 	test_trailing_separators();
 	test_crlf_across_blocks();
