@@ -415,6 +415,16 @@ bulk_job_run(struct job_run *run)
 			done = going == 0 ? -2 : going == 2 ? -3 : failed(run, "error");
 			break;
 		}
+		/* an owner's action stops for good when its admin is no
+		 * longer an enabled owner, before each batch as before the first */
+		if (bulk_actions[payload.action].owner_only && progress > 0) {
+			int owner = admin_is_owner(run);
+
+			if (owner != 1) {
+				done = failed(run, owner < 0 ? "error" : "owner_lost");
+				break;
+			}
+		}
 		done = batch(run, &ctx, &query, &payload, &after, size);
 		if (done <= 0) {
 			if (done == 0)

@@ -251,6 +251,26 @@ class BulkJob(JobsWorker, WorkerCase):
         self.assertEqual(len(mails), 1)
         self.assertIn("Votre action groupée a échoué", mails[0]["Subject"])
 
+    def test_an_erase_stops_when_its_admin_is_no_longer_an_owner(self):
+        """Made staff while the erase runs: it stops before its next batch,
+        says why, and the customers after the batches done are kept."""
+        job_id = self.queue("delete", q=self.tag)
+        worker = subprocess.Popen([web.STACK.program("fidele-worker"), "--once"],
+                                  env=self.worker_env(BulkBatch=2, BulkPauseMilliseconds=10000),
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.addCleanup(lambda: worker.poll() is None and worker.kill())
+        self.assertTrue(web.wait_until(lambda: self.job(job_id)[1] == "2", 60))
+        self.addCleanup(rows, "UPDATE admin SET role = 'owner' WHERE id = %s" % self.owner_id)
+        rows("UPDATE admin SET role = 'staff' WHERE id = %s" % self.owner_id)
+        worker.wait(timeout=120)
+        self.assertEqual(worker.returncode, 0, worker.stderr.read())
+        self.assertEqual(self.job(job_id)[0], "failed")
+        self.assertEqual(rows("SELECT last_error FROM job WHERE id = %s" % job_id), [["owner_lost"]])
+        self.assertEqual(rows("SELECT COUNT(*) FROM customer WHERE id IN (%s)"
+                              " AND erased_at IS NOT NULL" % ",".join(self.ids)), [["2"]])
+        page = self.owner.get("/admin/customers/jobs/%s" % job_id)
+        self.assertIn("n'est plus propriétaire de la boutique", page.text())
+
     def test_a_queued_job_cancelled_changes_nobody(self):
         job_id = self.queue("deactivate", q=self.tag)
         answer = self.cancel(job_id)
