@@ -423,7 +423,34 @@ header_value(const char *text)
 	return strdup(text);
 }
 
-/* "Name <address>" with the name encoded, or just the address. */
+/* A plain name (header_words left it as it is) with RFC 5322's specials,
+ * as a quoted string: "Dupont, Fils" is one name, not two addresses.
+ * Returns malloc'd text, or NULL when out of memory. */
+static char *
+quoted_name(char *words)
+{
+	size_t len = strlen(words), i, o = 0;
+	char *out;
+
+	if (strpbrk(words, "()<>[]:;@\\,.\"") == NULL)
+		return words;
+	out = malloc(len * 2 + 3);
+	if (out != NULL) {
+		out[o++] = '"';
+		for (i = 0; i < len; i++) {
+			if (words[i] == '\\' || words[i] == '"')
+				out[o++] = '\\';
+			out[o++] = words[i];
+		}
+		out[o++] = '"';
+		out[o] = '\0';
+	}
+	free(words);
+	return out;
+}
+
+/* "Name <address>" with the name encoded, or quoted when it holds
+ * specials, or just the address. */
 static char *
 mailbox(const char *name, const char *address)
 {
@@ -433,6 +460,8 @@ mailbox(const char *name, const char *address)
 	if (name == NULL || *name == '\0')
 		return strdup(address);
 	words = header_words(name);
+	if (words != NULL && strncmp(words, "=?", 2) != 0)
+		words = quoted_name(words);
 	if (words == NULL)
 		return NULL;
 	size = strlen(words) + strlen(address) + 8;

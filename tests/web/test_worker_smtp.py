@@ -7,6 +7,7 @@ programs and fidele-admin refuse that one too).
 The stack's own worker is paused meanwhile, so that each mail here is
 taken only by the worker a test runs (fidele-worker --once)."""
 
+import email.utils
 import os
 import re
 import shutil
@@ -170,6 +171,18 @@ class SenderAddress(WorkerCase):
 
     def test_a_shop_without_an_address_sends_from_the_installations(self):
         self.assertFrom(self.sent("", "*"), "fidele@localhost", None)
+
+    def test_a_sender_name_with_a_comma_or_brackets_is_one_name(self):
+        """"Dupont, Fils" would read as two addresses, and a name holding
+        <boss@bank.example> as another sender: the name is quoted."""
+        self.addCleanup(web.STACK.sql, "UPDATE shop SET sender_name = '' WHERE slug = 'alpha'")
+        for name in ("Dupont, Fils", "Dupont, Fils <boss@bank.example>", "J. Dupont \\ Fils"):
+            web.STACK.sql("UPDATE shop SET sender_name = '%s' WHERE slug = 'alpha'"
+                          % name.replace("\\", "\\\\"))
+            message = self.sent("", "*")
+            self.assertEqual(email.utils.getaddresses([str(message["From"])]),
+                             [(name, "fidele@localhost")], name)
+            self.assertFalse(message["From"].defects, name)
 
 
 class TlsServers(WorkerCase):
