@@ -89,6 +89,7 @@ enum worker_sql {
 	SQL_RELEASE,
 	SQL_SHOPS,
 	SQL_CLAIM,
+	SQL_CLAIM_UNWANTED,
 	SQL_CLAIMED,
 	SQL_ATTEMPT,
 	SQL_SENT,
@@ -173,6 +174,19 @@ static struct db_query worker_sql[WORKER_SQL__MAX] = {
 	    " WHERE shop_id = ? AND status = 'queued' AND next_attempt_at <= NOW()"
 	    "   AND (priority = 0 OR ? = 1)"
 	    " ORDER BY priority, id LIMIT ?" },
+	/* a marketing mail (it has a List-Unsubscribe) is sent only while its
+	 * customer may get one, as when it was queued (mail.c's
+	 * SQL_MARKETING_TO): one who unsubscribed, was blocked or erased
+	 * while it waited (the day's limit, a retry, a mail sent again from
+	 * the customer's page) does not get it */
+	[SQL_CLAIM_UNWANTED] = { .sql =
+	    "UPDATE outbox o LEFT JOIN customer c ON c.id = o.customer_id AND c.shop_id = o.shop_id"
+	    "   SET o.status = 'dismissed', o.locked_by = NULL, o.locked_until = NULL,"
+	    "       o.last_error = 'no_consent'"
+	    " WHERE o.locked_by = ? AND o.status = 'sending' AND o.list_unsubscribe IS NOT NULL"
+	    "   AND NOT (c.id IS NOT NULL AND c.erased_at IS NULL AND c.marketing_consent = 1"
+	    "        AND c.email IS NOT NULL AND c.status IN ('invited', 'active')"
+	    "        AND NOT (c.status = 'invited' AND c.source = 'self'))" },
 	[SQL_CLAIMED] = { .sql =
 	    "SELECT o.id, o.shop_id, o.customer_id, o.recipient, o.subject, o.body_text,"
 	    "       o.body_html, s.sender_name, s.sender_email, s.name, o.message_id,"
@@ -974,6 +988,14 @@ claim(struct worker *w)
 		w->last_shop = due[i].shop_id;
 	}
 	free(due);
+	params[0] = DB_TEXT(w->id);
+	if (claimed > 0) {
+		long long unwanted = db_exec(&w->db, &worker_sql[SQL_CLAIM_UNWANTED], params, 1);
+
+		if (unwanted < 0)
+			return -1;
+		claimed -= unwanted;
+	}
 	return (int)claimed;
 }
 

@@ -22,6 +22,7 @@ import tempfile
 
 from fixtures import ALPHA_HOST, ALPHA_OWNER, ALPHA_STAFF, BETA_HOST, BETA_OWNER
 from test_pages import tidy_problems
+from test_unsubscribe import gmail_post
 from test_worker_smtp import WorkerCase
 import web
 
@@ -251,6 +252,31 @@ class Mailing(WorkerCase):
         self.run_worker()
         self.assertEqual(self.who(self.received()), ["optin"])
         self.assertEqual(self.mailing(mailing_id)[:2], ["sent", "1"])
+
+    def test_a_customer_who_unsubscribes_while_the_mail_waits_does_not_get_it(self):
+        """The shop's mails of the day are used up: the mailing's mails are
+        queued and wait for the next day. One customer unsubscribes with
+        the one-click link meanwhile; the next day theirs is not sent."""
+        rows("UPDATE shop SET mail_limit_per_day = 0 WHERE slug = 'alpha'")
+        self.addCleanup(rows, "UPDATE shop SET mail_limit_per_day = NULL WHERE slug = 'alpha'")
+        mailing_id = self.send("group:%s" % self.group, "marketing")
+        self.run_worker()
+        self.assertEqual(self.received(), [])
+        header = rows("SELECT list_unsubscribe FROM outbox WHERE mailing_id = %s"
+                      " AND customer_id = %s" % (mailing_id, self.ids["invitedoptin"]))[0][0]
+        url = re.search(r"<(https?://[^>]+)>", header).group(1)
+        answer = gmail_post(ALPHA_HOST, url[url.index("/account/"):])
+        self.assertEqual(answer.status, 200)
+        rows("UPDATE shop SET mail_limit_per_day = NULL WHERE slug = 'alpha'")
+        self.run_worker()
+        self.assertEqual(self.who(self.received()), ["optin"])
+        self.assertEqual(rows("SELECT status FROM outbox WHERE mailing_id = %s"
+                              " AND customer_id = %s" % (mailing_id, self.ids["invitedoptin"])),
+                         [["dismissed"]])
+        # the customer's page says why, and offers no "send again"
+        page = self.owner.get("/admin/customers/%s" % self.ids["invitedoptin"])
+        self.assertIn("pas envoyé : le client ne voulait plus d'e-mails commerciaux", page.text())
+        self.assertNotIn("/mails/", page.body.split('id="mails"', 1)[-1].split("</ol>", 1)[0])
 
     def test_the_built_in_segments_are_read_from_the_orders(self):
         """on beta, whose few customers have no orders of their own"""
