@@ -181,7 +181,6 @@ bulk_job_queue(struct request *req, struct bulk_payload *payload,
 
 enum bulk_job_sql {
 	BJ_JOB,
-	BJ_ADMIN,
 	BJ_LAST,
 	BJ_STEP,
 	BJ_END,
@@ -194,8 +193,6 @@ static struct db_query bulk_job_sql[BULK_JOB_SQL__MAX] = {
 	    " WHERE id = ? AND shop_id = ? AND kind = '" BULK_JOB_KIND "'" },
 	/* an erase is the owners': checked again when it runs (the admin may
 	 * have been made staff, disabled or deleted since) */
-	[BJ_ADMIN] = { .sql =
-	    "SELECT role = 'owner' AND disabled_at IS NULL FROM admin WHERE id = ? AND shop_id = ?" },
 	/* the batch's last customer: the next batch starts after it */
 	[BJ_LAST] = { .sql =
 	    "SELECT MAX(customer_id) FROM bulk_selection WHERE selection_id = ?" },
@@ -249,26 +246,6 @@ job_read(struct job_run *run, struct bulk_payload *payload, long long *after,
 	if (found != 1 || status != 0)
 		return (int)failed(run, found < 0 ? "error" : "payload");
 	return 0;
-}
-
-/* Whether the admin who started the job is an owner of its shop now. 1,
- * 0, or -1 (database). */
-static int
-admin_is_owner(struct job_run *run)
-{
-	struct db_query *query = &bulk_job_sql[BJ_ADMIN];
-	struct db_param params[2] = { DB_INT(run->admin_id), DB_INT(run->shop_id) };
-	int found, owner = 0;
-
-	if (run->admin_id == 0)
-		return 0;
-	if (db_exec(run->db, query, params, 2) < 0)
-		return -1;
-	found = db_fetch(query);
-	if (found == 1)
-		owner = db_int(query, 0) == 1;
-	db_done(query);
-	return found < 0 ? -1 : owner;
 }
 
 /* Waits Jobs.BulkPauseMilliseconds between batches (0 by default: a
@@ -391,7 +368,7 @@ bulk_job_run(struct job_run *run)
 	if (customer_query_from_text(&query, run->shop_id, run->config, payload.query) != NULL)
 		return failed(run, "query");
 	if (bulk_actions[payload.action].owner_only) {
-		int owner = admin_is_owner(run);
+		int owner = job_run_admin_is_owner(run);
 
 		if (owner < 0)
 			return failed(run, "error");
@@ -418,7 +395,7 @@ bulk_job_run(struct job_run *run)
 		/* an owner's action stops for good when its admin is no
 		 * longer an enabled owner, before each batch as before the first */
 		if (bulk_actions[payload.action].owner_only && progress > 0) {
-			int owner = admin_is_owner(run);
+			int owner = job_run_admin_is_owner(run);
 
 			if (owner != 1) {
 				done = failed(run, owner < 0 ? "error" : "owner_lost");

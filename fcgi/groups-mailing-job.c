@@ -677,6 +677,14 @@ mailing_job_run(struct job_run *run)
 			done = going == 0 ? -2 : going == 2 ? -3 : failed(run, "error");
 			break;
 		}
+		/* a mailing is an owner's: it stops for good once the admin who
+		 * sent it is no longer an enabled owner */
+		if ((going = job_run_admin_is_owner(run)) != 1) {
+			done = going < 0 ? failed(run, "error") :
+			    mailing_end(run, m.id, "cancelled") == 0 ? failed(run, "owner") :
+			    failed(run, "error");
+			break;
+		}
 		done = batch(run, &ctx, &m, first);
 		first = 0;
 		if (done == -3) {

@@ -38,6 +38,12 @@ struct job_run {
 int job_run_step(struct job_run *run, struct db_query *step, long long chosen, long long changed,
     long long last);
 
+/* Whether the admin who started the job is an enabled owner of its shop
+ * now, for a job only an owner may run (an erase, a mailing), before its
+ * first batch and each next one: 1, 0 (made staff, disabled, deleted, or
+ * none), or -1 (database). */
+int job_run_admin_is_owner(struct job_run *run);
+
 /* What a job's run returns besides the rows it went through (>= 0). */
 #define JOB_RUN_FAILED -1	/* run->error says why */
 #define JOB_RUN_CANCELLED -2

@@ -278,6 +278,21 @@ class Mailing(WorkerCase):
         self.assertIn("pas envoyé : le client ne voulait plus d'e-mails commerciaux", page.text())
         self.assertNotIn("/mails/", page.body.split('id="mails"', 1)[-1].split("</ol>", 1)[0])
 
+    def test_a_mailing_whose_owner_is_disabled_before_it_goes_is_not_sent(self):
+        """Sending is an owner's: a mailing whose admin another owner made
+        staff (or disabled) before the worker sent it stops, and nobody
+        gets it."""
+        owner_id = rows("SELECT a.id FROM admin a JOIN shop s ON s.id = a.shop_id"
+                        " WHERE s.slug = 'alpha' AND a.email = '%s'" % ALPHA_OWNER[0])[0][0]
+        mailing_id = self.send("group:%s" % self.group, "marketing")
+        self.addCleanup(rows, "UPDATE admin SET role = 'owner' WHERE id = %s" % owner_id)
+        rows("UPDATE admin SET role = 'staff' WHERE id = %s" % owner_id)
+        self.run_worker()
+        self.assertEqual(self.received(), [])
+        self.assertEqual(self.mailing(mailing_id)[0], "cancelled")
+        self.assertEqual(rows("SELECT state, last_error FROM job WHERE kind = 'mailing'"
+                              " AND payload = '%s'" % mailing_id), [["failed", "owner"]])
+
     def test_the_built_in_segments_are_read_from_the_orders(self):
         """on beta, whose few customers have no orders of their own"""
         beta = rows("SELECT id FROM shop WHERE slug = 'beta'")[0][0]
