@@ -37,6 +37,41 @@ static const long use_ssl_modes[MAILER_STARTTLS__MAX] = {
 	[MAILER_STARTTLS_NEVER] = (long)CURLUSESSL_NONE,
 };
 
+/* "Name: value" as one header, folded (CRLF and a space) at the spaces
+ * between the value's words wherever a line would pass 76 characters:
+ * RFC 5322 allows no line past 998, and a subject of 200 emoji is 19
+ * encoded words. malloc'd; NULL when out of memory. */
+static char *
+header_line(const char *name, const char *value)
+{
+	size_t size = strlen(name) + 2 + strlen(value) * 3 + 1, used, line, word;
+	const char *p = value;
+	char *out = malloc(size);
+
+	if (out == NULL)
+		return NULL;
+	used = line = (size_t)snprintf(out, size, "%s:", name);
+	while (*p != '\0') {
+		while (*p == ' ')
+			p++;
+		if (*p == '\0')
+			break;
+		word = strcspn(p, " ");
+		if (line > strlen(name) + 1 && line + 1 + word > 76) {
+			memcpy(out + used, "\r\n", 2);
+			used += 2;
+			line = 0;
+		}
+		out[used++] = ' ';
+		memcpy(out + used, p, word);
+		used += word;
+		line += 1 + word;
+		p += word;
+	}
+	out[used] = '\0';
+	return out;
+}
+
 /* Sends one mail on curl (reset, its connection kept). Returns libcurl's
  * result. */
 static CURLcode
@@ -45,7 +80,8 @@ send_mail(CURL *curl, char **settings, long use_ssl, char **mail)
 	curl_mime *mime = NULL, *alternative = NULL;
 	curl_mimepart *part;
 	struct curl_slist *headers = NULL, *recipients = NULL;
-	char line[1200];
+	char line[1200], *folded;
+	int broken = 0;
 	CURLcode code;
 
 	curl_easy_reset(curl);
@@ -68,12 +104,17 @@ send_mail(CURL *curl, char **settings, long use_ssl, char **mail)
 
 	snprintf(line, sizeof(line), "Date: %s", mail[MAILER_DATE]);
 	headers = curl_slist_append(headers, line);
-	snprintf(line, sizeof(line), "From: %s", mail[MAILER_FROM_HEADER]);
-	headers = curl_slist_append(headers, line);
+	/* out of memory: the mail is not sent half made (broken) */
+	if ((folded = header_line("From", mail[MAILER_FROM_HEADER])) != NULL)
+		headers = curl_slist_append(headers, folded);
+	broken |= folded == NULL;
+	free(folded);
 	snprintf(line, sizeof(line), "To: <%s>", mail[MAILER_RECIPIENT]);
 	headers = curl_slist_append(headers, line);
-	snprintf(line, sizeof(line), "Subject: %s", mail[MAILER_SUBJECT_HEADER]);
-	headers = curl_slist_append(headers, line);
+	if ((folded = header_line("Subject", mail[MAILER_SUBJECT_HEADER])) != NULL)
+		headers = curl_slist_append(headers, folded);
+	broken |= folded == NULL;
+	free(folded);
 	snprintf(line, sizeof(line), "Message-ID: %s", mail[MAILER_MESSAGE_ID]);
 	headers = curl_slist_append(headers, line);
 	if (*mail[MAILER_REPLY_TO] != '\0') {
@@ -106,7 +147,8 @@ send_mail(CURL *curl, char **settings, long use_ssl, char **mail)
 	curl_mime_subparts(part, alternative);
 	curl_mime_type(part, "multipart/alternative");
 	curl_easy_setopt(curl, CURLOPT_MIMEPOST, mime);
-	code = recipients != NULL && headers != NULL && mime != NULL && alternative != NULL ?
+	code = recipients != NULL && headers != NULL && mime != NULL && alternative != NULL &&
+	    !broken ?
 	    curl_easy_perform(curl) : CURLE_OUT_OF_MEMORY;
 	curl_slist_free_all(recipients);
 	curl_slist_free_all(headers);
