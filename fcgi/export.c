@@ -55,9 +55,10 @@ struct db_query export_sql[EXPORT_SQL__MAX] = {
 
 /*
  * In import_export_columns' order and with its names, whose headers the
- * file gets and the importer reads back. Notes are never exported; groups
- * and tags come with issue 16. The internal columns (the source, the
- * service e-mail flag) are left out until an admin picks them.
+ * file gets and the importer reads back. Notes are never exported. The
+ * internal columns (the source, the service e-mail flag), and the
+ * customer's groups and tags (their names, in name order, ", " between
+ * them; two lookups a row), are left out until an admin picks them.
  */
 const struct export_column export_columns[EXPORT_COLUMNS] = {
 	{ "first_name", "c.first_name", EXPORT_TEXT, SHEET_OUT_TEXT, 1 },
@@ -83,6 +84,17 @@ const struct export_column export_columns[EXPORT_COLUMNS] = {
 	{ "system_mail", "c.system_mail", EXPORT_YES_NO, SHEET_OUT_TEXT, 0 },
 	{ "tax_exempt", "c.tax_exempt", EXPORT_YES_NO, SHEET_OUT_TEXT, 1 },
 	{ "vat_number", "c.vat_number", EXPORT_TEXT, SHEET_OUT_TEXT, 1 },
+	{ "groups",
+	    "(SELECT GROUP_CONCAT(g.name ORDER BY g.name SEPARATOR ', ')"
+	    "   FROM customer_group_member m JOIN customer_group g"
+	    "     ON g.id = m.group_id AND g.shop_id = m.shop_id"
+	    "  WHERE m.shop_id = c.shop_id AND m.customer_id = c.id)",
+	    EXPORT_TEXT, SHEET_OUT_TEXT, 0 },
+	{ "tags",
+	    "(SELECT GROUP_CONCAT(t.name ORDER BY t.name SEPARATOR ', ')"
+	    "   FROM customer_tag ct JOIN tag t ON t.id = ct.tag_id AND t.shop_id = ct.shop_id"
+	    "  WHERE ct.shop_id = c.shop_id AND ct.customer_id = c.id)",
+	    EXPORT_TEXT, SHEET_OUT_TEXT, 0 },
 };
 
 const char *

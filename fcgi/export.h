@@ -54,7 +54,7 @@ struct export_column {
 	int by_default;		/* chosen when the admin never chose */
 };
 
-#define EXPORT_COLUMNS 21
+#define EXPORT_COLUMNS 23
 extern const struct export_column export_columns[EXPORT_COLUMNS];
 
 /* The header of column (an index of export_columns) in lang: the

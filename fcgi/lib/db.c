@@ -520,7 +520,8 @@ open_connection(struct db *db, int quiet)
 	mysql_optionsv(db->conn, MYSQL_OPT_LOCAL_INFILE, &off);
 	mysql_optionsv(db->conn, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
 	mysql_optionsv(db->conn, MYSQL_INIT_COMMAND,
-	    "SET time_zone = '+00:00', sql_mode = 'STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION,ERROR_FOR_DIVISION_BY_ZERO'");
+	    "SET time_zone = '+00:00', sql_mode = 'STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION,ERROR_FOR_DIVISION_BY_ZERO',"
+	    " group_concat_max_len = 1048576");	/* an export's groups: 1 KB cut them */
 	if (mysql_real_connect(db->conn, socket ? NULL : host,
 	    hdf_get_value(c, "Database.User", NULL),
 	    hdf_get_value(c, "Database.Password", NULL),

@@ -291,6 +291,38 @@ class SameAsTheList(Export):
         self.assertEqual(read_csv(body, False), [["Total dépensé", "E-mail", "Prénom"],
                                                  ["1234.50", "amelie@exporta.test", "Amélie"]])
 
+    def test_groups_and_tags_are_there_to_be_picked(self):
+        """A shop moving out takes its groups and tags: each customer's
+        names, in name order; another shop's never."""
+        a, b = shop_id("exporta"), shop_id("exportb")
+        amelie = sql("SELECT id FROM customer WHERE email = 'amelie@exporta.test'")[0][0]
+        secret = sql("SELECT id FROM customer WHERE email = 'secret@exportb.test'")[0][0]
+        sql("INSERT INTO customer_group (shop_id, name) VALUES (%s, 'Voisins'), (%s, 'Amap'),"
+            " (%s, 'Autre boutique')" % (a, a, b))
+        sql("INSERT INTO tag (shop_id, name) VALUES (%s, 'fidèle'), (%s, 'bio')" % (a, a))
+        self.addCleanup(sql, "DELETE FROM customer_group WHERE name IN ('Voisins', 'Amap',"
+                             " 'Autre boutique'); DELETE FROM tag WHERE name IN ('fidèle', 'bio')")
+        sql("INSERT INTO customer_group_member (shop_id, group_id, customer_id)"
+            " SELECT shop_id, id, %s FROM customer_group WHERE shop_id = %s AND name IN"
+            " ('Voisins', 'Amap')" % (amelie, a))
+        # a row naming a customer of this shop from another shop's group
+        sql("INSERT INTO customer_group_member (shop_id, group_id, customer_id)"
+            " SELECT %s, id, %s FROM customer_group WHERE name = 'Autre boutique'" % (b, secret))
+        sql("INSERT INTO customer_tag (shop_id, tag_id, customer_id)"
+            " SELECT shop_id, id, %s FROM tag WHERE shop_id = %s" % (amelie, a))
+        page = self.page()
+        self.assertIn("Groupes", page.text())
+        self.assertIn("Étiquettes", page.text())
+        status, _, body = self.download(columns="email,groups,tags", format="csv",
+                                        view={"q": "amelie"}, raw=True)
+        self.assertEqual(read_csv(body, False), [["E-mail", "Groupes", "Étiquettes"],
+                                                 ["amelie@exporta.test", "Amap, Voisins",
+                                                  "bio, fidèle"]])
+        status, _, body = self.download(columns="email,groups,tags", format="xlsx",
+                                        view={"q": "zoe"}, raw=True)
+        self.assertEqual(read_xlsx(body)[1][0], "zoe@exporta.test")
+        self.assertEqual([cell for cell in read_xlsx(body)[1][1:] if cell], [])
+
     def test_an_english_shop_gets_english_headers_and_words(self):
         browser = web.Browser(HOST_B)
         browser.sign_in(*OWNER_B)
@@ -568,7 +600,7 @@ class BadInput(Export):
         cases = (
             ({"columns": "email,notes"}, "Une des colonnes demandées n'existe pas"),
             ({"columns": "email,password_hash"}, "Une des colonnes demandées n'existe pas"),
-            ({"columns": "groups"}, "Une des colonnes demandées n'existe pas"),
+            ({"columns": "segments"}, "Une des colonnes demandées n'existe pas"),
             ({"columns": "email,"}, "Une des colonnes demandées n'existe pas"),
             ({"columns": ""}, "Choisissez au moins une colonne"),
             ({"columns": "email,phone,email"}, "Une colonne est demandée deux fois"),
