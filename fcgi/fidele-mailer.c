@@ -44,29 +44,27 @@ static const long use_ssl_modes[MAILER_STARTTLS__MAX] = {
 static char *
 header_line(const char *name, const char *value)
 {
-	size_t size = strlen(name) + 2 + strlen(value) * 3 + 1, used, line, word;
+	size_t size = strlen(name) + 2 + strlen(value) * 3 + 1, used, line, spaces, word;
 	const char *p = value;
 	char *out = malloc(size);
 
 	if (out == NULL)
 		return NULL;
-	used = line = (size_t)snprintf(out, size, "%s:", name);
+	used = line = (size_t)snprintf(out, size, "%s: ", name);
+	/* each word with the spaces before it, kept as they are: a fold only
+	 * puts CRLF before them, which reading the header takes away */
 	while (*p != '\0') {
-		while (*p == ' ')
-			p++;
-		if (*p == '\0')
-			break;
-		word = strcspn(p, " ");
-		if (line > strlen(name) + 1 && line + 1 + word > 76) {
+		spaces = strspn(p, " ");
+		word = strcspn(p + spaces, " ");
+		if (p != value && word > 0 && line + spaces + word > 76) {
 			memcpy(out + used, "\r\n", 2);
 			used += 2;
 			line = 0;
 		}
-		out[used++] = ' ';
-		memcpy(out + used, p, word);
-		used += word;
-		line += 1 + word;
-		p += word;
+		memcpy(out + used, p, spaces + word);
+		used += spaces + word;
+		line += spaces + word;
+		p += spaces + word;
 	}
 	out[used] = '\0';
 	return out;
