@@ -148,9 +148,8 @@ def:see_all(section, count, shown) ?><?cs if:Page.All == section ?><p class="pag
     <?cs if:subcount(Mails) == 0 ?><p class="muted"><?cs var:Lang.Customers.NoMails ?></p><?cs else ?>
     <ol class="timeline">
       <?cs each:m = Mails ?>
-      <li><span class="when"><?cs if:m.sent_at ?><?cs var:m.sent_at ?><?cs else ?><?cs var:m.created_at ?><?cs /if ?></span> <?cs var:m.subject ?> <span class="muted">(<?cs var:Lang.Customers.MailStatus[m.status] ?>)</span><?cs
-        if:m.last_error == "no_consent" ?>
-        <span class="muted"><?cs var:Lang.Customers.MailNoConsent ?></span><?cs
+      <li><span class="when"><?cs if:m.sent_at ?><?cs var:m.sent_at ?><?cs else ?><?cs var:m.created_at ?><?cs /if ?></span> <?cs var:m.subject ?> <span class="muted">(<?cs if:m.last_error == "no_consent" ?><?cs var:Lang.Customers.MailNoConsent ?><?cs else ?><?cs var:Lang.Customers.MailStatus[m.status] ?><?cs /if ?>)</span><?cs
+        if:m.last_error == "no_consent" ?><?cs
         elif:m.status == "failed" || m.status == "dismissed" ?>
         <?cs if:m.last_error ?><span class="muted"><?cs var:m.last_error ?></span><?cs /if ?>
         <form method="post" action="/admin/customers/<?cs var:Customer.id ?>/mails/<?cs var:m.id ?>/retry" class="inline-form"><?cs call:csrf_field() ?><button type="submit"><?cs var:Lang.Customers.MailRetry ?></button></form><?cs

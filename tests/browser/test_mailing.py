@@ -135,3 +135,20 @@ class MailingInTheBrowser(BrowserTest):
                          "La vente est ouverte")
         self.assertIn("Marché du samedi", tab.text())
 
+
+    def test_a_mail_set_aside_for_want_of_consent_says_so_on_the_customers_page(self):
+        """A marketing mail the worker set aside because the customer no
+        longer wanted one: their page says so, with no "send again"."""
+        alpha = rows("SELECT id FROM shop WHERE slug = 'alpha'")[0][0]
+        rows("INSERT INTO outbox (shop_id, customer_id, kind, recipient, subject, body_text,"
+             " list_unsubscribe, status, last_error) VALUES (%s, %s, 'mailing-marketing',"
+             " 'navmail-oui@alpha.test', 'Les fraises sont là', 'corps', '<https://x/>',"
+             " 'dismissed', 'no_consent')" % (alpha, self.ids[0]))
+        tab = self.sign_in_admin(ALPHA_HOST, *ALPHA_OWNER)
+        self.assertEqual(tab.goto(url(ALPHA_HOST, "/admin/customers/%s" % self.ids[0])), 200)
+        line = tab.evaluate("[...document.querySelectorAll('#mails li')]"
+                            ".find(li => li.innerText.includes('Les fraises sont là')).innerText")
+        self.assertIn("pas envoyé\u00a0: le client ne voulait plus d'e-mails commerciaux", line)
+        self.assertNotIn("Renvoyer", line)
+        self.assertNotIn("échec", line)
+        self.look(tab, "set-aside", at="#mails")
